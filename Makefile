@@ -1,0 +1,87 @@
+# cxgov: `make demo` serves the product with demo data; `make test` proves it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+PY := .venv/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/cxgov
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: help setup demo test test-sqlite test-postgres check format messages clean
+
+help:
+	@echo "make demo    set up, load demo data, serve http://127.0.0.1:8000/"
+	@echo "make test    set up, then lint, types, migrations check and the whole suite"
+	@echo "make check   lint and types only"
+	@echo "make format  format the code with ruff"
+
+$(UV):
+	$(PYTHON_BOOT) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+.venv/.synced: pyproject.toml uv.lock $(UV)
+	$(UV) sync --frozen --quiet
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# USWDS is copied from npm into static/ so pages never load anything from a CDN.
+static/vendor/uswds/.copied: node_modules/.installed
+	rm -rf static/vendor/uswds && mkdir -p static/vendor/uswds
+	cp -r node_modules/@uswds/uswds/dist/{css,js,fonts,img} static/vendor/uswds/
+	touch $@
+
+# System packages the project needs: gettext to compile translations, Debian's Chromium for tests.
+.system-packages:
+	@command -v msgfmt >/dev/null || scripts/apt-install gettext
+	touch $@
+
+.browser:
+	@test -x /usr/bin/chromium || scripts/apt-install chromium
+	touch $@
+
+locale/es/LC_MESSAGES/django.mo: locale/es/LC_MESSAGES/django.po .system-packages .venv/.synced
+	DEBUG=true $(PY) manage.py compilemessages --locale es --ignore '.venv' --ignore 'node_modules' -v 0
+
+setup: .venv/.synced static/vendor/uswds/.copied locale/es/LC_MESSAGES/django.mo
+
+demo: setup
+	DEBUG=$${DEBUG:-true} .venv/bin/cxgov demo
+
+check: .venv/.synced
+	.venv/bin/ruff format --check .
+	.venv/bin/ruff check .
+	DEBUG=true .venv/bin/mypy
+
+format: .venv/.synced
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+# Regenerate the Spanish catalogue after changing user-facing strings, then translate the new entries.
+messages: .venv/.synced .system-packages
+	DEBUG=true $(PY) manage.py makemessages --locale es --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --no-location --no-obsolete
+
+test: setup .browser check
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/check_translations.py
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
+	   || $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	  $(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL is not answering on 127.0.0.1:5432 and TEST_DATABASE_URL is unset: skipped."; fi
+
+test-sqlite: setup
+	@echo "== tests on SQLite"
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 .venv/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	@echo "== tests on PostgreSQL"
+	DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_URL)} .venv/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf .venv .tools node_modules static/vendor var .system-packages .browser .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,82 @@
+"""Project-wide fixtures: the named personas every test can use.
+
+- agency_a, agency_b: two agencies.
+- admin_a: agency administrator of A.   analyst_a: CX analyst of A.
+- handler_b: complaint handler of B.    The anonymous visitor is the plain `client`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from cxgov.core.models import Role, User
+from cxgov.core.testing.factories import AgencyFactory, MembershipFactory, UserFactory
+from cxgov.registry.models import Agency
+
+# The browser harness: `browser`, `page` and `page_without_js` fixtures.
+pytest_plugins = ["cxgov.core.testing.browser"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Tests render templates without a collectstatic manifest; WhiteNoise serves from finders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture
+def agency_a(db: None) -> Agency:
+    return AgencyFactory(name="Agency Alpha", slug="alpha", abbreviation="AA")
+
+
+@pytest.fixture
+def agency_b(db: None) -> Agency:
+    return AgencyFactory(name="Agency Bravo", slug="bravo", abbreviation="AB")
+
+
+def _member(agency: Agency, role: Role, email: str) -> User:
+    user = UserFactory(email=email)
+    MembershipFactory(user=user, agency=agency, role=role)
+    return user
+
+
+@pytest.fixture
+def admin_a(agency_a: Agency) -> User:
+    return _member(agency_a, Role.AGENCY_ADMIN, "admin@alpha.example.gov")
+
+
+@pytest.fixture
+def analyst_a(agency_a: Agency) -> User:
+    return _member(agency_a, Role.CX_ANALYST, "analyst@alpha.example.gov")
+
+
+@pytest.fixture
+def handler_b(agency_b: Agency) -> User:
+    return _member(agency_b, Role.COMPLAINT_HANDLER, "handler@bravo.example.gov")
+
+
+def _signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_a_client(admin_a: User) -> Client:
+    return _signed_in(admin_a)
+
+
+@pytest.fixture
+def analyst_a_client(analyst_a: User) -> Client:
+    return _signed_in(analyst_a)
+
+
+@pytest.fixture
+def handler_b_client(handler_b: User) -> Client:
+    return _signed_in(handler_b)

@@ -1,0 +1,48 @@
+"""The REST API, version 1, mounted at /api/v1/ with its OpenAPI document."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from cxgov.api.auth import staff_auth
+from cxgov.api.routers.accounts import router as accounts_router
+
+api = NinjaAPI(
+    title="cxgov API",
+    version="1",
+    description=(
+        "Read and write an agency's customer experience records: services, standards, surveys, "
+        "complaints. Staff authenticate with a personal token: `Authorization: Bearer cxg_…`. "
+        "Objects of agencies you have no role in answer 404, the same as missing ones."
+    ),
+    urls_namespace="api",
+    auth=staff_auth,
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"detail": "Authentication required: send a valid token as 'Authorization: Bearer …'."},
+        status=401,
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "The request is not valid.", "errors": exc.errors}, status=422
+    )
+
+
+api.add_router("/", accounts_router)

@@ -1,0 +1,27 @@
+"""API authentication: a personal bearer token, or the browser session for signed-in staff."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from cxgov.core.models import User
+from cxgov.core.selectors import token_authenticate
+from cxgov.core.services import token_touch
+
+
+class TokenAuth(HttpBearer):
+    """Authorization: Bearer cxg_… ; only the token's hash is compared."""
+
+    openapi_description = "A personal API token created on the staff “API tokens” page."
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        api_token = token_authenticate(raw=token)
+        if api_token is None:
+            return None
+        token_touch(token=api_token)
+        request.user = api_token.user
+        return api_token.user
+
+
+staff_auth = [TokenAuth(), SessionAuth()]

@@ -1,0 +1,34 @@
+"""Values every template needs: the site name and links to this page in the other languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+_NATIVE_NAMES = {"en": "English", "es": "Español"}
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    current = get_language() or settings.LANGUAGE_CODE
+    path = request.get_full_path()
+    alternates = [
+        {
+            "code": code,
+            "label": _NATIVE_NAMES.get(code, code),
+            "url": request.build_absolute_uri(translate_url(path, code)),
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+    return {
+        "site_name": "cxgov",
+        "alternate_languages": alternates,
+        "language_switch": [
+            {**alt, "url": translate_url(path, alt["code"])}
+            for alt in alternates
+            if alt["code"] != current
+        ],
+    }

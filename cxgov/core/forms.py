@@ -1,0 +1,55 @@
+"""Forms for signing in, resetting a password and managing API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
+from django.utils.translation import gettext_lazy as _
+
+from cxgov.core.tasks import email_send
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, labelled for email addresses."""
+
+    username = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "That email address and password do not match an account. "
+            "Check both and try again; passwords are case-sensitive."
+        ),
+        "inactive": _("This account is not active. Ask your agency administrator."),
+    }
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Sends the reset email through the task queue instead of inside the request."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        email_send.enqueue(subject=subject, body=body, to=[to_email])
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("Say what will use it, for example “Nightly survey export”."),
+    )

@@ -1,0 +1,109 @@
+"""Every write in core: audit events, users, memberships and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from cxgov.core.models import ApiToken, AuditEvent, Membership, Role, User
+from cxgov.core.tokens import TOKEN_PREFIX, token_hash
+from cxgov.registry.models import Agency
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    agency: Agency | None = None,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event describing a write that just happened."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=str(actor) if actor is not None and actor.pk else "system",
+        agency=agency,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:300] if target is not None else "",
+        data=data or {},
+    )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    full_name: str = "",
+    actor: User | None = None,
+) -> User:
+    """Create a user who signs in with this email address."""
+    user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    audit_record(actor=actor, action="user.create", target=user)
+    return user
+
+
+@transaction.atomic
+def membership_grant(
+    *, user: User, agency: Agency, role: Role | str, actor: User | None = None
+) -> Membership:
+    """Give a user a role in an agency; granting a role they hold changes nothing."""
+    membership, created = Membership.objects.get_or_create(
+        user=user, agency=agency, role=Role(role)
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="membership.grant",
+            agency=agency,
+            target=membership,
+            data={"user": user.email, "role": str(role)},
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, actor: User | None = None) -> None:
+    """Take a role away from a user."""
+    audit_record(
+        actor=actor,
+        action="membership.revoke",
+        agency=membership.agency,
+        target=membership,
+        data={"user": membership.user.email, "role": membership.role},
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create an API token; the raw token is returned once and never stored."""
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:100], prefix=prefix, token_hash=token_hash(raw)
+    )
+    audit_record(actor=user, action="token.create", target=token, data={"name": token.name})
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    """Revoke a token so it no longer authenticates; revoking twice changes nothing."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="token.revoke", target=token, data={"name": token.name})
+    return token
+
+
+def token_touch(*, token: ApiToken) -> None:
+    """Record when a token was last used, at most once a minute to spare the database."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

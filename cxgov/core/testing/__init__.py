@@ -1,0 +1,1 @@
+"""Shared test support: factories, personas, and the browser harness."""

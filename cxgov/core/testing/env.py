@@ -1,0 +1,10 @@
+"""Loaded by pytest with -p before Django starts: a fixed secret for the test run.
+
+Tests run with DEBUG off, as production does, so settings need a SECRET_KEY.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-used-only-by-the-test-suite-0123456789")
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")

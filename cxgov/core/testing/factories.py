@@ -1,0 +1,65 @@
+"""factory_boy factories for core and registry records."""
+
+from __future__ import annotations
+
+import factory
+
+from cxgov.core.models import ApiToken, Membership, Role, User
+from cxgov.registry.models import Agency, Service, ServiceStatus
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Test Agency {n}")
+    slug = factory.Sequence(lambda n: f"agency-{n}")
+    abbreviation = factory.Sequence(lambda n: f"TA{n}")
+    time_zone = "America/New_York"
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    slug = factory.Sequence(lambda n: f"service-{n}")
+    status = ServiceStatus.PUBLISHED
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.gov")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    role = Role.CX_ANALYST
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = "test token"
+    prefix = factory.Sequence(lambda n: f"{n:08x}")
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")

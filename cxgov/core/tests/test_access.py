@@ -1,0 +1,62 @@
+"""Staff see only their own agency's data; anything else answers 404, like a missing object."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from cxgov.core.models import Role
+from cxgov.core.selectors import access_agency, agencies_for_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_analyst_reads_own_agency_overview(analyst_a_client, agency_a):
+    response = analyst_a_client.get(f"/staff/agencies/{agency_a.slug}/")
+    assert response.status_code == 200
+    assert "Agency Alpha" in response.content.decode()
+
+
+def test_analyst_gets_404_for_other_agency_overview(analyst_a_client, agency_b):
+    response = analyst_a_client.get(f"/staff/agencies/{agency_b.slug}/")
+    assert response.status_code == 404
+
+
+def test_other_agency_and_missing_agency_answer_alike(analyst_a_client, agency_b):
+    other = analyst_a_client.get(f"/staff/agencies/{agency_b.slug}/")
+    missing = analyst_a_client.get("/staff/agencies/no-such-agency/")
+    assert other.status_code == missing.status_code == 404
+    assert other.content == missing.content
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, agency_a):
+    response = client.get(f"/staff/agencies/{agency_a.slug}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_admin_sees_members_and_audit_log_but_analyst_does_not(
+    admin_a_client, analyst_a_client, agency_a, analyst_a
+):
+    admin_page = admin_a_client.get(f"/staff/agencies/{agency_a.slug}/").content.decode()
+    analyst_page = analyst_a_client.get(f"/staff/agencies/{agency_a.slug}/").content.decode()
+    assert analyst_a.email in admin_page
+    assert "Members" in admin_page
+    assert "Members" not in analyst_page
+
+
+def test_access_agency_checks_roles(analyst_a, agency_a):
+    assert access_agency(user=analyst_a, slug="alpha") == agency_a
+    with pytest.raises(Http404):
+        access_agency(user=analyst_a, slug="alpha", roles=[Role.AGENCY_ADMIN])
+
+
+def test_inactive_user_has_no_access(analyst_a):
+    analyst_a.is_active = False
+    analyst_a.save()
+    with pytest.raises(Http404):
+        access_agency(user=analyst_a, slug="alpha")
+
+
+def test_agencies_for_user_lists_only_memberships(analyst_a, agency_a, agency_b):
+    assert list(agencies_for_user(user=analyst_a)) == [agency_a]

@@ -1,0 +1,54 @@
+"""The cxgov command line: demo data, and the background worker running a real task."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from cxgov.core.demo import DEMO_PASSWORD, DEMO_USERS
+from cxgov.core.models import Membership, User
+from cxgov.core.tasks import email_send
+from cxgov.registry.models import Agency, Service
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_sets_up_without_serving_and_prints_credentials(capsys):
+    call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    for demo_user in DEMO_USERS:
+        assert demo_user.email in out
+    assert DEMO_PASSWORD in out
+    assert Agency.objects.filter(slug="fba").exists()
+    assert Service.objects.filter(agency__slug="fba").count() >= 3
+
+
+def test_demo_data_is_deterministic_and_loads_once(client):
+    call_command("load_demo")
+    counts = (Agency.objects.count(), Service.objects.count(), User.objects.count())
+    memberships = Membership.objects.count()
+    call_command("load_demo")
+    assert (Agency.objects.count(), Service.objects.count(), User.objects.count()) == counts
+    assert Membership.objects.count() == memberships
+
+
+def test_every_demo_user_can_sign_in(client):
+    call_command("load_demo")
+    for demo_user in DEMO_USERS:
+        assert client.login(email=demo_user.email, password=DEMO_PASSWORD), demo_user.email
+        client.logout()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_runs_queued_email_task(settings):
+    # The production backend: the task waits in the database until the worker runs it.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+    }
+    result = email_send.enqueue(subject="Hello", body="Body", to=["someone@example.gov"])
+    assert mail.outbox == []
+    call_command("worker", "--batch", "--queue-name", "email")
+    result.refresh()
+    assert result.status.name == "SUCCESSFUL"
+    assert [m.subject for m in mail.outbox] == ["Hello"]

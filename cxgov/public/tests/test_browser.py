@@ -1,0 +1,77 @@
+"""The pages in a real Chromium, with axe-core checking WCAG 2.2 AA."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from cxgov.core.demo import DEMO_PASSWORD
+from cxgov.core.testing.browser import (
+    assert_no_axe_violations,
+    assert_no_axe_violations_as_served,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls here are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def demo_site(live_server):
+    call_command("load_demo", verbosity=0)
+    return live_server.url
+
+
+def test_home_page_has_banner_and_no_axe_violations(page, demo_site):
+    page.goto(demo_site + "/")
+    assert page.locator(".usa-banner").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_text("Federal Benefits Administration").first.is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_spanish_page_has_no_axe_violations(page, demo_site):
+    page.goto(demo_site + "/")
+    page.get_by_role("link", name="Español").first.click()
+    assert page.url.endswith("/es/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.get_by_text("Administración Federal de Beneficios").first.is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_staff_signs_in_and_staff_home_has_no_axe_violations(page, demo_site):
+    page.goto(demo_site + "/accounts/login/")
+    assert_no_axe_violations(page)
+    page.get_by_label("Email address").fill("analyst@fba.example.gov")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/")
+    assert page.get_by_role("cell", name="CX analyst").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_sign_in_error_is_accessible(page, demo_site):
+    page.goto(demo_site + "/accounts/login/")
+    page.get_by_label("Email address").fill("analyst@fba.example.gov")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_pages_work_without_javascript(browser, page_without_js, demo_site):
+    page = page_without_js
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(demo_site + "/es/")
+    # Without JavaScript the navigation shows inline, so every link is reachable on a phone.
+    page.get_by_role("link", name="Presentar una queja").first.click()
+    assert page.url.endswith("/es/complaints/")
+    page.goto(demo_site + "/accounts/login/")
+    page.get_by_label("Email address").fill("admin@fba.example.gov")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="Staff home").is_visible()
+    assert_no_axe_violations_as_served(browser, page)

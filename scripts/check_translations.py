@@ -1,0 +1,71 @@
+"""Fail when the Spanish catalogue misses a user-facing string or leaves one untranslated.
+
+Runs makemessages into a scratch copy of the project's locale folder, so the working tree
+is never changed, then compares with gettext's own tools.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh_locale = Path(scratch) / "locale"
+        shutil.copytree(ROOT / "locale", fresh_locale)
+        env = {**os.environ, "DEBUG": "true", "CXGOV_LOCALE_DIR": str(fresh_locale)}
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "makemessages",
+                "--locale",
+                "es",
+                "--ignore",
+                ".venv/*",
+                "--ignore",
+                "node_modules/*",
+                "--ignore",
+                "static/*",
+                "--no-location",
+                "-v",
+                "0",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        fresh = fresh_locale / "es" / "LC_MESSAGES" / "django.po"
+        missing = subprocess.run(
+            ["msgcmp", "--use-untranslated", str(PO), str(fresh)],
+            capture_output=True,
+            text=True,
+        )
+    problems = []
+    if missing.returncode != 0:
+        problems.append("strings in the code that locale/es is missing:\n" + missing.stderr)
+    for flag, label in (("--untranslated", "untranslated"), ("--only-fuzzy", "fuzzy")):
+        out = subprocess.run(
+            ["msgattrib", flag, "--no-obsolete", str(PO)], capture_output=True, text=True
+        ).stdout
+        entries = [line for line in out.splitlines() if line.startswith("msgid ")]
+        if len(entries) > 1:  # the header entry is always listed
+            problems.append(f"{label} entries in locale/es:\n{out}")
+    if problems:
+        print("Translations are not complete; run `make messages` and translate:", file=sys.stderr)
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    print("Spanish catalogue is complete.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
