@@ -1,12 +1,23 @@
-"""The service inventory: agencies and the services they give the public (EO 12862 §1(a))."""
+"""The service inventory: agencies, their services, customers, journey stages and channels.
+
+EO 12862 §1(a) (identify customers) and §1(f) (choices of where and how to get service).
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def _localized(english: str, spanish: str) -> str:
+    """Spanish text when the page is Spanish and there is any, else English."""
+    if spanish and (get_language() or "").startswith("es"):
+        return spanish
+    return english
 
 
 class Agency(models.Model):
@@ -28,6 +39,7 @@ class Agency(models.Model):
     mission = models.TextField(_("mission"), blank=True)
     mission_es = models.TextField(_("mission in Spanish"), blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/New_York")
+    source = models.CharField(_("imported from"), max_length=40, blank=True)
     source_id = models.CharField(max_length=100, blank=True, db_index=True)
 
     class Meta:
@@ -40,16 +52,11 @@ class Agency(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The name in the active language, falling back to English."""
-        if get_language() == "es" and self.name_es:
-            return self.name_es
-        return self.name
+        return _localized(self.name, self.name_es)
 
     @property
     def display_mission(self) -> str:
-        if get_language() == "es" and self.mission_es:
-            return self.mission_es
-        return self.mission
+        return _localized(self.mission, self.mission_es)
 
 
 class ServiceStatus(models.TextChoices):
@@ -77,7 +84,14 @@ class Service(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ServiceStatus.choices, default=ServiceStatus.DRAFT
     )
+    segments = models.ManyToManyField(
+        "CustomerSegment", blank=True, related_name="services", verbose_name=_("customer segments")
+    )
+    # Source-specific facts kept from imports, e.g. Canada's online interaction points.
+    details = models.JSONField(_("imported details"), default=dict, blank=True)
+    source = models.CharField(_("imported from"), max_length=40, blank=True)
     source_id = models.CharField(max_length=100, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering: ClassVar = ["agency__name", "name"]
@@ -90,12 +104,187 @@ class Service(models.Model):
 
     @property
     def display_name(self) -> str:
-        if get_language() == "es" and self.name_es:
-            return self.name_es
-        return self.name
+        return _localized(self.name, self.name_es)
 
     @property
     def display_description(self) -> str:
-        if get_language() == "es" and self.description_es:
-            return self.description_es
-        return self.description
+        return _localized(self.description, self.description_es)
+
+
+class CustomerSegment(models.Model):
+    """A group of customers an agency serves, such as "Retirees" or "Small businesses"."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="segments")
+    name = models.CharField(_("name"), max_length=200)
+    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    estimated_size = models.PositiveBigIntegerField(_("estimated size"), null=True, blank=True)
+    source_id = models.CharField(max_length=100, blank=True, db_index=True)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["agency", "name"], name="segment_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self.name, self.name_es)
+
+
+class ServiceStage(models.Model):
+    """A step of the customer's journey through a service: start, process, end by default."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(_("name"), max_length=200)
+    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self.name, self.name_es)
+
+
+class ChannelKind(models.TextChoices):
+    """Ways to get service, after the channel values Touchpoints and A-11 reporting use."""
+
+    WEBSITE = "website", _("Website")
+    COMPUTER = "computer", _("Online application on a computer")
+    MOBILE = "mobile", _("Mobile app")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    AUTOMATED_PHONE = "automated_phone", _("Automated phone line")
+    TTY_RELAY = "tty_relay", _("TTY or relay service")
+    SMS = "sms", _("Text message")
+    CHAT = "chat", _("Chat or chatbot")
+    VIDEO = "video", _("Video call")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    IN_PERSON = "in_person", _("In person")
+    KIOSK = "kiosk", _("Kiosk")
+    PAPER = "paper", _("Paper form")
+    POSTAL_MAIL = "postal_mail", _("Mail")
+    FAX = "fax", _("Fax")
+    MIXED = "mixed", _("Several channels")
+    OTHER = "other", _("Other")
+
+
+DIGITAL_KINDS = frozenset(
+    {
+        ChannelKind.WEBSITE,
+        ChannelKind.COMPUTER,
+        ChannelKind.MOBILE,
+        ChannelKind.EMAIL,
+        ChannelKind.SMS,
+        ChannelKind.CHAT,
+        ChannelKind.VIDEO,
+        ChannelKind.SOCIAL_MEDIA,
+        ChannelKind.KIOSK,
+    }
+)
+
+
+class Channel(models.Model):
+    """One way to get a service, with where to find it, when it is open and what it costs."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(_("kind of channel"), max_length=20, choices=ChannelKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
+    url = models.URLField(_("web address"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    tty = models.CharField(_("TTY or relay number"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    instructions = models.TextField(_("what to know before you use it"), blank=True)
+    instructions_es = models.TextField(_("what to know, in Spanish"), blank=True)
+    languages = models.JSONField(
+        _("languages offered"), default=list, blank=True, help_text=_("Language codes, e.g. en, es.")
+    )
+    always_open = models.BooleanField(_("open 24 hours, every day"), default=False)
+    closed_on_federal_holidays = models.BooleanField(_("closed on federal holidays"), default=True)
+    annual_volume = models.PositiveBigIntegerField(
+        _("transactions a year"), null=True, blank=True
+    )
+    annual_enquiries = models.PositiveBigIntegerField(
+        _("enquiries or visits a year"),
+        null=True,
+        blank=True,
+        help_text=_("Contacts that are not transactions: phone enquiries, website visits."),
+    )
+    cost_per_transaction = models.DecimalField(
+        _("cost per transaction (USD)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    is_digital = models.BooleanField(_("digital channel"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    source_id = models.CharField(max_length=100, blank=True, db_index=True)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self.name, self.name_es)
+
+    @property
+    def display_instructions(self) -> str:
+        return _localized(self.instructions, self.instructions_es)
+
+
+class OpeningHours(models.Model):
+    """One opening interval of a channel on a weekday, in the agency's time zone."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(
+        _("day"), choices=Weekday.choices, validators=[MinValueValidator(0), MaxValueValidator(6)]
+    )
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering: ClassVar = ["weekday", "opens"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class ChannelClosure(models.Model):
+    """A date a channel is closed besides federal holidays, such as a local office closure."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["date"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["channel", "date"], name="closure_unique_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

@@ -1,10 +1,38 @@
-"""Reads of the service inventory. Public reads show only what an agency published."""
+"""Reads of the service inventory.
+
+Public reads show only published services. Staff reads start with an access_* selector that
+answers 404 alike for a missing object and one of an agency the user has no role in.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
-from cxgov.registry.models import Agency, ServiceStatus
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from cxgov.core.models import AuditEvent, Role, User
+from cxgov.core.selectors import access_agency, agencies_for_user
+from cxgov.insights.calendars import OpenStatus, open_status
+from cxgov.registry.models import (
+    Agency,
+    Channel,
+    ChannelClosure,
+    CustomerSegment,
+    OpeningHours,
+    Service,
+    ServiceStage,
+    ServiceStatus,
+)
+
+# Who may change the service inventory of their agency.
+EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER)
+
+
+# --- public --------------------------------------------------------------------------------
 
 
 def agencies_public() -> QuerySet[Agency]:
@@ -12,3 +40,237 @@ def agencies_public() -> QuerySet[Agency]:
     return Agency.objects.annotate(
         published_services=Count("services", filter=Q(services__status=ServiceStatus.PUBLISHED))
     ).order_by("name")
+
+
+def agency_public(*, slug: str) -> Agency:
+    """An agency by slug for the public site."""
+    agency = Agency.objects.filter(slug=slug).first()
+    if agency is None:
+        raise Http404
+    return agency
+
+
+def services_published(*, agency: Agency) -> QuerySet[Service]:
+    """The agency's published services, by name."""
+    return agency.services.filter(status=ServiceStatus.PUBLISHED).order_by("name")
+
+
+def _channels_with_calendar() -> Prefetch:
+    return Prefetch(
+        "channels",
+        queryset=Channel.objects.prefetch_related(
+            Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+            Prefetch(
+                "closures",
+                queryset=ChannelClosure.objects.filter(date__gte=date.today()).order_by("date"),
+            ),
+        ),
+    )
+
+
+def service_public(*, agency_slug: str, service_slug: str) -> Service:
+    """A published service with its channels, hours and upcoming closures."""
+    service = (
+        Service.objects.filter(
+            agency__slug=agency_slug, slug=service_slug, status=ServiceStatus.PUBLISHED
+        )
+        .select_related("agency")
+        .prefetch_related(_channels_with_calendar(), "stages", "segments")
+        .first()
+    )
+    if service is None:
+        raise Http404
+    return service
+
+
+def service_public_by_id(*, service_id: int) -> Service:
+    """A published service by id, for the API."""
+    service = (
+        Service.objects.filter(pk=service_id, status=ServiceStatus.PUBLISHED)
+        .select_related("agency")
+        .prefetch_related(_channels_with_calendar(), "stages", "segments")
+        .first()
+    )
+    if service is None:
+        raise Http404
+    return service
+
+
+def channel_open_status(*, channel: Channel, at: datetime) -> OpenStatus:
+    """Whether the channel is open at `at`, in its agency's time zone, holidays included.
+
+    Uses the prefetched hours and closures when present, so a page of channels costs no
+    extra queries.
+    """
+    weekly: dict[int, list] = {}
+    for hours in channel.hours.all():
+        weekly.setdefault(hours.weekday, []).append((hours.opens, hours.closes))
+    return open_status(
+        at=at,
+        time_zone=channel.service.agency.time_zone,
+        weekly_hours=weekly,
+        closed_dates={closure.date: closure.name for closure in channel.closures.all()},
+        closed_on_federal_holidays=channel.closed_on_federal_holidays,
+        always_open=channel.always_open,
+    )
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+def services_for_agency(*, agency: Agency) -> QuerySet[Service]:
+    """All of an agency's services, any status (call access_agency first)."""
+    return agency.services.annotate(channel_count=Count("channels")).order_by("name")
+
+
+def segments_for_agency(*, agency: Agency) -> QuerySet[CustomerSegment]:
+    """An agency's customer segments with how many services each is linked to."""
+    return agency.segments.annotate(service_count=Count("services")).order_by("name")
+
+
+def access_service(
+    *, user: User, service_id: int, roles: Iterable[Role | str] | None = None
+) -> Service:
+    """A service of an agency where the user holds one of `roles` (any role if None)."""
+    service = (
+        Service.objects.filter(pk=service_id, agency__in=agencies_for_user(user=user, roles=roles))
+        .select_related("agency")
+        .first()
+    )
+    if service is None or not user.is_active:
+        raise Http404
+    return service
+
+
+def access_service_in_agency(
+    *, user: User, agency_slug: str, service_id: int, roles: Iterable[Role | str] | None = None
+) -> Service:
+    """A service reached through its agency's staff URL."""
+    agency = access_agency(user=user, slug=agency_slug, roles=roles)
+    service = Service.objects.filter(pk=service_id, agency=agency).select_related("agency").first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def access_channel(
+    *, user: User, channel_id: int, roles: Iterable[Role | str] | None = None
+) -> Channel:
+    """A channel of a service of an agency where the user holds one of `roles`."""
+    channel = (
+        Channel.objects.filter(
+            pk=channel_id, service__agency__in=agencies_for_user(user=user, roles=roles)
+        )
+        .select_related("service__agency")
+        .first()
+    )
+    if channel is None:
+        raise Http404
+    return channel
+
+
+def access_stage(
+    *, user: User, stage_id: int, roles: Iterable[Role | str] | None = None
+) -> ServiceStage:
+    """A journey stage of a service of an agency where the user holds one of `roles`."""
+    stage = (
+        ServiceStage.objects.filter(
+            pk=stage_id, service__agency__in=agencies_for_user(user=user, roles=roles)
+        )
+        .select_related("service__agency")
+        .first()
+    )
+    if stage is None:
+        raise Http404
+    return stage
+
+
+def access_segment(
+    *, user: User, segment_id: int, roles: Iterable[Role | str] | None = None
+) -> CustomerSegment:
+    """A customer segment of an agency where the user holds one of `roles`."""
+    segment = (
+        CustomerSegment.objects.filter(
+            pk=segment_id, agency__in=agencies_for_user(user=user, roles=roles)
+        )
+        .select_related("agency")
+        .first()
+    )
+    if segment is None:
+        raise Http404
+    return segment
+
+
+def service_detail(*, service: Service) -> Service:
+    """The service with everything its staff page shows, fetched in a few queries."""
+    return (
+        Service.objects.filter(pk=service.pk)
+        .select_related("agency")
+        .prefetch_related(_channels_with_calendar(), "stages", "segments")
+        .get()
+    )
+
+
+def service_history(*, service: Service, limit: int = 50) -> QuerySet[AuditEvent]:
+    """Audit events about the service and its stages and channels, newest first."""
+    stage_ids = [str(pk) for pk in service.stages.values_list("pk", flat=True)]
+    channel_ids = [str(pk) for pk in service.channels.values_list("pk", flat=True)]
+    return AuditEvent.objects.filter(
+        Q(target_type="registry.service", target_id=str(service.pk))
+        | Q(target_type="registry.servicestage", target_id__in=stage_ids)
+        | Q(target_type="registry.channel", target_id__in=channel_ids)
+    ).select_related("actor")[:limit]
+
+
+@dataclass(frozen=True)
+class ChannelInsightRow:
+    channel: Channel
+    volume: int | None
+    share: float | None
+    cost_per_transaction: Decimal | None
+    total_cost: Decimal | None
+
+
+@dataclass(frozen=True)
+class ChannelInsight:
+    rows: list[ChannelInsightRow]
+    total_volume: int
+    digital_volume: int
+    digital_share: float | None
+    total_cost: Decimal | None
+    channels_without_volume: int
+
+
+def channel_insight(*, service: Service) -> ChannelInsight:
+    """Volume by channel, digital take-up, and cost per transaction and in total."""
+    channels = list(service.channels.all())
+    total = sum(c.annual_volume or 0 for c in channels)
+    digital = sum(c.annual_volume or 0 for c in channels if c.is_digital)
+    rows = []
+    costs: list[Decimal] = []
+    for channel in channels:
+        volume = channel.annual_volume
+        cost = (
+            channel.cost_per_transaction * volume
+            if channel.cost_per_transaction is not None and volume is not None
+            else None
+        )
+        if cost is not None:
+            costs.append(cost)
+        rows.append(
+            ChannelInsightRow(
+                channel=channel,
+                volume=volume,
+                share=(volume / total) if volume is not None and total else None,
+                cost_per_transaction=channel.cost_per_transaction,
+                total_cost=cost,
+            )
+        )
+    return ChannelInsight(
+        rows=rows,
+        total_volume=total,
+        digital_volume=digital,
+        digital_share=(digital / total) if total else None,
+        total_cost=sum(costs, Decimal(0)) if costs else None,
+        channels_without_volume=sum(1 for c in channels if c.annual_volume is None),
+    )

@@ -1,29 +1,364 @@
-"""Every write to the service inventory."""
+"""Every write to the service inventory. Each is atomic and leaves an audit event."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import date, time
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from cxgov.core.models import User
 from cxgov.core.services import audit_record
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import (
+    DIGITAL_KINDS,
+    Agency,
+    Channel,
+    ChannelClosure,
+    CustomerSegment,
+    OpeningHours,
+    Service,
+    ServiceStage,
+    ServiceStatus,
+)
+
+DEFAULT_STAGES = [("Start", "Inicio"), ("Process", "Proceso"), ("End", "Fin")]
+
+
+def _changes(instance: Any, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Field → [old, new] for each field whose value differs, as JSON-friendly strings."""
+    changed: dict[str, list[Any]] = {}
+    for name, new in fields.items():
+        old = getattr(instance, name)
+        if old != new:
+            changed[name] = [_plain(old), _plain(new)]
+    return changed
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    return str(value)
+
+
+def _apply(instance: Any, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
+    changed = _changes(instance, fields)
+    for name in changed:
+        setattr(instance, name, fields[name])
+    if changed:
+        instance.full_clean()
+        instance.save()
+    return changed
+
+
+def unique_slug(*, agency: Agency, name: str, exclude_id: int | None = None) -> str:
+    """A slug for a service name that no other service of the agency uses."""
+    base = slugify(name)[:70] or "service"
+    slug, counter = base, 2
+    taken = Service.objects.filter(agency=agency)
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
+    while taken.filter(slug=slug).exists():
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
 
 
 @transaction.atomic
 def agency_create(*, actor: User | None, name: str, slug: str, **fields: Any) -> Agency:
     """Create an agency."""
-    agency = Agency.objects.create(name=name, slug=slug, **fields)
+    agency = Agency(name=name, slug=slug, **fields)
+    agency.full_clean()
+    agency.save()
     audit_record(actor=actor, action="agency.create", agency=agency, target=agency)
     return agency
 
 
 @transaction.atomic
+def agency_update(*, actor: User | None, agency: Agency, **fields: Any) -> dict[str, list[Any]]:
+    """Change an agency's fields; returns what changed."""
+    changed = _apply(agency, fields)
+    if changed:
+        audit_record(
+            actor=actor, action="agency.update", agency=agency, target=agency, data=changed
+        )
+    return changed
+
+
+@transaction.atomic
 def service_create(
-    *, actor: User | None, agency: Agency, name: str, slug: str, **fields: Any
+    *,
+    actor: User | None,
+    agency: Agency,
+    name: str,
+    slug: str = "",
+    segments: Iterable[CustomerSegment] = (),
+    **fields: Any,
 ) -> Service:
-    """Create a service of an agency."""
-    service = Service.objects.create(agency=agency, name=name, slug=slug, **fields)
+    """Create a service with the default start, process and end stages."""
+    service = Service(
+        agency=agency, name=name, slug=slug or unique_slug(agency=agency, name=name), **fields
+    )
+    service.full_clean()
+    service.save()
+    service.segments.set(segments)
+    ServiceStage.objects.bulk_create(
+        ServiceStage(service=service, name=en, name_es=es, position=(i + 1) * 10)
+        for i, (en, es) in enumerate(DEFAULT_STAGES)
+    )
     audit_record(actor=actor, action="service.create", agency=agency, target=service)
     return service
+
+
+@transaction.atomic
+def service_update(
+    *,
+    actor: User | None,
+    service: Service,
+    segments: Iterable[CustomerSegment] | None = None,
+    **fields: Any,
+) -> dict[str, list[Any]]:
+    """Change a service's fields and, if given, its segments; returns what changed."""
+    changed = _apply(service, fields)
+    if segments is not None:
+        before = sorted(service.segments.values_list("name", flat=True))
+        service.segments.set(list(segments))
+        after = sorted(service.segments.values_list("name", flat=True))
+        if before != after:
+            changed["segments"] = [before, after]
+    if changed:
+        audit_record(
+            actor=actor,
+            action="service.update",
+            agency=service.agency,
+            target=service,
+            data=changed,
+        )
+    return changed
+
+
+def _service_set_status(*, actor: User | None, service: Service, status: str) -> Service:
+    if service.status != status:
+        old = service.status
+        service.status = status
+        service.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=f"service.{status}",
+            agency=service.agency,
+            target=service,
+            data={"status": [old, status]},
+        )
+    return service
+
+
+@transaction.atomic
+def service_publish(*, actor: User | None, service: Service) -> Service:
+    """Show the service on the public site."""
+    return _service_set_status(actor=actor, service=service, status=ServiceStatus.PUBLISHED)
+
+
+@transaction.atomic
+def service_archive(*, actor: User | None, service: Service) -> Service:
+    """Take the service off the public site, keeping its history."""
+    return _service_set_status(actor=actor, service=service, status=ServiceStatus.ARCHIVED)
+
+
+@transaction.atomic
+def service_unpublish(*, actor: User | None, service: Service) -> Service:
+    """Return the service to draft."""
+    return _service_set_status(actor=actor, service=service, status=ServiceStatus.DRAFT)
+
+
+@transaction.atomic
+def segment_create(
+    *, actor: User | None, agency: Agency, name: str, **fields: Any
+) -> CustomerSegment:
+    """Create a customer segment of an agency."""
+    segment = CustomerSegment(agency=agency, name=name, **fields)
+    segment.full_clean()
+    segment.save()
+    audit_record(actor=actor, action="segment.create", agency=agency, target=segment)
+    return segment
+
+
+@transaction.atomic
+def segment_update(
+    *, actor: User | None, segment: CustomerSegment, **fields: Any
+) -> dict[str, list[Any]]:
+    """Change a customer segment; returns what changed."""
+    changed = _apply(segment, fields)
+    if changed:
+        audit_record(
+            actor=actor,
+            action="segment.update",
+            agency=segment.agency,
+            target=segment,
+            data=changed,
+        )
+    return changed
+
+
+@transaction.atomic
+def segment_delete(*, actor: User | None, segment: CustomerSegment) -> None:
+    """Remove a customer segment (services keep existing without it)."""
+    audit_record(actor=actor, action="segment.delete", agency=segment.agency, target=segment)
+    segment.delete()
+
+
+@transaction.atomic
+def stage_create(*, actor: User | None, service: Service, name: str, **fields: Any) -> ServiceStage:
+    """Add a journey stage at the end of the service's stages."""
+    last = service.stages.order_by("-position").values_list("position", flat=True).first() or 0
+    fields.setdefault("position", last + 10)
+    stage = ServiceStage(service=service, name=name, **fields)
+    stage.full_clean()
+    stage.save()
+    audit_record(actor=actor, action="stage.create", agency=service.agency, target=stage)
+    return stage
+
+
+@transaction.atomic
+def stage_update(
+    *, actor: User | None, stage: ServiceStage, **fields: Any
+) -> dict[str, list[Any]]:
+    """Change a journey stage; returns what changed."""
+    changed = _apply(stage, fields)
+    if changed:
+        audit_record(
+            actor=actor,
+            action="stage.update",
+            agency=stage.service.agency,
+            target=stage,
+            data=changed,
+        )
+    return changed
+
+
+@transaction.atomic
+def stage_move(*, actor: User | None, stage: ServiceStage, offset: int) -> None:
+    """Move a stage up (negative offset) or down among its service's stages."""
+    stages = list(stage.service.stages.all())
+    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
+    target = max(0, min(len(stages) - 1, index + offset))
+    if target == index:
+        return
+    stages.insert(target, stages.pop(index))
+    for position, item in enumerate(stages, start=1):
+        item.position = position * 10
+    ServiceStage.objects.bulk_update(stages, ["position"])
+    audit_record(
+        actor=actor,
+        action="stage.move",
+        agency=stage.service.agency,
+        target=stage,
+        data={"order": [s.name for s in stages]},
+    )
+
+
+@transaction.atomic
+def stage_delete(*, actor: User | None, stage: ServiceStage) -> None:
+    """Remove a journey stage."""
+    audit_record(actor=actor, action="stage.delete", agency=stage.service.agency, target=stage)
+    stage.delete()
+
+
+@transaction.atomic
+def channel_create(
+    *, actor: User | None, service: Service, kind: str, name: str, **fields: Any
+) -> Channel:
+    """Add a channel to a service; digital unless said otherwise when its kind is digital."""
+    fields.setdefault("is_digital", kind in DIGITAL_KINDS)
+    last = service.channels.order_by("-position").values_list("position", flat=True).first() or 0
+    fields.setdefault("position", last + 10)
+    channel = Channel(service=service, kind=kind, name=name, **fields)
+    channel.full_clean()
+    channel.save()
+    audit_record(actor=actor, action="channel.create", agency=service.agency, target=channel)
+    return channel
+
+
+@transaction.atomic
+def channel_update(
+    *, actor: User | None, channel: Channel, **fields: Any
+) -> dict[str, list[Any]]:
+    """Change a channel; returns what changed."""
+    changed = _apply(channel, fields)
+    if changed:
+        audit_record(
+            actor=actor,
+            action="channel.update",
+            agency=channel.service.agency,
+            target=channel,
+            data=changed,
+        )
+    return changed
+
+
+@transaction.atomic
+def channel_delete(*, actor: User | None, channel: Channel) -> None:
+    """Remove a channel from its service."""
+    audit_record(
+        actor=actor, action="channel.delete", agency=channel.service.agency, target=channel
+    )
+    channel.delete()
+
+
+@transaction.atomic
+def channel_hours_set(
+    *,
+    actor: User | None,
+    channel: Channel,
+    weekly_hours: Mapping[int, Iterable[tuple[time, time]]],
+) -> None:
+    """Replace a channel's weekly opening hours (weekday 0 = Monday)."""
+    before = [str(h) for h in channel.hours.all()]
+    channel.hours.all().delete()
+    rows = [
+        OpeningHours(channel=channel, weekday=weekday, opens=opens, closes=closes)
+        for weekday, intervals in weekly_hours.items()
+        for opens, closes in intervals
+    ]
+    for row in rows:
+        row.full_clean(exclude=["channel"])
+    OpeningHours.objects.bulk_create(rows)
+    after = [str(h) for h in channel.hours.all()]
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="channel.hours",
+            agency=channel.service.agency,
+            target=channel,
+            data={"hours": [before, after]},
+        )
+
+
+@transaction.atomic
+def channel_closure_add(
+    *, actor: User | None, channel: Channel, day: date, name: str = ""
+) -> ChannelClosure:
+    """Close a channel on a date besides federal holidays."""
+    closure, _created = ChannelClosure.objects.update_or_create(
+        channel=channel, date=day, defaults={"name": name}
+    )
+    audit_record(
+        actor=actor,
+        action="channel.closure_add",
+        agency=channel.service.agency,
+        target=channel,
+        data={"date": day.isoformat(), "name": name},
+    )
+    return closure
+
+
+@transaction.atomic
+def channel_closure_remove(*, actor: User | None, closure: ChannelClosure) -> None:
+    """Reopen a channel on a date it was closed."""
+    audit_record(
+        actor=actor,
+        action="channel.closure_remove",
+        agency=closure.channel.service.agency,
+        target=closure.channel,
+        data={"date": closure.date.isoformat()},
+    )
+    closure.delete()
