@@ -207,13 +207,14 @@ class Channel(models.Model):
     instructions = models.TextField(_("what to know before you use it"), blank=True)
     instructions_es = models.TextField(_("what to know, in Spanish"), blank=True)
     languages = models.JSONField(
-        _("languages offered"), default=list, blank=True, help_text=_("Language codes, e.g. en, es.")
+        _("languages offered"),
+        default=list,
+        blank=True,
+        help_text=_("Language codes, e.g. en, es."),
     )
     always_open = models.BooleanField(_("open 24 hours, every day"), default=False)
     closed_on_federal_holidays = models.BooleanField(_("closed on federal holidays"), default=True)
-    annual_volume = models.PositiveBigIntegerField(
-        _("transactions a year"), null=True, blank=True
-    )
+    annual_volume = models.PositiveBigIntegerField(_("transactions a year"), null=True, blank=True)
     annual_enquiries = models.PositiveBigIntegerField(
         _("enquiries or visits a year"),
         null=True,

@@ -219,9 +219,7 @@ def stage_create(*, actor: User | None, service: Service, name: str, **fields: A
 
 
 @transaction.atomic
-def stage_update(
-    *, actor: User | None, stage: ServiceStage, **fields: Any
-) -> dict[str, list[Any]]:
+def stage_update(*, actor: User | None, stage: ServiceStage, **fields: Any) -> dict[str, list[Any]]:
     """Change a journey stage; returns what changed."""
     changed = _apply(stage, fields)
     if changed:
@@ -279,9 +277,7 @@ def channel_create(
 
 
 @transaction.atomic
-def channel_update(
-    *, actor: User | None, channel: Channel, **fields: Any
-) -> dict[str, list[Any]]:
+def channel_update(*, actor: User | None, channel: Channel, **fields: Any) -> dict[str, list[Any]]:
     """Change a channel; returns what changed."""
     changed = _apply(channel, fields)
     if changed:

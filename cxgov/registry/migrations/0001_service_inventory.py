@@ -6,158 +6,422 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('website', 'Website'), ('computer', 'Online application on a computer'), ('mobile', 'Mobile app'), ('email', 'Email'), ('phone', 'Phone'), ('automated_phone', 'Automated phone line'), ('tty_relay', 'TTY or relay service'), ('sms', 'Text message'), ('chat', 'Chat or chatbot'), ('video', 'Video call'), ('social_media', 'Social media'), ('in_person', 'In person'), ('kiosk', 'Kiosk'), ('paper', 'Paper form'), ('postal_mail', 'Mail'), ('fax', 'Fax'), ('mixed', 'Several channels'), ('other', 'Other')], max_length=20, verbose_name='kind of channel')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_es', models.CharField(blank=True, max_length=200, verbose_name='name in Spanish')),
-                ('url', models.URLField(blank=True, verbose_name='web address')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone number')),
-                ('tty', models.CharField(blank=True, max_length=40, verbose_name='TTY or relay number')),
-                ('address', models.TextField(blank=True, verbose_name='address')),
-                ('instructions', models.TextField(blank=True, verbose_name='what to know before you use it')),
-                ('instructions_es', models.TextField(blank=True, verbose_name='what to know, in Spanish')),
-                ('languages', models.JSONField(blank=True, default=list, help_text='Language codes, e.g. en, es.', verbose_name='languages offered')),
-                ('always_open', models.BooleanField(default=False, verbose_name='open 24 hours, every day')),
-                ('closed_on_federal_holidays', models.BooleanField(default=True, verbose_name='closed on federal holidays')),
-                ('annual_volume', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='transactions a year')),
-                ('annual_enquiries', models.PositiveBigIntegerField(blank=True, help_text='Contacts that are not transactions: phone enquiries, website visits.', null=True, verbose_name='enquiries or visits a year')),
-                ('cost_per_transaction', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='cost per transaction (USD)')),
-                ('is_digital', models.BooleanField(default=False, verbose_name='digital channel')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('source_id', models.CharField(blank=True, db_index=True, max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("website", "Website"),
+                            ("computer", "Online application on a computer"),
+                            ("mobile", "Mobile app"),
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("automated_phone", "Automated phone line"),
+                            ("tty_relay", "TTY or relay service"),
+                            ("sms", "Text message"),
+                            ("chat", "Chat or chatbot"),
+                            ("video", "Video call"),
+                            ("social_media", "Social media"),
+                            ("in_person", "In person"),
+                            ("kiosk", "Kiosk"),
+                            ("paper", "Paper form"),
+                            ("postal_mail", "Mail"),
+                            ("fax", "Fax"),
+                            ("mixed", "Several channels"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind of channel",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_es",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in Spanish"),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="web address")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone number")),
+                (
+                    "tty",
+                    models.CharField(blank=True, max_length=40, verbose_name="TTY or relay number"),
+                ),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                (
+                    "instructions",
+                    models.TextField(blank=True, verbose_name="what to know before you use it"),
+                ),
+                (
+                    "instructions_es",
+                    models.TextField(blank=True, verbose_name="what to know, in Spanish"),
+                ),
+                (
+                    "languages",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Language codes, e.g. en, es.",
+                        verbose_name="languages offered",
+                    ),
+                ),
+                (
+                    "always_open",
+                    models.BooleanField(default=False, verbose_name="open 24 hours, every day"),
+                ),
+                (
+                    "closed_on_federal_holidays",
+                    models.BooleanField(default=True, verbose_name="closed on federal holidays"),
+                ),
+                (
+                    "annual_volume",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="transactions a year"
+                    ),
+                ),
+                (
+                    "annual_enquiries",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="Contacts that are not transactions: phone enquiries, website visits.",
+                        null=True,
+                        verbose_name="enquiries or visits a year",
+                    ),
+                ),
+                (
+                    "cost_per_transaction",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="cost per transaction (USD)",
+                    ),
+                ),
+                ("is_digital", models.BooleanField(default=False, verbose_name="digital channel")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("source_id", models.CharField(blank=True, db_index=True, max_length=100)),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_es', models.CharField(blank=True, max_length=200, verbose_name='name in Spanish')),
-                ('abbreviation', models.CharField(blank=True, max_length=20, verbose_name='abbreviation')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name in web addresses')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('mission', models.TextField(blank=True, verbose_name='mission')),
-                ('mission_es', models.TextField(blank=True, verbose_name='mission in Spanish')),
-                ('time_zone', models.CharField(default='America/New_York', max_length=64, verbose_name='time zone')),
-                ('source', models.CharField(blank=True, max_length=40, verbose_name='imported from')),
-                ('source_id', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='registry.agency', verbose_name='parent agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_es",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in Spanish"),
+                ),
+                (
+                    "abbreviation",
+                    models.CharField(blank=True, max_length=20, verbose_name="abbreviation"),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=60, unique=True, verbose_name="short name in web addresses"
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("mission", models.TextField(blank=True, verbose_name="mission")),
+                ("mission_es", models.TextField(blank=True, verbose_name="mission in Spanish")),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="America/New_York", max_length=64, verbose_name="time zone"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=40, verbose_name="imported from"),
+                ),
+                ("source_id", models.CharField(blank=True, db_index=True, max_length=100)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="registry.agency",
+                        verbose_name="parent agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency',
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CustomerSegment',
+            name="CustomerSegment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_es', models.CharField(blank=True, max_length=200, verbose_name='name in Spanish')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('estimated_size', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='estimated size')),
-                ('source_id', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='segments', to='registry.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_es",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in Spanish"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "estimated_size",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="estimated size"
+                    ),
+                ),
+                ("source_id", models.CharField(blank=True, db_index=True, max_length=100)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="segments",
+                        to="registry.agency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OpeningHours',
+            name="OpeningHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(6)], verbose_name='day')),
-                ('opens', models.TimeField(verbose_name='opens')),
-                ('closes', models.TimeField(verbose_name='closes')),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hours', to='registry.channel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(6),
+                        ],
+                        verbose_name="day",
+                    ),
+                ),
+                ("opens", models.TimeField(verbose_name="opens")),
+                ("closes", models.TimeField(verbose_name="closes")),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hours",
+                        to="registry.channel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['weekday', 'opens'],
+                "ordering": ["weekday", "opens"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('name_es', models.CharField(blank=True, max_length=300, verbose_name='name in Spanish')),
-                ('slug', models.SlugField(max_length=80, verbose_name='short name in web addresses')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_es', models.TextField(blank=True, verbose_name='description in Spanish')),
-                ('kind', models.CharField(blank=True, max_length=100, verbose_name='kind of service')),
-                ('is_hisp', models.BooleanField(default=False, verbose_name='high-impact service (HISP)')),
-                ('designated_for_improvement', models.BooleanField(default=False, verbose_name='designated for improvement')),
-                ('customers_description', models.TextField(blank=True, verbose_name='who its customers are')),
-                ('estimated_annual_customers', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='estimated customers a year')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=16, verbose_name='status')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='imported details')),
-                ('source', models.CharField(blank=True, max_length=40, verbose_name='imported from')),
-                ('source_id', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='registry.agency')),
-                ('segments', models.ManyToManyField(blank=True, related_name='services', to='registry.customersegment', verbose_name='customer segments')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "name_es",
+                    models.CharField(blank=True, max_length=300, verbose_name="name in Spanish"),
+                ),
+                (
+                    "slug",
+                    models.SlugField(max_length=80, verbose_name="short name in web addresses"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_es",
+                    models.TextField(blank=True, verbose_name="description in Spanish"),
+                ),
+                (
+                    "kind",
+                    models.CharField(blank=True, max_length=100, verbose_name="kind of service"),
+                ),
+                (
+                    "is_hisp",
+                    models.BooleanField(default=False, verbose_name="high-impact service (HISP)"),
+                ),
+                (
+                    "designated_for_improvement",
+                    models.BooleanField(default=False, verbose_name="designated for improvement"),
+                ),
+                (
+                    "customers_description",
+                    models.TextField(blank=True, verbose_name="who its customers are"),
+                ),
+                (
+                    "estimated_annual_customers",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="estimated customers a year"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "details",
+                    models.JSONField(blank=True, default=dict, verbose_name="imported details"),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=40, verbose_name="imported from"),
+                ),
+                ("source_id", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="services",
+                        to="registry.agency",
+                    ),
+                ),
+                (
+                    "segments",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="services",
+                        to="registry.customersegment",
+                        verbose_name="customer segments",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__name', 'name'],
+                "ordering": ["agency__name", "name"],
             },
         ),
         migrations.AddField(
-            model_name='channel',
-            name='service',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channels', to='registry.service'),
+            model_name="channel",
+            name="service",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="channels",
+                to="registry.service",
+            ),
         ),
         migrations.CreateModel(
-            name='ServiceStage',
+            name="ServiceStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_es', models.CharField(blank=True, max_length=200, verbose_name='name in Spanish')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='registry.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_es",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in Spanish"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stages",
+                        to="registry.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ChannelClosure',
+            name="ChannelClosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='closures', to='registry.channel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="reason")),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closures",
+                        to="registry.channel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date'],
-                'constraints': [models.UniqueConstraint(fields=('channel', 'date'), name='closure_unique_date')],
+                "ordering": ["date"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("channel", "date"), name="closure_unique_date")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='customersegment',
-            constraint=models.UniqueConstraint(fields=('agency', 'name'), name='segment_unique_name'),
+            model_name="customersegment",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "name"), name="segment_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='openinghours',
-            constraint=models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens'))), name='hours_close_after_open'),
+            model_name="openinghours",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes__gt", models.F("opens"))), name="hours_close_after_open"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.UniqueConstraint(fields=('agency', 'slug'), name='service_unique_slug'),
+            model_name="service",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "slug"), name="service_unique_slug"
+            ),
         ),
     ]
