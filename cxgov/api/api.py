@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from cxgov.api.auth import staff_auth
 from cxgov.api.routers.accounts import router as accounts_router
+from cxgov.api.routers.registry import router as registry_router
 
 api = NinjaAPI(
     title="cxgov API",
@@ -46,3 +47,4 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", registry_router)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypeVar
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import AfterValidator, ConfigDict, RootModel, ValidationInfo, field_validator
+
+from cxgov.registry.models import ChannelKind, ServiceStatus
 
 
 class ErrorOut(Schema):
@@ -55,3 +60,279 @@ class TokenOut(Schema):
 
 class TokenCreatedOut(TokenOut):
     token: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[dict[str, Any]] = Field(
+        description="One entry per problem; `loc` ends with the field's name."
+    )
+
+
+# --- service inventory ---------------------------------------------------------------------
+# The public shapes hold what anyone may see. The staff shapes add what only members of the
+# service's agency see; `view` says which of the two a response is.
+
+
+class AgencyOut(Schema):
+    slug: str
+    name: str
+    name_es: str
+    abbreviation: str
+    website: str
+    mission: str
+    mission_es: str
+    time_zone: str = Field(examples=["America/New_York"])
+    parent: str | None = Field(description="The parent agency's slug.")
+    published_services: int
+
+
+class SegmentRefOut(Schema):
+    id: int
+    name: str
+    name_es: str
+
+
+class StageOut(Schema):
+    id: int
+    name: str
+    name_es: str
+    description: str
+    position: int
+
+
+class HoursOut(Schema):
+    weekday: int = Field(description="0 = Monday … 6 = Sunday.")
+    opens: str = Field(description="Local time, HH:MM.", examples=["09:00"])
+    closes: str = Field(description="Local time, HH:MM.", examples=["17:00"])
+
+
+class ClosureOut(Schema):
+    date: date
+    name: str
+
+
+class OpenNowOut(Schema):
+    """Whether the channel is open at the time of the request, in the agency's time zone."""
+
+    is_open: bool
+    always_open: bool
+    closes_at: datetime | None = Field(description="When it closes, if open now.")
+    opens_at: datetime | None = Field(description="When it next opens within two weeks.")
+    closed_today_reason: str = Field(description="The holiday or closure, if closed for one.")
+
+
+class ChannelOut(Schema):
+    id: int
+    kind: str = Field(description="website, phone, in_person, … (see ChannelIn.kind).")
+    name: str
+    name_es: str
+    url: str
+    phone: str
+    tty: str
+    address: str
+    instructions: str
+    instructions_es: str
+    languages: list[str]
+    always_open: bool
+    closed_on_federal_holidays: bool
+    is_digital: bool
+    position: int
+    hours: list[HoursOut]
+    closures: list[ClosureOut] = Field(description="Closures from today on.")
+    open_now: OpenNowOut
+
+
+class ChannelStaffOut(ChannelOut):
+    annual_volume: int | None = Field(description="Transactions a year.")
+    annual_enquiries: int | None = Field(description="Enquiries or visits a year.")
+    cost_per_transaction: Decimal | None = Field(
+        description="US dollars, as a decimal string.", examples=["12.50"]
+    )
+    source_id: str
+
+
+class _ServiceFields(Schema):
+    id: int
+    agency: str = Field(description="The agency's slug.")
+    slug: str
+    name: str
+    name_es: str
+    description: str
+    description_es: str
+    kind: str
+    is_hisp: bool
+    customers_description: str
+
+
+class _ServiceStaffFields(_ServiceFields):
+    status: ServiceStatus
+    designated_for_improvement: bool
+    estimated_annual_customers: int | None
+    segments: list[SegmentRefOut]
+    details: dict[str, Any] = Field(description="Facts kept from the source it was imported from.")
+    source: str
+    source_id: str
+    updated_at: datetime
+
+
+class ServiceSummaryPublicOut(_ServiceFields):
+    view: Literal["public"]
+
+
+class ServiceSummaryStaffOut(_ServiceStaffFields):
+    view: Literal["staff"]
+    channel_count: int
+
+
+class ServiceSummaryOut(
+    RootModel[
+        Annotated[ServiceSummaryStaffOut | ServiceSummaryPublicOut, Field(discriminator="view")]
+    ]
+):
+    """A service in a list: the staff view for members of its agency, else the public view."""
+
+
+class ServicePublicOut(_ServiceFields):
+    view: Literal["public"]
+    stages: list[StageOut]
+    channels: list[ChannelOut]
+
+
+class ServiceStaffOut(_ServiceStaffFields):
+    view: Literal["staff"]
+    stages: list[StageOut]
+    channels: list[ChannelStaffOut]
+
+
+class ServiceOut(
+    RootModel[Annotated[ServiceStaffOut | ServicePublicOut, Field(discriminator="view")]]
+):
+    """A service with its stages and channels: the staff view for members of its agency, else
+    the public view."""
+
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+T = TypeVar("T")
+if TYPE_CHECKING:
+    Patch: TypeAlias = T | None
+else:
+    # A field a request may leave out but not set to null: its default None is never
+    # validated, while a null that is sent fails the type and names the field.
+    Patch = Annotated[T, "optional, not nullable"]
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Count = Annotated[int, Field(ge=0)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", examples=["es"])]
+ServiceName = Annotated[str, Field(max_length=300), AfterValidator(_not_blank)]
+ChannelName = Annotated[str, Field(max_length=200), AfterValidator(_not_blank)]
+SEGMENTS_DESCRIPTION = "Ids of the agency's customer segments; replaces the current ones."
+
+
+class _In(Schema):
+    """What a client sends: known fields only, and text without NUL (databases refuse it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def has_no_nul_character(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character")
+        return value
+
+
+class ServiceIn(_In):
+    name: ServiceName
+    name_es: str = Field("", max_length=300)
+    slug: str = Field(
+        "", max_length=80, description="Made from the name when left out; unique in the agency."
+    )
+    description: str = ""
+    description_es: str = ""
+    kind: str = Field("", max_length=100, examples=["Benefits"])
+    is_hisp: bool = Field(False, description="A designated high-impact service provider's.")
+    designated_for_improvement: bool = False
+    customers_description: str = ""
+    estimated_annual_customers: Count | None = None
+    segments: list[Id] = Field(default_factory=list, description=SEGMENTS_DESCRIPTION)
+
+
+class ServicePatchIn(_In):
+    """The fields to change; those left out keep their values."""
+
+    name: Patch[ServiceName] = None
+    name_es: Patch[Annotated[str, Field(max_length=300)]] = None
+    slug: Patch[Annotated[str, Field(max_length=80)]] = None
+    description: Patch[str] = None
+    description_es: Patch[str] = None
+    kind: Patch[Annotated[str, Field(max_length=100)]] = None
+    is_hisp: Patch[bool] = None
+    designated_for_improvement: Patch[bool] = None
+    customers_description: Patch[str] = None
+    estimated_annual_customers: Count | None = None
+    segments: Patch[list[Id]] = Field(None, description=SEGMENTS_DESCRIPTION)
+
+
+class ChannelIn(_In):
+    kind: ChannelKind
+    name: ChannelName
+    name_es: str = Field("", max_length=200)
+    url: str = Field("", max_length=200)
+    phone: str = Field("", max_length=40)
+    tty: str = Field("", max_length=40, description="TTY or relay number.")
+    address: str = ""
+    instructions: str = ""
+    instructions_es: str = ""
+    languages: list[LanguageCode] = Field(default_factory=list)
+    always_open: bool = False
+    closed_on_federal_holidays: bool = True
+    annual_volume: Count | None = Field(None, description="Transactions a year.")
+    annual_enquiries: Count | None = Field(None, description="Enquiries or visits a year.")
+    cost_per_transaction: Money | None = Field(None, description="US dollars.")
+    is_digital: Patch[bool] = Field(None, description="Left out: whether its kind is digital.")
+    position: Patch[Count] = Field(None, description="Left out: after the other channels.")
+
+
+class ChannelPatchIn(_In):
+    """The fields to change; those left out keep their values."""
+
+    kind: Patch[ChannelKind] = None
+    name: Patch[ChannelName] = None
+    name_es: Patch[Annotated[str, Field(max_length=200)]] = None
+    url: Patch[Annotated[str, Field(max_length=200)]] = None
+    phone: Patch[Annotated[str, Field(max_length=40)]] = None
+    tty: Patch[Annotated[str, Field(max_length=40)]] = None
+    address: Patch[str] = None
+    instructions: Patch[str] = None
+    instructions_es: Patch[str] = None
+    languages: Patch[list[LanguageCode]] = None
+    always_open: Patch[bool] = None
+    closed_on_federal_holidays: Patch[bool] = None
+    annual_volume: Count | None = None
+    annual_enquiries: Count | None = None
+    cost_per_transaction: Money | None = None
+    is_digital: Patch[bool] = None
+    position: Patch[Count] = None
+
+
+class HoursIn(_In):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday.")
+    opens: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:00"])
+    closes: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["17:00"])
+
+    @field_validator("closes")
+    @classmethod
+    def closes_after_opens(cls, value: str, info: ValidationInfo) -> str:
+        opens = info.data.get("opens")
+        # Zero-padded HH:MM strings sort like the times they name.
+        if opens is not None and value <= opens:
+            raise ValueError("must be later than opens")
+        return value

@@ -63,3 +63,21 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     name = "test token"
     prefix = factory.Sequence(lambda n: f"{n:08x}")
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registry.CustomerSegment"
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Segment {n}")
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registry.Channel"
+
+    service = factory.SubFactory(ServiceFactory)
+    kind = "phone"
+    name = factory.Sequence(lambda n: f"Channel {n}")
+    phone = "800-555-0100"
