@@ -13,6 +13,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("cxgov.core.urls")),
+    path("staff/agencies/<slug:slug>/", include("cxgov.registry.urls")),
     path("", include("cxgov.public.urls")),
     prefix_default_language=False,
 )

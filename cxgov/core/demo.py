@@ -11,8 +11,7 @@ from django.db import transaction
 
 from cxgov.core.models import Role, User
 from cxgov.core.services import membership_grant, user_create
-from cxgov.registry.models import Agency, ServiceStatus
-from cxgov.registry.services import agency_create, service_create
+from cxgov.registry.demo import demo_load as registry_demo_load
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the local demo only
 
@@ -25,47 +24,6 @@ class DemoUser:
     agency_slug: str
 
 
-DEMO_AGENCIES = [
-    {
-        "name": "Federal Benefits Administration",
-        "name_es": "Administración Federal de Beneficios",
-        "abbreviation": "FBA",
-        "slug": "fba",
-        "website": "https://www.example.gov/fba",
-        "mission": "We help people apply for and receive the benefits they have earned.",
-        "mission_es": (
-            "Ayudamos a las personas a solicitar y recibir los beneficios que se han ganado."
-        ),
-        "time_zone": "America/New_York",
-    },
-    {
-        "name": "National Parks Permit Office",
-        "name_es": "Oficina de Permisos de Parques Nacionales",
-        "abbreviation": "NPPO",
-        "slug": "nppo",
-        "website": "https://www.example.gov/nppo",
-        "mission": "We issue permits so people can enjoy public lands safely.",
-        "mission_es": (
-            "Emitimos permisos para que las personas disfruten de las tierras públicas "
-            "con seguridad."
-        ),
-        "time_zone": "America/Denver",
-    },
-]
-
-DEMO_SERVICES = {
-    "fba": [
-        ("Apply for retirement benefits", "Solicitar beneficios de jubilación", True),
-        ("Replace a benefits card", "Reemplazar una tarjeta de beneficios", True),
-        ("Update your address", "Actualizar su dirección", False),
-        ("Appeal a decision", "Apelar una decisión", True),
-    ],
-    "nppo": [
-        ("Get a backcountry permit", "Obtener un permiso para zonas remotas", False),
-        ("Reserve a campsite", "Reservar un campamento", False),
-    ],
-}
-
 DEMO_USERS = [
     DemoUser("admin@fba.example.gov", "Alex Admin", Role.AGENCY_ADMIN, "fba"),
     DemoUser("manager@fba.example.gov", "Morgan Manager", Role.SERVICE_MANAGER, "fba"),
@@ -77,32 +35,10 @@ DEMO_USERS = [
 ]
 
 
-def _slug(text: str) -> str:
-    from django.utils.text import slugify
-
-    return slugify(text)[:80]
-
-
 @transaction.atomic
 def demo_load() -> list[DemoUser]:
     """Create the demo records once; running again changes nothing."""
-    agencies: dict[str, Agency] = {}
-    for fields in DEMO_AGENCIES:
-        existing = Agency.objects.filter(slug=fields["slug"]).first()
-        agencies[fields["slug"]] = existing or agency_create(actor=None, **fields)
-    for slug, services in DEMO_SERVICES.items():
-        agency = agencies[slug]
-        for name, name_es, is_hisp in services:
-            if not agency.services.filter(slug=_slug(name)).exists():
-                service_create(
-                    actor=None,
-                    agency=agency,
-                    name=name,
-                    name_es=name_es,
-                    slug=_slug(name),
-                    is_hisp=is_hisp,
-                    status=ServiceStatus.PUBLISHED,
-                )
+    agencies = registry_demo_load()
     for demo_user in DEMO_USERS:
         user = User.objects.filter(email=demo_user.email).first()
         if user is None:

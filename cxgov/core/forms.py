@@ -53,3 +53,21 @@ class TokenCreateForm(forms.Form):
         max_length=100,
         help_text=_("Say what will use it, for example “Nightly survey export”."),
     )
+
+
+class UswdsForm(forms.Form):
+    """A form whose choice widgets carry USWDS classes on each option."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        uswds_choice_classes(self)
+
+
+def uswds_choice_classes(form: forms.BaseForm) -> None:
+    """Give checkbox and radio options the USWDS input classes (they render one by one)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            widget.attrs.setdefault("class", "usa-checkbox__input")
+        elif isinstance(widget, forms.RadioSelect):
+            widget.attrs.setdefault("class", "usa-radio__input")

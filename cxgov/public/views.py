@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from cxgov.registry.selectors import agencies_public
+from cxgov.insights.calendars import OpenStatus
+from cxgov.registry.models import Channel, OpeningHours
+from cxgov.registry.selectors import (
+    agencies_public,
+    agency_public,
+    channel_open_status,
+    service_public,
+    services_published,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,19 +26,79 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def feedback(request: HttpRequest) -> HttpResponse:
-    """Where to give feedback: pick the agency whose service you used."""
+def agency(request: HttpRequest, slug: str) -> HttpResponse:
+    """An agency and the services it gives the public."""
+    agency = agency_public(slug=slug)
+    return render(
+        request,
+        "public/agency.html",
+        {"agency": agency, "services": services_published(agency=agency), "nav_section": "home"},
+    )
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    """A channel as the public page shows it: when it is open, and its week of hours."""
+
+    channel: Channel
+    status: OpenStatus | None  # None when the channel keeps no hours, e.g. mail
+    week: list[tuple[str, list[OpeningHours]]]
+
+
+def _week(channel: Channel) -> list[tuple[str, list[OpeningHours]]]:
+    by_day: dict[int, list[OpeningHours]] = {}
+    for hours in channel.hours.all():
+        by_day.setdefault(hours.weekday, []).append(hours)
+    return [(label, by_day.get(day, [])) for day, label in OpeningHours.Weekday.choices]
+
+
+def service(request: HttpRequest, agency_slug: str, service_slug: str) -> HttpResponse:
+    """ "Ways to get help": every channel of a published service, open now or when it opens."""
+    service = service_public(agency_slug=agency_slug, service_slug=service_slug)
+    now = timezone.now()
+    channels = [
+        ChannelView(
+            channel=channel,
+            status=channel_open_status(channel=channel, at=now)
+            if channel.always_open or channel.hours.all()
+            else None,
+            week=_week(channel),
+        )
+        for channel in service.channels.all()
+    ]
+    return render(
+        request,
+        "public/service.html",
+        {
+            "agency": service.agency,
+            "service": service,
+            "channels": channels,
+            "time_zone": service.agency.time_zone,
+            "nav_section": "home",
+        },
+    )
+
+
+def _choose_agency(request: HttpRequest, purpose: str) -> HttpResponse:
+    # A link from a service page names its agency; show that one first and alone.
+    agencies = agencies_public()
+    chosen = agencies.filter(slug=request.GET.get("agency", "")[:60])
     return render(
         request,
         "public/choose_agency.html",
-        {"agencies": agencies_public(), "purpose": "feedback", "nav_section": "feedback"},
+        {
+            "agencies": chosen if chosen else agencies,
+            "purpose": purpose,
+            "nav_section": purpose,
+        },
     )
+
+
+def feedback(request: HttpRequest) -> HttpResponse:
+    """Where to give feedback: pick the agency whose service you used."""
+    return _choose_agency(request, "feedback")
 
 
 def complaint_start(request: HttpRequest) -> HttpResponse:
     """Where to complain: pick the agency the complaint is about."""
-    return render(
-        request,
-        "public/choose_agency.html",
-        {"agencies": agencies_public(), "purpose": "complaint", "nav_section": "complaint"},
-    )
+    return _choose_agency(request, "complaint")

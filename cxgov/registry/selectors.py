@@ -36,10 +36,14 @@ EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER)
 
 
 def agencies_public() -> QuerySet[Agency]:
-    """Every agency, with how many published services each has, by name."""
-    return Agency.objects.annotate(
-        published_services=Count("services", filter=Q(services__status=ServiceStatus.PUBLISHED))
-    ).order_by("name")
+    """Every agency, with its parent and how many published services it has, by name."""
+    return (
+        Agency.objects.select_related("parent")
+        .annotate(
+            published_services=Count("services", filter=Q(services__status=ServiceStatus.PUBLISHED))
+        )
+        .order_by("name")
+    )
 
 
 def agency_public(*, slug: str) -> Agency:
@@ -119,8 +123,12 @@ def channel_open_status(*, channel: Channel, at: datetime) -> OpenStatus:
 
 
 def services_for_agency(*, agency: Agency) -> QuerySet[Service]:
-    """All of an agency's services, any status (call access_agency first)."""
-    return agency.services.annotate(channel_count=Count("channels")).order_by("name")
+    """All of an agency's services, any status, with their segments (call access_agency first)."""
+    return (
+        agency.services.annotate(channel_count=Count("channels"))
+        .prefetch_related("segments")
+        .order_by("name")
+    )
 
 
 def segments_for_agency(*, agency: Agency) -> QuerySet[CustomerSegment]:
@@ -201,6 +209,42 @@ def access_segment(
     return segment
 
 
+def services_for_export(*, agency: Agency) -> QuerySet[Service]:
+    """Every service of the agency with what an export writes (call access_agency first)."""
+    return agency.services.order_by("name").prefetch_related(
+        "segments",
+        "stages",
+        Prefetch(
+            "channels",
+            queryset=Channel.objects.prefetch_related(
+                Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+                "closures",
+            ),
+        ),
+    )
+
+
+def segments_by_id(*, agency: Agency, ids: Iterable[int]) -> list[CustomerSegment]:
+    """The agency's segments among these ids; an id of another agency's is left out."""
+    return list(agency.segments.filter(pk__in=list(ids)))
+
+
+def channel_detail(*, channel: Channel) -> Channel:
+    """The channel with its hours, upcoming closures and agency, fetched in a few queries."""
+    return (
+        Channel.objects.filter(pk=channel.pk)
+        .select_related("service__agency")
+        .prefetch_related(
+            Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+            Prefetch(
+                "closures",
+                queryset=ChannelClosure.objects.filter(date__gte=date.today()).order_by("date"),
+            ),
+        )
+        .get()
+    )
+
+
 def service_detail(*, service: Service) -> Service:
     """The service with everything its staff page shows, fetched in a few queries."""
     return (
@@ -230,6 +274,10 @@ class ChannelInsightRow:
     cost_per_transaction: Decimal | None
     total_cost: Decimal | None
 
+    @property
+    def share_percent(self) -> float | None:
+        return None if self.share is None else round(self.share * 100, 1)
+
 
 @dataclass(frozen=True)
 class ChannelInsight:
@@ -239,6 +287,10 @@ class ChannelInsight:
     digital_share: float | None
     total_cost: Decimal | None
     channels_without_volume: int
+
+    @property
+    def digital_share_percent(self) -> float | None:
+        return None if self.digital_share is None else round(self.digital_share * 100, 1)
 
 
 def channel_insight(*, service: Service) -> ChannelInsight:

@@ -8,8 +8,8 @@ from django.utils.safestring import SafeString
 register = template.Library()
 
 _CLASS_BY_WIDGET: list[tuple[type[forms.Widget], str]] = [
-    (forms.CheckboxSelectMultiple, ""),
-    (forms.RadioSelect, ""),
+    (forms.CheckboxSelectMultiple, "usa-checkbox__input"),
+    (forms.RadioSelect, "usa-radio__input"),
     (forms.CheckboxInput, "usa-checkbox__input"),
     (forms.Select, "usa-select"),
     (forms.Textarea, "usa-textarea"),

@@ -1,0 +1,531 @@
+"""Staff pages for the service inventory. Any member reads; admins and service managers write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.insights.charts import horizontal_bar_svg
+from cxgov.registry import services as registry
+from cxgov.registry.exports import inventory_csv, inventory_json
+from cxgov.registry.forms import (
+    ChannelForm,
+    ClosureForm,
+    HoursForm,
+    SegmentForm,
+    ServiceForm,
+    ServiceImportForm,
+    StageForm,
+)
+from cxgov.registry.importers import services_import
+from cxgov.registry.models import Agency, Service
+from cxgov.registry.selectors import (
+    EDITOR_ROLES,
+    access_channel,
+    access_segment,
+    access_service_in_agency,
+    access_stage,
+    channel_insight,
+    segments_for_agency,
+    service_detail,
+    service_history,
+    services_for_agency,
+)
+
+
+def _can_edit(request: HttpRequest, agency: Agency) -> bool:
+    return bool(roles_for_user(user=request.user, agency=agency) & set(EDITOR_ROLES))
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: BaseForm,
+    agency: Agency,
+    title: str,
+    cancel_url: str,
+    service: Service | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "agency": agency,
+            "service": service,
+            "title": title,
+            "cancel_url": cancel_url,
+            "nav_section": "staff",
+        },
+        status=status,
+    )
+
+
+def _save_or_show(
+    request: HttpRequest,
+    *,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    success_url: str | Callable[[Any], str],
+    success_message: str,
+    page: dict[str, Any],
+) -> HttpResponse:
+    """Run `save` on a valid POST, else show the form again with its errors (status 400).
+
+    `success_url` may be a function of what `save` returned, e.g. the new object's page.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            messages.success(request, success_message)
+            return redirect(success_url(saved) if callable(success_url) else success_url)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, form=form, status=status, **page)
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+@login_required
+def service_list(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, slug=slug)
+    return render(
+        request,
+        "registry/service_list.html",
+        {
+            "agency": agency,
+            "services": services_for_agency(agency=agency),
+            "can_edit": _can_edit(request, agency),
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+def service_create(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
+    form = ServiceForm(request.POST or None, agency=agency)
+
+    def save(data: dict[str, Any]) -> Service:
+        segments = data.pop("segments")
+        return registry.service_create(actor=request.user, agency=agency, segments=segments, **data)
+
+    return _save_or_show(
+        request,
+        form=form,
+        save=save,
+        success_url=lambda service: f"/staff/agencies/{agency.slug}/services/{service.pk}/",
+        success_message=_("Service created as a draft."),
+        page={
+            "agency": agency,
+            "title": _("Add a service"),
+            "cancel_url": f"/staff/agencies/{agency.slug}/services/",
+        },
+    )
+
+
+@login_required
+def service_detail_view(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+    service = service_detail(
+        service=access_service_in_agency(user=request.user, agency_slug=slug, service_id=service_id)
+    )
+    insight = channel_insight(service=service)
+    chart = None
+    measured = [row for row in insight.rows if row.volume is not None]
+    if measured:
+        chart = horizontal_bar_svg(
+            labels=[row.channel.display_name for row in measured],
+            values=[row.volume or 0 for row in measured],
+            title=_("Transactions a year by channel"),
+            value_label=_("Transactions a year"),
+            description=_("%(n)s channels; the table below gives each number.")
+            % {"n": len(measured)},
+            chart_id="channel-volume",
+        )
+    return render(
+        request,
+        "registry/service_detail.html",
+        {
+            "agency": service.agency,
+            "service": service,
+            "insight": insight,
+            "chart": chart,
+            "history": service_history(service=service, limit=30),
+            "can_edit": _can_edit(request, service.agency),
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+def service_edit(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+    service = access_service_in_agency(
+        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    )
+    form = ServiceForm(request.POST or None, instance=service, agency=service.agency)
+    detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
+    # A ModelForm writes into its instance while validating; edit a fresh copy instead.
+    target = Service.objects.get(pk=service.pk)
+
+    def save(data: dict[str, Any]) -> None:
+        segments = data.pop("segments")
+        registry.service_update(actor=request.user, service=target, segments=segments, **data)
+
+    return _save_or_show(
+        request,
+        form=form,
+        save=save,
+        success_url=detail_url,
+        success_message=_("Service saved."),
+        page={
+            "agency": service.agency,
+            "service": service,
+            "title": _("Edit service"),
+            "cancel_url": detail_url,
+        },
+    )
+
+
+_STATUS_ACTIONS = {
+    "publish": (registry.service_publish, "Service published: the public can see it now."),
+    "archive": (registry.service_archive, "Service archived: it is off the public site."),
+    "unpublish": (registry.service_unpublish, "Service returned to draft."),
+}
+
+
+@login_required
+@require_POST
+def service_status(request: HttpRequest, slug: str, service_id: int, action: str) -> HttpResponse:
+    service = access_service_in_agency(
+        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    )
+    if action not in _STATUS_ACTIONS:
+        raise Http404
+    change, message = _STATUS_ACTIONS[action]
+    change(actor=request.user, service=service)
+    messages.success(request, _(message))
+    return redirect("registry:service_detail", slug=slug, service_id=service.pk)
+
+
+# --- stages --------------------------------------------------------------------------------
+
+
+@login_required
+def stage_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+    service = access_service_in_agency(
+        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    )
+    detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
+    return _save_or_show(
+        request,
+        form=StageForm(request.POST or None),
+        save=lambda data: registry.stage_create(actor=request.user, service=service, **data),
+        success_url=detail_url + "#stages",
+        success_message=_("Stage added."),
+        page={
+            "agency": service.agency,
+            "service": service,
+            "title": _("Add a journey stage"),
+            "cancel_url": detail_url,
+        },
+    )
+
+
+@login_required
+def stage_edit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
+    stage = access_stage(user=request.user, stage_id=stage_id, roles=EDITOR_ROLES)
+    _same_agency(stage.service.agency, slug)
+    detail_url = f"/staff/agencies/{slug}/services/{stage.service_id}/"
+    target = type(stage).objects.get(pk=stage.pk)
+    return _save_or_show(
+        request,
+        form=StageForm(request.POST or None, instance=stage),
+        save=lambda data: registry.stage_update(actor=request.user, stage=target, **data),
+        success_url=detail_url + "#stages",
+        success_message=_("Stage saved."),
+        page={
+            "agency": stage.service.agency,
+            "service": stage.service,
+            "title": _("Edit journey stage"),
+            "cancel_url": detail_url,
+        },
+    )
+
+
+@login_required
+@require_POST
+def stage_move(request: HttpRequest, slug: str, stage_id: int, direction: str) -> HttpResponse:
+    stage = access_stage(user=request.user, stage_id=stage_id, roles=EDITOR_ROLES)
+    _same_agency(stage.service.agency, slug)
+    if direction not in {"up", "down"}:
+        raise Http404
+    registry.stage_move(actor=request.user, stage=stage, offset=-1 if direction == "up" else 1)
+    return redirect(f"/staff/agencies/{slug}/services/{stage.service_id}/#stages")
+
+
+@login_required
+@require_POST
+def stage_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
+    stage = access_stage(user=request.user, stage_id=stage_id, roles=EDITOR_ROLES)
+    _same_agency(stage.service.agency, slug)
+    registry.stage_delete(actor=request.user, stage=stage)
+    messages.success(request, _("Stage removed."))
+    return redirect(f"/staff/agencies/{slug}/services/{stage.service_id}/#stages")
+
+
+def _same_agency(agency: Agency, slug: str) -> None:
+    # An object reached through another agency's URL is treated as missing.
+    if agency.slug != slug:
+        raise Http404
+
+
+# --- channels ------------------------------------------------------------------------------
+
+
+@login_required
+def channel_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+    service = access_service_in_agency(
+        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    )
+    detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
+    return _save_or_show(
+        request,
+        form=ChannelForm(request.POST or None),
+        save=lambda data: registry.channel_create(actor=request.user, service=service, **data),
+        success_url=detail_url + "#channels",
+        success_message=_("Channel added. Set its opening hours next."),
+        page={
+            "agency": service.agency,
+            "service": service,
+            "title": _("Add a channel"),
+            "cancel_url": detail_url,
+        },
+    )
+
+
+@login_required
+def channel_edit(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
+    channel = access_channel(user=request.user, channel_id=channel_id, roles=EDITOR_ROLES)
+    _same_agency(channel.service.agency, slug)
+    detail_url = f"/staff/agencies/{slug}/services/{channel.service_id}/"
+    target = type(channel).objects.get(pk=channel.pk)
+    return _save_or_show(
+        request,
+        form=ChannelForm(request.POST or None, instance=channel),
+        save=lambda data: registry.channel_update(actor=request.user, channel=target, **data),
+        success_url=detail_url + "#channels",
+        success_message=_("Channel saved."),
+        page={
+            "agency": channel.service.agency,
+            "service": channel.service,
+            "title": _("Edit channel"),
+            "cancel_url": detail_url,
+        },
+    )
+
+
+@login_required
+@require_POST
+def channel_delete(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
+    channel = access_channel(user=request.user, channel_id=channel_id, roles=EDITOR_ROLES)
+    _same_agency(channel.service.agency, slug)
+    registry.channel_delete(actor=request.user, channel=channel)
+    messages.success(request, _("Channel removed."))
+    return redirect(f"/staff/agencies/{slug}/services/{channel.service_id}/#channels")
+
+
+@login_required
+def channel_hours(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
+    channel = access_channel(user=request.user, channel_id=channel_id, roles=EDITOR_ROLES)
+    _same_agency(channel.service.agency, slug)
+    form = HoursForm(request.POST or None, channel=channel)
+    closure_form = ClosureForm(prefix="closure")
+    detail_url = f"/staff/agencies/{slug}/services/{channel.service_id}/"
+    if request.method == "POST" and form.is_valid():
+        registry.channel_hours_set(
+            actor=request.user, channel=channel, weekly_hours=form.weekly_hours
+        )
+        messages.success(request, _("Opening hours saved."))
+        return redirect(detail_url + "#channels")
+    return render(
+        request,
+        "registry/channel_hours.html",
+        {
+            "agency": channel.service.agency,
+            "service": channel.service,
+            "channel": channel,
+            "form": form,
+            "closure_form": closure_form,
+            "closures": channel.closures.all(),
+            "cancel_url": detail_url,
+            "nav_section": "staff",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def closure_add(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
+    channel = access_channel(user=request.user, channel_id=channel_id, roles=EDITOR_ROLES)
+    _same_agency(channel.service.agency, slug)
+    form = ClosureForm(request.POST, prefix="closure")
+    if form.is_valid():
+        registry.channel_closure_add(
+            actor=request.user,
+            channel=channel,
+            day=form.cleaned_data["date"],
+            name=form.cleaned_data["name"],
+        )
+        messages.success(request, _("Closure added."))
+        return redirect("registry:channel_hours", slug=slug, channel_id=channel.pk)
+    return render(
+        request,
+        "registry/channel_hours.html",
+        {
+            "agency": channel.service.agency,
+            "service": channel.service,
+            "channel": channel,
+            "form": HoursForm(channel=channel),
+            "closure_form": form,
+            "closures": channel.closures.all(),
+            "cancel_url": f"/staff/agencies/{slug}/services/{channel.service_id}/",
+            "nav_section": "staff",
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def closure_remove(
+    request: HttpRequest, slug: str, channel_id: int, closure_id: int
+) -> HttpResponse:
+    channel = access_channel(user=request.user, channel_id=channel_id, roles=EDITOR_ROLES)
+    _same_agency(channel.service.agency, slug)
+    closure = channel.closures.filter(pk=closure_id).first()
+    if closure is None:
+        raise Http404
+    registry.channel_closure_remove(actor=request.user, closure=closure)
+    messages.success(request, _("Closure removed."))
+    return redirect("registry:channel_hours", slug=slug, channel_id=channel.pk)
+
+
+# --- segments ------------------------------------------------------------------------------
+
+
+@login_required
+def segment_list(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, slug=slug)
+    return render(
+        request,
+        "registry/segment_list.html",
+        {
+            "agency": agency,
+            "segments": segments_for_agency(agency=agency),
+            "can_edit": _can_edit(request, agency),
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+def segment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
+    list_url = f"/staff/agencies/{slug}/segments/"
+    return _save_or_show(
+        request,
+        form=SegmentForm(request.POST or None, agency=agency),
+        save=lambda data: registry.segment_create(actor=request.user, agency=agency, **data),
+        success_url=list_url,
+        success_message=_("Customer segment added."),
+        page={"agency": agency, "title": _("Add a customer segment"), "cancel_url": list_url},
+    )
+
+
+@login_required
+def segment_edit(request: HttpRequest, slug: str, segment_id: int) -> HttpResponse:
+    segment = access_segment(user=request.user, segment_id=segment_id, roles=EDITOR_ROLES)
+    _same_agency(segment.agency, slug)
+    list_url = f"/staff/agencies/{slug}/segments/"
+    target = type(segment).objects.get(pk=segment.pk)
+    return _save_or_show(
+        request,
+        form=SegmentForm(request.POST or None, instance=segment, agency=segment.agency),
+        save=lambda data: registry.segment_update(actor=request.user, segment=target, **data),
+        success_url=list_url,
+        success_message=_("Customer segment saved."),
+        page={
+            "agency": segment.agency,
+            "title": _("Edit customer segment"),
+            "cancel_url": list_url,
+        },
+    )
+
+
+@login_required
+@require_POST
+def segment_delete(request: HttpRequest, slug: str, segment_id: int) -> HttpResponse:
+    segment = access_segment(user=request.user, segment_id=segment_id, roles=EDITOR_ROLES)
+    _same_agency(segment.agency, slug)
+    registry.segment_delete(actor=request.user, segment=segment)
+    messages.success(request, _("Customer segment removed."))
+    return redirect("registry:segment_list", slug=slug)
+
+
+# --- export and import ---------------------------------------------------------------------
+
+
+@login_required
+def service_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The agency's inventory as CSV (our import format) or nested JSON."""
+    agency = access_agency(user=request.user, slug=slug)
+    if fmt == "json":
+        response = JsonResponse(inventory_json(agency=agency), json_dumps_params={"indent": 2})
+    elif fmt == "csv":
+        response = HttpResponse(inventory_csv(agency=agency), content_type="text/csv")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{agency.slug}-services.{fmt}"'
+    return response
+
+
+@login_required
+def service_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a services file into this agency; errors are listed by row and column."""
+    agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
+    form = ServiceImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = services_import(
+            actor=request.user,
+            file=form.cleaned_data["file"],
+            format=form.cleaned_data["format"],
+            agency=agency,
+            dry_run=form.cleaned_data["dry_run"],
+            skip_invalid=form.cleaned_data["skip_invalid"],
+        )
+    rejected = request.method == "POST" and (
+        bool(form.errors) or (report is not None and not report.applied and bool(report.errors))
+    )
+    return render(
+        request,
+        "registry/service_import.html",
+        {"agency": agency, "form": form, "report": report, "nav_section": "staff"},
+        status=400 if rejected else 200,
+    )
