@@ -7,13 +7,16 @@ an agency the user is not a member of, so nobody can learn what exists elsewhere
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from cxgov.core.models import ApiToken, AuditEvent, Membership, Role, User
 from cxgov.core.tokens import token_hash
 from cxgov.registry.models import Agency
+
+M = TypeVar("M", bound=Model)
 
 
 def _member_agency_ids(user: User, roles: Iterable[Role | str] | None = None) -> QuerySet:
@@ -52,6 +55,29 @@ def access_agency(*, user: User, slug: str, roles: Iterable[Role | str] | None =
     if agency is None:
         raise Http404
     return agency
+
+
+def access_agency_object(
+    *,
+    queryset: QuerySet[M],
+    pk: int,
+    user: User,
+    agency_field: str,
+    roles: Iterable[Role | str] | None = None,
+) -> M:
+    """The object with this pk if its agency (reached by `agency_field`) is one of the user's.
+
+    The building block of every app's access_* selectors: one query, and Http404 alike for a
+    missing object and one of an agency where the user holds none of `roles`.
+    """
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    found = queryset.filter(
+        pk=pk, **{f"{agency_field}__in": agencies_for_user(user=user, roles=roles)}
+    ).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def access_membership(*, user: User, agency: Agency, membership_id: int) -> Membership:

@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cxgov.core.models import AuditEvent, Role, User
-from cxgov.core.selectors import access_agency, agencies_for_user
+from cxgov.core.selectors import access_agency, access_agency_object
 from cxgov.insights.calendars import OpenStatus, open_status
 from cxgov.registry.models import (
     Agency,
@@ -140,14 +140,13 @@ def access_service(
     *, user: User, service_id: int, roles: Iterable[Role | str] | None = None
 ) -> Service:
     """A service of an agency where the user holds one of `roles` (any role if None)."""
-    service = (
-        Service.objects.filter(pk=service_id, agency__in=agencies_for_user(user=user, roles=roles))
-        .select_related("agency")
-        .first()
+    return access_agency_object(
+        queryset=Service.objects.select_related("agency"),
+        pk=service_id,
+        user=user,
+        agency_field="agency",
+        roles=roles,
     )
-    if service is None or not user.is_active:
-        raise Http404
-    return service
 
 
 def access_service_in_agency(
@@ -165,48 +164,39 @@ def access_channel(
     *, user: User, channel_id: int, roles: Iterable[Role | str] | None = None
 ) -> Channel:
     """A channel of a service of an agency where the user holds one of `roles`."""
-    channel = (
-        Channel.objects.filter(
-            pk=channel_id, service__agency__in=agencies_for_user(user=user, roles=roles)
-        )
-        .select_related("service__agency")
-        .first()
+    return access_agency_object(
+        queryset=Channel.objects.select_related("service__agency"),
+        pk=channel_id,
+        user=user,
+        agency_field="service__agency",
+        roles=roles,
     )
-    if channel is None:
-        raise Http404
-    return channel
 
 
 def access_stage(
     *, user: User, stage_id: int, roles: Iterable[Role | str] | None = None
 ) -> ServiceStage:
     """A journey stage of a service of an agency where the user holds one of `roles`."""
-    stage = (
-        ServiceStage.objects.filter(
-            pk=stage_id, service__agency__in=agencies_for_user(user=user, roles=roles)
-        )
-        .select_related("service__agency")
-        .first()
+    return access_agency_object(
+        queryset=ServiceStage.objects.select_related("service__agency"),
+        pk=stage_id,
+        user=user,
+        agency_field="service__agency",
+        roles=roles,
     )
-    if stage is None:
-        raise Http404
-    return stage
 
 
 def access_segment(
     *, user: User, segment_id: int, roles: Iterable[Role | str] | None = None
 ) -> CustomerSegment:
     """A customer segment of an agency where the user holds one of `roles`."""
-    segment = (
-        CustomerSegment.objects.filter(
-            pk=segment_id, agency__in=agencies_for_user(user=user, roles=roles)
-        )
-        .select_related("agency")
-        .first()
+    return access_agency_object(
+        queryset=CustomerSegment.objects.select_related("agency"),
+        pk=segment_id,
+        user=user,
+        agency_field="agency",
+        roles=roles,
     )
-    if segment is None:
-        raise Http404
-    return segment
 
 
 def services_for_export(*, agency: Agency) -> QuerySet[Service]:

@@ -28,7 +28,7 @@ from cxgov.registry.forms import (
     StageForm,
 )
 from cxgov.registry.importers import services_import
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Agency, Channel, Service
 from cxgov.registry.selectors import (
     EDITOR_ROLES,
     access_channel,
@@ -320,8 +320,7 @@ def channel_create(request: HttpRequest, slug: str, service_id: int) -> HttpResp
 
 @login_required
 def channel_edit(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
-    channel = access_channel(user=request.user, channel_id=channel_id, roles=EDITOR_ROLES)
-    _same_agency(channel.service.agency, slug)
+    channel = _editable_channel(request, slug, channel_id)
     detail_url = f"/staff/agencies/{slug}/services/{channel.service_id}/"
     target = type(channel).objects.get(pk=channel.pk)
     return _save_or_show(
@@ -342,26 +341,21 @@ def channel_edit(request: HttpRequest, slug: str, channel_id: int) -> HttpRespon
 @login_required
 @require_POST
 def channel_delete(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
-    channel = access_channel(user=request.user, channel_id=channel_id, roles=EDITOR_ROLES)
-    _same_agency(channel.service.agency, slug)
+    channel = _editable_channel(request, slug, channel_id)
     registry.channel_delete(actor=request.user, channel=channel)
     messages.success(request, _("Channel removed."))
     return redirect(f"/staff/agencies/{slug}/services/{channel.service_id}/#channels")
 
 
-@login_required
-def channel_hours(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
+def _editable_channel(request: HttpRequest, slug: str, channel_id: int) -> Channel:
     channel = access_channel(user=request.user, channel_id=channel_id, roles=EDITOR_ROLES)
     _same_agency(channel.service.agency, slug)
-    form = HoursForm(request.POST or None, channel=channel)
-    closure_form = ClosureForm(prefix="closure")
-    detail_url = f"/staff/agencies/{slug}/services/{channel.service_id}/"
-    if request.method == "POST" and form.is_valid():
-        registry.channel_hours_set(
-            actor=request.user, channel=channel, weekly_hours=form.weekly_hours
-        )
-        messages.success(request, _("Opening hours saved."))
-        return redirect(detail_url + "#channels")
+    return channel
+
+
+def _hours_page(
+    request: HttpRequest, channel: Channel, *, form: HoursForm, closure_form: ClosureForm
+) -> HttpResponse:
     return render(
         request,
         "registry/channel_hours.html",
@@ -372,7 +366,8 @@ def channel_hours(request: HttpRequest, slug: str, channel_id: int) -> HttpRespo
             "form": form,
             "closure_form": closure_form,
             "closures": channel.closures.all(),
-            "cancel_url": detail_url,
+            "cancel_url": f"/staff/agencies/{channel.service.agency.slug}/services/"
+            f"{channel.service_id}/",
             "nav_section": "staff",
         },
         status=400 if request.method == "POST" else 200,
@@ -380,10 +375,22 @@ def channel_hours(request: HttpRequest, slug: str, channel_id: int) -> HttpRespo
 
 
 @login_required
+def channel_hours(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
+    channel = _editable_channel(request, slug, channel_id)
+    form = HoursForm(request.POST or None, channel=channel)
+    if request.method == "POST" and form.is_valid():
+        registry.channel_hours_set(
+            actor=request.user, channel=channel, weekly_hours=form.weekly_hours
+        )
+        messages.success(request, _("Opening hours saved."))
+        return redirect(f"/staff/agencies/{slug}/services/{channel.service_id}/#channels")
+    return _hours_page(request, channel, form=form, closure_form=ClosureForm(prefix="closure"))
+
+
+@login_required
 @require_POST
 def closure_add(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
-    channel = access_channel(user=request.user, channel_id=channel_id, roles=EDITOR_ROLES)
-    _same_agency(channel.service.agency, slug)
+    channel = _editable_channel(request, slug, channel_id)
     form = ClosureForm(request.POST, prefix="closure")
     if form.is_valid():
         registry.channel_closure_add(
@@ -394,21 +401,7 @@ def closure_add(request: HttpRequest, slug: str, channel_id: int) -> HttpRespons
         )
         messages.success(request, _("Closure added."))
         return redirect("registry:channel_hours", slug=slug, channel_id=channel.pk)
-    return render(
-        request,
-        "registry/channel_hours.html",
-        {
-            "agency": channel.service.agency,
-            "service": channel.service,
-            "channel": channel,
-            "form": HoursForm(channel=channel),
-            "closure_form": form,
-            "closures": channel.closures.all(),
-            "cancel_url": f"/staff/agencies/{slug}/services/{channel.service_id}/",
-            "nav_section": "staff",
-        },
-        status=400,
-    )
+    return _hours_page(request, channel, form=HoursForm(channel=channel), closure_form=form)
 
 
 @login_required
@@ -416,8 +409,7 @@ def closure_add(request: HttpRequest, slug: str, channel_id: int) -> HttpRespons
 def closure_remove(
     request: HttpRequest, slug: str, channel_id: int, closure_id: int
 ) -> HttpResponse:
-    channel = access_channel(user=request.user, channel_id=channel_id, roles=EDITOR_ROLES)
-    _same_agency(channel.service.agency, slug)
+    channel = _editable_channel(request, slug, channel_id)
     closure = channel.closures.filter(pk=closure_id).first()
     if closure is None:
         raise Http404
