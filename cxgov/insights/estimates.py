@@ -1,0 +1,238 @@
+"""Survey estimates with their uncertainty: means, A-11 scores, NPS, changes between periods.
+
+Pure functions over counts or arrays. Every estimate returns its n and a 95% interval so a page
+can show both, and `suppressed` says when a cell is too small to show at all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+Z_95 = 1.959963984540054  # two-sided 95% normal quantile
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A value with its 95% interval and the number of answers behind it."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+    n: int
+    suppressed: bool = False
+
+    @classmethod
+    def empty(cls, n: int = 0, *, suppressed: bool = False) -> Estimate:
+        return cls(value=None, low=None, high=None, n=n, suppressed=suppressed)
+
+
+def suppress(estimate: Estimate, *, min_n: int) -> Estimate:
+    """Hide a cell whose n is below `min_n`, keeping only the fact that it was suppressed."""
+    if estimate.n < min_n:
+        return Estimate.empty(estimate.n, suppressed=True)
+    return estimate
+
+
+def mean_interval(values: Sequence[float] | np.ndarray) -> Estimate:
+    """The mean with a Student t 95% interval."""
+    data = np.asarray(values, dtype=float)
+    data = data[~np.isnan(data)]
+    n = int(data.size)
+    if n == 0:
+        return Estimate.empty()
+    mean = float(data.mean())
+    if n == 1:
+        return Estimate(value=mean, low=None, high=None, n=1)
+    half = float(stats.t.ppf(0.975, n - 1) * data.std(ddof=1) / math.sqrt(n))
+    return Estimate(value=mean, low=mean - half, high=mean + half, n=n)
+
+
+def mean_interval_from_counts(counts: Mapping[int, int]) -> Estimate:
+    """The mean of answers given as {value: count} (e.g. Likert 1-5) with a t interval."""
+    n = sum(counts.values())
+    if n == 0:
+        return Estimate.empty()
+    mean = sum(value * count for value, count in counts.items()) / n
+    if n == 1:
+        return Estimate(value=mean, low=None, high=None, n=1)
+    variance = sum(count * (value - mean) ** 2 for value, count in counts.items()) / (n - 1)
+    half = float(stats.t.ppf(0.975, n - 1) * math.sqrt(variance / n))
+    return Estimate(value=mean, low=mean - half, high=mean + half, n=n)
+
+
+def point_scale(counts: Mapping[int, int]) -> Estimate:
+    """OMB A-11's `point_scale`: the response-weighted mean on 1-5, Σ k·n_k / Σ n_k."""
+    return mean_interval_from_counts({k: v for k, v in counts.items() if 1 <= k <= 5})
+
+
+def wilson(successes: int, n: int) -> Estimate:
+    """A proportion with its Wilson score 95% interval (good near 0 and 1 and for small n)."""
+    if n <= 0:
+        return Estimate.empty()
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes {successes} must be between 0 and n={n}")
+    p = successes / n
+    z2 = Z_95**2
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z_95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return Estimate(value=p, low=max(0.0, centre - half), high=min(1.0, centre + half), n=n)
+
+
+def percent_agree(counts: Mapping[int, int]) -> Estimate:
+    """Share answering 4 or 5 on a 1-5 agreement scale, with its Wilson interval."""
+    n = sum(v for k, v in counts.items() if 1 <= k <= 5)
+    agree = sum(v for k, v in counts.items() if k in (4, 5))
+    return wilson(agree, n)
+
+
+def nps(counts: Mapping[int, int]) -> Estimate:
+    """Net Promoter Score (-100..100) from 0-10 answers, with a normal 95% interval.
+
+    NPS = 100 (p_promoters - p_detractors); its variance is
+    (p_p + p_d - (p_p - p_d)²) / n, the variance of a score of +1 / 0 / -1 per person.
+    """
+    n = sum(v for k, v in counts.items() if 0 <= k <= 10)
+    if n == 0:
+        return Estimate.empty()
+    promoters = sum(v for k, v in counts.items() if k in (9, 10)) / n
+    detractors = sum(v for k, v in counts.items() if 0 <= k <= 6) / n
+    score = promoters - detractors
+    half = Z_95 * math.sqrt(max(0.0, promoters + detractors - score**2) / n)
+    return Estimate(
+        value=100 * score,
+        low=100 * max(-1.0, score - half),
+        high=100 * min(1.0, score + half),
+        n=n,
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """The difference between two periods' proportions, and whether it is significant."""
+
+    difference: float
+    z: float
+    p_value: float
+    significant: bool
+
+
+def proportion_change(
+    successes_before: int, n_before: int, successes_after: int, n_after: int, *, alpha: float = 0.05
+) -> Change | None:
+    """Two-proportion z-test (pooled) of after - before; None when either period is empty."""
+    if n_before <= 0 or n_after <= 0:
+        return None
+    p1, p2 = successes_before / n_before, successes_after / n_after
+    pooled = (successes_before + successes_after) / (n_before + n_after)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n_before + 1 / n_after))
+    if se == 0:
+        return Change(difference=p2 - p1, z=0.0, p_value=1.0, significant=False)
+    z = (p2 - p1) / se
+    p_value = float(2 * stats.norm.sf(abs(z)))
+    return Change(difference=p2 - p1, z=z, p_value=p_value, significant=p_value < alpha)
+
+
+def mean_change(before: Estimate, after: Estimate, *, alpha: float = 0.05) -> Change | None:
+    """Welch-style z comparison of two means from their intervals (large-sample)."""
+    if None in (before.value, before.low, after.value, after.low):
+        return None
+    se1 = (before.value - before.low) / Z_95  # type: ignore[operator]
+    se2 = (after.value - after.low) / Z_95  # type: ignore[operator]
+    se = math.hypot(se1, se2)
+    difference = after.value - before.value  # type: ignore[operator]
+    if se == 0:
+        return Change(difference=difference, z=0.0, p_value=1.0, significant=False)
+    z = difference / se
+    p_value = float(2 * stats.norm.sf(abs(z)))
+    return Change(difference=difference, z=z, p_value=p_value, significant=p_value < alpha)
+
+
+# --- raking --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RakingResult:
+    weights: np.ndarray
+    iterations: int
+    converged: bool
+    design_effect: float
+
+
+def rake(
+    categories: Mapping[str, Sequence[str]],
+    targets: Mapping[str, Mapping[str, float]],
+    *,
+    max_iterations: int = 100,
+    tolerance: float = 1e-8,
+) -> RakingResult:
+    """Iterative proportional fitting of respondent weights to known population margins.
+
+    `categories[variable][i]` is respondent i's category; `targets[variable][category]` is the
+    population share (or count) of that category. Weights are scaled to sum to n. A category in
+    the targets with no respondents cannot be matched and raises ValueError naming it.
+    """
+    variables = list(targets)
+    n = len(next(iter(categories.values()))) if categories else 0
+    if n == 0:
+        raise ValueError("no respondents to weight")
+    codes: dict[str, np.ndarray] = {}
+    shares: dict[str, np.ndarray] = {}
+    for variable in variables:
+        labels = list(targets[variable])
+        index = {label: i for i, label in enumerate(labels)}
+        column = categories[variable]
+        if len(column) != n:
+            raise ValueError(f"{variable} has {len(column)} answers, expected {n}")
+        unknown = sorted({c for c in column if c not in index})
+        if unknown:
+            raise ValueError(f"{variable} has categories without a target: {', '.join(unknown)}")
+        codes[variable] = np.array([index[c] for c in column])
+        present = np.bincount(codes[variable], minlength=len(labels))
+        empty = [labels[i] for i in np.flatnonzero(present == 0)]
+        if empty:
+            raise ValueError(f"{variable} has targets with no respondents: {', '.join(empty)}")
+        target = np.array([targets[variable][label] for label in labels], dtype=float)
+        shares[variable] = target / target.sum()
+    weights = np.ones(n)
+    converged = False
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):  # noqa: B007 - reported below
+        largest_step = 0.0
+        for variable in variables:
+            totals = np.bincount(codes[variable], weights=weights, minlength=shares[variable].size)
+            factors = shares[variable] * weights.sum() / totals
+            weights = weights * factors[codes[variable]]
+            largest_step = max(largest_step, float(np.max(np.abs(factors - 1))))
+        if largest_step < tolerance:
+            converged = True
+            break
+    weights = weights * n / weights.sum()
+    return RakingResult(
+        weights=weights,
+        iterations=iterations,
+        converged=converged,
+        design_effect=design_effect(weights),
+    )
+
+
+def design_effect(weights: np.ndarray) -> float:
+    """Kish's design effect from unequal weights: n Σw² / (Σw)²."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.size * np.sum(w**2) / np.sum(w) ** 2)
+
+
+def weighted_proportion(successes: Sequence[bool], weights: Sequence[float]) -> Estimate:
+    """A weighted share with a Wilson interval on Kish's effective sample size."""
+    hits = np.asarray(successes, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    if hits.size == 0:
+        return Estimate.empty()
+    p = float(np.sum(w * hits) / np.sum(w))
+    effective_n = float(np.sum(w) ** 2 / np.sum(w**2))
+    base = wilson(round(p * effective_n), max(1, round(effective_n)))
+    return Estimate(value=p, low=base.low, high=base.high, n=int(hits.size))
