@@ -57,6 +57,7 @@ check: .venv/.synced
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
 	DEBUG=true .venv/bin/mypy
+	.venv/bin/bandit --quiet --recursive cxgov config --exclude '*/tests/*,*/testing/*' --severity-level medium
 
 format: .venv/.synced
 	.venv/bin/ruff format .

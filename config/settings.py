@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "cxgov.core",
     "cxgov.registry",
     "cxgov.surveys",
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,7 +108,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -118,6 +124,18 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:staff_home"
 LOGOUT_REDIRECT_URL = "public:home"
+
+# Failed sign-ins lock the account (not the address, which many staff may share).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "cxgov.core.auth.login_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cxgov.core.auth.lockout_response"
+AXES_ENABLE_ADMIN = False
+# axes.W006 asks to lock by address too; many staff share an office address, so per-address
+# throttling belongs to the rate limiter instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Sessions end after this many idle seconds; every request renews them.
 SESSION_COOKIE_AGE = env_int("SESSION_TIMEOUT_SECONDS", default=1800, minimum=60)
@@ -209,3 +227,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Surveys: responses one connection may send to one survey in an hour (0 turns the limit off),
+# and the fewest responses an employee-survey group needs before it is shown (never below 3).
+SURVEY_RATE_LIMIT_PER_HOUR = env_int("SURVEY_RATE_LIMIT_PER_HOUR", default=60, minimum=0)
+SURVEY_SUPPRESSION_THRESHOLD = env_int("SURVEY_SUPPRESSION_THRESHOLD", default=5, minimum=3)

@@ -54,7 +54,10 @@ def test_password_reset_emails_a_working_link_through_the_task_queue(client, ana
         {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"},
     )
     assert done.status_code == 302
-    assert client.login(email=analyst_a.email, password="a-brand-new-passphrase")
+    signed_in = client.post(
+        "/accounts/login/", {"username": analyst_a.email, "password": "a-brand-new-passphrase"}
+    )
+    assert signed_in.status_code == 302
 
 
 def test_password_reset_for_unknown_email_sends_nothing_but_looks_the_same(client):
@@ -82,3 +85,43 @@ def test_staff_home_says_when_user_has_no_agency(client, django_user_model):
     user = django_user_model.objects.create_user("new@example.gov", "a-long-new-password")
     client.force_login(user)
     assert "do not have a role" in client.get("/staff/").content.decode()
+
+
+def test_five_wrong_passwords_lock_the_account_even_with_the_right_one(client, analyst_a):
+    for _attempt in range(5):
+        client.post("/accounts/login/", {"username": analyst_a.email, "password": "wrong"})
+    locked = client.post("/accounts/login/", {"username": analyst_a.email, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Account locked for now" in locked.content.decode()
+    assert client.get("/staff/").status_code == 302
+
+
+def test_lockout_counts_every_spelling_of_the_email(client, analyst_a):
+    for attempt in range(5):
+        email = analyst_a.email.upper() if attempt % 2 else analyst_a.email
+        client.post("/accounts/login/", {"username": email, "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": analyst_a.email, "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_four_wrong_passwords_then_the_right_one_signs_in(client, analyst_a):
+    for _attempt in range(4):
+        client.post("/accounts/login/", {"username": analyst_a.email, "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": analyst_a.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_password_reset_ends_a_lockout(client, analyst_a):
+    for _attempt in range(5):
+        client.post("/accounts/login/", {"username": analyst_a.email, "password": "wrong"})
+    client.post("/accounts/password-reset/", {"email": analyst_a.email})
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "another-new-passphrase", "new_password2": "another-new-passphrase"},
+    )
+    response = client.post(
+        "/accounts/login/", {"username": analyst_a.email, "password": "another-new-passphrase"}
+    )
+    assert response.status_code == 302
