@@ -144,6 +144,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "cxgov.core.views.csrf_failure"
 
 # Secure by default: only DEBUG relaxes transport security.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", default=not DEBUG)

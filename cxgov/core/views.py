@@ -110,3 +110,8 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     token_revoke(token=token, actor=request.user)
     messages.success(request, _("Token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("core:token_list")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A plain-language page for an expired or foreign form instead of Django's debug text."""
+    return render(request, "403_csrf.html", status=403)
