@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
@@ -24,4 +25,16 @@ class TokenAuth(HttpBearer):
         return api_token.user
 
 
-staff_auth = [TokenAuth(), SessionAuth()]
+class VerifiedSessionAuth(SessionAuth):
+    """The browser session of a signed-in person who has passed the second step when required."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        if settings.STAFF_MFA_REQUIRED and not user.is_verified():
+            return None
+        return user
+
+
+staff_auth = [TokenAuth(), VerifiedSessionAuth()]

@@ -71,3 +71,19 @@ def uswds_choice_classes(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", "usa-checkbox__input")
         elif isinstance(widget, forms.RadioSelect):
             widget.attrs.setdefault("class", "usa-radio__input")
+
+
+class MfaCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_(
+            "The 6-digit code your authenticator app shows now, or one of your backup codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().replace(" ", "")

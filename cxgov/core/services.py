@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cxgov.core.models import ApiToken, AuditEvent, Membership, Role, User
 from cxgov.core.tokens import TOKEN_PREFIX, token_hash
@@ -107,3 +109,37 @@ def token_touch(*, token: ApiToken) -> None:
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+BACKUP_CODE_COUNT = 10
+
+
+@transaction.atomic
+def mfa_device_start(*, user: User) -> TOTPDevice:
+    """A new, unconfirmed authenticator-app device; earlier unconfirmed ones are dropped."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def mfa_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the device with a code from the app; returns fresh backup codes, or None."""
+    if device.user_id != user.pk or not device.verify_token(token.strip().replace(" ", "")):
+        return None
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).delete()
+    backup = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+    audit_record(actor=user, action="mfa.enrol", target=user)
+    return codes
+
+
+@transaction.atomic
+def mfa_reset(*, user: User, actor: User) -> None:
+    """Remove a person's second factors so they enrol again at their next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action="mfa.reset", target=user)

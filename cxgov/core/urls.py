@@ -33,8 +33,15 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("core:staff_home")),
         name="password_change",
     ),
+    path("accounts/two-factor/setup/", views.mfa_setup, name="mfa_setup"),
+    path("accounts/two-factor/", views.mfa_verify, name="mfa_verify"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/tokens/", views.token_list, name="token_list"),
     path("staff/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
     path("staff/agencies/<slug:slug>/", views.agency_overview, name="agency_overview"),
+    path(
+        "staff/agencies/<slug:slug>/members/<int:membership_id>/reset-two-factor/",
+        views.member_mfa_reset,
+        name="member_mfa_reset",
+    ),
 ]

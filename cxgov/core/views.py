@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -10,13 +15,23 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cxgov.core.forms import EmailAuthenticationForm, QueuedPasswordResetForm, TokenCreateForm
+from cxgov.core.forms import (
+    EmailAuthenticationForm,
+    MfaCodeForm,
+    QueuedPasswordResetForm,
+    TokenCreateForm,
+)
 from cxgov.core.models import Role
 from cxgov.core.selectors import (
     access_agency,
+    access_membership,
     access_token,
     audit_events_for_agency,
     members_for_agency,
@@ -24,7 +39,13 @@ from cxgov.core.selectors import (
     roles_for_user,
     tokens_for_user,
 )
-from cxgov.core.services import token_create, token_revoke
+from cxgov.core.services import (
+    mfa_device_confirm,
+    mfa_device_start,
+    mfa_reset,
+    token_create,
+    token_revoke,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -115,3 +136,98 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A plain-language page for an expired or foreign form instead of Django's debug text."""
     return render(request, "403_csrf.html", status=403)
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return str(reverse_lazy("core:staff_home"))
+
+
+def _qr_svg(data: str) -> str:
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    svg = svg[svg.index("<svg") :]
+    return svg.replace("<svg", '<svg role="img" aria-label="QR code" class="cx-qr"', 1)
+
+
+@login_required
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the code or type the key, then prove it with a code."""
+    device = None
+    device_id = request.session.get("cx_mfa_device")
+    if device_id:
+        device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+    if device is None:
+        device = mfa_device_start(user=request.user)
+        request.session["cx_mfa_device"] = device.pk
+    form = MfaCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa_device_confirm(
+            user=request.user, device=device, token=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            otp_login(request, device)
+            request.session.pop("cx_mfa_device", None)
+            return render(
+                request,
+                "registration/mfa_backup_codes.html",
+                {"codes": codes, "next": _next_url(request), "nav_section": "staff"},
+            )
+        form.add_error(
+            "code",
+            _("That code did not match. Check the time on your phone and try the newest code."),
+        )
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "registration/mfa_setup.html",
+        {
+            "form": form,
+            "qr": _qr_svg(device.config_url),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "next": _next_url(request),
+            "nav_section": "staff",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    """Ask for the second factor of a person who has enrolled one."""
+    if not user_has_device(request.user):
+        return redirect(f"{reverse_lazy('core:mfa_setup')}?next={_next_url(request)}")
+    form = MfaCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("code", _("That code did not match. Try the newest code from your app."))
+    return render(
+        request,
+        "registration/mfa_verify.html",
+        {"form": form, "next": _next_url(request), "nav_section": "staff"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def member_mfa_reset(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    """An agency administrator clears a member's lost second factor so they enrol again."""
+    agency = access_agency(user=request.user, slug=slug, roles=[Role.AGENCY_ADMIN])
+    membership = access_membership(user=request.user, agency=agency, membership_id=membership_id)
+    mfa_reset(user=membership.user, actor=request.user)
+    messages.success(
+        request,
+        _("Two-step sign-in is reset for %(email)s. They set it up again at their next sign-in.")
+        % {"email": membership.user.email},
+    )
+    return redirect("core:agency_overview", slug=agency.slug)

@@ -23,9 +23,8 @@ from django.utils import timezone
 from ninja import Router
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import SessionAuth
 
-from cxgov.api.auth import TokenAuth
+from cxgov.api.auth import TokenAuth, VerifiedSessionAuth
 from cxgov.api.schemas import (
     AgencyOut,
     ChannelIn,
@@ -94,7 +93,7 @@ def _anonymous(request: HttpRequest) -> AnonymousUser:
 
 
 # Token, else session, else anonymous: the public reads, which show more to an agency's members.
-public_auth = [TokenAuth(), SessionAuth(), _anonymous]
+public_auth = [TokenAuth(), VerifiedSessionAuth(), _anonymous]
 
 
 def _viewer(request: HttpRequest) -> User | None:

@@ -8,3 +8,6 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-secret-key-used-only-by-the-test-suite-0123456789")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Most tests sign staff in with force_login; test_mfa.py turns the requirement on and proves
+# that a staff user without a verified second factor reaches no staff page.
+os.environ.setdefault("STAFF_MFA_REQUIRED", "false")

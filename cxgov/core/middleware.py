@@ -1,0 +1,35 @@
+"""Staff pages need a verified second factor when STAFF_MFA_REQUIRED is on."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+# Staff pages in either language, and the site admin.
+_PROTECTED = re.compile(r"^/(?:[a-z]{2}/)?staff/|^/site-admin/")
+
+
+class StaffMfaMiddleware:
+    """Send a signed-in person without a verified second factor to set one up or enter it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.STAFF_MFA_REQUIRED
+            and user.is_authenticated
+            and _PROTECTED.match(request.path_info)
+            and not user.is_verified()
+        ):
+            target = "core:mfa_verify" if user_has_device(user) else "core:mfa_setup"
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse(target)}?{query}")
+        return self.get_response(request)

@@ -1,0 +1,148 @@
+"""Two-step sign-in: staff without a verified second factor reach no staff page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import time_machine
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cxgov.core.models import AuditEvent
+from cxgov.core.services import token_create
+from cxgov.core.testing.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def mfa_required(settings):
+    settings.STAFF_MFA_REQUIRED = True
+
+
+def _current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def _sign_in(client, user):
+    response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_staff_without_a_second_factor_is_sent_to_set_one_up(client, analyst_a, agency_a):
+    _sign_in(client, analyst_a)
+    for path in ("/staff/", f"/staff/agencies/{agency_a.slug}/", "/es/staff/", "/staff/tokens/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert re.match(r"^(/es)?/accounts/two-factor/setup/\?next=", response["Location"])
+
+
+def test_session_api_is_refused_without_the_second_factor(client, analyst_a):
+    _sign_in(client, analyst_a)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_token_api_still_works_for_integrations(client, analyst_a):
+    _token, raw = token_create(user=analyst_a, name="integration")
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+
+
+def test_enrolment_with_a_wrong_code_keeps_the_door_shut(client, analyst_a):
+    _sign_in(client, analyst_a)
+    page = client.get("/accounts/two-factor/setup/")
+    assert "<svg" in page.content.decode()
+    response = client.post("/accounts/two-factor/setup/", {"code": "000000"})
+    assert response.status_code == 400
+    assert "did not match" in response.content.decode()
+    assert client.get("/staff/").status_code == 302
+
+
+def test_enrolment_opens_staff_pages_and_gives_backup_codes(client, analyst_a):
+    _sign_in(client, analyst_a)
+    client.get("/accounts/two-factor/setup/?next=/staff/tokens/")
+    device = TOTPDevice.objects.get(user=analyst_a)
+    response = client.post(
+        "/accounts/two-factor/setup/", {"code": _current_code(device), "next": "/staff/tokens/"}
+    )
+    page = response.content.decode()
+    codes = re.findall(r"<li><code>(\w+)</code></li>", page)
+    assert len(codes) == 10
+    assert 'href="/staff/tokens/"' in page
+    assert client.get("/staff/").status_code == 200
+    assert AuditEvent.objects.filter(action="mfa.enrol", actor=analyst_a).exists()
+
+
+def test_next_sign_in_asks_for_the_code_and_a_backup_code_works_once(client, analyst_a):
+    _sign_in(client, analyst_a)
+    client.get("/accounts/two-factor/setup/")
+    device = TOTPDevice.objects.get(user=analyst_a)
+    page = client.post("/accounts/two-factor/setup/", {"code": _current_code(device)})
+    backup = re.findall(r"<li><code>(\w+)</code></li>", page.content.decode())[0]
+    client.post("/accounts/logout/")
+
+    _sign_in(client, analyst_a)
+    response = client.get("/staff/")
+    assert response["Location"].startswith("/accounts/two-factor/?next=")
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert client.post("/accounts/two-factor/", {"code": "123"}).status_code == 400
+        # A wrong code slows the next try down (django-otp throttling); wait it out.
+        assert client.post("/accounts/two-factor/", {"code": backup}).status_code == 400
+        traveller.shift(10)
+        done = client.post("/accounts/two-factor/", {"code": backup, "next": "/staff/"})
+    assert done["Location"] == "/staff/"
+    assert client.get("/staff/").status_code == 200
+    client.post("/accounts/logout/")
+
+    _sign_in(client, analyst_a)
+    assert client.post("/accounts/two-factor/", {"code": backup}).status_code == 400
+
+
+def test_next_must_stay_on_this_site(client, analyst_a):
+    _sign_in(client, analyst_a)
+    client.get("/accounts/two-factor/setup/")
+    device = TOTPDevice.objects.get(user=analyst_a)
+    page = client.post(
+        "/accounts/two-factor/setup/",
+        {"code": _current_code(device), "next": "https://evil.example.com/"},
+    ).content.decode()
+    assert "evil.example.com" not in page
+
+
+def _verified(client, user):
+    """Mark the client's session as having passed the second step with a device of `user`."""
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def test_agency_admin_resets_a_members_second_factor(admin_a_client, admin_a, analyst_a, agency_a):
+    TOTPDevice.objects.create(user=analyst_a, name="phone", confirmed=True)
+    membership = analyst_a.memberships.get()
+    response = _verified(admin_a_client, admin_a).post(
+        f"/staff/agencies/{agency_a.slug}/members/{membership.pk}/reset-two-factor/"
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=analyst_a).exists()
+    assert AuditEvent.objects.filter(action="mfa.reset", target_id=str(analyst_a.pk)).exists()
+
+
+def test_analyst_cannot_reset_anyones_second_factor(analyst_a_client, analyst_a, admin_a, agency_a):
+    membership = admin_a.memberships.get()
+    response = _verified(analyst_a_client, analyst_a).post(
+        f"/staff/agencies/{agency_a.slug}/members/{membership.pk}/reset-two-factor/"
+    )
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="mfa.reset").exists()
+
+
+def test_admin_of_another_agency_cannot_reset(handler_b_client, handler_b, analyst_a, agency_a):
+    membership = analyst_a.memberships.get()
+    response = _verified(handler_b_client, handler_b).post(
+        f"/staff/agencies/{agency_a.slug}/members/{membership.pk}/reset-two-factor/"
+    )
+    assert response.status_code == 404
