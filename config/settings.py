@@ -230,6 +230,15 @@ TASKS = {
     }
 }
 
+# A cache shared by every web process (rate limits must count across workers): the database by
+# default, so nothing else needs running; set CACHE_BACKEND/CACHE_LOCATION for Redis.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", default="django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("CACHE_LOCATION", default="cxgov_cache"),
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
