@@ -25,6 +25,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     ]
     return {
         "site_name": "cxgov",
+        "session_timeout_seconds": settings.SESSION_COOKIE_AGE,
         "alternate_languages": alternates,
         "language_switch": [
             {**alt, "url": translate_url(path, alt["code"])}

@@ -33,6 +33,7 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("core:staff_home")),
         name="password_change",
     ),
+    path("accounts/keepalive/", views.session_keepalive, name="keepalive"),
     path("accounts/two-factor/setup/", views.mfa_setup, name="mfa_setup"),
     path("accounts/two-factor/", views.mfa_verify, name="mfa_verify"),
     path("staff/", views.staff_home, name="staff_home"),

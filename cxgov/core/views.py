@@ -231,3 +231,10 @@ def member_mfa_reset(request: HttpRequest, slug: str, membership_id: int) -> Htt
         % {"email": membership.user.email},
     )
     return redirect("core:agency_overview", slug=agency.slug)
+
+
+@login_required
+@require_POST
+def session_keepalive(request: HttpRequest) -> HttpResponse:
+    """Renew an idle session when the person asks to stay signed in (the request itself does)."""
+    return HttpResponse(status=204)

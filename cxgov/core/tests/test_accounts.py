@@ -125,3 +125,14 @@ def test_password_reset_ends_a_lockout(client, analyst_a):
         "/accounts/login/", {"username": analyst_a.email, "password": "another-new-passphrase"}
     )
     assert response.status_code == 302
+
+
+def test_keepalive_renews_the_session_only_for_signed_in_staff(client, analyst_a_client):
+    assert analyst_a_client.post("/accounts/keepalive/").status_code == 204
+    assert client.post("/accounts/keepalive/").status_code == 302
+
+
+def test_staff_pages_carry_the_session_length_for_the_warning(analyst_a_client):
+    page = analyst_a_client.get("/staff/").content.decode()
+    assert 'data-session-seconds="1800"' in page
+    assert 'id="cx-session-dialog"' in page

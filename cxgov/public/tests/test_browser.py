@@ -88,3 +88,15 @@ def test_service_page_without_javascript_on_a_phone(browser, page_without_js, de
     page.goto(demo_site + "/es/agencies/fba/services/apply-for-retirement-benefits/")
     assert page.get_by_role("link", name="1-800-555-0100").first.is_visible()
     assert_no_axe_violations_as_served(browser, page)
+
+
+def test_idle_staff_are_warned_before_sign_out_and_can_stay(page, live_server, settings):
+    load_demo()
+    settings.SESSION_COOKIE_AGE = 6  # the warning shows at half the session for short sessions
+    sign_in(page, live_server.url, "analyst@fba.example.gov")
+    dialog = page.get_by_role("dialog", name="Are you still there?")
+    dialog.wait_for(state="visible", timeout=10_000)
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Stay signed in").click()
+    dialog.wait_for(state="hidden")
+    assert page.get_by_role("heading", name="Staff home").is_visible()
