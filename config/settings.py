@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "cxgov.core",
     "cxgov.registry",
     "cxgov.surveys",
@@ -134,6 +135,37 @@ LOGOUT_REDIRECT_URL = "public:home"
 # session API. Off by default only in DEBUG, so the local demo signs in with a password alone.
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", default="cxgov")
+
+# Optional sign-in through the agency's OpenID Connect provider (on when a client id is set).
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", default="your agency account")
+# An agency provider that already demands a second factor (PIV, Login.gov) can stand in for ours.
+OIDC_COUNTS_AS_SECOND_FACTOR = env_bool("OIDC_COUNTS_AS_SECOND_FACTOR", default=False)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "core:login"
+OIDC_TIMEOUT = 10
+if OIDC_ENABLED:
+    missing = [
+        name
+        for name in (
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if missing:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so set {', '.join(missing)} too.")
+    AUTHENTICATION_BACKENDS.insert(1, "cxgov.core.oidc.StaffOIDCBackend")
 
 # Failed sign-ins lock the account (not the address, which many staff may share).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)

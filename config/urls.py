@@ -5,9 +5,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cxgov.api.api import api
+from cxgov.core.oidc import OidcCallbackView, OidcStartView
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("oidc/authenticate/", OidcStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", OidcCallbackView.as_view(), name="oidc_callback"),
     path("site-admin/", admin.site.urls),
 ]
 

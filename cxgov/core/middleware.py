@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from cxgov.core.oidc import SESSION_FLAG
+
 # Staff pages in either language, and the site admin.
 _PROTECTED = re.compile(r"^/(?:[a-z]{2}/)?staff/|^/site-admin/")
 
@@ -28,6 +30,7 @@ class StaffMfaMiddleware:
             and user.is_authenticated
             and _PROTECTED.match(request.path_info)
             and not user.is_verified()
+            and not request.session.get(SESSION_FLAG)
         ):
             target = "core:mfa_verify" if user_has_device(user) else "core:mfa_setup"
             query = urlencode({"next": request.get_full_path()})

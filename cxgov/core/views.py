@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -52,6 +54,13 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "oidc_enabled": settings.OIDC_ENABLED,
+            "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
+        }
 
 
 class PasswordResetView(auth_views.PasswordResetView):
