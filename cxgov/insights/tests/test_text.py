@@ -1,0 +1,81 @@
+"""Readability grades and comment themes."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from cxgov.insights.readability import readability, split_sentences, syllables
+from cxgov.insights.themes import extract_themes
+
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "data" / "govcxanalyzer"
+
+
+def test_flesch_kincaid_grade_worked_by_hand():
+    # 7 words, 10 syllables, 1 sentence: 0.39*7 + 11.8*10/7 - 15.59 = 4.0
+    result = readability("We answer the phone within three minutes.")
+    assert result.grade == pytest.approx(4.0)
+    assert result.words == 7
+    assert result.meets_target
+
+
+def test_hardest_sentences_are_marked():
+    text = (
+        "Call us any weekday. Notwithstanding the aforementioned considerations, applicants "
+        "must substantiate eligibility determinations through comprehensive documentation."
+    )
+    result = readability(text)
+    assert [s.too_hard for s in result.sentences] == [False, True]
+    assert result.hardest[0].text.startswith("Notwithstanding")
+    assert not result.meets_target
+
+
+def test_syllables_use_the_dictionary_then_hyphenation():
+    assert syllables("government") == 3
+    assert syllables("documentation") == 5
+    assert syllables("cxgovish") >= 1
+
+
+def test_empty_text_has_no_grade():
+    assert readability("  ").grade is None
+
+
+def test_sentences_split_on_end_punctuation_and_paragraphs():
+    assert split_sentences("One. Two!\n\nThree? ¿Cuatro?") == ["One.", "Two!", "Three?", "¿Cuatro?"]
+
+
+def _govcx_comments() -> list[str]:
+    path = SHARED / "fake-omb-a11-survey-response-level-data.csv"
+    with path.open(encoding="utf-8") as handle:
+        return [row["FreeText"] for row in csv.DictReader(handle) if row["FreeText"] != "nan"]
+
+
+def test_themes_of_the_govcxanalyzer_comments_have_terms_and_examples():
+    comments = _govcx_comments()
+    result = extract_themes(comments, min_size=5)
+    assert len(result.themes) >= 3
+    for theme in result.themes:
+        assert len(theme.terms) == 6
+        assert theme.examples
+        assert all(example in {c.strip() for c in comments} for example in theme.examples)
+
+
+@pytest.mark.parametrize("threshold", [5, 10, 15])
+def test_no_theme_is_smaller_than_the_threshold(threshold):
+    result = extract_themes(_govcx_comments(), min_size=threshold)
+    assert all(theme.size >= threshold for theme in result.themes)
+    in_themes = sum(theme.size for theme in result.themes)
+    assert in_themes + result.comments_in_suppressed_themes <= result.comments_used
+
+
+def test_too_few_comments_give_no_theme():
+    assert extract_themes(["slow line", "slow line again"], min_size=5).themes == []
+
+
+def test_themes_are_deterministic():
+    comments = _govcx_comments()
+    first = extract_themes(comments)
+    second = extract_themes(comments)
+    assert [t.terms for t in first.themes] == [t.terms for t in second.themes]
