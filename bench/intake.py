@@ -1,0 +1,171 @@
+"""Responses stored per second through `response_submit`, against a plain bulk INSERT baseline.
+
+Run: .venv/bin/python bench/intake.py [--count 2000] [--database-url postgres://…/cxgov_surveys]
+
+Without --database-url it uses a scratch SQLite file. The same A-11 v2 rows go three ways, in
+this process and on this database: one at a time through `response_submit` (validation, context
+checks, idempotency lookup, audit event, one transaction each, as every channel does), through
+`response_bulk_create` (the demo and paper-batch path), and as the baseline: the same response
+and answer rows written with two executemany INSERTs and no checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _configure() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="cxgov-bench-"))
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["SURVEY_RATE_LIMIT_PER_HOUR"] = "0"
+    return args
+
+
+ARGS = _configure()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from cxgov.core.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory  # noqa: E402
+from cxgov.surveys.demo import a11_v2_rows  # noqa: E402
+from cxgov.surveys.models import Response, Survey  # noqa: E402
+from cxgov.surveys.services import (  # noqa: E402
+    BulkResponse,
+    response_bulk_create,
+    response_submit,
+    survey_create,
+    survey_publish,
+)
+
+
+def _survey() -> Survey:
+    agency = AgencyFactory(slug="bench-intake", name="Bench Agency")
+    services = list(agency.services.all())
+    if not services:
+        for kind in ("website", "phone", "in_person"):
+            service = ServiceFactory(agency=agency, name=f"Bench {kind}", slug=f"bench-{kind}")
+            ChannelFactory(service=service, kind=kind)
+            services.append(service)
+    survey = survey_create(actor=None, agency=agency, template="a11_v2", services=services)
+    return survey_publish(actor=None, survey=survey)
+
+
+def _rows(survey: Survey, count: int, run: str) -> list[BulkResponse]:
+    services = list(survey.services.order_by("name").prefetch_related("channels"))
+    rows = a11_v2_rows(services, count=count, prefix=run)
+    for row in rows:
+        row.context.location_code = ""
+        row.context.source = "web"
+    return rows
+
+
+def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
+    """The same rows with no checks: two executemany INSERTs in one transaction."""
+    questions = {q.key: q.pk for q in survey.questions.all()}
+    services = {s.slug: s.pk for s in survey.services.all()}
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    response_columns = [
+        "survey_id", "submission_id", "submitted_at", "language", "source", "service_id",
+        "channel", "location_code", "page_url", "referrer", "consent_to_contact",
+        "contact_email", "status",
+    ]  # fmt: skip
+    response_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - fixed names
+        quote(Response._meta.db_table),
+        ", ".join(quote(c) for c in response_columns),
+        ", ".join(["%s"] * len(response_columns)),
+    )
+    answer_sql = (
+        "INSERT INTO surveys_answer (response_id, survey_id, question_id, value_int, value_text,"
+        " note) VALUES (%s, %s, %s, %s, %s, '')"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            response_sql,
+            [
+                (
+                    survey.pk,
+                    f"{run}-b{n}",
+                    now,
+                    r.context.language,
+                    r.context.source,
+                    services[r.context.service],
+                    r.context.channel,
+                    "",
+                    "",
+                    "",
+                    False,
+                    "",
+                    "valid",
+                )
+                for n, r in enumerate(rows)
+            ],
+        )
+        ids = dict(
+            Response.objects.filter(
+                survey=survey, submission_id__startswith=f"{run}-b"
+            ).values_list("submission_id", "pk")
+        )
+        answers = []
+        for n, row in enumerate(rows):
+            for key, value in row.answers.items():
+                for item in value if isinstance(value, list) else [value]:
+                    number = item if isinstance(item, int) else None
+                    text = "" if number is not None else str(item)
+                    answers.append((ids[f"{run}-b{n}"], survey.pk, questions[key], number, text))
+        cursor.executemany(answer_sql, answers)
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    survey = _survey()
+    run = "r" + secrets.token_hex(4)
+    rows = _rows(survey, ARGS.count, run)
+
+    start = time.perf_counter()
+    _baseline(survey, rows, run)
+    baseline = time.perf_counter() - start
+
+    start = time.perf_counter()
+    for n, row in enumerate(rows):
+        response_submit(
+            survey=survey, answers=row.answers, submission_id=f"{run}-s{n}", context=row.context
+        )
+    one_by_one = time.perf_counter() - start
+
+    for row in rows:
+        row.submission_id = row.submission_id.replace(run, run + "-k")
+    start = time.perf_counter()
+    response_bulk_create(actor=None, survey=survey, rows=rows)
+    bulk = time.perf_counter() - start
+
+    count = len(rows)
+    print(f"database: {connection.vendor}, responses: {count}")
+    print(f"baseline bulk INSERT:  {count / baseline:10.0f} responses/s")
+    print(f"response_submit:       {count / one_by_one:10.0f} responses/s")
+    print(f"response_bulk_create:  {count / bulk:10.0f} responses/s")
+    print(f"ratio response_submit / baseline:      {baseline / one_by_one:.3f}")
+    print(f"ratio response_bulk_create / baseline: {baseline / bulk:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,290 @@
+"""Staff forms for the survey builder, responses and invitations, with field-level errors."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cxgov.core.forms import uswds_choice_classes
+from cxgov.registry.models import Agency, ChannelKind
+from cxgov.surveys.bank import TEMPLATE_CHOICES
+from cxgov.surveys.models import CHOICE_KINDS, Question, QuestionKind, Survey
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+
+
+class _Uswds:
+    def _uswds(self) -> None:
+        uswds_choice_classes(self)  # type: ignore[arg-type]
+
+
+class SurveyCreateForm(_Uswds, forms.Form):
+    template = forms.ChoiceField(
+        label=_("Start from"), choices=TEMPLATE_CHOICES, widget=forms.RadioSelect, initial="a11_v2"
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave blank to use the template's title."),
+    )
+    services = forms.ModelMultipleChoiceField(
+        label=_("Services it asks about"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["services"].queryset = agency.services.order_by("name")
+        self._uswds()
+
+
+class SurveySettingsForm(_Uswds, forms.ModelForm):
+    allowed_origins_text = forms.CharField(
+        label=_("Web sites that may embed the widget"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One address per line, like https://www.example.gov"),
+    )
+
+    class Meta:
+        model = Survey
+        fields = [
+            "title",
+            "title_es",
+            "intro",
+            "intro_es",
+            "services",
+            "opens_at",
+            "closes_at",
+            "omb_control_number",
+            "omb_expiration_date",
+            "thank_you",
+            "thank_you_es",
+            "store_ip_address",
+            "access_code",
+        ]
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 3}),
+            "intro_es": forms.Textarea(attrs={"rows": 3}),
+            "thank_you": forms.Textarea(attrs={"rows": 2}),
+            "thank_you_es": forms.Textarea(attrs={"rows": 2}),
+            "services": forms.CheckboxSelectMultiple,
+            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "omb_expiration_date": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "omb_control_number": _("Like 1234-5678. Shown on the public page."),
+            "omb_expiration_date": _("The survey closes itself after this date."),
+        }
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["services"].queryset = agency.services.order_by("name")
+        self.fields["services"].required = False
+        if self.instance.pk:
+            self.fields["allowed_origins_text"].initial = "\n".join(self.instance.allowed_origins)
+        if self.instance.is_employee:
+            del self.fields["store_ip_address"]
+        self._uswds()
+
+    def clean_omb_control_number(self) -> str:
+        value = self.cleaned_data["omb_control_number"].strip()
+        if value and not re.fullmatch(r"\d{4}-\d{4}", value):
+            raise forms.ValidationError(_("Use the form 1234-5678."))
+        return value
+
+    def clean_allowed_origins_text(self) -> list[str]:
+        origins = []
+        for line in self.cleaned_data["allowed_origins_text"].splitlines():
+            line = line.strip().rstrip("/")
+            if not line:
+                continue
+            if not re.fullmatch(r"https?://[a-z0-9.-]+(:\d{1,5})?", line, re.I):
+                raise forms.ValidationError(
+                    _("“%(line)s” is not a web site address like https://www.example.gov")
+                    % {"line": line[:80]}
+                )
+            origins.append(line.lower())
+        return origins
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("Close after the survey opens."))
+        return data
+
+
+class QuestionForm(_Uswds, forms.ModelForm):
+    key = forms.CharField(
+        label=_("Key"),
+        max_length=60,
+        help_text=_("Lowercase letters, numbers and underscores; used in exports."),
+    )
+    options_text = forms.CharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("For choice questions: one option a line, as value | English | Spanish."),
+    )
+    show_if_question = forms.ChoiceField(label=_("Show only after the question"), required=False)
+    show_if_values = forms.CharField(
+        label=_("…is answered with one of these values"),
+        required=False,
+        max_length=200,
+        help_text=_("Values separated by spaces, like 4 5, or 1 for thumbs up."),
+    )
+
+    class Meta:
+        model = Question
+        fields = [
+            "key",
+            "kind",
+            "text",
+            "text_es",
+            "help_text",
+            "help_text_es",
+            "required",
+            "allow_other",
+            "min_value",
+            "max_value",
+            "min_length",
+            "max_length",
+            "pattern",
+            "context_field",
+            "scrub",
+        ]
+        help_texts = {
+            "text_es": _("Required before the survey can be published."),
+        }
+
+    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        earlier = survey.questions.exclude(kind=QuestionKind.HIDDEN)
+        if self.instance.pk:
+            earlier = earlier.filter(position__lt=self.instance.position)
+            self.fields["options_text"].initial = "\n".join(
+                " | ".join([str(o["value"]), o.get("label", ""), o.get("label_es", "")])
+                for o in self.instance.options
+            )
+            condition = self.instance.show_if or {}
+            self.fields["show_if_question"].initial = condition.get("question", "")
+            self.fields["show_if_values"].initial = " ".join(
+                str(v) for v in condition.get("values", [])
+            )
+        self.fields["show_if_question"].choices = [("", _("Always show"))] + [
+            (q.key, f"{q.key}: {q.text[:60]}") for q in earlier
+        ]
+        self._uswds()
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"].strip()
+        if not _KEY.fullmatch(key):
+            raise forms.ValidationError(
+                _("Start with a letter; use lowercase letters, numbers and underscores.")
+            )
+        return key
+
+    def clean_pattern(self) -> str:
+        pattern = self.cleaned_data["pattern"]
+        try:
+            re.compile(pattern)
+        except re.error:
+            raise forms.ValidationError(_("This is not a valid regular expression.")) from None
+        return pattern
+
+    def clean_options_text(self) -> list[dict[str, str]]:
+        options = []
+        seen: set[str] = set()
+        for number, line in enumerate(self.cleaned_data["options_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            value = parts[0]
+            if not _KEY.fullmatch(value) or len(parts) < 2 or not parts[1]:
+                raise forms.ValidationError(
+                    _("Line %(n)s: write value | English | Spanish, with a lowercase value.")
+                    % {"n": number}
+                )
+            if value in seen:
+                raise forms.ValidationError(
+                    _("Line %(n)s: the value “%(v)s” is used twice.") % {"n": number, "v": value}
+                )
+            seen.add(value)
+            options.append(
+                {"value": value, "label": parts[1], "label_es": parts[2] if len(parts) > 2 else ""}
+            )
+        return options
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") in CHOICE_KINDS and not data.get("options_text"):
+            self.add_error("options_text", _("Give at least one option."))
+        if data.get("kind") == QuestionKind.HIDDEN and not data.get("context_field"):
+            self.add_error("context_field", _("Choose the context a hidden field records."))
+        if data.get("show_if_question") and not (data.get("show_if_values") or "").split():
+            self.add_error("show_if_values", _("Give at least one value."))
+        return data
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned data as keyword arguments of question_add / question_update."""
+        data = dict(self.cleaned_data)
+        data["options"] = data.pop("options_text")
+        question = data.pop("show_if_question")
+        values = (data.pop("show_if_values") or "").split()
+        data["show_if"] = {"question": question, "values": values} if question else {}
+        return data
+
+
+class QuestionTextForm(_Uswds, forms.ModelForm):
+    """Once a survey has responses only the wording of its questions may change."""
+
+    class Meta:
+        model = Question
+        fields = ["text", "text_es", "help_text", "help_text_es"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._uswds()
+
+
+class ResponseFilterForm(_Uswds, forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    service = forms.ModelChoiceField(label=_("Service"), queryset=None, required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any")), *ChannelKind.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Valid and spam")),
+            ("valid", _("Valid")),
+            ("spam", _("Spam")),
+            ("deleted", _("Deleted")),
+        ],
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = agency.services.order_by("name")
+        self._uswds()
+
+
+class InvitationUploadForm(_Uswds, forms.Form):
+    file = forms.FileField(
+        label=_("List of email addresses (CSV)"),
+        help_text=_("A column named email; optional columns service (its short name) and segment."),
+    )

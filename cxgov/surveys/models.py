@@ -1,0 +1,342 @@
+"""Surveys, their questions, invitations and responses stored one answer per row.
+
+EO 12862 §1(b) (survey customers) and §1(e) (survey front-line employees).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cxgov.registry.models import ChannelKind
+
+
+def _localized(english: str, spanish: str) -> str:
+    """Spanish text when the page is Spanish and there is any, else English."""
+    if spanish and (get_language() or "").startswith("es"):
+        return spanish
+    return english
+
+
+def new_public_id() -> str:
+    """A short unguessable id for public survey addresses."""
+    return secrets.token_urlsafe(9).replace("-", "x").replace("_", "y")
+
+
+class Audience(models.TextChoices):
+    CUSTOMER = "customer", _("Customers")
+    EMPLOYEE = "employee", _("Employees")
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    LIVE = "live", _("Live")
+    CLOSED = "closed", _("Closed")
+
+
+class Survey(models.Model):
+    """A survey an agency runs, with its Paperwork Reduction Act facts and open dates."""
+
+    agency = models.ForeignKey("registry.Agency", on_delete=models.CASCADE, related_name="surveys")
+    public_id = models.CharField(max_length=24, unique=True, default=new_public_id)
+    title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
+    intro = models.TextField(_("introduction"), blank=True)
+    intro_es = models.TextField(_("introduction in Spanish"), blank=True)
+    audience = models.CharField(
+        _("audience"), max_length=16, choices=Audience.choices, default=Audience.CUSTOMER
+    )
+    template = models.CharField(_("template"), max_length=40, blank=True)
+    services = models.ManyToManyField(
+        "registry.Service", blank=True, related_name="surveys", verbose_name=_("services")
+    )
+    stage = models.ForeignKey(
+        "registry.ServiceStage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="surveys",
+        verbose_name=_("journey stage"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
+    )
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    omb_control_number = models.CharField(_("OMB control number"), max_length=20, blank=True)
+    omb_expiration_date = models.DateField(_("OMB expiration date"), null=True, blank=True)
+    thank_you = models.TextField(_("thank-you text"), blank=True)
+    thank_you_es = models.TextField(_("thank-you text in Spanish"), blank=True)
+    store_ip_address = models.BooleanField(
+        _("store the IP address of each response"),
+        default=False,
+        help_text=_("Off unless your agency has a documented need. Never for employee surveys."),
+    )
+    access_code = models.CharField(
+        _("shared access code"),
+        max_length=40,
+        blank=True,
+        help_text=_("Employee surveys: people enter this code to open the survey."),
+    )
+    allowed_origins = models.JSONField(
+        _("web sites that may embed the widget"), default=list, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["agency", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        return _localized(self.title, self.title_es)
+
+    @property
+    def display_intro(self) -> str:
+        return _localized(self.intro, self.intro_es)
+
+    @property
+    def display_thank_you(self) -> str:
+        return _localized(self.thank_you, self.thank_you_es)
+
+    @property
+    def is_employee(self) -> bool:
+        return self.audience == Audience.EMPLOYEE
+
+    def open_problem(self, now: Any = None) -> str:
+        """Why the survey takes no answers now, or "" when it does."""
+        now = now or timezone.now()
+        if self.status != SurveyStatus.LIVE:
+            return "closed" if self.status == SurveyStatus.CLOSED else "not_live"
+        if self.opens_at and now < self.opens_at:
+            return "not_open_yet"
+        if self.closes_at and now >= self.closes_at:
+            return "closed"
+        if self.omb_expiration_date and now.date() > self.omb_expiration_date:
+            return "expired"
+        return ""
+
+
+class QuestionKind(models.TextChoices):
+    LIKERT = "likert", _("Agreement, 5 points")
+    THUMBS = "thumbs", _("Thumbs up or down")
+    YES_NO = "yes_no", _("Yes or no")
+    NPS = "nps", _("Rating 0 to 10")
+    RATING_10 = "rating_10", _("Rating 1 to 10")
+    SINGLE = "single", _("Choose one")
+    MULTIPLE = "multiple", _("Choose any")
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    EMAIL = "email", _("Contact email (optional)")
+    HIDDEN = "hidden", _("Hidden context field")
+
+
+# Kinds whose answers are whole numbers on a fixed scale.
+SCALE_RANGES: dict[str, tuple[int, int]] = {
+    QuestionKind.LIKERT: (1, 5),
+    QuestionKind.THUMBS: (0, 1),
+    QuestionKind.YES_NO: (0, 1),
+    QuestionKind.NPS: (0, 10),
+    QuestionKind.RATING_10: (1, 10),
+}
+TEXT_KINDS = frozenset({QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT})
+CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE})
+CONTEXT_FIELDS = ("service", "channel", "stage", "location_code")
+# Longest text any answer may have, whatever the question says.
+TEXT_LIMIT = 5000
+
+
+class Question(models.Model):
+    """One question of a survey; options, limits and a show-if condition live here."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(_("key"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=16, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    text_es = models.CharField(_("question in Spanish"), max_length=500, blank=True)
+    help_text = models.CharField(_("hint"), max_length=300, blank=True)
+    help_text_es = models.CharField(_("hint in Spanish"), max_length=300, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    # [{"value": "ease", "label": "...", "label_es": "..."}, ...]
+    options = models.JSONField(_("options"), default=list, blank=True)
+    allow_other = models.BooleanField(_('offer "Other" with a text box'), default=False)
+    min_value = models.IntegerField(_("smallest number"), null=True, blank=True)
+    max_value = models.IntegerField(_("largest number"), null=True, blank=True)
+    min_length = models.PositiveIntegerField(_("fewest characters"), null=True, blank=True)
+    max_length = models.PositiveIntegerField(_("most characters"), null=True, blank=True)
+    pattern = models.CharField(_("pattern (regular expression)"), max_length=200, blank=True)
+    # {"question": "<key>", "values": ["1"]}: show only when that earlier answer is one of these.
+    show_if = models.JSONField(_("show only if"), default=dict, blank=True)
+    context_field = models.CharField(
+        _("context it records"),
+        max_length=20,
+        blank=True,
+        choices=[(name, name) for name in CONTEXT_FIELDS],
+    )
+    scrub = models.BooleanField(
+        _("remove names, emails and phone numbers from answers"), default=False
+    )
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["survey", "key"], name="question_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def display_text(self) -> str:
+        return _localized(self.text, self.text_es)
+
+    @property
+    def display_help_text(self) -> str:
+        return _localized(self.help_text, self.help_text_es)
+
+    def display_options(self) -> list[tuple[str, str]]:
+        """(value, label) pairs in the page's language."""
+        return [
+            (str(o["value"]), _localized(o.get("label", ""), o.get("label_es", "")))
+            for o in self.options
+        ]
+
+
+class ResponseSource(models.TextChoices):
+    WEB = "web", _("Survey page")
+    WIDGET = "widget", _("Embedded widget")
+    EMAIL = "email", _("Email invitation")
+    QR = "qr", _("QR code or kiosk")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+
+
+class ResponseStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    SPAM = "spam", _("Spam")
+
+
+class Response(models.Model):
+    """One person's submission with where it came from; its answers are rows of Answer."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    submission_id = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    language = models.CharField(max_length=8, default="en")
+    source = models.CharField(max_length=12, choices=ResponseSource.choices)
+    service = models.ForeignKey(
+        "registry.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stage = models.ForeignKey(
+        "registry.ServiceStage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    segment = models.ForeignKey(
+        "registry.CustomerSegment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    channel = models.CharField(max_length=20, choices=ChannelKind.choices, blank=True)
+    location_code = models.CharField(max_length=40, blank=True)
+    page_url = models.CharField(max_length=500, blank=True)
+    referrer = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    consent_to_contact = models.BooleanField(default=False)
+    contact_email = models.EmailField(blank=True)
+    status = models.CharField(
+        max_length=8, choices=ResponseStatus.choices, default=ResponseStatus.VALID
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-submitted_at", "-id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["survey", "submission_id"], name="response_unique_submission"
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["survey", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.submission_id}"
+
+
+class Answer(models.Model):
+    """One answer in long format: exactly one of the value columns is set.
+
+    A multiple-choice answer is one row per chosen option, so counts roll up with GROUP BY.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value_int = models.IntegerField(null=True, blank=True)
+    value_number = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    value_text = models.TextField(blank=True)
+    value_date = models.DateField(null=True, blank=True)
+    # The words typed beside an "Other" choice.
+    note = models.TextField(blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["question", "value_int"]),
+            models.Index(fields=["survey", "question"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}={self.value}"
+
+    @property
+    def value(self) -> Any:
+        for name in ("value_int", "value_number", "value_date"):
+            if getattr(self, name) is not None:
+                return getattr(self, name)
+        return self.value_text
+
+
+class Invitation(models.Model):
+    """An emailed single-use link. Never linked to the response it leads to."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    service = models.ForeignKey(
+        "registry.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    segment = models.ForeignKey(
+        "registry.CustomerSegment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["email"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["survey", "email"], name="invitation_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,0 +1,258 @@
+"""Reads of surveys and responses.
+
+Public reads see live surveys by their unguessable public id. Staff reads start with an access_*
+selector that answers 404 alike for a missing survey and one of another agency. Employee survey
+groups smaller than the suppression threshold are never returned.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from cxgov.core.models import Role, User
+from cxgov.core.selectors import access_agency, access_agency_object
+from cxgov.registry.models import Agency, Service
+from cxgov.surveys.models import (
+    Answer,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+)
+
+# Who may build surveys and manage responses in their agency.
+SURVEY_EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.CX_ANALYST)
+
+
+def suppression_threshold() -> int:
+    """The fewest responses an employee-survey group needs to be shown (never below 3)."""
+    return max(3, int(settings.SURVEY_SUPPRESSION_THRESHOLD))
+
+
+# --- public --------------------------------------------------------------------------------
+
+
+def survey_public(*, public_id: str) -> Survey:
+    """A live or closed survey by its public id, with its questions; drafts are missing."""
+    survey = (
+        Survey.objects.filter(public_id=public_id[:24])
+        .exclude(status=SurveyStatus.DRAFT)
+        .select_related("agency")
+        .prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("position", "id"))
+        )
+        .first()
+    )
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def survey_preview(*, survey: Survey) -> Survey:
+    """Any survey with its questions, for staff preview (call access_survey first)."""
+    return (
+        Survey.objects.filter(pk=survey.pk)
+        .select_related("agency")
+        .prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("position", "id"))
+        )
+        .get()
+    )
+
+
+def surveys_live_for_agencies(*, agencies: Iterable[Agency]) -> dict[int, list[Survey]]:
+    """Live customer surveys by agency id, for the public "Give feedback" page."""
+    found: dict[int, list[Survey]] = {}
+    for survey in (
+        Survey.objects.filter(
+            agency__in=list(agencies), status=SurveyStatus.LIVE, audience="customer"
+        )
+        .order_by("title")
+        .prefetch_related("services")
+    ):
+        if not survey.open_problem():
+            found.setdefault(survey.agency_id, []).append(survey)
+    return found
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+def surveys_for_agency(*, agency: Agency) -> QuerySet[Survey]:
+    """Every survey of the agency with its response count (call access_agency first)."""
+    return (
+        Survey.objects.filter(agency=agency)
+        .annotate(response_count=Count("responses"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def access_survey(
+    *,
+    user: User,
+    agency_slug: str,
+    survey_id: int,
+    roles: Iterable[Role | str] | None = None,
+) -> Survey:
+    """A survey of the agency in the URL, if the user holds one of `roles` there."""
+    agency = access_agency(user=user, slug=agency_slug, roles=roles)
+    return access_agency_object(
+        queryset=Survey.objects.filter(agency=agency).select_related("agency", "stage"),
+        pk=survey_id,
+        user=user,
+        agency_field="agency",
+        roles=roles,
+    )
+
+
+def access_question(*, user: User, agency_slug: str, question_id: int) -> Question:
+    """A question of a survey of the agency, for its editors."""
+    agency = access_agency(user=user, slug=agency_slug, roles=SURVEY_EDITOR_ROLES)
+    return access_agency_object(
+        queryset=Question.objects.filter(survey__agency=agency).select_related("survey__agency"),
+        pk=question_id,
+        user=user,
+        agency_field="survey__agency",
+        roles=SURVEY_EDITOR_ROLES,
+    )
+
+
+def access_response(*, user: User, survey: Survey, response_id: int) -> Response:
+    """A response of a survey the user already reached through access_survey."""
+    response = (
+        Response.objects.filter(survey=survey, pk=response_id)
+        .select_related("survey__agency")
+        .first()
+    )
+    if response is None:
+        raise Http404
+    return response
+
+
+def survey_has_responses(*, survey: Survey) -> bool:
+    return survey.responses.exists()
+
+
+def survey_for_api(*, survey_id: int) -> Survey:
+    """A survey by id for the intake API; the caller checks the key's agency."""
+    survey = Survey.objects.filter(pk=survey_id).select_related("agency").first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+@dataclass(frozen=True)
+class ResponseFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    service: Service | None = None
+    channel: str = ""
+    status: str = ""  # "valid", "spam", "deleted" or "" for valid and spam, not deleted
+
+
+def responses_for_survey(
+    *, survey: Survey, filters: ResponseFilters | None = None
+) -> QuerySet[Response]:
+    """The survey's responses, newest first, filtered (call access_survey first)."""
+    filters = filters or ResponseFilters()
+    responses = Response.objects.filter(survey=survey).select_related("service")
+    if filters.status == "deleted":
+        responses = responses.filter(deleted_at__isnull=False)
+    else:
+        responses = responses.filter(deleted_at__isnull=True)
+        if filters.status in (ResponseStatus.VALID, ResponseStatus.SPAM):
+            responses = responses.filter(status=filters.status)
+    if filters.date_from:
+        responses = responses.filter(submitted_at__date__gte=filters.date_from)
+    if filters.date_to:
+        responses = responses.filter(submitted_at__date__lte=filters.date_to)
+    if filters.service:
+        responses = responses.filter(service=filters.service)
+    if filters.channel:
+        responses = responses.filter(channel=filters.channel)
+    return responses.order_by("-submitted_at", "-id")
+
+
+def employee_group_visible(*, survey: Survey, responses: QuerySet[Response]) -> bool:
+    """False when an employee survey's group is under the suppression threshold."""
+    if not survey.is_employee:
+        return True
+    return responses.count() >= suppression_threshold()
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def responses_csv_rows(
+    *, survey: Survey, responses: QuerySet[Response], chunk_size: int = 2000
+) -> Iterator[str]:
+    """CSV lines, one per response and a column per question, read in chunks from the database.
+
+    Responses and their answers are read a chunk at a time, so memory stays flat however many
+    rows there are. An employee survey under the threshold yields
+    only its header and a line saying the rows are suppressed.
+    """
+    writer = csv.writer(_Echo())
+    questions = list(survey.questions.order_by("position", "id"))
+    employee = survey.is_employee
+    context_columns = (
+        ["submitted_date", "language", "channel"]
+        if employee
+        else ["submitted_at", "language", "source", "service", "channel", "location_code", "status"]
+    )
+    yield writer.writerow(["response_id", *context_columns, *[q.key for q in questions]])
+    if not employee_group_visible(survey=survey, responses=responses):
+        yield writer.writerow([f"suppressed: fewer than {suppression_threshold()} responses"])
+        return
+    index = {q.pk: i for i, q in enumerate(questions)}
+    hidden = [
+        (i, q.context_field)
+        for i, q in enumerate(questions)
+        if q.kind == QuestionKind.HIDDEN and q.context_field
+    ]
+    ordered = (
+        responses.select_related("service")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("id")))
+        .order_by("submitted_at", "id")
+    )
+    for response in ordered.iterator(chunk_size=chunk_size):
+        cells: list[list[str]] = [[] for _q in questions]
+        for answer in response.answers.all():
+            if answer.question_id in index:
+                cells[index[answer.question_id]].append(str(answer.value))
+        for position, field in hidden:
+            cells[position].append(_context_value(response, field))
+        head = (
+            [response.submitted_at.date().isoformat(), response.language, response.channel]
+            if employee
+            else [
+                response.submitted_at.isoformat(),
+                response.language,
+                response.source,
+                response.service.slug if response.service else "",
+                response.channel,
+                response.location_code,
+                response.status,
+            ]
+        )
+        yield writer.writerow([response.pk, *head, *["|".join(c) for c in cells]])
+
+
+def _context_value(response: Response, field: str) -> str:
+    """A hidden context field's value, read from the response's own columns."""
+    if field == "service":
+        return response.service.slug if response.service else ""
+    if field == "stage":
+        return str(response.stage_id or "")
+    return str(getattr(response, field, "") or "")

@@ -1,0 +1,986 @@
+"""Every write to surveys: definitions, the builder, invitations and the one intake path.
+
+`response_submit` is behind every channel (page, widget, email link, QR code, API); bulk loads
+go through `response_bulk_create`, which applies the same checks and leaves one audit event.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import re
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cxgov.core.models import User
+from cxgov.core.services import audit_record
+from cxgov.registry.models import Agency, ChannelKind, CustomerSegment, Service, ServiceStage
+from cxgov.surveys.bank import TEMPLATES
+from cxgov.surveys.models import (
+    CHOICE_KINDS,
+    Answer,
+    Audience,
+    Invitation,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseSource,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+)
+from cxgov.surveys.signals import response_submitted
+from cxgov.surveys.validation import CleanSubmission, SubmissionError, submission_clean
+
+# Fields of a question that may change after responses exist: wording only.
+TEXT_FIELDS = frozenset({"text", "text_es", "help_text", "help_text_es"})
+QUESTION_FIELDS = frozenset(
+    {
+        "key",
+        "kind",
+        "text",
+        "text_es",
+        "help_text",
+        "help_text_es",
+        "required",
+        "options",
+        "allow_other",
+        "min_value",
+        "max_value",
+        "min_length",
+        "max_length",
+        "pattern",
+        "show_if",
+        "context_field",
+        "scrub",
+    }
+)
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _locked(survey: Survey) -> bool:
+    return survey.responses.exists()
+
+
+def _refuse_if_locked(survey: Survey) -> None:
+    if _locked(survey):
+        raise ValidationError(
+            _("This survey has responses: only the wording of its questions can change.")
+        )
+
+
+# --- definitions ---------------------------------------------------------------------------
+
+
+def _question_from_spec(survey: Survey, spec: Mapping[str, Any], position: int) -> Question:
+    name = survey.agency.name
+    name_es = survey.agency.name_es or name
+    fields = dict(spec)
+    fields["text"] = fields["text"].replace("{agency}", name)
+    fields["text_es"] = fields.get("text_es", "").replace("{agency}", name_es)
+    question = Question(survey=survey, position=position, **fields)
+    question.full_clean(exclude=["survey"])
+    return question
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    actor: User | None,
+    agency: Agency,
+    template: str = "blank",
+    title: str = "",
+    services: Iterable[Service] = (),
+    **fields: Any,
+) -> Survey:
+    """Create a draft survey, filled with a template's questions unless it is "blank"."""
+    spec = TEMPLATES.get(template)
+    if template != "blank" and spec is None:
+        raise ValidationError({"template": _("Choose a template from the list.")})
+    survey = Survey(
+        agency=agency,
+        template="" if template == "blank" else template,
+        title=title or (spec["title"] if spec else _("New survey")),
+        title_es=fields.pop("title_es", "") or (spec["title_es"] if spec else ""),
+        audience=fields.pop("audience", None) or (spec["audience"] if spec else Audience.CUSTOMER),
+        **fields,
+    )
+    survey.full_clean()
+    survey.save()
+    survey.services.set([s for s in services if s.agency_id == agency.pk])
+    if spec:
+        Question.objects.bulk_create(
+            _question_from_spec(survey, q, (i + 1) * 10) for i, q in enumerate(spec["questions"]())
+        )
+    audit_record(
+        actor=actor,
+        action="survey.create",
+        agency=agency,
+        target=survey,
+        data={"template": template},
+    )
+    return survey
+
+
+@transaction.atomic
+def survey_update(
+    *,
+    actor: User | None,
+    survey: Survey,
+    services: Iterable[Service] | None = None,
+    **fields: Any,
+) -> dict[str, list[Any]]:
+    """Change a survey's settings; returns what changed."""
+    changed: dict[str, list[Any]] = {}
+    for name, new in fields.items():
+        old = getattr(survey, name)
+        if old != new:
+            changed[name] = [str(old), str(new)]
+            setattr(survey, name, new)
+    if survey.is_employee:
+        survey.store_ip_address = False
+    if changed:
+        survey.full_clean()
+        survey.save()
+    if services is not None:
+        before = sorted(survey.services.values_list("pk", flat=True))
+        survey.services.set([s for s in services if s.agency_id == survey.agency_id])
+        after = sorted(survey.services.values_list("pk", flat=True))
+        if before != after:
+            changed["services"] = [str(before), str(after)]
+    if changed:
+        audit_record(
+            actor=actor, action="survey.update", agency=survey.agency, target=survey, data=changed
+        )
+    return changed
+
+
+def _set_status(*, actor: User | None, survey: Survey, status: str) -> Survey:
+    if survey.status != status:
+        old = survey.status
+        survey.status = status
+        survey.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=f"survey.{status}",
+            agency=survey.agency,
+            target=survey,
+            data={"status": [old, status]},
+        )
+    return survey
+
+
+@transaction.atomic
+def survey_publish(*, actor: User | None, survey: Survey) -> Survey:
+    """Make a draft survey live, once it has a question people can answer."""
+    answerable = survey.questions.exclude(kind=QuestionKind.HIDDEN)
+    if not answerable.exists():
+        raise ValidationError(_("Add at least one question before publishing."))
+    if survey.omb_expiration_date and survey.omb_expiration_date < timezone.localdate():
+        raise ValidationError(
+            {"omb_expiration_date": _("The OMB approval has expired: renew it first.")}
+        )
+    missing_es = [q.key for q in answerable if not q.text_es]
+    if missing_es:
+        raise ValidationError(
+            _("Give Spanish text for every question first: %(keys)s.")
+            % {"keys": ", ".join(missing_es)}
+        )
+    return _set_status(actor=actor, survey=survey, status=SurveyStatus.LIVE)
+
+
+@transaction.atomic
+def survey_close(*, actor: User | None, survey: Survey) -> Survey:
+    """Stop taking responses."""
+    return _set_status(actor=actor, survey=survey, status=SurveyStatus.CLOSED)
+
+
+@transaction.atomic
+def surveys_close_expired(*, now: datetime | None = None) -> int:
+    """Close every live survey past its close date or its OMB expiration; returns how many."""
+    now = now or timezone.now()
+    count = 0
+    for survey in Survey.objects.filter(status=SurveyStatus.LIVE).select_related("agency"):
+        if survey.open_problem(now) in ("closed", "expired"):
+            _set_status(actor=None, survey=survey, status=SurveyStatus.CLOSED)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def survey_duplicate(*, actor: User | None, survey: Survey) -> Survey:
+    """A new draft with the same settings and questions and no responses."""
+    copy = Survey.objects.get(pk=survey.pk)
+    copy.pk = None
+    copy.id = None
+    copy.public_id = Survey._meta.get_field("public_id").get_default()
+    copy.status = SurveyStatus.DRAFT
+    copy.title = (_("Copy of %(title)s") % {"title": survey.title})[:200]
+    copy.created_at = timezone.now()
+    copy.save()
+    copy.services.set(survey.services.all())
+    questions = list(survey.questions.all())
+    for question in questions:
+        question.pk = None
+        question.id = None
+        question.survey = copy
+    Question.objects.bulk_create(questions)
+    audit_record(
+        actor=actor,
+        action="survey.duplicate",
+        agency=survey.agency,
+        target=copy,
+        data={"from": survey.pk},
+    )
+    return copy
+
+
+# --- questions -----------------------------------------------------------------------------
+
+
+def _question_clean(question: Question) -> None:
+    if question.kind in CHOICE_KINDS and not question.options:
+        raise ValidationError({"options": _("Give at least one option.")})
+    condition = question.show_if or {}
+    if condition.get("question"):
+        earlier = question.survey.questions.filter(
+            key=condition["question"], position__lt=question.position
+        ).exclude(pk=question.pk)
+        if not earlier.exists():
+            raise ValidationError({"show_if": _("A condition must name an earlier question.")})
+    if question.kind == QuestionKind.EMAIL and question.survey.is_employee:
+        raise ValidationError({"kind": _("Employee surveys do not collect email addresses.")})
+    question.full_clean()
+
+
+@transaction.atomic
+def question_add(*, actor: User | None, survey: Survey, **fields: Any) -> Question:
+    """Add a question at the end of the survey."""
+    _refuse_if_locked(survey)
+    unknown = set(fields) - QUESTION_FIELDS
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    last = survey.questions.aggregate(last=Max("position"))["last"] or 0
+    question = Question(survey=survey, position=last + 10, **fields)
+    _question_clean(question)
+    question.save()
+    audit_record(
+        actor=actor,
+        action="question.add",
+        agency=survey.agency,
+        target=question,
+        data={"survey": survey.pk, "key": question.key},
+    )
+    return question
+
+
+@transaction.atomic
+def question_update(*, actor: User | None, question: Question, **fields: Any) -> dict[str, Any]:
+    """Change a question; once its survey has responses only the wording may change."""
+    unknown = set(fields) - QUESTION_FIELDS
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    changed = {k: [getattr(question, k), v] for k, v in fields.items() if getattr(question, k) != v}
+    if set(changed) - TEXT_FIELDS:
+        _refuse_if_locked(question.survey)
+    for name, (_old, new) in changed.items():
+        setattr(question, name, new)
+    if changed:
+        _question_clean(question)
+        question.save()
+        audit_record(
+            actor=actor,
+            action="question.update",
+            agency=question.survey.agency,
+            target=question,
+            data={k: [str(o), str(n)] for k, (o, n) in changed.items()},
+        )
+    return changed
+
+
+@transaction.atomic
+def question_move(*, actor: User | None, question: Question, direction: str) -> None:
+    """Swap a question with the one before ("up") or after ("down") it."""
+    _refuse_if_locked(question.survey)
+    siblings = list(question.survey.questions.order_by("position", "id"))
+    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, item in enumerate(siblings):
+        item.position = (position + 1) * 10
+    Question.objects.bulk_update(siblings, ["position"])
+    audit_record(
+        actor=actor,
+        action="question.move",
+        agency=question.survey.agency,
+        target=question,
+        data={"direction": direction},
+    )
+
+
+@transaction.atomic
+def question_remove(*, actor: User | None, question: Question) -> None:
+    """Remove a question from a survey without responses; later conditions on it go too."""
+    survey = question.survey
+    _refuse_if_locked(survey)
+    dependants = [
+        q for q in survey.questions.all() if (q.show_if or {}).get("question") == question.key
+    ]
+    for dependant in dependants:
+        dependant.show_if = {}
+        dependant.save(update_fields=["show_if"])
+    audit_record(
+        actor=actor,
+        action="question.remove",
+        agency=survey.agency,
+        target=question,
+        data={"survey": survey.pk, "key": question.key},
+    )
+    question.delete()
+
+
+# --- intake --------------------------------------------------------------------------------
+
+
+@dataclass
+class SubmissionContext:
+    """Where a response came from. Strings as received; `response_submit` checks them."""
+
+    source: str = ResponseSource.WEB
+    language: str = "en"
+    service: str = ""
+    channel: str = ""
+    stage: str = ""
+    segment: str = ""
+    location_code: str = ""
+    page_url: str = ""
+    referrer: str = ""
+    ip_address: str = ""
+    origin: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Resolved:
+    service: Service | None = None
+    stage: ServiceStage | None = None
+    segment: CustomerSegment | None = None
+    channel: str = ""
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
+    errors: dict[str, str] = {}
+    found = _Resolved()
+    if context.service:
+        services = Service.objects.filter(agency_id=survey.agency_id)
+        linked = list(survey.services.values_list("pk", flat=True))
+        if linked:
+            services = services.filter(pk__in=linked)
+        ref = str(context.service)[:80]
+        if _ID.fullmatch(ref):
+            found.service = services.filter(pk=int(ref)).first()
+        elif _SLUG.fullmatch(ref):
+            found.service = services.filter(slug=ref).first()
+        if found.service is None:
+            errors["service"] = _("This survey is not about that service.")
+    if context.stage:
+        ref = str(context.stage)[:20]
+        found.stage = (
+            ServiceStage.objects.filter(pk=int(ref), service__agency_id=survey.agency_id).first()
+            if _ID.fullmatch(ref)
+            else None
+        )
+        if found.stage is None:
+            errors["stage"] = _("Unknown journey stage.")
+    elif survey.stage_id:
+        found.stage = survey.stage
+    if context.segment:
+        ref = str(context.segment)[:20]
+        found.segment = (
+            CustomerSegment.objects.filter(pk=int(ref), agency_id=survey.agency_id).first()
+            if _ID.fullmatch(ref)
+            else None
+        )
+        if found.segment is None:
+            errors["segment"] = _("Unknown customer segment.")
+    if context.channel:
+        if context.channel not in ChannelKind.values:
+            errors["channel"] = _("Unknown channel.")
+        found.channel = context.channel
+    if len(context.location_code) > 40 or not all(
+        c.isalnum() or c in "-_." for c in context.location_code
+    ):
+        errors["location_code"] = _("Use up to 40 letters, numbers, dashes or dots.")
+    if context.language not in ("en", "es"):
+        errors["language"] = _("Choose English or Spanish.")
+    if context.source not in ResponseSource.values:
+        errors["source"] = _("Unknown source.")
+    if errors:
+        raise SubmissionError(errors, code="context")
+    return found
+
+
+def _origin_allowed(survey: Survey, origin: str) -> bool:
+    site = settings.SITE_URL.rstrip("/")
+    return origin.rstrip("/") in {site, *(o.rstrip("/") for o in survey.allowed_origins)}
+
+
+def _rate_limited(survey: Survey, ip_address: str) -> bool:
+    """Count this attempt; True when the address has sent too many to this survey this hour."""
+    limit: int = settings.SURVEY_RATE_LIMIT_PER_HOUR
+    if not ip_address or limit <= 0:
+        return False
+    # The address itself is never kept: only a keyed hash, for an hour, in the cache.
+    digest = hmac.new(settings.SECRET_KEY.encode(), ip_address.encode(), "sha256").hexdigest()
+    key = f"surveys:rate:{survey.pk}:{digest[:32]}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > limit
+
+
+def _check_access(
+    survey: Survey,
+    *,
+    context: SubmissionContext,
+    token: str,
+    access_code: str,
+    honeypot: str,
+) -> Invitation | None:
+    """The invitation a token names (locked for update), after every gate a submission passes."""
+    problem = survey.open_problem()
+    if problem:
+        raise SubmissionError(
+            {"__all__": _("This survey is not taking responses now.")}, code=problem
+        )
+    if honeypot:
+        raise SubmissionError(
+            {"__all__": _("Your response looks automated and was not saved.")}, code="honeypot"
+        )
+    if context.source == ResponseSource.WIDGET and not _origin_allowed(survey, context.origin):
+        raise SubmissionError(
+            {"__all__": _("This survey may not be answered from this web site.")}, code="origin"
+        )
+    if context.source != ResponseSource.API and _rate_limited(survey, context.ip_address):
+        raise SubmissionError(
+            {"__all__": _("Too many responses from your connection. Try again in an hour.")},
+            code="rate_limited",
+        )
+    invitation = None
+    if token:
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(survey=survey, token_hash=_token_hash(token[:200]))
+            .first()
+        )
+        if invitation is None:
+            raise SubmissionError(
+                {"token": _("This survey link is not valid. Use the link from your email.")},
+                code="token_invalid",
+            )
+        if invitation.used_at is not None:
+            raise SubmissionError(
+                {"token": _("This survey link was already used. Each link works once.")},
+                code="token_used",
+            )
+    elif (
+        survey.is_employee
+        and survey.access_code
+        and not hmac.compare_digest(access_code.strip().encode(), survey.access_code.encode())
+    ):
+        raise SubmissionError(
+            {"access_code": _("The access code is not right.")}, code="access_code"
+        )
+    return invitation
+
+
+def _printable(text: str) -> str:
+    # Addresses come from browsers and other sites: drop control characters, NUL included.
+    return "".join(c for c in str(text) if c.isprintable())
+
+
+def _anonymous_time() -> datetime:
+    """Noon UTC today: employee responses and used invitations keep only the day."""
+    return timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+def _response_row(
+    survey: Survey,
+    *,
+    submission_id: str,
+    context: SubmissionContext,
+    resolved: _Resolved,
+    clean: CleanSubmission,
+    consent_to_contact: bool,
+    submitted_at: datetime | None = None,
+) -> Response:
+    employee = survey.is_employee
+    return Response(
+        survey=survey,
+        submission_id=submission_id,
+        submitted_at=submitted_at or (_anonymous_time() if employee else timezone.now()),
+        language=context.language,
+        source=context.source,
+        service=resolved.service,
+        stage=resolved.stage,
+        segment=resolved.segment,
+        channel=resolved.channel,
+        location_code=context.location_code,
+        page_url="" if employee else _printable(context.page_url)[:500],
+        referrer="" if employee else _printable(context.referrer)[:500],
+        ip_address=(context.ip_address or None)
+        if survey.store_ip_address and not employee
+        else None,
+        contact_email="" if employee else clean.contact_email,
+        consent_to_contact=bool(consent_to_contact and clean.contact_email and not employee),
+    )
+
+
+def _answer_rows(response: Response, clean: CleanSubmission) -> list[Answer]:
+    # Hidden context fields are not repeated as answers: they are the response's own columns.
+    return [
+        Answer(
+            response=response,
+            survey_id=response.survey_id,
+            question=a.question,
+            value_int=a.value_int,
+            value_number=a.value_number,
+            value_text=a.value_text,
+            value_date=a.value_date,
+            note=a.note,
+        )
+        for a in clean.answers
+    ]
+
+
+def _answers_insert(rows: list[tuple[Any, ...]]) -> None:
+    """Insert answer rows with one prepared statement: bulk loads skip model instances."""
+    meta = Answer._meta
+    columns = [
+        "response_id",
+        "survey_id",
+        "question_id",
+        "value_int",
+        "value_number",
+        "value_text",
+        "value_date",
+        "note",
+    ]
+    quote = connection.ops.quote_name
+    number = meta.get_field("value_number")
+    day = meta.get_field("value_date")
+    prepared = [
+        (
+            *row[:4],
+            None if row[4] is None else number.get_db_prep_save(row[4], connection),
+            row[5],
+            None if row[6] is None else day.get_db_prep_save(row[6], connection),
+            row[7],
+        )
+        for row in rows
+    ]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608 - model names
+        quote(meta.db_table),
+        ", ".join(quote(c) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
+
+
+def _valid_submission_id(submission_id: str) -> str:
+    submission_id = (submission_id or "").strip()
+    if not submission_id:
+        return secrets.token_hex(16)
+    if len(submission_id) > 64 or not all(c.isalnum() or c in "-_" for c in submission_id):
+        raise SubmissionError(
+            {"submission_id": _("Use up to 64 letters, numbers, dashes or underscores.")}
+        )
+    return submission_id
+
+
+def response_submit(
+    *,
+    survey: Survey,
+    answers: Mapping[str, Any],
+    submission_id: str = "",
+    context: SubmissionContext | None = None,
+    token: str = "",
+    access_code: str = "",
+    honeypot: str = "",
+    consent_to_contact: bool = False,
+) -> Response:
+    """Check and store one response; the same submission id again returns the stored one.
+
+    Raises SubmissionError (with a code and one reason per field) and stores nothing when
+    anything is wrong. `response_submitted` is sent once the response is committed.
+    """
+    context = context or SubmissionContext()
+    submission_id = _valid_submission_id(submission_id)
+    existing = Response.objects.filter(survey=survey, submission_id=submission_id).first()
+    if existing is not None:
+        return existing
+    try:
+        response = _response_store(
+            survey=survey,
+            answers=answers,
+            submission_id=submission_id,
+            context=context,
+            token=token,
+            access_code=access_code,
+            honeypot=honeypot,
+            consent_to_contact=consent_to_contact,
+        )
+    except IntegrityError:
+        # The same submission arrived twice at once: the other one was stored first.
+        existing = Response.objects.filter(survey=survey, submission_id=submission_id).first()
+        if existing is None:
+            raise
+        return existing
+    return response
+
+
+@transaction.atomic
+def _response_store(
+    *,
+    survey: Survey,
+    answers: Mapping[str, Any],
+    submission_id: str,
+    context: SubmissionContext,
+    token: str,
+    access_code: str,
+    honeypot: str,
+    consent_to_contact: bool,
+) -> Response:
+    invitation = _check_access(
+        survey, context=context, token=token, access_code=access_code, honeypot=honeypot
+    )
+    questions = list(survey.questions.all())
+    clean = submission_clean(questions=questions, raw=answers, employee=survey.is_employee)
+    if invitation is not None and not survey.is_employee:
+        if invitation.service_id and not context.service:
+            context.service = str(invitation.service_id)
+        if invitation.segment_id and not context.segment:
+            context.segment = str(invitation.segment_id)
+    resolved = _resolve_context(survey, context)
+    response = _response_row(
+        survey,
+        submission_id=submission_id,
+        context=context,
+        resolved=resolved,
+        clean=clean,
+        consent_to_contact=consent_to_contact,
+    )
+    response.save()
+    Answer.objects.bulk_create(_answer_rows(response, clean))
+    if invitation is not None:
+        invitation.used_at = _anonymous_time() if survey.is_employee else timezone.now()
+        invitation.save(update_fields=["used_at"])
+    audit_record(
+        actor=None,
+        action="response.submit",
+        agency=survey.agency,
+        # An employee response is not named, so its time cannot be matched to an invitation.
+        target=survey if survey.is_employee else response,
+        data={"survey": survey.pk, "source": context.source},
+    )
+    transaction.on_commit(
+        lambda: response_submitted.send(sender=Response, response=response), robust=True
+    )
+    return response
+
+
+@dataclass
+class BulkResponse:
+    """One response of a bulk load (demo data, paper batches)."""
+
+    answers: Mapping[str, Any]
+    submitted_at: datetime
+    context: SubmissionContext
+    submission_id: str = ""
+
+
+@transaction.atomic
+def response_bulk_create(
+    *, actor: User | None, survey: Survey, rows: Sequence[BulkResponse], batch_size: int = 2000
+) -> int:
+    """Check every row like `response_submit`, then store them all at once; one audit event.
+
+    All or nothing: a bad row raises SubmissionError naming its index and stores none.
+    """
+    questions = list(survey.questions.all())
+    prepared: list[tuple[Response, CleanSubmission]] = []
+    # Rows share few contexts; resolve each once instead of querying per row.
+    contexts: dict[tuple[str, ...], _Resolved] = {}
+    for index, row in enumerate(rows):
+        try:
+            clean = submission_clean(
+                questions=questions, raw=row.answers, employee=survey.is_employee
+            )
+            c = row.context
+            key = (c.service, c.stage, c.segment, c.channel, c.location_code, c.language, c.source)
+            if key not in contexts:
+                contexts[key] = _resolve_context(survey, c)
+            resolved = contexts[key]
+            submission_id = _valid_submission_id(row.submission_id)
+        except SubmissionError as refused:
+            raise SubmissionError(
+                {f"row {index + 1}: {k}": v for k, v in refused.errors.items()}, code=refused.code
+            ) from None
+        response = _response_row(
+            survey,
+            submission_id=submission_id,
+            context=row.context,
+            resolved=resolved,
+            clean=clean,
+            consent_to_contact=False,
+            submitted_at=row.submitted_at,
+        )
+        prepared.append((response, clean))
+    Response.objects.bulk_create([r for r, _c in prepared], batch_size=batch_size)
+    answers = [
+        (
+            response.pk,
+            survey.pk,
+            a.question.pk,
+            a.value_int,
+            a.value_number,
+            a.value_text,
+            a.value_date,
+            a.note,
+        )
+        for response, clean in prepared
+        for a in clean.answers
+    ]
+    for start in range(0, len(answers), batch_size * 5):
+        _answers_insert(answers[start : start + batch_size * 5])
+    audit_record(
+        actor=actor,
+        action="response.bulk_create",
+        agency=survey.agency,
+        target=survey,
+        data={"responses": len(prepared), "answers": len(answers)},
+    )
+    return len(prepared)
+
+
+# --- response management -------------------------------------------------------------------
+
+
+@transaction.atomic
+def response_mark(*, actor: User | None, response: Response, spam: bool) -> Response:
+    """Mark a response as spam, or as valid again."""
+    status = ResponseStatus.SPAM if spam else ResponseStatus.VALID
+    if response.status != status:
+        response.status = status
+        response.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action=f"response.{status}",
+            agency=response.survey.agency,
+            target=response,
+        )
+    return response
+
+
+@transaction.atomic
+def response_delete(*, actor: User | None, response: Response, restore: bool = False) -> Response:
+    """Hide a response from results and exports (soft delete), or bring it back."""
+    deleted_at = None if restore else timezone.now()
+    if (response.deleted_at is None) != (deleted_at is None):
+        response.deleted_at = deleted_at
+        response.save(update_fields=["deleted_at"])
+        audit_record(
+            actor=actor,
+            action="response.restore" if restore else "response.delete",
+            agency=response.survey.agency,
+            target=response,
+        )
+    return response
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+@dataclass
+class InvitationRow:
+    email: str
+    service: Service | None = None
+    segment: CustomerSegment | None = None
+
+
+def invitation_rows_parse(*, survey: Survey, text: str) -> list[InvitationRow]:
+    """Rows of an uploaded CSV (email, optional service short name and segment name).
+
+    Raises ValidationError naming the row and reason for the first bad rows; nothing is kept.
+    """
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _invitation_rows(survey=survey, reader=reader)
+    except csv.Error:
+        raise ValidationError(
+            {"file": _("The file is not a readable CSV: save it again as CSV (UTF-8).")}
+        ) from None
+
+
+def _invitation_rows(*, survey: Survey, reader: Any) -> list[InvitationRow]:
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "email" not in fields:
+        raise ValidationError({"file": _("The file needs a column named email.")})
+    services = {s.slug: s for s in Service.objects.filter(agency_id=survey.agency_id)}
+    segments = {
+        s.name.lower(): s for s in CustomerSegment.objects.filter(agency_id=survey.agency_id)
+    }
+    rows: list[InvitationRow] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(reader, start=2):
+        row = {
+            (k or "").strip().lower(): v.strip() for k, v in raw.items() if isinstance(v, str) and k
+        }
+        email = row.get("email", "").lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(
+                _("Row %(n)s: “%(v)s” is not an email address.") % {"n": number, "v": email[:80]}
+            )
+            continue
+        service = services.get(row.get("service", "")) if row.get("service") else None
+        if row.get("service") and service is None:
+            errors.append(
+                _("Row %(n)s: no service with short name “%(v)s”.")
+                % {"n": number, "v": row["service"][:80]}
+            )
+        segment = segments.get(row.get("segment", "").lower()) if row.get("segment") else None
+        if row.get("segment") and segment is None:
+            errors.append(
+                _("Row %(n)s: no customer segment named “%(v)s”.")
+                % {"n": number, "v": row["segment"][:80]}
+            )
+        if email not in seen:
+            seen.add(email)
+            rows.append(InvitationRow(email=email, service=service, segment=segment))
+        if len(errors) >= 20:
+            break
+    if errors:
+        raise ValidationError({"file": errors})
+    if not rows:
+        raise ValidationError({"file": _("The file has no email addresses.")})
+    return rows
+
+
+@transaction.atomic
+def invitations_add(*, actor: User | None, survey: Survey, rows: Sequence[InvitationRow]) -> int:
+    """Add people to a survey's invitation list and queue their emails; returns how many are new.
+
+    The list is kept apart from the answers: no response ever points to an invitation.
+    """
+    from cxgov.surveys.tasks import invitations_send
+
+    if survey.status == SurveyStatus.CLOSED:
+        raise ValidationError(_("This survey is closed: it takes no invitations."))
+    known = set(survey.invitations.values_list("email", flat=True))
+    new = [
+        Invitation(
+            survey=survey,
+            email=row.email,
+            service=row.service,
+            segment=row.segment,
+            # Unusable until the email goes out with a fresh token.
+            token_hash=_token_hash(secrets.token_urlsafe(32)),
+        )
+        for row in rows
+        if row.email not in known
+    ]
+    Invitation.objects.bulk_create(new)
+    audit_record(
+        actor=actor,
+        action="invitation.add",
+        agency=survey.agency,
+        target=survey,
+        data={"added": len(new)},
+    )
+    transaction.on_commit(lambda: invitations_send.enqueue(survey_id=survey.pk, reminder=False))
+    return len(new)
+
+
+@transaction.atomic
+def invitations_remind(*, actor: User | None, survey: Survey) -> int:
+    """Queue one reminder for everyone invited who has not answered; returns how many."""
+    from cxgov.surveys.tasks import invitations_send
+
+    waiting = survey.invitations.filter(
+        used_at__isnull=True, sent_at__isnull=False, reminded_at__isnull=True
+    ).count()
+    audit_record(
+        actor=actor,
+        action="invitation.remind",
+        agency=survey.agency,
+        target=survey,
+        data={"waiting": waiting},
+    )
+    transaction.on_commit(lambda: invitations_send.enqueue(survey_id=survey.pk, reminder=True))
+    return waiting
+
+
+@transaction.atomic
+def invitations_issue(*, survey: Survey, reminder: bool) -> list[tuple[str, str]]:
+    """Give each invitation due an email a fresh single-use token: (email, raw token) pairs.
+
+    Only the hash is stored, so a reminder carries a new link and the earlier one stops working.
+    """
+    due = survey.invitations.select_for_update().filter(used_at__isnull=True)
+    due = (
+        due.filter(sent_at__isnull=False, reminded_at__isnull=True)
+        if reminder
+        else due.filter(sent_at__isnull=True)
+    )
+    now = timezone.now()
+    issued: list[tuple[str, str]] = []
+    changed = []
+    for invitation in due:
+        raw = secrets.token_urlsafe(24)
+        invitation.token_hash = _token_hash(raw)
+        if reminder:
+            invitation.reminded_at = now
+        else:
+            invitation.sent_at = now
+        changed.append(invitation)
+        issued.append((invitation.email, raw))
+    Invitation.objects.bulk_update(changed, ["token_hash", "sent_at", "reminded_at"])
+    if changed:
+        audit_record(
+            actor=None,
+            action="invitation.remind_sent" if reminder else "invitation.sent",
+            agency=survey.agency,
+            target=survey,
+            data={"count": len(changed)},
+        )
+    return issued

@@ -1,0 +1,91 @@
+"""POST /api/v1/surveys/{id}/responses: an agency token submits through the same intake."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from cxgov.core.models import User
+from cxgov.core.services import token_create
+from cxgov.surveys.models import Response, Survey
+from cxgov.surveys.services import response_submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _bearer(user: User) -> dict[str, str]:
+    _token, raw = token_create(user=user, name="ivr")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def _post(client: Client, survey: Survey, body: dict, headers: dict[str, str]):
+    return client.post(
+        f"/api/v1/surveys/{survey.pk}/responses",
+        data=json.dumps(body),
+        content_type="application/json",
+        **headers,
+    )
+
+
+def test_ivr_batch_response_is_stored_once(
+    client: Client, analyst_a: User, a11_survey: Survey
+) -> None:
+    headers = _bearer(analyst_a)
+    body = {
+        "submission_id": "ivr-20261124-001",
+        "answers": {"trust": 0, "went_poorly": ["efficiency"]},
+        "context": {"channel": "automated_phone", "service": "apply", "language": "es"},
+    }
+    first = _post(client, a11_survey, body, headers)
+    assert first.status_code == 201, first.content
+    again = _post(client, a11_survey, body, headers)
+    assert again.json()["id"] == first.json()["id"]
+    response = Response.objects.get()
+    assert (response.source, response.channel, response.language) == (
+        "api",
+        "automated_phone",
+        "es",
+    )
+
+
+def test_bad_answers_get_422_naming_the_question(
+    client: Client, analyst_a: User, a11_survey: Survey
+) -> None:
+    reply = _post(
+        client, a11_survey, {"submission_id": "x", "answers": {"trust": 7}}, _bearer(analyst_a)
+    )
+    assert reply.status_code == 422
+    assert reply.json()["errors"][0]["loc"][-1] == "trust"
+    assert Response.objects.count() == 0
+
+
+def test_another_agency_and_no_token_are_refused(
+    client: Client, handler_b: User, a11_survey: Survey
+) -> None:
+    body = {"submission_id": "x", "answers": {"trust": 1}}
+    assert _post(client, a11_survey, body, _bearer(handler_b)).status_code == 404
+    assert _post(client, a11_survey, body, {}).status_code == 401
+    assert (
+        client.get(f"/api/v1/surveys/{a11_survey.pk}/responses", **_bearer(handler_b)).status_code
+        == 404
+    )
+
+
+def test_employee_list_is_suppressed_under_the_threshold(
+    client: Client, analyst_a: User, employee_survey: Survey
+) -> None:
+    headers = _bearer(analyst_a)
+    for n in range(4):
+        response_submit(
+            survey=employee_survey,
+            answers={"resources": 4},
+            access_code="team-2026",
+            submission_id=f"e{n}",
+        )
+    listing = client.get(f"/api/v1/surveys/{employee_survey.pk}/responses", **headers).json()
+    assert listing == {"count": None, "suppressed": True, "threshold": 5, "responses": []}
+    response_submit(survey=employee_survey, answers={"resources": 4}, access_code="team-2026")
+    listing = client.get(f"/api/v1/surveys/{employee_survey.pk}/responses", **headers).json()
+    assert listing["count"] == 5 and not listing["suppressed"]

@@ -1,0 +1,61 @@
+"""A CX analyst builds a survey in Chromium; axe checks each builder page."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxgov.core.testing.browser import assert_no_axe_violations
+from cxgov.core.testing.browser_helpers import load_demo, sign_in
+from cxgov.surveys.models import Survey
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_analyst_builds_previews_and_publishes_a_survey(page, live_server) -> None:
+    load_demo()
+    sign_in(page, live_server.url, "analyst@fba.example.gov")
+    page.goto(live_server.url + "/staff/agencies/fba/surveys/")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Create a survey").click()
+    assert_no_axe_violations(page)
+    page.locator("label[for='id_template_1']").click()
+    page.locator("#id_title").fill("Phone line check-in")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/surveys/*/")
+    assert_no_axe_violations(page)
+    survey = Survey.objects.get(title="Phone line check-in")
+
+    page.get_by_role("link", name="Add a question").click()
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_role("alert").is_visible()
+    assert page.locator(".usa-error-message").count() >= 2
+    assert_no_axe_violations(page)
+    page.locator("#id_key").fill("wait")
+    page.locator("#id_kind").select_option("yes_no")
+    page.locator("#id_text").fill("Did you wait more than 10 minutes?")
+    page.locator("#id_text_es").fill("¿Esperó más de 10 minutos?")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/surveys/*/#questions")
+    page.get_by_role("button", name="Move wait up").click()
+
+    page.get_by_role("link", name="Preview").click()
+    assert page.get_by_text("Did you wait more than 10 minutes?").is_visible()
+    assert_no_axe_violations(page)
+    page.go_back()
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_text("Survey published").is_visible()
+    assert_no_axe_violations(page)
+    survey.refresh_from_db()
+    assert survey.status == "live"
+    for path in ("responses/", "settings/", "invitations/"):
+        page.goto(live_server.url + f"/staff/agencies/fba/surveys/{survey.pk}/{path}")
+        assert_no_axe_violations(page)
+    # The demo's survey with thousands of responses, and the public "Give feedback" links.
+    demo = Survey.objects.get(agency__slug="fba", template="a11_v2")
+    page.goto(live_server.url + f"/staff/agencies/fba/surveys/{demo.pk}/responses/?channel=phone")
+    assert_no_axe_violations(page)
+    for prefix in ("", "/es"):
+        page.goto(live_server.url + prefix + "/feedback/")
+        page.locator(f"a[href='{prefix}/surveys/{demo.public_id}/']").click()
+        page.wait_for_url(f"**/surveys/{demo.public_id}/")
+        assert_no_axe_violations(page)

@@ -1,0 +1,51 @@
+"""Demo surveys: live, deterministic, spread over quarters, channels and services."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxgov.core.models import AuditEvent
+from cxgov.registry.demo import demo_load as registry_demo_load
+from cxgov.surveys.demo import a11_v2_rows, demo_load
+from cxgov.surveys.models import Answer, Response, Survey
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_surveys_have_thousands_of_responses_over_quarters() -> None:
+    registry_demo_load()
+    demo_load()
+    live = Survey.objects.filter(agency__slug="fba", status="live")
+    assert {s.template for s in live} == {"a11_v2", "a11_v1", "employee_barriers"}
+    responses = Response.objects.filter(survey__agency__slug="fba")
+    assert responses.count() > 3000
+    quarters = {(r.year, (r.month - 1) // 3) for r in responses.dates("submitted_at", "month")}
+    assert len(quarters) >= 5
+    assert responses.values("channel").distinct().count() >= 4
+    assert responses.values("service").distinct().count() >= 4
+    assert responses.filter(language="es").exists()
+    # One audit event per bulk load, not one per response.
+    assert AuditEvent.objects.filter(action="response.bulk_create").count() == 3
+    # Running again changes nothing.
+    before = Answer.objects.count()
+    demo_load()
+    assert Answer.objects.count() == before
+
+
+def test_demo_rows_are_the_same_every_time() -> None:
+    registry_demo_load()
+    from cxgov.registry.models import Service
+
+    services = list(Service.objects.filter(agency__slug="fba").order_by("name"))
+    first = a11_v2_rows(services, count=50)
+    again = a11_v2_rows(services, count=50)
+    assert [(r.answers, r.submitted_at) for r in first] == [
+        (r.answers, r.submitted_at) for r in again
+    ]
+
+
+def test_employee_demo_text_is_scrubbed() -> None:
+    registry_demo_load()
+    demo_load()
+    barriers = Answer.objects.filter(question__key="barriers").values_list("value_text", flat=True)
+    assert barriers and not any("Jane" in text or "555" in text for text in barriers)

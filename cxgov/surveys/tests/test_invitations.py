@@ -1,0 +1,97 @@
+"""Email invitations: single-use links, reminders to people who have not answered."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cxgov.surveys.models import Invitation, Response, Survey
+from cxgov.surveys.services import invitation_rows_parse, invitations_remind
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(client: Client, survey: Survey, text: str):
+    return client.post(
+        f"/staff/agencies/alpha/surveys/{survey.pk}/invitations/",
+        {"file": SimpleUploadedFile("list.csv", text.encode(), content_type="text/csv")},
+    )
+
+
+def _token(message: mail.EmailMessage) -> str:
+    return re.search(r"\?t=([\w-]+)", message.body).group(1)
+
+
+def test_each_invitee_gets_a_link_that_works_once(
+    analyst_a_client: Client, client: Client, a11_survey: Survey, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = _upload(
+            analyst_a_client, a11_survey, "email,service\npat@example.com,apply\nlee@example.com,\n"
+        )
+    assert reply.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == ["lee@example.com", "pat@example.com"]
+    pat = next(m for m in mail.outbox if m.to == ["pat@example.com"])
+    token = _token(pat)
+    url = f"/surveys/{a11_survey.public_id}/"
+    assert client.post(url, {"t": token, "q-trust": "1"}).status_code == 302
+    response = Response.objects.get()
+    assert response.source == "email" and response.service.slug == "apply"
+    again = client.post(url, {"t": token, "q-trust": "1"})
+    assert again.status_code == 400
+    assert "already used" in again.content.decode()
+    assert Response.objects.count() == 1
+    # Reminders go only to people who have not answered, with a new link.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invitations_remind(actor=None, survey=a11_survey) == 1
+    assert [m.to for m in mail.outbox] == [["lee@example.com"]]
+    assert "Reminder" in mail.outbox[0].subject
+
+
+def test_bad_rows_are_named_and_nothing_is_added(
+    analyst_a_client: Client, a11_survey: Survey
+) -> None:
+    reply = _upload(
+        analyst_a_client, a11_survey, "email,service\nnot-an-email,\nok@example.com,nope\n"
+    )
+    assert reply.status_code == 400
+    page = reply.content.decode()
+    assert "Row 2" in page and "Row 3" in page
+    assert Invitation.objects.count() == 0
+    reply = _upload(analyst_a_client, a11_survey, "name\nPat\n")
+    assert "a column named email" in reply.content.decode()
+
+
+def test_other_agency_cannot_upload(handler_b_client: Client, a11_survey: Survey) -> None:
+    assert _upload(handler_b_client, a11_survey, "email\na@example.com\n").status_code == 404
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.one_of(
+        st.text(max_size=200),
+        st.lists(st.tuples(st.text(max_size=30), st.text(max_size=10)), max_size=5).map(
+            lambda rows: "email,service\n" + "\n".join(f"{a},{b}" for a, b in rows)
+        ),
+    )
+)
+def test_hostile_invitation_files_are_refused_with_reasons(a11_survey: Survey, text: str) -> None:
+    outcome: object
+    try:
+        outcome = invitation_rows_parse(survey=a11_survey, text=text)
+    except ValidationError as error:
+        outcome = error
+    if isinstance(outcome, ValidationError):
+        assert outcome.message_dict["file"]
+    else:
+        assert all("@" in row.email for row in outcome)

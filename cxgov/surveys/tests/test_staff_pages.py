@@ -1,0 +1,238 @@
+"""The builder and response management pages: editors build, other agencies see nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from cxgov.registry.models import Agency
+from cxgov.surveys.models import Question, Response, Survey
+from cxgov.surveys.services import response_submit, survey_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _base(survey: Survey) -> str:
+    return f"/staff/agencies/{survey.agency.slug}/surveys/{survey.pk}/"
+
+
+def test_analyst_creates_a_survey_from_the_a11_v2_template(
+    analyst_a_client: Client, agency_a: Agency
+) -> None:
+    page = analyst_a_client.get("/staff/agencies/alpha/surveys/new/")
+    assert page.status_code == 200
+    reply = analyst_a_client.post(
+        "/staff/agencies/alpha/surveys/new/", {"template": "a11_v2", "title": "Front desk"}
+    )
+    survey = Survey.objects.get()
+    assert reply["Location"] == _base(survey)
+    assert survey.status == "draft"
+    assert list(survey.questions.values_list("key", flat=True))[:4] == [
+        "trust",
+        "went_well",
+        "went_poorly",
+        "comments",
+    ]
+    assert analyst_a_client.get("/staff/agencies/alpha/surveys/").status_code == 200
+    assert "Front desk" in analyst_a_client.get(_base(survey)).content.decode()
+
+
+def test_unknown_template_gets_a_field_error(analyst_a_client: Client, agency_a: Agency) -> None:
+    reply = analyst_a_client.post("/staff/agencies/alpha/surveys/new/", {"template": "nope"})
+    assert reply.status_code == 400
+    assert "usa-error-message" in reply.content.decode()
+
+
+def test_add_edit_move_and_remove_a_question(analyst_a_client: Client, agency_a: Agency) -> None:
+    survey = survey_create(actor=None, agency=agency_a, template="blank")
+    url = _base(survey) + "questions/new/"
+    bad = analyst_a_client.post(url, {"key": "Bad Key", "kind": "single", "text": "Pick"})
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    assert "Start with a letter" in page and "Give at least one option." in page
+    ok = analyst_a_client.post(
+        url,
+        {
+            "key": "visit",
+            "kind": "single",
+            "text": "Why did you visit?",
+            "text_es": "¿Por qué vino?",
+            "options_text": "renew | Renew | Renovar\napply | Apply | Solicitar",
+        },
+    )
+    assert ok.status_code == 302
+    analyst_a_client.post(url, {"key": "age", "kind": "number", "text": "Age", "text_es": "Edad"})
+    visit = Question.objects.get(key="visit")
+    assert visit.options[1] == {"value": "apply", "label": "Apply", "label_es": "Solicitar"}
+    edit = f"/staff/agencies/alpha/surveys/questions/{visit.pk}/"
+    analyst_a_client.post(edit + "move/down/")
+    assert list(survey.questions.values_list("key", flat=True)) == ["age", "visit"]
+    analyst_a_client.post(
+        edit + "edit/",
+        {
+            "key": "visit",
+            "kind": "single",
+            "text": "Why did you come?",
+            "text_es": "¿Por qué vino?",
+            "options_text": "renew | Renew | Renovar",
+            "required": "on",
+        },
+    )
+    visit.refresh_from_db()
+    assert visit.text == "Why did you come?" and visit.required
+    analyst_a_client.post(edit + "remove/")
+    assert list(survey.questions.values_list("key", flat=True)) == ["age"]
+
+
+def test_publish_duplicate_close_and_preview(analyst_a_client: Client, agency_a: Agency) -> None:
+    survey = survey_create(actor=None, agency=agency_a, template="a11_v1")
+    assert analyst_a_client.get(_base(survey) + "preview/").status_code == 200
+    analyst_a_client.post(_base(survey) + "publish/")
+    survey.refresh_from_db()
+    assert survey.status == "live"
+    analyst_a_client.post(_base(survey) + "duplicate/")
+    copy = Survey.objects.exclude(pk=survey.pk).get()
+    assert copy.status == "draft" and copy.questions.count() == survey.questions.count()
+    analyst_a_client.post(_base(survey) + "close/")
+    survey.refresh_from_db()
+    assert survey.status == "closed"
+
+
+def test_publishing_without_spanish_text_says_which_questions(
+    analyst_a_client: Client, agency_a: Agency
+) -> None:
+    survey = survey_create(actor=None, agency=agency_a, template="blank")
+    Question.objects.create(survey=survey, key="q1", kind="yes_no", text="Ok?", position=10)
+    reply = analyst_a_client.post(_base(survey) + "publish/", follow=True)
+    assert "Give Spanish text for every question first: q1." in reply.content.decode()
+
+
+def test_questions_of_a_survey_with_responses_only_take_text_fixes(
+    analyst_a_client: Client, a11_survey: Survey
+) -> None:
+    response_submit(survey=a11_survey, answers={"trust": 1})
+    trust = a11_survey.questions.get(key="trust")
+    edit = f"/staff/agencies/alpha/surveys/questions/{trust.pk}/edit/"
+    page = analyst_a_client.get(edit).content.decode()
+    assert 'name="kind"' not in page
+    analyst_a_client.post(
+        edit,
+        {"text": "This visit increased my trust.", "text_es": "Esta visita aumentó mi confianza."},
+    )
+    trust.refresh_from_db()
+    assert trust.text == "This visit increased my trust."
+    analyst_a_client.post(f"/staff/agencies/alpha/surveys/questions/{trust.pk}/remove/")
+    assert a11_survey.questions.filter(key="trust").exists()
+    assert analyst_a_client.get(_base(a11_survey) + "questions/new/").status_code == 302
+
+
+def test_other_agency_gets_404_everywhere(handler_b_client: Client, a11_survey: Survey) -> None:
+    response = response_submit(survey=a11_survey, answers={"trust": 1})
+    question = a11_survey.questions.first()
+    for url in [
+        _base(a11_survey),
+        _base(a11_survey) + "settings/",
+        _base(a11_survey) + "preview/",
+        _base(a11_survey) + "responses/",
+        _base(a11_survey) + "responses.csv",
+        _base(a11_survey) + "qr.svg",
+        f"/staff/agencies/alpha/surveys/questions/{question.pk}/edit/",
+        "/staff/agencies/alpha/surveys/",
+    ]:
+        assert handler_b_client.get(url).status_code == 404, url
+    # Through its own agency's address, too.
+    assert (
+        handler_b_client.get(f"/staff/agencies/bravo/surveys/{a11_survey.pk}/").status_code == 404
+    )
+    for url in [
+        _base(a11_survey) + f"responses/{response.pk}/spam/",
+        _base(a11_survey) + "close/",
+        _base(a11_survey) + "duplicate/",
+        _base(a11_survey) + "invitations/remind/",
+        f"/staff/agencies/alpha/surveys/questions/{question.pk}/move/down/",
+        f"/staff/agencies/alpha/surveys/questions/{question.pk}/remove/",
+    ]:
+        assert handler_b_client.post(url).status_code == 404, url
+    a11_survey.refresh_from_db()
+    assert a11_survey.status == "live" and a11_survey.questions.filter(pk=question.pk).exists()
+
+
+def test_responses_are_filtered_marked_deleted_and_restored(
+    analyst_a_client: Client, a11_survey: Survey
+) -> None:
+    web = response_submit(
+        survey=a11_survey, answers={"trust": 1}, submission_id="w1", context=_ctx("website")
+    )
+    response_submit(
+        survey=a11_survey, answers={"trust": 0}, submission_id="p1", context=_ctx("phone")
+    )
+    listing = analyst_a_client.get(_base(a11_survey) + "responses/?channel=website")
+    assert listing.status_code == 200
+    assert "1 response matches." in listing.content.decode()
+    analyst_a_client.post(_base(a11_survey) + f"responses/{web.pk}/spam/")
+    web.refresh_from_db()
+    assert web.status == "spam"
+    analyst_a_client.post(_base(a11_survey) + f"responses/{web.pk}/delete/")
+    web.refresh_from_db()
+    assert web.deleted_at is not None
+    csv_text = _csv(analyst_a_client, _base(a11_survey) + "responses.csv")
+    assert "w1" not in csv_text and len(csv_text.strip().splitlines()) == 2
+    analyst_a_client.post(_base(a11_survey) + f"responses/{web.pk}/restore/")
+    web.refresh_from_db()
+    assert web.deleted_at is None
+
+
+def test_csv_export_streams_one_row_per_response_with_a_column_per_question(
+    analyst_a_client: Client, a11_survey: Survey
+) -> None:
+    response_submit(
+        survey=a11_survey,
+        answers={"trust": 1, "went_well": ["ease", "employee"], "comments": 'Said "hi", fine'},
+        context=_ctx("website"),
+    )
+    reply = analyst_a_client.get(_base(a11_survey) + "responses.csv")
+    assert reply.streaming
+    lines = b"".join(reply.streaming_content).decode().splitlines()
+    header = lines[0].split(",")
+    assert header[-8:-4] == ["trust", "went_well", "went_poorly", "comments"]
+    assert "ease|employee" in lines[1] and '"Said ""hi"", fine"' in lines[1]
+    assert lines[1].endswith(",website,")
+
+
+def test_qr_code_carries_the_location_code(analyst_a_client: Client, a11_survey: Survey) -> None:
+    reply = analyst_a_client.get(_base(a11_survey) + "qr.svg?loc=LOBBY-2")
+    assert reply["Content-Type"] == "image/svg+xml"
+    assert reply.content.startswith(b"<svg") and b"style=" not in reply.content
+    assert "LOBBY-2" in reply["Content-Disposition"]
+
+
+def test_employee_responses_are_suppressed_under_the_threshold(
+    analyst_a_client: Client, employee_survey: Survey
+) -> None:
+    for n in range(4):
+        response_submit(
+            survey=employee_survey,
+            answers={"resources": 3},
+            access_code="team-2026",
+            submission_id=f"e{n}",
+        )
+    page = analyst_a_client.get(_base(employee_survey) + "responses/").content.decode()
+    assert "not shown" in page
+    csv_text = _csv(analyst_a_client, _base(employee_survey) + "responses.csv")
+    assert "suppressed" in csv_text and "e0" not in csv_text
+    response_submit(survey=employee_survey, answers={"resources": 3}, access_code="team-2026")
+    csv_text = _csv(analyst_a_client, _base(employee_survey) + "responses.csv")
+    assert len(csv_text.strip().splitlines()) == 6
+    filtered = analyst_a_client.get(_base(employee_survey) + "responses/?channel=phone")
+    assert "not shown" in filtered.content.decode()
+    assert Response.objects.filter(survey=employee_survey, ip_address__isnull=False).count() == 0
+
+
+def _ctx(channel: str):
+    from cxgov.surveys.services import SubmissionContext
+
+    return SubmissionContext(channel=channel)
+
+
+def _csv(client: Client, url: str) -> str:
+    return b"".join(client.get(url).streaming_content).decode()

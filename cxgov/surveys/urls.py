@@ -1,0 +1,36 @@
+from django.urls import path
+
+from cxgov.surveys import views
+
+app_name = "surveys"
+
+urlpatterns = [
+    path("", views.survey_list, name="survey_list"),
+    path("new/", views.survey_create, name="survey_create"),
+    path("<int:survey_id>/", views.survey_detail, name="survey_detail"),
+    path("<int:survey_id>/settings/", views.survey_edit, name="survey_edit"),
+    path("<int:survey_id>/preview/", views.survey_preview_view, name="survey_preview"),
+    path("<int:survey_id>/qr.svg", views.survey_qr, name="survey_qr"),
+    path("<int:survey_id>/invitations/", views.invitation_upload, name="invitation_upload"),
+    path("<int:survey_id>/invitations/remind/", views.invitation_remind, name="invitation_remind"),
+    path("<int:survey_id>/questions/new/", views.question_create, name="question_create"),
+    path("<int:survey_id>/responses/", views.response_list, name="response_list"),
+    path("<int:survey_id>/responses.csv", views.response_export, name="response_export"),
+    path(
+        "<int:survey_id>/responses/<int:response_id>/<slug:action>/",
+        views.response_action,
+        name="response_action",
+    ),
+    path("<int:survey_id>/<slug:action>/", views.survey_action, name="survey_action"),
+    path("questions/<int:question_id>/edit/", views.question_edit, name="question_edit"),
+    path(
+        "questions/<int:question_id>/move/<slug:direction>/",
+        views.question_move,
+        name="question_move",
+    ),
+    path(
+        "questions/<int:question_id>/remove/",
+        views.question_remove,
+        name="question_remove",
+    ),
+]

@@ -1,0 +1,464 @@
+"""Staff pages: the survey builder, distribution links and response management.
+
+Any member of the agency reads; agency administrators and CX analysts build and manage.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.public.views_surveys import _page as public_page
+from cxgov.registry.models import Agency
+from cxgov.surveys import services as surveys
+from cxgov.surveys.distribution import qr_svg
+from cxgov.surveys.forms import (
+    InvitationUploadForm,
+    QuestionForm,
+    QuestionTextForm,
+    ResponseFilterForm,
+    SurveyCreateForm,
+    SurveySettingsForm,
+)
+from cxgov.surveys.models import Question, Survey
+from cxgov.surveys.selectors import (
+    SURVEY_EDITOR_ROLES,
+    ResponseFilters,
+    access_question,
+    access_response,
+    access_survey,
+    employee_group_visible,
+    responses_csv_rows,
+    responses_for_survey,
+    suppression_threshold,
+    survey_has_responses,
+    survey_preview,
+    surveys_for_agency,
+)
+
+
+def _can_edit(request: HttpRequest, agency: Agency) -> bool:
+    return bool(roles_for_user(user=request.user, agency=agency) & set(SURVEY_EDITOR_ROLES))
+
+
+def _detail_url(survey: Survey) -> str:
+    return reverse(
+        "surveys:survey_detail", kwargs={"slug": survey.agency.slug, "survey_id": survey.pk}
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    survey: Survey | None,
+    agency: Agency,
+    title: str,
+    cancel_url: str,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "surveys/form.html",
+        {
+            "form": form,
+            "agency": agency,
+            "survey": survey,
+            "title": title,
+            "cancel_url": cancel_url,
+            "nav_section": "staff",
+        },
+        status=status,
+    )
+
+
+def _add_errors(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- surveys -------------------------------------------------------------------------------
+
+
+@login_required
+def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, slug=slug)
+    return render(
+        request,
+        "surveys/survey_list.html",
+        {
+            "agency": agency,
+            "surveys": surveys_for_agency(agency=agency),
+            "can_edit": _can_edit(request, agency),
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+def survey_create(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, slug=slug, roles=SURVEY_EDITOR_ROLES)
+    form = SurveyCreateForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = surveys.survey_create(
+                actor=request.user,
+                agency=agency,
+                template=form.cleaned_data["template"],
+                title=form.cleaned_data["title"],
+                services=form.cleaned_data["services"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Survey created as a draft."))
+            return redirect(_detail_url(survey))
+    return _form_page(
+        request,
+        form,
+        survey=None,
+        agency=agency,
+        title=_("Create a survey"),
+        cancel_url=reverse("surveys:survey_list", kwargs={"slug": slug}),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    public_url = request.build_absolute_uri(
+        reverse("public:survey", kwargs={"public_id": survey.public_id})
+    )
+    return render(
+        request,
+        "surveys/survey_detail.html",
+        {
+            "agency": survey.agency,
+            "survey": survey,
+            "questions": survey.questions.order_by("position", "id"),
+            "locked": survey_has_responses(survey=survey),
+            "response_count": survey.responses.filter(deleted_at__isnull=True).count(),
+            "public_url": public_url,
+            "can_edit": _can_edit(request, survey.agency),
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+def survey_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+    )
+    form = SurveySettingsForm(request.POST or None, instance=survey, agency=survey.agency)
+    target = Survey.objects.select_related("agency").get(pk=survey.pk)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services = data.pop("services")
+        data["allowed_origins"] = data.pop("allowed_origins_text")
+        try:
+            surveys.survey_update(actor=request.user, survey=target, services=services, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Survey settings saved."))
+            return redirect(_detail_url(survey))
+    return _form_page(
+        request,
+        form,
+        survey=survey,
+        agency=survey.agency,
+        title=_("Survey settings"),
+        cancel_url=_detail_url(survey),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+_ACTIONS = {
+    "publish": (surveys.survey_publish, "Survey published: it takes responses now."),
+    "close": (surveys.survey_close, "Survey closed: it takes no more responses."),
+    "duplicate": (surveys.survey_duplicate, "Copy created as a draft."),
+}
+
+
+@login_required
+@require_POST
+def survey_action(request: HttpRequest, slug: str, survey_id: int, action: str) -> HttpResponse:
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+    )
+    if action not in _ACTIONS:
+        raise Http404
+    change, message = _ACTIONS[action]
+    try:
+        result = change(actor=request.user, survey=survey)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect(_detail_url(survey))
+    messages.success(request, _(message))
+    return redirect(_detail_url(result))
+
+
+@login_required
+def survey_preview_view(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    return public_page(
+        request,
+        survey_preview(survey=survey),
+        values={},
+        errors={},
+        context={},
+        submission_id="",
+        preview=True,
+    )
+
+
+# --- questions -----------------------------------------------------------------------------
+
+
+@login_required
+def question_create(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+    )
+    if survey_has_responses(survey=survey):
+        messages.error(request, _("This survey has responses: questions can no longer be added."))
+        return redirect(_detail_url(survey))
+    form = QuestionForm(request.POST or None, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        try:
+            surveys.question_add(actor=request.user, survey=survey, **form.service_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Question added."))
+            return redirect(_detail_url(survey) + "#questions")
+    return _form_page(
+        request,
+        form,
+        survey=survey,
+        agency=survey.agency,
+        title=_("Add a question"),
+        cancel_url=_detail_url(survey),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    question = access_question(user=request.user, agency_slug=slug, question_id=question_id)
+    survey = question.survey
+    locked = survey_has_responses(survey=survey)
+    form: QuestionForm | QuestionTextForm = (
+        QuestionTextForm(request.POST or None, instance=question)
+        if locked
+        else QuestionForm(request.POST or None, instance=question, survey=survey)
+    )
+    target = Question.objects.select_related("survey__agency").get(pk=question.pk)
+    if request.method == "POST" and form.is_valid():
+        fields: dict[str, Any] = (
+            form.service_fields() if isinstance(form, QuestionForm) else dict(form.cleaned_data)
+        )
+        try:
+            surveys.question_update(actor=request.user, question=target, **fields)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Question saved."))
+            return redirect(_detail_url(survey) + "#questions")
+    return _form_page(
+        request,
+        form,
+        survey=survey,
+        agency=survey.agency,
+        title=_("Edit question"),
+        cancel_url=_detail_url(survey),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def question_move(
+    request: HttpRequest, slug: str, question_id: int, direction: str
+) -> HttpResponse:
+    question = access_question(user=request.user, agency_slug=slug, question_id=question_id)
+    if direction not in ("up", "down"):
+        raise Http404
+    try:
+        surveys.question_move(actor=request.user, question=question, direction=direction)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(_detail_url(question.survey) + "#questions")
+
+
+@login_required
+@require_POST
+def question_remove(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    question = access_question(user=request.user, agency_slug=slug, question_id=question_id)
+    survey = question.survey
+    try:
+        surveys.question_remove(actor=request.user, question=question)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Question removed."))
+    return redirect(_detail_url(survey) + "#questions")
+
+
+# --- responses -----------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest, agency: Agency) -> tuple[ResponseFilterForm, ResponseFilters]:
+    form = ResponseFilterForm(request.GET or None, agency=agency)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        return form, ResponseFilters(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            service=data["service"],
+            channel=data["channel"],
+            status=data["status"],
+        )
+    return form, ResponseFilters()
+
+
+@login_required
+def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    form, filters = _filters(request, survey.agency)
+    responses = responses_for_survey(survey=survey, filters=filters)
+    visible = employee_group_visible(survey=survey, responses=responses)
+    return render(
+        request,
+        "surveys/response_list.html",
+        {
+            "agency": survey.agency,
+            "survey": survey,
+            "form": form,
+            "responses": responses.prefetch_related("answers__question")[:100] if visible else [],
+            "total": responses.count() if visible else None,
+            "suppressed": not visible,
+            "threshold": suppression_threshold(),
+            "query": request.GET.urlencode(),
+            "can_edit": _can_edit(request, survey.agency) and not survey.is_employee,
+            "nav_section": "staff",
+        },
+        status=200 if form.is_valid() or not form.is_bound else 400,
+    )
+
+
+@login_required
+def response_export(request: HttpRequest, slug: str, survey_id: int) -> StreamingHttpResponse:
+    survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    _form, filters = _filters(request, survey.agency)
+    rows = responses_csv_rows(
+        survey=survey, responses=responses_for_survey(survey=survey, filters=filters)
+    )
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-responses.csv"'
+    return response
+
+
+_RESPONSE_ACTIONS = {"spam", "valid", "delete", "restore"}
+
+
+@login_required
+@require_POST
+def response_action(
+    request: HttpRequest, slug: str, survey_id: int, response_id: int, action: str
+) -> HttpResponse:
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+    )
+    if action not in _RESPONSE_ACTIONS or survey.is_employee:
+        raise Http404
+    response = access_response(user=request.user, survey=survey, response_id=response_id)
+    if action in ("spam", "valid"):
+        surveys.response_mark(actor=request.user, response=response, spam=action == "spam")
+    else:
+        surveys.response_delete(actor=request.user, response=response, restore=action == "restore")
+    messages.success(request, _("Response updated."))
+    back = reverse("surveys:response_list", kwargs={"slug": slug, "survey_id": survey.pk})
+    return redirect(back + ("?" + request.POST["query"] if request.POST.get("query") else ""))
+
+
+# --- distribution --------------------------------------------------------------------------
+
+
+@login_required
+def survey_qr(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    location = "".join(c for c in request.GET.get("loc", "")[:40] if c.isalnum() or c in "-_.")
+    url = request.build_absolute_uri(
+        reverse("public:survey", kwargs={"public_id": survey.public_id})
+    )
+    if location:
+        url += f"?loc={location}"
+    response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
+    response["Content-Disposition"] = (
+        f'inline; filename="survey-{survey.pk}-{location or "qr"}.svg"'
+    )
+    return response
+
+
+@login_required
+def invitation_upload(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+    )
+    form = InvitationUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > 5_000_000:
+                raise ValidationError({"file": _("The file is over 5 MB; split it.")})
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError({"file": _("Save the file as UTF-8 CSV.")}) from None
+            rows = surveys.invitation_rows_parse(survey=survey, text=text)
+            added = surveys.invitations_add(actor=request.user, survey=survey, rows=rows)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(n)s people added; their invitations are on the way.") % {"n": added}
+            )
+            return redirect(_detail_url(survey))
+    response = _form_page(
+        request,
+        form,
+        survey=survey,
+        agency=survey.agency,
+        title=_("Invite people by email"),
+        cancel_url=_detail_url(survey),
+        status=400 if request.method == "POST" else 200,
+    )
+    return response
+
+
+@login_required
+@require_POST
+def invitation_remind(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+    )
+    waiting = surveys.invitations_remind(actor=request.user, survey=survey)
+    messages.success(request, _("Reminders queued for %(n)s people.") % {"n": waiting})
+    return redirect(_detail_url(survey))

@@ -1,0 +1,273 @@
+/* cxgov survey widget: one script tag on an agency web site.
+
+   <script src="https://cx.example.gov/static/cxgov/surveys-widget.js"
+           data-survey="PUBLIC_ID" data-mode="button" data-lang="en"
+           data-service="apply" data-channel="website" defer></script>
+
+   data-mode="button" (default) adds a button that opens an accessible modal dialog;
+   data-mode="inline" puts the form where the script tag is. Answers go to the same intake as
+   the survey page; the survey must list the site under "web sites that may embed the widget". */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !script.getAttribute("data-survey")) {
+    return;
+  }
+  var base = new URL(script.src).origin;
+  var surveyId = script.getAttribute("data-survey");
+  var mode = script.getAttribute("data-mode") || "button";
+  var lang = script.getAttribute("data-lang") || (document.documentElement.lang || "en").slice(0, 2);
+  var prefix = lang === "es" ? "/es" : "";
+  var uid = "cxgov-survey-" + surveyId;
+  var definition = null;
+  var opener = null;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      node.setAttribute(key, attrs[key]);
+    });
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  var sheet = el("link", { rel: "stylesheet", href: base + "/static/cxgov/surveys-widget.css" });
+  document.head.appendChild(sheet);
+
+  function questionNode(q) {
+    var group = el("div", { "class": "cxgov-w-group", "data-name": q.name });
+    var hintId = uid + "-" + q.name + "-hint";
+    var errorId = uid + "-" + q.name + "-error";
+    var hint = el("p", { "class": "cxgov-w-hint", id: hintId }, q.hint);
+    var error = el("p", { "class": "cxgov-w-error", id: errorId });
+    error.hidden = true;
+    if (q.options.length) {
+      var fieldset = el("fieldset", { "aria-describedby": hintId + " " + errorId });
+      var legend = el("legend", {}, q.text);
+      if (q.required) {
+        legend.appendChild(el("span", { "class": "cxgov-w-required" }, " (" + definition.labels.required + ")"));
+      }
+      fieldset.appendChild(legend);
+      if (q.hint) {
+        fieldset.appendChild(hint);
+      }
+      fieldset.appendChild(error);
+      q.options.forEach(function (option) {
+        var id = uid + "-" + q.name + "-" + option.value;
+        var row = el("div", { "class": "cxgov-w-option" });
+        row.appendChild(el("input", {
+          type: q.multiple ? "checkbox" : "radio", id: id, name: q.name, value: option.value
+        }));
+        row.appendChild(el("label", { "for": id }, option.label));
+        fieldset.appendChild(row);
+      });
+      group.appendChild(fieldset);
+    } else {
+      var id = uid + "-" + q.name;
+      var label = el("label", { "for": id }, q.text);
+      if (q.required) {
+        label.appendChild(el("span", { "class": "cxgov-w-required" }, " (" + definition.labels.required + ")"));
+      }
+      group.appendChild(label);
+      if (q.hint) {
+        group.appendChild(hint);
+      }
+      group.appendChild(error);
+      var field = el(q.kind === "long_text" ? "textarea" : "input", {
+        id: id, name: q.name, maxlength: String(q.max_length), "aria-describedby": hintId + " " + errorId
+      });
+      if (q.kind === "long_text") {
+        field.setAttribute("rows", "4");
+      }
+      if (q.kind === "date") {
+        field.setAttribute("type", "date");
+      }
+      group.appendChild(field);
+    }
+    if (q.show_if) {
+      group.setAttribute("data-show-if", q.show_if);
+      group.setAttribute("data-show-values", q.show_values.join(" "));
+    }
+    return group;
+  }
+
+  function updateConditions(form) {
+    form.querySelectorAll("[data-show-if]").forEach(function (group) {
+      var wanted = group.getAttribute("data-show-values").split(" ");
+      var chosen = [];
+      form.querySelectorAll("input[name='" + group.getAttribute("data-show-if") + "']").forEach(function (input) {
+        if (input.checked) {
+          chosen.push(input.value);
+        }
+      });
+      var show = chosen.some(function (value) { return wanted.indexOf(value) !== -1; });
+      group.hidden = !show;
+      group.querySelectorAll("input, textarea").forEach(function (field) { field.disabled = !show; });
+    });
+  }
+
+  function buildForm(container) {
+    var form = el("form", { "class": "cxgov-w-form", novalidate: "novalidate" });
+    var alert = el("div", { "class": "cxgov-w-alert", role: "alert" });
+    alert.hidden = true;
+    form.appendChild(alert);
+    if (definition.intro) {
+      form.appendChild(el("p", {}, definition.intro));
+    }
+    var trap = el("div", { "class": "cxgov-w-offscreen" });
+    trap.appendChild(el("label", { "for": uid + "-website" }, "Leave this field empty."));
+    trap.appendChild(el("input", { id: uid + "-website", name: "website_url", tabindex: "-1", autocomplete: "off" }));
+    form.appendChild(trap);
+    definition.questions.forEach(function (q) { form.appendChild(questionNode(q)); });
+    form.appendChild(el("button", { type: "submit", "class": "cxgov-w-button" }, definition.labels.submit));
+    if (definition.omb.number) {
+      var omb = definition.labels.omb + ": " + definition.omb.number;
+      if (definition.omb.expires) {
+        omb += " · " + definition.labels.expires + ": " + definition.omb.expires;
+      }
+      form.appendChild(el("p", { "class": "cxgov-w-hint" }, omb));
+    }
+    form.addEventListener("change", function () { updateConditions(form); });
+    updateConditions(form);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submit(form, alert, container);
+    });
+    container.appendChild(form);
+    return form;
+  }
+
+  function submit(form, alert, container) {
+    var data = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      data.append(key, value);
+    });
+    data.append("submission_id", definition.submission_id);
+    data.append("page", window.location.href);
+    ["service", "channel"].forEach(function (name) {
+      if (script.getAttribute("data-" + name)) {
+        data.append(name, script.getAttribute("data-" + name));
+      }
+    });
+    fetch(definition.submit_url, { method: "POST", body: data, credentials: "omit" })
+      .then(function (reply) { return reply.json(); })
+      .then(function (result) {
+        form.querySelectorAll(".cxgov-w-error").forEach(function (node) { node.hidden = true; node.textContent = ""; });
+        if (result.ok) {
+          container.textContent = "";
+          var done = el("p", { "class": "cxgov-w-thanks", role: "status", tabindex: "-1" }, result.thank_you);
+          container.appendChild(done);
+          done.focus();
+          return;
+        }
+        var messages = [];
+        Object.keys(result.errors || {}).forEach(function (key) {
+          var node = form.querySelector("#" + CSS.escape(uid + "-q-" + key + "-error"));
+          if (node) {
+            node.textContent = result.errors[key];
+            node.hidden = false;
+          }
+          messages.push(result.errors[key]);
+        });
+        showAlert(alert, messages);
+      })
+      .catch(function () { showAlert(alert, [definition.labels.failed]); });
+  }
+
+  function showAlert(alert, messages) {
+    alert.textContent = "";
+    alert.appendChild(el("p", { "class": "cxgov-w-alert-heading" }, definition.labels.errors));
+    var list = el("ul");
+    messages.forEach(function (text) { list.appendChild(el("li", {}, text)); });
+    alert.appendChild(list);
+    alert.hidden = false;
+  }
+
+  function focusables(root) {
+    return Array.prototype.filter.call(
+      root.querySelectorAll("button, [href], input, textarea, select, [tabindex]:not([tabindex='-1'])"),
+      function (node) { return !node.disabled && node.offsetParent !== null && node.tabIndex !== -1; }
+    );
+  }
+
+  function openDialog() {
+    var overlay = el("div", { "class": "cxgov-w-overlay" });
+    var dialog = el("div", {
+      "class": "cxgov-w-dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": uid + "-title"
+    });
+    var header = el("div", { "class": "cxgov-w-header" });
+    header.appendChild(el("h2", { id: uid + "-title" }, definition.title));
+    var close = el("button", { type: "button", "class": "cxgov-w-close", "aria-label": definition.labels.close }, "×");
+    header.appendChild(close);
+    dialog.appendChild(header);
+    var body = el("div", { "class": "cxgov-w-body" });
+    dialog.appendChild(body);
+    if (definition.open) {
+      buildForm(body);
+    } else {
+      body.appendChild(el("p", {}, definition.closed_message));
+    }
+    overlay.appendChild(dialog);
+    document.body.appendChild(overlay);
+
+    function shut() {
+      overlay.remove();
+      document.removeEventListener("keydown", onKey, true);
+      if (opener) {
+        opener.focus();
+      }
+    }
+    function onKey(event) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        shut();
+      } else if (event.key === "Tab") {
+        var items = focusables(dialog);
+        if (!items.length) {
+          return;
+        }
+        var first = items[0];
+        var last = items[items.length - 1];
+        if (event.shiftKey && (document.activeElement === first || !dialog.contains(document.activeElement))) {
+          event.preventDefault();
+          last.focus();
+        } else if (!event.shiftKey && (document.activeElement === last || !dialog.contains(document.activeElement))) {
+          event.preventDefault();
+          first.focus();
+        }
+      }
+    }
+    close.addEventListener("click", shut);
+    document.addEventListener("keydown", onKey, true);
+    var start = focusables(dialog);
+    (start[1] || start[0]).focus();
+  }
+
+  function start() {
+    fetch(base + prefix + "/surveys/" + encodeURIComponent(surveyId) + "/widget.json", { credentials: "omit" })
+      .then(function (reply) { return reply.json(); })
+      .then(function (loaded) {
+        definition = loaded;
+        var holder = el("div", { "class": "cxgov-w", lang: lang });
+        script.parentNode.insertBefore(holder, script);
+        if (mode === "inline") {
+          var section = el("section", { "class": "cxgov-w-inline", "aria-labelledby": uid + "-title" });
+          section.appendChild(el("h2", { id: uid + "-title" }, definition.title));
+          holder.appendChild(section);
+          if (definition.open) {
+            buildForm(section);
+          } else {
+            section.appendChild(el("p", {}, definition.closed_message));
+          }
+          return;
+        }
+        opener = el("button", { type: "button", "class": "cxgov-w-button cxgov-w-opener", "aria-haspopup": "dialog" }, definition.labels.open);
+        opener.addEventListener("click", openDialog);
+        holder.appendChild(opener);
+      });
+  }
+
+  start();
+})();
