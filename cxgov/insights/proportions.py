@@ -1,0 +1,39 @@
+"""Proportions with honest uncertainty. Pure functions (no Django)."""
+
+from __future__ import annotations
+
+import math
+
+from scipy.stats import norm
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval for `successes` out of `n` (both ends within 0 and 1).
+
+    Wilson rather than the normal approximation because it stays sensible near 0%, near 100%
+    and for small n, which is where service standards often sit.
+    """
+    if n <= 0:
+        raise ValueError("n must be positive.")
+    if not 0 <= successes <= n:
+        raise ValueError("successes must be between 0 and n.")
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1.")
+    z = float(norm.ppf(0.5 + confidence / 2))
+    share = successes / n
+    denominator = 1 + z * z / n
+    centre = (share + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def difference_p_value(successes_a: int, n_a: int, successes_b: int, n_b: int) -> float:
+    """Two-sided p-value of the pooled two-proportion z-test that two shares are equal."""
+    if n_a <= 0 or n_b <= 0:
+        raise ValueError("Both n must be positive.")
+    pooled = (successes_a + successes_b) / (n_a + n_b)
+    variance = pooled * (1 - pooled) * (1 / n_a + 1 / n_b)
+    if variance == 0:
+        return 1.0
+    z = (successes_a / n_a - successes_b / n_b) / math.sqrt(variance)
+    return float(2 * norm.sf(abs(z)))

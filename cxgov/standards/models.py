@@ -1,0 +1,270 @@
+"""Service standards (EO 12862 §1(c)): posted promises, the events that measure them, results.
+
+A standard's results come from one `source`: its own event feed (raw events → per-day rollups),
+per-period results the agency reports, or (built by other apps) survey rollups and the complaint
+lifecycle through the result-provider registry in `cxgov.standards.results`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cxgov.insights.business_time import BusinessCalendar
+from cxgov.registry.models import Agency, Channel, Service, _localized
+
+
+class StandardKind(models.TextChoices):
+    """Kinds of standard, with Canada's codes (TML, ACS, ACY, OTH) and SAT for satisfaction."""
+
+    TIMELINESS = "TML", _("Timeliness")
+    ACCESS = "ACS", _("Access")
+    ACCURACY = "ACY", _("Accuracy")
+    SATISFACTION = "SAT", _("Satisfaction")
+    OTHER = "OTH", _("Other")
+
+
+class ResultSource(models.TextChoices):
+    EVENTS = "events", _("Measured from transaction events")
+    REPORTED = "reported", _("Results reported by the agency")
+    SURVEY = "survey", _("Customer survey results")
+    COMPLAINTS = "complaints", _("Complaint handling times")
+
+
+class ThresholdUnit(models.TextChoices):
+    SECONDS = "seconds", _("seconds")
+    MINUTES = "minutes", _("minutes")
+    HOURS = "hours", _("hours")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    BUSINESS_DAYS = "business_days", _("business days")
+
+
+class CalendarKind(models.TextChoices):
+    ROUND_THE_CLOCK = "24x7", _("Every hour of every day")
+    BUSINESS_DAYS = "business_days", _("Business days (Monday to Friday, not federal holidays)")
+
+
+class ReportingPeriod(models.TextChoices):
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    FISCAL_YEAR = "fiscal_year", _("Fiscal year (October to September)")
+
+
+class StandardStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    POSTED = "posted", _("Posted")
+    RETIRED = "retired", _("Retired")
+
+
+class Standard(models.Model):
+    """A public promise about one service (optionally one channel), and how it is measured."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="standards")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="standards")
+    channel = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.SET_NULL, related_name="standards"
+    )
+    channel_code = models.CharField(
+        _("channel as published"), max_length=20, blank=True, help_text=_("e.g. TEL, ONL.")
+    )
+    kind = models.CharField(
+        _("type"), max_length=3, choices=StandardKind.choices, default=StandardKind.TIMELINESS
+    )
+    source = models.CharField(
+        _("where results come from"),
+        max_length=16,
+        choices=ResultSource.choices,
+        default=ResultSource.EVENTS,
+    )
+    statement = models.TextField(_("public statement"))
+    statement_es = models.TextField(_("public statement in Spanish"), blank=True)
+    how_measured = models.TextField(_("how it is measured"), blank=True)
+    how_measured_es = models.TextField(_("how it is measured, in Spanish"), blank=True)
+    target = models.DecimalField(
+        _("target share"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("The share of transactions that must meet the threshold, e.g. 0.9."),
+    )
+    threshold = models.FloatField(
+        _("threshold"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    threshold_unit = models.CharField(
+        _("threshold unit"),
+        max_length=16,
+        choices=ThresholdUnit.choices,
+        default=ThresholdUnit.BUSINESS_DAYS,
+    )
+    calendar = models.CharField(
+        _("calendar"),
+        max_length=16,
+        choices=CalendarKind.choices,
+        default=CalendarKind.BUSINESS_DAYS,
+    )
+    closure_dates = models.JSONField(
+        _("agency closure dates"), default=list, blank=True, help_text=_("ISO dates.")
+    )
+    business_opens = models.TimeField(_("business hours start"), null=True, blank=True)
+    business_closes = models.TimeField(_("business hours end"), null=True, blank=True)
+    pause_statuses = models.JSONField(_("statuses that pause the clock"), default=list, blank=True)
+    period = models.CharField(
+        _("reporting period"),
+        max_length=16,
+        choices=ReportingPeriod.choices,
+        default=ReportingPeriod.MONTH,
+    )
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(_("effective until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=StandardStatus.choices, default=StandardStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(default=1)
+    imported_from = models.CharField(_("imported from"), max_length=40, blank=True)
+    source_id = models.CharField(max_length=100, blank=True, db_index=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    results_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["service__name", "id"]
+
+    def __str__(self) -> str:
+        return self.statement[:120]
+
+    @property
+    def display_statement(self) -> str:
+        return _localized(self.statement, self.statement_es)
+
+    @property
+    def display_how_measured(self) -> str:
+        return _localized(self.how_measured, self.how_measured_es)
+
+    def business_calendar(self) -> BusinessCalendar:
+        """The calendar its clock runs on, in the agency's time zone."""
+        return BusinessCalendar(
+            time_zone=self.agency.time_zone,
+            business_days=self.calendar == CalendarKind.BUSINESS_DAYS,
+            closures=frozenset(date.fromisoformat(day) for day in self.closure_dates),
+            opens=self.business_opens,
+            closes=self.business_closes,
+        )
+
+
+class StandardVersion(models.Model):
+    """The standard as it was before a change, kept so past results can be read against it."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    valid_until = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-version"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["standard", "version"], name="standard_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard_id} v{self.version}"
+
+
+class StandardEvent(models.Model):
+    """One raw transaction as received, with what ingestion computed from it (kept for audit)."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="events")
+    event_id = models.CharField(max_length=100)
+    channel = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    pauses = models.JSONField(default=list, blank=True)
+    outcome = models.CharField(max_length=100, blank=True)
+    elapsed = models.FloatField(null=True, blank=True)
+    met = models.BooleanField(null=True)
+    day = models.DateField()
+    bucket = models.PositiveSmallIntegerField(default=0)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["standard", "event_id"], name="event_unique_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.event_id
+
+
+class DailyRollup(models.Model):
+    """A standard's events of one local day: the mergeable counts every result is summed from.
+
+    Closed events count on the day they ended; open ones on the day they started.
+    """
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="rollups")
+    day = models.DateField()
+    total = models.PositiveIntegerField(default=0)
+    met = models.PositiveIntegerField(default=0)
+    still_open = models.PositiveIntegerField(default=0)
+    histogram = models.JSONField(default=list)
+
+    class Meta:
+        ordering: ClassVar = ["day"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["standard", "day"], name="rollup_unique_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard_id} {self.day}: {self.met}/{self.total}"
+
+
+class ReportedResult(models.Model):
+    """A period's result entered or imported by an agency without an event feed."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="reported")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    label = models.CharField(max_length=40)
+    volume_meeting_target = models.PositiveBigIntegerField(null=True, blank=True)
+    total_volume = models.PositiveBigIntegerField(null=True, blank=True)
+    # None: judge it from the volumes. `assessed=False`: the source gave no verdict at all.
+    target_met = models.BooleanField(null=True)
+    assessed = models.BooleanField(default=True)
+    comments = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["period_start"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["standard", "period_start"], name="reported_unique_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard_id} {self.label}"
+
+
+class MissedPeriod(models.Model):
+    """A closed period whose result fell short of the target; flagged until acknowledged."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="misses")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    share = models.FloatField()
+    n = models.PositiveBigIntegerField()
+    notified_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-period_start"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["standard", "period_start"], name="miss_unique_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard_id} missed {self.period_start}"

@@ -1,0 +1,146 @@
+"""Results of a standard per reporting period, and the registry of result providers.
+
+A provider turns a standard into its per-period counts. `events` (daily rollups) and `reported`
+(per-period results) are registered by `cxgov.standards.selectors`. Survey-based satisfaction
+standards and complaint-timeliness standards plug in the same way from their own apps:
+
+    from cxgov.standards.results import PeriodCounts, register_result_provider
+
+    def survey_results(standard):  # -> list[PeriodCounts], oldest first
+        ...
+
+    register_result_provider("survey", survey_results)
+
+A source with no registered provider has no data, which pages show as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from cxgov.insights.business_time import histogram_quantile
+from cxgov.insights.proportions import difference_p_value, wilson_interval
+
+if TYPE_CHECKING:
+    from cxgov.standards.models import Standard
+
+# Below this many transactions a share is shown without a met / not met verdict.
+MIN_N = 10
+SIGNIFICANCE = 0.05
+
+
+@dataclass
+class PeriodCounts:
+    """What a provider gives for one period: counts, and optionally a histogram."""
+
+    start: date
+    end: date  # inclusive
+    label: str
+    n: int | None
+    met: int | None
+    still_open: int = 0
+    histogram: list[int] = field(default_factory=list)
+    reported_target_met: bool | None = None
+    assessed: bool = True
+
+
+@dataclass
+class PeriodResult:
+    """A period's result: share with its 95% interval and n, verdict, median and p90."""
+
+    start: date
+    end: date
+    label: str
+    n: int
+    met: int
+    share: float | None
+    ci_low: float | None
+    ci_high: float | None
+    status: str  # met, not_met, no_data, too_few
+    median: float | None
+    p90: float | None
+    still_open: int
+    closed: bool
+    trend: str = ""  # up, down, steady: only "up"/"down" when the change is significant
+
+
+Provider = Callable[["Standard"], list[PeriodCounts]]
+RESULT_PROVIDERS: dict[str, Provider] = {}
+
+
+def register_result_provider(source: str, provider: Provider) -> None:
+    """Make `provider` compute the results of standards whose source is `source`."""
+    RESULT_PROVIDERS[source] = provider
+
+
+def period_bounds(kind: str, day: date) -> tuple[date, date, str]:
+    """The reporting period holding `day`: first day, last day and label (fiscal from October)."""
+    if kind == "month":
+        start = day.replace(day=1)
+        following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return start, date.fromordinal(following.toordinal() - 1), f"{day:%Y-%m}"
+    fiscal_year = day.year + (day.month >= 10)
+    if kind == "quarter":
+        first_month = (day.month - 1) // 3 * 3 + 1
+        start = date(day.year, first_month, 1)
+        following_month = first_month + 3
+        following = date(day.year + (following_month > 12), (following_month - 1) % 12 + 1, 1)
+        quarter = ((day.month - 10) % 12) // 3 + 1
+        end = date.fromordinal(following.toordinal() - 1)
+        return start, end, f"FY{fiscal_year} Q{quarter}"
+    if kind == "fiscal_year":
+        return date(fiscal_year - 1, 10, 1), date(fiscal_year, 9, 30), f"FY{fiscal_year}"
+    raise ValueError(f"Unknown reporting period: {kind}")
+
+
+def results_from_counts(
+    counts: list[PeriodCounts], *, target: float, threshold: float | None, today: date
+) -> list[PeriodResult]:
+    """Turn per-period counts into results with intervals, verdicts, percentiles and trend."""
+    results: list[PeriodResult] = []
+    for item in counts:
+        n = item.n or 0
+        met = item.met or 0
+        share = ci_low = ci_high = None
+        if n > 0 and item.met is not None:
+            share = met / n
+            ci_low, ci_high = wilson_interval(met, n)
+        if item.reported_target_met is not None:
+            status = "met" if item.reported_target_met else "not_met"
+        elif share is None or not item.assessed:
+            status = "no_data"
+        elif n < MIN_N:
+            status = "too_few"
+        else:
+            status = "met" if share >= target else "not_met"
+        median = p90 = None
+        if item.histogram and threshold:
+            median = histogram_quantile(item.histogram, threshold, 0.5)
+            p90 = histogram_quantile(item.histogram, threshold, 0.9)
+        result = PeriodResult(
+            start=item.start,
+            end=item.end,
+            label=item.label,
+            n=n,
+            met=met,
+            share=share,
+            ci_low=ci_low,
+            ci_high=ci_high,
+            status=status,
+            median=median,
+            p90=p90,
+            still_open=item.still_open,
+            closed=item.end < today,
+        )
+        previous = next((r for r in reversed(results) if r.share is not None), None)
+        if previous is not None and share is not None:
+            p_value = difference_p_value(met, n, previous.met, previous.n)
+            if p_value < SIGNIFICANCE:
+                result.trend = "up" if share > (previous.share or 0) else "down"
+            else:
+                result.trend = "steady"
+        results.append(result)
+    return results

@@ -1,0 +1,305 @@
+"""Reads of standards, their results and the oversight indicators.
+
+Public reads show only posted standards of published services. Staff reads start with an
+access_* selector that answers 404 alike for a missing standard and another agency's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cxgov.core.models import Role, User
+from cxgov.core.selectors import access_agency_object
+from cxgov.insights.business_time import HISTOGRAM_SIZE
+from cxgov.registry.models import Agency, Service, ServiceStatus
+from cxgov.standards.models import (
+    DailyRollup,
+    MissedPeriod,
+    ReportedResult,
+    ResultSource,
+    Standard,
+    StandardStatus,
+)
+from cxgov.standards.results import (
+    RESULT_PROVIDERS,
+    PeriodCounts,
+    PeriodResult,
+    period_bounds,
+    register_result_provider,
+    results_from_counts,
+)
+
+# Who may change standards and feed events.
+EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER)
+
+
+def access_standard(*, user: User, pk: int, roles: Iterable[Role | str] | None = None) -> Standard:
+    """A standard of one of the user's agencies (Http404 alike for missing and not yours)."""
+    return access_agency_object(
+        queryset=Standard.objects.select_related("agency", "service", "channel"),
+        pk=pk,
+        user=user,
+        agency_field="agency",
+        roles=roles,
+    )
+
+
+def access_standard_in_agency(
+    *, user: User, agency_slug: str, pk: int, roles: Iterable[Role | str] | None = None
+) -> Standard:
+    """A standard of the agency named in the URL, if the user holds one of `roles` there."""
+    standard = access_standard(user=user, pk=pk, roles=roles)
+    if standard.agency.slug != agency_slug:
+        raise Http404
+    return standard
+
+
+def access_miss(
+    *, user: User, agency: Agency, pk: int, roles: Iterable[Role | str] | None = None
+) -> MissedPeriod:
+    """A missed period of one of the agency's standards (call access_agency first)."""
+    miss = access_agency_object(
+        queryset=MissedPeriod.objects.select_related("standard", "standard__agency"),
+        pk=pk,
+        user=user,
+        agency_field="standard__agency",
+        roles=roles,
+    )
+    if miss.standard.agency_id != agency.pk:
+        raise Http404
+    return miss
+
+
+def standards_for_agency(*, agency: Agency) -> QuerySet[Standard]:
+    """Every standard of the agency (call access_agency first)."""
+    return Standard.objects.filter(agency=agency).select_related("service", "channel", "agency")
+
+
+def misses_open(*, agency: Agency) -> QuerySet[MissedPeriod]:
+    """Missed periods not yet acknowledged, for the staff dashboard flag."""
+    return MissedPeriod.objects.filter(
+        standard__agency=agency, acknowledged_at__isnull=True
+    ).select_related("standard", "standard__service")
+
+
+def standards_posted(
+    *, agency: Agency | None = None, service: Service | None = None
+) -> QuerySet[Standard]:
+    """Posted standards of published services, for the public site and the feeds."""
+    found = Standard.objects.filter(
+        status=StandardStatus.POSTED, service__status=ServiceStatus.PUBLISHED
+    ).select_related("agency", "service", "channel")
+    if agency is not None:
+        found = found.filter(agency=agency)
+    if service is not None:
+        found = found.filter(service=service)
+    return found.order_by("agency__name", "service__name", "id")
+
+
+def service_public_by_slug(*, agency: Agency, slug: str) -> Service:
+    service = Service.objects.filter(
+        agency=agency, slug=slug, status=ServiceStatus.PUBLISHED
+    ).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def _event_counts(standard: Standard) -> list[PeriodCounts]:
+    rollups = list(
+        DailyRollup.objects.filter(standard=standard).values_list(
+            "day", "total", "met", "still_open", "histogram"
+        )
+    )
+    return _rollups_to_periods(standard.period, rollups)
+
+
+def _rollups_to_periods(
+    kind: str, rollups: list[tuple[date, int, int, int, list[int]]]
+) -> list[PeriodCounts]:
+    periods: dict[date, PeriodCounts] = {}
+    sums: dict[date, np.ndarray] = defaultdict(lambda: np.zeros(HISTOGRAM_SIZE, dtype=np.int64))
+    for day, total, met, still_open, histogram in rollups:
+        start, end, label = period_bounds(kind, day)
+        item = periods.get(start)
+        if item is None:
+            item = periods[start] = PeriodCounts(start=start, end=end, label=label, n=0, met=0)
+        item.n = (item.n or 0) + total
+        item.met = (item.met or 0) + met
+        item.still_open += still_open
+        if len(histogram) == HISTOGRAM_SIZE:
+            sums[start] += np.asarray(histogram, dtype=np.int64)
+    for start, item in periods.items():
+        item.histogram = sums[start].tolist()
+    return [periods[start] for start in sorted(periods)]
+
+
+def _reported_counts(standard: Standard) -> list[PeriodCounts]:
+    return [
+        PeriodCounts(
+            start=row.period_start,
+            end=row.period_end,
+            label=row.label,
+            n=row.total_volume,
+            met=row.volume_meeting_target,
+            reported_target_met=row.target_met,
+            assessed=row.assessed,
+        )
+        for row in ReportedResult.objects.filter(standard=standard).order_by("period_start")
+    ]
+
+
+register_result_provider(ResultSource.EVENTS, _event_counts)
+register_result_provider(ResultSource.REPORTED, _reported_counts)
+
+
+def standard_results(*, standard: Standard, today: date | None = None) -> list[PeriodResult]:
+    """The standard's results for every period with data, oldest first."""
+    provider = RESULT_PROVIDERS.get(standard.source)
+    if provider is None:
+        return []
+    return results_from_counts(
+        provider(standard),
+        target=float(standard.target),
+        threshold=standard.threshold,
+        today=today or timezone.localdate(),
+    )
+
+
+def standard_latest(*, standard: Standard, today: date | None = None) -> PeriodResult | None:
+    """The most recent closed period with a result, else the current one, else None."""
+    results = standard_results(standard=standard, today=today)
+    closed = [r for r in results if r.closed and r.status != "no_data"]
+    if closed:
+        return closed[-1]
+    return results[-1] if results else None
+
+
+def results_between(*, standard: Standard, first: date, last: date) -> PeriodCounts:
+    """Counts for any span of days, summed from the daily rollups (events standards)."""
+    rollups = list(
+        DailyRollup.objects.filter(standard=standard, day__gte=first, day__lte=last).values_list(
+            "total", "met", "still_open", "histogram"
+        )
+    )
+    histogram = np.zeros(HISTOGRAM_SIZE, dtype=np.int64)
+    for _total, _met, _open, day_histogram in rollups:
+        if len(day_histogram) == HISTOGRAM_SIZE:
+            histogram += np.asarray(day_histogram, dtype=np.int64)
+    return PeriodCounts(
+        start=first,
+        end=last,
+        label=f"{first.isoformat()}/{last.isoformat()}",
+        n=sum(r[0] for r in rollups),
+        met=sum(r[1] for r in rollups),
+        still_open=sum(r[2] for r in rollups),
+        histogram=histogram.tolist(),
+    )
+
+
+# --- indicators and feeds ------------------------------------------------------------------
+
+
+@dataclass
+class AgencyIndicators:
+    agency: Agency
+    services: int
+    services_with_standard: int
+    standards_with_result: int
+    standards_met: int
+
+    @property
+    def share_services_with_standard(self) -> float | None:
+        return self.services_with_standard / self.services if self.services else None
+
+    @property
+    def share_standards_met(self) -> float | None:
+        if not self.standards_with_result:
+            return None
+        return self.standards_met / self.standards_with_result
+
+
+def indicators(*, agencies: Iterable[Agency] | None = None) -> list[AgencyIndicators]:
+    """Per agency: services with a standard, and standards met in their latest period."""
+    chosen = list(agencies) if agencies is not None else list(Agency.objects.order_by("name"))
+    result = []
+    for agency in chosen:
+        services = Service.objects.filter(agency=agency).exclude(status=ServiceStatus.ARCHIVED)
+        standards = Standard.objects.filter(agency=agency).exclude(status=StandardStatus.DRAFT)
+        with_standard = services.filter(standards__in=standards).distinct().count()
+        judged = met = 0
+        for standard in standards.select_related("agency"):
+            latest = standard_latest(standard=standard)
+            if latest is None or latest.status not in ("met", "not_met"):
+                continue
+            judged += 1
+            met += latest.status == "met"
+        result.append(
+            AgencyIndicators(
+                agency=agency,
+                services=services.count(),
+                services_with_standard=with_standard,
+                standards_with_result=judged,
+                standards_met=met,
+            )
+        )
+    return result
+
+
+FEED_COLUMNS = (
+    "service_id",
+    "service_standard_id",
+    "service_standard_en",
+    "type",
+    "channel",
+    "target",
+    "volume_meeting_target",
+    "total_volume",
+    "performance",
+    "target_met",
+    "period",
+    "service_standard_es",
+    "agency",
+    "period_start",
+    "period_end",
+)
+
+
+def feed_rows(*, agency: Agency | None = None) -> list[dict[str, object]]:
+    """One row per posted standard and period with a result, in Canada-compatible columns."""
+    rows: list[dict[str, object]] = []
+    for standard in standards_posted(agency=agency):
+        service_id = standard.service.source_id or f"{standard.agency.slug}/{standard.service.slug}"
+        for result in standard_results(standard=standard):
+            rows.append(
+                {
+                    "service_id": service_id,
+                    "service_standard_id": standard.source_id or str(standard.pk),
+                    "service_standard_en": standard.statement,
+                    "service_standard_es": standard.statement_es,
+                    "type": standard.kind,
+                    "channel": standard.channel_code
+                    or (standard.channel.kind if standard.channel else ""),
+                    "target": float(standard.target),
+                    "volume_meeting_target": result.met if result.share is not None else "",
+                    "total_volume": result.n if result.share is not None else "",
+                    "performance": round(result.share, 4) if result.share is not None else "",
+                    "target_met": {"met": "Y", "not_met": "N"}.get(result.status, ""),
+                    "period": result.label,
+                    "agency": standard.agency.slug,
+                    "period_start": result.start.isoformat(),
+                    "period_end": result.end.isoformat(),
+                }
+            )
+    return rows

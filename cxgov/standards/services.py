@@ -1,0 +1,433 @@
+"""Every write of the standards app: standards, their versions, events, rollups, results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from cxgov.core.models import Membership, Role, User
+from cxgov.core.services import audit_record
+from cxgov.insights.business_time import HISTOGRAM_SIZE
+from cxgov.registry.models import Service
+from cxgov.standards.ingest import EventBatch
+from cxgov.standards.models import (
+    DailyRollup,
+    MissedPeriod,
+    ReportedResult,
+    Standard,
+    StandardEvent,
+    StandardStatus,
+    StandardVersion,
+)
+
+WRITE_BATCH = 2000
+_EPOCH = date(1970, 1, 1)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if hasattr(value, "as_tuple"):
+        return str(value)
+    return value if isinstance(value, str | int | float | bool | list | dict | None) else str(value)
+
+
+def _snapshot(standard: Standard) -> dict[str, Any]:
+    return {key: _plain(value) for key, value in model_to_dict(standard).items()}
+
+
+@transaction.atomic
+def standard_create(
+    *, actor: User | None, service: Service, statement: str, target: Any, **fields: Any
+) -> Standard:
+    """Create a draft standard for a service."""
+    standard = Standard(
+        agency=service.agency, service=service, statement=statement, target=target, **fields
+    )
+    if standard.status == StandardStatus.POSTED:
+        standard.posted_at = timezone.now()
+    standard.full_clean()
+    standard.save()
+    audit_record(actor=actor, action="standard.create", agency=standard.agency, target=standard)
+    return standard
+
+
+@transaction.atomic
+def standard_update(*, actor: User | None, standard: Standard, **fields: Any) -> dict[str, Any]:
+    """Change a standard; the previous wording and rules are kept as a version."""
+    # Read the stored row: a bound form may already have changed the instance in memory.
+    before = _snapshot(Standard.objects.get(pk=standard.pk))
+    for name, value in fields.items():
+        setattr(standard, name, value)
+    standard.full_clean()
+    changed = {
+        key: [before[key], value]
+        for key, value in _snapshot(standard).items()
+        if before.get(key) != value
+    }
+    if not changed:
+        return {}
+    StandardVersion.objects.create(standard=standard, version=standard.version, snapshot=before)
+    standard.version += 1
+    standard.save()
+    audit_record(
+        actor=actor,
+        action="standard.update",
+        agency=standard.agency,
+        target=standard,
+        data=changed,
+    )
+    return changed
+
+
+def _set_status(*, actor: User | None, standard: Standard, status: str) -> Standard:
+    previous = standard.status
+    standard.status = status
+    if status == StandardStatus.POSTED and standard.posted_at is None:
+        standard.posted_at = timezone.now()
+    standard.save(update_fields=["status", "posted_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"standard.{status}",
+        agency=standard.agency,
+        target=standard,
+        data={"status": [previous, status]},
+    )
+    return standard
+
+
+@transaction.atomic
+def standard_post(*, actor: User | None, standard: Standard) -> Standard:
+    """Post a standard publicly."""
+    return _set_status(actor=actor, standard=standard, status=StandardStatus.POSTED)
+
+
+@transaction.atomic
+def standard_retire(*, actor: User | None, standard: Standard) -> Standard:
+    """Retire a standard; it and its results stay readable."""
+    return _set_status(actor=actor, standard=standard, status=StandardStatus.RETIRED)
+
+
+def _aware(values: np.ndarray) -> list[datetime | None]:
+    return [
+        datetime.fromtimestamp(float(value), UTC) if np.isfinite(value) else None
+        for value in values
+    ]
+
+
+_EVENT_COLUMNS = (
+    "standard_id",
+    "event_id",
+    "channel",
+    "outcome",
+    "started_at",
+    "ended_at",
+    "due_at",
+    "pauses",
+    "elapsed",
+    "met",
+    "day",
+    "bucket",
+    "received_at",
+)
+
+
+def _upsert_sql() -> str:
+    quote = connection.ops.quote_name
+    table = quote(StandardEvent._meta.db_table)
+    columns = ", ".join(quote(name) for name in _EVENT_COLUMNS)
+    marks = ", ".join(["%s"] * len(_EVENT_COLUMNS))
+    updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in _EVENT_COLUMNS[2:])
+    # Only our own column names, quoted by the backend, are put into the text; values are
+    # passed as parameters.
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608  # nosec B608
+        f"ON CONFLICT ({quote('standard_id')}, {quote('event_id')}) DO UPDATE SET {updates}"
+    )
+
+
+def _instants_for_db(values: np.ndarray) -> list[Any]:
+    """Instants as the database driver takes them: SQLite text in UTC, else aware datetimes."""
+    if connection.vendor != "sqlite":
+        return _aware(values)
+    finite = np.isfinite(values)
+    micros = np.where(finite, np.round(values * 1e6), 0).astype("datetime64[us]")
+    text = np.char.replace(np.datetime_as_string(micros, unit="us"), "T", " ")
+    return [str(item) if ok else None for item, ok in zip(text, finite, strict=True)]
+
+
+@transaction.atomic
+def events_ingest(
+    *, actor: User | None, standard: Standard, batch: EventBatch, source: str = ""
+) -> dict[str, int]:
+    """Store a parsed batch (an id already stored is replaced) and refresh the touched days.
+
+    Rows are written with one multi-row upsert per chunk rather than model instances: this is
+    the hot path of bulk feeds (see bench/standards_ingest.py).
+    """
+    days_touched: set[date] = set()
+    replaced = 0
+    # With no stored events nothing can be replaced, so the lookups can be skipped.
+    has_events = StandardEvent.objects.filter(standard=standard).exists()
+    received = connection.ops.adapt_datetimefield_value(timezone.now())
+    sql = _upsert_sql()
+    with connection.cursor() as cursor:
+        for low in range(0, batch.accepted, WRITE_BATCH):
+            high = min(low + WRITE_BATCH, batch.accepted)
+            # Python values are made a chunk at a time so a large file needs little memory.
+            days = (
+                np.datetime64("1970-01-01") + batch.days[low:high].astype("timedelta64[D]")
+            ).astype(object)
+            chunk_ids = batch.ids[low:high].tolist()
+            if has_events:
+                previous_days = list(
+                    StandardEvent.objects.filter(
+                        standard=standard, event_id__in=chunk_ids
+                    ).values_list("day", flat=True)
+                )
+                replaced += len(previous_days)
+                days_touched.update(previous_days)
+            days_touched.update(days)
+            elapsed = batch.elapsed[low:high]
+            met = batch.met[low:high]
+            rows = zip(
+                chunk_ids,
+                [str(value)[:40] for value in batch.channels[low:high]],
+                [str(value)[:100] for value in batch.outcomes[low:high]],
+                _instants_for_db(batch.starts[low:high]),
+                _instants_for_db(batch.ends[low:high]),
+                _instants_for_db(batch.dues[low:high]),
+                [json.dumps(batch.pauses.get(i, [])) for i in range(low, high)],
+                [float(v) if np.isfinite(v) else None for v in elapsed],
+                [None if v < 0 else bool(v) for v in met],
+                [connection.ops.adapt_datefield_value(day) for day in days],
+                batch.buckets[low:high].tolist(),
+                strict=True,
+            )
+            cursor.executemany(sql, [(standard.pk, *row, received) for row in rows])
+    _rollups_rebuild(standard=standard, days=days_touched)
+    summary = {
+        "rows": batch.rows_read,
+        "accepted": batch.accepted,
+        "replaced": replaced,
+        "rejected": batch.error_count,
+    }
+    audit_record(
+        actor=actor,
+        action="standard.events_ingest",
+        agency=standard.agency,
+        target=standard,
+        data={**summary, "source": source},
+    )
+    return summary
+
+
+def _rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
+    """Recount the given days (all days if None) from the stored raw events."""
+    events = StandardEvent.objects.filter(standard=standard)
+    rollups = DailyRollup.objects.filter(standard=standard)
+    if days is not None:
+        day_list = sorted(set(days))
+        if not day_list:
+            return 0
+        # A range query, then the exact days: the list can be long.
+        events = events.filter(day__gte=day_list[0], day__lte=day_list[-1])
+        rollups = (
+            rollups.filter(day__in=day_list)
+            if len(day_list) < 500
+            else rollups.filter(day__gte=day_list[0], day__lte=day_list[-1])
+        )
+    groups = (
+        events.values("day", "bucket")
+        .annotate(
+            closed=Count("id", filter=Q(ended_at__isnull=False)),
+            met_count=Count("id", filter=Q(met=True)),
+            open_count=Count("id", filter=Q(ended_at__isnull=True)),
+        )
+        .order_by("day", "bucket")
+    )
+    by_day: dict[date, DailyRollup] = {}
+    for group in groups:
+        rollup = by_day.get(group["day"])
+        if rollup is None:
+            rollup = DailyRollup(
+                standard=standard, day=group["day"], histogram=[0] * HISTOGRAM_SIZE
+            )
+            by_day[group["day"]] = rollup
+        rollup.total += group["closed"]
+        rollup.met += group["met_count"]
+        rollup.still_open += group["open_count"]
+        rollup.histogram[group["bucket"]] += group["closed"]
+    if days is not None and len(set(days)) < 500:
+        keep_days = set(days)
+        by_day = {day: rollup for day, rollup in by_day.items() if day in keep_days}
+    rollups.delete()
+    DailyRollup.objects.bulk_create(by_day.values(), batch_size=WRITE_BATCH)
+    Standard.objects.filter(pk=standard.pk).update(results_updated_at=timezone.now())
+    return len(by_day)
+
+
+@transaction.atomic
+def standard_recompute(*, actor: User | None, standard: Standard) -> int:
+    """Rebuild every daily rollup of a standard from its raw events; returns the day count."""
+    count = _rollups_rebuild(standard=standard, days=None)
+    audit_record(
+        actor=actor,
+        action="standard.recompute",
+        agency=standard.agency,
+        target=standard,
+        data={"days": count},
+    )
+    return count
+
+
+@transaction.atomic
+def reported_result_record(
+    *,
+    actor: User | None,
+    standard: Standard,
+    period_start: date,
+    period_end: date,
+    label: str,
+    volume_meeting_target: int | None,
+    total_volume: int | None,
+    target_met: bool | None = None,
+    assessed: bool = True,
+    comments: str = "",
+) -> ReportedResult:
+    """Enter or correct the reported result of one period."""
+    if period_end < period_start:
+        raise ValueError("The period must end on or after its start.")
+    if (
+        volume_meeting_target is not None
+        and total_volume is not None
+        and volume_meeting_target > total_volume
+    ):
+        raise ValueError("The volume meeting the target cannot exceed the total volume.")
+    result, _created = ReportedResult.objects.update_or_create(
+        standard=standard,
+        period_start=period_start,
+        defaults={
+            "period_end": period_end,
+            "label": label,
+            "volume_meeting_target": volume_meeting_target,
+            "total_volume": total_volume,
+            "target_met": target_met,
+            "assessed": assessed,
+            "comments": comments,
+        },
+    )
+    Standard.objects.filter(pk=standard.pk).update(results_updated_at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="standard.result_record",
+        agency=standard.agency,
+        target=standard,
+        data={
+            "period": label,
+            "volume_meeting_target": volume_meeting_target,
+            "total_volume": total_volume,
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def missed_period_record(
+    *,
+    actor: User | None,
+    standard: Standard,
+    period_start: date,
+    period_end: date,
+    share: float,
+    n: int,
+) -> MissedPeriod | None:
+    """Flag a closed period that missed its target and email the service managers, once."""
+    miss, created = MissedPeriod.objects.get_or_create(
+        standard=standard,
+        period_start=period_start,
+        defaults={"period_end": period_end, "share": share, "n": n},
+    )
+    if not created:
+        return None
+    audit_record(
+        actor=actor,
+        action="standard.period_missed",
+        agency=standard.agency,
+        target=standard,
+        data={"period_start": period_start.isoformat(), "share": share, "n": n},
+    )
+    recipients = list(
+        Membership.objects.filter(
+            agency=standard.agency, role__in=[Role.SERVICE_MANAGER, Role.AGENCY_ADMIN]
+        )
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    if recipients:
+        from cxgov.core.tasks import email_send
+
+        body = (
+            f"The standard “{standard.statement}” of {standard.service.name} missed its target "
+            f"for {period_start:%Y-%m-%d} to {period_end:%Y-%m-%d}: {share:.1%} of {n} met it, "
+            f"against a target of {float(standard.target):.0%}."
+        )
+        transaction.on_commit(
+            lambda: email_send.enqueue(
+                subject=f"Service standard missed: {standard.service.name}",
+                body=body,
+                to=recipients,
+            )
+        )
+    return miss
+
+
+@transaction.atomic
+def missed_period_acknowledge(*, actor: User | None, miss: MissedPeriod) -> MissedPeriod:
+    """Clear the dashboard flag of a missed period."""
+    miss.acknowledged_at = timezone.now()
+    miss.save(update_fields=["acknowledged_at"])
+    audit_record(
+        actor=actor,
+        action="standard.miss_acknowledge",
+        agency=miss.standard.agency,
+        target=miss.standard,
+        data={"period_start": miss.period_start.isoformat()},
+    )
+    return miss
+
+
+def day_from_number(number: int) -> date:
+    """A local day from its count of days since 1970-01-01."""
+    return _EPOCH + timedelta(days=int(number))
+
+
+@transaction.atomic
+def standard_misses_check(*, actor: User | None, standard: Standard) -> list[MissedPeriod]:
+    """Flag (and notify, once) every closed period of a posted standard that missed its target."""
+    from cxgov.standards.selectors import standard_results
+
+    if standard.status != StandardStatus.POSTED:
+        return []
+    flagged = []
+    for result in standard_results(standard=standard):
+        if result.closed and result.status == "not_met":
+            miss = missed_period_record(
+                actor=actor,
+                standard=standard,
+                period_start=result.start,
+                period_end=result.end,
+                share=result.share if result.share is not None else 0.0,
+                n=result.n,
+            )
+            if miss is not None:
+                flagged.append(miss)
+    return flagged

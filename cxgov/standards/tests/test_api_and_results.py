@@ -1,0 +1,146 @@
+"""The events API, results per period, and missed-period notifications."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from cxgov.core.models import Role, User
+from cxgov.core.services import token_create
+from cxgov.core.testing.factories import MembershipFactory, ServiceFactory, StandardFactory
+from cxgov.registry.models import Agency
+from cxgov.standards.models import MissedPeriod
+from cxgov.standards.results import PeriodCounts, period_bounds, results_from_counts
+from cxgov.standards.selectors import standard_results
+
+
+def _bearer(user: User) -> dict[str, str]:
+    _token, raw = token_create(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def _events(client: Client, standard_id: int, events: list[dict], headers: dict[str, str]):
+    return client.post(
+        f"/api/v1/standards/{standard_id}/events",
+        {"events": events},
+        content_type="application/json",
+        **headers,
+    )
+
+
+@pytest.mark.django_db
+def test_api_batch_stores_good_events_and_reports_bad_ones(client: Client, admin_a: User) -> None:
+    standard = StandardFactory(service=ServiceFactory(agency=admin_a.memberships.first().agency))
+    response = _events(
+        client,
+        standard.pk,
+        [
+            {"id": "1", "start": "2026-03-02T09:00", "end": "2026-03-03T09:00"},
+            {"id": "2", "start": "yesterday"},
+        ],
+        _bearer(admin_a),
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["accepted"] == 1
+    assert body["errors"] == [
+        {"row": 2, "field": "start", "reason": "The start time is missing or not a date."}
+    ]
+    results = client.get(f"/api/v1/standards/{standard.pk}/results", **_bearer(admin_a)).json()
+    assert results[0]["n"] == 1 and results[0]["met"] == 1
+
+
+@pytest.mark.django_db
+def test_another_agencys_standard_is_not_found(
+    client: Client, handler_b: User, agency_a: Agency
+) -> None:
+    standard = StandardFactory(service=ServiceFactory(agency=agency_a))
+    response = _events(
+        client, standard.pk, [{"id": "1", "start": "2026-03-02"}], _bearer(handler_b)
+    )
+    assert response.status_code == 404
+    response = client.get(f"/api/v1/standards/{standard.pk}/results", **_bearer(handler_b))
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_analyst_cannot_send_events(client: Client, analyst_a: User, agency_a: Agency) -> None:
+    standard = StandardFactory(service=ServiceFactory(agency=agency_a))
+    response = _events(
+        client, standard.pk, [{"id": "1", "start": "2026-03-02"}], _bearer(analyst_a)
+    )
+    assert response.status_code == 404
+
+
+def test_result_carries_wilson_interval_and_verdict() -> None:
+    counts = [
+        PeriodCounts(start=date(2026, 1, 1), end=date(2026, 1, 31), label="2026-01", n=10, met=8)
+    ]
+    [result] = results_from_counts(counts, target=0.9, threshold=None, today=date(2026, 3, 1))
+    assert result.share == 0.8
+    assert result.ci_low == pytest.approx(0.4902, abs=1e-4)
+    assert result.status == "not_met"
+    assert result.closed
+
+
+def test_small_periods_get_no_verdict_and_trend_needs_significance() -> None:
+    counts = [
+        PeriodCounts(start=date(2026, 1, 1), end=date(2026, 1, 31), label="a", n=100, met=40),
+        PeriodCounts(start=date(2026, 2, 1), end=date(2026, 2, 28), label="b", n=100, met=60),
+        PeriodCounts(start=date(2026, 3, 1), end=date(2026, 3, 31), label="c", n=100, met=62),
+        PeriodCounts(start=date(2026, 4, 1), end=date(2026, 4, 30), label="d", n=5, met=5),
+    ]
+    results = results_from_counts(counts, target=0.5, threshold=None, today=date(2026, 4, 15))
+    assert [r.trend for r in results[:3]] == ["", "up", "steady"]
+    assert results[3].status == "too_few"
+    assert not results[3].closed
+
+
+def test_periods_follow_the_federal_fiscal_year() -> None:
+    assert period_bounds("quarter", date(2025, 11, 5)) == (
+        date(2025, 10, 1),
+        date(2025, 12, 31),
+        "FY2026 Q1",
+    )
+    assert period_bounds("fiscal_year", date(2026, 9, 30))[2] == "FY2026"
+    assert period_bounds("month", date(2026, 12, 31)) == (
+        date(2026, 12, 1),
+        date(2026, 12, 31),
+        "2026-12",
+    )
+
+
+@pytest.mark.django_db
+def test_missed_closed_period_notifies_the_service_manager_once(
+    client: Client, admin_a: User, agency_a: Agency, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "email"],
+        }
+    }
+    manager = MembershipFactory(agency=agency_a, role=Role.SERVICE_MANAGER).user
+    standard = StandardFactory(service=ServiceFactory(agency=agency_a), threshold=1, target="0.9")
+    events = [
+        {
+            "id": str(i),
+            "start": "2026-01-05T09:00",
+            "end": "2026-01-05T10:00" if i < 5 else "2026-01-20T09:00",
+        }
+        for i in range(20)
+    ]
+    headers = _bearer(admin_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        _events(client, standard.pk, events, headers)
+    with django_capture_on_commit_callbacks(execute=True):
+        _events(client, standard.pk, events, headers)
+    assert MissedPeriod.objects.filter(standard=standard).count() == 1
+    assert [sorted(message.to) for message in mail.outbox] == [
+        sorted([admin_a.email, manager.email])
+    ]
+    january = standard_results(standard=standard)[0]
+    assert january.status == "not_met" and january.n == 20 and january.met == 5

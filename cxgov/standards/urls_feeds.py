@@ -1,0 +1,22 @@
+"""Machine-readable feeds: the same address in every language, so outside the /es/ prefix."""
+
+from django.urls import path
+
+from cxgov.public import views_standards
+
+app_name = "feeds"
+
+urlpatterns = [
+    path("standards.csv", views_standards.feed_csv, name="standards_csv"),
+    path("standards.json", views_standards.feed_json, name="standards_json"),
+    path(
+        "agencies/<slug:slug>/standards.csv",
+        views_standards.agency_feed_csv,
+        name="agency_standards_csv",
+    ),
+    path(
+        "agencies/<slug:slug>/standards.json",
+        views_standards.agency_feed_json,
+        name="agency_standards_json",
+    ),
+]
