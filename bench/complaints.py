@@ -1,0 +1,141 @@
+"""Complaints classified per second and complaints filed per second, each beside a plain
+baseline run in the same process on the same database.
+
+Run: .venv/bin/python bench/complaints.py [--count 500] [--database-url postgres://…/cxgov_complaints]
+
+Without --database-url it uses a scratch SQLite file.
+- Classification: `insights.complaint_classifier.suggest` (the stored, pickled TF-IDF + linear
+  model, one complaint at a time as intake does) against the same fitted pipeline's
+  `predict` on the whole batch at once.
+- Intake: `services.complaint_create` (tracking number, routing, SLA deadlines on the business
+  calendar, category suggestion, transition, audit event, one transaction each) against a
+  plain `bulk_create` of the same complaint rows with no checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _configure() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=500)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="cxgov-bench-"))
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    return args
+
+
+ARGS = _configure()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from cxgov.complaints.demo import TAXONOMY, _narrative  # noqa: E402
+from cxgov.complaints.models import Category, Complaint  # noqa: E402
+from cxgov.complaints.services import (  # noqa: E402
+    complaint_classifier_train,
+    complaint_create,
+    tracking_number_new,
+)
+from cxgov.core.testing.factories import AgencyFactory  # noqa: E402
+from cxgov.insights.complaint_classifier import suggest  # noqa: E402
+
+
+def _texts(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    pairs = []
+    issues = [
+        (issue, templates) for issues in TAXONOMY.values() for issue, templates in issues.items()
+    ]
+    for _ in range(count):
+        issue, templates = rng.choice(issues)
+        pairs.append((issue, _narrative(rng, rng.choice(templates))))
+    return pairs
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    rng = random.Random(12862)  # noqa: S311 - reproducible test data, not secrets
+    agency = AgencyFactory(name="Bench Agency", slug="bench")
+    categories = {}
+    for product, issues in TAXONOMY.items():
+        parent = Category.objects.create(agency=agency, name=product)
+        for issue in issues:
+            categories[issue] = Category.objects.create(agency=agency, parent=parent, name=issue)
+    history = _texts(rng, 300)
+    for issue, text in history:
+        complaint_create(
+            agency=agency, category=categories[issue], what_happened=text, send_acknowledgment=False
+        )
+    stored = complaint_classifier_train(agency=agency, actor=None)
+    model = bytes(stored.model)
+    texts = [text for _issue, text in _texts(rng, ARGS.count)]
+
+    pipeline = pickle.loads(model)  # noqa: S301 - bytes written just above
+    start = time.perf_counter()
+    pipeline.predict(texts)
+    batch = time.perf_counter() - start
+    start = time.perf_counter()
+    for text in texts:
+        suggest(model, [text])
+    single = time.perf_counter() - start
+
+    start = time.perf_counter()
+    Complaint.objects.bulk_create(
+        [
+            Complaint(
+                agency=agency,
+                what_happened=text,
+                tracking_number=tracking_number_new(),
+                received_at=timezone.now(),
+            )
+            for text in texts
+        ]
+    )
+    plain = time.perf_counter() - start
+    start = time.perf_counter()
+    for text in texts:
+        complaint_create(
+            agency=agency,
+            what_happened=text,
+            contact_email="a@example.com",
+            send_acknowledgment=False,
+        )
+    full = time.perf_counter() - start
+
+    n = len(texts)
+    print(
+        f"complaints: {n}; classifier v{stored.version}, "
+        f"accuracy {stored.accuracy:.3f}, macro F1 {stored.macro_f1:.3f}"
+    )
+    print(f"classify, batch predict baseline: {n / batch:10.0f} complaints/s")
+    print(
+        f"classify, suggest one at a time:  {n / single:10.0f} complaints/s"
+        f"  ({single / batch:.1f}x the baseline time)"
+    )
+    print(f"intake, plain bulk_create:        {n / plain:10.0f} complaints/s")
+    print(
+        f"intake, complaint_create:         {n / full:10.0f} complaints/s"
+        f"  ({full / plain:.1f}x the baseline time)"
+    )
+
+
+if __name__ == "__main__":
+    main()

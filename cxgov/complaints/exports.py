@@ -1,0 +1,73 @@
+"""Public anonymised complaint data with CFPB-like columns.
+
+No contact details ever; the narrative only when the person consented, and only scrubbed.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from cxgov.insights.complaint_scrub import scrub_narrative
+
+from .models import Complaint, Review
+
+COLUMNS = [
+    "Date received",
+    "Product",
+    "Issue",
+    "Service",
+    "Consumer complaint narrative",
+    "Company response to consumer",
+    "Timely response?",
+    "Consumer disputed?",
+    "Consumer consent provided?",
+    "Submitted via",
+    "Status",
+    "Complaint ID",
+]
+
+
+def public_row(complaint: Complaint) -> dict[str, str]:
+    """One complaint as the public may see it."""
+    category = complaint.category
+    product = issue = ""
+    if category is not None:
+        product, issue = (
+            (category.parent.name, category.name) if category.parent else (category.name, "")
+        )
+    consent = complaint.consent_to_publish and bool(complaint.what_happened)
+    timely = "" if complaint.timely is None else ("Yes" if complaint.timely else "No")
+    disputed = {Review.DISPUTED: "Yes", Review.ACCEPTED: "No"}.get(complaint.review, "N/A")
+    return {
+        "Date received": complaint.received_at.date().isoformat(),
+        "Product": product,
+        "Issue": issue,
+        "Service": complaint.service.name if complaint.service else "",
+        "Consumer complaint narrative": scrub_narrative(complaint.what_happened) if consent else "",
+        "Company response to consumer": complaint.company_response
+        or complaint.get_status_display(),
+        "Timely response?": timely,
+        "Consumer disputed?": disputed,
+        "Consumer consent provided?": "Consent provided" if consent else "Consent not provided",
+        "Submitted via": complaint.get_channel_display(),
+        "Status": complaint.status,
+        "Complaint ID": str(complaint.pk),
+    }
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def public_csv_lines(complaints: Iterable[Complaint]) -> Iterator[str]:
+    """The CSV, line by line, for a streaming response."""
+    writer = csv.DictWriter(_Echo(), fieldnames=COLUMNS)  # type: ignore[arg-type]
+    yield writer.writeheader()
+    for complaint in complaints:
+        yield writer.writerow(public_row(complaint))
+
+
+def public_json_rows(complaints: Iterable[Complaint]) -> list[dict[str, str]]:
+    return [public_row(complaint) for complaint in complaints]

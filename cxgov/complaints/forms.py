@@ -1,0 +1,329 @@
+"""Forms of the complaint pages: public intake, status lookup, review, and staff forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cxgov.registry.models import Agency, Service, ServiceStatus
+
+from .attachments import MAX_ATTACHMENTS, AttachmentCheck
+from .models import Category, Channel, ContactPreference, Status, Team
+
+MAX_TEXT = 10000
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by content and size."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[AttachmentCheck]:
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if len(files) > MAX_ATTACHMENTS:
+            raise ValidationError(_("Attach at most 3 files."))
+        checked = []
+        for upload in files:
+            try:
+                checked.append(AttachmentCheck.of(upload))
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["attachments"]) from None
+        return checked
+
+
+class ComplaintForm(forms.Form):
+    """What happened, what the person wants, how to reach them, and consent to publish."""
+
+    service = forms.ModelChoiceField(
+        label=_("Which service is your complaint about?"),
+        queryset=Service.objects.none(),
+        required=False,
+        empty_label=_("Not sure, or another service"),
+    )
+    what_happened = forms.CharField(
+        label=_("What happened?"),
+        help_text=_("Tell us what went wrong, when it happened and who was involved."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=MAX_TEXT,
+    )
+    desired_resolution = forms.CharField(
+        label=_("What would you like us to do?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_TEXT,
+        required=False,
+    )
+    contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    contact_email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We send your tracking number here. You need it to check your complaint."),
+        max_length=254,
+    )
+    contact_phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
+    contact_preference = forms.ChoiceField(
+        label=_("How should we contact you?"),
+        choices=ContactPreference.choices,
+        initial=ContactPreference.EMAIL,
+        widget=forms.RadioSelect,
+    )
+    consent_to_publish = forms.BooleanField(
+        label=_("You may publish my story without my name or contact details."),
+        help_text=_(
+            "We remove names, email addresses, phone numbers, addresses and account numbers first."
+        ),
+        required=False,
+    )
+    attachments = MultipleFileField(
+        label=_("Attach files (optional)"),
+        help_text=_("Up to 3 files: PDF, PNG, JPEG, GIF or plain text, 5 MB each."),
+        required=False,
+    )
+    # A field people never see; automated senders fill it in.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = agency.services.filter(
+            status=ServiceStatus.PUBLISHED
+        ).order_by("name")
+        self.fields["service"].label_from_instance = lambda service: service.display_name
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean_what_happened(self) -> str:
+        text = self.cleaned_data["what_happened"].replace("\x00", "").strip()
+        if not text:
+            raise ValidationError(_("Tell us what happened."))
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("contact_preference") == ContactPreference.PHONE and not data.get(
+            "contact_phone"
+        ):
+            self.add_error("contact_phone", _("Give a phone number so we can call you."))
+        for key in ("desired_resolution", "contact_name", "contact_phone"):
+            if isinstance(data.get(key), str):
+                data[key] = data[key].replace("\x00", "")
+        return data
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class StatusLookupForm(forms.Form):
+    """Tracking number plus the email given with the complaint."""
+
+    tracking_number = forms.CharField(
+        label=_("Tracking number"), help_text=_("For example, C-7K3M-Q9TX-2HPD."), max_length=40
+    )
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+
+
+class ReviewForm(forms.Form):
+    """The customer's answer to the agency's response."""
+
+    decision = forms.ChoiceField(
+        label=_("Does this response resolve your complaint?"),
+        choices=[
+            ("accepted", _("Yes, I accept the response")),
+            ("disputed", _("No, I dispute the response")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you want to add (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_TEXT,
+        required=False,
+    )
+
+
+class StaffComplaintForm(forms.Form):
+    """A complaint received by phone, mail or in person, entered by staff."""
+
+    channel = forms.ChoiceField(
+        label=_("How was it received?"),
+        choices=[
+            (Channel.PHONE, Channel.PHONE.label),
+            (Channel.POSTAL_MAIL, Channel.POSTAL_MAIL.label),
+            (Channel.IN_PERSON, Channel.IN_PERSON.label),
+            (Channel.EMAIL, Channel.EMAIL.label),
+        ],
+    )
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.none(), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    what_happened = forms.CharField(
+        label=_("What happened?"), widget=forms.Textarea, max_length=MAX_TEXT
+    )
+    desired_resolution = forms.CharField(
+        label=_("What the person would like"),
+        widget=forms.Textarea,
+        max_length=MAX_TEXT,
+        required=False,
+    )
+    contact_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("Email address"), required=False)
+    contact_phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
+    postal_address = forms.CharField(
+        label=_("Mailing address"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    contact_preference = forms.ChoiceField(
+        label=_("Contact preference"),
+        choices=ContactPreference.choices,
+        widget=forms.RadioSelect,
+        initial=ContactPreference.EMAIL,
+    )
+    consent_to_publish = forms.BooleanField(
+        label=_("Consents to publishing an anonymised narrative"), required=False
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = agency.services.order_by("name")
+        self.fields["category"].queryset = Category.objects.filter(agency=agency, is_active=True)
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+    referred_to = forms.CharField(label=_("Referred to (agency)"), required=False, max_length=300)
+    duplicate_of = forms.CharField(
+        label=_("Duplicate of (tracking number)"), required=False, max_length=40
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_TEXT
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message to the customer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_TEXT,
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False)  # type: ignore[arg-type]
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from cxgov.core.models import User
+
+        self.fields["assignee"].queryset = User.objects.filter(
+            memberships__agency=agency
+        ).distinct()
+        self.fields["team"].queryset = Team.objects.filter(agency=agency)
+
+
+class CategoryForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(agency=agency, is_active=True)
+
+
+class NewCategoryForm(forms.Form):
+    name = forms.CharField(label=_("Category name"), max_length=200)
+    name_es = forms.CharField(label=_("Category name in Spanish"), max_length=200, required=False)
+    parent = forms.ModelChoiceField(
+        label=_("Beneath (leave empty for a top-level product)"),
+        queryset=Category.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Category.objects.filter(agency=agency, parent=None)
+
+
+class NewTeamForm(forms.Form):
+    name = forms.CharField(label=_("Team name"), max_length=200)
+    lead = forms.ModelChoiceField(label=_("Team lead"), queryset=None, required=False)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from cxgov.core.models import User
+
+        self.fields["lead"].queryset = User.objects.filter(memberships__agency=agency).distinct()
+
+
+class RoutingRuleForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Send to team"), queryset=Team.objects.none())
+    rule_service = forms.ModelChoiceField(
+        label=_("When the service is"), queryset=Service.objects.none(), required=False
+    )
+    rule_category = forms.ModelChoiceField(
+        label=_("When the category is"), queryset=Category.objects.none(), required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("When the channel is"), choices=[("", "—"), *Channel.choices], required=False
+    )
+    keywords = forms.CharField(
+        label=_("When the text mentions any of (comma-separated)"), max_length=500, required=False
+    )
+    position = forms.IntegerField(label=_("Order (lowest first)"), min_value=0, initial=0)
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(agency=agency)
+        self.fields["rule_service"].queryset = agency.services.order_by("name")
+        self.fields["rule_category"].queryset = Category.objects.filter(agency=agency)
+
+
+class SlaPolicyForm(forms.Form):
+    sla_service = forms.ModelChoiceField(
+        label=_("For the service (empty: every service)"),
+        queryset=Service.objects.none(),
+        required=False,
+    )
+    sla_category = forms.ModelChoiceField(
+        label=_("For the category (empty: every category)"),
+        queryset=Category.objects.none(),
+        required=False,
+    )
+    acknowledge_business_days = forms.IntegerField(
+        label=_("Acknowledge within (business days)"), min_value=0, max_value=60, initial=1
+    )
+    respond_days = forms.IntegerField(
+        label=_("Respond within (days)"), min_value=1, max_value=365, initial=15
+    )
+    final_days = forms.IntegerField(
+        label=_("Final response within (days)"), min_value=1, max_value=730, initial=60
+    )
+    respond_in_business_days = forms.BooleanField(
+        label=_("Count response days as business days"), required=False
+    )
+    due_soon_business_days = forms.IntegerField(
+        label=_("Warn this many business days before a deadline"),
+        min_value=0,
+        max_value=30,
+        initial=2,
+    )
+    review_days = forms.IntegerField(
+        label=_("Days the customer has to accept or dispute"),
+        min_value=1,
+        max_value=365,
+        initial=30,
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sla_service"].queryset = agency.services.order_by("name")
+        self.fields["sla_category"].queryset = Category.objects.filter(agency=agency)

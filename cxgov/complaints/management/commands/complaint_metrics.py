@@ -1,0 +1,65 @@
+"""`cxgov complaint_metrics --agency SLUG --by category --format csv`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cxgov.complaints.selectors import METRIC_DIMENSIONS, complaint_facts
+from cxgov.insights.complaint_metrics import MIN_CELL, measures_by_group
+from cxgov.registry.models import Agency
+
+COLUMNS = [
+    "group",
+    "complaints",
+    "timely_n",
+    "timely",
+    "timely_share",
+    "timely_ci_low",
+    "timely_ci_high",
+    "median_days_to_respond",
+    "disputed",
+    "dispute_rate",
+]
+
+
+class Command(BaseCommand):
+    help = "Complaint volume, share timely (n, 95% CI), median days to respond and dispute rate."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--agency", help="slug; every agency when left out")
+        parser.add_argument("--by", choices=METRIC_DIMENSIONS, default="category")
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument(
+            "--min-n", type=int, default=MIN_CELL, help="suppress shares of smaller groups"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        agencies = Agency.objects.all()
+        if options["agency"]:
+            agencies = agencies.filter(slug=options["agency"])
+            if not agencies.exists():
+                raise CommandError(f"No agency with slug {options['agency']!r}.")
+        facts = [
+            fact for agency in agencies for fact in complaint_facts(agency=agency, by=options["by"])
+        ]
+        measures = measures_by_group(facts, min_cell=max(1, options["min_n"]))
+        if options["format"] == "json":
+            self.stdout.write(json.dumps([asdict(m) for m in measures], indent=2))
+            return
+        writer = csv.writer(self.stdout)
+        writer.writerow([options["by"] if c == "group" else c for c in COLUMNS])
+        for measure in measures:
+            values = asdict(measure)
+            writer.writerow(
+                [
+                    ""
+                    if values[c] is None
+                    else (f"{values[c]:.4f}" if isinstance(values[c], float) else values[c])
+                    for c in COLUMNS
+                ]
+            )

@@ -1,0 +1,437 @@
+"""Complaints: intake, lifecycle, SLA policies, routing and the customer's review.
+
+EO 12862 §1(g) (complaint systems easily accessible) and §1(h) (means to address complaints).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cxgov.complaints.storage import private_storage
+
+
+def _localized(english: str, spanish: str) -> str:
+    if spanish and (get_language() or "").startswith("es"):
+        return spanish
+    return english
+
+
+class Status(models.TextChoices):
+    """Where a complaint is in its lifecycle; transitions are in services.TRANSITIONS."""
+
+    RECEIVED = "received", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_CUSTOMER = "awaiting_customer", _("Waiting for your reply")
+    RESPONDED = "responded", _("Responded")
+    CLOSED = "closed", _("Closed")
+    REFERRED = "referred", _("Referred to another agency")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+# Statuses in which the agency still owes the customer something.
+OPEN_STATUSES = (
+    Status.RECEIVED,
+    Status.ACKNOWLEDGED,
+    Status.IN_PROGRESS,
+    Status.AWAITING_CUSTOMER,
+)
+FINAL_STATUSES = (Status.CLOSED, Status.REFERRED, Status.WITHDRAWN, Status.DUPLICATE)
+
+
+class Channel(models.TextChoices):
+    """How the complaint reached the agency."""
+
+    WEB = "web", _("Web form")
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+    PHONE = "phone", _("Phone")
+    POSTAL_MAIL = "postal_mail", _("Mail")
+    IN_PERSON = "in_person", _("In person")
+    EMAIL = "email", _("Email")
+    SURVEY_FOLLOWUP = "survey_followup", _("Survey follow-up")
+    IMPORT = "import", _("Imported")
+
+
+class ContactPreference(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    POSTAL_MAIL = "postal_mail", _("Mail")
+
+
+class Review(models.TextChoices):
+    """The customer's answer to the agency's response."""
+
+    NONE = "", _("No answer yet")
+    ACCEPTED = "accepted", _("Accepted")
+    DISPUTED = "disputed", _("Disputed")
+
+
+class Team(models.Model):
+    """A group of staff who handle complaints, with a lead who hears of escalations."""
+
+    agency = models.ForeignKey(
+        "registry.Agency", on_delete=models.CASCADE, related_name="complaint_teams"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_complaint_teams",
+        verbose_name=_("team lead"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="complaint_teams"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["agency", "name"], name="complaint_team_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """A node of the agency's complaint taxonomy, such as a product and, beneath it, an issue."""
+
+    agency = models.ForeignKey(
+        "registry.Agency", on_delete=models.CASCADE, related_name="complaint_categories"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
+    # Extra questions asked for this category; Open311 service definitions come from here.
+    extra_fields = models.JSONField(_("extra fields"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering: ClassVar = ["parent__name", "name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agency", "parent", "name"], name="complaint_category_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self.name, self.name_es)
+
+
+class SlaPolicy(models.Model):
+    """How fast the agency promises to acknowledge, respond and finish; the most specific wins.
+
+    A policy for a service and category beats one for the service, which beats one for the
+    category, which beats the agency-wide one (both empty).
+    """
+
+    agency = models.ForeignKey(
+        "registry.Agency", on_delete=models.CASCADE, related_name="complaint_sla_policies"
+    )
+    service = models.ForeignKey(
+        "registry.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    acknowledge_business_days = models.PositiveIntegerField(
+        _("acknowledge within (business days)"), default=1
+    )
+    respond_days = models.PositiveIntegerField(_("respond within (days)"), default=15)
+    final_days = models.PositiveIntegerField(_("final response within (days)"), default=60)
+    respond_in_business_days = models.BooleanField(
+        _("count response days as business days"), default=False
+    )
+    due_soon_business_days = models.PositiveIntegerField(
+        _("warn this many business days before a deadline"), default=2
+    )
+    review_days = models.PositiveIntegerField(
+        _("days the customer has to accept or dispute a response"), default=30
+    )
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agency", "service", "category"],
+                name="complaint_sla_unique_scope",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.service or '*'} · {self.category or '*'}"
+
+
+class RoutingRule(models.Model):
+    """Send matching complaints to a team; the lowest position that matches wins."""
+
+    agency = models.ForeignKey(
+        "registry.Agency", on_delete=models.CASCADE, related_name="complaint_routing_rules"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="routing_rules")
+    service = models.ForeignKey(
+        "registry.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
+    keywords = models.CharField(
+        _("keywords"), max_length=500, blank=True, help_text=_("Comma-separated; any one matches.")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"→ {self.team}"
+
+
+class Complaint(models.Model):
+    """One complaint from a member of the public, from intake to the customer's review."""
+
+    agency = models.ForeignKey(
+        "registry.Agency", on_delete=models.CASCADE, related_name="complaints"
+    )
+    service = models.ForeignKey(
+        "registry.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    )
+    suggested_category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    suggested_confidence = models.FloatField(null=True, blank=True)
+    tracking_number = models.CharField(max_length=20, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
+    source = models.CharField(max_length=40, blank=True)
+    source_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    language = models.CharField(max_length=8, default="en")
+
+    what_happened = models.TextField(_("what happened"))
+    desired_resolution = models.TextField(_("what you would like us to do"), blank=True)
+    contact_name = models.CharField(_("your name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("email address"), blank=True)
+    contact_phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    postal_address = models.TextField(_("mailing address"), blank=True)
+    contact_preference = models.CharField(
+        max_length=20, choices=ContactPreference.choices, default=ContactPreference.EMAIL
+    )
+    consent_to_publish = models.BooleanField(default=False)
+    # Open311 location and answers to the category's extra fields.
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    address_string = models.CharField(max_length=300, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    company_response = models.CharField(max_length=200, blank=True)
+    media_url = models.URLField(max_length=500, blank=True)
+    # Given to an Open311 client that asks for a token; resolves to the request id.
+    open311_token = models.CharField(max_length=40, blank=True, db_index=True)
+
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_complaints",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    referred_to = models.CharField(max_length=300, blank=True)
+
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    acknowledge_due_at = models.DateTimeField(null=True, blank=True)
+    respond_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    final_due_at = models.DateTimeField(null=True, blank=True)
+    review_due_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_timely = models.BooleanField(null=True, blank=True)
+    timely = models.BooleanField(null=True, blank=True)
+    final_timely = models.BooleanField(null=True, blank=True)
+    review = models.CharField(max_length=10, choices=Review.choices, blank=True, default="")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["-received_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["agency", "status"])]
+
+    def __str__(self) -> str:
+        return self.tracking_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def next_due_at(self):  # type: ignore[no-untyped-def]
+        """The deadline the agency is working to now, if any."""
+        if self.status == Status.RECEIVED:
+            return self.acknowledge_due_at
+        if self.status in OPEN_STATUSES:
+            return self.respond_due_at if self.responded_at is None else self.final_due_at
+        return None
+
+
+class Transition(models.Model):
+    """One status change of a complaint: the history the case page and the customer see."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class Pause(models.Model):
+    """A stretch while the agency waited for the customer; SLA clocks skip it."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d} - {self.ended_at or ''}"
+
+
+class Note(models.Model):
+    """An internal note among staff; never shown to the customer."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class Message(models.Model):
+    """A message between the agency and the customer, shown on the tracking page."""
+
+    class Direction(models.TextChoices):
+        TO_CUSTOMER = "to_customer", _("From the agency")
+        FROM_CUSTOMER = "from_customer", _("From you")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=16, choices=Direction.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class Escalation(models.Model):
+    """A due-soon or overdue warning already sent for one clock of one complaint."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="escalations")
+    clock = models.CharField(max_length=20)  # acknowledge, respond, final
+    level = models.CharField(max_length=10)  # due_soon, overdue
+    deadline = models.DateTimeField()
+    notified = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["complaint", "clock", "level", "deadline"],
+                name="complaint_escalation_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock} {self.level}"
+
+
+class Attachment(models.Model):
+    """A file the customer sent with the complaint, kept outside the web root."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=private_storage, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ClassifierModel(models.Model):
+    """A trained category classifier of one agency; the newest version is used."""
+
+    agency = models.ForeignKey(
+        "registry.Agency", on_delete=models.CASCADE, related_name="complaint_classifiers"
+    )
+    version = models.PositiveIntegerField()
+    model = models.BinaryField()
+    labels = models.JSONField(default=list)
+    accuracy = models.FloatField()
+    macro_f1 = models.FloatField()
+    n_train = models.PositiveIntegerField()
+    n_test = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-version"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agency", "version"], name="complaint_classifier_unique_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} v{self.version}"

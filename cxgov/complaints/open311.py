@@ -1,0 +1,487 @@
+"""Open311 GeoReport v2 at /open311/v2/: discovery, services, definitions, requests, tokens.
+
+One endpoint serves every agency: `jurisdiction_id` is the agency's slug (optional when the
+site has a single agency). A service is a complaint category; its definition's attributes
+are the category's extra fields. XML (required by the spec) and JSON (bare arrays), UTF-8,
+timezone-aware datetimes, and the spec's error bodies with 400, 403 and 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from cxgov.core.models import Membership
+from cxgov.core.selectors import token_authenticate
+from cxgov.insights.complaint_scrub import scrub_narrative
+from cxgov.registry.models import Agency
+
+from . import services
+from .models import OPEN_STATUSES, Category, Channel, Complaint, Status
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-24T00:00:00Z"
+DEFAULT_WINDOW_DAYS = 90
+MAX_REQUESTS = 1000
+MAX_DESCRIPTION = 4000
+DATATYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
+# Element names of list items in XML, by list name (the Spark convention's reverse).
+ITEMS = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
+
+
+class Open311Error(Exception):
+    """An error the spec answers with an `errors` body and this HTTP status."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return _datetime(value)
+    return "" if value is None else str(value)
+
+
+def _datetime(value: datetime) -> str:
+    return value.astimezone(timezone.get_current_timezone()).isoformat(timespec="seconds")
+
+
+def _append(parent: ET.Element, name: str, value: Any) -> None:
+    element = ET.SubElement(parent, name)
+    if isinstance(value, list):
+        item_name = ITEMS.get(name, "item")
+        for item in value:
+            _append(element, item_name, item)
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            _append(element, key, inner)
+    else:
+        element.text = _text(value)
+
+
+def _render(fmt: str, root: str, value: Any, status: int = 200) -> HttpResponse:
+    if fmt == "json":
+        return JsonResponse(
+            _jsonable(value),
+            safe=False,
+            status=status,
+            content_type="application/json; charset=utf-8",
+            json_dumps_params={"ensure_ascii": False},
+        )
+    element = ET.Element(root)
+    if isinstance(value, list):
+        for item in value:
+            _append(element, ITEMS.get(root, "item"), item)
+    else:
+        for key, inner in value.items():
+            _append(element, key, inner)
+    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="utf-8")
+    return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _jsonable(inner) for key, inner in value.items()}
+    if isinstance(value, datetime):
+        return _datetime(value)
+    return value
+
+
+def _error(fmt: str, error: Open311Error) -> HttpResponse:
+    return _render(
+        fmt if fmt in ("xml", "json") else "xml",
+        "errors",
+        [{"code": error.status, "description": error.description}],
+        status=error.status,
+    )
+
+
+def _endpoint(view):  # type: ignore[no-untyped-def]
+    """Wrap a view: check the format, turn Open311Error into the spec's error body."""
+
+    def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+        if fmt not in ("xml", "json"):
+            return _error("xml", Open311Error(400, "Format must be xml or json."))
+        try:
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as error:
+            return _error(fmt, error)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return csrf_exempt(wrapped)
+
+
+# --- lookups -------------------------------------------------------------------------------
+
+
+def _param(request: HttpRequest, name: str) -> str:
+    # The spec: an empty optional parameter is the same as an absent one.
+    source = request.POST if request.method == "POST" else request.GET
+    return (source.get(name) or "").strip()
+
+
+def _jurisdiction(request: HttpRequest) -> Agency:
+    slug = _param(request, "jurisdiction_id")
+    if not slug:
+        agencies = list(Agency.objects.all()[:2])
+        if len(agencies) == 1:
+            return agencies[0]
+        raise Open311Error(400, "jurisdiction_id was not provided.")
+    agency = Agency.objects.filter(slug=slug[:60]).first()
+    if agency is None:
+        raise Open311Error(404, "jurisdiction_id not found.")
+    return agency
+
+
+def _category(agency: Agency, code: str) -> Category:
+    if not code:
+        raise Open311Error(400, "service_code was not provided.")
+    category = (
+        Category.objects.filter(agency=agency, pk=int(code), is_active=True)
+        .select_related("parent")
+        .first()
+        if code.isdigit() and len(code) < 12
+        else None
+    )
+    if category is None:
+        raise Open311Error(404, "service_code not found.")
+    return category
+
+
+def _service(category: Category) -> dict[str, Any]:
+    return {
+        "service_code": str(category.pk),
+        "service_name": category.name,
+        "description": category.name,
+        "metadata": bool(category.extra_fields),
+        "type": "realtime",
+        "keywords": "",
+        "group": category.parent.name if category.parent else "",
+    }
+
+
+def _attributes(category: Category) -> list[dict[str, Any]]:
+    attributes = []
+    for position, field in enumerate(category.extra_fields or [], start=1):
+        attribute: dict[str, Any] = {
+            "variable": bool(field.get("variable", True)),
+            "code": str(field.get("code", "")),
+            "datatype": field.get("datatype", "string")
+            if field.get("datatype") in DATATYPES
+            else "string",
+            "required": bool(field.get("required", False)),
+            "datatype_description": str(field.get("datatype_description", "")),
+            "order": int(field.get("order", position)),
+            "description": str(field.get("description", "")),
+        }
+        if attribute["datatype"] in ("singlevaluelist", "multivaluelist"):
+            attribute["values"] = [
+                {"key": str(value.get("key", "")), "name": str(value.get("name", ""))}
+                for value in field.get("values", [])
+            ]
+        attributes.append(attribute)
+    return attributes
+
+
+def _posted_attributes(request: HttpRequest, category: Category) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for attribute in _attributes(category):
+        code = attribute["code"]
+        if attribute["datatype"] == "multivaluelist":
+            value: Any = [v for v in request.POST.getlist(f"attribute[{code}][]") if v]
+        else:
+            value = (request.POST.get(f"attribute[{code}]") or "").strip()
+        if not value:
+            if attribute["required"]:
+                raise Open311Error(400, f"attribute[{code}] is required.")
+            continue
+        keys = {item["key"] for item in attribute.get("values", [])}
+        chosen = value if isinstance(value, list) else [value]
+        if keys and any(item not in keys for item in chosen):
+            raise Open311Error(400, f"attribute[{code}] is not one of the listed values.")
+        if attribute["datatype"] == "number":
+            try:
+                float(value)
+            except ValueError:
+                raise Open311Error(400, f"attribute[{code}] must be a number.") from None
+        if attribute["datatype"] == "datetime" and _aware(value) is None:
+            raise Open311Error(400, f"attribute[{code}] must be a datetime with a timezone.")
+        answers[code] = value[:4000] if isinstance(value, str) else value
+    return answers
+
+
+def _aware(raw: str) -> datetime | None:
+    try:
+        value = parse_datetime(raw.replace(" ", "+") if "T" in raw else raw)
+    except ValueError:
+        return None
+    if value is None or value.tzinfo is None:
+        return None
+    return value
+
+
+def _open311_status(complaint: Complaint) -> str:
+    return "open" if complaint.status in (*OPEN_STATUSES, Status.RESPONDED) else "closed"
+
+
+def _request(complaint: Complaint) -> dict[str, Any]:
+    status = _open311_status(complaint)
+    description = ""
+    if complaint.consent_to_publish:
+        description = scrub_narrative(complaint.what_happened)[:MAX_DESCRIPTION]
+    expected = (
+        complaint.respond_due_at if complaint.responded_at is None else complaint.final_due_at
+    )
+    return {
+        "service_request_id": str(complaint.pk),
+        "status": status,
+        "status_notes": complaint.get_status_display(),
+        "service_name": complaint.category.name if complaint.category else "",
+        "service_code": str(complaint.category_id or ""),
+        "description": description,
+        "agency_responsible": complaint.referred_to or complaint.agency.name,
+        "service_notice": "",
+        "requested_datetime": complaint.received_at,
+        "updated_datetime": complaint.closed_at
+        if status == "closed" and complaint.closed_at
+        else complaint.updated_at,
+        "expected_datetime": expected,
+        "address": complaint.address_string,
+        "address_id": "",
+        "zipcode": "",
+        "lat": complaint.latitude if complaint.latitude is not None else "",
+        "long": complaint.longitude if complaint.longitude is not None else "",
+        "media_url": complaint.media_url,
+    }
+
+
+# --- endpoints -----------------------------------------------------------------------------
+
+
+@_endpoint
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Service discovery: where the endpoint is and which formats it speaks."""
+    base = settings.SITE_URL.rstrip("/") + "/open311/v2"
+    return _render(
+        fmt,
+        "discovery",
+        {
+            "changeset": CHANGESET,
+            "contact": f"{settings.DEFAULT_FROM_EMAIL}",
+            "key_service": "Agency staff create an API token on their account page; "
+            "the token is the api_key.",
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": base,
+                    "changeset": CHANGESET,
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+    )
+
+
+@_endpoint
+def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every active complaint category of the jurisdiction, as a service."""
+    agency = _jurisdiction(request)
+    categories = Category.objects.filter(agency=agency, is_active=True).select_related("parent")
+    return _render(fmt, "services", [_service(category) for category in categories])
+
+
+@_endpoint
+def service_definition(request: HttpRequest, fmt: str, service_code: str) -> HttpResponse:
+    """The extra questions of one category, as attributes."""
+    category = _category(_jurisdiction(request), service_code)
+    return _render(
+        fmt,
+        "service_definition",
+        {"service_code": str(category.pk), "attributes": _attributes(category)},
+    )
+
+
+def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
+    token = token_authenticate(raw=_param(request, "api_key"))
+    agency = _jurisdiction(request)
+    if token is None or not Membership.objects.filter(user=token.user, agency=agency).exists():
+        raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
+    category = _category(agency, _param(request, "service_code"))
+    lat, long = _param(request, "lat"), _param(request, "long")
+    address = _param(request, "address_string") or _param(request, "address_id")
+    latitude = longitude = None
+    if lat or long:
+        try:
+            latitude, longitude = float(lat), float(long)
+        except ValueError:
+            raise Open311Error(400, "lat and long must both be numbers.") from None
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise Open311Error(400, "lat and long are outside WGS84 ranges.")
+    if latitude is None and not address:
+        raise Open311Error(
+            400, "A location is required: lat and long, address_string or address_id."
+        )
+    description = _param(request, "description")
+    if len(description) > MAX_DESCRIPTION:
+        raise Open311Error(400, "description is longer than 4,000 characters.")
+    attributes = _posted_attributes(request, category)
+    name = " ".join(filter(None, [_param(request, "first_name"), _param(request, "last_name")]))
+    media_url = _param(request, "media_url")
+    if media_url and not media_url.startswith(("http://", "https://")):
+        raise Open311Error(400, "media_url must be an http or https URL.")
+    try:
+        complaint = services.complaint_create(
+            agency=agency,
+            category=category,
+            channel=Channel.OPEN311,
+            actor=token.user,
+            what_happened=description or category.name,
+            contact_name=name,
+            contact_email=_param(request, "email")[:254],
+            contact_phone=_param(request, "phone")[:40],
+            latitude=latitude,
+            longitude=longitude,
+            address_string=address[:300],
+            attributes=attributes,
+            media_url=media_url,
+            source="open311",
+            source_ref=_param(request, "device_id") or _param(request, "account_id"),
+        )
+    except ValidationError as error:
+        raise Open311Error(400, " ".join(error.messages)) from None
+    return _render(
+        fmt,
+        "service_requests",
+        [
+            {
+                "service_request_id": str(complaint.pk),
+                "service_notice": "",
+                "account_id": _param(request, "account_id"),
+            }
+        ],
+    )
+
+
+def _window(request: HttpRequest) -> tuple[datetime, datetime]:
+    now = timezone.now()
+    raw_start, raw_end = _param(request, "start_date"), _param(request, "end_date")
+    start = _aware(raw_start) if raw_start else None
+    end = _aware(raw_end) if raw_end else None
+    if (raw_start and start is None) or (raw_end and end is None):
+        raise Open311Error(400, "start_date and end_date must be W3C datetimes with a timezone.")
+    if start is None and end is None:
+        end = now
+    if start is None and end is not None:
+        start = end - timedelta(days=DEFAULT_WINDOW_DAYS)
+    if end is None and start is not None:
+        end = start + timedelta(days=DEFAULT_WINDOW_DAYS)
+    if start is None or end is None:
+        raise Open311Error(400, "start_date and end_date could not be read.")
+    if end < start:
+        raise Open311Error(400, "end_date is before start_date.")
+    if end - start > timedelta(days=DEFAULT_WINDOW_DAYS):
+        raise Open311Error(400, "The date range may span at most 90 days.")
+    return start, end
+
+
+def _split(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()][:MAX_REQUESTS]
+
+
+def _listed(agency: Agency) -> Iterable[Complaint]:
+    return Complaint.objects.filter(agency=agency, category__isnull=False).select_related(
+        "agency", "category"
+    )
+
+
+def _get_requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    agency = _jurisdiction(request)
+    complaints = _listed(agency)
+    ids = _split(_param(request, "service_request_id"))
+    if ids:
+        complaints = complaints.filter(pk__in=[int(i) for i in ids if i.isdigit() and len(i) < 12])
+    else:
+        start, end = _window(request)
+        complaints = complaints.filter(received_at__gte=start, received_at__lte=end)
+        codes = _split(_param(request, "service_code"))
+        if codes:
+            complaints = complaints.filter(
+                category_id__in=[int(c) for c in codes if c.isdigit() and len(c) < 12]
+            )
+        statuses = set(_split(_param(request, "status")))
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, "status must be open, closed or both.")
+        if statuses == {"open"}:
+            complaints = complaints.filter(status__in=(*OPEN_STATUSES, Status.RESPONDED))
+        elif statuses == {"closed"}:
+            complaints = complaints.exclude(status__in=(*OPEN_STATUSES, Status.RESPONDED))
+    rows = complaints.order_by("-received_at", "-id")[:MAX_REQUESTS]
+    return _render(fmt, "service_requests", [_request(complaint) for complaint in rows])
+
+
+@_endpoint
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    """GET: requests of the last 90 days (or as filtered); POST: create one (api_key needed)."""
+    if request.method == "POST":
+        return _post_request(request, fmt)
+    if request.method != "GET":
+        raise Open311Error(400, "Use GET or POST.")
+    return _get_requests(request, fmt)
+
+
+@_endpoint
+def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
+    """One request by its id."""
+    agency = _jurisdiction(request)
+    complaint = (
+        _listed(agency).filter(pk=int(service_request_id)).first()
+        if service_request_id.isdigit() and len(service_request_id) < 12
+        else None
+    )
+    if complaint is None:
+        raise Open311Error(404, "service_request_id not found.")
+    return _render(fmt, "service_requests", [_request(complaint)])
+
+
+@_endpoint
+def token_detail(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
+    """The request id a token stands for."""
+    agency = _jurisdiction(request)
+    complaint = (
+        Complaint.objects.filter(agency=agency, open311_token=token[:40]).first() if token else None
+    )
+    if complaint is None:
+        raise Open311Error(404, "token not found.")
+    return _render(
+        fmt,
+        "service_requests",
+        [{"service_request_id": str(complaint.pk), "token": complaint.open311_token}],
+    )

@@ -1,0 +1,340 @@
+"""Reads of complaints.
+
+Staff reads start with an access_* selector that answers 404 alike for a missing complaint
+and one of an agency the user has no role in. The public reads one complaint only with its
+tracking number and the email address given with it.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.http import Http404
+
+from cxgov.core.models import Role, User
+from cxgov.core.selectors import access_agency, access_agency_object
+from cxgov.insights.complaint_metrics import ComplaintFact
+from cxgov.insights.sla import days_between
+from cxgov.registry.models import Agency, Service
+
+from .models import (
+    OPEN_STATUSES,
+    Category,
+    ClassifierModel,
+    Complaint,
+    RoutingRule,
+    SlaPolicy,
+    Status,
+    Team,
+)
+
+# Who works the complaint queue of their agency.
+HANDLER_ROLES = (Role.AGENCY_ADMIN, Role.COMPLAINT_HANDLER, Role.SERVICE_MANAGER)
+# Who changes the taxonomy, teams, routing rules and SLA policies.
+SETUP_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER)
+# Letters a tracking number may hold: Crockford's base 32, no I, L, O or U to misread.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Compared against when no complaint has the number, so both failures cost the same.
+_DUMMY_EMAIL = "nobody@invalid.invalid"
+
+
+def normalize_tracking_number(raw: str) -> str:
+    """Upper case without spaces; hyphens put back in groups of four after the prefix."""
+    cleaned = "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:20]
+    cleaned = cleaned.replace("O", "0").replace("I", "1").replace("L", "1")
+    if not cleaned.startswith("C"):
+        return ""
+    body = cleaned[1:]
+    return "C-" + "-".join(body[i : i + 4] for i in range(0, len(body), 4))
+
+
+def complaint_public_lookup(*, tracking_number: str, email: str) -> Complaint | None:
+    """The complaint with this tracking number if `email` is the address given with it.
+
+    A wrong number and a wrong email give the same answer (None) after the same comparison.
+    """
+    number = normalize_tracking_number(tracking_number)
+    complaint = (
+        Complaint.objects.filter(tracking_number=number).select_related("agency", "service").first()
+        if number
+        else None
+    )
+    stored = complaint.contact_email if complaint is not None else _DUMMY_EMAIL
+    given = (email or "").strip().lower().encode()
+    matches = hmac.compare_digest(given, (stored or _DUMMY_EMAIL).strip().lower().encode())
+    if complaint is None or not matches or not complaint.contact_email:
+        return None
+    return complaint
+
+
+def complaint_public_history(*, complaint: Complaint) -> dict[str, object]:
+    """What the customer may see: status changes and messages, never internal notes."""
+    return {
+        "transitions": list(complaint.transitions.all()),
+        "messages": list(complaint.messages.all()),
+    }
+
+
+def sla_policy_for(
+    *, agency: Agency, service: Service | None, category: Category | None
+) -> SlaPolicy:
+    """The most specific SLA policy, or the CFPB-like default when the agency has none."""
+    candidates = SlaPolicy.objects.filter(agency=agency).filter(
+        Q(service__isnull=True) | Q(service=service),
+        Q(category__isnull=True) | Q(category=category),
+    )
+    best: SlaPolicy | None = None
+    best_rank = -1
+    for policy in candidates:
+        rank = (2 if policy.service_id else 0) + (1 if policy.category_id else 0)
+        if rank > best_rank:
+            best, best_rank = policy, rank
+    return best if best is not None else SlaPolicy(agency=agency)
+
+
+def route_team(
+    *,
+    agency: Agency,
+    service: Service | None,
+    category: Category | None,
+    channel: str,
+    text: str,
+) -> Team | None:
+    """The team of the first routing rule (by position) whose every condition matches."""
+    lowered = text.lower()
+    for rule in RoutingRule.objects.filter(agency=agency).select_related("team"):
+        if rule.service_id and rule.service_id != (service.pk if service else None):
+            continue
+        if rule.category_id and rule.category_id != (category.pk if category else None):
+            continue
+        if rule.channel and rule.channel != channel:
+            continue
+        words = [word.strip().lower() for word in rule.keywords.split(",") if word.strip()]
+        if words and not any(word in lowered for word in words):
+            continue
+        return rule.team
+    return None
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+def access_complaint(
+    *, user: User, agency_slug: str, complaint_id: int, roles: Iterable[Role] | None = None
+) -> Complaint:
+    """One complaint of an agency the user is a member of, in that agency's URL."""
+    complaint = access_agency_object(
+        queryset=Complaint.objects.select_related(
+            "agency", "service", "category", "team", "assignee", "suggested_category"
+        ),
+        pk=complaint_id,
+        user=user,
+        agency_field="agency",
+        roles=roles,
+    )
+    if complaint.agency.slug != agency_slug:
+        raise Http404
+    return complaint
+
+
+def access_complaint_agency(*, user: User, slug: str) -> Agency:
+    """The agency whose complaints the user may read."""
+    return access_agency(user=user, slug=slug)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue page narrows by."""
+
+    status: str = ""
+    team_id: int | None = None
+    assignee_id: int | None = None
+    category_id: int | None = None
+    service_id: int | None = None
+    overdue_only: bool = False
+    query: str = ""
+
+
+def complaint_queue(*, agency: Agency, filters: QueueFilters, now: datetime) -> QuerySet[Complaint]:
+    """The agency's complaints, filtered, soonest deadline first (call access_agency first)."""
+    complaints = Complaint.objects.filter(agency=agency).select_related(
+        "service", "category", "team", "assignee"
+    )
+    if filters.status == "open":
+        complaints = complaints.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        complaints = complaints.filter(status=filters.status)
+    if filters.team_id:
+        complaints = complaints.filter(team_id=filters.team_id)
+    if filters.assignee_id:
+        complaints = complaints.filter(assignee_id=filters.assignee_id)
+    if filters.category_id:
+        complaints = complaints.filter(category_id=filters.category_id)
+    if filters.service_id:
+        complaints = complaints.filter(service_id=filters.service_id)
+    if filters.overdue_only:
+        complaints = complaints.filter(
+            status__in=OPEN_STATUSES, respond_due_at__lt=now, responded_at__isnull=True
+        )
+    if filters.query:
+        complaints = complaints.filter(
+            Q(tracking_number__icontains=filters.query) | Q(what_happened__icontains=filters.query)
+        )
+    return complaints.order_by("respond_due_at", "received_at", "id")
+
+
+def teams_for_agency(*, agency: Agency) -> QuerySet[Team]:
+    return Team.objects.filter(agency=agency).select_related("lead")
+
+
+def categories_for_agency(*, agency: Agency) -> QuerySet[Category]:
+    return Category.objects.filter(agency=agency, is_active=True).select_related("parent")
+
+
+def complaint_case(*, complaint: Complaint) -> dict[str, object]:
+    """Everything the case page shows, internal notes apart from customer messages."""
+    return {
+        "transitions": list(complaint.transitions.select_related("actor")),
+        "notes": list(complaint.notes.select_related("author")),
+        "messages": list(complaint.messages.select_related("author")),
+        "pauses": list(complaint.pauses.all()),
+        "attachments": list(complaint.attachments.all()),
+    }
+
+
+def access_attachment(*, user: User, agency_slug: str, complaint_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    """One attachment of a complaint the user may read."""
+    complaint = access_complaint(user=user, agency_slug=agency_slug, complaint_id=complaint_id)
+    attachment = complaint.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+# --- escalation and standards --------------------------------------------------------------
+
+
+def complaints_running_clocks() -> QuerySet[Complaint]:
+    """Open complaints, and responded ones whose review window may have passed."""
+    return Complaint.objects.filter(status__in=(*OPEN_STATUSES, Status.RESPONDED)).select_related(
+        "agency", "team__lead", "assignee", "service", "category"
+    )
+
+
+@dataclass(frozen=True)
+class DayTimeliness:
+    day: date
+    closed: int
+    closed_timely: int
+
+
+def complaint_timeliness_by_day(*, service: Service, start: date, end: date) -> list[DayTimeliness]:
+    """Per day (agency-local dates of closing as stored), complaints closed and closed on time.
+
+    "On time" is the final-response clock of the complaint's SLA policy. For a posted
+    service standard on complaint handling.
+    """
+    rows = (
+        Complaint.objects.filter(
+            service=service,
+            status=Status.CLOSED,
+            closed_at__date__gte=start,
+            closed_at__date__lte=end,
+        )
+        .annotate(day=TruncDate("closed_at"))
+        .values("day")
+        .annotate(closed=Count("id"), closed_timely=Count("id", filter=Q(final_timely=True)))
+        .order_by("day")
+    )
+    return [
+        DayTimeliness(day=row["day"], closed=row["closed"], closed_timely=row["closed_timely"])
+        for row in rows
+    ]
+
+
+METRIC_DIMENSIONS = ("category", "issue", "service", "channel", "month")
+
+
+def complaint_facts(*, agency: Agency, by: str) -> list[ComplaintFact]:
+    """One fact per complaint of the agency, grouped by a dimension (call access_agency first)."""
+    if by not in METRIC_DIMENSIONS:
+        raise ValueError(f"by must be one of {', '.join(METRIC_DIMENSIONS)}")
+    complaints = Complaint.objects.filter(agency=agency).select_related(
+        "category__parent", "service"
+    )
+    facts = []
+    for complaint in complaints.iterator(chunk_size=2000):
+        if by == "category":
+            category = complaint.category
+            group = (category.parent.name if category.parent else category.name) if category else ""
+        elif by == "issue":
+            group = complaint.category.name if complaint.category else ""
+        elif by == "service":
+            group = complaint.service.name if complaint.service else ""
+        elif by == "channel":
+            group = complaint.get_channel_display()
+        else:
+            group = complaint.received_at.strftime("%Y-%m")
+        days = None
+        if complaint.responded_at is not None:
+            days = days_between(complaint.received_at, complaint.responded_at)
+        facts.append(
+            ComplaintFact(
+                group=group or "(none)",
+                timely=complaint.timely,
+                days_to_respond=days,
+                disputed=complaint.review == "disputed",
+            )
+        )
+    return facts
+
+
+def complaints_public(*, agency: Agency) -> QuerySet[Complaint]:
+    """Complaints for the public data set: everything but duplicates, oldest first."""
+    return (
+        Complaint.objects.filter(agency=agency)
+        .exclude(status=Status.DUPLICATE)
+        .select_related("category__parent", "service")
+        .order_by("received_at", "id")
+    )
+
+
+def labelled_complaints(*, agency: Agency) -> tuple[list[str], list[str]]:
+    """Texts and category ids of the agency's categorised complaints, for training."""
+    rows = (
+        Complaint.objects.filter(agency=agency, category__isnull=False)
+        .exclude(what_happened="")
+        .values_list("what_happened", "desired_resolution", "category_id")
+        .order_by("id")
+    )
+    texts = [f"{what}\n{wanted}" for what, wanted, _category in rows]
+    labels = [str(category) for _what, _wanted, category in rows]
+    return texts, labels
+
+
+def classifier_current(*, agency: Agency) -> ClassifierModel | None:
+    """The agency's newest trained classifier, if any."""
+    return ClassifierModel.objects.filter(agency=agency).order_by("-version").first()
+
+
+def narratives_for_agency(*, agency: Agency, limit: int = 20000) -> list[str]:
+    """Complaint narratives of the agency, newest first (call access_agency first)."""
+    return list(
+        Complaint.objects.filter(agency=agency)
+        .exclude(what_happened="")
+        .order_by("-received_at")
+        .values_list("what_happened", flat=True)[:limit]
+    )
+
+
+def routing_rules_for_agency(*, agency: Agency) -> QuerySet[RoutingRule]:
+    return RoutingRule.objects.filter(agency=agency).select_related("team", "service", "category")
+
+
+def sla_policies_for_agency(*, agency: Agency) -> QuerySet[SlaPolicy]:
+    return SlaPolicy.objects.filter(agency=agency).select_related("service", "category")

@@ -1,0 +1,831 @@
+"""Every write of complaints: intake, the lifecycle state machine, assignment, notes,
+messages, the customer's review and escalations. Each write records an audit event.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cxgov.core.models import User
+from cxgov.core.services import audit_record
+from cxgov.core.tasks import email_send
+from cxgov.insights import complaint_classifier, sla
+from cxgov.registry.models import Agency, Service
+
+from .attachments import AttachmentCheck
+from .importers import ImportedComplaint
+from .models import (
+    Category,
+    Channel,
+    ClassifierModel,
+    Complaint,
+    Escalation,
+    Message,
+    Note,
+    Pause,
+    Review,
+    RoutingRule,
+    SlaPolicy,
+    Status,
+    Team,
+    Transition,
+)
+from .selectors import TRACKING_ALPHABET, route_team, sla_policy_for
+
+# The state machine: from each status, where a complaint may go next.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.RECEIVED: frozenset(
+        {
+            Status.ACKNOWLEDGED,
+            Status.IN_PROGRESS,
+            Status.AWAITING_CUSTOMER,
+            Status.RESPONDED,
+            Status.REFERRED,
+            Status.WITHDRAWN,
+            Status.DUPLICATE,
+        }
+    ),
+    Status.ACKNOWLEDGED: frozenset(
+        {
+            Status.IN_PROGRESS,
+            Status.AWAITING_CUSTOMER,
+            Status.RESPONDED,
+            Status.REFERRED,
+            Status.WITHDRAWN,
+            Status.DUPLICATE,
+        }
+    ),
+    Status.IN_PROGRESS: frozenset(
+        {
+            Status.AWAITING_CUSTOMER,
+            Status.RESPONDED,
+            Status.REFERRED,
+            Status.WITHDRAWN,
+            Status.DUPLICATE,
+        }
+    ),
+    Status.AWAITING_CUSTOMER: frozenset({Status.IN_PROGRESS, Status.RESPONDED, Status.WITHDRAWN}),
+    Status.RESPONDED: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
+    Status.CLOSED: frozenset({Status.IN_PROGRESS}),
+    Status.REFERRED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+    Status.DUPLICATE: frozenset(),
+}
+
+
+class TransitionError(ValidationError):
+    """A status change the state machine does not allow."""
+
+
+def tracking_number_new() -> str:
+    """A readable, unguessable tracking number: C- and 12 base-32 characters (60 random bits)."""
+    body = "".join(secrets.choice(TRACKING_ALPHABET) for _i in range(12))
+    return f"C-{body[:4]}-{body[4:8]}-{body[8:]}"
+
+
+def _pauses(complaint: Complaint) -> list[sla.Pause]:
+    return [(pause.started_at, pause.ended_at) for pause in complaint.pauses.all()]
+
+
+def _deadlines_refresh(complaint: Complaint, *, policy: SlaPolicy, now: datetime) -> None:
+    """Recompute the three deadlines from the policy, skipping the days the clock paused."""
+    zone = complaint.agency.time_zone
+    pauses = _pauses(complaint) if complaint.pk else []
+    start = complaint.received_at
+    complaint.acknowledge_due_at = sla.due_at(
+        start=start, days=policy.acknowledge_business_days, business_days=True, time_zone=zone
+    )
+    complaint.respond_due_at = sla.due_at(
+        start=start,
+        days=policy.respond_days,
+        business_days=policy.respond_in_business_days,
+        time_zone=zone,
+        pauses=pauses,
+        now=now,
+    )
+    complaint.final_due_at = sla.due_at(
+        start=start,
+        days=policy.final_days,
+        business_days=policy.respond_in_business_days,
+        time_zone=zone,
+        pauses=pauses,
+        now=now,
+    )
+
+
+def _policy(complaint: Complaint) -> SlaPolicy:
+    return sla_policy_for(
+        agency=complaint.agency, service=complaint.service, category=complaint.category
+    )
+
+
+def _acknowledgment_enqueue(complaint: Complaint) -> None:
+    from .tasks import complaint_acknowledgment_send
+
+    complaint_id = complaint.pk
+    transaction.on_commit(lambda: complaint_acknowledgment_send.enqueue(complaint_id=complaint_id))
+
+
+def _email_enqueue(*, subject: str, body: str, to: list[str]) -> None:
+    recipients = [address for address in to if address]
+    if recipients:
+        transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=recipients))
+
+
+@transaction.atomic
+def complaint_create(
+    *,
+    agency: Agency,
+    what_happened: str,
+    channel: str = Channel.WEB,
+    actor: User | None = None,
+    service: Service | None = None,
+    category: Category | None = None,
+    desired_resolution: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    postal_address: str = "",
+    contact_preference: str = "email",
+    consent_to_publish: bool = False,
+    language: str = "en",
+    received_at: datetime | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    address_string: str = "",
+    attributes: dict | None = None,
+    media_url: str = "",
+    source: str = "",
+    source_ref: str = "",
+    attachments: Sequence[UploadedFile | AttachmentCheck] = (),
+    send_acknowledgment: bool = True,
+) -> Complaint:
+    """File a complaint: tracking number, SLA deadlines, routing, and the acknowledgment email.
+
+    Attachments are checked by content and size before anything is stored.
+    """
+    if not what_happened.strip():
+        raise ValidationError({"what_happened": _("Tell us what happened.")})
+    if service is not None and service.agency_id != agency.pk:
+        raise ValidationError({"service": _("This service belongs to another agency.")})
+    if category is not None and category.agency_id != agency.pk:
+        raise ValidationError({"category": _("This category belongs to another agency.")})
+    checked = [
+        item if isinstance(item, AttachmentCheck) else AttachmentCheck.of(item)
+        for item in attachments
+    ]
+    now = timezone.now()
+    complaint = Complaint(
+        agency=agency,
+        service=service,
+        category=category,
+        channel=Channel(channel),
+        what_happened=what_happened.strip(),
+        desired_resolution=desired_resolution.strip(),
+        contact_name=contact_name.strip()[:200],
+        contact_email=contact_email.strip().lower()[:254],
+        contact_phone=contact_phone.strip()[:40],
+        postal_address=postal_address.strip(),
+        contact_preference=contact_preference,
+        consent_to_publish=consent_to_publish,
+        language="es" if language.startswith("es") else "en",
+        received_at=received_at or now,
+        latitude=latitude,
+        longitude=longitude,
+        address_string=address_string.strip()[:300],
+        attributes=attributes or {},
+        media_url=media_url[:500],
+        open311_token=secrets.token_urlsafe(16) if channel == Channel.OPEN311 else "",
+        source=source,
+        source_ref=source_ref[:100],
+    )
+    complaint.team = route_team(
+        agency=agency,
+        service=service,
+        category=category,
+        channel=complaint.channel,
+        text=f"{complaint.what_happened} {complaint.desired_resolution}",
+    )
+    if category is None:
+        _suggest_category(complaint)
+    _deadlines_refresh(complaint, policy=_policy(complaint), now=now)
+    for _attempt in range(5):
+        complaint.tracking_number = tracking_number_new()
+        try:
+            with transaction.atomic():
+                complaint.save()
+            break
+        except IntegrityError:
+            continue
+    complaint.transitions.create(
+        from_status="", to_status=Status.RECEIVED, actor=actor, created_at=complaint.received_at
+    )
+    for check in checked:
+        check.store(complaint)
+    audit_record(
+        actor=actor,
+        action="complaint.create",
+        agency=agency,
+        target=complaint,
+        data={"channel": complaint.channel, "attachments": len(checked)},
+    )
+    if send_acknowledgment and complaint.contact_email:
+        _acknowledgment_enqueue(complaint)
+    return complaint
+
+
+@transaction.atomic
+def complaint_transition(
+    *,
+    complaint: Complaint,
+    to_status: str,
+    actor: User | None,
+    reason: str = "",
+    at: datetime | None = None,
+    duplicate_of: Complaint | None = None,
+    referred_to: str = "",
+) -> Complaint:
+    """Move a complaint to another status: the one path for every status change.
+
+    Records timestamps and timely flags, opens and closes pauses (the clock stops while
+    awaiting the customer), recomputes deadlines and writes the transition and audit event.
+    """
+    complaint = Complaint.objects.select_for_update().select_related("agency").get(pk=complaint.pk)
+    now = at or timezone.now()
+    source = complaint.status
+    target = Status(to_status)
+    if target not in TRANSITIONS[source]:
+        raise TransitionError(
+            _("A complaint that is %(from)s cannot become %(to)s.")
+            % {"from": Status(source).label, "to": target.label}
+        )
+    if target == Status.DUPLICATE:
+        if duplicate_of is None or duplicate_of.pk == complaint.pk:
+            raise TransitionError(_("Name the complaint this one duplicates."))
+        if duplicate_of.agency_id != complaint.agency_id:
+            raise TransitionError(_("A duplicate must link to a complaint of the same agency."))
+        complaint.duplicate_of = duplicate_of
+    if target == Status.REFERRED:
+        if not referred_to.strip():
+            raise TransitionError(_("Name the agency the complaint is referred to."))
+        complaint.referred_to = referred_to.strip()[:300]
+
+    policy = _policy(complaint)
+    if source == Status.AWAITING_CUSTOMER:
+        complaint.pauses.filter(ended_at__isnull=True).update(ended_at=now)
+    if target == Status.AWAITING_CUSTOMER:
+        Pause.objects.create(complaint=complaint, started_at=now)
+    if source == Status.RECEIVED and complaint.acknowledged_at is None:
+        complaint.acknowledged_at = now
+        complaint.acknowledged_timely = bool(
+            complaint.acknowledge_due_at
+            and sla.is_timely(done_at=now, deadline=complaint.acknowledge_due_at)
+        )
+    _deadlines_refresh(complaint, policy=policy, now=now)
+    if target == Status.RESPONDED:
+        if complaint.responded_at is None:
+            complaint.responded_at = now
+            complaint.timely = bool(
+                complaint.respond_due_at
+                and sla.is_timely(done_at=now, deadline=complaint.respond_due_at)
+            )
+        complaint.review_due_at = now + timedelta(days=policy.review_days)
+    if target == Status.CLOSED:
+        complaint.closed_at = now
+        complaint.final_timely = bool(
+            complaint.final_due_at and sla.is_timely(done_at=now, deadline=complaint.final_due_at)
+        )
+    if target == Status.IN_PROGRESS and source in (Status.RESPONDED, Status.CLOSED):
+        complaint.closed_at = None
+        complaint.final_timely = None
+    complaint.status = target
+    complaint.save()
+    complaint.transitions.create(
+        from_status=source, to_status=target, actor=actor, reason=reason.strip(), created_at=now
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.transition",
+        agency=complaint.agency,
+        target=complaint,
+        data={"from": source, "to": str(target), "reason": reason.strip()[:500]},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_review(*, complaint: Complaint, decision: str, comment: str = "") -> Complaint:
+    """The customer accepts the response (the case closes) or disputes it (the case reopens).
+
+    Allowed while the review window is open, on a responded or closed complaint.
+    """
+    now = timezone.now()
+    complaint = Complaint.objects.select_related("agency").get(pk=complaint.pk)
+    if complaint.status not in (Status.RESPONDED, Status.CLOSED) or complaint.review:
+        raise ValidationError({"decision": _("This complaint is not waiting for your review.")})
+    if complaint.review_due_at is None or now > complaint.review_due_at:
+        raise ValidationError({"decision": _("The time to review this response has passed.")})
+    review = Review(decision)
+    if review == Review.NONE:
+        raise ValidationError({"decision": _("Choose whether you accept the response.")})
+    if comment.strip():
+        Message.objects.create(
+            complaint=complaint, direction=Message.Direction.FROM_CUSTOMER, body=comment.strip()
+        )
+    Complaint.objects.filter(pk=complaint.pk).update(review=review, reviewed_at=now)
+    audit_record(
+        actor=None,
+        action="complaint.review",
+        agency=complaint.agency,
+        target=complaint,
+        data={"decision": str(review)},
+    )
+    if review == Review.DISPUTED:
+        return complaint_transition(
+            complaint=complaint, to_status=Status.IN_PROGRESS, actor=None, reason="dispute"
+        )
+    if complaint.status == Status.RESPONDED:
+        return complaint_transition(
+            complaint=complaint, to_status=Status.CLOSED, actor=None, reason="accepted"
+        )
+    complaint.refresh_from_db()
+    return complaint
+
+
+@transaction.atomic
+def complaint_assign(
+    *, complaint: Complaint, actor: User, assignee: User | None, team: Team | None = None
+) -> Complaint:
+    """Give a complaint to a person (and optionally a team) of its agency."""
+    if team is not None and team.agency_id != complaint.agency_id:
+        raise ValidationError({"team": _("This team belongs to another agency.")})
+    if (
+        assignee is not None
+        and not assignee.memberships.filter(agency_id=complaint.agency_id).exists()
+    ):
+        raise ValidationError({"assignee": _("This person is not a member of the agency.")})
+    complaint.assignee = assignee
+    if team is not None:
+        complaint.team = team
+    complaint.save(update_fields=["assignee", "team", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="complaint.assign",
+        agency=complaint.agency,
+        target=complaint,
+        data={"assignee": assignee.email if assignee else "", "team": str(team or "")},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaints_assign_bulk(
+    *, agency: Agency, complaint_ids: Sequence[int], actor: User, assignee: User | None
+) -> int:
+    """Assign many complaints of one agency at once; ids of other agencies are ignored."""
+    count = 0
+    for complaint in Complaint.objects.filter(agency=agency, pk__in=list(complaint_ids)):
+        complaint_assign(complaint=complaint, actor=actor, assignee=assignee)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def complaint_categorize(*, complaint: Complaint, actor: User, category: Category) -> Complaint:
+    """Set (confirm or change) the complaint's category; the next training learns from it."""
+    if category.agency_id != complaint.agency_id:
+        raise ValidationError({"category": _("This category belongs to another agency.")})
+    previous = complaint.category_id
+    complaint.category = category
+    complaint.save(update_fields=["category", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="complaint.categorize",
+        agency=complaint.agency,
+        target=complaint,
+        data={
+            "from": previous,
+            "to": category.pk,
+            "suggested": complaint.suggested_category_id,
+        },
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_note_add(*, complaint: Complaint, actor: User, body: str) -> Note:
+    """An internal note for staff; the customer never sees it."""
+    if not body.strip():
+        raise ValidationError({"body": _("Write the note.")})
+    note = Note.objects.create(complaint=complaint, author=actor, body=body.strip())
+    audit_record(actor=actor, action="complaint.note", agency=complaint.agency, target=complaint)
+    return note
+
+
+@transaction.atomic
+def complaint_message_send(*, complaint: Complaint, actor: User, body: str) -> Message:
+    """A message to the customer: shown on the tracking page and sent by email."""
+    if not body.strip():
+        raise ValidationError({"body": _("Write the message.")})
+    message = Message.objects.create(
+        complaint=complaint,
+        direction=Message.Direction.TO_CUSTOMER,
+        author=actor,
+        body=body.strip(),
+    )
+    with translation.override(complaint.language):
+        subject = _("About your complaint %(number)s") % {"number": complaint.tracking_number}
+    _email_enqueue(subject=subject, body=message.body, to=[complaint.contact_email])
+    audit_record(actor=actor, action="complaint.message", agency=complaint.agency, target=complaint)
+    return message
+
+
+@transaction.atomic
+def followup_case_open(
+    *,
+    agency: Agency,
+    service: Service | None,
+    contact_email: str,
+    summary: str,
+    source: str,
+    source_ref: str,
+) -> Complaint:
+    """Open a follow-up case for a survey respondent who had a poor experience.
+
+    Idempotent per (source, source_ref): a second call returns the case already open.
+    """
+    existing = Complaint.objects.filter(
+        agency=agency, source=source, source_ref=source_ref[:100]
+    ).first()
+    if existing is not None and source_ref:
+        return existing
+    return complaint_create(
+        agency=agency,
+        service=service,
+        what_happened=summary or _("Follow-up of a survey response."),
+        channel=Channel.SURVEY_FOLLOWUP,
+        contact_email=contact_email,
+        source=source,
+        source_ref=source_ref,
+    )
+
+
+@dataclass(frozen=True)
+class EscalationResult:
+    """What one escalation run did."""
+
+    due_soon: int
+    overdue: int
+    closed_after_review_window: int
+
+
+def _clock(complaint: Complaint) -> tuple[str, datetime | None]:
+    if complaint.status == Status.RECEIVED:
+        return "acknowledge", complaint.acknowledge_due_at
+    if complaint.responded_at is None:
+        return "respond", complaint.respond_due_at
+    return "final", complaint.final_due_at
+
+
+@transaction.atomic
+def complaints_escalate(*, now: datetime | None = None) -> EscalationResult:
+    """Warn the assignee and team lead of clocks due soon or overdue, once per deadline.
+
+    Clocks paused while awaiting the customer are not escalated. Responded complaints whose
+    review window passed without an answer are closed.
+    """
+    from .selectors import complaints_running_clocks
+
+    moment = now or timezone.now()
+    due_soon = overdue = closed = 0
+    for complaint in complaints_running_clocks():
+        if complaint.status == Status.RESPONDED:
+            if complaint.review_due_at and moment > complaint.review_due_at:
+                complaint_transition(
+                    complaint=complaint,
+                    to_status=Status.CLOSED,
+                    actor=None,
+                    reason="review window passed",
+                    at=moment,
+                )
+                closed += 1
+            continue
+        if complaint.status == Status.AWAITING_CUSTOMER:
+            continue
+        clock, deadline = _clock(complaint)
+        if deadline is None:
+            continue
+        policy = _policy(complaint)
+        state = sla.clock_state(
+            now=moment,
+            deadline=deadline,
+            due_soon_business_days=policy.due_soon_business_days,
+            time_zone=complaint.agency.time_zone,
+        )
+        if state.state == "ok":
+            continue
+        if Escalation.objects.filter(
+            complaint=complaint, clock=clock, level=state.state, deadline=deadline
+        ).exists():
+            continue
+        recipients = [
+            user.email
+            for user in (complaint.assignee, complaint.team.lead if complaint.team else None)
+            if user is not None
+        ]
+        Escalation.objects.create(
+            complaint=complaint,
+            clock=clock,
+            level=state.state,
+            deadline=deadline,
+            notified=recipients,
+            created_at=moment,
+        )
+        body = render_to_string(
+            "complaints/email/escalation.txt",
+            {"complaint": complaint, "clock": clock, "level": state.state, "deadline": deadline},
+        )
+        subject = (
+            _("Overdue complaint %(number)s")
+            if state.state == "overdue"
+            else _("Complaint %(number)s is due soon")
+        ) % {"number": complaint.tracking_number}
+        _email_enqueue(subject=subject, body=body, to=recipients)
+        audit_record(
+            actor=None,
+            action=f"complaint.escalate.{state.state}",
+            agency=complaint.agency,
+            target=complaint,
+            data={"clock": clock, "deadline": deadline.isoformat(), "notified": recipients},
+        )
+        if state.state == "overdue":
+            overdue += 1
+        else:
+            due_soon += 1
+    return EscalationResult(due_soon=due_soon, overdue=overdue, closed_after_review_window=closed)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    skipped: int
+    categories_created: int
+
+
+@transaction.atomic
+def complaints_import(
+    *, agency: Agency, rows: Sequence[ImportedComplaint], actor: User | None, source: str = "cfpb"
+) -> ImportResult:
+    """Add parsed historical complaints in one transaction, keyed by the source's ids.
+
+    Products become top-level categories and issues their children; rows whose id is already
+    imported are skipped, so running the same file twice changes nothing.
+    """
+    zone = ZoneInfo(agency.time_zone)
+    existing = set(
+        Complaint.objects.filter(agency=agency, source=source).values_list("source_ref", flat=True)
+    )
+    categories: dict[tuple[str, str], Category] = {}
+    created_categories = 0
+
+    def category_for(product: str, issue: str) -> Category:
+        nonlocal created_categories
+        key = (product, issue)
+        if key not in categories:
+            parent, made_parent = Category.objects.get_or_create(
+                agency=agency, parent=None, name=product
+            )
+            child, made_child = Category.objects.get_or_create(
+                agency=agency, parent=parent, name=issue
+            )
+            created_categories += int(made_parent) + int(made_child)
+            categories[key] = child
+        return categories[key]
+
+    new: list[Complaint] = []
+    skipped = 0
+    for row in rows:
+        if row.source_id in existing:
+            skipped += 1
+            continue
+        existing.add(row.source_id)
+        received_at = datetime.combine(row.received, time(12), tzinfo=zone)
+        new.append(
+            Complaint(
+                agency=agency,
+                category=category_for(row.product, row.issue),
+                tracking_number=tracking_number_new(),
+                status=Status.IN_PROGRESS if row.in_progress else Status.CLOSED,
+                channel=row.channel,
+                source=source,
+                source_ref=row.source_id,
+                what_happened=row.narrative,
+                consent_to_publish=row.consent and bool(row.narrative),
+                company_response=row.company_response,
+                attributes={**row.extra, "submitted_via": row.submitted_via},
+                received_at=received_at,
+                timely=row.timely,
+                review=Review.DISPUTED if row.disputed else Review.NONE,
+            )
+        )
+    Complaint.objects.bulk_create(new, batch_size=500)
+    Transition.objects.bulk_create(
+        [
+            Transition(
+                complaint=complaint,
+                from_status="",
+                to_status=complaint.status,
+                reason=f"imported from {source}",
+                created_at=complaint.received_at,
+            )
+            for complaint in new
+        ],
+        batch_size=500,
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.import",
+        agency=agency,
+        data={"source": source, "created": len(new), "skipped": skipped},
+    )
+    return ImportResult(created=len(new), skipped=skipped, categories_created=created_categories)
+
+
+@transaction.atomic
+def complaint_classifier_train(*, agency: Agency, actor: User | None) -> ClassifierModel:
+    """Train a new version on the agency's categorised complaints (staff corrections included).
+
+    Raises ValidationError when there are too few labelled complaints.
+    """
+    from .selectors import labelled_complaints
+
+    texts, labels = labelled_complaints(agency=agency)
+    try:
+        trained = complaint_classifier.train(texts, labels)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    last = ClassifierModel.objects.filter(agency=agency).order_by("-version").first()
+    stored = ClassifierModel.objects.create(
+        agency=agency,
+        version=(last.version + 1) if last else 1,
+        model=trained.model,
+        labels=trained.labels,
+        accuracy=trained.accuracy,
+        macro_f1=trained.macro_f1,
+        n_train=trained.n_train,
+        n_test=trained.n_test,
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.classifier.train",
+        agency=agency,
+        target=stored,
+        data={
+            "version": stored.version,
+            "accuracy": round(trained.accuracy, 4),
+            "macro_f1": round(trained.macro_f1, 4),
+            "n": trained.n_train + trained.n_test,
+        },
+    )
+    return stored
+
+
+def _suggest_category(complaint: Complaint) -> None:
+    """Fill the suggested category and confidence from the agency's newest classifier."""
+    from .selectors import classifier_current
+
+    current = classifier_current(agency=complaint.agency)
+    if current is None:
+        return
+    text = f"{complaint.what_happened}\n{complaint.desired_resolution}"
+    label, confidence = complaint_classifier.suggest(bytes(current.model), [text])[0]
+    category = Category.objects.filter(agency=complaint.agency, pk=int(label)).first()
+    if category is not None:
+        complaint.suggested_category = category
+        complaint.suggested_confidence = round(confidence, 4)
+
+
+@transaction.atomic
+def category_create(
+    *,
+    agency: Agency,
+    actor: User,
+    name: str,
+    name_es: str = "",
+    parent: Category | None = None,
+    extra_fields: list | None = None,
+) -> Category:
+    """Add a category (a product, or an issue beneath one) to the agency's taxonomy."""
+    if parent is not None and parent.agency_id != agency.pk:
+        raise ValidationError({"parent": _("This category belongs to another agency.")})
+    if Category.objects.filter(agency=agency, parent=parent, name=name.strip()).exists():
+        raise ValidationError({"name": _("A category with this name already exists here.")})
+    category = Category.objects.create(
+        agency=agency,
+        parent=parent,
+        name=name.strip()[:200],
+        name_es=name_es.strip()[:200],
+        extra_fields=extra_fields or [],
+    )
+    audit_record(actor=actor, action="complaint.category.create", agency=agency, target=category)
+    return category
+
+
+@transaction.atomic
+def team_create(*, agency: Agency, actor: User, name: str, lead: User | None = None) -> Team:
+    """Add a team of complaint handlers, with a lead who hears of escalations."""
+    if Team.objects.filter(agency=agency, name=name.strip()).exists():
+        raise ValidationError({"name": _("A team with this name already exists.")})
+    if lead is not None and not lead.memberships.filter(agency=agency).exists():
+        raise ValidationError({"lead": _("This person is not a member of the agency.")})
+    team = Team.objects.create(agency=agency, name=name.strip()[:200], lead=lead)
+    audit_record(actor=actor, action="complaint.team.create", agency=agency, target=team)
+    return team
+
+
+@transaction.atomic
+def routing_rule_create(
+    *,
+    agency: Agency,
+    actor: User,
+    team: Team,
+    service: Service | None = None,
+    category: Category | None = None,
+    channel: str = "",
+    keywords: str = "",
+    position: int = 0,
+) -> RoutingRule:
+    """Send complaints matching every given condition to a team."""
+    for field, value in (("team", team), ("service", service), ("category", category)):
+        if value is not None and value.agency_id != agency.pk:
+            raise ValidationError({field: _("This belongs to another agency.")})
+    rule = RoutingRule.objects.create(
+        agency=agency,
+        team=team,
+        service=service,
+        category=category,
+        channel=channel,
+        keywords=keywords.strip()[:500],
+        position=position,
+    )
+    audit_record(actor=actor, action="complaint.routing_rule.create", agency=agency, target=rule)
+    return rule
+
+
+@transaction.atomic
+def sla_policy_save(
+    *,
+    agency: Agency,
+    actor: User,
+    service: Service | None = None,
+    category: Category | None = None,
+    acknowledge_business_days: int,
+    respond_days: int,
+    final_days: int,
+    respond_in_business_days: bool = False,
+    due_soon_business_days: int = 2,
+    review_days: int = 30,
+) -> SlaPolicy:
+    """Create or replace the SLA policy of one scope (agency, service, category).
+
+    Deadlines of complaints already filed keep their dates until their clock next changes.
+    """
+    for field, value in (("service", service), ("category", category)):
+        if value is not None and value.agency_id != agency.pk:
+            raise ValidationError({field: _("This belongs to another agency.")})
+    if not acknowledge_business_days <= respond_days <= final_days and not respond_in_business_days:
+        raise ValidationError(
+            {"final_days": _("Acknowledge, respond and final deadlines must not go backwards.")}
+        )
+    policy, _created = SlaPolicy.objects.update_or_create(
+        agency=agency,
+        service=service,
+        category=category,
+        defaults={
+            "acknowledge_business_days": acknowledge_business_days,
+            "respond_days": respond_days,
+            "final_days": final_days,
+            "respond_in_business_days": respond_in_business_days,
+            "due_soon_business_days": due_soon_business_days,
+            "review_days": review_days,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.sla_policy.save",
+        agency=agency,
+        target=policy,
+        data={"respond_days": respond_days, "final_days": final_days},
+    )
+    return policy

@@ -1,0 +1,107 @@
+"""A person files a complaint and checks it in Chromium, JS on and off, English and Spanish."""
+
+from __future__ import annotations
+
+import pytest
+
+# Imported for its side effect: Django's ORM may run beside Playwright's event loop.
+import cxgov.core.testing.browser_helpers  # noqa: F401
+from cxgov.core.models import Role
+from cxgov.core.testing.browser import (
+    assert_no_axe_violations,
+    assert_no_axe_violations_as_served,
+)
+from cxgov.core.testing.factories import (
+    PASSWORD,
+    AgencyFactory,
+    MembershipFactory,
+    ServiceFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def agency():
+    agency = AgencyFactory(name="Agency Alpha", slug="alpha")
+    ServiceFactory(agency=agency, name="Apply for benefits", slug="apply")
+    return agency
+
+
+def _file_and_track(page, base, check):
+    page.goto(f"{base}/agencies/alpha/complaints/new/?service=apply")
+    check(page)
+    page.locator("#id_what_happened").fill("My benefit payment is two months late.")
+    page.locator("#id_desired_resolution").fill("Pay what is owed.")
+    page.locator("#id_contact_email").fill("maria@example.com")
+    page.locator("label[for=id_consent_to_publish]").click()
+    page.locator("main form button[type=submit]").click()
+    number = page.locator("#tracking-number").inner_text().strip()
+    assert number.startswith("C-")
+    check(page)
+    page.goto(f"{base}/complaints/status/")
+    check(page)
+    page.locator("#id_tracking_number").fill(number.lower())
+    page.locator("#id_email").fill("Maria@Example.com")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator("#complaint-status").is_visible()
+    assert number in page.content()
+    check(page)
+    return number
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_person_files_and_tracks_a_complaint_with_javascript(page, live_server, agency, prefix):
+    _file_and_track(page, live_server.url + prefix, assert_no_axe_violations)
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_person_files_and_tracks_a_complaint_without_javascript(
+    browser, page_without_js, live_server, agency, prefix
+):
+    _file_and_track(
+        page_without_js,
+        live_server.url + prefix,
+        lambda p: assert_no_axe_violations_as_served(browser, p),
+    )
+
+
+def test_form_errors_are_announced_and_accessible(page, live_server, agency):
+    page.goto(f"{live_server.url}/agencies/alpha/complaints/new/")
+    page.locator("main form button[type=submit]").click()
+    assert page.get_by_role("alert").first.is_visible()
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_queue_and_case_pages_have_no_axe_violations(page, live_server, agency, prefix):
+    from cxgov.complaints.services import complaint_create
+
+    handler = UserFactory(email="handler@alpha.example.gov")
+    MembershipFactory(user=handler, agency=agency, role=Role.COMPLAINT_HANDLER)
+    complaint = complaint_create(
+        agency=agency, what_happened="Lost form", send_acknowledgment=False
+    )
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("input[type=email]").fill(handler.email)
+    page.locator("input[type=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/staff/")
+    base = f"{live_server.url}{prefix}/staff/agencies/alpha/complaints/"
+    for url in (base, f"{base}{complaint.pk}/", f"{base}new/"):
+        page.goto(url)
+        assert_no_axe_violations(page)
+
+
+def test_demo_staff_pages_have_no_axe_violations(page, live_server):
+    from cxgov.complaints.models import Complaint
+    from cxgov.core.testing.browser_helpers import load_demo, sign_in
+
+    load_demo()
+    sign_in(page, live_server.url, "admin@fba.example.gov")
+    disputed = Complaint.objects.filter(agency__slug="fba", review="disputed").first()
+    base = f"{live_server.url}/staff/agencies/fba/complaints/"
+    for url in (base, f"{base}analytics/", f"{base}setup/", f"{base}{disputed.pk}/"):
+        page.goto(url)
+        assert_no_axe_violations(page)

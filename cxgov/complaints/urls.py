@@ -1,0 +1,23 @@
+from django.urls import path
+
+from cxgov.complaints import views
+
+app_name = "complaints"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.complaint_new, name="new"),
+    path("analytics/", views.analytics, name="analytics"),
+    path("setup/", views.setup, name="setup"),
+    path("<int:complaint_id>/", views.case, name="case"),
+    path("<int:complaint_id>/status/", views.case_transition, name="transition"),
+    path("<int:complaint_id>/assign/", views.case_assign, name="assign"),
+    path("<int:complaint_id>/category/", views.case_categorize, name="categorize"),
+    path("<int:complaint_id>/notes/", views.case_note, name="note"),
+    path("<int:complaint_id>/messages/", views.case_message, name="message"),
+    path(
+        "<int:complaint_id>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+]

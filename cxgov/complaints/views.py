@@ -1,0 +1,420 @@
+"""Staff complaint pages: the queue, staff entry, the case page and attachment downloads.
+
+Any member of the agency reads; admins, service managers and complaint handlers write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cxgov.core.models import User
+from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.insights.charts import horizontal_bar_svg
+from cxgov.insights.complaint_metrics import MIN_CELL, measures_by_group, top_themes
+from cxgov.registry.models import Agency
+
+from . import services
+from .forms import (
+    AssignForm,
+    CategoryForm,
+    MessageForm,
+    NewCategoryForm,
+    NewTeamForm,
+    NoteForm,
+    RoutingRuleForm,
+    SlaPolicyForm,
+    StaffComplaintForm,
+    TransitionForm,
+)
+from .models import Complaint, Status
+from .selectors import (
+    HANDLER_ROLES,
+    METRIC_DIMENSIONS,
+    SETUP_ROLES,
+    QueueFilters,
+    access_attachment,
+    access_complaint,
+    categories_for_agency,
+    complaint_case,
+    complaint_facts,
+    complaint_queue,
+    narratives_for_agency,
+    normalize_tracking_number,
+    routing_rules_for_agency,
+    sla_policies_for_agency,
+    teams_for_agency,
+)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _case_url(complaint: Complaint) -> str:
+    return reverse(
+        "complaints:case", kwargs={"slug": complaint.agency.slug, "complaint_id": complaint.pk}
+    )
+
+
+@login_required
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    """Complaints with filters, soonest deadline first; bulk assignment by POST."""
+    agency = access_agency(user=request.user, slug=slug)
+    can_handle = bool(roles_for_user(user=request.user, agency=agency) & set(HANDLER_ROLES))
+    assign_form = AssignForm(agency=agency)
+    if request.method == "POST":
+        access_agency(user=request.user, slug=slug, roles=HANDLER_ROLES)
+        assign_form = AssignForm(request.POST, agency=agency)
+        ids = [i for i in (_int(v) for v in request.POST.getlist("complaint")) if i]
+        if not ids:
+            messages.error(request, _("Choose at least one complaint."))
+        elif assign_form.is_valid():
+            count = services.complaints_assign_bulk(
+                agency=agency,
+                complaint_ids=ids,
+                actor=request.user,
+                assignee=assign_form.cleaned_data["assignee"],
+            )
+            messages.success(request, _("%(n)s complaints assigned.") % {"n": count})
+        return redirect(request.get_full_path())
+    filters = QueueFilters(
+        status=request.GET.get("status", "open")[:20],
+        team_id=_int(request.GET.get("team")),
+        assignee_id=_int(request.GET.get("assignee")),
+        category_id=_int(request.GET.get("category")),
+        overdue_only=request.GET.get("overdue") == "1",
+        query=request.GET.get("q", "")[:100],
+    )
+    complaints = complaint_queue(agency=agency, filters=filters, now=timezone.now())[:200]
+    return render(
+        request,
+        "complaints/queue.html",
+        {
+            "agency": agency,
+            "complaints": complaints,
+            "filters": filters,
+            "statuses": Status.choices,
+            "teams": teams_for_agency(agency=agency),
+            "categories": categories_for_agency(agency=agency),
+            "assign_form": assign_form,
+            "can_handle": can_handle,
+            "now": timezone.now(),
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Enter a complaint received by phone, mail, email or in person."""
+    agency = access_agency(user=request.user, slug=slug, roles=HANDLER_ROLES)
+    form = StaffComplaintForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_create(
+                agency=agency, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Complaint %(number)s entered.") % {"number": complaint.tracking_number},
+            )
+            return redirect(_case_url(complaint))
+    return render(
+        request,
+        "complaints/form.html",
+        {
+            "agency": agency,
+            "form": form,
+            "title": _("Enter a complaint"),
+            "nav_section": "staff",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def case(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    """One complaint: facts, clocks, history, internal notes and messages to the customer."""
+    complaint = access_complaint(user=request.user, agency_slug=slug, complaint_id=complaint_id)
+    agency = complaint.agency
+    can_handle = bool(roles_for_user(user=request.user, agency=agency) & set(HANDLER_ROLES))
+    return render(
+        request,
+        "complaints/case.html",
+        {
+            "agency": agency,
+            "complaint": complaint,
+            "case": complaint_case(complaint=complaint),
+            "can_handle": can_handle,
+            "transition_form": TransitionForm(),
+            "assign_form": AssignForm(
+                agency=agency,
+                initial={"assignee": complaint.assignee_id, "team": complaint.team_id},
+            ),
+            "category_form": CategoryForm(
+                agency=agency,
+                initial={"category": complaint.category_id or complaint.suggested_category_id},
+            ),
+            "note_form": NoteForm(prefix="note"),
+            "message_form": MessageForm(prefix="message"),
+            "nav_section": "staff",
+        },
+    )
+
+
+def _apply(request: HttpRequest, complaint: Complaint, form: BaseForm, action: Any) -> HttpResponse:
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+    return redirect(_case_url(complaint))
+
+
+def _handled(request: HttpRequest, slug: str, complaint_id: int) -> Complaint:
+    return access_complaint(
+        user=request.user, agency_slug=slug, complaint_id=complaint_id, roles=HANDLER_ROLES
+    )
+
+
+@login_required
+@require_POST
+def case_transition(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    complaint = _handled(request, slug, complaint_id)
+
+    def act(data: dict[str, Any]) -> None:
+        duplicate_of = None
+        if data["duplicate_of"]:
+            duplicate_of = Complaint.objects.filter(
+                agency=complaint.agency,
+                tracking_number=normalize_tracking_number(data["duplicate_of"]),
+            ).first()
+        services.complaint_transition(
+            complaint=complaint,
+            to_status=data["to_status"],
+            actor=request.user,
+            reason=data["reason"],
+            referred_to=data["referred_to"],
+            duplicate_of=duplicate_of,
+        )
+
+    return _apply(request, complaint, TransitionForm(request.POST), act)
+
+
+@login_required
+@require_POST
+def case_assign(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    complaint = _handled(request, slug, complaint_id)
+    form = AssignForm(request.POST, agency=complaint.agency)
+    return _apply(
+        request,
+        complaint,
+        form,
+        lambda data: services.complaint_assign(
+            complaint=complaint, actor=request.user, assignee=data["assignee"], team=data["team"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def case_categorize(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    complaint = _handled(request, slug, complaint_id)
+    form = CategoryForm(request.POST, agency=complaint.agency)
+    return _apply(
+        request,
+        complaint,
+        form,
+        lambda data: services.complaint_categorize(
+            complaint=complaint, actor=request.user, category=data["category"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def case_note(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    complaint = _handled(request, slug, complaint_id)
+    user: User = request.user  # type: ignore[assignment]
+    return _apply(
+        request,
+        complaint,
+        NoteForm(request.POST, prefix="note"),
+        lambda data: services.complaint_note_add(
+            complaint=complaint, actor=user, body=data["body"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def case_message(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    complaint = _handled(request, slug, complaint_id)
+    user: User = request.user  # type: ignore[assignment]
+    return _apply(
+        request,
+        complaint,
+        MessageForm(request.POST, prefix="message"),
+        lambda data: services.complaint_message_send(
+            complaint=complaint, actor=user, body=data["body"]
+        ),
+    )
+
+
+@login_required
+def attachment_download(
+    request: HttpRequest, slug: str, complaint_id: int, attachment_id: int
+) -> FileResponse:
+    """The file as a download, never shown inline, with its sniffed type."""
+    attachment = access_attachment(
+        user=request.user,
+        agency_slug=slug,
+        complaint_id=complaint_id,
+        attachment_id=attachment_id,
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@login_required
+def analytics(request: HttpRequest, slug: str) -> HttpResponse:
+    """Volume, share timely (n, 95% CI), median days to respond and dispute rate by a dimension."""
+    agency = access_agency(user=request.user, slug=slug)
+    by = request.GET.get("by", "category")
+    if by not in METRIC_DIMENSIONS:
+        by = "category"
+    measures = measures_by_group(complaint_facts(agency=agency, by=by))
+    chart = None
+    if measures:
+        shown = measures[:15]
+        chart = horizontal_bar_svg(
+            labels=[measure.group for measure in shown],
+            values=[measure.complaints for measure in shown],
+            title=_("Complaints by %(dimension)s") % {"dimension": by},
+            value_label=_("Complaints"),
+            description=_("%(n)s groups; the table gives each number.") % {"n": len(shown)},
+            chart_id="complaint-volume",
+        )
+    return render(
+        request,
+        "complaints/analytics.html",
+        {
+            "agency": agency,
+            "by": by,
+            "dimensions": METRIC_DIMENSIONS,
+            "measures": measures,
+            "total": sum(measure.complaints for measure in measures),
+            "chart": chart,
+            "themes": top_themes(narratives_for_agency(agency=agency)),
+            "min_cell": MIN_CELL,
+            "nav_section": "staff",
+        },
+    )
+
+
+SETUP_FORMS = {
+    "category": NewCategoryForm,
+    "team": NewTeamForm,
+    "rule": RoutingRuleForm,
+    "sla": SlaPolicyForm,
+}
+
+
+def _setup_save(kind: str, agency: Agency, user: User, data: dict[str, Any]) -> None:
+    if kind == "category":
+        services.category_create(agency=agency, actor=user, **data)
+    elif kind == "team":
+        services.team_create(agency=agency, actor=user, **data)
+    elif kind == "rule":
+        services.routing_rule_create(
+            agency=agency,
+            actor=user,
+            team=data["team"],
+            service=data["rule_service"],
+            category=data["rule_category"],
+            channel=data["channel"],
+            keywords=data["keywords"],
+            position=data["position"],
+        )
+    else:
+        services.sla_policy_save(
+            agency=agency,
+            actor=user,
+            service=data.pop("sla_service"),
+            category=data.pop("sla_category"),
+            **data,
+        )
+
+
+@login_required
+def setup(request: HttpRequest, slug: str) -> HttpResponse:
+    """Categories, teams, routing rules and SLA policies; admins and managers change them."""
+    agency = access_agency(user=request.user, slug=slug)
+    can_edit = bool(roles_for_user(user=request.user, agency=agency) & set(SETUP_ROLES))
+    forms = {kind: form(agency=agency, prefix=kind) for kind, form in SETUP_FORMS.items()}
+    status = 200
+    if request.method == "POST":
+        access_agency(user=request.user, slug=slug, roles=SETUP_ROLES)
+        kind = request.POST.get("kind", "")
+        if kind not in SETUP_FORMS:
+            raise Http404
+        form = SETUP_FORMS[kind](request.POST, agency=agency, prefix=kind)
+        forms[kind] = form
+        if form.is_valid():
+            user: User = request.user  # type: ignore[assignment]
+            try:
+                _setup_save(kind, agency, user, dict(form.cleaned_data))
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(reverse("complaints:setup", kwargs={"slug": agency.slug}))
+        status = 400
+    return render(
+        request,
+        "complaints/setup.html",
+        {
+            "agency": agency,
+            "forms": forms,
+            "can_edit": can_edit,
+            "categories": categories_for_agency(agency=agency),
+            "teams": teams_for_agency(agency=agency),
+            "rules": routing_rules_for_agency(agency=agency),
+            "policies": sla_policies_for_agency(agency=agency),
+            "nav_section": "staff",
+        },
+        status=status,
+    )
