@@ -1,0 +1,217 @@
+"""Comparisons for a service and period: each own measure beside its benchmarks.
+
+For every own measure of the period: the best comparable private-sector value, the federal
+average, the agency's own prior period and the benchmarks the agency chose as best in
+business. A benchmark is taken from its latest observation in or before the measure's year.
+Anything of the same metric that may not be compared is listed with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from cxgov.benchmarks.measures import own_measures
+from cxgov.benchmarks.models import Observation, Series
+from cxgov.benchmarks.selectors import selections_for_service, series_with_observations
+from cxgov.insights.acsi import Comparability, ComparableMeasure, Gap, measure_gap, wording_key
+from cxgov.registry.models import Agency, Service
+
+_YEAR = re.compile(r"^(\d{4})")
+
+
+def period_year(period: str) -> int | None:
+    """The year a period starts with ("2024-Q1" → 2024), or None."""
+    match = _YEAR.match(period.strip())
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One benchmark figure set beside an own measure, or refused with the reason."""
+
+    role: str  # "private", "federal", "prior", "selected"
+    label: str
+    measure: ComparableMeasure
+    check: Comparability
+    gap: Gap | None
+    series: Series | None = None
+    observation: Observation | None = None
+    reason: str = ""
+
+
+@dataclass
+class ComparisonRow:
+    """An own measure and what it is compared with."""
+
+    measure: ComparableMeasure
+    best_private: Benchmark | None = None
+    federal_average: Benchmark | None = None
+    prior: Benchmark | None = None
+    selected: list[Benchmark] = field(default_factory=list)
+    refused: list[Benchmark] = field(default_factory=list)
+
+    def benchmarks(self) -> list[Benchmark]:
+        """Every comparable benchmark of the row, in the order the pages show them."""
+        found = [self.best_private, self.federal_average, self.prior, *self.selected]
+        return [benchmark for benchmark in found if benchmark is not None]
+
+
+def series_measure(series: Series, observation: Observation) -> ComparableMeasure:
+    """A benchmark observation in the shape comparisons take."""
+    return ComparableMeasure(
+        metric=series.metric,
+        scale=series.scale,
+        wording=series.wording,
+        period=observation.period,
+        value=float(observation.value),
+        label=str(series),
+        n=observation.sample_size,
+        standard_error=(
+            float(observation.standard_error) if observation.standard_error is not None else None
+        ),
+        source=observation.source_url or series.url,
+        approximate=observation.derived,
+    )
+
+
+def _latest_by(series: Series, year: int | None) -> Observation | None:
+    observations = list(series.observations.all())
+    if year is not None:
+        observations = [o for o in observations if o.year <= year]
+    return observations[-1] if observations else None
+
+
+def _benchmark(
+    role: str, own: ComparableMeasure, series: Series, observation: Observation
+) -> Benchmark:
+    other = series_measure(series, observation)
+    check, difference = measure_gap(own, other)
+    return Benchmark(
+        role=role,
+        label=str(series),
+        measure=other,
+        check=check,
+        gap=difference,
+        series=series,
+        observation=observation,
+        reason=check.reason,
+    )
+
+
+def _measure_key(measure: ComparableMeasure) -> tuple[str, str, str]:
+    return (measure.metric, measure.scale, wording_key(measure.wording))
+
+
+def compare_measure(
+    own: ComparableMeasure,
+    *,
+    history: Sequence[ComparableMeasure],
+    library: Iterable[Series],
+    selected: Iterable[Series] = (),
+) -> ComparisonRow:
+    """One own measure against the library, its own history and the chosen benchmarks."""
+    row = ComparisonRow(measure=own)
+    year = period_year(own.period)
+    for series in library:
+        if series.metric != own.metric or series.service_id is not None:
+            continue
+        observation = _latest_by(series, year)
+        if observation is None:
+            continue
+        benchmark = _benchmark(series.sector, own, series, observation)
+        if not benchmark.check.comparable:
+            row.refused.append(benchmark)
+            continue
+        if benchmark.gap is None:
+            continue
+        compared_value = own.value - benchmark.gap.difference
+        if series.sector == "private":
+            best = row.best_private
+            if best is None or best.gap is None or compared_value > own.value - best.gap.difference:
+                row.best_private = benchmark
+        elif series.sector == "federal" and series.is_aggregate:
+            current = row.federal_average
+            if current is None or (
+                current.observation is not None and observation.year > current.observation.year
+            ):
+                row.federal_average = benchmark
+    earlier = [m for m in history if _measure_key(m) == _measure_key(own) and m.period < own.period]
+    if earlier:
+        previous = earlier[-1]
+        check, difference = measure_gap(own, previous)
+        row.prior = Benchmark(
+            role="prior",
+            label=previous.label,
+            measure=previous,
+            check=check,
+            gap=difference,
+            reason=check.reason,
+        )
+    for series in selected:
+        observation = _latest_by(series, year)
+        if observation is None:
+            continue
+        benchmark = _benchmark("selected", own, series, observation)
+        (row.selected if benchmark.check.comparable else row.refused).append(benchmark)
+    return row
+
+
+def service_periods(*, service: Service) -> list[str]:
+    """The periods the service has own measures for, newest first."""
+    return sorted({m.period for m in own_measures(service=service)}, reverse=True)
+
+
+def service_comparisons(*, service: Service, period: str | None = None) -> list[ComparisonRow]:
+    """Each own measure of the service in `period` (the newest if None) beside its benchmarks.
+
+    Call an access_* selector for the service first: the library read includes its agency's
+    own series.
+    """
+    measures = own_measures(service=service)
+    if not measures:
+        return []
+    if period is None:
+        period = max(m.period for m in measures)
+    library = list(series_with_observations(agency=service.agency))
+    selected = [selection.series for selection in selections_for_service(service=service)]
+    selected_ids = {series.pk for series in selected}
+    selected = [series for series in library if series.pk in selected_ids]
+    return [
+        compare_measure(m, history=measures, library=library, selected=selected)
+        for m in measures
+        if m.period == period
+    ]
+
+
+@dataclass(frozen=True)
+class RankedMeasure:
+    """One service's latest value of a comparable measure, for the oversight ranking."""
+
+    agency: Agency
+    service: Service
+    measure: ComparableMeasure
+
+
+def oversight_ranking(
+    *, services: Iterable[Service]
+) -> list[tuple[tuple[str, str, str], list[RankedMeasure]]]:
+    """Services grouped by comparable measure (metric, scale, wording), best value first.
+
+    Only services that share metric, scale and wording are ranked together; each service
+    counts with its latest period. Time to serve ranks shortest first.
+    """
+    groups: dict[tuple[str, str, str], dict[int, RankedMeasure]] = {}
+    for service in services:
+        for m in own_measures(service=service):
+            group = groups.setdefault(_measure_key(m), {})
+            current = group.get(service.pk)
+            if current is None or m.period > current.measure.period:
+                group[service.pk] = RankedMeasure(service.agency, service, m)
+    ranked = []
+    for key in sorted(groups):
+        rows = list(groups[key].values())
+        rows.sort(key=lambda r: r.measure.value, reverse=key[0] != "time_to_serve")
+        ranked.append((key, rows))
+    return ranked

@@ -1,0 +1,54 @@
+"""`cxgov import_benchmarks FILE --format {cxgov,acsi-published,performance-gov}`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
+
+from cxgov.benchmarks.importers import FORMATS, benchmarks_import
+from cxgov.registry.selectors import agency_public
+
+
+class Command(BaseCommand):
+    help = (
+        "Import benchmark sources, series and observations from a CSV file (our cxgov format, "
+        "the published ACSI scores file or performance.gov A-11 quarterly data) into the "
+        "shared benchmark library, or with "
+        "--agency into that agency's own library. A file with any bad row changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="The CSV file (UTF-8).")
+        parser.add_argument("--format", required=True, choices=FORMATS)
+        parser.add_argument("--agency", metavar="SLUG", help="Import into this agency's library.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change; write nothing."
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        agency = None
+        if options["agency"]:
+            try:
+                agency = agency_public(slug=str(options["agency"]))
+            except Http404:
+                raise CommandError(f'no agency has the short name "{options["agency"]}"') from None
+        file = options["file"]
+        if not isinstance(file, Path):
+            raise CommandError("give the path of a CSV file")
+        report = benchmarks_import(
+            actor=None,
+            file=file,
+            format=str(options["format"]),
+            agency=agency,
+            dry_run=bool(options["dry_run"]),
+        )
+        for line in report.summary_lines():
+            self.stdout.write(line)
+        if report.rejected:
+            raise CommandError("the file was rejected: nothing was written")
+        if report.dry_run:
+            self.stdout.write("dry run: nothing was written")
+        else:
+            self.stdout.write(self.style.SUCCESS("import finished"))

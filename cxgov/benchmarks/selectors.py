@@ -1,0 +1,165 @@
+"""Reads of the benchmark library; agency-owned series only through an access check.
+
+The shared library (no agency) is published and read by anyone. An agency's own series
+(its uploads and hand-entered own measures) are read only after `access_agency`.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from cxgov.benchmarks.models import Observation, Selection, Series, Source
+from cxgov.core.models import Role, User
+from cxgov.core.selectors import access_agency, agencies_for_user
+from cxgov.registry.models import Agency, Service
+
+# Who may change an agency's benchmarks: upload, enter own measures, choose best in business.
+EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER, Role.CX_ANALYST)
+
+# The federal government aggregate ACSI series as the ACSI importer keys it.
+FEDERAL_ACSI_KEY = (
+    "federal_government|u.s. federal government (aggregate)|acsi citizen satisfaction"
+)
+
+
+def series_visible(*, agency: Agency | None) -> QuerySet[Series]:
+    """The shared library plus, for an agency (already access-checked), its own series."""
+    scope = Q(agency__isnull=True)
+    if agency is not None:
+        scope |= Q(agency=agency)
+    return (
+        Series.objects.filter(scope)
+        .select_related("source", "service")
+        .annotate(observation_count=Count("observations"))
+        .order_by("sector", "entity", "name", "pk")
+    )
+
+
+def series_with_observations(*, agency: Agency | None) -> QuerySet[Series]:
+    """Visible series with their observations in period order, for comparisons."""
+    return series_visible(agency=agency).prefetch_related(
+        Prefetch("observations", queryset=Observation.objects.order_by("year", "period"))
+    )
+
+
+def series_public(*, series_id: int) -> Series:
+    """A series of the shared library, or Http404."""
+    series = series_visible(agency=None).filter(pk=series_id).first()
+    if series is None:
+        raise Http404
+    return series
+
+
+def access_series(*, user: User, agency_slug: str, series_id: int) -> Series:
+    """A series the agency may read (shared or its own) through the agency's staff URL."""
+    agency = access_agency(user=user, slug=agency_slug)
+    series = series_visible(agency=agency).filter(pk=series_id).first()
+    if series is None:
+        raise Http404
+    return series
+
+
+def access_series_for_user(*, user: User, series_id: int) -> Series:
+    """A shared series, or one owned by an agency where the user holds any role."""
+    series = (
+        Series.objects.filter(pk=series_id)
+        .filter(Q(agency__isnull=True) | Q(agency__in=agencies_for_user(user=user)))
+        .select_related("source", "service")
+        .first()
+    )
+    if series is None:
+        raise Http404
+    return series
+
+
+def observations_for_series(*, series: Series) -> QuerySet[Observation]:
+    """The series' observations, oldest first."""
+    return Observation.objects.filter(series=series).order_by("year", "period")
+
+
+def federal_acsi_series() -> Series | None:
+    """The shared federal government aggregate ACSI series, if it was imported."""
+    return (
+        Series.objects.filter(agency__isnull=True, source__kind="acsi", key=FEDERAL_ACSI_KEY)
+        .order_by("pk")
+        .first()
+    )
+
+
+def own_series_for_service(*, service: Service) -> QuerySet[Series]:
+    """The service's hand-entered own measures (call an access_* selector first)."""
+    return (
+        Series.objects.filter(agency=service.agency, service=service)
+        .prefetch_related(
+            Prefetch("observations", queryset=Observation.objects.order_by("year", "period"))
+        )
+        .order_by("metric", "pk")
+    )
+
+
+def selections_for_service(*, service: Service) -> QuerySet[Selection]:
+    """The service's best-in-business choices (call an access_* selector first)."""
+    return (
+        Selection.objects.filter(service=service)
+        .select_related("series__source")
+        .order_by("series__entity", "pk")
+    )
+
+
+def selections_for_agency(*, agency: Agency) -> QuerySet[Selection]:
+    """Every best-in-business choice of the agency, service by service."""
+    return (
+        Selection.objects.filter(agency=agency)
+        .select_related("service", "series__source")
+        .order_by("service__name", "series__entity", "pk")
+    )
+
+
+def access_selection(*, user: User, agency_slug: str, selection_id: int) -> Selection:
+    """A best-in-business choice of an agency where the user may edit benchmarks."""
+    agency = access_agency(user=user, slug=agency_slug, roles=EDITOR_ROLES)
+    selection = (
+        Selection.objects.filter(pk=selection_id, agency=agency)
+        .select_related("service", "series")
+        .first()
+    )
+    if selection is None:
+        raise Http404
+    return selection
+
+
+def sources_visible(*, agency: Agency | None) -> QuerySet[Source]:
+    """The shared sources plus the agency's own."""
+    scope = Q(agency__isnull=True)
+    if agency is not None:
+        scope |= Q(agency=agency)
+    return Source.objects.filter(scope).order_by("name")
+
+
+def oversight_agencies(*, user: User, agency: Agency) -> QuerySet[Agency]:
+    """The agencies an oversight page reached through `agency` covers.
+
+    A user with the oversight role in `agency` reads across every agency where they hold that
+    role; anyone else reads only `agency` (call access_agency first).
+    """
+    oversight = agencies_for_user(user=user, roles=[Role.OVERSIGHT])
+    if oversight.filter(pk=agency.pk).exists():
+        return oversight
+    return Agency.objects.filter(pk=agency.pk)
+
+
+def own_series_for_agencies(*, agencies: QuerySet[Agency]) -> QuerySet[Series]:
+    """Own measures of services of these agencies (already access-checked), with observations."""
+    return (
+        Series.objects.filter(agency__in=agencies, service__isnull=False)
+        .select_related("service__agency")
+        .prefetch_related(
+            Prefetch("observations", queryset=Observation.objects.order_by("year", "period"))
+        )
+    )
+
+
+def services_for_agencies(*, agencies: QuerySet[Agency]) -> QuerySet[Service]:
+    """Every service of these agencies (already access-checked), with its agency."""
+    return Service.objects.filter(agency__in=agencies).select_related("agency").order_by("pk")

@@ -1,0 +1,657 @@
+"""Staff benchmark pages: agency overview, library, service comparisons, upload, oversight.
+
+Every table on these pages is also a CSV download: the same view answers `?download=<table>`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cxgov.benchmarks import services as benchmarks
+from cxgov.benchmarks.comparisons import (
+    Benchmark,
+    ComparisonRow,
+    RankedMeasure,
+    oversight_ranking,
+    period_year,
+    service_comparisons,
+    service_periods,
+)
+from cxgov.benchmarks.forms import BenchmarkImportForm, OwnMeasureForm, SelectionForm
+from cxgov.benchmarks.importers import benchmarks_import
+from cxgov.benchmarks.models import Metric, Scale, Series
+from cxgov.benchmarks.selectors import (
+    EDITOR_ROLES,
+    access_selection,
+    access_series,
+    federal_acsi_series,
+    observations_for_series,
+    oversight_agencies,
+    selections_for_agency,
+    selections_for_service,
+    series_visible,
+    services_for_agencies,
+)
+from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.insights.benchmark_charts import line_svg
+from cxgov.registry.models import Agency, Service
+from cxgov.registry.selectors import access_service_in_agency, services_for_agency
+
+
+@dataclass(frozen=True)
+class Link:
+    """A table cell that links; in CSV it is its text, or its address if `csv_url`."""
+
+    text: str
+    url: str
+    csv_url: bool = False
+
+    def __str__(self) -> str:
+        return self.url if self.csv_url else self.text
+
+
+@dataclass
+class Table:
+    """A table shown on a page and offered as a CSV download under `?download=<id>`."""
+
+    id: str
+    caption: str
+    header: Sequence[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+def _csv_response(table: Table, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.header)
+    for row in table.rows:
+        writer.writerow([_csv_cell(cell) for cell in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{table.id}.csv"'
+    return response
+
+
+def _csv_cell(cell: Any) -> str:
+    text = "" if cell is None else str(cell)
+    # A leading = + - @ makes spreadsheets run the cell as a formula.
+    if text[:1] in {"=", "+", "@"} or (text[:1] == "-" and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    tables: Sequence[Table],
+    filename: str,
+    status: int = 200,
+) -> HttpResponse:
+    wanted = request.GET.get("download")
+    if wanted:
+        for table in tables:
+            if table.id == wanted:
+                return _csv_response(table, filename)
+        raise Http404
+    context = {**context, "tables": {table.id: table for table in tables}, "nav_section": "staff"}
+    return render(request, template, context, status=status)
+
+
+def _can_edit(request: HttpRequest, agency: Agency) -> bool:
+    return bool(roles_for_user(user=request.user, agency=agency) & set(EDITOR_ROLES))
+
+
+def _number(value: float | None, places: int = 1) -> str:
+    return "" if value is None else f"{value:.{places}f}"
+
+
+_VERDICTS = {
+    "higher": gettext_lazy("Higher (significant at 95%)"),
+    "lower": gettext_lazy("Lower (significant at 95%)"),
+    "no significant difference": gettext_lazy("No significant difference"),
+    "unknown": gettext_lazy("Not known: a standard error is missing"),
+}
+
+
+_REFUSALS = {
+    "metric": gettext_lazy("the metrics differ"),
+    "wording_missing": gettext_lazy(
+        "the question wording of one side is not recorded, so it cannot be checked"
+    ),
+    "wording": gettext_lazy("the questions are worded differently"),
+    "scale": gettext_lazy("the scales differ and no documented conversion links them"),
+}
+
+
+def _refusal(benchmark: Benchmark) -> str:
+    reason = _REFUSALS.get(benchmark.check.code)
+    return str(reason) if reason is not None else benchmark.reason
+
+
+def _verdict(benchmark: Benchmark | None) -> str:
+    if benchmark is None or benchmark.gap is None:
+        return ""
+    return str(_VERDICTS[benchmark.gap.verdict])
+
+
+def _interval(benchmark: Benchmark | None) -> str:
+    if benchmark is None or benchmark.gap is None or benchmark.gap.low is None:
+        return ""
+    return f"{benchmark.gap.low:.1f} {_('to')} {_number(benchmark.gap.high)}"
+
+
+def _labels(metric: str, scale: str) -> tuple[str, str]:
+    return str(Metric(metric).label) if metric in Metric.values else metric, (
+        str(Scale(scale).label) if scale in Scale.values else scale
+    )
+
+
+def _federal_chart() -> tuple[Table, str | None, Series | None]:
+    series = federal_acsi_series()
+    table = Table(
+        "federal",
+        _("Federal government ACSI score by year"),
+        [_("Year"), _("Score (0-100)"), _("Derived"), _("Source")],
+    )
+    if series is None:
+        return table, None, None
+    observations = [o for o in observations_for_series(series=series) if 1999 <= o.year <= 2024]
+    for observation in observations:
+        table.rows.append(
+            [
+                observation.period,
+                _number(float(observation.value)),
+                _("Yes") if observation.derived else _("No"),
+                Link(_("Source"), observation.source_url, csv_url=True)
+                if observation.source_url
+                else "",
+            ]
+        )
+    chart = None
+    if observations:
+        values = [float(o.value) for o in observations]
+        chart = line_svg(
+            labels=[o.period for o in observations],
+            values=values,
+            title=_("Federal government ACSI, %(first)s to %(last)s")
+            % {"first": observations[0].period, "last": observations[-1].period},
+            value_label=_("ACSI score (0-100)"),
+            description=_(
+                "%(n)s published yearly scores from %(low)s to %(high)s; the table below gives "
+                "each year. Years without a published score are skipped."
+            )
+            % {"n": len(values), "low": f"{min(values):.1f}", "high": f"{max(values):.1f}"},
+            chart_id="federal",
+            y_limits=(50, 80),
+        )
+    return table, chart, series
+
+
+@login_required
+def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, slug=slug)
+    services = Table(
+        "services",
+        _("Services and their benchmarks"),
+        [_("Service"), _("Periods with own measures"), _("Best-in-business choices")],
+    )
+    for service in services_for_agency(agency=agency):
+        services.rows.append(
+            [
+                Link(
+                    service.name, f"/staff/agencies/{agency.slug}/benchmarks/services/{service.pk}/"
+                ),
+                ", ".join(service_periods(service=service)) or _("None yet"),
+                selections_for_service(service=service).count(),
+            ]
+        )
+    selections = _selections_table(agency)
+    federal, chart, federal_series = _federal_chart()
+    return _page(
+        request,
+        "benchmarks/agency.html",
+        {
+            "agency": agency,
+            "chart": chart,
+            "federal_series": federal_series,
+            "can_edit": _can_edit(request, agency),
+        },
+        tables=[services, selections, federal],
+        filename=f"{agency.slug}-benchmarks",
+    )
+
+
+def _selections_table(agency: Agency) -> Table:
+    table = Table(
+        "selections",
+        _("Best-in-business choices for the customer service plan"),
+        [_("Service"), _("Benchmark"), _("Sector"), _("Why"), _("Chosen by")],
+    )
+    for selection in selections_for_agency(agency=agency):
+        table.rows.append(
+            [
+                selection.service.name,
+                str(selection.series),
+                selection.series.get_sector_display(),
+                selection.reason,
+                selection.chosen_by,
+            ]
+        )
+    return table
+
+
+@login_required
+def library(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, slug=slug)
+    table = Table(
+        "series",
+        _("Benchmark series"),
+        [
+            _("Series"),
+            _("Organisation"),
+            _("Metric"),
+            _("Scale"),
+            _("Sector"),
+            _("Source"),
+            _("Periods"),
+        ],
+    )
+    for series in series_visible(agency=agency).filter(service__isnull=True):
+        metric, scale = _labels(series.metric, series.scale)
+        table.rows.append(
+            [
+                Link(series.name, f"/staff/agencies/{agency.slug}/benchmarks/library/{series.pk}/"),
+                series.entity,
+                metric,
+                scale,
+                series.get_sector_display(),
+                series.source.name,
+                series.observation_count,  # type: ignore[attr-defined]
+            ]
+        )
+    return _page(
+        request,
+        "benchmarks/library.html",
+        {"agency": agency, "can_edit": _can_edit(request, agency)},
+        tables=[table],
+        filename=f"{agency.slug}-benchmark-library",
+    )
+
+
+@login_required
+def series_detail(request: HttpRequest, slug: str, series_id: int) -> HttpResponse:
+    series = access_series(user=request.user, agency_slug=slug, series_id=series_id)
+    agency = access_agency(user=request.user, slug=slug)
+    observations = list(observations_for_series(series=series))
+    table = Table(
+        "observations",
+        _("Values by period"),
+        [_("Period"), _("Value"), _("Sample size"), _("Standard error"), _("Derived"), _("Source")],
+    )
+    for observation in observations:
+        table.rows.append(
+            [
+                observation.period,
+                _number(float(observation.value)),
+                observation.sample_size or "",
+                observation.standard_error if observation.standard_error is not None else "",
+                _("Yes") if observation.derived else _("No"),
+                Link(_("Source"), observation.source_url, csv_url=True)
+                if observation.source_url
+                else "",
+            ]
+        )
+    chart = None
+    if len(observations) >= 2:
+        values = [float(o.value) for o in observations]
+        chart = line_svg(
+            labels=[o.period for o in observations],
+            values=values,
+            title=str(series),
+            value_label=_labels(series.metric, series.scale)[1],
+            description=_("%(n)s values from %(first)s to %(last)s; the table gives each one.")
+            % {"n": len(values), "first": observations[0].period, "last": observations[-1].period},
+            chart_id="series",
+        )
+    metric, scale = _labels(series.metric, series.scale)
+    return _page(
+        request,
+        "benchmarks/series.html",
+        {"agency": agency, "series": series, "chart": chart, "metric": metric, "scale": scale},
+        tables=[table],
+        filename=f"benchmark-series-{series.pk}",
+    )
+
+
+def _comparison_table(rows: list[ComparisonRow]) -> tuple[Table, Table]:
+    table = Table(
+        "comparisons",
+        _("Own measures beside their benchmarks"),
+        [
+            _("Own measure"),
+            _("Metric"),
+            _("Period"),
+            _("Value"),
+            _("n"),
+            _("Compared with"),
+            _("Benchmark"),
+            _("Benchmark value"),
+            _("Gap"),
+            _("95% interval of the gap"),
+            _("Verdict"),
+            _("Note"),
+        ],
+    )
+    refused = Table(
+        "refused",
+        _("Benchmarks not compared, and why"),
+        [_("Own measure"), _("Benchmark"), _("Reason")],
+    )
+    roles = {
+        "private": _("Best private sector"),
+        "federal": _("Federal average"),
+        "prior": _("Own prior period"),
+        "selected": _("Chosen best in business"),
+    }
+    for row in rows:
+        own = row.measure
+        metric, _scale = _labels(own.metric, own.scale)
+        own_cells = [own.label, metric, own.period, _number(own.value), own.n or ""]
+        found = [
+            ("private", row.best_private),
+            ("federal", row.federal_average),
+            ("prior", row.prior),
+            *[("selected", benchmark) for benchmark in row.selected],
+        ]
+        shown = [(role, benchmark) for role, benchmark in found if benchmark is not None]
+        if not shown:
+            table.rows.append([*own_cells, _("Nothing comparable"), "", "", "", "", "", ""])
+        for role, benchmark in shown:
+            assert benchmark is not None  # noqa: S101 - filtered above
+            note = []
+            if benchmark.check.conversion is not None and benchmark.check.conversion.approximate:
+                note.append(
+                    _("Approximate: converted with %(formula)s")
+                    % {"formula": benchmark.check.conversion.formula}
+                )
+            if benchmark.observation is not None and benchmark.observation.derived:
+                note.append(_("Derived figure"))
+            table.rows.append(
+                [
+                    *own_cells,
+                    roles[role],
+                    f"{benchmark.label} ({benchmark.measure.period})",
+                    _number(benchmark.measure.value),
+                    _number(benchmark.gap.difference) if benchmark.gap else "",
+                    _interval(benchmark),
+                    _verdict(benchmark),
+                    "; ".join(note),
+                ]
+            )
+        for benchmark in row.refused[:20]:
+            refused.rows.append(
+                [
+                    f"{own.label} ({own.period})",
+                    f"{benchmark.label} ({benchmark.measure.period})",
+                    _("Not comparable: %(reason)s") % {"reason": _refusal(benchmark)},
+                ]
+            )
+    return table, refused
+
+
+@login_required
+def service_page(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+    service = access_service_in_agency(user=request.user, agency_slug=slug, service_id=service_id)
+    periods = service_periods(service=service)
+    period = request.GET.get("period") or (periods[0] if periods else None)
+    if period is not None and period not in periods:
+        period = periods[0] if periods else None
+    rows = service_comparisons(service=service, period=period) if period else []
+    comparisons, refused = _comparison_table(rows)
+    selections = Table(
+        "selections",
+        _("Chosen best in business"),
+        [_("Benchmark"), _("Sector"), _("Why"), _("Chosen by")],
+    )
+    chosen = list(selections_for_service(service=service))
+    for selection in chosen:
+        selections.rows.append(
+            [
+                str(selection.series),
+                selection.series.get_sector_display(),
+                selection.reason,
+                selection.chosen_by,
+            ]
+        )
+    can_edit = _can_edit(request, service.agency)
+    return _page(
+        request,
+        "benchmarks/service.html",
+        {
+            "agency": service.agency,
+            "service": service,
+            "periods": periods,
+            "period": period,
+            "chosen": chosen,
+            "can_edit": can_edit,
+            "measure_form": OwnMeasureForm() if can_edit else None,
+            "selection_form": _selection_form(service) if can_edit else None,
+        },
+        tables=[comparisons, refused, selections],
+        filename=f"{service.agency.slug}-service-{service.pk}-benchmarks",
+    )
+
+
+def _selection_form(service: Service, data: Any = None) -> SelectionForm:
+    return SelectionForm(
+        data, series=series_visible(agency=service.agency).filter(service__isnull=True)
+    )
+
+
+@login_required
+def measure_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+    service = access_service_in_agency(
+        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    )
+    form = OwnMeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        year = period_year(data["period"])
+        assert year is not None  # noqa: S101 - the form checked the period
+        benchmarks.own_measure_record(
+            actor=request.user,
+            service=service,
+            metric=data["metric"],
+            scale=data["scale"],
+            wording=data["wording"],
+            period=data["period"],
+            year=year,
+            value=data["value"],
+            sample_size=data["sample_size"],
+            standard_error=data["standard_error"],
+            note=data["note"],
+        )
+        messages.success(request, _("Own measure saved."))
+        return redirect("benchmarks:service", slug=slug, service_id=service.pk)
+    return render(
+        request,
+        "benchmarks/form.html",
+        {
+            "agency": service.agency,
+            "service": service,
+            "form": form,
+            "title": _("Enter an own measure"),
+            "nav_section": "staff",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def selection_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+    service = access_service_in_agency(
+        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    )
+    form = _selection_form(service, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        benchmarks.selection_save(
+            actor=request.user,
+            service=service,
+            series=form.cleaned_data["series"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Best-in-business choice saved."))
+        return redirect("benchmarks:service", slug=slug, service_id=service.pk)
+    return render(
+        request,
+        "benchmarks/form.html",
+        {
+            "agency": service.agency,
+            "service": service,
+            "form": form,
+            "title": _("Choose a best-in-business benchmark"),
+            "nav_section": "staff",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def selection_delete(request: HttpRequest, slug: str, selection_id: int) -> HttpResponse:
+    selection = access_selection(user=request.user, agency_slug=slug, selection_id=selection_id)
+    service_id = selection.service_id
+    benchmarks.selection_remove(actor=request.user, selection=selection)
+    messages.success(request, _("Best-in-business choice removed."))
+    return redirect("benchmarks:service", slug=slug, service_id=service_id)
+
+
+@login_required
+def upload(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload benchmark figures into the agency's own library; all-or-nothing per file."""
+    agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
+    form = BenchmarkImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = benchmarks_import(
+            actor=request.user,
+            file=form.cleaned_data["file"],
+            format=form.cleaned_data["format"],
+            agency=agency,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+    rejected = request.method == "POST" and (
+        bool(form.errors) or (report is not None and bool(report.errors))
+    )
+    return render(
+        request,
+        "benchmarks/upload.html",
+        {"agency": agency, "form": form, "report": report, "nav_section": "staff"},
+        status=400 if rejected else 200,
+    )
+
+
+@login_required
+def oversight(request: HttpRequest, slug: str) -> HttpResponse:
+    """Agencies and services ranked on comparable measures, best first."""
+    agency = access_agency(user=request.user, slug=slug)
+    agencies = oversight_agencies(user=request.user, agency=agency)
+    services = services_for_agencies(agencies=agencies)
+    by_agency = Table(
+        "agencies",
+        _("Agencies ranked on comparable measures"),
+        [
+            _("Measure"),
+            _("Rank"),
+            _("Agency"),
+            _("Services measured"),
+            _("Mean of its services (weighted by n)"),
+            _("Respondents (n)"),
+        ],
+    )
+    table = Table(
+        "ranking",
+        _("Services ranked on comparable measures"),
+        [
+            _("Measure"),
+            _("Rank"),
+            _("Agency"),
+            _("Service"),
+            _("Period"),
+            _("Value"),
+            _("n"),
+            _("Standard error"),
+        ],
+    )
+    for (metric, scale, wording), rows in oversight_ranking(services=services):
+        metric_label, scale_label = _labels(metric, scale)
+        shown = rows[0].measure.wording if rows else wording
+        measure = f"{metric_label}, {scale_label}" + (f": {shown}" if shown else "")
+        for rank, (name, count, mean, total) in enumerate(
+            _agency_means(rows, shortest_first=metric == "time_to_serve"), start=1
+        ):
+            by_agency.rows.append([measure, rank, name, count, _number(mean), total or ""])
+        for rank, row in enumerate(rows, start=1):
+            error = row.measure.error()
+            table.rows.append(
+                [
+                    measure,
+                    rank,
+                    row.agency.name,
+                    row.service.name,
+                    row.measure.period,
+                    _number(row.measure.value),
+                    row.measure.n or "",
+                    _number(error, 2),
+                ]
+            )
+    return _page(
+        request,
+        "benchmarks/oversight.html",
+        {"agency": agency, "agencies": agencies},
+        tables=[by_agency, table],
+        filename=f"{agency.slug}-benchmark-ranking",
+    )
+
+
+def _agency_means(
+    rows: list[RankedMeasure], *, shortest_first: bool
+) -> list[tuple[str, int, float, int]]:
+    """Per agency: services measured, their mean weighted by n (plain mean if any n is
+    unknown), and the respondents behind it; best first."""
+    grouped: dict[str, list[RankedMeasure]] = {}
+    for row in rows:
+        grouped.setdefault(row.agency.name, []).append(row)
+    found = []
+    for name, members in grouped.items():
+        weights = [row.measure.n for row in members]
+        if all(weights):
+            total = sum(w or 0 for w in weights)
+            mean = sum(row.measure.value * (row.measure.n or 0) for row in members) / total
+        else:
+            total = 0
+            mean = sum(row.measure.value for row in members) / len(members)
+        found.append((name, len(members), mean, total))
+    found.sort(key=lambda item: item[2], reverse=not shortest_first)
+    return found

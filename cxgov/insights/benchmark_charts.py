@@ -1,0 +1,68 @@
+"""An accessible SVG line chart for benchmark series, following `cxgov.insights.charts`."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from cxgov.insights.charts import (
+    _STYLE_ATTRIBUTE,
+    _STYLE_ELEMENT,
+    _SVG_OPEN,
+    _XML_HEADER,
+    BAR_COLOR,
+    TEXT_COLOR,
+    _escape,
+    _presentation_attributes,
+)
+
+
+def line_svg(
+    *,
+    labels: Sequence[str],
+    values: Sequence[float],
+    title: str,
+    value_label: str,
+    description: str,
+    chart_id: str,
+    y_limits: tuple[float, float] | None = None,
+) -> str:
+    """An inline SVG line chart (role img, title, description; no style attributes).
+
+    Points are drawn with markers so single or gapped periods stay visible; the caller shows
+    the same numbers in a table beside it.
+    """
+    figure, axes = plt.subplots(figsize=(7.5, 3.4), dpi=96)
+    try:
+        positions = list(range(len(labels)))
+        axes.plot(positions, list(values), color=BAR_COLOR, marker="o", linewidth=2)
+        step = max(1, len(labels) // 12)
+        axes.set_xticks(positions[::step], labels=list(labels)[::step], color=TEXT_COLOR)
+        axes.set_ylabel(value_label, color=TEXT_COLOR)
+        if y_limits is not None:
+            axes.set_ylim(*y_limits)
+        axes.tick_params(colors=TEXT_COLOR)
+        axes.grid(axis="y", color="#dfe1e2")
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        figure.tight_layout()
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    finally:
+        plt.close(figure)
+    svg = _XML_HEADER.sub("", buffer.getvalue())
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(_presentation_attributes, svg)
+    label = f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="cx-chart"'
+    svg = _SVG_OPEN.sub(f"<svg {label}", svg, count=1)
+    return svg.replace(
+        ">",
+        f'><title id="{chart_id}-title">{_escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{_escape(description)}</desc>',
+        1,
+    )
