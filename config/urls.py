@@ -12,11 +12,17 @@ urlpatterns = [
     path("oidc/authenticate/", OidcStartView.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", OidcCallbackView.as_view(), name="oidc_callback"),
     path("site-admin/", admin.site.urls),
+    path("open311/v2/", include("cxgov.complaints.open311_urls")),
+    path("", include("cxgov.standards.urls_feeds")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("cxgov.core.urls")),
     path("staff/agencies/<slug:slug>/", include("cxgov.registry.urls")),
+    path("staff/agencies/<slug:slug>/complaints/", include("cxgov.complaints.urls")),
+    path("staff/agencies/<slug:slug>/benchmarks/", include("cxgov.benchmarks.urls")),
+    path("staff/agencies/<slug:slug>/surveys/", include("cxgov.surveys.urls")),
+    path("staff/agencies/<slug:slug>/standards/", include("cxgov.standards.urls")),
     path("", include("cxgov.public.urls")),
     prefix_default_language=False,
 )

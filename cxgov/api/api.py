@@ -8,7 +8,11 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from cxgov.api.auth import staff_auth
 from cxgov.api.routers.accounts import router as accounts_router
+from cxgov.api.routers.benchmarks import router as benchmarks_router
+from cxgov.api.routers.complaints import router as complaints_router
 from cxgov.api.routers.registry import router as registry_router
+from cxgov.api.routers.standards import router as standards_router
+from cxgov.api.routers.surveys import router as surveys_router
 
 api = NinjaAPI(
     title="cxgov API",
@@ -48,3 +52,7 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", registry_router)
+api.add_router("/", standards_router)
+api.add_router("/", benchmarks_router)
+api.add_router("/", complaints_router)
+api.add_router("/", surveys_router)

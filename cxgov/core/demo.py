@@ -9,9 +9,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from cxgov.benchmarks.demo import demo_load as benchmarks_demo_load
+from cxgov.complaints.demo import demo_load as complaints_demo_load
 from cxgov.core.models import Role, User
 from cxgov.core.services import membership_grant, user_create
 from cxgov.registry.demo import demo_load as registry_demo_load
+from cxgov.standards.demo import demo_load as standards_demo_load
+from cxgov.surveys.demo import demo_load as surveys_demo_load
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the local demo only
 
@@ -49,4 +53,8 @@ def demo_load() -> list[DemoUser]:
     # Oversight reads across agencies: give the demo oversight user the second agency too.
     oversight = User.objects.get(email="oversight@omb.example.gov")
     membership_grant(user=oversight, agency=agencies["nppo"], role=Role.OVERSIGHT)
+    standards_demo_load()
+    benchmarks_demo_load()
+    surveys_demo_load()
+    complaints_demo_load()
     return DEMO_USERS

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cxgov.public import views
+from cxgov.public import views, views_complaints, views_standards, views_surveys
 
 app_name = "public"
 
@@ -12,6 +12,49 @@ urlpatterns = [
         views.service,
         name="service",
     ),
+    path(
+        "agencies/<slug:slug>/standards/",
+        views_standards.agency_standards,
+        name="agency_standards",
+    ),
+    path(
+        "agencies/<slug:agency_slug>/services/<slug:service_slug>/standards/",
+        views_standards.service_standards,
+        name="service_standards",
+    ),
     path("feedback/", views.feedback, name="feedback"),
     path("complaints/", views.complaint_start, name="complaint_start"),
+    path("surveys/<slug:public_id>/", views_surveys.survey_page, name="survey"),
+    path("surveys/<slug:public_id>/thanks/", views_surveys.survey_thanks, name="survey_thanks"),
+    path(
+        "surveys/<slug:public_id>/widget.json",
+        views_surveys.survey_widget_definition,
+        name="survey_widget",
+    ),
+    path(
+        "surveys/<slug:public_id>/widget/",
+        views_surveys.survey_widget_submit,
+        name="survey_widget_submit",
+    ),
+    path(
+        "agencies/<slug:slug>/complaints/new/",
+        views_complaints.complaint_new,
+        name="complaint_new",
+    ),
+    path("complaints/status/", views_complaints.complaint_status, name="complaint_status"),
+    path(
+        "agencies/<slug:slug>/complaints.<slug:fmt>",
+        views_complaints.complaints_data,
+        name="complaints_data",
+    ),
+    path(
+        "complaints/status/<str:tracking>/",
+        views_complaints.complaint_track,
+        name="complaint_track",
+    ),
+    path(
+        "complaints/filed/<str:tracking>/",
+        views_complaints.complaint_filed,
+        name="complaint_filed",
+    ),
 ]

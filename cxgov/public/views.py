@@ -89,6 +89,7 @@ def _choose_agency(request: HttpRequest, purpose: str) -> HttpResponse:
         {
             "agencies": chosen if chosen else agencies,
             "purpose": purpose,
+            "service_slug": request.GET.get("service", "")[:80] if chosen else "",
             "nav_section": purpose,
         },
     )

@@ -81,3 +81,44 @@ class ChannelFactory(factory.django.DjangoModelFactory):
     kind = "phone"
     name = factory.Sequence(lambda n: f"Channel {n}")
     phone = "800-555-0100"
+
+
+class ComplaintCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "complaints.Category"
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+class ComplaintTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "complaints.Team"
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """A live customer survey with no questions; surveys.services fills one from a template."""
+
+    class Meta:
+        model = "surveys.Survey"
+
+    agency = factory.SubFactory(AgencyFactory)
+    title = factory.Sequence(lambda n: f"Survey {n}")
+    status = "live"
+
+
+class StandardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "standards.Standard"
+
+    service = factory.SubFactory(ServiceFactory)
+    agency = factory.SelfAttribute("service.agency")
+    statement = factory.Sequence(lambda n: f"We decide 80% of applications within {n + 1} days")
+    target = "0.8000"
+    threshold = 10.0
+    threshold_unit = "business_days"
+    calendar = "business_days"
+    status = "posted"

@@ -28,6 +28,7 @@ def test_other_agency_and_missing_agency_answer_alike(analyst_a_client, agency_b
     other = analyst_a_client.get(f"/staff/agencies/{agency_b.slug}/")
     missing = analyst_a_client.get("/staff/agencies/no-such-agency/")
     assert other.status_code == missing.status_code == 404
+
     # Only the echoed address and the per-response CSRF mask may differ.
     def normalised(content: bytes, slug: bytes) -> bytes:
         return re.sub(rb'value="[A-Za-z0-9]{64}"', b"", content.replace(slug, b"X"))
