@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from cxgov.insights.proportions import difference_p_value, wilson_interval
+
 Z_95 = 1.959963984540054  # two-sided 95% normal quantile
 
 
@@ -76,11 +78,8 @@ def wilson(successes: int, n: int) -> Estimate:
         return Estimate.empty()
     if not 0 <= successes <= n:
         raise ValueError(f"successes {successes} must be between 0 and n={n}")
-    p = successes / n
-    z2 = Z_95**2
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z_95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return Estimate(value=p, low=max(0.0, centre - half), high=min(1.0, centre + half), n=n)
+    low, high = wilson_interval(successes, n)
+    return Estimate(value=successes / n, low=low, high=high, n=n)
 
 
 def percent_agree(counts: Mapping[int, int]) -> Estimate:
@@ -127,14 +126,12 @@ def proportion_change(
     """Two-proportion z-test (pooled) of after - before; None when either period is empty."""
     if n_before <= 0 or n_after <= 0:
         return None
-    p1, p2 = successes_before / n_before, successes_after / n_after
+    difference = successes_after / n_after - successes_before / n_before
+    p_value = difference_p_value(successes_after, n_after, successes_before, n_before)
     pooled = (successes_before + successes_after) / (n_before + n_after)
     se = math.sqrt(pooled * (1 - pooled) * (1 / n_before + 1 / n_after))
-    if se == 0:
-        return Change(difference=p2 - p1, z=0.0, p_value=1.0, significant=False)
-    z = (p2 - p1) / se
-    p_value = float(2 * stats.norm.sf(abs(z)))
-    return Change(difference=p2 - p1, z=z, p_value=p_value, significant=p_value < alpha)
+    z = difference / se if se else 0.0
+    return Change(difference=difference, z=z, p_value=p_value, significant=p_value < alpha)
 
 
 def mean_change(before: Estimate, after: Estimate, *, alpha: float = 0.05) -> Change | None:

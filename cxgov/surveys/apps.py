@@ -5,3 +5,17 @@ class SurveysConfig(AppConfig):
     name = "cxgov.surveys"
     label = "surveys"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cxgov.benchmarks.measures import measure_provider_register
+        from cxgov.standards.models import ResultSource
+        from cxgov.standards.results import register_result_provider
+        from cxgov.surveys.integrations import (
+            a11_measures,
+            acsi_measures,
+            satisfaction_standard_counts,
+        )
+
+        register_result_provider(ResultSource.SURVEY, satisfaction_standard_counts)
+        measure_provider_register("surveys.a11", a11_measures)
+        measure_provider_register("surveys.acsi", acsi_measures)

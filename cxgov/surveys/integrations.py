@@ -1,0 +1,174 @@
+"""Survey answers as results elsewhere: satisfaction standards and benchmarkable own measures.
+
+- A service standard whose source is "survey" ("85% of customers are satisfied") counts, per
+  reporting period, the customers of the service who answered the overall question positively.
+- Benchmark comparisons get the service's A-11 percent agree and point scale per driver, and its
+  ACSI-style index, per fiscal year.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+
+from cxgov.benchmarks.importers import ACSI_WORDING
+from cxgov.benchmarks.models import Metric, Scale
+from cxgov.insights.acsi import ComparableMeasure, acsi_index
+from cxgov.insights.estimates import mean_interval_from_counts, percent_agree
+from cxgov.insights.fiscal import fiscal_quarter
+from cxgov.registry.models import Service
+from cxgov.surveys.models import Answer, Audience, QuestionKind, ResponseStatus
+
+if TYPE_CHECKING:
+    from cxgov.standards.models import Standard
+    from cxgov.standards.results import PeriodCounts
+
+# The overall question of a survey, by key, in order of preference.
+OVERALL_KEYS = ("satisfaction", "acsi_satisfaction", "trust")
+# A positive answer on each scale.
+POSITIVE = {
+    QuestionKind.THUMBS: Q(value_int=1),
+    QuestionKind.LIKERT: Q(value_int__gte=4),
+    QuestionKind.RATING_10: Q(value_int__gte=8),
+    QuestionKind.NPS: Q(value_int__gte=9),
+}
+A11_DRIVERS = (
+    "satisfaction",
+    "trust",
+    "effectiveness",
+    "ease",
+    "efficiency",
+    "transparency",
+    "employee",
+)
+ACSI_KEYS = ("acsi_satisfaction", "acsi_expectations", "acsi_ideal")
+
+
+def _customer_answers(service: Service) -> QuerySet[Answer]:
+    return Answer.objects.filter(
+        response__service=service,
+        response__status=ResponseStatus.VALID,
+        response__deleted_at__isnull=True,
+        survey__audience=Audience.CUSTOMER,
+        value_int__isnull=False,
+    )
+
+
+def _overall_answers(service: Service) -> QuerySet[Answer]:
+    """Each survey's overall-question answers for the service (first key present wins)."""
+    answers = _customer_answers(service).filter(question__key__in=OVERALL_KEYS)
+    chosen: dict[int, str] = {}
+    for survey_id, key in answers.values_list("survey_id", "question__key").distinct():
+        current = chosen.get(survey_id)
+        if current is None or OVERALL_KEYS.index(key) < OVERALL_KEYS.index(current):
+            chosen[survey_id] = key
+    condition = Q(pk__in=[])
+    for survey_id, key in chosen.items():
+        condition |= Q(survey_id=survey_id, question__key=key)
+    return answers.filter(condition)
+
+
+def satisfaction_standard_counts(standard: Standard) -> list[PeriodCounts]:
+    """Per reporting period: customers who answered the overall question, and positively."""
+    from cxgov.standards.results import PeriodCounts, period_bounds
+
+    positive = Q(pk__in=[])
+    for kind, condition in POSITIVE.items():
+        positive |= Q(question__kind=kind) & condition
+    rows = (
+        _overall_answers(standard.service)
+        .annotate(day=TruncDate("response__submitted_at"))
+        .values("day")
+        .annotate(total=Count("id"), met=Count("id", filter=positive))
+        .order_by("day")
+    )
+    periods: dict[str, PeriodCounts] = {}
+    for row in rows:
+        first, last, label = period_bounds(standard.period, row["day"])
+        counts = periods.setdefault(
+            label, PeriodCounts(start=first, end=last, label=label, n=0, met=0)
+        )
+        counts.n = (counts.n or 0) + row["total"]
+        counts.met = (counts.met or 0) + row["met"]
+    return sorted(periods.values(), key=lambda counts: counts.start)
+
+
+def _fiscal_year(day: date) -> str:
+    return f"FY{fiscal_quarter(day).year}"
+
+
+def a11_measures(service: Service) -> Iterator[ComparableMeasure]:
+    """A-11 percent agree and point scale of each driver question, per fiscal year."""
+    counts: dict[tuple[str, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    rows = (
+        _customer_answers(service)
+        .filter(question__kind=QuestionKind.LIKERT, question__key__in=A11_DRIVERS)
+        .annotate(day=TruncDate("response__submitted_at"))
+        .values_list("question__key", "question__text", "day", "value_int")
+        .annotate(n=Count("id"))
+    )
+    for key, text, day, value, n in rows:
+        counts[(key, text, _fiscal_year(day))][value] += n
+    for (key, text, year), by_value in sorted(counts.items()):
+        agree = percent_agree(by_value)
+        if agree.value is not None:
+            yield ComparableMeasure(
+                metric=Metric.PERCENT_AGREE,
+                scale=Scale.PERCENT,
+                wording=text,
+                period=year,
+                value=100 * agree.value,
+                label=f"A-11 {key}: percent agree",
+                n=agree.n,
+                source="surveys",
+            )
+        mean = mean_interval_from_counts(by_value)
+        if mean.value is not None:
+            error = (mean.high - mean.value) / 1.96 if mean.high is not None else None
+            yield ComparableMeasure(
+                metric=Metric.A11_POINTS,
+                scale=Scale.MEAN_1_5,
+                wording=text,
+                period=year,
+                value=mean.value,
+                label=f"A-11 {key}: point scale",
+                n=mean.n,
+                standard_error=error,
+                source="surveys",
+            )
+
+
+def acsi_measures(service: Service) -> Iterator[ComparableMeasure]:
+    """The ACSI-style index from surveys carrying the three ACSI items, per fiscal year."""
+    rows = (
+        _customer_answers(service)
+        .filter(question__key__in=ACSI_KEYS)
+        .values_list("response_id", "response__submitted_at", "question__key", "value_int")
+    )
+    by_response: dict[int, tuple[date, dict[str, int]]] = {}
+    for response_id, submitted_at, key, value in rows:
+        entry = by_response.setdefault(response_id, (submitted_at.date(), {}))
+        entry[1][key] = value
+    by_year: dict[str, list[list[float | None]]] = defaultdict(list)
+    for day, answers in by_response.values():
+        by_year[_fiscal_year(day)].append([answers.get(key) for key in ACSI_KEYS])
+    for year, answers in sorted(by_year.items()):
+        result = acsi_index(answers)
+        if result.value is None:
+            continue
+        yield ComparableMeasure(
+            metric=Metric.ACSI_INDEX,
+            scale=Scale.INDEX_0_100,
+            wording=ACSI_WORDING,
+            period=year,
+            value=result.value,
+            label="ACSI-style index",
+            n=result.n,
+            standard_error=result.standard_error,
+            source="surveys",
+        )

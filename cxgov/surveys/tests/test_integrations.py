@@ -1,0 +1,67 @@
+"""Survey answers feed satisfaction standards and benchmark comparisons."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxgov.benchmarks.measures import own_measures
+from cxgov.core.testing.factories import ServiceFactory, StandardFactory
+from cxgov.standards.selectors import standard_results
+from cxgov.surveys.services import (
+    SubmissionContext,
+    response_submit,
+    survey_create,
+    survey_publish,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def service(agency_a):
+    return ServiceFactory(agency=agency_a, slug="permit")
+
+
+def _live(agency, service, template):
+    survey = survey_create(actor=None, agency=agency, template=template, services=[service])
+    for question in survey.questions.all():
+        question.text_es = question.text_es or question.text
+        question.save()
+    return survey_publish(actor=None, survey=survey)
+
+
+def _submit(survey, service, answers, sid):
+    return response_submit(
+        survey=survey,
+        answers=answers,
+        submission_id=sid,
+        context=SubmissionContext(service=service.slug),
+    )
+
+
+def test_satisfaction_standard_counts_positive_overall_answers(agency_a, service):
+    survey = _live(agency_a, service, "a11_v1")
+    for index, score in enumerate([5, 4, 4, 2, 1]):
+        _submit(survey, service, {"satisfaction": score, "trust": 3}, f"s{index}")
+    standard = StandardFactory(service=service, source="survey", period="fiscal_year")
+    result = standard_results(standard=standard)[-1]
+    assert (result.n, result.met) == (5, 3)
+
+
+def test_a11_and_acsi_measures_reach_benchmark_comparisons(agency_a, service):
+    v1 = _live(agency_a, service, "a11_v1")
+    for index, score in enumerate([5, 4, 2]):
+        _submit(v1, service, {"satisfaction": score, "trust": 4}, f"v{index}")
+    acsi = _live(agency_a, service, "acsi")
+    _submit(acsi, service, {"acsi_satisfaction": 10, "acsi_expectations": 7, "acsi_ideal": 4}, "a1")
+    _submit(acsi, service, {"acsi_satisfaction": 8, "acsi_expectations": 8, "acsi_ideal": 8}, "a2")
+    measures = own_measures(service=service)
+    agree = next(m for m in measures if m.label == "A-11 satisfaction: percent agree")
+    assert agree.value == pytest.approx(200 / 3)
+    assert agree.n == 3
+    points = next(m for m in measures if m.label == "A-11 satisfaction: point scale")
+    assert points.value == pytest.approx(11 / 3)
+    index = next(m for m in measures if m.metric == "acsi_index")
+    # Respondent means 7 and 8 on 1-10: ((7.5 - 1) / 9) * 100 = 72.22
+    assert index.value == pytest.approx(72.222, abs=0.01)
+    assert index.n == 2
