@@ -79,3 +79,28 @@ def followup_for_low_score(sender: Any, response: Response, **kwargs: Any) -> No
             source="survey",
             source_ref=f"{response.survey.public_id}/{response.submission_id}",
         )
+
+
+def post_resolution_survey_invite(*, complaint_id: int) -> bool:
+    """Invite the person whose complaint just closed to the agency's post-resolution survey.
+
+    The survey is the agency's live customer survey made from the "post_resolution" template;
+    without one nothing is sent. The invitation list stays apart from the answers, so the
+    answers cannot be traced back to the complaint. Returns whether an invitation was added.
+    """
+    from cxgov.complaints.models import Complaint
+    from cxgov.surveys.selectors import survey_live_from_template
+    from cxgov.surveys.services import InvitationRow, invitations_add
+
+    complaint = Complaint.objects.select_related("agency", "service").get(pk=complaint_id)
+    if not complaint.contact_email:
+        return False
+    survey = survey_live_from_template(agency=complaint.agency, template="post_resolution")
+    if survey is None:
+        return False
+    added = invitations_add(
+        actor=None,
+        survey=survey,
+        rows=[InvitationRow(email=complaint.contact_email.lower(), service=complaint.service)],
+    )
+    return added > 0

@@ -306,6 +306,8 @@ def complaint_transition(
         complaint.final_timely = bool(
             complaint.final_due_at and sla.is_timely(done_at=now, deadline=complaint.final_due_at)
         )
+        closed_id = complaint.pk
+        transaction.on_commit(lambda: _post_resolution_survey(closed_id))
     if target == Status.IN_PROGRESS and source in (Status.RESPONDED, Status.CLOSED):
         complaint.closed_at = None
         complaint.final_timely = None
@@ -322,6 +324,12 @@ def complaint_transition(
         data={"from": source, "to": str(target), "reason": reason.strip()[:500]},
     )
     return complaint
+
+
+def _post_resolution_survey(complaint_id: int) -> None:
+    from cxgov.complaints.integrations import post_resolution_survey_invite
+
+    post_resolution_survey_invite(complaint_id=complaint_id)
 
 
 @transaction.atomic

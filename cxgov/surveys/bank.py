@@ -227,7 +227,33 @@ def employee_barriers() -> list[dict[str, Any]]:
     ]
 
 
+def post_resolution() -> list[dict[str, Any]]:
+    """Sent when a complaint closes: how the complaint was handled, and whether it was solved."""
+    return [
+        _likert(
+            "satisfaction",
+            "I am satisfied with how {agency} handled my complaint.",
+            "Estoy satisfecho con la forma en que {agency} atendió mi queja.",
+            required=True,
+        ),
+        _likert("effectiveness", "My problem was solved.", "Se resolvió mi problema."),
+        _likert(
+            "efficiency",
+            "My complaint was handled in a reasonable amount of time.",
+            "Mi queja se atendió en un tiempo razonable.",
+        ),
+        _comments(),
+        *_hidden(),
+    ]
+
+
 TEMPLATES: dict[str, dict[str, Any]] = {
+    "post_resolution": {
+        "title": "How did we handle your complaint?",
+        "title_es": "¿Cómo atendimos su queja?",
+        "audience": "customer",
+        "questions": post_resolution,
+    },
     "a11_v2": {
         "title": "How did we do?",
         "title_es": "¿Cómo lo hicimos?",

@@ -87,6 +87,15 @@ def surveys_live_for_agencies(*, agencies: Iterable[Agency]) -> dict[int, list[S
 # --- staff ---------------------------------------------------------------------------------
 
 
+def survey_live_from_template(*, agency: Agency, template: str) -> Survey | None:
+    """The agency's newest live survey made from a template, e.g. "post_resolution"."""
+    return (
+        Survey.objects.filter(agency=agency, template=template, status=SurveyStatus.LIVE)
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def surveys_for_agency(*, agency: Agency) -> QuerySet[Survey]:
     """Every survey of the agency with its response count (call access_agency first)."""
     return (

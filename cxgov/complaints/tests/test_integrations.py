@@ -71,3 +71,47 @@ def test_complaints_standard_counts_closed_and_timely_by_period(agency_a):
     results = standard_results(standard=standard, today=date.today())
     assert results[-1].n == 3
     assert results[-1].met == 2
+
+
+def _closed_complaint(agency, email="casey@example.com"):
+    from cxgov.complaints.services import complaint_create, complaint_transition
+
+    complaint = complaint_create(
+        agency=agency, what_happened="My card never came.", contact_email=email
+    )
+    complaint = complaint_transition(complaint=complaint, to_status="responded", actor=None)
+    return complaint_transition(complaint=complaint, to_status="closed", actor=None)
+
+
+def test_closing_a_complaint_invites_the_person_to_the_post_resolution_survey(agency_a):
+    from django.core import mail
+
+    from cxgov.surveys.models import Invitation
+
+    survey = survey_publish(
+        actor=None,
+        survey=_with_spanish(
+            survey_create(actor=None, agency=agency_a, template="post_resolution")
+        ),
+    )
+    mail.outbox.clear()
+    _closed_complaint(agency_a)
+    invitation = Invitation.objects.get(survey=survey)
+    assert invitation.email == "casey@example.com"
+    assert any(survey.public_id in message.body for message in mail.outbox)
+    # The answers cannot be traced back: no response points at the invitation or complaint.
+    assert not hasattr(invitation, "response")
+
+
+def test_no_survey_no_invitation(agency_a):
+    from cxgov.surveys.models import Invitation
+
+    _closed_complaint(agency_a)
+    assert not Invitation.objects.exists()
+
+
+def _with_spanish(survey):
+    for question in survey.questions.all():
+        question.text_es = question.text_es or question.text
+        question.save()
+    return survey
