@@ -36,3 +36,22 @@ class StaffMfaMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse(target)}?{query}")
         return self.get_response(request)
+
+
+# Browser features no cxgov page uses; denying them limits what injected content could do.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()"
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Send a Permissions-Policy header on every response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
