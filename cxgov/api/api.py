@@ -13,6 +13,7 @@ from cxgov.api.routers.complaints import router as complaints_router
 from cxgov.api.routers.registry import router as registry_router
 from cxgov.api.routers.standards import router as standards_router
 from cxgov.api.routers.surveys import router as surveys_router
+from cxgov.core.ratelimit import RateLimited
 
 api = NinjaAPI(
     title="cxgov API",
@@ -30,6 +31,17 @@ api = NinjaAPI(
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"detail": f"Too many requests: try again in {exc.retry_after} seconds."},
+        status=429,
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from cxgov.core.models import User
+from cxgov.core.ratelimit import rate_check
 from cxgov.core.selectors import token_authenticate
 from cxgov.core.services import token_touch
 
@@ -21,6 +22,13 @@ class TokenAuth(HttpBearer):
         if api_token is None:
             return None
         token_touch(token=api_token)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            # Raises RateLimited, which the API answers with 429 and Retry-After.
+            rate_check(
+                scope="api_writes",
+                key=api_token.prefix,
+                limit=settings.API_WRITES_PER_MINUTE,
+            )
         request.user = api_token.user
         return api_token.user
 

@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from cxgov.core.models import Membership
+from cxgov.core.ratelimit import RateLimited, client_address, rate_check
 from cxgov.core.selectors import token_authenticate
 from cxgov.insights.complaint_scrub import scrub_narrative
 from cxgov.registry.models import Agency
@@ -451,6 +452,16 @@ def _get_requests(request: HttpRequest, fmt: str) -> HttpResponse:
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     """GET: requests of the last 90 days (or as filtered); POST: create one (api_key needed)."""
     if request.method == "POST":
+        try:
+            rate_check(
+                scope="open311",
+                key=client_address(request),
+                limit=settings.PUBLIC_WRITES_PER_MINUTE,
+            )
+        except RateLimited as limited:
+            response = _error(fmt, Open311Error(429, "Too many requests: try again later."))
+            response["Retry-After"] = str(limited.retry_after)
+            return response
         return _post_request(request, fmt)
     if request.method != "GET":
         raise Open311Error(400, "Use GET or POST.")

@@ -23,6 +23,7 @@ from cxgov.complaints.selectors import (
     complaint_public_lookup,
     complaints_public,
 )
+from cxgov.core.ratelimit import rate_limited
 from cxgov.registry.selectors import agency_public
 
 SESSION_KEY = "complaints_seen"
@@ -48,6 +49,7 @@ def _seen(request: HttpRequest, tracking_number: str) -> Complaint:
     return complaint
 
 
+@rate_limited("complaint_intake", setting="PUBLIC_WRITES_PER_MINUTE")
 def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
     """The complaint form of one agency, optionally about one of its services (?service=)."""
     agency = agency_public(slug=slug)
@@ -104,6 +106,7 @@ def complaint_filed(request: HttpRequest, tracking: str) -> HttpResponse:
     )
 
 
+@rate_limited("complaint_status", setting="STATUS_LOOKUPS_PER_MINUTE")
 def complaint_status(request: HttpRequest) -> HttpResponse:
     """Look up a complaint with its tracking number and email address."""
     form = StatusLookupForm(request.POST or None)
@@ -129,6 +132,7 @@ def complaint_status(request: HttpRequest) -> HttpResponse:
     )
 
 
+@rate_limited("complaint_review", setting="PUBLIC_WRITES_PER_MINUTE")
 def complaint_track(request: HttpRequest, tracking: str) -> HttpResponse:
     """Where a complaint stands, the agency's messages, and the review form when it is due."""
     complaint = _seen(request, tracking)

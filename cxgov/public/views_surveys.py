@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cxgov.core.ratelimit import rate_limited
 from cxgov.surveys.models import QuestionKind, ResponseSource, Survey
 from cxgov.surveys.selectors import survey_public
 from cxgov.surveys.services import SubmissionContext, response_submit
@@ -166,6 +167,7 @@ def _page(
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("survey_intake", setting="PUBLIC_WRITES_PER_MINUTE")
 def survey_page(request: HttpRequest, public_id: str) -> HttpResponse:
     """Show a survey and take its answers; errors come back beside each question."""
     survey = survey_public(public_id=public_id)
@@ -304,6 +306,7 @@ def survey_widget_definition(request: HttpRequest, public_id: str) -> HttpRespon
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@rate_limited("survey_widget", setting="PUBLIC_WRITES_PER_MINUTE")
 def survey_widget_submit(request: HttpRequest, public_id: str) -> HttpResponse:
     """Take a widget's answers from an allowed web site; the same intake as the page."""
     survey = survey_public(public_id=public_id)
