@@ -10,16 +10,10 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.complaints.storage import private_storage
-
-
-def _localized(english: str, spanish: str) -> str:
-    if spanish and (get_language() or "").startswith("es"):
-        return spanish
-    return english
+from cxgov.core.i18n import localized
 
 
 class Status(models.TextChoices):
@@ -131,7 +125,7 @@ class Category(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localized(self.name, self.name_es)
+        return localized(self.name, self.name_es)
 
 
 class SlaPolicy(models.Model):

@@ -9,15 +9,9 @@ from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def _localized(english: str, spanish: str) -> str:
-    """Spanish text when the page is Spanish and there is any, else English."""
-    if spanish and (get_language() or "").startswith("es"):
-        return spanish
-    return english
+from cxgov.core.i18n import localized
 
 
 class Agency(models.Model):
@@ -52,11 +46,11 @@ class Agency(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localized(self.name, self.name_es)
+        return localized(self.name, self.name_es)
 
     @property
     def display_mission(self) -> str:
-        return _localized(self.mission, self.mission_es)
+        return localized(self.mission, self.mission_es)
 
 
 class ServiceStatus(models.TextChoices):
@@ -104,11 +98,11 @@ class Service(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localized(self.name, self.name_es)
+        return localized(self.name, self.name_es)
 
     @property
     def display_description(self) -> str:
-        return _localized(self.description, self.description_es)
+        return localized(self.description, self.description_es)
 
 
 class CustomerSegment(models.Model):
@@ -132,7 +126,7 @@ class CustomerSegment(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localized(self.name, self.name_es)
+        return localized(self.name, self.name_es)
 
 
 class ServiceStage(models.Model):
@@ -152,7 +146,7 @@ class ServiceStage(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localized(self.name, self.name_es)
+        return localized(self.name, self.name_es)
 
 
 class ChannelKind(models.TextChoices):
@@ -236,11 +230,11 @@ class Channel(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _localized(self.name, self.name_es)
+        return localized(self.name, self.name_es)
 
     @property
     def display_instructions(self) -> str:
-        return _localized(self.instructions, self.instructions_es)
+        return localized(self.instructions, self.instructions_es)
 
 
 class OpeningHours(models.Model):

@@ -15,8 +15,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.i18n import localized
 from cxgov.insights.business_time import BusinessCalendar
-from cxgov.registry.models import Agency, Channel, Service, _localized
+from cxgov.registry.models import Agency, Channel, Service
 
 
 class StandardKind(models.TextChoices):
@@ -139,11 +140,11 @@ class Standard(models.Model):
 
     @property
     def display_statement(self) -> str:
-        return _localized(self.statement, self.statement_es)
+        return localized(self.statement, self.statement_es)
 
     @property
     def display_how_measured(self) -> str:
-        return _localized(self.how_measured, self.how_measured_es)
+        return localized(self.how_measured, self.how_measured_es)
 
     def business_calendar(self) -> BusinessCalendar:
         """The calendar its clock runs on, in the agency's time zone."""

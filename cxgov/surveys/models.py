@@ -10,17 +10,10 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.i18n import localized
 from cxgov.registry.models import ChannelKind
-
-
-def _localized(english: str, spanish: str) -> str:
-    """Spanish text when the page is Spanish and there is any, else English."""
-    if spanish and (get_language() or "").startswith("es"):
-        return spanish
-    return english
 
 
 def new_public_id() -> str:
@@ -98,15 +91,15 @@ class Survey(models.Model):
 
     @property
     def display_title(self) -> str:
-        return _localized(self.title, self.title_es)
+        return localized(self.title, self.title_es)
 
     @property
     def display_intro(self) -> str:
-        return _localized(self.intro, self.intro_es)
+        return localized(self.intro, self.intro_es)
 
     @property
     def display_thank_you(self) -> str:
-        return _localized(self.thank_you, self.thank_you_es)
+        return localized(self.thank_you, self.thank_you_es)
 
     @property
     def is_employee(self) -> bool:
@@ -200,16 +193,16 @@ class Question(models.Model):
 
     @property
     def display_text(self) -> str:
-        return _localized(self.text, self.text_es)
+        return localized(self.text, self.text_es)
 
     @property
     def display_help_text(self) -> str:
-        return _localized(self.help_text, self.help_text_es)
+        return localized(self.help_text, self.help_text_es)
 
     def display_options(self) -> list[tuple[str, str]]:
         """(value, label) pairs in the page's language."""
         return [
-            (str(o["value"]), _localized(o.get("label", ""), o.get("label_es", "")))
+            (str(o["value"]), localized(o.get("label", ""), o.get("label_es", "")))
             for o in self.options
         ]
 
