@@ -36,9 +36,12 @@ static/vendor/uswds/.copied: node_modules/.installed
 	cp -r node_modules/@uswds/uswds/dist/{css,js,fonts,img} static/vendor/uswds/
 	touch $@
 
-# System packages the project needs: gettext to compile translations, Debian's Chromium for tests.
+# System packages the project needs: gettext to compile translations, Pango for WeasyPrint's PDFs,
+# poppler-utils to check them, Debian's Chromium for tests.
 .system-packages:
 	@command -v msgfmt >/dev/null || scripts/apt-install gettext
+	@command -v pdfinfo >/dev/null || scripts/apt-install poppler-utils
+	@python3 -c "import ctypes.util as u, sys; sys.exit(not u.find_library('pangoft2-1.0'))" || scripts/apt-install libpango-1.0-0 libpangoft2-1.0-0
 	touch $@
 
 .browser:

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "cxgov.complaints",
     "cxgov.benchmarks",
     "cxgov.reports",
+    "cxgov.a11",
+    "cxgov.plans",
+    "cxgov.actions",
     "cxgov.public",
     "cxgov.api",
 ]

@@ -23,6 +23,10 @@ urlpatterns += i18n_patterns(
     path("staff/agencies/<slug:slug>/benchmarks/", include("cxgov.benchmarks.urls")),
     path("staff/agencies/<slug:slug>/surveys/", include("cxgov.surveys.urls")),
     path("staff/agencies/<slug:slug>/standards/", include("cxgov.standards.urls")),
+    path("staff/agencies/<slug:slug>/a11/", include("cxgov.a11.urls")),
+    path("staff/agencies/<slug:slug>/reports/", include("cxgov.reports.urls")),
+    path("staff/agencies/<slug:slug>/plans/", include("cxgov.plans.urls")),
+    path("staff/agencies/<slug:slug>/actions/", include("cxgov.actions.urls")),
     path("", include("cxgov.public.urls")),
     prefix_default_language=False,
 )
