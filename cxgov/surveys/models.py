@@ -9,6 +9,7 @@ import secrets
 from typing import Any, ClassVar
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -333,3 +334,135 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+# --- rollups -------------------------------------------------------------------------------
+
+
+class RollupSource(models.TextChoices):
+    RESPONSES = "responses", _("Responses")
+    IMPORTED = "imported", _("Imported quarterly figures")
+
+
+class AnswerRollup(models.Model):
+    """Answers counted per question, local day, context and value: mergeable sums.
+
+    `value_key` is the scale or choice value as text ("" for free text, numbers and dates, and,
+    for a choose-any question, the row counting the people who answered it). `total` and
+    `total_squares` add up the numeric value so means and their intervals come from sums.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answer_rollups")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="rollups")
+    day = models.DateField()
+    service = models.ForeignKey(
+        "registry.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=20, blank=True)
+    segment = models.ForeignKey(
+        "registry.CustomerSegment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    language = models.CharField(max_length=8, blank=True)
+    value_key = models.CharField(max_length=200, blank=True)
+    source = models.CharField(
+        max_length=10, choices=RollupSource.choices, default=RollupSource.RESPONSES
+    )
+    count = models.BigIntegerField(default=0)
+    total = models.FloatField(default=0)
+    total_squares = models.FloatField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            # NULL service or segment must collide too, so the key uses COALESCE(…, 0).
+            models.UniqueConstraint(
+                models.F("survey"),
+                models.F("question"),
+                models.F("day"),
+                Coalesce("service", 0),
+                models.F("channel"),
+                Coalesce("segment", 0),
+                models.F("language"),
+                models.F("value_key"),
+                models.F("source"),
+                name="answer_rollup_unique_key",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["survey", "question", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}/{self.day}/{self.value_key}={self.count}"
+
+
+class ResponseRollup(models.Model):
+    """Responses counted per local day and context: the n behind rates and response counts."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="response_rollups")
+    day = models.DateField()
+    service = models.ForeignKey(
+        "registry.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=20, blank=True)
+    segment = models.ForeignKey(
+        "registry.CustomerSegment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    language = models.CharField(max_length=8, blank=True)
+    source = models.CharField(
+        max_length=10, choices=RollupSource.choices, default=RollupSource.RESPONSES
+    )
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                models.F("survey"),
+                models.F("day"),
+                Coalesce("service", 0),
+                models.F("channel"),
+                Coalesce("segment", 0),
+                models.F("language"),
+                models.F("source"),
+                name="response_rollup_unique_key",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["survey", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.day}={self.count}"
+
+
+class ImportedQuarter(models.Model):
+    """One survey-quarter of published A-11 figures: volumes and the published point scales."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="imported_quarters")
+    fiscal_year = models.PositiveIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    source_id = models.CharField(max_length=40, blank=True)
+    service_provided = models.CharField(max_length=300, blank=True)
+    transaction_point = models.CharField(max_length=300, blank=True)
+    channel_text = models.CharField(max_length=100, blank=True)
+    volume_of_customers = models.BigIntegerField(null=True, blank=True)
+    volume_offered_survey = models.BigIntegerField(null=True, blank=True)
+    volume_of_respondents = models.BigIntegerField(null=True, blank=True)
+    omb_control_number = models.CharField(max_length=40, blank=True)
+    # {"satisfaction": "4.70", ...}: the point_scale figures as published, for comparison.
+    published_point_scale = models.JSONField(default=dict, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["survey", "fiscal_year", "quarter"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["survey", "fiscal_year", "quarter"], name="imported_quarter_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} FY{self.fiscal_year} Q{self.quarter}"

@@ -43,6 +43,11 @@ from cxgov.surveys.models import (
     Survey,
     SurveyStatus,
 )
+from cxgov.surveys.rollups import (
+    rollups_lock_response,
+    rollups_record,
+    rollups_response_changed,
+)
 from cxgov.surveys.signals import response_submitted
 from cxgov.surveys.validation import CleanSubmission, SubmissionError, submission_clean
 
@@ -699,6 +704,7 @@ def _response_store(
     )
     response.save()
     Answer.objects.bulk_create(_answer_rows(response, clean))
+    rollups_record(survey=survey, entries=[(response, clean.answers)])
     if invitation is not None:
         invitation.used_at = _anonymous_time() if survey.is_employee else timezone.now()
         invitation.save(update_fields=["used_at"])
@@ -780,6 +786,7 @@ def response_bulk_create(
     ]
     for start in range(0, len(answers), batch_size * 5):
         _answers_insert(answers[start : start + batch_size * 5])
+    rollups_record(survey=survey, entries=[(r, clean.answers) for r, clean in prepared])
     audit_record(
         actor=actor,
         action="response.bulk_create",
@@ -797,9 +804,11 @@ def response_bulk_create(
 def response_mark(*, actor: User | None, response: Response, spam: bool) -> Response:
     """Mark a response as spam, or as valid again."""
     status = ResponseStatus.SPAM if spam else ResponseStatus.VALID
+    was_counted = rollups_lock_response(response)
     if response.status != status:
         response.status = status
         response.save(update_fields=["status"])
+        rollups_response_changed(response=response, was_counted=was_counted)
         audit_record(
             actor=actor,
             action=f"response.{status}",
@@ -813,9 +822,11 @@ def response_mark(*, actor: User | None, response: Response, spam: bool) -> Resp
 def response_delete(*, actor: User | None, response: Response, restore: bool = False) -> Response:
     """Hide a response from results and exports (soft delete), or bring it back."""
     deleted_at = None if restore else timezone.now()
+    was_counted = rollups_lock_response(response)
     if (response.deleted_at is None) != (deleted_at is None):
         response.deleted_at = deleted_at
         response.save(update_fields=["deleted_at"])
+        rollups_response_changed(response=response, was_counted=was_counted)
         audit_record(
             actor=actor,
             action="response.restore" if restore else "response.delete",

@@ -1,0 +1,313 @@
+"""The full survey results table from rollups, against pandas groupby on the raw answers.
+
+Run: .venv/bin/python bench/results.py [--responses 1000000] [--database-url postgres://…]
+
+Without --database-url it uses a scratch SQLite file. It makes N synthetic responses to the 7
+agreement questions of an A-11 v1 survey (services, channels, languages and days over two fiscal
+years, about one answer in ten skipped), keeps the answers in memory as a pandas DataFrame, and
+writes the rollups straight from numpy (one bincount, then bulk INSERTs) instead of storing
+7·N answer rows. Then it times the same table both ways, in this process: every question by
+service, channel and fiscal quarter with counts, percent agree with its Wilson interval and the
+mean with its t interval. `results_table` reads the rollups; the baseline groups the raw
+answers with pandas. It checks the two tables are equal and prints both times and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _configure() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="cxgov-bench-"))
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    return args
+
+
+ARGS = _configure()
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from cxgov.core.testing.factories import AgencyFactory, ServiceFactory  # noqa: E402
+from cxgov.insights.estimates import Z_95  # noqa: E402
+from cxgov.surveys.models import AnswerRollup, ResponseRollup, Survey  # noqa: E402
+from cxgov.surveys.results import results_table  # noqa: E402
+from cxgov.surveys.selectors import suppression_threshold  # noqa: E402
+from cxgov.surveys.services import survey_create  # noqa: E402
+
+CHANNELS = np.array(["website", "phone", "in_person", "email"])
+LANGUAGES = np.array(["en", "es"])
+FIRST_DAY = np.datetime64("2024-10-01")  # FY2025 Q1
+DAYS = 730
+SERVICES = 5
+QUESTIONS = 7
+SKIP_SHARE = 0.1
+
+
+def _survey() -> tuple[Survey, list[int], list[int]]:
+    agency = AgencyFactory(slug="bench-results", name="Bench Agency")
+    services = [
+        ServiceFactory(agency=agency, name=f"Bench service {i}", slug=f"bench-{i}").pk
+        for i in range(SERVICES)
+    ]
+    survey = survey_create(actor=None, agency=agency, template="a11_v1", title="Bench")
+    questions = list(
+        survey.questions.filter(kind="likert").order_by("position").values_list("pk", flat=True)
+    )
+    if len(questions) != QUESTIONS:
+        raise SystemExit(f"the a11_v1 template has {len(questions)} agreement questions, not 7")
+    return survey, services, questions
+
+
+def _synthesize(n: int) -> dict[str, np.ndarray]:
+    """Per-response context and a 1-5 answer (0 = skipped) per question, skewed positive."""
+    rng = np.random.default_rng(20261125)
+    service = rng.integers(0, SERVICES, n, dtype=np.int64)
+    # Each service leans a little differently, so groups really differ.
+    lean = rng.normal(0, 0.6, n) + (service - 2) * 0.2
+    answers = np.clip(np.rint(rng.normal(3.8, 1.1, (n, QUESTIONS)) + lean[:, None]), 1, 5)
+    answers[rng.random((n, QUESTIONS)) < SKIP_SHARE] = 0
+    return {
+        "service": service,
+        "channel": rng.choice(len(CHANNELS), n, p=[0.5, 0.25, 0.15, 0.1]).astype(np.int64),
+        "language": (rng.random(n) < 0.15).astype(np.int64),
+        "day": rng.integers(0, DAYS, n, dtype=np.int64),
+        "answers": answers.astype(np.int64),
+    }
+
+
+def _write_rollups(
+    survey: Survey, services: list[int], questions: list[int], data: dict[str, np.ndarray]
+) -> int:
+    """Aggregate with one bincount per table, then bulk-insert the non-empty cells."""
+    n = data["day"].size
+    context = ((data["day"] * SERVICES + data["service"]) * len(CHANNELS) + data["channel"]) * 2
+    context = context + data["language"]
+    contexts = DAYS * SERVICES * len(CHANNELS) * 2
+    question = np.broadcast_to(np.arange(QUESTIONS), (n, QUESTIONS))
+    value = data["answers"]
+    answered = value > 0
+    code = (context[:, None] * QUESTIONS + question) * 5 + (value - 1)
+    counts = np.bincount(code[answered], minlength=contexts * QUESTIONS * 5)
+    cells = np.flatnonzero(counts)
+    v = cells % 5 + 1
+    q = (cells // 5) % QUESTIONS
+    ctx = cells // (5 * QUESTIONS)
+    days = (FIRST_DAY + (ctx // (2 * len(CHANNELS) * SERVICES))).astype(str)
+    svc = (ctx // (2 * len(CHANNELS))) % SERVICES
+    chan = (ctx // 2) % len(CHANNELS)
+    lang = ctx % 2
+    c = counts[cells]
+    answer_rows = list(
+        zip(
+            [survey.pk] * cells.size,
+            np.asarray(questions)[q].tolist(),
+            days.tolist(),
+            np.asarray(services)[svc].tolist(),
+            CHANNELS[chan].tolist(),
+            LANGUAGES[lang].tolist(),
+            v.astype(str).tolist(),
+            c.tolist(),
+            (c * v).astype(float).tolist(),
+            (c * v * v).astype(float).tolist(),
+            strict=True,
+        )
+    )
+    per_context = np.bincount(context, minlength=contexts)
+    used = np.flatnonzero(per_context)
+    response_rows = list(
+        zip(
+            [survey.pk] * used.size,
+            (FIRST_DAY + used // (2 * len(CHANNELS) * SERVICES)).astype(str).tolist(),
+            np.asarray(services)[(used // (2 * len(CHANNELS))) % SERVICES].tolist(),
+            CHANNELS[(used // 2) % len(CHANNELS)].tolist(),
+            LANGUAGES[used % 2].tolist(),
+            per_context[used].tolist(),
+            strict=True,
+        )
+    )
+    quote = connection.ops.quote_name
+    answer_sql = (
+        f"INSERT INTO {quote(AnswerRollup._meta.db_table)} (survey_id, question_id, day, "  # noqa: S608
+        "service_id, channel, segment_id, language, value_key, source, count, total, "
+        "total_squares) VALUES (%s, %s, %s, %s, %s, NULL, %s, %s, 'responses', %s, %s, %s)"
+    )
+    response_sql = (
+        f"INSERT INTO {quote(ResponseRollup._meta.db_table)} (survey_id, day, service_id, "  # noqa: S608
+        "channel, segment_id, language, source, count) "
+        "VALUES (%s, %s, %s, %s, NULL, %s, 'responses', %s)"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(answer_rows), 50_000):
+            cursor.executemany(answer_sql, answer_rows[start : start + 50_000])
+        cursor.executemany(response_sql, response_rows)
+    return len(answer_rows)
+
+
+def _answers_frame(
+    services: list[int], questions: list[int], data: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """The raw answers in long format, one row per answer given, as the database holds them."""
+    n = data["day"].size
+    value = data["answers"]
+    answered = value > 0
+    rows = np.broadcast_to(np.arange(n)[:, None], value.shape)[answered]
+    question = np.broadcast_to(np.arange(QUESTIONS), value.shape)[answered]
+    return pd.DataFrame(
+        {
+            "question_id": np.asarray(questions)[question],
+            "value": value[answered].astype(np.int8),
+            "service_id": np.asarray(services)[data["service"][rows]],
+            "channel": pd.Categorical.from_codes(data["channel"][rows], categories=CHANNELS),
+            "day": FIRST_DAY + data["day"][rows].astype("timedelta64[D]"),
+        }
+    )
+
+
+def _pandas_table(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """The same table as `results_table`, from the raw answers with vectorized pandas."""
+    day = frame["day"].dt
+    fiscal_year = day.year + (day.month >= 10)
+    quarter = ((day.month - 10) % 12) // 3 + 1
+    keys = [frame["question_id"], frame["service_id"], frame["channel"], fiscal_year, quarter]
+    counts = (
+        frame.groupby([*keys, frame["value"]], observed=True)
+        .size()
+        .unstack("value", fill_value=0)
+        .reindex(columns=range(1, 6), fill_value=0)
+    )
+    counts.index.names = ["question_id", "service_id", "channel", "fiscal_year", "quarter"]
+    k = np.arange(1, 6)
+    c = counts.to_numpy(dtype=float)
+    n = c.sum(axis=1)
+    agree = c[:, 3] + c[:, 4]
+    p = agree / n
+    z2 = Z_95**2
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z_95 * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    mean = (c * k).sum(axis=1) / n
+    variance = (c * (k - mean[:, None]) ** 2).sum(axis=1) / (n - 1)
+    t_half = stats.t.ppf(0.975, n - 1) * np.sqrt(variance / n)
+    table = counts.copy()
+    table["n"] = n.astype(int)
+    table["agree"] = p
+    table["agree_low"] = np.maximum(0.0, centre - half)
+    table["agree_high"] = np.minimum(1.0, centre + half)
+    table["mean"] = mean
+    table["mean_low"] = mean - t_half
+    table["mean_high"] = mean + t_half
+    return table[table["n"] >= min_n]
+
+
+def _rollup_table(survey: Survey) -> pd.DataFrame:
+    """`results_table` (rollups) as the same frame, for the comparison."""
+    records = []
+    for row in results_table(survey=survey):
+        if row.suppressed or row.positive is None or row.mean is None:
+            continue
+        records.append(
+            {
+                "question_id": row.question.pk,
+                "service_id": row.service_id,
+                "channel": row.channel,
+                "fiscal_year": row.quarter.year,
+                "quarter": row.quarter.quarter,
+                **{k: row.counts.get(str(k), 0) for k in range(1, 6)},
+                "n": row.n,
+                "agree": row.positive.value,
+                "agree_low": row.positive.low,
+                "agree_high": row.positive.high,
+                "mean": row.mean.value,
+                "mean_low": row.mean.low,
+                "mean_high": row.mean.high,
+            }
+        )
+    return pd.DataFrame.from_records(records).set_index(
+        ["question_id", "service_id", "channel", "fiscal_year", "quarter"]
+    )
+
+
+def _check_equal(ours: object, theirs: object) -> None:
+    """Stop unless both ways give the same groups, counts and (to float precision) figures."""
+    if not isinstance(ours, pd.DataFrame) or not isinstance(theirs, pd.DataFrame):
+        raise SystemExit("a table is missing")
+    theirs = theirs.reset_index()
+    theirs["channel"] = theirs["channel"].astype(str)
+    theirs = theirs.set_index(ours.index.names)
+    theirs.columns = [str(c) for c in theirs.columns]
+    ours.columns = [str(c) for c in ours.columns]
+    ours, theirs = ours.sort_index(), theirs.sort_index()[ours.columns]
+    if not ours.index.equals(theirs.index):
+        raise SystemExit("the two tables have different groups")
+    counts = [str(k) for k in range(1, 6)] + ["n"]
+    if not (ours[counts].to_numpy() == theirs[counts].to_numpy()).all():
+        raise SystemExit("the two tables have different counts")
+    if not np.allclose(ours.drop(columns=counts), theirs.drop(columns=counts)):
+        raise SystemExit("the two tables have different shares, means or intervals")
+
+
+def _best(function: object, repeat: int) -> tuple[float, float, object]:
+    """Best wall-clock and best CPU time of this process over `repeat` runs, and the result.
+
+    CPU time counts SQLite's work (it runs in this process) but not a PostgreSQL server's.
+    """
+    wall, cpu, result = float("inf"), float("inf"), None
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = function()  # type: ignore[operator]
+        wall = min(wall, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
+    return wall, cpu, result
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    survey, services, questions = _survey()
+    start = time.perf_counter()
+    data = _synthesize(ARGS.responses)
+    rows = _write_rollups(survey, services, questions, data)
+    frame = _answers_frame(services, questions, data)
+    setup = time.perf_counter() - start
+    min_n = suppression_threshold()
+
+    rollup_time, rollup_cpu, ours = _best(lambda: _rollup_table(survey), ARGS.repeat)
+    pandas_time, pandas_cpu, theirs = _best(lambda: _pandas_table(frame, min_n), ARGS.repeat)
+    _check_equal(ours, theirs)
+
+    threshold = settings.SURVEY_SUPPRESSION_THRESHOLD
+    print(f"database: {connection.vendor}, responses: {ARGS.responses:,}, answers: {len(frame):,}")
+    print(f"rollup rows: {rows:,}, table rows shown: {len(ours):,} (threshold {threshold})")
+    print(f"setup (synthesize, write rollups, build DataFrame): {setup:.1f} s")
+    print(f"results_table from rollups:    {rollup_time:8.3f} s wall {rollup_cpu:8.3f} s CPU")
+    print(f"pandas groupby on raw answers: {pandas_time:8.3f} s wall {pandas_cpu:8.3f} s CPU")
+    print(f"ratio rollups / pandas: {rollup_time / pandas_time:.3f} wall", end="")
+    if connection.vendor == "sqlite":
+        print(f", {rollup_cpu / pandas_cpu:.3f} CPU")
+    else:
+        print(" (the database server's CPU is not in this process)")
+
+
+if __name__ == "__main__":
+    main()

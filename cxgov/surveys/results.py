@@ -1,0 +1,736 @@
+"""Survey results read from rollups: distributions, percent positive, means, trends, A-11 rows.
+
+The contract for pages, reports, exports and the API:
+
+- Everything here reads only `AnswerRollup` and `ResponseRollup` (and, for response rates, the
+  invitation list), never individual answers, so a page costs the same at any volume.
+- Callers pass surveys and agencies they have already reached through an `access_*` selector;
+  nothing here checks access.
+- Every share and mean is an `Estimate` with its n and 95% interval (Wilson for shares, Student t
+  for means). A group with fewer answers than the suppression threshold comes back with
+  `suppressed=True` and no figures at all besides its n.
+- "Percent positive" is defined once, in `POSITIVE_VALUES`: 4-5 on 1-5 agreement scales, thumbs
+  up or "yes" on two-way questions, and the top two points (9-10) on 0-10 and 1-10 ratings.
+  Choice, number, text and date questions have none.
+- Days are the agency's local calendar days; fiscal quarters run October-December (Q1) onward.
+- Imported quarterly figures (source "imported") count alongside collected responses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+from django.db.models import Case, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext as _
+from scipy import stats
+
+from cxgov.insights.estimates import (
+    Z_95,
+    Change,
+    Estimate,
+    mean_change,
+    mean_interval_from_counts,
+    percent_agree,
+    point_scale,
+    proportion_change,
+    wilson,
+)
+from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter, fiscal_year_bounds
+from cxgov.registry.models import Agency, ChannelKind, CustomerSegment, Service
+from cxgov.surveys.models import (
+    CHOICE_KINDS,
+    SCALE_RANGES,
+    AnswerRollup,
+    Invitation,
+    Question,
+    QuestionKind,
+    ResponseRollup,
+    Survey,
+)
+from cxgov.surveys.selectors import suppression_threshold
+
+# Values that count as a positive answer, by question kind. The one definition of "positive".
+POSITIVE_VALUES: dict[str, frozenset[str]] = {
+    QuestionKind.LIKERT: frozenset({"4", "5"}),
+    QuestionKind.THUMBS: frozenset({"1"}),
+    QuestionKind.YES_NO: frozenset({"1"}),
+    QuestionKind.NPS: frozenset({"9", "10"}),
+    QuestionKind.RATING_10: frozenset({"9", "10"}),
+}
+# Kinds summarised by counts of values (the rest are listed apart, with their answer counts).
+COUNTED_KINDS = frozenset({*SCALE_RANGES, *CHOICE_KINDS, QuestionKind.NUMBER})
+A11_TEMPLATES = ("a11_v1", "a11_v2", "a11_v2_likert")
+BREAKDOWNS = ("service", "channel", "segment", "language", "quarter")
+
+
+@dataclass(frozen=True)
+class ResultFilters:
+    """Which answers to count. A fiscal year (and quarter) and start/end dates both narrow."""
+
+    service_id: int | None = None
+    channel: str = ""
+    segment_id: int | None = None
+    language: str = ""
+    fiscal_year: int | None = None
+    quarter: int | None = None  # FY Q1 = Oct-Dec
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class DistributionRow:
+    """One value of a question: its key, label, count and share of n (unpacks as a 4-tuple)."""
+
+    value_key: str
+    label: str
+    count: int
+    share: Estimate
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.value_key, self.label, self.count, self.share))
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One question's figures. When `suppressed`, only `n` is given."""
+
+    question: Question
+    n: int
+    distribution: list[DistributionRow]
+    positive: Estimate | None
+    mean: Estimate | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class TextQuestionResult:
+    """A free-text or date question: only how many answered it (the words are elsewhere)."""
+
+    question: Question
+    n: int
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    questions: list[QuestionResult]
+    text_questions: list[TextQuestionResult]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    quarter: FiscalQuarter
+    label: str
+    n: int
+    positive: Estimate | None
+    mean: Estimate | None
+    change: Change | None
+    significant: bool
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """One group of a breakdown; `key` is the id or value grouped by."""
+
+    key: Any
+    label: str
+    n: int
+    positive: Estimate | None
+    mean: Estimate | None
+    suppressed: bool
+
+
+@dataclass
+class _Cell:
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    total: float = 0.0
+    squares: float = 0.0
+
+    def add(self, key: str, count: int, total: float, squares: float) -> None:
+        self.counts[key] += int(count)
+        self.total += float(total or 0.0)
+        self.squares += float(squares or 0.0)
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+def period(filters: ResultFilters) -> tuple[date | None, date | None]:
+    """First and last day (inclusive) the filters allow; None where open."""
+    start, end = filters.start, filters.end
+    if filters.quarter is not None and filters.fiscal_year is None:
+        raise ValueError("a quarter needs a fiscal year")
+    if filters.fiscal_year is not None:
+        if filters.quarter is not None:
+            fq = FiscalQuarter(filters.fiscal_year, filters.quarter)
+            low, high = fq.start, fq.end
+        else:
+            low, high = fiscal_year_bounds(filters.fiscal_year)
+        start = max(start, low) if start else low
+        end = min(end, high) if end else high
+    return start, end
+
+
+def _filtered(queryset: QuerySet[Any], filters: ResultFilters) -> QuerySet[Any]:
+    if filters.service_id is not None:
+        queryset = queryset.filter(service_id=filters.service_id)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.segment_id is not None:
+        queryset = queryset.filter(segment_id=filters.segment_id)
+    if filters.language:
+        queryset = queryset.filter(language=filters.language)
+    start, end = period(filters)
+    if start:
+        queryset = queryset.filter(day__gte=start)
+    if end:
+        queryset = queryset.filter(day__lte=end)
+    return queryset
+
+
+def _answer_rollups(survey: Survey, filters: ResultFilters) -> QuerySet[AnswerRollup]:
+    return _filtered(AnswerRollup.objects.filter(survey=survey), filters)
+
+
+def _by_quarter(queryset: QuerySet[AnswerRollup]) -> QuerySet[AnswerRollup]:
+    """Rows annotated with their fiscal quarter numbered as year * 10 + quarter.
+
+    Plain date comparisons over the quarters the rows span, so the database groups by quarter
+    without a per-row function call (SQLite would call back into Python for each row).
+    """
+    bounds = queryset.aggregate(first=Min("day"), last=Max("day"))
+    if bounds["first"] is None:
+        return queryset.none().annotate(quarter=Value(0))
+    quarter, last = fiscal_quarter(bounds["first"]), fiscal_quarter(bounds["last"])
+    # Rows added since the bounds were read stay out rather than fall outside every quarter.
+    queryset = queryset.filter(day__gte=quarter.start, day__lte=last.end)
+    whens = []
+    while quarter <= last:
+        whens.append(
+            When(day__lt=quarter.next().start, then=Value(quarter.year * 10 + quarter.quarter))
+        )
+        quarter = quarter.next()
+    return queryset.annotate(quarter=Case(*whens, default=Value(0), output_field=IntegerField()))
+
+
+def _sums(queryset: QuerySet[AnswerRollup], *group: str) -> Iterable[dict[str, Any]]:
+    """Summed counts per group and value; a "quarter" group comes back as a FiscalQuarter."""
+    if "quarter" in group:
+        queryset = _by_quarter(queryset)
+    rows = (
+        queryset.values(*group, "value_key")
+        .annotate(n=Sum("count"), t=Sum("total"), s=Sum("total_squares"))
+        .order_by()
+    )
+    if "quarter" not in group:
+        return rows
+    return (
+        {**row, "quarter": FiscalQuarter(row["quarter"] // 10, row["quarter"] % 10)} for row in rows
+    )
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def positive_values(question: Question) -> frozenset[str] | None:
+    """The values of a question that count as positive, or None when it has no such notion."""
+    return POSITIVE_VALUES.get(question.kind)
+
+
+def _n(question: Question, cell: _Cell) -> int:
+    if question.kind == QuestionKind.MULTIPLE:
+        # Choose-any: people who answered are counted once under the empty key.
+        return cell.counts.get("", 0)
+    return sum(cell.counts.values())
+
+
+def _mean(question: Question, cell: _Cell, n: int) -> Estimate | None:
+    if question.kind in SCALE_RANGES:
+        return mean_interval_from_counts(
+            {int(k): c for k, c in cell.counts.items() if k.lstrip("-").isdigit()}
+        )
+    if question.kind != QuestionKind.NUMBER or n == 0:
+        return None
+    mean = cell.total / n
+    if n == 1:
+        return Estimate(value=mean, low=None, high=None, n=1)
+    variance = max(0.0, (cell.squares - n * mean * mean) / (n - 1))
+    half = float(stats.t.ppf(0.975, n - 1) * math.sqrt(variance / n))
+    return Estimate(value=mean, low=mean - half, high=mean + half, n=n)
+
+
+def _positive(question: Question, cell: _Cell, n: int) -> Estimate | None:
+    values = positive_values(question)
+    if values is None:
+        return None
+    return wilson(sum(cell.counts.get(v, 0) for v in values), n)
+
+
+def _labels(question: Question) -> list[tuple[str, str]]:
+    """Every value a question can take with its label, in display order."""
+    kind = question.kind
+    if kind == QuestionKind.LIKERT:
+        return [
+            ("1", _("Strongly disagree")),
+            ("2", _("Disagree")),
+            ("3", _("Neither agree nor disagree")),
+            ("4", _("Agree")),
+            ("5", _("Strongly agree")),
+        ]
+    if kind == QuestionKind.THUMBS:
+        return [("0", _("Thumbs down")), ("1", _("Thumbs up"))]
+    if kind == QuestionKind.YES_NO:
+        return [("0", _("No")), ("1", _("Yes"))]
+    if kind in SCALE_RANGES:
+        low, high = SCALE_RANGES[kind]
+        return [(str(v), str(v)) for v in range(low, high + 1)]
+    if kind in CHOICE_KINDS:
+        options = question.display_options()
+        if question.allow_other:
+            options.append(("other", _("Other")))
+        return options
+    return []
+
+
+def _question_figures(question: Question, cell: _Cell, *, min_n: int) -> QuestionResult:
+    n = _n(question, cell)
+    if n < min_n:
+        return QuestionResult(
+            question=question, n=n, distribution=[], positive=None, mean=None, suppressed=True
+        )
+    labels = _labels(question)
+    known = {key for key, _label in labels}
+    extra = sorted(k for k in cell.counts if k and k not in known)
+    distribution = [
+        DistributionRow(key, label, cell.counts.get(key, 0), wilson(cell.counts.get(key, 0), n))
+        for key, label in [*labels, *((k, k) for k in extra)]
+    ]
+    return QuestionResult(
+        question=question,
+        n=n,
+        distribution=distribution,
+        positive=_positive(question, cell, n),
+        mean=_mean(question, cell, n),
+        suppressed=False,
+    )
+
+
+# --- the API -------------------------------------------------------------------------------
+
+
+def survey_results(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> SurveyResults:
+    """Counted questions with their figures, and text and date questions with answer counts."""
+    cells: dict[int, _Cell] = defaultdict(_Cell)
+    for row in _sums(_answer_rollups(survey, filters), "question_id"):
+        cells[row["question_id"]].add(row["value_key"], row["n"], row["t"], row["s"])
+    min_n = suppression_threshold()
+    counted: list[QuestionResult] = []
+    texts: list[TextQuestionResult] = []
+    for question in survey.questions.order_by("position", "id"):
+        cell = cells.get(question.pk, _Cell())
+        if question.kind in COUNTED_KINDS:
+            counted.append(_question_figures(question, cell, min_n=min_n))
+        elif question.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.DATE):
+            texts.append(TextQuestionResult(question=question, n=sum(cell.counts.values())))
+    return SurveyResults(questions=counted, text_questions=texts)
+
+
+def question_results(
+    *, survey: Survey, filters: ResultFilters = ResultFilters()
+) -> list[QuestionResult]:
+    """Per counted question in position order: n, distribution, percent positive and mean.
+
+    Free-text and date questions are left out; `survey_results` lists them apart.
+    """
+    return survey_results(survey=survey, filters=filters).questions
+
+
+def _grouped_cells(
+    survey: Survey, question: Question, filters: ResultFilters, by: str
+) -> dict[Any, _Cell]:
+    """Cells of one question grouped by a context column or by fiscal quarter."""
+    queryset = _answer_rollups(survey, filters).filter(question=question)
+    column = {
+        "service": "service_id",
+        "channel": "channel",
+        "segment": "segment_id",
+        "language": "language",
+        "quarter": "quarter",
+    }[by]
+    cells: dict[Any, _Cell] = defaultdict(_Cell)
+    for row in _sums(queryset, column):
+        key = row["quarter"] if by == "quarter" else row[column]
+        cells[key].add(row["value_key"], row["n"], row["t"], row["s"])
+    return cells
+
+
+def _group_figures(
+    question: Question, cell: _Cell, *, min_n: int
+) -> tuple[int, Estimate | None, Estimate | None, bool]:
+    n = _n(question, cell)
+    if n < min_n:
+        return n, None, None, True
+    return n, _positive(question, cell, n), _mean(question, cell, n), False
+
+
+def quarterly_trend(
+    *, survey: Survey, question: Question, filters: ResultFilters = ResultFilters()
+) -> list[TrendPoint]:
+    """One point per fiscal quarter from the first to the last with answers, gaps included.
+
+    `change` compares with the quarter before (percent positive by a two-proportion z-test, or
+    the mean for questions without a positive value); `significant` only when p < 0.05.
+    """
+    cells = _grouped_cells(survey, question, filters, "quarter")
+    if not cells:
+        return []
+    min_n = suppression_threshold()
+    quarters: list[FiscalQuarter] = []
+    current, last = min(cells), max(cells)
+    while current <= last:
+        quarters.append(current)
+        current = current.next()
+    points: list[TrendPoint] = []
+    before: tuple[int, Estimate | None, Estimate | None, bool] | None = None
+    for quarter in quarters:
+        n, positive, mean, suppressed = _group_figures(
+            question, cells.get(quarter, _Cell()), min_n=min_n
+        )
+        change: Change | None = None
+        if before is not None and not suppressed and not before[3]:
+            if positive is not None and before[1] is not None:
+                change = proportion_change(
+                    round((before[1].value or 0) * before[0]),
+                    before[0],
+                    round((positive.value or 0) * n),
+                    n,
+                )
+            elif mean is not None and before[2] is not None:
+                change = mean_change(before[2], mean)
+        points.append(
+            TrendPoint(
+                quarter=quarter,
+                label=str(quarter),
+                n=n,
+                positive=positive,
+                mean=mean,
+                change=change,
+                significant=bool(change and change.significant),
+                suppressed=suppressed,
+            )
+        )
+        before = (n, positive, mean, suppressed)
+    return points
+
+
+def _figures_many(
+    items: list[tuple[Question, _Cell]], *, min_n: int
+) -> list[tuple[int, Estimate | None, Estimate | None, bool]]:
+    """`_group_figures` for many cells at once: the same Wilson and t intervals, as arrays.
+
+    The array form of `wilson` and `mean_interval_from_counts` (and of the mean of sums for
+    number questions), so a table of thousands of cells costs one scipy call, not thousands.
+    """
+    size = len(items)
+    n = np.zeros(size)
+    hits = np.zeros(size)
+    total = np.zeros(size)
+    squares = np.zeros(size)
+    has_positive = np.zeros(size, dtype=bool)
+    has_mean = np.zeros(size, dtype=bool)
+    for i, (question, cell) in enumerate(items):
+        n[i] = _n(question, cell)
+        values = positive_values(question)
+        if values is not None:
+            has_positive[i] = True
+            hits[i] = sum(cell.counts.get(v, 0) for v in values)
+        if question.kind in SCALE_RANGES:
+            has_mean[i] = True
+            for key, count in cell.counts.items():
+                if key.lstrip("-").isdigit():
+                    total[i] += int(key) * count
+                    squares[i] += int(key) ** 2 * count
+        elif question.kind == QuestionKind.NUMBER:
+            has_mean[i] = True
+            total[i], squares[i] = cell.total, cell.squares
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = hits / n
+        z2 = Z_95 * Z_95
+        centre = (share + z2 / (2 * n)) / (1 + z2 / n)
+        half = Z_95 * np.sqrt(share * (1 - share) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+        mean = total / n
+        variance = np.maximum(0.0, (squares - n * mean * mean) / (n - 1))
+        t_half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * np.sqrt(variance / n)
+    figures: list[tuple[int, Estimate | None, Estimate | None, bool]] = []
+    for i in range(size):
+        count = int(n[i])
+        if count < min_n:
+            figures.append((count, None, None, True))
+            continue
+        positive = None
+        if has_positive[i]:
+            positive = Estimate(
+                value=float(share[i]),
+                low=max(0.0, float(centre[i] - half[i])),
+                high=min(1.0, float(centre[i] + half[i])),
+                n=count,
+            )
+        average = None
+        if has_mean[i] and count == 1:
+            average = Estimate(value=float(mean[i]), low=None, high=None, n=1)
+        elif has_mean[i]:
+            low, high = float(mean[i] - t_half[i]), float(mean[i] + t_half[i])
+            average = Estimate(value=float(mean[i]), low=low, high=high, n=count)
+        figures.append((count, positive, average, False))
+    return figures
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One question's figures for one service, channel and fiscal quarter."""
+
+    question: Question
+    service_id: int | None
+    channel: str
+    quarter: FiscalQuarter
+    n: int
+    counts: dict[str, int]
+    positive: Estimate | None
+    mean: Estimate | None
+    suppressed: bool
+
+
+def results_table(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> list[TableRow]:
+    """Every counted question by service, channel and fiscal quarter, in one grouped query.
+
+    For exports and the full results table. Rows come in question position, service id,
+    channel and quarter order; suppressed rows carry n only (`counts` is empty).
+    """
+    questions = {
+        q.pk: q
+        for q in survey.questions.filter(kind__in=list(COUNTED_KINDS)).order_by("position", "id")
+    }
+    cells: dict[tuple[int, int | None, str, FiscalQuarter], _Cell] = defaultdict(_Cell)
+    queryset = _answer_rollups(survey, filters).filter(question_id__in=list(questions))
+    for row in _sums(queryset, "question_id", "service_id", "channel", "quarter"):
+        key = (
+            row["question_id"],
+            row["service_id"],
+            row["channel"],
+            row["quarter"],
+        )
+        cells[key].add(row["value_key"], row["n"], row["t"], row["s"])
+    order = {pk: i for i, pk in enumerate(questions)}
+    keys = list(cells)
+    figures = _figures_many(
+        [(questions[key[0]], cells[key]) for key in keys], min_n=suppression_threshold()
+    )
+    rows = []
+    for (question_id, service_id, channel, quarter), (n, positive, mean, suppressed) in zip(
+        keys, figures, strict=True
+    ):
+        cell = cells[(question_id, service_id, channel, quarter)]
+        question = questions[question_id]
+        rows.append(
+            TableRow(
+                question=question,
+                service_id=service_id,
+                channel=channel,
+                quarter=quarter,
+                n=n,
+                counts={} if suppressed else {k: v for k, v in cell.counts.items() if k},
+                positive=positive,
+                mean=mean,
+                suppressed=suppressed,
+            )
+        )
+    return sorted(
+        rows,
+        key=lambda r: (order[r.question.pk], r.service_id or 0, r.channel, r.quarter),
+    )
+
+
+def _group_labels(survey: Survey, by: str, keys: Iterable[Any]) -> dict[Any, str]:
+    keys = list(keys)
+    if by == "service":
+        names: dict[Any, str] = {
+            s.pk: s.display_name for s in Service.objects.filter(pk__in=[k for k in keys if k])
+        }
+        return {k: names.get(k, _("No service")) if k else _("No service") for k in keys}
+    if by == "segment":
+        names = {
+            s.pk: s.display_name
+            for s in CustomerSegment.objects.filter(pk__in=[k for k in keys if k])
+        }
+        return {k: names.get(k, _("No segment")) if k else _("No segment") for k in keys}
+    if by == "channel":
+        labels = dict(ChannelKind.choices)
+        return {k: str(labels.get(k, k)) if k else _("Not recorded") for k in keys}
+    if by == "language":
+        languages = {"en": _("English"), "es": _("Spanish")}
+        return {k: languages.get(k, k or _("Not recorded")) for k in keys}
+    return {k: str(k) for k in keys}
+
+
+def breakdown(
+    *, survey: Survey, question: Question, by: str, filters: ResultFilters = ResultFilters()
+) -> list[GroupResult]:
+    """Percent positive and mean of one question per group, small groups suppressed.
+
+    `by` is one of "service", "channel", "segment", "language" or "quarter". Groups come in
+    label order (quarters in time order).
+    """
+    if by not in BREAKDOWNS:
+        raise ValueError(f"by must be one of {', '.join(BREAKDOWNS)}")
+    cells = _grouped_cells(survey, question, filters, by)
+    labels = _group_labels(survey, by, cells)
+    min_n = suppression_threshold()
+    groups = []
+    for key, cell in cells.items():
+        n, positive, mean, suppressed = _group_figures(question, cell, min_n=min_n)
+        groups.append(
+            GroupResult(
+                key=key,
+                label=labels[key],
+                n=n,
+                positive=positive,
+                mean=mean,
+                suppressed=suppressed,
+            )
+        )
+    if by == "quarter":
+        return sorted(groups, key=lambda g: g.key)
+    return sorted(groups, key=lambda g: g.label.lower())
+
+
+def response_counts(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> int:
+    """How many counted responses (or imported respondents) match the filters."""
+    queryset = _filtered(ResponseRollup.objects.filter(survey=survey), filters)
+    return int(queryset.aggregate(n=Sum("count"))["n"] or 0)
+
+
+def response_rate(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> Estimate | None:
+    """Share of invitations sent in the period that led to a response, with its interval.
+
+    None when no invitation was sent in the period, or when filtering by channel or language,
+    which invitations do not record. Invitations never point to their response, so an
+    invitation counts as answered when its single-use link was used.
+    """
+    if filters.channel or filters.language:
+        return None
+    invitations = Invitation.objects.filter(survey=survey, sent_at__isnull=False)
+    if filters.service_id is not None:
+        invitations = invitations.filter(service_id=filters.service_id)
+    if filters.segment_id is not None:
+        invitations = invitations.filter(segment_id=filters.segment_id)
+    start, end = period(filters)
+    if start:
+        invitations = invitations.filter(sent_at__date__gte=start)
+    if end:
+        invitations = invitations.filter(sent_at__date__lte=end)
+    sent = invitations.count()
+    if sent == 0:
+        return None
+    return wilson(invitations.filter(used_at__isnull=False).count(), sent)
+
+
+def surveys_with_results(*, agencies: Iterable[Agency] | QuerySet[Agency]) -> QuerySet[Survey]:
+    """Surveys of these agencies with at least one counted response or imported quarter.
+
+    Each carries `response_count` summed from the response rollups.
+    """
+    return (
+        Survey.objects.filter(agency__in=agencies)
+        .annotate(response_count=Sum("response_rollups__count"))
+        .filter(response_count__gt=0)
+        .select_related("agency")
+        .order_by("agency__name", "title", "pk")
+    )
+
+
+# --- A-11 quarterly rows -------------------------------------------------------------------
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+def a11_summary_rows(
+    *, fiscal_year: int, quarter: int | None, agencies: Iterable[Agency] | QuerySet[Agency]
+) -> list[dict[str, Any]]:
+    """One row per agency, service, channel, fiscal quarter and A-11 question.
+
+    Covers surveys made from the A-11 templates and imported A-11 quarters. Columns: agency,
+    service, channel, fiscal_year, quarter, survey, question_key, question_text, n,
+    count_1..count_5, mean (A-11 point_scale, 2 dp), percent_agree and its low and high
+    (percent, 1 dp), suppressed. Thumbs questions leave the counts and mean empty and give
+    the share of thumbs up as percent_agree. Cells under the threshold keep only n.
+    """
+    filters = ResultFilters(fiscal_year=fiscal_year, quarter=quarter)
+    surveys = {
+        s.pk: s
+        for s in Survey.objects.filter(
+            Q(template__in=A11_TEMPLATES) | Q(imported_quarters__isnull=False),
+            agency__in=agencies,
+        )
+        .distinct()
+        .select_related("agency")
+    }
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(
+            survey_id__in=list(surveys), kind__in=[QuestionKind.LIKERT, QuestionKind.THUMBS]
+        )
+    }
+    queryset = _filtered(AnswerRollup.objects.filter(question_id__in=list(questions)), filters)
+    cells: dict[tuple[int, int, int | None, str, FiscalQuarter], dict[str, int]] = defaultdict(
+        lambda: defaultdict(int)
+    )
+    for summed in _sums(queryset, "survey_id", "question_id", "service_id", "channel", "quarter"):
+        key = (
+            summed["survey_id"],
+            summed["question_id"],
+            summed["service_id"],
+            summed["channel"],
+            summed["quarter"],
+        )
+        cells[key][summed["value_key"]] += int(summed["n"])
+    services = {s.pk: s.name for s in Service.objects.filter(pk__in={k[2] for k in cells if k[2]})}
+    min_n = suppression_threshold()
+    rows: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    for (survey_id, question_id, service_id, channel, fq), counts in cells.items():
+        survey, question = surveys[survey_id], questions[question_id]
+        likert = question.kind == QuestionKind.LIKERT
+        n = sum(counts.values())
+        suppressed = n < min_n
+        by_value = {int(k): v for k, v in counts.items() if k.isdigit()}
+        agree = percent_agree(by_value) if likert else wilson(by_value.get(1, 0), n)
+        mean = point_scale(by_value).value if likert else None
+        row: dict[str, Any] = {
+            "agency": survey.agency.name,
+            "service": services.get(service_id, "") if service_id else "",
+            "channel": channel,
+            "fiscal_year": fq.year,
+            "quarter": fq.quarter,
+            "survey": survey.title,
+            "question_key": question.key,
+            "question_text": question.text,
+            "n": n,
+        }
+        for value in range(1, 6):
+            row[f"count_{value}"] = by_value.get(value, 0) if likert and not suppressed else None
+        row["mean"] = None if suppressed or mean is None else round(mean, 2)
+        row["percent_agree"] = None if suppressed else _percent(agree.value)
+        row["percent_agree_low"] = None if suppressed else _percent(agree.low)
+        row["percent_agree_high"] = None if suppressed else _percent(agree.high)
+        row["suppressed"] = suppressed
+        order = (row["agency"], row["service"], channel, fq, survey.title, survey_id)
+        rows.append(((*order, question.position, question.pk), row))
+    ordered = sorted(rows, key=lambda pair: pair[0])
+    return [row for _key, row in ordered]

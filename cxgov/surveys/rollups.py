@@ -1,0 +1,391 @@
+"""Answer and response rollups: the mergeable sums every results page reads.
+
+A rollup row counts answers (or responses) per survey, question, local day, service, channel,
+segment, language and value, with the sum and sum of squares of the numeric value, so any
+period's counts, shares and means are sums of rows. Only counted responses (valid, not deleted)
+are in them. Intake adds to them inside its own transaction; marking a response as spam or
+deleting it takes its answers out again, and restoring puts them back. `rollups_rebuild`
+recomputes a survey's "responses" rows from the answers and leaves imported rows alone.
+
+Rows are added with `INSERT … ON CONFLICT … DO UPDATE SET count = count + excluded.count`, which
+SQLite and PostgreSQL both run atomically, so concurrent submissions never lose a count.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.utils import timezone
+
+from cxgov.surveys.models import (
+    CHOICE_KINDS,
+    Answer,
+    AnswerRollup,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseRollup,
+    ResponseStatus,
+    RollupSource,
+    Survey,
+)
+
+
+class AnswerLike(Protocol):
+    """An Answer row or a cleaned answer about to become one."""
+
+    question: Question
+    value_int: int | None
+    value_number: Decimal | None
+    value_text: str
+
+
+# (question_id, day, service_id, channel, segment_id, language, value_key)
+AnswerKey = tuple[int, date, int | None, str, int | None, str, str]
+# (day, service_id, channel, segment_id, language)
+ResponseKey = tuple[date, int | None, str, int | None, str]
+
+
+@dataclass
+class RollupDelta:
+    """Changes to add to the rollup tables: counts, sums and sums of squares by key."""
+
+    answers: dict[AnswerKey, list[float]]
+    responses: dict[ResponseKey, int]
+
+    @classmethod
+    def empty(cls) -> RollupDelta:
+        return cls(answers=defaultdict(lambda: [0, 0.0, 0.0]), responses=defaultdict(int))
+
+
+def survey_zone(survey: Survey) -> zoneinfo.ZoneInfo:
+    """The time zone whose calendar days the survey's rollups use: its agency's, else the site's."""
+    name = getattr(survey.agency, "time_zone", "") or settings.TIME_ZONE
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def local_day(moment: datetime, zone: zoneinfo.ZoneInfo) -> date:
+    """The calendar day of a moment in a time zone."""
+    return timezone.localtime(moment, zone).date()
+
+
+def is_counted(response: Response) -> bool:
+    """Whether a response counts in results: valid and not deleted."""
+    return response.status == ResponseStatus.VALID and response.deleted_at is None
+
+
+def value_key(kind: str, value_int: int | None, value_text: str) -> str:
+    """The text a rollup groups an answer by: its scale or choice value, else ""."""
+    if value_int is not None:
+        return str(value_int)
+    if kind in CHOICE_KINDS:
+        return value_text
+    return ""
+
+
+def _numeric(value_int: int | None, value_number: Decimal | None) -> float:
+    if value_int is not None:
+        return float(value_int)
+    if value_number is not None:
+        return float(value_number)
+    return 0.0
+
+
+def delta_add(
+    delta: RollupDelta,
+    *,
+    response: Response,
+    answers: Iterable[AnswerLike],
+    zone: zoneinfo.ZoneInfo,
+    sign: int = 1,
+) -> None:
+    """Add (sign 1) or take away (sign -1) one response and its answers."""
+    day = local_day(response.submitted_at, zone)
+    context = (response.service_id, response.channel or "", response.segment_id)
+    language = response.language or ""
+    delta.responses[(day, *context, language)] += sign
+    answered_multiple: set[int] = set()
+    for answer in answers:
+        question = answer.question
+        key = value_key(question.kind, answer.value_int, answer.value_text)
+        number = _numeric(answer.value_int, answer.value_number)
+        cell = delta.answers[(question.pk, day, *context, language, key)]
+        cell[0] += sign
+        cell[1] += sign * number
+        cell[2] += sign * number * number
+        if question.kind == QuestionKind.MULTIPLE and question.pk not in answered_multiple:
+            # A choose-any question also counts its respondents once, under the empty key.
+            answered_multiple.add(question.pk)
+            delta.answers[(question.pk, day, *context, language, "")][0] += sign
+
+
+def _key_columns(model: type[AnswerRollup] | type[ResponseRollup]) -> list[str]:
+    if model is AnswerRollup:
+        return [
+            *("survey_id", "question_id", "day", "service_id", "channel", "segment_id"),
+            *("language", "value_key", "source"),
+        ]
+    return ["survey_id", "day", "service_id", "channel", "segment_id", "language", "source"]
+
+
+def _key_sql(column: str) -> str:
+    quoted = connection.ops.quote_name(column)
+    return f"COALESCE({quoted}, 0)" if column in ("service_id", "segment_id") else quoted
+
+
+def _upsert_sql(model: type[AnswerRollup] | type[ResponseRollup], sums: Sequence[str]) -> str:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    keys = _key_columns(model)
+    columns = [*keys, *sums]
+    updates = ", ".join(f"{quote(s)} = {table}.{quote(s)} + excluded.{quote(s)}" for s in sums)
+    return (
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608  # nosec B608
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(_key_sql(k) for k in keys)}) DO UPDATE SET {updates}"
+    )
+
+
+def _delete_empty_sql(model: type[AnswerRollup] | type[ResponseRollup]) -> str:
+    table = connection.ops.quote_name(model._meta.db_table)
+    match = " AND ".join(f"{_key_sql(k)} = %s" for k in _key_columns(model))
+    return f"DELETE FROM {table} WHERE {match} AND count = 0"  # noqa: S608  # nosec B608
+
+
+def _order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    # Every writer touches rows in the same order, so concurrent upserts cannot deadlock.
+    return tuple(0 if v is None else v for v in row)
+
+
+def delta_write(
+    delta: RollupDelta, *, survey_id: int, source: str = RollupSource.RESPONSES
+) -> None:
+    """Add a delta to the rollup tables and drop the rows it brought down to zero.
+
+    Rows are written in key order. Only rows this transaction has just updated (and so already
+    holds locks on) are deleted, which keeps concurrent writers from waiting on each other.
+    """
+    day_field = AnswerRollup._meta.get_field("day")
+
+    def prep(day: date) -> Any:
+        return day_field.get_db_prep_value(day, connection)
+
+    answer_keys = sorted(
+        (
+            (survey_id, q, prep(d), svc or 0, ch, seg or 0, lang, key, source)
+            for (q, d, svc, ch, seg, lang, key), c in delta.answers.items()
+            if c[0] or c[1] or c[2]
+        ),
+        key=_order,
+    )
+    answers = {
+        (survey_id, q, prep(d), svc or 0, ch, seg or 0, lang, key, source): c
+        for (q, d, svc, ch, seg, lang, key), c in delta.answers.items()
+    }
+    answer_rows = [
+        (*k[:3], k[3] or None, k[4], k[5] or None, *k[6:], int(answers[k][0]), *answers[k][1:])
+        for k in answer_keys
+    ]
+    responses = {
+        (survey_id, prep(d), svc or 0, ch, seg or 0, lang, source): count
+        for (d, svc, ch, seg, lang), count in delta.responses.items()
+        if count
+    }
+    response_keys = sorted(responses, key=_order)
+    response_rows = [
+        (*k[:2], k[2] or None, k[3], k[4] or None, *k[5:], responses[k]) for k in response_keys
+    ]
+    with connection.cursor() as cursor:
+        if answer_rows:
+            cursor.executemany(
+                _upsert_sql(AnswerRollup, ["count", "total", "total_squares"]), answer_rows
+            )
+        if response_rows:
+            cursor.executemany(_upsert_sql(ResponseRollup, ["count"]), response_rows)
+        emptied = [k for k in answer_keys if answers[k][0] < 0]
+        if emptied:
+            cursor.executemany(_delete_empty_sql(AnswerRollup), emptied)
+        emptied_responses = [k for k in response_keys if responses[k] < 0]
+        if emptied_responses:
+            cursor.executemany(_delete_empty_sql(ResponseRollup), emptied_responses)
+
+
+def rollups_record(
+    *, survey: Survey, entries: Iterable[tuple[Response, Iterable[AnswerLike]]]
+) -> None:
+    """Add newly stored counted responses with their answers; call inside the intake transaction."""
+    zone = survey_zone(survey)
+    delta = RollupDelta.empty()
+    for response, answers in entries:
+        if is_counted(response):
+            delta_add(delta, response=response, answers=answers, zone=zone)
+    delta_write(delta, survey_id=survey.pk)
+
+
+def rollups_lock_response(response: Response) -> bool:
+    """Lock a response row, refresh its status and deletion from the database, say if it counts.
+
+    Call before changing either, in the same transaction, then `rollups_response_changed`.
+    """
+    current = Response.objects.select_for_update().only("status", "deleted_at").get(pk=response.pk)
+    response.status = current.status
+    response.deleted_at = current.deleted_at
+    return is_counted(response)
+
+
+def rollups_response_changed(*, response: Response, was_counted: bool) -> None:
+    """Take a response out of the rollups or put it back when whether it counts has changed."""
+    now_counted = is_counted(response)
+    if now_counted == was_counted:
+        return
+    survey = Survey.objects.select_related("agency").get(pk=response.survey_id)
+    answers = list(Answer.objects.filter(response=response).select_related("question"))
+    delta = RollupDelta.empty()
+    delta_add(
+        delta,
+        response=response,
+        answers=answers,
+        zone=survey_zone(survey),
+        sign=1 if now_counted else -1,
+    )
+    delta_write(delta, survey_id=survey.pk)
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    survey_id: int
+    answer_rows: int
+    response_rows: int
+    responses: int
+
+
+def _counted_answers(survey: Survey) -> QuerySet[Answer]:
+    return Answer.objects.filter(
+        survey=survey, response__status=ResponseStatus.VALID, response__deleted_at__isnull=True
+    )
+
+
+@transaction.atomic
+def rollups_rebuild(*, survey: Survey) -> RebuildResult:
+    """Recompute a survey's "responses" rollups from its answers with GROUP BY queries.
+
+    Imported rows are left as they are. A response submitted while this runs may be counted
+    twice; run it when intake is quiet (or run it again).
+    """
+    survey = Survey.objects.select_for_update().select_related("agency").get(pk=survey.pk)
+    zone = survey_zone(survey)
+    AnswerRollup.objects.filter(survey=survey, source=RollupSource.RESPONSES).delete()
+    ResponseRollup.objects.filter(survey=survey, source=RollupSource.RESPONSES).delete()
+    day = TruncDate("response__submitted_at", tzinfo=zone)
+    context = [
+        "question_id",
+        "rollup_day",
+        "response__service_id",
+        "response__channel",
+        "response__segment_id",
+        "response__language",
+    ]
+    number = Coalesce(
+        Cast("value_int", FloatField()), Cast("value_number", FloatField()), Value(0.0)
+    )
+    key = Case(
+        When(value_int__isnull=False, then=Cast("value_int", CharField())),
+        When(question__kind__in=list(CHOICE_KINDS), then=F("value_text")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    grouped = (
+        _counted_answers(survey)
+        .annotate(rollup_day=day, rollup_key=key, rollup_value=number)
+        .values(*context, "rollup_key")
+        .annotate(
+            n=Count("id"),
+            total=Sum("rollup_value"),
+            squares=Sum(F("rollup_value") * F("rollup_value")),
+        )
+        .order_by()
+    )
+    delta = RollupDelta.empty()
+    for row in grouped:
+        cell = delta.answers[
+            (
+                row["question_id"],
+                row["rollup_day"],
+                row["response__service_id"],
+                row["response__channel"],
+                row["response__segment_id"],
+                row["response__language"],
+                row["rollup_key"],
+            )
+        ]
+        cell[0] += row["n"]
+        cell[1] += row["total"] or 0.0
+        cell[2] += row["squares"] or 0.0
+    # Choose-any questions: people who answered, once each, under the empty key.
+    respondents = (
+        _counted_answers(survey)
+        .filter(question__kind=QuestionKind.MULTIPLE)
+        .annotate(rollup_day=day)
+        .values(*context)
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by()
+    )
+    for row in respondents:
+        delta.answers[
+            (
+                row["question_id"],
+                row["rollup_day"],
+                row["response__service_id"],
+                row["response__channel"],
+                row["response__segment_id"],
+                row["response__language"],
+                "",
+            )
+        ][0] += row["n"]
+    responses = (
+        Response.objects.filter(survey=survey, status=ResponseStatus.VALID, deleted_at__isnull=True)
+        .annotate(rollup_day=TruncDate("submitted_at", tzinfo=zone))
+        .values("rollup_day", "service_id", "channel", "segment_id", "language")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in responses:
+        delta.responses[
+            (
+                row["rollup_day"],
+                row["service_id"],
+                row["channel"],
+                row["segment_id"],
+                row["language"],
+            )
+        ] += row["n"]
+    delta_write(delta, survey_id=survey.pk)
+    return RebuildResult(
+        survey_id=survey.pk,
+        answer_rows=len(delta.answers),
+        response_rows=len(delta.responses),
+        responses=sum(delta.responses.values()),
+    )
