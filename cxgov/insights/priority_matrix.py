@@ -1,0 +1,170 @@
+"""The priority matrix of a key driver analysis: importance against performance, as SVG.
+
+Each driver is a point: its share of the explained variance (importance) up the side, the share of
+people answering positively (performance) along the bottom. Lines at the average importance (one
+over the number of drivers) and the average performance split the plane into four quadrants:
+
+- fix first: more important than average, performing below average;
+- keep up: more important than average, performing above average;
+- watch: less important than average, performing below average;
+- lower priority: less important than average, performing above average.
+
+Pure: no Django. The caller passes translated words and shows the same numbers in a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+FIX_FIRST = "fix_first"
+KEEP_UP = "keep_up"
+WATCH = "watch"
+LOWER_PRIORITY = "lower_priority"
+QUADRANTS = (FIX_FIRST, KEEP_UP, WATCH, LOWER_PRIORITY)
+
+# USWDS colours with at least 4.5:1 contrast on white, for text and marks.
+INK = "#1b1b1b"
+MARK = "#005ea2"
+GRID = "#71767a"
+SHADE = "#f0f0f0"
+
+_WIDTH = 640
+_HEIGHT = 440
+_LEFT, _RIGHT, _TOP, _BOTTOM = 70, 20, 20, 60
+
+
+@dataclass(frozen=True)
+class MatrixPoint:
+    """One driver: importance and performance, both shares from 0 to 1."""
+
+    label: str
+    importance: float
+    performance: float
+
+
+@dataclass(frozen=True)
+class Cuts:
+    """Where the quadrant lines sit."""
+
+    importance: float
+    performance: float
+
+
+def matrix_cuts(points: Sequence[MatrixPoint]) -> Cuts:
+    """Average importance (an equal share, 1/k) and the drivers' average performance."""
+    if not points:
+        raise ValueError("a priority matrix needs at least one driver")
+    return Cuts(
+        importance=1 / len(points),
+        performance=sum(p.performance for p in points) / len(points),
+    )
+
+
+def quadrant(point: MatrixPoint, cuts: Cuts) -> str:
+    """The quadrant a driver falls in; a point on a line counts as above it."""
+    important = point.importance >= cuts.importance
+    performing = point.performance >= cuts.performance
+    if important:
+        return KEEP_UP if performing else FIX_FIRST
+    return LOWER_PRIORITY if performing else WATCH
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _axis_top(points: Sequence[MatrixPoint], cuts: Cuts) -> float:
+    """The importance axis runs to the next 10% above the largest importance shown."""
+    largest = max([cuts.importance, *(p.importance for p in points)])
+    steps = int(largest * 10 - 1e-9) + 1
+    return min(1.0, max(0.1, steps / 10))
+
+
+def priority_matrix_svg(
+    *,
+    points: Sequence[MatrixPoint],
+    title: str,
+    description: str,
+    chart_id: str,
+    quadrant_labels: Mapping[str, str],
+    importance_label: str,
+    performance_label: str,
+    cuts: Cuts | None = None,
+) -> str:
+    """An inline SVG scatter labelled for screen readers (role img, title, description)."""
+    cuts = cuts or matrix_cuts(points)
+    plot_w = _WIDTH - _LEFT - _RIGHT
+    plot_h = _HEIGHT - _TOP - _BOTTOM
+    y_top = _axis_top(points, cuts)
+
+    def x(performance: float) -> float:
+        return _LEFT + max(0.0, min(1.0, performance)) * plot_w
+
+    def y(importance: float) -> float:
+        return _TOP + plot_h - max(0.0, min(y_top, importance)) / y_top * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="cx-chart" '
+        f'font-family="Source Sans Pro, Helvetica, Arial, sans-serif" font-size="13">',
+        f'<title id="{chart_id}-title">{_escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{_escape(description)}</desc>',
+        # The quadrant to fix first is shaded so it stands out without relying on colour alone:
+        # it is also named in its corner and in the table.
+        f'<rect x="{_LEFT}" y="{_TOP}" width="{x(cuts.performance) - _LEFT:.1f}" '
+        f'height="{y(cuts.importance) - _TOP:.1f}" fill="{SHADE}"/>',
+        f'<rect x="{_LEFT}" y="{_TOP}" width="{plot_w}" height="{plot_h}" fill="none" '
+        f'stroke="{GRID}"/>',
+        f'<line x1="{x(cuts.performance):.1f}" y1="{_TOP}" x2="{x(cuts.performance):.1f}" '
+        f'y2="{_TOP + plot_h}" stroke="{GRID}" stroke-dasharray="4 3"/>',
+        f'<line x1="{_LEFT}" y1="{y(cuts.importance):.1f}" x2="{_LEFT + plot_w}" '
+        f'y2="{y(cuts.importance):.1f}" stroke="{GRID}" stroke-dasharray="4 3"/>',
+    ]
+    corners = {
+        FIX_FIRST: (_LEFT + 6, _TOP + 16, "start"),
+        KEEP_UP: (_LEFT + plot_w - 6, _TOP + 16, "end"),
+        WATCH: (_LEFT + 6, _TOP + plot_h - 8, "start"),
+        LOWER_PRIORITY: (_LEFT + plot_w - 6, _TOP + plot_h - 8, "end"),
+    }
+    for name in QUADRANTS:
+        cx, cy, anchor = corners[name]
+        parts.append(
+            f'<text x="{cx}" y="{cy}" text-anchor="{anchor}" fill="{INK}" font-weight="bold">'
+            f"{_escape(quadrant_labels.get(name, name))}</text>"
+        )
+    for tick in range(0, 101, 20):
+        tx = x(tick / 100)
+        parts.append(
+            f'<text x="{tx:.1f}" y="{_TOP + plot_h + 18}" text-anchor="middle" fill="{INK}">'
+            f"{tick}%</text>"
+        )
+    for step in range(round(y_top * 10) + 1):
+        value = step / 10
+        ty = y(value)
+        parts.append(
+            f'<text x="{_LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" fill="{INK}">'
+            f"{round(value * 100)}%</text>"
+        )
+    parts.append(
+        f'<text x="{_LEFT + plot_w / 2:.1f}" y="{_HEIGHT - 12}" text-anchor="middle" '
+        f'fill="{INK}">{_escape(performance_label)}</text>'
+    )
+    parts.append(
+        f'<text x="16" y="{_TOP + plot_h / 2:.1f}" text-anchor="middle" fill="{INK}" '
+        f'transform="rotate(-90 16 {_TOP + plot_h / 2:.1f})">{_escape(importance_label)}</text>'
+    )
+    for point in points:
+        px, py = x(point.performance), y(point.importance)
+        # Labels go left of points near the right edge so they stay inside the frame.
+        right_side = px > _LEFT + plot_w * 0.7
+        anchor, dx = ("end", -8) if right_side else ("start", 8)
+        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{MARK}"/>')
+        parts.append(
+            f'<text x="{px + dx:.1f}" y="{py + 4:.1f}" text-anchor="{anchor}" fill="{INK}">'
+            f"{_escape(point.label)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

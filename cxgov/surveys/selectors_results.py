@@ -1,0 +1,309 @@
+"""Reads behind the survey results pages: access, comments and key driver analysis.
+
+Figures per question come from `surveys.results` (rollups). What the rollups cannot give is read
+here: free-text comments (microdata, scrubbed, suppressed for small employee groups) and the
+respondent-level matrix a key driver analysis needs (one query, pivoted with pandas).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+from django.db.models import Max, Min, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from cxgov.core.models import Role, User
+from cxgov.core.selectors import access_agency
+from cxgov.insights.drivers import key_drivers
+from cxgov.insights.estimates import Estimate, wilson
+from cxgov.insights.fiscal import fiscal_quarter
+from cxgov.insights.priority_matrix import Cuts, MatrixPoint, matrix_cuts, quadrant
+from cxgov.insights.scrub import scrub_text
+from cxgov.registry.models import Agency
+from cxgov.surveys.models import (
+    TEXT_KINDS,
+    Answer,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+    Survey,
+)
+from cxgov.surveys.results import ResultFilters, period, positive_values
+from cxgov.surveys.rollups import survey_zone
+from cxgov.surveys.selectors import access_survey, suppression_threshold
+
+# Who reads results: the agency's analysts and administrators, and oversight (read-only).
+RESULT_ROLES = (Role.AGENCY_ADMIN, Role.CX_ANALYST, Role.OVERSIGHT)
+# Fewer complete answers than this and a driver analysis is mostly noise: refuse it.
+MIN_DRIVER_RESPONSES = 30
+# Fewer than two drivers leave nothing to rank.
+MIN_DRIVERS = 2
+# Kinds an outcome (trust, satisfaction) may be asked on; all are numbers on a fixed scale.
+OUTCOME_KINDS = frozenset(
+    {
+        QuestionKind.LIKERT,
+        QuestionKind.THUMBS,
+        QuestionKind.YES_NO,
+        QuestionKind.RATING_10,
+        QuestionKind.NPS,
+    }
+)
+
+
+def access_results_agency(*, user: User, slug: str) -> Agency:
+    """The agency in the URL, if the user may read its results."""
+    return access_agency(user=user, slug=slug, roles=RESULT_ROLES)
+
+
+def access_results_survey(*, user: User, agency_slug: str, survey_id: int) -> Survey:
+    """A survey of the agency in the URL, if the user may read its results."""
+    return access_survey(
+        user=user, agency_slug=agency_slug, survey_id=survey_id, roles=RESULT_ROLES
+    )
+
+
+def result_fiscal_years(*, survey: Survey) -> list[int]:
+    """Fiscal years with responses, newest first, for the filter form."""
+    span = Response.objects.filter(survey=survey).aggregate(
+        first=Min("submitted_at"), last=Max("submitted_at")
+    )
+    first: datetime | None = span["first"]
+    last: datetime | None = span["last"]
+    if first is None or last is None:
+        return []
+    return list(range(fiscal_quarter(last.date()).year, fiscal_quarter(first.date()).year - 1, -1))
+
+
+def surveys_for_results(*, agency: Agency) -> QuerySet[Survey]:
+    """Every survey of the agency with `counted`: responses in the rollups (0 when none)."""
+    return (
+        Survey.objects.filter(agency=agency)
+        .annotate(counted=Coalesce(Sum("response_rollups__count"), 0))
+        .select_related("agency")
+        .order_by("-created_at", "-id")
+    )
+
+
+def filtered_responses(*, survey: Survey, filters: ResultFilters) -> QuerySet[Response]:
+    """Valid, not deleted responses matching the filters.
+
+    Days are the agency's local days, as in the rollups, so counts here and there agree.
+    """
+    responses = valid_responses(survey=survey)
+    if filters.service_id is not None:
+        responses = responses.filter(service_id=filters.service_id)
+    if filters.channel:
+        responses = responses.filter(channel=filters.channel)
+    if filters.segment_id is not None:
+        responses = responses.filter(segment_id=filters.segment_id)
+    if filters.language:
+        responses = responses.filter(language=filters.language)
+    first, last = period(filters)
+    zone = survey_zone(survey)
+    if first:
+        responses = responses.filter(submitted_at__gte=datetime.combine(first, time(), zone))
+    if last:
+        after = datetime.combine(last + timedelta(days=1), time(), zone)
+        responses = responses.filter(submitted_at__lt=after)
+    return responses
+
+
+# --- comments ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comment:
+    question: str
+    text: str
+    submitted: str  # an ISO date; empty for employee surveys
+
+
+@dataclass(frozen=True)
+class Comments:
+    """Free-text answers matching the filters, or the fact they are suppressed."""
+
+    answers: QuerySet[Answer]
+    suppressed: bool
+    threshold: int
+
+
+def comments_for_survey(*, survey: Survey, filters: ResultFilters) -> Comments:
+    """Non-empty text answers of valid responses, newest first (call access_results_survey).
+
+    An employee survey whose matching group is under the suppression threshold returns none.
+    """
+    responses = filtered_responses(survey=survey, filters=filters)
+    threshold = suppression_threshold()
+    answers = (
+        Answer.objects.filter(survey=survey, question__kind__in=TEXT_KINDS, response__in=responses)
+        .exclude(value_text="")
+        .select_related("question", "response")
+        .order_by("-response__submitted_at", "-id")
+    )
+    if survey.is_employee and responses.count() < threshold:
+        return Comments(answers=Answer.objects.none(), suppressed=True, threshold=threshold)
+    return Comments(answers=answers, suppressed=False, threshold=threshold)
+
+
+def comment_rows(*, survey: Survey, answers: Iterable[Answer]) -> list[Comment]:
+    """Comments as shown and exported: scrubbed of personal data, employee answers undated."""
+    rows = []
+    for answer in answers:
+        submitted = "" if survey.is_employee else answer.response.submitted_at.date().isoformat()
+        rows.append(
+            Comment(
+                question=answer.question.display_text,
+                text=scrub_text(answer.value_text),
+                submitted=submitted,
+            )
+        )
+    return rows
+
+
+# --- key drivers ---------------------------------------------------------------------------
+
+
+def outcome_questions(*, survey: Survey) -> list[Question]:
+    """Questions that can be a driver analysis' outcome: trust first, then satisfaction."""
+    found = [
+        q
+        for q in survey.questions.filter(kind__in=OUTCOME_KINDS).order_by("position", "id")
+        if q.key == "trust" or "satisfaction" in q.key
+    ]
+    return sorted(found, key=lambda q: q.key != "trust")
+
+
+def driver_questions(*, survey: Survey) -> list[Question]:
+    """The survey's 5-point agreement questions that are not an outcome: its drivers."""
+    outcomes = {q.pk for q in outcome_questions(survey=survey)}
+    return [
+        q
+        for q in survey.questions.filter(kind=QuestionKind.LIKERT).order_by("position", "id")
+        if q.pk not in outcomes
+    ]
+
+
+def survey_has_drivers(*, survey: Survey) -> bool:
+    """True when a driver analysis can be asked for: an outcome and at least two drivers."""
+    return bool(outcome_questions(survey=survey)) and (
+        len(driver_questions(survey=survey)) >= MIN_DRIVERS
+    )
+
+
+def answer_matrix(
+    *, survey: Survey, questions: Sequence[Question], filters: ResultFilters
+) -> pd.DataFrame:
+    """One row per valid response, one column per question key, the answer's number or NaN.
+
+    One query over the long answer table, pivoted in memory.
+    """
+    responses = filtered_responses(survey=survey, filters=filters)
+    keys = {q.pk: q.key for q in questions}
+    rows = list(
+        Answer.objects.filter(
+            survey=survey,
+            question_id__in=list(keys),
+            response__in=responses,
+            value_int__isnull=False,
+        ).values_list("response_id", "question_id", "value_int")
+    )
+    frame = pd.DataFrame(rows, columns=["response", "question", "value"])
+    columns = [q.key for q in questions]
+    if frame.empty:
+        return pd.DataFrame(columns=columns, dtype=float)
+    frame["question"] = frame["question"].map(keys)
+    matrix = frame.pivot_table(
+        index="response", columns="question", values="value", aggfunc="first"
+    )
+    return matrix.reindex(columns=columns).astype(float)
+
+
+def _positive(question: Question, values: np.ndarray) -> Estimate:
+    """Share answering positively, as `surveys.results.POSITIVE_VALUES` defines it."""
+    positive = {int(v) for v in positive_values(question) or ()}
+    return wilson(int(np.isin(values, list(positive)).sum()), int(values.size))
+
+
+@dataclass(frozen=True)
+class DriverRow:
+    question: Question
+    importance: float  # share of the explained variance, 0..1
+    low: float  # bootstrap 95% interval of the importance
+    high: float
+    performance: Estimate  # percent positive among the complete responses
+    quadrant: str
+
+
+@dataclass(frozen=True)
+class DriverResult:
+    """A driver analysis, or why there is none (`refusal` and the complete count)."""
+
+    outcome: Question
+    complete: int
+    refusal: str = ""  # "too_few" when complete < MIN_DRIVER_RESPONSES
+    r_squared: float | None = None
+    outcome_positive: Estimate | None = None
+    rows: tuple[DriverRow, ...] = ()
+    cuts: Cuts | None = None
+
+
+def driver_analysis(
+    *, survey: Survey, outcome: Question, drivers: Sequence[Question], filters: ResultFilters
+) -> DriverResult:
+    """Shapley R² importance of each driver for the outcome, with performance and quadrant.
+
+    Only responses that answered the outcome and every driver count. Below
+    MIN_DRIVER_RESPONSES of them the analysis is refused rather than shown as noise.
+    """
+    matrix = answer_matrix(survey=survey, questions=[outcome, *drivers], filters=filters)
+    complete = matrix.dropna()
+    n = len(complete)
+    if n < max(MIN_DRIVER_RESPONSES, len(drivers) + 2):
+        return DriverResult(outcome=outcome, complete=n, refusal="too_few")
+    analysis = key_drivers(
+        outcome_name=outcome.key,
+        outcome=complete[outcome.key].to_numpy(),
+        drivers={q.key: complete[q.key].to_numpy() for q in drivers},
+    )
+    performance = {q.key: _positive(q, complete[q.key].to_numpy()) for q in drivers}
+    points = [
+        MatrixPoint(
+            label=d.name,
+            importance=d.relative_importance,
+            performance=performance[d.name].value or 0.0,
+        )
+        for d in analysis.drivers
+    ]
+    cuts = matrix_cuts(points)
+    by_key = {q.key: q for q in drivers}
+    rows = tuple(
+        DriverRow(
+            question=by_key[d.name],
+            importance=d.relative_importance,
+            low=d.low,
+            high=d.high,
+            performance=performance[d.name],
+            quadrant=quadrant(point, cuts),
+        )
+        for d, point in zip(analysis.drivers, points, strict=True)
+    )
+    return DriverResult(
+        outcome=outcome,
+        complete=n,
+        r_squared=analysis.r_squared,
+        outcome_positive=_positive(outcome, complete[outcome.key].to_numpy()),
+        rows=tuple(sorted(rows, key=lambda row: -row.importance)),
+        cuts=cuts,
+    )
+
+
+def valid_responses(*, survey: Survey) -> QuerySet[Response]:
+    """The survey's valid, not deleted responses."""
+    return Response.objects.filter(
+        survey=survey, status=ResponseStatus.VALID, deleted_at__isnull=True
+    )

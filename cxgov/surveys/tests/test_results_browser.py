@@ -1,0 +1,64 @@
+"""A CX analyst reads survey results and key drivers in Chromium; axe checks every page."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxgov.core.testing.browser import assert_no_axe_violations
+from cxgov.core.testing.browser_helpers import load_demo, sign_in
+from cxgov.surveys.models import Survey
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_analyst_reads_results_filters_and_key_drivers(page, live_server) -> None:
+    load_demo()
+    survey = Survey.objects.get(agency__slug="fba", template="a11_v1")
+    sign_in(page, live_server.url, "analyst@fba.example.gov")
+    page.goto(live_server.url + "/staff/agencies/fba/")
+    page.get_by_role("link", name="Survey results").click()
+    page.wait_for_url("**/results/")
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name=survey.title).click()
+    page.wait_for_url(f"**/results/{survey.pk}/")
+    assert page.get_by_role("heading", name=f"Results of {survey.title}").is_visible()
+    assert page.locator("svg[role='img']").count() >= 1
+    assert_no_axe_violations(page)
+
+    page.locator("#id_language").select_option("es")
+    page.get_by_role("button", name="Show results").click()
+    page.wait_for_url("**language=es**")
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Key drivers and priority matrix").click()
+    page.wait_for_url(f"**/results/{survey.pk}/drivers/**")
+    assert page.get_by_role("img", name="Priority matrix").is_visible()
+    assert page.get_by_role("table").count() == 1
+    assert_no_axe_violations(page)
+
+    page.locator("#id_outcome").select_option("satisfaction")
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_url("**outcome=satisfaction**")
+    assert_no_axe_violations(page)
+
+    for path in (
+        f"/es/staff/agencies/fba/results/{survey.pk}/",
+        "/staff/agencies/fba/results/oversight/",
+    ):
+        page.goto(live_server.url + path)
+        assert_no_axe_violations(page)
+
+
+def test_results_page_works_without_javascript(page_without_js, live_server) -> None:
+    load_demo()
+    survey = Survey.objects.get(agency__slug="fba", template="a11_v2")
+    page = page_without_js
+    sign_in(page, live_server.url, "analyst@fba.example.gov")
+    page.goto(live_server.url + f"/staff/agencies/fba/results/{survey.pk}/")
+    page.locator("#id_channel").select_option("phone")
+    page.get_by_role("button", name="Show results").click()
+    page.wait_for_url("**channel=phone**")
+    assert page.get_by_role("heading", name="Comments").is_visible()
+    assert page.get_by_text("Download “Summary by question” as CSV").is_visible()
+    assert page.locator("#id_channel").input_value() == "phone"

@@ -1,0 +1,740 @@
+"""Staff survey results: per-survey results, the agency index, oversight, key drivers.
+
+Analysts and administrators of the agency read them; oversight users read them across the
+agencies where they hold oversight. Every table is also a CSV download of the same figures:
+the page answers `?download=<table id>` with the same filters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cxgov.benchmarks.selectors import oversight_agencies
+from cxgov.core.models import Role
+from cxgov.core.selectors import roles_for_user
+from cxgov.insights.charts import horizontal_bar_svg
+from cxgov.insights.estimates import Estimate
+from cxgov.insights.priority_matrix import (
+    FIX_FIRST,
+    KEEP_UP,
+    LOWER_PRIORITY,
+    WATCH,
+    MatrixPoint,
+    priority_matrix_svg,
+)
+from cxgov.registry.models import Agency
+from cxgov.surveys.forms_results import ResultFilterForm
+from cxgov.surveys.models import Question, Survey
+from cxgov.surveys.results import (
+    GroupResult,
+    QuestionResult,
+    ResultFilters,
+    TrendPoint,
+    breakdown,
+    quarterly_trend,
+    question_results,
+    response_counts,
+    response_rate,
+    surveys_with_results,
+)
+from cxgov.surveys.selectors import suppression_threshold
+from cxgov.surveys.selectors_results import (
+    MIN_DRIVER_RESPONSES,
+    DriverResult,
+    access_results_agency,
+    access_results_survey,
+    comment_rows,
+    comments_for_survey,
+    driver_analysis,
+    driver_questions,
+    outcome_questions,
+    result_fiscal_years,
+    survey_has_drivers,
+    surveys_for_results,
+)
+
+COMMENTS_PER_PAGE = 25
+
+QUADRANT_LABELS = {
+    FIX_FIRST: gettext_lazy("Fix first"),
+    KEEP_UP: gettext_lazy("Keep up"),
+    WATCH: gettext_lazy("Watch"),
+    LOWER_PRIORITY: gettext_lazy("Lower priority"),
+}
+
+
+# --- tables and CSV ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """A table cell that links; in CSV it is its text."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Table:
+    """A table shown on a page and offered as a CSV download under `?download=<id>`."""
+
+    id: str
+    caption: str
+    header: Sequence[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+def _csv_cell(cell: Any) -> str:
+    text = "" if cell is None else str(cell)
+    # A leading = + - @ makes spreadsheets run the cell as a formula.
+    if text[:1] in {"=", "+", "@"} or (text[:1] == "-" and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_response(table: Table, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.header)
+    for row in table.rows:
+        writer.writerow([_csv_cell(cell) for cell in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{table.id}.csv"'
+    return response
+
+
+def _query(request: HttpRequest) -> str:
+    """The filters of this request as a query string, without paging or download."""
+    params = request.GET.copy()
+    for name in ("download", "page"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    tables: Sequence[Table],
+    filename: str,
+    status: int = 200,
+) -> HttpResponse:
+    wanted = request.GET.get("download")
+    if wanted:
+        for table in tables:
+            if table.id == wanted:
+                return _csv_response(table, filename)
+        raise Http404
+    context = {
+        **context,
+        "tables": {table.id: table for table in tables},
+        "query": _query(request),
+        "nav_section": "staff",
+    }
+    return render(request, template, context, status=status)
+
+
+# --- formatting: the same text on the page and in the CSV ----------------------------------
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return ""
+    text = f"{100 * value:.1f}"
+    # Rounding noise from a regression must not show as "-0.0".
+    return "0.0" if text == "-0.0" else text
+
+
+def _num(value: float | None, places: int = 2) -> str:
+    return "" if value is None else f"{value:.{places}f}"
+
+
+def _fewer(threshold: int) -> str:
+    return _("fewer than %(n)s responses") % {"n": threshold}
+
+
+def _share_cells(estimate: Estimate | None, threshold: int) -> list[str]:
+    """Percent, interval low, interval high; or a suppression note and two blanks."""
+    if estimate is None:
+        return ["", "", ""]
+    if estimate.suppressed:
+        return [_fewer(threshold), "", ""]
+    return [_pct(estimate.value), _pct(estimate.low), _pct(estimate.high)]
+
+
+def _mean_cells(estimate: Estimate | None, threshold: int) -> list[str]:
+    if estimate is None:
+        return ["", "", ""]
+    if estimate.suppressed:
+        return [_fewer(threshold), "", ""]
+    return [_num(estimate.value), _num(estimate.low), _num(estimate.high)]
+
+
+def _share_text(estimate: Estimate | None, threshold: int) -> str:
+    """ "72.4% (95% interval 68.1% to 76.2%, n = 310)" for prose beside a table."""
+    if estimate is None:
+        return ""
+    if estimate.suppressed or estimate.value is None:
+        return _fewer(threshold)
+    if estimate.low is None or estimate.high is None:
+        return _("%(value)s%% (n = %(n)s)") % {"value": _pct(estimate.value), "n": estimate.n}
+    return _("%(value)s%% (95%% interval %(low)s%% to %(high)s%%, n = %(n)s)") % {
+        "value": _pct(estimate.value),
+        "low": _pct(estimate.low),
+        "high": _pct(estimate.high),
+        "n": estimate.n,
+    }
+
+
+def _mean_text(estimate: Estimate | None, threshold: int) -> str:
+    if estimate is None:
+        return ""
+    if estimate.suppressed or estimate.value is None:
+        return _fewer(threshold)
+    if estimate.low is None or estimate.high is None:
+        return _("%(value)s (n = %(n)s)") % {"value": _num(estimate.value), "n": estimate.n}
+    return _("%(value)s (95%% interval %(low)s to %(high)s, n = %(n)s)") % {
+        "value": _num(estimate.value),
+        "low": _num(estimate.low),
+        "high": _num(estimate.high),
+        "n": estimate.n,
+    }
+
+
+def _change_text(difference: float, significant: bool, *, percent: bool) -> str:
+    """An arrow with words for a significant change, else "no significant change"."""
+    if not significant:
+        return _("no significant change")
+    amount = f"{abs(100 * difference):.1f}" if percent else f"{abs(difference):.2f}"
+    if difference > 0:
+        return (
+            _("▲ up %(amount)s points (significant)")
+            if percent
+            else _("▲ up %(amount)s (significant)")
+        ) % {"amount": amount}
+    return (
+        _("▼ down %(amount)s points (significant)")
+        if percent
+        else _("▼ down %(amount)s (significant)")
+    ) % {"amount": amount}
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest, survey: Survey) -> tuple[ResultFilterForm, ResultFilters]:
+    data = {k: v for k, v in request.GET.items() if k not in ("download", "page")}
+    form = ResultFilterForm(
+        data or None, agency=survey.agency, fiscal_years=result_fiscal_years(survey=survey)
+    )
+    if form.is_bound and form.is_valid():
+        cleaned = form.cleaned_data
+        return form, ResultFilters(
+            service_id=cleaned["service"].pk if cleaned["service"] else None,
+            channel=cleaned["channel"] or "",
+            segment_id=cleaned["segment"].pk if cleaned["segment"] else None,
+            language=cleaned["language"] or "",
+            fiscal_year=cleaned["fiscal_year"],
+            quarter=cleaned["quarter"],
+        )
+    return form, ResultFilters()
+
+
+# --- the survey results page ---------------------------------------------------------------
+
+
+@dataclass
+class QuestionBlock:
+    """One question's figures on the results page."""
+
+    question: Question
+    n: int
+    suppressed: bool
+    positive: str
+    mean: str
+    chart: str | None
+    distribution: Table
+    trend: Table
+
+
+def _distribution_table(result: QuestionResult, threshold: int) -> Table:
+    question = result.question
+    table = Table(
+        f"answers-{question.key}",
+        _("Answers to “%(question)s”") % {"question": question.display_text},
+        [
+            _("Answer"),
+            _("Count"),
+            _("Share (%)"),
+            _("95% interval, low (%)"),
+            _("95% interval, high (%)"),
+        ],
+    )
+    if result.suppressed:
+        table.rows.append([_fewer(threshold), "", "", "", ""])
+        return table
+    for _key, label, count, share in result.distribution:
+        table.rows.append([label, count, *_share_cells(share, threshold)])
+    return table
+
+
+def _trend_table(
+    survey: Survey, question: Question, filters: ResultFilters, threshold: int
+) -> Table:
+    table = Table(
+        f"trend-{question.key}",
+        _("“%(question)s” by fiscal quarter") % {"question": question.display_text},
+        [
+            _("Quarter"),
+            _("Answers (n)"),
+            _("Percent positive (%)"),
+            _("95% interval, low (%)"),
+            _("95% interval, high (%)"),
+            _("Mean"),
+            _("Change from the quarter before"),
+        ],
+    )
+    for index, point in enumerate(
+        quarterly_trend(survey=survey, question=question, filters=filters)
+    ):
+        if point.suppressed:
+            table.rows.append([point.label, point.n, _fewer(threshold), "", "", "", ""])
+            continue
+        table.rows.append(
+            [
+                point.label,
+                point.n,
+                *_share_cells(point.positive, threshold),
+                _num(point.mean.value) if point.mean is not None else "",
+                _trend_change(point, first=index == 0),
+            ]
+        )
+    return table
+
+
+def _trend_change(point: TrendPoint, *, first: bool) -> str:
+    if first:
+        return _("no earlier quarter to compare")
+    if point.change is None:
+        return _("not compared: too few answers in one of the quarters")
+    return _change_text(
+        point.change.difference, point.significant, percent=point.positive is not None
+    )
+
+
+def _chart(result: QuestionResult, chart_id: str) -> str | None:
+    if result.suppressed or not result.distribution:
+        return None
+    labels = [label for _key, label, _count, _share in result.distribution]
+    counts = [count for _key, _label, count, _share in result.distribution]
+    return horizontal_bar_svg(
+        labels=labels,
+        values=counts,
+        title=result.question.display_text,
+        value_label=_("Answers"),
+        description=_("%(n)s answers; the table below gives each count and share.")
+        % {"n": result.n},
+        chart_id=chart_id,
+    )
+
+
+def _breakdown_tables(
+    survey: Survey, question: Question, filters: ResultFilters, threshold: int
+) -> list[Table]:
+    names = {
+        "service": _("service"),
+        "channel": _("channel"),
+        "segment": _("customer segment"),
+        "language": _("language"),
+    }
+    tables = []
+    for by, name in names.items():
+        table = Table(
+            f"by-{by}",
+            _("“%(question)s” by %(dimension)s")
+            % {"question": question.display_text, "dimension": name},
+            [
+                name.capitalize(),
+                _("Answers (n)"),
+                _("Percent positive (%)"),
+                _("95% interval, low (%)"),
+                _("95% interval, high (%)"),
+                _("Mean"),
+                _("Mean, 95% interval low"),
+                _("Mean, 95% interval high"),
+            ],
+        )
+        for row in breakdown(survey=survey, question=question, by=by, filters=filters):
+            table.rows.append(_group_cells(row, threshold))
+        tables.append(table)
+    return tables
+
+
+def _group_cells(row: GroupResult, threshold: int) -> list[Any]:
+    if row.suppressed:
+        return [row.label, _fewer(threshold), "", "", "", "", "", ""]
+    return [
+        row.label,
+        row.n,
+        *_share_cells(row.positive, threshold),
+        *_mean_cells(row.mean, threshold),
+    ]
+
+
+@login_required
+def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_results_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    form, filters = _filters(request, survey)
+    results = question_results(survey=survey, filters=filters)
+    threshold = suppression_threshold()
+    downloading = bool(request.GET.get("download"))
+    blocks = []
+    tables: list[Table] = []
+    summary = Table(
+        "summary",
+        _("Summary by question"),
+        [
+            _("Question"),
+            _("Answers (n)"),
+            _("Percent positive (%)"),
+            _("95% interval, low (%)"),
+            _("95% interval, high (%)"),
+            _("Mean"),
+            _("Mean, 95% interval low"),
+            _("Mean, 95% interval high"),
+        ],
+    )
+    tables.append(summary)
+    for index, result in enumerate(results):
+        question = result.question
+        summary.rows.append(
+            [question.display_text, _fewer(threshold), "", "", "", "", "", ""]
+            if result.suppressed
+            else [
+                question.display_text,
+                result.n,
+                *_share_cells(result.positive, threshold),
+                *_mean_cells(result.mean, threshold),
+            ]
+        )
+        distribution = _distribution_table(result, threshold)
+        trend = _trend_table(survey, question, filters, threshold)
+        tables += [distribution, trend]
+        blocks.append(
+            QuestionBlock(
+                question=question,
+                n=result.n,
+                suppressed=result.suppressed,
+                positive=_share_text(result.positive, threshold),
+                mean=_mean_text(result.mean, threshold),
+                chart=None if downloading else _chart(result, f"chart-{index}"),
+                distribution=distribution,
+                trend=trend,
+            )
+        )
+    scored = [r.question for r in results if r.positive is not None or r.mean is not None]
+    chosen = _breakdown_question(request, survey, scored)
+    breakdowns = _breakdown_tables(survey, chosen, filters, threshold) if chosen else []
+    tables += breakdowns
+    comments = comments_for_survey(survey=survey, filters=filters)
+    comment_table = Table(
+        "comments",
+        _("Comments, newest first, with personal details removed"),
+        [_("Question"), _("Comment")]
+        if survey.is_employee
+        else [_("Received"), _("Question"), _("Comment")],
+    )
+    page = None
+    if request.GET.get("download") == "comments":
+        for comment in comment_rows(survey=survey, answers=comments.answers.iterator()):
+            comment_table.rows.append(_comment_cells(survey, comment))
+    else:
+        page = Paginator(comments.answers, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+        for comment in comment_rows(survey=survey, answers=page.object_list):
+            comment_table.rows.append(_comment_cells(survey, comment))
+    tables.append(comment_table)
+    rate = response_rate(survey=survey, filters=filters)
+    return _page(
+        request,
+        "surveys/results.html",
+        {
+            "agency": survey.agency,
+            "survey": survey,
+            "form": form,
+            "blocks": blocks,
+            "responses": response_counts(survey=survey, filters=filters),
+            "rate": _share_text(rate, threshold) if rate is not None else "",
+            "threshold": threshold,
+            "breakdown_question": chosen,
+            "breakdown_choices": scored,
+            "breakdowns": breakdowns,
+            "comments_suppressed": comments.suppressed,
+            "comments_page": page,
+            "has_drivers": survey_has_drivers(survey=survey),
+        },
+        tables=tables,
+        filename=f"survey-{survey.pk}-results",
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def _comment_cells(survey: Survey, comment: Any) -> list[str]:
+    if survey.is_employee:
+        return [comment.question, comment.text]
+    return [comment.submitted, comment.question, comment.text]
+
+
+def _breakdown_question(
+    request: HttpRequest, survey: Survey, scored: Sequence[Question]
+) -> Question | None:
+    """The question the breakdowns are for: ?question=<key>, else the outcome, else the first."""
+    wanted = request.GET.get("question", "")
+    for question in scored:
+        if question.key == wanted:
+            return question
+    outcomes = {q.pk for q in outcome_questions(survey=survey)}
+    for question in scored:
+        if question.pk in outcomes:
+            return question
+    return scored[0] if scored else None
+
+
+# --- the agency index and oversight --------------------------------------------------------
+
+
+@login_required
+def results_index(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_results_agency(user=request.user, slug=slug)
+    table = Table(
+        "surveys",
+        _("Surveys and their responses"),
+        [_("Survey"), _("Audience"), _("Status"), _("Responses counted")],
+    )
+    for survey in surveys_for_results(agency=agency):
+        table.rows.append(
+            [
+                Link(survey.title, _results_url(survey)),
+                survey.get_audience_display(),
+                survey.get_status_display(),
+                survey.counted,  # type: ignore[attr-defined]
+            ]
+        )
+    return _page(
+        request,
+        "surveys/results_index.html",
+        {"agency": agency, "oversees": _oversees(request, agency)},
+        tables=[table],
+        filename=f"{agency.slug}-survey-results",
+    )
+
+
+def _results_url(survey: Survey) -> str:
+    return reverse(
+        "survey_results:survey", kwargs={"slug": survey.agency.slug, "survey_id": survey.pk}
+    )
+
+
+def _oversees(request: HttpRequest, agency: Agency) -> bool:
+    return Role.OVERSIGHT in roles_for_user(user=request.user, agency=agency)
+
+
+@login_required
+def oversight_results(request: HttpRequest, slug: str) -> HttpResponse:
+    """Per agency and survey: responses and the headline A-11 figure, read-only."""
+    agency = access_results_agency(user=request.user, slug=slug)
+    agencies = list(oversight_agencies(user=request.user, agency=agency))
+    threshold = suppression_threshold()
+    table = Table(
+        "oversight",
+        _("Survey results across agencies"),
+        [
+            _("Agency"),
+            _("Survey"),
+            _("Responses counted"),
+            _("Headline question"),
+            _("Percent positive (%)"),
+            _("95% interval, low (%)"),
+            _("95% interval, high (%)"),
+            _("Answers (n)"),
+            _("Latest quarter"),
+            _("Change from the quarter before"),
+        ],
+    )
+    for survey in surveys_with_results(agencies=agencies):
+        outcomes = outcome_questions(survey=survey)
+        headline = outcomes[0] if outcomes else None
+        cells: list[Any] = [
+            survey.agency.display_name,
+            Link(survey.title, _results_url(survey)),
+            survey.response_count,  # type: ignore[attr-defined]
+        ]
+        if headline is None:
+            table.rows.append(
+                [*cells, _("No trust or satisfaction question"), "", "", "", "", "", ""]
+            )
+            continue
+        filters = ResultFilters()
+        result = next(
+            (
+                r
+                for r in question_results(survey=survey, filters=filters)
+                if r.question.pk == headline.pk
+            ),
+            None,
+        )
+        trend = quarterly_trend(survey=survey, question=headline, filters=filters)
+        latest = trend[-1] if trend else None
+        if result is None or result.suppressed:
+            figures = [_fewer(threshold), "", "", result.n if result else 0]
+        else:
+            figures = [*_share_cells(result.positive, threshold), result.n]
+        table.rows.append(
+            [
+                *cells,
+                headline.display_text,
+                *figures,
+                latest.label if latest else "",
+                _trend_change(latest, first=len(trend) == 1) if latest else "",
+            ]
+        )
+    return _page(
+        request,
+        "surveys/oversight_results.html",
+        {"agency": agency, "agencies": agencies},
+        tables=[table],
+        filename=f"{agency.slug}-survey-results-oversight",
+    )
+
+
+# --- key drivers ---------------------------------------------------------------------------
+
+
+def _driver_table(result: DriverResult) -> Table:
+    table = Table(
+        "drivers",
+        _("What drives “%(outcome)s”") % {"outcome": result.outcome.display_text},
+        [
+            _("Driver"),
+            _("Importance (% of explained variance)"),
+            _("Importance, 95% interval low"),
+            _("Importance, 95% interval high"),
+            _("Performance: percent positive (%)"),
+            _("Performance, 95% interval low (%)"),
+            _("Performance, 95% interval high (%)"),
+            _("Answers (n)"),
+            _("Quadrant"),
+            _("Label in the matrix"),
+        ],
+    )
+    for row in result.rows:
+        table.rows.append(
+            [
+                row.question.display_text,
+                _pct(row.importance),
+                _pct(row.low),
+                _pct(row.high),
+                _pct(row.performance.value),
+                _pct(row.performance.low),
+                _pct(row.performance.high),
+                row.performance.n,
+                str(QUADRANT_LABELS[row.quadrant]),
+                row.question.key,
+            ]
+        )
+    return table
+
+
+def _matrix(result: DriverResult) -> str:
+    points = [
+        MatrixPoint(
+            label=row.question.key,
+            importance=row.importance,
+            performance=row.performance.value or 0.0,
+        )
+        for row in result.rows
+    ]
+    first = [row.question.display_text for row in result.rows if row.quadrant == FIX_FIRST]
+    description = _(
+        "Each of %(k)s drivers is placed by importance (up) and percent positive (across). "
+        "Fix first: %(fix)s. The table below gives every figure."
+    ) % {"k": len(points), "fix": "; ".join(first) or _("none")}
+    return priority_matrix_svg(
+        points=points,
+        title=_("Priority matrix for “%(outcome)s”") % {"outcome": result.outcome.display_text},
+        description=description,
+        chart_id="priority-matrix",
+        quadrant_labels={k: str(v) for k, v in QUADRANT_LABELS.items()},
+        importance_label=_("Importance (share of explained variance)"),
+        performance_label=_("Performance (percent positive)"),
+        cuts=result.cuts,
+    )
+
+
+@login_required
+def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_results_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    outcomes = outcome_questions(survey=survey)
+    drivers = driver_questions(survey=survey)
+    if not survey_has_drivers(survey=survey):
+        return _page(
+            request,
+            "surveys/drivers.html",
+            {"agency": survey.agency, "survey": survey, "unavailable": True},
+            tables=[],
+            filename=f"survey-{survey.pk}-drivers",
+        )
+    form, filters = _filters(request, survey)
+    wanted = request.GET.get("outcome", "")
+    outcome = next((q for q in outcomes if q.key == wanted), outcomes[0])
+    result = driver_analysis(survey=survey, outcome=outcome, drivers=drivers, filters=filters)
+    tables = []
+    matrix = None
+    if not result.refusal:
+        tables.append(_driver_table(result))
+        matrix = _matrix(result)
+    return _page(
+        request,
+        "surveys/drivers.html",
+        {
+            "agency": survey.agency,
+            "survey": survey,
+            "form": form,
+            "outcomes": outcomes,
+            "outcome": outcome,
+            "drivers": drivers,
+            "result": result,
+            "matrix": matrix,
+            "minimum": MIN_DRIVER_RESPONSES,
+            "r_squared": _pct(result.r_squared),
+            "outcome_positive": _share_text(result.outcome_positive, 0)
+            if result.outcome_positive is not None
+            else "",
+        },
+        tables=tables,
+        filename=f"survey-{survey.pk}-drivers",
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
