@@ -1,0 +1,117 @@
+"""The Touchpoints file layouts this app reads and writes, as the GSA/touchpoints code defines them.
+
+See ../shared/reference/touchpoints.md §4 and docs/a11.md.
+"""
+
+from __future__ import annotations
+
+# The A-11 v2 drivers in Touchpoints' column order.
+DRIVER_ORDER = (
+    "effectiveness",
+    "ease",
+    "efficiency",
+    "transparency",
+    "humanity",
+    "employee",
+    "other",
+)
+
+# Form#to_a11_v2_csv and the CX response upload: exactly these 17 columns, in this order.
+A11_V2_COLUMNS = (
+    "external_id",
+    "question_1",
+    *(f"positive_{d}" for d in DRIVER_ORDER),
+    *(f"negative_{d}" for d in DRIVER_ORDER),
+    "question_4",
+)
+
+# CxCollectionDetail.to_csv: the CX collection detail file.
+COLLECTION_COLUMNS = (
+    "id",
+    "organization_id",
+    "organization_abbreviation",
+    "organization_name",
+    "cx_collection_id",
+    "cx_collection_fiscal_year",
+    "cx_collection_quarter",
+    "cx_collection_name",
+    "cx_collection_service_provider_id",
+    "cx_collection_service_provider_name",
+    "cx_collection_service_provider_slug",
+    "service_id",
+    "service_name",
+    "transaction_point",
+    "channel",
+    "service_stage_id",
+    "service_stage_name",
+    "service_stage_position",
+    "service_stage_count",
+    "volume_of_customers",
+    "volume_of_customers_provided_survey_opportunity",
+    "volume_of_respondents",
+    "omb_control_number",
+    "survey_type",
+    "survey_title",
+    "trust_question_text",
+    "created_at",
+    "updated_at",
+)
+
+# The columns of r1's `a11_summary_rows`, in order.
+SUMMARY_COLUMNS = (
+    "agency",
+    "service",
+    "channel",
+    "fiscal_year",
+    "quarter",
+    "survey",
+    "question_key",
+    "question_text",
+    "n",
+    "count_1",
+    "count_2",
+    "count_3",
+    "count_4",
+    "count_5",
+    "mean",
+    "percent_agree",
+    "percent_agree_low",
+    "percent_agree_high",
+    "suppressed",
+)
+
+# Form#to_csv metadata columns around the question columns (the form response export).
+TOUCHPOINTS_FORM_META = {
+    "id": "id",
+    "uuid": "uuid",
+    "location code": "location_code",
+    "user agent": "",
+    "status": "",
+    "archived": "",
+    "flagged": "flagged",
+    "deleted": "deleted",
+    "deleted at": "",
+    "page": "page",
+    "query string": "",
+    "hostname": "",
+    "referrer": "referrer",
+    "created at": "created_at",
+    "ip address": "",
+    "tags": "",
+}
+
+# Our own response export (cxgov.surveys.selectors.responses_csv_rows) before the question keys.
+CXGOV_META = (
+    "response_id",
+    "submitted_at",
+    "submitted_date",
+    "language",
+    "source",
+    "service",
+    "channel",
+    "location_code",
+    "status",
+)
+
+EXPORT_FORMATS = ("summary", "touchpoints-a11-v2", "collection")
+IMPORT_FORMATS = ("touchpoints-a11-v2", "touchpoints-form", "cxgov")

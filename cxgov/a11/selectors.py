@@ -1,0 +1,274 @@
+"""Reads of A-11 collections: access checks, the quarter's list, the submission checklist.
+
+Every read of agency data starts with an access_* selector (404 alike for missing and not
+yours). Oversight reads across the agencies where the user holds the oversight role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cxgov.a11.models import Collection, CollectionStatus
+from cxgov.benchmarks.selectors import oversight_agencies
+from cxgov.core.models import Role, User
+from cxgov.core.selectors import access_agency, access_agency_object, agencies_for_user
+from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
+from cxgov.registry.models import Agency, Service, ServiceStatus
+from cxgov.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey
+
+# Who prepares and submits an agency's quarterly report.
+EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER, Role.CX_ANALYST)
+# Who may publish a submitted report: the agency's administrator or oversight.
+PUBLISHER_ROLES = (Role.AGENCY_ADMIN, Role.OVERSIGHT)
+# Who loads response files into surveys (the survey editors).
+IMPORT_ROLES = (Role.AGENCY_ADMIN, Role.CX_ANALYST)
+
+# The question keys an A-11 v2 survey has (see cxgov/surveys/bank.py).
+A11_V2_KEYS = ("trust", "went_well", "went_poorly")
+
+
+def reporting_quarter(today: date | None = None) -> FiscalQuarter:
+    """The quarter being reported now: the one that ended most recently."""
+    return fiscal_quarter(today or timezone.localdate()).previous()
+
+
+def quarter_bounds(period: FiscalQuarter) -> tuple[datetime, datetime]:
+    """[start, end) of a fiscal quarter as UTC datetimes."""
+    start = datetime.combine(period.start, time.min, tzinfo=UTC)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=UTC)
+    return start, end
+
+
+def access_collection(
+    *,
+    user: User,
+    agency_slug: str,
+    collection_id: int,
+    roles: Iterable[Role | str] | None = None,
+) -> Collection:
+    """A collection of the agency in the URL, if the user holds one of `roles` there."""
+    agency = access_agency(user=user, slug=agency_slug, roles=roles)
+    return access_agency_object(
+        queryset=Collection.objects.filter(agency=agency).select_related("agency", "service"),
+        pk=collection_id,
+        user=user,
+        agency_field="agency",
+        roles=roles,
+    )
+
+
+def access_collection_for_oversight(
+    *, user: User, agency_slug: str, collection_id: int
+) -> Collection:
+    """A collection of any agency the oversight page reached through `agency_slug` covers.
+
+    Only users with the oversight role in that agency reach other agencies' collections.
+    """
+    agency = access_agency(user=user, slug=agency_slug, roles=[Role.OVERSIGHT])
+    collection = (
+        Collection.objects.filter(
+            pk=collection_id, agency__in=oversight_agencies(user=user, agency=agency)
+        )
+        .select_related("agency", "service")
+        .first()
+    )
+    if collection is None:
+        raise Http404
+    return collection
+
+
+def is_oversight(*, user: User, agency: Agency) -> bool:
+    return agencies_for_user(user=user, roles=[Role.OVERSIGHT]).filter(pk=agency.pk).exists()
+
+
+def services_to_report(*, agency: Agency) -> QuerySet[Service]:
+    """The agency's services that are not archived, by name."""
+    return agency.services.exclude(status=ServiceStatus.ARCHIVED).order_by("name")
+
+
+@dataclass
+class QuarterRow:
+    """One service in a quarter: its collection if one was started."""
+
+    service: Service
+    collection: Collection | None
+
+
+def quarter_rows(*, agencies: Iterable[Agency], period: FiscalQuarter) -> list[QuarterRow]:
+    """Every service of the agencies (already access-checked) with its collection, if any."""
+    agency_ids = [a.pk for a in agencies]
+    services = (
+        Service.objects.filter(agency_id__in=agency_ids)
+        .exclude(status=ServiceStatus.ARCHIVED)
+        .select_related("agency")
+        .order_by("agency__name", "name")
+    )
+    collections = {
+        c.service_id: c
+        for c in Collection.objects.filter(
+            agency_id__in=agency_ids, fiscal_year=period.year, quarter=period.quarter
+        ).select_related("rated_by")
+    }
+    rows = [QuarterRow(service=s, collection=collections.pop(s.pk, None)) for s in services]
+    # A collection of a service archived since still shows.
+    rows.extend(
+        QuarterRow(service=c.service, collection=c)
+        for c in Collection.objects.filter(
+            pk__in=[c.pk for c in collections.values()]
+        ).select_related("service__agency")
+    )
+    return rows
+
+
+def collections_in_quarter(
+    *, agencies: Iterable[Agency], period: FiscalQuarter, statuses: Iterable[str] | None = None
+) -> QuerySet[Collection]:
+    """The agencies' collections of one quarter (already access-checked)."""
+    found = Collection.objects.filter(
+        agency__in=list(agencies), fiscal_year=period.year, quarter=period.quarter
+    )
+    if statuses is not None:
+        found = found.filter(status__in=list(statuses))
+    return (
+        found.select_related("agency__parent", "service")
+        .prefetch_related("surveys", "service__stages")
+        .order_by("agency__name", "service__name", "pk")
+    )
+
+
+def surveys_for_collection_choice(*, agency: Agency) -> QuerySet[Survey]:
+    """Customer surveys of the agency a collection may draw responses from."""
+    return Survey.objects.filter(agency=agency, audience="customer").order_by("title", "pk")
+
+
+def responses_for_collection(*, collection: Collection) -> QuerySet[Response]:
+    """Valid responses of the linked surveys, about this service, submitted in the quarter.
+
+    A response that names no service counts when its survey is about this service only.
+    """
+    start, end = quarter_bounds(collection.period)
+    surveys = list(collection.surveys.all())
+    single = [s.pk for s in surveys if {x.pk for x in s.services.all()} <= {collection.service_id}]
+    return Response.objects.filter(
+        Q(service_id=collection.service_id) | Q(service__isnull=True, survey_id__in=single),
+        survey__in=surveys,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+        status=ResponseStatus.VALID,
+        deleted_at__isnull=True,
+    )
+
+
+def respondents(*, collection: Collection) -> int:
+    """The respondents reported: the number entered, else the responses counted."""
+    if collection.volume_of_respondents is not None:
+        return collection.volume_of_respondents
+    return responses_for_collection(collection=collection).count()
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One thing missing or wrong before a collection may be submitted."""
+
+    code: str
+    message: str
+
+
+def collection_checklist(*, collection: Collection) -> list[ChecklistItem]:
+    """What must be fixed before the collection can be submitted; empty when ready."""
+    items: list[ChecklistItem] = []
+
+    def add(code: str, message: str) -> None:
+        items.append(ChecklistItem(code, message))
+
+    if collection.volume_of_customers is None:
+        add("customers_missing", _("Enter the number of customers served this quarter."))
+    if collection.volume_offered is None:
+        add("offered_missing", _("Enter the number of customers offered the survey."))
+    if not collection.channel:
+        add("channel_missing", _("Choose the channel the survey was offered in."))
+    if not collection.survey_type:
+        add("scale_missing", _("Choose the scale of the trust question."))
+    if not collection.trust_question_text.strip():
+        add("trust_missing", _("Copy the text of the trust question into the report."))
+    surveys = list(collection.surveys.all())
+    if not surveys:
+        add("survey_missing", _("Link the survey whose responses this report draws from."))
+    counted = responses_for_collection(collection=collection).count() if surveys else 0
+    if surveys and counted == 0:
+        add(
+            "no_responses",
+            _("The linked surveys have no responses about this service this quarter."),
+        )
+    reported = (
+        collection.volume_of_respondents
+        if collection.volume_of_respondents is not None
+        else counted
+    )
+    offered = collection.volume_offered
+    if offered is not None and reported > offered:
+        add(
+            "respondents_over_offered",
+            _("There are more respondents (%(r)s) than customers offered the survey (%(o)s).")
+            % {"r": reported, "o": offered},
+        )
+    customers = collection.volume_of_customers
+    if offered is not None and customers is not None and offered > customers:
+        add(
+            "offered_over_customers",
+            _("More customers were offered the survey (%(o)s) than were served (%(c)s).")
+            % {"o": offered, "c": customers},
+        )
+    if not collection.omb_control_number.strip():
+        add("omb_missing", _("Enter the survey's OMB control number."))
+    elif collection.omb_expiration_date is None:
+        add("omb_expiry_missing", _("Enter the date the OMB control number expires."))
+    elif collection.omb_expiration_date < collection.period.end:
+        add(
+            "omb_expired",
+            _("The OMB control number expired on %(day)s, before the quarter ended.")
+            % {"day": collection.omb_expiration_date.isoformat()},
+        )
+    if collection.status != CollectionStatus.DRAFT:
+        add("not_draft", _("Only a draft can be submitted."))
+    return items
+
+
+def a11_v2_surveys(*, agencies: Iterable[Agency], survey_id: int | None = None) -> list[Survey]:
+    """The agencies' surveys with the A-11 v2 questions (trust, what went well or not)."""
+    surveys = Survey.objects.filter(agency__in=list(agencies)).order_by("pk")
+    if survey_id is not None:
+        surveys = surveys.filter(pk=survey_id)
+    found = []
+    for survey in surveys.prefetch_related("questions"):
+        kinds = {q.key: q.kind for q in survey.questions.all()}
+        if (
+            kinds.get("trust") in (QuestionKind.THUMBS, QuestionKind.LIKERT)
+            and kinds.get("went_well") == QuestionKind.MULTIPLE
+            and kinds.get("went_poorly") == QuestionKind.MULTIPLE
+        ):
+            found.append(survey)
+    return found
+
+
+def question_by_key(*, survey: Survey, key: str) -> Question | None:
+    return next((q for q in survey.questions.all() if q.key == key), None)
+
+
+def export_agencies(*, user: User, agency_slug: str | None) -> QuerySet[Agency]:
+    """The agencies an export covers: the one named if the user holds a role there, else
+    every agency where the user holds one (oversight reads across its agencies that way)."""
+    if agency_slug:
+        agency = access_agency(user=user, slug=agency_slug)
+        return Agency.objects.filter(pk=agency.pk)
+    agencies = agencies_for_user(user=user)
+    if not agencies.exists():
+        raise Http404
+    return agencies

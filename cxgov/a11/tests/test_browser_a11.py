@@ -1,0 +1,59 @@
+"""An analyst and oversight use the A-11 pages in Chromium; axe checks each page."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxgov.a11.models import Collection
+from cxgov.core.testing.browser import assert_no_axe_violations
+from cxgov.core.testing.browser_helpers import load_demo, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+QUARTER = "?fiscal_year=2026&quarter=4"
+
+
+def test_collection_list_and_checklist_have_no_axe_violations(page, live_server) -> None:
+    load_demo()
+    sign_in(page, live_server.url, "analyst@fba.example.gov")
+    base = live_server.url + "/staff/agencies/fba/a11/"
+    page.goto(base + QUARTER)
+    assert page.get_by_role("heading", level=1).inner_text().endswith("FY2026 Q4")
+    assert_no_axe_violations(page)
+
+    draft = Collection.objects.get(agency__slug="fba", fiscal_year=2026, quarter=4, status="draft")
+    page.get_by_role("link", name=f"Open the report for {draft.service.name}").click()
+    page.wait_for_url(f"**/a11/collections/{draft.pk}/")
+    assert page.get_by_text("Enter the number of customers served this quarter.").is_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("button", name="Submit the report").click()
+    assert page.get_by_role("alert").first.is_visible()
+    assert_no_axe_violations(page)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+    page.locator("#id_volume_of_customers").fill("250000")
+    page.locator("#id_volume_offered").fill("12000")
+    page.locator("#id_channel").select_option("website")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Ready to submit").is_visible()
+    page.get_by_role("button", name="Submit the report").click()
+    assert page.get_by_text("Report submitted.").is_visible()
+    assert_no_axe_violations(page)
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+
+    for path in ("import/", "export/"):
+        page.goto(base + path)
+        assert_no_axe_violations(page)
+    page.goto(live_server.url + "/es/staff/agencies/fba/a11/" + QUARTER)
+    assert_no_axe_violations(page)
+
+
+def test_oversight_page_has_no_axe_violations(page, live_server) -> None:
+    load_demo()
+    sign_in(page, live_server.url, "oversight@omb.example.gov")
+    page.goto(live_server.url + "/staff/agencies/fba/a11/oversight/" + QUARTER)
+    assert page.get_by_text("Reporting within A-11 guidelines").first.is_visible()
+    assert_no_axe_violations(page)

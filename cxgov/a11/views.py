@@ -1,0 +1,446 @@
+"""Staff pages for A-11 quarterly reporting: the quarter's services, a report with its
+checklist, the workflow buttons, oversight's view and ratings, imports and exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cxgov.a11 import services as a11
+from cxgov.a11.exporters import csv_lines, export_filename, export_table, safe_cell
+from cxgov.a11.formats import EXPORT_FORMATS
+from cxgov.a11.forms import (
+    CollectionForm,
+    ExportForm,
+    NotReportedForm,
+    QuarterForm,
+    RatingForm,
+    ResponseImportForm,
+)
+from cxgov.a11.importers import responses_import
+from cxgov.a11.models import CollectionStatus
+from cxgov.a11.selectors import (
+    EDITOR_ROLES,
+    IMPORT_ROLES,
+    PUBLISHER_ROLES,
+    access_collection,
+    access_collection_for_oversight,
+    collection_checklist,
+    quarter_rows,
+    reporting_quarter,
+    respondents,
+    responses_for_collection,
+)
+from cxgov.benchmarks.selectors import oversight_agencies
+from cxgov.core.models import Role
+from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.insights.fiscal import FiscalQuarter
+from cxgov.registry.models import Agency
+from cxgov.registry.selectors import access_service_in_agency
+
+
+def _period(request: HttpRequest) -> FiscalQuarter:
+    """The quarter asked for in the query string, else the one most recently ended."""
+    form = QuarterForm(request.GET if "fiscal_year" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return FiscalQuarter(form.cleaned_data["fiscal_year"], form.cleaned_data["quarter"])
+    return reporting_quarter()
+
+
+def _quarter_url(name: str, slug: str, period: FiscalQuarter) -> str:
+    return (
+        reverse(name, kwargs={"slug": slug})
+        + f"?fiscal_year={period.year}&quarter={period.quarter}"
+    )
+
+
+def _errors(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [str(m) for messages_ in error.message_dict.values() for m in messages_]
+    return [str(m) for m in error.messages]
+
+
+@login_required
+def collection_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every service of the agency in a quarter, with its report's status."""
+    agency = access_agency(user=request.user, slug=slug)
+    period = _period(request)
+    rows = quarter_rows(agencies=[agency], period=period)
+    roles = roles_for_user(user=request.user, agency=agency)
+    return render(
+        request,
+        "a11/collection_list.html",
+        {
+            "agency": agency,
+            "period": period,
+            "rows": rows,
+            "quarter_form": QuarterForm(
+                initial={"fiscal_year": period.year, "quarter": period.quarter}
+            ),
+            "previous": period.previous(),
+            "next": period.next(),
+            "can_edit": bool(roles & {str(r) for r in EDITOR_ROLES}),
+            "can_import": bool(roles & {str(r) for r in (*IMPORT_ROLES, Role.OVERSIGHT)}),
+            "is_oversight": Role.OVERSIGHT in roles,
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+@require_POST
+def collection_start(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+    service = access_service_in_agency(
+        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    )
+    form = QuarterForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        collection = a11.collection_create(
+            actor=request.user,
+            service=service,
+            fiscal_year=form.cleaned_data["fiscal_year"],
+            quarter=form.cleaned_data["quarter"],
+        )
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+        return redirect(
+            _quarter_url(
+                "a11:collection_list",
+                slug,
+                FiscalQuarter(form.cleaned_data["fiscal_year"], form.cleaned_data["quarter"]),
+            )
+        )
+    messages.success(request, _("Report started. Enter the volumes, then submit it."))
+    return redirect("a11:collection", slug=slug, collection_id=collection.pk)
+
+
+@login_required
+def collection_detail(request: HttpRequest, slug: str, collection_id: int) -> HttpResponse:
+    """A report: its details form while a draft, its checklist and the workflow buttons."""
+    collection = access_collection(user=request.user, agency_slug=slug, collection_id=collection_id)
+    agency = collection.agency
+    roles = roles_for_user(user=request.user, agency=agency)
+    can_edit = bool(roles & {str(r) for r in EDITOR_ROLES}) and collection.editable
+    form = None
+    status = 200
+    if can_edit:
+        form = CollectionForm(request.POST or None, instance=collection, agency=agency)
+        if request.method == "POST":
+            if form.is_valid():
+                data = {name: form.cleaned_data[name] for name in a11.EDITABLE_FIELDS}
+                try:
+                    a11.collection_update(
+                        actor=request.user,
+                        collection=collection,
+                        surveys=form.cleaned_data["surveys"],
+                        **data,
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(request, _("Report saved."))
+                    return redirect("a11:collection", slug=slug, collection_id=collection.pk)
+            status = 400
+            collection.refresh_from_db()
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "a11/collection_detail.html",
+        {
+            "agency": agency,
+            "collection": collection,
+            "period": collection.period,
+            "form": form,
+            "checklist": collection_checklist(collection=collection),
+            "responses_counted": responses_for_collection(collection=collection).count(),
+            "respondents": respondents(collection=collection),
+            "can_edit": can_edit,
+            "can_submit": can_edit,
+            "can_publish": bool(roles & {str(r) for r in PUBLISHER_ROLES})
+            and collection.status == CollectionStatus.SUBMITTED,
+            "not_reported_form": NotReportedForm() if can_edit else None,
+            "nav_section": "staff",
+        },
+        status=status,
+    )
+
+
+def _transition(
+    request: HttpRequest, slug: str, collection_id: int, *, roles: Any, action: Any, done: str
+) -> HttpResponse:
+    collection = access_collection(
+        user=request.user, agency_slug=slug, collection_id=collection_id, roles=roles
+    )
+    try:
+        action(collection)
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("a11:collection", slug=slug, collection_id=collection.pk)
+
+
+@login_required
+@require_POST
+def collection_submit(request: HttpRequest, slug: str, collection_id: int) -> HttpResponse:
+    return _transition(
+        request,
+        slug,
+        collection_id,
+        roles=EDITOR_ROLES,
+        action=lambda c: a11.collection_submit(actor=request.user, collection=c),
+        done=_("Report submitted."),
+    )
+
+
+@login_required
+@require_POST
+def collection_publish(request: HttpRequest, slug: str, collection_id: int) -> HttpResponse:
+    return _transition(
+        request,
+        slug,
+        collection_id,
+        roles=PUBLISHER_ROLES,
+        action=lambda c: a11.collection_publish(actor=request.user, collection=c),
+        done=_("Report published."),
+    )
+
+
+@login_required
+@require_POST
+def collection_not_reported(request: HttpRequest, slug: str, collection_id: int) -> HttpResponse:
+    return _transition(
+        request,
+        slug,
+        collection_id,
+        roles=EDITOR_ROLES,
+        action=lambda c: a11.collection_mark_not_reported(
+            actor=request.user, collection=c, reason=request.POST.get("reason", "")
+        ),
+        done=_("Marked as not reported this quarter."),
+    )
+
+
+@login_required
+@require_POST
+def collection_rate(request: HttpRequest, slug: str, collection_id: int) -> HttpResponse:
+    collection = access_collection_for_oversight(
+        user=request.user, agency_slug=slug, collection_id=collection_id
+    )
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            a11.collection_rate(
+                actor=request.user,
+                collection=collection,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            for message in _errors(error):
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Rating saved for %(service)s.") % {"service": collection.service.name}
+            )
+    else:
+        messages.error(request, _("Choose a rating from the list."))
+    return redirect(_quarter_url("a11:oversight", slug, collection.period))
+
+
+@login_required
+def oversight(request: HttpRequest, slug: str) -> HttpResponse:
+    """Which services of which agencies reported in a quarter, with ratings; also as CSV."""
+    agency = access_agency(user=request.user, slug=slug, roles=[Role.OVERSIGHT])
+    agencies = oversight_agencies(user=request.user, agency=agency)
+    period = _period(request)
+    rows = quarter_rows(agencies=agencies, period=period)
+    header = [
+        _("Agency"),
+        _("Service"),
+        _("Fiscal year"),
+        _("Quarter"),
+        _("Status"),
+        _("Submitted"),
+        _("Respondents"),
+        _("Rating"),
+        _("Rating comment"),
+    ]
+    table = []
+    for row in rows:
+        c = row.collection
+        table.append(
+            [
+                row.service.agency.name,
+                row.service.name,
+                period.year,
+                period.quarter,
+                c.get_status_display() if c else _("Not started"),
+                c.submitted_at.date().isoformat() if c and c.submitted_at else "",
+                respondents(collection=c) if c else "",
+                c.get_rating_display() if c and c.rating else "",
+                c.rating_comment if c else "",
+            ]
+        )
+    if request.GET.get("download") == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows([[safe_cell(v) for v in line] for line in table])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="a11-oversight-fy{period.year}-q{period.quarter}.csv"'
+        )
+        return response
+    reported = sum(
+        1 for r in rows if r.collection and r.collection.status in ("submitted", "published")
+    )
+    return render(
+        request,
+        "a11/oversight.html",
+        {
+            "agency": agency,
+            "agencies": agencies,
+            "period": period,
+            "rows": list(zip(rows, table, strict=True)),
+            "reported": reported,
+            "quarter_form": QuarterForm(
+                initial={"fiscal_year": period.year, "quarter": period.quarter}
+            ),
+            "rating_form": RatingForm(),
+            "nav_section": "staff",
+        },
+    )
+
+
+def _import_formats(roles: set[str]) -> list[tuple[str, Any]]:
+    """Response files for survey editors; the legacy quarterly file, which creates and
+    updates records of many agencies at once, for oversight only."""
+    formats: list[tuple[str, Any]] = []
+    if roles & {str(r) for r in IMPORT_ROLES}:
+        formats += [
+            ("touchpoints-a11-v2", _("Touchpoints A-11 v2 responses (17 columns)")),
+            ("touchpoints-form", _("Touchpoints form responses (a column per question)")),
+            ("cxgov", _("cxgov responses CSV (our own export)")),
+        ]
+    if Role.OVERSIGHT in roles and _quarterly_importer() is not None:
+        formats.append(
+            (
+                "performance-gov-quarterly",
+                _("performance.gov A-11 quarterly file (legacy, aggregate)"),
+            )
+        )
+    return formats
+
+
+def _quarterly_importer() -> Any:
+    """r1's importer of the legacy performance.gov quarterly file, when installed."""
+    try:
+        from cxgov.surveys.importers_a11 import a11_quarterly_import
+    except ImportError:
+        return None
+    return a11_quarterly_import
+
+
+@login_required
+def response_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a response file into a survey, or the legacy quarterly file; all or nothing."""
+    agency: Agency = access_agency(
+        user=request.user, slug=slug, roles=[*IMPORT_ROLES, Role.OVERSIGHT]
+    )
+    formats = _import_formats(roles_for_user(user=request.user, agency=agency))
+    if not formats:
+        raise Http404
+    form = ResponseImportForm(
+        request.POST or None, request.FILES or None, agency=agency, formats=formats
+    )
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(20 * 1024 * 1024 + 1)
+        fmt = form.cleaned_data["format"]
+        if fmt == "performance-gov-quarterly":
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.add_error("file", _("Save the file as UTF-8 CSV."))
+            else:
+                report = _quarterly_importer()(
+                    actor=request.user, text=text, dry_run=form.cleaned_data["dry_run"]
+                )
+        else:
+            year, quarter = form.cleaned_data.get("fiscal_year"), form.cleaned_data.get("quarter")
+            report = responses_import(
+                actor=request.user,
+                survey=form.cleaned_data["survey"],
+                data=data,
+                format=fmt,
+                dry_run=form.cleaned_data["dry_run"],
+                period=FiscalQuarter(year, quarter) if year and quarter else None,
+                service=form.cleaned_data.get("service") or "",
+            )
+    rejected = request.method == "POST" and (
+        bool(form.errors) or (report is not None and bool(report.errors))
+    )
+    return render(
+        request,
+        "a11/upload.html",
+        {"agency": agency, "form": form, "report": report, "nav_section": "staff"},
+        status=400 if rejected else 200,
+    )
+
+
+@login_required
+def export_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Choose a quarter and a file; the download itself is `export_download`."""
+    agency = access_agency(user=request.user, slug=slug)
+    period = _period(request)
+    form = ExportForm(
+        request.GET if "format" in request.GET else None,
+        initial={"fiscal_year": period.year, "quarter": period.quarter},
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        return redirect(
+            reverse("a11:export_download", kwargs={"slug": slug, "format": data["format"]})
+            + f"?fiscal_year={data['fiscal_year']}&quarter={data['quarter']}"
+        )
+    return render(
+        request,
+        "a11/export.html",
+        {"agency": agency, "form": form, "nav_section": "staff"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def export_download(request: HttpRequest, slug: str, format: str) -> StreamingHttpResponse:
+    agency = access_agency(user=request.user, slug=slug)
+    if format not in EXPORT_FORMATS:
+        raise Http404
+    form = QuarterForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    period = FiscalQuarter(form.cleaned_data["fiscal_year"], form.cleaned_data["quarter"])
+    header, rows = export_table(format=format, agencies=[agency], period=period)
+    response = StreamingHttpResponse(
+        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    filename = export_filename(format=format, period=period, scope=agency.slug)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

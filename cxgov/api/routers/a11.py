@@ -1,0 +1,61 @@
+"""A-11 quarterly files: the summary and the two Touchpoints files, as CSV.
+
+Staff only. `agency` names one agency where the caller holds a role (404 otherwise, the same
+as a missing one); without it the file covers every agency where the caller holds a role.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest, StreamingHttpResponse
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from cxgov.a11.exporters import csv_lines, export_filename, export_table
+from cxgov.a11.selectors import export_agencies
+from cxgov.api.routers.registry import _staff
+from cxgov.insights.fiscal import FiscalQuarter
+
+router = Router(tags=["a11"])
+
+
+class ExportQuery(Schema):
+    fiscal_year: int = Field(ge=2000, le=2100)
+    quarter: int = Field(ge=1, le=4)
+    agency: str | None = Field(default=None, max_length=60)
+    survey: int | None = Field(default=None, ge=1)
+
+
+@router.get(
+    "/a11/exports/{format}",
+    summary="Download an A-11 quarterly file as CSV",
+    response={200: str},
+    openapi_extra={"responses": {200: {"description": "CSV text", "content": {"text/csv": {}}}}},
+)
+def a11_export(
+    request: HttpRequest,
+    format: Literal["summary", "touchpoints-a11-v2", "collection"],
+    query: Query[ExportQuery],
+) -> StreamingHttpResponse:
+    """summary: per question counts, mean and percent agree with 95% interval;
+    touchpoints-a11-v2: Touchpoints' 17-column response file; collection: Touchpoints' CX
+    collection detail file (submitted and published reports)."""
+    user = _staff(request)
+    agencies = export_agencies(user=user, agency_slug=query.agency)
+    try:
+        period = FiscalQuarter(query.fiscal_year, query.quarter)
+    except ValueError:
+        raise HttpError(422, "quarter must be 1 to 4") from None
+    header, rows = export_table(
+        format=format, agencies=agencies, period=period, survey_id=query.survey
+    )
+    response = StreamingHttpResponse(
+        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    scope = query.agency or "all"
+    response["Content-Disposition"] = (
+        f'attachment; filename="{export_filename(format=format, period=period, scope=scope)}"'
+    )
+    return response
