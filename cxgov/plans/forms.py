@@ -1,0 +1,43 @@
+"""Staff forms for plans: start a plan for a year, write a section in English and Spanish."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cxgov.plans.models import TEXT_MAX_LENGTH
+
+
+class PlanCreateForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Fiscal year"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_(
+            "The fiscal year the plan covers, e.g. 2027 for October 2026 to September 2027."
+        ),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["year"].initial = timezone.localdate().year + 1
+
+
+class SectionForm(forms.Form):
+    text_en = forms.CharField(
+        label=_("Text in English"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        strip=True,
+        help_text=_("Short sentences and everyday words. Leave a blank line between paragraphs."),
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "en"}),
+    )
+    text_es = forms.CharField(
+        label=_("Text in Spanish"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        strip=True,
+        help_text=_("The Spanish plan shows this text. When it is empty, it shows the English."),
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "es"}),
+    )

@@ -1,0 +1,291 @@
+"""Reads for customer service plans: access checks, the live records a plan is assembled from,
+and the published versions the public site shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cxgov.benchmarks.selectors import selections_for_agency
+from cxgov.complaints.selectors import sla_policies_for_agency
+from cxgov.core.models import Role, User
+from cxgov.core.selectors import access_agency
+from cxgov.insights.fiscal import fiscal_year_bounds
+from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
+from cxgov.registry.models import Agency, Channel, ChannelClosure, OpeningHours
+from cxgov.registry.selectors import services_published
+from cxgov.standards.selectors import standard_latest, standards_posted
+from cxgov.surveys.models import Audience, Survey, SurveyStatus
+
+SNAPSHOT_SCHEMA = 1
+PLAN_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER, Role.CX_ANALYST)
+PUBLISH_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER)
+
+
+def access_plan(
+    *, user: User, agency_slug: str, plan_id: int, roles: Iterable[Role | str] = PLAN_ROLES
+) -> Plan:
+    """A plan of an agency where the user holds one of `roles`; 404 alike otherwise."""
+    agency = access_agency(user=user, slug=agency_slug, roles=roles)
+    plan = Plan.objects.filter(pk=plan_id, agency=agency).select_related("agency").first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def plans_for_agency(*, agency: Agency) -> QuerySet[Plan]:
+    """The agency's plans, newest year first (call access_agency first)."""
+    return Plan.objects.filter(agency=agency).prefetch_related(
+        Prefetch("versions", queryset=PlanVersion.objects.defer("snapshot"))
+    )
+
+
+def plan_sections(*, plan: Plan) -> dict[str, PlanSection]:
+    """The draft's sections by key, in plan order."""
+    found = {section.key: section for section in plan.sections.all()}
+    return {key: found[key] for key in SectionKey.values if key in found}
+
+
+def plan_versions(*, plan: Plan) -> QuerySet[PlanVersion]:
+    """The plan's versions, newest first."""
+    return plan.versions.select_related("created_by").defer("snapshot")
+
+
+def plan_version(*, plan: Plan, number: int) -> PlanVersion:
+    """One version of the plan, or 404."""
+    version = plan.versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def version_published_latest(*, agency: Agency) -> PlanVersion | None:
+    """The newest version of the agency's most recent published plan, for the public site."""
+    return (
+        PlanVersion.objects.filter(plan__agency=agency, plan__status=PlanStatus.PUBLISHED)
+        .select_related("plan")
+        .order_by("-plan__year", "-number")
+        .first()
+    )
+
+
+def has_published_plan(*, agency: Agency) -> bool:
+    """Whether the public site has a plan to show for the agency."""
+    return Plan.objects.filter(agency=agency, status=PlanStatus.PUBLISHED).exists()
+
+
+# --- the live records a plan is assembled from ----------------------------------------------
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _channel(channel: Channel, first: date, last: date) -> dict[str, Any]:
+    return {
+        "id": channel.pk,
+        "kind": channel.kind,
+        "name": channel.name,
+        "name_es": channel.name_es,
+        "url": channel.url,
+        "phone": channel.phone,
+        "tty": channel.tty,
+        "address": channel.address,
+        "instructions": channel.instructions,
+        "instructions_es": channel.instructions_es,
+        "languages": [str(code) for code in channel.languages or []],
+        "always_open": channel.always_open,
+        "closed_on_federal_holidays": channel.closed_on_federal_holidays,
+        "hours": [[h.weekday, _hhmm(h.opens), _hhmm(h.closes)] for h in channel.hours.all()],
+        "closures": [
+            [c.date.isoformat(), c.name] for c in channel.closures.all() if first <= c.date <= last
+        ],
+    }
+
+
+def _services(agency: Agency, first: date, last: date) -> list[dict[str, Any]]:
+    channels = Channel.objects.prefetch_related(
+        Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+        Prefetch("closures", queryset=ChannelClosure.objects.order_by("date")),
+    )
+    services = services_published(agency=agency).prefetch_related(
+        Prefetch("channels", queryset=channels), "segments"
+    )
+    return [
+        {
+            "id": service.pk,
+            "slug": service.slug,
+            "name": service.name,
+            "name_es": service.name_es,
+            "description": service.description,
+            "description_es": service.description_es,
+            "channels": [_channel(channel, first, last) for channel in service.channels.all()],
+        }
+        for service in services
+    ]
+
+
+def _segments(agency: Agency) -> list[dict[str, Any]]:
+    used_by: dict[int, list[list[str]]] = {}
+    for service in services_published(agency=agency).prefetch_related("segments"):
+        for segment in service.segments.all():
+            used_by.setdefault(segment.pk, []).append([service.name, service.name_es])
+    return [
+        {
+            "id": segment.pk,
+            "name": segment.name,
+            "name_es": segment.name_es,
+            "description": segment.description,
+            "estimated_size": segment.estimated_size,
+            "services": used_by.get(segment.pk, []),
+        }
+        for segment in agency.segments.order_by("name")
+    ]
+
+
+def _standards(agency: Agency) -> list[dict[str, Any]]:
+    rows = []
+    for standard in standards_posted(agency=agency):
+        latest = standard_latest(standard=standard)
+        rows.append(
+            {
+                "id": standard.pk,
+                "service": standard.service.name,
+                "service_es": standard.service.name_es,
+                "statement": standard.statement,
+                "statement_es": standard.statement_es,
+                "how_measured": standard.how_measured,
+                "how_measured_es": standard.how_measured_es,
+                "target": str(standard.target),
+                "threshold": standard.threshold,
+                "threshold_unit": standard.threshold_unit,
+                "latest": None
+                if latest is None
+                else {
+                    "label": latest.label,
+                    "n": latest.n,
+                    "met": latest.met,
+                    "share": latest.share,
+                    "ci_low": latest.ci_low,
+                    "ci_high": latest.ci_high,
+                    "status": latest.status,
+                    "closed": latest.closed,
+                },
+            }
+        )
+    return rows
+
+
+def _surveys(agency: Agency, first: date, last: date) -> list[dict[str, Any]]:
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(last, time.max, tzinfo=zone)
+    # Planned: live surveys open during the year, and drafts already given dates in it.
+    overlapping = (Q(opens_at__isnull=True) | Q(opens_at__lte=end)) & (
+        Q(closes_at__isnull=True) | Q(closes_at__gte=start)
+    )
+    surveys = (
+        Survey.objects.filter(agency=agency, audience=Audience.CUSTOMER)
+        .filter(
+            (Q(status=SurveyStatus.LIVE) & overlapping)
+            | (Q(status=SurveyStatus.DRAFT, opens_at__gte=start, opens_at__lte=end))
+        )
+        .prefetch_related("services")
+        .order_by("opens_at", "title", "pk")
+    )
+    return [
+        {
+            "id": survey.pk,
+            "title": survey.title,
+            "title_es": survey.title_es,
+            "status": survey.status,
+            "opens": _iso(survey.opens_at.date() if survey.opens_at else None),
+            "closes": _iso(survey.closes_at.date() if survey.closes_at else None),
+            "services": [[s.name, s.name_es] for s in survey.services.all()],
+        }
+        for survey in surveys
+    ]
+
+
+def _benchmarks(agency: Agency) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": choice.pk,
+            "service": choice.service.name,
+            "service_es": choice.service.name_es,
+            "series": choice.series.name,
+            "entity": choice.series.entity,
+            "source": choice.series.source.name,
+            "metric": choice.series.metric,
+            "url": choice.series.url or choice.series.source.url,
+            "reason": choice.reason,
+        }
+        for choice in selections_for_agency(agency=agency)
+    ]
+
+
+def _complaint_policies(agency: Agency) -> list[dict[str, Any]]:
+    policies = sla_policies_for_agency(agency=agency).order_by("service__name", "category__name")
+    return [
+        {
+            "service": policy.service.name if policy.service else "",
+            "service_es": policy.service.name_es if policy.service else "",
+            "category": policy.category.name if policy.category else "",
+            "category_es": policy.category.name_es if policy.category else "",
+            "acknowledge_business_days": policy.acknowledge_business_days,
+            "respond_days": policy.respond_days,
+            "respond_in_business_days": policy.respond_in_business_days,
+            "final_days": policy.final_days,
+            "review_days": policy.review_days,
+        }
+        for policy in policies
+    ]
+
+
+def plan_records(*, agency: Agency, year: int) -> dict[str, Any]:
+    """The agency's live records for a plan year, as plain JSON-ready data.
+
+    Both languages of every name are kept, so one snapshot renders the English and the
+    Spanish plan alike.
+    """
+    first, last = fiscal_year_bounds(year)
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "assembled_at": timezone.now().isoformat(),
+        "year": year,
+        "first_day": first.isoformat(),
+        "last_day": last.isoformat(),
+        "agency": {
+            "slug": agency.slug,
+            "name": agency.name,
+            "name_es": agency.name_es,
+            "mission": agency.mission,
+            "mission_es": agency.mission_es,
+            "time_zone": agency.time_zone,
+        },
+        "segments": _segments(agency),
+        "services": _services(agency, first, last),
+        "standards": _standards(agency),
+        "surveys": _surveys(agency, first, last),
+        "benchmarks": _benchmarks(agency),
+        "complaint_policies": _complaint_policies(agency),
+    }
+
+
+def plan_snapshot_draft(*, plan: Plan) -> dict[str, Any]:
+    """What publishing the plan now would freeze: live records plus the draft's text."""
+    snapshot = plan_records(agency=plan.agency, year=plan.year)
+    snapshot["authored"] = {
+        key: {"en": section.text_en, "es": section.text_es}
+        for key, section in plan_sections(plan=plan).items()
+    }
+    return snapshot

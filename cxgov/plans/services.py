@@ -1,0 +1,84 @@
+"""Every write of the plans app: create a draft, write a section, publish a version."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cxgov.core.models import User
+from cxgov.core.services import audit_record
+from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
+from cxgov.plans.selectors import plan_snapshot_draft
+from cxgov.registry.models import Agency
+
+
+@transaction.atomic
+def plan_create(*, actor: User | None, agency: Agency, year: int) -> Plan:
+    """Start a draft plan for a fiscal year, with an empty text for every section."""
+    if Plan.objects.filter(agency=agency, year=year).exists():
+        raise ValidationError(
+            {"year": _("There is already a plan for fiscal year %(year)s.") % {"year": year}}
+        )
+    plan = Plan(agency=agency, year=year)
+    plan.full_clean()
+    plan.save()
+    PlanSection.objects.bulk_create(PlanSection(plan=plan, key=key) for key in SectionKey.values)
+    audit_record(actor=actor, action="plan.create", agency=agency, target=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_section_update(
+    *, actor: User | None, plan: Plan, key: str, text_en: str, text_es: str
+) -> PlanSection:
+    """Replace the draft's own text for one section, in both languages."""
+    if key not in SectionKey.values:
+        raise ValidationError({"key": _("There is no such section.")})
+    section = PlanSection.objects.select_for_update().get(plan=plan, key=key)
+    section.text_en = text_en.strip()
+    section.text_es = text_es.strip()
+    section.updated_at = timezone.now()
+    section.full_clean()
+    section.save()
+    Plan.objects.filter(pk=plan.pk).update(updated_at=section.updated_at)
+    audit_record(
+        actor=actor,
+        action="plan.section_update",
+        agency=plan.agency,
+        target=plan,
+        data={
+            "section": key,
+            "characters_en": len(section.text_en),
+            "characters_es": len(section.text_es),
+        },
+    )
+    return section
+
+
+@transaction.atomic
+def plan_publish(*, actor: User | None, plan: Plan) -> PlanVersion:
+    """Freeze the live records and the draft's text into a new public version."""
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    number = (locked.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    now = timezone.now()
+    version = PlanVersion.objects.create(
+        plan=locked,
+        number=number,
+        snapshot=plan_snapshot_draft(plan=locked),
+        created_by=actor if actor is not None and actor.pk else None,
+        created_at=now,
+        published_at=now,
+    )
+    Plan.objects.filter(pk=locked.pk).update(status=PlanStatus.PUBLISHED, updated_at=now)
+    plan.status = PlanStatus.PUBLISHED
+    audit_record(
+        actor=actor,
+        action="plan.publish",
+        agency=locked.agency,
+        target=locked,
+        data={"version": number},
+    )
+    return version

@@ -1,0 +1,251 @@
+"""Staff pages for customer service plans: list, section editor, publish, versions, diff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.insights.readability import TARGET_GRADE, Readability, readability
+from cxgov.plans import services
+from cxgov.plans.document import plan_diff, plan_document
+from cxgov.plans.forms import PlanCreateForm, SectionForm
+from cxgov.plans.models import Plan, PlanSection, SectionKey
+from cxgov.plans.selectors import (
+    PLAN_ROLES,
+    PUBLISH_ROLES,
+    access_plan,
+    plan_records,
+    plan_sections,
+    plan_snapshot_draft,
+    plan_version,
+    plan_versions,
+    plans_for_agency,
+)
+
+
+def _can_publish(request: HttpRequest, plan: Plan) -> bool:
+    roles = roles_for_user(user=request.user, agency=plan.agency)  # type: ignore[arg-type]
+    return bool(roles & {str(role) for role in PUBLISH_ROLES})
+
+
+@dataclass
+class SectionRow:
+    section: PlanSection
+    english: Readability
+    spanish: Readability
+
+
+def _row(section: PlanSection) -> SectionRow:
+    return SectionRow(
+        section=section,
+        english=readability(section.text_en, language="en"),
+        spanish=readability(section.text_es, language="es"),
+    )
+
+
+@login_required
+def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The agency's plans by year, and a form to start the next one."""
+    agency = access_agency(user=request.user, slug=slug, roles=PLAN_ROLES)  # type: ignore[arg-type]
+    form = PlanCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(
+                actor=request.user,  # type: ignore[arg-type]
+                agency=agency,
+                year=form.cleaned_data["year"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Plan started. Write each section, then publish."))
+            return redirect("plans:plan_detail", slug=slug, plan_id=plan.pk)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "agency": agency,
+            "plans": plans_for_agency(agency=agency),
+            "form": form,
+            "nav_section": "staff",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """The draft's sections with their reading grades, publishing, and the versions so far."""
+    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
+    versions = list(plan_versions(plan=plan))
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "agency": plan.agency,
+            "plan": plan,
+            "rows": [_row(section) for section in plan_sections(plan=plan).values()],
+            "versions": versions,
+            "latest": versions[0] if versions else None,
+            "can_publish": _can_publish(request, plan),
+            "target_grade": TARGET_GRADE,
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+def section_edit(request: HttpRequest, slug: str, plan_id: int, key: str) -> HttpResponse:
+    """Write one section in English and Spanish, beside the records it will show."""
+    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
+    section = plan_sections(plan=plan).get(key)
+    if section is None:
+        raise Http404
+    form = SectionForm(
+        request.POST or None, initial={"text_en": section.text_en, "text_es": section.text_es}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_section_update(
+                actor=request.user,  # type: ignore[arg-type]
+                plan=plan,
+                key=key,
+                text_en=form.cleaned_data["text_en"],
+                text_es=form.cleaned_data["text_es"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Section saved. Publish the plan to make it public."))
+            return redirect("plans:section_edit", slug=slug, plan_id=plan.pk, key=key)
+    snapshot = plan_records(agency=plan.agency, year=plan.year)
+    document = plan_document(snapshot)
+    preview = next(s for s in document.sections if s.key == key)
+    keys = list(SectionKey.values)
+    position = keys.index(key)
+    return render(
+        request,
+        "plans/section_edit.html",
+        {
+            "agency": plan.agency,
+            "plan": plan,
+            "section": section,
+            "form": form,
+            "row": _row(section),
+            "preview": preview,
+            "document": document,
+            "target_grade": TARGET_GRADE,
+            "previous_key": keys[position - 1] if position > 0 else "",
+            "next_key": keys[position + 1] if position + 1 < len(keys) else "",
+            "nav_section": "staff",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def plan_preview(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """The plan as publishing it now would show it: today's records and the draft's text."""
+    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
+    return render(
+        request,
+        "plans/version_detail.html",
+        {
+            "agency": plan.agency,
+            "plan": plan,
+            "version": None,
+            "document": plan_document(plan_snapshot_draft(plan=plan)),
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_publish(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """Publish a new version: today's records and the draft's text, frozen."""
+    plan = access_plan(
+        user=request.user,  # type: ignore[arg-type]
+        agency_slug=slug,
+        plan_id=plan_id,
+        roles=PUBLISH_ROLES,
+    )
+    version = services.plan_publish(actor=request.user, plan=plan)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("Version %(number)s is published on the public site.") % {"number": version.number},
+    )
+    return redirect("plans:plan_detail", slug=slug, plan_id=plan.pk)
+
+
+@login_required
+def version_detail(request: HttpRequest, slug: str, plan_id: int, number: int) -> HttpResponse:
+    """One published version, exactly as it was published."""
+    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
+    version = plan_version(plan=plan, number=number)
+    return render(
+        request,
+        "plans/version_detail.html",
+        {
+            "agency": plan.agency,
+            "plan": plan,
+            "version": version,
+            "document": plan_document(version.snapshot),
+            "nav_section": "staff",
+        },
+    )
+
+
+def _number(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdecimal() and len(value) < 9 else None
+
+
+@login_required
+def version_diff(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """What changed between two versions, section by section."""
+    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
+    versions = list(plan_versions(plan=plan))
+    numbers = [v.number for v in versions]
+    if "from" in request.GET or "to" in request.GET:
+        old_number, new_number = _number(request, "from"), _number(request, "to")
+    else:
+        # By default: the latest version against the one before it.
+        new_number = numbers[0] if numbers else None
+        old_number = numbers[1] if len(numbers) > 1 else new_number
+    error = ""
+    diffs = []
+    if numbers and (old_number not in numbers or new_number not in numbers):
+        error = _("Choose two versions of this plan.")
+    elif numbers:
+        old = plan_version(plan=plan, number=old_number)  # type: ignore[arg-type]
+        new = plan_version(plan=plan, number=new_number)  # type: ignore[arg-type]
+        diffs = plan_diff(old.snapshot, new.snapshot)
+    return render(
+        request,
+        "plans/version_diff.html",
+        {
+            "agency": plan.agency,
+            "plan": plan,
+            "numbers": numbers,
+            "old_number": old_number,
+            "new_number": new_number,
+            "diffs": diffs,
+            "changed": any(d.changed for d in diffs),
+            "error": error,
+            "nav_section": "staff",
+        },
+        status=400 if error else 200,
+    )

@@ -1,0 +1,65 @@
+"""The public customer service plan: the latest published version, as a page and as a PDF.
+
+Both render the frozen snapshot of the version, so the public plan stays exactly as it was
+published until the agency publishes again.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from cxgov.plans.document import plan_document
+from cxgov.plans.models import PlanVersion
+from cxgov.plans.selectors import version_published_latest
+from cxgov.registry.models import Agency
+from cxgov.registry.selectors import agency_public
+from cxgov.reports.pdf import html_to_pdf
+
+
+def _published(slug: str) -> tuple[Agency, PlanVersion]:
+    agency = agency_public(slug=slug)
+    version = version_published_latest(agency=agency)
+    if version is None:
+        raise Http404
+    return agency, version
+
+
+def agency_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    """The agency's customer service plan, as last published."""
+    agency, version = _published(slug)
+    return render(
+        request,
+        "public/plans/plan.html",
+        {
+            "agency": agency,
+            "version": version,
+            "document": plan_document(version.snapshot),
+            "nav_section": "home",
+        },
+    )
+
+
+def agency_plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The same plan as a tagged PDF, in the page's language."""
+    agency, version = _published(slug)
+    document = plan_document(version.snapshot)
+    html = render_to_string(
+        "public/plans/plan_pdf.html",
+        {
+            "agency": agency,
+            "version": version,
+            "document": document,
+            # Links in a PDF leave the site, so they carry the full address.
+            "site_root": request.build_absolute_uri("/").rstrip("/"),
+        },
+        request=request,
+    )
+    language = (get_language() or "en")[:2]
+    response = HttpResponse(html_to_pdf(html=html), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{agency.slug}-customer-service-plan-{document.year}-{language}.pdf"'
+    )
+    return response
