@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cxgov.actions import views
 
 app_name = "actions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.action_list, name="action_list"),
+    path("new/", views.action_create, name="action_create"),
+    path("suggested/", views.suggestions, name="suggestions"),
+    path("employee-themes/", views.employee_survey_list, name="employee_surveys"),
+    path(
+        "employee-themes/<int:survey_id>/",
+        views.employee_survey_themes,
+        name="employee_themes",
+    ),
+    path("<int:action_id>/", views.action_detail, name="action_detail"),
+    path("<int:action_id>/edit/", views.action_edit, name="action_edit"),
+    path("<int:action_id>/status/", views.action_status, name="action_status"),
+]
