@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+import logging
+import mimetypes
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
 STATIC_ROOT_DIR = Path(settings.BASE_DIR) / "static"
+# fontTools logs every table it prunes, WeasyPrint every rendering step: noise on the command line.
+for _name in ("fontTools", "weasyprint.progress"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
-def _static_fetcher(url: str) -> dict:
-    """Serve /static/… from the source tree so a PDF never fetches anything over the network."""
-    from weasyprint import default_url_fetcher
+def _fetcher() -> Any:
+    """A WeasyPrint URL fetcher that reads data: URLs and /static/… from the source tree only,
+    so a PDF never fetches anything over the network."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    if url.startswith("data:"):
-        return default_url_fetcher(url)
-    marker = settings.STATIC_URL
-    path = url.split(marker, 1)[1] if marker in url else ""
-    candidate = (STATIC_ROOT_DIR / path).resolve()
-    if path and candidate.is_file() and STATIC_ROOT_DIR.resolve() in candidate.parents:
-        return {"file_obj": candidate.open("rb"), "filename": candidate.name}
-    raise ValueError(f"refusing to fetch {url!r} while rendering a PDF")
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            marker = settings.STATIC_URL
+            path = url.split(marker, 1)[1] if marker in url else ""
+            candidate = (STATIC_ROOT_DIR / path).resolve()
+            if path and candidate.is_file() and STATIC_ROOT_DIR.resolve() in candidate.parents:
+                kind = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(
+                    url, candidate.read_bytes(), headers={"Content-Type": kind}
+                )
+            raise ValueError(f"refusing to fetch {url!r} while rendering a PDF")
+
+    return StaticOnlyFetcher(allowed_protocols={"data", "http", "https", "file"})
 
 
 def html_to_pdf(*, html: str, base_url: str = "http://cxgov.invalid/") -> bytes:
@@ -28,5 +42,5 @@ def html_to_pdf(*, html: str, base_url: str = "http://cxgov.invalid/") -> bytes:
     become bookmarks; images keep their alt text as the tag's alternative description."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=base_url, url_fetcher=_static_fetcher)
+    document = HTML(string=html, base_url=base_url, url_fetcher=_fetcher())
     return document.write_pdf(pdf_variant="pdf/ua-1")

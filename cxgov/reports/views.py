@@ -1,0 +1,124 @@
+"""Staff survey report pages: periods, the report (HTML, PDF, CSV, zip) and its written sections.
+
+Every table of a report is also a CSV download: the report page answers `?download=<table id>`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cxgov.reports.forms import SurveyReportForm
+from cxgov.reports.rendering import file_stem, report_html, report_pdf, table_csv, tables_zip
+from cxgov.reports.selectors import (
+    ReportData,
+    ReportPeriod,
+    access_report_agency,
+    can_edit_reports,
+    report_build,
+    report_periods,
+    survey_report_for,
+)
+from cxgov.reports.services import AUTHORED_FIELDS, survey_report_update
+
+_PERIOD = re.compile(r"^fy(\d{4})(?:-q([1-4]))?$")
+
+
+def _period(text: str) -> ReportPeriod:
+    """`fy2026` or `fy2026-q1`; anything else is a missing page."""
+    match = _PERIOD.match(text)
+    if match is None:
+        raise Http404
+    try:
+        return ReportPeriod(int(match.group(1)), int(match.group(2)) if match.group(2) else None)
+    except ValueError as error:
+        raise Http404 from error
+
+
+def _build(request: HttpRequest, slug: str, period_text: str) -> ReportData:
+    agency = access_report_agency(user=request.user, slug=slug)
+    period = _period(period_text)
+    return report_build(
+        agency=agency,
+        fiscal_year=period.fiscal_year,
+        quarter=period.quarter,
+        language=translation.get_language() or "en",
+    )
+
+
+@login_required
+def period_list(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_report_agency(user=request.user, slug=slug)
+    return render(
+        request,
+        "reports/period_list.html",
+        {"agency": agency, "periods": report_periods(agency=agency), "nav_section": "staff"},
+    )
+
+
+@login_required
+def report_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    data = _build(request, slug, period)
+    wanted = request.GET.get("download")
+    if wanted:
+        table = data.table(wanted)
+        if table is None:
+            raise Http404
+        response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{file_stem(data)}-{table.id}.csv"'
+        return response
+    html = report_html(
+        data,
+        for_pdf=False,
+        request=request,
+        extra={"can_edit": can_edit_reports(user=request.user, agency=data.agency)},
+    )
+    return HttpResponse(html)
+
+
+@login_required
+def report_pdf_download(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    data = _build(request, slug, period)
+    response = HttpResponse(report_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(data)}.pdf"'
+    return response
+
+
+@login_required
+def report_tables_zip(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    data = _build(request, slug, period)
+    response = HttpResponse(tables_zip(data), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(data)}-tables.zip"'
+    return response
+
+
+@login_required
+def report_edit(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    agency = access_report_agency(user=request.user, slug=slug, edit=True)
+    report_period = _period(period)
+    saved = survey_report_for(agency=agency, period=report_period)
+    initial = {name: getattr(saved, name) for name in AUTHORED_FIELDS} if saved else {}
+    form = SurveyReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        survey_report_update(
+            actor=request.user,  # type: ignore[arg-type]
+            agency=agency,
+            fiscal_year=report_period.fiscal_year,
+            quarter=report_period.quarter,
+            sections={name: form.cleaned_data[name] for name in AUTHORED_FIELDS},
+        )
+        messages.success(request, _("The written sections of the report were saved."))
+        return redirect(reverse("reports:report", kwargs={"slug": slug, "period": period}))
+    return render(
+        request,
+        "reports/edit.html",
+        {"agency": agency, "period": report_period, "form": form, "nav_section": "staff"},
+        status=400 if request.method == "POST" else 200,
+    )
