@@ -7,7 +7,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypeVar
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, RootModel, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    RootModel,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
 from cxgov.registry.models import ChannelKind, ServiceStatus
 
@@ -229,17 +236,47 @@ else:
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Count = Annotated[int, Field(ge=0)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+# Documented as what is accepted exactly: whole dollars, or a string with at most 2 decimals.
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=12, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": 9_999_999_999},
+                {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$"},
+            ]
+        },
+        mode="validation",
+    ),
+]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", examples=["es"])]
-ServiceName = Annotated[str, Field(max_length=300), AfterValidator(_not_blank)]
-ChannelName = Annotated[str, Field(max_length=200), AfterValidator(_not_blank)]
+# The pattern tells clients what _not_blank checks: at least one character that is not a space.
+ServiceName = Annotated[str, Field(max_length=300, pattern=r"\S"), AfterValidator(_not_blank)]
+ChannelName = Annotated[str, Field(max_length=200, pattern=r"\S"), AfterValidator(_not_blank)]
 SEGMENTS_DESCRIPTION = "Ids of the agency's customer segments; replaces the current ones."
+
+
+def _no_nul_in_strings(node: Any) -> None:
+    """Say in the JSON schema what has_no_nul_character checks: no string holds a NUL."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and "enum" not in node:
+            node["not"] = {"pattern": "\x00"}
+        for value in node.values():
+            _no_nul_in_strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            _no_nul_in_strings(item)
+
+
+def _in_json_schema(schema: dict[str, Any]) -> None:
+    _no_nul_in_strings(schema.get("properties", {}))
 
 
 class _In(Schema):
     """What a client sends: known fields only, and text without NUL (databases refuse it)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_in_json_schema)
 
     @field_validator("*")
     @classmethod

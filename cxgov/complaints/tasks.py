@@ -9,10 +9,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from cxgov.core.tasks import retrying_task
+
 from .models import Complaint, Status
 
 
-@task(queue_name="email")
+@retrying_task(queue_name="email")
 def complaint_acknowledgment_send(*, complaint_id: int) -> int:
     """Email the person their tracking number; the complaint is then acknowledged."""
     from .services import complaint_transition

@@ -173,3 +173,33 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")
+
+
+class DeadLetter(models.Model):
+    """A background task that failed every allowed attempt, kept for staff to inspect and retry."""
+
+    task_path = models.CharField(_("task"), max_length=200)
+    queue_name = models.CharField(max_length=100, default="default")
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    agency = models.ForeignKey(
+        "registry.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="dead_letters",
+    )
+    attempts = models.PositiveIntegerField(_("attempts"))
+    error = models.TextField(_("error"))
+    traceback = models.TextField(blank=True)
+    failed_at = models.DateTimeField(_("failed"), default=timezone.now, db_index=True)
+    retried_at = models.DateTimeField(_("retried"), null=True, blank=True)
+    retried_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-failed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} ({self.failed_at:%Y-%m-%d %H:%M})"

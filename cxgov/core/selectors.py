@@ -12,7 +12,7 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from cxgov.core.models import ApiToken, AuditEvent, Membership, Role, User
+from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, Role, User
 from cxgov.core.tokens import token_hash
 from cxgov.registry.models import Agency
 
@@ -130,3 +130,19 @@ def token_authenticate(*, raw: str) -> ApiToken | None:
     if token is None or not token.user.is_active:
         return None
     return token
+
+
+def dead_letters_for_user(*, user: User) -> QuerySet[DeadLetter]:
+    """Dead letters a person may see: all for a superuser, their agencies' for agency admins."""
+    letters = DeadLetter.objects.select_related("agency", "retried_by")
+    if user.is_superuser:
+        return letters
+    return letters.filter(agency__in=_member_agency_ids(user, [Role.AGENCY_ADMIN]))
+
+
+def access_dead_letter(*, user: User, dead_letter_id: int) -> DeadLetter:
+    """One dead letter the person may see and retry; 404 alike for missing and not-yours."""
+    dead = dead_letters_for_user(user=user).filter(pk=dead_letter_id).first()
+    if dead is None:
+        raise Http404
+    return dead

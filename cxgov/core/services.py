@@ -5,12 +5,16 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks.base import Task
 
-from cxgov.core.models import ApiToken, AuditEvent, Membership, Role, User
+from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, Role, User
 from cxgov.core.tokens import TOKEN_PREFIX, token_hash
 from cxgov.registry.models import Agency
 
@@ -143,3 +147,60 @@ def mfa_reset(*, user: User, actor: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_record(actor=actor, action="mfa.reset", target=user)
+
+
+@transaction.atomic
+def dead_letter_record(
+    *,
+    task_path: str,
+    queue_name: str,
+    args: list[Any],
+    kwargs: dict[str, Any],
+    attempts: int,
+    error: str,
+    traceback_text: str = "",
+) -> DeadLetter:
+    """Keep a task that failed its last allowed attempt; a task's `agency_id` scopes who sees it."""
+    agency_id = kwargs.get("agency_id")
+    agency = Agency.objects.filter(pk=agency_id).first() if isinstance(agency_id, int) else None
+    dead = DeadLetter.objects.create(
+        task_path=task_path[:200],
+        queue_name=queue_name[:100],
+        args=args,
+        kwargs=kwargs,
+        agency=agency,
+        attempts=attempts,
+        error=error[:5000],
+        traceback=traceback_text[-20000:],
+    )
+    audit_record(
+        actor=None,
+        action="task.dead_letter",
+        agency=agency,
+        target=dead,
+        data={"task": task_path, "attempts": attempts, "error": error[:500]},
+    )
+    return dead
+
+
+@transaction.atomic
+def dead_letter_retry(*, dead_letter: DeadLetter, actor: User) -> DeadLetter:
+    """Queue a dead-lettered task again from its first attempt, once the cause is fixed."""
+    if dead_letter.retried_at is not None:
+        raise ValidationError(_("This task was already queued again."))
+    the_task = import_string(dead_letter.task_path)
+    if not isinstance(the_task, Task):
+        raise ValidationError(_("This task no longer exists, so it cannot be queued again."))
+    dead_letter.retried_at = timezone.now()
+    dead_letter.retried_by = actor
+    dead_letter.save(update_fields=["retried_at", "retried_by"])
+    audit_record(
+        actor=actor,
+        action="task.retry",
+        agency=dead_letter.agency,
+        target=dead_letter,
+        data={"task": dead_letter.task_path},
+    )
+    args, kwargs = list(dead_letter.args), dict(dead_letter.kwargs)
+    transaction.on_commit(lambda: the_task.enqueue(*args, **kwargs))
+    return dead_letter

@@ -1,13 +1,117 @@
-"""Background tasks of core, run by `cxgov worker` through Django's Tasks API."""
+"""Background tasks of core, run by `cxgov worker` through Django's Tasks API.
+
+`retrying_task` makes a task try again after a failure, waiting `base_delay` seconds and doubling
+the wait each time; after `max_attempts` failures it records the task as a dead letter that staff
+can see and retry on the "Failed background tasks" page.
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
+import traceback
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import Task
+from django_tasks.utils import get_module_path
+
+logger = logging.getLogger(__name__)
+
+# The keyword that carries the attempt number from one try to the next.
+ATTEMPT_KWARG = "retry_attempt"
 
 
-@task(queue_name="email")
+def retry_delay(*, attempt: int, base_delay: float) -> timedelta:
+    """The wait after failed attempt `attempt` (1-based): base, 2×base, 4×base, …"""
+    return timedelta(seconds=base_delay * 2 ** (attempt - 1))
+
+
+def retrying_task(
+    *,
+    max_attempts: int | None = None,
+    base_delay: float | None = None,
+    queue_name: str = "default",
+) -> Callable[[Callable[..., Any]], Task[..., Any]]:
+    """Like `@task`, but failures are retried with exponential backoff, then dead-lettered.
+
+    `max_attempts` and `base_delay` default to settings.TASK_MAX_ATTEMPTS and
+    settings.TASK_RETRY_BASE_SECONDS, read when the task fails.
+    """
+
+    def decorate(func: Callable[..., Any]) -> Task[..., Any]:
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            attempt = int(kwargs.pop(ATTEMPT_KWARG, 1))
+            try:
+                return func(*args, **kwargs)
+            except Exception as error:
+                limit = settings.TASK_MAX_ATTEMPTS if max_attempts is None else max_attempts
+                base = settings.TASK_RETRY_BASE_SECONDS if base_delay is None else base_delay
+                _failed(
+                    the_task=this_task,
+                    args=list(args),
+                    kwargs=kwargs,
+                    attempt=attempt,
+                    max_attempts=limit,
+                    base_delay=base,
+                    error=error,
+                )
+                raise
+
+        this_task: Task[..., Any] = task(queue_name=queue_name)(run)
+        return this_task
+
+    return decorate
+
+
+def _failed(
+    *,
+    the_task: Task[..., Any],
+    args: list[Any],
+    kwargs: dict[str, Any],
+    attempt: int,
+    max_attempts: int,
+    base_delay: float,
+    error: Exception,
+) -> None:
+    path = get_module_path(the_task.func)
+    if attempt < max_attempts:
+        delay = retry_delay(attempt=attempt, base_delay=base_delay)
+        logger.warning(
+            "Task %s failed (attempt %d of %d): %s; trying again in %s",
+            path,
+            attempt,
+            max_attempts,
+            error,
+            delay,
+        )
+        retry = the_task
+        # The immediate backend (tests, no worker) cannot wait, so it retries at once.
+        if the_task.get_backend().supports_defer and delay:
+            retry = the_task.using(run_after=timezone.now() + delay)
+        retry.enqueue(*args, **kwargs, **{ATTEMPT_KWARG: attempt + 1})
+        return
+    from cxgov.core.services import dead_letter_record
+
+    logger.error("Task %s failed %d times; recorded as a dead letter: %s", path, attempt, error)
+    dead_letter_record(
+        task_path=path,
+        queue_name=the_task.queue_name,
+        args=args,
+        kwargs=kwargs,
+        attempts=attempt,
+        error=f"{type(error).__name__}: {error}",
+        traceback_text="".join(traceback.format_exception(error)),
+    )
+
+
+@retrying_task(queue_name="email")
 def email_send(*, subject: str, body: str, to: list[str]) -> int:
     """Send one plain-text email; returns how many messages the backend accepted."""
     message = EmailMessage(

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from cxgov.core import views
+from cxgov.core import views, views_tasks
 
 app_name = "core"
 
@@ -39,6 +39,12 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/tokens/", views.token_list, name="token_list"),
     path("staff/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("staff/tasks/failed/", views_tasks.dead_letter_list, name="dead_letters"),
+    path(
+        "staff/tasks/failed/<int:dead_letter_id>/retry/",
+        views_tasks.dead_letter_retry_view,
+        name="dead_letter_retry",
+    ),
     path("staff/agencies/<slug:slug>/", views.agency_overview, name="agency_overview"),
     path(
         "staff/agencies/<slug:slug>/members/<int:membership_id>/reset-two-factor/",

@@ -89,7 +89,12 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/staff_home.html",
-        {"agencies": list(agencies.values()), "nav_section": "staff"},
+        {
+            "agencies": list(agencies.values()),
+            "show_dead_letters": request.user.is_superuser
+            or any(m.role == Role.AGENCY_ADMIN for m in memberships_for_user(user=request.user)),
+            "nav_section": "staff",
+        },
     )
 
 

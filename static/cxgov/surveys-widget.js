@@ -113,6 +113,9 @@
     var alert = el("div", { "class": "cxgov-w-alert", role: "alert" });
     alert.hidden = true;
     form.appendChild(alert);
+    var status = el("p", { "class": "cxgov-w-status", role: "status" });
+    status.hidden = true;
+    form.appendChild(status);
     if (definition.intro) {
       form.appendChild(el("p", {}, definition.intro));
     }
@@ -131,49 +134,172 @@
     }
     form.addEventListener("change", function () { updateConditions(form); });
     updateConditions(form);
+    var pending = pendingLoad();
+    if (pending) {
+      restoreFields(form, pending.fields);
+      showStatus(form, definition.labels.restored);
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       submit(form, alert, container);
     });
     container.appendChild(form);
-    return form;
+    currentUi = { form: form, alert: alert, container: container };
+    return currentUi;
+  }
+
+  /* Answers wait in localStorage until the server confirms them, so a network failure, a
+     busy server (429) or a database outage (503) loses nothing: the widget tries again with
+     growing waits, and again on the next visit. The submission id makes retries land once. */
+  var storeKey = "cxgov-survey-pending:" + surveyId;
+  var retryTimer = null;
+  var retryCount = 0;
+  var currentUi = null;
+  var RETRY_BASE_SECONDS = 2;
+  var RETRY_MAX_SECONDS = 60;
+
+  function pendingLoad() {
+    try {
+      var raw = window.localStorage.getItem(storeKey);
+      return raw ? JSON.parse(raw) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function pendingSave(pending) {
+    try {
+      window.localStorage.setItem(storeKey, JSON.stringify(pending));
+    } catch (error) {
+      /* Storage may be full or switched off; the answers then live only in the form. */
+    }
+  }
+
+  function pendingClear() {
+    try {
+      window.localStorage.removeItem(storeKey);
+    } catch (error) {
+      /* Nothing to clear. */
+    }
+  }
+
+  function formFields(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, key) {
+      fields.push([key, String(value)]);
+    });
+    fields.push(["page", window.location.href]);
+    ["service", "channel"].forEach(function (name) {
+      if (script.getAttribute("data-" + name)) {
+        fields.push([name, script.getAttribute("data-" + name)]);
+      }
+    });
+    return fields;
+  }
+
+  function restoreFields(form, fields) {
+    fields.forEach(function (pair) {
+      form.querySelectorAll("[name='" + CSS.escape(pair[0]) + "']").forEach(function (field) {
+        if (field.type === "radio" || field.type === "checkbox") {
+          if (field.value === pair[1]) {
+            field.checked = true;
+          }
+        } else if (field.name !== "website_url") {
+          field.value = pair[1];
+        }
+      });
+    });
+    updateConditions(form);
+  }
+
+  function showStatus(form, text) {
+    var node = form && form.querySelector(".cxgov-w-status");
+    if (node) {
+      node.textContent = text;
+      node.hidden = !text;
+    }
+  }
+
+  function retryWait(reply) {
+    var wait = Math.min(RETRY_BASE_SECONDS * Math.pow(2, retryCount), RETRY_MAX_SECONDS);
+    var asked = reply ? parseInt(reply.headers.get("Retry-After") || "", 10) : NaN;
+    if (!isNaN(asked) && asked > 0) {
+      wait = Math.min(asked, RETRY_MAX_SECONDS);
+    }
+    return wait;
+  }
+
+  function scheduleRetry(ui, reply) {
+    var wait = retryWait(reply);
+    retryCount += 1;
+    showStatus(ui && ui.form, definition.labels.kept.replace("%(seconds)s", String(wait)));
+    window.clearTimeout(retryTimer);
+    retryTimer = window.setTimeout(function () { send(ui); }, wait * 1000);
+  }
+
+  function send(ui) {
+    var pending = pendingLoad();
+    if (!pending) {
+      return;
+    }
+    window.clearTimeout(retryTimer);
+    var data = new URLSearchParams();
+    pending.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
+    data.append("submission_id", pending.submission_id);
+    fetch(definition.submit_url, { method: "POST", body: data, credentials: "omit" })
+      .then(function (reply) {
+        if (reply.status === 429 || reply.status >= 500) {
+          scheduleRetry(ui || currentUi, reply);
+          return null;
+        }
+        return reply.json().then(function (result) { return { reply: reply, result: result }; });
+      })
+      .then(function (outcome) {
+        if (!outcome) {
+          return;
+        }
+        // A definite answer (stored, or refused with reasons) ends the waiting either way.
+        retryCount = 0;
+        pendingClear();
+        var target = ui || currentUi;
+        if (target && document.body.contains(target.form)) {
+          showResult(target, outcome.result);
+        }
+      })
+      .catch(function () { scheduleRetry(ui || currentUi, null); });
   }
 
   function submit(form, alert, container) {
-    var data = new URLSearchParams();
-    new FormData(form).forEach(function (value, key) {
-      data.append(key, value);
+    var previous = pendingLoad();
+    pendingSave({
+      submission_id: previous ? previous.submission_id : definition.submission_id,
+      fields: formFields(form)
     });
-    data.append("submission_id", definition.submission_id);
-    data.append("page", window.location.href);
-    ["service", "channel"].forEach(function (name) {
-      if (script.getAttribute("data-" + name)) {
-        data.append(name, script.getAttribute("data-" + name));
+    retryCount = 0;
+    send({ form: form, alert: alert, container: container });
+  }
+
+  function showResult(ui, result) {
+    var form = ui.form;
+    showStatus(form, "");
+    form.querySelectorAll(".cxgov-w-error").forEach(function (node) { node.hidden = true; node.textContent = ""; });
+    if (result.ok) {
+      ui.container.textContent = "";
+      var done = el("p", { "class": "cxgov-w-thanks", role: "status", tabindex: "-1" }, result.thank_you);
+      ui.container.appendChild(done);
+      done.focus();
+      return;
+    }
+    var messages = [];
+    Object.keys(result.errors || {}).forEach(function (key) {
+      var node = form.querySelector("#" + CSS.escape(uid + "-q-" + key + "-error"));
+      if (node) {
+        node.textContent = result.errors[key];
+        node.hidden = false;
       }
+      messages.push(result.errors[key]);
     });
-    fetch(definition.submit_url, { method: "POST", body: data, credentials: "omit" })
-      .then(function (reply) { return reply.json(); })
-      .then(function (result) {
-        form.querySelectorAll(".cxgov-w-error").forEach(function (node) { node.hidden = true; node.textContent = ""; });
-        if (result.ok) {
-          container.textContent = "";
-          var done = el("p", { "class": "cxgov-w-thanks", role: "status", tabindex: "-1" }, result.thank_you);
-          container.appendChild(done);
-          done.focus();
-          return;
-        }
-        var messages = [];
-        Object.keys(result.errors || {}).forEach(function (key) {
-          var node = form.querySelector("#" + CSS.escape(uid + "-q-" + key + "-error"));
-          if (node) {
-            node.textContent = result.errors[key];
-            node.hidden = false;
-          }
-          messages.push(result.errors[key]);
-        });
-        showAlert(alert, messages);
-      })
-      .catch(function () { showAlert(alert, [definition.labels.failed]); });
+    showAlert(ui.alert, messages.length ? messages : [definition.labels.failed]);
   }
 
   function showAlert(alert, messages) {
@@ -257,11 +383,17 @@
           section.appendChild(el("h2", { id: uid + "-title" }, definition.title));
           holder.appendChild(section);
           if (definition.open) {
-            buildForm(section);
+            var ui = buildForm(section);
+            if (pendingLoad()) {
+              send(ui);
+            }
           } else {
             section.appendChild(el("p", {}, definition.closed_message));
           }
           return;
+        }
+        if (pendingLoad() && definition.open) {
+          send(null);
         }
         opener = el("button", { type: "button", "class": "cxgov-w-button cxgov-w-opener", "aria-haspopup": "dialog" }, definition.labels.open);
         opener.addEventListener("click", openDialog);

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import field_validator
+from ninja.pagination import paginate
+from pydantic import Field, field_validator
 
+from cxgov.api.pagination import BoundedPagination
 from cxgov.api.schemas import (
     AuditEventOut,
     ErrorOut,
@@ -32,6 +33,8 @@ router = Router(tags=["accounts"])
 
 
 class TokenCreateIn(TokenIn):
+    name: str = Field(max_length=100, pattern=r"\S")
+
     @field_validator("name")
     @classmethod
     def name_is_not_blank(cls, value: str) -> str:
@@ -102,7 +105,7 @@ def token_revoke_endpoint(request: HttpRequest, token_id: int) -> dict:
     response={200: list[MemberOut], 404: ErrorOut},
     summary="People with a role in the agency (agency administrators only)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def member_list(request: HttpRequest, slug: str) -> list[dict]:
     agency = access_agency(user=_user(request), slug=slug, roles=[Role.AGENCY_ADMIN])
     memberships: list[Membership] = list(members_for_agency(agency=agency))
@@ -117,7 +120,7 @@ def member_list(request: HttpRequest, slug: str) -> list[dict]:
     response={200: list[AuditEventOut], 404: ErrorOut},
     summary="The agency's audit log, newest first (agency administrators only)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def audit_event_list(request: HttpRequest, slug: str) -> list[dict]:
     agency = access_agency(user=_user(request), slug=slug, roles=[Role.AGENCY_ADMIN])
     events: list[AuditEvent] = list(audit_events_for_agency(agency=agency, limit=1000))

@@ -25,6 +25,12 @@ from cxgov.core.selectors import access_agency
 router = Router(tags=["complaints"])
 
 
+EMAIL_PATTERN = (
+    r"^$|^[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
 class ComplaintIn(Schema):
     agency: str = Field(max_length=60, description="slug of the agency")
     service: str = Field("", max_length=80, description="slug of one of its services")
@@ -32,7 +38,8 @@ class ComplaintIn(Schema):
     what_happened: str = Field(min_length=1, max_length=10000)
     desired_resolution: str = Field("", max_length=10000)
     contact_name: str = Field("", max_length=200)
-    contact_email: str = Field("", max_length=254)
+    # The pattern documents the addresses Django's validate_email accepts (below).
+    contact_email: str = Field("", max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})
     contact_phone: str = Field("", max_length=40)
     contact_preference: str = Field("email", pattern="^(email|phone|postal_mail)$")
     consent_to_publish: bool = False

@@ -22,9 +22,10 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from cxgov.api.auth import TokenAuth, VerifiedSessionAuth
+from cxgov.api.pagination import BoundedPagination
 from cxgov.api.schemas import (
     AgencyOut,
     ChannelIn,
@@ -317,7 +318,7 @@ def _staff_channel_out(channel: Channel) -> dict[str, Any]:
     openapi_extra=_described({401: REFUSED_CREDENTIALS}, public=True),
     summary="Agencies, by name, with how many published services each has",
 )
-@paginate(LimitOffsetPagination, max_limit=PAGE_LIMIT)
+@paginate(BoundedPagination, max_limit=PAGE_LIMIT)
 def agency_list(request: HttpRequest) -> _Shaped[Agency]:
     return _Shaped(agencies_public(), _agency_out)
 
@@ -335,7 +336,7 @@ def agency_list(request: HttpRequest) -> _Shaped[Agency]:
         "any role, sees every status and the staff fields (`view` is `staff`)."
     ),
 )
-@paginate(LimitOffsetPagination, max_limit=PAGE_LIMIT)
+@paginate(BoundedPagination, max_limit=PAGE_LIMIT)
 def agency_service_list(request: HttpRequest, slug: str) -> _Shaped[Service]:
     agency = _member_agency(_viewer(request), slug)
     if agency is not None:
