@@ -284,3 +284,26 @@ class ServiceImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return upload
+
+
+class RetentionPolicyForm(forms.Form):
+    """An agency's retention periods, in days."""
+
+    complaint_contact_days = forms.IntegerField(
+        label=_("Days after a complaint closes to keep the person's contact details and files"),
+        min_value=0,
+        max_value=36500,
+    )
+    survey_ip_days = forms.IntegerField(
+        label=_("Days to keep the IP address of survey responses"), min_value=0, max_value=36500
+    )
+    survey_contact_days = forms.IntegerField(
+        label=_("Days to keep email addresses people give with survey responses"),
+        min_value=0,
+        max_value=36500,
+    )
+    invitation_email_days = forms.IntegerField(
+        label=_("Days to keep the email addresses survey invitations were sent to"),
+        min_value=0,
+        max_value=36500,
+    )

@@ -283,3 +283,62 @@ class ChannelClosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+def _days(setting: str) -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, setting))
+
+
+def default_complaint_contact_days() -> int:
+    return _days("RETENTION_COMPLAINT_CONTACT_DAYS")
+
+
+def default_survey_ip_days() -> int:
+    return _days("RETENTION_SURVEY_IP_DAYS")
+
+
+def default_survey_contact_days() -> int:
+    return _days("RETENTION_SURVEY_CONTACT_DAYS")
+
+
+def default_invitation_email_days() -> int:
+    return _days("RETENTION_INVITATION_EMAIL_DAYS")
+
+
+class RetentionPolicy(models.Model):
+    """How long an agency keeps personal details before `retention_purge` removes them.
+
+    An agency without a row uses the defaults from the environment (RETENTION_* settings).
+    """
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="retention_policy")
+    complaint_contact_days = models.PositiveIntegerField(
+        _("days after a complaint closes to keep contact details and attachments"),
+        default=default_complaint_contact_days,
+        validators=[MaxValueValidator(36500)],
+    )
+    survey_ip_days = models.PositiveIntegerField(
+        _("days to keep the IP address of survey responses"),
+        default=default_survey_ip_days,
+        validators=[MaxValueValidator(36500)],
+    )
+    survey_contact_days = models.PositiveIntegerField(
+        _("days to keep contact email addresses given with survey responses"),
+        default=default_survey_contact_days,
+        validators=[MaxValueValidator(36500)],
+    )
+    invitation_email_days = models.PositiveIntegerField(
+        _("days to keep the email addresses of survey invitations"),
+        default=default_invitation_email_days,
+        validators=[MaxValueValidator(36500)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+
+    def __str__(self) -> str:
+        return f"{self.agency} retention"

@@ -10,8 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.apps import apps
+from django.db.models import Count, Field, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cxgov.core.models import AuditEvent, Role, User
@@ -316,3 +318,150 @@ def channel_insight(*, service: Service) -> ChannelInsight:
         total_cost=sum(costs, Decimal(0)) if costs else None,
         channels_without_volume=sum(1 for c in channels if c.annual_volume is None),
     )
+
+
+# --- whole-agency export ---------------------------------------------------------------------
+
+# Never exported: secrets (hashes that unlock something) and the user's password.
+EXPORT_EXCLUDED_FIELDS = frozenset({"password", "token_hash"})
+# The largest number of foreign-key hops between a model and its agency that is followed.
+_EXPORT_MAX_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """One model's rows of one agency, with the foreign-key path from the model to it."""
+
+    label: str
+    model: type[Model]
+    agency_path: str
+    queryset: QuerySet
+    # Rows owned elsewhere that the agency's rows point to; a restore keeps existing ones.
+    shared_ids: frozenset = frozenset()
+
+    @property
+    def fields(self) -> list[Field]:
+        return [f for f in self.model._meta.concrete_fields if f.name not in EXPORT_EXCLUDED_FIELDS]
+
+
+def _agency_path(model: type[Model], depth: int = 0, seen: frozenset = frozenset()) -> str | None:
+    """The shortest `a__b__agency` lookup from `model` to Agency, or None if there is none."""
+    if model is Agency:
+        return "pk"
+    if depth >= _EXPORT_MAX_DEPTH:
+        return None
+    best: str | None = None
+    for field in model._meta.concrete_fields:
+        related = field.related_model if (field.many_to_one or field.one_to_one) else None
+        if not isinstance(related, type) or related is model or related in seen:
+            continue
+        if related is Agency:
+            path: str | None = field.name
+        else:
+            rest = _agency_path(related, depth + 1, seen | {model})
+            path = None if rest is None else f"{field.name}__{rest}"
+        if path is not None and (best is None or path.count("__") < best.count("__")):
+            best = path
+    return best
+
+
+def _export_models() -> list[tuple[type[Model], str]]:
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        if not model._meta.app_config.name.startswith("cxgov."):
+            continue
+        path = _agency_path(model)
+        if path is not None:
+            found.append((model, path))
+    return found
+
+
+def _dependency_order(models: list[type[Model]]) -> list[type[Model]]:
+    """Models ordered so every model comes after those its foreign keys point to."""
+    remaining = list(models)
+    ordered: list[type[Model]] = []
+    while remaining:
+        for model in remaining:
+            needs = {
+                f.related_model
+                for f in model._meta.concrete_fields
+                if f.is_relation and f.related_model is not model
+            }
+            if not needs & set(remaining):
+                ordered.append(model)
+                remaining.remove(model)
+                break
+        else:  # a cycle: keep the rest in label order
+            ordered.extend(sorted(remaining, key=lambda m: m._meta.label))
+            break
+    return ordered
+
+
+def agency_export_tables(*, agency: Agency) -> list[ExportTable]:
+    """Every model's rows of the agency, dependencies first (call access_agency first).
+
+    Rows of other owners that the agency's rows point to (a shared benchmark series, a parent
+    agency) come along as shared rows, so the export restores on its own. Users appear only as
+    those the rows point to, without passwords.
+    """
+    found = dict(_export_models())
+    ordered = _dependency_order(list(found))
+    owned = {model: model._default_manager.filter(**{found[model]: agency.pk}) for model in ordered}
+    shared: dict[type[Model], set[Any]] = {model: set() for model in ordered}
+
+    def rows(model: type[Model]) -> QuerySet:
+        return model._default_manager.filter(
+            Q(pk__in=owned[model].values("pk")) | Q(pk__in=shared[model])
+        ).order_by("pk")
+
+    for _round in range(_EXPORT_MAX_DEPTH + 1):
+        grew = False
+        for model in ordered:
+            for field in model._meta.concrete_fields:
+                target = field.related_model
+                if (
+                    not (field.many_to_one or field.one_to_one)
+                    or not isinstance(target, type)
+                    or target not in owned
+                ):
+                    continue
+                wanted = set(
+                    rows(model)
+                    .exclude(**{f"{field.attname}__isnull": True})
+                    .values_list(field.attname, flat=True)
+                    .distinct()
+                )
+                have = set(owned[target].filter(pk__in=wanted).values_list("pk", flat=True))
+                missing = wanted - have - shared[target]
+                if missing:
+                    shared[target] |= missing
+                    grew = True
+        if not grew:
+            break
+
+    tables = []
+    user_ids: set[int] = set()
+    for model in ordered:
+        queryset = rows(model)
+        tables.append(
+            ExportTable(
+                label=model._meta.label,
+                model=model,
+                agency_path=found[model],
+                queryset=queryset,
+                shared_ids=frozenset(shared[model]),
+            )
+        )
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is User:
+                user_ids.update(
+                    v for v in queryset.values_list(field.attname, flat=True) if v is not None
+                )
+    users = ExportTable(
+        label=User._meta.label,
+        model=User,
+        agency_path="",
+        queryset=User.objects.filter(pk__in=user_ids).order_by("pk"),
+        shared_ids=frozenset(user_ids),
+    )
+    return [users, *tables]

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.text import slugify
 
+from cxgov.complaints.models import FINAL_STATUSES, Attachment, Complaint, Transition
 from cxgov.core.models import User
 from cxgov.core.services import audit_record
 from cxgov.registry.models import (
@@ -18,10 +23,12 @@ from cxgov.registry.models import (
     ChannelClosure,
     CustomerSegment,
     OpeningHours,
+    RetentionPolicy,
     Service,
     ServiceStage,
     ServiceStatus,
 )
+from cxgov.surveys.models import Invitation, Response
 
 DEFAULT_STAGES = [("Start", "Inicio"), ("Process", "Proceso"), ("End", "Fin")]
 
@@ -358,3 +365,184 @@ def channel_closure_remove(*, actor: User | None, closure: ChannelClosure) -> No
         data={"date": closure.date.isoformat()},
     )
     closure.delete()
+
+
+# --- retention of personal details -----------------------------------------------------------
+
+RETENTION_FIELDS = (
+    "complaint_contact_days",
+    "survey_ip_days",
+    "survey_contact_days",
+    "invitation_email_days",
+)
+# Invitation addresses are replaced, not emptied, so the survey's invitation count survives
+# (and the survey-plus-email uniqueness still holds).
+PURGED_EMAIL_DOMAIN = "purged.invalid"
+COMPLAINT_CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone", "postal_address")
+
+
+def retention_policy_for(*, agency: Agency) -> RetentionPolicy:
+    """The agency's policy, or an unsaved one holding the environment's defaults."""
+    policy = RetentionPolicy.objects.filter(agency=agency).first()
+    return policy if policy is not None else RetentionPolicy(agency=agency)
+
+
+@transaction.atomic
+def retention_policy_update(
+    *, actor: User | None, agency: Agency, **fields: int
+) -> dict[str, list[Any]]:
+    """Set an agency's retention periods (days); returns field → [old, new] for what changed."""
+    unknown = set(fields) - set(RETENTION_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown retention fields: {', '.join(sorted(unknown))}")
+    policy = retention_policy_for(agency=agency)
+    changed = _apply(policy, fields)
+    if changed or policy.pk is None:
+        policy.full_clean()
+        policy.save()
+    if changed:
+        audit_record(
+            actor=actor,
+            action="retention.policy_update",
+            agency=agency,
+            target=policy,
+            data={"changed": changed},
+        )
+    return changed
+
+
+@dataclass
+class AgencyPurge:
+    """What one agency's purge removed (or, in a dry run, would remove)."""
+
+    agency: str
+    complaints_contact_removed: int = 0
+    attachments_deleted: int = 0
+    survey_ip_addresses_removed: int = 0
+    survey_contact_emails_removed: int = 0
+    invitation_emails_removed: int = 0
+
+    @property
+    def total(self) -> int:
+        return (
+            self.complaints_contact_removed
+            + self.attachments_deleted
+            + self.survey_ip_addresses_removed
+            + self.survey_contact_emails_removed
+            + self.invitation_emails_removed
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "complaints_contact_removed": self.complaints_contact_removed,
+            "attachments_deleted": self.attachments_deleted,
+            "survey_ip_addresses_removed": self.survey_ip_addresses_removed,
+            "survey_contact_emails_removed": self.survey_contact_emails_removed,
+            "invitation_emails_removed": self.invitation_emails_removed,
+        }
+
+
+@dataclass
+class PurgeReport:
+    """The purge of every agency, agency by agency (only agencies with something to remove)."""
+
+    now: datetime
+    dry_run: bool
+    agencies: list[AgencyPurge] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(item.total for item in self.agencies)
+
+
+def _complaints_due(agency: Agency, policy: RetentionPolicy, now: datetime) -> QuerySet:
+    """Finished complaints (closed, referred, withdrawn, duplicate) past the period, with details.
+
+    Only closing stamps `closed_at`; for the other final statuses the clock starts at the
+    status change that ended the complaint.
+    """
+    cutoff = now - timedelta(days=policy.complaint_contact_days)
+    has_contact = Q()
+    for name in COMPLAINT_CONTACT_FIELDS:
+        has_contact |= ~Q(**{name: ""})
+    ended = Transition.objects.filter(
+        complaint=OuterRef("pk"), to_status=OuterRef("status")
+    ).order_by("-created_at")
+    return (
+        Complaint.objects.filter(agency=agency, status__in=FINAL_STATUSES)
+        .filter(has_contact | Q(attachments__isnull=False))
+        .annotate(ended_at=Coalesce("closed_at", Subquery(ended.values("created_at")[:1])))
+        .filter(ended_at__lte=cutoff)
+        .distinct()
+    )
+
+
+def _agency_purge(*, agency: Agency, now: datetime, dry_run: bool) -> AgencyPurge:
+    policy = retention_policy_for(agency=agency)
+    result = AgencyPurge(agency=agency.slug)
+
+    complaint_ids = list(_complaints_due(agency, policy, now).values_list("pk", flat=True))
+    attachments = Attachment.objects.filter(complaint_id__in=complaint_ids)
+    result.complaints_contact_removed = len(complaint_ids)
+    result.attachments_deleted = attachments.count()
+
+    ip_due = Response.objects.filter(
+        survey__agency=agency,
+        ip_address__isnull=False,
+        submitted_at__lte=now - timedelta(days=policy.survey_ip_days),
+    )
+    contact_due = Response.objects.filter(
+        survey__agency=agency,
+        submitted_at__lte=now - timedelta(days=policy.survey_contact_days),
+    ).exclude(contact_email="")
+    invitations_due = Invitation.objects.filter(
+        survey__agency=agency,
+        created_at__lte=now - timedelta(days=policy.invitation_email_days),
+    ).exclude(email__endswith="@" + PURGED_EMAIL_DOMAIN)
+    result.survey_ip_addresses_removed = ip_due.count()
+    result.survey_contact_emails_removed = contact_due.count()
+    result.invitation_emails_removed = invitations_due.count()
+    if dry_run or result.total == 0:
+        return result
+
+    for attachment in attachments:
+        # The file first: a row without its file is harmless, a file without its row is not.
+        attachment.file.delete(save=False)
+        attachment.delete()
+    Complaint.objects.filter(pk__in=complaint_ids).update(
+        **dict.fromkeys(COMPLAINT_CONTACT_FIELDS, ""), updated_at=now
+    )
+    ip_due.update(ip_address=None)
+    contact_due.update(contact_email="", consent_to_contact=False)
+    for invitation in invitations_due.only("pk"):
+        Invitation.objects.filter(pk=invitation.pk).update(
+            email=f"removed-{invitation.pk}@{PURGED_EMAIL_DOMAIN}"
+        )
+    audit_record(
+        actor=None,
+        action="retention.purge",
+        agency=agency,
+        target=policy if policy.pk else None,
+        data={
+            **result.as_dict(),
+            "policy": {name: getattr(policy, name) for name in RETENTION_FIELDS},
+        },
+    )
+    return result
+
+
+def retention_purge(*, now: datetime | None = None, dry_run: bool = False) -> PurgeReport:
+    """Remove personal details past each agency's retention periods; keep the records.
+
+    Contact details and attachments of complaints closed long enough ago, IP addresses and
+    contact emails of old survey responses, and old invitation addresses. Complaints,
+    responses, answers and the audit log stay; each agency purged gets one audit event.
+    """
+    now = now or timezone.now()
+    report = PurgeReport(now=now, dry_run=dry_run)
+    for agency in Agency.objects.order_by("slug"):
+        with transaction.atomic():
+            result = _agency_purge(agency=agency, now=now, dry_run=dry_run)
+        if result.total:
+            report.agencies.append(result)
+    return report

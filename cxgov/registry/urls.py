@@ -5,6 +5,8 @@ from cxgov.registry import views
 app_name = "registry"
 
 urlpatterns = [
+    path("data/", views.agency_privacy, name="agency_privacy"),
+    path("data/export.zip", views.agency_export, name="agency_export"),
     path("services/", views.service_list, name="service_list"),
     path("services/new/", views.service_create, name="service_create"),
     path("services/import/", views.service_import, name="service_import"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -9,12 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.models import Role
 from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.services import audit_record
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.registry import services as registry
 from cxgov.registry.exports import inventory_csv, inventory_json
@@ -22,6 +26,7 @@ from cxgov.registry.forms import (
     ChannelForm,
     ClosureForm,
     HoursForm,
+    RetentionPolicyForm,
     SegmentForm,
     ServiceForm,
     ServiceImportForm,
@@ -41,6 +46,7 @@ from cxgov.registry.selectors import (
     service_history,
     services_for_agency,
 )
+from cxgov.registry.transfer import agency_export_write
 
 
 def _can_edit(request: HttpRequest, agency: Agency) -> bool:
@@ -520,4 +526,43 @@ def service_import(request: HttpRequest, slug: str) -> HttpResponse:
         "registry/service_import.html",
         {"agency": agency, "form": form, "report": report, "nav_section": "staff"},
         status=400 if rejected else 200,
+    )
+
+
+# --- data retention and export (agency admins) ---------------------------------------------
+
+
+@login_required
+def agency_privacy(request: HttpRequest, slug: str) -> HttpResponse:
+    """The agency's retention periods (editable) and the whole-agency export download."""
+    agency = access_agency(user=request.user, slug=slug, roles=[Role.AGENCY_ADMIN])
+    policy = registry.retention_policy_for(agency=agency)
+    initial = {name: getattr(policy, name) for name in registry.RETENTION_FIELDS}
+    form = RetentionPolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        registry.retention_policy_update(actor=request.user, agency=agency, **form.cleaned_data)
+        messages.success(request, _("Retention periods saved."))
+        return redirect("registry:agency_privacy", slug=agency.slug)
+    return render(
+        request,
+        "registry/privacy.html",
+        {"agency": agency, "form": form, "nav_section": "staff"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def agency_export(request: HttpRequest, slug: str) -> FileResponse:
+    """All of the agency's data as one zip of CSV and JSON files (agency admins only)."""
+    agency = access_agency(user=request.user, slug=slug, roles=[Role.AGENCY_ADMIN])
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    agency_export_write(agency=agency, out=spool)
+    spool.seek(0)
+    audit_record(actor=request.user, action="agency.export", agency=agency, target=agency)
+    stamp = timezone.now().strftime("%Y%m%d")
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{agency.slug}-export-{stamp}.zip",
+        content_type="application/zip",
     )

@@ -1,0 +1,14 @@
+"""Background tasks of the registry, run by `cxgov worker` through Django's Tasks API."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def retention_purge_task() -> dict[str, int]:
+    """Remove personal details past each agency's retention periods (schedule it daily)."""
+    from .services import retention_purge
+
+    report = retention_purge()
+    return {item.agency: item.total for item in report.agencies}
