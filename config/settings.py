@@ -293,3 +293,32 @@ NINJA_PAGINATION_PER_PAGE = 50
 # and the fewest responses an employee-survey group needs before it is shown (never below 3).
 SURVEY_RATE_LIMIT_PER_HOUR = env_int("SURVEY_RATE_LIMIT_PER_HOUR", default=60, minimum=0)
 SURVEY_SUPPRESSION_THRESHOLD = env_int("SURVEY_SUPPRESSION_THRESHOLD", default=5, minimum=3)
+
+# Request limits and faults (see docs/security.md "Faults and limits"). Form or JSON data beyond
+# DATA_UPLOAD_MAX_MEMORY_SIZE bytes, more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields, or a whole
+# body beyond REQUEST_MAX_BYTES (attachments included) answers 413; uploads larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory. While the database is
+# unreachable, requests answer 503 with Retry-After: DATABASE_RETRY_AFTER_SECONDS.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
+    "DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440, minimum=1024
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440, minimum=0)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000, minimum=10)
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", default=20 * 1024 * 1024, minimum=1024)
+DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", default=120, minimum=1)
+MIDDLEWARE.append("cxgov.core.faults.FaultsMiddleware")
+
+# Background tasks that fail are tried again after TASK_RETRY_BASE_SECONDS, doubling each time,
+# up to TASK_MAX_ATTEMPTS tries in all; then they go to the dead-letter list for staff to retry.
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", default=5, minimum=1)
+TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", default=30, minimum=0)
+
+# Retention of personal details (defaults for agencies without their own retention policy):
+# days after a complaint closes before its contact details and attachments are removed, and
+# days to keep survey response IP addresses, survey contact emails and invitation emails.
+RETENTION_COMPLAINT_CONTACT_DAYS = env_int(
+    "RETENTION_COMPLAINT_CONTACT_DAYS", default=1095, minimum=0
+)
+RETENTION_SURVEY_IP_DAYS = env_int("RETENTION_SURVEY_IP_DAYS", default=30, minimum=0)
+RETENTION_SURVEY_CONTACT_DAYS = env_int("RETENTION_SURVEY_CONTACT_DAYS", default=365, minimum=0)
+RETENTION_INVITATION_EMAIL_DAYS = env_int("RETENTION_INVITATION_EMAIL_DAYS", default=90, minimum=0)

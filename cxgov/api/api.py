@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from cxgov.api.auth import staff_auth
+from cxgov.api.openapi import DocumentedAPI
+from cxgov.api.routers.a11 import router as a11_router
 from cxgov.api.routers.accounts import router as accounts_router
 from cxgov.api.routers.benchmarks import router as benchmarks_router
 from cxgov.api.routers.complaints import router as complaints_router
 from cxgov.api.routers.registry import router as registry_router
+from cxgov.api.routers.results import router as results_router
 from cxgov.api.routers.standards import router as standards_router
 from cxgov.api.routers.surveys import router as surveys_router
 from cxgov.core.ratelimit import RateLimited
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="cxgov API",
     version="1",
     description=(
@@ -68,3 +70,5 @@ api.add_router("/", standards_router)
 api.add_router("/", benchmarks_router)
 api.add_router("/", complaints_router)
 api.add_router("/", surveys_router)
+api.add_router("/", a11_router)
+api.add_router("/", results_router)

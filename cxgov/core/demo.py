@@ -9,10 +9,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from cxgov.a11.demo import demo_load as a11_demo_load
+from cxgov.actions.demo import demo_load as actions_demo_load
 from cxgov.benchmarks.demo import demo_load as benchmarks_demo_load
 from cxgov.complaints.demo import demo_load as complaints_demo_load
 from cxgov.core.models import Role, User
 from cxgov.core.services import membership_grant, user_create
+from cxgov.plans.demo import demo_load as plans_demo_load
 from cxgov.registry.demo import demo_load as registry_demo_load
 from cxgov.standards.demo import demo_load as standards_demo_load
 from cxgov.surveys.demo import demo_load as surveys_demo_load
@@ -57,4 +60,8 @@ def demo_load() -> list[DemoUser]:
     benchmarks_demo_load()
     surveys_demo_load()
     complaints_demo_load()
+    a11_demo_load()
+    actions_demo_load()
+    # Last: the plan is assembled from every other app's demo records.
+    plans_demo_load()
     return DEMO_USERS

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cxgov.public import views, views_complaints, views_standards, views_surveys
+from cxgov.public import views, views_complaints, views_plans, views_standards, views_surveys
 
 app_name = "public"
 
@@ -22,10 +22,13 @@ urlpatterns = [
         views_standards.service_standards,
         name="service_standards",
     ),
+    path("agencies/<slug:slug>/plan/", views_plans.agency_plan, name="agency_plan"),
+    path("agencies/<slug:slug>/plan.pdf", views_plans.agency_plan_pdf, name="agency_plan_pdf"),
     path("feedback/", views.feedback, name="feedback"),
     path("complaints/", views.complaint_start, name="complaint_start"),
     path("surveys/<slug:public_id>/", views_surveys.survey_page, name="survey"),
     path("surveys/<slug:public_id>/thanks/", views_surveys.survey_thanks, name="survey_thanks"),
+    path("surveys/<slug:public_id>/embed/", views_surveys.survey_embed, name="survey_embed"),
     path(
         "surveys/<slug:public_id>/widget.json",
         views_surveys.survey_widget_definition,
