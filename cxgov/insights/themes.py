@@ -70,7 +70,10 @@ def extract_themes(
         return ThemeResult(themes=[], comments_used=len(kept), comments_in_suppressed_themes=0)
     k = max(1, min(max_themes, matrix.shape[0] // min_size, matrix.shape[1]))
     model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500)
-    weights = model.fit_transform(matrix)
+    # Many identical comments make NMF's reconstruction error exactly zero, and its sqrt of a
+    # tiny negative rounding error warns; the fitted factors are unaffected.
+    with np.errstate(invalid="ignore"):
+        weights = model.fit_transform(matrix)
     vocabulary = np.array(vectorizer.get_feature_names_out())
     assignment = weights.argmax(axis=1)
     has_signal = weights.max(axis=1) > 0
