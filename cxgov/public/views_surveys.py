@@ -7,14 +7,17 @@ code from a QR code or kiosk) and `t` (a single-use invitation token). Everythin
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
+from csp.constants import NONE
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -135,12 +138,14 @@ def _page(
     submission_id: str,
     preview: bool = False,
     status: int = 200,
+    template: str = "public/surveys/survey.html",
+    embed: bool = False,
 ) -> HttpResponse:
     problem = survey.open_problem()
     question_keys = {q.key for q in survey.questions.all() if q.kind != QuestionKind.HIDDEN}
     return render(
         request,
-        "public/surveys/survey.html",
+        template,
         {
             "survey": survey,
             "agency": survey.agency,
@@ -160,9 +165,41 @@ def _page(
             "access_code": values.get("__access_code", ""),
             "consent": request.POST.get("consent_to_contact") == "yes",
             "preview": preview,
+            "embed": embed,
             "nav_section": "feedback",
         },
         status=status,
+    )
+
+
+def _submit_form(
+    request: HttpRequest,
+    survey: Survey,
+    *,
+    answers: dict[str, Any],
+    context: dict[str, str],
+    submission_id: str,
+) -> None:
+    """Store the answers of a posted survey form; raises SubmissionError like the service."""
+    response_submit(
+        survey=survey,
+        answers=answers,
+        submission_id=submission_id,
+        context=SubmissionContext(
+            source=_source(context),
+            language=(get_language() or "en")[:2],
+            service=context["service"],
+            channel=context["channel"],
+            stage=context["stage"],
+            location_code=context["loc"],
+            page_url=request.build_absolute_uri()[:500],
+            referrer=request.META.get("HTTP_REFERER", "")[:500],
+            ip_address=request.META.get("REMOTE_ADDR", ""),
+        ),
+        token=context["t"],
+        access_code=request.POST.get("access_code", "")[:80],
+        honeypot=request.POST.get(HONEYPOT, ""),
+        consent_to_contact=request.POST.get("consent_to_contact") == "yes",
     )
 
 
@@ -185,26 +222,7 @@ def survey_page(request: HttpRequest, public_id: str) -> HttpResponse:
     answers = _answers_from_post(survey, request.POST)
     submission_id = request.POST.get("submission_id", "")[:80]
     try:
-        response_submit(
-            survey=survey,
-            answers=answers,
-            submission_id=submission_id,
-            context=SubmissionContext(
-                source=_source(context),
-                language=(get_language() or "en")[:2],
-                service=context["service"],
-                channel=context["channel"],
-                stage=context["stage"],
-                location_code=context["loc"],
-                page_url=request.build_absolute_uri()[:500],
-                referrer=request.META.get("HTTP_REFERER", "")[:500],
-                ip_address=request.META.get("REMOTE_ADDR", ""),
-            ),
-            token=context["t"],
-            access_code=request.POST.get("access_code", "")[:80],
-            honeypot=request.POST.get(HONEYPOT, ""),
-            consent_to_contact=request.POST.get("consent_to_contact") == "yes",
-        )
+        _submit_form(request, survey, answers=answers, context=context, submission_id=submission_id)
     except SubmissionError as refused:
         answers["__access_code"] = request.POST.get("access_code", "")[:80]
         return _page(
@@ -299,6 +317,15 @@ def survey_widget_definition(request: HttpRequest, public_id: str) -> HttpRespon
             "omb": _("OMB control number"),
             "expires": _("Expiration date"),
             "failed": _("Your answers could not be sent. Try again in a moment."),
+            # The widget puts the wait in place of %(seconds)s.
+            "kept": _(
+                "We could not send your answers yet. They are kept in this browser, and we "
+                "will try again in %(seconds)s seconds."
+            ),
+            "restored": _(
+                "Your earlier answers were not sent yet. They are filled in below, and we are "
+                "sending them now."
+            ),
         },
     }
     return _cors(JsonResponse(payload), survey, request.headers.get("Origin", ""))
@@ -343,3 +370,69 @@ def survey_widget_submit(request: HttpRequest, public_id: str) -> HttpResponse:
         status=201,
     )
     return _cors(reply, survey, origin)
+
+
+# --- the embeddable page (an iframe on the agency's own site) -------------------------------
+
+# The survey settings form only stores origins of this shape; anything else never reaches the
+# header, so a bad stored value cannot add a directive to the policy.
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:\d{1,5})?", re.I)
+EMBED_TEMPLATE = "public/surveys/embed.html"
+
+
+def _frameable(response: HttpResponse, survey: Survey) -> HttpResponse:
+    """Let exactly the survey's allowed origins frame this response ('none' when it has none)."""
+    origins = [o.rstrip("/") for o in survey.allowed_origins if _ORIGIN.fullmatch(o.rstrip("/"))]
+    # django-csp's csp_replace decorator takes a fixed policy; this one depends on the survey,
+    # so the view sets the same attribute the decorator would.
+    response._csp_replace = {"frame-ancestors": origins or [NONE]}  # type: ignore[attr-defined]
+    return response
+
+
+# Cross-site iframes do not get this site's CSRF cookie, so the form cannot carry a token.
+# Exempting it is safe: the POST is an anonymous response with no session and grants no
+# rights, a replay with the same submission id stores nothing new, writes are rate limited per
+# address, and the Origin is not trusted for anything. The same holds for the widget's intake.
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+@rate_limited("survey_intake", setting="PUBLIC_WRITES_PER_MINUTE")
+def survey_embed(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The survey form alone, for an agency's iframe; answers go through the same intake."""
+    survey = survey_public(public_id=public_id)
+    source = request.POST if request.method == "POST" else request.GET
+    context = {name: source.get(name, "")[:200] for name in CONTEXT_PARAMS}
+    if request.method == "GET":
+        page = _page(
+            request,
+            survey,
+            values={},
+            errors={},
+            context=context,
+            submission_id=secrets.token_hex(16),
+            template=EMBED_TEMPLATE,
+            embed=True,
+        )
+        return _frameable(page, survey)
+    answers = _answers_from_post(survey, request.POST)
+    submission_id = request.POST.get("submission_id", "")[:80]
+    try:
+        _submit_form(request, survey, answers=answers, context=context, submission_id=submission_id)
+    except SubmissionError as refused:
+        answers["__access_code"] = request.POST.get("access_code", "")[:80]
+        page = _page(
+            request,
+            survey,
+            values=answers,
+            errors=refused.errors,
+            context=context,
+            submission_id=submission_id,
+            status=429 if refused.code == "rate_limited" else 400,
+            template=EMBED_TEMPLATE,
+            embed=True,
+        )
+        return _frameable(page, survey)
+    done = render(
+        request, EMBED_TEMPLATE, {"survey": survey, "agency": survey.agency, "done": True}
+    )
+    return _frameable(done, survey)

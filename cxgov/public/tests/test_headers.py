@@ -29,6 +29,7 @@ def public_urls() -> dict[str, str]:
         "complaint_start": "/complaints/",
         "survey": f"/surveys/{survey.public_id}/",
         "survey_thanks": f"/surveys/{survey.public_id}/thanks/",
+        "survey_embed": f"/surveys/{survey.public_id}/embed/",
         "survey_widget": f"/surveys/{survey.public_id}/widget.json",
         "survey_widget_submit": f"/surveys/{survey.public_id}/widget/",
         "complaint_new": "/agencies/fba/complaints/new/",
@@ -36,6 +37,8 @@ def public_urls() -> dict[str, str]:
         "complaints_data": "/agencies/fba/complaints.csv",
         "complaint_track": f"/complaints/status/{complaint.tracking_number}/",
         "complaint_filed": f"/complaints/filed/{complaint.tracking_number}/",
+        "agency_plan": "/agencies/fba/plan/",
+        "agency_plan_pdf": "/agencies/fba/plan.pdf",
     }
 
 
@@ -60,9 +63,13 @@ def test_every_public_page_sends_the_security_headers(client, public_urls, prefi
         assert response["Strict-Transport-Security"].startswith("max-age="), name
         assert "camera=()" in response["Permissions-Policy"], name
         # The widget's data and intake are read by scripts on other sites, never framed.
-        if name not in {"survey_widget", "survey_widget_submit"}:
+        if name not in {"survey_widget", "survey_widget_submit", "survey_embed"}:
             assert response["X-Frame-Options"] == "DENY", name
             assert "frame-ancestors 'none'" in csp, name
+        # The embed page is framed by the survey's own sites only (test_survey_embed.py).
+        if name == "survey_embed":
+            assert "X-Frame-Options" not in response, name
+            assert "frame-ancestors" in csp, name
 
 
 @pytest.mark.parametrize(
