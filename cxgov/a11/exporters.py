@@ -23,6 +23,7 @@ from cxgov.a11.selectors import (
     quarter_bounds,
     respondents,
 )
+from cxgov.core.tables import csv_cell
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry.models import Agency
 from cxgov.surveys.models import Answer, Response, ResponseStatus, Survey
@@ -32,19 +33,8 @@ COLLECTION_NAME = "CX Quarterly Reporting"
 
 
 def safe_cell(value: Any) -> str:
-    """A cell as text; a leading = + @ (or - before text) is quoted for spreadsheets."""
-    text = "" if value is None else str(value)
-    if text[:1] in {"=", "+", "@"} or (text[:1] == "-" and not _is_number(text)):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    """A cell as text that a spreadsheet will not run as a formula."""
+    return csv_cell(value)
 
 
 def _indicator(chosen: set[str], offered: set[str], driver: str) -> str:

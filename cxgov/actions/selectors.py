@@ -31,6 +31,7 @@ from cxgov.actions.models import (
 from cxgov.complaints.selectors import narratives_for_agency
 from cxgov.core.models import Membership, Role, User
 from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.tables import csv_cell
 from cxgov.insights.complaint_metrics import MIN_CELL, top_themes
 from cxgov.insights.priority_matrix import FIX_FIRST
 from cxgov.insights.scrub import scrub_text
@@ -170,7 +171,7 @@ def actions_csv(*, actions: Iterable[ActionItem], today: date | None = None) -> 
         writer.writerow(
             [
                 action.pk,
-                _csv_safe(action.title),
+                csv_cell(action.title),
                 action.service.slug if action.service else "",
                 action.owner.email,
                 action.due_date.isoformat(),
@@ -178,16 +179,11 @@ def actions_csv(*, actions: Iterable[ActionItem], today: date | None = None) -> 
                 "yes" if action.is_overdue(today) else "no",
                 action.created_at.isoformat(),
                 action.closed_at.isoformat() if action.closed_at else "",
-                _csv_safe(" | ".join(f"{s.kind}: {s.label}" for s in action.sources.all())),
-                _csv_safe(action.description),
+                csv_cell(" | ".join(f"{s.kind}: {s.label}" for s in action.sources.all())),
+                csv_cell(action.description),
             ]
         )
     return buffer.getvalue()
-
-
-def _csv_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def owners_for_agency(*, agency: Agency) -> QuerySet[User]:

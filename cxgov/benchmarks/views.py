@@ -5,15 +5,11 @@ Every table on these pages is also a CSV download: the same view answers `?downl
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,77 +41,11 @@ from cxgov.benchmarks.selectors import (
     services_for_agencies,
 )
 from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.tables import Link, Table
+from cxgov.core.tables import tables_page as _page
 from cxgov.insights.benchmark_charts import line_svg
 from cxgov.registry.models import Agency, Service
 from cxgov.registry.selectors import access_service_in_agency, services_for_agency
-
-
-@dataclass(frozen=True)
-class Link:
-    """A table cell that links; in CSV it is its text, or its address if `csv_url`."""
-
-    text: str
-    url: str
-    csv_url: bool = False
-
-    def __str__(self) -> str:
-        return self.url if self.csv_url else self.text
-
-
-@dataclass
-class Table:
-    """A table shown on a page and offered as a CSV download under `?download=<id>`."""
-
-    id: str
-    caption: str
-    header: Sequence[str]
-    rows: list[list[Any]] = field(default_factory=list)
-
-
-def _csv_response(table: Table, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.header)
-    for row in table.rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{table.id}.csv"'
-    return response
-
-
-def _csv_cell(cell: Any) -> str:
-    text = "" if cell is None else str(cell)
-    # A leading = + - @ makes spreadsheets run the cell as a formula.
-    if text[:1] in {"=", "+", "@"} or (text[:1] == "-" and not _is_number(text)):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _page(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    tables: Sequence[Table],
-    filename: str,
-    status: int = 200,
-) -> HttpResponse:
-    wanted = request.GET.get("download")
-    if wanted:
-        for table in tables:
-            if table.id == wanted:
-                return _csv_response(table, filename)
-        raise Http404
-    context = {**context, "tables": {table.id: table for table in tables}, "nav_section": "staff"}
-    return render(request, template, context, status=status)
 
 
 def _can_edit(request: HttpRequest, agency: Agency) -> bool:

@@ -7,7 +7,6 @@ whose alt text is the chart's title and summary, so the PDF's figure tags carry 
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from typing import Any
@@ -16,34 +15,14 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from cxgov.core.tables import csv_text
 from cxgov.reports.pdf import html_to_pdf
 from cxgov.reports.selectors import ReportData, Table
 
 
-def _csv_cell(cell: Any) -> str:
-    text = "" if cell is None else str(cell)
-    # A leading = + - @ makes spreadsheets run the cell as a formula; signed numbers are safe.
-    if text[:1] in {"=", "@"} or (text[:1] in {"+", "-"} and not _is_number(text)):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def table_csv(table: Table) -> str:
     """The table as CSV text: its header, then its rows exactly as the report shows them."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.header)
-    for row in table.rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
-    return buffer.getvalue()
+    return csv_text(table.header, table.rows)
 
 
 def file_stem(data: ReportData) -> str:

@@ -7,16 +7,13 @@ the page answers `?download=<table id>` with the same filters.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from cxgov.benchmarks.selectors import oversight_agencies
 from cxgov.core.models import Role
 from cxgov.core.selectors import roles_for_user
+from cxgov.core.tables import Link, Table, tables_page
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.insights.estimates import Estimate
 from cxgov.insights.priority_matrix import (
@@ -78,54 +76,6 @@ QUADRANT_LABELS = {
 # --- tables and CSV ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Link:
-    """A table cell that links; in CSV it is its text."""
-
-    text: str
-    url: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-@dataclass
-class Table:
-    """A table shown on a page and offered as a CSV download under `?download=<id>`."""
-
-    id: str
-    caption: str
-    header: Sequence[str]
-    rows: list[list[Any]] = field(default_factory=list)
-
-
-def _csv_cell(cell: Any) -> str:
-    text = "" if cell is None else str(cell)
-    # A leading = + - @ makes spreadsheets run the cell as a formula.
-    if text[:1] in {"=", "+", "@"} or (text[:1] == "-" and not _is_number(text)):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _csv_response(table: Table, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.header)
-    for row in table.rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{table.id}.csv"'
-    return response
-
-
 def _query(request: HttpRequest) -> str:
     """The filters of this request as a query string, without paging or download."""
     params = request.GET.copy()
@@ -143,19 +93,9 @@ def _page(
     filename: str,
     status: int = 200,
 ) -> HttpResponse:
-    wanted = request.GET.get("download")
-    if wanted:
-        for table in tables:
-            if table.id == wanted:
-                return _csv_response(table, filename)
-        raise Http404
-    context = {
-        **context,
-        "tables": {table.id: table for table in tables},
-        "query": _query(request),
-        "nav_section": "staff",
-    }
-    return render(request, template, context, status=status)
+    """A results page with its filters kept in `query` for links and downloads."""
+    context = {**context, "query": _query(request)}
+    return tables_page(request, template, context, tables=tables, filename=filename, status=status)
 
 
 # --- formatting: the same text on the page and in the CSV ----------------------------------

@@ -1,0 +1,36 @@
+"""The one CSV cell rule every staff download uses."""
+
+import csv
+import io
+
+import pytest
+
+from cxgov.core.tables import Table, csv_cell, csv_text, table_csv_response
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("+cmd", "'+cmd"),
+        ("-cmd", "'-cmd"),
+        ("\tx", "'\tx"),
+        ("-1.5", "-1.5"),
+        ("+2", "+2"),
+        ("plain", "plain"),
+        (None, ""),
+        (3, "3"),
+    ],
+)
+def test_formula_looking_cells_are_quoted_and_signed_numbers_are_not(value, expected):
+    assert csv_cell(value) == expected
+
+
+def test_table_download_names_the_table_and_keeps_its_rows():
+    table = Table("trend", "Trend", ["Quarter", "Change"], [["FY2026 Q1", "-3.0"], ["=1", 2]])
+    response = table_csv_response(table, "results")
+    assert response["Content-Disposition"] == 'attachment; filename="results-trend.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [["Quarter", "Change"], ["FY2026 Q1", "-3.0"], ["'=1", "2"]]
+    assert csv_text(table.header, table.rows) == response.content.decode()
