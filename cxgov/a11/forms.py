@@ -155,7 +155,7 @@ class ExportForm(QuarterForm):
     format = forms.ChoiceField(
         label=_("File"),
         choices=[
-            ("summary", _("Summary: answers per question, with n and 95% intervals")),
+            ("summary", _("Summary: answers per question, with n and intervals at 95%")),
             ("touchpoints-a11-v2", _("Touchpoints A-11 v2 responses (17 columns)")),
             ("collection", _("Touchpoints CX collection details")),
         ],

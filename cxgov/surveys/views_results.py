@@ -324,8 +324,8 @@ def _breakdown_tables(
                 _("95% interval, low (%)"),
                 _("95% interval, high (%)"),
                 _("Mean"),
-                _("Mean, 95% interval low"),
-                _("Mean, 95% interval high"),
+                _("Mean, lower limit (95%)"),
+                _("Mean, upper limit (95%)"),
             ],
         )
         for row in breakdown(survey=survey, question=question, by=by, filters=filters):
@@ -364,8 +364,8 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             _("95% interval, low (%)"),
             _("95% interval, high (%)"),
             _("Mean"),
-            _("Mean, 95% interval low"),
-            _("Mean, 95% interval high"),
+            _("Mean, lower limit (95%)"),
+            _("Mean, upper limit (95%)"),
         ],
     )
     tables.append(summary)
@@ -580,8 +580,8 @@ def _driver_table(result: DriverResult) -> Table:
         [
             _("Driver"),
             _("Importance (% of explained variance)"),
-            _("Importance, 95% interval low"),
-            _("Importance, 95% interval high"),
+            _("Importance, lower limit (95%)"),
+            _("Importance, upper limit (95%)"),
             _("Performance: percent positive (%)"),
             _("Performance, 95% interval low (%)"),
             _("Performance, 95% interval high (%)"),
