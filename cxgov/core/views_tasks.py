@@ -10,15 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.models import Membership, Role, User
-from cxgov.core.selectors import access_dead_letter, dead_letters_for_user
+from cxgov.core.models import Role, User
+from cxgov.core.selectors import access_dead_letter, agencies_for_user, dead_letters_for_user
 from cxgov.core.services import dead_letter_retry
 
 
 def _may_see_dead_letters(user: User) -> bool:
-    return (
-        user.is_superuser or Membership.objects.filter(user=user, role=Role.AGENCY_ADMIN).exists()
-    )
+    return user.is_superuser or agencies_for_user(user=user, roles=[Role.AGENCY_ADMIN]).exists()
 
 
 @login_required
