@@ -16,19 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxgov.a11.models import Collection, CollectionStatus
-from cxgov.benchmarks.selectors import oversight_agencies
-from cxgov.core.models import Role, User
+from cxgov.core.models import User
+from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency, access_agency_object, agencies_for_user
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
 from cxgov.registry.models import Agency, Service, ServiceStatus
 from cxgov.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey
-
-# Who prepares and submits an agency's quarterly report.
-EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER, Role.CX_ANALYST)
-# Who may publish a submitted report: the agency's administrator or oversight.
-PUBLISHER_ROLES = (Role.AGENCY_ADMIN, Role.OVERSIGHT)
-# Who loads response files into surveys (the survey editors).
-IMPORT_ROLES = (Role.AGENCY_ADMIN, Role.CX_ANALYST)
 
 # The question keys an A-11 v2 survey has (see cxgov/surveys/bank.py).
 A11_V2_KEYS = ("trust", "went_well", "went_poorly")
@@ -47,45 +40,33 @@ def quarter_bounds(period: FiscalQuarter) -> tuple[datetime, datetime]:
 
 
 def access_collection(
-    *,
-    user: User,
-    agency_slug: str,
-    collection_id: int,
-    roles: Iterable[Role | str] | None = None,
+    *, user: User, agency_slug: str, collection_id: int, need: Can = Can.VIEW_AGENCY
 ) -> Collection:
-    """A collection of the agency in the URL, if the user holds one of `roles` there."""
-    agency = access_agency(user=user, slug=agency_slug, roles=roles)
+    """A collection of the agency in the URL, if the user's role there holds `need`."""
     return access_agency_object(
-        queryset=Collection.objects.filter(agency=agency).select_related("agency", "service"),
+        queryset=Collection.objects.select_related("agency", "service"),
         pk=collection_id,
         user=user,
+        agency_slug=agency_slug,
         agency_field="agency",
-        roles=roles,
+        need=need,
     )
 
 
 def access_collection_for_oversight(
-    *, user: User, agency_slug: str, collection_id: int
+    *, user: User, agency_slug: str, collection_id: int, need: Can = Can.RATE_A11_REPORTS
 ) -> Collection:
-    """A collection of any agency the oversight page reached through `agency_slug` covers.
-
-    Only users with the oversight role in that agency reach other agencies' collections.
-    """
-    agency = access_agency(user=user, slug=agency_slug, roles=[Role.OVERSIGHT])
-    collection = (
-        Collection.objects.filter(
-            pk=collection_id, agency__in=oversight_agencies(user=user, agency=agency)
-        )
-        .select_related("agency", "service")
-        .first()
+    """A collection of any agency where the user holds `need`, reached through the oversight
+    page of the agency in the URL (where they must hold it too)."""
+    access_agency(user=user, agency_slug=agency_slug, need=need)
+    return access_agency_object(
+        queryset=Collection.objects.select_related("agency", "service"),
+        pk=collection_id,
+        user=user,
+        agency_slug=None,
+        agency_field="agency",
+        need=need,
     )
-    if collection is None:
-        raise Http404
-    return collection
-
-
-def is_oversight(*, user: User, agency: Agency) -> bool:
-    return agencies_for_user(user=user, roles=[Role.OVERSIGHT]).filter(pk=agency.pk).exists()
 
 
 def services_to_report(*, agency: Agency) -> QuerySet[Service]:
@@ -266,7 +247,7 @@ def export_agencies(*, user: User, agency_slug: str | None) -> QuerySet[Agency]:
     """The agencies an export covers: the one named if the user holds a role there, else
     every agency where the user holds one (oversight reads across its agencies that way)."""
     if agency_slug:
-        agency = access_agency(user=user, slug=agency_slug)
+        agency = access_agency(user=user, agency_slug=agency_slug)
         return Agency.objects.filter(pk=agency.pk)
     agencies = agencies_for_user(user=user)
     if not agencies.exists():

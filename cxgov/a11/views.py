@@ -30,9 +30,6 @@ from cxgov.a11.forms import (
 from cxgov.a11.importers import responses_import
 from cxgov.a11.models import CollectionStatus
 from cxgov.a11.selectors import (
-    EDITOR_ROLES,
-    IMPORT_ROLES,
-    PUBLISHER_ROLES,
     access_collection,
     access_collection_for_oversight,
     collection_checklist,
@@ -42,11 +39,11 @@ from cxgov.a11.selectors import (
     responses_for_collection,
 )
 from cxgov.benchmarks.selectors import oversight_agencies
-from cxgov.core.models import Role
-from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry.models import Agency
-from cxgov.registry.selectors import access_service_in_agency
+from cxgov.registry.selectors import access_service
 
 
 def _period(request: HttpRequest) -> FiscalQuarter:
@@ -73,10 +70,9 @@ def _errors(error: ValidationError) -> list[str]:
 @login_required
 def collection_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Every service of the agency in a quarter, with its report's status."""
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     period = _period(request)
     rows = quarter_rows(agencies=[agency], period=period)
-    roles = roles_for_user(user=request.user, agency=agency)
     return render(
         request,
         "a11/collection_list.html",
@@ -89,9 +85,9 @@ def collection_list(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "previous": period.previous(),
             "next": period.next(),
-            "can_edit": bool(roles & {str(r) for r in EDITOR_ROLES}),
-            "can_import": bool(roles & {str(r) for r in (*IMPORT_ROLES, Role.OVERSIGHT)}),
-            "is_oversight": Role.OVERSIGHT in roles,
+            "can_edit": user_can(user=request.user, agency=agency, need=Can.EDIT_A11_REPORTS),
+            "can_import": bool(_import_formats(request.user, agency)),
+            "is_oversight": user_can(user=request.user, agency=agency, need=Can.OVERSEE_AGENCIES),
             "nav_section": "staff",
         },
     )
@@ -100,8 +96,8 @@ def collection_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def collection_start(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = access_service_in_agency(
-        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    service = access_service(
+        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_A11_REPORTS
     )
     form = QuarterForm(request.POST)
     if not form.is_valid():
@@ -132,8 +128,10 @@ def collection_detail(request: HttpRequest, slug: str, collection_id: int) -> Ht
     """A report: its details form while a draft, its checklist and the workflow buttons."""
     collection = access_collection(user=request.user, agency_slug=slug, collection_id=collection_id)
     agency = collection.agency
-    roles = roles_for_user(user=request.user, agency=agency)
-    can_edit = bool(roles & {str(r) for r in EDITOR_ROLES}) and collection.editable
+    can_edit = (
+        user_can(user=request.user, agency=agency, need=Can.EDIT_A11_REPORTS)
+        and collection.editable
+    )
     form = None
     status = 200
     if can_edit:
@@ -170,7 +168,7 @@ def collection_detail(request: HttpRequest, slug: str, collection_id: int) -> Ht
             "respondents": respondents(collection=collection),
             "can_edit": can_edit,
             "can_submit": can_edit,
-            "can_publish": bool(roles & {str(r) for r in PUBLISHER_ROLES})
+            "can_publish": user_can(user=request.user, agency=agency, need=Can.PUBLISH_A11_REPORTS)
             and collection.status == CollectionStatus.SUBMITTED,
             "not_reported_form": NotReportedForm() if can_edit else None,
             "nav_section": "staff",
@@ -180,10 +178,10 @@ def collection_detail(request: HttpRequest, slug: str, collection_id: int) -> Ht
 
 
 def _transition(
-    request: HttpRequest, slug: str, collection_id: int, *, roles: Any, action: Any, done: str
+    request: HttpRequest, slug: str, collection_id: int, *, need: Can, action: Any, done: str
 ) -> HttpResponse:
     collection = access_collection(
-        user=request.user, agency_slug=slug, collection_id=collection_id, roles=roles
+        user=request.user, agency_slug=slug, collection_id=collection_id, need=need
     )
     try:
         action(collection)
@@ -202,7 +200,7 @@ def collection_submit(request: HttpRequest, slug: str, collection_id: int) -> Ht
         request,
         slug,
         collection_id,
-        roles=EDITOR_ROLES,
+        need=Can.EDIT_A11_REPORTS,
         action=lambda c: a11.collection_submit(actor=request.user, collection=c),
         done=_("Report submitted."),
     )
@@ -215,7 +213,7 @@ def collection_publish(request: HttpRequest, slug: str, collection_id: int) -> H
         request,
         slug,
         collection_id,
-        roles=PUBLISHER_ROLES,
+        need=Can.PUBLISH_A11_REPORTS,
         action=lambda c: a11.collection_publish(actor=request.user, collection=c),
         done=_("Report published."),
     )
@@ -228,7 +226,7 @@ def collection_not_reported(request: HttpRequest, slug: str, collection_id: int)
         request,
         slug,
         collection_id,
-        roles=EDITOR_ROLES,
+        need=Can.EDIT_A11_REPORTS,
         action=lambda c: a11.collection_mark_not_reported(
             actor=request.user, collection=c, reason=request.POST.get("reason", "")
         ),
@@ -266,7 +264,7 @@ def collection_rate(request: HttpRequest, slug: str, collection_id: int) -> Http
 @login_required
 def oversight(request: HttpRequest, slug: str) -> HttpResponse:
     """Which services of which agencies reported in a quarter, with ratings; also as CSV."""
-    agency = access_agency(user=request.user, slug=slug, roles=[Role.OVERSIGHT])
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.OVERSEE_AGENCIES)
     agencies = oversight_agencies(user=request.user, agency=agency)
     period = _period(request)
     rows = quarter_rows(agencies=agencies, period=period)
@@ -328,17 +326,20 @@ def oversight(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _import_formats(roles: set[str]) -> list[tuple[str, Any]]:
-    """Response files for survey editors; the legacy quarterly file, which creates and
-    updates records of many agencies at once, for oversight only."""
+def _import_formats(user: Any, agency: Agency) -> list[tuple[str, Any]]:
+    """Response files for those who may import into the agency's surveys; the legacy quarterly
+    file, which creates and updates agencies site-wide, only with the site-wide grant."""
     formats: list[tuple[str, Any]] = []
-    if roles & {str(r) for r in IMPORT_ROLES}:
+    if user_can(user=user, agency=agency, need=Can.IMPORT_RESPONSES):
         formats += [
             ("touchpoints-a11-v2", _("Touchpoints A-11 v2 responses (17 columns)")),
             ("touchpoints-form", _("Touchpoints form responses (a column per question)")),
             ("cxgov", _("cxgov responses CSV (our own export)")),
         ]
-    if Role.OVERSIGHT in roles and _quarterly_importer() is not None:
+    if (
+        user_can(user=user, agency=None, need=Can.IMPORT_GOVERNMENT_DATA)
+        and _quarterly_importer() is not None
+    ):
         formats.append(
             (
                 "performance-gov-quarterly",
@@ -360,10 +361,8 @@ def _quarterly_importer() -> Any:
 @login_required
 def response_upload(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload a response file into a survey, or the legacy quarterly file; all or nothing."""
-    agency: Agency = access_agency(
-        user=request.user, slug=slug, roles=[*IMPORT_ROLES, Role.OVERSIGHT]
-    )
-    formats = _import_formats(roles_for_user(user=request.user, agency=agency))
+    agency: Agency = access_agency(user=request.user, agency_slug=slug)
+    formats = _import_formats(request.user, agency)
     if not formats:
         raise Http404
     form = ResponseImportForm(
@@ -408,7 +407,7 @@ def response_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def export_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Choose a quarter and a file; the download itself is `export_download`."""
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     period = _period(request)
     form = ExportForm(
         request.GET if "format" in request.GET else None,
@@ -430,7 +429,7 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def export_download(request: HttpRequest, slug: str, format: str) -> StreamingHttpResponse:
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     if format not in EXPORT_FORMATS:
         raise Http404
     form = QuarterForm(request.GET)

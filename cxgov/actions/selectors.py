@@ -29,8 +29,9 @@ from cxgov.actions.models import (
     SourceKind,
 )
 from cxgov.complaints.selectors import narratives_for_agency
-from cxgov.core.models import Membership, Role, User
-from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.models import Membership, User
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency, access_agency_object
 from cxgov.core.tables import csv_cell
 from cxgov.insights.complaint_metrics import MIN_CELL, top_themes
 from cxgov.insights.priority_matrix import FIX_FIRST
@@ -57,8 +58,6 @@ from cxgov.surveys.selectors_results import (
     survey_has_drivers,
 )
 
-# Who may create and change actions.
-ACTION_EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER, Role.CX_ANALYST)
 _MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
@@ -75,30 +74,27 @@ class ActionAccess:
     employee_only: bool
 
 
-def access_actions(*, user: User, slug: str) -> ActionAccess:
-    """The agency's action plan as this member may see it (Http404 for non-members)."""
-    agency = access_agency(user=user, slug=slug)
-    roles = roles_for_user(user=user, agency=agency)
-    can_edit = bool(roles & {str(role) for role in ACTION_EDITOR_ROLES})
-    employee_only = roles == {str(Role.FRONTLINE_EMPLOYEE)}
-    return ActionAccess(agency=agency, can_edit=can_edit, employee_only=employee_only)
-
-
-def access_actions_editor(*, user: User, slug: str) -> Agency:
-    """The agency, if the user may create and change its actions."""
-    return access_agency(user=user, slug=slug, roles=ACTION_EDITOR_ROLES)
+def access_actions(*, user: User, agency_slug: str, need: Can = Can.VIEW_AGENCY) -> ActionAccess:
+    """The agency's action plan as this member may see it (Http404 without `need` there)."""
+    agency = access_agency(user=user, agency_slug=agency_slug, need=need)
+    return ActionAccess(
+        agency=agency,
+        can_edit=user_can(user=user, agency=agency, need=Can.EDIT_ACTIONS),
+        employee_only=not user_can(user=user, agency=agency, need=Can.VIEW_ACTIONS),
+    )
 
 
 def _employee_prompted() -> Exists:
     return Exists(ActionSource.objects.filter(action=OuterRef("pk"), kind__in=EMPLOYEE_KINDS))
 
 
-def access_action(*, user: User, slug: str, pk: int, edit: bool = False) -> ActionItem:
-    """One action of the agency in the URL, if this member may see it (or change it, `edit`)."""
-    access = access_actions(user=user, slug=slug)
-    if edit and not access.can_edit:
-        raise Http404
-    found = ActionItem.objects.filter(agency=access.agency, pk=pk)
+def access_action(
+    *, user: User, agency_slug: str, action_id: int, need: Can = Can.VIEW_AGENCY
+) -> ActionItem:
+    """One action of the agency in the URL, if this member may see it with `need`; without
+    Can.VIEW_ACTIONS only the actions employees' own answers prompted."""
+    access = access_actions(user=user, agency_slug=agency_slug, need=need)
+    found = ActionItem.objects.filter(agency=access.agency, pk=action_id)
     if access.employee_only:
         found = found.filter(_employee_prompted())
     action = found.select_related("agency", "owner", "service").first()
@@ -373,12 +369,18 @@ def employee_surveys_for_agency(*, agency: Agency) -> QuerySet[Survey]:
     )
 
 
-def access_employee_survey(*, agency: Agency, survey_id: int) -> Survey:
-    """An employee survey of the agency (call access_actions_editor first)."""
-    survey = employee_surveys_for_agency(agency=agency).filter(pk=survey_id).first()
-    if survey is None:
-        raise Http404
-    return survey
+def access_employee_survey(
+    *, user: User, agency_slug: str, survey_id: int, need: Can = Can.EDIT_ACTIONS
+) -> Survey:
+    """An employee survey of the agency in the URL, for its themes."""
+    return access_agency_object(
+        queryset=Survey.objects.filter(audience=Audience.EMPLOYEE).select_related("agency"),
+        pk=survey_id,
+        user=user,
+        agency_slug=agency_slug,
+        agency_field="agency",
+        need=need,
+    )
 
 
 def _valid_responses(survey: Survey) -> QuerySet[Response]:
@@ -476,7 +478,7 @@ def theme_suggestion(*, survey: Survey, item: QuestionThemes, theme: ThemeView) 
 
 
 def suggestions_for_agency(*, agency: Agency) -> dict[str, list[Suggestion]]:
-    """Candidate prompts, by kind (call access_actions_editor first)."""
+    """Candidate prompts, by kind (call access_agency with Can.EDIT_ACTIONS first)."""
     return {
         SourceKind.MISSED_STANDARD: missed_standard_suggestions(agency=agency),
         SourceKind.DRIVER_GAP: driver_gap_suggestions(agency=agency),

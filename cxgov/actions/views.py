@@ -27,7 +27,6 @@ from cxgov.actions.selectors import (
     ActionFilters,
     access_action,
     access_actions,
-    access_actions_editor,
     access_employee_survey,
     actions_csv,
     actions_for_agency,
@@ -36,6 +35,8 @@ from cxgov.actions.selectors import (
     suggestions_for_agency,
     theme_suggestion,
 )
+from cxgov.core.permissions import Can
+from cxgov.core.selectors import access_agency
 from cxgov.surveys.selectors import suppression_threshold
 
 
@@ -50,7 +51,7 @@ def _form_errors_to_fields(form: ActionForm, error: ValidationError) -> None:
 @login_required
 def action_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The agency's actions with filters; `?format=csv` downloads the same rows."""
-    access = access_actions(user=request.user, slug=slug)
+    access = access_actions(user=request.user, agency_slug=slug)
     form = ActionFilterForm(request.GET or None, agency=access.agency)
     filters = ActionFilters()
     if form.is_bound and form.is_valid():
@@ -89,7 +90,7 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def action_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A new action; `?source=` (from a suggestion) pre-fills it and records what prompted it."""
-    agency = access_actions_editor(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_ACTIONS)
     initial: dict[str, Any] = {"owner": request.user.pk}
     prompt = None
     token = request.GET.get("source", "")
@@ -130,8 +131,8 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def action_detail(request: HttpRequest, slug: str, action_id: int) -> HttpResponse:
-    access = access_actions(user=request.user, slug=slug)
-    action = access_action(user=request.user, slug=slug, pk=action_id)
+    access = access_actions(user=request.user, agency_slug=slug)
+    action = access_action(user=request.user, agency_slug=slug, action_id=action_id)
     return render(
         request,
         "actions/action_detail.html",
@@ -149,7 +150,9 @@ def action_detail(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
 
 @login_required
 def action_edit(request: HttpRequest, slug: str, action_id: int) -> HttpResponse:
-    action = access_action(user=request.user, slug=slug, pk=action_id, edit=True)
+    action = access_action(
+        user=request.user, agency_slug=slug, action_id=action_id, need=Can.EDIT_ACTIONS
+    )
     initial = {
         "title": action.title,
         "description": action.description,
@@ -185,7 +188,9 @@ def action_edit(request: HttpRequest, slug: str, action_id: int) -> HttpResponse
 @login_required
 @require_POST
 def action_status(request: HttpRequest, slug: str, action_id: int) -> HttpResponse:
-    action = access_action(user=request.user, slug=slug, pk=action_id, edit=True)
+    action = access_action(
+        user=request.user, agency_slug=slug, action_id=action_id, need=Can.EDIT_ACTIONS
+    )
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed statuses."))
@@ -202,7 +207,7 @@ def action_status(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
 @login_required
 def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     """Evidence that could prompt an action, each with a button that starts one."""
-    agency = access_actions_editor(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_ACTIONS)
     found = suggestions_for_agency(agency=agency)
     sections = [
         (
@@ -226,7 +231,7 @@ def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def employee_survey_list(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_actions_editor(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_ACTIONS)
     return render(
         request,
         "actions/employee_surveys.html",
@@ -242,8 +247,8 @@ def employee_survey_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def employee_survey_themes(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     """Themes of an employee survey's free text; nothing shown under the threshold."""
-    agency = access_actions_editor(user=request.user, slug=slug)
-    survey = access_employee_survey(agency=agency, survey_id=survey_id)
+    survey = access_employee_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    agency = survey.agency
     result = employee_themes(survey=survey)
     questions = [
         (

@@ -10,12 +10,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cxgov.benchmarks.models import Observation, Selection, Series, Source
-from cxgov.core.models import Role, User
-from cxgov.core.selectors import access_agency, agencies_for_user
+from cxgov.core.models import User
+from cxgov.core.permissions import Can
+from cxgov.core.selectors import access_agency, access_agency_object, agencies_for_user
 from cxgov.registry.models import Agency, Service
-
-# Who may change an agency's benchmarks: upload, enter own measures, choose best in business.
-EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER, Role.CX_ANALYST)
 
 # The federal government aggregate ACSI series as the ACSI importer keys it.
 FEDERAL_ACSI_KEY = (
@@ -51,21 +49,20 @@ def series_public(*, series_id: int) -> Series:
     return series
 
 
-def access_series(*, user: User, agency_slug: str, series_id: int) -> Series:
-    """A series the agency may read (shared or its own) through the agency's staff URL."""
-    agency = access_agency(user=user, slug=agency_slug)
-    series = series_visible(agency=agency).filter(pk=series_id).first()
-    if series is None:
-        raise Http404
-    return series
-
-
-def access_series_for_user(*, user: User, series_id: int) -> Series:
-    """A shared series, or one owned by an agency where the user holds any role."""
+def access_series(
+    *, user: User, agency_slug: str | None, series_id: int, need: Can = Can.VIEW_AGENCY
+) -> Series:
+    """A shared series, or one of the agency in the URL (any agency of the user's when None)
+    if the user's role there holds `need`; through a URL the agency itself must be reachable."""
+    agencies = agencies_for_user(user=user, need=need)
+    if agency_slug is not None:
+        access_agency(user=user, agency_slug=agency_slug, need=need)
+        agencies = agencies.filter(slug=agency_slug)
     series = (
         Series.objects.filter(pk=series_id)
-        .filter(Q(agency__isnull=True) | Q(agency__in=agencies_for_user(user=user)))
+        .filter(Q(agency__isnull=True) | Q(agency__in=agencies))
         .select_related("source", "service")
+        .annotate(observation_count=Count("observations"))
         .first()
     )
     if series is None:
@@ -116,17 +113,18 @@ def selections_for_agency(*, agency: Agency) -> QuerySet[Selection]:
     )
 
 
-def access_selection(*, user: User, agency_slug: str, selection_id: int) -> Selection:
-    """A best-in-business choice of an agency where the user may edit benchmarks."""
-    agency = access_agency(user=user, slug=agency_slug, roles=EDITOR_ROLES)
-    selection = (
-        Selection.objects.filter(pk=selection_id, agency=agency)
-        .select_related("service", "series")
-        .first()
+def access_selection(
+    *, user: User, agency_slug: str, selection_id: int, need: Can = Can.EDIT_BENCHMARKS
+) -> Selection:
+    """A best-in-business choice of the agency in the URL."""
+    return access_agency_object(
+        queryset=Selection.objects.select_related("service", "series"),
+        pk=selection_id,
+        user=user,
+        agency_slug=agency_slug,
+        agency_field="agency",
+        need=need,
     )
-    if selection is None:
-        raise Http404
-    return selection
 
 
 def sources_visible(*, agency: Agency | None) -> QuerySet[Source]:
@@ -140,10 +138,10 @@ def sources_visible(*, agency: Agency | None) -> QuerySet[Source]:
 def oversight_agencies(*, user: User, agency: Agency) -> QuerySet[Agency]:
     """The agencies an oversight page reached through `agency` covers.
 
-    A user with the oversight role in `agency` reads across every agency where they hold that
-    role; anyone else reads only `agency` (call access_agency first).
+    A user whose role in `agency` may oversee agencies reads across every agency where they
+    may; anyone else reads only `agency` (call access_agency first).
     """
-    oversight = agencies_for_user(user=user, roles=[Role.OVERSIGHT])
+    oversight = agencies_for_user(user=user, need=Can.OVERSEE_AGENCIES)
     if oversight.filter(pk=agency.pk).exists():
         return oversight
     return Agency.objects.filter(pk=agency.pk)

@@ -29,7 +29,6 @@ from cxgov.benchmarks.forms import BenchmarkImportForm, OwnMeasureForm, Selectio
 from cxgov.benchmarks.importers import benchmarks_import
 from cxgov.benchmarks.models import Metric, Scale, Series
 from cxgov.benchmarks.selectors import (
-    EDITOR_ROLES,
     access_selection,
     access_series,
     federal_acsi_series,
@@ -40,16 +39,17 @@ from cxgov.benchmarks.selectors import (
     series_visible,
     services_for_agencies,
 )
-from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table
 from cxgov.core.tables import tables_page as _page
 from cxgov.insights.benchmark_charts import line_svg
 from cxgov.registry.models import Agency, Service
-from cxgov.registry.selectors import access_service_in_agency, services_for_agency
+from cxgov.registry.selectors import access_service, services_for_agency
 
 
 def _can_edit(request: HttpRequest, agency: Agency) -> bool:
-    return bool(roles_for_user(user=request.user, agency=agency) & set(EDITOR_ROLES))
+    return user_can(user=request.user, agency=agency, need=Can.EDIT_BENCHMARKS)
 
 
 def _number(value: float | None, places: int = 1) -> str:
@@ -140,7 +140,7 @@ def _federal_chart() -> tuple[Table, str | None, Series | None]:
 
 @login_required
 def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     services = Table(
         "services",
         _("Services and their benchmarks"),
@@ -193,7 +193,7 @@ def _selections_table(agency: Agency) -> Table:
 
 @login_required
 def library(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     table = Table(
         "series",
         _("Benchmark series"),
@@ -232,7 +232,7 @@ def library(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def series_detail(request: HttpRequest, slug: str, series_id: int) -> HttpResponse:
     series = access_series(user=request.user, agency_slug=slug, series_id=series_id)
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     observations = list(observations_for_series(series=series))
     table = Table(
         "observations",
@@ -352,7 +352,7 @@ def _comparison_table(rows: list[ComparisonRow]) -> tuple[Table, Table]:
 
 @login_required
 def service_page(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = access_service_in_agency(user=request.user, agency_slug=slug, service_id=service_id)
+    service = access_service(user=request.user, agency_slug=slug, service_id=service_id)
     periods = service_periods(service=service)
     period = request.GET.get("period") or (periods[0] if periods else None)
     if period is not None and period not in periods:
@@ -401,8 +401,8 @@ def _selection_form(service: Service, data: Any = None) -> SelectionForm:
 
 @login_required
 def measure_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = access_service_in_agency(
-        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    service = access_service(
+        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_BENCHMARKS
     )
     form = OwnMeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -440,8 +440,8 @@ def measure_create(request: HttpRequest, slug: str, service_id: int) -> HttpResp
 
 @login_required
 def selection_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = access_service_in_agency(
-        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    service = access_service(
+        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_BENCHMARKS
     )
     form = _selection_form(service, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -480,7 +480,7 @@ def selection_delete(request: HttpRequest, slug: str, selection_id: int) -> Http
 @login_required
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload benchmark figures into the agency's own library; all-or-nothing per file."""
-    agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_BENCHMARKS)
     form = BenchmarkImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -505,7 +505,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def oversight(request: HttpRequest, slug: str) -> HttpResponse:
     """Agencies and services ranked on comparable measures, best first."""
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     agencies = oversight_agencies(user=request.user, agency=agency)
     services = services_for_agencies(agencies=agencies)
     by_agency = Table(

@@ -8,22 +8,22 @@ tracking number and the email address given with it.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.http import Http404
 
-from cxgov.core.models import Role, User
-from cxgov.core.selectors import access_agency, access_agency_object
+from cxgov.core.models import User
+from cxgov.core.permissions import Can
+from cxgov.core.selectors import access_agency_object
 from cxgov.insights.complaint_metrics import ComplaintFact
 from cxgov.insights.sla import days_between
 from cxgov.registry.models import Agency, Service
 
 from .models import (
     OPEN_STATUSES,
+    Attachment,
     Category,
     ClassifierModel,
     Complaint,
@@ -33,10 +33,6 @@ from .models import (
     Team,
 )
 
-# Who works the complaint queue of their agency.
-HANDLER_ROLES = (Role.AGENCY_ADMIN, Role.COMPLAINT_HANDLER, Role.SERVICE_MANAGER)
-# Who changes the taxonomy, teams, routing rules and SLA policies.
-SETUP_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER)
 # Letters a tracking number may hold: Crockford's base 32, no I, L, O or U to misread.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # Compared against when no complaint has the number, so both failures cost the same.
@@ -125,26 +121,19 @@ def route_team(
 
 
 def access_complaint(
-    *, user: User, agency_slug: str, complaint_id: int, roles: Iterable[Role] | None = None
+    *, user: User, agency_slug: str | None, complaint_id: int, need: Can = Can.VIEW_AGENCY
 ) -> Complaint:
-    """One complaint of an agency the user is a member of, in that agency's URL."""
-    complaint = access_agency_object(
+    """One complaint of the agency in the URL, if the user's role there holds `need`."""
+    return access_agency_object(
         queryset=Complaint.objects.select_related(
             "agency", "service", "category", "team", "assignee", "suggested_category"
         ),
         pk=complaint_id,
         user=user,
+        agency_slug=agency_slug,
         agency_field="agency",
-        roles=roles,
+        need=need,
     )
-    if complaint.agency.slug != agency_slug:
-        raise Http404
-    return complaint
-
-
-def access_complaint_agency(*, user: User, slug: str) -> Agency:
-    """The agency whose complaints the user may read."""
-    return access_agency(user=user, slug=slug)
 
 
 @dataclass(frozen=True)
@@ -207,13 +196,23 @@ def complaint_case(*, complaint: Complaint) -> dict[str, object]:
     }
 
 
-def access_attachment(*, user: User, agency_slug: str, complaint_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
-    """One attachment of a complaint the user may read."""
-    complaint = access_complaint(user=user, agency_slug=agency_slug, complaint_id=complaint_id)
-    attachment = complaint.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
-    return attachment
+def access_attachment(
+    *,
+    user: User,
+    agency_slug: str,
+    complaint_id: int,
+    attachment_id: int,
+    need: Can = Can.VIEW_AGENCY,
+) -> Attachment:
+    """One attachment of a complaint of the agency in the URL."""
+    return access_agency_object(
+        queryset=Attachment.objects.filter(complaint_id=complaint_id),
+        pk=attachment_id,
+        user=user,
+        agency_slug=agency_slug,
+        agency_field="complaint__agency",
+        need=need,
+    )
 
 
 # --- escalation and standards --------------------------------------------------------------

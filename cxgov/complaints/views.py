@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxgov.core.models import User
-from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.insights.complaint_metrics import MIN_CELL, measures_by_group, top_themes
 from cxgov.registry.models import Agency
@@ -39,9 +40,7 @@ from .forms import (
 )
 from .models import Complaint, Status
 from .selectors import (
-    HANDLER_ROLES,
     METRIC_DIMENSIONS,
-    SETUP_ROLES,
     QueueFilters,
     access_attachment,
     access_complaint,
@@ -73,11 +72,11 @@ def _case_url(complaint: Complaint) -> str:
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     """Complaints with filters, soonest deadline first; bulk assignment by POST."""
-    agency = access_agency(user=request.user, slug=slug)
-    can_handle = bool(roles_for_user(user=request.user, agency=agency) & set(HANDLER_ROLES))
+    agency = access_agency(user=request.user, agency_slug=slug)
+    can_handle = user_can(user=request.user, agency=agency, need=Can.HANDLE_COMPLAINTS)
     assign_form = AssignForm(agency=agency)
     if request.method == "POST":
-        access_agency(user=request.user, slug=slug, roles=HANDLER_ROLES)
+        access_agency(user=request.user, agency_slug=slug, need=Can.HANDLE_COMPLAINTS)
         assign_form = AssignForm(request.POST, agency=agency)
         ids = [i for i in (_int(v) for v in request.POST.getlist("complaint")) if i]
         if not ids:
@@ -121,7 +120,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Enter a complaint received by phone, mail, email or in person."""
-    agency = access_agency(user=request.user, slug=slug, roles=HANDLER_ROLES)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.HANDLE_COMPLAINTS)
     form = StaffComplaintForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         try:
@@ -155,7 +154,7 @@ def case(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
     """One complaint: facts, clocks, history, internal notes and messages to the customer."""
     complaint = access_complaint(user=request.user, agency_slug=slug, complaint_id=complaint_id)
     agency = complaint.agency
-    can_handle = bool(roles_for_user(user=request.user, agency=agency) & set(HANDLER_ROLES))
+    can_handle = user_can(user=request.user, agency=agency, need=Can.HANDLE_COMPLAINTS)
     return render(
         request,
         "complaints/case.html",
@@ -198,7 +197,7 @@ def _apply(request: HttpRequest, complaint: Complaint, form: BaseForm, action: A
 
 def _handled(request: HttpRequest, slug: str, complaint_id: int) -> Complaint:
     return access_complaint(
-        user=request.user, agency_slug=slug, complaint_id=complaint_id, roles=HANDLER_ROLES
+        user=request.user, agency_slug=slug, complaint_id=complaint_id, need=Can.HANDLE_COMPLAINTS
     )
 
 
@@ -311,7 +310,7 @@ def attachment_download(
 @login_required
 def analytics(request: HttpRequest, slug: str) -> HttpResponse:
     """Volume, share timely (n, 95% CI), median days to respond and dispute rate by a dimension."""
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     by = request.GET.get("by", "category")
     if by not in METRIC_DIMENSIONS:
         by = "category"
@@ -381,12 +380,12 @@ def _setup_save(kind: str, agency: Agency, user: User, data: dict[str, Any]) -> 
 @login_required
 def setup(request: HttpRequest, slug: str) -> HttpResponse:
     """Categories, teams, routing rules and SLA policies; admins and managers change them."""
-    agency = access_agency(user=request.user, slug=slug)
-    can_edit = bool(roles_for_user(user=request.user, agency=agency) & set(SETUP_ROLES))
+    agency = access_agency(user=request.user, agency_slug=slug)
+    can_edit = user_can(user=request.user, agency=agency, need=Can.SET_UP_COMPLAINTS)
     forms = {kind: form(agency=agency, prefix=kind) for kind, form in SETUP_FORMS.items()}
     status = 200
     if request.method == "POST":
-        access_agency(user=request.user, slug=slug, roles=SETUP_ROLES)
+        access_agency(user=request.user, agency_slug=slug, need=Can.SET_UP_COMPLAINTS)
         kind = request.POST.get("kind", "")
         if kind not in SETUP_FORMS:
             raise Http404

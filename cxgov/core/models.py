@@ -60,6 +60,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # Site-wide grants (cxgov.core.permissions.SITE_CAPABILITIES); no agency role holds them.
+        permissions: ClassVar = [
+            ("import_government_data", "Import government-wide data that creates agencies"),
+        ]
 
     def __str__(self) -> str:
         return self.email

@@ -1,29 +1,29 @@
 """Reads in core, and the access_* chokepoints every view, API endpoint and command uses.
 
-An access_* selector raises Http404 alike when an object is missing and when it belongs to
-an agency the user is not a member of, so nobody can learn what exists elsewhere.
+Every app's access_<noun>(*, user, agency_slug, <noun>_id, need=Can.X) is built on
+`access_agency_object`: Http404 alike when an object is missing, when it belongs to an agency
+the user is not a member of, and when their role there lacks `need` (cxgov.core.permissions),
+so nobody can learn what exists elsewhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, Role, User
+from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, User
+from cxgov.core.permissions import Can, roles_with, user_can
 from cxgov.core.tokens import token_hash
 from cxgov.registry.models import Agency
 
 M = TypeVar("M", bound=Model)
 
 
-def _member_agency_ids(user: User, roles: Iterable[Role | str] | None = None) -> QuerySet:
-    memberships = Membership.objects.filter(user=user)
-    if roles is not None:
-        memberships = memberships.filter(role__in=[str(role) for role in roles])
-    return memberships.values("agency_id")
+def _member_agency_ids(user: User, need: Can) -> QuerySet:
+    roles = [str(role) for role in roles_with(need)]
+    return Membership.objects.filter(user=user, role__in=roles).values("agency_id")
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -36,59 +36,79 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
 
 
 def roles_for_user(*, user: User, agency: Agency) -> set[str]:
-    """The roles the user holds in one agency."""
+    """The roles the user holds in one agency, for display (checks ask `user_can`)."""
     return set(Membership.objects.filter(user=user, agency=agency).values_list("role", flat=True))
 
 
-def agencies_for_user(*, user: User, roles: Iterable[Role | str] | None = None) -> QuerySet[Agency]:
-    """Agencies whose data the user may read, optionally only those where they hold a role."""
-    if not user.is_authenticated:
-        return Agency.objects.none()
-    return Agency.objects.filter(id__in=_member_agency_ids(user, roles)).order_by("name")
-
-
-def access_agency(*, user: User, slug: str, roles: Iterable[Role | str] | None = None) -> Agency:
-    """The agency with this slug if the user holds one of `roles` there (any role if None)."""
+def agencies_for_user(*, user: User, need: Can = Can.VIEW_AGENCY) -> QuerySet[Agency]:
+    """Agencies where the user holds a role with the capability `need` (any role by default)."""
     if not user.is_authenticated or not user.is_active:
-        raise Http404
-    agency = agencies_for_user(user=user, roles=roles).filter(slug=slug).first()
-    if agency is None:
-        raise Http404
-    return agency
+        return Agency.objects.none()
+    return Agency.objects.filter(id__in=_member_agency_ids(user, need)).order_by("name")
 
 
 def access_agency_object(
     *,
     queryset: QuerySet[M],
-    pk: int,
+    pk: int | None,
     user: User,
+    agency_slug: str | None,
     agency_field: str,
-    roles: Iterable[Role | str] | None = None,
+    need: Can,
 ) -> M:
-    """The object with this pk if its agency (reached by `agency_field`) is one of the user's.
+    """The chokepoint under every access_* selector: the object with this pk if its agency
+    (reached by `agency_field`) is the one in the URL and the user's role there holds `need`.
 
-    The building block of every app's access_* selectors: one query, and Http404 alike for a
-    missing object and one of an agency where the user holds none of `roles`.
+    One query; Http404 alike for a missing object, another agency's, and one of the user's
+    agency that their role may not touch. `agency_slug=None` is for API paths that name the
+    object by its id alone: any agency where the user holds `need` will do. `pk=None` leaves
+    the queryset as the caller narrowed it.
     """
     if not user.is_authenticated or not user.is_active:
         raise Http404
-    found = queryset.filter(
-        pk=pk, **{f"{agency_field}__in": agencies_for_user(user=user, roles=roles)}
-    ).first()
+    agencies = agencies_for_user(user=user, need=need)
+    if agency_slug is not None:
+        agencies = agencies.filter(slug=agency_slug)
+    if pk is not None:
+        queryset = queryset.filter(pk=pk)
+    found = queryset.filter(**{f"{agency_field}__in": agencies}).first()
     if found is None:
         raise Http404
     return found
 
 
-def access_membership(*, user: User, agency: Agency, membership_id: int) -> Membership:
-    """A membership of an agency the user administers."""
-    access_agency(user=user, slug=agency.slug, roles=[Role.AGENCY_ADMIN])
-    membership = (
-        Membership.objects.filter(agency=agency, pk=membership_id).select_related("user").first()
+def access_agency(*, user: User, agency_slug: str, need: Can = Can.VIEW_AGENCY) -> Agency:
+    """The agency with this slug if the user's role there holds `need`."""
+    return access_agency_object(
+        queryset=Agency.objects.filter(slug=agency_slug),
+        pk=None,
+        user=user,
+        agency_slug=agency_slug,
+        agency_field="pk",
+        need=need,
     )
-    if membership is None:
-        raise Http404
-    return membership
+
+
+def site_grant_holder(*, email: str, need: Can) -> User | None:
+    """The active person with this email if they hold the site-wide capability `need`."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None or not user_can(user=user, agency=None, need=need):
+        return None
+    return user
+
+
+def access_membership(
+    *, user: User, agency_slug: str, membership_id: int, need: Can = Can.ADMINISTER_AGENCY
+) -> Membership:
+    """A membership of an agency the user administers."""
+    return access_agency_object(
+        queryset=Membership.objects.select_related("user", "agency"),
+        pk=membership_id,
+        user=user,
+        agency_slug=agency_slug,
+        agency_field="agency",
+        need=need,
+    )
 
 
 def members_for_agency(*, agency: Agency) -> QuerySet[Membership]:
@@ -137,7 +157,12 @@ def dead_letters_for_user(*, user: User) -> QuerySet[DeadLetter]:
     letters = DeadLetter.objects.select_related("agency", "retried_by")
     if user.is_superuser:
         return letters
-    return letters.filter(agency__in=_member_agency_ids(user, [Role.AGENCY_ADMIN]))
+    return letters.filter(agency__in=_member_agency_ids(user, Can.ADMINISTER_AGENCY))
+
+
+def may_see_dead_letters(*, user: User) -> bool:
+    """Whether the failed-task list is open to the person: superusers and agency admins."""
+    return user.is_superuser or agencies_for_user(user=user, need=Can.ADMINISTER_AGENCY).exists()
 
 
 def access_dead_letter(*, user: User, dead_letter_id: int) -> DeadLetter:

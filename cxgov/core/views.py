@@ -31,11 +31,13 @@ from cxgov.core.forms import (
     TokenCreateForm,
 )
 from cxgov.core.models import Role
+from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import (
     access_agency,
     access_membership,
     access_token,
     audit_events_for_agency,
+    may_see_dead_letters,
     members_for_agency,
     memberships_for_user,
     roles_for_user,
@@ -91,8 +93,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "core/staff_home.html",
         {
             "agencies": list(agencies.values()),
-            "show_dead_letters": request.user.is_superuser
-            or any(m.role == Role.AGENCY_ADMIN for m in memberships_for_user(user=request.user)),
+            "show_dead_letters": may_see_dead_letters(user=request.user),
             "nav_section": "staff",
         },
     )
@@ -101,9 +102,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def agency_overview(request: HttpRequest, slug: str) -> HttpResponse:
     """One agency as its staff see it: roles, members (for admins) and recent changes."""
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     roles = roles_for_user(user=request.user, agency=agency)
-    is_admin = Role.AGENCY_ADMIN in roles
+    is_admin = user_can(user=request.user, agency=agency, need=Can.ADMINISTER_AGENCY)
     return render(
         request,
         "core/agency_overview.html",
@@ -236,8 +237,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 @require_POST
 def member_mfa_reset(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     """An agency administrator clears a member's lost second factor so they enrol again."""
-    agency = access_agency(user=request.user, slug=slug, roles=[Role.AGENCY_ADMIN])
-    membership = access_membership(user=request.user, agency=agency, membership_id=membership_id)
+    membership = access_membership(user=request.user, agency_slug=slug, membership_id=membership_id)
+    agency = membership.agency
     mfa_reset(user=membership.user, actor=request.user)
     messages.success(
         request,

@@ -10,13 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.models import Role, User
-from cxgov.core.selectors import access_dead_letter, agencies_for_user, dead_letters_for_user
+from cxgov.core.models import User
+from cxgov.core.selectors import access_dead_letter, dead_letters_for_user, may_see_dead_letters
 from cxgov.core.services import dead_letter_retry
-
-
-def _may_see_dead_letters(user: User) -> bool:
-    return user.is_superuser or agencies_for_user(user=user, roles=[Role.AGENCY_ADMIN]).exists()
 
 
 @login_required
@@ -24,7 +20,7 @@ def dead_letter_list(request: HttpRequest) -> HttpResponse:
     """Tasks that failed every attempt, newest first; for superusers and agency admins."""
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - login_required guarantees it
-    if not _may_see_dead_letters(user):
+    if not may_see_dead_letters(user=user):
         raise Http404
     letters = list(dead_letters_for_user(user=user)[:200])
     return render(

@@ -3,7 +3,6 @@ and the published versions the public site shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -13,8 +12,9 @@ from django.utils import timezone
 
 from cxgov.benchmarks.selectors import selections_for_agency
 from cxgov.complaints.selectors import sla_policies_for_agency
-from cxgov.core.models import Role, User
-from cxgov.core.selectors import access_agency
+from cxgov.core.models import User
+from cxgov.core.permissions import Can
+from cxgov.core.selectors import access_agency_object
 from cxgov.insights.fiscal import fiscal_year_bounds
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
 from cxgov.registry.models import Agency, Channel, ChannelClosure, OpeningHours
@@ -23,19 +23,18 @@ from cxgov.standards.selectors import standard_latest, standards_posted
 from cxgov.surveys.models import Audience, Survey, SurveyStatus
 
 SNAPSHOT_SCHEMA = 1
-PLAN_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER, Role.CX_ANALYST)
-PUBLISH_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER)
 
 
-def access_plan(
-    *, user: User, agency_slug: str, plan_id: int, roles: Iterable[Role | str] = PLAN_ROLES
-) -> Plan:
-    """A plan of an agency where the user holds one of `roles`; 404 alike otherwise."""
-    agency = access_agency(user=user, slug=agency_slug, roles=roles)
-    plan = Plan.objects.filter(pk=plan_id, agency=agency).select_related("agency").first()
-    if plan is None:
-        raise Http404
-    return plan
+def access_plan(*, user: User, agency_slug: str, plan_id: int, need: Can = Can.EDIT_PLANS) -> Plan:
+    """A plan of the agency in the URL, if the user's role there holds `need`."""
+    return access_agency_object(
+        queryset=Plan.objects.select_related("agency"),
+        pk=plan_id,
+        user=user,
+        agency_slug=agency_slug,
+        agency_field="agency",
+        need=need,
+    )
 
 
 def plans_for_agency(*, agency: Agency) -> QuerySet[Plan]:

@@ -12,15 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency
 from cxgov.insights.readability import TARGET_GRADE, Readability, readability
 from cxgov.plans import services
 from cxgov.plans.document import plan_diff, plan_document
 from cxgov.plans.forms import PlanCreateForm, SectionForm
 from cxgov.plans.models import Plan, PlanSection, SectionKey
 from cxgov.plans.selectors import (
-    PLAN_ROLES,
-    PUBLISH_ROLES,
     access_plan,
     plan_records,
     plan_sections,
@@ -32,8 +31,7 @@ from cxgov.plans.selectors import (
 
 
 def _can_publish(request: HttpRequest, plan: Plan) -> bool:
-    roles = roles_for_user(user=request.user, agency=plan.agency)  # type: ignore[arg-type]
-    return bool(roles & {str(role) for role in PUBLISH_ROLES})
+    return user_can(user=request.user, agency=plan.agency, need=Can.PUBLISH_PLANS)
 
 
 @dataclass
@@ -54,7 +52,7 @@ def _row(section: PlanSection) -> SectionRow:
 @login_required
 def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The agency's plans by year, and a form to start the next one."""
-    agency = access_agency(user=request.user, slug=slug, roles=PLAN_ROLES)  # type: ignore[arg-type]
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_PLANS)  # type: ignore[arg-type]
     form = PlanCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -180,7 +178,7 @@ def plan_publish(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
         user=request.user,  # type: ignore[arg-type]
         agency_slug=slug,
         plan_id=plan_id,
-        roles=PUBLISH_ROLES,
+        need=Can.PUBLISH_PLANS,
     )
     version = services.plan_publish(actor=request.user, plan=plan)  # type: ignore[arg-type]
     messages.success(

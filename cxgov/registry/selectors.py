@@ -16,8 +16,9 @@ from django.apps import apps
 from django.db.models import Count, Field, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cxgov.core.models import AuditEvent, Role, User
-from cxgov.core.selectors import access_agency, access_agency_object
+from cxgov.core.models import AuditEvent, User
+from cxgov.core.permissions import Can
+from cxgov.core.selectors import access_agency_object
 from cxgov.insights.calendars import OpenStatus, open_status
 from cxgov.registry.models import (
     Agency,
@@ -29,10 +30,6 @@ from cxgov.registry.models import (
     ServiceStage,
     ServiceStatus,
 )
-
-# Who may change the service inventory of their agency.
-EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER)
-
 
 # --- public --------------------------------------------------------------------------------
 
@@ -139,65 +136,58 @@ def segments_for_agency(*, agency: Agency) -> QuerySet[CustomerSegment]:
 
 
 def access_service(
-    *, user: User, service_id: int, roles: Iterable[Role | str] | None = None
+    *, user: User, agency_slug: str | None, service_id: int, need: Can = Can.VIEW_AGENCY
 ) -> Service:
-    """A service of an agency where the user holds one of `roles` (any role if None)."""
+    """A service of the agency in the URL, if the user may `need` there."""
     return access_agency_object(
         queryset=Service.objects.select_related("agency"),
         pk=service_id,
         user=user,
+        agency_slug=agency_slug,
         agency_field="agency",
-        roles=roles,
+        need=need,
     )
 
 
-def access_service_in_agency(
-    *, user: User, agency_slug: str, service_id: int, roles: Iterable[Role | str] | None = None
-) -> Service:
-    """A service reached through its agency's staff URL."""
-    agency = access_agency(user=user, slug=agency_slug, roles=roles)
-    service = Service.objects.filter(pk=service_id, agency=agency).select_related("agency").first()
-    if service is None:
-        raise Http404
-    return service
-
-
 def access_channel(
-    *, user: User, channel_id: int, roles: Iterable[Role | str] | None = None
+    *, user: User, agency_slug: str | None, channel_id: int, need: Can = Can.VIEW_AGENCY
 ) -> Channel:
-    """A channel of a service of an agency where the user holds one of `roles`."""
+    """A channel of a service of the agency in the URL, if the user may `need` there."""
     return access_agency_object(
         queryset=Channel.objects.select_related("service__agency"),
         pk=channel_id,
         user=user,
+        agency_slug=agency_slug,
         agency_field="service__agency",
-        roles=roles,
+        need=need,
     )
 
 
 def access_stage(
-    *, user: User, stage_id: int, roles: Iterable[Role | str] | None = None
+    *, user: User, agency_slug: str | None, stage_id: int, need: Can = Can.VIEW_AGENCY
 ) -> ServiceStage:
-    """A journey stage of a service of an agency where the user holds one of `roles`."""
+    """A journey stage of a service of the agency in the URL, if the user may `need` there."""
     return access_agency_object(
         queryset=ServiceStage.objects.select_related("service__agency"),
         pk=stage_id,
         user=user,
+        agency_slug=agency_slug,
         agency_field="service__agency",
-        roles=roles,
+        need=need,
     )
 
 
 def access_segment(
-    *, user: User, segment_id: int, roles: Iterable[Role | str] | None = None
+    *, user: User, agency_slug: str | None, segment_id: int, need: Can = Can.VIEW_AGENCY
 ) -> CustomerSegment:
-    """A customer segment of an agency where the user holds one of `roles`."""
+    """A customer segment of the agency in the URL, if the user may `need` there."""
     return access_agency_object(
         queryset=CustomerSegment.objects.select_related("agency"),
         pk=segment_id,
         user=user,
+        agency_slug=agency_slug,
         agency_field="agency",
-        roles=roles,
+        need=need,
     )
 
 

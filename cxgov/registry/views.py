@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.models import Role
-from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency
 from cxgov.core.services import audit_record
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.registry import services as registry
@@ -35,10 +35,9 @@ from cxgov.registry.forms import (
 from cxgov.registry.importers import services_import
 from cxgov.registry.models import Agency, Channel, Service
 from cxgov.registry.selectors import (
-    EDITOR_ROLES,
     access_channel,
     access_segment,
-    access_service_in_agency,
+    access_service,
     access_stage,
     channel_insight,
     segments_for_agency,
@@ -50,7 +49,7 @@ from cxgov.registry.transfer import agency_export_write
 
 
 def _can_edit(request: HttpRequest, agency: Agency) -> bool:
-    return bool(roles_for_user(user=request.user, agency=agency) & set(EDITOR_ROLES))
+    return user_can(user=request.user, agency=agency, need=Can.EDIT_SERVICES)
 
 
 def _form_page(
@@ -109,7 +108,7 @@ def _save_or_show(
 
 @login_required
 def service_list(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     return render(
         request,
         "registry/service_list.html",
@@ -124,7 +123,7 @@ def service_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def service_create(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_SERVICES)
     form = ServiceForm(request.POST or None, agency=agency)
 
     def save(data: dict[str, Any]) -> Service:
@@ -148,7 +147,7 @@ def service_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def service_detail_view(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     service = service_detail(
-        service=access_service_in_agency(user=request.user, agency_slug=slug, service_id=service_id)
+        service=access_service(user=request.user, agency_slug=slug, service_id=service_id)
     )
     insight = channel_insight(service=service)
     chart = None
@@ -180,8 +179,8 @@ def service_detail_view(request: HttpRequest, slug: str, service_id: int) -> Htt
 
 @login_required
 def service_edit(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = access_service_in_agency(
-        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    service = access_service(
+        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
     )
     form = ServiceForm(request.POST or None, instance=service, agency=service.agency)
     detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
@@ -217,8 +216,8 @@ _STATUS_ACTIONS = {
 @login_required
 @require_POST
 def service_status(request: HttpRequest, slug: str, service_id: int, action: str) -> HttpResponse:
-    service = access_service_in_agency(
-        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    service = access_service(
+        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
     )
     if action not in _STATUS_ACTIONS:
         raise Http404
@@ -233,8 +232,8 @@ def service_status(request: HttpRequest, slug: str, service_id: int, action: str
 
 @login_required
 def stage_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = access_service_in_agency(
-        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    service = access_service(
+        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
     )
     detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
     return _save_or_show(
@@ -254,7 +253,9 @@ def stage_create(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
 
 @login_required
 def stage_edit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
-    stage = access_stage(user=request.user, stage_id=stage_id, roles=EDITOR_ROLES)
+    stage = access_stage(
+        user=request.user, agency_slug=slug, stage_id=stage_id, need=Can.EDIT_SERVICES
+    )
     _same_agency(stage.service.agency, slug)
     detail_url = f"/staff/agencies/{slug}/services/{stage.service_id}/"
     target = type(stage).objects.get(pk=stage.pk)
@@ -276,7 +277,9 @@ def stage_edit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def stage_move(request: HttpRequest, slug: str, stage_id: int, direction: str) -> HttpResponse:
-    stage = access_stage(user=request.user, stage_id=stage_id, roles=EDITOR_ROLES)
+    stage = access_stage(
+        user=request.user, agency_slug=slug, stage_id=stage_id, need=Can.EDIT_SERVICES
+    )
     _same_agency(stage.service.agency, slug)
     if direction not in {"up", "down"}:
         raise Http404
@@ -287,7 +290,9 @@ def stage_move(request: HttpRequest, slug: str, stage_id: int, direction: str) -
 @login_required
 @require_POST
 def stage_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
-    stage = access_stage(user=request.user, stage_id=stage_id, roles=EDITOR_ROLES)
+    stage = access_stage(
+        user=request.user, agency_slug=slug, stage_id=stage_id, need=Can.EDIT_SERVICES
+    )
     _same_agency(stage.service.agency, slug)
     registry.stage_delete(actor=request.user, stage=stage)
     messages.success(request, _("Stage removed."))
@@ -305,8 +310,8 @@ def _same_agency(agency: Agency, slug: str) -> None:
 
 @login_required
 def channel_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = access_service_in_agency(
-        user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
+    service = access_service(
+        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
     )
     detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
     return _save_or_show(
@@ -354,7 +359,9 @@ def channel_delete(request: HttpRequest, slug: str, channel_id: int) -> HttpResp
 
 
 def _editable_channel(request: HttpRequest, slug: str, channel_id: int) -> Channel:
-    channel = access_channel(user=request.user, channel_id=channel_id, roles=EDITOR_ROLES)
+    channel = access_channel(
+        user=request.user, agency_slug=slug, channel_id=channel_id, need=Can.EDIT_SERVICES
+    )
     _same_agency(channel.service.agency, slug)
     return channel
 
@@ -429,7 +436,7 @@ def closure_remove(
 
 @login_required
 def segment_list(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     return render(
         request,
         "registry/segment_list.html",
@@ -444,7 +451,7 @@ def segment_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def segment_create(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_SERVICES)
     list_url = f"/staff/agencies/{slug}/segments/"
     return _save_or_show(
         request,
@@ -458,7 +465,9 @@ def segment_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def segment_edit(request: HttpRequest, slug: str, segment_id: int) -> HttpResponse:
-    segment = access_segment(user=request.user, segment_id=segment_id, roles=EDITOR_ROLES)
+    segment = access_segment(
+        user=request.user, agency_slug=slug, segment_id=segment_id, need=Can.EDIT_SERVICES
+    )
     _same_agency(segment.agency, slug)
     list_url = f"/staff/agencies/{slug}/segments/"
     target = type(segment).objects.get(pk=segment.pk)
@@ -479,7 +488,9 @@ def segment_edit(request: HttpRequest, slug: str, segment_id: int) -> HttpRespon
 @login_required
 @require_POST
 def segment_delete(request: HttpRequest, slug: str, segment_id: int) -> HttpResponse:
-    segment = access_segment(user=request.user, segment_id=segment_id, roles=EDITOR_ROLES)
+    segment = access_segment(
+        user=request.user, agency_slug=slug, segment_id=segment_id, need=Can.EDIT_SERVICES
+    )
     _same_agency(segment.agency, slug)
     registry.segment_delete(actor=request.user, segment=segment)
     messages.success(request, _("Customer segment removed."))
@@ -492,7 +503,7 @@ def segment_delete(request: HttpRequest, slug: str, segment_id: int) -> HttpResp
 @login_required
 def service_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The agency's inventory as CSV (our import format) or nested JSON."""
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     if fmt == "json":
         response = JsonResponse(inventory_json(agency=agency), json_dumps_params={"indent": 2})
     elif fmt == "csv":
@@ -506,7 +517,7 @@ def service_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 @login_required
 def service_import(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload a services file into this agency; errors are listed by row and column."""
-    agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_SERVICES)
     form = ServiceImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -535,7 +546,7 @@ def service_import(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def agency_privacy(request: HttpRequest, slug: str) -> HttpResponse:
     """The agency's retention periods (editable) and the whole-agency export download."""
-    agency = access_agency(user=request.user, slug=slug, roles=[Role.AGENCY_ADMIN])
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.ADMINISTER_AGENCY)
     policy = registry.retention_policy_for(agency=agency)
     initial = {name: getattr(policy, name) for name in registry.RETENTION_FIELDS}
     form = RetentionPolicyForm(request.POST or None, initial=initial)
@@ -554,7 +565,7 @@ def agency_privacy(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def agency_export(request: HttpRequest, slug: str) -> FileResponse:
     """All of the agency's data as one zip of CSV and JSON files (agency admins only)."""
-    agency = access_agency(user=request.user, slug=slug, roles=[Role.AGENCY_ADMIN])
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.ADMINISTER_AGENCY)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     agency_export_write(agency=agency, out=spool)
     spool.seek(0)

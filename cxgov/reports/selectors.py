@@ -25,8 +25,6 @@ from django.utils.translation import gettext_lazy
 from cxgov.benchmarks.comparisons import service_comparisons, service_periods
 from cxgov.complaints.models import Complaint
 from cxgov.complaints.models import Status as ComplaintStatus
-from cxgov.core.models import Role, User
-from cxgov.core.selectors import access_agency, roles_for_user
 from cxgov.insights.benchmark_charts import line_svg
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.insights.complaint_metrics import ComplaintFact, measures_by_group
@@ -74,8 +72,6 @@ from cxgov.surveys.results import (
 from cxgov.surveys.selectors import suppression_threshold
 
 # Who reads an agency's report, and who writes its authored sections.
-READER_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER, Role.CX_ANALYST, Role.OVERSIGHT)
-EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER, Role.CX_ANALYST)
 
 # The headline measures broken down by service and channel and followed quarter by quarter.
 HEADLINE_KEYS = ("trust", "satisfaction")
@@ -101,16 +97,6 @@ AUTHORED_SECTIONS = ("what_we_heard", "what_we_changed", "management_and_budget"
 
 
 # --- access and periods ----------------------------------------------------------------------
-
-
-def access_report_agency(*, user: User, slug: str, edit: bool = False) -> Agency:
-    """The agency if the user may read its reports (or write them, with `edit`); else 404."""
-    return access_agency(user=user, slug=slug, roles=EDITOR_ROLES if edit else READER_ROLES)
-
-
-def can_edit_reports(*, user: User, agency: Agency) -> bool:
-    """Whether the user may write the authored sections of the agency's reports."""
-    return bool(roles_for_user(user=user, agency=agency) & {str(r) for r in EDITOR_ROLES})
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency
 from cxgov.reports.forms import SurveyReportForm
 from cxgov.reports.rendering import file_stem, report_html, report_pdf, table_csv, tables_zip
 from cxgov.reports.selectors import (
     ReportData,
     ReportPeriod,
-    access_report_agency,
-    can_edit_reports,
     report_build,
     report_periods,
     survey_report_for,
@@ -43,7 +43,7 @@ def _period(text: str) -> ReportPeriod:
 
 
 def _build(request: HttpRequest, slug: str, period_text: str) -> ReportData:
-    agency = access_report_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_REPORTS)
     period = _period(period_text)
     return report_build(
         agency=agency,
@@ -55,7 +55,7 @@ def _build(request: HttpRequest, slug: str, period_text: str) -> ReportData:
 
 @login_required
 def period_list(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_report_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_REPORTS)
     return render(
         request,
         "reports/period_list.html",
@@ -78,7 +78,7 @@ def report_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
         data,
         for_pdf=False,
         request=request,
-        extra={"can_edit": can_edit_reports(user=request.user, agency=data.agency)},
+        extra={"can_edit": user_can(user=request.user, agency=data.agency, need=Can.EDIT_REPORTS)},
     )
     return HttpResponse(html)
 
@@ -101,7 +101,7 @@ def report_tables_zip(request: HttpRequest, slug: str, period: str) -> HttpRespo
 
 @login_required
 def report_edit(request: HttpRequest, slug: str, period: str) -> HttpResponse:
-    agency = access_report_agency(user=request.user, slug=slug, edit=True)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_REPORTS)
     report_period = _period(period)
     saved = survey_report_for(agency=agency, period=report_period)
     initial = {name: getattr(saved, name) for name in AUTHORED_FIELDS} if saved else {}

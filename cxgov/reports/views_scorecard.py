@@ -46,7 +46,7 @@ def _quarter(request: HttpRequest) -> tuple[FiscalQuarter, dict[str, str]]:
 @login_required
 def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     """Per service: satisfaction, trust, standards met, complaint timeliness, open actions."""
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     quarter, errors = _quarter(request)
     card = scorecard_build(agency=agency, quarter=quarter)
     output = request.GET.get("format", "")

@@ -16,7 +16,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cxgov.core.models import Role, User
+from cxgov.core.models import User
+from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency_object
 from cxgov.insights.business_time import HISTOGRAM_SIZE
 from cxgov.registry.models import Agency, Service, ServiceStatus
@@ -37,45 +38,33 @@ from cxgov.standards.results import (
     results_from_counts,
 )
 
-# Who may change standards and feed events.
-EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.SERVICE_MANAGER)
 
-
-def access_standard(*, user: User, pk: int, roles: Iterable[Role | str] | None = None) -> Standard:
-    """A standard of one of the user's agencies (Http404 alike for missing and not yours)."""
+def access_standard(
+    *, user: User, agency_slug: str | None, standard_id: int, need: Can = Can.VIEW_AGENCY
+) -> Standard:
+    """A standard of the agency in the URL, if the user's role there holds `need`."""
     return access_agency_object(
         queryset=Standard.objects.select_related("agency", "service", "channel"),
-        pk=pk,
+        pk=standard_id,
         user=user,
+        agency_slug=agency_slug,
         agency_field="agency",
-        roles=roles,
+        need=need,
     )
-
-
-def access_standard_in_agency(
-    *, user: User, agency_slug: str, pk: int, roles: Iterable[Role | str] | None = None
-) -> Standard:
-    """A standard of the agency named in the URL, if the user holds one of `roles` there."""
-    standard = access_standard(user=user, pk=pk, roles=roles)
-    if standard.agency.slug != agency_slug:
-        raise Http404
-    return standard
 
 
 def access_miss(
-    *, user: User, agency: Agency, pk: int, roles: Iterable[Role | str] | None = None
+    *, user: User, agency_slug: str, miss_id: int, need: Can = Can.EDIT_STANDARDS
 ) -> MissedPeriod:
-    """A missed period of one of the agency's standards (call access_agency first)."""
-    miss = access_agency_object(
+    """A missed period of a standard of the agency in the URL."""
+    return access_agency_object(
         queryset=MissedPeriod.objects.select_related("standard", "standard__agency"),
-        pk=pk,
+        pk=miss_id,
         user=user,
+        agency_slug=agency_slug,
         agency_field="standard__agency",
-        roles=roles,
+        need=need,
     )
-    if miss.standard.agency_id != agency.pk:
-        raise Http404
-    return miss
 
 
 def standards_for_agency(*, agency: Agency) -> QuerySet[Standard]:

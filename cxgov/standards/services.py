@@ -13,7 +13,8 @@ from django.db.models import Count, Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from cxgov.core.models import Membership, Role, User
+from cxgov.core.models import Membership, User
+from cxgov.core.permissions import Can, roles_with
 from cxgov.core.services import audit_record
 from cxgov.insights.business_time import HISTOGRAM_SIZE
 from cxgov.registry.models import Service
@@ -366,9 +367,7 @@ def missed_period_record(
         data={"period_start": period_start.isoformat(), "share": share, "n": n},
     )
     recipients = list(
-        Membership.objects.filter(
-            agency=standard.agency, role__in=[Role.SERVICE_MANAGER, Role.AGENCY_ADMIN]
-        )
+        Membership.objects.filter(agency=standard.agency, role__in=roles_with(Can.EDIT_STANDARDS))
         .values_list("user__email", flat=True)
         .distinct()
     )

@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency
+from cxgov.registry.models import Agency
 from cxgov.standards import services
 from cxgov.standards.forms import EventUploadForm, ReportedResultForm, StandardForm
 from cxgov.standards.ingest import IngestError, events_parse, table_read
 from cxgov.standards.selectors import (
-    EDITOR_ROLES,
     access_miss,
-    access_standard_in_agency,
+    access_standard,
     misses_open,
     standard_latest,
     standard_results,
@@ -25,15 +26,14 @@ from cxgov.standards.selectors import (
 )
 
 
-def _can_edit(request: HttpRequest, agency: object) -> bool:
-    roles = roles_for_user(user=request.user, agency=agency)  # type: ignore[arg-type]
-    return bool(roles & {str(role) for role in EDITOR_ROLES})
+def _can_edit(request: HttpRequest, agency: Agency) -> bool:
+    return user_can(user=request.user, agency=agency, need=Can.EDIT_STANDARDS)
 
 
 @login_required
 def standard_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The agency's standards with their latest results, and missed periods to look at."""
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     standards = list(standards_for_agency(agency=agency))
     rows = [(standard, standard_latest(standard=standard)) for standard in standards]
     return render(
@@ -51,7 +51,7 @@ def standard_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def standard_create(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_STANDARDS)
     form = StandardForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         standard = services.standard_create(actor=request.user, **form.values())
@@ -67,7 +67,7 @@ def standard_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def standard_detail(request: HttpRequest, slug: str, standard_id: int) -> HttpResponse:
-    standard = access_standard_in_agency(user=request.user, agency_slug=slug, pk=standard_id)
+    standard = access_standard(user=request.user, agency_slug=slug, standard_id=standard_id)
     return render(
         request,
         "standards/standard_detail.html",
@@ -84,8 +84,8 @@ def standard_detail(request: HttpRequest, slug: str, standard_id: int) -> HttpRe
 
 @login_required
 def standard_edit(request: HttpRequest, slug: str, standard_id: int) -> HttpResponse:
-    standard = access_standard_in_agency(
-        user=request.user, agency_slug=slug, pk=standard_id, roles=EDITOR_ROLES
+    standard = access_standard(
+        user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
     )
     form = StandardForm(request.POST or None, instance=standard, agency=standard.agency)
     if request.method == "POST" and form.is_valid():
@@ -116,8 +116,8 @@ _STATUS_ACTIONS = {
 @login_required
 @require_POST
 def standard_status(request: HttpRequest, slug: str, standard_id: int, action: str) -> HttpResponse:
-    standard = access_standard_in_agency(
-        user=request.user, agency_slug=slug, pk=standard_id, roles=EDITOR_ROLES
+    standard = access_standard(
+        user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
     )
     if action not in _STATUS_ACTIONS:
         raise Http404
@@ -130,8 +130,8 @@ def standard_status(request: HttpRequest, slug: str, standard_id: int, action: s
 @login_required
 def events_upload(request: HttpRequest, slug: str, standard_id: int) -> HttpResponse:
     """Upload an events file; bad rows are listed with row number and reason."""
-    standard = access_standard_in_agency(
-        user=request.user, agency_slug=slug, pk=standard_id, roles=EDITOR_ROLES
+    standard = access_standard(
+        user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
     )
     form = EventUploadForm(request.POST or None, request.FILES or None)
     summary = None
@@ -170,8 +170,8 @@ def events_upload(request: HttpRequest, slug: str, standard_id: int) -> HttpResp
 @login_required
 def result_add(request: HttpRequest, slug: str, standard_id: int) -> HttpResponse:
     """Enter a period's result for a standard without an event feed."""
-    standard = access_standard_in_agency(
-        user=request.user, agency_slug=slug, pk=standard_id, roles=EDITOR_ROLES
+    standard = access_standard(
+        user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
     )
     form = ReportedResultForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -202,8 +202,7 @@ def result_add(request: HttpRequest, slug: str, standard_id: int) -> HttpRespons
 @login_required
 @require_POST
 def miss_acknowledge(request: HttpRequest, slug: str, miss_id: int) -> HttpResponse:
-    agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
-    miss = access_miss(user=request.user, agency=agency, pk=miss_id, roles=EDITOR_ROLES)
+    miss = access_miss(user=request.user, agency_slug=slug, miss_id=miss_id)
     services.missed_period_acknowledge(actor=request.user, miss=miss)
     messages.success(request, _("Marked as seen."))
     return redirect("standards:standard_list", slug=slug)

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from cxgov.core.models import Role, User
-from cxgov.core.selectors import access_agency, access_agency_object
+from cxgov.core.models import User
+from cxgov.core.permissions import Can
+from cxgov.core.selectors import access_agency_object
 from cxgov.registry.models import Agency, Service
 from cxgov.surveys.models import (
     Answer,
@@ -28,9 +29,6 @@ from cxgov.surveys.models import (
     Survey,
     SurveyStatus,
 )
-
-# Who may build surveys and manage responses in their agency.
-SURVEY_EDITOR_ROLES = (Role.AGENCY_ADMIN, Role.CX_ANALYST)
 
 
 def suppression_threshold() -> int:
@@ -106,45 +104,50 @@ def surveys_for_agency(*, agency: Agency) -> QuerySet[Survey]:
 
 
 def access_survey(
+    *, user: User, agency_slug: str | None, survey_id: int, need: Can = Can.VIEW_AGENCY
+) -> Survey:
+    """A survey of the agency in the URL, if the user's role there holds `need`."""
+    return access_agency_object(
+        queryset=Survey.objects.select_related("agency", "stage"),
+        pk=survey_id,
+        user=user,
+        agency_slug=agency_slug,
+        agency_field="agency",
+        need=need,
+    )
+
+
+def access_question(
+    *, user: User, agency_slug: str, question_id: int, need: Can = Can.EDIT_SURVEYS
+) -> Question:
+    """A question of a survey of the agency in the URL."""
+    return access_agency_object(
+        queryset=Question.objects.select_related("survey__agency"),
+        pk=question_id,
+        user=user,
+        agency_slug=agency_slug,
+        agency_field="survey__agency",
+        need=need,
+    )
+
+
+def access_response(
     *,
     user: User,
     agency_slug: str,
     survey_id: int,
-    roles: Iterable[Role | str] | None = None,
-) -> Survey:
-    """A survey of the agency in the URL, if the user holds one of `roles` there."""
-    agency = access_agency(user=user, slug=agency_slug, roles=roles)
+    response_id: int,
+    need: Can = Can.EDIT_SURVEYS,
+) -> Response:
+    """A response of a survey of the agency in the URL."""
     return access_agency_object(
-        queryset=Survey.objects.filter(agency=agency).select_related("agency", "stage"),
-        pk=survey_id,
+        queryset=Response.objects.filter(survey_id=survey_id).select_related("survey__agency"),
+        pk=response_id,
         user=user,
-        agency_field="agency",
-        roles=roles,
-    )
-
-
-def access_question(*, user: User, agency_slug: str, question_id: int) -> Question:
-    """A question of a survey of the agency, for its editors."""
-    agency = access_agency(user=user, slug=agency_slug, roles=SURVEY_EDITOR_ROLES)
-    return access_agency_object(
-        queryset=Question.objects.filter(survey__agency=agency).select_related("survey__agency"),
-        pk=question_id,
-        user=user,
+        agency_slug=agency_slug,
         agency_field="survey__agency",
-        roles=SURVEY_EDITOR_ROLES,
+        need=need,
     )
-
-
-def access_response(*, user: User, survey: Survey, response_id: int) -> Response:
-    """A response of a survey the user already reached through access_survey."""
-    response = (
-        Response.objects.filter(survey=survey, pk=response_id)
-        .select_related("survey__agency")
-        .first()
-    )
-    if response is None:
-        raise Http404
-    return response
 
 
 def survey_has_responses(*, survey: Survey) -> bool:

@@ -16,8 +16,6 @@ import pandas as pd
 from django.db.models import Max, Min, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from cxgov.core.models import Role, User
-from cxgov.core.selectors import access_agency
 from cxgov.insights.drivers import key_drivers
 from cxgov.insights.estimates import Estimate, wilson
 from cxgov.insights.fiscal import fiscal_quarter
@@ -35,10 +33,9 @@ from cxgov.surveys.models import (
 )
 from cxgov.surveys.results import ResultFilters, period, positive_values
 from cxgov.surveys.rollups import survey_zone
-from cxgov.surveys.selectors import access_survey, suppression_threshold
+from cxgov.surveys.selectors import suppression_threshold
 
 # Who reads results: the agency's analysts and administrators, and oversight (read-only).
-RESULT_ROLES = (Role.AGENCY_ADMIN, Role.CX_ANALYST, Role.OVERSIGHT)
 # Fewer complete answers than this and a driver analysis is mostly noise: refuse it.
 MIN_DRIVER_RESPONSES = 30
 # Fewer than two drivers leave nothing to rank.
@@ -53,18 +50,6 @@ OUTCOME_KINDS = frozenset(
         QuestionKind.NPS,
     }
 )
-
-
-def access_results_agency(*, user: User, slug: str) -> Agency:
-    """The agency in the URL, if the user may read its results."""
-    return access_agency(user=user, slug=slug, roles=RESULT_ROLES)
-
-
-def access_results_survey(*, user: User, agency_slug: str, survey_id: int) -> Survey:
-    """A survey of the agency in the URL, if the user may read its results."""
-    return access_survey(
-        user=user, agency_slug=agency_slug, survey_id=survey_id, roles=RESULT_ROLES
-    )
 
 
 def result_fiscal_years(*, survey: Survey) -> list[int]:
@@ -133,7 +118,7 @@ class Comments:
 
 
 def comments_for_survey(*, survey: Survey, filters: ResultFilters) -> Comments:
-    """Non-empty text answers of valid responses, newest first (call access_results_survey).
+    """Non-empty text answers of valid responses, newest first (call access_survey first).
 
     An employee survey whose matching group is under the suppression threshold returns none.
     """

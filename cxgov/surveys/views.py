@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency
 from cxgov.public.views_surveys import _page as public_page
 from cxgov.registry.models import Agency
 from cxgov.surveys import services as surveys
@@ -32,7 +33,6 @@ from cxgov.surveys.forms import (
 )
 from cxgov.surveys.models import Question, Survey
 from cxgov.surveys.selectors import (
-    SURVEY_EDITOR_ROLES,
     ResponseFilters,
     access_question,
     access_response,
@@ -48,7 +48,7 @@ from cxgov.surveys.selectors import (
 
 
 def _can_edit(request: HttpRequest, agency: Agency) -> bool:
-    return bool(roles_for_user(user=request.user, agency=agency) & set(SURVEY_EDITOR_ROLES))
+    return user_can(user=request.user, agency=agency, need=Can.EDIT_SURVEYS)
 
 
 def _detail_url(survey: Survey) -> str:
@@ -95,7 +95,7 @@ def _add_errors(form: BaseForm, error: ValidationError) -> None:
 
 @login_required
 def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug)
     return render(
         request,
         "surveys/survey_list.html",
@@ -110,7 +110,7 @@ def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def survey_create(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, slug=slug, roles=SURVEY_EDITOR_ROLES)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_SURVEYS)
     form = SurveyCreateForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +162,7 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
 @login_required
 def survey_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
     form = SurveySettingsForm(request.POST or None, instance=survey, agency=survey.agency)
     target = Survey.objects.select_related("agency").get(pk=survey.pk)
@@ -199,7 +199,7 @@ _ACTIONS = {
 @require_POST
 def survey_action(request: HttpRequest, slug: str, survey_id: int, action: str) -> HttpResponse:
     survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
     if action not in _ACTIONS:
         raise Http404
@@ -234,7 +234,7 @@ def survey_preview_view(request: HttpRequest, slug: str, survey_id: int) -> Http
 @login_required
 def question_create(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
     if survey_has_responses(survey=survey):
         messages.error(request, _("This survey has responses: questions can no longer be added."))
@@ -384,11 +384,13 @@ def response_action(
     request: HttpRequest, slug: str, survey_id: int, response_id: int, action: str
 ) -> HttpResponse:
     survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
     if action not in _RESPONSE_ACTIONS or survey.is_employee:
         raise Http404
-    response = access_response(user=request.user, survey=survey, response_id=response_id)
+    response = access_response(
+        user=request.user, agency_slug=slug, survey_id=survey.pk, response_id=response_id
+    )
     if action in ("spam", "valid"):
         surveys.response_mark(actor=request.user, response=response, spam=action == "spam")
     else:
@@ -420,7 +422,7 @@ def survey_qr(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
 @login_required
 def invitation_upload(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
     form = InvitationUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -457,7 +459,7 @@ def invitation_upload(request: HttpRequest, slug: str, survey_id: int) -> HttpRe
 @require_POST
 def invitation_remind(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, roles=SURVEY_EDITOR_ROLES
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
     waiting = surveys.invitations_remind(actor=request.user, survey=survey)
     messages.success(request, _("Reminders queued for %(n)s people.") % {"n": waiting})

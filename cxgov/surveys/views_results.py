@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cxgov.benchmarks.selectors import oversight_agencies
-from cxgov.core.models import Role
-from cxgov.core.selectors import roles_for_user
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table, tables_page
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.insights.estimates import Estimate
@@ -47,12 +47,10 @@ from cxgov.surveys.results import (
     response_rate,
     surveys_with_results,
 )
-from cxgov.surveys.selectors import suppression_threshold
+from cxgov.surveys.selectors import access_survey, suppression_threshold
 from cxgov.surveys.selectors_results import (
     MIN_DRIVER_RESPONSES,
     DriverResult,
-    access_results_agency,
-    access_results_survey,
     comment_rows,
     comments_for_survey,
     driver_analysis,
@@ -347,7 +345,9 @@ def _group_cells(row: GroupResult, threshold: int) -> list[Any]:
 
 @login_required
 def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
-    survey = access_results_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.VIEW_RESULTS
+    )
     form, filters = _filters(request, survey)
     results = question_results(survey=survey, filters=filters)
     threshold = suppression_threshold()
@@ -468,7 +468,7 @@ def _breakdown_question(
 
 @login_required
 def results_index(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_results_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_RESULTS)
     table = Table(
         "surveys",
         _("Surveys and their responses"),
@@ -499,13 +499,13 @@ def _results_url(survey: Survey) -> str:
 
 
 def _oversees(request: HttpRequest, agency: Agency) -> bool:
-    return Role.OVERSIGHT in roles_for_user(user=request.user, agency=agency)
+    return user_can(user=request.user, agency=agency, need=Can.OVERSEE_AGENCIES)
 
 
 @login_required
 def oversight_results(request: HttpRequest, slug: str) -> HttpResponse:
     """Per agency and survey: responses and the headline A-11 figure, read-only."""
-    agency = access_results_agency(user=request.user, slug=slug)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_RESULTS)
     agencies = list(oversight_agencies(user=request.user, agency=agency))
     threshold = suppression_threshold()
     table = Table(
@@ -636,7 +636,9 @@ def _matrix(result: DriverResult) -> str:
 
 @login_required
 def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
-    survey = access_results_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.VIEW_RESULTS
+    )
     outcomes = outcome_questions(survey=survey)
     drivers = driver_questions(survey=survey)
     if not survey_has_drivers(survey=survey):

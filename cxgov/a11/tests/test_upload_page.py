@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -86,7 +87,9 @@ def test_other_agency_and_other_agency_survey_are_refused(
     or not PERFORMANCE_FILE.exists(),
     reason="the legacy quarterly importer or the shared performance.gov file is absent",
 )
-def test_legacy_quarterly_file_is_for_oversight_only(oversight_client, analyst_a_client):
+def test_legacy_quarterly_file_needs_the_site_wide_grant_not_an_agency_role(
+    oversight_user, oversight_client, analyst_a_client
+):
     def post(client):
         return client.post(
             URL,
@@ -99,9 +102,13 @@ def test_legacy_quarterly_file_is_for_oversight_only(oversight_client, analyst_a
             },
         )
 
-    # It creates and updates records of many agencies, so an agency's analyst may not run it.
+    # It creates and updates agencies site-wide, so no agency role may run it.
     refused = post(analyst_a_client)
     assert refused.status_code == 400 and "Select a valid choice" in refused.content.decode()
+    assert post(oversight_client).status_code == 404
+    oversight_user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="core", codename="import_government_data")
+    )
     page = post(oversight_client)
     assert page.status_code == 200
     assert "The file is ready to import" in page.content.decode()

@@ -18,7 +18,8 @@ from cxgov.api.schemas import (
     TokenIn,
     TokenOut,
 )
-from cxgov.core.models import ApiToken, AuditEvent, Membership, Role, User
+from cxgov.core.models import ApiToken, AuditEvent, Membership, User
+from cxgov.core.permissions import Can
 from cxgov.core.selectors import (
     access_agency,
     access_token,
@@ -107,7 +108,7 @@ def token_revoke_endpoint(request: HttpRequest, token_id: int) -> dict:
 )
 @paginate(BoundedPagination)
 def member_list(request: HttpRequest, slug: str) -> list[dict]:
-    agency = access_agency(user=_user(request), slug=slug, roles=[Role.AGENCY_ADMIN])
+    agency = access_agency(user=_user(request), agency_slug=slug, need=Can.ADMINISTER_AGENCY)
     memberships: list[Membership] = list(members_for_agency(agency=agency))
     return [
         {"id": m.pk, "email": m.user.email, "full_name": m.user.full_name, "role": m.role}
@@ -122,7 +123,7 @@ def member_list(request: HttpRequest, slug: str) -> list[dict]:
 )
 @paginate(BoundedPagination)
 def audit_event_list(request: HttpRequest, slug: str) -> list[dict]:
-    agency = access_agency(user=_user(request), slug=slug, roles=[Role.AGENCY_ADMIN])
+    agency = access_agency(user=_user(request), agency_slug=slug, need=Can.ADMINISTER_AGENCY)
     events: list[AuditEvent] = list(audit_events_for_agency(agency=agency, limit=1000))
     return [
         {

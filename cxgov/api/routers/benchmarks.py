@@ -19,7 +19,7 @@ from cxgov.api.routers.registry import _anonymous, _staff, _viewer
 from cxgov.benchmarks.comparisons import Benchmark, service_comparisons
 from cxgov.benchmarks.models import Observation, Series
 from cxgov.benchmarks.selectors import (
-    access_series_for_user,
+    access_series,
     observations_for_series,
     series_public,
 )
@@ -193,7 +193,7 @@ def series_read(request: HttpRequest, series_id: int) -> dict[str, Any]:
     """One series: published, or of an agency where the caller holds a role; else 404."""
     user = _viewer(request)
     series = (
-        access_series_for_user(user=user, series_id=series_id)
+        access_series(user=user, agency_slug=None, series_id=series_id)
         if user is not None
         else series_public(series_id=series_id)
     )
@@ -211,7 +211,7 @@ def series_observations(request: HttpRequest, series_id: int) -> list[dict[str, 
     """The values of one series by period, each with its source URL and `derived` flag."""
     user = _viewer(request)
     series = (
-        access_series_for_user(user=user, series_id=series_id)
+        access_series(user=user, agency_slug=None, series_id=series_id)
         if user is not None
         else series_public(series_id=series_id)
     )
@@ -227,7 +227,7 @@ def comparisons(
     request: HttpRequest, service_id: int, period: str | None = None
 ) -> list[dict[str, Any]]:
     """Each own measure of the period (newest if omitted) beside its benchmarks, with gaps."""
-    service = access_service(user=_staff(request), service_id=service_id)
+    service = access_service(user=_staff(request), agency_slug=None, service_id=service_id)
     return [
         {
             "measure": _measure(row.measure),

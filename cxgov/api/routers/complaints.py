@@ -86,7 +86,7 @@ def _user(request: HttpRequest) -> User:
 def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Complaint]:
     """File a complaint received through another system, for an agency you hold a role in."""
     user = _user(request)
-    agency = access_agency(user=user, slug=payload.agency)
+    agency = access_agency(user=user, agency_slug=payload.agency)
     service = agency.services.filter(slug=payload.service).first() if payload.service else None
     if payload.service and service is None:
         raise ValidationError([{"loc": ["body", "payload", "service"], "msg": "Unknown service."}])

@@ -41,11 +41,11 @@ from cxgov.api.schemas import (
     ValidationErrorOut,
 )
 from cxgov.core.models import User
+from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
 from cxgov.registry import services as registry
 from cxgov.registry.models import Agency, Channel, CustomerSegment, Service
 from cxgov.registry.selectors import (
-    EDITOR_ROLES,
     access_channel,
     access_service,
     agencies_public,
@@ -114,7 +114,7 @@ def _member_agency(user: User | None, slug: str) -> Agency | None:
     if user is None:
         return None
     try:
-        return access_agency(user=user, slug=slug)
+        return access_agency(user=user, agency_slug=slug)
     except Http404:
         return None
 
@@ -124,7 +124,7 @@ def _member_service(user: User | None, service_id: int) -> Service | None:
     if user is None:
         return None
     try:
-        return access_service(user=user, service_id=service_id)
+        return access_service(user=user, agency_slug=None, service_id=service_id)
     except Http404:
         return None
 
@@ -386,7 +386,7 @@ STATUS_DOCS = _described({401: NO_CREDENTIALS, 404: NOT_AN_EDITOR})
 )
 def service_add(request: HttpRequest, slug: str, payload: ServiceIn) -> tuple[int, dict]:
     user = _staff(request)
-    agency = access_agency(user=user, slug=slug, roles=EDITOR_ROLES)
+    agency = access_agency(user=user, agency_slug=slug, need=Can.EDIT_SERVICES)
     fields = payload.model_dump()
     segments = _segments(agency, fields.pop("segments"))
     with _model_errors():
@@ -402,7 +402,9 @@ def service_add(request: HttpRequest, slug: str, payload: ServiceIn) -> tuple[in
 )
 def service_change(request: HttpRequest, service_id: int, payload: ServicePatchIn) -> dict:
     user = _staff(request)
-    service = access_service(user=user, service_id=service_id, roles=EDITOR_ROLES)
+    service = access_service(
+        user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
+    )
     fields = payload.model_dump(exclude_unset=True)
     segments = _segments(service.agency, fields.pop("segments")) if "segments" in fields else None
     with _model_errors():
@@ -418,7 +420,9 @@ def service_change(request: HttpRequest, service_id: int, payload: ServicePatchI
 )
 def service_publish(request: HttpRequest, service_id: int) -> dict:
     user = _staff(request)
-    service = access_service(user=user, service_id=service_id, roles=EDITOR_ROLES)
+    service = access_service(
+        user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
+    )
     return _staff_service_out(registry.service_publish(actor=user, service=service))
 
 
@@ -430,7 +434,9 @@ def service_publish(request: HttpRequest, service_id: int) -> dict:
 )
 def service_archive(request: HttpRequest, service_id: int) -> dict:
     user = _staff(request)
-    service = access_service(user=user, service_id=service_id, roles=EDITOR_ROLES)
+    service = access_service(
+        user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
+    )
     return _staff_service_out(registry.service_archive(actor=user, service=service))
 
 
@@ -442,7 +448,9 @@ def service_archive(request: HttpRequest, service_id: int) -> dict:
 )
 def channel_add(request: HttpRequest, service_id: int, payload: ChannelIn) -> tuple[int, dict]:
     user = _staff(request)
-    service = access_service(user=user, service_id=service_id, roles=EDITOR_ROLES)
+    service = access_service(
+        user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
+    )
     # Left-out optional fields take the service's defaults (is_digital from the kind).
     fields = payload.model_dump(exclude_none=True)
     with _model_errors():
@@ -458,7 +466,9 @@ def channel_add(request: HttpRequest, service_id: int, payload: ChannelIn) -> tu
 )
 def channel_change(request: HttpRequest, channel_id: int, payload: ChannelPatchIn) -> dict:
     user = _staff(request)
-    channel = access_channel(user=user, channel_id=channel_id, roles=EDITOR_ROLES)
+    channel = access_channel(
+        user=user, agency_slug=None, channel_id=channel_id, need=Can.EDIT_SERVICES
+    )
     fields = payload.model_dump(exclude_unset=True)
     with _model_errors():
         registry.channel_update(actor=user, channel=channel, **fields)
@@ -479,7 +489,9 @@ def channel_hours_replace(
     request: HttpRequest, channel_id: int, payload: list[HoursIn]
 ) -> dict[str, Any]:
     user = _staff(request)
-    channel = access_channel(user=user, channel_id=channel_id, roles=EDITOR_ROLES)
+    channel = access_channel(
+        user=user, agency_slug=None, channel_id=channel_id, need=Can.EDIT_SERVICES
+    )
     weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
     for row in payload:
         weekly[row.weekday].append((time.fromisoformat(row.opens), time.fromisoformat(row.closes)))

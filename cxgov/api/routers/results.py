@@ -15,6 +15,7 @@ from pydantic import Field
 
 from cxgov.api.schemas import ErrorOut, ValidationErrorOut
 from cxgov.core.models import User
+from cxgov.core.permissions import Can
 from cxgov.insights.estimates import Estimate
 from cxgov.surveys.models import Survey
 from cxgov.surveys.results import (
@@ -24,8 +25,7 @@ from cxgov.surveys.results import (
     response_counts,
     response_rate,
 )
-from cxgov.surveys.selectors import survey_for_api
-from cxgov.surveys.selectors_results import access_results_survey
+from cxgov.surveys.selectors import access_survey
 
 router = Router(tags=["survey results"])
 
@@ -90,9 +90,8 @@ def _staff(request: HttpRequest) -> User:
 
 
 def _survey(request: HttpRequest, survey_id: int) -> Survey:
-    survey = survey_for_api(survey_id=survey_id)
-    return access_results_survey(
-        user=_staff(request), agency_slug=survey.agency.slug, survey_id=survey.pk
+    return access_survey(
+        user=_staff(request), agency_slug=None, survey_id=survey_id, need=Can.VIEW_RESULTS
     )
 
 

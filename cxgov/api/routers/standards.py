@@ -12,9 +12,10 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from cxgov.core.models import User
+from cxgov.core.permissions import Can
 from cxgov.standards import services
 from cxgov.standards.ingest import IngestError, events_parse, rows_table
-from cxgov.standards.selectors import EDITOR_ROLES, access_standard, standard_results
+from cxgov.standards.selectors import access_standard, standard_results
 
 router = Router(tags=["service standards"])
 
@@ -98,7 +99,9 @@ def standard_events_send(
     request: HttpRequest, standard_id: int, payload: EventBatchIn
 ) -> tuple[int, dict[str, Any]]:
     user = _staff(request)
-    standard = access_standard(user=user, pk=standard_id, roles=EDITOR_ROLES)
+    standard = access_standard(
+        user=user, agency_slug=None, standard_id=standard_id, need=Can.EDIT_STANDARDS
+    )
     rows = [event.model_dump(exclude_none=True) for event in payload.events]
     if not rows:
         return 422, {"detail": "The batch has no events."}
@@ -125,7 +128,7 @@ def standard_events_send(
 def standard_results_list(
     request: HttpRequest, standard_id: int
 ) -> tuple[int, list[dict[str, Any]]]:
-    standard = access_standard(user=_staff(request), pk=standard_id)
+    standard = access_standard(user=_staff(request), agency_slug=None, standard_id=standard_id)
     return 200, [
         {
             "period": result.label,

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.http import Http404
 
-from cxgov.core.models import Role
+from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency, agencies_for_user
 
 pytestmark = pytest.mark.django_db
@@ -52,17 +52,17 @@ def test_admin_sees_members_and_audit_log_but_analyst_does_not(
     assert "Members" not in analyst_page
 
 
-def test_access_agency_checks_roles(analyst_a, agency_a):
-    assert access_agency(user=analyst_a, slug="alpha") == agency_a
+def test_access_agency_checks_the_capability_needed(analyst_a, agency_a):
+    assert access_agency(user=analyst_a, agency_slug="alpha") == agency_a
     with pytest.raises(Http404):
-        access_agency(user=analyst_a, slug="alpha", roles=[Role.AGENCY_ADMIN])
+        access_agency(user=analyst_a, agency_slug="alpha", need=Can.ADMINISTER_AGENCY)
 
 
 def test_inactive_user_has_no_access(analyst_a):
     analyst_a.is_active = False
     analyst_a.save()
     with pytest.raises(Http404):
-        access_agency(user=analyst_a, slug="alpha")
+        access_agency(user=analyst_a, agency_slug="alpha")
 
 
 def test_agencies_for_user_lists_only_memberships(analyst_a, agency_a, agency_b):

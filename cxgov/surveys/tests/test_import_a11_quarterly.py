@@ -9,13 +9,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxgov.core.models import AuditEvent
+from cxgov.core.models import AuditEvent, Membership, Role, User
 from cxgov.insights.estimates import point_scale
 from cxgov.registry.models import Agency, Service
 from cxgov.surveys.importers_a11 import a11_quarterly_import
@@ -39,6 +40,16 @@ def as_csv(header: list[str], rows: list[dict[str, str]]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
+
+
+@pytest.fixture
+def government_importer() -> User:
+    """A person holding the site-wide grant the performance.gov import needs."""
+    user = User.objects.create_user("importer@omb.example.gov", "pw-9f3k2m1x")
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="core", codename="import_government_data")
+    )
+    return user
 
 
 def nothing_stored() -> bool:
@@ -246,25 +257,67 @@ def test_files_that_are_not_the_layout_are_refused_as_a_whole(text: str) -> None
 
 @needs_file
 def test_command_imports_and_dry_run_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], government_importer: User
 ) -> None:
     header, rows = small_file()
     path = tmp_path / "a11.csv"
     path.write_text(as_csv(header, rows), encoding="utf-8")
-    call_command("import_a11_quarterly", str(path), "--format", "performance-gov", "--dry-run")
+    call_command(
+        "import_a11_quarterly",
+        str(path),
+        "--format",
+        "performance-gov",
+        "--as",
+        government_importer.email,
+        "--dry-run",
+    )
     assert "survey quarters: 3 created" in capsys.readouterr().out
     assert nothing_stored()
-    call_command("import_a11_quarterly", str(path), "--format", "performance-gov")
+    call_command(
+        "import_a11_quarterly",
+        str(path),
+        "--format",
+        "performance-gov",
+        "--as",
+        "IMPORTER@omb.example.gov",
+    )
     assert "import finished" in capsys.readouterr().out
     assert ImportedQuarter.objects.count() == 3
     assert Service.objects.filter(is_hisp=True).exists()
 
 
-def test_command_refuses_a_rejected_file(tmp_path: Path) -> None:
+def test_command_refuses_a_rejected_file(tmp_path: Path, government_importer: User) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("id,name\n1,x\n", encoding="utf-8")
     with pytest.raises(CommandError, match="rejected"):
-        call_command("import_a11_quarterly", str(path), "--format", "performance-gov")
+        call_command(
+            "import_a11_quarterly",
+            str(path),
+            "--format",
+            "performance-gov",
+            "--as",
+            government_importer.email,
+        )
+
+
+def test_command_refuses_an_agency_role_without_the_site_wide_grant(
+    tmp_path: Path, agency_a: Agency
+) -> None:
+    oversight = User.objects.create_user("oversight@alpha.example.gov", "pw-9f3k2m1x")
+    Membership.objects.create(user=oversight, agency=agency_a, role=Role.OVERSIGHT)
+    Membership.objects.create(user=oversight, agency=agency_a, role=Role.AGENCY_ADMIN)
+    path = tmp_path / "a11.csv"
+    path.write_text("id,name\n1,x\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="may not import government data"):
+        call_command(
+            "import_a11_quarterly",
+            str(path),
+            "--format",
+            "performance-gov",
+            "--as",
+            oversight.email,
+        )
+    assert nothing_stored()
 
 
 @needs_file

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cxgov.core.permissions import Can, site_permission
+from cxgov.core.selectors import site_grant_holder
 from cxgov.surveys.importers_a11 import FORMATS, a11_quarterly_import
 
 
@@ -20,6 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, help="The CSV file (UTF-8).")
         parser.add_argument("--format", required=True, choices=FORMATS)
         parser.add_argument(
+            "--as",
+            dest="actor",
+            required=True,
+            metavar="EMAIL",
+            help="Who runs the import; they need the site-wide grant to import government data.",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change; write nothing."
         )
 
@@ -33,7 +42,13 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {file}: {problem.strerror}") from None
         except UnicodeDecodeError:
             raise CommandError(f"{file} is not UTF-8 text: save it again as CSV (UTF-8)") from None
-        report = a11_quarterly_import(actor=None, text=text, dry_run=bool(options["dry_run"]))
+        actor = site_grant_holder(email=str(options["actor"]), need=Can.IMPORT_GOVERNMENT_DATA)
+        if actor is None:
+            raise CommandError(
+                f"{options['actor']} may not import government data: an administrator grants "
+                f"{site_permission(Can.IMPORT_GOVERNMENT_DATA)} in the site admin"
+            )
+        report = a11_quarterly_import(actor=actor, text=text, dry_run=bool(options["dry_run"]))
         for line in report.summary_lines():
             self.stdout.write(line)
         if report.rejected:

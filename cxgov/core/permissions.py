@@ -1,0 +1,194 @@
+"""Who may do what: one table of roles × capabilities, and the site-wide grants.
+
+Every access check in views, API routers and commands names a capability (`need=Can.X`);
+only this module knows which roles hold it. Agency capabilities come from a `Membership`
+in that agency. Site-wide capabilities act beyond any one agency (an import that creates
+agencies), so no agency role holds them: they are Django permissions on the user
+(`core.<capability>`), granted to a person in the site admin; superusers hold them all.
+
+`docs/permissions.md` is rendered from this table (`python manage.py permissions_doc`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from cxgov.core.models import Membership, Role, User
+
+if TYPE_CHECKING:
+    from cxgov.registry.models import Agency
+
+
+class Can(StrEnum):
+    """A capability an access check asks for."""
+
+    VIEW_AGENCY = "view_agency"
+    ADMINISTER_AGENCY = "administer_agency"
+    EDIT_SERVICES = "edit_services"
+    EDIT_STANDARDS = "edit_standards"
+    HANDLE_COMPLAINTS = "handle_complaints"
+    SET_UP_COMPLAINTS = "set_up_complaints"
+    EDIT_SURVEYS = "edit_surveys"
+    VIEW_RESULTS = "view_results"
+    EDIT_BENCHMARKS = "edit_benchmarks"
+    VIEW_REPORTS = "view_reports"
+    EDIT_REPORTS = "edit_reports"
+    EDIT_PLANS = "edit_plans"
+    PUBLISH_PLANS = "publish_plans"
+    VIEW_ACTIONS = "view_actions"
+    EDIT_ACTIONS = "edit_actions"
+    EDIT_A11_REPORTS = "edit_a11_reports"
+    PUBLISH_A11_REPORTS = "publish_a11_reports"
+    IMPORT_RESPONSES = "import_responses"
+    OVERSEE_AGENCIES = "oversee_agencies"
+    RATE_A11_REPORTS = "rate_a11_reports"
+    IMPORT_GOVERNMENT_DATA = "import_government_data"
+
+
+CAPABILITY_TEXT: dict[Can, str] = {
+    Can.VIEW_AGENCY: "Read the agency's staff pages (any role).",
+    Can.ADMINISTER_AGENCY: (
+        "Members, audit log, two-step sign-in resets, retention periods, whole-agency export, "
+        "failed tasks."
+    ),
+    Can.EDIT_SERVICES: "Change services, channels, hours, journey stages and customer segments.",
+    Can.EDIT_STANDARDS: "Change service standards, upload events, handle missed periods.",
+    Can.HANDLE_COMPLAINTS: "Work the complaint queue and cases.",
+    Can.SET_UP_COMPLAINTS: "Change complaint categories and routing.",
+    Can.EDIT_SURVEYS: "Build surveys, questions, invitations and QR links; read responses.",
+    Can.VIEW_RESULTS: "Read survey results.",
+    Can.EDIT_BENCHMARKS: "Upload benchmarks, enter own measures, choose best in business.",
+    Can.VIEW_REPORTS: "Read survey reports and the scorecard.",
+    Can.EDIT_REPORTS: "Write the authored sections of reports.",
+    Can.EDIT_PLANS: "Read and write customer service plans.",
+    Can.PUBLISH_PLANS: "Publish a customer service plan.",
+    Can.VIEW_ACTIONS: "Read every action (others read only employee-prompted ones).",
+    Can.EDIT_ACTIONS: "Create and change actions.",
+    Can.EDIT_A11_REPORTS: "Start, fill in and submit A-11 quarterly reports.",
+    Can.PUBLISH_A11_REPORTS: "Publish a submitted A-11 quarterly report.",
+    Can.IMPORT_RESPONSES: "Upload survey response files into the agency's surveys.",
+    Can.OVERSEE_AGENCIES: "Read every agency where you hold this role side by side.",
+    Can.RATE_A11_REPORTS: "Rate A-11 reports of the agencies where you hold this role.",
+    Can.IMPORT_GOVERNMENT_DATA: (
+        "Import the performance.gov A-11 quarterly file, which creates and updates agencies "
+        "and their records site-wide."
+    ),
+}
+
+_EDITORS = frozenset({Can.VIEW_AGENCY, Can.VIEW_ACTIONS, Can.VIEW_REPORTS})
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
+    Role.AGENCY_ADMIN: _EDITORS
+    | {
+        Can.ADMINISTER_AGENCY,
+        Can.EDIT_SERVICES,
+        Can.EDIT_STANDARDS,
+        Can.HANDLE_COMPLAINTS,
+        Can.SET_UP_COMPLAINTS,
+        Can.EDIT_SURVEYS,
+        Can.VIEW_RESULTS,
+        Can.EDIT_BENCHMARKS,
+        Can.EDIT_REPORTS,
+        Can.EDIT_PLANS,
+        Can.PUBLISH_PLANS,
+        Can.EDIT_ACTIONS,
+        Can.EDIT_A11_REPORTS,
+        Can.PUBLISH_A11_REPORTS,
+        Can.IMPORT_RESPONSES,
+    },
+    Role.SERVICE_MANAGER: _EDITORS
+    | {
+        Can.EDIT_SERVICES,
+        Can.EDIT_STANDARDS,
+        Can.HANDLE_COMPLAINTS,
+        Can.SET_UP_COMPLAINTS,
+        Can.EDIT_BENCHMARKS,
+        Can.EDIT_REPORTS,
+        Can.EDIT_PLANS,
+        Can.PUBLISH_PLANS,
+        Can.EDIT_ACTIONS,
+        Can.EDIT_A11_REPORTS,
+    },
+    Role.CX_ANALYST: _EDITORS
+    | {
+        Can.EDIT_SURVEYS,
+        Can.VIEW_RESULTS,
+        Can.EDIT_BENCHMARKS,
+        Can.EDIT_REPORTS,
+        Can.EDIT_PLANS,
+        Can.EDIT_ACTIONS,
+        Can.EDIT_A11_REPORTS,
+        Can.IMPORT_RESPONSES,
+    },
+    Role.COMPLAINT_HANDLER: frozenset({Can.VIEW_AGENCY, Can.VIEW_ACTIONS, Can.HANDLE_COMPLAINTS}),
+    Role.FRONTLINE_EMPLOYEE: frozenset({Can.VIEW_AGENCY}),
+    Role.OVERSIGHT: _EDITORS
+    | {
+        Can.VIEW_RESULTS,
+        Can.PUBLISH_A11_REPORTS,
+        Can.OVERSEE_AGENCIES,
+        Can.RATE_A11_REPORTS,
+    },
+}
+
+# Capabilities no agency role holds: Django permissions on the user (app label "core").
+SITE_CAPABILITIES: frozenset[Can] = frozenset({Can.IMPORT_GOVERNMENT_DATA})
+
+
+def roles_with(need: Can) -> frozenset[Role]:
+    """The agency roles that hold a capability (none for a site-wide one)."""
+    return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if need in caps)
+
+
+def site_permission(need: Can) -> str:
+    """The Django permission name of a site-wide capability."""
+    return f"core.{need.value}"
+
+
+def user_can(*, user: User | object, agency: Agency | None, need: Can) -> bool:
+    """Whether the user may do `need`: in `agency` for an agency capability, anywhere for a
+    site-wide one (then `agency` is ignored). Pages ask this to show or hide buttons."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if need in SITE_CAPABILITIES:
+        return user.has_perm(site_permission(need))
+    if agency is None:
+        return False
+    return Membership.objects.filter(user=user, agency=agency, role__in=roles_with(need)).exists()
+
+
+def permissions_markdown() -> str:
+    """docs/permissions.md: the role table and the site-wide grants, rendered from this module."""
+    roles = list(ROLE_CAPABILITIES)
+    agency_caps = [can for can in Can if can not in SITE_CAPABILITIES]
+    lines = [
+        "# Permissions",
+        "",
+        "Generated from `cxgov/core/permissions.py` by `python manage.py permissions_doc`;",
+        "a test fails when this file and the table disagree. Do not edit by hand.",
+        "",
+        "Every access check names a capability (`need=Can.X`). A capability in an agency comes",
+        "from a role held there; a check that fails answers 404, the same as a missing object.",
+        "",
+        "## Agency roles",
+        "",
+        "| capability | " + " | ".join(f"`{role.value}`" for role in roles) + " | what it allows |",
+        "|---|" + "---|" * len(roles) + "---|",
+    ]
+    for can in agency_caps:
+        marks = " | ".join("yes" if can in ROLE_CAPABILITIES[role] else "" for role in roles)
+        lines.append(f"| `{can.name}` | {marks} | {CAPABILITY_TEXT[can]} |")
+    lines += [
+        "",
+        "## Site-wide grants",
+        "",
+        "No agency role holds these. Grant the Django permission to a person in the site admin",
+        "(`/site-admin/`, user → user permissions); superusers hold them all.",
+        "",
+        "| capability | Django permission | what it allows |",
+        "|---|---|---|",
+    ]
+    for can in sorted(SITE_CAPABILITIES):
+        lines.append(f"| `{can.name}` | `{site_permission(can)}` | {CAPABILITY_TEXT[can]} |")
+    return "\n".join(lines) + "\n"

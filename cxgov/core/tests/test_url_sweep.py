@@ -1,0 +1,697 @@
+"""Every URL and API operation keeps agencies apart and refuses cross-site POSTs.
+
+The sweep walks the whole URLconf (English and /es/) and the OpenAPI document. Each staff URL
+is called, by GET and by POST, as a person holding every role in another agency and as each
+role of the agency that lacks the capability the URL needs: the answer must be byte for byte
+the answer for a missing object. A POST without a CSRF token from a signed-in member is
+refused. A URL or API operation without an entry in the tables below fails the sweep: say what
+it needs when you add one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from cxgov.a11.models import Collection
+from cxgov.actions.models import ActionItem
+from cxgov.benchmarks.models import Selection, Series
+from cxgov.complaints.models import Attachment, Complaint
+from cxgov.core.models import ApiToken, DeadLetter, Membership, Role, User
+from cxgov.core.permissions import Can, roles_with
+from cxgov.core.services import token_create
+from cxgov.plans.models import Plan
+from cxgov.registry.models import (
+    Agency,
+    Channel,
+    ChannelClosure,
+    CustomerSegment,
+    Service,
+    ServiceStage,
+)
+from cxgov.standards.models import MissedPeriod, Standard
+from cxgov.surveys.models import Audience, Question, Response, Survey
+
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed in"  # any signed-in person; nothing of an agency's in the URL
+OWN = "own"  # the person's own objects (tokens)
+MISSING = 999_999_999
+
+Kwargs = Callable[["World"], dict[str, Any]]
+
+
+@dataclass
+class World:
+    """The demo agency (every kind of object) and the people who call its URLs."""
+
+    agency: Agency
+    ids: dict[str, Any]
+    outsider: User  # every role in another agency, none in this one
+    holder: User  # every role in this agency
+    by_role: dict[Role, User] = field(default_factory=dict)
+    tokens: dict[int, str] = field(default_factory=dict)
+
+
+def _agency(w: World) -> dict[str, Any]:
+    return {"slug": w.agency.slug}
+
+
+def _with(*kinds: str, **fixed: Any) -> Kwargs:
+    """URL kwargs: the agency slug, the world's object ids by kind, and fixed values."""
+
+    def build(w: World) -> dict[str, Any]:
+        return {"slug": w.agency.slug, **{f"{k}_id": w.ids[k] for k in kinds}, **fixed}
+
+    return build
+
+
+# URL name → (kwargs, capability for GET, capability for POST).
+SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
+    # public site, feeds, sign-in and Open311: no agency's staff data
+    **dict.fromkeys(
+        (
+            "oidc_authentication_init",
+            "oidc_callback",
+            "open311:discovery",
+            "open311:services",
+            "open311:service_definition",
+            "open311:requests",
+            "open311:request",
+            "open311:token",
+            "feeds:standards_csv",
+            "feeds:standards_json",
+            "feeds:agency_standards_csv",
+            "feeds:agency_standards_json",
+            "core:login",
+            "core:logout",
+            "core:password_reset",
+            "core:password_reset_done",
+            "core:password_reset_confirm",
+            "core:password_reset_complete",
+            "public:home",
+            "public:agency",
+            "public:service",
+            "public:agency_standards",
+            "public:service_standards",
+            "public:agency_plan",
+            "public:agency_plan_pdf",
+            "public:feedback",
+            "public:complaint_start",
+            "public:survey",
+            "public:survey_thanks",
+            "public:survey_embed",
+            "public:survey_widget",
+            "public:survey_widget_submit",
+            "public:complaint_new",
+            "public:complaint_status",
+            "public:complaints_data",
+            "public:complaint_track",
+            "public:complaint_filed",
+        ),
+        (None, PUBLIC, PUBLIC),
+    ),
+    **dict.fromkeys(
+        (
+            "core:password_change",
+            "core:keepalive",
+            "core:mfa_setup",
+            "core:mfa_verify",
+            "core:staff_home",
+            "core:token_list",
+            "core:dead_letters",
+        ),
+        (None, SIGNED_IN, SIGNED_IN),
+    ),
+    "core:token_revoke": (lambda w: {"token_id": w.ids["token"]}, OWN, OWN),
+    "core:dead_letter_retry": (
+        lambda w: {"dead_letter_id": w.ids["dead_letter"]},
+        Can.ADMINISTER_AGENCY,
+        Can.ADMINISTER_AGENCY,
+    ),
+    "core:agency_overview": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "core:member_mfa_reset": (
+        _with("membership"),
+        Can.ADMINISTER_AGENCY,
+        Can.ADMINISTER_AGENCY,
+    ),
+    # registry
+    "registry:agency_privacy": (_agency, Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
+    "registry:agency_export": (_agency, Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
+    "registry:service_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "registry:service_create": (_agency, Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:service_import": (_agency, Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:service_export": (_with(fmt="csv"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "registry:service_detail": (_with("service"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "registry:service_edit": (_with("service"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:service_status": (
+        _with("service", action="archive"),
+        Can.EDIT_SERVICES,
+        Can.EDIT_SERVICES,
+    ),
+    "registry:stage_create": (_with("service"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:stage_edit": (_with("stage"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:stage_move": (
+        _with("stage", direction="down"),
+        Can.EDIT_SERVICES,
+        Can.EDIT_SERVICES,
+    ),
+    "registry:stage_delete": (_with("stage"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:channel_create": (_with("service"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:channel_edit": (_with("channel"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:channel_delete": (_with("channel"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:channel_hours": (_with("channel"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:closure_add": (_with("channel"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:closure_remove": (
+        _with("channel", "closure"),
+        Can.EDIT_SERVICES,
+        Can.EDIT_SERVICES,
+    ),
+    "registry:segment_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "registry:segment_create": (_agency, Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:segment_edit": (_with("segment"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    "registry:segment_delete": (_with("segment"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
+    # complaints
+    "complaints:queue": (_agency, Can.VIEW_AGENCY, Can.HANDLE_COMPLAINTS),
+    "complaints:new": (_agency, Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS),
+    "complaints:analytics": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "complaints:setup": (_agency, Can.VIEW_AGENCY, Can.SET_UP_COMPLAINTS),
+    "complaints:case": (_with("complaint"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    **{
+        f"complaints:{name}": (_with("complaint"), Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS)
+        for name in ("transition", "assign", "categorize", "note", "message")
+    },
+    "complaints:attachment": (
+        _with("complaint", "attachment"),
+        Can.VIEW_AGENCY,
+        Can.VIEW_AGENCY,
+    ),
+    # benchmarks
+    "benchmarks:agency": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "benchmarks:library": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "benchmarks:series": (_with("series"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "benchmarks:upload": (_agency, Can.EDIT_BENCHMARKS, Can.EDIT_BENCHMARKS),
+    "benchmarks:oversight": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "benchmarks:service": (_with("service"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "benchmarks:measure_create": (_with("service"), Can.EDIT_BENCHMARKS, Can.EDIT_BENCHMARKS),
+    "benchmarks:selection_create": (
+        _with("service"),
+        Can.EDIT_BENCHMARKS,
+        Can.EDIT_BENCHMARKS,
+    ),
+    "benchmarks:selection_delete": (
+        _with("selection"),
+        Can.EDIT_BENCHMARKS,
+        Can.EDIT_BENCHMARKS,
+    ),
+    # survey results
+    "survey_results:index": (_agency, Can.VIEW_RESULTS, Can.VIEW_RESULTS),
+    "survey_results:oversight": (_agency, Can.VIEW_RESULTS, Can.VIEW_RESULTS),
+    "survey_results:survey": (_with("survey"), Can.VIEW_RESULTS, Can.VIEW_RESULTS),
+    "survey_results:drivers": (_with("survey"), Can.VIEW_RESULTS, Can.VIEW_RESULTS),
+    # surveys
+    "surveys:survey_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:survey_create": (_agency, Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:survey_detail": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:survey_edit": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:survey_preview": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:survey_qr": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:invitation_upload": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:invitation_remind": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:question_create": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:response_list": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:response_export": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:response_action": (
+        _with("survey", "response", action="spam"),
+        Can.EDIT_SURVEYS,
+        Can.EDIT_SURVEYS,
+    ),
+    "surveys:survey_action": (
+        _with("survey", action="close"),
+        Can.EDIT_SURVEYS,
+        Can.EDIT_SURVEYS,
+    ),
+    "surveys:question_edit": (_with("question"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:question_move": (
+        _with("question", direction="down"),
+        Can.EDIT_SURVEYS,
+        Can.EDIT_SURVEYS,
+    ),
+    "surveys:question_remove": (_with("question"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    # standards
+    "standards:standard_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "standards:standard_create": (_agency, Can.EDIT_STANDARDS, Can.EDIT_STANDARDS),
+    "standards:standard_detail": (_with("standard"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "standards:standard_edit": (_with("standard"), Can.EDIT_STANDARDS, Can.EDIT_STANDARDS),
+    "standards:events_upload": (_with("standard"), Can.EDIT_STANDARDS, Can.EDIT_STANDARDS),
+    "standards:result_add": (_with("standard"), Can.EDIT_STANDARDS, Can.EDIT_STANDARDS),
+    "standards:standard_status": (
+        _with("standard", action="retire"),
+        Can.EDIT_STANDARDS,
+        Can.EDIT_STANDARDS,
+    ),
+    "standards:miss_acknowledge": (_with("miss"), Can.EDIT_STANDARDS, Can.EDIT_STANDARDS),
+    # A-11
+    "a11:collection_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "a11:collection_start": (_with("service"), Can.EDIT_A11_REPORTS, Can.EDIT_A11_REPORTS),
+    "a11:collection": (_with("collection"), Can.VIEW_AGENCY, Can.EDIT_A11_REPORTS),
+    "a11:collection_submit": (
+        _with("collection"),
+        Can.EDIT_A11_REPORTS,
+        Can.EDIT_A11_REPORTS,
+    ),
+    "a11:collection_publish": (
+        _with("collection"),
+        Can.PUBLISH_A11_REPORTS,
+        Can.PUBLISH_A11_REPORTS,
+    ),
+    "a11:collection_not_reported": (
+        _with("collection"),
+        Can.EDIT_A11_REPORTS,
+        Can.EDIT_A11_REPORTS,
+    ),
+    "a11:collection_rate": (_with("collection"), Can.RATE_A11_REPORTS, Can.RATE_A11_REPORTS),
+    "a11:oversight": (_agency, Can.OVERSEE_AGENCIES, Can.OVERSEE_AGENCIES),
+    # Response files need IMPORT_RESPONSES; the performance.gov file the site-wide grant.
+    "a11:upload": (_agency, Can.IMPORT_RESPONSES, Can.IMPORT_RESPONSES),
+    "a11:export": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "a11:export_download": (_with(format="summary"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    # reports
+    "reports:list": (_agency, Can.VIEW_REPORTS, Can.VIEW_REPORTS),
+    "reports:scorecard": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "reports:report": (_with(period="fy2025"), Can.VIEW_REPORTS, Can.VIEW_REPORTS),
+    "reports:pdf": (_with(period="fy2025"), Can.VIEW_REPORTS, Can.VIEW_REPORTS),
+    "reports:tables_zip": (_with(period="fy2025"), Can.VIEW_REPORTS, Can.VIEW_REPORTS),
+    "reports:edit": (_with(period="fy2025"), Can.EDIT_REPORTS, Can.EDIT_REPORTS),
+    # plans
+    "plans:plan_list": (_agency, Can.EDIT_PLANS, Can.EDIT_PLANS),
+    "plans:plan_detail": (_with("plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
+    "plans:plan_preview": (_with("plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
+    "plans:section_edit": (_with("plan", key="customers"), Can.EDIT_PLANS, Can.EDIT_PLANS),
+    "plans:plan_publish": (_with("plan"), Can.PUBLISH_PLANS, Can.PUBLISH_PLANS),
+    "plans:version_detail": (_with("plan", number=1), Can.EDIT_PLANS, Can.EDIT_PLANS),
+    "plans:version_diff": (_with("plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
+    # actions
+    "actions:action_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "actions:action_create": (_agency, Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
+    "actions:suggestions": (_agency, Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
+    "actions:employee_surveys": (_agency, Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
+    "actions:employee_themes": (
+        lambda w: {"slug": w.agency.slug, "survey_id": w.ids["employee_survey"]},
+        Can.EDIT_ACTIONS,
+        Can.EDIT_ACTIONS,
+    ),
+    "actions:action_detail": (_with("action"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "actions:action_edit": (_with("action"), Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
+    "actions:action_status": (_with("action"), Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
+}
+
+
+# Query parameters a page needs beyond its path.
+QUERY = {"a11:export_download": {"fiscal_year": 2025, "quarter": 1}}
+
+
+def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in ("admin", "api"):
+                # The site admin has its own superuser gate (core.admin_site); the API is
+                # swept operation by operation from its OpenAPI document below.
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+        elif isinstance(pattern, URLPattern) and not str(pattern.pattern).startswith("api/"):
+            yield f"<unnamed {pattern.pattern}>"
+
+
+def url_names() -> set[str]:
+    """Every named URL of the site, the API and the site admin aside."""
+    return set(_names(get_resolver().url_patterns))
+
+
+def test_every_url_has_a_sweep_entry():
+    missing = sorted(url_names() - set(SWEEP))
+    assert not missing, f"add these URLs to SWEEP in {__file__}: {missing}"
+    stale = sorted(set(SWEEP) - url_names())
+    assert not stale, f"these SWEEP entries name no URL any more: {stale}"
+
+
+# --- the world -----------------------------------------------------------------------------
+
+
+def _first_pk(queryset: Any, kind: str) -> int:
+    found = queryset.order_by("pk").values_list("pk", flat=True).first()
+    assert found is not None, f"the demo has no {kind} in its first agency"
+    return int(found)
+
+
+def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
+    channel = Channel.objects.filter(service__agency=agency).order_by("pk").first()
+    assert channel is not None
+    closure, _ = ChannelClosure.objects.get_or_create(channel=channel, date=date(2030, 1, 2))
+    complaint = Complaint.objects.filter(agency=agency).order_by("pk").first()
+    assert complaint is not None
+    attachment = Attachment.objects.create(
+        complaint=complaint,
+        file=ContentFile(b"note", name="sweep.txt"),
+        original_name="sweep.txt",
+        content_type="text/plain",
+        size=4,
+    )
+    series = Series.objects.filter(agency__isnull=True).order_by("pk").first()
+    assert series is not None
+    own_series = Series.objects.create(
+        source=series.source,
+        agency=agency,
+        key="sweep-own",
+        name="Own measure",
+        entity=agency.name,
+        metric=series.metric,
+        scale=series.scale,
+        sector=series.sector,
+    )
+    dead = DeadLetter.objects.create(
+        task_path="cxgov.core.tasks.email_send", agency=agency, attempts=3, error="refused"
+    )
+    survey_pk = _first_pk(
+        Survey.objects.filter(agency=agency).exclude(audience=Audience.EMPLOYEE), "survey"
+    )
+    _, secret = token_create(user=holder, name="sweep")
+    return {
+        "service": _first_pk(Service.objects.filter(agency=agency), "service"),
+        "stage": _first_pk(ServiceStage.objects.filter(service__agency=agency), "stage"),
+        "channel": channel.pk,
+        "closure": closure.pk,
+        "segment": _first_pk(CustomerSegment.objects.filter(agency=agency), "segment"),
+        "complaint": complaint.pk,
+        "attachment": attachment.pk,
+        "series": own_series.pk,
+        "selection": _first_pk(Selection.objects.filter(agency=agency), "selection"),
+        "survey": survey_pk,
+        "employee_survey": _first_pk(
+            Survey.objects.filter(agency=agency, audience=Audience.EMPLOYEE), "employee survey"
+        ),
+        "question": _first_pk(Question.objects.filter(survey__agency=agency), "question"),
+        "response": _first_pk(Response.objects.filter(survey_id=survey_pk), "response"),
+        "standard": _first_pk(Standard.objects.filter(agency=agency), "standard"),
+        "miss": _first_pk(MissedPeriod.objects.filter(standard__agency=agency), "missed period"),
+        "collection": _first_pk(Collection.objects.filter(agency=agency), "A-11 collection"),
+        "plan": _first_pk(Plan.objects.filter(agency=agency), "plan"),
+        "action": _first_pk(ActionItem.objects.filter(agency=agency), "action"),
+        "membership": _first_pk(Membership.objects.filter(agency=agency), "membership"),
+        "dead_letter": dead.pk,
+        "token": _first_pk(ApiToken.objects.filter(user=holder), "token"),
+        "holder_secret": secret,
+    }
+
+
+def _person(email: str, agency: Agency, roles: list[Role]) -> User:
+    user = User.objects.create_user(email, "sweep-pw-7c1d9e")
+    for role in roles:
+        Membership.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The demo, once for the module, and one person per role; flushed afterwards."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0)
+        agency = Agency.objects.get(slug="fba")
+        other = Agency.objects.exclude(pk=agency.pk).order_by("pk").first()
+        assert other is not None
+        holder = _person("holder@sweep.example.gov", agency, list(Role))
+        w = World(
+            agency=agency,
+            ids=_world_ids(agency, holder),
+            outsider=_person("outsider@sweep.example.gov", other, list(Role)),
+            holder=holder,
+        )
+        for role in Role:
+            w.by_role[role] = _person(f"{role.value}@sweep.example.gov", agency, [role])
+        for user in [w.outsider, *w.by_role.values()]:
+            _, secret = token_create(user=user, name="sweep")
+            w.tokens[user.pk] = secret
+        yield w
+        call_command("flush", interactive=False, verbosity=0)
+
+
+# --- comparing answers ---------------------------------------------------------------------
+
+_CSRF = re.compile(rb'(value|content)="[A-Za-z0-9]{32,64}"')
+
+
+def _normalised(content: bytes, path: str) -> bytes:
+    """The body without the echoed address and the per-response CSRF mask."""
+    content = content.replace(path.encode(), b"PATH")
+    for prefix in ("/es", ""):
+        content = content.replace(prefix.encode() + path.removeprefix("/es").encode(), b"PATH")
+    return _CSRF.sub(b"", content)
+
+
+def _client(user: User, *, csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    return client
+
+
+def _missing_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: (MISSING if isinstance(v, int) else v) for k, v in kwargs.items()}
+
+
+def _denials(w: World, need: Any) -> list[tuple[str, User]]:
+    """Who must be refused: another agency's member, and each role of this one lacking `need`."""
+    if not isinstance(need, Can):
+        return []
+    people = [("another agency", w.outsider)]
+    people += [(role.value, w.by_role[role]) for role in Role if role not in roles_with(need)]
+    return people
+
+
+def _call(client: Client, method: str, url: str) -> Any:
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+def _agency_urls(w: World) -> Iterator[tuple[str, dict[str, Any], Any, Any]]:
+    for name, (build, need_get, need_post) in sorted(SWEEP.items()):
+        if build is not None:
+            yield name, build(w), need_get, need_post
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_not_yours_and_not_allowed_answer_like_missing(world: World, language: str):
+    failures = []
+    clients: dict[int, Client] = {}
+    for name, kwargs, need_get, need_post in _agency_urls(world):
+        with translation.override(language):
+            url = reverse(name, kwargs=kwargs)
+            missing_url = reverse(name, kwargs=_missing_kwargs(kwargs))
+        for method, need in (("GET", need_get), ("POST", need_post)):
+            people = _denials(world, need)
+            if language == "es":
+                people = people[:1]  # Spanish: the other agency's member; roles are English
+            for who, user in people:
+                client = clients.setdefault(user.pk, _client(user))
+                got = _call(client, method, url)
+                if got.status_code == 405:
+                    continue  # the method is refused to everyone before any lookup
+                if name == "core:dead_letter_retry":
+                    missing = _call(client, method, missing_url)
+                else:
+                    missing = _call(
+                        client, method, url.replace(f"/{world.agency.slug}/", "/no-such-agency/", 1)
+                    )
+                if got.status_code != 404 or _normalised(got.content, url) != _normalised(
+                    missing.content, missing.wsgi_request.path
+                ):
+                    failures.append(f"{method} {url} as {who}: {got.status_code}")
+    assert not failures, "answers that differ from a missing object:\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_the_sweep_reaches_real_objects(world: World):
+    """The holder of every role is not refused, so the 404s above are about access."""
+    client = _client(world.holder)
+    refused = []
+    for name, kwargs, need_get, _ in _agency_urls(world):
+        if name in {"reports:pdf", "reports:tables_zip", "registry:agency_export"}:
+            continue  # slow to build and read no other way than the report page
+        if not isinstance(need_get, Can):
+            continue
+        with translation.override("en"):
+            url = reverse(name, kwargs=kwargs)
+        if client.get(url, QUERY.get(name, {})).status_code == 404:
+            refused.append(url)
+    assert not refused, f"the sweep's objects are not reachable by their own agency: {refused}"
+
+
+@pytest.mark.django_db
+def test_post_without_csrf_token_is_refused(world: World):
+    client = _client(world.holder, csrf=True)
+    accepted = []
+    for name, (build, _, need_post) in sorted(SWEEP.items()):
+        if need_post == PUBLIC:
+            continue
+        with translation.override("en"):
+            url = reverse(name, kwargs=build(world) if build else None)
+        status = client.post(url, {}).status_code
+        if status != 403:
+            accepted.append(f"{url}: {status}")
+    assert not accepted, "POSTs without a CSRF token that were not refused:\n" + "\n".join(accepted)
+
+
+# --- the API -------------------------------------------------------------------------------
+
+# "METHOD path" → (path parameters and query, capability). PUBLIC: the operation answers
+# anyone with published data, so another agency's member reads what the public reads.
+ApiParams = Callable[[World], dict[str, Any]]
+
+
+def _p(*kinds: str, **fixed: Any) -> ApiParams:
+    def build(w: World) -> dict[str, Any]:
+        return {**{f"{k}_id": w.ids[k] for k in kinds}, **fixed}
+
+    return build
+
+
+def _slug(w: World) -> dict[str, Any]:
+    return {"slug": w.agency.slug}
+
+
+API_SWEEP: dict[str, tuple[ApiParams, Any]] = {
+    "GET /api/v1/me": (_p(), SIGNED_IN),
+    "GET /api/v1/tokens": (_p(), SIGNED_IN),
+    "POST /api/v1/tokens": (_p(), SIGNED_IN),
+    "POST /api/v1/tokens/{token_id}/revoke": (_p("token"), OWN),
+    "GET /api/v1/agencies/{slug}/members": (_slug, Can.ADMINISTER_AGENCY),
+    "GET /api/v1/agencies/{slug}/audit-events": (_slug, Can.ADMINISTER_AGENCY),
+    "GET /api/v1/agencies": (_p(), PUBLIC),
+    "GET /api/v1/agencies/{slug}/services": (_slug, PUBLIC),
+    "POST /api/v1/agencies/{slug}/services": (_slug, Can.EDIT_SERVICES),
+    "GET /api/v1/services/{service_id}": (_p("service"), PUBLIC),
+    "PATCH /api/v1/services/{service_id}": (_p("service"), Can.EDIT_SERVICES),
+    "POST /api/v1/services/{service_id}/publish": (_p("service"), Can.EDIT_SERVICES),
+    "POST /api/v1/services/{service_id}/archive": (_p("service"), Can.EDIT_SERVICES),
+    "POST /api/v1/services/{service_id}/channels": (_p("service"), Can.EDIT_SERVICES),
+    "PATCH /api/v1/channels/{channel_id}": (_p("channel"), Can.EDIT_SERVICES),
+    "PUT /api/v1/channels/{channel_id}/hours": (_p("channel"), Can.EDIT_SERVICES),
+    "POST /api/v1/standards/{standard_id}/events": (_p("standard"), Can.EDIT_STANDARDS),
+    "GET /api/v1/standards/{standard_id}/results": (_p("standard"), Can.VIEW_AGENCY),
+    "GET /api/v1/benchmarks/series": (_p(), PUBLIC),
+    "GET /api/v1/benchmarks/series/{series_id}": (_p("series"), Can.VIEW_AGENCY),
+    "GET /api/v1/benchmarks/series/{series_id}/observations": (_p("series"), Can.VIEW_AGENCY),
+    "GET /api/v1/benchmarks/services/{service_id}/comparisons": (
+        _p("service"),
+        Can.VIEW_AGENCY,
+    ),
+    "POST /api/v1/complaints": (_p(), Can.VIEW_AGENCY),
+    "GET /api/v1/agencies/{slug}/complaints/{complaint_id}": (
+        lambda w: {"slug": w.agency.slug, "complaint_id": w.ids["complaint"]},
+        Can.VIEW_AGENCY,
+    ),
+    "POST /api/v1/surveys/{survey_id}/responses": (_p("survey"), Can.VIEW_AGENCY),
+    "GET /api/v1/surveys/{survey_id}/responses": (_p("survey"), Can.VIEW_AGENCY),
+    "GET /api/v1/a11/exports/{format}": (
+        lambda w: {"format": "summary", "?agency": w.agency.slug},
+        Can.VIEW_AGENCY,
+    ),
+    "GET /api/v1/surveys/{survey_id}/results": (_p("survey"), Can.VIEW_RESULTS),
+    "GET /api/v1/surveys/{survey_id}/results/{question_key}/trend": (
+        _p("survey", question_key="a11_satisfaction"),
+        Can.VIEW_RESULTS,
+    ),
+}
+
+
+def _operations(client: Client) -> list[tuple[str, str]]:
+    document = json.loads(client.get("/api/v1/openapi.json").content)
+    return [
+        (method.upper(), path) for path, methods in document["paths"].items() for method in methods
+    ]
+
+
+def test_every_api_operation_has_a_sweep_entry(client: Client, db: None):
+    operations = {f"{method} {path}" for method, path in _operations(client)}
+    assert operations, "the OpenAPI document lists no operations"
+    missing = sorted(operations - set(API_SWEEP))
+    assert not missing, f"add these operations to API_SWEEP in {__file__}: {missing}"
+    assert not sorted(set(API_SWEEP) - operations), "API_SWEEP names operations that are gone"
+
+
+def _api_url(path: str, params: dict[str, Any], *, missing: bool) -> str:
+    query = {k[1:]: v for k, v in params.items() if k.startswith("?")}
+    for key, value in params.items():
+        if key.startswith("?"):
+            continue
+        if missing and key.endswith("_id"):
+            value = MISSING
+        if missing and key == "slug":
+            value = "no-such-agency"
+        path = path.replace("{" + key + "}", str(value))
+    if query:
+        if missing:
+            query = dict.fromkeys(query, "no-such-agency")
+        path += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return path
+
+
+def _api_call(client: Client, method: str, url: str, secret: str) -> Any:
+    return client.generic(
+        method,
+        url,
+        data="{}",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+
+
+@pytest.mark.django_db
+def test_api_not_yours_and_not_allowed_answer_like_missing(world: World, client: Client):
+    failures = []
+    for method, path in _operations(client):
+        build, need = API_SWEEP[f"{method} {path}"]
+        params = build(world)
+        if not isinstance(need, Can) or not any(
+            k.endswith("_id") or k in ("slug", "?agency") for k in params
+        ):
+            continue
+        url = _api_url(path, params, missing=False)
+        missing_url = _api_url(path, params, missing=True)
+        for who, user in _denials(world, need):
+            secret = world.tokens[user.pk]
+            got = _api_call(client, method, url, secret)
+            missing = _api_call(client, method, missing_url, secret)
+            if got.status_code in (200, 201) or (got.status_code, got.content) != (
+                missing.status_code,
+                missing.content,
+            ):
+                failures.append(f"{method} {url} as {who}: {got.status_code} {got.content[:80]!r}")
+    assert not failures, "API answers that differ from a missing object:\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_api_writes_by_session_need_a_csrf_token(world: World):
+    client = _client(world.holder, csrf=True)
+    accepted = []
+    for method, path in _operations(client):
+        if method == "GET":
+            continue
+        build, _ = API_SWEEP[f"{method} {path}"]
+        url = _api_url(path, build(world), missing=False)
+        got = client.generic(method, url, data="{}", content_type="application/json")
+        if got.status_code not in (401, 403):
+            accepted.append(f"{method} {url}: {got.status_code}")
+    assert not accepted, "API writes by session without a CSRF token:\n" + "\n".join(accepted)
