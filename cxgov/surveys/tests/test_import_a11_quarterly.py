@@ -317,7 +317,8 @@ def test_command_refuses_an_agency_role_without_the_site_wide_grant(
             "--as",
             oversight.email,
         )
-    assert nothing_stored()
+    assert list(Agency.objects.all()) == [agency_a]
+    assert not ImportedQuarter.objects.exists()
 
 
 @needs_file
