@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja.errors import Throttled
 
-from cxgov.api.common import TokenWriteThrottle, errors_handle, staff_auth
+from cxgov.api.common import TokenWriteThrottle, UtcJSONRenderer, errors_handle, staff_auth
 from cxgov.api.openapi import DocumentedAPI
 from cxgov.api.routers.a11 import router as a11_router
 from cxgov.api.routers.accounts import router as accounts_router
@@ -29,6 +29,7 @@ api = DocumentedAPI(
     urls_namespace="api",
     auth=staff_auth,
     throttle=[TokenWriteThrottle()],
+    renderer=UtcJSONRenderer(),
 )
 errors_handle(api)
 

@@ -26,17 +26,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.schema import DjangoGetter
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import SimpleRateThrottle
-from pydantic import (
-    ModelWrapValidatorHandler,
-    SerializationInfo,
-    SerializerFunctionWrapHandler,
-    ValidationInfo,
-    field_serializer,
-    model_validator,
-)
+from ninja.utils import check_csrf
+from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
 
 from cxgov.core.models import ApiToken, User
 from cxgov.core.selectors import token_authenticate
@@ -45,19 +41,42 @@ from cxgov.core.services import token_touch
 NOT_FOUND = "Not found."
 INVALID = "The request is not valid."
 UNAUTHENTICATED = "Authentication required: send a valid token as 'Authorization: Bearer …'."
+CSRF_FAILED = (
+    "CSRF check failed: a write from a signed-in browser session must send the session's "
+    "CSRF token in the X-CSRFToken header."
+)
 UNKNOWN_PATH = "No API operation answers at this path; the operations are listed at /api/v1/docs."
 
 # --- output ------------------------------------------------------------------------------------
 
 
 def utc_iso(value: datetime) -> str:
-    """An aware datetime as UTC ISO 8601 with `Z`, the one form the API sends."""
-    text = value.astimezone(UTC).isoformat()
-    return text.removesuffix("+00:00") + "Z"
+    """An aware datetime as UTC ISO 8601 with `Z` (milliseconds when it has them)."""
+    timespec = "milliseconds" if value.microsecond else "seconds"
+    return value.astimezone(UTC).isoformat(timespec=timespec).removesuffix("+00:00") + "Z"
+
+
+class UtcJSONEncoder(NinjaJSONEncoder):
+    """ninja's encoder, with aware datetimes in UTC with `Z` instead of their own offset."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and o.tzinfo is not None:
+            return utc_iso(o)
+        return super().default(o)
+
+
+class UtcJSONRenderer(JSONRenderer):
+    """JSON with every aware datetime in UTC with `Z`, whichever zone a service computed it in.
+
+    The renderer, not each schema, does it: a serializer on every schema field would hide the
+    fields' types from the OpenAPI document.
+    """
+
+    encoder_class = UtcJSONEncoder
 
 
 class Out(Schema):
-    """A response shape: reads model attributes, and sends every datetime in UTC with `Z`."""
+    """A response shape that reads model attributes (resolvers and dotted aliases)."""
 
     @model_validator(mode="wrap")
     @classmethod
@@ -69,14 +88,6 @@ class Out(Schema):
         if isinstance(values, cls):
             return values
         return handler(DjangoGetter(values, cls, info.context))
-
-    @field_serializer("*", mode="wrap")
-    def _utc(
-        self, value: Any, handler: SerializerFunctionWrapHandler, info: SerializationInfo
-    ) -> Any:
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            return utc_iso(value)
-        return handler(value)
 
 
 class FieldErrorOut(Schema):
@@ -141,23 +152,21 @@ class TokenAuth(HttpBearer):
 class VerifiedSessionAuth(SessionAuth):
     """The browser session of a signed-in person who has passed the second step when required.
 
-    Without a session cookie there is no session to protect, so the CSRF check is skipped and
-    the caller is answered 401 (no credentials), not 403.
+    A write must carry the session's CSRF token. Only a session that signs someone in is
+    checked: a caller with no session has no credentials (401), not a forged request (403).
     """
 
     def _get_key(self, request: HttpRequest) -> str | None:
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            return None
-        return super()._get_key(request)
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        if key is None:
-            return None
         user = super().authenticate(request, key)
         if user is None:
             return None
         if settings.STAFF_MFA_REQUIRED and not user.is_verified():
             return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, CSRF_FAILED)
         return user
 
 

@@ -39,7 +39,8 @@ def operation_errors(operation: dict[str, Any], *, method: str) -> dict[str, dic
     }
     if operation.get("parameters") or operation.get("requestBody"):
         answers["422"] = _answer("The request is not valid; `errors` says where.")
-    if operation.get("parameters"):
+    if operation.get("parameters") or operation.get("requestBody"):
+        # An object named in the path, the query or the body may be missing or not yours.
         answers["404"] = _answer("Not found, or not an object of your agencies.")
     if operation.get("requestBody"):
         answers["400"] = _answer("The request body cannot be read as JSON.")

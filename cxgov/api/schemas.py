@@ -19,23 +19,14 @@ from pydantic import (
 )
 
 from cxgov.api.common import Out
-from cxgov.core.models import AuditEvent, Membership
 from cxgov.registry.models import Agency, Channel, ChannelKind, OpeningHours, Service, ServiceStatus
 from cxgov.registry.selectors import channel_open_status
 
 
 class MembershipOut(Out):
-    agency_slug: str
-    agency_name: str
+    agency_slug: str = Field(validation_alias="agency.slug")
+    agency_name: str = Field(validation_alias="agency.name")
     role: str
-
-    @staticmethod
-    def resolve_agency_slug(membership: Membership) -> str:
-        return membership.agency.slug
-
-    @staticmethod
-    def resolve_agency_name(membership: Membership) -> str:
-        return membership.agency.name
 
 
 class MeOut(Out):
@@ -46,31 +37,19 @@ class MeOut(Out):
 
 class MemberOut(Out):
     id: int
-    email: str
-    full_name: str
+    email: str = Field(validation_alias="user.email")
+    full_name: str = Field(validation_alias="user.full_name")
     role: str
-
-    @staticmethod
-    def resolve_email(membership: Membership) -> str:
-        return membership.user.email
-
-    @staticmethod
-    def resolve_full_name(membership: Membership) -> str:
-        return membership.user.full_name
 
 
 class AuditEventOut(Out):
     id: int
     created_at: datetime
-    actor: str
+    actor: str = Field(validation_alias="actor_label")
     action: str
     target_type: str
     target_id: str
     target_label: str
-
-    @staticmethod
-    def resolve_actor(event: AuditEvent) -> str:
-        return event.actor_label
 
 
 class TokenIn(Schema):
