@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from ninja.errors import Throttled
-
 from cxgov.api.common import TokenWriteThrottle, UtcJSONRenderer, errors_handle, staff_auth
 from cxgov.api.openapi import DocumentedAPI
 from cxgov.api.routers.a11 import router as a11_router
@@ -32,17 +29,6 @@ api = DocumentedAPI(
     renderer=UtcJSONRenderer(),
 )
 errors_handle(api)
-
-
-@api.exception_handler(Throttled)
-def rate_limited(request: HttpRequest, exc: Throttled) -> HttpResponse:
-    # ninja adds the Retry-After header from the throttle's wait.
-    return api.create_response(
-        request,
-        {"detail": f"Too many requests: try again in {exc.wait} seconds."},
-        status=429,
-    )
-
 
 api.add_router("/", accounts_router)
 api.add_router("/", registry_router)

@@ -1,19 +1,20 @@
 """What every API router shares: authentication, the caller, pagination, output schemas and
 the one error body, with the handlers that turn exceptions into it.
 
-A router imports from here and nowhere else in `cxgov.api`; endpoints parse, call a selector or
-service and return model objects that an `Out` schema reads. Exceptions are answered once,
-for the whole API, by the handlers that `errors_handle` registers:
+Routers take these from here (and shared shapes from `schemas.py`); endpoints parse, call a
+selector or service and return model objects that an `Out` schema reads. Exceptions are
+answered once, for the whole API, by the handlers that `errors_handle` registers:
 
 - Django's `ValidationError` (from a service's `full_clean`) → 422 naming each field;
 - `Http404` → 404, the same body for a missing object and another agency's;
-- `PermissionDenied` → 403; a failed or missing credential → 401; too many writes → 429.
+- `PermissionDenied` → 403; a failed or missing credential → 401; too many writes → 429
+  (`TokenWriteThrottle`, ninja's throttling, with Retry-After).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -24,7 +25,7 @@ from django.core.exceptions import ValidationError as ModelValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
@@ -300,16 +301,16 @@ def errors_handle(api: NinjaAPI) -> None:
         response["WWW-Authenticate"] = "Bearer"
         return response
 
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # ninja adds the Retry-After header from the throttle's wait.
+        return _error(api, request, 429, f"Too many requests: try again in {exc.wait} seconds.")
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _error(api, request, exc.status_code, str(exc))
 
 
-def unknown_path(request: HttpRequest, rest: str = "") -> JsonResponse:
+def unknown_path(request: HttpRequest) -> JsonResponse:
     """404 in the API's error body for a path under /api/ that no operation answers."""
     return JsonResponse({"detail": UNKNOWN_PATH}, status=404)
-
-
-def ids_unknown(wanted: Iterable[int], found: Iterable[int]) -> list[int]:
-    """The ids of `wanted` that are not in `found`, in order."""
-    return sorted(set(wanted) - set(found))

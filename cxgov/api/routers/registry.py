@@ -22,7 +22,6 @@ from cxgov.api.common import (
     BoundedPagination,
     Shaped,
     field_error,
-    ids_unknown,
     public_auth,
     viewer,
 )
@@ -103,7 +102,7 @@ def _member_service(user: User | None, service_id: int) -> Service | None:
 def _segments(agency: Agency, ids: Iterable[int]) -> list[CustomerSegment]:
     wanted = set(ids)
     segments = segments_by_id(agency=agency, ids=wanted)
-    unknown = ids_unknown(wanted, (segment.pk for segment in segments))
+    unknown = sorted(wanted - {segment.pk for segment in segments})
     if unknown:
         listed = ", ".join(str(pk) for pk in unknown)
         raise field_error(
