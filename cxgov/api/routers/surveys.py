@@ -16,6 +16,7 @@ from pydantic import Field
 
 from cxgov.api.common import Out, utc_iso
 from cxgov.api.common import staff_user as _staff
+from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.selectors import (
     access_survey,
     employee_group_visible,
@@ -59,11 +60,36 @@ class ResponseOut(Out):
     submitted_at: datetime
 
 
+class AnswerOut(Out):
+    question: str = Field(validation_alias="question.key")
+    value: str
+
+    @staticmethod
+    def resolve_value(answer: Answer) -> str:
+        return str(answer.value)
+
+
+class ResponseRowOut(Out):
+    id: int
+    submitted: str = Field(
+        description="UTC, ISO 8601 with Z; only the date for an employee survey."
+    )
+    language: str
+    channel: str
+    answers: list[AnswerOut]
+
+    @staticmethod
+    def resolve_submitted(response: Response) -> str:
+        if response.survey.is_employee:
+            return response.submitted_at.date().isoformat()
+        return utc_iso(response.submitted_at)
+
+
 class ResponseListOut(Out):
     count: int | None
     suppressed: bool
     threshold: int | None
-    responses: list[dict[str, Any]]
+    responses: list[ResponseRowOut]
 
 
 @router.post(
@@ -123,23 +149,10 @@ def response_list(request: HttpRequest, survey_id: int, limit: int = 100) -> dic
             "threshold": suppression_threshold(),
             "responses": [],
         }
-    rows = responses.prefetch_related("answers__question")[: max(1, min(limit, 500))]
+    rows = responses.select_related("survey").prefetch_related("answers__question")
     return {
         "count": responses.count(),
         "suppressed": False,
         "threshold": suppression_threshold() if survey.is_employee else None,
-        "responses": [
-            {
-                "id": r.pk,
-                "submitted": r.submitted_at.date().isoformat()
-                if survey.is_employee
-                else utc_iso(r.submitted_at),
-                "language": r.language,
-                "channel": r.channel,
-                "answers": [
-                    {"question": a.question.key, "value": str(a.value)} for a in r.answers.all()
-                ],
-            }
-            for r in rows
-        ],
+        "responses": rows[: max(1, min(limit, 500))],
     }
