@@ -2,13 +2,16 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from cxgov.api.api import api
+from cxgov.api.common import unknown_path
 from cxgov.core.oidc import OidcCallbackView, OidcStartView
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # Any other path under /api/ answers the API's JSON 404, not the site's HTML page.
+    re_path(r"^api/", unknown_path),
     path("oidc/authenticate/", OidcStartView.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", OidcCallbackView.as_view(), name="oidc_callback"),
     path("site-admin/", admin.site.urls),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypeVar
 
+from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import (
     AfterValidator,
@@ -16,36 +18,34 @@ from pydantic import (
     field_validator,
 )
 
-from cxgov.registry.models import ChannelKind, ServiceStatus
+from cxgov.api.common import Out
+from cxgov.registry.models import Agency, Channel, ChannelKind, OpeningHours, Service, ServiceStatus
+from cxgov.registry.selectors import channel_open_status
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-class MembershipOut(Schema):
-    agency_slug: str
-    agency_name: str
+class MembershipOut(Out):
+    agency_slug: str = Field(validation_alias="agency.slug")
+    agency_name: str = Field(validation_alias="agency.name")
     role: str
 
 
-class MeOut(Schema):
+class MeOut(Out):
     email: str
     full_name: str
     memberships: list[MembershipOut]
 
 
-class MemberOut(Schema):
+class MemberOut(Out):
     id: int
-    email: str
-    full_name: str
+    email: str = Field(validation_alias="user.email")
+    full_name: str = Field(validation_alias="user.full_name")
     role: str
 
 
-class AuditEventOut(Schema):
+class AuditEventOut(Out):
     id: int
     created_at: datetime
-    actor: str
+    actor: str = Field(validation_alias="actor_label")
     action: str
     target_type: str
     target_id: str
@@ -56,7 +56,7 @@ class TokenIn(Schema):
     name: str
 
 
-class TokenOut(Schema):
+class TokenOut(Out):
     id: int
     name: str
     prefix: str
@@ -69,19 +69,12 @@ class TokenCreatedOut(TokenOut):
     token: str
 
 
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: list[dict[str, Any]] = Field(
-        description="One entry per problem; `loc` ends with the field's name."
-    )
-
-
 # --- service inventory ---------------------------------------------------------------------
 # The public shapes hold what anyone may see. The staff shapes add what only members of the
 # service's agency see; `view` says which of the two a response is.
 
 
-class AgencyOut(Schema):
+class AgencyOut(Out):
     slug: str
     name: str
     name_es: str
@@ -93,14 +86,18 @@ class AgencyOut(Schema):
     parent: str | None = Field(description="The parent agency's slug.")
     published_services: int
 
+    @staticmethod
+    def resolve_parent(agency: Agency) -> str | None:
+        return agency.parent.slug if agency.parent else None
 
-class SegmentRefOut(Schema):
+
+class SegmentRefOut(Out):
     id: int
     name: str
     name_es: str
 
 
-class StageOut(Schema):
+class StageOut(Out):
     id: int
     name: str
     name_es: str
@@ -108,18 +105,26 @@ class StageOut(Schema):
     position: int
 
 
-class HoursOut(Schema):
+class HoursOut(Out):
     weekday: int = Field(description="0 = Monday … 6 = Sunday.")
     opens: str = Field(description="Local time, HH:MM.", examples=["09:00"])
     closes: str = Field(description="Local time, HH:MM.", examples=["17:00"])
 
+    @staticmethod
+    def resolve_opens(hours: OpeningHours) -> str:
+        return hours.opens.strftime("%H:%M")
 
-class ClosureOut(Schema):
+    @staticmethod
+    def resolve_closes(hours: OpeningHours) -> str:
+        return hours.closes.strftime("%H:%M")
+
+
+class ClosureOut(Out):
     date: date
     name: str
 
 
-class OpenNowOut(Schema):
+class OpenNowOut(Out):
     """Whether the channel is open at the time of the request, in the agency's time zone."""
 
     is_open: bool
@@ -129,7 +134,7 @@ class OpenNowOut(Schema):
     closed_today_reason: str = Field(description="The holiday or closure, if closed for one.")
 
 
-class ChannelOut(Schema):
+class ChannelOut(Out):
     id: int
     kind: str = Field(description="website, phone, in_person, … (see ChannelIn.kind).")
     name: str
@@ -149,6 +154,10 @@ class ChannelOut(Schema):
     closures: list[ClosureOut] = Field(description="Closures from today on.")
     open_now: OpenNowOut
 
+    @staticmethod
+    def resolve_open_now(channel: Channel) -> dict[str, Any]:
+        return asdict(channel_open_status(channel=channel, at=timezone.now()))
+
 
 class ChannelStaffOut(ChannelOut):
     annual_volume: int | None = Field(description="Transactions a year.")
@@ -159,7 +168,7 @@ class ChannelStaffOut(ChannelOut):
     source_id: str
 
 
-class _ServiceFields(Schema):
+class _ServiceFields(Out):
     id: int
     agency: str = Field(description="The agency's slug.")
     slug: str
@@ -170,6 +179,10 @@ class _ServiceFields(Schema):
     kind: str
     is_hisp: bool
     customers_description: str
+
+    @staticmethod
+    def resolve_agency(service: Service) -> str:
+        return service.agency.slug
 
 
 class _ServiceStaffFields(_ServiceFields):
@@ -183,12 +196,27 @@ class _ServiceStaffFields(_ServiceFields):
     updated_at: datetime
 
 
-class ServiceSummaryPublicOut(_ServiceFields):
+class _PublicView(Out):
     view: Literal["public"]
 
+    @staticmethod
+    def resolve_view(service: Service) -> str:
+        return "public"
 
-class ServiceSummaryStaffOut(_ServiceStaffFields):
+
+class _StaffView(Out):
     view: Literal["staff"]
+
+    @staticmethod
+    def resolve_view(service: Service) -> str:
+        return "staff"
+
+
+class ServiceSummaryPublicOut(_ServiceFields, _PublicView):
+    pass
+
+
+class ServiceSummaryStaffOut(_ServiceStaffFields, _StaffView):
     channel_count: int
 
 
@@ -200,14 +228,12 @@ class ServiceSummaryOut(
     """A service in a list: the staff view for members of its agency, else the public view."""
 
 
-class ServicePublicOut(_ServiceFields):
-    view: Literal["public"]
+class ServicePublicOut(_ServiceFields, _PublicView):
     stages: list[StageOut]
     channels: list[ChannelOut]
 
 
-class ServiceStaffOut(_ServiceStaffFields):
-    view: Literal["staff"]
+class ServiceStaffOut(_ServiceStaffFields, _StaffView):
     stages: list[StageOut]
     channels: list[ChannelStaffOut]
 

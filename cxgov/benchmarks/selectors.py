@@ -161,3 +161,11 @@ def own_series_for_agencies(*, agencies: QuerySet[Agency]) -> QuerySet[Series]:
 def services_for_agencies(*, agencies: QuerySet[Agency]) -> QuerySet[Service]:
     """Every service of these agencies (already access-checked), with its agency."""
     return Service.objects.filter(agency__in=agencies).select_related("agency").order_by("pk")
+
+
+def series_for_viewer(*, user: User | None, limit: int = 5000) -> QuerySet[Series]:
+    """The shared library, plus the own series of every agency where `user` holds a role."""
+    scope = Q(agency__isnull=True)
+    if user is not None:
+        scope |= Q(agency__in=agencies_for_user(user=user))
+    return Series.objects.filter(scope).select_related("source", "agency").order_by("pk")[:limit]

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from cxgov.a11.exporters import csv_lines, export_filename, export_table
 from cxgov.a11.selectors import export_agencies
-from cxgov.api.routers.registry import _staff
+from cxgov.api.common import staff_user as _staff
 from cxgov.insights.fiscal import FiscalQuarter
 
 router = Router(tags=["a11"])

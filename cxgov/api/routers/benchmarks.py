@@ -7,31 +7,28 @@ members only; other agencies' services answer 404, the same as missing ones.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
-from ninja.security import SessionAuth
+from ninja import Router
 
-from cxgov.api.auth import TokenAuth
-from cxgov.api.routers.registry import _anonymous, _staff, _viewer
-from cxgov.benchmarks.comparisons import Benchmark, service_comparisons
+from cxgov.api.common import PUBLIC, Out, public_auth
+from cxgov.api.common import staff_user as _staff
+from cxgov.api.common import viewer as _viewer
+from cxgov.benchmarks.comparisons import Benchmark, ComparisonRow, service_comparisons
 from cxgov.benchmarks.models import Observation, Series
 from cxgov.benchmarks.selectors import (
     access_series,
     observations_for_series,
+    series_for_viewer,
     series_public,
 )
-from cxgov.core.selectors import agencies_for_user
 from cxgov.insights.acsi import ComparableMeasure
 from cxgov.registry.selectors import access_service
 
 router = Router(tags=["benchmarks"])
-public_auth = [TokenAuth(), SessionAuth(), _anonymous]
 
 
-class SeriesOut(Schema):
+class SeriesOut(Out):
     id: int
     source: str
     source_kind: str
@@ -49,8 +46,20 @@ class SeriesOut(Schema):
     is_aggregate: bool
     url: str
 
+    @staticmethod
+    def resolve_source(series: Series) -> str:
+        return series.source.name
 
-class ObservationOut(Schema):
+    @staticmethod
+    def resolve_source_kind(series: Series) -> str:
+        return series.source.kind
+
+    @staticmethod
+    def resolve_agency(series: Series) -> str | None:
+        return series.agency.slug if series.agency_id and series.agency else None
+
+
+class ObservationOut(Out):
     period: str
     year: int
     value: float
@@ -61,7 +70,7 @@ class ObservationOut(Schema):
     note: str
 
 
-class MeasureOut(Schema):
+class MeasureOut(Out):
     metric: str
     scale: str
     wording: str
@@ -73,8 +82,12 @@ class MeasureOut(Schema):
     source: str
     approximate: bool
 
+    @staticmethod
+    def resolve_standard_error(measure: ComparableMeasure) -> float | None:
+        return measure.error()
 
-class BenchmarkOut(Schema):
+
+class BenchmarkOut(Out):
     role: str
     label: str
     measure: MeasureOut
@@ -88,81 +101,49 @@ class BenchmarkOut(Schema):
     verdict: str | None
     series_id: int | None
 
+    @staticmethod
+    def resolve_comparable(benchmark: Benchmark) -> bool:
+        return benchmark.check.comparable
 
-class ComparisonOut(Schema):
+    @staticmethod
+    def resolve_conversion(benchmark: Benchmark) -> str | None:
+        conversion = benchmark.check.conversion
+        return conversion.formula if conversion is not None else None
+
+    @staticmethod
+    def resolve_approximate(benchmark: Benchmark) -> bool:
+        conversion = benchmark.check.conversion
+        return bool(conversion is not None and conversion.approximate)
+
+    @staticmethod
+    def resolve_difference(benchmark: Benchmark) -> float | None:
+        return benchmark.gap.difference if benchmark.gap else None
+
+    @staticmethod
+    def resolve_interval_low(benchmark: Benchmark) -> float | None:
+        return benchmark.gap.low if benchmark.gap else None
+
+    @staticmethod
+    def resolve_interval_high(benchmark: Benchmark) -> float | None:
+        return benchmark.gap.high if benchmark.gap else None
+
+    @staticmethod
+    def resolve_verdict(benchmark: Benchmark) -> str | None:
+        return benchmark.gap.verdict if benchmark.gap else None
+
+    @staticmethod
+    def resolve_series_id(benchmark: Benchmark) -> int | None:
+        return benchmark.series.pk if benchmark.series is not None else None
+
+
+class ComparisonOut(Out):
     measure: MeasureOut
     benchmarks: list[BenchmarkOut]
     refused: list[BenchmarkOut]
 
-
-def _series(series: Series) -> dict[str, Any]:
-    return {
-        "id": series.pk,
-        "source": series.source.name,
-        "source_kind": series.source.kind,
-        "agency": series.agency.slug if series.agency_id and series.agency else None,
-        "service_id": series.service_id,
-        "name": series.name,
-        "entity": series.entity,
-        "metric": series.metric,
-        "scale": series.scale,
-        "wording": series.wording,
-        "mode": series.mode,
-        "population": series.population,
-        "sector": series.sector,
-        "industry": series.industry,
-        "is_aggregate": series.is_aggregate,
-        "url": series.url,
-    }
-
-
-def _observation(observation: Observation) -> dict[str, Any]:
-    return {
-        "period": observation.period,
-        "year": observation.year,
-        "value": float(observation.value),
-        "sample_size": observation.sample_size,
-        "standard_error": (
-            float(observation.standard_error) if observation.standard_error is not None else None
-        ),
-        "source_url": observation.source_url,
-        "derived": observation.derived,
-        "note": observation.note,
-    }
-
-
-def _measure(measure: ComparableMeasure) -> dict[str, Any]:
-    return {
-        "metric": measure.metric,
-        "scale": measure.scale,
-        "wording": measure.wording,
-        "period": measure.period,
-        "value": measure.value,
-        "label": measure.label,
-        "n": measure.n,
-        "standard_error": measure.error(),
-        "source": measure.source,
-        "approximate": measure.approximate,
-    }
-
-
-def _benchmark(benchmark: Benchmark) -> dict[str, Any]:
-    conversion = benchmark.check.conversion
-    gap = benchmark.gap
-    return {
-        "role": benchmark.role,
-        "label": benchmark.label,
-        "measure": _measure(benchmark.measure),
-        "comparable": benchmark.check.comparable,
-        "reason": benchmark.reason,
-        "conversion": conversion.formula if conversion is not None else None,
-        "approximate": bool(conversion is not None and conversion.approximate),
-        "difference": gap.difference if gap else None,
-        "interval_low": gap.low if gap else None,
-        "interval_high": gap.high if gap else None,
-        "verdict": gap.verdict if gap else None,
-        "series_id": benchmark.series.pk if benchmark.series is not None else None,
-    }
+    @staticmethod
+    def resolve_benchmarks(row: ComparisonRow) -> list[Benchmark]:
+        return row.benchmarks()
 
 
 @router.get(
@@ -170,16 +151,11 @@ def _benchmark(benchmark: Benchmark) -> dict[str, Any]:
     response=list[SeriesOut],
     auth=public_auth,
     summary="List benchmark series",
-    openapi_extra={"security": [{}]},
+    openapi_extra=PUBLIC,
 )
-def series_list(request: HttpRequest) -> list[dict[str, Any]]:
+def series_list(request: HttpRequest) -> QuerySet[Series]:
     """The published library; a signed-in member also sees their agencies' own series."""
-    user = _viewer(request)
-    scope = Q(agency__isnull=True)
-    if user is not None:
-        scope |= Q(agency__in=agencies_for_user(user=user))
-    queryset = Series.objects.filter(scope).select_related("source", "agency").order_by("pk")
-    return [_series(series) for series in queryset[:5000]]
+    return series_for_viewer(user=_viewer(request))
 
 
 @router.get(
@@ -187,9 +163,9 @@ def series_list(request: HttpRequest) -> list[dict[str, Any]]:
     response=SeriesOut,
     auth=public_auth,
     summary="Read a benchmark series",
-    openapi_extra={"security": [{}]},
+    openapi_extra=PUBLIC,
 )
-def series_read(request: HttpRequest, series_id: int) -> dict[str, Any]:
+def series_read(request: HttpRequest, series_id: int) -> Series:
     """One series: published, or of an agency where the caller holds a role; else 404."""
     user = _viewer(request)
     series = (
@@ -197,7 +173,7 @@ def series_read(request: HttpRequest, series_id: int) -> dict[str, Any]:
         if user is not None
         else series_public(series_id=series_id)
     )
-    return _series(series)
+    return series
 
 
 @router.get(
@@ -205,9 +181,9 @@ def series_read(request: HttpRequest, series_id: int) -> dict[str, Any]:
     response=list[ObservationOut],
     auth=public_auth,
     summary="List the observations of a benchmark series",
-    openapi_extra={"security": [{}]},
+    openapi_extra=PUBLIC,
 )
-def series_observations(request: HttpRequest, series_id: int) -> list[dict[str, Any]]:
+def series_observations(request: HttpRequest, series_id: int) -> QuerySet[Observation]:
     """The values of one series by period, each with its source URL and `derived` flag."""
     user = _viewer(request)
     series = (
@@ -215,7 +191,7 @@ def series_observations(request: HttpRequest, series_id: int) -> list[dict[str, 
         if user is not None
         else series_public(series_id=series_id)
     )
-    return [_observation(o) for o in observations_for_series(series=series)]
+    return observations_for_series(series=series)
 
 
 @router.get(
@@ -225,14 +201,7 @@ def series_observations(request: HttpRequest, series_id: int) -> list[dict[str, 
 )
 def comparisons(
     request: HttpRequest, service_id: int, period: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[ComparisonRow]:
     """Each own measure of the period (newest if omitted) beside its benchmarks, with gaps."""
     service = access_service(user=_staff(request), agency_slug=None, service_id=service_id)
-    return [
-        {
-            "measure": _measure(row.measure),
-            "benchmarks": [_benchmark(b) for b in row.benchmarks()],
-            "refused": [_benchmark(b) for b in row.refused],
-        }
-        for row in service_comparisons(service=service, period=period)
-    ]
+    return service_comparisons(service=service, period=period)

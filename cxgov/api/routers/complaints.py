@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError as ModelValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import ValidationError
 from pydantic import Field, field_validator
 
+from cxgov.api.common import Out, field_error
+from cxgov.api.common import staff_user as _user
 from cxgov.complaints import services as complaints
 from cxgov.complaints.models import Category, Channel, Complaint
 from cxgov.complaints.selectors import access_complaint
-from cxgov.core.models import User
 from cxgov.core.selectors import access_agency
 
 router = Router(tags=["complaints"])
@@ -56,7 +56,7 @@ class ComplaintIn(Schema):
         return value
 
 
-class ComplaintOut(Schema):
+class ComplaintOut(Out):
     id: int
     agency: str
     tracking_number: str
@@ -73,59 +73,40 @@ class ComplaintOut(Schema):
         return obj.agency.slug
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-def _user(request: HttpRequest) -> User:
-    auth = request.auth  # type: ignore[attr-defined]
-    return auth if isinstance(auth, User) else request.user  # type: ignore[return-value]
-
-
-@router.post("/complaints", response={201: ComplaintOut, 404: ErrorOut}, summary="File a complaint")
+@router.post("/complaints", response={201: ComplaintOut}, summary="File a complaint")
 def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Complaint]:
     """File a complaint received through another system, for an agency you hold a role in."""
     user = _user(request)
     agency = access_agency(user=user, agency_slug=payload.agency)
     service = agency.services.filter(slug=payload.service).first() if payload.service else None
     if payload.service and service is None:
-        raise ValidationError([{"loc": ["body", "payload", "service"], "msg": "Unknown service."}])
+        raise field_error("service", "Unknown service.")
     category = None
     if payload.category_id is not None:
         category = Category.objects.filter(agency=agency, pk=payload.category_id).first()
         if category is None:
-            raise ValidationError(
-                [{"loc": ["body", "payload", "category_id"], "msg": "Unknown category."}]
-            )
-    try:
-        complaint = complaints.complaint_create(
-            agency=agency,
-            service=service,
-            category=category,
-            channel=Channel.API,
-            actor=user,
-            what_happened=payload.what_happened,
-            desired_resolution=payload.desired_resolution,
-            contact_name=payload.contact_name,
-            contact_email=payload.contact_email,
-            contact_phone=payload.contact_phone,
-            contact_preference=payload.contact_preference,
-            consent_to_publish=payload.consent_to_publish,
-            language=payload.language,
-        )
-    except ModelValidationError as error:
-        raise ValidationError(
-            [
-                {"loc": ["body", "payload", field], "msg": " ".join(messages)}
-                for field, messages in error.message_dict.items()
-            ]
-        ) from None
+            raise field_error("category_id", "Unknown category.")
+    complaint = complaints.complaint_create(
+        agency=agency,
+        service=service,
+        category=category,
+        channel=Channel.API,
+        actor=user,
+        what_happened=payload.what_happened,
+        desired_resolution=payload.desired_resolution,
+        contact_name=payload.contact_name,
+        contact_email=payload.contact_email,
+        contact_phone=payload.contact_phone,
+        contact_preference=payload.contact_preference,
+        consent_to_publish=payload.consent_to_publish,
+        language=payload.language,
+    )
     return 201, complaint
 
 
 @router.get(
     "/agencies/{slug}/complaints/{complaint_id}",
-    response={200: ComplaintOut, 404: ErrorOut},
+    response=ComplaintOut,
     summary="Read a complaint",
 )
 def complaint_read(request: HttpRequest, slug: str, complaint_id: int) -> Complaint:

@@ -10,16 +10,17 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import ValidationError
 from pydantic import Field
 
-from cxgov.api.schemas import ErrorOut, ValidationErrorOut
-from cxgov.core.models import User
+from cxgov.api.common import Out, field_error
+from cxgov.api.common import staff_user as _staff
 from cxgov.core.permissions import Can
-from cxgov.insights.estimates import Estimate
 from cxgov.surveys.models import Survey
 from cxgov.surveys.results import (
+    DistributionRow,
+    QuestionResult,
     ResultFilters,
+    TrendPoint,
     quarterly_trend,
     question_results,
     response_counts,
@@ -39,7 +40,7 @@ class FiltersIn(Schema):
     quarter: int | None = Field(default=None, ge=1, le=4)
 
 
-class EstimateOut(Schema):
+class EstimateOut(Out):
     value: float | None = Field(description="Null when suppressed.")
     low: float | None = Field(description="Lower end of the 95% interval.")
     high: float | None
@@ -47,14 +48,18 @@ class EstimateOut(Schema):
     suppressed: bool
 
 
-class AnswerShareOut(Schema):
+class AnswerShareOut(Out):
     value: str
     label: str
     count: int | None
     share: EstimateOut | None
 
+    @staticmethod
+    def resolve_value(row: DistributionRow) -> str:
+        return row.value_key
 
-class QuestionResultOut(Schema):
+
+class QuestionResultOut(Out):
     key: str
     text: str
     kind: str
@@ -64,8 +69,24 @@ class QuestionResultOut(Schema):
     mean: EstimateOut | None
     distribution: list[AnswerShareOut]
 
+    @staticmethod
+    def resolve_key(result: QuestionResult) -> str:
+        return result.question.key
 
-class SurveyResultsOut(Schema):
+    @staticmethod
+    def resolve_text(result: QuestionResult) -> str:
+        return result.question.text
+
+    @staticmethod
+    def resolve_kind(result: QuestionResult) -> str:
+        return result.question.kind
+
+    @staticmethod
+    def resolve_distribution(result: QuestionResult) -> list[DistributionRow]:
+        return [] if result.suppressed else result.distribution
+
+
+class SurveyResultsOut(Out):
     survey_id: int
     title: str
     responses: int
@@ -73,7 +94,7 @@ class SurveyResultsOut(Schema):
     questions: list[QuestionResultOut]
 
 
-class TrendPointOut(Schema):
+class TrendPointOut(Out):
     quarter: str
     n: int
     positive: EstimateOut | None
@@ -82,11 +103,13 @@ class TrendPointOut(Schema):
     significant: bool = Field(description="True only when the change is significant at 95%.")
     suppressed: bool
 
+    @staticmethod
+    def resolve_quarter(point: TrendPoint) -> str:
+        return point.label
 
-def _staff(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 - the API's staff auth guarantees it
-    return user
+    @staticmethod
+    def resolve_change(point: TrendPoint) -> float | None:
+        return point.change.difference if point.change is not None else None
 
 
 def _survey(request: HttpRequest, survey_id: int) -> Survey:
@@ -97,14 +120,8 @@ def _survey(request: HttpRequest, survey_id: int) -> Survey:
 
 def _filters(filters: FiltersIn) -> ResultFilters:
     if filters.quarter and not filters.fiscal_year:
-        raise ValidationError(
-            [
-                {
-                    "type": "value_error",
-                    "loc": ["query", "quarter"],
-                    "msg": "A quarter needs a fiscal_year.",
-                }
-            ]
+        raise field_error(
+            "quarter", "A quarter needs a fiscal_year.", type="value_error", where="query"
         )
     return ResultFilters(
         service_id=filters.service_id,
@@ -116,21 +133,9 @@ def _filters(filters: FiltersIn) -> ResultFilters:
     )
 
 
-def _estimate(estimate: Estimate | None) -> dict[str, Any] | None:
-    if estimate is None:
-        return None
-    return {
-        "value": estimate.value,
-        "low": estimate.low,
-        "high": estimate.high,
-        "n": estimate.n,
-        "suppressed": estimate.suppressed,
-    }
-
-
 @router.get(
     "/surveys/{survey_id}/results",
-    response={200: SurveyResultsOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response=SurveyResultsOut,
     summary="A survey's results per question, filtered",
 )
 def survey_results(
@@ -142,55 +147,26 @@ def survey_results(
     """
     survey = _survey(request, survey_id)
     wanted = _filters(filters)
-    results = question_results(survey=survey, filters=wanted)
     return {
         "survey_id": survey.pk,
         "title": survey.title,
         "responses": response_counts(survey=survey, filters=wanted),
-        "response_rate": _estimate(response_rate(survey=survey, filters=wanted)),
-        "questions": [
-            {
-                "key": r.question.key,
-                "text": r.question.text,
-                "kind": r.question.kind,
-                "n": r.n,
-                "suppressed": r.suppressed,
-                "positive": _estimate(r.positive),
-                "mean": _estimate(r.mean),
-                "distribution": []
-                if r.suppressed
-                else [
-                    {"value": key, "label": label, "count": count, "share": _estimate(share)}
-                    for key, label, count, share in r.distribution
-                ],
-            }
-            for r in results
-        ],
+        "response_rate": response_rate(survey=survey, filters=wanted),
+        "questions": question_results(survey=survey, filters=wanted),
     }
 
 
 @router.get(
     "/surveys/{survey_id}/results/{question_key}/trend",
-    response={200: list[TrendPointOut], 404: ErrorOut, 422: ValidationErrorOut},
+    response=list[TrendPointOut],
     summary="One question's results by fiscal quarter",
 )
 def question_trend(
     request: HttpRequest, survey_id: int, question_key: str, filters: Query[FiltersIn]
-) -> list[dict[str, Any]]:
+) -> list[TrendPoint]:
     """Per fiscal quarter: n, percent positive and mean with intervals, and the change."""
     survey = _survey(request, survey_id)
     question = survey.questions.filter(key=question_key[:60]).first()
     if question is None:
         raise Http404
-    return [
-        {
-            "quarter": point.label,
-            "n": point.n,
-            "positive": _estimate(point.positive),
-            "mean": _estimate(point.mean),
-            "change": point.change.difference if point.change is not None else None,
-            "significant": point.significant,
-            "suppressed": point.suppressed,
-        }
-        for point in quarterly_trend(survey=survey, question=question, filters=_filters(filters))
-    ]
+    return quarterly_trend(survey=survey, question=question, filters=_filters(filters))

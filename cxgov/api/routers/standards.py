@@ -6,15 +6,19 @@ service manager. A standard of another agency answers 404, the same as a missing
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from datetime import date
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.errors import HttpError
 
-from cxgov.core.models import User
+from cxgov.api.common import Out
+from cxgov.api.common import staff_user as _staff
 from cxgov.core.permissions import Can
 from cxgov.standards import services
 from cxgov.standards.ingest import IngestError, events_parse, rows_table
+from cxgov.standards.results import PeriodResult
 from cxgov.standards.selectors import access_standard, standard_results
 
 router = Router(tags=["service standards"])
@@ -49,13 +53,13 @@ class EventBatchIn(Schema):
     events: list[EventIn] = Field(..., max_length=MAX_BATCH)
 
 
-class RowErrorOut(Schema):
+class RowErrorOut(Out):
     row: int
     field: str
     reason: str
 
 
-class IngestOut(Schema):
+class IngestOut(Out):
     rows: int
     accepted: int
     replaced: int
@@ -63,10 +67,14 @@ class IngestOut(Schema):
     errors: list[RowErrorOut]
 
 
-class ResultOut(Schema):
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+class ResultOut(Out):
     period: str
-    start: str
-    end: str
+    start: date
+    end: date
     n: int
     met: int
     share: float | None
@@ -79,72 +87,48 @@ class ResultOut(Schema):
     closed: bool
     trend: str
 
+    @staticmethod
+    def resolve_period(result: PeriodResult) -> str:
+        return result.label
 
-class DetailOut(Schema):
-    detail: str
+    @staticmethod
+    def resolve_median(result: PeriodResult) -> float | None:
+        return _finite(result.median)
 
-
-def _staff(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 - the API's staff auth guarantees it
-    return user
+    @staticmethod
+    def resolve_p90(result: PeriodResult) -> float | None:
+        return _finite(result.p90)
 
 
 @router.post(
     "/standards/{standard_id}/events",
-    response={200: IngestOut, 404: DetailOut, 422: DetailOut},
+    response=IngestOut,
     summary="Send a batch of up to 10,000 transaction events for a standard",
 )
 def standard_events_send(
     request: HttpRequest, standard_id: int, payload: EventBatchIn
-) -> tuple[int, dict[str, Any]]:
+) -> IngestOut:
     user = _staff(request)
     standard = access_standard(
         user=user, agency_slug=None, standard_id=standard_id, need=Can.EDIT_STANDARDS
     )
     rows = [event.model_dump(exclude_none=True) for event in payload.events]
     if not rows:
-        return 422, {"detail": "The batch has no events."}
+        raise HttpError(422, "The batch has no events.")
     try:
         batch = events_parse(rows_table(rows), standard=standard)
     except IngestError as error:
-        return 422, {"detail": str(error)}
+        raise HttpError(422, str(error)) from None
     summary = services.events_ingest(actor=user, standard=standard, batch=batch, source="api")
     services.standard_misses_check(actor=user, standard=standard)
-    return 200, {
-        **summary,
-        "errors": [
-            {"row": error.row, "field": error.field, "reason": error.reason}
-            for error in batch.errors
-        ],
-    }
+    return IngestOut.model_validate({**summary, "errors": batch.errors})
 
 
 @router.get(
     "/standards/{standard_id}/results",
-    response={200: list[ResultOut], 404: DetailOut},
+    response=list[ResultOut],
     summary="A standard's result for every reporting period, oldest first",
 )
-def standard_results_list(
-    request: HttpRequest, standard_id: int
-) -> tuple[int, list[dict[str, Any]]]:
+def standard_results_list(request: HttpRequest, standard_id: int) -> list[PeriodResult]:
     standard = access_standard(user=_staff(request), agency_slug=None, standard_id=standard_id)
-    return 200, [
-        {
-            "period": result.label,
-            "start": result.start.isoformat(),
-            "end": result.end.isoformat(),
-            "n": result.n,
-            "met": result.met,
-            "share": result.share,
-            "ci_low": result.ci_low,
-            "ci_high": result.ci_high,
-            "status": result.status,
-            "median": result.median if result.median != float("inf") else None,
-            "p90": result.p90 if result.p90 != float("inf") else None,
-            "still_open": result.still_open,
-            "closed": result.closed,
-            "trend": result.trend,
-        }
-        for result in standard_results(standard=standard)
-    ]
+    return standard_results(standard=standard)

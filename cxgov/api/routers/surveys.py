@@ -6,6 +6,7 @@ The API key is the bearer token of a member of the survey's agency. Every respon
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,8 +14,9 @@ from ninja import Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field
 
-from cxgov.api.schemas import ErrorOut, ValidationErrorOut
-from cxgov.core.models import User
+from cxgov.api.common import Out, utc_iso
+from cxgov.api.common import staff_user as _staff
+from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.selectors import (
     access_survey,
     employee_group_visible,
@@ -52,28 +54,47 @@ class ResponseIn(Schema):
     access_code: str = Field(default="", max_length=80)
 
 
-class ResponseOut(Schema):
+class ResponseOut(Out):
     id: int
     submission_id: str
-    submitted_at: str
+    submitted_at: datetime
 
 
-class ResponseListOut(Schema):
+class AnswerOut(Out):
+    question: str = Field(validation_alias="question.key")
+    value: str
+
+    @staticmethod
+    def resolve_value(answer: Answer) -> str:
+        return str(answer.value)
+
+
+class ResponseRowOut(Out):
+    id: int
+    submitted: str = Field(
+        description="UTC, ISO 8601 with Z; only the date for an employee survey."
+    )
+    language: str
+    channel: str
+    answers: list[AnswerOut]
+
+    @staticmethod
+    def resolve_submitted(response: Response) -> str:
+        if response.survey.is_employee:
+            return response.submitted_at.date().isoformat()
+        return utc_iso(response.submitted_at)
+
+
+class ResponseListOut(Out):
     count: int | None
     suppressed: bool
     threshold: int | None
-    responses: list[dict[str, Any]]
-
-
-def _staff(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 - the API's staff auth guarantees it
-    return user
+    responses: list[ResponseRowOut]
 
 
 @router.post(
     "/surveys/{survey_id}/responses",
-    response={201: ResponseOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={201: ResponseOut},
     summary="Submit one response",
 )
 def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn) -> tuple[int, Any]:
@@ -106,16 +127,12 @@ def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn) -
                 for key, message in refused.errors.items()
             ]
         ) from None
-    return 201, {
-        "id": response.pk,
-        "submission_id": response.submission_id,
-        "submitted_at": response.submitted_at.isoformat(),
-    }
+    return 201, response
 
 
 @router.get(
     "/surveys/{survey_id}/responses",
-    response={200: ResponseListOut, 404: ErrorOut},
+    response=ResponseListOut,
     summary="The newest responses, suppressed for small employee groups",
 )
 def response_list(request: HttpRequest, survey_id: int, limit: int = 100) -> dict[str, Any]:
@@ -132,23 +149,10 @@ def response_list(request: HttpRequest, survey_id: int, limit: int = 100) -> dic
             "threshold": suppression_threshold(),
             "responses": [],
         }
-    rows = responses.prefetch_related("answers__question")[: max(1, min(limit, 500))]
+    rows = responses.select_related("survey").prefetch_related("answers__question")
     return {
         "count": responses.count(),
         "suppressed": False,
         "threshold": suppression_threshold() if survey.is_employee else None,
-        "responses": [
-            {
-                "id": r.pk,
-                "submitted": r.submitted_at.date().isoformat()
-                if survey.is_employee
-                else r.submitted_at.isoformat(),
-                "language": r.language,
-                "channel": r.channel,
-                "answers": [
-                    {"question": a.question.key, "value": str(a.value)} for a in r.answers.all()
-                ],
-            }
-            for r in rows
-        ],
+        "responses": rows[: max(1, min(limit, 500))],
     }

@@ -89,3 +89,17 @@ def test_employee_list_is_suppressed_under_the_threshold(
     response_submit(survey=employee_survey, answers={"resources": 4}, access_code="team-2026")
     listing = client.get(f"/api/v1/surveys/{employee_survey.pk}/responses", **headers).json()
     assert listing["count"] == 5 and not listing["suppressed"]
+
+
+def test_response_list_reads_each_response_with_utc_times(
+    client: Client, analyst_a: User, a11_survey: Survey
+) -> None:
+    headers = _bearer(analyst_a)
+    filed = _post(client, a11_survey, {"submission_id": "p-1", "answers": {"trust": 1}}, headers)
+    listing = client.get(f"/api/v1/surveys/{a11_survey.pk}/responses", **headers).json()
+    assert filed.status_code == 201, filed.content
+    [row] = listing["responses"]
+    assert row["id"] == filed.json()["id"]
+    assert row["submitted"] == filed.json()["submitted_at"]
+    assert row["submitted"].endswith("Z")
+    assert row["answers"] == [{"question": "trust", "value": "1"}]

@@ -1,0 +1,316 @@
+"""What every API router shares: authentication, the caller, pagination, output schemas and
+the one error body, with the handlers that turn exceptions into it.
+
+Routers take these from here (and shared shapes from `schemas.py`); endpoints parse, call a
+selector or service and return model objects that an `Out` schema reads. Exceptions are
+answered once, for the whole API, by the handlers that `errors_handle` registers:
+
+- Django's `ValidationError` (from a service's `full_clean`) → 422 naming each field;
+- `Http404` → 404, the same body for a missing object and another agency's;
+- `PermissionDenied` → 403; a failed or missing credential → 401; too many writes → 429
+  (`TokenWriteThrottle`, ninja's throttling, with Retry-After).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as ModelValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
+from ninja.schema import DjangoGetter
+from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import SimpleRateThrottle
+from ninja.utils import check_csrf
+from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
+
+from cxgov.core.models import ApiToken, User
+from cxgov.core.selectors import token_authenticate
+from cxgov.core.services import token_touch
+
+NOT_FOUND = "Not found."
+INVALID = "The request is not valid."
+UNAUTHENTICATED = "Authentication required: send a valid token as 'Authorization: Bearer …'."
+CSRF_FAILED = (
+    "CSRF check failed: a write from a signed-in browser session must send the session's "
+    "CSRF token in the X-CSRFToken header."
+)
+UNKNOWN_PATH = "No API operation answers at this path; the operations are listed at /api/v1/docs."
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def utc_iso(value: datetime) -> str:
+    """An aware datetime as UTC ISO 8601 with `Z` (milliseconds when it has them)."""
+    timespec = "milliseconds" if value.microsecond else "seconds"
+    return value.astimezone(UTC).isoformat(timespec=timespec).removesuffix("+00:00") + "Z"
+
+
+class UtcJSONEncoder(NinjaJSONEncoder):
+    """ninja's encoder, with aware datetimes in UTC with `Z` instead of their own offset."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and o.tzinfo is not None:
+            return utc_iso(o)
+        return super().default(o)
+
+
+class UtcJSONRenderer(JSONRenderer):
+    """JSON with every aware datetime in UTC with `Z`, whichever zone a service computed it in.
+
+    The renderer, not each schema, does it: a serializer on every schema field would hide the
+    fields' types from the OpenAPI document.
+    """
+
+    encoder_class = UtcJSONEncoder
+
+
+class Out(Schema):
+    """A response shape that reads model attributes (resolvers and dotted aliases)."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        # An endpoint may return a shape it already built (to choose a view); ninja validates
+        # it again, and the resolvers must not run a second time on the shape itself.
+        if isinstance(values, cls):
+            return values
+        return handler(DjangoGetter(values, cls, info.context))
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int] = Field(description="Where the problem is; ends with the field's name.")
+    msg: str
+    type: str
+
+
+class ErrorOut(Schema):
+    """The body of every error answer."""
+
+    detail: str
+    errors: list[FieldErrorOut] = Field(
+        default_factory=list,
+        description="With 422 only: one entry per problem; `loc` ends with the field's name.",
+    )
+
+
+def field_error(
+    field: str, msg: str, *, type: str = "invalid", where: str = "body"
+) -> ValidationError:
+    """A 422 naming one field of the body (or `where="query"` for a query parameter)."""
+    loc = ["body", "payload", field] if where == "body" else [where, field]
+    return ValidationError([{"type": type, "loc": loc, "msg": msg}])
+
+
+def model_errors(exc: ModelValidationError) -> list[dict[str, Any]]:
+    """A model's validation error as entries of `errors`, each naming its field."""
+    by_field = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
+    errors = []
+    for field, field_errors in by_field.items():
+        for error in field_errors:
+            name = field
+            unique_check = (error.params or {}).get("unique_check")
+            if name == NON_FIELD_ERRORS and unique_check:
+                # A unique constraint such as (agency, slug): the agency comes from the URL,
+                # so the field the caller chose is the last one.
+                name = unique_check[-1]
+            loc = ["body", "payload"] if name == NON_FIELD_ERRORS else ["body", "payload", name]
+            errors.append({"type": error.code or "invalid", "loc": loc, "msg": error.messages[0]})
+    return errors
+
+
+# --- authentication ----------------------------------------------------------------------------
+
+
+class TokenAuth(HttpBearer):
+    """Authorization: Bearer cxg_… ; only the token's hash is compared."""
+
+    openapi_description = "A personal API token created on the staff “API tokens” page."
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        api_token = token_authenticate(raw=token)
+        if api_token is None:
+            return None
+        token_touch(token=api_token)
+        request.api_token = api_token  # type: ignore[attr-defined]
+        request.user = api_token.user
+        return api_token.user
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """The browser session of a signed-in person who has passed the second step when required.
+
+    A write must carry the session's CSRF token. Only a session that signs someone in is
+    checked: a caller with no session has no credentials (401), not a forged request (403).
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        if settings.STAFF_MFA_REQUIRED and not user.is_verified():
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, CSRF_FAILED)
+        return user
+
+
+ANONYMOUS = AnonymousUser()
+
+
+def anonymous(request: HttpRequest) -> AnonymousUser:
+    """Let a caller without credentials in; one whose token failed is refused (401)."""
+    # Reached only when neither the token nor the session authenticated the request.
+    if request.headers.get("Authorization"):
+        raise AuthenticationError
+    return ANONYMOUS
+
+
+# Staff operations: a token or the session.
+staff_auth = [TokenAuth(), VerifiedSessionAuth()]
+# Public reads, which show more to an agency's members: token, else session, else anonymous.
+public_auth = [TokenAuth(), VerifiedSessionAuth(), anonymous]
+# openapi_extra of a public read: the empty requirement makes the token and session optional.
+PUBLIC: dict[str, Any] = {"security": [{}]}
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in caller of a staff operation."""
+    user = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, User):
+        raise AuthenticationError
+    return user
+
+
+def viewer(request: HttpRequest) -> User | None:
+    """The signed-in caller of a public read, or None for the public."""
+    auth = request.auth  # type: ignore[attr-defined]
+    return auth if isinstance(auth, User) else None
+
+
+# --- throttling --------------------------------------------------------------------------------
+
+
+class TokenWriteThrottle(SimpleRateThrottle):
+    """settings.API_WRITES_PER_MINUTE writes a minute per API token; reads and sessions are free.
+
+    The limit is read on each request, so a changed setting applies at once.
+    """
+
+    scope = "api_writes"
+
+    def __init__(self) -> None:
+        super().__init__(rate="1/min")
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        api_token: ApiToken | None = getattr(request, "api_token", None)
+        if api_token is None or request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": api_token.prefix}
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.num_requests, self.duration = settings.API_WRITES_PER_MINUTE, 60
+        if self.num_requests <= 0:
+            return True
+        return super().allow_request(request)
+
+    def wait(self) -> float | None:
+        wait = super().wait()
+        return None if wait is None else max(1, math.ceil(wait))
+
+
+# --- pagination --------------------------------------------------------------------------------
+
+# An offset beyond any table we hold; larger ones overflow the database's integers.
+MAX_OFFSET = 2**31 - 1
+PAGE_LIMIT = 200
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """LimitOffsetPagination with `offset` capped at MAX_OFFSET (a bigger one answers 422)."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=MAX_OFFSET)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+M = TypeVar("M", bound=Model)
+
+
+class Shaped(Generic[M]):
+    """A queryset the paginator can count and slice, shaping only the rows of the page."""
+
+    def __init__(self, queryset: QuerySet[M], shape: Callable[[M], Any]) -> None:
+        self._queryset = queryset
+        self._shape = shape
+
+    def __len__(self) -> int:
+        return self._queryset.count()
+
+    def __getitem__(self, page: slice) -> list[Any]:
+        return [self._shape(row) for row in self._queryset[page]]
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def _error(
+    api: NinjaAPI, request: HttpRequest, status: int, detail: str, **extra: Any
+) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+def errors_handle(api: NinjaAPI) -> None:
+    """Answer every exception an operation raises with the one error body."""
+
+    @api.exception_handler(ModelValidationError)
+    def model_invalid(request: HttpRequest, exc: ModelValidationError) -> HttpResponse:
+        return _error(api, request, 422, INVALID, errors=model_errors(exc))
+
+    @api.exception_handler(ValidationError)
+    def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return _error(api, request, 422, INVALID, errors=exc.errors)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return _error(api, request, 404, NOT_FOUND)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return _error(api, request, 403, str(exc) or "You may not do this.")
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = _error(api, request, 401, UNAUTHENTICATED)
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # ninja adds the Retry-After header from the throttle's wait.
+        return _error(api, request, 429, f"Too many requests: try again in {exc.wait} seconds.")
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return _error(api, request, exc.status_code, str(exc))
+
+
+def unknown_path(request: HttpRequest) -> JsonResponse:
+    """404 in the API's error body for a path under /api/ that no operation answers."""
+    return JsonResponse({"detail": UNKNOWN_PATH}, status=404)
