@@ -11,7 +11,7 @@ from cxgov.core.oidc import OidcCallbackView, OidcStartView
 urlpatterns = [
     path("api/v1/", api.urls),
     # Any other path under /api/ answers the API's JSON 404, not the site's HTML page.
-    re_path(r"^api/", unknown_path),
+    re_path(r"^api/", unknown_path, name="api_unknown_path"),
     path("oidc/authenticate/", OidcStartView.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", OidcCallbackView.as_view(), name="oidc_callback"),
     path("site-admin/", admin.site.urls),

@@ -81,6 +81,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     # public site, feeds, sign-in and Open311: no agency's staff data
     **dict.fromkeys(
         (
+            "api_unknown_path",
             "oidc_authentication_init",
             "oidc_callback",
             "open311:discovery",
