@@ -14,14 +14,13 @@ from hypothesis import strategies as st
 from cxgov.benchmarks.importers import FORMATS, benchmarks_import
 from cxgov.benchmarks.models import Observation, Series, Source
 from cxgov.core.models import AuditEvent
+from cxgov.core.testing.data import SHARED_DATA, needs_shared
 
 pytestmark = pytest.mark.django_db
 
-ACSI_FILE = (
-    Path(__file__).resolve().parents[4] / "shared" / "data" / "acsi" / "acsi_published_scores.csv"
-)
+ACSI_FILE = SHARED_DATA / "acsi" / "acsi_published_scores.csv"
 CXGOV_FILE = Path(__file__).parent / "data" / "benchmarks-cxgov.csv"
-needs_acsi = pytest.mark.skipif(not ACSI_FILE.exists(), reason="the shared ACSI file is absent")
+needs_acsi = needs_shared("acsi/acsi_published_scores.csv")
 
 
 def _acsi_rows() -> list[dict[str, str]]:
