@@ -37,5 +37,5 @@ def test_a_present_file_is_found_beside_the_repository(shared_elsewhere: Path) -
 
 
 def test_the_shared_folder_is_looked_for_beside_the_repository() -> None:
-    assert data.SHARED_DATA == data.REPOSITORY.parent / "shared" / "data"
+    assert data.REPOSITORY.parent / "shared" / "data" == data.SHARED_DATA
     assert (data.REPOSITORY / "pyproject.toml").exists()
