@@ -196,10 +196,10 @@ def test_cli_imports_and_rejects_bad_files(tmp_path):
         )
 
 
-PERF_FILE = ACSI_FILE.parents[1] / "performance_gov" / "hisp_cx_quarterly_fy2021.csv"
+PERF_FILE = SHARED_DATA / "performance_gov" / "hisp_cx_quarterly_fy2021.csv"
 
 
-@pytest.mark.skipif(not PERF_FILE.exists(), reason="the shared performance.gov file is absent")
+@needs_shared("performance_gov/hisp_cx_quarterly_fy2021.csv")
 def test_performance_gov_rows_become_points_and_percent_agree_series():
     with PERF_FILE.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
