@@ -57,7 +57,7 @@ def test_editor_history_and_changes_have_no_axe_violations(page, demo_site):
     click_and_load(page, page.get_by_role("button", name="Save the section"))
     expect(page.locator("mark").first).to_be_visible()
     assert_no_axe_violations(page)
-    page.get_by_role("link", name="Back to the plan").click()
+    click_and_load(page, page.get_by_role("link", name="Back to the plan"))
     click_and_load(page, page.get_by_role("button", name="Publish a new version"))
     page.get_by_role("link", name="What changed since version 1").click()
     expect(page.locator("ins").first).to_be_visible()
