@@ -135,6 +135,11 @@ def demo_load_once() -> None:
         demo_snapshot_restore(_snapshot)
 
 
+def demo_snapshot_current() -> list[TableRows]:
+    """The rows kept from this session's `load_demo` (empty before any test asked for them)."""
+    return list(_snapshot or [])
+
+
 @pytest.fixture
 def demo_data(db: None) -> None:
     """The deterministic demo (`load_demo`) in the test database, loaded once per session."""
