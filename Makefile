@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 help:
 	@echo "make demo    set up, load demo data, serve http://127.0.0.1:8000/"
 	@echo "make test    set up, then lint, types, migrations check and the whole suite"
-	@echo "make check   lint, types, security lint and the dependency audit"
+	@echo "make check   lint, types, layer contracts, security lint and the dependency audit"
 	@echo "make format  format the code with ruff"
 
 $(UV):
@@ -60,6 +60,7 @@ check: .venv/.synced
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
 	DEBUG=true .venv/bin/mypy
+	.venv/bin/lint-imports
 	.venv/bin/bandit --quiet --recursive cxgov config --exclude '*/tests/*,*/testing/*' --severity-level medium
 	scripts/audit_dependencies.sh
 

@@ -14,8 +14,8 @@ from cxgov.core.models import Role, User
 from cxgov.core.testing.factories import AgencyFactory, MembershipFactory, UserFactory
 from cxgov.registry.models import Agency
 
-# The browser harness: `browser`, `page` and `page_without_js` fixtures.
-pytest_plugins = ["cxgov.core.testing.browser"]
+# The browser harness (`browser`, `page`, `page_without_js`) and `demo_data`, the demo loaded once.
+pytest_plugins = ["cxgov.core.testing.browser", "cxgov.core.testing.demo"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

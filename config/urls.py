@@ -16,7 +16,7 @@ urlpatterns = [
     path("oidc/callback/", OidcCallbackView.as_view(), name="oidc_callback"),
     path("site-admin/", admin.site.urls),
     path("open311/v2/", include("cxgov.complaints.open311_urls")),
-    path("", include("cxgov.standards.urls_feeds")),
+    path("", include("cxgov.public.urls_feeds")),
 ]
 
 urlpatterns += i18n_patterns(

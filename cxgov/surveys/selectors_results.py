@@ -2,7 +2,7 @@
 
 Figures per question come from `surveys.results` (rollups). What the rollups cannot give is read
 here: free-text comments (microdata, scrubbed, suppressed for small employee groups) and the
-respondent-level matrix a key driver analysis needs (one query, pivoted with pandas).
+respondent-level matrix a key driver analysis needs (one query, pivoted with numpy).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import numpy as np
-import pandas as pd
 from django.db.models import Max, Min, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -182,30 +181,28 @@ def survey_has_drivers(*, survey: Survey) -> bool:
 
 def answer_matrix(
     *, survey: Survey, questions: Sequence[Question], filters: ResultFilters
-) -> pd.DataFrame:
-    """One row per valid response, one column per question key, the answer's number or NaN.
+) -> np.ndarray:
+    """One row per valid response, one column per question in order, the answer's number or NaN.
 
-    One query over the long answer table, pivoted in memory.
+    One query over the long answer table, pivoted in memory; rows follow the responses' order.
     """
     responses = filtered_responses(survey=survey, filters=filters)
-    keys = {q.pk: q.key for q in questions}
+    column_of = {q.pk: index for index, q in enumerate(questions)}
     rows = list(
         Answer.objects.filter(
             survey=survey,
-            question_id__in=list(keys),
+            question_id__in=list(column_of),
             response__in=responses,
             value_int__isnull=False,
         ).values_list("response_id", "question_id", "value_int")
     )
-    frame = pd.DataFrame(rows, columns=["response", "question", "value"])
-    columns = [q.key for q in questions]
-    if frame.empty:
-        return pd.DataFrame(columns=columns, dtype=float)
-    frame["question"] = frame["question"].map(keys)
-    matrix = frame.pivot_table(
-        index="response", columns="question", values="value", aggfunc="first"
-    )
-    return matrix.reindex(columns=columns).astype(float)
+    row_of = {response: index for index, response in enumerate(sorted({r[0] for r in rows}))}
+    matrix = np.full((len(row_of), len(questions)), np.nan)
+    for response_id, question_id, value in rows:
+        cell = (row_of[response_id], column_of[question_id])
+        if np.isnan(matrix[cell]):
+            matrix[cell] = value
+    return matrix
 
 
 def _positive(question: Question, values: np.ndarray) -> Estimate:
@@ -246,16 +243,17 @@ def driver_analysis(
     MIN_DRIVER_RESPONSES of them the analysis is refused rather than shown as noise.
     """
     matrix = answer_matrix(survey=survey, questions=[outcome, *drivers], filters=filters)
-    complete = matrix.dropna()
+    complete = matrix[~np.isnan(matrix).any(axis=1)]
     n = len(complete)
     if n < max(MIN_DRIVER_RESPONSES, len(drivers) + 2):
         return DriverResult(outcome=outcome, complete=n, refusal="too_few")
+    column = {q.key: complete[:, index] for index, q in enumerate([outcome, *drivers])}
     analysis = key_drivers(
         outcome_name=outcome.key,
-        outcome=complete[outcome.key].to_numpy(),
-        drivers={q.key: complete[q.key].to_numpy() for q in drivers},
+        outcome=column[outcome.key],
+        drivers={q.key: column[q.key] for q in drivers},
     )
-    performance = {q.key: _positive(q, complete[q.key].to_numpy()) for q in drivers}
+    performance = {q.key: _positive(q, column[q.key]) for q in drivers}
     points = [
         MatrixPoint(
             label=d.name,
@@ -281,7 +279,7 @@ def driver_analysis(
         outcome=outcome,
         complete=n,
         r_squared=analysis.r_squared,
-        outcome_positive=_positive(outcome, complete[outcome.key].to_numpy()),
+        outcome_positive=_positive(outcome, column[outcome.key]),
         rows=tuple(sorted(rows, key=lambda row: -row.importance)),
         cuts=cuts,
     )

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cxgov.a11.models import Collection
 from cxgov.core.testing.browser import assert_no_axe_violations
-from cxgov.core.testing.browser_helpers import load_demo, sign_in
+from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 QUARTER = "?fiscal_year=2026&quarter=4"
 
 
-def test_collection_list_and_checklist_have_no_axe_violations(page, live_server) -> None:
-    load_demo()
+def test_collection_list_and_checklist_have_no_axe_violations(demo_data, page, live_server) -> None:
     sign_in(page, live_server.url, "analyst@fba.example.gov")
     base = live_server.url + "/staff/agencies/fba/a11/"
     page.goto(base + QUARTER)
@@ -24,11 +24,11 @@ def test_collection_list_and_checklist_have_no_axe_violations(page, live_server)
     draft = Collection.objects.get(agency__slug="fba", fiscal_year=2026, quarter=4, status="draft")
     page.get_by_role("link", name=f"Open the report for {draft.service.name}").click()
     page.wait_for_url(f"**/a11/collections/{draft.pk}/")
-    assert page.get_by_text("Enter the number of customers served this quarter.").is_visible()
+    expect(page.get_by_text("Enter the number of customers served this quarter.")).to_be_visible()
     assert_no_axe_violations(page)
 
-    page.get_by_role("button", name="Submit the report").click()
-    assert page.get_by_role("alert").first.is_visible()
+    click_and_load(page, page.get_by_role("button", name="Submit the report"))
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert_no_axe_violations(page)
     draft.refresh_from_db()
     assert draft.status == "draft"
@@ -36,10 +36,10 @@ def test_collection_list_and_checklist_have_no_axe_violations(page, live_server)
     page.locator("#id_volume_of_customers").fill("250000")
     page.locator("#id_volume_offered").fill("12000")
     page.locator("#id_channel").select_option("website")
-    page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Ready to submit").is_visible()
-    page.get_by_role("button", name="Submit the report").click()
-    assert page.get_by_text("Report submitted.").is_visible()
+    click_and_load(page, page.get_by_role("button", name="Save"))
+    expect(page.get_by_text("Ready to submit")).to_be_visible()
+    click_and_load(page, page.get_by_role("button", name="Submit the report"))
+    expect(page.get_by_text("Report submitted.")).to_be_visible()
     assert_no_axe_violations(page)
     draft.refresh_from_db()
     assert draft.status == "submitted"
@@ -51,8 +51,7 @@ def test_collection_list_and_checklist_have_no_axe_violations(page, live_server)
     assert_no_axe_violations(page)
 
 
-def test_oversight_page_has_no_axe_violations(page, live_server) -> None:
-    load_demo()
+def test_oversight_page_has_no_axe_violations(demo_data, page, live_server) -> None:
     sign_in(page, live_server.url, "oversight@omb.example.gov")
     page.goto(live_server.url + "/staff/agencies/fba/a11/oversight/" + QUARTER)
     assert page.get_by_text("Reporting within A-11 guidelines").first.is_visible()

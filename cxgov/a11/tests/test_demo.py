@@ -10,8 +10,7 @@ from cxgov.core.demo import demo_load
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_reports_cover_each_state_once():
-    demo_load()
+def test_demo_reports_cover_each_state_once(demo_data):
     statuses = set(
         Collection.objects.filter(agency__slug="fba", fiscal_year=2026, quarter=4).values_list(
             "status", flat=True

@@ -16,6 +16,7 @@ from cxgov.a11.importers import responses_import
 from cxgov.a11.tests.conftest import FIXTURES
 from cxgov.a11.tests.factories import PERIOD
 from cxgov.core.models import AuditEvent
+from cxgov.core.testing.data import needs_shared, shared_path
 from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.selectors import responses_csv_rows, responses_for_survey
 
@@ -23,10 +24,7 @@ pytestmark = pytest.mark.django_db
 
 THUMBS_FILE = FIXTURES / "touchpoints_a11_v2.csv"
 LIKERT_FILE = FIXTURES / "touchpoints_a11_v2_likert.csv"
-SHARED_SAMPLE = (
-    Path(__file__).resolve().parents[3].parent
-    / "shared/data/touchpoints/cx_responses_upload_header_sample.csv"
-)
+SHARED_SAMPLE = "touchpoints/cx_responses_upload_header_sample.csv"
 
 
 def _import(survey, path: Path, *extra: str) -> str:
@@ -187,9 +185,9 @@ def test_a_survey_without_the_a11_v2_questions_is_refused(agency_a):
     assert "not an A-11 v2 survey" in report.errors[0].reason
 
 
-@pytest.mark.skipif(not SHARED_SAMPLE.exists(), reason="the shared Touchpoints sample is absent")
+@needs_shared(SHARED_SAMPLE)
 def test_touchpoints_upload_sample_header_is_accepted_and_placeholders_rejected(thumbs_survey):
-    data = SHARED_SAMPLE.read_bytes()
+    data = shared_path(SHARED_SAMPLE).read_bytes()
     report = responses_import(
         actor=None, survey=thumbs_survey, data=data, format="touchpoints-a11-v2", period=PERIOD
     )

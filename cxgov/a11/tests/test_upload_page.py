@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -11,15 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cxgov.a11.tests.conftest import FIXTURES
+from cxgov.core.testing.data import SHARED_DATA
 from cxgov.surveys.models import Response
 
 pytestmark = pytest.mark.django_db
 
 URL = "/staff/agencies/alpha/a11/import/"
-PERFORMANCE_FILE = (
-    Path(__file__).resolve().parents[3].parent
-    / "shared/data/performance_gov/hisp_cx_quarterly_fy2021.csv"
-)
+PERFORMANCE_FILE = SHARED_DATA / "performance_gov/hisp_cx_quarterly_fy2021.csv"
 
 
 def _upload(client, target, *, data: bytes, dry_run: bool, **fields):

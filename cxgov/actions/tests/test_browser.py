@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cxgov.core.testing.browser import assert_no_axe_violations, assert_no_axe_violations_as_served
-from cxgov.core.testing.browser_helpers import load_demo, sign_in
+from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo_site(live_server):
-    load_demo()
+def demo_site(demo_data, live_server):
     return live_server.url
 
 
@@ -29,22 +29,22 @@ def test_action_list_form_and_suggestions_have_no_axe_violations(page, demo_site
     assert page.get_by_text("Overdue").first.is_visible()
     assert_no_axe_violations(page)
     page.locator("label[for=id_overdue]").click()
-    page.get_by_role("button", name="Show").click()
-    assert page.get_by_role(
-        "link", name="Cut the time the retirement application takes"
-    ).is_visible()
-    assert (
-        page.get_by_role("link", name="Clear the backlog behind the missed standard").count() == 0
-    )
+    click_and_load(page, page.get_by_role("button", name="Show"))
+    expect(
+        page.get_by_role("link", name="Cut the time the retirement application takes")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Clear the backlog behind the missed standard")
+    ).to_have_count(0)
     page.goto(demo_site + "/staff/agencies/fba/actions/suggested/")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Create action").first.click()
-    assert page.get_by_role("heading", name="Prompted by").is_visible()
+    expect(page.get_by_role("heading", name="Prompted by")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Due date").fill("2027-03-31")
-    page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Action added.").is_visible()
-    assert page.get_by_text("Missed standard:").is_visible()
+    click_and_load(page, page.get_by_role("button", name="Save"))
+    expect(page.get_by_text("Action added.")).to_be_visible()
+    expect(page.get_by_text("Missed standard:")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -52,7 +52,7 @@ def test_employee_themes_have_no_axe_violations(page, demo_site):
     sign_in(page, demo_site, "analyst@fba.example.gov")
     page.goto(demo_site + "/staff/agencies/fba/actions/employee-themes/")
     page.get_by_role("link", name="Barriers and ideas").click()
-    assert page.get_by_role("link", name="Turn into an action").first.is_visible()
+    expect(page.get_by_role("link", name="Turn into an action").first).to_be_visible()
     assert "Jane Smith" not in page.content()
     assert_no_axe_violations(page)
 

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from cxgov.benchmarks.demo import demo_load as benchmarks_demo_load
 from cxgov.benchmarks.models import Series
-from cxgov.core.demo import DEMO_PASSWORD
-from cxgov.core.models import Role
-from cxgov.core.services import membership_grant, user_create
 from cxgov.core.testing.browser import assert_no_axe_violations
-from cxgov.core.testing.browser_helpers import sign_in
-from cxgov.registry.demo import demo_load as registry_demo_load
+from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 from cxgov.registry.models import Service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def analyst(page, live_server):
-    # Only the demo parts these pages read: the inventory, one analyst, the benchmarks.
-    agencies = registry_demo_load()
-    user = user_create(email="analyst@fba.example.gov", password=DEMO_PASSWORD)
-    membership_grant(user=user, agency=agencies["fba"], role=Role.CX_ANALYST)
-    benchmarks_demo_load()
+def analyst(demo_data, page, live_server):
     sign_in(page, live_server.url, "analyst@fba.example.gov")
     return live_server.url
 
@@ -55,6 +46,6 @@ def test_analyst_enters_a_measure_and_sees_it_compared(page, analyst):
     page.get_by_label("Period").fill("2025")
     page.get_by_label("Value").fill("81")
     page.get_by_label("Number of respondents (n)").fill("300")
-    page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Own measure saved").is_visible()
+    click_and_load(page, page.get_by_role("button", name="Save"))
+    expect(page.get_by_text("Own measure saved")).to_be_visible()
     assert_no_axe_violations(page)

@@ -14,14 +14,13 @@ from hypothesis import strategies as st
 from cxgov.benchmarks.importers import FORMATS, benchmarks_import
 from cxgov.benchmarks.models import Observation, Series, Source
 from cxgov.core.models import AuditEvent
+from cxgov.core.testing.data import SHARED_DATA, needs_shared
 
 pytestmark = pytest.mark.django_db
 
-ACSI_FILE = (
-    Path(__file__).resolve().parents[4] / "shared" / "data" / "acsi" / "acsi_published_scores.csv"
-)
+ACSI_FILE = SHARED_DATA / "acsi" / "acsi_published_scores.csv"
 CXGOV_FILE = Path(__file__).parent / "data" / "benchmarks-cxgov.csv"
-needs_acsi = pytest.mark.skipif(not ACSI_FILE.exists(), reason="the shared ACSI file is absent")
+needs_acsi = needs_shared("acsi/acsi_published_scores.csv")
 
 
 def _acsi_rows() -> list[dict[str, str]]:
@@ -197,10 +196,10 @@ def test_cli_imports_and_rejects_bad_files(tmp_path):
         )
 
 
-PERF_FILE = ACSI_FILE.parents[1] / "performance_gov" / "hisp_cx_quarterly_fy2021.csv"
+PERF_FILE = SHARED_DATA / "performance_gov" / "hisp_cx_quarterly_fy2021.csv"
 
 
-@pytest.mark.skipif(not PERF_FILE.exists(), reason="the shared performance.gov file is absent")
+@needs_shared("performance_gov/hisp_cx_quarterly_fy2021.csv")
 def test_performance_gov_rows_become_points_and_percent_agree_series():
     with PERF_FILE.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

@@ -21,6 +21,7 @@ from cxgov.benchmarks.measures import (
 )
 from cxgov.benchmarks.models import Observation, Selection, Series
 from cxgov.core.models import Role
+from cxgov.core.testing.data import SHARED_DATA, needs_shared
 from cxgov.core.testing.factories import MembershipFactory, ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -346,12 +347,10 @@ def test_measure_providers_plug_in(service):
         measure_provider_unregister("test.nps")
 
 
-ACSI_FILE = (
-    Path(__file__).resolve().parents[4] / "shared" / "data" / "acsi" / "acsi_published_scores.csv"
-)
+ACSI_FILE = SHARED_DATA / "acsi" / "acsi_published_scores.csv"
 
 
-@pytest.mark.skipif(not ACSI_FILE.exists(), reason="the shared ACSI file is absent")
+@needs_shared("acsi/acsi_published_scores.csv")
 def test_imported_federal_series_1999_to_2024_draws_as_chart_with_table(analyst_a_client):
     from cxgov.benchmarks.importers import benchmarks_import
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-# Imported for its side effect: Django's ORM may run beside Playwright's event loop.
-import cxgov.core.testing.browser_helpers  # noqa: F401
 from cxgov.core.models import Role
 from cxgov.core.testing.browser import (
     assert_no_axe_violations,
     assert_no_axe_violations_as_served,
 )
+from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 from cxgov.core.testing.factories import (
     PASSWORD,
     AgencyFactory,
@@ -36,7 +36,7 @@ def _file_and_track(page, base, check):
     page.locator("#id_desired_resolution").fill("Pay what is owed.")
     page.locator("#id_contact_email").fill("maria@example.com")
     page.locator("label[for=id_consent_to_publish]").click()
-    page.locator("main form button[type=submit]").click()
+    click_and_load(page, page.locator("main form button[type=submit]"))
     number = page.locator("#tracking-number").inner_text().strip()
     assert number.startswith("C-")
     check(page)
@@ -44,8 +44,8 @@ def _file_and_track(page, base, check):
     check(page)
     page.locator("#id_tracking_number").fill(number.lower())
     page.locator("#id_email").fill("Maria@Example.com")
-    page.locator("main form button[type=submit]").click()
-    assert page.locator("#complaint-status").is_visible()
+    click_and_load(page, page.locator("main form button[type=submit]"))
+    expect(page.locator("#complaint-status")).to_be_visible()
     assert number in page.content()
     check(page)
     return number
@@ -69,8 +69,8 @@ def test_person_files_and_tracks_a_complaint_without_javascript(
 
 def test_form_errors_are_announced_and_accessible(page, live_server, agency):
     page.goto(f"{live_server.url}/agencies/alpha/complaints/new/")
-    page.locator("main form button[type=submit]").click()
-    assert page.get_by_role("alert").first.is_visible()
+    click_and_load(page, page.locator("main form button[type=submit]"))
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -94,11 +94,9 @@ def test_queue_and_case_pages_have_no_axe_violations(page, live_server, agency, 
         assert_no_axe_violations(page)
 
 
-def test_demo_staff_pages_have_no_axe_violations(page, live_server):
+def test_demo_staff_pages_have_no_axe_violations(demo_data, page, live_server):
     from cxgov.complaints.models import Complaint
-    from cxgov.core.testing.browser_helpers import load_demo, sign_in
 
-    load_demo()
     sign_in(page, live_server.url, "admin@fba.example.gov")
     disputed = Complaint.objects.filter(agency__slug="fba", review="disputed").first()
     base = f"{live_server.url}/staff/agencies/fba/complaints/"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,9 +10,10 @@ from django.core.management import CommandError, call_command
 from cxgov.complaints.models import Category, ClassifierModel
 from cxgov.complaints.selectors import labelled_complaints
 from cxgov.complaints.services import complaint_categorize, complaint_create
+from cxgov.core.testing.data import shared_path
 
 pytestmark = pytest.mark.django_db
-CFPB = Path("/work/shared/data/cfpb/elvus_Consumer_Complaints_2016-2020_268rows.csv")
+CFPB = "cfpb/elvus_Consumer_Complaints_2016-2020_268rows.csv"
 
 
 def _history(agency):
@@ -71,7 +71,11 @@ def test_too_little_history_is_a_clear_error(agency_a):
 
 def test_trains_on_imported_cfpb_narratives(agency_a):
     call_command(
-        "import_complaints", str(CFPB), format="cfpb", agency="alpha", stdout=io.StringIO()
+        "import_complaints",
+        str(shared_path(CFPB)),
+        format="cfpb",
+        agency="alpha",
+        stdout=io.StringIO(),
     )
     out = io.StringIO()
     call_command("train_complaint_classifier", agency="alpha", stdout=out)

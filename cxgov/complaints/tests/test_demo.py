@@ -7,13 +7,11 @@ from django.utils import timezone
 
 from cxgov.complaints.demo import demo_load as complaints_demo_load
 from cxgov.complaints.models import ClassifierModel, Complaint, Status
-from cxgov.core.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_every_status_overdue_disputed_and_a_classifier():
-    demo_load()
+def test_demo_has_every_status_overdue_disputed_and_a_classifier(demo_data):
     complaints = Complaint.objects.filter(agency__slug="fba")
     assert set(complaints.values_list("status", flat=True)) == set(Status.values)
     assert complaints.filter(review="disputed").count() == 2

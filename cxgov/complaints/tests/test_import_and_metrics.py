@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,12 +13,10 @@ from hypothesis import strategies as st
 
 from cxgov.complaints.importers import ComplaintImportError, parse_cfpb
 from cxgov.complaints.models import Category, Complaint
+from cxgov.core.testing.data import SHARED_DATA, shared_path
 
 pytestmark = pytest.mark.django_db
-DATA = Path("/work/shared/data/cfpb")
-FILES = sorted(DATA.glob("*.csv"))
-HEADER_16 = (DATA / "ccdb-data-pipeline" / "fields_csv.txt").read_text().split("\n")
-HEADER_16 = [name for name in HEADER_16 if name]
+FILES = sorted((SHARED_DATA / "cfpb").glob("*.csv"))
 
 
 def _metrics(slug, by="category", min_n=5):
@@ -54,7 +51,7 @@ def test_metrics_equal_a_direct_pandas_count(agency_a, path):
 
 
 def test_import_keeps_dates_categories_channel_response_and_dispute(agency_a):
-    path = DATA / "bkreis84_Consumer_Complaints_2016_349rows.csv"
+    path = shared_path("cfpb/bkreis84_Consumer_Complaints_2016_349rows.csv")
     call_command(
         "import_complaints", str(path), format="cfpb", agency="alpha", stdout=io.StringIO()
     )
@@ -74,17 +71,19 @@ def test_import_keeps_dates_categories_channel_response_and_dispute(agency_a):
 
 
 def test_the_16_column_header_is_read(agency_a):
+    fields = shared_path("cfpb/ccdb-data-pipeline/fields_csv.txt").read_text().split("\n")
+    header_16 = [name for name in fields if name]
     line = (
         "2024-01-05,Mortgage,,Trouble paying,,,,Bank,CA,90001,,Web,2024-01-05,"
         "Closed with explanation,No,42"
     )
-    rows = parse_cfpb(",".join(HEADER_16) + "\n" + line + "\n")
-    assert len(HEADER_16) == 16
+    rows = parse_cfpb(",".join(header_16) + "\n" + line + "\n")
+    assert len(header_16) == 16
     assert rows[0].timely is False and rows[0].product == "Mortgage"
 
 
 def test_bad_rows_are_reported_and_nothing_is_imported(agency_a, tmp_path):
-    source = (DATA / "elvus_Consumer_Complaints_2016-2020_268rows.csv").read_text()
+    source = shared_path("cfpb/elvus_Consumer_Complaints_2016-2020_268rows.csv").read_text()
     lines = source.splitlines(keepends=True)
     broken = tmp_path / "broken.csv"
     broken.write_text(lines[0] + lines[1].replace("2019-09-24", "someday", 1) + "".join(lines[2:]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,8 @@ def browser() -> Iterator[Browser]:
         pytest.fail(
             "Debian's Chromium is missing: `make test` installs it (apt-get install chromium)."
         )
+    # Playwright's sync API runs an event loop in this thread; the tests' ORM calls stay sync.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -1,20 +1,19 @@
-"""Shared steps for browser tests: demo data on a live server, signing in."""
+"""Shared steps for browser tests: following a link or posting a form, signing in."""
 
 from __future__ import annotations
 
-import os
-
-from django.core.management import call_command
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from cxgov.core.demo import DEMO_PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls here are still sync.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+def click_and_load(page: Page, target: Locator) -> None:
+    """Click a link or a form's button and wait until the page the server answers with loads.
 
-def load_demo() -> None:
-    call_command("load_demo", verbosity=0)
+    Reading the page straight after the click could still see the page that was clicked on.
+    """
+    with page.expect_navigation():
+        target.click()
 
 
 def sign_in(page: Page, base_url: str, email: str) -> None:

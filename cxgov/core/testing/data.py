@@ -25,3 +25,11 @@ def shared_path(relative: str) -> Path:
 def shared_available(relative: str) -> bool:
     """Whether a shared data file is present, for `pytest.mark.skipif` at module level."""
     return (SHARED_DATA / relative).exists()
+
+
+def needs_shared(relative: str) -> pytest.MarkDecorator:
+    """Skip the marked tests, with the reason, when a shared data file or folder is absent."""
+    return pytest.mark.skipif(
+        not shared_available(relative),
+        reason=f"the shared data file ../shared/data/{relative} is not beside the repository",
+    )

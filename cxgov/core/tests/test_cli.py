@@ -24,8 +24,7 @@ def test_demo_sets_up_without_serving_and_prints_credentials(capsys):
     assert Service.objects.filter(agency__slug="fba").count() >= 3
 
 
-def test_demo_data_is_deterministic_and_loads_once(client):
-    call_command("load_demo")
+def test_demo_data_is_deterministic_and_loads_once(demo_data):
     counts = (Agency.objects.count(), Service.objects.count(), User.objects.count())
     memberships = Membership.objects.count()
     call_command("load_demo")
@@ -33,8 +32,7 @@ def test_demo_data_is_deterministic_and_loads_once(client):
     assert Membership.objects.count() == memberships
 
 
-def test_every_demo_user_can_sign_in(client):
-    call_command("load_demo")
+def test_every_demo_user_can_sign_in(demo_data, client):
     for demo_user in DEMO_USERS:
         response = client.post(
             "/accounts/login/", {"username": demo_user.email, "password": DEMO_PASSWORD}

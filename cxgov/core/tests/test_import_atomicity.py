@@ -24,6 +24,7 @@ from cxgov.complaints import services as complaint_services
 from cxgov.complaints.importers import parse_cfpb
 from cxgov.complaints.models import Category, Complaint
 from cxgov.complaints.services import complaints_import
+from cxgov.core.testing.data import SHARED_DATA, needs_shared
 from cxgov.core.testing.factories import ServiceFactory, StandardFactory
 from cxgov.registry.importers import _Importer, services_import
 from cxgov.standards import importers as standard_importers
@@ -38,10 +39,11 @@ from cxgov.surveys.tests.results_factories import mixed_survey
 
 pytestmark = pytest.mark.django_db
 
-SHARED = Path("/work/shared/data")
-CANADA_SI = SHARED / "canada" / "si_2024_two_departments.csv"
-CANADA_SS = SHARED / "canada" / "ss_2024_two_departments.csv"
-CFPB = SHARED / "cfpb" / "bkreis84_Consumer_Complaints_2016_349rows.csv"
+CANADA_SI = SHARED_DATA / "canada" / "si_2024_two_departments.csv"
+CANADA_SS = SHARED_DATA / "canada" / "ss_2024_two_departments.csv"
+CFPB = SHARED_DATA / "cfpb" / "bkreis84_Consumer_Complaints_2016_349rows.csv"
+needs_canada = needs_shared("canada")
+needs_cfpb = needs_shared("cfpb/bkreis84_Consumer_Complaints_2016_349rows.csv")
 BENCHMARKS = (
     Path(__file__).resolve().parents[2] / "benchmarks" / "tests" / "data" / "benchmarks-cxgov.csv"
 )
@@ -75,6 +77,7 @@ def fail_after(calls: int, original: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+@needs_canada
 def test_services_import_that_dies_half_way_leaves_nothing():
     before = row_counts()
     with (
@@ -85,6 +88,7 @@ def test_services_import_that_dies_half_way_leaves_nothing():
     assert row_counts() == before
 
 
+@needs_canada
 def test_standards_import_that_dies_half_way_leaves_nothing():
     call_command(
         "import_services",
@@ -124,6 +128,7 @@ def test_events_ingest_that_dies_after_writing_events_leaves_nothing(agency_a):
     assert not StandardEvent.objects.exists()
 
 
+@needs_cfpb
 @pytest.mark.parametrize(
     ("failing", "calls"),
     [("tracking_number_new", 100), ("audit_record", 0)],
@@ -149,6 +154,7 @@ def test_cfpb_complaint_import_that_dies_half_way_leaves_nothing(agency_a, faili
     assert not Complaint.objects.exists() and not Category.objects.exists()
 
 
+@needs_cfpb
 def test_complaint_import_command_that_dies_half_way_leaves_nothing(agency_a):
     before = row_counts()
     original = complaint_services.tracking_number_new

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
+from cxgov.core.testing.data import shared_path
 from cxgov.insights.readability import readability, split_sentences, syllables
 from cxgov.insights.themes import extract_themes
-
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "data" / "govcxanalyzer"
 
 
 def test_flesch_kincaid_grade_worked_by_hand():
@@ -47,7 +45,7 @@ def test_sentences_split_on_end_punctuation_and_paragraphs():
 
 
 def _govcx_comments() -> list[str]:
-    path = SHARED / "fake-omb-a11-survey-response-level-data.csv"
+    path = shared_path("govcxanalyzer/fake-omb-a11-survey-response-level-data.csv")
     with path.open(encoding="utf-8") as handle:
         return [row["FreeText"] for row in csv.DictReader(handle) if row["FreeText"] != "nan"]
 

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
+from cxgov.core.testing.data import SHARED_DATA, needs_shared
 from cxgov.insights.scrub import scrub_text
 from cxgov.insights.themes import extract_themes
 
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data" / "govcxanalyzer"
+DATA = SHARED_DATA / "govcxanalyzer"
 RESPONSES = DATA / "fake-omb-a11-survey-response-level-data.csv"
 
-pytestmark = pytest.mark.skipif(
-    not RESPONSES.exists(), reason=f"GovCXAnalyzer reference data not found at {RESPONSES}"
-)
+pytestmark = needs_shared("govcxanalyzer/fake-omb-a11-survey-response-level-data.csv")
 
 
 def govcx_comments() -> list[str]:

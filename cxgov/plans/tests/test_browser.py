@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cxgov.core.testing.browser import (
     assert_no_axe_violations,
     assert_no_axe_violations_as_served,
 )
-from cxgov.core.testing.browser_helpers import load_demo, sign_in
+from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 from cxgov.plans.models import Plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo_site(live_server):
-    load_demo()
+def demo_site(demo_data, live_server):
     return live_server.url
 
 
@@ -24,6 +24,7 @@ def demo_site(live_server):
 def test_public_plan_has_no_axe_violations(page, demo_site, prefix):
     page.goto(demo_site + prefix + "/agencies/fba/")
     page.locator(f'a[href="{prefix}/agencies/fba/plan/"]').first.click()
+    page.wait_for_url(f"**{prefix}/agencies/fba/plan/")
     assert page.locator("html").get_attribute("lang") == (prefix.strip("/") or "en")
     plan = Plan.objects.get(agency__slug="fba")
     assert str(plan.year) in page.get_by_role("heading", level=1).inner_text()
@@ -53,12 +54,12 @@ def test_editor_history_and_changes_have_no_axe_violations(page, demo_site):
         "considerations, comprehensive interdepartmental coordination necessitates "
         "individualized administrative determinations."
     )
-    page.get_by_role("button", name="Save the section").click()
-    assert page.locator("mark").first.is_visible()
+    click_and_load(page, page.get_by_role("button", name="Save the section"))
+    expect(page.locator("mark").first).to_be_visible()
     assert_no_axe_violations(page)
-    page.get_by_role("link", name="Back to the plan").click()
-    page.get_by_role("button", name="Publish a new version").click()
+    click_and_load(page, page.get_by_role("link", name="Back to the plan"))
+    click_and_load(page, page.get_by_role("button", name="Publish a new version"))
     page.get_by_role("link", name="What changed since version 1").click()
-    assert page.locator("ins").first.is_visible()
-    assert page.locator("del").first.is_visible()
+    expect(page.locator("ins").first).to_be_visible()
+    expect(page.locator("del").first).to_be_visible()
     assert_no_axe_violations(page)

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cxgov.core.demo import DEMO_PASSWORD
 from cxgov.core.testing.browser import (
     assert_no_axe_violations,
     assert_no_axe_violations_as_served,
 )
-from cxgov.core.testing.browser_helpers import load_demo, sign_in
+from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo_site(live_server):
-    load_demo()
+def demo_site(demo_data, live_server):
     return live_server.url
 
 
@@ -31,7 +31,7 @@ def test_home_page_has_banner_and_no_axe_violations(page, demo_site):
 def test_spanish_page_has_no_axe_violations(page, demo_site):
     page.goto(demo_site + "/")
     page.get_by_role("link", name="Español").first.click()
-    assert page.url.endswith("/es/")
+    page.wait_for_url("**/es/")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.get_by_text("Administración Federal de Beneficios").first.is_visible()
     assert_no_axe_violations(page)
@@ -41,7 +41,7 @@ def test_staff_signs_in_and_staff_home_has_no_axe_violations(page, demo_site):
     page.goto(demo_site + "/accounts/login/")
     assert_no_axe_violations(page)
     sign_in(page, demo_site, "analyst@fba.example.gov")
-    assert page.get_by_role("cell", name="CX analyst").is_visible()
+    expect(page.get_by_role("cell", name="CX analyst")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -49,8 +49,8 @@ def test_sign_in_error_is_accessible(page, demo_site):
     page.goto(demo_site + "/accounts/login/")
     page.get_by_label("Email address").fill("analyst@fba.example.gov")
     page.get_by_label("Password").fill("wrong")
-    page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
+    click_and_load(page, page.get_by_role("button", name="Sign in"))
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -60,12 +60,13 @@ def test_pages_work_without_javascript(browser, page_without_js, demo_site):
     page.goto(demo_site + "/es/")
     # Without JavaScript the navigation shows inline, so every link is reachable on a phone.
     page.get_by_role("link", name="Presentar una queja").first.click()
-    assert page.url.endswith("/es/complaints/")
+    page.wait_for_url("**/es/complaints/")
     page.goto(demo_site + "/accounts/login/")
     page.get_by_label("Email address").fill("admin@fba.example.gov")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="Staff home").is_visible()
+    page.wait_for_url("**/staff/")
+    expect(page.get_by_role("heading", name="Staff home")).to_be_visible()
     assert_no_axe_violations_as_served(browser, page)
 
 
@@ -76,7 +77,8 @@ def test_service_page_ways_to_get_help_has_no_axe_violations(page, demo_site, pr
         "link",
         name="Solicitar beneficios de jubilación" if prefix else "Apply for retirement benefits",
     ).click()
-    assert page.get_by_role("heading", level=2).first.is_visible()
+    page.wait_for_url("**/services/apply-for-retirement-benefits/")
+    expect(page.get_by_role("heading", level=2).first).to_be_visible()
     # Three of the four channels keep hours; mail has none, so it shows no open status.
     assert page.locator(".cx-open-status").count() == 3
     assert_no_axe_violations(page)
@@ -90,8 +92,7 @@ def test_service_page_without_javascript_on_a_phone(browser, page_without_js, de
     assert_no_axe_violations_as_served(browser, page)
 
 
-def test_idle_staff_are_warned_before_sign_out_and_can_stay(page, live_server, settings):
-    load_demo()
+def test_idle_staff_are_warned_before_sign_out_and_can_stay(demo_data, page, live_server, settings):
     settings.SESSION_COOKIE_AGE = 6  # the warning shows at half the session for short sessions
     sign_in(page, live_server.url, "analyst@fba.example.gov")
     dialog = page.get_by_role("dialog", name="Are you still there?")
@@ -99,4 +100,4 @@ def test_idle_staff_are_warned_before_sign_out_and_can_stay(page, live_server, s
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Stay signed in").click()
     dialog.wait_for(state="hidden")
-    assert page.get_by_role("heading", name="Staff home").is_visible()
+    expect(page.get_by_role("heading", name="Staff home")).to_be_visible()

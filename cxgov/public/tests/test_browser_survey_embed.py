@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cxgov.core.testing.browser import assert_no_axe_violations
-from cxgov.core.testing.browser_helpers import load_demo  # noqa: F401 - lets the ORM run beside Playwright
+from cxgov.core.testing.browser_helpers import click_and_load
 from cxgov.registry.models import Agency
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import survey_create, survey_publish
@@ -30,6 +31,6 @@ def test_embed_page_and_its_errors_have_no_axe_violations(
     assert page.locator("html").get_attribute("lang") == language
     assert page.get_by_role("heading", level=1).inner_text()
     assert_no_axe_violations(page)
-    page.get_by_role("button").click()
-    assert page.locator("#error-summary").is_visible()
+    click_and_load(page, page.get_by_role("button"))
+    expect(page.locator("#error-summary")).to_be_visible()
     assert_no_axe_violations(page)

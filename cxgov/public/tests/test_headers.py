@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.urls import get_resolver
 
 from cxgov.complaints.models import Complaint
@@ -15,8 +14,7 @@ SERVICE = "apply-for-retirement-benefits"
 
 
 @pytest.fixture
-def public_urls() -> dict[str, str]:
-    call_command("load_demo", verbosity=0)
+def public_urls(demo_data: None) -> dict[str, str]:
     survey = Survey.objects.filter(agency__slug="fba", status=SurveyStatus.LIVE).first()
     complaint = Complaint.objects.filter(agency__slug="fba").first()
     return {

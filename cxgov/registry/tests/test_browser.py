@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cxgov.core.testing.browser import assert_no_axe_violations
-from cxgov.core.testing.browser_helpers import load_demo, sign_in
+from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 from cxgov.registry.models import Channel, Service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def manager(page, live_server):
-    load_demo()
+def manager(demo_data, page, live_server):
     sign_in(page, live_server.url, "manager@fba.example.gov")
     return live_server.url
 
@@ -41,9 +41,9 @@ def test_form_errors_are_announced_and_accessible(page, manager):
     page.goto(f"{manager}/staff/agencies/fba/services/{service.pk}/channels/new/")
     page.locator("#id_name").fill("")
     page.get_by_label("Languages offered").fill("not a code!")
-    page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("alert").first.is_visible()
-    assert page.get_by_text("is not a language code").first.is_visible()
+    click_and_load(page, page.get_by_role("button", name="Save"))
+    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page.get_by_text("is not a language code").first).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -53,7 +53,7 @@ def test_manager_adds_a_channel_and_the_public_sees_it(page, manager):
     page.get_by_label("Kind of channel").select_option("chat")
     page.locator("#id_name").fill("Chat with us")
     page.get_by_label("Web address").fill("www.example.gov/chat")
-    page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Channel added").is_visible()
+    click_and_load(page, page.get_by_role("button", name="Save"))
+    expect(page.get_by_text("Channel added")).to_be_visible()
     page.goto(f"{manager}/agencies/fba/services/update-your-address/")
     assert page.get_by_role("heading", name="Chat with us").is_visible()

@@ -8,7 +8,6 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 
 from cxgov.core.models import AuditEvent, Role
@@ -20,8 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fba_manager() -> Client:
-    call_command("load_demo", verbosity=0)
+def fba_manager(demo_data: None) -> Client:
     user = UserFactory(email="importer@fba.example.gov")
     MembershipFactory(user=user, agency=Agency.objects.get(slug="fba"), role=Role.SERVICE_MANAGER)
     client = Client()

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cxgov.core.models import AuditEvent
+from cxgov.core.testing.data import REPOSITORY, shared_path
 from cxgov.registry.importers import (
     CXGOV_COLUMNS,
     FORMATS,
@@ -45,8 +46,6 @@ from cxgov.registry.services import (
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[3]
-CANADA_SI = ROOT.parent / "shared" / "data" / "canada" / "si_2024_two_departments.csv"
 DATA = Path(__file__).resolve().parent / "data"
 TOUCHPOINTS = DATA / "touchpoints_services.csv"
 CXGOV = DATA / "services_cxgov.csv"
@@ -78,14 +77,18 @@ def run_rejected(*args: object) -> str:
     return out.getvalue()
 
 
+def canada_si() -> Path:
+    return shared_path("canada/si_2024_two_departments.csv")
+
+
 def canada_table() -> tuple[list[str], list[list[str]]]:
-    with CANADA_SI.open(encoding="utf-8-sig", newline="") as handle:
+    with canada_si().open(encoding="utf-8-sig", newline="") as handle:
         header, *rows = list(csv.reader(handle))
     return header, rows
 
 
 def canada_dicts() -> list[dict[str, str]]:
-    with CANADA_SI.open(encoding="utf-8-sig", newline="") as handle:
+    with canada_si().open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -140,7 +143,7 @@ def counts() -> tuple[int, ...]:
 
 
 def test_canada_import_creates_two_agencies_and_one_service_per_row():
-    out = run(CANADA_SI, "--format", "canada-si", "--create-agencies")
+    out = run(canada_si(), "--format", "canada-si", "--create-agencies")
 
     rows = canada_dicts()
     assert len(rows) == 83
@@ -162,7 +165,7 @@ def test_canada_import_creates_two_agencies_and_one_service_per_row():
 
 
 def test_canada_channel_volumes_add_up_to_the_file_totals():
-    run(CANADA_SI, "--format", "canada-si", "--create-agencies")
+    run(canada_si(), "--format", "canada-si", "--create-agencies")
 
     rows = canada_dicts()
     for kind, volume_column, enquiries_column in CANADA_VOLUMES:
@@ -178,7 +181,7 @@ def test_canada_channel_volumes_add_up_to_the_file_totals():
 
 
 def test_canada_channel_is_absent_where_the_file_says_na():
-    run(CANADA_SI, "--format", "canada-si", "--create-agencies")
+    run(canada_si(), "--format", "canada-si", "--create-agencies")
 
     for row in canada_dicts():
         kinds = set(
@@ -190,7 +193,7 @@ def test_canada_channel_is_absent_where_the_file_says_na():
 
 
 def test_canada_client_groups_become_segments_linked_to_each_service():
-    run(CANADA_SI, "--format", "canada-si", "--create-agencies")
+    run(canada_si(), "--format", "canada-si", "--create-agencies")
 
     rows = canada_dicts()
     for row in rows:
@@ -208,7 +211,7 @@ def test_canada_client_groups_become_segments_linked_to_each_service():
 
 
 def test_canada_details_keep_online_interaction_points_and_program():
-    run(CANADA_SI, "--format", "canada-si", "--create-agencies")
+    run(canada_si(), "--format", "canada-si", "--create-agencies")
 
     row = canada_dicts()[0]
     service = Service.objects.get(source_id=row["service_id"])
@@ -230,10 +233,10 @@ def test_canada_details_keep_online_interaction_points_and_program():
 
 
 def test_canada_reimport_changes_nothing():
-    run(CANADA_SI, "--format", "canada-si", "--create-agencies")
+    run(canada_si(), "--format", "canada-si", "--create-agencies")
     before = counts()
 
-    out = run(CANADA_SI, "--format", "canada-si", "--create-agencies")
+    out = run(canada_si(), "--format", "canada-si", "--create-agencies")
 
     assert counts() == before  # no new records and no new audit events
     assert "agencies: 0 created, 0 updated, 2 unchanged" in out
@@ -264,7 +267,7 @@ def test_canada_row_numbers_count_spreadsheet_rows_not_lines(tmp_path):
 
 
 def test_dry_run_reports_the_counts_and_writes_nothing():
-    out = run(CANADA_SI, "--format", "canada-si", "--create-agencies", "--dry-run")
+    out = run(canada_si(), "--format", "canada-si", "--create-agencies", "--dry-run")
 
     assert "services: 83 created, 0 updated, 0 unchanged" in out
     assert "dry run: nothing was written" in out
@@ -285,7 +288,7 @@ def test_skip_invalid_imports_the_good_rows_and_reports_the_bad(tmp_path):
 
 
 def test_missing_create_agencies_names_the_agency_and_writes_nothing():
-    out = run_rejected(CANADA_SI, "--format", "canada-si")
+    out = run_rejected(canada_si(), "--format", "canada-si")
 
     assert 'the agency "cra-arc" (Canada Revenue Agency) does not exist' in out
     assert "--create-agencies" in out
@@ -293,7 +296,7 @@ def test_missing_create_agencies_names_the_agency_and_writes_nothing():
 
 
 def test_agency_option_puts_every_row_in_that_agency(agency_a):
-    out = run(CANADA_SI, "--format", "canada-si", "--agency", agency_a.slug)
+    out = run(canada_si(), "--format", "canada-si", "--agency", agency_a.slug)
 
     assert "agencies: 0 created, 0 updated, 0 unchanged" in out
     assert "services: 83 created" in out
@@ -305,7 +308,7 @@ def test_agency_option_puts_every_row_in_that_agency(agency_a):
 def test_agency_option_with_an_unknown_slug_is_a_clean_error():
     with pytest.raises(CommandError, match='no agency has the short name "nowhere"'):
         call_command(
-            "import_services", str(CANADA_SI), "--format", "canada-si", "--agency", "nowhere"
+            "import_services", str(canada_si()), "--format", "canada-si", "--agency", "nowhere"
         )
 
 
@@ -323,7 +326,7 @@ def test_duplicate_service_id_in_a_file_is_rejected_naming_the_first_row(tmp_pat
 
 
 def test_import_writes_an_audit_event_for_every_write():
-    run(CANADA_SI, "--format", "canada-si", "--create-agencies")
+    run(canada_si(), "--format", "canada-si", "--create-agencies")
 
     actions = Counter(AuditEvent.objects.values_list("action", flat=True))
     assert actions["agency.create"] == 2
@@ -617,7 +620,7 @@ def test_cxgov_bad_cells_are_row_errors_naming_the_column(agency_a, column, valu
 
 
 def test_cxgov_columns_are_all_documented():
-    doc = (ROOT / "docs" / "formats" / "services-cxgov.md").read_text(encoding="utf-8")
+    doc = (REPOSITORY / "docs" / "formats" / "services-cxgov.md").read_text(encoding="utf-8")
     assert [column for column in CXGOV_COLUMNS if f"`{column}`" not in doc] == []
 
 

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cxgov.core.testing.browser import assert_no_axe_violations
-from cxgov.core.testing.browser_helpers import load_demo, sign_in
+from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 from cxgov.registry.models import RetentionPolicy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("prefix", ["", "/es"])
-def test_admin_sets_retention_without_axe_violations(page, live_server, prefix):
-    load_demo()
+def test_admin_sets_retention_without_axe_violations(demo_data, page, live_server, prefix):
     sign_in(page, live_server.url, "admin@fba.example.gov")
     page.goto(f"{live_server.url}{prefix}/staff/agencies/fba/data/")
     assert_no_axe_violations(page)
     page.locator("#id_survey_ip_days").fill("-3")
-    page.locator("form.usa-form button[type=submit]").click()
-    assert page.get_by_role("alert").first.is_visible()
+    click_and_load(page, page.locator("form.usa-form button[type=submit]"))
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert_no_axe_violations(page)
     page.locator("#id_survey_ip_days").fill("14")
     page.locator("form.usa-form button[type=submit]").click()

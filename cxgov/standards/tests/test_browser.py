@@ -8,14 +8,13 @@ from cxgov.core.testing.browser import (
     assert_no_axe_violations,
     assert_no_axe_violations_as_served,
 )
-from cxgov.core.testing.browser_helpers import load_demo, sign_in
+from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo_site(live_server):
-    load_demo()
+def demo_site(demo_data, live_server):
     return live_server.url
 
 
@@ -24,6 +23,7 @@ def test_public_standards_page_has_no_axe_violations(page, demo_site, prefix):
     page.goto(demo_site + prefix + "/agencies/fba/")
     # The link's text is translated with the rest of the catalogue; follow it by address.
     page.locator(f'a[href="{prefix}/agencies/fba/standards/"]').first.click()
+    page.wait_for_url(f"**{prefix}/agencies/fba/standards/")
     assert page.locator("html").get_attribute("lang") == (prefix.strip("/") or "en")
     assert page.locator("table").first.is_visible()
     assert_no_axe_violations(page)
@@ -42,6 +42,8 @@ def test_staff_standards_list_has_no_axe_violations(page, demo_site):
     page.goto(demo_site + "/staff/agencies/fba/standards/")
     assert page.get_by_role("heading", name="Periods that missed their target").is_visible()
     assert_no_axe_violations(page)
-    page.get_by_role("link", name="We decide 80% of retirement applications").first.click()
-    page.get_by_role("link", name="Upload events").click()
+    click_and_load(
+        page, page.get_by_role("link", name="We decide 80% of retirement applications").first
+    )
+    click_and_load(page, page.get_by_role("link", name="Upload events"))
     assert_no_axe_violations(page)

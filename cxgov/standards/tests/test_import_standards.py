@@ -11,15 +11,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from cxgov.core.testing.data import shared_path
 from cxgov.standards.models import ReportedResult, Standard
-
-CANADA = Path("/work/shared/data/canada")
 
 
 def _load_canada() -> None:
     call_command(
         "import_services",
-        str(CANADA / "si_2024_two_departments.csv"),
+        str(shared_path("canada/si_2024_two_departments.csv")),
         "--format",
         "canada-si",
         "--create-agencies",
@@ -27,7 +26,7 @@ def _load_canada() -> None:
     )
     call_command(
         "import_standards",
-        str(CANADA / "ss_2024_two_departments.csv"),
+        str(shared_path("canada/ss_2024_two_departments.csv")),
         "--format",
         "canada-ss",
         stdout=io.StringIO(),
@@ -40,7 +39,7 @@ def test_canada_share_of_standards_met_matches_a_direct_count() -> None:
     out = io.StringIO()
     call_command("standards_indicators", "--format", "csv", stdout=out)
     printed = {row["agency"]: row for row in csv.DictReader(io.StringIO(out.getvalue()))}
-    frame = pd.read_csv(CANADA / "ss_2024_two_departments.csv", dtype=str)
+    frame = pd.read_csv(shared_path("canada/ss_2024_two_departments.csv"), dtype=str)
     for department, rows in frame.groupby("owner_org"):
         judged = rows["target_met"].isin(["Y", "N"]).sum()
         expected = (rows["target_met"] == "Y").sum() / judged
@@ -53,7 +52,7 @@ def test_canada_share_of_standards_met_matches_a_direct_count() -> None:
 @pytest.mark.django_db
 def test_canada_standards_match_services_by_inventory_id() -> None:
     _load_canada()
-    frame = pd.read_csv(CANADA / "ss_2024_two_departments.csv", dtype=str)
+    frame = pd.read_csv(shared_path("canada/ss_2024_two_departments.csv"), dtype=str)
     assert Standard.objects.count() == len(frame)
     standard = Standard.objects.get(source_id="3261")
     assert standard.service.source == "canada-si"
@@ -65,7 +64,7 @@ def test_canada_standards_match_services_by_inventory_id() -> None:
 def test_reimporting_canada_changes_nothing() -> None:
     _load_canada()
     _load_canada()
-    frame = pd.read_csv(CANADA / "ss_2024_two_departments.csv", dtype=str)
+    frame = pd.read_csv(shared_path("canada/ss_2024_two_departments.csv"), dtype=str)
     assert Standard.objects.count() == len(frame)
     assert ReportedResult.objects.count() == len(frame)
 
@@ -75,7 +74,7 @@ def test_standards_without_their_services_are_rejected_whole(tmp_path: Path) -> 
     with pytest.raises(CommandError):
         call_command(
             "import_standards",
-            str(CANADA / "ss_2024_two_departments.csv"),
+            str(shared_path("canada/ss_2024_two_departments.csv")),
             "--format",
             "canada-ss",
             "--create-agencies",

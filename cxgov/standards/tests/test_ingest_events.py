@@ -11,12 +11,17 @@ import pandas as pd
 import pytest
 from django.core.management import call_command
 
+from cxgov.core.testing.data import shared_path
 from cxgov.core.testing.factories import ServiceFactory, StandardFactory
 from cxgov.registry.models import Agency
 from cxgov.standards.models import DailyRollup, StandardEvent
 from cxgov.standards.selectors import results_between
 
-NYC = next(Path("/work/shared/data/nyc311").glob("*.csv"))
+
+def _nyc_file() -> Path:
+    return next(shared_path("nyc311").glob("*.csv"))
+
+
 NYC_MAPPING = {"id": "unique_key", "start": "created_date", "end": "closed_date", "due": "due_date"}
 
 
@@ -43,8 +48,9 @@ def test_nyc311_closed_by_due_date_matches_pandas(agency_a: Agency) -> None:
         threshold_unit="calendar_days",
         calendar="24x7",
     )
-    _ingest(NYC, standard.pk, NYC_MAPPING)
-    frame = pd.read_csv(NYC)
+    nyc = _nyc_file()
+    _ingest(nyc, standard.pk, NYC_MAPPING)
+    frame = pd.read_csv(nyc)
     created = pd.to_datetime(frame["created_date"])
     closed = pd.to_datetime(frame["closed_date"])
     due = pd.to_datetime(frame["due_date"])
@@ -66,8 +72,9 @@ def test_nyc311_closed_within_an_hour_matches_pandas(agency_a: Agency) -> None:
         calendar="24x7",
     )
     mapping = {k: v for k, v in NYC_MAPPING.items() if k != "due"}
-    _ingest(NYC, standard.pk, mapping)
-    frame = pd.read_csv(NYC)
+    nyc = _nyc_file()
+    _ingest(nyc, standard.pk, mapping)
+    frame = pd.read_csv(nyc)
     elapsed = pd.to_datetime(frame["closed_date"]) - pd.to_datetime(frame["created_date"])
     assert _totals(standard)[1] == int((elapsed <= pd.Timedelta(hours=1)).sum())
 

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cxgov.core.testing.browser import assert_no_axe_violations
-from cxgov.core.testing.browser_helpers import load_demo, sign_in
+from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 from cxgov.surveys.models import Survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_analyst_builds_previews_and_publishes_a_survey(page, live_server) -> None:
-    load_demo()
+def test_analyst_builds_previews_and_publishes_a_survey(demo_data, page, live_server) -> None:
     sign_in(page, live_server.url, "analyst@fba.example.gov")
     page.goto(live_server.url + "/staff/agencies/fba/surveys/")
     assert_no_axe_violations(page)
-    page.get_by_role("link", name="Create a survey").click()
+    click_and_load(page, page.get_by_role("link", name="Create a survey"))
     assert_no_axe_violations(page)
     page.locator("label[for='id_template_1']").click()
     page.locator("#id_title").fill("Phone line check-in")
@@ -25,9 +25,9 @@ def test_analyst_builds_previews_and_publishes_a_survey(page, live_server) -> No
     assert_no_axe_violations(page)
     survey = Survey.objects.get(title="Phone line check-in")
 
-    page.get_by_role("link", name="Add a question").click()
-    page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("alert").is_visible()
+    click_and_load(page, page.get_by_role("link", name="Add a question"))
+    click_and_load(page, page.get_by_role("button", name="Save"))
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.locator(".usa-error-message").count() >= 2
     assert_no_axe_violations(page)
     page.locator("#id_key").fill("wait")
@@ -36,14 +36,14 @@ def test_analyst_builds_previews_and_publishes_a_survey(page, live_server) -> No
     page.locator("#id_text_es").fill("¿Esperó más de 10 minutos?")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/surveys/*/#questions")
-    page.get_by_role("button", name="Move wait up").click()
+    click_and_load(page, page.get_by_role("button", name="Move wait up"))
 
-    page.get_by_role("link", name="Preview").click()
-    assert page.get_by_text("Did you wait more than 10 minutes?").is_visible()
+    click_and_load(page, page.get_by_role("link", name="Preview"))
+    expect(page.get_by_text("Did you wait more than 10 minutes?")).to_be_visible()
     assert_no_axe_violations(page)
     page.go_back()
-    page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("Survey published").is_visible()
+    click_and_load(page, page.get_by_role("button", name="Publish"))
+    expect(page.get_by_text("Survey published")).to_be_visible()
     assert_no_axe_violations(page)
     survey.refresh_from_db()
     assert survey.status == "live"

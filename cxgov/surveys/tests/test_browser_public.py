@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cxgov.core.testing.browser import assert_no_axe_violations, assert_no_axe_violations_as_served
-from cxgov.core.testing.browser_helpers import load_demo  # noqa: F401 - lets the ORM run beside Playwright
+from cxgov.core.testing.browser_helpers import click_and_load
 from cxgov.surveys.models import Response, Survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,8 +32,8 @@ def test_answer_with_javascript_shows_only_the_relevant_group(
     assert page.locator("[data-show-if]").nth(1).is_hidden()
     assert_no_axe_violations(page)
     page.locator(f"label[for='q-trust-{trust}']").click()
-    assert page.get_by_role("group", name=group).is_visible()
-    assert page.locator("[data-show-if]:visible").count() == 1
+    expect(page.get_by_role("group", name=group)).to_be_visible()
+    expect(page.locator("[data-show-if]:visible")).to_have_count(1)
     page.locator(f"label[for='q-{driver}']").click()
     assert_no_axe_violations(page)
     page.locator("button[type=submit]").click()
@@ -54,8 +55,8 @@ def test_answer_without_javascript_shows_both_groups_with_hints(
     assert page.locator("[data-show-if]").nth(1).is_visible()
     assert_no_axe_violations_as_served(browser, page)
     # Submitting with nothing chosen shows an accessible error beside the question.
-    page.locator("button[type=submit]").click()
-    assert page.get_by_role("alert").is_visible()
+    click_and_load(page, page.locator("button[type=submit]"))
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_no_axe_violations_as_served(browser, page)
     for choice in ("trust-1", "went_well-ease", "went_poorly-ease"):
         page.locator(f"label[for='q-{choice}']").click()

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from cxgov.core.testing.browser import assert_no_axe_violations
-from cxgov.core.testing.browser_helpers import load_demo  # noqa: F401 - ORM beside Playwright
 from cxgov.surveys.models import Response, Survey
 from cxgov.surveys.tests.test_browser_widget import _host_page
 from cxgov.surveys.tests.test_browser_widget import agency_site as agency_site

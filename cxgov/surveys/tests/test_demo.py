@@ -12,9 +12,7 @@ from cxgov.surveys.models import Answer, Response, Survey
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_surveys_have_thousands_of_responses_over_quarters() -> None:
-    registry_demo_load()
-    demo_load()
+def test_demo_surveys_have_thousands_of_responses_over_quarters(demo_data: None) -> None:
     live = Survey.objects.filter(agency__slug="fba", status="live")
     assert {s.template for s in live} == {"a11_v2", "a11_v1", "employee_barriers"}
     responses = Response.objects.filter(survey__agency__slug="fba")
@@ -44,8 +42,6 @@ def test_demo_rows_are_the_same_every_time() -> None:
     ]
 
 
-def test_employee_demo_text_is_scrubbed() -> None:
-    registry_demo_load()
-    demo_load()
+def test_employee_demo_text_is_scrubbed(demo_data: None) -> None:
     barriers = Answer.objects.filter(question__key="barriers").values_list("value_text", flat=True)
     assert barriers and not any("Jane" in text or "555" in text for text in barriers)

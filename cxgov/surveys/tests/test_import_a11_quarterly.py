@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxgov.core.models import AuditEvent, Membership, Role, User
+from cxgov.core.testing.data import SHARED_DATA, needs_shared
 from cxgov.insights.estimates import point_scale
 from cxgov.registry.models import Agency, Service
 from cxgov.surveys.importers_a11 import a11_quarterly_import
@@ -25,9 +26,9 @@ from cxgov.surveys.results import ResultFilters, a11_summary_rows, response_coun
 
 pytestmark = pytest.mark.django_db
 
-FILE = Path("/work/shared/data/performance_gov/hisp_cx_quarterly_fy2021.csv")
+FILE = SHARED_DATA / "performance_gov/hisp_cx_quarterly_fy2021.csv"
 TEXT = FILE.read_text(encoding="utf-8-sig") if FILE.exists() else ""
-needs_file = pytest.mark.skipif(not TEXT, reason="the shared performance.gov file is missing")
+needs_file = needs_shared("performance_gov/hisp_cx_quarterly_fy2021.csv")
 
 
 def rows_of(text: str) -> list[dict[str, str]]:

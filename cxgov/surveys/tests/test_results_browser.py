@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cxgov.core.testing.browser import assert_no_axe_violations
-from cxgov.core.testing.browser_helpers import load_demo, sign_in
+from cxgov.core.testing.browser_helpers import sign_in
 from cxgov.surveys.models import Survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_analyst_reads_results_filters_and_key_drivers(page, live_server) -> None:
-    load_demo()
+def test_analyst_reads_results_filters_and_key_drivers(demo_data, page, live_server) -> None:
     survey = Survey.objects.get(agency__slug="fba", template="a11_v1")
     sign_in(page, live_server.url, "analyst@fba.example.gov")
     page.goto(live_server.url + "/staff/agencies/fba/")
@@ -22,7 +22,7 @@ def test_analyst_reads_results_filters_and_key_drivers(page, live_server) -> Non
 
     page.get_by_role("link", name=survey.title).click()
     page.wait_for_url(f"**/results/{survey.pk}/")
-    assert page.get_by_role("heading", name=f"Results of {survey.title}").is_visible()
+    expect(page.get_by_role("heading", name=f"Results of {survey.title}")).to_be_visible()
     assert page.locator("svg[role='img']").count() >= 1
     assert_no_axe_violations(page)
 
@@ -33,7 +33,7 @@ def test_analyst_reads_results_filters_and_key_drivers(page, live_server) -> Non
 
     page.get_by_role("link", name="Key drivers and priority matrix").click()
     page.wait_for_url(f"**/results/{survey.pk}/drivers/**")
-    assert page.get_by_role("img", name="Priority matrix").is_visible()
+    expect(page.get_by_role("img", name="Priority matrix")).to_be_visible()
     assert page.get_by_role("table").count() == 1
     assert_no_axe_violations(page)
 
@@ -50,8 +50,7 @@ def test_analyst_reads_results_filters_and_key_drivers(page, live_server) -> Non
         assert_no_axe_violations(page)
 
 
-def test_results_page_works_without_javascript(page_without_js, live_server) -> None:
-    load_demo()
+def test_results_page_works_without_javascript(demo_data, page_without_js, live_server) -> None:
     survey = Survey.objects.get(agency__slug="fba", template="a11_v2")
     page = page_without_js
     sign_in(page, live_server.url, "analyst@fba.example.gov")
