@@ -31,6 +31,7 @@ from cxgov.complaints.models import Attachment, Complaint
 from cxgov.core.models import ApiToken, DeadLetter, Membership, Role, User
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.services import token_create
+from cxgov.core.testing.demo import demo_load_once
 from cxgov.plans.models import Plan
 from cxgov.registry.models import (
     Agency,
@@ -429,7 +430,7 @@ def _person(email: str, agency: Agency, roles: list[Role]) -> User:
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     """The demo, once for the module, and one person per role; flushed afterwards."""
     with django_db_blocker.unblock():
-        call_command("load_demo", verbosity=0)
+        demo_load_once()
         agency = Agency.objects.get(slug="fba")
         other = Agency.objects.exclude(pk=agency.pk).order_by("pk").first()
         assert other is not None
