@@ -45,6 +45,7 @@ from .selectors import (
     access_attachment,
     access_complaint,
     categories_for_agency,
+    complaint_by_tracking_number,
     complaint_case,
     complaint_facts,
     complaint_queue,
@@ -209,10 +210,10 @@ def case_transition(request: HttpRequest, slug: str, complaint_id: int) -> HttpR
     def act(data: dict[str, Any]) -> None:
         duplicate_of = None
         if data["duplicate_of"]:
-            duplicate_of = Complaint.objects.filter(
+            duplicate_of = complaint_by_tracking_number(
                 agency=complaint.agency,
                 tracking_number=normalize_tracking_number(data["duplicate_of"]),
-            ).first()
+            )
         services.complaint_transition(
             complaint=complaint,
             to_status=data["to_status"],

@@ -19,6 +19,7 @@ from cxgov.complaints.exports import public_csv_lines, public_json_rows
 from cxgov.complaints.forms import ComplaintForm, ReviewForm, StatusLookupForm
 from cxgov.complaints.models import Channel, Complaint, Status
 from cxgov.complaints.selectors import (
+    complaint_by_tracking_number,
     complaint_public_history,
     complaint_public_lookup,
     complaints_public,
@@ -39,11 +40,7 @@ def _remember(request: HttpRequest, complaint: Complaint) -> None:
 def _seen(request: HttpRequest, tracking_number: str) -> Complaint:
     if tracking_number not in request.session.get(SESSION_KEY, []):
         raise Http404
-    complaint = (
-        Complaint.objects.filter(tracking_number=tracking_number)
-        .select_related("agency", "service")
-        .first()
-    )
+    complaint = complaint_by_tracking_number(tracking_number=tracking_number)
     if complaint is None:
         raise Http404
     return complaint

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxgov.core.permissions import Can, user_can
-from cxgov.core.selectors import access_agency
+from cxgov.core.selectors import access_agency, fresh_copy
 from cxgov.core.services import audit_record
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.registry import services as registry
@@ -185,7 +185,7 @@ def service_edit(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
     form = ServiceForm(request.POST or None, instance=service, agency=service.agency)
     detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
     # A ModelForm writes into its instance while validating; edit a fresh copy instead.
-    target = Service.objects.get(pk=service.pk)
+    target = fresh_copy(service)
 
     def save(data: dict[str, Any]) -> None:
         segments = data.pop("segments")
@@ -258,7 +258,7 @@ def stage_edit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
     )
     _same_agency(stage.service.agency, slug)
     detail_url = f"/staff/agencies/{slug}/services/{stage.service_id}/"
-    target = type(stage).objects.get(pk=stage.pk)
+    target = fresh_copy(stage)
     return _save_or_show(
         request,
         form=StageForm(request.POST or None, instance=stage),
@@ -333,7 +333,7 @@ def channel_create(request: HttpRequest, slug: str, service_id: int) -> HttpResp
 def channel_edit(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
     channel = _editable_channel(request, slug, channel_id)
     detail_url = f"/staff/agencies/{slug}/services/{channel.service_id}/"
-    target = type(channel).objects.get(pk=channel.pk)
+    target = fresh_copy(channel)
     return _save_or_show(
         request,
         form=ChannelForm(request.POST or None, instance=channel),
@@ -470,7 +470,7 @@ def segment_edit(request: HttpRequest, slug: str, segment_id: int) -> HttpRespon
     )
     _same_agency(segment.agency, slug)
     list_url = f"/staff/agencies/{slug}/segments/"
-    target = type(segment).objects.get(pk=segment.pk)
+    target = fresh_copy(segment)
     return _save_or_show(
         request,
         form=SegmentForm(request.POST or None, instance=segment, agency=segment.agency),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxgov.core.permissions import Can, user_can
-from cxgov.core.selectors import access_agency
+from cxgov.core.selectors import access_agency, fresh_copy
 from cxgov.public.views_surveys import _page as public_page
 from cxgov.registry.models import Agency
 from cxgov.surveys import services as surveys
@@ -31,7 +31,7 @@ from cxgov.surveys.forms import (
     SurveyCreateForm,
     SurveySettingsForm,
 )
-from cxgov.surveys.models import Question, Survey
+from cxgov.surveys.models import Survey
 from cxgov.surveys.selectors import (
     ResponseFilters,
     access_question,
@@ -165,7 +165,7 @@ def survey_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse
         user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
     form = SurveySettingsForm(request.POST or None, instance=survey, agency=survey.agency)
-    target = Survey.objects.select_related("agency").get(pk=survey.pk)
+    target = fresh_copy(survey, "agency")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         services = data.pop("services")
@@ -269,7 +269,7 @@ def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResp
         if locked
         else QuestionForm(request.POST or None, instance=question, survey=survey)
     )
-    target = Question.objects.select_related("survey__agency").get(pk=question.pk)
+    target = fresh_copy(question, "survey__agency")
     if request.method == "POST" and form.is_valid():
         fields: dict[str, Any] = (
             form.service_fields() if isinstance(form, QuestionForm) else dict(form.cleaned_data)
