@@ -1,5 +1,5 @@
-"""A-11 quarterly files: the summary of r1's rollups, Touchpoints' 17-column A-11 v2 response
-file, and Touchpoints' CX collection detail file.
+"""A-11 quarterly files: the summary read from the survey rollups, Touchpoints' 17-column A-11 v2
+response file, and Touchpoints' CX collection detail file.
 
 Callers pass agencies already access-checked. Columns, order and value encodings of the two
 Touchpoints files follow GSA/touchpoints (Form#to_a11_v2_csv, CxCollectionDetail.to_csv); see

@@ -350,7 +350,7 @@ def _import_formats(user: Any, agency: Agency) -> list[tuple[str, Any]]:
 
 
 def _quarterly_importer() -> Any:
-    """r1's importer of the legacy performance.gov quarterly file, when installed."""
+    """The importer of the performance.gov quarterly file (aggregate counts), when installed."""
     try:
         from cxgov.surveys.importers_a11 import a11_quarterly_import
     except ImportError:
