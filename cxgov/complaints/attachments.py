@@ -76,8 +76,8 @@ class AttachmentCheck:
         return cls(name=name, content=content, content_type=sniffed[0], extension=sniffed[1])
 
     def stored(self, complaint):  # type: ignore[no-untyped-def]
-        """The file saved under a random name in private storage (the original name is only a
-        label), with its attachment row for the caller to save."""
+        """Save the file under a random name in private storage (the original name is only a
+        label) and return its attachment row unsaved: the complaint service saves it."""
         from .models import Attachment
 
         attachment = Attachment(
