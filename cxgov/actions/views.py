@@ -24,18 +24,20 @@ from cxgov.actions.forms import (
 )
 from cxgov.actions.models import SourceKind
 from cxgov.actions.selectors import (
+    CSV_COLUMNS,
     ActionFilters,
     access_action,
     access_actions,
     access_actions_editor,
     access_employee_survey,
-    actions_csv,
     actions_for_agency,
+    actions_rows,
     employee_surveys_for_agency,
     employee_themes,
     suggestions_for_agency,
     theme_suggestion,
 )
+from cxgov.core.tables import csv_response
 from cxgov.surveys.selectors import suppression_threshold
 
 
@@ -64,11 +66,11 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     actions = actions_for_agency(access=access, filters=filters, today=today)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(
-            actions_csv(actions=actions, today=today), content_type="text/csv; charset=utf-8"
+        return csv_response(
+            CSV_COLUMNS,
+            actions_rows(actions=actions, today=today),
+            filename=f"{access.agency.slug}-actions.csv",
         )
-        response["Content-Disposition"] = f'attachment; filename="{access.agency.slug}-actions.csv"'
-        return response
     query = request.GET.copy()
     query["format"] = "csv"
     return render(

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cxgov.complaints import services as complaints
-from cxgov.complaints.exports import public_csv_lines, public_json_rows
+from cxgov.complaints.exports import COLUMNS, public_csv_rows, public_json_rows
 from cxgov.complaints.forms import ComplaintForm, ReviewForm, StatusLookupForm
 from cxgov.complaints.models import Channel, Complaint, Status
 from cxgov.complaints.selectors import (
@@ -24,6 +24,7 @@ from cxgov.complaints.selectors import (
     complaints_public,
 )
 from cxgov.core.ratelimit import rate_limited
+from cxgov.core.tables import csv_stream_response
 from cxgov.registry.selectors import agency_public
 
 SESSION_KEY = "complaints_seen"
@@ -170,7 +171,9 @@ def complaint_track(request: HttpRequest, tracking: str) -> HttpResponse:
     )
 
 
-def complaints_data(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def complaints_data(
+    request: HttpRequest, slug: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
     """The agency's anonymised complaints, CSV or JSON, with CFPB-like columns."""
     agency = agency_public(slug=slug)
     complaints = complaints_public(agency=agency)
@@ -178,8 +181,6 @@ def complaints_data(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         return JsonResponse(public_json_rows(complaints.iterator()), safe=False)
     if fmt != "csv":
         raise Http404
-    response = StreamingHttpResponse(
-        public_csv_lines(complaints.iterator()), content_type="text/csv; charset=utf-8"
+    return csv_stream_response(
+        COLUMNS, public_csv_rows(complaints.iterator()), filename=f"{agency.slug}-complaints.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="{agency.slug}-complaints.csv"'
-    return response

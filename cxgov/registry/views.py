@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 from cxgov.core.models import Role
 from cxgov.core.selectors import access_agency, roles_for_user
 from cxgov.core.services import audit_record
+from cxgov.core.tables import csv_response
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.registry import services as registry
-from cxgov.registry.exports import inventory_csv, inventory_json
+from cxgov.registry.exports import inventory_json, inventory_table
 from cxgov.registry.forms import (
     ChannelForm,
     ClosureForm,
@@ -493,13 +494,13 @@ def segment_delete(request: HttpRequest, slug: str, segment_id: int) -> HttpResp
 def service_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The agency's inventory as CSV (our import format) or nested JSON."""
     agency = access_agency(user=request.user, slug=slug)
-    if fmt == "json":
-        response = JsonResponse(inventory_json(agency=agency), json_dumps_params={"indent": 2})
-    elif fmt == "csv":
-        response = HttpResponse(inventory_csv(agency=agency), content_type="text/csv")
-    else:
+    if fmt == "csv":
+        header, rows = inventory_table(agency=agency)
+        return csv_response(header, rows, filename=f"{agency.slug}-services.csv")
+    if fmt != "json":
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{agency.slug}-services.{fmt}"'
+    response = JsonResponse(inventory_json(agency=agency), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{agency.slug}-services.json"'
     return response
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxgov.core.selectors import access_agency, roles_for_user
+from cxgov.core.tables import csv_stream_response
 from cxgov.public.views_surveys import _page as public_page
 from cxgov.registry.models import Agency
 from cxgov.surveys import services as surveys
@@ -38,8 +39,8 @@ from cxgov.surveys.selectors import (
     access_response,
     access_survey,
     employee_group_visible,
-    responses_csv_rows,
     responses_for_survey,
+    responses_rows,
     suppression_threshold,
     survey_has_responses,
     survey_preview,
@@ -367,12 +368,10 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
 def response_export(request: HttpRequest, slug: str, survey_id: int) -> StreamingHttpResponse:
     survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
     _form, filters = _filters(request, survey.agency)
-    rows = responses_csv_rows(
+    rows = responses_rows(
         survey=survey, responses=responses_for_survey(survey=survey, filters=filters)
     )
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-responses.csv"'
-    return response
+    return csv_stream_response(None, rows, filename=f"survey-{survey.pk}-responses.csv")
 
 
 _RESPONSE_ACTIONS = {"spam", "valid", "delete", "restore"}
