@@ -37,16 +37,9 @@ from cxgov.actions.selectors import (
     suggestions_for_agency,
     theme_suggestion,
 )
+from cxgov.core.forms import form_add_errors
 from cxgov.core.tables import csv_response
 from cxgov.surveys.selectors import suppression_threshold
-
-
-def _form_errors_to_fields(form: ActionForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -110,7 +103,7 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
                     actor=request.user, agency=agency, sources=form.sources(), **form.values()
                 )
             except ValidationError as error:
-                _form_errors_to_fields(form, error)
+                form_add_errors(form, error)
             else:
                 messages.success(request, _("Action added."))
                 return redirect("actions:action_detail", slug=slug, action_id=action.pk)
@@ -166,7 +159,7 @@ def action_edit(request: HttpRequest, slug: str, action_id: int) -> HttpResponse
         try:
             services.action_update(actor=request.user, action=action, **form.values())
         except ValidationError as error:
-            _form_errors_to_fields(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Action changed."))
             return redirect("actions:action_detail", slug=slug, action_id=action.pk)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -150,7 +151,11 @@ def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
         services.rows.append(
             [
                 Link(
-                    service.name, f"/staff/agencies/{agency.slug}/benchmarks/services/{service.pk}/"
+                    service.name,
+                    reverse(
+                        "benchmarks:service",
+                        kwargs={"slug": agency.slug, "service_id": service.pk},
+                    ),
                 ),
                 ", ".join(service_periods(service=service)) or _("None yet"),
                 selections_for_service(service=service).count(),
@@ -211,7 +216,12 @@ def library(request: HttpRequest, slug: str) -> HttpResponse:
         metric, scale = _labels(series.metric, series.scale)
         table.rows.append(
             [
-                Link(series.name, f"/staff/agencies/{agency.slug}/benchmarks/library/{series.pk}/"),
+                Link(
+                    series.name,
+                    reverse(
+                        "benchmarks:series", kwargs={"slug": agency.slug, "series_id": series.pk}
+                    ),
+                ),
                 series.entity,
                 metric,
                 scale,

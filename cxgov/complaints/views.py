@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.forms import form_add_errors
 from cxgov.core.models import User
 from cxgov.core.selectors import access_agency, roles_for_user
 from cxgov.insights.charts import horizontal_bar_svg
@@ -129,8 +130,7 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
                 agency=agency, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -397,8 +397,7 @@ def setup(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 _setup_save(kind, agency, user, dict(form.cleaned_data))
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_add_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(reverse("complaints:setup", kwargs={"slug": agency.slug}))

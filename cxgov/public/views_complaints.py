@@ -23,6 +23,7 @@ from cxgov.complaints.selectors import (
     complaint_public_lookup,
     complaints_public,
 )
+from cxgov.core.forms import form_add_errors
 from cxgov.core.ratelimit import rate_limited
 from cxgov.core.tables import csv_stream_response
 from cxgov.registry.selectors import agency_public
@@ -82,8 +83,7 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
                 language=get_language() or "en",
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, error)
         else:
             _remember(request, complaint)
             return redirect(
@@ -146,8 +146,7 @@ def complaint_track(request: HttpRequest, tracking: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, error)
         else:
             return redirect(request.path)
     can_review = complaint.status in (Status.RESPONDED, Status.CLOSED) and not complaint.review

@@ -11,7 +11,6 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.forms import uswds_choice_classes
 from cxgov.registry.models import (
     Agency,
     Channel,
@@ -32,13 +31,7 @@ def _formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
     return db_field.formfield(**kwargs)
 
 
-class _UswdsModelForm(forms.ModelForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        uswds_choice_classes(self)
-
-
-class ServiceForm(_UswdsModelForm):
+class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
         formfield_callback = _formfield
@@ -71,7 +64,7 @@ class ServiceForm(_UswdsModelForm):
         self.fields["segments"].required = False
 
 
-class SegmentForm(_UswdsModelForm):
+class SegmentForm(forms.ModelForm):
     class Meta:
         model = CustomerSegment
         formfield_callback = _formfield
@@ -92,7 +85,7 @@ class SegmentForm(_UswdsModelForm):
         return name
 
 
-class StageForm(_UswdsModelForm):
+class StageForm(forms.ModelForm):
     class Meta:
         model = ServiceStage
         formfield_callback = _formfield
@@ -100,7 +93,7 @@ class StageForm(_UswdsModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ChannelForm(_UswdsModelForm):
+class ChannelForm(forms.ModelForm):
     languages = forms.CharField(
         label=_("Languages offered"),
         required=False,
@@ -240,7 +233,7 @@ class HoursForm(forms.Form):
         return cleaned
 
 
-class ClosureForm(_UswdsModelForm):
+class ClosureForm(forms.ModelForm):
     class Meta:
         model = ChannelClosure
         formfield_callback = _formfield
@@ -277,7 +270,6 @@ class ServiceImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        uswds_choice_classes(self)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.forms import form_add_errors
 from cxgov.core.models import Role
 from cxgov.core.selectors import access_agency, roles_for_user
 from cxgov.core.services import audit_record
@@ -96,8 +98,7 @@ def _save_or_show(
         try:
             saved = save(form.cleaned_data)
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            form_add_errors(form, error)
         else:
             messages.success(request, success_message)
             return redirect(success_url(saved) if callable(success_url) else success_url)
@@ -136,12 +137,12 @@ def service_create(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         form=form,
         save=save,
-        success_url=lambda service: f"/staff/agencies/{agency.slug}/services/{service.pk}/",
+        success_url=lambda service: _detail_url(agency.slug, service.pk),
         success_message=_("Service created as a draft."),
         page={
             "agency": agency,
             "title": _("Add a service"),
-            "cancel_url": f"/staff/agencies/{agency.slug}/services/",
+            "cancel_url": reverse("registry:service_list", kwargs={"slug": agency.slug}),
         },
     )
 
@@ -185,7 +186,7 @@ def service_edit(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
         user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
     )
     form = ServiceForm(request.POST or None, instance=service, agency=service.agency)
-    detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
+    detail_url = _detail_url(slug, service.pk)
     # A ModelForm writes into its instance while validating; edit a fresh copy instead.
     target = Service.objects.get(pk=service.pk)
 
@@ -237,7 +238,7 @@ def stage_create(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
     service = access_service_in_agency(
         user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
     )
-    detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
+    detail_url = _detail_url(slug, service.pk)
     return _save_or_show(
         request,
         form=StageForm(request.POST or None),
@@ -257,7 +258,7 @@ def stage_create(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
 def stage_edit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
     stage = access_stage(user=request.user, stage_id=stage_id, roles=EDITOR_ROLES)
     _same_agency(stage.service.agency, slug)
-    detail_url = f"/staff/agencies/{slug}/services/{stage.service_id}/"
+    detail_url = _detail_url(slug, stage.service_id)
     target = type(stage).objects.get(pk=stage.pk)
     return _save_or_show(
         request,
@@ -282,7 +283,7 @@ def stage_move(request: HttpRequest, slug: str, stage_id: int, direction: str) -
     if direction not in {"up", "down"}:
         raise Http404
     registry.stage_move(actor=request.user, stage=stage, offset=-1 if direction == "up" else 1)
-    return redirect(f"/staff/agencies/{slug}/services/{stage.service_id}/#stages")
+    return redirect(_detail_url(slug, stage.service_id) + "#stages")
 
 
 @login_required
@@ -292,7 +293,11 @@ def stage_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse
     _same_agency(stage.service.agency, slug)
     registry.stage_delete(actor=request.user, stage=stage)
     messages.success(request, _("Stage removed."))
-    return redirect(f"/staff/agencies/{slug}/services/{stage.service_id}/#stages")
+    return redirect(_detail_url(slug, stage.service_id) + "#stages")
+
+
+def _detail_url(slug: str, service_id: int) -> str:
+    return reverse("registry:service_detail", kwargs={"slug": slug, "service_id": service_id})
 
 
 def _same_agency(agency: Agency, slug: str) -> None:
@@ -309,7 +314,7 @@ def channel_create(request: HttpRequest, slug: str, service_id: int) -> HttpResp
     service = access_service_in_agency(
         user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
     )
-    detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
+    detail_url = _detail_url(slug, service.pk)
     return _save_or_show(
         request,
         form=ChannelForm(request.POST or None),
@@ -328,7 +333,7 @@ def channel_create(request: HttpRequest, slug: str, service_id: int) -> HttpResp
 @login_required
 def channel_edit(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
     channel = _editable_channel(request, slug, channel_id)
-    detail_url = f"/staff/agencies/{slug}/services/{channel.service_id}/"
+    detail_url = _detail_url(slug, channel.service_id)
     target = type(channel).objects.get(pk=channel.pk)
     return _save_or_show(
         request,
@@ -351,7 +356,7 @@ def channel_delete(request: HttpRequest, slug: str, channel_id: int) -> HttpResp
     channel = _editable_channel(request, slug, channel_id)
     registry.channel_delete(actor=request.user, channel=channel)
     messages.success(request, _("Channel removed."))
-    return redirect(f"/staff/agencies/{slug}/services/{channel.service_id}/#channels")
+    return redirect(_detail_url(slug, channel.service_id) + "#channels")
 
 
 def _editable_channel(request: HttpRequest, slug: str, channel_id: int) -> Channel:
@@ -373,8 +378,7 @@ def _hours_page(
             "form": form,
             "closure_form": closure_form,
             "closures": channel.closures.all(),
-            "cancel_url": f"/staff/agencies/{channel.service.agency.slug}/services/"
-            f"{channel.service_id}/",
+            "cancel_url": _detail_url(channel.service.agency.slug, channel.service_id),
             "nav_section": "staff",
         },
         status=400 if request.method == "POST" else 200,
@@ -390,7 +394,7 @@ def channel_hours(request: HttpRequest, slug: str, channel_id: int) -> HttpRespo
             actor=request.user, channel=channel, weekly_hours=form.weekly_hours
         )
         messages.success(request, _("Opening hours saved."))
-        return redirect(f"/staff/agencies/{slug}/services/{channel.service_id}/#channels")
+        return redirect(_detail_url(slug, channel.service_id) + "#channels")
     return _hours_page(request, channel, form=form, closure_form=ClosureForm(prefix="closure"))
 
 
@@ -446,7 +450,7 @@ def segment_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def segment_create(request: HttpRequest, slug: str) -> HttpResponse:
     agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
-    list_url = f"/staff/agencies/{slug}/segments/"
+    list_url = reverse("registry:segment_list", kwargs={"slug": slug})
     return _save_or_show(
         request,
         form=SegmentForm(request.POST or None, agency=agency),
@@ -461,7 +465,7 @@ def segment_create(request: HttpRequest, slug: str) -> HttpResponse:
 def segment_edit(request: HttpRequest, slug: str, segment_id: int) -> HttpResponse:
     segment = access_segment(user=request.user, segment_id=segment_id, roles=EDITOR_ROLES)
     _same_agency(segment.agency, slug)
-    list_url = f"/staff/agencies/{slug}/segments/"
+    list_url = reverse("registry:segment_list", kwargs={"slug": slug})
     target = type(segment).objects.get(pk=segment.pk)
     return _save_or_show(
         request,

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.forms import form_add_errors
 from cxgov.core.selectors import access_agency, roles_for_user
 from cxgov.core.tables import csv_stream_response
 from cxgov.public.views_surveys import _page as public_page
@@ -83,14 +84,6 @@ def _form_page(
     )
 
 
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # --- surveys -------------------------------------------------------------------------------
 
 
@@ -123,7 +116,7 @@ def survey_create(request: HttpRequest, slug: str) -> HttpResponse:
                 services=form.cleaned_data["services"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Survey created as a draft."))
             return redirect(_detail_url(survey))
@@ -174,7 +167,7 @@ def survey_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse
         try:
             surveys.survey_update(actor=request.user, survey=target, services=services, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Survey settings saved."))
             return redirect(_detail_url(survey))
@@ -245,7 +238,7 @@ def question_create(request: HttpRequest, slug: str, survey_id: int) -> HttpResp
         try:
             surveys.question_add(actor=request.user, survey=survey, **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Question added."))
             return redirect(_detail_url(survey) + "#questions")
@@ -278,7 +271,7 @@ def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResp
         try:
             surveys.question_update(actor=request.user, question=target, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Question saved."))
             return redirect(_detail_url(survey) + "#questions")
@@ -434,7 +427,7 @@ def invitation_upload(request: HttpRequest, slug: str, survey_id: int) -> HttpRe
             rows = surveys.invitation_rows_parse(survey=survey, text=text)
             added = surveys.invitations_add(actor=request.user, survey=survey, rows=rows)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(
                 request, _("%(n)s people added; their invitations are on the way.") % {"n": added}
