@@ -11,6 +11,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.languages import is_language_code
+from cxgov.insights.calendars import spans_midnight
 from cxgov.registry.models import (
     Agency,
     Channel,
@@ -20,8 +22,6 @@ from cxgov.registry.models import (
     Service,
     ServiceStage,
 )
-
-_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 
 
 def _formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
@@ -141,7 +141,7 @@ class ChannelForm(forms.ModelForm):
     def clean_languages(self) -> list[str]:
         raw = self.cleaned_data.get("languages") or ""
         codes = [code.strip().lower() for code in raw.split(",") if code.strip()]
-        bad = [code for code in codes if not _LANGUAGE_CODE.match(code)]
+        bad = [code for code in codes if not is_language_code(code)]
         if bad:
             raise forms.ValidationError(
                 _("“%(codes)s” is not a language code like en or es."),
@@ -216,15 +216,21 @@ class HoursForm(forms.Form):
                     missing = opens_name if opens is None else closes_name
                     self.add_error(missing, _("Give both the opening and the closing time."))
                     continue
-                if closes <= opens:
+                if closes == opens:
                     self.add_error(
-                        closes_name, _("The closing time must be after the opening time.")
+                        closes_name,
+                        _(
+                            "The closing time must differ from the opening time; "
+                            "a shift past midnight closes the next morning, e.g. 22:00 to 06:00."
+                        ),
                     )
                     continue
                 intervals.append((opens, closes))
             intervals.sort()
-            for (_o1, c1), (o2, _c2) in pairwise(intervals):
-                if o2 < c1:
+            for (o1, c1), (o2, _c2) in pairwise(intervals):
+                # An overnight interval runs to the end of the day, so nothing may start after it.
+                ends = time.max if spans_midnight(o1, c1) else c1
+                if o2 < ends:
                     self.add_error(
                         f"d{weekday}_1_opens", _("The two intervals of a day must not overlap.")
                     )
