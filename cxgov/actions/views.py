@@ -38,6 +38,7 @@ from cxgov.actions.selectors import (
     theme_suggestion,
 )
 from cxgov.core.forms import form_add_errors
+from cxgov.core.pages import form_page
 from cxgov.core.tables import csv_response
 from cxgov.surveys.selectors import suppression_threshold
 
@@ -108,18 +109,15 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Action added."))
                 return redirect("actions:action_detail", slug=slug, action_id=action.pk)
         prompt = form.cleaned_data.get("source") if hasattr(form, "cleaned_data") else None
-    return render(
+    return form_page(
         request,
-        "actions/form.html",
-        {
-            "agency": agency,
-            "form": form,
-            "prompt": prompt,
-            "prompt_kind": SourceKind(prompt.kind).label if prompt else "",
-            "title": _("Add an action"),
-            "nav_section": "staff",
-        },
-        status=400 if form.errors else 200,
+        section="actions",
+        template="actions/form.html",
+        agency=agency,
+        form=form,
+        prompt=prompt,
+        prompt_kind=SourceKind(prompt.kind).label if prompt else "",
+        title=_("Add an action"),
     )
 
 
@@ -163,17 +161,13 @@ def action_edit(request: HttpRequest, slug: str, action_id: int) -> HttpResponse
         else:
             messages.success(request, _("Action changed."))
             return redirect("actions:action_detail", slug=slug, action_id=action.pk)
-    return render(
+    return form_page(
         request,
-        "actions/form.html",
-        {
-            "agency": action.agency,
-            "action": action,
-            "form": form,
-            "title": _("Change the action"),
-            "nav_section": "staff",
-        },
-        status=400 if form.errors else 200,
+        section="actions",
+        agency=action.agency,
+        action=action,
+        form=form,
+        title=_("Change the action"),
     )
 
 

@@ -41,6 +41,7 @@ from cxgov.benchmarks.selectors import (
     series_visible,
     services_for_agencies,
 )
+from cxgov.core.pages import form_page
 from cxgov.core.selectors import access_agency, roles_for_user
 from cxgov.core.tables import Link, Table
 from cxgov.core.tables import tables_page as _page
@@ -434,16 +435,14 @@ def measure_create(request: HttpRequest, slug: str, service_id: int) -> HttpResp
         )
         messages.success(request, _("Own measure saved."))
         return redirect("benchmarks:service", slug=slug, service_id=service.pk)
-    return render(
+    return form_page(
         request,
-        "benchmarks/form.html",
-        {
-            "agency": service.agency,
-            "service": service,
-            "form": form,
-            "title": _("Enter an own measure"),
-            "nav_section": "staff",
-        },
+        section="benchmarks",
+        agency=service.agency,
+        service=service,
+        form=form,
+        title=_("Enter an own measure"),
+        cancel_url=reverse("benchmarks:service", kwargs={"slug": slug, "service_id": service.pk}),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -463,16 +462,14 @@ def selection_create(request: HttpRequest, slug: str, service_id: int) -> HttpRe
         )
         messages.success(request, _("Best-in-business choice saved."))
         return redirect("benchmarks:service", slug=slug, service_id=service.pk)
-    return render(
+    return form_page(
         request,
-        "benchmarks/form.html",
-        {
-            "agency": service.agency,
-            "service": service,
-            "form": form,
-            "title": _("Choose a best-in-business benchmark"),
-            "nav_section": "staff",
-        },
+        section="benchmarks",
+        agency=service.agency,
+        service=service,
+        form=form,
+        title=_("Choose a best-in-business benchmark"),
+        cancel_url=reverse("benchmarks:service", kwargs={"slug": slug, "service_id": service.pk}),
         status=400 if request.method == "POST" else 200,
     )
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cxgov.core.forms import form_add_errors
 from cxgov.core.models import User
+from cxgov.core.pages import form_page
 from cxgov.core.selectors import access_agency, roles_for_user
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.insights.complaint_metrics import MIN_CELL, measures_by_group, top_themes
@@ -137,15 +138,13 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
                 _("Complaint %(number)s entered.") % {"number": complaint.tracking_number},
             )
             return redirect(_case_url(complaint))
-    return render(
+    return form_page(
         request,
-        "complaints/form.html",
-        {
-            "agency": agency,
-            "form": form,
-            "title": _("Enter a complaint"),
-            "nav_section": "staff",
-        },
+        section="complaints",
+        agency=agency,
+        form=form,
+        title=_("Enter a complaint"),
+        cancel_url=reverse("complaints:queue", kwargs={"slug": agency.slug}),
         status=400 if request.method == "POST" else 200,
     )
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from cxgov.core.forms import form_add_errors
 from cxgov.core.models import Role
+from cxgov.core.pages import form_page
 from cxgov.core.selectors import access_agency, roles_for_user
 from cxgov.core.services import audit_record
 from cxgov.core.tables import csv_response
@@ -66,17 +67,14 @@ def _form_page(
     service: Service | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    return render(
+    return form_page(
         request,
-        "registry/form.html",
-        {
-            "form": form,
-            "agency": agency,
-            "service": service,
-            "title": title,
-            "cancel_url": cancel_url,
-            "nav_section": "staff",
-        },
+        section="registry",
+        form=form,
+        agency=agency,
+        service=service,
+        title=title,
+        cancel_url=cancel_url,
         status=status,
     )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxgov.core.forms import form_add_errors
+from cxgov.core.pages import form_page
 from cxgov.core.selectors import access_agency, roles_for_user
 from cxgov.core.tables import csv_stream_response
 from cxgov.public.views_surveys import _page as public_page
@@ -69,17 +70,14 @@ def _form_page(
     cancel_url: str,
     status: int = 200,
 ) -> HttpResponse:
-    return render(
+    return form_page(
         request,
-        "surveys/form.html",
-        {
-            "form": form,
-            "agency": agency,
-            "survey": survey,
-            "title": title,
-            "cancel_url": cancel_url,
-            "nav_section": "staff",
-        },
+        section="surveys",
+        form=form,
+        agency=agency,
+        survey=survey,
+        title=title,
+        cancel_url=cancel_url,
         status=status,
     )
 

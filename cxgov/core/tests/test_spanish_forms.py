@@ -30,7 +30,7 @@ class _Forms(HTMLParser):
         super().__init__()
         self.forms: list[dict[str, Any]] = []
         self._form: dict[str, Any] | None = None
-        self._select: tuple[str, bool] | None = None
+        self._select: tuple[str, bool, bool] | None = None
         self._first_option: str | None = None
         self._textarea: tuple[str, bool] | None = None
 
@@ -58,11 +58,11 @@ class _Forms(HTMLParser):
             data.setdefault(a["name"], [])
             self._form["fields"] += 1
         elif tag == "select":
-            self._select = (a["name"], "multiple" in a)
+            self._select = (a["name"], "multiple" in a, "required" in a)
             self._first_option = None
             self._form["fields"] += 1
         elif tag == "option" and self._select is not None:
-            name, multiple = self._select
+            name, multiple, _required = self._select
             if self._first_option is None and a.get("value"):
                 self._first_option = a["value"]
             if "selected" in a:
@@ -82,10 +82,10 @@ class _Forms(HTMLParser):
             self._form["data"][name] = [text or ("Prueba" if required else "")]
             self._textarea = None
         elif tag == "select" and self._select is not None and self._form is not None:
-            name, _multiple = self._select
+            name, _multiple, required = self._select
             chosen = [v for v in self._form["data"].get(name, []) if v]
             self._form["data"][name] = chosen
-            if not chosen and self._first_option is not None:
+            if not chosen and required and self._first_option is not None:
                 self._form["data"][name] = [self._first_option]
             self._select = None
         elif tag == "form":
