@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,9 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.forms import form_add_errors
 from cxgov.core.models import Role
-from cxgov.core.pages import form_page
+from cxgov.core.pages import form_page_save
 from cxgov.core.selectors import access_agency, roles_for_user
 from cxgov.core.services import audit_record
 from cxgov.core.tables import csv_response
@@ -57,53 +53,6 @@ def _can_edit(request: HttpRequest, agency: Agency) -> bool:
     return bool(roles_for_user(user=request.user, agency=agency) & set(EDITOR_ROLES))
 
 
-def _form_page(
-    request: HttpRequest,
-    *,
-    form: BaseForm,
-    agency: Agency,
-    title: str,
-    cancel_url: str,
-    service: Service | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    return form_page(
-        request,
-        section="registry",
-        form=form,
-        agency=agency,
-        service=service,
-        title=title,
-        cancel_url=cancel_url,
-        status=status,
-    )
-
-
-def _save_or_show(
-    request: HttpRequest,
-    *,
-    form: BaseForm,
-    save: Callable[[dict[str, Any]], Any],
-    success_url: str | Callable[[Any], str],
-    success_message: str,
-    page: dict[str, Any],
-) -> HttpResponse:
-    """Run `save` on a valid POST, else show the form again with its errors (status 400).
-
-    `success_url` may be a function of what `save` returned, e.g. the new object's page.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, success_message)
-            return redirect(success_url(saved) if callable(success_url) else success_url)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, form=form, status=status, **page)
-
-
 # --- services ------------------------------------------------------------------------------
 
 
@@ -131,8 +80,9 @@ def service_create(request: HttpRequest, slug: str) -> HttpResponse:
         segments = data.pop("segments")
         return registry.service_create(actor=request.user, agency=agency, segments=segments, **data)
 
-    return _save_or_show(
+    return form_page_save(
         request,
+        section="registry",
         form=form,
         save=save,
         success_url=lambda service: _detail_url(agency.slug, service.pk),
@@ -192,8 +142,9 @@ def service_edit(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
         segments = data.pop("segments")
         registry.service_update(actor=request.user, service=target, segments=segments, **data)
 
-    return _save_or_show(
+    return form_page_save(
         request,
+        section="registry",
         form=form,
         save=save,
         success_url=detail_url,
@@ -237,8 +188,9 @@ def stage_create(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
         user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
     )
     detail_url = _detail_url(slug, service.pk)
-    return _save_or_show(
+    return form_page_save(
         request,
+        section="registry",
         form=StageForm(request.POST or None),
         save=lambda data: registry.stage_create(actor=request.user, service=service, **data),
         success_url=detail_url + "#stages",
@@ -258,8 +210,9 @@ def stage_edit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
     _same_agency(stage.service.agency, slug)
     detail_url = _detail_url(slug, stage.service_id)
     target = type(stage).objects.get(pk=stage.pk)
-    return _save_or_show(
+    return form_page_save(
         request,
+        section="registry",
         form=StageForm(request.POST or None, instance=stage),
         save=lambda data: registry.stage_update(actor=request.user, stage=target, **data),
         success_url=detail_url + "#stages",
@@ -313,8 +266,9 @@ def channel_create(request: HttpRequest, slug: str, service_id: int) -> HttpResp
         user=request.user, agency_slug=slug, service_id=service_id, roles=EDITOR_ROLES
     )
     detail_url = _detail_url(slug, service.pk)
-    return _save_or_show(
+    return form_page_save(
         request,
+        section="registry",
         form=ChannelForm(request.POST or None),
         save=lambda data: registry.channel_create(actor=request.user, service=service, **data),
         success_url=detail_url + "#channels",
@@ -333,8 +287,9 @@ def channel_edit(request: HttpRequest, slug: str, channel_id: int) -> HttpRespon
     channel = _editable_channel(request, slug, channel_id)
     detail_url = _detail_url(slug, channel.service_id)
     target = type(channel).objects.get(pk=channel.pk)
-    return _save_or_show(
+    return form_page_save(
         request,
+        section="registry",
         form=ChannelForm(request.POST or None, instance=channel),
         save=lambda data: registry.channel_update(actor=request.user, channel=target, **data),
         success_url=detail_url + "#channels",
@@ -449,8 +404,9 @@ def segment_list(request: HttpRequest, slug: str) -> HttpResponse:
 def segment_create(request: HttpRequest, slug: str) -> HttpResponse:
     agency = access_agency(user=request.user, slug=slug, roles=EDITOR_ROLES)
     list_url = reverse("registry:segment_list", kwargs={"slug": slug})
-    return _save_or_show(
+    return form_page_save(
         request,
+        section="registry",
         form=SegmentForm(request.POST or None, agency=agency),
         save=lambda data: registry.segment_create(actor=request.user, agency=agency, **data),
         success_url=list_url,
@@ -465,8 +421,9 @@ def segment_edit(request: HttpRequest, slug: str, segment_id: int) -> HttpRespon
     _same_agency(segment.agency, slug)
     list_url = reverse("registry:segment_list", kwargs={"slug": slug})
     target = type(segment).objects.get(pk=segment.pk)
-    return _save_or_show(
+    return form_page_save(
         request,
+        section="registry",
         form=SegmentForm(request.POST or None, instance=segment, agency=segment.agency),
         save=lambda data: registry.segment_update(actor=request.user, segment=target, **data),
         success_url=list_url,
