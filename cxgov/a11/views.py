@@ -372,7 +372,6 @@ def response_upload(request: HttpRequest, slug: str) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(20 * 1024 * 1024 + 1)
         fmt = form.cleaned_data["format"]
         if fmt == "performance-gov-quarterly":
             report = _quarterly_importer()(
@@ -383,7 +382,7 @@ def response_upload(request: HttpRequest, slug: str) -> HttpResponse:
             report = responses_import(
                 actor=request.user,
                 survey=form.cleaned_data["survey"],
-                data=data,
+                data=upload,
                 format=fmt,
                 dry_run=form.cleaned_data["dry_run"],
                 period=FiscalQuarter(year, quarter) if year and quarter else None,
