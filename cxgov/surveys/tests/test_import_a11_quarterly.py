@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,13 @@ from cxgov.surveys.models import AnswerRollup, ImportedQuarter, ResponseRollup, 
 from cxgov.surveys.results import ResultFilters, a11_summary_rows, response_counts
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 FILE = Path("/work/shared/data/performance_gov/hisp_cx_quarterly_fy2021.csv")
 TEXT = FILE.read_text(encoding="utf-8-sig") if FILE.exists() else ""
