@@ -32,6 +32,7 @@ def _english():
     with translation.override("en"):
         yield
 
+
 FILE = Path("/work/shared/data/performance_gov/hisp_cx_quarterly_fy2021.csv")
 TEXT = FILE.read_text(encoding="utf-8-sig") if FILE.exists() else ""
 needs_file = pytest.mark.skipif(not TEXT, reason="the shared performance.gov file is missing")
