@@ -80,7 +80,7 @@ def _yes_no(row: Row, column: str) -> bool | None:
     value = row.get(column).lower()
     if value in {"yes", "no"}:
         return value == "yes"
-    if value:
+    if value not in {"", "n/a", "na"}:  # the export writes N/A where the question did not apply
         row.warn(
             column,
             _("%(value)s is not Yes or No, so it is left unknown.") % {"value": shown(value)},
