@@ -66,7 +66,7 @@ class ImportReport:
         tallies = self.__dict__.get("tallies")
         if tallies is None or name not in tallies:
             raise AttributeError(name)
-        return tallies[name]  # type: ignore[no-any-return]
+        return tallies[name]
 
     def tally(self, kind: str) -> Tally:
         """The tally of one kind of record, added on first use."""
