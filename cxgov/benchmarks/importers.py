@@ -563,10 +563,12 @@ def benchmarks_import(
     format: str,
     agency: Agency | None = None,
     dry_run: bool = False,
+    keep_valid: bool = False,
 ) -> ImportReport:
     """Parse a file, then (unless any row is bad) apply it all in one transaction.
 
     With `agency` the figures belong to that agency's library; without, to the shared one.
+    `keep_valid` imports the good rows and offers the bad ones as a CSV with their reasons.
     """
     report = _report(dry_run=dry_run)
     if format not in _PARSERS:
@@ -580,8 +582,10 @@ def benchmarks_import(
     except FileRejectedError as exc:
         return report.fail(exc.error)
     records = benchmarks_parse(table, format=format)
-    if not parse_settle(report=report, table=table, keep_valid=False):
+    if not parse_settle(report=report, table=table, keep_valid=keep_valid):
         return report
+    bad = {row.number for row in table.rows if not row.ok}
+    records = [record for record in records if record.row not in bad]
     try:
         with transaction.atomic():
             _apply(records, actor=actor, agency=agency, report=report)

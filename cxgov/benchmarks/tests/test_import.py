@@ -111,6 +111,31 @@ def test_a_bad_row_rejects_the_whole_file_with_row_and_column():
     assert Observation.objects.count() == 0 and Source.objects.count() == 0
 
 
+def test_keep_valid_imports_the_good_rows_and_writes_the_rejected_ones(tmp_path):
+    text = CXGOV_FILE.read_text().replace(",2024,83.0,", ",2024,183.0,")
+    path = tmp_path / "figures.csv"
+    path.write_text(text)
+    rejected = tmp_path / "rejected.csv"
+    out = io.StringIO()
+
+    call_command(
+        "import_benchmarks",
+        str(path),
+        "--format",
+        "cxgov",
+        "--keep-valid",
+        "--rejected-csv",
+        str(rejected),
+        stdout=out,
+    )
+
+    assert "rows rejected: 1" in out.getvalue()
+    assert Observation.objects.count() == len(text.splitlines()) - 2
+    lines = list(csv.reader(io.StringIO(rejected.read_text())))
+    assert lines[0][-3:] == ["rejected row", "rejected column", "rejected reason"]
+    assert [line[-3:-1] for line in lines[1:]] == [["3", "value"]]
+
+
 def test_missing_columns_and_duplicates_are_reported():
     report = benchmarks_import(
         actor=None, file=io.StringIO("scope,entity\nx,y\n"), format="acsi-published"

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        import_arguments(parser, keep_valid=False)
+        import_arguments(parser)
         parser.add_argument("--format", required=True, choices=FORMATS)
         parser.add_argument("--agency", metavar="SLUG", help="Import into this agency's library.")
 
@@ -41,5 +41,6 @@ class Command(BaseCommand):
             format=str(options["format"]),
             agency=agency,
             dry_run=bool(options["dry_run"]),
+            keep_valid=bool(options["keep_valid"]),
         )
-        import_finish(self, report)
+        import_finish(self, report, rejected_csv=options["rejected_csv"])
