@@ -34,6 +34,7 @@ from cxgov.core.imports import (
     Table,
     parse_settle,
     read_table,
+    shown,
 )
 from cxgov.core.models import User
 from cxgov.registry.models import Agency
@@ -183,7 +184,7 @@ class _Checker:
             self.fail(
                 column,
                 gettext("%(value)s is not one of: %(choices)s")
-                % {"value": _show(value), "choices": ", ".join(choices)},
+                % {"value": shown(value), "choices": ", ".join(choices)},
             )
         return value
 
@@ -194,7 +195,7 @@ class _Checker:
             self.fail(
                 column,
                 gettext("%(value)s is not a period like 2024, 2024-Q1 or 2024-06")
-                % {"value": _show(value)},
+                % {"value": shown(value)},
             )
             return "", 0
         return value, int(match.group(1))
@@ -210,10 +211,10 @@ class _Checker:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
-            self.fail(column, gettext("%(value)s is not a number") % {"value": _show(value)})
+            self.fail(column, gettext("%(value)s is not a number") % {"value": shown(value)})
             return None
         if abs(number) >= Decimal("1e8"):
-            self.fail(column, gettext("%(value)s is too large") % {"value": _show(value)})
+            self.fail(column, gettext("%(value)s is too large") % {"value": shown(value)})
             return None
         return number.quantize(Decimal("0.0001"))
 
@@ -225,7 +226,7 @@ class _Checker:
             self.fail(
                 column,
                 gettext("%(value)s is not a whole number of at most 9 digits")
-                % {"value": _show(value)},
+                % {"value": shown(value)},
             )
             return None
         return int(value)
@@ -236,7 +237,7 @@ class _Checker:
             return False
         if value in {"yes", "true", "1", "y"}:
             return True
-        self.fail(column, gettext("%(value)s is not yes or no") % {"value": _show(value)})
+        self.fail(column, gettext("%(value)s is not yes or no") % {"value": shown(value)})
         return False
 
     def url(self, column: str) -> str:
@@ -252,15 +253,10 @@ class _Checker:
             self.fail(
                 column,
                 gettext("%(value)s is not a web address starting http:// or https://")
-                % {"value": _show(value)},
+                % {"value": shown(value)},
             )
             return ""
         return value
-
-
-def _show(value: str) -> str:
-    shown = value if len(value) <= 40 else value[:37] + "…"
-    return f"“{shown}”"
 
 
 def _in_range(check: _Checker, column: str, value: Decimal | None, scale: str) -> None:
@@ -341,7 +337,7 @@ def _acsi_record(check: _Checker) -> Record:
     if check.cells.get("scale", "") != "0-100":
         check.fail(
             "scale",
-            gettext("%(value)s is not 0-100") % {"value": _show(check.cells.get("scale", ""))},
+            gettext("%(value)s is not 0-100") % {"value": shown(check.cells.get("scale", ""))},
         )
     value = check.number("score", required=True)
     _in_range(check, "score", value, "0-100")
@@ -409,7 +405,7 @@ def _likert_counts(check: _Checker, prefix: str) -> list[int] | None:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite() or number < 0 or number != number.to_integral():
-            check.fail(column, gettext("%(value)s is not a count") % {"value": _show(raw)})
+            check.fail(column, gettext("%(value)s is not a count") % {"value": shown(raw)})
             return None
         counts.append(int(number))
     return counts
@@ -574,7 +570,7 @@ def benchmarks_import(
     if format not in _PARSERS:
         return report.fail(
             RowError(
-                0, "format", gettext("%(value)s is not a known format") % {"value": _show(format)}
+                0, "format", gettext("%(value)s is not a known format") % {"value": shown(format)}
             )
         )
     try:

@@ -181,8 +181,6 @@ _WHOLE = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
 _SLUG = re.compile(r"[-a-z0-9_]+")
-_TRUE = frozenset({"true", "t", "yes", "y", "1"})
-_FALSE = frozenset({"false", "f", "no", "n", "0"})
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
@@ -247,14 +245,7 @@ def _decimal(row: Row, column: str) -> Decimal | None:
 
 
 def _bool(row: Row, column: str, *, default: bool) -> bool:
-    raw = row.get(column).lower()
-    if not raw:
-        return default
-    if raw in _TRUE:
-        return True
-    if raw not in _FALSE:
-        row.fail(column, f"{shown(row.get(column))} is not yes or no")
-    return False
+    return bool(row.flag(column, default=default))
 
 
 def _url(row: Row, column: str) -> str:
