@@ -310,6 +310,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440, minimum=0)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000, minimum=10)
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", default=20 * 1024 * 1024, minimum=1024)
+# Imports (every importer reads files through cxgov.core.imports): the largest file, after
+# unzipping a gzip, and the most data rows one import reads. Larger files are refused as a whole.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", default=200_000, minimum=1)
 DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", default=120, minimum=1)
 MIDDLEWARE.append("cxgov.core.faults.FaultsMiddleware")
 

@@ -9,9 +9,7 @@ id column, so importing the same file again stores nothing new. Formats: docs/a1
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from cxgov.a11.formats import (
     IMPORT_FORMATS,
     TOUCHPOINTS_FORM_META,
 )
+from cxgov.core.imports import FileRejectedError, ImportReport, RowError, Source, read_table
 from cxgov.core.models import User
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.surveys.models import (
@@ -42,62 +41,13 @@ from cxgov.surveys.models import (
 from cxgov.surveys.services import BulkResponse, SubmissionContext, response_bulk_create
 from cxgov.surveys.validation import SubmissionError, submission_clean
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 50_000
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CXGOV_CONTEXT = ("service", "channel", "location_code")
 _LABELS = {"responses": _("Responses"), "skipped": _("Rows skipped (spam, flagged or deleted)")}
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem: the line in the file (1 is the header; 0 the whole file)."""
-
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        return f"{where}, {self.column or '-'}: {self.reason}"
-
-
-@dataclass
-class ImportReport:
-    """What an import read, found wrong and stored."""
-
-    rows_read: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    applied: bool = False
-    dry_run: bool = False
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    @property
-    def rejected(self) -> bool:
-        return bool(self.errors)
-
-    @property
-    def rows_rejected(self) -> int:
-        return len({e.row for e in self.errors if e.row})
-
-    def count(self, kind: str, outcome: str, n: int = 1) -> None:
-        tally = self.counts.setdefault(kind, {"created": 0, "updated": 0, "unchanged": 0})
-        tally[outcome] += n
-
-    def summary_rows(self) -> list[tuple[Any, dict[str, int]]]:
-        """(translated label, tally) per kind of record, for the upload page."""
-        return [(_LABELS.get(kind, kind), tally) for kind, tally in self.counts.items()]
-
-    def summary_lines(self) -> list[str]:
-        lines = [f"rows read: {self.rows_read}"]
-        for kind, tally in self.counts.items():
-            lines.append(f"{kind}: {tally['created']} new, {tally['unchanged']} already there")
-        lines.extend(str(error) for error in self.errors[:500])
-        return lines
-
-
-class _FileError(Exception):
-    pass
+def _report(*, dry_run: bool) -> ImportReport:
+    return ImportReport(dry_run=dry_run, kinds=dict(_LABELS))
 
 
 class _DryRunError(Exception):
@@ -115,57 +65,23 @@ class _Row:
     columns: dict[str, str] = field(default_factory=dict)
 
 
-def _decode(data: bytes | str) -> str:
-    if len(data) > MAX_BYTES:
-        raise _FileError(gettext("the file is larger than 20 MB"))
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise _FileError(
-                gettext("the file is not UTF-8 text (a bad byte at position %(at)s)")
-                % {"at": error.start}
-            ) from None
-    else:
-        text = data.lstrip("\ufeff")
-    if "\x00" in text:
-        raise _FileError(gettext("the file contains NUL characters: it is not a CSV text file"))
-    return text
-
-
 def _table(
-    text: str, *, twice_ok: frozenset[str] = frozenset()
+    data: Source, *, twice_ok: frozenset[str] = frozenset()
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise _FileError(gettext("the file is empty: it needs a header row"))
-        rows: list[tuple[int, list[str]]] = []
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise _FileError(gettext("the file has more than %(n)s rows") % {"n": MAX_ROWS})
-            rows.append((reader.line_num, cells))
-    except csv.Error as error:
-        raise _FileError(
-            gettext("the file is not valid CSV near line %(line)s: %(why)s")
-            % {"line": reader.line_num, "why": error}
-        ) from None
-    header = [cell.strip() for cell in header]
-    # Our own export names the context columns twice (the response's, then the hidden
-    # question's); the second copy repeats the first and is marked to be ignored.
-    header = [
-        f"{h} (question)" if h in twice_ok and h in header[:i] else h for i, h in enumerate(header)
-    ]
-    named = [h for h in header if h]
-    duplicated = sorted({h for h in named if named.count(h) > 1})
-    if duplicated:
-        raise _FileError(
-            gettext("columns named twice: %(names)s") % {"names": ", ".join(duplicated)}
-        )
-    return header, rows
+    """The header as written and the non-blank rows, read by the shared import framework."""
+    seen: set[str] = set()
+
+    def name(cell: str) -> str:
+        # Our own export names the context columns twice (the response's, then the hidden
+        # question's); the second copy repeats the first and is marked to be ignored.
+        cell = cell.strip()
+        if cell in twice_ok and cell in seen:
+            return f"{cell} (question)"
+        seen.add(cell)
+        return cell
+
+    table = read_table(data, normalise=name, allow_empty=True)
+    return table.columns, [(row.number, row.raw) for row in table.rows]
 
 
 def submission_id_for(external_id: str) -> str:
@@ -226,7 +142,7 @@ def _a11_v2_questions(survey: Survey) -> dict[str, Question]:
         or poorly is None
         or poorly.kind != QuestionKind.MULTIPLE
     ):
-        raise _FileError(
+        raise FileRejectedError(
             gettext(
                 "this survey is not an A-11 v2 survey: it needs a trust question (thumbs or 5 "
                 "points) and the questions “What went well?” and “What didn't go so well?”"
@@ -259,13 +175,13 @@ def _parse_a11_v2(
             problems.append(gettext("missing columns: %(names)s") % {"names": ", ".join(missing)})
         if extra:
             problems.append(gettext("unexpected columns: %(names)s") % {"names": ", ".join(extra)})
-        raise _FileError(
+        raise FileRejectedError(
             "; ".join(problems)
             + gettext(" (the Touchpoints A-11 v2 file has exactly these 17 columns: %(cols)s)")
             % {"cols": ", ".join(A11_V2_COLUMNS)}
         )
     if when is None:
-        raise _FileError(
+        raise FileRejectedError(
             gettext(
                 "this format has no dates: give the fiscal year and quarter the responses were "
                 "collected in"
@@ -411,13 +327,13 @@ def _questions_by_header(
         if question is None:
             unknown.append(column)
         elif question in found.values():
-            raise _FileError(
+            raise FileRejectedError(
                 gettext("two columns answer the same question “%(q)s”") % {"q": question.text}
             )
         else:
             found[column] = question
     if unknown:
-        raise _FileError(
+        raise FileRejectedError(
             gettext("no question of this survey has the text or key of these columns: %(c)s")
             % {"c": ", ".join(unknown)}
         )
@@ -440,7 +356,7 @@ def _parse_touchpoints_form(
     lower = {_normal(h): h for h in header if h}
     for needed in ("id", "created at"):
         if needed not in lower:
-            raise _FileError(
+            raise FileRejectedError(
                 gettext("missing column: %(name)s") % {"name": needed.title().replace("Id", "ID")}
             )
     questions = _questions_by_header(survey, header, meta, by_text=True)
@@ -499,9 +415,9 @@ def _parse_cxgov(
     meta = {name: name for name in CXGOV_META}
     meta.update({f"{name} (question)": "" for name in CXGOV_CONTEXT})
     if "response_id" not in header:
-        raise _FileError(gettext("missing column: %(name)s") % {"name": "response_id"})
+        raise FileRejectedError(gettext("missing column: %(name)s") % {"name": "response_id"})
     if "submitted_at" not in header and "submitted_date" not in header:
-        raise _FileError(gettext("missing column: %(name)s") % {"name": "submitted_at"})
+        raise FileRejectedError(gettext("missing column: %(name)s") % {"name": "submitted_at"})
     questions = _questions_by_header(survey, header, meta, by_text=False)
     parsed: list[_Row] = []
     for line, cells in rows:
@@ -627,7 +543,7 @@ def responses_import(
     *,
     actor: User | None,
     survey: Survey,
-    data: bytes | str,
+    data: Source,
     format: str,
     dry_run: bool = False,
     period: FiscalQuarter | None = None,
@@ -639,7 +555,7 @@ def responses_import(
     `period` dates the rows of formats without dates (the A-11 v2 file): each response is
     dated noon UTC on the quarter's last day. `service` and `channel` fill rows that name none.
     """
-    report = ImportReport(dry_run=dry_run)
+    report = _report(dry_run=dry_run)
     parsers: dict[str, Callable[..., list[_Row]]] = {
         "touchpoints-form": _parse_touchpoints_form,
         "cxgov": _parse_cxgov,
@@ -647,11 +563,11 @@ def responses_import(
     base = SubmissionContext(source=ResponseSource.IMPORT, service=service, channel=channel)
     try:
         if format not in IMPORT_FORMATS:
-            raise _FileError(
+            raise FileRejectedError(
                 gettext("unknown format; use one of: %(f)s") % {"f": ", ".join(IMPORT_FORMATS)}
             )
         twice_ok = frozenset(CXGOV_CONTEXT) if format == "cxgov" else frozenset()
-        header, rows = _table(_decode(data), twice_ok=twice_ok)
+        header, rows = _table(data, twice_ok=twice_ok)
         report.rows_read = len(rows)
         if format == "touchpoints-a11-v2":
             when = datetime.combine(period.end, time(12), tzinfo=UTC) if period else None
@@ -660,18 +576,19 @@ def responses_import(
             parsed = parsers[format](
                 survey, header, rows, base=base, errors=report.errors, report=report
             )
-    except _FileError as problem:
-        report.errors.append(RowError(0, "", str(problem)))
-        return report
+    except FileRejectedError as problem:
+        return report.fail(problem.error)
     _check_rows(survey, parsed, report.errors)
     if report.errors:
+        report.rejected = True
         return report
     existing = _existing_ids(survey, [r.submission_id for r in parsed])
     new = [r for r in parsed if r.submission_id not in existing]
     report.count("responses", "unchanged", len(parsed) - len(new))
     report.count("responses", "created", len(new))
     if new and not _store(survey, actor, new, report.errors, dry_run=dry_run):
-        report.counts.pop("responses", None)
+        report.rejected = True
+        report.clear_tallies()
         return report
     report.applied = not dry_run
     return report

@@ -364,23 +364,17 @@ def response_upload(request: HttpRequest, slug: str) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(20 * 1024 * 1024 + 1)
         fmt = form.cleaned_data["format"]
         if fmt == "performance-gov-quarterly":
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                form.add_error("file", _("Save the file as UTF-8 CSV."))
-            else:
-                report = _quarterly_importer()(
-                    actor=request.user, text=text, dry_run=form.cleaned_data["dry_run"]
-                )
+            report = _quarterly_importer()(
+                actor=request.user, text=upload, dry_run=form.cleaned_data["dry_run"]
+            )
         else:
             year, quarter = form.cleaned_data.get("fiscal_year"), form.cleaned_data.get("quarter")
             report = responses_import(
                 actor=request.user,
                 survey=form.cleaned_data["survey"],
-                data=data,
+                data=upload,
                 format=fmt,
                 dry_run=form.cleaned_data["dry_run"],
                 period=FiscalQuarter(year, quarter) if year and quarter else None,

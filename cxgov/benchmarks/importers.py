@@ -10,15 +10,12 @@ The cxgov format is documented in docs/benchmarks.md.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -28,12 +25,21 @@ from django.utils.translation import gettext_lazy as _
 
 from cxgov.benchmarks import services
 from cxgov.benchmarks.models import Metric, Scale, Sector, SourceKind
+from cxgov.core.imports import (
+    FileRejectedError,
+    ImportReport,
+    Row,
+    RowError,
+    Source,
+    Table,
+    parse_settle,
+    read_table,
+    shown,
+)
 from cxgov.core.models import User
 from cxgov.registry.models import Agency
 
 FORMATS = ("cxgov", "acsi-published", "performance-gov")
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 50_000
 
 CXGOV_COLUMNS = (
     "source_key",
@@ -127,50 +133,8 @@ _LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem: the row number in the file (1 is the header; 0 the whole file)."""
-
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        return f"{where}, {self.column or '-'}: {self.reason}"
-
-
-@dataclass
-class ImportReport:
-    """What an import read, found wrong and changed."""
-
-    rows_read: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    applied: bool = False
-    dry_run: bool = False
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    @property
-    def rejected(self) -> bool:
-        return bool(self.errors)
-
-    def count(self, kind: str, outcome: str) -> None:
-        tally = self.counts.setdefault(kind, {"created": 0, "updated": 0, "unchanged": 0})
-        tally[outcome] += 1
-
-    def summary_rows(self) -> list[tuple[Any, dict[str, int]]]:
-        """(translated label, tally) per kind of record, for the upload page."""
-        return [(_LABELS.get(kind, kind), tally) for kind, tally in self.counts.items()]
-
-    def summary_lines(self) -> list[str]:
-        lines = [f"rows read: {self.rows_read}"]
-        for kind, tally in self.counts.items():
-            lines.append(
-                f"{kind}: {tally['created']} created, {tally['updated']} updated, "
-                f"{tally['unchanged']} unchanged"
-            )
-        lines.extend(str(error) for error in self.errors[:500])
-        return lines
+def _report(*, dry_run: bool) -> ImportReport:
+    return ImportReport(dry_run=dry_run, kinds=dict(_LABELS))
 
 
 @dataclass
@@ -183,94 +147,35 @@ class Record:
     observation: dict[str, Any]
 
 
-class _FileError(Exception):
-    pass
-
-
-def _read_text(file: IO[bytes] | IO[str] | Path) -> str:
-    if isinstance(file, Path):
-        try:
-            if file.stat().st_size > MAX_BYTES:
-                raise _FileError(gettext("the file is larger than 20 MB"))
-            data: bytes | str = file.read_bytes()
-        except OSError as error:
-            raise _FileError(
-                gettext("the file cannot be read (%(why)s)") % {"why": error.strerror}
-            ) from None
-    else:
-        data = file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise _FileError(gettext("the file is larger than 20 MB"))
-    if isinstance(data, str):
-        return data.lstrip("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _FileError(
-            gettext("the file is not UTF-8 text (a bad byte at position %(at)s)")
-            % {"at": error.start}
-        ) from None
-
-
-def _rows(text: str, *, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    if "\x00" in text:
-        raise _FileError(gettext("the file contains NUL characters: it is not a CSV text file"))
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise _FileError(gettext("the file is empty: it needs a header row"))
-        columns = [cell.strip().lower() for cell in header]
-        missing = [name for name in required if name not in columns]
-        if missing:
-            raise _FileError(gettext("missing columns: %(names)s") % {"names": ", ".join(missing)})
-        duplicated = sorted({name for name in columns if name and columns.count(name) > 1})
-        if duplicated:
-            raise _FileError(
-                gettext("columns named twice: %(names)s") % {"names": ", ".join(duplicated)}
-            )
-        rows: list[tuple[int, dict[str, str]]] = []
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise _FileError(gettext("the file has more than %(n)s rows") % {"n": MAX_ROWS})
-            padded = cells + [""] * (len(columns) - len(cells))
-            rows.append(
-                (
-                    reader.line_num,
-                    {name: value.strip() for name, value in zip(columns, padded, strict=False)},
-                )
-            )
-    except csv.Error as error:
-        raise _FileError(
-            gettext("the file is not valid CSV near line %(line)s: %(why)s")
-            % {"line": reader.line_num, "why": error}
-        ) from None
-    return rows
-
-
 class _Checker:
-    """Collects the problems of one row."""
+    """Typed cells of one row, on top of the shared `Row` (which keeps its problems)."""
 
-    def __init__(self, row: int, cells: dict[str, str], errors: list[RowError]) -> None:
-        self.row = row
-        self.cells = cells
-        self.errors = errors
-        self.ok = True
+    def __init__(self, row: Row) -> None:
+        self.source = row
+        self.row = row.number
+        self.cells = {name: value.strip() for name, value in row.cells.items()}
+
+    @property
+    def ok(self) -> bool:
+        return self.source.ok
 
     def fail(self, column: str, reason: str) -> None:
-        self.ok = False
-        self.errors.append(RowError(self.row, column, reason))
+        self.source.fail(column, reason)
 
-    def text(self, column: str, *, limit: int, required: bool = False) -> str:
-        value = self.cells.get(column, "")
+    def text(self, column: str, *, limit: int | None = None, required: bool = False) -> str:
+        """Free text: longer than a field holds is kept in full in the note, with a warning."""
+        value = self.cells.get(column, "").strip()
+        if required and not value:
+            self.fail(column, gettext("is required"))
+        return self.source.fit(column, value, limit=limit)
+
+    def key(self, column: str, *, limit: int, required: bool = False) -> str:
+        """An identifier: it must fit its field whole."""
+        value = self.cells.get(column, "").strip()
         if required and not value:
             self.fail(column, gettext("is required"))
         elif len(value) > limit:
             self.fail(column, gettext("is longer than %(n)s characters") % {"n": limit})
-        elif any(ord(char) < 32 and char not in "\t\n\r" for char in value):
-            self.fail(column, gettext("contains control characters"))
         return value[:limit]
 
     def choice(self, column: str, choices: list[str]) -> str:
@@ -279,7 +184,7 @@ class _Checker:
             self.fail(
                 column,
                 gettext("%(value)s is not one of: %(choices)s")
-                % {"value": _show(value), "choices": ", ".join(choices)},
+                % {"value": shown(value), "choices": ", ".join(choices)},
             )
         return value
 
@@ -290,7 +195,7 @@ class _Checker:
             self.fail(
                 column,
                 gettext("%(value)s is not a period like 2024, 2024-Q1 or 2024-06")
-                % {"value": _show(value)},
+                % {"value": shown(value)},
             )
             return "", 0
         return value, int(match.group(1))
@@ -306,10 +211,10 @@ class _Checker:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
-            self.fail(column, gettext("%(value)s is not a number") % {"value": _show(value)})
+            self.fail(column, gettext("%(value)s is not a number") % {"value": shown(value)})
             return None
         if abs(number) >= Decimal("1e8"):
-            self.fail(column, gettext("%(value)s is too large") % {"value": _show(value)})
+            self.fail(column, gettext("%(value)s is too large") % {"value": shown(value)})
             return None
         return number.quantize(Decimal("0.0001"))
 
@@ -321,7 +226,7 @@ class _Checker:
             self.fail(
                 column,
                 gettext("%(value)s is not a whole number of at most 9 digits")
-                % {"value": _show(value)},
+                % {"value": shown(value)},
             )
             return None
         return int(value)
@@ -332,7 +237,7 @@ class _Checker:
             return False
         if value in {"yes", "true", "1", "y"}:
             return True
-        self.fail(column, gettext("%(value)s is not yes or no") % {"value": _show(value)})
+        self.fail(column, gettext("%(value)s is not yes or no") % {"value": shown(value)})
         return False
 
     def url(self, column: str) -> str:
@@ -348,15 +253,10 @@ class _Checker:
             self.fail(
                 column,
                 gettext("%(value)s is not a web address starting http:// or https://")
-                % {"value": _show(value)},
+                % {"value": shown(value)},
             )
             return ""
         return value
-
-
-def _show(value: str) -> str:
-    shown = value if len(value) <= 40 else value[:37] + "…"
-    return f"“{shown}”"
 
 
 def _in_range(check: _Checker, column: str, value: Decimal | None, scale: str) -> None:
@@ -372,7 +272,7 @@ def _in_range(check: _Checker, column: str, value: Decimal | None, scale: str) -
 
 
 def _cxgov_record(check: _Checker) -> Record:
-    source_key = check.text("source_key", limit=80, required=True).lower()
+    source_key = check.key("source_key", limit=80, required=True).lower()
     if source_key and not _KEY.match(source_key):
         check.fail("source_key", gettext("use lowercase letters, digits, - and _ only"))
     scale = check.choice("scale", [str(value) for value in Scale.values])
@@ -383,7 +283,7 @@ def _cxgov_record(check: _Checker) -> Record:
         check.fail("standard_error", gettext("cannot be negative"))
     period, year = check.period("period")
     entity = check.text("entity", limit=300, required=True)
-    series_key = check.text("series_key", limit=300, required=True)
+    series_key = check.key("series_key", limit=300, required=True)
     return Record(
         row=check.row,
         source={
@@ -398,7 +298,7 @@ def _cxgov_record(check: _Checker) -> Record:
             "entity": entity,
             "metric": check.choice("metric", [str(v) for v in Metric.values]),
             "scale": scale,
-            "wording": check.text("wording", limit=2000),
+            "wording": check.text("wording"),
             "mode": check.text("mode", limit=100),
             "population": check.text("population", limit=300),
             "sector": check.choice("sector", [str(v) for v in Sector.values]),
@@ -414,7 +314,7 @@ def _cxgov_record(check: _Checker) -> Record:
             "standard_error": standard_error,
             "source_url": check.url("observation_url"),
             "derived": check.flag("derived"),
-            "note": check.text("note", limit=2000),
+            "note": check.text("note"),
         },
     )
 
@@ -437,7 +337,7 @@ def _acsi_record(check: _Checker) -> Record:
     if check.cells.get("scale", "") != "0-100":
         check.fail(
             "scale",
-            gettext("%(value)s is not 0-100") % {"value": _show(check.cells.get("scale", ""))},
+            gettext("%(value)s is not 0-100") % {"value": shown(check.cells.get("scale", ""))},
         )
     value = check.number("score", required=True)
     _in_range(check, "score", value, "0-100")
@@ -478,7 +378,7 @@ def _acsi_record(check: _Checker) -> Record:
             "standard_error": None,
             "source_url": url,
             "derived": check.flag("derived"),
-            "note": check.text("source_note", limit=2000),
+            "note": check.text("source_note"),
         },
     )
 
@@ -505,7 +405,7 @@ def _likert_counts(check: _Checker, prefix: str) -> list[int] | None:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite() or number < 0 or number != number.to_integral():
-            check.fail(column, gettext("%(value)s is not a count") % {"value": _show(raw)})
+            check.fail(column, gettext("%(value)s is not a count") % {"value": shown(raw)})
             return None
         counts.append(int(number))
     return counts
@@ -536,7 +436,7 @@ def _performance_gov_records(check: _Checker) -> list[Record]:
     bases: set[str] = set()
     for number in _QUESTIONS:
         prefix = f"attributes_q{number}"
-        wording = check.text(f"{prefix}_text", limit=2000)
+        wording = check.text(f"{prefix}_text")
         counts = _likert_counts(check, prefix)
         if not wording or counts is None or sum(counts) == 0:
             continue
@@ -624,33 +524,21 @@ _PARSERS: dict[str, tuple[tuple[str, ...], Callable[[_Checker], Record | list[Re
 }
 
 
-def benchmarks_parse(text: str, *, format: str) -> tuple[list[Record], ImportReport]:
-    """Every row of the file as a record, and a report listing every problem found."""
-    report = ImportReport()
-    if format not in _PARSERS:
-        report.errors.append(
-            RowError(
-                0, "format", gettext("%(value)s is not a known format") % {"value": _show(format)}
-            )
-        )
-        return [], report
-    required, parse = _PARSERS[format]
-    try:
-        rows = _rows(text, required=required)
-    except _FileError as error:
-        report.errors.append(RowError(0, "", str(error)))
-        return [], report
-    report.rows_read = len(rows)
-    if not rows:
-        report.errors.append(RowError(0, "", gettext("the file has a header but no rows")))
+def benchmarks_parse(table: Table, *, format: str) -> list[Record]:
+    """Every usable row of the table as records; problems stay on the rows."""
+    _required, parse = _PARSERS[format]
     records = []
     seen: dict[tuple[str, str, str], int] = {}
-    for number, cells in rows:
-        check = _Checker(number, cells, report.errors)
-        parsed = parse(check)
+    for row in table.rows:
+        check = _Checker(row)
+        parsed = parse(check) if row.ok else []
         if not check.ok:
             continue
         for record in parsed if isinstance(parsed, list) else [parsed]:
+            if row.kept:
+                kept = "\n".join(f"{column}: {text}" for column, text in row.kept.items())
+                note = record.observation.get("note", "")
+                record.observation["note"] = f"{note}\n\n{kept}".strip()
             identity = (record.source["key"], record.series["key"], record.observation["period"])
             if identity in seen:
                 check.fail(
@@ -659,31 +547,41 @@ def benchmarks_parse(text: str, *, format: str) -> tuple[list[Record], ImportRep
                     % {"row": seen[identity]},
                 )
                 continue
-            seen[identity] = number
+            seen[identity] = row.number
             records.append(record)
-    return records, report
+    return records
 
 
 def benchmarks_import(
     *,
     actor: User | None,
-    file: IO[bytes] | IO[str] | Path,
+    file: Source,
     format: str,
     agency: Agency | None = None,
     dry_run: bool = False,
+    keep_valid: bool = False,
 ) -> ImportReport:
     """Parse a file, then (unless any row is bad) apply it all in one transaction.
 
     With `agency` the figures belong to that agency's library; without, to the shared one.
+    `keep_valid` imports the good rows and offers the bad ones as a CSV with their reasons.
     """
+    report = _report(dry_run=dry_run)
+    if format not in _PARSERS:
+        return report.fail(
+            RowError(
+                0, "format", gettext("%(value)s is not a known format") % {"value": shown(format)}
+            )
+        )
     try:
-        text = _read_text(file)
-    except _FileError as error:
-        return ImportReport(errors=[RowError(0, "", str(error))])
-    records, report = benchmarks_parse(text, format=format)
-    report.dry_run = dry_run
-    if report.errors:
+        table = read_table(file, required=_PARSERS[format][0])
+    except FileRejectedError as exc:
+        return report.fail(exc.error)
+    records = benchmarks_parse(table, format=format)
+    if not parse_settle(report=report, table=table, keep_valid=keep_valid):
         return report
+    bad = {row.number for row in table.rows if not row.ok}
+    records = [record for record in records if record.row not in bad]
     try:
         with transaction.atomic():
             _apply(records, actor=actor, agency=agency, report=report)
@@ -691,7 +589,8 @@ def benchmarks_import(
                 transaction.set_rollback(True)
     except _ConflictError as error:
         report.errors.append(RowError(error.row, error.column, error.reason))
-        report.counts.clear()
+        report.rejected = True
+        report.clear_tallies()
         return report
     report.applied = not dry_run
     return report

@@ -1,27 +1,39 @@
-"""Read the CFPB Consumer Complaint Database CSV export (18-column classic or 16-column current).
+"""Read the CFPB Consumer Complaint Database export (18-column classic or 16-column current).
 
-Every row is parsed first; any bad row stops the import with a list of (row, field, reason),
-and nothing is written. Valid files go to `services.complaints_import` in one transaction.
+The file is read through `cxgov.core.imports`, so any encoding, CSV or XLSX, and gzip are
+accepted within the site's limits. A row is rejected only when it cannot be used: no
+complaint id or a date received that is not a date. An empty product or issue is a warning and
+the complaint is filed under "Product not given" or "Issue not given". Valid rows go to
+`services.complaints_import` in one transaction.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cxgov.core.imports import (
+    FileRejectedError,
+    ImportReport,
+    Row,
+    RowError,
+    Source,
+    Table,
+    parse_settle,
+    read_table,
+    shown,
+)
+from cxgov.core.models import User
+from cxgov.registry.models import Agency
 
 from .models import Channel
 
-REQUIRED = (
-    "Date received",
-    "Product",
-    "Issue",
-    "Submitted via",
-    "Company response to consumer",
-    "Timely response?",
-    "Complaint ID",
-)
+# Normalised names (see cxgov.core.imports.normalise_header) of the columns a file must have.
+REQUIRED = ("date_received", "product", "complaint_id")
 CHANNELS = {
     "web": Channel.WEB,
     "web referral": Channel.WEB,
@@ -31,31 +43,24 @@ CHANNELS = {
     "email": Channel.EMAIL,
     "referral": Channel.IMPORT,
 }
-MAX_ROWS = 200_000
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, {self.field}: {self.reason}"
-
-
-class ComplaintImportError(Exception):
-    """The file was refused; `errors` says where and why."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(str(error) for error in errors[:20]))
-        self.errors = errors
+# Stored as category names, so the same in every language.
+PRODUCT_NOT_GIVEN = "Product not given"
+ISSUE_NOT_GIVEN = "Issue not given"
+_EXTRA = {
+    "sub-product": "Sub-product",
+    "sub-issue": "Sub-issue",
+    "company": "Company",
+    "state": "State",
+    "tags": "Tags",
+}
+_LIMITS = {"product": 200, "issue": 200, "company_response_to_consumer": 200}
 
 
 @dataclass
 class ImportedComplaint:
     """One parsed CFPB row."""
 
+    row: int
     source_id: str
     received: date
     product: str
@@ -68,95 +73,118 @@ class ImportedComplaint:
     timely: bool | None
     disputed: bool
     in_progress: bool
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
 
 
-def _date(raw: str) -> date | None:
-    for fmt in ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(raw.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _yes_no(raw: str) -> bool | None:
-    value = raw.strip().lower()
-    if value == "yes":
-        return True
-    if value == "no":
-        return False
-    return None
-
-
-def parse_cfpb(content: bytes | str) -> list[ImportedComplaint]:
-    """Parse a CFPB export; raise ComplaintImportError listing every bad row."""
-    if isinstance(content, bytes):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ComplaintImportError([RowError(0, "file", "is not UTF-8 text")]) from None
-    else:
-        text = content.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise ComplaintImportError(
-            [RowError(1, name, "column is missing from the header") for name in missing]
+def _yes_no(row: Row, column: str) -> bool | None:
+    value = row.get(column).lower()
+    if value in {"yes", "no"}:
+        return value == "yes"
+    if value not in {"", "n/a", "na"}:  # the export writes N/A where the question did not apply
+        row.warn(
+            column,
+            _("%(value)s is not Yes or No, so it is left unknown.") % {"value": shown(value)},
         )
-    reader.fieldnames = header
-    rows: list[ImportedComplaint] = []
-    errors: list[RowError] = []
-    seen: set[str] = set()
-    try:
-        for number, raw in enumerate(reader, start=2):
-            if number > MAX_ROWS:
-                errors.append(RowError(number, "file", f"has more than {MAX_ROWS} rows"))
-                break
-            row = {key: (value or "").strip() for key, value in raw.items() if key}
-            if None in raw:
-                errors.append(RowError(number, "row", "has more fields than the header"))
-                continue
-            received = _date(row["Date received"])
-            if received is None:
-                errors.append(RowError(number, "Date received", "is not a date"))
-            for name in ("Product", "Issue", "Complaint ID"):
-                if not row[name]:
-                    errors.append(RowError(number, name, "is empty"))
-            if row["Complaint ID"] in seen:
-                errors.append(RowError(number, "Complaint ID", "appears twice in the file"))
-            seen.add(row["Complaint ID"])
-            timely_raw = row["Timely response?"]
-            timely = _yes_no(timely_raw)
-            if timely_raw and timely is None:
-                errors.append(RowError(number, "Timely response?", "is not Yes or No"))
-            via = row["Submitted via"]
-            if received is None or not row["Product"] or not row["Issue"]:
-                continue
-            rows.append(
-                ImportedComplaint(
-                    source_id=row["Complaint ID"][:100],
-                    received=received,
-                    product=row["Product"][:200],
-                    issue=row["Issue"][:200],
-                    narrative=row.get("Consumer complaint narrative", ""),
-                    consent=row.get("Consumer consent provided?", "") == "Consent provided",
-                    channel=CHANNELS.get(via.lower(), Channel.IMPORT),
-                    submitted_via=via[:40],
-                    company_response=row["Company response to consumer"][:200],
-                    timely=timely,
-                    disputed=_yes_no(row.get("Consumer disputed?", "")) is True,
-                    in_progress=row["Company response to consumer"].lower() == "in progress",
-                    extra={
-                        key: row.get(key, "")[:200]
-                        for key in ("Sub-product", "Sub-issue", "Company", "State", "Tags")
-                        if row.get(key)
-                    },
-                )
+    return None
+
+
+def _complaint(row: Row) -> ImportedComplaint | None:
+    source_id = row.text("complaint_id", required=True)
+    received = row.date("date_received", formats=("%m/%d/%Y", "%m/%d/%y"), required=True)
+    product = row.get("product")
+    if not product:
+        row.warn(
+            "product",
+            _("No product is given: filed under “%(name)s”.") % {"name": PRODUCT_NOT_GIVEN},
+        )
+        product = PRODUCT_NOT_GIVEN
+    issue = row.get("issue")
+    if not issue:
+        row.warn(
+            "issue", _("No issue is given: filed under “%(name)s”.") % {"name": ISSUE_NOT_GIVEN}
+        )
+        issue = ISSUE_NOT_GIVEN
+    if len(source_id) > 100:
+        row.fail("complaint_id", _("The id is longer than 100 characters."))
+    if received is None or not row.ok:
+        return None
+    via = row.get("submitted_via")
+    response = row.get("company_response_to_consumer")
+    extra: dict[str, object] = {
+        label: row.get(name) for name, label in _EXTRA.items() if row.get(name)
+    }
+    complaint = ImportedComplaint(
+        row=row.number,
+        source_id=source_id,
+        received=received,
+        product=row.fit("product", product, limit=_LIMITS["product"]),
+        issue=row.fit("issue", issue, limit=_LIMITS["issue"]),
+        narrative=row.get("consumer_complaint_narrative"),
+        consent=row.get("consumer_consent_provided?") == "Consent provided",
+        channel=CHANNELS.get(via.lower(), Channel.IMPORT),
+        submitted_via=via,
+        company_response=row.fit("company_response_to_consumer", response, limit=200),
+        timely=_yes_no(row, "timely_response?"),
+        disputed=_yes_no(row, "consumer_disputed?") is True,
+        in_progress=response.lower() == "in progress",
+        extra=extra,
+    )
+    if row.kept:
+        complaint.extra["full_text"] = dict(row.kept)
+    return complaint
+
+
+def cfpb_parse(table: Table) -> list[ImportedComplaint]:
+    """The usable rows of a CFPB table; problems stay on the rows. A repeated id keeps the first."""
+    complaints: list[ImportedComplaint] = []
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        complaint = _complaint(row)
+        if complaint is None:
+            continue
+        if complaint.source_id in seen:
+            row.warn(
+                "complaint_id",
+                _("The same complaint is already on row %(row)s; that row is kept.")
+                % {"row": seen[complaint.source_id]},
             )
-    except csv.Error as error:
-        errors.append(RowError(reader.line_num, "file", f"is not valid CSV ({error})"))
-    if errors:
-        raise ComplaintImportError(errors)
-    return rows
+            continue
+        seen[complaint.source_id] = row.number
+        complaints.append(complaint)
+    return complaints
+
+
+def cfpb_import(
+    *,
+    actor: User | None,
+    agency: Agency,
+    file: Source,
+    dry_run: bool = False,
+    keep_valid: bool = False,
+) -> ImportReport:
+    """Import a CFPB export into an agency's complaints; all or nothing unless `keep_valid`."""
+    from .services import complaints_import  # services imports this module's record type
+
+    report = ImportReport(
+        format="cfpb",
+        dry_run=dry_run,
+        kinds={"complaints": gettext_lazy("Complaints"), "categories": gettext_lazy("Categories")},
+    )
+    try:
+        table = read_table(file, required=REQUIRED)
+    except FileRejectedError as exc:
+        return report.fail(exc.error)
+    complaints = cfpb_parse(table)
+    if not parse_settle(report=report, table=table, keep_valid=keep_valid):
+        return report
+    if not complaints:
+        return report.fail(RowError(0, "", _("No row could be imported.")))
+    with transaction.atomic():
+        result = complaints_import(agency=agency, rows=complaints, actor=actor, source="cfpb")
+        if dry_run:
+            transaction.set_rollback(True)
+    report.count("complaints", "created", result.created)
+    report.count("complaints", "unchanged", result.skipped)
+    report.count("categories", "created", result.categories_created)
+    report.applied = not dry_run
+    return report

@@ -11,26 +11,36 @@ The cxgov format is documented in docs/formats/services-cxgov.md.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import time
 from decimal import Decimal
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DataError, IntegrityError, transaction
 from django.db.models import Model
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.imports import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    FileRejectedError,
+    ImportReport,
+    Row,
+    RowError,
+    Source,
+    Table,
+    read_table,
+    records_apply,
+    rejected_rows_csv,
+    shown,
+)
 from cxgov.core.models import User
 from cxgov.registry import services as registry
 from cxgov.registry.models import (
@@ -78,100 +88,25 @@ CXGOV_COLUMNS = (
     "channel_is_digital",
 )
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_WHOLE_NUMBER = 2**63 - 1  # the largest value a PositiveBigIntegerField holds
 MAX_URL_LENGTH = 200  # Django's URLField default, which Channel.url uses
-
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
 # --- the report ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RowError:
-    """A problem with one cell, one row or the whole file.
-
-    `row` is the row number a person sees in a spreadsheet: the header is row 1, so the first
-    data row is row 2 (a cell with line breaks still counts as one row). Row 0 means the file
-    as a whole. `column` names the column as written in the header, or is blank.
-    """
-
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = "file" if self.row == 0 else f"row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.reason}"
-
-
-@dataclass
-class Tally:
-    """How many records of one kind an import created, updated and left unchanged."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def add(self, outcome: str) -> None:
-        setattr(self, outcome, getattr(self, outcome) + 1)
-
-    def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-
-@dataclass
-class ImportReport:
-    """What an import did (or, on a dry run or a rejected file, would have done).
-
-    `errors` are problems that rejected rows or the file; `notes` are things worth knowing that
-    did not stop a row, such as a web address kept only in the imported details. `applied` is
-    true when the changes were committed; `rejected` when the file as a whole was refused.
-    """
-
-    format: str
-    dry_run: bool = False
-    rows_read: int = 0
-    agencies: Tally = field(default_factory=Tally)
-    services: Tally = field(default_factory=Tally)
-    channels: Tally = field(default_factory=Tally)
-    segments: Tally = field(default_factory=Tally)
-    errors: list[RowError] = field(default_factory=list)
-    notes: list[RowError] = field(default_factory=list)
-    rejected: bool = False
-    applied: bool = False
-
-    @property
-    def rows_rejected(self) -> int:
-        """How many data rows were not imported."""
-        return len({error.row for error in self.errors if error.row > 0})
-
-    @property
-    def summary_rows(self) -> list[tuple[Promise, Tally]]:
-        """(label, tally) for agencies, services, channels and segments, for a results table."""
-        return [
-            (_("Agencies"), self.agencies),
-            (_("Services"), self.services),
-            (_("Channels"), self.channels),
-            (_("Customer segments"), self.segments),
-        ]
-
-    def summary_lines(self) -> list[str]:
-        """The report as plain English lines, as the command prints it."""
-        lines = [
-            f"agencies: {self.agencies}",
-            f"services: {self.services}",
-            f"channels: {self.channels}",
-            f"segments: {self.segments}",
-            f"rows read: {self.rows_read}",
-            f"rows rejected: {self.rows_rejected}",
-        ]
-        lines += [str(error) for error in self.errors]
-        lines += [f"note: {note}" for note in self.notes]
-        return lines
+def _report(format: str, *, dry_run: bool) -> ImportReport:
+    return ImportReport(
+        format=format,
+        dry_run=dry_run,
+        kinds={
+            "agencies": _("Agencies"),
+            "services": _("Services"),
+            "channels": _("Channels"),
+            "segments": _("Customer segments"),
+            "volumes": _("Yearly channel volumes"),
+        },
+    )
 
 
 # --- plain records, the output of parsing --------------------------------------------------
@@ -214,6 +149,8 @@ class ChannelRecord:
     fields: dict[str, Any] = field(default_factory=dict)
     create_fields: dict[str, Any] = field(default_factory=dict)
     hours: dict[int, list[tuple[time, time]]] | None = None  # None: leave the hours alone
+    # fiscal year -> (annual volume, annual enquiries), kept as the channel's history
+    history: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -238,228 +175,80 @@ class ServiceRecord:
     match_any_source: bool = False
 
 
-# --- reading the file ----------------------------------------------------------------------
-
-
-class _FileError(Exception):
-    """The file as a whole cannot be imported; the message says why."""
-
-
-class _Row:
-    """One data row: its cells by normalized column name, and what went wrong with it."""
-
-    def __init__(self, number: int, cells: dict[str, str], columns: frozenset[str]) -> None:
-        self.number = number
-        self.cells = cells
-        self.columns = columns
-        self.errors: list[RowError] = []
-        self.notes: list[RowError] = []
-
-    def has(self, column: str) -> bool:
-        """Whether the file has this column at all."""
-        return column in self.columns
-
-    def get(self, column: str) -> str:
-        return self.cells.get(column, "").strip()
-
-    def fail(self, column: str, reason: str) -> None:
-        self.errors.append(RowError(self.number, column, reason))
-
-    def note(self, column: str, reason: str) -> None:
-        self.notes.append(RowError(self.number, column, reason))
-
-
-@dataclass
-class _Table:
-    columns: list[str]
-    rows: list[_Row]
-
-
-def _read_text(file: IO[bytes] | IO[str] | Path) -> str:
-    """The file's text, or a _FileError saying in plain words why it cannot be read."""
-    try:
-        if isinstance(file, Path):
-            if file.stat().st_size > MAX_FILE_BYTES:
-                raise _FileError(_too_big())
-            data: bytes | str = file.read_bytes()
-        else:
-            if file.seekable():
-                file.seek(0)  # an upload may have been read already, e.g. by a form check
-            data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise _FileError(f"the file cannot be read ({exc.strerror or exc})") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise _FileError(_too_big())
-    text = _decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise _FileError("the file contains characters that are not valid text") from exc
-    if "\x00" in text:
-        raise _FileError("the file contains NUL characters, so it is not a CSV text file")
-    if not text.strip():
-        raise _FileError("the file is empty")
-    return text
-
-
-def _too_big() -> str:
-    return f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"PK\x03\x04"):
-        raise _FileError(
-            "the file is an Excel workbook or another zip file, not CSV; "
-            "save it as “CSV UTF-8” and try again"
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _FileError("the file is UTF-16 text; save it as “CSV UTF-8” and try again")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _FileError(
-            f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read); "
-            "save it as “CSV UTF-8” and try again"
-        ) from exc
-
-
-def _read_table(text: str, *, required: Iterable[str]) -> _Table:
-    """The header and the non-blank rows, numbered as a spreadsheet numbers them."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[list[str]] = []
-    try:
-        header = next(reader)
-        records.extend(reader)
-    except csv.Error as exc:
-        raise _FileError(_csv_problem(exc, row=len(records) + 2)) from exc
-    columns = [name.strip().lower() for name in header]
-    _check_header(columns, required=required)
-    present = frozenset(name for name in columns if name)
-    rows = []
-    for number, values in enumerate(records, start=2):
-        if not any(value.strip() for value in values):
-            continue  # a blank line, as spreadsheets leave at the end
-        cells = {name: value for name, value in zip(columns, values, strict=False) if name}
-        row = _Row(number, cells, present)
-        extra = values[len(columns) :]
-        if any(value.strip() for value in extra):
-            row.fail("", f"has {len(values)} cells but the header names {len(columns)} columns")
-        rows.append(row)
-    if not rows:
-        raise _FileError("the file has a header but no data rows")
-    return _Table(columns=columns, rows=rows)
-
-
-def _csv_problem(exc: csv.Error, *, row: int) -> str:
-    """Python's CSV error in plain words, at the spreadsheet row where reading stopped."""
-    where = f"row {row}" if row > 2 else "the first rows"
-    message = str(exc)
-    if "unexpected end of data" in message:
-        return f'a quoted cell that starts in {where} or after it is never closed (a " is missing)'
-    if "expected after" in message:
-        return f"in {where}, a closing quote is followed by more text in the same cell"
-    if "field larger than field limit" in message:
-        return f"a cell in {where} is too long to be read"
-    return f"the file cannot be read as CSV at {where} ({message})"
-
-
-def _check_header(columns: list[str], *, required: Iterable[str]) -> None:
-    seen: set[str] = set()
-    for name in columns:
-        if name and name in seen:
-            raise _FileError(f"the column {name} appears more than once in the header")
-        seen.add(name)
-    missing = [name for name in required if name not in seen]
-    if not missing:
-        return
-    reason = "missing required columns: " + ", ".join(missing)
-    if len(columns) == 1 and (";" in columns[0] or "\t" in columns[0]):
-        reason += " (the columns seem to be separated by semicolons or tabs; use commas)"
-    else:
-        reason += " (the first row must name the columns; is this the right format?)"
-    raise _FileError(reason)
-
-
 # --- reading cells -------------------------------------------------------------------------
 
 _WHOLE = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
 _SLUG = re.compile(r"[-a-z0-9_]+")
-_TRUE = frozenset({"true", "t", "yes", "y", "1"})
-_FALSE = frozenset({"false", "f", "no", "n", "0"})
 _url_validator = URLValidator(schemes=["http", "https"])
-
-
-def _show(value: str) -> str:
-    """A cell value quoted for a message: shortened, with line breaks made spaces."""
-    flat = re.sub(r"[\x00-\x1f\x7f]", " ", value)
-    return f'"{flat[:37]}..."' if len(flat) > 40 else f'"{flat}"'
 
 
 def _max_length(model: type[Model], name: str) -> int | None:
     return getattr(model._meta.get_field(name), "max_length", None)
 
 
-def _text(row: _Row, column: str, *, model: type[Model], name: str, required: bool = False) -> str:
-    """A stripped text cell, checked against the model field's length."""
+_EXACT_FIELDS = frozenset({"source_id", "phone", "tty"})
+
+
+def _text(row: Row, column: str, *, model: type[Model], name: str, required: bool = False) -> str:
+    """A stripped text cell for a model field.
+
+    Ids and numbers must fit their field; free text longer than its field is cut for the field
+    and kept in full with the imported details (`Row.fit`), never rejected.
+    """
     value = row.get(column)
     if required and not value:
         row.fail(column, "is blank, but it is required")
     limit = _max_length(model, name)
+    if name not in _EXACT_FIELDS:
+        return row.fit(column, value, limit=limit)
     if limit is not None and len(value) > limit:
         row.fail(column, f"is too long: {len(value)} characters, at most {limit}")
     return value
 
 
-def _whole(row: _Row, column: str, *, missing: Iterable[str] = ("",)) -> int | None:
+def _whole(row: Row, column: str, *, missing: Iterable[str] = ("",)) -> int | None:
     """A whole number of 0 or more; None for a blank cell or one of `missing` (e.g. NA)."""
     raw = row.get(column)
     if raw.upper() in missing or not raw:
         return None
     if not _WHOLE.fullmatch(raw):
         if re.fullmatch(r"-[0-9]+", raw):
-            row.fail(column, f"{_show(raw)} is negative; it must be 0 or more")
+            row.fail(column, f"{shown(raw)} is negative; it must be 0 or more")
         else:
-            row.fail(column, f"{_show(raw)} is not a whole number")
+            row.fail(column, f"{shown(raw)} is not a whole number")
         return None
     value = int(raw.replace(",", ""))
     if value > MAX_WHOLE_NUMBER:
-        row.fail(column, f"{_show(raw)} is too large")
+        row.fail(column, f"{shown(raw)} is too large")
         return None
     return value
 
 
-def _decimal(row: _Row, column: str) -> Decimal | None:
+def _decimal(row: Row, column: str) -> Decimal | None:
     """An amount of money with at most 2 decimals and 10 whole digits, as text."""
     raw = row.get(column).removeprefix("$")
     if not raw:
         return None
     if not _DECIMAL.fullmatch(raw):
-        row.fail(column, f"{_show(raw)} is not a number like 12.50")
+        row.fail(column, f"{shown(raw)} is not a number like 12.50")
         return None
     whole, _dot, cents = raw.partition(".")
     if len(cents) > 2:
-        row.fail(column, f"{_show(raw)} has more than 2 decimal places")
+        row.fail(column, f"{shown(raw)} has more than 2 decimal places")
         return None
     if len(whole.lstrip("0")) > 10:
-        row.fail(column, f"{_show(raw)} is too large")
+        row.fail(column, f"{shown(raw)} is too large")
         return None
     return Decimal(raw)
 
 
-def _bool(row: _Row, column: str, *, default: bool) -> bool:
-    raw = row.get(column).lower()
-    if not raw:
-        return default
-    if raw in _TRUE:
-        return True
-    if raw not in _FALSE:
-        row.fail(column, f"{_show(row.get(column))} is not yes or no")
-    return False
+def _bool(row: Row, column: str, *, default: bool) -> bool:
+    return bool(row.flag(column, default=default))
 
 
-def _url(row: _Row, column: str) -> str:
+def _url(row: Row, column: str) -> str:
     """A web address, strictly: a bad one is an error."""
     value = row.get(column)
     if value:
@@ -469,7 +258,7 @@ def _url(row: _Row, column: str) -> str:
     return value
 
 
-def _url_lenient(row: _Row, column: str) -> str | None:
+def _url_lenient(row: Row, column: str) -> str | None:
     """A web address from another system's file; a bad one is noted and left out."""
     value = row.get(column)
     if not value:
@@ -478,7 +267,7 @@ def _url_lenient(row: _Row, column: str) -> str | None:
         value = "https://" + value  # common in source files, and unambiguous
     reason = _url_problem(value)
     if reason:
-        row.note(column, f"{reason}, so it is kept in the imported details only")
+        row.warn(column, f"{reason}, so it is kept in the imported details only")
         return None
     return value
 
@@ -489,22 +278,29 @@ def _url_problem(value: str) -> str:
     try:
         _url_validator(value)
     except ValidationError:
-        return f"{_show(value)} is not a web address starting with https:// or http://"
+        return f"{shown(value)} is not a web address starting with https:// or http://"
     return ""
 
 
-def _slug(row: _Row, column: str) -> str:
+def _slug(row: Row, column: str) -> str:
     value = row.get(column).lower()
     if not value:
         row.fail(column, "is blank, but it is required")
     elif not _SLUG.fullmatch(value):
         row.fail(
             column,
-            f"{_show(value)} is not a short name (use letters, digits, hyphens, underscores)",
+            f"{shown(value)} is not a short name (use letters, digits, hyphens, underscores)",
         )
     elif len(value) > (_max_length(Agency, "slug") or 0):
         row.fail(column, f"is too long: {len(value)} characters, at most 60")
     return value
+
+
+def _keep_full_text(record: ServiceRecord, row: Row) -> None:
+    """Free text cut to fit a field is kept in full in the service's imported details."""
+    if row.kept:
+        details = record.fields.setdefault("details", {})
+        details.setdefault("full_text", {}).update(row.kept)
 
 
 def _split(raw: str, separators: str) -> list[str]:
@@ -566,7 +362,7 @@ def hours_parse(text: str) -> WeeklyHours:
         match = _HOURS_PART.fullmatch(part.strip())
         if match is None:
             raise ValueError(
-                f"{_show(part.strip())} is not days and times like “Mon-Fri 08:00-17:00”"
+                f"{shown(part.strip())} is not days and times like “Mon-Fri 08:00-17:00”"
             )
         intervals = [_hours_interval(item) for item in match["times"].split(",")]
         for day in _hours_days(match["days"]):
@@ -593,14 +389,14 @@ def _hours_days(text: str) -> list[int]:
 def _hours_day(name: str) -> int:
     day = _DAYS.get(name.lower())
     if day is None:
-        raise ValueError(f"{_show(name)} is not a day (use {', '.join(DAY_NAMES)})")
+        raise ValueError(f"{shown(name)} is not a day (use {', '.join(DAY_NAMES)})")
     return day
 
 
 def _hours_interval(text: str) -> tuple[time, time]:
     match = _INTERVAL.fullmatch(text.strip())
     if match is None:
-        raise ValueError(f"{_show(text.strip())} is not a time range like 08:00-17:00")
+        raise ValueError(f"{shown(text.strip())} is not a time range like 08:00-17:00")
     h1, m1, h2, m2 = (int(group) for group in match.groups())
     for hour, minute in ((h1, m1), (h2, m2)):
         if hour == 24 and minute == 0:
@@ -610,7 +406,7 @@ def _hours_interval(text: str) -> tuple[time, time]:
     opens, closes = time(h1, m1), time(h2, m2)
     if closes <= opens:
         raise ValueError(
-            f"{_show(text.strip())} closes before it opens; split hours past midnight in two"
+            f"{shown(text.strip())} closes before it opens; split hours past midnight in two"
         )
     return opens, closes
 
@@ -641,9 +437,9 @@ _CXGOV_CHANNEL_COLUMNS = CXGOV_COLUMNS[CXGOV_COLUMNS.index("channel_id") :]
 _CXGOV_PK = re.compile(r"cxgov-([0-9]{1,18})")
 
 
-def _cxgov_records(table: _Table, *, agency: Agency | None) -> list[ServiceRecord]:
+def _cxgov_records(table: Table, *, agency: Agency | None) -> list[ServiceRecord]:
     records: dict[tuple[str, str], ServiceRecord] = {}
-    first_rows: dict[tuple[str, str], _Row] = {}
+    first_rows: dict[tuple[str, str], Row] = {}
     for row in table.rows:
         slug = "" if agency is not None else _slug(row, "agency_slug")
         service_id = _text(row, "service_id", model=Service, name="source_id", required=True)
@@ -659,11 +455,12 @@ def _cxgov_records(table: _Table, *, agency: Agency | None) -> list[ServiceRecor
             record.rows.append(row.number)
         if channel is not None:
             _cxgov_add_channel(row, record, channel)
+        _keep_full_text(record, row)
         record.errors += row.errors
     return list(records.values())
 
 
-def _cxgov_service(row: _Row, *, slug: str, service_id: str) -> ServiceRecord:
+def _cxgov_service(row: Row, *, slug: str, service_id: str) -> ServiceRecord:
     fields: dict[str, Any] = {
         "name": _text(row, "service_name", model=Service, name="name", required=True)
     }
@@ -708,32 +505,29 @@ def _cxgov_service(row: _Row, *, slug: str, service_id: str) -> ServiceRecord:
     return record
 
 
-def _cxgov_status(row: _Row) -> str:
+def _cxgov_status(row: Row) -> str:
     value = row.get("status").lower() or ServiceStatus.DRAFT
     if value not in ServiceStatus.values:
-        row.fail("status", f"{_show(row.get('status'))} is not draft, published or archived")
+        row.fail("status", f"{shown(row.get('status'))} is not draft, published or archived")
         return ServiceStatus.DRAFT
     return value
 
 
-def _cxgov_segments(row: _Row) -> list[SegmentRecord]:
+def _cxgov_segments(row: Row) -> list[SegmentRecord]:
     names = _split(row.get("segments"), ";")
-    limit = _max_length(CustomerSegment, "name") or 0
-    for name in names:
-        if len(name) > limit:
-            row.fail("segments", f"the segment {_show(name)} is longer than {limit} characters")
-    return [SegmentRecord(name=name) for name in names]
+    limit = _max_length(CustomerSegment, "name")
+    return [SegmentRecord(name=row.fit("segments", name, limit=limit)) for name in names]
 
 
-def _cxgov_same_service(row: _Row, *, first: _Row, has_channel: bool) -> None:
+def _cxgov_same_service(row: Row, *, first: Row, has_channel: bool) -> None:
     """A further row of a service must repeat (or leave blank) its service columns."""
     for column in _CXGOV_SERVICE_COLUMNS:
         value = row.get(column)
         if value and value != first.get(column):
             row.fail(
                 column,
-                f"{_show(value)} differs from row {first.number} of the same service "
-                f"({_show(first.get(column))})",
+                f"{shown(value)} differs from row {first.number} of the same service "
+                f"({shown(first.get(column))})",
             )
     if not has_channel:
         row.fail(
@@ -743,16 +537,16 @@ def _cxgov_same_service(row: _Row, *, first: _Row, has_channel: bool) -> None:
         )
 
 
-def _cxgov_add_channel(row: _Row, record: ServiceRecord, channel: ChannelRecord) -> None:
+def _cxgov_add_channel(row: Row, record: ServiceRecord, channel: ChannelRecord) -> None:
     if channel.source_id:
         twin = next((c for c in record.channels if c.source_id == channel.source_id), None)
         if twin is not None:
-            row.fail("channel_id", f"{_show(channel.source_id)} is already used on row {twin.row}")
+            row.fail("channel_id", f"{shown(channel.source_id)} is already used on row {twin.row}")
             return
     record.channels.append(channel)
 
 
-def _cxgov_channel(row: _Row) -> ChannelRecord | None:
+def _cxgov_channel(row: Row) -> ChannelRecord | None:
     """The row's channel, or None when every channel column is blank."""
     if not any(row.get(column) for column in _CXGOV_CHANNEL_COLUMNS):
         return None
@@ -763,7 +557,7 @@ def _cxgov_channel(row: _Row) -> ChannelRecord | None:
     if kind not in ChannelKind.values:
         row.fail(
             "channel_kind",
-            f"{_show(kind)} is not a kind of channel (use one of: "
+            f"{shown(kind)} is not a kind of channel (use one of: "
             + ", ".join(ChannelKind.values)
             + ")",
         )
@@ -813,11 +607,11 @@ def _cxgov_channel(row: _Row) -> ChannelRecord | None:
     return channel
 
 
-def _languages(row: _Row, column: str) -> list[str]:
+def _languages(row: Row, column: str) -> list[str]:
     codes = [code.lower() for code in _split(row.get(column), ";, ")]
     for code in codes:
         if not _LANGUAGE.fullmatch(code):
-            row.fail(column, f"{_show(code)} is not a language code like en, es or zh-hant")
+            row.fail(column, f"{shown(code)} is not a language code like en, es or zh-hant")
     return codes
 
 
@@ -861,7 +655,7 @@ _TOUCHPOINTS_DETAILS = (
 _TOUCHPOINTS_ID_LIMIT = 50  # leaves room in Channel.source_id for "touchpoints:<id>:<kind>"
 
 
-def _touchpoints_records(table: _Table, *, agency: Agency | None) -> list[ServiceRecord]:
+def _touchpoints_records(table: Table, *, agency: Agency | None) -> list[ServiceRecord]:
     seen: dict[str, int] = {}
     records = []
     for row in table.rows:
@@ -871,14 +665,14 @@ def _touchpoints_records(table: _Table, *, agency: Agency | None) -> list[Servic
         elif len(service_id) > _TOUCHPOINTS_ID_LIMIT:
             row.fail("id", f"is too long: {len(service_id)} characters, at most 50")
         elif service_id in seen:
-            row.fail("id", f"service {_show(service_id)} is already on row {seen[service_id]}")
+            row.fail("id", f"service {shown(service_id)} is already on row {seen[service_id]}")
         else:
             seen[service_id] = row.number
         records.append(_touchpoints_service(row, service_id, agency=agency))
     return records
 
 
-def _touchpoints_service(row: _Row, service_id: str, *, agency: Agency | None) -> ServiceRecord:
+def _touchpoints_service(row: Row, service_id: str, *, agency: Agency | None) -> ServiceRecord:
     description = row.get("description") or row.get("short_description")
     kinds = _split(_unbracket(row.get("kind")), ",;")
     fields: dict[str, Any] = {
@@ -897,8 +691,6 @@ def _touchpoints_service(row: _Row, service_id: str, *, agency: Agency | None) -
             if row.has(column)
         },
     }
-    if len(fields["kind"]) > (_max_length(Service, "kind") or 0):
-        row.fail("kind", f"is too long: {len(fields['kind'])} characters, at most 100")
     archived = row.get("aasm_state").lower() == "archived"
     record = ServiceRecord(
         rows=[row.number],
@@ -911,6 +703,7 @@ def _touchpoints_service(row: _Row, service_id: str, *, agency: Agency | None) -
     )
     if agency is None:
         record.agency = _touchpoints_agency(row)
+    _keep_full_text(record, row)
     record.errors = row.errors
     return record
 
@@ -923,13 +716,13 @@ def _unbracket(raw: str) -> str:
     return text.replace('"', "").replace("'", "")
 
 
-def _touchpoints_agency(row: _Row) -> AgencyRecord:
+def _touchpoints_agency(row: Row) -> AgencyRecord:
     organization_id = _text(row, "organization_id", model=Agency, name="source_id", required=True)
     name = _text(row, "organization_name", model=Agency, name="name", required=True)
     abbreviation = _text(row, "organization_abbreviation", model=Agency, name="abbreviation")
     slug = slugify(abbreviation or name)[: _max_length(Agency, "slug")]
     if name and not slug:
-        row.fail("organization_name", f"{_show(name)} gives no short name for web addresses")
+        row.fail("organization_name", f"{shown(name)} gives no short name for web addresses")
     return AgencyRecord(
         slug=slug,
         name=name,
@@ -940,7 +733,7 @@ def _touchpoints_agency(row: _Row) -> AgencyRecord:
     )
 
 
-def _touchpoints_channels(row: _Row, service_id: str) -> list[ChannelRecord]:
+def _touchpoints_channels(row: Row, service_id: str) -> list[ChannelRecord]:
     url = _url_lenient(row, "url") if row.has("url") else None
     values = _split(_unbracket(row.get("channels")), ",;")
     if not values:
@@ -952,10 +745,11 @@ def _touchpoints_channels(row: _Row, service_id: str) -> list[ChannelRecord]:
         normal = re.sub(r"[\s\-/]+", "_", value.lower())
         kind = normal if normal in ChannelKind.values else _TOUCHPOINTS_CHANNELS.get(normal)
         if kind is None:
-            if len(value) > (_max_length(Channel, "name") or 0):
-                row.fail("channels", f"the channel {_show(value)} is longer than 200 characters")
             suffix = "other-" + (slugify(value)[:30] or "channel")
-            names = {"name": value, "name_es": ""}
+            names = {
+                "name": row.fit("channels", value, limit=_max_length(Channel, "name")),
+                "name_es": "",
+            }
             kind = ChannelKind.OTHER
         else:
             suffix, names = kind, _channel_names(kind)
@@ -1029,8 +823,13 @@ _CANADA_ID_LIMIT = 100 - len("canada-si:") - len(":postal_mail")
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 
 
-def _canada_records(table: _Table, *, agency: Agency | None) -> list[ServiceRecord]:
-    seen: dict[str, _Row] = {}
+def _canada_records(table: Table, *, agency: Agency | None) -> list[ServiceRecord]:
+    """One record per service; a file with several fiscal years keeps each year as history.
+
+    The service and its channels take the latest year's row; every year's channel volumes
+    are kept in the channel's history. The same service twice in one year is an error.
+    """
+    by_id: dict[str, list[Row]] = {}
     records = []
     for row in table.rows:
         service_id = row.get("service_id")
@@ -1038,25 +837,59 @@ def _canada_records(table: _Table, *, agency: Agency | None) -> list[ServiceReco
             row.fail("service_id", "is blank, but it is required")
         elif len(service_id) > _CANADA_ID_LIMIT:
             row.fail("service_id", f"is too long: {len(service_id)} characters, at most 78")
-        elif service_id in seen:
-            first = seen[service_id]
-            hint = (
-                "; the file holds more than one fiscal year, so import one year at a time"
-                if first.get("fiscal_yr") != row.get("fiscal_yr")
-                else ""
-            )
-            row.fail("service_id", f"{_show(service_id)} is already on row {first.number}{hint}")
         else:
-            seen[service_id] = row
+            by_id.setdefault(service_id, []).append(row)
+            continue
         records.append(_canada_service(row, service_id, agency=agency))
+    for service_id, rows in by_id.items():
+        _canada_same_year(rows, service_id)
+        latest = max(rows, key=lambda row: (row.get("fiscal_yr"), row.number))
+        record = _canada_service(latest, service_id, agency=agency)
+        record.errors = list(record.errors)
+        for row in rows:
+            channels = record.channels if row is latest else _canada_channels(row, service_id)
+            _canada_history(record, channels, year=row.get("fiscal_yr"))
+            if row is not latest:
+                record.errors += row.errors
+        record.rows = sorted(row.number for row in rows)
+        records.append(record)
     return records
 
 
-def _canada_service(row: _Row, service_id: str, *, agency: Agency | None) -> ServiceRecord:
+def _canada_same_year(rows: list[Row], service_id: str) -> None:
+    first_of_year: dict[str, int] = {}
+    for row in rows:
+        year = row.get("fiscal_yr")
+        if year in first_of_year:
+            row.fail(
+                "service_id",
+                f"{shown(service_id)} is already on row {first_of_year[year]} "
+                f"for the same fiscal year {shown(year)}",
+            )
+        else:
+            first_of_year[year] = row.number
+
+
+def _canada_history(record: ServiceRecord, channels: list[ChannelRecord], *, year: str) -> None:
+    """Add one year's channel volumes to the service's channels, adding a channel if needed."""
+    if not year:
+        return
+    by_id = {channel.source_id: channel for channel in record.channels}
+    for channel in channels:
+        current = by_id.get(channel.source_id)
+        if current is None:
+            current = replace(channel, fields={}, history={})
+            record.channels.append(current)
+            by_id[channel.source_id] = current
+        current.history[year] = (
+            channel.fields.get("annual_volume"),
+            channel.fields.get("annual_enquiries"),
+        )
+
+
+def _canada_service(row: Row, service_id: str, *, agency: Agency | None) -> ServiceRecord:
     types = _canada_codes(row, "service_type")
     kind = "; ".join(CANADA_SERVICE_TYPES.get(code, code) for code in types)
-    if len(kind) > (_max_length(Service, "kind") or 0):
-        row.fail("service_type", f"the service types make {len(kind)} characters, at most 100")
     record = ServiceRecord(
         rows=[row.number],
         source="canada-si",
@@ -1080,22 +913,22 @@ def _canada_service(row: _Row, service_id: str, *, agency: Agency | None) -> Ser
     return record
 
 
-def _canada_codes(row: _Row, column: str) -> list[str]:
+def _canada_codes(row: Row, column: str) -> list[str]:
     codes = _split(row.get(column), ",")
     for code in codes:
         if not _CODE.fullmatch(code):
-            row.fail(column, f"{_show(code)} is not a code from the inventory's code list")
+            row.fail(column, f"{shown(code)} is not a code from the inventory's code list")
     return codes
 
 
-def _canada_segment(row: _Row, code: str) -> SegmentRecord:
+def _canada_segment(row: Row, code: str) -> SegmentRecord:
     english, spanish = CANADA_CLIENT_GROUPS.get(code.upper(), (code, ""))
     if code.upper() not in CANADA_CLIENT_GROUPS:
-        row.note("client_target_groups", f"{_show(code)} is not a known client group code")
+        row.warn("client_target_groups", f"{shown(code)} is not a known client group code")
     return SegmentRecord(name=english, name_es=spanish, source_id=code.upper())
 
 
-def _canada_details(row: _Row) -> dict[str, Any]:
+def _canada_details(row: Row) -> dict[str, Any]:
     details: dict[str, Any] = {
         column: row.get(column) for column in _CANADA_DETAILS if row.has(column)
     }
@@ -1107,24 +940,22 @@ def _canada_details(row: _Row) -> dict[str, Any]:
         if row.has(column):
             value = row.get(column).upper()
             if value not in ("Y", "N", "NA", ""):
-                row.fail(column, f"{_show(row.get(column))} is not Y, N or NA")
+                row.fail(column, f"{shown(row.get(column))} is not Y, N or NA")
             points[column] = value
     if points:
         details["online_interaction_points"] = points
     if row.get("service_fee").upper() not in ("Y", "N", ""):
-        row.fail("service_fee", f"{_show(row.get('service_fee'))} is not Y or N")
+        row.fail("service_fee", f"{shown(row.get('service_fee'))} is not Y or N")
     return details
 
 
-def _canada_agency(row: _Row) -> AgencyRecord:
+def _canada_agency(row: Row) -> AgencyRecord:
     slug = _slug(row, "owner_org")
     title = row.get("owner_org_title")
     name = title.split(" | ")[0].strip()
-    limit = _max_length(Agency, "name") or 0
     if not name:
         row.fail("owner_org_title", "is blank, but it is required")
-    elif len(name) > limit:
-        row.fail("owner_org_title", f"the English name is longer than {limit} characters")
+    name = row.fit("owner_org_title", name, limit=_max_length(Agency, "name"))
     abbreviation = slug.split("-")[0].upper()
     return AgencyRecord(
         slug=slug,
@@ -1140,7 +971,7 @@ def _canada_agency(row: _Row) -> AgencyRecord:
     )
 
 
-def _canada_channels(row: _Row, service_id: str) -> list[ChannelRecord]:
+def _canada_channels(row: Row, service_id: str) -> list[ChannelRecord]:
     channels = []
     for kind, volume_column, enquiries_column in CANADA_VOLUMES:
         volume = _canada_number(row, volume_column)
@@ -1164,7 +995,7 @@ def _canada_channels(row: _Row, service_id: str) -> list[ChannelRecord]:
     return channels
 
 
-def _canada_number(row: _Row, column: str) -> int | None:
+def _canada_number(row: Row, column: str) -> int | None:
     # NA: the channel does not exist; ND: no data was collected. Neither makes a channel.
     return _whole(row, column, missing=("", "NA", "ND"))
 
@@ -1196,58 +1027,66 @@ _FORMATS = {
 def services_import(
     *,
     actor: User | None,
-    file: IO[bytes] | IO[str] | Path,
+    file: Source,
     format: str,
     agency: Agency | None = None,
     create_agencies: bool = False,
     dry_run: bool = False,
-    skip_invalid: bool = False,
+    keep_valid: bool = False,
 ) -> ImportReport:
-    """Import a services CSV file in `format` ("cxgov", "touchpoints" or "canada-si").
+    """Import a services file in `format` ("cxgov", "touchpoints" or "canada-si").
 
     With `agency`, every row goes to that agency; otherwise agencies come from the file, and
     missing ones are created only with `create_agencies`. Any bad row rejects the whole file
-    unless `skip_invalid`, which imports the good rows and reports the bad ones. `dry_run`
-    reports what would change and writes nothing. Bad input never raises: it becomes a
-    RowError, whose row is the spreadsheet row number (header = row 1, first data row = 2),
-    or row 0 for the file as a whole.
+    unless `keep_valid`, which imports the good rows and offers the bad ones as a CSV with
+    their reasons. `dry_run` reports what would change and writes nothing. Bad input never
+    raises: it becomes a RowError, whose row is the spreadsheet row number (header = row 1,
+    first data row = 2), or row 0 for the file as a whole.
     """
-    report = ImportReport(format=format, dry_run=dry_run)
+    report = _report(format, dry_run=dry_run)
     spec = _FORMATS.get(format)
     if spec is None:
-        return _reject(report, f"{_show(format)} is not a format (use {', '.join(FORMATS)})")
+        return report.fail(
+            RowError(0, "", f"{shown(format)} is not a format (use {', '.join(FORMATS)})")
+        )
     try:
         required = spec.required + (spec.agency_columns if agency is None else ())
-        table = _read_table(_read_text(file), required=required)
-    except _FileError as exc:
-        return _reject(report, str(exc))
+        table = read_table(file, required=required)
+    except FileRejectedError as exc:
+        return report.fail(exc.error)
     if format == "cxgov":
         unknown = [name for name in table.columns if name and name not in CXGOV_COLUMNS]
         if unknown:
-            report.notes.append(RowError(0, "", "ignored unknown columns: " + ", ".join(unknown)))
+            report.warnings.append(
+                RowError(0, "", "ignored unknown columns: " + ", ".join(unknown))
+            )
     report.rows_read = len(table.rows)
     records = spec.parse(table, agency=agency)
     if agency is None:
         _check_agencies(records, create=create_agencies)
     _collect(report, table, records)
     good = [record for record in records if not record.errors]
-    if report.errors and not skip_invalid:
+    if report.errors and not keep_valid:
         report.rejected = True
         return report
     if not good:
-        return _reject(report, "no row could be imported")
+        return report.fail(RowError(0, "", "no row could be imported"))
     importer = _Importer(actor=actor, agency=agency, report=report)
-    importer.run(good, dry_run=dry_run, skip_invalid=skip_invalid)
+    records_apply(
+        report=report,
+        records=good,
+        write=importer.write,
+        row_of=lambda record: record.rows[0],
+        dry_run=dry_run,
+        keep_valid=keep_valid,
+        on_undo=importer.save_caches,
+    )
+    if keep_valid and report.errors:
+        report.rejected_rows_csv = rejected_rows_csv(table, report.errors)
     return report
 
 
-def _reject(report: ImportReport, reason: str) -> ImportReport:
-    report.errors.append(RowError(0, "", reason))
-    report.rejected = True
-    return report
-
-
-def _collect(report: ImportReport, table: _Table, records: list[ServiceRecord]) -> None:
+def _collect(report: ImportReport, table: Table, records: list[ServiceRecord]) -> None:
     """Move row errors and notes into the report, in row order."""
     errors: list[RowError] = []
     for record in records:
@@ -1266,7 +1105,7 @@ def _collect(report: ImportReport, table: _Table, records: list[ServiceRecord]) 
                         )
                     )
     report.errors += sorted(dict.fromkeys(errors), key=lambda error: error.row)
-    report.notes += [note for row in table.rows for note in row.notes]
+    report.warnings += [warning for row in table.rows for warning in row.warnings]
 
 
 def _agency_find(record: AgencyRecord) -> Agency | None:
@@ -1293,7 +1132,7 @@ def _check_agencies(records: list[ServiceRecord], *, create: bool) -> None:
             exists[wanted.key] = _agency_find(wanted) is not None
         if exists[wanted.key]:
             continue
-        label = f"{_show(wanted.slug)}" + (f" ({wanted.name})" if wanted.name else "")
+        label = f"{shown(wanted.slug)}" + (f" ({wanted.name})" if wanted.name else "")
         if not create:
             record.errors.append(
                 RowError(
@@ -1316,10 +1155,6 @@ def _check_agencies(records: list[ServiceRecord], *, create: bool) -> None:
 # --- applying ------------------------------------------------------------------------------
 
 
-class _RollbackError(Exception):
-    """Raised inside the import's transaction to undo it (a dry run, or a rejected file)."""
-
-
 _STATUS_SERVICES = {
     ServiceStatus.PUBLISHED: registry.service_publish,
     ServiceStatus.ARCHIVED: registry.service_archive,
@@ -1337,45 +1172,18 @@ class _Importer:
         self.agencies: dict[tuple[str, str], Agency] = {}
         self.segments: dict[tuple[int, str, str], CustomerSegment] = {}
 
-    def run(self, records: list[ServiceRecord], *, dry_run: bool, skip_invalid: bool) -> None:
-        """Apply every record in one transaction; roll it back on a dry run or a rejection."""
-        failed: list[RowError] = []
-        try:
-            with transaction.atomic():
-                for record in records:
-                    failed += self._try(record)
-                if dry_run or (failed and not skip_invalid):
-                    raise _RollbackError
-        except _RollbackError:
-            pass
-        report = self.report
-        report.errors = sorted(report.errors + failed, key=lambda error: error.row)
-        if failed and not skip_invalid:
-            report.rejected = True
-            # Nothing was written, so nothing was created or updated either.
-            report.agencies, report.services = Tally(), Tally()
-            report.channels, report.segments = Tally(), Tally()
-        report.applied = not dry_run and not report.rejected
+    def save_caches(self) -> Callable[[], None]:
+        """A function that puts the caches back as they are now, if a record is undone."""
+        agencies, segments = dict(self.agencies), dict(self.segments)
 
-    def _try(self, record: ServiceRecord) -> list[RowError]:
-        """Apply one record in a savepoint; a database refusal becomes the record's error."""
-        saved = (dict(self.agencies), dict(self.segments), self._tallies())
-        try:
-            with transaction.atomic():
-                self._service(record)
-        except (ValidationError, IntegrityError, DataError) as exc:
-            self.agencies, self.segments = saved[0], saved[1]
-            self._restore(saved[2])
-            return [RowError(record.rows[0], "", _database_reason(exc))]
-        return []
+        def restore() -> None:
+            self.agencies, self.segments = agencies, segments
 
-    def _tallies(self) -> list[Tally]:
-        r = self.report
-        return [replace(t) for t in (r.agencies, r.services, r.channels, r.segments)]
+        return restore
 
-    def _restore(self, tallies: list[Tally]) -> None:
-        r = self.report
-        r.agencies, r.services, r.channels, r.segments = tallies
+    def write(self, record: ServiceRecord) -> None:
+        """Write one service record with its agency, segments and channels."""
+        self._service(record)
 
     def _agency(self, record: AgencyRecord) -> Agency:
         agency = self.agencies.get(record.key)
@@ -1484,6 +1292,7 @@ class _Importer:
                     actor=self.actor, channel=channel, weekly_hours=record.hours
                 )
             self.report.channels.add(CREATED)
+            self._history(channel, record)
             return
         changed = bool(
             registry.channel_update(
@@ -1494,23 +1303,24 @@ class _Importer:
             registry.channel_hours_set(actor=self.actor, channel=channel, weekly_hours=record.hours)
             changed = True
         self.report.channels.add(UPDATED if changed else UNCHANGED)
+        self._history(channel, record)
+
+    def _history(self, channel: Channel, record: ChannelRecord) -> None:
+        for year, (volume, enquiries) in sorted(record.history.items()):
+            outcome = registry.channel_volume_record(
+                actor=self.actor,
+                channel=channel,
+                fiscal_year=year,
+                annual_volume=volume,
+                annual_enquiries=enquiries,
+            )
+            self.report.count("volumes", outcome)
 
 
 def _need(agency: AgencyRecord | None) -> AgencyRecord:
     if agency is None:  # parsing always names an agency when none was given
         raise ValueError("a record without an agency")
     return agency
-
-
-def _database_reason(exc: Exception) -> str:
-    if isinstance(exc, ValidationError) and hasattr(exc, "message_dict"):
-        return "; ".join(
-            " ".join(messages) if name == NON_FIELD_ERRORS else f"{name}: {' '.join(messages)}"
-            for name, messages in exc.message_dict.items()
-        )
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return f"the database refused the row ({exc})"
 
 
 def _service_find(agency: Agency, record: ServiceRecord) -> Service | None:

@@ -68,7 +68,7 @@ class Service(models.Model):
     slug = models.SlugField(_("short name in web addresses"), max_length=80)
     description = models.TextField(_("description"), blank=True)
     description_es = models.TextField(_("description in Spanish"), blank=True)
-    kind = models.CharField(_("kind of service"), max_length=100, blank=True)
+    kind = models.TextField(_("kind of service"), blank=True)
     is_hisp = models.BooleanField(_("high-impact service (HISP)"), default=False)
     designated_for_improvement = models.BooleanField(_("designated for improvement"), default=False)
     customers_description = models.TextField(_("who its customers are"), blank=True)
@@ -235,6 +235,31 @@ class Channel(models.Model):
     @property
     def display_instructions(self) -> str:
         return localized(self.instructions, self.instructions_es)
+
+
+class ChannelVolume(models.Model):
+    """A channel's volumes in one fiscal year, as a source file published them.
+
+    The channel itself holds the latest year; these rows keep every year an import has seen.
+    """
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="volumes")
+    fiscal_year = models.CharField(_("fiscal year"), max_length=20)
+    annual_volume = models.PositiveBigIntegerField(_("transactions a year"), null=True, blank=True)
+    annual_enquiries = models.PositiveBigIntegerField(
+        _("enquiries or visits a year"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering: ClassVar = ["channel", "fiscal_year"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["channel", "fiscal_year"], name="channel_volume_one_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.fiscal_year}"
 
 
 class OpeningHours(models.Model):

@@ -21,6 +21,7 @@ from cxgov.registry.models import (
     Agency,
     Channel,
     ChannelClosure,
+    ChannelVolume,
     CustomerSegment,
     OpeningHours,
     RetentionPolicy,
@@ -299,6 +300,33 @@ def channel_update(*, actor: User | None, channel: Channel, **fields: Any) -> di
 
 
 @transaction.atomic
+def channel_volume_record(
+    *,
+    actor: User | None,
+    channel: Channel,
+    fiscal_year: str,
+    annual_volume: int | None,
+    annual_enquiries: int | None,
+) -> str:
+    """Keep a channel's volumes for one fiscal year; "created", "updated" or "unchanged"."""
+    values = {"annual_volume": annual_volume, "annual_enquiries": annual_enquiries}
+    existing = ChannelVolume.objects.filter(channel=channel, fiscal_year=fiscal_year).first()
+    if existing is not None and all(getattr(existing, k) == v for k, v in values.items()):
+        return "unchanged"
+    if existing is None:
+        ChannelVolume.objects.create(channel=channel, fiscal_year=fiscal_year, **values)
+    else:
+        _apply(existing, values)
+    audit_record(
+        actor=actor,
+        action="channel.volume_record",
+        agency=channel.service.agency,
+        target=channel,
+        data={"fiscal_year": fiscal_year, **values},
+    )
+    return "created" if existing is None else "updated"
+
+
 def channel_delete(*, actor: User | None, channel: Channel) -> None:
     """Remove a channel from its service."""
     audit_record(

@@ -487,7 +487,7 @@ def service_import(request: HttpRequest, slug: str) -> HttpResponse:
             format=form.cleaned_data["format"],
             agency=agency,
             dry_run=form.cleaned_data["dry_run"],
-            skip_invalid=form.cleaned_data["skip_invalid"],
+            keep_valid=form.cleaned_data["skip_invalid"],
         )
     rejected = request.method == "POST" and (
         bool(form.errors) or (report is not None and not report.applied and bool(report.errors))

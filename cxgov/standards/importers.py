@@ -1,9 +1,12 @@
 """Import posted standards and their reported results from CSV: cxgov or Canada's SS file.
 
-Every row is parsed and checked first; if any row is bad nothing is written and every bad row
-is reported with its number (1 = first data row), column and reason. Good files are applied in
-one transaction through `cxgov.standards.services`. Re-importing a file changes nothing new:
-standards are matched by (service, standard id), results by (standard, period start).
+The file is read through `cxgov.core.imports`. Every row is parsed and checked first; if any row
+is bad nothing is written and every bad row is reported with its spreadsheet row number
+(header = row 1), column and reason. Good files are applied in one transaction through
+`cxgov.standards.services`. A file with several fiscal years keeps each year's result as
+history; the standard itself takes the latest year's wording and target. Re-importing a file
+changes nothing new: standards are matched by (service, standard id), results by (standard,
+period start).
 
 The cxgov format has the columns of the `/standards.csv` feed (see `FEED_COLUMNS`) plus
 `agency` (the agency's short name) and optional `period_start`, `period_end` (ISO dates).
@@ -13,16 +16,22 @@ the Service Inventory id stored by `cxgov import_services --format canada-si`.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from cxgov.core.imports import (
+    FileRejectedError,
+    ImportReport,
+    RowError,
+    Source,
+    read_table,
+    shown,
+)
 from cxgov.core.models import User
 from cxgov.registry import services as registry
 from cxgov.registry.models import Agency, Service
@@ -30,18 +39,7 @@ from cxgov.standards import services
 from cxgov.standards.models import ResultSource, Standard, StandardKind, StandardStatus
 
 FORMATS = ("cxgov", "canada-ss")
-MAX_BYTES = 20 * 1024 * 1024
 _KINDS = {choice.value for choice in StandardKind}
-
-
-@dataclass
-class ImportProblem:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.reason}"
 
 
 @dataclass
@@ -66,66 +64,45 @@ class StandardRecord:
     comments: str = ""
 
 
-@dataclass
-class ImportReport:
-    rows: int = 0
-    standards_created: int = 0
-    standards_updated: int = 0
-    results_recorded: int = 0
-    agencies_created: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
-
-    @property
-    def rejected(self) -> bool:
-        return bool(self.problems)
+def _report() -> ImportReport:
+    return ImportReport(
+        kinds={
+            "agencies": _("Agencies"),
+            "standards": _("Service standards"),
+            "results": _("Reported results"),
+        }
+    )
 
 
-def _cells(file: Path) -> list[dict[str, str]]:
-    data = file.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(f"The file is not UTF-8 text (byte {error.start}).") from error
-    try:
-        return [
-            {str(k).strip(): (v or "").strip() for k, v in row.items() if k is not None}
-            for row in csv.DictReader(io.StringIO(text))
-        ]
-    except csv.Error as error:
-        raise ValueError(f"The file is not valid CSV: {error}.") from error
-
-
-def _whole(value: str, row: int, column: str, problems: list[ImportProblem]) -> int | None:
+def _whole(value: str, row: int, column: str, problems: list[RowError]) -> int | None:
     if value == "":
         return None
     try:
         number = int(Decimal(value))
     except (InvalidOperation, ValueError):
-        problems.append(ImportProblem(row, column, f'"{value[:40]}" is not a whole number'))
+        problems.append(RowError(row, column, f'"{value[:40]}" is not a whole number'))
         return None
     if number < 0:
-        problems.append(ImportProblem(row, column, "cannot be negative"))
+        problems.append(RowError(row, column, "cannot be negative"))
         return None
     return number
 
 
-def _target(value: str, row: int, problems: list[ImportProblem]) -> Decimal:
+def _target(value: str, row: int, problems: list[RowError]) -> Decimal:
     try:
         number = Decimal(value)
     except InvalidOperation:
-        problems.append(ImportProblem(row, "target", f'"{value[:40]}" is not a number'))
+        problems.append(RowError(row, "target", f'"{value[:40]}" is not a number'))
         return Decimal(0)
     if number > 1 and number <= 100:
         number = number / 100
     if not 0 <= number <= 1:
-        problems.append(ImportProblem(row, "target", "must be a share between 0 and 1"))
+        problems.append(RowError(row, "target", "must be a share between 0 and 1"))
         return Decimal(0)
     return number.quantize(Decimal("0.0001"))
 
 
-def _yes_no(value: str, row: int, column: str, problems: list[ImportProblem]) -> bool | None:
+def _yes_no(value: str, row: int, column: str, problems: list[RowError]) -> bool | None:
     answer = value.upper()
     if answer in ("", "NA", "N/A"):
         return None
@@ -133,11 +110,11 @@ def _yes_no(value: str, row: int, column: str, problems: list[ImportProblem]) ->
         return True
     if answer in ("N", "NO", "FALSE"):
         return False
-    problems.append(ImportProblem(row, column, f'"{value[:20]}" is not Y or N'))
+    problems.append(RowError(row, column, f'"{value[:20]}" is not Y or N'))
     return None
 
 
-def _canada_period(value: str, row: int, problems: list[ImportProblem]) -> tuple[date, date]:
+def _canada_period(value: str, row: int, problems: list[RowError]) -> tuple[date, date]:
     # Canada's fiscal year runs from 1 April to 31 March, written "2023-2024".
     try:
         first, second = (int(part) for part in value.split("-"))
@@ -145,39 +122,35 @@ def _canada_period(value: str, row: int, problems: list[ImportProblem]) -> tuple
             raise ValueError
         return date(first, 4, 1), date(second, 3, 31)
     except ValueError:
-        problems.append(ImportProblem(row, "fiscal_yr", f'"{value[:20]}" is not like 2023-2024'))
+        problems.append(RowError(row, "fiscal_yr", f'"{value[:20]}" is not like 2023-2024'))
         return date(1970, 1, 1), date(1970, 1, 1)
 
 
-def _iso(value: str, row: int, column: str, problems: list[ImportProblem]) -> date:
+def _iso(value: str, row: int, column: str, problems: list[RowError]) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        problems.append(ImportProblem(row, column, f'"{value[:20]}" is not a date like 2026-01-31'))
+        problems.append(RowError(row, column, f'"{value[:20]}" is not a date like 2026-01-31'))
         return date(1970, 1, 1)
 
 
-def _record(
-    cells: dict[str, str], row: int, fmt: str, problems: list[ImportProblem]
-) -> StandardRecord:
+def _record(cells: dict[str, str], row: int, fmt: str, problems: list[RowError]) -> StandardRecord:
     def need(column: str) -> str:
         value = cells.get(column, "")
         if not value:
-            problems.append(ImportProblem(row, column, "is blank, but it is required"))
+            problems.append(RowError(row, column, "is blank, but it is required"))
         return value
 
     kind = cells.get("type", "").upper() or "OTH"
     if kind not in _KINDS:
         problems.append(
-            ImportProblem(row, "type", f'"{kind[:10]}" is not one of {", ".join(sorted(_KINDS))}')
+            RowError(row, "type", f'"{kind[:10]}" is not one of {", ".join(sorted(_KINDS))}')
         )
     statement = need("service_standard_en")
-    if len(statement) > 2000:
-        problems.append(ImportProblem(row, "service_standard_en", "is longer than 2000 characters"))
     met = _whole(cells.get("volume_meeting_target", ""), row, "volume_meeting_target", problems)
     total = _whole(cells.get("total_volume", ""), row, "total_volume", problems)
     if met is not None and total is not None and met > total:
-        problems.append(ImportProblem(row, "volume_meeting_target", "is more than total_volume"))
+        problems.append(RowError(row, "volume_meeting_target", "is more than total_volume"))
     target_met = _yes_no(cells.get("target_met", ""), row, "target_met", problems)
     if fmt == "canada-ss":
         start, end = _canada_period(need("fiscal_yr"), row, problems)
@@ -231,17 +204,31 @@ def _find_service(agency: Agency | None, record: StandardRecord, fmt: str) -> Se
 
 
 def standards_import(
-    *, actor: User | None, file: Path, format: str, create_agencies: bool = False
+    *,
+    actor: User | None,
+    file: Source,
+    format: str,
+    create_agencies: bool = False,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Check every row, then apply all of them in one transaction (or none, if any is bad)."""
+    report = _report()
+    report.format, report.dry_run = format, dry_run
     if format not in FORMATS:
-        raise ValueError(f"Unknown format {format}; use one of {', '.join(FORMATS)}.")
-    report = ImportReport()
-    rows = _cells(file)
-    report.rows = len(rows)
+        return report.fail(RowError(0, "", _("%(v)s is not a format.") % {"v": shown(format)}))
+    try:
+        table = read_table(file)
+    except FileRejectedError as exc:
+        return report.fail(exc.error)
+    report.rows_read = len(table.rows)
+    problems = report.errors
     records = [
-        _record(cells, number, format, report.problems) for number, cells in enumerate(rows, 1)
+        _record({k: v.strip() for k, v in row.cells.items()}, row.number, format, problems)
+        for row in table.rows
     ]
+    problems += [error for row in table.rows for error in row.errors]
+    # Oldest period first, so a standard ends with the latest year's wording and target.
+    records.sort(key=lambda record: (record.period_start, record.row))
     agencies = {
         agency.slug: agency
         for agency in Agency.objects.filter(slug__in={r.agency_slug for r in records})
@@ -250,28 +237,28 @@ def standards_import(
     if missing_agencies and not create_agencies:
         for record in records:
             if record.agency_slug in missing_agencies:
-                report.problems.append(
-                    ImportProblem(
+                problems.append(
+                    RowError(
                         record.row,
                         "agency",
                         f'no agency "{record.agency_slug}"; use --create-agencies',
                     )
                 )
-    if report.problems:
-        return report
+    if problems:
+        return _rejected(report)
     with transaction.atomic():
         for slug in sorted(missing_agencies):
             name = next(r.agency_name for r in records if r.agency_slug == slug) or slug
             agencies[slug] = registry.agency_create(
                 actor=actor, name=name[:200], slug=slug, source=format, source_id=slug
             )
-            report.agencies_created += 1
+            report.count("agencies", "created")
         matched: list[tuple[StandardRecord, Service]] = []
         for record in records:
             service = _find_service(agencies.get(record.agency_slug), record, format)
             if service is None:
-                report.problems.append(
-                    ImportProblem(
+                problems.append(
+                    RowError(
                         record.row,
                         "service_id",
                         f'no service with id "{record.service_id[:40]}" in {record.agency_slug}; '
@@ -280,11 +267,21 @@ def standards_import(
                 )
             else:
                 matched.append((record, service))
-        if report.problems:
+        if problems:
             transaction.set_rollback(True)
-            return report
+            return _rejected(report)
         for record, service in matched:
             _apply(actor=actor, record=record, service=service, format=format, report=report)
+        if dry_run:
+            transaction.set_rollback(True)
+    report.applied = not dry_run
+    return report
+
+
+def _rejected(report: ImportReport) -> ImportReport:
+    report.errors.sort(key=lambda error: error.row)
+    report.rejected = True
+    report.clear_tallies()
     return report
 
 
@@ -315,9 +312,11 @@ def _apply(
             threshold=None,
             **fields,
         )
-        report.standards_created += 1
+        report.count("standards", "created")
     elif services.standard_update(actor=actor, standard=standard, **fields):
-        report.standards_updated += 1
+        report.count("standards", "updated")
+    else:
+        report.count("standards", "unchanged")
     services.reported_result_record(
         actor=actor,
         standard=standard,
@@ -330,4 +329,4 @@ def _apply(
         assessed=record.assessed,
         comments=record.comments,
     )
-    report.results_recorded += 1
+    report.count("results", "created")

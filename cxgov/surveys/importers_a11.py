@@ -7,35 +7,42 @@ service (matched by name, else created), a closed survey from the "a11_v1" templ
 agency, service and title), its answer counts as imported rollup rows on the quarter's first day,
 and an `ImportedQuarter` holding the volumes and the published point scales for comparison.
 
-The file is one transaction: any bad cell rejects the file with errors naming row and column.
+The file is read through `cxgov.core.imports` and written in one transaction: any bad cell
+rejects the file with errors naming row and column, unless valid rows are kept. Free text
+longer than its field is kept in full with the quarter's published details and a warning.
 Re-importing a survey-quarter replaces it. Column names may carry the `attributes_` prefix that
 flattening the performance.gov JSON adds. This import creates agencies: offer it to site staff.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
-from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cxgov.core.imports import (
+    FileRejectedError,
+    ImportReport,
+    Row,
+    Source,
+    Table,
+    normalise_header,
+    parse_settle,
+    read_table,
+    records_apply,
+)
 from cxgov.core.models import User
 from cxgov.core.services import audit_record
 from cxgov.insights.estimates import point_scale
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry import services as registry
-from cxgov.registry.importers import RowError, Tally
 from cxgov.registry.models import Agency, ChannelKind, Service
 from cxgov.surveys.models import (
     AnswerRollup,
@@ -68,53 +75,21 @@ VOLUMES = {
     "volume_of_customers_provided_survey_opportunity": "volume_offered_survey",
     "volume_of_respondents": "volume_of_respondents",
 }
-MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_COUNT = 10**12
 _WHOLE = re.compile(r"\d{1,13}(\.0+)?")
 
 
-@dataclass
-class A11ImportReport:
-    """What an import did or would do; the shape `includes/import_report.html` renders."""
-
-    format: str = "performance-gov"
-    dry_run: bool = False
-    rows_read: int = 0
-    agencies: Tally = field(default_factory=Tally)
-    services: Tally = field(default_factory=Tally)
-    surveys: Tally = field(default_factory=Tally)
-    quarters: Tally = field(default_factory=Tally)
-    errors: list[RowError] = field(default_factory=list)
-    notes: list[RowError] = field(default_factory=list)
-    rejected: bool = False
-    applied: bool = False
-
-    @property
-    def rows_rejected(self) -> int:
-        return len({error.row for error in self.errors if error.row > 0})
-
-    @property
-    def summary_rows(self) -> list[tuple[Promise, Tally]]:
-        return [
-            (gettext_lazy("Agencies"), self.agencies),
-            (gettext_lazy("Services"), self.services),
-            (gettext_lazy("Surveys"), self.surveys),
-            (gettext_lazy("Survey quarters"), self.quarters),
-        ]
-
-    def summary_lines(self) -> list[str]:
-        """The report as plain lines, as the command prints it."""
-        lines = [
-            f"agencies: {self.agencies}",
-            f"services: {self.services}",
-            f"surveys: {self.surveys}",
-            f"survey quarters: {self.quarters}",
-            f"rows read: {self.rows_read}",
-            f"rows rejected: {self.rows_rejected}",
-        ]
-        lines += [str(error) for error in self.errors]
-        lines += [f"note: {note}" for note in self.notes]
-        return lines
+def _report(*, dry_run: bool) -> ImportReport:
+    return ImportReport(
+        format="performance-gov",
+        dry_run=dry_run,
+        kinds={
+            "agencies": gettext_lazy("Agencies"),
+            "services": gettext_lazy("Services"),
+            "surveys": gettext_lazy("Surveys"),
+            "quarters": gettext_lazy("Survey quarters"),
+        },
+    )
 
 
 @dataclass
@@ -136,101 +111,62 @@ class QuarterRecord:
     volumes: dict[str, int | None]
     # slot -> (text, {1: n1, ..., 5: n5}, published point scale as text or "")
     questions: dict[int, tuple[str, dict[int, int], str]]
+    full_text: dict[str, str]
 
     @property
     def fiscal_quarter(self) -> FiscalQuarter:
         return FiscalQuarter(self.fiscal_year, self.quarter)
 
 
-class _RollbackError(Exception):
-    """Raised to undo a dry run."""
-
-
 # --- parsing -------------------------------------------------------------------------------
 
 
-def _columns(fieldnames: Sequence[str] | None) -> dict[str, str]:
-    """Normalized column name -> the header as written."""
-    found: dict[str, str] = {}
-    for name in fieldnames or []:
-        clean = (name or "").strip().lower()
-        clean = clean.removeprefix(PREFIX)
-        if clean and clean not in found:
-            found[clean] = name
-    return found
+def _normalise(name: str) -> str:
+    """A header cell without the prefix flattening the performance.gov JSON adds."""
+    return normalise_header(name).removeprefix(PREFIX)
 
 
 class _Cells:
-    def __init__(self, number: int, raw: dict[str, Any], columns: dict[str, str]) -> None:
-        self.number = number
-        self.raw = raw
-        self.columns = columns
-        self.errors: list[RowError] = []
+    """Typed cells of one row, on top of the shared `Row`."""
+
+    def __init__(self, row: Row) -> None:
+        self.row = row
+        self.number = row.number
 
     def text(self, name: str, *, limit: int, required: bool = False) -> str:
-        value = self.raw.get(self.columns.get(name, ""), "")
-        value = value.strip() if isinstance(value, str) else ""
-        column = self.columns.get(name, PREFIX + name)
-        if any(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in value):
-            self.errors.append(
-                RowError(
-                    self.number, column, _("The cell contains characters that are not allowed.")
-                )
-            )
-            return ""
-        # Spreadsheets leave no-break spaces and line breaks in cells: keep them as spaces.
-        value = " ".join(value.split())
-        if required and not value:
-            self.errors.append(RowError(self.number, column, _("This cell is empty.")))
-        if len(value) > limit:
-            self.errors.append(
-                RowError(
-                    self.number,
-                    column,
-                    _("Use at most %(n)s characters; this cell has %(m)s.")
-                    % {"n": limit, "m": len(value)},
-                )
-            )
-            return value[:limit]
-        return value
+        """A text cell with spreadsheet line breaks as spaces; longer than `limit` is kept
+        in full in the row's details with a warning, never rejected."""
+        value = " ".join(self.row.text(name, required=required).split())
+        return self.row.fit(name, value, limit=limit)
 
     def whole(self, name: str, *, blank: int | None = None) -> int | None:
-        value = self.text(name, limit=40)
+        value = self.row.get(name)
         if not value:
             return blank
         if not _WHOLE.fullmatch(value) or int(value.split(".")[0]) > MAX_COUNT:
-            self.errors.append(
-                RowError(
-                    self.number,
-                    self.columns.get(name, PREFIX + name),
-                    _("“%(v)s” is not a whole number of zero or more.") % {"v": value[:40]},
-                )
+            self.row.fail(
+                name,
+                _("“%(v)s” is not a whole number of zero or more.") % {"v": value[:40]},
             )
             return blank
         return int(value.split(".")[0])
 
     def in_range(self, name: str, low: int, high: int) -> int:
-        known = len(self.errors)
+        known = len(self.row.errors)
         value = self.whole(name)
-        if len(self.errors) > known:
+        if len(self.row.errors) > known:
             return low
         if value is None or not low <= value <= high:
-            self.errors.append(
-                RowError(
-                    self.number,
-                    self.columns.get(name, PREFIX + name),
-                    _("Give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high},
-                )
+            self.row.fail(
+                name,
+                _("Give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high},
             )
             return low
         return value
 
 
-def _parse_row(
-    number: int, raw: dict[str, Any], columns: dict[str, str]
-) -> tuple[QuarterRecord, list[RowError], list[RowError]]:
-    cells = _Cells(number, raw, columns)
-    notes: list[RowError] = []
+def _parse_row(row: Row) -> QuarterRecord:
+    cells = _Cells(row)
     agency_name = cells.text("organization_name", limit=200, required=True)
     abbreviation = cells.text("organization_abbreviation", limit=20)
     provided = cells.text("service_provided", limit=200, required=True)
@@ -244,70 +180,58 @@ def _parse_row(
     channel_text = cells.text("channel", limit=100)
     channel = channel_text.lower().replace(" ", "_").replace("-", "_")
     if channel and channel not in ChannelKind.values:
-        notes.append(
-            RowError(
-                number,
-                columns.get("channel", ""),
-                _("“%(v)s” is not a channel we know: the survey quarter is kept without one.")
-                % {"v": channel_text[:40]},
-            )
+        row.warn(
+            "channel",
+            _("“%(v)s” is not a channel we know: the survey quarter is kept without one.")
+            % {"v": channel_text[:40]},
         )
         channel = ""
     volumes = {target: cells.whole(name) for name, target in VOLUMES.items()}
     questions: dict[int, tuple[str, dict[int, int], str]] = {}
     for slot in SLOTS:
         names = [f"q{slot}_{k}" for k in range(1, 6)]
-        present = [n for n in names if n in columns]
+        present = [n for n in names if row.has(n)]
         if not present:
             continue
         if len(present) < 5:
             missing = sorted(set(names) - set(present))
-            cells.errors.append(
-                RowError(
-                    number,
-                    "",
-                    _("Question %(q)s needs all five count columns; missing: %(c)s.")
-                    % {"q": slot, "c": ", ".join(PREFIX + m for m in missing)},
-                )
+            row.fail(
+                "",
+                _("Question %(q)s needs all five count columns; missing: %(c)s.")
+                % {"q": slot, "c": ", ".join(PREFIX + m for m in missing)},
             )
             continue
         counts = {k: cells.whole(f"q{slot}_{k}", blank=0) or 0 for k in range(1, 6)}
         text = cells.text(f"q{slot}_text", limit=500)
-        published = cells.text(f"q{slot}_point_scale", limit=20)
+        published = row.get(f"q{slot}_point_scale")
         if published:
             try:
-                figure = Decimal(published)
+                figure = Decimal(published) if len(published) <= 20 else Decimal("NaN")
             except InvalidOperation:
                 figure = Decimal("NaN")
             if not figure.is_finite() or not 1 <= figure <= 5:
-                cells.errors.append(
-                    RowError(
-                        number,
-                        columns.get(f"q{slot}_point_scale", ""),
-                        _("“%(v)s” is not a point scale from 1 to 5.") % {"v": published},
-                    )
+                row.fail(
+                    f"q{slot}_point_scale",
+                    _("“%(v)s” is not a point scale from 1 to 5.") % {"v": published[:40]},
                 )
         if sum(counts.values()) == 0 and not text:
             continue
         if (
             published
-            and not cells.errors
+            and row.ok
             and sum(counts.values())
             and not published_matches(counts, published)
         ):
-            notes.append(
-                RowError(
-                    number,
-                    columns.get(f"q{slot}_point_scale", ""),
-                    _("The published point scale %(v)s does not follow from the counts.")
-                    % {"v": published},
-                )
+            row.warn(
+                f"q{slot}_point_scale",
+                _("The published point scale %(v)s does not follow from the counts.")
+                % {"v": published},
             )
         questions[slot] = (text, counts, published)
-    if 1 not in questions and not cells.errors and "q1_1" not in columns:
-        cells.errors.append(RowError(number, "", _("The row has no question counts.")))
-    record = QuarterRecord(
-        row=number,
+    if 1 not in questions and row.ok and not row.has("q1_1"):
+        row.fail("", _("The row has no question counts."))
+    return QuarterRecord(
+        row=row.number,
         agency_name=agency_name,
         agency_abbreviation=abbreviation,
         service_name=service_name,
@@ -321,76 +245,47 @@ def _parse_row(
         source_id=cells.text("id", limit=40),
         volumes=volumes,
         questions=questions,
+        full_text=dict(row.kept),
     )
-    return record, cells.errors, notes
 
 
-def a11_quarterly_parse(
-    *, text: str
-) -> tuple[list[QuarterRecord], list[RowError], list[RowError], int]:
-    """Records, errors, notes and rows read from the file's text; touches no database."""
-    errors: list[RowError] = []
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        return [], [RowError(0, "", _("The file is larger than 50 MB."))], [], 0
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    try:
-        columns = _columns(reader.fieldnames)
-        missing = [PREFIX + name for name in REQUIRED if name not in columns]
-        if "q1_1" not in columns:
-            missing.append(PREFIX + "q1_1 … " + PREFIX + "q1_5")
-        if missing:
-            return (
-                [],
-                [
-                    RowError(
-                        0, "", _("The file needs these columns: %(c)s.") % {"c": ", ".join(missing)}
-                    )
-                ],
-                [],
-                0,
-            )
-        records: list[QuarterRecord] = []
-        notes: list[RowError] = []
-        seen: dict[tuple[str, str, str, int, int], int] = {}
-        rows = 0
-        for number, raw in enumerate(reader, start=2):
-            rows += 1
-            if None in raw:
-                errors.append(RowError(number, "", _("The row has more cells than the header.")))
-                continue
-            record, row_errors, row_notes = _parse_row(number, raw, columns)
-            errors += row_errors
-            notes += row_notes
-            key = (
-                record.agency_name.lower(),
-                record.service_name.lower(),
-                record.title.lower(),
-                record.fiscal_year,
-                record.quarter,
-            )
-            if not row_errors and key in seen:
-                errors.append(
-                    RowError(
-                        number,
-                        "",
-                        _("Row %(n)s already gives this survey's figures for this quarter.")
-                        % {"n": seen[key]},
-                    )
-                )
-            seen.setdefault(key, number)
-            records.append(record)
-            if len(errors) >= 500:
-                break
-    except csv.Error:
-        return (
-            [],
-            [RowError(0, "", _("The file is not a readable CSV: save it again as CSV (UTF-8)."))],
-            [],
-            0,
+def a11_quarterly_parse(table: Table) -> list[QuarterRecord]:
+    """The usable records of a table; each row's problems stay on the row. No database."""
+    records: list[QuarterRecord] = []
+    seen: dict[tuple[str, str, str, int, int], int] = {}
+    for row in table.rows:
+        if not row.ok:
+            continue  # e.g. more cells than the header
+        record = _parse_row(row)
+        key = (
+            record.agency_name.lower(),
+            record.service_name.lower(),
+            record.title.lower(),
+            record.fiscal_year,
+            record.quarter,
         )
-    if rows == 0 and not errors:
-        errors.append(RowError(0, "", _("The file has no rows.")))
-    return records, errors, notes, rows
+        if row.ok and key in seen:
+            row.fail(
+                "",
+                _("Row %(n)s already gives this survey's figures for this quarter.")
+                % {"n": seen[key]},
+            )
+        seen.setdefault(key, row.number)
+        if row.ok:
+            records.append(record)
+    return records
+
+
+def _table(source: Source) -> Table:
+    table = read_table(source, normalise=_normalise)
+    missing = [PREFIX + name for name in REQUIRED if name not in table.columns]
+    if "q1_1" not in table.columns:
+        missing.append(PREFIX + "q1_1 … " + PREFIX + "q1_5")
+    if missing:
+        raise FileRejectedError(
+            _("The file needs these columns: %(c)s.") % {"c": ", ".join(missing)}
+        )
+    return table
 
 
 # --- applying ------------------------------------------------------------------------------
@@ -405,12 +300,21 @@ def _unique_agency_slug(base: str) -> str:
 
 
 class _Importer:
-    def __init__(self, actor: User | None, report: A11ImportReport) -> None:
+    def __init__(self, actor: User | None, report: ImportReport) -> None:
         self.actor = actor
         self.report = report
         self.agencies: dict[tuple[str, str], Agency] = {}
         self.services: dict[tuple[int, str], Service] = {}
         self.surveys: dict[tuple[int, int, str], Survey] = {}
+
+    def save_caches(self) -> Callable[[], None]:
+        """A function that puts the caches back as they are now, if a record is undone."""
+        saved = (dict(self.agencies), dict(self.services), dict(self.surveys))
+
+        def restore() -> None:
+            self.agencies, self.services, self.surveys = saved
+
+        return restore
 
     def agency(self, record: QuarterRecord) -> Agency:
         key = (record.agency_abbreviation.lower(), record.agency_name.lower())
@@ -531,7 +435,9 @@ class _Importer:
             "transaction_point": record.transaction_point,
             "channel_text": record.channel_text,
             "omb_control_number": record.omb_control_number,
-            "published_point_scale": published,
+            "published_point_scale": (
+                {**published, "full_text": record.full_text} if record.full_text else published
+            ),
             **record.volumes,
         }
         if (
@@ -576,30 +482,35 @@ class _Importer:
 
 
 def a11_quarterly_import(
-    *, actor: User | None, text: str, dry_run: bool = False
-) -> A11ImportReport:
-    """Import a performance.gov A-11 quarterly CSV given as text; all or nothing.
+    *,
+    actor: User | None,
+    text: Source = "",
+    dry_run: bool = False,
+    keep_valid: bool = False,
+) -> ImportReport:
+    """Import a performance.gov A-11 quarterly file (text, bytes, a path or an upload).
 
-    A dry run does the same work and reports it, then rolls everything back.
+    All or nothing unless `keep_valid`. A dry run does the same work and reports it, then
+    rolls everything back.
     """
-    report = A11ImportReport(dry_run=dry_run)
-    records, errors, notes, rows = a11_quarterly_parse(text=text)
-    report.rows_read = rows
-    report.notes = notes
-    if errors:
-        report.errors = errors
-        report.rejected = True
-        return report
+    report = _report(dry_run=dry_run)
     try:
-        with transaction.atomic():
-            importer = _Importer(actor, report)
-            for record in records:
-                importer.quarter(record)
-            if dry_run:
-                raise _RollbackError
-    except _RollbackError:
-        pass
-    report.applied = not dry_run
+        table = _table(text)
+    except FileRejectedError as exc:
+        return report.fail(exc.error)
+    records = a11_quarterly_parse(table)
+    if not parse_settle(report=report, table=table, keep_valid=keep_valid):
+        return report
+    importer = _Importer(actor, report)
+    records_apply(
+        report=report,
+        records=records,
+        write=importer.quarter,
+        row_of=lambda record: record.row,
+        dry_run=dry_run,
+        keep_valid=keep_valid,
+        on_undo=importer.save_caches,
+    )
     return report
 
 

@@ -105,18 +105,18 @@ def test_imported_rows_map_onto_the_survey_questions(thumbs_survey):
 
 def test_importing_the_same_file_again_adds_nothing(thumbs_survey):
     first = _import(thumbs_survey, THUMBS_FILE)
-    assert "responses: 8 new, 0 already there" in first
+    assert "responses: 8 created, 0 updated, 0 unchanged" in first
     answers = Answer.objects.count()
     again = _import(thumbs_survey, THUMBS_FILE)
-    assert "responses: 0 new, 8 already there" in again
+    assert "responses: 0 created, 0 updated, 8 unchanged" in again
     assert Response.objects.filter(survey=thumbs_survey).count() == 8
     assert Answer.objects.count() == answers
 
 
 def test_dry_run_checks_everything_and_stores_nothing(thumbs_survey):
     out = _import(thumbs_survey, THUMBS_FILE, "--dry-run")
-    assert "dry run: nothing was stored" in out
-    assert "responses: 8 new" in out
+    assert "dry run: nothing was written" in out
+    assert "responses: 8 created" in out
     assert not Response.objects.filter(survey=thumbs_survey).exists()
     assert not AuditEvent.objects.filter(action="response.bulk_create").exists()
 
@@ -212,8 +212,8 @@ def test_touchpoints_form_export_matches_questions_by_text(thumbs_survey):
         actor=None, survey=thumbs_survey, data=text, format="touchpoints-form", service="apply"
     )
     assert report.errors == []
-    assert report.counts["responses"]["created"] == 2
-    assert report.counts["skipped"]["unchanged"] == 1  # the flagged row
+    assert report.responses.created == 2
+    assert report.skipped.unchanged == 1  # the flagged row
     first = Response.objects.get(survey=thumbs_survey, submission_id="501")
     assert first.location_code == "desk-3" and first.service.slug == "apply"
     assert sorted(a.value_text for a in first.answers.filter(question__key="went_well")) == [
@@ -248,7 +248,7 @@ def test_cxgov_export_imports_into_another_survey_with_the_same_answers(
         survey=survey_create(actor=None, agency=agency_a, template="a11_v2", services=[service_a]),
     )
     report = responses_import(actor=None, survey=copy, data=exported, format="cxgov")
-    assert report.errors == [] and report.counts["responses"]["created"] == 8
+    assert report.errors == [] and report.responses.created == 8
 
     def shape(survey):
         return sorted(
@@ -258,7 +258,7 @@ def test_cxgov_export_imports_into_another_survey_with_the_same_answers(
 
     assert shape(copy) == shape(thumbs_survey)
     again = responses_import(actor=None, survey=copy, data=exported, format="cxgov")
-    assert again.counts["responses"] == {"created": 0, "updated": 0, "unchanged": 8}
+    assert vars(again.responses) == {"created": 0, "updated": 0, "unchanged": 8}
 
 
 def test_cli_refuses_unknown_survey_and_half_a_quarter(thumbs_survey):

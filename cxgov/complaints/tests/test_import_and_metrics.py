@@ -11,12 +11,24 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxgov.complaints.importers import ComplaintImportError, parse_cfpb
+from cxgov.complaints.importers import ISSUE_NOT_GIVEN, cfpb_parse
 from cxgov.complaints.models import Category, Complaint
+from cxgov.core.imports import FileRejectedError, read_table
 from cxgov.core.testing.data import SHARED_DATA, shared_path
 
 pytestmark = pytest.mark.django_db
-FILES = sorted((SHARED_DATA / "cfpb").glob("*.csv"))
+DATA = SHARED_DATA / "cfpb"
+FILES = sorted(DATA.glob("*.csv"))
+
+
+def header_16() -> list[str]:
+    names = shared_path("cfpb/ccdb-data-pipeline/fields_csv.txt").read_text().split("\n")
+    return [name for name in names if name]
+
+
+def parse(content: str | bytes):
+    table = read_table(content, required=("date_received", "product", "complaint_id"))
+    return cfpb_parse(table), table
 
 
 def _metrics(slug, by="category", min_n=5):
@@ -77,9 +89,19 @@ def test_the_16_column_header_is_read(agency_a):
         "2024-01-05,Mortgage,,Trouble paying,,,,Bank,CA,90001,,Web,2024-01-05,"
         "Closed with explanation,No,42"
     )
-    rows = parse_cfpb(",".join(header_16) + "\n" + line + "\n")
-    assert len(header_16) == 16
+    header = header_16()
+    rows, _table = parse(",".join(header) + "\n" + line + "\n")
+    assert len(header) == 16
     assert rows[0].timely is False and rows[0].product == "Mortgage"
+
+
+def test_an_empty_issue_is_a_warning_filed_under_issue_not_given(agency_a):
+    line = "2024-01-05,Mortgage,,,,,,Bank,CA,90001,,Web,2024-01-05,Closed,No,42"
+    rows, table = parse(",".join(header_16()) + "\n" + line + "\n")
+
+    assert rows[0].issue == ISSUE_NOT_GIVEN
+    assert not table.rows[0].errors
+    assert [w.column for w in table.rows[0].warnings] == ["Issue"]
 
 
 def test_bad_rows_are_reported_and_nothing_is_imported(agency_a, tmp_path):
@@ -87,10 +109,10 @@ def test_bad_rows_are_reported_and_nothing_is_imported(agency_a, tmp_path):
     lines = source.splitlines(keepends=True)
     broken = tmp_path / "broken.csv"
     broken.write_text(lines[0] + lines[1].replace("2019-09-24", "someday", 1) + "".join(lines[2:]))
-    err = io.StringIO()
-    with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_complaints", str(broken), format="cfpb", agency="alpha", stderr=err)
-    assert "row 2, Date received: is not a date" in err.getvalue()
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import_complaints", str(broken), format="cfpb", agency="alpha", stdout=out)
+    assert 'row 2, column Date received: "someday" is not a date.' in out.getvalue()
     assert not Complaint.objects.exists()
     assert not Category.objects.exists()
 
@@ -101,7 +123,7 @@ def test_bad_rows_are_reported_and_nothing_is_imported(agency_a, tmp_path):
 @given(st.binary(max_size=400) | st.text(max_size=400))
 def test_hostile_files_give_row_errors_not_crashes(data):
     try:
-        rows = parse_cfpb(data)
-    except ComplaintImportError as error:
-        rows = error.errors
+        rows, _table = parse(data)
+    except FileRejectedError as error:
+        rows = [error.error]
     assert isinstance(rows, list)

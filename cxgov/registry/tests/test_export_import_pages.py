@@ -112,6 +112,23 @@ def test_upload_with_a_bad_row_names_row_and_column_and_imports_nothing(fba_mana
     assert not Service.objects.filter(name="Good service").exists()
 
 
+def test_keeping_valid_rows_imports_them_and_offers_the_rejected_rows(fba_manager):
+    content = (
+        b"agency_slug,service_id,service_name,channel_kind,channel_name,channel_annual_volume\n"
+        b"fba,new-1,Good service,phone,Line,100\n"
+        b"fba,new-2,Bad service,phone,Line,lots\n"
+    )
+    response = fba_manager.post(
+        "/staff/agencies/fba/services/import/",
+        {"file": SimpleUploadedFile("s.csv", content), "format": "cxgov", "skip_invalid": "on"},
+    )
+    page = response.content.decode()
+    assert "Import finished" in page
+    assert 'download="rejected-rows.csv"' in page
+    assert Service.objects.filter(name="Good service").exists()
+    assert not Service.objects.filter(name="Bad service").exists()
+
+
 def test_analyst_cannot_import(analyst_a_client):
     assert analyst_a_client.get("/staff/agencies/alpha/services/import/").status_code == 404
 

@@ -312,17 +312,38 @@ def test_agency_option_with_an_unknown_slug_is_a_clean_error():
         )
 
 
-def test_duplicate_service_id_in_a_file_is_rejected_naming_the_first_row(tmp_path):
+def test_duplicate_service_id_in_one_fiscal_year_is_rejected_naming_the_first_row(tmp_path):
     header, rows = canada_table()
-    second = list(rows[0])
-    second[header.index("fiscal_yr")] = "2022-2023"
-    path = write_csv(tmp_path / "twice.csv", header, [rows[0], rows[1], second])
+    path = write_csv(tmp_path / "twice.csv", header, [rows[0], rows[1], rows[0]])
 
     out = run_rejected(path, "--format", "canada-si", "--create-agencies")
 
     service_id = rows[0][header.index("service_id")]
     assert f'row 4, column service_id: "{service_id}" is already on row 2' in out
-    assert "import one year at a time" in out
+    assert "same fiscal year" in out
+
+
+def test_several_fiscal_years_keep_the_latest_on_the_service_and_every_year_as_history(
+    tmp_path,
+):
+    header, rows = canada_table()
+    year, phone = header.index("fiscal_yr"), header.index("num_phone_enquiries")
+    name = header.index("service_name_en")
+    latest = next(r for r in rows if r[phone].isdigit())
+    older = list(latest)
+    older[year], older[phone], older[name] = "2022-2023", "7", "An older name"
+    path = write_csv(tmp_path / "years.csv", header, [older, latest, rows[1]])
+
+    out = run(path, "--format", "canada-si", "--create-agencies")
+
+    assert "rows rejected: 0" in out
+    service = Service.objects.get(source_id=latest[header.index("service_id")])
+    assert service.name == latest[name]
+    assert service.details["fiscal_yr"] == latest[year]
+    phone_channel = service.channels.get(kind=ChannelKind.PHONE)
+    assert phone_channel.annual_enquiries == int(latest[phone])
+    history = dict(phone_channel.volumes.values_list("fiscal_year", "annual_enquiries"))
+    assert history == {"2022-2023": 7, latest[year]: int(latest[phone])}
 
 
 def test_import_writes_an_audit_event_for_every_write():
@@ -349,7 +370,7 @@ def test_database_refusal_becomes_a_row_error(tmp_path, agency_a, skip):
     before = counts()
 
     report = services_import(
-        actor=None, file=path, format="canada-si", agency=agency_a, skip_invalid=skip
+        actor=None, file=path, format="canada-si", agency=agency_a, keep_valid=skip
     )
 
     (error,) = report.errors
@@ -596,7 +617,6 @@ def test_cxgov_row_contradicting_its_service_is_rejected(agency_a):
 @pytest.mark.parametrize(
     ("column", "value", "reason"),
     [
-        ("service_name", "x" * 301, "is too long: 301 characters, at most 300"),
         ("estimated_annual_customers", "12x", '"12x" is not a whole number'),
         ("estimated_annual_customers", "99999999999999999999", "is too large"),
         ("hisp", "maybe", '"maybe" is not yes or no'),
@@ -692,20 +712,46 @@ def test_hours_format_reads_back_as_the_same_hours(weekly):
     assert hours_parse(hours_format(disjoint)) == disjoint
 
 
+def test_long_free_text_is_a_warning_and_kept_in_full(agency_a):
+    long_name = "x" * 301
+    row = {"service_id": "A-1", "service_name": long_name, "channel_kind": "phone"}
+
+    report = services_import(actor=None, file=cxgov_file(row), format="cxgov", agency=agency_a)
+
+    assert report.applied and not report.errors
+    assert [(w.row, w.column) for w in report.warnings] == [(2, "service_name")]
+    service = Service.objects.get(source_id="A-1")
+    assert service.details["full_text"]["service_name"] == long_name
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "service_id,service_name\nA,Caf\xe9\n".encode("latin-1"),
+        "service_id,service_name\nA,Caf\xe9\n".encode("utf-16"),
+        b"service_id;service_name\r\nA;Caf\xc3\xa9\r\n",
+        b"service_id\tservice_name\nA\tCaf\xc3\xa9\n",
+    ],
+)
+def test_other_encodings_and_delimiters_import(agency_a, data):
+    report = services_import(actor=None, file=io.BytesIO(data), format="cxgov", agency=agency_a)
+
+    assert report.applied, report.errors
+    assert Service.objects.get(source_id="A").name == "Caf\xe9"
+
+
 # --- files that are not what they should be ------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"", "the file is empty"),
-        (b"  \r\n", "the file is empty"),
-        ("service_id,service_name\nA,Caf\xe9\n".encode("latin-1"), "is not UTF-8 text"),
+        (b"", "The file is empty"),
+        (b"  \r\n", "The file is empty"),
         (b"PK\x03\x04\x14\x00\x06\x00", "Excel workbook"),
-        ("service_id,service_name\n".encode("utf-16"), "UTF-16"),
+        ("service_id,service_name\n".encode("utf-16"), "header but no data rows"),
         (b"service_id,service_name\n", "header but no data rows"),
         (b"name,description\nA,B\n", "missing required columns: service_id, service_name"),
-        (b"service_id;service_name\nA;B\n", "separated by semicolons"),
         (b"service_id,service_name\nA,B\x00\n", "NUL characters"),
         (b'service_id,service_name\nA,B\n"C,D\n', 'row 3 or after it is never closed (a " is'),
         (b'service_id,service_name\n"A"B,C\n', "a closing quote is followed by more text"),
@@ -726,7 +772,8 @@ def test_missing_columns_are_all_named():
     report = services_import(actor=None, file=io.StringIO("fiscal_yr\n2024\n"), format="canada-si")
 
     assert report.errors[0].reason.startswith(
-        "missing required columns: service_id, service_name_en, owner_org, owner_org_title"
+        "The file is missing required columns: "
+        "service_id, service_name_en, owner_org, owner_org_title"
     )
 
 
@@ -740,7 +787,7 @@ def test_unknown_format_is_a_file_error():
 def test_missing_file_is_a_clean_command_error(tmp_path):
     out = run_rejected(tmp_path / "nope.csv", "--format", "cxgov")
 
-    assert "file: the file cannot be read (No such file or directory)" in out
+    assert "file: The file cannot be read (No such file or directory)." in out
 
 
 def test_file_with_byte_order_mark_and_extra_blank_lines_imports(agency_a):
@@ -901,5 +948,5 @@ def test_random_cells_never_raise_and_rejected_files_write_nothing(agency_a, dat
         format=fmt,
         agency=target,
         create_agencies=True,
-        skip_invalid=skip,
+        keep_valid=skip,
     )

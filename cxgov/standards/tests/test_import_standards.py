@@ -11,8 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cxgov.core.testing.data import shared_path
+from cxgov.core.testing.data import SHARED_DATA, shared_path
 from cxgov.standards.models import ReportedResult, Standard
+
+CANADA = SHARED_DATA / "canada"
 
 
 def _load_canada() -> None:
@@ -95,8 +97,8 @@ def test_bad_rows_name_row_column_and_reason(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("import_standards", str(path), "--format", "canada-ss", stdout=out)
     text = out.getvalue()
-    assert "row 1, fiscal_yr" in text
-    assert "row 1, type" in text
-    assert "row 1, target" in text
-    assert "row 1, volume_meeting_target: is more than total_volume" in text
-    assert "row 1, target_met" in text
+    assert "row 2, column fiscal_yr" in text
+    assert "row 2, column type" in text
+    assert "row 2, column target" in text
+    assert "row 2, column volume_meeting_target: is more than total_volume" in text
+    assert "row 2, column target_met" in text

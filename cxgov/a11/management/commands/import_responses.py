@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.a11.formats import IMPORT_FORMATS
-from cxgov.a11.importers import MAX_BYTES, responses_import
+from cxgov.a11.importers import responses_import
+from cxgov.core.imports.commands import import_arguments, import_finish
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.surveys.models import Survey
 
@@ -20,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="The CSV file (UTF-8).")
+        import_arguments(parser, keep_valid=False)
         parser.add_argument("--survey", required=True, type=int, help="The survey's id.")
         parser.add_argument("--format", required=True, choices=IMPORT_FORMATS)
         parser.add_argument(
@@ -29,23 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--quarter", type=int, choices=(1, 2, 3, 4))
         parser.add_argument("--service", default="", help="Service slug for rows naming none.")
         parser.add_argument("--channel", default="", help="Channel for rows naming none.")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Check the file and report; store nothing."
-        )
 
     def handle(self, *args: object, **options: object) -> None:
         survey = Survey.objects.filter(pk=options["survey"]).select_related("agency").first()
         if survey is None:
             raise CommandError(f"no survey has the id {options['survey']}")
-        file = options["file"]
-        if not isinstance(file, Path):
-            raise CommandError("give the path of a CSV file")
-        try:
-            if file.stat().st_size > MAX_BYTES:
-                raise CommandError("the file is larger than 20 MB")
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"the file cannot be read ({error.strerror})") from None
         year, quarter = options["fiscal_year"], options["quarter"]
         if (year is None) != (quarter is None):
             raise CommandError("give both --fiscal-year and --quarter, or neither")
@@ -55,18 +42,11 @@ class Command(BaseCommand):
         report = responses_import(
             actor=None,
             survey=survey,
-            data=data,
+            data=options["file"],  # type: ignore[arg-type]
             format=str(options["format"]),
             dry_run=bool(options["dry_run"]),
             period=period,
             service=str(options["service"]),
             channel=str(options["channel"]),
         )
-        for line in report.summary_lines():
-            self.stdout.write(line)
-        if report.rejected:
-            raise CommandError("the file was rejected: nothing was stored")
-        if report.dry_run:
-            self.stdout.write("dry run: nothing was stored")
-        else:
-            self.stdout.write(self.style.SUCCESS("import finished"))
+        import_finish(self, report)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
 from cxgov.benchmarks.importers import FORMATS, benchmarks_import
+from cxgov.core.imports.commands import import_arguments, import_finish
 from cxgov.registry.selectors import agency_public
 
 
@@ -20,12 +21,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="The CSV file (UTF-8).")
+        import_arguments(parser)
         parser.add_argument("--format", required=True, choices=FORMATS)
         parser.add_argument("--agency", metavar="SLUG", help="Import into this agency's library.")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Report what would change; write nothing."
-        )
 
     def handle(self, *args: object, **options: object) -> None:
         agency = None
@@ -43,12 +41,6 @@ class Command(BaseCommand):
             format=str(options["format"]),
             agency=agency,
             dry_run=bool(options["dry_run"]),
+            keep_valid=bool(options["keep_valid"]),
         )
-        for line in report.summary_lines():
-            self.stdout.write(line)
-        if report.rejected:
-            raise CommandError("the file was rejected: nothing was written")
-        if report.dry_run:
-            self.stdout.write("dry run: nothing was written")
-        else:
-            self.stdout.write(self.style.SUCCESS("import finished"))
+        import_finish(self, report, rejected_csv=options["rejected_csv"])

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
+from cxgov.core.imports.commands import import_arguments, import_finish
 from cxgov.registry.importers import FORMATS, services_import
 from cxgov.registry.selectors import agency_public
 
@@ -15,11 +16,11 @@ class Command(BaseCommand):
     help = (
         "Import services, channels and customer segments from a CSV file: our cxgov format, "
         "a GSA Touchpoints services export, or the Government of Canada Service Inventory. "
-        "A file with any bad row changes nothing unless --skip-invalid is given."
+        "A file with any bad row changes nothing unless --keep-valid is given."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="The CSV file (UTF-8).")
+        import_arguments(parser)
         parser.add_argument("--format", required=True, choices=FORMATS)
         parser.add_argument(
             "--agency", metavar="SLUG", help="Put every row in this existing agency."
@@ -28,14 +29,6 @@ class Command(BaseCommand):
             "--create-agencies",
             action="store_true",
             help="Create the agencies the file names that do not exist yet.",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Report what would change; write nothing."
-        )
-        parser.add_argument(
-            "--skip-invalid",
-            action="store_true",
-            help="Import the good rows and report the bad ones, instead of rejecting the file.",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -55,13 +48,6 @@ class Command(BaseCommand):
             agency=agency,
             create_agencies=bool(options["create_agencies"]),
             dry_run=bool(options["dry_run"]),
-            skip_invalid=bool(options["skip_invalid"]),
+            keep_valid=bool(options["keep_valid"]),
         )
-        for line in report.summary_lines():
-            self.stdout.write(line)
-        if report.dry_run:
-            self.stdout.write("dry run: nothing was written")
-        if report.rejected:
-            raise CommandError("the file was rejected: nothing was written")
-        if not report.dry_run:
-            self.stdout.write(self.style.SUCCESS("import finished"))
+        import_finish(self, report, rejected_csv=options["rejected_csv"])

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from django.core.management.base import BaseCommand, CommandParser
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
+from cxgov.core.imports.commands import import_arguments, import_finish
 from cxgov.standards.importers import FORMATS, standards_import
 
 
@@ -16,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
+        import_arguments(parser, keep_valid=False)
         parser.add_argument("--format", required=True, choices=FORMATS)
         parser.add_argument(
             "--create-agencies",
@@ -25,26 +24,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        file = options["file"]
-        if not isinstance(file, Path):
-            raise CommandError("give the path of a file")
-        if not file.exists():
-            raise CommandError(f"no file at {file}")
-        try:
-            report = standards_import(
-                actor=None,
-                file=file,
-                format=str(options["format"]),
-                create_agencies=bool(options["create_agencies"]),
-            )
-        except ValueError as error:
-            raise CommandError(str(error)) from None
-        for problem in report.problems:
-            self.stdout.write(str(problem))
-        if report.rejected:
-            raise CommandError("the file was rejected: nothing was written")
-        self.stdout.write(
-            f"{report.rows} rows: {report.standards_created} standards created, "
-            f"{report.standards_updated} updated, {report.results_recorded} results recorded, "
-            f"{report.agencies_created} agencies created"
+        report = standards_import(
+            actor=None,
+            file=options["file"],  # type: ignore[arg-type]
+            format=str(options["format"]),
+            create_agencies=bool(options["create_agencies"]),
+            dry_run=bool(options["dry_run"]),
         )
+        import_finish(self, report)

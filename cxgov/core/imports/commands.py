@@ -1,0 +1,47 @@
+"""What every import command shares: the same options and the same printed report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cxgov.core.imports.report import ImportReport
+
+
+def import_arguments(parser: CommandParser, *, keep_valid: bool = True) -> None:
+    """Add the file argument and --dry-run (and --keep-valid, --rejected-csv) to a command."""
+    parser.add_argument("file", type=Path, help="The file: CSV (any encoding), XLSX, or gzip.")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="Report what would change; write nothing."
+    )
+    if keep_valid:
+        parser.add_argument(
+            "--keep-valid",
+            "--skip-invalid",
+            dest="keep_valid",
+            action="store_true",
+            help="Import the good rows and report the bad ones, instead of rejecting the file.",
+        )
+        parser.add_argument(
+            "--rejected-csv",
+            type=Path,
+            metavar="PATH",
+            help="With --keep-valid, write the rejected rows and their reasons to this CSV file.",
+        )
+
+
+def import_finish(
+    command: BaseCommand, report: ImportReport, *, rejected_csv: object = None
+) -> None:
+    """Print the report; fail the command when the file was rejected."""
+    command.stdout.write(report.as_text())
+    if isinstance(rejected_csv, Path) and report.rejected_rows_csv:
+        rejected_csv.write_text(report.rejected_rows_csv, encoding="utf-8")
+        command.stdout.write(f"rejected rows written to {rejected_csv}")
+    if report.dry_run:
+        command.stdout.write("dry run: nothing was written")
+    if report.rejected:
+        raise CommandError("the file was rejected: nothing was written")
+    if not report.dry_run:
+        command.stdout.write(command.style.SUCCESS("import finished"))
