@@ -83,8 +83,6 @@ def test_import_keeps_dates_categories_channel_response_and_dispute(agency_a):
 
 
 def test_the_16_column_header_is_read(agency_a):
-    fields = shared_path("cfpb/ccdb-data-pipeline/fields_csv.txt").read_text().split("\n")
-    header_16 = [name for name in fields if name]
     line = (
         "2024-01-05,Mortgage,,Trouble paying,,,,Bank,CA,90001,,Web,2024-01-05,"
         "Closed with explanation,No,42"
