@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cxgov.a11.importers_performance_gov import FORMATS, a11_quarterly_import
 from cxgov.core.permissions import Can, site_permission
 from cxgov.core.selectors import site_grant_holder
-from cxgov.surveys.importers_a11 import FORMATS, a11_quarterly_import
 
 
 class Command(BaseCommand):
