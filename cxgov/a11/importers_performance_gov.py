@@ -39,7 +39,6 @@ from cxgov.registry.importers import RowError, Tally
 from cxgov.registry.models import Agency, ChannelKind, Service
 from cxgov.surveys.models import (
     AnswerRollup,
-    ImportedQuarter,
     Question,
     QuestionKind,
     ResponseRollup,
@@ -48,6 +47,8 @@ from cxgov.surveys.models import (
 )
 from cxgov.surveys.rollups import RollupDelta, delta_write
 from cxgov.surveys.services import question_add, question_update, survey_close, survey_create
+
+from .models import ImportedQuarter
 
 FORMATS = ("performance-gov",)
 PREFIX = "attributes_"
