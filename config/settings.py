@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django.contrib.humanize",
     "csp",
     "ninja",
@@ -83,6 +84,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
+
+# Every form renders as USWDS controls (see cxgov.core.renderers); "django.forms" below lets
+# the project's templates find Django's own widget templates.
+FORM_RENDERER = "cxgov.core.renderers.UswdsFormRenderer"
 
 TEMPLATES = [
     {

@@ -1,5 +1,5 @@
-"""A-11 quarterly files: the summary of r1's rollups, Touchpoints' 17-column A-11 v2 response
-file, and Touchpoints' CX collection detail file.
+"""A-11 quarterly files: the summary read from the survey rollups, Touchpoints' 17-column A-11 v2
+response file, and Touchpoints' CX collection detail file.
 
 Callers pass agencies already access-checked. Columns, order and value encodings of the two
 Touchpoints files follow GSA/touchpoints (Form#to_a11_v2_csv, CxCollectionDetail.to_csv); see
@@ -8,8 +8,6 @@ docs/a11.md.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -23,18 +21,15 @@ from cxgov.a11.selectors import (
     quarter_bounds,
     respondents,
 )
-from cxgov.core.tables import csv_cell
+from cxgov.core import tables
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry.models import Agency
 from cxgov.surveys.models import Answer, Response, ResponseStatus, Survey
 
 # What Touchpoints calls every quarterly collection.
 COLLECTION_NAME = "CX Quarterly Reporting"
-
-
-def safe_cell(value: Any) -> str:
-    """A cell as text that a spreadsheet will not run as a formula."""
-    return csv_cell(value)
+# Touchpoints (Ruby's CSV) ends lines with "\n", and its importers expect the same.
+TOUCHPOINTS_LINE_END = "\n"
 
 
 def _indicator(chosen: set[str], offered: set[str], driver: str) -> str:
@@ -81,7 +76,7 @@ def a11_v2_rows(*, survey: Survey, period: FiscalQuarter) -> Iterator[list[str]]
             str(trust_answers[0].value_int) if trust_answers else "",
             *(_indicator(chosen_well, offered_well, d) for d in DRIVER_ORDER),
             *(_indicator(chosen_poorly, offered_poorly, d) for d in DRIVER_ORDER),
-            safe_cell(comment[0].value_text) if comment else "",
+            comment[0].value_text if comment else "",
         ]
 
 
@@ -98,6 +93,10 @@ def touchpoints_a11_v2_table(
     return A11_V2_COLUMNS, rows()
 
 
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 def _stamp(value: Any) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S UTC") if value else ""
 
@@ -110,7 +109,7 @@ def collection_row(collection: Collection) -> list[str]:
     stages = list(service.stages.all())
     stage = next((s.stage for s in collection.surveys.all() if s.stage_id), None)
     return [
-        safe_cell(v)
+        _text(v)
         for v in (
             collection.pk,
             organization.pk,
@@ -163,7 +162,7 @@ def summary_table(
     from cxgov.a11.summary import a11_summary_rows
 
     rows = a11_summary_rows(fiscal_year=fiscal_year, quarter=quarter, agencies=list(agencies))
-    return SUMMARY_COLUMNS, ([safe_cell(row.get(c)) for c in SUMMARY_COLUMNS] for row in rows)
+    return SUMMARY_COLUMNS, ([_text(row.get(c)) for c in SUMMARY_COLUMNS] for row in rows)
 
 
 def export_table(
@@ -184,24 +183,9 @@ def export_table(
     raise ValueError(f"unknown export format: {format}")
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(header: Sequence[str], rows: Iterable[list[str]]) -> Iterator[str]:
     """CSV text line by line, "\\n" line ends as Touchpoints (Ruby's CSV) writes them."""
-    writer = csv.writer(_Echo(), lineterminator="\n")
-    yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(row)
-
-
-def csv_text(header: Sequence[str], rows: Iterable[list[str]]) -> str:
-    buffer = io.StringIO()
-    for line in csv_lines(header, rows):
-        buffer.write(line)
-    return buffer.getvalue()
+    return tables.csv_lines(header, rows, line_end=TOUCHPOINTS_LINE_END)
 
 
 def export_filename(*, format: str, period: FiscalQuarter, scope: str) -> str:

@@ -57,7 +57,7 @@ COLLECTION_COLUMNS = (
     "updated_at",
 )
 
-# The columns of r1's `a11_summary_rows`, in order.
+# The columns of `surveys.results.a11_summary_rows`, in order.
 SUMMARY_COLUMNS = (
     "agency",
     "service",

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from cxgov.a11.models import Collection, Rating
 from cxgov.a11.selectors import surveys_for_collection_choice
 from cxgov.a11.services import EDITABLE_FIELDS
-from cxgov.core.forms import uswds_choice_classes
 from cxgov.registry.models import Agency
 from cxgov.surveys.models import Survey
 
@@ -70,7 +69,6 @@ class CollectionForm(forms.ModelForm):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)  # noqa: S101 - model choices
             field.choices = [c for c in field.choices if c[0]]
-        uswds_choice_classes(self)
 
 
 class NotReportedForm(forms.Form):
@@ -136,7 +134,6 @@ class ResponseImportForm(forms.Form):
         service = self.fields["service"]
         assert isinstance(service, forms.ChoiceField)  # noqa: S101 - declared above
         service.choices = [("", "—"), *[(s.slug, s.name) for s in agency.services.order_by("name")]]
-        uswds_choice_classes(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -165,4 +162,3 @@ class ExportForm(QuarterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        uswds_choice_classes(self)

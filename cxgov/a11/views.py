@@ -3,8 +3,6 @@ checklist, the workflow buttons, oversight's view and ratings, imports and expor
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxgov.a11 import services as a11
-from cxgov.a11.exporters import csv_lines, export_filename, export_table, safe_cell
+from cxgov.a11.exporters import TOUCHPOINTS_LINE_END, export_filename, export_table
 from cxgov.a11.formats import EXPORT_FORMATS
 from cxgov.a11.forms import (
     CollectionForm,
@@ -41,6 +39,7 @@ from cxgov.a11.selectors import (
 from cxgov.benchmarks.selectors import oversight_agencies
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
+from cxgov.core.tables import csv_response, csv_stream_response
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry.models import Agency
 from cxgov.registry.selectors import access_service
@@ -296,15 +295,9 @@ def oversight(request: HttpRequest, slug: str) -> HttpResponse:
             ]
         )
     if request.GET.get("download") == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([[safe_cell(v) for v in line] for line in table])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="a11-oversight-fy{period.year}-q{period.quarter}.csv"'
+        return csv_response(
+            header, table, filename=f"a11-oversight-fy{period.year}-q{period.quarter}.csv"
         )
-        return response
     reported = sum(
         1 for r in rows if r.collection and r.collection.status in ("submitted", "published")
     )
@@ -350,7 +343,7 @@ def _import_formats(user: Any, agency: Agency) -> list[tuple[str, Any]]:
 
 
 def _quarterly_importer() -> Any:
-    """r1's importer of the legacy performance.gov quarterly file, when installed."""
+    """The importer of the performance.gov quarterly file (aggregate counts), when installed."""
     try:
         from cxgov.a11.importers_performance_gov import a11_quarterly_import
     except ImportError:
@@ -437,9 +430,5 @@ def export_download(request: HttpRequest, slug: str, format: str) -> StreamingHt
         raise Http404
     period = FiscalQuarter(form.cleaned_data["fiscal_year"], form.cleaned_data["quarter"])
     header, rows = export_table(format=format, agencies=[agency], period=period)
-    response = StreamingHttpResponse(
-        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
-    )
     filename = export_filename(format=format, period=period, scope=agency.slug)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_stream_response(header, rows, filename=filename, line_end=TOUCHPOINTS_LINE_END)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from cxgov.actions.models import ActionStatus, SourceKind
 from cxgov.actions.selectors import Suggestion, owners_for_agency, services_for_agency
 from cxgov.actions.services import LABEL_LIMIT, TITLE_LIMIT, SourceLink
-from cxgov.core.forms import uswds_choice_classes
 from cxgov.registry.models import Agency
 
 SOURCE_SALT = "cxgov.actions.source"
@@ -96,7 +95,6 @@ class ActionForm(forms.Form):
         if not with_sources:
             del self.fields["other_source"]
             del self.fields["source"]
-        uswds_choice_classes(self)
 
     def clean_source(self) -> SourceLink | None:
         token = self.cleaned_data.get("source", "")
@@ -151,4 +149,3 @@ class ActionFilterForm(forms.Form):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services_for_agency(agency=agency)
-        uswds_choice_classes(self)

@@ -7,10 +7,8 @@ actions their own survey answers prompted (employee barriers and ideas).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -32,7 +30,6 @@ from cxgov.complaints.selectors import narratives_for_agency
 from cxgov.core.models import Membership, User
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, access_agency_object
-from cxgov.core.tables import csv_cell
 from cxgov.insights.complaint_metrics import MIN_CELL, top_themes
 from cxgov.insights.priority_matrix import FIX_FIRST
 from cxgov.insights.scrub import scrub_text
@@ -157,29 +154,25 @@ CSV_COLUMNS = (
 )
 
 
-def actions_csv(*, actions: Iterable[ActionItem], today: date | None = None) -> str:
-    """The actions as CSV, one row each; sources joined as "kind: label" with " | "."""
+def actions_rows(
+    *, actions: Iterable[ActionItem], today: date | None = None
+) -> Iterator[list[Any]]:
+    """The actions as CSV rows under `CSV_COLUMNS`; sources joined as "kind: label" with " | "."""
     today = today or timezone.localdate()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
     for action in actions:
-        writer.writerow(
-            [
-                action.pk,
-                csv_cell(action.title),
-                action.service.slug if action.service else "",
-                action.owner.email,
-                action.due_date.isoformat(),
-                action.status,
-                "yes" if action.is_overdue(today) else "no",
-                action.created_at.isoformat(),
-                action.closed_at.isoformat() if action.closed_at else "",
-                csv_cell(" | ".join(f"{s.kind}: {s.label}" for s in action.sources.all())),
-                csv_cell(action.description),
-            ]
-        )
-    return buffer.getvalue()
+        yield [
+            action.pk,
+            action.title,
+            action.service.slug if action.service else "",
+            action.owner.email,
+            action.due_date.isoformat(),
+            action.status,
+            "yes" if action.is_overdue(today) else "no",
+            action.created_at.isoformat(),
+            action.closed_at.isoformat() if action.closed_at else "",
+            " | ".join(f"{s.kind}: {s.label}" for s in action.sources.all()),
+            action.description,
+        ]
 
 
 def owners_for_agency(*, agency: Agency) -> QuerySet[User]:

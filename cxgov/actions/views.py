@@ -24,28 +24,24 @@ from cxgov.actions.forms import (
 )
 from cxgov.actions.models import SourceKind
 from cxgov.actions.selectors import (
+    CSV_COLUMNS,
     ActionFilters,
     access_action,
     access_actions,
     access_employee_survey,
-    actions_csv,
     actions_for_agency,
+    actions_rows,
     employee_surveys_for_agency,
     employee_themes,
     suggestions_for_agency,
     theme_suggestion,
 )
+from cxgov.core.forms import form_add_errors
+from cxgov.core.pages import form_page
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
+from cxgov.core.tables import csv_response
 from cxgov.surveys.selectors import suppression_threshold
-
-
-def _form_errors_to_fields(form: ActionForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -65,11 +61,11 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     actions = actions_for_agency(access=access, filters=filters, today=today)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(
-            actions_csv(actions=actions, today=today), content_type="text/csv; charset=utf-8"
+        return csv_response(
+            CSV_COLUMNS,
+            actions_rows(actions=actions, today=today),
+            filename=f"{access.agency.slug}-actions.csv",
         )
-        response["Content-Disposition"] = f'attachment; filename="{access.agency.slug}-actions.csv"'
-        return response
     query = request.GET.copy()
     query["format"] = "csv"
     return render(
@@ -109,23 +105,20 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
                     actor=request.user, agency=agency, sources=form.sources(), **form.values()
                 )
             except ValidationError as error:
-                _form_errors_to_fields(form, error)
+                form_add_errors(form, error)
             else:
                 messages.success(request, _("Action added."))
                 return redirect("actions:action_detail", slug=slug, action_id=action.pk)
         prompt = form.cleaned_data.get("source") if hasattr(form, "cleaned_data") else None
-    return render(
+    return form_page(
         request,
-        "actions/form.html",
-        {
-            "agency": agency,
-            "form": form,
-            "prompt": prompt,
-            "prompt_kind": SourceKind(prompt.kind).label if prompt else "",
-            "title": _("Add an action"),
-            "nav_section": "staff",
-        },
-        status=400 if form.errors else 200,
+        section="actions",
+        template="actions/form.html",
+        agency=agency,
+        form=form,
+        prompt=prompt,
+        prompt_kind=SourceKind(prompt.kind).label if prompt else "",
+        title=_("Add an action"),
     )
 
 
@@ -167,21 +160,17 @@ def action_edit(request: HttpRequest, slug: str, action_id: int) -> HttpResponse
         try:
             services.action_update(actor=request.user, action=action, **form.values())
         except ValidationError as error:
-            _form_errors_to_fields(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Action changed."))
             return redirect("actions:action_detail", slug=slug, action_id=action.pk)
-    return render(
+    return form_page(
         request,
-        "actions/form.html",
-        {
-            "agency": action.agency,
-            "action": action,
-            "form": form,
-            "title": _("Change the action"),
-            "nav_section": "staff",
-        },
-        status=400 if form.errors else 200,
+        section="actions",
+        agency=action.agency,
+        action=action,
+        form=form,
+        title=_("Change the action"),
     )
 
 

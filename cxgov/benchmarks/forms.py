@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cxgov.benchmarks.importers import SCALE_RANGES
 from cxgov.benchmarks.models import Metric, Scale, Series
-from cxgov.core.forms import uswds_choice_classes
 
 _PERIOD = re.compile(r"^(\d{4})(-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
@@ -38,7 +37,6 @@ class BenchmarkImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        uswds_choice_classes(self)
 
 
 class OwnMeasureForm(forms.Form):
@@ -110,4 +108,3 @@ class SelectionForm(forms.Form):
         field = self.fields["series"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
         field.queryset = series
-        uswds_choice_classes(self)

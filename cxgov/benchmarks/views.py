@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -39,6 +40,7 @@ from cxgov.benchmarks.selectors import (
     series_visible,
     services_for_agencies,
 )
+from cxgov.core.pages import form_page
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table
@@ -150,7 +152,11 @@ def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
         services.rows.append(
             [
                 Link(
-                    service.name, f"/staff/agencies/{agency.slug}/benchmarks/services/{service.pk}/"
+                    service.name,
+                    reverse(
+                        "benchmarks:service",
+                        kwargs={"slug": agency.slug, "service_id": service.pk},
+                    ),
                 ),
                 ", ".join(service_periods(service=service)) or _("None yet"),
                 selections_for_service(service=service).count(),
@@ -211,7 +217,12 @@ def library(request: HttpRequest, slug: str) -> HttpResponse:
         metric, scale = _labels(series.metric, series.scale)
         table.rows.append(
             [
-                Link(series.name, f"/staff/agencies/{agency.slug}/benchmarks/library/{series.pk}/"),
+                Link(
+                    series.name,
+                    reverse(
+                        "benchmarks:series", kwargs={"slug": agency.slug, "series_id": series.pk}
+                    ),
+                ),
                 series.entity,
                 metric,
                 scale,
@@ -424,16 +435,14 @@ def measure_create(request: HttpRequest, slug: str, service_id: int) -> HttpResp
         )
         messages.success(request, _("Own measure saved."))
         return redirect("benchmarks:service", slug=slug, service_id=service.pk)
-    return render(
+    return form_page(
         request,
-        "benchmarks/form.html",
-        {
-            "agency": service.agency,
-            "service": service,
-            "form": form,
-            "title": _("Enter an own measure"),
-            "nav_section": "staff",
-        },
+        section="benchmarks",
+        agency=service.agency,
+        service=service,
+        form=form,
+        title=_("Enter an own measure"),
+        cancel_url=reverse("benchmarks:service", kwargs={"slug": slug, "service_id": service.pk}),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -453,16 +462,14 @@ def selection_create(request: HttpRequest, slug: str, service_id: int) -> HttpRe
         )
         messages.success(request, _("Best-in-business choice saved."))
         return redirect("benchmarks:service", slug=slug, service_id=service.pk)
-    return render(
+    return form_page(
         request,
-        "benchmarks/form.html",
-        {
-            "agency": service.agency,
-            "service": service,
-            "form": form,
-            "title": _("Choose a best-in-business benchmark"),
-            "nav_section": "staff",
-        },
+        section="benchmarks",
+        agency=service.agency,
+        service=service,
+        form=form,
+        title=_("Choose a best-in-business benchmark"),
+        cancel_url=reverse("benchmarks:service", kwargs={"slug": slug, "service_id": service.pk}),
         status=400 if request.method == "POST" else 200,
     )
 

@@ -75,8 +75,9 @@ class AttachmentCheck:
             )
         return cls(name=name, content=content, content_type=sniffed[0], extension=sniffed[1])
 
-    def store(self, complaint):  # type: ignore[no-untyped-def]
-        """Save under a random name in private storage (the original name is only a label)."""
+    def stored(self, complaint):  # type: ignore[no-untyped-def]
+        """Save the file under a random name in private storage (the original name is only a
+        label) and return its attachment row unsaved: the complaint service saves it."""
         from .models import Attachment
 
         attachment = Attachment(
@@ -90,5 +91,4 @@ class AttachmentCheck:
             ContentFile(self.content),
             save=False,
         )
-        attachment.save()
         return attachment

@@ -5,9 +5,9 @@ No contact details ever; the narrative only when the person consented, and only 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
+from cxgov.core.tables import dict_rows
 from cxgov.insights.complaint_scrub import scrub_narrative
 
 from .models import Complaint, Review
@@ -56,17 +56,9 @@ def public_row(complaint: Complaint) -> dict[str, str]:
     }
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def public_csv_lines(complaints: Iterable[Complaint]) -> Iterator[str]:
-    """The CSV, line by line, for a streaming response."""
-    writer = csv.DictWriter(_Echo(), fieldnames=COLUMNS)  # type: ignore[arg-type]
-    yield writer.writeheader()
-    for complaint in complaints:
-        yield writer.writerow(public_row(complaint))
+def public_csv_rows(complaints: Iterable[Complaint]) -> Iterator[list[str]]:
+    """The CSV rows under `COLUMNS`, one complaint at a time, for a streaming response."""
+    return dict_rows(COLUMNS, (public_row(complaint) for complaint in complaints))
 
 
 def public_json_rows(complaints: Iterable[Complaint]) -> list[dict[str, str]]:

@@ -49,6 +49,16 @@ def normalize_tracking_number(raw: str) -> str:
     return "C-" + "-".join(body[i : i + 4] for i in range(0, len(body), 4))
 
 
+def complaint_by_tracking_number(
+    *, tracking_number: str, agency: Agency | None = None
+) -> Complaint | None:
+    """The complaint with this (normalized) tracking number, within one agency when given."""
+    complaints = Complaint.objects.filter(tracking_number=tracking_number)
+    if agency is not None:
+        complaints = complaints.filter(agency=agency)
+    return complaints.select_related("agency", "service").first()
+
+
 def complaint_public_lookup(*, tracking_number: str, email: str) -> Complaint | None:
     """The complaint with this tracking number if `email` is the address given with it.
 
@@ -179,6 +189,11 @@ def complaint_queue(*, agency: Agency, filters: QueueFilters, now: datetime) -> 
 
 def teams_for_agency(*, agency: Agency) -> QuerySet[Team]:
     return Team.objects.filter(agency=agency).select_related("lead")
+
+
+def category_for_agency(*, agency: Agency, category_id: int) -> Category | None:
+    """One of the agency's complaint categories, or None when the agency has no such category."""
+    return Category.objects.filter(agency=agency, pk=category_id).first()
 
 
 def categories_for_agency(*, agency: Agency) -> QuerySet[Category]:

@@ -232,7 +232,7 @@ def complaint_create(
         from_status="", to_status=Status.RECEIVED, actor=actor, created_at=complaint.received_at
     )
     for check in checked:
-        check.store(complaint)
+        check.stored(complaint).save()
     audit_record(
         actor=actor,
         action="complaint.create",

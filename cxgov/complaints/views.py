@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.forms import form_add_errors
 from cxgov.core.models import User
+from cxgov.core.pages import form_page
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.insights.charts import horizontal_bar_svg
@@ -45,6 +47,7 @@ from .selectors import (
     access_attachment,
     access_complaint,
     categories_for_agency,
+    complaint_by_tracking_number,
     complaint_case,
     complaint_facts,
     complaint_queue,
@@ -128,23 +131,20 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
                 agency=agency, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, error)
         else:
             messages.success(
                 request,
                 _("Complaint %(number)s entered.") % {"number": complaint.tracking_number},
             )
             return redirect(_case_url(complaint))
-    return render(
+    return form_page(
         request,
-        "complaints/form.html",
-        {
-            "agency": agency,
-            "form": form,
-            "title": _("Enter a complaint"),
-            "nav_section": "staff",
-        },
+        section="complaints",
+        agency=agency,
+        form=form,
+        title=_("Enter a complaint"),
+        cancel_url=reverse("complaints:queue", kwargs={"slug": agency.slug}),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -209,10 +209,10 @@ def case_transition(request: HttpRequest, slug: str, complaint_id: int) -> HttpR
     def act(data: dict[str, Any]) -> None:
         duplicate_of = None
         if data["duplicate_of"]:
-            duplicate_of = Complaint.objects.filter(
+            duplicate_of = complaint_by_tracking_number(
                 agency=complaint.agency,
                 tracking_number=normalize_tracking_number(data["duplicate_of"]),
-            ).first()
+            )
         services.complaint_transition(
             complaint=complaint,
             to_status=data["to_status"],
@@ -396,8 +396,7 @@ def setup(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 _setup_save(kind, agency, user, dict(form.cleaned_data))
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_add_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(reverse("complaints:setup", kwargs={"slug": agency.slug}))

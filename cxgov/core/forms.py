@@ -1,4 +1,5 @@
-"""Forms for signing in, resetting a password and managing API tokens."""
+"""Forms for signing in, resetting a password and managing API tokens, and the one helper that
+puts a service's `ValidationError` on a form."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
@@ -55,24 +57,6 @@ class TokenCreateForm(forms.Form):
     )
 
 
-class UswdsForm(forms.Form):
-    """A form whose choice widgets carry USWDS classes on each option."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        uswds_choice_classes(self)
-
-
-def uswds_choice_classes(form: forms.BaseForm) -> None:
-    """Give checkbox and radio options the USWDS input classes (they render one by one)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            widget.attrs.setdefault("class", "usa-checkbox__input")
-        elif isinstance(widget, forms.RadioSelect):
-            widget.attrs.setdefault("class", "usa-radio__input")
-
-
 class MfaCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
@@ -87,3 +71,16 @@ class MfaCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().replace(" ", "")
+
+
+def form_add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's `ValidationError` on the form that asked for the change.
+
+    Messages for a field of the form go on that field; the rest (whole-object messages, fields
+    the form does not show, an error without fields) go in the form's error summary.
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, User
 from cxgov.core.permissions import Can, roles_with, user_can
@@ -171,3 +172,19 @@ def access_dead_letter(*, user: User, dead_letter_id: int) -> DeadLetter:
     if dead is None:
         raise Http404
     return dead
+
+
+def fresh_copy(instance: M, *related: str) -> M:
+    """A fresh copy of an object the caller already passed through its access check.
+
+    A ModelForm writes into its instance while validating, so a service edits this copy instead.
+    """
+    queryset = type(instance)._default_manager.all()
+    if related:
+        queryset = queryset.select_related(*related)
+    return queryset.get(pk=instance.pk)
+
+
+def mfa_device_pending(*, user: User, device_id: int) -> TOTPDevice | None:
+    """The person's authenticator-app device still waiting for its first code, if any."""
+    return TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()

@@ -1,15 +1,20 @@
-"""Tables shown on staff pages and offered as CSV: one cell rule, one writer, one page helper."""
+"""Tables shown on pages and offered as CSV: one cell rule, one writer, one page helper.
+
+Every CSV the project writes (staff and public downloads, feeds, zips, commands) goes through
+`csv_lines`, so no cell reaches a spreadsheet as a live formula.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -55,23 +60,79 @@ def csv_cell(value: Any) -> str:
     return text
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """CSV text: the header, then each row with every cell made safe by `csv_cell`."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
+def csv_row(row: Iterable[Any]) -> list[str]:
+    """Every cell of a row made safe by `csv_cell`."""
+    return [csv_cell(cell) for cell in row]
+
+
+def dict_rows(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[list[Any]]:
+    """Rows given as dicts, as lists in the order of `columns` (a missing key is empty)."""
     for row in rows:
-        writer.writerow([csv_cell(cell) for cell in row])
-    return buffer.getvalue()
+        yield [row.get(column, "") for column in columns]
+
+
+class _Echo:
+    """A file that hands back what is written, so `csv.writer` yields lines."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(
+    header: Sequence[Any] | None, rows: Iterable[Iterable[Any]], *, line_end: str = "\r\n"
+) -> Iterator[str]:
+    """CSV text line by line: the header (if any), then each row, every cell made safe."""
+    writer = csv.writer(_Echo(), lineterminator=line_end)
+    if header is not None:
+        yield writer.writerow(csv_row(header))
+    for row in rows:
+        yield writer.writerow(csv_row(row))
+
+
+def csv_text(
+    header: Sequence[Any] | None, rows: Iterable[Iterable[Any]], *, line_end: str = "\r\n"
+) -> str:
+    """CSV text: the header, then each row with every cell made safe by `csv_cell`."""
+    return "".join(csv_lines(header, rows, line_end=line_end))
+
+
+def _attach(response: HttpResponse | StreamingHttpResponse, filename: str, inline: bool) -> None:
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+
+
+def csv_response(
+    header: Sequence[Any],
+    rows: Iterable[Iterable[Any]],
+    *,
+    filename: str,
+    inline: bool = False,
+    line_end: str = "\r\n",
+) -> HttpResponse:
+    """A CSV download built in memory."""
+    response = HttpResponse(csv_text(header, rows, line_end=line_end), content_type=CSV_TYPE)
+    _attach(response, filename, inline)
+    return response
+
+
+def csv_stream_response(
+    header: Sequence[Any] | None,
+    rows: Iterable[Iterable[Any]],
+    *,
+    filename: str,
+    line_end: str = "\r\n",
+) -> StreamingHttpResponse:
+    """A CSV download sent line by line, for files too large to hold in memory."""
+    response = StreamingHttpResponse(
+        csv_lines(header, rows, line_end=line_end), content_type=CSV_TYPE
+    )
+    _attach(response, filename, False)
+    return response
 
 
 def table_csv_response(table: Table, filename: str) -> HttpResponse:
     """The table as a CSV download named `<filename>-<table id>.csv`."""
-    response = HttpResponse(
-        csv_text(table.header, table.rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{table.id}.csv"'
-    return response
+    return csv_response(table.header, table.rows, filename=f"{filename}-{table.id}.csv")
 
 
 def tables_page(

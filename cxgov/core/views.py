@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cxgov.core.forms import (
     EmailAuthenticationForm,
@@ -40,6 +39,7 @@ from cxgov.core.selectors import (
     may_see_dead_letters,
     members_for_agency,
     memberships_for_user,
+    mfa_device_pending,
     roles_for_user,
     tokens_for_user,
 )
@@ -177,7 +177,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     device = None
     device_id = request.session.get("cx_mfa_device")
     if device_id:
-        device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+        device = mfa_device_pending(user=request.user, device_id=device_id)
     if device is None:
         device = mfa_device_start(user=request.user)
         request.session["cx_mfa_device"] = device.pk

@@ -48,6 +48,11 @@ class OpenStatus:
     closed_today_reason: str = ""
 
 
+def spans_midnight(opens: time, closes: time) -> bool:
+    """True for an overnight interval such as 22:00-06:00, which closes the next day."""
+    return closes < opens
+
+
 def _is_closed_on(
     day: date, closed_dates: Mapping[date, str], closed_on_federal_holidays: bool
 ) -> str:
@@ -80,13 +85,27 @@ def open_status(
     zone = ZoneInfo(time_zone)
     local = at.astimezone(zone)
     closures = closed_dates or {}
-    today_reason = _is_closed_on(local.date(), closures, closed_on_federal_holidays)
+    today, now = local.date(), local.time()
+    yesterday = today - timedelta(days=1)
+    # An overnight shift (closes before it opens) belongs to the day it starts on.
+    if not _is_closed_on(yesterday, closures, closed_on_federal_holidays):
+        for opens, closes in weekly_hours.get(yesterday.weekday(), ()):
+            if spans_midnight(opens, closes) and now < closes:
+                return OpenStatus(
+                    is_open=True, closes_at=datetime.combine(today, closes, tzinfo=zone)
+                )
+    today_reason = _is_closed_on(today, closures, closed_on_federal_holidays)
     if not today_reason:
         for opens, closes in sorted(weekly_hours.get(local.weekday(), ())):
-            if opens <= local.time() < closes:
+            if spans_midnight(opens, closes) and opens <= now:
+                closing_day = today + timedelta(days=1)
+                return OpenStatus(
+                    is_open=True, closes_at=datetime.combine(closing_day, closes, tzinfo=zone)
+                )
+            if opens <= now < closes:
                 return OpenStatus(
                     is_open=True,
-                    closes_at=datetime.combine(local.date(), closes, tzinfo=zone),
+                    closes_at=datetime.combine(today, closes, tzinfo=zone),
                 )
     return OpenStatus(
         is_open=False,

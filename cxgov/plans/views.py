@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.forms import form_add_errors
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.insights.readability import TARGET_GRADE, Readability, readability
@@ -62,9 +63,7 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
                 year=form.cleaned_data["year"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Plan started. Write each section, then publish."))
             return redirect("plans:plan_detail", slug=slug, plan_id=plan.pk)
@@ -122,9 +121,7 @@ def section_edit(request: HttpRequest, slug: str, plan_id: int, key: str) -> Htt
                 text_es=form.cleaned_data["text_es"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Section saved. Publish the plan to make it public."))
             return redirect("plans:section_edit", slug=slug, plan_id=plan.pk, key=key)

@@ -15,15 +15,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cxgov.complaints import services as complaints
-from cxgov.complaints.exports import public_csv_lines, public_json_rows
+from cxgov.complaints.exports import COLUMNS, public_csv_rows, public_json_rows
 from cxgov.complaints.forms import ComplaintForm, ReviewForm, StatusLookupForm
 from cxgov.complaints.models import Channel, Complaint, Status
 from cxgov.complaints.selectors import (
+    complaint_by_tracking_number,
     complaint_public_history,
     complaint_public_lookup,
     complaints_public,
 )
+from cxgov.core.forms import form_add_errors
 from cxgov.core.ratelimit import rate_limited
+from cxgov.core.tables import csv_stream_response
 from cxgov.registry.selectors import agency_public
 
 SESSION_KEY = "complaints_seen"
@@ -39,11 +42,7 @@ def _remember(request: HttpRequest, complaint: Complaint) -> None:
 def _seen(request: HttpRequest, tracking_number: str) -> Complaint:
     if tracking_number not in request.session.get(SESSION_KEY, []):
         raise Http404
-    complaint = (
-        Complaint.objects.filter(tracking_number=tracking_number)
-        .select_related("agency", "service")
-        .first()
-    )
+    complaint = complaint_by_tracking_number(tracking_number=tracking_number)
     if complaint is None:
         raise Http404
     return complaint
@@ -81,8 +80,7 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
                 language=get_language() or "en",
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, error)
         else:
             _remember(request, complaint)
             return redirect(
@@ -145,8 +143,7 @@ def complaint_track(request: HttpRequest, tracking: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, error)
         else:
             return redirect(request.path)
     can_review = complaint.status in (Status.RESPONDED, Status.CLOSED) and not complaint.review
@@ -170,7 +167,9 @@ def complaint_track(request: HttpRequest, tracking: str) -> HttpResponse:
     )
 
 
-def complaints_data(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def complaints_data(
+    request: HttpRequest, slug: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
     """The agency's anonymised complaints, CSV or JSON, with CFPB-like columns."""
     agency = agency_public(slug=slug)
     complaints = complaints_public(agency=agency)
@@ -178,8 +177,6 @@ def complaints_data(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         return JsonResponse(public_json_rows(complaints.iterator()), safe=False)
     if fmt != "csv":
         raise Http404
-    response = StreamingHttpResponse(
-        public_csv_lines(complaints.iterator()), content_type="text/csv; charset=utf-8"
+    return csv_stream_response(
+        COLUMNS, public_csv_rows(complaints.iterator()), filename=f"{agency.slug}-complaints.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="{agency.slug}-complaints.csv"'
-    return response

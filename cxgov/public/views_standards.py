@@ -5,7 +5,6 @@ Every number comes from the daily rollups or the reported results, never from ra
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from cxgov.core.tables import csv_response, dict_rows
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.registry.models import Agency, Service
 from cxgov.registry.selectors import agency_public
@@ -141,12 +141,9 @@ def service_standards(request: HttpRequest, agency_slug: str, service_slug: str)
 
 
 def _csv(rows: list[dict[str, object]], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    writer = csv.DictWriter(response, fieldnames=FEED_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return response
+    return csv_response(
+        FEED_COLUMNS, dict_rows(FEED_COLUMNS, rows), filename=filename, inline=True, line_end="\n"
+    )
 
 
 def _json(rows: list[dict[str, object]]) -> HttpResponse:

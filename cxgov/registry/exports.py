@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator, Sequence
 from datetime import time
 from decimal import Decimal
 from typing import Any
 
+from cxgov.core.tables import dict_rows
 from cxgov.registry.importers import CXGOV_COLUMNS, hours_format
 from cxgov.registry.models import Agency, Channel, Service
 from cxgov.registry.selectors import services_for_export
@@ -100,15 +100,14 @@ def inventory_json(*, agency: Agency) -> dict[str, Any]:
     }
 
 
-def inventory_csv(*, agency: Agency) -> str:
-    """One row per channel (a service without channels has one row), in the cxgov format."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CXGOV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for service in services_for_export(agency=agency):
-        for row in _csv_rows(agency, service):
-            writer.writerow(row)
-    return buffer.getvalue()
+def inventory_table(*, agency: Agency) -> tuple[Sequence[str], Iterator[list[Any]]]:
+    """The cxgov-format header and rows: one per channel (one for a service without channels)."""
+
+    def rows() -> Iterator[list[Any]]:
+        for service in services_for_export(agency=agency):
+            yield from dict_rows(CXGOV_COLUMNS, _csv_rows(agency, service))
+
+    return CXGOV_COLUMNS, rows()
 
 
 def _csv_rows(agency: Agency, service: Service) -> list[dict[str, Any]]:

@@ -11,7 +11,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.forms import uswds_choice_classes
+from cxgov.core.languages import is_language_code
+from cxgov.insights.calendars import spans_midnight
 from cxgov.registry.models import (
     Agency,
     Channel,
@@ -22,8 +23,6 @@ from cxgov.registry.models import (
     ServiceStage,
 )
 
-_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
-
 
 def _formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
     # People type web addresses without a scheme; government sites are https.
@@ -32,13 +31,7 @@ def _formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
     return db_field.formfield(**kwargs)
 
 
-class _UswdsModelForm(forms.ModelForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        uswds_choice_classes(self)
-
-
-class ServiceForm(_UswdsModelForm):
+class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
         formfield_callback = _formfield
@@ -71,7 +64,7 @@ class ServiceForm(_UswdsModelForm):
         self.fields["segments"].required = False
 
 
-class SegmentForm(_UswdsModelForm):
+class SegmentForm(forms.ModelForm):
     class Meta:
         model = CustomerSegment
         formfield_callback = _formfield
@@ -92,7 +85,7 @@ class SegmentForm(_UswdsModelForm):
         return name
 
 
-class StageForm(_UswdsModelForm):
+class StageForm(forms.ModelForm):
     class Meta:
         model = ServiceStage
         formfield_callback = _formfield
@@ -100,7 +93,7 @@ class StageForm(_UswdsModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ChannelForm(_UswdsModelForm):
+class ChannelForm(forms.ModelForm):
     languages = forms.CharField(
         label=_("Languages offered"),
         required=False,
@@ -148,7 +141,7 @@ class ChannelForm(_UswdsModelForm):
     def clean_languages(self) -> list[str]:
         raw = self.cleaned_data.get("languages") or ""
         codes = [code.strip().lower() for code in raw.split(",") if code.strip()]
-        bad = [code for code in codes if not _LANGUAGE_CODE.match(code)]
+        bad = [code for code in codes if not is_language_code(code)]
         if bad:
             raise forms.ValidationError(
                 _("“%(codes)s” is not a language code like en or es."),
@@ -223,15 +216,21 @@ class HoursForm(forms.Form):
                     missing = opens_name if opens is None else closes_name
                     self.add_error(missing, _("Give both the opening and the closing time."))
                     continue
-                if closes <= opens:
+                if closes == opens:
                     self.add_error(
-                        closes_name, _("The closing time must be after the opening time.")
+                        closes_name,
+                        _(
+                            "The closing time must differ from the opening time; "
+                            "a shift past midnight closes the next morning, e.g. 22:00 to 06:00."
+                        ),
                     )
                     continue
                 intervals.append((opens, closes))
             intervals.sort()
-            for (_o1, c1), (o2, _c2) in pairwise(intervals):
-                if o2 < c1:
+            for (o1, c1), (o2, _c2) in pairwise(intervals):
+                # An overnight interval runs to the end of the day, so nothing may start after it.
+                ends = time.max if spans_midnight(o1, c1) else c1
+                if o2 < ends:
                     self.add_error(
                         f"d{weekday}_1_opens", _("The two intervals of a day must not overlap.")
                     )
@@ -240,7 +239,7 @@ class HoursForm(forms.Form):
         return cleaned
 
 
-class ClosureForm(_UswdsModelForm):
+class ClosureForm(forms.ModelForm):
     class Meta:
         model = ChannelClosure
         formfield_callback = _formfield
@@ -277,7 +276,6 @@ class ServiceImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        uswds_choice_classes(self)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

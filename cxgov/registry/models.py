@@ -238,7 +238,11 @@ class Channel(models.Model):
 
 
 class OpeningHours(models.Model):
-    """One opening interval of a channel on a weekday, in the agency's time zone."""
+    """One opening interval of a channel on a weekday, in the agency's time zone.
+
+    An interval that closes before it opens (22:00-06:00) is an overnight shift: it starts on
+    `weekday` and closes the next morning.
+    """
 
     class Weekday(models.IntegerChoices):
         MONDAY = 0, _("Monday")
@@ -260,7 +264,7 @@ class OpeningHours(models.Model):
         ordering: ClassVar = ["weekday", "opens"]
         constraints: ClassVar = [
             models.CheckConstraint(
-                condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_open"
+                condition=~models.Q(closes=models.F("opens")), name="hours_close_differs_from_open"
             ),
         ]
 

@@ -8,7 +8,6 @@ Rows are read in chunks and written straight into the zip, so memory stays flat.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import secrets
@@ -26,6 +25,7 @@ from django.db.models import Field, FileField, JSONField, Model
 from django.utils import timezone
 
 from cxgov.core.services import audit_record
+from cxgov.core.tables import csv_lines
 from cxgov.registry.models import Agency
 from cxgov.registry.selectors import ExportTable, agency_export_tables
 
@@ -91,10 +91,12 @@ def agency_export_write(*, agency: Agency, out: IO[bytes]) -> ExportResult:
             count = 0
             with archive.open(f"data/{table.label}.csv", "w") as raw:
                 text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-                writer = csv.writer(text)
-                writer.writerow(columns)
-                for row in _rows(table):
-                    writer.writerow([_cell(row[c]) for c in columns])
+                lines = csv_lines(
+                    columns, ([_cell(row[c]) for c in columns] for row in _rows(table))
+                )
+                text.write(next(lines))
+                for line in lines:
+                    text.write(line)
                     count += 1
                 text.flush()
                 text.detach()

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.pages import form_page_save
 from cxgov.core.permissions import Can, user_can
-from cxgov.core.selectors import access_agency
+from cxgov.core.selectors import access_agency, fresh_copy
 from cxgov.core.services import audit_record
+from cxgov.core.tables import csv_response
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.registry import services as registry
-from cxgov.registry.exports import inventory_csv, inventory_json
+from cxgov.registry.exports import inventory_json, inventory_table
 from cxgov.registry.forms import (
     ChannelForm,
     ClosureForm,
@@ -52,57 +52,6 @@ def _can_edit(request: HttpRequest, agency: Agency) -> bool:
     return user_can(user=request.user, agency=agency, need=Can.EDIT_SERVICES)
 
 
-def _form_page(
-    request: HttpRequest,
-    *,
-    form: BaseForm,
-    agency: Agency,
-    title: str,
-    cancel_url: str,
-    service: Service | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    return render(
-        request,
-        "registry/form.html",
-        {
-            "form": form,
-            "agency": agency,
-            "service": service,
-            "title": title,
-            "cancel_url": cancel_url,
-            "nav_section": "staff",
-        },
-        status=status,
-    )
-
-
-def _save_or_show(
-    request: HttpRequest,
-    *,
-    form: BaseForm,
-    save: Callable[[dict[str, Any]], Any],
-    success_url: str | Callable[[Any], str],
-    success_message: str,
-    page: dict[str, Any],
-) -> HttpResponse:
-    """Run `save` on a valid POST, else show the form again with its errors (status 400).
-
-    `success_url` may be a function of what `save` returned, e.g. the new object's page.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
-        else:
-            messages.success(request, success_message)
-            return redirect(success_url(saved) if callable(success_url) else success_url)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, form=form, status=status, **page)
-
-
 # --- services ------------------------------------------------------------------------------
 
 
@@ -130,16 +79,17 @@ def service_create(request: HttpRequest, slug: str) -> HttpResponse:
         segments = data.pop("segments")
         return registry.service_create(actor=request.user, agency=agency, segments=segments, **data)
 
-    return _save_or_show(
+    return form_page_save(
         request,
+        section="registry",
         form=form,
         save=save,
-        success_url=lambda service: f"/staff/agencies/{agency.slug}/services/{service.pk}/",
+        success_url=lambda service: _detail_url(agency.slug, service.pk),
         success_message=_("Service created as a draft."),
         page={
             "agency": agency,
             "title": _("Add a service"),
-            "cancel_url": f"/staff/agencies/{agency.slug}/services/",
+            "cancel_url": reverse("registry:service_list", kwargs={"slug": agency.slug}),
         },
     )
 
@@ -183,16 +133,17 @@ def service_edit(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
         user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
     )
     form = ServiceForm(request.POST or None, instance=service, agency=service.agency)
-    detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
+    detail_url = _detail_url(slug, service.pk)
     # A ModelForm writes into its instance while validating; edit a fresh copy instead.
-    target = Service.objects.get(pk=service.pk)
+    target = fresh_copy(service)
 
     def save(data: dict[str, Any]) -> None:
         segments = data.pop("segments")
         registry.service_update(actor=request.user, service=target, segments=segments, **data)
 
-    return _save_or_show(
+    return form_page_save(
         request,
+        section="registry",
         form=form,
         save=save,
         success_url=detail_url,
@@ -235,9 +186,10 @@ def stage_create(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
     service = access_service(
         user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
     )
-    detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
-    return _save_or_show(
+    detail_url = _detail_url(slug, service.pk)
+    return form_page_save(
         request,
+        section="registry",
         form=StageForm(request.POST or None),
         save=lambda data: registry.stage_create(actor=request.user, service=service, **data),
         success_url=detail_url + "#stages",
@@ -257,10 +209,11 @@ def stage_edit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
         user=request.user, agency_slug=slug, stage_id=stage_id, need=Can.EDIT_SERVICES
     )
     _same_agency(stage.service.agency, slug)
-    detail_url = f"/staff/agencies/{slug}/services/{stage.service_id}/"
-    target = type(stage).objects.get(pk=stage.pk)
-    return _save_or_show(
+    detail_url = _detail_url(slug, stage.service_id)
+    target = fresh_copy(stage)
+    return form_page_save(
         request,
+        section="registry",
         form=StageForm(request.POST or None, instance=stage),
         save=lambda data: registry.stage_update(actor=request.user, stage=target, **data),
         success_url=detail_url + "#stages",
@@ -284,7 +237,7 @@ def stage_move(request: HttpRequest, slug: str, stage_id: int, direction: str) -
     if direction not in {"up", "down"}:
         raise Http404
     registry.stage_move(actor=request.user, stage=stage, offset=-1 if direction == "up" else 1)
-    return redirect(f"/staff/agencies/{slug}/services/{stage.service_id}/#stages")
+    return redirect(_detail_url(slug, stage.service_id) + "#stages")
 
 
 @login_required
@@ -296,7 +249,11 @@ def stage_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse
     _same_agency(stage.service.agency, slug)
     registry.stage_delete(actor=request.user, stage=stage)
     messages.success(request, _("Stage removed."))
-    return redirect(f"/staff/agencies/{slug}/services/{stage.service_id}/#stages")
+    return redirect(_detail_url(slug, stage.service_id) + "#stages")
+
+
+def _detail_url(slug: str, service_id: int) -> str:
+    return reverse("registry:service_detail", kwargs={"slug": slug, "service_id": service_id})
 
 
 def _same_agency(agency: Agency, slug: str) -> None:
@@ -313,9 +270,10 @@ def channel_create(request: HttpRequest, slug: str, service_id: int) -> HttpResp
     service = access_service(
         user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
     )
-    detail_url = f"/staff/agencies/{slug}/services/{service.pk}/"
-    return _save_or_show(
+    detail_url = _detail_url(slug, service.pk)
+    return form_page_save(
         request,
+        section="registry",
         form=ChannelForm(request.POST or None),
         save=lambda data: registry.channel_create(actor=request.user, service=service, **data),
         success_url=detail_url + "#channels",
@@ -332,10 +290,11 @@ def channel_create(request: HttpRequest, slug: str, service_id: int) -> HttpResp
 @login_required
 def channel_edit(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
     channel = _editable_channel(request, slug, channel_id)
-    detail_url = f"/staff/agencies/{slug}/services/{channel.service_id}/"
-    target = type(channel).objects.get(pk=channel.pk)
-    return _save_or_show(
+    detail_url = _detail_url(slug, channel.service_id)
+    target = fresh_copy(channel)
+    return form_page_save(
         request,
+        section="registry",
         form=ChannelForm(request.POST or None, instance=channel),
         save=lambda data: registry.channel_update(actor=request.user, channel=target, **data),
         success_url=detail_url + "#channels",
@@ -355,7 +314,7 @@ def channel_delete(request: HttpRequest, slug: str, channel_id: int) -> HttpResp
     channel = _editable_channel(request, slug, channel_id)
     registry.channel_delete(actor=request.user, channel=channel)
     messages.success(request, _("Channel removed."))
-    return redirect(f"/staff/agencies/{slug}/services/{channel.service_id}/#channels")
+    return redirect(_detail_url(slug, channel.service_id) + "#channels")
 
 
 def _editable_channel(request: HttpRequest, slug: str, channel_id: int) -> Channel:
@@ -379,8 +338,7 @@ def _hours_page(
             "form": form,
             "closure_form": closure_form,
             "closures": channel.closures.all(),
-            "cancel_url": f"/staff/agencies/{channel.service.agency.slug}/services/"
-            f"{channel.service_id}/",
+            "cancel_url": _detail_url(channel.service.agency.slug, channel.service_id),
             "nav_section": "staff",
         },
         status=400 if request.method == "POST" else 200,
@@ -396,7 +354,7 @@ def channel_hours(request: HttpRequest, slug: str, channel_id: int) -> HttpRespo
             actor=request.user, channel=channel, weekly_hours=form.weekly_hours
         )
         messages.success(request, _("Opening hours saved."))
-        return redirect(f"/staff/agencies/{slug}/services/{channel.service_id}/#channels")
+        return redirect(_detail_url(slug, channel.service_id) + "#channels")
     return _hours_page(request, channel, form=form, closure_form=ClosureForm(prefix="closure"))
 
 
@@ -452,9 +410,10 @@ def segment_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def segment_create(request: HttpRequest, slug: str) -> HttpResponse:
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_SERVICES)
-    list_url = f"/staff/agencies/{slug}/segments/"
-    return _save_or_show(
+    list_url = reverse("registry:segment_list", kwargs={"slug": slug})
+    return form_page_save(
         request,
+        section="registry",
         form=SegmentForm(request.POST or None, agency=agency),
         save=lambda data: registry.segment_create(actor=request.user, agency=agency, **data),
         success_url=list_url,
@@ -469,10 +428,11 @@ def segment_edit(request: HttpRequest, slug: str, segment_id: int) -> HttpRespon
         user=request.user, agency_slug=slug, segment_id=segment_id, need=Can.EDIT_SERVICES
     )
     _same_agency(segment.agency, slug)
-    list_url = f"/staff/agencies/{slug}/segments/"
-    target = type(segment).objects.get(pk=segment.pk)
-    return _save_or_show(
+    list_url = reverse("registry:segment_list", kwargs={"slug": slug})
+    target = fresh_copy(segment)
+    return form_page_save(
         request,
+        section="registry",
         form=SegmentForm(request.POST or None, instance=segment, agency=segment.agency),
         save=lambda data: registry.segment_update(actor=request.user, segment=target, **data),
         success_url=list_url,
@@ -504,13 +464,13 @@ def segment_delete(request: HttpRequest, slug: str, segment_id: int) -> HttpResp
 def service_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The agency's inventory as CSV (our import format) or nested JSON."""
     agency = access_agency(user=request.user, agency_slug=slug)
-    if fmt == "json":
-        response = JsonResponse(inventory_json(agency=agency), json_dumps_params={"indent": 2})
-    elif fmt == "csv":
-        response = HttpResponse(inventory_csv(agency=agency), content_type="text/csv")
-    else:
+    if fmt == "csv":
+        header, rows = inventory_table(agency=agency)
+        return csv_response(header, rows, filename=f"{agency.slug}-services.csv")
+    if fmt != "json":
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{agency.slug}-services.{fmt}"'
+    response = JsonResponse(inventory_json(agency=agency), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{agency.slug}-services.json"'
     return response
 
 

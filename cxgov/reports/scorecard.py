@@ -9,9 +9,8 @@ suppression threshold show no figure.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -284,11 +283,8 @@ def _cells(estimate: Estimate) -> list[object]:
     ]
 
 
-def scorecard_csv(*, card: Scorecard) -> str:
-    """The scorecard in long format: one row per service and measure."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+def scorecard_rows(*, card: Scorecard) -> Iterator[list[object]]:
+    """The scorecard in long format under `CSV_COLUMNS`: one row per service and measure."""
     label = str(card.quarter)
     for row in card.rows:
         slug = row.service.slug
@@ -297,7 +293,7 @@ def scorecard_csv(*, card: Scorecard) -> str:
             ("trust_positive", row.trust),
             ("complaints_closed_within_sla", row.complaints),
         ):
-            writer.writerow([label, slug, measure, *_cells(rate.estimate), rate.change])
+            yield [label, slug, measure, *_cells(rate.estimate), rate.change]
         for line in row.standards:
             result = line.result
             estimate = (
@@ -305,16 +301,19 @@ def scorecard_csv(*, card: Scorecard) -> str:
                 if result is not None and result.share is not None
                 else Estimate.empty()
             )
-            writer.writerow(
-                [label, slug, f"standard_{line.standard.pk}_met", *_cells(estimate), ""]
-            )
-        writer.writerow(
-            [label, slug, "standards_met", row.standards_met, "", "", len(row.standards), "no", ""]
-        )
-        writer.writerow([label, slug, "actions_open", row.actions.open, "", "", "", "no", ""])
-        writer.writerow([label, slug, "actions_overdue", row.actions.overdue, "", "", "", "no", ""])
-    writer.writerow([label, "", "actions_open", card.agency_actions.open, "", "", "", "no", ""])
-    writer.writerow(
-        [label, "", "actions_overdue", card.agency_actions.overdue, "", "", "", "no", ""]
-    )
-    return buffer.getvalue()
+            yield [label, slug, f"standard_{line.standard.pk}_met", *_cells(estimate), ""]
+        yield [
+            label,
+            slug,
+            "standards_met",
+            row.standards_met,
+            "",
+            "",
+            len(row.standards),
+            "no",
+            "",
+        ]
+        yield [label, slug, "actions_open", row.actions.open, "", "", "", "no", ""]
+        yield [label, slug, "actions_overdue", row.actions.overdue, "", "", "", "no", ""]
+    yield [label, "", "actions_open", card.agency_actions.open, "", "", "", "no", ""]
+    yield [label, "", "actions_overdue", card.agency_actions.overdue, "", "", "", "no", ""]

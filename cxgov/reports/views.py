@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
+from cxgov.core.tables import csv_response
 from cxgov.reports.forms import SurveyReportForm
-from cxgov.reports.rendering import file_stem, report_html, report_pdf, table_csv, tables_zip
+from cxgov.reports.rendering import file_stem, report_html, report_pdf, tables_zip
 from cxgov.reports.selectors import (
     ReportData,
     ReportPeriod,
@@ -71,9 +72,7 @@ def report_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
         table = data.table(wanted)
         if table is None:
             raise Http404
-        response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{file_stem(data)}-{table.id}.csv"'
-        return response
+        return csv_response(table.header, table.rows, filename=f"{file_stem(data)}-{table.id}.csv")
     html = report_html(
         data,
         for_pdf=False,

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxgov.core.selectors import access_agency
+from cxgov.core.tables import csv_response
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.reports.pdf import html_to_pdf
-from cxgov.reports.scorecard import default_quarter, scorecard_build, scorecard_csv
+from cxgov.reports.scorecard import CSV_COLUMNS, default_quarter, scorecard_build, scorecard_rows
 
 FIRST_FISCAL_YEAR = 2000
 LAST_FISCAL_YEAR = 2100
@@ -52,9 +53,7 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     output = request.GET.get("format", "")
     filename = f"{agency.slug}-scorecard-fy{quarter.year}-q{quarter.quarter}"
     if output == "csv" and not errors:
-        response = HttpResponse(scorecard_csv(card=card), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
+        return csv_response(CSV_COLUMNS, scorecard_rows(card=card), filename=f"{filename}.csv")
     context = {
         "agency": agency,
         "card": card,

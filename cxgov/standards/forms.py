@@ -8,12 +8,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.forms import uswds_choice_classes
-from cxgov.registry.models import Agency
+from cxgov.registry.models import Agency, Channel
 from cxgov.standards.ingest import IngestError, mapping_parse
 from cxgov.standards.models import Standard
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+def _channel_label(channel: Channel) -> str:
+    return f"{channel.service.display_name}: {channel.display_name}"
 
 
 class StandardForm(forms.ModelForm):
@@ -67,13 +70,17 @@ class StandardForm(forms.ModelForm):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = agency.services.order_by("name")
-        self.fields["channel"].queryset = self.fields["channel"].queryset.filter(
-            service__agency=agency
+        channel = self.fields["channel"]
+        channel.queryset = (
+            channel.queryset.filter(service__agency=agency)
+            .select_related("service")
+            .order_by("service__name", "name")
         )
+        # Services often share channel names ("National phone line"): say whose each one is.
+        channel.label_from_instance = _channel_label
         if self.instance.pk:
             self.fields["closure_dates_text"].initial = "\n".join(self.instance.closure_dates)
             self.fields["pause_statuses_text"].initial = "\n".join(self.instance.pause_statuses)
-        uswds_choice_classes(self)
 
     def clean_closure_dates_text(self) -> list[str]:
         days = []

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.pages import form_page
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.registry.models import Agency
@@ -57,11 +58,12 @@ def standard_create(request: HttpRequest, slug: str) -> HttpResponse:
         standard = services.standard_create(actor=request.user, **form.values())
         messages.success(request, _("Standard saved as a draft."))
         return redirect("standards:standard_detail", slug=slug, standard_id=standard.pk)
-    return render(
+    return form_page(
         request,
-        "standards/form.html",
-        {"agency": agency, "form": form, "title": _("Add a standard"), "nav_section": "staff"},
-        status=400 if form.errors else 200,
+        section="standards",
+        agency=agency,
+        form=form,
+        title=_("Add a standard"),
     )
 
 
@@ -93,17 +95,13 @@ def standard_edit(request: HttpRequest, slug: str, standard_id: int) -> HttpResp
         services.standard_update(actor=request.user, standard=standard, **values)
         messages.success(request, _("Standard changed. The earlier version is kept."))
         return redirect("standards:standard_detail", slug=slug, standard_id=standard.pk)
-    return render(
+    return form_page(
         request,
-        "standards/form.html",
-        {
-            "agency": standard.agency,
-            "standard": standard,
-            "form": form,
-            "title": _("Change the standard"),
-            "nav_section": "staff",
-        },
-        status=400 if form.errors else 200,
+        section="standards",
+        agency=standard.agency,
+        standard=standard,
+        form=form,
+        title=_("Change the standard"),
     )
 
 
@@ -185,17 +183,13 @@ def result_add(request: HttpRequest, slug: str, standard_id: int) -> HttpRespons
             services.standard_misses_check(actor=request.user, standard=standard)
             messages.success(request, _("Result saved."))
             return redirect("standards:standard_detail", slug=slug, standard_id=standard.pk)
-    return render(
+    return form_page(
         request,
-        "standards/form.html",
-        {
-            "agency": standard.agency,
-            "standard": standard,
-            "form": form,
-            "title": _("Enter a period's result"),
-            "nav_section": "staff",
-        },
-        status=400 if form.errors else 200,
+        section="standards",
+        agency=standard.agency,
+        standard=standard,
+        form=form,
+        title=_("Enter a period's result"),
     )
 
 

@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.forms import uswds_choice_classes
 from cxgov.registry.models import Agency, ChannelKind
 from cxgov.surveys.bank import TEMPLATE_CHOICES
 from cxgov.surveys.models import CHOICE_KINDS, Question, QuestionKind, Survey
@@ -16,12 +15,7 @@ from cxgov.surveys.models import CHOICE_KINDS, Question, QuestionKind, Survey
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 
-class _Uswds:
-    def _uswds(self) -> None:
-        uswds_choice_classes(self)  # type: ignore[arg-type]
-
-
-class SurveyCreateForm(_Uswds, forms.Form):
+class SurveyCreateForm(forms.Form):
     template = forms.ChoiceField(
         label=_("Start from"), choices=TEMPLATE_CHOICES, widget=forms.RadioSelect, initial="a11_v2"
     )
@@ -41,10 +35,9 @@ class SurveyCreateForm(_Uswds, forms.Form):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["services"].queryset = agency.services.order_by("name")
-        self._uswds()
 
 
-class SurveySettingsForm(_Uswds, forms.ModelForm):
+class SurveySettingsForm(forms.ModelForm):
     allowed_origins_text = forms.CharField(
         label=_("Web sites that may embed the widget"),
         required=False,
@@ -92,7 +85,6 @@ class SurveySettingsForm(_Uswds, forms.ModelForm):
             self.fields["allowed_origins_text"].initial = "\n".join(self.instance.allowed_origins)
         if self.instance.is_employee:
             del self.fields["store_ip_address"]
-        self._uswds()
 
     def clean_omb_control_number(self) -> str:
         value = self.cleaned_data["omb_control_number"].strip()
@@ -122,7 +114,7 @@ class SurveySettingsForm(_Uswds, forms.ModelForm):
         return data
 
 
-class QuestionForm(_Uswds, forms.ModelForm):
+class QuestionForm(forms.ModelForm):
     key = forms.CharField(
         label=_("Key"),
         max_length=60,
@@ -182,7 +174,6 @@ class QuestionForm(_Uswds, forms.ModelForm):
         self.fields["show_if_question"].choices = [("", _("Always show"))] + [
             (q.key, f"{q.key}: {q.text[:60]}") for q in earlier
         ]
-        self._uswds()
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"].strip()
@@ -243,7 +234,7 @@ class QuestionForm(_Uswds, forms.ModelForm):
         return data
 
 
-class QuestionTextForm(_Uswds, forms.ModelForm):
+class QuestionTextForm(forms.ModelForm):
     """Once a survey has responses only the wording of its questions may change."""
 
     class Meta:
@@ -252,10 +243,9 @@ class QuestionTextForm(_Uswds, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._uswds()
 
 
-class ResponseFilterForm(_Uswds, forms.Form):
+class ResponseFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -280,10 +270,9 @@ class ResponseFilterForm(_Uswds, forms.Form):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = agency.services.order_by("name")
-        self._uswds()
 
 
-class InvitationUploadForm(_Uswds, forms.Form):
+class InvitationUploadForm(forms.Form):
     file = forms.FileField(
         label=_("List of email addresses (CSV)"),
         help_text=_("A column named email; optional columns service (its short name) and segment."),

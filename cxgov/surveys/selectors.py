@@ -7,10 +7,10 @@ groups smaller than the suppression threshold are never returned.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
@@ -19,6 +19,7 @@ from django.http import Http404
 from cxgov.core.models import User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency_object
+from cxgov.core.tables import csv_lines
 from cxgov.registry.models import Agency, Service
 from cxgov.surveys.models import (
     Answer,
@@ -201,11 +202,6 @@ def employee_group_visible(*, survey: Survey, responses: QuerySet[Response]) -> 
     return responses.count() >= suppression_threshold()
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def responses_csv_rows(
     *, survey: Survey, responses: QuerySet[Response], chunk_size: int = 2000
 ) -> Iterator[str]:
@@ -215,7 +211,15 @@ def responses_csv_rows(
     rows there are. An employee survey under the threshold yields
     only its header and a line saying the rows are suppressed.
     """
-    writer = csv.writer(_Echo())
+    return csv_lines(
+        None, responses_rows(survey=survey, responses=responses, chunk_size=chunk_size)
+    )
+
+
+def responses_rows(
+    *, survey: Survey, responses: QuerySet[Response], chunk_size: int = 2000
+) -> Iterator[list[Any]]:
+    """CSV rows: the header, then one per response (or the suppression line)."""
     questions = list(survey.questions.order_by("position", "id"))
     employee = survey.is_employee
     context_columns = (
@@ -223,9 +227,9 @@ def responses_csv_rows(
         if employee
         else ["submitted_at", "language", "source", "service", "channel", "location_code", "status"]
     )
-    yield writer.writerow(["response_id", *context_columns, *[q.key for q in questions]])
+    yield ["response_id", *context_columns, *[q.key for q in questions]]
     if not employee_group_visible(survey=survey, responses=responses):
-        yield writer.writerow([f"suppressed: fewer than {suppression_threshold()} responses"])
+        yield [f"suppressed: fewer than {suppression_threshold()} responses"]
         return
     index = {q.pk: i for i, q in enumerate(questions)}
     hidden = [
@@ -258,7 +262,7 @@ def responses_csv_rows(
                 response.status,
             ]
         )
-        yield writer.writerow([response.pk, *head, *["|".join(c) for c in cells]])
+        yield [response.pk, *head, *["|".join(c) for c in cells]]
 
 
 def _context_value(response: Response, field: str) -> str:

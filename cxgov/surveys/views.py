@@ -17,8 +17,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.forms import form_add_errors
+from cxgov.core.pages import form_page
 from cxgov.core.permissions import Can, user_can
-from cxgov.core.selectors import access_agency
+from cxgov.core.selectors import access_agency, fresh_copy
+from cxgov.core.tables import csv_stream_response
 from cxgov.public.views_surveys import _page as public_page
 from cxgov.registry.models import Agency
 from cxgov.surveys import services as surveys
@@ -31,15 +34,15 @@ from cxgov.surveys.forms import (
     SurveyCreateForm,
     SurveySettingsForm,
 )
-from cxgov.surveys.models import Question, Survey
+from cxgov.surveys.models import Survey
 from cxgov.surveys.selectors import (
     ResponseFilters,
     access_question,
     access_response,
     access_survey,
     employee_group_visible,
-    responses_csv_rows,
     responses_for_survey,
+    responses_rows,
     suppression_threshold,
     survey_has_responses,
     survey_preview,
@@ -67,27 +70,16 @@ def _form_page(
     cancel_url: str,
     status: int = 200,
 ) -> HttpResponse:
-    return render(
+    return form_page(
         request,
-        "surveys/form.html",
-        {
-            "form": form,
-            "agency": agency,
-            "survey": survey,
-            "title": title,
-            "cancel_url": cancel_url,
-            "nav_section": "staff",
-        },
+        section="surveys",
+        form=form,
+        agency=agency,
+        survey=survey,
+        title=title,
+        cancel_url=cancel_url,
         status=status,
     )
-
-
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- surveys -------------------------------------------------------------------------------
@@ -122,7 +114,7 @@ def survey_create(request: HttpRequest, slug: str) -> HttpResponse:
                 services=form.cleaned_data["services"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Survey created as a draft."))
             return redirect(_detail_url(survey))
@@ -165,7 +157,7 @@ def survey_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse
         user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
     form = SurveySettingsForm(request.POST or None, instance=survey, agency=survey.agency)
-    target = Survey.objects.select_related("agency").get(pk=survey.pk)
+    target = fresh_copy(survey, "agency")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         services = data.pop("services")
@@ -173,7 +165,7 @@ def survey_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse
         try:
             surveys.survey_update(actor=request.user, survey=target, services=services, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Survey settings saved."))
             return redirect(_detail_url(survey))
@@ -244,7 +236,7 @@ def question_create(request: HttpRequest, slug: str, survey_id: int) -> HttpResp
         try:
             surveys.question_add(actor=request.user, survey=survey, **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Question added."))
             return redirect(_detail_url(survey) + "#questions")
@@ -269,7 +261,7 @@ def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResp
         if locked
         else QuestionForm(request.POST or None, instance=question, survey=survey)
     )
-    target = Question.objects.select_related("survey__agency").get(pk=question.pk)
+    target = fresh_copy(question, "survey__agency")
     if request.method == "POST" and form.is_valid():
         fields: dict[str, Any] = (
             form.service_fields() if isinstance(form, QuestionForm) else dict(form.cleaned_data)
@@ -277,7 +269,7 @@ def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResp
         try:
             surveys.question_update(actor=request.user, question=target, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Question saved."))
             return redirect(_detail_url(survey) + "#questions")
@@ -367,12 +359,10 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
 def response_export(request: HttpRequest, slug: str, survey_id: int) -> StreamingHttpResponse:
     survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
     _form, filters = _filters(request, survey.agency)
-    rows = responses_csv_rows(
+    rows = responses_rows(
         survey=survey, responses=responses_for_survey(survey=survey, filters=filters)
     )
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-responses.csv"'
-    return response
+    return csv_stream_response(None, rows, filename=f"survey-{survey.pk}-responses.csv")
 
 
 _RESPONSE_ACTIONS = {"spam", "valid", "delete", "restore"}
@@ -437,7 +427,7 @@ def invitation_upload(request: HttpRequest, slug: str, survey_id: int) -> HttpRe
             rows = surveys.invitation_rows_parse(survey=survey, text=text)
             added = surveys.invitations_add(actor=request.user, survey=survey, rows=rows)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(
                 request, _("%(n)s people added; their invitations are on the way.") % {"n": added}

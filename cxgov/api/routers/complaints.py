@@ -18,8 +18,8 @@ from pydantic import Field, field_validator
 from cxgov.api.common import Out, field_error
 from cxgov.api.common import staff_user as _user
 from cxgov.complaints import services as complaints
-from cxgov.complaints.models import Category, Channel, Complaint
-from cxgov.complaints.selectors import access_complaint
+from cxgov.complaints.models import Channel, Complaint
+from cxgov.complaints.selectors import access_complaint, category_for_agency
 from cxgov.core.selectors import access_agency
 
 router = Router(tags=["complaints"])
@@ -83,7 +83,7 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Com
         raise field_error("service", "Unknown service.")
     category = None
     if payload.category_id is not None:
-        category = Category.objects.filter(agency=agency, pk=payload.category_id).first()
+        category = category_for_agency(agency=agency, category_id=payload.category_id)
         if category is None:
             raise field_error("category_id", "Unknown category.")
     complaint = complaints.complaint_create(

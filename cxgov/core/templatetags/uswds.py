@@ -7,27 +7,20 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
-_CLASS_BY_WIDGET: list[tuple[type[forms.Widget], str]] = [
-    (forms.CheckboxSelectMultiple, "usa-checkbox__input"),
-    (forms.RadioSelect, "usa-radio__input"),
-    (forms.CheckboxInput, "usa-checkbox__input"),
-    (forms.Select, "usa-select"),
-    (forms.Textarea, "usa-textarea"),
-    (forms.FileInput, "usa-file-input"),
-    (forms.widgets.Input, "usa-input"),
-]
-
 
 @register.filter
 def uswds(field: forms.BoundField) -> SafeString:
-    """The field's widget with USWDS classes and aria-describedby for its hint and errors."""
+    """The field's widget marked for its errors, with aria-describedby for its hint and errors.
+
+    The USWDS class itself comes from the form renderer (`cxgov.core.renderers`).
+    """
     widget = field.field.widget
-    css = next((css for kind, css in _CLASS_BY_WIDGET if isinstance(widget, kind)), "")
     attrs: dict[str, str] = {}
-    if css:
-        if field.errors and css in {"usa-input", "usa-select", "usa-textarea"}:
-            css += " usa-input--error"
-        attrs["class"] = " ".join(filter(None, [widget.attrs.get("class", ""), css]))
+    plain = isinstance(
+        widget, forms.Select | forms.Textarea | forms.widgets.Input
+    ) and not isinstance(widget, forms.CheckboxInput | forms.FileInput | forms.RadioSelect)
+    if field.errors and plain:
+        attrs["class"] = " ".join(filter(None, [widget.attrs.get("class", ""), "usa-input--error"]))
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}_helptext")

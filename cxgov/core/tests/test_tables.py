@@ -34,3 +34,13 @@ def test_table_download_names_the_table_and_keeps_its_rows():
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows == [["Quarter", "Change"], ["FY2026 Q1", "-3.0"], ["'=1", "2"]]
     assert csv_text(table.header, table.rows) == response.content.decode()
+
+
+def test_streamed_download_guards_every_cell_and_keeps_the_line_ending():
+    from cxgov.core.tables import csv_stream_response, dict_rows
+
+    rows = dict_rows(["a", "b"], [{"a": "=1+1", "b": None}, {"a": "-1"}])
+    response = csv_stream_response(["a", "@b"], rows, filename="x.csv", line_end="\n")
+    body = b"".join(response.streaming_content).decode()
+    assert body == "a,'@b\n'=1+1,\n-1,\n"
+    assert response["Content-Disposition"] == 'attachment; filename="x.csv"'

@@ -137,3 +137,28 @@ def test_open_now_agrees_with_a_slow_reference(moment):
         opening = status.opens_at.astimezone(ZoneInfo(EASTERN))
         assert opening.time() == time(9)
         assert opening.weekday() < 5 and not is_federal_holiday(opening.date())
+
+
+NIGHT_SHIFT = {day: [(time(22), time(6))] for day in range(5)}
+
+
+def test_overnight_shift_is_open_late_and_closes_next_morning():
+    # Tuesday 23:00: the Tuesday shift runs until Wednesday 06:00.
+    status = open_status(at=_at(2026, 11, 24, 23), time_zone=EASTERN, weekly_hours=NIGHT_SHIFT)
+    assert status.is_open
+    assert status.closes_at is not None and status.closes_at.day == 25
+    assert status.closes_at.hour == 6
+
+
+def test_overnight_shift_is_open_after_midnight_from_the_day_before():
+    # Saturday 03:00 is still Friday night's shift; Saturday 07:00 is closed until Monday 22:00.
+    assert open_status(at=_at(2026, 11, 28, 3), time_zone=EASTERN, weekly_hours=NIGHT_SHIFT).is_open
+    later = open_status(at=_at(2026, 11, 28, 7), time_zone=EASTERN, weekly_hours=NIGHT_SHIFT)
+    assert not later.is_open
+    assert later.opens_at is not None and (later.opens_at.day, later.opens_at.hour) == (30, 22)
+
+
+def test_overnight_shift_of_a_holiday_does_not_run_into_the_next_morning():
+    # Thanksgiving (Thursday 26 November) is closed, so Friday 03:00 is closed too.
+    status = open_status(at=_at(2026, 11, 27, 3), time_zone=EASTERN, weekly_hours=NIGHT_SHIFT)
+    assert not status.is_open

@@ -50,7 +50,7 @@ DATA = Path(__file__).resolve().parent / "data"
 TOUCHPOINTS = DATA / "touchpoints_services.csv"
 CXGOV = DATA / "services_cxgov.csv"
 
-# (channel kind, applications column, enquiries or visits column) as the brief maps them.
+# (channel kind, applications column, enquiries or visits column) as the importer maps them.
 CANADA_VOLUMES = [
     ("phone", "num_applications_by_phone", "num_phone_enquiries"),
     ("website", "num_applications_online", "num_website_visits"),

@@ -142,23 +142,36 @@ def test_manager_adds_channel_and_sets_hours(manager_a_client, service_a):
     assert channel.hours.count() == 5
 
 
-def test_hours_with_closing_before_opening_name_the_day(manager_a_client, service_a):
+def test_hours_with_closing_at_opening_or_missing_name_the_day(manager_a_client, service_a):
     channel = channel_create(actor=None, service=service_a, kind="phone", name="Line")
     response = manager_a_client.post(
         f"/staff/agencies/alpha/channels/{channel.pk}/hours/",
-        {"d2_0_opens": "17:00", "d2_0_closes": "09:00", "d3_0_opens": "09:00"},
+        {"d2_0_opens": "17:00", "d2_0_closes": "17:00", "d3_0_opens": "09:00"},
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "The closing time must be after the opening time." in page
+    assert "The closing time must differ from the opening time" in page
     assert "Give both the opening and the closing time." in page
     assert channel.hours.count() == 0
 
 
-def test_bad_language_code_is_a_field_error(manager_a_client, service_a):
+def test_overnight_shift_is_saved_and_nothing_may_start_after_it(manager_a_client, service_a):
+    channel = channel_create(actor=None, service=service_a, kind="phone", name="Night line")
+    url = f"/staff/agencies/alpha/channels/{channel.pk}/hours/"
+    clash = {"d0_0_opens": "08:00", "d0_0_closes": "12:00"}
+    clash |= {"d0_1_opens": "22:00", "d0_1_closes": "06:00"}
+    assert manager_a_client.post(url, clash).status_code == 302
+    assert [(h.opens.hour, h.closes.hour) for h in channel.hours.all()] == [(8, 12), (22, 6)]
+    overlap = {"d1_0_opens": "20:00", "d1_0_closes": "04:00", "d1_1_opens": "23:00"}
+    overlap |= {"d1_1_closes": "23:30"}
+    assert manager_a_client.post(url, overlap).status_code == 400
+
+
+@pytest.mark.parametrize("languages", ["english!!", "en, xx"])
+def test_bad_language_code_is_a_field_error(manager_a_client, service_a, languages):
     response = manager_a_client.post(
         f"/staff/agencies/alpha/services/{service_a.pk}/channels/new/",
-        {"kind": "phone", "name": "Line", "languages": "english!!"},
+        {"kind": "phone", "name": "Line", "languages": languages},
     )
     assert response.status_code == 400
     assert "is not a language code" in response.content.decode()

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cxgov.core.models import User
-from cxgov.core.testing.factories import ServiceFactory, StandardFactory
+from cxgov.core.testing.factories import ChannelFactory, ServiceFactory, StandardFactory
 from cxgov.registry.models import Agency
 from cxgov.standards.models import MissedPeriod, Standard, StandardEvent
 from cxgov.standards.selectors import FEED_COLUMNS
@@ -294,3 +294,14 @@ def test_another_agency_cannot_acknowledge_a_miss(
         assert response.status_code == 404
     miss.refresh_from_db()
     assert miss.acknowledged_at is None
+
+
+@pytest.mark.django_db
+def test_channel_choices_name_their_service_and_stay_in_the_agency(
+    admin_a_client: Client, agency_a: Agency, agency_b: Agency
+) -> None:
+    for agency, name in ((agency_a, "Passports"), (agency_a, "Visas"), (agency_b, "Permits")):
+        ChannelFactory(service=ServiceFactory(agency=agency, name=name), name="National phone line")
+    page = admin_a_client.get("/staff/agencies/alpha/standards/new/").content.decode()
+    assert "Passports: National phone line" in page and "Visas: National phone line" in page
+    assert "Permits" not in page

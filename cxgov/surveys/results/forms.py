@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.forms import uswds_choice_classes
 from cxgov.registry.models import Agency, ChannelKind
 
 
@@ -51,7 +50,6 @@ class ResultFilterForm(forms.Form):
             ("", _("All years")),
             *[(year, f"FY{year}") for year in fiscal_years],
         ]
-        uswds_choice_classes(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import asdict
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.complaints.selectors import METRIC_DIMENSIONS, complaint_facts
+from cxgov.core.tables import csv_lines
 from cxgov.insights.complaint_metrics import MIN_CELL, measures_by_group
 from cxgov.registry.models import Agency
 
@@ -51,15 +51,13 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps([asdict(m) for m in measures], indent=2))
             return
-        writer = csv.writer(self.stdout)
-        writer.writerow([options["by"] if c == "group" else c for c in COLUMNS])
-        for measure in measures:
-            values = asdict(measure)
-            writer.writerow(
-                [
-                    ""
-                    if values[c] is None
-                    else (f"{values[c]:.4f}" if isinstance(values[c], float) else values[c])
-                    for c in COLUMNS
-                ]
-            )
+        header = [options["by"] if c == "group" else c for c in COLUMNS]
+        rows = (
+            [
+                f"{value:.4f}" if isinstance(value, float) else value
+                for value in (asdict(measure)[c] for c in COLUMNS)
+            ]
+            for measure in measures
+        )
+        for line in csv_lines(header, rows):
+            self.stdout.write(line, ending="")

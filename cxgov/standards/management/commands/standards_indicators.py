@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.core.management.base import BaseCommand, CommandParser
 
+from cxgov.core.tables import csv_lines
 from cxgov.standards.selectors import indicators
 
 COLUMNS = (
@@ -33,17 +32,17 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=("csv",), default="csv")
 
     def handle(self, *args: object, **options: object) -> None:
-        writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for row in indicators():
-            writer.writerow(
-                (
-                    row.agency.slug,
-                    row.services,
-                    row.services_with_standard,
-                    _share(row.share_services_with_standard),
-                    row.standards_with_result,
-                    row.standards_met,
-                    _share(row.share_standards_met),
-                )
+        rows = (
+            (
+                row.agency.slug,
+                row.services,
+                row.services_with_standard,
+                _share(row.share_services_with_standard),
+                row.standards_with_result,
+                row.standards_met,
+                _share(row.share_standards_met),
             )
+            for row in indicators()
+        )
+        for line in csv_lines(COLUMNS, rows, line_end="\n"):
+            self.stdout.write(line, ending="")

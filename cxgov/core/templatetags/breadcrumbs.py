@@ -1,0 +1,137 @@
+"""`{% breadcrumbs "section" current=... %}`: the one trail at the top of every staff page.
+
+Staff home › agency › the section's home › its parent object (a service, survey, standard...)
+› the current page. The section's home and the parent link only appear below them; a page with
+no `current` ends at its parent object or at the section's home.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class _Parent:
+    """The object a section's pages hang from, as the context names it."""
+
+    context_name: str
+    url_name: str
+    url_kwarg: str
+    label: Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class _Section:
+    label: Any
+    url_name: str
+    parent: _Parent | None = None
+
+
+def _short(text: str) -> str:
+    return Truncator(text).words(8)
+
+
+SECTIONS = {
+    "registry": _Section(
+        gettext_lazy("Services"),
+        "registry:service_list",
+        _Parent("service", "registry:service_detail", "service_id", lambda s: s.name),
+    ),
+    "surveys": _Section(
+        gettext_lazy("Surveys"),
+        "surveys:survey_list",
+        _Parent("survey", "surveys:survey_detail", "survey_id", lambda s: s.title),
+    ),
+    "standards": _Section(
+        gettext_lazy("Service standards"),
+        "standards:standard_list",
+        _Parent(
+            "standard", "standards:standard_detail", "standard_id", lambda s: _short(s.statement)
+        ),
+    ),
+    "actions": _Section(
+        gettext_lazy("Action plan"),
+        "actions:action_list",
+        _Parent("action", "actions:action_detail", "action_id", lambda a: _short(a.title)),
+    ),
+    "complaints": _Section(gettext_lazy("Complaints"), "complaints:queue"),
+    "benchmarks": _Section(
+        gettext_lazy("Benchmarks"),
+        "benchmarks:agency",
+        _Parent("service", "benchmarks:service", "service_id", lambda s: s.name),
+    ),
+    "a11": _Section(gettext_lazy("A-11 quarterly reporting"), "a11:collection_list"),
+    "plans": _Section(
+        gettext_lazy("Customer service plans"),
+        "plans:plan_list",
+        _Parent(
+            "plan",
+            "plans:plan_detail",
+            "plan_id",
+            lambda p: _("Fiscal year %(year)s") % {"year": p.year},
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Crumb:
+    label: str
+    url: str = ""
+
+
+def trail(
+    section: str, *, agency: Any, current: str, parent: Any = None, period: Any = None
+) -> list[Crumb]:
+    """The crumbs of a page of `section`; the last one is the page itself (no link)."""
+    spec = SECTIONS[section]
+    slug = agency.slug
+    crumbs = [
+        Crumb(_("Staff home"), reverse("core:staff_home")),
+        Crumb(agency.display_name, reverse("core:agency_overview", kwargs={"slug": slug})),
+    ]
+    parent_crumb = None
+    if spec.parent is not None and parent is not None and getattr(parent, "pk", None):
+        url = reverse(spec.parent.url_name, kwargs={"slug": slug, spec.parent.url_kwarg: parent.pk})
+        parent_crumb = Crumb(spec.parent.label(parent), url)
+    if not current and parent_crumb is None:
+        return [*crumbs, Crumb(str(spec.label))]
+    home = reverse(spec.url_name, kwargs={"slug": slug})
+    if period is not None:
+        home += f"?fiscal_year={period.year}&quarter={period.quarter}"
+    crumbs.append(Crumb(str(spec.label), home))
+    if parent_crumb is None:
+        return [*crumbs, Crumb(str(current))]
+    if not current:
+        return [*crumbs, Crumb(parent_crumb.label)]
+    return [*crumbs, parent_crumb, Crumb(str(current))]
+
+
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context: template.Context, section: str, current: Any = "", **objects: Any) -> dict:
+    """The trail of a staff page of `section`; `service=None` (etc.) leaves the parent out."""
+    spec = SECTIONS[section]
+    parent = None
+    if spec.parent is not None:
+        name = spec.parent.context_name
+        parent = objects[name] if name in objects else context.get(name)
+    period = context.get("period") if section == "a11" else None
+    return {
+        "crumbs": trail(
+            section,
+            agency=context["agency"],
+            current=current or "",
+            parent=parent,
+            period=period,
+        )
+    }
