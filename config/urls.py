@@ -24,7 +24,7 @@ urlpatterns += i18n_patterns(
     path("staff/agencies/<slug:slug>/", include("cxgov.registry.urls")),
     path("staff/agencies/<slug:slug>/complaints/", include("cxgov.complaints.urls")),
     path("staff/agencies/<slug:slug>/benchmarks/", include("cxgov.benchmarks.urls")),
-    path("staff/agencies/<slug:slug>/results/", include("cxgov.surveys.urls_results")),
+    path("staff/agencies/<slug:slug>/results/", include("cxgov.surveys.results.urls")),
     path("staff/agencies/<slug:slug>/surveys/", include("cxgov.surveys.urls")),
     path("staff/agencies/<slug:slug>/standards/", include("cxgov.standards.urls")),
     path("staff/agencies/<slug:slug>/a11/", include("cxgov.a11.urls")),

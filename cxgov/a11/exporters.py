@@ -158,8 +158,8 @@ def collection_table(
 def summary_table(
     *, agencies: Iterable[Agency], fiscal_year: int, quarter: int | None
 ) -> tuple[Sequence[str], Iterator[list[str]]]:
-    """The per-question quarterly summary computed by `cxgov.surveys.results`."""
-    from cxgov.surveys.results import a11_summary_rows
+    """The per-question quarterly summary computed by `cxgov.a11.summary`."""
+    from cxgov.a11.summary import a11_summary_rows
 
     rows = a11_summary_rows(fiscal_year=fiscal_year, quarter=quarter, agencies=list(agencies))
     return SUMMARY_COLUMNS, ([_text(row.get(c)) for c in SUMMARY_COLUMNS] for row in rows)

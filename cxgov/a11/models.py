@@ -124,3 +124,40 @@ class Collection(models.Model):
     @property
     def editable(self) -> bool:
         return self.status == CollectionStatus.DRAFT
+
+
+class ImportedQuarter(models.Model):
+    """One survey-quarter of published A-11 figures: volumes and the published point scales.
+
+    Written by the performance.gov importer (`a11.importers_performance_gov`).
+    """
+
+    survey = models.ForeignKey(
+        "surveys.Survey", on_delete=models.CASCADE, related_name="imported_quarters"
+    )
+    fiscal_year = models.PositiveIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    source_id = models.CharField(max_length=40, blank=True)
+    service_provided = models.CharField(max_length=300, blank=True)
+    transaction_point = models.CharField(max_length=300, blank=True)
+    channel_text = models.CharField(max_length=100, blank=True)
+    volume_of_customers = models.BigIntegerField(null=True, blank=True)
+    volume_offered_survey = models.BigIntegerField(null=True, blank=True)
+    volume_of_respondents = models.BigIntegerField(null=True, blank=True)
+    omb_control_number = models.CharField(max_length=40, blank=True)
+    # {"satisfaction": "4.70", ...}: the point_scale figures as published, for comparison.
+    published_point_scale = models.JSONField(default=dict, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # Made by the surveys app before the model moved here; the table keeps its name.
+        db_table = "surveys_importedquarter"
+        ordering: ClassVar = ["survey", "fiscal_year", "quarter"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["survey", "fiscal_year", "quarter"], name="imported_quarter_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} FY{self.fiscal_year} Q{self.quarter}"

@@ -345,7 +345,7 @@ def _import_formats(user: Any, agency: Agency) -> list[tuple[str, Any]]:
 def _quarterly_importer() -> Any:
     """The importer of the performance.gov quarterly file (aggregate counts), when installed."""
     try:
-        from cxgov.surveys.importers_a11 import a11_quarterly_import
+        from cxgov.a11.importers_performance_gov import a11_quarterly_import
     except ImportError:
         return None
     return a11_quarterly_import

@@ -47,13 +47,13 @@ from cxgov.surveys.models import (
     Survey,
 )
 from cxgov.surveys.results import ResultFilters
-from cxgov.surveys.selectors import suppression_threshold
-from cxgov.surveys.selectors_results import (
+from cxgov.surveys.results.selectors import (
     driver_analysis,
     driver_questions,
     outcome_questions,
     survey_has_drivers,
 )
+from cxgov.surveys.selectors import suppression_threshold
 
 _MONTHS = frozenset(
     "january february march april may june july august september october november december "
@@ -259,7 +259,7 @@ def missed_standard_suggestions(*, agency: Agency, today: date | None = None) ->
 def driver_gap_suggestions(*, agency: Agency) -> list[Suggestion]:
     """Drivers in the "fix first" quadrant: more important than most for trust (or
     satisfaction) and less often answered positively. The same key driver analysis as the
-    survey results pages (`surveys.selectors_results.driver_analysis`), over all responses."""
+    survey results pages (`surveys.results.selectors.driver_analysis`), over all responses."""
     found = []
     surveys = Survey.objects.filter(agency=agency, audience=Audience.CUSTOMER).order_by("id")
     for survey in surveys:

@@ -80,7 +80,7 @@ def test_other_agency_and_other_agency_survey_are_refused(
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("cxgov.surveys.importers_a11") is None
+    importlib.util.find_spec("cxgov.a11.importers_performance_gov") is None
     or not PERFORMANCE_FILE.exists(),
     reason="the legacy quarterly importer or the shared performance.gov file is absent",
 )

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cxgov.a11.importers_performance_gov import a11_quarterly_import
 from cxgov.benchmarks.importers import benchmarks_import
 from cxgov.complaints.importers import cfpb_import
 from cxgov.core.imports import ImportReport
@@ -26,7 +27,6 @@ from cxgov.core.testing.data import SHARED_DATA, shared_available, shared_path
 from cxgov.registry.importers import CANADA_SERVICE_TYPES, services_import
 from cxgov.registry.models import ChannelVolume, Service
 from cxgov.standards.importers import standards_import
-from cxgov.surveys.importers_a11 import a11_quarterly_import
 
 pytestmark = pytest.mark.django_db
 

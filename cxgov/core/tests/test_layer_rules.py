@@ -35,7 +35,7 @@ WRITES_ALLOWED = {
     "surveys/rollups.py",
     # The performance.gov importer replaces a quarter's imported rollups inside its own
     # transaction, called by the A-11 upload page and `cxgov import_a11_quarterly`.
-    "surveys/importers_a11.py",
+    "a11/importers_performance_gov.py",
 }
 
 

@@ -17,13 +17,15 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cxgov.a11.importers_performance_gov import a11_quarterly_import
+from cxgov.a11.models import ImportedQuarter
+from cxgov.a11.summary import a11_summary_rows
 from cxgov.core.models import AuditEvent, Membership, Role, User
 from cxgov.core.testing.data import SHARED_DATA, needs_shared
 from cxgov.insights.estimates import point_scale
 from cxgov.registry.models import Agency, Service
-from cxgov.surveys.importers_a11 import a11_quarterly_import
-from cxgov.surveys.models import AnswerRollup, ImportedQuarter, ResponseRollup, Survey
-from cxgov.surveys.results import ResultFilters, a11_summary_rows, response_counts
+from cxgov.surveys.models import AnswerRollup, ResponseRollup, Survey
+from cxgov.surveys.results import ResultFilters, response_counts
 
 pytestmark = pytest.mark.django_db
 

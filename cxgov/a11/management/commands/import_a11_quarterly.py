@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cxgov.a11.importers_performance_gov import FORMATS, a11_quarterly_import
 from cxgov.core.imports.commands import import_arguments, import_finish
 from cxgov.core.permissions import Can, site_permission
 from cxgov.core.selectors import site_grant_holder
-from cxgov.surveys.importers_a11 import FORMATS, a11_quarterly_import
 
 
 class Command(BaseCommand):

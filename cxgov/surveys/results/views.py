@@ -33,7 +33,6 @@ from cxgov.insights.priority_matrix import (
     priority_matrix_svg,
 )
 from cxgov.registry.models import Agency
-from cxgov.surveys.forms_results import ResultFilterForm
 from cxgov.surveys.models import Question, Survey
 from cxgov.surveys.results import (
     GroupResult,
@@ -47,8 +46,8 @@ from cxgov.surveys.results import (
     response_rate,
     surveys_with_results,
 )
-from cxgov.surveys.selectors import access_survey, suppression_threshold
-from cxgov.surveys.selectors_results import (
+from cxgov.surveys.results.forms import ResultFilterForm
+from cxgov.surveys.results.selectors import (
     MIN_DRIVER_RESPONSES,
     DriverResult,
     comment_rows,
@@ -60,6 +59,7 @@ from cxgov.surveys.selectors_results import (
     survey_has_drivers,
     surveys_for_results,
 )
+from cxgov.surveys.selectors import access_survey, suppression_threshold
 
 COMMENTS_PER_PAGE = 25
 

@@ -46,7 +46,6 @@ from cxgov.registry import services as registry
 from cxgov.registry.models import Agency, ChannelKind, Service
 from cxgov.surveys.models import (
     AnswerRollup,
-    ImportedQuarter,
     Question,
     QuestionKind,
     ResponseRollup,
@@ -55,6 +54,8 @@ from cxgov.surveys.models import (
 )
 from cxgov.surveys.rollups import RollupDelta, delta_write
 from cxgov.surveys.services import question_add, question_update, survey_close, survey_create
+
+from .models import ImportedQuarter
 
 FORMATS = ("performance-gov",)
 PREFIX = "attributes_"

@@ -1,20 +1,4 @@
-"""Survey results read from rollups: distributions, percent positive, means, trends, A-11 rows.
-
-The contract for pages, reports, exports and the API:
-
-- Everything here reads only `AnswerRollup` and `ResponseRollup` (and, for response rates, the
-  invitation list), never individual answers, so a page costs the same at any volume.
-- Callers pass surveys and agencies they have already reached through an `access_*` selector;
-  nothing here checks access.
-- Every share and mean is an `Estimate` with its n and 95% interval (Wilson for shares, Student t
-  for means). A group with fewer answers than the suppression threshold comes back with
-  `suppressed=True` and no figures at all besides its n.
-- "Percent positive" is defined once, in `POSITIVE_VALUES`: 4-5 on 1-5 agreement scales, thumbs
-  up or "yes" on two-way questions, and the top two points (9-10) on 0-10 and 1-10 ratings.
-  Choice, number, text and date questions have none.
-- Days are the agency's local calendar days; fiscal quarters run October-December (Q1) onward.
-- Imported quarterly figures (source "imported") count alongside collected responses.
-"""
+"""Survey figures from the rollups: distributions, percent positive, means, trends, tables."""
 
 from __future__ import annotations
 
@@ -22,11 +6,10 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import numpy as np
-from django.db.models import Case, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 from scipy import stats
 
@@ -36,12 +19,10 @@ from cxgov.insights.estimates import (
     Estimate,
     mean_change,
     mean_interval_from_counts,
-    percent_agree,
-    point_scale,
     proportion_change,
     wilson,
 )
-from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter, fiscal_year_bounds
+from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry.models import Agency, ChannelKind, CustomerSegment, Service
 from cxgov.surveys.models import (
     CHOICE_KINDS,
@@ -53,6 +34,7 @@ from cxgov.surveys.models import (
     ResponseRollup,
     Survey,
 )
+from cxgov.surveys.results.queries import ResultFilters, filtered_rollups, period, rollup_sums
 from cxgov.surveys.selectors import suppression_threshold
 
 # Values that count as a positive answer, by question kind. The one definition of "positive".
@@ -65,22 +47,7 @@ POSITIVE_VALUES: dict[str, frozenset[str]] = {
 }
 # Kinds summarised by counts of values (the rest are listed apart, with their answer counts).
 COUNTED_KINDS = frozenset({*SCALE_RANGES, *CHOICE_KINDS, QuestionKind.NUMBER})
-A11_TEMPLATES = ("a11_v1", "a11_v2", "a11_v2_likert")
 BREAKDOWNS = ("service", "channel", "segment", "language", "quarter")
-
-
-@dataclass(frozen=True)
-class ResultFilters:
-    """Which answers to count. A fiscal year (and quarter) and start/end dates both narrow."""
-
-    service_id: int | None = None
-    channel: str = ""
-    segment_id: int | None = None
-    language: str = ""
-    fiscal_year: int | None = None
-    quarter: int | None = None  # FY Q1 = Oct-Dec
-    start: date | None = None
-    end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -158,81 +125,8 @@ class _Cell:
         self.squares += float(squares or 0.0)
 
 
-# --- filters -------------------------------------------------------------------------------
-
-
-def period(filters: ResultFilters) -> tuple[date | None, date | None]:
-    """First and last day (inclusive) the filters allow; None where open."""
-    start, end = filters.start, filters.end
-    if filters.quarter is not None and filters.fiscal_year is None:
-        raise ValueError("a quarter needs a fiscal year")
-    if filters.fiscal_year is not None:
-        if filters.quarter is not None:
-            fq = FiscalQuarter(filters.fiscal_year, filters.quarter)
-            low, high = fq.start, fq.end
-        else:
-            low, high = fiscal_year_bounds(filters.fiscal_year)
-        start = max(start, low) if start else low
-        end = min(end, high) if end else high
-    return start, end
-
-
-def _filtered(queryset: QuerySet[Any], filters: ResultFilters) -> QuerySet[Any]:
-    if filters.service_id is not None:
-        queryset = queryset.filter(service_id=filters.service_id)
-    if filters.channel:
-        queryset = queryset.filter(channel=filters.channel)
-    if filters.segment_id is not None:
-        queryset = queryset.filter(segment_id=filters.segment_id)
-    if filters.language:
-        queryset = queryset.filter(language=filters.language)
-    start, end = period(filters)
-    if start:
-        queryset = queryset.filter(day__gte=start)
-    if end:
-        queryset = queryset.filter(day__lte=end)
-    return queryset
-
-
 def _answer_rollups(survey: Survey, filters: ResultFilters) -> QuerySet[AnswerRollup]:
-    return _filtered(AnswerRollup.objects.filter(survey=survey), filters)
-
-
-def _by_quarter(queryset: QuerySet[AnswerRollup]) -> QuerySet[AnswerRollup]:
-    """Rows annotated with their fiscal quarter numbered as year * 10 + quarter.
-
-    Plain date comparisons over the quarters the rows span, so the database groups by quarter
-    without a per-row function call (SQLite would call back into Python for each row).
-    """
-    bounds = queryset.aggregate(first=Min("day"), last=Max("day"))
-    if bounds["first"] is None:
-        return queryset.none().annotate(quarter=Value(0))
-    quarter, last = fiscal_quarter(bounds["first"]), fiscal_quarter(bounds["last"])
-    # Rows added since the bounds were read stay out rather than fall outside every quarter.
-    queryset = queryset.filter(day__gte=quarter.start, day__lte=last.end)
-    whens = []
-    while quarter <= last:
-        whens.append(
-            When(day__lt=quarter.next().start, then=Value(quarter.year * 10 + quarter.quarter))
-        )
-        quarter = quarter.next()
-    return queryset.annotate(quarter=Case(*whens, default=Value(0), output_field=IntegerField()))
-
-
-def _sums(queryset: QuerySet[AnswerRollup], *group: str) -> Iterable[dict[str, Any]]:
-    """Summed counts per group and value; a "quarter" group comes back as a FiscalQuarter."""
-    if "quarter" in group:
-        queryset = _by_quarter(queryset)
-    rows = (
-        queryset.values(*group, "value_key")
-        .annotate(n=Sum("count"), t=Sum("total"), s=Sum("total_squares"))
-        .order_by()
-    )
-    if "quarter" not in group:
-        return rows
-    return (
-        {**row, "quarter": FiscalQuarter(row["quarter"] // 10, row["quarter"] % 10)} for row in rows
-    )
+    return filtered_rollups(AnswerRollup.objects.filter(survey=survey), filters)
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -327,7 +221,7 @@ def _question_figures(question: Question, cell: _Cell, *, min_n: int) -> Questio
 def survey_results(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> SurveyResults:
     """Counted questions with their figures, and text and date questions with answer counts."""
     cells: dict[int, _Cell] = defaultdict(_Cell)
-    for row in _sums(_answer_rollups(survey, filters), "question_id"):
+    for row in rollup_sums(_answer_rollups(survey, filters), "question_id"):
         cells[row["question_id"]].add(row["value_key"], row["n"], row["t"], row["s"])
     min_n = suppression_threshold()
     counted: list[QuestionResult] = []
@@ -364,7 +258,7 @@ def _grouped_cells(
         "quarter": "quarter",
     }[by]
     cells: dict[Any, _Cell] = defaultdict(_Cell)
-    for row in _sums(queryset, column):
+    for row in rollup_sums(queryset, column):
         key = row["quarter"] if by == "quarter" else row[column]
         cells[key].add(row["value_key"], row["n"], row["t"], row["s"])
     return cells
@@ -518,7 +412,7 @@ def results_table(*, survey: Survey, filters: ResultFilters = ResultFilters()) -
     }
     cells: dict[tuple[int, int | None, str, FiscalQuarter], _Cell] = defaultdict(_Cell)
     queryset = _answer_rollups(survey, filters).filter(question_id__in=list(questions))
-    for row in _sums(queryset, "question_id", "service_id", "channel", "quarter"):
+    for row in rollup_sums(queryset, "question_id", "service_id", "channel", "quarter"):
         key = (
             row["question_id"],
             row["service_id"],
@@ -611,7 +505,7 @@ def breakdown(
 
 def response_counts(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> int:
     """How many counted responses (or imported respondents) match the filters."""
-    queryset = _filtered(ResponseRollup.objects.filter(survey=survey), filters)
+    queryset = filtered_rollups(ResponseRollup.objects.filter(survey=survey), filters)
     return int(queryset.aggregate(n=Sum("count"))["n"] or 0)
 
 
@@ -652,85 +546,3 @@ def surveys_with_results(*, agencies: Iterable[Agency] | QuerySet[Agency]) -> Qu
         .select_related("agency")
         .order_by("agency__name", "title", "pk")
     )
-
-
-# --- A-11 quarterly rows -------------------------------------------------------------------
-
-
-def _percent(value: float | None) -> float | None:
-    return None if value is None else round(100 * value, 1)
-
-
-def a11_summary_rows(
-    *, fiscal_year: int, quarter: int | None, agencies: Iterable[Agency] | QuerySet[Agency]
-) -> list[dict[str, Any]]:
-    """One row per agency, service, channel, fiscal quarter and A-11 question.
-
-    Covers surveys made from the A-11 templates and imported A-11 quarters. Columns: agency,
-    service, channel, fiscal_year, quarter, survey, question_key, question_text, n,
-    count_1..count_5, mean (A-11 point_scale, 2 dp), percent_agree and its low and high
-    (percent, 1 dp), suppressed. Thumbs questions leave the counts and mean empty and give
-    the share of thumbs up as percent_agree. Cells under the threshold keep only n.
-    """
-    filters = ResultFilters(fiscal_year=fiscal_year, quarter=quarter)
-    surveys = {
-        s.pk: s
-        for s in Survey.objects.filter(
-            Q(template__in=A11_TEMPLATES) | Q(imported_quarters__isnull=False),
-            agency__in=agencies,
-        )
-        .distinct()
-        .select_related("agency")
-    }
-    questions = {
-        q.pk: q
-        for q in Question.objects.filter(
-            survey_id__in=list(surveys), kind__in=[QuestionKind.LIKERT, QuestionKind.THUMBS]
-        )
-    }
-    queryset = _filtered(AnswerRollup.objects.filter(question_id__in=list(questions)), filters)
-    cells: dict[tuple[int, int, int | None, str, FiscalQuarter], dict[str, int]] = defaultdict(
-        lambda: defaultdict(int)
-    )
-    for summed in _sums(queryset, "survey_id", "question_id", "service_id", "channel", "quarter"):
-        key = (
-            summed["survey_id"],
-            summed["question_id"],
-            summed["service_id"],
-            summed["channel"],
-            summed["quarter"],
-        )
-        cells[key][summed["value_key"]] += int(summed["n"])
-    services = {s.pk: s.name for s in Service.objects.filter(pk__in={k[2] for k in cells if k[2]})}
-    min_n = suppression_threshold()
-    rows: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    for (survey_id, question_id, service_id, channel, fq), counts in cells.items():
-        survey, question = surveys[survey_id], questions[question_id]
-        likert = question.kind == QuestionKind.LIKERT
-        n = sum(counts.values())
-        suppressed = n < min_n
-        by_value = {int(k): v for k, v in counts.items() if k.isdigit()}
-        agree = percent_agree(by_value) if likert else wilson(by_value.get(1, 0), n)
-        mean = point_scale(by_value).value if likert else None
-        row: dict[str, Any] = {
-            "agency": survey.agency.name,
-            "service": services.get(service_id, "") if service_id else "",
-            "channel": channel,
-            "fiscal_year": fq.year,
-            "quarter": fq.quarter,
-            "survey": survey.title,
-            "question_key": question.key,
-            "question_text": question.text,
-            "n": n,
-        }
-        for value in range(1, 6):
-            row[f"count_{value}"] = by_value.get(value, 0) if likert and not suppressed else None
-        row["mean"] = None if suppressed or mean is None else round(mean, 2)
-        row["percent_agree"] = None if suppressed else _percent(agree.value)
-        row["percent_agree_low"] = None if suppressed else _percent(agree.low)
-        row["percent_agree_high"] = None if suppressed else _percent(agree.high)
-        row["suppressed"] = suppressed
-        order = (row["agency"], row["service"], channel, fq, survey.title, survey_id)
-        rows.append(((*order, question.position, question.pk), row))
-    ordered = sorted(rows, key=lambda pair: pair[0])
-    return [row for _key, row in ordered]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cxgov.surveys import views_results as views
+from cxgov.surveys.results import views
 
 app_name = "survey_results"
 
