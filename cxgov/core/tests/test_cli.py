@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from cxgov.core.cli import main
 from cxgov.core.demo import DEMO_PASSWORD, DEMO_USERS
 from cxgov.core.models import Membership, User
 from cxgov.core.tasks import email_send
@@ -14,7 +17,8 @@ from cxgov.registry.models import Agency, Service
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_sets_up_without_serving_and_prints_credentials(capsys):
+def test_demo_sets_up_without_serving_and_prints_credentials(capsys, settings):
+    settings.DEBUG = True
     call_command("demo", "--no-serve")
     out = capsys.readouterr().out
     for demo_user in DEMO_USERS:
@@ -24,12 +28,25 @@ def test_demo_sets_up_without_serving_and_prints_credentials(capsys):
     assert Service.objects.filter(agency__slug="fba").count() >= 3
 
 
-def test_demo_data_is_deterministic_and_loads_once(demo_data):
+def test_demo_data_is_deterministic_and_loads_once(demo_data, settings):
+    settings.DEBUG = True
     counts = (Agency.objects.count(), Service.objects.count(), User.objects.count())
     memberships = Membership.objects.count()
     call_command("load_demo")
     assert (Agency.objects.count(), Service.objects.count(), User.objects.count()) == counts
     assert Membership.objects.count() == memberships
+
+
+@pytest.mark.parametrize("argv", [["demo", "--no-serve"], ["load_demo"]])
+def test_the_demo_refuses_to_run_when_debug_is_off(argv, capsys, monkeypatch, settings):
+    settings.DEBUG = False
+    monkeypatch.setattr(sys, "argv", ["cxgov", *argv])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 1
+    assert "runs only with DEBUG=true" in capsys.readouterr().err
+    assert not User.objects.exists()
+    assert not Agency.objects.exists()
 
 
 def test_every_demo_user_can_sign_in(demo_data, client):
