@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from cxgov.core.cli import main
 from cxgov.core.demo import DEMO_PASSWORD, DEMO_USERS
 from cxgov.core.models import Membership, User
 from cxgov.core.tasks import email_send
@@ -38,13 +35,12 @@ def test_demo_data_is_deterministic_and_loads_once(demo_data, settings):
 
 
 @pytest.mark.parametrize("argv", [["demo", "--no-serve"], ["load_demo"]])
-def test_the_demo_refuses_to_run_when_debug_is_off(argv, capsys, monkeypatch, settings):
+def test_the_demo_refuses_to_run_when_debug_is_off(argv, settings):
     settings.DEBUG = False
-    monkeypatch.setattr(sys, "argv", ["cxgov", *argv])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    assert exit_.value.code == 1
-    assert "runs only with DEBUG=true" in capsys.readouterr().err
+    with pytest.raises(CommandError, match="runs only with DEBUG=true") as refused:
+        call_command(*argv)
+    # `cxgov` prints a CommandError's message and exits with its return code.
+    assert refused.value.returncode == 1
     assert not User.objects.exists()
     assert not Agency.objects.exists()
 
