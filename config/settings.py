@@ -6,11 +6,11 @@ import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.database import database_settings
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,19 +106,21 @@ TEMPLATES = [
     },
 ]
 
-# Database: one URL. The embedded default is a SQLite file under var/.
+# Database: one URL. The embedded default is a SQLite file under var/. A server that accepts
+# connections but never answers fails within the timeouts (seconds) and gets the 503 page.
 DATABASE_URL = env_str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cxgov.sqlite3'}")
-try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-except ValueError as error:
-    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
+DATABASE_CONNECT_TIMEOUT_SECONDS = env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=5, minimum=1)
+DATABASE_STATEMENT_TIMEOUT_SECONDS = env_int(
+    "DATABASE_STATEMENT_TIMEOUT_SECONDS", default=30, minimum=0
+)
+DATABASES = {
+    "default": database_settings(
+        DATABASE_URL,
+        connect_timeout=DATABASE_CONNECT_TIMEOUT_SECONDS,
+        statement_timeout=DATABASE_STATEMENT_TIMEOUT_SECONDS,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the demo server and a task worker share the file.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
-        "transaction_mode": "IMMEDIATE",
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -261,6 +263,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="cxgov <no-reply@cxgov.invalid>")
+# Seconds an SMTP server may stay silent before the send fails (and is retried), so one hung
+# mail server cannot stall the email queue.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", default=10, minimum=1)
 
 # Background work: Django's Tasks API, stored in the database and run by `cxgov worker`.
 TASKS = {

@@ -1,12 +1,19 @@
-"""Sign-in helpers shared by settings-driven libraries."""
+"""Sign-in helpers: lockout hooks for django-axes and the second-factor step-up."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django_otp import user_has_device
+
+from cxgov.core.oidc import SESSION_FLAG
 
 
 def login_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -28,3 +35,33 @@ def lockout_response(
         },
         status=429,
     )
+
+
+def second_factor_missing(request: HttpRequest) -> bool:
+    """True when the signed-in person has a confirmed second factor this session has not passed.
+
+    A password alone must not change how the account signs in: whoever holds a confirmed device
+    proves it (or a backup code) before enrolling another, changing the password or minting a
+    token. A person with no device yet may enrol one; that is how two-step sign-in starts.
+    """
+    user = request.user
+    if not user.is_authenticated or request.session.get(SESSION_FLAG):
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
+        return False
+    return user_has_device(user, confirmed=True)
+
+
+def second_factor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send a person whose session has not passed their second factor to enter it first."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if second_factor_missing(request):
+            next_url = request.get_full_path() if request.method == "GET" else request.path
+            query = urlencode({"next": next_url})
+            return HttpResponseRedirect(f"{reverse('core:mfa_verify')}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapped

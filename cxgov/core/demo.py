@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from cxgov.a11.demo import demo_load as a11_demo_load
@@ -21,6 +23,19 @@ from cxgov.standards.demo import demo_load as standards_demo_load
 from cxgov.surveys.demo import demo_load as surveys_demo_load
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the local demo only
+
+
+def demo_refuse_without_debug() -> None:
+    """Stop the demo commands on anything but a development machine (DEBUG on).
+
+    They create accounts whose password is published, so on a production database they would
+    open the site to anyone who read the README.
+    """
+    if not settings.DEBUG:
+        raise CommandError(
+            "The demo creates accounts with a published password, so it runs only with "
+            "DEBUG=true on a development machine. DEBUG is off here; nothing was changed."
+        )
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.tasks import email_send
+from cxgov.core.tasks import password_reset_email_send
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -33,7 +34,10 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Sends the reset email through the task queue instead of inside the request."""
+    """Sends the reset email through the task queue instead of inside the request.
+
+    The task gets the user id, never the link: the link is made when the email is sent.
+    """
 
     def send_mail(
         self,
@@ -44,9 +48,14 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        email_send.enqueue(subject=subject, body=body, to=[to_email])
+        password_reset_email_send.enqueue(
+            user_id=context["user"].pk,
+            domain=context["domain"],
+            protocol=context["protocol"],
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            subject_template=subject_template_name,
+            body_template=email_template_name,
+        )
 
 
 class TokenCreateForm(forms.Form):

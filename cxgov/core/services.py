@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks.base import Task
 
 from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, Role, User
+from cxgov.core.tasks import email_send
 from cxgov.core.tokens import TOKEN_PREFIX, token_hash
 from cxgov.registry.models import Agency
 
@@ -95,6 +96,7 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         user=user, name=name.strip()[:100], prefix=prefix, token_hash=token_hash(raw)
     )
     audit_record(actor=user, action="token.create", target=token, data={"name": token.name})
+    security_notice_send(user=user, change="token.create", detail=token.name)
     return token, raw
 
 
@@ -130,14 +132,17 @@ def mfa_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[st
     """Confirm the device with a code from the app; returns fresh backup codes, or None."""
     if device.user_id != user.pk or not device.verify_token(token.strip().replace(" ", "")):
         return None
-    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    replaced, _by_model = (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     StaticDevice.objects.filter(user=user).delete()
     backup = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
-    audit_record(actor=user, action="mfa.enrol", target=user)
+    audit_record(actor=user, action="mfa.enrol", target=user, data={"replaced": bool(replaced)})
+    security_notice_send(user=user, change="mfa.replace" if replaced else "mfa.enrol")
     return codes
 
 
@@ -147,6 +152,46 @@ def mfa_reset(*, user: User, actor: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_record(actor=actor, action="mfa.reset", target=user)
+    security_notice_send(user=user, change="mfa.reset")
+
+
+@transaction.atomic
+def password_change_record(*, user: User) -> None:
+    """Audit a password the person changed (or reset by email) and tell them by email."""
+    audit_record(actor=user, action="password.change", target=user)
+    security_notice_send(user=user, change="password.change")
+
+
+def _security_notice_text(change: str, detail: str) -> tuple[str, str]:
+    subjects = {
+        "mfa.enrol": _("Two-step sign-in is set up on your cxgov account"),
+        "mfa.replace": _("A new authenticator app replaced the old one on your cxgov account"),
+        "mfa.reset": _("Two-step sign-in was reset on your cxgov account"),
+        "password.change": _("Your cxgov password was changed"),
+        "token.create": _("A new API token was created on your cxgov account"),
+    }
+    subject = str(subjects[change])
+    lines = [subject + (f": {detail}" if detail else "") + "."]
+    lines.append(
+        _(
+            "If you did not do this, tell your agency administrator now: someone may have "
+            "your password. They can reset your two-step sign-in and you can revoke tokens "
+            "on the API tokens page."
+        )
+    )
+    return subject, "\n\n".join(lines) + "\n"
+
+
+def security_notice_send(*, user: User, change: str, detail: str = "") -> None:
+    """Email the person that a sign-in setting of their account changed, once the change commits.
+
+    `change` is one of mfa.enrol, mfa.replace, mfa.reset, password.change, token.create.
+    """
+    if not user.email:
+        return
+    subject, body = _security_notice_text(change, detail)
+    to = [user.email]
+    transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=to))
 
 
 @transaction.atomic

@@ -15,8 +15,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
-from django.utils import timezone
+from django.template import loader
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 from django_tasks.base import Task
 from django_tasks.utils import get_module_path
@@ -116,5 +120,43 @@ def email_send(*, subject: str, body: str, to: list[str]) -> int:
     """Send one plain-text email; returns how many messages the backend accepted."""
     message = EmailMessage(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+    )
+    return message.send()
+
+
+@retrying_task(queue_name="email")
+def password_reset_email_send(
+    *,
+    user_id: int,
+    domain: str,
+    protocol: str,
+    language: str,
+    subject_template: str,
+    body_template: str,
+) -> int:
+    """Email a password-reset link made now, from the user id.
+
+    The link is a secret: it is never put in the task's arguments, which sit in the task table
+    (and in the dead-letter list when sending fails), only in the email itself.
+    """
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return 0
+    context = {
+        "email": user.email,
+        "domain": domain,
+        "site_name": domain,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": protocol,
+    }
+    with translation.override(language):
+        subject = "".join(loader.render_to_string(subject_template, context).splitlines())
+        body = loader.render_to_string(body_template, context)
+    message = EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
     )
     return message.send()

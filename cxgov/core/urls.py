@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.contrib.auth.decorators import login_required
+from django.urls import path
 
 from cxgov.core import views, views_tasks
+from cxgov.core.auth import second_factor_required
 
 app_name = "core"
 
@@ -30,7 +32,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("core:staff_home")),
+        login_required(second_factor_required(views.PasswordChangeView.as_view())),
         name="password_change",
     ),
     path("accounts/keepalive/", views.session_keepalive, name="keepalive"),

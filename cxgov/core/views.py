@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
+from cxgov.core.auth import second_factor_required
 from cxgov.core.forms import (
     EmailAuthenticationForm,
     MfaCodeForm,
@@ -47,6 +48,7 @@ from cxgov.core.services import (
     mfa_device_confirm,
     mfa_device_start,
     mfa_reset,
+    password_change_record,
     token_create,
     token_revoke,
 )
@@ -76,7 +78,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         # Proving control of the mailbox ends a lockout from wrong passwords.
         axes_reset(username=form.user.email.lower())
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        password_change_record(user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("core:staff_home")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        password_change_record(user=form.user)
+        return response
 
 
 @login_required
@@ -119,6 +132,7 @@ def agency_overview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@second_factor_required
 def token_list(request: HttpRequest) -> HttpResponse:
     """The person's API tokens, with a form to create one; a new secret shows once."""
     form = TokenCreateForm(request.POST or None)
@@ -172,6 +186,7 @@ def _qr_svg(data: str) -> str:
 
 
 @login_required
+@second_factor_required
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the code or type the key, then prove it with a code."""
     device = None

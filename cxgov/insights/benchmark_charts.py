@@ -19,6 +19,8 @@ from cxgov.insights.charts import (
     TEXT_COLOR,
     _escape,
     _presentation_attributes,
+    plain_labels,
+    plain_text,
 )
 
 
@@ -42,8 +44,8 @@ def line_svg(
         positions = list(range(len(labels)))
         axes.plot(positions, list(values), color=BAR_COLOR, marker="o", linewidth=2)
         step = max(1, len(labels) // 12)
-        axes.set_xticks(positions[::step], labels=list(labels)[::step], color=TEXT_COLOR)
-        axes.set_ylabel(value_label, color=TEXT_COLOR)
+        axes.set_xticks(positions[::step], labels=plain_labels(labels)[::step], color=TEXT_COLOR)
+        axes.set_ylabel(plain_text(value_label), color=TEXT_COLOR)
         if y_limits is not None:
             axes.set_ylim(*y_limits)
         axes.tick_params(colors=TEXT_COLOR)

@@ -39,9 +39,9 @@ def horizontal_bar_svg(
     try:
         positions = list(range(len(labels)))
         axes.barh(positions, values, color=BAR_COLOR)
-        axes.set_yticks(positions, labels=list(labels), color=TEXT_COLOR)
+        axes.set_yticks(positions, labels=plain_labels(labels), color=TEXT_COLOR)
         axes.invert_yaxis()
-        axes.set_xlabel(value_label, color=TEXT_COLOR)
+        axes.set_xlabel(plain_text(value_label), color=TEXT_COLOR)
         axes.tick_params(colors=TEXT_COLOR)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
@@ -63,6 +63,16 @@ def horizontal_bar_svg(
         f'<desc id="{chart_id}-desc">{_escape(description)}</desc>',
         1,
     )
+
+
+def plain_text(text: str) -> str:
+    """Text matplotlib draws as written: a `$` would otherwise start math (and can crash it)."""
+    return text.replace("$", r"\$")
+
+
+def plain_labels(labels: Sequence[str]) -> list[str]:
+    """`plain_text` for each label: names come from staff and imports, so may hold `$`."""
+    return [plain_text(str(label)) for label in labels]
 
 
 def _presentation_attributes(match: re.Match[str]) -> str:

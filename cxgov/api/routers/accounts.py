@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
@@ -18,6 +19,7 @@ from cxgov.api.schemas import (
     TokenIn,
     TokenOut,
 )
+from cxgov.core.auth import second_factor_missing
 from cxgov.core.models import ApiToken, AuditEvent, Membership
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import (
@@ -68,6 +70,10 @@ def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
 def token_create_endpoint(
     request: HttpRequest, payload: TokenCreateIn
 ) -> tuple[int, TokenCreatedOut]:
+    if getattr(request, "api_token", None) is None and second_factor_missing(request):
+        raise PermissionDenied(
+            "Enter your two-step sign-in code on the site first: this session has not passed it."
+        )
     token, raw = token_create(user=_user(request), name=payload.name)
     return 201, TokenCreatedOut(**dict(TokenOut.from_orm(token)), token=raw)
 

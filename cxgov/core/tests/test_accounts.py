@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from cxgov.core.testing.factories import PASSWORD
 
@@ -136,3 +142,23 @@ def test_staff_pages_carry_the_session_length_for_the_warning(analyst_a_client):
     page = analyst_a_client.get("/staff/").content.decode()
     assert 'data-session-seconds="1800"' in page
     assert 'id="cx-session-dialog"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_task_row_holds_the_user_id_never_the_link(client, analyst_a, settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+    }
+    with time_machine.travel(timezone.now(), tick=False):
+        client.post("/accounts/password-reset/", {"email": analyst_a.email})
+        token = default_token_generator.make_token(analyst_a)
+
+    stored = json.dumps(DBTaskResult.objects.get().args_kwargs)
+    assert token not in stored
+    assert "/accounts/reset/" not in stored
+    assert f'"user_id": {analyst_a.pk}' in stored
+    assert not mail.outbox
+
+    call_command("worker", "--batch")
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    assert "Choose a new password" in client.get(link, follow=True).content.decode()

@@ -9,6 +9,7 @@ import time_machine
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cxgov.core.models import AuditEvent
@@ -146,3 +147,140 @@ def test_admin_of_another_agency_cannot_reset(handler_b_client, handler_b, analy
         f"/staff/agencies/{agency_a.slug}/members/{membership.pk}/reset-two-factor/"
     )
     assert response.status_code == 404
+
+
+def _enrolled_device(user) -> TOTPDevice:
+    """The victim's authenticator, enrolled and confirmed before the attack."""
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def _pass_second_step(client, device: TOTPDevice) -> None:
+    response = client.post("/accounts/two-factor/", {"code": _current_code(device)})
+    assert response.status_code == 302
+
+
+def test_a_password_alone_cannot_replace_the_enrolled_authenticator(client, analyst_a):
+    victims = _enrolled_device(analyst_a)
+    _sign_in(client, analyst_a)
+
+    page = client.get("/accounts/two-factor/setup/")
+    assert page["Location"].startswith("/accounts/two-factor/?next=")
+    attackers = TOTPDevice.objects.create(user=analyst_a, name="attacker", confirmed=False)
+    session = client.session
+    session["cx_mfa_device"] = attackers.pk
+    session.save()
+    response = client.post("/accounts/two-factor/setup/", {"code": _current_code(attackers)})
+
+    assert response["Location"].startswith("/accounts/two-factor/?next=")
+    assert list(TOTPDevice.objects.filter(user=analyst_a, confirmed=True)) == [victims]
+    assert not AuditEvent.objects.filter(action="mfa.enrol").exists()
+    assert client.get("/staff/")["Location"].startswith("/accounts/two-factor/?next=")
+    assert client.get("/staff/tokens/")["Location"].startswith("/accounts/two-factor/?next=")
+
+
+def test_a_password_alone_cannot_change_the_password(client, analyst_a):
+    _enrolled_device(analyst_a)
+    _sign_in(client, analyst_a)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "an-attackers-new-pass-4411",
+            "new_password2": "an-attackers-new-pass-4411",
+        },
+    )
+    assert response["Location"] == "/accounts/two-factor/?next=%2Faccounts%2Fpassword%2F"
+    analyst_a.refresh_from_db()
+    assert analyst_a.check_password(PASSWORD)
+
+
+def test_a_password_alone_cannot_create_a_token_even_when_staff_mfa_is_optional(
+    client, analyst_a, settings
+):
+    settings.STAFF_MFA_REQUIRED = False
+    _enrolled_device(analyst_a)
+    _sign_in(client, analyst_a)
+    page = client.post("/staff/tokens/", {"name": "exfiltrate"})
+    assert page["Location"].startswith("/accounts/two-factor/?next=")
+    api = client.post("/api/v1/tokens", {"name": "exfiltrate"}, content_type="application/json")
+    assert api.status_code == 403
+    assert not analyst_a.api_tokens.exists()
+
+
+def test_after_the_second_step_the_owner_changes_the_password_and_is_told(
+    client, analyst_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    device = _enrolled_device(analyst_a)
+    _sign_in(client, analyst_a)
+    _pass_second_step(client, device)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/password/",
+            {
+                "old_password": PASSWORD,
+                "new_password1": "a-new-long-passphrase-9031",
+                "new_password2": "a-new-long-passphrase-9031",
+            },
+        )
+    assert response.status_code == 302
+    analyst_a.refresh_from_db()
+    assert analyst_a.check_password("a-new-long-passphrase-9031")
+    assert [message.subject for message in mailoutbox] == ["Your cxgov password was changed"]
+    assert mailoutbox[0].to == [analyst_a.email]
+    assert AuditEvent.objects.filter(action="password.change", actor=analyst_a).exists()
+
+
+def test_after_the_second_step_the_owner_replaces_the_device_and_is_told(
+    client, analyst_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    old = _enrolled_device(analyst_a)
+    _sign_in(client, analyst_a)
+    _pass_second_step(client, old)
+    assert client.get("/accounts/two-factor/setup/").status_code == 200
+    new = TOTPDevice.objects.get(user=analyst_a, confirmed=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/two-factor/setup/", {"code": _current_code(new)})
+    assert response.status_code == 200
+    assert list(TOTPDevice.objects.filter(user=analyst_a)) == [new]
+    assert "replaced the old one" in mailoutbox[0].subject
+    assert client.get("/staff/").status_code == 200
+
+
+def test_a_backup_code_also_opens_the_sensitive_pages(client, analyst_a):
+    _enrolled_device(analyst_a)
+    backup = StaticDevice.objects.create(user=analyst_a, name="Backup codes", confirmed=True)
+    backup.token_set.create(token="recover123")
+    _sign_in(client, analyst_a)
+    assert client.post("/accounts/two-factor/", {"code": "recover123"}).status_code == 302
+    assert client.get("/accounts/password/").status_code == 200
+    assert client.get("/staff/tokens/").status_code == 200
+
+
+def test_first_enrolment_and_new_tokens_email_the_owner(
+    client, analyst_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    _sign_in(client, analyst_a)
+    client.get("/accounts/two-factor/setup/")
+    device = TOTPDevice.objects.get(user=analyst_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/two-factor/setup/", {"code": _current_code(device)})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/staff/tokens/", {"name": "Nightly export"}).status_code == 200
+    assert [message.subject for message in mailoutbox] == [
+        "Two-step sign-in is set up on your cxgov account",
+        "A new API token was created on your cxgov account",
+    ]
+    assert "Nightly export" in mailoutbox[1].body
+
+
+def test_a_reset_by_an_administrator_emails_the_member(
+    admin_a_client, admin_a, analyst_a, agency_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    _enrolled_device(analyst_a)
+    membership = analyst_a.memberships.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        _verified(admin_a_client, admin_a).post(
+            f"/staff/agencies/{agency_a.slug}/members/{membership.pk}/reset-two-factor/"
+        )
+    assert [message.to for message in mailoutbox] == [[analyst_a.email]]
+    assert "reset" in mailoutbox[0].subject

@@ -1,6 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from cxgov.core.demo import demo_refuse_without_debug
+
 
 class Command(BaseCommand):
     help = "Migrate, load the demo data, print the demo users, and serve on 127.0.0.1:8000."
@@ -12,6 +14,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        demo_refuse_without_debug()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         call_command("load_demo")

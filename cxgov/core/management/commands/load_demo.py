@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from cxgov.core.demo import DEMO_PASSWORD, demo_load
+from cxgov.core.demo import DEMO_PASSWORD, demo_load, demo_refuse_without_debug
 
 
 class Command(BaseCommand):
     help = "Load the deterministic demo data and print the demo users' credentials."
 
     def handle(self, *args: object, **options: object) -> None:
+        demo_refuse_without_debug()
         users = demo_load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in as any of these users:"))
         for user in users:

@@ -1,0 +1,41 @@
+"""Chart labels are plain text: matplotlib never reads a `$` in them as the start of math."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxgov.insights.benchmark_charts import line_svg
+from cxgov.insights.charts import horizontal_bar_svg, plain_text
+
+LABEL = st.text(alphabet=st.sampled_from("$\\^_{}ab 1"), min_size=1, max_size=12)
+
+
+def test_plain_text_escapes_every_dollar_sign():
+    assert plain_text("Pay $5 or $10") == r"Pay \$5 or \$10"
+
+
+@settings(max_examples=25, deadline=None)
+@given(labels=st.lists(LABEL, min_size=1, max_size=3), axis=LABEL)
+def test_any_label_draws_a_bar_chart(labels, axis):
+    svg = horizontal_bar_svg(
+        labels=labels,
+        values=[1.0] * len(labels),
+        title="t",
+        value_label=axis,
+        description="d",
+        chart_id="c",
+    )
+    assert svg.startswith("<svg")
+
+
+def test_dollar_signs_draw_a_line_chart():
+    svg = line_svg(
+        labels=["$FY24$", r"$\frac{1}{0}$"],
+        values=[1.0, 2.0],
+        title="t",
+        value_label="$ spent",
+        description="d",
+        chart_id="c",
+    )
+    assert svg.startswith("<svg")
