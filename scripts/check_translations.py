@@ -1,7 +1,7 @@
 """Fail when the Spanish catalogue misses a user-facing string or leaves one untranslated.
 
-Runs makemessages into a scratch copy of the project's locale folder, so the working tree
-is never changed, then compares with gettext's own tools.
+Runs makemessages in a scratch copy of the project, so the working tree is never changed,
+then compares with gettext's own tools.
 """
 
 from __future__ import annotations
@@ -19,9 +19,15 @@ PO = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
-        fresh_locale = Path(scratch) / "locale"
-        shutil.copytree(ROOT / "locale", fresh_locale)
-        env = {**os.environ, "DEBUG": "true", "CXGOV_LOCALE_DIR": str(fresh_locale)}
+        # makemessages writes into every locale/ folder it finds beside the sources, so it runs
+        # on a scratch copy of the project: the real catalogue is never touched.
+        copy = Path(scratch) / "project"
+        for name in ("cxgov", "config", "templates", "locale"):
+            shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copy2(ROOT / "manage.py", copy / "manage.py")
+        fresh_locale = copy / "locale"
+        env = {**os.environ, "DEBUG": "true"}
+        env.pop("CXGOV_LOCALE_DIR", None)
         subprocess.run(
             [
                 sys.executable,
@@ -29,17 +35,11 @@ def main() -> int:
                 "makemessages",
                 "--locale",
                 "es",
-                "--ignore",
-                ".venv/*",
-                "--ignore",
-                "node_modules/*",
-                "--ignore",
-                "static/*",
                 "--no-location",
                 "-v",
                 "0",
             ],
-            cwd=ROOT,
+            cwd=copy,
             env=env,
             check=True,
         )
