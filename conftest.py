@@ -7,8 +7,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from cxgov.core.models import Role, User
 from cxgov.core.testing.factories import AgencyFactory, MembershipFactory, UserFactory
@@ -80,3 +83,11 @@ def analyst_a_client(analyst_a: User) -> Client:
 @pytest.fixture
 def handler_b_client(handler_b: User) -> Client:
     return _signed_in(handler_b)
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """Each test starts in English, whatever language an earlier test left active."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
