@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
 from cxgov.insights.business_time import (
@@ -34,7 +33,20 @@ from cxgov.standards.models import Standard
 CANONICAL = ("id", "start", "end", "due", "channel", "outcome", "pauses", "statuses")
 REQUIRED = ("id", "start")
 MAX_ERRORS_KEPT = 1000
-_AWARE = r"(?:[zZ]|[+-]\d{2}:?\d{2})$"
+# ISO 8601 in extended form (month, day and time optional, `T` or space before the time,
+# `.` or `,` before up to 9 fraction digits, `Z` or ±hh[[:]mm] after it); basic dates and
+# basic date-times (20260302, 20260302T090000) are rewritten to it first.
+_ISO_8601 = (
+    r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2})"
+    r"(?:[Tt ](?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>[0-5]\d)"
+    r"(?:[.,](?P<fraction>\d{1,9}))?)?)?"
+    r" ?(?:(?P<zulu>[Zz])|(?P<sign>[+-])(?P<off_h>\d{2})(?::?(?P<off_m>\d{2}))?)?)?)?)?$"
+)
+_COMMON = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})?$"
+_BASIC = (
+    (r"^(\d{4})(\d{2})(\d{2})[Tt](\d{2})(\d{2})(\d{2})", "${1}-${2}-${3}T${4}:${5}:${6}"),
+    (r"^(\d{4})(\d{2})(\d{2})$", "${1}-${2}-${3}"),
+)
 
 
 class IngestError(ValueError):
@@ -128,28 +140,98 @@ def _instants(column: pl.Series, time_zone: str) -> np.ndarray:
         return values if zone else _local_to_utc(values, time_zone)
     if column.dtype == pl.Date:
         return _local_to_utc(column.dt.epoch("s").to_numpy().astype(np.float64), time_zone)
-    text = column.cast(pl.Utf8).str.strip_chars().to_pandas()
-    aware = text.str.contains(_AWARE, regex=True, na=False).to_numpy()
-    result = np.full(len(text), np.nan)
-    if aware.any():
-        parsed = pd.to_datetime(text[aware], errors="coerce", format="ISO8601", utc=True)
-        result[aware] = _epoch(parsed)
-    naive = ~aware
-    if naive.any():
-        parsed = pd.to_datetime(text[naive], errors="coerce", format="ISO8601")
-        result[naive] = _local_to_utc(_epoch(parsed), time_zone)
-    return result
+    return _text_instants(column.cast(pl.Utf8), time_zone)
 
 
-def _epoch(parsed: pd.Series | pd.DatetimeIndex) -> np.ndarray:
-    values = pd.Series(parsed)
-    if getattr(values.dt, "tz", None) is not None:
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+def _text_instants(column: pl.Series, time_zone: str) -> np.ndarray:
+    """ISO 8601 text as UTC epoch seconds, parsed column-wise by polars."""
+    text = column.str.strip_chars()
+    # Most files write one full form; slicing it is several times cheaper than the general regex.
+    common = text.str.contains(_COMMON).fill_null(value=False)
+    other = ~common & text.is_not_null()
+    local = np.full(text.len(), np.nan)
+    offset = np.zeros(text.len())
+    aware = np.zeros(text.len(), dtype=bool)
+    for mask, parts in ((common, _common_parts), (other, _general_parts)):
+        if mask.any():
+            rows = mask.to_numpy()
+            found = _fields(parts(text.filter(mask)))
+            local[rows] = found["local"].cast(pl.Float64).fill_null(np.nan).to_numpy() / 1e6
+            offset[rows] = found["offset"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+            aware[rows] = found["aware"].to_numpy()
+    return np.where(aware, local - offset, _local_to_utc(local, time_zone))
+
+
+def _common_parts(text: pl.Series) -> pl.DataFrame:
+    text_column, tail = pl.col("text"), pl.col("text").str.slice(19)
+    numeric = pl.col("zone") != "Z"
+    return (
+        pl.DataFrame({"text": text})
+        .with_columns(zone=tail.str.extract(r"(Z|[+-]\d{2}:\d{2})$"))
+        .select(
+            stamp=pl.concat_str(
+                text_column.str.slice(0, 10), pl.lit("T"), text_column.str.slice(11, 8)
+            ),
+            fraction=tail.str.extract(r"^\.(\d+)"),
+            zulu=pl.when(pl.col("zone") == "Z").then(pl.col("zone")),
+            sign=pl.when(numeric).then(pl.col("zone").str.slice(0, 1)),
+            off_h=pl.when(numeric).then(pl.col("zone").str.slice(1, 2)),
+            off_m=pl.when(numeric).then(pl.col("zone").str.slice(4, 2)),
+        )
+    )
+
+
+def _general_parts(text: pl.Series) -> pl.DataFrame:
+    if text.str.contains(r"^\d{8}").any():
+        for pattern, extended in _BASIC:
+            text = text.str.replace(pattern, extended)
+    parts = text.str.extract_groups(_ISO_8601).struct.unnest()
+    return parts.select(
+        stamp=pl.concat_str(
+            pl.col("year"),
+            pl.lit("-"),
+            _padded("month", "01"),
+            pl.lit("-"),
+            _padded("day", "01"),
+            pl.lit("T"),
+            _padded("hour", "00"),
+            pl.lit(":"),
+            _padded("minute", "00"),
+            pl.lit(":"),
+            _padded("second", "00"),
+        ),
+        fraction=pl.col("fraction"),
+        zulu=pl.col("zulu"),
+        sign=pl.col("sign"),
+        off_h=pl.col("off_h"),
+        off_m=pl.col("off_m"),
+    )
+
+
+def _padded(name: str, default: str) -> pl.Expr:
+    return pl.col(name).fill_null(default).str.zfill(2)
+
+
+def _fields(parts: pl.DataFrame) -> pl.DataFrame:
+    """Local microseconds, whether an offset was given, and the offset in seconds."""
+    fraction = pl.col("fraction").fill_null("").str.pad_end(6, "0").str.slice(0, 6)
+    offset_hours = pl.col("off_h").cast(pl.Int64)
+    offset_minor = pl.col("off_m").fill_null("0").cast(pl.Int64)
+    offset_minutes = offset_hours * 60 + offset_minor
     # Microseconds reach years 0 to 9999 without overflow; nanoseconds would not.
-    raw = np.asarray(values.to_numpy(), dtype="datetime64[us]")
-    micros = raw.astype(np.int64).astype(np.float64)
-    micros[np.isnat(raw)] = np.nan
-    return micros / 1e6
+    return parts.select(
+        local=pl.col("stamp")
+        .str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False)
+        .dt.epoch("us")
+        + fraction.cast(pl.Int64),
+        aware=pl.col("zulu").is_not_null() | pl.col("sign").is_not_null(),
+        offset=pl.when(pl.col("sign").is_null())
+        .then(0)
+        .when((offset_hours > 18) | (offset_minor > 59))
+        .then(None)
+        .otherwise(pl.when(pl.col("sign") == "-").then(-offset_minutes).otherwise(offset_minutes))
+        * 60,
+    )
 
 
 def _local_to_utc(local: np.ndarray, time_zone: str) -> np.ndarray:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -83,3 +85,64 @@ def test_an_unreadable_file_is_refused_plainly(tmp_path: Path) -> None:
     path.write_bytes(b"not parquet at all")
     with pytest.raises(IngestError, match="cannot be read"):
         table_read(path)
+
+
+moments = st.datetimes(
+    min_value=datetime(1971, 1, 1), max_value=datetime(2198, 12, 31), timezones=st.just(UTC)
+).map(lambda moment: moment.replace(microsecond=moment.microsecond // 1000 * 1000))
+
+
+def _renderings(moment: datetime) -> list[str]:
+    local = moment.astimezone(ZoneInfo("America/New_York"))
+    east = moment.astimezone(timezone(timedelta(hours=5, minutes=30)))
+    return [
+        moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        moment.strftime("%Y-%m-%d %H:%M:%S.%f+00:00"),
+        east.isoformat(),
+        east.strftime("%Y-%m-%dT%H:%M:%S.%f%z"),
+        east.strftime("%Y%m%dT%H%M%S.%f%z"),
+        local.replace(tzinfo=None).isoformat(),
+        local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond // 1000:03d}",
+    ]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(moment=moments)
+def test_every_iso_8601_form_reads_as_the_same_instant(moment: datetime, agency_a) -> None:
+    agency_a.time_zone = "America/New_York"
+    agency_a.save(update_fields=["time_zone"])
+    standard = StandardFactory(service=ServiceFactory(agency=agency_a))
+    local = moment.astimezone(ZoneInfo("America/New_York"))
+    if local.fold or local.replace(fold=1).utcoffset() != local.utcoffset():
+        return  # the repeated autumn hour has two readings without an offset
+    texts = _renderings(moment)
+    batch = [{"id": str(index), "start": text} for index, text in enumerate(texts)]
+    parsed = events_parse(rows_table(batch), standard=standard)
+    assert parsed.errors == []
+    assert parsed.starts.tolist() == pytest.approx([moment.timestamp()] * len(texts), abs=1e-6)
+
+
+@pytest.mark.django_db
+def test_short_and_odd_timestamps_are_read_or_reported(agency_a) -> None:
+    agency_a.time_zone = "UTC"
+    agency_a.save(update_fields=["time_zone"])
+    standard = StandardFactory(service=ServiceFactory(agency=agency_a))
+    texts = {
+        "2026-03-02": "2026-03-02T00:00:00+00:00",
+        "20260302": "2026-03-02T00:00:00+00:00",
+        "2026-3-2 9:05": "2026-03-02T09:05:00+00:00",
+        "2026-03-02T09:00:00,5": "2026-03-02T09:00:00.5+00:00",
+        "2026-03-02T09:00:00+05": "2026-03-02T04:00:00+00:00",
+        "2026-03-02T09:00:00 -0430": "2026-03-02T13:30:00+00:00",
+        "2026-03-02t09:00z": "2026-03-02T09:00:00+00:00",
+    }
+    bad = ["2026-02-30", "2026-03-02T24:00", "2026-03-02T09:00:60", "03/02/2026", "2026-03-02Z"]
+    batch = [{"id": str(index), "start": text} for index, text in enumerate([*texts, *bad])]
+    parsed = events_parse(rows_table(batch), standard=standard)
+    expected = [datetime.fromisoformat(value).timestamp() for value in texts.values()]
+    assert parsed.starts.tolist() == pytest.approx(expected)
+    assert [error.row for error in parsed.errors] == list(range(len(texts) + 1, len(batch) + 1))
+    assert {error.reason for error in parsed.errors} == {"The start time is missing or not a date."}
