@@ -15,7 +15,7 @@ from pydantic import Field
 
 from cxgov.a11.exporters import csv_lines, export_filename, export_table
 from cxgov.a11.selectors import export_agencies
-from cxgov.api.common import staff_user as _staff
+from cxgov.api.common import staff_user
 from cxgov.insights.fiscal import FiscalQuarter
 
 router = Router(tags=["a11"])
@@ -42,7 +42,7 @@ def a11_export(
     """summary: per question counts, mean and percent agree with 95% interval;
     touchpoints-a11-v2: Touchpoints' 17-column response file; collection: Touchpoints' CX
     collection detail file (submitted and published reports)."""
-    user = _staff(request)
+    user = staff_user(request)
     agencies = export_agencies(user=user, agency_slug=query.agency)
     try:
         period = FiscalQuarter(query.fiscal_year, query.quarter)

@@ -11,9 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
 
-from cxgov.api.common import PUBLIC, Out, public_auth
-from cxgov.api.common import staff_user as _staff
-from cxgov.api.common import viewer as _viewer
+from cxgov.api.common import PUBLIC, Out, public_auth, staff_user, viewer
 from cxgov.benchmarks.comparisons import Benchmark, ComparisonRow, service_comparisons
 from cxgov.benchmarks.models import Observation, Series
 from cxgov.benchmarks.selectors import (
@@ -155,7 +153,7 @@ class ComparisonOut(Out):
 )
 def series_list(request: HttpRequest) -> QuerySet[Series]:
     """The published library; a signed-in member also sees their agencies' own series."""
-    return series_for_viewer(user=_viewer(request))
+    return series_for_viewer(user=viewer(request))
 
 
 @router.get(
@@ -167,7 +165,7 @@ def series_list(request: HttpRequest) -> QuerySet[Series]:
 )
 def series_read(request: HttpRequest, series_id: int) -> Series:
     """One series: published, or of an agency where the caller holds a role; else 404."""
-    user = _viewer(request)
+    user = viewer(request)
     series = (
         access_series(user=user, agency_slug=None, series_id=series_id)
         if user is not None
@@ -185,7 +183,7 @@ def series_read(request: HttpRequest, series_id: int) -> Series:
 )
 def series_observations(request: HttpRequest, series_id: int) -> QuerySet[Observation]:
     """The values of one series by period, each with its source URL and `derived` flag."""
-    user = _viewer(request)
+    user = viewer(request)
     series = (
         access_series(user=user, agency_slug=None, series_id=series_id)
         if user is not None
@@ -203,5 +201,5 @@ def comparisons(
     request: HttpRequest, service_id: int, period: str | None = None
 ) -> list[ComparisonRow]:
     """Each own measure of the period (newest if omitted) beside its benchmarks, with gaps."""
-    service = access_service(user=_staff(request), agency_slug=None, service_id=service_id)
+    service = access_service(user=staff_user(request), agency_slug=None, service_id=service_id)
     return service_comparisons(service=service, period=period)

@@ -15,8 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field, field_validator
 
-from cxgov.api.common import Out, field_error
-from cxgov.api.common import staff_user as _user
+from cxgov.api.common import Out, field_error, staff_user
 from cxgov.complaints import services as complaints
 from cxgov.complaints.models import Channel, Complaint
 from cxgov.complaints.selectors import access_complaint, category_for_agency
@@ -76,7 +75,7 @@ class ComplaintOut(Out):
 @router.post("/complaints", response={201: ComplaintOut}, summary="File a complaint")
 def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Complaint]:
     """File a complaint received through another system, for an agency you hold a role in."""
-    user = _user(request)
+    user = staff_user(request)
     agency = access_agency(user=user, agency_slug=payload.agency)
     service = agency.services.filter(slug=payload.service).first() if payload.service else None
     if payload.service and service is None:
@@ -111,4 +110,4 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Com
 )
 def complaint_read(request: HttpRequest, slug: str, complaint_id: int) -> Complaint:
     """One complaint of an agency you hold a role in; any other answers 404."""
-    return access_complaint(user=_user(request), agency_slug=slug, complaint_id=complaint_id)
+    return access_complaint(user=staff_user(request), agency_slug=slug, complaint_id=complaint_id)

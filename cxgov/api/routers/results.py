@@ -12,8 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from cxgov.api.common import Out, field_error
-from cxgov.api.common import staff_user as _staff
+from cxgov.api.common import Out, field_error, staff_user
 from cxgov.core.permissions import Can
 from cxgov.surveys.models import Survey
 from cxgov.surveys.results import (
@@ -114,7 +113,7 @@ class TrendPointOut(Out):
 
 def _survey(request: HttpRequest, survey_id: int) -> Survey:
     return access_survey(
-        user=_staff(request), agency_slug=None, survey_id=survey_id, need=Can.VIEW_RESULTS
+        user=staff_user(request), agency_slug=None, survey_id=survey_id, need=Can.VIEW_RESULTS
     )
 
 

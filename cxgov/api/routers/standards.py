@@ -13,8 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from cxgov.api.common import Out
-from cxgov.api.common import staff_user as _staff
+from cxgov.api.common import Out, staff_user
 from cxgov.core.permissions import Can
 from cxgov.standards import services
 from cxgov.standards.ingest import IngestError, events_parse, rows_table
@@ -108,7 +107,7 @@ class ResultOut(Out):
 def standard_events_send(
     request: HttpRequest, standard_id: int, payload: EventBatchIn
 ) -> IngestOut:
-    user = _staff(request)
+    user = staff_user(request)
     standard = access_standard(
         user=user, agency_slug=None, standard_id=standard_id, need=Can.EDIT_STANDARDS
     )
@@ -130,5 +129,5 @@ def standard_events_send(
     summary="A standard's result for every reporting period, oldest first",
 )
 def standard_results_list(request: HttpRequest, standard_id: int) -> list[PeriodResult]:
-    standard = access_standard(user=_staff(request), agency_slug=None, standard_id=standard_id)
+    standard = access_standard(user=staff_user(request), agency_slug=None, standard_id=standard_id)
     return standard_results(standard=standard)

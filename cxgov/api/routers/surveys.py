@@ -14,8 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field
 
-from cxgov.api.common import Out, utc_iso
-from cxgov.api.common import staff_user as _staff
+from cxgov.api.common import Out, staff_user, utc_iso
 from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.selectors import (
     access_survey,
@@ -100,7 +99,7 @@ class ResponseListOut(Out):
 def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn) -> tuple[int, Any]:
     """Store one response; the same `submission_id` again returns the stored one."""
     survey = survey_for_api(survey_id=survey_id)
-    access_survey(user=_staff(request), agency_slug=survey.agency.slug, survey_id=survey.pk)
+    access_survey(user=staff_user(request), agency_slug=survey.agency.slug, survey_id=survey.pk)
     context = payload.context or ContextIn()
     try:
         response = response_submit(
@@ -139,7 +138,7 @@ def response_list(request: HttpRequest, survey_id: int, limit: int = 100) -> dic
     """Up to `limit` (at most 500) newest valid responses with their answers."""
     survey = survey_for_api(survey_id=survey_id)
     survey = access_survey(
-        user=_staff(request), agency_slug=survey.agency.slug, survey_id=survey.pk
+        user=staff_user(request), agency_slug=survey.agency.slug, survey_id=survey.pk
     )
     responses = responses_for_survey(survey=survey)
     if not employee_group_visible(survey=survey, responses=responses):
