@@ -82,6 +82,18 @@ def test_unknown_api_paths_answer_json_404(client, path):
     assert "/api/v1/docs" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("method", "path"), [("delete", "/api/v1/me"), ("patch", "/api/v1/tokens")]
+)
+def test_a_refused_method_answers_405_in_the_error_body(client, method, path):
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert "GET" in response["Allow"]
+    body = ErrorOut.model_validate(response.json())
+    assert method.upper() in body.detail
+
+
 def test_anonymous_write_is_401_not_a_csrf_failure(agency_a):
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(
