@@ -9,6 +9,8 @@ answered once, for the whole API, by the handlers that `errors_handle` registers
 - `Http404` → 404, the same body for a missing object and another agency's;
 - `PermissionDenied` → 403; a failed or missing credential → 401; too many writes → 429
   (`TokenWriteThrottle`, ninja's throttling, with Retry-After);
+- a survey submission refused (`SubmissionError`) → 422 naming each answer; a batch of
+  standard events that cannot be read at all (`IngestError`) → 422 saying why;
 - a method a path does not answer → 405 (`ErrorBodyAPI`, since ninja refuses it before any
   operation runs).
 """
@@ -49,6 +51,8 @@ from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
 from cxgov.core.models import ApiToken, User
 from cxgov.core.selectors import token_authenticate
 from cxgov.core.services import token_touch
+from cxgov.standards.ingest import IngestError
+from cxgov.surveys.validation import SubmissionError
 
 NOT_FOUND = "Not found."
 INVALID = "The request is not valid."
@@ -298,6 +302,18 @@ def errors_handle(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return _error(api, request, 422, INVALID, errors=exc.errors)
+
+    @api.exception_handler(SubmissionError)
+    def submission_refused(request: HttpRequest, exc: SubmissionError) -> HttpResponse:
+        errors = [
+            {"type": exc.code, "loc": ["body", "payload", "answers", key], "msg": message}
+            for key, message in exc.errors.items()
+        ]
+        return _error(api, request, 422, INVALID, errors=errors)
+
+    @api.exception_handler(IngestError)
+    def ingest_refused(request: HttpRequest, exc: IngestError) -> HttpResponse:
+        return _error(api, request, 422, str(exc))
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from cxgov.api.common import Out, staff_user
 from cxgov.core.permissions import Can
 from cxgov.standards import services
-from cxgov.standards.ingest import IngestError, events_parse, rows_table
+from cxgov.standards.ingest import events_parse, rows_table
 from cxgov.standards.results import PeriodResult
 from cxgov.standards.selectors import access_standard, standard_results
 
@@ -114,10 +114,7 @@ def standard_events_send(
     rows = [event.model_dump(exclude_none=True) for event in payload.events]
     if not rows:
         raise HttpError(422, "The batch has no events.")
-    try:
-        batch = events_parse(rows_table(rows), standard=standard)
-    except IngestError as error:
-        raise HttpError(422, str(error)) from None
+    batch = events_parse(rows_table(rows), standard=standard)
     summary = services.events_ingest(actor=user, standard=standard, batch=batch, source="api")
     services.standard_misses_check(actor=user, standard=standard)
     return IngestOut.model_validate({**summary, "errors": batch.errors})

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import ValidationError
 from pydantic import Field
 
 from cxgov.api.common import Out, staff_user, utc_iso
@@ -24,7 +23,6 @@ from cxgov.surveys.selectors import (
     survey_for_api,
 )
 from cxgov.surveys.services import SubmissionContext, response_submit
-from cxgov.surveys.validation import SubmissionError
 
 router = Router(tags=["surveys"])
 
@@ -101,31 +99,23 @@ def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn) -
     survey = survey_for_api(survey_id=survey_id)
     access_survey(user=staff_user(request), agency_slug=survey.agency.slug, survey_id=survey.pk)
     context = payload.context or ContextIn()
-    try:
-        response = response_submit(
-            survey=survey,
-            answers=payload.answers,
-            submission_id=payload.submission_id,
-            context=SubmissionContext(
-                source="api",
-                language=context.language,
-                service=context.service,
-                channel=context.channel,
-                stage=context.stage,
-                segment=context.segment,
-                location_code=context.location_code,
-            ),
-            token=payload.token,
-            access_code=payload.access_code,
-            consent_to_contact=payload.consent_to_contact,
-        )
-    except SubmissionError as refused:
-        raise ValidationError(
-            [
-                {"type": refused.code, "loc": ["body", "payload", "answers", key], "msg": message}
-                for key, message in refused.errors.items()
-            ]
-        ) from None
+    response = response_submit(
+        survey=survey,
+        answers=payload.answers,
+        submission_id=payload.submission_id,
+        context=SubmissionContext(
+            source="api",
+            language=context.language,
+            service=context.service,
+            channel=context.channel,
+            stage=context.stage,
+            segment=context.segment,
+            location_code=context.location_code,
+        ),
+        token=payload.token,
+        access_code=payload.access_code,
+        consent_to_contact=payload.consent_to_contact,
+    )
     return 201, response
 
 

@@ -218,3 +218,25 @@ def test_http404_is_the_one_not_found_body():
     response = _handled(Http404("Survey 12 of agency bravo"))
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_a_refused_survey_submission_is_422_naming_each_answer():
+    from cxgov.surveys.validation import SubmissionError
+
+    response = _handled(SubmissionError({"q1": "Choose 1 to 5."}, code="out_of_range"))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "type": "out_of_range",
+            "loc": ["body", "payload", "answers", "q1"],
+            "msg": "Choose 1 to 5.",
+        }
+    ]
+
+
+def test_an_unreadable_event_batch_is_422_saying_why():
+    from cxgov.standards.ingest import IngestError
+
+    response = _handled(IngestError("The batch names no event time."))
+    assert response.status_code == 422
+    assert response.json() == {"detail": "The batch names no event time."}
