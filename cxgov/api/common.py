@@ -1,7 +1,7 @@
 """What every API router shares: authentication, the caller, pagination, output schemas and
 the one error body, with the handlers that turn exceptions into it.
 
-Routers take these from here (and shared shapes from `schemas.py`); endpoints parse, call a
+Routers take these from here (and their shapes from `schemas/`); endpoints parse, call a
 selector or service and return model objects that an `Out` schema reads. Exceptions are
 answered once, for the whole API, by the handlers that `errors_handle` registers:
 

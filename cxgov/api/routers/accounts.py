@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
 from cxgov.api.common import BoundedPagination, staff_user
-from cxgov.api.schemas import (
+from cxgov.api.schemas.accounts import (
     AuditEventOut,
     MemberOut,
     MeOut,

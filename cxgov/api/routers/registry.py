@@ -26,7 +26,7 @@ from cxgov.api.common import (
     staff_user,
     viewer,
 )
-from cxgov.api.schemas import (
+from cxgov.api.schemas.registry import (
     AgencyOut,
     ChannelIn,
     ChannelPatchIn,
