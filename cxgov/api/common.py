@@ -1,18 +1,23 @@
 """What every API router shares: authentication, the caller, pagination, output schemas and
 the one error body, with the handlers that turn exceptions into it.
 
-Routers take these from here (and shared shapes from `schemas.py`); endpoints parse, call a
+Routers take these from here (and their shapes from `schemas/`); endpoints parse, call a
 selector or service and return model objects that an `Out` schema reads. Exceptions are
 answered once, for the whole API, by the handlers that `errors_handle` registers:
 
 - Django's `ValidationError` (from a service's `full_clean`) → 422 naming each field;
 - `Http404` → 404, the same body for a missing object and another agency's;
 - `PermissionDenied` → 403; a failed or missing credential → 401; too many writes → 429
-  (`TokenWriteThrottle`, ninja's throttling, with Retry-After).
+  (`TokenWriteThrottle`, ninja's throttling, with Retry-After);
+- a survey submission refused (`SubmissionError`) → 422 naming each answer; a batch of
+  standard events that cannot be read at all (`IngestError`) → 422 saying why;
+- a method a path does not answer → 405 (`ErrorBodyAPI`, since ninja refuses it before any
+  operation runs).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -23,7 +28,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.urls import URLPattern, URLResolver
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.pagination import LimitOffsetPagination
@@ -38,6 +51,8 @@ from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
 from cxgov.core.models import ApiToken, User
 from cxgov.core.selectors import token_authenticate
 from cxgov.core.services import token_touch
+from cxgov.standards.ingest import IngestError
+from cxgov.surveys.validation import SubmissionError
 
 NOT_FOUND = "Not found."
 INVALID = "The request is not valid."
@@ -46,6 +61,7 @@ CSRF_FAILED = (
     "CSRF check failed: a write from a signed-in browser session must send the session's "
     "CSRF token in the X-CSRFToken header."
 )
+NOT_ALLOWED = "This operation does not answer {method}; it answers {allowed}."
 UNKNOWN_PATH = "No API operation answers at this path; the operations are listed at /api/v1/docs."
 
 # --- output ------------------------------------------------------------------------------------
@@ -287,6 +303,18 @@ def errors_handle(api: NinjaAPI) -> None:
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return _error(api, request, 422, INVALID, errors=exc.errors)
 
+    @api.exception_handler(SubmissionError)
+    def submission_refused(request: HttpRequest, exc: SubmissionError) -> HttpResponse:
+        errors = [
+            {"type": exc.code, "loc": ["body", "payload", "answers", key], "msg": message}
+            for key, message in exc.errors.items()
+        ]
+        return _error(api, request, 422, INVALID, errors=errors)
+
+    @api.exception_handler(IngestError)
+    def ingest_refused(request: HttpRequest, exc: IngestError) -> HttpResponse:
+        return _error(api, request, 422, str(exc))
+
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return _error(api, request, 404, NOT_FOUND)
@@ -314,3 +342,36 @@ def errors_handle(api: NinjaAPI) -> None:
 def unknown_path(request: HttpRequest) -> JsonResponse:
     """404 in the API's error body for a path under /api/ that no operation answers."""
     return JsonResponse({"detail": UNKNOWN_PATH}, status=404)
+
+
+View = Callable[..., HttpResponseBase]
+
+
+def not_allowed_json(view: View) -> View:
+    """The view, with ninja's plain-text 405 answered in the API's error body instead."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = response["Allow"]
+        detail = NOT_ALLOWED.format(method=request.method, allowed=allowed)
+        return JsonResponse({"detail": detail}, status=405, headers={"Allow": allowed})
+
+    return wrapper
+
+
+class ErrorBodyAPI(NinjaAPI):
+    """A NinjaAPI whose every URL answers a refused method (405) in the one error body.
+
+    ninja answers it before any operation runs, so no exception handler sees it.
+    """
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = not_allowed_json(pattern.callback)
+        return patterns, app_name, namespace

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
-from cxgov.api.common import ErrorOut
+from cxgov.api.common import ErrorBodyAPI, ErrorOut
 
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 _RETRY_AFTER = {
@@ -71,7 +70,7 @@ def responses_merge(
     return merged
 
 
-class DocumentedAPI(NinjaAPI):
+class DocumentedAPI(ErrorBodyAPI):
     """A NinjaAPI whose OpenAPI document lists the API-wide error answers on each operation."""
 
     def get_openapi_schema(

@@ -9,23 +9,16 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpRequest, StreamingHttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
-from pydantic import Field
 
 from cxgov.a11.exporters import csv_lines, export_filename, export_table
 from cxgov.a11.selectors import export_agencies
-from cxgov.api.common import staff_user as _staff
+from cxgov.api.common import staff_user
+from cxgov.api.schemas.a11 import ExportQuery
 from cxgov.insights.fiscal import FiscalQuarter
 
 router = Router(tags=["a11"])
-
-
-class ExportQuery(Schema):
-    fiscal_year: int = Field(ge=2000, le=2100)
-    quarter: int = Field(ge=1, le=4)
-    agency: str | None = Field(default=None, max_length=60)
-    survey: int | None = Field(default=None, ge=1)
 
 
 @router.get(
@@ -42,7 +35,7 @@ def a11_export(
     """summary: per question counts, mean and percent agree with 95% interval;
     touchpoints-a11-v2: Touchpoints' 17-column response file; collection: Touchpoints' CX
     collection detail file (submitted and published reports)."""
-    user = _staff(request)
+    user = staff_user(request)
     agencies = export_agencies(user=user, agency_slug=query.agency)
     try:
         period = FiscalQuarter(query.fiscal_year, query.quarter)

@@ -9,9 +9,8 @@ from ninja import Router
 from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
-from cxgov.api.common import BoundedPagination
-from cxgov.api.common import staff_user as _user
-from cxgov.api.schemas import (
+from cxgov.api.common import BoundedPagination, staff_user
+from cxgov.api.schemas.accounts import (
     AuditEventOut,
     MemberOut,
     MeOut,
@@ -49,7 +48,7 @@ class TokenCreateIn(TokenIn):
 
 @router.get("/me", response=MeOut, summary="Who the token belongs to, and their roles")
 def me(request: HttpRequest) -> MeOut:
-    user = _user(request)
+    user = staff_user(request)
     return MeOut(
         email=user.email,
         full_name=user.full_name,
@@ -59,7 +58,7 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
 def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
-    return tokens_for_user(user=_user(request))
+    return tokens_for_user(user=staff_user(request))
 
 
 @router.post(
@@ -74,7 +73,7 @@ def token_create_endpoint(
         raise PermissionDenied(
             "Enter your two-step sign-in code on the site first: this session has not passed it."
         )
-    token, raw = token_create(user=_user(request), name=payload.name)
+    token, raw = token_create(user=staff_user(request), name=payload.name)
     return 201, TokenCreatedOut(**dict(TokenOut.from_orm(token)), token=raw)
 
 
@@ -84,7 +83,7 @@ def token_create_endpoint(
     summary="Revoke one of your API tokens",
 )
 def token_revoke_endpoint(request: HttpRequest, token_id: int) -> ApiToken:
-    user = _user(request)
+    user = staff_user(request)
     token = token_revoke(token=access_token(user=user, token_id=token_id), actor=user)
     return token
 
@@ -96,7 +95,7 @@ def token_revoke_endpoint(request: HttpRequest, token_id: int) -> ApiToken:
 )
 @paginate(BoundedPagination)
 def member_list(request: HttpRequest, slug: str) -> list[Membership]:
-    agency = access_agency(user=_user(request), agency_slug=slug, need=Can.ADMINISTER_AGENCY)
+    agency = access_agency(user=staff_user(request), agency_slug=slug, need=Can.ADMINISTER_AGENCY)
     return list(members_for_agency(agency=agency))
 
 
@@ -107,5 +106,5 @@ def member_list(request: HttpRequest, slug: str) -> list[Membership]:
 )
 @paginate(BoundedPagination)
 def audit_event_list(request: HttpRequest, slug: str) -> list[AuditEvent]:
-    agency = access_agency(user=_user(request), agency_slug=slug, need=Can.ADMINISTER_AGENCY)
+    agency = access_agency(user=staff_user(request), agency_slug=slug, need=Can.ADMINISTER_AGENCY)
     return list(audit_events_for_agency(agency=agency, limit=1000))

@@ -11,10 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
 
-from cxgov.api.common import PUBLIC, Out, public_auth
-from cxgov.api.common import staff_user as _staff
-from cxgov.api.common import viewer as _viewer
-from cxgov.benchmarks.comparisons import Benchmark, ComparisonRow, service_comparisons
+from cxgov.api.common import PUBLIC, public_auth, staff_user, viewer
+from cxgov.api.schemas.benchmarks import ComparisonOut, ObservationOut, SeriesOut
+from cxgov.benchmarks.comparisons import ComparisonRow, service_comparisons
 from cxgov.benchmarks.models import Observation, Series
 from cxgov.benchmarks.selectors import (
     access_series,
@@ -22,128 +21,9 @@ from cxgov.benchmarks.selectors import (
     series_for_viewer,
     series_public,
 )
-from cxgov.insights.acsi import ComparableMeasure
 from cxgov.registry.selectors import access_service
 
 router = Router(tags=["benchmarks"])
-
-
-class SeriesOut(Out):
-    id: int
-    source: str
-    source_kind: str
-    agency: str | None
-    service_id: int | None
-    name: str
-    entity: str
-    metric: str
-    scale: str
-    wording: str
-    mode: str
-    population: str
-    sector: str
-    industry: str
-    is_aggregate: bool
-    url: str
-
-    @staticmethod
-    def resolve_source(series: Series) -> str:
-        return series.source.name
-
-    @staticmethod
-    def resolve_source_kind(series: Series) -> str:
-        return series.source.kind
-
-    @staticmethod
-    def resolve_agency(series: Series) -> str | None:
-        return series.agency.slug if series.agency_id and series.agency else None
-
-
-class ObservationOut(Out):
-    period: str
-    year: int
-    value: float
-    sample_size: int | None
-    standard_error: float | None
-    source_url: str
-    derived: bool
-    note: str
-
-
-class MeasureOut(Out):
-    metric: str
-    scale: str
-    wording: str
-    period: str
-    value: float
-    label: str
-    n: int | None
-    standard_error: float | None
-    source: str
-    approximate: bool
-
-    @staticmethod
-    def resolve_standard_error(measure: ComparableMeasure) -> float | None:
-        return measure.error()
-
-
-class BenchmarkOut(Out):
-    role: str
-    label: str
-    measure: MeasureOut
-    comparable: bool
-    reason: str
-    conversion: str | None
-    approximate: bool
-    difference: float | None
-    interval_low: float | None
-    interval_high: float | None
-    verdict: str | None
-    series_id: int | None
-
-    @staticmethod
-    def resolve_comparable(benchmark: Benchmark) -> bool:
-        return benchmark.check.comparable
-
-    @staticmethod
-    def resolve_conversion(benchmark: Benchmark) -> str | None:
-        conversion = benchmark.check.conversion
-        return conversion.formula if conversion is not None else None
-
-    @staticmethod
-    def resolve_approximate(benchmark: Benchmark) -> bool:
-        conversion = benchmark.check.conversion
-        return bool(conversion is not None and conversion.approximate)
-
-    @staticmethod
-    def resolve_difference(benchmark: Benchmark) -> float | None:
-        return benchmark.gap.difference if benchmark.gap else None
-
-    @staticmethod
-    def resolve_interval_low(benchmark: Benchmark) -> float | None:
-        return benchmark.gap.low if benchmark.gap else None
-
-    @staticmethod
-    def resolve_interval_high(benchmark: Benchmark) -> float | None:
-        return benchmark.gap.high if benchmark.gap else None
-
-    @staticmethod
-    def resolve_verdict(benchmark: Benchmark) -> str | None:
-        return benchmark.gap.verdict if benchmark.gap else None
-
-    @staticmethod
-    def resolve_series_id(benchmark: Benchmark) -> int | None:
-        return benchmark.series.pk if benchmark.series is not None else None
-
-
-class ComparisonOut(Out):
-    measure: MeasureOut
-    benchmarks: list[BenchmarkOut]
-    refused: list[BenchmarkOut]
-
-    @staticmethod
-    def resolve_benchmarks(row: ComparisonRow) -> list[Benchmark]:
-        return row.benchmarks()
 
 
 @router.get(
@@ -155,7 +35,7 @@ class ComparisonOut(Out):
 )
 def series_list(request: HttpRequest) -> QuerySet[Series]:
     """The published library; a signed-in member also sees their agencies' own series."""
-    return series_for_viewer(user=_viewer(request))
+    return series_for_viewer(user=viewer(request))
 
 
 @router.get(
@@ -167,7 +47,7 @@ def series_list(request: HttpRequest) -> QuerySet[Series]:
 )
 def series_read(request: HttpRequest, series_id: int) -> Series:
     """One series: published, or of an agency where the caller holds a role; else 404."""
-    user = _viewer(request)
+    user = viewer(request)
     series = (
         access_series(user=user, agency_slug=None, series_id=series_id)
         if user is not None
@@ -185,7 +65,7 @@ def series_read(request: HttpRequest, series_id: int) -> Series:
 )
 def series_observations(request: HttpRequest, series_id: int) -> QuerySet[Observation]:
     """The values of one series by period, each with its source URL and `derived` flag."""
-    user = _viewer(request)
+    user = viewer(request)
     series = (
         access_series(user=user, agency_slug=None, series_id=series_id)
         if user is not None
@@ -203,5 +83,5 @@ def comparisons(
     request: HttpRequest, service_id: int, period: str | None = None
 ) -> list[ComparisonRow]:
     """Each own measure of the period (newest if omitted) beside its benchmarks, with gaps."""
-    service = access_service(user=_staff(request), agency_slug=None, service_id=service_id)
+    service = access_service(user=staff_user(request), agency_slug=None, service_id=service_id)
     return service_comparisons(service=service, period=period)

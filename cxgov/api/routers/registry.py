@@ -23,10 +23,10 @@ from cxgov.api.common import (
     Shaped,
     field_error,
     public_auth,
+    staff_user,
     viewer,
 )
-from cxgov.api.common import staff_user as _staff
-from cxgov.api.schemas import (
+from cxgov.api.schemas.registry import (
     AgencyOut,
     ChannelIn,
     ChannelPatchIn,
@@ -196,7 +196,7 @@ STATUS_DOCS = _described({401: NO_CREDENTIALS, 404: NOT_AN_EDITOR})
     summary="Add a service to the agency, as a draft with start, process and end stages",
 )
 def service_add(request: HttpRequest, slug: str, payload: ServiceIn) -> tuple[int, ServiceStaffOut]:
-    user = _staff(request)
+    user = staff_user(request)
     agency = access_agency(user=user, agency_slug=slug, need=Can.EDIT_SERVICES)
     fields = payload.model_dump()
     segments = _segments(agency, fields.pop("segments"))
@@ -213,7 +213,7 @@ def service_add(request: HttpRequest, slug: str, payload: ServiceIn) -> tuple[in
 def service_change(
     request: HttpRequest, service_id: int, payload: ServicePatchIn
 ) -> ServiceStaffOut:
-    user = _staff(request)
+    user = staff_user(request)
     service = access_service(
         user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
     )
@@ -230,7 +230,7 @@ def service_change(
     summary="Publish a service: show it to the public",
 )
 def service_publish(request: HttpRequest, service_id: int) -> ServiceStaffOut:
-    user = _staff(request)
+    user = staff_user(request)
     service = access_service(
         user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
     )
@@ -244,7 +244,7 @@ def service_publish(request: HttpRequest, service_id: int) -> ServiceStaffOut:
     summary="Archive a service: take it off the public site, keeping its history",
 )
 def service_archive(request: HttpRequest, service_id: int) -> ServiceStaffOut:
-    user = _staff(request)
+    user = staff_user(request)
     service = access_service(
         user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
     )
@@ -260,7 +260,7 @@ def service_archive(request: HttpRequest, service_id: int) -> ServiceStaffOut:
 def channel_add(
     request: HttpRequest, service_id: int, payload: ChannelIn
 ) -> tuple[int, ChannelStaffOut]:
-    user = _staff(request)
+    user = staff_user(request)
     service = access_service(
         user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
     )
@@ -279,7 +279,7 @@ def channel_add(
 def channel_change(
     request: HttpRequest, channel_id: int, payload: ChannelPatchIn
 ) -> ChannelStaffOut:
-    user = _staff(request)
+    user = staff_user(request)
     channel = access_channel(
         user=user, agency_slug=None, channel_id=channel_id, need=Can.EDIT_SERVICES
     )
@@ -301,7 +301,7 @@ def channel_change(
 def channel_hours_replace(
     request: HttpRequest, channel_id: int, payload: list[HoursIn]
 ) -> ChannelStaffOut:
-    user = _staff(request)
+    user = staff_user(request)
     channel = access_channel(
         user=user, agency_slug=None, channel_id=channel_id, need=Can.EDIT_SERVICES
     )

@@ -9,16 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router
 
-from cxgov.api.common import Out, field_error
-from cxgov.api.common import staff_user as _staff
+from cxgov.api.common import field_error, staff_user
+from cxgov.api.schemas.results import FiltersIn, SurveyResultsOut, TrendPointOut
 from cxgov.core.permissions import Can
 from cxgov.surveys.models import Survey
 from cxgov.surveys.results import (
-    DistributionRow,
-    QuestionResult,
     ResultFilters,
     TrendPoint,
     quarterly_trend,
@@ -31,90 +28,9 @@ from cxgov.surveys.selectors import access_survey
 router = Router(tags=["survey results"])
 
 
-class FiltersIn(Schema):
-    service_id: int | None = None
-    channel: str = Field(default="", max_length=20)
-    segment_id: int | None = None
-    language: str = Field(default="", max_length=8)
-    fiscal_year: int | None = Field(default=None, ge=1990, le=2200)
-    quarter: int | None = Field(default=None, ge=1, le=4)
-
-
-class EstimateOut(Out):
-    value: float | None = Field(description="Null when suppressed.")
-    low: float | None = Field(description="Lower end of the 95% interval.")
-    high: float | None
-    n: int
-    suppressed: bool
-
-
-class AnswerShareOut(Out):
-    value: str
-    label: str
-    count: int | None
-    share: EstimateOut | None
-
-    @staticmethod
-    def resolve_value(row: DistributionRow) -> str:
-        return row.value_key
-
-
-class QuestionResultOut(Out):
-    key: str
-    text: str
-    kind: str
-    n: int
-    suppressed: bool
-    positive: EstimateOut | None = Field(description="Share answering positively.")
-    mean: EstimateOut | None
-    distribution: list[AnswerShareOut]
-
-    @staticmethod
-    def resolve_key(result: QuestionResult) -> str:
-        return result.question.key
-
-    @staticmethod
-    def resolve_text(result: QuestionResult) -> str:
-        return result.question.text
-
-    @staticmethod
-    def resolve_kind(result: QuestionResult) -> str:
-        return result.question.kind
-
-    @staticmethod
-    def resolve_distribution(result: QuestionResult) -> list[DistributionRow]:
-        return [] if result.suppressed else result.distribution
-
-
-class SurveyResultsOut(Out):
-    survey_id: int
-    title: str
-    responses: int
-    response_rate: EstimateOut | None
-    questions: list[QuestionResultOut]
-
-
-class TrendPointOut(Out):
-    quarter: str
-    n: int
-    positive: EstimateOut | None
-    mean: EstimateOut | None
-    change: float | None = Field(description="Difference from the quarter before.")
-    significant: bool = Field(description="True only when the change is significant at 95%.")
-    suppressed: bool
-
-    @staticmethod
-    def resolve_quarter(point: TrendPoint) -> str:
-        return point.label
-
-    @staticmethod
-    def resolve_change(point: TrendPoint) -> float | None:
-        return point.change.difference if point.change is not None else None
-
-
 def _survey(request: HttpRequest, survey_id: int) -> Survey:
     return access_survey(
-        user=_staff(request), agency_slug=None, survey_id=survey_id, need=Can.VIEW_RESULTS
+        user=staff_user(request), agency_slug=None, survey_id=survey_id, need=Can.VIEW_RESULTS
     )
 
 

@@ -82,6 +82,18 @@ def test_unknown_api_paths_answer_json_404(client, path):
     assert "/api/v1/docs" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("method", "path"), [("delete", "/api/v1/me"), ("patch", "/api/v1/tokens")]
+)
+def test_a_refused_method_answers_405_in_the_error_body(client, method, path):
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert "GET" in response["Allow"]
+    body = ErrorOut.model_validate(response.json())
+    assert method.upper() in body.detail
+
+
 def test_anonymous_write_is_401_not_a_csrf_failure(agency_a):
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(
@@ -206,3 +218,25 @@ def test_http404_is_the_one_not_found_body():
     response = _handled(Http404("Survey 12 of agency bravo"))
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_a_refused_survey_submission_is_422_naming_each_answer():
+    from cxgov.surveys.validation import SubmissionError
+
+    response = _handled(SubmissionError({"q1": "Choose 1 to 5."}, code="out_of_range"))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "type": "out_of_range",
+            "loc": ["body", "payload", "answers", "q1"],
+            "msg": "Choose 1 to 5.",
+        }
+    ]
+
+
+def test_an_unreadable_event_batch_is_422_saying_why():
+    from cxgov.standards.ingest import IngestError
+
+    response = _handled(IngestError("The batch names no event time."))
+    assert response.status_code == 422
+    assert response.json() == {"detail": "The batch names no event time."}

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ninja import Schema
 
-from cxgov.api.schemas import ChannelPatchIn, ServicePatchIn
+from cxgov.api.schemas.registry import ChannelPatchIn, ServicePatchIn
 from cxgov.core.models import AuditEvent, Role, User
 from cxgov.core.services import token_create
 from cxgov.core.testing.factories import (

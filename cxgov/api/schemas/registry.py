@@ -1,4 +1,4 @@
-"""Shapes of what the API sends and receives."""
+"""Shapes of the service inventory: agencies, services, channels and their hours."""
 
 from __future__ import annotations
 
@@ -22,54 +22,6 @@ from cxgov.api.common import Out
 from cxgov.registry.models import Agency, Channel, ChannelKind, OpeningHours, Service, ServiceStatus
 from cxgov.registry.selectors import channel_open_status
 
-
-class MembershipOut(Out):
-    agency_slug: str = Field(validation_alias="agency.slug")
-    agency_name: str = Field(validation_alias="agency.name")
-    role: str
-
-
-class MeOut(Out):
-    email: str
-    full_name: str
-    memberships: list[MembershipOut]
-
-
-class MemberOut(Out):
-    id: int
-    email: str = Field(validation_alias="user.email")
-    full_name: str = Field(validation_alias="user.full_name")
-    role: str
-
-
-class AuditEventOut(Out):
-    id: int
-    created_at: datetime
-    actor: str = Field(validation_alias="actor_label")
-    action: str
-    target_type: str
-    target_id: str
-    target_label: str
-
-
-class TokenIn(Schema):
-    name: str
-
-
-class TokenOut(Out):
-    id: int
-    name: str
-    prefix: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-class TokenCreatedOut(TokenOut):
-    token: str
-
-
-# --- service inventory ---------------------------------------------------------------------
 # The public shapes hold what anyone may see. The staff shapes add what only members of the
 # service's agency see; `view` says which of the two a response is.
 

@@ -1,0 +1,1 @@
+"""Shapes of what the API sends and receives, one module per router."""

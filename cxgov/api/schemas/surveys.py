@@ -1,0 +1,74 @@
+"""Shapes of survey responses, in and out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from cxgov.api.common import Out, utc_iso
+from cxgov.surveys.models import Answer, Response
+
+
+class ContextIn(Schema):
+    service: str = Field(default="", max_length=80, description="The service's short name or id.")
+    channel: str = Field(
+        default="", max_length=20, description="A channel kind, e.g. phone, paper."
+    )
+    stage: str = Field(default="", max_length=20)
+    segment: str = Field(default="", max_length=20)
+    location_code: str = Field(default="", max_length=40)
+    language: str = Field(default="en", max_length=5)
+
+
+class ResponseIn(Schema):
+    submission_id: str = Field(
+        ..., max_length=64, description="Your id for this response; sending it again is safe."
+    )
+    answers: dict[str, Any] = Field(..., description="Question key → answer.")
+    context: ContextIn | None = None
+    consent_to_contact: bool = False
+    token: str = Field(
+        default="", max_length=200, description="A single-use invitation token, if any."
+    )
+    access_code: str = Field(default="", max_length=80)
+
+
+class ResponseOut(Out):
+    id: int
+    submission_id: str
+    submitted_at: datetime
+
+
+class AnswerOut(Out):
+    question: str = Field(validation_alias="question.key")
+    value: str
+
+    @staticmethod
+    def resolve_value(answer: Answer) -> str:
+        return str(answer.value)
+
+
+class ResponseRowOut(Out):
+    id: int
+    submitted: str = Field(
+        description="UTC, ISO 8601 with Z; only the date for an employee survey."
+    )
+    language: str
+    channel: str
+    answers: list[AnswerOut]
+
+    @staticmethod
+    def resolve_submitted(response: Response) -> str:
+        if response.survey.is_employee:
+            return response.submitted_at.date().isoformat()
+        return utc_iso(response.submitted_at)
+
+
+class ResponseListOut(Out):
+    count: int | None
+    suppressed: bool
+    threshold: int | None
+    responses: list[ResponseRowOut]
