@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,7 +38,7 @@ from cxgov.actions.selectors import (
     theme_suggestion,
 )
 from cxgov.core.forms import form_add_errors
-from cxgov.core.pages import form_page
+from cxgov.core.pages import form_page, form_page_save
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import csv_response
@@ -156,21 +157,16 @@ def action_edit(request: HttpRequest, slug: str, action_id: int) -> HttpResponse
     form = ActionForm(
         request.POST or None, agency=action.agency, initial=initial, with_sources=False
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(actor=request.user, action=action, **form.values())
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Action changed."))
-            return redirect("actions:action_detail", slug=slug, action_id=action.pk)
-    return form_page(
+    return form_page_save(
         request,
         section="actions",
-        agency=action.agency,
-        action=action,
         form=form,
-        title=_("Change the action"),
+        save=lambda _data: services.action_update(
+            actor=request.user, action=action, **form.values()
+        ),
+        success_url=reverse("actions:action_detail", kwargs={"slug": slug, "action_id": action.pk}),
+        success_message=_("Action changed."),
+        page={"agency": action.agency, "action": action, "title": _("Change the action")},
     )
 
 

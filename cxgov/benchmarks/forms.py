@@ -11,16 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cxgov.benchmarks.importers import SCALE_RANGES
 from cxgov.benchmarks.models import Metric, Scale, Series
+from cxgov.core.forms import ImportFileForm
 
 _PERIOD = re.compile(r"^(\d{4})(-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
 
-class BenchmarkImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("A CSV file of at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
+class BenchmarkImportForm(ImportFileForm):
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[
@@ -31,12 +27,6 @@ class BenchmarkImportForm(forms.Form):
         widget=forms.RadioSelect,
         initial="cxgov",
     )
-    dry_run = forms.BooleanField(
-        label=_("Check the file only; change nothing"), required=False, initial=True
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
 
 
 class OwnMeasureForm(forms.Form):

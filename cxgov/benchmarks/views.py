@@ -5,10 +5,12 @@ Every table on these pages is also a CSV download: the same view answers `?downl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +42,7 @@ from cxgov.benchmarks.selectors import (
     series_visible,
     services_for_agencies,
 )
-from cxgov.core.pages import form_page
+from cxgov.core.pages import form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table
@@ -410,14 +412,42 @@ def _selection_form(service: Service, data: Any = None) -> SelectionForm:
     )
 
 
+def _service_form_page(
+    request: HttpRequest,
+    service: Service,
+    *,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    title: str,
+    done: str,
+) -> HttpResponse:
+    """A benchmarks form about one service that returns to the service's benchmarks page."""
+    service_url = reverse(
+        "benchmarks:service", kwargs={"slug": service.agency.slug, "service_id": service.pk}
+    )
+    return form_page_save(
+        request,
+        section="benchmarks",
+        form=form,
+        save=save,
+        success_url=service_url,
+        success_message=done,
+        page={
+            "agency": service.agency,
+            "service": service,
+            "title": title,
+            "cancel_url": service_url,
+        },
+    )
+
+
 @login_required
 def measure_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     service = access_service(
         user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_BENCHMARKS
     )
-    form = OwnMeasureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> None:
         year = period_year(data["period"])
         assert year is not None  # noqa: S101 - the form checked the period
         benchmarks.own_measure_record(
@@ -433,17 +463,14 @@ def measure_create(request: HttpRequest, slug: str, service_id: int) -> HttpResp
             standard_error=data["standard_error"],
             note=data["note"],
         )
-        messages.success(request, _("Own measure saved."))
-        return redirect("benchmarks:service", slug=slug, service_id=service.pk)
-    return form_page(
+
+    return _service_form_page(
         request,
-        section="benchmarks",
-        agency=service.agency,
-        service=service,
-        form=form,
+        service,
+        form=OwnMeasureForm(request.POST or None),
+        save=save,
         title=_("Enter an own measure"),
-        cancel_url=reverse("benchmarks:service", kwargs={"slug": slug, "service_id": service.pk}),
-        status=400 if request.method == "POST" else 200,
+        done=_("Own measure saved."),
     )
 
 
@@ -452,25 +479,15 @@ def selection_create(request: HttpRequest, slug: str, service_id: int) -> HttpRe
     service = access_service(
         user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_BENCHMARKS
     )
-    form = _selection_form(service, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        benchmarks.selection_save(
-            actor=request.user,
-            service=service,
-            series=form.cleaned_data["series"],
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(request, _("Best-in-business choice saved."))
-        return redirect("benchmarks:service", slug=slug, service_id=service.pk)
-    return form_page(
+    return _service_form_page(
         request,
-        section="benchmarks",
-        agency=service.agency,
-        service=service,
-        form=form,
+        service,
+        form=_selection_form(service, request.POST or None),
+        save=lambda data: benchmarks.selection_save(
+            actor=request.user, service=service, series=data["series"], reason=data["reason"]
+        ),
         title=_("Choose a best-in-business benchmark"),
-        cancel_url=reverse("benchmarks:service", kwargs={"slug": slug, "service_id": service.pk}),
-        status=400 if request.method == "POST" else 200,
+        done=_("Best-in-business choice saved."),
     )
 
 

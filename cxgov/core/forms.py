@@ -82,6 +82,21 @@ class MfaCodeForm(forms.Form):
         return self.cleaned_data["code"].strip().replace(" ", "")
 
 
+class ImportFileForm(forms.Form):
+    """A CSV file for an importer, checked only or applied; subclasses add `format`."""
+
+    field_order = ["file", "format", "dry_run"]
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A CSV file of at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check the file only; change nothing"), required=False, initial=True
+    )
+
+
 def form_add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's `ValidationError` on the form that asked for the change.
 

@@ -135,6 +135,14 @@ def table_csv_response(table: Table, filename: str) -> HttpResponse:
     return csv_response(table.header, table.rows, filename=f"{filename}-{table.id}.csv")
 
 
+def page_query(request: HttpRequest) -> str:
+    """The filters of this request as a query string, without paging or download."""
+    params = request.GET.copy()
+    for name in ("download", "page"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
 def tables_page(
     request: HttpRequest,
     template: str,
@@ -144,12 +152,20 @@ def tables_page(
     filename: str,
     status: int = 200,
 ) -> HttpResponse:
-    """Render a staff page with its tables, or one table as CSV when `?download=<id>` asks."""
+    """Render a staff page with its tables, or one table as CSV when `?download=<id>` asks.
+
+    The page's filters are in `query`, so its download links keep them.
+    """
     wanted = request.GET.get("download")
     if wanted:
         for table in tables:
             if table.id == wanted:
                 return table_csv_response(table, filename)
         raise Http404
-    context = {**context, "tables": {table.id: table for table in tables}, "nav_section": "staff"}
+    context = {
+        "query": page_query(request),
+        **context,
+        "tables": {table.id: table for table in tables},
+        "nav_section": "staff",
+    }
     return render(request, template, context, status=status)

@@ -11,6 +11,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.forms import ImportFileForm
 from cxgov.core.languages import is_language_code
 from cxgov.insights.calendars import spans_midnight
 from cxgov.registry.models import (
@@ -251,12 +252,7 @@ class ClosureForm(forms.ModelForm):
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-class ServiceImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("A CSV file of at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
+class ServiceImportForm(ImportFileForm):
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[
@@ -267,15 +263,9 @@ class ServiceImportForm(forms.Form):
         widget=forms.RadioSelect,
         initial="cxgov",
     )
-    dry_run = forms.BooleanField(
-        label=_("Check the file only; change nothing"), required=False, initial=True
-    )
     skip_invalid = forms.BooleanField(
         label=_("Import the good rows even if some rows have errors"), required=False
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -15,9 +15,9 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from cxgov.core.tables import csv_text
+from cxgov.core.tables import Table, csv_text
 from cxgov.reports.pdf import html_to_pdf
-from cxgov.reports.selectors import ReportData, Table
+from cxgov.reports.selectors import ReportData
 
 
 def table_csv(table: Table) -> str:

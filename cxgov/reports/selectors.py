@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from cxgov.benchmarks.comparisons import service_comparisons, service_periods
 from cxgov.complaints.models import Complaint
 from cxgov.complaints.models import Status as ComplaintStatus
+from cxgov.core.tables import Table
 from cxgov.insights.benchmark_charts import line_svg
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.insights.complaint_metrics import ComplaintFact, measures_by_group
@@ -198,16 +199,6 @@ def survey_report_for(*, agency: Agency, period: ReportPeriod) -> SurveyReport |
 
 
 # --- the report's shape --------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    """A table shown in the report and downloadable as CSV under its id."""
-
-    id: str
-    caption: str
-    header: Sequence[str]
-    rows: list[list[str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

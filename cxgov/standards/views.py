@@ -7,16 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.pages import form_page
+from cxgov.core.pages import form_page, form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.registry.models import Agency
 from cxgov.standards import services
 from cxgov.standards.forms import EventUploadForm, ReportedResultForm, StandardForm
 from cxgov.standards.ingest import IngestError, events_parse, table_read
+from cxgov.standards.models import Standard
 from cxgov.standards.selectors import (
     access_miss,
     access_standard,
@@ -50,20 +52,25 @@ def standard_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _detail_url(standard: Standard) -> str:
+    return reverse(
+        "standards:standard_detail",
+        kwargs={"slug": standard.agency.slug, "standard_id": standard.pk},
+    )
+
+
 @login_required
 def standard_create(request: HttpRequest, slug: str) -> HttpResponse:
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_STANDARDS)
     form = StandardForm(request.POST or None, agency=agency)
-    if request.method == "POST" and form.is_valid():
-        standard = services.standard_create(actor=request.user, **form.values())
-        messages.success(request, _("Standard saved as a draft."))
-        return redirect("standards:standard_detail", slug=slug, standard_id=standard.pk)
-    return form_page(
+    return form_page_save(
         request,
         section="standards",
-        agency=agency,
         form=form,
-        title=_("Add a standard"),
+        save=lambda _data: services.standard_create(actor=request.user, **form.values()),
+        success_url=_detail_url,
+        success_message=_("Standard saved as a draft."),
+        page={"agency": agency, "title": _("Add a standard")},
     )
 
 
@@ -90,18 +97,16 @@ def standard_edit(request: HttpRequest, slug: str, standard_id: int) -> HttpResp
         user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
     )
     form = StandardForm(request.POST or None, instance=standard, agency=standard.agency)
-    if request.method == "POST" and form.is_valid():
-        values = form.values()
-        services.standard_update(actor=request.user, standard=standard, **values)
-        messages.success(request, _("Standard changed. The earlier version is kept."))
-        return redirect("standards:standard_detail", slug=slug, standard_id=standard.pk)
-    return form_page(
+    return form_page_save(
         request,
         section="standards",
-        agency=standard.agency,
-        standard=standard,
         form=form,
-        title=_("Change the standard"),
+        save=lambda _data: services.standard_update(
+            actor=request.user, standard=standard, **form.values()
+        ),
+        success_url=_detail_url(standard),
+        success_message=_("Standard changed. The earlier version is kept."),
+        page={"agency": standard.agency, "standard": standard, "title": _("Change the standard")},
     )
 
 

@@ -5,6 +5,7 @@ Any member of the agency reads; agency administrators and CX analysts build and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxgov.core.forms import form_add_errors
-from cxgov.core.pages import form_page
+from cxgov.core.pages import form_page, form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, fresh_copy
 from cxgov.core.tables import csv_stream_response
@@ -82,6 +83,30 @@ def _form_page(
     )
 
 
+def _form_page_save(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    success_url: str | Callable[[Any], str],
+    done: str,
+    survey: Survey | None,
+    agency: Agency,
+    title: str,
+    cancel_url: str,
+) -> HttpResponse:
+    """A surveys form page that runs `save` on a valid POST (see `form_page_save`)."""
+    return form_page_save(
+        request,
+        section="surveys",
+        form=form,
+        save=save,
+        success_url=success_url,
+        success_message=done,
+        page={"agency": agency, "survey": survey, "title": title, "cancel_url": cancel_url},
+    )
+
+
 # --- surveys -------------------------------------------------------------------------------
 
 
@@ -103,29 +128,22 @@ def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def survey_create(request: HttpRequest, slug: str) -> HttpResponse:
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_SURVEYS)
-    form = SurveyCreateForm(request.POST or None, agency=agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            survey = surveys.survey_create(
-                actor=request.user,
-                agency=agency,
-                template=form.cleaned_data["template"],
-                title=form.cleaned_data["title"],
-                services=form.cleaned_data["services"],
-            )
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Survey created as a draft."))
-            return redirect(_detail_url(survey))
-    return _form_page(
+    return _form_page_save(
         request,
-        form,
+        SurveyCreateForm(request.POST or None, agency=agency),
+        save=lambda data: surveys.survey_create(
+            actor=request.user,
+            agency=agency,
+            template=data["template"],
+            title=data["title"],
+            services=data["services"],
+        ),
+        success_url=_detail_url,
+        done=_("Survey created as a draft."),
         survey=None,
         agency=agency,
         title=_("Create a survey"),
         cancel_url=reverse("surveys:survey_list", kwargs={"slug": slug}),
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -158,25 +176,23 @@ def survey_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse
     )
     form = SurveySettingsForm(request.POST or None, instance=survey, agency=survey.agency)
     target = fresh_copy(survey, "agency")
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(cleaned: dict[str, Any]) -> None:
+        data = dict(cleaned)
         services = data.pop("services")
         data["allowed_origins"] = data.pop("allowed_origins_text")
-        try:
-            surveys.survey_update(actor=request.user, survey=target, services=services, **data)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Survey settings saved."))
-            return redirect(_detail_url(survey))
-    return _form_page(
+        surveys.survey_update(actor=request.user, survey=target, services=services, **data)
+
+    return _form_page_save(
         request,
         form,
+        save=save,
+        success_url=_detail_url(survey),
+        done=_("Survey settings saved."),
         survey=survey,
         agency=survey.agency,
         title=_("Survey settings"),
         cancel_url=_detail_url(survey),
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -232,22 +248,18 @@ def question_create(request: HttpRequest, slug: str, survey_id: int) -> HttpResp
         messages.error(request, _("This survey has responses: questions can no longer be added."))
         return redirect(_detail_url(survey))
     form = QuestionForm(request.POST or None, survey=survey)
-    if request.method == "POST" and form.is_valid():
-        try:
-            surveys.question_add(actor=request.user, survey=survey, **form.service_fields())
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Question added."))
-            return redirect(_detail_url(survey) + "#questions")
-    return _form_page(
+    return _form_page_save(
         request,
         form,
+        save=lambda _data: surveys.question_add(
+            actor=request.user, survey=survey, **form.service_fields()
+        ),
+        success_url=_detail_url(survey) + "#questions",
+        done=_("Question added."),
         survey=survey,
         agency=survey.agency,
         title=_("Add a question"),
         cancel_url=_detail_url(survey),
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -262,25 +274,21 @@ def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResp
         else QuestionForm(request.POST or None, instance=question, survey=survey)
     )
     target = fresh_copy(question, "survey__agency")
-    if request.method == "POST" and form.is_valid():
-        fields: dict[str, Any] = (
-            form.service_fields() if isinstance(form, QuestionForm) else dict(form.cleaned_data)
-        )
-        try:
-            surveys.question_update(actor=request.user, question=target, **fields)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Question saved."))
-            return redirect(_detail_url(survey) + "#questions")
-    return _form_page(
+
+    def save(data: dict[str, Any]) -> None:
+        fields = form.service_fields() if isinstance(form, QuestionForm) else dict(data)
+        surveys.question_update(actor=request.user, question=target, **fields)
+
+    return _form_page_save(
         request,
         form,
+        save=save,
+        success_url=_detail_url(survey) + "#questions",
+        done=_("Question saved."),
         survey=survey,
         agency=survey.agency,
         title=_("Edit question"),
         cancel_url=_detail_url(survey),
-        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -71,31 +71,6 @@ QUADRANT_LABELS = {
 }
 
 
-# --- tables and CSV ------------------------------------------------------------------------
-
-
-def _query(request: HttpRequest) -> str:
-    """The filters of this request as a query string, without paging or download."""
-    params = request.GET.copy()
-    for name in ("download", "page"):
-        params.pop(name, None)
-    return params.urlencode()
-
-
-def _page(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    tables: Sequence[Table],
-    filename: str,
-    status: int = 200,
-) -> HttpResponse:
-    """A results page with its filters kept in `query` for links and downloads."""
-    context = {**context, "query": _query(request)}
-    return tables_page(request, template, context, tables=tables, filename=filename, status=status)
-
-
 # --- formatting: the same text on the page and in the CSV ----------------------------------
 
 
@@ -418,7 +393,7 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             comment_table.rows.append(_comment_cells(survey, comment))
     tables.append(comment_table)
     rate = response_rate(survey=survey, filters=filters)
-    return _page(
+    return tables_page(
         request,
         "surveys/results.html",
         {
@@ -483,7 +458,7 @@ def results_index(request: HttpRequest, slug: str) -> HttpResponse:
                 survey.counted,  # type: ignore[attr-defined]
             ]
         )
-    return _page(
+    return tables_page(
         request,
         "surveys/results_index.html",
         {"agency": agency, "oversees": _oversees(request, agency)},
@@ -561,7 +536,7 @@ def oversight_results(request: HttpRequest, slug: str) -> HttpResponse:
                 _trend_change(latest, first=len(trend) == 1) if latest else "",
             ]
         )
-    return _page(
+    return tables_page(
         request,
         "surveys/oversight_results.html",
         {"agency": agency, "agencies": agencies},
@@ -642,7 +617,7 @@ def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
     outcomes = outcome_questions(survey=survey)
     drivers = driver_questions(survey=survey)
     if not survey_has_drivers(survey=survey):
-        return _page(
+        return tables_page(
             request,
             "surveys/drivers.html",
             {"agency": survey.agency, "survey": survey, "unavailable": True},
@@ -658,7 +633,7 @@ def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
     if not result.refusal:
         tables.append(_driver_table(result))
         matrix = _matrix(result)
-    return _page(
+    return tables_page(
         request,
         "surveys/drivers.html",
         {
