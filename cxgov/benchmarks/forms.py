@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cxgov.benchmarks.importers import SCALE_RANGES
 from cxgov.benchmarks.models import Metric, Scale, Series
+from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
 
 _PERIOD = re.compile(r"^(\d{4})(-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
@@ -18,8 +19,8 @@ _PERIOD = re.compile(r"^(\d{4})(-(Q[1-4]|0[1-9]|1[0-2]))?$")
 class BenchmarkImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("A CSV file of at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text=upload_help,
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
     format = forms.ChoiceField(
         label=_("Format"),

@@ -11,6 +11,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
 from cxgov.core.languages import is_language_code
 from cxgov.insights.calendars import spans_midnight
 from cxgov.registry.models import (
@@ -248,14 +249,11 @@ class ClosureForm(forms.ModelForm):
         help_texts = {"name": _("For example: “Office closed for maintenance”.")}
 
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
-
 class ServiceImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("A CSV file of at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text=upload_help,
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
     format = forms.ChoiceField(
         label=_("Format"),
@@ -273,15 +271,6 @@ class ServiceImportForm(forms.Form):
     skip_invalid = forms.BooleanField(
         label=_("Import the good rows even if some rows have errors"), required=False
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload
 
 
 class RetentionPolicyForm(forms.Form):
