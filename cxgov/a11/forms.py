@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cxgov.a11.models import Collection, Rating
 from cxgov.a11.selectors import surveys_for_collection_choice
 from cxgov.a11.services import EDITABLE_FIELDS
+from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
 from cxgov.registry.models import Agency
 from cxgov.surveys.models import Survey
 
@@ -94,8 +95,8 @@ class ResponseImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("File"),
-        help_text=_("A CSV file of at most 20 MB, in UTF-8."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text=upload_help,
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
     format = forms.ChoiceField(label=_("Format"), widget=forms.RadioSelect)
     survey = forms.ModelChoiceField(

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
 from cxgov.core.tasks import password_reset_email_send
 
 
@@ -83,14 +84,14 @@ class MfaCodeForm(forms.Form):
 
 
 class ImportFileForm(forms.Form):
-    """A CSV file for an importer, checked only or applied; subclasses add `format`."""
+    """A file for an importer, checked only or applied; subclasses add `format`."""
 
     field_order = ["file", "format", "dry_run"]
 
     file = forms.FileField(
         label=_("File"),
-        help_text=_("A CSV file of at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text=upload_help,
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
     dry_run = forms.BooleanField(
         label=_("Check the file only; change nothing"), required=False, initial=True

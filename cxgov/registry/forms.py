@@ -249,9 +249,6 @@ class ClosureForm(forms.ModelForm):
         help_texts = {"name": _("For example: “Office closed for maintenance”.")}
 
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
-
 class ServiceImportForm(ImportFileForm):
     format = forms.ChoiceField(
         label=_("Format"),
@@ -266,12 +263,6 @@ class ServiceImportForm(ImportFileForm):
     skip_invalid = forms.BooleanField(
         label=_("Import the good rows even if some rows have errors"), required=False
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload
 
 
 class RetentionPolicyForm(forms.Form):

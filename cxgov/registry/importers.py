@@ -41,7 +41,9 @@ from cxgov.core.imports import (
     rejected_rows_csv,
     shown,
 )
+from cxgov.core.languages import is_language_code
 from cxgov.core.models import User
+from cxgov.insights.calendars import spans_midnight
 from cxgov.registry import services as registry
 from cxgov.registry.models import (
     DIGITAL_KINDS,
@@ -179,7 +181,6 @@ class ServiceRecord:
 
 _WHOLE = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
 _SLUG = re.compile(r"[-a-z0-9_]+")
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -352,7 +353,9 @@ def hours_parse(text: str) -> WeeklyHours:
 
     Parts are separated by semicolons. Each part is days then times: a day (Mon … Sun, or the
     full name), a range (Mon-Fri) or a comma list (Mon, Wed); then one or more 24-hour
-    intervals separated by commas (Mon 08:00-12:00, 13:00-17:00). Blank means no hours.
+    intervals separated by commas (Mon 08:00-12:00, 13:00-17:00). An interval that closes
+    before it opens is an overnight shift (Fri 22:00-06:00 starts on Friday and closes on
+    Saturday morning), as on the staff hours form. Blank means no hours.
     Raises ValueError with a plain-English reason.
     """
     weekly: WeeklyHours = {}
@@ -369,8 +372,10 @@ def hours_parse(text: str) -> WeeklyHours:
             weekly.setdefault(day, []).extend(intervals)
     for day, intervals in weekly.items():
         intervals.sort()
-        for (_o1, closes), (opens, _c2) in itertools.pairwise(intervals):
-            if opens < closes:
+        for (o1, c1), (o2, _c2) in itertools.pairwise(intervals):
+            # An overnight interval runs to the end of its day, so nothing may start after it.
+            ends = time.max if spans_midnight(o1, c1) else c1
+            if o2 < ends:
                 raise ValueError(f"{DAY_NAMES[day]} has overlapping hours")
     return weekly
 
@@ -404,9 +409,10 @@ def _hours_interval(text: str) -> tuple[time, time]:
         if hour > 23 or minute > 59:
             raise ValueError(f"{hour:02}:{minute:02} is not a time of day")
     opens, closes = time(h1, m1), time(h2, m2)
-    if closes <= opens:
+    if closes == opens:
         raise ValueError(
-            f"{shown(text.strip())} closes before it opens; split hours past midnight in two"
+            f"{shown(text.strip())} closes when it opens; a shift past midnight closes "
+            "the next morning, e.g. 22:00-06:00"
         )
     return opens, closes
 
@@ -610,7 +616,7 @@ def _cxgov_channel(row: Row) -> ChannelRecord | None:
 def _languages(row: Row, column: str) -> list[str]:
     codes = [code.lower() for code in _split(row.get(column), ";, ")]
     for code in codes:
-        if not _LANGUAGE.fullmatch(code):
+        if not is_language_code(code):
             row.fail(column, f"{shown(code)} is not a language code like en, es or zh-hant")
     return codes
 

@@ -274,6 +274,9 @@ class ResponseFilterForm(forms.Form):
 
 class InvitationUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("List of email addresses (CSV)"),
-        help_text=_("A column named email; optional columns service (its short name) and segment."),
+        label=_("List of email addresses (CSV or XLSX)"),
+        help_text=_(
+            "A column named email; optional columns service (its short name) and segment. "
+            "Rows with a problem are listed and left out; the other rows are invited."
+        ),
     )

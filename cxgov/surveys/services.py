@@ -6,10 +6,8 @@ go through `response_bulk_create`, which applies the same checks and leaves one 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +24,18 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxgov.core.imports import (
+    CREATED,
+    UNCHANGED,
+    FileRejectedError,
+    ImportReport,
+    Row,
+    RowError,
+    Source,
+    parse_settle,
+    read_table,
+    shown,
+)
 from cxgov.core.models import User
 from cxgov.core.services import audit_record
 from cxgov.registry.models import Agency, ChannelKind, CustomerSegment, Service, ServiceStage
@@ -846,65 +856,79 @@ class InvitationRow:
     segment: CustomerSegment | None = None
 
 
-def invitation_rows_parse(*, survey: Survey, text: str) -> list[InvitationRow]:
-    """Rows of an uploaded CSV (email, optional service short name and segment name).
+def invitation_rows_parse(
+    *, survey: Survey, source: Source
+) -> tuple[ImportReport, list[InvitationRow]]:
+    """The usable rows of an invitation list (email, optional service short name and segment).
 
-    Raises ValidationError naming the row and reason for the first bad rows; nothing is kept.
+    Reads the file through the import framework: a bad row is an error naming its row and
+    column and is left out; the good rows are returned. An address listed twice is invited once.
     """
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    report = ImportReport(format="invitations", kinds={"invitations": _("People invited")})
     try:
-        return _invitation_rows(survey=survey, reader=reader)
-    except csv.Error:
-        raise ValidationError(
-            {"file": _("The file is not a readable CSV: save it again as CSV (UTF-8).")}
-        ) from None
-
-
-def _invitation_rows(*, survey: Survey, reader: Any) -> list[InvitationRow]:
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
-    if "email" not in fields:
-        raise ValidationError({"file": _("The file needs a column named email.")})
+        table = read_table(source, required=["email"])
+    except FileRejectedError as exc:
+        return report.fail(exc.error), []
     services = {s.slug: s for s in Service.objects.filter(agency_id=survey.agency_id)}
     segments = {
         s.name.lower(): s for s in CustomerSegment.objects.filter(agency_id=survey.agency_id)
     }
     rows: list[InvitationRow] = []
-    errors: list[str] = []
-    seen: set[str] = set()
-    for number, raw in enumerate(reader, start=2):
-        row = {
-            (k or "").strip().lower(): v.strip() for k, v in raw.items() if isinstance(v, str) and k
-        }
-        email = row.get("email", "").lower()
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.append(
-                _("Row %(n)s: “%(v)s” is not an email address.") % {"n": number, "v": email[:80]}
+    first_row: dict[str, int] = {}
+    for row in table.rows:
+        invitation = _invitation_row(row, services=services, segments=segments)
+        if invitation is None:
+            continue
+        if invitation.email in first_row:
+            row.warn(
+                "email",
+                _("Already listed on row %(n)s; invited once.")
+                % {"n": first_row[invitation.email]},
             )
             continue
-        service = services.get(row.get("service", "")) if row.get("service") else None
-        if row.get("service") and service is None:
-            errors.append(
-                _("Row %(n)s: no service with short name “%(v)s”.")
-                % {"n": number, "v": row["service"][:80]}
-            )
-        segment = segments.get(row.get("segment", "").lower()) if row.get("segment") else None
-        if row.get("segment") and segment is None:
-            errors.append(
-                _("Row %(n)s: no customer segment named “%(v)s”.")
-                % {"n": number, "v": row["segment"][:80]}
-            )
-        if email not in seen:
-            seen.add(email)
-            rows.append(InvitationRow(email=email, service=service, segment=segment))
-        if len(errors) >= 20:
-            break
-    if errors:
-        raise ValidationError({"file": errors})
-    if not rows:
-        raise ValidationError({"file": _("The file has no email addresses.")})
-    return rows
+        first_row[invitation.email] = row.number
+        rows.append(invitation)
+    parse_settle(report=report, table=table, keep_valid=True)
+    return report, rows
+
+
+def _invitation_row(
+    row: Row, *, services: Mapping[str, Service], segments: Mapping[str, CustomerSegment]
+) -> InvitationRow | None:
+    email = row.get("email").lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        row.fail("email", _("%(v)s is not an email address.") % {"v": shown(email)})
+    service = services.get(row.get("service")) if row.get("service") else None
+    if row.get("service") and service is None:
+        row.fail(
+            "service", _("No service with short name %(v)s.") % {"v": shown(row.get("service"))}
+        )
+    segment = segments.get(row.get("segment").lower()) if row.get("segment") else None
+    if row.get("segment") and segment is None:
+        row.fail(
+            "segment", _("No customer segment named %(v)s.") % {"v": shown(row.get("segment"))}
+        )
+    return InvitationRow(email=email, service=service, segment=segment) if row.ok else None
+
+
+def invitations_import(*, actor: User | None, survey: Survey, source: Source) -> ImportReport:
+    """Invite the people of an uploaded list; bad rows are reported and the good ones kept.
+
+    The report counts new people as created and people already invited as unchanged.
+    """
+    report, rows = invitation_rows_parse(survey=survey, source=source)
+    if report.rejected or not rows:
+        return report
+    try:
+        added = invitations_add(actor=actor, survey=survey, rows=rows)
+    except ValidationError as exc:
+        return report.fail(RowError(0, "", " ".join(exc.messages)))
+    report.count("invitations", CREATED, added)
+    report.count("invitations", UNCHANGED, len(rows) - added)
+    report.applied = True
+    return report
 
 
 @transaction.atomic

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.forms import form_add_errors
 from cxgov.core.pages import form_page, form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, fresh_copy
@@ -423,34 +422,26 @@ def invitation_upload(request: HttpRequest, slug: str, survey_id: int) -> HttpRe
         user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
     form = InvitationUploadForm(request.POST or None, request.FILES or None)
+    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > 5_000_000:
-                raise ValidationError({"file": _("The file is over 5 MB; split it.")})
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise ValidationError({"file": _("Save the file as UTF-8 CSV.")}) from None
-            rows = surveys.invitation_rows_parse(survey=survey, text=text)
-            added = surveys.invitations_add(actor=request.user, survey=survey, rows=rows)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(
-                request, _("%(n)s people added; their invitations are on the way.") % {"n": added}
-            )
-            return redirect(_detail_url(survey))
-    response = _form_page(
+        report = surveys.invitations_import(
+            actor=request.user, survey=survey, source=form.cleaned_data["file"]
+        )
+    rejected = request.method == "POST" and (
+        bool(form.errors) or (report is not None and bool(report.errors))
+    )
+    return form_page(
         request,
-        form,
-        survey=survey,
+        section="surveys",
+        form=form,
         agency=survey.agency,
+        survey=survey,
+        report=report,
         title=_("Invite people by email"),
         cancel_url=_detail_url(survey),
-        status=400 if request.method == "POST" else 200,
+        template="surveys/invitation_upload.html",
+        status=400 if rejected else 200,
     )
-    return response
 
 
 @login_required

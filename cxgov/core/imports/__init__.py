@@ -11,6 +11,7 @@
 - `parse_settle` gathers the rows' problems into the report; `records_apply` writes records in
   one transaction (all or nothing, or `keep_valid`), and `rejected_rows_csv` returns the
   rejected rows with their reasons.
+- `upload_help` and `UPLOAD_ACCEPT` describe the policy on an upload field.
 """
 
 from cxgov.core.imports.applying import (
@@ -21,6 +22,7 @@ from cxgov.core.imports.applying import (
 )
 from cxgov.core.imports.errors import FileRejectedError, RowError, shown
 from cxgov.core.imports.reading import (
+    UPLOAD_ACCEPT,
     Row,
     Source,
     Table,
@@ -30,6 +32,8 @@ from cxgov.core.imports.reading import (
     normalise_header,
     read_bytes,
     read_table,
+    upload_help,
+    upload_help_text,
 )
 from cxgov.core.imports.report import CREATED, UNCHANGED, UPDATED, ImportReport, Tally
 
@@ -37,6 +41,7 @@ __all__ = [
     "CREATED",
     "UNCHANGED",
     "UPDATED",
+    "UPLOAD_ACCEPT",
     "FileRejectedError",
     "ImportReport",
     "Row",
@@ -55,4 +60,6 @@ __all__ = [
     "records_apply",
     "rejected_rows_csv",
     "shown",
+    "upload_help",
+    "upload_help_text",
 ]

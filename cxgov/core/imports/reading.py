@@ -25,6 +25,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from cxgov.core.imports.errors import FileRejectedError, RowError, shown
@@ -41,6 +44,26 @@ def max_bytes() -> int:
 
 def max_rows() -> int:
     return int(settings.IMPORT_MAX_ROWS)
+
+
+# What an upload field accepts, for its `accept` attribute.
+UPLOAD_ACCEPT = ".csv,.tsv,.txt,.xlsx,.gz,text/csv"
+
+
+def upload_help_text() -> str:
+    """The import policy in words, for an upload field's help text."""
+    return _(
+        "A CSV file in any common encoding, or an XLSX workbook; either may be gzipped. "
+        "At most %(upload)s to upload, %(size)s once unzipped, and %(rows)s rows."
+    ) % {
+        "upload": filesizeformat(settings.REQUEST_MAX_BYTES),
+        "size": filesizeformat(max_bytes()),
+        "rows": number_format(max_rows(), force_grouping=True),
+    }
+
+
+# Read when the form is shown, so the text follows the settings.
+upload_help = lazy(upload_help_text, str)()
 
 
 def _too_big() -> FileRejectedError:

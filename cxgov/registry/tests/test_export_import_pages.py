@@ -8,7 +8,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from cxgov.core.models import AuditEvent, Role
 from cxgov.core.testing.factories import MembershipFactory, UserFactory
@@ -137,3 +137,26 @@ def test_upload_without_a_file_is_a_field_error(fba_manager):
     response = fba_manager.post("/staff/agencies/fba/services/import/", {"format": "cxgov"})
     assert response.status_code == 400
     assert 'id="id_file_error"' in response.content.decode()
+
+
+@override_settings(IMPORT_MAX_BYTES=3 * 1024 * 1024, REQUEST_MAX_BYTES=5 * 1024 * 1024)
+def test_upload_page_states_the_import_policy_from_settings(fba_manager):
+    page = fba_manager.get("/staff/agencies/fba/services/import/").content.decode()
+
+    assert "in any common encoding, or an XLSX workbook; either may be gzipped" in page
+    assert "At most 5.0\xa0MB to upload, 3.0\xa0MB once unzipped" in page
+    assert "20 MB" not in page
+
+
+@override_settings(IMPORT_MAX_BYTES=1024)
+def test_upload_over_the_import_limit_is_refused_by_the_framework(fba_manager):
+    content = b"agency_slug,service_id,service_name\n" + b"fba,x,Ask a question\n" * 100
+
+    reply = fba_manager.post(
+        "/staff/agencies/fba/services/import/",
+        {"file": SimpleUploadedFile("s.csv", content), "format": "cxgov"},
+    )
+
+    assert "Nothing was imported" in reply.content.decode()
+    assert "The file is larger than" in reply.content.decode()
+    assert not Service.objects.filter(name="Ask a question").exists()

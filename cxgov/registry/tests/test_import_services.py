@@ -562,7 +562,8 @@ def test_cxgov_file_exported_without_ids_imports_back_onto_the_same_records(agen
     [
         ("Mon-Fri 8am-5pm", '"8am-5pm" is not a time range like 08:00-17:00'),
         ("Mox 08:00-17:00", '"Mox" is not a day (use Mon, Tue, Wed, Thu, Fri, Sat, Sun)'),
-        ("Mon 17:00-08:00", "closes before it opens"),
+        ("Mon 08:00-08:00", "closes when it opens"),
+        ("Fri 22:00-06:00, 23:00-23:30", "Fri has overlapping hours"),
         ("Mon 08:00-24:00", "use 23:59 for midnight"),
         ("Mon 08:00-12:00, 11:00-13:00", "Mon has overlapping hours"),
         ("08:00-17:00", "is not days and times like"),
@@ -583,6 +584,30 @@ def test_cxgov_bad_hours_syntax_is_a_row_error(agency_a, hours, reason):
     assert sibling.row == 2
     assert "not imported because row 3 of the same service has errors" in sibling.reason
     assert Service.objects.count() == 0
+
+
+def test_cxgov_file_with_an_overnight_shift_imports(agency_a):
+    row = {
+        "service_id": "A-1",
+        "service_name": "Crisis line",
+        "channel_kind": "phone",
+        "channel_hours": "Mon-Fri 08:00-17:00; Fri-Sat 22:00-06:00",
+        "channel_languages": "en; es; asl",
+    }
+
+    report = services_import(actor=None, file=cxgov_file(row), format="cxgov", agency=agency_a)
+
+    assert report.applied
+    assert not report.errors
+    channel = Channel.objects.get(service__agency=agency_a)
+    assert channel.languages == ["en", "es", "asl"]
+    assert list(
+        channel.hours.filter(weekday__in=(4, 5)).values_list("weekday", "opens", "closes")
+    ) == [
+        (4, time(8), time(17)),
+        (4, time(22), time(6)),
+        (5, time(22), time(6)),
+    ]
 
 
 def test_cxgov_bad_hours_through_the_command_prints_row_and_column(tmp_path):
@@ -625,6 +650,7 @@ def test_cxgov_row_contradicting_its_service_is_rejected(agency_a):
         ("channel_url", "benefits.example.gov", "is not a web address"),
         ("channel_cost_per_transaction", "1.234", "has more than 2 decimal places"),
         ("channel_languages", "english", '"english" is not a language code'),
+        ("channel_languages", "en; xx", '"xx" is not a language code'),
         ("channel_phone", "5" * 41, "is too long: 41 characters, at most 40"),
     ],
 )
@@ -686,6 +712,17 @@ def test_cxgov_new_agency_needs_a_name():
     ],
 )
 def test_hours_parse_reads_the_documented_syntax(text, expected):
+    assert hours_parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fri 22:00-06:00", {4: [(time(22), time(6))]}),
+        ("Mon 06:00-12:00, 22:00-02:00", {0: [(time(6), time(12)), (time(22), time(2))]}),
+    ],
+)
+def test_hours_parse_reads_overnight_shifts_as_the_staff_form_does(text, expected):
     assert hours_parse(text) == expected
 
 

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -36,7 +35,8 @@ def test_each_invitee_gets_a_link_that_works_once(
         reply = _upload(
             analyst_a_client, a11_survey, "email,service\npat@example.com,apply\nlee@example.com,\n"
         )
-    assert reply.status_code == 302
+    assert reply.status_code == 200
+    assert "2 new people invited" in reply.content.decode()
     assert sorted(m.to[0] for m in mail.outbox) == ["lee@example.com", "pat@example.com"]
     pat = next(m for m in mail.outbox if m.to == ["pat@example.com"])
     token = _token(pat)
@@ -56,18 +56,62 @@ def test_each_invitee_gets_a_link_that_works_once(
     assert "Reminder" in mail.outbox[0].subject
 
 
-def test_bad_rows_are_named_and_nothing_is_added(
+def test_bad_rows_are_named_and_the_good_rows_kept(
     analyst_a_client: Client, a11_survey: Survey
 ) -> None:
     reply = _upload(
-        analyst_a_client, a11_survey, "email,service\nnot-an-email,\nok@example.com,nope\n"
+        analyst_a_client,
+        a11_survey,
+        "email,service\nnot-an-email,\nok@example.com,nope\ngood@example.com,apply\n",
     )
+
     assert reply.status_code == 400
     page = reply.content.decode()
-    assert "Row 2" in page and "Row 3" in page
-    assert Invitation.objects.count() == 0
+    assert (
+        "<td>2</td><td>email</td><td>&quot;not-an-email&quot; is not an email address.</td>" in page
+    )
+    assert "<td>3</td><td>service</td><td>No service with short name &quot;nope&quot;.</td>" in page
+    assert "Rows rejected: 2." in page
+    assert "Download the rejected rows" in page
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["good@example.com"]
+
+
+def test_a_file_without_an_email_column_is_refused_naming_it(
+    analyst_a_client: Client, a11_survey: Survey
+) -> None:
     reply = _upload(analyst_a_client, a11_survey, "name\nPat\n")
-    assert "a column named email" in reply.content.decode()
+
+    assert reply.status_code == 400
+    assert "missing required columns: email" in reply.content.decode()
+    assert Invitation.objects.count() == 0
+
+
+def test_a_repeated_upload_says_who_was_new_and_who_was_already_invited(
+    analyst_a_client: Client, a11_survey: Survey
+) -> None:
+    _upload(analyst_a_client, a11_survey, "email\npat@example.com\nlee@example.com\n")
+
+    reply = _upload(
+        analyst_a_client, a11_survey, "email\nPat@example.com\nkim@example.com\nkim@example.com\n"
+    )
+
+    assert reply.status_code == 200
+    page = reply.content.decode()
+    assert "1 new people invited" in page
+    assert "1 were already invited and get no second email" in page
+    assert "Already listed on row 3; invited once." in page
+    assert Invitation.objects.count() == 3
+
+
+def test_a_latin1_spreadsheet_export_is_read(analyst_a_client: Client, a11_survey: Survey) -> None:
+    text = "nombre;email\nJosé;jose@example.com\nAna;ana@example.com\n".encode("latin-1")
+    reply = analyst_a_client.post(
+        f"/staff/agencies/alpha/surveys/{a11_survey.pk}/invitations/",
+        {"file": SimpleUploadedFile("list.csv", text, content_type="text/csv")},
+    )
+
+    assert reply.status_code == 200
+    assert Invitation.objects.count() == 2
 
 
 def test_other_agency_cannot_upload(handler_b_client: Client, a11_survey: Survey) -> None:
@@ -85,13 +129,12 @@ def test_other_agency_cannot_upload(handler_b_client: Client, a11_survey: Survey
         ),
     )
 )
-def test_hostile_invitation_files_are_refused_with_reasons(a11_survey: Survey, text: str) -> None:
-    outcome: object
-    try:
-        outcome = invitation_rows_parse(survey=a11_survey, text=text)
-    except ValidationError as error:
-        outcome = error
-    if isinstance(outcome, ValidationError):
-        assert outcome.message_dict["file"]
-    else:
-        assert all("@" in row.email for row in outcome)
+def test_hostile_invitation_files_are_read_or_refused_with_reasons(
+    a11_survey: Survey, text: str
+) -> None:
+    report, rows = invitation_rows_parse(survey=a11_survey, source=text.encode("utf-8"))
+
+    assert all("@" in row.email for row in rows)
+    assert all(error.reason for error in report.errors)
+    if report.rejected:
+        assert rows == []
