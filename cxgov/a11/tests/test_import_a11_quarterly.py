@@ -30,13 +30,6 @@ from cxgov.surveys.results import ResultFilters, response_counts
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
-
-
 FILE = SHARED_DATA / "performance_gov/hisp_cx_quarterly_fy2021.csv"
 TEXT = FILE.read_text(encoding="utf-8-sig") if FILE.exists() else ""
 needs_file = needs_shared("performance_gov/hisp_cx_quarterly_fy2021.csv")
@@ -336,7 +329,6 @@ def test_command_refuses_an_agency_role_without_the_site_wide_grant(
 @needs_file
 def test_report_renders_in_the_shared_import_report_block() -> None:
     from django.template.loader import render_to_string
-    from django.utils import translation
 
     header, rows = small_file()
     rows[1]["attributes_q2_5"] = "-3"

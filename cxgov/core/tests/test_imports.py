@@ -19,14 +19,6 @@ from cxgov.core.imports import (
     rejected_rows_csv,
 )
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
-
-
 TEXT = 'Service ID,Name\r\nA-1,Café\r\nA-2,"Two\nlines"\r\n\r\nA-3,Third\r\n'
 
 

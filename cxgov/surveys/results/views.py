@@ -107,35 +107,22 @@ def _mean_cells(estimate: Estimate | None, threshold: int) -> list[str]:
     return [_num(estimate.value), _num(estimate.low), _num(estimate.high)]
 
 
-def _share_text(estimate: Estimate | None, threshold: int) -> str:
-    """ "72.4% (95% interval 68.1% to 76.2%, n = 310)" for prose beside a table."""
+def _estimate_text(estimate: Estimate | None, threshold: int, *, percent: bool) -> str:
+    """ "72.4% (95% interval 68.1% to 76.2%, n = 310)" for prose beside a table; a mean
+    reads the same without the percent signs."""
     if estimate is None:
         return ""
     if estimate.suppressed or estimate.value is None:
         return _fewer(threshold)
+    shown = _pct if percent else _num
+    values = {"value": shown(estimate.value), "n": estimate.n}
     if estimate.low is None or estimate.high is None:
-        return _("%(value)s%% (n = %(n)s)") % {"value": _pct(estimate.value), "n": estimate.n}
-    return _("%(value)s%% (95%% interval %(low)s%% to %(high)s%%, n = %(n)s)") % {
-        "value": _pct(estimate.value),
-        "low": _pct(estimate.low),
-        "high": _pct(estimate.high),
-        "n": estimate.n,
-    }
-
-
-def _mean_text(estimate: Estimate | None, threshold: int) -> str:
-    if estimate is None:
-        return ""
-    if estimate.suppressed or estimate.value is None:
-        return _fewer(threshold)
-    if estimate.low is None or estimate.high is None:
-        return _("%(value)s (n = %(n)s)") % {"value": _num(estimate.value), "n": estimate.n}
-    return _("%(value)s (95%% interval %(low)s to %(high)s, n = %(n)s)") % {
-        "value": _num(estimate.value),
-        "low": _num(estimate.low),
-        "high": _num(estimate.high),
-        "n": estimate.n,
-    }
+        template = _("%(value)s%% (n = %(n)s)") if percent else _("%(value)s (n = %(n)s)")
+        return template % values
+    values |= {"low": shown(estimate.low), "high": shown(estimate.high)}
+    if percent:
+        return _("%(value)s%% (95%% interval %(low)s%% to %(high)s%%, n = %(n)s)") % values
+    return _("%(value)s (95%% interval %(low)s to %(high)s, n = %(n)s)") % values
 
 
 def _change_text(difference: float, significant: bool, *, percent: bool) -> str:
@@ -364,8 +351,8 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
                 question=question,
                 n=result.n,
                 suppressed=result.suppressed,
-                positive=_share_text(result.positive, threshold),
-                mean=_mean_text(result.mean, threshold),
+                positive=_estimate_text(result.positive, threshold, percent=True),
+                mean=_estimate_text(result.mean, threshold, percent=False),
                 chart=None if downloading else _chart(result, f"chart-{index}"),
                 distribution=distribution,
                 trend=trend,
@@ -402,7 +389,7 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             "form": form,
             "blocks": blocks,
             "responses": response_counts(survey=survey, filters=filters),
-            "rate": _share_text(rate, threshold) if rate is not None else "",
+            "rate": _estimate_text(rate, threshold, percent=True) if rate is not None else "",
             "threshold": threshold,
             "breakdown_question": chosen,
             "breakdown_choices": scored,
@@ -647,7 +634,7 @@ def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             "matrix": matrix,
             "minimum": MIN_DRIVER_RESPONSES,
             "r_squared": _pct(result.r_squared),
-            "outcome_positive": _share_text(result.outcome_positive, 0)
+            "outcome_positive": _estimate_text(result.outcome_positive, 0, percent=True)
             if result.outcome_positive is not None
             else "",
         },
