@@ -145,7 +145,11 @@ def _endpoint(view):  # type: ignore[no-untyped-def]
 def _param(request: HttpRequest, name: str) -> str:
     # The spec: an empty optional parameter is the same as an absent one.
     source = request.POST if request.method == "POST" else request.GET
-    return (source.get(name) or "").strip()
+    value = (source.get(name) or "").strip()
+    # A NUL byte can never match a stored value, and PostgreSQL refuses it in a query.
+    if "\x00" in value:
+        raise Open311Error(400, f"{name} contains a NUL character.")
+    return value
 
 
 def _jurisdiction(request: HttpRequest) -> Agency:

@@ -266,3 +266,10 @@ def test_hostile_query_parameters_get_spec_answers_not_crashes(agency_a, params,
     assert response.status_code in (200, 400, 404)
     if response.status_code != 200:
         assert b"<code>" in response.content or b'"code"' in response.content
+
+
+@pytest.mark.parametrize("name", ["jurisdiction_id", "service_code", "status"])
+def test_a_nul_character_in_a_parameter_is_a_400_not_a_crash(agency_a, name):
+    response = Client().get(f"{BASE}/requests.json", {name: "alpha\x00"})
+    assert response.status_code == 400
+    assert response.json()[0]["description"] == f"{name} contains a NUL character."
