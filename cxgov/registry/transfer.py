@@ -25,6 +25,7 @@ import json
 import re
 import secrets
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ APPS_RECORDED = ("core", "registry", "surveys", "standards", "complaints", "benc
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 _SIGNING_SALT = "cxgov.registry.transfer.agency-archive"
+# The manifest is read before its signature is checked, so it has its own small limit.
+MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 
 # The only tables a restore writes: the agency's own records. A model that reaches an agency
 # but is missing here is neither exported nor restored until it is added (a test checks).
@@ -318,8 +321,11 @@ class _Archive:
                 "the file is not signed: only exports made by export_agency (this version or "
                 "later) with the same AGENCY_ARCHIVE_SIGNING_KEY can be restored"
             )
-        body = self.zip.read(MANIFEST)
-        signed = self.zip.read(SIGNATURE).decode("ascii", "replace").strip()
+        sizes = {info.filename: info.file_size for info in infos}
+        if sizes[MANIFEST] > MANIFEST_MAX_BYTES or sizes[SIGNATURE] > 1024:
+            raise TransferError("the manifest or its signature is too large")
+        body = self._bytes(MANIFEST)
+        signed = self._bytes(SIGNATURE).decode("ascii", "replace").strip()
         if not hmac.compare_digest(signed, f"hmac-sha256:{_signature(body)}"):
             raise TransferError(
                 "the signature does not match: the file was changed after export, or was "
@@ -339,15 +345,25 @@ class _Archive:
         for name in sorted(present):
             self.read(name, keep=False)
 
+    def _bytes(self, name: str) -> bytes:
+        try:
+            return self.zip.read(name)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, zlib.error):
+            raise TransferError(f"{name} cannot be unpacked") from None
+
     def read(self, name: str, *, keep: bool = True) -> bytes:
         """The member's bytes, checked against the manifest's SHA-256."""
         digest = hashlib.sha256()
         parts: list[bytes] = []
-        with self.zip.open(name) as member:
-            for chunk in iter(lambda: member.read(1024 * 1024), b""):
-                digest.update(chunk)
-                if keep:
-                    parts.append(chunk)
+        try:
+            with self.zip.open(name) as member:
+                for chunk in iter(lambda: member.read(1024 * 1024), b""):
+                    digest.update(chunk)
+                    if keep:
+                        parts.append(chunk)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, zlib.error):
+            # Encrypted, damaged or compressed in a way this Python does not read.
+            raise TransferError(f"{name} cannot be unpacked") from None
         if not hmac.compare_digest(digest.hexdigest(), self.digests[name]):
             raise TransferError(f"{name} was changed after export (its SHA-256 differs)")
         return b"".join(parts)
