@@ -319,6 +319,16 @@ REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", default=20 * 1024 * 1024, minim
 # unzipping a gzip, and the most data rows one import reads. Larger files are refused as a whole.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", default=200_000, minimum=1)
+# Whole-agency archives (export_agency, import_agency): signed with HMAC-SHA256 under this key
+# (blank: a key derived from SECRET_KEY, so only this installation's archives restore), and
+# refused beyond this many bytes once unzipped or this many files inside.
+AGENCY_ARCHIVE_SIGNING_KEY = env_str("AGENCY_ARCHIVE_SIGNING_KEY", default="")
+if AGENCY_ARCHIVE_SIGNING_KEY and len(AGENCY_ARCHIVE_SIGNING_KEY) < 32:
+    raise ImproperlyConfigured("AGENCY_ARCHIVE_SIGNING_KEY must be at least 32 characters.")
+AGENCY_ARCHIVE_MAX_BYTES = env_int(
+    "AGENCY_ARCHIVE_MAX_BYTES", default=4 * 1024 * 1024 * 1024, minimum=1024
+)
+AGENCY_ARCHIVE_MAX_MEMBERS = env_int("AGENCY_ARCHIVE_MAX_MEMBERS", default=100_000, minimum=10)
 DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", default=120, minimum=1)
 MIDDLEWARE.append("cxgov.core.faults.FaultsMiddleware")
 

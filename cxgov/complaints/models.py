@@ -411,6 +411,7 @@ class ClassifierModel(models.Model):
         "registry.Agency", on_delete=models.CASCADE, related_name="complaint_classifiers"
     )
     version = models.PositiveIntegerField()
+    # Plain arrays in a NumPy .npz (insights.complaint_classifier.model_dump), never pickle.
     model = models.BinaryField()
     labels = models.JSONField(default=list)
     accuracy = models.FloatField()

@@ -4,6 +4,7 @@ messages, the customer's review and escalations. Each write records an audit eve
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ from .models import (
     Transition,
 )
 from .selectors import TRACKING_ALPHABET, route_team, sla_policy_for
+
+logger = logging.getLogger(__name__)
 
 # The state machine: from each status, where a complaint may go next.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -717,7 +720,18 @@ def _suggest_category(complaint: Complaint) -> None:
     if current is None:
         return
     text = f"{complaint.what_happened}\n{complaint.desired_resolution}"
-    label, confidence = complaint_classifier.suggest(bytes(current.model), [text])[0]
+    try:
+        label, confidence = complaint_classifier.suggest(bytes(current.model), [text])[0]
+    except complaint_classifier.ClassifierFormatError as error:
+        # The complaint is still filed; staff categorise it and retrain the classifier.
+        logger.warning(
+            "classifier v%s of %s is not used: %s (cxgov train_complaint_classifier --agency %s)",
+            current.version,
+            complaint.agency.slug,
+            error,
+            complaint.agency.slug,
+        )
+        return
     category = Category.objects.filter(agency=complaint.agency, pk=int(label)).first()
     if category is not None:
         complaint.suggested_category = category

@@ -355,6 +355,11 @@ def _agency_path(model: type[Model], depth: int = 0, seen: frozenset = frozenset
     return best
 
 
+def agency_path(model: type[Model]) -> str | None:
+    """The lookup from `model` to the agency that owns its rows (`pk` for Agency), or None."""
+    return _agency_path(model)
+
+
 def _export_models() -> list[tuple[type[Model], str]]:
     found = []
     for model in apps.get_models(include_auto_created=True):

@@ -1,41 +1,138 @@
-"""Whole-agency export to a zip file, and its restore into an empty database.
+"""Whole-agency export to a signed zip file, and its restore into a database without the agency.
 
 The zip holds, per model, `data/<app>.<Model>.csv` (for people and spreadsheets) and
 `data/<app>.<Model>.json` (one object per row, what the restore reads), complaint attachments
-under `files/`, and `manifest.json` (row counts, schema version, migrations, created at).
-Rows are read in chunks and written straight into the zip, so memory stays flat.
+under `files/`, `manifest.json` (row counts, schema version, migrations, created at, and the
+SHA-256 of every other member) and `manifest.sig`, the HMAC-SHA256 of `manifest.json` under
+`AGENCY_ARCHIVE_SIGNING_KEY` (or a key derived from SECRET_KEY). Rows are read in chunks and
+written straight into the zip, so memory stays flat.
+
+The restore treats the file as hostile. It refuses a zip with too many members, too many bytes
+once unpacked, unsafe or repeated member names, a missing or wrong signature, or a member that is
+missing, extra or altered. Then it writes only the tables in `RESTORED_TABLES`: each row's agency
+is the restored agency (other agencies' rows only as shared reference rows that are not here
+yet), people are matched by email or created without a password and without site-wide rights,
+and a classifier must be stored data. The tables are JSON with typed values, not spreadsheets,
+so they are read here rather than by `cxgov.core.imports.read_table`; problems are reported as
+its `RowError`s (member, row, column, reason) in an `ImportReport`.
 """
 
 from __future__ import annotations
 
-import io
+import hashlib
+import hmac
 import json
+import re
 import secrets
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Field, FileField, JSONField, Model
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from cxgov.core.imports import CREATED, UNCHANGED, ImportReport, RowError
+from cxgov.core.models import User
 from cxgov.core.services import audit_record
 from cxgov.core.tables import csv_lines
+from cxgov.insights import complaint_classifier
 from cxgov.registry.models import Agency
-from cxgov.registry.selectors import ExportTable, agency_export_tables
+from cxgov.registry.selectors import ExportTable, agency_export_tables, agency_path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CHUNK = 2000
 APPS_RECORDED = ("core", "registry", "surveys", "standards", "complaints", "benchmarks")
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+_SIGNING_SALT = "cxgov.registry.transfer.agency-archive"
+# The manifest is read before its signature is checked, so it has its own small limit.
+MANIFEST_MAX_BYTES = 64 * 1024 * 1024
+
+# The only tables a restore writes: the agency's own records. A model that reaches an agency
+# but is missing here is neither exported nor restored until it is added (a test checks).
+RESTORED_TABLES = (
+    "registry.Agency",
+    "core.Membership",
+    "core.AuditEvent",
+    "registry.Service",
+    "registry.CustomerSegment",
+    "registry.Service_segments",
+    "registry.ServiceStage",
+    "registry.Channel",
+    "registry.ChannelVolume",
+    "registry.OpeningHours",
+    "registry.ChannelClosure",
+    "registry.RetentionPolicy",
+    "surveys.Survey",
+    "surveys.Survey_services",
+    "surveys.Question",
+    "surveys.Response",
+    "surveys.Answer",
+    "surveys.Invitation",
+    "surveys.AnswerRollup",
+    "surveys.ResponseRollup",
+    "standards.Standard",
+    "standards.StandardVersion",
+    "standards.StandardEvent",
+    "standards.DailyRollup",
+    "standards.ReportedResult",
+    "standards.MissedPeriod",
+    "complaints.Team",
+    "complaints.Team_members",
+    "complaints.Category",
+    "complaints.SlaPolicy",
+    "complaints.RoutingRule",
+    "complaints.Complaint",
+    "complaints.Transition",
+    "complaints.Pause",
+    "complaints.Note",
+    "complaints.Message",
+    "complaints.Escalation",
+    "complaints.Attachment",
+    "complaints.ClassifierModel",
+    "benchmarks.Source",
+    "benchmarks.Series",
+    "benchmarks.Observation",
+    "benchmarks.Selection",
+    "reports.SurveyReport",
+    "a11.Collection",
+    "a11.Collection_surveys",
+    "a11.ImportedQuarter",
+    "plans.Plan",
+    "plans.PlanSection",
+    "plans.PlanVersion",
+    "actions.ActionItem",
+    "actions.ActionSource",
+)
+# Agency-linked tables that are deliberately left out, and why.
+NOT_RESTORED = {
+    # A retry runs the stored task path with the stored arguments.
+    "core.DeadLetter": "failed background tasks of this installation",
+}
+# Tables whose rows may belong to another agency (or none): reference rows the agency's rows
+# point to, such as a parent agency or a shared benchmark series.
+SHARED_TABLES = frozenset({"registry.Agency", "benchmarks.Source", "benchmarks.Series"})
+# The only columns of a person read from an archive: never a password or site-wide rights.
+USER_COLUMNS = ("email", "full_name", "preferred_language", "is_active", "date_joined")
 
 
 class TransferError(Exception):
     """The file cannot be restored; the message says why."""
+
+
+def _signature(manifest: bytes) -> str:
+    key = settings.AGENCY_ARCHIVE_SIGNING_KEY or None
+    return salted_hmac(_SIGNING_SALT, manifest, secret=key, algorithm="sha256").hexdigest()
 
 
 def _native(field: Field, obj: Model) -> Any:
@@ -81,35 +178,57 @@ class ExportResult:
     files: int = 0
 
 
+class _Members:
+    """Writes zip members and keeps each one's SHA-256 for the manifest."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        self.digests: dict[str, str] = {}
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[Callable[[bytes], None]]:
+        digest = hashlib.sha256()
+        with self.archive.open(name, "w") as raw:
+
+            def write(data: bytes) -> None:
+                digest.update(data)
+                raw.write(data)
+
+            yield write
+        self.digests[name] = digest.hexdigest()
+
+
 def agency_export_write(*, agency: Agency, out: IO[bytes]) -> ExportResult:
-    """Write the agency's data as a zip into `out` (call access_agency first)."""
-    tables = agency_export_tables(agency=agency)
+    """Write the agency's data as a signed zip into `out` (call access_agency first)."""
+    tables = [
+        t
+        for t in agency_export_tables(agency=agency)
+        if t.label in RESTORED_TABLES or t.model is User
+    ]
     result = ExportResult()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        members = _Members(archive)
         for table in tables:
             columns = [f.attname for f in table.fields]
             count = 0
-            with archive.open(f"data/{table.label}.csv", "w") as raw:
-                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            with members.open(f"data/{table.label}.csv") as write:
                 lines = csv_lines(
                     columns, ([_cell(row[c]) for c in columns] for row in _rows(table))
                 )
-                text.write(next(lines))
+                write(next(lines).encode())
                 for line in lines:
-                    text.write(line)
+                    write(line.encode())
                     count += 1
-                text.flush()
-                text.detach()
-            with archive.open(f"data/{table.label}.json", "w") as raw:
-                raw.write(b"[")
+            with members.open(f"data/{table.label}.json") as write:
+                write(b"[")
                 for n, row in enumerate(_rows(table)):
-                    raw.write((",\n" if n else "\n").encode())
-                    raw.write(json.dumps(row, ensure_ascii=False, sort_keys=True).encode())
-                raw.write(b"\n]\n")
+                    write((",\n" if n else "\n").encode())
+                    write(json.dumps(row, ensure_ascii=False, sort_keys=True).encode())
+                write(b"\n]\n")
             result.counts[table.label] = count
             for f in table.fields:
                 if isinstance(f, FileField):
-                    result.files += _export_files(archive, table, f)
+                    result.files += _export_files(members, table, f)
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "created_at": timezone.now().isoformat(),
@@ -125,12 +244,15 @@ def agency_export_write(*, agency: Agency, out: IO[bytes]) -> ExportResult:
             ],
             "files": result.files,
             "migrations": _migrations(),
+            "members": dict(sorted(members.digests.items())),
         }
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+        body = json.dumps(manifest, indent=2).encode()
+        archive.writestr(MANIFEST, body)
+        archive.writestr(SIGNATURE, f"hmac-sha256:{_signature(body)}\n")
     return result
 
 
-def _export_files(archive: zipfile.ZipFile, table: ExportTable, file_field: FileField) -> int:
+def _export_files(members: _Members, table: ExportTable, file_field: FileField) -> int:
     written = 0
     for obj in table.queryset.iterator(chunk_size=CHUNK):
         stored = getattr(obj, file_field.attname)
@@ -138,24 +260,126 @@ def _export_files(archive: zipfile.ZipFile, table: ExportTable, file_field: File
             continue
         with (
             stored.storage.open(stored.name, "rb") as source,
-            archive.open(f"files/{stored.name}", "w") as target,
+            members.open(f"files/{stored.name}") as write,
         ):
             for chunk in iter(lambda: source.read(64 * 1024), b""):
-                target.write(chunk)
+                write(chunk)
         written += 1
     return written
 
 
 # --- restore -------------------------------------------------------------------------------
 
+_DATA_NAME = re.compile(r"data/[A-Za-z0-9_]+\.[A-Za-z0-9_]+\.(csv|json)")
+_FILE_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def _name_is_safe(name: str) -> bool:
+    """Only names an export writes: no absolute paths, `..`, backslashes or odd characters."""
+    if name in (MANIFEST, SIGNATURE) or _DATA_NAME.fullmatch(name):
+        return True
+    parts = name.split("/")
+    return (
+        len(parts) >= 2
+        and parts[0] == "files"
+        and all(_FILE_PART.fullmatch(part) and part not in {".", ".."} for part in parts[1:])
+    )
+
+
+class _Archive:
+    """An export zip whose size, names, signature and member hashes have been checked."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        try:
+            self.zip = zipfile.ZipFile(file)
+            infos = self.zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as error:
+            raise TransferError(f"not an agency export: {error}") from None
+        if len(infos) > settings.AGENCY_ARCHIVE_MAX_MEMBERS:
+            raise TransferError(
+                f"the zip holds {len(infos)} files, more than the "
+                f"{settings.AGENCY_ARCHIVE_MAX_MEMBERS} allowed (AGENCY_ARCHIVE_MAX_MEMBERS)"
+            )
+        names = [info.filename for info in infos]
+        if len(set(names)) != len(names):
+            raise TransferError("the zip holds two files with the same name")
+        unsafe = [name for name in names if not _name_is_safe(name)]
+        if unsafe:
+            raise TransferError(f"the zip holds a file with an unsafe name: {unsafe[0]!r}")
+        # The sizes in the zip bound what Python unpacks (it stops at the stated size).
+        unpacked = sum(info.file_size for info in infos)
+        if unpacked > settings.AGENCY_ARCHIVE_MAX_BYTES:
+            raise TransferError(
+                f"the zip unpacks to {unpacked} bytes, more than the "
+                f"{settings.AGENCY_ARCHIVE_MAX_BYTES} allowed (AGENCY_ARCHIVE_MAX_BYTES)"
+            )
+        if MANIFEST not in names:
+            raise TransferError("not an agency export: it has no manifest.json")
+        if SIGNATURE not in names:
+            raise TransferError(
+                "the file is not signed: only exports made by export_agency (this version or "
+                "later) with the same AGENCY_ARCHIVE_SIGNING_KEY can be restored"
+            )
+        sizes = {info.filename: info.file_size for info in infos}
+        if sizes[MANIFEST] > MANIFEST_MAX_BYTES or sizes[SIGNATURE] > 1024:
+            raise TransferError("the manifest or its signature is too large")
+        body = self._bytes(MANIFEST)
+        signed = self._bytes(SIGNATURE).decode("ascii", "replace").strip()
+        if not hmac.compare_digest(signed, f"hmac-sha256:{_signature(body)}"):
+            raise TransferError(
+                "the signature does not match: the file was changed after export, or was "
+                "signed with another AGENCY_ARCHIVE_SIGNING_KEY"
+            )
+        try:
+            self.manifest = json.loads(body)
+            listed = dict(self.manifest["members"])
+        except (ValueError, KeyError, TypeError):
+            raise TransferError("the manifest cannot be read") from None
+        present = set(names) - {MANIFEST, SIGNATURE}
+        if set(listed) != present:
+            odd = sorted(present - set(listed)) or sorted(set(listed) - present)
+            state = "is not listed in" if present - set(listed) else "is missing but listed in"
+            raise TransferError(f"{odd[0]} {state} the manifest")
+        self.digests: dict[str, str] = {name: str(digest) for name, digest in listed.items()}
+        for name in sorted(present):
+            self.read(name, keep=False)
+
+    def _bytes(self, name: str) -> bytes:
+        try:
+            return self.zip.read(name)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, zlib.error):
+            raise TransferError(f"{name} cannot be unpacked") from None
+
+    def read(self, name: str, *, keep: bool = True) -> bytes:
+        """The member's bytes, checked against the manifest's SHA-256."""
+        digest = hashlib.sha256()
+        parts: list[bytes] = []
+        try:
+            with self.zip.open(name) as member:
+                for chunk in iter(lambda: member.read(1024 * 1024), b""):
+                    digest.update(chunk)
+                    if keep:
+                        parts.append(chunk)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, zlib.error):
+            # Encrypted, damaged or compressed in a way this Python does not read.
+            raise TransferError(f"{name} cannot be unpacked") from None
+        if not hmac.compare_digest(digest.hexdigest(), self.digests[name]):
+            raise TransferError(f"{name} was changed after export (its SHA-256 differs)")
+        return b"".join(parts)
+
 
 @dataclass
 class ImportResult:
-    """What was restored."""
+    """What was restored, with the report's lines on rows left out or changed."""
 
     agency: str
-    counts: dict[str, int] = field(default_factory=dict)
+    report: ImportReport
     files: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {kind: tally.created for kind, tally in self.report.tallies.items()}
 
 
 def _model_for(label: str) -> type[Model]:
@@ -168,93 +392,251 @@ def _model_for(label: str) -> type[Model]:
     raise TransferError(f"this database has no model {label}")
 
 
-def _instance(model: type[Model], row: dict[str, Any]) -> Model:
+def _problem(member: str, row: int, column: str, reason: str) -> TransferError:
+    return TransferError(str(RowError(row, column, reason, file=member)))
+
+
+def _table_rows(archive: _Archive, label: str, count: object) -> list[dict[str, Any]]:
+    member = f"data/{label}.json"
+    if member not in archive.digests:
+        raise TransferError(f"{member} is missing")
+    try:
+        rows = json.loads(archive.read(member))
+    except ValueError:
+        raise _problem(member, 0, "", "not JSON") from None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise _problem(member, 0, "", "not a list of rows")
+    if len(rows) != count:
+        raise TransferError(f"{label}: the manifest says {count} rows, found {len(rows)}")
+    return rows
+
+
+def _instance(
+    model: type[Model], row: dict[str, Any], *, member: str, number: int, users: dict[str, int]
+) -> Model:
     values: dict[str, Any] = {}
     fields = {f.attname: f for f in model._meta.concrete_fields}
     for key, value in row.items():
         target = fields.get(key)
         if target is None:
-            raise TransferError(f"{model._meta.label} has no column {key}")
-        if value is None or isinstance(target, JSONField | FileField):
-            values[key] = value
-        elif target.is_relation:
-            values[key] = target.target_field.to_python(value)  # type: ignore[attr-defined]
-        else:
-            values[key] = target.to_python(value)
+            raise _problem(member, number, str(key), f"{model._meta.label} has no such column")
+        try:
+            if target.is_relation and target.related_model is User and value is not None:
+                if str(value) not in users:
+                    raise ValidationError("names a person who is not in the file")
+                values[key] = users[str(value)]
+            elif value is None or isinstance(target, JSONField | FileField):
+                values[key] = value
+            elif target.is_relation:
+                values[key] = target.target_field.to_python(value)  # type: ignore[attr-defined]
+            else:
+                values[key] = target.to_python(value)
+        except (ValidationError, ValueError, TypeError) as error:
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            raise _problem(member, number, key, reason) from None
     instance = model(**values)
-    if "password" in fields and not row.get("password"):
-        instance.set_unusable_password()  # type: ignore[attr-defined]
     if "token_hash" in fields and not row.get("token_hash"):
         # Hashes are never exported: old links and tokens stop working after a restore.
         instance.token_hash = secrets.token_hex(32)  # type: ignore[attr-defined]
     return instance
 
 
+def _users_restore(
+    archive: _Archive, entry: dict[str, Any], report: ImportReport
+) -> dict[str, int]:
+    """Match people by email, or create them with no password and no site-wide rights.
+
+    Returns the archive's user ids mapped to this database's.
+    """
+    label, member = User._meta.label, f"data/{User._meta.label}.json"
+    known = {f.attname for f in User._meta.concrete_fields}
+    ids: dict[str, int] = {}
+    for number, row in enumerate(_table_rows(archive, label, entry.get("count")), start=1):
+        unknown = sorted(set(row) - known)
+        if unknown:
+            raise _problem(member, number, unknown[0], "core.User has no such column")
+        email = User.objects.normalize_email(str(row.get("email") or "")).strip()
+        try:
+            User._meta.get_field("email").run_validators(email)
+            values = {
+                name: User._meta.get_field(name).to_python(row[name])
+                for name in USER_COLUMNS
+                if row.get(name) is not None
+            }
+        except ValidationError as error:
+            raise _problem(member, number, "email", " ".join(error.messages)) from None
+        if not email:
+            raise _problem(member, number, "email", "a person needs an email address")
+        if row.get("is_staff") in (True, "True") or row.get("is_superuser") in (True, "True"):
+            report.warnings.append(
+                RowError(
+                    number,
+                    "is_superuser",
+                    f"{email}: site administrator rights are never restored",
+                    file=member,
+                )
+            )
+        if row.get("password"):
+            report.warnings.append(
+                RowError(number, "password", f"{email}: a password is never restored", file=member)
+            )
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            ids[str(row.get("id"))] = existing.pk
+            report.count(label, UNCHANGED)
+            continue
+        user = User(**{**values, "email": email, "is_staff": False, "is_superuser": False})
+        user.set_unusable_password()
+        archive_id = User._meta.pk.to_python(row.get("id"))  # type: ignore[union-attr]
+        if archive_id is not None and not User.objects.filter(pk=archive_id).exists():
+            user.pk = archive_id
+        user.save()
+        ids[str(row.get("id"))] = user.pk
+        report.count(label, CREATED)
+    return ids
+
+
+def _classifier_usable(instance: Model) -> bool:
+    try:
+        complaint_classifier.model_load(bytes(instance.model))  # type: ignore[attr-defined]
+    except complaint_classifier.ClassifierFormatError:
+        return False
+    return True
+
+
+# Rows checked before they are written: a row that fails is left out with a warning.
+_ROW_CHECKS: dict[str, tuple[Callable[[Model], bool], str]] = {
+    "complaints.ClassifierModel": (
+        _classifier_usable,
+        "the classifier is not stored as data (older versions pickled it) and was left out; "
+        "train it again",
+    ),
+}
+
+
+def _manifest_tables(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    tables = manifest.get("tables")
+    if not isinstance(tables, list) or not all(
+        isinstance(t, dict) and isinstance(t.get("label"), str) for t in tables
+    ):
+        raise TransferError("the manifest's table list cannot be read")
+    labels = [t["label"] for t in tables]
+    if len(set(labels)) != len(labels):
+        raise TransferError("the manifest lists a table twice")
+    return tables
+
+
 @transaction.atomic
 def agency_import(*, file: IO[bytes]) -> ImportResult:
-    """Restore an agency export into a database that does not have that agency yet.
+    """Restore a signed agency export into a database that does not have that agency yet.
 
     All or nothing: any bad row or missing reference rolls the whole restore back.
     """
-    from django.db import IntegrityError
-
-    try:
-        archive = zipfile.ZipFile(file)
-        manifest = json.loads(archive.read("manifest.json"))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise TransferError(f"not an agency export: {error}") from None
+    archive = _Archive(file)
+    manifest = archive.manifest
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise TransferError(f"schema version {manifest.get('schema_version')} is not supported")
     slug = str(manifest.get("agency", ""))
+    if not _SLUG.fullmatch(slug):
+        raise TransferError("the manifest names no agency")
     if Agency.objects.filter(slug=slug).exists():
         raise TransferError(f'agency "{slug}" already exists here: restore into an empty database')
-    result = ImportResult(agency=slug)
-    touched: list[type[Model]] = []
-    for entry in manifest["tables"]:
+    tables = _manifest_tables(manifest)
+    agencies_before = set(Agency.objects.values_list("pk", flat=True))
+    report = ImportReport(format="agency archive")
+    result = ImportResult(agency=slug, report=report)
+    users: dict[str, int] = {}
+    for entry in tables:
+        if entry["label"] == User._meta.label:
+            users = _users_restore(archive, entry, report)
+    target: int | None = None
+    created: dict[type[Model], list[Any]] = {}
+    shared_created: dict[type[Model], set[Any]] = {}
+    shared_kept: dict[type[Model], set[Any]] = {}
+    references: dict[type[Model], dict[Field, set[Any]]] = {}
+    for entry in tables:
         label = entry["label"]
-        model = _model_for(label)
-        rows = json.loads(archive.read(f"data/{label}.json"))
-        if len(rows) != entry["count"]:
-            raise TransferError(
-                f"{label}: the manifest says {entry['count']} rows, found {len(rows)}"
+        if label == User._meta.label:
+            continue
+        if label not in RESTORED_TABLES:
+            report.warnings.append(
+                RowError(0, "", f"{label} is not restored (not an agency table)", file=label)
             )
-        shared_ids = set(entry.get("shared_ids", []))
-        if shared_ids:
-            # Shared rows (people, reference data) may already be here: keep those.
-            pk_name = model._meta.pk.attname
-            shared_rows = [r for r in rows if str(r[pk_name]) in shared_ids]
-            existing = {
-                str(pk)
-                for pk in model._default_manager.filter(
-                    pk__in=[r[pk_name] for r in shared_rows]
-                ).values_list("pk", flat=True)
-            }
-            rows = [r for r in rows if str(r[pk_name]) not in existing]
-        instances = [_instance(model, row) for row in rows]
+            continue
+        model = _model_for(label)
+        member = f"data/{label}.json"
+        path = agency_path(model)
+        rows = _table_rows(archive, label, entry.get("count"))
+        shared_ids = {str(pk) for pk in entry.get("shared_ids") or []}
+        pk_name = model._meta.pk.attname  # type: ignore[union-attr]
+        instances: list[Model] = []
+        shared_here: set[Any] = set()
+        for number, row in enumerate(rows, start=1):
+            shared = str(row.get(pk_name)) in shared_ids
+            if model is Agency:
+                if row.get("slug") == slug and not shared:
+                    target = Agency._meta.pk.to_python(row.get(pk_name))  # type: ignore[union-attr]
+                elif not shared:
+                    report.warnings.append(
+                        RowError(number, "slug", "another agency's row was left out", file=member)
+                    )
+                    continue
+            elif path == "agency" and not shared:
+                if target is None:
+                    raise TransferError("registry.Agency must come first and hold the agency")
+                if str(row.get("agency_id")) != str(target):
+                    report.warnings.append(
+                        RowError(
+                            number,
+                            "agency_id",
+                            f"pointed to another agency ({row.get('agency_id')}); restored "
+                            f"into {slug}",
+                            file=member,
+                        )
+                    )
+                row = {**row, "agency_id": target}
+            instance = _instance(model, row, member=member, number=number, users=users)
+            check = _ROW_CHECKS.get(label)
+            if check is not None and not check[0](instance):
+                report.warnings.append(RowError(number, "", check[1], file=member))
+                continue
+            if shared:
+                shared_here.add(instance.pk)
+            instances.append(instance)
+        existing: set[Any] = set()
+        if shared_here:
+            # Shared rows (reference data) may already be here: keep those.
+            existing = set(
+                model._default_manager.filter(pk__in=shared_here).values_list("pk", flat=True)
+            )
+            instances = [i for i in instances if i.pk not in existing]
+            shared_here -= existing
         try:
             with _stored_timestamps_kept(model):
                 model._default_manager.bulk_create(instances, batch_size=CHUNK)
         except IntegrityError as error:
             raise TransferError(f"{label}: {error}") from None
-        result.counts[label] = len(instances)
-        touched.append(model)
-    for name in archive.namelist():
-        if name.startswith("files/") and not name.endswith("/"):
-            from cxgov.complaints.storage import private_storage
-
-            storage = private_storage()
-            stored_name = name.removeprefix("files/")
-            if storage.exists(stored_name):
-                storage.delete(stored_name)
-            storage.save(stored_name, ContentFile(archive.read(name)))
-            result.files += 1
+        report.count(label, CREATED, len(instances))
+        created[model] = [i.pk for i in instances]
+        shared_created[model] = shared_here
+        shared_kept[model] = existing
+        references[model] = {
+            f: {getattr(i, f.attname) for i in instances} - {None}
+            for f in model._meta.concrete_fields
+            if (f.many_to_one or f.one_to_one) and f.related_model is not User
+        }
+    if target is None:
+        raise TransferError(f'registry.Agency holds no row for "{slug}"')
+    _ownership_check(created, shared_created, target=target, agencies_before=agencies_before)
+    _references_check(references, created, shared_kept)
     try:
         # Check every foreign key now, so a reference to a row that is not in the file (or in
         # this database) is reported here with its table, not as a failed commit.
-        connection.check_constraints(table_names=[m._meta.db_table for m in touched])
+        connection.check_constraints(table_names=[m._meta.db_table for m in [User, *created]])
     except IntegrityError as error:
         raise TransferError(str(error)) from None
-    _sequences_reset(touched)
+    result.files = _files_restore(archive, created, report)
+    _sequences_reset([User, *created])
     # Recorded outside the agency's own log, so exporting the restored agency gives the same files.
     audit_record(
         actor=None,
@@ -263,6 +645,108 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
         data={"rows": sum(result.counts.values()), "files": result.files},
     )
     return result
+
+
+def _ownership_check(
+    created: dict[type[Model], list[Any]],
+    shared_created: dict[type[Model], set[Any]],
+    *,
+    target: Any,
+    agencies_before: set[Any],
+) -> None:
+    """Refuse rows that belong to another agency, unless they are new shared reference rows."""
+    for model, pks in created.items():
+        path = agency_path(model)
+        if path is None:
+            raise TransferError(f"{model._meta.label} is not an agency table")
+        for start in range(0, len(pks), 500):
+            chunk = pks[start : start + 500]
+            foreign = model._default_manager.filter(pk__in=chunk).exclude(**{path: target})
+            for pk in foreign.values_list("pk", flat=True):
+                if model._meta.label not in SHARED_TABLES or pk not in shared_created[model]:
+                    raise TransferError(
+                        f"{model._meta.label} row {pk} belongs to another agency, not the one "
+                        "restored"
+                    )
+            owned_elsewhere = foreign.filter(**{f"{path}__in": agencies_before})
+            if model is not Agency and owned_elsewhere.exists():
+                raise TransferError(
+                    f"{model._meta.label} row {owned_elsewhere.values_list('pk', flat=True)[0]} "
+                    "would add to an agency that is already here"
+                )
+
+
+def _references_check(
+    references: dict[type[Model], dict[Field, set[Any]]],
+    created: dict[type[Model], list[Any]],
+    shared_kept: dict[type[Model], set[Any]],
+) -> None:
+    """Refuse a row that points into an agency table at a row the restore did not bring.
+
+    Only shared reference rows (a parent agency, a shared series) may be rows already here.
+    """
+    allowed = {
+        model: set(pks)
+        | (shared_kept.get(model, set()) if model._meta.label in SHARED_TABLES else set())
+        for model, pks in created.items()
+    }
+    for model, fields in references.items():
+        for ref_field, values in fields.items():
+            related = ref_field.related_model
+            if not isinstance(related, type) or related._meta.label not in RESTORED_TABLES:
+                continue
+            wanted = {related._meta.pk.to_python(v) for v in values}  # type: ignore[union-attr]
+            stray = wanted - allowed.get(related, set())
+            if stray:
+                raise TransferError(
+                    f"{model._meta.label}.{ref_field.attname} points to {related._meta.label} "
+                    f"row {sorted(stray, key=str)[0]}, which is not in the file"
+                )
+
+
+def _files_restore(
+    archive: _Archive, created: dict[type[Model], list[Any]], report: ImportReport
+) -> int:
+    """Write the files the restored rows name, from the zip only; never replace another file."""
+    listed = {name.removeprefix("files/") for name in archive.digests if name.startswith("files/")}
+    used: set[str] = set()
+    written = 0
+    for model, pks in created.items():
+        file_fields = [f for f in model._meta.concrete_fields if isinstance(f, FileField)]
+        for file_field in file_fields:
+            storage = file_field.storage
+            for obj in model._default_manager.filter(pk__in=pks).exclude(
+                **{file_field.attname: ""}
+            ):
+                name = getattr(obj, file_field.attname).name
+                member = f"files/{name}"
+                if name not in listed:
+                    # Without its file the row would point at whatever that name holds here.
+                    setattr(obj, file_field.attname, "")
+                    obj.save(update_fields=[file_field.name])
+                    report.warnings.append(
+                        RowError(0, file_field.name, f"{name} is not in the file", file=member)
+                    )
+                    continue
+                content = archive.read(member)
+                used.add(name)
+                if storage.exists(name):
+                    with storage.open(name, "rb") as here:
+                        if hashlib.sha256(here.read()).digest() == hashlib.sha256(content).digest():
+                            written += 1
+                            continue
+                saved = storage.save(name, ContentFile(content))
+                if saved != name:
+                    setattr(obj, file_field.attname, saved)
+                    obj.save(update_fields=[file_field.name])
+                written += 1
+    for name in sorted(listed - used):
+        report.warnings.append(
+            RowError(
+                0, "", "no restored row names this file; it was left out", file=f"files/{name}"
+            )
+        )
+    return written
 
 
 @contextmanager

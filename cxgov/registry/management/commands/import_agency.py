@@ -1,4 +1,5 @@
-"""`cxgov import_agency FILE.zip`: restore an `export_agency` zip into a database without it."""
+"""`cxgov import_agency FILE.zip`: restore a signed `export_agency` zip into a database without
+the agency."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from cxgov.registry.transfer import TransferError, agency_import
 class Command(BaseCommand):
     help = (
         "Restore one agency from an export_agency zip into a database (migrated to the same "
-        "version) that does not have that agency. All or nothing."
+        "version) that does not have that agency. The zip must be signed with this "
+        "installation's AGENCY_ARCHIVE_SIGNING_KEY; only the agency's own tables are written "
+        "and people get no password and no site-wide rights. All or nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,5 +31,7 @@ class Command(BaseCommand):
                 result = agency_import(file=file)
         except TransferError as error:
             raise CommandError(f"nothing was restored: {error}") from None
+        for warning in result.report.warnings:
+            self.stdout.write(f"left out or changed: {warning}")
         rows = sum(result.counts.values())
         self.stdout.write(f"restored {result.agency}: {rows} rows, {result.files} files")
