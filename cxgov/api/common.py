@@ -9,7 +9,8 @@ answered once, for the whole API, by the handlers that `errors_handle` registers
 - `Http404` → 404, the same body for a missing object and another agency's;
 - `PermissionDenied` → 403; a failed or missing credential → 401; too many writes → 429
   (`TokenWriteThrottle`, ninja's throttling, with Retry-After);
-- a survey submission refused (`SubmissionError`) → 422 naming each answer; a batch of
+- a survey submission refused (`SubmissionError`) → 422 naming each answer, or 429 past the
+  per-survey hourly limit of the public form; a batch of
   standard events that cannot be read at all (`IngestError`) → 422 saying why;
 - a method a path does not answer → 405 (`ErrorBodyAPI`, since ninja refuses it before any
   operation runs).
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -62,6 +64,9 @@ CSRF_FAILED = (
     "CSRF token in the X-CSRFToken header."
 )
 NOT_ALLOWED = "This operation does not answer {method}; it answers {allowed}."
+SURVEY_LIMITED = (
+    "Too many responses to this survey from this address this hour: try again in the next hour."
+)
 UNKNOWN_PATH = "No API operation answers at this path; the operations are listed at /api/v1/docs."
 
 # --- output ------------------------------------------------------------------------------------
@@ -305,6 +310,11 @@ def errors_handle(api: NinjaAPI) -> None:
 
     @api.exception_handler(SubmissionError)
     def submission_refused(request: HttpRequest, exc: SubmissionError) -> HttpResponse:
+        if exc.code == "rate_limited":
+            # The public form's per-survey hourly limit: wait for the next hour.
+            response = _error(api, request, 429, SURVEY_LIMITED)
+            response["Retry-After"] = str(3600 - int(time.time()) % 3600)
+            return response
         errors = [
             {"type": exc.code, "loc": ["body", "payload", "answers", key], "msg": message}
             for key, message in exc.errors.items()

@@ -49,7 +49,10 @@ def operation_errors(operation: dict[str, Any], *, method: str) -> dict[str, dic
         if operation.get("security"):
             answers["403"] = _answer("A browser session sent a write without its CSRF token.")
         answers["413"] = _answer("The request body is larger than allowed.")
-        answers["429"] = _answer("Too many writes with this token.", headers=_RETRY_AFTER)
+        answers["429"] = _answer(
+            "Too many writes with this token (or, for survey responses, from this address).",
+            headers=_RETRY_AFTER,
+        )
     return answers
 
 

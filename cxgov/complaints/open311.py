@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from cxgov.core.models import Membership
+from cxgov.core.permissions import Can, user_can
 from cxgov.core.ratelimit import RateLimited, client_address, rate_check
 from cxgov.core.selectors import token_authenticate
 from cxgov.insights.complaint_scrub import scrub_narrative
@@ -300,8 +300,8 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
         {
             "changeset": CHANGESET,
             "contact": f"{settings.DEFAULT_FROM_EMAIL}",
-            "key_service": "Agency staff create an API token on their account page; "
-            "the token is the api_key.",
+            "key_service": "Agency staff who handle complaints create an API token on their "
+            "account page; the token is the api_key.",
             "endpoints": [
                 {
                     "specification": SPECIFICATION,
@@ -337,9 +337,13 @@ def service_definition(request: HttpRequest, fmt: str, service_code: str) -> Htt
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     token = token_authenticate(raw=_param(request, "api_key"))
     agency = _jurisdiction(request)
-    if token is None or not Membership.objects.filter(user=token.user, agency=agency).exists():
+    if token is None:
         raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
-    category = _category(agency, _param(request, "service_code"))
+    code = _param(request, "service_code")
+    if code and not user_can(user=token.user, agency=agency, need=Can.HANDLE_COMPLAINTS):
+        # Like the API: a service the key's person may not file into answers as a missing one.
+        raise Open311Error(404, "service_code not found.")
+    category = _category(agency, code)
     lat, long = _param(request, "lat"), _param(request, "long")
     address = _param(request, "address_string") or _param(request, "address_id")
     latitude = longitude = None

@@ -54,7 +54,10 @@ CAPABILITY_TEXT: dict[Can, str] = {
     ),
     Can.EDIT_SERVICES: "Change services, channels, hours, journey stages and customer segments.",
     Can.EDIT_STANDARDS: "Change service standards, upload events, handle missed periods.",
-    Can.HANDLE_COMPLAINTS: "Work the complaint queue and cases.",
+    Can.HANDLE_COMPLAINTS: (
+        "Work the complaint queue and cases; file complaints received by phone, mail, the API "
+        "or Open311 and read them back through the API."
+    ),
     Can.SET_UP_COMPLAINTS: "Change complaint categories and routing.",
     Can.EDIT_SURVEYS: "Build surveys, questions, invitations and QR links; read responses.",
     Can.VIEW_RESULTS: "Read survey results.",
@@ -67,7 +70,9 @@ CAPABILITY_TEXT: dict[Can, str] = {
     Can.EDIT_ACTIONS: "Create and change actions.",
     Can.EDIT_A11_REPORTS: "Start, fill in and submit A-11 quarterly reports.",
     Can.PUBLISH_A11_REPORTS: "Publish a submitted A-11 quarterly report.",
-    Can.IMPORT_RESPONSES: "Upload survey response files into the agency's surveys.",
+    Can.IMPORT_RESPONSES: (
+        "Bring responses collected elsewhere into the agency's surveys: response files and the API."
+    ),
     Can.OVERSEE_AGENCIES: "Read every agency where you hold this role side by side.",
     Can.RATE_A11_REPORTS: "Rate A-11 reports of the agencies where you hold this role.",
     Can.IMPORT_GOVERNMENT_DATA: (

@@ -155,14 +155,6 @@ def survey_has_responses(*, survey: Survey) -> bool:
     return survey.responses.exists()
 
 
-def survey_for_api(*, survey_id: int) -> Survey:
-    """A survey by id for the intake API; the caller checks the key's agency."""
-    survey = Survey.objects.filter(pk=survey_id).select_related("agency").first()
-    if survey is None:
-        raise Http404
-    return survey
-
-
 @dataclass(frozen=True)
 class ResponseFilters:
     date_from: date | None = None

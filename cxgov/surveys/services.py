@@ -502,7 +502,7 @@ def _check_access(
         raise SubmissionError(
             {"__all__": _("This survey may not be answered from this web site.")}, code="origin"
         )
-    if context.source != ResponseSource.API and _rate_limited(survey, context.ip_address):
+    if _rate_limited(survey, context.ip_address):
         raise SubmissionError(
             {"__all__": _("Too many responses from your connection. Try again in an hour.")},
             code="rate_limited",

@@ -1,8 +1,9 @@
 """Complaints: file one from another system (`POST /complaints`) and read it back.
 
 Staff authenticate with a token or the session; the complaint is filed for an agency where
-the caller holds a role, through `complaints.services.complaint_create`, so it is audited,
-routed, gets SLA deadlines and sends the acknowledgment email.
+the caller's role may handle complaints (`Can.HANDLE_COMPLAINTS`), through
+`complaints.services.complaint_create`, so it is audited, routed, gets SLA deadlines and sends
+the acknowledgment email. Reading one back needs the same capability.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from cxgov.api.schemas.complaints import ComplaintIn, ComplaintOut
 from cxgov.complaints import services as complaints
 from cxgov.complaints.models import Channel, Complaint
 from cxgov.complaints.selectors import access_complaint, category_for_agency
+from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
 
 router = Router(tags=["complaints"])
@@ -22,9 +24,10 @@ router = Router(tags=["complaints"])
 
 @router.post("/complaints", response={201: ComplaintOut}, summary="File a complaint")
 def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Complaint]:
-    """File a complaint received through another system, for an agency you hold a role in."""
+    """File a complaint received through another system, for an agency where you handle
+    complaints; any other agency answers 404, the same as a missing one."""
     user = staff_user(request)
-    agency = access_agency(user=user, agency_slug=payload.agency)
+    agency = access_agency(user=user, agency_slug=payload.agency, need=Can.HANDLE_COMPLAINTS)
     service = agency.services.filter(slug=payload.service).first() if payload.service else None
     if payload.service and service is None:
         raise field_error("service", "Unknown service.")
@@ -57,5 +60,10 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Com
     summary="Read a complaint",
 )
 def complaint_read(request: HttpRequest, slug: str, complaint_id: int) -> Complaint:
-    """One complaint of an agency you hold a role in; any other answers 404."""
-    return access_complaint(user=staff_user(request), agency_slug=slug, complaint_id=complaint_id)
+    """One complaint of an agency where you handle complaints; any other answers 404."""
+    return access_complaint(
+        user=staff_user(request),
+        agency_slug=slug,
+        complaint_id=complaint_id,
+        need=Can.HANDLE_COMPLAINTS,
+    )

@@ -1,7 +1,9 @@
 """Survey intake for mobile apps, phone (IVR) and paper batches, and a suppressed response list.
 
-The API key is the bearer token of a member of the survey's agency. Every response goes through
-`surveys.services.response_submit`, the same path as the public page and the widget.
+The API key is the bearer token of a member of the survey's agency whose role brings in responses
+collected elsewhere (`Can.IMPORT_RESPONSES`); reading responses one by one needs
+`Can.EDIT_SURVEYS`. Every response goes through `surveys.services.response_submit`, the same
+path as the public page and the widget, with the same per-survey limit per address.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from ninja import Router
 
 from cxgov.api.common import staff_user
 from cxgov.api.schemas.surveys import ContextIn, ResponseIn, ResponseListOut, ResponseOut
+from cxgov.core.permissions import Can
+from cxgov.core.ratelimit import client_address
 from cxgov.surveys.selectors import (
     access_survey,
     employee_group_visible,
     responses_for_survey,
     suppression_threshold,
-    survey_for_api,
 )
 from cxgov.surveys.services import SubmissionContext, response_submit
 
@@ -32,8 +35,9 @@ router = Router(tags=["surveys"])
 )
 def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn) -> tuple[int, Any]:
     """Store one response; the same `submission_id` again returns the stored one."""
-    survey = survey_for_api(survey_id=survey_id)
-    access_survey(user=staff_user(request), agency_slug=survey.agency.slug, survey_id=survey.pk)
+    survey = access_survey(
+        user=staff_user(request), agency_slug=None, survey_id=survey_id, need=Can.IMPORT_RESPONSES
+    )
     context = payload.context or ContextIn()
     response = response_submit(
         survey=survey,
@@ -47,6 +51,7 @@ def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn) -
             stage=context.stage,
             segment=context.segment,
             location_code=context.location_code,
+            ip_address=client_address(request),
         ),
         token=payload.token,
         access_code=payload.access_code,
@@ -62,9 +67,8 @@ def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn) -
 )
 def response_list(request: HttpRequest, survey_id: int, limit: int = 100) -> dict[str, Any]:
     """Up to `limit` (at most 500) newest valid responses with their answers."""
-    survey = survey_for_api(survey_id=survey_id)
     survey = access_survey(
-        user=staff_user(request), agency_slug=survey.agency.slug, survey_id=survey.pk
+        user=staff_user(request), agency_slug=None, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
     responses = responses_for_survey(survey=survey)
     if not employee_group_visible(survey=survey, responses=responses):

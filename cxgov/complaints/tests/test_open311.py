@@ -177,15 +177,18 @@ def test_bad_key_unknown_service_and_missing_location(spec, pothole):
     assert not Complaint.objects.exists()
 
 
-def test_key_of_another_agency_is_refused(agency_a, agency_b, handler_b, pothole):
+def test_key_of_another_agency_files_nothing_and_sees_the_service_as_missing(
+    agency_a, agency_b, handler_b, pothole
+):
     key = token_create(user=handler_b, name="b")[1]
-    response, _ = SpecClient("alpha", key).post_request(
-        "json",
-        service_code=str(pothole.pk),
-        address_string="1 Main St",
-        **{"attribute[SIZE]": "small"},
-    )
-    assert response.status_code == 403
+    fields = {"address_string": "1 Main St", "attribute[SIZE]": "small"}
+    client = SpecClient("alpha", key)
+    response, errors = client.post_request("json", service_code=str(pothole.pk), **fields)
+    missing, _ = client.post_request("json", service_code="99999", **fields)
+    assert response.status_code == 404
+    assert errors == [{"code": 404, "description": "service_code not found."}]
+    assert response.content == missing.content
+    assert not Complaint.objects.exists()
 
 
 def test_filters_and_the_90_day_window(spec, agency_a, pothole):

@@ -6,6 +6,10 @@ role of the agency that lacks the capability the URL needs: the answer must be b
 the answer for a missing object. A POST without a CSRF token from a signed-in member is
 refused. A URL or API operation without an entry in the tables below fails the sweep: say what
 it needs when you add one.
+
+Each API operation is called with the body a permitted caller sends, which must succeed for
+that caller, so a refusal is the access check's and never the body's 422; refused writes store
+nothing. Open311 requests, filed with an API token as `api_key`, are swept the same way.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
@@ -27,9 +32,9 @@ from django.utils import translation
 from cxgov.a11.models import Collection
 from cxgov.actions.models import ActionItem
 from cxgov.benchmarks.models import Selection, Series
-from cxgov.complaints.models import Attachment, Complaint
-from cxgov.core.models import ApiToken, DeadLetter, Membership, Role, User
-from cxgov.core.permissions import Can, roles_with
+from cxgov.complaints.models import Attachment, Category, Complaint
+from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, Role, User
+from cxgov.core.permissions import ROLE_CAPABILITIES, Can, roles_with
 from cxgov.core.services import token_create
 from cxgov.core.testing.demo import demo_load_once
 from cxgov.plans.models import Plan
@@ -41,12 +46,13 @@ from cxgov.registry.models import (
     Service,
     ServiceStage,
 )
-from cxgov.standards.models import MissedPeriod, Standard
+from cxgov.standards.models import MissedPeriod, Standard, StandardEvent
 from cxgov.surveys.models import Audience, Question, Response, Survey
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed in"  # any signed-in person; nothing of an agency's in the URL
 OWN = "own"  # the person's own objects (tokens)
+KEY = "api key"  # an API token sent as a request parameter, not the session: OPEN311_SWEEP
 MISSING = 999_999_999
 
 Kwargs = Callable[["World"], dict[str, Any]]
@@ -88,7 +94,6 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
             "open311:discovery",
             "open311:services",
             "open311:service_definition",
-            "open311:requests",
             "open311:request",
             "open311:token",
             "feeds:standards_csv",
@@ -135,6 +140,8 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
         ),
         (None, SIGNED_IN, SIGNED_IN),
     ),
+    # Open311 requests: anyone reads them; filing one needs the api_key of a permitted person.
+    "open311:requests": (None, PUBLIC, KEY),
     "core:token_revoke": (lambda w: {"token_id": w.ids["token"]}, OWN, OWN),
     "core:dead_letter_retry": (
         lambda w: {"dead_letter_id": w.ids["dead_letter"]},
@@ -391,8 +398,25 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
         Survey.objects.filter(agency=agency).exclude(audience=Audience.EMPLOYEE), "survey"
     )
     _, secret = token_create(user=holder, name="sweep")
+    service = Service.objects.filter(agency=agency).order_by("pk").first()
+    assert service is not None
+    response = Response.objects.filter(survey_id=survey_pk).order_by("pk").first()
+    assert response is not None
     return {
-        "service": _first_pk(Service.objects.filter(agency=agency), "service"),
+        "service": service.pk,
+        "service_slug": service.slug,
+        "draft_service": Service.objects.create(
+            agency=agency, name="A service still drafted", slug="sweep-draft"
+        ).pk,
+        "category": _first_pk(
+            Category.objects.filter(agency=agency, is_active=True, extra_fields=[]), "category"
+        ),
+        # A permitted caller's answers: those of a stored response to the required questions.
+        "answers": {
+            answer.question.key: answer.value
+            for answer in response.answers.select_related("question")
+            if answer.question.required
+        },
         "stage": _first_pk(ServiceStage.objects.filter(service__agency=agency), "stage"),
         "channel": channel.pk,
         "closure": closure.pk,
@@ -406,7 +430,7 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
             Survey.objects.filter(agency=agency, audience=Audience.EMPLOYEE), "employee survey"
         ),
         "question": _first_pk(Question.objects.filter(survey__agency=agency), "question"),
-        "response": _first_pk(Response.objects.filter(survey_id=survey_pk), "response"),
+        "response": response.pk,
         "standard": _first_pk(Standard.objects.filter(agency=agency), "standard"),
         "miss": _first_pk(MissedPeriod.objects.filter(standard__agency=agency), "missed period"),
         "collection": _first_pk(Collection.objects.filter(agency=agency), "A-11 collection"),
@@ -443,7 +467,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
         )
         for role in Role:
             w.by_role[role] = _person(f"{role.value}@sweep.example.gov", agency, [role])
-        for user in [w.outsider, *w.by_role.values()]:
+        for user in [w.outsider, holder, *w.by_role.values()]:
             _, secret = token_create(user=user, name="sweep")
             w.tokens[user.pk] = secret
         yield w
@@ -545,8 +569,8 @@ def test_post_without_csrf_token_is_refused(world: World):
     client = _client(world.holder, csrf=True)
     accepted = []
     for name, (build, _, need_post) in sorted(SWEEP.items()):
-        if need_post == PUBLIC:
-            continue
+        if need_post in (PUBLIC, KEY):
+            continue  # anyone may post, or the request carries its key (OPEN311_SWEEP)
         with translation.override("en"):
             url = reverse(name, kwargs=build(world) if build else None)
         status = client.post(url, {}).status_code
@@ -557,9 +581,21 @@ def test_post_without_csrf_token_is_refused(world: World):
 
 # --- the API -------------------------------------------------------------------------------
 
-# "METHOD path" → (path parameters and query, capability). PUBLIC: the operation answers
-# anyone with published data, so another agency's member reads what the public reads.
 ApiParams = Callable[[World], dict[str, Any]]
+Body = Callable[[World], Any]
+
+
+@dataclass(frozen=True)
+class Op:
+    """One API operation: where its object is, who may call it and what a permitted caller
+    sends. The object is named in the path (`*_id`, `slug`), the query (`?agency`) or the
+    body (`missing`: the body fields naming it, each with a value that names none)."""
+
+    params: ApiParams
+    need: Any  # a capability, SIGNED_IN, OWN or PUBLIC (anyone reads the published data)
+    body: Body | None = None
+    missing: dict[str, Any] = field(default_factory=dict)
+    writes: tuple[type[Model], ...] = ()  # tables a successful call adds rows to
 
 
 def _p(*kinds: str, **fixed: Any) -> ApiParams:
@@ -573,47 +609,99 @@ def _slug(w: World) -> dict[str, Any]:
     return {"slug": w.agency.slug}
 
 
-API_SWEEP: dict[str, tuple[ApiParams, Any]] = {
-    "GET /api/v1/me": (_p(), SIGNED_IN),
-    "GET /api/v1/tokens": (_p(), SIGNED_IN),
-    "POST /api/v1/tokens": (_p(), SIGNED_IN),
-    "POST /api/v1/tokens/{token_id}/revoke": (_p("token"), OWN),
-    "GET /api/v1/agencies/{slug}/members": (_slug, Can.ADMINISTER_AGENCY),
-    "GET /api/v1/agencies/{slug}/audit-events": (_slug, Can.ADMINISTER_AGENCY),
-    "GET /api/v1/agencies": (_p(), PUBLIC),
-    "GET /api/v1/agencies/{slug}/services": (_slug, PUBLIC),
-    "POST /api/v1/agencies/{slug}/services": (_slug, Can.EDIT_SERVICES),
-    "GET /api/v1/services/{service_id}": (_p("service"), PUBLIC),
-    "PATCH /api/v1/services/{service_id}": (_p("service"), Can.EDIT_SERVICES),
-    "POST /api/v1/services/{service_id}/publish": (_p("service"), Can.EDIT_SERVICES),
-    "POST /api/v1/services/{service_id}/archive": (_p("service"), Can.EDIT_SERVICES),
-    "POST /api/v1/services/{service_id}/channels": (_p("service"), Can.EDIT_SERVICES),
-    "PATCH /api/v1/channels/{channel_id}": (_p("channel"), Can.EDIT_SERVICES),
-    "PUT /api/v1/channels/{channel_id}/hours": (_p("channel"), Can.EDIT_SERVICES),
-    "POST /api/v1/standards/{standard_id}/events": (_p("standard"), Can.EDIT_STANDARDS),
-    "GET /api/v1/standards/{standard_id}/results": (_p("standard"), Can.VIEW_AGENCY),
-    "GET /api/v1/benchmarks/series": (_p(), PUBLIC),
-    "GET /api/v1/benchmarks/series/{series_id}": (_p("series"), Can.VIEW_AGENCY),
-    "GET /api/v1/benchmarks/series/{series_id}/observations": (_p("series"), Can.VIEW_AGENCY),
-    "GET /api/v1/benchmarks/services/{service_id}/comparisons": (
+def _complaint(w: World) -> dict[str, Any]:
+    return {
+        "agency": w.agency.slug,
+        "service": w.ids["service_slug"],
+        "what_happened": "The office was closed during its posted hours.",
+    }
+
+
+API_SWEEP: dict[str, Op] = {
+    "GET /api/v1/me": Op(_p(), SIGNED_IN),
+    "GET /api/v1/tokens": Op(_p(), SIGNED_IN),
+    "POST /api/v1/tokens": Op(
+        _p(), SIGNED_IN, body=lambda w: {"name": "sweep"}, writes=(ApiToken,)
+    ),
+    "POST /api/v1/tokens/{token_id}/revoke": Op(_p("token"), OWN),
+    "GET /api/v1/agencies/{slug}/members": Op(_slug, Can.ADMINISTER_AGENCY),
+    "GET /api/v1/agencies/{slug}/audit-events": Op(_slug, Can.ADMINISTER_AGENCY),
+    "GET /api/v1/agencies": Op(_p(), PUBLIC),
+    "GET /api/v1/agencies/{slug}/services": Op(_slug, PUBLIC),
+    "POST /api/v1/agencies/{slug}/services": Op(
+        _slug,
+        Can.EDIT_SERVICES,
+        body=lambda w: {"name": "Renew a sweep permit", "slug": "sweep-permit"},
+        writes=(Service,),
+    ),
+    "GET /api/v1/services/{service_id}": Op(_p("service"), PUBLIC),
+    "PATCH /api/v1/services/{service_id}": Op(
+        _p("service"), Can.EDIT_SERVICES, body=lambda w: {"kind": "Sweep"}
+    ),
+    "POST /api/v1/services/{service_id}/publish": Op(
+        lambda w: {"service_id": w.ids["draft_service"]}, Can.EDIT_SERVICES
+    ),
+    "POST /api/v1/services/{service_id}/archive": Op(_p("service"), Can.EDIT_SERVICES),
+    "POST /api/v1/services/{service_id}/channels": Op(
         _p("service"),
-        Can.VIEW_AGENCY,
+        Can.EDIT_SERVICES,
+        body=lambda w: {"kind": "phone", "name": "Sweep line", "phone": "800-555-0100"},
+        writes=(Channel,),
     ),
-    "POST /api/v1/complaints": (_p(), Can.VIEW_AGENCY),
-    "GET /api/v1/agencies/{slug}/complaints/{complaint_id}": (
+    "PATCH /api/v1/channels/{channel_id}": Op(
+        _p("channel"), Can.EDIT_SERVICES, body=lambda w: {"instructions": "Call first."}
+    ),
+    "PUT /api/v1/channels/{channel_id}/hours": Op(
+        _p("channel"),
+        Can.EDIT_SERVICES,
+        body=lambda w: [{"weekday": 0, "opens": "09:00", "closes": "17:00"}],
+    ),
+    "POST /api/v1/standards/{standard_id}/events": Op(
+        _p("standard"),
+        Can.EDIT_STANDARDS,
+        body=lambda w: {
+            "events": [
+                {"id": "sweep-1", "start": "2026-01-05T09:00:00Z", "end": "2026-01-05T10:00:00Z"}
+            ]
+        },
+        writes=(StandardEvent,),
+    ),
+    "GET /api/v1/standards/{standard_id}/results": Op(_p("standard"), Can.VIEW_AGENCY),
+    "GET /api/v1/benchmarks/series": Op(_p(), PUBLIC),
+    "GET /api/v1/benchmarks/series/{series_id}": Op(_p("series"), Can.VIEW_AGENCY),
+    "GET /api/v1/benchmarks/series/{series_id}/observations": Op(_p("series"), Can.VIEW_AGENCY),
+    "GET /api/v1/benchmarks/services/{service_id}/comparisons": Op(_p("service"), Can.VIEW_AGENCY),
+    # The agency is named in the body: another agency's answers like one that does not exist.
+    "POST /api/v1/complaints": Op(
+        _p(),
+        Can.HANDLE_COMPLAINTS,
+        body=_complaint,
+        missing={"agency": "no-such-agency"},
+        writes=(Complaint,),
+    ),
+    "GET /api/v1/agencies/{slug}/complaints/{complaint_id}": Op(
         lambda w: {"slug": w.agency.slug, "complaint_id": w.ids["complaint"]},
+        Can.HANDLE_COMPLAINTS,
+    ),
+    "POST /api/v1/surveys/{survey_id}/responses": Op(
+        _p("survey"),
+        Can.IMPORT_RESPONSES,
+        body=lambda w: {"submission_id": "sweep-1", "answers": w.ids["answers"]},
+        writes=(Response,),
+    ),
+    "GET /api/v1/surveys/{survey_id}/responses": Op(_p("survey"), Can.EDIT_SURVEYS),
+    "GET /api/v1/a11/exports/{format}": Op(
+        lambda w: {
+            "format": "summary",
+            "?agency": w.agency.slug,
+            "?fiscal_year": 2025,
+            "?quarter": 1,
+        },
         Can.VIEW_AGENCY,
     ),
-    "POST /api/v1/surveys/{survey_id}/responses": (_p("survey"), Can.VIEW_AGENCY),
-    "GET /api/v1/surveys/{survey_id}/responses": (_p("survey"), Can.VIEW_AGENCY),
-    "GET /api/v1/a11/exports/{format}": (
-        lambda w: {"format": "summary", "?agency": w.agency.slug},
-        Can.VIEW_AGENCY,
-    ),
-    "GET /api/v1/surveys/{survey_id}/results": (_p("survey"), Can.VIEW_RESULTS),
-    "GET /api/v1/surveys/{survey_id}/results/{question_key}/trend": (
-        _p("survey", question_key="a11_satisfaction"),
-        Can.VIEW_RESULTS,
+    "GET /api/v1/surveys/{survey_id}/results": Op(_p("survey"), Can.VIEW_RESULTS),
+    "GET /api/v1/surveys/{survey_id}/results/{question_key}/trend": Op(
+        _p("survey", question_key="trust"), Can.VIEW_RESULTS
     ),
 }
 
@@ -633,6 +721,22 @@ def test_every_api_operation_has_a_sweep_entry(client: Client, db: None):
     assert not sorted(set(API_SWEEP) - operations), "API_SWEEP names operations that are gone"
 
 
+def test_every_api_write_sends_a_body_it_declares(client: Client, db: None):
+    """A write with a request body has a body builder, so no call is refused as invalid."""
+    document = json.loads(client.get("/api/v1/openapi.json").content)
+    unbuilt = [
+        f"{method.upper()} {path}"
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+        if "requestBody" in operation and API_SWEEP[f"{method.upper()} {path}"].body is None
+    ]
+    assert not unbuilt, f"give these API_SWEEP entries a body: {unbuilt}"
+
+
+def _names_an_object(op: Op, params: dict[str, Any]) -> bool:
+    return bool(op.missing) or any(k.endswith("_id") or k in ("slug", "?agency") for k in params)
+
+
 def _api_url(path: str, params: dict[str, Any], *, missing: bool) -> str:
     query = {k[1:]: v for k, v in params.items() if k.startswith("?")}
     for key, value in params.items():
@@ -643,57 +747,210 @@ def _api_url(path: str, params: dict[str, Any], *, missing: bool) -> str:
         if missing and key == "slug":
             value = "no-such-agency"
         path = path.replace("{" + key + "}", str(value))
+    if missing and "agency" in query:
+        query["agency"] = "no-such-agency"
     if query:
-        if missing:
-            query = dict.fromkeys(query, "no-such-agency")
         path += "?" + "&".join(f"{k}={v}" for k, v in query.items())
     return path
 
 
-def _api_call(client: Client, method: str, url: str, secret: str) -> Any:
-    return client.generic(
-        method,
-        url,
-        data="{}",
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {secret}",
+def _api_body(op: Op, w: World, *, missing: bool) -> Any:
+    if op.body is None:
+        return None
+    body = op.body(w)
+    return {**body, **op.missing} if missing and op.missing else body
+
+
+def _api_call(client: Client, method: str, url: str, secret: str, body: Any) -> Any:
+    extra: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    if body is not None:
+        extra.update(data=json.dumps(body), content_type="application/json")
+    return client.generic(method, url, **extra)
+
+
+def _permitted(w: World, need: Any) -> User:
+    """The least-privileged single-role person who holds `need`; the holder for the rest."""
+    if not isinstance(need, Can):
+        return w.holder
+    role = min(roles_with(need), key=lambda role: len(ROLE_CAPABILITIES[role]))
+    return w.by_role[role]
+
+
+def _api_denials(w: World, need: Any) -> list[tuple[str, User]]:
+    """`_denials`, and for the holder's own objects everyone else."""
+    if need == OWN:
+        return [("another agency", w.outsider), *((r.value, w.by_role[r]) for r in Role)]
+    return _denials(w, need)
+
+
+def _rows(models: tuple[type[Model], ...]) -> list[int]:
+    """Row counts that a write changes: the audit log (every write records an event) and
+    the tables the operation adds to."""
+    return [model.objects.count() for model in (AuditEvent, *models)]
+
+
+@pytest.fixture
+def no_write_limits(settings: Any) -> None:
+    """The sweep sends many writes from one address and token; the limits have own tests."""
+    settings.API_WRITES_PER_MINUTE = 0
+    settings.PUBLIC_WRITES_PER_MINUTE = 0
+    settings.SURVEY_RATE_LIMIT_PER_HOUR = 0
+
+
+@pytest.mark.django_db
+def test_api_sweep_bodies_succeed_for_a_permitted_caller(
+    world: World, client: Client, no_write_limits: None
+):
+    """Each operation, called by the least-privileged role allowed with the sweep's body,
+    succeeds: the bodies are valid, so the refusals below come from the access check."""
+    failures = []
+    for method, path in _operations(client):
+        op = API_SWEEP[f"{method} {path}"]
+        user = _permitted(world, op.need)
+        url = _api_url(path, op.params(world), missing=False)
+        before = _rows(op.writes)
+        got = _api_call(
+            client, method, url, world.tokens[user.pk], _api_body(op, world, missing=False)
+        )
+        after = _rows(op.writes)
+        if not 200 <= got.status_code < 300:
+            failures.append(f"{method} {url}: {got.status_code} {got.content[:160]!r}")
+        elif method != "GET" and not all(b < a for b, a in zip(before, after, strict=True)):
+            failures.append(f"{method} {url}: wrote no audit event or row ({before} → {after})")
+    assert not failures, "the sweep's calls that a permitted caller cannot make:\n" + "\n".join(
+        failures
     )
 
 
 @pytest.mark.django_db
-def test_api_not_yours_and_not_allowed_answer_like_missing(world: World, client: Client):
+def test_api_not_yours_and_not_allowed_answer_like_missing(
+    world: World, client: Client, no_write_limits: None
+):
+    """Another agency's member and each role lacking the capability, sending the permitted
+    caller's body, get byte for byte the answer a permitted caller gets for a missing object,
+    and nothing is written."""
     failures = []
+    swept = calls = 0
     for method, path in _operations(client):
-        build, need = API_SWEEP[f"{method} {path}"]
-        params = build(world)
-        if not isinstance(need, Can) or not any(
-            k.endswith("_id") or k in ("slug", "?agency") for k in params
-        ):
+        op = API_SWEEP[f"{method} {path}"]
+        people = _api_denials(world, op.need)
+        params = op.params(world)
+        if not people:
             continue
+        assert _names_an_object(op, params), f"{method} {path}: say where its object is named"
+        swept += 1
         url = _api_url(path, params, missing=False)
         missing_url = _api_url(path, params, missing=True)
-        for who, user in _denials(world, need):
+        body = _api_body(op, world, missing=False)
+        missing_body = _api_body(op, world, missing=True)
+        permitted = world.tokens[_permitted(world, op.need).pk]
+        expected = _api_call(client, method, missing_url, permitted, missing_body)
+        if expected.status_code != 404:
+            failures.append(
+                f"{method} {missing_url}: a missing object answers {expected.status_code}"
+            )
+        before = _rows(op.writes)
+        for who, user in people:
             secret = world.tokens[user.pk]
-            got = _api_call(client, method, url, secret)
-            missing = _api_call(client, method, missing_url, secret)
-            if got.status_code in (200, 201) or (got.status_code, got.content) != (
-                missing.status_code,
-                missing.content,
-            ):
+            got = _api_call(client, method, url, secret, body)
+            missing = _api_call(client, method, missing_url, secret, missing_body)
+            calls += 2
+            answers = {(r.status_code, r.content) for r in (got, missing, expected)}
+            if len(answers) != 1:
                 failures.append(f"{method} {url} as {who}: {got.status_code} {got.content[:80]!r}")
+        if _rows(op.writes) != before:
+            failures.append(f"{method} {url}: a refused call wrote ({before} → {_rows(op.writes)})")
+    assert swept >= 20 and calls >= 150, f"the sweep shrank: {swept} operations, {calls} calls"
     assert not failures, "API answers that differ from a missing object:\n" + "\n".join(failures)
 
 
 @pytest.mark.django_db
-def test_api_writes_by_session_need_a_csrf_token(world: World):
+def test_api_writes_by_session_need_a_csrf_token(world: World, no_write_limits: None):
     client = _client(world.holder, csrf=True)
     accepted = []
     for method, path in _operations(client):
         if method == "GET":
             continue
-        build, _ = API_SWEEP[f"{method} {path}"]
-        url = _api_url(path, build(world), missing=False)
-        got = client.generic(method, url, data="{}", content_type="application/json")
-        if got.status_code not in (401, 403):
+        op = API_SWEEP[f"{method} {path}"]
+        url = _api_url(path, op.params(world), missing=False)
+        body = _api_body(op, world, missing=False)
+        got = client.generic(
+            method,
+            url,
+            data=json.dumps(body) if body is not None else "",
+            content_type="application/json",
+        )
+        if got.status_code != 403:
             accepted.append(f"{method} {url}: {got.status_code}")
     assert not accepted, "API writes by session without a CSRF token:\n" + "\n".join(accepted)
+
+
+@pytest.mark.django_db
+def test_a_complaint_names_only_services_of_its_own_agency(world: World, client: Client):
+    """Another agency's member filing into their own agency with this agency's service gets
+    the answer for a service that exists nowhere."""
+    other = Membership.objects.filter(user=world.outsider).values_list("agency__slug", flat=True)[0]
+    assert not Service.objects.filter(agency__slug=other, slug=world.ids["service_slug"]).exists()
+    secret = world.tokens[world.outsider.pk]
+    answers = []
+    for slug in (world.ids["service_slug"], "no-such-service"):
+        body = {**_complaint(world), "agency": other, "service": slug}
+        answers.append(_api_call(client, "POST", "/api/v1/complaints", secret, body))
+    assert answers[0].status_code == 422
+    assert answers[0].content == answers[1].content
+    assert not Complaint.objects.filter(agency__slug=other, what_happened__startswith="The office")
+
+
+# --- Open311 writes ------------------------------------------------------------------------
+
+# URL name → (form fields of a request a permitted key sends, capability, the field naming
+# the object). The api_key is added per caller; the object field becomes MISSING.
+OPEN311_SWEEP: dict[str, tuple[Callable[[World], dict[str, str]], Can, str]] = {
+    "open311:requests": (
+        lambda w: {
+            "jurisdiction_id": w.agency.slug,
+            "service_code": str(w.ids["category"]),
+            "address_string": "1 Main St",
+            "description": "The sidewalk is broken.",
+        },
+        Can.HANDLE_COMPLAINTS,
+        "service_code",
+    ),
+}
+
+
+def test_every_keyed_url_has_an_open311_sweep_entry():
+    keyed = {
+        name for name, (_, need_get, need_post) in SWEEP.items() if KEY in (need_get, need_post)
+    }
+    assert keyed == set(OPEN311_SWEEP), "OPEN311_SWEEP and the KEY entries of SWEEP differ"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_open311_writes_of_another_agency_or_a_lower_role_answer_like_a_missing_service(
+    world: World, client: Client, no_write_limits: None, fmt: str
+):
+    failures = []
+    for name, (build, need, object_field) in OPEN311_SWEEP.items():
+        url = reverse(name, kwargs={"fmt": fmt})
+        fields = build(world)
+        missing_fields = {**fields, object_field: str(MISSING)}
+        permitted = world.tokens[_permitted(world, need).pk]
+        expected = client.post(url, {**missing_fields, "api_key": permitted})
+        assert expected.status_code == 404, expected.content
+        before = _rows((Complaint,))
+        for who, user in _denials(world, need):
+            key = world.tokens[user.pk]
+            got = client.post(url, {**fields, "api_key": key})
+            missing = client.post(url, {**missing_fields, "api_key": key})
+            if len({(r.status_code, r.content) for r in (got, missing, expected)}) != 1:
+                failures.append(f"POST {url} as {who}: {got.status_code} {got.content[:80]!r}")
+        if _rows((Complaint,)) != before:
+            failures.append(f"POST {url}: a refused key filed a complaint")
+        got = client.post(url, {**fields, "api_key": permitted})
+        if got.status_code != 200 or _rows((Complaint,))[1] != before[1] + 1:
+            failures.append(f"POST {url} with a permitted key: {got.status_code} {got.content!r}")
+    assert not failures, "Open311 writes that differ from a missing service:\n" + "\n".join(
+        failures
+    )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from cxgov.core.models import User
 from cxgov.core.services import token_create
 from cxgov.surveys.models import Response, Survey
-from cxgov.surveys.services import response_submit
+from cxgov.surveys.services import SubmissionContext, response_submit
+from cxgov.surveys.validation import SubmissionError
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,47 @@ def test_response_list_reads_each_response_with_utc_times(
     assert row["submitted"] == filed.json()["submitted_at"]
     assert row["submitted"].endswith("Z")
     assert row["answers"] == [{"question": "trust", "value": "1"}]
+
+
+@override_settings(SURVEY_RATE_LIMIT_PER_HOUR=2, API_WRITES_PER_MINUTE=0)
+def test_api_responses_count_against_the_public_forms_hourly_limit_per_survey(
+    client: Client, analyst_a: User, a11_survey: Survey
+) -> None:
+    headers = _bearer(analyst_a)
+    for n in range(2):
+        body = {"submission_id": f"app-{n}", "answers": {"trust": 1}}
+        assert _post(client, a11_survey, body, headers).status_code == 201
+    refused = _post(
+        client, a11_survey, {"submission_id": "app-2", "answers": {"trust": 1}}, headers
+    )
+    assert refused.status_code == 429
+    assert refused.json() == {
+        "detail": "Too many responses to this survey from this address this hour: try again in "
+        "the next hour."
+    }
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    assert Response.objects.count() == 2
+    # One counter per survey and address, whichever way the answers come in.
+    with pytest.raises(SubmissionError) as public:
+        response_submit(
+            survey=a11_survey,
+            answers={"trust": 1},
+            context=SubmissionContext(ip_address="127.0.0.1"),
+        )
+    assert public.value.code == "rate_limited"
+
+
+@pytest.mark.parametrize(
+    "role", ["service_manager", "complaint_handler", "frontline_employee", "oversight"]
+)
+def test_roles_that_do_not_bring_in_responses_get_404_and_store_nothing(
+    client: Client, agency_a, a11_survey: Survey, role: str
+) -> None:
+    from cxgov.core.models import Membership
+
+    user = User.objects.create_user(f"{role}@alpha.example.gov", "pw-5d0c1f")
+    Membership.objects.create(user=user, agency=agency_a, role=role)
+    body = {"submission_id": "x", "answers": {"trust": 1}}
+    reply = _post(client, a11_survey, body, _bearer(user))
+    assert (reply.status_code, reply.json()) == (404, {"detail": "Not found."})
+    assert Response.objects.count() == 0
