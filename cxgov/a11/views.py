@@ -37,6 +37,7 @@ from cxgov.a11.selectors import (
     responses_for_collection,
 )
 from cxgov.benchmarks.selectors import oversight_agencies
+from cxgov.core.pages import import_page
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import csv_response, csv_stream_response
@@ -358,36 +359,31 @@ def response_upload(request: HttpRequest, slug: str) -> HttpResponse:
     formats = _import_formats(request.user, agency)
     if not formats:
         raise Http404
-    form = ResponseImportForm(
-        request.POST or None, request.FILES or None, agency=agency, formats=formats
-    )
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        fmt = form.cleaned_data["format"]
-        if fmt == "performance-gov-quarterly":
-            report = _quarterly_importer()(
-                actor=request.user, text=upload, dry_run=form.cleaned_data["dry_run"]
+
+    def run(data: dict[str, Any]) -> Any:
+        if data["format"] == "performance-gov-quarterly":
+            return _quarterly_importer()(
+                actor=request.user, text=data["file"], dry_run=data["dry_run"]
             )
-        else:
-            year, quarter = form.cleaned_data.get("fiscal_year"), form.cleaned_data.get("quarter")
-            report = responses_import(
-                actor=request.user,
-                survey=form.cleaned_data["survey"],
-                data=upload,
-                format=fmt,
-                dry_run=form.cleaned_data["dry_run"],
-                period=FiscalQuarter(year, quarter) if year and quarter else None,
-                service=form.cleaned_data.get("service") or "",
-            )
-    rejected = request.method == "POST" and (
-        bool(form.errors) or (report is not None and bool(report.errors))
-    )
-    return render(
+        year, quarter = data.get("fiscal_year"), data.get("quarter")
+        return responses_import(
+            actor=request.user,
+            survey=data["survey"],
+            data=data["file"],
+            format=data["format"],
+            dry_run=data["dry_run"],
+            period=FiscalQuarter(year, quarter) if year and quarter else None,
+            service=data.get("service") or "",
+        )
+
+    return import_page(
         request,
         "a11/upload.html",
-        {"agency": agency, "form": form, "report": report, "nav_section": "staff"},
-        status=400 if rejected else 200,
+        form=ResponseImportForm(
+            request.POST or None, request.FILES or None, agency=agency, formats=formats
+        ),
+        run=run,
+        agency=agency,
     )
 
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,7 +42,7 @@ from cxgov.benchmarks.selectors import (
     series_visible,
     services_for_agencies,
 )
-from cxgov.core.pages import form_page_save
+from cxgov.core.pages import agency_import_view, form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table
@@ -501,29 +501,13 @@ def selection_delete(request: HttpRequest, slug: str, selection_id: int) -> Http
     return redirect("benchmarks:service", slug=slug, service_id=service_id)
 
 
-@login_required
-def upload(request: HttpRequest, slug: str) -> HttpResponse:
-    """Upload benchmark figures into the agency's own library; all-or-nothing per file."""
-    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_BENCHMARKS)
-    form = BenchmarkImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = benchmarks_import(
-            actor=request.user,
-            file=form.cleaned_data["file"],
-            format=form.cleaned_data["format"],
-            agency=agency,
-            dry_run=form.cleaned_data["dry_run"],
-        )
-    rejected = request.method == "POST" and (
-        bool(form.errors) or (report is not None and bool(report.errors))
-    )
-    return render(
-        request,
-        "benchmarks/upload.html",
-        {"agency": agency, "form": form, "report": report, "nav_section": "staff"},
-        status=400 if rejected else 200,
-    )
+# Upload benchmark figures into the agency's own library; all-or-nothing per file.
+upload = agency_import_view(
+    "benchmarks/upload.html",
+    form_class=BenchmarkImportForm,
+    importer=benchmarks_import,
+    need=Can.EDIT_BENCHMARKS,
+)
 
 
 @login_required

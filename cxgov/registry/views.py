@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.pages import form_page_save
+from cxgov.core.pages import (
+    agency_import_view,
+    agency_list_view,
+    form_page_save,
+    post_action,
+    status_action,
+)
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, fresh_copy
 from cxgov.core.services import audit_record
@@ -33,7 +41,7 @@ from cxgov.registry.forms import (
     StageForm,
 )
 from cxgov.registry.importers import services_import
-from cxgov.registry.models import Agency, Channel, Service
+from cxgov.registry.models import Agency, Channel, Service, ServiceStage
 from cxgov.registry.selectors import (
     access_channel,
     access_segment,
@@ -47,27 +55,12 @@ from cxgov.registry.selectors import (
 )
 from cxgov.registry.transfer import agency_export_write
 
-
-def _can_edit(request: HttpRequest, agency: Agency) -> bool:
-    return user_can(user=request.user, agency=agency, need=Can.EDIT_SERVICES)
-
-
 # --- services ------------------------------------------------------------------------------
 
 
-@login_required
-def service_list(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, agency_slug=slug)
-    return render(
-        request,
-        "registry/service_list.html",
-        {
-            "agency": agency,
-            "services": services_for_agency(agency=agency),
-            "can_edit": _can_edit(request, agency),
-            "nav_section": "staff",
-        },
-    )
+service_list = agency_list_view(
+    "registry/service_list.html", edit=Can.EDIT_SERVICES, services=services_for_agency
+)
 
 
 @login_required
@@ -121,7 +114,7 @@ def service_detail_view(request: HttpRequest, slug: str, service_id: int) -> Htt
             "insight": insight,
             "chart": chart,
             "history": service_history(service=service, limit=30),
-            "can_edit": _can_edit(request, service.agency),
+            "can_edit": user_can(user=request.user, agency=service.agency, need=Can.EDIT_SERVICES),
             "nav_section": "staff",
         },
     )
@@ -129,9 +122,7 @@ def service_detail_view(request: HttpRequest, slug: str, service_id: int) -> Htt
 
 @login_required
 def service_edit(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = access_service(
-        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
-    )
+    service = _editable_service(request, slug, service_id)
     form = ServiceForm(request.POST or None, instance=service, agency=service.agency)
     detail_url = _detail_url(slug, service.pk)
     # A ModelForm writes into its instance while validating; edit a fresh copy instead.
@@ -167,73 +158,80 @@ _STATUS_ACTIONS = {
 @login_required
 @require_POST
 def service_status(request: HttpRequest, slug: str, service_id: int, action: str) -> HttpResponse:
-    service = access_service(
-        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
+    service = _editable_service(request, slug, service_id)
+    return status_action(
+        request,
+        _STATUS_ACTIONS,
+        action,
+        target={"service": service},
+        next_url=_detail_url(slug, service.pk),
     )
-    if action not in _STATUS_ACTIONS:
-        raise Http404
-    change, message = _STATUS_ACTIONS[action]
-    change(actor=request.user, service=service)
-    messages.success(request, _(message))
-    return redirect("registry:service_detail", slug=slug, service_id=service.pk)
 
 
 # --- stages --------------------------------------------------------------------------------
 
 
-@login_required
-def stage_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = access_service(
-        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
-    )
-    detail_url = _detail_url(slug, service.pk)
+def _part_page(
+    request: HttpRequest,
+    service: Service,
+    *,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    anchor: str,
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """The form page of a stage or channel of `service`; saved, it goes back to `anchor`."""
+    detail_url = _detail_url(service.agency.slug, service.pk)
     return form_page_save(
         request,
         section="registry",
-        form=StageForm(request.POST or None),
-        save=lambda data: registry.stage_create(actor=request.user, service=service, **data),
-        success_url=detail_url + "#stages",
-        success_message=_("Stage added."),
+        form=form,
+        save=save,
+        success_url=detail_url + anchor,
+        success_message=done,
         page={
             "agency": service.agency,
             "service": service,
-            "title": _("Add a journey stage"),
+            "title": title,
             "cancel_url": detail_url,
         },
+    )
+
+
+@login_required
+def stage_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+    service = _editable_service(request, slug, service_id)
+    return _part_page(
+        request,
+        service,
+        form=StageForm(request.POST or None),
+        save=lambda data: registry.stage_create(actor=request.user, service=service, **data),
+        anchor="#stages",
+        done=_("Stage added."),
+        title=_("Add a journey stage"),
     )
 
 
 @login_required
 def stage_edit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
-    stage = access_stage(
-        user=request.user, agency_slug=slug, stage_id=stage_id, need=Can.EDIT_SERVICES
-    )
-    _same_agency(stage.service.agency, slug)
-    detail_url = _detail_url(slug, stage.service_id)
+    stage = _editable_stage(request, slug, stage_id)
     target = fresh_copy(stage)
-    return form_page_save(
+    return _part_page(
         request,
-        section="registry",
+        stage.service,
         form=StageForm(request.POST or None, instance=stage),
         save=lambda data: registry.stage_update(actor=request.user, stage=target, **data),
-        success_url=detail_url + "#stages",
-        success_message=_("Stage saved."),
-        page={
-            "agency": stage.service.agency,
-            "service": stage.service,
-            "title": _("Edit journey stage"),
-            "cancel_url": detail_url,
-        },
+        anchor="#stages",
+        done=_("Stage saved."),
+        title=_("Edit journey stage"),
     )
 
 
 @login_required
 @require_POST
 def stage_move(request: HttpRequest, slug: str, stage_id: int, direction: str) -> HttpResponse:
-    stage = access_stage(
-        user=request.user, agency_slug=slug, stage_id=stage_id, need=Can.EDIT_SERVICES
-    )
-    _same_agency(stage.service.agency, slug)
+    stage = _editable_stage(request, slug, stage_id)
     if direction not in {"up", "down"}:
         raise Http404
     registry.stage_move(actor=request.user, stage=stage, offset=-1 if direction == "up" else 1)
@@ -243,13 +241,13 @@ def stage_move(request: HttpRequest, slug: str, stage_id: int, direction: str) -
 @login_required
 @require_POST
 def stage_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
-    stage = access_stage(
-        user=request.user, agency_slug=slug, stage_id=stage_id, need=Can.EDIT_SERVICES
+    stage = _editable_stage(request, slug, stage_id)
+    return post_action(
+        request,
+        lambda: registry.stage_delete(actor=request.user, stage=stage),
+        done=_("Stage removed."),
+        next_url=_detail_url(slug, stage.service_id) + "#stages",
     )
-    _same_agency(stage.service.agency, slug)
-    registry.stage_delete(actor=request.user, stage=stage)
-    messages.success(request, _("Stage removed."))
-    return redirect(_detail_url(slug, stage.service_id) + "#stages")
 
 
 def _detail_url(slug: str, service_id: int) -> str:
@@ -262,49 +260,49 @@ def _same_agency(agency: Agency, slug: str) -> None:
         raise Http404
 
 
+def _editable_service(request: HttpRequest, slug: str, service_id: int) -> Service:
+    return access_service(
+        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
+    )
+
+
+def _editable_stage(request: HttpRequest, slug: str, stage_id: int) -> ServiceStage:
+    stage = access_stage(
+        user=request.user, agency_slug=slug, stage_id=stage_id, need=Can.EDIT_SERVICES
+    )
+    _same_agency(stage.service.agency, slug)
+    return stage
+
+
 # --- channels ------------------------------------------------------------------------------
 
 
 @login_required
 def channel_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = access_service(
-        user=request.user, agency_slug=slug, service_id=service_id, need=Can.EDIT_SERVICES
-    )
-    detail_url = _detail_url(slug, service.pk)
-    return form_page_save(
+    service = _editable_service(request, slug, service_id)
+    return _part_page(
         request,
-        section="registry",
+        service,
         form=ChannelForm(request.POST or None),
         save=lambda data: registry.channel_create(actor=request.user, service=service, **data),
-        success_url=detail_url + "#channels",
-        success_message=_("Channel added. Set its opening hours next."),
-        page={
-            "agency": service.agency,
-            "service": service,
-            "title": _("Add a channel"),
-            "cancel_url": detail_url,
-        },
+        anchor="#channels",
+        done=_("Channel added. Set its opening hours next."),
+        title=_("Add a channel"),
     )
 
 
 @login_required
 def channel_edit(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
     channel = _editable_channel(request, slug, channel_id)
-    detail_url = _detail_url(slug, channel.service_id)
     target = fresh_copy(channel)
-    return form_page_save(
+    return _part_page(
         request,
-        section="registry",
+        channel.service,
         form=ChannelForm(request.POST or None, instance=channel),
         save=lambda data: registry.channel_update(actor=request.user, channel=target, **data),
-        success_url=detail_url + "#channels",
-        success_message=_("Channel saved."),
-        page={
-            "agency": channel.service.agency,
-            "service": channel.service,
-            "title": _("Edit channel"),
-            "cancel_url": detail_url,
-        },
+        anchor="#channels",
+        done=_("Channel saved."),
+        title=_("Edit channel"),
     )
 
 
@@ -312,9 +310,12 @@ def channel_edit(request: HttpRequest, slug: str, channel_id: int) -> HttpRespon
 @require_POST
 def channel_delete(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
     channel = _editable_channel(request, slug, channel_id)
-    registry.channel_delete(actor=request.user, channel=channel)
-    messages.success(request, _("Channel removed."))
-    return redirect(_detail_url(slug, channel.service_id) + "#channels")
+    return post_action(
+        request,
+        lambda: registry.channel_delete(actor=request.user, channel=channel),
+        done=_("Channel removed."),
+        next_url=_detail_url(slug, channel.service_id) + "#channels",
+    )
 
 
 def _editable_channel(request: HttpRequest, slug: str, channel_id: int) -> Channel:
@@ -384,27 +385,20 @@ def closure_remove(
     closure = channel.closures.filter(pk=closure_id).first()
     if closure is None:
         raise Http404
-    registry.channel_closure_remove(actor=request.user, closure=closure)
-    messages.success(request, _("Closure removed."))
-    return redirect("registry:channel_hours", slug=slug, channel_id=channel.pk)
+    return post_action(
+        request,
+        lambda: registry.channel_closure_remove(actor=request.user, closure=closure),
+        done=_("Closure removed."),
+        next_url=reverse("registry:channel_hours", kwargs={"slug": slug, "channel_id": channel.pk}),
+    )
 
 
 # --- segments ------------------------------------------------------------------------------
 
 
-@login_required
-def segment_list(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, agency_slug=slug)
-    return render(
-        request,
-        "registry/segment_list.html",
-        {
-            "agency": agency,
-            "segments": segments_for_agency(agency=agency),
-            "can_edit": _can_edit(request, agency),
-            "nav_section": "staff",
-        },
-    )
+segment_list = agency_list_view(
+    "registry/segment_list.html", edit=Can.EDIT_SERVICES, segments=segments_for_agency
+)
 
 
 @login_required
@@ -452,9 +446,12 @@ def segment_delete(request: HttpRequest, slug: str, segment_id: int) -> HttpResp
         user=request.user, agency_slug=slug, segment_id=segment_id, need=Can.EDIT_SERVICES
     )
     _same_agency(segment.agency, slug)
-    registry.segment_delete(actor=request.user, segment=segment)
-    messages.success(request, _("Customer segment removed."))
-    return redirect("registry:segment_list", slug=slug)
+    return post_action(
+        request,
+        lambda: registry.segment_delete(actor=request.user, segment=segment),
+        done=_("Customer segment removed."),
+        next_url=reverse("registry:segment_list", kwargs={"slug": slug}),
+    )
 
 
 # --- export and import ---------------------------------------------------------------------
@@ -474,30 +471,13 @@ def service_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     return response
 
 
-@login_required
-def service_import(request: HttpRequest, slug: str) -> HttpResponse:
-    """Upload a services file into this agency; errors are listed by row and column."""
-    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_SERVICES)
-    form = ServiceImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = services_import(
-            actor=request.user,
-            file=form.cleaned_data["file"],
-            format=form.cleaned_data["format"],
-            agency=agency,
-            dry_run=form.cleaned_data["dry_run"],
-            keep_valid=form.cleaned_data["skip_invalid"],
-        )
-    rejected = request.method == "POST" and (
-        bool(form.errors) or (report is not None and not report.applied and bool(report.errors))
-    )
-    return render(
-        request,
-        "registry/service_import.html",
-        {"agency": agency, "form": form, "report": report, "nav_section": "staff"},
-        status=400 if rejected else 200,
-    )
+# Upload a services file into this agency; errors are listed by row and column.
+service_import = agency_import_view(
+    "registry/service_import.html",
+    form_class=ServiceImportForm,
+    importer=services_import,
+    need=Can.EDIT_SERVICES,
+)
 
 
 # --- data retention and export (agency admins) ---------------------------------------------

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.pages import form_page, form_page_save
+from cxgov.core.pages import (
+    agency_list_view,
+    form_page,
+    form_page_save,
+    post_action,
+    status_action,
+)
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.registry.models import Agency
@@ -29,27 +37,20 @@ from cxgov.standards.selectors import (
 )
 
 
-def _can_edit(request: HttpRequest, agency: Agency) -> bool:
-    return user_can(user=request.user, agency=agency, need=Can.EDIT_STANDARDS)
+def _standard_rows(*, agency: Agency) -> list[tuple[Standard, Any]]:
+    return [
+        (standard, standard_latest(standard=standard))
+        for standard in standards_for_agency(agency=agency)
+    ]
 
 
-@login_required
-def standard_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """The agency's standards with their latest results, and missed periods to look at."""
-    agency = access_agency(user=request.user, agency_slug=slug)
-    standards = list(standards_for_agency(agency=agency))
-    rows = [(standard, standard_latest(standard=standard)) for standard in standards]
-    return render(
-        request,
-        "standards/standard_list.html",
-        {
-            "agency": agency,
-            "rows": rows,
-            "misses": misses_open(agency=agency),
-            "can_edit": _can_edit(request, agency),
-            "nav_section": "staff",
-        },
-    )
+# The agency's standards with their latest results, and missed periods to look at.
+standard_list = agency_list_view(
+    "standards/standard_list.html",
+    edit=Can.EDIT_STANDARDS,
+    rows=_standard_rows,
+    misses=misses_open,
+)
 
 
 def _detail_url(standard: Standard) -> str:
@@ -85,7 +86,9 @@ def standard_detail(request: HttpRequest, slug: str, standard_id: int) -> HttpRe
             "standard": standard,
             "results": list(reversed(standard_results(standard=standard))),
             "versions": standard.versions.all()[:20],
-            "can_edit": _can_edit(request, standard.agency),
+            "can_edit": user_can(
+                user=request.user, agency=standard.agency, need=Can.EDIT_STANDARDS
+            ),
             "nav_section": "staff",
         },
     )
@@ -122,12 +125,13 @@ def standard_status(request: HttpRequest, slug: str, standard_id: int, action: s
     standard = access_standard(
         user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
     )
-    if action not in _STATUS_ACTIONS:
-        raise Http404
-    change, message = _STATUS_ACTIONS[action]
-    change(actor=request.user, standard=standard)
-    messages.success(request, _(message))
-    return redirect("standards:standard_detail", slug=slug, standard_id=standard.pk)
+    return status_action(
+        request,
+        _STATUS_ACTIONS,
+        action,
+        target={"standard": standard},
+        next_url=_detail_url(standard),
+    )
 
 
 @login_required
@@ -202,6 +206,9 @@ def result_add(request: HttpRequest, slug: str, standard_id: int) -> HttpRespons
 @require_POST
 def miss_acknowledge(request: HttpRequest, slug: str, miss_id: int) -> HttpResponse:
     miss = access_miss(user=request.user, agency_slug=slug, miss_id=miss_id)
-    services.missed_period_acknowledge(actor=request.user, miss=miss)
-    messages.success(request, _("Marked as seen."))
-    return redirect("standards:standard_list", slug=slug)
+    return post_action(
+        request,
+        lambda: services.missed_period_acknowledge(actor=request.user, miss=miss),
+        done=_("Marked as seen."),
+        next_url=reverse("standards:standard_list", kwargs={"slug": slug}),
+    )

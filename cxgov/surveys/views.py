@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.pages import form_page, form_page_save
+from cxgov.core.pages import (
+    agency_list_view,
+    form_page,
+    form_page_save,
+    post_action,
+    status_action,
+)
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, fresh_copy
 from cxgov.core.tables import csv_stream_response
@@ -48,10 +53,6 @@ from cxgov.surveys.selectors import (
     survey_preview,
     surveys_for_agency,
 )
-
-
-def _can_edit(request: HttpRequest, agency: Agency) -> bool:
-    return user_can(user=request.user, agency=agency, need=Can.EDIT_SURVEYS)
 
 
 def _detail_url(survey: Survey) -> str:
@@ -109,19 +110,9 @@ def _form_page_save(
 # --- surveys -------------------------------------------------------------------------------
 
 
-@login_required
-def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, agency_slug=slug)
-    return render(
-        request,
-        "surveys/survey_list.html",
-        {
-            "agency": agency,
-            "surveys": surveys_for_agency(agency=agency),
-            "can_edit": _can_edit(request, agency),
-            "nav_section": "staff",
-        },
-    )
+survey_list = agency_list_view(
+    "surveys/survey_list.html", edit=Can.EDIT_SURVEYS, surveys=surveys_for_agency
+)
 
 
 @login_required
@@ -162,7 +153,7 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "locked": survey_has_responses(survey=survey),
             "response_count": survey.responses.filter(deleted_at__isnull=True).count(),
             "public_url": public_url,
-            "can_edit": _can_edit(request, survey.agency),
+            "can_edit": user_can(user=request.user, agency=survey.agency, need=Can.EDIT_SURVEYS),
             "nav_section": "staff",
         },
     )
@@ -208,17 +199,14 @@ def survey_action(request: HttpRequest, slug: str, survey_id: int, action: str) 
     survey = access_survey(
         user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
-    if action not in _ACTIONS:
-        raise Http404
-    change, message = _ACTIONS[action]
-    try:
-        result = change(actor=request.user, survey=survey)
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-        return redirect(_detail_url(survey))
-    messages.success(request, _(message))
-    return redirect(_detail_url(result))
+    return status_action(
+        request,
+        _ACTIONS,
+        action,
+        target={"survey": survey},
+        next_url=_detail_url,
+        failed_url=_detail_url(survey),
+    )
 
 
 @login_required
@@ -299,25 +287,24 @@ def question_move(
     question = access_question(user=request.user, agency_slug=slug, question_id=question_id)
     if direction not in ("up", "down"):
         raise Http404
-    try:
-        surveys.question_move(actor=request.user, question=question, direction=direction)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(_detail_url(question.survey) + "#questions")
+    return post_action(
+        request,
+        lambda: surveys.question_move(actor=request.user, question=question, direction=direction),
+        done="",
+        next_url=_detail_url(question.survey) + "#questions",
+    )
 
 
 @login_required
 @require_POST
 def question_remove(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     question = access_question(user=request.user, agency_slug=slug, question_id=question_id)
-    survey = question.survey
-    try:
-        surveys.question_remove(actor=request.user, question=question)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Question removed."))
-    return redirect(_detail_url(survey) + "#questions")
+    return post_action(
+        request,
+        lambda: surveys.question_remove(actor=request.user, question=question),
+        done=_("Question removed."),
+        next_url=_detail_url(question.survey) + "#questions",
+    )
 
 
 # --- responses -----------------------------------------------------------------------------
@@ -355,7 +342,8 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "suppressed": not visible,
             "threshold": suppression_threshold(),
             "query": request.GET.urlencode(),
-            "can_edit": _can_edit(request, survey.agency) and not survey.is_employee,
+            "can_edit": user_can(user=request.user, agency=survey.agency, need=Can.EDIT_SURVEYS)
+            and not survey.is_employee,
             "nav_section": "staff",
         },
         status=200 if form.is_valid() or not form.is_bound else 400,
