@@ -11,7 +11,7 @@ answered once, for the whole API, by the handlers that `errors_handle` registers
   (`TokenWriteThrottle`, ninja's throttling, with Retry-After);
 - a survey submission refused (`SubmissionError`) → 422 naming each answer, or 429 past the
   per-survey hourly limit of the public form; a batch of
-  standard events that cannot be read at all (`IngestError`) → 422 saying why;
+  standard events that cannot be read at all (`FileRejectedError`) → 422 saying why;
 - a method a path does not answer → 405 (`ErrorBodyAPI`, since ninja refuses it before any
   operation runs).
 """
@@ -50,10 +50,10 @@ from ninja.throttling import SimpleRateThrottle
 from ninja.utils import check_csrf
 from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
 
+from cxgov.core.imports import FileRejectedError
 from cxgov.core.models import ApiToken, User
 from cxgov.core.selectors import token_authenticate
 from cxgov.core.services import token_touch
-from cxgov.standards.ingest import IngestError
 from cxgov.surveys.validation import SubmissionError
 
 NOT_FOUND = "Not found."
@@ -321,9 +321,9 @@ def errors_handle(api: NinjaAPI) -> None:
         ]
         return _error(api, request, 422, INVALID, errors=errors)
 
-    @api.exception_handler(IngestError)
-    def ingest_refused(request: HttpRequest, exc: IngestError) -> HttpResponse:
-        return _error(api, request, 422, str(exc))
+    @api.exception_handler(FileRejectedError)
+    def batch_refused(request: HttpRequest, exc: FileRejectedError) -> HttpResponse:
+        return _error(api, request, 422, exc.error.reason)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

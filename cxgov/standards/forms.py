@@ -6,13 +6,14 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.forms import ImportFileForm
+from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
 from cxgov.registry.models import Agency, Channel
-from cxgov.standards.ingest import IngestError, mapping_parse
+from cxgov.standards.ingest import mapping_parse
 from cxgov.standards.models import Standard
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 def _channel_label(channel: Channel) -> str:
@@ -117,12 +118,11 @@ class StandardForm(forms.ModelForm):
         return data
 
 
-class EventUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Events file"),
-        help_text=_("A CSV or Parquet file with one transaction per row."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.parquet,text/csv"}),
-    )
+class EventUploadForm(ImportFileForm):
+    """An events file with optional column names, checked only or stored."""
+
+    field_order = ["file", "mapping", "keep_valid", "dry_run"]
+
     mapping = forms.CharField(
         label=_("Column names (optional)"),
         required=False,
@@ -133,17 +133,23 @@ class EventUploadForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    keep_valid = forms.BooleanField(
+        label=_("Import the good rows even if some rows have errors"), required=False
+    )
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 200 MB; send it in parts."))
-        return upload
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        upload = self.fields["file"]
+        upload.label = _("Events file")
+        upload.help_text = format_lazy(
+            "{} {}", upload_help, _("A Parquet file is read too, within the same limits.")
+        )
+        upload.widget.attrs["accept"] = f"{UPLOAD_ACCEPT},.parquet"
 
     def clean_mapping(self) -> dict[str, str]:
         try:
             return mapping_parse(self.cleaned_data["mapping"])
-        except IngestError as error:
+        except ValueError as error:
             raise forms.ValidationError(str(error)) from None
 
 

@@ -25,17 +25,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cxgov.core.imports import (
+    CREATED,
+    UPDATED,
     FileRejectedError,
     ImportReport,
     RowError,
     Source,
     read_table,
+    records_apply,
+    rejected_rows_csv,
     shown,
 )
+from cxgov.core.imports.frames import Frame, read_frame
 from cxgov.core.models import User
 from cxgov.registry import services as registry
 from cxgov.registry.models import Agency, Service
 from cxgov.standards import services
+from cxgov.standards.ingest import EventBatch, events_parse
 from cxgov.standards.models import ResultSource, Standard, StandardKind, StandardStatus
 
 FORMATS = ("cxgov", "canada-ss")
@@ -330,3 +336,78 @@ def _apply(
         comments=record.comments,
     )
     report.count("results", "created")
+
+
+# --- transaction events ----------------------------------------------------------------------
+
+
+def events_import(
+    *,
+    actor: User | None,
+    standard: Standard,
+    file: Source,
+    mapping: dict[str, str] | None = None,
+    source: str = "",
+    dry_run: bool = False,
+    keep_valid: bool = False,
+) -> ImportReport:
+    """Import an events file (CSV, XLSX, Parquet, gzip) for a standard.
+
+    All or nothing unless `keep_valid`, which stores the good rows and offers the bad ones as a
+    CSV with their reasons. A dry run does the same work and reports it, then writes nothing.
+    """
+    report = ImportReport(format="events", kinds={"events": _("Events")}, dry_run=dry_run)
+    try:
+        frame = read_frame(file)
+        batch = events_parse(frame, standard=standard, mapping=mapping)
+    except FileRejectedError as exc:
+        return report.fail(exc.error)
+    return events_apply(
+        actor=actor,
+        standard=standard,
+        batch=batch,
+        frame=frame,
+        report=report,
+        source=source,
+        dry_run=dry_run,
+        keep_valid=keep_valid,
+    )
+
+
+def events_apply(
+    *,
+    actor: User | None,
+    standard: Standard,
+    batch: EventBatch,
+    frame: Frame,
+    report: ImportReport | None = None,
+    source: str = "",
+    dry_run: bool = False,
+    keep_valid: bool = False,
+) -> ImportReport:
+    """Settle a parsed batch into the report and store its good events (an API batch too)."""
+    report = report or ImportReport(format="events", kinds={"events": _("Events")})
+    report.rows_read = batch.rows_read
+    report.errors, report.warnings = list(batch.errors), list(batch.warnings)
+    if report.errors and not keep_valid:
+        report.rejected = True
+        return report
+    if report.errors:
+        report.rejected_rows_csv = rejected_rows_csv(frame.rows_table(report.errors), report.errors)
+
+    def write(good: EventBatch) -> None:
+        summary = services.events_ingest(actor=actor, standard=standard, batch=good, source=source)
+        report.count("events", CREATED, summary["accepted"] - summary["replaced"])
+        report.count("events", UPDATED, summary["replaced"])
+
+    records_apply(
+        report=report,
+        records=[batch] if batch.accepted else [],
+        write=write,
+        row_of=lambda _batch: 0,
+        dry_run=dry_run,
+        keep_valid=keep_valid,
+    )
+    if report.applied and batch.accepted:
+        services.standard_misses_check(actor=actor, standard=standard)
+    return report

@@ -1,8 +1,8 @@
-"""Read event files (CSV, Parquet) or API batches into validated columns, vectorized.
+"""Parse events (a file read by `core.imports.read_frame`, or an API batch) column-wise.
 
-Parsing never touches the database: it turns a table into numpy columns of the rows that are
-good, with each event's elapsed time on the standard's calendar, and a list of the bad rows
-with their row number (1 = first data row) and the reason. `services.events_ingest` writes.
+Parsing never touches the database: it turns a `Frame` into numpy columns of the rows that are
+good, with each event's elapsed time on the standard's calendar, and `RowError`s (row, column
+as the file writes it, reason) for the bad ones. `importers.events_import` settles and writes.
 
 Columns are found by their canonical names (`id`, `start`, `end`, `due`, `channel`, `outcome`,
 `pauses`, `statuses`) or through a mapping {canonical name: column in the file}.
@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
+from django.utils.translation import gettext as _
 
+from cxgov.core.imports import FileRejectedError, RowError, normalise_header, shown
+from cxgov.core.imports.frames import Frame, frame_of
 from cxgov.insights.business_time import (
     MAX_INSTANT,
     MIN_INSTANT,
@@ -32,7 +34,8 @@ from cxgov.standards.models import Standard
 
 CANONICAL = ("id", "start", "end", "due", "channel", "outcome", "pauses", "statuses")
 REQUIRED = ("id", "start")
-MAX_ERRORS_KEPT = 1000
+# What the event table holds of each text; longer ids are refused, longer texts cut.
+ID_LENGTH, CHANNEL_LENGTH, OUTCOME_LENGTH = 100, 40, 100
 # ISO 8601 in extended form (month, day and time optional, `T` or space before the time,
 # `.` or `,` before up to 9 fraction digits, `Z` or ±hh[[:]mm] after it); basic dates and
 # basic date-times (20260302, 20260302T090000) are rewritten to it first.
@@ -47,17 +50,6 @@ _BASIC = (
     (r"^(\d{4})(\d{2})(\d{2})[Tt](\d{2})(\d{2})(\d{2})", "${1}-${2}-${3}T${4}:${5}:${6}"),
     (r"^(\d{4})(\d{2})(\d{2})$", "${1}-${2}-${3}"),
 )
-
-
-class IngestError(ValueError):
-    """The file or mapping cannot be read at all (as opposed to single bad rows)."""
-
-
-@dataclass
-class RowError:
-    row: int
-    field: str
-    reason: str
 
 
 @dataclass
@@ -77,46 +69,45 @@ class EventBatch:
     buckets: np.ndarray
     rows_read: int = 0
     errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def accepted(self) -> int:
         return int(self.ids.size)
 
+    @property
+    def rejected(self) -> int:
+        return len({error.row for error in self.errors})
+
 
 def mapping_parse(raw: str | dict[str, str] | None) -> dict[str, str]:
-    """A validated mapping {canonical name: file column} from JSON text or a dict."""
+    """A validated mapping {canonical name: file column} from JSON text or a dict.
+
+    Raises ValueError saying what is wrong.
+    """
     if raw is None or raw == "":
         return {}
     try:
         mapping = json.loads(raw) if isinstance(raw, str) else raw
     except json.JSONDecodeError as error:
-        raise IngestError(f"The mapping is not valid JSON: {error.msg}.") from error
+        raise ValueError(
+            _("The column names are not valid JSON: %(why)s.") % {"why": error.msg}
+        ) from error
     if not isinstance(mapping, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
     ):
-        raise IngestError('The mapping must be a JSON object such as {"id": "unique_key"}.')
+        raise ValueError(_('The column names must be a JSON object such as {"id": "case_number"}.'))
     unknown = sorted(set(mapping) - set(CANONICAL))
     if unknown:
-        raise IngestError(
-            f"Unknown mapping keys: {', '.join(unknown)}. Use: {', '.join(CANONICAL)}."
+        raise ValueError(
+            _("Unknown names: %(unknown)s. Use: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(CANONICAL)}
         )
     return mapping
 
 
-def table_read(path: Path | str, *, name: str | None = None) -> pl.DataFrame:
-    """A CSV or Parquet file as a table; CSV cells are all read as text."""
-    label = (name or str(path)).lower()
-    try:
-        if label.endswith((".parquet", ".pq")):
-            return pl.read_parquet(path)
-        return pl.read_csv(path, infer_schema_length=0, encoding="utf8-lossy")
-    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
-        raise IngestError(f"The file cannot be read as CSV or Parquet: {error}") from error
-
-
-def rows_table(rows: list[dict[str, Any]]) -> pl.DataFrame:
-    """An API batch (a list of objects) as a table of text cells."""
+def rows_table(rows: list[dict[str, Any]]) -> Frame:
+    """An API batch (a list of objects) as a frame of text cells, numbered from 1."""
     cleaned = [
         {
             key: (json.dumps(value) if isinstance(value, list | dict) else value)
@@ -129,7 +120,7 @@ def rows_table(rows: list[dict[str, Any]]) -> pl.DataFrame:
         column: [None if row.get(column) is None else str(row.get(column)) for row in cleaned]
         for column in columns
     }
-    return pl.DataFrame(data, schema=dict.fromkeys(columns, pl.Utf8))
+    return frame_of(pl.DataFrame(data, schema=dict.fromkeys(columns, pl.Utf8)), first_row=1)
 
 
 def _instants(column: pl.Series, time_zone: str) -> np.ndarray:
@@ -242,15 +233,13 @@ def _local_to_utc(local: np.ndarray, time_zone: str) -> np.ndarray:
     return np.where(np.isfinite(inside), result, local)
 
 
-def _text(frame: pl.DataFrame, mapping: dict[str, str], name: str) -> np.ndarray | None:
-    column = mapping.get(name, name)
-    if column not in frame.columns:
-        return None
-    return _cells(frame[column])
-
-
 def _cells(column: pl.Series) -> np.ndarray:
-    return column.cast(pl.Utf8).str.strip_chars().fill_null("").to_numpy()
+    try:
+        return column.cast(pl.Utf8).str.strip_chars().fill_null("").to_numpy()
+    except pl.exceptions.PolarsError as error:
+        raise FileRejectedError(
+            _("The column %(name)s cannot be read as text.") % {"name": column.name}
+        ) from error
 
 
 def _json_intervals(cell: str) -> list[list[Any]] | None:
@@ -265,78 +254,103 @@ def _json_intervals(cell: str) -> list[list[Any]] | None:
     return value
 
 
-def events_parse(
-    frame: pl.DataFrame, *, standard: Standard, mapping: dict[str, str] | None = None
-) -> EventBatch:
-    """Validate a table of events and compute their elapsed time on the standard's calendar."""
-    mapping = mapping or {}
-    for name, column in mapping.items():
-        if column not in frame.columns:
-            raise IngestError(f'The mapping names column "{column}" for {name}, not in the file.')
-    for name in REQUIRED:
-        if mapping.get(name, name) not in frame.columns:
-            raise IngestError(
-                f'The file has no "{mapping.get(name, name)}" column for the event {name}.'
+def _columns(frame: Frame, mapping: dict[str, str]) -> dict[str, str]:
+    """Each canonical name the file has → its column, refusing a mapping the file does not fit."""
+    found: dict[str, str] = {}
+    for name in CANONICAL:
+        column = normalise_header(mapping.get(name, name))
+        if column in frame.data.columns:
+            found[name] = column
+        elif name in mapping:
+            raise FileRejectedError(
+                _("The column names give %(column)s for %(name)s, but the file has no such column.")
+                % {"column": mapping[name], "name": name}
             )
-    time_zone = standard.agency.time_zone
-    rows = frame.height
-    reasons: list[tuple[np.ndarray, str, str]] = []
+        elif name in REQUIRED:
+            raise FileRejectedError(
+                _("The file has no %(column)s column for the event %(name)s.")
+                % {"column": column, "name": name}
+            )
+    return found
 
-    ids = _cells(frame[mapping.get("id", "id")])
-    reasons.append((ids == "", "id", "The event id is empty."))
-    reasons.append((np.char.str_len(ids.astype(str)) > 100, "id", "The event id is too long."))
 
-    starts = _instants(frame[mapping.get("start", "start")], time_zone)
-    reasons.append((~np.isfinite(starts), "start", "The start time is missing or not a date."))
-    ends = np.full(rows, np.nan)
-    if mapping.get("end", "end") in frame.columns:
-        raw_end = _cells(frame[mapping.get("end", "end")])
-        ends = _instants(frame[mapping.get("end", "end")], time_zone)
-        reasons.append((~np.isfinite(ends) & (raw_end != ""), "end", "The end time is not a date."))
-    dues = np.full(rows, np.nan)
-    if mapping.get("due", "due") in frame.columns:
-        raw_due = _cells(frame[mapping.get("due", "due")])
-        dues = _instants(frame[mapping.get("due", "due")], time_zone)
-        reasons.append((~np.isfinite(dues) & (raw_due != ""), "due", "The due time is not a date."))
+def events_parse(
+    frame: Frame | pl.DataFrame, *, standard: Standard, mapping: dict[str, str] | None = None
+) -> EventBatch:
+    """Validate a table of events and compute their elapsed time on the standard's calendar.
+
+    Each bad row gets one error, its first problem; a row that repeats an earlier id replaces
+    it, with a warning on the earlier row.
+    """
+    if isinstance(frame, pl.DataFrame):
+        frame = frame_of(frame)
+    columns = _columns(frame, mapping or {})
+    data, time_zone, rows = frame.data, standard.agency.time_zone, frame.data.height
+    text = {name: _cells(data[column]) for name, column in columns.items()}
+    reasons: list[tuple[np.ndarray, str, Any]] = []
+    empty = _("This cell is empty, but it is required.")
+
+    def not_a_date(value: str) -> str:
+        return _("%(value)s is not a date.") % {"value": shown(value)}
+
+    ids = text["id"]
+    reasons.append((ids == "", "id", empty))
+    reasons.append(
+        (
+            np.char.str_len(ids.astype(str)) > ID_LENGTH,
+            "id",
+            _("The event id is longer than %(n)s characters.") % {"n": ID_LENGTH},
+        )
+    )
+    starts = _instants(data[columns["start"]], time_zone)
+    reasons.append((text["start"] == "", "start", empty))
+    reasons.append((~np.isfinite(starts), "start", not_a_date))
+    ends, dues = np.full(rows, np.nan), np.full(rows, np.nan)
+    for name, values in (("end", ends), ("due", dues)):
+        if name in columns:
+            values[:] = _instants(data[columns[name]], time_zone)
+            reasons.append((~np.isfinite(values) & (text[name] != ""), name, not_a_date))
     with np.errstate(invalid="ignore"):
-        reasons.append((ends < starts, "end", "The end time is before the start time."))
+        reasons.append((ends < starts, "end", _("The end time is before the start time.")))
         for values, name in ((starts, "start"), (ends, "end"), (dues, "due")):
             outside = np.isfinite(values) & ((values < MIN_INSTANT) | (values > MAX_INSTANT))
-            reasons.append((outside, name, "The time is outside 1970 to 2199."))
+            reasons.append((outside, name, _("The time is outside the years 1970 to 2199.")))
 
     pauses: dict[int, list[list[float]]] = {}
-    pause_column = _text(frame, mapping, "pauses")
-    status_column = _text(frame, mapping, "statuses")
-    bad_pauses = np.zeros(rows, dtype=bool)
     # Only rows that carry pauses are read one by one: JSON cells have no columnar parser.
-    for column, kind in ((pause_column, "pauses"), (status_column, "statuses")):
-        if column is None:
+    for kind, reason in (
+        ("pauses", _("The pauses are not a list of [start, end] times.")),
+        ("statuses", _("The statuses are not a list of [time, status] pairs.")),
+    ):
+        if kind not in columns:
             continue
-        for index in np.flatnonzero(column != ""):
-            parsed = _pause_cell(column[index], kind, standard, time_zone, ends[index])
+        bad_pauses = np.zeros(rows, dtype=bool)
+        for index in np.flatnonzero(text[kind] != ""):
+            parsed = _pause_cell(text[kind][index], kind, standard, time_zone, ends[index])
             if parsed is None:
                 bad_pauses[index] = True
             elif parsed:
                 pauses.setdefault(int(index), []).extend(parsed)
-    reasons.append((bad_pauses, "pauses", "The pauses are not a list of [start, end] times."))
+        reasons.append((bad_pauses, kind, reason))
 
-    bad = np.zeros(rows, dtype=bool)
-    errors: list[RowError] = []
+    # Rows the reader refused (too many cells) are bad before any of their cells are.
+    bad = np.isin(frame.numbers, [error.row for error in frame.errors])
+    errors = list(frame.errors)
     for mask, name, reason in reasons:
         mask = np.asarray(mask, dtype=bool) & ~bad
-        for index in np.flatnonzero(mask)[: max(0, MAX_ERRORS_KEPT - len(errors))]:
-            errors.append(RowError(row=int(index) + 1, field=name, reason=reason))
+        label = frame.label(columns.get(name, name))
+        for index in np.flatnonzero(mask):
+            why = reason(text[name][index]) if callable(reason) else reason
+            errors.append(RowError(int(frame.numbers[index]), label, why))
         bad |= mask
     errors.sort(key=lambda error: error.row)
-    good = ~bad
+    good_index = np.flatnonzero(~bad)
 
     # A file that repeats an id keeps its last row, as a later batch would replace it.
-    good_index = np.flatnonzero(good)
-    _, last_from_end = np.unique(ids[good_index][::-1], return_index=True)
+    _unique, last_from_end = np.unique(ids[good_index][::-1], return_index=True)
     keep = np.sort(good_index[::-1][last_from_end])
+    warnings = _warnings(frame, columns, text, good_index, keep)
 
-    channels = _text(frame, mapping, "channel")
-    outcomes = _text(frame, mapping, "outcome")
     with_pauses = np.asarray(sorted(pauses), dtype=np.int64)
     positions = np.searchsorted(keep, with_pauses)
     found = positions < keep.size
@@ -365,10 +379,11 @@ def events_parse(
     met = np.where(closed, meets.astype(np.int8), -1).astype(np.int8)
     days = local_days(np.where(closed, k_ends, k_starts), time_zone)
     buckets = histogram_buckets(np.where(closed, elapsed, 0.0), standard.threshold or 1.0)
+    blank = np.full(keep.size, "")
     return EventBatch(
         ids=ids[keep],
-        channels=channels[keep] if channels is not None else np.full(keep.size, ""),
-        outcomes=outcomes[keep] if outcomes is not None else np.full(keep.size, ""),
+        channels=text["channel"][keep] if "channel" in text else blank,
+        outcomes=text["outcome"][keep] if "outcome" in text else blank,
         starts=k_starts,
         ends=k_ends,
         dues=k_dues,
@@ -379,8 +394,41 @@ def events_parse(
         buckets=buckets,
         rows_read=rows,
         errors=errors,
-        error_count=int(bad.sum()),
+        warnings=warnings,
     )
+
+
+def _warnings(
+    frame: Frame,
+    columns: dict[str, str],
+    text: dict[str, np.ndarray],
+    good_index: np.ndarray,
+    keep: np.ndarray,
+) -> list[RowError]:
+    """Rows replaced by a later row with the same id, and texts cut to what is stored."""
+    warnings = [
+        RowError(
+            int(frame.numbers[index]),
+            frame.label(columns["id"]),
+            _("The event id %(id)s appears again further down; the last row with it is kept.")
+            % {"id": shown(str(text["id"][index]))},
+        )
+        for index in np.setdiff1d(good_index, keep, assume_unique=True)
+    ]
+    for name, limit in (("channel", CHANNEL_LENGTH), ("outcome", OUTCOME_LENGTH)):
+        if name not in text:
+            continue
+        lengths = np.char.str_len(text[name][keep].astype(str))
+        warnings += [
+            RowError(
+                int(frame.numbers[keep[index]]),
+                frame.label(columns[name]),
+                _("The text has %(length)s characters; only the first %(limit)s are kept.")
+                % {"length": int(lengths[index]), "limit": limit},
+            )
+            for index in np.flatnonzero(lengths > limit)
+        ]
+    return sorted(warnings, key=lambda warning: warning.row)
 
 
 def _pause_cell(

@@ -219,7 +219,7 @@ def events_ingest(
         "rows": batch.rows_read,
         "accepted": batch.accepted,
         "replaced": replaced,
-        "rejected": batch.error_count,
+        "rejected": batch.rejected,
     }
     audit_record(
         actor=actor,

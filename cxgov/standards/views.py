@@ -25,7 +25,7 @@ from cxgov.core.selectors import access_agency
 from cxgov.registry.models import Agency
 from cxgov.standards import services
 from cxgov.standards.forms import EventUploadForm, ReportedResultForm, StandardForm
-from cxgov.standards.ingest import IngestError, events_parse, table_read
+from cxgov.standards.importers import events_import
 from cxgov.standards.models import Standard
 from cxgov.standards.selectors import (
     access_miss,
@@ -136,28 +136,26 @@ def standard_status(request: HttpRequest, slug: str, standard_id: int, action: s
 
 @login_required
 def events_upload(request: HttpRequest, slug: str, standard_id: int) -> HttpResponse:
-    """Upload an events file; bad rows are listed with row number and reason."""
+    """Upload an events file; all or nothing unless the good rows are kept, problems by row."""
     standard = access_standard(
         user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
     )
     form = EventUploadForm(request.POST or None, request.FILES or None)
-    summary = None
-    batch = None
+    report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            batch = events_parse(
-                table_read(upload, name=upload.name),
-                standard=standard,
-                mapping=form.cleaned_data["mapping"],
-            )
-        except IngestError as error:
-            form.add_error("file", str(error))
-        else:
-            summary = services.events_ingest(
-                actor=request.user, standard=standard, batch=batch, source=upload.name[:100]
-            )
-            services.standard_misses_check(actor=request.user, standard=standard)
+        report = events_import(
+            actor=request.user,
+            standard=standard,
+            file=upload,
+            mapping=form.cleaned_data["mapping"],
+            source=upload.name[:100],
+            dry_run=form.cleaned_data["dry_run"],
+            keep_valid=form.cleaned_data["keep_valid"],
+        )
+    rejected = request.method == "POST" and (
+        bool(form.errors) or (report is not None and not report.applied and bool(report.errors))
+    )
     return render(
         request,
         "standards/events_upload.html",
@@ -165,12 +163,10 @@ def events_upload(request: HttpRequest, slug: str, standard_id: int) -> HttpResp
             "agency": standard.agency,
             "standard": standard,
             "form": form,
-            "summary": summary,
-            "errors": batch.errors if batch else [],
-            "more_errors": (batch.error_count - len(batch.errors)) if batch else 0,
+            "report": report,
             "nav_section": "staff",
         },
-        status=400 if form.errors else 200,
+        status=400 if rejected else 200,
     )
 
 

@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from cxgov.api.common import staff_user
 from cxgov.api.schemas.standards import EventBatchIn, IngestOut, ResultOut
 from cxgov.core.permissions import Can
-from cxgov.standards import services
+from cxgov.standards.importers import events_apply
 from cxgov.standards.ingest import events_parse, rows_table
 from cxgov.standards.results import PeriodResult
 from cxgov.standards.selectors import access_standard, standard_results
@@ -36,10 +36,23 @@ def standard_events_send(
     rows = [event.model_dump(exclude_none=True) for event in payload.events]
     if not rows:
         raise HttpError(422, "The batch has no events.")
-    batch = events_parse(rows_table(rows), standard=standard)
-    summary = services.events_ingest(actor=user, standard=standard, batch=batch, source="api")
-    services.standard_misses_check(actor=user, standard=standard)
-    return IngestOut.model_validate({**summary, "errors": batch.errors})
+    frame = rows_table(rows)
+    batch = events_parse(frame, standard=standard)
+    report = events_apply(
+        actor=user, standard=standard, batch=batch, frame=frame, source="api", keep_valid=True
+    )
+    return IngestOut.model_validate(
+        {
+            "rows": report.rows_read,
+            "accepted": report.created + report.updated,
+            "replaced": report.updated,
+            "rejected": report.rows_rejected,
+            "errors": [
+                {"row": error.row, "field": error.column, "reason": error.reason}
+                for error in report.errors
+            ],
+        }
+    )
 
 
 @router.get(

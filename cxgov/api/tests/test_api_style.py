@@ -235,8 +235,8 @@ def test_a_refused_survey_submission_is_422_naming_each_answer():
 
 
 def test_an_unreadable_event_batch_is_422_saying_why():
-    from cxgov.standards.ingest import IngestError
+    from cxgov.core.imports import FileRejectedError
 
-    response = _handled(IngestError("The batch names no event time."))
+    response = _handled(FileRejectedError("The batch names no event time."))
     assert response.status_code == 422
     assert response.json() == {"detail": "The batch names no event time."}

@@ -11,6 +11,8 @@
 - `parse_settle` gathers the rows' problems into the report; `records_apply` writes records in
   one transaction (all or nothing, or `keep_valid`), and `rejected_rows_csv` returns the
   rejected rows with their reasons.
+- `frames.read_frame` reads the same files (and Parquet) into columns for importers that
+  parse whole columns at once, within the same limits; `frames.Frame` numbers its rows alike.
 - `upload_help` and `UPLOAD_ACCEPT` describe the policy on an upload field.
 """
 

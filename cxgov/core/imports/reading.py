@@ -66,13 +66,20 @@ def upload_help_text() -> str:
 upload_help = lazy(upload_help_text, str)()
 
 
-def _too_big() -> FileRejectedError:
+def too_big() -> FileRejectedError:
     size = max_bytes()
     if size >= _MEGABYTE:
         return FileRejectedError(
             _("The file is larger than %(n)s MB.") % {"n": round(size / _MEGABYTE)}
         )
     return FileRejectedError(_("The file is larger than %(n)s bytes.") % {"n": size})
+
+
+def too_many_rows() -> FileRejectedError:
+    return FileRejectedError(
+        _("The file has more than %(n)s data rows; split it into smaller files.")
+        % {"n": max_rows()}
+    )
 
 
 def normalise_header(name: str) -> str:
@@ -89,7 +96,7 @@ def read_bytes(source: Source) -> bytes | str:
     try:
         if isinstance(source, Path):
             if source.stat().st_size > limit:
-                raise _too_big()
+                raise too_big()
             data: bytes | str = source.read_bytes()
         elif isinstance(source, (bytes, str)):
             data = source
@@ -102,7 +109,7 @@ def read_bytes(source: Source) -> bytes | str:
             _("The file cannot be read (%(why)s).") % {"why": exc.strerror or exc}
         ) from exc
     if len(data) > limit:
-        raise _too_big()
+        raise too_big()
     if isinstance(data, bytes) and data[:2] == b"\x1f\x8b":
         data = _gunzip(data, limit)
     return data
@@ -117,7 +124,7 @@ def _gunzip(data: bytes, limit: int) -> bytes:
             _("The file looks compressed (gzip) but cannot be unpacked.")
         ) from exc
     if len(content) > limit:
-        raise _too_big()
+        raise too_big()
     return content
 
 
@@ -290,19 +297,22 @@ def read_table(
     `required` columns are given by their normalised names. `normalise` turns a header cell
     into the name importers use (for example removing a prefix some exports add).
     """
-    data = read_bytes(source)
-    if isinstance(data, bytes) and data.startswith(b"PK\x03\x04"):
-        records: Iterator[list[str]] = iter(_xlsx_records(data))
-    else:
-        text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
-        if "\x00" in text:
-            raise FileRejectedError(
-                _("The file contains NUL characters, so it is not a CSV text file.")
-            )
-        if not text.strip():
-            raise FileRejectedError(_("The file is empty."))
-        records = _csv_records(text)
+    records = file_records(read_bytes(source))
     return _table(records, required=list(required), normalise=normalise, allow_empty=allow_empty)
+
+
+def file_records(data: bytes | str) -> Iterator[list[str]]:
+    """The records (header first) of a file's content: a workbook's first sheet, or CSV."""
+    if isinstance(data, bytes) and data.startswith(b"PK\x03\x04"):
+        return iter(_xlsx_records(data))
+    text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    if "\x00" in text:
+        raise FileRejectedError(
+            _("The file contains NUL characters, so it is not a CSV text file.")
+        )
+    if not text.strip():
+        raise FileRejectedError(_("The file is empty."))
+    return _csv_records(text)
 
 
 def _table(
@@ -312,12 +322,7 @@ def _table(
     normalise: Callable[[str], str],
     allow_empty: bool,
 ) -> Table:
-    header = next(records, None)
-    if header is None or not any(cell.strip() for cell in header):
-        raise FileRejectedError(_("The file is empty: it needs a header row naming the columns."))
-    written = [cell.replace("\ufeff", "").strip() for cell in header]
-    columns = [normalise(cell) for cell in written]
-    _check_header(columns, written, required=required)
+    written, columns = header_read(records, required=required, normalise=normalise)
     labels = {name: label for name, label in zip(columns, written, strict=True) if name}
     limit = max_rows()
     rows: list[Row] = []
@@ -325,10 +330,7 @@ def _table(
         if not any(value.strip() for value in values):
             continue  # a blank line, as spreadsheets leave at the end
         if len(rows) >= limit:
-            raise FileRejectedError(
-                _("The file has more than %(n)s data rows; split it into smaller files.")
-                % {"n": limit}
-            )
+            raise too_many_rows()
         cells = {name: value for name, value in zip(columns, values, strict=False) if name}
         row = Row(number, cells, labels, raw=values)
         if any(value.strip() for value in values[len(columns) :]):
@@ -343,7 +345,21 @@ def _table(
     return Table(columns=columns, header=written, rows=rows)
 
 
-def _check_header(columns: list[str], written: list[str], *, required: list[str]) -> None:
+def header_read(
+    records: Iterator[list[str]], *, required: list[str], normalise: Callable[[str], str]
+) -> tuple[list[str], list[str]]:
+    """The header's names as written and as normalised, checked; the records move past it."""
+    header = next(records, None)
+    if header is None or not any(cell.strip() for cell in header):
+        raise FileRejectedError(_("The file is empty: it needs a header row naming the columns."))
+    written = [cell.replace("\ufeff", "").strip() for cell in header]
+    columns = [normalise(cell) for cell in written]
+    header_check(columns, written, required=required)
+    return written, columns
+
+
+def header_check(columns: list[str], written: list[str], *, required: list[str]) -> None:
+    """Refuse a header that repeats a column or lacks a required one."""
     seen: set[str] = set()
     for name, label in zip(columns, written, strict=True):
         if name and name in seen:
@@ -414,10 +430,7 @@ def _xlsx_records(data: bytes) -> list[list[str]]:
     finally:
         workbook.close()
     if len(records) > max_rows() + 1:
-        raise FileRejectedError(
-            _("The file has more than %(n)s data rows; split it into smaller files.")
-            % {"n": max_rows()}
-        )
+        raise too_many_rows()
     return records
 
 

@@ -55,7 +55,7 @@ def test_every_row_is_stored_or_reported(batch: list[dict], agency_a) -> None:
     standard = StandardFactory(service=ServiceFactory(agency=agency_a), pause_statuses=["x"])
     parsed = events_parse(rows_table(batch), standard=standard)
     unique_good = parsed.accepted
-    assert parsed.error_count + unique_good <= len(batch)
+    assert parsed.rejected + unique_good <= len(batch)
     assert {error.row for error in parsed.errors} <= set(range(1, len(batch) + 1))
     assert (parsed.elapsed[parsed.met >= 0] >= 0).all()
 
@@ -79,12 +79,13 @@ def test_any_standards_file_is_imported_or_rejected_cleanly(text: str, tmp_path_
 
 
 def test_an_unreadable_file_is_refused_plainly(tmp_path: Path) -> None:
-    from cxgov.standards.ingest import IngestError, table_read
+    from cxgov.core.imports import FileRejectedError
+    from cxgov.core.imports.frames import read_frame
 
     path = tmp_path / "events.parquet"
-    path.write_bytes(b"not parquet at all")
-    with pytest.raises(IngestError, match="cannot be read"):
-        table_read(path)
+    path.write_bytes(b"PAR1 not parquet at all")
+    with pytest.raises(FileRejectedError, match="cannot be read"):
+        read_frame(path)
 
 
 moments = st.datetimes(
@@ -145,4 +146,5 @@ def test_short_and_odd_timestamps_are_read_or_reported(agency_a) -> None:
     expected = [datetime.fromisoformat(value).timestamp() for value in texts.values()]
     assert parsed.starts.tolist() == pytest.approx(expected)
     assert [error.row for error in parsed.errors] == list(range(len(texts) + 1, len(batch) + 1))
-    assert {error.reason for error in parsed.errors} == {"The start time is missing or not a date."}
+    assert {error.column for error in parsed.errors} == {"start"}
+    assert all(error.reason.endswith("is not a date.") for error in parsed.errors)

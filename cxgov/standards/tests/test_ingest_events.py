@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from cxgov.core.testing.data import shared_path
 from cxgov.core.testing.factories import ServiceFactory, StandardFactory
@@ -25,9 +26,11 @@ def _nyc_file() -> Path:
 NYC_MAPPING = {"id": "unique_key", "start": "created_date", "end": "closed_date", "due": "due_date"}
 
 
-def _ingest(path: Path, standard_id: int, mapping: dict[str, str] | None = None) -> str:
+def _ingest(
+    path: Path, standard_id: int, mapping: dict[str, str] | None = None, *options: str
+) -> str:
     out = io.StringIO()
-    args = [str(path), "--standard", str(standard_id)]
+    args = [str(path), "--standard", str(standard_id), *options]
     if mapping is not None:
         args += ["--mapping", json.dumps(mapping)]
     call_command("ingest_events", *args, stdout=out)
@@ -99,7 +102,7 @@ def test_resending_an_event_replaces_it(agency_a: Agency, tmp_path: Path) -> Non
         "id,start,end\nA,2026-03-02T09:00,2026-03-10T09:00\nB,2026-03-02T09:00,2026-03-03T09:00\n",
     )
     output = _ingest(second, standard.pk)
-    assert "2 replaced" in output
+    assert "0 created, 2 updated" in output
     assert StandardEvent.objects.filter(standard=standard).count() == 2
     assert _totals(standard) == (2, 1, 0)
 
@@ -116,12 +119,21 @@ def test_bad_rows_are_reported_with_row_and_reason(agency_a: Agency, tmp_path: P
         "back,2026-03-05T09:00,2026-03-02T09:00,\n"
         "pz,2026-03-02T09:00,2026-03-03T09:00,[[1]]\n",
     )
-    output = _ingest(path, standard.pk)
-    assert "row 2, id: The event id is empty." in output
-    assert "row 3, start: The start time is missing or not a date." in output
-    assert "row 4, end: The end time is before the start time." in output
-    assert "row 5, pauses:" in output
-    assert "1 events stored" in output
+    with pytest.raises(CommandError, match="rejected"):
+        _ingest(path, standard.pk)
+    assert not StandardEvent.objects.exists()
+    rejected = tmp_path / "rejected.csv"
+    output = _ingest(path, standard.pk, None, "--keep-valid", "--rejected-csv", str(rejected))
+    assert "row 3, column id: This cell is empty, but it is required." in output
+    assert 'row 4, column start: "not a date" is not a date.' in output
+    assert "row 5, column end: The end time is before the start time." in output
+    assert "row 6, column pauses:" in output
+    assert "events: 1 created" in output
+    assert (
+        rejected.read_text()
+        .splitlines()[0]
+        .endswith("rejected row,rejected column,rejected reason")
+    )
 
 
 @pytest.mark.django_db
@@ -178,9 +190,19 @@ def test_parquet_files_are_read(agency_a: Agency, tmp_path: Path) -> None:
 
 @pytest.mark.django_db
 def test_a_mapping_naming_a_missing_column_is_refused(agency_a: Agency, tmp_path: Path) -> None:
-    from django.core.management.base import CommandError
-
     standard = StandardFactory(service=ServiceFactory(agency=agency_a))
     path = _write(tmp_path, "id,start\nA,2026-03-02\n")
-    with pytest.raises(CommandError, match="nope"):
-        _ingest(path, standard.pk, {"end": "nope"})
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="rejected"):
+        call_command(
+            "ingest_events",
+            str(path),
+            "--standard",
+            str(standard.pk),
+            "--mapping",
+            json.dumps({"end": "nope"}),
+            stdout=out,
+        )
+    assert "file: The column names give nope for end, but the file has no such column." in (
+        out.getvalue()
+    )

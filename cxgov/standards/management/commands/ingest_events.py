@@ -6,19 +6,21 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cxgov.standards import services
-from cxgov.standards.ingest import IngestError, events_parse, mapping_parse, table_read
+from cxgov.core.imports.commands import import_arguments, import_finish
+from cxgov.standards.importers import events_import
+from cxgov.standards.ingest import mapping_parse
 from cxgov.standards.models import Standard
 
 
 class Command(BaseCommand):
     help = (
-        "Ingest transaction events for a standard from a CSV or Parquet file. Good rows are "
-        "stored (an event id already stored is replaced) and bad rows are listed with reasons."
+        "Ingest transaction events for a standard from a CSV, XLSX or Parquet file (or gzip). "
+        "An event id already stored is replaced. A file with any bad row changes nothing "
+        "unless --keep-valid; every bad row is listed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
+        import_arguments(parser)
         parser.add_argument("--standard", type=int, required=True, help="The standard's id.")
         parser.add_argument(
             "--mapping",
@@ -33,25 +35,17 @@ class Command(BaseCommand):
         file = options["file"]
         if not isinstance(file, Path):
             raise CommandError("give the path of a file")
-        if not file.exists():
-            raise CommandError(f"no file at {file}")
         try:
-            batch = events_parse(
-                table_read(file),
-                standard=standard,
-                mapping=mapping_parse(str(options["mapping"] or "")),
-            )
-        except IngestError as error:
+            mapping = mapping_parse(str(options["mapping"] or ""))
+        except ValueError as error:
             raise CommandError(str(error)) from None
-        summary = services.events_ingest(
-            actor=None, standard=standard, batch=batch, source=file.name
+        report = events_import(
+            actor=None,
+            standard=standard,
+            file=file,
+            mapping=mapping,
+            source=file.name[:100],
+            dry_run=bool(options["dry_run"]),
+            keep_valid=bool(options["keep_valid"]),
         )
-        services.standard_misses_check(actor=None, standard=standard)
-        for error in batch.errors:
-            self.stdout.write(f"row {error.row}, {error.field}: {error.reason}")
-        if batch.error_count > len(batch.errors):
-            self.stdout.write(f"… and {batch.error_count - len(batch.errors)} more bad rows")
-        self.stdout.write(
-            f"{summary['rows']} rows read, {summary['accepted']} events stored "
-            f"({summary['replaced']} replaced), {summary['rejected']} rows rejected"
-        )
+        import_finish(self, report, rejected_csv=options["rejected_csv"])
