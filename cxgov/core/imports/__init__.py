@@ -11,6 +11,8 @@
 - `parse_settle` gathers the rows' problems into the report; `records_apply` writes records in
   one transaction (all or nothing, or `keep_valid`), and `rejected_rows_csv` returns the
   rejected rows with their reasons.
+- `read_parquet(source)` reads a Parquet file within the same limits, checking its row counts
+  and page sizes before unpacking anything (`parquet_check`).
 - `upload_help` and `UPLOAD_ACCEPT` describe the policy on an upload field.
 """
 
@@ -21,6 +23,7 @@ from cxgov.core.imports.applying import (
     rejected_rows_csv,
 )
 from cxgov.core.imports.errors import FileRejectedError, RowError, shown
+from cxgov.core.imports.parquet import parquet_check, read_parquet
 from cxgov.core.imports.reading import (
     UPLOAD_ACCEPT,
     Row,
@@ -54,8 +57,10 @@ __all__ = [
     "max_bytes",
     "max_rows",
     "normalise_header",
+    "parquet_check",
     "parse_settle",
     "read_bytes",
+    "read_parquet",
     "read_table",
     "records_apply",
     "rejected_rows_csv",
