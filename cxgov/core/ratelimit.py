@@ -143,9 +143,10 @@ def _database_add(counter: str, delta: int, expires: datetime) -> int:
     key, count, until = (connection.ops.quote_name(name) for name in ("key", "count", "expires"))
     if delta > 0:
         # One statement: the row is created at 1 or raised by one under its lock, and the new
-        # count comes back, so concurrent requests each see a different count.
+        # count comes back, so concurrent requests each see a different count. The names are
+        # the model's, quoted; every value is a parameter.
         sql = (
-            f"INSERT INTO {table} ({key}, {count}, {until}) VALUES (%s, %s, %s) "  # noqa: S608 - names from the model
+            f"INSERT INTO {table} ({key}, {count}, {until}) VALUES (%s, %s, %s) "  # noqa: S608  # nosec B608
             f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + %s RETURNING {count}"
         )
         params: list[Any] = [
@@ -156,7 +157,7 @@ def _database_add(counter: str, delta: int, expires: datetime) -> int:
         ]
     else:
         sql = (
-            f"UPDATE {table} SET {count} = {count} + %s "  # noqa: S608 - names from the model
+            f"UPDATE {table} SET {count} = {count} + %s "  # noqa: S608  # nosec B608
             f"WHERE {key} = %s AND {count} >= %s RETURNING {count}"
         )
         params = [delta, counter, -delta]

@@ -27,7 +27,7 @@ MAGIC = b"PAR1"
 _MAX_DEPTH = 16
 
 
-class _Malformed(Exception):
+class _MalformedError(Exception):
     """The bytes are not the Thrift structure they should be."""
 
 
@@ -41,7 +41,7 @@ class _Compact:
 
     def _byte(self) -> int:
         if self.position >= self.end:
-            raise _Malformed
+            raise _MalformedError
         value = self.data[self.position]
         self.position += 1
         return value
@@ -55,7 +55,7 @@ class _Compact:
                 return result
             shift += 7
             if shift > 63:
-                raise _Malformed
+                raise _MalformedError
 
     def _zigzag(self) -> int:
         value = self._varint()
@@ -63,7 +63,7 @@ class _Compact:
 
     def _take(self, size: int) -> bytes:
         if size < 0 or self.position + size > self.end:
-            raise _Malformed
+            raise _MalformedError
         chunk = self.data[self.position : self.position + size]
         self.position += size
         return chunk
@@ -84,7 +84,7 @@ class _Compact:
             size = header >> 4 if header >> 4 != 15 else self._varint()
             element = header & 0x0F
             if size > self.end - self.position:  # every element takes at least a byte
-                raise _Malformed
+                raise _MalformedError
             if element in (1, 2):
                 return [self._byte() == 1 for _index in range(size)]
             return [self._value(element, depth + 1) for _index in range(size)]
@@ -94,18 +94,18 @@ class _Compact:
                 return {}
             types = self._byte()
             if 2 * size > self.end - self.position:
-                raise _Malformed
+                raise _MalformedError
             return {
                 self._value(types >> 4, depth + 1): self._value(types & 0x0F, depth + 1)
                 for _index in range(size)
             }
         if kind == 12:
             return self.read_struct(depth + 1)
-        raise _Malformed
+        raise _MalformedError
 
     def read_struct(self, depth: int = 0) -> dict[int, Any]:
         if depth > _MAX_DEPTH:
-            raise _Malformed
+            raise _MalformedError
         fields: dict[int, Any] = {}
         last = 0
         while True:
@@ -134,7 +134,7 @@ def _page_totals(data: bytes, chunk: dict[int, Any]) -> tuple[int, int]:
         first = min(first, chunk[11])
     end = first + chunk.get(7, 0)
     if first < 4 or end > len(data) - 8:
-        raise _Malformed
+        raise _MalformedError
     unpacked = values = 0
     position = first
     while position < end:
@@ -142,7 +142,7 @@ def _page_totals(data: bytes, chunk: dict[int, Any]) -> tuple[int, int]:
         page = reader.read_struct()
         size, stored = page.get(2, -1), page.get(3, -1)
         if size < 0 or stored < 0:
-            raise _Malformed
+            raise _MalformedError
         unpacked += size
         for header in (5, 8):  # data pages, version 1 and 2
             if header in page:
@@ -170,7 +170,7 @@ def parquet_check(data: bytes) -> None:
                     raise _rows_over(row_limit)
                 if unpacked > byte_limit:
                     raise too_big(unpacked=True)
-    except (_Malformed, AttributeError, TypeError) as exc:
+    except (_MalformedError, AttributeError, TypeError) as exc:
         raise FileRejectedError(
             _("The Parquet file is damaged: its description of its own contents cannot be read.")
         ) from exc
