@@ -1,8 +1,12 @@
-"""ASGI entry point."""
+"""ASGI entry point: Django's handler, stopping an undeclared-length body at its cap."""
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_asgi_application()
+django.setup(set_prefix=False)
+
+from cxgov.core.faults import CappedASGIHandler  # noqa: E402 - needs the settings loaded
+
+application = CappedASGIHandler()

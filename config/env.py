@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 
@@ -74,3 +75,19 @@ def env_list(
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(
+    name: str, *, default: list[str], environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """Return a comma-separated list of IP addresses or CIDR ranges, each checked."""
+    entries = env_list(name, default=default, environ=environ)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"Environment variable {name} holds {entry!r}, which is not an IP address or "
+                "CIDR range (such as 10.0.0.5 or 10.0.0.0/24)."
+            ) from None
+    return entries

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.database import database_settings
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CXGOV_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body too large for the caller is refused before anything reads it.
+    "cxgov.core.faults.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cxgov.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -187,8 +189,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cxgov.core.auth.lockout_response"
 AXES_ENABLE_ADMIN = False
 # axes.W006 asks to lock by address too; many staff share an office address, so per-address
-# throttling belongs to the rate limiter instead.
+# throttling belongs to the rate limiter instead: LOGIN_ADDRESS_FAILURE_LIMIT failed sign-ins
+# from one address in LOGIN_ADDRESS_WINDOW_MINUTES, across any accounts, pause sign-in from
+# that address (429) until the window ends, without locking the accounts for anyone else.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_CLIENT_IP_CALLABLE = "cxgov.core.ratelimit.client_address"
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20, minimum=0)
+LOGIN_ADDRESS_WINDOW_MINUTES = env_int("LOGIN_ADDRESS_WINDOW_MINUTES", default=15, minimum=1)
 
 # Sessions end after this many idle seconds; every request renews them.
 SESSION_COOKIE_AGE = env_int("SESSION_TIMEOUT_SECONDS", default=1800, minimum=60)
@@ -209,6 +216,9 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = False
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+# Proxies (addresses or CIDR ranges) whose X-Forwarded-For entries are believed; every limiter
+# and the sign-in lockout take the caller's address from cxgov.core.ratelimit.client_address.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", default=[])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -285,10 +295,12 @@ CACHES = {
 }
 
 # Public writes (complaint and survey forms, status lookups, Open311) per address per minute,
-# and API writes per token per minute. Past them the answer is 429 with Retry-After.
+# and API reads and writes per signed-in user (per address for the public) per minute. Past
+# them the answer is 429 with Retry-After. Counted by cxgov.core.ratelimit.
 PUBLIC_WRITES_PER_MINUTE = env_int("PUBLIC_WRITES_PER_MINUTE", default=20, minimum=0)
 STATUS_LOOKUPS_PER_MINUTE = env_int("STATUS_LOOKUPS_PER_MINUTE", default=10, minimum=0)
 API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", default=300, minimum=0)
+API_READS_PER_MINUTE = env_int("API_READS_PER_MINUTE", default=1200, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cxgov.api.common import TokenWriteThrottle, UtcJSONRenderer, errors_handle, staff_auth
+from cxgov.api.common import CallerThrottle, UtcJSONRenderer, errors_handle, staff_auth
 from cxgov.api.openapi import DocumentedAPI
 from cxgov.api.routers.a11 import router as a11_router
 from cxgov.api.routers.accounts import router as accounts_router
@@ -25,7 +25,7 @@ api = DocumentedAPI(
     ),
     urls_namespace="api",
     auth=staff_auth,
-    throttle=[TokenWriteThrottle()],
+    throttle=[CallerThrottle()],
     renderer=UtcJSONRenderer(),
 )
 errors_handle(api)

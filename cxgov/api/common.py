@@ -7,8 +7,8 @@ answered once, for the whole API, by the handlers that `errors_handle` registers
 
 - Django's `ValidationError` (from a service's `full_clean`) → 422 naming each field;
 - `Http404` → 404, the same body for a missing object and another agency's;
-- `PermissionDenied` → 403; a failed or missing credential → 401; too many writes → 429
-  (`TokenWriteThrottle`, ninja's throttling, with Retry-After);
+- `PermissionDenied` → 403; a failed or missing credential → 401; too many calls → 429
+  (`CallerThrottle`, per user or public address, reads and writes apart, with Retry-After);
 - a survey submission refused (`SubmissionError`) → 422 naming each answer, or 429 past the
   per-survey hourly limit of the public form; a batch of
   standard events that cannot be read at all (`FileRejectedError`) → 422 saying why;
@@ -19,7 +19,7 @@ answered once, for the whole API, by the handlers that `errors_handle` registers
 from __future__ import annotations
 
 import functools
-import math
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -46,12 +46,13 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.schema import DjangoGetter
 from ninja.security import HttpBearer, SessionAuth
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
 from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
 
 from cxgov.core.imports import FileRejectedError
-from cxgov.core.models import ApiToken, User
+from cxgov.core.models import User
+from cxgov.core.ratelimit import RateLimited, client_address, rate_check
 from cxgov.core.selectors import token_authenticate
 from cxgov.core.services import token_touch
 from cxgov.surveys.validation import SubmissionError
@@ -228,32 +229,37 @@ def viewer(request: HttpRequest) -> User | None:
 # --- throttling --------------------------------------------------------------------------------
 
 
-class TokenWriteThrottle(SimpleRateThrottle):
-    """settings.API_WRITES_PER_MINUTE writes a minute per API token; reads and sessions are free.
+class CallerThrottle(BaseThrottle):
+    """API calls a minute per signed-in user (token or session), per address for the public.
 
-    The limit is read on each request, so a changed setting applies at once.
+    Reads (GET, HEAD, OPTIONS) count against settings.API_READS_PER_MINUTE and writes against
+    settings.API_WRITES_PER_MINUTE, in the one atomic limiter; every token and session of a
+    user shares the user's count. The limits are read on each request, so a changed setting
+    applies at once.
     """
 
-    scope = "api_writes"
-
     def __init__(self) -> None:
-        super().__init__(rate="1/min")
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        api_token: ApiToken | None = getattr(request, "api_token", None)
-        if api_token is None or request.method in ("GET", "HEAD", "OPTIONS"):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": api_token.prefix}
+        # ninja asks `wait()` after `allow_request` on the one shared instance; keep the answer
+        # per thread so concurrent requests do not read each other's.
+        self._local = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.num_requests, self.duration = settings.API_WRITES_PER_MINUTE, 60
-        if self.num_requests <= 0:
-            return True
-        return super().allow_request(request)
+        reading = request.method in ("GET", "HEAD", "OPTIONS")
+        limit = settings.API_READS_PER_MINUTE if reading else settings.API_WRITES_PER_MINUTE
+        user = getattr(request, "auth", None)
+        caller = (
+            f"user:{user.pk}" if isinstance(user, User) else f"address:{client_address(request)}"
+        )
+        self._local.wait = None
+        try:
+            rate_check(scope="api_reads" if reading else "api_writes", key=caller, limit=limit)
+        except RateLimited as limited:
+            self._local.wait = limited.retry_after
+            return False
+        return True
 
     def wait(self) -> float | None:
-        wait = super().wait()
-        return None if wait is None else max(1, math.ceil(wait))
+        return getattr(self._local, "wait", None)
 
 
 # --- pagination --------------------------------------------------------------------------------

@@ -45,14 +45,15 @@ def operation_errors(operation: dict[str, Any], *, method: str) -> dict[str, dic
         answers["400"] = _answer("The request body cannot be read as JSON.")
     if operation.get("security"):
         answers["401"] = _answer("No valid token or signed-in session.")
+    answers["429"] = _answer(
+        "Too many calls this minute from this user (or, without one, this address), "
+        "or too many survey responses from this address this hour.",
+        headers=_RETRY_AFTER,
+    )
     if method != "get":
         if operation.get("security"):
             answers["403"] = _answer("A browser session sent a write without its CSRF token.")
         answers["413"] = _answer("The request body is larger than allowed.")
-        answers["429"] = _answer(
-            "Too many writes with this token (or, for survey responses, from this address).",
-            headers=_RETRY_AFTER,
-        )
     return answers
 
 

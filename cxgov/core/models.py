@@ -207,3 +207,18 @@ class DeadLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_path} ({self.failed_at:%Y-%m-%d %H:%M})"
+
+
+class RateCounter(models.Model):
+    """Attempts counted for one limit, one caller and one window (see cxgov.core.ratelimit).
+
+    `key` names the limit, a keyed hash of the caller and the window, never the caller itself;
+    the row is useless once `expires` has passed and is deleted then.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from typing import Any
 
 import qrcode
@@ -32,6 +33,7 @@ from cxgov.core.forms import (
 )
 from cxgov.core.models import Role
 from cxgov.core.permissions import Can, user_can
+from cxgov.core.ratelimit import RateLimited, client_address, rate_check, rate_refund
 from cxgov.core.selectors import (
     access_agency,
     access_membership,
@@ -53,11 +55,49 @@ from cxgov.core.services import (
     token_revoke,
 )
 
+# The limiter's name for failed sign-ins counted per address.
+LOGIN_SCOPE = "login_address"
+
 
 class LoginView(auth_views.LoginView):
+    """Sign-in with a password, paused for an address that failed too often (any accounts).
+
+    Each attempt is counted for the address before the password is checked, so a burst gets
+    no more tries than the limit; a successful one is taken back. A paused address is refused
+    before the account is looked at, so its tries never add to any account's lockout.
+    """
+
     template_name = "registration/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            rate_check(
+                scope=LOGIN_SCOPE,
+                key=client_address(request),
+                limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+                window=settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60,
+            )
+        except RateLimited as limited:
+            minutes = max(1, math.ceil(limited.retry_after / 60))
+            response = render(
+                request,
+                "registration/address_paused.html",
+                {"failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT, "minutes": minutes},
+                status=429,
+            )
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        rate_refund(
+            scope=LOGIN_SCOPE,
+            key=client_address(self.request),
+            window=settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60,
+        )
+        return super().form_valid(form)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {

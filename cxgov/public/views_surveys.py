@@ -21,7 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from cxgov.core.ratelimit import rate_limited
+from cxgov.core.ratelimit import client_address, rate_limited
 from cxgov.surveys.models import QuestionKind, ResponseSource, Survey
 from cxgov.surveys.selectors import survey_public
 from cxgov.surveys.services import SubmissionContext, response_submit
@@ -194,7 +194,7 @@ def _submit_form(
             location_code=context["loc"],
             page_url=request.build_absolute_uri()[:500],
             referrer=request.META.get("HTTP_REFERER", "")[:500],
-            ip_address=request.META.get("REMOTE_ADDR", ""),
+            ip_address=client_address(request),
         ),
         token=context["t"],
         access_code=request.POST.get("access_code", "")[:80],
@@ -351,7 +351,7 @@ def survey_widget_submit(request: HttpRequest, public_id: str) -> HttpResponse:
                 channel=request.POST.get("channel", "")[:20],
                 page_url=request.POST.get("page", "")[:500],
                 referrer=request.headers.get("Referer", "")[:500],
-                ip_address=request.META.get("REMOTE_ADDR", ""),
+                ip_address=client_address(request),
                 origin=origin,
             ),
             honeypot=request.POST.get(HONEYPOT, ""),

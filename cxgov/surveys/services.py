@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
@@ -37,6 +36,7 @@ from cxgov.core.imports import (
     shown,
 )
 from cxgov.core.models import User
+from cxgov.core.ratelimit import RateLimited, rate_check
 from cxgov.core.services import audit_record
 from cxgov.registry.models import Agency, ChannelKind, CustomerSegment, Service, ServiceStage
 from cxgov.surveys.bank import TEMPLATES
@@ -465,19 +465,16 @@ def _origin_allowed(survey: Survey, origin: str) -> bool:
 
 def _rate_limited(survey: Survey, ip_address: str) -> bool:
     """Count this attempt; True when the address has sent too many to this survey this hour."""
-    limit: int = settings.SURVEY_RATE_LIMIT_PER_HOUR
-    if not ip_address or limit <= 0:
-        return False
-    # The address itself is never kept: only a keyed hash, for an hour, in the cache.
-    digest = hmac.new(settings.SECRET_KEY.encode(), ip_address.encode(), "sha256").hexdigest()
-    key = f"surveys:rate:{survey.pk}:{digest[:32]}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
     try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > limit
+        rate_check(
+            scope=f"survey_hour:{survey.pk}",
+            key=ip_address,
+            limit=settings.SURVEY_RATE_LIMIT_PER_HOUR if ip_address else 0,
+            window=3600,
+        )
+    except RateLimited:
+        return True
+    return False
 
 
 def _check_access(

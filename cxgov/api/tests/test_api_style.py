@@ -165,7 +165,7 @@ def test_utc_iso_turns_any_offset_into_z():
     assert utc_iso(local.replace(microsecond=123456)) == "2026-12-04T22:00:00.123Z"
 
 
-def test_api_writes_are_limited_per_token_with_retry_after(client, analyst_a, settings):
+def test_api_writes_are_limited_per_user_with_retry_after(client, analyst_a, admin_a, settings):
     settings.API_WRITES_PER_MINUTE = 1
     first, second = _bearer(analyst_a), _bearer(analyst_a)
     post = {"path": "/api/v1/tokens", "data": {"name": "x"}, "content_type": "application/json"}
@@ -174,7 +174,9 @@ def test_api_writes_are_limited_per_token_with_retry_after(client, analyst_a, se
     assert limited.status_code == 429
     assert int(limited["Retry-After"]) >= 1
     assert "try again" in ErrorOut.model_validate(limited.json()).detail
-    assert client.post(**post, **second).status_code == 201
+    # Another token of the same user shares the count, so minting tokens buys no more writes.
+    assert client.post(**post, **second).status_code == 429
+    assert client.post(**post, **_bearer(admin_a)).status_code == 201
 
 
 def _handled(exc: Exception):

@@ -13,6 +13,8 @@
   rejected rows with their reasons.
 - `frames.read_frame` reads the same files (and Parquet) into columns for importers that
   parse whole columns at once, within the same limits; `frames.Frame` numbers its rows alike.
+- `read_parquet(source)` reads a Parquet file within the same limits, checking its row counts
+  and page sizes before unpacking anything (`parquet_check`).
 - `upload_help` and `UPLOAD_ACCEPT` describe the policy on an upload field.
 """
 
@@ -23,6 +25,7 @@ from cxgov.core.imports.applying import (
     rejected_rows_csv,
 )
 from cxgov.core.imports.errors import FileRejectedError, RowError, shown
+from cxgov.core.imports.parquet import parquet_check, read_parquet
 from cxgov.core.imports.reading import (
     UPLOAD_ACCEPT,
     Row,
@@ -56,8 +59,10 @@ __all__ = [
     "max_bytes",
     "max_rows",
     "normalise_header",
+    "parquet_check",
     "parse_settle",
     "read_bytes",
+    "read_parquet",
     "read_table",
     "records_apply",
     "rejected_rows_csv",

@@ -2,9 +2,10 @@
 
 For importers that parse whole columns at once (standards events): the same bytes, encodings,
 delimiters, gzip, workbooks, header checks, row numbers and limits as `read_table`, and Parquet
-besides. A Parquet file is refused from its footer when it declares more rows than
-`IMPORT_MAX_ROWS` or more unpacked data than `IMPORT_MAX_BYTES`, and is then read a slice at a
-time, so that values repeated from a dictionary cannot unpack past `IMPORT_MAX_BYTES` either.
+besides. A Parquet file is first checked from its own description (`parquet.parquet_check`:
+rows and unpacked page sizes against `IMPORT_MAX_ROWS` and `IMPORT_MAX_BYTES`) and is then read
+a slice at a time, so that values repeated from a dictionary cannot unpack past
+`IMPORT_MAX_BYTES` either.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from cxgov.core.imports.errors import FileRejectedError, RowError
+from cxgov.core.imports.parquet import MAGIC as PARQUET_MAGIC
+from cxgov.core.imports.parquet import parquet_check
 from cxgov.core.imports.reading import (
     Row,
     Source,
@@ -30,10 +32,10 @@ from cxgov.core.imports.reading import (
     max_rows,
     normalise_header,
     read_bytes,
+    too_big,
     too_many_rows,
 )
 
-PARQUET_MAGIC = b"PAR1"
 # Unpacked bytes read from a Parquet file at a time; the slice shrinks when rows are wide.
 _SLICE_BYTES = 4 * 1024 * 1024
 _TEXT = (pl.String, pl.Categorical, pl.Enum)
@@ -115,11 +117,7 @@ def read_frame(source: Source, *, normalise: Callable[[str], str] = normalise_he
 
 
 def _parquet_frame(data: bytes, *, normalise: Callable[[str], str]) -> Frame:
-    rows, unpacked = parquet_sizes(data)
-    if rows > max_rows():
-        raise too_many_rows()
-    if unpacked > max_bytes():
-        raise _unpacks_too_big()
+    rows = parquet_check(data)
     if rows == 0:
         raise FileRejectedError(_("The file has a header but no data rows."))
     try:
@@ -142,7 +140,7 @@ def _slices(scan: pl.LazyFrame, rows: int) -> pl.DataFrame:
         size = _unpacked(part)
         total += size
         if total > limit:
-            raise _unpacks_too_big()
+            raise too_big(unpacked=True)
         parts.append(part)
         offset += part.height or step
         step = int(min(50_000, max(100, step * _SLICE_BYTES // max(size, 1))))
@@ -168,123 +166,5 @@ def _unpacked(part: pl.DataFrame) -> int:
     return int(spelled or 0) + part.drop(texts).estimated_size()
 
 
-def _unpacks_too_big() -> FileRejectedError:
-    return FileRejectedError(
-        _("The file unpacks to more than %(size)s of data.") % {"size": filesizeformat(max_bytes())}
-    )
-
-
 def _numbers(rows: int) -> np.ndarray:
     return np.arange(2, rows + 2)
-
-
-# --- the Parquet footer ----------------------------------------------------------------------
-# The footer is Thrift's compact encoding of FileMetaData; only the row count (field 3) and each
-# row group's unpacked size (field 4, RowGroup field 2) are needed, the rest is skipped.
-
-
-def parquet_sizes(data: bytes) -> tuple[int, int]:
-    """(rows, unpacked bytes) as a Parquet file's footer declares them, without reading data."""
-    unreadable = FileRejectedError(_("The file looks like Parquet but cannot be read."))
-    if len(data) < 12 or data[-4:] != PARQUET_MAGIC:
-        raise unreadable
-    length = int.from_bytes(data[-8:-4], "little")
-    if length > len(data) - 12:
-        raise unreadable
-    footer = _Compact(data[-8 - length : -8])
-    found = {"rows": 0, "bytes": 0}
-
-    def file_field(number: int, kind: int) -> None:
-        if number == 3 and kind == 6:
-            found["rows"] = footer.integer()
-        elif number == 4 and kind == 9:
-            for _index in range(footer.list_size(expect=12)):
-                footer.struct(group_field)
-        else:
-            footer.skip(kind)
-
-    def group_field(number: int, kind: int) -> None:
-        if number == 2 and kind == 6:
-            found["bytes"] += max(0, footer.integer())
-        else:
-            footer.skip(kind)
-
-    try:
-        footer.struct(file_field)
-    except (IndexError, ValueError, RecursionError) as exc:
-        raise unreadable from exc
-    return found["rows"], found["bytes"]
-
-
-class _Compact:
-    """Just enough of Thrift's compact protocol to walk a Parquet footer."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data, self.at, self.depth, self._element = data, 0, 0, 0
-
-    def byte(self) -> int:
-        value = self.data[self.at]
-        self.at += 1
-        return value
-
-    def varint(self) -> int:
-        result = shift = 0
-        while True:
-            value = self.byte()
-            result |= (value & 0x7F) << shift
-            if not value & 0x80:
-                return result
-            shift += 7
-            if shift > 70:
-                raise ValueError("varint too long")
-
-    def integer(self) -> int:
-        value = self.varint()
-        return (value >> 1) ^ -(value & 1)
-
-    def list_size(self, expect: int | None = None) -> int:
-        head = self.byte()
-        size = head >> 4 if head >> 4 != 15 else self.varint()
-        if expect is not None and head & 0x0F != expect:
-            raise ValueError("unexpected element type")
-        self._element = head & 0x0F
-        return size
-
-    def struct(self, on_field: Callable[[int, int], None]) -> None:
-        self.depth += 1
-        if self.depth > 64:
-            raise ValueError("nested too deeply")
-        last = 0
-        while (head := self.byte()) != 0:
-            kind, delta = head & 0x0F, head >> 4
-            last = last + delta if delta else self.integer()
-            on_field(last, kind)
-        self.depth -= 1
-
-    def skip(self, kind: int, *, element: bool = False) -> None:
-        if kind in (1, 2):
-            self.at += 1 if element else 0  # a field's boolean lives in its header
-        elif kind == 3:
-            self.at += 1
-        elif kind in (4, 5, 6):
-            self.varint()
-        elif kind == 7:
-            self.at += 8
-        elif kind == 8:
-            length = self.varint()
-            self.at += length
-        elif kind in (9, 10):
-            size = self.list_size()
-            element_kind = self._element
-            for _index in range(size):
-                self.skip(element_kind, element=True)
-        elif kind == 11:
-            size = self.varint()
-            kinds = self.byte() if size else 0
-            for _index in range(size):
-                self.skip(kinds >> 4, element=True)
-                self.skip(kinds & 0x0F, element=True)
-        elif kind == 12:
-            self.struct(lambda _number, field_kind: self.skip(field_kind))
-        else:
-            raise ValueError("unknown Thrift type")

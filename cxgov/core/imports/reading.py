@@ -66,8 +66,18 @@ def upload_help_text() -> str:
 upload_help = lazy(upload_help_text, str)()
 
 
-def too_big() -> FileRejectedError:
+def too_big(*, unpacked: bool = False) -> FileRejectedError:
+    """The file is over `IMPORT_MAX_BYTES`, as stored or (`unpacked`) once unpacked."""
     size = max_bytes()
+    if unpacked:
+        limit = f"{round(size / _MEGABYTE)} MB" if size >= _MEGABYTE else f"{size} bytes"
+        return FileRejectedError(
+            _(
+                "The file is larger than %(limit)s once unpacked (IMPORT_MAX_BYTES); split it "
+                "into smaller files."
+            )
+            % {"limit": limit}
+        )
     if size >= _MEGABYTE:
         return FileRejectedError(
             _("The file is larger than %(n)s MB.") % {"n": round(size / _MEGABYTE)}
@@ -116,6 +126,8 @@ def read_bytes(source: Source) -> bytes | str:
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:
+    # Unpacked as a stream and stopped one byte past the limit: a small gzip of repeated bytes
+    # never gets to unpack in full.
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
             content = unzipped.read(limit + 1)
@@ -124,7 +136,7 @@ def _gunzip(data: bytes, limit: int) -> bytes:
             _("The file looks compressed (gzip) but cannot be unpacked.")
         ) from exc
     if len(content) > limit:
-        raise too_big()
+        raise too_big(unpacked=True)
     return content
 
 

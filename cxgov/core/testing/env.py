@@ -11,7 +11,10 @@ os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBa
 # Most tests sign staff in with force_login; test_mfa.py turns the requirement on and proves
 # that a staff user without a verified second factor reaches no staff page.
 os.environ.setdefault("STAFF_MFA_REQUIRED", "false")
-# Hypothesis tests post many forms from one address; test_rate_limits.py turns the limits on.
+# Hypothesis tests post many forms from one address; test_rate_limits.py and
+# test_login_throttle.py turn the limits on.
 os.environ.setdefault("PUBLIC_WRITES_PER_MINUTE", "0")
 os.environ.setdefault("STATUS_LOOKUPS_PER_MINUTE", "0")
 os.environ.setdefault("API_WRITES_PER_MINUTE", "0")
+os.environ.setdefault("API_READS_PER_MINUTE", "0")
+os.environ.setdefault("LOGIN_ADDRESS_FAILURE_LIMIT", "0")

@@ -15,6 +15,7 @@ from cxgov.core.imports import (
     FileRejectedError,
     ImportReport,
     RowError,
+    read_parquet,
     read_table,
     rejected_rows_csv,
 )
@@ -164,3 +165,78 @@ def test_an_upload_already_read_is_read_from_the_start():
     upload = io.BytesIO(b"id\n1\n")
     upload.read()
     assert [row.get("id") for row in read_table(upload).rows] == ["1"]
+
+
+# --- bombs: small files that unpack to far more ----------------------------------------------
+
+
+def _parquet(table, **options) -> bytes:
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd", store_schema=False, **options)
+    return buffer.getvalue()
+
+
+def test_a_parquet_file_of_millions_of_repeated_rows_is_refused_before_reading():
+    import numpy as np
+    import pyarrow as pa
+
+    rows = 5_000_000
+    column = pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(rows, dtype=np.int8)), pa.array(["x" * 120])
+    )
+    data = _parquet(pa.table({"id": column}))
+    assert len(data) < 200_000  # a small upload
+    with pytest.raises(FileRejectedError, match="more than 200000 data rows"):
+        read_parquet(data)
+
+
+@override_settings(IMPORT_MAX_BYTES=1024 * 1024)
+def test_a_parquet_cell_that_unpacks_past_the_byte_limit_is_refused():
+    import pyarrow as pa
+
+    data = _parquet(pa.table({"id": ["1"], "note": ["a" * 8 * 1024 * 1024]}))
+    assert len(data) < 4096
+    with pytest.raises(FileRejectedError, match="larger than 1 MB once unpacked"):
+        read_parquet(data)
+
+
+@override_settings(IMPORT_MAX_BYTES=1024 * 1024)
+def test_parquet_repeated_values_within_the_rows_are_counted_at_their_full_size():
+    import numpy as np
+    import pyarrow as pa
+
+    column = pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(20_000, dtype=np.int8)), pa.array(["y" * 1000])
+    )
+    with pytest.raises(FileRejectedError, match="once unpacked"):
+        read_parquet(_parquet(pa.table({"note": column})))
+
+
+def test_a_parquet_file_within_the_limits_reads_as_a_table():
+    import pyarrow as pa
+
+    frame = read_parquet(_parquet(pa.table({"id": ["1", "2"], "n": [3, 4]})))
+    assert frame.to_dict(as_series=False) == {"id": ["1", "2"], "n": [3, 4]}
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"id\n1\n", "not a Parquet file"),
+        (b"PAR1" + b"\x00" * 20 + b"\xff\xff\x00\x00PAR1", "damaged"),
+        (b"PAR1" + b"\x00" * 8 + b"\x08\x00\x00\x00PAR1", "cannot be read as Parquet"),
+    ],
+)
+def test_a_broken_parquet_file_gets_a_plain_reason(data, reason):
+    with pytest.raises(FileRejectedError, match=reason):
+        read_parquet(data)
+
+
+@override_settings(IMPORT_MAX_BYTES=1024 * 1024)
+def test_a_gzip_bomb_is_stopped_at_the_limit_while_unpacking():
+    bomb = gzip.compress(b"id\n" + b"1\n" * (50 * 1024 * 1024), compresslevel=9)
+    assert len(bomb) < 120_000  # 100 MB unpacked
+    with pytest.raises(FileRejectedError, match="larger than 1 MB once unpacked"):
+        read_table(bomb)

@@ -1,14 +1,19 @@
-"""Every public write answers 429 with Retry-After once an address sends too many."""
+"""Every limit answers 429 with Retry-After once a caller sends too many: per address (as far
+as trusted proxies vouch for it), per API user, and exactly at the limit under a burst."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connections
 
-from cxgov.core.ratelimit import RateLimited, rate_check
+from cxgov.core.models import RateCounter
+from cxgov.core.ratelimit import RateLimited, client_address, rate_check
 from cxgov.core.services import token_create
 from cxgov.core.testing.factories import AgencyFactory
 from cxgov.surveys.services import survey_create, survey_publish
@@ -99,3 +104,102 @@ def test_api_writes_are_limited_per_token(client, analyst_a):
     assert response.status_code == 429
     assert response["Retry-After"]
     assert client.get("/api/v1/me", **headers).status_code == 200
+
+
+# --- behind a proxy --------------------------------------------------------------------------
+
+
+def _through_proxy(client, url, client_ip):
+    # The proxy (10.0.0.2) appends the address it saw; what the client wrote comes first.
+    return client.post(
+        url, {}, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"6.6.6.6, {client_ip}"
+    )
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_count(client, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    agency = AgencyFactory(slug="fba")
+    url = f"/agencies/{agency.slug}/complaints/new/"
+    for _attempt in range(3):
+        assert _through_proxy(client, url, "198.51.100.1").status_code == 400
+    assert _through_proxy(client, url, "198.51.100.1").status_code == 429
+    # Another visitor behind the same proxy is not limited by the first one.
+    assert _through_proxy(client, url, "198.51.100.2").status_code == 400
+
+
+def test_without_trusted_proxies_a_forwarded_header_is_ignored(client):
+    agency = AgencyFactory(slug="fba")
+    url = f"/agencies/{agency.slug}/complaints/new/"
+    statuses = [
+        client.post(url, {}, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(4)
+    ]
+    assert statuses == [400, 400, 400, 429]
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        ("203.0.113.5", "198.51.100.1", "203.0.113.5"),  # not a proxy: the header is a lie
+        ("10.0.0.2", "198.51.100.1", "198.51.100.1"),
+        ("10.0.0.2", "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # spoofed entry on the left
+        ("10.0.0.2", "198.51.100.1, 10.0.0.9", "198.51.100.1"),  # two proxies
+        ("10.0.0.2", "198.51.100.1:5123", "198.51.100.1"),
+        ("10.0.0.2", "[2001:db8::1]:443", "2001:db8::1"),
+        ("10.0.0.2", "", "10.0.0.2"),
+        ("10.0.0.2", "not-an-address", "10.0.0.2"),
+        ("::ffff:10.0.0.2", "198.51.100.1", "198.51.100.1"),
+    ],
+)
+def test_client_address_reads_past_trusted_proxies_only(rf, settings, remote, forwarded, expected):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+def test_the_account_lockout_takes_the_address_from_the_same_function(rf, settings):
+    from axes.helpers import get_client_ip_address
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    request = rf.post("/accounts/login/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert get_client_ip_address(request) == "6.6.6.6"
+
+
+# --- a concurrent burst ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_burst_admits_exactly_the_limit():
+    callers = 40
+    start = threading.Barrier(callers)
+
+    def attempt(_index: int) -> bool:
+        start.wait()
+        try:
+            rate_check(scope="burst", key="203.0.113.9", limit=20, window=3600)
+        except RateLimited:
+            return False
+        finally:
+            connections.close_all()
+        return True
+
+    with ThreadPoolExecutor(max_workers=callers) as pool:
+        admitted = sum(pool.map(attempt, range(callers)))
+    assert admitted == 20
+    assert RateCounter.objects.get().count == callers
+
+
+# --- the API, per user -----------------------------------------------------------------------
+
+
+def test_api_reads_are_limited_per_user_with_the_error_body(client, analyst_a, admin_a, settings):
+    settings.API_READS_PER_MINUTE = 2
+    _first, raw_first = token_create(user=analyst_a, name="one")
+    _second, raw_second = token_create(user=analyst_a, name="two")
+    _other, raw_other = token_create(user=admin_a, name="other")
+    for raw in (raw_first, raw_second):  # two tokens of one user share the user's count
+        assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    limited = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw_first}")
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) >= 1
+    assert limited.json()["detail"].startswith("Too many requests")
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw_other}").status_code == 200

@@ -135,7 +135,7 @@ def test_a_gzip_bomb_is_refused_before_it_unpacks(agency_a: Agency, settings) ->
     assert len(bomb) < 50_000
     report = events_import(actor=None, standard=standard, file=bomb)
     assert report.rejected
-    assert report.errors[0].reason == "The file is larger than 1 MB."
+    assert report.errors[0].reason.startswith("The file is larger than 1 MB once unpacked")
 
 
 def test_a_parquet_bomb_is_refused_from_its_size_not_by_unpacking_it(agency_a: Agency) -> None:
@@ -149,7 +149,7 @@ def test_a_parquet_bomb_is_refused_from_its_size_not_by_unpacking_it(agency_a: A
     ).write_parquet(wide, compression="zstd")
     for bomb, reason in (
         (many, "more than 200000 data rows"),
-        (wide, "The file unpacks to more than 50"),
+        (wide, "once unpacked"),
     ):
         assert len(bomb.getvalue()) < 100_000
         report = events_import(actor=None, standard=standard, file=bomb.getvalue())

@@ -84,7 +84,7 @@ def test_an_unreadable_file_is_refused_plainly(tmp_path: Path) -> None:
 
     path = tmp_path / "events.parquet"
     path.write_bytes(b"PAR1 not parquet at all")
-    with pytest.raises(FileRejectedError, match="cannot be read"):
+    with pytest.raises(FileRejectedError, match="not a Parquet file"):
         read_frame(path)
 
 
