@@ -158,10 +158,14 @@ class ImportResult:
     files: int = 0
 
 
+# Models that moved between apps since exports began: older files still name them the old way.
+MOVED_MODELS = {"registry.Agency": "core.Agency"}
+
+
 def _model_for(label: str) -> type[Model]:
     from django.apps import apps
 
-    app_label, _sep, name = label.partition(".")
+    app_label, _sep, name = MOVED_MODELS.get(label, label).partition(".")
     for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
         if model._meta.object_name == name:
             return model

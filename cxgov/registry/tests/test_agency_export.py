@@ -73,7 +73,7 @@ def test_export_holds_every_kind_of_record_of_the_agency_and_nothing_else(
     counts = {t["label"]: t["count"] for t in manifest["tables"]}
     assert manifest["schema_version"] == 1
     assert manifest["agency"] == agency_a.slug
-    assert counts["registry.Agency"] == 1
+    assert counts["core.Agency"] == 1
     assert counts["surveys.Response"] == 3
     assert counts["surveys.Answer"] == Answer.objects.filter(survey__agency=agency_a).count()
     assert counts["complaints.Complaint"] == 1
@@ -147,6 +147,24 @@ def test_export_restore_export_gives_identical_files(agency_a, admin_a, tmp_path
         answers={"trust": 1},
         submission_id=secrets.token_hex(6),
     )
+
+
+def test_an_export_made_when_agencies_lived_in_registry_still_restores(agency_a, tmp_path):
+    _agency_data(agency_a, tag="alpha")
+    current = _export(agency_a.slug, tmp_path / "current.zip")
+    older = tmp_path / "older.zip"
+    with zipfile.ZipFile(older, "w") as archive:
+        for name in current.namelist():
+            content = current.read(name)
+            if name == "manifest.json":
+                content = content.replace(b'"core.Agency"', b'"registry.Agency"')
+            archive.writestr(name.replace("data/core.Agency.", "data/registry.Agency."), content)
+    connection.check_constraints()
+    call_command("flush", interactive=False, verbosity=0)
+
+    call_command("import_agency", str(older), stdout=io.StringIO())
+
+    assert Agency.objects.get(slug=agency_a.slug).name == agency_a.name
 
 
 def test_restore_refuses_an_agency_that_already_exists(agency_a, tmp_path):
