@@ -10,8 +10,8 @@ from django.core.cache import cache
 
 from cxgov.core.ratelimit import RateLimited, rate_check
 from cxgov.core.services import token_create
-from cxgov.core.testing.factories import AgencyFactory
 from cxgov.surveys.services import survey_create, survey_publish
+from cxgov.testing.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,6 @@ from cxgov.complaints.models import Attachment, Complaint
 from cxgov.core.models import ApiToken, DeadLetter, Membership, Role, User
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.services import token_create
-from cxgov.core.testing.demo import demo_load_once
 from cxgov.plans.models import Plan
 from cxgov.registry.models import (
     Agency,
@@ -43,6 +42,7 @@ from cxgov.registry.models import (
 )
 from cxgov.standards.models import MissedPeriod, Standard
 from cxgov.surveys.models import Audience, Question, Response, Survey
+from cxgov.testing.demo import demo_load_once
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed in"  # any signed-in person; nothing of an agency's in the URL

@@ -21,7 +21,6 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cxgov.core.models import AuditEvent
-from cxgov.core.testing.data import REPOSITORY, shared_path
 from cxgov.registry.importers import (
     CXGOV_COLUMNS,
     FORMATS,
@@ -43,6 +42,7 @@ from cxgov.registry.services import (
     segment_create,
     service_create,
 )
+from cxgov.testing.data import REPOSITORY, shared_path
 
 pytestmark = pytest.mark.django_db
 

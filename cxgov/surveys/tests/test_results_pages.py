@@ -20,7 +20,6 @@ import pytest
 from django.test import Client
 
 from cxgov.core.models import Role, User
-from cxgov.core.testing.factories import MembershipFactory, UserFactory
 from cxgov.registry.models import Agency, Service
 from cxgov.surveys.models import Response, Survey
 from cxgov.surveys.services import (
@@ -31,6 +30,7 @@ from cxgov.surveys.services import (
     survey_create,
     survey_publish,
 )
+from cxgov.testing.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

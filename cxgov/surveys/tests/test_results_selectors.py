@@ -10,7 +10,6 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from cxgov.core.testing.factories import AgencyFactory, SegmentFactory
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry.models import Agency, Service
 from cxgov.surveys.models import Invitation, Survey
@@ -26,6 +25,7 @@ from cxgov.surveys.results import (
     surveys_with_results,
 )
 from cxgov.surveys.tests.results_factories import bulk, mixed_survey
+from cxgov.testing.factories import AgencyFactory, SegmentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("threshold_five")]
 
