@@ -13,8 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from cxgov.core.models import Role, User
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency, Role, User
 from cxgov.testing.factories import AgencyFactory, MembershipFactory, UserFactory
 
 # The browser harness (`browser`, `page`, `page_without_js`) and `demo_data`, the demo loaded once.

@@ -24,9 +24,9 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Field, FileField, JSONField, Model
 from django.utils import timezone
 
+from cxgov.core.models import Agency
 from cxgov.core.services import audit_record
 from cxgov.core.tables import csv_lines
-from cxgov.registry.models import Agency
 from cxgov.registry.selectors import ExportTable, agency_export_tables
 
 SCHEMA_VERSION = 1

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.models import Agency
 from cxgov.core.pages import form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, fresh_copy
@@ -33,7 +34,7 @@ from cxgov.registry.forms import (
     StageForm,
 )
 from cxgov.registry.importers import services_import
-from cxgov.registry.models import Agency, Channel, Service
+from cxgov.registry.models import Channel, Service
 from cxgov.registry.selectors import (
     access_channel,
     access_segment,

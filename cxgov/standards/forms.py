@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.registry.models import Agency, Channel
+from cxgov.core.models import Agency
+from cxgov.registry.models import Channel
 from cxgov.standards.ingest import IngestError, mapping_parse
 from cxgov.standards.models import Standard
 

@@ -32,9 +32,9 @@ from cxgov.core.imports import (
     read_table,
     shown,
 )
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.registry import services as registry
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 from cxgov.standards import services
 from cxgov.standards.models import ResultSource, Standard, StandardKind, StandardStatus
 

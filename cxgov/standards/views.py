@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.models import Agency
 from cxgov.core.pages import form_page, form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
-from cxgov.registry.models import Agency
 from cxgov.standards import services
 from cxgov.standards.forms import EventUploadForm, ReportedResultForm, StandardForm
 from cxgov.standards.ingest import IngestError, events_parse, table_read

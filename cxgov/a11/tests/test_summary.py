@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from cxgov.a11.summary import a11_summary_rows
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.surveys.services import survey_create, survey_publish
 from cxgov.surveys.tests.results_factories import bulk
 from cxgov.testing.factories import ServiceFactory

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from ninja import Schema
 
 from cxgov.api.schemas.registry import ChannelPatchIn, ServicePatchIn
-from cxgov.core.models import AuditEvent, Role, User
+from cxgov.core.models import Agency, AuditEvent, Role, User
 from cxgov.core.services import token_create
-from cxgov.registry.models import Agency, OpeningHours, Service, ServiceStage, ServiceStatus
+from cxgov.registry.models import OpeningHours, Service, ServiceStage, ServiceStatus
 from cxgov.testing.factories import (
     AgencyFactory,
     ChannelFactory,

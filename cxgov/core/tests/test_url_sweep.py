@@ -28,18 +28,11 @@ from cxgov.a11.models import Collection
 from cxgov.actions.models import ActionItem
 from cxgov.benchmarks.models import Selection, Series
 from cxgov.complaints.models import Attachment, Complaint
-from cxgov.core.models import ApiToken, DeadLetter, Membership, Role, User
+from cxgov.core.models import Agency, ApiToken, DeadLetter, Membership, Role, User
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.services import token_create
 from cxgov.plans.models import Plan
-from cxgov.registry.models import (
-    Agency,
-    Channel,
-    ChannelClosure,
-    CustomerSegment,
-    Service,
-    ServiceStage,
-)
+from cxgov.registry.models import Channel, ChannelClosure, CustomerSegment, Service, ServiceStage
 from cxgov.standards.models import MissedPeriod, Standard
 from cxgov.surveys.models import Audience, Question, Response, Survey
 from cxgov.testing.demo import demo_load_once

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from cxgov.registry.models import Agency, OpeningHours
+from cxgov.core.models import Agency
+from cxgov.registry.models import OpeningHours
 from cxgov.standards.models import DailyRollup, Standard
 from cxgov.testing.factories import (
     ChannelFactory,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import survey_create, survey_publish
 from cxgov.testing.browser import assert_no_axe_violations

@@ -16,8 +16,7 @@ from django.db import connection
 
 from cxgov.complaints.models import Attachment, Complaint
 from cxgov.complaints.services import complaint_create
-from cxgov.core.models import AuditEvent
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency, AuditEvent
 from cxgov.registry.services import retention_policy_update
 from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.services import response_submit, survey_create, survey_publish

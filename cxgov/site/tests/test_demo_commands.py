@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from cxgov.core.models import Membership, User
-from cxgov.registry.models import Agency, Service
+from cxgov.core.models import Agency, Membership, User
+from cxgov.registry.models import Service
 from cxgov.site.demo import DEMO_PASSWORD, DEMO_USERS
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from django.core.management import call_command
 
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.standards.models import DailyRollup, StandardEvent
 from cxgov.standards.selectors import results_between
 from cxgov.testing.data import shared_path

@@ -10,8 +10,9 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from cxgov.core.models import Agency
 from cxgov.insights.fiscal import FiscalQuarter
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 from cxgov.surveys.models import Invitation, Survey
 from cxgov.surveys.results import (
     ResultFilters,

@@ -14,7 +14,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.surveys.models import (
     Answer,
     AnswerRollup,
