@@ -1,4 +1,6 @@
-"""The service inventory: agencies, their services, customers, journey stages and channels.
+"""The service inventory: agencies' services, customers, journey stages and channels.
+
+Agencies themselves are `core.Agency`.
 
 EO 12862 §1(a) (identify customers) and §1(f) (choices of where and how to get service).
 """
