@@ -13,12 +13,11 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from cxgov.core.models import Role, User
-from cxgov.core.testing.factories import AgencyFactory, MembershipFactory, UserFactory
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency, Role, User
+from cxgov.testing.factories import AgencyFactory, MembershipFactory, UserFactory
 
 # The browser harness (`browser`, `page`, `page_without_js`) and `demo_data`, the demo loaded once.
-pytest_plugins = ["cxgov.core.testing.browser", "cxgov.core.testing.demo"]
+pytest_plugins = ["cxgov.testing.browser", "cxgov.testing.demo"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -55,8 +55,8 @@ from cxgov.complaints.services import (  # noqa: E402
     complaint_create,
     tracking_number_new,
 )
-from cxgov.core.testing.factories import AgencyFactory  # noqa: E402
 from cxgov.insights.complaint_classifier import fit, suggest  # noqa: E402
+from cxgov.testing.factories import AgencyFactory  # noqa: E402  # noqa: E402
 
 
 def _texts(rng: random.Random, count: int) -> list[tuple[str, str]]:

@@ -45,7 +45,6 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from cxgov.core.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory  # noqa: E402
 from cxgov.surveys.demo import a11_v2_rows  # noqa: E402
 from cxgov.surveys.models import Response, Survey  # noqa: E402
 from cxgov.surveys.services import (  # noqa: E402
@@ -55,6 +54,7 @@ from cxgov.surveys.services import (  # noqa: E402
     survey_create,
     survey_publish,
 )
+from cxgov.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory  # noqa: E402
 
 
 def _survey() -> Survey:

@@ -91,10 +91,10 @@ def step_setup() -> None:
     from cxgov.complaints.models import Category
     from cxgov.core.models import Role
     from cxgov.core.services import membership_grant, token_create, user_create
-    from cxgov.core.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory
     from cxgov.registry.models import ServiceStatus
     from cxgov.surveys.demo import a11_v2_rows
     from cxgov.surveys.services import survey_create, survey_publish
+    from cxgov.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory
 
     agency = AgencyFactory(slug="load", name="Load Test Agency")
     services = []

@@ -50,12 +50,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from cxgov.core.testing.factories import AgencyFactory, ServiceFactory  # noqa: E402
 from cxgov.insights.estimates import Z_95  # noqa: E402
 from cxgov.surveys.models import AnswerRollup, ResponseRollup, Survey  # noqa: E402
 from cxgov.surveys.results import results_table  # noqa: E402
 from cxgov.surveys.selectors import suppression_threshold  # noqa: E402
 from cxgov.surveys.services import survey_create  # noqa: E402
+from cxgov.testing.factories import AgencyFactory, ServiceFactory  # noqa: E402
 
 CHANNELS = np.array(["website", "phone", "in_person", "email"])
 LANGUAGES = np.array(["en", "es"])

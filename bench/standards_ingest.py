@@ -49,8 +49,9 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from cxgov.core.imports.frames import read_frame  # noqa: E402
+from cxgov.core.models import Agency  # noqa: E402
 from cxgov.insights.calendars import federal_holidays, is_federal_holiday  # noqa: E402
-from cxgov.registry.models import Agency, Service, ServiceStatus  # noqa: E402
+from cxgov.registry.models import Service, ServiceStatus  # noqa: E402
 from cxgov.standards import services  # noqa: E402
 from cxgov.standards.ingest import events_parse  # noqa: E402
 from cxgov.standards.models import Standard  # noqa: E402

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cxgov.actions",
     "cxgov.public",
     "cxgov.api",
+    "cxgov.site",
 ]
 
 MIDDLEWARE = [

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from cxgov.a11 import services
 from cxgov.a11.models import Collection, FeedbackType, Rating
-from cxgov.core.models import User
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency, User
 
 # (service name prefix, customers served, customers offered the survey)
 VOLUMES = {

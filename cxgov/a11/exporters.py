@@ -22,8 +22,8 @@ from cxgov.a11.selectors import (
     respondents,
 )
 from cxgov.core import tables
+from cxgov.core.models import Agency
 from cxgov.insights.fiscal import FiscalQuarter
-from cxgov.registry.models import Agency
 from cxgov.surveys.models import Answer, Response, ResponseStatus, Survey
 
 # What Touchpoints calls every quarterly collection.

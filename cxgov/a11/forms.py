@@ -11,7 +11,7 @@ from cxgov.a11.models import Collection, Rating
 from cxgov.a11.selectors import surveys_for_collection_choice
 from cxgov.a11.services import EDITABLE_FIELDS
 from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.surveys.models import Survey
 
 QUARTER_CHOICES = [(q, _("Quarter %(q)s") % {"q": q}) for q in (1, 2, 3, 4)]

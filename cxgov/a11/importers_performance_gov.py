@@ -38,12 +38,12 @@ from cxgov.core.imports import (
     read_table,
     records_apply,
 )
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
 from cxgov.insights.estimates import point_scale
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry import services as registry
-from cxgov.registry.models import Agency, ChannelKind, Service
+from cxgov.registry.models import ChannelKind, Service
 from cxgov.surveys.models import (
     AnswerRollup,
     Question,

@@ -52,7 +52,7 @@ class Collection(models.Model):
     """One service's A-11 report for one fiscal quarter."""
 
     agency = models.ForeignKey(
-        "registry.Agency", on_delete=models.CASCADE, related_name="a11_collections"
+        "core.Agency", on_delete=models.CASCADE, related_name="a11_collections"
     )
     service = models.ForeignKey(
         "registry.Service", on_delete=models.CASCADE, related_name="a11_collections"

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxgov.a11.models import Collection, CollectionStatus
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency, access_agency_object, agencies_for_user
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
-from cxgov.registry.models import Agency, Service, ServiceStatus
+from cxgov.registry.models import Service, ServiceStatus
 from cxgov.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey
 
 # The question keys an A-11 v2 survey has (see cxgov/surveys/bank.py).

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from cxgov.core.models import Agency
 from cxgov.insights.estimates import percent_agree, point_scale, wilson
 from cxgov.insights.fiscal import FiscalQuarter
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 from cxgov.surveys.models import AnswerRollup, Question, QuestionKind, Survey
 from cxgov.surveys.results import ResultFilters, filtered_rollups, rollup_sums
 from cxgov.surveys.selectors import suppression_threshold

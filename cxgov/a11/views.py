@@ -37,12 +37,12 @@ from cxgov.a11.selectors import (
     responses_for_collection,
 )
 from cxgov.benchmarks.selectors import oversight_agencies
+from cxgov.core.models import Agency
 from cxgov.core.pages import import_page
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import csv_response, csv_stream_response
 from cxgov.insights.fiscal import FiscalQuarter
-from cxgov.registry.models import Agency
 from cxgov.registry.selectors import access_service
 
 

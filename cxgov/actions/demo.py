@@ -19,8 +19,7 @@ from cxgov.actions.selectors import (
     missed_standard_suggestions,
 )
 from cxgov.actions.services import SourceLink, action_create, action_status_set
-from cxgov.core.models import User
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency, User
 
 # (kind, title, description, owner email, days from today until due, status)
 PLANS = [

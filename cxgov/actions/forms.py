@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cxgov.actions.models import ActionStatus, SourceKind
 from cxgov.actions.selectors import Suggestion, owners_for_agency, services_for_agency
 from cxgov.actions.services import LABEL_LIMIT, TITLE_LIMIT, SourceLink
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 
 SOURCE_SALT = "cxgov.actions.source"
 TOKEN_LIMIT = 4000

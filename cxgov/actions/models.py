@@ -44,9 +44,7 @@ EMPLOYEE_KINDS = (SourceKind.EMPLOYEE_THEME, SourceKind.EMPLOYEE_IDEA)
 class ActionItem(models.Model):
     """One thing an agency will do, who owns it, and by when."""
 
-    agency = models.ForeignKey(
-        "registry.Agency", on_delete=models.CASCADE, related_name="action_items"
-    )
+    agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE, related_name="action_items")
     service = models.ForeignKey(
         "registry.Service",
         null=True,

@@ -27,14 +27,14 @@ from cxgov.actions.models import (
     SourceKind,
 )
 from cxgov.complaints.selectors import narratives_for_agency
-from cxgov.core.models import Membership, User
+from cxgov.core.models import Agency, Membership, User
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, access_agency_object
 from cxgov.insights.complaint_metrics import MIN_CELL, top_themes
 from cxgov.insights.priority_matrix import FIX_FIRST
 from cxgov.insights.scrub import scrub_text
 from cxgov.insights.themes import extract_themes
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 from cxgov.standards.models import Standard, StandardStatus
 from cxgov.standards.selectors import standard_latest
 from cxgov.surveys.models import (

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxgov.actions.models import CLOSED_STATUSES, ActionItem, ActionSource, ActionStatus, SourceKind
-from cxgov.core.models import Membership, User
+from cxgov.core.models import Agency, Membership, User
 from cxgov.core.services import audit_record
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 
 TITLE_LIMIT = 200
 LABEL_LIMIT = 300

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from cxgov.benchmarks.measures import own_measures
 from cxgov.benchmarks.models import Observation, Series
 from cxgov.benchmarks.selectors import selections_for_service, series_with_observations
+from cxgov.core.models import Agency
 from cxgov.insights.acsi import Comparability, ComparableMeasure, Gap, measure_gap, wording_key
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 
 _YEAR = re.compile(r"^(\d{4})")
 

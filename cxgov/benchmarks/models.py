@@ -17,7 +17,8 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.registry.models import Agency, Service
+from cxgov.core.models import Agency
+from cxgov.registry.models import Service
 
 
 class SourceKind(models.TextChoices):

@@ -10,10 +10,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cxgov.benchmarks.models import Observation, Selection, Series, Source
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency, access_agency_object, agencies_for_user
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 
 # The federal government aggregate ACSI series as the ACSI importer keys it.
 FEDERAL_ACSI_KEY = (

@@ -8,9 +8,9 @@ from typing import Any
 from django.db import transaction
 
 from cxgov.benchmarks.models import Observation, Selection, Series, Source
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 
 
 @transaction.atomic

@@ -42,13 +42,14 @@ from cxgov.benchmarks.selectors import (
     series_visible,
     services_for_agencies,
 )
+from cxgov.core.models import Agency
 from cxgov.core.pages import agency_import_view, form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table
 from cxgov.core.tables import tables_page as _page
 from cxgov.insights.benchmark_charts import line_svg
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 from cxgov.registry.selectors import access_service, services_for_agency
 
 

@@ -13,8 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cxgov.core.models import User
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency, User
 
 from . import services
 from .models import Category, Complaint, RoutingRule, SlaPolicy, Status, Team

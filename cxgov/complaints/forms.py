@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.registry.models import Agency, Service, ServiceStatus
+from cxgov.core.models import Agency
+from cxgov.registry.models import Service, ServiceStatus
 
 from .attachments import MAX_ATTACHMENTS, AttachmentCheck
 from .models import Category, Channel, ContactPreference, Status, Team

@@ -27,8 +27,7 @@ from cxgov.core.imports import (
     read_table,
     shown,
 )
-from cxgov.core.models import User
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency, User
 
 from .models import Channel
 

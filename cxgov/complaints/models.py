@@ -72,7 +72,7 @@ class Team(models.Model):
     """A group of staff who handle complaints, with a lead who hears of escalations."""
 
     agency = models.ForeignKey(
-        "registry.Agency", on_delete=models.CASCADE, related_name="complaint_teams"
+        "core.Agency", on_delete=models.CASCADE, related_name="complaint_teams"
     )
     name = models.CharField(_("name"), max_length=200)
     lead = models.ForeignKey(
@@ -101,7 +101,7 @@ class Category(models.Model):
     """A node of the agency's complaint taxonomy, such as a product and, beneath it, an issue."""
 
     agency = models.ForeignKey(
-        "registry.Agency", on_delete=models.CASCADE, related_name="complaint_categories"
+        "core.Agency", on_delete=models.CASCADE, related_name="complaint_categories"
     )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -136,7 +136,7 @@ class SlaPolicy(models.Model):
     """
 
     agency = models.ForeignKey(
-        "registry.Agency", on_delete=models.CASCADE, related_name="complaint_sla_policies"
+        "core.Agency", on_delete=models.CASCADE, related_name="complaint_sla_policies"
     )
     service = models.ForeignKey(
         "registry.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -176,7 +176,7 @@ class RoutingRule(models.Model):
     """Send matching complaints to a team; the lowest position that matches wins."""
 
     agency = models.ForeignKey(
-        "registry.Agency", on_delete=models.CASCADE, related_name="complaint_routing_rules"
+        "core.Agency", on_delete=models.CASCADE, related_name="complaint_routing_rules"
     )
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="routing_rules")
     service = models.ForeignKey(
@@ -201,9 +201,7 @@ class RoutingRule(models.Model):
 class Complaint(models.Model):
     """One complaint from a member of the public, from intake to the customer's review."""
 
-    agency = models.ForeignKey(
-        "registry.Agency", on_delete=models.CASCADE, related_name="complaints"
-    )
+    agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE, related_name="complaints")
     service = models.ForeignKey(
         "registry.Service",
         null=True,
@@ -408,7 +406,7 @@ class ClassifierModel(models.Model):
     """A trained category classifier of one agency; the newest version is used."""
 
     agency = models.ForeignKey(
-        "registry.Agency", on_delete=models.CASCADE, related_name="complaint_classifiers"
+        "core.Agency", on_delete=models.CASCADE, related_name="complaint_classifiers"
     )
     version = models.PositiveIntegerField()
     # Plain arrays in a NumPy .npz (insights.complaint_classifier.model_dump), never pickle.

@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from cxgov.core.models import Agency
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.ratelimit import RateLimited, client_address, rate_check
 from cxgov.core.selectors import token_authenticate
 from cxgov.insights.complaint_scrub import scrub_narrative
-from cxgov.registry.models import Agency
 
 from . import services
 from .models import OPEN_STATUSES, Category, Channel, Complaint, Status

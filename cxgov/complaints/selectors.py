@@ -14,12 +14,12 @@ from datetime import date, datetime
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency_object
 from cxgov.insights.complaint_metrics import ComplaintFact
 from cxgov.insights.sla import days_between
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 
 from .models import (
     OPEN_STATUSES,

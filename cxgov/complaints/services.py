@@ -18,11 +18,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
 from cxgov.core.tasks import email_send
 from cxgov.insights import complaint_classifier, sla
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 
 from .attachments import AttachmentCheck
 from .importers import ImportedComplaint

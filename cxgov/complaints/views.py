@@ -19,13 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxgov.core.forms import form_add_errors
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.pages import form_page
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.insights.complaint_metrics import MIN_CELL, measures_by_group, top_themes
-from cxgov.registry.models import Agency
 
 from . import services
 from .forms import (

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from cxgov.core.models import ApiToken, AuditEvent, Membership, User
+from cxgov.core.models import Agency, ApiToken, AuditEvent, Membership, User
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "abbreviation", "slug", "parent")
+    search_fields = ("name", "abbreviation", "slug")
+    prepopulated_fields = {"slug": ("name",)}
 
 
 class MembershipInline(admin.TabularInline):

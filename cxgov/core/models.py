@@ -1,4 +1,4 @@
-"""Accounts, agency memberships and roles, API tokens and the append-only audit log."""
+"""Tenancy and accounts: agencies, users, memberships and roles, API tokens, the audit log."""
 
 from __future__ import annotations
 
@@ -8,6 +8,49 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cxgov.core.i18n import localized
+
+
+class Agency(models.Model):
+    """A public agency, optionally part of a parent department."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    slug = models.SlugField(_("short name in web addresses"), max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent agency"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    mission = models.TextField(_("mission"), blank=True)
+    mission_es = models.TextField(_("mission in Spanish"), blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="America/New_York")
+    source = models.CharField(_("imported from"), max_length=40, blank=True)
+    source_id = models.CharField(max_length=100, blank=True, db_index=True)
+
+    class Meta:
+        # The table keeps the name it had when agencies lived in registry, so no data moved.
+        db_table = "registry_agency"
+        ordering: ClassVar = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_es)
+
+    @property
+    def display_mission(self) -> str:
+        return localized(self.mission, self.mission_es)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -90,9 +133,7 @@ class Membership(models.Model):
     """One role a user holds in one agency; a user may hold several."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(
-        "registry.Agency", on_delete=models.CASCADE, related_name="memberships"
-    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -149,7 +190,7 @@ class AuditEvent(models.Model):
     )
     actor_label = models.CharField(max_length=254, blank=True)
     agency = models.ForeignKey(
-        "registry.Agency",
+        Agency,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -187,7 +228,7 @@ class DeadLetter(models.Model):
     args = models.JSONField(default=list, blank=True)
     kwargs = models.JSONField(default=dict, blank=True)
     agency = models.ForeignKey(
-        "registry.Agency",
+        Agency,
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from cxgov.core.models import Membership, Role, User
 
 if TYPE_CHECKING:
-    from cxgov.registry.models import Agency
+    from cxgov.core.models import Agency
 
 
 class Can(StrEnum):

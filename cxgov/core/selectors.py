@@ -14,10 +14,9 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, User
+from cxgov.core.models import Agency, ApiToken, AuditEvent, DeadLetter, Membership, User
 from cxgov.core.permissions import Can, roles_with, user_can
 from cxgov.core.tokens import token_hash
-from cxgov.registry.models import Agency
 
 M = TypeVar("M", bound=Model)
 

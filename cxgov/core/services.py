@@ -14,10 +14,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks.base import Task
 
-from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, Role, User
+from cxgov.core.models import Agency, ApiToken, AuditEvent, DeadLetter, Membership, Role, User
 from cxgov.core.tasks import email_send
 from cxgov.core.tokens import TOKEN_PREFIX, token_hash
-from cxgov.registry.models import Agency
 
 
 def audit_record(

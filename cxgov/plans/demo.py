@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from cxgov.core.models import Agency
 from cxgov.insights.fiscal import fiscal_quarter
 from cxgov.plans.models import Plan, SectionKey
 from cxgov.plans.services import plan_create, plan_publish, plan_section_update
-from cxgov.registry.models import Agency
 
 DEMO_AGENCY = "fba"
 

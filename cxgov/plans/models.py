@@ -39,7 +39,7 @@ class Plan(models.Model):
     """An agency's customer service plan for one fiscal year."""
 
     agency = models.ForeignKey(
-        "registry.Agency", on_delete=models.CASCADE, related_name="service_plans"
+        "core.Agency", on_delete=models.CASCADE, related_name="service_plans"
     )
     year = models.PositiveSmallIntegerField(
         _("fiscal year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from cxgov.benchmarks.selectors import selections_for_agency
 from cxgov.complaints.selectors import sla_policies_for_agency
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency_object
 from cxgov.insights.fiscal import fiscal_year_bounds
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
-from cxgov.registry.models import Agency, Channel, ChannelClosure, OpeningHours
+from cxgov.registry.models import Channel, ChannelClosure, OpeningHours
 from cxgov.registry.selectors import services_published
 from cxgov.standards.selectors import standard_latest, standards_posted
 from cxgov.surveys.models import Audience, Survey, SurveyStatus

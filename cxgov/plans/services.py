@@ -8,11 +8,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
 from cxgov.plans.selectors import plan_snapshot_draft
-from cxgov.registry.models import Agency
 
 
 @transaction.atomic

@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
+from cxgov.core.models import Agency
 from cxgov.plans.document import plan_document
 from cxgov.plans.models import PlanVersion
 from cxgov.plans.selectors import version_published_latest
-from cxgov.registry.models import Agency
 from cxgov.registry.selectors import agency_public
 from cxgov.reports.pdf import html_to_pdf
 

@@ -14,9 +14,10 @@ from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from cxgov.core.models import Agency
 from cxgov.core.tables import csv_response, dict_rows
 from cxgov.insights.charts import horizontal_bar_svg
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 from cxgov.registry.selectors import agency_public
 from cxgov.standards.models import Standard
 from cxgov.standards.results import PeriodResult

@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from cxgov.registry.models import Agency, Service
-
-
-@admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
-    list_display = ("name", "abbreviation", "slug", "parent")
-    search_fields = ("name", "abbreviation", "slug")
-    prepopulated_fields = {"slug": ("name",)}
+from cxgov.registry.models import Service
 
 
 @admin.register(Service)

@@ -9,7 +9,8 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from cxgov.registry.models import Agency, ChannelKind, ServiceStatus
+from cxgov.core.models import Agency
+from cxgov.registry.models import ChannelKind, ServiceStatus
 from cxgov.registry.services import (
     agency_create,
     channel_closure_add,

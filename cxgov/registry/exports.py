@@ -7,9 +7,10 @@ from datetime import time
 from decimal import Decimal
 from typing import Any
 
+from cxgov.core.models import Agency
 from cxgov.core.tables import dict_rows
 from cxgov.registry.importers import CXGOV_COLUMNS, hours_format
-from cxgov.registry.models import Agency, Channel, Service
+from cxgov.registry.models import Channel, Service
 from cxgov.registry.selectors import services_for_export
 
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.forms import ImportFileForm
 from cxgov.core.languages import is_language_code
+from cxgov.core.models import Agency
 from cxgov.insights.calendars import spans_midnight
 from cxgov.registry.models import (
-    Agency,
     Channel,
     ChannelClosure,
     CustomerSegment,

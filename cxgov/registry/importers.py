@@ -42,12 +42,11 @@ from cxgov.core.imports import (
     shown,
 )
 from cxgov.core.languages import is_language_code
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.insights.calendars import spans_midnight
 from cxgov.registry import services as registry
 from cxgov.registry.models import (
     DIGITAL_KINDS,
-    Agency,
     Channel,
     ChannelKind,
     CustomerSegment,

@@ -1,4 +1,6 @@
-"""The service inventory: agencies, their services, customers, journey stages and channels.
+"""The service inventory: agencies' services, customers, journey stages and channels.
+
+Agencies themselves are `core.Agency`.
 
 EO 12862 §1(a) (identify customers) and §1(f) (choices of where and how to get service).
 """
@@ -12,45 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.i18n import localized
-
-
-class Agency(models.Model):
-    """A public agency, optionally part of a parent department."""
-
-    name = models.CharField(_("name"), max_length=200)
-    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
-    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
-    slug = models.SlugField(_("short name in web addresses"), max_length=60, unique=True)
-    parent = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-        verbose_name=_("parent agency"),
-    )
-    website = models.URLField(_("website"), blank=True)
-    mission = models.TextField(_("mission"), blank=True)
-    mission_es = models.TextField(_("mission in Spanish"), blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="America/New_York")
-    source = models.CharField(_("imported from"), max_length=40, blank=True)
-    source_id = models.CharField(max_length=100, blank=True, db_index=True)
-
-    class Meta:
-        ordering: ClassVar = ["name"]
-        verbose_name = _("agency")
-        verbose_name_plural = _("agencies")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def display_name(self) -> str:
-        return localized(self.name, self.name_es)
-
-    @property
-    def display_mission(self) -> str:
-        return localized(self.mission, self.mission_es)
+from cxgov.core.models import Agency
 
 
 class ServiceStatus(models.TextChoices):

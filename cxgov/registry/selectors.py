@@ -16,12 +16,11 @@ from django.apps import apps
 from django.db.models import Count, Field, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cxgov.core.models import AuditEvent, User
+from cxgov.core.models import Agency, AuditEvent, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency_object
 from cxgov.insights.calendars import OpenStatus, open_status
 from cxgov.registry.models import (
-    Agency,
     Channel,
     ChannelClosure,
     CustomerSegment,

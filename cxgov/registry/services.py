@@ -14,11 +14,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cxgov.complaints.models import FINAL_STATUSES, Attachment, Complaint, Transition
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
 from cxgov.registry.models import (
     DIGITAL_KINDS,
-    Agency,
     Channel,
     ChannelClosure,
     ChannelVolume,

@@ -42,11 +42,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from cxgov.core.imports import CREATED, UNCHANGED, ImportReport, RowError
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
 from cxgov.core.tables import csv_lines
 from cxgov.insights import complaint_classifier
-from cxgov.registry.models import Agency
 from cxgov.registry.selectors import ExportTable, agency_export_tables, agency_path
 
 SCHEMA_VERSION = 2
@@ -61,7 +60,7 @@ MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 # The only tables a restore writes: the agency's own records. A model that reaches an agency
 # but is missing here is neither exported nor restored until it is added (a test checks).
 RESTORED_TABLES = (
-    "registry.Agency",
+    "core.Agency",
     "core.Membership",
     "core.AuditEvent",
     "registry.Service",
@@ -121,7 +120,7 @@ NOT_RESTORED = {
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.
-SHARED_TABLES = frozenset({"registry.Agency", "benchmarks.Source", "benchmarks.Series"})
+SHARED_TABLES = frozenset({"core.Agency", "benchmarks.Source", "benchmarks.Series"})
 # The only columns of a person read from an archive: never a password or site-wide rights.
 USER_COLUMNS = ("email", "full_name", "preferred_language", "is_active", "date_joined")
 
@@ -583,7 +582,7 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
                     continue
             elif path == "agency" and not shared:
                 if target is None:
-                    raise TransferError("registry.Agency must come first and hold the agency")
+                    raise TransferError("core.Agency must come first and hold the agency")
                 if str(row.get("agency_id")) != str(target):
                     report.warnings.append(
                         RowError(
@@ -626,7 +625,7 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
             if (f.many_to_one or f.one_to_one) and f.related_model is not User
         }
     if target is None:
-        raise TransferError(f'registry.Agency holds no row for "{slug}"')
+        raise TransferError(f'core.Agency holds no row for "{slug}"')
     _ownership_check(created, shared_created, target=target, agencies_before=agencies_before)
     _references_check(references, created, shared_kept)
     try:

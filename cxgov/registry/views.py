@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.models import Agency
 from cxgov.core.pages import (
     agency_import_view,
     agency_list_view,
@@ -41,7 +42,7 @@ from cxgov.registry.forms import (
     StageForm,
 )
 from cxgov.registry.importers import services_import
-from cxgov.registry.models import Agency, Channel, Service, ServiceStage
+from cxgov.registry.models import Channel, Service, ServiceStage
 from cxgov.registry.selectors import (
     access_channel,
     access_segment,

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 
 
 class SurveyReport(models.Model):

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from cxgov.actions.selectors import ActionCounts, open_actions_by_service
 from cxgov.complaints.selectors import complaint_timeliness_by_day
+from cxgov.core.models import Agency
 from cxgov.insights.estimates import Estimate, proportion_change, wilson
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
-from cxgov.registry.models import Agency, Service, ServiceStatus
+from cxgov.registry.models import Service, ServiceStatus
 from cxgov.standards.models import ResultSource, Standard, StandardStatus
 from cxgov.standards.results import PeriodCounts, PeriodResult, results_from_counts
 from cxgov.standards.selectors import results_between, standard_results

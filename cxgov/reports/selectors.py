@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from cxgov.benchmarks.comparisons import service_comparisons, service_periods
 from cxgov.complaints.models import Complaint
 from cxgov.complaints.models import Status as ComplaintStatus
+from cxgov.core.models import Agency
 from cxgov.core.tables import Table
 from cxgov.insights.benchmark_charts import line_svg
 from cxgov.insights.charts import horizontal_bar_svg
@@ -45,7 +46,7 @@ from cxgov.insights.priority_matrix import (
 from cxgov.insights.scrub import scrub_text
 from cxgov.insights.sla import days_between
 from cxgov.insights.themes import extract_themes
-from cxgov.registry.models import Agency, ChannelKind
+from cxgov.registry.models import ChannelKind
 from cxgov.registry.selectors import services_for_agency
 from cxgov.reports.models import SurveyReport
 from cxgov.standards.models import ResultSource, Standard, StandardStatus

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
-from cxgov.registry.models import Agency
 from cxgov.reports.models import SurveyReport
 
 AUTHORED_FIELDS = (

@@ -13,7 +13,8 @@ import numpy as np
 import polars as pl
 from django.utils import timezone
 
-from cxgov.registry.models import Agency, ChannelKind, Service
+from cxgov.core.models import Agency
+from cxgov.registry.models import ChannelKind, Service
 from cxgov.standards import services
 from cxgov.standards.ingest import events_parse
 from cxgov.standards.models import Standard

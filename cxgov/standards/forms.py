@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.forms import ImportFileForm
 from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
-from cxgov.registry.models import Agency, Channel
+from cxgov.core.models import Agency
+from cxgov.registry.models import Channel
 from cxgov.standards.ingest import mapping_parse
 from cxgov.standards.models import Standard
 

@@ -37,9 +37,9 @@ from cxgov.core.imports import (
     shown,
 )
 from cxgov.core.imports.frames import Frame, read_frame
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.registry import services as registry
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 from cxgov.standards import services
 from cxgov.standards.ingest import EventBatch, events_parse
 from cxgov.standards.models import ResultSource, Standard, StandardKind, StandardStatus

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.i18n import localized
+from cxgov.core.models import Agency
 from cxgov.insights.business_time import BusinessCalendar
-from cxgov.registry.models import Agency, Channel, Service
+from cxgov.registry.models import Channel, Service
 
 
 class StandardKind(models.TextChoices):

@@ -16,11 +16,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency_object
 from cxgov.insights.business_time import HISTOGRAM_SIZE
-from cxgov.registry.models import Agency, Service, ServiceStatus
+from cxgov.registry.models import Service, ServiceStatus
 from cxgov.standards.models import (
     DailyRollup,
     MissedPeriod,

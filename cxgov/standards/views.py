@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.models import Agency
 from cxgov.core.pages import (
     agency_list_view,
     form_page,
@@ -22,7 +23,6 @@ from cxgov.core.pages import (
 )
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
-from cxgov.registry.models import Agency
 from cxgov.standards import services
 from cxgov.standards.forms import EventUploadForm, ReportedResultForm, StandardForm
 from cxgov.standards.importers import events_import

@@ -10,7 +10,8 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from cxgov.registry.models import Agency, Service
+from cxgov.core.models import Agency
+from cxgov.registry.models import Service
 from cxgov.surveys.bank import DRIVERS
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import (

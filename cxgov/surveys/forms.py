@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.registry.models import Agency, ChannelKind
+from cxgov.core.models import Agency
+from cxgov.registry.models import ChannelKind
 from cxgov.surveys.bank import TEMPLATE_CHOICES
 from cxgov.surveys.models import CHOICE_KINDS, Question, QuestionKind, Survey
 

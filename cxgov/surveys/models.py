@@ -36,7 +36,7 @@ class SurveyStatus(models.TextChoices):
 class Survey(models.Model):
     """A survey an agency runs, with its Paperwork Reduction Act facts and open dates."""
 
-    agency = models.ForeignKey("registry.Agency", on_delete=models.CASCADE, related_name="surveys")
+    agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE, related_name="surveys")
     public_id = models.CharField(max_length=24, unique=True, default=new_public_id)
     title = models.CharField(_("title"), max_length=200)
     title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)

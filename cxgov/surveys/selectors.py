@@ -16,11 +16,11 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency_object
 from cxgov.core.tables import csv_lines
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 from cxgov.surveys.models import (
     Answer,
     Question,

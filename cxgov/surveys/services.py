@@ -35,10 +35,10 @@ from cxgov.core.imports import (
     read_table,
     shown,
 )
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.ratelimit import RateLimited, rate_check
 from cxgov.core.services import audit_record
-from cxgov.registry.models import Agency, ChannelKind, CustomerSegment, Service, ServiceStage
+from cxgov.registry.models import ChannelKind, CustomerSegment, Service, ServiceStage
 from cxgov.surveys.bank import TEMPLATES
 from cxgov.surveys.models import (
     CHOICE_KINDS,

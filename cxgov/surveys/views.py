@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxgov.core.models import Agency
 from cxgov.core.pages import (
     agency_list_view,
     form_page,
@@ -28,7 +29,6 @@ from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, fresh_copy
 from cxgov.core.tables import csv_stream_response
 from cxgov.public.views_surveys import _page as public_page
-from cxgov.registry.models import Agency
 from cxgov.surveys import services as surveys
 from cxgov.surveys.distribution import qr_svg
 from cxgov.surveys.forms import (

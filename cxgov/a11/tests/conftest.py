@@ -10,11 +10,11 @@ from django.core.cache import cache
 from django.test import Client
 
 from cxgov.a11.tests.factories import signed_in
-from cxgov.core.models import Role, User
-from cxgov.core.testing.factories import MembershipFactory, ServiceFactory, UserFactory
-from cxgov.registry.models import Agency, Service
+from cxgov.core.models import Agency, Role, User
+from cxgov.registry.models import Service
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import survey_create, survey_publish
+from cxgov.testing.factories import MembershipFactory, ServiceFactory, UserFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

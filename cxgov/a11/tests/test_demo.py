@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cxgov.a11.models import Collection
-from cxgov.core.demo import demo_load
+from cxgov.site.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 

@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 from cxgov.a11.importers_performance_gov import a11_quarterly_import
 from cxgov.a11.models import ImportedQuarter
 from cxgov.a11.summary import a11_summary_rows
-from cxgov.core.models import AuditEvent, Membership, Role, User
-from cxgov.core.testing.data import SHARED_DATA, needs_shared
+from cxgov.core.models import Agency, AuditEvent, Membership, Role, User
 from cxgov.insights.estimates import point_scale
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 from cxgov.surveys.models import AnswerRollup, ResponseRollup, Survey
 from cxgov.surveys.results import ResultFilters, response_counts
+from cxgov.testing.data import SHARED_DATA, needs_shared
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from cxgov.a11.importers import responses_import
 from cxgov.a11.tests.conftest import FIXTURES
 from cxgov.a11.tests.factories import PERIOD
 from cxgov.core.models import AuditEvent
-from cxgov.core.testing.data import needs_shared, shared_path
 from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.selectors import responses_csv_rows, responses_for_survey
+from cxgov.testing.data import needs_shared, shared_path
 
 pytestmark = pytest.mark.django_db
 

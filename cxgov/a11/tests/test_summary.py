@@ -9,10 +9,10 @@ from django.test import override_settings
 from django.utils import translation
 
 from cxgov.a11.summary import a11_summary_rows
-from cxgov.core.testing.factories import ServiceFactory
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.surveys.services import survey_create, survey_publish
 from cxgov.surveys.tests.results_factories import bulk
+from cxgov.testing.factories import ServiceFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("threshold_five")]
 

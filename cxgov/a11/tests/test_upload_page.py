@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cxgov.a11.tests.conftest import FIXTURES
-from cxgov.core.testing.data import SHARED_DATA
 from cxgov.surveys.models import Response
+from cxgov.testing.data import SHARED_DATA
 
 pytestmark = pytest.mark.django_db
 

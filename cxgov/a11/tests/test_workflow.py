@@ -257,7 +257,7 @@ def test_only_oversight_rates_and_sees_every_agency(
 def test_oversight_rating_reached_through_another_agency_is_404(
     oversight_client, thumbs_survey, service_a, agency_b
 ):
-    from cxgov.core.testing.factories import AgencyFactory
+    from cxgov.testing.factories import AgencyFactory
 
     collection = ready_collection(service=service_a, survey=thumbs_survey)
     AgencyFactory(slug="charlie", name="Agency Charlie")

@@ -7,7 +7,7 @@ from datetime import date
 import factory
 
 from cxgov.actions.models import ActionItem, ActionSource, SourceKind
-from cxgov.core.testing.factories import AgencyFactory, UserFactory
+from cxgov.testing.factories import AgencyFactory, UserFactory
 
 
 class ActionItemFactory(factory.django.DjangoModelFactory):

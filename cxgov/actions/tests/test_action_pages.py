@@ -14,7 +14,7 @@ from cxgov.actions.models import ActionItem, ActionStatus, SourceKind
 from cxgov.actions.selectors import Suggestion
 from cxgov.actions.tests.factories import ActionItemFactory, ActionSourceFactory
 from cxgov.core.models import AuditEvent, Role
-from cxgov.core.testing.factories import MembershipFactory, ServiceFactory, UserFactory
+from cxgov.testing.factories import MembershipFactory, ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

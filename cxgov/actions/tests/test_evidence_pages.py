@@ -9,7 +9,6 @@ import pytest
 from django.test import override_settings
 
 from cxgov.actions.models import ActionItem
-from cxgov.core.testing.factories import ServiceFactory, StandardFactory
 from cxgov.standards.models import ReportedResult
 from cxgov.surveys.services import (
     BulkResponse,
@@ -17,6 +16,7 @@ from cxgov.surveys.services import (
     response_bulk_create,
     survey_create,
 )
+from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 pytestmark = pytest.mark.django_db
 

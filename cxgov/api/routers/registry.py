@@ -41,11 +41,11 @@ from cxgov.api.schemas.registry import (
     ServiceSummaryPublicOut,
     ServiceSummaryStaffOut,
 )
-from cxgov.core.models import User
+from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
 from cxgov.registry import services as registry
-from cxgov.registry.models import Agency, Channel, CustomerSegment, Service
+from cxgov.registry.models import Channel, CustomerSegment, Service
 from cxgov.registry.selectors import (
     access_channel,
     access_service,

@@ -19,7 +19,8 @@ from pydantic import (
 )
 
 from cxgov.api.common import Out
-from cxgov.registry.models import Agency, Channel, ChannelKind, OpeningHours, Service, ServiceStatus
+from cxgov.core.models import Agency
+from cxgov.registry.models import Channel, ChannelKind, OpeningHours, Service, ServiceStatus
 from cxgov.registry.selectors import channel_open_status
 
 # The public shapes hold what anyone may see. The staff shapes add what only members of the

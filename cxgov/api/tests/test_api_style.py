@@ -11,7 +11,7 @@ from django.test import Client
 
 from cxgov.api.common import ErrorOut, utc_iso
 from cxgov.core.services import token_create
-from cxgov.core.testing.factories import ServiceFactory
+from cxgov.testing.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from ninja import Schema
 
 from cxgov.api.schemas.registry import ChannelPatchIn, ServicePatchIn
-from cxgov.core.models import AuditEvent, Role, User
+from cxgov.core.models import Agency, AuditEvent, Role, User
 from cxgov.core.services import token_create
-from cxgov.core.testing.factories import (
+from cxgov.registry.models import OpeningHours, Service, ServiceStage, ServiceStatus
+from cxgov.testing.factories import (
     AgencyFactory,
     ChannelFactory,
     MembershipFactory,
@@ -22,7 +23,6 @@ from cxgov.core.testing.factories import (
     ServiceFactory,
     UserFactory,
 )
-from cxgov.registry.models import Agency, OpeningHours, Service, ServiceStage, ServiceStatus
 
 pytestmark = pytest.mark.django_db
 

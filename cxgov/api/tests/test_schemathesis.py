@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from cxgov.core.models import Role
 from cxgov.core.services import membership_grant, token_create
-from cxgov.core.testing.factories import (
+from cxgov.testing.factories import (
     ChannelFactory,
     ServiceFactory,
     StandardFactory,

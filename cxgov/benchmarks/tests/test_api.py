@@ -9,7 +9,7 @@ import pytest
 from cxgov.benchmarks import services
 from cxgov.benchmarks.importers import ACSI_WORDING
 from cxgov.core.services import token_create
-from cxgov.core.testing.factories import ServiceFactory
+from cxgov.testing.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

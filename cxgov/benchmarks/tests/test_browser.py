@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from cxgov.benchmarks.models import Series
-from cxgov.core.testing.browser import assert_no_axe_violations
-from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 from cxgov.registry.models import Service
+from cxgov.testing.browser import assert_no_axe_violations
+from cxgov.testing.browser_helpers import click_and_load, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

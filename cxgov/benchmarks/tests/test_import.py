@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from cxgov.benchmarks.importers import FORMATS, benchmarks_import
 from cxgov.benchmarks.models import Observation, Series, Source
 from cxgov.core.models import AuditEvent
-from cxgov.core.testing.data import SHARED_DATA, needs_shared
+from cxgov.testing.data import SHARED_DATA, needs_shared
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from cxgov.benchmarks.measures import (
 )
 from cxgov.benchmarks.models import Observation, Selection, Series
 from cxgov.core.models import Role
-from cxgov.core.testing.data import SHARED_DATA, needs_shared
-from cxgov.core.testing.factories import MembershipFactory, ServiceFactory, UserFactory
+from cxgov.testing.data import SHARED_DATA, needs_shared
+from cxgov.testing.factories import MembershipFactory, ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

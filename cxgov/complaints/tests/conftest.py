@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cxgov.core.models import Role
-from cxgov.core.testing.factories import (
+from cxgov.testing.factories import (
     ComplaintCategoryFactory,
     ComplaintTeamFactory,
     MembershipFactory,

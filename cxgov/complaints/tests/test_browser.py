@@ -6,12 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from cxgov.core.models import Role
-from cxgov.core.testing.browser import (
+from cxgov.testing.browser import (
     assert_no_axe_violations,
     assert_no_axe_violations_as_served,
 )
-from cxgov.core.testing.browser_helpers import click_and_load, sign_in
-from cxgov.core.testing.factories import (
+from cxgov.testing.browser_helpers import click_and_load, sign_in
+from cxgov.testing.factories import (
     PASSWORD,
     AgencyFactory,
     MembershipFactory,

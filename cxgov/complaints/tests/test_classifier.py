@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from cxgov.complaints.models import Category, ClassifierModel
 from cxgov.complaints.selectors import labelled_complaints
 from cxgov.complaints.services import complaint_categorize, complaint_create
-from cxgov.core.testing.data import shared_path
+from cxgov.testing.data import shared_path
 
 pytestmark = pytest.mark.django_db
 CFPB = "cfpb/elvus_Consumer_Complaints_2016-2020_268rows.csv"

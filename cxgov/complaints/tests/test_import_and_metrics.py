@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from cxgov.complaints.importers import ISSUE_NOT_GIVEN, cfpb_parse
 from cxgov.complaints.models import Category, Complaint
 from cxgov.core.imports import FileRejectedError, read_table
-from cxgov.core.testing.data import SHARED_DATA, shared_path
+from cxgov.testing.data import SHARED_DATA, shared_path
 
 pytestmark = pytest.mark.django_db
 DATA = SHARED_DATA / "cfpb"

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from cxgov.complaints.integrations import complaints_standard_counts
 from cxgov.complaints.models import Complaint
-from cxgov.core.testing.factories import ServiceFactory, StandardFactory
 from cxgov.standards.selectors import standard_results
 from cxgov.surveys.services import response_submit, survey_create, survey_publish
+from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from cxgov.core.testing.factories import PASSWORD
+from cxgov.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

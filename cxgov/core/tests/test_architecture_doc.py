@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cxgov.core.testing.data import REPOSITORY
+from cxgov.testing.data import REPOSITORY
 
 CXGOV = REPOSITORY / "cxgov"
 # Folders the map names once instead of module by module.

@@ -70,7 +70,7 @@ def _surveys() -> list[int]:
 
 
 def _periods() -> list[str]:
-    from cxgov.registry.models import Agency
+    from cxgov.core.models import Agency
 
     rows = report_periods(agency=Agency.objects.get(slug=AGENCY))
     return [row.period.slug for row in rows]

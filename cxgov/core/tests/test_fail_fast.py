@@ -17,7 +17,7 @@ from django.db.backends.utils import CursorWrapper
 from config.database import database_settings
 from cxgov.core.models import DeadLetter
 from cxgov.core.tasks import email_send
-from cxgov.core.testing.factories import AgencyFactory
+from cxgov.testing.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 

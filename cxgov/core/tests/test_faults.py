@@ -12,9 +12,9 @@ from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 
 from cxgov.core.services import token_create
-from cxgov.core.testing.factories import AgencyFactory
 from cxgov.surveys.models import Response
 from cxgov.surveys.services import survey_create, survey_publish
+from cxgov.testing.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 

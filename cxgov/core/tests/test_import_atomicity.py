@@ -25,8 +25,6 @@ from cxgov.complaints.importers import cfpb_parse
 from cxgov.complaints.models import Category, Complaint
 from cxgov.complaints.services import complaints_import
 from cxgov.core.imports import read_table
-from cxgov.core.testing.data import SHARED_DATA, needs_shared
-from cxgov.core.testing.factories import ServiceFactory, StandardFactory
 from cxgov.registry.importers import _Importer, services_import
 from cxgov.standards import importers as standard_importers
 from cxgov.standards import services as standard_services
@@ -37,6 +35,8 @@ from cxgov.surveys import services as survey_services
 from cxgov.surveys.models import Response
 from cxgov.surveys.services import BulkResponse, SubmissionContext, response_bulk_create
 from cxgov.surveys.tests.results_factories import mixed_survey
+from cxgov.testing.data import SHARED_DATA, needs_shared
+from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -23,10 +23,10 @@ from cxgov.a11.importers_performance_gov import a11_quarterly_import
 from cxgov.benchmarks.importers import benchmarks_import
 from cxgov.complaints.importers import cfpb_import
 from cxgov.core.imports import ImportReport
-from cxgov.core.testing.data import SHARED_DATA, shared_available, shared_path
 from cxgov.registry.importers import CANADA_SERVICE_TYPES, services_import
 from cxgov.registry.models import ChannelVolume, Service
 from cxgov.standards.importers import standards_import
+from cxgov.testing.data import SHARED_DATA, shared_available, shared_path
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from cxgov.core.testing.data import REPOSITORY
+from cxgov.testing.data import REPOSITORY
 
 CXGOV = REPOSITORY / "cxgov"
 

@@ -7,7 +7,7 @@ import ast
 import pytest
 from django.apps import apps
 
-from cxgov.core.testing.data import REPOSITORY
+from cxgov.testing.data import REPOSITORY
 
 PRESENTATION_APPS = ["public", "api"]
 

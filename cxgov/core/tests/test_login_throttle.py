@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from cxgov.core.testing.factories import PASSWORD, UserFactory
+from cxgov.testing.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

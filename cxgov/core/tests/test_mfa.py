@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cxgov.core.models import AuditEvent
 from cxgov.core.services import token_create
-from cxgov.core.testing.factories import PASSWORD
+from cxgov.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.db import connections
 from cxgov.core.models import RateCounter
 from cxgov.core.ratelimit import RateLimited, client_address, rate_check
 from cxgov.core.services import token_create
-from cxgov.core.testing.factories import AgencyFactory
 from cxgov.surveys.services import survey_create, survey_publish
+from cxgov.testing.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 

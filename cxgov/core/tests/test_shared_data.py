@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cxgov.core.testing import data
+from cxgov.testing import data
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from cxgov.core.demo import demo_load
 from cxgov.core.models import User
 from cxgov.core.services import token_create
+from cxgov.site.demo import demo_load
 
 AGENCY = "fba"
 FILLERS = {"number": "1", "date": "2026-01-15", "time": "09:00", "email": "x@example.gov"}

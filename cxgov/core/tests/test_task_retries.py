@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from cxgov.core.models import AuditEvent, DeadLetter, Role
 from cxgov.core.tasks import email_send, retry_delay, retrying_task
-from cxgov.core.testing.factories import MembershipFactory, UserFactory
+from cxgov.testing.factories import MembershipFactory, UserFactory
 
 CALLS: list[str] = []
 

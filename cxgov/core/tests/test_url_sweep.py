@@ -33,21 +33,14 @@ from cxgov.a11.models import Collection
 from cxgov.actions.models import ActionItem
 from cxgov.benchmarks.models import Selection, Series
 from cxgov.complaints.models import Attachment, Category, Complaint
-from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, Role, User
+from cxgov.core.models import Agency, ApiToken, AuditEvent, DeadLetter, Membership, Role, User
 from cxgov.core.permissions import ROLE_CAPABILITIES, Can, roles_with
 from cxgov.core.services import token_create
-from cxgov.core.testing.demo import demo_load_once
 from cxgov.plans.models import Plan
-from cxgov.registry.models import (
-    Agency,
-    Channel,
-    ChannelClosure,
-    CustomerSegment,
-    Service,
-    ServiceStage,
-)
+from cxgov.registry.models import Channel, ChannelClosure, CustomerSegment, Service, ServiceStage
 from cxgov.standards.models import MissedPeriod, Standard, StandardEvent
 from cxgov.surveys.models import Audience, Question, Response, Survey
+from cxgov.testing.demo import demo_load_once
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed in"  # any signed-in person; nothing of an agency's in the URL

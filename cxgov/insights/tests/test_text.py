@@ -6,9 +6,9 @@ import csv
 
 import pytest
 
-from cxgov.core.testing.data import shared_path
 from cxgov.insights.readability import readability, split_sentences, syllables
 from cxgov.insights.themes import extract_themes
+from cxgov.testing.data import shared_path
 
 
 def test_flesch_kincaid_grade_worked_by_hand():

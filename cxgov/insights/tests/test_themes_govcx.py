@@ -6,9 +6,9 @@ import csv
 
 import pytest
 
-from cxgov.core.testing.data import SHARED_DATA, needs_shared
 from cxgov.insights.scrub import scrub_text
 from cxgov.insights.themes import extract_themes
+from cxgov.testing.data import SHARED_DATA, needs_shared
 
 DATA = SHARED_DATA / "govcxanalyzer"
 RESPONSES = DATA / "fake-omb-a11-survey-response-level-data.csv"

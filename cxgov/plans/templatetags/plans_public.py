@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from cxgov.core.models import Agency
 from cxgov.plans.selectors import has_published_plan
-from cxgov.registry.models import Agency
 
 register = template.Library()
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from cxgov.core.testing.factories import (
+from cxgov.core.models import Agency
+from cxgov.registry.models import OpeningHours
+from cxgov.standards.models import DailyRollup, Standard
+from cxgov.testing.factories import (
     ChannelFactory,
     SegmentFactory,
     ServiceFactory,
     StandardFactory,
 )
-from cxgov.registry.models import Agency, OpeningHours
-from cxgov.standards.models import DailyRollup, Standard
 
 
 def service_with_records(agency: Agency) -> Standard:

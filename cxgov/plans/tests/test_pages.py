@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from cxgov.core.models import Role
-from cxgov.core.testing.factories import MembershipFactory, UserFactory
+from cxgov.core.models import Agency, Role
 from cxgov.plans.models import Plan, PlanSection
 from cxgov.plans.services import plan_create, plan_publish
 from cxgov.plans.tests.factories import service_with_records
-from cxgov.registry.models import Agency, Channel
+from cxgov.registry.models import Channel
+from cxgov.testing.factories import MembershipFactory, UserFactory
 
 STAFF = "/staff/agencies/alpha/plans/"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cxgov.core.demo import DEMO_PASSWORD
-from cxgov.core.testing.browser import (
+from cxgov.site.demo import DEMO_PASSWORD
+from cxgov.testing.browser import (
     assert_no_axe_violations,
     assert_no_axe_violations_as_served,
 )
-from cxgov.core.testing.browser_helpers import click_and_load, sign_in
+from cxgov.testing.browser_helpers import click_and_load, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cxgov.core.testing.browser import assert_no_axe_violations
-from cxgov.core.testing.browser_helpers import click_and_load
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import survey_create, survey_publish
+from cxgov.testing.browser import assert_no_axe_violations
+from cxgov.testing.browser_helpers import click_and_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

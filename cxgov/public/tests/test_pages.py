@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cxgov.core.testing.factories import AgencyFactory, ServiceFactory
 from cxgov.registry.models import ServiceStatus
+from cxgov.testing.factories import AgencyFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from cxgov.core.testing.factories import AgencyFactory, ServiceFactory
 from cxgov.registry.models import ServiceStatus
 from cxgov.registry.services import channel_closure_add, channel_create, channel_hours_set
+from cxgov.testing.factories import AgencyFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

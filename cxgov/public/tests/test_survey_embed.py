@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.surveys.models import Response, Survey
 from cxgov.surveys.services import survey_create, survey_publish
 

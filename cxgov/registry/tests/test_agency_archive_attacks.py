@@ -17,8 +17,7 @@ from django.core.management import CommandError, call_command
 from cxgov.complaints.models import ClassifierModel, Complaint
 from cxgov.complaints.services import complaint_create
 from cxgov.complaints.tests.test_classifier_storage import pickle_that_writes
-from cxgov.core.models import ApiToken, DeadLetter, Membership, Role, User
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency, ApiToken, DeadLetter, Membership, Role, User
 from cxgov.registry.transfer import SCHEMA_VERSION, _signature
 
 pytestmark = pytest.mark.django_db
@@ -118,10 +117,10 @@ def test_an_archive_without_a_manifest_is_refused(db, tmp_path):
 
 def test_an_archive_with_an_altered_member_is_refused(agency_a, tmp_path):
     members = _members(_export(agency_a, tmp_path))
-    members["data/registry.Agency.json"] = members["data/registry.Agency.json"].replace(
+    members["data/core.Agency.json"] = members["data/core.Agency.json"].replace(
         b"Agency Alpha", b"Agency Evil"
     )
-    with pytest.raises(CommandError, match=r"data/registry.Agency.json was changed after export"):
+    with pytest.raises(CommandError, match=r"data/core.Agency.json was changed after export"):
         _restore(tmp_path, _zip(members))
 
 
@@ -140,7 +139,7 @@ def test_an_archive_signed_with_another_key_is_refused(agency_a, tmp_path, setti
 
 
 def test_a_member_the_signed_manifest_does_not_list_is_refused(db, tmp_path):
-    buffer = io.BytesIO(_crafted({"registry.Agency": [RESTORED]}))
+    buffer = io.BytesIO(_crafted({"core.Agency": [RESTORED]}))
     with zipfile.ZipFile(buffer, "a") as archive:
         archive.writestr("files/complaints/1/extra.pdf", b"%PDF")
     _refused(
@@ -195,7 +194,7 @@ def test_a_signed_archive_cannot_make_a_site_administrator_or_set_a_password(db,
         _crafted(
             {
                 "core.User": [INTRUDER],
-                "registry.Agency": [RESTORED],
+                "core.Agency": [RESTORED],
                 "core.Membership": [
                     {"id": 9201, "user_id": 9101, "agency_id": 9001, "role": Role.AGENCY_ADMIN}
                 ],
@@ -221,7 +220,7 @@ def test_a_signed_archive_matches_people_by_email_and_never_changes_them(tmp_pat
         _crafted(
             {
                 "core.User": [{**INTRUDER, "email": handler_b.email.upper(), "full_name": "Fake"}],
-                "registry.Agency": [RESTORED],
+                "core.Agency": [RESTORED],
                 "core.Membership": [
                     {"id": 9201, "user_id": 9101, "agency_id": 9001, "role": Role.OVERSIGHT}
                 ],
@@ -240,7 +239,7 @@ def test_a_signed_archive_cannot_add_a_membership_to_another_agency(tmp_path, ag
         _crafted(
             {
                 "core.User": [INTRUDER],
-                "registry.Agency": [RESTORED],
+                "core.Agency": [RESTORED],
                 "core.Membership": [
                     {"id": 9201, "user_id": 9101, "agency_id": agency_b.pk, "role": "agency_admin"}
                 ],
@@ -256,7 +255,7 @@ def test_a_signed_archive_cannot_add_rows_under_another_agencys_records(tmp_path
     theirs = complaint_create(agency=agency_b, what_happened="B's own", send_acknowledgment=False)
     crafted = _crafted(
         {
-            "registry.Agency": [RESTORED],
+            "core.Agency": [RESTORED],
             "complaints.Note": [{"id": 9301, "complaint_id": theirs.pk, "body": "planted"}],
         }
     )
@@ -269,7 +268,7 @@ def test_a_signed_archive_cannot_point_at_another_agencys_rows(tmp_path, agency_
     theirs = complaint_create(agency=agency_b, what_happened="B's own", send_acknowledgment=False)
     crafted = _crafted(
         {
-            "registry.Agency": [RESTORED],
+            "core.Agency": [RESTORED],
             "complaints.Complaint": [
                 {
                     "id": 9401,
@@ -293,7 +292,7 @@ def test_a_signed_archive_writes_no_table_outside_the_allow_list(db, tmp_path):
         _crafted(
             {
                 "core.User": [INTRUDER],
-                "registry.Agency": [RESTORED],
+                "core.Agency": [RESTORED],
                 "core.ApiToken": [
                     {
                         "id": 9501,
@@ -324,7 +323,7 @@ def test_a_signed_archive_with_a_pickled_classifier_restores_without_it_and_runs
         tmp_path,
         _crafted(
             {
-                "registry.Agency": [RESTORED],
+                "core.Agency": [RESTORED],
                 "complaints.ClassifierModel": [
                     {
                         "id": 9801,

@@ -16,12 +16,11 @@ from django.db import connection
 
 from cxgov.complaints.models import Attachment, Complaint
 from cxgov.complaints.services import complaint_create
-from cxgov.core.models import AuditEvent
-from cxgov.core.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency, AuditEvent
 from cxgov.registry.services import retention_policy_update
 from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.services import response_submit, survey_create, survey_publish
+from cxgov.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +72,7 @@ def test_export_holds_every_kind_of_record_of_the_agency_and_nothing_else(
     counts = {t["label"]: t["count"] for t in manifest["tables"]}
     assert manifest["schema_version"] == 2
     assert manifest["agency"] == agency_a.slug
-    assert counts["registry.Agency"] == 1
+    assert counts["core.Agency"] == 1
     assert counts["surveys.Response"] == 3
     assert counts["surveys.Answer"] == Answer.objects.filter(survey__agency=agency_a).count()
     assert counts["complaints.Complaint"] == 1

@@ -10,10 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
-from cxgov.core.models import AuditEvent, Role
-from cxgov.core.testing.factories import MembershipFactory, UserFactory
+from cxgov.core.models import Agency, AuditEvent, Role
 from cxgov.registry.importers import services_import
-from cxgov.registry.models import Agency, Channel, Service
+from cxgov.registry.models import Channel, Service
+from cxgov.testing.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,7 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from cxgov.core.models import AuditEvent
-from cxgov.core.testing.data import REPOSITORY, shared_path
+from cxgov.core.models import Agency, AuditEvent
 from cxgov.registry.importers import (
     CXGOV_COLUMNS,
     FORMATS,
@@ -29,20 +28,14 @@ from cxgov.registry.importers import (
     hours_parse,
     services_import,
 )
-from cxgov.registry.models import (
-    Agency,
-    Channel,
-    ChannelKind,
-    CustomerSegment,
-    Service,
-    ServiceStatus,
-)
+from cxgov.registry.models import Channel, ChannelKind, CustomerSegment, Service, ServiceStatus
 from cxgov.registry.services import (
     channel_create,
     channel_hours_set,
     segment_create,
     service_create,
 )
+from cxgov.testing.data import REPOSITORY, shared_path
 
 pytestmark = pytest.mark.django_db
 

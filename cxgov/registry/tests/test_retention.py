@@ -15,11 +15,11 @@ from django.core.management import call_command
 from cxgov.complaints.models import Attachment, Complaint, Status
 from cxgov.complaints.services import complaint_create
 from cxgov.core.models import AuditEvent
-from cxgov.core.testing.factories import SurveyFactory
 from cxgov.registry.models import RetentionPolicy
 from cxgov.registry.services import retention_policy_update, retention_purge
 from cxgov.registry.tasks import retention_purge_task
 from cxgov.surveys.models import Invitation, Response
+from cxgov.testing.factories import SurveyFactory
 
 T0 = datetime.fromisoformat("2026-01-05T15:00:00+00:00")
 

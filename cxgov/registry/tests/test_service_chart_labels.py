@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxgov.core.testing.factories import ChannelFactory, ServiceFactory
+from cxgov.testing.factories import ChannelFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

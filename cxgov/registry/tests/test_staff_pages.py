@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 
 from cxgov.core.models import AuditEvent, Role
-from cxgov.core.testing.factories import MembershipFactory, ServiceFactory, UserFactory
 from cxgov.registry.models import Channel, CustomerSegment, Service, ServiceStage, ServiceStatus
 from cxgov.registry.services import channel_create, segment_create, service_create
+from cxgov.testing.factories import MembershipFactory, ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,12 @@ FY2026 or early FY2027 (the demo's last day is 2026-11-20).
 
 from __future__ import annotations
 
-from cxgov.core.testing.factories import ServiceFactory
-from cxgov.registry.models import Agency, Service
+from cxgov.core.models import Agency
+from cxgov.registry.models import Service
 from cxgov.surveys.demo import a11_v1_rows, a11_v2_rows, employee_rows
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import response_bulk_create, survey_create, survey_publish
+from cxgov.testing.factories import ServiceFactory
 
 
 def report_surveys(

@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from cxgov.actions.tests.factories import ActionItemFactory
 from cxgov.complaints.models import Complaint
-from cxgov.core.testing.factories import ServiceFactory, StandardFactory
 from cxgov.standards.models import ReportedResult
 from cxgov.surveys.services import (
     BulkResponse,
@@ -31,6 +30,7 @@ from cxgov.surveys.services import (
     survey_create,
     survey_publish,
 )
+from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("settings_threshold")]
 

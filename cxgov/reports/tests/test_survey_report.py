@@ -15,10 +15,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cxgov.core.models import AuditEvent, Role
-from cxgov.core.testing.factories import MembershipFactory, StandardFactory, UserFactory
 from cxgov.reports.models import SurveyReport
 from cxgov.reports.selectors import SECTION_HEADINGS, report_build
 from cxgov.reports.tests.factories import report_surveys
+from cxgov.testing.factories import MembershipFactory, StandardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,12 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from cxgov.core.models import Role, User
+from cxgov.core.models import Agency, Role, User
 from cxgov.core.services import token_create
-from cxgov.core.testing.factories import MembershipFactory, ServiceFactory, StandardFactory
-from cxgov.registry.models import Agency
 from cxgov.standards.models import MissedPeriod
 from cxgov.standards.results import PeriodCounts, period_bounds, results_from_counts
 from cxgov.standards.selectors import standard_results
+from cxgov.testing.factories import MembershipFactory, ServiceFactory, StandardFactory
 
 
 def _bearer(user: User) -> dict[str, str]:

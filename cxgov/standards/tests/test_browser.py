@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from cxgov.core.testing.browser import (
+from cxgov.testing.browser import (
     assert_no_axe_violations,
     assert_no_axe_violations_as_served,
 )
-from cxgov.core.testing.browser_helpers import click_and_load, sign_in
+from cxgov.testing.browser_helpers import click_and_load, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,11 +16,11 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxgov.core.testing.data import shared_available, shared_path
-from cxgov.core.testing.factories import ServiceFactory, StandardFactory
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.standards.importers import events_import
 from cxgov.standards.models import StandardEvent
+from cxgov.testing.data import shared_available, shared_path
+from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxgov.core.testing.factories import ServiceFactory, StandardFactory
 from cxgov.standards.ingest import events_parse, rows_table
 from cxgov.standards.models import Standard
+from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 cells = st.one_of(
     st.none(),

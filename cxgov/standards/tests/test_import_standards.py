@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cxgov.core.testing.data import SHARED_DATA, shared_path
 from cxgov.standards.models import ReportedResult, Standard
+from cxgov.testing.data import SHARED_DATA, shared_path
 
 CANADA = SHARED_DATA / "canada"
 

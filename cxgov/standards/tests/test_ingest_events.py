@@ -12,11 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cxgov.core.testing.data import shared_path
-from cxgov.core.testing.factories import ServiceFactory, StandardFactory
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.standards.models import DailyRollup, StandardEvent
 from cxgov.standards.selectors import results_between
+from cxgov.testing.data import shared_path
+from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 
 def _nyc_file() -> Path:

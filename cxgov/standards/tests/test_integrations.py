@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from cxgov.benchmarks.measures import own_measures
-from cxgov.core.testing.factories import ServiceFactory, StandardFactory
 from cxgov.standards.models import ReportedResult
+from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from cxgov.core.models import User
-from cxgov.core.testing.factories import ChannelFactory, ServiceFactory, StandardFactory
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency, User
 from cxgov.standards.models import MissedPeriod, Standard, StandardEvent
 from cxgov.standards.selectors import FEED_COLUMNS
+from cxgov.testing.factories import ChannelFactory, ServiceFactory, StandardFactory
 
 CANADA_COLUMNS = [
     "service_id",

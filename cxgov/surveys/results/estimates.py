@@ -13,6 +13,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 from scipy import stats
 
+from cxgov.core.models import Agency
 from cxgov.insights.estimates import (
     Z_95,
     Change,
@@ -23,7 +24,7 @@ from cxgov.insights.estimates import (
     wilson,
 )
 from cxgov.insights.fiscal import FiscalQuarter
-from cxgov.registry.models import Agency, ChannelKind, CustomerSegment, Service
+from cxgov.registry.models import ChannelKind, CustomerSegment, Service
 from cxgov.surveys.models import (
     CHOICE_KINDS,
     SCALE_RANGES,

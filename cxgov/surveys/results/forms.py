@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.registry.models import Agency, ChannelKind
+from cxgov.core.models import Agency
+from cxgov.registry.models import ChannelKind
 
 
 class ResultFilterForm(forms.Form):

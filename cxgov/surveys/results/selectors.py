@@ -15,12 +15,12 @@ import numpy as np
 from django.db.models import Max, Min, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from cxgov.core.models import Agency
 from cxgov.insights.drivers import key_drivers
 from cxgov.insights.estimates import Estimate, wilson
 from cxgov.insights.fiscal import fiscal_quarter
 from cxgov.insights.priority_matrix import Cuts, MatrixPoint, matrix_cuts, quadrant
 from cxgov.insights.scrub import scrub_text
-from cxgov.registry.models import Agency
 from cxgov.surveys.models import (
     TEXT_KINDS,
     Answer,

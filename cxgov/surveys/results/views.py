@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cxgov.benchmarks.selectors import oversight_agencies
+from cxgov.core.models import Agency
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table, tables_page
@@ -32,7 +33,6 @@ from cxgov.insights.priority_matrix import (
     MatrixPoint,
     priority_matrix_svg,
 )
-from cxgov.registry.models import Agency
 from cxgov.surveys.models import Question, Survey
 from cxgov.surveys.results import (
     GroupResult,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.surveys.selectors import surveys_live_for_agencies
 
 register = template.Library()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from cxgov.core.testing.factories import ServiceFactory
-from cxgov.registry.models import Agency, Service
+from cxgov.core.models import Agency
+from cxgov.registry.models import Service
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import survey_create, survey_publish
+from cxgov.testing.factories import ServiceFactory
 
 
 @pytest.fixture(autouse=True)

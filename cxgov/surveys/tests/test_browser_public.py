@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cxgov.core.testing.browser import assert_no_axe_violations, assert_no_axe_violations_as_served
-from cxgov.core.testing.browser_helpers import click_and_load
 from cxgov.surveys.models import Response, Survey
+from cxgov.testing.browser import assert_no_axe_violations, assert_no_axe_violations_as_served
+from cxgov.testing.browser_helpers import click_and_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from cxgov.core.testing.browser import assert_no_axe_violations
 from cxgov.surveys.models import Response, Survey
+from cxgov.testing.browser import assert_no_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from cxgov.core.testing.browser import assert_no_axe_violations
 from cxgov.surveys.models import Response, Survey
 from cxgov.surveys.tests.test_browser_widget import _host_page
 from cxgov.surveys.tests.test_browser_widget import agency_site as agency_site
+from cxgov.testing.browser import assert_no_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

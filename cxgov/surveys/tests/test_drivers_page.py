@@ -15,11 +15,10 @@ import io
 import pytest
 from django.test import Client
 
-from cxgov.core.models import Role
-from cxgov.core.testing.factories import MembershipFactory, UserFactory
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency, Role
 from cxgov.surveys.models import Survey
 from cxgov.surveys.tests.test_results_pages import results_survey  # noqa: F401 - a fixture
+from cxgov.testing.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

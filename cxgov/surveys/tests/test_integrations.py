@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from cxgov.benchmarks.measures import own_measures
-from cxgov.core.testing.factories import ServiceFactory, StandardFactory
 from cxgov.standards.selectors import standard_results
 from cxgov.surveys.services import (
     SubmissionContext,
@@ -13,6 +12,7 @@ from cxgov.surveys.services import (
     survey_create,
     survey_publish,
 )
+from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from cxgov.core.models import Role, User
+from cxgov.core.models import Agency, Role, User
 from cxgov.core.services import token_create
-from cxgov.core.testing.factories import MembershipFactory, UserFactory
-from cxgov.registry.models import Agency
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import response_bulk_create, survey_create, survey_publish
 from cxgov.surveys.tests.test_results_pages import (  # noqa: F401 - a fixture
     results_survey,
     thumbs_rows,
 )
+from cxgov.testing.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

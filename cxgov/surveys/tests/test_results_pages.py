@@ -19,9 +19,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from cxgov.core.models import Role, User
-from cxgov.core.testing.factories import MembershipFactory, UserFactory
-from cxgov.registry.models import Agency, Service
+from cxgov.core.models import Agency, Role, User
+from cxgov.registry.models import Service
 from cxgov.surveys.models import Response, Survey
 from cxgov.surveys.services import (
     BulkResponse,
@@ -31,6 +30,7 @@ from cxgov.surveys.services import (
     survey_create,
     survey_publish,
 )
+from cxgov.testing.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from cxgov.core.testing.factories import AgencyFactory, SegmentFactory
+from cxgov.core.models import Agency
 from cxgov.insights.fiscal import FiscalQuarter
-from cxgov.registry.models import Agency, Service
+from cxgov.registry.models import Service
 from cxgov.surveys.models import Invitation, Survey
 from cxgov.surveys.results import (
     ResultFilters,
@@ -26,6 +26,7 @@ from cxgov.surveys.results import (
     surveys_with_results,
 )
 from cxgov.surveys.tests.results_factories import bulk, mixed_survey
+from cxgov.testing.factories import AgencyFactory, SegmentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("threshold_five")]
 

@@ -14,8 +14,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxgov.core.testing.factories import AgencyFactory, ServiceFactory
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.surveys.models import (
     Answer,
     AnswerRollup,
@@ -33,6 +32,7 @@ from cxgov.surveys.services import (
     response_submit,
 )
 from cxgov.surveys.tests.results_factories import bulk, mixed_survey
+from cxgov.testing.factories import AgencyFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

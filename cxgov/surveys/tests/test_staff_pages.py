@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.surveys.models import Question, Response, Survey
 from cxgov.surveys.services import response_submit, survey_create
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxgov.core.testing.factories import SurveyFactory
+from cxgov.testing.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
 

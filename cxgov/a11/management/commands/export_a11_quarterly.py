@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.a11.exporters import csv_lines, export_table
 from cxgov.a11.formats import EXPORT_FORMATS
+from cxgov.core.models import Agency
 from cxgov.insights.fiscal import FiscalQuarter
-from cxgov.registry.models import Agency
 
 
 class Command(BaseCommand):

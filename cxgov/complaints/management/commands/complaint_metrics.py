@@ -9,9 +9,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.complaints.selectors import METRIC_DIMENSIONS, complaint_facts
+from cxgov.core.models import Agency
 from cxgov.core.tables import csv_lines
 from cxgov.insights.complaint_metrics import MIN_CELL, measures_by_group
-from cxgov.registry.models import Agency
 
 COLUMNS = [
     "group",

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.complaints.importers import cfpb_import
 from cxgov.core.imports.commands import import_arguments, import_finish
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 
 
 class Command(BaseCommand):

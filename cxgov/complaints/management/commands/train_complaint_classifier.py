@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.complaints.services import complaint_classifier_train
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 
 
 class Command(BaseCommand):

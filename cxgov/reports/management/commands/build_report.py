@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cxgov.registry.models import Agency
+from cxgov.core.models import Agency
 from cxgov.reports.rendering import file_stem, report_html, report_pdf, table_csv, tables_zip
 from cxgov.reports.selectors import ReportPeriod, report_build
 

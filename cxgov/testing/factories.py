@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import factory
 
-from cxgov.core.models import ApiToken, Membership, Role, User
-from cxgov.registry.models import Agency, Service, ServiceStatus
+from cxgov.core.models import Agency, ApiToken, Membership, Role, User
+from cxgov.registry.models import Service, ServiceStatus
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cxgov.core.testing import demo
-from cxgov.core.testing.factories import AgencyFactory
+from cxgov.testing import demo
+from cxgov.testing.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 

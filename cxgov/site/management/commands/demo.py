@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from cxgov.core.demo import demo_refuse_without_debug
+from cxgov.site.demo import demo_refuse_without_debug
 
 
 class Command(BaseCommand):

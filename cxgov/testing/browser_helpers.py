@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from cxgov.core.demo import DEMO_PASSWORD
+from cxgov.site.demo import DEMO_PASSWORD
 
 
 def click_and_load(page: Page, target: Locator) -> None:

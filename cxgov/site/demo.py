@@ -1,6 +1,6 @@
-"""Deterministic demo data: two fictional agencies, their services, and one user per role.
+"""Deterministic demo data of the whole site: two fictional agencies and one user per role.
 
-Later parts of cxgov add their own records through `demo_load` in their app's demo module.
+Each app adds its own records through `demo_load` in its demo module; this calls them in order.
 """
 
 from __future__ import annotations

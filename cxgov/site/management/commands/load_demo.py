@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cxgov.core.demo import DEMO_PASSWORD, demo_load, demo_refuse_without_debug
+from cxgov.site.demo import DEMO_PASSWORD, demo_load, demo_refuse_without_debug
 
 
 class Command(BaseCommand):

@@ -1,1 +1,0 @@
-"""Shared test support: factories, personas, and the browser harness."""
