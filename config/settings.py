@@ -289,6 +289,8 @@ CACHES = {
 PUBLIC_WRITES_PER_MINUTE = env_int("PUBLIC_WRITES_PER_MINUTE", default=20, minimum=0)
 STATUS_LOOKUPS_PER_MINUTE = env_int("STATUS_LOOKUPS_PER_MINUTE", default=10, minimum=0)
 API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", default=300, minimum=0)
+# API tokens expire: their owner chooses when, up to API_TOKEN_MAX_DAYS after creation.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", default=90, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -14,7 +16,15 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks.base import Task
 
-from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, Role, User
+from cxgov.core.models import (
+    ApiToken,
+    AuditEvent,
+    DeadLetter,
+    Membership,
+    Role,
+    TokenScope,
+    User,
+)
 from cxgov.core.tasks import email_send
 from cxgov.core.tokens import TOKEN_PREFIX, token_hash
 from cxgov.registry.models import Agency
@@ -88,14 +98,43 @@ def membership_revoke(*, membership: Membership, actor: User | None = None) -> N
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create an API token; the raw token is returned once and never stored."""
+def token_create(
+    *,
+    user: User,
+    name: str,
+    scope: TokenScope | str = TokenScope.WRITE,
+    expires_in_days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """Create an API token; the raw token is returned once and never stored.
+
+    It expires after `expires_in_days` (at most, and by default, settings.API_TOKEN_MAX_DAYS).
+    """
+    longest = settings.API_TOKEN_MAX_DAYS
+    days = longest if expires_in_days is None else expires_in_days
+    if not 1 <= days <= longest:
+        raise ValidationError(
+            {
+                "expires_in_days": _("Choose from 1 to %(days)s days.") % {"days": longest},
+            }
+        )
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose read or write.")})
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
-        user=user, name=name.strip()[:100], prefix=prefix, token_hash=token_hash(raw)
+        user=user,
+        name=name.strip()[:100],
+        prefix=prefix,
+        token_hash=token_hash(raw),
+        scope=TokenScope(scope),
+        expires_at=timezone.now() + timedelta(days=days),
     )
-    audit_record(actor=user, action="token.create", target=token, data={"name": token.name})
+    audit_record(
+        actor=user,
+        action="token.create",
+        target=token,
+        data={"name": token.name, "scope": token.scope, "expires_in_days": days},
+    )
     security_notice_send(user=user, change="token.create", detail=token.name)
     return token, raw
 
@@ -157,8 +196,17 @@ def mfa_reset(*, user: User, actor: User) -> None:
 
 @transaction.atomic
 def password_change_record(*, user: User) -> None:
-    """Audit a password the person changed (or reset by email) and tell them by email."""
-    audit_record(actor=user, action="password.change", target=user)
+    """Audit a password the person changed (or reset by email), revoke their API tokens, and
+    tell them by email.
+
+    Whoever knew the old password may have made tokens with it; a new password ends them too.
+    """
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    audit_record(
+        actor=user, action="password.change", target=user, data={"tokens_revoked": revoked}
+    )
     security_notice_send(user=user, change="password.change")
 
 
