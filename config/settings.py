@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cxgov.core.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cxgov.core.middleware.StaffMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -190,8 +191,10 @@ AXES_ENABLE_ADMIN = False
 # throttling belongs to the rate limiter instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Sessions end after this many idle seconds; every request renews them.
+# Sessions end after this many idle seconds; every request renews them. However busy, a session
+# ends SESSION_MAX_AGE_SECONDS after sign-in (cxgov.core.middleware.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_TIMEOUT_SECONDS", default=1800, minimum=60)
+SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_SECONDS", default=12 * 3600, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
