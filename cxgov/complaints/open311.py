@@ -339,6 +339,11 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     agency = _jurisdiction(request)
     if token is None or not Membership.objects.filter(user=token.user, agency=agency).exists():
         raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
+    if not token.can_write:
+        raise Open311Error(403, "This api_key may only read: create_request needs a write token.")
+    idempotency_key = request.headers.get("Idempotency-Key", "")
+    if len(idempotency_key) > 200:
+        raise Open311Error(400, "The Idempotency-Key header is longer than 200 characters.")
     category = _category(agency, _param(request, "service_code"))
     lat, long = _param(request, "lat"), _param(request, "long")
     address = _param(request, "address_string") or _param(request, "address_id")
@@ -379,6 +384,8 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
             media_url=media_url,
             source="open311",
             source_ref=_param(request, "device_id") or _param(request, "account_id"),
+            idempotency_key=idempotency_key,
+            idempotency_scope=f"open311:{token.user_id}",
         )
     except ValidationError as error:
         raise Open311Error(400, " ".join(error.messages)) from None

@@ -8,7 +8,7 @@ routed, gets SLA deadlines and sends the acknowledgment email.
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Header, Router
 
 from cxgov.api.common import field_error, staff_user
 from cxgov.api.schemas.complaints import ComplaintIn, ComplaintOut
@@ -21,7 +21,20 @@ router = Router(tags=["complaints"])
 
 
 @router.post("/complaints", response={201: ComplaintOut}, summary="File a complaint")
-def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Complaint]:
+def complaint_file(
+    request: HttpRequest,
+    payload: ComplaintIn,
+    idempotency_key: str = Header(
+        "",
+        alias="Idempotency-Key",
+        max_length=200,
+        description=(
+            "A key you choose for this complaint. Sending the same complaint again with the same "
+            "key (a retry after a timeout) returns the complaint first filed and files nothing "
+            "new; the same key with a different complaint answers 422."
+        ),
+    ),
+) -> tuple[int, Complaint]:
     """File a complaint received through another system, for an agency you hold a role in."""
     user = staff_user(request)
     agency = access_agency(user=user, agency_slug=payload.agency)
@@ -47,6 +60,8 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Com
         contact_preference=payload.contact_preference,
         consent_to_publish=payload.consent_to_publish,
         language=payload.language,
+        idempotency_key=idempotency_key,
+        idempotency_scope=f"api:{user.pk}",
     )
     return 201, complaint
 
