@@ -331,6 +331,11 @@ MIDDLEWARE.append("cxgov.core.faults.FaultsMiddleware")
 # up to TASK_MAX_ATTEMPTS tries in all; then they go to the dead-letter list for staff to retry.
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", default=5, minimum=1)
 TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", default=30, minimum=0)
+# A running task holds a lease of TASK_LEASE_SECONDS that its worker renews while it runs; a task
+# left running past its lease (its worker was killed) is queued again, up to TASK_MAX_ATTEMPTS
+# runs, then dead-lettered. Finished task rows are deleted after TASK_RESULT_RETENTION_DAYS.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", default=300, minimum=10)
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", default=14, minimum=1)
 
 # Retention of personal details (defaults for agencies without their own retention policy):
 # days after a complaint closes before its contact details and attachments are removed, and

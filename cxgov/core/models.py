@@ -226,3 +226,19 @@ class DeadLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_path} ({self.failed_at:%Y-%m-%d %H:%M})"
+
+
+class TaskLease(models.Model):
+    """A worker's claim on a running background task, renewed by its heartbeat.
+
+    A task still "running" after its lease expired was stranded by a worker that stopped (killed,
+    out of memory, machine lost); `tasks_stranded_recover` queues it again or dead-letters it.
+    """
+
+    task_id = models.UUIDField(primary_key=True)
+    worker_id = models.CharField(max_length=64)
+    lease_expires_at = models.DateTimeField(db_index=True)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.task_id} held by {self.worker_id} until {self.lease_expires_at:%H:%M:%S}"
