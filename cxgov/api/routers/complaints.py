@@ -16,6 +16,7 @@ from cxgov.complaints import services as complaints
 from cxgov.complaints.models import Channel, Complaint
 from cxgov.complaints.selectors import access_complaint, category_for_agency
 from cxgov.core.selectors import access_agency
+from cxgov.core.services import audit_record
 
 router = Router(tags=["complaints"])
 
@@ -73,4 +74,13 @@ def complaint_file(
 )
 def complaint_read(request: HttpRequest, slug: str, complaint_id: int) -> Complaint:
     """One complaint of an agency you hold a role in; any other answers 404."""
-    return access_complaint(user=staff_user(request), agency_slug=slug, complaint_id=complaint_id)
+    user = staff_user(request)
+    complaint = access_complaint(user=user, agency_slug=slug, complaint_id=complaint_id)
+    audit_record(
+        actor=user,
+        action="complaint.read",
+        agency=complaint.agency,
+        target=complaint,
+        data={"via": "api"},
+    )
+    return complaint
