@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cxgov.api.common import ErrorOut
 from cxgov.core.models import ApiToken, AuditEvent, TokenScope
 from cxgov.core.services import password_change_record, token_create
 from cxgov.core.tokens import token_hash
@@ -123,7 +122,8 @@ def test_a_bearer_token_cannot_create_tokens(client, analyst_a):
         **_bearer(raw),
     )
     assert response.status_code == 403
-    assert "cannot create tokens" in ErrorOut.model_validate(response.json()).detail
+    assert list(response.json()) == ["detail"]  # the API's ErrorOut body
+    assert "cannot create tokens" in response.json()["detail"]
     assert ApiToken.objects.filter(user=analyst_a).count() == 1
 
 
@@ -132,7 +132,8 @@ def test_read_token_reads_but_gets_403_with_error_body_on_writes(client, analyst
     assert client.get("/api/v1/me", **_bearer(raw)).status_code == 200
     response = client.post(f"/api/v1/tokens/{token.pk}/revoke", **_bearer(raw))
     assert response.status_code == 403
-    assert "may only read" in ErrorOut.model_validate(response.json()).detail
+    assert list(response.json()) == ["detail"]  # the API's ErrorOut body
+    assert "may only read" in response.json()["detail"]
     token.refresh_from_db()
     assert token.revoked_at is None
 
