@@ -9,9 +9,11 @@ person is told to try again.
 from __future__ import annotations
 
 import re
+import threading
 from unittest import mock
 
 import pytest
+from django.db import connection, connections
 from django_tasks_db.models import DBTaskResult
 
 from cxgov.complaints import services
@@ -208,3 +210,38 @@ def test_when_the_acknowledgment_cannot_be_queued_nothing_is_filed_and_the_sende
         assert "try again" in response.json()["detail"].lower()
     else:
         assert "try again" in response.json()[0]["description"].lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_retries_with_one_key_file_one_complaint(agency_a):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers with a file lock; run on PostgreSQL for threads.")
+    barrier = threading.Barrier(6)
+    filed: list[str] = []
+    errors: list[BaseException] = []
+
+    def retry() -> None:
+        try:
+            barrier.wait()
+            complaint = complaint_create(
+                agency=agency_a,
+                what_happened="Lost form",
+                contact_email="maria@example.com",
+                idempotency_key="same",
+                idempotency_scope="web",
+            )
+            filed.append(complaint.tracking_number)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=retry) for _n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(filed) == 6
+    assert len(set(filed)) == 1
+    assert Complaint.objects.count() == 1
