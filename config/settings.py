@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cxgov.core.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cxgov.core.middleware.StaffMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -198,8 +199,10 @@ AXES_CLIENT_IP_CALLABLE = "cxgov.core.ratelimit.client_address"
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20, minimum=0)
 LOGIN_ADDRESS_WINDOW_MINUTES = env_int("LOGIN_ADDRESS_WINDOW_MINUTES", default=15, minimum=1)
 
-# Sessions end after this many idle seconds; every request renews them.
+# Sessions end after this many idle seconds; every request renews them. However busy, a session
+# ends SESSION_MAX_AGE_SECONDS after sign-in (cxgov.core.middleware.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_TIMEOUT_SECONDS", default=1800, minimum=60)
+SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_SECONDS", default=12 * 3600, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -302,6 +305,8 @@ PUBLIC_WRITES_PER_MINUTE = env_int("PUBLIC_WRITES_PER_MINUTE", default=20, minim
 STATUS_LOOKUPS_PER_MINUTE = env_int("STATUS_LOOKUPS_PER_MINUTE", default=10, minimum=0)
 API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", default=300, minimum=0)
 API_READS_PER_MINUTE = env_int("API_READS_PER_MINUTE", default=1200, minimum=0)
+# API tokens expire: their owner chooses when, up to API_TOKEN_MAX_DAYS after creation.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", default=90, minimum=1)
 
 LOGGING = {
     "version": 1,
@@ -349,6 +354,11 @@ MIDDLEWARE.append("cxgov.core.faults.FaultsMiddleware")
 # up to TASK_MAX_ATTEMPTS tries in all; then they go to the dead-letter list for staff to retry.
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", default=5, minimum=1)
 TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", default=30, minimum=0)
+# A running task holds a lease of TASK_LEASE_SECONDS that its worker renews while it runs; a task
+# left running past its lease (its worker was killed) is queued again, up to TASK_MAX_ATTEMPTS
+# runs, then dead-lettered. Finished task rows are deleted after TASK_RESULT_RETENTION_DAYS.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", default=300, minimum=10)
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", default=14, minimum=1)
 
 # Retention of personal details (defaults for agencies without their own retention policy):
 # days after a complaint closes before its contact details and attachments are removed, and

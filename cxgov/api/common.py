@@ -60,6 +60,10 @@ from cxgov.surveys.validation import SubmissionError
 NOT_FOUND = "Not found."
 INVALID = "The request is not valid."
 UNAUTHENTICATED = "Authentication required: send a valid token as 'Authorization: Bearer …'."
+READ_SCOPE_REFUSED = (
+    "This token may only read (GET). Create a token with the write scope to change data."
+)
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FAILED = (
     "CSRF check failed: a write from a signed-in browser session must send the session's "
     "CSRF token in the X-CSRFToken header."
@@ -158,14 +162,22 @@ def model_errors(exc: ModelValidationError) -> list[dict[str, Any]]:
 
 
 class TokenAuth(HttpBearer):
-    """Authorization: Bearer cxg_… ; only the token's hash is compared."""
+    """Authorization: Bearer cxg_… ; only the token's hash is compared.
 
-    openapi_description = "A personal API token created on the staff “API tokens” page."
+    A token with the read scope is refused (403) on every write.
+    """
+
+    openapi_description = (
+        "A personal API token created on the staff “API tokens” page. Tokens expire; a "
+        "`read` token may only read (GET), a `write` token may also write."
+    )
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         api_token = token_authenticate(raw=token)
         if api_token is None:
             return None
+        if request.method not in READS and not api_token.can_write:
+            raise HttpError(403, READ_SCOPE_REFUSED)
         token_touch(token=api_token)
         request.api_token = api_token  # type: ignore[attr-defined]
         request.user = api_token.user

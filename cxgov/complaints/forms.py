@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -87,6 +88,9 @@ class ComplaintForm(forms.Form):
     )
     # A field people never see; automated senders fill it in.
     website = forms.CharField(required=False, label=_("Leave this empty"))
+    # A one-time key made with the form: sending the same form twice (a retry after a timeout,
+    # a double click) files one complaint.
+    idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,6 +99,8 @@ class ComplaintForm(forms.Form):
         ).order_by("name")
         self.fields["service"].label_from_instance = lambda service: service.display_name
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        if not self.is_bound:
+            self.fields["idempotency_key"].initial = secrets.token_urlsafe(24)
 
     def clean_what_happened(self) -> str:
         text = self.cleaned_data["what_happened"].replace("\x00", "").strip()

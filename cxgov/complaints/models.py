@@ -388,6 +388,22 @@ class Escalation(models.Model):
         return f"{self.clock} {self.level}"
 
 
+class IntakeKey(models.Model):
+    """The idempotency key a complaint was filed with: a retry with the same key and the same
+    complaint gets this complaint back instead of filing another.
+
+    Only hashes are kept: of the key with who sent it, and of what the complaint says.
+    """
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="intake_key")
+    key_hash = models.CharField(max_length=64, unique=True)
+    request_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.key_hash[:12]}… → {self.complaint_id}"
+
+
 class Attachment(models.Model):
     """A file the customer sent with the complaint, kept outside the web root."""
 

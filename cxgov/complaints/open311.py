@@ -343,6 +343,11 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     if code and not user_can(user=token.user, agency=agency, need=Can.HANDLE_COMPLAINTS):
         # Like the API: a service the key's person may not file into answers as a missing one.
         raise Open311Error(404, "service_code not found.")
+    if not token.can_write:
+        raise Open311Error(403, "This api_key may only read: create_request needs a write token.")
+    idempotency_key = request.headers.get("Idempotency-Key", "")
+    if len(idempotency_key) > 200:
+        raise Open311Error(400, "The Idempotency-Key header is longer than 200 characters.")
     category = _category(agency, code)
     lat, long = _param(request, "lat"), _param(request, "long")
     address = _param(request, "address_string") or _param(request, "address_id")
@@ -383,6 +388,8 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
             media_url=media_url,
             source="open311",
             source_ref=_param(request, "device_id") or _param(request, "account_id"),
+            idempotency_key=idempotency_key,
+            idempotency_scope=f"open311:{token.user_id}",
         )
     except ValidationError as error:
         raise Open311Error(400, " ".join(error.messages)) from None

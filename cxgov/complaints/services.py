@@ -4,6 +4,7 @@ messages, the customer's review and escalations. Each write records an audit eve
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
-from cxgov.core.tasks import email_send
+from cxgov.core.tasks import email_send, task_enqueue_with_write
 from cxgov.insights import complaint_classifier, sla
 from cxgov.registry.models import Service
 
@@ -32,6 +33,7 @@ from .models import (
     ClassifierModel,
     Complaint,
     Escalation,
+    IntakeKey,
     Message,
     Note,
     Pause,
@@ -134,10 +136,43 @@ def _policy(complaint: Complaint) -> SlaPolicy:
 
 
 def _acknowledgment_enqueue(complaint: Complaint) -> None:
+    """Queue the acknowledgment in the complaint's own transaction: both are stored, or neither."""
     from .tasks import complaint_acknowledgment_send
 
-    complaint_id = complaint.pk
-    transaction.on_commit(lambda: complaint_acknowledgment_send.enqueue(complaint_id=complaint_id))
+    task_enqueue_with_write(complaint_acknowledgment_send, complaint_id=complaint.pk)
+
+
+def _intake_key_hash(*, scope: str, key: str) -> str:
+    return hashlib.sha256(f"{scope}\x00{key}".encode()).hexdigest()
+
+
+def _intake_request_hash(
+    *, agency: Agency, service: Service | None, category: Category | None, text: str, email: str
+) -> str:
+    parts = [agency.pk, service.pk if service else "", category.pk if category else "", text, email]
+    return hashlib.sha256("\x00".join(str(part) for part in parts).encode()).hexdigest()
+
+
+def _complaint_for_key(*, key_hash: str, request_hash: str) -> Complaint | None:
+    """The complaint filed earlier with this key, or None; the key with another complaint is
+    refused, so a key never reveals someone else's complaint."""
+    earlier = IntakeKey.objects.filter(key_hash=key_hash).select_related("complaint").first()
+    if earlier is None:
+        return None
+    if earlier.request_hash != request_hash:
+        raise ValidationError(
+            {
+                "idempotency_key": _(
+                    "This key was already used to file a different complaint. Send a new key "
+                    "for a new complaint."
+                )
+            }
+        )
+    return earlier.complaint
+
+
+class _KeyTakenError(Exception):
+    """Another request with the same idempotency key filed its complaint first."""
 
 
 def _email_enqueue(*, subject: str, body: str, to: list[str]) -> None:
@@ -173,10 +208,15 @@ def complaint_create(
     source_ref: str = "",
     attachments: Sequence[UploadedFile | AttachmentCheck] = (),
     send_acknowledgment: bool = True,
+    idempotency_key: str = "",
+    idempotency_scope: str = "",
 ) -> Complaint:
     """File a complaint: tracking number, SLA deadlines, routing, and the acknowledgment email.
 
-    Attachments are checked by content and size before anything is stored.
+    Attachments are checked by content and size before anything is stored. The acknowledgment
+    is queued in the same transaction (TaskQueueError stores nothing). With an
+    `idempotency_key` (unique within `idempotency_scope`, who sent it), a retry of the same
+    complaint returns the complaint first filed with the key and files nothing new.
     """
     if not what_happened.strip():
         raise ValidationError({"what_happened": _("Tell us what happened.")})
@@ -188,6 +228,86 @@ def complaint_create(
         item if isinstance(item, AttachmentCheck) else AttachmentCheck.of(item)
         for item in attachments
     ]
+    key_hash = request_hash = ""
+    if idempotency_key:
+        key_hash = _intake_key_hash(scope=idempotency_scope, key=idempotency_key)
+        request_hash = _intake_request_hash(
+            agency=agency,
+            service=service,
+            category=category,
+            text=what_happened.strip(),
+            email=contact_email.strip().lower(),
+        )
+        earlier = _complaint_for_key(key_hash=key_hash, request_hash=request_hash)
+        if earlier is not None:
+            return earlier
+    try:
+        # A savepoint: when a concurrent retry wins the key, this complaint is undone.
+        with transaction.atomic():
+            return _complaint_store(
+                agency=agency,
+                what_happened=what_happened,
+                channel=channel,
+                actor=actor,
+                service=service,
+                category=category,
+                desired_resolution=desired_resolution,
+                contact_name=contact_name,
+                contact_email=contact_email,
+                contact_phone=contact_phone,
+                postal_address=postal_address,
+                contact_preference=contact_preference,
+                consent_to_publish=consent_to_publish,
+                language=language,
+                received_at=received_at,
+                latitude=latitude,
+                longitude=longitude,
+                address_string=address_string,
+                attributes=attributes,
+                media_url=media_url,
+                source=source,
+                source_ref=source_ref,
+                checked=checked,
+                send_acknowledgment=send_acknowledgment,
+                key_hash=key_hash,
+                request_hash=request_hash,
+            )
+    except _KeyTakenError:
+        earlier = _complaint_for_key(key_hash=key_hash, request_hash=request_hash)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _complaint_store(
+    *,
+    agency: Agency,
+    what_happened: str,
+    channel: str,
+    actor: User | None,
+    service: Service | None,
+    category: Category | None,
+    desired_resolution: str,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str,
+    postal_address: str,
+    contact_preference: str,
+    consent_to_publish: bool,
+    language: str,
+    received_at: datetime | None,
+    latitude: float | None,
+    longitude: float | None,
+    address_string: str,
+    attributes: dict | None,
+    media_url: str,
+    source: str,
+    source_ref: str,
+    checked: list[AttachmentCheck],
+    send_acknowledgment: bool,
+    key_hash: str,
+    request_hash: str,
+) -> Complaint:
     now = timezone.now()
     complaint = Complaint(
         agency=agency,
@@ -236,6 +356,14 @@ def complaint_create(
     )
     for check in checked:
         check.stored(complaint).save()
+    if key_hash:
+        try:
+            with transaction.atomic():
+                IntakeKey.objects.create(
+                    complaint=complaint, key_hash=key_hash, request_hash=request_hash
+                )
+        except IntegrityError:
+            raise _KeyTakenError from None
     audit_record(
         actor=actor,
         action="complaint.create",

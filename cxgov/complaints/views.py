@@ -23,6 +23,7 @@ from cxgov.core.models import Agency, User
 from cxgov.core.pages import form_page
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
+from cxgov.core.services import audit_record
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.insights.complaint_metrics import MIN_CELL, measures_by_group, top_themes
 
@@ -153,6 +154,14 @@ def case(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
     """One complaint: facts, clocks, history, internal notes and messages to the customer."""
     complaint = access_complaint(user=request.user, agency_slug=slug, complaint_id=complaint_id)
     agency = complaint.agency
+    # Personal data read: who opened the case is part of the record.
+    audit_record(
+        actor=request.user,
+        action="complaint.read",
+        agency=agency,
+        target=complaint,
+        data={"via": "page"},
+    )
     can_handle = user_can(user=request.user, agency=agency, need=Can.HANDLE_COMPLAINTS)
     return render(
         request,
@@ -294,6 +303,13 @@ def attachment_download(
         agency_slug=slug,
         complaint_id=complaint_id,
         attachment_id=attachment_id,
+    )
+    audit_record(
+        actor=request.user,
+        action="complaint.attachment_read",
+        agency=attachment.complaint.agency,
+        target=attachment.complaint,
+        data={"attachment": attachment.pk, "name": attachment.original_name},
     )
     response = FileResponse(
         attachment.file.open("rb"),

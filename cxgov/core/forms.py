@@ -9,10 +9,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
+from cxgov.core.models import TokenScope
 from cxgov.core.tasks import password_reset_email_send
 
 
@@ -65,6 +67,26 @@ class TokenCreateForm(forms.Form):
         max_length=100,
         help_text=_("Say what will use it, for example “Nightly survey export”."),
     )
+    scope = forms.ChoiceField(
+        label=_("What it may do"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("Choose read only unless the program must change data."),
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Expires after (days)"),
+        min_value=1,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        longest = settings.API_TOKEN_MAX_DAYS
+        field = self.fields["expires_in_days"]
+        field.max_value = longest
+        field.validators.append(MaxValueValidator(longest))
+        field.initial = min(30, longest)
+        field.help_text = _("From 1 to %(days)s days.") % {"days": longest}
 
 
 class MfaCodeForm(forms.Form):

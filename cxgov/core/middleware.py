@@ -1,12 +1,16 @@
-"""Staff pages need a verified second factor when STAFF_MFA_REQUIRED is on."""
+"""Staff pages need a verified second factor when STAFF_MFA_REQUIRED is on; a session ends at
+its absolute lifetime however busy it is; every response carries a Permissions-Policy."""
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_otp import user_has_device
@@ -35,6 +39,35 @@ class StaffMfaMiddleware:
             target = "core:mfa_verify" if user_has_device(user) else "core:mfa_setup"
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse(target)}?{query}")
+        return self.get_response(request)
+
+
+# The session key holding when the person signed in (seconds since the epoch).
+SIGNED_IN_AT = "cxgov_signed_in_at"
+
+
+def session_start(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """On every sign-in (password, OpenID Connect), note when the session began."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = int(time.time())
+
+
+class SessionLifetimeMiddleware:
+    """Sign a person out once SESSION_MAX_AGE_SECONDS have passed since they signed in.
+
+    The idle timeout (SESSION_TIMEOUT_SECONDS) renews with every request, so it alone would let
+    a busy or stolen session live for ever. A session with no sign-in time is ended too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SIGNED_IN_AT)
+            age = time.time() - started if isinstance(started, int) else None
+            if age is None or age >= settings.SESSION_MAX_AGE_SECONDS:
+                logout(request)
         return self.get_response(request)
 
 

@@ -149,8 +149,15 @@ class Membership(models.Model):
         return f"{self.user} · {self.agency} · {self.get_role_display()}"
 
 
+class TokenScope(models.TextChoices):
+    """What an API token may do: read only, or read and write."""
+
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 hash of the secret is stored."""
+    """A personal API token with a scope and an expiry; only a hash of the secret is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -159,6 +166,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    expires_at = models.DateTimeField(_("expires"))
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -167,8 +178,16 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.WRITE
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -263,3 +282,19 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class TaskLease(models.Model):
+    """A worker's claim on a running background task, renewed by its heartbeat.
+
+    A task still "running" after its lease expired was stranded by a worker that stopped (killed,
+    out of memory, machine lost); `tasks_stranded_recover` queues it again or dead-letters it.
+    """
+
+    task_id = models.UUIDField(primary_key=True)
+    worker_id = models.CharField(max_length=64)
+    lease_expires_at = models.DateTimeField(db_index=True)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.task_id} held by {self.worker_id} until {self.lease_expires_at:%H:%M:%S}"

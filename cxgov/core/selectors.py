@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cxgov.core.models import Agency, ApiToken, AuditEvent, DeadLetter, Membership, User
@@ -139,11 +140,16 @@ def access_token(*, user: User, token_id: int) -> ApiToken:
 
 
 def token_authenticate(*, raw: str) -> ApiToken | None:
-    """The live token matching a presented secret, with its active user, or None."""
+    """The live token matching a presented secret, with its active user, or None.
+
+    Revoked and expired tokens are refused alike, the same as unknown ones.
+    """
     if not raw or len(raw) > 200:
         return None
     token = (
-        ApiToken.objects.filter(token_hash=token_hash(raw), revoked_at__isnull=True)
+        ApiToken.objects.filter(
+            token_hash=token_hash(raw), revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
         .select_related("user")
         .first()
     )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -12,11 +16,24 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_tasks.base import Task
+from django_tasks.base import Task, TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from cxgov.core.models import Agency, ApiToken, AuditEvent, DeadLetter, Membership, Role, User
-from cxgov.core.tasks import email_send
+from cxgov.core.models import (
+    Agency,
+    ApiToken,
+    AuditEvent,
+    DeadLetter,
+    Membership,
+    Role,
+    TaskLease,
+    TokenScope,
+    User,
+)
+from cxgov.core.tasks import ATTEMPT_KWARG, email_send
 from cxgov.core.tokens import TOKEN_PREFIX, token_hash
+
+logger = logging.getLogger(__name__)
 
 
 def audit_record(
@@ -87,14 +104,43 @@ def membership_revoke(*, membership: Membership, actor: User | None = None) -> N
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create an API token; the raw token is returned once and never stored."""
+def token_create(
+    *,
+    user: User,
+    name: str,
+    scope: TokenScope | str = TokenScope.WRITE,
+    expires_in_days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """Create an API token; the raw token is returned once and never stored.
+
+    It expires after `expires_in_days` (at most, and by default, settings.API_TOKEN_MAX_DAYS).
+    """
+    longest = settings.API_TOKEN_MAX_DAYS
+    days = longest if expires_in_days is None else expires_in_days
+    if not 1 <= days <= longest:
+        raise ValidationError(
+            {
+                "expires_in_days": _("Choose from 1 to %(days)s days.") % {"days": longest},
+            }
+        )
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose read or write.")})
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
-        user=user, name=name.strip()[:100], prefix=prefix, token_hash=token_hash(raw)
+        user=user,
+        name=name.strip()[:100],
+        prefix=prefix,
+        token_hash=token_hash(raw),
+        scope=TokenScope(scope),
+        expires_at=timezone.now() + timedelta(days=days),
     )
-    audit_record(actor=user, action="token.create", target=token, data={"name": token.name})
+    audit_record(
+        actor=user,
+        action="token.create",
+        target=token,
+        data={"name": token.name, "scope": token.scope, "expires_in_days": days},
+    )
     security_notice_send(user=user, change="token.create", detail=token.name)
     return token, raw
 
@@ -156,8 +202,17 @@ def mfa_reset(*, user: User, actor: User) -> None:
 
 @transaction.atomic
 def password_change_record(*, user: User) -> None:
-    """Audit a password the person changed (or reset by email) and tell them by email."""
-    audit_record(actor=user, action="password.change", target=user)
+    """Audit a password the person changed (or reset by email), revoke their API tokens, and
+    tell them by email.
+
+    Whoever knew the old password may have made tokens with it; a new password ends them too.
+    """
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    audit_record(
+        actor=user, action="password.change", target=user, data={"tokens_revoked": revoked}
+    )
     security_notice_send(user=user, change="password.change")
 
 
@@ -248,3 +303,125 @@ def dead_letter_retry(*, dead_letter: DeadLetter, actor: User) -> DeadLetter:
     args, kwargs = list(dead_letter.args), dict(dead_letter.kwargs)
     transaction.on_commit(lambda: the_task.enqueue(*args, **kwargs))
     return dead_letter
+
+
+def task_lease_take(*, task_id: Any, worker_id: str) -> TaskLease:
+    """Hold a lease of settings.TASK_LEASE_SECONDS on a task this worker has just claimed."""
+    now = timezone.now()
+    lease, _created = TaskLease.objects.update_or_create(
+        task_id=task_id,
+        defaults={
+            "worker_id": worker_id[:64],
+            "lease_expires_at": now + timedelta(seconds=settings.TASK_LEASE_SECONDS),
+            "heartbeat_at": now,
+        },
+    )
+    return lease
+
+
+def task_lease_renew(*, task_id: Any, worker_id: str) -> bool:
+    """The worker's heartbeat: extend its lease; False when the lease is no longer its own."""
+    now = timezone.now()
+    renewed = TaskLease.objects.filter(task_id=task_id, worker_id=worker_id[:64]).update(
+        lease_expires_at=now + timedelta(seconds=settings.TASK_LEASE_SECONDS), heartbeat_at=now
+    )
+    return bool(renewed)
+
+
+def task_lease_release(*, task_id: Any) -> None:
+    """Drop the lease of a task that finished, successfully or not."""
+    TaskLease.objects.filter(task_id=task_id).delete()
+
+
+@dataclass(frozen=True)
+class StrandedTasks:
+    requeued: int
+    dead_lettered: int
+
+
+STRANDED_ERROR = "The worker running this task stopped before it finished (its lease expired)."
+
+
+def tasks_stranded_recover(*, now: datetime | None = None) -> StrandedTasks:
+    """Queue again every task left running past its lease, or dead-letter it after
+    settings.TASK_MAX_ATTEMPTS runs.
+
+    A running task without a lease (its worker stopped between claiming and leasing it) counts
+    as stranded once settings.TASK_LEASE_SECONDS have passed since it started. Each run is one
+    worker id on the task, so the attempt count survives the worker that was lost.
+    """
+    now = now or timezone.now()
+    expired = TaskLease.objects.filter(lease_expires_at__lte=now).values("task_id")
+    leased = TaskLease.objects.values("task_id")
+    unleased_since = now - timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    requeued = dead_lettered = 0
+    with transaction.atomic():
+        stranded = list(
+            DBTaskResult.objects.running()
+            .filter(
+                models.Q(id__in=expired)
+                | (~models.Q(id__in=leased) & models.Q(started_at__lte=unleased_since))
+            )
+            .select_for_update(skip_locked=True)
+        )
+        for result in stranded:
+            attempts = len(result.worker_ids)
+            if attempts < settings.TASK_MAX_ATTEMPTS:
+                result.status = TaskResultStatus.READY
+                result.started_at = None
+                result.save(update_fields=["status", "started_at"])
+                requeued += 1
+                action = "task.requeue"
+            else:
+                result.status = TaskResultStatus.FAILED
+                result.finished_at = now
+                result.exception_class_path = "cxgov.core.services.StrandedTask"
+                result.traceback = STRANDED_ERROR
+                result.save(
+                    update_fields=["status", "finished_at", "exception_class_path", "traceback"]
+                )
+                kwargs = dict(result.args_kwargs.get("kwargs", {}))
+                kwargs.pop(ATTEMPT_KWARG, None)
+                dead_letter_record(
+                    task_path=result.task_path,
+                    queue_name=result.queue_name,
+                    args=list(result.args_kwargs.get("args", [])),
+                    kwargs=kwargs,
+                    attempts=attempts,
+                    error=STRANDED_ERROR,
+                )
+                dead_lettered += 1
+                action = "task.stranded"
+            TaskLease.objects.filter(task_id=result.id).delete()
+            audit_record(
+                actor=None,
+                action=action,
+                target=result,
+                data={"task": result.task_path, "attempts": attempts},
+            )
+            logger.warning(
+                "Task %s (%s) was stranded after %d run(s): %s",
+                result.id,
+                result.task_path,
+                attempts,
+                "queued again" if action == "task.requeue" else "dead-lettered",
+            )
+    return StrandedTasks(requeued=requeued, dead_lettered=dead_lettered)
+
+
+@transaction.atomic
+def task_results_prune(*, now: datetime | None = None) -> int:
+    """Delete finished task rows older than settings.TASK_RESULT_RETENTION_DAYS; returns how many.
+
+    Failures worth keeping are in the dead-letter list, which is not pruned.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.TASK_RESULT_RETENTION_DAYS)
+    deleted, _by_model = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    if deleted:
+        audit_record(
+            actor=None,
+            action="task.prune",
+            data={"deleted": deleted, "retention_days": settings.TASK_RESULT_RETENTION_DAYS},
+        )
+    return deleted

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
+from django.db import OperationalError, transaction
 from django.template import loader
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -24,6 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 from django_tasks.base import Task
 from django_tasks.utils import get_module_path
+from django_tasks_db.backend import DatabaseBackend
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +115,30 @@ def _failed(
         error=f"{type(error).__name__}: {error}",
         traceback_text="".join(traceback.format_exception(error)),
     )
+
+
+class TaskQueueError(OperationalError):
+    """A task could not be queued with the write it belongs to.
+
+    It rolls that write back and, as a database fault, answers 503 "try again"
+    (cxgov.core.faults), so nobody is told that something was done when it was not.
+    """
+
+
+def task_enqueue_with_write(the_task: Task[..., Any], **kwargs: Any) -> None:
+    """Queue a task inside the caller's transaction: the write and its task commit together.
+
+    With the database queue the task row is part of the transaction; if it cannot be stored,
+    TaskQueueError rolls the write back. A queue outside the database (the immediate one that
+    runs tasks at once, in tests) gets the task once the write commits.
+    """
+    if not isinstance(the_task.get_backend(), DatabaseBackend):
+        transaction.on_commit(lambda: the_task.enqueue(**kwargs))
+        return
+    try:
+        the_task.enqueue(**kwargs)
+    except Exception as error:
+        raise TaskQueueError(f"{get_module_path(the_task.func)} could not be queued") from error
 
 
 @retrying_task(queue_name="email")

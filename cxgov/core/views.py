@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -30,6 +31,7 @@ from cxgov.core.forms import (
     MfaCodeForm,
     QueuedPasswordResetForm,
     TokenCreateForm,
+    form_add_errors,
 )
 from cxgov.core.models import Role
 from cxgov.core.permissions import Can, user_can
@@ -178,8 +180,17 @@ def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
-        _token, new_secret = token_create(user=request.user, name=form.cleaned_data["name"])
-        form = TokenCreateForm()
+        try:
+            _token, new_secret = token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            form = TokenCreateForm()
     return render(
         request,
         "core/token_list.html",

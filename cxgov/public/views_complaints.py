@@ -78,6 +78,8 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
                 attachments=data["attachments"],
                 channel=Channel.WEB,
                 language=get_language() or "en",
+                idempotency_key=data["idempotency_key"],
+                idempotency_scope="web",
             )
         except ValidationError as error:
             form_add_errors(form, error)

@@ -27,6 +27,7 @@ from cxgov.core.pages import (
 )
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, fresh_copy
+from cxgov.core.services import audit_record
 from cxgov.core.tables import csv_stream_response
 from cxgov.public.views_surveys import _page as public_page
 from cxgov.surveys import services as surveys
@@ -330,6 +331,14 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
     form, filters = _filters(request, survey.agency)
     responses = responses_for_survey(survey=survey, filters=filters)
     visible = employee_group_visible(survey=survey, responses=responses)
+    if visible:
+        audit_record(
+            actor=request.user,
+            action="survey.responses_read",
+            agency=survey.agency,
+            target=survey,
+            data={"via": "page", "filters": request.GET.urlencode()[:500]},
+        )
     return render(
         request,
         "surveys/response_list.html",
@@ -356,6 +365,13 @@ def response_export(request: HttpRequest, slug: str, survey_id: int) -> Streamin
     _form, filters = _filters(request, survey.agency)
     rows = responses_rows(
         survey=survey, responses=responses_for_survey(survey=survey, filters=filters)
+    )
+    audit_record(
+        actor=request.user,
+        action="survey.responses_export",
+        agency=survey.agency,
+        target=survey,
+        data={"filters": request.GET.urlencode()[:500]},
     )
     return csv_stream_response(None, rows, filename=f"survey-{survey.pk}-responses.csv")
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from cxgov.core.models import Agency, ApiToken, Membership, Role, User
 from cxgov.registry.models import Service, ServiceStatus
@@ -63,6 +66,7 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     name = "test token"
     prefix = factory.Sequence(lambda n: f"{n:08x}")
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
 
 
 class SegmentFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -36,6 +38,15 @@ router = Router(tags=["accounts"])
 
 class TokenCreateIn(TokenIn):
     name: str = Field(max_length=100, pattern=r"\S")
+    scope: Literal["read", "write"] = Field(
+        "read", description="`read` may only read (GET); `write` may also write."
+    )
+    expires_in_days: int | None = Field(
+        None,
+        ge=1,
+        le=36500,
+        description="Days until the token expires; at most, and by default, the site's maximum.",
+    )
 
     @field_validator("name")
     @classmethod
@@ -64,16 +75,27 @@ def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
 @router.post(
     "/tokens",
     response={201: TokenCreatedOut},
-    summary="Create an API token (the secret is returned once)",
+    summary="Create an API token (signed-in session only; the secret is returned once)",
 )
 def token_create_endpoint(
     request: HttpRequest, payload: TokenCreateIn
 ) -> tuple[int, TokenCreatedOut]:
-    if getattr(request, "api_token", None) is None and second_factor_missing(request):
+    # A leaked token must not mint more of itself: only a person signed in on the site does.
+    if getattr(request, "api_token", None) is not None:
+        raise PermissionDenied(
+            "A token cannot create tokens: create one on the API tokens page, or from a "
+            "signed-in session that has passed two-step sign-in."
+        )
+    if second_factor_missing(request):
         raise PermissionDenied(
             "Enter your two-step sign-in code on the site first: this session has not passed it."
         )
-    token, raw = token_create(user=staff_user(request), name=payload.name)
+    token, raw = token_create(
+        user=staff_user(request),
+        name=payload.name,
+        scope=payload.scope,
+        expires_in_days=payload.expires_in_days,
+    )
     return 201, TokenCreatedOut(**dict(TokenOut.from_orm(token)), token=raw)
 
 

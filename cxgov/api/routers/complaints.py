@@ -9,7 +9,7 @@ the acknowledgment email. Reading one back needs the same capability.
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Header, Router
 
 from cxgov.api.common import field_error, staff_user
 from cxgov.api.schemas.complaints import ComplaintIn, ComplaintOut
@@ -18,12 +18,26 @@ from cxgov.complaints.models import Channel, Complaint
 from cxgov.complaints.selectors import access_complaint, category_for_agency
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
+from cxgov.core.services import audit_record
 
 router = Router(tags=["complaints"])
 
 
 @router.post("/complaints", response={201: ComplaintOut}, summary="File a complaint")
-def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Complaint]:
+def complaint_file(
+    request: HttpRequest,
+    payload: ComplaintIn,
+    idempotency_key: str = Header(
+        "",
+        alias="Idempotency-Key",
+        max_length=200,
+        description=(
+            "A key you choose for this complaint. Sending the same complaint again with the same "
+            "key (a retry after a timeout) returns the complaint first filed and files nothing "
+            "new; the same key with a different complaint answers 422."
+        ),
+    ),
+) -> tuple[int, Complaint]:
     """File a complaint received through another system, for an agency where you handle
     complaints; any other agency answers 404, the same as a missing one."""
     user = staff_user(request)
@@ -50,6 +64,8 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Com
         contact_preference=payload.contact_preference,
         consent_to_publish=payload.consent_to_publish,
         language=payload.language,
+        idempotency_key=idempotency_key,
+        idempotency_scope=f"api:{user.pk}",
     )
     return 201, complaint
 
@@ -61,9 +77,15 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Com
 )
 def complaint_read(request: HttpRequest, slug: str, complaint_id: int) -> Complaint:
     """One complaint of an agency where you handle complaints; any other answers 404."""
-    return access_complaint(
-        user=staff_user(request),
-        agency_slug=slug,
-        complaint_id=complaint_id,
-        need=Can.HANDLE_COMPLAINTS,
+    user = staff_user(request)
+    complaint = access_complaint(
+        user=user, agency_slug=slug, complaint_id=complaint_id, need=Can.HANDLE_COMPLAINTS
     )
+    audit_record(
+        actor=user,
+        action="complaint.read",
+        agency=complaint.agency,
+        target=complaint,
+        data={"via": "api"},
+    )
+    return complaint

@@ -17,6 +17,7 @@ from cxgov.api.common import staff_user
 from cxgov.api.schemas.surveys import ContextIn, ResponseIn, ResponseListOut, ResponseOut
 from cxgov.core.permissions import Can
 from cxgov.core.ratelimit import client_address
+from cxgov.core.services import audit_record
 from cxgov.surveys.selectors import (
     access_survey,
     employee_group_visible,
@@ -79,6 +80,13 @@ def response_list(request: HttpRequest, survey_id: int, limit: int = 100) -> dic
             "responses": [],
         }
     rows = responses.select_related("survey").prefetch_related("answers__question")
+    audit_record(
+        actor=staff_user(request),
+        action="survey.responses_read",
+        agency=survey.agency,
+        target=survey,
+        data={"via": "api", "limit": limit},
+    )
     return {
         "count": responses.count(),
         "suppressed": False,

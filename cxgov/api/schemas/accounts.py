@@ -49,6 +49,8 @@ class TokenOut(Out):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    scope: str
+    expires_at: datetime
 
 
 class TokenCreatedOut(TokenOut):

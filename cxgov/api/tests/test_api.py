@@ -80,10 +80,10 @@ def test_analyst_without_admin_role_gets_404_for_members(client, analyst_a):
     assert response.status_code == 404
 
 
-def test_tokens_created_and_revoked_through_api(client, analyst_a):
+def test_tokens_created_and_revoked_through_api(client, analyst_a, analyst_a_client):
     headers = _bearer(analyst_a)
-    created = client.post(
-        "/api/v1/tokens", {"name": "ci"}, content_type="application/json", **headers
+    created = analyst_a_client.post(
+        "/api/v1/tokens", {"name": "ci"}, content_type="application/json"
     )
     assert created.status_code == 201
     new = created.json()

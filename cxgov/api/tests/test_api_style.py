@@ -168,15 +168,18 @@ def test_utc_iso_turns_any_offset_into_z():
 def test_api_writes_are_limited_per_user_with_retry_after(client, analyst_a, admin_a, settings):
     settings.API_WRITES_PER_MINUTE = 1
     first, second = _bearer(analyst_a), _bearer(analyst_a)
-    post = {"path": "/api/v1/tokens", "data": {"name": "x"}, "content_type": "application/json"}
-    assert client.post(**post, **first).status_code == 201
+    spare, _raw = token_create(user=analyst_a, name="spare")
+    post = {"path": f"/api/v1/tokens/{spare.pk}/revoke"}
+    assert client.post(**post, **first).status_code == 200
     limited = client.post(**post, **first)
     assert limited.status_code == 429
     assert int(limited["Retry-After"]) >= 1
     assert "try again" in ErrorOut.model_validate(limited.json()).detail
     # Another token of the same user shares the count, so minting tokens buys no more writes.
     assert client.post(**post, **second).status_code == 429
-    assert client.post(**post, **_bearer(admin_a)).status_code == 201
+    theirs, _raw = token_create(user=admin_a, name="spare")
+    revoke = {"path": f"/api/v1/tokens/{theirs.pk}/revoke"}
+    assert client.post(**revoke, **_bearer(admin_a)).status_code == 200
 
 
 def _handled(exc: Exception):

@@ -265,7 +265,10 @@ def test_first_enrolment_and_new_tokens_email_the_owner(
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/two-factor/setup/", {"code": _current_code(device)})
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post("/staff/tokens/", {"name": "Nightly export"}).status_code == 200
+        created = client.post(
+            "/staff/tokens/", {"name": "Nightly export", "scope": "read", "expires_in_days": 30}
+        )
+        assert created.status_code == 200
     assert [message.subject for message in mailoutbox] == [
         "Two-step sign-in is set up on your cxgov account",
         "A new API token was created on your cxgov account",

@@ -1,16 +1,46 @@
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.crypto import get_random_string
+from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
+
+from cxgov.core.worker import LeasedWorker, upkeep_run
 
 
 class Command(BaseCommand):
-    help = "Run background tasks (emails, imports, rollups) from the database queue."
+    help = (
+        "Run background tasks (emails, imports, rollups) from the database queue. Tasks left "
+        "running by a worker that stopped are queued again once their lease expires."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--queue-name", default="*", help="Queue to run, or * for all.")
         parser.add_argument(
             "--batch", action="store_true", help="Run what is queued now, then exit."
         )
+        parser.add_argument(
+            "--upkeep",
+            action="store_true",
+            help="Only recover stranded tasks and prune old finished ones, then exit.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
-        extra = ["--batch"] if options["batch"] else []
-        call_command("db_worker", "--queue-name", str(options["queue_name"]), *extra)
+        if options["upkeep"]:
+            done = upkeep_run()
+            self.stdout.write(
+                f"Queued again: {done.requeued}; dead-lettered: {done.dead_lettered}; "
+                f"finished rows pruned: {done.pruned}."
+            )
+            return
+        batch = bool(options["batch"])
+        worker = LeasedWorker(
+            queue_names=str(options["queue_name"]).split(","),
+            interval=1,
+            batch=batch,
+            backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+            startup_delay=not batch,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        if not batch:
+            worker.configure_signals()
+        worker.run()

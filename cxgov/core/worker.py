@@ -1,0 +1,102 @@
+"""The `cxgov worker` process: django-tasks-db's worker, with leases, a heartbeat and upkeep.
+
+Each task it runs holds a lease (`TaskLease`) that a heartbeat thread renews every third of
+settings.TASK_LEASE_SECONDS while the task runs. Upkeep, at start and then every half lease in
+a background thread, queues again (or dead-letters) tasks stranded by a worker that stopped
+mid-task, and prunes finished task rows past their retention.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from cxgov.core.services import (
+    task_lease_release,
+    task_lease_renew,
+    task_lease_take,
+    task_results_prune,
+    tasks_stranded_recover,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Upkeep:
+    requeued: int
+    dead_lettered: int
+    pruned: int
+
+
+def upkeep_run() -> Upkeep:
+    """Recover stranded tasks and prune old finished ones, once."""
+    stranded = tasks_stranded_recover()
+    pruned = task_results_prune()
+    return Upkeep(requeued=stranded.requeued, dead_lettered=stranded.dead_lettered, pruned=pruned)
+
+
+class _Repeating:
+    """Call `action` every `interval` seconds in a daemon thread until stopped."""
+
+    def __init__(self, action: Any, interval: float, name: str) -> None:
+        self._action = action
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self._interval)
+
+    def _loop(self) -> None:
+        try:
+            while not self._stop.wait(self._interval):
+                try:
+                    self._action()
+                except DatabaseError:
+                    # The database may be briefly away; the next beat tries again.
+                    logger.exception("%s failed", self._thread.name)
+        finally:
+            connection.close()
+
+
+class LeasedWorker(Worker):
+    """A worker whose running tasks hold a lease renewed by a heartbeat."""
+
+    def run(self) -> None:
+        upkeep_run()
+        upkeep = None
+        if not self.batch:
+            upkeep = _Repeating(upkeep_run, settings.TASK_LEASE_SECONDS / 2, "task-upkeep")
+            upkeep.start()
+        try:
+            super().run()
+        finally:
+            if upkeep is not None:
+                upkeep.stop()
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        task_id, worker_id = db_task_result.id, self.worker_id
+        task_lease_take(task_id=task_id, worker_id=worker_id)
+        heartbeat = _Repeating(
+            lambda: task_lease_renew(task_id=task_id, worker_id=worker_id),
+            settings.TASK_LEASE_SECONDS / 3,
+            f"task-heartbeat-{task_id}",
+        )
+        heartbeat.start()
+        try:
+            super().run_task(db_task_result)
+        finally:
+            heartbeat.stop()
+            task_lease_release(task_id=task_id)
