@@ -589,6 +589,7 @@ class Op:
     body: Body | None = None
     missing: dict[str, Any] = field(default_factory=dict)
     writes: tuple[type[Model], ...] = ()  # tables a successful call adds rows to
+    session_only: bool = False  # a person signed in on the site may call it; a token may not
 
 
 def _p(*kinds: str, **fixed: Any) -> ApiParams:
@@ -614,7 +615,7 @@ API_SWEEP: dict[str, Op] = {
     "GET /api/v1/me": Op(_p(), SIGNED_IN),
     "GET /api/v1/tokens": Op(_p(), SIGNED_IN),
     "POST /api/v1/tokens": Op(
-        _p(), SIGNED_IN, body=lambda w: {"name": "sweep"}, writes=(ApiToken,)
+        _p(), SIGNED_IN, body=lambda w: {"name": "sweep"}, writes=(ApiToken,), session_only=True
     ),
     "POST /api/v1/tokens/{token_id}/revoke": Op(_p("token"), OWN),
     "GET /api/v1/agencies/{slug}/members": Op(_slug, Can.ADMINISTER_AGENCY),
@@ -801,10 +802,17 @@ def test_api_sweep_bodies_succeed_for_a_permitted_caller(
         op = API_SWEEP[f"{method} {path}"]
         user = _permitted(world, op.need)
         url = _api_url(path, op.params(world), missing=False)
+        body = _api_body(op, world, missing=False)
         before = _rows(op.writes)
-        got = _api_call(
-            client, method, url, world.tokens[user.pk], _api_body(op, world, missing=False)
-        )
+        if op.session_only:
+            by_token = _api_call(client, method, url, world.tokens[user.pk], body)
+            if by_token.status_code != 403 or _rows(op.writes) != before:
+                failures.append(f"{method} {url} by token: {by_token.status_code}, not refused")
+            got = _client(user).generic(
+                method, url, data=json.dumps(body), content_type="application/json"
+            )
+        else:
+            got = _api_call(client, method, url, world.tokens[user.pk], body)
         after = _rows(op.writes)
         if not 200 <= got.status_code < 300:
             failures.append(f"{method} {url}: {got.status_code} {got.content[:160]!r}")
