@@ -22,6 +22,13 @@ from cxgov.registry.models import Agency
 M = TypeVar("M", bound=Model)
 
 
+def filter_given(queryset: QuerySet[M], **lookups: object) -> QuerySet[M]:
+    """The queryset narrowed by each lookup that was given: one whose value is not None or ""."""
+    return queryset.filter(
+        **{lookup: value for lookup, value in lookups.items() if value is not None and value != ""}
+    )
+
+
 def _member_agency_ids(user: User, need: Can) -> QuerySet:
     roles = [str(role) for role in roles_with(need)]
     return Membership.objects.filter(user=user, role__in=roles).values("agency_id")

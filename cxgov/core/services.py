@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,6 +39,65 @@ def audit_record(
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:300] if target is not None else "",
         data=data or {},
+    )
+
+
+def field_changes(*, instance: models.Model, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Field → [old, new] for each field whose value differs, as JSON-friendly values."""
+    changed: dict[str, list[Any]] = {}
+    for name, new in fields.items():
+        old = getattr(instance, name)
+        if old != new:
+            changed[name] = [_plain(old), _plain(new)]
+    return changed
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    return str(value)
+
+
+def fields_apply(*, instance: models.Model, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Set the fields whose value differs, validate and save when any did; returns the changes."""
+    changed = field_changes(instance=instance, fields=fields)
+    for name in changed:
+        setattr(instance, name, fields[name])
+    if changed:
+        instance.full_clean()
+        instance.save()
+    return changed
+
+
+def object_update(
+    *,
+    actor: User | None,
+    instance: models.Model,
+    fields: Mapping[str, Any],
+    action: str,
+    agency: Agency | None,
+) -> dict[str, list[Any]]:
+    """Apply `fields` to the object and audit `action` with what changed, when anything did."""
+    changed = fields_apply(instance=instance, fields=fields)
+    if changed:
+        audit_record(actor=actor, action=action, agency=agency, target=instance, data=changed)
+    return changed
+
+
+def status_change(*, actor: User | None, instance: Any, status: str, agency: Agency | None) -> None:
+    """Give a model with `status` and `updated_at` fields a new status and audit
+    `<model>.<status>`; nothing when it already has that status."""
+    old = instance.status
+    if old == status:
+        return
+    instance.status = status
+    instance.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"{instance._meta.model_name}.{status}",
+        agency=agency,
+        target=instance,
+        data={"status": [old, status]},
     )
 
 

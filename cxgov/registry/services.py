@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from cxgov.complaints.models import FINAL_STATUSES, Attachment, Complaint, Transition
 from cxgov.core.models import User
-from cxgov.core.services import audit_record
+from cxgov.core.services import audit_record, fields_apply, object_update, status_change
 from cxgov.registry.models import (
     DIGITAL_KINDS,
     Agency,
@@ -32,32 +32,6 @@ from cxgov.registry.models import (
 from cxgov.surveys.models import Invitation, Response
 
 DEFAULT_STAGES = [("Start", "Inicio"), ("Process", "Proceso"), ("End", "Fin")]
-
-
-def _changes(instance: Any, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """Field → [old, new] for each field whose value differs, as JSON-friendly strings."""
-    changed: dict[str, list[Any]] = {}
-    for name, new in fields.items():
-        old = getattr(instance, name)
-        if old != new:
-            changed[name] = [_plain(old), _plain(new)]
-    return changed
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str | list | dict):
-        return value
-    return str(value)
-
-
-def _apply(instance: Any, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
-    changed = _changes(instance, fields)
-    for name in changed:
-        setattr(instance, name, fields[name])
-    if changed:
-        instance.full_clean()
-        instance.save()
-    return changed
 
 
 def unique_slug(*, agency: Agency, name: str, exclude_id: int | None = None) -> str:
@@ -85,12 +59,9 @@ def agency_create(*, actor: User | None, name: str, slug: str, **fields: Any) ->
 @transaction.atomic
 def agency_update(*, actor: User | None, agency: Agency, **fields: Any) -> dict[str, list[Any]]:
     """Change an agency's fields; returns what changed."""
-    changed = _apply(agency, fields)
-    if changed:
-        audit_record(
-            actor=actor, action="agency.update", agency=agency, target=agency, data=changed
-        )
-    return changed
+    return object_update(
+        actor=actor, instance=agency, fields=fields, action="agency.update", agency=agency
+    )
 
 
 @transaction.atomic
@@ -127,7 +98,7 @@ def service_update(
     **fields: Any,
 ) -> dict[str, list[Any]]:
     """Change a service's fields and, if given, its segments; returns what changed."""
-    changed = _apply(service, fields)
+    changed = fields_apply(instance=service, fields=fields)
     if segments is not None:
         before = sorted(service.segments.values_list("name", flat=True))
         service.segments.set(list(segments))
@@ -146,17 +117,7 @@ def service_update(
 
 
 def _service_set_status(*, actor: User | None, service: Service, status: str) -> Service:
-    if service.status != status:
-        old = service.status
-        service.status = status
-        service.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=f"service.{status}",
-            agency=service.agency,
-            target=service,
-            data={"status": [old, status]},
-        )
+    status_change(actor=actor, instance=service, status=status, agency=service.agency)
     return service
 
 
@@ -195,16 +156,9 @@ def segment_update(
     *, actor: User | None, segment: CustomerSegment, **fields: Any
 ) -> dict[str, list[Any]]:
     """Change a customer segment; returns what changed."""
-    changed = _apply(segment, fields)
-    if changed:
-        audit_record(
-            actor=actor,
-            action="segment.update",
-            agency=segment.agency,
-            target=segment,
-            data=changed,
-        )
-    return changed
+    return object_update(
+        actor=actor, instance=segment, fields=fields, action="segment.update", agency=segment.agency
+    )
 
 
 @transaction.atomic
@@ -229,16 +183,13 @@ def stage_create(*, actor: User | None, service: Service, name: str, **fields: A
 @transaction.atomic
 def stage_update(*, actor: User | None, stage: ServiceStage, **fields: Any) -> dict[str, list[Any]]:
     """Change a journey stage; returns what changed."""
-    changed = _apply(stage, fields)
-    if changed:
-        audit_record(
-            actor=actor,
-            action="stage.update",
-            agency=stage.service.agency,
-            target=stage,
-            data=changed,
-        )
-    return changed
+    return object_update(
+        actor=actor,
+        instance=stage,
+        fields=fields,
+        action="stage.update",
+        agency=stage.service.agency,
+    )
 
 
 @transaction.atomic
@@ -287,16 +238,13 @@ def channel_create(
 @transaction.atomic
 def channel_update(*, actor: User | None, channel: Channel, **fields: Any) -> dict[str, list[Any]]:
     """Change a channel; returns what changed."""
-    changed = _apply(channel, fields)
-    if changed:
-        audit_record(
-            actor=actor,
-            action="channel.update",
-            agency=channel.service.agency,
-            target=channel,
-            data=changed,
-        )
-    return changed
+    return object_update(
+        actor=actor,
+        instance=channel,
+        fields=fields,
+        action="channel.update",
+        agency=channel.service.agency,
+    )
 
 
 @transaction.atomic
@@ -316,7 +264,7 @@ def channel_volume_record(
     if existing is None:
         ChannelVolume.objects.create(channel=channel, fiscal_year=fiscal_year, **values)
     else:
-        _apply(existing, values)
+        fields_apply(instance=existing, fields=values)
     audit_record(
         actor=actor,
         action="channel.volume_record",
@@ -424,7 +372,7 @@ def retention_policy_update(
     if unknown:
         raise ValueError(f"unknown retention fields: {', '.join(sorted(unknown))}")
     policy = retention_policy_for(agency=agency)
-    changed = _apply(policy, fields)
+    changed = fields_apply(instance=policy, fields=fields)
     if changed or policy.pk is None:
         policy.full_clean()
         policy.save()

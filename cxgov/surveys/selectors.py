@@ -18,7 +18,7 @@ from django.http import Http404
 
 from cxgov.core.models import User
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess, access_agency_object
+from cxgov.core.selectors import AgencyObjectAccess, access_agency_object, filter_given
 from cxgov.core.tables import csv_lines
 from cxgov.registry.models import Agency, Service
 from cxgov.surveys.models import (
@@ -172,14 +172,13 @@ def responses_for_survey(
         responses = responses.filter(deleted_at__isnull=True)
         if filters.status in (ResponseStatus.VALID, ResponseStatus.SPAM):
             responses = responses.filter(status=filters.status)
-    if filters.date_from:
-        responses = responses.filter(submitted_at__date__gte=filters.date_from)
-    if filters.date_to:
-        responses = responses.filter(submitted_at__date__lte=filters.date_to)
-    if filters.service:
-        responses = responses.filter(service=filters.service)
-    if filters.channel:
-        responses = responses.filter(channel=filters.channel)
+    responses = filter_given(
+        responses,
+        submitted_at__date__gte=filters.date_from,
+        submitted_at__date__lte=filters.date_to,
+        service=filters.service,
+        channel=filters.channel,
+    )
     return responses.order_by("-submitted_at", "-id")
 
 

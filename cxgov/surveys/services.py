@@ -37,7 +37,7 @@ from cxgov.core.imports import (
     shown,
 )
 from cxgov.core.models import User
-from cxgov.core.services import audit_record
+from cxgov.core.services import audit_record, status_change
 from cxgov.registry.models import Agency, ChannelKind, CustomerSegment, Service, ServiceStage
 from cxgov.surveys.bank import TEMPLATES
 from cxgov.surveys.models import (
@@ -188,17 +188,7 @@ def survey_update(
 
 
 def _set_status(*, actor: User | None, survey: Survey, status: str) -> Survey:
-    if survey.status != status:
-        old = survey.status
-        survey.status = status
-        survey.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=f"survey.{status}",
-            agency=survey.agency,
-            target=survey,
-            data={"status": [old, status]},
-        )
+    status_change(actor=actor, instance=survey, status=status, agency=survey.agency)
     return survey
 
 
