@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -19,6 +19,8 @@ from cxgov.core.models import ApiToken, AuditEvent, DeadLetter, Membership, Role
 from cxgov.core.tasks import email_send
 from cxgov.core.tokens import TOKEN_PREFIX, token_hash
 from cxgov.registry.models import Agency
+
+M = TypeVar("M", bound=models.Model)
 
 
 def audit_record(
@@ -67,6 +69,14 @@ def fields_apply(*, instance: models.Model, fields: Mapping[str, Any]) -> dict[s
         instance.full_clean()
         instance.save()
     return changed
+
+
+def object_create(*, actor: User | None, instance: M, action: str, agency: Agency | None) -> M:
+    """Validate and save a new object and audit `action` for it."""
+    instance.full_clean()
+    instance.save()
+    audit_record(actor=actor, action=action, agency=agency, target=instance)
+    return instance
 
 
 def object_update(

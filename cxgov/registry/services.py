@@ -15,7 +15,13 @@ from django.utils.text import slugify
 
 from cxgov.complaints.models import FINAL_STATUSES, Attachment, Complaint, Transition
 from cxgov.core.models import User
-from cxgov.core.services import audit_record, fields_apply, object_update, status_change
+from cxgov.core.services import (
+    audit_record,
+    fields_apply,
+    object_create,
+    object_update,
+    status_change,
+)
 from cxgov.registry.models import (
     DIGITAL_KINDS,
     Agency,
@@ -32,6 +38,12 @@ from cxgov.registry.models import (
 from cxgov.surveys.models import Invitation, Response
 
 DEFAULT_STAGES = [("Start", "Inicio"), ("Process", "Proceso"), ("End", "Fin")]
+
+
+def _next_position(siblings: QuerySet[Any]) -> int:
+    """A position after the last of these siblings, leaving room to insert between."""
+    last = siblings.order_by("-position").values_list("position", flat=True).first() or 0
+    return last + 10
 
 
 def unique_slug(*, agency: Agency, name: str, exclude_id: int | None = None) -> str:
@@ -144,11 +156,12 @@ def segment_create(
     *, actor: User | None, agency: Agency, name: str, **fields: Any
 ) -> CustomerSegment:
     """Create a customer segment of an agency."""
-    segment = CustomerSegment(agency=agency, name=name, **fields)
-    segment.full_clean()
-    segment.save()
-    audit_record(actor=actor, action="segment.create", agency=agency, target=segment)
-    return segment
+    return object_create(
+        actor=actor,
+        instance=CustomerSegment(agency=agency, name=name, **fields),
+        action="segment.create",
+        agency=agency,
+    )
 
 
 @transaction.atomic
@@ -171,13 +184,13 @@ def segment_delete(*, actor: User | None, segment: CustomerSegment) -> None:
 @transaction.atomic
 def stage_create(*, actor: User | None, service: Service, name: str, **fields: Any) -> ServiceStage:
     """Add a journey stage at the end of the service's stages."""
-    last = service.stages.order_by("-position").values_list("position", flat=True).first() or 0
-    fields.setdefault("position", last + 10)
-    stage = ServiceStage(service=service, name=name, **fields)
-    stage.full_clean()
-    stage.save()
-    audit_record(actor=actor, action="stage.create", agency=service.agency, target=stage)
-    return stage
+    fields.setdefault("position", _next_position(service.stages.all()))
+    return object_create(
+        actor=actor,
+        instance=ServiceStage(service=service, name=name, **fields),
+        action="stage.create",
+        agency=service.agency,
+    )
 
 
 @transaction.atomic
@@ -226,13 +239,13 @@ def channel_create(
 ) -> Channel:
     """Add a channel to a service; digital unless said otherwise when its kind is digital."""
     fields.setdefault("is_digital", kind in DIGITAL_KINDS)
-    last = service.channels.order_by("-position").values_list("position", flat=True).first() or 0
-    fields.setdefault("position", last + 10)
-    channel = Channel(service=service, kind=kind, name=name, **fields)
-    channel.full_clean()
-    channel.save()
-    audit_record(actor=actor, action="channel.create", agency=service.agency, target=channel)
-    return channel
+    fields.setdefault("position", _next_position(service.channels.all()))
+    return object_create(
+        actor=actor,
+        instance=Channel(service=service, kind=kind, name=name, **fields),
+        action="channel.create",
+        agency=service.agency,
+    )
 
 
 @transaction.atomic
