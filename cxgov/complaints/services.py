@@ -762,6 +762,13 @@ def team_create(*, agency: Agency, actor: User, name: str, lead: User | None = N
     return team
 
 
+def _check_same_agency(agency: Agency, **related: Team | Service | Category | None) -> None:
+    """A ValidationError naming the first given object that belongs to another agency."""
+    for field, value in related.items():
+        if value is not None and value.agency_id != agency.pk:
+            raise ValidationError({field: _("This belongs to another agency.")})
+
+
 @transaction.atomic
 def routing_rule_create(
     *,
@@ -775,9 +782,7 @@ def routing_rule_create(
     position: int = 0,
 ) -> RoutingRule:
     """Send complaints matching every given condition to a team."""
-    for field, value in (("team", team), ("service", service), ("category", category)):
-        if value is not None and value.agency_id != agency.pk:
-            raise ValidationError({field: _("This belongs to another agency.")})
+    _check_same_agency(agency, team=team, service=service, category=category)
     rule = RoutingRule.objects.create(
         agency=agency,
         team=team,
@@ -809,9 +814,7 @@ def sla_policy_save(
 
     Deadlines of complaints already filed keep their dates until their clock next changes.
     """
-    for field, value in (("service", service), ("category", category)):
-        if value is not None and value.agency_id != agency.pk:
-            raise ValidationError({field: _("This belongs to another agency.")})
+    _check_same_agency(agency, service=service, category=category)
     if not acknowledge_business_days <= respond_days <= final_days and not respond_in_business_days:
         raise ValidationError(
             {"final_days": _("Acknowledge, respond and final deadlines must not go backwards.")}
