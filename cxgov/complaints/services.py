@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -106,22 +107,17 @@ def _deadlines_refresh(complaint: Complaint, *, policy: SlaPolicy, now: datetime
     complaint.acknowledge_due_at = sla.due_at(
         start=start, days=policy.acknowledge_business_days, business_days=True, time_zone=zone
     )
-    complaint.respond_due_at = sla.due_at(
+    # The response and final deadlines run on the same clock; only their length differs.
+    paused_due_at = partial(
+        sla.due_at,
         start=start,
-        days=policy.respond_days,
         business_days=policy.respond_in_business_days,
         time_zone=zone,
         pauses=pauses,
         now=now,
     )
-    complaint.final_due_at = sla.due_at(
-        start=start,
-        days=policy.final_days,
-        business_days=policy.respond_in_business_days,
-        time_zone=zone,
-        pauses=pauses,
-        now=now,
-    )
+    complaint.respond_due_at = paused_due_at(days=policy.respond_days)
+    complaint.final_due_at = paused_due_at(days=policy.final_days)
 
 
 def _policy(complaint: Complaint) -> SlaPolicy:
