@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -92,6 +92,15 @@ def object_update(
     if changed:
         audit_record(actor=actor, action=action, agency=agency, target=instance, data=changed)
     return changed
+
+
+def related_replace(*, related: Any, objects: Iterable[models.Model], key: str) -> list[Any] | None:
+    """Replace the objects of a many-to-many relation; [before, after], each the sorted `key`
+    values, when that changed them, else None."""
+    before = sorted(related.values_list(key, flat=True))
+    related.set(list(objects))
+    after = sorted(related.values_list(key, flat=True))
+    return [before, after] if before != after else None
 
 
 def status_change(*, actor: User | None, instance: Any, status: str, agency: Agency | None) -> None:

@@ -20,6 +20,7 @@ from cxgov.core.services import (
     fields_apply,
     object_create,
     object_update,
+    related_replace,
     status_change,
 )
 from cxgov.registry.models import (
@@ -112,11 +113,9 @@ def service_update(
     """Change a service's fields and, if given, its segments; returns what changed."""
     changed = fields_apply(instance=service, fields=fields)
     if segments is not None:
-        before = sorted(service.segments.values_list("name", flat=True))
-        service.segments.set(list(segments))
-        after = sorted(service.segments.values_list("name", flat=True))
-        if before != after:
-            changed["segments"] = [before, after]
+        change = related_replace(related=service.segments, objects=segments, key="name")
+        if change:
+            changed["segments"] = change
     if changed:
         audit_record(
             actor=actor,

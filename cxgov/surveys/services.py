@@ -37,7 +37,7 @@ from cxgov.core.imports import (
     shown,
 )
 from cxgov.core.models import User
-from cxgov.core.services import audit_record, status_change
+from cxgov.core.services import audit_record, related_replace, status_change
 from cxgov.registry.models import Agency, ChannelKind, CustomerSegment, Service, ServiceStage
 from cxgov.surveys.bank import TEMPLATES
 from cxgov.surveys.models import (
@@ -175,11 +175,13 @@ def survey_update(
         survey.full_clean()
         survey.save()
     if services is not None:
-        before = sorted(survey.services.values_list("pk", flat=True))
-        survey.services.set([s for s in services if s.agency_id == survey.agency_id])
-        after = sorted(survey.services.values_list("pk", flat=True))
-        if before != after:
-            changed["services"] = [str(before), str(after)]
+        change = related_replace(
+            related=survey.services,
+            objects=[s for s in services if s.agency_id == survey.agency_id],
+            key="pk",
+        )
+        if change:
+            changed["services"] = [str(values) for values in change]
     if changed:
         audit_record(
             actor=actor, action="survey.update", agency=survey.agency, target=survey, data=changed
