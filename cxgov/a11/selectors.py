@@ -18,7 +18,11 @@ from django.utils.translation import gettext as _
 from cxgov.a11.models import Collection, CollectionStatus
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import access_agency, access_agency_object, agencies_for_user
+from cxgov.core.selectors import (
+    AgencyObjectAccess,
+    access_agency,
+    agencies_for_user,
+)
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
 from cxgov.registry.models import Service, ServiceStatus
 from cxgov.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey
@@ -39,18 +43,11 @@ def quarter_bounds(period: FiscalQuarter) -> tuple[datetime, datetime]:
     return start, end
 
 
-def access_collection(
-    *, user: User, agency_slug: str, collection_id: int, need: Can = Can.VIEW_AGENCY
-) -> Collection:
-    """A collection of the agency in the URL, if the user's role there holds `need`."""
-    return access_agency_object(
-        queryset=Collection.objects.select_related("agency", "service"),
-        pk=collection_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="agency",
-        need=need,
-    )
+access_collection = AgencyObjectAccess(
+    Collection.objects.select_related("agency", "service"),
+    id_name="collection_id",
+    doc="A collection of the agency in the URL, if the user's role there holds `need`.",
+)
 
 
 def access_collection_for_oversight(
@@ -59,14 +56,7 @@ def access_collection_for_oversight(
     """A collection of any agency where the user holds `need`, reached through the oversight
     page of the agency in the URL (where they must hold it too)."""
     access_agency(user=user, agency_slug=agency_slug, need=need)
-    return access_agency_object(
-        queryset=Collection.objects.select_related("agency", "service"),
-        pk=collection_id,
-        user=user,
-        agency_slug=None,
-        agency_field="agency",
-        need=need,
-    )
+    return access_collection(user=user, agency_slug=None, collection_id=collection_id, need=need)
 
 
 def services_to_report(*, agency: Agency) -> QuerySet[Service]:

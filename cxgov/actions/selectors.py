@@ -29,7 +29,7 @@ from cxgov.actions.models import (
 from cxgov.complaints.selectors import narratives_for_agency
 from cxgov.core.models import Agency, Membership, User
 from cxgov.core.permissions import Can, user_can
-from cxgov.core.selectors import access_agency, access_agency_object
+from cxgov.core.selectors import AgencyObjectAccess, access_agency
 from cxgov.insights.complaint_metrics import MIN_CELL, top_themes
 from cxgov.insights.priority_matrix import FIX_FIRST
 from cxgov.insights.scrub import scrub_text
@@ -362,18 +362,12 @@ def employee_surveys_for_agency(*, agency: Agency) -> QuerySet[Survey]:
     )
 
 
-def access_employee_survey(
-    *, user: User, agency_slug: str, survey_id: int, need: Can = Can.EDIT_ACTIONS
-) -> Survey:
-    """An employee survey of the agency in the URL, for its themes."""
-    return access_agency_object(
-        queryset=Survey.objects.filter(audience=Audience.EMPLOYEE).select_related("agency"),
-        pk=survey_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="agency",
-        need=need,
-    )
+access_employee_survey = AgencyObjectAccess(
+    Survey.objects.filter(audience=Audience.EMPLOYEE).select_related("agency"),
+    id_name="survey_id",
+    default_need=Can.EDIT_ACTIONS,
+    doc="An employee survey of the agency in the URL, for its themes.",
+)
 
 
 def _valid_responses(survey: Survey) -> QuerySet[Response]:

@@ -12,7 +12,11 @@ from django.http import Http404
 from cxgov.benchmarks.models import Observation, Selection, Series, Source
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import access_agency, access_agency_object, agencies_for_user
+from cxgov.core.selectors import (
+    AgencyObjectAccess,
+    access_agency,
+    agencies_for_user,
+)
 from cxgov.registry.models import Service
 
 # The federal government aggregate ACSI series as the ACSI importer keys it.
@@ -113,18 +117,12 @@ def selections_for_agency(*, agency: Agency) -> QuerySet[Selection]:
     )
 
 
-def access_selection(
-    *, user: User, agency_slug: str, selection_id: int, need: Can = Can.EDIT_BENCHMARKS
-) -> Selection:
-    """A best-in-business choice of the agency in the URL."""
-    return access_agency_object(
-        queryset=Selection.objects.select_related("service", "series"),
-        pk=selection_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="agency",
-        need=need,
-    )
+access_selection = AgencyObjectAccess(
+    Selection.objects.select_related("service", "series"),
+    id_name="selection_id",
+    default_need=Can.EDIT_BENCHMARKS,
+    doc="A best-in-business choice of the agency in the URL.",
+)
 
 
 def sources_visible(*, agency: Agency | None) -> QuerySet[Source]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.complaints.storage import private_storage
-from cxgov.core.i18n import localized
+from cxgov.core.i18n import LocalizedField
 
 
 class Status(models.TextChoices):
@@ -123,9 +123,7 @@ class Category(models.Model):
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
 
-    @property
-    def display_name(self) -> str:
-        return localized(self.name, self.name_es)
+    display_name = LocalizedField("name")
 
 
 class SlaPolicy(models.Model):

@@ -16,7 +16,7 @@ from django.db.models.functions import TruncDate
 
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import access_agency_object
+from cxgov.core.selectors import AgencyObjectAccess, access_agency_object
 from cxgov.insights.complaint_metrics import ComplaintFact
 from cxgov.insights.sla import days_between
 from cxgov.registry.models import Service
@@ -130,20 +130,13 @@ def route_team(
 # --- staff ---------------------------------------------------------------------------------
 
 
-def access_complaint(
-    *, user: User, agency_slug: str | None, complaint_id: int, need: Can = Can.VIEW_AGENCY
-) -> Complaint:
-    """One complaint of the agency in the URL, if the user's role there holds `need`."""
-    return access_agency_object(
-        queryset=Complaint.objects.select_related(
-            "agency", "service", "category", "team", "assignee", "suggested_category"
-        ),
-        pk=complaint_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="agency",
-        need=need,
-    )
+access_complaint = AgencyObjectAccess(
+    Complaint.objects.select_related(
+        "agency", "service", "category", "team", "assignee", "suggested_category"
+    ),
+    id_name="complaint_id",
+    doc="One complaint of the agency in the URL, if the user's role there holds `need`.",
+)
 
 
 @dataclass(frozen=True)

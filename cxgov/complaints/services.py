@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -111,22 +112,17 @@ def _deadlines_refresh(complaint: Complaint, *, policy: SlaPolicy, now: datetime
     complaint.acknowledge_due_at = sla.due_at(
         start=start, days=policy.acknowledge_business_days, business_days=True, time_zone=zone
     )
-    complaint.respond_due_at = sla.due_at(
+    # The response and final deadlines run on the same clock; only their length differs.
+    paused_due_at = partial(
+        sla.due_at,
         start=start,
-        days=policy.respond_days,
         business_days=policy.respond_in_business_days,
         time_zone=zone,
         pauses=pauses,
         now=now,
     )
-    complaint.final_due_at = sla.due_at(
-        start=start,
-        days=policy.final_days,
-        business_days=policy.respond_in_business_days,
-        time_zone=zone,
-        pauses=pauses,
-        now=now,
-    )
+    complaint.respond_due_at = paused_due_at(days=policy.respond_days)
+    complaint.final_due_at = paused_due_at(days=policy.final_days)
 
 
 def _policy(complaint: Complaint) -> SlaPolicy:
@@ -904,6 +900,13 @@ def team_create(*, agency: Agency, actor: User, name: str, lead: User | None = N
     return team
 
 
+def _check_same_agency(agency: Agency, **related: Team | Service | Category | None) -> None:
+    """A ValidationError naming the first given object that belongs to another agency."""
+    for field, value in related.items():
+        if value is not None and value.agency_id != agency.pk:
+            raise ValidationError({field: _("This belongs to another agency.")})
+
+
 @transaction.atomic
 def routing_rule_create(
     *,
@@ -917,9 +920,7 @@ def routing_rule_create(
     position: int = 0,
 ) -> RoutingRule:
     """Send complaints matching every given condition to a team."""
-    for field, value in (("team", team), ("service", service), ("category", category)):
-        if value is not None and value.agency_id != agency.pk:
-            raise ValidationError({field: _("This belongs to another agency.")})
+    _check_same_agency(agency, team=team, service=service, category=category)
     rule = RoutingRule.objects.create(
         agency=agency,
         team=team,
@@ -951,9 +952,7 @@ def sla_policy_save(
 
     Deadlines of complaints already filed keep their dates until their clock next changes.
     """
-    for field, value in (("service", service), ("category", category)):
-        if value is not None and value.agency_id != agency.pk:
-            raise ValidationError({field: _("This belongs to another agency.")})
+    _check_same_agency(agency, service=service, category=category)
     if not acknowledge_business_days <= respond_days <= final_days and not respond_in_business_days:
         raise ValidationError(
             {"final_days": _("Acknowledge, respond and final deadlines must not go backwards.")}

@@ -8,7 +8,7 @@ so nobody can learn what exists elsewhere.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -20,6 +20,13 @@ from cxgov.core.permissions import Can, roles_with, user_can
 from cxgov.core.tokens import token_hash
 
 M = TypeVar("M", bound=Model)
+
+
+def filter_given(queryset: QuerySet[M], **lookups: object) -> QuerySet[M]:
+    """The queryset narrowed by each lookup that was given: one whose value is not None or ""."""
+    return queryset.filter(
+        **{lookup: value for lookup, value in lookups.items() if value is not None and value != ""}
+    )
 
 
 def _member_agency_ids(user: User, need: Can) -> QuerySet:
@@ -78,6 +85,43 @@ def access_agency_object(
     return found
 
 
+class AgencyObjectAccess(Generic[M]):
+    """An `access_<noun>(*, user, agency_slug, <noun>_id, need=...)` selector for one model.
+
+    Calls `access_agency_object` with this queryset, the object id passed as `id_name`, the
+    agency reached by `agency_field`, and `need` defaulting to `default_need`.
+    """
+
+    def __init__(
+        self,
+        queryset: QuerySet[M],
+        *,
+        id_name: str,
+        agency_field: str = "agency",
+        default_need: Can = Can.VIEW_AGENCY,
+        doc: str,
+    ) -> None:
+        self.queryset = queryset
+        self.id_name = id_name
+        self.agency_field = agency_field
+        self.default_need = default_need
+        self.__doc__ = doc
+
+    def __call__(
+        self, *, user: User, agency_slug: str | None, need: Can | None = None, **object_id: int
+    ) -> M:
+        if object_id.keys() != {self.id_name}:
+            raise TypeError(f"expected the keyword {self.id_name}, got {sorted(object_id)}")
+        return access_agency_object(
+            queryset=self.queryset,
+            pk=object_id[self.id_name],
+            user=user,
+            agency_slug=agency_slug,
+            agency_field=self.agency_field,
+            need=self.default_need if need is None else need,
+        )
+
+
 def access_agency(*, user: User, agency_slug: str, need: Can = Can.VIEW_AGENCY) -> Agency:
     """The agency with this slug if the user's role there holds `need`."""
     return access_agency_object(
@@ -98,18 +142,12 @@ def site_grant_holder(*, email: str, need: Can) -> User | None:
     return user
 
 
-def access_membership(
-    *, user: User, agency_slug: str, membership_id: int, need: Can = Can.ADMINISTER_AGENCY
-) -> Membership:
-    """A membership of an agency the user administers."""
-    return access_agency_object(
-        queryset=Membership.objects.select_related("user", "agency"),
-        pk=membership_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="agency",
-        need=need,
-    )
+access_membership = AgencyObjectAccess(
+    Membership.objects.select_related("user", "agency"),
+    id_name="membership_id",
+    default_need=Can.ADMINISTER_AGENCY,
+    doc="A membership of an agency the user administers.",
+)
 
 
 def members_for_agency(*, agency: Agency) -> QuerySet[Membership]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +36,8 @@ from cxgov.core.tokens import TOKEN_PREFIX, token_hash
 
 logger = logging.getLogger(__name__)
 
+M = TypeVar("M", bound=models.Model)
+
 
 def audit_record(
     *,
@@ -54,6 +57,82 @@ def audit_record(
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:300] if target is not None else "",
         data=data or {},
+    )
+
+
+def field_changes(*, instance: models.Model, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Field → [old, new] for each field whose value differs, as JSON-friendly values."""
+    changed: dict[str, list[Any]] = {}
+    for name, new in fields.items():
+        old = getattr(instance, name)
+        if old != new:
+            changed[name] = [_plain(old), _plain(new)]
+    return changed
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    return str(value)
+
+
+def fields_apply(*, instance: models.Model, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Set the fields whose value differs, validate and save when any did; returns the changes."""
+    changed = field_changes(instance=instance, fields=fields)
+    for name in changed:
+        setattr(instance, name, fields[name])
+    if changed:
+        instance.full_clean()
+        instance.save()
+    return changed
+
+
+def object_create(*, actor: User | None, instance: M, action: str, agency: Agency | None) -> M:
+    """Validate and save a new object and audit `action` for it."""
+    instance.full_clean()
+    instance.save()
+    audit_record(actor=actor, action=action, agency=agency, target=instance)
+    return instance
+
+
+def object_update(
+    *,
+    actor: User | None,
+    instance: models.Model,
+    fields: Mapping[str, Any],
+    action: str,
+    agency: Agency | None,
+) -> dict[str, list[Any]]:
+    """Apply `fields` to the object and audit `action` with what changed, when anything did."""
+    changed = fields_apply(instance=instance, fields=fields)
+    if changed:
+        audit_record(actor=actor, action=action, agency=agency, target=instance, data=changed)
+    return changed
+
+
+def related_replace(*, related: Any, objects: Iterable[models.Model], key: str) -> list[Any] | None:
+    """Replace the objects of a many-to-many relation; [before, after], each the sorted `key`
+    values, when that changed them, else None."""
+    before = sorted(related.values_list(key, flat=True))
+    related.set(list(objects))
+    after = sorted(related.values_list(key, flat=True))
+    return [before, after] if before != after else None
+
+
+def status_change(*, actor: User | None, instance: Any, status: str, agency: Agency | None) -> None:
+    """Give a model with `status` and `updated_at` fields a new status and audit
+    `<model>.<status>`; nothing when it already has that status."""
+    old = instance.status
+    if old == status:
+        return
+    instance.status = status
+    instance.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"{instance._meta.model_name}.{status}",
+        agency=agency,
+        target=instance,
+        data={"status": [old, status]},
     )
 
 

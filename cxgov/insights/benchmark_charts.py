@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import matplotlib
@@ -10,18 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from cxgov.insights.charts import (
-    _STYLE_ATTRIBUTE,
-    _STYLE_ELEMENT,
-    _SVG_OPEN,
-    _XML_HEADER,
-    BAR_COLOR,
-    TEXT_COLOR,
-    _escape,
-    _presentation_attributes,
-    plain_labels,
-    plain_text,
-)
+from cxgov.insights.charts import BAR_COLOR, TEXT_COLOR, figure_svg, plain_labels, plain_text
 
 
 def line_svg(
@@ -53,18 +41,6 @@ def line_svg(
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         figure.tight_layout()
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        return figure_svg(figure, title=title, description=description, chart_id=chart_id)
     finally:
         plt.close(figure)
-    svg = _XML_HEADER.sub("", buffer.getvalue())
-    svg = _STYLE_ELEMENT.sub("", svg)
-    svg = _STYLE_ATTRIBUTE.sub(_presentation_attributes, svg)
-    label = f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="cx-chart"'
-    svg = _SVG_OPEN.sub(f"<svg {label}", svg, count=1)
-    return svg.replace(
-        ">",
-        f'><title id="{chart_id}-title">{_escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{_escape(description)}</desc>',
-        1,
-    )

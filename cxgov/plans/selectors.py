@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from cxgov.benchmarks.selectors import selections_for_agency
 from cxgov.complaints.selectors import sla_policies_for_agency
-from cxgov.core.models import Agency, User
+from cxgov.core.models import Agency
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import access_agency_object
+from cxgov.core.selectors import AgencyObjectAccess
 from cxgov.insights.fiscal import fiscal_year_bounds
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
 from cxgov.registry.models import Channel, ChannelClosure, OpeningHours
@@ -25,16 +25,12 @@ from cxgov.surveys.models import Audience, Survey, SurveyStatus
 SNAPSHOT_SCHEMA = 1
 
 
-def access_plan(*, user: User, agency_slug: str, plan_id: int, need: Can = Can.EDIT_PLANS) -> Plan:
-    """A plan of the agency in the URL, if the user's role there holds `need`."""
-    return access_agency_object(
-        queryset=Plan.objects.select_related("agency"),
-        pk=plan_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="agency",
-        need=need,
-    )
+access_plan = AgencyObjectAccess(
+    Plan.objects.select_related("agency"),
+    id_name="plan_id",
+    default_need=Can.EDIT_PLANS,
+    doc="A plan of the agency in the URL, if the user's role there holds `need`.",
+)
 
 
 def plans_for_agency(*, agency: Agency) -> QuerySet[Plan]:

@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.i18n import localized
+from cxgov.core.i18n import LocalizedField
 from cxgov.core.models import Agency
 
 
@@ -60,13 +60,8 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def display_name(self) -> str:
-        return localized(self.name, self.name_es)
-
-    @property
-    def display_description(self) -> str:
-        return localized(self.description, self.description_es)
+    display_name = LocalizedField("name")
+    display_description = LocalizedField("description")
 
 
 class CustomerSegment(models.Model):
@@ -88,9 +83,7 @@ class CustomerSegment(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def display_name(self) -> str:
-        return localized(self.name, self.name_es)
+    display_name = LocalizedField("name")
 
 
 class ServiceStage(models.Model):
@@ -108,9 +101,7 @@ class ServiceStage(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def display_name(self) -> str:
-        return localized(self.name, self.name_es)
+    display_name = LocalizedField("name")
 
 
 class ChannelKind(models.TextChoices):
@@ -192,13 +183,8 @@ class Channel(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def display_name(self) -> str:
-        return localized(self.name, self.name_es)
-
-    @property
-    def display_instructions(self) -> str:
-        return localized(self.instructions, self.instructions_es)
+    display_name = LocalizedField("name")
+    display_instructions = LocalizedField("instructions")
 
 
 class ChannelVolume(models.Model):

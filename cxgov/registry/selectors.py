@@ -17,8 +17,7 @@ from django.db.models import Count, Field, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cxgov.core.models import Agency, AuditEvent, User
-from cxgov.core.permissions import Can
-from cxgov.core.selectors import access_agency_object
+from cxgov.core.selectors import AgencyObjectAccess
 from cxgov.insights.calendars import OpenStatus, open_status
 from cxgov.registry.models import (
     Channel,
@@ -134,60 +133,34 @@ def segments_for_agency(*, agency: Agency) -> QuerySet[CustomerSegment]:
     return agency.segments.annotate(service_count=Count("services")).order_by("name")
 
 
-def access_service(
-    *, user: User, agency_slug: str | None, service_id: int, need: Can = Can.VIEW_AGENCY
-) -> Service:
-    """A service of the agency in the URL, if the user may `need` there."""
-    return access_agency_object(
-        queryset=Service.objects.select_related("agency"),
-        pk=service_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="agency",
-        need=need,
-    )
+access_service = AgencyObjectAccess(
+    Service.objects.select_related("agency"),
+    id_name="service_id",
+    doc="A service of the agency in the URL, if the user may `need` there.",
+)
 
 
-def access_channel(
-    *, user: User, agency_slug: str | None, channel_id: int, need: Can = Can.VIEW_AGENCY
-) -> Channel:
-    """A channel of a service of the agency in the URL, if the user may `need` there."""
-    return access_agency_object(
-        queryset=Channel.objects.select_related("service__agency"),
-        pk=channel_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="service__agency",
-        need=need,
-    )
+access_channel = AgencyObjectAccess(
+    Channel.objects.select_related("service__agency"),
+    id_name="channel_id",
+    agency_field="service__agency",
+    doc="A channel of a service of the agency in the URL, if the user may `need` there.",
+)
 
 
-def access_stage(
-    *, user: User, agency_slug: str | None, stage_id: int, need: Can = Can.VIEW_AGENCY
-) -> ServiceStage:
-    """A journey stage of a service of the agency in the URL, if the user may `need` there."""
-    return access_agency_object(
-        queryset=ServiceStage.objects.select_related("service__agency"),
-        pk=stage_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="service__agency",
-        need=need,
-    )
+access_stage = AgencyObjectAccess(
+    ServiceStage.objects.select_related("service__agency"),
+    id_name="stage_id",
+    agency_field="service__agency",
+    doc="A journey stage of a service of the agency in the URL, if the user may `need` there.",
+)
 
 
-def access_segment(
-    *, user: User, agency_slug: str | None, segment_id: int, need: Can = Can.VIEW_AGENCY
-) -> CustomerSegment:
-    """A customer segment of the agency in the URL, if the user may `need` there."""
-    return access_agency_object(
-        queryset=CustomerSegment.objects.select_related("agency"),
-        pk=segment_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="agency",
-        need=need,
-    )
+access_segment = AgencyObjectAccess(
+    CustomerSegment.objects.select_related("agency"),
+    id_name="segment_id",
+    doc="A customer segment of the agency in the URL, if the user may `need` there.",
+)
 
 
 def services_for_export(*, agency: Agency) -> QuerySet[Service]:

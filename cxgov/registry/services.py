@@ -15,7 +15,14 @@ from django.utils.text import slugify
 
 from cxgov.complaints.models import FINAL_STATUSES, Attachment, Complaint, Transition
 from cxgov.core.models import Agency, User
-from cxgov.core.services import audit_record
+from cxgov.core.services import (
+    audit_record,
+    fields_apply,
+    object_create,
+    object_update,
+    related_replace,
+    status_change,
+)
 from cxgov.registry.models import (
     DIGITAL_KINDS,
     Channel,
@@ -33,30 +40,10 @@ from cxgov.surveys.models import Invitation, Response
 DEFAULT_STAGES = [("Start", "Inicio"), ("Process", "Proceso"), ("End", "Fin")]
 
 
-def _changes(instance: Any, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """Field → [old, new] for each field whose value differs, as JSON-friendly strings."""
-    changed: dict[str, list[Any]] = {}
-    for name, new in fields.items():
-        old = getattr(instance, name)
-        if old != new:
-            changed[name] = [_plain(old), _plain(new)]
-    return changed
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str | list | dict):
-        return value
-    return str(value)
-
-
-def _apply(instance: Any, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
-    changed = _changes(instance, fields)
-    for name in changed:
-        setattr(instance, name, fields[name])
-    if changed:
-        instance.full_clean()
-        instance.save()
-    return changed
+def _next_position(siblings: QuerySet[Any]) -> int:
+    """A position after the last of these siblings, leaving room to insert between."""
+    last = siblings.order_by("-position").values_list("position", flat=True).first() or 0
+    return last + 10
 
 
 def unique_slug(*, agency: Agency, name: str, exclude_id: int | None = None) -> str:
@@ -84,12 +71,9 @@ def agency_create(*, actor: User | None, name: str, slug: str, **fields: Any) ->
 @transaction.atomic
 def agency_update(*, actor: User | None, agency: Agency, **fields: Any) -> dict[str, list[Any]]:
     """Change an agency's fields; returns what changed."""
-    changed = _apply(agency, fields)
-    if changed:
-        audit_record(
-            actor=actor, action="agency.update", agency=agency, target=agency, data=changed
-        )
-    return changed
+    return object_update(
+        actor=actor, instance=agency, fields=fields, action="agency.update", agency=agency
+    )
 
 
 @transaction.atomic
@@ -126,13 +110,11 @@ def service_update(
     **fields: Any,
 ) -> dict[str, list[Any]]:
     """Change a service's fields and, if given, its segments; returns what changed."""
-    changed = _apply(service, fields)
+    changed = fields_apply(instance=service, fields=fields)
     if segments is not None:
-        before = sorted(service.segments.values_list("name", flat=True))
-        service.segments.set(list(segments))
-        after = sorted(service.segments.values_list("name", flat=True))
-        if before != after:
-            changed["segments"] = [before, after]
+        change = related_replace(related=service.segments, objects=segments, key="name")
+        if change:
+            changed["segments"] = change
     if changed:
         audit_record(
             actor=actor,
@@ -145,17 +127,7 @@ def service_update(
 
 
 def _service_set_status(*, actor: User | None, service: Service, status: str) -> Service:
-    if service.status != status:
-        old = service.status
-        service.status = status
-        service.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=f"service.{status}",
-            agency=service.agency,
-            target=service,
-            data={"status": [old, status]},
-        )
+    status_change(actor=actor, instance=service, status=status, agency=service.agency)
     return service
 
 
@@ -182,11 +154,12 @@ def segment_create(
     *, actor: User | None, agency: Agency, name: str, **fields: Any
 ) -> CustomerSegment:
     """Create a customer segment of an agency."""
-    segment = CustomerSegment(agency=agency, name=name, **fields)
-    segment.full_clean()
-    segment.save()
-    audit_record(actor=actor, action="segment.create", agency=agency, target=segment)
-    return segment
+    return object_create(
+        actor=actor,
+        instance=CustomerSegment(agency=agency, name=name, **fields),
+        action="segment.create",
+        agency=agency,
+    )
 
 
 @transaction.atomic
@@ -194,16 +167,9 @@ def segment_update(
     *, actor: User | None, segment: CustomerSegment, **fields: Any
 ) -> dict[str, list[Any]]:
     """Change a customer segment; returns what changed."""
-    changed = _apply(segment, fields)
-    if changed:
-        audit_record(
-            actor=actor,
-            action="segment.update",
-            agency=segment.agency,
-            target=segment,
-            data=changed,
-        )
-    return changed
+    return object_update(
+        actor=actor, instance=segment, fields=fields, action="segment.update", agency=segment.agency
+    )
 
 
 @transaction.atomic
@@ -216,28 +182,25 @@ def segment_delete(*, actor: User | None, segment: CustomerSegment) -> None:
 @transaction.atomic
 def stage_create(*, actor: User | None, service: Service, name: str, **fields: Any) -> ServiceStage:
     """Add a journey stage at the end of the service's stages."""
-    last = service.stages.order_by("-position").values_list("position", flat=True).first() or 0
-    fields.setdefault("position", last + 10)
-    stage = ServiceStage(service=service, name=name, **fields)
-    stage.full_clean()
-    stage.save()
-    audit_record(actor=actor, action="stage.create", agency=service.agency, target=stage)
-    return stage
+    fields.setdefault("position", _next_position(service.stages.all()))
+    return object_create(
+        actor=actor,
+        instance=ServiceStage(service=service, name=name, **fields),
+        action="stage.create",
+        agency=service.agency,
+    )
 
 
 @transaction.atomic
 def stage_update(*, actor: User | None, stage: ServiceStage, **fields: Any) -> dict[str, list[Any]]:
     """Change a journey stage; returns what changed."""
-    changed = _apply(stage, fields)
-    if changed:
-        audit_record(
-            actor=actor,
-            action="stage.update",
-            agency=stage.service.agency,
-            target=stage,
-            data=changed,
-        )
-    return changed
+    return object_update(
+        actor=actor,
+        instance=stage,
+        fields=fields,
+        action="stage.update",
+        agency=stage.service.agency,
+    )
 
 
 @transaction.atomic
@@ -274,28 +237,25 @@ def channel_create(
 ) -> Channel:
     """Add a channel to a service; digital unless said otherwise when its kind is digital."""
     fields.setdefault("is_digital", kind in DIGITAL_KINDS)
-    last = service.channels.order_by("-position").values_list("position", flat=True).first() or 0
-    fields.setdefault("position", last + 10)
-    channel = Channel(service=service, kind=kind, name=name, **fields)
-    channel.full_clean()
-    channel.save()
-    audit_record(actor=actor, action="channel.create", agency=service.agency, target=channel)
-    return channel
+    fields.setdefault("position", _next_position(service.channels.all()))
+    return object_create(
+        actor=actor,
+        instance=Channel(service=service, kind=kind, name=name, **fields),
+        action="channel.create",
+        agency=service.agency,
+    )
 
 
 @transaction.atomic
 def channel_update(*, actor: User | None, channel: Channel, **fields: Any) -> dict[str, list[Any]]:
     """Change a channel; returns what changed."""
-    changed = _apply(channel, fields)
-    if changed:
-        audit_record(
-            actor=actor,
-            action="channel.update",
-            agency=channel.service.agency,
-            target=channel,
-            data=changed,
-        )
-    return changed
+    return object_update(
+        actor=actor,
+        instance=channel,
+        fields=fields,
+        action="channel.update",
+        agency=channel.service.agency,
+    )
 
 
 @transaction.atomic
@@ -315,7 +275,7 @@ def channel_volume_record(
     if existing is None:
         ChannelVolume.objects.create(channel=channel, fiscal_year=fiscal_year, **values)
     else:
-        _apply(existing, values)
+        fields_apply(instance=existing, fields=values)
     audit_record(
         actor=actor,
         action="channel.volume_record",
@@ -423,7 +383,7 @@ def retention_policy_update(
     if unknown:
         raise ValueError(f"unknown retention fields: {', '.join(sorted(unknown))}")
     policy = retention_policy_for(agency=agency)
-    changed = _apply(policy, fields)
+    changed = fields_apply(instance=policy, fields=fields)
     if changed or policy.pk is None:
         policy.full_clean()
         policy.save()

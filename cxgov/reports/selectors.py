@@ -11,9 +11,10 @@ import base64
 import math
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -289,18 +290,20 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _bar_chart(
+def _chart(
     *,
+    draw: Callable[..., str],
     chart_id: str,
     title: str,
     description: str,
     table_id: str,
-    bars: Sequence[tuple[str, float]],
+    data: Sequence[tuple[str, float]],
     value_label: str,
 ) -> Chart:
-    svg = horizontal_bar_svg(
-        labels=[b[0] for b in bars],
-        values=[b[1] for b in bars],
+    """A chart of (label, value) pairs drawn by `horizontal_bar_svg` or `_percent_line_svg`."""
+    svg = draw(
+        labels=[d[0] for d in data],
+        values=[d[1] for d in data],
         title=title,
         value_label=value_label,
         description=description,
@@ -309,25 +312,8 @@ def _bar_chart(
     return Chart(id=chart_id, svg=svg, title=title, description=description, table_id=table_id)
 
 
-def _line_chart(
-    *,
-    chart_id: str,
-    title: str,
-    description: str,
-    table_id: str,
-    points: Sequence[tuple[str, float]],
-    value_label: str,
-) -> Chart:
-    svg = line_svg(
-        labels=[p[0] for p in points],
-        values=[p[1] for p in points],
-        title=title,
-        value_label=value_label,
-        description=description,
-        chart_id=chart_id,
-        y_limits=(0, 100),
-    )
-    return Chart(id=chart_id, svg=svg, title=title, description=description, table_id=table_id)
+# Trend lines of shares run on a fixed 0-100 axis so quarters compare at a glance.
+_percent_line_svg = partial(line_svg, y_limits=(0, 100))
 
 
 # --- survey aggregates -----------------------------------------------------------------------
@@ -561,7 +547,8 @@ def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                         "period": period.label,
                     }
                     section.charts.append(
-                        _bar_chart(
+                        _chart(
+                            draw=horizontal_bar_svg,
                             chart_id=f"chart-service-{question.pk}",
                             title=title,
                             description=_(
@@ -575,7 +562,7 @@ def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                                 "table": table.caption,
                             },
                             table_id=table.id,
-                            bars=bars,
+                            data=bars,
                             value_label=_("Share positive (%)"),
                         )
                     )
@@ -621,7 +608,8 @@ def _trend_rows(
     if len(drawn) >= 2:
         title = _("%(question)s: share positive by quarter") % {"question": _short(label, 80)}
         section.charts.append(
-            _line_chart(
+            _chart(
+                draw=_percent_line_svg,
                 chart_id=f"chart-trend-{question.pk}",
                 title=title,
                 description=_(
@@ -637,7 +625,7 @@ def _trend_rows(
                     "table": table.caption,
                 },
                 table_id=table.id,
-                points=drawn,
+                data=drawn,
                 value_label=_("Share positive (%)"),
             )
         )
@@ -1038,7 +1026,8 @@ def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> S
         chart_id = "chart-standards"
         title = _("Share meeting each service standard, %(period)s") % {"period": period.label}
         section.charts.append(
-            _bar_chart(
+            _chart(
+                draw=horizontal_bar_svg,
                 chart_id=chart_id,
                 title=title,
                 description=_(
@@ -1052,7 +1041,7 @@ def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> S
                     "table": caption,
                 },
                 table_id=table.id,
-                bars=bars,
+                data=bars,
                 value_label=_("Share met (%)"),
             )
         )
@@ -1138,7 +1127,8 @@ def _complaints_section(agency: Agency, period: ReportPeriod, min_n: int) -> Sec
         chart_id = "chart-complaints"
         title = _("Complaints received by category, %(period)s") % {"period": period.label}
         section.charts.append(
-            _bar_chart(
+            _chart(
+                draw=horizontal_bar_svg,
                 chart_id=chart_id,
                 title=title,
                 description=_(
@@ -1154,7 +1144,7 @@ def _complaints_section(agency: Agency, period: ReportPeriod, min_n: int) -> Sec
                     "table": caption,
                 },
                 table_id=table.id,
-                bars=list(
+                data=list(
                     zip(
                         [_short(m.group, 40) for m in measures],
                         [m.complaints for m in measures],

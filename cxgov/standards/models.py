@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.i18n import localized
+from cxgov.core.i18n import LocalizedField
 from cxgov.core.models import Agency
 from cxgov.insights.business_time import BusinessCalendar
 from cxgov.registry.models import Channel, Service
@@ -139,13 +139,8 @@ class Standard(models.Model):
     def __str__(self) -> str:
         return self.statement[:120]
 
-    @property
-    def display_statement(self) -> str:
-        return localized(self.statement, self.statement_es)
-
-    @property
-    def display_how_measured(self) -> str:
-        return localized(self.how_measured, self.how_measured_es)
+    display_statement = LocalizedField("statement")
+    display_how_measured = LocalizedField("how_measured")
 
     def business_calendar(self) -> BusinessCalendar:
         """The calendar its clock runs on, in the agency's time zone."""

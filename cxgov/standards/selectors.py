@@ -16,9 +16,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cxgov.core.models import Agency, User
+from cxgov.core.models import Agency
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import access_agency_object
+from cxgov.core.selectors import AgencyObjectAccess
 from cxgov.insights.business_time import HISTOGRAM_SIZE
 from cxgov.registry.models import Service, ServiceStatus
 from cxgov.standards.models import (
@@ -38,33 +38,20 @@ from cxgov.standards.results import (
     results_from_counts,
 )
 
-
-def access_standard(
-    *, user: User, agency_slug: str | None, standard_id: int, need: Can = Can.VIEW_AGENCY
-) -> Standard:
-    """A standard of the agency in the URL, if the user's role there holds `need`."""
-    return access_agency_object(
-        queryset=Standard.objects.select_related("agency", "service", "channel"),
-        pk=standard_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="agency",
-        need=need,
-    )
+access_standard = AgencyObjectAccess(
+    Standard.objects.select_related("agency", "service", "channel"),
+    id_name="standard_id",
+    doc="A standard of the agency in the URL, if the user's role there holds `need`.",
+)
 
 
-def access_miss(
-    *, user: User, agency_slug: str, miss_id: int, need: Can = Can.EDIT_STANDARDS
-) -> MissedPeriod:
-    """A missed period of a standard of the agency in the URL."""
-    return access_agency_object(
-        queryset=MissedPeriod.objects.select_related("standard", "standard__agency"),
-        pk=miss_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="standard__agency",
-        need=need,
-    )
+access_miss = AgencyObjectAccess(
+    MissedPeriod.objects.select_related("standard", "standard__agency"),
+    id_name="miss_id",
+    agency_field="standard__agency",
+    default_need=Can.EDIT_STANDARDS,
+    doc="A missed period of a standard of the agency in the URL.",
+)
 
 
 def standards_for_agency(*, agency: Agency) -> QuerySet[Standard]:

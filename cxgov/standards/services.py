@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cxgov.core.models import Membership, User
 from cxgov.core.permissions import Can, roles_with
-from cxgov.core.services import audit_record
+from cxgov.core.services import audit_record, object_create
 from cxgov.insights.business_time import HISTOGRAM_SIZE
 from cxgov.registry.models import Service
 from cxgov.standards.ingest import EventBatch
@@ -55,10 +55,9 @@ def standard_create(
     )
     if standard.status == StandardStatus.POSTED:
         standard.posted_at = timezone.now()
-    standard.full_clean()
-    standard.save()
-    audit_record(actor=actor, action="standard.create", agency=standard.agency, target=standard)
-    return standard
+    return object_create(
+        actor=actor, instance=standard, action="standard.create", agency=standard.agency
+    )
 
 
 @transaction.atomic

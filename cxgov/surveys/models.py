@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.i18n import localized
+from cxgov.core.i18n import LocalizedField, localized
 from cxgov.registry.models import ChannelKind
 
 
@@ -90,17 +90,9 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def display_title(self) -> str:
-        return localized(self.title, self.title_es)
-
-    @property
-    def display_intro(self) -> str:
-        return localized(self.intro, self.intro_es)
-
-    @property
-    def display_thank_you(self) -> str:
-        return localized(self.thank_you, self.thank_you_es)
+    display_title = LocalizedField("title")
+    display_intro = LocalizedField("intro")
+    display_thank_you = LocalizedField("thank_you")
 
     @property
     def is_employee(self) -> bool:
@@ -192,13 +184,8 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    @property
-    def display_text(self) -> str:
-        return localized(self.text, self.text_es)
-
-    @property
-    def display_help_text(self) -> str:
-        return localized(self.help_text, self.help_text_es)
+    display_text = LocalizedField("text")
+    display_help_text = LocalizedField("help_text")
 
     def display_options(self) -> list[tuple[str, str]]:
         """(value, label) pairs in the page's language."""

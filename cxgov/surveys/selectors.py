@@ -18,7 +18,7 @@ from django.http import Http404
 
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import access_agency_object
+from cxgov.core.selectors import AgencyObjectAccess, access_agency_object, filter_given
 from cxgov.core.tables import csv_lines
 from cxgov.registry.models import Service
 from cxgov.surveys.models import (
@@ -104,32 +104,20 @@ def surveys_for_agency(*, agency: Agency) -> QuerySet[Survey]:
     )
 
 
-def access_survey(
-    *, user: User, agency_slug: str | None, survey_id: int, need: Can = Can.VIEW_AGENCY
-) -> Survey:
-    """A survey of the agency in the URL, if the user's role there holds `need`."""
-    return access_agency_object(
-        queryset=Survey.objects.select_related("agency", "stage"),
-        pk=survey_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="agency",
-        need=need,
-    )
+access_survey = AgencyObjectAccess(
+    Survey.objects.select_related("agency", "stage"),
+    id_name="survey_id",
+    doc="A survey of the agency in the URL, if the user's role there holds `need`.",
+)
 
 
-def access_question(
-    *, user: User, agency_slug: str, question_id: int, need: Can = Can.EDIT_SURVEYS
-) -> Question:
-    """A question of a survey of the agency in the URL."""
-    return access_agency_object(
-        queryset=Question.objects.select_related("survey__agency"),
-        pk=question_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="survey__agency",
-        need=need,
-    )
+access_question = AgencyObjectAccess(
+    Question.objects.select_related("survey__agency"),
+    id_name="question_id",
+    agency_field="survey__agency",
+    default_need=Can.EDIT_SURVEYS,
+    doc="A question of a survey of the agency in the URL.",
+)
 
 
 def access_response(
@@ -176,14 +164,13 @@ def responses_for_survey(
         responses = responses.filter(deleted_at__isnull=True)
         if filters.status in (ResponseStatus.VALID, ResponseStatus.SPAM):
             responses = responses.filter(status=filters.status)
-    if filters.date_from:
-        responses = responses.filter(submitted_at__date__gte=filters.date_from)
-    if filters.date_to:
-        responses = responses.filter(submitted_at__date__lte=filters.date_to)
-    if filters.service:
-        responses = responses.filter(service=filters.service)
-    if filters.channel:
-        responses = responses.filter(channel=filters.channel)
+    responses = filter_given(
+        responses,
+        submitted_at__date__gte=filters.date_from,
+        submitted_at__date__lte=filters.date_to,
+        service=filters.service,
+        channel=filters.channel,
+    )
     return responses.order_by("-submitted_at", "-id")
 
 

@@ -37,7 +37,7 @@ from cxgov.core.imports import (
 )
 from cxgov.core.models import Agency, User
 from cxgov.core.ratelimit import RateLimited, rate_check
-from cxgov.core.services import audit_record
+from cxgov.core.services import audit_record, related_replace, status_change
 from cxgov.registry.models import ChannelKind, CustomerSegment, Service, ServiceStage
 from cxgov.surveys.bank import TEMPLATES
 from cxgov.surveys.models import (
@@ -175,11 +175,13 @@ def survey_update(
         survey.full_clean()
         survey.save()
     if services is not None:
-        before = sorted(survey.services.values_list("pk", flat=True))
-        survey.services.set([s for s in services if s.agency_id == survey.agency_id])
-        after = sorted(survey.services.values_list("pk", flat=True))
-        if before != after:
-            changed["services"] = [str(before), str(after)]
+        change = related_replace(
+            related=survey.services,
+            objects=[s for s in services if s.agency_id == survey.agency_id],
+            key="pk",
+        )
+        if change:
+            changed["services"] = [str(values) for values in change]
     if changed:
         audit_record(
             actor=actor, action="survey.update", agency=survey.agency, target=survey, data=changed
@@ -188,17 +190,7 @@ def survey_update(
 
 
 def _set_status(*, actor: User | None, survey: Survey, status: str) -> Survey:
-    if survey.status != status:
-        old = survey.status
-        survey.status = status
-        survey.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=f"survey.{status}",
-            agency=survey.agency,
-            target=survey,
-            data={"status": [old, status]},
-        )
+    status_change(actor=actor, instance=survey, status=status, agency=survey.agency)
     return survey
 
 

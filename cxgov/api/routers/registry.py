@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import time
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import Model
 from django.http import Http404, HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
@@ -43,7 +44,7 @@ from cxgov.api.schemas.registry import (
 )
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import access_agency
+from cxgov.core.selectors import AgencyObjectAccess, access_agency
 from cxgov.registry import services as registry
 from cxgov.registry.models import Channel, CustomerSegment, Service
 from cxgov.registry.selectors import (
@@ -58,6 +59,8 @@ from cxgov.registry.selectors import (
     services_for_agency,
     services_published,
 )
+
+M = TypeVar("M", bound=Model)
 
 router = Router(tags=["service inventory"])
 
@@ -111,6 +114,15 @@ def _segments(agency: Agency, ids: Iterable[int]) -> list[CustomerSegment]:
             type="unknown_segment",
         )
     return segments
+
+
+def _to_edit(request: HttpRequest, access: AgencyObjectAccess[M], object_id: int) -> tuple[User, M]:
+    """The signed-in staff user and the object, if they may edit services there (else 404)."""
+    user = staff_user(request)
+    found = access(
+        user=user, agency_slug=None, need=Can.EDIT_SERVICES, **{access.id_name: object_id}
+    )
+    return user, found
 
 
 def _staff_service_out(service: Service) -> ServiceStaffOut:
@@ -213,10 +225,7 @@ def service_add(request: HttpRequest, slug: str, payload: ServiceIn) -> tuple[in
 def service_change(
     request: HttpRequest, service_id: int, payload: ServicePatchIn
 ) -> ServiceStaffOut:
-    user = staff_user(request)
-    service = access_service(
-        user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
-    )
+    user, service = _to_edit(request, access_service, service_id)
     fields = payload.model_dump(exclude_unset=True)
     segments = _segments(service.agency, fields.pop("segments")) if "segments" in fields else None
     registry.service_update(actor=user, service=service, segments=segments, **fields)
@@ -230,10 +239,7 @@ def service_change(
     summary="Publish a service: show it to the public",
 )
 def service_publish(request: HttpRequest, service_id: int) -> ServiceStaffOut:
-    user = staff_user(request)
-    service = access_service(
-        user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
-    )
+    user, service = _to_edit(request, access_service, service_id)
     return _staff_service_out(registry.service_publish(actor=user, service=service))
 
 
@@ -244,10 +250,7 @@ def service_publish(request: HttpRequest, service_id: int) -> ServiceStaffOut:
     summary="Archive a service: take it off the public site, keeping its history",
 )
 def service_archive(request: HttpRequest, service_id: int) -> ServiceStaffOut:
-    user = staff_user(request)
-    service = access_service(
-        user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
-    )
+    user, service = _to_edit(request, access_service, service_id)
     return _staff_service_out(registry.service_archive(actor=user, service=service))
 
 
@@ -260,10 +263,7 @@ def service_archive(request: HttpRequest, service_id: int) -> ServiceStaffOut:
 def channel_add(
     request: HttpRequest, service_id: int, payload: ChannelIn
 ) -> tuple[int, ChannelStaffOut]:
-    user = staff_user(request)
-    service = access_service(
-        user=user, agency_slug=None, service_id=service_id, need=Can.EDIT_SERVICES
-    )
+    user, service = _to_edit(request, access_service, service_id)
     # Left-out optional fields take the service's defaults (is_digital from the kind).
     fields = payload.model_dump(exclude_none=True)
     channel = registry.channel_create(actor=user, service=service, **fields)
@@ -279,10 +279,7 @@ def channel_add(
 def channel_change(
     request: HttpRequest, channel_id: int, payload: ChannelPatchIn
 ) -> ChannelStaffOut:
-    user = staff_user(request)
-    channel = access_channel(
-        user=user, agency_slug=None, channel_id=channel_id, need=Can.EDIT_SERVICES
-    )
+    user, channel = _to_edit(request, access_channel, channel_id)
     fields = payload.model_dump(exclude_unset=True)
     registry.channel_update(actor=user, channel=channel, **fields)
     return _staff_channel_out(channel)
@@ -301,10 +298,7 @@ def channel_change(
 def channel_hours_replace(
     request: HttpRequest, channel_id: int, payload: list[HoursIn]
 ) -> ChannelStaffOut:
-    user = staff_user(request)
-    channel = access_channel(
-        user=user, agency_slug=None, channel_id=channel_id, need=Can.EDIT_SERVICES
-    )
+    user, channel = _to_edit(request, access_channel, channel_id)
     weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
     for row in payload:
         weekly[row.weekday].append((time.fromisoformat(row.opens), time.fromisoformat(row.closes)))

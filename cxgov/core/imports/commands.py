@@ -1,4 +1,4 @@
-"""What every import command shares: the same options and the same printed report."""
+"""What every import command shares: the same options, the agency it names, the printed report."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.core.imports.report import ImportReport
+from cxgov.core.models import Agency
 
 
 def import_arguments(parser: CommandParser, *, keep_valid: bool = True) -> None:
@@ -29,6 +30,22 @@ def import_arguments(parser: CommandParser, *, keep_valid: bool = True) -> None:
             metavar="PATH",
             help="With --keep-valid, write the rejected rows and their reasons to this CSV file.",
         )
+
+
+def command_agency(slug: object) -> Agency:
+    """The agency a command's --agency names; a CommandError when no agency has that name."""
+    agency = Agency.objects.filter(slug=str(slug)).first()
+    if agency is None:
+        raise CommandError(f'no agency has the short name "{slug}"')
+    return agency
+
+
+def command_file(options: dict[str, object]) -> Path:
+    """The file argument `import_arguments` added."""
+    file = options["file"]
+    if not isinstance(file, Path):
+        raise CommandError("give the path of a CSV file")
+    return file
 
 
 def import_finish(

@@ -9,6 +9,8 @@ from django.http import Http404
 
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency, agencies_for_user
+from cxgov.registry.selectors import access_service
+from cxgov.testing.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,20 @@ def test_inactive_user_has_no_access(analyst_a):
 
 def test_agencies_for_user_lists_only_memberships(analyst_a, agency_a, agency_b):
     assert list(agencies_for_user(user=analyst_a)) == [agency_a]
+
+
+def test_access_selector_finds_own_service_and_hides_other_agencys(analyst_a, agency_a, agency_b):
+    own = ServiceFactory(agency=agency_a)
+    other = ServiceFactory(agency=agency_b)
+    assert access_service(user=analyst_a, agency_slug=agency_a.slug, service_id=own.pk) == own
+    with pytest.raises(Http404):
+        access_service(user=analyst_a, agency_slug=agency_a.slug, service_id=other.pk)
+    with pytest.raises(Http404):
+        access_service(
+            user=analyst_a, agency_slug=agency_a.slug, service_id=own.pk, need=Can.EDIT_SERVICES
+        )
+
+
+def test_access_selector_refuses_a_misnamed_id_keyword(analyst_a, agency_a):
+    with pytest.raises(TypeError, match="service_id"):
+        access_service(user=analyst_a, agency_slug=agency_a.slug, channel_id=1)

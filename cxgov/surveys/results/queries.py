@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Case, IntegerField, Max, Min, QuerySet, Sum, Value, When
+from django.db.models import Case, IntegerField, Max, Min, Model, QuerySet, Sum, Value, When
 
+from cxgov.core.selectors import filter_given
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter, fiscal_year_bounds
 from cxgov.surveys.models import AnswerRollup
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -49,20 +52,19 @@ def period(filters: ResultFilters) -> tuple[date | None, date | None]:
 
 def filtered_rollups(queryset: QuerySet[Any], filters: ResultFilters) -> QuerySet[Any]:
     """Rollup rows of the filters' service, channel, segment, language and period."""
-    if filters.service_id is not None:
-        queryset = queryset.filter(service_id=filters.service_id)
-    if filters.channel:
-        queryset = queryset.filter(channel=filters.channel)
-    if filters.segment_id is not None:
-        queryset = queryset.filter(segment_id=filters.segment_id)
-    if filters.language:
-        queryset = queryset.filter(language=filters.language)
     start, end = period(filters)
-    if start:
-        queryset = queryset.filter(day__gte=start)
-    if end:
-        queryset = queryset.filter(day__lte=end)
-    return queryset
+    return filter_given(filter_dimensions(queryset, filters), day__gte=start, day__lte=end)
+
+
+def filter_dimensions(queryset: QuerySet[M], filters: ResultFilters) -> QuerySet[M]:
+    """Rows (rollups or responses) of the filters' service, channel, segment and language."""
+    return filter_given(
+        queryset,
+        service_id=filters.service_id,
+        channel=filters.channel,
+        segment_id=filters.segment_id,
+        language=filters.language,
+    )
 
 
 def _by_quarter(queryset: QuerySet[AnswerRollup]) -> QuerySet[AnswerRollup]:

@@ -31,6 +31,7 @@ from cxgov.surveys.models import (
     Survey,
 )
 from cxgov.surveys.results import ResultFilters, period, positive_values
+from cxgov.surveys.results.queries import filter_dimensions
 from cxgov.surveys.rollups import survey_zone
 from cxgov.surveys.selectors import suppression_threshold
 
@@ -78,15 +79,7 @@ def filtered_responses(*, survey: Survey, filters: ResultFilters) -> QuerySet[Re
 
     Days are the agency's local days, as in the rollups, so counts here and there agree.
     """
-    responses = valid_responses(survey=survey)
-    if filters.service_id is not None:
-        responses = responses.filter(service_id=filters.service_id)
-    if filters.channel:
-        responses = responses.filter(channel=filters.channel)
-    if filters.segment_id is not None:
-        responses = responses.filter(segment_id=filters.segment_id)
-    if filters.language:
-        responses = responses.filter(language=filters.language)
+    responses = filter_dimensions(valid_responses(survey=survey), filters)
     first, last = period(filters)
     zone = survey_zone(survey)
     if first:

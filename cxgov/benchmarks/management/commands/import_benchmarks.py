@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import Http404
+from django.core.management.base import BaseCommand, CommandParser
 
 from cxgov.benchmarks.importers import FORMATS, benchmarks_import
-from cxgov.core.imports.commands import import_arguments, import_finish
-from cxgov.registry.selectors import agency_public
+from cxgov.core.imports.commands import (
+    command_agency,
+    command_file,
+    import_arguments,
+    import_finish,
+)
 
 
 class Command(BaseCommand):
@@ -26,18 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--agency", metavar="SLUG", help="Import into this agency's library.")
 
     def handle(self, *args: object, **options: object) -> None:
-        agency = None
-        if options["agency"]:
-            try:
-                agency = agency_public(slug=str(options["agency"]))
-            except Http404:
-                raise CommandError(f'no agency has the short name "{options["agency"]}"') from None
-        file = options["file"]
-        if not isinstance(file, Path):
-            raise CommandError("give the path of a CSV file")
+        agency = command_agency(options["agency"]) if options["agency"] else None
         report = benchmarks_import(
             actor=None,
-            file=file,
+            file=command_file(options),
             format=str(options["format"]),
             agency=agency,
             dry_run=bool(options["dry_run"]),

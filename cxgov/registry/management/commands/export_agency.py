@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import Http404
 
-from cxgov.registry.selectors import agency_public
+from cxgov.core.imports.commands import command_agency
 from cxgov.registry.transfer import agency_export_write
 
 
@@ -23,10 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, type=Path, metavar="FILE.zip")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            agency = agency_public(slug=str(options["agency"]))
-        except Http404:
-            raise CommandError(f'no agency has the short name "{options["agency"]}"') from None
+        agency = command_agency(options["agency"])
         output: Path = options["output"]
         if not output.parent.is_dir():
             raise CommandError(f"the folder {output.parent} does not exist")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from django.core.management.base import BaseCommand, CommandParser
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import Http404
-
-from cxgov.core.imports.commands import import_arguments, import_finish
+from cxgov.core.imports.commands import (
+    command_agency,
+    command_file,
+    import_arguments,
+    import_finish,
+)
 from cxgov.registry.importers import FORMATS, services_import
-from cxgov.registry.selectors import agency_public
 
 
 class Command(BaseCommand):
@@ -32,18 +33,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        agency = None
-        if options["agency"]:
-            try:
-                agency = agency_public(slug=str(options["agency"]))
-            except Http404:
-                raise CommandError(f'no agency has the short name "{options["agency"]}"') from None
-        file = options["file"]
-        if not isinstance(file, Path):
-            raise CommandError("give the path of a CSV file")
+        agency = command_agency(options["agency"]) if options["agency"] else None
         report = services_import(
             actor=None,
-            file=file,
+            file=command_file(options),
             format=str(options["format"]),
             agency=agency,
             create_agencies=bool(options["create_agencies"]),
