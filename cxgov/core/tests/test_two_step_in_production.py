@@ -102,14 +102,15 @@ def test_replacing_a_lost_app_works_with_a_recovery_code(client, analyst_a, enro
 
 
 def test_creating_a_token_needs_the_second_factor(client, analyst_a, enrolled):
+    token = {"name": "x", "scope": "read", "expires_in_days": 30}
     _sign_in_with_password(client, analyst_a)
-    assert client.post("/staff/tokens/", {"name": "x"})["Location"].startswith(VERIFY)
-    api = client.post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
+    assert client.post("/staff/tokens/", token)["Location"].startswith(VERIFY)
+    api = client.post("/api/v1/tokens", token, content_type="application/json")
     assert api.status_code in {401, 403}
     assert not analyst_a.api_tokens.exists()
     _device, codes = enrolled
     client.post("/accounts/two-factor/", {"code": codes[0]})
-    assert client.post("/staff/tokens/", {"name": "x"}).status_code == 200
+    assert client.post("/staff/tokens/", token).status_code == 200
     assert analyst_a.api_tokens.count() == 1
 
 
