@@ -41,7 +41,7 @@ def second_factor_missing(request: HttpRequest) -> bool:
     """True when the signed-in person has a confirmed second factor this session has not passed.
 
     A password alone must not change how the account signs in: whoever holds a confirmed device
-    proves it (or a backup code) before enrolling another, changing the password or minting a
+    proves it (or a recovery code) before enrolling another, changing the password or minting a
     token. A person with no device yet may enrol one; that is how two-step sign-in starts.
     """
     user = request.user

@@ -90,19 +90,37 @@ class TokenCreateForm(forms.Form):
 
 
 class MfaCodeForm(forms.Form):
+    """The first code from a newly added authenticator app."""
+
     code = forms.CharField(
         label=_("Code"),
         max_length=16,
-        help_text=_(
-            "The 6-digit code your authenticator app shows now, or one of your backup codes."
-        ),
+        help_text=_("The 6-digit code your authenticator app shows now."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
 
     def clean_code(self) -> str:
-        return self.cleaned_data["code"].strip().replace(" ", "")
+        return "".join(self.cleaned_data["code"].split())
+
+
+class SecondFactorForm(forms.Form):
+    """The second step of signing in: a code from the app or an unused recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes "
+            "(like abcd-efgh-jkmn)."
+        ),
+        # Not inputmode=numeric: recovery codes have letters.
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())
 
 
 class ImportFileForm(forms.Form):

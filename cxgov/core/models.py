@@ -1,15 +1,19 @@
-"""Tenancy and accounts: agencies, users, memberships and roles, API tokens, the audit log."""
+"""Tenancy and accounts: agencies, users, memberships and roles, API tokens, recovery codes,
+the audit log."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 from cxgov.core.i18n import localized
+from cxgov.core.tokens import recovery_code_hashes
 
 
 class Agency(models.Model):
@@ -298,3 +302,50 @@ class TaskLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} held by {self.worker_id} until {self.lease_expires_at:%H:%M:%S}"
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """A person's single-use recovery codes: a django-otp device beside the authenticator app.
+
+    One per person; new codes replace the old ones under the same device, so a session that
+    passed the second step with a recovery code stays verified.
+    """
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user"], name="one_recovery_code_device_per_user")
+        ]
+
+    def get_throttle_factor(self) -> int:
+        # The same back-off as authenticator-app codes: 1, 2, 4, 8 ... seconds after failures.
+        return int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
+
+    def verify_token(self, token: str) -> bool:
+        """Use up the matching unused code; wrong codes slow the next attempt down.
+
+        django-otp's device contract makes verifying a write; services.second_factor_verify is
+        the one caller, and it audits and emails the person.
+        """
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(
+            code_hash__in=recovery_code_hashes(token), used_at__isnull=True
+        ).update(used_at=timezone.now())
+        if used:
+            self.throttle_reset()
+        else:
+            self.throttle_increment()
+        return bool(used)
+
+
+class RecoveryCode(models.Model):
+    """One recovery code, kept only as its keyed hash (`tokens.recovery_code_hashes`)."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} of {self.device.user_id}"

@@ -15,7 +15,15 @@ from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cxgov.core.models import Agency, ApiToken, AuditEvent, DeadLetter, Membership, User
+from cxgov.core.models import (
+    Agency,
+    ApiToken,
+    AuditEvent,
+    DeadLetter,
+    Membership,
+    RecoveryCode,
+    User,
+)
 from cxgov.core.permissions import Can, roles_with, user_can
 from cxgov.core.tokens import token_hash
 
@@ -231,3 +239,10 @@ def fresh_copy(instance: M, *related: str) -> M:
 def mfa_device_pending(*, user: User, device_id: int) -> TOTPDevice | None:
     """The person's authenticator-app device still waiting for its first code, if any."""
     return TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+
+
+def recovery_codes_left(*, user: User) -> int:
+    """How many of the person's recovery codes are still unused."""
+    return RecoveryCode.objects.filter(
+        device__user=user, device__confirmed=True, used_at__isnull=True
+    ).count()

@@ -15,7 +15,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django.utils.translation import ngettext
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks.base import Task, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -26,13 +28,21 @@ from cxgov.core.models import (
     AuditEvent,
     DeadLetter,
     Membership,
+    RecoveryCode,
+    RecoveryCodeDevice,
     Role,
     TaskLease,
     TokenScope,
     User,
 )
 from cxgov.core.tasks import ATTEMPT_KWARG, email_send
-from cxgov.core.tokens import TOKEN_PREFIX, token_hash
+from cxgov.core.tokens import (
+    TOKEN_PREFIX,
+    recovery_code_hashes,
+    recovery_code_new,
+    recovery_code_normalise,
+    token_hash,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -241,7 +251,7 @@ def token_touch(*, token: ApiToken) -> None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
-BACKUP_CODE_COUNT = 10
+RECOVERY_CODE_COUNT = 10
 
 
 @transaction.atomic
@@ -253,7 +263,7 @@ def mfa_device_start(*, user: User) -> TOTPDevice:
 
 @transaction.atomic
 def mfa_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm the device with a code from the app; returns fresh backup codes, or None."""
+    """Confirm the device with a code from the app; returns fresh recovery codes, or None."""
     if device.user_id != user.pk or not device.verify_token(token.strip().replace(" ", "")):
         return None
     replaced, _by_model = (
@@ -261,19 +271,74 @@ def mfa_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[st
     )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    StaticDevice.objects.filter(user=user).delete()
-    backup = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+    codes = _recovery_codes_issue(user=user)
     audit_record(actor=user, action="mfa.enrol", target=user, data={"replaced": bool(replaced)})
     security_notice_send(user=user, change="mfa.replace" if replaced else "mfa.enrol")
     return codes
+
+
+def _recovery_codes_issue(*, user: User) -> list[str]:
+    """Replace the person's recovery codes with new ones; only their hashes are stored."""
+    device, _created = RecoveryCodeDevice.objects.get_or_create(
+        user=user, defaults={"name": "Recovery codes", "confirmed": True}
+    )
+    device.codes.all().delete()
+    # Codes left over from django-otp's backup codes are plaintext; none may outlive this.
+    StaticDevice.objects.filter(user=user).delete()
+    codes = [recovery_code_new() for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, code_hash=recovery_code_hashes(code)[0]) for code in codes
+    )
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_replace(*, user: User) -> list[str]:
+    """New recovery codes for a person with an authenticator app; the old ones stop working."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError(_("Set up two-step sign-in first; recovery codes come with it."))
+    codes = _recovery_codes_issue(user=user)
+    audit_record(actor=user, action="mfa.recovery_codes_replace", target=user)
+    security_notice_send(user=user, change="mfa.recovery_codes_replace")
+    return codes
+
+
+def _looks_like_an_app_code(code: str) -> bool:
+    return len(code) == 6 and code.isdigit()
+
+
+@transaction.atomic
+def second_factor_verify(*, user: User, code: str) -> Device | None:
+    """The device a typed code proves, or None: an authenticator-app code or a recovery code.
+
+    Six digits go to the app, anything else to the recovery codes, so a good code of one kind
+    never counts as a failure (and a slower next try) on the other. A used recovery code is
+    audited and emailed with how many are left.
+    """
+    if _looks_like_an_app_code(code):
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+            if device.verify_token(code):
+                return device
+        return None
+    recovery = RecoveryCodeDevice.objects.filter(user=user, confirmed=True).first()
+    if recovery is None or not recovery_code_normalise(code):
+        return None
+    if not recovery.verify_token(code):
+        return None
+    left = recovery.codes.filter(used_at__isnull=True).count()
+    audit_record(actor=user, action="mfa.recovery_code_use", target=user, data={"left": left})
+    detail = ngettext("%(count)d recovery code left", "%(count)d recovery codes left", left) % {
+        "count": left
+    }
+    security_notice_send(user=user, change="mfa.recovery_code_use", detail=detail)
+    return recovery
 
 
 @transaction.atomic
 def mfa_reset(*, user: User, actor: User) -> None:
     """Remove a person's second factors so they enrol again at their next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
+    RecoveryCodeDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_record(actor=actor, action="mfa.reset", target=user)
     security_notice_send(user=user, change="mfa.reset")
@@ -300,6 +365,10 @@ def _security_notice_text(change: str, detail: str) -> tuple[str, str]:
         "mfa.enrol": _("Two-step sign-in is set up on your cxgov account"),
         "mfa.replace": _("A new authenticator app replaced the old one on your cxgov account"),
         "mfa.reset": _("Two-step sign-in was reset on your cxgov account"),
+        "mfa.recovery_code_use": _("A recovery code was used to sign in to your cxgov account"),
+        "mfa.recovery_codes_replace": _(
+            "New recovery codes were made for your cxgov account; the old ones no longer work"
+        ),
         "password.change": _("Your cxgov password was changed"),
         "token.create": _("A new API token was created on your cxgov account"),
     }
@@ -318,7 +387,8 @@ def _security_notice_text(change: str, detail: str) -> tuple[str, str]:
 def security_notice_send(*, user: User, change: str, detail: str = "") -> None:
     """Email the person that a sign-in setting of their account changed, once the change commits.
 
-    `change` is one of mfa.enrol, mfa.replace, mfa.reset, password.change, token.create.
+    `change` is one of mfa.enrol, mfa.replace, mfa.reset, mfa.recovery_code_use,
+    mfa.recovery_codes_replace, password.change, token.create.
     """
     if not user.email:
         return

@@ -38,6 +38,11 @@ urlpatterns = [
     path("accounts/keepalive/", views.session_keepalive, name="keepalive"),
     path("accounts/two-factor/setup/", views.mfa_setup, name="mfa_setup"),
     path("accounts/two-factor/", views.mfa_verify, name="mfa_verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        views.mfa_recovery_codes,
+        name="mfa_recovery_codes",
+    ),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/tokens/", views.token_list, name="token_list"),
     path("staff/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),

@@ -6,6 +6,7 @@ import base64
 import io
 import math
 from typing import Any
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -21,15 +22,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 
 from cxgov.core.auth import second_factor_required
 from cxgov.core.forms import (
     EmailAuthenticationForm,
     MfaCodeForm,
     QueuedPasswordResetForm,
+    SecondFactorForm,
     TokenCreateForm,
     form_add_errors,
 )
@@ -45,6 +48,7 @@ from cxgov.core.selectors import (
     members_for_agency,
     memberships_for_user,
     mfa_device_pending,
+    recovery_codes_left,
     roles_for_user,
     tokens_for_user,
 )
@@ -53,6 +57,8 @@ from cxgov.core.services import (
     mfa_device_start,
     mfa_reset,
     password_change_record,
+    recovery_codes_replace,
+    second_factor_verify,
     token_create,
     token_revoke,
 )
@@ -236,6 +242,7 @@ def _qr_svg(data: str) -> str:
     return svg.replace("<svg", '<svg role="img" aria-label="QR code" class="cx-qr"', 1)
 
 
+@never_cache
 @login_required
 @second_factor_required
 def mfa_setup(request: HttpRequest) -> HttpResponse:
@@ -284,18 +291,54 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     """Ask for the second factor of a person who has enrolled one."""
     if not user_has_device(request.user):
         return redirect(f"{reverse_lazy('core:mfa_setup')}?next={_next_url(request)}")
-    form = MfaCodeForm(request.POST or None)
+    form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["code"])
+        device = second_factor_verify(user=request.user, code=form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("code", _("That code did not match. Try the newest code from your app."))
+        form.add_error(
+            "code",
+            _(
+                "That code did not match. Try the newest code from your app, or a recovery "
+                "code you have not used; after a wrong code, wait a few seconds."
+            ),
+        )
     return render(
         request,
         "registration/mfa_verify.html",
         {"form": form, "next": _next_url(request), "nav_section": "staff"},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@login_required
+@second_factor_required
+def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """How many recovery codes are left, and a button that replaces them all with new ones."""
+    if not user_has_device(request.user, confirmed=True):
+        return redirect(f"{reverse_lazy('core:mfa_setup')}?{urlencode({'next': request.path})}")
+    if request.method == "POST":
+        try:
+            codes = recovery_codes_replace(user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("core:mfa_setup")
+        return render(
+            request,
+            "registration/mfa_backup_codes.html",
+            {
+                "codes": codes,
+                "next": reverse_lazy("core:staff_home"),
+                "replaced": True,
+                "nav_section": "staff",
+            },
+        )
+    return render(
+        request,
+        "registration/mfa_recovery_codes.html",
+        {"left": recovery_codes_left(user=request.user), "nav_section": "staff"},
     )
 
 

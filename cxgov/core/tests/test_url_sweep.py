@@ -127,6 +127,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
             "core:keepalive",
             "core:mfa_setup",
             "core:mfa_verify",
+            "core:mfa_recovery_codes",
             "core:staff_home",
             "core:token_list",
             "core:dead_letters",
