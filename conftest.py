@@ -59,6 +59,11 @@ def analyst_a(agency_a: Agency) -> User:
 
 
 @pytest.fixture
+def handler_a(agency_a: Agency) -> User:
+    return _member(agency_a, Role.COMPLAINT_HANDLER, "handler@alpha.example.gov")
+
+
+@pytest.fixture
 def handler_b(agency_b: Agency) -> User:
     return _member(agency_b, Role.COMPLAINT_HANDLER, "handler@bravo.example.gov")
 

@@ -117,6 +117,8 @@ RESTORED_TABLES = (
 NOT_RESTORED = {
     # A retry runs the stored task path with the stored arguments.
     "core.DeadLetter": "failed background tasks of this installation",
+    # Retry guards for intake here; a client retrying against another installation files anew.
+    "complaints.IntakeKey": "idempotency keys of complaint intake on this installation",
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.

@@ -80,11 +80,11 @@ def test_api_retry_with_the_same_key_returns_the_first_complaint(client, admin_a
     assert Complaint.objects.count() == 1
 
 
-def test_api_key_is_scoped_to_the_caller_and_to_the_complaint(client, admin_a, analyst_a):
+def test_api_key_is_scoped_to_the_caller_and_to_the_complaint(client, admin_a, handler_a):
     post = {"path": "/api/v1/complaints", "content_type": "application/json"}
     key = {"HTTP_IDEMPOTENCY_KEY": "shared-key"}
     mine = client.post(**post, data=API, **_bearer(admin_a), **key)
-    theirs = client.post(**post, data=API, **_bearer(analyst_a), **key)
+    theirs = client.post(**post, data=API, **_bearer(handler_a), **key)
     assert mine.json()["tracking_number"] != theirs.json()["tracking_number"]
     different = client.post(
         **post, data={**API, "what_happened": "Other"}, **_bearer(admin_a), **key

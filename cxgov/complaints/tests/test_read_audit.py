@@ -47,14 +47,14 @@ def test_downloading_an_attachment_is_audited(analyst_a_client, analyst_a, compl
     assert event.data == {"attachment": attachment.pk, "name": "note.txt"}
 
 
-def test_reading_a_complaint_through_the_api_is_audited(client, analyst_a, complaint):
-    raw = token_create(user=analyst_a, name="reader", scope="read")[1]
+def test_reading_a_complaint_through_the_api_is_audited(client, handler_a, complaint):
+    raw = token_create(user=handler_a, name="reader", scope="read")[1]
     response = client.get(
         f"/api/v1/agencies/alpha/complaints/{complaint.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}"
     )
     assert response.status_code == 200
     event = _reads("complaint.read").get()
-    assert event.actor == analyst_a
+    assert event.actor == handler_a
     assert event.data == {"via": "api"}
 
 

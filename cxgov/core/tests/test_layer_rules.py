@@ -36,6 +36,9 @@ WRITES_ALLOWED = {
     # The performance.gov importer replaces a quarter's imported rollups inside its own
     # transaction, called by the A-11 upload page and `cxgov import_a11_quarterly`.
     "a11/importers_performance_gov.py",
+    # The rate limiter counts attempts in one atomic statement and sweeps expired counters
+    # before any service runs (it guards sign-in, public forms and the API alike).
+    "core/ratelimit.py",
 }
 
 
