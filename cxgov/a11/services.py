@@ -198,6 +198,14 @@ def collection_publish(*, actor: User | None, collection: Collection) -> Collect
     return collection
 
 
+def _note_text(value: str | None, field: str) -> str:
+    """The text stripped; more than 2000 characters is refused under `field`."""
+    text = (value or "").strip()
+    if len(text) > 2000:
+        raise ValidationError({field: _("Use 2000 characters or fewer.")})
+    return text
+
+
 @transaction.atomic
 def collection_mark_not_reported(
     *, actor: User | None, collection: Collection, reason: str
@@ -206,11 +214,9 @@ def collection_mark_not_reported(
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     if collection.status != CollectionStatus.DRAFT:
         raise ValidationError({"__all__": _("Only a draft can be marked as not reported.")})
-    reason = (reason or "").strip()
+    reason = _note_text(reason, "reason")
     if not reason:
         raise ValidationError({"reason": _("Say why the service is not reporting this quarter.")})
-    if len(reason) > 2000:
-        raise ValidationError({"reason": _("Use 2000 characters or fewer.")})
     collection.status = CollectionStatus.NOT_REPORTED
     collection.not_reported_reason = reason
     collection.save(update_fields=["status", "not_reported_reason", "updated_at"])
@@ -226,9 +232,7 @@ def collection_rate(
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     if rating not in Rating.values:
         raise ValidationError({"rating": _("Choose a rating from the list.")})
-    comment = (comment or "").strip()
-    if len(comment) > 2000:
-        raise ValidationError({"comment": _("Use 2000 characters or fewer.")})
+    comment = _note_text(comment, "comment")
     collection.rating = rating
     collection.rating_comment = comment
     collection.rated_at = timezone.now()

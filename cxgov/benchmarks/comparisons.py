@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy
+
 from cxgov.benchmarks.measures import own_measures
 from cxgov.benchmarks.models import Observation, Series
 from cxgov.benchmarks.selectors import selections_for_service, series_with_observations
@@ -20,6 +22,14 @@ from cxgov.insights.acsi import Comparability, ComparableMeasure, Gap, measure_g
 from cxgov.registry.models import Service
 
 _YEAR = re.compile(r"^(\d{4})")
+
+# A gap's verdict (`insights.acsi.Gap.verdict`) as pages and reports say it.
+VERDICT_LABELS = {
+    "higher": gettext_lazy("Higher (significant at 95%)"),
+    "lower": gettext_lazy("Lower (significant at 95%)"),
+    "no significant difference": gettext_lazy("No significant difference"),
+    "unknown": gettext_lazy("Not known: a standard error is missing"),
+}
 
 
 def period_year(period: str) -> int | None:

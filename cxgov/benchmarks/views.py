@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cxgov.benchmarks import services as benchmarks
 from cxgov.benchmarks.comparisons import (
+    VERDICT_LABELS,
     Benchmark,
     ComparisonRow,
     RankedMeasure,
@@ -61,14 +62,6 @@ def _number(value: float | None, places: int = 1) -> str:
     return "" if value is None else f"{value:.{places}f}"
 
 
-_VERDICTS = {
-    "higher": gettext_lazy("Higher (significant at 95%)"),
-    "lower": gettext_lazy("Lower (significant at 95%)"),
-    "no significant difference": gettext_lazy("No significant difference"),
-    "unknown": gettext_lazy("Not known: a standard error is missing"),
-}
-
-
 _REFUSALS = {
     "metric": gettext_lazy("the metrics differ"),
     "wording_missing": gettext_lazy(
@@ -87,7 +80,7 @@ def _refusal(benchmark: Benchmark) -> str:
 def _verdict(benchmark: Benchmark | None) -> str:
     if benchmark is None or benchmark.gap is None:
         return ""
-    return str(_VERDICTS[benchmark.gap.verdict])
+    return str(VERDICT_LABELS[benchmark.gap.verdict])
 
 
 def _interval(benchmark: Benchmark | None) -> str:

@@ -5,6 +5,7 @@ Any member of the agency reads; admins, service managers and complaint handlers 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -263,33 +264,49 @@ def case_categorize(request: HttpRequest, slug: str, complaint_id: int) -> HttpR
     )
 
 
-@login_required
-@require_POST
-def case_note(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+def _text_action(
+    request: HttpRequest,
+    slug: str,
+    complaint_id: int,
+    *,
+    form_class: type[BaseForm],
+    prefix: str,
+    send: Callable[..., Any],
+) -> HttpResponse:
+    """Applies a note or message form: `send(complaint=, actor=, body=)` with the typed body."""
     complaint = _handled(request, slug, complaint_id)
     user: User = request.user  # type: ignore[assignment]
     return _apply(
         request,
         complaint,
-        NoteForm(request.POST, prefix="note"),
-        lambda data: services.complaint_note_add(
-            complaint=complaint, actor=user, body=data["body"]
-        ),
+        form_class(request.POST, prefix=prefix),
+        lambda data: send(complaint=complaint, actor=user, body=data["body"]),
+    )
+
+
+@login_required
+@require_POST
+def case_note(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    return _text_action(
+        request,
+        slug,
+        complaint_id,
+        form_class=NoteForm,
+        prefix="note",
+        send=services.complaint_note_add,
     )
 
 
 @login_required
 @require_POST
 def case_message(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
-    complaint = _handled(request, slug, complaint_id)
-    user: User = request.user  # type: ignore[assignment]
-    return _apply(
+    return _text_action(
         request,
-        complaint,
-        MessageForm(request.POST, prefix="message"),
-        lambda data: services.complaint_message_send(
-            complaint=complaint, actor=user, body=data["body"]
-        ),
+        slug,
+        complaint_id,
+        form_class=MessageForm,
+        prefix="message",
+        send=services.complaint_message_send,
     )
 
 

@@ -110,7 +110,19 @@ def csv_response(
     line_end: str = "\r\n",
 ) -> HttpResponse:
     """A CSV download built in memory."""
-    response = HttpResponse(csv_text(header, rows, line_end=line_end), content_type=CSV_TYPE)
+    return file_response(
+        csv_text(header, rows, line_end=line_end),
+        content_type=CSV_TYPE,
+        filename=filename,
+        inline=inline,
+    )
+
+
+def file_response(
+    content: bytes | str, *, content_type: str, filename: str, inline: bool = False
+) -> HttpResponse:
+    """A file built in memory (PDF, zip, image), as a download or shown `inline`."""
+    response = HttpResponse(content, content_type=content_type)
     _attach(response, filename, inline)
     return response
 

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from cxgov.core.models import Agency
+from cxgov.core.tables import file_response
 from cxgov.plans.document import plan_document
 from cxgov.plans.models import PlanVersion
 from cxgov.plans.selectors import version_published_latest
@@ -58,8 +59,9 @@ def agency_plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         request=request,
     )
     language = (get_language() or "en")[:2]
-    response = HttpResponse(html_to_pdf(html=html), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{agency.slug}-customer-service-plan-{document.year}-{language}.pdf"'
+    return file_response(
+        html_to_pdf(html=html),
+        content_type="application/pdf",
+        filename=f"{agency.slug}-customer-service-plan-{document.year}-{language}.pdf",
+        inline=True,
     )
-    return response

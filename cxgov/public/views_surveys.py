@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cxgov.core.ratelimit import client_address, rate_limited
-from cxgov.surveys.models import QuestionKind, ResponseSource, Survey
+from cxgov.surveys.models import LIKERT_LABELS, QuestionKind, ResponseSource, Survey
 from cxgov.surveys.selectors import survey_public
 from cxgov.surveys.services import SubmissionContext, response_submit
 from cxgov.surveys.validation import OTHER_SUFFIX, SubmissionError
@@ -30,6 +30,8 @@ from cxgov.surveys.validation import OTHER_SUFFIX, SubmissionError
 CONTEXT_PARAMS = ("service", "channel", "stage", "loc", "t")
 HONEYPOT = "website_url"
 ANSWER_PREFIX = "q-"
+SURVEY_TEMPLATE = "public/surveys/survey.html"
+EMBED_TEMPLATE = "public/surveys/embed.html"
 
 CLOSED_MESSAGES = {
     "not_live": "This survey is not open yet.",
@@ -110,13 +112,7 @@ def _question_views(
 def _scale_options(question: Any) -> list[tuple[str, str]]:
     kind = question.kind
     if kind == QuestionKind.LIKERT:
-        return [
-            ("1", _("Strongly disagree")),
-            ("2", _("Disagree")),
-            ("3", _("Neither agree nor disagree")),
-            ("4", _("Agree")),
-            ("5", _("Strongly agree")),
-        ]
+        return [(value, str(label)) for value, label in LIKERT_LABELS]
     if kind == QuestionKind.THUMBS:
         return [("1", _("Thumbs up: yes")), ("0", _("Thumbs down: no"))]
     if kind == QuestionKind.YES_NO:
@@ -138,7 +134,7 @@ def _page(
     submission_id: str,
     preview: bool = False,
     status: int = 200,
-    template: str = "public/surveys/survey.html",
+    template: str = SURVEY_TEMPLATE,
     embed: bool = False,
 ) -> HttpResponse:
     problem = survey.open_problem()
@@ -203,11 +199,10 @@ def _submit_form(
     )
 
 
-@require_http_methods(["GET", "POST"])
-@rate_limited("survey_intake", setting="PUBLIC_WRITES_PER_MINUTE")
-def survey_page(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Show a survey and take its answers; errors come back beside each question."""
-    survey = survey_public(public_id=public_id)
+def _survey_form(
+    request: HttpRequest, survey: Survey, *, template: str = SURVEY_TEMPLATE, embed: bool = False
+) -> HttpResponse | None:
+    """The survey form on GET or with its errors; None once a POST is stored."""
     source = request.POST if request.method == "POST" else request.GET
     context = {name: source.get(name, "")[:200] for name in CONTEXT_PARAMS}
     if request.method == "GET":
@@ -218,6 +213,8 @@ def survey_page(request: HttpRequest, public_id: str) -> HttpResponse:
             errors={},
             context=context,
             submission_id=secrets.token_hex(16),
+            template=template,
+            embed=embed,
         )
     answers = _answers_from_post(survey, request.POST)
     submission_id = request.POST.get("submission_id", "")[:80]
@@ -233,7 +230,20 @@ def survey_page(request: HttpRequest, public_id: str) -> HttpResponse:
             context=context,
             submission_id=submission_id,
             status=429 if refused.code == "rate_limited" else 400,
+            template=template,
+            embed=embed,
         )
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("survey_intake", setting="PUBLIC_WRITES_PER_MINUTE")
+def survey_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Show a survey and take its answers; errors come back beside each question."""
+    survey = survey_public(public_id=public_id)
+    page = _survey_form(request, survey)
+    if page is not None:
+        return page
     return redirect(reverse("public:survey_thanks", kwargs={"public_id": survey.public_id}))
 
 
@@ -377,7 +387,6 @@ def survey_widget_submit(request: HttpRequest, public_id: str) -> HttpResponse:
 # The survey settings form only stores origins of this shape; anything else never reaches the
 # header, so a bad stored value cannot add a directive to the policy.
 _ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:\d{1,5})?", re.I)
-EMBED_TEMPLATE = "public/surveys/embed.html"
 
 
 def _frameable(response: HttpResponse, survey: Survey) -> HttpResponse:
@@ -400,39 +409,9 @@ def _frameable(response: HttpResponse, survey: Survey) -> HttpResponse:
 def survey_embed(request: HttpRequest, public_id: str) -> HttpResponse:
     """The survey form alone, for an agency's iframe; answers go through the same intake."""
     survey = survey_public(public_id=public_id)
-    source = request.POST if request.method == "POST" else request.GET
-    context = {name: source.get(name, "")[:200] for name in CONTEXT_PARAMS}
-    if request.method == "GET":
-        page = _page(
-            request,
-            survey,
-            values={},
-            errors={},
-            context=context,
-            submission_id=secrets.token_hex(16),
-            template=EMBED_TEMPLATE,
-            embed=True,
+    page = _survey_form(request, survey, template=EMBED_TEMPLATE, embed=True)
+    if page is None:
+        page = render(
+            request, EMBED_TEMPLATE, {"survey": survey, "agency": survey.agency, "done": True}
         )
-        return _frameable(page, survey)
-    answers = _answers_from_post(survey, request.POST)
-    submission_id = request.POST.get("submission_id", "")[:80]
-    try:
-        _submit_form(request, survey, answers=answers, context=context, submission_id=submission_id)
-    except SubmissionError as refused:
-        answers["__access_code"] = request.POST.get("access_code", "")[:80]
-        page = _page(
-            request,
-            survey,
-            values=answers,
-            errors=refused.errors,
-            context=context,
-            submission_id=submission_id,
-            status=429 if refused.code == "rate_limited" else 400,
-            template=EMBED_TEMPLATE,
-            embed=True,
-        )
-        return _frameable(page, survey)
-    done = render(
-        request, EMBED_TEMPLATE, {"survey": survey, "agency": survey.agency, "done": True}
-    )
-    return _frameable(done, survey)
+    return _frameable(page, survey)

@@ -208,6 +208,18 @@ def _text(row: Row, column: str, *, model: type[Model], name: str, required: boo
     return value
 
 
+def _id_fits(row: Row, column: str, *, limit: int) -> bool:
+    """Whether the row's id is given and at most `limit` characters; if not, the row fails."""
+    value = row.get(column)
+    if not value:
+        row.fail(column, "is blank, but it is required")
+    elif len(value) > limit:
+        row.fail(column, f"is too long: {len(value)} characters, at most {limit}")
+    else:
+        return True
+    return False
+
+
 def _whole(row: Row, column: str, *, missing: Iterable[str] = ("",)) -> int | None:
     """A whole number of 0 or more; None for a blank cell or one of `missing` (e.g. NA)."""
     raw = row.get(column)
@@ -665,14 +677,11 @@ def _touchpoints_records(table: Table, *, agency: Agency | None) -> list[Service
     records = []
     for row in table.rows:
         service_id = row.get("id")
-        if not service_id:
-            row.fail("id", "is blank, but it is required")
-        elif len(service_id) > _TOUCHPOINTS_ID_LIMIT:
-            row.fail("id", f"is too long: {len(service_id)} characters, at most 50")
-        elif service_id in seen:
-            row.fail("id", f"service {shown(service_id)} is already on row {seen[service_id]}")
-        else:
-            seen[service_id] = row.number
+        if _id_fits(row, "id", limit=_TOUCHPOINTS_ID_LIMIT):
+            if service_id in seen:
+                row.fail("id", f"service {shown(service_id)} is already on row {seen[service_id]}")
+            else:
+                seen[service_id] = row.number
         records.append(_touchpoints_service(row, service_id, agency=agency))
     return records
 
@@ -838,11 +847,7 @@ def _canada_records(table: Table, *, agency: Agency | None) -> list[ServiceRecor
     records = []
     for row in table.rows:
         service_id = row.get("service_id")
-        if not service_id:
-            row.fail("service_id", "is blank, but it is required")
-        elif len(service_id) > _CANADA_ID_LIMIT:
-            row.fail("service_id", f"is too long: {len(service_id)} characters, at most 78")
-        else:
+        if _id_fits(row, "service_id", limit=_CANADA_ID_LIMIT):
             by_id.setdefault(service_id, []).append(row)
             continue
         records.append(_canada_service(row, service_id, agency=agency))

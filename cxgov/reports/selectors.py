@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cxgov.benchmarks.comparisons import service_comparisons, service_periods
+from cxgov.benchmarks.comparisons import VERDICT_LABELS, service_comparisons, service_periods
 from cxgov.complaints.models import Complaint
 from cxgov.complaints.models import Status as ComplaintStatus
 from cxgov.core.models import Agency
@@ -851,12 +851,6 @@ def _drivers_section(agency: Agency, period: ReportPeriod, min_n: int, language:
 
 # --- benchmarks, standards, complaints ------------------------------------------------------
 
-_VERDICTS = {
-    "higher": gettext_lazy("Higher (significant at 95%)"),
-    "lower": gettext_lazy("Lower (significant at 95%)"),
-    "no significant difference": gettext_lazy("No significant difference"),
-    "unknown": gettext_lazy("Not known: a standard error is missing"),
-}
 _ROLES = {
     "private": gettext_lazy("Best private sector"),
     "federal": gettext_lazy("Federal average"),
@@ -918,7 +912,7 @@ def _benchmarks_section(agency: Agency, period: ReportPeriod, min_n: int) -> Sec
                             f"{benchmark.measure.value:.1f}",
                             f"{gap.difference:+.1f}",
                             _interval(gap.low, gap.high, scale=1.0),
-                            str(_VERDICTS.get(gap.verdict, gap.verdict)),
+                            str(VERDICT_LABELS.get(gap.verdict, gap.verdict)),
                         ]
                     )
     section.notes = [

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
-from cxgov.core.tables import csv_response
+from cxgov.core.tables import csv_response, file_response
 from cxgov.reports.forms import SurveyReportForm
 from cxgov.reports.rendering import file_stem, report_html, report_pdf, tables_zip
 from cxgov.reports.selectors import (
@@ -85,17 +85,17 @@ def report_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
 @login_required
 def report_pdf_download(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     data = _build(request, slug, period)
-    response = HttpResponse(report_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{file_stem(data)}.pdf"'
-    return response
+    return file_response(
+        report_pdf(data), content_type="application/pdf", filename=f"{file_stem(data)}.pdf"
+    )
 
 
 @login_required
 def report_tables_zip(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     data = _build(request, slug, period)
-    response = HttpResponse(tables_zip(data), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{file_stem(data)}-tables.zip"'
-    return response
+    return file_response(
+        tables_zip(data), content_type="application/zip", filename=f"{file_stem(data)}-tables.zip"
+    )
 
 
 @login_required

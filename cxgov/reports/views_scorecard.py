@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxgov.core.selectors import access_agency
-from cxgov.core.tables import csv_response
+from cxgov.core.tables import csv_response, file_response
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.reports.pdf import html_to_pdf
 from cxgov.reports.scorecard import CSV_COLUMNS, default_quarter, scorecard_build, scorecard_rows
@@ -71,9 +71,9 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
             {**context, "layout": "reports/scorecard_pdf.html", "for_pdf": True},
             request=request,
         )
-        response = HttpResponse(html_to_pdf(html=html), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-        return response
+        return file_response(
+            html_to_pdf(html=html), content_type="application/pdf", filename=f"{filename}.pdf"
+        )
     return render(
         request,
         "reports/scorecard.html",

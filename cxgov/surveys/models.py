@@ -136,6 +136,14 @@ SCALE_RANGES: dict[str, tuple[int, int]] = {
     QuestionKind.NPS: (0, 10),
     QuestionKind.RATING_10: (1, 10),
 }
+# The agreement scale's points as respondents and readers of results see them.
+LIKERT_LABELS = (
+    ("1", _("Strongly disagree")),
+    ("2", _("Disagree")),
+    ("3", _("Neither agree nor disagree")),
+    ("4", _("Agree")),
+    ("5", _("Strongly agree")),
+)
 TEXT_KINDS = frozenset({QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT})
 CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE})
 CONTEXT_FIELDS = ("service", "channel", "stage", "location_code")

@@ -22,13 +22,14 @@ from cxgov.core.pages import (
     agency_list_view,
     form_page,
     form_page_save,
+    import_page,
     post_action,
     status_action,
 )
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, fresh_copy
 from cxgov.core.services import audit_record
-from cxgov.core.tables import csv_stream_response
+from cxgov.core.tables import csv_stream_response, file_response
 from cxgov.public.views_surveys import _page as public_page
 from cxgov.surveys import services as surveys
 from cxgov.surveys.distribution import qr_svg
@@ -413,11 +414,12 @@ def survey_qr(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     )
     if location:
         url += f"?loc={location}"
-    response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
-    response["Content-Disposition"] = (
-        f'inline; filename="survey-{survey.pk}-{location or "qr"}.svg"'
+    return file_response(
+        qr_svg(url),
+        content_type="image/svg+xml",
+        filename=f"survey-{survey.pk}-{location or 'qr'}.svg",
+        inline=True,
     )
-    return response
 
 
 @login_required
@@ -425,26 +427,18 @@ def invitation_upload(request: HttpRequest, slug: str, survey_id: int) -> HttpRe
     survey = access_survey(
         user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
     )
-    form = InvitationUploadForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = surveys.invitations_import(
-            actor=request.user, survey=survey, source=form.cleaned_data["file"]
-        )
-    rejected = request.method == "POST" and (
-        bool(form.errors) or (report is not None and bool(report.errors))
-    )
-    return form_page(
+    return import_page(
         request,
+        "surveys/invitation_upload.html",
+        form=InvitationUploadForm(request.POST or None, request.FILES or None),
+        run=lambda data: surveys.invitations_import(
+            actor=request.user, survey=survey, source=data["file"]
+        ),
         section="surveys",
-        form=form,
         agency=survey.agency,
         survey=survey,
-        report=report,
         title=_("Invite people by email"),
         cancel_url=_detail_url(survey),
-        template="surveys/invitation_upload.html",
-        status=400 if rejected else 200,
     )
 
 

@@ -27,6 +27,7 @@ from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry.models import ChannelKind, CustomerSegment, Service
 from cxgov.surveys.models import (
     CHOICE_KINDS,
+    LIKERT_LABELS,
     SCALE_RANGES,
     AnswerRollup,
     Invitation,
@@ -171,13 +172,7 @@ def _labels(question: Question) -> list[tuple[str, str]]:
     """Every value a question can take with its label, in display order."""
     kind = question.kind
     if kind == QuestionKind.LIKERT:
-        return [
-            ("1", _("Strongly disagree")),
-            ("2", _("Disagree")),
-            ("3", _("Neither agree nor disagree")),
-            ("4", _("Agree")),
-            ("5", _("Strongly agree")),
-        ]
+        return [(value, str(label)) for value, label in LIKERT_LABELS]
     if kind == QuestionKind.THUMBS:
         return [("0", _("Thumbs down")), ("1", _("Thumbs up"))]
     if kind == QuestionKind.YES_NO:

@@ -90,21 +90,15 @@ def _fewer(threshold: int) -> str:
     return _("fewer than %(n)s responses") % {"n": threshold}
 
 
-def _share_cells(estimate: Estimate | None, threshold: int) -> list[str]:
-    """Percent, interval low, interval high; or a suppression note and two blanks."""
+def _estimate_cells(estimate: Estimate | None, threshold: int, *, percent: bool) -> list[str]:
+    """Value, interval low, interval high (as percents or as a mean's figures); or a suppression
+    note and two blanks."""
     if estimate is None:
         return ["", "", ""]
     if estimate.suppressed:
         return [_fewer(threshold), "", ""]
-    return [_pct(estimate.value), _pct(estimate.low), _pct(estimate.high)]
-
-
-def _mean_cells(estimate: Estimate | None, threshold: int) -> list[str]:
-    if estimate is None:
-        return ["", "", ""]
-    if estimate.suppressed:
-        return [_fewer(threshold), "", ""]
-    return [_num(estimate.value), _num(estimate.low), _num(estimate.high)]
+    shown = _pct if percent else _num
+    return [shown(estimate.value), shown(estimate.low), shown(estimate.high)]
 
 
 def _estimate_text(estimate: Estimate | None, threshold: int, *, percent: bool) -> str:
@@ -198,7 +192,7 @@ def _distribution_table(result: QuestionResult, threshold: int) -> Table:
         table.rows.append([_fewer(threshold), "", "", "", ""])
         return table
     for _key, label, count, share in result.distribution:
-        table.rows.append([label, count, *_share_cells(share, threshold)])
+        table.rows.append([label, count, *_estimate_cells(share, threshold, percent=True)])
     return table
 
 
@@ -228,7 +222,7 @@ def _trend_table(
             [
                 point.label,
                 point.n,
-                *_share_cells(point.positive, threshold),
+                *_estimate_cells(point.positive, threshold, percent=True),
                 _num(point.mean.value) if point.mean is not None else "",
                 _trend_change(point, first=index == 0),
             ]
@@ -300,8 +294,8 @@ def _group_cells(row: GroupResult, threshold: int) -> list[Any]:
     return [
         row.label,
         row.n,
-        *_share_cells(row.positive, threshold),
-        *_mean_cells(row.mean, threshold),
+        *_estimate_cells(row.positive, threshold, percent=True),
+        *_estimate_cells(row.mean, threshold, percent=False),
     ]
 
 
@@ -339,8 +333,8 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             else [
                 question.display_text,
                 result.n,
-                *_share_cells(result.positive, threshold),
-                *_mean_cells(result.mean, threshold),
+                *_estimate_cells(result.positive, threshold, percent=True),
+                *_estimate_cells(result.mean, threshold, percent=False),
             ]
         )
         distribution = _distribution_table(result, threshold)
@@ -513,7 +507,7 @@ def oversight_results(request: HttpRequest, slug: str) -> HttpResponse:
         if result is None or result.suppressed:
             figures = [_fewer(threshold), "", "", result.n if result else 0]
         else:
-            figures = [*_share_cells(result.positive, threshold), result.n]
+            figures = [*_estimate_cells(result.positive, threshold, percent=True), result.n]
         table.rows.append(
             [
                 *cells,
