@@ -2,8 +2,9 @@
 
 The API key is the bearer token of a member of the survey's agency whose role brings in responses
 collected elsewhere (`Can.IMPORT_RESPONSES`); reading responses one by one needs
-`Can.READ_RESPONSES`, and an employee survey's are never listed. Every response goes through `surveys.services.response_submit`, the same
-path as the public page and the widget, with the same per-survey limit per address.
+`Can.READ_RESPONSES`, and an employee survey's are never listed. Every response goes through
+`surveys.services.response_submit`, the same path as the public page and the widget, with the
+same per-survey limit per address.
 """
 
 from __future__ import annotations

@@ -10,13 +10,12 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from cxgov.core.models import Role
-from cxgov.testing.access import answers_like_missing
+from cxgov.core.models import Agency, Role
 from cxgov.core.services import token_create
-from cxgov.testing.factories import MembershipFactory, UserFactory
-from cxgov.core.models import Agency
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import BulkResponse, SubmissionContext, response_bulk_create
+from cxgov.testing.access import answers_like_missing
+from cxgov.testing.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
