@@ -27,34 +27,34 @@ def _reads(action: str):
     return AuditEvent.objects.filter(action=action)
 
 
-def test_opening_a_case_page_is_audited(analyst_a_client, analyst_a, complaint):
+def test_opening_a_case_page_is_audited(admin_a_client, admin_a, complaint):
     url = f"/staff/agencies/alpha/complaints/{complaint.pk}/"
-    assert analyst_a_client.get(url).status_code == 200
+    assert admin_a_client.get(url).status_code == 200
     event = _reads("complaint.read").get()
-    assert event.actor == analyst_a
+    assert event.actor == admin_a
     assert event.agency == complaint.agency
     assert event.target_id == str(complaint.pk)
     assert event.data == {"via": "page"}
 
 
-def test_downloading_an_attachment_is_audited(analyst_a_client, analyst_a, complaint):
+def test_downloading_an_attachment_is_audited(admin_a_client, admin_a, complaint):
     attachment = complaint.attachments.get()
     url = f"/staff/agencies/alpha/complaints/{complaint.pk}/attachments/{attachment.pk}/"
-    assert analyst_a_client.get(url).status_code == 200
+    assert admin_a_client.get(url).status_code == 200
     event = _reads("complaint.attachment_read").get()
-    assert event.actor == analyst_a
+    assert event.actor == admin_a
     assert event.target_id == str(complaint.pk)
     assert event.data == {"attachment": attachment.pk, "name": "note.txt"}
 
 
-def test_reading_a_complaint_through_the_api_is_audited(client, analyst_a, complaint):
-    raw = token_create(user=analyst_a, name="reader", scope="read")[1]
+def test_reading_a_complaint_through_the_api_is_audited(client, admin_a, complaint):
+    raw = token_create(user=admin_a, name="reader", scope="read")[1]
     response = client.get(
         f"/api/v1/agencies/alpha/complaints/{complaint.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}"
     )
     assert response.status_code == 200
     event = _reads("complaint.read").get()
-    assert event.actor == analyst_a
+    assert event.actor == admin_a
     assert event.data == {"via": "api"}
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cxgov.core.testing.browser import assert_no_axe_violations
-from cxgov.core.testing.browser_helpers import click_and_load, sign_in
 from cxgov.surveys.models import Audience, Survey
+from cxgov.testing.browser import assert_no_axe_violations
+from cxgov.testing.browser_helpers import click_and_load, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
