@@ -2,12 +2,14 @@
 
 - agency_a, agency_b: two agencies.
 - admin_a: agency administrator of A.   analyst_a: CX analyst of A.
-- handler_b: complaint handler of B.    The anonymous visitor is the plain `client`.
+- handler_a: complaint handler of A.   handler_b: complaint handler of B.
+- The anonymous visitor is the plain `client`.
+- role_a_client(role): a new person holding only that role in A, signed in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
@@ -87,6 +89,16 @@ def analyst_a_client(analyst_a: User) -> Client:
 @pytest.fixture
 def handler_b_client(handler_b: User) -> Client:
     return _signed_in(handler_b)
+
+
+@pytest.fixture
+def role_a_client(agency_a: Agency) -> Callable[[Role], Client]:
+    """Signs in a new person holding only `role` in agency A: `role_a_client(Role.OVERSIGHT)`."""
+
+    def sign_in(role: Role) -> Client:
+        return _signed_in(_member(agency_a, role, f"only-{role.value}@alpha.example.gov"))
+
+    return sign_in
 
 
 @pytest.fixture(autouse=True)

@@ -161,5 +161,9 @@ class ExportForm(QuarterForm):
         initial="summary",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, formats: list[str], **kwargs: Any) -> None:
+        """`formats`: the files this reader may download; the others are not offered."""
         super().__init__(*args, **kwargs)
+        field = self.fields["format"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = [c for c in field.choices if c[0] in formats]

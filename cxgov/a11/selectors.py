@@ -25,7 +25,14 @@ from cxgov.core.selectors import (
 )
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
 from cxgov.registry.models import Service, ServiceStatus
-from cxgov.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey
+from cxgov.surveys.models import (
+    Audience,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+    Survey,
+)
 
 # The question keys an A-11 v2 survey has (see cxgov/surveys/bank.py).
 A11_V2_KEYS = ("trust", "went_well", "went_poorly")
@@ -213,8 +220,13 @@ def collection_checklist(*, collection: Collection) -> list[ChecklistItem]:
 
 
 def a11_v2_surveys(*, agencies: Iterable[Agency], survey_id: int | None = None) -> list[Survey]:
-    """The agencies' surveys with the A-11 v2 questions (trust, what went well or not)."""
-    surveys = Survey.objects.filter(agency__in=list(agencies)).order_by("pk")
+    """The agencies' customer surveys with the A-11 v2 questions (trust, what went well or not);
+    employee surveys are never listed one by one."""
+    surveys = (
+        Survey.objects.filter(agency__in=list(agencies))
+        .exclude(audience=Audience.EMPLOYEE)
+        .order_by("pk")
+    )
     if survey_id is not None:
         surveys = surveys.filter(pk=survey_id)
     found = []
@@ -233,13 +245,18 @@ def question_by_key(*, survey: Survey, key: str) -> Question | None:
     return next((q for q in survey.questions.all() if q.key == key), None)
 
 
-def export_agencies(*, user: User, agency_slug: str | None) -> QuerySet[Agency]:
-    """The agencies an export covers: the one named if the user holds a role there, else
-    every agency where the user holds one (oversight reads across its agencies that way)."""
+def export_need(*, format: str) -> Can:
+    """What an export format needs: the Touchpoints response file has one row per response."""
+    return Can.READ_RESPONSES if format == "touchpoints-a11-v2" else Can.VIEW_AGENCY
+
+
+def export_agencies(*, user: User, agency_slug: str | None, need: Can) -> QuerySet[Agency]:
+    """The agencies an export covers: the one named if the user's role there holds `need`,
+    else every agency where it does (oversight reads across its agencies that way)."""
     if agency_slug:
-        agency = access_agency(user=user, agency_slug=agency_slug)
+        agency = access_agency(user=user, agency_slug=agency_slug, need=need)
         return Agency.objects.filter(pk=agency.pk)
-    agencies = agencies_for_user(user=user)
+    agencies = agencies_for_user(user=user, need=need)
     if not agencies.exists():
         raise Http404
     return agencies

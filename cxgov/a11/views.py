@@ -31,6 +31,7 @@ from cxgov.a11.selectors import (
     access_collection,
     access_collection_for_oversight,
     collection_checklist,
+    export_need,
     quarter_rows,
     reporting_quarter,
     respondents,
@@ -395,6 +396,11 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
     form = ExportForm(
         request.GET if "format" in request.GET else None,
         initial={"fiscal_year": period.year, "quarter": period.quarter},
+        formats=[
+            fmt
+            for fmt in EXPORT_FORMATS
+            if user_can(user=request.user, agency=agency, need=export_need(format=fmt))
+        ],
     )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -412,9 +418,9 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def export_download(request: HttpRequest, slug: str, format: str) -> StreamingHttpResponse:
-    agency = access_agency(user=request.user, agency_slug=slug)
     if format not in EXPORT_FORMATS:
         raise Http404
+    agency = access_agency(user=request.user, agency_slug=slug, need=export_need(format=format))
     form = QuarterForm(request.GET)
     if not form.is_valid():
         raise Http404

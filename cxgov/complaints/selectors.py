@@ -135,7 +135,9 @@ access_complaint = AgencyObjectAccess(
         "agency", "service", "category", "team", "assignee", "suggested_category"
     ),
     id_name="complaint_id",
-    doc="One complaint of the agency in the URL, if the user's role there holds `need`.",
+    default_need=Can.HANDLE_COMPLAINTS,
+    doc="One complaint of the agency in the URL, if the user's role there holds `need` (a case "
+    "holds contact details: by default only complaint handlers read it).",
 )
 
 
@@ -210,7 +212,7 @@ def access_attachment(
     agency_slug: str,
     complaint_id: int,
     attachment_id: int,
-    need: Can = Can.VIEW_AGENCY,
+    need: Can = Can.HANDLE_COMPLAINTS,
 ) -> Attachment:
     """One attachment of a complaint of the agency in the URL."""
     return access_agency_object(

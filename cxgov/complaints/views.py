@@ -1,6 +1,7 @@
 """Staff complaint pages: the queue, staff entry, the case page and attachment downloads.
 
-Any member of the agency reads; admins, service managers and complaint handlers write.
+The queue, cases and attachments hold complainants' contact details: only those who handle
+complaints (`Can.HANDLE_COMPLAINTS`) open them. Any member reads the analytics and the setup.
 """
 
 from __future__ import annotations
@@ -76,11 +77,9 @@ def _case_url(complaint: Complaint) -> str:
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     """Complaints with filters, soonest deadline first; bulk assignment by POST."""
-    agency = access_agency(user=request.user, agency_slug=slug)
-    can_handle = user_can(user=request.user, agency=agency, need=Can.HANDLE_COMPLAINTS)
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.HANDLE_COMPLAINTS)
     assign_form = AssignForm(agency=agency)
     if request.method == "POST":
-        access_agency(user=request.user, agency_slug=slug, need=Can.HANDLE_COMPLAINTS)
         assign_form = AssignForm(request.POST, agency=agency)
         ids = [i for i in (_int(v) for v in request.POST.getlist("complaint")) if i]
         if not ids:
@@ -114,7 +113,6 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "teams": teams_for_agency(agency=agency),
             "categories": categories_for_agency(agency=agency),
             "assign_form": assign_form,
-            "can_handle": can_handle,
             "now": timezone.now(),
             "nav_section": "staff",
         },
@@ -153,7 +151,9 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def case(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
     """One complaint: facts, clocks, history, internal notes and messages to the customer."""
-    complaint = access_complaint(user=request.user, agency_slug=slug, complaint_id=complaint_id)
+    complaint = access_complaint(
+        user=request.user, agency_slug=slug, complaint_id=complaint_id, need=Can.HANDLE_COMPLAINTS
+    )
     agency = complaint.agency
     # Personal data read: who opened the case is part of the record.
     audit_record(
@@ -163,7 +163,6 @@ def case(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
         target=complaint,
         data={"via": "page"},
     )
-    can_handle = user_can(user=request.user, agency=agency, need=Can.HANDLE_COMPLAINTS)
     return render(
         request,
         "complaints/case.html",
@@ -171,7 +170,6 @@ def case(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
             "agency": agency,
             "complaint": complaint,
             "case": complaint_case(complaint=complaint),
-            "can_handle": can_handle,
             "transition_form": TransitionForm(),
             "assign_form": AssignForm(
                 agency=agency,
@@ -320,6 +318,7 @@ def attachment_download(
         agency_slug=slug,
         complaint_id=complaint_id,
         attachment_id=attachment_id,
+        need=Can.HANDLE_COMPLAINTS,
     )
     audit_record(
         actor=request.user,

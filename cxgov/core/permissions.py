@@ -30,6 +30,7 @@ class Can(StrEnum):
     HANDLE_COMPLAINTS = "handle_complaints"
     SET_UP_COMPLAINTS = "set_up_complaints"
     EDIT_SURVEYS = "edit_surveys"
+    READ_RESPONSES = "read_responses"
     VIEW_RESULTS = "view_results"
     EDIT_BENCHMARKS = "edit_benchmarks"
     VIEW_REPORTS = "view_reports"
@@ -47,7 +48,10 @@ class Can(StrEnum):
 
 
 CAPABILITY_TEXT: dict[Can, str] = {
-    Can.VIEW_AGENCY: "Read the agency's staff pages (any role).",
+    Can.VIEW_AGENCY: (
+        "Read the agency's staff pages that hold no one's personal data: services, standards, "
+        "survey builders, aggregate figures (any role)."
+    ),
     Can.ADMINISTER_AGENCY: (
         "Members, audit log, two-step sign-in resets, retention periods, whole-agency export, "
         "failed tasks."
@@ -55,11 +59,18 @@ CAPABILITY_TEXT: dict[Can, str] = {
     Can.EDIT_SERVICES: "Change services, channels, hours, journey stages and customer segments.",
     Can.EDIT_STANDARDS: "Change service standards, upload events, handle missed periods.",
     Can.HANDLE_COMPLAINTS: (
-        "Work the complaint queue and cases; file complaints received by phone, mail, the API "
-        "or Open311 and read them back through the API."
+        "Work the complaint queue; read complaint cases, their contact details and attachments; "
+        "file complaints received by phone, mail, the API or Open311 and read them back through "
+        "the API."
     ),
     Can.SET_UP_COMPLAINTS: "Change complaint categories and routing.",
-    Can.EDIT_SURVEYS: "Build surveys, questions, invitations and QR links; read responses.",
+    Can.EDIT_SURVEYS: (
+        "Build surveys, questions, invitations and QR links; mark responses as spam or delete them."
+    ),
+    Can.READ_RESPONSES: (
+        "Read customer survey responses one by one: the response list and CSV, the API list and "
+        "the per-response Touchpoints A-11 file. Employee surveys are never listed one by one."
+    ),
     Can.VIEW_RESULTS: "Read survey results.",
     Can.EDIT_BENCHMARKS: "Upload benchmarks, enter own measures, choose best in business.",
     Can.VIEW_REPORTS: "Read survey reports and the scorecard.",
@@ -92,6 +103,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.HANDLE_COMPLAINTS,
         Can.SET_UP_COMPLAINTS,
         Can.EDIT_SURVEYS,
+        Can.READ_RESPONSES,
         Can.VIEW_RESULTS,
         Can.EDIT_BENCHMARKS,
         Can.EDIT_REPORTS,
@@ -118,6 +130,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
     Role.CX_ANALYST: _EDITORS
     | {
         Can.EDIT_SURVEYS,
+        Can.READ_RESPONSES,
         Can.VIEW_RESULTS,
         Can.EDIT_BENCHMARKS,
         Can.EDIT_REPORTS,
@@ -161,6 +174,15 @@ def user_can(*, user: User | object, agency: Agency | None, need: Can) -> bool:
     if agency is None:
         return False
     return Membership.objects.filter(user=user, agency=agency, role__in=roles_with(need)).exists()
+
+
+def capabilities_in(*, user: User | object, agency: Agency) -> frozenset[Can]:
+    """Every agency capability the user holds in `agency`, for pages that show or hide several
+    links at once (`{% if "handle_complaints" in can %}`)."""
+    if not isinstance(user, User) or not user.is_active:
+        return frozenset()
+    roles = Membership.objects.filter(user=user, agency=agency).values_list("role", flat=True)
+    return frozenset().union(*(ROLE_CAPABILITIES[Role(role)] for role in roles))
 
 
 def permissions_markdown() -> str:

@@ -37,7 +37,7 @@ from cxgov.core.forms import (
     form_add_errors,
 )
 from cxgov.core.models import Role
-from cxgov.core.permissions import Can, user_can
+from cxgov.core.permissions import Can, capabilities_in, user_can
 from cxgov.core.ratelimit import RateLimited, client_address, rate_check, rate_refund
 from cxgov.core.selectors import (
     access_agency,
@@ -172,6 +172,7 @@ def agency_overview(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "agency": agency,
             "roles": sorted(Role(role).label for role in roles),
+            "can": capabilities_in(user=request.user, agency=agency),
             "members": members_for_agency(agency=agency) if is_admin else None,
             "audit_events": audit_events_for_agency(agency=agency, limit=25) if is_admin else None,
             "nav_section": "staff",

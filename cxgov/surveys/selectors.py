@@ -2,7 +2,7 @@
 
 Public reads see live surveys by their unguessable public id. Staff reads start with an access_*
 selector that answers 404 alike for a missing survey and one of another agency. Employee survey
-groups smaller than the suppression threshold are never returned.
+responses are never listed one by one (`responses_listed`): their results pages show them.
 """
 
 from __future__ import annotations
@@ -174,11 +174,10 @@ def responses_for_survey(
     return responses.order_by("-submitted_at", "-id")
 
 
-def employee_group_visible(*, survey: Survey, responses: QuerySet[Response]) -> bool:
-    """False when an employee survey's group is under the suppression threshold."""
-    if not survey.is_employee:
-        return True
-    return responses.count() >= suppression_threshold()
+def responses_listed(*, survey: Survey) -> bool:
+    """Whether the survey's responses may be listed one by one: never an employee survey's,
+    whose team, date and comments together would tell coworkers who said what."""
+    return not survey.is_employee
 
 
 def responses_csv_rows(
@@ -187,8 +186,8 @@ def responses_csv_rows(
     """CSV lines, one per response and a column per question, read in chunks from the database.
 
     Responses and their answers are read a chunk at a time, so memory stays flat however many
-    rows there are. An employee survey under the threshold yields
-    only its header and a line saying the rows are suppressed.
+    rows there are. An employee survey yields only its header and a line saying its responses
+    are not listed.
     """
     return csv_lines(
         None, responses_rows(survey=survey, responses=responses, chunk_size=chunk_size)
@@ -198,17 +197,21 @@ def responses_csv_rows(
 def responses_rows(
     *, survey: Survey, responses: QuerySet[Response], chunk_size: int = 2000
 ) -> Iterator[list[Any]]:
-    """CSV rows: the header, then one per response (or the suppression line)."""
+    """CSV rows: the header, then one per response (for an employee survey, a line saying why
+    there are none)."""
     questions = list(survey.questions.order_by("position", "id"))
-    employee = survey.is_employee
-    context_columns = (
-        ["submitted_date", "language", "channel"]
-        if employee
-        else ["submitted_at", "language", "source", "service", "channel", "location_code", "status"]
-    )
+    context_columns = [
+        "submitted_at",
+        "language",
+        "source",
+        "service",
+        "channel",
+        "location_code",
+        "status",
+    ]
     yield ["response_id", *context_columns, *[q.key for q in questions]]
-    if not employee_group_visible(survey=survey, responses=responses):
-        yield [f"suppressed: fewer than {suppression_threshold()} responses"]
+    if not responses_listed(survey=survey):
+        yield ["not listed: employee survey responses are shown only as results"]
         return
     index = {q.pk: i for i, q in enumerate(questions)}
     hidden = [
@@ -228,19 +231,15 @@ def responses_rows(
                 cells[index[answer.question_id]].append(str(answer.value))
         for position, field in hidden:
             cells[position].append(_context_value(response, field))
-        head = (
-            [response.submitted_at.date().isoformat(), response.language, response.channel]
-            if employee
-            else [
-                response.submitted_at.isoformat(),
-                response.language,
-                response.source,
-                response.service.slug if response.service else "",
-                response.channel,
-                response.location_code,
-                response.status,
-            ]
-        )
+        head = [
+            response.submitted_at.isoformat(),
+            response.language,
+            response.source,
+            response.service.slug if response.service else "",
+            response.channel,
+            response.location_code,
+            response.status,
+        ]
         yield [response.pk, *head, *["|".join(c) for c in cells]]
 
 

@@ -1,6 +1,7 @@
 """Staff pages: the survey builder, distribution links and response management.
 
-Any member of the agency reads; agency administrators and CX analysts build and manage.
+Any member of the agency reads the builder; agency administrators and CX analysts build and
+manage, and only they read responses one by one (`Can.READ_RESPONSES`).
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ from cxgov.surveys.selectors import (
     access_question,
     access_response,
     access_survey,
-    employee_group_visible,
     responses_for_survey,
+    responses_listed,
     responses_rows,
     suppression_threshold,
     survey_has_responses,
@@ -156,6 +157,12 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "response_count": survey.responses.filter(deleted_at__isnull=True).count(),
             "public_url": public_url,
             "can_edit": user_can(user=request.user, agency=survey.agency, need=Can.EDIT_SURVEYS),
+            "can_read_responses": user_can(
+                user=request.user, agency=survey.agency, need=Can.READ_RESPONSES
+            ),
+            "can_view_results": user_can(
+                user=request.user, agency=survey.agency, need=Can.VIEW_RESULTS
+            ),
             "nav_section": "staff",
         },
     )
@@ -328,10 +335,12 @@ def _filters(request: HttpRequest, agency: Agency) -> tuple[ResponseFilterForm, 
 
 @login_required
 def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
-    survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.READ_RESPONSES
+    )
     form, filters = _filters(request, survey.agency)
     responses = responses_for_survey(survey=survey, filters=filters)
-    visible = employee_group_visible(survey=survey, responses=responses)
+    visible = responses_listed(survey=survey)
     if visible:
         audit_record(
             actor=request.user,
@@ -349,7 +358,7 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "form": form,
             "responses": responses.prefetch_related("answers__question")[:100] if visible else [],
             "total": responses.count() if visible else None,
-            "suppressed": not visible,
+            "listed": visible,
             "threshold": suppression_threshold(),
             "query": request.GET.urlencode(),
             "can_edit": user_can(user=request.user, agency=survey.agency, need=Can.EDIT_SURVEYS)
@@ -362,7 +371,9 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
 
 @login_required
 def response_export(request: HttpRequest, slug: str, survey_id: int) -> StreamingHttpResponse:
-    survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.READ_RESPONSES
+    )
     _form, filters = _filters(request, survey.agency)
     rows = responses_rows(
         survey=survey, responses=responses_for_survey(survey=survey, filters=filters)

@@ -1,7 +1,8 @@
 """A-11 quarterly files: the summary and the two Touchpoints files, as CSV.
 
 Staff only. `agency` names one agency where the caller holds a role (404 otherwise, the same
-as a missing one); without it the file covers every agency where the caller holds a role.
+as a missing one); without it the file covers every agency where the caller holds a role. The
+per-response Touchpoints file needs `Can.READ_RESPONSES` in those agencies.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 
 from cxgov.a11.exporters import csv_lines, export_filename, export_table
-from cxgov.a11.selectors import export_agencies
+from cxgov.a11.selectors import export_agencies, export_need
 from cxgov.api.common import staff_user
 from cxgov.api.schemas.a11 import ExportQuery
 from cxgov.insights.fiscal import FiscalQuarter
@@ -33,10 +34,11 @@ def a11_export(
     query: Query[ExportQuery],
 ) -> StreamingHttpResponse:
     """summary: per question counts, mean and percent agree with 95% interval;
-    touchpoints-a11-v2: Touchpoints' 17-column response file; collection: Touchpoints' CX
+    touchpoints-a11-v2: Touchpoints' 17-column response file, one row per response (only for
+    those who read responses); collection: Touchpoints' CX
     collection detail file (submitted and published reports)."""
     user = staff_user(request)
-    agencies = export_agencies(user=user, agency_slug=query.agency)
+    agencies = export_agencies(user=user, agency_slug=query.agency, need=export_need(format=format))
     try:
         period = FiscalQuarter(query.fiscal_year, query.quarter)
     except ValueError:

@@ -2,8 +2,9 @@
 
 The API key is the bearer token of a member of the survey's agency whose role brings in responses
 collected elsewhere (`Can.IMPORT_RESPONSES`); reading responses one by one needs
-`Can.EDIT_SURVEYS`. Every response goes through `surveys.services.response_submit`, the same
-path as the public page and the widget, with the same per-survey limit per address.
+`Can.READ_RESPONSES`, and an employee survey's are never listed. Every response goes through
+`surveys.services.response_submit`, the same path as the public page and the widget, with the
+same per-survey limit per address.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from cxgov.core.ratelimit import client_address
 from cxgov.core.services import audit_record
 from cxgov.surveys.selectors import (
     access_survey,
-    employee_group_visible,
     responses_for_survey,
+    responses_listed,
     suppression_threshold,
 )
 from cxgov.surveys.services import SubmissionContext, response_submit
@@ -64,15 +65,17 @@ def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn) -
 @router.get(
     "/surveys/{survey_id}/responses",
     response=ResponseListOut,
-    summary="The newest responses, suppressed for small employee groups",
+    summary="The newest responses; none for an employee survey",
 )
 def response_list(request: HttpRequest, survey_id: int, limit: int = 100) -> dict[str, Any]:
-    """Up to `limit` (at most 500) newest valid responses with their answers."""
+    """Up to `limit` (at most 500) newest valid responses with their answers. An employee
+    survey answers `suppressed` and no rows: its `results` give figures for groups of at least
+    `threshold`."""
     survey = access_survey(
-        user=staff_user(request), agency_slug=None, survey_id=survey_id, need=Can.EDIT_SURVEYS
+        user=staff_user(request), agency_slug=None, survey_id=survey_id, need=Can.READ_RESPONSES
     )
     responses = responses_for_survey(survey=survey)
-    if not employee_group_visible(survey=survey, responses=responses):
+    if not responses_listed(survey=survey):
         return {
             "count": None,
             "suppressed": True,
@@ -90,6 +93,6 @@ def response_list(request: HttpRequest, survey_id: int, limit: int = 100) -> dic
     return {
         "count": responses.count(),
         "suppressed": False,
-        "threshold": suppression_threshold() if survey.is_employee else None,
+        "threshold": None,
         "responses": rows[: max(1, min(limit, 500))],
     }

@@ -27,22 +27,22 @@ def _reads(action: str):
     return AuditEvent.objects.filter(action=action)
 
 
-def test_opening_a_case_page_is_audited(analyst_a_client, analyst_a, complaint):
+def test_opening_a_case_page_is_audited(admin_a_client, admin_a, complaint):
     url = f"/staff/agencies/alpha/complaints/{complaint.pk}/"
-    assert analyst_a_client.get(url).status_code == 200
+    assert admin_a_client.get(url).status_code == 200
     event = _reads("complaint.read").get()
-    assert event.actor == analyst_a
+    assert event.actor == admin_a
     assert event.agency == complaint.agency
     assert event.target_id == str(complaint.pk)
     assert event.data == {"via": "page"}
 
 
-def test_downloading_an_attachment_is_audited(analyst_a_client, analyst_a, complaint):
+def test_downloading_an_attachment_is_audited(admin_a_client, admin_a, complaint):
     attachment = complaint.attachments.get()
     url = f"/staff/agencies/alpha/complaints/{complaint.pk}/attachments/{attachment.pk}/"
-    assert analyst_a_client.get(url).status_code == 200
+    assert admin_a_client.get(url).status_code == 200
     event = _reads("complaint.attachment_read").get()
-    assert event.actor == analyst_a
+    assert event.actor == admin_a
     assert event.target_id == str(complaint.pk)
     assert event.data == {"attachment": attachment.pk, "name": "note.txt"}
 

@@ -87,16 +87,6 @@ def test_attachment_downloads_as_attachment_only(handler_a_client, complaint):
     assert b"".join(response.streaming_content) == b"plain words"
 
 
-def test_analyst_reads_but_cannot_change(analyst_a_client, complaint):
-    assert analyst_a_client.get(_base(complaint)).status_code == 200
-    assert (
-        analyst_a_client.post(
-            _base(complaint) + "status/", {"to_status": "in_progress"}
-        ).status_code
-        == 404
-    )
-
-
 def test_other_agency_gets_404_everywhere(handler_b_client, complaint):
     attachment = complaint.attachments.get()
     for url in (

@@ -2,7 +2,8 @@
 
 Staff home › agency › the section's home › its parent object (a service, survey, standard...)
 › the current page. The section's home and the parent link only appear below them; a page with
-no `current` ends at its parent object or at the section's home.
+no `current` ends at its parent object or at the section's home. A section whose home needs a
+capability the reader lacks leads to its open page instead (the complaint queue → analytics).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from cxgov.core.permissions import Can, user_can
 
 register = template.Library()
 
@@ -35,6 +38,8 @@ class _Section:
     label: Any
     url_name: str
     parent: _Parent | None = None
+    need: Can | None = None  # what `url_name` needs beyond VIEW_AGENCY
+    open_url_name: str = ""  # the section's page for those who lack `need`
 
 
 def _short(text: str) -> str:
@@ -64,7 +69,12 @@ SECTIONS = {
         "actions:action_list",
         _Parent("action", "actions:action_detail", "action_id", lambda a: _short(a.title)),
     ),
-    "complaints": _Section(gettext_lazy("Complaints"), "complaints:queue"),
+    "complaints": _Section(
+        gettext_lazy("Complaints"),
+        "complaints:queue",
+        need=Can.HANDLE_COMPLAINTS,
+        open_url_name="complaints:analytics",
+    ),
     "benchmarks": _Section(
         gettext_lazy("Benchmarks"),
         "benchmarks:agency",
@@ -91,7 +101,13 @@ class Crumb:
 
 
 def trail(
-    section: str, *, agency: Any, current: str, parent: Any = None, period: Any = None
+    section: str,
+    *,
+    agency: Any,
+    current: str,
+    parent: Any = None,
+    period: Any = None,
+    user: Any = None,
 ) -> list[Crumb]:
     """The crumbs of a page of `section`; the last one is the page itself (no link)."""
     spec = SECTIONS[section]
@@ -106,7 +122,10 @@ def trail(
         parent_crumb = Crumb(spec.parent.label(parent), url)
     if not current and parent_crumb is None:
         return [*crumbs, Crumb(str(spec.label))]
-    home = reverse(spec.url_name, kwargs={"slug": slug})
+    home_name = spec.url_name
+    if spec.need is not None and not user_can(user=user, agency=agency, need=spec.need):
+        home_name = spec.open_url_name
+    home = reverse(home_name, kwargs={"slug": slug})
     if period is not None:
         home += f"?fiscal_year={period.year}&quarter={period.quarter}"
     crumbs.append(Crumb(str(spec.label), home))
@@ -133,5 +152,6 @@ def breadcrumbs(context: template.Context, section: str, current: Any = "", **ob
             current=current or "",
             parent=parent,
             period=period,
+            user=context.get("user"),
         )
     }

@@ -208,7 +208,7 @@ def test_plaintext_backup_codes_from_before_are_hashed_by_the_migration(client, 
 
     from django.apps import apps
 
-    migration = import_module("cxgov.core.migrations.0004_recovery_codes")
+    migration = import_module("cxgov.core.migrations.0009_recovery_codes")
     TOTPDevice.objects.create(user=analyst_a, name="Authenticator app", confirmed=True)
     static = StaticDevice.objects.create(user=analyst_a, name="Backup codes", confirmed=True)
     static.token_set.create(token="oldcode7")

@@ -185,19 +185,20 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "registry:segment_edit": (_with("segment"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
     "registry:segment_delete": (_with("segment"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
     # complaints
-    "complaints:queue": (_agency, Can.VIEW_AGENCY, Can.HANDLE_COMPLAINTS),
+    # the queue, cases and attachments hold contact details: complaint handlers only
+    "complaints:queue": (_agency, Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS),
     "complaints:new": (_agency, Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS),
     "complaints:analytics": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "complaints:setup": (_agency, Can.VIEW_AGENCY, Can.SET_UP_COMPLAINTS),
-    "complaints:case": (_with("complaint"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "complaints:case": (_with("complaint"), Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS),
     **{
         f"complaints:{name}": (_with("complaint"), Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS)
         for name in ("transition", "assign", "categorize", "note", "message")
     },
     "complaints:attachment": (
         _with("complaint", "attachment"),
-        Can.VIEW_AGENCY,
-        Can.VIEW_AGENCY,
+        Can.HANDLE_COMPLAINTS,
+        Can.HANDLE_COMPLAINTS,
     ),
     # benchmarks
     "benchmarks:agency": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
@@ -232,8 +233,8 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "surveys:invitation_upload": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:invitation_remind": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:question_create": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
-    "surveys:response_list": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
-    "surveys:response_export": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:response_list": (_with("survey"), Can.READ_RESPONSES, Can.READ_RESPONSES),
+    "surveys:response_export": (_with("survey"), Can.READ_RESPONSES, Can.READ_RESPONSES),
     "surveys:response_action": (
         _with("survey", "response", action="spam"),
         Can.EDIT_SURVEYS,
@@ -288,7 +289,12 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     # Response files need IMPORT_RESPONSES; the performance.gov file the site-wide grant.
     "a11:upload": (_agency, Can.IMPORT_RESPONSES, Can.IMPORT_RESPONSES),
     "a11:export": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
-    "a11:export_download": (_with(format="summary"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    # One row per response; the summary and collection files need VIEW_AGENCY (a11 tests).
+    "a11:export_download": (
+        _with(format="touchpoints-a11-v2"),
+        Can.READ_RESPONSES,
+        Can.READ_RESPONSES,
+    ),
     # reports
     "reports:list": (_agency, Can.VIEW_REPORTS, Can.VIEW_REPORTS),
     "reports:scorecard": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
@@ -684,15 +690,16 @@ API_SWEEP: dict[str, Op] = {
         body=lambda w: {"submission_id": "sweep-1", "answers": w.ids["answers"]},
         writes=(Response,),
     ),
-    "GET /api/v1/surveys/{survey_id}/responses": Op(_p("survey"), Can.EDIT_SURVEYS),
+    "GET /api/v1/surveys/{survey_id}/responses": Op(_p("survey"), Can.READ_RESPONSES),
+    # One row per response; the summary and collection files need VIEW_AGENCY (a11 tests).
     "GET /api/v1/a11/exports/{format}": Op(
         lambda w: {
-            "format": "summary",
+            "format": "touchpoints-a11-v2",
             "?agency": w.agency.slug,
             "?fiscal_year": 2025,
             "?quarter": 1,
         },
-        Can.VIEW_AGENCY,
+        Can.READ_RESPONSES,
     ),
     "GET /api/v1/surveys/{survey_id}/results": Op(_p("survey"), Can.VIEW_RESULTS),
     "GET /api/v1/surveys/{survey_id}/results/{question_key}/trend": Op(

@@ -206,10 +206,10 @@ def test_qr_code_carries_the_location_code(analyst_a_client: Client, a11_survey:
     assert "LOBBY-2" in reply["Content-Disposition"]
 
 
-def test_employee_responses_are_suppressed_under_the_threshold(
+def test_employee_survey_responses_are_never_listed_nor_exported(
     analyst_a_client: Client, employee_survey: Survey
 ) -> None:
-    for n in range(4):
+    for n in range(6):
         response_submit(
             survey=employee_survey,
             answers={"resources": 3},
@@ -217,14 +217,13 @@ def test_employee_responses_are_suppressed_under_the_threshold(
             submission_id=f"e{n}",
         )
     page = analyst_a_client.get(_base(employee_survey) + "responses/").content.decode()
-    assert "not shown" in page
+    assert "never listed one by one" in page
+    assert "Download CSV" not in page and "<table" not in page
     csv_text = _csv(analyst_a_client, _base(employee_survey) + "responses.csv")
-    assert "suppressed" in csv_text and "e0" not in csv_text
-    response_submit(survey=employee_survey, answers={"resources": 3}, access_code="team-2026")
-    csv_text = _csv(analyst_a_client, _base(employee_survey) + "responses.csv")
-    assert len(csv_text.strip().splitlines()) == 6
-    filtered = analyst_a_client.get(_base(employee_survey) + "responses/?channel=phone")
-    assert "not shown" in filtered.content.decode()
+    lines = csv_text.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("not listed")
+    detail = analyst_a_client.get(_base(employee_survey)).content.decode()
+    assert "/responses/" not in detail
     assert Response.objects.filter(survey=employee_survey, ip_address__isnull=False).count() == 0
 
 
