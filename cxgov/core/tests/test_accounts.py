@@ -162,3 +162,22 @@ def test_password_reset_task_row_holds_the_user_id_never_the_link(client, analys
     call_command("worker", "--batch")
     link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     assert "Choose a new password" in client.get(link, follow=True).content.decode()
+
+
+def test_a_password_shorter_than_12_characters_is_refused(client, analyst_a):
+    client.post("/accounts/password-reset/", {"email": analyst_a.email})
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    for refused, reason in (
+        ("k7#vQ2!pZx9", "at least 12 characters"),
+        ("password1234", "too common"),
+    ):
+        response = client.post(form_url, {"new_password1": refused, "new_password2": refused})
+        assert response.status_code == 200
+        assert reason in response.content.decode()
+    accepted = client.post(
+        form_url, {"new_password1": "k7#vQ2!pZx9m", "new_password2": "k7#vQ2!pZx9m"}
+    )
+    assert accepted.status_code == 302
+    analyst_a.refresh_from_db()
+    assert analyst_a.check_password("k7#vQ2!pZx9m")

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
 from cxgov.core.middleware import SIGNED_IN_AT
+from cxgov.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,40 @@ def test_session_without_a_sign_in_time_is_ended(analyst_a_client):
     del session[SIGNED_IN_AT]
     session.save()
     assert analyst_a_client.get("/staff/").status_code == 302
+
+
+def test_signing_in_gives_a_new_session_key(client, analyst_a):
+    before = client.session
+    before["language_seen"] = "en"
+    before.save()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = before.session_key
+    response = client.post("/accounts/login/", {"username": analyst_a.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session.session_key != before.session_key
+    assert not Session.objects.filter(session_key=before.session_key).exists()
+
+
+def test_a_password_change_signs_out_the_persons_other_sessions(analyst_a, settings):
+    settings.STAFF_MFA_REQUIRED = False
+    laptop, phone = Client(), Client()
+    for device in (laptop, phone):
+        device.post("/accounts/login/", {"username": analyst_a.email, "password": PASSWORD})
+        assert device.get("/staff/").status_code == 200
+    changed = laptop.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase-9031",
+            "new_password2": "a-new-long-passphrase-9031",
+        },
+    )
+    assert changed.status_code == 302
+    assert laptop.get("/staff/").status_code == 200
+    assert phone.get("/staff/").status_code == 302
+
+
+def test_the_session_cookie_is_hidden_from_scripts_and_other_sites(client, analyst_a):
+    response = client.post("/accounts/login/", {"username": analyst_a.email, "password": PASSWORD})
+    cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
