@@ -7,8 +7,15 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
+        from cxgov.core.auth import sign_in_audited, sign_in_refusal_audited, sign_out_audited
         from cxgov.core.middleware import session_start
 
         user_logged_in.connect(session_start, dispatch_uid="cxgov.core.session_start")
+        # Every sign-in decision is an audit event (OWASP ASVS V7.2.1).
+        user_logged_in.connect(sign_in_audited, dispatch_uid="cxgov.core.sign_in_audited")
+        user_login_failed.connect(
+            sign_in_refusal_audited, dispatch_uid="cxgov.core.sign_in_refusal_audited"
+        )
+        user_logged_out.connect(sign_out_audited, dispatch_uid="cxgov.core.sign_out_audited")

@@ -1,4 +1,5 @@
-"""Sign-in helpers: lockout hooks for django-axes and the second-factor step-up."""
+"""Sign-in helpers: lockout hooks for django-axes, the second-factor step-up, and the audit
+events of every sign-in decision."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -65,3 +67,39 @@ def second_factor_required(view: Callable[..., HttpResponse]) -> Callable[..., H
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def sign_in_audited(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """`user_logged_in`: an audit event for each sign-in (password or OpenID Connect)."""
+    from cxgov.core.ratelimit import client_address
+    from cxgov.core.services import sign_in_record
+
+    backend = request.session.get(BACKEND_SESSION_KEY, "") if request is not None else ""
+    via = "oidc" if "oidc" in backend.lower() else "password"
+    address = client_address(request) if request is not None else ""
+    sign_in_record(user=user, action="account.sign_in", address=address, method=via)
+
+
+def sign_in_refusal_audited(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """`user_login_failed`: an audit event for each refused sign-in, naming a real account only."""
+    from cxgov.core.models import User
+    from cxgov.core.ratelimit import client_address
+    from cxgov.core.services import sign_in_record
+
+    email = str((credentials or {}).get("username") or "").strip()
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    address = client_address(request) if request is not None else ""
+    sign_in_record(user=user, action="account.sign_in_refused", address=address)
+
+
+def sign_out_audited(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """`user_logged_out`: an audit event when a signed-in person signs out."""
+    from cxgov.core.ratelimit import client_address
+    from cxgov.core.services import sign_in_record
+
+    if user is None or not getattr(user, "pk", None):
+        return
+    address = client_address(request) if request is not None else ""
+    sign_in_record(user=user, action="account.sign_out", address=address)

@@ -70,6 +70,18 @@ def audit_record(
     )
 
 
+def sign_in_record(*, user: User | None, action: str, address: str, method: str = "") -> AuditEvent:
+    """Record a sign-in, a refused sign-in or a sign-out, with the caller's address.
+
+    A refused attempt names the account only when one exists for the email tried, so the log
+    holds no list of addresses that strangers typed.
+    """
+    data: dict[str, Any] = {"address": address}
+    if method:
+        data["via"] = method
+    return audit_record(actor=user, action=action, target=user, data=data)
+
+
 def field_changes(*, instance: models.Model, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
     """Field → [old, new] for each field whose value differs, as JSON-friendly values."""
     changed: dict[str, list[Any]] = {}

@@ -181,3 +181,31 @@ def test_a_password_shorter_than_12_characters_is_refused(client, analyst_a):
     assert accepted.status_code == 302
     analyst_a.refresh_from_db()
     assert analyst_a.check_password("k7#vQ2!pZx9m")
+
+
+def _sign_in_events(action: str):
+    from cxgov.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(action=action)
+
+
+def test_each_sign_in_is_an_audit_event_with_the_callers_address(client, analyst_a):
+    client.post("/accounts/login/", {"username": analyst_a.email, "password": PASSWORD})
+    event = _sign_in_events("account.sign_in").get()
+    assert event.actor == analyst_a
+    assert event.data == {"address": "127.0.0.1", "via": "password"}
+
+
+def test_a_refused_sign_in_is_audited_and_names_only_a_real_account(client, analyst_a):
+    client.post("/accounts/login/", {"username": analyst_a.email, "password": "wrong-password"})
+    client.post("/accounts/login/", {"username": "nobody@example.gov", "password": "x" * 12})
+    refused = list(_sign_in_events("account.sign_in_refused").order_by("id"))
+    assert [event.actor for event in refused] == [analyst_a, None]
+    assert all(event.data == {"address": "127.0.0.1"} for event in refused)
+    assert "nobody@example.gov" not in str([event.target_label for event in refused])
+    assert not _sign_in_events("account.sign_in").exists()
+
+
+def test_signing_out_is_audited(analyst_a_client, analyst_a):
+    analyst_a_client.post("/accounts/logout/")
+    assert _sign_in_events("account.sign_out").get().actor == analyst_a
