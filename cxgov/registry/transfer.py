@@ -131,6 +131,16 @@ class TransferError(Exception):
     """The file cannot be restored; the message says why."""
 
 
+@contextmanager
+def _unpacking(name: str) -> Iterator[None]:
+    """Turn a member that cannot be unpacked (encrypted, damaged, or compressed in a way this
+    Python does not read) into a TransferError naming it."""
+    try:
+        yield
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, zlib.error):
+        raise TransferError(f"{name} cannot be unpacked") from None
+
+
 def _signature(manifest: bytes) -> str:
     key = settings.AGENCY_ARCHIVE_SIGNING_KEY or None
     return salted_hmac(_SIGNING_SALT, manifest, secret=key, algorithm="sha256").hexdigest()
@@ -347,24 +357,18 @@ class _Archive:
             self.read(name, keep=False)
 
     def _bytes(self, name: str) -> bytes:
-        try:
+        with _unpacking(name):
             return self.zip.read(name)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, zlib.error):
-            raise TransferError(f"{name} cannot be unpacked") from None
 
     def read(self, name: str, *, keep: bool = True) -> bytes:
         """The member's bytes, checked against the manifest's SHA-256."""
         digest = hashlib.sha256()
         parts: list[bytes] = []
-        try:
-            with self.zip.open(name) as member:
-                for chunk in iter(lambda: member.read(1024 * 1024), b""):
-                    digest.update(chunk)
-                    if keep:
-                        parts.append(chunk)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, zlib.error):
-            # Encrypted, damaged or compressed in a way this Python does not read.
-            raise TransferError(f"{name} cannot be unpacked") from None
+        with _unpacking(name), self.zip.open(name) as member:
+            for chunk in iter(lambda: member.read(1024 * 1024), b""):
+                digest.update(chunk)
+                if keep:
+                    parts.append(chunk)
         if not hmac.compare_digest(digest.hexdigest(), self.digests[name]):
             raise TransferError(f"{name} was changed after export (its SHA-256 differs)")
         return b"".join(parts)
