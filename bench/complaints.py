@@ -135,6 +135,14 @@ def main() -> None:
         f"intake, complaint_create:         {n / full:10.0f} complaints/s"
         f"  ({full / plain:.1f}x the baseline time)"
     )
+    for name, seconds, baseline in (
+        ("complaint_suggest_one", single, batch),
+        ("complaint_create", full, plain),
+    ):
+        print(
+            f"RESULT name={name} value={n / seconds:.0f} unit=complaints/s "
+            f"baseline={n / baseline:.0f} ratio={baseline / seconds:.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -165,6 +165,11 @@ def main() -> None:
     print(f"response_bulk_create:  {count / bulk:10.0f} responses/s")
     print(f"ratio response_submit / baseline:      {baseline / one_by_one:.3f}")
     print(f"ratio response_bulk_create / baseline: {baseline / bulk:.3f}")
+    for name, seconds in (("response_submit", one_by_one), ("response_bulk_create", bulk)):
+        print(
+            f"RESULT name={name} value={count / seconds:.0f} unit=responses/s "
+            f"baseline={count / baseline:.0f} ratio={baseline / seconds:.3f}"
+        )
 
 
 if __name__ == "__main__":

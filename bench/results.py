@@ -307,6 +307,10 @@ def main() -> None:
         print(f", {rollup_cpu / pandas_cpu:.3f} CPU")
     else:
         print(" (the database server's CPU is not in this process)")
+    print(
+        f"RESULT name=results_table value={rollup_time:.4f} unit=s "
+        f"baseline={pandas_time:.4f} ratio={rollup_time / pandas_time:.3f}"
+    )
 
 
 if __name__ == "__main__":
