@@ -14,7 +14,9 @@ Every acknowledged submission (201 with id, or 302 to the tracking number) is re
 the run a sample of survey submission ids is sent again (each must answer with the same id), and
 the database is checked: every acknowledged submission is stored exactly once. Prints
 throughput, p50/p95/p99 latency and errors by status; exits 1 if anything was lost or
-duplicated. Only 127.0.0.1 is ever contacted; the run stops by itself.
+duplicated. Before the load, the same users read the public complaint page for --baseline-seconds:
+the RESULT line gives intake per second beside those plain reads per second.
+Only 127.0.0.1 is ever contacted; the run stops by itself.
 """
 
 from __future__ import annotations
@@ -42,6 +44,15 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--retry-sample", type=int, default=100)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/cxgov_load")
     parser.add_argument("--json", default="", help="also write the figures to this file")
+    parser.add_argument(
+        "--previous", default="", help="a --json file of an earlier run, printed beside this one"
+    )
+    parser.add_argument(
+        "--baseline-seconds",
+        type=int,
+        default=10,
+        help="seconds of plain page reads before the load, the baseline of the RESULT line",
+    )
     parser.add_argument(
         "--static-dir",
         default="",
@@ -350,14 +361,35 @@ def _load(args: argparse.Namespace, setup: dict) -> dict:  # type: ignore[type-a
                 else:
                     response.failure(f"status {response.status_code}")
 
-    env = Environment(user_classes=[SurveyUser, ComplaintUser], events=events)
-    runner = env.create_local_runner()
+    class PageReader(FastHttpUser):
+        """The baseline: the public complaint page read, through the same server and users."""
+
+        host = base
+        wait_time = constant(0)
+
+        @task
+        def read(self) -> None:
+            path = f"/agencies/{setup['agency']}/complaints/new/"
+            with self.client.get(path, name="baseline read", catch_response=True) as page:
+                if page.status_code == 200:
+                    baseline_reads.append(1)
+                    page.success()
+                else:
+                    page.failure(f"status {page.status_code}")
+
+    def drive(user_classes: list[type], seconds: float) -> float:
+        env = Environment(user_classes=user_classes, events=events)
+        runner = env.create_local_runner()
+        started = time.perf_counter()
+        runner.start(args.users, spawn_rate=args.users)
+        gevent.spawn_later(seconds, runner.quit)
+        runner.greenlet.join()
+        return time.perf_counter() - started
+
+    baseline_reads: list[int] = []
+    baseline_elapsed = drive([PageReader], args.baseline_seconds) if args.baseline_seconds else 0.0
     load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    runner.start(args.users, spawn_rate=args.users)
-    gevent.spawn_later(args.duration, runner.quit)
-    runner.greenlet.join()
-    elapsed = time.perf_counter() - started
+    elapsed = drive([SurveyUser, ComplaintUser], args.duration)
     load_after = os.getloadavg()[0]
 
     # Idempotency: the same submission again must answer with the stored response.
@@ -389,6 +421,7 @@ def _load(args: argparse.Namespace, setup: dict) -> dict:  # type: ignore[type-a
         "retried": retried,
         "retried_same_id": repeated_ok,
         "load_average": [load_before, load_after],
+        "baseline_per_second": len(baseline_reads) / baseline_elapsed if baseline_elapsed else 0.0,
     }
 
 
@@ -430,8 +463,41 @@ def _report(args: argparse.Namespace, result: dict, verify: dict) -> bool:  # ty
         or verify["complaints_wrong_text"]
         or result["retried_same_id"] != result["retried"]
     )
-    print("RESULT: " + ("FAILED - lost, duplicated or non-idempotent" if failed else "ok"))
+    print("outcome: " + ("FAILED - lost, duplicated or non-idempotent" if failed else "ok"))
+    _print_results(result=result, verify=verify, acknowledged=acknowledged, previous=args.previous)
     return not failed
+
+
+def _print_results(*, result: dict, verify: dict, acknowledged: int, previous: str) -> None:  # type: ignore[type-arg]
+    """The machine-readable lines: intake beside plain page reads, and losses beside zero."""
+    rate = acknowledged / result["elapsed"]
+    baseline = result["baseline_per_second"]
+    ratio = rate / baseline if baseline else 0.0
+    print(
+        f"RESULT name=load_intake value={rate:.1f} unit=submissions/s "
+        f"baseline={baseline:.1f} ratio={ratio:.3f}"
+    )
+    lost = sum(
+        verify[key]
+        for key in (
+            "surveys_lost",
+            "surveys_duplicated",
+            "surveys_wrong_id",
+            "complaints_lost",
+            "complaints_duplicated",
+            "complaints_wrong_text",
+        )
+    )
+    print(
+        f"RESULT name=load_lost_or_duplicated value={lost} unit=submissions "
+        f"baseline={acknowledged} ratio={lost / acknowledged if acknowledged else 0.0:.6f}"
+    )
+    if previous and Path(previous).exists():
+        earlier = json.loads(Path(previous).read_text())["load"]
+        earlier_rate = (
+            earlier.get("acknowledged", 0) / earlier["elapsed"] if earlier.get("elapsed") else 0.0
+        )
+        print(f"last recorded throughput ({previous}): {earlier_rate:.1f} submissions/s")
 
 
 def main() -> None:
@@ -506,6 +572,7 @@ def main() -> None:
     ok = _report(args, result, verify)
     if args.json:
         summary = {k: v for k, v in result.items() if k not in ("surveys", "complaints")}
+        summary["acknowledged"] = len(result["surveys"]) + len(result["complaints"])
         Path(args.json).write_text(json.dumps({"load": summary, "verify": verify}, indent=2))
     sys.exit(0 if ok else 1)
 
