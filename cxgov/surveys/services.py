@@ -687,11 +687,7 @@ def _response_store(
     )
     questions = list(survey.questions.all())
     clean = submission_clean(questions=questions, raw=answers, employee=survey.is_employee)
-    if invitation is not None and not survey.is_employee:
-        if invitation.service_id and not context.service:
-            context.service = str(invitation.service_id)
-        if invitation.segment_id and not context.segment:
-            context.segment = str(invitation.segment_id)
+    _context_from_invitation(survey, context=context, invitation=invitation)
     resolved = _resolve_context(survey, context)
     response = _response_row(
         survey,
@@ -705,8 +701,7 @@ def _response_store(
     Answer.objects.bulk_create(_answer_rows(response, clean))
     rollups_record(survey=survey, entries=[(response, clean.answers)])
     if invitation is not None:
-        invitation.used_at = _anonymous_time() if survey.is_employee else timezone.now()
-        invitation.save(update_fields=["used_at"])
+        _invitation_use(survey, invitation)
     audit_record(
         actor=None,
         action="response.submit",
@@ -719,6 +714,48 @@ def _response_store(
         lambda: response_submitted.send(sender=Response, response=response), robust=True
     )
     return response
+
+
+def _context_from_invitation(
+    survey: Survey, *, context: SubmissionContext, invitation: Invitation | None
+) -> None:
+    """An invitation's service and segment fill what the context left empty."""
+    if invitation is None or survey.is_employee:
+        return
+    if invitation.service_id and not context.service:
+        context.service = str(invitation.service_id)
+    if invitation.segment_id and not context.segment:
+        context.segment = str(invitation.segment_id)
+
+
+def _invitation_use(survey: Survey, invitation: Invitation) -> None:
+    invitation.used_at = _anonymous_time() if survey.is_employee else timezone.now()
+    invitation.save(update_fields=["used_at"])
+
+
+def _responses_store(
+    survey: Survey, prepared: Sequence[tuple[Response, CleanSubmission]], *, batch_size: int
+) -> int:
+    """Insert prepared responses, their answers and rollups at once; the number of answers."""
+    Response.objects.bulk_create([r for r, _c in prepared], batch_size=batch_size)
+    answers = [
+        (
+            response.pk,
+            survey.pk,
+            a.question.pk,
+            a.value_int,
+            a.value_number,
+            a.value_text,
+            a.value_date,
+            a.note,
+        )
+        for response, clean in prepared
+        for a in clean.answers
+    ]
+    for start in range(0, len(answers), batch_size * 5):
+        _answers_insert(answers[start : start + batch_size * 5])
+    rollups_record(survey=survey, entries=[(r, clean.answers) for r, clean in prepared])
+    return len(answers)
 
 
 @dataclass
@@ -768,32 +805,157 @@ def response_bulk_create(
             submitted_at=row.submitted_at,
         )
         prepared.append((response, clean))
-    Response.objects.bulk_create([r for r, _c in prepared], batch_size=batch_size)
-    answers = [
-        (
-            response.pk,
-            survey.pk,
-            a.question.pk,
-            a.value_int,
-            a.value_number,
-            a.value_text,
-            a.value_date,
-            a.note,
-        )
-        for response, clean in prepared
-        for a in clean.answers
-    ]
-    for start in range(0, len(answers), batch_size * 5):
-        _answers_insert(answers[start : start + batch_size * 5])
-    rollups_record(survey=survey, entries=[(r, clean.answers) for r, clean in prepared])
+    answers = _responses_store(survey, prepared, batch_size=batch_size)
     audit_record(
         actor=actor,
         action="response.bulk_create",
         agency=survey.agency,
         target=survey,
-        data={"responses": len(prepared), "answers": len(answers)},
+        data={"responses": len(prepared), "answers": answers},
     )
     return len(prepared)
+
+
+BATCH_LIMIT = 1000
+
+
+@dataclass
+class BatchItem:
+    """One response of an API batch, as the caller sent it."""
+
+    answers: Mapping[str, Any]
+    submission_id: str
+    context: SubmissionContext
+    token: str = ""
+    access_code: str = ""
+    consent_to_contact: bool = False
+
+
+@dataclass
+class BatchOutcome:
+    """What became of one batch item: the stored response's id, or why it was refused."""
+
+    index: int
+    submission_id: str
+    response: Response | None = None
+    code: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> bool:
+        return self.response is not None
+
+
+def response_batch_submit(
+    *, actor: User | None, survey: Survey, items: Sequence[BatchItem]
+) -> list[BatchOutcome]:
+    """Check each item on its own, store the good ones at once; one outcome per item.
+
+    An item whose submission id is already stored (earlier, or earlier in this batch) gets the
+    stored response, as `response_submit` answers a repeat. Raises SubmissionError only when
+    the survey takes no responses at all.
+    """
+    if len(items) > BATCH_LIMIT:
+        raise SubmissionError(
+            {"__all__": _("Send at most %(limit)s responses at once.") % {"limit": BATCH_LIMIT}},
+            code="batch_too_large",
+        )
+    try:
+        return _batch_store(actor=actor, survey=survey, items=items)
+    except IntegrityError:
+        # Another request stored some of these submission ids meanwhile: they are repeats now.
+        return _batch_store(actor=actor, survey=survey, items=items)
+
+
+@transaction.atomic
+def _batch_store(
+    *, actor: User | None, survey: Survey, items: Sequence[BatchItem]
+) -> list[BatchOutcome]:
+    problem = survey.open_problem()
+    if problem:
+        raise SubmissionError(
+            {"__all__": _("This survey is not taking responses now.")}, code=problem
+        )
+    questions = list(survey.questions.all())
+    wanted = [(item.submission_id or "").strip()[:64] for item in items]
+    usable = [w for w in wanted if w and all(c.isalnum() or c in "-_" for c in w)]
+    stored = {
+        r.submission_id: r for r in Response.objects.filter(survey=survey, submission_id__in=usable)
+    }
+    outcomes: list[BatchOutcome] = []
+    fresh: dict[str, tuple[Response, CleanSubmission]] = {}
+    invitations: dict[int, Invitation] = {}
+    contexts: dict[tuple[str, ...], _Resolved] = {}
+    for index, item in enumerate(items):
+        outcome = BatchOutcome(index=index, submission_id=wanted[index])
+        outcomes.append(outcome)
+        try:
+            outcome.submission_id = _valid_submission_id(item.submission_id)
+            repeat = (
+                stored.get(outcome.submission_id) or fresh.get(outcome.submission_id, (None,))[0]
+            )
+            if repeat is not None:
+                outcome.response = repeat
+                continue
+            context = item.context
+            # No per-address limit: a batch comes from a signed-in importer, like a file upload.
+            context.ip_address = ""
+            invitation = _check_access(
+                survey, context=context, token=item.token, access_code=item.access_code, honeypot=""
+            )
+            if invitation is not None and invitation.pk in invitations:
+                raise SubmissionError(
+                    {"token": _("This survey link was already used. Each link works once.")},
+                    code="token_used",
+                )
+            clean = submission_clean(
+                questions=questions, raw=item.answers, employee=survey.is_employee
+            )
+            _context_from_invitation(survey, context=context, invitation=invitation)
+            c = context
+            key = (c.service, c.stage, c.segment, c.channel, c.location_code, c.language, c.source)
+            if key not in contexts:
+                contexts[key] = _resolve_context(survey, c)
+        except SubmissionError as refused:
+            outcome.code, outcome.errors = refused.code, refused.errors
+            continue
+        outcome.response = _response_row(
+            survey,
+            submission_id=outcome.submission_id,
+            context=context,
+            resolved=contexts[key],
+            clean=clean,
+            consent_to_contact=item.consent_to_contact,
+        )
+        fresh[outcome.submission_id] = (outcome.response, clean)
+        if invitation is not None:
+            invitations[invitation.pk] = invitation
+    answers = _responses_store(survey, list(fresh.values()), batch_size=BATCH_LIMIT)
+    for invitation in invitations.values():
+        _invitation_use(survey, invitation)
+    audit_record(
+        actor=actor,
+        action="response.batch_submit",
+        agency=survey.agency,
+        target=survey,
+        data={
+            "items": len(items),
+            "stored": len(fresh),
+            "repeats": sum(1 for o in outcomes if o.accepted) - len(fresh),
+            "refused": sum(1 for o in outcomes if not o.accepted),
+            "answers": answers,
+        },
+    )
+    transaction.on_commit(
+        lambda: _responses_announce([response for response, _clean in fresh.values()]),
+        robust=True,
+    )
+    return outcomes
+
+
+def _responses_announce(responses: Sequence[Response]) -> None:
+    for response in responses:
+        response_submitted.send(sender=Response, response=response)
 
 
 # --- response management -------------------------------------------------------------------

@@ -15,7 +15,14 @@ from django.http import HttpRequest
 from ninja import Router
 
 from cxgov.api.common import staff_user
-from cxgov.api.schemas.surveys import ContextIn, ResponseIn, ResponseListOut, ResponseOut
+from cxgov.api.schemas.surveys import (
+    ContextIn,
+    ResponseBatchIn,
+    ResponseBatchOut,
+    ResponseIn,
+    ResponseListOut,
+    ResponseOut,
+)
 from cxgov.core.permissions import Can
 from cxgov.core.ratelimit import client_address
 from cxgov.core.services import audit_record
@@ -25,7 +32,12 @@ from cxgov.surveys.selectors import (
     responses_listed,
     suppression_threshold,
 )
-from cxgov.surveys.services import SubmissionContext, response_submit
+from cxgov.surveys.services import (
+    BatchItem,
+    SubmissionContext,
+    response_batch_submit,
+    response_submit,
+)
 
 router = Router(tags=["surveys"])
 
@@ -40,26 +52,85 @@ def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn) -
     survey = access_survey(
         user=staff_user(request), agency_slug=None, survey_id=survey_id, need=Can.IMPORT_RESPONSES
     )
-    context = payload.context or ContextIn()
     response = response_submit(
         survey=survey,
         answers=payload.answers,
         submission_id=payload.submission_id,
-        context=SubmissionContext(
-            source="api",
-            language=context.language,
-            service=context.service,
-            channel=context.channel,
-            stage=context.stage,
-            segment=context.segment,
-            location_code=context.location_code,
-            ip_address=client_address(request),
-        ),
+        context=_context(payload.context, ip_address=client_address(request)),
         token=payload.token,
         access_code=payload.access_code,
         consent_to_contact=payload.consent_to_contact,
     )
     return 201, response
+
+
+@router.post(
+    "/surveys/{survey_id}/responses:batch",
+    response={200: ResponseBatchOut},
+    summary="Submit up to 1,000 responses, each accepted or rejected on its own",
+)
+def response_batch_create(
+    request: HttpRequest, survey_id: int, payload: ResponseBatchIn
+) -> dict[str, Any]:
+    """Store every valid response at once; each result says `accepted` with the stored id
+    (also for a `submission_id` stored before) or `rejected` with the reasons. One audit event
+    for the batch. Unlike single responses, a batch is not held to the public form's hourly
+    limit per address: like a response file, it comes from a signed-in importer."""
+    user = staff_user(request)
+    survey = access_survey(
+        user=user, agency_slug=None, survey_id=survey_id, need=Can.IMPORT_RESPONSES
+    )
+    outcomes = response_batch_submit(
+        actor=user,
+        survey=survey,
+        items=[
+            BatchItem(
+                answers=item.answers,
+                submission_id=item.submission_id,
+                context=_context(item.context, ip_address=""),
+                token=item.token,
+                access_code=item.access_code,
+                consent_to_contact=item.consent_to_contact,
+            )
+            for item in payload.responses
+        ],
+    )
+    accepted = sum(1 for outcome in outcomes if outcome.accepted)
+    return {
+        "accepted": accepted,
+        "rejected": len(outcomes) - accepted,
+        "results": [
+            {
+                "index": outcome.index,
+                "submission_id": outcome.submission_id,
+                "status": "accepted" if outcome.accepted else "rejected",
+                "id": outcome.response.pk if outcome.response else None,
+                "errors": [
+                    {
+                        "loc": ["body", "payload", "responses", str(outcome.index), "answers", key],
+                        "msg": message,
+                        "type": outcome.code,
+                    }
+                    for key, message in outcome.errors.items()
+                ],
+            }
+            for outcome in outcomes
+        ],
+    }
+
+
+def _context(context: ContextIn | None, *, ip_address: str) -> SubmissionContext:
+    given = context or ContextIn()
+    return SubmissionContext(
+        source="api",
+        language=given.language,
+        service=given.service,
+        channel=given.channel,
+        stage=given.stage,
+        segment=given.segment,
+        location_code=given.location_code,
+        ip_address=ip_address,
+    )
 
 
 @router.get(

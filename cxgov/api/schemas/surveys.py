@@ -36,6 +36,32 @@ class ResponseIn(Schema):
     access_code: str = Field(default="", max_length=80)
 
 
+class ResponseBatchIn(Schema):
+    responses: list[ResponseIn] = Field(
+        ..., min_length=1, max_length=1000, description="1 to 1,000 responses."
+    )
+
+
+class BatchErrorOut(Schema):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class ResponseBatchItemOut(Schema):
+    index: int = Field(description="The item's place in `responses`, from 0.")
+    submission_id: str
+    status: str = Field(description="`accepted` (stored now or before) or `rejected`.")
+    id: int | None = Field(description="The stored response's id; null when rejected.")
+    errors: list[BatchErrorOut] = Field(description="Why the item was rejected; empty if not.")
+
+
+class ResponseBatchOut(Schema):
+    accepted: int
+    rejected: int
+    results: list[ResponseBatchItemOut]
+
+
 class ResponseOut(Out):
     id: int
     submission_id: str

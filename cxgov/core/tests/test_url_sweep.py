@@ -690,6 +690,12 @@ API_SWEEP: dict[str, Op] = {
         body=lambda w: {"submission_id": "sweep-1", "answers": w.ids["answers"]},
         writes=(Response,),
     ),
+    "POST /api/v1/surveys/{survey_id}/responses:batch": Op(
+        _p("survey"),
+        Can.IMPORT_RESPONSES,
+        body=lambda w: {"responses": [{"submission_id": "sweep-2", "answers": w.ids["answers"]}]},
+        writes=(Response,),
+    ),
     "GET /api/v1/surveys/{survey_id}/responses": Op(_p("survey"), Can.READ_RESPONSES),
     # One row per response; the summary and collection files need VIEW_AGENCY (a11 tests).
     "GET /api/v1/a11/exports/{format}": Op(
