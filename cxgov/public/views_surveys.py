@@ -1,7 +1,8 @@
 """The hosted survey page: answer a survey with or without JavaScript, in English or Spanish.
 
-A link may carry context in its query string: `service`, `channel`, `stage`, `loc` (a location
-code from a QR code or kiosk) and `t` (a single-use invitation token). Everything goes through
+A link may carry context in its query string: `service`, `channel`, `stage`, `segment`, `loc`
+(a location code from a QR code or kiosk) and `t` (a single-use invitation token). A value that
+matches nothing is stored as received and never blocks the answers. Everything goes through
 `surveys.services.response_submit`.
 """
 
@@ -27,7 +28,7 @@ from cxgov.surveys.selectors import survey_public
 from cxgov.surveys.services import SubmissionContext, response_submit
 from cxgov.surveys.validation import OTHER_SUFFIX, SubmissionError
 
-CONTEXT_PARAMS = ("service", "channel", "stage", "loc", "t")
+CONTEXT_PARAMS = ("service", "channel", "stage", "segment", "loc", "t")
 HONEYPOT = "website_url"
 ANSWER_PREFIX = "q-"
 SURVEY_TEMPLATE = "public/surveys/survey.html"
@@ -187,6 +188,7 @@ def _submit_form(
             service=context["service"],
             channel=context["channel"],
             stage=context["stage"],
+            segment=context["segment"],
             location_code=context["loc"],
             page_url=request.build_absolute_uri()[:500],
             referrer=request.META.get("HTTP_REFERER", "")[:500],
@@ -359,6 +361,9 @@ def survey_widget_submit(request: HttpRequest, public_id: str) -> HttpResponse:
                 language=(get_language() or "en")[:2],
                 service=request.POST.get("service", "")[:80],
                 channel=request.POST.get("channel", "")[:20],
+                stage=request.POST.get("stage", "")[:20],
+                segment=request.POST.get("segment", "")[:20],
+                location_code=request.POST.get("loc", "")[:40],
                 page_url=request.POST.get("page", "")[:500],
                 referrer=request.headers.get("Referer", "")[:500],
                 ip_address=client_address(request),

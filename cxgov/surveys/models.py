@@ -244,6 +244,9 @@ class Response(models.Model):
     )
     channel = models.CharField(max_length=20, choices=ChannelKind.choices, blank=True)
     location_code = models.CharField(max_length=40, blank=True)
+    # Context values the link or caller sent that match nothing (a renamed service, a stale QR
+    # code's channel), kept as received: the response is stored and attributed to "unknown".
+    context_unknown = models.JSONField(default=dict, blank=True)
     page_url = models.CharField(max_length=500, blank=True)
     referrer = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

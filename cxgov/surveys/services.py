@@ -392,6 +392,9 @@ class _Resolved:
     stage: ServiceStage | None = None
     segment: CustomerSegment | None = None
     channel: str = ""
+    location_code: str = ""
+    language: str = "en"
+    unknown: dict[str, str] = field(default_factory=dict)
 
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
@@ -399,8 +402,12 @@ _ID = re.compile(r"[0-9]{1,18}")
 
 
 def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
-    errors: dict[str, str] = {}
-    found = _Resolved()
+    """Match the context to the agency's records; what matches nothing is kept as received.
+
+    A stale link (a renamed service, an old QR code's channel) must never cost an answer: the
+    response is attributed to "unknown" for that field and the raw value is stored with it.
+    """
+    found = _Resolved(language=context.language, location_code=context.location_code)
     if context.service:
         services = Service.objects.filter(agency_id=survey.agency_id)
         linked = list(survey.services.values_list("pk", flat=True))
@@ -412,7 +419,7 @@ def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
         elif _SLUG.fullmatch(ref):
             found.service = services.filter(slug=ref).first()
         if found.service is None:
-            errors["service"] = _("This survey is not about that service.")
+            found.unknown["service"] = context.service
     if context.stage:
         ref = str(context.stage)[:20]
         found.stage = (
@@ -421,7 +428,7 @@ def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
             else None
         )
         if found.stage is None:
-            errors["stage"] = _("Unknown journey stage.")
+            found.unknown["stage"] = context.stage
     elif survey.stage_id:
         found.stage = survey.stage
     if context.segment:
@@ -432,21 +439,22 @@ def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
             else None
         )
         if found.segment is None:
-            errors["segment"] = _("Unknown customer segment.")
+            found.unknown["segment"] = context.segment
     if context.channel:
-        if context.channel not in ChannelKind.values:
-            errors["channel"] = _("Unknown channel.")
-        found.channel = context.channel
+        if context.channel in ChannelKind.values:
+            found.channel = context.channel
+        else:
+            found.unknown["channel"] = context.channel
     if len(context.location_code) > 40 or not all(
         c.isalnum() or c in "-_." for c in context.location_code
     ):
-        errors["location_code"] = _("Use up to 40 letters, numbers, dashes or dots.")
-    if context.language not in ("en", "es"):
-        errors["language"] = _("Choose English or Spanish.")
+        found.unknown["location_code"], found.location_code = context.location_code, ""
+    if context.language not in dict(settings.LANGUAGES):
+        found.unknown["language"], found.language = context.language, "en"
     if context.source not in ResponseSource.values:
-        errors["source"] = _("Unknown source.")
-    if errors:
-        raise SubmissionError(errors, code="context")
+        # Set by our own entry points, never by the respondent: a wrong one is a bug to refuse.
+        raise SubmissionError({"source": _("Unknown source.")}, code="context")
+    found.unknown = {key: _printable(value)[:80] for key, value in found.unknown.items()}
     return found
 
 
@@ -549,13 +557,14 @@ def _response_row(
         survey=survey,
         submission_id=submission_id,
         submitted_at=submitted_at or (_anonymous_time() if employee else timezone.now()),
-        language=context.language,
+        language=resolved.language,
         source=context.source,
         service=resolved.service,
         stage=resolved.stage,
         segment=resolved.segment,
         channel=resolved.channel,
-        location_code=context.location_code,
+        location_code=resolved.location_code,
+        context_unknown=resolved.unknown,
         page_url="" if employee else _printable(context.page_url)[:500],
         referrer="" if employee else _printable(context.referrer)[:500],
         ip_address=(context.ip_address or None)

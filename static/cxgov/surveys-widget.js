@@ -4,6 +4,9 @@
            data-survey="PUBLIC_ID" data-mode="button" data-lang="en"
            data-service="apply" data-channel="website" defer></script>
 
+   data-service, data-channel, data-stage, data-segment and data-loc travel with the answers as
+   the response's context; a value that matches nothing is kept as sent and never blocks it.
+
    data-mode="button" (default) adds a button that opens an accessible modal dialog;
    data-mode="inline" puts the form where the script tag is. Answers go to the same intake as
    the survey page; the survey must list the site under "web sites that may embed the widget". */
@@ -189,7 +192,7 @@
       fields.push([key, String(value)]);
     });
     fields.push(["page", window.location.href]);
-    ["service", "channel"].forEach(function (name) {
+    ["service", "channel", "stage", "segment", "loc"].forEach(function (name) {
       if (script.getAttribute("data-" + name)) {
         fields.push([name, script.getAttribute("data-" + name)]);
       }
