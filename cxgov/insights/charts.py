@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 # USWDS primary blue and base-darkest: contrast above 4.5:1 on white.
 BAR_COLOR = "#005ea2"
@@ -47,6 +48,9 @@ def horizontal_bar_svg(
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         axes.ticklabel_format(axis="x", style="plain")
+        if all(float(value).is_integer() for value in values):
+            # Counts: a tick at 2.5 complaints reads as a half complaint.
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         figure.tight_layout()
         return figure_svg(figure, title=title, description=description, chart_id=chart_id)
     finally:

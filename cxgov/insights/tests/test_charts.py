@@ -39,3 +39,22 @@ def test_dollar_signs_draw_a_line_chart():
         chart_id="c",
     )
     assert svg.startswith("<svg")
+
+
+def test_counts_get_whole_number_ticks_and_rates_keep_fractions():
+    import re
+
+    def ticks(values):
+        svg = horizontal_bar_svg(
+            labels=["a", "b"],
+            values=values,
+            title="t",
+            value_label="n",
+            description="d",
+            chart_id="c",
+        )
+        return re.findall(r"<!-- ([0-9.]+) -->", svg)
+
+    counts = ticks([1, 3])
+    assert counts and all("." not in tick for tick in counts)
+    assert any("." in tick for tick in ticks([0.4, 1.2]))
