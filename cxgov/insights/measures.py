@@ -246,3 +246,17 @@ def target_decision(successes: int, n: int, target: float) -> str:
     if high < target:
         return NOT_MET
     return UNCLEAR
+
+
+def minimum_effect(points: float, *, scale: Scale | None, share: bool) -> float:
+    """An agency's smallest change worth flagging, on the scale the change is measured in.
+
+    `points` are percentage points: a share moves by points / 100; a mean of a fixed scale by
+    the same share of its range (2 points is 0.08 on 1-5, 0.18 on 1-10). A mean without a
+    fixed scale (a number question) has no minimum.
+    """
+    if share:
+        return points / 100
+    if scale is None:
+        return 0.0
+    return points / 100 * (scale.high - scale.low)
