@@ -13,10 +13,17 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from cxgov.core.models import Agency
-from cxgov.insights.estimates import percent_agree, point_scale, wilson
 from cxgov.insights.fiscal import FiscalQuarter
+from cxgov.insights.measures import (
+    AGREEMENT_1_5,
+    PERCENT_POSITIVE,
+    POINT_SCALE,
+    TOP_2_BOX,
+    TWO_WAY,
+    round_half_up,
+)
 from cxgov.registry.models import Service
-from cxgov.surveys.models import AnswerRollup, Question, QuestionKind, Survey
+from cxgov.surveys.models import AnswerRollup, Audience, Question, QuestionKind, Survey
 from cxgov.surveys.results import ResultFilters, filtered_rollups, rollup_sums
 from cxgov.surveys.selectors import suppression_threshold
 
@@ -24,7 +31,8 @@ A11_TEMPLATES = ("a11_v1", "a11_v2", "a11_v2_likert")
 
 
 def _percent(value: float | None) -> float | None:
-    return None if value is None else round(100 * value, 1)
+    """A share as a percentage to one place, rounded half up as performance.gov rounds."""
+    return None if value is None else float(round_half_up(100 * value, 1))
 
 
 def a11_summary_rows(
@@ -36,7 +44,12 @@ def a11_summary_rows(
     service, channel, fiscal_year, quarter, survey, question_key, question_text, n,
     count_1..count_5, mean (A-11 point_scale, 2 dp), percent_agree and its low and high
     (percent, 1 dp), suppressed. Thumbs questions leave the counts and mean empty and give
-    the share of thumbs up as percent_agree. Cells under the threshold keep only n.
+    the share of thumbs up as percent_agree. Figures come from the measure registry
+    (`insights.measures`: point scale, top-2-box, percent positive), rounded half up from the
+    exact counts, as performance.gov publishes them.
+
+    Customer cells are published whatever their n, as performance.gov publishes them; only
+    employee surveys keep the employee-survey threshold (cells under it keep only n).
     """
     filters = ResultFilters(fiscal_year=fiscal_year, quarter=quarter)
     surveys = {
@@ -78,10 +91,12 @@ def a11_summary_rows(
         survey, question = surveys[survey_id], questions[question_id]
         likert = question.kind == QuestionKind.LIKERT
         n = sum(counts.values())
-        suppressed = n < min_n
+        suppressed = survey.audience == Audience.EMPLOYEE and n < min_n
         by_value = {int(k): v for k, v in counts.items() if k.isdigit()}
-        agree = percent_agree(by_value) if likert else wilson(by_value.get(1, 0), n)
-        mean = point_scale(by_value).value if likert else None
+        share, scale = (TOP_2_BOX, AGREEMENT_1_5) if likert else (PERCENT_POSITIVE, TWO_WAY)
+        agree = share.estimate(by_value, scale)
+        exact_agree = share.exact(by_value, scale)
+        mean = POINT_SCALE.publish(POINT_SCALE.exact(by_value, scale)) if likert else None
         row: dict[str, Any] = {
             "agency": survey.agency.name,
             "service": services.get(service_id, "") if service_id else "",
@@ -95,8 +110,9 @@ def a11_summary_rows(
         }
         for value in range(1, 6):
             row[f"count_{value}"] = by_value.get(value, 0) if likert and not suppressed else None
-        row["mean"] = None if suppressed or mean is None else round(mean, 2)
-        row["percent_agree"] = None if suppressed else _percent(agree.value)
+        row["mean"] = None if suppressed or mean is None else float(mean)
+        published = share.publish(exact_agree)
+        row["percent_agree"] = None if suppressed or published is None else float(published)
         row["percent_agree_low"] = None if suppressed else _percent(agree.low)
         row["percent_agree_high"] = None if suppressed else _percent(agree.high)
         row["suppressed"] = suppressed

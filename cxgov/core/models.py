@@ -3,10 +3,12 @@ the audit log."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +37,18 @@ class Agency(models.Model):
     mission = models.TextField(_("mission"), blank=True)
     mission_es = models.TextField(_("mission in Spanish"), blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/New_York")
+    minimum_change_points = models.DecimalField(
+        _("smallest change worth flagging (points)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("2.0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_(
+            "A change between periods is flagged only when it is significant after the "
+            "false discovery rate control and at least this many percentage points (on "
+            "0-100 for means of a fixed scale)."
+        ),
+    )
     source = models.CharField(_("imported from"), max_length=40, blank=True)
     source_id = models.CharField(max_length=100, blank=True, db_index=True)
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cxgov.insights.proportions import difference_interval, wilson_interval
+
 MISSING_CODES = frozenset({98, 99})
 ITEM_COUNT = 3
 Z_95 = 1.959963984540054
@@ -202,6 +204,28 @@ class ComparableMeasure:
                 return math.sqrt(max(self.value * (1 - self.value), 0.0) / self.n)
         return None
 
+    def interval(self) -> tuple[float, float] | None:
+        """The 95% interval on the measure's own scale, or None when nothing gives one.
+
+        A percentage metric with n and no stated error gets its Wilson score interval, which
+        stays honest at 0% and 100% where p(1-p)/n is zero; a stated standard error gives
+        value ± 1.96·se (as published).
+        """
+        if (
+            self.standard_error is None
+            and self.n
+            and self.n > 0
+            and self.metric in PROPORTION_METRICS
+            and self.scale in ("percent", "proportion")
+        ):
+            unit = 100.0 if self.scale == "percent" else 1.0
+            share = min(max(self.value / unit, 0.0), 1.0)
+            low, high = wilson_interval(share * self.n, self.n)
+            return unit * low, unit * high
+        if self.standard_error is not None:
+            return self.value - Z_95 * self.standard_error, self.value + Z_95 * self.standard_error
+        return None
+
 
 @dataclass(frozen=True)
 class Comparability:
@@ -318,27 +342,60 @@ def gap(
         return Gap(difference, None, None, "unknown")
     combined = math.sqrt(own_error**2 + benchmark_error**2)
     low, high = difference - Z_95 * combined, difference + Z_95 * combined
-    if low > 0:
-        verdict = "higher"
-    elif high < 0:
-        verdict = "lower"
-    else:
-        verdict = "no significant difference"
-    return Gap(difference, low, high, verdict)
+    return Gap(difference, low, high, _verdict(low, high))
 
 
 def measure_gap(
     own: ComparableMeasure, benchmark: ComparableMeasure
 ) -> tuple[Comparability, Gap | None]:
-    """Check comparability, convert the benchmark onto the own scale if allowed, take the gap."""
+    """Check comparability, convert onto the own scale if allowed, and take the gap.
+
+    The gap's interval is Newcombe's hybrid: each side's own interval (Wilson for percentages
+    with n, value ± 1.96·se for a stated error) combined as in
+    `insights.proportions.difference_interval`. With two normal intervals that is the usual
+    d ± 1.96·√(se₁² + se₂²); with a percentage it never calls 8 of 8 "higher" than 90%.
+    """
     check = comparability(own, benchmark)
     if not check.comparable:
         return check, None
+    own_interval, benchmark_interval = own.interval(), benchmark.interval()
+    own_value, benchmark_value = own.value, benchmark.value
     if benchmark.scale != own.scale:
-        if conversion_for(benchmark.scale, own.scale) is not None:
-            benchmark = on_scale(benchmark, own.scale)
+        forward = conversion_for(benchmark.scale, own.scale)
+        if forward is not None:
+            benchmark_value = forward.apply(benchmark.value)
+            benchmark_interval = _converted(benchmark_interval, forward)
         else:
-            own = on_scale(own, benchmark.scale)
-    return check, gap(
-        own.value, benchmark.value, own_error=own.error(), benchmark_error=benchmark.error()
-    )
+            backward = on_scale_conversion(own.scale, benchmark.scale)
+            own_value = backward.apply(own.value)
+            own_interval = _converted(own_interval, backward)
+    difference = own_value - benchmark_value
+    if own_interval is None or benchmark_interval is None:
+        return check, Gap(difference, None, None, "unknown")
+    low, high = difference_interval(own_value, own_interval, benchmark_value, benchmark_interval)
+    return check, Gap(difference, low, high, _verdict(low, high))
+
+
+def on_scale_conversion(from_scale: str, to_scale: str) -> Conversion:
+    """The conversion `comparability` found, raising if there is none."""
+    conversion = conversion_for(from_scale, to_scale)
+    if conversion is None:
+        raise ValueError(f"no documented conversion from {from_scale} to {to_scale}")
+    return conversion
+
+
+def _converted(
+    interval: tuple[float, float] | None, conversion: Conversion
+) -> tuple[float, float] | None:
+    if interval is None:
+        return None
+    ends = sorted((conversion.apply(interval[0]), conversion.apply(interval[1])))
+    return ends[0], ends[1]
+
+
+def _verdict(low: float, high: float) -> str:
+    if low > 0:
+        return "higher"
+    if high < 0:
+        return "lower"
+    return "no significant difference"

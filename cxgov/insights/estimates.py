@@ -27,6 +27,8 @@ class Estimate:
     high: float | None
     n: int
     suppressed: bool = False
+    # The standard error of a mean (s/√n), so a comparison need not recover it from the interval.
+    standard_error: float | None = None
 
     @classmethod
     def empty(cls, n: int = 0, *, suppressed: bool = False) -> Estimate:
@@ -50,8 +52,9 @@ def mean_interval(values: Sequence[float] | np.ndarray) -> Estimate:
     mean = float(data.mean())
     if n == 1:
         return Estimate(value=mean, low=None, high=None, n=1)
-    half = float(stats.t.ppf(0.975, n - 1) * data.std(ddof=1) / math.sqrt(n))
-    return Estimate(value=mean, low=mean - half, high=mean + half, n=n)
+    error = float(data.std(ddof=1) / math.sqrt(n))
+    half = float(stats.t.ppf(0.975, n - 1)) * error
+    return Estimate(value=mean, low=mean - half, high=mean + half, n=n, standard_error=error)
 
 
 def mean_interval_from_counts(counts: Mapping[int, int]) -> Estimate:
@@ -63,8 +66,18 @@ def mean_interval_from_counts(counts: Mapping[int, int]) -> Estimate:
     if n == 1:
         return Estimate(value=mean, low=None, high=None, n=1)
     variance = sum(count * (value - mean) ** 2 for value, count in counts.items()) / (n - 1)
-    half = float(stats.t.ppf(0.975, n - 1) * math.sqrt(variance / n))
-    return Estimate(value=mean, low=mean - half, high=mean + half, n=n)
+    return mean_estimate(mean, variance, n)
+
+
+def mean_estimate(mean: float, variance: float, n: int) -> Estimate:
+    """A mean from its sample variance (n - 1 divisor) and n, with its Student t interval."""
+    if n <= 0:
+        return Estimate.empty()
+    if n == 1:
+        return Estimate(value=mean, low=None, high=None, n=1)
+    error = math.sqrt(max(0.0, variance) / n)
+    half = float(stats.t.ppf(0.975, n - 1)) * error
+    return Estimate(value=mean, low=mean - half, high=mean + half, n=n, standard_error=error)
 
 
 def point_scale(counts: Mapping[int, int]) -> Estimate:
@@ -134,19 +147,73 @@ def proportion_change(
     return Change(difference=difference, z=z, p_value=p_value, significant=p_value < alpha)
 
 
-def mean_change(before: Estimate, after: Estimate, *, alpha: float = 0.05) -> Change | None:
-    """Welch-style z comparison of two means from their intervals (large-sample)."""
-    if None in (before.value, before.low, after.value, after.low):
+def mean_error(estimate: Estimate) -> float | None:
+    """A mean's standard error: as given, or recovered from its t interval (half / t)."""
+    if estimate.standard_error is not None:
+        return estimate.standard_error
+    if estimate.value is None or estimate.low is None or estimate.n < 2:
         return None
-    se1 = (before.value - before.low) / Z_95  # type: ignore[operator]
-    se2 = (after.value - after.low) / Z_95  # type: ignore[operator]
-    se = math.hypot(se1, se2)
-    difference = after.value - before.value  # type: ignore[operator]
-    if se == 0:
+    return (estimate.value - estimate.low) / float(stats.t.ppf(0.975, estimate.n - 1))
+
+
+def mean_change(before: Estimate, after: Estimate, *, alpha: float = 0.05) -> Change | None:
+    """Welch's t-test of after - before from the two means, their standard errors and n.
+
+    t = d / √(se₁² + se₂²) with the Welch-Satterthwaite degrees of freedom
+    (se₁² + se₂²)² / (se₁⁴/(n₁ - 1) + se₂⁴/(n₂ - 1)), as `scipy.stats.ttest_ind(...,
+    equal_var=False)` computes from the raw answers. Needs n ≥ 2 on both sides.
+    """
+    se1, se2 = mean_error(before), mean_error(after)
+    if before.value is None or after.value is None or se1 is None or se2 is None:
+        return None
+    difference = after.value - before.value
+    variance = se1**2 + se2**2
+    if variance == 0:
         return Change(difference=difference, z=0.0, p_value=1.0, significant=False)
-    z = difference / se
-    p_value = float(2 * stats.norm.sf(abs(z)))
-    return Change(difference=difference, z=z, p_value=p_value, significant=p_value < alpha)
+    t = difference / math.sqrt(variance)
+    df = variance**2 / (se1**4 / (before.n - 1) + se2**4 / (after.n - 1))
+    p_value = float(2 * stats.t.sf(abs(t), df))
+    return Change(difference=difference, z=t, p_value=p_value, significant=p_value < alpha)
+
+
+# --- several flags on one page -------------------------------------------------------------
+
+
+def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
+    """Benjamini-Hochberg adjusted p-values (q-values), in the order given.
+
+    q_(i) = min over j ≥ i of p_(j) · m / j for the sorted p-values, capped at 1; the same as
+    `scipy.stats.false_discovery_control(p, method="bh")`. A flag whose q is below α keeps
+    the expected share of false flags among all flags at α or under.
+    """
+    m = len(p_values)
+    if m == 0:
+        return []
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [1.0] * m
+    running = 1.0
+    for rank in range(m, 0, -1):
+        index = order[rank - 1]
+        running = min(running, p_values[index] * m / rank)
+        adjusted[index] = min(1.0, running)
+    return adjusted
+
+
+def significant_changes(
+    changes: Sequence[Change | None], *, minimum_effect: float, alpha: float = 0.05
+) -> list[bool]:
+    """Which of a page's changes to flag: BH-adjusted p below α and |difference| ≥ the minimum.
+
+    `minimum_effect` is on the changes' own scale (0.02 for 2 points of a share, 0.2 for a
+    fifth of a point of a mean). Missing changes are never flagged and do not count in m.
+    """
+    present = [(i, change) for i, change in enumerate(changes) if change is not None]
+    adjusted = benjamini_hochberg([change.p_value for _i, change in present])
+    flags = [False] * len(changes)
+    tolerance = 1e-9  # a difference of exactly the minimum is not lost to float error
+    for (i, change), q in zip(present, adjusted, strict=True):
+        flags[i] = q < alpha and abs(change.difference) >= minimum_effect - tolerance
+    return flags
 
 
 # --- raking --------------------------------------------------------------------------------

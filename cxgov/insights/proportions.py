@@ -7,8 +7,10 @@ import math
 from scipy.stats import norm
 
 
-def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """The Wilson score interval for `successes` out of `n` (both ends within 0 and 1).
+
+    `successes` may be fractional (a published percentage times its n).
 
     Wilson rather than the normal approximation because it stays sensible near 0%, near 100%
     and for small n, which is where service standards often sit.
@@ -37,3 +39,36 @@ def difference_p_value(successes_a: int, n_a: int, successes_b: int, n_b: int) -
         return 1.0
     z = (successes_a / n_a - successes_b / n_b) / math.sqrt(variance)
     return float(2 * norm.sf(abs(z)))
+
+
+def difference_interval(
+    value_a: float,
+    interval_a: tuple[float, float],
+    value_b: float,
+    interval_b: tuple[float, float],
+) -> tuple[float, float]:
+    """An interval for a - b from each side's own interval (Newcombe's hybrid, or MOVER).
+
+    low  = (a - b) - sqrt((a - low_a)² + (high_b - b)²)
+    high = (a - b) + sqrt((high_a - a)² + (b - low_b)²)
+
+    With Wilson intervals on both sides this is Newcombe's (1998) method 10, the hybrid score
+    interval; a side known only by a value and standard error brings its normal interval.
+    Unlike a Wald interval it does not collapse when a share is 0% or 100%.
+    """
+    difference = value_a - value_b
+    low = difference - math.hypot(value_a - interval_a[0], interval_b[1] - value_b)
+    high = difference + math.hypot(interval_a[1] - value_a, value_b - interval_b[0])
+    return low, high
+
+
+def newcombe_interval(
+    successes_a: int, n_a: int, successes_b: int, n_b: int, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for p_a - p_b (method 10: Wilson on each side)."""
+    return difference_interval(
+        successes_a / n_a,
+        wilson_interval(successes_a, n_a, confidence),
+        successes_b / n_b,
+        wilson_interval(successes_b, n_b, confidence),
+    )

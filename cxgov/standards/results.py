@@ -22,7 +22,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from cxgov.insights.business_time import histogram_quantile
-from cxgov.insights.proportions import difference_p_value, wilson_interval
+from cxgov.insights.estimates import proportion_change, significant_changes
+from cxgov.insights.measures import SHARE_WITHIN_TARGET
 
 if TYPE_CHECKING:
     from cxgov.standards.models import Standard
@@ -97,17 +98,28 @@ def period_bounds(kind: str, day: date) -> tuple[date, date, str]:
 
 
 def results_from_counts(
-    counts: list[PeriodCounts], *, target: float, threshold: float | None, today: date
+    counts: list[PeriodCounts],
+    *,
+    target: float,
+    threshold: float | None,
+    today: date,
+    minimum_effect: float = 0.02,
 ) -> list[PeriodResult]:
-    """Turn per-period counts into results with intervals, verdicts, percentiles and trend."""
+    """Turn per-period counts into results with intervals, verdicts, percentiles and trend.
+
+    The share is the registry's `share_within_target` (Wilson interval). A trend is "up" or
+    "down" only when the change from the period before survives Benjamini-Hochberg over all
+    the standard's periods at 5% and is at least `minimum_effect` (a share: 0.02 is 2 points).
+    """
     results: list[PeriodResult] = []
+    changes = []
     for item in counts:
         n = item.n or 0
         met = item.met or 0
         share = ci_low = ci_high = None
         if n > 0 and item.met is not None:
-            share = met / n
-            ci_low, ci_high = wilson_interval(met, n)
+            estimate = SHARE_WITHIN_TARGET.estimate_share(met, n)
+            share, ci_low, ci_high = estimate.value, estimate.low, estimate.high
         if item.reported_target_met is not None:
             status = "met" if item.reported_target_met else "not_met"
         elif share is None or not item.assessed:
@@ -136,11 +148,14 @@ def results_from_counts(
             closed=item.end < today,
         )
         previous = next((r for r in reversed(results) if r.share is not None), None)
+        change = None
         if previous is not None and share is not None:
-            p_value = difference_p_value(met, n, previous.met, previous.n)
-            if p_value < SIGNIFICANCE:
-                result.trend = "up" if share > (previous.share or 0) else "down"
-            else:
-                result.trend = "steady"
+            change = proportion_change(previous.met, previous.n, met, n)
+            result.trend = "steady"
+        changes.append(change)
         results.append(result)
+    flags = significant_changes(changes, minimum_effect=minimum_effect, alpha=SIGNIFICANCE)
+    for result, change, flag in zip(results, changes, flags, strict=True):
+        if change is not None and flag:
+            result.trend = "up" if change.difference > 0 else "down"
     return results

@@ -150,6 +150,7 @@ def standard_results(*, standard: Standard, today: date | None = None) -> list[P
         target=float(standard.target),
         threshold=standard.threshold,
         today=today or timezone.localdate(),
+        minimum_effect=float(standard.service.agency.minimum_change_points) / 100,
     )
 
 

@@ -19,10 +19,11 @@ from django.db.models.functions import TruncDate
 from cxgov.benchmarks.importers import ACSI_WORDING
 from cxgov.benchmarks.models import Metric, Scale
 from cxgov.insights.acsi import ComparableMeasure, acsi_index
-from cxgov.insights.estimates import mean_interval_from_counts, percent_agree
 from cxgov.insights.fiscal import fiscal_quarter
+from cxgov.insights.measures import AGREEMENT_1_5, POINT_SCALE, TOP_2_BOX, positive_measure
 from cxgov.registry.models import Service
 from cxgov.surveys.models import Answer, Audience, QuestionKind, ResponseStatus
+from cxgov.surveys.results.estimates import MEASURE_SCALES
 
 if TYPE_CHECKING:
     from cxgov.standards.models import Standard
@@ -30,12 +31,11 @@ if TYPE_CHECKING:
 
 # The overall question of a survey, by key, in order of preference.
 OVERALL_KEYS = ("satisfaction", "acsi_satisfaction", "trust")
-# A positive answer on each scale.
+# A positive answer on each scale, as the measure registry defines it (the results pages
+# count the same answers): 4-5, thumbs up or yes, and 8-10 on 0-10 and 1-10 ratings.
 POSITIVE = {
-    QuestionKind.THUMBS: Q(value_int=1),
-    QuestionKind.LIKERT: Q(value_int__gte=4),
-    QuestionKind.RATING_10: Q(value_int__gte=8),
-    QuestionKind.NPS: Q(value_int__gte=9),
+    kind: Q(value_int__in=sorted(positive_measure(scale).positive))
+    for kind, scale in MEASURE_SCALES.items()
 }
 A11_DRIVERS = (
     "satisfaction",
@@ -115,7 +115,7 @@ def a11_measures(service: Service) -> Iterator[ComparableMeasure]:
     for key, text, day, value, n in rows:
         counts[(key, text, _fiscal_year(day))][value] += n
     for (key, text, year), by_value in sorted(counts.items()):
-        agree = percent_agree(by_value)
+        agree = TOP_2_BOX.estimate(by_value, AGREEMENT_1_5)
         if agree.value is not None:
             yield ComparableMeasure(
                 metric=Metric.PERCENT_AGREE,
@@ -127,9 +127,8 @@ def a11_measures(service: Service) -> Iterator[ComparableMeasure]:
                 n=agree.n,
                 source="surveys",
             )
-        mean = mean_interval_from_counts(by_value)
+        mean = POINT_SCALE.estimate(by_value, AGREEMENT_1_5)
         if mean.value is not None:
-            error = (mean.high - mean.value) / 1.96 if mean.high is not None else None
             yield ComparableMeasure(
                 metric=Metric.A11_POINTS,
                 scale=Scale.MEAN_1_5,
@@ -138,7 +137,7 @@ def a11_measures(service: Service) -> Iterator[ComparableMeasure]:
                 value=mean.value,
                 label=f"A-11 {key}: point scale",
                 n=mean.n,
-                standard_error=error,
+                standard_error=mean.standard_error,
                 source="surveys",
             )
 

@@ -21,7 +21,6 @@ from cxgov.a11.importers_performance_gov import a11_quarterly_import
 from cxgov.a11.models import ImportedQuarter
 from cxgov.a11.summary import a11_summary_rows
 from cxgov.core.models import Agency, AuditEvent, Membership, Role, User
-from cxgov.insights.estimates import point_scale
 from cxgov.registry.models import Service
 from cxgov.surveys.models import AnswerRollup, ResponseRollup, Survey
 from cxgov.surveys.results import ResultFilters, response_counts
@@ -84,7 +83,7 @@ def test_every_published_point_scale_is_reproduced_from_imported_counts() -> Non
     }
     keys = ["satisfaction", "trust", "effectiveness", "ease", "efficiency", "transparency"]
     keys += ["employee", "q8", "q9", "q10", "q11"]
-    checked = suppressed = 0
+    checked = small = 0
     for row in rows_of(TEXT):
         for slot, key in enumerate(keys, start=1):
             published = row[f"attributes_q{slot}_point_scale"]
@@ -101,21 +100,20 @@ def test_every_published_point_scale_is_reproduced_from_imported_counts() -> Non
                 )
             ]
             assert found["n"] == sum(counts.values())
-            if found["n"] < 5:
-                # Published cells this small stay hidden here like any other small cell.
-                assert found["suppressed"] and found["count_1"] is None and found["mean"] is None
-                suppressed += 1
-                continue
+            # Every customer cell is published, however small, as performance.gov does.
+            assert not found["suppressed"]
             assert [found[f"count_{k}"] for k in range(1, 6)] == [counts[k] for k in range(1, 6)]
-            ours = point_scale(counts).value
-            assert ours is not None and found["mean"] == round(ours, 2)
-            # Published to one or two places: the counts give that figure at that precision.
+            # Published to one or two places and rounded half up: the export gives exactly
+            # the published figure at that precision (354/80 = 4.425 is 4.43, not 4.42).
             exponent = Decimal(published).as_tuple().exponent
             assert isinstance(exponent, int) and exponent >= -2
             step = Decimal(1).scaleb(exponent)
-            assert Decimal(repr(ours)).quantize(step, ROUND_HALF_UP) == Decimal(published)
+            assert Decimal(str(found["mean"])).quantize(step, ROUND_HALF_UP) == Decimal(published)
+            if exponent == -2:
+                assert Decimal(str(found["mean"])) == Decimal(published)
+            small += found["n"] < 5
             checked += 1
-    assert checked + suppressed == 1142 and suppressed < 10
+    assert checked == 1142 and small > 0
     assert not [n for n in report.notes if "point scale" in n.reason]
 
 

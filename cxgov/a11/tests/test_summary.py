@@ -10,6 +10,7 @@ from django.utils import translation
 
 from cxgov.a11.summary import a11_summary_rows
 from cxgov.core.models import Agency
+from cxgov.surveys.models import Audience
 from cxgov.surveys.services import survey_create, survey_publish
 from cxgov.surveys.tests.results_factories import bulk
 from cxgov.testing.factories import ServiceFactory
@@ -59,8 +60,9 @@ def test_a11_summary_rows_give_counts_point_scale_and_percent_agree(agency_a: Ag
     }
     assert sat["survey"] == "Passport" and sat["n"] == 8
     assert [sat[f"count_{k}"] for k in range(1, 6)] == [1, 1, 1, 2, 3]
-    # Point scale 29/8 = 3.625 -> 3.62 (round half to even) ; 5 of 8 agree, Wilson 30.6-86.3%.
-    assert sat["mean"] == round(29 / 8, 2)
+    # Point scale 29/8 = 3.625 -> 3.63 (half up, as performance.gov rounds; Python's round
+    # gives 3.62) ; 5 of 8 agree, Wilson 30.6-86.3%.
+    assert sat["mean"] == 3.63
     assert sat["percent_agree"] == 62.5
     assert (sat["percent_agree_low"], sat["percent_agree_high"]) == (30.6, 86.3)
     whole_year = a11_summary_rows(fiscal_year=2026, quarter=None, agencies=Agency.objects.all())
@@ -70,5 +72,19 @@ def test_a11_summary_rows_give_counts_point_scale_and_percent_agree(agency_a: Ag
         (2, "satisfaction", 1),
         (2, "trust", 1),
     ]
-    assert whole_year[2]["suppressed"] and whole_year[2]["count_5"] is None
+    # A customer cell of one is published as performance.gov publishes it.
+    assert not whole_year[2]["suppressed"] and whole_year[2]["count_5"] == 1
+    assert whole_year[2]["mean"] == 5.0 and whole_year[2]["percent_agree"] == 100.0
     assert a11_summary_rows(fiscal_year=2026, quarter=1, agencies=Agency.objects.none()) == []
+
+
+def test_employee_a11_cells_under_the_threshold_keep_only_n(agency_a: Agency) -> None:
+    ServiceFactory(agency=agency_a, name="HR", slug="hr")
+    survey = survey_create(actor=None, agency=agency_a, template="a11_v1", title="Staff")
+    survey.audience = Audience.EMPLOYEE
+    survey.save(update_fields=["audience"])
+    survey_publish(actor=None, survey=survey)
+    bulk(survey, [({"satisfaction": 5, "trust": 4}, NOV)] * 3, service="hr", channel="email")
+    rows = a11_summary_rows(fiscal_year=2026, quarter=1, agencies=Agency.objects.all())
+    assert rows and all(r["suppressed"] and r["n"] == 3 for r in rows)
+    assert all(r["mean"] is None and r["percent_agree"] is None for r in rows)

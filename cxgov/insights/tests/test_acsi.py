@@ -18,6 +18,7 @@ from cxgov.insights.acsi import (
     measure_gap,
 )
 from cxgov.insights.benchmark_charts import line_svg
+from cxgov.insights.proportions import newcombe_interval
 
 # Worked by hand. Item 1 valid answers: 8, 10 (99 is missing, 11 out of range) -> mean 9.
 # Item 2: 7, 5, 6 (98 missing) -> mean 6. Item 3: 9, 6, 7, 8 -> mean 7.5.
@@ -99,14 +100,16 @@ def test_gap_with_standard_errors_is_significant_when_interval_excludes_zero():
     assert result.verdict == "higher"
 
 
-def test_gap_of_percentages_uses_n_and_proportion():
-    # se = 100 sqrt(.8 * .2 / 400) = 2.0 and 100 sqrt(.75 * .25 / 400) = 2.165 -> 5 +- 5.78
+def test_gap_of_percentages_is_newcombes_hybrid_score_interval_from_n_and_proportion():
+    # 320 of 400 against 300 of 400: Newcombe's method 10 on the two Wilson intervals.
     own = ComparableMeasure("percent_agree", "percent", "It was easy", "2024", 80, "own", n=400)
     other = ComparableMeasure("percent_agree", "percent", "It was easy.", "2024", 75, "b", n=400)
     check, result = measure_gap(own, other)
     assert check.comparable
     assert result is not None and result.verdict == "no significant difference"
-    assert result.high == pytest.approx(5 + 1.959964 * math.sqrt(4 + 4.6875))
+    low, high = newcombe_interval(320, 400, 300, 400)
+    assert (result.low, result.high) == pytest.approx((100 * low, 100 * high))
+    assert result.high == pytest.approx(10.7542, abs=1e-4)
 
 
 def test_different_wordings_are_refused_with_a_reason():

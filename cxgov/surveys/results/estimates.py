@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,11 +18,23 @@ from cxgov.insights.estimates import (
     Change,
     Estimate,
     mean_change,
+    mean_estimate,
     mean_interval_from_counts,
     proportion_change,
+    significant_changes,
     wilson,
 )
 from cxgov.insights.fiscal import FiscalQuarter
+from cxgov.insights.measures import (
+    AGREEMENT_1_5,
+    RATING_0_10,
+    RATING_1_10,
+    TWO_WAY,
+    Measure,
+    Scale,
+    minimum_effect,
+    positive_measure,
+)
 from cxgov.registry.models import ChannelKind, CustomerSegment, Service
 from cxgov.surveys.models import (
     CHOICE_KINDS,
@@ -39,13 +50,19 @@ from cxgov.surveys.models import (
 from cxgov.surveys.results.queries import ResultFilters, filtered_rollups, period, rollup_sums
 from cxgov.surveys.selectors import suppression_threshold
 
-# Values that count as a positive answer, by question kind. The one definition of "positive".
+# The scale of each question kind in the measure registry (`cxgov.insights.measures`).
+MEASURE_SCALES: dict[str, Scale] = {
+    QuestionKind.LIKERT: AGREEMENT_1_5,
+    QuestionKind.THUMBS: TWO_WAY,
+    QuestionKind.YES_NO: TWO_WAY,
+    QuestionKind.NPS: RATING_0_10,
+    QuestionKind.RATING_10: RATING_1_10,
+}
+# Values that count as a positive answer, by question kind, as the registry defines them:
+# 4-5 on agreement, thumbs up or yes, and 8-10 (satisfied) on 0-10 and 1-10 ratings.
 POSITIVE_VALUES: dict[str, frozenset[str]] = {
-    QuestionKind.LIKERT: frozenset({"4", "5"}),
-    QuestionKind.THUMBS: frozenset({"1"}),
-    QuestionKind.YES_NO: frozenset({"1"}),
-    QuestionKind.NPS: frozenset({"9", "10"}),
-    QuestionKind.RATING_10: frozenset({"9", "10"}),
+    kind: frozenset(str(v) for v in positive_measure(scale).positive)
+    for kind, scale in MEASURE_SCALES.items()
 }
 # Kinds summarised by counts of values (the rest are listed apart, with their answer counts).
 COUNTED_KINDS = frozenset({*SCALE_RANGES, *CHOICE_KINDS, QuestionKind.NUMBER})
@@ -139,6 +156,12 @@ def positive_values(question: Question) -> frozenset[str] | None:
     return POSITIVE_VALUES.get(question.kind)
 
 
+def question_measure(question: Question) -> Measure | None:
+    """The registry measure a question's percent positive is, or None when it has none."""
+    scale = MEASURE_SCALES.get(question.kind)
+    return positive_measure(scale) if scale is not None else None
+
+
 def _n(question: Question, cell: _Cell) -> int:
     if question.kind == QuestionKind.MULTIPLE:
         # Choose-any: people who answered are counted once under the empty key.
@@ -156,9 +179,7 @@ def _mean(question: Question, cell: _Cell, n: int) -> Estimate | None:
     mean = cell.total / n
     if n == 1:
         return Estimate(value=mean, low=None, high=None, n=1)
-    variance = max(0.0, (cell.squares - n * mean * mean) / (n - 1))
-    half = float(stats.t.ppf(0.975, n - 1) * math.sqrt(variance / n))
-    return Estimate(value=mean, low=mean - half, high=mean + half, n=n)
+    return mean_estimate(mean, (cell.squares - n * mean * mean) / (n - 1), n)
 
 
 def _positive(question: Question, cell: _Cell, n: int) -> Estimate | None:
@@ -275,7 +296,9 @@ def quarterly_trend(
     """One point per fiscal quarter from the first to the last with answers, gaps included.
 
     `change` compares with the quarter before (percent positive by a two-proportion z-test, or
-    the mean for questions without a positive value); `significant` only when p < 0.05.
+    the mean by Welch's t-test for questions without a positive value). `significant` only
+    when the change survives Benjamini-Hochberg over the question's quarters at 5% and is at
+    least the agency's minimum change (`Agency.minimum_change_points`).
     """
     cells = _grouped_cells(survey, question, filters, "quarter")
     if not cells:
@@ -286,7 +309,8 @@ def quarterly_trend(
     while current <= last:
         quarters.append(current)
         current = current.next()
-    points: list[TrendPoint] = []
+    tested: list[tuple[FiscalQuarter, int, Estimate | None, Estimate | None, bool]] = []
+    changes: list[Change | None] = []
     before: tuple[int, Estimate | None, Estimate | None, bool] | None = None
     for quarter in quarters:
         n, positive, mean, suppressed = _group_figures(
@@ -303,20 +327,37 @@ def quarterly_trend(
                 )
             elif mean is not None and before[2] is not None:
                 change = mean_change(before[2], mean)
-        points.append(
-            TrendPoint(
-                quarter=quarter,
-                label=str(quarter),
-                n=n,
-                positive=positive,
-                mean=mean,
-                change=change,
-                significant=bool(change and change.significant),
-                suppressed=suppressed,
-            )
-        )
+        tested.append((quarter, n, positive, mean, suppressed))
+        changes.append(change)
         before = (n, positive, mean, suppressed)
-    return points
+    flags = significant_changes(
+        changes, minimum_effect=change_minimum(survey.agency, question, share=_has_share(question))
+    )
+    return [
+        TrendPoint(
+            quarter=quarter,
+            label=str(quarter),
+            n=n,
+            positive=positive,
+            mean=mean,
+            change=change,
+            significant=flag,
+            suppressed=suppressed,
+        )
+        for (quarter, n, positive, mean, suppressed), change, flag in zip(
+            tested, changes, flags, strict=True
+        )
+    ]
+
+
+def _has_share(question: Question) -> bool:
+    return positive_values(question) is not None
+
+
+def change_minimum(agency: Agency, question: Question | None, *, share: bool) -> float:
+    """The agency's smallest change worth flagging, on the scale of the question's figure."""
+    scale = MEASURE_SCALES.get(question.kind) if question is not None else None
+    return minimum_effect(float(agency.minimum_change_points), scale=scale, share=share)
 
 
 def _figures_many(
@@ -376,7 +417,10 @@ def _figures_many(
             average = Estimate(value=float(mean[i]), low=None, high=None, n=1)
         elif has_mean[i]:
             low, high = float(mean[i] - t_half[i]), float(mean[i] + t_half[i])
-            average = Estimate(value=float(mean[i]), low=low, high=high, n=count)
+            error = float(np.sqrt(variance[i] / n[i]))
+            average = Estimate(
+                value=float(mean[i]), low=low, high=high, n=count, standard_error=error
+            )
         figures.append((count, positive, average, False))
     return figures
 

@@ -1,0 +1,262 @@
+"""The one definition of every measure cxgov publishes. Pure (no Django).
+
+A measure is defined once here with its scale, the answers that count as positive, its
+estimator, its interval and the precision it is published to. Survey results, satisfaction
+standards, benchmarks, reports, the A-11 export and the API all ask this registry, so the
+same answers give the same number on every page:
+
+| key | scales | estimator | interval |
+|---|---|---|---|
+| `top_2_box` (A-11 percent agree) | agreement 1-5 | share answering 4 or 5 | Wilson |
+| `percent_positive` | two-way (thumbs, yes/no) | share answering 1 | Wilson |
+| `satisfied_8_10` | ratings 0-10 and 1-10 | share answering 8, 9 or 10 | Wilson |
+| `mean` | any numeric scale | mean of the answers | Student t |
+| `point_scale` (A-11) | agreement 1-5 | Σ k·n_k / Σ n_k | Student t |
+| `share_timely` | met / not met | share closed in time | Wilson |
+| `share_within_target` | met / not met | share within the standard's target | Wilson |
+
+"Percent positive" on a results page is `positive_measure(scale)`: top-2-box on 1-5, thumbs
+up or yes on two-way questions, satisfied (8-10) on 0-10 and 1-10 ratings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+
+from cxgov.insights.estimates import Estimate, mean_estimate, wilson
+from cxgov.insights.proportions import wilson_interval
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The values an answer can take: whole numbers from `low` to `high`."""
+
+    key: str
+    low: int
+    high: int
+
+    def valid(self, counts: Mapping[int, int]) -> dict[int, int]:
+        """The counts of values on the scale (anything else, e.g. 98 "don't know", dropped)."""
+        return {k: int(v) for k, v in counts.items() if self.low <= k <= self.high and v}
+
+
+AGREEMENT_1_5 = Scale("agreement_1_5", 1, 5)
+TWO_WAY = Scale("two_way", 0, 1)
+RATING_0_10 = Scale("rating_0_10", 0, 10)
+RATING_1_10 = Scale("rating_1_10", 1, 10)
+# Events or cases, each met (1) or not (0).
+MET_OR_NOT = Scale("met_or_not", 0, 1)
+SCALES = {s.key: s for s in (AGREEMENT_1_5, TWO_WAY, RATING_0_10, RATING_1_10, MET_OR_NOT)}
+
+SHARE = "share"
+MEAN = "mean"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure: what it counts, on which scales, how it is estimated and published.
+
+    `places` is the publisher's precision: decimals of a percentage for shares, of the mean
+    for means; published figures are rounded half up (`publish`).
+    """
+
+    key: str
+    name: str
+    scales: tuple[Scale, ...]
+    estimator: str  # SHARE or MEAN
+    interval: str  # "wilson" or "t"
+    positive: frozenset[int] = frozenset()
+    places: int = 1
+
+    def counts_on(self, counts: Mapping[int, int], scale: Scale) -> dict[int, int]:
+        if scale not in self.scales and self.scales:
+            raise ValueError(f"{self.key} is not defined on the {scale.key} scale")
+        return scale.valid(counts)
+
+    def successes(self, counts: Mapping[int, int], scale: Scale) -> tuple[int, int]:
+        """(positive answers, valid answers) of a share measure."""
+        valid = self.counts_on(counts, scale)
+        return sum(v for k, v in valid.items() if k in self.positive), sum(valid.values())
+
+    def exact(self, counts: Mapping[int, int], scale: Scale) -> Fraction | None:
+        """The figure as an exact fraction (a share 0-1, or a mean), None with no answers."""
+        valid = self.counts_on(counts, scale)
+        n = sum(valid.values())
+        if n == 0:
+            return None
+        if self.estimator == SHARE:
+            return Fraction(sum(v for k, v in valid.items() if k in self.positive), n)
+        return Fraction(sum(k * v for k, v in valid.items()), n)
+
+    def estimate(self, counts: Mapping[int, int], scale: Scale) -> Estimate:
+        """The figure with its 95% interval and n (Wilson for shares, Student t for means)."""
+        valid = self.counts_on(counts, scale)
+        if self.estimator == SHARE:
+            return wilson(*self.successes(valid, scale))
+        n = sum(valid.values())
+        if n == 0:
+            return Estimate.empty()
+        mean = sum(k * v for k, v in valid.items()) / n
+        variance = sum(v * (k - mean) ** 2 for k, v in valid.items()) / (n - 1) if n > 1 else 0.0
+        return mean_estimate(mean, variance, n)
+
+    def estimate_share(self, successes: int, n: int) -> Estimate:
+        """A share measure from counts already made (events met, complaints closed in time)."""
+        if self.estimator != SHARE:
+            raise ValueError(f"{self.key} is not a share")
+        return wilson(successes, n)
+
+    def publish(self, value: float | Fraction | None) -> Decimal | None:
+        """The figure as published: percent for shares, rounded half up to `places`."""
+        if value is None:
+            return None
+        return round_half_up(value * 100 if self.estimator == SHARE else value, self.places)
+
+
+TOP_2_BOX = Measure(
+    "top_2_box",
+    "Top-2-box (A-11 percent agree): 4 or 5 on 1-5",
+    (AGREEMENT_1_5,),
+    SHARE,
+    "wilson",
+    frozenset({4, 5}),
+)
+PERCENT_POSITIVE = Measure(
+    "percent_positive",
+    "Percent positive: thumbs up or yes",
+    (TWO_WAY,),
+    SHARE,
+    "wilson",
+    frozenset({1}),
+)
+SATISFIED_8_10 = Measure(
+    "satisfied_8_10",
+    "Satisfied: 8, 9 or 10 on a 0-10 or 1-10 rating",
+    (RATING_0_10, RATING_1_10),
+    SHARE,
+    "wilson",
+    frozenset({8, 9, 10}),
+)
+MEAN_SCORE = Measure(
+    "mean",
+    "Mean of the answers",
+    (AGREEMENT_1_5, TWO_WAY, RATING_0_10, RATING_1_10),
+    MEAN,
+    "t",
+    places=2,
+)
+POINT_SCALE = Measure(
+    "point_scale", "A-11 point scale: mean on 1-5", (AGREEMENT_1_5,), MEAN, "t", places=2
+)
+SHARE_TIMELY = Measure(
+    "share_timely", "Share closed in time", (MET_OR_NOT,), SHARE, "wilson", frozenset({1})
+)
+SHARE_WITHIN_TARGET = Measure(
+    "share_within_target",
+    "Share within the standard's target",
+    (MET_OR_NOT,),
+    SHARE,
+    "wilson",
+    frozenset({1}),
+)
+
+MEASURES: dict[str, Measure] = {
+    m.key: m
+    for m in (
+        TOP_2_BOX,
+        PERCENT_POSITIVE,
+        SATISFIED_8_10,
+        MEAN_SCORE,
+        POINT_SCALE,
+        SHARE_TIMELY,
+        SHARE_WITHIN_TARGET,
+    )
+}
+# "Percent positive" of a question, by its scale: the one definition every page uses.
+POSITIVE_MEASURE: dict[str, Measure] = {
+    AGREEMENT_1_5.key: TOP_2_BOX,
+    TWO_WAY.key: PERCENT_POSITIVE,
+    RATING_0_10.key: SATISFIED_8_10,
+    RATING_1_10.key: SATISFIED_8_10,
+}
+
+
+def measure(key: str) -> Measure:
+    """The measure called `key` (ValueError naming the known keys otherwise)."""
+    try:
+        return MEASURES[key]
+    except KeyError:
+        raise ValueError(f"unknown measure {key!r}; known: {', '.join(MEASURES)}") from None
+
+
+def positive_measure(scale: Scale | str) -> Measure:
+    """The share that counts as "positive" on a scale."""
+    return POSITIVE_MEASURE[scale if isinstance(scale, str) else scale.key]
+
+
+def positive_values(scale: Scale | str) -> frozenset[int]:
+    """The answers that count as positive on a scale."""
+    return positive_measure(scale).positive
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+def round_half_up(value: float | Fraction | Decimal, places: int) -> Decimal:
+    """`value` rounded half away from zero to `places` decimals, as publishers round.
+
+    A float is taken at its shortest decimal form (354/80 → 4.425 → 4.43, where Python's
+    `round` gives 4.42 because the float is 4.42499…); a Fraction is divided exactly.
+    """
+    if isinstance(value, Fraction):
+        with localcontext() as context:
+            context.prec = 50
+            decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    elif isinstance(value, Decimal):
+        decimal = value
+    else:
+        decimal = Decimal(repr(float(value)))
+    return decimal.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# --- target decisions ------------------------------------------------------------------------
+
+MET = "met"
+NOT_MET = "not_met"
+UNCLEAR = "unclear"
+
+
+def target_decision(successes: int, n: int, target: float) -> str:
+    """Is a share's target met, judged by its Wilson 95% interval rather than the point alone?
+
+    "met" when the interval lies at or above the target, "not_met" when it lies below, and
+    "unclear" when the target is inside the interval. A target of 100% is met only by a
+    perfect record, which no interval can show.
+    """
+    if n <= 0:
+        raise ValueError("n must be positive")
+    low, high = wilson_interval(successes, n)
+    if target >= 1:
+        return MET if successes == n else NOT_MET
+    if low >= target:
+        return MET
+    if high < target:
+        return NOT_MET
+    return UNCLEAR
+
+
+def minimum_effect(points: float, *, scale: Scale | None, share: bool) -> float:
+    """An agency's smallest change worth flagging, on the scale the change is measured in.
+
+    `points` are percentage points: a share moves by points / 100; a mean of a fixed scale by
+    the same share of its range (2 points is 0.08 on 1-5, 0.18 on 1-10). A mean without a
+    fixed scale (a number question) has no minimum.
+    """
+    if share:
+        return points / 100
+    if scale is None:
+        return 0.0
+    return points / 100 * (scale.high - scale.low)
