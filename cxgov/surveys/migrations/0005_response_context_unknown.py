@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0004_agency_moves_to_core'),
+        ("surveys", "0004_agency_moves_to_core"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='response',
-            name='context_unknown',
+            model_name="response",
+            name="context_unknown",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]
