@@ -5,20 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0009_recovery_codes'),
+        ("core", "0009_recovery_codes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agency',
-            name='federal_program_code',
-            field=models.CharField(blank=True, help_text="The agency's primary program in the Federal Program Inventory, e.g. 015:001.", max_length=7, validators=[django.core.validators.RegexValidator('^\\d{3}:\\d{3}$', 'Use the form 015:001.')], verbose_name='Federal Program Inventory code'),
+            model_name="agency",
+            name="federal_program_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The agency's primary program in the Federal Program Inventory, e.g. 015:001.",
+                max_length=7,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^\\d{3}:\\d{3}$", "Use the form 015:001."
+                    )
+                ],
+                verbose_name="Federal Program Inventory code",
+            ),
         ),
         migrations.AddField(
-            model_name='agency',
-            name='omb_bureau_code',
-            field=models.CharField(blank=True, help_text='Agency and bureau code from OMB Circular A-11 Appendix C, e.g. 015:11.', max_length=6, validators=[django.core.validators.RegexValidator('^\\d{3}:\\d{2}$', 'Use the form 015:11.')], verbose_name='OMB bureau code'),
+            model_name="agency",
+            name="omb_bureau_code",
+            field=models.CharField(
+                blank=True,
+                help_text="Agency and bureau code from OMB Circular A-11 Appendix C, e.g. 015:11.",
+                max_length=6,
+                validators=[
+                    django.core.validators.RegexValidator("^\\d{3}:\\d{2}$", "Use the form 015:11.")
+                ],
+                verbose_name="OMB bureau code",
+            ),
         ),
     ]
