@@ -322,6 +322,18 @@ NINJA_PAGINATION_PER_PAGE = 50
 SURVEY_RATE_LIMIT_PER_HOUR = env_int("SURVEY_RATE_LIMIT_PER_HOUR", default=60, minimum=0)
 SURVEY_SUPPRESSION_THRESHOLD = env_int("SURVEY_SUPPRESSION_THRESHOLD", default=5, minimum=3)
 
+# The open-data catalogue (/data.json, DCAT-US 1.1; see docs/open-data.md): who publishes the
+# datasets that cover every agency, whom to ask about any dataset, the licence, and the OMB
+# bureau and program codes of datasets whose agency has none recorded.
+OPEN_DATA_PUBLISHER = env_str("OPEN_DATA_PUBLISHER", default="cxgov")
+OPEN_DATA_CONTACT_NAME = env_str("OPEN_DATA_CONTACT_NAME", default="cxgov open data")
+OPEN_DATA_CONTACT_EMAIL = env_str("OPEN_DATA_CONTACT_EMAIL", default="opendata@cxgov.invalid")
+OPEN_DATA_LICENSE = env_str(
+    "OPEN_DATA_LICENSE", default="https://www.usa.gov/publicdomain/label/1.0/"
+)
+OPEN_DATA_BUREAU_CODE = env_str("OPEN_DATA_BUREAU_CODE", default="000:00")
+OPEN_DATA_PROGRAM_CODE = env_str("OPEN_DATA_PROGRAM_CODE", default="000:000")
+
 # Request limits and faults (see docs/security.md "Faults and limits"). Form or JSON data beyond
 # DATA_UPLOAD_MAX_MEMORY_SIZE bytes, more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields, or a whole
 # body beyond REQUEST_MAX_BYTES (attachments included) answers 413; uploads larger than

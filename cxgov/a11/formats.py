@@ -113,5 +113,46 @@ CXGOV_META = (
     "status",
 )
 
+# The performance.gov CX API's quarterly records as GSA/HISP-CX-Data flattens them to CSV: the
+# JSON:API `id` and `type`, each attribute with the `attributes_` prefix flattening adds, then two
+# descriptions HISP-CX-Data joins on. Exactly the header of its FY2021 file, in its order.
+PERFORMANCE_GOV_ATTRIBUTES = (
+    "organization_id",
+    "organization_name",
+    "organization_abbreviation",
+    "service_provider_id",
+    "service_provider_name",
+    "collection_id",
+    "collection_name",
+    "collection_year",
+    "collection_quarter",
+    "service_provided",
+    "transaction_point",
+    "channel",
+    "volume_of_customers",
+    "volume_of_customers_provided_survey_opportunity",
+    "volume_of_respondents",
+    "omb_control_number",
+    "federal_register_url",
+    *(
+        f"q{slot}_{part}"
+        for slot in range(1, 12)
+        for part in ("text", "1", "2", "3", "4", "5", "point_scale")
+    ),
+    "created_at",
+    "updated_at",
+    "operational_metrics",
+    "service_id",
+    "service_name",
+    "service_slug",
+)
+PERFORMANCE_GOV_EXTRA = ("service_desc", "service_provider_desc")
+PERFORMANCE_GOV_COLUMNS = (
+    "id",
+    "type",
+    *(f"attributes_{name}" for name in PERFORMANCE_GOV_ATTRIBUTES),
+    *PERFORMANCE_GOV_EXTRA,
+)
+
 EXPORT_FORMATS = ("summary", "touchpoints-a11-v2", "collection")
 IMPORT_FORMATS = ("touchpoints-a11-v2", "touchpoints-form", "cxgov")

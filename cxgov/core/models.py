@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +51,21 @@ class Agency(models.Model):
     )
     source = models.CharField(_("imported from"), max_length=40, blank=True)
     source_id = models.CharField(max_length=100, blank=True, db_index=True)
+    # DCAT-US 1.1 asks every federal dataset for these (the /data.json catalogue).
+    omb_bureau_code = models.CharField(
+        _("OMB bureau code"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{3}:\d{2}$", _("Use the form 015:11."))],
+        help_text=_("Agency and bureau code from OMB Circular A-11 Appendix C, e.g. 015:11."),
+    )
+    federal_program_code = models.CharField(
+        _("Federal Program Inventory code"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^\d{3}:\d{3}$", _("Use the form 015:001."))],
+        help_text=_("The agency's primary program in the Federal Program Inventory, e.g. 015:001."),
+    )
 
     class Meta:
         # The table keeps the name it had when agencies lived in registry, so no data moved.

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from cxgov.public import views, views_complaints, views_plans, views_standards, views_surveys
+from cxgov.public import (
+    views,
+    views_complaints,
+    views_data,
+    views_plans,
+    views_standards,
+    views_surveys,
+)
 
 app_name = "public"
 
@@ -24,6 +31,8 @@ urlpatterns = [
     ),
     path("agencies/<slug:slug>/plan/", views_plans.agency_plan, name="agency_plan"),
     path("agencies/<slug:slug>/plan.pdf", views_plans.agency_plan_pdf, name="agency_plan_pdf"),
+    path("data/", views_data.data_index, name="data_index"),
+    path("data/<slug:key>/", views_data.data_dictionary, name="data_dictionary"),
     path("feedback/", views.feedback, name="feedback"),
     path("complaints/", views.complaint_start, name="complaint_start"),
     path("surveys/<slug:public_id>/", views_surveys.survey_page, name="survey"),

@@ -2,11 +2,14 @@
 
 from django.urls import path
 
-from cxgov.public import views_standards
+from cxgov.public import views_data, views_standards
 
 app_name = "feeds"
 
 urlpatterns = [
+    path("data.json", views_data.catalogue, name="data_catalogue"),
+    path("data/a11/quarterly.csv", views_data.a11_quarterly_csv, name="a11_quarterly_csv"),
+    path("data/a11/quarterly.json", views_data.a11_quarterly_json, name="a11_quarterly_json"),
     path("standards.csv", views_standards.feed_csv, name="standards_csv"),
     path("standards.json", views_standards.feed_json, name="standards_json"),
     path(

@@ -51,6 +51,16 @@ def agency_public(*, slug: str) -> Agency:
     return agency
 
 
+def agency_public_by_name(*, name: str) -> tuple[Agency, ...] | None:
+    """The agency with this short name or abbreviation (any case) and its bureaus, or None."""
+    agency = (
+        Agency.objects.filter(Q(slug=name) | Q(abbreviation__iexact=name)).order_by("pk").first()
+    )
+    if agency is None:
+        return None
+    return (agency, *Agency.objects.filter(parent=agency).order_by("pk"))
+
+
 def services_published(*, agency: Agency) -> QuerySet[Service]:
     """The agency's published services, by name."""
     return agency.services.filter(status=ServiceStatus.PUBLISHED).order_by("name")

@@ -37,6 +37,8 @@ def public_urls(demo_data: None) -> dict[str, str]:
         "complaint_filed": f"/complaints/filed/{complaint.tracking_number}/",
         "agency_plan": "/agencies/fba/plan/",
         "agency_plan_pdf": "/agencies/fba/plan.pdf",
+        "data_index": "/data/",
+        "data_dictionary": "/data/a11-quarterly/",
     }
 
 
