@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cxgov.a11",
     "cxgov.plans",
     "cxgov.actions",
+    "cxgov.webhooks",
     "cxgov.public",
     "cxgov.api",
     "cxgov.site",
@@ -285,7 +286,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", default=10, minimum=1)
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "email"],
+        "QUEUES": ["default", "email", "webhooks"],
     }
 }
 
@@ -371,6 +372,17 @@ TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", default=30, minimum
 # runs, then dead-lettered. Finished task rows are deleted after TASK_RESULT_RETENTION_DAYS.
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", default=300, minimum=10)
 TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", default=14, minimum=1)
+
+# Webhooks: a delivery is tried up to WEBHOOK_MAX_ATTEMPTS times, waiting
+# WEBHOOK_RETRY_BASE_SECONDS after the first failure and doubling each time; a subscription whose
+# last WEBHOOK_DISABLE_AFTER_FAILURES deliveries all failed is turned off and its agency's
+# administrators emailed. Plain-http and loopback targets are refused unless DEBUG (http) or
+# WEBHOOK_ALLOW_LOOPBACK (127.0.0.1 and localhost, for a receiver on this machine).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", default=8, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", default=60, minimum=0)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", default=5, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", default=10, minimum=1)
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
 
 # Retention of personal details (defaults for agencies without their own retention policy):
 # days after a complaint closes before its contact details and attachments are removed, and

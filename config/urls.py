@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("staff/agencies/<slug:slug>/reports/", include("cxgov.reports.urls")),
     path("staff/agencies/<slug:slug>/plans/", include("cxgov.plans.urls")),
     path("staff/agencies/<slug:slug>/actions/", include("cxgov.actions.urls")),
+    path("staff/agencies/<slug:slug>/webhooks/", include("cxgov.webhooks.urls")),
     path("", include("cxgov.public.urls")),
     prefix_default_language=False,
 )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cxgov.a11.models import Collection, CollectionStatus, Rating, SurveyScale
 from cxgov.a11.selectors import collection_checklist, question_by_key
+from cxgov.a11.signals import report_submitted
 from cxgov.core.models import User
 from cxgov.core.services import audit_record
 from cxgov.insights.fiscal import FiscalQuarter
@@ -181,6 +182,9 @@ def collection_submit(*, actor: User | None, collection: Collection) -> Collecti
     collection.submitted_by = actor if actor is not None and actor.pk else None
     collection.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     _audit(actor, "submit", collection)
+    transaction.on_commit(
+        lambda: report_submitted.send(sender=Collection, collection=collection), robust=True
+    )
     return collection
 
 

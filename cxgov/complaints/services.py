@@ -46,6 +46,7 @@ from .models import (
     Transition,
 )
 from .selectors import TRACKING_ALPHABET, route_team, sla_policy_for
+from .signals import complaint_changed_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -369,6 +370,7 @@ def _complaint_store(
     )
     if send_acknowledgment and complaint.contact_email:
         _acknowledgment_enqueue(complaint)
+    complaint_changed_after_commit(complaint, kind="created")
     return complaint
 
 
@@ -450,6 +452,10 @@ def complaint_transition(
         target=complaint,
         data={"from": source, "to": str(target), "reason": reason.strip()[:500]},
     )
+    if target == Status.RESPONDED:
+        complaint_changed_after_commit(complaint, kind="responded", change="status")
+    else:
+        complaint_changed_after_commit(complaint, kind="updated", change="status")
     return complaint
 
 
@@ -521,6 +527,7 @@ def complaint_assign(
         target=complaint,
         data={"assignee": assignee.email if assignee else "", "team": str(team or "")},
     )
+    complaint_changed_after_commit(complaint, kind="updated", change="assignment")
     return complaint
 
 
@@ -555,6 +562,7 @@ def complaint_categorize(*, complaint: Complaint, actor: User, category: Categor
             "suggested": complaint.suggested_category_id,
         },
     )
+    complaint_changed_after_commit(complaint, kind="updated", change="category")
     return complaint
 
 
@@ -583,6 +591,7 @@ def complaint_message_send(*, complaint: Complaint, actor: User, body: str) -> M
         subject = _("About your complaint %(number)s") % {"number": complaint.tracking_number}
     _email_enqueue(subject=subject, body=message.body, to=[complaint.contact_email])
     audit_record(actor=actor, action="complaint.message", agency=complaint.agency, target=complaint)
+    complaint_changed_after_commit(complaint, kind="updated", change="message", message=message)
     return message
 
 

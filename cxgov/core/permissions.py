@@ -44,6 +44,7 @@ class Can(StrEnum):
     IMPORT_RESPONSES = "import_responses"
     OVERSEE_AGENCIES = "oversee_agencies"
     RATE_A11_REPORTS = "rate_a11_reports"
+    MANAGE_WEBHOOKS = "manage_webhooks"
     IMPORT_GOVERNMENT_DATA = "import_government_data"
 
 
@@ -86,6 +87,10 @@ CAPABILITY_TEXT: dict[Can, str] = {
     ),
     Can.OVERSEE_AGENCIES: "Read every agency where you hold this role side by side.",
     Can.RATE_A11_REPORTS: "Rate A-11 reports of the agencies where you hold this role.",
+    Can.MANAGE_WEBHOOKS: (
+        "Create, change and turn off the agency's webhook subscriptions, read their delivery "
+        "log (payloads included) and replay deliveries."
+    ),
     Can.IMPORT_GOVERNMENT_DATA: (
         "Import the performance.gov A-11 quarterly file, which creates and updates agencies "
         "and their records site-wide."
@@ -113,6 +118,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.EDIT_A11_REPORTS,
         Can.PUBLISH_A11_REPORTS,
         Can.IMPORT_RESPONSES,
+        Can.MANAGE_WEBHOOKS,
     },
     Role.SERVICE_MANAGER: _EDITORS
     | {

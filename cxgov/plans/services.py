@@ -12,6 +12,7 @@ from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
 from cxgov.plans.selectors import plan_snapshot_draft
+from cxgov.plans.signals import plan_published
 
 
 @transaction.atomic
@@ -79,5 +80,8 @@ def plan_publish(*, actor: User | None, plan: Plan) -> PlanVersion:
         agency=locked.agency,
         target=locked,
         data={"version": number},
+    )
+    transaction.on_commit(
+        lambda: plan_published.send(sender=PlanVersion, version=version), robust=True
     )
     return version

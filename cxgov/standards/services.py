@@ -28,6 +28,7 @@ from cxgov.standards.models import (
     StandardStatus,
     StandardVersion,
 )
+from cxgov.standards.signals import period_missed
 
 WRITE_BATCH = 2000
 _EPOCH = date(1970, 1, 1)
@@ -365,6 +366,7 @@ def missed_period_record(
         target=standard,
         data={"period_start": period_start.isoformat(), "share": share, "n": n},
     )
+    transaction.on_commit(lambda: period_missed.send(sender=MissedPeriod, miss=miss), robust=True)
     recipients = list(
         Membership.objects.filter(agency=standard.agency, role__in=roles_with(Can.EDIT_STANDARDS))
         .values_list("user__email", flat=True)

@@ -91,6 +91,16 @@ SECTIONS = {
             lambda p: _("Fiscal year %(year)s") % {"year": p.year},
         ),
     ),
+    "webhooks": _Section(
+        gettext_lazy("Webhooks"),
+        "webhooks:subscription_list",
+        _Parent(
+            "subscription",
+            "webhooks:subscription_detail",
+            "subscription_id",
+            lambda s: _short(s.name),
+        ),
+    ),
 }
 
 

@@ -41,6 +41,9 @@ from cxgov.registry.models import Channel, ChannelClosure, CustomerSegment, Serv
 from cxgov.standards.models import MissedPeriod, Standard, StandardEvent
 from cxgov.surveys.models import Audience, Question, Response, Survey
 from cxgov.testing.demo import demo_load_once
+from cxgov.webhooks.models import Delivery
+from cxgov.webhooks.models import Event as WebhookEvent
+from cxgov.webhooks.services import subscription_create
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed in"  # any signed-in person; nothing of an agency's in the URL
@@ -328,6 +331,24 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "actions:action_detail": (_with("action"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "actions:action_edit": (_with("action"), Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
     "actions:action_status": (_with("action"), Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
+    # webhooks: deliveries carry what each subscription's scope reads; administrators only
+    **{
+        f"webhooks:{name}": (_agency, Can.MANAGE_WEBHOOKS, Can.MANAGE_WEBHOOKS)
+        for name in ("subscription_list", "subscription_create")
+    },
+    **{
+        f"webhooks:{name}": (_with("subscription"), Can.MANAGE_WEBHOOKS, Can.MANAGE_WEBHOOKS)
+        for name in ("subscription_detail", "subscription_edit", "subscription_secret")
+    },
+    "webhooks:subscription_status": (
+        _with("subscription", action="disable"),
+        Can.MANAGE_WEBHOOKS,
+        Can.MANAGE_WEBHOOKS,
+    ),
+    **{
+        f"webhooks:{name}": (_with("delivery"), Can.MANAGE_WEBHOOKS, Can.MANAGE_WEBHOOKS)
+        for name in ("delivery_detail", "delivery_replay")
+    },
 }
 
 
@@ -403,6 +424,18 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
         Survey.objects.filter(agency=agency).exclude(audience=Audience.EMPLOYEE), "survey"
     )
     _, secret = token_create(user=holder, name="sweep")
+    subscription, _ = subscription_create(
+        agency=agency,
+        actor=holder,
+        name="Sweep receiver",
+        url="https://93.184.215.14/hooks",
+        events=["complaint.created"],
+        areas=[],
+    )
+    event = WebhookEvent.objects.create(
+        agency=agency, type="complaint.created", object_type="complaint", object_id="1"
+    )
+    delivery = Delivery.objects.create(subscription=subscription, event=event, body="{}")
     service = Service.objects.filter(agency=agency).order_by("pk").first()
     assert service is not None
     response = Response.objects.filter(survey_id=survey_pk).order_by("pk").first()
@@ -443,6 +476,8 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
         "action": _first_pk(ActionItem.objects.filter(agency=agency), "action"),
         "membership": _first_pk(Membership.objects.filter(agency=agency), "membership"),
         "dead_letter": dead.pk,
+        "subscription": subscription.pk,
+        "delivery": delivery.pk,
         "token": _first_pk(ApiToken.objects.filter(user=holder), "token"),
         "holder_secret": secret,
     }
