@@ -37,6 +37,12 @@ def public_urls(demo_data: None) -> dict[str, str]:
         "complaint_filed": f"/complaints/filed/{complaint.tracking_number}/",
         "agency_plan": "/agencies/fba/plan/",
         "agency_plan_pdf": "/agencies/fba/plan.pdf",
+        "accessibility": "/accessibility/",
+        "accessibility_conformance": "/accessibility/conformance/",
+        "accessibility_openacr": "/accessibility/openacr.yaml",
+        "barrier_start": "/accessibility/report/",
+        "barrier_new": "/agencies/fba/accessibility/report/",
+        "barrier_filed": f"/accessibility/report/filed/{complaint.tracking_number}/",
     }
 
 
