@@ -61,13 +61,26 @@ class ComplaintForm(forms.Form):
         max_length=MAX_TEXT,
         required=False,
     )
-    contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    # Autocomplete tokens let browsers and assistive technology fill in the person's own
+    # details (WCAG 1.3.5 Identify Input Purpose).
+    contact_name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     contact_email = forms.EmailField(
         label=_("Email address"),
         help_text=_("We send your tracking number here. You need it to check your complaint."),
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    contact_phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
+    contact_phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+    )
     contact_preference = forms.ChoiceField(
         label=_("How should we contact you?"),
         choices=ContactPreference.choices,
@@ -94,10 +107,11 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = agency.services.filter(
-            status=ServiceStatus.PUBLISHED
-        ).order_by("name")
-        self.fields["service"].label_from_instance = lambda service: service.display_name
+        if "service" in self.fields:
+            self.fields["service"].queryset = agency.services.filter(
+                status=ServiceStatus.PUBLISHED
+            ).order_by("name")
+            self.fields["service"].label_from_instance = lambda service: service.display_name
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         if not self.is_bound:
             self.fields["idempotency_key"].initial = secrets.token_urlsafe(24)
@@ -124,13 +138,75 @@ class ComplaintForm(forms.Form):
         return bool(self.data.get("website"))
 
 
+class BarrierReportForm(ComplaintForm):
+    """An accessibility barrier: where it was met, what stopped the person, the assistive
+    technology used, and how to reach them. Filed as a complaint in the barrier category."""
+
+    service = None
+    desired_resolution = None
+    consent_to_publish = None
+    attachments = None
+    page_url = forms.CharField(
+        label=_("Page where you met the barrier"),
+        help_text=_("Its web address, or the name of the page, form or office."),
+        max_length=500,
+    )
+    what_happened = forms.CharField(
+        label=_("What stopped you?"),
+        help_text=_(
+            "Tell us what you were trying to do and what went wrong. If you need information "
+            "in another format, such as large print, Braille, audio or another language, "
+            "say which."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=MAX_TEXT,
+    )
+    assistive_technology = forms.CharField(
+        label=_("Assistive technology you used (optional)"),
+        help_text=_(
+            "For example, a screen reader and its version, screen magnification, voice control "
+            "or a switch."
+        ),
+        max_length=200,
+        required=False,
+    )
+    field_order = [
+        "page_url",
+        "what_happened",
+        "assistive_technology",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "contact_preference",
+    ]
+
+    def clean_page_url(self) -> str:
+        text = self.cleaned_data["page_url"].replace("\x00", "").strip()
+        if not text:
+            raise ValidationError(_("Tell us the page where you met the barrier."))
+        return text
+
+    def clean_what_happened(self) -> str:
+        text = self.cleaned_data["what_happened"].replace("\x00", "").strip()
+        if not text:
+            raise ValidationError(_("Tell us what stopped you."))
+        return text
+
+    def clean_assistive_technology(self) -> str:
+        return self.cleaned_data["assistive_technology"].replace("\x00", "").strip()
+
+
 class StatusLookupForm(forms.Form):
     """Tracking number plus the email given with the complaint."""
 
     tracking_number = forms.CharField(
         label=_("Tracking number"), help_text=_("For example, C-7K3M-Q9TX-2HPD."), max_length=40
     )
-    email = forms.EmailField(label=_("Email address"), max_length=254)
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class ReviewForm(forms.Form):

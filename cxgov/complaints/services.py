@@ -897,6 +897,103 @@ def category_create(
     return category
 
 
+# The category every accessibility barrier report is filed under (OMB M-24-08), its questions
+# (asked as Open311 attributes too) and the promise made for it: acknowledge the next business
+# day, answer in ten business days, finish within thirty days.
+BARRIER_CATEGORY_NAME = "Accessibility barrier"
+BARRIER_CATEGORY_NAME_ES = "Barrera de accesibilidad"
+BARRIER_FIELDS = [
+    {
+        "code": "page_url",
+        "datatype": "string",
+        "required": True,
+        "description": "The page or place where you met the barrier",
+    },
+    {
+        "code": "assistive_technology",
+        "datatype": "string",
+        "required": False,
+        "description": "Assistive technology you used, if any",
+    },
+]
+BARRIER_SLA = {
+    "acknowledge_business_days": 1,
+    "respond_days": 10,
+    "respond_in_business_days": True,
+    "final_days": 30,
+}
+
+
+@transaction.atomic
+def barrier_category_ensure(*, agency: Agency) -> Category:
+    """The agency's "Accessibility barrier" category, created with its SLA policy on first use.
+
+    An agency that changed the category's policy keeps its own: only a missing category or
+    policy is created. The agency row is locked so two first reports make one category.
+    """
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    category = Category.objects.filter(
+        agency=agency, parent=None, name=BARRIER_CATEGORY_NAME
+    ).first()
+    if category is None:
+        category = Category.objects.create(
+            agency=agency,
+            name=BARRIER_CATEGORY_NAME,
+            name_es=BARRIER_CATEGORY_NAME_ES,
+            extra_fields=BARRIER_FIELDS,
+        )
+        audit_record(actor=None, action="complaint.category.create", agency=agency, target=category)
+    policy, created = SlaPolicy.objects.get_or_create(
+        agency=agency, service=None, category=category, defaults=BARRIER_SLA
+    )
+    if created:
+        audit_record(
+            actor=None,
+            action="complaint.sla_policy.save",
+            agency=agency,
+            target=policy,
+            data={"respond_days": policy.respond_days, "final_days": policy.final_days},
+        )
+    return category
+
+
+@transaction.atomic
+def barrier_report_create(
+    *,
+    agency: Agency,
+    page_url: str,
+    what_happened: str,
+    assistive_technology: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    contact_preference: str = "email",
+    language: str = "en",
+    idempotency_key: str = "",
+) -> Complaint:
+    """File an accessibility barrier report: a complaint in the barrier category, through
+    `complaint_create`, with the page and assistive technology as the category's attributes."""
+    if not page_url.strip():
+        raise ValidationError({"page_url": _("Tell us the page where you met the barrier.")})
+    attributes = {"page_url": page_url.strip()[:500]}
+    if assistive_technology.strip():
+        attributes["assistive_technology"] = assistive_technology.strip()[:200]
+    return complaint_create(
+        agency=agency,
+        category=barrier_category_ensure(agency=agency),
+        what_happened=what_happened,
+        attributes=attributes,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        contact_preference=contact_preference,
+        channel=Channel.WEB,
+        language=language,
+        idempotency_key=idempotency_key,
+        idempotency_scope="web-barrier",
+    )
+
+
 @transaction.atomic
 def team_create(*, agency: Agency, actor: User, name: str, lead: User | None = None) -> Team:
     """Add a team of complaint handlers, with a lead who hears of escalations."""

@@ -2,6 +2,7 @@ from django.urls import path
 
 from cxgov.public import (
     views,
+    views_accessibility,
     views_complaints,
     views_data,
     views_plans,
@@ -63,6 +64,28 @@ urlpatterns = [
         "complaints/status/<str:tracking>/",
         views_complaints.complaint_track,
         name="complaint_track",
+    ),
+    path("accessibility/", views_accessibility.statement, name="accessibility"),
+    path(
+        "accessibility/conformance/",
+        views_accessibility.conformance,
+        name="accessibility_conformance",
+    ),
+    path(
+        "accessibility/openacr.yaml",
+        views_accessibility.conformance_yaml,
+        name="accessibility_openacr",
+    ),
+    path("accessibility/report/", views_accessibility.barrier_start, name="barrier_start"),
+    path(
+        "agencies/<slug:slug>/accessibility/report/",
+        views_accessibility.barrier_new,
+        name="barrier_new",
+    ),
+    path(
+        "accessibility/report/filed/<str:tracking>/",
+        views_accessibility.barrier_filed,
+        name="barrier_filed",
     ),
     path(
         "complaints/filed/<str:tracking>/",

@@ -39,6 +39,12 @@ def public_urls(demo_data: None) -> dict[str, str]:
         "agency_plan_pdf": "/agencies/fba/plan.pdf",
         "data_index": "/data/",
         "data_dictionary": "/data/a11-quarterly/",
+        "accessibility": "/accessibility/",
+        "accessibility_conformance": "/accessibility/conformance/",
+        "accessibility_openacr": "/accessibility/openacr.yaml",
+        "barrier_start": "/accessibility/report/",
+        "barrier_new": "/agencies/fba/accessibility/report/",
+        "barrier_filed": f"/accessibility/report/filed/{complaint.tracking_number}/",
     }
 
 

@@ -1,0 +1,123 @@
+"""The accessibility statement, the barrier report form and the conformance report.
+
+A barrier report is a complaint in the agency's "Accessibility barrier" category (its own SLA),
+filed through `complaints.services.barrier_report_create`, so it is tracked, routed and
+escalated like any complaint. No account and no JavaScript needed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from cxgov.complaints import services as complaints
+from cxgov.complaints.forms import BarrierReportForm
+from cxgov.core.forms import form_add_errors
+from cxgov.core.ratelimit import rate_limited
+from cxgov.core.tables import file_response
+from cxgov.public import acr
+from cxgov.public.views_complaints import _remember, _seen
+from cxgov.registry.selectors import agencies_public, agency_public
+
+
+def statement(request: HttpRequest) -> HttpResponse:
+    """The standard followed, how it is tested, known limits and how to get help."""
+    return render(
+        request,
+        "public/accessibility/statement.html",
+        {
+            "limits": acr.known_limits(),
+            "agencies": agencies_public(),
+            "criteria_count": len(acr.CRITERIA),
+            "axe_version": acr.AXE_VERSION,
+            "nav_section": "accessibility",
+        },
+    )
+
+
+def conformance(request: HttpRequest) -> HttpResponse:
+    """The OpenACR report as a page: every WCAG 2.2 A and AA criterion with its level."""
+    report = acr.report()
+    return render(
+        request,
+        "public/accessibility/conformance.html",
+        {
+            "report": report,
+            "tables": [
+                ("A", acr.criteria_by_level("A")),
+                ("AA", acr.criteria_by_level("AA")),
+            ],
+            "nav_section": "accessibility",
+        },
+    )
+
+
+def conformance_yaml(request: HttpRequest) -> HttpResponse:
+    """The same report as OpenACR YAML, byte for byte docs/accessibility/openacr.yaml."""
+    return file_response(
+        acr.report_yaml(),
+        content_type="application/yaml; charset=utf-8",
+        filename="cxgov-openacr.yaml",
+    )
+
+
+def barrier_start(request: HttpRequest) -> HttpResponse:
+    """Which agency the barrier is about; a link from an agency page names it."""
+    agencies = agencies_public()
+    chosen = agencies.filter(slug=request.GET.get("agency", "")[:60])
+    return render(
+        request,
+        "public/accessibility/barrier_start.html",
+        {"agencies": chosen if chosen else agencies, "nav_section": "accessibility"},
+    )
+
+
+@rate_limited("barrier_report", setting="PUBLIC_WRITES_PER_MINUTE")
+def barrier_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Report a barrier to one agency: the page, what stopped you, assistive technology."""
+    agency = agency_public(slug=slug)
+    initial = {"page_url": request.GET.get("page", "")[:500]}
+    form = BarrierReportForm(request.POST or None, agency=agency, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if form.is_spam:
+            return redirect(reverse("public:complaint_status"))
+        data = form.cleaned_data
+        try:
+            complaint = complaints.barrier_report_create(
+                agency=agency,
+                page_url=data["page_url"],
+                what_happened=data["what_happened"],
+                assistive_technology=data["assistive_technology"],
+                contact_name=data["contact_name"],
+                contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"],
+                contact_preference=data["contact_preference"],
+                language=get_language() or "en",
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            _remember(request, complaint)
+            return redirect(
+                reverse("public:barrier_filed", kwargs={"tracking": complaint.tracking_number})
+            )
+    return render(
+        request,
+        "public/accessibility/barrier_new.html",
+        {"agency": agency, "form": form, "nav_section": "accessibility"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def barrier_filed(request: HttpRequest, tracking: str) -> HttpResponse:
+    """Thank you, with the tracking number and the date the agency promised to answer by."""
+    complaint = _seen(request, tracking)
+    return render(
+        request,
+        "public/accessibility/barrier_filed.html",
+        {"complaint": complaint, "agency": complaint.agency, "nav_section": "accessibility"},
+    )
