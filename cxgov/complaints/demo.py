@@ -16,7 +16,8 @@ from django.utils import timezone
 from cxgov.core.models import Agency, User
 
 from . import services
-from .models import Category, Complaint, RoutingRule, SlaPolicy, Status, Team
+from .models import Category, Complaint, ComplaintSettings, RoutingRule, SlaPolicy, Status, Team
+from .selectors import complaint_settings_for, narrative_scrubbed
 
 SEED = 12862
 TAXONOMY: dict[str, dict[str, list[str]]] = {
@@ -122,6 +123,9 @@ def demo_load() -> None:
     if handler is not None:
         team.members.add(handler)
     SlaPolicy.objects.get_or_create(agency=agency, service=None, category=None)
+    ComplaintSettings.objects.get_or_create(
+        agency=agency, defaults={"case_number_patterns": r"FBA-\d{4}-\d{7}"}
+    )
     RoutingRule.objects.get_or_create(agency=agency, team=team, position=0)
     leaves = _leaves(agency)
     services_by_slug = {service.slug: service for service in agency.services.all()}
@@ -157,6 +161,15 @@ def demo_load() -> None:
                 to_status=status,
                 actor=handler,
                 at=at + timedelta(days=3 * step),
+            )
+        # A reviewer approved half of the consented narratives; the rest wait in the queue.
+        if handler is not None and complaint.consent_to_publish and index % 2 == 0:
+            services.narrative_approve(
+                complaint=complaint,
+                actor=handler,
+                text=narrative_scrubbed(
+                    complaint=complaint, settings=complaint_settings_for(agency=agency)
+                ),
             )
     services.complaint_classifier_train(agency=agency, actor=None)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 try:  # Python 3.11+ names the parser module this way; it is what `re.compile` uses.
     import re._parser as _sre_parse  # type: ignore[import-not-found]
@@ -120,22 +121,34 @@ def scrub_narrative(text: str, *, case_patterns: Iterable[re.Pattern[str]] = ())
 _ORDINARY = ("the", "and", "complaint", "office", "January", "Main Street", "2026", "12")
 
 
-def case_patterns_check(lines: Sequence[str]) -> list[str]:
-    """Problems with an agency's case number patterns (one regular expression per line),
-    each a sentence naming the line; empty when every pattern is safe to run.
+@dataclass(frozen=True)
+class PatternProblem:
+    """Why one of an agency's case number patterns is refused: `code` names the reason
+    (too_many, too_long, invalid, backreference, nested_repeat, matches_empty,
+    matches_ordinary); `detail` is the error or the ordinary text it matched."""
 
-    Safe means: compiles; at most 200 characters; no back-references; no repetition nested in
-    repetition (the shape that makes matching take exponential time); cannot match an empty
-    string or ordinary words and short numbers.
+    line: int  # 1-based among the non-empty lines; 0 for the whole list
+    pattern: str
+    code: str
+    detail: str = ""
+
+
+def case_patterns_check(lines: Sequence[str]) -> list[PatternProblem]:
+    """Problems with an agency's case number patterns (one regular expression per line);
+    empty when every pattern is safe to run on every narrative.
+
+    Safe means: compiles; at most 200 characters; no back-references; no unbounded repetition
+    inside another (the shape that makes matching take exponential time, such as (a+)+);
+    cannot match an empty text, ordinary words or short numbers.
     """
     problems = []
     patterns = [line.strip() for line in lines if line.strip()]
     if len(patterns) > MAX_CASE_PATTERNS:
-        problems.append(f"Give at most {MAX_CASE_PATTERNS} patterns, not {len(patterns)}.")
+        problems.append(PatternProblem(0, "", "too_many", str(len(patterns))))
     for number, source in enumerate(patterns, start=1):
-        problem = _pattern_problem(source)
-        if problem:
-            problems.append(f"Pattern {number} ({source[:60]}): {problem}")
+        code, detail = _pattern_problem(source)
+        if code:
+            problems.append(PatternProblem(number, source, code, detail))
     return problems
 
 
@@ -144,31 +157,28 @@ def case_patterns_compile(lines: Iterable[str]) -> list[re.Pattern[str]]:
     return [
         re.compile(source)
         for source in (line.strip() for line in lines)
-        if source and not _pattern_problem(source)
+        if source and not _pattern_problem(source)[0]
     ]
 
 
-def _pattern_problem(source: str) -> str:
+def _pattern_problem(source: str) -> tuple[str, str]:
     if len(source) > MAX_CASE_PATTERN_LENGTH:
-        return f"longer than {MAX_CASE_PATTERN_LENGTH} characters."
+        return "too_long", str(MAX_CASE_PATTERN_LENGTH)
     try:
         parsed = _sre_parse.parse(source)
         compiled = re.compile(source)
     except (re.error, RecursionError, OverflowError) as error:
-        return f"not a regular expression ({error})."
+        return "invalid", str(error)
     if _has_backreference(parsed):
-        return "back-references such as \\1 are not allowed."
+        return "backreference", ""
     if _nested_repeat(parsed, inside_repeat=False):
-        return (
-            "a repeated group contains another repetition, such as (a+)+; "
-            "it can take exponential time. Write the repetition once."
-        )
+        return "nested_repeat", ""
     if compiled.fullmatch(""):
-        return "it matches an empty text."
+        return "matches_empty", ""
     for word in _ORDINARY:
         if compiled.search(word):
-            return f"it matches the ordinary text {word!r}; make it more specific."
-    return ""
+            return "matches_ordinary", word
+    return "", ""
 
 
 _REPEATS = {_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT}
