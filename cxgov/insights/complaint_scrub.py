@@ -9,15 +9,10 @@ safe to run on every narrative.
 from __future__ import annotations
 
 import re
+import re._parser as _sre_parse  # the parser re.compile uses, to inspect a pattern's shape
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-try:  # Python 3.11+ names the parser module this way; it is what `re.compile` uses.
-    import re._parser as _sre_parse  # type: ignore[import-not-found]
-    from re import _constants as _sre_constants  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_constants as _sre_constants
-    import sre_parse as _sre_parse
+from re import _constants as _sre_constants  # type: ignore[attr-defined]
 
 from cxgov.insights.scrub import scrub_text
 
@@ -216,10 +211,10 @@ def _has_backreference(parsed: object) -> bool:
 def _nested_repeat(parsed: object, *, inside_repeat: bool) -> bool:
     for op, av in parsed:  # type: ignore[attr-defined]
         if op in _REPEATS:
-            unbounded = av[1] == _sre_constants.MAXREPEAT or av[1] > 10  # type: ignore[index]
+            unbounded = av[1] == _sre_constants.MAXREPEAT or av[1] > 10
             if inside_repeat and unbounded:
                 return True
-            if _nested_repeat(av[2], inside_repeat=inside_repeat or unbounded):  # type: ignore[index]
+            if _nested_repeat(av[2], inside_repeat=inside_repeat or unbounded):
                 return True
             continue
         for child in _children(op, av):
