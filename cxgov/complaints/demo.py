@@ -1,5 +1,7 @@
 """Demo complaints of the Federal Benefits Administration ("fba"): every status, some overdue,
-some disputed, with categories, a team, routing, an SLA policy and a trained classifier.
+some disputed, with categories, a team, routing, an SLA policy, a trained classifier, the
+agency's case number format, and half of the consented closed narratives approved by a
+reviewer (the rest wait in the review queue).
 
 Deterministic: narratives come from fixed templates and a seeded generator; dates are fixed
 offsets from the moment of loading. Loading twice changes nothing.

@@ -94,9 +94,7 @@ def test_a_narrative_appears_in_no_public_feed_before_response_and_approval(
     )
 
 
-def test_a_narrative_the_person_did_not_consent_to_is_never_published(
-    client, agency_a, handler_a
-):
+def test_a_narrative_the_person_did_not_consent_to_is_never_published(client, agency_a, handler_a):
     complaint = services.complaint_create(
         agency=agency_a,
         what_happened=f"{STORY}.",

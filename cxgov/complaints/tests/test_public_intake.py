@@ -176,9 +176,7 @@ def test_internal_notes_never_reach_the_tracking_page(client, agency_a, handler_
     assert "INTERNAL-SECRET" not in body
 
 
-def test_public_data_has_no_contacts_and_scrubbed_consented_narratives(
-    client, agency_a, handler_a
-):
+def test_public_data_has_no_contacts_and_scrubbed_consented_narratives(client, agency_a, handler_a):
     consented = complaint_create(
         agency=agency_a,
         what_happened="Call me at 202-555-0143 about account 99887766.",
