@@ -1,5 +1,7 @@
 """Demo complaints of the Federal Benefits Administration ("fba"): every status, some overdue,
-some disputed, with categories, a team, routing, an SLA policy and a trained classifier.
+some disputed, with categories, a team, routing, an SLA policy, a trained classifier, the
+agency's case number format, and half of the consented closed narratives approved by a
+reviewer (the rest wait in the review queue).
 
 Deterministic: narratives come from fixed templates and a seeded generator; dates are fixed
 offsets from the moment of loading. Loading twice changes nothing.
@@ -16,7 +18,8 @@ from django.utils import timezone
 from cxgov.core.models import Agency, User
 
 from . import services
-from .models import Category, Complaint, RoutingRule, SlaPolicy, Status, Team
+from .models import Category, Complaint, ComplaintSettings, RoutingRule, SlaPolicy, Status, Team
+from .selectors import complaint_settings_for, narrative_scrubbed
 
 SEED = 12862
 TAXONOMY: dict[str, dict[str, list[str]]] = {
@@ -122,6 +125,9 @@ def demo_load() -> None:
     if handler is not None:
         team.members.add(handler)
     SlaPolicy.objects.get_or_create(agency=agency, service=None, category=None)
+    ComplaintSettings.objects.get_or_create(
+        agency=agency, defaults={"case_number_patterns": r"FBA-\d{4}-\d{7}"}
+    )
     RoutingRule.objects.get_or_create(agency=agency, team=team, position=0)
     leaves = _leaves(agency)
     services_by_slug = {service.slug: service for service in agency.services.all()}
@@ -157,6 +163,15 @@ def demo_load() -> None:
                 to_status=status,
                 actor=handler,
                 at=at + timedelta(days=3 * step),
+            )
+        # A reviewer approved half of the consented narratives; the rest wait in the queue.
+        if handler is not None and complaint.consent_to_publish and index % 2 == 0:
+            services.narrative_approve(
+                complaint=complaint,
+                actor=handler,
+                text=narrative_scrubbed(
+                    complaint=complaint, settings=complaint_settings_for(agency=agency)
+                ),
             )
     services.complaint_classifier_train(agency=agency, actor=None)
 

@@ -1,16 +1,19 @@
 """Public anonymised complaint data with CFPB-like columns.
 
-No contact details ever; the narrative only when the person consented, and only scrubbed.
+No contact details ever; the narrative only as `selectors.narrative_published` allows: with
+consent, after the agency's response (or its waiting period), scrubbed and approved by a
+reviewer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 from cxgov.core.tables import dict_rows
-from cxgov.insights.complaint_scrub import scrub_narrative
 
-from .models import Complaint, Review
+from .models import Complaint, ComplaintSettings, Review
+from .selectors import narrative_published
 
 COLUMNS = [
     "Date received",
@@ -28,8 +31,10 @@ COLUMNS = [
 ]
 
 
-def public_row(complaint: Complaint) -> dict[str, str]:
-    """One complaint as the public may see it."""
+def public_row(
+    complaint: Complaint, *, settings: ComplaintSettings, now: datetime
+) -> dict[str, str]:
+    """One complaint as the public may see it (`settings` of the complaint's agency)."""
     category = complaint.category
     product = issue = ""
     if category is not None:
@@ -44,7 +49,9 @@ def public_row(complaint: Complaint) -> dict[str, str]:
         "Product": product,
         "Issue": issue,
         "Service": complaint.service.name if complaint.service else "",
-        "Consumer complaint narrative": scrub_narrative(complaint.what_happened) if consent else "",
+        "Consumer complaint narrative": narrative_published(
+            complaint=complaint, settings=settings, now=now
+        ),
         "Company response to consumer": complaint.company_response
         or complaint.get_status_display(),
         "Timely response?": timely,
@@ -56,10 +63,16 @@ def public_row(complaint: Complaint) -> dict[str, str]:
     }
 
 
-def public_csv_rows(complaints: Iterable[Complaint]) -> Iterator[list[str]]:
+def public_csv_rows(
+    complaints: Iterable[Complaint], *, settings: ComplaintSettings, now: datetime
+) -> Iterator[list[str]]:
     """The CSV rows under `COLUMNS`, one complaint at a time, for a streaming response."""
-    return dict_rows(COLUMNS, (public_row(complaint) for complaint in complaints))
+    return dict_rows(
+        COLUMNS, (public_row(complaint, settings=settings, now=now) for complaint in complaints)
+    )
 
 
-def public_json_rows(complaints: Iterable[Complaint]) -> list[dict[str, str]]:
-    return [public_row(complaint) for complaint in complaints]
+def public_json_rows(
+    complaints: Iterable[Complaint], *, settings: ComplaintSettings, now: datetime
+) -> list[dict[str, str]]:
+    return [public_row(complaint, settings=settings, now=now) for complaint in complaints]

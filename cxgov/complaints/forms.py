@@ -14,6 +14,7 @@ from cxgov.registry.models import Service, ServiceStatus
 
 from .attachments import MAX_ATTACHMENTS, AttachmentCheck
 from .models import Category, Channel, ContactPreference, Status, Team
+from .selectors import complaint_settings_for
 
 MAX_TEXT = 10000
 
@@ -410,3 +411,54 @@ class SlaPolicyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sla_service"].queryset = agency.services.order_by("name")
         self.fields["sla_category"].queryset = Category.objects.filter(agency=agency)
+
+
+class NarrativeReviewForm(forms.Form):
+    """Approve the text to publish (as proposed or edited), or withhold the narrative."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve this text")), ("withhold", _("Withhold"))]
+    )
+    text = forms.CharField(
+        label=_("Text to publish"),
+        help_text=_("Edit it if the scrubber missed something; it is scrubbed again on approval."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=MAX_TEXT,
+    )
+    reason = forms.CharField(
+        label=_("Reason for withholding (kept in the audit log)"), required=False, max_length=500
+    )
+
+
+class ComplaintSettingsForm(forms.Form):
+    """When narratives may be published, and the agency's case number formats."""
+
+    narrative_publish_after_days = forms.IntegerField(
+        label=_("Publish approved narratives this many days after filing, even without a response"),
+        help_text=_("Leave empty to publish only once the agency has responded."),
+        min_value=0,
+        max_value=3650,
+        required=False,
+    )
+    case_number_patterns = forms.CharField(
+        label=_("Your claim and case number formats"),
+        help_text=_(
+            "One regular expression per line, such as FBA-\\d{4}-\\d{7}. Numbers in these "
+            "formats are removed from narratives before anyone reviews them."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        saved = complaint_settings_for(agency=agency)
+        self.initial = {
+            "narrative_publish_after_days": saved.narrative_publish_after_days,
+            "case_number_patterns": saved.case_number_patterns,
+        }
+
+    def clean_case_number_patterns(self) -> str:
+        return str(self.cleaned_data["case_number_patterns"]).replace("\x00", "")

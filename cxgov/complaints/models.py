@@ -68,6 +68,42 @@ class Review(models.TextChoices):
     DISPUTED = "disputed", _("Disputed")
 
 
+class NarrativeReview(models.TextChoices):
+    """Where a consented narrative stands on its way to the public data."""
+
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    WITHHELD = "withheld", _("Withheld")
+
+
+class ComplaintSettings(models.Model):
+    """An agency's choices about its complaints that are not per category or service."""
+
+    agency = models.OneToOneField(
+        "core.Agency", on_delete=models.CASCADE, related_name="complaint_settings"
+    )
+    narrative_publish_after_days = models.PositiveIntegerField(
+        _("publish approved narratives this many days after filing, even without a response"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: only once the agency has responded."),
+    )
+    case_number_patterns = models.TextField(
+        _("your claim and case number formats"),
+        blank=True,
+        help_text=_(
+            "One regular expression per line, such as FBA-\\d{4}-\\d{7}. Numbers in these "
+            "formats are removed from narratives before anyone reviews them."
+        ),
+    )
+
+    class Meta:
+        verbose_name_plural = "complaint settings"
+
+    def __str__(self) -> str:
+        return f"{self.agency} complaint settings"
+
+
 class Team(models.Model):
     """A group of staff who handle complaints, with a lead who hears of escalations."""
 
@@ -231,6 +267,15 @@ class Complaint(models.Model):
         max_length=20, choices=ContactPreference.choices, default=ContactPreference.EMAIL
     )
     consent_to_publish = models.BooleanField(default=False)
+    # The narrative the public may read, once a reviewer approved its scrubbed text.
+    narrative_review = models.CharField(
+        max_length=10, choices=NarrativeReview.choices, default=NarrativeReview.PENDING
+    )
+    narrative_public = models.TextField(blank=True)
+    narrative_reviewed_at = models.DateTimeField(null=True, blank=True)
+    narrative_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Open311 location and answers to the category's extra fields.
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)

@@ -8,14 +8,15 @@ timezone-aware datetimes, and the spec's error bodies with 400, 403 and 404.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -24,10 +25,10 @@ from cxgov.core.models import Agency
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.ratelimit import RateLimited, client_address, rate_check
 from cxgov.core.selectors import token_authenticate
-from cxgov.insights.complaint_scrub import scrub_narrative
 
 from . import services
 from .models import OPEN_STATUSES, Category, Channel, Complaint, Status
+from .selectors import complaint_settings_for, narrative_published
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-24T00:00:00Z"
@@ -256,11 +257,11 @@ def _open311_status(complaint: Complaint) -> str:
     return "open" if complaint.status in (*OPEN_STATUSES, Status.RESPONDED) else "closed"
 
 
-def _request(complaint: Complaint) -> dict[str, Any]:
+def _request(complaint: Complaint, narrative: str) -> dict[str, Any]:
+    """One request as the public sees it: the narrative only as published (consent, the
+    agency's response or its waiting period, scrubbed and approved by a reviewer)."""
     status = _open311_status(complaint)
-    description = ""
-    if complaint.consent_to_publish:
-        description = scrub_narrative(complaint.what_happened)[:MAX_DESCRIPTION]
+    description = narrative[:MAX_DESCRIPTION]
     expected = (
         complaint.respond_due_at if complaint.responded_at is None else complaint.final_due_at
     )
@@ -281,9 +282,10 @@ def _request(complaint: Complaint) -> dict[str, Any]:
         "address": complaint.address_string,
         "address_id": "",
         "zipcode": "",
-        "lat": complaint.latitude if complaint.latitude is not None else "",
-        "long": complaint.longitude if complaint.longitude is not None else "",
-        "media_url": complaint.media_url,
+        # A number or null (the spec's schema): never "" for a request filed by address.
+        "lat": complaint.latitude,
+        "long": complaint.longitude,
+        "media_url": complaint.media_url or None,
     }
 
 
@@ -292,8 +294,13 @@ def _request(complaint: Complaint) -> dict[str, Any]:
 
 @_endpoint
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Service discovery: where the endpoint is and which formats it speaks."""
-    base = settings.SITE_URL.rstrip("/") + "/open311/v2"
+    """Service discovery: where the endpoint is and which formats it speaks.
+
+    The URL is built from the host that answered, so a client reaching the site under any of
+    its allowed names is sent back to that name.
+    """
+    base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt}))
+    base = base.rsplit("/", 1)[0]
     return _render(
         fmt,
         "discovery",
@@ -399,40 +406,85 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         [
             {
                 "service_request_id": str(complaint.pk),
-                "service_notice": "",
-                "account_id": _param(request, "account_id"),
+                "token": complaint.open311_token,
+                "service_notice": _notice(request, complaint),
+                "account_id": _param(request, "account_id") or None,
             }
         ],
     )
 
 
+def _notice(request: HttpRequest, complaint: Complaint) -> str:
+    """What the person needs to follow the complaint on the site: the tracking number and
+    the public status page, on the host that answered."""
+    status_page = request.build_absolute_uri(reverse("public:complaint_status"))
+    return (
+        f"Tracking number {complaint.tracking_number}. Check its status at {status_page} "
+        "with this number and the email address given with the request."
+    )
+
+
 def _window(request: HttpRequest) -> tuple[datetime, datetime]:
-    now = timezone.now()
+    """start_date and end_date as the spec reads them: W3C datetimes with a timezone; either
+    alone spans 90 days from it; neither is the last 90 days; a range longer is refused."""
     raw_start, raw_end = _param(request, "start_date"), _param(request, "end_date")
-    start = _aware(raw_start) if raw_start else None
-    end = _aware(raw_end) if raw_end else None
-    if (raw_start and start is None) or (raw_end and end is None):
-        raise Open311Error(400, "start_date and end_date must be W3C datetimes with a timezone.")
-    if start is None and end is None:
-        end = now
-    if start is None and end is not None:
-        start = end - timedelta(days=DEFAULT_WINDOW_DAYS)
-    if end is None and start is not None:
-        end = start + timedelta(days=DEFAULT_WINDOW_DAYS)
-    if start is None or end is None:
+    start = _utc(raw_start, "start_date") if raw_start else None
+    end = _utc(raw_end, "end_date") if raw_end else None
+    window = timedelta(days=DEFAULT_WINDOW_DAYS)
+    try:
+        if start is None and end is None:
+            end = timezone.now()
+        if start is None and end is not None:
+            start = end - window
+        if end is None and start is not None:
+            end = start + window
+    except OverflowError:
+        raise Open311Error(
+            400, "start_date or end_date is too far from today to add 90 days to."
+        ) from None
+    if start is None or end is None:  # pragma: no cover - one of the branches above set both
         raise Open311Error(400, "start_date and end_date could not be read.")
     if end < start:
         raise Open311Error(400, "end_date is before start_date.")
-    if end - start > timedelta(days=DEFAULT_WINDOW_DAYS):
+    if end - start > window:
         raise Open311Error(400, "The date range may span at most 90 days.")
     return start, end
 
 
-def _split(raw: str) -> list[str]:
-    return [part.strip() for part in raw.split(",") if part.strip()][:MAX_REQUESTS]
+def _utc(raw: str, name: str) -> datetime:
+    value = _aware(raw)
+    if value is None:
+        raise Open311Error(
+            400, f"{name} must be a W3C datetime with a timezone, such as 2026-01-31T09:00:00Z."
+        )
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise Open311Error(400, f"{name} is outside the years a datetime can hold.") from None
 
 
-def _listed(agency: Agency) -> Iterable[Complaint]:
+def _listed_param(request: HttpRequest, name: str) -> list[str]:
+    """A parameter that may be given several times and comma delimited (service_code, status,
+    service_request_id), as a list of its parts."""
+    _param(request, name)  # the NUL check
+    parts = []
+    for raw in request.GET.getlist(name):
+        parts += [part.strip() for part in raw.split(",") if part.strip()]
+    if len(parts) > MAX_REQUESTS:
+        raise Open311Error(400, f"{name} may list at most {MAX_REQUESTS} values.")
+    return parts
+
+
+def _ids(values: list[str], name: str) -> list[int]:
+    bad = [value for value in values if not (value.isdigit() and len(value) < 12)]
+    if bad:
+        raise Open311Error(
+            400, f"{name} must be a comma-separated list of numbers: {bad[0][:40]!r}."
+        )
+    return [int(value) for value in values]
+
+
+def _listed(agency: Agency) -> QuerySet[Complaint]:
     return Complaint.objects.filter(agency=agency, category__isnull=False).select_related(
         "agency", "category"
     )
@@ -441,26 +493,41 @@ def _listed(agency: Agency) -> Iterable[Complaint]:
 def _get_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     agency = _jurisdiction(request)
     complaints = _listed(agency)
-    ids = _split(_param(request, "service_request_id"))
+    ids = _ids(_listed_param(request, "service_request_id"), "service_request_id")
     if ids:
-        complaints = complaints.filter(pk__in=[int(i) for i in ids if i.isdigit() and len(i) < 12])
+        # The spec: service_request_id overrides every other argument.
+        complaints = complaints.filter(pk__in=ids)
     else:
         start, end = _window(request)
         complaints = complaints.filter(received_at__gte=start, received_at__lte=end)
-        codes = _split(_param(request, "service_code"))
+        codes = _ids(_listed_param(request, "service_code"), "service_code")
         if codes:
-            complaints = complaints.filter(
-                category_id__in=[int(c) for c in codes if c.isdigit() and len(c) < 12]
+            known = set(
+                Category.objects.filter(agency=agency, pk__in=codes).values_list("pk", flat=True)
             )
-        statuses = set(_split(_param(request, "status")))
+            unknown = [code for code in codes if code not in known]
+            if unknown:
+                raise Open311Error(400, f"service_code {unknown[0]} is not a service here.")
+            complaints = complaints.filter(category_id__in=codes)
+        statuses = set(_listed_param(request, "status"))
         if statuses - {"open", "closed"}:
-            raise Open311Error(400, "status must be open, closed or both.")
+            raise Open311Error(400, "status must be open, closed or both (comma-separated).")
         if statuses == {"open"}:
             complaints = complaints.filter(status__in=(*OPEN_STATUSES, Status.RESPONDED))
         elif statuses == {"closed"}:
             complaints = complaints.exclude(status__in=(*OPEN_STATUSES, Status.RESPONDED))
     rows = complaints.order_by("-received_at", "-id")[:MAX_REQUESTS]
-    return _render(fmt, "service_requests", [_request(complaint) for complaint in rows])
+    settings_, now = complaint_settings_for(agency=agency), timezone.now()
+    return _render(
+        fmt,
+        "service_requests",
+        [
+            _request(
+                complaint, narrative_published(complaint=complaint, settings=settings_, now=now)
+            )
+            for complaint in rows
+        ],
+    )
 
 
 @_endpoint
@@ -494,7 +561,10 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> H
     )
     if complaint is None:
         raise Open311Error(404, "service_request_id not found.")
-    return _render(fmt, "service_requests", [_request(complaint)])
+    narrative = narrative_published(
+        complaint=complaint, settings=complaint_settings_for(agency=agency), now=timezone.now()
+    )
+    return _render(fmt, "service_requests", [_request(complaint, narrative)])
 
 
 @_endpoint

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import AgencyObjectAccess, access_agency_object
 from cxgov.insights.complaint_metrics import ComplaintFact
+from cxgov.insights.complaint_scrub import case_patterns_compile, scrub_narrative
 from cxgov.insights.sla import days_between
 from cxgov.registry.models import Service
 
@@ -27,6 +28,8 @@ from .models import (
     Category,
     ClassifierModel,
     Complaint,
+    ComplaintSettings,
+    NarrativeReview,
     RoutingRule,
     SlaPolicy,
     Status,
@@ -347,3 +350,99 @@ def routing_rules_for_agency(*, agency: Agency) -> QuerySet[RoutingRule]:
 
 def sla_policies_for_agency(*, agency: Agency) -> QuerySet[SlaPolicy]:
     return SlaPolicy.objects.filter(agency=agency).select_related("service", "category")
+
+
+# --- narratives on their way to the public ------------------------------------------------
+
+
+def complaint_settings_for(*, agency: Agency) -> ComplaintSettings:
+    """The agency's complaint settings, or the defaults (unsaved) when it has set none."""
+    found = ComplaintSettings.objects.filter(agency=agency).first()
+    return found if found is not None else ComplaintSettings(agency=agency)
+
+
+def narrative_scrubbed(*, complaint: Complaint, settings: ComplaintSettings) -> str:
+    """The narrative scrubbed with the agency's own case number formats: what a reviewer
+    starts from."""
+    patterns = case_patterns_compile(settings.case_number_patterns.splitlines())
+    return scrub_narrative(complaint.what_happened, case_patterns=patterns)
+
+
+def narrative_due(*, complaint: Complaint, settings: ComplaintSettings, now: datetime) -> bool:
+    """Whether the agency has had its say: it responded (or closed the complaint), or the
+    agency's waiting period since filing has passed."""
+    if complaint.responded_at is not None or complaint.status == Status.CLOSED:
+        return True
+    days = settings.narrative_publish_after_days
+    return days is not None and complaint.received_at + timedelta(days=days) <= now
+
+
+def narrative_published(*, complaint: Complaint, settings: ComplaintSettings, now: datetime) -> str:
+    """The narrative as every public feed shows it, or "" while it may not be shown.
+
+    Shown only with the person's consent, once the agency has responded (or its waiting
+    period passed), and only the text a reviewer approved (scrubbed, maybe edited), never
+    the original. `settings` are the complaint's agency's (`complaint_settings_for`).
+    """
+    if not (
+        complaint.consent_to_publish
+        and complaint.narrative_review == NarrativeReview.APPROVED
+        and complaint.narrative_public
+    ):
+        return ""
+    return (
+        complaint.narrative_public
+        if narrative_due(complaint=complaint, settings=settings, now=now)
+        else ""
+    )
+
+
+access_narrative = AgencyObjectAccess(
+    Complaint.objects.select_related("agency"),
+    id_name="complaint_id",
+    default_need=Can.REVIEW_NARRATIVES,
+    doc="A complaint whose narrative the user may review for publication in the agency in the URL.",
+)
+
+
+@dataclass(frozen=True)
+class NarrativeItem:
+    """One narrative in the review queue: the original beside the text to publish."""
+
+    complaint: Complaint
+    original: str
+    proposed: str
+    due: bool
+
+
+NARRATIVE_STATES = tuple(NarrativeReview.values)
+
+
+def narrative_review_queue(
+    *, agency: Agency, state: str, now: datetime, limit: int = 50
+) -> tuple[list[NarrativeItem], int]:
+    """Consented narratives of the agency in one review state, those the agency has already
+    answered first, oldest first; and how many there are in that state (call access_agency
+    with REVIEW_NARRATIVES first)."""
+    settings = complaint_settings_for(agency=agency)
+    complaints = (
+        Complaint.objects.filter(agency=agency, consent_to_publish=True, narrative_review=state)
+        .exclude(what_happened="")
+        .exclude(status=Status.DUPLICATE)
+    )
+    total = complaints.count()
+    rows = complaints.order_by(
+        F("responded_at").asc(nulls_last=True), "received_at", "id"
+    ).select_related("narrative_reviewer")[:limit]
+    items = [
+        NarrativeItem(
+            complaint=complaint,
+            original=complaint.what_happened,
+            proposed=complaint.narrative_public
+            if state == NarrativeReview.APPROVED
+            else narrative_scrubbed(complaint=complaint, settings=settings),
+            due=narrative_due(complaint=complaint, settings=settings, now=now),
+        )
+        for complaint in rows
+    ]
+    return items, total

@@ -24,6 +24,12 @@ from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
 from cxgov.core.tasks import email_send, task_enqueue_with_write
 from cxgov.insights import complaint_classifier, sla
+from cxgov.insights.complaint_scrub import (
+    PatternProblem,
+    case_patterns_check,
+    case_patterns_compile,
+    scrub_narrative,
+)
 from cxgov.registry.models import Service
 
 from .attachments import AttachmentCheck
@@ -33,9 +39,11 @@ from .models import (
     Channel,
     ClassifierModel,
     Complaint,
+    ComplaintSettings,
     Escalation,
     IntakeKey,
     Message,
+    NarrativeReview,
     Note,
     Pause,
     Review,
@@ -45,7 +53,13 @@ from .models import (
     Team,
     Transition,
 )
-from .selectors import TRACKING_ALPHABET, route_team, sla_policy_for
+from .selectors import (
+    TRACKING_ALPHABET,
+    complaint_settings_for,
+    narrative_scrubbed,
+    route_team,
+    sla_policy_for,
+)
 from .signals import complaint_changed_after_commit
 
 logger = logging.getLogger(__name__)
@@ -1084,3 +1098,143 @@ def sla_policy_save(
         data={"respond_days": respond_days, "final_days": final_days},
     )
     return policy
+
+
+# --- narratives for the public data -------------------------------------------------------
+
+MAX_NARRATIVE = 10000
+
+
+@dataclass(frozen=True)
+class NarrativeApproval:
+    """What approving did: whether the reviewer changed the proposed text, and whether the
+    scrubber still found something in the reviewer's text (then it was removed)."""
+
+    complaint: Complaint
+    edited: bool
+    rescrubbed: bool
+
+
+def narrative_approve(*, complaint: Complaint, actor: User, text: str) -> NarrativeApproval:
+    """Approve the text the public will read for this narrative (the scrubbed one, or the
+    reviewer's edit of it). The approved text is scrubbed once more, so an edit cannot bring
+    back what the scrubber removes. It reaches the public once the agency has responded."""
+    if not complaint.consent_to_publish:
+        raise ValidationError(
+            {"text": _("The person did not consent to publishing this narrative.")}
+        )
+    cleaned = text.replace("\x00", "").replace("\r\n", "\n").strip()
+    if not cleaned:
+        raise ValidationError({"text": _("Give the text to publish, or withhold the narrative.")})
+    if len(cleaned) > MAX_NARRATIVE:
+        raise ValidationError({"text": _("The text is longer than 10,000 characters.")})
+    settings = complaint_settings_for(agency=complaint.agency)
+    proposed = narrative_scrubbed(complaint=complaint, settings=settings)
+    patterns = case_patterns_compile(settings.case_number_patterns.splitlines())
+    final = scrub_narrative(cleaned, case_patterns=patterns)
+    edited = cleaned != proposed.strip()
+    complaint.narrative_review = NarrativeReview.APPROVED
+    complaint.narrative_public = final
+    complaint.narrative_reviewer = actor
+    complaint.narrative_reviewed_at = timezone.now()
+    complaint.save(
+        update_fields=[
+            "narrative_review",
+            "narrative_public",
+            "narrative_reviewer",
+            "narrative_reviewed_at",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.narrative.approve",
+        agency=complaint.agency,
+        target=complaint,
+        data={"edited": edited, "rescrubbed": final != cleaned, "characters": len(final)},
+    )
+    return NarrativeApproval(complaint=complaint, edited=edited, rescrubbed=final != cleaned)
+
+
+def narrative_withhold(*, complaint: Complaint, actor: User, reason: str = "") -> Complaint:
+    """Keep the narrative out of the public data (also after an earlier approval)."""
+    complaint.narrative_review = NarrativeReview.WITHHELD
+    complaint.narrative_public = ""
+    complaint.narrative_reviewer = actor
+    complaint.narrative_reviewed_at = timezone.now()
+    complaint.save(
+        update_fields=[
+            "narrative_review",
+            "narrative_public",
+            "narrative_reviewer",
+            "narrative_reviewed_at",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.narrative.withhold",
+        agency=complaint.agency,
+        target=complaint,
+        data={"reason": reason.strip()[:500]},
+    )
+    return complaint
+
+
+def _pattern_message(problem: PatternProblem) -> str:
+    reasons = {
+        "too_long": _("it is longer than %(detail)s characters."),
+        "invalid": _("it is not a regular expression (%(detail)s)."),
+        "backreference": _("back-references such as \\1 are not allowed."),
+        "nested_repeat": _(
+            "a repeated group holds another repetition, such as (a+)+, which can take "
+            "exponential time: write the repetition once."
+        ),
+        "matches_empty": _("it matches an empty text."),
+        "matches_ordinary": _("it matches the ordinary text “%(detail)s”: make it more specific."),
+    }
+    if problem.code == "too_many":
+        return _("Give at most 20 patterns, not %(n)s.") % {"n": problem.detail}
+    reason = reasons[problem.code] % {"detail": problem.detail}
+    return _("Pattern %(line)s (%(pattern)s): %(reason)s") % {
+        "line": problem.line,
+        "pattern": problem.pattern[:60],
+        "reason": reason,
+    }
+
+
+def complaint_settings_save(
+    *,
+    agency: Agency,
+    actor: User,
+    narrative_publish_after_days: int | None,
+    case_number_patterns: str,
+) -> ComplaintSettings:
+    """Save when narratives may be published without a response, and the agency's own claim
+    and case number formats (each checked to be a safe regular expression)."""
+    lines = [line.strip() for line in case_number_patterns.splitlines() if line.strip()]
+    problems = case_patterns_check(lines)
+    if problems:
+        raise ValidationError({"case_number_patterns": [_pattern_message(p) for p in problems]})
+    if narrative_publish_after_days is not None and not 0 <= narrative_publish_after_days <= 3650:
+        raise ValidationError(
+            {"narrative_publish_after_days": _("Give a number of days from 0 to 3650.")}
+        )
+    saved, _created = ComplaintSettings.objects.update_or_create(
+        agency=agency,
+        defaults={
+            "narrative_publish_after_days": narrative_publish_after_days,
+            "case_number_patterns": "\n".join(lines),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.settings.save",
+        agency=agency,
+        target=saved,
+        data={
+            "narrative_publish_after_days": narrative_publish_after_days,
+            "case_number_patterns": lines,
+        },
+    )
+    return saved

@@ -33,7 +33,9 @@ from . import services
 from .forms import (
     AssignForm,
     CategoryForm,
+    ComplaintSettingsForm,
     MessageForm,
+    NarrativeReviewForm,
     NewCategoryForm,
     NewTeamForm,
     NoteForm,
@@ -42,17 +44,20 @@ from .forms import (
     StaffComplaintForm,
     TransitionForm,
 )
-from .models import Complaint, Status
+from .models import Complaint, NarrativeReview, Status
 from .selectors import (
     METRIC_DIMENSIONS,
+    NARRATIVE_STATES,
     QueueFilters,
     access_attachment,
     access_complaint,
+    access_narrative,
     categories_for_agency,
     complaint_by_tracking_number,
     complaint_case,
     complaint_facts,
     complaint_queue,
+    narrative_review_queue,
     narratives_for_agency,
     normalize_tracking_number,
     routing_rules_for_agency,
@@ -113,6 +118,9 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "teams": teams_for_agency(agency=agency),
             "categories": categories_for_agency(agency=agency),
             "assign_form": assign_form,
+            "can_review_narratives": user_can(
+                user=request.user, agency=agency, need=Can.REVIEW_NARRATIVES
+            ),
             "now": timezone.now(),
             "nav_section": "staff",
         },
@@ -379,6 +387,7 @@ SETUP_FORMS = {
     "team": NewTeamForm,
     "rule": RoutingRuleForm,
     "sla": SlaPolicyForm,
+    "narratives": ComplaintSettingsForm,
 }
 
 
@@ -387,6 +396,8 @@ def _setup_save(kind: str, agency: Agency, user: User, data: dict[str, Any]) -> 
         services.category_create(agency=agency, actor=user, **data)
     elif kind == "team":
         services.team_create(agency=agency, actor=user, **data)
+    elif kind == "narratives":
+        services.complaint_settings_save(agency=agency, actor=user, **data)
     elif kind == "rule":
         services.routing_rule_create(
             agency=agency,
@@ -447,3 +458,84 @@ def setup(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+def narratives(request: HttpRequest, slug: str) -> HttpResponse:
+    """Consented narratives waiting for review (or approved, or withheld): the original beside
+    the scrubbed text, to approve as is, edit and approve, or withhold."""
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.REVIEW_NARRATIVES)
+    state = request.GET.get("state", NarrativeReview.PENDING)
+    if state not in NARRATIVE_STATES:
+        state = NarrativeReview.PENDING
+    items, total = narrative_review_queue(agency=agency, state=state, now=timezone.now())
+    if items:
+        # The originals hold personal data: who read them is part of the record.
+        audit_record(
+            actor=request.user,
+            action="complaint.narratives.read",
+            agency=agency,
+            data={"state": state, "complaints": [item.complaint.pk for item in items]},
+        )
+    return render(
+        request,
+        "complaints/narratives.html",
+        {
+            "agency": agency,
+            "state": state,
+            "states": NarrativeReview.choices,
+            "total": total,
+            "rows": [
+                (
+                    item,
+                    NarrativeReviewForm(
+                        initial={"text": item.proposed}, auto_id=f"n{item.complaint.pk}_%s"
+                    ),
+                )
+                for item in items
+            ],
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+@require_POST
+def narrative_review(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    """Approve (as proposed or edited) or withhold one narrative."""
+    complaint = access_narrative(user=request.user, agency_slug=slug, complaint_id=complaint_id)
+    user: User = request.user  # type: ignore[assignment]
+    form = NarrativeReviewForm(request.POST)
+    back = reverse("complaints:narratives", kwargs={"slug": complaint.agency.slug})
+    state = request.POST.get("state", "")
+    if state in NARRATIVE_STATES:
+        back += f"?state={state}"
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+        return redirect(back)
+    data = form.cleaned_data
+    number = complaint.tracking_number
+    try:
+        if data["decision"] == "withhold":
+            services.narrative_withhold(complaint=complaint, actor=user, reason=data["reason"])
+            messages.success(
+                request, _("The narrative of %(number)s is withheld.") % {"number": number}
+            )
+        else:
+            approval = services.narrative_approve(
+                complaint=complaint, actor=user, text=data["text"]
+            )
+            messages.success(
+                request, _("The narrative of %(number)s is approved.") % {"number": number}
+            )
+            if approval.rescrubbed:
+                messages.warning(
+                    request,
+                    _("The scrubber removed more from your text before saving it: check it."),
+                )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(back)

@@ -29,6 +29,7 @@ class Can(StrEnum):
     EDIT_STANDARDS = "edit_standards"
     HANDLE_COMPLAINTS = "handle_complaints"
     SET_UP_COMPLAINTS = "set_up_complaints"
+    REVIEW_NARRATIVES = "review_narratives"
     EDIT_SURVEYS = "edit_surveys"
     READ_RESPONSES = "read_responses"
     VIEW_RESULTS = "view_results"
@@ -64,7 +65,14 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "file complaints received by phone, mail, the API or Open311 and read them back through "
         "the API."
     ),
-    Can.SET_UP_COMPLAINTS: "Change complaint categories and routing.",
+    Can.SET_UP_COMPLAINTS: (
+        "Change complaint categories, routing, SLA policies, case number formats and when "
+        "narratives may be published."
+    ),
+    Can.REVIEW_NARRATIVES: (
+        "Review consented complaint narratives for the public data: read the original beside "
+        "the scrubbed text, then approve, edit and approve, or withhold it."
+    ),
     Can.EDIT_SURVEYS: (
         "Build surveys, questions, invitations and QR links; mark responses as spam or delete them."
     ),
@@ -107,6 +115,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.EDIT_STANDARDS,
         Can.HANDLE_COMPLAINTS,
         Can.SET_UP_COMPLAINTS,
+        Can.REVIEW_NARRATIVES,
         Can.EDIT_SURVEYS,
         Can.READ_RESPONSES,
         Can.VIEW_RESULTS,
@@ -145,7 +154,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.EDIT_A11_REPORTS,
         Can.IMPORT_RESPONSES,
     },
-    Role.COMPLAINT_HANDLER: frozenset({Can.VIEW_AGENCY, Can.VIEW_ACTIONS, Can.HANDLE_COMPLAINTS}),
+    Role.COMPLAINT_HANDLER: frozenset(
+        {Can.VIEW_AGENCY, Can.VIEW_ACTIONS, Can.HANDLE_COMPLAINTS, Can.REVIEW_NARRATIVES}
+    ),
     Role.FRONTLINE_EMPLOYEE: frozenset({Can.VIEW_AGENCY}),
     Role.OVERSIGHT: _EDITORS
     | {

@@ -17,16 +17,29 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # US and international numbers: at least 7 digits with optional separators and country code.
 _PHONE = re.compile(
     r"(?<!\w)(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}(?!\w)"
+    r"(?:\s*(?:ext\.?|x|extension)\s*\d{1,5}\b)?"
 )
-_NAME_WORD = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ'\u2019-]+"
+# A local number without its area code: 555-0143.
+_LOCAL_PHONE = re.compile(r"(?<![\w-])\d{3}[-.]\d{4}(?![\w-])")
+# A name word: capitalised, with inner capitals and apostrophes (McDonald, O'Brien, DeSantis).
+_NAME_WORD = r"[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñüç'\u2019-]*[a-záéíóúñüç]"
+_PARTICLE = r"(?:van|von|de|del|der|den|la|le|da|di|dos|du|y)"
+_FULL_NAME = (
+    rf"(?:[A-Z]\.\s+)?{_NAME_WORD}"
+    rf"(?:\s+(?:[A-Z]\.\s+)?(?:{_PARTICLE}\s+){{0,2}}{_NAME_WORD}){{0,2}}"
+)
 _TITLED = re.compile(
-    r"\b(?P<lead>(?:Mr|Mrs|Ms|Miss|Dr|Sr|Sra|Srta)\.?|(?:supervisor|manager|agent|officer|"
-    r"clerk|employee|representative|rep|coworker|co-worker)\b)\s+"
-    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)",
+    r"\b(?P<lead>(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Rev|Hon|Sr|Sra|Srta|Lic|Ing|Dra)\.?|"
+    r"(?i:supervisor|manager|agente?|officer|clerk|employee|representative|rep|coworker|"
+    r"co-worker|caseworker|case worker|inspector|adjuster|examiner|judge|detective|sergeant|"
+    r"nurse|doctor|director|specialist|teller|counselor|investigator|licenciad[oa]|"
+    r"señora|señor|señorita)\b)\s+"
+    rf"(?P<name>{_FULL_NAME})",
 )
 _INTRODUCED = re.compile(
-    r"(?i:\b(?P<lead>my name is|named|called|me llamo|mi nombre es|llamad[oa])\b)\s+"
-    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)",
+    r"(?i:\b(?P<lead>my name is|named|called|me llamo|mi nombre es|llamad[oa]|"
+    r"signed by)\b)\s+"
+    rf"(?P<name>{_FULL_NAME})",
 )
 _COMMON_GIVEN = frozenset(
     {
@@ -94,6 +107,7 @@ def scrub_text(text: str) -> str:
         return text
     text = _EMAIL.sub(EMAIL_MARK, text)
     text = _PHONE.sub(PHONE_MARK, text)
+    text = _LOCAL_PHONE.sub(PHONE_MARK, text)
     text = _TITLED.sub(lambda m: f"{m.group('lead')} {NAME_MARK}", text)
     text = _INTRODUCED.sub(lambda m: f"{m.group('lead')} {NAME_MARK}", text)
     return _GIVEN_FAMILY.sub(NAME_MARK, text)

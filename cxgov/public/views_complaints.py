@@ -22,6 +22,7 @@ from cxgov.complaints.selectors import (
     complaint_by_tracking_number,
     complaint_public_history,
     complaint_public_lookup,
+    complaint_settings_for,
     complaints_public,
 )
 from cxgov.core.forms import form_add_errors
@@ -175,10 +176,14 @@ def complaints_data(
     """The agency's anonymised complaints, CSV or JSON, with CFPB-like columns."""
     agency = agency_public(slug=slug)
     complaints = complaints_public(agency=agency)
+    settings, now = complaint_settings_for(agency=agency), timezone.now()
     if fmt == "json":
-        return JsonResponse(public_json_rows(complaints.iterator()), safe=False)
+        rows = public_json_rows(complaints.iterator(), settings=settings, now=now)
+        return JsonResponse(rows, safe=False)
     if fmt != "csv":
         raise Http404
     return csv_stream_response(
-        COLUMNS, public_csv_rows(complaints.iterator()), filename=f"{agency.slug}-complaints.csv"
+        COLUMNS,
+        public_csv_rows(complaints.iterator(), settings=settings, now=now),
+        filename=f"{agency.slug}-complaints.csv",
     )

@@ -100,6 +100,17 @@ def test_demo_staff_pages_have_no_axe_violations(demo_data, page, live_server):
     sign_in(page, live_server.url, "admin@fba.example.gov")
     disputed = Complaint.objects.filter(agency__slug="fba", review="disputed").first()
     base = f"{live_server.url}/staff/agencies/fba/complaints/"
-    for url in (base, f"{base}analytics/", f"{base}setup/", f"{base}{disputed.pk}/"):
+    pages = (
+        base,
+        f"{base}analytics/",
+        f"{base}setup/",
+        f"{base}{disputed.pk}/",
+        f"{base}narratives/",
+        f"{base}narratives/?state=approved",
+    )
+    for url in pages:
         page.goto(url)
         assert_no_axe_violations(page)
+    # The review queue shows consented demo narratives side by side, as a reviewer needs.
+    page.goto(f"{base}narratives/")
+    expect(page.get_by_role("button", name="Approve this text").first).to_be_visible()

@@ -128,9 +128,11 @@ def test_create_list_and_fetch_a_request(spec, pothole, fmt):
     )
     assert response.status_code == 200, created
     first = created[0]
-    assert bool(first.get("service_request_id")) != bool(first.get("token"))
     request_id = first["service_request_id"]
     complaint = Complaint.objects.get(pk=request_id)
+    # Both the id and the token, and the tracking number the status page asks for.
+    assert first["token"] == complaint.open311_token
+    assert complaint.tracking_number in first["service_notice"]
     assert complaint.channel == "open311"
     assert complaint.attributes == {"SIZE": "large"}
     _, listed = spec.get("requests", fmt)

@@ -8,8 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxgov.complaints.models import Attachment, Complaint, Status
-from cxgov.complaints.selectors import complaint_public_lookup
-from cxgov.complaints.services import complaint_create, complaint_transition
+from cxgov.complaints.selectors import (
+    complaint_public_lookup,
+    complaint_settings_for,
+    narrative_scrubbed,
+)
+from cxgov.complaints.services import complaint_create, complaint_transition, narrative_approve
 
 pytestmark = pytest.mark.django_db
 
@@ -172,8 +176,8 @@ def test_internal_notes_never_reach_the_tracking_page(client, agency_a, handler_
     assert "INTERNAL-SECRET" not in body
 
 
-def test_public_data_has_no_contacts_and_scrubbed_consented_narratives(client, agency_a):
-    complaint_create(
+def test_public_data_has_no_contacts_and_scrubbed_consented_narratives(client, agency_a, handler_a):
+    consented = complaint_create(
         agency=agency_a,
         what_happened="Call me at 202-555-0143 about account 99887766.",
         contact_email="secret@example.com",
@@ -186,6 +190,15 @@ def test_public_data_has_no_contacts_and_scrubbed_consented_narratives(client, a
         what_happened="Private story",
         contact_email="other@example.com",
         send_acknowledgment=False,
+    )
+    # Published only once the agency responded and a reviewer approved the scrubbed text.
+    complaint_transition(complaint=consented, to_status="responded", actor=handler_a)
+    narrative_approve(
+        complaint=consented,
+        actor=handler_a,
+        text=narrative_scrubbed(
+            complaint=consented, settings=complaint_settings_for(agency=agency_a)
+        ),
     )
     csv_body = b"".join(client.get("/agencies/alpha/complaints.csv").streaming_content).decode()
     assert csv_body.startswith("Date received,Product,Issue,Service,Consumer complaint narrative")

@@ -214,6 +214,13 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
         Can.HANDLE_COMPLAINTS,
         Can.HANDLE_COMPLAINTS,
     ),
+    # consented narratives, original beside scrubbed: reviewers of that agency only
+    "complaints:narratives": (_agency, Can.REVIEW_NARRATIVES, Can.REVIEW_NARRATIVES),
+    "complaints:narrative_review": (
+        _with("complaint"),
+        Can.REVIEW_NARRATIVES,
+        Can.REVIEW_NARRATIVES,
+    ),
     # benchmarks
     "benchmarks:agency": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "benchmarks:library": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
