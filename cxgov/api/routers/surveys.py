@@ -140,7 +140,7 @@ def response_export(
     survey = access_survey(
         user=user, agency_slug=None, survey_id=survey_id, need=Can.READ_RESPONSES
     )
-    given = {k: str(v) for k, v in query.dict(exclude={"format"}, exclude_none=True).items()}
+    given = {k: str(v) for k, v in query.model_dump(exclude={"format"}, exclude_none=True).items()}
     form = ResponseFilterForm(given, agency=survey.agency)
     if not form.is_valid():
         if "service" in form.errors:
