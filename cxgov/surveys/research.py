@@ -187,10 +187,12 @@ def _options(question: Question) -> list[tuple[str, str]]:
 
 
 def choice_codes(question: Question) -> dict[str, int]:
-    """The number each option of a choose-one question is stored as."""
+    """The number each option of a choose-one question is stored as: its value when every
+    value is a distinct whole number, else its place in the list."""
     options = [value for value, _label in _options(question)]
     given = [value for value in options if value != "other"]
-    if given and all(re.fullmatch(r"-?\d{1,9}", value) for value in given):
+    whole = [int(value) for value in given if re.fullmatch(r"-?\d{1,9}", value)]
+    if given and len(whole) == len(given) == len(set(whole)):
         codes = {value: int(value) for value in given}
         if "other" in options:
             codes["other"] = max(codes.values()) + 1

@@ -256,6 +256,15 @@ def test_spss_and_stata_files_read_back_as_the_csv_with_labels(
     assert labels["ease_of_use"] == QUESTIONS[5]["text"][: 80 if fmt == "dta" else 256]
 
 
+def test_choices_keep_whole_number_values_as_codes_when_they_are_distinct(survey: Survey) -> None:
+    question = survey.questions.get(key="reason")
+    assert choice_codes(question) == {"renew": 1, "apply": 2, "other": 3}
+    question.options = [{"value": "10", "label": "Ten"}, {"value": "-2", "label": "Minus two"}]
+    assert choice_codes(question) == {"10": 10, "-2": -2, "other": 11}
+    question.options = [{"value": "1", "label": "One"}, {"value": "01", "label": "Also one"}]
+    assert choice_codes(question) == {"1": 1, "01": 2, "other": 3}
+
+
 def test_variable_names_are_valid_unique_and_stable(survey: Survey) -> None:
     names = [v.name for v in research_codebook(survey=survey).variables]
     assert len(names) == len(set(names))
