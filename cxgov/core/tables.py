@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any, overload
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -96,7 +96,9 @@ def csv_text(
     return "".join(csv_lines(header, rows, line_end=line_end))
 
 
-def _attach(response: HttpResponse | StreamingHttpResponse, filename: str, inline: bool) -> None:
+def _attach(
+    response: HttpResponse | StreamingHttpResponse | FileResponse, filename: str, inline: bool
+) -> None:
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
 
@@ -118,11 +120,35 @@ def csv_response(
     )
 
 
+@overload
 def file_response(
     content: bytes | str, *, content_type: str, filename: str, inline: bool = False
-) -> HttpResponse:
-    """A file built in memory (PDF, zip, image), as a download or shown `inline`."""
-    response = HttpResponse(content, content_type=content_type)
+) -> HttpResponse: ...
+
+
+@overload
+def file_response(
+    content: IO[bytes], *, content_type: str, filename: str, inline: bool = False
+) -> FileResponse: ...
+
+
+def file_response(
+    content: bytes | str | IO[bytes],
+    *,
+    content_type: str,
+    filename: str,
+    inline: bool = False,
+) -> HttpResponse | FileResponse:
+    """A file (PDF, zip, image, a data file), as a download or shown `inline`.
+
+    Bytes or text built in memory are sent whole; an open binary file (a temporary file the
+    caller built) is streamed in blocks and closed when sent.
+    """
+    response: HttpResponse | FileResponse
+    if isinstance(content, bytes | str):
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = FileResponse(content, content_type=content_type)
     _attach(response, filename, inline)
     return response
 

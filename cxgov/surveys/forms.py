@@ -12,6 +12,7 @@ from cxgov.core.models import Agency
 from cxgov.registry.models import ChannelKind
 from cxgov.surveys.bank import TEMPLATE_CHOICES
 from cxgov.surveys.models import CHOICE_KINDS, Question, QuestionKind, Survey
+from cxgov.surveys.selectors import ResponseFilters
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
@@ -271,6 +272,19 @@ class ResponseFilterForm(forms.Form):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = agency.services.order_by("name")
+
+    def filters(self) -> ResponseFilters:
+        """The filters a valid form chose; none for an empty or invalid one."""
+        if not (self.is_bound and self.is_valid()):
+            return ResponseFilters()
+        data = self.cleaned_data
+        return ResponseFilters(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            service=data["service"],
+            channel=data["channel"],
+            status=data["status"],
+        )
 
 
 class InvitationUploadForm(forms.Form):

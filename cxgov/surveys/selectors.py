@@ -194,24 +194,65 @@ def responses_csv_rows(
     )
 
 
-def responses_rows(
-    *, survey: Survey, responses: QuerySet[Response], chunk_size: int = 2000
-) -> Iterator[list[Any]]:
-    """CSV rows: the header, then one per response (for an employee survey, a line saying why
-    there are none)."""
-    questions = list(survey.questions.order_by("position", "id"))
-    context_columns = [
-        "submitted_at",
-        "language",
-        "source",
-        "service",
-        "channel",
-        "location_code",
-        "status",
-    ]
-    yield ["response_id", *context_columns, *[q.key for q in questions]]
+RESPONSE_CONTEXT_COLUMNS = (
+    "submitted_at",
+    "language",
+    "source",
+    "service",
+    "channel",
+    "location_code",
+    "status",
+)
+NOT_LISTED_LINE = "not listed: employee survey responses are shown only as results"
+
+
+@dataclass(frozen=True)
+class ResponseValues:
+    """One response with its answers, a list per question in `survey_questions` order.
+
+    Each list holds the stored values (int, Decimal, text or date; one per chosen option of a
+    choose-any question) or, for a hidden context question, the context as text. `notes` holds
+    the words typed beside an "Other" choice, per question.
+    """
+
+    response: Response
+    values: list[list[Any]]
+    notes: list[str]
+
+    @property
+    def context(self) -> list[str]:
+        """The response's own columns, as RESPONSE_CONTEXT_COLUMNS names them."""
+        response = self.response
+        return [
+            response.submitted_at.isoformat(),
+            response.language,
+            response.source,
+            response.service.slug if response.service else "",
+            response.channel,
+            response.location_code,
+            response.status,
+        ]
+
+
+def survey_questions(*, survey: Survey) -> list[Question]:
+    """The survey's questions in the order respondents see them."""
+    return list(survey.questions.order_by("position", "id"))
+
+
+def response_values(
+    *,
+    survey: Survey,
+    questions: list[Question],
+    responses: QuerySet[Response],
+    chunk_size: int = 2000,
+) -> Iterator[ResponseValues]:
+    """Every response with its answers, oldest first, read a chunk at a time: the one read
+    behind the CSV and the research exports. An employee survey yields none (`responses_listed`).
+
+    Responses and their answers are read a chunk at a time, so memory stays flat however many
+    rows there are.
+    """
     if not responses_listed(survey=survey):
-        yield ["not listed: employee survey responses are shown only as results"]
         return
     index = {q.pk: i for i, q in enumerate(questions)}
     hidden = [
@@ -225,22 +266,33 @@ def responses_rows(
         .order_by("submitted_at", "id")
     )
     for response in ordered.iterator(chunk_size=chunk_size):
-        cells: list[list[str]] = [[] for _q in questions]
+        values: list[list[Any]] = [[] for _q in questions]
+        notes = ["" for _q in questions]
         for answer in response.answers.all():
             if answer.question_id in index:
-                cells[index[answer.question_id]].append(str(answer.value))
+                values[index[answer.question_id]].append(answer.value)
+                if answer.note:
+                    notes[index[answer.question_id]] = answer.note
         for position, field in hidden:
-            cells[position].append(_context_value(response, field))
-        head = [
-            response.submitted_at.isoformat(),
-            response.language,
-            response.source,
-            response.service.slug if response.service else "",
-            response.channel,
-            response.location_code,
-            response.status,
-        ]
-        yield [response.pk, *head, *["|".join(c) for c in cells]]
+            values[position].append(_context_value(response, field))
+        yield ResponseValues(response=response, values=values, notes=notes)
+
+
+def responses_rows(
+    *, survey: Survey, responses: QuerySet[Response], chunk_size: int = 2000
+) -> Iterator[list[Any]]:
+    """CSV rows: the header, then one per response (for an employee survey, a line saying why
+    there are none)."""
+    questions = survey_questions(survey=survey)
+    yield ["response_id", *RESPONSE_CONTEXT_COLUMNS, *[q.key for q in questions]]
+    if not responses_listed(survey=survey):
+        yield [NOT_LISTED_LINE]
+        return
+    for row in response_values(
+        survey=survey, questions=questions, responses=responses, chunk_size=chunk_size
+    ):
+        cells = ["|".join(str(value) for value in values) for values in row.values]
+        yield [row.response.pk, *row.context, *cells]
 
 
 def _context_value(response: Response, field: str) -> str:

@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:survey_id>/responses/", views.response_list, name="response_list"),
     path("<int:survey_id>/responses.csv", views.response_export, name="response_export"),
     path(
+        "<int:survey_id>/responses/export/<slug:fmt>/",
+        views.response_research_export,
+        name="response_research_export",
+    ),
+    path(
         "<int:survey_id>/responses/<int:response_id>/<slug:action>/",
         views.response_action,
         name="response_action",

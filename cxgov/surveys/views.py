@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ from cxgov.surveys.forms import (
     SurveySettingsForm,
 )
 from cxgov.surveys.models import Survey
+from cxgov.surveys.research import RESEARCH_FORMATS, research_file
 from cxgov.surveys.selectors import (
     ResponseFilters,
     access_question,
@@ -321,16 +322,29 @@ def question_remove(request: HttpRequest, slug: str, question_id: int) -> HttpRe
 
 def _filters(request: HttpRequest, agency: Agency) -> tuple[ResponseFilterForm, ResponseFilters]:
     form = ResponseFilterForm(request.GET or None, agency=agency)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        return form, ResponseFilters(
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            service=data["service"],
-            channel=data["channel"],
-            status=data["status"],
-        )
-    return form, ResponseFilters()
+    return form, form.filters()
+
+
+def response_downloads(survey: Survey, query: str = "") -> list[tuple[str, str]]:
+    """(label, address) of each file of the survey's responses, with the filters in `query`."""
+    kwargs = {"slug": survey.agency.slug, "survey_id": survey.pk}
+    tail = f"?{query}" if query else ""
+    labels = {
+        "sav": "SPSS (.sav)",
+        "dta": "Stata (.dta)",
+        "xlsx": "Excel (.xlsx)",
+        "r": _("R (CSV and script, .zip)"),
+    }
+    return [
+        ("CSV", reverse("surveys:response_export", kwargs=kwargs) + tail),
+        *(
+            (
+                labels[fmt],
+                reverse("surveys:response_research_export", kwargs={**kwargs, "fmt": fmt}) + tail,
+            )
+            for fmt in RESEARCH_FORMATS
+        ),
+    ]
 
 
 @login_required
@@ -361,6 +375,7 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "listed": visible,
             "threshold": suppression_threshold(),
             "query": request.GET.urlencode(),
+            "downloads": response_downloads(survey, request.GET.urlencode()) if visible else [],
             "can_edit": user_can(user=request.user, agency=survey.agency, need=Can.EDIT_SURVEYS)
             and not survey.is_employee,
             "nav_section": "staff",
@@ -370,11 +385,16 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
 
 
 @login_required
-def response_export(request: HttpRequest, slug: str, survey_id: int) -> StreamingHttpResponse:
+def response_export(
+    request: HttpRequest, slug: str, survey_id: int
+) -> HttpResponse | StreamingHttpResponse:
     survey = access_survey(
         user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.READ_RESPONSES
     )
-    _form, filters = _filters(request, survey.agency)
+    form, filters = _filters(request, survey.agency)
+    if form.is_bound and not form.is_valid():
+        # The response page, with what is wrong beside each filter (400).
+        return response_list(request, slug, survey_id)
     rows = responses_rows(
         survey=survey, responses=responses_for_survey(survey=survey, filters=filters)
     )
@@ -386,6 +406,32 @@ def response_export(request: HttpRequest, slug: str, survey_id: int) -> Streamin
         data={"filters": request.GET.urlencode()[:500]},
     )
     return csv_stream_response(None, rows, filename=f"survey-{survey.pk}-responses.csv")
+
+
+@login_required
+def response_research_export(
+    request: HttpRequest, slug: str, survey_id: int, fmt: str
+) -> HttpResponse | FileResponse:
+    """The filtered responses with their labels for SPSS, Stata, Excel or R."""
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.READ_RESPONSES
+    )
+    if fmt not in RESEARCH_FORMATS:
+        raise Http404
+    form, filters = _filters(request, survey.agency)
+    if form.is_bound and not form.is_valid():
+        return response_list(request, slug, survey_id)
+    built, filename = research_file(
+        survey=survey, responses=responses_for_survey(survey=survey, filters=filters), fmt=fmt
+    )
+    audit_record(
+        actor=request.user,
+        action="survey.responses_export",
+        agency=survey.agency,
+        target=survey,
+        data={"filters": request.GET.urlencode()[:500], "format": fmt},
+    )
+    return file_response(built, content_type=RESEARCH_FORMATS[fmt].content_type, filename=filename)
 
 
 _RESPONSE_ACTIONS = {"spam", "valid", "delete", "restore"}

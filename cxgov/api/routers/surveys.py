@@ -1,4 +1,5 @@
-"""Survey intake for mobile apps, phone (IVR) and paper batches, and a suppressed response list.
+"""Survey intake for mobile apps, phone (IVR) and paper batches, a suppressed response list and
+the response files (CSV, SPSS, Stata, Excel, R).
 
 The API key is the bearer token of a member of the survey's agency whose role brings in responses
 collected elsewhere (`Can.IMPORT_RESPONSES`); reading responses one by one needs
@@ -11,14 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router
+from django.http import Http404, HttpRequest, HttpResponseBase
+from ninja import Query, Router
+from ninja.errors import ValidationError
 
 from cxgov.api.common import staff_user
 from cxgov.api.schemas.surveys import (
     ContextIn,
     ResponseBatchIn,
     ResponseBatchOut,
+    ResponseExportQuery,
     ResponseIn,
     ResponseListOut,
     ResponseOut,
@@ -26,10 +29,14 @@ from cxgov.api.schemas.surveys import (
 from cxgov.core.permissions import Can
 from cxgov.core.ratelimit import client_address
 from cxgov.core.services import audit_record
+from cxgov.core.tables import CSV_TYPE, csv_stream_response, file_response
+from cxgov.surveys.forms import ResponseFilterForm
+from cxgov.surveys.research import RESEARCH_FORMATS, research_file
 from cxgov.surveys.selectors import (
     access_survey,
     responses_for_survey,
     responses_listed,
+    responses_rows,
     suppression_threshold,
 )
 from cxgov.surveys.services import (
@@ -167,3 +174,59 @@ def response_list(request: HttpRequest, survey_id: int, limit: int = 100) -> dic
         "threshold": None,
         "responses": rows[: max(1, min(limit, 500))],
     }
+
+
+_EXPORT_TYPES = {"csv": CSV_TYPE} | {
+    name: chosen.content_type for name, chosen in RESEARCH_FORMATS.items()
+}
+
+
+@router.get(
+    "/surveys/{survey_id}/responses/export",
+    summary="Download the responses as CSV, SPSS, Stata, Excel or R",
+    response={200: str},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as an attachment named in Content-Disposition.",
+                "content": {content_type: {} for content_type in _EXPORT_TYPES.values()},
+            }
+        }
+    },
+)
+def response_export(
+    request: HttpRequest, survey_id: int, query: Query[ResponseExportQuery]
+) -> HttpResponseBase:
+    """Every response the filters match, one row each, as the staff responses page downloads
+    it. The SPSS, Stata, Excel and R files label each variable with its question and each coded
+    answer with its option; a choose-any question is one 0/1 variable per option. An employee
+    survey's file has its variables and no rows (a note says why), as its CSV has a header and
+    a line saying so."""
+    user = staff_user(request)
+    survey = access_survey(
+        user=user, agency_slug=None, survey_id=survey_id, need=Can.READ_RESPONSES
+    )
+    given = {k: str(v) for k, v in query.model_dump(exclude={"format"}, exclude_none=True).items()}
+    form = ResponseFilterForm(given, agency=survey.agency)
+    if not form.is_valid():
+        if "service" in form.errors:
+            raise Http404  # a service of another agency is as missing as one that is not
+        raise ValidationError(
+            [
+                {"type": "invalid", "loc": ["query", name], "msg": messages[0]}
+                for name, messages in form.errors.items()
+            ]
+        )
+    responses = responses_for_survey(survey=survey, filters=form.filters())
+    audit_record(
+        actor=user,
+        action="survey.responses_export",
+        agency=survey.agency,
+        target=survey,
+        data={"via": "api", "format": query.format, "filters": given},
+    )
+    if query.format == "csv":
+        rows = responses_rows(survey=survey, responses=responses)
+        return csv_stream_response(None, rows, filename=f"survey-{survey.pk}-responses.csv")
+    built, filename = research_file(survey=survey, responses=responses, fmt=query.format)
+    return file_response(built, content_type=_EXPORT_TYPES[query.format], filename=filename)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from cxgov.api.common import Out, utc_iso
+from cxgov.registry.models import ChannelKind
 from cxgov.surveys.models import Answer, Response
 
 
@@ -98,3 +99,21 @@ class ResponseListOut(Out):
     suppressed: bool
     threshold: int | None
     responses: list[ResponseRowOut]
+
+
+class ResponseExportQuery(Schema):
+    """The file and the filters of a response export: those of the staff responses page."""
+
+    format: Literal["csv", "sav", "dta", "xlsx", "r"] = Field(
+        description="csv: the responses CSV; sav: SPSS; dta: Stata; xlsx: Excel (data, "
+        "variable labels, value labels); r: a zip of a CSV and an R script that labels it."
+    )
+    date_from: date | None = Field(default=None, description="Submitted on or after (UTC day).")
+    date_to: date | None = Field(default=None, description="Submitted on or before (UTC day).")
+    service: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="The id of a service of the agency."
+    )
+    channel: ChannelKind | None = None
+    status: Literal["valid", "spam", "deleted"] | None = Field(
+        default=None, description="Without it, valid and spam responses that are not deleted."
+    )

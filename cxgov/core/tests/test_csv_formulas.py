@@ -128,6 +128,14 @@ CSV_ENDPOINTS = [
         "surveys:response_export",
         lambda: [_url("surveys:response_export", slug=AGENCY, survey_id=s) for s in _surveys()],
     ),
+    # The R file: a zip of the responses as CSV and the script that labels them.
+    Endpoint(
+        "surveys:response_research_export",
+        lambda: [
+            _url("surveys:response_research_export", slug=AGENCY, survey_id=s, fmt="r")
+            for s in _surveys()
+        ],
+    ),
     Endpoint(
         "survey_results:index",
         lambda: [_url("survey_results:index", slug=AGENCY)],

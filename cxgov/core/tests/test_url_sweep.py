@@ -256,6 +256,11 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "surveys:question_create": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:response_list": (_with("survey"), Can.READ_RESPONSES, Can.READ_RESPONSES),
     "surveys:response_export": (_with("survey"), Can.READ_RESPONSES, Can.READ_RESPONSES),
+    "surveys:response_research_export": (
+        _with("survey", fmt="sav"),
+        Can.READ_RESPONSES,
+        Can.READ_RESPONSES,
+    ),
     "surveys:response_action": (
         _with("survey", "response", action="spam"),
         Can.EDIT_SURVEYS,
@@ -750,6 +755,9 @@ API_SWEEP: dict[str, Op] = {
         writes=(Response,),
     ),
     "GET /api/v1/surveys/{survey_id}/responses": Op(_p("survey"), Can.READ_RESPONSES),
+    "GET /api/v1/surveys/{survey_id}/responses/export": Op(
+        _p("survey", **{"?format": "sav"}), Can.READ_RESPONSES
+    ),
     # One row per response; the summary and collection files need VIEW_AGENCY (a11 tests).
     "GET /api/v1/a11/exports/{format}": Op(
         lambda w: {

@@ -59,7 +59,8 @@ from cxgov.surveys.results.selectors import (
     survey_has_drivers,
     surveys_for_results,
 )
-from cxgov.surveys.selectors import access_survey, suppression_threshold
+from cxgov.surveys.selectors import access_survey, responses_listed, suppression_threshold
+from cxgov.surveys.views import response_downloads
 
 COMMENTS_PER_PAGE = 25
 
@@ -391,6 +392,10 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             "comments_suppressed": comments.suppressed,
             "comments_page": page,
             "has_drivers": survey_has_drivers(survey=survey),
+            "downloads": response_downloads(survey)
+            if responses_listed(survey=survey)
+            and user_can(user=request.user, agency=survey.agency, need=Can.READ_RESPONSES)
+            else [],
         },
         tables=tables,
         filename=f"survey-{survey.pk}-results",

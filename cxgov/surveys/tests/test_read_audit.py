@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_response_csv_export_is_audited_with_its_filters(analyst_a_client, analyst_a, a11_survey):
     response_submit(survey=a11_survey, answers={"trust": 1})
-    url = f"/staff/agencies/alpha/surveys/{a11_survey.pk}/responses.csv?channel=web"
+    url = f"/staff/agencies/alpha/surveys/{a11_survey.pk}/responses.csv?channel=website"
     response = analyst_a_client.get(url)
     assert response.status_code == 200
     b"".join(response.streaming_content)
@@ -21,7 +21,7 @@ def test_response_csv_export_is_audited_with_its_filters(analyst_a_client, analy
     assert event.actor == analyst_a
     assert event.agency == a11_survey.agency
     assert event.target_id == str(a11_survey.pk)
-    assert event.data == {"filters": "channel=web"}
+    assert event.data == {"filters": "channel=website"}
 
 
 def test_response_list_page_is_audited(analyst_a_client, analyst_a, a11_survey):
