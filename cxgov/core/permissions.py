@@ -173,7 +173,11 @@ def user_can(*, user: User | object, agency: Agency | None, need: Can) -> bool:
         return user.has_perm(site_permission(need))
     if agency is None:
         return False
-    return Membership.objects.filter(user=user, agency=agency, role__in=roles_with(need)).exists()
+    return (
+        Membership.objects.active()
+        .filter(user=user, agency=agency, role__in=roles_with(need))
+        .exists()
+    )
 
 
 def capabilities_in(*, user: User | object, agency: Agency) -> frozenset[Can]:
@@ -181,7 +185,9 @@ def capabilities_in(*, user: User | object, agency: Agency) -> frozenset[Can]:
     links at once (`{% if "handle_complaints" in can %}`)."""
     if not isinstance(user, User) or not user.is_active:
         return frozenset()
-    roles = Membership.objects.filter(user=user, agency=agency).values_list("role", flat=True)
+    roles = (
+        Membership.objects.active().filter(user=user, agency=agency).values_list("role", flat=True)
+    )
     return frozenset().union(*(ROLE_CAPABILITIES[Role(role)] for role in roles))
 
 

@@ -366,7 +366,8 @@ def missed_period_record(
         data={"period_start": period_start.isoformat(), "share": share, "n": n},
     )
     recipients = list(
-        Membership.objects.filter(agency=standard.agency, role__in=roles_with(Can.EDIT_STANDARDS))
+        Membership.objects.active()
+        .filter(agency=standard.agency, role__in=roles_with(Can.EDIT_STANDARDS))
         .values_list("user__email", flat=True)
         .distinct()
     )
