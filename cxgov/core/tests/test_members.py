@@ -27,7 +27,7 @@ from cxgov.testing.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-NEW_PASSWORD = "a-long-fresh-passphrase-42"  # noqa: S105 - test-only
+NEW_PASSWORD = "a-long-fresh-passphrase-42"
 _LINK = re.compile(r"https?://[^/\s]+(/\S*/accounts/invitation/\S+/|/accounts/invitation/\S+/)")
 
 
