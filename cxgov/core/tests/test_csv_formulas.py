@@ -128,6 +128,11 @@ CSV_ENDPOINTS = [
         lambda: [_url("surveys:response_export", slug=AGENCY, survey_id=s) for s in _surveys()],
     ),
     Endpoint(
+        "core:member_list",
+        lambda: [_url("core:member_list", slug=AGENCY)],
+        follow_downloads=True,
+    ),
+    Endpoint(
         "survey_results:index",
         lambda: [_url("survey_results:index", slug=AGENCY)],
         follow_downloads=True,
