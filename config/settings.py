@@ -309,6 +309,9 @@ API_READS_PER_MINUTE = env_int("API_READS_PER_MINUTE", default=1200, minimum=0)
 # API tokens expire: their owner chooses when, up to API_TOKEN_MAX_DAYS after creation.
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", default=90, minimum=1)
 
+# An agency administrator's invitation to a new member works once, for this many days.
+MEMBER_INVITATION_DAYS = env_int("MEMBER_INVITATION_DAYS", default=7, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -178,7 +178,8 @@ def actions_rows(
 def owners_for_agency(*, agency: Agency) -> QuerySet[User]:
     """Members of the agency who can own an action (call access_agency first)."""
     return User.objects.filter(
-        Exists(Membership.objects.filter(user=OuterRef("pk"), agency=agency)), is_active=True
+        Exists(Membership.objects.active().filter(user=OuterRef("pk"), agency=agency)),
+        is_active=True,
     ).order_by("full_name", "email")
 
 

@@ -36,7 +36,7 @@ def _check(*, agency: Agency, owner: User, service: Service | None, title: str) 
         errors["title"] = _("Give the action a title.")
     elif len(title) > TITLE_LIMIT:
         errors["title"] = _("Keep the title to %(limit)s characters.") % {"limit": TITLE_LIMIT}
-    if not Membership.objects.filter(user_id=owner.pk, agency=agency).exists():
+    if not Membership.objects.active().filter(user_id=owner.pk, agency=agency).exists():
         errors["owner"] = _("The owner must be a member of this agency.")
     if service is not None and service.agency_id != agency.pk:
         errors["service"] = _("Choose one of this agency's services.")

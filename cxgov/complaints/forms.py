@@ -310,7 +310,7 @@ class AssignForm(forms.Form):
         from cxgov.core.models import User
 
         self.fields["assignee"].queryset = User.objects.filter(
-            memberships__agency=agency
+            memberships__agency=agency, memberships__is_active=True
         ).distinct()
         self.fields["team"].queryset = Team.objects.filter(agency=agency)
 
@@ -345,7 +345,9 @@ class NewTeamForm(forms.Form):
         super().__init__(*args, **kwargs)
         from cxgov.core.models import User
 
-        self.fields["lead"].queryset = User.objects.filter(memberships__agency=agency).distinct()
+        self.fields["lead"].queryset = User.objects.filter(
+            memberships__agency=agency, memberships__is_active=True
+        ).distinct()
 
 
 class RoutingRuleForm(forms.Form):

@@ -527,7 +527,7 @@ def complaint_assign(
         raise ValidationError({"team": _("This team belongs to another agency.")})
     if (
         assignee is not None
-        and not assignee.memberships.filter(agency_id=complaint.agency_id).exists()
+        and not assignee.memberships.active().filter(agency_id=complaint.agency_id).exists()
     ):
         raise ValidationError({"assignee": _("This person is not a member of the agency.")})
     complaint.assignee = assignee
@@ -1013,7 +1013,7 @@ def team_create(*, agency: Agency, actor: User, name: str, lead: User | None = N
     """Add a team of complaint handlers, with a lead who hears of escalations."""
     if Team.objects.filter(agency=agency, name=name.strip()).exists():
         raise ValidationError({"name": _("A team with this name already exists.")})
-    if lead is not None and not lead.memberships.filter(agency=agency).exists():
+    if lead is not None and not lead.memberships.active().filter(agency=agency).exists():
         raise ValidationError({"lead": _("This person is not a member of the agency.")})
     team = Team.objects.create(agency=agency, name=name.strip()[:200], lead=lead)
     audit_record(actor=actor, action="complaint.team.create", agency=agency, target=team)

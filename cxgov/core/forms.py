@@ -1,5 +1,5 @@
-"""Forms for signing in, resetting a password and managing API tokens, and the one helper that
-puts a service's `ValidationError` on a form."""
+"""Forms for signing in, resetting a password, managing API tokens and agency members, and the
+one helper that puts a service's `ValidationError` on a form."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -14,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
-from cxgov.core.models import TokenScope
+from cxgov.core.models import Role, TokenScope, User
 from cxgov.core.tasks import password_reset_email_send
 
 
@@ -87,6 +88,71 @@ class TokenCreateForm(forms.Form):
         field.validators.append(MaxValueValidator(longest))
         field.initial = min(30, longest)
         field.help_text = _("From 1 to %(days)s days.") % {"days": longest}
+
+
+class MemberInviteForm(forms.Form):
+    """An agency administrator invites a person by email to take a role."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The link goes to this address and works only for it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    language = forms.ChoiceField(
+        label=_("Language of the email"),
+        choices=[("en", "English"), ("es", "Español")],
+        initial="en",
+        help_text=_("A person who already has an account gets it in the language they chose."),
+    )
+
+
+class MembershipRoleForm(forms.Form):
+    """The role a membership grants."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class MemberInvitationAcceptForm(forms.Form):
+    """A new member's name and the password they choose when accepting an invitation."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 12 characters, not only digits, not a common password and not like "
+            "your name or email address."
+        ),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ. Type the same one twice."))
+        elif first:
+            person = User(email=self.email, full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, person)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
 
 
 class MfaCodeForm(forms.Form):

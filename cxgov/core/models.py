@@ -162,13 +162,26 @@ class Role(models.TextChoices):
     OVERSIGHT = "oversight", _("Oversight")
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        """The memberships that grant their role: a deactivated one grants nothing."""
+        return self.filter(is_active=True)
+
+
 class Membership(models.Model):
-    """One role a user holds in one agency; a user may hold several."""
+    """One role a user holds in one agency; a user may hold several.
+
+    A deactivated membership (`is_active` false) stays listed for the agency's administrators
+    but grants nothing: every permission check reads `Membership.objects.active()`.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=32, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints: ClassVar = [
@@ -180,6 +193,51 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.agency} · {self.get_role_display()}"
+
+
+class MemberInvitation(models.Model):
+    """An agency administrator's invitation for a person to take a role in the agency.
+
+    The emailed link is signed (`core.tokens.member_invitation_token`) from the id and `nonce`,
+    so no secret is stored or queued; it works once (`accepted_at`), until `expires_at`, and
+    not after it was cancelled or replaced by a newer invitation (`cancelled_at`).
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    language = models.CharField(
+        _("language of the email"),
+        max_length=8,
+        default="en",
+        choices=[("en", "English"), ("es", "Español")],
+    )
+    nonce = models.CharField(max_length=32)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["agency", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.agency} · {self.get_role_display()}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None and not self.is_expired
 
 
 class TokenScope(models.TextChoices):

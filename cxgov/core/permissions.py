@@ -1,10 +1,11 @@
 """Who may do what: one table of roles × capabilities, and the site-wide grants.
 
 Every access check in views, API routers and commands names a capability (`need=Can.X`);
-only this module knows which roles hold it. Agency capabilities come from a `Membership`
-in that agency. Site-wide capabilities act beyond any one agency (an import that creates
-agencies), so no agency role holds them: they are Django permissions on the user
-(`core.<capability>`), granted to a person in the site admin; superusers hold them all.
+only this module knows which roles hold it. Agency capabilities come from an active
+`Membership` in that agency (`Membership.objects.active()`). Site-wide capabilities act beyond
+any one agency (an import that creates agencies), so no agency role holds them: they are
+Django permissions on the user (`core.<capability>`), granted to a person in the site admin;
+superusers hold them all.
 
 `docs/permissions.md` is rendered from this table (`python manage.py permissions_doc`).
 """
@@ -55,8 +56,9 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "survey builders, aggregate figures (any role)."
     ),
     Can.ADMINISTER_AGENCY: (
-        "Members, audit log, two-step sign-in resets, retention periods, whole-agency export, "
-        "failed tasks."
+        "Members: invite by email, change roles, deactivate and reactivate (never the last "
+        "active administrator, never oneself); audit log, two-step sign-in resets, retention "
+        "periods, whole-agency export, failed tasks."
     ),
     Can.EDIT_SERVICES: "Change services, channels, hours, journey stages and customer segments.",
     Can.EDIT_STANDARDS: "Change service standards, upload events, handle missed periods.",
@@ -190,7 +192,11 @@ def user_can(*, user: User | object, agency: Agency | None, need: Can) -> bool:
         return user.has_perm(site_permission(need))
     if agency is None:
         return False
-    return Membership.objects.filter(user=user, agency=agency, role__in=roles_with(need)).exists()
+    return (
+        Membership.objects.active()
+        .filter(user=user, agency=agency, role__in=roles_with(need))
+        .exists()
+    )
 
 
 def capabilities_in(*, user: User | object, agency: Agency) -> frozenset[Can]:
@@ -198,7 +204,9 @@ def capabilities_in(*, user: User | object, agency: Agency) -> frozenset[Can]:
     links at once (`{% if "handle_complaints" in can %}`)."""
     if not isinstance(user, User) or not user.is_active:
         return frozenset()
-    roles = Membership.objects.filter(user=user, agency=agency).values_list("role", flat=True)
+    roles = (
+        Membership.objects.active().filter(user=user, agency=agency).values_list("role", flat=True)
+    )
     return frozenset().union(*(ROLE_CAPABILITIES[Role(role)] for role in roles))
 
 
@@ -214,6 +222,8 @@ def permissions_markdown() -> str:
         "",
         "Every access check names a capability (`need=Can.X`). A capability in an agency comes",
         "from a role held there; a check that fails answers 404, the same as a missing object.",
+        "Only active memberships count: one an administrator deactivated grants nothing until",
+        "it is reactivated (the person still signs in, and sees no agency of it).",
         "",
         "## Agency roles",
         "",

@@ -8,6 +8,7 @@ so nobody can learn what exists elsewhere.
 
 from __future__ import annotations
 
+import secrets
 from typing import Generic, TypeVar
 
 from django.db.models import Model, QuerySet
@@ -20,12 +21,13 @@ from cxgov.core.models import (
     ApiToken,
     AuditEvent,
     DeadLetter,
+    MemberInvitation,
     Membership,
     RecoveryCode,
     User,
 )
 from cxgov.core.permissions import Can, roles_with, user_can
-from cxgov.core.tokens import token_hash
+from cxgov.core.tokens import member_invitation_read, token_hash
 
 M = TypeVar("M", bound=Model)
 
@@ -39,13 +41,14 @@ def filter_given(queryset: QuerySet[M], **lookups: object) -> QuerySet[M]:
 
 def _member_agency_ids(user: User, need: Can) -> QuerySet:
     roles = [str(role) for role in roles_with(need)]
-    return Membership.objects.filter(user=user, role__in=roles).values("agency_id")
+    return Membership.objects.active().filter(user=user, role__in=roles).values("agency_id")
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
-    """The user's roles, agency by agency."""
+    """The user's active roles, agency by agency."""
     return (
-        Membership.objects.filter(user=user)
+        Membership.objects.active()
+        .filter(user=user)
         .select_related("agency")
         .order_by("agency__name", "role")
     )
@@ -53,7 +56,8 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
 
 def roles_for_user(*, user: User, agency: Agency) -> set[str]:
     """The roles the user holds in one agency, for display (checks ask `user_can`)."""
-    return set(Membership.objects.filter(user=user, agency=agency).values_list("role", flat=True))
+    roles = Membership.objects.active().filter(user=user, agency=agency)
+    return set(roles.values_list("role", flat=True))
 
 
 def agencies_for_user(*, user: User, need: Can = Can.VIEW_AGENCY) -> QuerySet[Agency]:
@@ -159,12 +163,53 @@ access_membership = AgencyObjectAccess(
 
 
 def members_for_agency(*, agency: Agency) -> QuerySet[Membership]:
-    """Everyone who holds a role in the agency (call access_agency first)."""
+    """Everyone who holds a role in the agency, deactivated ones included (call access_agency
+    first)."""
     return (
         Membership.objects.filter(agency=agency)
         .select_related("user")
         .order_by("user__email", "role")
     )
+
+
+access_member_invitation = AgencyObjectAccess(
+    MemberInvitation.objects.select_related("agency"),
+    id_name="invitation_id",
+    default_need=Can.ADMINISTER_AGENCY,
+    doc="An invitation of an agency the user administers.",
+)
+
+
+def member_invitations_pending(*, agency: Agency) -> QuerySet[MemberInvitation]:
+    """The agency's invitations not yet used, cancelled or expired (call access_agency first)."""
+    return (
+        MemberInvitation.objects.filter(
+            agency=agency,
+            accepted_at__isnull=True,
+            cancelled_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("invited_by")
+        .order_by("email", "-created_at")
+    )
+
+
+def account_exists(*, email: str) -> bool:
+    """Whether someone signs in with this email address."""
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
+def member_invitation_for_link(*, token: str) -> MemberInvitation | None:
+    """The invitation a link names, used or not, or None when the link was not made here (a
+    bad signature, an unknown invitation, or a nonce that does not match)."""
+    found = member_invitation_read(token)
+    if found is None:
+        return None
+    invitation_id, nonce = found
+    invitation = MemberInvitation.objects.select_related("agency").filter(pk=invitation_id).first()
+    if invitation is None or not secrets.compare_digest(invitation.nonce, nonce):
+        return None
+    return invitation
 
 
 def audit_events_for_agency(*, agency: Agency, limit: int = 100) -> QuerySet[AuditEvent]:

@@ -27,6 +27,7 @@ from cxgov.core.models import (
     ApiToken,
     AuditEvent,
     DeadLetter,
+    MemberInvitation,
     Membership,
     RecoveryCode,
     RecoveryCodeDevice,
@@ -35,7 +36,12 @@ from cxgov.core.models import (
     TokenScope,
     User,
 )
-from cxgov.core.tasks import ATTEMPT_KWARG, email_send
+from cxgov.core.tasks import (
+    ATTEMPT_KWARG,
+    email_send,
+    member_invitation_email_send,
+    task_enqueue_with_write,
+)
 from cxgov.core.tokens import (
     TOKEN_PREFIX,
     recovery_code_hashes,
@@ -202,6 +208,262 @@ def membership_revoke(*, membership: Membership, actor: User | None = None) -> N
         data={"user": membership.user.email, "role": membership.role},
     )
     membership.delete()
+
+
+def _other_active_admins(*, membership: Membership) -> bool:
+    """Whether the agency keeps an active administrator without this membership.
+
+    The agency's administrator rows are locked first, so two administrators removing each
+    other at once cannot both succeed (PostgreSQL; SQLite runs one write at a time anyway).
+    """
+    admins = Membership.objects.select_for_update().filter(
+        agency_id=membership.agency_id, role=Role.AGENCY_ADMIN, is_active=True
+    )
+    return any(pk != membership.pk for pk in admins.values_list("pk", flat=True))
+
+
+def _last_admin_guard(*, membership: Membership) -> None:
+    if (
+        membership.role == Role.AGENCY_ADMIN
+        and membership.is_active
+        and not _other_active_admins(membership=membership)
+    ):
+        raise ValidationError(
+            _(
+                "%(email)s is the agency's last active administrator. Make someone else an "
+                "administrator first, so the agency is never left without one."
+            )
+            % {"email": membership.user.email}
+        )
+
+
+def _not_yourself(*, membership: Membership, actor: User | None, message: str) -> None:
+    if actor is not None and membership.user_id == actor.pk:
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def membership_role_change(*, membership: Membership, role: Role | str, actor: User) -> Membership:
+    """Give a member another role in the same agency instead of the one this membership holds.
+
+    Refused for the administrator's own membership, for the agency's last active administrator,
+    and when the person already holds the new role there.
+    """
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the roles.")})
+    new_role = Role(role)
+    old_role = membership.role
+    if new_role == old_role:
+        return membership
+    _last_admin_guard(membership=membership)
+    _not_yourself(
+        membership=membership,
+        actor=actor,
+        message=_("You cannot change your own role. Ask another administrator."),
+    )
+    taken = Membership.objects.filter(
+        user_id=membership.user_id, agency_id=membership.agency_id, role=new_role
+    ).exclude(pk=membership.pk)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "role": _("%(email)s already holds this role here.")
+                % {"email": membership.user.email}
+            }
+        )
+    membership.role = new_role
+    membership.save(update_fields=["role"])
+    audit_record(
+        actor=actor,
+        action="membership.role_change",
+        agency=membership.agency,
+        target=membership,
+        data={"user": membership.user.email, "role": [str(old_role), str(new_role)]},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: Membership, actor: User) -> Membership:
+    """Stop a membership granting its role; it stays listed so it can be reactivated.
+
+    Refused for the administrator's own membership and the agency's last active administrator.
+    """
+    if not membership.is_active:
+        return membership
+    _last_admin_guard(membership=membership)
+    _not_yourself(
+        membership=membership,
+        actor=actor,
+        message=_("You cannot deactivate yourself. Ask another administrator."),
+    )
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="membership.deactivate",
+        agency=membership.agency,
+        target=membership,
+        data={"user": membership.user.email, "role": membership.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, membership: Membership, actor: User) -> Membership:
+    """Let a deactivated membership grant its role again."""
+    if membership.is_active:
+        return membership
+    membership.is_active = True
+    membership.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="membership.reactivate",
+        agency=membership.agency,
+        target=membership,
+        data={"user": membership.user.email, "role": membership.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def member_invitation_create(
+    *,
+    agency: Agency,
+    email: str,
+    role: Role | str,
+    language: str,
+    actor: User,
+) -> MemberInvitation:
+    """Invite a person by email to take `role` in the agency, and email them the link.
+
+    The email goes in the person's own language when they have an account, else in
+    `language`. A newer invitation for the same address and agency
+    replaces the older ones still pending, so only the latest link works.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the roles.")})
+    existing = User.objects.filter(email__iexact=email).first()
+    if (
+        existing is not None
+        and Membership.objects.active().filter(user=existing, agency=agency, role=role).exists()
+    ):
+        raise ValidationError(
+            {"email": _("%(email)s already holds this role here.") % {"email": email}}
+        )
+    if existing is not None:
+        language = existing.preferred_language
+    now = timezone.now()
+    MemberInvitation.objects.filter(
+        agency=agency,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).update(cancelled_at=now)
+    invitation = MemberInvitation(
+        agency=agency,
+        email=email,
+        role=Role(role),
+        language=language if language in ("en", "es") else settings.LANGUAGE_CODE,
+        nonce=secrets.token_hex(16),
+        invited_by=actor,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.MEMBER_INVITATION_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    audit_record(
+        actor=actor,
+        action="member_invitation.create",
+        agency=agency,
+        target=invitation,
+        data={"email": email, "role": invitation.role, "existing_account": existing is not None},
+    )
+    # The task gets the invitation's id, never its link: the link is made when the email is sent.
+    task_enqueue_with_write(member_invitation_email_send, invitation_id=invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def member_invitation_cancel(*, invitation: MemberInvitation, actor: User) -> MemberInvitation:
+    """Stop a pending invitation's link from working."""
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation was already accepted; deactivate the member."))
+    if invitation.cancelled_at is None:
+        invitation.cancelled_at = timezone.now()
+        invitation.save(update_fields=["cancelled_at"])
+        audit_record(
+            actor=actor,
+            action="member_invitation.cancel",
+            agency=invitation.agency,
+            target=invitation,
+            data={"email": invitation.email, "role": invitation.role},
+        )
+    return invitation
+
+
+@transaction.atomic
+def member_invitation_accept(
+    *, invitation: MemberInvitation, full_name: str = "", password: str | None = None
+) -> Membership:
+    """Use an invitation: the invited address gets the role in the agency.
+
+    A person without an account gets one with `password` (required then) and `full_name`; one
+    with an account keeps it and only gains the role (a deactivated membership of that role is
+    reactivated). The invitation works once, until it expires, unless it was cancelled.
+    """
+    invitation = MemberInvitation.objects.select_for_update().get(pk=invitation.pk)
+    problem = member_invitation_problem(invitation=invitation)
+    if problem:
+        raise ValidationError(problem)
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    created = user is None
+    if user is None:
+        if not password:
+            raise ValidationError({"password": _("Choose a password.")})
+        user = user_create(email=invitation.email, password=password, full_name=full_name.strip())
+        user.preferred_language = invitation.language
+        user.save(update_fields=["preferred_language"])
+    membership, granted = Membership.objects.get_or_create(
+        user=user, agency=invitation.agency, role=invitation.role
+    )
+    if not granted and not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        actor=user,
+        action="member_invitation.accept",
+        agency=invitation.agency,
+        target=invitation,
+        data={
+            "email": invitation.email,
+            "role": invitation.role,
+            "membership": membership.pk,
+            "account_created": created,
+        },
+    )
+    return membership
+
+
+def member_invitation_problem(*, invitation: MemberInvitation) -> str:
+    """Why an invitation's link no longer works, in words for the person; "" when it works."""
+    if invitation.accepted_at is not None:
+        return _(
+            "This invitation was already used. Sign in with your email address and password; "
+            "if you forgot the password, reset it from the sign-in page."
+        )
+    if invitation.cancelled_at is not None:
+        return _(
+            "This invitation was withdrawn or replaced by a newer one. Use the newest invitation "
+            "email, or ask your agency administrator to invite you again."
+        )
+    if invitation.is_expired:
+        return _("This invitation has expired. Ask your agency administrator to invite you again.")
+    return ""
 
 
 @transaction.atomic

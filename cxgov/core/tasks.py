@@ -19,6 +19,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
 from django.db import OperationalError, transaction
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -184,5 +185,46 @@ def password_reset_email_send(
         body = loader.render_to_string(body_template, context)
     message = EmailMessage(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
+    )
+    return message.send()
+
+
+@retrying_task(queue_name="email")
+def member_invitation_email_send(*, invitation_id: int) -> int:
+    """Email an agency's invitation in the invitee's language, with a link made now.
+
+    Like the password-reset link, the invitation link never sits in the task's arguments; an
+    invitation that was used, cancelled or expired before the email went out is not sent.
+    """
+    from cxgov.core.models import MemberInvitation
+    from cxgov.core.tokens import member_invitation_token
+
+    invitation = (
+        MemberInvitation.objects.select_related("agency", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.is_pending:
+        return 0
+    token = member_invitation_token(invitation_id=invitation.pk, nonce=invitation.nonce)
+    with translation.override(invitation.language):
+        context = {
+            "invitation": invitation,
+            "agency_name": invitation.agency.display_name,
+            "role": invitation.get_role_display(),
+            "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
+            "link": settings.SITE_URL.rstrip("/")
+            + reverse("core:member_invitation_accept", args=[token]),
+            "expires": invitation.expires_at,
+        }
+        subject = "".join(
+            loader.render_to_string("core/email/member_invitation_subject.txt", context).split("\n")
+        )
+        body = loader.render_to_string("core/email/member_invitation.txt", context)
+    message = EmailMessage(
+        subject=subject.strip(),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[invitation.email],
     )
     return message.send()

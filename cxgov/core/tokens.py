@@ -1,9 +1,10 @@
-"""How API token secrets and recovery codes are shaped and hashed."""
+"""How API token secrets, recovery codes and member invitation links are shaped and checked."""
 
 import hashlib
 import secrets
 
 from django.conf import settings
+from django.core import signing
 from django.utils.crypto import salted_hmac
 
 TOKEN_PREFIX = "cxg"  # noqa: S105 - a public marker, not a secret
@@ -43,3 +44,30 @@ def recovery_code_hashes(code: str) -> list[str]:
         salted_hmac(_RECOVERY_SALT, value, secret=key, algorithm="sha256").hexdigest()
         for key in keys
     ]
+
+
+_INVITATION_SALT = "cxgov.core.member_invitation"
+
+
+def member_invitation_token(*, invitation_id: int, nonce: str) -> str:
+    """The secret part of a member invitation's link: the id and nonce, signed under SECRET_KEY.
+
+    Nothing secret is stored: the link is made again from the invitation when it is emailed.
+    """
+    return signing.dumps({"i": invitation_id, "n": nonce}, salt=_INVITATION_SALT)
+
+
+def member_invitation_read(token: str) -> tuple[int, str] | None:
+    """The invitation id and nonce a link carries, or None for a link that was not signed here."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        value = signing.loads(token, salt=_INVITATION_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict):
+        return None
+    invitation_id, nonce = value.get("i"), value.get("n")
+    if not isinstance(invitation_id, int) or not isinstance(nonce, str):
+        return None
+    return invitation_id, nonce

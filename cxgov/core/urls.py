@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from cxgov.core import views, views_tasks
+from cxgov.core import views, views_members, views_tasks
 from cxgov.core.auth import second_factor_required
 
 app_name = "core"
@@ -36,6 +36,11 @@ urlpatterns = [
         name="password_change",
     ),
     path("accounts/keepalive/", views.session_keepalive, name="keepalive"),
+    path(
+        "accounts/invitation/<str:token>/",
+        views_members.member_invitation_accept_view,
+        name="member_invitation_accept",
+    ),
     path("accounts/two-factor/setup/", views.mfa_setup, name="mfa_setup"),
     path("accounts/two-factor/", views.mfa_verify, name="mfa_verify"),
     path(
@@ -53,9 +58,30 @@ urlpatterns = [
         name="dead_letter_retry",
     ),
     path("staff/agencies/<slug:slug>/", views.agency_overview, name="agency_overview"),
+    path("staff/agencies/<slug:slug>/members/", views_members.member_list, name="member_list"),
+    path(
+        "staff/agencies/<slug:slug>/members/invite/",
+        views_members.member_invite,
+        name="member_invite",
+    ),
+    path(
+        "staff/agencies/<slug:slug>/members/<int:membership_id>/",
+        views_members.member_edit,
+        name="member_edit",
+    ),
     path(
         "staff/agencies/<slug:slug>/members/<int:membership_id>/reset-two-factor/",
         views.member_mfa_reset,
         name="member_mfa_reset",
+    ),
+    path(
+        "staff/agencies/<slug:slug>/members/<int:membership_id>/<slug:action>/",
+        views_members.member_status,
+        name="member_status",
+    ),
+    path(
+        "staff/agencies/<slug:slug>/invitations/<int:invitation_id>/cancel/",
+        views_members.member_invitation_cancel_view,
+        name="member_invitation_cancel",
     ),
 ]

@@ -45,7 +45,6 @@ from cxgov.core.selectors import (
     access_token,
     audit_events_for_agency,
     may_see_dead_letters,
-    members_for_agency,
     memberships_for_user,
     mfa_device_pending,
     recovery_codes_left,
@@ -162,7 +161,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agency_overview(request: HttpRequest, slug: str) -> HttpResponse:
-    """One agency as its staff see it: roles, members (for admins) and recent changes."""
+    """One agency as its staff see it: roles, links, and recent changes (for admins)."""
     agency = access_agency(user=request.user, agency_slug=slug)
     roles = roles_for_user(user=request.user, agency=agency)
     is_admin = user_can(user=request.user, agency=agency, need=Can.ADMINISTER_AGENCY)
@@ -173,7 +172,6 @@ def agency_overview(request: HttpRequest, slug: str) -> HttpResponse:
             "agency": agency,
             "roles": sorted(Role(role).label for role in roles),
             "can": capabilities_in(user=request.user, agency=agency),
-            "members": members_for_agency(agency=agency) if is_admin else None,
             "audit_events": audit_events_for_agency(agency=agency, limit=25) if is_admin else None,
             "nav_section": "staff",
         },
@@ -355,7 +353,7 @@ def member_mfa_reset(request: HttpRequest, slug: str, membership_id: int) -> Htt
         _("Two-step sign-in is reset for %(email)s. They set it up again at their next sign-in.")
         % {"email": membership.user.email},
     )
-    return redirect("core:agency_overview", slug=agency.slug)
+    return redirect("core:member_edit", slug=agency.slug, membership_id=membership.pk)
 
 
 @login_required

@@ -294,8 +294,9 @@ def channel_insight(*, service: Service) -> ChannelInsight:
 
 # --- whole-agency export ---------------------------------------------------------------------
 
-# Never exported: secrets (hashes that unlock something) and the user's password.
-EXPORT_EXCLUDED_FIELDS = frozenset({"password", "token_hash"})
+# Never exported: secrets (hashes that unlock something, the nonce of an invitation link) and
+# the user's password.
+EXPORT_EXCLUDED_FIELDS = frozenset({"password", "token_hash", "nonce"})
 # The largest number of foreign-key hops between a model and its agency that is followed.
 _EXPORT_MAX_DEPTH = 4
 

@@ -119,6 +119,8 @@ NOT_RESTORED = {
     "core.DeadLetter": "failed background tasks of this installation",
     # Retry guards for intake here; a client retrying against another installation files anew.
     "complaints.IntakeKey": "idempotency keys of complaint intake on this installation",
+    # Their links are signed with this installation's key; the new one sends its own.
+    "core.MemberInvitation": "member invitations, whose links work only on this installation",
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.

@@ -16,7 +16,7 @@ from cxgov.actions.demo import demo_load as actions_demo_load
 from cxgov.benchmarks.demo import demo_load as benchmarks_demo_load
 from cxgov.complaints.demo import demo_load as complaints_demo_load
 from cxgov.core.models import Role, User
-from cxgov.core.services import membership_grant, user_create
+from cxgov.core.services import audit_record, membership_grant, user_create
 from cxgov.plans.demo import demo_load as plans_demo_load
 from cxgov.registry.demo import demo_load as registry_demo_load
 from cxgov.standards.demo import demo_load as standards_demo_load
@@ -57,6 +57,19 @@ DEMO_USERS = [
 ]
 
 
+# A site administrator (Django superuser): the site admin at /site-admin/, no agency role.
+DEMO_SITE_ADMIN_EMAIL = "siteadmin@cxgov.example.gov"
+
+
+def _site_admin_load() -> None:
+    if User.objects.filter(email=DEMO_SITE_ADMIN_EMAIL).exists():
+        return
+    user = User.objects.create_superuser(
+        DEMO_SITE_ADMIN_EMAIL, DEMO_PASSWORD, full_name="Sam Site-Admin"
+    )
+    audit_record(actor=None, action="user.create", target=user, data={"superuser": True})
+
+
 @transaction.atomic
 def demo_load() -> list[DemoUser]:
     """Create the demo records once; running again changes nothing."""
@@ -71,6 +84,7 @@ def demo_load() -> list[DemoUser]:
     # Oversight reads across agencies: give the demo oversight user the second agency too.
     oversight = User.objects.get(email="oversight@omb.example.gov")
     membership_grant(user=oversight, agency=agencies["nppo"], role=Role.OVERSIGHT)
+    _site_admin_load()
     standards_demo_load()
     benchmarks_demo_load()
     surveys_demo_load()

@@ -368,7 +368,8 @@ def missed_period_record(
     )
     transaction.on_commit(lambda: period_missed.send(sender=MissedPeriod, miss=miss), robust=True)
     recipients = list(
-        Membership.objects.filter(agency=standard.agency, role__in=roles_with(Can.EDIT_STANDARDS))
+        Membership.objects.active()
+        .filter(agency=standard.agency, role__in=roles_with(Can.EDIT_STANDARDS))
         .values_list("user__email", flat=True)
         .distinct()
     )

@@ -26,6 +26,9 @@ class MemberOut(Out):
     email: str = Field(validation_alias="user.email")
     full_name: str = Field(validation_alias="user.full_name")
     role: str
+    is_active: bool = Field(
+        description="False for a membership an administrator deactivated: it grants nothing."
+    )
 
 
 class AuditEventOut(Out):

@@ -61,6 +61,13 @@ def test_admin_lists_own_agency_members(client, admin_a, analyst_a):
     assert emails == {admin_a.email, analyst_a.email}
 
 
+def test_member_list_says_which_memberships_are_deactivated(client, admin_a, analyst_a):
+    analyst_a.memberships.update(is_active=False)
+    response = client.get("/api/v1/agencies/alpha/members", **_bearer(admin_a))
+    active = {item["email"]: item["is_active"] for item in response.json()["items"]}
+    assert active == {admin_a.email: True, analyst_a.email: False}
+
+
 def test_admin_of_a_gets_404_for_agency_b_members(client, admin_a, handler_b):
     response = client.get("/api/v1/agencies/bravo/members", **_bearer(admin_a))
     assert response.status_code == 404

@@ -81,6 +81,7 @@ SECTIONS = {
         _Parent("service", "benchmarks:service", "service_id", lambda s: s.name),
     ),
     "a11": _Section(gettext_lazy("A-11 quarterly reporting"), "a11:collection_list"),
+    "members": _Section(gettext_lazy("Members"), "core:member_list"),
     "plans": _Section(
         gettext_lazy("Customer service plans"),
         "plans:plan_list",

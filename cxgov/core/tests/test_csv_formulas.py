@@ -137,6 +137,11 @@ CSV_ENDPOINTS = [
         ],
     ),
     Endpoint(
+        "core:member_list",
+        lambda: [_url("core:member_list", slug=AGENCY)],
+        follow_downloads=True,
+    ),
+    Endpoint(
         "survey_results:index",
         lambda: [_url("survey_results:index", slug=AGENCY)],
         follow_downloads=True,

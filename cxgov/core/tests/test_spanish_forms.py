@@ -176,7 +176,16 @@ STAFF_FORMS: list[tuple[str, Callable[[], dict[str, Any]], str]] = [
         "",
     ),
     ("core:token_list", dict, "/revoke/"),
-    ("core:agency_overview", dict, "/reset-two-factor/"),
+    (
+        "core:member_edit",
+        lambda: {"membership_id": _first("core.Membership", agency__slug=AGENCY)},
+        "/reset-two-factor/",
+    ),
+    (
+        "core:member_edit",
+        lambda: {"membership_id": _first("core.Membership", agency__slug=AGENCY)},
+        "",
+    ),
 ]
 
 

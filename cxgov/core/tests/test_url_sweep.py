@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -27,13 +27,22 @@ from django.core.management import call_command
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cxgov.a11.models import Collection
 from cxgov.actions.models import ActionItem
 from cxgov.benchmarks.models import Selection, Series
 from cxgov.complaints.models import Attachment, Category, Complaint
-from cxgov.core.models import Agency, ApiToken, AuditEvent, DeadLetter, Membership, Role, User
+from cxgov.core.models import (
+    Agency,
+    ApiToken,
+    AuditEvent,
+    DeadLetter,
+    MemberInvitation,
+    Membership,
+    Role,
+    User,
+)
 from cxgov.core.permissions import ROLE_CAPABILITIES, Can, roles_with
 from cxgov.core.services import token_create
 from cxgov.plans.models import Plan
@@ -105,6 +114,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
             "core:password_reset_done",
             "core:password_reset_confirm",
             "core:password_reset_complete",
+            "core:member_invitation_accept",
             "public:home",
             "public:agency",
             "public:service",
@@ -159,6 +169,19 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "core:agency_overview": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "core:member_mfa_reset": (
         _with("membership"),
+        Can.ADMINISTER_AGENCY,
+        Can.ADMINISTER_AGENCY,
+    ),
+    "core:member_list": (_agency, Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
+    "core:member_invite": (_agency, Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
+    "core:member_edit": (_with("membership"), Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
+    "core:member_status": (
+        _with("membership", action="deactivate"),
+        Can.ADMINISTER_AGENCY,
+        Can.ADMINISTER_AGENCY,
+    ),
+    "core:member_invitation_cancel": (
+        _with("invitation"),
         Can.ADMINISTER_AGENCY,
         Can.ADMINISTER_AGENCY,
     ),
@@ -493,6 +516,13 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
         "plan": _first_pk(Plan.objects.filter(agency=agency), "plan"),
         "action": _first_pk(ActionItem.objects.filter(agency=agency), "action"),
         "membership": _first_pk(Membership.objects.filter(agency=agency), "membership"),
+        "invitation": MemberInvitation.objects.create(
+            agency=agency,
+            email="invited@sweep.example.gov",
+            role=Role.CX_ANALYST,
+            nonce="sweep",
+            expires_at=timezone.now() + timedelta(days=7),
+        ).pk,
         "dead_letter": dead.pk,
         "subscription": subscription.pk,
         "delivery": delivery.pk,

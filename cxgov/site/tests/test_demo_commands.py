@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from cxgov.core.models import Agency, Membership, User
 from cxgov.registry.models import Service
-from cxgov.site.demo import DEMO_PASSWORD, DEMO_USERS
+from cxgov.site.demo import DEMO_PASSWORD, DEMO_SITE_ADMIN_EMAIL, DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,7 @@ def test_demo_sets_up_without_serving_and_prints_credentials(capsys, settings):
     for demo_user in DEMO_USERS:
         assert demo_user.email in out
     assert DEMO_PASSWORD in out
+    assert f"Site administrator     {DEMO_SITE_ADMIN_EMAIL}" in out
     assert Agency.objects.filter(slug="fba").exists()
     assert Service.objects.filter(agency__slug="fba").count() >= 3
 
@@ -50,3 +51,15 @@ def test_every_demo_user_can_sign_in(demo_data, client):
         )
         assert response.status_code == 302, demo_user.email
         client.post("/accounts/logout/")
+
+
+def test_the_demo_site_administrator_opens_the_site_admin_and_no_agency(demo_data, client):
+    admin = User.objects.get(email=DEMO_SITE_ADMIN_EMAIL)
+    assert admin.is_superuser and admin.is_staff
+    assert not Membership.objects.filter(user=admin).exists()
+    signed_in = client.post(
+        "/accounts/login/", {"username": DEMO_SITE_ADMIN_EMAIL, "password": DEMO_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    assert client.get("/site-admin/").status_code == 200
+    assert client.get("/staff/agencies/fba/").status_code == 404
