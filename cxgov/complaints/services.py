@@ -789,7 +789,9 @@ def complaint_respond(
         raise ValidationError({"category": _("Choose a response category.")}) from None
     text = _clean_text(body, field="body", missing=_("Write the response."))
     target = _response_target(complaint, chosen)
-    if target != complaint.status and target not in TRANSITIONS[complaint.status]:
+    # Only an "In progress" response may leave the status as it is.
+    stays = target == complaint.status == Status.IN_PROGRESS
+    if not stays and target not in TRANSITIONS[complaint.status]:
         raise TransitionError(
             _("A complaint that is %(from)s cannot get a response now.")
             % {"from": Status(complaint.status).label}
@@ -807,7 +809,7 @@ def complaint_respond(
         company_response=RESPONSE_CATEGORY_CFPB[chosen],
         **({"review": Review.NONE, "reviewed_at": None} if target == Status.RESPONDED else {}),
     )
-    if target != complaint.status:
+    if not stays:
         complaint_transition(
             complaint=complaint, to_status=target, actor=actor, reason=f"response: {chosen.value}"
         )
