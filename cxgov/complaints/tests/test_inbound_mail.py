@@ -26,7 +26,7 @@ from cxgov.complaints.services import (
 )
 
 IMAP_USER = "complaints"
-IMAP_PASSWORD = "not-a-real-secret"  # noqa: S105 - a throwaway in-memory test server
+IMAP_PASSWORD = "not-a-real-secret"  # a throwaway in-memory test server
 
 
 def _mail(

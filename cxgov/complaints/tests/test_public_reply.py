@@ -6,8 +6,8 @@ from __future__ import annotations
 import string
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
