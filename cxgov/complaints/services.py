@@ -400,12 +400,14 @@ def complaint_transition(
     duplicate_of: Complaint | None = None,
     referred_to: str = "",
     site_url: str = "",
+    notify_customer: bool = True,
 ) -> Complaint:
     """Move a complaint to another status: the one path for every status change.
 
     Records timestamps and timely flags, opens and closes pauses (the clock stops while
     awaiting the customer), recomputes deadlines and writes the transition and audit event.
-    A closed complaint's customer is emailed (links from `site_url`, else SITE_URL).
+    A closed complaint's customer is emailed (links from `site_url`, else SITE_URL) unless
+    `notify_customer` is false (history loaded after the fact).
     """
     complaint = Complaint.objects.select_for_update().select_related("agency").get(pk=complaint.pk)
     now = at or timezone.now()
@@ -454,7 +456,8 @@ def complaint_transition(
         )
         closed_id = complaint.pk
         transaction.on_commit(lambda: _post_resolution_survey(closed_id))
-        _notice_enqueue(complaint, kind="closure", site_url=site_url)
+        if notify_customer:
+            _notice_enqueue(complaint, kind="closure", site_url=site_url)
     if target == Status.IN_PROGRESS and source in (Status.RESPONDED, Status.CLOSED):
         complaint.closed_at = None
         complaint.final_timely = None
