@@ -282,6 +282,22 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="cxgov <no-reply@cxgo
 # mail server cannot stall the email queue.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", default=10, minimum=1)
 
+# Complaints by email: replies and new complaints are read from this IMAP mailbox by
+# `cxgov complaints_fetch_mail` (off while the host is empty). Mail that matches no complaint
+# is filed for triage with the agency COMPLAINTS_MAIL_AGENCY (a slug).
+COMPLAINTS_IMAP_HOST = env_str("COMPLAINTS_IMAP_HOST", default="")
+COMPLAINTS_IMAP_PORT = env_int("COMPLAINTS_IMAP_PORT", default=993, minimum=1)
+COMPLAINTS_IMAP_USER = env_str("COMPLAINTS_IMAP_USER", default="")
+COMPLAINTS_IMAP_PASSWORD = env_str("COMPLAINTS_IMAP_PASSWORD", default="")
+COMPLAINTS_IMAP_SSL = env_bool("COMPLAINTS_IMAP_SSL", default=True)
+COMPLAINTS_IMAP_FOLDER = env_str("COMPLAINTS_IMAP_FOLDER", default="INBOX")
+COMPLAINTS_MAIL_AGENCY = env_str("COMPLAINTS_MAIL_AGENCY", default="")
+# The mailbox's address: emails to customers answer to it with the tracking number as a
+# plus-address (complaints+C-XXXX-XXXX-XXXX@...). Empty: replies go to DEFAULT_FROM_EMAIL.
+COMPLAINTS_REPLY_ADDRESS = env_str("COMPLAINTS_REPLY_ADDRESS", default="")
+# Days a signed status link in an email to a customer keeps working.
+COMPLAINT_LINK_MAX_AGE_DAYS = env_int("COMPLAINT_LINK_MAX_AGE_DAYS", default=90, minimum=1)
+
 # Background work: Django's Tasks API, stored in the database and run by `cxgov worker`.
 TASKS = {
     "default": {

@@ -56,7 +56,12 @@ class AttachmentCheck:
             raise ValidationError(
                 {"attachments": _("%(name)s is larger than 5 MB.") % {"name": name}}
             )
-        content = upload.read(MAX_ATTACHMENT_BYTES + 1)
+        return cls.of_bytes(name=name, content=upload.read(MAX_ATTACHMENT_BYTES + 1))
+
+    @classmethod
+    def of_bytes(cls, *, name: str, content: bytes) -> AttachmentCheck:
+        """The same checks for a file that did not come as an upload (an email attachment)."""
+        name = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200] or "file"
         if len(content) > MAX_ATTACHMENT_BYTES:
             raise ValidationError(
                 {"attachments": _("%(name)s is larger than 5 MB.") % {"name": name}}
@@ -75,13 +80,16 @@ class AttachmentCheck:
             )
         return cls(name=name, content=content, content_type=sniffed[0], extension=sniffed[1])
 
-    def stored(self, complaint):  # type: ignore[no-untyped-def]
+    def stored(self, complaint, message=None):  # type: ignore[no-untyped-def]
         """Save the file under a random name in private storage (the original name is only a
-        label) and return its attachment row unsaved: the complaint service saves it."""
+        label) and return its attachment row unsaved: the complaint service saves it.
+
+        With `message`, the file belongs to that message of the conversation."""
         from .models import Attachment
 
         attachment = Attachment(
             complaint=complaint,
+            message=message,
             original_name=self.name,
             content_type=self.content_type,
             size=len(self.content),

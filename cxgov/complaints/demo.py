@@ -59,6 +59,24 @@ SERVICE_BY_PRODUCT = {
     "Customer service": "appeal-a-decision",
     "Records": "update-your-address",
 }
+CANNED = [
+    (
+        "Payment reissued",
+        "Dear {name},\n\nWe reissued the payment for complaint {tracking_number} ({service}). "
+        "It reaches your bank within 5 business days.",
+        "Estimado/a {name}:\n\nVolvimos a emitir el pago de la queja {tracking_number} "
+        "({service}). Llega a su banco en 5 días hábiles.",
+        "closed_with_relief",
+    ),
+    (
+        "Explanation of the amount",
+        "Dear {name},\n\nThe amount of your payment follows the rules of {service}. "
+        "The letter attached explains each deduction (complaint {tracking_number}).",
+        "Estimado/a {name}:\n\nEl monto de su pago sigue las reglas de {service}. "
+        "La carta adjunta explica cada descuento (queja {tracking_number}).",
+        "closed_with_explanation",
+    ),
+]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August"]
 BENEFITS = ["retirement", "survivor", "disability"]
 # Final status of each demo complaint, and how many days ago it arrived.
@@ -163,6 +181,7 @@ def demo_load() -> None:
                 to_status=status,
                 actor=handler,
                 at=at + timedelta(days=3 * step),
+                notify_customer=False,
             )
         # A reviewer approved half of the consented narratives; the rest wait in the queue.
         if handler is not None and complaint.consent_to_publish and index % 2 == 0:
@@ -174,6 +193,16 @@ def demo_load() -> None:
                 ),
             )
     services.complaint_classifier_train(agency=agency, actor=None)
+    if admin is not None:
+        for title, body, body_es, category in CANNED:
+            services.canned_response_save(
+                agency=agency,
+                actor=admin,
+                title=title,
+                body=body,
+                body_es=body_es,
+                response_category=category,
+            )
 
     first: Complaint | None = None
     for offset, (target, days_ago) in enumerate(PLAN):
@@ -205,6 +234,7 @@ def demo_load() -> None:
                 at=moment,
                 referred_to="Department of Veterans Affairs" if status == Status.REFERRED else "",
                 duplicate_of=first if status == Status.DUPLICATE else None,
+                notify_customer=False,
             )
         if target == "disputed":
             services.complaint_review(

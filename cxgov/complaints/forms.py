@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -13,7 +14,7 @@ from cxgov.core.models import Agency
 from cxgov.registry.models import Service, ServiceStatus
 
 from .attachments import MAX_ATTACHMENTS, AttachmentCheck
-from .models import Category, Channel, ContactPreference, Status, Team
+from .models import Category, Channel, ContactPreference, ResponseCategory, Status, Team
 from .selectors import complaint_settings_for
 
 MAX_TEXT = 10000
@@ -279,12 +280,26 @@ class StaffComplaintForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    """A status change: only the statuses the complaint may go to next are offered, after its
+    current status (chosen by default, which changes nothing). A response is written with
+    its own form, so "Responded" is not offered here."""
+
     to_status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
     referred_to = forms.CharField(label=_("Referred to (agency)"), required=False, max_length=300)
     duplicate_of = forms.CharField(
         label=_("Duplicate of (tracking number)"), required=False, max_length=40
     )
+
+    def __init__(self, *args: Any, current: str, allowed: Iterable[str], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["to_status"] = current
+        super().__init__(*args, **kwargs)
+        offered = [status for status in Status if status in allowed and status != Status.RESPONDED]
+        current_label = _("%(status)s (current)") % {"status": Status(current).label}
+        self.fields["to_status"].choices = [
+            (current, current_label),
+            *((status.value, status.label) for status in offered),
+        ]
 
 
 class NoteForm(forms.Form):
@@ -299,6 +314,78 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=MAX_TEXT,
     )
+    attachments = MultipleFileField(
+        label=_("Attach files (optional)"),
+        help_text=_("Up to 3 files: PDF, PNG, JPEG, GIF or plain text, 5 MB each."),
+        required=False,
+    )
+    await_reply = forms.BooleanField(
+        label=_("Wait for the customer's reply (the clock stops until they answer)"),
+        required=False,
+    )
+
+
+class RespondForm(forms.Form):
+    """The agency's response to the customer, with its CFPB-like category."""
+
+    category = forms.ChoiceField(
+        label=_("Response category"),
+        choices=[("", _("- Choose -")), *ResponseCategory.choices],
+    )
+    body = forms.CharField(
+        label=_("Response to the customer"),
+        help_text=_("Plain text. The customer reads it on the status page and by email."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_TEXT,
+    )
+    attachments = MultipleFileField(
+        label=_("Attach files (optional)"),
+        help_text=_("Up to 3 files: PDF, PNG, JPEG, GIF or plain text, 5 MB each."),
+        required=False,
+    )
+
+
+class ReplyForm(forms.Form):
+    """The customer's message from the status page."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_TEXT,
+    )
+    attachments = MultipleFileField(
+        label=_("Attach files (optional)"),
+        help_text=_("Up to 3 files: PDF, PNG, JPEG, GIF or plain text, 5 MB each."),
+        required=False,
+    )
+
+    def clean_body(self) -> str:
+        text = self.cleaned_data["body"].replace("\x00", "").strip()
+        if not text:
+            raise ValidationError(_("Write your message."))
+        return text
+
+
+class CannedResponseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    response_category = forms.ChoiceField(
+        label=_("Response category (optional)"),
+        choices=[("", "-"), *ResponseCategory.choices],
+        required=False,
+    )
+    body = forms.CharField(
+        label=_("Text in English"),
+        help_text=_("{tracking_number}, {name} and {service} are filled in for the complaint."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_TEXT,
+    )
+    body_es = forms.CharField(
+        label=_("Text in Spanish"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_TEXT,
+        required=False,
+    )
+    is_active = forms.BooleanField(label=_("Offer it on case pages"), required=False, initial=True)
 
 
 class AssignForm(forms.Form):

@@ -387,12 +387,44 @@ class Note(models.Model):
         return self.body[:50]
 
 
+class ResponseCategory(models.TextChoices):
+    """How the agency answered, as the CFPB's "Company response to consumer"."""
+
+    CLOSED_WITH_EXPLANATION = "closed_with_explanation", _("Closed with explanation")
+    CLOSED_WITH_RELIEF = "closed_with_relief", _("Closed with relief")
+    CLOSED_WITH_NON_MONETARY_RELIEF = (
+        "closed_with_non_monetary_relief",
+        _("Closed with non-monetary relief"),
+    )
+    IN_PROGRESS = "in_progress", _("In progress")
+    UNTIMELY = "untimely", _("Untimely response")
+
+
+# The CFPB's wording of each category, kept in Complaint.company_response for the public data.
+RESPONSE_CATEGORY_CFPB = {
+    ResponseCategory.CLOSED_WITH_EXPLANATION: "Closed with explanation",
+    ResponseCategory.CLOSED_WITH_RELIEF: "Closed with monetary relief",
+    ResponseCategory.CLOSED_WITH_NON_MONETARY_RELIEF: "Closed with non-monetary relief",
+    ResponseCategory.IN_PROGRESS: "In progress",
+    ResponseCategory.UNTIMELY: "Untimely response",
+}
+
+
 class Message(models.Model):
-    """A message between the agency and the customer, shown on the tracking page."""
+    """A message between the agency and the customer, shown on the tracking page.
+
+    A message with a response category is the agency's response, which the customer accepts
+    or disputes. Internal notes are a separate model and never reach the customer.
+    """
 
     class Direction(models.TextChoices):
         TO_CUSTOMER = "to_customer", _("From the agency")
-        FROM_CUSTOMER = "from_customer", _("From you")
+        FROM_CUSTOMER = "from_customer", _("From the customer")
+
+    class Via(models.TextChoices):
+        STAFF = "staff", _("Case page")
+        WEB = "web", _("Status page")
+        EMAIL = "email", _("Email")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=16, choices=Direction.choices)
@@ -400,6 +432,12 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField(_("message"))
+    via = models.CharField(max_length=8, choices=Via.choices, default=Via.STAFF)
+    response_category = models.CharField(
+        max_length=40, choices=ResponseCategory.choices, blank=True, default=""
+    )
+    # The Message-ID of an email reply, so a mailbox read twice adds it once.
+    email_message_id = models.CharField(max_length=250, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -407,6 +445,43 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.body[:50]
+
+    @property
+    def is_response(self) -> bool:
+        return bool(self.response_category)
+
+
+class CannedResponse(models.Model):
+    """A ready answer of the agency, in English and Spanish, with placeholders.
+
+    `{tracking_number}`, `{name}` and `{service}` are filled in for the complaint; any other
+    text in braces is left as written.
+    """
+
+    agency = models.ForeignKey(
+        "core.Agency", on_delete=models.CASCADE, related_name="complaint_canned_responses"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text in English"))
+    body_es = models.TextField(_("text in Spanish"), blank=True)
+    response_category = models.CharField(
+        _("response category"),
+        max_length=40,
+        choices=ResponseCategory.choices,
+        blank=True,
+        default="",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["title", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["agency", "title"], name="complaint_canned_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Escalation(models.Model):
@@ -448,9 +523,13 @@ class IntakeKey(models.Model):
 
 
 class Attachment(models.Model):
-    """A file the customer sent with the complaint, kept outside the web root."""
+    """A file sent with the complaint or with a message, kept outside the web root."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    # The message the file came with; empty for files sent with the complaint itself.
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(storage=private_storage, max_length=300)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)

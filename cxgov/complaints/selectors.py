@@ -8,6 +8,7 @@ tracking number and the email address given with it.
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -25,6 +26,7 @@ from cxgov.registry.models import Service
 from .models import (
     OPEN_STATUSES,
     Attachment,
+    CannedResponse,
     Category,
     ClassifierModel,
     Complaint,
@@ -38,6 +40,8 @@ from .models import (
 
 # Letters a tracking number may hold: Crockford's base 32, no I, L, O or U to misread.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Statuses in which the customer can no longer write: the case is elsewhere or gone.
+NO_REPLY_STATUSES = (Status.REFERRED, Status.WITHDRAWN, Status.DUPLICATE)
 # Compared against when no complaint has the number, so both failures cost the same.
 _DUMMY_EMAIL = "nobody@invalid.invalid"
 
@@ -81,12 +85,73 @@ def complaint_public_lookup(*, tracking_number: str, email: str) -> Complaint | 
     return complaint
 
 
+def complaint_by_status_link(*, token: str) -> Complaint | None:
+    """The complaint a signed status link opens, while it is unexpired and the complaint's
+    email address is still the one it was made for."""
+    from .links import email_matches, status_link_read
+
+    read = status_link_read(token)
+    if read is None:
+        return None
+    complaint = complaint_by_tracking_number(tracking_number=read[0])
+    if complaint is None or not email_matches(digest=read[1], email=complaint.contact_email):
+        return None
+    return complaint
+
+
 def complaint_public_history(*, complaint: Complaint) -> dict[str, object]:
-    """What the customer may see: status changes and messages, never internal notes."""
+    """What the customer may see: status changes, messages with their files and the latest
+    response, never internal notes."""
+    messages = list(complaint.messages.prefetch_related("attachments"))
+    responses = [message for message in messages if message.response_category]
     return {
         "transitions": list(complaint.transitions.all()),
-        "messages": list(complaint.messages.all()),
+        "messages": messages,
+        "response": responses[-1] if responses else None,
     }
+
+
+def complaint_public_attachment(*, complaint: Complaint, attachment_id: int) -> Attachment | None:
+    """A file of the complaint's conversation or of the complaint itself, for its customer."""
+    return complaint.attachments.filter(pk=attachment_id).first()
+
+
+_PLACEHOLDER = re.compile(r"\{(tracking_number|name|service)\}")
+
+
+def canned_response_text(*, canned: CannedResponse, complaint: Complaint) -> str:
+    """The canned text in the complaint's language, its placeholders filled in.
+
+    Only `{tracking_number}`, `{name}` and `{service}` are replaced; other braces stay as
+    written (no format string is ever evaluated).
+    """
+    text = canned.body_es if complaint.language == "es" and canned.body_es else canned.body
+    service = ""
+    if complaint.service is not None:
+        service = complaint.service.name_es if complaint.language == "es" else ""
+        service = service or complaint.service.name
+    values = {
+        "tracking_number": complaint.tracking_number,
+        "name": complaint.contact_name,
+        "service": service,
+    }
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
+
+
+def canned_responses_for_agency(*, agency: Agency) -> QuerySet[CannedResponse]:
+    return CannedResponse.objects.filter(agency=agency)
+
+
+def canned_response_for_agency(*, agency: Agency, canned_id: int) -> CannedResponse | None:
+    return CannedResponse.objects.filter(agency=agency, pk=canned_id).first()
+
+
+access_canned_response = AgencyObjectAccess(
+    CannedResponse.objects.select_related("agency"),
+    id_name="canned_id",
+    default_need=Can.SET_UP_COMPLAINTS,
+    doc="One canned response of the agency in the URL, if the user's role there holds `need`.",
+)
 
 
 def sla_policy_for(
@@ -203,9 +268,11 @@ def complaint_case(*, complaint: Complaint) -> dict[str, object]:
     return {
         "transitions": list(complaint.transitions.select_related("actor")),
         "notes": list(complaint.notes.select_related("author")),
-        "messages": list(complaint.messages.select_related("author")),
+        "messages": list(
+            complaint.messages.select_related("author").prefetch_related("attachments")
+        ),
         "pauses": list(complaint.pauses.all()),
-        "attachments": list(complaint.attachments.all()),
+        "attachments": list(complaint.attachments.filter(message__isnull=True)),
     }
 
 

@@ -5,19 +5,23 @@ messages, the customer's review and escalations. Each write records an audit eve
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxgov.core.models import Agency, User
@@ -32,9 +36,12 @@ from cxgov.insights.complaint_scrub import (
 )
 from cxgov.registry.models import Service
 
-from .attachments import AttachmentCheck
+from .attachments import MAX_ATTACHMENTS, AttachmentCheck
 from .importers import ImportedComplaint
+from .inbound import InboundMail
 from .models import (
+    RESPONSE_CATEGORY_CFPB,
+    CannedResponse,
     Category,
     Channel,
     ClassifierModel,
@@ -46,6 +53,7 @@ from .models import (
     NarrativeReview,
     Note,
     Pause,
+    ResponseCategory,
     Review,
     RoutingRule,
     SlaPolicy,
@@ -54,6 +62,7 @@ from .models import (
     Transition,
 )
 from .selectors import (
+    NO_REPLY_STATUSES,
     TRACKING_ALPHABET,
     complaint_settings_for,
     narrative_scrubbed,
@@ -63,6 +72,9 @@ from .selectors import (
 from .signals import complaint_changed_after_commit
 
 logger = logging.getLogger(__name__)
+
+# The longest message or response, as the forms allow.
+MAX_MESSAGE_CHARS = 10000
 
 # The state machine: from each status, where a complaint may go next.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -146,11 +158,13 @@ def _policy(complaint: Complaint) -> SlaPolicy:
     )
 
 
-def _acknowledgment_enqueue(complaint: Complaint) -> None:
+def _acknowledgment_enqueue(complaint: Complaint, *, site_url: str = "") -> None:
     """Queue the acknowledgment in the complaint's own transaction: both are stored, or neither."""
     from .tasks import complaint_acknowledgment_send
 
-    task_enqueue_with_write(complaint_acknowledgment_send, complaint_id=complaint.pk)
+    task_enqueue_with_write(
+        complaint_acknowledgment_send, complaint_id=complaint.pk, site_url=site_url
+    )
 
 
 def _intake_key_hash(*, scope: str, key: str) -> str:
@@ -221,11 +235,13 @@ def complaint_create(
     send_acknowledgment: bool = True,
     idempotency_key: str = "",
     idempotency_scope: str = "",
+    site_url: str = "",
 ) -> Complaint:
     """File a complaint: tracking number, SLA deadlines, routing, and the acknowledgment email.
 
     Attachments are checked by content and size before anything is stored. The acknowledgment
-    is queued in the same transaction (TaskQueueError stores nothing). With an
+    is queued in the same transaction (TaskQueueError stores nothing); its links start with
+    `site_url` (the address the person used), else SITE_URL. With an
     `idempotency_key` (unique within `idempotency_scope`, who sent it), a retry of the same
     complaint returns the complaint first filed with the key and files nothing new.
     """
@@ -282,6 +298,7 @@ def complaint_create(
                 send_acknowledgment=send_acknowledgment,
                 key_hash=key_hash,
                 request_hash=request_hash,
+                site_url=site_url,
             )
     except _KeyTakenError:
         earlier = _complaint_for_key(key_hash=key_hash, request_hash=request_hash)
@@ -318,6 +335,7 @@ def _complaint_store(
     send_acknowledgment: bool,
     key_hash: str,
     request_hash: str,
+    site_url: str,
 ) -> Complaint:
     now = timezone.now()
     complaint = Complaint(
@@ -383,7 +401,7 @@ def _complaint_store(
         data={"channel": complaint.channel, "attachments": len(checked)},
     )
     if send_acknowledgment and complaint.contact_email:
-        _acknowledgment_enqueue(complaint)
+        _acknowledgment_enqueue(complaint, site_url=site_url)
     complaint_changed_after_commit(complaint, kind="created")
     return complaint
 
@@ -398,11 +416,15 @@ def complaint_transition(
     at: datetime | None = None,
     duplicate_of: Complaint | None = None,
     referred_to: str = "",
+    site_url: str = "",
+    notify_customer: bool = True,
 ) -> Complaint:
     """Move a complaint to another status: the one path for every status change.
 
     Records timestamps and timely flags, opens and closes pauses (the clock stops while
     awaiting the customer), recomputes deadlines and writes the transition and audit event.
+    A closed complaint's customer is emailed (links from `site_url`, else SITE_URL) unless
+    `notify_customer` is false (history loaded after the fact).
     """
     complaint = Complaint.objects.select_for_update().select_related("agency").get(pk=complaint.pk)
     now = at or timezone.now()
@@ -451,6 +473,8 @@ def complaint_transition(
         )
         closed_id = complaint.pk
         transaction.on_commit(lambda: _post_resolution_survey(closed_id))
+        if notify_customer:
+            _notice_enqueue(complaint, kind="closure", site_url=site_url)
     if target == Status.IN_PROGRESS and source in (Status.RESPONDED, Status.CLOSED):
         complaint.closed_at = None
         complaint.final_timely = None
@@ -496,7 +520,10 @@ def complaint_review(*, complaint: Complaint, decision: str, comment: str = "") 
         raise ValidationError({"decision": _("Choose whether you accept the response.")})
     if comment.strip():
         Message.objects.create(
-            complaint=complaint, direction=Message.Direction.FROM_CUSTOMER, body=comment.strip()
+            complaint=complaint,
+            direction=Message.Direction.FROM_CUSTOMER,
+            body=comment.strip(),
+            via=Message.Via.WEB,
         )
     Complaint.objects.filter(pk=complaint.pk).update(review=review, reviewed_at=now)
     audit_record(
@@ -590,23 +617,361 @@ def complaint_note_add(*, complaint: Complaint, actor: User, body: str) -> Note:
     return note
 
 
-@transaction.atomic
-def complaint_message_send(*, complaint: Complaint, actor: User, body: str) -> Message:
-    """A message to the customer: shown on the tracking page and sent by email."""
-    if not body.strip():
-        raise ValidationError({"body": _("Write the message.")})
+# --- the conversation with the customer -----------------------------------------------------
+
+
+def _notice_enqueue(
+    complaint: Complaint, *, kind: str, message: Message | None = None, site_url: str = ""
+) -> None:
+    """Queue an email to the customer (in their language, with a signed link) in this write."""
+    if not complaint.contact_email:
+        return
+    from .tasks import complaint_notice_send
+
+    task_enqueue_with_write(
+        complaint_notice_send,
+        complaint_id=complaint.pk,
+        kind=kind,
+        message_id=message.pk if message else None,
+        site_url=site_url,
+    )
+
+
+def _checked(attachments: Sequence[UploadedFile | AttachmentCheck]) -> list[AttachmentCheck]:
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": _("Attach at most 3 files.")})
+    return [
+        item if isinstance(item, AttachmentCheck) else AttachmentCheck.of(item)
+        for item in attachments
+    ]
+
+
+def _message_store(
+    *,
+    complaint: Complaint,
+    direction: str,
+    body: str,
+    checked: list[AttachmentCheck],
+    author: User | None = None,
+    via: str = Message.Via.STAFF,
+    response_category: str = "",
+    email_message_id: str = "",
+) -> Message:
     message = Message.objects.create(
         complaint=complaint,
-        direction=Message.Direction.TO_CUSTOMER,
-        author=actor,
-        body=body.strip(),
+        direction=direction,
+        author=author,
+        body=body,
+        via=via,
+        response_category=response_category,
+        email_message_id=email_message_id,
     )
-    with translation.override(complaint.language):
-        subject = _("About your complaint %(number)s") % {"number": complaint.tracking_number}
-    _email_enqueue(subject=subject, body=message.body, to=[complaint.contact_email])
-    audit_record(actor=actor, action="complaint.message", agency=complaint.agency, target=complaint)
+    for check in checked:
+        check.stored(complaint, message).save()
     complaint_changed_after_commit(complaint, kind="updated", change="message", message=message)
     return message
+
+
+def _clean_text(body: str, *, field: str, missing: str) -> str:
+    text = (body or "").replace("\x00", "").strip()
+    if not text:
+        raise ValidationError({field: missing})
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise ValidationError(
+            {field: _("Keep it under %(n)s characters.") % {"n": f"{MAX_MESSAGE_CHARS:,}"}}
+        )
+    return text
+
+
+@transaction.atomic
+def complaint_message_send(
+    *,
+    complaint: Complaint,
+    actor: User,
+    body: str,
+    attachments: Sequence[UploadedFile | AttachmentCheck] = (),
+    await_reply: bool = False,
+    site_url: str = "",
+) -> Message:
+    """A message to the customer: shown on the status page and emailed with a signed link.
+
+    With `await_reply` the complaint waits for the customer (the clock pauses) until they
+    answer. Files are checked by content before anything is stored.
+    """
+    text = _clean_text(body, field="body", missing=_("Write the message."))
+    checked = _checked(attachments)
+    message = _message_store(
+        complaint=complaint,
+        direction=Message.Direction.TO_CUSTOMER,
+        body=text,
+        checked=checked,
+        author=actor,
+    )
+    if await_reply and complaint.status != Status.AWAITING_CUSTOMER:
+        complaint_transition(
+            complaint=complaint,
+            to_status=Status.AWAITING_CUSTOMER,
+            actor=actor,
+            reason="question to the customer",
+        )
+    _notice_enqueue(complaint, kind="message", message=message, site_url=site_url)
+    audit_record(
+        actor=actor,
+        action="complaint.message",
+        agency=complaint.agency,
+        target=complaint,
+        data={"attachments": len(checked), "await_reply": await_reply},
+    )
+    return message
+
+
+@transaction.atomic
+def complaint_reply_add(
+    *,
+    complaint: Complaint,
+    body: str,
+    attachments: Sequence[UploadedFile | AttachmentCheck] = (),
+    via: str = Message.Via.WEB,
+    email_message_id: str = "",
+    site_url: str = "",
+) -> Message:
+    """The customer's message, from the status page or by email.
+
+    A reply to a complaint waiting for the customer restarts its clock (the pause ends). The
+    assignee, else the team lead, is told by email, without the customer's words.
+    """
+    complaint = Complaint.objects.select_for_update().select_related("agency").get(pk=complaint.pk)
+    if complaint.status in NO_REPLY_STATUSES:
+        raise ValidationError(
+            {"body": _("This complaint no longer takes messages. File a new complaint instead.")}
+        )
+    text = _clean_text(body, field="body", missing=_("Write your message."))
+    checked = _checked(attachments)
+    message = _message_store(
+        complaint=complaint,
+        direction=Message.Direction.FROM_CUSTOMER,
+        body=text,
+        checked=checked,
+        via=via,
+        email_message_id=email_message_id[:250],
+    )
+    if complaint.status == Status.AWAITING_CUSTOMER:
+        complaint_transition(
+            complaint=complaint,
+            to_status=Status.IN_PROGRESS,
+            actor=None,
+            reason="the customer replied",
+        )
+    audit_record(
+        actor=None,
+        action="complaint.reply",
+        agency=complaint.agency,
+        target=complaint,
+        data={"via": str(via), "attachments": len(checked)},
+    )
+    staff = complaint.assignee or (complaint.team.lead if complaint.team else None)
+    if staff is not None and staff.email:
+        base = (site_url or settings.SITE_URL).rstrip("/")
+        case_path = reverse(
+            "complaints:case",
+            kwargs={"slug": complaint.agency.slug, "complaint_id": complaint.pk},
+        )
+        _email_enqueue(
+            subject=_("The customer wrote about complaint %(number)s")
+            % {"number": complaint.tracking_number},
+            body=f"{base}{case_path}",
+            to=[staff.email],
+        )
+    return message
+
+
+def _response_target(complaint: Complaint, category: ResponseCategory) -> str:
+    """The status a response moves the complaint to: "In progress" keeps it open."""
+    if category == ResponseCategory.IN_PROGRESS:
+        return Status.IN_PROGRESS
+    return Status.RESPONDED
+
+
+@transaction.atomic
+def complaint_respond(
+    *,
+    complaint: Complaint,
+    actor: User,
+    body: str,
+    category: str,
+    attachments: Sequence[UploadedFile | AttachmentCheck] = (),
+    site_url: str = "",
+) -> Message:
+    """The agency's response: text, files and a CFPB-like category, emailed to the customer.
+
+    Any category but "In progress" makes the complaint responded: the customer then accepts or
+    disputes it (a dispute reopens it). "In progress" tells the customer where things stand
+    and keeps the case open. A response after a dispute clears the earlier review, so the
+    customer can answer the new one; the dispute stays in the history and the audit trail.
+    """
+    complaint = Complaint.objects.select_for_update().select_related("agency").get(pk=complaint.pk)
+    try:
+        chosen = ResponseCategory(category)
+    except ValueError:
+        raise ValidationError({"category": _("Choose a response category.")}) from None
+    text = _clean_text(body, field="body", missing=_("Write the response."))
+    target = _response_target(complaint, chosen)
+    # Only an "In progress" response may leave the status as it is.
+    stays = target == complaint.status == Status.IN_PROGRESS
+    if not stays and target not in TRANSITIONS[complaint.status]:
+        raise TransitionError(
+            _("A complaint that is %(from)s cannot get a response now.")
+            % {"from": Status(complaint.status).label}
+        )
+    checked = _checked(attachments)
+    message = _message_store(
+        complaint=complaint,
+        direction=Message.Direction.TO_CUSTOMER,
+        body=text,
+        checked=checked,
+        author=actor,
+        response_category=chosen,
+    )
+    Complaint.objects.filter(pk=complaint.pk).update(
+        company_response=RESPONSE_CATEGORY_CFPB[chosen],
+        **({"review": Review.NONE, "reviewed_at": None} if target == Status.RESPONDED else {}),
+    )
+    if not stays:
+        complaint_transition(
+            complaint=complaint, to_status=target, actor=actor, reason=f"response: {chosen.value}"
+        )
+    _notice_enqueue(complaint, kind="response", message=message, site_url=site_url)
+    audit_record(
+        actor=actor,
+        action="complaint.respond",
+        agency=complaint.agency,
+        target=complaint,
+        data={"category": chosen.value, "attachments": len(checked)},
+    )
+    return message
+
+
+@transaction.atomic
+def canned_response_save(
+    *,
+    agency: Agency,
+    actor: User,
+    title: str,
+    body: str,
+    body_es: str = "",
+    response_category: str = "",
+    is_active: bool = True,
+    canned: CannedResponse | None = None,
+) -> CannedResponse:
+    """Add a canned response of the agency, or change `canned`."""
+    if canned is not None and canned.agency_id != agency.pk:
+        raise ValidationError({"title": _("This canned response belongs to another agency.")})
+    title = title.strip()[:200]
+    if not title or not body.strip():
+        raise ValidationError({"body": _("Give a title and the English text.")})
+    if response_category and response_category not in ResponseCategory.values:
+        raise ValidationError({"response_category": _("Choose a response category.")})
+    taken = CannedResponse.objects.filter(agency=agency, title=title)
+    if canned is not None:
+        taken = taken.exclude(pk=canned.pk)
+    if taken.exists():
+        raise ValidationError({"title": _("A canned response with this title already exists.")})
+    saved = canned or CannedResponse(agency=agency)
+    saved.title = title
+    saved.body = body.replace("\x00", "").strip()[:MAX_MESSAGE_CHARS]
+    saved.body_es = body_es.replace("\x00", "").strip()[:MAX_MESSAGE_CHARS]
+    saved.response_category = response_category
+    saved.is_active = is_active
+    saved.save()
+    audit_record(
+        actor=actor,
+        action="complaint.canned_response.save",
+        agency=agency,
+        target=saved,
+        data={"created": canned is None},
+    )
+    return saved
+
+
+# --- inbound email -------------------------------------------------------------------------
+
+
+class InboundOutcome(StrEnum):
+    THREADED = "threaded"
+    CREATED = "created"
+    AUTOMATIC = "automatic"
+    DUPLICATE = "duplicate"
+    UNMATCHED = "unmatched"
+    REFUSED = "refused"
+
+
+def _inbound_case(mail: InboundMail) -> Complaint | None:
+    """The complaint a mail answers: a tracking number it names, sent from that complaint's
+    own email address (as on the status page, the number alone is not enough)."""
+    from .selectors import complaint_by_tracking_number, normalize_tracking_number
+
+    for raw in mail.tracking_numbers():
+        complaint = complaint_by_tracking_number(tracking_number=normalize_tracking_number(raw))
+        if complaint is not None and hmac.compare_digest(
+            complaint.contact_email.lower().encode(), mail.sender.encode()
+        ):
+            return complaint
+    return None
+
+
+def inbound_mail_receive(*, mail: InboundMail, agency: Agency | None) -> InboundOutcome:
+    """File one email: a reply threads into its complaint, other mail becomes a complaint of
+    `agency` for triage, and bounces and auto-replies change nothing.
+
+    A mail already filed (same Message-ID) is not filed again. Files that fail the attachment
+    checks are left out and named in the message.
+    """
+    if mail.automatic:
+        return InboundOutcome.AUTOMATIC
+    if mail.message_id and (
+        Message.objects.filter(email_message_id=mail.message_id).exists()
+        or Complaint.objects.filter(source="email", source_ref=mail.message_id[:100]).exists()
+    ):
+        return InboundOutcome.DUPLICATE
+    checked: list[AttachmentCheck] = []
+    left_out: list[str] = []
+    for file in mail.files:
+        try:
+            if len(checked) >= MAX_ATTACHMENTS:
+                raise ValidationError({"attachments": _("Attach at most 3 files.")})
+            checked.append(AttachmentCheck.of_bytes(name=file.name, content=file.content))
+        except ValidationError:
+            left_out.append(file.name[:200])
+    body = mail.body or mail.subject
+    if left_out:
+        body += "\n\n[" + _("Files not kept: %(names)s") % {"names": ", ".join(left_out)} + "]"
+    complaint = _inbound_case(mail)
+    try:
+        if complaint is not None:
+            complaint_reply_add(
+                complaint=complaint,
+                body=body or _("(empty email)"),
+                attachments=checked,
+                via=Message.Via.EMAIL,
+                email_message_id=mail.message_id,
+            )
+            return InboundOutcome.THREADED
+        if agency is None:
+            return InboundOutcome.UNMATCHED
+        complaint_create(
+            agency=agency,
+            what_happened=f"{mail.subject}\n\n{body}".strip() or _("(empty email)"),
+            channel=Channel.EMAIL,
+            contact_name=mail.sender_name,
+            contact_email=mail.sender,
+            language=mail.language,
+            source="email",
+            source_ref=mail.message_id[:100],
+            attachments=checked,
+        )
+    except ValidationError:
+        return InboundOutcome.REFUSED
+    return InboundOutcome.CREATED
 
 
 @transaction.atomic

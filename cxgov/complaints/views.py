@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from cxgov.core.forms import form_add_errors
 from cxgov.core.models import Agency, User
-from cxgov.core.pages import form_page
+from cxgov.core.pages import agency_list_view, form_page, form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.services import audit_record
@@ -32,6 +32,7 @@ from cxgov.insights.complaint_metrics import MIN_CELL, measures_by_group, top_th
 from . import services
 from .forms import (
     AssignForm,
+    CannedResponseForm,
     CategoryForm,
     ComplaintSettingsForm,
     MessageForm,
@@ -39,19 +40,24 @@ from .forms import (
     NewCategoryForm,
     NewTeamForm,
     NoteForm,
+    RespondForm,
     RoutingRuleForm,
     SlaPolicyForm,
     StaffComplaintForm,
     TransitionForm,
 )
-from .models import Complaint, NarrativeReview, Status
+from .models import CannedResponse, Complaint, NarrativeReview, Status
 from .selectors import (
     METRIC_DIMENSIONS,
     NARRATIVE_STATES,
     QueueFilters,
     access_attachment,
+    access_canned_response,
     access_complaint,
     access_narrative,
+    canned_response_for_agency,
+    canned_response_text,
+    canned_responses_for_agency,
     categories_for_agency,
     complaint_by_tracking_number,
     complaint_case,
@@ -178,7 +184,11 @@ def case(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
             "agency": agency,
             "complaint": complaint,
             "case": complaint_case(complaint=complaint),
-            "transition_form": TransitionForm(),
+            "transition_form": TransitionForm(
+                current=complaint.status, allowed=services.TRANSITIONS[complaint.status]
+            ),
+            "respond_form": _respond_form(request, complaint),
+            "canned_responses": canned_responses_for_agency(agency=agency).filter(is_active=True),
             "assign_form": AssignForm(
                 agency=agency,
                 initial={"assignee": complaint.assignee_id, "team": complaint.team_id},
@@ -192,6 +202,28 @@ def case(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
             "nav_section": "staff",
         },
     )
+
+
+def _respond_form(request: HttpRequest, complaint: Complaint) -> RespondForm:
+    """The response form, filled from a canned response when the page was asked for one."""
+    initial: dict[str, str] = {}
+    canned_id = _int(request.GET.get("canned"))
+    canned = (
+        canned_response_for_agency(agency=complaint.agency, canned_id=canned_id)
+        if canned_id
+        else None
+    )
+    if canned is not None:
+        initial = {
+            "body": canned_response_text(canned=canned, complaint=complaint),
+            "category": canned.response_category,
+        }
+    return RespondForm(prefix="respond", initial=initial)
+
+
+def _site_url(request: HttpRequest) -> str:
+    """The address the request came to, for links in emails."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _apply(request: HttpRequest, complaint: Complaint, form: BaseForm, action: Any) -> HttpResponse:
@@ -228,6 +260,8 @@ def case_transition(request: HttpRequest, slug: str, complaint_id: int) -> HttpR
                 agency=complaint.agency,
                 tracking_number=normalize_tracking_number(data["duplicate_of"]),
             )
+        if data["to_status"] == complaint.status:
+            raise ValidationError(_("Choose a new status: the status is unchanged."))
         services.complaint_transition(
             complaint=complaint,
             to_status=data["to_status"],
@@ -235,9 +269,13 @@ def case_transition(request: HttpRequest, slug: str, complaint_id: int) -> HttpR
             reason=data["reason"],
             referred_to=data["referred_to"],
             duplicate_of=duplicate_of,
+            site_url=_site_url(request),
         )
 
-    return _apply(request, complaint, TransitionForm(request.POST), act)
+    form = TransitionForm(
+        request.POST, current=complaint.status, allowed=services.TRANSITIONS[complaint.status]
+    )
+    return _apply(request, complaint, form, act)
 
 
 @login_required
@@ -306,14 +344,92 @@ def case_note(request: HttpRequest, slug: str, complaint_id: int) -> HttpRespons
 @login_required
 @require_POST
 def case_message(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
-    return _text_action(
+    """A message to the customer, with files; optionally the case then waits for them."""
+    complaint = _handled(request, slug, complaint_id)
+    user: User = request.user  # type: ignore[assignment]
+    return _apply(
         request,
-        slug,
-        complaint_id,
-        form_class=MessageForm,
-        prefix="message",
-        send=services.complaint_message_send,
+        complaint,
+        MessageForm(request.POST, request.FILES, prefix="message"),
+        lambda data: services.complaint_message_send(
+            complaint=complaint,
+            actor=user,
+            body=data["body"],
+            attachments=data["attachments"],
+            await_reply=data["await_reply"],
+            site_url=_site_url(request),
+        ),
     )
+
+
+@login_required
+@require_POST
+def case_respond(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    """The agency's response, with its category; the customer then accepts or disputes it."""
+    complaint = _handled(request, slug, complaint_id)
+    user: User = request.user  # type: ignore[assignment]
+    return _apply(
+        request,
+        complaint,
+        RespondForm(request.POST, request.FILES, prefix="respond"),
+        lambda data: services.complaint_respond(
+            complaint=complaint,
+            actor=user,
+            body=data["body"],
+            category=data["category"],
+            attachments=data["attachments"],
+            site_url=_site_url(request),
+        ),
+    )
+
+
+canned_response_list = agency_list_view(
+    "complaints/canned_list.html",
+    edit=Can.SET_UP_COMPLAINTS,
+    canned_responses=canned_responses_for_agency,
+)
+
+
+def _canned_page(
+    request: HttpRequest, *, agency: Agency, canned: CannedResponse | None
+) -> HttpResponse:
+    list_url = reverse("complaints:canned_list", kwargs={"slug": agency.slug})
+    initial = {}
+    if canned is not None:
+        initial = {
+            "title": canned.title,
+            "response_category": canned.response_category,
+            "body": canned.body,
+            "body_es": canned.body_es,
+            "is_active": canned.is_active,
+        }
+    return form_page_save(
+        request,
+        section="complaints",
+        form=CannedResponseForm(request.POST or None, initial=initial),
+        save=lambda data: services.canned_response_save(
+            agency=agency, actor=request.user, canned=canned, **data
+        ),
+        success_url=list_url,
+        success_message=_("Canned response saved."),
+        page={
+            "agency": agency,
+            "title": _("Edit canned response") if canned else _("Add a canned response"),
+            "cancel_url": list_url,
+        },
+    )
+
+
+@login_required
+def canned_response_create(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.SET_UP_COMPLAINTS)
+    return _canned_page(request, agency=agency, canned=None)
+
+
+@login_required
+def canned_response_edit(request: HttpRequest, slug: str, canned_id: int) -> HttpResponse:
+    canned = access_canned_response(user=request.user, agency_slug=slug, canned_id=canned_id)
+    return _canned_page(request, agency=canned.agency, canned=canned)
 
 
 @login_required

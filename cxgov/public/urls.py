@@ -88,6 +88,17 @@ urlpatterns = [
         name="barrier_filed",
     ),
     path(
+        "complaints/status/<str:tracking>/reply/",
+        views_complaints.complaint_reply,
+        name="complaint_reply",
+    ),
+    path(
+        "complaints/status/<str:tracking>/files/<int:attachment_id>/",
+        views_complaints.complaint_attachment,
+        name="complaint_attachment",
+    ),
+    path("complaints/link/<str:token>/", views_complaints.complaint_link, name="complaint_link"),
+    path(
         "complaints/filed/<str:tracking>/",
         views_complaints.complaint_filed,
         name="complaint_filed",

@@ -6,20 +6,32 @@ email given with it; once matched, the session remembers it so the page can be r
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cxgov.complaints import services as complaints
 from cxgov.complaints.exports import COLUMNS, public_csv_rows, public_json_rows
-from cxgov.complaints.forms import ComplaintForm, ReviewForm, StatusLookupForm
+from cxgov.complaints.forms import ComplaintForm, ReplyForm, ReviewForm, StatusLookupForm
 from cxgov.complaints.models import Channel, Complaint, Status
 from cxgov.complaints.selectors import (
+    NO_REPLY_STATUSES,
+    complaint_by_status_link,
     complaint_by_tracking_number,
+    complaint_public_attachment,
     complaint_public_history,
     complaint_public_lookup,
     complaint_settings_for,
@@ -81,6 +93,7 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
                 language=get_language() or "en",
                 idempotency_key=data["idempotency_key"],
                 idempotency_scope="web",
+                site_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except ValidationError as error:
             form_add_errors(form, error)
@@ -133,22 +146,33 @@ def complaint_status(request: HttpRequest) -> HttpResponse:
     )
 
 
-@rate_limited("complaint_review", setting="PUBLIC_WRITES_PER_MINUTE")
-def complaint_track(request: HttpRequest, tracking: str) -> HttpResponse:
-    """Where a complaint stands, the agency's messages, and the review form when it is due."""
-    complaint = _seen(request, tracking)
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaints.complaint_review(
-                complaint=complaint,
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            return redirect(request.path)
+@rate_limited("complaint_status", setting="STATUS_LOOKUPS_PER_MINUTE", methods=("GET",))
+def complaint_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A signed link from an email: opens the complaint's page like its number and email do."""
+    complaint = complaint_by_status_link(token=token)
+    if complaint is None:
+        messages.error(
+            request,
+            _(
+                "This link has expired or is not valid. Enter your tracking number and email "
+                "address instead."
+            ),
+        )
+        return redirect(reverse("public:complaint_status"))
+    _remember(request, complaint)
+    return redirect(
+        reverse("public:complaint_track", kwargs={"tracking": complaint.tracking_number})
+    )
+
+
+def _track_page(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    form: ReviewForm | None = None,
+    reply_form: ReplyForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_review = complaint.status in (Status.RESPONDED, Status.CLOSED) and not complaint.review
     can_review = (
         can_review
@@ -162,12 +186,78 @@ def complaint_track(request: HttpRequest, tracking: str) -> HttpResponse:
             "complaint": complaint,
             "agency": complaint.agency,
             "history": complaint_public_history(complaint=complaint),
-            "form": form,
+            "form": form or ReviewForm(),
+            "reply_form": reply_form or ReplyForm(),
             "can_review": can_review,
+            "can_reply": complaint.status not in NO_REPLY_STATUSES,
             "nav_section": "complaint",
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
+
+
+@rate_limited("complaint_review", setting="PUBLIC_WRITES_PER_MINUTE")
+def complaint_track(request: HttpRequest, tracking: str) -> HttpResponse:
+    """Where a complaint stands, the conversation, the agency's response and the review form
+    when it is due, and a form to write to the agency."""
+    complaint = _seen(request, tracking)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaints.complaint_review(
+                complaint=complaint,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            return redirect(request.path)
+    return _track_page(
+        request, complaint, form=form, status=400 if request.method == "POST" else 200
+    )
+
+
+@require_POST
+@rate_limited("complaint_reply", setting="PUBLIC_WRITES_PER_MINUTE")
+def complaint_reply(request: HttpRequest, tracking: str) -> HttpResponse:
+    """The customer's message, with files, from the complaint's page."""
+    complaint = _seen(request, tracking)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            complaints.complaint_reply_add(
+                complaint=complaint,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+                site_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            messages.success(request, _("Your message was sent."))
+            return redirect(
+                reverse("public:complaint_track", kwargs={"tracking": complaint.tracking_number})
+            )
+    complaint.refresh_from_db()
+    return _track_page(request, complaint, reply_form=form, status=400)
+
+
+def complaint_attachment(request: HttpRequest, tracking: str, attachment_id: int) -> FileResponse:
+    """A file of the complaint's conversation, as a download, for the complaint's customer."""
+    complaint = _seen(request, tracking)
+    attachment = complaint_public_attachment(complaint=complaint, attachment_id=attachment_id)
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 def complaints_data(

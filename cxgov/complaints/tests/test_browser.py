@@ -114,3 +114,66 @@ def test_demo_staff_pages_have_no_axe_violations(demo_data, page, live_server):
     # The review queue shows consented demo narratives side by side, as a reviewer needs.
     page.goto(f"{base}narratives/")
     expect(page.get_by_role("button", name="Approve this text").first).to_be_visible()
+
+
+def test_staff_and_customer_close_the_loop_without_javascript(
+    demo_data, browser, page_without_js, live_server
+):
+    """A question, the customer's answer with a file, the response, the dispute, reopened."""
+    from cxgov.complaints.models import Complaint, Status
+    from cxgov.complaints.services import complaint_create
+    from cxgov.core.models import Agency
+
+    complaint = complaint_create(
+        agency=Agency.objects.get(slug="fba"),
+        what_happened="My refund never arrived.",
+        contact_email="loop@example.com",
+        send_acknowledgment=False,
+    )
+    base = live_server.url
+    staff_context = browser.new_context(java_script_enabled=False, locale="en-US")
+    staff = staff_context.new_page()
+    customer = page_without_js
+    case_url = f"{base}/staff/agencies/fba/complaints/{complaint.pk}/"
+    try:
+        sign_in(staff, base, "admin@fba.example.gov")
+        staff.goto(case_url)
+        staff.locator("#id_message-body").fill("Which bank account did you give us?")
+        staff.locator("label[for=id_message-await_reply]").click()
+        click_and_load(staff, staff.get_by_role("button", name="Send message"))
+
+        customer.goto(f"{base}/complaints/status/")
+        customer.locator("#id_tracking_number").fill(complaint.tracking_number)
+        customer.locator("#id_email").fill("loop@example.com")
+        click_and_load(customer, customer.locator("main form button[type=submit]"))
+        expect(customer.locator("#write")).to_have_text("We are waiting for your reply")
+        assert "Which bank account did you give us?" in customer.content()
+        customer.locator("#id_body").fill("The one ending in 1234. My statement is attached.")
+        customer.locator("#id_attachments").set_input_files(
+            {"name": "statement.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 x"}
+        )
+        click_and_load(customer, customer.get_by_role("button", name="Send message"))
+        expect(customer.locator("#complaint-status")).to_have_text("In progress")
+        assert_no_axe_violations_as_served(browser, customer)
+
+        staff.goto(case_url)
+        assert "From the customer" in staff.content()
+        assert "statement.pdf" in staff.content()
+        staff.locator("#id_respond-category").select_option("closed_with_relief")
+        staff.locator("#id_respond-body").fill("We sent the refund again on May 2.")
+        click_and_load(staff, staff.get_by_role("button", name="Send response"))
+
+        customer.reload()
+        expect(customer.locator("#response-text")).to_contain_text("We sent the refund again")
+        assert "Closed with relief" in customer.content()
+        assert_no_axe_violations_as_served(browser, customer)
+        customer.locator("label[for=id_decision_1]").click()
+        customer.locator("#id_comment").fill("It still has not arrived.")
+        click_and_load(customer, customer.get_by_role("button", name="Send review"))
+        expect(customer.locator("#complaint-status")).to_have_text("In progress")
+    finally:
+        staff_context.close()
+    complaint.refresh_from_db()
+    assert complaint.status == Status.IN_PROGRESS
+    assert complaint.review == "disputed"
+    assert Complaint.objects.get(pk=complaint.pk).messages.count() == 4

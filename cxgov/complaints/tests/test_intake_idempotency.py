@@ -169,7 +169,11 @@ def test_acknowledgment_is_queued_in_the_complaints_transaction(client, agency_a
     assert response.status_code == 302
     complaint = Complaint.objects.get()
     queued = DBTaskResult.objects.get(task_path__endswith="complaint_acknowledgment_send")
-    assert queued.args_kwargs["kwargs"] == {"complaint_id": complaint.pk}
+    # The links in the email start with the address the person used.
+    assert queued.args_kwargs["kwargs"] == {
+        "complaint_id": complaint.pk,
+        "site_url": "http://testserver",
+    }
 
 
 @pytest.mark.parametrize("path", ["form", "api", "open311"])

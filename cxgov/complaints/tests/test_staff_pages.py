@@ -58,8 +58,11 @@ def test_case_page_keeps_notes_apart_and_changes_status(handler_a_client, handle
     complaint.refresh_from_db()
     assert complaint.status == Status.IN_PROGRESS
     assert complaint.messages.get().body == "Hello"
+    # A status the complaint cannot go to is not offered, and refused when sent anyway.
     bad = handler_a_client.post(_base(complaint) + "status/", {"to_status": "closed"}, follow=True)
-    assert "cannot become" in bad.content.decode()
+    assert "closed is not one of the available choices" in bad.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.status == Status.IN_PROGRESS
 
 
 def test_staff_enter_a_phone_complaint(handler_a_client, agency_a):

@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from cxgov.a11.models import Collection
 from cxgov.actions.models import ActionItem
 from cxgov.benchmarks.models import Selection, Series
-from cxgov.complaints.models import Attachment, Category, Complaint
+from cxgov.complaints.models import Attachment, CannedResponse, Category, Complaint
 from cxgov.core.models import (
     Agency,
     ApiToken,
@@ -142,6 +142,9 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
             "public:barrier_start",
             "public:barrier_new",
             "public:barrier_filed",
+            "public:complaint_reply",
+            "public:complaint_attachment",
+            "public:complaint_link",
         ),
         (None, PUBLIC, PUBLIC),
     ),
@@ -230,8 +233,15 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "complaints:case": (_with("complaint"), Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS),
     **{
         f"complaints:{name}": (_with("complaint"), Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS)
-        for name in ("transition", "assign", "categorize", "note", "message")
+        for name in ("transition", "assign", "categorize", "note", "message", "respond")
     },
+    "complaints:canned_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "complaints:canned_create": (_agency, Can.SET_UP_COMPLAINTS, Can.SET_UP_COMPLAINTS),
+    "complaints:canned_edit": (
+        _with("canned"),
+        Can.SET_UP_COMPLAINTS,
+        Can.SET_UP_COMPLAINTS,
+    ),
     "complaints:attachment": (
         _with("complaint", "attachment"),
         Can.HANDLE_COMPLAINTS,
@@ -502,6 +512,9 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
         "segment": _first_pk(CustomerSegment.objects.filter(agency=agency), "segment"),
         "complaint": complaint.pk,
         "attachment": attachment.pk,
+        "canned": CannedResponse.objects.get_or_create(
+            agency=agency, title="Sweep", defaults={"body": "Hello {name}."}
+        )[0].pk,
         "series": own_series.pk,
         "selection": _first_pk(Selection.objects.filter(agency=agency), "selection"),
         "survey": survey_pk,
