@@ -190,6 +190,6 @@ def test_complaint_acknowledgment_that_cannot_be_sent_is_retried_then_dead_lette
     assert send.call_count == 3
     dead = DeadLetter.objects.get()
     assert dead.task_path == "cxgov.complaints.tasks.complaint_acknowledgment_send"
-    assert dead.kwargs == {"complaint_id": complaint.pk}
+    assert dead.kwargs == {"complaint_id": complaint.pk, "site_url": ""}
     complaint.refresh_from_db()
     assert complaint.status == Status.RECEIVED
