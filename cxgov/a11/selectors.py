@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxgov.a11.models import Collection, CollectionStatus
+from cxgov.a11.models import Collection, CollectionStatus, ImportedQuarter
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import (
@@ -260,3 +260,19 @@ def export_agencies(*, user: User, agency_slug: str | None, need: Can) -> QueryS
     if not agencies.exists():
         raise Http404
     return agencies
+
+
+def a11_public_updated_by_agency() -> list[tuple[int, datetime]]:
+    """(agency id, last change) of the public A-11 records: imported quarters, published reports."""
+    imported = (
+        ImportedQuarter.objects.order_by()
+        .values_list("survey__agency_id")
+        .annotate(m=Max("imported_at"))
+    )
+    published = (
+        Collection.objects.filter(status=CollectionStatus.PUBLISHED)
+        .order_by()
+        .values_list("agency_id")
+        .annotate(m=Max("published_at"))
+    )
+    return [(agency_id, when) for agency_id, when in [*imported, *published] if when is not None]

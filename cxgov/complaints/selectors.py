@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from cxgov.core.models import Agency, User
@@ -513,3 +513,15 @@ def narrative_review_queue(
         for complaint in rows
     ]
     return items, total
+
+
+def complaints_updated_by_agency() -> list[tuple[int, datetime]]:
+    """(agency id, last change) of each agency's complaints, duplicates aside: the public feed's
+    modified date."""
+    rows = (
+        Complaint.objects.exclude(status=Status.DUPLICATE)
+        .order_by()
+        .values_list("agency_id")
+        .annotate(m=Max("updated_at"))
+    )
+    return [(agency_id, when) for agency_id, when in rows if when is not None]

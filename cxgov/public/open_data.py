@@ -23,8 +23,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.a11.models import Collection, CollectionStatus, ImportedQuarter
-from cxgov.complaints.models import Complaint, Status
+from cxgov.a11.selectors import a11_public_updated_by_agency
+from cxgov.complaints.selectors import complaints_updated_by_agency
 from cxgov.core.models import Agency
 from cxgov.standards.selectors import standards_posted
 
@@ -334,21 +334,13 @@ def _latest_by_agency() -> dict[str, dict[int | None, datetime]]:
             known = latest[key].get(scope)
             latest[key][scope] = when if known is None or when > known else known
 
-    for row in (
-        ImportedQuarter.objects.order_by()
-        .values("survey__agency_id")
-        .annotate(m=Max("imported_at"))
-    ):
-        add("a11-quarterly", row["survey__agency_id"], row["m"])
-    published = Collection.objects.filter(status=CollectionStatus.PUBLISHED)
-    for row in published.order_by().values("agency_id").annotate(m=Max("published_at")):
-        add("a11-quarterly", row["agency_id"], row["m"])
+    for agency_id, when in a11_public_updated_by_agency():
+        add("a11-quarterly", agency_id, when)
     posted = standards_posted().order_by()
     for row in posted.values("agency_id").annotate(m=Max("results_updated_at")):
         add("standards", row["agency_id"], row["m"])
-    complaints = Complaint.objects.exclude(status=Status.DUPLICATE).order_by()
-    for row in complaints.values("agency_id").annotate(m=Max("updated_at")):
-        add("complaints", row["agency_id"], row["m"])
+    for agency_id, when in complaints_updated_by_agency():
+        add("complaints", agency_id, when)
     return latest
 
 

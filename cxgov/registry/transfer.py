@@ -99,6 +99,8 @@ RESTORED_TABLES = (
     "complaints.Escalation",
     "complaints.Attachment",
     "complaints.ClassifierModel",
+    "complaints.ComplaintSettings",
+    "complaints.CannedResponse",
     "benchmarks.Source",
     "benchmarks.Series",
     "benchmarks.Observation",
@@ -121,6 +123,11 @@ NOT_RESTORED = {
     "complaints.IntakeKey": "idempotency keys of complaint intake on this installation",
     # Their links are signed with this installation's key; the new one sends its own.
     "core.MemberInvitation": "member invitations, whose links work only on this installation",
+    # Signing secrets and target addresses belong to this installation: admins subscribe anew.
+    "webhooks.Subscription": "webhook subscriptions, with their signing secrets",
+    "webhooks.Event": "webhook events raised on this installation",
+    "webhooks.Delivery": "webhook deliveries made from this installation",
+    "webhooks.Attempt": "webhook delivery tries made from this installation",
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.
