@@ -3,9 +3,10 @@
 Each app declares its periodic tasks in its AppConfig.ready with `periodic_register`, naming
 the setting that holds the interval in minutes (0 turns the task off); core imports no app.
 The worker calls `schedule_run` at start and every settings.SCHEDULE_CHECK_SECONDS. A task is
-due when it was never queued or was last queued at least its interval ago; the worker that
-moves `PeriodicTaskRun.last_enqueued_at` forward with a conditional UPDATE queues it, in the
-same transaction, so several workers checking at once queue it exactly once.
+due when it was never queued or was last queued at least its interval ago; the worker whose
+conditional UPDATE moves `PeriodicTaskRun.last_enqueued_at` forward
+(`core.services.periodic_task_claim`) queues it, in the same transaction, so several workers
+checking at once queue it exactly once.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
-from cxgov.core.models import PeriodicTaskRun
+from cxgov.core.services import periodic_task_claim
 from cxgov.core.tasks import task_enqueue_with_write
 
 logger = logging.getLogger(__name__)
@@ -78,16 +79,9 @@ def periodic_enqueue_if_due(
     if interval is None:
         return False
     now = now or timezone.now()
-    PeriodicTaskRun.objects.bulk_create(
-        [PeriodicTaskRun(name=periodic.name)], ignore_conflicts=True
-    )
-    due = models.Q(last_enqueued_at__isnull=True) | models.Q(last_enqueued_at__lte=now - interval)
     with transaction.atomic():
-        claimed = (
-            PeriodicTaskRun.objects.filter(due, name=periodic.name).update(
-                last_enqueued_at=now, last_worker_id=worker_id[:64]
-            )
-            == 1
+        claimed = periodic_task_claim(
+            name=periodic.name, interval=interval, worker_id=worker_id, now=now
         )
         if claimed:
             # With the database queue the task row commits with the claim, or neither does.

@@ -94,9 +94,7 @@ class LeasedWorker(Worker):
             self._schedule_run()
         repeating = []
         if not self.batch:
-            repeating.append(
-                _Repeating(upkeep_run, settings.TASK_LEASE_SECONDS / 2, "task-upkeep")
-            )
+            repeating.append(_Repeating(upkeep_run, settings.TASK_LEASE_SECONDS / 2, "task-upkeep"))
             if self.schedule:
                 repeating.append(
                     _Repeating(self._schedule_run, settings.SCHEDULE_CHECK_SECONDS, "schedule")

@@ -64,9 +64,7 @@ def test_overdue_complaint_is_escalated_by_the_worker_without_the_command(
         call_command("worker", "--batch", "--schedule")
         # A second worker start within the hour queues nothing new.
         call_command("worker", "--batch", "--schedule")
-    assert (
-        DBTaskResult.objects.filter(task_path__endswith=".complaints_escalate_task").count() == 1
-    )
+    assert DBTaskResult.objects.filter(task_path__endswith=".complaints_escalate_task").count() == 1
     escalation = Escalation.objects.get(complaint=complaint)
     assert escalation.level == "overdue"
     assert any("overdue" in message.subject.lower() for message in mail.outbox)

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0012_membership_active_and_member_invitations'),
+        ("core", "0012_membership_active_and_member_invitations"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PeriodicTaskRun',
+            name="PeriodicTaskRun",
             fields=[
-                ('name', models.CharField(max_length=100, primary_key=True, serialize=False)),
-                ('last_enqueued_at', models.DateTimeField(blank=True, null=True)),
-                ('last_worker_id', models.CharField(blank=True, max_length=64)),
+                ("name", models.CharField(max_length=100, primary_key=True, serialize=False)),
+                ("last_enqueued_at", models.DateTimeField(blank=True, null=True)),
+                ("last_worker_id", models.CharField(blank=True, max_length=64)),
             ],
         ),
     ]
