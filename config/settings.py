@@ -391,6 +391,23 @@ TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", default=30, minimum
 # runs, then dead-lettered. Finished task rows are deleted after TASK_RESULT_RETENTION_DAYS.
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", default=300, minimum=10)
 TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", default=14, minimum=1)
+# Periodic tasks, queued by `cxgov worker` itself (cxgov.core.schedule): it checks every
+# SCHEDULE_CHECK_SECONDS; each task runs every so many minutes, 0 turns it off. Several workers
+# queue a due task once between them.
+SCHEDULE_CHECK_SECONDS = env_int("SCHEDULE_CHECK_SECONDS", default=30, minimum=1)
+SCHEDULE_COMPLAINTS_ESCALATE_MINUTES = env_int(
+    "SCHEDULE_COMPLAINTS_ESCALATE_MINUTES", default=60, minimum=0
+)
+# Only while COMPLAINTS_IMAP_HOST is set.
+SCHEDULE_COMPLAINTS_FETCH_MAIL_MINUTES = env_int(
+    "SCHEDULE_COMPLAINTS_FETCH_MAIL_MINUTES", default=5, minimum=0
+)
+SCHEDULE_SURVEYS_CLOSE_EXPIRED_MINUTES = env_int(
+    "SCHEDULE_SURVEYS_CLOSE_EXPIRED_MINUTES", default=24 * 60, minimum=0
+)
+SCHEDULE_RETENTION_PURGE_MINUTES = env_int(
+    "SCHEDULE_RETENTION_PURGE_MINUTES", default=24 * 60, minimum=0
+)
 
 # Webhooks: a delivery is tried up to WEBHOOK_MAX_ATTEMPTS times, waiting
 # WEBHOOK_RETRY_BASE_SECONDS after the first failure and doubling each time; a subscription whose

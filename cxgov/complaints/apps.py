@@ -7,13 +7,28 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from cxgov.complaints.integrations import (
             complaints_standard_counts,
             followup_for_low_score,
         )
+        from cxgov.complaints.tasks import complaints_escalate_task, complaints_fetch_mail_task
+        from cxgov.core.schedule import periodic_register
         from cxgov.standards.models import ResultSource
         from cxgov.standards.results import register_result_provider
         from cxgov.surveys.signals import response_submitted
 
         register_result_provider(ResultSource.COMPLAINTS, complaints_standard_counts)
         response_submitted.connect(followup_for_low_score, dispatch_uid="complaints-followup")
+        periodic_register(
+            name="complaints.escalate",
+            task=complaints_escalate_task,
+            every_setting="SCHEDULE_COMPLAINTS_ESCALATE_MINUTES",
+        )
+        periodic_register(
+            name="complaints.fetch_mail",
+            task=complaints_fetch_mail_task,
+            every_setting="SCHEDULE_COMPLAINTS_FETCH_MAIL_MINUTES",
+            when=lambda: bool(settings.COMPLAINTS_IMAP_HOST),
+        )

@@ -391,6 +391,21 @@ class TaskLease(models.Model):
         return f"{self.task_id} held by {self.worker_id} until {self.lease_expires_at:%H:%M:%S}"
 
 
+class PeriodicTaskRun(models.Model):
+    """When a periodic task (cxgov.core.schedule) was last queued, shared by every worker.
+
+    A worker queues a due task only if its conditional UPDATE of `last_enqueued_at` changed this
+    row, so several workers checking at once queue it once.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    last_worker_id = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} last queued {self.last_enqueued_at}"
+
+
 class RecoveryCodeDevice(ThrottlingMixin, Device):
     """A person's single-use recovery codes: a django-otp device beside the authenticator app.
 

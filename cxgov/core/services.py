@@ -29,6 +29,7 @@ from cxgov.core.models import (
     DeadLetter,
     MemberInvitation,
     Membership,
+    PeriodicTaskRun,
     RecoveryCode,
     RecoveryCodeDevice,
     Role,
@@ -726,6 +727,22 @@ def dead_letter_retry(*, dead_letter: DeadLetter, actor: User) -> DeadLetter:
     args, kwargs = list(dead_letter.args), dict(dead_letter.kwargs)
     transaction.on_commit(lambda: the_task.enqueue(*args, **kwargs))
     return dead_letter
+
+
+def periodic_task_claim(*, name: str, interval: timedelta, worker_id: str, now: datetime) -> bool:
+    """Mark periodic task `name` queued at `now` if it is due; False if it is not, or another
+    worker claimed it first.
+
+    Due: never queued, or last queued at least `interval` before `now`. The conditional UPDATE
+    is the claim: on PostgreSQL a racing worker's UPDATE waits for this row and then finds it
+    no longer due. Call it in the transaction that queues the task.
+    """
+    PeriodicTaskRun.objects.bulk_create([PeriodicTaskRun(name=name)], ignore_conflicts=True)
+    due = models.Q(last_enqueued_at__isnull=True) | models.Q(last_enqueued_at__lte=now - interval)
+    claimed = PeriodicTaskRun.objects.filter(due, name=name).update(
+        last_enqueued_at=now, last_worker_id=worker_id[:64]
+    )
+    return claimed == 1
 
 
 def task_lease_take(*, task_id: Any, worker_id: str) -> TaskLease:

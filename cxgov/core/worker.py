@@ -3,7 +3,9 @@
 Each task it runs holds a lease (`TaskLease`) that a heartbeat thread renews every third of
 settings.TASK_LEASE_SECONDS while the task runs. Upkeep, at start and then every half lease in
 a background thread, queues again (or dead-letters) tasks stranded by a worker that stopped
-mid-task, and prunes finished task rows past their retention.
+mid-task, and prunes finished task rows past their retention. The schedule
+(cxgov.core.schedule), at start and then every settings.SCHEDULE_CHECK_SECONDS, queues the
+periodic tasks that are due, once across every worker.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.db import DatabaseError, connection
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from cxgov.core.schedule import schedule_run
 from cxgov.core.services import (
     task_lease_release,
     task_lease_renew,
@@ -72,19 +75,37 @@ class _Repeating:
 
 
 class LeasedWorker(Worker):
-    """A worker whose running tasks hold a lease renewed by a heartbeat."""
+    """A worker whose running tasks hold a lease renewed by a heartbeat.
+
+    With `schedule`, it also queues the periodic tasks that are due: once at start, then (unless
+    it runs a batch) every settings.SCHEDULE_CHECK_SECONDS.
+    """
+
+    def __init__(self, *args: Any, schedule: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.schedule = schedule
+
+    def _schedule_run(self) -> None:
+        schedule_run(worker_id=self.worker_id)
 
     def run(self) -> None:
         upkeep_run()
-        upkeep = None
+        if self.schedule:
+            self._schedule_run()
+        repeating = []
         if not self.batch:
-            upkeep = _Repeating(upkeep_run, settings.TASK_LEASE_SECONDS / 2, "task-upkeep")
-            upkeep.start()
+            repeating.append(_Repeating(upkeep_run, settings.TASK_LEASE_SECONDS / 2, "task-upkeep"))
+            if self.schedule:
+                repeating.append(
+                    _Repeating(self._schedule_run, settings.SCHEDULE_CHECK_SECONDS, "schedule")
+                )
+        for thread in repeating:
+            thread.start()
         try:
             super().run()
         finally:
-            if upkeep is not None:
-                upkeep.stop()
+            for thread in repeating:
+                thread.stop()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         task_id, worker_id = db_task_result.id, self.worker_id

@@ -7,7 +7,7 @@ from django_tasks import task
 
 @task()
 def retention_purge_task() -> dict[str, int]:
-    """Remove personal details past each agency's retention periods (schedule it daily)."""
+    """Remove personal details past each agency's retention periods (periodic, daily)."""
     from .services import retention_purge
 
     report = retention_purge()

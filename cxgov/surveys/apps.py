@@ -8,6 +8,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from cxgov.benchmarks.measures import measure_provider_register
+        from cxgov.core.schedule import periodic_register
         from cxgov.standards.models import ResultSource
         from cxgov.standards.results import register_result_provider
         from cxgov.surveys.integrations import (
@@ -15,7 +16,13 @@ class SurveysConfig(AppConfig):
             acsi_measures,
             satisfaction_standard_counts,
         )
+        from cxgov.surveys.tasks import surveys_close_expired_task
 
         register_result_provider(ResultSource.SURVEY, satisfaction_standard_counts)
         measure_provider_register("surveys.a11", a11_measures)
         measure_provider_register("surveys.acsi", acsi_measures)
+        periodic_register(
+            name="surveys.close_expired",
+            task=surveys_close_expired_task,
+            every_setting="SCHEDULE_SURVEYS_CLOSE_EXPIRED_MINUTES",
+        )

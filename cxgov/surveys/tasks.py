@@ -1,4 +1,5 @@
-"""Background tasks of surveys: invitation and reminder emails, each with a single-use link."""
+"""Background tasks of surveys: invitation and reminder emails, each with a single-use link, and
+the daily closing of expired surveys."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from cxgov.surveys.models import Survey
-from cxgov.surveys.services import invitations_issue
+from cxgov.surveys.services import invitations_issue, surveys_close_expired
 
 
 def _link(survey: Survey, token: str, language: str) -> str:
@@ -44,3 +45,9 @@ def invitations_send(*, survey_id: int, reminder: bool = False) -> int:
             subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email]
         ).send()
     return sent
+
+
+@task()
+def surveys_close_expired_task() -> int:
+    """Close live surveys past their close date or OMB expiration (periodic, daily)."""
+    return surveys_close_expired()

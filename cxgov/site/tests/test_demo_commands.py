@@ -63,3 +63,67 @@ def test_the_demo_site_administrator_opens_the_site_admin_and_no_agency(demo_dat
     assert signed_in.status_code == 302
     assert client.get("/site-admin/").status_code == 200
     assert client.get("/staff/agencies/fba/").status_code == 404
+
+
+class _FakeWorker:
+    pid = 4242
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def poll(self):
+        return 0 if self.stopped else None
+
+    def terminate(self) -> None:
+        self.stopped = True
+
+    def wait(self, timeout=None) -> int:
+        return 0
+
+
+@pytest.mark.parametrize("server_ends", [None, KeyboardInterrupt])
+def test_demo_runs_a_worker_beside_the_server_and_stops_it_on_exit(
+    server_ends, settings, monkeypatch, capsys
+):
+    """`cxgov demo` starts `cxgov worker` as a child process and stops it when serving ends."""
+    from cxgov.site.management.commands import demo
+
+    settings.DEBUG = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    started: list[list[str]] = []
+    worker = _FakeWorker()
+    commands: list[str] = []
+
+    def popen(argv, env):
+        started.append(argv)
+        assert env["DJANGO_SETTINGS_MODULE"] == settings.SETTINGS_MODULE
+        return worker
+
+    def command(name, *args, **kwargs):
+        commands.append(name)
+        assert not worker.stopped, "the worker runs while the server does"
+        if name == "runserver" and server_ends is not None:
+            raise server_ends
+
+    monkeypatch.setattr(demo.subprocess, "Popen", popen)
+    monkeypatch.setattr(demo, "call_command", command)
+    if server_ends is None:
+        call_command("demo")
+    else:
+        with pytest.raises(server_ends):
+            call_command("demo")
+    assert started == [[demo.sys.executable, "-m", "django", "worker"]]
+    assert commands[-1] == "runserver"
+    assert worker.stopped
+    assert "Started the background worker (process 4242)" in capsys.readouterr().out
+
+
+def test_demo_needs_no_worker_when_tasks_run_at_once(settings, monkeypatch):
+    from cxgov.site.management.commands import demo
+
+    settings.DEBUG = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr(demo, "call_command", lambda *args, **kwargs: None)
+    monkeypatch.setattr(demo.subprocess, "Popen", lambda *args, **kwargs: pytest.fail("started"))
+    call_command("demo")
+    call_command("demo", "--no-worker")

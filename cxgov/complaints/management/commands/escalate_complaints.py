@@ -1,4 +1,7 @@
-"""`cxgov escalate_complaints`: warn of due-soon and overdue complaints (run it hourly)."""
+"""`cxgov escalate_complaints`: warn of due-soon and overdue complaints once.
+
+The worker does it hourly by itself (cxgov.core.schedule).
+"""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+from argparse import BooleanOptionalAction
+
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
@@ -7,14 +9,22 @@ from cxgov.core.worker import LeasedWorker, upkeep_run
 
 class Command(BaseCommand):
     help = (
-        "Run background tasks (emails, imports, rollups) from the database queue. Tasks left "
-        "running by a worker that stopped are queued again once their lease expires."
+        "Run background tasks (emails, imports, rollups) from the database queue, and queue the "
+        "periodic ones (escalations, mail, purges) when due. Tasks left running by a worker "
+        "that stopped are queued again once their lease expires."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--queue-name", default="*", help="Queue to run, or * for all.")
         parser.add_argument(
             "--batch", action="store_true", help="Run what is queued now, then exit."
+        )
+        parser.add_argument(
+            "--schedule",
+            action=BooleanOptionalAction,
+            default=None,
+            help="Queue the periodic tasks that are due (escalations, mail, purges): at start "
+            "and every SCHEDULE_CHECK_SECONDS. On by default, off by default with --batch.",
         )
         parser.add_argument(
             "--upkeep",
@@ -31,6 +41,7 @@ class Command(BaseCommand):
             )
             return
         batch = bool(options["batch"])
+        schedule = not batch if options["schedule"] is None else bool(options["schedule"])
         worker = LeasedWorker(
             queue_names=str(options["queue_name"]).split(","),
             interval=1,
@@ -40,6 +51,7 @@ class Command(BaseCommand):
             max_tasks=None,
             worker_id=get_random_string(32),
             excluded_queue_names=[],
+            schedule=schedule,
         )
         if not batch:
             worker.configure_signals()

@@ -1,4 +1,7 @@
-"""`cxgov purge_personal_data [--dry-run]`: apply every agency's retention policy (run daily)."""
+"""`cxgov purge_personal_data [--dry-run]`: apply every agency's retention policy once.
+
+The worker does it daily by itself (cxgov.core.schedule).
+"""
 
 from __future__ import annotations
 

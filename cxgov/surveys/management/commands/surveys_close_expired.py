@@ -1,4 +1,4 @@
-"""Close live surveys past their close date or OMB expiration (run daily, e.g. from cron)."""
+"""Close live surveys past their close date or OMB expiration once (the worker does it daily)."""
 
 from __future__ import annotations
 
