@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.models import Agency
+from cxgov.core.permissions import Can, roles_with
 from cxgov.registry.models import Service, ServiceStatus
 
 from .attachments import MAX_ATTACHMENTS, AttachmentCheck
@@ -396,8 +397,11 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         from cxgov.core.models import User
 
+        # Only people whose role lets them open a case they are given (never oversight).
         self.fields["assignee"].queryset = User.objects.filter(
-            memberships__agency=agency, memberships__is_active=True
+            memberships__agency=agency,
+            memberships__is_active=True,
+            memberships__role__in=roles_with(Can.WORK_ASSIGNED_COMPLAINTS),
         ).distinct()
         self.fields["team"].queryset = Team.objects.filter(agency=agency)
 

@@ -14,9 +14,10 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.http import Http404
 
 from cxgov.core.models import Agency, User
-from cxgov.core.permissions import Can
+from cxgov.core.permissions import Can, capabilities_in
 from cxgov.core.selectors import AgencyObjectAccess, access_agency_object
 from cxgov.insights.complaint_metrics import ComplaintFact
 from cxgov.insights.complaint_scrub import case_patterns_compile, scrub_narrative
@@ -198,15 +199,48 @@ def route_team(
 # --- staff ---------------------------------------------------------------------------------
 
 
-access_complaint = AgencyObjectAccess(
-    Complaint.objects.select_related(
-        "agency", "service", "category", "team", "assignee", "suggested_category"
-    ),
-    id_name="complaint_id",
-    default_need=Can.HANDLE_COMPLAINTS,
-    doc="One complaint of the agency in the URL, if the user's role there holds `need` (a case "
-    "holds contact details: by default only complaint handlers read it).",
-)
+def complaints_visible(*, user: User, agency: Agency) -> QuerySet[Complaint]:
+    """The agency's complaints this person may open: the one need-to-know rule.
+
+    `HANDLE_ALL_COMPLAINTS` (administrators, service managers): every case. `HANDLE_COMPLAINTS`
+    (complaint handlers): cases routed to a team they belong to or lead, cases routed to no
+    team yet (someone has to triage them), and cases assigned to them.
+    `WORK_ASSIGNED_COMPLAINTS` (front-line employees): only the cases assigned to them. Anyone
+    else (oversight, analysts, deactivated members): none.
+    """
+    caps = capabilities_in(user=user, agency=agency)
+    complaints = Complaint.objects.filter(agency=agency)
+    if Can.HANDLE_ALL_COMPLAINTS in caps:
+        return complaints
+    if Can.HANDLE_COMPLAINTS in caps:
+        teams = Team.objects.filter(Q(members=user) | Q(lead=user), agency=agency).values("pk")
+        return complaints.filter(
+            Q(team__isnull=True) | Q(team_id__in=teams) | Q(assignee_id=user.pk)
+        )
+    if Can.WORK_ASSIGNED_COMPLAINTS in caps:
+        return complaints.filter(assignee_id=user.pk)
+    return complaints.none()
+
+
+def access_complaint(*, user: User, agency_slug: str | None, complaint_id: int) -> Complaint:
+    """One complaint of the agency in the URL that `complaints_visible` lets the user open.
+
+    A case holds contact details and attachments: Http404 alike for a missing complaint, one
+    of another agency, and one outside the user's teams or assignments.
+    """
+    complaint = access_agency_object(
+        queryset=Complaint.objects.select_related(
+            "agency", "service", "category", "team", "assignee", "suggested_category"
+        ),
+        pk=complaint_id,
+        user=user,
+        agency_slug=agency_slug,
+        agency_field="agency",
+        need=Can.WORK_ASSIGNED_COMPLAINTS,
+    )
+    if not complaints_visible(user=user, agency=complaint.agency).filter(pk=complaint.pk).exists():
+        raise Http404
+    return complaint
 
 
 @dataclass(frozen=True)
@@ -222,9 +256,12 @@ class QueueFilters:
     query: str = ""
 
 
-def complaint_queue(*, agency: Agency, filters: QueueFilters, now: datetime) -> QuerySet[Complaint]:
-    """The agency's complaints, filtered, soonest deadline first (call access_agency first)."""
-    complaints = Complaint.objects.filter(agency=agency).select_related(
+def complaint_queue(
+    *, agency: Agency, user: User, filters: QueueFilters, now: datetime
+) -> QuerySet[Complaint]:
+    """The agency's complaints the user may open (`complaints_visible`), filtered, soonest
+    deadline first (call access_agency first)."""
+    complaints = complaints_visible(user=user, agency=agency).select_related(
         "service", "category", "team", "assignee"
     )
     if filters.status == "open":
@@ -277,22 +314,18 @@ def complaint_case(*, complaint: Complaint) -> dict[str, object]:
 
 
 def access_attachment(
-    *,
-    user: User,
-    agency_slug: str,
-    complaint_id: int,
-    attachment_id: int,
-    need: Can = Can.HANDLE_COMPLAINTS,
+    *, user: User, agency_slug: str, complaint_id: int, attachment_id: int
 ) -> Attachment:
-    """One attachment of a complaint of the agency in the URL."""
-    return access_agency_object(
-        queryset=Attachment.objects.filter(complaint_id=complaint_id),
-        pk=attachment_id,
-        user=user,
-        agency_slug=agency_slug,
-        agency_field="complaint__agency",
-        need=need,
+    """One attachment of a complaint the user may open (`access_complaint`)."""
+    complaint = access_complaint(user=user, agency_slug=agency_slug, complaint_id=complaint_id)
+    attachment = (
+        Attachment.objects.filter(complaint=complaint, pk=attachment_id)
+        .select_related("complaint__agency")
+        .first()
     )
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 # --- escalation and standards --------------------------------------------------------------
@@ -464,12 +497,21 @@ def narrative_published(*, complaint: Complaint, settings: ComplaintSettings, no
     )
 
 
-access_narrative = AgencyObjectAccess(
-    Complaint.objects.select_related("agency"),
-    id_name="complaint_id",
-    default_need=Can.REVIEW_NARRATIVES,
-    doc="A complaint whose narrative the user may review for publication in the agency in the URL.",
-)
+def access_narrative(*, user: User, agency_slug: str, complaint_id: int) -> Complaint:
+    """A complaint whose narrative the user may review for publication in the agency in the
+    URL: their role there holds `REVIEW_NARRATIVES` and `complaints_visible` lets them open the
+    case (the original narrative is the complainant's own words)."""
+    complaint = access_agency_object(
+        queryset=Complaint.objects.select_related("agency"),
+        pk=complaint_id,
+        user=user,
+        agency_slug=agency_slug,
+        agency_field="agency",
+        need=Can.REVIEW_NARRATIVES,
+    )
+    if not complaints_visible(user=user, agency=complaint.agency).filter(pk=complaint.pk).exists():
+        raise Http404
+    return complaint
 
 
 @dataclass(frozen=True)
@@ -486,14 +528,15 @@ NARRATIVE_STATES = tuple(NarrativeReview.values)
 
 
 def narrative_review_queue(
-    *, agency: Agency, state: str, now: datetime, limit: int = 50
+    *, agency: Agency, user: User, state: str, now: datetime, limit: int = 50
 ) -> tuple[list[NarrativeItem], int]:
-    """Consented narratives of the agency in one review state, those the agency has already
-    answered first, oldest first; and how many there are in that state (call access_agency
-    with REVIEW_NARRATIVES first)."""
+    """Consented narratives of the complaints the user may open (`complaints_visible`) in one
+    review state, those the agency has already answered first, oldest first; and how many
+    there are in that state (call access_agency with REVIEW_NARRATIVES first)."""
     settings = complaint_settings_for(agency=agency)
     complaints = (
-        Complaint.objects.filter(agency=agency, consent_to_publish=True, narrative_review=state)
+        complaints_visible(user=user, agency=agency)
+        .filter(consent_to_publish=True, narrative_review=state)
         .exclude(what_happened="")
         .exclude(status=Status.DUPLICATE)
     )

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxgov.core.models import Agency, User
+from cxgov.core.permissions import Can, user_can
 from cxgov.core.services import audit_record
 from cxgov.core.tasks import email_send, task_enqueue_with_write
 from cxgov.insights import complaint_classifier, sla
@@ -557,6 +558,11 @@ def complaint_assign(
         and not assignee.memberships.active().filter(agency_id=complaint.agency_id).exists()
     ):
         raise ValidationError({"assignee": _("This person is not a member of the agency.")})
+    if assignee is not None and not user_can(
+        user=assignee, agency=complaint.agency, need=Can.WORK_ASSIGNED_COMPLAINTS
+    ):
+        # Their role may not open cases (oversight, analysts): the case would hang unread.
+        raise ValidationError({"assignee": _("This person's role does not work complaint cases.")})
     complaint.assignee = assignee
     if team is not None:
         complaint.team = team

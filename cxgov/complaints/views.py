@@ -1,7 +1,9 @@
 """Staff complaint pages: the queue, staff entry, the case page and attachment downloads.
 
-The queue, cases and attachments hold complainants' contact details: only those who handle
-complaints (`Can.HANDLE_COMPLAINTS`) open them. Any member reads the analytics and the setup.
+The queue, cases and attachments hold complainants' contact details: each person opens only
+the cases `selectors.complaints_visible` gives them (their teams', unrouted and assigned ones
+for complaint handlers, every case for administrators and service managers, assigned ones for
+front-line employees). Any member reads the analytics and the setup.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from cxgov.core.selectors import access_agency
 from cxgov.core.services import audit_record
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.insights.complaint_metrics import MIN_CELL, measures_by_group, top_themes
+from cxgov.insights.scrub import scrub_text
 
 from . import services
 from .forms import (
@@ -63,6 +66,7 @@ from .selectors import (
     complaint_case,
     complaint_facts,
     complaint_queue,
+    complaints_visible,
     narrative_review_queue,
     narratives_for_agency,
     normalize_tracking_number,
@@ -87,19 +91,31 @@ def _case_url(complaint: Complaint) -> str:
 
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
-    """Complaints with filters, soonest deadline first; bulk assignment by POST."""
-    agency = access_agency(user=request.user, agency_slug=slug, need=Can.HANDLE_COMPLAINTS)
+    """The complaints the user may open, with filters, soonest deadline first; bulk
+    assignment by POST for those who handle complaints. Someone who only works the cases
+    assigned to them sees those."""
+    user: User = request.user  # type: ignore[assignment]
+    agency = access_agency(user=user, agency_slug=slug, need=Can.WORK_ASSIGNED_COMPLAINTS)
+    can_handle = user_can(user=user, agency=agency, need=Can.HANDLE_COMPLAINTS)
     assign_form = AssignForm(agency=agency)
     if request.method == "POST":
+        if not can_handle:
+            raise Http404
         assign_form = AssignForm(request.POST, agency=agency)
-        ids = [i for i in (_int(v) for v in request.POST.getlist("complaint")) if i]
+        given = [i for i in (_int(v) for v in request.POST.getlist("complaint")) if i]
+        # Only cases the user may open: another team's ids are ignored like unknown ones.
+        ids = list(
+            complaints_visible(user=user, agency=agency)
+            .filter(pk__in=given)
+            .values_list("pk", flat=True)
+        )
         if not ids:
             messages.error(request, _("Choose at least one complaint."))
         elif assign_form.is_valid():
             count = services.complaints_assign_bulk(
                 agency=agency,
                 complaint_ids=ids,
-                actor=request.user,
+                actor=user,
                 assignee=assign_form.cleaned_data["assignee"],
             )
             messages.success(request, _("%(n)s complaints assigned.") % {"n": count})
@@ -112,7 +128,9 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         overdue_only=request.GET.get("overdue") == "1",
         query=request.GET.get("q", "")[:100],
     )
-    complaints = complaint_queue(agency=agency, filters=filters, now=timezone.now())[:200]
+    complaints = complaint_queue(agency=agency, user=user, filters=filters, now=timezone.now())[
+        :200
+    ]
     return render(
         request,
         "complaints/queue.html",
@@ -124,6 +142,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "teams": teams_for_agency(agency=agency),
             "categories": categories_for_agency(agency=agency),
             "assign_form": assign_form,
+            "can_handle": can_handle,
             "can_review_narratives": user_can(
                 user=request.user, agency=agency, need=Can.REVIEW_NARRATIVES
             ),
@@ -150,7 +169,11 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
                 request,
                 _("Complaint %(number)s entered.") % {"number": complaint.tracking_number},
             )
-            return redirect(_case_url(complaint))
+            user: User = request.user  # type: ignore[assignment]
+            if complaints_visible(user=user, agency=agency).filter(pk=complaint.pk).exists():
+                return redirect(_case_url(complaint))
+            # Routed to a team the person is not in: the case is that team's to open.
+            return redirect(reverse("complaints:queue", kwargs={"slug": agency.slug}))
     return form_page(
         request,
         section="complaints",
@@ -165,9 +188,7 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def case(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
     """One complaint: facts, clocks, history, internal notes and messages to the customer."""
-    complaint = access_complaint(
-        user=request.user, agency_slug=slug, complaint_id=complaint_id, need=Can.HANDLE_COMPLAINTS
-    )
+    complaint = access_complaint(user=request.user, agency_slug=slug, complaint_id=complaint_id)
     agency = complaint.agency
     # Personal data read: who opened the case is part of the record.
     audit_record(
@@ -243,9 +264,7 @@ def _apply(request: HttpRequest, complaint: Complaint, form: BaseForm, action: A
 
 
 def _handled(request: HttpRequest, slug: str, complaint_id: int) -> Complaint:
-    return access_complaint(
-        user=request.user, agency_slug=slug, complaint_id=complaint_id, need=Can.HANDLE_COMPLAINTS
-    )
+    return access_complaint(user=request.user, agency_slug=slug, complaint_id=complaint_id)
 
 
 @login_required
@@ -442,7 +461,6 @@ def attachment_download(
         agency_slug=slug,
         complaint_id=complaint_id,
         attachment_id=attachment_id,
-        need=Can.HANDLE_COMPLAINTS,
     )
     audit_record(
         actor=request.user,
@@ -491,7 +509,16 @@ def analytics(request: HttpRequest, slug: str) -> HttpResponse:
             "measures": measures,
             "total": sum(measure.complaints for measure in measures),
             "chart": chart,
-            "themes": top_themes(narratives_for_agency(agency=agency)),
+            # Readers without case access (oversight) read this page too: phrases come from
+            # scrubbed narratives and must recur in MIN_CELL of them, so no one is named.
+            "themes": [
+                theme
+                for theme in top_themes(
+                    [scrub_text(text) for text in narratives_for_agency(agency=agency, limit=5000)],
+                    min_narratives=MIN_CELL,
+                )
+                if "removed" not in theme.phrase  # scrub marks are not themes
+            ],
             "min_cell": MIN_CELL,
             "nav_section": "staff",
         },
@@ -584,7 +611,9 @@ def narratives(request: HttpRequest, slug: str) -> HttpResponse:
     state = request.GET.get("state", NarrativeReview.PENDING)
     if state not in NARRATIVE_STATES:
         state = NarrativeReview.PENDING
-    items, total = narrative_review_queue(agency=agency, state=state, now=timezone.now())
+    items, total = narrative_review_queue(
+        agency=agency, user=request.user, state=state, now=timezone.now()
+    )
     if items:
         # The originals hold personal data: who read them is part of the record.
         audit_record(

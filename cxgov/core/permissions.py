@@ -29,6 +29,8 @@ class Can(StrEnum):
     EDIT_SERVICES = "edit_services"
     EDIT_STANDARDS = "edit_standards"
     HANDLE_COMPLAINTS = "handle_complaints"
+    HANDLE_ALL_COMPLAINTS = "handle_all_complaints"
+    WORK_ASSIGNED_COMPLAINTS = "work_assigned_complaints"
     SET_UP_COMPLAINTS = "set_up_complaints"
     REVIEW_NARRATIVES = "review_narratives"
     EDIT_SURVEYS = "edit_surveys"
@@ -65,7 +67,17 @@ CAPABILITY_TEXT: dict[Can, str] = {
     Can.HANDLE_COMPLAINTS: (
         "Work the complaint queue; read complaint cases, their contact details and attachments; "
         "file complaints received by phone, mail, the API or Open311 and read them back through "
-        "the API."
+        "the API. Only the cases routed to a team you belong to or lead, cases routed to no "
+        "team, and cases assigned to you, unless you also hold `HANDLE_ALL_COMPLAINTS`."
+    ),
+    Can.HANDLE_ALL_COMPLAINTS: (
+        "Every complaint case of the agency, whatever team it is routed to: in the queue, on "
+        "the case page, its attachments, the API and narrative review; webhook subscriptions "
+        "to complaint events."
+    ),
+    Can.WORK_ASSIGNED_COMPLAINTS: (
+        "Open and work the complaint cases assigned to you (the queue lists only those), and "
+        "be offered as an assignee. Nothing else of the complaints but the analytics."
     ),
     Can.SET_UP_COMPLAINTS: (
         "Change complaint categories, routing, SLA policies, case number formats and when "
@@ -116,6 +128,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.EDIT_SERVICES,
         Can.EDIT_STANDARDS,
         Can.HANDLE_COMPLAINTS,
+        Can.HANDLE_ALL_COMPLAINTS,
+        Can.WORK_ASSIGNED_COMPLAINTS,
         Can.SET_UP_COMPLAINTS,
         Can.REVIEW_NARRATIVES,
         Can.EDIT_SURVEYS,
@@ -136,6 +150,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.EDIT_SERVICES,
         Can.EDIT_STANDARDS,
         Can.HANDLE_COMPLAINTS,
+        Can.HANDLE_ALL_COMPLAINTS,
+        Can.WORK_ASSIGNED_COMPLAINTS,
         Can.SET_UP_COMPLAINTS,
         Can.EDIT_BENCHMARKS,
         Can.EDIT_REPORTS,
@@ -157,9 +173,15 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.IMPORT_RESPONSES,
     },
     Role.COMPLAINT_HANDLER: frozenset(
-        {Can.VIEW_AGENCY, Can.VIEW_ACTIONS, Can.HANDLE_COMPLAINTS, Can.REVIEW_NARRATIVES}
+        {
+            Can.VIEW_AGENCY,
+            Can.VIEW_ACTIONS,
+            Can.HANDLE_COMPLAINTS,
+            Can.WORK_ASSIGNED_COMPLAINTS,
+            Can.REVIEW_NARRATIVES,
+        }
     ),
-    Role.FRONTLINE_EMPLOYEE: frozenset({Can.VIEW_AGENCY}),
+    Role.FRONTLINE_EMPLOYEE: frozenset({Can.VIEW_AGENCY, Can.WORK_ASSIGNED_COMPLAINTS}),
     Role.OVERSIGHT: _EDITORS
     | {
         Can.VIEW_RESULTS,

@@ -41,7 +41,8 @@ class Area(models.TextChoices):
 
 # The capability a person needs to give a subscription each area (cxgov.core.permissions).
 AREA_CAPABILITY: dict[Area, Can] = {
-    Area.COMPLAINTS: Can.HANDLE_COMPLAINTS,
+    # Events of every team's cases: only those who may open every case.
+    Area.COMPLAINTS: Can.HANDLE_ALL_COMPLAINTS,
     Area.RESPONSES: Can.READ_RESPONSES,
     Area.STANDARDS: Can.VIEW_AGENCY,
     Area.A11: Can.VIEW_AGENCY,

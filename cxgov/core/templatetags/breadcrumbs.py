@@ -72,7 +72,7 @@ SECTIONS = {
     "complaints": _Section(
         gettext_lazy("Complaints"),
         "complaints:queue",
-        need=Can.HANDLE_COMPLAINTS,
+        need=Can.WORK_ASSIGNED_COMPLAINTS,
         open_url_name="complaints:analytics",
     ),
     "benchmarks": _Section(

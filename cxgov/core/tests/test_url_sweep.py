@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from cxgov.a11.models import Collection
 from cxgov.actions.models import ActionItem
 from cxgov.benchmarks.models import Selection, Series
-from cxgov.complaints.models import Attachment, CannedResponse, Category, Complaint
+from cxgov.complaints.models import Attachment, CannedResponse, Category, Complaint, Team
 from cxgov.core.models import (
     Agency,
     ApiToken,
@@ -225,8 +225,9 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "registry:segment_edit": (_with("segment"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
     "registry:segment_delete": (_with("segment"), Can.EDIT_SERVICES, Can.EDIT_SERVICES),
     # complaints
-    # the queue, cases and attachments hold contact details: complaint handlers only
-    "complaints:queue": (_agency, Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS),
+    # the queue, cases and attachments hold contact details: roles that work cases only, and
+    # each case only for those `complaints_visible` lets open it (TEAM_SWEEP below)
+    "complaints:queue": (_agency, Can.WORK_ASSIGNED_COMPLAINTS, Can.HANDLE_COMPLAINTS),
     "complaints:new": (_agency, Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS),
     "complaints:analytics": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "complaints:setup": (_agency, Can.VIEW_AGENCY, Can.SET_UP_COMPLAINTS),
@@ -568,6 +569,9 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
         )
         for role in Role:
             w.by_role[role] = _person(f"{role.value}@sweep.example.gov", agency, [role])
+        # The demo routes every complaint to its one team: the sweep's handler works there.
+        for team in Team.objects.filter(agency=agency):
+            team.members.add(w.by_role[Role.COMPLAINT_HANDLER])
         for user in [w.outsider, holder, *w.by_role.values()]:
             _, secret = token_create(user=user, name="sweep")
             w.tokens[user.pk] = secret
@@ -1073,3 +1077,55 @@ def test_open311_writes_of_another_agency_or_a_lower_role_answer_like_a_missing_
     assert not failures, "Open311 writes that differ from a missing service:\n" + "\n".join(
         failures
     )
+
+
+# --- complaint cases: need to know within the agency -------------------------------------------
+
+
+@pytest.mark.django_db
+def test_another_teams_case_answers_like_missing_everywhere(world: World, client: Client):
+    """Every URL and API operation naming a complaint, called by a handler of another team and
+    by a front-line employee the case is not assigned to, answers like a missing complaint:
+    the page, each case action, the attachment, narrative review and the API read."""
+    complaint = Complaint.objects.select_related("team").get(pk=world.ids["complaint"])
+    assert complaint.team is not None and complaint.assignee_id is None
+    other_team = Team.objects.create(agency=world.agency, name="Sweep other team")
+    handler = _person("other-team@sweep.example.gov", world.agency, [Role.COMPLAINT_HANDLER])
+    other_team.members.add(handler)
+    _, secret = token_create(user=handler, name="sweep")
+    people = [
+        ("handler of another team", handler, secret),
+        (
+            "front-line employee",
+            world.by_role[Role.FRONTLINE_EMPLOYEE],
+            world.tokens[world.by_role[Role.FRONTLINE_EMPLOYEE].pk],
+        ),
+    ]
+    names = [
+        name for name, (build, _, _) in SWEEP.items() if build and "complaint_id" in build(world)
+    ]
+    assert len(names) >= 9, names  # case, its actions, attachment, narrative review
+    failures = []
+    for who, user, token in people:
+        web = _client(user)
+        for name in sorted(names):
+            with translation.override("en"):
+                url = reverse(name, kwargs=SWEEP[name][0](world))  # type: ignore[misc]
+            for method in ("GET", "POST"):
+                got = _call(web, method, url)
+                if got.status_code == 405:
+                    continue
+                missing = _call(web, method, url.replace(f"/{complaint.pk}/", f"/{MISSING}/", 1))
+                if got.status_code != 404 or _normalised(got.content, url) != _normalised(
+                    missing.content, missing.wsgi_request.path
+                ):
+                    failures.append(f"{method} {url} as {who}: {got.status_code}")
+        api = f"/api/v1/agencies/{world.agency.slug}/complaints/"
+        got = _api_call(client, "GET", f"{api}{complaint.pk}", token, None)
+        missing = _api_call(client, "GET", f"{api}{MISSING}", token, None)
+        if got.status_code != 404 or got.content != missing.content:
+            failures.append(f"GET {api}{complaint.pk} as {who}: {got.status_code}")
+        queue = web.get(reverse("complaints:queue", kwargs={"slug": world.agency.slug}))
+        if f"/{complaint.pk}/".encode() in queue.content:
+            failures.append(f"the queue lists {complaint.tracking_number} to {who}")
+    assert not failures, "another team's case reached:\n" + "\n".join(failures)
