@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.addresses import US_STATES, PostalAddress, zip_code_clean
 from cxgov.core.models import Agency
 from cxgov.core.permissions import Can, roles_with
 from cxgov.registry.models import Service, ServiceStatus
@@ -72,23 +73,70 @@ class ComplaintForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    contact_preference = forms.ChoiceField(
+        label=_("How should we contact you?"),
+        help_text=_(
+            "Email is the fastest. If you choose phone or mail, you do not need to give an "
+            "email address."
+        ),
+        choices=ContactPreference.choices,
+        initial=ContactPreference.EMAIL,
+        widget=forms.RadioSelect,
+    )
     contact_email = forms.EmailField(
         label=_("Email address"),
-        help_text=_("We send your tracking number here. You need it to check your complaint."),
+        help_text=_(
+            "Required if you choose email. We send your tracking number here; with it you can "
+            "check your complaint online."
+        ),
         max_length=254,
+        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     contact_phone = forms.CharField(
         label=_("Phone number"),
+        help_text=_("Required if you choose phone."),
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel"}),
     )
-    contact_preference = forms.ChoiceField(
-        label=_("How should we contact you?"),
-        choices=ContactPreference.choices,
-        initial=ContactPreference.EMAIL,
-        widget=forms.RadioSelect,
+    # The USWDS address pattern; required as a whole when the person asks for a letter.
+    postal_line_1 = forms.CharField(
+        label=_("Street address"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    postal_line_2 = forms.CharField(
+        label=_("Street address line 2 (optional)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
+    postal_city = forms.CharField(
+        label=_("City"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    postal_state = forms.ChoiceField(
+        label=_("State, territory or military post"),
+        choices=[("", _("- Choose -")), *US_STATES],
+        required=False,
+        widget=forms.Select(attrs={"autocomplete": "address-level1"}),
+    )
+    postal_zip = forms.CharField(
+        label=_("ZIP code"),
+        help_text=_("5 digits, or 9 digits as 12345-6789."),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "postal-code",
+                "inputmode": "numeric",
+                "class": "usa-input--medium",
+            }
+        ),
     )
     consent_to_publish = forms.BooleanField(
         label=_("You may publish my story without my name or contact details."),
@@ -104,6 +152,8 @@ class ComplaintForm(forms.Form):
     )
     # A field people never see; automated senders fill it in.
     website = forms.CharField(required=False, label=_("Leave this empty"))
+    # The address parts after its first line, rendered inside the address fieldset.
+    address_parts = ("postal_line_2", "postal_city", "postal_state", "postal_zip")
     # A one-time key made with the form: sending the same form twice (a retry after a timeout,
     # a double click) files one complaint.
     idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
@@ -125,16 +175,46 @@ class ComplaintForm(forms.Form):
             raise ValidationError(_("Tell us what happened."))
         return text
 
+    def clean_postal_zip(self) -> str:
+        value = self.cleaned_data["postal_zip"]
+        return zip_code_clean(value) if value else ""
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("contact_preference") == ContactPreference.PHONE and not data.get(
-            "contact_phone"
-        ):
-            self.add_error("contact_phone", _("Give a phone number so we can call you."))
+        preference = data.get("contact_preference")
+        missing: dict[str, Any] = {}
+        if preference == ContactPreference.EMAIL:
+            missing["contact_email"] = _(
+                "Give an email address so we can write to you, or choose phone or mail."
+            )
+        elif preference == ContactPreference.PHONE:
+            missing["contact_phone"] = _("Give a phone number so we can call you.")
+        elif preference == ContactPreference.POSTAL_MAIL and "postal_line_1" in self.fields:
+            missing.update(
+                postal_line_1=_("Give your street address so we can send you a letter."),
+                postal_city=_("Give the city of your mailing address."),
+                postal_state=_("Choose the state, territory or military post of your address."),
+                postal_zip=_("Give the ZIP code of your mailing address."),
+            )
+        for key, message in missing.items():
+            if key in self.fields and not data.get(key) and key not in self.errors:
+                self.add_error(key, message)
         for key in ("desired_resolution", "contact_name", "contact_phone"):
             if isinstance(data.get(key), str):
                 data[key] = data[key].replace("\x00", "")
         return data
+
+    @property
+    def postal(self) -> PostalAddress:
+        """The mailing address given, in its parts (empty when none was given)."""
+        data = self.cleaned_data
+        return PostalAddress(
+            line_1=data.get("postal_line_1", ""),
+            line_2=data.get("postal_line_2", ""),
+            city=data.get("postal_city", ""),
+            state=data.get("postal_state", ""),
+            zip_code=data.get("postal_zip", ""),
+        )
 
     @property
     def is_spam(self) -> bool:
@@ -149,6 +229,13 @@ class BarrierReportForm(ComplaintForm):
     desired_resolution = None
     consent_to_publish = None
     attachments = None
+    postal_line_1 = postal_line_2 = postal_city = postal_state = postal_zip = None
+    contact_email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We send your tracking number here. You need it to check your complaint."),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     page_url = forms.CharField(
         label=_("Page where you met the barrier"),
         help_text=_("Its web address, or the name of the page, form or office."),
@@ -182,6 +269,11 @@ class BarrierReportForm(ComplaintForm):
         "contact_phone",
         "contact_preference",
     ]
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, agency=agency, **kwargs)
+        # A barrier report needs an email address whatever the preference.
+        self.fields["contact_preference"].help_text = ""
 
     def clean_page_url(self) -> str:
         text = self.cleaned_data["page_url"].replace("\x00", "").strip()

@@ -263,6 +263,12 @@ class Complaint(models.Model):
     contact_email = models.EmailField(_("email address"), blank=True)
     contact_phone = models.CharField(_("phone number"), max_length=40, blank=True)
     postal_address = models.TextField(_("mailing address"), blank=True)
+    # The same address in the parts of the public form (empty when staff typed it as text).
+    postal_line_1 = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_line_2 = models.CharField(_("street address line 2"), max_length=200, blank=True)
+    postal_city = models.CharField(_("city"), max_length=100, blank=True)
+    postal_state = models.CharField(_("state"), max_length=2, blank=True)
+    postal_zip = models.CharField(_("ZIP code"), max_length=10, blank=True)
     contact_preference = models.CharField(
         max_length=20, choices=ContactPreference.choices, default=ContactPreference.EMAIL
     )

@@ -9,7 +9,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxgov.core.addresses import STATE_CODES, PostalAddress, zip_code_clean
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.services import audit_record
@@ -221,6 +222,7 @@ def complaint_create(
     contact_email: str = "",
     contact_phone: str = "",
     postal_address: str = "",
+    postal: PostalAddress | None = None,
     contact_preference: str = "email",
     consent_to_publish: bool = False,
     language: str = "en",
@@ -252,6 +254,8 @@ def complaint_create(
         raise ValidationError({"service": _("This service belongs to another agency.")})
     if category is not None and category.agency_id != agency.pk:
         raise ValidationError({"category": _("This category belongs to another agency.")})
+    if postal is not None:
+        postal = _postal_checked(postal)
     checked = [
         item if isinstance(item, AttachmentCheck) else AttachmentCheck.of(item)
         for item in attachments
@@ -284,6 +288,7 @@ def complaint_create(
                 contact_email=contact_email,
                 contact_phone=contact_phone,
                 postal_address=postal_address,
+                postal=postal or PostalAddress(),
                 contact_preference=contact_preference,
                 consent_to_publish=consent_to_publish,
                 language=language,
@@ -308,6 +313,19 @@ def complaint_create(
         return earlier
 
 
+def _postal_checked(postal: PostalAddress) -> PostalAddress:
+    """The address with its ZIP code written the one way; an unknown state is refused."""
+    if postal.state and postal.state not in STATE_CODES:
+        raise ValidationError({"postal_state": _("Choose a state, territory or military post.")})
+    if not postal.zip_code:
+        return postal
+    try:
+        zip_code = zip_code_clean(postal.zip_code)
+    except ValidationError as error:
+        raise ValidationError({"postal_zip": error.messages}) from None
+    return replace(postal, zip_code=zip_code)
+
+
 def _complaint_store(
     *,
     agency: Agency,
@@ -321,6 +339,7 @@ def _complaint_store(
     contact_email: str,
     contact_phone: str,
     postal_address: str,
+    postal: PostalAddress,
     contact_preference: str,
     consent_to_publish: bool,
     language: str,
@@ -349,7 +368,12 @@ def _complaint_store(
         contact_name=contact_name.strip()[:200],
         contact_email=contact_email.strip().lower()[:254],
         contact_phone=contact_phone.strip()[:40],
-        postal_address=postal_address.strip(),
+        postal_address=postal_address.strip() or postal.formatted(),
+        postal_line_1=postal.line_1.strip()[:200],
+        postal_line_2=postal.line_2.strip()[:200],
+        postal_city=postal.city.strip()[:100],
+        postal_state=postal.state.strip()[:2],
+        postal_zip=postal.zip_code.strip()[:10],
         contact_preference=contact_preference,
         consent_to_publish=consent_to_publish,
         language="es" if language.startswith("es") else "en",

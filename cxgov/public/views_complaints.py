@@ -86,6 +86,7 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
                 contact_name=data["contact_name"],
                 contact_email=data["contact_email"],
                 contact_phone=data["contact_phone"],
+                postal=form.postal,
                 contact_preference=data["contact_preference"],
                 consent_to_publish=data["consent_to_publish"],
                 attachments=data["attachments"],

@@ -365,7 +365,17 @@ RETENTION_FIELDS = (
 # Invitation addresses are replaced, not emptied, so the survey's invitation count survives
 # (and the survey-plus-email uniqueness still holds).
 PURGED_EMAIL_DOMAIN = "purged.invalid"
-COMPLAINT_CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone", "postal_address")
+COMPLAINT_CONTACT_FIELDS = (
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "postal_address",
+    "postal_line_1",
+    "postal_line_2",
+    "postal_city",
+    "postal_state",
+    "postal_zip",
+)
 
 
 def retention_policy_for(*, agency: Agency) -> RetentionPolicy:
