@@ -1528,24 +1528,12 @@ def narrative_approve(*, complaint: Complaint, actor: User, text: str) -> Narrat
     patterns = case_patterns_compile(settings.case_number_patterns.splitlines())
     final = scrub_narrative(cleaned, case_patterns=patterns)
     edited = cleaned != proposed.strip()
-    complaint.narrative_review = NarrativeReview.APPROVED
-    complaint.narrative_public = final
-    complaint.narrative_reviewer = actor
-    complaint.narrative_reviewed_at = timezone.now()
-    complaint.save(
-        update_fields=[
-            "narrative_review",
-            "narrative_public",
-            "narrative_reviewer",
-            "narrative_reviewed_at",
-            "updated_at",
-        ]
-    )
-    audit_record(
+    _narrative_decide(
+        complaint=complaint,
         actor=actor,
+        review=NarrativeReview.APPROVED,
         action="complaint.narrative.approve",
-        agency=complaint.agency,
-        target=complaint,
+        public_text=final,
         data={"edited": edited, "rescrubbed": final != cleaned, "characters": len(final)},
     )
     return NarrativeApproval(complaint=complaint, edited=edited, rescrubbed=final != cleaned)
@@ -1553,8 +1541,29 @@ def narrative_approve(*, complaint: Complaint, actor: User, text: str) -> Narrat
 
 def narrative_withhold(*, complaint: Complaint, actor: User, reason: str = "") -> Complaint:
     """Keep the narrative out of the public data (also after an earlier approval)."""
-    complaint.narrative_review = NarrativeReview.WITHHELD
-    complaint.narrative_public = ""
+    _narrative_decide(
+        complaint=complaint,
+        actor=actor,
+        review=NarrativeReview.WITHHELD,
+        action="complaint.narrative.withhold",
+        public_text="",
+        data={"reason": reason.strip()[:500]},
+    )
+    return complaint
+
+
+def _narrative_decide(
+    *,
+    complaint: Complaint,
+    actor: User,
+    review: str,
+    action: str,
+    public_text: str,
+    data: dict[str, object],
+) -> None:
+    """Record a reviewer's decision and the text the public may read; audited."""
+    complaint.narrative_review = review
+    complaint.narrative_public = public_text
     complaint.narrative_reviewer = actor
     complaint.narrative_reviewed_at = timezone.now()
     complaint.save(
@@ -1568,12 +1577,11 @@ def narrative_withhold(*, complaint: Complaint, actor: User, reason: str = "") -
     )
     audit_record(
         actor=actor,
-        action="complaint.narrative.withhold",
+        action=action,
         agency=complaint.agency,
         target=complaint,
-        data={"reason": reason.strip()[:500]},
+        data=data,
     )
-    return complaint
 
 
 def _pattern_message(problem: PatternProblem) -> str:

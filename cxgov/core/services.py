@@ -298,16 +298,7 @@ def membership_deactivate(*, membership: Membership, actor: User) -> Membership:
         actor=actor,
         message=_("You cannot deactivate yourself. Ask another administrator."),
     )
-    membership.is_active = False
-    membership.save(update_fields=["is_active"])
-    audit_record(
-        actor=actor,
-        action="membership.deactivate",
-        agency=membership.agency,
-        target=membership,
-        data={"user": membership.user.email, "role": membership.role},
-    )
-    return membership
+    return _membership_active_set(membership=membership, actor=actor, active=False)
 
 
 @transaction.atomic
@@ -315,11 +306,15 @@ def membership_reactivate(*, membership: Membership, actor: User) -> Membership:
     """Let a deactivated membership grant its role again."""
     if membership.is_active:
         return membership
-    membership.is_active = True
+    return _membership_active_set(membership=membership, actor=actor, active=True)
+
+
+def _membership_active_set(*, membership: Membership, actor: User, active: bool) -> Membership:
+    membership.is_active = active
     membership.save(update_fields=["is_active"])
     audit_record(
         actor=actor,
-        action="membership.reactivate",
+        action="membership.reactivate" if active else "membership.deactivate",
         agency=membership.agency,
         target=membership,
         data={"user": membership.user.email, "role": membership.role},
