@@ -79,7 +79,8 @@ def assert_no_axe_violations_as_served(browser: Browser, page: Page) -> None:
     scripts are blocked, so what axe sees is what a visitor without JavaScript gets.
     """
     html = page.content()
-    context = browser.new_context(bypass_csp=True)
+    # The same width as the page checked: a phone layout is checked as a phone layout.
+    context = browser.new_context(bypass_csp=True, viewport=page.viewport_size)
     checker = context.new_page()
     checker.route("**/*.js", lambda route: route.abort())
     checker.route(page.url, lambda route: route.fulfill(body=html, content_type="text/html"))
