@@ -7,19 +7,16 @@ escalated like any complaint. No account and no JavaScript needed.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import get_language
 
 from cxgov.complaints import services as complaints
 from cxgov.complaints.forms import BarrierReportForm
-from cxgov.core.forms import form_add_errors
 from cxgov.core.ratelimit import rate_limited
 from cxgov.core.tables import file_response
 from cxgov.public import acr
-from cxgov.public.views_complaints import _remember, _seen
+from cxgov.public.views_complaints import _seen, complaint_filing_page
 from cxgov.registry.selectors import agencies_public, agency_public
 
 
@@ -81,35 +78,24 @@ def barrier_new(request: HttpRequest, slug: str) -> HttpResponse:
     agency = agency_public(slug=slug)
     initial = {"page_url": request.GET.get("page", "")[:500]}
     form = BarrierReportForm(request.POST or None, agency=agency, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if form.is_spam:
-            return redirect(reverse("public:complaint_status"))
-        data = form.cleaned_data
-        try:
-            complaint = complaints.barrier_report_create(
-                agency=agency,
-                page_url=data["page_url"],
-                what_happened=data["what_happened"],
-                assistive_technology=data["assistive_technology"],
-                contact_name=data["contact_name"],
-                contact_email=data["contact_email"],
-                contact_phone=data["contact_phone"],
-                contact_preference=data["contact_preference"],
-                language=get_language() or "en",
-                idempotency_key=data["idempotency_key"],
-            )
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            _remember(request, complaint)
-            return redirect(
-                reverse("public:barrier_filed", kwargs={"tracking": complaint.tracking_number})
-            )
-    return render(
+    return complaint_filing_page(
         request,
-        "public/accessibility/barrier_new.html",
-        {"agency": agency, "form": form, "nav_section": "accessibility"},
-        status=400 if request.method == "POST" else 200,
+        form=form,
+        file=lambda data: complaints.barrier_report_create(
+            agency=agency,
+            page_url=data["page_url"],
+            what_happened=data["what_happened"],
+            assistive_technology=data["assistive_technology"],
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"],
+            contact_preference=data["contact_preference"],
+            language=get_language() or "en",
+            idempotency_key=data["idempotency_key"],
+        ),
+        filed_url="public:barrier_filed",
+        template="public/accessibility/barrier_new.html",
+        context={"agency": agency, "nav_section": "accessibility"},
     )
 
 

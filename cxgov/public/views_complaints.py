@@ -6,6 +6,9 @@ email given with it; once matched, the session remembers it so the page can be r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import (
@@ -72,41 +75,59 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = ComplaintForm(
         request.POST or None, request.FILES or None, agency=agency, initial=initial
     )
+    return complaint_filing_page(
+        request,
+        form=form,
+        file=lambda data: complaints.complaint_create(
+            agency=agency,
+            service=data["service"],
+            what_happened=data["what_happened"],
+            desired_resolution=data["desired_resolution"],
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"],
+            postal=form.postal,
+            contact_preference=data["contact_preference"],
+            consent_to_publish=data["consent_to_publish"],
+            attachments=data["attachments"],
+            channel=Channel.WEB,
+            language=get_language() or "en",
+            idempotency_key=data["idempotency_key"],
+            idempotency_scope="web",
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        ),
+        filed_url="public:complaint_filed",
+        template="public/complaints/new.html",
+        context={"agency": agency, "nav_section": "complaint"},
+    )
+
+
+def complaint_filing_page(
+    request: HttpRequest,
+    *,
+    form: Any,
+    file: Callable[[dict[str, Any]], Complaint],
+    filed_url: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A public filing form: on a valid POST `file` the complaint and go to its thank-you page
+    (remembered in the session), else show the form again with its errors (status 400).
+    Automated senders are answered as if they succeeded, and nothing is kept."""
     if request.method == "POST" and form.is_valid():
         if form.is_spam:
-            # Treat automated senders as if they succeeded, and keep nothing.
             return redirect(reverse("public:complaint_status"))
-        data = form.cleaned_data
         try:
-            complaint = complaints.complaint_create(
-                agency=agency,
-                service=data["service"],
-                what_happened=data["what_happened"],
-                desired_resolution=data["desired_resolution"],
-                contact_name=data["contact_name"],
-                contact_email=data["contact_email"],
-                contact_phone=data["contact_phone"],
-                postal=form.postal,
-                contact_preference=data["contact_preference"],
-                consent_to_publish=data["consent_to_publish"],
-                attachments=data["attachments"],
-                channel=Channel.WEB,
-                language=get_language() or "en",
-                idempotency_key=data["idempotency_key"],
-                idempotency_scope="web",
-                site_url=request.build_absolute_uri("/").rstrip("/"),
-            )
+            complaint = file(form.cleaned_data)
         except ValidationError as error:
             form_add_errors(form, error)
         else:
             _remember(request, complaint)
-            return redirect(
-                reverse("public:complaint_filed", kwargs={"tracking": complaint.tracking_number})
-            )
+            return redirect(reverse(filed_url, kwargs={"tracking": complaint.tracking_number}))
     return render(
         request,
-        "public/complaints/new.html",
-        {"agency": agency, "form": form, "nav_section": "complaint"},
+        template,
+        {**context, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
