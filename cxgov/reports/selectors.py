@@ -952,14 +952,6 @@ def _standard_counts(standard: Standard, period: ReportPeriod) -> tuple[PeriodCo
     return inside(before), inside(period)
 
 
-_STATUS = {
-    "met": gettext_lazy("Met"),
-    "not_met": gettext_lazy("Not met"),
-    "too_few": gettext_lazy("Too few to judge"),
-    "no_data": gettext_lazy("No data"),
-}
-
-
 def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> Section:
     section = Section("standards", str(SECTION_HEADINGS["standards"]))
     caption = _("Service standards: share of transactions meeting the standard")
@@ -1010,7 +1002,7 @@ def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> S
                 str(result.n),
                 _pct(result.share),
                 _interval(result.ci_low, result.ci_high),
-                str(_STATUS.get(result.status, result.status)),
+                str(result.status_label),
                 trend if result.share is not None else "",
             ]
         )
