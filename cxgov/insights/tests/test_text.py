@@ -96,6 +96,27 @@ def test_hard_spanish_sentence_is_below_the_inflesz_target():
     assert result.score is not None and result.score < SZIGRISZT_PAZOS.target
 
 
+def test_short_spanish_sentence_is_not_too_hard():
+    result = readability("Cada año, todos toman un repaso.", language="es")
+    assert result.meets_target
+    assert result.hardest == []
+
+
+def test_sentences_starting_in_lowercase_are_not_merged():
+    assert split_sentences("we call you. then we write. ok?") == [
+        "we call you.",
+        "then we write.",
+        "ok?",
+    ]
+
+
+def test_abbreviations_and_initials_do_not_end_a_sentence():
+    assert split_sentences("Call Dr. Smith at 9 a.m. or J. Doe. Sr. Pérez lo atiende.") == [
+        "Call Dr. Smith at 9 a.m. or J. Doe.",
+        "Sr. Pérez lo atiende.",
+    ]
+
+
 def test_language_without_a_formula_gets_no_score_instead_of_a_guess():
     result = readability("Nous répondons en trois jours.", language="fr")
     assert result.formula is None
