@@ -28,8 +28,7 @@ from cxgov.complaints.models import Complaint
 from cxgov.complaints.models import Status as ComplaintStatus
 from cxgov.core.models import Agency
 from cxgov.core.tables import Table
-from cxgov.insights.benchmark_charts import line_svg
-from cxgov.insights.charts import horizontal_bar_svg
+from cxgov.insights.charts import horizontal_bar_svg, line_svg
 from cxgov.insights.complaint_metrics import ComplaintFact, measures_by_group
 from cxgov.insights.drivers import key_drivers
 from cxgov.insights.estimates import Z_95, Estimate, proportion_change, wilson
