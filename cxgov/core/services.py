@@ -574,7 +574,7 @@ def recovery_codes_replace(*, user: User) -> list[str]:
 
 
 def _looks_like_an_app_code(code: str) -> bool:
-    return len(code) == 6 and code.isdigit()
+    return len(code) == 6 and code.isascii() and code.isdigit()
 
 
 @transaction.atomic

@@ -172,7 +172,7 @@ def _n(question: Question, cell: _Cell) -> int:
 def _mean(question: Question, cell: _Cell, n: int) -> Estimate | None:
     if question.kind in SCALE_RANGES:
         return mean_interval_from_counts(
-            {int(k): c for k, c in cell.counts.items() if k.lstrip("-").isdigit()}
+            {int(k): c for k, c in cell.counts.items() if k.isascii() and k.lstrip("-").isdigit()}
         )
     if question.kind != QuestionKind.NUMBER or n == 0:
         return None
@@ -384,7 +384,7 @@ def _figures_many(
         if question.kind in SCALE_RANGES:
             has_mean[i] = True
             for key, count in cell.counts.items():
-                if key.lstrip("-").isdigit():
+                if key.isascii() and key.lstrip("-").isdigit():
                     total[i] += int(key) * count
                     squares[i] += int(key) ** 2 * count
         elif question.kind == QuestionKind.NUMBER:
