@@ -11,7 +11,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.forms import ImportFileForm
+from cxgov.core.forms import ImportFileForm, bilingual_textareas
 from cxgov.core.languages import is_language_code
 from cxgov.core.models import Agency
 from cxgov.insights.calendars import spans_midnight
@@ -49,8 +49,7 @@ class ServiceForm(forms.ModelForm):
             "segments",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "description_es": forms.Textarea(attrs={"rows": 4}),
+            **bilingual_textareas(description=4),
             "customers_description": forms.Textarea(attrs={"rows": 3}),
             "segments": forms.CheckboxSelectMultiple,
         }
@@ -124,8 +123,7 @@ class ChannelForm(forms.ModelForm):
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
-            "instructions": forms.Textarea(attrs={"rows": 3}),
-            "instructions_es": forms.Textarea(attrs={"rows": 3}),
+            **bilingual_textareas(instructions=3),
             "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
             "tty": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
         }
