@@ -205,6 +205,13 @@ class ComplaintForm(forms.Form):
         return data
 
     @property
+    def contact(self) -> dict[str, str]:
+        """How to reach the person, as the filing services take it."""
+        data = self.cleaned_data
+        fields = ("contact_name", "contact_email", "contact_phone", "contact_preference")
+        return {name: data[name] for name in fields}
+
+    @property
     def postal(self) -> PostalAddress:
         """The mailing address given, in its parts (empty when none was given)."""
         data = self.cleaned_data
