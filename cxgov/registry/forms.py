@@ -263,24 +263,21 @@ class ServiceImportForm(ImportFileForm):
     )
 
 
+def _retention_days(label: str) -> forms.IntegerField:
+    """A retention period in days, from none to a hundred years."""
+    return forms.IntegerField(label=label, min_value=0, max_value=36500)
+
+
 class RetentionPolicyForm(forms.Form):
     """An agency's retention periods, in days."""
 
-    complaint_contact_days = forms.IntegerField(
-        label=_("Days after a complaint closes to keep the person's contact details and files"),
-        min_value=0,
-        max_value=36500,
+    complaint_contact_days = _retention_days(
+        _("Days after a complaint closes to keep the person's contact details and files")
     )
-    survey_ip_days = forms.IntegerField(
-        label=_("Days to keep the IP address of survey responses"), min_value=0, max_value=36500
+    survey_ip_days = _retention_days(_("Days to keep the IP address of survey responses"))
+    survey_contact_days = _retention_days(
+        _("Days to keep email addresses people give with survey responses")
     )
-    survey_contact_days = forms.IntegerField(
-        label=_("Days to keep email addresses people give with survey responses"),
-        min_value=0,
-        max_value=36500,
-    )
-    invitation_email_days = forms.IntegerField(
-        label=_("Days to keep the email addresses survey invitations were sent to"),
-        min_value=0,
-        max_value=36500,
+    invitation_email_days = _retention_days(
+        _("Days to keep the email addresses survey invitations were sent to")
     )
