@@ -79,27 +79,34 @@ def service(request: HttpRequest, agency_slug: str, service_slug: str) -> HttpRe
     )
 
 
-def _choose_agency(request: HttpRequest, purpose: str) -> HttpResponse:
+def choose_agency(
+    request: HttpRequest,
+    purpose: str,
+    *,
+    template: str = "public/choose_agency.html",
+    nav_section: str = "",
+) -> HttpResponse:
+    """The page where a visitor picks the agency to give feedback, complain or report to."""
     # A link from a service page names its agency; show that one first and alone.
     agencies = agencies_public()
     chosen = agencies.filter(slug=request.GET.get("agency", "")[:60])
     return render(
         request,
-        "public/choose_agency.html",
+        template,
         {
             "agencies": chosen if chosen else agencies,
             "purpose": purpose,
             "service_slug": request.GET.get("service", "")[:80] if chosen else "",
-            "nav_section": purpose,
+            "nav_section": nav_section or purpose,
         },
     )
 
 
 def feedback(request: HttpRequest) -> HttpResponse:
     """Where to give feedback: pick the agency whose service you used."""
-    return _choose_agency(request, "feedback")
+    return choose_agency(request, "feedback")
 
 
 def complaint_start(request: HttpRequest) -> HttpResponse:
     """Where to complain: pick the agency the complaint is about."""
-    return _choose_agency(request, "complaint")
+    return choose_agency(request, "complaint")

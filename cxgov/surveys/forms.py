@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.forms import bilingual_textareas
 from cxgov.core.models import Agency
 from cxgov.registry.models import ChannelKind
 from cxgov.surveys.bank import TEMPLATE_CHOICES
@@ -65,10 +66,7 @@ class SurveySettingsForm(forms.ModelForm):
             "access_code",
         ]
         widgets = {
-            "intro": forms.Textarea(attrs={"rows": 3}),
-            "intro_es": forms.Textarea(attrs={"rows": 3}),
-            "thank_you": forms.Textarea(attrs={"rows": 2}),
-            "thank_you_es": forms.Textarea(attrs={"rows": 2}),
+            **bilingual_textareas(intro=3, thank_you=2),
             "services": forms.CheckboxSelectMultiple,
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),

@@ -272,28 +272,34 @@ def _breakdown_tables(
             f"by-{by}",
             _("“%(question)s” by %(dimension)s")
             % {"question": question.display_text, "dimension": name},
-            [
-                name.capitalize(),
-                _("Answers (n)"),
-                _("Percent positive (%)"),
-                _("95% interval, low (%)"),
-                _("95% interval, high (%)"),
-                _("Mean"),
-                _("Mean, lower limit (95%)"),
-                _("Mean, upper limit (95%)"),
-            ],
+            _group_columns(name.capitalize()),
         )
         for row in breakdown(survey=survey, question=question, by=by, filters=filters):
-            table.rows.append(_group_cells(row, threshold))
+            table.rows.append(_group_cells(row.label, row, threshold))
         tables.append(table)
     return tables
 
 
-def _group_cells(row: GroupResult, threshold: int) -> list[Any]:
-    if row.suppressed:
-        return [row.label, _fewer(threshold), "", "", "", "", "", ""]
+def _group_columns(first: str) -> list[str]:
+    """The headers of `_group_cells`, after the `first` column's."""
     return [
-        row.label,
+        first,
+        _("Answers (n)"),
+        _("Percent positive (%)"),
+        _("95% interval, low (%)"),
+        _("95% interval, high (%)"),
+        _("Mean"),
+        _("Mean, lower limit (95%)"),
+        _("Mean, upper limit (95%)"),
+    ]
+
+
+def _group_cells(label: str, row: GroupResult | QuestionResult, threshold: int) -> list[Any]:
+    """A group's or a question's row: its answers, percent positive and mean, with intervals."""
+    if row.suppressed:
+        return [label, _fewer(threshold), "", "", "", "", "", ""]
+    return [
+        label,
         row.n,
         *_estimate_cells(row.positive, threshold, percent=True),
         *_estimate_cells(row.mean, threshold, percent=False),
@@ -314,30 +320,12 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
     summary = Table(
         "summary",
         _("Summary by question"),
-        [
-            _("Question"),
-            _("Answers (n)"),
-            _("Percent positive (%)"),
-            _("95% interval, low (%)"),
-            _("95% interval, high (%)"),
-            _("Mean"),
-            _("Mean, lower limit (95%)"),
-            _("Mean, upper limit (95%)"),
-        ],
+        _group_columns(_("Question")),
     )
     tables.append(summary)
     for index, result in enumerate(results):
         question = result.question
-        summary.rows.append(
-            [question.display_text, _fewer(threshold), "", "", "", "", "", ""]
-            if result.suppressed
-            else [
-                question.display_text,
-                result.n,
-                *_estimate_cells(result.positive, threshold, percent=True),
-                *_estimate_cells(result.mean, threshold, percent=False),
-            ]
-        )
+        summary.rows.append(_group_cells(question.display_text, result, threshold))
         distribution = _distribution_table(result, threshold)
         trend = _trend_table(survey, question, filters, threshold)
         tables += [distribution, trend]
