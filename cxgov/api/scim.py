@@ -75,7 +75,10 @@ class ScimAPI(NinjaAPI):
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
-            if isinstance(pattern, URLPattern):
+            if isinstance(pattern, URLPattern) and pattern.name == "api-root":
+                # ninja's root view raises the site's HTML 404; answer SCIM's instead.
+                pattern.callback = unknown_path
+            elif isinstance(pattern, URLPattern):
                 pattern.callback = _not_allowed_scim(pattern.callback)
         return patterns, app_name, namespace
 
@@ -190,7 +193,7 @@ def _members(request: HttpRequest, ids: list[str]) -> list[User]:
         try:
             people.append(access_scim_user(agency=agency, user_id=user_id))
         except Http404:
-            raise scim.invalid(f"No user {user_id[:30]!r} here.") from None
+            raise scim.invalid("A member named is not a user of this agency.") from None
     return people
 
 

@@ -412,3 +412,7 @@ def test_hostile_bodies_answer_success_or_a_scim_error(body, method, where, scim
     assert got["Content-Type"] == SCIM
     if got.status_code >= 400:
         assert_scim_error(got, got.status_code)
+
+
+def test_the_root_answers_a_scim_404(client):
+    assert_scim_error(client.get("/scim/v2/"), 404)
