@@ -416,3 +416,37 @@ def test_hostile_bodies_answer_success_or_a_scim_error(body, method, where, scim
 
 def test_the_root_answers_a_scim_404(client):
     assert_scim_error(client.get("/scim/v2/"), 404)
+
+
+def test_patch_roles_sets_the_whole_set_of_roles(scim_a, agency_a):
+    user_id = call("POST", "/Users", scim_a, new_user(roles=["cx_analyst"])).json()["id"]
+    got = call(
+        "PATCH",
+        f"/Users/{user_id}",
+        scim_a,
+        patch({"op": "replace", "path": "roles", "value": [{"value": "service_manager"}]}),
+    )
+    assert got.status_code == 200, got.content
+    assert [r["value"] for r in got.json()["roles"]] == ["service_manager"]
+    unknown = call(
+        "PATCH",
+        f"/Users/{user_id}",
+        scim_a,
+        patch({"op": "add", "path": "roles", "value": [{"value": "emperor"}]}),
+    )
+    assert_scim_error(unknown, 400, "invalidValue")
+
+
+def test_a_group_added_while_inactive_grants_nothing_until_reactivated(scim_a, agency_a):
+    user_id = call("POST", "/Users", scim_a, new_user(active=False)).json()["id"]
+    call(
+        "PATCH",
+        "/Groups/oversight",
+        scim_a,
+        patch({"op": "add", "path": "members", "value": [{"value": user_id}]}),
+    )
+    user = User.objects.get(pk=user_id)
+    assert Membership.objects.filter(user=user, role=Role.OVERSIGHT, is_active=False).exists()
+    assert roles_for_user(user=user, agency=agency_a) == set()
+    call("PATCH", f"/Users/{user_id}", scim_a, patch({"op": "replace", "value": {"active": True}}))
+    assert roles_for_user(user=user, agency=agency_a) == {Role.OVERSIGHT}
