@@ -108,6 +108,8 @@ def test_a_current_clearance_chosen_in_the_settings_lets_the_survey_publish(
     assert "Número de control de la OMB" in spanish and "1505-0191" in spanish
     assert "un promedio de 3 minutos por respuesta" in spanish
     assert "número de control de la OMB válido" in spanish
+    widget = client.get(f"/es/surveys/{survey.public_id}/widget.json").json()["omb"]
+    assert widget["number"] == "1505-0191" and "3 minutos por respuesta" in widget["statement"]
 
 
 def test_an_expired_clearance_refuses_publishing(
