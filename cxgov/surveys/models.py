@@ -164,6 +164,8 @@ class Clearance(models.Model):
                 ) % {"number": parent.control_number}
         elif self.parent_id is not None:
             errors["parent"] = _("Only a fast-track request is under a generic clearance.")
+        if self.pk and self.kind != ClearanceKind.GENERIC and self.fast_tracks.exists():
+            errors["kind"] = _("Fast-track requests are under it: it stays a generic clearance.")
         if errors:
             raise ValidationError(errors)
 

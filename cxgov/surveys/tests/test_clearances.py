@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,7 @@ from cxgov.surveys.selectors import clearance_ledger
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
+    clearance_update,
     response_bulk_create,
     survey_create,
     survey_update,
@@ -231,6 +233,8 @@ def test_a_generic_clearance_counts_its_fast_track_requests(agency_a: Agency) ->
     _responses(survey, 4)
     assert clearance_ledger(clearance=fast).hours_used == pytest.approx(2)
     assert clearance_ledger(clearance=generic).hours_used == pytest.approx(2)
+    with pytest.raises(ValidationError, match="it stays a generic clearance"):
+        clearance_update(actor=None, clearance=generic, kind="standard")
 
 
 def test_the_alert_task_emails_the_administrators_once(
