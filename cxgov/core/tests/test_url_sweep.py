@@ -49,7 +49,7 @@ from cxgov.core.services import token_create
 from cxgov.plans.models import Plan
 from cxgov.registry.models import Channel, ChannelClosure, CustomerSegment, Service, ServiceStage
 from cxgov.standards.models import MissedPeriod, Standard, StandardEvent
-from cxgov.surveys.models import Audience, Question, Response, Survey
+from cxgov.surveys.models import Audience, Clearance, Question, Response, Survey
 from cxgov.testing.demo import demo_load_once
 from cxgov.webhooks.models import Delivery
 from cxgov.webhooks.models import Event as WebhookEvent
@@ -284,6 +284,14 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "surveys:survey_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "surveys:survey_create": (_agency, Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:survey_detail": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:clearance_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:clearance_create": (_agency, Can.MANAGE_CLEARANCES, Can.MANAGE_CLEARANCES),
+    "surveys:clearance_detail": (_with("clearance"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:clearance_edit": (
+        _with("clearance"),
+        Can.MANAGE_CLEARANCES,
+        Can.MANAGE_CLEARANCES,
+    ),
     "surveys:survey_edit": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:survey_preview": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "surveys:survey_qr": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
@@ -522,6 +530,7 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
         "series": own_series.pk,
         "selection": _first_pk(Selection.objects.filter(agency=agency), "selection"),
         "survey": survey_pk,
+        "clearance": _first_pk(Clearance.objects.filter(agency=agency), "clearance"),
         "employee_survey": _first_pk(
             Survey.objects.filter(agency=agency, audience=Audience.EMPLOYEE), "employee survey"
         ),

@@ -8,6 +8,7 @@ from django.test import Client
 from cxgov.core.models import Agency
 from cxgov.surveys.models import Question, Response, Survey
 from cxgov.surveys.services import response_submit, survey_create
+from cxgov.testing.factories import cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_add_edit_move_and_remove_a_question(analyst_a_client: Client, agency_a:
 
 
 def test_publish_duplicate_close_and_preview(analyst_a_client: Client, agency_a: Agency) -> None:
-    survey = survey_create(actor=None, agency=agency_a, template="a11_v1")
+    survey = cleared(survey_create(actor=None, agency=agency_a, template="a11_v1"))
     assert analyst_a_client.get(_base(survey) + "preview/").status_code == 200
     analyst_a_client.post(_base(survey) + "publish/")
     survey.refresh_from_db()
