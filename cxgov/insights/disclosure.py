@@ -63,7 +63,7 @@ class Dimension:
     value's group. A group may have a group of its own; a value without one sits under ANY."""
 
     name: str
-    groups: Mapping[Hashable, Hashable] = field(default_factory=dict)
+    groups: Mapping[Any, Any] = field(default_factory=dict)
 
     def chain(self, value: Hashable) -> tuple[Hashable, ...]:
         """The filters that let `value` through, narrowest first, ending with ANY."""
