@@ -168,26 +168,20 @@ def disclosure_control(
         for view in product(*(chains[i][value] for i, value in enumerate(cell))):
             counts[view] += n
             members[view].append(index)
-    # Views with the same respondents are one view to the reader.
-    same: dict[frozenset[int], list[View]] = defaultdict(list)
-    key_of: dict[View, frozenset[int]] = {}
+    # Views with the same respondents are one view to the reader: one class number each.
+    class_of_members: dict[frozenset[int], int] = {}
+    cls: dict[View, int] = {}
     for view, found in members.items():
-        key = frozenset(found)
-        key_of[view] = key
-        same[key].append(view)
-
-    hidden_keys: set[frozenset[int]] = set()
+        cls[view] = class_of_members.setdefault(frozenset(found), len(class_of_members))
+    del members, class_of_members
+    hidden_classes: set[int] = set()
 
     def hide(view: View) -> bool:
-        key = key_of.get(view)
-        if key is None or key in hidden_keys:
+        number = cls.get(view)
+        if number is None or number in hidden_classes:
             return False
-        hidden_keys.add(key)
+        hidden_classes.add(number)
         return True
-
-    def is_hidden(view: View) -> bool:
-        key = key_of.get(view)
-        return key is not None and key in hidden_keys
 
     for view in also_hidden:
         hide(tuple(view))
@@ -195,34 +189,51 @@ def disclosure_control(
         if n < k:
             hide(view)
 
-    # Narrowest views first, so the pass settles in few rounds; ties in a fixed order.
+    # Narrowest views first, so the passes settle in few rounds; ties in a fixed order.
     order = sorted(counts, key=lambda v: (counts[v], repr(v)))
+    rank = {view: index for index, view in enumerate(order)}
+    # What the rules look at never changes, only what is hidden: each view's wider views that
+    # differ from it by 1 to k-1, and its groups along each dimension (smallest first).
+    close = {
+        view: [
+            cls[wider] for wider in _ancestors(view, chains) if 0 < counts[wider] - counts[view] < k
+        ]
+        for view in order
+    }
+    groups: dict[View, list[tuple[int, list[View]]]] = {}
+    for view in order:
+        along: list[tuple[int, list[View]]] = []
+        for i in range(len(dims)):
+            narrower = [
+                (*view[:i], child, *view[i + 1 :]) for child in children[i].get(view[i], ())
+            ]
+            narrower = sorted((v for v in narrower if v in counts), key=rank.__getitem__)
+            if narrower:
+                along.append((i, narrower))
+        groups[view] = along
+
     changed = True
     while changed:
         changed = False
         for view in order:
-            if is_hidden(view):
+            if cls[view] in hidden_classes:
                 continue
-            for wider in _ancestors(view, chains):
-                if not is_hidden(wider) and 0 < counts[wider] - counts[view] < k:
-                    changed |= hide(view)
-                    break
+            if any(number not in hidden_classes for number in close[view]):
+                changed |= hide(view)
         for view in order:
-            if is_hidden(view):
+            if cls[view] in hidden_classes:
                 continue
-            for i in range(len(dims)):
-                narrower = [
-                    (*view[:i], child, *view[i + 1 :]) for child in children[i].get(view[i], ())
-                ]
-                narrower = [v for v in narrower if v in counts]
-                while True:
-                    shown = [v for v in narrower if not is_hidden(v)]
+            for _i, narrower in groups[view]:
+                shown = [v for v in narrower if cls[v] not in hidden_classes]
+                rest = counts[view] - sum(counts[v] for v in shown)
+                # The smallest shown group hides until the rest is none or at least k.
+                while shown and 0 < rest < k:
+                    smallest = shown.pop(0)
+                    changed |= hide(smallest)
+                    shown = [v for v in shown if cls[v] not in hidden_classes]
                     rest = counts[view] - sum(counts[v] for v in shown)
-                    if not 0 < rest < k or not shown:
-                        break
-                    changed |= hide(min(shown, key=lambda v: (counts[v], repr(v))))
 
-    hidden = frozenset(view for key in hidden_keys for view in same[key])
+    hidden = frozenset(view for view, number in cls.items() if number in hidden_classes)
     return Disclosure(k=k, dimensions=dims, counts=dict(counts), hidden=hidden)
 
 

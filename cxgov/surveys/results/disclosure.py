@@ -13,11 +13,13 @@ publishes them (decision 0016).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 
 from cxgov.insights.disclosure import ANY, Dimension, Disclosure, View, disclosure_control
@@ -29,6 +31,8 @@ from cxgov.surveys.selectors import suppression_threshold
 # The filters a reader can set or a page breaks a view into, in the order of a view's filters.
 NAMES = ("segment", "service", "channel", "language", "quarter")
 _COLUMNS = ("segment_id", "service_id", "channel", "language", "quarter")
+# A decision is kept in the cache under its rollups' fingerprint; a new answer makes a new key.
+CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,8 @@ def _fingerprint(survey: Survey) -> tuple[Any, ...]:
 def survey_disclosure(survey: Survey) -> SurveyDisclosure | None:
     """The decision for an employee survey (None for a customer survey).
 
-    Made from the rollups, and kept on the survey object while they stay as they were, so a
-    page that asks for many figures decides once.
+    Made from the rollups, and kept (on the survey object and in the cache) while they stay as
+    they were, so a page that asks for many figures decides once, and the next page not at all.
     """
     if not survey.is_employee:
         return None
@@ -79,6 +83,19 @@ def survey_disclosure(survey: Survey) -> SurveyDisclosure | None:
     cached = getattr(survey, "_disclosure", None)
     if cached is not None and cached[0] == key:
         return cached[1]  # type: ignore[no-any-return]
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    cache_key = f"survey-disclosure:{survey.pk}:{digest}"
+    decision = cache.get(cache_key)
+    if not isinstance(decision, SurveyDisclosure):
+        decision = _decide(survey)
+        cache.set(cache_key, decision, CACHE_SECONDS)
+    survey._disclosure = (key, decision)  # type: ignore[attr-defined]
+    return decision
+
+
+def _decide(survey: Survey) -> SurveyDisclosure:
+    """The decisions from the rollups: the respondents', then each question's (questions whose
+    answers are counted alike, such as required ones, share one)."""
     k = suppression_threshold()
     respondents: dict[tuple[Hashable, ...], int] = defaultdict(int)
     rows = _by_quarter(ResponseRollup.objects.filter(survey=survey))
@@ -99,15 +116,14 @@ def survey_disclosure(survey: Survey) -> SurveyDisclosure | None:
     }
     dimensions = _dimensions(quarters)  # type: ignore[arg-type]
     people = disclosure_control(respondents, dimensions, k)
-    decision = SurveyDisclosure(
-        respondents=people,
-        questions={
-            pk: disclosure_control(table, dimensions, k, also_hidden=people.hidden)
-            for pk, table in answers.items()
-        },
-    )
-    survey._disclosure = (key, decision)  # type: ignore[attr-defined]
-    return decision
+    decided: dict[frozenset[tuple[Any, int]], Disclosure] = {frozenset(respondents.items()): people}
+    questions = {}
+    for pk, table in answers.items():
+        same = frozenset(table.items())
+        if same not in decided:
+            decided[same] = disclosure_control(table, dimensions, k, also_hidden=people.hidden)
+        questions[pk] = decided[same]
+    return SurveyDisclosure(respondents=people, questions=questions)
 
 
 def _cell(row: Mapping[str, Any]) -> tuple[Hashable, ...]:
