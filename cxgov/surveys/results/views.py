@@ -91,6 +91,9 @@ def _fewer(threshold: int) -> str:
     return _("fewer than %(n)s responses") % {"n": threshold}
 
 
+_HIDDEN_IN_TOTAL = gettext_lazy("their answers are counted in the totals, not listed here")
+
+
 def _estimate_cells(estimate: Estimate | None, threshold: int, *, percent: bool) -> list[str]:
     """Value, interval low, interval high (as percents or as a mean's figures); or a suppression
     note and two blanks."""
@@ -217,7 +220,8 @@ def _trend_table(
         quarterly_trend(survey=survey, question=question, filters=filters)
     ):
         if point.suppressed:
-            table.rows.append([point.label, point.n, _fewer(threshold), "", "", "", ""])
+            # Never the n of a hidden quarter: beside the year's, it would give that quarter's.
+            table.rows.append([point.label, _fewer(threshold), "", "", "", "", ""])
             continue
         table.rows.append(
             [
@@ -274,8 +278,12 @@ def _breakdown_tables(
             % {"question": question.display_text, "dimension": name},
             _group_columns(name.capitalize()),
         )
-        for row in breakdown(survey=survey, question=question, by=by, filters=filters):
+        groups = breakdown(survey=survey, question=question, by=by, filters=filters)
+        for row in groups:
             table.rows.append(_group_cells(row.label, row, threshold))
+        if any(row.suppressed for row in groups):
+            # The question's total counts these answers: say so rather than let it differ.
+            table.rows.append([_("Groups not shown"), _HIDDEN_IN_TOTAL, "", "", "", "", "", ""])
         tables.append(table)
     return tables
 
@@ -372,6 +380,9 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             "form": form,
             "blocks": blocks,
             "responses": response_counts(survey=survey, filters=filters),
+            "groups_hidden": any(
+                row[1] == _HIDDEN_IN_TOTAL for table in breakdowns for row in table.rows
+            ),
             "rate": _estimate_text(rate, threshold, percent=True) if rate is not None else "",
             "threshold": threshold,
             "breakdown_question": chosen,
@@ -498,7 +509,7 @@ def oversight_results(request: HttpRequest, slug: str) -> HttpResponse:
         trend = quarterly_trend(survey=survey, question=headline, filters=filters)
         latest = trend[-1] if trend else None
         if result is None or result.suppressed:
-            figures = [_fewer(threshold), "", "", result.n if result else 0]
+            figures = [_fewer(threshold), "", "", "" if result else 0]
         else:
             figures = [*_estimate_cells(result.positive, threshold, percent=True), result.n]
         table.rows.append(
