@@ -186,6 +186,7 @@ def demo_load() -> list[Survey]:
         services=services,
         omb_control_number="1234-0042",
         omb_expiration_date=expires,
+        results_public=True,
         intro="Two minutes, and it helps us fix what does not work.",
         intro_es="Dos minutos, y nos ayuda a arreglar lo que no funciona.",
     )
@@ -199,6 +200,7 @@ def demo_load() -> list[Survey]:
         services=retirement,
         omb_control_number="1234-0042",
         omb_expiration_date=expires,
+        results_public=True,
     )
     employee = survey_create(
         actor=None, agency=agency, template="employee_barriers", access_code="fba-team-2026"

@@ -63,6 +63,7 @@ class SurveySettingsForm(forms.ModelForm):
             "thank_you_es",
             "store_ip_address",
             "access_code",
+            "results_public",
         ]
         widgets = {
             "intro": forms.Textarea(attrs={"rows": 3}),
@@ -87,6 +88,7 @@ class SurveySettingsForm(forms.ModelForm):
             self.fields["allowed_origins_text"].initial = "\n".join(self.instance.allowed_origins)
         if self.instance.is_employee:
             del self.fields["store_ip_address"]
+            del self.fields["results_public"]
 
     def clean_omb_control_number(self) -> str:
         value = self.cleaned_data["omb_control_number"].strip()
