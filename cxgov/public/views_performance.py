@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from cxgov.insights.charts import horizontal_bar_svg
+from cxgov.insights.charts import percent_bars_svg
 from cxgov.registry.selectors import service_public
 from cxgov.reports.performance import ServicePerformance, service_performance
 
@@ -19,11 +19,10 @@ def _trust_chart(performance: ServicePerformance) -> SafeString | str:
     if len(shown) < 2:
         return ""
     return mark_safe(  # noqa: S308  # nosec B308 B703 - our own SVG, labels escaped
-        horizontal_bar_svg(
+        percent_bars_svg(
             labels=[str(point.quarter) for point in shown],
             values=[float(point.trust.value or 0) for point in shown],
-            title=_("Customers whose trust the service increased, by quarter"),
-            value_label=_("Percent agreeing"),
+            title=_("Customers whose trust the service increased, by quarter (percent)"),
             description=_("The same numbers, with their intervals, are in the table that follows."),
             chart_id="trust-trend-chart",
         )

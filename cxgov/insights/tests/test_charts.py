@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxgov.insights.benchmark_charts import line_svg
-from cxgov.insights.charts import horizontal_bar_svg, plain_text
+from cxgov.insights.charts import horizontal_bar_svg, percent_bars_svg, plain_text
 
 LABEL = st.text(alphabet=st.sampled_from("$\\^_{}ab 1"), min_size=1, max_size=12)
 
@@ -58,3 +58,18 @@ def test_counts_get_whole_number_ticks_and_rates_keep_fractions():
     counts = ticks([1, 3])
     assert counts and all("." not in tick for tick in counts)
     assert any("." in tick for tick in ticks([0.4, 1.2]))
+
+
+def test_percent_bars_are_labelled_sized_by_value_and_free_of_style() -> None:
+    svg = percent_bars_svg(
+        labels=["FY2026 Q1", "<Q2>"],
+        values=[50.0, 100.0],
+        title="Trust & more",
+        description="Numbers in the table.",
+        chart_id="trust",
+    )
+    assert svg.startswith('<svg role="img" aria-labelledby="trust-title trust-desc"')
+    assert '<title id="trust-title">Trust &amp; more</title>' in svg
+    assert 'width="200.0"' in svg and 'width="400.0"' in svg
+    assert "&lt;Q2&gt;" in svg and "<Q2>" not in svg
+    assert "style" not in svg
