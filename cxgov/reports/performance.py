@@ -123,7 +123,7 @@ class StandardRow:
 
     @property
     def status(self) -> str:
-        """met, not_met, too_few or no_data."""
+        """A key of `standards.results.STATUS_LABELS`: met, not_met, unclear, too_few, no_data."""
         return self.result.status if self.result is not None else "no_data"
 
 
