@@ -17,6 +17,8 @@ from cxgov.registry.selectors import (
     service_public,
     services_published,
 )
+from cxgov.reports.performance import latest_quarter, service_headlines
+from cxgov.surveys.selectors import suppression_threshold
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,10 +31,18 @@ def home(request: HttpRequest) -> HttpResponse:
 def agency(request: HttpRequest, slug: str) -> HttpResponse:
     """An agency and the services it gives the public."""
     agency = agency_public(slug=slug)
+    services = list(services_published(agency=agency))
+    headlines = service_headlines(services=services)
     return render(
         request,
         "public/agency.html",
-        {"agency": agency, "services": services_published(agency=agency), "nav_section": "home"},
+        {
+            "agency": agency,
+            "services": [(service, headlines[service.pk]) for service in services],
+            "quarter": latest_quarter(),
+            "threshold": suppression_threshold(),
+            "nav_section": "home",
+        },
     )
 
 

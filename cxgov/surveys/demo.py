@@ -215,6 +215,7 @@ def demo_load() -> list[Survey]:
         services=services,
         clearance=generic,
         burden_minutes=2,
+        results_public=True,
         intro="Two minutes, and it helps us fix what does not work.",
         intro_es="Dos minutos, y nos ayuda a arreglar lo que no funciona.",
     )
@@ -228,6 +229,7 @@ def demo_load() -> list[Survey]:
         services=retirement,
         clearance=retirement_request,
         burden_minutes=5,
+        results_public=True,
     )
     employee = survey_create(
         actor=None, agency=agency, template="employee_barriers", access_code="fba-team-2026"

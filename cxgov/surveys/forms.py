@@ -73,6 +73,7 @@ class SurveySettingsForm(forms.ModelForm):
             "thank_you_es",
             "store_ip_address",
             "access_code",
+            "results_public",
         ]
         widgets = {
             **bilingual_textareas(intro=3, thank_you=2),
@@ -94,6 +95,7 @@ class SurveySettingsForm(forms.ModelForm):
             self.fields["allowed_origins_text"].initial = "\n".join(self.instance.allowed_origins)
         if self.instance.is_employee:
             del self.fields["store_ip_address"]
+            del self.fields["results_public"]
 
     def clean_allowed_origins_text(self) -> list[str]:
         origins = []

@@ -241,6 +241,14 @@ class Survey(models.Model):
     allowed_origins = models.JSONField(
         _("web sites that may embed the widget"), default=list, blank=True
     )
+    results_public = models.BooleanField(
+        _("publish results on the public performance pages"),
+        default=False,
+        help_text=_(
+            "Only when the survey's clearance allows publishing its results. Figures from "
+            "fewer answers than the suppression threshold are never shown."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

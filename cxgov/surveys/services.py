@@ -181,7 +181,9 @@ def survey_update(
             changed[name] = [str(old), str(new)]
             setattr(survey, name, new)
     if survey.is_employee:
+        # Employee answers stay inside the agency: never stored with addresses, never public.
         survey.store_ip_address = False
+        survey.results_public = False
     if "clearance" in changed:
         if survey.clearance is None:
             survey.omb_control_number, survey.omb_expiration_date = "", None

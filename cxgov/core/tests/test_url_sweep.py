@@ -122,6 +122,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
             "public:service",
             "public:agency_standards",
             "public:service_standards",
+            "public:service_performance",
             "public:agency_plan",
             "public:agency_plan_pdf",
             "public:data_index",

@@ -236,3 +236,22 @@ def _ctx(channel: str):
 
 def _csv(client: Client, url: str) -> str:
     return b"".join(client.get(url).streaming_content).decode()
+
+
+def test_staff_publish_a_surveys_results_from_its_settings_but_never_an_employee_surveys(
+    analyst_a_client: Client, agency_a: Agency
+) -> None:
+    survey = survey_create(actor=None, agency=agency_a, template="a11_v2", title="Front desk")
+    settings_url = _base(survey) + "settings/"
+    form = analyst_a_client.get(settings_url).content.decode()
+    assert 'name="results_public"' in form
+    assert "Publish results on the public performance pages" in form
+    reply = analyst_a_client.post(settings_url, {"title": "Front desk", "results_public": "on"})
+    assert reply.status_code == 302
+    survey.refresh_from_db()
+    assert survey.results_public
+    employee = survey_create(actor=None, agency=agency_a, template="employee_barriers")
+    assert (
+        'name="results_public"'
+        not in analyst_a_client.get(_base(employee) + "settings/").content.decode()
+    )
