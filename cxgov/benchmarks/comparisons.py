@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy
 
-from cxgov.benchmarks.measures import own_measures
+from cxgov.benchmarks.measures import observation_measure, own_measures
 from cxgov.benchmarks.models import Observation, Series
 from cxgov.benchmarks.selectors import selections_for_service, series_with_observations
 from cxgov.core.models import Agency
@@ -71,17 +71,10 @@ class ComparisonRow:
 
 def series_measure(series: Series, observation: Observation) -> ComparableMeasure:
     """A benchmark observation in the shape comparisons take."""
-    return ComparableMeasure(
-        metric=series.metric,
-        scale=series.scale,
-        wording=series.wording,
-        period=observation.period,
-        value=float(observation.value),
+    return observation_measure(
+        series,
+        observation,
         label=str(series),
-        n=observation.sample_size,
-        standard_error=(
-            float(observation.standard_error) if observation.standard_error is not None else None
-        ),
         source=observation.source_url or series.url,
         approximate=observation.derived,
     )
