@@ -31,6 +31,28 @@ VERDICT_LABELS = {
     "unknown": gettext_lazy("Not known: a standard error is missing"),
 }
 
+# A benchmark's role (`Benchmark.role`) as pages and reports say it.
+ROLE_LABELS = {
+    "private": gettext_lazy("Best private sector"),
+    "federal": gettext_lazy("Federal average"),
+    "prior": gettext_lazy("Own prior period"),
+    "selected": gettext_lazy("Chosen best in business"),
+}
+
+# The headings of a comparison table after the own measure's name: the own figure, then the
+# benchmark beside it and the gap.
+COMPARISON_COLUMNS = (
+    gettext_lazy("Period"),
+    gettext_lazy("Value"),
+    gettext_lazy("n"),
+    gettext_lazy("Compared with"),
+    gettext_lazy("Benchmark"),
+    gettext_lazy("Benchmark value"),
+    gettext_lazy("Gap"),
+    gettext_lazy("95% interval of the gap"),
+    gettext_lazy("Verdict"),
+)
+
 
 def period_year(period: str) -> int | None:
     """The year a period starts with ("2024-Q1" → 2024), or None."""
