@@ -58,6 +58,18 @@ class QuarterlyFilters:
             self.quarter is None or period.quarter == self.quarter
         )
 
+    def lookups(self, agency: str) -> dict[str, Any]:
+        """Year, quarter and agency lookups for the database; `agency` is the path to the
+        record's agency."""
+        found: dict[str, Any] = {}
+        if self.fiscal_year is not None:
+            found["fiscal_year"] = self.fiscal_year
+        if self.quarter is not None:
+            found["quarter"] = self.quarter
+        if self.agencies is not None:
+            found[f"{agency}__in"] = self.agencies
+        return found
+
     def days(self) -> dict[str, Any]:
         """Rollup day bounds the filters allow, for the database."""
         if self.fiscal_year is None:
@@ -213,12 +225,7 @@ def imported_records(filters: QuarterlyFilters) -> Iterator[FeedRecord]:
     quarters = ImportedQuarter.objects.select_related("survey__agency__parent").prefetch_related(
         "survey__services", "survey__questions"
     )
-    if filters.fiscal_year is not None:
-        quarters = quarters.filter(fiscal_year=filters.fiscal_year)
-    if filters.quarter is not None:
-        quarters = quarters.filter(quarter=filters.quarter)
-    if filters.agencies is not None:
-        quarters = quarters.filter(survey__agency__in=filters.agencies)
+    quarters = quarters.filter(**filters.lookups("survey__agency"))
     found = list(quarters.order_by("fiscal_year", "quarter", "survey__agency__name", "pk"))
     counts = _imported_counts(found, filters)
     for quarter in found:
@@ -301,13 +308,9 @@ def _collection_slots(
 
 
 def collection_records(filters: QuarterlyFilters) -> Iterator[FeedRecord]:
-    collections = Collection.objects.filter(status=CollectionStatus.PUBLISHED)
-    if filters.fiscal_year is not None:
-        collections = collections.filter(fiscal_year=filters.fiscal_year)
-    if filters.quarter is not None:
-        collections = collections.filter(quarter=filters.quarter)
-    if filters.agencies is not None:
-        collections = collections.filter(agency__in=filters.agencies)
+    collections = Collection.objects.filter(
+        status=CollectionStatus.PUBLISHED, **filters.lookups("agency")
+    )
     found = list(
         collections.select_related("agency__parent", "service")
         .prefetch_related("surveys__services")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy
 
-from cxgov.benchmarks.measures import own_measures
+from cxgov.benchmarks.measures import observation_measure, own_measures
 from cxgov.benchmarks.models import Observation, Series
 from cxgov.benchmarks.selectors import selections_for_service, series_with_observations
 from cxgov.core.models import Agency
@@ -30,6 +30,28 @@ VERDICT_LABELS = {
     "no significant difference": gettext_lazy("No significant difference"),
     "unknown": gettext_lazy("Not known: a standard error is missing"),
 }
+
+# A benchmark's role (`Benchmark.role`) as pages and reports say it.
+ROLE_LABELS = {
+    "private": gettext_lazy("Best private sector"),
+    "federal": gettext_lazy("Federal average"),
+    "prior": gettext_lazy("Own prior period"),
+    "selected": gettext_lazy("Chosen best in business"),
+}
+
+# The headings of a comparison table after the own measure's name: the own figure, then the
+# benchmark beside it and the gap.
+COMPARISON_COLUMNS = (
+    gettext_lazy("Period"),
+    gettext_lazy("Value"),
+    gettext_lazy("n"),
+    gettext_lazy("Compared with"),
+    gettext_lazy("Benchmark"),
+    gettext_lazy("Benchmark value"),
+    gettext_lazy("Gap"),
+    gettext_lazy("95% interval of the gap"),
+    gettext_lazy("Verdict"),
+)
 
 
 def period_year(period: str) -> int | None:
@@ -71,17 +93,10 @@ class ComparisonRow:
 
 def series_measure(series: Series, observation: Observation) -> ComparableMeasure:
     """A benchmark observation in the shape comparisons take."""
-    return ComparableMeasure(
-        metric=series.metric,
-        scale=series.scale,
-        wording=series.wording,
-        period=observation.period,
-        value=float(observation.value),
+    return observation_measure(
+        series,
+        observation,
         label=str(series),
-        n=observation.sample_size,
-        standard_error=(
-            float(observation.standard_error) if observation.standard_error is not None else None
-        ),
         source=observation.source_url or series.url,
         approximate=observation.derived,
     )

@@ -470,6 +470,7 @@ def _performance_gov_records(check: _Checker) -> list[Record]:
             "industry": "",
             "is_aggregate": False,
             "url": "",
+            "name": f"{service}: {wording}"[:300],
         }
         source = {
             "key": "performance-gov",
@@ -484,35 +485,30 @@ def _performance_gov_records(check: _Checker) -> list[Record]:
             "source_url": PERFORMANCE_GOV_URL,
             "note": f"{organisation}; {point}".strip("; ")[:2000],
         }
+        # The published point scale when given, and percent agree derived from the counts.
+        measures: list[tuple[str, str, str, Decimal, Decimal | None, bool]] = []
         if mean is not None:
+            measures.append(("points", "a11_points", "1-5", mean, error, False))
+        measures.append(("agree", "percent_agree", "percent", agree, None, True))
+        for suffix, metric, scale, value, standard_error, derived in measures:
             records.append(
                 Record(
                     check.row,
                     source,
                     {
                         **series,
-                        "key": f"{provider[:200]}|{wording_hash(base)}|points",
-                        "name": f"{service}: {wording}"[:300],
-                        "metric": "a11_points",
-                        "scale": "1-5",
+                        "key": f"{provider[:200]}|{wording_hash(base)}|{suffix}",
+                        "metric": metric,
+                        "scale": scale,
                     },
-                    {**observation, "value": mean, "standard_error": error, "derived": False},
+                    {
+                        **observation,
+                        "value": value,
+                        "standard_error": standard_error,
+                        "derived": derived,
+                    },
                 )
             )
-        records.append(
-            Record(
-                check.row,
-                source,
-                {
-                    **series,
-                    "key": f"{provider[:200]}|{wording_hash(base)}|agree",
-                    "name": f"{service}: {wording}"[:300],
-                    "metric": "percent_agree",
-                    "scale": "percent",
-                },
-                {**observation, "value": agree, "standard_error": None, "derived": True},
-            )
-        )
     return records
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from cxgov.benchmarks.models import Observation, Series
 from cxgov.benchmarks.selectors import own_series_for_service
 from cxgov.insights.acsi import ComparableMeasure
 from cxgov.registry.models import Service
@@ -33,6 +34,7 @@ __all__ = [
     "manual_measures",
     "measure_provider_register",
     "measure_providers",
+    "observation_measure",
     "own_measures",
 ]
 
@@ -56,24 +58,37 @@ def measure_providers() -> dict[str, MeasureProvider]:
     return dict(_PROVIDERS)
 
 
+def observation_measure(
+    series: Series,
+    observation: Observation,
+    *,
+    label: str,
+    source: str,
+    approximate: bool = False,
+) -> ComparableMeasure:
+    """A series' observation, own or benchmark, in the shape comparisons take."""
+    return ComparableMeasure(
+        metric=series.metric,
+        scale=series.scale,
+        wording=series.wording,
+        period=observation.period,
+        value=float(observation.value),
+        label=label,
+        n=observation.sample_size,
+        standard_error=(
+            float(observation.standard_error) if observation.standard_error is not None else None
+        ),
+        source=source,
+        approximate=approximate,
+    )
+
+
 def manual_measures(service: Service) -> Iterable[ComparableMeasure]:
     """The own measures analysts entered by hand for the service."""
     for series in own_series_for_service(service=service):
         for observation in series.observations.all():
-            yield ComparableMeasure(
-                metric=series.metric,
-                scale=series.scale,
-                wording=series.wording,
-                period=observation.period,
-                value=float(observation.value),
-                label=series.name,
-                n=observation.sample_size,
-                standard_error=(
-                    float(observation.standard_error)
-                    if observation.standard_error is not None
-                    else None
-                ),
-                source="entered by hand",
+            yield observation_measure(
+                series, observation, label=series.name, source="entered by hand"
             )
 
 

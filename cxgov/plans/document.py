@@ -88,6 +88,24 @@ def _fallback(record: dict[str, Any], name: str) -> str:
     return "" if record.get(f"{name}_es") else "en"
 
 
+def _headed(
+    record: dict[str, Any], name: str, facts: list[Fact], children: list[Item] | None = None
+) -> Item:
+    """An item headed by the record's `name` text in the page's language (or English)."""
+    return Item(
+        heading=_pick(record, name),
+        facts=facts,
+        children=children or [],
+        lang=_fallback(record, name),
+    )
+
+
+def _text_fact(label: str, record: dict[str, Any], name: str) -> list[Fact]:
+    """The record's `name` text as a fact in the page's language (or English); none if empty."""
+    text = _pick(record, name)
+    return [Fact(label, text, lang=_fallback(record, name))] if text else []
+
+
 def _english_only() -> str:
     return "en" if _spanish() else ""
 
@@ -178,10 +196,8 @@ def _channel(channel: dict[str, Any], time_zone: str) -> Item:
     if channel["languages"]:
         names = ", ".join(language_name(code) for code in channel["languages"])
         facts.append(Fact(_("Languages"), names))
-    instructions = _pick(channel, "instructions")
-    if instructions:
-        facts.append(Fact(_("What to know"), instructions, lang=_fallback(channel, "instructions")))
-    return Item(heading=_pick(channel, "name"), facts=facts, lang=_fallback(channel, "name"))
+    facts += _text_fact(_("What to know"), channel, "instructions")
+    return _headed(channel, "name", facts)
 
 
 def _segments(snapshot: dict[str, Any]) -> list[Item]:
@@ -195,28 +211,21 @@ def _segments(snapshot: dict[str, Any]) -> list[Item]:
             facts.append(Fact(_("About how many"), size))
         if segment["services"]:
             facts.append(Fact(_("Services they use"), _pair(segment["services"])))
-        items.append(
-            Item(heading=_pick(segment, "name"), facts=facts, lang=_fallback(segment, "name"))
-        )
+        items.append(_headed(segment, "name", facts))
     return items
 
 
 def _services(snapshot: dict[str, Any]) -> list[Item]:
     zone = snapshot["agency"]["time_zone"]
-    items = []
-    for service in snapshot["services"]:
-        description = _pick(service, "description")
-        items.append(
-            Item(
-                heading=_pick(service, "name"),
-                facts=[Fact(_("What it is"), description, lang=_fallback(service, "description"))]
-                if description
-                else [],
-                children=[_channel(channel, zone) for channel in service["channels"]],
-                lang=_fallback(service, "name"),
-            )
+    return [
+        _headed(
+            service,
+            "name",
+            _text_fact(_("What it is"), service, "description"),
+            [_channel(channel, zone) for channel in service["channels"]],
         )
-    return items
+        for service in snapshot["services"]
+    ]
 
 
 def _result(latest: dict[str, Any] | None) -> str:
@@ -258,18 +267,8 @@ def _standards(snapshot: dict[str, Any]) -> list[Item]:
                 )
             )
         facts.append(Fact(_("Latest result"), _result(standard["latest"])))
-        how = _pick(standard, "how_measured")
-        if how:
-            facts.append(
-                Fact(_("How it is measured"), how, lang=_fallback(standard, "how_measured"))
-            )
-        items.append(
-            Item(
-                heading=_pick(standard, "statement"),
-                facts=facts,
-                lang=_fallback(standard, "statement"),
-            )
-        )
+        facts += _text_fact(_("How it is measured"), standard, "how_measured")
+        items.append(_headed(standard, "statement", facts))
     return items
 
 
@@ -290,9 +289,7 @@ def _surveys(snapshot: dict[str, Any]) -> list[Item]:
         facts = [Fact(_("When"), _survey_dates(survey))]
         if survey["services"]:
             facts.append(Fact(_("About"), _pair(survey["services"])))
-        items.append(
-            Item(heading=_pick(survey, "title"), facts=facts, lang=_fallback(survey, "title"))
-        )
+        items.append(_headed(survey, "title", facts))
     return items
 
 

@@ -23,7 +23,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cxgov.benchmarks.comparisons import VERDICT_LABELS, service_comparisons, service_periods
+from cxgov.benchmarks.comparisons import (
+    COMPARISON_COLUMNS,
+    ROLE_LABELS,
+    VERDICT_LABELS,
+    service_comparisons,
+    service_periods,
+)
 from cxgov.complaints.models import Complaint
 from cxgov.complaints.models import Status as ComplaintStatus
 from cxgov.core.models import Agency
@@ -251,6 +257,11 @@ class ReportData:
         return next((t for t in self.tables() if t.id == table_id), None)
 
 
+def _section(key: str, *tables: Table) -> Section:
+    """A generated section under its standard heading, showing `tables`."""
+    return Section(key, str(SECTION_HEADINGS[key]), tables=list(tables))
+
+
 # --- formatting ----------------------------------------------------------------------------
 
 
@@ -289,17 +300,19 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _chart(
+def _add_chart(
+    section: Section,
+    table: Table,
     *,
     draw: Callable[..., str],
     chart_id: str,
     title: str,
     description: str,
-    table_id: str,
     data: Sequence[tuple[str, float]],
     value_label: str,
-) -> Chart:
-    """A chart of (label, value) pairs drawn by `horizontal_bar_svg` or `_percent_line_svg`."""
+) -> None:
+    """Add to the section a chart of (label, value) pairs drawn by `horizontal_bar_svg` or
+    `_percent_line_svg`, giving `table` as the one with the same numbers."""
     svg = draw(
         labels=[d[0] for d in data],
         values=[d[1] for d in data],
@@ -308,7 +321,20 @@ def _chart(
         description=description,
         chart_id=chart_id,
     )
-    return Chart(id=chart_id, svg=svg, title=title, description=description, table_id=table_id)
+    section.charts.append(
+        Chart(id=chart_id, svg=svg, title=title, description=description, table_id=table.id)
+    )
+
+
+def _bar_range(bars: Sequence[tuple[str, float]], table: Table) -> dict[str, Any]:
+    """How many bars, the lowest and the highest, and the table beside them: for a chart's
+    description."""
+    return {
+        "count": len(bars),
+        "low": f"{min(b[1] for b in bars):.1f}",
+        "high": f"{max(b[1] for b in bars):.1f}",
+        "table": table.caption,
+    }
 
 
 # Trend lines of shares run on a fixed 0-100 axis so quarters compare at a glance.
@@ -373,7 +399,6 @@ def _survey_title(survey: Survey, language: str) -> str:
 
 
 def _methods_section(agency: Agency, period: ReportPeriod, min_n: int, language: str) -> Section:
-    section = Section("methods", str(SECTION_HEADINGS["methods"]))
     table = Table(
         "methods",
         _("Surveys, modes, volumes, response rates and margins of error"),
@@ -387,6 +412,7 @@ def _methods_section(agency: Agency, period: ReportPeriod, min_n: int, language:
             _("Margin of error (± points, 95%)"),
         ],
     )
+    section = _section("methods", table)
     filters = _filters(period)
     total = 0
     left_out = False
@@ -454,7 +480,6 @@ def _methods_section(agency: Agency, period: ReportPeriod, min_n: int, language:
         )
         % {"n": min_n},
     ]
-    section.tables = [table]
     return section
 
 
@@ -473,7 +498,7 @@ def _headline(survey: Survey) -> list[Any]:
 
 
 def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language: str) -> Section:
-    section = Section("results", str(SECTION_HEADINGS["results"]))
+    section = _section("results")
     before = period.previous()
     filters, filters_before = _filters(period), _filters(before)
     header = [
@@ -492,10 +517,9 @@ def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language:
             ("channel", _("Headline measures by channel"), _("Channel")),
         )
     }
-    trend_caption = _("Headline measures quarter by quarter")
     trend = Table(
         "results_trend",
-        trend_caption,
+        _("Headline measures quarter by quarter"),
         [
             _("Survey question"),
             _("Quarter"),
@@ -562,25 +586,19 @@ def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                         "question": _short(label, 80),
                         "period": period.label,
                     }
-                    section.charts.append(
-                        _chart(
-                            draw=horizontal_bar_svg,
-                            chart_id=f"chart-service-{question.pk}",
-                            title=title,
-                            description=_(
-                                "%(count)s services, from %(low)s%% to %(high)s%% positive; "
-                                "the table “%(table)s” gives each figure with its interval."
-                            )
-                            % {
-                                "count": len(bars),
-                                "low": f"{min(b[1] for b in bars):.1f}",
-                                "high": f"{max(b[1] for b in bars):.1f}",
-                                "table": table.caption,
-                            },
-                            table_id=table.id,
-                            data=bars,
-                            value_label=_("Share positive (%)"),
+                    _add_chart(
+                        section,
+                        table,
+                        draw=horizontal_bar_svg,
+                        chart_id=f"chart-service-{question.pk}",
+                        title=title,
+                        description=_(
+                            "%(count)s services, from %(low)s%% to %(high)s%% positive; "
+                            "the table “%(table)s” gives each figure with its interval."
                         )
+                        % _bar_range(bars, table),
+                        data=bars,
+                        value_label=_("Share positive (%)"),
                     )
             _trend_rows(survey, question, period, label, trend, section)
     section.tables = [questions_table, *by_tables.values(), trend]
@@ -623,27 +641,26 @@ def _trend_rows(
             drawn.append((str(quarter), 100 * point.positive.value))
     if len(drawn) >= 2:
         title = _("%(question)s: share positive by quarter") % {"question": _short(label, 80)}
-        section.charts.append(
-            _chart(
-                draw=_percent_line_svg,
-                chart_id=f"chart-trend-{question.pk}",
-                title=title,
-                description=_(
-                    "From %(first)s%% in %(first_label)s to %(last)s%% in %(last_label)s; the "
-                    "table “%(table)s” gives each quarter with its interval and says which "
-                    "changes are significant."
-                )
-                % {
-                    "first": f"{drawn[0][1]:.1f}",
-                    "first_label": drawn[0][0],
-                    "last": f"{drawn[-1][1]:.1f}",
-                    "last_label": drawn[-1][0],
-                    "table": table.caption,
-                },
-                table_id=table.id,
-                data=drawn,
-                value_label=_("Share positive (%)"),
+        _add_chart(
+            section,
+            table,
+            draw=_percent_line_svg,
+            chart_id=f"chart-trend-{question.pk}",
+            title=title,
+            description=_(
+                "From %(first)s%% in %(first_label)s to %(last)s%% in %(last_label)s; the "
+                "table “%(table)s” gives each quarter with its interval and says which "
+                "changes are significant."
             )
+            % {
+                "first": f"{drawn[0][1]:.1f}",
+                "first_label": drawn[0][0],
+                "last": f"{drawn[-1][1]:.1f}",
+                "last_label": drawn[-1][0],
+                "table": table.caption,
+            },
+            data=drawn,
+            value_label=_("Share positive (%)"),
         )
 
 
@@ -762,7 +779,6 @@ def _quadrant_labels() -> dict[str, str]:
 
 
 def _drivers_section(agency: Agency, period: ReportPeriod, min_n: int, language: str) -> Section:
-    section = Section("drivers", str(SECTION_HEADINGS["drivers"]))
     table = Table(
         "drivers",
         _("Key drivers and the priority matrix"),
@@ -779,6 +795,7 @@ def _drivers_section(agency: Agency, period: ReportPeriod, min_n: int, language:
             _("Priority"),
         ],
     )
+    section = _section("drivers", table)
     labels = _quadrant_labels()
     surveys = (
         Survey.objects.filter(
@@ -861,18 +878,10 @@ def _drivers_section(agency: Agency, period: ReportPeriod, min_n: int, language:
             "average whose share positive is below average."
         ),
     )
-    section.tables = [table]
     return section
 
 
 # --- benchmarks, standards, complaints ------------------------------------------------------
-
-_ROLES = {
-    "private": gettext_lazy("Best private sector"),
-    "federal": gettext_lazy("Federal average"),
-    "prior": gettext_lazy("Own prior period"),
-    "selected": gettext_lazy("Chosen best in business"),
-}
 
 
 def _matching_periods(periods: Iterable[str], period: ReportPeriod) -> list[str]:
@@ -887,24 +896,12 @@ def _matching_periods(periods: Iterable[str], period: ReportPeriod) -> list[str]
 
 
 def _benchmarks_section(agency: Agency, period: ReportPeriod, min_n: int) -> Section:
-    section = Section("benchmarks", str(SECTION_HEADINGS["benchmarks"]))
     table = Table(
         "benchmarks",
         _("Own measures beside their benchmarks"),
-        [
-            _("Service"),
-            _("Own measure"),
-            _("Period"),
-            _("Value"),
-            _("n"),
-            _("Compared with"),
-            _("Benchmark"),
-            _("Benchmark value"),
-            _("Gap"),
-            _("95% interval of the gap"),
-            _("Verdict"),
-        ],
+        [_("Service"), _("Own measure"), *map(str, COMPARISON_COLUMNS)],
     )
+    section = _section("benchmarks", table)
     for service in services_for_agency(agency=agency):
         for own_period in _matching_periods(service_periods(service=service), period):
             for row in service_comparisons(service=service, period=own_period):
@@ -923,7 +920,7 @@ def _benchmarks_section(agency: Agency, period: ReportPeriod, min_n: int) -> Sec
                             own.period,
                             f"{own.value:.1f}",
                             str(own.n or ""),
-                            str(_ROLES.get(benchmark.role, benchmark.role)),
+                            str(ROLE_LABELS.get(benchmark.role, benchmark.role)),
                             benchmark.label,
                             f"{benchmark.measure.value:.1f}",
                             f"{gap.difference:+.1f}",
@@ -941,7 +938,6 @@ def _benchmarks_section(agency: Agency, period: ReportPeriod, min_n: int) -> Sec
         )
         % {"n": min_n}
     ]
-    section.tables = [table]
     return section
 
 
@@ -969,11 +965,9 @@ def _standard_counts(standard: Standard, period: ReportPeriod) -> tuple[PeriodCo
 
 
 def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> Section:
-    section = Section("standards", str(SECTION_HEADINGS["standards"]))
-    caption = _("Service standards: share of transactions meeting the standard")
     table = Table(
         "standards",
-        caption,
+        _("Service standards: share of transactions meeting the standard"),
         [
             _("Service"),
             _("Standard"),
@@ -986,6 +980,7 @@ def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> S
             _("Change from %(period)s") % {"period": period.previous().label},
         ],
     )
+    section = _section("standards", table)
     standards = (
         Standard.objects.filter(agency=agency)
         .exclude(status=StandardStatus.DRAFT)
@@ -1027,25 +1022,19 @@ def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> S
     if bars:
         chart_id = "chart-standards"
         title = _("Share meeting each service standard, %(period)s") % {"period": period.label}
-        section.charts.append(
-            _chart(
-                draw=horizontal_bar_svg,
-                chart_id=chart_id,
-                title=title,
-                description=_(
-                    "%(count)s standards with results, from %(low)s%% to %(high)s%% met; the "
-                    "table “%(table)s” gives each with its target, n and interval."
-                )
-                % {
-                    "count": len(bars),
-                    "low": f"{min(b[1] for b in bars):.1f}",
-                    "high": f"{max(b[1] for b in bars):.1f}",
-                    "table": caption,
-                },
-                table_id=table.id,
-                data=bars,
-                value_label=_("Share met (%)"),
+        _add_chart(
+            section,
+            table,
+            draw=horizontal_bar_svg,
+            chart_id=chart_id,
+            title=title,
+            description=_(
+                "%(count)s standards with results, from %(low)s%% to %(high)s%% met; the "
+                "table “%(table)s” gives each with its target, n and interval."
             )
+            % _bar_range(bars, table),
+            data=bars,
+            value_label=_("Share met (%)"),
         )
     section.notes = [
         _(
@@ -1053,7 +1042,6 @@ def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> S
             "target; with fewer than 10 transactions no verdict is given."
         )
     ]
-    section.tables = [table]
     return section
 
 
@@ -1085,11 +1073,9 @@ def _complaint_facts(agency: Agency, period: ReportPeriod) -> list[ComplaintFact
 
 
 def _complaints_section(agency: Agency, period: ReportPeriod, min_n: int) -> Section:
-    section = Section("complaints", str(SECTION_HEADINGS["complaints"]))
-    caption = _("Complaints received, by category")
     table = Table(
         "complaints",
-        caption,
+        _("Complaints received, by category"),
         [
             _("Category"),
             _("Complaints"),
@@ -1100,6 +1086,7 @@ def _complaints_section(agency: Agency, period: ReportPeriod, min_n: int) -> Sec
             _("Disputed (%)"),
         ],
     )
+    section = _section("complaints", table)
     facts = _complaint_facts(agency, period)
     measures = measures_by_group(facts, min_cell=min_n)
     everyone = measures_by_group(
@@ -1128,33 +1115,32 @@ def _complaints_section(agency: Agency, period: ReportPeriod, min_n: int) -> Sec
     if measures:
         chart_id = "chart-complaints"
         title = _("Complaints received by category, %(period)s") % {"period": period.label}
-        section.charts.append(
-            _chart(
-                draw=horizontal_bar_svg,
-                chart_id=chart_id,
-                title=title,
-                description=_(
-                    "%(total)s complaints in %(count)s categories; the largest is "
-                    "“%(top)s” with %(top_n)s. The table “%(table)s” gives each category's "
-                    "timeliness with its interval."
-                )
-                % {
-                    "total": len(facts),
-                    "count": len(measures),
-                    "top": measures[0].group,
-                    "top_n": measures[0].complaints,
-                    "table": caption,
-                },
-                table_id=table.id,
-                data=list(
-                    zip(
-                        [_short(m.group, 40) for m in measures],
-                        [m.complaints for m in measures],
-                        strict=True,
-                    )
-                ),
-                value_label=_("Complaints"),
+        _add_chart(
+            section,
+            table,
+            draw=horizontal_bar_svg,
+            chart_id=chart_id,
+            title=title,
+            description=_(
+                "%(total)s complaints in %(count)s categories; the largest is "
+                "“%(top)s” with %(top_n)s. The table “%(table)s” gives each category's "
+                "timeliness with its interval."
             )
+            % {
+                "total": len(facts),
+                "count": len(measures),
+                "top": measures[0].group,
+                "top_n": measures[0].complaints,
+                "table": table.caption,
+            },
+            data=list(
+                zip(
+                    [_short(m.group, 40) for m in measures],
+                    [m.complaints for m in measures],
+                    strict=True,
+                )
+            ),
+            value_label=_("Complaints"),
         )
     section.notes = [
         _(
@@ -1164,7 +1150,6 @@ def _complaints_section(agency: Agency, period: ReportPeriod, min_n: int) -> Sec
         )
         % {"n": len(facts), "min": min_n}
     ]
-    section.tables = [table]
     return section
 
 
@@ -1172,12 +1157,12 @@ def _complaints_section(agency: Agency, period: ReportPeriod, min_n: int) -> Sec
 
 
 def _themes_section(agency: Agency, period: ReportPeriod, min_n: int) -> Section:
-    section = Section("themes", str(SECTION_HEADINGS["themes"]))
     table = Table(
         "employee_themes",
         _("Themes in employees' comments"),
         [_("Theme (most telling words)"), _("Comments"), _("Example comment")],
     )
+    section = _section("themes", table)
     responses = _valid_responses(agency, period.first, period.last).filter(
         survey__audience=Audience.EMPLOYEE
     )
@@ -1190,7 +1175,6 @@ def _themes_section(agency: Agency, period: ReportPeriod, min_n: int) -> Section
             )
             % {"n": min_n}
         ]
-        section.tables = [table]
         return section
     comments = [
         scrub_text(text)
@@ -1220,7 +1204,6 @@ def _themes_section(agency: Agency, period: ReportPeriod, min_n: int) -> Section
             "hidden": result.comments_in_suppressed_themes,
         }
     ]
-    section.tables = [table]
     return section
 
 

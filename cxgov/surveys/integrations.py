@@ -114,32 +114,27 @@ def a11_measures(service: Service) -> Iterator[ComparableMeasure]:
     )
     for key, text, day, value, n in rows:
         counts[(key, text, _fiscal_year(day))][value] += n
+    # Percent agree (a share, written as a percent) and the point scale (a mean on 1-5).
+    kinds = (
+        (TOP_2_BOX, Metric.PERCENT_AGREE, Scale.PERCENT, 100.0, "percent agree"),
+        (POINT_SCALE, Metric.A11_POINTS, Scale.MEAN_1_5, 1.0, "point scale"),
+    )
     for (key, text, year), by_value in sorted(counts.items()):
-        agree = TOP_2_BOX.estimate(by_value, AGREEMENT_1_5)
-        if agree.value is not None:
-            yield ComparableMeasure(
-                metric=Metric.PERCENT_AGREE,
-                scale=Scale.PERCENT,
-                wording=text,
-                period=year,
-                value=100 * agree.value,
-                label=f"A-11 {key}: percent agree",
-                n=agree.n,
-                source="surveys",
-            )
-        mean = POINT_SCALE.estimate(by_value, AGREEMENT_1_5)
-        if mean.value is not None:
-            yield ComparableMeasure(
-                metric=Metric.A11_POINTS,
-                scale=Scale.MEAN_1_5,
-                wording=text,
-                period=year,
-                value=mean.value,
-                label=f"A-11 {key}: point scale",
-                n=mean.n,
-                standard_error=mean.standard_error,
-                source="surveys",
-            )
+        for measure, metric, scale, factor, name in kinds:
+            estimate = measure.estimate(by_value, AGREEMENT_1_5)
+            if estimate.value is not None:
+                yield ComparableMeasure(
+                    metric=metric,
+                    scale=scale,
+                    wording=text,
+                    period=year,
+                    value=factor * estimate.value,
+                    label=f"A-11 {key}: {name}",
+                    n=estimate.n,
+                    # None for a share: comparisons derive it from n and the value.
+                    standard_error=estimate.standard_error,
+                    source="surveys",
+                )
 
 
 def acsi_measures(service: Service) -> Iterator[ComparableMeasure]:

@@ -78,6 +78,19 @@ def body_for(
     return json.dumps(envelope, cls=_Encoder, ensure_ascii=False, separators=(",", ":"))
 
 
+def _about(
+    type: EventType, kind: str, pk: int, *, summary: dict[str, Any], details: dict[str, Any]
+) -> EventPayload:
+    """An event about object `kind` number `pk`; its summary starts by naming the object."""
+    return EventPayload(
+        type=type,
+        object_type=kind,
+        object_id=str(pk),
+        summary={"object": kind, "id": pk, **summary},
+        details=details,
+    )
+
+
 def _slug(obj: Any) -> str | None:
     return obj.slug if obj is not None else None
 
@@ -86,8 +99,6 @@ def complaint_payload(
     *, complaint: Complaint, type: EventType, change: str = "", message: Message | None = None
 ) -> EventPayload:
     summary: dict[str, Any] = {
-        "object": "complaint",
-        "id": complaint.pk,
         "status": complaint.status,
         "channel": complaint.channel,
         "service": _slug(complaint.service),
@@ -123,24 +134,16 @@ def complaint_payload(
             "body": message.body,
             "created_at": message.created_at,
         }
-    return EventPayload(
-        type=type,
-        object_type="complaint",
-        object_id=str(complaint.pk),
-        summary=summary,
-        details=details,
-    )
+    return _about(type, "complaint", complaint.pk, summary=summary, details=details)
 
 
 def response_payload(*, response: Response) -> EventPayload:
     answers = response.answers.select_related("question").order_by("question__position", "pk")
-    return EventPayload(
-        type=EventType.RESPONSE_CREATED,
-        object_type="response",
-        object_id=str(response.pk),
+    return _about(
+        EventType.RESPONSE_CREATED,
+        "response",
+        response.pk,
         summary={
-            "object": "response",
-            "id": response.pk,
             "survey": {"id": response.survey_id, "title": response.survey.title},
             "submitted_at": response.submitted_at,
             "language": response.language,
@@ -156,13 +159,11 @@ def response_payload(*, response: Response) -> EventPayload:
 
 def missed_period_payload(*, miss: MissedPeriod) -> EventPayload:
     standard = miss.standard
-    return EventPayload(
-        type=EventType.STANDARD_PERIOD_MISSED,
-        object_type="missed_period",
-        object_id=str(miss.pk),
+    return _about(
+        EventType.STANDARD_PERIOD_MISSED,
+        "missed_period",
+        miss.pk,
         summary={
-            "object": "missed_period",
-            "id": miss.pk,
             "standard": standard.pk,
             "service": _slug(standard.service),
             "period_start": miss.period_start,
@@ -178,13 +179,11 @@ def missed_period_payload(*, miss: MissedPeriod) -> EventPayload:
 
 
 def a11_report_payload(*, collection: Collection) -> EventPayload:
-    return EventPayload(
-        type=EventType.A11_REPORT_SUBMITTED,
-        object_type="a11_collection",
-        object_id=str(collection.pk),
+    return _about(
+        EventType.A11_REPORT_SUBMITTED,
+        "a11_collection",
+        collection.pk,
         summary={
-            "object": "a11_collection",
-            "id": collection.pk,
             "service": _slug(collection.service),
             "fiscal_year": collection.fiscal_year,
             "quarter": collection.quarter,
@@ -207,13 +206,11 @@ def a11_report_payload(*, collection: Collection) -> EventPayload:
 def plan_payload(*, version: PlanVersion) -> EventPayload:
     plan = version.plan
     path = reverse("public:agency_plan", kwargs={"slug": plan.agency.slug})
-    return EventPayload(
-        type=EventType.PLAN_PUBLISHED,
-        object_type="plan",
-        object_id=str(plan.pk),
+    return _about(
+        EventType.PLAN_PUBLISHED,
+        "plan",
+        plan.pk,
         summary={
-            "object": "plan",
-            "id": plan.pk,
             "fiscal_year": plan.year,
             "version": version.number,
             "published_at": version.published_at,

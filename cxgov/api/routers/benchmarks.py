@@ -26,6 +26,14 @@ from cxgov.registry.selectors import access_service
 router = Router(tags=["benchmarks"])
 
 
+def _readable_series(request: HttpRequest, series_id: int) -> Series:
+    """The series if published, or of an agency where the caller holds a role; else 404."""
+    user = viewer(request)
+    if user is None:
+        return series_public(series_id=series_id)
+    return access_series(user=user, agency_slug=None, series_id=series_id)
+
+
 @router.get(
     "/benchmarks/series",
     response=list[SeriesOut],
@@ -47,13 +55,7 @@ def series_list(request: HttpRequest) -> QuerySet[Series]:
 )
 def series_read(request: HttpRequest, series_id: int) -> Series:
     """One series: published, or of an agency where the caller holds a role; else 404."""
-    user = viewer(request)
-    series = (
-        access_series(user=user, agency_slug=None, series_id=series_id)
-        if user is not None
-        else series_public(series_id=series_id)
-    )
-    return series
+    return _readable_series(request, series_id)
 
 
 @router.get(
@@ -65,13 +67,7 @@ def series_read(request: HttpRequest, series_id: int) -> Series:
 )
 def series_observations(request: HttpRequest, series_id: int) -> QuerySet[Observation]:
     """The values of one series by period, each with its source URL and `derived` flag."""
-    user = viewer(request)
-    series = (
-        access_series(user=user, agency_slug=None, series_id=series_id)
-        if user is not None
-        else series_public(series_id=series_id)
-    )
-    return observations_for_series(series=series)
+    return observations_for_series(series=_readable_series(request, series_id))
 
 
 @router.get(

@@ -56,16 +56,10 @@ def complaint_file(
         category=category,
         channel=Channel.API,
         actor=user,
-        what_happened=payload.what_happened,
-        desired_resolution=payload.desired_resolution,
-        contact_name=payload.contact_name,
-        contact_email=payload.contact_email,
-        contact_phone=payload.contact_phone,
-        contact_preference=payload.contact_preference,
-        consent_to_publish=payload.consent_to_publish,
-        language=payload.language,
         idempotency_key=idempotency_key,
         idempotency_scope=f"api:{user.pk}",
+        # The complaint's own fields, as sent; the agency, service and category are found above.
+        **payload.model_dump(exclude={"agency", "service", "category_id"}),
     )
     return 201, complaint
 

@@ -128,16 +128,7 @@ def response_batch_create(
 
 def _context(context: ContextIn | None, *, ip_address: str) -> SubmissionContext:
     given = context or ContextIn()
-    return SubmissionContext(
-        source="api",
-        language=given.language,
-        service=given.service,
-        channel=given.channel,
-        stage=given.stage,
-        segment=given.segment,
-        location_code=given.location_code,
-        ip_address=ip_address,
-    )
+    return SubmissionContext(source="api", ip_address=ip_address, **given.model_dump())
 
 
 @router.get(

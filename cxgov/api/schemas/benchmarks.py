@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from cxgov.api.common import Out
 from cxgov.benchmarks.comparisons import Benchmark, ComparisonRow
 from cxgov.benchmarks.models import Series
@@ -10,8 +12,8 @@ from cxgov.insights.acsi import ComparableMeasure
 
 class SeriesOut(Out):
     id: int
-    source: str
-    source_kind: str
+    source: str = Field(validation_alias="source.name")
+    source_kind: str = Field(validation_alias="source.kind")
     agency: str | None
     service_id: int | None
     name: str
@@ -25,14 +27,6 @@ class SeriesOut(Out):
     industry: str
     is_aggregate: bool
     url: str
-
-    @staticmethod
-    def resolve_source(series: Series) -> str:
-        return series.source.name
-
-    @staticmethod
-    def resolve_source_kind(series: Series) -> str:
-        return series.source.kind
 
     @staticmethod
     def resolve_agency(series: Series) -> str | None:

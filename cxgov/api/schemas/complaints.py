@@ -10,7 +10,6 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from cxgov.api.common import Out
-from cxgov.complaints.models import Complaint
 
 EMAIL_PATTERN = (
     r"^$|^[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*"
@@ -45,7 +44,7 @@ class ComplaintIn(Schema):
 
 class ComplaintOut(Out):
     id: int
-    agency: str
+    agency: str = Field(validation_alias="agency.slug")
     tracking_number: str
     status: str
     channel: str
@@ -54,7 +53,3 @@ class ComplaintOut(Out):
     respond_due_at: datetime | None
     final_due_at: datetime | None
     timely: bool | None
-
-    @staticmethod
-    def resolve_agency(obj: Complaint) -> str:
-        return obj.agency.slug

@@ -123,7 +123,7 @@ class ChannelStaffOut(ChannelOut):
 
 class _ServiceFields(Out):
     id: int
-    agency: str = Field(description="The agency's slug.")
+    agency: str = Field(description="The agency's slug.", validation_alias="agency.slug")
     slug: str
     name: str
     name_es: str
@@ -132,10 +132,6 @@ class _ServiceFields(Out):
     kind: str
     is_hisp: bool
     customers_description: str
-
-    @staticmethod
-    def resolve_agency(service: Service) -> str:
-        return service.agency.slug
 
 
 class _ServiceStaffFields(_ServiceFields):

@@ -42,26 +42,14 @@ class AnswerShareOut(Out):
 
 
 class QuestionResultOut(Out):
-    key: str
-    text: str
-    kind: str
+    key: str = Field(validation_alias="question.key")
+    text: str = Field(validation_alias="question.text")
+    kind: str = Field(validation_alias="question.kind")
     n: int
     suppressed: bool
     positive: EstimateOut | None = Field(description="Share answering positively.")
     mean: EstimateOut | None
     distribution: list[AnswerShareOut]
-
-    @staticmethod
-    def resolve_key(result: QuestionResult) -> str:
-        return result.question.key
-
-    @staticmethod
-    def resolve_text(result: QuestionResult) -> str:
-        return result.question.text
-
-    @staticmethod
-    def resolve_kind(result: QuestionResult) -> str:
-        return result.question.kind
 
     @staticmethod
     def resolve_distribution(result: QuestionResult) -> list[DistributionRow]:
@@ -79,17 +67,13 @@ class SurveyResultsOut(Out):
 
 
 class TrendPointOut(Out):
-    quarter: str
+    quarter: str = Field(validation_alias="label")
     n: int
     positive: EstimateOut | None
     mean: EstimateOut | None
     change: float | None = Field(description="Difference from the quarter before.")
     significant: bool = Field(description="True only when the change is significant at 95%.")
     suppressed: bool
-
-    @staticmethod
-    def resolve_quarter(point: TrendPoint) -> str:
-        return point.label
 
     @staticmethod
     def resolve_change(point: TrendPoint) -> float | None:

@@ -59,7 +59,7 @@ def _finite(value: float | None) -> float | None:
 
 
 class ResultOut(Out):
-    period: str
+    period: str = Field(validation_alias="label")
     start: date
     end: date
     n: int
@@ -73,10 +73,6 @@ class ResultOut(Out):
     still_open: int
     closed: bool
     trend: str
-
-    @staticmethod
-    def resolve_period(result: PeriodResult) -> str:
-        return result.label
 
     @staticmethod
     def resolve_median(result: PeriodResult) -> float | None:

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 
 from cxgov.core.imports.report import ImportReport
 from cxgov.core.models import Agency
 
 
-def import_arguments(parser: CommandParser, *, keep_valid: bool = True) -> None:
-    """Add the file argument and --dry-run (and --keep-valid, --rejected-csv) to a command."""
+def import_arguments(
+    parser: CommandParser,
+    *,
+    formats: Sequence[str] | None = None,
+    keep_valid: bool = True,
+    create_agencies: bool = False,
+) -> None:
+    """Add the file argument, --format when the importer reads more than one layout, --dry-run
+    (and --keep-valid, --rejected-csv; --create-agencies) to a command."""
     parser.add_argument("file", type=Path, help="The file: CSV (any encoding), XLSX, or gzip.")
+    if formats is not None:
+        parser.add_argument("--format", required=True, choices=formats)
+    if create_agencies:
+        parser.add_argument(
+            "--create-agencies",
+            action="store_true",
+            help="Create the agencies the file names that do not exist yet.",
+        )
     parser.add_argument(
         "--dry-run", action="store_true", help="Report what would change; write nothing."
     )
@@ -40,12 +58,41 @@ def command_agency(slug: object) -> Agency:
     return agency
 
 
+def command_agencies(slug: object) -> QuerySet[Agency]:
+    """Every agency, or only the one a command's optional --agency names (a CommandError when
+    no agency has that name)."""
+    if not slug:
+        return Agency.objects.all()
+    return Agency.objects.filter(pk=command_agency(slug).pk)
+
+
 def command_file(options: dict[str, object]) -> Path:
     """The file argument `import_arguments` added."""
     file = options["file"]
     if not isinstance(file, Path):
         raise CommandError("give the path of a CSV file")
     return file
+
+
+def import_run(
+    command: BaseCommand,
+    importer: Callable[..., ImportReport],
+    options: dict[str, Any],
+    **extra: Any,
+) -> None:
+    """Run an `*_import` service on the file with the options `import_arguments` added (and
+    the command's own, `extra`), then print the report as `import_finish` does."""
+    shared: dict[str, Any] = {
+        "file": command_file(options),
+        "format": str(options["format"]),
+        "dry_run": bool(options["dry_run"]),
+    }
+    if "keep_valid" in options:
+        shared["keep_valid"] = bool(options["keep_valid"])
+    if "create_agencies" in options:
+        shared["create_agencies"] = bool(options["create_agencies"])
+    report = importer(actor=None, **shared, **extra)
+    import_finish(command, report, rejected_csv=options.get("rejected_csv"))
 
 
 def import_finish(

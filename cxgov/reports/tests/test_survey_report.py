@@ -301,7 +301,7 @@ def test_build_report_csv_zip_and_directory_match_the_page(analyst_a_client, sur
 
 
 def test_build_report_refuses_bad_input_clearly(agency_a, tmp_path):
-    with pytest.raises(CommandError, match="No agency with slug 'nope'"):
+    with pytest.raises(CommandError, match='no agency has the short name "nope"'):
         call_command("build_report", agency="nope", fiscal_year=2026, format="pdf")
     with pytest.raises(CommandError, match="--fiscal-year"):
         call_command("build_report", agency="alpha", fiscal_year=99, format="pdf")

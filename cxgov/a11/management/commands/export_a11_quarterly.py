@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.a11.exporters import csv_lines, export_table
 from cxgov.a11.formats import EXPORT_FORMATS
-from cxgov.core.models import Agency
+from cxgov.core.imports.commands import command_agencies
 from cxgov.insights.fiscal import FiscalQuarter
 
 
@@ -32,11 +32,7 @@ class Command(BaseCommand):
         if not isinstance(year, int) or not 2000 <= year <= 2100:
             raise CommandError("--fiscal-year must be a year from 2000 to 2100")
         period = FiscalQuarter(year, int(str(options["quarter"])))
-        agencies = Agency.objects.order_by("name")
-        if options["agency"]:
-            agencies = agencies.filter(slug=str(options["agency"]))
-            if not agencies.exists():
-                raise CommandError(f'no agency has the short name "{options["agency"]}"')
+        agencies = command_agencies(options["agency"]).order_by("name")
         survey = options["survey"]
         header, rows = export_table(
             format=str(options["format"]),

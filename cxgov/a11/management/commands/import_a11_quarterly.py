@@ -19,8 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        import_arguments(parser)
-        parser.add_argument("--format", required=True, choices=FORMATS)
+        import_arguments(parser, formats=FORMATS)
         parser.add_argument(
             "--as",
             dest="actor",

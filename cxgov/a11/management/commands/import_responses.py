@@ -19,9 +19,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        import_arguments(parser, keep_valid=False)
+        import_arguments(parser, formats=IMPORT_FORMATS, keep_valid=False)
         parser.add_argument("--survey", required=True, type=int, help="The survey's id.")
-        parser.add_argument("--format", required=True, choices=IMPORT_FORMATS)
         parser.add_argument(
             "--fiscal-year", type=int, help="When the responses were collected (A-11 v2 file)."
         )

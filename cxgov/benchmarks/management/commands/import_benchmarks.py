@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from cxgov.benchmarks.importers import FORMATS, benchmarks_import
-from cxgov.core.imports.commands import (
-    command_agency,
-    command_file,
-    import_arguments,
-    import_finish,
-)
+from cxgov.core.imports.commands import command_agency, import_arguments, import_run
 
 
 class Command(BaseCommand):
@@ -22,18 +19,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        import_arguments(parser)
-        parser.add_argument("--format", required=True, choices=FORMATS)
+        import_arguments(parser, formats=FORMATS)
         parser.add_argument("--agency", metavar="SLUG", help="Import into this agency's library.")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         agency = command_agency(options["agency"]) if options["agency"] else None
-        report = benchmarks_import(
-            actor=None,
-            file=command_file(options),
-            format=str(options["format"]),
-            agency=agency,
-            dry_run=bool(options["dry_run"]),
-            keep_valid=bool(options["keep_valid"]),
-        )
-        import_finish(self, report, rejected_csv=options["rejected_csv"])
+        import_run(self, benchmarks_import, options, agency=agency)

@@ -6,10 +6,10 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from cxgov.complaints.selectors import METRIC_DIMENSIONS, complaint_facts
-from cxgov.core.models import Agency
+from cxgov.core.imports.commands import command_agencies
 from cxgov.core.tables import csv_lines
 from cxgov.insights.complaint_metrics import MIN_CELL, measures_by_group
 
@@ -39,11 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        agencies = Agency.objects.all()
-        if options["agency"]:
-            agencies = agencies.filter(slug=options["agency"])
-            if not agencies.exists():
-                raise CommandError(f"No agency with slug {options['agency']!r}.")
+        agencies = command_agencies(options["agency"])
         facts = [
             fact for agency in agencies for fact in complaint_facts(agency=agency, by=options["by"])
         ]

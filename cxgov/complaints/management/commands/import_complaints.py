@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from cxgov.complaints.importers import cfpb_import
-from cxgov.core.imports.commands import import_arguments, import_finish
-from cxgov.core.models import Agency
+from cxgov.core.imports.commands import command_agency, import_arguments, import_finish
 
 
 class Command(BaseCommand):
@@ -20,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--agency", required=True, help="slug of the agency")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        agency = Agency.objects.filter(slug=options["agency"]).first()
-        if agency is None:
-            raise CommandError(f"No agency with slug {options['agency']!r}.")
+        agency = command_agency(options["agency"])
         report = cfpb_import(
             actor=None,
             agency=agency,

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.complaints.services import complaint_classifier_train
-from cxgov.core.models import Agency
+from cxgov.core.imports.commands import command_agency
 
 
 class Command(BaseCommand):
@@ -18,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--agency", required=True, help="slug of the agency")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        agency = Agency.objects.filter(slug=options["agency"]).first()
-        if agency is None:
-            raise CommandError(f"No agency with slug {options['agency']!r}.")
+        agency = command_agency(options["agency"])
         try:
             stored = complaint_classifier_train(agency=agency, actor=None)
         except ValidationError as error:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
-from cxgov.core.imports.commands import (
-    command_agency,
-    command_file,
-    import_arguments,
-    import_finish,
-)
+from cxgov.core.imports.commands import command_agency, import_arguments, import_run
 from cxgov.registry.importers import FORMATS, services_import
 
 
@@ -21,26 +18,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        import_arguments(parser)
-        parser.add_argument("--format", required=True, choices=FORMATS)
+        import_arguments(parser, formats=FORMATS, create_agencies=True)
         parser.add_argument(
             "--agency", metavar="SLUG", help="Put every row in this existing agency."
         )
-        parser.add_argument(
-            "--create-agencies",
-            action="store_true",
-            help="Create the agencies the file names that do not exist yet.",
-        )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         agency = command_agency(options["agency"]) if options["agency"] else None
-        report = services_import(
-            actor=None,
-            file=command_file(options),
-            format=str(options["format"]),
-            agency=agency,
-            create_agencies=bool(options["create_agencies"]),
-            dry_run=bool(options["dry_run"]),
-            keep_valid=bool(options["keep_valid"]),
-        )
-        import_finish(self, report, rejected_csv=options["rejected_csv"])
+        import_run(self, services_import, options, agency=agency)

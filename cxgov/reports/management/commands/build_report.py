@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cxgov.core.models import Agency
+from cxgov.core.imports.commands import command_agency
 from cxgov.reports.rendering import file_stem, report_html, report_pdf, table_csv, tables_zip
 from cxgov.reports.selectors import ReportPeriod, report_build
 
@@ -31,9 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        agency = Agency.objects.filter(slug=options["agency"]).first()
-        if agency is None:
-            raise CommandError(f"No agency with slug {options['agency']!r}.")
+        agency = command_agency(options["agency"])
         try:
             ReportPeriod(options["fiscal_year"], options["quarter"])
         except ValueError as error:

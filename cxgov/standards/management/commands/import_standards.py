@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
-from cxgov.core.imports.commands import import_arguments, import_finish
+from cxgov.core.imports.commands import import_arguments, import_run
 from cxgov.standards.importers import FORMATS, standards_import
 
 
@@ -15,20 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        import_arguments(parser, keep_valid=False)
-        parser.add_argument("--format", required=True, choices=FORMATS)
-        parser.add_argument(
-            "--create-agencies",
-            action="store_true",
-            help="Create the agencies the file names that do not exist yet.",
-        )
+        import_arguments(parser, formats=FORMATS, keep_valid=False, create_agencies=True)
 
-    def handle(self, *args: object, **options: object) -> None:
-        report = standards_import(
-            actor=None,
-            file=options["file"],  # type: ignore[arg-type]
-            format=str(options["format"]),
-            create_agencies=bool(options["create_agencies"]),
-            dry_run=bool(options["dry_run"]),
-        )
-        import_finish(self, report)
+    def handle(self, *args: object, **options: Any) -> None:
+        import_run(self, standards_import, options)
