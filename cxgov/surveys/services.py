@@ -13,13 +13,13 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -399,6 +399,13 @@ class _Resolved:
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 _ID = re.compile(r"[0-9]{1,18}")
+M = TypeVar("M", bound=Model)
+
+
+def _by_id(queryset: QuerySet[M], value: str) -> M | None:
+    """The object whose id a context value is, as received; None when it matches nothing."""
+    ref = str(value)[:20]
+    return queryset.filter(pk=int(ref)).first() if _ID.fullmatch(ref) else None
 
 
 def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
@@ -421,22 +428,16 @@ def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
         if found.service is None:
             found.unknown["service"] = context.service
     if context.stage:
-        ref = str(context.stage)[:20]
-        found.stage = (
-            ServiceStage.objects.filter(pk=int(ref), service__agency_id=survey.agency_id).first()
-            if _ID.fullmatch(ref)
-            else None
+        found.stage = _by_id(
+            ServiceStage.objects.filter(service__agency_id=survey.agency_id), context.stage
         )
         if found.stage is None:
             found.unknown["stage"] = context.stage
     elif survey.stage_id:
         found.stage = survey.stage
     if context.segment:
-        ref = str(context.segment)[:20]
-        found.segment = (
-            CustomerSegment.objects.filter(pk=int(ref), agency_id=survey.agency_id).first()
-            if _ID.fullmatch(ref)
-            else None
+        found.segment = _by_id(
+            CustomerSegment.objects.filter(agency_id=survey.agency_id), context.segment
         )
         if found.segment is None:
             found.unknown["segment"] = context.segment
