@@ -183,9 +183,7 @@ def survey_update(
         if change:
             changed["services"] = [str(values) for values in change]
     if changed:
-        audit_record(
-            actor=actor, action="survey.update", agency=survey.agency, target=survey, data=changed
-        )
+        audit_record(actor=actor, action="survey.update", target=survey, data=changed)
     return changed
 
 
@@ -819,7 +817,6 @@ def response_bulk_create(
     audit_record(
         actor=actor,
         action="response.bulk_create",
-        agency=survey.agency,
         target=survey,
         data={"responses": len(prepared), "answers": answers},
     )
@@ -946,7 +943,6 @@ def _batch_store(
     audit_record(
         actor=actor,
         action="response.batch_submit",
-        agency=survey.agency,
         target=survey,
         data={
             "items": len(items),
@@ -1119,7 +1115,6 @@ def invitations_add(*, actor: User | None, survey: Survey, rows: Sequence[Invita
     audit_record(
         actor=actor,
         action="invitation.add",
-        agency=survey.agency,
         target=survey,
         data={"added": len(new)},
     )
@@ -1138,7 +1133,6 @@ def invitations_remind(*, actor: User | None, survey: Survey) -> int:
     audit_record(
         actor=actor,
         action="invitation.remind",
-        agency=survey.agency,
         target=survey,
         data={"waiting": waiting},
     )
@@ -1175,7 +1169,6 @@ def invitations_issue(*, survey: Survey, reminder: bool) -> list[tuple[str, str]
         audit_record(
             actor=None,
             action="invitation.remind_sent" if reminder else "invitation.sent",
-            agency=survey.agency,
             target=survey,
             data={"count": len(changed)},
         )
