@@ -43,7 +43,6 @@ def _audit(actor: User | None, action: str, collection: Collection, **data: Any)
     audit_record(
         actor=actor,
         action=f"a11.collection.{action}",
-        agency=collection.agency,
         target=collection,
         data={"fiscal_year": collection.fiscal_year, "quarter": collection.quarter, **data},
     )

@@ -130,7 +130,6 @@ def action_update(
     audit_record(
         actor=actor,
         action="action.update",
-        agency=action.agency,
         target=action,
         data={"changed": changed},
     )
@@ -154,7 +153,6 @@ def action_status_set(*, actor: User | None, action: ActionItem, status: str) ->
     audit_record(
         actor=actor,
         action="action.status",
-        agency=action.agency,
         target=action,
         data={"from": before, "to": status},
     )

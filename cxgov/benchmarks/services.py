@@ -212,7 +212,6 @@ def selection_remove(*, actor: User, selection: Selection) -> None:
     audit_record(
         actor=actor,
         action="benchmark_selection.remove",
-        agency=selection.agency,
         target=selection,
     )
     selection.delete()

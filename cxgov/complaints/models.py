@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cxgov.complaints.storage import private_storage
 from cxgov.core.i18n import LocalizedField
+from cxgov.core.models import actor_field
 
 
 class Status(models.TextChoices):
@@ -279,9 +280,7 @@ class Complaint(models.Model):
     )
     narrative_public = models.TextField(blank=True)
     narrative_reviewed_at = models.DateTimeField(null=True, blank=True)
-    narrative_reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    narrative_reviewer = actor_field()
     # Open311 location and answers to the category's extra fields.
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -349,9 +348,7 @@ class Transition(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = actor_field()
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -434,9 +431,7 @@ class Message(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=16, choices=Direction.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = actor_field()
     body = models.TextField(_("message"))
     via = models.CharField(max_length=8, choices=Via.choices, default=Via.STAFF)
     response_category = models.CharField(

@@ -228,15 +228,34 @@ def access_complaint(*, user: User, agency_slug: str | None, complaint_id: int) 
     A case holds contact details and attachments: Http404 alike for a missing complaint, one
     of another agency, and one outside the user's teams or assignments.
     """
-    complaint = access_agency_object(
+    return _visible_complaint(
         queryset=Complaint.objects.select_related(
             "agency", "service", "category", "team", "assignee", "suggested_category"
         ),
+        user=user,
+        agency_slug=agency_slug,
+        complaint_id=complaint_id,
+        need=Can.WORK_ASSIGNED_COMPLAINTS,
+    )
+
+
+def _visible_complaint(
+    *,
+    queryset: QuerySet[Complaint],
+    user: User,
+    agency_slug: str | None,
+    complaint_id: int,
+    need: Can,
+) -> Complaint:
+    """The complaint if the user's role in the agency in the URL holds `need` and
+    `complaints_visible` lets them open it; Http404 alike otherwise."""
+    complaint = access_agency_object(
+        queryset=queryset,
         pk=complaint_id,
         user=user,
         agency_slug=agency_slug,
         agency_field="agency",
-        need=Can.WORK_ASSIGNED_COMPLAINTS,
+        need=need,
     )
     if not complaints_visible(user=user, agency=complaint.agency).filter(pk=complaint.pk).exists():
         raise Http404
@@ -533,17 +552,13 @@ def access_narrative(*, user: User, agency_slug: str, complaint_id: int) -> Comp
     """A complaint whose narrative the user may review for publication in the agency in the
     URL: their role there holds `REVIEW_NARRATIVES` and `complaints_visible` lets them open the
     case (the original narrative is the complainant's own words)."""
-    complaint = access_agency_object(
+    return _visible_complaint(
         queryset=Complaint.objects.select_related("agency"),
-        pk=complaint_id,
         user=user,
         agency_slug=agency_slug,
-        agency_field="agency",
+        complaint_id=complaint_id,
         need=Can.REVIEW_NARRATIVES,
     )
-    if not complaints_visible(user=user, agency=complaint.agency).filter(pk=complaint.pk).exists():
-        raise Http404
-    return complaint
 
 
 @dataclass(frozen=True)

@@ -511,7 +511,6 @@ def complaint_transition(
     audit_record(
         actor=actor,
         action="complaint.transition",
-        agency=complaint.agency,
         target=complaint,
         data={"from": source, "to": str(target), "reason": reason.strip()[:500]},
     )
@@ -554,7 +553,6 @@ def complaint_review(*, complaint: Complaint, decision: str, comment: str = "") 
     audit_record(
         actor=None,
         action="complaint.review",
-        agency=complaint.agency,
         target=complaint,
         data={"decision": str(review)},
     )
@@ -594,7 +592,6 @@ def complaint_assign(
     audit_record(
         actor=actor,
         action="complaint.assign",
-        agency=complaint.agency,
         target=complaint,
         data={"assignee": assignee.email if assignee else "", "team": str(team or "")},
     )
@@ -625,7 +622,6 @@ def complaint_categorize(*, complaint: Complaint, actor: User, category: Categor
     audit_record(
         actor=actor,
         action="complaint.categorize",
-        agency=complaint.agency,
         target=complaint,
         data={
             "from": previous,
@@ -643,7 +639,7 @@ def complaint_note_add(*, complaint: Complaint, actor: User, body: str) -> Note:
     if not body.strip():
         raise ValidationError({"body": _("Write the note.")})
     note = Note.objects.create(complaint=complaint, author=actor, body=body.strip())
-    audit_record(actor=actor, action="complaint.note", agency=complaint.agency, target=complaint)
+    audit_record(actor=actor, action="complaint.note", target=complaint)
     return note
 
 
@@ -748,7 +744,6 @@ def complaint_message_send(
     audit_record(
         actor=actor,
         action="complaint.message",
-        agency=complaint.agency,
         target=complaint,
         data={"attachments": len(checked), "await_reply": await_reply},
     )
@@ -795,7 +790,6 @@ def complaint_reply_add(
     audit_record(
         actor=None,
         action="complaint.reply",
-        agency=complaint.agency,
         target=complaint,
         data={"via": str(via), "attachments": len(checked)},
     )
@@ -874,7 +868,6 @@ def complaint_respond(
     audit_record(
         actor=actor,
         action="complaint.respond",
-        agency=complaint.agency,
         target=complaint,
         data={"category": chosen.value, "attachments": len(checked)},
     )
@@ -1118,7 +1111,6 @@ def complaints_escalate(*, now: datetime | None = None) -> EscalationResult:
         audit_record(
             actor=None,
             action=f"complaint.escalate.{state.state}",
-            agency=complaint.agency,
             target=complaint,
             data={"clock": clock, "deadline": deadline.isoformat(), "notified": recipients},
         )
@@ -1578,7 +1570,6 @@ def _narrative_decide(
     audit_record(
         actor=actor,
         action=action,
-        agency=complaint.agency,
         target=complaint,
         data=data,
     )

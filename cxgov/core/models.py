@@ -151,6 +151,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+def actor_field() -> models.ForeignKey[User | None, User | None]:
+    """The user who did something to a row (created, submitted, reviewed it...): optional, no
+    reverse accessor, and emptied rather than blocking when the account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
 class Role(models.TextChoices):
     """What a member may do in an agency."""
 
@@ -213,15 +221,11 @@ class MemberInvitation(models.Model):
         choices=[("en", "English"), ("es", "Español")],
     )
     nonce = models.CharField(max_length=32)
-    invited_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    invited_by = actor_field()
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    accepted_by = actor_field()
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -397,9 +401,7 @@ class DeadLetter(models.Model):
     traceback = models.TextField(blank=True)
     failed_at = models.DateTimeField(_("failed"), default=timezone.now, db_index=True)
     retried_at = models.DateTimeField(_("retried"), null=True, blank=True)
-    retried_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    retried_by = actor_field()
 
     class Meta:
         ordering: ClassVar = ["-failed_at", "-id"]

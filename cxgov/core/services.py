@@ -69,7 +69,12 @@ def audit_record(
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit event describing a write that just happened."""
+    """Append one audit event describing a write that just happened.
+
+    The event belongs to `agency`, by default the target's own (its `agency` field) when it
+    has one, so a write about an agency's record needs to name only the record."""
+    if agency is None and target is not None:
+        agency = getattr(target, "agency", None)
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=str(actor) if actor is not None and actor.pk else "system",
@@ -209,7 +214,6 @@ def membership_revoke(*, membership: Membership, actor: User | None = None) -> N
     audit_record(
         actor=actor,
         action="membership.revoke",
-        agency=membership.agency,
         target=membership,
         data={"user": membership.user.email, "role": membership.role},
     )
@@ -282,7 +286,6 @@ def membership_role_change(*, membership: Membership, role: Role | str, actor: U
     audit_record(
         actor=actor,
         action="membership.role_change",
-        agency=membership.agency,
         target=membership,
         data={"user": membership.user.email, "role": [str(old_role), str(new_role)]},
     )
@@ -320,7 +323,6 @@ def _membership_active_set(*, membership: Membership, actor: User, active: bool)
     audit_record(
         actor=actor,
         action="membership.reactivate" if active else "membership.deactivate",
-        agency=membership.agency,
         target=membership,
         data={"user": membership.user.email, "role": membership.role},
     )
@@ -397,7 +399,6 @@ def member_invitation_cancel(*, invitation: MemberInvitation, actor: User) -> Me
         audit_record(
             actor=actor,
             action="member_invitation.cancel",
-            agency=invitation.agency,
             target=invitation,
             data={"email": invitation.email, "role": invitation.role},
         )
@@ -438,7 +439,6 @@ def member_invitation_accept(
     audit_record(
         actor=user,
         action="member_invitation.accept",
-        agency=invitation.agency,
         target=invitation,
         data={
             "email": invitation.email,
@@ -732,7 +732,6 @@ def dead_letter_retry(*, dead_letter: DeadLetter, actor: User) -> DeadLetter:
     audit_record(
         actor=actor,
         action="task.retry",
-        agency=dead_letter.agency,
         target=dead_letter,
         data={"task": dead_letter.task_path},
     )

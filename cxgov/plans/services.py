@@ -47,7 +47,6 @@ def plan_section_update(
     audit_record(
         actor=actor,
         action="plan.section_update",
-        agency=plan.agency,
         target=plan,
         data={
             "section": key,
@@ -77,7 +76,6 @@ def plan_publish(*, actor: User | None, plan: Plan) -> PlanVersion:
     audit_record(
         actor=actor,
         action="plan.publish",
-        agency=locked.agency,
         target=locked,
         data={"version": number},
     )

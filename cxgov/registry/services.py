@@ -119,7 +119,6 @@ def service_update(
         audit_record(
             actor=actor,
             action="service.update",
-            agency=service.agency,
             target=service,
             data=changed,
         )
@@ -175,7 +174,7 @@ def segment_update(
 @transaction.atomic
 def segment_delete(*, actor: User | None, segment: CustomerSegment) -> None:
     """Remove a customer segment (services keep existing without it)."""
-    audit_record(actor=actor, action="segment.delete", agency=segment.agency, target=segment)
+    audit_record(actor=actor, action="segment.delete", target=segment)
     segment.delete()
 
 

@@ -82,7 +82,6 @@ def standard_update(*, actor: User | None, standard: Standard, **fields: Any) ->
     audit_record(
         actor=actor,
         action="standard.update",
-        agency=standard.agency,
         target=standard,
         data=changed,
     )
@@ -98,7 +97,6 @@ def _set_status(*, actor: User | None, standard: Standard, status: str) -> Stand
     audit_record(
         actor=actor,
         action=f"standard.{status}",
-        agency=standard.agency,
         target=standard,
         data={"status": [previous, status]},
     )
@@ -224,7 +222,6 @@ def events_ingest(
     audit_record(
         actor=actor,
         action="standard.events_ingest",
-        agency=standard.agency,
         target=standard,
         data={**summary, "source": source},
     )
@@ -283,7 +280,6 @@ def standard_recompute(*, actor: User | None, standard: Standard) -> int:
     audit_record(
         actor=actor,
         action="standard.recompute",
-        agency=standard.agency,
         target=standard,
         data={"days": count},
     )
@@ -330,7 +326,6 @@ def reported_result_record(
     audit_record(
         actor=actor,
         action="standard.result_record",
-        agency=standard.agency,
         target=standard,
         data={
             "period": label,
@@ -362,7 +357,6 @@ def missed_period_record(
     audit_record(
         actor=actor,
         action="standard.period_missed",
-        agency=standard.agency,
         target=standard,
         data={"period_start": period_start.isoformat(), "share": share, "n": n},
     )
@@ -399,7 +393,6 @@ def missed_period_acknowledge(*, actor: User | None, miss: MissedPeriod) -> Miss
     audit_record(
         actor=actor,
         action="standard.miss_acknowledge",
-        agency=miss.standard.agency,
         target=miss.standard,
         data={"period_start": miss.period_start.isoformat()},
     )

@@ -13,13 +13,13 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,9 +200,7 @@ def survey_update(
         if change:
             changed["services"] = [str(values) for values in change]
     if changed:
-        audit_record(
-            actor=actor, action="survey.update", agency=survey.agency, target=survey, data=changed
-        )
+        audit_record(actor=actor, action="survey.update", target=survey, data=changed)
     return changed
 
 
@@ -456,6 +454,13 @@ class _Resolved:
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 _ID = re.compile(r"[0-9]{1,18}")
+M = TypeVar("M", bound=Model)
+
+
+def _by_id(queryset: QuerySet[M], value: str) -> M | None:
+    """The object whose id a context value is, as received; None when it matches nothing."""
+    ref = str(value)[:20]
+    return queryset.filter(pk=int(ref)).first() if _ID.fullmatch(ref) else None
 
 
 def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
@@ -478,22 +483,16 @@ def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
         if found.service is None:
             found.unknown["service"] = context.service
     if context.stage:
-        ref = str(context.stage)[:20]
-        found.stage = (
-            ServiceStage.objects.filter(pk=int(ref), service__agency_id=survey.agency_id).first()
-            if _ID.fullmatch(ref)
-            else None
+        found.stage = _by_id(
+            ServiceStage.objects.filter(service__agency_id=survey.agency_id), context.stage
         )
         if found.stage is None:
             found.unknown["stage"] = context.stage
     elif survey.stage_id:
         found.stage = survey.stage
     if context.segment:
-        ref = str(context.segment)[:20]
-        found.segment = (
-            CustomerSegment.objects.filter(pk=int(ref), agency_id=survey.agency_id).first()
-            if _ID.fullmatch(ref)
-            else None
+        found.segment = _by_id(
+            CustomerSegment.objects.filter(agency_id=survey.agency_id), context.segment
         )
         if found.segment is None:
             found.unknown["segment"] = context.segment
@@ -875,7 +874,6 @@ def response_bulk_create(
     audit_record(
         actor=actor,
         action="response.bulk_create",
-        agency=survey.agency,
         target=survey,
         data={"responses": len(prepared), "answers": answers},
     )
@@ -1002,7 +1000,6 @@ def _batch_store(
     audit_record(
         actor=actor,
         action="response.batch_submit",
-        agency=survey.agency,
         target=survey,
         data={
             "items": len(items),
@@ -1175,7 +1172,6 @@ def invitations_add(*, actor: User | None, survey: Survey, rows: Sequence[Invita
     audit_record(
         actor=actor,
         action="invitation.add",
-        agency=survey.agency,
         target=survey,
         data={"added": len(new)},
     )
@@ -1194,7 +1190,6 @@ def invitations_remind(*, actor: User | None, survey: Survey) -> int:
     audit_record(
         actor=actor,
         action="invitation.remind",
-        agency=survey.agency,
         target=survey,
         data={"waiting": waiting},
     )
@@ -1231,7 +1226,6 @@ def invitations_issue(*, survey: Survey, reminder: bool) -> list[tuple[str, str]
         audit_record(
             actor=None,
             action="invitation.remind_sent" if reminder else "invitation.sent",
-            agency=survey.agency,
             target=survey,
             data={"count": len(changed)},
         )

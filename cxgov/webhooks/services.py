@@ -141,7 +141,6 @@ def subscription_update(
         audit_record(
             actor=actor,
             action="webhook.update",
-            agency=subscription.agency,
             target=subscription,
             data=changed,
         )
@@ -164,7 +163,6 @@ def subscription_disable(
     audit_record(
         actor=actor,
         action="webhook.disable",
-        agency=subscription.agency,
         target=subscription,
         data={"reason": subscription.disabled_reason},
     )
@@ -182,9 +180,7 @@ def subscription_enable(*, actor: User, subscription: Subscription) -> Subscript
     subscription.consecutive_failures = 0
     subscription.updated_at = timezone.now()
     subscription.save()
-    audit_record(
-        actor=actor, action="webhook.enable", agency=subscription.agency, target=subscription
-    )
+    audit_record(actor=actor, action="webhook.enable", target=subscription)
     return subscription
 
 
@@ -194,9 +190,7 @@ def subscription_secret_rotate(*, actor: User, subscription: Subscription) -> st
     secret = secret_new()
     Subscription.objects.filter(pk=subscription.pk).update(secret=secret, updated_at=timezone.now())
     subscription.secret = secret
-    audit_record(
-        actor=actor, action="webhook.secret_rotate", agency=subscription.agency, target=subscription
-    )
+    audit_record(actor=actor, action="webhook.secret_rotate", target=subscription)
     return secret
 
 
@@ -395,7 +389,6 @@ def delivery_replay(*, actor: User, delivery: Delivery) -> Delivery:
     audit_record(
         actor=actor,
         action="webhook.replay",
-        agency=subscription.agency,
         target=subscription,
         data={"delivery": delivery.pk, "event": str(delivery.event_id)},
     )

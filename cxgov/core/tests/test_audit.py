@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxgov.core.models import AuditEvent
+from cxgov.core.models import AuditEvent, Membership
 from cxgov.core.services import audit_record, membership_grant
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +40,12 @@ def test_audit_events_cannot_be_deleted_one_or_in_bulk(admin_a):
 def test_system_writes_are_attributed_to_system():
     event = audit_record(actor=None, action="test.system")
     assert event.actor_label == "system"
+
+
+def test_an_event_about_an_agency_record_belongs_to_its_agency(admin_a, agency_a, agency_b):
+    membership = Membership.objects.get(user=admin_a, agency=agency_a)
+    assert audit_record(actor=admin_a, action="test.target", target=membership).agency == agency_a
+    named = audit_record(actor=admin_a, action="test.named", agency=agency_b, target=membership)
+    assert named.agency == agency_b
+    # A user belongs to no agency: the event has none.
+    assert audit_record(actor=admin_a, action="test.user", target=admin_a).agency is None
