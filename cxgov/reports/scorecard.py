@@ -1,7 +1,8 @@
 """The management scorecard: one page per agency and fiscal quarter, one row per service.
 
 Per service: customer satisfaction and trust (percent positive, 95% Wilson interval, n, and a
-marker only when the change from the previous quarter is significant), posted standards met in
+marker only when the change from the previous quarter survives Benjamini-Hochberg over all the
+scorecard's markers and is at least the agency's minimum change), posted standards met in
 the quarter (each with its attainment interval), complaint timeliness (share closed within the
 final-response SLA) and open and overdue actions. Cells with fewer answers than the
 suppression threshold show no figure.
@@ -20,8 +21,15 @@ from django.utils import timezone
 from cxgov.actions.selectors import ActionCounts, open_actions_by_service
 from cxgov.complaints.selectors import complaint_timeliness_by_day
 from cxgov.core.models import Agency
-from cxgov.insights.estimates import Estimate, proportion_change, wilson
+from cxgov.insights.estimates import (
+    Change,
+    Estimate,
+    proportion_change,
+    significant_changes,
+    wilson,
+)
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
+from cxgov.insights.measures import minimum_effect
 from cxgov.registry.models import Service, ServiceStatus
 from cxgov.standards.models import ResultSource, Standard, StandardStatus
 from cxgov.standards.results import PeriodCounts, PeriodResult, results_from_counts
@@ -42,7 +50,7 @@ class Rate:
 
     estimate: Estimate
     previous: Estimate
-    change: str = ""  # "up" or "down", only when significant at the 5% level
+    change: str = ""  # "up" or "down", only when flagged over the whole scorecard
 
     @property
     def shown(self) -> bool:
@@ -113,16 +121,21 @@ def default_quarter(today: date | None = None) -> FiscalQuarter:
     return fiscal_quarter(today or timezone.localdate()).previous()
 
 
-def _rate(now: tuple[int, int], before: tuple[int, int], min_n: int) -> Rate:
+def _tested(now: tuple[int, int], before: tuple[int, int], min_n: int) -> Change | None:
+    """The change from the quarter before, when both quarters are shown; else None."""
+    if now[1] < min_n or before[1] < min_n:
+        return None
+    return proportion_change(before[0], before[1], now[0], now[1])
+
+
+def _rate(
+    now: tuple[int, int], before: tuple[int, int], min_n: int, *, tested: Change | None, flag: bool
+) -> Rate:
     """A Rate from (positive, n) now and before; suppressed cells never get a marker."""
-    estimate = _estimate(*now, min_n)
-    previous = _estimate(*before, min_n)
     change = ""
-    if estimate.value is not None and previous.value is not None:
-        tested = proportion_change(before[0], before[1], now[0], now[1])
-        if tested is not None and tested.significant:
-            change = "up" if tested.difference > 0 else "down"
-    return Rate(estimate=estimate, previous=previous, change=change)
+    if tested is not None and flag:
+        change = "up" if tested.difference > 0 else "down"
+    return Rate(estimate=_estimate(*now, min_n), previous=_estimate(*before, min_n), change=change)
 
 
 def _estimate(positive: int, n: int, min_n: int) -> Estimate:
@@ -218,37 +231,57 @@ def scorecard_build(
         "id"
     ):
         standards[standard.service_id].append(standard)
-    rows = []
-    services = Service.objects.filter(agency=agency).exclude(status=ServiceStatus.ARCHIVED)
-    for service in services.order_by("name"):
-        rows.append(
-            ServiceRow(
-                service=service,
-                satisfaction=_rate(
-                    now.get((service.pk, "satisfaction"), (0, 0)),
-                    before.get((service.pk, "satisfaction"), (0, 0)),
-                    threshold,
-                ),
-                trust=_rate(
-                    now.get((service.pk, "trust"), (0, 0)),
-                    before.get((service.pk, "trust"), (0, 0)),
-                    threshold,
-                ),
-                complaints=_rate(
-                    complaint_counts(service=service, quarter=quarter),
-                    complaint_counts(service=service, quarter=quarter.previous()),
-                    threshold,
-                ),
-                standards=[
-                    StandardLine(
-                        standard=standard,
-                        result=standard_quarter(standard=standard, quarter=quarter, today=today),
-                    )
-                    for standard in standards.get(service.pk, [])
-                ],
-                actions=actions.get(service.pk, ActionCounts()),
-            )
+    services = list(
+        Service.objects.filter(agency=agency)
+        .exclude(status=ServiceStatus.ARCHIVED)
+        .order_by("name")
+    )
+    counts: dict[tuple[int, str], tuple[tuple[int, int], tuple[int, int]]] = {}
+    for service in services:
+        for measure in ("satisfaction", "trust"):
+            key = (service.pk, measure)
+            counts[key] = (now.get(key, (0, 0)), before.get(key, (0, 0)))
+        counts[(service.pk, "complaints")] = (
+            complaint_counts(service=service, quarter=quarter),
+            complaint_counts(service=service, quarter=quarter.previous()),
         )
+    # Every marker on the scorecard is one family: Benjamini-Hochberg over all of them, and
+    # only changes of at least the agency's minimum.
+    tested = {key: _tested(*pair, threshold) for key, pair in counts.items()}
+    flags = dict(
+        zip(
+            tested,
+            significant_changes(
+                list(tested.values()),
+                minimum_effect=minimum_effect(
+                    float(agency.minimum_change_points), scale=None, share=True
+                ),
+            ),
+            strict=True,
+        )
+    )
+
+    def rate(service: Service, measure: str) -> Rate:
+        key = (service.pk, measure)
+        return _rate(*counts[key], threshold, tested=tested[key], flag=flags[key])
+
+    rows = [
+        ServiceRow(
+            service=service,
+            satisfaction=rate(service, "satisfaction"),
+            trust=rate(service, "trust"),
+            complaints=rate(service, "complaints"),
+            standards=[
+                StandardLine(
+                    standard=standard,
+                    result=standard_quarter(standard=standard, quarter=quarter, today=today),
+                )
+                for standard in standards.get(service.pk, [])
+            ],
+            actions=actions.get(service.pk, ActionCounts()),
+        )
+        for service in services
+    ]
     return Scorecard(
         agency=agency,
         quarter=quarter,

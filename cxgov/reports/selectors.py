@@ -37,8 +37,16 @@ from cxgov.core.tables import Table
 from cxgov.insights.charts import horizontal_bar_svg, line_svg
 from cxgov.insights.complaint_metrics import ComplaintFact, measures_by_group
 from cxgov.insights.drivers import key_drivers
-from cxgov.insights.estimates import Z_95, Estimate, proportion_change, wilson
+from cxgov.insights.estimates import (
+    Z_95,
+    Change,
+    Estimate,
+    proportion_change,
+    significant_changes,
+    wilson,
+)
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter, fiscal_year_bounds
+from cxgov.insights.measures import minimum_effect
 from cxgov.insights.priority_matrix import (
     FIX_FIRST,
     KEEP_UP,
@@ -275,19 +283,58 @@ def _interval(low: float | None, high: float | None, scale: float = 100.0, place
     return f"{scale * low:.{places}f} {_('to')} {scale * high:.{places}f}"
 
 
-def _change_text(before: tuple[int, int] | None, after: tuple[int, int] | None, min_n: int) -> str:
-    """'Up 4.1 points' only when significant at 95%; otherwise says there is no clear change."""
-    if before is None or after is None or before[1] < min_n or after[1] < min_n:
-        return _("No earlier figure to compare")
-    change = proportion_change(before[0], before[1], after[0], after[1])
-    if change is None:
-        return _("No earlier figure to compare")
-    if not change.significant:
+@dataclass
+class _PendingChange:
+    """A change from the period before, written once the whole section's changes are known."""
+
+    change: Change
+
+
+@dataclass
+class _ChangeFamily:
+    """The changes one section shows, flagged together.
+
+    A change is reported as up or down only when it survives Benjamini-Hochberg over every
+    change in the section at 5% and is at least the agency's smallest change worth flagging:
+    with dozens of rows, testing each at 95% alone would flag some by chance.
+    """
+
+    minimum_effect: float
+    pending: list[_PendingChange] = field(default_factory=list)
+
+    def cell(
+        self, before: tuple[int, int] | None, after: tuple[int, int] | None, min_n: int
+    ) -> str | _PendingChange:
+        if before is None or after is None or before[1] < min_n or after[1] < min_n:
+            return _("No earlier figure to compare")
+        change = proportion_change(before[0], before[1], after[0], after[1])
+        if change is None:
+            return _("No earlier figure to compare")
+        pending = _PendingChange(change)
+        self.pending.append(pending)
+        return pending
+
+    def settle(self, tables: Iterable[Table]) -> None:
+        """Write every pending change in `tables` as text, flagged over the whole family."""
+        flags = significant_changes(
+            [p.change for p in self.pending], minimum_effect=self.minimum_effect
+        )
+        words = {
+            id(p): _change_words(p.change, flag)
+            for p, flag in zip(self.pending, flags, strict=True)
+        }
+        for table in tables:
+            for row in table.rows:
+                row[:] = [words[id(c)] if isinstance(c, _PendingChange) else c for c in row]
+
+
+def _change_words(change: Change, flagged: bool) -> str:
+    if not flagged:
         return _("No significant change")
     points = f"{abs(100 * change.difference):.1f}"
     if change.difference > 0:
-        return _("Up %(points)s points (significant at 95%%)") % {"points": points}
-    return _("Down %(points)s points (significant at 95%%)") % {"points": points}
+        return _("Up %(points)s points (significant)") % {"points": points}
+    return _("Down %(points)s points (significant)") % {"points": points}
 
 
 def _channel_label(code: str) -> str:
@@ -475,10 +522,11 @@ def _methods_section(agency: Agency, period: ReportPeriod, min_n: int, language:
         ),
         _(
             "Groups with fewer than %(n)s answers are not shown, so no small group can be "
-            "singled out. A change from the previous period is reported only when it is "
-            "significant at the 95%% level."
+            "singled out. A change from the previous period is reported as up or down only "
+            "when it is significant after the Benjamini-Hochberg correction over every change "
+            "in the results (5%% false discovery rate) and is at least %(points)s points."
         )
-        % {"n": min_n},
+        % {"n": min_n, "points": f"{agency.minimum_change_points:g}"},
     ]
     return section
 
@@ -499,6 +547,9 @@ def _headline(survey: Survey) -> list[Any]:
 
 def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language: str) -> Section:
     section = _section("results")
+    changes = _ChangeFamily(
+        minimum_effect(float(agency.minimum_change_points), scale=None, share=True)
+    )
     before = period.previous()
     filters, filters_before = _filters(period), _filters(before)
     header = [
@@ -543,7 +594,7 @@ def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                     *_share_cells(result.positive, result.n, result.suppressed),
                     ""
                     if result.suppressed
-                    else _change_text(
+                    else changes.cell(
                         _counts(previous.positive, previous.n) if previous else None,
                         _counts(result.positive, result.n),
                         min_n,
@@ -570,7 +621,7 @@ def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                             *_share_cells(group.positive, group.n, group.suppressed),
                             ""
                             if group.suppressed
-                            else _change_text(
+                            else changes.cell(
                                 _counts(previous_group.positive, previous_group.n)
                                 if previous_group
                                 else None,
@@ -600,13 +651,20 @@ def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                         data=bars,
                         value_label=_("Share positive (%)"),
                     )
-            _trend_rows(survey, question, period, label, trend, section)
+            _trend_rows(survey, question, period, label, trend, section, changes)
     section.tables = [questions_table, *by_tables.values(), trend]
+    changes.settle(section.tables)
     return section
 
 
 def _trend_rows(
-    survey: Survey, question: Any, period: ReportPeriod, label: str, table: Table, section: Section
+    survey: Survey,
+    question: Any,
+    period: ReportPeriod,
+    label: str,
+    table: Table,
+    section: Section,
+    changes: _ChangeFamily,
 ) -> None:
     """The question's quarters (the year's four, or the four ending with the quarter)."""
     quarters = period.quarters()
@@ -624,16 +682,13 @@ def _trend_rows(
         if point is None or point.n == 0:
             table.rows.append([label, str(quarter), "", "", "0", ""])
             continue
-        if point.suppressed or point.change is None:
-            change = ""
-        elif point.significant:
-            change = _change_text(
+        change: str | _PendingChange = ""
+        if not point.suppressed and point.change is not None:
+            change = changes.cell(
                 _counts(points[quarter.previous()].positive, points[quarter.previous()].n),
                 _counts(point.positive, point.n),
                 0,
             )
-        else:
-            change = _("No significant change")
         table.rows.append(
             [label, str(quarter), *_share_cells(point.positive, point.n, point.suppressed), change]
         )
@@ -999,8 +1054,8 @@ def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> S
         )
         result = results[-1]
         trend = {
-            "up": _("Up (significant at 95%)"),
-            "down": _("Down (significant at 95%)"),
+            "up": _("Up (significant)"),
+            "down": _("Down (significant)"),
             "steady": _("No significant change"),
         }.get(result.trend, _("No earlier figure to compare"))
         statement = (standard.statement_es if language == "es" else "") or standard.statement

@@ -196,15 +196,6 @@ def test_employee_themes_are_scrubbed_and_large_enough(surveyed):
     assert all(int(row[1]) >= 5 for row in themes.rows)
 
 
-def test_change_is_marked_only_when_significant(agency_a):
-    from cxgov.reports.selectors import _change_text
-
-    assert _change_text((50, 100), (55, 100), 5) == "No significant change"
-    assert _change_text((500, 1000), (600, 1000), 5).startswith("Up 10.0 points")
-    assert _change_text((600, 1000), (500, 1000), 5).startswith("Down 10.0 points")
-    assert _change_text(None, (5, 10), 5) == "No earlier figure to compare"
-
-
 def test_quarter_report_trends_the_four_quarters_ending_with_it(surveyed):
     data = report_build(agency=surveyed, fiscal_year=2027, quarter=1)
     trend = data.table("results_trend")
