@@ -23,6 +23,7 @@ from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_site
 from cxgov.core.templatetags.breadcrumbs import Crumb
 from cxgov.insights.fiscal import FiscalQuarter
+from cxgov.registry.models import ChannelKind
 from cxgov.reports.oversight import oversight_home, report_due
 
 
@@ -70,8 +71,9 @@ def report(request: HttpRequest, collection_id: int) -> HttpResponse:
     the A-11 summary rows and oversight's rating form."""
     collection = access_collection_site(user=request.user, collection_id=collection_id)
     period = collection.period
+    channels = dict(ChannelKind.choices)
     figures = [
-        row
+        {**row, "channel": channels.get(row["channel"], row["channel"])}
         for row in a11_summary_rows(
             fiscal_year=period.year, quarter=period.quarter, agencies=[collection.agency]
         )
