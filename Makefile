@@ -75,11 +75,7 @@ messages: .venv/.synced .system-packages
 test: setup .browser check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/check_translations.py
-	$(MAKE) --no-print-directory test-sqlite
-	@if [ -n "$$TEST_DATABASE_URL" ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
-	   || $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-	  $(MAKE) --no-print-directory test-postgres; \
-	else echo "PostgreSQL is not answering on 127.0.0.1:5432 and TEST_DATABASE_URL is unset: skipped."; fi
+	scripts/test_databases.sh
 
 test-sqlite: setup
 	@echo "== tests on SQLite"

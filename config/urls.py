@@ -6,12 +6,17 @@ from django.urls import include, path, re_path
 
 from cxgov.api.api import api
 from cxgov.api.common import unknown_path
+from cxgov.api.scim import api as scim_api
+from cxgov.api.scim import unknown_path as scim_unknown_path
 from cxgov.core.oidc import OidcCallbackView, OidcStartView
 
 urlpatterns = [
     path("api/v1/", api.urls),
     # Any other path under /api/ answers the API's JSON 404, not the site's HTML page.
     re_path(r"^api/", unknown_path, name="api_unknown_path"),
+    # SCIM 2.0 provisioning of an agency's members by its identity provider (docs/scim.md).
+    path("scim/v2/", scim_api.urls),
+    re_path(r"^scim/", scim_unknown_path, name="scim_unknown_path"),
     path("oidc/authenticate/", OidcStartView.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", OidcCallbackView.as_view(), name="oidc_callback"),
     path("site-admin/", admin.site.urls),

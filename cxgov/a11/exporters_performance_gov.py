@@ -196,7 +196,7 @@ def _imported_counts(
     )
     found: dict[tuple[int, FiscalQuarter, int], dict[int, int]] = defaultdict(dict)
     for row in rows:
-        if row["value_key"].isdigit():
+        if row["value_key"].isascii() and row["value_key"].isdigit():
             key = (row["survey_id"], fiscal_quarter(row["day"]), row["question_id"])
             value = int(row["value_key"])
             found[key][value] = found[key].get(value, 0) + int(row["n"])
@@ -331,7 +331,7 @@ def collection_records(filters: QuarterlyFilters) -> Iterator[FeedRecord]:
         .order_by()
     )
     for row in rows:
-        if row["value_key"].isdigit():
+        if row["value_key"].isascii() and row["value_key"].isdigit():
             key = (row["question_id"], row["service_id"], fiscal_quarter(row["day"]))
             value = int(row["value_key"])
             sums[key][value] = sums[key].get(value, 0) + int(row["n"])

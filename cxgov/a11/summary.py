@@ -92,7 +92,7 @@ def a11_summary_rows(
         likert = question.kind == QuestionKind.LIKERT
         n = sum(counts.values())
         suppressed = survey.audience == Audience.EMPLOYEE and n < min_n
-        by_value = {int(k): v for k, v in counts.items() if k.isdigit()}
+        by_value = {int(k): v for k, v in counts.items() if k.isascii() and k.isdigit()}
         share, scale = (TOP_2_BOX, AGREEMENT_1_5) if likert else (PERCENT_POSITIVE, TWO_WAY)
         agree = share.estimate(by_value, scale)
         exact_agree = share.exact(by_value, scale)

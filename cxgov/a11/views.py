@@ -3,6 +3,7 @@ checklist, the workflow buttons, oversight's view and ratings, imports and expor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cxgov.a11 import services as a11
@@ -178,61 +181,43 @@ def collection_detail(request: HttpRequest, slug: str, collection_id: int) -> Ht
     )
 
 
-def _transition(
-    request: HttpRequest, slug: str, collection_id: int, *, need: Can, action: Any, done: str
-) -> HttpResponse:
-    collection = access_collection(
-        user=request.user, agency_slug=slug, collection_id=collection_id, need=need
-    )
-    try:
-        action(collection)
-    except ValidationError as error:
-        for message in _errors(error):
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    return redirect("a11:collection", slug=slug, collection_id=collection.pk)
+def _transition_view(
+    change: Callable[..., Any], *, need: Can, done: str | Promise, posted: tuple[str, ...] = ()
+) -> Callable[[HttpRequest, str, int], HttpResponse]:
+    """A button on a collection's page for holders of `need`: `change` is the service, called
+    with `actor=`, `collection=` and each `posted` field of the form; then back to the page."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, slug: str, collection_id: int) -> HttpResponse:
+        collection = access_collection(
+            user=request.user, agency_slug=slug, collection_id=collection_id, need=need
+        )
+        fields = {name: request.POST.get(name, "") for name in posted}
+        try:
+            change(actor=request.user, collection=collection, **fields)
+        except ValidationError as error:
+            for message in _errors(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, str(done))
+        return redirect("a11:collection", slug=slug, collection_id=collection.pk)
+
+    return view
 
 
-@login_required
-@require_POST
-def collection_submit(request: HttpRequest, slug: str, collection_id: int) -> HttpResponse:
-    return _transition(
-        request,
-        slug,
-        collection_id,
-        need=Can.EDIT_A11_REPORTS,
-        action=lambda c: a11.collection_submit(actor=request.user, collection=c),
-        done=_("Report submitted."),
-    )
-
-
-@login_required
-@require_POST
-def collection_publish(request: HttpRequest, slug: str, collection_id: int) -> HttpResponse:
-    return _transition(
-        request,
-        slug,
-        collection_id,
-        need=Can.PUBLISH_A11_REPORTS,
-        action=lambda c: a11.collection_publish(actor=request.user, collection=c),
-        done=_("Report published."),
-    )
-
-
-@login_required
-@require_POST
-def collection_not_reported(request: HttpRequest, slug: str, collection_id: int) -> HttpResponse:
-    return _transition(
-        request,
-        slug,
-        collection_id,
-        need=Can.EDIT_A11_REPORTS,
-        action=lambda c: a11.collection_mark_not_reported(
-            actor=request.user, collection=c, reason=request.POST.get("reason", "")
-        ),
-        done=_("Marked as not reported this quarter."),
-    )
+collection_submit = _transition_view(
+    a11.collection_submit, need=Can.EDIT_A11_REPORTS, done=_lazy("Report submitted.")
+)
+collection_publish = _transition_view(
+    a11.collection_publish, need=Can.PUBLISH_A11_REPORTS, done=_lazy("Report published.")
+)
+collection_not_reported = _transition_view(
+    a11.collection_mark_not_reported,
+    need=Can.EDIT_A11_REPORTS,
+    done=_lazy("Marked as not reported this quarter."),
+    posted=("reason",),
+)
 
 
 @login_required

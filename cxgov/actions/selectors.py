@@ -24,6 +24,7 @@ from cxgov.actions.models import (
     OPEN_STATUSES,
     ActionItem,
     ActionSource,
+    ActionStatus,
     SourceKind,
 )
 from cxgov.complaints.selectors import narratives_for_agency
@@ -204,6 +205,16 @@ def open_actions_by_service(
             open=before.open + 1, overdue=before.overdue + (due < today)
         )
     return counts
+
+
+def actions_done_public(*, service: Service, limit: int = 10) -> list[ActionItem]:
+    """ "You said, we did": a published service's finished actions, newest first, with the
+    evidence that prompted each (public reads: the page shows only what the agency finished)."""
+    return list(
+        ActionItem.objects.filter(service=service, status=ActionStatus.DONE)
+        .prefetch_related("sources")
+        .order_by("-closed_at", "-id")[:limit]
+    )
 
 
 # --- evidence that can prompt an action ------------------------------------------------------

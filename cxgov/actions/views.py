@@ -96,7 +96,7 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
         if prompt is not None:
             initial["source"] = token
             initial["title"] = (_("Act on: %(label)s") % {"label": prompt.label})[:200]
-    if request.GET.get("service", "").isdigit():
+    if request.GET.get("service", "").isascii() and request.GET.get("service", "").isdigit():
         initial["service"] = int(request.GET["service"])
     form = ActionForm(request.POST or None, agency=agency, initial=initial)
     if request.method == "POST":

@@ -221,7 +221,7 @@ class _Checker:
         value = self.cells.get(column, "")
         if not value:
             return None
-        if not value.isdigit() or len(value) > 9:
+        if not (value.isascii() and value.isdigit()) or len(value) > 9:
             self.fail(
                 column,
                 gettext("%(value)s is not a whole number of at most 9 digits")
@@ -423,7 +423,12 @@ def _performance_gov_records(check: _Checker) -> list[Record]:
     channel = check.text("attributes_channel", limit=100)
     year_text = check.cells.get("attributes_collection_year", "")
     quarter = check.cells.get("attributes_collection_quarter", "")
-    if not (year_text.isdigit() and len(year_text) == 4 and 1900 <= int(year_text) <= 2100):
+    if not (
+        year_text.isascii()
+        and year_text.isdigit()
+        and len(year_text) == 4
+        and 1900 <= int(year_text) <= 2100
+    ):
         check.fail("attributes_collection_year", gettext("is not a year"))
     if quarter not in {"1", "2", "3", "4"}:
         check.fail("attributes_collection_quarter", gettext("is not a quarter from 1 to 4"))

@@ -49,7 +49,7 @@ from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table
 from cxgov.core.tables import tables_page as _page
-from cxgov.insights.benchmark_charts import line_svg
+from cxgov.insights.charts import line_svg
 from cxgov.registry.models import Service
 from cxgov.registry.selectors import access_service, services_for_agency
 

@@ -44,6 +44,20 @@ class MultipleFileField(forms.FileField):
         return checked
 
 
+def _own_detail(
+    label: str, *, max_length: int, autocomplete: str, help_text: str = ""
+) -> forms.CharField:
+    """An optional line of the person's own details. Its autocomplete token lets browsers and
+    assistive technology fill it in (WCAG 1.3.5 Identify Input Purpose)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
 class ComplaintForm(forms.Form):
     """What happened, what the person wants, how to reach them, and consent to publish."""
 
@@ -65,14 +79,7 @@ class ComplaintForm(forms.Form):
         max_length=MAX_TEXT,
         required=False,
     )
-    # Autocomplete tokens let browsers and assistive technology fill in the person's own
-    # details (WCAG 1.3.5 Identify Input Purpose).
-    contact_name = forms.CharField(
-        label=_("Your name"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
+    contact_name = _own_detail(_("Your name"), max_length=200, autocomplete="name")
     contact_preference = forms.ChoiceField(
         label=_("How should we contact you?"),
         help_text=_(
@@ -93,32 +100,18 @@ class ComplaintForm(forms.Form):
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    contact_phone = forms.CharField(
-        label=_("Phone number"),
+    contact_phone = _own_detail(
+        _("Phone number"),
         help_text=_("Required if you choose phone."),
         max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+        autocomplete="tel",
     )
     # The USWDS address pattern; required as a whole when the person asks for a letter.
-    postal_line_1 = forms.CharField(
-        label=_("Street address"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    postal_line_1 = _own_detail(_("Street address"), max_length=200, autocomplete="address-line1")
+    postal_line_2 = _own_detail(
+        _("Street address line 2 (optional)"), max_length=200, autocomplete="address-line2"
     )
-    postal_line_2 = forms.CharField(
-        label=_("Street address line 2 (optional)"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
-    )
-    postal_city = forms.CharField(
-        label=_("City"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
-    )
+    postal_city = _own_detail(_("City"), max_length=100, autocomplete="address-level2")
     postal_state = forms.ChoiceField(
         label=_("State, territory or military post"),
         choices=[("", _("- Choose -")), *US_STATES],
@@ -203,6 +196,13 @@ class ComplaintForm(forms.Form):
             if isinstance(data.get(key), str):
                 data[key] = data[key].replace("\x00", "")
         return data
+
+    @property
+    def contact(self) -> dict[str, str]:
+        """How to reach the person, as the filing services take it."""
+        data = self.cleaned_data
+        fields = ("contact_name", "contact_email", "contact_phone", "contact_preference")
+        return {name: data[name] for name in fields}
 
     @property
     def postal(self) -> PostalAddress:

@@ -173,7 +173,7 @@ def _category(agency: Agency, code: str) -> Category:
         Category.objects.filter(agency=agency, pk=int(code), is_active=True)
         .select_related("parent")
         .first()
-        if code.isdigit() and len(code) < 12
+        if code.isascii() and code.isdigit() and len(code) < 12
         else None
     )
     if category is None:
@@ -476,7 +476,9 @@ def _listed_param(request: HttpRequest, name: str) -> list[str]:
 
 
 def _ids(values: list[str], name: str) -> list[int]:
-    bad = [value for value in values if not (value.isdigit() and len(value) < 12)]
+    bad = [
+        value for value in values if not (value.isascii() and value.isdigit() and len(value) < 12)
+    ]
     if bad:
         raise Open311Error(
             400, f"{name} must be a comma-separated list of numbers: {bad[0][:40]!r}."
@@ -556,7 +558,9 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> H
     agency = _jurisdiction(request)
     complaint = (
         _listed(agency).filter(pk=int(service_request_id)).first()
-        if service_request_id.isdigit() and len(service_request_id) < 12
+        if service_request_id.isascii()
+        and service_request_id.isdigit()
+        and len(service_request_id) < 12
         else None
     )
     if complaint is None:

@@ -369,6 +369,38 @@ def complaint_timeliness_by_day(*, service: Service, start: date, end: date) -> 
     ]
 
 
+@dataclass(frozen=True)
+class ServiceComplaintSpan:
+    """One service's complaints over a span of days, as the public performance page needs."""
+
+    received: int
+    answered: int  # responded in the span, with an on-time flag
+    answered_on_time: int
+    days_to_respond: list[float]
+
+
+def complaint_service_span(*, service: Service, start: date, end: date) -> ServiceComplaintSpan:
+    """Complaints received in the span (duplicates left out), and those answered in it.
+
+    "On time" is the response clock of the complaint's SLA policy (`Complaint.timely`), as
+    the complaint measures count it; days to respond are the same days as theirs.
+    """
+    complaints = Complaint.objects.filter(service=service).exclude(status=Status.DUPLICATE)
+    received = complaints.filter(received_at__date__gte=start, received_at__date__lte=end).count()
+    answered = list(
+        complaints.filter(responded_at__date__gte=start, responded_at__date__lte=end).values_list(
+            "received_at", "responded_at", "timely"
+        )
+    )
+    known = [timely for _received, _responded, timely in answered if timely is not None]
+    return ServiceComplaintSpan(
+        received=received,
+        answered=len(known),
+        answered_on_time=sum(1 for timely in known if timely),
+        days_to_respond=[days_between(got, done) for got, done, _timely in answered if done],
+    )
+
+
 METRIC_DIMENSIONS = ("category", "issue", "service", "channel", "month")
 
 

@@ -49,7 +49,7 @@ from .forms import (
     StaffComplaintForm,
     TransitionForm,
 )
-from .models import CannedResponse, Complaint, NarrativeReview, Status
+from .models import Attachment, CannedResponse, Complaint, NarrativeReview, Status
 from .selectors import (
     METRIC_DIMENSIONS,
     NARRATIVE_STATES,
@@ -297,109 +297,46 @@ def case_transition(request: HttpRequest, slug: str, complaint_id: int) -> HttpR
     return _apply(request, complaint, form, act)
 
 
-@login_required
-@require_POST
-def case_assign(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
-    complaint = _handled(request, slug, complaint_id)
-    form = AssignForm(request.POST, agency=complaint.agency)
-    return _apply(
-        request,
-        complaint,
-        form,
-        lambda data: services.complaint_assign(
-            complaint=complaint, actor=request.user, assignee=data["assignee"], team=data["team"]
-        ),
-    )
-
-
-@login_required
-@require_POST
-def case_categorize(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
-    complaint = _handled(request, slug, complaint_id)
-    form = CategoryForm(request.POST, agency=complaint.agency)
-    return _apply(
-        request,
-        complaint,
-        form,
-        lambda data: services.complaint_categorize(
-            complaint=complaint, actor=request.user, category=data["category"]
-        ),
-    )
-
-
-def _text_action(
-    request: HttpRequest,
-    slug: str,
-    complaint_id: int,
-    *,
+def _case_form_view(
     form_class: type[BaseForm],
-    prefix: str,
+    *,
     send: Callable[..., Any],
-) -> HttpResponse:
-    """Applies a note or message form: `send(complaint=, actor=, body=)` with the typed body."""
-    complaint = _handled(request, slug, complaint_id)
-    user: User = request.user  # type: ignore[assignment]
-    return _apply(
-        request,
-        complaint,
-        form_class(request.POST, prefix=prefix),
-        lambda data: send(complaint=complaint, actor=user, body=data["body"]),
-    )
+    prefix: str | None = None,
+    of_agency: bool = False,
+    site_url: bool = False,
+) -> Callable[[HttpRequest, str, int], HttpResponse]:
+    """A form of the case page, applied by `send(complaint=, actor=, ...)` with the form's
+    cleaned data, whose fields are named as `send` takes them. With `of_agency` the form offers
+    the agency's choices; with `site_url`, `send` gets the address for links in emails."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+        complaint = _handled(request, slug, complaint_id)
+        user: User = request.user  # type: ignore[assignment]
+        choices = {"agency": complaint.agency} if of_agency else {}
+        extra = {"site_url": _site_url(request)} if site_url else {}
+        return _apply(
+            request,
+            complaint,
+            form_class(request.POST, request.FILES, prefix=prefix, **choices),
+            lambda data: send(complaint=complaint, actor=user, **data, **extra),
+        )
+
+    return view
 
 
-@login_required
-@require_POST
-def case_note(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
-    return _text_action(
-        request,
-        slug,
-        complaint_id,
-        form_class=NoteForm,
-        prefix="note",
-        send=services.complaint_note_add,
-    )
-
-
-@login_required
-@require_POST
-def case_message(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
-    """A message to the customer, with files; optionally the case then waits for them."""
-    complaint = _handled(request, slug, complaint_id)
-    user: User = request.user  # type: ignore[assignment]
-    return _apply(
-        request,
-        complaint,
-        MessageForm(request.POST, request.FILES, prefix="message"),
-        lambda data: services.complaint_message_send(
-            complaint=complaint,
-            actor=user,
-            body=data["body"],
-            attachments=data["attachments"],
-            await_reply=data["await_reply"],
-            site_url=_site_url(request),
-        ),
-    )
-
-
-@login_required
-@require_POST
-def case_respond(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
-    """The agency's response, with its category; the customer then accepts or disputes it."""
-    complaint = _handled(request, slug, complaint_id)
-    user: User = request.user  # type: ignore[assignment]
-    return _apply(
-        request,
-        complaint,
-        RespondForm(request.POST, request.FILES, prefix="respond"),
-        lambda data: services.complaint_respond(
-            complaint=complaint,
-            actor=user,
-            body=data["body"],
-            category=data["category"],
-            attachments=data["attachments"],
-            site_url=_site_url(request),
-        ),
-    )
+case_assign = _case_form_view(AssignForm, send=services.complaint_assign, of_agency=True)
+case_categorize = _case_form_view(CategoryForm, send=services.complaint_categorize, of_agency=True)
+case_note = _case_form_view(NoteForm, send=services.complaint_note_add, prefix="note")
+# A message to the customer, with files; optionally the case then waits for them.
+case_message = _case_form_view(
+    MessageForm, send=services.complaint_message_send, prefix="message", site_url=True
+)
+# The agency's response, with its category; the customer then accepts or disputes it.
+case_respond = _case_form_view(
+    RespondForm, send=services.complaint_respond, prefix="respond", site_url=True
+)
 
 
 canned_response_list = agency_list_view(
@@ -469,6 +406,12 @@ def attachment_download(
         target=attachment.complaint,
         data={"attachment": attachment.pk, "name": attachment.original_name},
     )
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """A complaint's file as a download, never shown inline or sniffed, with its checked type;
+    for staff and for the complaint's customer alike."""
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -1,5 +1,6 @@
-"""Forms for signing in, resetting a password, managing API tokens and agency members, and the
-one helper that puts a service's `ValidationError` on a form."""
+"""Forms for signing in, resetting a password, managing API tokens and agency members, the
+one helper that puts a service's `ValidationError` on a form, and the text boxes of English and
+Spanish texts."""
 
 from __future__ import annotations
 
@@ -215,3 +216,13 @@ def form_add_errors(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for name, messages in error.message_dict.items():
         form.add_error(name if name in form.fields else None, messages)
+
+
+def bilingual_textareas(**rows: int) -> dict[str, forms.Textarea]:
+    """Model form `widgets` for texts kept in English and Spanish: each field named with its
+    height in rows, and its `<field>_es` twin, get text boxes of the same height."""
+    return {
+        name: forms.Textarea(attrs={"rows": height})
+        for field, height in rows.items()
+        for name in (field, f"{field}_es")
+    }

@@ -242,10 +242,12 @@ class MemberInvitation(models.Model):
 
 
 class TokenScope(models.TextChoices):
-    """What an API token may do: read only, or read and write."""
+    """What an API token may do: read only, read and write, or provision one agency's members
+    over SCIM (only at /scim/v2/, never the REST API)."""
 
     READ = "read", _("Read only")
     WRITE = "write", _("Read and write")
+    SCIM = "scim", _("SCIM provisioning")
 
 
 class ApiToken(models.Model):
@@ -262,9 +264,25 @@ class ApiToken(models.Model):
         _("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ
     )
     expires_at = models.DateTimeField(_("expires"))
+    # The one agency a SCIM token provisions; empty for every other scope.
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="scim_tokens",
+        verbose_name=_("agency"),
+    )
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(scope="scim", agency__isnull=False)
+                | (~models.Q(scope="scim") & models.Q(agency__isnull=True)),
+                name="api_token_agency_only_for_scim",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -280,6 +298,36 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == TokenScope.WRITE
+
+
+class ScimIdentity(models.Model):
+    """How an agency's identity provider knows a person it provisions over SCIM.
+
+    `active` is the provider's word (its `active` attribute); the person's memberships in the
+    agency follow it. A SCIM DELETE sets `deleted_at` instead of removing anything, so the
+    account, its memberships and the audit trail stay; the provider no longer sees the person.
+    `account_created` says SCIM made the account: only then may the provider change its email,
+    name or password, so one agency can never take over an account another agency uses.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="scim_identities")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="scim_identities")
+    external_id = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+    account_created = models.BooleanField(default=False)
+    # SCIM closed the account (no active role anywhere was left): reactivating reopens it.
+    account_closed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["agency", "user"], name="scim_identity_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.agency}"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -132,9 +132,9 @@ def status_action(
 
 
 def agency_list_view(
-    template: str, *, edit: Can, **lists: Callable[..., Any]
+    template: str, *, edit: Can, need: Can = Can.VIEW_AGENCY, **lists: Callable[..., Any]
 ) -> Callable[[HttpRequest, str], HttpResponse]:
-    """A staff page of the agency's objects that any member reads.
+    """A staff page of the agency's objects that any member reads, or only holders of `need`.
 
     Each of `lists` is called with `agency=` and lands in the context under its name;
     `can_edit` says whether the user holds `edit` for the agency.
@@ -142,7 +142,7 @@ def agency_list_view(
 
     @login_required
     def view(request: HttpRequest, slug: str) -> HttpResponse:
-        agency = access_agency(user=request.user, agency_slug=slug)
+        agency = access_agency(user=request.user, agency_slug=slug, need=need)
         context = {name: select(agency=agency) for name, select in lists.items()}
         return render(
             request,

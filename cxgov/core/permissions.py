@@ -35,6 +35,7 @@ class Can(StrEnum):
     REVIEW_NARRATIVES = "review_narratives"
     EDIT_SURVEYS = "edit_surveys"
     READ_RESPONSES = "read_responses"
+    MANAGE_CLEARANCES = "manage_clearances"
     VIEW_RESULTS = "view_results"
     EDIT_BENCHMARKS = "edit_benchmarks"
     VIEW_REPORTS = "view_reports"
@@ -95,6 +96,11 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "Read customer survey responses one by one: the response list and CSV, the API list and "
         "the per-response Touchpoints A-11 file. Employee surveys are never listed one by one."
     ),
+    Can.MANAGE_CLEARANCES: (
+        "Record and change the agency's Paperwork Reduction Act clearances and exemptions; "
+        "receive their burden and expiry warnings on the staff home and by email (agency "
+        "administrators)."
+    ),
     Can.VIEW_RESULTS: "Read survey results.",
     Can.EDIT_BENCHMARKS: "Upload benchmarks, enter own measures, choose best in business.",
     Can.VIEW_REPORTS: "Read survey reports and the scorecard.",
@@ -141,6 +147,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.REVIEW_NARRATIVES,
         Can.EDIT_SURVEYS,
         Can.READ_RESPONSES,
+        Can.MANAGE_CLEARANCES,
         Can.VIEW_RESULTS,
         Can.EDIT_BENCHMARKS,
         Can.EDIT_REPORTS,
@@ -171,6 +178,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
     | {
         Can.EDIT_SURVEYS,
         Can.READ_RESPONSES,
+        Can.MANAGE_CLEARANCES,
         Can.VIEW_RESULTS,
         Can.EDIT_BENCHMARKS,
         Can.EDIT_REPORTS,

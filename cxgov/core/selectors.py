@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Generic, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,6 +24,9 @@ from cxgov.core.models import (
     MemberInvitation,
     Membership,
     RecoveryCode,
+    Role,
+    ScimIdentity,
+    TokenScope,
     User,
 )
 from cxgov.core.permissions import SITE_CAPABILITIES, Can, roles_with, user_can
@@ -240,23 +243,81 @@ def access_token(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
-def token_authenticate(*, raw: str) -> ApiToken | None:
+def token_authenticate(*, raw: str, scim: bool = False) -> ApiToken | None:
     """The live token matching a presented secret, with its active user, or None.
 
-    Revoked and expired tokens are refused alike, the same as unknown ones.
+    Revoked and expired tokens are refused alike, the same as unknown ones. A SCIM token
+    authenticates only where `scim` is asked for (/scim/v2/) and every other token only where
+    it is not, and a SCIM token only while its owner still administers its agency.
     """
     if not raw or len(raw) > 200:
         return None
-    token = (
-        ApiToken.objects.filter(
-            token_hash=token_hash(raw), revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
-        .select_related("user")
-        .first()
+    tokens = ApiToken.objects.filter(
+        token_hash=token_hash(raw), revoked_at__isnull=True, expires_at__gt=timezone.now()
     )
+    tokens = tokens.filter(scope=TokenScope.SCIM) if scim else tokens.exclude(scope=TokenScope.SCIM)
+    token = tokens.select_related("user", "agency").first()
     if token is None or not token.user.is_active:
         return None
+    if scim and not user_can(user=token.user, agency=token.agency, need=Can.ADMINISTER_AGENCY):
+        return None
     return token
+
+
+def scim_users(*, agency: Agency) -> QuerySet[User]:
+    """The people an agency's identity provider sees over SCIM: its members (active or not)
+    and those it provisioned, less those it deleted."""
+    deleted = ScimIdentity.objects.filter(agency=agency, deleted_at__isnull=False)
+    members = Membership.objects.filter(agency=agency).values("user_id")
+    provisioned = ScimIdentity.objects.filter(agency=agency).values("user_id")
+    return (
+        User.objects.filter(Q(pk__in=members) | Q(pk__in=provisioned))
+        .exclude(pk__in=deleted.values("user_id"))
+        .order_by("pk")
+    )
+
+
+def access_scim_user(*, agency: Agency, user_id: str) -> User:
+    """One person the agency's identity provider sees; Http404 for anyone else."""
+    if not user_id.isdigit() or len(user_id) > 18:
+        raise Http404
+    user = scim_users(agency=agency).filter(pk=int(user_id)).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def scim_identity(*, agency: Agency, user: User) -> ScimIdentity | None:
+    """How the agency's identity provider knows this person, if it provisioned them."""
+    return ScimIdentity.objects.filter(agency=agency, user=user).first()
+
+
+def scim_roles(*, agency: Agency, user: User) -> list[str]:
+    """The roles the person holds in the agency (active or not), in the table's order."""
+    held = set(Membership.objects.filter(agency=agency, user=user).values_list("role", flat=True))
+    return [role for role in Role.values if role in held]
+
+
+def scim_role_members(*, agency: Agency, role: str) -> QuerySet[User]:
+    """The people the agency's identity provider sees holding a role (the SCIM group)."""
+    holders = Membership.objects.filter(agency=agency, role=role).values("user_id")
+    return scim_users(agency=agency).filter(pk__in=holders)
+
+
+def scim_user_active(*, agency: Agency, user: User, identity: ScimIdentity | None) -> bool:
+    """SCIM's `active`: the provider's word once it provisioned the person, else whether any of
+    their memberships in the agency is active."""
+    if identity is not None:
+        return identity.active
+    return Membership.objects.active().filter(agency=agency, user=user).exists()
+
+
+def account_shared(*, user: User, agency: Agency) -> bool:
+    """Whether an account is also used outside this agency (another agency's membership or the
+    site administration), so this agency's provider must not change its email, name or password."""
+    if user.is_staff or user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user).exclude(agency=agency).exists()
 
 
 def dead_letters_for_user(*, user: User) -> QuerySet[DeadLetter]:

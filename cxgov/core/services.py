@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -34,11 +36,13 @@ from cxgov.core.models import (
     RecoveryCode,
     RecoveryCodeDevice,
     Role,
+    ScimIdentity,
     TaskLease,
     TokenScope,
     User,
 )
-from cxgov.core.permissions import SITE_CAPABILITIES, Can
+from cxgov.core.permissions import SITE_CAPABILITIES, Can, user_can
+from cxgov.core.selectors import account_shared, scim_users
 from cxgov.core.tasks import (
     ATTEMPT_KWARG,
     email_send,
@@ -486,10 +490,12 @@ def token_create(
     name: str,
     scope: TokenScope | str = TokenScope.WRITE,
     expires_in_days: int | None = None,
+    agency: Agency | None = None,
 ) -> tuple[ApiToken, str]:
     """Create an API token; the raw token is returned once and never stored.
 
     It expires after `expires_in_days` (at most, and by default, settings.API_TOKEN_MAX_DAYS).
+    A SCIM token provisions the members of one `agency`, which its owner must administer.
     """
     longest = settings.API_TOKEN_MAX_DAYS
     days = longest if expires_in_days is None else expires_in_days
@@ -501,6 +507,14 @@ def token_create(
         )
     if scope not in TokenScope.values:
         raise ValidationError({"scope": _("Choose read or write.")})
+    if scope == TokenScope.SCIM and not user_can(
+        user=user, agency=agency, need=Can.ADMINISTER_AGENCY
+    ):
+        raise ValidationError(
+            {"agency": _("A SCIM token needs an agency that its owner administers.")}
+        )
+    if scope != TokenScope.SCIM:
+        agency = None
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
@@ -510,10 +524,12 @@ def token_create(
         token_hash=token_hash(raw),
         scope=TokenScope(scope),
         expires_at=timezone.now() + timedelta(days=days),
+        agency=agency,
     )
     audit_record(
         actor=user,
         action="token.create",
+        agency=agency,
         target=token,
         data={"name": token.name, "scope": token.scope, "expires_in_days": days},
     )
@@ -591,7 +607,7 @@ def recovery_codes_replace(*, user: User) -> list[str]:
 
 
 def _looks_like_an_app_code(code: str) -> bool:
-    return len(code) == 6 and code.isdigit()
+    return len(code) == 6 and code.isascii() and code.isdigit()
 
 
 @transaction.atomic
@@ -877,3 +893,265 @@ def task_results_prune(*, now: datetime | None = None) -> int:
             data={"deleted": deleted, "retention_days": settings.TASK_RESULT_RETENTION_DAYS},
         )
     return deleted
+
+
+# --- SCIM provisioning (an agency's identity provider, /scim/v2/; docs/scim.md) -------------
+
+
+def _scim_identity_for(*, agency: Agency, user: User, account_created: bool) -> ScimIdentity:
+    identity, _created = ScimIdentity.objects.get_or_create(
+        agency=agency, user=user, defaults={"account_created": account_created}
+    )
+    identity.user = user  # the caller's instance, so it sees every change made here
+    return identity
+
+
+def _scim_role_add(*, agency: Agency, user: User, role: str, active: bool, actor: User) -> None:
+    membership = Membership.objects.filter(agency=agency, user=user, role=role).first()
+    if membership is None:
+        membership = membership_grant(user=user, agency=agency, role=role, actor=actor)
+        if not active:
+            membership_deactivate(membership=membership, actor=actor)
+    elif active and not membership.is_active:
+        membership_reactivate(membership=membership, actor=actor)
+
+
+def _scim_role_remove(*, membership: Membership, actor: User) -> None:
+    """Take a role away under the rules of the members page: never the agency's last active
+    administrator, never the provider token owner's own role. The audit event stays."""
+    _last_admin_guard(membership=membership)
+    _not_yourself(
+        membership=membership,
+        actor=actor,
+        message=_("The owner of this SCIM token cannot change their own roles through it."),
+    )
+    membership_revoke(membership=membership, actor=actor)
+
+
+def _scim_roles_set(
+    *, agency: Agency, user: User, roles: Iterable[str], active: bool, actor: User
+) -> None:
+    wanted = set(roles)
+    unknown = wanted - set(Role.values)
+    if unknown:
+        raise ValidationError(
+            {"roles": _("Unknown role: %(roles)s.") % {"roles": ", ".join(sorted(unknown))}}
+        )
+    for membership in Membership.objects.filter(agency=agency, user=user).select_related("user"):
+        if membership.role not in wanted:
+            _scim_role_remove(membership=membership, actor=actor)
+    for role in sorted(wanted):
+        _scim_role_add(agency=agency, user=user, role=role, active=active, actor=actor)
+
+
+def _scim_active_set(*, identity: ScimIdentity, active: bool, actor: User) -> None:
+    """Deactivate or reactivate every membership of the person in the agency.
+
+    The account is closed (no sign-in) when no active role anywhere is left, and reopened only
+    if SCIM closed it."""
+    user = identity.user
+    memberships = Membership.objects.filter(agency=identity.agency, user=user).select_related(
+        "user", "agency"
+    )
+    for membership in memberships:
+        if active:
+            membership_reactivate(membership=membership, actor=actor)
+        else:
+            membership_deactivate(membership=membership, actor=actor)
+    identity.active = active
+    if (
+        not active
+        and user.is_active
+        and not (user.is_staff or user.is_superuser)
+        and not Membership.objects.active().filter(user=user).exists()
+    ):
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        identity.account_closed = True
+        audit_record(actor=actor, action="user.deactivate", agency=identity.agency, target=user)
+    if active and identity.account_closed:
+        identity.account_closed = False
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+            audit_record(actor=actor, action="user.reactivate", agency=identity.agency, target=user)
+
+
+def _scim_account_change(
+    *,
+    identity: ScimIdentity,
+    email: str | None,
+    full_name: str | None,
+    password: str | None,
+) -> dict[str, list[Any]]:
+    """Change the account's email, name or password: only one that SCIM created for this agency
+    and that no other agency or the site administration uses."""
+    user = identity.user
+    fields: dict[str, Any] = {}
+    if email is not None:
+        fields["email"] = User.objects.normalize_email(email.strip()).lower()
+    if full_name is not None:
+        fields["full_name"] = full_name.strip()[:200]
+    changes = field_changes(instance=user, fields=fields)
+    if not changes and not password:
+        return {}
+    if not identity.account_created or account_shared(user=user, agency=identity.agency):
+        raise ValidationError(
+            _(
+                "This account was not created by this agency's provisioning or is also used "
+                "elsewhere: its email, name and password can only be changed by its owner."
+            ),
+            code="mutability",
+        )
+    if password:
+        password_validation.validate_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        changes["password"] = ["", "(set)"]
+    changed = fields_apply(instance=user, fields=fields)
+    return {**changes, **changed}
+
+
+@transaction.atomic
+def scim_user_create(
+    *,
+    agency: Agency,
+    actor: User,
+    email: str,
+    full_name: str = "",
+    external_id: str = "",
+    active: bool = True,
+    roles: Iterable[str] = (),
+    password: str | None = None,
+) -> User:
+    """Provision a person for the agency: a new account (with `password` if given, else one
+    that signs in through single sign-on), or an existing account that gains the roles.
+
+    An account the agency's provider already sees is refused as a duplicate (code "unique");
+    one it deleted comes back. An existing account keeps its name and password.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    try:
+        validators.validate_email(email)
+    except ValidationError:
+        raise ValidationError({"userName": _("Enter a valid email address.")}) from None
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None and scim_users(agency=agency).filter(pk=user.pk).exists():
+        raise ValidationError(
+            _("%(email)s is already provisioned for this agency.") % {"email": email},
+            code="unique",
+        )
+    created = user is None
+    if user is None:
+        if password:
+            password_validation.validate_password(password, User(email=email))
+        user = user_create(email=email, password=password or None, full_name=full_name, actor=actor)
+    identity = _scim_identity_for(agency=agency, user=user, account_created=created)
+    identity.deleted_at = None
+    identity.external_id = external_id.strip()[:200]
+    identity.active = True
+    _scim_roles_set(agency=agency, user=user, roles=roles, active=True, actor=actor)
+    if not active:
+        _scim_active_set(identity=identity, active=False, actor=actor)
+    identity.updated_at = timezone.now()
+    identity.save()
+    audit_record(
+        actor=actor,
+        action="scim.user_create",
+        agency=agency,
+        target=user,
+        data={
+            "email": user.email,
+            "roles": sorted(roles),
+            "active": active,
+            "account_created": created,
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def scim_user_update(
+    *,
+    agency: Agency,
+    actor: User,
+    user: User,
+    email: str | None = None,
+    full_name: str | None = None,
+    external_id: str | None = None,
+    active: bool | None = None,
+    roles: Iterable[str] | None = None,
+    password: str | None = None,
+) -> User:
+    """Apply what the agency's provider changed about a person it sees; None leaves a value.
+
+    Roles are the person's whole set of roles in the agency: a role left out is taken away
+    (never the last active administrator's). `active` false deactivates every membership in the
+    agency, and closes the account when the person holds no active role anywhere.
+    """
+    identity = _scim_identity_for(agency=agency, user=user, account_created=False)
+    changes = _scim_account_change(
+        identity=identity, email=email, full_name=full_name, password=password
+    )
+    if external_id is not None and external_id.strip()[:200] != identity.external_id:
+        changes["external_id"] = [identity.external_id, external_id.strip()[:200]]
+        identity.external_id = external_id.strip()[:200]
+    if roles is not None:
+        roles = list(roles)
+        changes["roles"] = [sorted(roles)]
+        _scim_roles_set(agency=agency, user=user, roles=roles, active=identity.active, actor=actor)
+    if active is not None and active != identity.active:
+        changes["active"] = [identity.active, active]
+        _scim_active_set(identity=identity, active=active, actor=actor)
+    identity.updated_at = timezone.now()
+    identity.save()
+    if changes:
+        audit_record(
+            actor=actor, action="scim.user_update", agency=agency, target=user, data=changes
+        )
+    return user
+
+
+@transaction.atomic
+def scim_user_delete(*, agency: Agency, actor: User, user: User) -> None:
+    """The provider's DELETE: deactivate the person in the agency and stop showing them to the
+    provider. Nothing is removed: the account, memberships and audit trail stay."""
+    identity = _scim_identity_for(agency=agency, user=user, account_created=False)
+    if identity.active:
+        _scim_active_set(identity=identity, active=False, actor=actor)
+    identity.deleted_at = timezone.now()
+    identity.updated_at = identity.deleted_at
+    identity.save()
+    audit_record(
+        actor=actor,
+        action="scim.user_delete",
+        agency=agency,
+        target=user,
+        data={"email": user.email},
+    )
+
+
+@transaction.atomic
+def scim_role_members_change(
+    *,
+    agency: Agency,
+    actor: User,
+    role: str,
+    add: Iterable[User] = (),
+    remove: Iterable[User] = (),
+) -> None:
+    """The provider changed a group's members: each added person gains the role (inactive while
+    the person is), each removed person loses it (never the last active administrator)."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the roles.")})
+    for user in add:
+        identity = _scim_identity_for(agency=agency, user=user, account_created=False)
+        _scim_role_add(agency=agency, user=user, role=role, active=identity.active, actor=actor)
+    for user in remove:
+        membership = (
+            Membership.objects.filter(agency=agency, user=user, role=role)
+            .select_related("user", "agency")
+            .first()
+        )
+        if membership is not None:
+            _scim_role_remove(membership=membership, actor=actor)

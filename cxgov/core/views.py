@@ -37,6 +37,7 @@ from cxgov.core.forms import (
     form_add_errors,
 )
 from cxgov.core.models import Role
+from cxgov.core.notices import staff_notices
 from cxgov.core.permissions import Can, capabilities_in, user_can
 from cxgov.core.ratelimit import RateLimited, client_address, rate_check, rate_refund
 from cxgov.core.selectors import (
@@ -154,6 +155,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         {
             "agencies": list(agencies.values()),
             "show_dead_letters": may_see_dead_letters(user=request.user),
+            "notices": staff_notices(user=request.user),
             "nav_section": "staff",
         },
     )

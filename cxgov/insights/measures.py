@@ -14,6 +14,8 @@ same answers give the same number on every page:
 | `point_scale` (A-11) | agreement 1-5 | Σ k·n_k / Σ n_k | Student t |
 | `share_timely` | met / not met | share closed in time | Wilson |
 | `share_within_target` | met / not met | share within the standard's target | Wilson |
+| `share_choosing` | chosen / not chosen | share of respondents choosing an option | Wilson |
+| `median_days` | days (any) | median days to respond | order statistics |
 
 "Percent positive" on a results page is `positive_measure(scale)`: top-2-box on 1-5, thumbs
 up or yes on two-way questions, satisfied (8-10) on 0-10 and 1-10 ratings.
@@ -21,12 +23,12 @@ up or yes on two-way questions, satisfied (8-10) on 0-10 and 1-10 ratings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
-from cxgov.insights.estimates import Estimate, mean_estimate, wilson
+from cxgov.insights.estimates import Estimate, mean_estimate, median_interval, wilson
 from cxgov.insights.proportions import wilson_interval
 
 
@@ -49,10 +51,15 @@ RATING_0_10 = Scale("rating_0_10", 0, 10)
 RATING_1_10 = Scale("rating_1_10", 1, 10)
 # Events or cases, each met (1) or not (0).
 MET_OR_NOT = Scale("met_or_not", 0, 1)
-SCALES = {s.key: s for s in (AGREEMENT_1_5, TWO_WAY, RATING_0_10, RATING_1_10, MET_OR_NOT)}
+# One option of a choose-any question, chosen (1) or not (0) by each respondent.
+CHOSEN_OR_NOT = Scale("chosen_or_not", 0, 1)
+SCALES = {
+    s.key: s for s in (AGREEMENT_1_5, TWO_WAY, RATING_0_10, RATING_1_10, MET_OR_NOT, CHOSEN_OR_NOT)
+}
 
 SHARE = "share"
 MEAN = "mean"
+MEDIAN = "median"
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,8 @@ class Measure:
     key: str
     name: str
     scales: tuple[Scale, ...]
-    estimator: str  # SHARE or MEAN
-    interval: str  # "wilson" or "t"
+    estimator: str  # SHARE, MEAN or MEDIAN
+    interval: str  # "wilson", "t" or "order" (order statistics)
     positive: frozenset[int] = frozenset()
     places: int = 1
 
@@ -108,6 +115,12 @@ class Measure:
         if self.estimator != SHARE:
             raise ValueError(f"{self.key} is not a share")
         return wilson(successes, n)
+
+    def estimate_median(self, values: Sequence[float]) -> Estimate:
+        """A median measure from the values themselves, with its order-statistic interval."""
+        if self.estimator != MEDIAN:
+            raise ValueError(f"{self.key} is not a median")
+        return median_interval(values)
 
     def publish(self, value: float | Fraction | None) -> Decimal | None:
         """The figure as published: percent for shares, rounded half up to `places`."""
@@ -162,6 +175,17 @@ SHARE_WITHIN_TARGET = Measure(
     "wilson",
     frozenset({1}),
 )
+SHARE_CHOOSING = Measure(
+    "share_choosing",
+    "Share of respondents choosing an option (A-11 v2 what went well or not)",
+    (CHOSEN_OR_NOT,),
+    SHARE,
+    "wilson",
+    frozenset({1}),
+)
+MEDIAN_DAYS = Measure(
+    "median_days", "Median days to respond (complaints)", (), MEDIAN, "order", places=1
+)
 
 MEASURES: dict[str, Measure] = {
     m.key: m
@@ -173,6 +197,8 @@ MEASURES: dict[str, Measure] = {
         POINT_SCALE,
         SHARE_TIMELY,
         SHARE_WITHIN_TARGET,
+        SHARE_CHOOSING,
+        MEDIAN_DAYS,
     )
 }
 # "Percent positive" of a question, by its scale: the one definition every page uses.

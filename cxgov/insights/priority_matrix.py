@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cxgov.insights.charts import escape, svg_open
+
 FIX_FIRST = "fix_first"
 KEEP_UP = "keep_up"
 WATCH = "watch"
@@ -70,12 +72,6 @@ def quadrant(point: MatrixPoint, cuts: Cuts) -> str:
     return LOWER_PRIORITY if performing else WATCH
 
 
-def _escape(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
-
-
 def _axis_top(points: Sequence[MatrixPoint], cuts: Cuts) -> float:
     """The importance axis runs to the next 10% above the largest importance shown."""
     largest = max([cuts.importance, *(p.importance for p in points)])
@@ -107,11 +103,9 @@ def priority_matrix_svg(
         return _TOP + plot_h - max(0.0, min(y_top, importance)) / y_top * plot_h
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="cx-chart" '
-        f'font-family="Source Sans Pro, Helvetica, Arial, sans-serif" font-size="13">',
-        f'<title id="{chart_id}-title">{_escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{_escape(description)}</desc>',
+        svg_open(
+            width=_WIDTH, height=_HEIGHT, title=title, description=description, chart_id=chart_id
+        ),
         # The quadrant to fix first is shaded so it stands out without relying on colour alone:
         # it is also named in its corner and in the table.
         f'<rect x="{_LEFT}" y="{_TOP}" width="{x(cuts.performance) - _LEFT:.1f}" '
@@ -133,7 +127,7 @@ def priority_matrix_svg(
         cx, cy, anchor = corners[name]
         parts.append(
             f'<text x="{cx}" y="{cy}" text-anchor="{anchor}" fill="{INK}" font-weight="bold">'
-            f"{_escape(quadrant_labels.get(name, name))}</text>"
+            f"{escape(quadrant_labels.get(name, name))}</text>"
         )
     for tick in range(0, 101, 20):
         tx = x(tick / 100)
@@ -150,11 +144,11 @@ def priority_matrix_svg(
         )
     parts.append(
         f'<text x="{_LEFT + plot_w / 2:.1f}" y="{_HEIGHT - 12}" text-anchor="middle" '
-        f'fill="{INK}">{_escape(performance_label)}</text>'
+        f'fill="{INK}">{escape(performance_label)}</text>'
     )
     parts.append(
         f'<text x="16" y="{_TOP + plot_h / 2:.1f}" text-anchor="middle" fill="{INK}" '
-        f'transform="rotate(-90 16 {_TOP + plot_h / 2:.1f})">{_escape(importance_label)}</text>'
+        f'transform="rotate(-90 16 {_TOP + plot_h / 2:.1f})">{escape(importance_label)}</text>'
     )
     for point in points:
         px, py = x(point.performance), y(point.importance)
@@ -164,7 +158,7 @@ def priority_matrix_svg(
         parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{MARK}"/>')
         parts.append(
             f'<text x="{px + dx:.1f}" y="{py + 4:.1f}" text-anchor="{anchor}" fill="{INK}">'
-            f"{_escape(point.label)}</text>"
+            f"{escape(point.label)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -20,6 +20,7 @@ from cxgov.plans.models import SectionKey
 from cxgov.public.templatetags.cx_format import language_name, tel_href
 from cxgov.registry.models import ChannelKind, OpeningHours
 from cxgov.standards.models import ThresholdUnit
+from cxgov.standards.results import STATUS_LABELS
 
 # The timelines a complaint gets when the agency has set none (the SlaPolicy defaults).
 DEFAULT_POLICY = {
@@ -221,11 +222,7 @@ def _services(snapshot: dict[str, Any]) -> list[Item]:
 def _result(latest: dict[str, Any] | None) -> str:
     if latest is None:
         return _("There are no results yet.")
-    status = {
-        "met": _("Met"),
-        "not_met": _("Not met"),
-        "too_few": _("Too few to judge"),
-    }.get(latest["status"], _("No data"))
+    status = str(STATUS_LABELS.get(latest["status"], STATUS_LABELS["no_data"]))
     if latest["share"] is None:
         return f"{status}: {latest['label']}"
     detail = _(

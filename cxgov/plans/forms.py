@@ -24,20 +24,27 @@ class PlanCreateForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year + 1
 
 
-class SectionForm(forms.Form):
-    text_en = forms.CharField(
-        label=_("Text in English"),
+def _section_text(language: str, *, label: str, help_text: str) -> forms.CharField:
+    """A section's text in one language, which may be empty; the box is marked with its
+    language so that spell checkers and screen readers use the right one."""
+    return forms.CharField(
+        label=label,
         required=False,
         max_length=TEXT_MAX_LENGTH,
         strip=True,
-        help_text=_("Short sentences and everyday words. Leave a blank line between paragraphs."),
-        widget=forms.Textarea(attrs={"rows": 10, "lang": "en"}),
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 10, "lang": language}),
     )
-    text_es = forms.CharField(
+
+
+class SectionForm(forms.Form):
+    text_en = _section_text(
+        "en",
+        label=_("Text in English"),
+        help_text=_("Short sentences and everyday words. Leave a blank line between paragraphs."),
+    )
+    text_es = _section_text(
+        "es",
         label=_("Text in Spanish"),
-        required=False,
-        max_length=TEXT_MAX_LENGTH,
-        strip=True,
         help_text=_("The Spanish plan shows this text. When it is empty, it shows the English."),
-        widget=forms.Textarea(attrs={"rows": 10, "lang": "es"}),
     )

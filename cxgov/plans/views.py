@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cxgov.core.forms import form_add_errors
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
-from cxgov.insights.readability import TARGET_GRADE, Readability, readability
+from cxgov.insights.readability import FLESCH_KINCAID, SZIGRISZT_PAZOS, Readability, readability
 from cxgov.plans import services
 from cxgov.plans.document import plan_diff, plan_document
 from cxgov.plans.forms import PlanCreateForm, SectionForm
@@ -95,7 +95,8 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
             "versions": versions,
             "latest": versions[0] if versions else None,
             "can_publish": _can_publish(request, plan),
-            "target_grade": TARGET_GRADE,
+            "english_formula": FLESCH_KINCAID,
+            "spanish_formula": SZIGRISZT_PAZOS,
             "nav_section": "staff",
         },
     )
@@ -141,7 +142,6 @@ def section_edit(request: HttpRequest, slug: str, plan_id: int, key: str) -> Htt
             "row": _row(section),
             "preview": preview,
             "document": document,
-            "target_grade": TARGET_GRADE,
             "previous_key": keys[position - 1] if position > 0 else "",
             "next_key": keys[position + 1] if position + 1 < len(keys) else "",
             "nav_section": "staff",

@@ -5,6 +5,7 @@ from cxgov.public import (
     views_accessibility,
     views_complaints,
     views_data,
+    views_performance,
     views_plans,
     views_standards,
     views_surveys,
@@ -19,6 +20,11 @@ urlpatterns = [
         "agencies/<slug:agency_slug>/services/<slug:service_slug>/",
         views.service,
         name="service",
+    ),
+    path(
+        "agencies/<slug:agency_slug>/services/<slug:service_slug>/performance/",
+        views_performance.service_performance_page,
+        name="service_performance",
     ),
     path(
         "agencies/<slug:slug>/standards/",

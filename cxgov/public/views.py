@@ -17,6 +17,8 @@ from cxgov.registry.selectors import (
     service_public,
     services_published,
 )
+from cxgov.reports.performance import latest_quarter, service_headlines
+from cxgov.surveys.selectors import suppression_threshold
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,10 +31,18 @@ def home(request: HttpRequest) -> HttpResponse:
 def agency(request: HttpRequest, slug: str) -> HttpResponse:
     """An agency and the services it gives the public."""
     agency = agency_public(slug=slug)
+    services = list(services_published(agency=agency))
+    headlines = service_headlines(services=services)
     return render(
         request,
         "public/agency.html",
-        {"agency": agency, "services": services_published(agency=agency), "nav_section": "home"},
+        {
+            "agency": agency,
+            "services": [(service, headlines[service.pk]) for service in services],
+            "quarter": latest_quarter(),
+            "threshold": suppression_threshold(),
+            "nav_section": "home",
+        },
     )
 
 
@@ -79,27 +89,34 @@ def service(request: HttpRequest, agency_slug: str, service_slug: str) -> HttpRe
     )
 
 
-def _choose_agency(request: HttpRequest, purpose: str) -> HttpResponse:
+def choose_agency(
+    request: HttpRequest,
+    purpose: str,
+    *,
+    template: str = "public/choose_agency.html",
+    nav_section: str = "",
+) -> HttpResponse:
+    """The page where a visitor picks the agency to give feedback, complain or report to."""
     # A link from a service page names its agency; show that one first and alone.
     agencies = agencies_public()
     chosen = agencies.filter(slug=request.GET.get("agency", "")[:60])
     return render(
         request,
-        "public/choose_agency.html",
+        template,
         {
             "agencies": chosen if chosen else agencies,
             "purpose": purpose,
             "service_slug": request.GET.get("service", "")[:80] if chosen else "",
-            "nav_section": purpose,
+            "nav_section": nav_section or purpose,
         },
     )
 
 
 def feedback(request: HttpRequest) -> HttpResponse:
     """Where to give feedback: pick the agency whose service you used."""
-    return _choose_agency(request, "feedback")
+    return choose_agency(request, "feedback")
 
 
 def complaint_start(request: HttpRequest) -> HttpResponse:
     """Where to complain: pick the agency the complaint is about."""
-    return _choose_agency(request, "complaint")
+    return choose_agency(request, "complaint")

@@ -16,6 +16,7 @@ from cxgov.complaints.forms import BarrierReportForm
 from cxgov.core.ratelimit import rate_limited
 from cxgov.core.tables import file_response
 from cxgov.public import acr
+from cxgov.public.views import choose_agency
 from cxgov.public.views_complaints import _seen, complaint_filing_page
 from cxgov.registry.selectors import agencies_public, agency_public
 
@@ -63,12 +64,11 @@ def conformance_yaml(request: HttpRequest) -> HttpResponse:
 
 def barrier_start(request: HttpRequest) -> HttpResponse:
     """Which agency the barrier is about; a link from an agency page names it."""
-    agencies = agencies_public()
-    chosen = agencies.filter(slug=request.GET.get("agency", "")[:60])
-    return render(
+    return choose_agency(
         request,
-        "public/accessibility/barrier_start.html",
-        {"agencies": chosen if chosen else agencies, "nav_section": "accessibility"},
+        "barrier",
+        template="public/accessibility/barrier_start.html",
+        nav_section="accessibility",
     )
 
 
@@ -86,10 +86,7 @@ def barrier_new(request: HttpRequest, slug: str) -> HttpResponse:
             page_url=data["page_url"],
             what_happened=data["what_happened"],
             assistive_technology=data["assistive_technology"],
-            contact_name=data["contact_name"],
-            contact_email=data["contact_email"],
-            contact_phone=data["contact_phone"],
-            contact_preference=data["contact_preference"],
+            **form.contact,
             language=get_language() or "en",
             idempotency_key=data["idempotency_key"],
         ),

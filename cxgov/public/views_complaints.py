@@ -40,6 +40,7 @@ from cxgov.complaints.selectors import (
     complaint_settings_for,
     complaints_public,
 )
+from cxgov.complaints.views import attachment_response
 from cxgov.core.forms import form_add_errors
 from cxgov.core.ratelimit import rate_limited
 from cxgov.core.tables import csv_stream_response
@@ -83,11 +84,8 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
             service=data["service"],
             what_happened=data["what_happened"],
             desired_resolution=data["desired_resolution"],
-            contact_name=data["contact_name"],
-            contact_email=data["contact_email"],
-            contact_phone=data["contact_phone"],
+            **form.contact,
             postal=form.postal,
-            contact_preference=data["contact_preference"],
             consent_to_publish=data["consent_to_publish"],
             attachments=data["attachments"],
             channel=Channel.WEB,
@@ -271,15 +269,7 @@ def complaint_attachment(request: HttpRequest, tracking: str, attachment_id: int
     attachment = complaint_public_attachment(complaint=complaint, attachment_id=attachment_id)
     if attachment is None:
         raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return attachment_response(attachment)
 
 
 def complaints_data(

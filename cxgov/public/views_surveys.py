@@ -16,7 +16,7 @@ from csp.constants import NONE
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -279,6 +279,32 @@ def _cors(response: HttpResponse, survey: Survey, origin: str) -> HttpResponse:
     return response
 
 
+def _pra_statement(survey: Survey) -> str:
+    """The burden statement of the page's PRA block, as one line for the widget."""
+    parts = [_("Paperwork Reduction Act statement: this survey is voluntary.")]
+    if survey.burden_minutes:
+        parts.append(
+            ngettext(
+                "Public reporting burden for this collection of information is estimated to "
+                "average %(minutes)s minute per response, including the time for reviewing "
+                "instructions and completing the survey.",
+                "Public reporting burden for this collection of information is estimated to "
+                "average %(minutes)s minutes per response, including the time for reviewing "
+                "instructions and completing the survey.",
+                survey.burden_minutes,
+            )
+            % {"minutes": survey.burden_minutes}
+        )
+    parts.append(
+        _(
+            "An agency may not conduct or sponsor, and a person is not required to respond to, "
+            "a collection of information unless it displays a currently valid OMB control "
+            "number."
+        )
+    )
+    return " ".join(parts)
+
+
 def _widget_question(item: dict[str, Any]) -> dict[str, Any]:
     question = item["question"]
     return {
@@ -318,6 +344,7 @@ def survey_widget_definition(request: HttpRequest, public_id: str) -> HttpRespon
         "omb": {
             "number": survey.omb_control_number,
             "expires": survey.omb_expiration_date.isoformat() if survey.omb_expiration_date else "",
+            "statement": _pra_statement(survey) if survey.omb_control_number else "",
         },
         "labels": {
             "open": _("Give feedback"),

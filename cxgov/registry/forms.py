@@ -11,7 +11,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.forms import ImportFileForm
+from cxgov.core.forms import ImportFileForm, bilingual_textareas
 from cxgov.core.languages import is_language_code
 from cxgov.core.models import Agency
 from cxgov.insights.calendars import spans_midnight
@@ -49,8 +49,7 @@ class ServiceForm(forms.ModelForm):
             "segments",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "description_es": forms.Textarea(attrs={"rows": 4}),
+            **bilingual_textareas(description=4),
             "customers_description": forms.Textarea(attrs={"rows": 3}),
             "segments": forms.CheckboxSelectMultiple,
         }
@@ -124,8 +123,7 @@ class ChannelForm(forms.ModelForm):
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
-            "instructions": forms.Textarea(attrs={"rows": 3}),
-            "instructions_es": forms.Textarea(attrs={"rows": 3}),
+            **bilingual_textareas(instructions=3),
             "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
             "tty": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
         }
@@ -265,24 +263,21 @@ class ServiceImportForm(ImportFileForm):
     )
 
 
+def _retention_days(label: str) -> forms.IntegerField:
+    """A retention period in days, from none to a hundred years."""
+    return forms.IntegerField(label=label, min_value=0, max_value=36500)
+
+
 class RetentionPolicyForm(forms.Form):
     """An agency's retention periods, in days."""
 
-    complaint_contact_days = forms.IntegerField(
-        label=_("Days after a complaint closes to keep the person's contact details and files"),
-        min_value=0,
-        max_value=36500,
+    complaint_contact_days = _retention_days(
+        _("Days after a complaint closes to keep the person's contact details and files")
     )
-    survey_ip_days = forms.IntegerField(
-        label=_("Days to keep the IP address of survey responses"), min_value=0, max_value=36500
+    survey_ip_days = _retention_days(_("Days to keep the IP address of survey responses"))
+    survey_contact_days = _retention_days(
+        _("Days to keep email addresses people give with survey responses")
     )
-    survey_contact_days = forms.IntegerField(
-        label=_("Days to keep email addresses people give with survey responses"),
-        min_value=0,
-        max_value=36500,
-    )
-    invitation_email_days = forms.IntegerField(
-        label=_("Days to keep the email addresses survey invitations were sent to"),
-        min_value=0,
-        max_value=36500,
+    invitation_email_days = _retention_days(
+        _("Days to keep the email addresses survey invitations were sent to")
     )

@@ -72,6 +72,7 @@ RESTORED_TABLES = (
     "registry.OpeningHours",
     "registry.ChannelClosure",
     "registry.RetentionPolicy",
+    "surveys.Clearance",
     "surveys.Survey",
     "surveys.Survey_services",
     "surveys.Question",

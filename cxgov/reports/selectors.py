@@ -28,8 +28,7 @@ from cxgov.complaints.models import Complaint
 from cxgov.complaints.models import Status as ComplaintStatus
 from cxgov.core.models import Agency
 from cxgov.core.tables import Table
-from cxgov.insights.benchmark_charts import line_svg
-from cxgov.insights.charts import horizontal_bar_svg
+from cxgov.insights.charts import horizontal_bar_svg, line_svg
 from cxgov.insights.complaint_metrics import ComplaintFact, measures_by_group
 from cxgov.insights.drivers import key_drivers
 from cxgov.insights.estimates import Z_95, Estimate, proportion_change, wilson
@@ -354,9 +353,10 @@ def _counts(estimate: Estimate | None, n: int) -> tuple[int, int] | None:
 
 
 def _share_cells(estimate: Estimate | None, n: int, suppressed: bool) -> list[str]:
-    """Share, interval, n — or a suppression note in place of the share."""
+    """Share, interval, n — or a suppression note in place of the share and no n (a hidden
+    quarter's n beside its year's would give its answers' count)."""
     if suppressed:
-        return [_("Too few answers to show"), "", str(n)]
+        return [_("Too few answers to show"), "", ""]
     if estimate is None or estimate.value is None:
         return ["", "", str(n)]
     return [_pct(estimate.value), _interval(estimate.low, estimate.high), str(n)]
@@ -389,12 +389,18 @@ def _methods_section(agency: Agency, period: ReportPeriod, min_n: int, language:
     )
     filters = _filters(period)
     total = 0
+    left_out = False
     for survey in surveys_with_results(agencies=[agency]):
         n = response_counts(survey=survey, filters=filters)
         if n == 0:
             continue
-        hidden = survey.audience == Audience.EMPLOYEE and n < min_n
-        total += n
+        hidden = n is None or (survey.audience == Audience.EMPLOYEE and n < min_n)
+        if n is None or hidden:
+            # A hidden survey's count stays out of the total too: total minus the rows shown
+            # would give it (43 - 40 = 3).
+            left_out = True
+        else:
+            total += n
         modes = (
             _valid_responses(agency, period.first, period.last)
             .filter(survey=survey)
@@ -407,7 +413,7 @@ def _methods_section(agency: Agency, period: ReportPeriod, min_n: int, language:
             [
                 _survey_title(survey, language),
                 str(survey.get_audience_display()),
-                _("Fewer than %(n)s") % {"n": min_n} if hidden else str(n),
+                _("Not shown") if hidden else str(n),
                 ""
                 if hidden
                 else ", ".join(
@@ -415,7 +421,7 @@ def _methods_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                 ),
                 _pct(rate.value) if rate else _("Not applicable: no email invitations"),
                 _interval(rate.low, rate.high) if rate else "",
-                "" if hidden else f"±{100 * Z_95 * math.sqrt(0.25 / n):.1f}",
+                "" if hidden or not n else f"±{100 * Z_95 * math.sqrt(0.25 / n):.1f}",
             ]
         )
     section.notes = [
@@ -424,6 +430,16 @@ def _methods_section(agency: Agency, period: ReportPeriod, min_n: int, language:
             "deleted responses are left out."
         )
         % {"total": total, "first": period.first.isoformat(), "last": period.last.isoformat()},
+        *(
+            [
+                _(
+                    "The total leaves out the responses to employee surveys too small to show, "
+                    "so that it cannot be used to count them."
+                )
+            ]
+            if left_out
+            else []
+        ),
         _(
             "Shares are the percentage answering positively: 4 or 5 on a five-point agreement "
             "scale, thumbs up or yes, or 9 or 10 on a ten-point rating. Each share has its 95% "
@@ -952,14 +968,6 @@ def _standard_counts(standard: Standard, period: ReportPeriod) -> tuple[PeriodCo
     return inside(before), inside(period)
 
 
-_STATUS = {
-    "met": gettext_lazy("Met"),
-    "not_met": gettext_lazy("Not met"),
-    "too_few": gettext_lazy("Too few to judge"),
-    "no_data": gettext_lazy("No data"),
-}
-
-
 def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> Section:
     section = Section("standards", str(SECTION_HEADINGS["standards"]))
     caption = _("Service standards: share of transactions meeting the standard")
@@ -1010,7 +1018,7 @@ def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> S
                 str(result.n),
                 _pct(result.share),
                 _interval(result.ci_low, result.ci_high),
-                str(_STATUS.get(result.status, result.status)),
+                str(result.status_label),
                 trend if result.share is not None else "",
             ]
         )

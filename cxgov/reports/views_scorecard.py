@@ -27,7 +27,11 @@ def _quarter(request: HttpRequest) -> tuple[FiscalQuarter, dict[str, str]]:
     quarter_text = request.GET.get("quarter", "").strip()
     year, quarter = chosen.year, chosen.quarter
     if year_text:
-        if year_text.isdigit() and FIRST_FISCAL_YEAR <= int(year_text) <= LAST_FISCAL_YEAR:
+        if (
+            year_text.isascii()
+            and year_text.isdigit()
+            and FIRST_FISCAL_YEAR <= int(year_text) <= LAST_FISCAL_YEAR
+        ):
             year = int(year_text)
         else:
             errors["fiscal_year"] = _("Enter a fiscal year from %(first)s to %(last)s.") % {

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.forms import ImportFileForm
+from cxgov.core.forms import ImportFileForm, bilingual_textareas
 from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
 from cxgov.core.models import Agency
 from cxgov.registry.models import Channel
@@ -59,10 +59,7 @@ class StandardForm(forms.ModelForm):
             "effective_to",
         ]
         widgets = {
-            "statement": forms.Textarea(attrs={"rows": 2}),
-            "statement_es": forms.Textarea(attrs={"rows": 2}),
-            "how_measured": forms.Textarea(attrs={"rows": 3}),
-            "how_measured_es": forms.Textarea(attrs={"rows": 3}),
+            **bilingual_textareas(statement=2, how_measured=3),
             "business_opens": forms.TimeInput(attrs={"type": "time"}),
             "business_closes": forms.TimeInput(attrs={"type": "time"}),
             "effective_from": forms.DateInput(attrs={"type": "date"}),

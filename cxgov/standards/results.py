@@ -21,9 +21,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
 from cxgov.insights.business_time import histogram_quantile
 from cxgov.insights.estimates import proportion_change, significant_changes
-from cxgov.insights.measures import SHARE_WITHIN_TARGET
+from cxgov.insights.measures import SHARE_WITHIN_TARGET, target_decision
 
 if TYPE_CHECKING:
     from cxgov.standards.models import Standard
@@ -31,6 +34,15 @@ if TYPE_CHECKING:
 # Below this many transactions a share is shown without a met / not met verdict.
 MIN_N = 10
 SIGNIFICANCE = 0.05
+
+# What each verdict is called on every page, report, plan and export.
+STATUS_LABELS: dict[str, Promise] = {
+    "met": gettext_lazy("Met"),
+    "not_met": gettext_lazy("Not met"),
+    "unclear": gettext_lazy("Too close to call"),
+    "too_few": gettext_lazy("Too few to judge"),
+    "no_data": gettext_lazy("No data"),
+}
 
 
 @dataclass
@@ -60,12 +72,16 @@ class PeriodResult:
     share: float | None
     ci_low: float | None
     ci_high: float | None
-    status: str  # met, not_met, no_data, too_few
+    status: str  # a key of STATUS_LABELS
     median: float | None
     p90: float | None
     still_open: int
     closed: bool
     trend: str = ""  # up, down, steady: only "up"/"down" when the change is significant
+
+    @property
+    def status_label(self) -> Promise:
+        return STATUS_LABELS[self.status]
 
 
 Provider = Callable[["Standard"], list[PeriodCounts]]
@@ -107,7 +123,9 @@ def results_from_counts(
 ) -> list[PeriodResult]:
     """Turn per-period counts into results with intervals, verdicts, percentiles and trend.
 
-    The share is the registry's `share_within_target` (Wilson interval). A trend is "up" or
+    The share is the registry's `share_within_target` (Wilson interval). The verdict is judged
+    by that interval, not the point: "met" when it lies at or above the target, "not_met" when
+    it lies below, "unclear" when the target is inside it. A trend is "up" or
     "down" only when the change from the period before survives Benjamini-Hochberg over all
     the standard's periods at 5% and is at least `minimum_effect` (a share: 0.02 is 2 points).
     """
@@ -127,7 +145,7 @@ def results_from_counts(
         elif n < MIN_N:
             status = "too_few"
         else:
-            status = "met" if share >= target else "not_met"
+            status = target_decision(met, n, target)
         median = p90 = None
         if item.histogram and threshold:
             median = histogram_quantile(item.histogram, threshold, 0.5)

@@ -8,6 +8,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from cxgov.benchmarks.measures import measure_provider_register
+        from cxgov.core.notices import staff_notice_register
         from cxgov.core.schedule import periodic_register
         from cxgov.standards.models import ResultSource
         from cxgov.standards.results import register_result_provider
@@ -16,7 +17,8 @@ class SurveysConfig(AppConfig):
             acsi_measures,
             satisfaction_standard_counts,
         )
-        from cxgov.surveys.tasks import surveys_close_expired_task
+        from cxgov.surveys.tasks import clearances_alert_task, surveys_close_expired_task
+        from cxgov.surveys.views_clearances import clearance_notices
 
         register_result_provider(ResultSource.SURVEY, satisfaction_standard_counts)
         measure_provider_register("surveys.a11", a11_measures)
@@ -26,3 +28,9 @@ class SurveysConfig(AppConfig):
             task=surveys_close_expired_task,
             every_setting="SCHEDULE_SURVEYS_CLOSE_EXPIRED_MINUTES",
         )
+        periodic_register(
+            name="surveys.clearances_alert",
+            task=clearances_alert_task,
+            every_setting="SCHEDULE_CLEARANCES_ALERT_MINUTES",
+        )
+        staff_notice_register(name="surveys.clearances", provider=clearance_notices)

@@ -13,10 +13,11 @@ from typing import Any
 from cxgov.core.models import Agency
 from cxgov.registry.models import Service
 from cxgov.surveys.bank import DRIVERS
-from cxgov.surveys.models import Survey
+from cxgov.surveys.models import ClearanceKind, Survey
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
+    clearance_create,
     response_bulk_create,
     survey_create,
     survey_publish,
@@ -179,13 +180,42 @@ def demo_load() -> list[Survey]:
         return list(Survey.objects.filter(agency=agency)) if agency else []
     services = list(agency.services.order_by("name").prefetch_related("channels"))
     expires = LAST_DAY + timedelta(days=3 * 365)
+    generic = clearance_create(
+        actor=None,
+        agency=agency,
+        title="Generic clearance for customer experience surveys",
+        kind=ClearanceKind.GENERIC,
+        control_number="1234-0042",
+        expires_on=expires,
+        burden_hours=500,
+        results_publishable=True,
+    )
+    # A small fast-track request, so the demo's ledger nears its cap in the autumn.
+    retirement_request = clearance_create(
+        actor=None,
+        agency=agency,
+        title="Fast-track: retirement application survey",
+        kind=ClearanceKind.FAST_TRACK,
+        parent=generic,
+        burden_hours=10,
+        results_publishable=True,
+    )
+    clearance_create(
+        actor=None,
+        agency=agency,
+        title="Front-line employee pulse (not a collection from the public)",
+        kind=ClearanceKind.EXEMPT,
+        exemption_reason="Asks federal employees about their work, within the scope of their "
+        "employment: not a collection of information from the public.",
+    )
     v2 = survey_create(
         actor=None,
         agency=agency,
         template="a11_v2",
         services=services,
-        omb_control_number="1234-0042",
-        omb_expiration_date=expires,
+        clearance=generic,
+        burden_minutes=2,
+        results_public=True,
         intro="Two minutes, and it helps us fix what does not work.",
         intro_es="Dos minutos, y nos ayuda a arreglar lo que no funciona.",
     )
@@ -197,8 +227,9 @@ def demo_load() -> list[Survey]:
         title="Retirement application: tell us how it went",
         title_es="Solicitud de jubilación: cuéntenos cómo le fue",
         services=retirement,
-        omb_control_number="1234-0042",
-        omb_expiration_date=expires,
+        clearance=retirement_request,
+        burden_minutes=5,
+        results_public=True,
     )
     employee = survey_create(
         actor=None, agency=agency, template="employee_barriers", access_code="fba-team-2026"

@@ -6,13 +6,23 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.forms import bilingual_textareas
 from cxgov.core.models import Agency
 from cxgov.registry.models import ChannelKind
 from cxgov.surveys.bank import TEMPLATE_CHOICES
-from cxgov.surveys.models import CHOICE_KINDS, Question, QuestionKind, Survey
-from cxgov.surveys.selectors import ResponseFilters
+from cxgov.surveys.models import (
+    CHOICE_KINDS,
+    CONTROL_NUMBER,
+    Clearance,
+    ClearanceKind,
+    Question,
+    QuestionKind,
+    Survey,
+)
+from cxgov.surveys.selectors import ResponseFilters, clearance_choices
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
@@ -57,42 +67,35 @@ class SurveySettingsForm(forms.ModelForm):
             "services",
             "opens_at",
             "closes_at",
-            "omb_control_number",
-            "omb_expiration_date",
+            "clearance",
+            "burden_minutes",
             "thank_you",
             "thank_you_es",
             "store_ip_address",
             "access_code",
+            "results_public",
         ]
         widgets = {
-            "intro": forms.Textarea(attrs={"rows": 3}),
-            "intro_es": forms.Textarea(attrs={"rows": 3}),
-            "thank_you": forms.Textarea(attrs={"rows": 2}),
-            "thank_you_es": forms.Textarea(attrs={"rows": 2}),
+            **bilingual_textareas(intro=3, thank_you=2),
             "services": forms.CheckboxSelectMultiple,
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "omb_expiration_date": forms.DateInput(attrs={"type": "date"}),
-        }
-        help_texts = {
-            "omb_control_number": _("Like 1234-5678. Shown on the public page."),
-            "omb_expiration_date": _("The survey closes itself after this date."),
         }
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["services"].queryset = agency.services.order_by("name")
         self.fields["services"].required = False
+        self.fields["clearance"].queryset = clearance_choices(agency=agency)
+        if self.instance.is_employee:
+            self.fields["clearance"].help_text = _(
+                "Employee surveys need no clearance; choose one only if your agency uses one."
+            )
         if self.instance.pk:
             self.fields["allowed_origins_text"].initial = "\n".join(self.instance.allowed_origins)
         if self.instance.is_employee:
             del self.fields["store_ip_address"]
-
-    def clean_omb_control_number(self) -> str:
-        value = self.cleaned_data["omb_control_number"].strip()
-        if value and not re.fullmatch(r"\d{4}-\d{4}", value):
-            raise forms.ValidationError(_("Use the form 1234-5678."))
-        return value
+            del self.fields["results_public"]
 
     def clean_allowed_origins_text(self) -> list[str]:
         origins = []
@@ -114,6 +117,53 @@ class SurveySettingsForm(forms.ModelForm):
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("Close after the survey opens."))
         return data
+
+
+class ClearanceForm(forms.ModelForm):
+    """A PRA clearance; the model's `clean` checks what each type needs."""
+
+    class Meta:
+        model = Clearance
+        fields = [
+            "title",
+            "kind",
+            "control_number",
+            "parent",
+            "expires_on",
+            "burden_hours",
+            "exemption_reason",
+            "results_publishable",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "exemption_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.agency = agency
+        generics = clearance_choices(agency=agency).filter(kind=ClearanceKind.GENERIC)
+        if self.instance.pk:
+            generics = generics.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = generics
+        self.fields["control_number"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false"}
+        )
+
+    def _post_clean(self) -> None:
+        """Show one error a field: the model's checks of what each type needs would repeat
+        "enter the number" beside a number the form already refused."""
+        super()._post_clean()
+        for name, errors in self._errors.items():
+            if name != NON_FIELD_ERRORS and len(errors) > 1:
+                del errors[1:]
+
+    def clean_control_number(self) -> str:
+        value = self.cleaned_data["control_number"].strip()
+        if value and not CONTROL_NUMBER.fullmatch(value):
+            raise forms.ValidationError(_("Use the form 1234-5678: four digits, a dash, four."))
+        return value
 
 
 class QuestionForm(forms.ModelForm):

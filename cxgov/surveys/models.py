@@ -5,9 +5,13 @@ EO 12862 §1(b) (survey customers) and §1(e) (survey front-line employees).
 
 from __future__ import annotations
 
+import re
 import secrets
+from datetime import date
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -25,6 +29,145 @@ def new_public_id() -> str:
 class Audience(models.TextChoices):
     CUSTOMER = "customer", _("Customers")
     EMPLOYEE = "employee", _("Employees")
+
+
+CONTROL_NUMBER = re.compile(r"[0-9]{4}-[0-9]{4}")
+# Warnings: this share of the approved annual burden hours used, this many days before expiry.
+BURDEN_WARNING_SHARE = 0.8
+EXPIRY_WARNING_DAYS = 60
+
+
+class ClearanceKind(models.TextChoices):
+    GENERIC = "generic", _("Generic clearance")
+    FAST_TRACK = "fast_track", _("Fast-track request under a generic clearance")
+    STANDARD = "standard", _("Standard clearance")
+    EXEMPT = "exempt", _("Exempt from the Paperwork Reduction Act")
+
+
+class Clearance(models.Model):
+    """A Paperwork Reduction Act clearance (or a recorded exemption) the agency's surveys use.
+
+    The surveys linked to it are its approved instruments, each with its estimated minutes per
+    response (`Survey.burden_minutes`). A fast-track request shares its generic clearance's
+    OMB control number and expiry, and its burden counts against the generic's hours as well.
+    """
+
+    agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE, related_name="clearances")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("type"), max_length=16, choices=ClearanceKind.choices)
+    control_number = models.CharField(
+        _("OMB control number"),
+        max_length=9,
+        blank=True,
+        help_text=_("Like 1234-5678. A fast-track request uses its generic clearance's number."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fast_tracks",
+        verbose_name=_("generic clearance"),
+        help_text=_("Fast-track requests only: the generic clearance it was approved under."),
+    )
+    expires_on = models.DateField(_("expiration date"), null=True, blank=True)
+    burden_hours = models.PositiveIntegerField(
+        _("approved annual burden hours"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10_000_000)],
+    )
+    exemption_reason = models.TextField(
+        _("reason for the exemption"),
+        blank=True,
+        help_text=_("Exempt only: why the Paperwork Reduction Act does not apply."),
+    )
+    results_publishable = models.BooleanField(
+        _("results may be published"),
+        default=False,
+        help_text=_("Generic clearances often allow internal use only."),
+    )
+    # What was emailed, so each warning goes out once: the fiscal year whose burden passed the
+    # warning share, and the expiry date that came within the warning window.
+    burden_warned_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    expiry_warned_on = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["expires_on", "title", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agency", "control_number"],
+                condition=models.Q(kind__in=["generic", "standard"]),
+                name="clearance_unique_control_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        number = self.omb_number
+        return f"{self.title} ({number})" if number else self.title
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.kind == ClearanceKind.EXEMPT
+
+    @property
+    def omb_number(self) -> str:
+        """The OMB control number it displays (a fast-track request shows its generic's)."""
+        if self.kind == ClearanceKind.FAST_TRACK and self.parent is not None:
+            return self.parent.control_number
+        return self.control_number
+
+    @property
+    def expiry(self) -> date | None:
+        """The last day it is valid; a fast-track request ends with its generic at the latest."""
+        dates = [self.expires_on]
+        if self.kind == ClearanceKind.FAST_TRACK and self.parent is not None:
+            dates.append(self.parent.expires_on)
+        known = [d for d in dates if d is not None]
+        return min(known) if known else None
+
+    def is_current(self, today: date) -> bool:
+        """Whether a survey may be published under it today."""
+        if self.is_exempt:
+            return True
+        expiry = self.expiry
+        return bool(self.omb_number) and expiry is not None and today <= expiry
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        self.control_number = self.control_number.strip()
+        if self.control_number and not CONTROL_NUMBER.fullmatch(self.control_number):
+            errors["control_number"] = _("Use the form 1234-5678: four digits, a dash, four.")
+        if self.kind == ClearanceKind.EXEMPT:
+            if not self.exemption_reason.strip():
+                errors["exemption_reason"] = _("Say why the collection is exempt.")
+            if self.control_number:
+                errors["control_number"] = _("An exemption has no OMB control number.")
+        else:
+            if self.kind != ClearanceKind.FAST_TRACK and not self.control_number:
+                errors.setdefault("control_number", _("Enter the OMB control number."))
+            if self.kind != ClearanceKind.FAST_TRACK and self.expires_on is None:
+                errors["expires_on"] = _("Enter the date the approval expires.")
+            if self.burden_hours is None:
+                errors["burden_hours"] = _("Enter the approved annual burden hours.")
+        if self.kind == ClearanceKind.FAST_TRACK:
+            parent = self.parent
+            if parent is None:
+                errors["parent"] = _("Choose the generic clearance this request is under.")
+            elif parent.kind != ClearanceKind.GENERIC or parent.agency_id != self.agency_id:
+                errors["parent"] = _("Choose one of your agency's generic clearances.")
+            elif self.control_number and self.control_number != parent.control_number:
+                errors["control_number"] = _(
+                    "A fast-track request uses its generic clearance's number, %(number)s."
+                ) % {"number": parent.control_number}
+        elif self.parent_id is not None:
+            errors["parent"] = _("Only a fast-track request is under a generic clearance.")
+        if self.pk and self.kind != ClearanceKind.GENERIC and self.fast_tracks.exists():
+            errors["kind"] = _("Fast-track requests are under it: it stays a generic clearance.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class SurveyStatus(models.TextChoices):
@@ -64,6 +207,24 @@ class Survey(models.Model):
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     omb_control_number = models.CharField(_("OMB control number"), max_length=20, blank=True)
     omb_expiration_date = models.DateField(_("OMB expiration date"), null=True, blank=True)
+    clearance = models.ForeignKey(
+        Clearance,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instruments",
+        verbose_name=_("PRA clearance"),
+        help_text=_(
+            "Public surveys need a current clearance or a recorded exemption to be published."
+        ),
+    )
+    burden_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes per response"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=_("As approved for this instrument; counts toward the burden hours."),
+    )
     thank_you = models.TextField(_("thank-you text"), blank=True)
     thank_you_es = models.TextField(_("thank-you text in Spanish"), blank=True)
     store_ip_address = models.BooleanField(
@@ -79,6 +240,14 @@ class Survey(models.Model):
     )
     allowed_origins = models.JSONField(
         _("web sites that may embed the widget"), default=list, blank=True
+    )
+    results_public = models.BooleanField(
+        _("publish results on the public performance pages"),
+        default=False,
+        help_text=_(
+            "Only when the survey's clearance allows publishing its results. Figures from "
+            "fewer answers than the suppression threshold are never shown."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -97,6 +266,21 @@ class Survey(models.Model):
     @property
     def is_employee(self) -> bool:
         return self.audience == Audience.EMPLOYEE
+
+    def clean(self) -> None:
+        if self.clearance is not None and self.clearance.agency_id != self.agency_id:
+            raise ValidationError({"clearance": _("Choose one of your agency's clearances.")})
+
+    def pra_copy(self) -> None:
+        """Show its clearance's OMB control number and expiry (none for an exemption).
+
+        The survey keeps them in its own fields, read by the public page, the widget, the
+        closing of expired surveys, A-11 collections and the open data.
+        """
+        if self.clearance is None:
+            return
+        self.omb_control_number = self.clearance.omb_number
+        self.omb_expiration_date = None if self.clearance.is_exempt else self.clearance.expiry
 
     def open_problem(self, now: Any = None) -> str:
         """Why the survey takes no answers now, or "" when it does."""

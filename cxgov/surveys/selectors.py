@@ -13,19 +13,26 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import AgencyObjectAccess, access_agency_object, filter_given
 from cxgov.core.tables import csv_lines
+from cxgov.insights.fiscal import fiscal_quarter, fiscal_year_bounds
 from cxgov.registry.models import Service
 from cxgov.surveys.models import (
+    BURDEN_WARNING_SHARE,
+    EXPIRY_WARNING_DAYS,
     Answer,
+    Clearance,
+    ClearanceKind,
     Question,
     QuestionKind,
     Response,
+    ResponseRollup,
     ResponseStatus,
     Survey,
     SurveyStatus,
@@ -105,7 +112,7 @@ def surveys_for_agency(*, agency: Agency) -> QuerySet[Survey]:
 
 
 access_survey = AgencyObjectAccess(
-    Survey.objects.select_related("agency", "stage"),
+    Survey.objects.select_related("agency", "stage", "clearance"),
     id_name="survey_id",
     doc="A survey of the agency in the URL, if the user's role there holds `need`.",
 )
@@ -302,3 +309,177 @@ def _context_value(response: Response, field: str) -> str:
     if field == "stage":
         return str(response.stage_id or "")
     return str(getattr(response, field, "") or "")
+
+
+# --- Paperwork Reduction Act clearances ----------------------------------------------------
+
+
+access_clearance = AgencyObjectAccess(
+    Clearance.objects.select_related("agency", "parent"),
+    id_name="clearance_id",
+    doc="A PRA clearance of the agency in the URL, if the user's role there holds `need`.",
+)
+
+
+def clearances_for_agency(*, agency: Agency) -> list[Clearance]:
+    """The agency's clearances, soonest expiry first (call access_agency first)."""
+    return list(
+        Clearance.objects.filter(agency=agency)
+        .select_related("parent")
+        .order_by(F("expires_on").asc(nulls_last=True), "title", "id")
+    )
+
+
+def clearance_choices(*, agency: Agency) -> QuerySet[Clearance]:
+    """The clearances a survey of the agency may be linked to."""
+    return Clearance.objects.filter(agency=agency).select_related("parent").order_by("title", "id")
+
+
+@dataclass(frozen=True)
+class InstrumentBurden:
+    """One approved instrument's use in a fiscal year."""
+
+    survey: Survey
+    minutes: int | None
+    responses: int
+
+    @property
+    def hours(self) -> float:
+        return self.responses * (self.minutes or 0) / 60
+
+
+@dataclass(frozen=True)
+class BurdenLedger:
+    """A clearance's burden hours used in one fiscal year against what was approved."""
+
+    clearance: Clearance
+    year: int
+    start: date
+    end: date
+    instruments: list[InstrumentBurden]
+    today: date
+
+    @property
+    def hours_used(self) -> float:
+        return sum(item.hours for item in self.instruments)
+
+    @property
+    def responses(self) -> int:
+        return sum(item.responses for item in self.instruments)
+
+    @property
+    def share_used(self) -> float | None:
+        approved = self.clearance.burden_hours
+        return self.hours_used / approved if approved else None
+
+    @property
+    def percent_used(self) -> int | None:
+        share = self.share_used
+        return None if share is None else int(share * 100)
+
+    @property
+    def burden_warning(self) -> bool:
+        share = self.share_used
+        return share is not None and share >= BURDEN_WARNING_SHARE
+
+    @property
+    def over_burden(self) -> bool:
+        share = self.share_used
+        return share is not None and share >= 1
+
+    @property
+    def days_to_expiry(self) -> int | None:
+        expiry = None if self.clearance.is_exempt else self.clearance.expiry
+        return None if expiry is None else (expiry - self.today).days
+
+    @property
+    def expired(self) -> bool:
+        days = self.days_to_expiry
+        return days is not None and days < 0
+
+    @property
+    def expiry_warning(self) -> bool:
+        days = self.days_to_expiry
+        return days is not None and 0 <= days <= EXPIRY_WARNING_DAYS
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.burden_warning or self.expired or self.expiry_warning
+
+
+def _instruments(clearance: Clearance) -> list[Survey]:
+    """A clearance's surveys; a generic clearance's include those of its fast-track requests."""
+    covered = Q(clearance=clearance)
+    if clearance.kind == ClearanceKind.GENERIC:
+        covered |= Q(clearance__parent=clearance)
+    return list(Survey.objects.filter(covered).select_related("clearance").order_by("title", "id"))
+
+
+def clearance_ledger(
+    *, clearance: Clearance, year: int | None = None, today: date | None = None
+) -> BurdenLedger:
+    """Hours used = responses × the instrument's estimated minutes / 60, in fiscal year `year`
+    (the current one by default), from the response rollups (call access_clearance first)."""
+    today = today or timezone.localdate()
+    year = year or fiscal_quarter(today).year
+    start, end = fiscal_year_bounds(year)
+    surveys = _instruments(clearance)
+    counts = dict(
+        ResponseRollup.objects.filter(survey__in=surveys, day__gte=start, day__lte=end)
+        .values_list("survey")
+        .annotate(n=Sum("count"))
+        .values_list("survey", "n")
+    )
+    return BurdenLedger(
+        clearance=clearance,
+        year=year,
+        start=start,
+        end=end,
+        instruments=[
+            InstrumentBurden(
+                survey=survey,
+                minutes=survey.burden_minutes,
+                responses=int(counts.get(survey.pk) or 0),
+            )
+            for survey in surveys
+        ],
+        today=today,
+    )
+
+
+def clearance_ledgers(*, agency: Agency, today: date | None = None) -> list[BurdenLedger]:
+    """This fiscal year's ledger of each of the agency's clearances (call access_agency first)."""
+    return [
+        clearance_ledger(clearance=clearance, today=today)
+        for clearance in clearances_for_agency(agency=agency)
+    ]
+
+
+def clearances_needing_attention(
+    *, agencies: Iterable[Agency], today: date | None = None
+) -> list[BurdenLedger]:
+    """The ledgers with a warning (burden near its cap, expiry near or past), of `agencies`."""
+    return [
+        ledger
+        for agency in agencies
+        for ledger in clearance_ledgers(agency=agency, today=today)
+        if ledger.needs_attention
+    ]
+
+
+def clearances_to_alert(*, today: date | None = None) -> list[BurdenLedger]:
+    """Every agency's ledgers with a warning not yet emailed (for `clearances_alert`)."""
+    today = today or timezone.localdate()
+    ledgers = []
+    for clearance in (
+        Clearance.objects.exclude(kind=ClearanceKind.EXEMPT)
+        .select_related("agency", "parent")
+        .order_by("agency_id", "id")
+    ):
+        ledger = clearance_ledger(clearance=clearance, today=today)
+        if (ledger.burden_warning and clearance.burden_warned_year != ledger.year) or (
+            (ledger.expiry_warning or ledger.expired)
+            and clearance.expiry_warned_on != clearance.expiry
+        ):
+            ledgers.append(ledger)
+    return ledgers

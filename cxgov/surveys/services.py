@@ -12,7 +12,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -35,15 +35,24 @@ from cxgov.core.imports import (
     read_table,
     shown,
 )
-from cxgov.core.models import Agency, User
+from cxgov.core.models import Agency, Membership, User
+from cxgov.core.permissions import Can, roles_with
 from cxgov.core.ratelimit import RateLimited, rate_check
-from cxgov.core.services import audit_record, related_replace, status_change
+from cxgov.core.services import (
+    audit_record,
+    object_create,
+    object_update,
+    related_replace,
+    status_change,
+)
+from cxgov.core.tasks import email_send, task_enqueue_with_write
 from cxgov.registry.models import ChannelKind, CustomerSegment, Service, ServiceStage
 from cxgov.surveys.bank import TEMPLATES
 from cxgov.surveys.models import (
     CHOICE_KINDS,
     Answer,
     Audience,
+    Clearance,
     Invitation,
     Question,
     QuestionKind,
@@ -58,6 +67,7 @@ from cxgov.surveys.rollups import (
     rollups_record,
     rollups_response_changed,
 )
+from cxgov.surveys.selectors import BurdenLedger, clearances_to_alert
 from cxgov.surveys.signals import response_submitted
 from cxgov.surveys.validation import CleanSubmission, SubmissionError, submission_clean
 
@@ -137,6 +147,7 @@ def survey_create(
         audience=fields.pop("audience", None) or (spec["audience"] if spec else Audience.CUSTOMER),
         **fields,
     )
+    survey.pra_copy()
     survey.full_clean()
     survey.save()
     survey.services.set([s for s in services if s.agency_id == agency.pk])
@@ -170,7 +181,13 @@ def survey_update(
             changed[name] = [str(old), str(new)]
             setattr(survey, name, new)
     if survey.is_employee:
+        # Employee answers stay inside the agency: never stored with addresses, never public.
         survey.store_ip_address = False
+        survey.results_public = False
+    if "clearance" in changed:
+        if survey.clearance is None:
+            survey.omb_control_number, survey.omb_expiration_date = "", None
+        survey.pra_copy()
     if changed:
         survey.full_clean()
         survey.save()
@@ -196,21 +213,61 @@ def _set_status(*, actor: User | None, survey: Survey, status: str) -> Survey:
 
 @transaction.atomic
 def survey_publish(*, actor: User | None, survey: Survey) -> Survey:
-    """Make a draft survey live, once it has a question people can answer."""
+    """Make a draft survey live, once it has a question people can answer.
+
+    A customer survey is a collection of information under the Paperwork Reduction Act: it
+    needs a current clearance or a recorded exemption. Employee surveys need neither.
+    """
     answerable = survey.questions.exclude(kind=QuestionKind.HIDDEN)
     if not answerable.exists():
         raise ValidationError(_("Add at least one question before publishing."))
-    if survey.omb_expiration_date and survey.omb_expiration_date < timezone.localdate():
-        raise ValidationError(
-            {"omb_expiration_date": _("The OMB approval has expired: renew it first.")}
-        )
     missing_es = [q.key for q in answerable if not q.text_es]
     if missing_es:
         raise ValidationError(
             _("Give Spanish text for every question first: %(keys)s.")
             % {"keys": ", ".join(missing_es)}
         )
+    if not survey.is_employee:
+        _clearance_check(survey)
+    if survey.omb_expiration_date and survey.omb_expiration_date < timezone.localdate():
+        raise ValidationError(
+            {"omb_expiration_date": _("The OMB approval has expired: renew it first.")}
+        )
     return _set_status(actor=actor, survey=survey, status=SurveyStatus.LIVE)
+
+
+def _clearance_check(survey: Survey) -> None:
+    clearance = survey.clearance
+    if clearance is None:
+        raise ValidationError(
+            {
+                "clearance": _(
+                    "A public survey needs a current Paperwork Reduction Act clearance or a "
+                    "recorded exemption before it is published: choose one in the survey's "
+                    "settings."
+                )
+            }
+        )
+    today = timezone.localdate()
+    if not clearance.is_current(today):
+        raise ValidationError(
+            {
+                "clearance": _(
+                    "The clearance %(clearance)s expired on %(day)s: renew it or choose a "
+                    "current one in the survey's settings before publishing."
+                )
+                % {"clearance": clearance, "day": clearance.expiry or "—"}
+            }
+        )
+    if not clearance.is_exempt and survey.burden_minutes is None:
+        raise ValidationError(
+            {
+                "burden_minutes": _(
+                    "Enter the estimated minutes per response approved for this survey: the "
+                    "public page states it and the burden ledger counts it."
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -1179,3 +1236,141 @@ def invitations_issue(*, survey: Survey, reminder: bool) -> list[tuple[str, str]
             data={"count": len(changed)},
         )
     return issued
+
+
+# --- Paperwork Reduction Act clearances ----------------------------------------------------
+
+CLEARANCE_FIELDS = frozenset(
+    {
+        "title",
+        "kind",
+        "control_number",
+        "parent",
+        "expires_on",
+        "burden_hours",
+        "exemption_reason",
+        "results_publishable",
+    }
+)
+
+
+def _clearance_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - CLEARANCE_FIELDS
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    return dict(fields)
+
+
+def _instruments_refresh(clearance: Clearance) -> None:
+    """Copy the clearance's number and expiry onto its surveys (and its fast-tracks' surveys)."""
+    covered = Survey.objects.filter(clearance=clearance) | Survey.objects.filter(
+        clearance__parent=clearance
+    )
+    for survey in covered.select_related("clearance__parent"):
+        before = (survey.omb_control_number, survey.omb_expiration_date)
+        survey.pra_copy()
+        if (survey.omb_control_number, survey.omb_expiration_date) != before:
+            survey.save(update_fields=["omb_control_number", "omb_expiration_date", "updated_at"])
+
+
+@transaction.atomic
+def clearance_create(*, actor: User | None, agency: Agency, **fields: Any) -> Clearance:
+    """Record a PRA clearance, fast-track request or exemption of the agency."""
+    clearance = Clearance(agency=agency, **_clearance_fields(fields))
+    return object_create(actor=actor, instance=clearance, action="clearance.create", agency=agency)
+
+
+@transaction.atomic
+def clearance_update(
+    *, actor: User | None, clearance: Clearance, **fields: Any
+) -> dict[str, list[Any]]:
+    """Change a clearance; its surveys show the new number and expiry. Returns what changed."""
+    changed = object_update(
+        actor=actor,
+        instance=clearance,
+        fields=_clearance_fields(fields),
+        action="clearance.update",
+        agency=clearance.agency,
+    )
+    if changed:
+        _instruments_refresh(clearance)
+    return changed
+
+
+def _clearance_admins(clearance: Clearance) -> list[str]:
+    return sorted(
+        set(
+            Membership.objects.active()
+            .filter(
+                agency_id=clearance.agency_id,
+                role__in=roles_with(Can.ADMINISTER_AGENCY) & roles_with(Can.MANAGE_CLEARANCES),
+                user__is_active=True,
+            )
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
+def _clearance_alert_text(ledger: BurdenLedger, *, burden: bool, expiry: bool) -> tuple[str, str]:
+    clearance = ledger.clearance
+    lines = []
+    if burden:
+        lines.append(
+            _(
+                "Fiscal year %(year)s: %(used)s of the %(approved)s approved burden hours are "
+                "used (%(percent)s%%)."
+            )
+            % {
+                "year": ledger.year,
+                "used": f"{ledger.hours_used:,.1f}",
+                "approved": f"{clearance.burden_hours:,}",
+                "percent": ledger.percent_used,
+            }
+        )
+    if expiry:
+        lines.append(
+            _("The approval expires on %(day)s.") % {"day": clearance.expiry}
+            if not ledger.expired
+            else _("The approval expired on %(day)s.") % {"day": clearance.expiry}
+        )
+    lines.append(
+        _(
+            "Ask OMB for more hours or a renewal in time, or close the surveys that use it. "
+            "Its ledger is on the clearance's page in cxgov."
+        )
+    )
+    subject = _("PRA clearance needs attention: %(clearance)s") % {"clearance": clearance}
+    return subject, "\n\n".join(lines)
+
+
+@transaction.atomic
+def clearances_alert(*, today: date | None = None) -> int:
+    """Email each agency's administrators once when a clearance's burden passes the warning
+    share for a fiscal year, or its expiry comes near; returns how many clearances alerted."""
+    sent = 0
+    for ledger in clearances_to_alert(today=today):
+        clearance = Clearance.objects.select_for_update().get(pk=ledger.clearance.pk)
+        burden = ledger.burden_warning and clearance.burden_warned_year != ledger.year
+        expiry = (ledger.expiry_warning or ledger.expired) and (
+            clearance.expiry_warned_on != ledger.clearance.expiry
+        )
+        if not (burden or expiry):
+            continue
+        if burden:
+            clearance.burden_warned_year = ledger.year
+        if expiry:
+            clearance.expiry_warned_on = ledger.clearance.expiry
+        clearance.save(update_fields=["burden_warned_year", "expiry_warned_on"])
+        recipients = _clearance_admins(clearance)
+        subject, body = _clearance_alert_text(ledger, burden=burden, expiry=expiry)
+        audit_record(
+            actor=None,
+            action="clearance.alert",
+            agency=ledger.clearance.agency,
+            target=clearance,
+            data={"burden": burden, "expiry": expiry, "recipients": len(recipients)},
+        )
+        if recipients:
+            task_enqueue_with_write(email_send, subject=subject, body=body, to=recipients)
+        sent += 1
+    return sent

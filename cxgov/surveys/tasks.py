@@ -1,5 +1,5 @@
 """Background tasks of surveys: invitation and reminder emails, each with a single-use link, and
-the daily closing of expired surveys."""
+the daily closing of expired surveys and the daily PRA clearance warnings."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from cxgov.surveys.models import Survey
-from cxgov.surveys.services import invitations_issue, surveys_close_expired
+from cxgov.surveys.services import clearances_alert, invitations_issue, surveys_close_expired
 
 
 def _link(survey: Survey, token: str, language: str) -> str:
@@ -51,3 +51,9 @@ def invitations_send(*, survey_id: int, reminder: bool = False) -> int:
 def surveys_close_expired_task() -> int:
     """Close live surveys past their close date or OMB expiration (periodic, daily)."""
     return surveys_close_expired()
+
+
+@task()
+def clearances_alert_task() -> int:
+    """Email administrators about clearances near their burden cap or expiry (periodic, daily)."""
+    return clearances_alert()

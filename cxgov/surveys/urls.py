@@ -1,12 +1,24 @@
 from django.urls import path
 
-from cxgov.surveys import views
+from cxgov.surveys import views, views_clearances
 
 app_name = "surveys"
 
 urlpatterns = [
     path("", views.survey_list, name="survey_list"),
     path("new/", views.survey_create, name="survey_create"),
+    path("clearances/", views_clearances.clearance_list, name="clearance_list"),
+    path("clearances/new/", views_clearances.clearance_create, name="clearance_create"),
+    path(
+        "clearances/<int:clearance_id>/",
+        views_clearances.clearance_detail,
+        name="clearance_detail",
+    ),
+    path(
+        "clearances/<int:clearance_id>/edit/",
+        views_clearances.clearance_edit,
+        name="clearance_edit",
+    ),
     path("<int:survey_id>/", views.survey_detail, name="survey_detail"),
     path("<int:survey_id>/settings/", views.survey_edit, name="survey_edit"),
     path("<int:survey_id>/preview/", views.survey_preview_view, name="survey_preview"),

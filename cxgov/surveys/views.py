@@ -245,18 +245,15 @@ def question_create(request: HttpRequest, slug: str, survey_id: int) -> HttpResp
         messages.error(request, _("This survey has responses: questions can no longer be added."))
         return redirect(_detail_url(survey))
     form = QuestionForm(request.POST or None, survey=survey)
-    return _form_page_save(
+    return _question_page(
         request,
+        survey,
         form,
         save=lambda _data: surveys.question_add(
             actor=request.user, survey=survey, **form.service_fields()
         ),
-        success_url=_detail_url(survey) + "#questions",
         done=_("Question added."),
-        survey=survey,
-        agency=survey.agency,
         title=_("Add a question"),
-        cancel_url=_detail_url(survey),
     )
 
 
@@ -276,15 +273,30 @@ def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResp
         fields = form.service_fields() if isinstance(form, QuestionForm) else dict(data)
         surveys.question_update(actor=request.user, question=target, **fields)
 
+    return _question_page(
+        request, survey, form, save=save, done=_("Question saved."), title=_("Edit question")
+    )
+
+
+def _question_page(
+    request: HttpRequest,
+    survey: Survey,
+    form: BaseForm,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """The form page of a question of `survey`; saved, it goes back to the survey's questions."""
     return _form_page_save(
         request,
         form,
         save=save,
         success_url=_detail_url(survey) + "#questions",
-        done=_("Question saved."),
+        done=done,
         survey=survey,
         agency=survey.agency,
-        title=_("Edit question"),
+        title=title,
         cancel_url=_detail_url(survey),
     )
 

@@ -1,8 +1,9 @@
-"""factory_boy factories for core and registry records."""
+"""factory_boy factories for core, registry and a few domain records."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -101,6 +102,49 @@ class ComplaintTeamFactory(factory.django.DjangoModelFactory):
 
     agency = factory.SubFactory(AgencyFactory)
     name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class ClearanceFactory(factory.django.DjangoModelFactory):
+    """A current standard PRA clearance with a year left and 1,000 approved burden hours."""
+
+    class Meta:
+        model = "surveys.Clearance"
+
+    agency = factory.SubFactory(AgencyFactory)
+    title = factory.Sequence(lambda n: f"Customer survey clearance {n}")
+    kind = "standard"
+    control_number = factory.Sequence(lambda n: f"1234-{n % 10000:04d}")
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+    burden_hours = 1000
+    results_publishable = True
+
+
+def cleared(survey: Any, *, minutes: int = 2, **clearance: Any) -> Any:
+    """The survey linked to a current clearance of its agency (a public survey needs one to be
+    published), through `survey_update` as the settings page does.
+
+    A survey made with an OMB control number and expiry keeps them: the clearance carries them
+    (one per number and agency, shared by the surveys that give the same number).
+    """
+    from cxgov.surveys.models import Clearance
+    from cxgov.surveys.services import survey_update
+
+    if survey.omb_control_number:
+        clearance.setdefault("control_number", survey.omb_control_number)
+    if survey.omb_expiration_date:
+        clearance.setdefault("expires_on", survey.omb_expiration_date)
+    found = None
+    if "control_number" in clearance:
+        found = Clearance.objects.filter(
+            agency=survey.agency, control_number=clearance["control_number"]
+        ).first()
+    survey_update(
+        actor=None,
+        survey=survey,
+        clearance=found or ClearanceFactory(agency=survey.agency, **clearance),
+        burden_minutes=minutes,
+    )
+    return survey
 
 
 class SurveyFactory(factory.django.DjangoModelFactory):

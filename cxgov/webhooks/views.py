@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 
 from cxgov.core.auth import second_factor_required
 from cxgov.core.forms import form_add_errors
-from cxgov.core.pages import form_page, form_page_save, post_action, status_action
+from cxgov.core.pages import (
+    agency_list_view,
+    form_page,
+    form_page_save,
+    post_action,
+    status_action,
+)
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
 from cxgov.webhooks import services
@@ -44,18 +50,12 @@ def _delivery_url(delivery: Delivery) -> str:
     )
 
 
-@login_required
-def subscription_list(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, agency_slug=slug, need=Can.MANAGE_WEBHOOKS)
-    return render(
-        request,
-        "webhooks/subscription_list.html",
-        {
-            "agency": agency,
-            "subscriptions": subscriptions_for_agency(agency=agency),
-            "nav_section": "staff",
-        },
-    )
+subscription_list = agency_list_view(
+    "webhooks/subscription_list.html",
+    need=Can.MANAGE_WEBHOOKS,
+    edit=Can.MANAGE_WEBHOOKS,
+    subscriptions=subscriptions_for_agency,
+)
 
 
 def _detail_page(

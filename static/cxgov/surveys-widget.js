@@ -134,6 +134,9 @@
         omb += " · " + definition.labels.expires + ": " + definition.omb.expires;
       }
       form.appendChild(el("p", { "class": "cxgov-w-hint" }, omb));
+      if (definition.omb.statement) {
+        form.appendChild(el("p", { "class": "cxgov-w-hint" }, definition.omb.statement));
+      }
     }
     form.addEventListener("change", function () { updateConditions(form); });
     updateConditions(form);

@@ -14,7 +14,7 @@ from cxgov.core.models import Agency, Role, User
 from cxgov.registry.models import Service
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import survey_create, survey_publish
-from cxgov.testing.factories import MembershipFactory, ServiceFactory, UserFactory
+from cxgov.testing.factories import MembershipFactory, ServiceFactory, UserFactory, cleared
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -48,7 +48,7 @@ def _live(agency: Agency, template: str, services: list[Service]) -> Survey:
         omb_control_number="1234-5678",
         omb_expiration_date=date(2029, 12, 31),
     )
-    return survey_publish(actor=None, survey=survey)
+    return survey_publish(actor=None, survey=cleared(survey))
 
 
 @pytest.fixture

@@ -236,6 +236,7 @@ def test_cxgov_export_imports_into_another_survey_with_the_same_answers(
     thumbs_survey, service_a, agency_a
 ):
     from cxgov.surveys.services import survey_create, survey_publish
+    from cxgov.testing.factories import cleared
 
     _import(thumbs_survey, THUMBS_FILE, "--service", "apply")
     exported = "".join(
@@ -245,7 +246,9 @@ def test_cxgov_export_imports_into_another_survey_with_the_same_answers(
     )
     copy = survey_publish(
         actor=None,
-        survey=survey_create(actor=None, agency=agency_a, template="a11_v2", services=[service_a]),
+        survey=cleared(
+            survey_create(actor=None, agency=agency_a, template="a11_v2", services=[service_a])
+        ),
     )
     report = responses_import(actor=None, survey=copy, data=exported, format="cxgov")
     assert report.errors == [] and report.responses.created == 8

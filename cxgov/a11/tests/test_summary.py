@@ -13,7 +13,7 @@ from cxgov.core.models import Agency
 from cxgov.surveys.models import Audience
 from cxgov.surveys.services import survey_create, survey_publish
 from cxgov.surveys.tests.results_factories import bulk
-from cxgov.testing.factories import ServiceFactory
+from cxgov.testing.factories import ServiceFactory, cleared
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("threshold_five")]
 
@@ -33,7 +33,9 @@ def test_a11_summary_rows_give_counts_point_scale_and_percent_agree(agency_a: Ag
     service = ServiceFactory(agency=agency_a, name="Passports", slug="passports")
     survey = survey_publish(
         actor=None,
-        survey=survey_create(actor=None, agency=agency_a, template="a11_v1", title="Passport"),
+        survey=cleared(
+            survey_create(actor=None, agency=agency_a, template="a11_v1", title="Passport")
+        ),
     )
     answers = [5, 5, 5, 4, 4, 3, 2, 1]
     bulk(
@@ -83,7 +85,7 @@ def test_employee_a11_cells_under_the_threshold_keep_only_n(agency_a: Agency) ->
     survey = survey_create(actor=None, agency=agency_a, template="a11_v1", title="Staff")
     survey.audience = Audience.EMPLOYEE
     survey.save(update_fields=["audience"])
-    survey_publish(actor=None, survey=survey)
+    survey_publish(actor=None, survey=cleared(survey))
     bulk(survey, [({"satisfaction": 5, "trust": 4}, NOV)] * 3, service="hr", channel="email")
     rows = a11_summary_rows(fiscal_year=2026, quarter=1, agencies=Agency.objects.all())
     assert rows and all(r["suppressed"] and r["n"] == 3 for r in rows)

@@ -71,7 +71,9 @@ class QuestionResultOut(Out):
 class SurveyResultsOut(Out):
     survey_id: int
     title: str
-    responses: int
+    responses: int | None = Field(
+        description="Null for an employee survey's view that may not be shown."
+    )
     response_rate: EstimateOut | None
     questions: list[QuestionResultOut]
 

@@ -12,7 +12,7 @@ from cxgov.complaints.integrations import complaints_standard_counts
 from cxgov.complaints.models import Complaint
 from cxgov.standards.selectors import standard_results
 from cxgov.surveys.services import response_submit, survey_create, survey_publish
-from cxgov.testing.factories import ServiceFactory, StandardFactory
+from cxgov.testing.factories import ServiceFactory, StandardFactory, cleared
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +23,7 @@ def a11_survey(agency_a):
     survey = survey_create(
         actor=None, agency=agency_a, template="a11_v2", title="Permit feedback", services=[service]
     )
-    return survey_publish(actor=None, survey=survey)
+    return survey_publish(actor=None, survey=cleared(survey))
 
 
 def _answer(survey, trust: int, *, consent: bool, email: str = "pat@example.com", sid: str):
@@ -90,8 +90,8 @@ def test_closing_a_complaint_invites_the_person_to_the_post_resolution_survey(ag
 
     survey = survey_publish(
         actor=None,
-        survey=_with_spanish(
-            survey_create(actor=None, agency=agency_a, template="post_resolution")
+        survey=cleared(
+            _with_spanish(survey_create(actor=None, agency=agency_a, template="post_resolution"))
         ),
     )
     mail.outbox.clear()

@@ -57,6 +57,11 @@ SECTIONS = {
         "surveys:survey_list",
         _Parent("survey", "surveys:survey_detail", "survey_id", lambda s: s.title),
     ),
+    "clearances": _Section(
+        gettext_lazy("PRA clearances"),
+        "surveys:clearance_list",
+        _Parent("clearance", "surveys:clearance_detail", "clearance_id", lambda c: _short(c.title)),
+    ),
     "standards": _Section(
         gettext_lazy("Service standards"),
         "standards:standard_list",

@@ -14,7 +14,7 @@ from django.db.backends.utils import CursorWrapper
 from cxgov.core.services import token_create
 from cxgov.surveys.models import Response
 from cxgov.surveys.services import survey_create, survey_publish
-from cxgov.testing.factories import AgencyFactory
+from cxgov.testing.factories import AgencyFactory, cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def survey():
     for question in draft.questions.all():
         question.text_es = question.text_es or question.text
         question.save()
-    return survey_publish(actor=None, survey=draft)
+    return survey_publish(actor=None, survey=cleared(draft))
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from cxgov.core.models import RateCounter
 from cxgov.core.ratelimit import RateLimited, client_address, rate_check
 from cxgov.core.services import token_create
 from cxgov.surveys.services import survey_create, survey_publish
-from cxgov.testing.factories import AgencyFactory
+from cxgov.testing.factories import AgencyFactory, cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_survey_page_in_spanish_explains_the_wait(client):
     for question in survey.questions.all():
         question.text_es = question.text_es or question.text
         question.save()
-    survey = survey_publish(actor=None, survey=survey)
+    survey = survey_publish(actor=None, survey=cleared(survey))
     url = f"/es/surveys/{survey.public_id}/"
     for _attempt in range(3):
         client.post(url, {})

@@ -41,6 +41,7 @@ from cxgov.core.models import (
     MemberInvitation,
     Membership,
     Role,
+    ScimIdentity,
     User,
 )
 from cxgov.core.permissions import ROLE_CAPABILITIES, SITE_CAPABILITIES, Can, roles_with
@@ -48,7 +49,7 @@ from cxgov.core.services import site_grant_give, token_create
 from cxgov.plans.models import Plan
 from cxgov.registry.models import Channel, ChannelClosure, CustomerSegment, Service, ServiceStage
 from cxgov.standards.models import MissedPeriod, Standard, StandardEvent
-from cxgov.surveys.models import Audience, Question, Response, Survey
+from cxgov.surveys.models import Audience, Clearance, Question, Response, Survey
 from cxgov.testing.demo import demo_load_once
 from cxgov.webhooks.models import Delivery
 from cxgov.webhooks.models import Event as WebhookEvent
@@ -94,6 +95,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     **dict.fromkeys(
         (
             "api_unknown_path",
+            "scim_unknown_path",
             "oidc_authentication_init",
             "oidc_callback",
             "open311:discovery",
@@ -120,6 +122,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
             "public:service",
             "public:agency_standards",
             "public:service_standards",
+            "public:service_performance",
             "public:agency_plan",
             "public:agency_plan_pdf",
             "public:data_index",
@@ -289,6 +292,14 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "surveys:survey_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "surveys:survey_create": (_agency, Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:survey_detail": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:clearance_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:clearance_create": (_agency, Can.MANAGE_CLEARANCES, Can.MANAGE_CLEARANCES),
+    "surveys:clearance_detail": (_with("clearance"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:clearance_edit": (
+        _with("clearance"),
+        Can.MANAGE_CLEARANCES,
+        Can.MANAGE_CLEARANCES,
+    ),
     "surveys:survey_edit": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:survey_preview": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "surveys:survey_qr": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
@@ -421,9 +432,10 @@ QUERY = {"a11:export_download": {"fiscal_year": 2025, "quarter": 1}}
 def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.namespace in ("admin", "api"):
+            if pattern.namespace in ("admin", "api", "scim"):
                 # The site admin has its own superuser gate (core.admin_site); the API is
-                # swept operation by operation from its OpenAPI document below.
+                # swept operation by operation from its OpenAPI document below, and SCIM,
+                # which only a SCIM token reaches, by SCIM_SWEEP.
                 continue
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from _names(pattern.url_patterns, inner)
@@ -529,6 +541,7 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
         "series": own_series.pk,
         "selection": _first_pk(Selection.objects.filter(agency=agency), "selection"),
         "survey": survey_pk,
+        "clearance": _first_pk(Clearance.objects.filter(agency=agency), "clearance"),
         "employee_survey": _first_pk(
             Survey.objects.filter(agency=agency, audience=Audience.EMPLOYEE), "employee survey"
         ),
@@ -1150,3 +1163,150 @@ def test_another_teams_case_answers_like_missing_everywhere(world: World, client
         if f"/{complaint.pk}/".encode() in queue.content:
             failures.append(f"the queue lists {complaint.tracking_number} to {who}")
     assert not failures, "another team's case reached:\n" + "\n".join(failures)
+
+
+# --- SCIM: only a SCIM token of the agency reaches its people -----------------------------------
+
+ScimPath = Callable[[World], str]
+
+
+def _scim_user(w: World) -> str:
+    return f"/scim/v2/Users/{w.by_role[Role.CX_ANALYST].pk}"
+
+
+def _scim_member_patch(w: World) -> dict[str, Any]:
+    return {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [
+            {"op": "add", "path": "members", "value": [{"value": str(w.ids["scim_member"])}]}
+        ],
+    }
+
+
+def _scim_user_body(w: World) -> dict[str, Any]:
+    return {"userName": "cx_analyst@sweep.example.gov", "active": False}
+
+
+# (method, URL name) → (path, body, the path or body naming nothing). Each object operation is
+# called with another agency's SCIM token and must answer as for a missing object.
+SCIM_SWEEP: dict[tuple[str, str], tuple[ScimPath, Body | None, ScimPath | Body | None]] = {
+    ("GET", "scim:service_provider_config"): (
+        lambda w: "/scim/v2/ServiceProviderConfig",
+        None,
+        None,
+    ),
+    ("GET", "scim:resource_types"): (lambda w: "/scim/v2/ResourceTypes", None, None),
+    ("GET", "scim:resource_type"): (lambda w: "/scim/v2/ResourceTypes/User", None, None),
+    ("GET", "scim:schemas"): (lambda w: "/scim/v2/Schemas", None, None),
+    ("GET", "scim:schema"): (
+        lambda w: "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User",
+        None,
+        None,
+    ),
+    ("GET", "scim:users"): (lambda w: "/scim/v2/Users", None, None),
+    ("POST", "scim:users"): (
+        lambda w: "/scim/v2/Users",
+        lambda w: {"userName": "scim-sweep@sweep.example.gov"},
+        None,
+    ),
+    ("GET", "scim:user"): (_scim_user, None, lambda w: f"/scim/v2/Users/{MISSING}"),
+    ("PUT", "scim:user"): (_scim_user, _scim_user_body, lambda w: f"/scim/v2/Users/{MISSING}"),
+    ("PATCH", "scim:user"): (
+        _scim_user,
+        lambda w: {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "active", "value": False}],
+        },
+        lambda w: f"/scim/v2/Users/{MISSING}",
+    ),
+    ("DELETE", "scim:user"): (_scim_user, None, lambda w: f"/scim/v2/Users/{MISSING}"),
+    ("GET", "scim:groups"): (lambda w: "/scim/v2/Groups", None, None),
+    ("POST", "scim:groups"): (
+        lambda w: "/scim/v2/Groups",
+        lambda w: {"displayName": f"{w.agency.slug}:cx_analyst"},
+        None,
+    ),
+    ("GET", "scim:group"): (lambda w: "/scim/v2/Groups/cx_analyst", None, None),
+    # Groups are every agency's roles; the member named is what belongs to an agency.
+    ("PATCH", "scim:group"): (
+        lambda w: "/scim/v2/Groups/cx_analyst",
+        _scim_member_patch,
+        lambda w: {
+            **_scim_member_patch(w),
+            "Operations": [{"op": "add", "path": "members", "value": [{"value": str(MISSING)}]}],
+        },
+    ),
+    ("PUT", "scim:group"): (
+        lambda w: "/scim/v2/Groups/cx_analyst",
+        lambda w: {"members": [{"value": str(w.ids["scim_member"])}]},
+        lambda w: {"members": [{"value": str(MISSING)}]},
+    ),
+    ("DELETE", "scim:group"): (lambda w: "/scim/v2/Groups/cx_analyst", None, None),
+}
+
+
+def _scim_call(client: Client, method: str, path: str, token: str | None, body: Any) -> Any:
+    extra: dict[str, Any] = {}
+    if token is not None:
+        extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    if body is not None:
+        extra.update(data=json.dumps(body), content_type="application/scim+json")
+    return client.generic(method, path, **extra)
+
+
+def _scim_tokens(w: World) -> tuple[str, str]:
+    """SCIM tokens of the holder (this agency) and of the outsider (their own agency)."""
+    other = Agency.objects.get(memberships__user=w.outsider, memberships__role=Role.AGENCY_ADMIN)
+    _, mine = token_create(user=w.holder, name="idp", scope="scim", agency=w.agency)
+    _, theirs = token_create(user=w.outsider, name="idp", scope="scim", agency=other)
+    return mine, theirs
+
+
+def test_every_scim_url_has_a_sweep_entry():
+    (resolver,) = [
+        p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "scim"
+    ]
+    names = {f"scim:{p.name}" for p in resolver.url_patterns if isinstance(p, URLPattern)}
+    names.discard("scim:api-root")  # /scim/v2/ itself: the unknown path's 404 for anyone
+    assert names == {name for _, name in SCIM_SWEEP}, "SCIM_SWEEP and /scim/v2/ differ"
+
+
+@pytest.mark.django_db
+def test_scim_answers_401_without_a_scim_token_and_404_to_another_agency(
+    world: World, client: Client, no_write_limits: None
+):
+    """No token, a wrong one or a REST API token: 401 everywhere. Another agency's SCIM token:
+    its people and groups are its own, so this agency's person answers like a missing one and
+    nothing is written. The agency's own token reaches them."""
+    world.ids["scim_member"] = world.by_role[Role.CX_ANALYST].pk
+    mine, theirs = _scim_tokens(world)
+    failures = []
+    for (method, name), (path_of, body_of, missing_of) in sorted(SCIM_SWEEP.items()):
+        path = path_of(world)
+        body = body_of(world) if body_of else None
+        for token in (None, "cxg_00000000_nothing", world.tokens[world.holder.pk]):
+            got = _scim_call(client, method, path, token, body)
+            if got.status_code != 401 or b"urn:ietf:params:scim:api:messages:2.0:Error" not in (
+                got.content
+            ):
+                failures.append(f"{method} {path} with {str(token)[:12]}: {got.status_code}")
+        if missing_of is None:
+            continue
+        before = _rows((Membership, ScimIdentity))
+        if method in ("GET", "DELETE") or name == "scim:user":
+            missing_path, missing_body = str(missing_of(world)), body
+        else:
+            missing_path, missing_body = path, missing_of(world)
+        got = _scim_call(client, method, path, theirs, body)
+        missing = _scim_call(client, method, missing_path, theirs, missing_body)
+        if got.status_code not in (400, 404) or (got.status_code, got.content) != (
+            missing.status_code,
+            missing.content,
+        ):
+            failures.append(f"{method} {path} by another agency: {got.status_code} {got.content!r}")
+        if _rows((Membership, ScimIdentity)) != before:
+            failures.append(f"{method} {path} by another agency wrote")
+    reached = _scim_call(client, "GET", _scim_user(world), mine, None)
+    if reached.status_code != 200:
+        failures.append(f"the agency's own token: {reached.status_code}")
+    assert not failures, "SCIM answers that let a caller through:\n" + "\n".join(failures)

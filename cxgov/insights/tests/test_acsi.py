@@ -17,7 +17,7 @@ from cxgov.insights.acsi import (
     gap,
     measure_gap,
 )
-from cxgov.insights.benchmark_charts import line_svg
+from cxgov.insights.charts import line_svg
 from cxgov.insights.proportions import newcombe_interval
 
 # Worked by hand. Item 1 valid answers: 8, 10 (99 is missing, 11 out of range) -> mean 9.

@@ -77,9 +77,22 @@ def test_every_measure_is_registered_once_with_its_estimator_and_interval() -> N
         "point_scale",
         "share_timely",
         "share_within_target",
+        "share_choosing",
+        "median_days",
     }
     for item in MEASURES.values():
-        assert (item.estimator, item.interval) in {("share", "wilson"), ("mean", "t")}
+        assert (item.estimator, item.interval) in {
+            ("share", "wilson"),
+            ("mean", "t"),
+            ("median", "order"),
+        }
+
+
+def test_median_days_has_an_order_statistic_interval_around_the_median() -> None:
+    estimate = MEASURES["median_days"].estimate_median([5, 1, 3, 2, 4, 9, 7, 6, 8, 10])
+    # Binomial(10, 1/2): the 2.5% quantile is 2, so the 2nd and 9th smallest values.
+    assert (estimate.value, estimate.low, estimate.high, estimate.n) == (5.5, 2.0, 9.0, 10)
+    assert MEASURES["median_days"].publish(estimate.value) == Decimal("5.5")
 
 
 def test_share_measures_give_the_wilson_interval_scipy_gives() -> None:

@@ -199,6 +199,28 @@ def test_editor_shows_the_grade_and_marks_hard_sentences(
 
 
 @pytest.mark.django_db
+def test_editor_scores_spanish_with_a_formula_made_for_spanish(
+    analyst_a_client: Client, agency_a: Agency
+) -> None:
+    service_with_records(agency_a)
+    plan = _start(analyst_a_client)
+    hard = (
+        "No obstante las consideraciones anteriormente mencionadas, los solicitantes deberán "
+        "fundamentar documentalmente las determinaciones de elegibilidad correspondientes."
+    )
+    analyst_a_client.post(
+        f"{STAFF}{plan.pk}/sections/training/",
+        {"text_en": "We help you.", "text_es": f"Le ayudamos. {hard}"},
+    )
+    html = analyst_a_client.get(f"{STAFF}{plan.pk}/sections/training/").content.decode()
+    assert "Szigriszt-Pazos perspicuity" in html
+    assert "INFLESZ scale (target: 55 or higher)" in html
+    assert f"<mark>{hard}</mark>" in html
+    assert re.search(r"hard to read: perspicuity \d+(\.\d)?", html)
+    assert "made for English" not in html
+
+
+@pytest.mark.django_db
 def test_people_without_a_plan_role_are_refused(
     client: Client, analyst_a_client: Client, handler_b_client: Client, agency_a: Agency
 ) -> None:

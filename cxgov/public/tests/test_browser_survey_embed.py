@@ -10,6 +10,7 @@ from cxgov.surveys.models import Survey
 from cxgov.surveys.services import survey_create, survey_publish
 from cxgov.testing.browser import assert_no_axe_violations
 from cxgov.testing.browser_helpers import click_and_load
+from cxgov.testing.factories import cleared
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def embed_url(live_server, agency_a: Agency) -> str:
     survey: Survey = survey_publish(
-        actor=None, survey=survey_create(actor=None, agency=agency_a, template="a11_v2")
+        actor=None, survey=cleared(survey_create(actor=None, agency=agency_a, template="a11_v2"))
     )
     return f"{live_server.url}/surveys/{survey.public_id}/embed/"
 

@@ -23,6 +23,7 @@ def public_urls(demo_data: None) -> dict[str, str]:
         "service": f"/agencies/fba/services/{SERVICE}/",
         "agency_standards": "/agencies/fba/standards/",
         "service_standards": f"/agencies/fba/services/{SERVICE}/standards/",
+        "service_performance": f"/agencies/fba/services/{SERVICE}/performance/",
         "feedback": "/feedback/",
         "complaint_start": "/complaints/",
         "survey": f"/surveys/{survey.public_id}/",

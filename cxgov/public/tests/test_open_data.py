@@ -40,7 +40,7 @@ from cxgov.surveys.services import (
     survey_publish,
 )
 from cxgov.testing.data import SHARED_DATA, needs_shared
-from cxgov.testing.factories import ServiceFactory
+from cxgov.testing.factories import ServiceFactory, cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +219,7 @@ def _report(agency: Agency, values: list[int]):
         omb_control_number="1234-5678",
         omb_expiration_date=datetime(2029, 12, 31).date(),
     )
-    survey_publish(actor=None, survey=survey)
+    survey_publish(actor=None, survey=cleared(survey))
     _likert_trust(survey, service, values)
     collection = a11.collection_create(
         actor=None, service=service, fiscal_year=PERIOD.year, quarter=PERIOD.quarter

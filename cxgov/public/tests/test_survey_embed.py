@@ -10,6 +10,7 @@ from django.urls import reverse
 from cxgov.core.models import Agency
 from cxgov.surveys.models import Response, Survey
 from cxgov.surveys.services import survey_create, survey_publish
+from cxgov.testing.factories import cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def survey(agency_a: Agency) -> Survey:
     survey = survey_create(
         actor=None, agency=agency_a, template="a11_v2", omb_control_number="1234-5678"
     )
-    survey = survey_publish(actor=None, survey=survey)
+    survey = survey_publish(actor=None, survey=cleared(survey))
     survey.allowed_origins = SITES
     survey.save(update_fields=["allowed_origins"])
     return survey

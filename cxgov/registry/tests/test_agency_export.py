@@ -20,7 +20,7 @@ from cxgov.core.models import Agency, AuditEvent
 from cxgov.registry.services import retention_policy_update
 from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.services import response_submit, survey_create, survey_publish
-from cxgov.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory
+from cxgov.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory, cleared
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +34,9 @@ def _agency_data(agency: Agency, *, tag: str) -> None:
     ChannelFactory(service=service, kind="website")
     survey = survey_publish(
         actor=None,
-        survey=survey_create(actor=None, agency=agency, template="a11_v2", services=[service]),
+        survey=cleared(
+            survey_create(actor=None, agency=agency, template="a11_v2", services=[service])
+        ),
     )
     for n in range(3):
         response_submit(

@@ -11,7 +11,7 @@ from cxgov.registry.models import Service
 from cxgov.surveys.demo import a11_v1_rows, a11_v2_rows, employee_rows
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import response_bulk_create, survey_create, survey_publish
-from cxgov.testing.factories import ServiceFactory
+from cxgov.testing.factories import ServiceFactory, cleared
 
 
 def report_surveys(
@@ -29,7 +29,7 @@ def report_surveys(
     )
     surveys = [v2, v1]
     for survey in surveys:
-        survey_publish(actor=None, survey=survey)
+        survey_publish(actor=None, survey=cleared(survey))
     response_bulk_create(
         actor=None, survey=v2, rows=a11_v2_rows(services, count=customers, prefix="t-v2")
     )

@@ -30,7 +30,7 @@ from cxgov.surveys.services import (
     survey_create,
     survey_publish,
 )
-from cxgov.testing.factories import ServiceFactory, StandardFactory
+from cxgov.testing.factories import ServiceFactory, StandardFactory, cleared
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("settings_threshold")]
 
@@ -63,7 +63,7 @@ def card_data(agency_a, analyst_a):
     survey = survey_create(
         actor=None, agency=agency_a, template="a11_v1", services=[passports, visas]
     )
-    survey_publish(actor=None, survey=survey)
+    survey_publish(actor=None, survey=cleared(survey))
     q4 = [(5, 5), (5, 4), (4, 4), (4, 5), (4, 4), (4, 4), (5, 3), (4, 2), (2, 1), (1, 3)]
     q3 = [(5, 5), (4, 4), (3, 4), (3, 5), (2, 4), (2, 1), (1, 3), (3, 2), (2, 1), (1, 3)]
     rows = (

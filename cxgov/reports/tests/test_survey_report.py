@@ -181,7 +181,10 @@ def test_small_employee_group_has_no_themes(agency_a):
     assert themes.tables[0].rows == []
     assert "Fewer than 5 employees answered" in themes.notes[0]
     methods = data.table("methods")
-    assert methods is not None and methods.rows[0][2] == "Fewer than 5"
+    assert methods is not None and methods.rows[0][2] == "Not shown"
+    # The total does not count the hidden survey's 3: total minus the shown rows would give it.
+    notes = next(s for s in data.sections if s.id == "methods").notes
+    assert notes[0].startswith("0 valid responses") and "leaves out" in notes[1]
 
 
 def test_employee_themes_are_scrubbed_and_large_enough(surveyed):

@@ -79,8 +79,26 @@ def test_result_carries_wilson_interval_and_verdict() -> None:
     [result] = results_from_counts(counts, target=0.9, threshold=None, today=date(2026, 3, 1))
     assert result.share == 0.8
     assert result.ci_low == pytest.approx(0.4902, abs=1e-4)
-    assert result.status == "not_met"
+    # 80% is below the 90% target, but the interval (49% to 94%) holds the target.
+    assert result.status == "unclear"
+    assert str(result.status_label) == "Too close to call"
     assert result.closed
+
+
+@pytest.mark.parametrize(
+    ("met", "n", "status"),
+    [
+        (980, 1000, "met"),  # interval 96.9% to 98.7%: all above 90%
+        (19, 20, "unclear"),  # 95% is above 90%, but the interval starts at 76.4%
+        (95, 100, "unclear"),  # interval 88.8% to 97.8% still holds 90%
+        (50, 100, "not_met"),  # interval 40.4% to 59.6%: all below
+        (80, 100, "not_met"),  # interval 71.1% to 86.7%: all below
+    ],
+)
+def test_verdict_is_judged_by_the_interval_not_the_point(met: int, n: int, status: str) -> None:
+    counts = [PeriodCounts(start=date(2026, 1, 1), end=date(2026, 1, 31), label="m", n=n, met=met)]
+    [result] = results_from_counts(counts, target=0.9, threshold=None, today=date(2026, 3, 1))
+    assert result.status == status
 
 
 def test_small_periods_get_no_verdict_and_trend_needs_significance() -> None:

@@ -34,6 +34,8 @@ def _standard_with_results(agency: Agency, **fields) -> Standard:
     from cxgov.standards import services
     from cxgov.standards.ingest import events_parse, rows_table
 
+    # 15 of 20 on time each month: the interval (53% to 89%) lies below the 95% target.
+    fields.setdefault("target", "0.9500")
     standard = StandardFactory(
         service=ServiceFactory(agency=agency, name="Renew a permit"), threshold=2, **fields
     )

@@ -8,7 +8,9 @@ The contract for pages, reports, exports and the API:
   nothing here checks access.
 - Every share and mean is an `Estimate` with its n and 95% interval (Wilson for shares, Student t
   for means). A group with fewer answers than the suppression threshold comes back with
-  `suppressed=True` and no figures at all besides its n.
+  `suppressed=True` and no figures at all besides its n. On an employee survey the views a
+  reader can open are decided together (`disclosure`): a suppressed cell there carries no n
+  either (0), and `response_counts` answers None for a view that may not be shown.
 - "Percent positive" is defined once, in `POSITIVE_VALUES`: 4-5 on 1-5 agreement scales, thumbs
   up or "yes" on two-way questions, and the top two points (9-10) on 0-10 and 1-10 ratings.
   Choice, number, text and date questions have none.
@@ -37,6 +39,7 @@ from cxgov.surveys.results.estimates import (
     question_results,
     response_counts,
     response_rate,
+    responses_shown,
     results_table,
     survey_results,
     surveys_with_results,
@@ -63,6 +66,7 @@ __all__ = [
     "question_results",
     "response_counts",
     "response_rate",
+    "responses_shown",
     "results_table",
     "rollup_sums",
     "survey_results",

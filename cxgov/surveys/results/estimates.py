@@ -47,6 +47,7 @@ from cxgov.surveys.models import (
     ResponseRollup,
     Survey,
 )
+from cxgov.surveys.results.disclosure import SurveyDisclosure, survey_disclosure, view_of
 from cxgov.surveys.results.queries import ResultFilters, filtered_rollups, period, rollup_sums
 from cxgov.surveys.selectors import suppression_threshold
 
@@ -172,7 +173,7 @@ def _n(question: Question, cell: _Cell) -> int:
 def _mean(question: Question, cell: _Cell, n: int) -> Estimate | None:
     if question.kind in SCALE_RANGES:
         return mean_interval_from_counts(
-            {int(k): c for k, c in cell.counts.items() if k.lstrip("-").isdigit()}
+            {int(k): c for k, c in cell.counts.items() if k.isascii() and k.lstrip("-").isdigit()}
         )
     if question.kind != QuestionKind.NUMBER or n == 0:
         return None
@@ -241,15 +242,41 @@ def survey_results(*, survey: Survey, filters: ResultFilters = ResultFilters()) 
     for row in rollup_sums(_answer_rollups(survey, filters), "question_id"):
         cells[row["question_id"]].add(row["value_key"], row["n"], row["t"], row["s"])
     min_n = suppression_threshold()
+    disclosure = survey_disclosure(survey)
+    view = view_of(filters)
     counted: list[QuestionResult] = []
     texts: list[TextQuestionResult] = []
     for question in survey.questions.order_by("position", "id"):
         cell = cells.get(question.pk, _Cell())
+        withheld = disclosure is not None and not disclosure.shown(view, question)
         if question.kind in COUNTED_KINDS:
-            counted.append(_question_figures(question, cell, min_n=min_n))
+            result = _question_figures(question, cell, min_n=min_n)
+            if withheld or (disclosure is not None and result.suppressed):
+                result = _withheld(question)
+            counted.append(result)
         elif question.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.DATE):
-            texts.append(TextQuestionResult(question=question, n=sum(cell.counts.values())))
+            n = sum(cell.counts.values())
+            texts.append(TextQuestionResult(question=question, n=0 if withheld else n))
     return SurveyResults(questions=counted, text_questions=texts)
+
+
+def _withheld(question: Question) -> QuestionResult:
+    """A question of an employee survey that may not be shown: no figures and no n."""
+    return QuestionResult(
+        question=question, n=0, distribution=[], positive=None, mean=None, suppressed=True
+    )
+
+
+def _hidden(
+    disclosure: SurveyDisclosure | None,
+    filters: ResultFilters,
+    question: Question | None,
+    **narrower: Any,
+) -> bool:
+    """True when an employee survey's view (narrowed by a grouping) may not be shown."""
+    if disclosure is None:
+        return False
+    return not disclosure.shown(view_of(filters, **narrower), question)
 
 
 def question_results(
@@ -304,6 +331,7 @@ def quarterly_trend(
     if not cells:
         return []
     min_n = suppression_threshold()
+    disclosure = survey_disclosure(survey)
     quarters: list[FiscalQuarter] = []
     current, last = min(cells), max(cells)
     while current <= last:
@@ -316,6 +344,10 @@ def quarterly_trend(
         n, positive, mean, suppressed = _group_figures(
             question, cells.get(quarter, _Cell()), min_n=min_n
         )
+        if disclosure is not None and (
+            suppressed or _hidden(disclosure, filters, question, quarter=quarter)
+        ):
+            n, positive, mean, suppressed = 0, None, None, True
         change: Change | None = None
         if before is not None and not suppressed and not before[3]:
             if positive is not None and before[1] is not None:
@@ -384,7 +416,7 @@ def _figures_many(
         if question.kind in SCALE_RANGES:
             has_mean[i] = True
             for key, count in cell.counts.items():
-                if key.lstrip("-").isdigit():
+                if key.isascii() and key.lstrip("-").isdigit():
                     total[i] += int(key) * count
                     squares[i] += int(key) ** 2 * count
         elif question.kind == QuestionKind.NUMBER:
@@ -466,11 +498,19 @@ def results_table(*, survey: Survey, filters: ResultFilters = ResultFilters()) -
         [(questions[key[0]], cells[key]) for key in keys], min_n=suppression_threshold()
     )
     rows = []
+    disclosure = survey_disclosure(survey)
     for (question_id, service_id, channel, quarter), (n, positive, mean, suppressed) in zip(
         keys, figures, strict=True
     ):
         cell = cells[(question_id, service_id, channel, quarter)]
         question = questions[question_id]
+        if disclosure is not None and (
+            suppressed
+            or _hidden(
+                disclosure, filters, question, service=service_id, channel=channel, quarter=quarter
+            )
+        ):
+            n, positive, mean, suppressed = 0, None, None, True
         rows.append(
             TableRow(
                 question=question,
@@ -525,9 +565,14 @@ def breakdown(
     cells = _grouped_cells(survey, question, filters, by)
     labels = _group_labels(survey, by, cells)
     min_n = suppression_threshold()
+    disclosure = survey_disclosure(survey)
     groups = []
     for key, cell in cells.items():
         n, positive, mean, suppressed = _group_figures(question, cell, min_n=min_n)
+        if disclosure is not None and (
+            suppressed or _hidden(disclosure, filters, question, **{by: key})
+        ):
+            n, positive, mean, suppressed = 0, None, None, True
         groups.append(
             GroupResult(
                 key=key,
@@ -543,10 +588,23 @@ def breakdown(
     return sorted(groups, key=lambda g: g.label.lower())
 
 
-def response_counts(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> int:
-    """How many counted responses (or imported respondents) match the filters."""
+def response_counts(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> int | None:
+    """How many counted responses (or imported respondents) match the filters.
+
+    None for an employee survey's view that may not be shown (`disclosure`): its count, beside
+    another view's, would give a small group's.
+    """
+    if _hidden(survey_disclosure(survey), filters, None):
+        return None
     queryset = filtered_rollups(ResponseRollup.objects.filter(survey=survey), filters)
     return int(queryset.aggregate(n=Sum("count"))["n"] or 0)
+
+
+def responses_shown(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> bool:
+    """Whether the view's respondents may be shown: always for a customer survey; for an
+    employee survey when the view is at least the threshold and no difference with another
+    view gives a smaller group. Comments follow it."""
+    return not _hidden(survey_disclosure(survey), filters, None)
 
 
 def response_rate(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> Estimate | None:

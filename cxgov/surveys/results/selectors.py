@@ -30,7 +30,7 @@ from cxgov.surveys.models import (
     ResponseStatus,
     Survey,
 )
-from cxgov.surveys.results import ResultFilters, period, positive_values
+from cxgov.surveys.results import ResultFilters, period, positive_values, responses_shown
 from cxgov.surveys.results.queries import filter_dimensions
 from cxgov.surveys.rollups import survey_zone
 from cxgov.surveys.selectors import suppression_threshold
@@ -112,7 +112,9 @@ class Comments:
 def comments_for_survey(*, survey: Survey, filters: ResultFilters) -> Comments:
     """Non-empty text answers of valid responses, newest first (call access_survey first).
 
-    An employee survey whose matching group is under the suppression threshold returns none.
+    An employee survey returns none unless the filtered group may be shown
+    (`results.responses_shown`): at least the threshold, and no other view a reader can open
+    that differs from it by a smaller group. Comments are scrubbed when shown (`comment_rows`).
     """
     responses = filtered_responses(survey=survey, filters=filters)
     threshold = suppression_threshold()
@@ -122,7 +124,7 @@ def comments_for_survey(*, survey: Survey, filters: ResultFilters) -> Comments:
         .select_related("question", "response")
         .order_by("-response__submitted_at", "-id")
     )
-    if survey.is_employee and responses.count() < threshold:
+    if survey.is_employee and not responses_shown(survey=survey, filters=filters):
         return Comments(answers=Answer.objects.none(), suppressed=True, threshold=threshold)
     return Comments(answers=answers, suppressed=False, threshold=threshold)
 

@@ -91,6 +91,9 @@ def _fewer(threshold: int) -> str:
     return _("fewer than %(n)s responses") % {"n": threshold}
 
 
+_HIDDEN_IN_TOTAL = gettext_lazy("their answers are counted in the totals, not listed here")
+
+
 def _estimate_cells(estimate: Estimate | None, threshold: int, *, percent: bool) -> list[str]:
     """Value, interval low, interval high (as percents or as a mean's figures); or a suppression
     note and two blanks."""
@@ -217,7 +220,8 @@ def _trend_table(
         quarterly_trend(survey=survey, question=question, filters=filters)
     ):
         if point.suppressed:
-            table.rows.append([point.label, point.n, _fewer(threshold), "", "", "", ""])
+            # Never the n of a hidden quarter: beside the year's, it would give that quarter's.
+            table.rows.append([point.label, _fewer(threshold), "", "", "", "", ""])
             continue
         table.rows.append(
             [
@@ -272,28 +276,38 @@ def _breakdown_tables(
             f"by-{by}",
             _("“%(question)s” by %(dimension)s")
             % {"question": question.display_text, "dimension": name},
-            [
-                name.capitalize(),
-                _("Answers (n)"),
-                _("Percent positive (%)"),
-                _("95% interval, low (%)"),
-                _("95% interval, high (%)"),
-                _("Mean"),
-                _("Mean, lower limit (95%)"),
-                _("Mean, upper limit (95%)"),
-            ],
+            _group_columns(name.capitalize()),
         )
-        for row in breakdown(survey=survey, question=question, by=by, filters=filters):
-            table.rows.append(_group_cells(row, threshold))
+        groups = breakdown(survey=survey, question=question, by=by, filters=filters)
+        for row in groups:
+            table.rows.append(_group_cells(row.label, row, threshold))
+        if any(row.suppressed for row in groups):
+            # The question's total counts these answers: say so rather than let it differ.
+            table.rows.append([_("Groups not shown"), _HIDDEN_IN_TOTAL, "", "", "", "", "", ""])
         tables.append(table)
     return tables
 
 
-def _group_cells(row: GroupResult, threshold: int) -> list[Any]:
-    if row.suppressed:
-        return [row.label, _fewer(threshold), "", "", "", "", "", ""]
+def _group_columns(first: str) -> list[str]:
+    """The headers of `_group_cells`, after the `first` column's."""
     return [
-        row.label,
+        first,
+        _("Answers (n)"),
+        _("Percent positive (%)"),
+        _("95% interval, low (%)"),
+        _("95% interval, high (%)"),
+        _("Mean"),
+        _("Mean, lower limit (95%)"),
+        _("Mean, upper limit (95%)"),
+    ]
+
+
+def _group_cells(label: str, row: GroupResult | QuestionResult, threshold: int) -> list[Any]:
+    """A group's or a question's row: its answers, percent positive and mean, with intervals."""
+    if row.suppressed:
+        return [label, _fewer(threshold), "", "", "", "", "", ""]
+    return [
+        label,
         row.n,
         *_estimate_cells(row.positive, threshold, percent=True),
         *_estimate_cells(row.mean, threshold, percent=False),
@@ -314,30 +328,12 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
     summary = Table(
         "summary",
         _("Summary by question"),
-        [
-            _("Question"),
-            _("Answers (n)"),
-            _("Percent positive (%)"),
-            _("95% interval, low (%)"),
-            _("95% interval, high (%)"),
-            _("Mean"),
-            _("Mean, lower limit (95%)"),
-            _("Mean, upper limit (95%)"),
-        ],
+        _group_columns(_("Question")),
     )
     tables.append(summary)
     for index, result in enumerate(results):
         question = result.question
-        summary.rows.append(
-            [question.display_text, _fewer(threshold), "", "", "", "", "", ""]
-            if result.suppressed
-            else [
-                question.display_text,
-                result.n,
-                *_estimate_cells(result.positive, threshold, percent=True),
-                *_estimate_cells(result.mean, threshold, percent=False),
-            ]
-        )
+        summary.rows.append(_group_cells(question.display_text, result, threshold))
         distribution = _distribution_table(result, threshold)
         trend = _trend_table(survey, question, filters, threshold)
         tables += [distribution, trend]
@@ -384,6 +380,9 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             "form": form,
             "blocks": blocks,
             "responses": response_counts(survey=survey, filters=filters),
+            "groups_hidden": any(
+                row[1] == _HIDDEN_IN_TOTAL for table in breakdowns for row in table.rows
+            ),
             "rate": _estimate_text(rate, threshold, percent=True) if rate is not None else "",
             "threshold": threshold,
             "breakdown_question": chosen,
@@ -510,7 +509,7 @@ def oversight_results(request: HttpRequest, slug: str) -> HttpResponse:
         trend = quarterly_trend(survey=survey, question=headline, filters=filters)
         latest = trend[-1] if trend else None
         if result is None or result.suppressed:
-            figures = [_fewer(threshold), "", "", result.n if result else 0]
+            figures = [_fewer(threshold), "", "", "" if result else 0]
         else:
             figures = [*_estimate_cells(result.positive, threshold, percent=True), result.n]
         table.rows.append(

@@ -9,7 +9,7 @@ from cxgov.core.models import Agency
 from cxgov.registry.models import Service
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import survey_create, survey_publish
-from cxgov.testing.factories import ServiceFactory
+from cxgov.testing.factories import ServiceFactory, cleared
 
 
 @pytest.fixture(autouse=True)
@@ -31,13 +31,13 @@ def a11_survey(agency_a: Agency, service_a: Service) -> Survey:
         services=[service_a],
         omb_control_number="1234-5678",
     )
-    return survey_publish(actor=None, survey=survey)
+    return survey_publish(actor=None, survey=cleared(survey))
 
 
 @pytest.fixture
 def a11_likert_survey(agency_a: Agency) -> Survey:
     survey = survey_create(actor=None, agency=agency_a, template="a11_v2_likert")
-    return survey_publish(actor=None, survey=survey)
+    return survey_publish(actor=None, survey=cleared(survey))
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from cxgov.surveys.services import (
     survey_create,
     survey_publish,
 )
+from cxgov.testing.factories import cleared
 
 OPTIONS = [
     {"value": "ease", "label": "Easy", "label_es": "Fácil"},
@@ -37,7 +38,7 @@ def mixed_survey(agency: Agency, *, title: str = "Mixed") -> Survey:
     ]
     for spec in specs:
         question_add(actor=None, survey=survey, text_es=spec["text"] + " (es)", **spec)
-    return survey_publish(actor=None, survey=survey)
+    return survey_publish(actor=None, survey=cleared(survey))
 
 
 def bulk(

@@ -42,11 +42,29 @@ def test_analyst_builds_previews_and_publishes_a_survey(demo_data, page, live_se
     expect(page.get_by_text("Did you wait more than 10 minutes?")).to_be_visible()
     assert_no_axe_violations(page)
     page.go_back()
+    # A public survey is refused until it has a PRA clearance, then published under one.
+    click_and_load(page, page.get_by_role("button", name="Publish"))
+    expect(page.get_by_text("needs a current Paperwork Reduction Act clearance")).to_be_visible()
+    assert_no_axe_violations(page)
+    click_and_load(page, page.get_by_role("link", name="Settings"))
+    page.locator("#id_clearance").select_option(
+        label="Generic clearance for customer experience surveys (1234-0042)"
+    )
+    page.locator("#id_burden_minutes").fill("3")
+    click_and_load(page, page.get_by_role("button", name="Save"))
     click_and_load(page, page.get_by_role("button", name="Publish"))
     expect(page.get_by_text("Survey published")).to_be_visible()
     assert_no_axe_violations(page)
     survey.refresh_from_db()
     assert survey.status == "live"
+    for prefix, statement in (
+        ("", "estimated to average 3 minutes per response"),
+        ("/es", "un promedio de 3 minutos por respuesta"),
+    ):
+        page.goto(f"{live_server.url}{prefix}/surveys/{survey.public_id}/")
+        pra = page.locator("section", has_text="1234-0042")
+        expect(pra).to_contain_text(statement)
+        assert_no_axe_violations(page)
     for path in ("responses/", "settings/", "invitations/"):
         page.goto(live_server.url + f"/staff/agencies/fba/surveys/{survey.pk}/{path}")
         assert_no_axe_violations(page)

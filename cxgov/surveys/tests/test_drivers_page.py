@@ -60,7 +60,7 @@ def test_page_shows_matrix_and_the_same_numbers(
     reply = analyst_a_client.get(_url(results_survey))
     assert reply.status_code == 200
     text = reply.content.decode()
-    assert '<svg xmlns="http://www.w3.org/2000/svg"' in text
+    assert '<svg role="img"' in text and 'xmlns="http://www.w3.org/2000/svg"' in text
     assert 'id="priority-matrix-title"' in text and 'id="priority-matrix-desc"' in text
     for label in ("Fix first", "Keep up", "Watch", "Lower priority"):
         assert label in text

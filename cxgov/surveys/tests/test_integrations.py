@@ -12,7 +12,7 @@ from cxgov.surveys.services import (
     survey_create,
     survey_publish,
 )
-from cxgov.testing.factories import ServiceFactory, StandardFactory
+from cxgov.testing.factories import ServiceFactory, StandardFactory, cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def _live(agency, service, template):
     for question in survey.questions.all():
         question.text_es = question.text_es or question.text
         question.save()
-    return survey_publish(actor=None, survey=survey)
+    return survey_publish(actor=None, survey=cleared(survey))
 
 
 def _submit(survey, service, answers, sid):

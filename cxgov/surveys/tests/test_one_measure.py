@@ -27,7 +27,7 @@ from cxgov.surveys.models import Survey
 from cxgov.surveys.results import question_results
 from cxgov.surveys.services import survey_create, survey_publish
 from cxgov.surveys.tests.results_factories import bulk
-from cxgov.testing.factories import ServiceFactory, StandardFactory
+from cxgov.testing.factories import ServiceFactory, StandardFactory, cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ RATING = {8: 8, 9: 4, 7: 8}
 
 def _live(agency: Agency, service: Service, template: str) -> Survey:
     survey = survey_create(actor=None, agency=agency, template=template, services=[service])
-    return survey_publish(actor=None, survey=survey)
+    return survey_publish(actor=None, survey=cleared(survey))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from cxgov.surveys.tests.test_results_pages import (  # noqa: F401 - a fixture
     results_survey,
     thumbs_rows,
 )
-from cxgov.testing.factories import MembershipFactory, UserFactory
+from cxgov.testing.factories import MembershipFactory, UserFactory, cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_small_groups_are_suppressed_in_json(
     client: Client, analyst_a: User, agency_a: Agency
 ) -> None:
     survey = survey_publish(
-        actor=None, survey=survey_create(actor=None, agency=agency_a, template="a11_v2")
+        actor=None, survey=cleared(survey_create(actor=None, agency=agency_a, template="a11_v2"))
     )
     response_bulk_create(actor=None, survey=survey, rows=thumbs_rows(up=2, down=1))
     reply = client.get(f"/api/v1/surveys/{survey.pk}/results", **_bearer(analyst_a))

@@ -30,7 +30,7 @@ from cxgov.surveys.services import (
     survey_create,
     survey_publish,
 )
-from cxgov.testing.factories import MembershipFactory, UserFactory
+from cxgov.testing.factories import MembershipFactory, UserFactory, cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def results_rows(service: Service) -> list[BulkResponse]:
 @pytest.fixture
 def results_survey(agency_a: Agency, service_a: Service) -> Survey:
     survey = survey_create(actor=None, agency=agency_a, template="a11_v1", services=[service_a])
-    survey = survey_publish(actor=None, survey=survey)
+    survey = survey_publish(actor=None, survey=cleared(survey))
     response_bulk_create(actor=None, survey=survey, rows=results_rows(service_a))
     return survey
 
@@ -280,7 +280,7 @@ def test_oversight_reads_across_its_agencies(
     agency_a: Agency, agency_b: Agency, results_survey: Survey
 ) -> None:
     other = survey_publish(
-        actor=None, survey=survey_create(actor=None, agency=agency_b, template="a11_v2")
+        actor=None, survey=cleared(survey_create(actor=None, agency=agency_b, template="a11_v2"))
     )
     response_bulk_create(actor=None, survey=other, rows=thumbs_rows(up=4, down=2))
     user: User = UserFactory(email="oversight@omb.example.gov")
@@ -310,7 +310,9 @@ def test_analyst_oversight_page_covers_only_their_agency(
 ) -> None:
     bravo = survey_publish(
         actor=None,
-        survey=survey_create(actor=None, agency=agency_b, template="a11_v2", title="Bravo survey"),
+        survey=cleared(
+            survey_create(actor=None, agency=agency_b, template="a11_v2", title="Bravo survey")
+        ),
     )
     response_bulk_create(actor=None, survey=bravo, rows=thumbs_rows(up=5, down=5))
     text = analyst_a_client.get("/staff/agencies/alpha/results/oversight/").content.decode()

@@ -8,6 +8,7 @@ from django.test import Client
 from cxgov.core.models import Agency
 from cxgov.surveys.models import Question, Response, Survey
 from cxgov.surveys.services import response_submit, survey_create
+from cxgov.testing.factories import cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_add_edit_move_and_remove_a_question(analyst_a_client: Client, agency_a:
 
 
 def test_publish_duplicate_close_and_preview(analyst_a_client: Client, agency_a: Agency) -> None:
-    survey = survey_create(actor=None, agency=agency_a, template="a11_v1")
+    survey = cleared(survey_create(actor=None, agency=agency_a, template="a11_v1"))
     assert analyst_a_client.get(_base(survey) + "preview/").status_code == 200
     analyst_a_client.post(_base(survey) + "publish/")
     survey.refresh_from_db()
@@ -235,3 +236,22 @@ def _ctx(channel: str):
 
 def _csv(client: Client, url: str) -> str:
     return b"".join(client.get(url).streaming_content).decode()
+
+
+def test_staff_publish_a_surveys_results_from_its_settings_but_never_an_employee_surveys(
+    analyst_a_client: Client, agency_a: Agency
+) -> None:
+    survey = survey_create(actor=None, agency=agency_a, template="a11_v2", title="Front desk")
+    settings_url = _base(survey) + "settings/"
+    form = analyst_a_client.get(settings_url).content.decode()
+    assert 'name="results_public"' in form
+    assert "Publish results on the public performance pages" in form
+    reply = analyst_a_client.post(settings_url, {"title": "Front desk", "results_public": "on"})
+    assert reply.status_code == 302
+    survey.refresh_from_db()
+    assert survey.results_public
+    employee = survey_create(actor=None, agency=agency_a, template="employee_barriers")
+    assert (
+        'name="results_public"'
+        not in analyst_a_client.get(_base(employee) + "settings/").content.decode()
+    )

@@ -18,7 +18,7 @@ from cxgov.core.models import Agency, User
 from cxgov.plans.services import plan_create, plan_publish
 from cxgov.standards.services import missed_period_record
 from cxgov.surveys.services import response_submit, survey_create, survey_publish
-from cxgov.testing.factories import ServiceFactory, StandardFactory
+from cxgov.testing.factories import ServiceFactory, StandardFactory, cleared
 from cxgov.webhooks import transport
 from cxgov.webhooks.models import Delivery, DeliveryStatus, Event, EventType
 from cxgov.webhooks.services import subscription_create
@@ -154,7 +154,7 @@ def _survey(agency: Agency, **fields: Any):
         omb_expiration_date=date(2030, 1, 31),
         **fields,
     )
-    return survey_publish(actor=None, survey=survey)
+    return survey_publish(actor=None, survey=cleared(survey))
 
 
 def test_response_answers_go_only_to_a_scope_with_responses(

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0013_periodic_task_runs"),
+        ("core", "0014_scim_tokens_and_identities"),
     ]
 
     operations = [

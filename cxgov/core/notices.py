@@ -1,0 +1,38 @@
+"""What needs a member's attention, on the staff home: each app declares its own notices.
+
+An app registers a provider with `staff_notice_register` in its AppConfig.ready (core imports
+no app); the staff home asks every provider for the signed-in person's notices. A provider
+reads only the agencies where the person's role holds what the notice is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cxgov.core.models import Agency, User
+
+
+@dataclass(frozen=True)
+class StaffNotice:
+    """One thing to look at: a line of text and the page where it is handled."""
+
+    agency: Agency
+    text: str
+    url: str
+
+
+NoticeProvider = Callable[[User], list[StaffNotice]]
+
+_PROVIDERS: dict[str, NoticeProvider] = {}
+
+
+def staff_notice_register(*, name: str, provider: NoticeProvider) -> None:
+    """Declare a source of staff-home notices; registering a name again replaces it."""
+    _PROVIDERS[name] = provider
+
+
+def staff_notices(*, user: User) -> list[StaffNotice]:
+    """Every provider's notices for `user`, by agency name then as each provider orders them."""
+    found = [notice for name in sorted(_PROVIDERS) for notice in _PROVIDERS[name](user)]
+    return sorted(found, key=lambda notice: notice.agency.name)

@@ -1,0 +1,176 @@
+"""Staff pages of Paperwork Reduction Act clearances: the register, each clearance's burden
+ledger, and the form. Any member reads them; administrators and CX analysts change them
+(`Can.MANAGE_CLEARANCES`). Also the staff home's clearance notices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cxgov.core.models import User
+from cxgov.core.notices import StaffNotice
+from cxgov.core.pages import form_page_save
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency, agencies_for_user, fresh_copy
+from cxgov.surveys import services as surveys
+from cxgov.surveys.forms import ClearanceForm
+from cxgov.surveys.models import Clearance
+from cxgov.surveys.selectors import (
+    BurdenLedger,
+    access_clearance,
+    clearance_ledger,
+    clearance_ledgers,
+    clearances_needing_attention,
+)
+
+
+def _detail_url(clearance: Clearance) -> str:
+    return reverse(
+        "surveys:clearance_detail",
+        kwargs={"slug": clearance.agency.slug, "clearance_id": clearance.pk},
+    )
+
+
+def _list_url(slug: str) -> str:
+    return reverse("surveys:clearance_list", kwargs={"slug": slug})
+
+
+def ledger_warnings(ledger: BurdenLedger) -> list[str]:
+    """The ledger's warnings as sentences, most pressing first."""
+    clearance = ledger.clearance
+    found = []
+    if ledger.expired:
+        found.append(_("Expired on %(day)s.") % {"day": clearance.expiry})
+    elif ledger.expiry_warning:
+        found.append(
+            _("Expires in %(days)s days, on %(day)s.")
+            % {"days": ledger.days_to_expiry, "day": clearance.expiry}
+        )
+    if ledger.over_burden:
+        found.append(
+            _("All approved burden hours are used for fiscal year %(year)s (%(percent)s%%).")
+            % {"year": ledger.year, "percent": ledger.percent_used}
+        )
+    elif ledger.burden_warning:
+        found.append(
+            _("%(percent)s%% of the approved burden hours are used for fiscal year %(year)s.")
+            % {"year": ledger.year, "percent": ledger.percent_used}
+        )
+    return found
+
+
+def clearance_notices(user: User) -> list[StaffNotice]:
+    """Staff home: clearances near their burden cap or expiry, for those who manage them."""
+    agencies = list(agencies_for_user(user=user, need=Can.MANAGE_CLEARANCES))
+    return [
+        StaffNotice(
+            agency=ledger.clearance.agency,
+            text=f"{ledger.clearance}: {' '.join(ledger_warnings(ledger))}",
+            url=_detail_url(ledger.clearance),
+        )
+        for ledger in clearances_needing_attention(agencies=agencies)
+    ]
+
+
+@login_required
+def clearance_list(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, agency_slug=slug)
+    ledgers = clearance_ledgers(agency=agency)
+    return render(
+        request,
+        "surveys/clearance_list.html",
+        {
+            "agency": agency,
+            "rows": [(ledger, ledger_warnings(ledger)) for ledger in ledgers],
+            "can_edit": user_can(user=request.user, agency=agency, need=Can.MANAGE_CLEARANCES),
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+def clearance_detail(request: HttpRequest, slug: str, clearance_id: int) -> HttpResponse:
+    clearance = access_clearance(user=request.user, agency_slug=slug, clearance_id=clearance_id)
+    ledger = clearance_ledger(clearance=clearance)
+    return render(
+        request,
+        "surveys/clearance_detail.html",
+        {
+            "agency": clearance.agency,
+            "clearance": clearance,
+            "ledger": ledger,
+            "warnings": ledger_warnings(ledger),
+            "fast_tracks": clearance.fast_tracks.order_by("title", "id"),
+            "can_edit": user_can(
+                user=request.user, agency=clearance.agency, need=Can.MANAGE_CLEARANCES
+            ),
+            "nav_section": "staff",
+        },
+    )
+
+
+def _save_page(
+    request: HttpRequest,
+    *,
+    form: ClearanceForm,
+    save: Any,
+    clearance: Clearance | None,
+    title: str,
+    cancel_url: str,
+    done: str,
+) -> HttpResponse:
+    return form_page_save(
+        request,
+        section="clearances",
+        form=form,
+        save=save,
+        success_url=_detail_url,
+        success_message=done,
+        page={
+            "agency": form.instance.agency,
+            "clearance": clearance,
+            "title": title,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
+@login_required
+def clearance_create(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.MANAGE_CLEARANCES)
+    return _save_page(
+        request,
+        form=ClearanceForm(request.POST or None, agency=agency),
+        save=lambda data: surveys.clearance_create(actor=request.user, agency=agency, **data),
+        clearance=None,
+        title=_("Record a clearance"),
+        cancel_url=_list_url(slug),
+        done=_("Clearance recorded."),
+    )
+
+
+@login_required
+def clearance_edit(request: HttpRequest, slug: str, clearance_id: int) -> HttpResponse:
+    clearance = access_clearance(
+        user=request.user, agency_slug=slug, clearance_id=clearance_id, need=Can.MANAGE_CLEARANCES
+    )
+    target = fresh_copy(clearance, "agency", "parent")
+
+    def save(data: dict[str, Any]) -> Clearance:
+        surveys.clearance_update(actor=request.user, clearance=target, **data)
+        return target
+
+    return _save_page(
+        request,
+        form=ClearanceForm(request.POST or None, instance=clearance, agency=clearance.agency),
+        save=save,
+        clearance=clearance,
+        title=_("Change the clearance"),
+        cancel_url=_detail_url(clearance),
+        done=_("Clearance saved."),
+    )
