@@ -26,6 +26,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("cxgov.core.urls")),
+    path("staff/oversight/", include("cxgov.reports.urls_oversight")),
     path("staff/agencies/<slug:slug>/", include("cxgov.registry.urls")),
     path("staff/agencies/<slug:slug>/complaints/", include("cxgov.complaints.urls")),
     path("staff/agencies/<slug:slug>/benchmarks/", include("cxgov.benchmarks.urls")),

@@ -80,8 +80,17 @@ class NotReportedForm(forms.Form):
     )
 
 
+# The rating is a deliberate choice: the list starts on no rating, and an empty choice is
+# refused, so a stray click on "Save rating" never rates a report.
+RATING_EMPTY_ERROR = _("Choose a rating from the list: no rating was saved.")
+
+
 class RatingForm(forms.Form):
-    rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices)
+    rating = forms.ChoiceField(
+        label=_("Rating"),
+        choices=[("", _("Choose a rating")), *Rating.choices],
+        error_messages={"required": RATING_EMPTY_ERROR, "invalid_choice": RATING_EMPTY_ERROR},
+    )
     comment = forms.CharField(
         label=_("Comment"),
         max_length=2000,

@@ -21,6 +21,7 @@ from cxgov.core.permissions import Can
 from cxgov.core.selectors import (
     AgencyObjectAccess,
     access_agency,
+    access_site,
     agencies_for_user,
 )
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
@@ -64,6 +65,30 @@ def access_collection_for_oversight(
     page of the agency in the URL (where they must hold it too)."""
     access_agency(user=user, agency_slug=agency_slug, need=need)
     return access_collection(user=user, agency_slug=None, collection_id=collection_id, need=need)
+
+
+# What the site-wide oversight grant may open: reports an agency handed in (or said it would
+# not hand in). Drafts are the agency's work in progress and answer 404 like a missing report.
+OVERSIGHT_STATUSES = (
+    CollectionStatus.SUBMITTED,
+    CollectionStatus.PUBLISHED,
+    CollectionStatus.NOT_REPORTED,
+)
+
+
+def access_collection_site(*, user: User, collection_id: int) -> Collection:
+    """A submitted, published or not-reported collection of any agency, for a holder of the
+    site-wide oversight grant (`Can.OVERSEE_GOVERNMENT`); Http404 alike for everyone else, a
+    draft and a missing report."""
+    access_site(user=user, need=Can.OVERSEE_GOVERNMENT)
+    found = (
+        Collection.objects.select_related("agency", "service")
+        .filter(pk=collection_id, status__in=OVERSIGHT_STATUSES)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 def services_to_report(*, agency: Agency) -> QuerySet[Service]:

@@ -243,7 +243,9 @@ def collection_rate(request: HttpRequest, slug: str, collection_id: int) -> Http
                 request, _("Rating saved for %(service)s.") % {"service": collection.service.name}
             )
     else:
-        messages.error(request, _("Choose a rating from the list."))
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
     return redirect(_quarter_url("a11:oversight", slug, collection.period))
 
 

@@ -139,6 +139,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Site-wide grants (cxgov.core.permissions.SITE_CAPABILITIES); no agency role holds them.
         permissions: ClassVar = [
             ("import_government_data", "Import government-wide data that creates agencies"),
+            ("oversee_government", "Oversee A-11 reporting and aggregates across every agency"),
         ]
 
     def __str__(self) -> str:

@@ -51,6 +51,7 @@ class Can(StrEnum):
     RATE_A11_REPORTS = "rate_a11_reports"
     MANAGE_WEBHOOKS = "manage_webhooks"
     IMPORT_GOVERNMENT_DATA = "import_government_data"
+    OVERSEE_GOVERNMENT = "oversee_government"
 
 
 CAPABILITY_TEXT: dict[Can, str] = {
@@ -122,6 +123,12 @@ CAPABILITY_TEXT: dict[Can, str] = {
     Can.IMPORT_GOVERNMENT_DATA: (
         "Import the performance.gov A-11 quarterly file, which creates and updates agencies "
         "and their records site-wide."
+    ),
+    Can.OVERSEE_GOVERNMENT: (
+        "The oversight home across every agency: the A-11 reporting calendar, trust by "
+        "provider, standards missed and complaint timeliness, all as aggregates and never "
+        "anyone's personal data; open any submitted or published A-11 report read-only and "
+        "rate it."
     ),
 }
 
@@ -200,7 +207,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
 }
 
 # Capabilities no agency role holds: Django permissions on the user (app label "core").
-SITE_CAPABILITIES: frozenset[Can] = frozenset({Can.IMPORT_GOVERNMENT_DATA})
+SITE_CAPABILITIES: frozenset[Can] = frozenset({Can.IMPORT_GOVERNMENT_DATA, Can.OVERSEE_GOVERNMENT})
 
 
 def roles_with(need: Can) -> frozenset[Role]:

@@ -29,7 +29,7 @@ from cxgov.core.models import (
     TokenScope,
     User,
 )
-from cxgov.core.permissions import Can, roles_with, user_can
+from cxgov.core.permissions import SITE_CAPABILITIES, Can, roles_with, user_can
 from cxgov.core.tokens import member_invitation_read, token_hash
 
 M = TypeVar("M", bound=Model)
@@ -147,6 +147,16 @@ def access_agency(*, user: User, agency_slug: str, need: Can = Can.VIEW_AGENCY) 
         agency_field="pk",
         need=need,
     )
+
+
+def access_site(*, user: User, need: Can) -> User:
+    """The signed-in person if they hold the site-wide capability `need`; Http404 otherwise,
+    the same answer as a missing page, so nobody learns the page exists."""
+    if need not in SITE_CAPABILITIES:
+        raise ValueError(f"{need} is not a site-wide capability")
+    if not user_can(user=user, agency=None, need=need):
+        raise Http404
+    return user
 
 
 def site_grant_holder(*, email: str, need: Can) -> User | None:

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.models import Permission
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -40,7 +41,7 @@ from cxgov.core.models import (
     TokenScope,
     User,
 )
-from cxgov.core.permissions import Can, user_can
+from cxgov.core.permissions import SITE_CAPABILITIES, Can, user_can
 from cxgov.core.selectors import account_shared, scim_users
 from cxgov.core.tasks import (
     ATTEMPT_KWARG,
@@ -187,6 +188,21 @@ def user_create(
     user = User.objects.create_user(email=email, password=password, full_name=full_name)
     audit_record(actor=actor, action="user.create", target=user)
     return user
+
+
+@transaction.atomic
+def site_grant_give(*, user: User, need: Can, actor: User | None = None) -> None:
+    """Give a person a site-wide capability (`cxgov.core.permissions.SITE_CAPABILITIES`), the
+    Django permission the site admin also grants; giving one they hold changes nothing."""
+    if need not in SITE_CAPABILITIES:
+        raise ValueError(f"{need} is not a site-wide capability")
+    permission = Permission.objects.get(content_type__app_label="core", codename=need.value)
+    if user.user_permissions.filter(pk=permission.pk).exists():
+        return
+    user.user_permissions.add(permission)
+    audit_record(
+        actor=actor, action="user.site_grant", target=user, data={"capability": need.value}
+    )
 
 
 @transaction.atomic

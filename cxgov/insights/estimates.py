@@ -221,19 +221,30 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
 
 
 def significant_changes(
-    changes: Sequence[Change | None], *, minimum_effect: float, alpha: float = 0.05
+    changes: Sequence[Change | None],
+    *,
+    minimum_effect: float | Sequence[float],
+    alpha: float = 0.05,
 ) -> list[bool]:
     """Which of a page's changes to flag: BH-adjusted p below α and |difference| ≥ the minimum.
 
     `minimum_effect` is on the changes' own scale (0.02 for 2 points of a share, 0.2 for a
-    fifth of a point of a mean). Missing changes are never flagged and do not count in m.
+    fifth of a point of a mean): one for every change, or one per change in the same order
+    (changes of several agencies, each with its own minimum). Missing changes are never
+    flagged and do not count in m.
     """
+    if isinstance(minimum_effect, int | float):
+        minimums = [float(minimum_effect)] * len(changes)
+    else:
+        minimums = [float(m) for m in minimum_effect]
+        if len(minimums) != len(changes):
+            raise ValueError(f"{len(minimums)} minimums for {len(changes)} changes")
     present = [(i, change) for i, change in enumerate(changes) if change is not None]
     adjusted = benjamini_hochberg([change.p_value for _i, change in present])
     flags = [False] * len(changes)
     tolerance = 1e-9  # a difference of exactly the minimum is not lost to float error
     for (i, change), q in zip(present, adjusted, strict=True):
-        flags[i] = q < alpha and abs(change.difference) >= minimum_effect - tolerance
+        flags[i] = q < alpha and abs(change.difference) >= minimums[i] - tolerance
     return flags
 
 

@@ -16,7 +16,8 @@ from cxgov.actions.demo import demo_load as actions_demo_load
 from cxgov.benchmarks.demo import demo_load as benchmarks_demo_load
 from cxgov.complaints.demo import demo_load as complaints_demo_load
 from cxgov.core.models import Role, User
-from cxgov.core.services import audit_record, membership_grant, user_create
+from cxgov.core.permissions import Can
+from cxgov.core.services import audit_record, membership_grant, site_grant_give, user_create
 from cxgov.plans.demo import demo_load as plans_demo_load
 from cxgov.registry.demo import demo_load as registry_demo_load
 from cxgov.standards.demo import demo_load as standards_demo_load
@@ -84,6 +85,8 @@ def demo_load() -> list[DemoUser]:
     # Oversight reads across agencies: give the demo oversight user the second agency too.
     oversight = User.objects.get(email="oversight@omb.example.gov")
     membership_grant(user=oversight, agency=agencies["nppo"], role=Role.OVERSIGHT)
+    # And the site-wide oversight grant: the oversight home across every agency.
+    site_grant_give(user=oversight, need=Can.OVERSEE_GOVERNMENT)
     _site_admin_load()
     standards_demo_load()
     benchmarks_demo_load()

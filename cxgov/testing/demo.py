@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -34,6 +35,9 @@ class TableRows:
     model: type[models.Model]
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
+    # Columns naming a permission, stored as (app label, codename): a flush between tests
+    # makes the permissions again under new ids.
+    permission_columns: tuple[int, ...] = ()
 
 
 _snapshot: list[TableRows] | None = None
@@ -91,8 +95,50 @@ def demo_snapshot_take() -> list[TableRows]:
         pk_index = columns.index(model._meta.pk.column)
         added = tuple(row for row in _read(model, columns) if row[pk_index] not in before[model])
         if added:
-            snapshot.append(TableRows(model=model, columns=columns, rows=added))
+            found = TableRows(model=model, columns=columns, rows=added)
+            snapshot.append(_permissions_by_name(found))
     return snapshot
+
+
+def _permission_columns(model: type[models.Model]) -> tuple[int, ...]:
+    columns = _columns(model)
+    return tuple(
+        columns.index(field.column)
+        for field in model._meta.local_concrete_fields
+        if field.related_model is Permission
+    )
+
+
+def _permissions_by_name(table: TableRows) -> TableRows:
+    """The table with each permission id replaced by its (app label, codename)."""
+    if table.model is Permission:
+        raise AssertionError("the demo must not make permissions: migrations declare them")
+    indexes = _permission_columns(table.model)
+    if not indexes:
+        return table
+    names = {
+        p.pk: (p.content_type.app_label, p.codename)
+        for p in Permission.objects.select_related("content_type")
+    }
+    rows = tuple(
+        tuple(names[value] if i in indexes else value for i, value in enumerate(row))
+        for row in table.rows
+    )
+    return TableRows(table.model, table.columns, rows, permission_columns=indexes)
+
+
+def _permissions_by_id(table: TableRows) -> tuple[Row, ...]:
+    """The table's rows with the permissions' ids as they are now."""
+    if not table.permission_columns:
+        return table.rows
+    ids = {
+        (p.content_type.app_label, p.codename): p.pk
+        for p in Permission.objects.select_related("content_type")
+    }
+    return tuple(
+        tuple(ids[value] if i in table.permission_columns else value for i, value in enumerate(row))
+        for row in table.rows
+    )
 
 
 def _names(table: TableRows) -> tuple[str, str]:
@@ -118,7 +164,8 @@ def _copy(cursor: CursorWrapper, table: TableRows) -> None:
 def demo_snapshot_restore(snapshot: list[TableRows]) -> None:
     """Insert the demo rows back in one transaction; foreign keys are checked at its end."""
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in snapshot:
+        for stored in snapshot:
+            table = TableRows(stored.model, stored.columns, _permissions_by_id(stored))
             if connection.vendor == "postgresql":
                 _copy(cursor, table)
             else:

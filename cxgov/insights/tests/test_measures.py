@@ -258,6 +258,22 @@ def test_flags_need_the_false_discovery_rate_and_the_minimum_effect() -> None:
     assert significant_changes([Change(0.02, 0, 0.001, True)], minimum_effect=0.02) == [True]
 
 
+def test_each_change_may_carry_its_own_minimum() -> None:
+    """Several agencies' changes share one correction; each keeps its own minimum."""
+    changes: list[Change | None] = [
+        Change(-0.03, 0, 0.001, True),  # agency with a 2-point minimum: flagged
+        Change(-0.03, 0, 0.001, True),  # agency with a 5-point minimum: not
+        None,
+    ]
+    assert significant_changes(changes, minimum_effect=[0.02, 0.05, 0.02]) == [
+        True,
+        False,
+        False,
+    ]
+    with pytest.raises(ValueError, match="2 minimums for 3 changes"):
+        significant_changes(changes, minimum_effect=[0.02, 0.05])
+
+
 # --- targets met: judged by the interval ------------------------------------------------------
 
 
