@@ -18,7 +18,7 @@ from cxgov.core.selectors import AgencyObjectAccess
 from cxgov.insights.fiscal import fiscal_year_bounds
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
 from cxgov.registry.models import Channel, ChannelClosure, OpeningHours
-from cxgov.registry.selectors import services_published
+from cxgov.registry.selectors import channel_contact, services_published
 from cxgov.standards.selectors import standard_latest, standards_posted
 from cxgov.surveys.models import Audience, Survey, SurveyStatus
 
@@ -88,18 +88,7 @@ def _hhmm(value: time) -> str:
 def _channel(channel: Channel, first: date, last: date) -> dict[str, Any]:
     return {
         "id": channel.pk,
-        "kind": channel.kind,
-        "name": channel.name,
-        "name_es": channel.name_es,
-        "url": channel.url,
-        "phone": channel.phone,
-        "tty": channel.tty,
-        "address": channel.address,
-        "instructions": channel.instructions,
-        "instructions_es": channel.instructions_es,
-        "languages": [str(code) for code in channel.languages or []],
-        "always_open": channel.always_open,
-        "closed_on_federal_holidays": channel.closed_on_federal_holidays,
+        **channel_contact(channel=channel),
         "hours": [[h.weekday, _hhmm(h.opens), _hhmm(h.closes)] for h in channel.hours.all()],
         "closures": [
             [c.date.isoformat(), c.name] for c in channel.closures.all() if first <= c.date <= last

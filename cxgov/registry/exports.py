@@ -11,7 +11,7 @@ from cxgov.core.models import Agency
 from cxgov.core.tables import dict_rows
 from cxgov.registry.importers import CXGOV_COLUMNS, hours_format
 from cxgov.registry.models import Channel, Service
-from cxgov.registry.selectors import services_for_export
+from cxgov.registry.selectors import channel_contact, services_for_export
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -32,18 +32,7 @@ def _weekly_hours(channel: Channel) -> dict[int, list[tuple[time, time]]]:
 
 def _channel_json(channel: Channel) -> dict[str, Any]:
     return {
-        "kind": channel.kind,
-        "name": channel.name,
-        "name_es": channel.name_es,
-        "url": channel.url,
-        "phone": channel.phone,
-        "tty": channel.tty,
-        "address": channel.address,
-        "instructions": channel.instructions,
-        "instructions_es": channel.instructions_es,
-        "languages": channel.languages,
-        "always_open": channel.always_open,
-        "closed_on_federal_holidays": channel.closed_on_federal_holidays,
+        **channel_contact(channel=channel),
         "is_digital": channel.is_digital,
         "annual_volume": channel.annual_volume,
         "annual_enquiries": channel.annual_enquiries,

@@ -107,6 +107,24 @@ def service_public_by_id(*, service_id: int) -> Service:
     return service
 
 
+def channel_contact(*, channel: Channel) -> dict[str, Any]:
+    """How a channel is reached and when, as plain values for a plan snapshot or an export."""
+    return {
+        "kind": channel.kind,
+        "name": channel.name,
+        "name_es": channel.name_es,
+        "url": channel.url,
+        "phone": channel.phone,
+        "tty": channel.tty,
+        "address": channel.address,
+        "instructions": channel.instructions,
+        "instructions_es": channel.instructions_es,
+        "languages": [str(code) for code in channel.languages or []],
+        "always_open": channel.always_open,
+        "closed_on_federal_holidays": channel.closed_on_federal_holidays,
+    }
+
+
 def channel_open_status(*, channel: Channel, at: datetime) -> OpenStatus:
     """Whether the channel is open at `at`, in its agency's time zone, holidays included.
 
