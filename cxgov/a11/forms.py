@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.a11.models import Collection, Rating
@@ -14,7 +16,9 @@ from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
 from cxgov.core.models import Agency
 from cxgov.surveys.models import Survey
 
-QUARTER_CHOICES = [(q, _("Quarter %(q)s") % {"q": q}) for q in (1, 2, 3, 4)]
+# Formatted when shown, not at import, so each page gets its own language.
+_quarter_label = lazy(lambda q: gettext("Quarter %(q)s") % {"q": q}, str)
+QUARTER_CHOICES = [(q, _quarter_label(q)) for q in (1, 2, 3, 4)]
 
 
 def _year_field(**kwargs: Any) -> forms.IntegerField:

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cxgov.a11.models import Collection, CollectionStatus
 from cxgov.a11.selectors import collection_checklist
@@ -31,6 +32,18 @@ def test_quarter_list_shows_every_service_reported_or_not(
     assert "Open the report for Apply for benefits" in text
     assert "Start the report for Replace a card" in text
     assert "FY2026 Q2" in text
+
+
+def test_quarter_picker_speaks_the_pages_language(analyst_a_client, thumbs_survey, service_a):
+    with translation.override("es"):
+        url = _url("collection_list")
+    assert url.startswith("/es/")
+    text = analyst_a_client.get(url + Q).content.decode()
+    assert ">Trimestre 2</option>" in text and "Quarter 2" not in text
+    with translation.override("en"):
+        url = _url("collection_list")
+    english = analyst_a_client.get(url + Q).content.decode()
+    assert ">Quarter 2</option>" in english
 
 
 def test_analyst_starts_fills_and_submits_a_report(analyst_a_client, thumbs_survey, service_a):
