@@ -11,7 +11,9 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -101,3 +103,16 @@ def test_spanish_menus_stay_in_spanish(role_a_client, agency_a, role):
                 assert url.startswith("/es/")
                 assert f'href="{url}"' in html, f"{page}: {url} is missing"
                 assert str(link.label) in html, f"{page}: {link.label} is not in Spanish"
+
+
+def test_the_menus_cost_no_query_per_link(role_a_client, agency_a):
+    """An administrator sees every agency link, a front-line employee few: the same queries
+    but the administrator's audit log."""
+    counts = {}
+    for role in (Role.AGENCY_ADMIN, Role.FRONTLINE_EMPLOYEE):
+        client = role_a_client(role)
+        client.get("/staff/agencies/alpha/")  # the session settles first
+        with CaptureQueriesContext(connection) as page:
+            client.get("/staff/agencies/alpha/")
+        counts[role] = len(page.captured_queries)
+    assert counts[Role.AGENCY_ADMIN] == counts[Role.FRONTLINE_EMPLOYEE] + 1, counts
