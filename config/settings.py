@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cxgov.core.context_processors.site",
+                "cxgov.core.context_processors.staff_menu",
             ],
         },
     },

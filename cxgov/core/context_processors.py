@@ -1,4 +1,5 @@
-"""Values every template needs: the site name and links to this page in the other languages."""
+"""Values every template needs: the site name, links to this page in the other languages and
+the header's staff links the signed-in person may open."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
+
+from cxgov.core.navigation import HEADER_MENU, capabilities_of_request, visible_links
 
 _NATIVE_NAMES = {"en": "English", "es": "Español"}
 
@@ -32,4 +36,13 @@ def site(request: HttpRequest) -> dict[str, Any]:
             for alt in alternates
             if alt["code"] != current
         ],
+    }
+
+
+def staff_menu(request: HttpRequest) -> dict[str, Any]:
+    """The header's staff links, computed only when a page shows them."""
+    return {
+        "header_staff_links": SimpleLazyObject(
+            lambda: visible_links(HEADER_MENU, can=capabilities_of_request(request))
+        )
     }

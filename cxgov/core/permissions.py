@@ -247,6 +247,19 @@ def capabilities_in(*, user: User | object, agency: Agency) -> frozenset[Can]:
     return frozenset().union(*(ROLE_CAPABILITIES[Role(role)] for role in roles))
 
 
+def capabilities_anywhere(*, user: User | object) -> frozenset[Can]:
+    """Every capability the user holds in some agency, plus the site-wide ones granted, for
+    menus of pages that belong to no one agency (the staff home, the header). Superusers hold
+    them all."""
+    if not isinstance(user, User) or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Can)
+    roles = Membership.objects.active().filter(user=user).values_list("role", flat=True)
+    site = {need for need in SITE_CAPABILITIES if user.has_perm(site_permission(need))}
+    return frozenset(site).union(*(ROLE_CAPABILITIES[Role(role)] for role in set(roles)))
+
+
 def permissions_markdown() -> str:
     """docs/permissions.md: the role table and the site-wide grants, rendered from this module."""
     roles = list(ROLE_CAPABILITIES)

@@ -37,6 +37,13 @@ from cxgov.core.forms import (
     form_add_errors,
 )
 from cxgov.core.models import Role
+from cxgov.core.navigation import (
+    ACCOUNT_MENU,
+    AGENCY_MENU,
+    OVERSIGHT_MENU,
+    capabilities_of_request,
+    visible_links,
+)
 from cxgov.core.notices import staff_notices
 from cxgov.core.permissions import Can, capabilities_in, user_can
 from cxgov.core.ratelimit import RateLimited, client_address, rate_check, rate_refund
@@ -45,7 +52,6 @@ from cxgov.core.selectors import (
     access_membership,
     access_token,
     audit_events_for_agency,
-    may_see_dead_letters,
     memberships_for_user,
     mfa_device_pending,
     recovery_codes_left,
@@ -143,6 +149,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     """The agencies the signed-in person works for and their roles in each."""
+    can = capabilities_of_request(request)
     agencies: dict[int, dict] = {}
     for membership in memberships_for_user(user=request.user):
         entry = agencies.setdefault(
@@ -154,7 +161,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "core/staff_home.html",
         {
             "agencies": list(agencies.values()),
-            "show_dead_letters": may_see_dead_letters(user=request.user),
+            "oversight_links": visible_links(OVERSIGHT_MENU, can=can),
+            "account_links": visible_links(ACCOUNT_MENU, can=can),
             "notices": staff_notices(user=request.user),
             "nav_section": "staff",
         },
@@ -173,7 +181,11 @@ def agency_overview(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "agency": agency,
             "roles": sorted(Role(role).label for role in roles),
-            "can": capabilities_in(user=request.user, agency=agency),
+            "agency_links": visible_links(
+                AGENCY_MENU,
+                can=capabilities_in(user=request.user, agency=agency),
+                slug=agency.slug,
+            ),
             "audit_events": audit_events_for_agency(agency=agency, limit=25) if is_admin else None,
             "nav_section": "staff",
         },
