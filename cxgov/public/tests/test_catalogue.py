@@ -14,6 +14,8 @@ import time_machine
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cxgov.core.models import Agency
 from cxgov.public.tests.test_service_performance import RAW_TABLES, a11_survey, answer
@@ -146,6 +148,34 @@ def test_hostile_query_strings_never_fail_and_never_reflect_markup(client, servi
     assert "<script>alert" not in text and '"><b>' not in text
     if "x" * 20000 in query:  # the search box keeps the first 100 characters
         assert 'value="' + "x" * 100 + '"' in text
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(max_size=300),
+    agency=st.one_of(st.sampled_from(["boe", ""]), st.text(max_size=80)),
+    segment=st.one_of(st.sampled_from(["Veterans", ""]), st.text(max_size=80)),
+    channel=st.one_of(st.sampled_from(["website", "phone", ""]), st.text(max_size=30)),
+    number=st.text(max_size=12),
+)
+def test_any_filter_values_answer_the_page_without_reflecting_markup(
+    client, service, text, agency, segment, channel, number
+):
+    marker = "<i>hostile</i>"
+    response = client.get(
+        "/",
+        {
+            "q": text + marker,
+            "agency": agency + marker,
+            "segment": segment,
+            "channel": channel,
+            "page": number,
+        },
+    )
+    assert response.status_code == 200
+    assert marker not in response.content.decode()
 
 
 def test_an_unknown_agency_is_named_as_an_error_and_not_applied(client, service, other):
