@@ -4,27 +4,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from cxgov.insights.calendars import OpenStatus
+from cxgov.public.forms import CatalogueFilterForm
 from cxgov.registry.models import Channel, OpeningHours
 from cxgov.registry.selectors import (
     agencies_public,
     agency_public,
     channel_open_status,
     service_public,
+    services_catalogue,
     services_published,
 )
 from cxgov.reports.performance import latest_quarter, service_headlines
 from cxgov.surveys.selectors import suppression_threshold
 
+CATALOGUE_PAGE_SIZE = 50
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The agencies on this site, with what each is for."""
+    """The agencies on this site, with what each is for, and the catalogue of every published
+    service with its headline figures, filtered by GET."""
+    form = CatalogueFilterForm(request.GET or None)
+    services = services_catalogue(**form.filters())
+    page = Paginator(services, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    headlines = service_headlines(services=page.object_list)
     return render(
-        request, "public/home.html", {"agencies": agencies_public(), "nav_section": "home"}
+        request,
+        "public/home.html",
+        {
+            "agencies": agencies_public(),
+            "form": form,
+            "query": form.query(),
+            "catalogue_page": page,
+            "catalogue": [(service, headlines[service.pk]) for service in page.object_list],
+            "quarter": latest_quarter(),
+            "threshold": suppression_threshold(),
+            "nav_section": "home",
+        },
     )
 
 

@@ -66,6 +66,55 @@ def services_published(*, agency: Agency) -> QuerySet[Service]:
     return agency.services.filter(status=ServiceStatus.PUBLISHED).order_by("name")
 
 
+def services_catalogue(
+    *, agency: Agency | None = None, segment: str = "", channel_kind: str = "", text: str = ""
+) -> QuerySet[Service]:
+    """Every agency's published services, narrowed by agency, customer segment name, channel
+    kind and words of the name (English or Spanish), by agency then name."""
+    services = Service.objects.filter(status=ServiceStatus.PUBLISHED).select_related("agency")
+    if agency is not None:
+        services = services.filter(agency=agency)
+    if segment:
+        services = services.filter(segments__name=segment)
+    if channel_kind:
+        services = services.filter(channels__kind=channel_kind)
+    for word in text.split():
+        services = services.filter(Q(name__icontains=word) | Q(name_es__icontains=word))
+    return services.distinct().order_by("agency__name", "name", "pk")
+
+
+def catalogue_agencies() -> QuerySet[Agency]:
+    """Agencies with at least one published service, by name."""
+    return (
+        Agency.objects.filter(services__status=ServiceStatus.PUBLISHED).distinct().order_by("name")
+    )
+
+
+def catalogue_segments() -> list[CustomerSegment]:
+    """One customer segment per name among published services' segments, by name.
+
+    Segments belong to an agency; the catalogue filters on the name, so agencies that name
+    the same customers alike are filtered together.
+    """
+    segments = CustomerSegment.objects.filter(services__status=ServiceStatus.PUBLISHED).order_by(
+        "name", "pk"
+    )
+    by_name: dict[str, CustomerSegment] = {}
+    for segment in segments:
+        by_name.setdefault(segment.name, segment)
+    return list(by_name.values())
+
+
+def catalogue_channel_kinds() -> list[str]:
+    """The kinds of channel that published services offer."""
+    return list(
+        Channel.objects.filter(service__status=ServiceStatus.PUBLISHED)
+        .values_list("kind", flat=True)
+        .distinct()
+        .order_by("kind")
+    )
+
+
 def _channels_with_calendar() -> Prefetch:
     return Prefetch(
         "channels",

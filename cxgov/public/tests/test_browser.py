@@ -25,6 +25,7 @@ def test_home_page_has_banner_and_no_axe_violations(page, demo_site):
     assert page.locator(".usa-banner").is_visible()
     assert page.get_by_role("heading", level=1).inner_text()
     assert page.get_by_text("Federal Benefits Administration").first.is_visible()
+    expect(page.get_by_role("heading", name="Every service and how it is doing")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -34,7 +35,33 @@ def test_spanish_page_has_no_axe_violations(page, demo_site):
     page.wait_for_url("**/es/")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.get_by_text("Administración Federal de Beneficios").first.is_visible()
+    expect(page.get_by_role("heading", name="Todos los servicios y cómo les va")).to_be_visible()
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading", "button"),
+    [
+        ("", "Every service and how it is doing", "Show services"),
+        ("/es", "Todos los servicios y cómo les va", "Mostrar servicios"),
+    ],
+)
+def test_home_service_catalogue_filters_without_javascript_at_320_px(
+    browser, page_without_js, demo_site, prefix, heading, button
+):
+    page = page_without_js
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(demo_site + prefix + "/")
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    page.locator("#id_agency").select_option("fba")
+    click_and_load(page, page.get_by_role("button", name=button))
+    expect(page.get_by_role("status")).to_be_visible()
+    expect(page.locator("#catalogue .usa-collection__item").first).to_be_visible()
+    assert "agency=fba" in page.url
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), (
+        "the home page scrolls sideways at 320 px"
+    )
+    assert_no_axe_violations_as_served(browser, page)
 
 
 def test_staff_signs_in_and_staff_home_has_no_axe_violations(page, demo_site):

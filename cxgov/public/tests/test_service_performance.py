@@ -38,6 +38,7 @@ from cxgov.testing.factories import (
     ServiceFactory,
     StandardFactory,
     UserFactory,
+    cleared,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -78,6 +79,7 @@ def a11_survey(agency: Agency, service: Service, *, public: bool, title: str) ->
         services=[service],
         omb_control_number="1234-0042",
     )
+    cleared(survey)
     survey_update(actor=None, survey=survey, results_public=public)
     return survey_publish(actor=None, survey=survey)
 
