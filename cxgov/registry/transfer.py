@@ -129,6 +129,10 @@ NOT_RESTORED = {
     "webhooks.Event": "webhook events raised on this installation",
     "webhooks.Delivery": "webhook deliveries made from this installation",
     "webhooks.Attempt": "webhook delivery tries made from this installation",
+    # A token's secret is never exported; its holder asks the new installation for another.
+    "core.ApiToken": "API and SCIM tokens, whose secrets stay on this installation",
+    # The identity provider provisions its people on the new installation through SCIM again.
+    "core.ScimIdentity": "links between members and the agency's identity provider",
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.
