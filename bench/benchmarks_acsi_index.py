@@ -1,8 +1,10 @@
 """Speed of the ACSI-style index against a plain numpy mean of the same answers.
 
 Run: .venv/bin/python bench/benchmarks_acsi_index.py
-Prints the time of each and their ratio; the index also excludes missing codes per item and
-computes per-respondent scores for the standard error, so it does more than the baseline.
+Prints the time of each and their ratio, then one line:
+RESULT name=acsi_index value=<ms> unit=ms baseline=<ms> ratio=<index / baseline>.
+The index also excludes missing codes per item and computes per-respondent scores for the
+standard error, so it does more than the baseline.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def main() -> None:
     print(f"numpy baseline: {baseline * 1000:.1f} ms")
     print(f"acsi_index:     {measured * 1000:.1f} ms")
     print(f"ratio:          {measured / baseline:.1f}x the baseline")
+    print(
+        f"RESULT name=acsi_index value={measured * 1000:.1f} unit=ms "
+        f"baseline={baseline * 1000:.1f} ratio={measured / baseline:.2f}"
+    )
 
 
 if __name__ == "__main__":
