@@ -103,6 +103,7 @@ def test_service_page_ways_to_get_help_has_no_axe_violations(page, demo_site, pr
     page.get_by_role(
         "link",
         name="Solicitar beneficios de jubilación" if prefix else "Apply for retirement benefits",
+        exact=True,
     ).click()
     page.wait_for_url("**/services/apply-for-retirement-benefits/")
     expect(page.get_by_role("heading", level=2).first).to_be_visible()
