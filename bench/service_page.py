@@ -50,14 +50,14 @@ import pandas as pd  # noqa: E402
 import time_machine  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
+from rollup_rows import rollups_insert  # noqa: E402
 
 from cxgov.insights.estimates import Z_95  # noqa: E402
 from cxgov.insights.measures import TOP_2_BOX  # noqa: E402
 from cxgov.registry.models import Service  # noqa: E402
 from cxgov.reports.performance import service_performance  # noqa: E402
-from cxgov.surveys.models import AnswerRollup, ResponseRollup, Survey  # noqa: E402
+from cxgov.surveys.models import Survey  # noqa: E402
 from cxgov.surveys.selectors import suppression_threshold  # noqa: E402
 from cxgov.surveys.services import survey_create, survey_update  # noqa: E402
 from cxgov.testing.factories import AgencyFactory, ServiceFactory  # noqa: E402
@@ -144,22 +144,7 @@ def _write_rollups(
             strict=True,
         )
     )
-    quote = connection.ops.quote_name
-    answer_sql = (
-        f"INSERT INTO {quote(AnswerRollup._meta.db_table)} (survey_id, question_id, day, "  # noqa: S608
-        "service_id, channel, segment_id, language, value_key, source, count, total, "
-        "total_squares) VALUES (%s, %s, %s, %s, %s, NULL, %s, %s, 'responses', %s, %s, %s)"
-    )
-    response_sql = (
-        f"INSERT INTO {quote(ResponseRollup._meta.db_table)} (survey_id, day, service_id, "  # noqa: S608
-        "channel, segment_id, language, source, count) "
-        "VALUES (%s, %s, %s, %s, NULL, %s, 'responses', %s)"
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(answer_rows), 50_000):
-            cursor.executemany(answer_sql, answer_rows[start : start + 50_000])
-        cursor.executemany(response_sql, response_rows)
-    return len(answer_rows)
+    return rollups_insert(answer_rows, response_rows)
 
 
 def _answers_frame(data: dict[str, np.ndarray]) -> pd.DataFrame:
