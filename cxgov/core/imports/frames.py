@@ -163,7 +163,7 @@ def _unpacked(part: pl.DataFrame) -> int:
         if texts
         else 0
     )
-    return int(spelled or 0) + part.drop(texts).estimated_size()
+    return int(spelled or 0) + int(part.drop(texts).estimated_size())
 
 
 def _numbers(rows: int) -> np.ndarray:
