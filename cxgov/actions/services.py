@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cxgov.actions.models import CLOSED_STATUSES, ActionItem, ActionSource, ActionStatus, SourceKind
 from cxgov.core.models import Agency, Membership, User
-from cxgov.core.services import audit_record
+from cxgov.core.services import audit_record, fields_save
 from cxgov.registry.models import Service
 
 TITLE_LIMIT = 200
@@ -110,27 +110,23 @@ def action_update(
 ) -> ActionItem:
     """Change what an action is, who owns it, and by when; its links are kept."""
     _check(agency=action.agency, owner=owner, service=service, title=title)
+    fields: dict[str, Any] = {
+        "title": title.strip(),
+        "description": description.strip(),
+        "owner": owner,
+        "due_date": due_date,
+        "service": service,
+    }
     changed = {
         name: [str(getattr(action, name)), str(value)]
-        for name, value in (
-            ("title", title.strip()),
-            ("description", description.strip()),
-            ("owner", owner),
-            ("due_date", due_date),
-            ("service", service),
-        )
+        for name, value in fields.items()
         if getattr(action, name) != value
     }
-    action.title = title.strip()
-    action.description = description.strip()
-    action.owner = owner
-    action.due_date = due_date
-    action.service = service
-    action.save()
-    audit_record(
+    fields_save(
         actor=actor,
+        instance=action,
+        fields=fields,
         action="action.update",
-        target=action,
         data={"changed": changed},
     )
     return action
@@ -144,16 +140,15 @@ def action_status_set(*, actor: User | None, action: ActionItem, status: str) ->
     before = action.status
     if before == status:
         return action
-    action.status = status
-    if status in CLOSED_STATUSES:
-        action.closed_at = action.closed_at or timezone.now()
-    else:
-        action.closed_at = None
-    action.save(update_fields=["status", "closed_at", "updated_at"])
-    audit_record(
+    closed = status in CLOSED_STATUSES
+    fields_save(
         actor=actor,
+        instance=action,
+        fields={
+            "status": status,
+            "closed_at": (action.closed_at or timezone.now()) if closed else None,
+        },
         action="action.status",
-        target=action,
         data={"from": before, "to": status},
     )
     return action

@@ -25,6 +25,7 @@ from cxgov.core.imports import (
     Table,
     parse_settle,
     read_table,
+    rows_keep_first,
     shown,
 )
 from cxgov.core.models import Agency, User
@@ -135,22 +136,14 @@ def _complaint(row: Row) -> ImportedComplaint | None:
 
 def cfpb_parse(table: Table) -> list[ImportedComplaint]:
     """The usable rows of a CFPB table; problems stay on the rows. A repeated id keeps the first."""
-    complaints: list[ImportedComplaint] = []
-    seen: dict[str, int] = {}
-    for row in table.rows:
-        complaint = _complaint(row)
-        if complaint is None:
-            continue
-        if complaint.source_id in seen:
-            row.warn(
-                "complaint_id",
-                _("The same complaint is already on row %(row)s; that row is kept.")
-                % {"row": seen[complaint.source_id]},
-            )
-            continue
-        seen[complaint.source_id] = row.number
-        complaints.append(complaint)
-    return complaints
+    return rows_keep_first(
+        ((row, _complaint(row)) for row in table.rows),
+        key=lambda complaint: complaint.source_id,
+        column="complaint_id",
+        repeated=lambda first: (
+            _("The same complaint is already on row %(row)s; that row is kept.") % {"row": first}
+        ),
+    )
 
 
 def cfpb_import(

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from cxgov.core.addresses import STATE_CODES, PostalAddress, zip_code_clean
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can, user_can
-from cxgov.core.services import audit_record
+from cxgov.core.services import audit_record, fields_save
 from cxgov.core.tasks import email_send, task_enqueue_with_write
 from cxgov.insights import complaint_classifier, sla
 from cxgov.insights.complaint_scrub import (
@@ -617,12 +617,11 @@ def complaint_categorize(*, complaint: Complaint, actor: User, category: Categor
     if category.agency_id != complaint.agency_id:
         raise ValidationError({"category": _("This category belongs to another agency.")})
     previous = complaint.category_id
-    complaint.category = category
-    complaint.save(update_fields=["category", "updated_at"])
-    audit_record(
+    fields_save(
         actor=actor,
+        instance=complaint,
+        fields={"category": category},
         action="complaint.categorize",
-        target=complaint,
         data={
             "from": previous,
             "to": category.pk,

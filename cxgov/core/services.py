@@ -159,21 +159,59 @@ def related_replace(*, related: Any, objects: Iterable[models.Model], key: str) 
     return [before, after] if before != after else None
 
 
-def status_change(*, actor: User | None, instance: Any, status: str, agency: Agency | None) -> None:
-    """Give a model with `status` and `updated_at` fields a new status and audit
-    `<model>.<status>`; nothing when it already has that status."""
-    old = instance.status
+def fields_save(
+    *,
+    actor: User | None,
+    instance: models.Model,
+    fields: Mapping[str, Any],
+    action: str,
+    agency: Agency | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Set `fields` on a stored object, save only them (and its `auto_now` time stamps) and
+    audit `action` with `data`: the tail of a write that changes a few known fields."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    stamps = [
+        field.name
+        for field in instance._meta.concrete_fields
+        if getattr(field, "auto_now", False) and field.name not in fields
+    ]
+    instance.save(update_fields=[*fields, *stamps])
+    audit_record(actor=actor, action=action, agency=agency, target=instance, data=data)
+
+
+def status_change(*, actor: User | None, instance: M, status: str, agency: Agency | None) -> M:
+    """Give a model with `status` and an `auto_now` `updated_at` a new status and audit
+    `<model>.<status>`; nothing when it already has that status. Returns the object."""
+    stored: Any = instance
+    old = stored.status
     if old == status:
-        return
-    instance.status = status
-    instance.save(update_fields=["status", "updated_at"])
-    audit_record(
+        return instance
+    fields_save(
         actor=actor,
+        instance=instance,
+        fields={"status": status},
         action=f"{instance._meta.model_name}.{status}",
         agency=agency,
-        target=instance,
         data={"status": [old, status]},
     )
+    return instance
+
+
+def position_move(*, items: Iterable[M], item: M, offset: int) -> list[M] | None:
+    """Move `item` `offset` places among `items` (in their order; at most to either end) and
+    store every item's `position` as 10, 20, 30…; the new order, or None when it did not move."""
+    ordered: list[Any] = list(items)
+    index = next(i for i, other in enumerate(ordered) if other.pk == item.pk)
+    target = max(0, min(len(ordered) - 1, index + offset))
+    if target == index:
+        return None
+    ordered.insert(target, ordered.pop(index))
+    for position, other in enumerate(ordered, start=1):
+        other.position = position * 10
+    type(item)._default_manager.bulk_update(ordered, ["position"])
+    return ordered
 
 
 @transaction.atomic
@@ -248,7 +286,9 @@ def _other_active_admins(*, membership: Membership) -> bool:
     return any(pk != membership.pk for pk in admins.values_list("pk", flat=True))
 
 
-def _last_admin_guard(*, membership: Membership) -> None:
+def _membership_change_guard(*, membership: Membership, actor: User | None, yourself: str) -> None:
+    """Refuse a change that would leave the agency without an active administrator, or that
+    the actor makes to their own membership (`yourself` says why, in the caller's words)."""
     if (
         membership.role == Role.AGENCY_ADMIN
         and membership.is_active
@@ -261,11 +301,8 @@ def _last_admin_guard(*, membership: Membership) -> None:
             )
             % {"email": membership.user.email}
         )
-
-
-def _not_yourself(*, membership: Membership, actor: User | None, message: str) -> None:
     if actor is not None and membership.user_id == actor.pk:
-        raise ValidationError(message)
+        raise ValidationError(yourself)
 
 
 @transaction.atomic
@@ -281,11 +318,10 @@ def membership_role_change(*, membership: Membership, role: Role | str, actor: U
     old_role = membership.role
     if new_role == old_role:
         return membership
-    _last_admin_guard(membership=membership)
-    _not_yourself(
+    _membership_change_guard(
         membership=membership,
         actor=actor,
-        message=_("You cannot change your own role. Ask another administrator."),
+        yourself=_("You cannot change your own role. Ask another administrator."),
     )
     taken = Membership.objects.filter(
         user_id=membership.user_id, agency_id=membership.agency_id, role=new_role
@@ -297,12 +333,11 @@ def membership_role_change(*, membership: Membership, role: Role | str, actor: U
                 % {"email": membership.user.email}
             }
         )
-    membership.role = new_role
-    membership.save(update_fields=["role"])
-    audit_record(
+    fields_save(
         actor=actor,
+        instance=membership,
+        fields={"role": new_role},
         action="membership.role_change",
-        target=membership,
         data={"user": membership.user.email, "role": [str(old_role), str(new_role)]},
     )
     return membership
@@ -316,11 +351,10 @@ def membership_deactivate(*, membership: Membership, actor: User) -> Membership:
     """
     if not membership.is_active:
         return membership
-    _last_admin_guard(membership=membership)
-    _not_yourself(
+    _membership_change_guard(
         membership=membership,
         actor=actor,
-        message=_("You cannot deactivate yourself. Ask another administrator."),
+        yourself=_("You cannot deactivate yourself. Ask another administrator."),
     )
     return _membership_active_set(membership=membership, actor=actor, active=False)
 
@@ -334,12 +368,11 @@ def membership_reactivate(*, membership: Membership, actor: User) -> Membership:
 
 
 def _membership_active_set(*, membership: Membership, actor: User, active: bool) -> Membership:
-    membership.is_active = active
-    membership.save(update_fields=["is_active"])
-    audit_record(
+    fields_save(
         actor=actor,
+        instance=membership,
+        fields={"is_active": active},
         action="membership.reactivate" if active else "membership.deactivate",
-        target=membership,
         data={"user": membership.user.email, "role": membership.role},
     )
     return membership
@@ -410,12 +443,11 @@ def member_invitation_cancel(*, invitation: MemberInvitation, actor: User) -> Me
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation was already accepted; deactivate the member."))
     if invitation.cancelled_at is None:
-        invitation.cancelled_at = timezone.now()
-        invitation.save(update_fields=["cancelled_at"])
-        audit_record(
+        fields_save(
             actor=actor,
+            instance=invitation,
+            fields={"cancelled_at": timezone.now()},
             action="member_invitation.cancel",
-            target=invitation,
             data={"email": invitation.email, "role": invitation.role},
         )
     return invitation
@@ -449,13 +481,11 @@ def member_invitation_accept(
     if not granted and not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit_record(
+    fields_save(
         actor=user,
+        instance=invitation,
+        fields={"accepted_at": timezone.now(), "accepted_by": user},
         action="member_invitation.accept",
-        target=invitation,
         data={
             "email": invitation.email,
             "role": invitation.role,
@@ -742,13 +772,11 @@ def dead_letter_retry(*, dead_letter: DeadLetter, actor: User) -> DeadLetter:
     the_task = import_string(dead_letter.task_path)
     if not isinstance(the_task, Task):
         raise ValidationError(_("This task no longer exists, so it cannot be queued again."))
-    dead_letter.retried_at = timezone.now()
-    dead_letter.retried_by = actor
-    dead_letter.save(update_fields=["retried_at", "retried_by"])
-    audit_record(
+    fields_save(
         actor=actor,
+        instance=dead_letter,
+        fields={"retried_at": timezone.now(), "retried_by": actor},
         action="task.retry",
-        target=dead_letter,
         data={"task": dead_letter.task_path},
     )
     args, kwargs = list(dead_letter.args), dict(dead_letter.kwargs)
@@ -918,11 +946,10 @@ def _scim_role_add(*, agency: Agency, user: User, role: str, active: bool, actor
 def _scim_role_remove(*, membership: Membership, actor: User) -> None:
     """Take a role away under the rules of the members page: never the agency's last active
     administrator, never the provider token owner's own role. The audit event stays."""
-    _last_admin_guard(membership=membership)
-    _not_yourself(
+    _membership_change_guard(
         membership=membership,
         actor=actor,
-        message=_("The owner of this SCIM token cannot change their own roles through it."),
+        yourself=_("The owner of this SCIM token cannot change their own roles through it."),
     )
     membership_revoke(membership=membership, actor=actor)
 

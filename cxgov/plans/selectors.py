@@ -18,7 +18,7 @@ from cxgov.core.selectors import AgencyObjectAccess
 from cxgov.insights.fiscal import fiscal_year_bounds
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
 from cxgov.registry.models import Channel, ChannelClosure, OpeningHours
-from cxgov.registry.selectors import channel_contact, services_published
+from cxgov.registry.selectors import channel_contact, service_identity, services_published
 from cxgov.standards.selectors import standard_latest, standards_posted
 from cxgov.surveys.models import Audience, Survey, SurveyStatus
 
@@ -106,12 +106,7 @@ def _services(agency: Agency, first: date, last: date) -> list[dict[str, Any]]:
     )
     return [
         {
-            "id": service.pk,
-            "slug": service.slug,
-            "name": service.name,
-            "name_es": service.name_es,
-            "description": service.description,
-            "description_es": service.description_es,
+            **service_identity(service=service),
             "channels": [_channel(channel, first, last) for channel in service.channels.all()],
         }
         for service in services

@@ -11,7 +11,7 @@ from cxgov.core.models import Agency
 from cxgov.core.tables import dict_rows
 from cxgov.registry.importers import CXGOV_COLUMNS, hours_format
 from cxgov.registry.models import Channel, Service
-from cxgov.registry.selectors import channel_contact, services_for_export
+from cxgov.registry.selectors import channel_contact, service_identity, services_for_export
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -47,12 +47,7 @@ def _channel_json(channel: Channel) -> dict[str, Any]:
 
 def _service_json(service: Service) -> dict[str, Any]:
     return {
-        "id": service.pk,
-        "slug": service.slug,
-        "name": service.name,
-        "name_es": service.name_es,
-        "description": service.description,
-        "description_es": service.description_es,
+        **service_identity(service=service),
         "kind": service.kind,
         "status": service.status,
         "is_hisp": service.is_hisp,

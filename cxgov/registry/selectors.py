@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.db.models import Count, Field, Model, Prefetch, Q, QuerySet
@@ -28,6 +28,8 @@ from cxgov.registry.models import (
     ServiceStage,
     ServiceStatus,
 )
+
+P = TypeVar("P", bound=Model)
 
 # --- public --------------------------------------------------------------------------------
 
@@ -128,12 +130,11 @@ def _channels_with_calendar() -> Prefetch:
     )
 
 
-def service_public(*, agency_slug: str, service_slug: str) -> Service:
-    """A published service with its channels, hours and upcoming closures."""
+def _service_published(**lookup: Any) -> Service:
+    """The published service matching `lookup` with its channels, hours, upcoming closures,
+    stages and segments; Http404 when there is none."""
     service = (
-        Service.objects.filter(
-            agency__slug=agency_slug, slug=service_slug, status=ServiceStatus.PUBLISHED
-        )
+        Service.objects.filter(status=ServiceStatus.PUBLISHED, **lookup)
         .select_related("agency")
         .prefetch_related(_channels_with_calendar(), "stages", "segments")
         .first()
@@ -141,19 +142,29 @@ def service_public(*, agency_slug: str, service_slug: str) -> Service:
     if service is None:
         raise Http404
     return service
+
+
+def service_public(*, agency_slug: str, service_slug: str) -> Service:
+    """A published service with its channels, hours and upcoming closures."""
+    return _service_published(agency__slug=agency_slug, slug=service_slug)
 
 
 def service_public_by_id(*, service_id: int) -> Service:
     """A published service by id, for the API."""
-    service = (
-        Service.objects.filter(pk=service_id, status=ServiceStatus.PUBLISHED)
-        .select_related("agency")
-        .prefetch_related(_channels_with_calendar(), "stages", "segments")
-        .first()
-    )
-    if service is None:
-        raise Http404
-    return service
+    return _service_published(pk=service_id)
+
+
+def service_identity(*, service: Service) -> dict[str, Any]:
+    """A service's id, slug, names and descriptions, as plain values for a plan snapshot or an
+    export."""
+    return {
+        "id": service.pk,
+        "slug": service.slug,
+        "name": service.name,
+        "name_es": service.name_es,
+        "description": service.description,
+        "description_es": service.description_es,
+    }
 
 
 def channel_contact(*, channel: Channel) -> dict[str, Any]:
@@ -217,20 +228,18 @@ access_service = AgencyObjectAccess(
 )
 
 
-access_channel = AgencyObjectAccess(
-    Channel.objects.select_related("service__agency"),
-    id_name="channel_id",
-    agency_field="service__agency",
-    doc="A channel of a service of the agency in the URL, if the user may `need` there.",
-)
+def _service_part_access(model: type[P], *, id_name: str, noun: str) -> AgencyObjectAccess[P]:
+    """`access_<part>` for a part of a service (a channel, a stage): its agency is the service's."""
+    return AgencyObjectAccess(
+        model._default_manager.select_related("service__agency"),
+        id_name=id_name,
+        agency_field="service__agency",
+        doc=f"{noun} of a service of the agency in the URL, if the user may `need` there.",
+    )
 
 
-access_stage = AgencyObjectAccess(
-    ServiceStage.objects.select_related("service__agency"),
-    id_name="stage_id",
-    agency_field="service__agency",
-    doc="A journey stage of a service of the agency in the URL, if the user may `need` there.",
-)
+access_channel = _service_part_access(Channel, id_name="channel_id", noun="A channel")
+access_stage = _service_part_access(ServiceStage, id_name="stage_id", noun="A journey stage")
 
 
 access_segment = AgencyObjectAccess(

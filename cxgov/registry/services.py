@@ -20,6 +20,7 @@ from cxgov.core.services import (
     fields_apply,
     object_create,
     object_update,
+    position_move,
     related_replace,
     status_change,
 )
@@ -125,27 +126,28 @@ def service_update(
     return changed
 
 
-def _service_set_status(*, actor: User | None, service: Service, status: str) -> Service:
-    status_change(actor=actor, instance=service, status=status, agency=service.agency)
-    return service
-
-
 @transaction.atomic
 def service_publish(*, actor: User | None, service: Service) -> Service:
     """Show the service on the public site."""
-    return _service_set_status(actor=actor, service=service, status=ServiceStatus.PUBLISHED)
+    return status_change(
+        actor=actor, instance=service, status=ServiceStatus.PUBLISHED, agency=service.agency
+    )
 
 
 @transaction.atomic
 def service_archive(*, actor: User | None, service: Service) -> Service:
     """Take the service off the public site, keeping its history."""
-    return _service_set_status(actor=actor, service=service, status=ServiceStatus.ARCHIVED)
+    return status_change(
+        actor=actor, instance=service, status=ServiceStatus.ARCHIVED, agency=service.agency
+    )
 
 
 @transaction.atomic
 def service_unpublish(*, actor: User | None, service: Service) -> Service:
     """Return the service to draft."""
-    return _service_set_status(actor=actor, service=service, status=ServiceStatus.DRAFT)
+    return status_change(
+        actor=actor, instance=service, status=ServiceStatus.DRAFT, agency=service.agency
+    )
 
 
 @transaction.atomic
@@ -205,15 +207,9 @@ def stage_update(*, actor: User | None, stage: ServiceStage, **fields: Any) -> d
 @transaction.atomic
 def stage_move(*, actor: User | None, stage: ServiceStage, offset: int) -> None:
     """Move a stage up (negative offset) or down among its service's stages."""
-    stages = list(stage.service.stages.all())
-    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-    target = max(0, min(len(stages) - 1, index + offset))
-    if target == index:
+    stages = position_move(items=stage.service.stages.all(), item=stage, offset=offset)
+    if stages is None:
         return
-    stages.insert(target, stages.pop(index))
-    for position, item in enumerate(stages, start=1):
-        item.position = position * 10
-    ServiceStage.objects.bulk_update(stages, ["position"])
     audit_record(
         actor=actor,
         action="stage.move",

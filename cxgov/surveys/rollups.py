@@ -330,17 +330,7 @@ def rollups_rebuild(*, survey: Survey) -> RebuildResult:
     )
     delta = RollupDelta.empty()
     for row in grouped:
-        cell = delta.answers[
-            (
-                row["question_id"],
-                row["rollup_day"],
-                row["response__service_id"],
-                row["response__channel"],
-                row["response__segment_id"],
-                row["response__language"],
-                row["rollup_key"],
-            )
-        ]
+        cell = delta.answers[(*(row[name] for name in context), row["rollup_key"])]
         cell[0] += row["n"]
         cell[1] += row["total"] or 0.0
         cell[2] += row["squares"] or 0.0
@@ -354,17 +344,7 @@ def rollups_rebuild(*, survey: Survey) -> RebuildResult:
         .order_by()
     )
     for row in respondents:
-        delta.answers[
-            (
-                row["question_id"],
-                row["rollup_day"],
-                row["response__service_id"],
-                row["response__channel"],
-                row["response__segment_id"],
-                row["response__language"],
-                "",
-            )
-        ][0] += row["n"]
+        delta.answers[(*(row[name] for name in context), "")][0] += row["n"]
     responses = (
         Response.objects.filter(survey=survey, status=ResponseStatus.VALID, deleted_at__isnull=True)
         .annotate(rollup_day=TruncDate("submitted_at", tzinfo=zone))

@@ -33,6 +33,7 @@ from cxgov.core.imports import (
     Source,
     parse_settle,
     read_table,
+    rows_keep_first,
     shown,
 )
 from cxgov.core.models import Agency, Membership, User
@@ -42,6 +43,7 @@ from cxgov.core.services import (
     audit_record,
     object_create,
     object_update,
+    position_move,
     related_replace,
     status_change,
 )
@@ -381,15 +383,12 @@ def question_update(*, actor: User | None, question: Question, **fields: Any) ->
 def question_move(*, actor: User | None, question: Question, direction: str) -> None:
     """Swap a question with the one before ("up") or after ("down") it."""
     _refuse_if_locked(question.survey)
-    siblings = list(question.survey.questions.order_by("position", "id"))
-    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(siblings):
+    offset = {"up": -1, "down": 1}.get(direction)
+    if offset is None:
         return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, item in enumerate(siblings):
-        item.position = (position + 1) * 10
-    Question.objects.bulk_update(siblings, ["position"])
+    siblings = question.survey.questions.order_by("position", "id")
+    if position_move(items=siblings, item=question, offset=offset) is None:
+        return
     audit_record(
         actor=actor,
         action="question.move",
@@ -461,6 +460,18 @@ def _by_id(queryset: QuerySet[M], value: str) -> M | None:
     """The object whose id a context value is, as received; None when it matches nothing."""
     ref = str(value)[:20]
     return queryset.filter(pk=int(ref)).first() if _ID.fullmatch(ref) else None
+
+
+def _resolve_context_once(
+    survey: Survey, context: SubmissionContext, resolved: dict[tuple[str, ...], _Resolved]
+) -> _Resolved:
+    """`_resolve_context`, once per distinct context: the rows of a bulk load or a batch share
+    few, so each is resolved once instead of queried per row. `resolved` is the batch's cache."""
+    c = context
+    key = (c.service, c.stage, c.segment, c.channel, c.location_code, c.language, c.source)
+    if key not in resolved:
+        resolved[key] = _resolve_context(survey, c)
+    return resolved[key]
 
 
 def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
@@ -843,18 +854,13 @@ def response_bulk_create(
     """
     questions = list(survey.questions.all())
     prepared: list[tuple[Response, CleanSubmission]] = []
-    # Rows share few contexts; resolve each once instead of querying per row.
     contexts: dict[tuple[str, ...], _Resolved] = {}
     for index, row in enumerate(rows):
         try:
             clean = submission_clean(
                 questions=questions, raw=row.answers, employee=survey.is_employee
             )
-            c = row.context
-            key = (c.service, c.stage, c.segment, c.channel, c.location_code, c.language, c.source)
-            if key not in contexts:
-                contexts[key] = _resolve_context(survey, c)
-            resolved = contexts[key]
+            resolved = _resolve_context_once(survey, row.context, contexts)
             submission_id = _valid_submission_id(row.submission_id)
         except SubmissionError as refused:
             raise SubmissionError(
@@ -976,10 +982,7 @@ def _batch_store(
                 questions=questions, raw=item.answers, employee=survey.is_employee
             )
             _context_from_invitation(survey, context=context, invitation=invitation)
-            c = context
-            key = (c.service, c.stage, c.segment, c.channel, c.location_code, c.language, c.source)
-            if key not in contexts:
-                contexts[key] = _resolve_context(survey, c)
+            resolved = _resolve_context_once(survey, context, contexts)
         except SubmissionError as refused:
             outcome.code, outcome.errors = refused.code, refused.errors
             continue
@@ -987,7 +990,7 @@ def _batch_store(
             survey,
             submission_id=outcome.submission_id,
             context=context,
-            resolved=contexts[key],
+            resolved=resolved,
             clean=clean,
             consent_to_contact=item.consent_to_contact,
         )
@@ -1087,21 +1090,12 @@ def invitation_rows_parse(
     segments = {
         s.name.lower(): s for s in CustomerSegment.objects.filter(agency_id=survey.agency_id)
     }
-    rows: list[InvitationRow] = []
-    first_row: dict[str, int] = {}
-    for row in table.rows:
-        invitation = _invitation_row(row, services=services, segments=segments)
-        if invitation is None:
-            continue
-        if invitation.email in first_row:
-            row.warn(
-                "email",
-                _("Already listed on row %(n)s; invited once.")
-                % {"n": first_row[invitation.email]},
-            )
-            continue
-        first_row[invitation.email] = row.number
-        rows.append(invitation)
+    rows = rows_keep_first(
+        ((row, _invitation_row(row, services=services, segments=segments)) for row in table.rows),
+        key=lambda invitation: invitation.email,
+        column="email",
+        repeated=lambda first: _("Already listed on row %(n)s; invited once.") % {"n": first},
+    )
     parse_settle(report=report, table=table, keep_valid=True)
     return report, rows
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from cxgov.core.models import Agency, Membership, User
 from cxgov.core.permissions import Can, roles_with, user_can
-from cxgov.core.services import audit_record
+from cxgov.core.services import audit_record, fields_save
 from cxgov.core.tasks import email_send, retry_delay, task_enqueue_with_write
 from cxgov.webhooks import transport
 from cxgov.webhooks.models import (
@@ -134,14 +134,11 @@ def subscription_update(
         if getattr(subscription, key) != value
     }
     if changed:
-        for key, value in fields.items():
-            setattr(subscription, key, value)
-        subscription.updated_at = timezone.now()
-        subscription.save()
-        audit_record(
+        fields_save(
             actor=actor,
+            instance=subscription,
+            fields={**fields, "updated_at": timezone.now()},
             action="webhook.update",
-            target=subscription,
             data=changed,
         )
     return subscription
@@ -155,16 +152,17 @@ def subscription_disable(
     if not subscription.is_active:
         return subscription
     now = timezone.now()
-    subscription.is_active = False
-    subscription.disabled_at = now
-    subscription.disabled_reason = reason[:300]
-    subscription.updated_at = now
-    subscription.save(update_fields=["is_active", "disabled_at", "disabled_reason", "updated_at"])
-    audit_record(
+    fields_save(
         actor=actor,
+        instance=subscription,
+        fields={
+            "is_active": False,
+            "disabled_at": now,
+            "disabled_reason": reason[:300],
+            "updated_at": now,
+        },
         action="webhook.disable",
-        target=subscription,
-        data={"reason": subscription.disabled_reason},
+        data={"reason": reason[:300]},
     )
     return subscription
 

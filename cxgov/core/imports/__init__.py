@@ -8,6 +8,7 @@
   (`fail`: rejects the row) and warnings (`warn`: does not).
 - `ImportReport` is the one report: rows read, a `Tally` per kind of record, errors,
   warnings, `as_text()` for commands and `includes/import_report.html` for pages.
+- `rows_keep_first` keeps the first row of each key and warns on the repeats.
 - `parse_settle` gathers the rows' problems into the report; `records_apply` writes records in
   one transaction (all or nothing, or `keep_valid`), and `rejected_rows_csv` returns the
   rejected rows with their reasons.
@@ -37,6 +38,7 @@ from cxgov.core.imports.reading import (
     normalise_header,
     read_bytes,
     read_table,
+    rows_keep_first,
     upload_help,
     upload_help_text,
 )
@@ -66,6 +68,7 @@ __all__ = [
     "read_table",
     "records_apply",
     "rejected_rows_csv",
+    "rows_keep_first",
     "shown",
     "upload_help",
     "upload_help_text",

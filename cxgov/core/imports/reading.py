@@ -18,11 +18,11 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from cxgov.core.imports.errors import FileRejectedError, RowError, shown
 
 Source = bytes | str | Path | IO[bytes] | IO[str]
+T = TypeVar("T")
 
 _DELIMITERS = ",;\t|"
 _MEGABYTE = 1024 * 1024
@@ -295,6 +296,31 @@ class Table:
     @property
     def labels(self) -> dict[str, str]:
         return dict(zip(self.columns, self.header, strict=True))
+
+
+def rows_keep_first(
+    parsed: Iterable[tuple[Row, T | None]],
+    *,
+    key: Callable[[T], Hashable],
+    column: str,
+    repeated: Callable[[int], str],
+) -> list[T]:
+    """The parsed records (None: a row already failed) whose key is new in the file.
+
+    A record whose key an earlier row had is left out with a warning on its own row, at
+    `column`, saying `repeated(number of the row kept)`.
+    """
+    kept: list[T] = []
+    first: dict[Hashable, int] = {}
+    for row, record in parsed:
+        if record is None:
+            continue
+        if key(record) in first:
+            row.warn(column, repeated(first[key(record)]))
+            continue
+        first[key(record)] = row.number
+        kept.append(record)
+    return kept
 
 
 def read_table(
