@@ -18,9 +18,8 @@ from cxgov.insights.priority_matrix import (
     LOWER_PRIORITY,
     WATCH,
     MatrixPoint,
-    matrix_cuts,
+    driver_quadrants,
     priority_matrix_svg,
-    quadrant,
 )
 from cxgov.reports.selectors.document import Chart, Section, _interval, _pct, _section, _short
 from cxgov.reports.selectors.periods import ReportPeriod
@@ -110,15 +109,10 @@ def _drivers_for(survey: Survey, period: ReportPeriod, min_n: int) -> DriverResu
     performance = {
         key: wilson(sum(1 for row in complete if row[key] >= 4), len(complete)) for key in keys
     }
-    points = [
-        MatrixPoint(
-            label=labels[d.name],
-            importance=d.relative_importance,
-            performance=performance[d.name].value or 0.0,
-        )
-        for d in analysis.drivers
-    ]
-    cuts = matrix_cuts(points)
+    _cuts, quadrants = driver_quadrants(
+        {d.name: d.relative_importance for d in analysis.drivers},
+        {key: estimate.value or 0.0 for key, estimate in performance.items()},
+    )
     driver_rows = [
         DriverRow(
             name=labels[d.name],
@@ -127,9 +121,9 @@ def _drivers_for(survey: Survey, period: ReportPeriod, min_n: int) -> DriverResu
             high=d.high,
             performance=performance[d.name],
             mean=d.performance,
-            quadrant=quadrant(point, cuts),
+            quadrant=quadrants[d.name],
         )
-        for d, point in zip(analysis.drivers, points, strict=True)
+        for d in analysis.drivers
     ]
     return DriverResult(
         outcome=outcome.text,
