@@ -100,19 +100,6 @@ TOUCHPOINTS_FORM_META = {
     "tags": "",
 }
 
-# Our own response export (cxgov.surveys.selectors.responses_csv_rows) before the question keys.
-CXGOV_META = (
-    "response_id",
-    "submitted_at",
-    "submitted_date",
-    "language",
-    "source",
-    "service",
-    "channel",
-    "location_code",
-    "status",
-)
-
 # The performance.gov CX API's quarterly records as GSA/HISP-CX-Data flattens them to CSV: the
 # JSON:API `id` and `type`, each attribute with the `attributes_` prefix flattening adds, then two
 # descriptions HISP-CX-Data joins on. Exactly the header of its FY2021 file, in its order.

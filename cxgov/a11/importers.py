@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cxgov.a11.formats import (
     A11_V2_COLUMNS,
-    CXGOV_META,
     DRIVER_ORDER,
     IMPORT_FORMATS,
     TOUCHPOINTS_FORM_META,
@@ -38,11 +37,15 @@ from cxgov.surveys.models import (
     ResponseSource,
     Survey,
 )
+from cxgov.surveys.selectors import RESPONSE_CONTEXT_COLUMNS
 from cxgov.surveys.services import BulkResponse, SubmissionContext, response_bulk_create
 from cxgov.surveys.validation import SubmissionError, submission_clean
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CXGOV_CONTEXT = ("service", "channel", "location_code")
+# Our own response export (cxgov.surveys.selectors.responses_csv_rows) before the question keys;
+# a file may give the day alone as submitted_date.
+CXGOV_META = ("response_id", *RESPONSE_CONTEXT_COLUMNS, "submitted_date")
 _LABELS = {"responses": _("Responses"), "skipped": _("Rows skipped (spam, flagged or deleted)")}
 
 

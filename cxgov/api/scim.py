@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as ModelValidationError
@@ -225,32 +226,39 @@ def service_provider_config(request: HttpRequest) -> HttpResponse:
     return scim_json(request, scim.service_provider_config(_base(request)))
 
 
+def _discovery_list(request: HttpRequest, items: list[dict[str, Any]]) -> HttpResponse:
+    """Every resource type or schema, as one list response."""
+    return scim_json(request, scim.list_response(items, total=len(items), start=1))
+
+
+def _discovery_item(
+    request: HttpRequest, items: list[dict[str, Any]], item_id: str
+) -> HttpResponse:
+    """The resource type or schema with this id; 404 when there is none."""
+    for item in items:
+        if item["id"] == item_id:
+            return scim_json(request, item)
+    raise Http404
+
+
 @api.get("/ResourceTypes", url_name="resource_types")
 def resource_types(request: HttpRequest) -> HttpResponse:
-    types = scim.resource_types(_base(request))
-    return scim_json(request, scim.list_response(types, total=len(types), start=1))
+    return _discovery_list(request, scim.resource_types(_base(request)))
 
 
 @api.get("/ResourceTypes/{name}", url_name="resource_type")
 def resource_type(request: HttpRequest, name: str) -> HttpResponse:
-    for item in scim.resource_types(_base(request)):
-        if item["id"] == name:
-            return scim_json(request, item)
-    raise Http404
+    return _discovery_item(request, scim.resource_types(_base(request)), name)
 
 
 @api.get("/Schemas", url_name="schemas")
 def schemas(request: HttpRequest) -> HttpResponse:
-    items = scim.schemas(_base(request))
-    return scim_json(request, scim.list_response(items, total=len(items), start=1))
+    return _discovery_list(request, scim.schemas(_base(request)))
 
 
 @api.get("/Schemas/{schema_id}", url_name="schema")
 def schema(request: HttpRequest, schema_id: str) -> HttpResponse:
-    for item in scim.schemas(_base(request)):
-        if item["id"] == schema_id:
-            return scim_json(request, item)
-    raise Http404
+    return _discovery_item(request, scim.schemas(_base(request)), schema_id)
 
 
 # --- users -------------------------------------------------------------------------------------
@@ -306,26 +314,27 @@ def user_read(request: HttpRequest, user_id: str) -> HttpResponse:
     return _user_answer(request, access_scim_user(agency=_agency(request), user_id=user_id))
 
 
-@api.put("/Users/{user_id}", url_name="user")
-def user_replace(request: HttpRequest, user_id: str) -> HttpResponse:
+def _user_change(
+    request: HttpRequest, user_id: str, read: Callable[[dict[str, Any]], scim.UserFields]
+) -> HttpResponse:
+    """Change a user with the fields `read` takes from the body (a PUT's or a PATCH's)."""
     agency = _agency(request)
     user = access_scim_user(agency=agency, user_id=user_id)
-    fields = scim.user_fields(_body(request))
+    fields = read(_body(request))
     scim_user_update(
         agency=agency, actor=_token(request).user, user=user, **fields.as_kwargs(user.full_name)
     )
     return _user_answer(request, user)
+
+
+@api.put("/Users/{user_id}", url_name="user")
+def user_replace(request: HttpRequest, user_id: str) -> HttpResponse:
+    return _user_change(request, user_id, scim.user_fields)
 
 
 @api.patch("/Users/{user_id}", url_name="user")
 def user_patch(request: HttpRequest, user_id: str) -> HttpResponse:
-    agency = _agency(request)
-    user = access_scim_user(agency=agency, user_id=user_id)
-    fields = scim.user_patch(_body(request))
-    scim_user_update(
-        agency=agency, actor=_token(request).user, user=user, **fields.as_kwargs(user.full_name)
-    )
-    return _user_answer(request, user)
+    return _user_change(request, user_id, scim.user_patch)
 
 
 @api.delete("/Users/{user_id}", url_name="user")

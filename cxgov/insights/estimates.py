@@ -116,6 +116,13 @@ def wilson(successes: int, n: int) -> Estimate:
     return Estimate(value=successes / n, low=low, high=high, n=n)
 
 
+def wilson_shown(successes: int, n: int, *, min_n: int) -> Estimate:
+    """`wilson`, or below `min_n` answers only the n, suppressed when there were any."""
+    if n < min_n:
+        return Estimate.empty(n, suppressed=n > 0)
+    return wilson(successes, n)
+
+
 def percent_agree(counts: Mapping[int, int]) -> Estimate:
     """Share answering 4 or 5 on a 1-5 agreement scale, with its Wilson interval."""
     n = sum(v for k, v in counts.items() if 1 <= k <= 5)
@@ -166,6 +173,16 @@ def proportion_change(
     se = math.sqrt(pooled * (1 - pooled) * (1 / n_before + 1 / n_after))
     z = difference / se if se else 0.0
     return Change(difference=difference, z=z, p_value=p_value, significant=p_value < alpha)
+
+
+def change_shown(
+    before: tuple[int, int] | None, after: tuple[int, int] | None, *, min_n: int
+) -> Change | None:
+    """`proportion_change` between two (successes, n) counts when both are shown: None when
+    either is missing or has fewer than `min_n` answers."""
+    if before is None or after is None or before[1] < min_n or after[1] < min_n:
+        return None
+    return proportion_change(before[0], before[1], after[0], after[1])
 
 
 def mean_error(estimate: Estimate) -> float | None:

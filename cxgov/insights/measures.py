@@ -28,7 +28,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
-from cxgov.insights.estimates import Estimate, mean_estimate, median_interval, wilson
+from cxgov.insights.estimates import (
+    Estimate,
+    mean_estimate,
+    median_interval,
+    wilson,
+    wilson_shown,
+)
 from cxgov.insights.proportions import wilson_interval
 
 
@@ -110,11 +116,12 @@ class Measure:
         variance = sum(v * (k - mean) ** 2 for k, v in valid.items()) / (n - 1) if n > 1 else 0.0
         return mean_estimate(mean, variance, n)
 
-    def estimate_share(self, successes: int, n: int) -> Estimate:
-        """A share measure from counts already made (events met, complaints closed in time)."""
+    def estimate_share(self, successes: int, n: int, *, min_n: int = 0) -> Estimate:
+        """A share measure from counts already made (events met, complaints closed in time);
+        below `min_n` answers only its n, suppressed when there were any."""
         if self.estimator != SHARE:
             raise ValueError(f"{self.key} is not a share")
-        return wilson(successes, n)
+        return wilson_shown(successes, n, min_n=min_n)
 
     def estimate_median(self, values: Sequence[float]) -> Estimate:
         """A median measure from the values themselves, with its order-statistic interval."""

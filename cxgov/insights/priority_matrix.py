@@ -72,6 +72,19 @@ def quadrant(point: MatrixPoint, cuts: Cuts) -> str:
     return LOWER_PRIORITY if performing else WATCH
 
 
+def driver_quadrants(
+    importance: Mapping[str, float], performance: Mapping[str, float]
+) -> tuple[Cuts, dict[str, str]]:
+    """The cuts of a driver analysis and each driver's quadrant, by name: `importance` and
+    `performance` are each driver's shares from 0 to 1, in the analysis's order."""
+    points = {
+        name: MatrixPoint(label=name, importance=share, performance=performance[name])
+        for name, share in importance.items()
+    }
+    cuts = matrix_cuts(list(points.values()))
+    return cuts, {name: quadrant(point, cuts) for name, point in points.items()}
+
+
 def _axis_top(points: Sequence[MatrixPoint], cuts: Cuts) -> float:
     """The importance axis runs to the next 10% above the largest importance shown."""
     largest = max([cuts.importance, *(p.importance for p in points)])

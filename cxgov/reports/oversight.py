@@ -31,7 +31,12 @@ from django.utils import timezone
 from cxgov.a11.models import Collection, CollectionStatus, ImportedQuarter
 from cxgov.complaints.models import OPEN_STATUSES, Complaint, Status
 from cxgov.core.models import Agency
-from cxgov.insights.estimates import Change, Estimate, proportion_change, significant_changes
+from cxgov.insights.estimates import (
+    Change,
+    Estimate,
+    change_shown,
+    significant_changes,
+)
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.insights.measures import (
     AGREEMENT_1_5,
@@ -237,12 +242,6 @@ class TrustPicture:
         return sum(1 for p in self.providers if p.position is not None)
 
 
-def _shown(positive: int, n: int, min_n: int) -> Estimate:
-    if n < min_n:
-        return Estimate.empty(n, suppressed=n > 0)
-    return positive_measure(TWO_WAY).estimate_share(positive, n)
-
-
 def trust_counts(
     *, quarters: list[FiscalQuarter]
 ) -> dict[tuple[int, FiscalQuarter], tuple[int, int]]:
@@ -289,7 +288,7 @@ def trust_picture(*, agencies: list[Agency], quarter: FiscalQuarter) -> TrustPic
     for q in quarters:
         positive = sum(v[0] for (_a, qq), v in totals.items() if qq == q)
         n = sum(v[1] for (_a, qq), v in totals.items() if qq == q)
-        government.append(_shown(positive, n, min_n))
+        government.append(positive_measure(TWO_WAY).estimate_share(positive, n, min_n=min_n))
     previous = quarter.previous()
     gov_now = government[-1]
     changes: list[Change | None] = []
@@ -300,11 +299,9 @@ def trust_picture(*, agencies: list[Agency], quarter: FiscalQuarter) -> TrustPic
         before_counts = totals.get((agency.pk, previous), (0, 0))
         if now_counts[1] == 0 and before_counts[1] == 0:
             continue
-        now = _shown(*now_counts, min_n)
-        before = _shown(*before_counts, min_n)
-        change = None
-        if now.value is not None and before.value is not None:
-            change = proportion_change(*before_counts, *now_counts)
+        now = positive_measure(TWO_WAY).estimate_share(*now_counts, min_n=min_n)
+        before = positive_measure(TWO_WAY).estimate_share(*before_counts, min_n=min_n)
+        change = change_shown(before_counts, now_counts, min_n=min_n)
         changes.append(change)
         minimums.append(minimum_effect(float(agency.minimum_change_points), scale=None, share=True))
         drafts.append((agency, now, before, change))
@@ -439,11 +436,7 @@ def complaint_timeliness(
         if row is None:
             continue
         closed, timely = int(row["closed"]), int(row["timely"])
-        share = (
-            SHARE_TIMELY.estimate_share(timely, closed)
-            if closed >= min_n
-            else Estimate.empty(closed, suppressed=closed > 0)
-        )
+        share = SHARE_TIMELY.estimate_share(timely, closed, min_n=min_n)
         rows.append(
             AgencyTimeliness(
                 agency=agency, closed=closed, timely=share, open_overdue=int(row["overdue"])

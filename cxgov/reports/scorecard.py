@@ -24,9 +24,9 @@ from cxgov.core.models import Agency
 from cxgov.insights.estimates import (
     Change,
     Estimate,
-    proportion_change,
+    change_shown,
     significant_changes,
-    wilson,
+    wilson_shown,
 )
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
 from cxgov.insights.measures import minimum_effect
@@ -121,13 +121,6 @@ def default_quarter(today: date | None = None) -> FiscalQuarter:
     return fiscal_quarter(today or timezone.localdate()).previous()
 
 
-def _tested(now: tuple[int, int], before: tuple[int, int], min_n: int) -> Change | None:
-    """The change from the quarter before, when both quarters are shown; else None."""
-    if now[1] < min_n or before[1] < min_n:
-        return None
-    return proportion_change(before[0], before[1], now[0], now[1])
-
-
 def _rate(
     now: tuple[int, int], before: tuple[int, int], min_n: int, *, tested: Change | None, flag: bool
 ) -> Rate:
@@ -135,13 +128,11 @@ def _rate(
     change = ""
     if tested is not None and flag:
         change = "up" if tested.difference > 0 else "down"
-    return Rate(estimate=_estimate(*now, min_n), previous=_estimate(*before, min_n), change=change)
-
-
-def _estimate(positive: int, n: int, min_n: int) -> Estimate:
-    if n < min_n:
-        return Estimate.empty(n, suppressed=n > 0)
-    return wilson(positive, n)
+    return Rate(
+        estimate=wilson_shown(*now, min_n=min_n),
+        previous=wilson_shown(*before, min_n=min_n),
+        change=change,
+    )
 
 
 def survey_counts(
@@ -247,7 +238,8 @@ def scorecard_build(
         )
     # Every marker on the scorecard is one family: Benjamini-Hochberg over all of them, and
     # only changes of at least the agency's minimum.
-    tested = {key: _tested(*pair, threshold) for key, pair in counts.items()}
+    # The change from the quarter before, when both quarters are shown.
+    tested = {key: change_shown(pair[1], pair[0], min_n=threshold) for key, pair in counts.items()}
     flags = dict(
         zip(
             tested,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cxgov.core.tables import Table
 from cxgov.insights.estimates import proportion_change
-from cxgov.reports.selectors import _ChangeFamily
+from cxgov.reports.selectors.document import _ChangeFamily
 
 
 def _settled(family: _ChangeFamily, cells: list[object]) -> list[str]:

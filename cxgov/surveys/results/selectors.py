@@ -19,7 +19,7 @@ from cxgov.core.models import Agency
 from cxgov.insights.drivers import key_drivers
 from cxgov.insights.estimates import Estimate, wilson
 from cxgov.insights.fiscal import fiscal_quarter
-from cxgov.insights.priority_matrix import Cuts, MatrixPoint, matrix_cuts, quadrant
+from cxgov.insights.priority_matrix import Cuts, driver_quadrants
 from cxgov.insights.scrub import scrub_text
 from cxgov.surveys.models import (
     TEXT_KINDS,
@@ -249,15 +249,10 @@ def driver_analysis(
         drivers={q.key: column[q.key] for q in drivers},
     )
     performance = {q.key: _positive(q, column[q.key]) for q in drivers}
-    points = [
-        MatrixPoint(
-            label=d.name,
-            importance=d.relative_importance,
-            performance=performance[d.name].value or 0.0,
-        )
-        for d in analysis.drivers
-    ]
-    cuts = matrix_cuts(points)
+    cuts, quadrants = driver_quadrants(
+        {d.name: d.relative_importance for d in analysis.drivers},
+        {key: estimate.value or 0.0 for key, estimate in performance.items()},
+    )
     by_key = {q.key: q for q in drivers}
     rows = tuple(
         DriverRow(
@@ -266,9 +261,9 @@ def driver_analysis(
             low=d.low,
             high=d.high,
             performance=performance[d.name],
-            quadrant=quadrant(point, cuts),
+            quadrant=quadrants[d.name],
         )
-        for d, point in zip(analysis.drivers, points, strict=True)
+        for d in analysis.drivers
     )
     return DriverResult(
         outcome=outcome,
