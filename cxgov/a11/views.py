@@ -42,7 +42,7 @@ from cxgov.a11.selectors import (
 )
 from cxgov.benchmarks.selectors import oversight_agencies
 from cxgov.core.models import Agency
-from cxgov.core.pages import import_page
+from cxgov.core.pages import import_page, post_action
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import csv_response, csv_stream_response
@@ -65,10 +65,8 @@ def _quarter_url(name: str, slug: str, period: FiscalQuarter) -> str:
     )
 
 
-def _errors(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [str(m) for messages_ in error.message_dict.values() for m in messages_]
-    return [str(m) for m in error.messages]
+def _collection_url(slug: str, collection_id: int) -> str:
+    return reverse("a11:collection", kwargs={"slug": slug, "collection_id": collection_id})
 
 
 @login_required
@@ -106,25 +104,16 @@ def collection_start(request: HttpRequest, slug: str, service_id: int) -> HttpRe
     form = QuarterForm(request.POST)
     if not form.is_valid():
         raise Http404
-    try:
-        collection = a11.collection_create(
-            actor=request.user,
-            service=service,
-            fiscal_year=form.cleaned_data["fiscal_year"],
-            quarter=form.cleaned_data["quarter"],
-        )
-    except ValidationError as error:
-        for message in _errors(error):
-            messages.error(request, message)
-        return redirect(
-            _quarter_url(
-                "a11:collection_list",
-                slug,
-                FiscalQuarter(form.cleaned_data["fiscal_year"], form.cleaned_data["quarter"]),
-            )
-        )
-    messages.success(request, _("Report started. Enter the volumes, then submit it."))
-    return redirect("a11:collection", slug=slug, collection_id=collection.pk)
+    year, quarter = form.cleaned_data["fiscal_year"], form.cleaned_data["quarter"]
+    return post_action(
+        request,
+        lambda: a11.collection_create(
+            actor=request.user, service=service, fiscal_year=year, quarter=quarter
+        ),
+        done=_("Report started. Enter the volumes, then submit it."),
+        next_url=lambda collection: _collection_url(slug, collection.pk),
+        failed_url=_quarter_url("a11:collection_list", slug, FiscalQuarter(year, quarter)),
+    )
 
 
 @login_required
@@ -194,14 +183,12 @@ def _transition_view(
             user=request.user, agency_slug=slug, collection_id=collection_id, need=need
         )
         fields = {name: request.POST.get(name, "") for name in posted}
-        try:
-            change(actor=request.user, collection=collection, **fields)
-        except ValidationError as error:
-            for message in _errors(error):
-                messages.error(request, message)
-        else:
-            messages.success(request, str(done))
-        return redirect("a11:collection", slug=slug, collection_id=collection.pk)
+        return post_action(
+            request,
+            lambda: change(actor=request.user, collection=collection, **fields),
+            done=str(done),
+            next_url=_collection_url(slug, collection.pk),
+        )
 
     return view
 
@@ -227,26 +214,23 @@ def collection_rate(request: HttpRequest, slug: str, collection_id: int) -> Http
         user=request.user, agency_slug=slug, collection_id=collection_id
     )
     form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            a11.collection_rate(
-                actor=request.user,
-                collection=collection,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            for message in _errors(error):
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, _("Rating saved for %(service)s.") % {"service": collection.service.name}
-            )
-    else:
+    back = _quarter_url("a11:oversight", slug, collection.period)
+    if not form.is_valid():
         for field_errors in form.errors.values():
             for message in field_errors:
                 messages.error(request, message)
-    return redirect(_quarter_url("a11:oversight", slug, collection.period))
+        return redirect(back)
+    return post_action(
+        request,
+        lambda: a11.collection_rate(
+            actor=request.user,
+            collection=collection,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        ),
+        done=_("Rating saved for %(service)s.") % {"service": collection.service.name},
+        next_url=back,
+    )
 
 
 @login_required

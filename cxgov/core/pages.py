@@ -1,10 +1,11 @@
 """Staff page helpers: the one form page (breadcrumbs, title, error summary, USWDS fields, Save
-and Cancel), the agency list page, and the buttons that change something and redirect."""
+and Cancel), the agency list page, and the buttons that change something and redirect (as a
+helper, or as the whole view of a button on one object)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +14,11 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from cxgov.core.forms import form_add_errors
 from cxgov.core.permissions import Can, user_can
-from cxgov.core.selectors import access_agency
+from cxgov.core.selectors import AgencyObjectAccess, access_agency
 
 FORM_PAGE = "core/form_page.html"
 
@@ -69,16 +71,34 @@ def form_page_save(
     `save` gets the cleaned data; a `ValidationError` it raises lands on the form.
     `success_url` may be a function of what `save` returned, e.g. the new object's page.
     """
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, success_message)
-            return redirect(success_url(saved) if callable(success_url) else success_url)
+    saved = form_save(request, form, save)
+    if saved is not None:
+        messages.success(request, success_message)
+        return redirect(success_url(saved.value) if callable(success_url) else success_url)
     status = 400 if request.method == "POST" else 200
     return form_page(request, section=section, form=form, status=status, **page)
+
+
+class Saved(NamedTuple):
+    """What a form's `save` returned (a tuple, so true even when the value is None)."""
+
+    value: Any
+
+
+def form_save(
+    request: HttpRequest, form: BaseForm, save: Callable[[dict[str, Any]], Any]
+) -> Saved | None:
+    """On a valid POST, run `save` on the cleaned data and give what it returned as `Saved`.
+
+    Else None: a GET, or the form's errors, where a `ValidationError` that `save` raises lands.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return Saved(save(form.cleaned_data))
+    except ValidationError as error:
+        form_add_errors(form, error)
+        return None
 
 
 def post_action(
@@ -131,13 +151,84 @@ def status_action(
     )
 
 
+def _noun(access: AgencyObjectAccess[Any]) -> str:
+    # The keyword a service takes the object by: `stage` for `access_stage`, found by `stage_id`.
+    return access.id_name.removesuffix("_id")
+
+
+def button_view(
+    access: AgencyObjectAccess[Any],
+    *,
+    act: Callable[..., Any],
+    done: str,
+    next_url: Callable[[Any], str],
+) -> Callable[..., HttpResponse]:
+    """The POST-only view of a button on one object of the agency in the URL.
+
+    `access` (an `access_<noun>` selector) finds the object by its `<noun>_id` in the URL, a
+    404 for anyone who may not change it; `act` is the service called with `actor=` and the
+    object as `<noun>=`; the page then goes to `next_url` of the object with `done` (lazily
+    translated; empty for none) as the message.
+    """
+    noun = _noun(access)
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, slug: str, **ids: int) -> HttpResponse:
+        target = access(user=request.user, agency_slug=slug, **ids)
+        return post_action(
+            request,
+            lambda: act(actor=request.user, **{noun: target}),
+            done=str(done),
+            next_url=next_url(target),
+        )
+
+    return view
+
+
+def status_view(
+    access: AgencyObjectAccess[Any],
+    *,
+    need: Can,
+    actions: Mapping[str, tuple[Callable[..., Any], str]],
+    next_url: Callable[[Any], str],
+    follow_result: bool = False,
+) -> Callable[..., HttpResponse]:
+    """The POST-only view of an object's status buttons (publish, archive...): `access` (an
+    `access_<noun>` selector) finds the object for holders of `need`, and the action named in
+    the URL runs on it (as `<noun>=`) by `status_action`.
+
+    The page then goes to `next_url` of the object, or with `follow_result` of what the action
+    returned (a copy, say); when the action is refused, back to the object.
+    """
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, slug: str, action: str, **ids: int) -> HttpResponse:
+        target = access(user=request.user, agency_slug=slug, need=need, **ids)
+        return status_action(
+            request,
+            actions,
+            action,
+            target={_noun(access): target},
+            next_url=next_url if follow_result else next_url(target),
+            failed_url=next_url(target),
+        )
+
+    return view
+
+
 def agency_list_view(
-    template: str, *, edit: Can, need: Can = Can.VIEW_AGENCY, **lists: Callable[..., Any]
+    template: str,
+    *,
+    edit: Can | None = None,
+    need: Can = Can.VIEW_AGENCY,
+    **lists: Callable[..., Any],
 ) -> Callable[[HttpRequest, str], HttpResponse]:
     """A staff page of the agency's objects that any member reads, or only holders of `need`.
 
     Each of `lists` is called with `agency=` and lands in the context under its name;
-    `can_edit` says whether the user holds `edit` for the agency.
+    `can_edit` says whether the user holds `edit` for the agency (never, for a read-only page).
     """
 
     @login_required
@@ -150,7 +241,8 @@ def agency_list_view(
             {
                 "agency": agency,
                 **context,
-                "can_edit": user_can(user=request.user, agency=agency, need=edit),
+                "can_edit": edit is not None
+                and user_can(user=request.user, agency=agency, need=edit),
                 "nav_section": "staff",
             },
         )

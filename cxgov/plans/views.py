@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.forms import form_add_errors
+from cxgov.core.pages import form_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.insights.readability import FLESCH_KINCAID, SZIGRISZT_PAZOS, Readability, readability
@@ -55,18 +54,14 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The agency's plans by year, and a form to start the next one."""
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_PLANS)  # type: ignore[arg-type]
     form = PlanCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(
-                actor=request.user,  # type: ignore[arg-type]
-                agency=agency,
-                year=form.cleaned_data["year"],
-            )
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Plan started. Write each section, then publish."))
-            return redirect("plans:plan_detail", slug=slug, plan_id=plan.pk)
+    saved = form_save(
+        request,
+        form,
+        lambda data: services.plan_create(actor=request.user, agency=agency, **data),  # type: ignore[arg-type]
+    )
+    if saved:
+        messages.success(request, _("Plan started. Write each section, then publish."))
+        return redirect("plans:plan_detail", slug=slug, plan_id=saved.value.pk)
     return render(
         request,
         "plans/plan_list.html",
@@ -112,20 +107,14 @@ def section_edit(request: HttpRequest, slug: str, plan_id: int, key: str) -> Htt
     form = SectionForm(
         request.POST or None, initial={"text_en": section.text_en, "text_es": section.text_es}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_section_update(
-                actor=request.user,  # type: ignore[arg-type]
-                plan=plan,
-                key=key,
-                text_en=form.cleaned_data["text_en"],
-                text_es=form.cleaned_data["text_es"],
-            )
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Section saved. Publish the plan to make it public."))
-            return redirect("plans:section_edit", slug=slug, plan_id=plan.pk, key=key)
+    saved = form_save(
+        request,
+        form,
+        lambda data: services.plan_section_update(actor=request.user, plan=plan, key=key, **data),  # type: ignore[arg-type]
+    )
+    if saved:
+        messages.success(request, _("Section saved. Publish the plan to make it public."))
+        return redirect("plans:section_edit", slug=slug, plan_id=plan.pk, key=key)
     snapshot = plan_records(agency=plan.agency, year=plan.year)
     document = plan_document(snapshot)
     preview = next(s for s in document.sections if s.key == key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cxgov.core.models import Agency
@@ -22,10 +23,10 @@ from cxgov.core.pages import (
     agency_list_view,
     form_page_save,
     post_action,
-    status_action,
+    status_view,
 )
 from cxgov.core.permissions import Can, user_can
-from cxgov.core.selectors import access_agency, fresh_copy
+from cxgov.core.selectors import AgencyObjectAccess, access_agency, fresh_copy
 from cxgov.core.services import audit_record
 from cxgov.core.tables import csv_response
 from cxgov.insights.charts import horizontal_bar_svg
@@ -55,6 +56,8 @@ from cxgov.registry.selectors import (
     services_for_agency,
 )
 from cxgov.registry.transfer import agency_export_write
+
+Part = TypeVar("Part", ServiceStage, Channel)
 
 # --- services ------------------------------------------------------------------------------
 
@@ -156,17 +159,12 @@ _STATUS_ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def service_status(request: HttpRequest, slug: str, service_id: int, action: str) -> HttpResponse:
-    service = _editable_service(request, slug, service_id)
-    return status_action(
-        request,
-        _STATUS_ACTIONS,
-        action,
-        target={"service": service},
-        next_url=_detail_url(slug, service.pk),
-    )
+service_status = status_view(
+    access_service,
+    need=Can.EDIT_SERVICES,
+    actions=_STATUS_ACTIONS,
+    next_url=lambda service: _detail_url(service.agency.slug, service.pk),
+)
 
 
 # --- stages --------------------------------------------------------------------------------
@@ -200,55 +198,84 @@ def _part_page(
     )
 
 
-@login_required
-def stage_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = _editable_service(request, slug, service_id)
-    return _part_page(
-        request,
-        service,
-        form=StageForm(request.POST or None),
-        save=lambda data: registry.stage_create(actor=request.user, service=service, **data),
-        anchor="#stages",
-        done=_("Stage added."),
-        title=_("Add a journey stage"),
-    )
+def _part_views(
+    access: AgencyObjectAccess[Any],
+    *,
+    form_class: type[BaseForm],
+    services: tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]],
+    titles: tuple[str, str],
+    done: tuple[str, str, str],
+) -> tuple[Callable[..., HttpResponse], Callable[..., HttpResponse], Callable[..., HttpResponse]]:
+    """The add, edit and remove pages of a part of a service (a stage or a channel), found by
+    its `access_<noun>` selector: `services` create, update and delete it, `titles` name the
+    add and edit pages and `done` says what each did. Each goes back to the part's list on the
+    service's page."""
+    create, update, delete = services
+    noun = access.id_name.removesuffix("_id")
+    anchor = f"#{noun}s"
+
+    @login_required
+    def create_view(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+        service = _editable_service(request, slug, service_id)
+        return _part_page(
+            request,
+            service,
+            form=form_class(request.POST or None),
+            save=lambda data: create(actor=request.user, service=service, **data),
+            anchor=anchor,
+            done=str(done[0]),
+            title=str(titles[0]),
+        )
+
+    @login_required
+    def edit_view(request: HttpRequest, slug: str, **ids: int) -> HttpResponse:
+        part = _editable_part(access, request, slug, **ids)
+        target = fresh_copy(part)
+        return _part_page(
+            request,
+            part.service,
+            form=form_class(request.POST or None, instance=part),
+            save=lambda data: update(actor=request.user, **{noun: target}, **data),
+            anchor=anchor,
+            done=str(done[1]),
+            title=str(titles[1]),
+        )
+
+    @login_required
+    @require_POST
+    def delete_view(request: HttpRequest, slug: str, **ids: int) -> HttpResponse:
+        part = _editable_part(access, request, slug, **ids)
+        return post_action(
+            request,
+            lambda: delete(actor=request.user, **{noun: part}),
+            done=str(done[2]),
+            next_url=_detail_url(slug, part.service_id) + anchor,
+        )
+
+    return create_view, edit_view, delete_view
 
 
-@login_required
-def stage_edit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
-    stage = _editable_stage(request, slug, stage_id)
-    target = fresh_copy(stage)
-    return _part_page(
-        request,
-        stage.service,
-        form=StageForm(request.POST or None, instance=stage),
-        save=lambda data: registry.stage_update(actor=request.user, stage=target, **data),
-        anchor="#stages",
-        done=_("Stage saved."),
-        title=_("Edit journey stage"),
-    )
+stage_create, stage_edit, stage_delete = _part_views(
+    access_stage,
+    form_class=StageForm,
+    services=(registry.stage_create, registry.stage_update, registry.stage_delete),
+    titles=(gettext_lazy("Add a journey stage"), gettext_lazy("Edit journey stage")),
+    done=(
+        gettext_lazy("Stage added."),
+        gettext_lazy("Stage saved."),
+        gettext_lazy("Stage removed."),
+    ),
+)
 
 
 @login_required
 @require_POST
 def stage_move(request: HttpRequest, slug: str, stage_id: int, direction: str) -> HttpResponse:
-    stage = _editable_stage(request, slug, stage_id)
+    stage = _editable_part(access_stage, request, slug, stage_id=stage_id)
     if direction not in {"up", "down"}:
         raise Http404
     registry.stage_move(actor=request.user, stage=stage, offset=-1 if direction == "up" else 1)
     return redirect(_detail_url(slug, stage.service_id) + "#stages")
-
-
-@login_required
-@require_POST
-def stage_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
-    stage = _editable_stage(request, slug, stage_id)
-    return post_action(
-        request,
-        lambda: registry.stage_delete(actor=request.user, stage=stage),
-        done=_("Stage removed."),
-        next_url=_detail_url(slug, stage.service_id) + "#stages",
-    )
 
 
 def _detail_url(slug: str, service_id: int) -> str:
@@ -267,64 +294,29 @@ def _editable_service(request: HttpRequest, slug: str, service_id: int) -> Servi
     )
 
 
-def _editable_stage(request: HttpRequest, slug: str, stage_id: int) -> ServiceStage:
-    stage = access_stage(
-        user=request.user, agency_slug=slug, stage_id=stage_id, need=Can.EDIT_SERVICES
-    )
-    _same_agency(stage.service.agency, slug)
-    return stage
+def _editable_part(
+    access: AgencyObjectAccess[Part], request: HttpRequest, slug: str, **ids: int
+) -> Part:
+    """A stage or channel of a service (found by `access`) for an editor of services."""
+    part = access(user=request.user, agency_slug=slug, need=Can.EDIT_SERVICES, **ids)
+    _same_agency(part.service.agency, slug)
+    return part
 
 
 # --- channels ------------------------------------------------------------------------------
 
 
-@login_required
-def channel_create(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    service = _editable_service(request, slug, service_id)
-    return _part_page(
-        request,
-        service,
-        form=ChannelForm(request.POST or None),
-        save=lambda data: registry.channel_create(actor=request.user, service=service, **data),
-        anchor="#channels",
-        done=_("Channel added. Set its opening hours next."),
-        title=_("Add a channel"),
-    )
-
-
-@login_required
-def channel_edit(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
-    channel = _editable_channel(request, slug, channel_id)
-    target = fresh_copy(channel)
-    return _part_page(
-        request,
-        channel.service,
-        form=ChannelForm(request.POST or None, instance=channel),
-        save=lambda data: registry.channel_update(actor=request.user, channel=target, **data),
-        anchor="#channels",
-        done=_("Channel saved."),
-        title=_("Edit channel"),
-    )
-
-
-@login_required
-@require_POST
-def channel_delete(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
-    channel = _editable_channel(request, slug, channel_id)
-    return post_action(
-        request,
-        lambda: registry.channel_delete(actor=request.user, channel=channel),
-        done=_("Channel removed."),
-        next_url=_detail_url(slug, channel.service_id) + "#channels",
-    )
-
-
-def _editable_channel(request: HttpRequest, slug: str, channel_id: int) -> Channel:
-    channel = access_channel(
-        user=request.user, agency_slug=slug, channel_id=channel_id, need=Can.EDIT_SERVICES
-    )
-    _same_agency(channel.service.agency, slug)
-    return channel
+channel_create, channel_edit, channel_delete = _part_views(
+    access_channel,
+    form_class=ChannelForm,
+    services=(registry.channel_create, registry.channel_update, registry.channel_delete),
+    titles=(gettext_lazy("Add a channel"), gettext_lazy("Edit channel")),
+    done=(
+        gettext_lazy("Channel added. Set its opening hours next."),
+        gettext_lazy("Channel saved."),
+        gettext_lazy("Channel removed."),
+    ),
+)
 
 
 def _hours_page(
@@ -349,7 +341,7 @@ def _hours_page(
 
 @login_required
 def channel_hours(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
-    channel = _editable_channel(request, slug, channel_id)
+    channel = _editable_part(access_channel, request, slug, channel_id=channel_id)
     form = HoursForm(request.POST or None, channel=channel)
     if request.method == "POST" and form.is_valid():
         registry.channel_hours_set(
@@ -363,7 +355,7 @@ def channel_hours(request: HttpRequest, slug: str, channel_id: int) -> HttpRespo
 @login_required
 @require_POST
 def closure_add(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
-    channel = _editable_channel(request, slug, channel_id)
+    channel = _editable_part(access_channel, request, slug, channel_id=channel_id)
     form = ClosureForm(request.POST, prefix="closure")
     if form.is_valid():
         registry.channel_closure_add(
@@ -382,7 +374,7 @@ def closure_add(request: HttpRequest, slug: str, channel_id: int) -> HttpRespons
 def closure_remove(
     request: HttpRequest, slug: str, channel_id: int, closure_id: int
 ) -> HttpResponse:
-    channel = _editable_channel(request, slug, channel_id)
+    channel = _editable_part(access_channel, request, slug, channel_id=channel_id)
     closure = channel.closures.filter(pk=closure_id).first()
     if closure is None:
         raise Http404

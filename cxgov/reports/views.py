@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cxgov.core.pages import agency_list_view
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import csv_response, file_response
@@ -54,14 +55,10 @@ def _build(request: HttpRequest, slug: str, period_text: str) -> ReportData:
     )
 
 
-@login_required
-def period_list(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_REPORTS)
-    return render(
-        request,
-        "reports/period_list.html",
-        {"agency": agency, "periods": report_periods(agency=agency), "nav_section": "staff"},
-    )
+# The quarters the agency can report on.
+period_list = agency_list_view(
+    "reports/period_list.html", need=Can.VIEW_REPORTS, periods=report_periods
+)
 
 
 @login_required

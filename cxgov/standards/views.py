@@ -11,15 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from cxgov.core.models import Agency
 from cxgov.core.pages import (
     agency_list_view,
+    button_view,
     form_page,
     form_page_save,
-    post_action,
-    status_action,
+    status_view,
 )
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
@@ -51,6 +51,12 @@ standard_list = agency_list_view(
     rows=_standard_rows,
     misses=misses_open,
 )
+
+
+def _editable_standard(request: HttpRequest, slug: str, standard_id: int) -> Standard:
+    return access_standard(
+        user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
+    )
 
 
 def _detail_url(standard: Standard) -> str:
@@ -96,9 +102,7 @@ def standard_detail(request: HttpRequest, slug: str, standard_id: int) -> HttpRe
 
 @login_required
 def standard_edit(request: HttpRequest, slug: str, standard_id: int) -> HttpResponse:
-    standard = access_standard(
-        user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
-    )
+    standard = _editable_standard(request, slug, standard_id)
     form = StandardForm(request.POST or None, instance=standard, agency=standard.agency)
     return form_page_save(
         request,
@@ -119,27 +123,15 @@ _STATUS_ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def standard_status(request: HttpRequest, slug: str, standard_id: int, action: str) -> HttpResponse:
-    standard = access_standard(
-        user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
-    )
-    return status_action(
-        request,
-        _STATUS_ACTIONS,
-        action,
-        target={"standard": standard},
-        next_url=_detail_url(standard),
-    )
+standard_status = status_view(
+    access_standard, need=Can.EDIT_STANDARDS, actions=_STATUS_ACTIONS, next_url=_detail_url
+)
 
 
 @login_required
 def events_upload(request: HttpRequest, slug: str, standard_id: int) -> HttpResponse:
     """Upload an events file; all or nothing unless the good rows are kept, problems by row."""
-    standard = access_standard(
-        user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
-    )
+    standard = _editable_standard(request, slug, standard_id)
     form = EventUploadForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -173,9 +165,7 @@ def events_upload(request: HttpRequest, slug: str, standard_id: int) -> HttpResp
 @login_required
 def result_add(request: HttpRequest, slug: str, standard_id: int) -> HttpResponse:
     """Enter a period's result for a standard without an event feed."""
-    standard = access_standard(
-        user=request.user, agency_slug=slug, standard_id=standard_id, need=Can.EDIT_STANDARDS
-    )
+    standard = _editable_standard(request, slug, standard_id)
     form = ReportedResultForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,13 +188,11 @@ def result_add(request: HttpRequest, slug: str, standard_id: int) -> HttpRespons
     )
 
 
-@login_required
-@require_POST
-def miss_acknowledge(request: HttpRequest, slug: str, miss_id: int) -> HttpResponse:
-    miss = access_miss(user=request.user, agency_slug=slug, miss_id=miss_id)
-    return post_action(
-        request,
-        lambda: services.missed_period_acknowledge(actor=request.user, miss=miss),
-        done=_("Marked as seen."),
-        next_url=reverse("standards:standard_list", kwargs={"slug": slug}),
-    )
+miss_acknowledge = button_view(
+    access_miss,
+    act=services.missed_period_acknowledge,
+    done=gettext_lazy("Marked as seen."),
+    next_url=lambda miss: reverse(
+        "standards:standard_list", kwargs={"slug": miss.standard.agency.slug}
+    ),
+)

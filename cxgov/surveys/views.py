@@ -16,16 +16,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cxgov.core.models import Agency
 from cxgov.core.pages import (
     agency_list_view,
+    button_view,
     form_page,
     form_page_save,
     import_page,
     post_action,
-    status_action,
+    status_view,
 )
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, fresh_copy
@@ -57,6 +59,12 @@ from cxgov.surveys.selectors import (
     survey_preview,
     surveys_for_agency,
 )
+
+
+def _editable_survey(request: HttpRequest, slug: str, survey_id: int) -> Survey:
+    return access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
+    )
 
 
 def _detail_url(survey: Survey) -> str:
@@ -171,9 +179,7 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
 
 @login_required
 def survey_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
-    survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
-    )
+    survey = _editable_survey(request, slug, survey_id)
     form = SurveySettingsForm(request.POST or None, instance=survey, agency=survey.agency)
     target = fresh_copy(survey, "agency")
 
@@ -203,20 +209,9 @@ _ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def survey_action(request: HttpRequest, slug: str, survey_id: int, action: str) -> HttpResponse:
-    survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
-    )
-    return status_action(
-        request,
-        _ACTIONS,
-        action,
-        target={"survey": survey},
-        next_url=_detail_url,
-        failed_url=_detail_url(survey),
-    )
+survey_action = status_view(
+    access_survey, need=Can.EDIT_SURVEYS, actions=_ACTIONS, next_url=_detail_url, follow_result=True
+)
 
 
 @login_required
@@ -238,9 +233,7 @@ def survey_preview_view(request: HttpRequest, slug: str, survey_id: int) -> Http
 
 @login_required
 def question_create(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
-    survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
-    )
+    survey = _editable_survey(request, slug, survey_id)
     if survey_has_responses(survey=survey):
         messages.error(request, _("This survey has responses: questions can no longer be added."))
         return redirect(_detail_url(survey))
@@ -317,16 +310,12 @@ def question_move(
     )
 
 
-@login_required
-@require_POST
-def question_remove(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
-    question = access_question(user=request.user, agency_slug=slug, question_id=question_id)
-    return post_action(
-        request,
-        lambda: surveys.question_remove(actor=request.user, question=question),
-        done=_("Question removed."),
-        next_url=_detail_url(question.survey) + "#questions",
-    )
+question_remove = button_view(
+    access_question,
+    act=surveys.question_remove,
+    done=gettext_lazy("Question removed."),
+    next_url=lambda question: _detail_url(question.survey) + "#questions",
+)
 
 
 # --- responses -----------------------------------------------------------------------------
@@ -454,9 +443,7 @@ _RESPONSE_ACTIONS = {"spam", "valid", "delete", "restore"}
 def response_action(
     request: HttpRequest, slug: str, survey_id: int, response_id: int, action: str
 ) -> HttpResponse:
-    survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
-    )
+    survey = _editable_survey(request, slug, survey_id)
     if action not in _RESPONSE_ACTIONS or survey.is_employee:
         raise Http404
     response = access_response(
@@ -493,9 +480,7 @@ def survey_qr(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
 
 @login_required
 def invitation_upload(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
-    survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
-    )
+    survey = _editable_survey(request, slug, survey_id)
     return import_page(
         request,
         "surveys/invitation_upload.html",
@@ -514,9 +499,7 @@ def invitation_upload(request: HttpRequest, slug: str, survey_id: int) -> HttpRe
 @login_required
 @require_POST
 def invitation_remind(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
-    survey = access_survey(
-        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.EDIT_SURVEYS
-    )
+    survey = _editable_survey(request, slug, survey_id)
     waiting = surveys.invitations_remind(actor=request.user, survey=survey)
     messages.success(request, _("Reminders queued for %(n)s people.") % {"n": waiting})
     return redirect(_detail_url(survey))

@@ -10,16 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from cxgov.core.auth import second_factor_required
 from cxgov.core.forms import form_add_errors
 from cxgov.core.pages import (
     agency_list_view,
+    button_view,
     form_page,
     form_page_save,
-    post_action,
     status_action,
 )
 from cxgov.core.permissions import Can
@@ -204,13 +204,9 @@ def delivery_detail(request: HttpRequest, slug: str, delivery_id: int) -> HttpRe
     )
 
 
-@login_required
-@require_POST
-def delivery_replay(request: HttpRequest, slug: str, delivery_id: int) -> HttpResponse:
-    delivery = access_delivery(user=request.user, agency_slug=slug, delivery_id=delivery_id)
-    return post_action(
-        request,
-        lambda: services.delivery_replay(actor=request.user, delivery=delivery),
-        done=_("Replay queued: the delivery is sent again, freshly signed."),
-        next_url=_delivery_url(delivery),
-    )
+delivery_replay = button_view(
+    access_delivery,
+    act=services.delivery_replay,
+    done=gettext_lazy("Replay queued: the delivery is sent again, freshly signed."),
+    next_url=_delivery_url,
+)
