@@ -14,12 +14,21 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.test import Client
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from cxgov.core.models import Agency, Role, User
 from cxgov.testing.factories import AgencyFactory, MembershipFactory, UserFactory
 
 # The browser harness (`browser`, `page`, `page_without_js`) and `demo_data`, the demo loaded once.
 pytest_plugins = ["cxgov.testing.browser", "cxgov.testing.demo"]
+
+# Tests never assert wall-clock time: both suites share two cores in CI, so a slow example or a
+# slow draw is load, not a failure. Each test still sets its own example count.
+hypothesis_settings.register_profile(
+    "cxgov", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+hypothesis_settings.load_profile("cxgov")
 
 
 def pytest_configure(config: pytest.Config) -> None:
