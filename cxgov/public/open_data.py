@@ -223,7 +223,10 @@ def performance_fields() -> list[Field]:
         _f(
             "item",
             TEXT,
-            _("The reason's code as the survey stores it, the standard's id or the channel's kind."),
+            _(
+                "The reason's code as the survey stores it, the standard's id or the "
+                "channel's kind."
+            ),
         ),
         _f("label", TEXT, _("The reason, standard or channel as the page names it.")),
         _f("period", TEXT, _("The period, e.g. FY2026 Q1; empty for yearly channel volumes.")),

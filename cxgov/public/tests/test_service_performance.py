@@ -299,9 +299,13 @@ def test_every_figure_of_the_page_is_in_the_csv_and_json_feeds(client, agency, s
         )
     text = page(client)
     assert "<strong>75.0 %</strong>" in text and "46.8–91.1; n = 12" in text
+    assert 'href="/agencies/boe/performance.csv"' in text
+    assert 'href="/es/data/service-performance/"' in page(client, "/es" + URL)
     for url in FEEDS:
         rows = feed_rows(client, url)
-        as_text = {k: "" if v is None else str(v) for k, v in figure_row(rows, "survey", "trust").items()}
+        as_text = {
+            k: "" if v is None else str(v) for k, v in figure_row(rows, "survey", "trust").items()
+        }
         assert (as_text["value"], as_text["ci_low"], as_text["ci_high"], as_text["n"]) == (
             "75.0",
             "46.8",
