@@ -221,6 +221,7 @@ def test_the_page_reads_rollups_never_raw_answers_responses_or_events(client, ag
     with CaptureQueriesContext(connection) as queries:
         page(client)
         page(client, "/agencies/boe/")
+        page(client, "/")
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert '"surveys_answerrollup"' in sql and '"standards_dailyrollup"' in sql
     for table in RAW_TABLES:
