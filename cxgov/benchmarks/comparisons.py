@@ -143,7 +143,8 @@ def _more_recent_or_higher(benchmark: Benchmark, best: Benchmark | None) -> bool
     """Best in business is the most recent comparable figure, the highest of its year."""
     if best is None or best.observation is None or best.gap is None:
         return True
-    assert benchmark.observation is not None and benchmark.gap is not None  # noqa: S101
+    if benchmark.observation is None or benchmark.gap is None:
+        return False
     if benchmark.observation.year != best.observation.year:
         return benchmark.observation.year > best.observation.year
     return benchmark.gap.difference < best.gap.difference  # a lower gap: a higher value
