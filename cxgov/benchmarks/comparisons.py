@@ -3,7 +3,10 @@
 For every own measure of the period: the best comparable private-sector value, the federal
 average, the agency's own prior period and the benchmarks the agency chose as best in
 business. A benchmark is taken from its latest observation in or before the measure's year.
-Anything of the same metric that may not be compared is listed with the reason.
+"Best private sector" is the most recent comparable private-sector figure (the highest of that
+year); a benchmark more than `STALE_YEARS` years older than the own measure carries its age,
+which the pages say beside it. Anything of the same metric that may not be compared is listed
+with the reason.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from cxgov.insights.acsi import Comparability, ComparableMeasure, Gap, measure_g
 from cxgov.registry.models import Service
 
 _YEAR = re.compile(r"^(\d{4})")
+# A benchmark older than this, in years before the own measure, is shown with its age.
+STALE_YEARS = 10
 
 # A gap's verdict (`insights.acsi.Gap.verdict`) as pages and reports say it.
 VERDICT_LABELS = {
@@ -72,6 +77,12 @@ class Benchmark:
     series: Series | None = None
     observation: Observation | None = None
     reason: str = ""
+    years_older: int = 0  # years between the benchmark's figure and the own measure's
+
+    @property
+    def stale(self) -> bool:
+        """More than `STALE_YEARS` years older than the measure it is set beside."""
+        return self.years_older > STALE_YEARS
 
 
 @dataclass
@@ -114,6 +125,7 @@ def _benchmark(
 ) -> Benchmark:
     other = series_measure(series, observation)
     check, difference = measure_gap(own, other)
+    year = period_year(own.period)
     return Benchmark(
         role=role,
         label=str(series),
@@ -123,7 +135,19 @@ def _benchmark(
         series=series,
         observation=observation,
         reason=check.reason,
+        years_older=max(0, year - observation.year) if year is not None else 0,
     )
+
+
+def _more_recent_or_higher(benchmark: Benchmark, best: Benchmark | None) -> bool:
+    """Best in business is the most recent comparable figure, the highest of its year."""
+    if best is None or best.observation is None or best.gap is None:
+        return True
+    if benchmark.observation is None or benchmark.gap is None:
+        return False
+    if benchmark.observation.year != best.observation.year:
+        return benchmark.observation.year > best.observation.year
+    return benchmark.gap.difference < best.gap.difference  # a lower gap: a higher value
 
 
 def _measure_key(measure: ComparableMeasure) -> tuple[str, str, str]:
@@ -152,10 +176,8 @@ def compare_measure(
             continue
         if benchmark.gap is None:
             continue
-        compared_value = own.value - benchmark.gap.difference
         if series.sector == "private":
-            best = row.best_private
-            if best is None or best.gap is None or compared_value > own.value - best.gap.difference:
+            if _more_recent_or_higher(benchmark, row.best_private):
                 row.best_private = benchmark
         elif series.sector == "federal" and series.is_aggregate:
             current = row.federal_average
@@ -189,6 +211,39 @@ def service_periods(*, service: Service) -> list[str]:
     return sorted({m.period for m in own_measures(service=service)}, reverse=True)
 
 
+def _comparable(rows: list[ComparisonRow]) -> bool:
+    """Whether any row has a benchmark from the library (not only its own prior period)."""
+    return any(row.best_private or row.federal_average or row.selected for row in rows)
+
+
+def service_comparison_period(*, service: Service) -> str | None:
+    """The period the comparison page opens on: the newest with a comparable benchmark.
+
+    A service whose newest measures have nothing comparable yet (a new survey's fiscal
+    quarter, say) opens on the newest period that has; with none, on its newest period.
+    """
+    measures = own_measures(service=service)
+    periods = sorted({m.period for m in measures}, reverse=True)
+    if not periods:
+        return None
+    library = list(series_with_observations(agency=service.agency))
+    selected = _selected(service, library)
+    for period in periods:
+        rows = [
+            compare_measure(m, history=measures, library=library, selected=selected)
+            for m in measures
+            if m.period == period
+        ]
+        if _comparable(rows):
+            return period
+    return periods[0]
+
+
+def _selected(service: Service, library: list[Series]) -> list[Series]:
+    selected_ids = {selection.series_id for selection in selections_for_service(service=service)}
+    return [series for series in library if series.pk in selected_ids]
+
+
 def service_comparisons(*, service: Service, period: str | None = None) -> list[ComparisonRow]:
     """Each own measure of the service in `period` (the newest if None) beside its benchmarks.
 
@@ -201,9 +256,7 @@ def service_comparisons(*, service: Service, period: str | None = None) -> list[
     if period is None:
         period = max(m.period for m in measures)
     library = list(series_with_observations(agency=service.agency))
-    selected = [selection.series for selection in selections_for_service(service=service)]
-    selected_ids = {series.pk for series in selected}
-    selected = [series for series in library if series.pk in selected_ids]
+    selected = _selected(service, library)
     return [
         compare_measure(m, history=measures, library=library, selected=selected)
         for m in measures

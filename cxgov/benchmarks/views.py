@@ -26,6 +26,7 @@ from cxgov.benchmarks.comparisons import (
     RankedMeasure,
     oversight_ranking,
     period_year,
+    service_comparison_period,
     service_comparisons,
     service_periods,
 )
@@ -334,6 +335,14 @@ def _comparison_table(rows: list[ComparisonRow]) -> tuple[Table, Table]:
                 )
             if benchmark.observation is not None and benchmark.observation.derived:
                 note.append(_("Derived figure"))
+            if benchmark.stale and benchmark.observation is not None:
+                note.append(
+                    _(
+                        "Published for %(year)s, %(years)s years before this measure: "
+                        "customers' expectations may have changed since"
+                    )
+                    % {"year": benchmark.observation.year, "years": benchmark.years_older}
+                )
             table.rows.append(
                 [
                     *own_cells,
@@ -361,9 +370,9 @@ def _comparison_table(rows: list[ComparisonRow]) -> tuple[Table, Table]:
 def service_page(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     service = access_service(user=request.user, agency_slug=slug, service_id=service_id)
     periods = service_periods(service=service)
-    period = request.GET.get("period") or (periods[0] if periods else None)
-    if period is not None and period not in periods:
-        period = periods[0] if periods else None
+    period = request.GET.get("period")
+    if period not in periods:
+        period = service_comparison_period(service=service)
     rows = service_comparisons(service=service, period=period) if period else []
     comparisons, refused = _comparison_table(rows)
     selections = Table(

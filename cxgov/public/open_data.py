@@ -199,6 +199,74 @@ def complaints_fields() -> list[Field]:
     return fields
 
 
+def performance_fields() -> list[Field]:
+    fields = [
+        _f("agency", TEXT, _("The agency's short name in web addresses.")),
+        _f("service", TEXT, _("The service's short name in web addresses.")),
+        _f("service_name", TEXT, _("The service's name.")),
+        _f(
+            "section",
+            TEXT,
+            _(
+                "Part of the performance page: survey (trust and satisfaction), drivers (what "
+                "went well or not), standards, complaints or channels."
+            ),
+        ),
+        _f(
+            "figure",
+            TEXT,
+            _(
+                "The figure: trust, satisfaction, went_well, went_poorly, standard, received, "
+                "on_time, median_days, channel_share or digital_share."
+            ),
+        ),
+        _f(
+            "item",
+            TEXT,
+            _(
+                "The reason's code as the survey stores it, the standard's id or the "
+                "channel's kind."
+            ),
+        ),
+        _f("label", TEXT, _("The reason, standard or channel as the page names it.")),
+        _f("period", TEXT, _("The period, e.g. FY2026 Q1; empty for yearly channel volumes.")),
+        _f("period_start", DATE, _("First day of the period.")),
+        _f("period_end", DATE, _("Last day of the period.")),
+        _f(
+            "measure",
+            TEXT,
+            _("The measure of cxgov's measure registry the figure is (e.g. top_2_box)."),
+        ),
+        _f(
+            "value",
+            NUMBER,
+            _(
+                "The figure as published (a percentage, or days); empty when withheld "
+                "because fewer answered than the publication threshold, or with no data."
+            ),
+        ),
+        _f("unit", TEXT, _("percent or days.")),
+        _f("ci_low", NUMBER, _("Lower end of the 95% confidence interval; empty when withheld.")),
+        _f("ci_high", NUMBER, _("Upper end of the 95% confidence interval; empty when withheld.")),
+        _f(
+            "n",
+            INTEGER,
+            _(
+                "Answers or cases the figure comes from; for channels, every transaction in a "
+                "year (a count, not a sample, so no interval)."
+            ),
+        ),
+        _f("count", INTEGER, _("Complaints received, or transactions a year in the channel.")),
+        _f("suppressed", TEXT, _("yes when the value is withheld under the threshold, else no.")),
+        _f(
+            "status",
+            TEXT,
+            _("For a standard: met, not_met, unclear, too_few or no_data in its latest period."),
+        ),
+    ]
+    return fields
+
+
 # --- the registry ----------------------------------------------------------------------------
 
 
@@ -295,6 +363,31 @@ DATASETS: tuple[Dataset, ...] = (
             json="public:complaints_data",
             agency_kwargs=lambda agency: {"slug": agency.slug},
             fixed_kwargs=lambda fmt: {"fmt": fmt},
+        ),
+        periodicity="R/P1D",
+    ),
+    Dataset(
+        key="service-performance",
+        title=_("Service performance"),
+        description=_(
+            "Every figure of the services' public performance pages, one row per figure: trust "
+            "and satisfaction by quarter for eight quarters, what went well and what did not, "
+            "each posted standard's latest result, complaints received, answered on time and "
+            "median days to answer, and the share of transactions by channel. Each figure has "
+            "its n and 95% interval; only surveys whose results the agency publishes count, "
+            "and a figure from fewer answers than the publication threshold is withheld."
+        ),
+        json_shape=_(
+            'An object: {"columns": [names], "figures": [rows as objects]}; numbers are '
+            "numbers, or null when withheld or unknown."
+        ),
+        keywords=("customer experience", "trust", "satisfaction", "service standards"),
+        fields=performance_fields,
+        site=Files(csv="feeds:performance_csv", json="feeds:performance_json"),
+        agency=Files(
+            csv="feeds:agency_performance_csv",
+            json="feeds:agency_performance_json",
+            agency_kwargs=lambda agency: {"slug": agency.slug},
         ),
         periodicity="R/P1D",
     ),

@@ -10,6 +10,18 @@ urlpatterns = [
     path("data.json", views_data.catalogue, name="data_catalogue"),
     path("data/a11/quarterly.csv", views_data.a11_quarterly_csv, name="a11_quarterly_csv"),
     path("data/a11/quarterly.json", views_data.a11_quarterly_json, name="a11_quarterly_json"),
+    path("data/performance.csv", views_data.performance_csv, name="performance_csv"),
+    path("data/performance.json", views_data.performance_json, name="performance_json"),
+    path(
+        "agencies/<slug:slug>/performance.csv",
+        views_data.agency_performance_csv,
+        name="agency_performance_csv",
+    ),
+    path(
+        "agencies/<slug:slug>/performance.json",
+        views_data.agency_performance_json,
+        name="agency_performance_json",
+    ),
     path("standards.csv", views_standards.feed_csv, name="standards_csv"),
     path("standards.json", views_standards.feed_json, name="standards_json"),
     path(

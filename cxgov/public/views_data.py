@@ -19,9 +19,20 @@ from django.utils.translation import gettext_lazy
 from cxgov.a11.exporters_performance_gov import QuarterlyFilters, quarterly_records
 from cxgov.a11.formats import PERFORMANCE_GOV_COLUMNS
 from cxgov.core.models import Agency
-from cxgov.core.tables import csv_response
+from cxgov.core.tables import csv_response, dict_rows
 from cxgov.public.open_data import BY_KEY, DATASETS, data_catalogue, file_url
-from cxgov.registry.selectors import agencies_public, agency_public_by_name
+from cxgov.registry.selectors import (
+    agencies_public,
+    agency_public,
+    agency_public_by_name,
+    services_catalogue,
+    services_published,
+)
+from cxgov.reports.performance_feed import (
+    PERFORMANCE_COLUMNS,
+    performance_json_row,
+    performance_rows,
+)
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -98,6 +109,48 @@ def a11_quarterly_json(request: HttpRequest) -> HttpResponse:
         )
     data = [record.as_json() for record in quarterly_records(filters)]
     return HttpResponse(json.dumps({"data": data}, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def _performance_csv(rows: list[dict[str, Any]], filename: str) -> HttpResponse:
+    return csv_response(
+        PERFORMANCE_COLUMNS,
+        dict_rows(PERFORMANCE_COLUMNS, rows),
+        filename=filename,
+        inline=True,
+        line_end="\n",
+    )
+
+
+def _performance_json(rows: list[dict[str, Any]]) -> HttpResponse:
+    document = {
+        "columns": list(PERFORMANCE_COLUMNS),
+        "figures": [performance_json_row(row) for row in rows],
+    }
+    return HttpResponse(json.dumps(document, ensure_ascii=False), content_type=JSON_TYPE)
+
+
+def performance_csv(request: HttpRequest) -> HttpResponse:
+    """Every published service's public performance figures, one row per figure, as CSV."""
+    return _performance_csv(performance_rows(services=services_catalogue()), "performance.csv")
+
+
+def performance_json(request: HttpRequest) -> HttpResponse:
+    """The same figures as JSON."""
+    return _performance_json(performance_rows(services=services_catalogue()))
+
+
+def agency_performance_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """One agency's published services' public performance figures as CSV."""
+    agency = agency_public(slug=slug)
+    rows = performance_rows(services=services_published(agency=agency).select_related("agency"))
+    return _performance_csv(rows, f"{agency.slug}-performance.csv")
+
+
+def agency_performance_json(request: HttpRequest, slug: str) -> HttpResponse:
+    """One agency's published services' public performance figures as JSON."""
+    agency = agency_public(slug=slug)
+    rows = performance_rows(services=services_published(agency=agency).select_related("agency"))
+    return _performance_json(rows)
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:

@@ -104,6 +104,7 @@ class SurveyQuarter:
 class DriverRow:
     label: str
     figure: Figure
+    key: str = ""  # the option's value, as the survey stores it
 
 
 @dataclass(frozen=True)
@@ -278,6 +279,7 @@ def _drivers(service: Service, quarter: FiscalQuarter, min_n: int) -> list[Drive
                     ),
                     min_n,
                 ),
+                key=value,
             )
             for value, label in labels.get(key, [])
         ]

@@ -95,6 +95,12 @@ def _url(name: str, **kwargs: Any) -> str:
 CSV_ENDPOINTS = [
     Endpoint("feeds:standards_csv", lambda: [_url("feeds:standards_csv")], user=None),
     Endpoint("feeds:a11_quarterly_csv", lambda: [_url("feeds:a11_quarterly_csv")], user=None),
+    Endpoint("feeds:performance_csv", lambda: [_url("feeds:performance_csv")], user=None),
+    Endpoint(
+        "feeds:agency_performance_csv",
+        lambda: [_url("feeds:agency_performance_csv", slug=AGENCY)],
+        user=None,
+    ),
     Endpoint(
         "feeds:agency_standards_csv",
         lambda: [_url("feeds:agency_standards_csv", slug=AGENCY)],

@@ -22,3 +22,6 @@ def test_data_dictionary_and_dataset_list_have_no_axe_violations_without_javascr
     assert page.get_by_role("heading", name=heading, exact=True).is_visible()
     assert page.get_by_role("rowheader", name="attributes_q2_point_scale").is_visible()
     assert_no_axe_violations_as_served(browser, page)
+    page.goto(live_server.url + prefix + "/data/service-performance/")
+    assert page.get_by_role("rowheader", name="suppressed").is_visible()
+    assert_no_axe_violations_as_served(browser, page)

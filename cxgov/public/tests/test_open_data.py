@@ -26,10 +26,12 @@ from cxgov.public.open_data import (
     DATASETS,
     a11_quarterly_fields,
     complaints_fields,
+    performance_fields,
     standards_fields,
 )
 from cxgov.public.tests.dcat_us import CATALOG_SCHEMA
 from cxgov.registry.models import Service
+from cxgov.reports.performance_feed import PERFORMANCE_COLUMNS
 from cxgov.standards.selectors import FEED_COLUMNS as STANDARD_COLUMNS
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import (
@@ -304,6 +306,7 @@ def test_each_dictionary_names_exactly_its_feed_columns() -> None:
     assert tuple(f.name for f in a11_quarterly_fields()) == PERFORMANCE_GOV_COLUMNS
     assert tuple(f.name for f in standards_fields()) == STANDARD_COLUMNS
     assert [f.name for f in complaints_fields()] == list(COMPLAINT_COLUMNS)
+    assert tuple(f.name for f in performance_fields()) == PERFORMANCE_COLUMNS
 
 
 @override_settings(ALLOWED_HOSTS=["testserver", "data.example.gov"])
@@ -336,6 +339,8 @@ def test_data_json_validates_against_dcat_us_1_1_and_lists_every_file(
         f"/agencies/{agency_b.slug}/standards.json",
         f"/agencies/{agency_a.slug}/complaints.csv",
         f"/agencies/{agency_b.slug}/complaints.json",
+        "/data/performance.csv",
+        f"/agencies/{agency_a.slug}/performance.json",
     } <= paths
     by_title = {entry["title"]: entry for entry in datasets}
     complaints_a = by_title[f"Complaints: {agency_a.name}"]

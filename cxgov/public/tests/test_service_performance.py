@@ -6,6 +6,8 @@ December 2025); answers are given in November 2025.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -22,6 +24,7 @@ from cxgov.complaints.services import complaint_create
 from cxgov.core.models import Agency
 from cxgov.registry.models import Service, ServiceStatus
 from cxgov.registry.services import channel_create
+from cxgov.reports.performance_feed import PERFORMANCE_COLUMNS
 from cxgov.standards.models import DailyRollup
 from cxgov.surveys.models import Survey
 from cxgov.surveys.services import (
@@ -218,6 +221,7 @@ def test_the_page_reads_rollups_never_raw_answers_responses_or_events(client, ag
     with CaptureQueriesContext(connection) as queries:
         page(client)
         page(client, "/agencies/boe/")
+        page(client, "/")
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert '"surveys_answerrollup"' in sql and '"standards_dailyrollup"' in sql
     for table in RAW_TABLES:
@@ -238,3 +242,157 @@ def test_agency_page_headlines_each_service_and_links_its_performance(client, ag
 def test_a_draft_service_has_no_performance_page(client, agency):
     ServiceFactory(agency=agency, slug="draft", status=ServiceStatus.DRAFT)
     assert client.get("/agencies/boe/services/draft/performance/").status_code == 404
+
+
+# --- the same figures as open data ----------------------------------------------------------
+
+FEEDS = (
+    "/data/performance.csv",
+    "/data/performance.json",
+    "/agencies/boe/performance.csv",
+    "/agencies/boe/performance.json",
+)
+
+
+def feed_rows(client, url: str) -> list[dict[str, object]]:
+    response = client.get(url)
+    assert response.status_code == 200
+    if url.endswith(".json"):
+        document = response.json()
+        assert document["columns"] == list(PERFORMANCE_COLUMNS)
+        return document["figures"]
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    reader = csv.DictReader(io.StringIO(response.content.decode()))
+    assert tuple(reader.fieldnames or ()) == PERFORMANCE_COLUMNS
+    return list(reader)
+
+
+def figure_row(rows, section: str, figure: str, period: str = "FY2026 Q1", **match) -> dict:
+    (row,) = [
+        r
+        for r in rows
+        if r["section"] == section
+        and r["figure"] == figure
+        and r["period"] == period
+        and all(r[k] == v for k, v in match.items())
+    ]
+    return row
+
+
+def test_every_figure_of_the_page_is_in_the_csv_and_json_feeds(client, agency, service):
+    survey = a11_survey(agency, service, public=True, title="How did it go?")
+    answer(survey, service, [1] * 9 + [0] * 3)
+    standard = StandardFactory(service=service, agency=agency, target="0.8000", period="quarter")
+    DailyRollup.objects.create(standard=standard, day=date(2025, 11, 3), total=100, met=95)
+    channel_create(actor=None, service=service, kind="website", name="Online", annual_volume=3000)
+    channel_create(actor=None, service=service, kind="phone", name="Phone", annual_volume=1000)
+    for days in range(6):
+        complaint = complaint_create(
+            agency=agency,
+            service=service,
+            what_happened="It took too long.",
+            received_at=datetime(2025, 10, 6, 15, tzinfo=UTC),
+            send_acknowledgment=False,
+        )
+        Complaint.objects.filter(pk=complaint.pk).update(
+            responded_at=datetime(2025, 10, 6, 15, tzinfo=UTC) + timedelta(days=7 * (days + 1)),
+            timely=days < 3,
+        )
+    text = page(client)
+    assert "<strong>75.0 %</strong>" in text and "46.8–91.1; n = 12" in text
+    assert 'href="/agencies/boe/performance.csv"' in text
+    assert 'href="/es/data/service-performance/"' in page(client, "/es" + URL)
+    for url in FEEDS:
+        rows = feed_rows(client, url)
+        as_text = {
+            k: "" if v is None else str(v) for k, v in figure_row(rows, "survey", "trust").items()
+        }
+        assert (as_text["value"], as_text["ci_low"], as_text["ci_high"], as_text["n"]) == (
+            "75.0",
+            "46.8",
+            "91.1",
+            "12",
+        )
+        assert as_text["service"] == "renew" and as_text["agency"] == "boe"
+        assert as_text["period_start"] == "2025-10-01" and as_text["suppressed"] == "no"
+        trend = [r for r in rows if r["section"] == "survey" and r["figure"] == "trust"]
+        assert len(trend) == 8
+        went_well = figure_row(rows, "drivers", "went_well", item="ease")
+        assert str(went_well["value"]) == "100.0" and str(went_well["n"]) == "9"
+        standard_row = [r for r in rows if r["section"] == "standards"]
+        assert len(standard_row) == 1
+        assert standard_row[0]["status"] == "met" and str(standard_row[0]["value"]) == "95.0"
+        assert str(figure_row(rows, "complaints", "received")["count"]) == "6"
+        on_time = figure_row(rows, "complaints", "on_time")
+        assert (str(on_time["value"]), str(on_time["n"])) == ("50.0", "6")
+        assert figure_row(rows, "complaints", "median_days")["unit"] == "days"
+        online = figure_row(rows, "channels", "channel_share", period="", item="website")
+        assert (str(online["value"]), str(online["count"]), str(online["n"])) == (
+            "75.0",
+            "3000",
+            "4000",
+        )
+        assert str(figure_row(rows, "channels", "digital_share", period="")["value"]) == "75.0"
+
+
+PUBLIC_PAGES = (
+    URL,
+    "/es" + URL,
+    "/agencies/boe/",
+    "/agencies/boe/services/renew/",
+    "/",
+    "/data/a11/quarterly.csv",
+    "/data/a11/quarterly.json",
+    "/standards.csv",
+    "/data.json",
+)
+
+
+def test_an_unflagged_survey_has_no_figure_on_any_public_page_or_feed(client, agency, service):
+    hidden = a11_survey(agency, service, public=False, title="Internal pulse")
+    answer(hidden, service, [1] * 17 + [0] * 6)  # 73.9 % of 23
+    for url in PUBLIC_PAGES + FEEDS:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        assert "Internal pulse" not in text, url
+        assert "73.9" not in text and "73,9" not in text, url
+        assert "n = 23" not in text, url
+    for url in FEEDS:
+        rows = feed_rows(client, url)
+        survey_rows = [r for r in rows if r["section"] in ("survey", "drivers")]
+        assert survey_rows and all(str(r["n"]) == "0" for r in survey_rows), url
+        assert all(r["value"] in ("", None) for r in survey_rows), url
+
+
+def test_a_flagged_figure_under_the_threshold_is_withheld_on_the_page_and_in_the_feeds(
+    client, agency, service
+):
+    survey = a11_survey(agency, service, public=True, title="How did it go?")
+    answer(survey, service, [1, 1, 0])
+    assert "Not shown: fewer than 5 answers (n = 3)." in page(client)
+    for url in FEEDS:
+        text = client.get(url).content.decode()
+        assert "66.7" not in text and "33.3" not in text, url
+        trust = figure_row(feed_rows(client, url), "survey", "trust")
+        assert trust["suppressed"] == "yes" and str(trust["n"]) == "3"
+        assert trust["value"] in ("", None) and trust["ci_low"] in ("", None)
+
+
+def test_the_feeds_read_rollups_never_raw_answers_responses_or_events(client, agency, service):
+    survey = a11_survey(agency, service, public=True, title="How did it go?")
+    answer(survey, service, [1] * 7 + [0] * 3)
+    standard = StandardFactory(service=service, agency=agency, period="quarter")
+    DailyRollup.objects.create(standard=standard, day=date(2025, 11, 3), total=20, met=18)
+    with CaptureQueriesContext(connection) as queries:
+        for url in FEEDS:
+            assert client.get(url).status_code == 200
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert '"surveys_answerrollup"' in sql
+    for table in RAW_TABLES:
+        assert table not in sql, f"the feeds read {table}"
+
+
+def test_an_unknown_agency_has_no_performance_feed(client):
+    assert client.get("/agencies/nowhere/performance.csv").status_code == 404
+    assert client.get("/agencies/nowhere/performance.json").status_code == 404
