@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import actor_field
+from cxgov.core.models import actor_field, agency_field
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry.models import ChannelKind
 
@@ -51,9 +51,7 @@ class Rating(models.TextChoices):
 class Collection(models.Model):
     """One service's A-11 report for one fiscal quarter."""
 
-    agency = models.ForeignKey(
-        "core.Agency", on_delete=models.CASCADE, related_name="a11_collections"
-    )
+    agency = agency_field("a11_collections")
     service = models.ForeignKey(
         "registry.Service", on_delete=models.CASCADE, related_name="a11_collections"
     )

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import actor_field
+from cxgov.core.models import actor_field, agency_field
 
 
 class ActionStatus(models.TextChoices):
@@ -46,7 +46,7 @@ EMPLOYEE_KINDS = (SourceKind.EMPLOYEE_THEME, SourceKind.EMPLOYEE_IDEA)
 class ActionItem(models.Model):
     """One thing an agency will do, who owns it, and by when."""
 
-    agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE, related_name="action_items")
+    agency = agency_field("action_items")
     service = models.ForeignKey(
         "registry.Service",
         null=True,

@@ -17,7 +17,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import Agency
+from cxgov.core.models import agency_field, optional_agency_field
 from cxgov.registry.models import Service
 
 
@@ -64,14 +64,7 @@ class Sector(models.TextChoices):
 class Source(models.Model):
     """Where benchmark figures come from: a publisher, a data set or the agency itself."""
 
-    agency = models.ForeignKey(
-        Agency,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="benchmark_sources",
-        verbose_name=_("agency"),
-    )
+    agency = optional_agency_field("benchmark_sources")
     kind = models.CharField(_("kind of source"), max_length=20, choices=SourceKind.choices)
     key = models.SlugField(_("key"), max_length=80)
     name = models.CharField(_("name"), max_length=200)
@@ -96,14 +89,7 @@ class Series(models.Model):
     """One measure of one organisation or aggregate over time, with what makes it comparable."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="series")
-    agency = models.ForeignKey(
-        Agency,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="benchmark_series",
-        verbose_name=_("agency"),
-    )
+    agency = optional_agency_field("benchmark_series")
     service = models.ForeignKey(
         Service,
         null=True,
@@ -177,7 +163,7 @@ class Observation(models.Model):
 class Selection(models.Model):
     """A benchmark the agency chose as "best in business" for a service, and why (EO §1(d))."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="benchmark_choices")
+    agency = agency_field("benchmark_choices")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="benchmark_choices")
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="selections")
     reason = models.TextField(_("why this benchmark"))

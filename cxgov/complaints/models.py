@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cxgov.complaints.storage import private_storage
 from cxgov.core.i18n import LocalizedField
-from cxgov.core.models import actor_field
+from cxgov.core.models import actor_field, agency_field, optional_link
 
 
 class Status(models.TextChoices):
@@ -108,9 +108,7 @@ class ComplaintSettings(models.Model):
 class Team(models.Model):
     """A group of staff who handle complaints, with a lead who hears of escalations."""
 
-    agency = models.ForeignKey(
-        "core.Agency", on_delete=models.CASCADE, related_name="complaint_teams"
-    )
+    agency = agency_field("complaint_teams")
     name = models.CharField(_("name"), max_length=200)
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,9 +135,7 @@ class Team(models.Model):
 class Category(models.Model):
     """A node of the agency's complaint taxonomy, such as a product and, beneath it, an issue."""
 
-    agency = models.ForeignKey(
-        "core.Agency", on_delete=models.CASCADE, related_name="complaint_categories"
-    )
+    agency = agency_field("complaint_categories")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -170,15 +166,9 @@ class SlaPolicy(models.Model):
     category, which beats the agency-wide one (both empty).
     """
 
-    agency = models.ForeignKey(
-        "core.Agency", on_delete=models.CASCADE, related_name="complaint_sla_policies"
-    )
-    service = models.ForeignKey(
-        "registry.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    agency = agency_field("complaint_sla_policies")
+    service = optional_link("registry.Service", on_delete=models.CASCADE)
+    category = optional_link(Category, on_delete=models.CASCADE)
     acknowledge_business_days = models.PositiveIntegerField(
         _("acknowledge within (business days)"), default=1
     )
@@ -210,16 +200,10 @@ class SlaPolicy(models.Model):
 class RoutingRule(models.Model):
     """Send matching complaints to a team; the lowest position that matches wins."""
 
-    agency = models.ForeignKey(
-        "core.Agency", on_delete=models.CASCADE, related_name="complaint_routing_rules"
-    )
+    agency = agency_field("complaint_routing_rules")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="routing_rules")
-    service = models.ForeignKey(
-        "registry.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    service = optional_link("registry.Service", on_delete=models.CASCADE)
+    category = optional_link(Category, on_delete=models.CASCADE)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
     keywords = models.CharField(
         _("keywords"), max_length=500, blank=True, help_text=_("Comma-separated; any one matches.")
@@ -236,7 +220,7 @@ class RoutingRule(models.Model):
 class Complaint(models.Model):
     """One complaint from a member of the public, from intake to the customer's review."""
 
-    agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE, related_name="complaints")
+    agency = agency_field("complaints")
     service = models.ForeignKey(
         "registry.Service",
         null=True,
@@ -247,9 +231,7 @@ class Complaint(models.Model):
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
     )
-    suggested_category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    suggested_category = optional_link(Category, on_delete=models.SET_NULL)
     suggested_confidence = models.FloatField(null=True, blank=True)
     tracking_number = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
@@ -459,9 +441,7 @@ class CannedResponse(models.Model):
     text in braces is left as written.
     """
 
-    agency = models.ForeignKey(
-        "core.Agency", on_delete=models.CASCADE, related_name="complaint_canned_responses"
-    )
+    agency = agency_field("complaint_canned_responses")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text in English"))
     body_es = models.TextField(_("text in Spanish"), blank=True)
@@ -544,9 +524,7 @@ class Attachment(models.Model):
 class ClassifierModel(models.Model):
     """A trained category classifier of one agency; the newest version is used."""
 
-    agency = models.ForeignKey(
-        "core.Agency", on_delete=models.CASCADE, related_name="complaint_classifiers"
-    )
+    agency = agency_field("complaint_classifiers")
     version = models.PositiveIntegerField()
     # Plain arrays in a NumPy .npz (insights.complaint_classifier.model_dump), never pickle.
     model = models.BinaryField()

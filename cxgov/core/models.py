@@ -3,8 +3,10 @@ the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -14,11 +16,47 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 
-from cxgov.core.i18n import localized
+from cxgov.core.i18n import LocalizedField, localized
 from cxgov.core.tokens import recovery_code_hashes
 
+# The languages a person reads the site and its emails in.
+LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
 
-class Agency(models.Model):
+
+class NamedRecord(models.Model):
+    """A row known by its `name`, with a Spanish `name_es` for pages in Spanish.
+
+    No fields of its own: each model declares `name` and `name_es` where its columns stand, so
+    the order of its columns (and of the whole-agency export's) stays its own (decision 0037).
+    """
+
+    if TYPE_CHECKING:
+        name: str
+
+    display_name = LocalizedField("name")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Expiring(models.Model):
+    """A row that stops working at its `expires_at`, declared by each model (decision 0037)."""
+
+    if TYPE_CHECKING:
+        expires_at: datetime
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class Agency(NamedRecord):
     """A public agency, optionally part of a parent department."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -74,13 +112,6 @@ class Agency(models.Model):
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def display_name(self) -> str:
-        return localized(self.name, self.name_es)
-
     @property
     def display_mission(self) -> str:
         return localized(self.mission, self.mission_es)
@@ -121,7 +152,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("preferred language"),
         max_length=8,
         default="en",
-        choices=[("en", "English"), ("es", "Español")],
+        choices=LANGUAGE_CHOICES,
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("site administrator"), default=False)
@@ -160,6 +191,32 @@ def actor_field() -> models.ForeignKey[User | None, User | None]:
     )
 
 
+def agency_field(related_name: str) -> models.ForeignKey[Agency, Agency]:
+    """The agency a row belongs to: required, and the row is deleted with its agency."""
+    return models.ForeignKey(Agency, on_delete=models.CASCADE, related_name=related_name)
+
+
+def optional_agency_field(related_name: str) -> models.ForeignKey[Agency | None, Agency | None]:
+    """The agency a row may belong to (a row without one is shared by every agency, or needs
+    none), deleted with its agency."""
+    return models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        verbose_name=_("agency"),
+    )
+
+
+def optional_link(
+    to: str | type[models.Model], *, on_delete: Callable[..., None]
+) -> models.ForeignKey[Any, Any]:
+    """An optional reference to another row, with no reverse accessor: the context a row was
+    recorded in (the service of a survey response, the category of an SLA policy)."""
+    return models.ForeignKey(to, null=True, blank=True, on_delete=on_delete, related_name="+")
+
+
 class Role(models.TextChoices):
     """What a member may do in an agency."""
 
@@ -185,7 +242,7 @@ class Membership(models.Model):
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    agency = agency_field("memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
     is_active = models.BooleanField(_("active"), default=True)
@@ -204,7 +261,7 @@ class Membership(models.Model):
         return f"{self.user} · {self.agency} · {self.get_role_display()}"
 
 
-class MemberInvitation(models.Model):
+class MemberInvitation(Expiring):
     """An agency administrator's invitation for a person to take a role in the agency.
 
     The emailed link is signed (`core.tokens.member_invitation_token`) from the id and `nonce`,
@@ -212,14 +269,14 @@ class MemberInvitation(models.Model):
     not after it was cancelled or replaced by a newer invitation (`cancelled_at`).
     """
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="invitations")
+    agency = agency_field("invitations")
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     language = models.CharField(
         _("language of the email"),
         max_length=8,
         default="en",
-        choices=[("en", "English"), ("es", "Español")],
+        choices=LANGUAGE_CHOICES,
     )
     nonce = models.CharField(max_length=32)
     invited_by = actor_field()
@@ -237,10 +294,6 @@ class MemberInvitation(models.Model):
         return f"{self.email} · {self.agency} · {self.get_role_display()}"
 
     @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
-
-    @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.cancelled_at is None and not self.is_expired
 
@@ -254,7 +307,7 @@ class TokenScope(models.TextChoices):
     SCIM = "scim", _("SCIM provisioning")
 
 
-class ApiToken(models.Model):
+class ApiToken(Expiring):
     """A personal API token with a scope and an expiry; only a hash of the secret is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
@@ -269,14 +322,7 @@ class ApiToken(models.Model):
     )
     expires_at = models.DateTimeField(_("expires"))
     # The one agency a SCIM token provisions; empty for every other scope.
-    agency = models.ForeignKey(
-        Agency,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="scim_tokens",
-        verbose_name=_("agency"),
-    )
+    agency = optional_agency_field("scim_tokens")
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -290,10 +336,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
 
     @property
     def is_active(self) -> bool:
@@ -314,7 +356,7 @@ class ScimIdentity(models.Model):
     name or password, so one agency can never take over an account another agency uses.
     """
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="scim_identities")
+    agency = agency_field("scim_identities")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="scim_identities")
     external_id = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)

@@ -133,60 +133,52 @@ CAPABILITY_TEXT: dict[Can, str] = {
 }
 
 _EDITORS = frozenset({Can.VIEW_AGENCY, Can.VIEW_ACTIONS, Can.VIEW_REPORTS})
+# The work of running services: the inventory, standards and the complaint system.
+_SERVICE_WORK = frozenset(
+    {
+        Can.EDIT_SERVICES,
+        Can.EDIT_STANDARDS,
+        Can.HANDLE_COMPLAINTS,
+        Can.HANDLE_ALL_COMPLAINTS,
+        Can.WORK_ASSIGNED_COMPLAINTS,
+        Can.SET_UP_COMPLAINTS,
+    }
+)
+# The work of asking customers: surveys, their responses, clearances and results.
+_SURVEY_WORK = frozenset(
+    {
+        Can.EDIT_SURVEYS,
+        Can.READ_RESPONSES,
+        Can.MANAGE_CLEARANCES,
+        Can.VIEW_RESULTS,
+        Can.IMPORT_RESPONSES,
+    }
+)
+# What every editing role writes from the figures: benchmarks, reports, plans, actions, A-11.
+_PLANNING_WORK = frozenset(
+    {
+        Can.EDIT_BENCHMARKS,
+        Can.EDIT_REPORTS,
+        Can.EDIT_PLANS,
+        Can.EDIT_ACTIONS,
+        Can.EDIT_A11_REPORTS,
+    }
+)
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
     Role.AGENCY_ADMIN: _EDITORS
+    | _SERVICE_WORK
+    | _SURVEY_WORK
+    | _PLANNING_WORK
     | {
         Can.ADMINISTER_AGENCY,
-        Can.EDIT_SERVICES,
-        Can.EDIT_STANDARDS,
-        Can.HANDLE_COMPLAINTS,
-        Can.HANDLE_ALL_COMPLAINTS,
-        Can.WORK_ASSIGNED_COMPLAINTS,
-        Can.SET_UP_COMPLAINTS,
         Can.REVIEW_NARRATIVES,
-        Can.EDIT_SURVEYS,
-        Can.READ_RESPONSES,
-        Can.MANAGE_CLEARANCES,
-        Can.VIEW_RESULTS,
-        Can.EDIT_BENCHMARKS,
-        Can.EDIT_REPORTS,
-        Can.EDIT_PLANS,
         Can.PUBLISH_PLANS,
-        Can.EDIT_ACTIONS,
-        Can.EDIT_A11_REPORTS,
         Can.PUBLISH_A11_REPORTS,
-        Can.IMPORT_RESPONSES,
         Can.MANAGE_WEBHOOKS,
     },
-    Role.SERVICE_MANAGER: _EDITORS
-    | {
-        Can.EDIT_SERVICES,
-        Can.EDIT_STANDARDS,
-        Can.HANDLE_COMPLAINTS,
-        Can.HANDLE_ALL_COMPLAINTS,
-        Can.WORK_ASSIGNED_COMPLAINTS,
-        Can.SET_UP_COMPLAINTS,
-        Can.EDIT_BENCHMARKS,
-        Can.EDIT_REPORTS,
-        Can.EDIT_PLANS,
-        Can.PUBLISH_PLANS,
-        Can.EDIT_ACTIONS,
-        Can.EDIT_A11_REPORTS,
-    },
-    Role.CX_ANALYST: _EDITORS
-    | {
-        Can.EDIT_SURVEYS,
-        Can.READ_RESPONSES,
-        Can.MANAGE_CLEARANCES,
-        Can.VIEW_RESULTS,
-        Can.EDIT_BENCHMARKS,
-        Can.EDIT_REPORTS,
-        Can.EDIT_PLANS,
-        Can.EDIT_ACTIONS,
-        Can.EDIT_A11_REPORTS,
-        Can.IMPORT_RESPONSES,
-    },
+    Role.SERVICE_MANAGER: _EDITORS | _SERVICE_WORK | _PLANNING_WORK | {Can.PUBLISH_PLANS},
+    Role.CX_ANALYST: _EDITORS | _SURVEY_WORK | _PLANNING_WORK,
     Role.COMPLAINT_HANDLER: frozenset(
         {
             Can.VIEW_AGENCY,

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import actor_field
+from cxgov.core.models import actor_field, agency_field
 
 TEXT_MAX_LENGTH = 20_000
 
@@ -39,9 +39,7 @@ class SectionKey(models.TextChoices):
 class Plan(models.Model):
     """An agency's customer service plan for one fiscal year."""
 
-    agency = models.ForeignKey(
-        "core.Agency", on_delete=models.CASCADE, related_name="service_plans"
-    )
+    agency = agency_field("service_plans")
     year = models.PositiveSmallIntegerField(
         _("fiscal year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )

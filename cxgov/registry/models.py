@@ -7,14 +7,18 @@ EO 12862 §1(a) (identify customers) and §1(f) (choices of where and how to get
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.i18n import LocalizedField
-from cxgov.core.models import Agency
+from cxgov.core.models import Agency, NamedRecord, agency_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ServiceStatus(models.TextChoices):
@@ -23,10 +27,10 @@ class ServiceStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-class Service(models.Model):
+class Service(NamedRecord):
     """A service an agency gives the public, such as "Apply for a passport"."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="services")
+    agency = agency_field("services")
     name = models.CharField(_("name"), max_length=300)
     name_es = models.CharField(_("name in Spanish"), max_length=300, blank=True)
     slug = models.SlugField(_("short name in web addresses"), max_length=80)
@@ -57,17 +61,13 @@ class Service(models.Model):
             models.UniqueConstraint(fields=["agency", "slug"], name="service_unique_slug"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
-    display_name = LocalizedField("name")
     display_description = LocalizedField("description")
 
 
-class CustomerSegment(models.Model):
+class CustomerSegment(NamedRecord):
     """A group of customers an agency serves, such as "Retirees" or "Small businesses"."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="segments")
+    agency = agency_field("segments")
     name = models.CharField(_("name"), max_length=200)
     name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -80,13 +80,8 @@ class CustomerSegment(models.Model):
             models.UniqueConstraint(fields=["agency", "name"], name="segment_unique_name"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-    display_name = LocalizedField("name")
-
-
-class ServiceStage(models.Model):
+class ServiceStage(NamedRecord):
     """A step of the customer's journey through a service: start, process, end by default."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="stages")
@@ -97,11 +92,6 @@ class ServiceStage(models.Model):
 
     class Meta:
         ordering: ClassVar = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    display_name = LocalizedField("name")
 
 
 class ChannelKind(models.TextChoices):
@@ -142,7 +132,7 @@ DIGITAL_KINDS = frozenset(
 )
 
 
-class Channel(models.Model):
+class Channel(NamedRecord):
     """One way to get a service, with where to find it, when it is open and what it costs."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="channels")
@@ -180,10 +170,6 @@ class Channel(models.Model):
     class Meta:
         ordering: ClassVar = ["position", "id"]
 
-    def __str__(self) -> str:
-        return self.name
-
-    display_name = LocalizedField("name")
     display_instructions = LocalizedField("instructions")
 
 
@@ -286,6 +272,15 @@ def default_invitation_email_days() -> int:
     return _days("RETENTION_INVITATION_EMAIL_DAYS")
 
 
+def _retention_days(
+    verbose_name: StrOrPromise, *, default: Callable[[], int]
+) -> models.PositiveIntegerField[int, int]:
+    """How many days one kind of personal detail is kept: at most a hundred years."""
+    return models.PositiveIntegerField(
+        verbose_name, default=default, validators=[MaxValueValidator(36500)]
+    )
+
+
 class RetentionPolicy(models.Model):
     """How long an agency keeps personal details before `retention_purge` removes them.
 
@@ -293,25 +288,20 @@ class RetentionPolicy(models.Model):
     """
 
     agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="retention_policy")
-    complaint_contact_days = models.PositiveIntegerField(
+    complaint_contact_days = _retention_days(
         _("days after a complaint closes to keep contact details and attachments"),
         default=default_complaint_contact_days,
-        validators=[MaxValueValidator(36500)],
     )
-    survey_ip_days = models.PositiveIntegerField(
-        _("days to keep the IP address of survey responses"),
-        default=default_survey_ip_days,
-        validators=[MaxValueValidator(36500)],
+    survey_ip_days = _retention_days(
+        _("days to keep the IP address of survey responses"), default=default_survey_ip_days
     )
-    survey_contact_days = models.PositiveIntegerField(
+    survey_contact_days = _retention_days(
         _("days to keep contact email addresses given with survey responses"),
         default=default_survey_contact_days,
-        validators=[MaxValueValidator(36500)],
     )
-    invitation_email_days = models.PositiveIntegerField(
+    invitation_email_days = _retention_days(
         _("days to keep the email addresses of survey invitations"),
         default=default_invitation_email_days,
-        validators=[MaxValueValidator(36500)],
     )
     updated_at = models.DateTimeField(auto_now=True)
 

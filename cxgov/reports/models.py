@@ -6,18 +6,17 @@ the text staff write about it is stored here, in English and Spanish.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import Agency
+from cxgov.core.models import actor_field, agency_field
 
 
 class SurveyReport(models.Model):
     """What staff wrote for one agency and period: what we heard, changed, and decided."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="survey_reports")
+    agency = agency_field("survey_reports")
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
     what_we_heard = models.TextField(_("what we heard"), blank=True)
@@ -30,9 +29,7 @@ class SurveyReport(models.Model):
     management_and_budget_es = models.TextField(
         _("how this informed management and budget, in Spanish"), blank=True
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = actor_field()
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

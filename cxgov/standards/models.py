@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.i18n import LocalizedField
-from cxgov.core.models import Agency
+from cxgov.core.models import agency_field
 from cxgov.insights.business_time import BusinessCalendar
 from cxgov.registry.models import Channel, Service
 
@@ -66,7 +66,7 @@ class StandardStatus(models.TextChoices):
 class Standard(models.Model):
     """A public promise about one service (optionally one channel), and how it is measured."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="standards")
+    agency = agency_field("standards")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="standards")
     channel = models.ForeignKey(
         Channel, null=True, blank=True, on_delete=models.SET_NULL, related_name="standards"

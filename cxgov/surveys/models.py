@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.i18n import LocalizedField, localized
+from cxgov.core.models import agency_field, optional_link
 from cxgov.registry.models import ChannelKind
 
 
@@ -52,7 +53,7 @@ class Clearance(models.Model):
     OMB control number and expiry, and its burden counts against the generic's hours as well.
     """
 
-    agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE, related_name="clearances")
+    agency = agency_field("clearances")
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("type"), max_length=16, choices=ClearanceKind.choices)
     control_number = models.CharField(
@@ -179,7 +180,7 @@ class SurveyStatus(models.TextChoices):
 class Survey(models.Model):
     """A survey an agency runs, with its Paperwork Reduction Act facts and open dates."""
 
-    agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE, related_name="surveys")
+    agency = agency_field("surveys")
     public_id = models.CharField(max_length=24, unique=True, default=new_public_id)
     title = models.CharField(_("title"), max_length=200)
     title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
@@ -409,23 +410,9 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
     language = models.CharField(max_length=8, default="en")
     source = models.CharField(max_length=12, choices=ResponseSource.choices)
-    service = models.ForeignKey(
-        "registry.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    stage = models.ForeignKey(
-        "registry.ServiceStage",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    segment = models.ForeignKey(
-        "registry.CustomerSegment",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    service = optional_link("registry.Service", on_delete=models.SET_NULL)
+    stage = optional_link("registry.ServiceStage", on_delete=models.SET_NULL)
+    segment = optional_link("registry.CustomerSegment", on_delete=models.SET_NULL)
     channel = models.CharField(max_length=20, choices=ChannelKind.choices, blank=True)
     location_code = models.CharField(max_length=40, blank=True)
     # Context values the link or caller sent that match nothing (a renamed service, a stale QR
@@ -492,16 +479,8 @@ class Invitation(models.Model):
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
-    service = models.ForeignKey(
-        "registry.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    segment = models.ForeignKey(
-        "registry.CustomerSegment",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    service = optional_link("registry.Service", on_delete=models.SET_NULL)
+    segment = optional_link("registry.CustomerSegment", on_delete=models.SET_NULL)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -537,17 +516,9 @@ class AnswerRollup(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answer_rollups")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="rollups")
     day = models.DateField()
-    service = models.ForeignKey(
-        "registry.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    service = optional_link("registry.Service", on_delete=models.CASCADE)
     channel = models.CharField(max_length=20, blank=True)
-    segment = models.ForeignKey(
-        "registry.CustomerSegment",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    segment = optional_link("registry.CustomerSegment", on_delete=models.CASCADE)
     language = models.CharField(max_length=8, blank=True)
     value_key = models.CharField(max_length=200, blank=True)
     source = models.CharField(
@@ -584,17 +555,9 @@ class ResponseRollup(models.Model):
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="response_rollups")
     day = models.DateField()
-    service = models.ForeignKey(
-        "registry.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    service = optional_link("registry.Service", on_delete=models.CASCADE)
     channel = models.CharField(max_length=20, blank=True)
-    segment = models.ForeignKey(
-        "registry.CustomerSegment",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    segment = optional_link("registry.CustomerSegment", on_delete=models.CASCADE)
     language = models.CharField(max_length=8, blank=True)
     source = models.CharField(
         max_length=10, choices=RollupSource.choices, default=RollupSource.RESPONSES

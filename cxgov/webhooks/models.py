@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import actor_field
+from cxgov.core.models import actor_field, agency_field
 from cxgov.core.permissions import Can
 
 
@@ -65,9 +65,7 @@ EVENT_AREA: dict[EventType, Area] = {
 class Subscription(models.Model):
     """Where an agency wants its events sent, which ones, and what they may carry."""
 
-    agency = models.ForeignKey(
-        "core.Agency", on_delete=models.CASCADE, related_name="webhook_subscriptions"
-    )
+    agency = agency_field("webhook_subscriptions")
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(_("target URL"), max_length=500)
     events = models.JSONField(_("events"), default=list)
@@ -103,7 +101,7 @@ class Event(models.Model):
     """One thing that happened in an agency, sent to every subscription that wants it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE, related_name="+")
+    agency = agency_field("+")
     type = models.CharField(max_length=40, choices=EventType.choices)
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64)
