@@ -99,9 +99,9 @@ def _case_url(complaint: Complaint) -> str:
 
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
-    """The complaints the user may open, with filters, soonest deadline first; bulk
-    assignment by POST for those who handle complaints. Someone who only works the cases
-    assigned to them sees those."""
+    """The complaints the user may open, with filters (and the person's saved ones), soonest
+    deadline first; bulk assignment and bulk status change by POST for those who handle
+    complaints. Someone who only works the cases assigned to them sees those."""
     user: User = request.user  # type: ignore[assignment]
     agency = access_agency(user=user, agency_slug=slug, need=Can.WORK_ASSIGNED_COMPLAINTS)
     can_handle = user_can(user=user, agency=agency, need=Can.HANDLE_COMPLAINTS)
