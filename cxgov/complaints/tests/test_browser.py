@@ -105,6 +105,7 @@ def test_demo_staff_pages_have_no_axe_violations(demo_data, page, live_server):
         f"{base}analytics/",
         f"{base}setup/",
         f"{base}{disputed.pk}/",
+        f"{base}{disputed.pk}/split/",
         f"{base}narratives/",
         f"{base}narratives/?state=approved",
     )

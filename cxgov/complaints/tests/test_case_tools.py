@@ -307,3 +307,14 @@ def test_saving_a_filter_again_under_its_name_replaces_it(handler_a_client, agen
 def test_analysts_cannot_save_queue_filters(analyst_a_client, agency_a):
     url = reverse("complaints:filters", kwargs={"slug": agency_a.slug})
     assert analyst_a_client.post(url, {"name": "x"}).status_code == 404
+
+
+def test_the_customer_of_a_merged_case_is_sent_to_the_surviving_one(handler_a, survivor, duplicate):
+    from django.core.exceptions import ValidationError
+
+    from cxgov.complaints.services import complaint_merge
+
+    complaint_merge(complaint=duplicate, into=survivor, actor=handler_a)
+    with pytest.raises(ValidationError) as refused:
+        complaint_reply_add(complaint=duplicate, body="Any news?")
+    assert survivor.tracking_number in refused.value.messages[0]
