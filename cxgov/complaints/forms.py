@@ -229,13 +229,6 @@ class BarrierReportForm(ComplaintForm):
     desired_resolution = None
     consent_to_publish = None
     attachments = None
-    postal_line_1 = postal_line_2 = postal_city = postal_state = postal_zip = None
-    contact_email = forms.EmailField(
-        label=_("Email address"),
-        help_text=_("We send your tracking number here. You need it to check your complaint."),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
     page_url = forms.CharField(
         label=_("Page where you met the barrier"),
         help_text=_("Its web address, or the name of the page, form or office."),
@@ -265,15 +258,15 @@ class BarrierReportForm(ComplaintForm):
         "what_happened",
         "assistive_technology",
         "contact_name",
+        "contact_preference",
         "contact_email",
         "contact_phone",
-        "contact_preference",
+        "postal_line_1",
+        "postal_line_2",
+        "postal_city",
+        "postal_state",
+        "postal_zip",
     ]
-
-    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
-        super().__init__(*args, agency=agency, **kwargs)
-        # A barrier report needs an email address whatever the preference.
-        self.fields["contact_preference"].help_text = ""
 
     def clean_page_url(self) -> str:
         text = self.cleaned_data["page_url"].replace("\x00", "").strip()
@@ -292,7 +285,8 @@ class BarrierReportForm(ComplaintForm):
 
 
 class StatusLookupForm(forms.Form):
-    """Tracking number plus the email given with the complaint."""
+    """Tracking number plus the email given with the complaint or, for a complaint filed
+    without email, the phone number or ZIP code given with it."""
 
     tracking_number = forms.CharField(
         label=_("Tracking number"), help_text=_("For example, C-7K3M-Q9TX-2HPD."), max_length=40
@@ -300,8 +294,29 @@ class StatusLookupForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
+        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    phone_or_zip = forms.CharField(
+        label=_("Phone number or ZIP code"),
+        help_text=_(
+            "Only if you gave us no email address: the phone number or the ZIP code of the "
+            "mailing address you gave us."
+        ),
+        max_length=40,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not data.get("email") and not data.get("phone_or_zip", "").strip():
+            raise ValidationError(
+                _(
+                    "Enter the email address you gave us or, if you gave none, your phone "
+                    "number or ZIP code."
+                )
+            )
+        return data
 
 
 class ReviewForm(forms.Form):
@@ -353,23 +368,70 @@ class StaffComplaintForm(forms.Form):
     contact_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     contact_email = forms.EmailField(label=_("Email address"), required=False)
     contact_phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
-    postal_address = forms.CharField(
-        label=_("Mailing address"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
     contact_preference = forms.ChoiceField(
         label=_("Contact preference"),
         choices=ContactPreference.choices,
         widget=forms.RadioSelect,
         initial=ContactPreference.EMAIL,
     )
+    # The USWDS address fields of the public form, required when the person asks for a letter.
+    postal_line_1 = ComplaintForm.base_fields["postal_line_1"]
+    postal_line_2 = ComplaintForm.base_fields["postal_line_2"]
+    postal_city = ComplaintForm.base_fields["postal_city"]
+    postal_state = ComplaintForm.base_fields["postal_state"]
+    postal_zip = ComplaintForm.base_fields["postal_zip"]
     consent_to_publish = forms.BooleanField(
         label=_("Consents to publishing an anonymised narrative"), required=False
     )
+    address_parts = ComplaintForm.address_parts
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = agency.services.order_by("name")
         self.fields["category"].queryset = Category.objects.filter(agency=agency, is_active=True)
+        # The one-form page renders each field as its group: the address is one fieldset.
+        self.fields["postal_line_1"].template_name = "complaints/address_group.html"
+        for name in self.address_parts:
+            self.fields[name].template_name = "complaints/rendered_in_group.html"
+
+    def clean_postal_zip(self) -> str:
+        value = self.cleaned_data["postal_zip"]
+        return zip_code_clean(value) if value else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        preference = data.get("contact_preference")
+        missing: dict[str, Any] = {}
+        if preference == ContactPreference.EMAIL:
+            missing["contact_email"] = _(
+                "Give the person's email address, or choose phone or mail."
+            )
+        elif preference == ContactPreference.PHONE:
+            missing["contact_phone"] = _("Give the phone number to call.")
+        elif preference == ContactPreference.POSTAL_MAIL:
+            missing.update(
+                postal_line_1=_("Give the street address to send the letter to."),
+                postal_city=_("Give the city of the mailing address."),
+                postal_state=_("Choose the state, territory or military post of the address."),
+                postal_zip=_("Give the ZIP code of the mailing address."),
+            )
+        for key, message in missing.items():
+            if not data.get(key) and key not in self.errors:
+                self.add_error(key, message)
+        return data
+
+    @property
+    def filing(self) -> dict[str, Any]:
+        """The cleaned data as `complaint_create` takes it: the address parts as `postal`."""
+        data = dict(self.cleaned_data)
+        data["postal"] = PostalAddress(
+            line_1=data.pop("postal_line_1", ""),
+            line_2=data.pop("postal_line_2", ""),
+            city=data.pop("postal_city", ""),
+            state=data.pop("postal_state", ""),
+            zip_code=data.pop("postal_zip", ""),
+        )
+        return data
 
 
 class TransitionForm(forms.Form):
@@ -647,3 +709,84 @@ class ComplaintSettingsForm(forms.Form):
 
     def clean_case_number_patterns(self) -> str:
         return str(self.cleaned_data["case_number_patterns"]).replace("\x00", "")
+
+
+class MergeForm(forms.Form):
+    """Merge this case, a duplicate, into the case that carries on."""
+
+    into = forms.CharField(
+        label=_("Merge into (tracking number of the case that carries on)"), max_length=40
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class SplitForm(forms.Form):
+    """A new case from part of this one: its own narrative and the chosen messages and files."""
+
+    what_happened = forms.CharField(
+        label=_("What the new case is about"),
+        help_text=_("The part of the complaint the new case takes over, in the customer's words."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_TEXT,
+    )
+    message_ids = forms.TypedMultipleChoiceField(
+        label=_("Messages for the new case"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attachment_ids = forms.TypedMultipleChoiceField(
+        label=_("Files for the new case"),
+        help_text=_("A chosen message brings its own files."),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    move = forms.TypedChoiceField(
+        label=_("Copy or move them?"),
+        choices=[
+            ("0", _("Copy: both cases keep them")),
+            ("1", _("Move: only the new case has them")),
+        ],
+        coerce=lambda value: value == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category of the new case"), queryset=Category.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, complaint: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["message_ids"].choices = [
+            (
+                message.pk,
+                f"{message.created_at:%Y-%m-%d %H:%M} · {message.get_direction_display()}: "
+                f"{message.body[:80]}",
+            )
+            for message in complaint.messages.all()
+        ]
+        self.fields["attachment_ids"].choices = [
+            (attachment.pk, attachment.original_name) for attachment in complaint.attachments.all()
+        ]
+        self.fields["category"].queryset = Category.objects.filter(
+            agency=complaint.agency, is_active=True
+        )
+
+
+class BulkStatusForm(forms.Form):
+    """One status and one reason for the complaints chosen on the queue."""
+
+    to_status = forms.ChoiceField(label=_("New status"), choices=[])
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+    def __init__(self, *args: Any, statuses: Iterable[Status], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(s.value, s.label) for s in statuses]
+
+
+class QueueFilterForm(forms.Form):
+    """Save the queue's current filters under a name."""
+
+    name = forms.CharField(label=_("Name of the filter"), max_length=100)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

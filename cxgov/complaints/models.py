@@ -287,6 +287,14 @@ class Complaint(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
     referred_to = models.CharField(max_length=300, blank=True)
+    # The case this one was split from: part of that complaint, now worked on its own.
+    split_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="split_cases"
+    )
+    # The closed case the customer wrote about again: this case carries their new message.
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
 
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -463,6 +471,30 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SavedQueueFilter(models.Model):
+    """A queue filter a person saved under a name; only they see and apply it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="complaint_queue_filters"
+    )
+    agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    # The queue's query string, kept to the queue's own filter keys.
+    query = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["name", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "name"], name="complaint_queue_filter_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Escalation(models.Model):

@@ -11,6 +11,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import parse_qsl, urlencode
 
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -34,6 +35,7 @@ from .models import (
     ComplaintSettings,
     NarrativeReview,
     RoutingRule,
+    SavedQueueFilter,
     SlaPolicy,
     Status,
     Team,
@@ -82,6 +84,45 @@ def complaint_public_lookup(*, tracking_number: str, email: str) -> Complaint | 
     given = (email or "").strip().lower().encode()
     matches = hmac.compare_digest(given, (stored or _DUMMY_EMAIL).strip().lower().encode())
     if complaint is None or not matches or not complaint.contact_email:
+        return None
+    return complaint
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in (text or "") if ch.isdigit())
+
+
+def _phone_key(text: str) -> str:
+    """A US phone number as its ten digits (a leading country code 1 dropped)."""
+    digits = _digits(text)
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
+def complaint_public_lookup_by_contact(*, tracking_number: str, contact: str) -> Complaint | None:
+    """For a complaint filed without an email address (by phone or letter): the complaint with
+    this tracking number if `contact` is the phone number or the 5-digit ZIP code given with it.
+
+    Complaints with an email address are looked up with it (and its signed links) only. Wrong
+    number, wrong phone, wrong ZIP and a complaint with an email all give None after the same
+    comparisons.
+    """
+    number = normalize_tracking_number(tracking_number)
+    complaint = (
+        Complaint.objects.filter(tracking_number=number).select_related("agency", "service").first()
+        if number
+        else None
+    )
+    given = _digits(contact)
+    phone = _phone_key(complaint.contact_phone) if complaint is not None else ""
+    zip5 = _digits(complaint.postal_zip)[:5] if complaint is not None else ""
+    phone_matches = hmac.compare_digest(
+        _phone_key(given).encode(), (phone if len(phone) >= 7 else "-").encode()
+    )
+    zip_matches = hmac.compare_digest(
+        given[:5].encode(), (zip5 if len(zip5) == 5 else "-").encode()
+    )
+    zip_matches = zip_matches and len(given) in (5, 9)
+    if complaint is None or complaint.contact_email or not (phone_matches or zip_matches):
         return None
     return complaint
 
@@ -239,6 +280,20 @@ def access_complaint(*, user: User, agency_slug: str | None, complaint_id: int) 
     )
 
 
+def access_complaint_to_handle(
+    *, user: User, agency_slug: str | None, complaint_id: int
+) -> Complaint:
+    """As `access_complaint`, for the tools of complaint handlers (merge, split): the role must
+    hold `HANDLE_COMPLAINTS`, so a front-line employee's assigned case is not enough."""
+    return _visible_complaint(
+        queryset=Complaint.objects.select_related("agency", "service", "category", "team"),
+        user=user,
+        agency_slug=agency_slug,
+        complaint_id=complaint_id,
+        need=Can.HANDLE_COMPLAINTS,
+    )
+
+
 def _visible_complaint(
     *,
     queryset: QuerySet[Complaint],
@@ -306,6 +361,32 @@ def complaint_queue(
     return complaints.order_by("respond_due_at", "received_at", "id")
 
 
+# The queue's filter parameters, the only ones a saved filter keeps.
+QUEUE_FILTER_KEYS = ("status", "team", "assignee", "category", "service", "overdue", "q")
+
+
+def queue_query_clean(query: str) -> str:
+    """A queue query string kept to the queue's filter keys, each value at most 100 characters."""
+    pairs = parse_qsl((query or "").lstrip("?")[:2000], keep_blank_values=True)
+    kept = [
+        (key, value.replace("\x00", "")[:100]) for key, value in pairs if key in QUEUE_FILTER_KEYS
+    ]
+    return urlencode(kept)[:500]
+
+
+def queue_filters_of(*, user: User, agency: Agency) -> QuerySet[SavedQueueFilter]:
+    """The queue filters this person saved for this agency; nobody else's."""
+    return SavedQueueFilter.objects.filter(user=user, agency=agency)
+
+
+def access_queue_filter(*, user: User, agency: Agency, filter_id: int) -> SavedQueueFilter:
+    """One of the person's own saved filters; Http404 alike for missing and someone else's."""
+    saved = queue_filters_of(user=user, agency=agency).filter(pk=filter_id).first()
+    if saved is None:
+        raise Http404
+    return saved
+
+
 def teams_for_agency(*, agency: Agency) -> QuerySet[Team]:
     return Team.objects.filter(agency=agency).select_related("lead")
 
@@ -329,6 +410,14 @@ def complaint_case(*, complaint: Complaint) -> dict[str, object]:
         ),
         "pauses": list(complaint.pauses.all()),
         "attachments": list(complaint.attachments.filter(message__isnull=True)),
+        # Cases merged into this one, each with its conversation, files and history.
+        "merged": list(
+            complaint.duplicates.filter(status=Status.DUPLICATE).prefetch_related(
+                "messages__attachments", "transitions", "attachments"
+            )
+        ),
+        "split_cases": list(complaint.split_cases.all()),
+        "follow_ups": list(complaint.follow_ups.all()),
     }
 
 

@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cxgov.core.addresses import STATE_CODES, PostalAddress, zip_code_clean
@@ -42,7 +43,9 @@ from .attachments import MAX_ATTACHMENTS, AttachmentCheck
 from .importers import ImportedComplaint
 from .inbound import InboundMail
 from .models import (
+    OPEN_STATUSES,
     RESPONSE_CATEGORY_CFPB,
+    Attachment,
     CannedResponse,
     Category,
     Channel,
@@ -58,6 +61,7 @@ from .models import (
     ResponseCategory,
     Review,
     RoutingRule,
+    SavedQueueFilter,
     SlaPolicy,
     Status,
     Team,
@@ -68,6 +72,7 @@ from .selectors import (
     TRACKING_ALPHABET,
     complaint_settings_for,
     narrative_scrubbed,
+    queue_query_clean,
     route_team,
     sla_policy_for,
 )
@@ -110,7 +115,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
             Status.DUPLICATE,
         }
     ),
-    Status.AWAITING_CUSTOMER: frozenset({Status.IN_PROGRESS, Status.RESPONDED, Status.WITHDRAWN}),
+    Status.AWAITING_CUSTOMER: frozenset(
+        {Status.IN_PROGRESS, Status.RESPONDED, Status.WITHDRAWN, Status.DUPLICATE}
+    ),
     Status.RESPONDED: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
     Status.CLOSED: frozenset({Status.IN_PROGRESS}),
     Status.REFERRED: frozenset(),
@@ -761,16 +768,28 @@ def complaint_reply_add(
 ) -> Message:
     """The customer's message, from the status page or by email.
 
-    A reply to a complaint waiting for the customer restarts its clock (the pause ends). The
-    assignee, else the team lead, is told by email, without the customer's words.
+    A reply to a complaint waiting for the customer restarts its clock (the pause ends). A
+    reply to a closed complaint opens a follow-up case, linked to it, which holds the message
+    (`message.complaint`; decision 0035). The assignee, else the team lead, is told by email,
+    without the customer's words.
     """
     complaint = Complaint.objects.select_for_update().select_related("agency").get(pk=complaint.pk)
+    if complaint.status == Status.DUPLICATE and complaint.duplicate_of is not None:
+        raise ValidationError(
+            {
+                "body": _("We handle this complaint with complaint %(number)s: write to us there.")
+                % {"number": complaint.duplicate_of.tracking_number}
+            }
+        )
     if complaint.status in NO_REPLY_STATUSES:
         raise ValidationError(
             {"body": _("This complaint no longer takes messages. File a new complaint instead.")}
         )
     text = _clean_text(body, field="body", missing=_("Write your message."))
     checked = _checked(attachments)
+    if complaint.status == Status.CLOSED:
+        # Decision 0035: a closed case stays closed; the message opens a follow-up case.
+        complaint = _follow_up_open(complaint, text=text, via=via, site_url=site_url)
     message = _message_store(
         complaint=complaint,
         direction=Message.Direction.FROM_CUSTOMER,
@@ -806,6 +825,45 @@ def complaint_reply_add(
             to=[staff.email],
         )
     return message
+
+
+def _follow_up_open(closed: Complaint, *, text: str, via: str, site_url: str) -> Complaint:
+    """A new case for the customer's message about a closed one: same customer, service,
+    category, team and assignee, linked to it, acknowledged with its own tracking number."""
+    follow_up = complaint_create(
+        agency=closed.agency,
+        what_happened=text,
+        channel=Channel.EMAIL if via == Message.Via.EMAIL else Channel.WEB,
+        service=closed.service,
+        category=closed.category,
+        contact_name=closed.contact_name,
+        contact_email=closed.contact_email,
+        contact_phone=closed.contact_phone,
+        postal_address=closed.postal_address,
+        postal=PostalAddress(
+            line_1=closed.postal_line_1,
+            line_2=closed.postal_line_2,
+            city=closed.postal_city,
+            state=closed.postal_state,
+            zip_code=closed.postal_zip,
+        ),
+        contact_preference=closed.contact_preference,
+        language=closed.language,
+        source="follow_up",
+        source_ref=closed.tracking_number,
+        site_url=site_url,
+    )
+    follow_up.follow_up_of = closed
+    follow_up.team = closed.team or follow_up.team
+    follow_up.assignee = closed.assignee
+    follow_up.save(update_fields=["follow_up_of", "team", "assignee", "updated_at"])
+    audit_record(
+        actor=None,
+        action="complaint.follow_up",
+        target=closed,
+        data={"follow_up": follow_up.tracking_number, "via": str(via)},
+    )
+    return follow_up
 
 
 def _response_target(complaint: Complaint, category: ResponseCategory) -> str:
@@ -1368,11 +1426,13 @@ def barrier_report_create(
     contact_email: str = "",
     contact_phone: str = "",
     contact_preference: str = "email",
+    postal: PostalAddress | None = None,
     language: str = "en",
     idempotency_key: str = "",
 ) -> Complaint:
     """File an accessibility barrier report: a complaint in the barrier category, through
-    `complaint_create`, with the page and assistive technology as the category's attributes."""
+    `complaint_create`, with the page and assistive technology as the category's attributes
+    and the mailing address (`postal`) of someone who asks for a letter."""
     if not page_url.strip():
         raise ValidationError({"page_url": _("Tell us the page where you met the barrier.")})
     attributes = {"page_url": page_url.strip()[:500]}
@@ -1387,6 +1447,7 @@ def barrier_report_create(
         contact_email=contact_email,
         contact_phone=contact_phone,
         contact_preference=contact_preference,
+        postal=postal,
         channel=Channel.WEB,
         language=language,
         idempotency_key=idempotency_key,
@@ -1631,3 +1692,305 @@ def complaint_settings_save(
         },
     )
     return saved
+
+
+# --- case tools: merge, split, bulk status change, saved queue filters ----------------------
+
+
+@transaction.atomic
+def complaint_merge(
+    *, complaint: Complaint, into: Complaint, actor: User, reason: str = "", site_url: str = ""
+) -> Complaint:
+    """Merge a duplicate case into the case that carries on (`into`), and return that case.
+
+    Nothing is copied or moved: the merged case keeps its messages, files and history, which
+    the surviving case page shows, and takes the surviving case's team and assignee so that
+    whoever works one may open the other. The merged case becomes a duplicate "merged into"
+    the surviving number; its customer is told so in a message, and its status page points
+    to the surviving case. Cases already merged into it follow it to the surviving case.
+    """
+    merged = Complaint.objects.select_for_update().select_related("agency").get(pk=complaint.pk)
+    survivor = Complaint.objects.select_for_update().get(pk=into.pk)
+    if merged.pk == survivor.pk:
+        raise ValidationError({"into": _("A complaint cannot be merged into itself.")})
+    if merged.agency_id != survivor.agency_id:
+        raise ValidationError(
+            {"into": _("A duplicate must link to a complaint of the same agency.")}
+        )
+    if merged.status not in OPEN_STATUSES:
+        raise ValidationError(
+            {
+                "into": _(
+                    "Only an open complaint can be merged into another. This one is %(status)s."
+                )
+                % {"status": Status(merged.status).label}
+            }
+        )
+    if survivor.status in NO_REPLY_STATUSES:
+        raise ValidationError(
+            {
+                "into": _(
+                    "Complaint %(number)s is %(status)s: merge into the case that carries on."
+                )
+                % {"number": survivor.tracking_number, "status": Status(survivor.status).label}
+            }
+        )
+    if merged.contact_email:
+        with translation.override(merged.language):
+            text = _(
+                "We are handling your complaint together with complaint %(number)s. From now "
+                "on, follow it and write to us there."
+            ) % {"number": survivor.tracking_number}
+        complaint_message_send(complaint=merged, actor=actor, body=text, site_url=site_url)
+    note = f"merged into {survivor.tracking_number}"
+    complaint_transition(
+        complaint=merged,
+        to_status=Status.DUPLICATE,
+        actor=actor,
+        reason=f"{note}: {reason.strip()}" if reason.strip() else note,
+        duplicate_of=survivor,
+        notify_customer=False,
+    )
+    Complaint.objects.filter(pk=merged.pk).update(team=survivor.team, assignee=survivor.assignee)
+    Complaint.objects.filter(duplicate_of=merged).update(duplicate_of=survivor)
+    audit_record(
+        actor=actor,
+        action="complaint.merge",
+        target=merged,
+        data={"into": survivor.tracking_number, "reason": reason.strip()[:500]},
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.merge.receive",
+        target=survivor,
+        data={"from": merged.tracking_number},
+    )
+    complaint_changed_after_commit(survivor, kind="updated", change="merge")
+    survivor.refresh_from_db()
+    return survivor
+
+
+def _attachment_copy(
+    attachment: Attachment, *, complaint: Complaint, message: Message | None
+) -> None:
+    """A copy of the file under a new random name, so either case may lose its own."""
+    with attachment.file.open("rb") as stored:
+        content = stored.read()
+    extension = attachment.file.name.rsplit(".", 1)[-1][:8]
+    copy = Attachment(
+        complaint=complaint,
+        message=message,
+        original_name=attachment.original_name,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        created_at=attachment.created_at,
+    )
+    copy.file.save(
+        f"complaints/{complaint.pk}/{secrets.token_hex(16)}.{extension}",
+        ContentFile(content),
+        save=False,
+    )
+    copy.save()
+
+
+@transaction.atomic
+def complaint_split(
+    *,
+    complaint: Complaint,
+    actor: User,
+    what_happened: str,
+    message_ids: Sequence[int] = (),
+    attachment_ids: Sequence[int] = (),
+    move: bool = False,
+    category: Category | None = None,
+    site_url: str = "",
+) -> Complaint:
+    """A new case from part of one: `what_happened` is its narrative, the chosen messages and
+    files are copied (or, with `move`, moved) to it, and the two are linked both ways.
+
+    The new case has the customer's contact details, language, service and channel, is routed
+    like any complaint (to the original's team when no rule matches) and is acknowledged to the
+    customer with its own tracking number. Moved messages take their files with them; a
+    copied response is copied as a plain message (the new case has not been answered yet).
+    """
+    original = Complaint.objects.select_for_update().select_related("agency").get(pk=complaint.pk)
+    if original.status in NO_REPLY_STATUSES:
+        raise ValidationError(
+            {
+                "what_happened": _("A complaint that is %(status)s cannot be split.")
+                % {"status": Status(original.status).label}
+            }
+        )
+    messages = list(original.messages.filter(pk__in=list(message_ids)))
+    attachments = list(original.attachments.filter(pk__in=list(attachment_ids)))
+    if len(messages) != len(set(message_ids)) or len(attachments) != len(set(attachment_ids)):
+        raise ValidationError({"message_ids": _("Choose messages and files of this complaint.")})
+    split = complaint_create(
+        agency=original.agency,
+        what_happened=what_happened,
+        channel=original.channel,
+        actor=actor,
+        service=original.service,
+        category=category if category is not None else original.category,
+        contact_name=original.contact_name,
+        contact_email=original.contact_email,
+        contact_phone=original.contact_phone,
+        postal_address=original.postal_address,
+        postal=PostalAddress(
+            line_1=original.postal_line_1,
+            line_2=original.postal_line_2,
+            city=original.postal_city,
+            state=original.postal_state,
+            zip_code=original.postal_zip,
+        ),
+        contact_preference=original.contact_preference,
+        language=original.language,
+        source="split",
+        source_ref=original.tracking_number,
+        site_url=site_url,
+    )
+    split.split_from = original
+    if split.team_id is None:
+        split.team = original.team
+    split.save(update_fields=["split_from", "team", "updated_at"])
+    moved_with_message = {a.pk for a in attachments if a.message_id in {m.pk for m in messages}}
+    if move:
+        Message.objects.filter(pk__in=[m.pk for m in messages]).update(complaint=split)
+        Attachment.objects.filter(message__in=[m.pk for m in messages]).update(complaint=split)
+        Attachment.objects.filter(
+            pk__in=[a.pk for a in attachments if a.pk not in moved_with_message]
+        ).update(complaint=split, message=None)
+    else:
+        for message in messages:
+            copy = Message.objects.create(
+                complaint=split,
+                direction=message.direction,
+                author=message.author,
+                body=message.body,
+                via=message.via,
+                created_at=message.created_at,
+            )
+            for attachment in message.attachments.all():
+                _attachment_copy(attachment, complaint=split, message=copy)
+        for attachment in attachments:
+            if attachment.pk not in moved_with_message:
+                _attachment_copy(attachment, complaint=split, message=None)
+    data = {
+        "messages": len(messages),
+        "attachments": len(attachments),
+        "moved": move,
+    }
+    audit_record(
+        actor=actor,
+        action="complaint.split",
+        target=original,
+        data={"into": split.tracking_number, **data},
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.split.receive",
+        target=split,
+        data={"from": original.tracking_number, **data},
+    )
+    complaint_changed_after_commit(original, kind="updated", change="split")
+    return split
+
+
+# Statuses a bulk change may set: those that need nothing more than a reason.
+BULK_STATUSES = (Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.CLOSED, Status.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class BulkTransitionResult:
+    """Which complaints moved, and which could not, each with why."""
+
+    moved: list[Complaint]
+    refused: list[tuple[Complaint, str]]
+
+
+@transaction.atomic
+def complaints_transition_bulk(
+    *,
+    agency: Agency,
+    complaint_ids: Sequence[int],
+    actor: User,
+    to_status: str,
+    reason: str,
+    site_url: str = "",
+) -> BulkTransitionResult:
+    """Move many complaints of one agency to one status, with one reason.
+
+    Each complaint moves only where the state machine allows; those that cannot are returned
+    with the reason, never silently skipped. Ids of other agencies are ignored.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    if to_status not in BULK_STATUSES:
+        raise ValidationError({"to_status": _("Choose a status that can be set for many cases.")})
+    target = Status(to_status)
+    moved: list[Complaint] = []
+    refused: list[tuple[Complaint, str]] = []
+    complaints = Complaint.objects.filter(agency=agency, pk__in=list(complaint_ids))
+    for complaint in complaints.order_by("tracking_number"):
+        if complaint.status == target:
+            refused.append((complaint, _("It is already %(status)s.") % {"status": target.label}))
+            continue
+        try:
+            with transaction.atomic():
+                moved.append(
+                    complaint_transition(
+                        complaint=complaint,
+                        to_status=target,
+                        actor=actor,
+                        reason=reason,
+                        site_url=site_url,
+                    )
+                )
+        except ValidationError as error:
+            refused.append((complaint, " ".join(error.messages)))
+    audit_record(
+        actor=actor,
+        action="complaint.transition_bulk",
+        agency=agency,
+        data={
+            "to": str(target),
+            "reason": reason.strip()[:500],
+            "moved": [c.tracking_number for c in moved],
+            "refused": [c.tracking_number for c, _why in refused],
+        },
+    )
+    return BulkTransitionResult(moved=moved, refused=refused)
+
+
+@transaction.atomic
+def queue_filter_save(*, user: User, agency: Agency, name: str, query: str) -> SavedQueueFilter:
+    """Save the queue's filters under a name for this person (the same name is replaced)."""
+    name = name.replace("\x00", "").strip()[:100]
+    if not name:
+        raise ValidationError({"name": _("Name the filter.")})
+    saved, created = SavedQueueFilter.objects.update_or_create(
+        user=user, agency=agency, name=name, defaults={"query": queue_query_clean(query)}
+    )
+    audit_record(
+        actor=user,
+        action="complaint.queue_filter.save",
+        agency=agency,
+        target=saved,
+        data={"created": created},
+    )
+    return saved
+
+
+@transaction.atomic
+def queue_filter_delete(*, user: User, saved: SavedQueueFilter) -> None:
+    """Delete one of this person's saved queue filters."""
+    if saved.user_id != user.pk:
+        raise ValidationError({"name": _("This filter is someone else's.")})
+    audit_record(
+        actor=user,
+        action="complaint.queue_filter.delete",
+        agency=saved.agency,
+        target=saved,
+        data={"name": saved.name},
+    )
+    saved.delete()

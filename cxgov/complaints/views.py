@@ -35,17 +35,21 @@ from cxgov.insights.scrub import scrub_text
 from . import services
 from .forms import (
     AssignForm,
+    BulkStatusForm,
     CannedResponseForm,
     CategoryForm,
     ComplaintSettingsForm,
+    MergeForm,
     MessageForm,
     NarrativeReviewForm,
     NewCategoryForm,
     NewTeamForm,
     NoteForm,
+    QueueFilterForm,
     RespondForm,
     RoutingRuleForm,
     SlaPolicyForm,
+    SplitForm,
     StaffComplaintForm,
     TransitionForm,
 )
@@ -57,7 +61,9 @@ from .selectors import (
     access_attachment,
     access_canned_response,
     access_complaint,
+    access_complaint_to_handle,
     access_narrative,
+    access_queue_filter,
     canned_response_for_agency,
     canned_response_text,
     canned_responses_for_agency,
@@ -70,6 +76,8 @@ from .selectors import (
     narrative_review_queue,
     narratives_for_agency,
     normalize_tracking_number,
+    queue_filters_of,
+    queue_query_clean,
     routing_rules_for_agency,
     sla_policies_for_agency,
     teams_for_agency,
@@ -91,17 +99,17 @@ def _case_url(complaint: Complaint) -> str:
 
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
-    """The complaints the user may open, with filters, soonest deadline first; bulk
-    assignment by POST for those who handle complaints. Someone who only works the cases
-    assigned to them sees those."""
+    """The complaints the user may open, with filters (and the person's saved ones), soonest
+    deadline first; bulk assignment and bulk status change by POST for those who handle
+    complaints. Someone who only works the cases assigned to them sees those."""
     user: User = request.user  # type: ignore[assignment]
     agency = access_agency(user=user, agency_slug=slug, need=Can.WORK_ASSIGNED_COMPLAINTS)
     can_handle = user_can(user=user, agency=agency, need=Can.HANDLE_COMPLAINTS)
     assign_form = AssignForm(agency=agency)
+    status_form = BulkStatusForm(statuses=services.BULK_STATUSES)
     if request.method == "POST":
         if not can_handle:
             raise Http404
-        assign_form = AssignForm(request.POST, agency=agency)
         given = [i for i in (_int(v) for v in request.POST.getlist("complaint")) if i]
         # Only cases the user may open: another team's ids are ignored like unknown ones.
         ids = list(
@@ -111,14 +119,18 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if not ids:
             messages.error(request, _("Choose at least one complaint."))
-        elif assign_form.is_valid():
-            count = services.complaints_assign_bulk(
-                agency=agency,
-                complaint_ids=ids,
-                actor=user,
-                assignee=assign_form.cleaned_data["assignee"],
-            )
-            messages.success(request, _("%(n)s complaints assigned.") % {"n": count})
+        elif request.POST.get("action") == "status":
+            _queue_status_change(request, agency, ids)
+        else:
+            assign_form = AssignForm(request.POST, agency=agency)
+            if assign_form.is_valid():
+                count = services.complaints_assign_bulk(
+                    agency=agency,
+                    complaint_ids=ids,
+                    actor=user,
+                    assignee=assign_form.cleaned_data["assignee"],
+                )
+                messages.success(request, _("%(n)s complaints assigned.") % {"n": count})
         return redirect(request.get_full_path())
     filters = QueueFilters(
         status=request.GET.get("status", "open")[:20],
@@ -142,6 +154,10 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "teams": teams_for_agency(agency=agency),
             "categories": categories_for_agency(agency=agency),
             "assign_form": assign_form,
+            "status_form": status_form,
+            "saved_filters": queue_filters_of(user=user, agency=agency),
+            "filter_form": QueueFilterForm(initial={"query": request.GET.urlencode()}),
+            "current_query": queue_query_clean(request.GET.urlencode()),
             "can_handle": can_handle,
             "can_review_narratives": user_can(
                 user=request.user, agency=agency, need=Can.REVIEW_NARRATIVES
@@ -152,6 +168,64 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _queue_status_change(request: HttpRequest, agency: Agency, ids: list[int]) -> None:
+    """Move the chosen complaints to one status; say which moved and which could not, why."""
+    user: User = request.user  # type: ignore[assignment]
+    form = BulkStatusForm(request.POST, statuses=services.BULK_STATUSES)
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+        return
+    result = services.complaints_transition_bulk(
+        agency=agency,
+        complaint_ids=ids,
+        actor=user,
+        to_status=form.cleaned_data["to_status"],
+        reason=form.cleaned_data["reason"],
+        site_url=_site_url(request),
+    )
+    if result.moved:
+        messages.success(
+            request,
+            _("%(n)s complaints changed: %(numbers)s.")
+            % {
+                "n": len(result.moved),
+                "numbers": ", ".join(c.tracking_number for c in result.moved),
+            },
+        )
+    for complaint, why in result.refused:
+        messages.warning(
+            request,
+            _("%(number)s was not changed: %(why)s")
+            % {"number": complaint.tracking_number, "why": why},
+        )
+
+
+@login_required
+@require_POST
+def queue_filters(request: HttpRequest, slug: str) -> HttpResponse:
+    """Save the queue's current filters under a name, or delete one of the person's own."""
+    user: User = request.user  # type: ignore[assignment]
+    agency = access_agency(user=user, agency_slug=slug, need=Can.WORK_ASSIGNED_COMPLAINTS)
+    queue_url = reverse("complaints:queue", kwargs={"slug": agency.slug})
+    delete_id = _int(request.POST.get("delete"))
+    if delete_id:
+        saved = access_queue_filter(user=user, agency=agency, filter_id=delete_id)
+        services.queue_filter_delete(user=user, saved=saved)
+        messages.success(request, _("Filter deleted."))
+        return redirect(queue_url)
+    form = QueueFilterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Name the filter."))
+        return redirect(queue_url)
+    saved = services.queue_filter_save(
+        user=user, agency=agency, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
+    )
+    messages.success(request, _("Filter %(name)s saved.") % {"name": saved.name})
+    return redirect(f"{queue_url}?{saved.query}" if saved.query else queue_url)
+
+
 @login_required
 def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Enter a complaint received by phone, mail, email or in person."""
@@ -159,9 +233,7 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = StaffComplaintForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         try:
-            complaint = services.complaint_create(
-                agency=agency, actor=request.user, **form.cleaned_data
-            )
+            complaint = services.complaint_create(agency=agency, actor=request.user, **form.filing)
         except ValidationError as error:
             form_add_errors(form, error)
         else:
@@ -220,6 +292,8 @@ def case(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
             ),
             "note_form": NoteForm(prefix="note"),
             "message_form": MessageForm(prefix="message"),
+            "merge_form": MergeForm(prefix="merge"),
+            "can_handle": user_can(user=request.user, agency=agency, need=Can.HANDLE_COMPLAINTS),
             "nav_section": "staff",
         },
     )
@@ -295,6 +369,68 @@ def case_transition(request: HttpRequest, slug: str, complaint_id: int) -> HttpR
         request.POST, current=complaint.status, allowed=services.TRANSITIONS[complaint.status]
     )
     return _apply(request, complaint, form, act)
+
+
+@login_required
+@require_POST
+def case_merge(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    """Merge this case, a duplicate, into another case the person may open."""
+    user: User = request.user  # type: ignore[assignment]
+    complaint = access_complaint_to_handle(user=user, agency_slug=slug, complaint_id=complaint_id)
+
+    def act(data: dict[str, Any]) -> None:
+        number = normalize_tracking_number(data["into"])
+        # A case the person may not open is refused like a missing one.
+        into = (
+            complaints_visible(user=user, agency=complaint.agency)
+            .filter(tracking_number=number)
+            .first()
+            if number
+            else None
+        )
+        if into is None:
+            raise ValidationError(_("No complaint you can open has that tracking number."))
+        services.complaint_merge(
+            complaint=complaint,
+            into=into,
+            actor=user,
+            reason=data["reason"],
+            site_url=_site_url(request),
+        )
+
+    return _apply(request, complaint, MergeForm(request.POST, prefix="merge"), act)
+
+
+@login_required
+def case_split(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    """A new case from part of this one, with the chosen messages and files."""
+    user: User = request.user  # type: ignore[assignment]
+    complaint = access_complaint_to_handle(user=user, agency_slug=slug, complaint_id=complaint_id)
+    form = SplitForm(request.POST or None, complaint=complaint)
+    if request.method == "POST" and form.is_valid():
+        try:
+            split = services.complaint_split(
+                complaint=complaint, actor=user, **form.cleaned_data, site_url=_site_url(request)
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Complaint %(number)s opened from %(original)s.")
+                % {"number": split.tracking_number, "original": complaint.tracking_number},
+            )
+            if complaints_visible(user=user, agency=complaint.agency).filter(pk=split.pk).exists():
+                return redirect(_case_url(split))
+            return redirect(_case_url(complaint))
+    return form_page(
+        request,
+        section="complaints",
+        agency=complaint.agency,
+        form=form,
+        title=_("Split complaint %(number)s") % {"number": complaint.tracking_number},
+        cancel_url=_case_url(complaint),
+    )
 
 
 def _case_form_view(

@@ -87,6 +87,7 @@ def barrier_new(request: HttpRequest, slug: str) -> HttpResponse:
             what_happened=data["what_happened"],
             assistive_technology=data["assistive_technology"],
             **form.contact,
+            postal=form.postal,
             language=get_language() or "en",
             idempotency_key=data["idempotency_key"],
         ),

@@ -37,6 +37,7 @@ from cxgov.complaints.selectors import (
     complaint_public_attachment,
     complaint_public_history,
     complaint_public_lookup,
+    complaint_public_lookup_by_contact,
     complaint_settings_for,
     complaints_public,
 )
@@ -145,19 +146,29 @@ def complaint_status(request: HttpRequest) -> HttpResponse:
     """Look up a complaint with its tracking number and email address."""
     form = StatusLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        complaint = complaint_public_lookup(
-            tracking_number=form.cleaned_data["tracking_number"],
-            email=form.cleaned_data["email"],
-        )
+        data = form.cleaned_data
+        if data["email"]:
+            complaint = complaint_public_lookup(
+                tracking_number=data["tracking_number"], email=data["email"]
+            )
+            not_found = _(
+                "We could not find a complaint with that tracking number and email address."
+            )
+        else:
+            # Filed by phone or letter without email: the phone number or ZIP code instead.
+            complaint = complaint_public_lookup_by_contact(
+                tracking_number=data["tracking_number"], contact=data["phone_or_zip"]
+            )
+            not_found = _(
+                "We could not find a complaint with that tracking number and phone number or "
+                "ZIP code."
+            )
         if complaint is not None:
             _remember(request, complaint)
             return redirect(
                 reverse("public:complaint_track", kwargs={"tracking": complaint.tracking_number})
             )
-        form.add_error(
-            None,
-            _("We could not find a complaint with that tracking number and email address."),
-        )
+        form.add_error(None, not_found)
     return render(
         request,
         "public/complaints/status.html",
@@ -246,7 +257,7 @@ def complaint_reply(request: HttpRequest, tracking: str) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            complaints.complaint_reply_add(
+            sent = complaints.complaint_reply_add(
                 complaint=complaint,
                 body=form.cleaned_data["body"],
                 attachments=form.cleaned_data["attachments"],
@@ -255,7 +266,20 @@ def complaint_reply(request: HttpRequest, tracking: str) -> HttpResponse:
         except ValidationError as error:
             form_add_errors(form, error)
         else:
-            messages.success(request, _("Your message was sent."))
+            if sent.complaint_id != complaint.pk:
+                # The complaint was closed: the message opened a follow-up complaint.
+                complaint = sent.complaint
+                _remember(request, complaint)
+                messages.success(
+                    request,
+                    _(
+                        "Your message was sent. Your complaint was closed, so we opened "
+                        "complaint %(number)s for it. Keep this new tracking number."
+                    )
+                    % {"number": complaint.tracking_number},
+                )
+            else:
+                messages.success(request, _("Your message was sent."))
             return redirect(
                 reverse("public:complaint_track", kwargs={"tracking": complaint.tracking_number})
             )

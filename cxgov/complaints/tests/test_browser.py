@@ -105,6 +105,7 @@ def test_demo_staff_pages_have_no_axe_violations(demo_data, page, live_server):
         f"{base}analytics/",
         f"{base}setup/",
         f"{base}{disputed.pk}/",
+        f"{base}{disputed.pk}/split/",
         f"{base}narratives/",
         f"{base}narratives/?state=approved",
     )
@@ -116,64 +117,112 @@ def test_demo_staff_pages_have_no_axe_violations(demo_data, page, live_server):
     expect(page.get_by_role("button", name="Approve this text").first).to_be_visible()
 
 
-def test_staff_and_customer_close_the_loop_without_javascript(
-    demo_data, browser, page_without_js, live_server
-):
-    """A question, the customer's answer with a file, the response, the dispute, reopened."""
-    from cxgov.complaints.models import Complaint, Status
-    from cxgov.complaints.services import complaint_create
-    from cxgov.core.models import Agency
+def _in(language: str, text: str) -> str:
+    """`text` as the site shows it in `language`."""
+    from django.utils import translation
 
-    complaint = complaint_create(
-        agency=Agency.objects.get(slug="fba"),
-        what_happened="My refund never arrived.",
-        contact_email="loop@example.com",
-        send_acknowledgment=False,
-    )
+    with translation.override(language):
+        return str(translation.gettext(text))
+
+
+@pytest.mark.parametrize(
+    ("javascript", "prefix"),
+    [(False, ""), (True, ""), (True, "/es"), (False, "/es")],
+    ids=["no-js-en", "js-en", "js-es", "no-js-es"],
+)
+def test_staff_and_customer_close_the_loop(demo_data, browser, live_server, javascript, prefix):
+    """Filed by mail without email, a question, the customer's answer with a file (looked up
+    with the ZIP code), the response with its category, the dispute, and the case reopened,
+    with axe on every page of both sides."""
+    from cxgov.complaints.models import Complaint, Status
+
+    language = "es" if prefix else "en"
     base = live_server.url
-    staff_context = browser.new_context(java_script_enabled=False, locale="en-US")
-    staff = staff_context.new_page()
-    customer = page_without_js
-    case_url = f"{base}/staff/agencies/fba/complaints/{complaint.pk}/"
+    staff_context = browser.new_context(bypass_csp=True, java_script_enabled=javascript)
+    customer_context = browser.new_context(
+        bypass_csp=True, java_script_enabled=javascript, locale="es-US" if prefix else "en-US"
+    )
+    staff, customer = staff_context.new_page(), customer_context.new_page()
+
+    def check(page):  # type: ignore[no-untyped-def]
+        if javascript:
+            assert_no_axe_violations(page)
+        else:
+            assert_no_axe_violations_as_served(browser, page)
+
+    def submit(page, form: str) -> None:  # type: ignore[no-untyped-def]
+        click_and_load(page, page.locator(f"main {form} button[type=submit]").first)
+        check(page)
+
     try:
+        # The customer files by mail, without an email address.
+        customer.goto(f"{base}{prefix}/agencies/fba/complaints/new/")
+        check(customer)
+        customer.locator("#id_what_happened").fill("My refund never arrived.")
+        customer.locator("label[for=id_contact_preference_2]").click()
+        customer.locator("#id_postal_line_1").fill("12 Elm Street")
+        customer.locator("#id_postal_city").fill("Springfield")
+        customer.locator("#id_postal_state").select_option("IL")
+        customer.locator("#id_postal_zip").fill("62701")
+        submit(customer, "form")
+        number = customer.locator("#tracking-number").inner_text().strip()
+        complaint = Complaint.objects.get(tracking_number=number)
+        assert complaint.contact_email == "" and complaint.postal_zip == "62701"
+        case_url = f"{base}{prefix}/staff/agencies/fba/complaints/{complaint.pk}/"
+
+        # Staff ask a question and wait for the answer.
         sign_in(staff, base, "admin@fba.example.gov")
         staff.goto(case_url)
+        check(staff)
         staff.locator("#id_message-body").fill("Which bank account did you give us?")
         staff.locator("label[for=id_message-await_reply]").click()
-        click_and_load(staff, staff.get_by_role("button", name="Send message"))
+        submit(staff, "form[action$='/messages/']")
 
-        customer.goto(f"{base}/complaints/status/")
-        customer.locator("#id_tracking_number").fill(complaint.tracking_number)
-        customer.locator("#id_email").fill("loop@example.com")
-        click_and_load(customer, customer.locator("main form button[type=submit]"))
-        expect(customer.locator("#write")).to_have_text("We are waiting for your reply")
-        assert "Which bank account did you give us?" in customer.content()
+        # The customer looks the complaint up with its number and ZIP code, and answers.
+        customer.goto(f"{base}{prefix}/complaints/status/")
+        check(customer)
+        customer.locator("#id_tracking_number").fill(number.lower())
+        customer.locator("#id_phone_or_zip").fill("62701")
+        submit(customer, "form")
+        expect(customer.locator("#write")).to_have_text(
+            _in(language, "We are waiting for your reply")
+        )
+        expect(customer.get_by_text("Which bank account did you give us?")).to_be_visible()
         customer.locator("#id_body").fill("The one ending in 1234. My statement is attached.")
         customer.locator("#id_attachments").set_input_files(
             {"name": "statement.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 x"}
         )
-        click_and_load(customer, customer.get_by_role("button", name="Send message"))
-        expect(customer.locator("#complaint-status")).to_have_text("In progress")
-        assert_no_axe_violations_as_served(browser, customer)
+        submit(customer, "form[action$='/reply/']")
+        expect(customer.locator("#complaint-status")).to_have_text(
+            str(_in(language, "In progress"))
+        )
 
+        # Staff see the answer and its file, and respond with a category.
         staff.goto(case_url)
-        assert "From the customer" in staff.content()
-        assert "statement.pdf" in staff.content()
+        check(staff)
+        expect(staff.get_by_text("statement.pdf")).to_be_visible()
         staff.locator("#id_respond-category").select_option("closed_with_relief")
         staff.locator("#id_respond-body").fill("We sent the refund again on May 2.")
-        click_and_load(staff, staff.get_by_role("button", name="Send response"))
+        submit(staff, "form[action$='/response/']")
 
+        # The customer reads the response and disputes it: the case reopens.
         customer.reload()
+        check(customer)
         expect(customer.locator("#response-text")).to_contain_text("We sent the refund again")
-        assert "Closed with relief" in customer.content()
-        assert_no_axe_violations_as_served(browser, customer)
+        expect(customer.locator("#our-response")).to_be_visible()
+        assert _in(language, "Closed with relief") in customer.content()
         customer.locator("label[for=id_decision_1]").click()
         customer.locator("#id_comment").fill("It still has not arrived.")
-        click_and_load(customer, customer.get_by_role("button", name="Send review"))
-        expect(customer.locator("#complaint-status")).to_have_text("In progress")
+        submit(customer, "form:has(#id_decision_1)")
+        expect(customer.locator("#complaint-status")).to_have_text(_in(language, "In progress"))
+        staff.goto(case_url)
+        check(staff)
+        expect(staff.get_by_text("It still has not arrived.")).to_be_visible()
     finally:
         staff_context.close()
+        customer_context.close()
     complaint.refresh_from_db()
     assert complaint.status == Status.IN_PROGRESS
     assert complaint.review == "disputed"
-    assert Complaint.objects.get(pk=complaint.pk).messages.count() == 4
+    assert complaint.messages.count() == 4
+    assert complaint.messages.filter(attachments__original_name="statement.pdf").exists()

@@ -248,8 +248,19 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "complaints:case": (_with("complaint"), Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS),
     **{
         f"complaints:{name}": (_with("complaint"), Can.HANDLE_COMPLAINTS, Can.HANDLE_COMPLAINTS)
-        for name in ("transition", "assign", "categorize", "note", "message", "respond")
+        for name in (
+            "transition",
+            "assign",
+            "categorize",
+            "note",
+            "message",
+            "respond",
+            "merge",
+            "split",
+        )
     },
+    # each person's own saved queue filters; another's answers like a missing one
+    "complaints:filters": (_agency, Can.WORK_ASSIGNED_COMPLAINTS, Can.WORK_ASSIGNED_COMPLAINTS),
     "complaints:canned_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "complaints:canned_create": (_agency, Can.SET_UP_COMPLAINTS, Can.SET_UP_COMPLAINTS),
     "complaints:canned_edit": (
