@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
 
@@ -32,7 +32,9 @@ from .models import (
     ClassifierModel,
     Complaint,
     ComplaintSettings,
+    Message,
     NarrativeReview,
+    Note,
     RoutingRule,
     SlaPolicy,
     Status,
@@ -615,3 +617,20 @@ def complaints_updated_by_agency() -> list[tuple[int, datetime]]:
         .annotate(m=Max("updated_at"))
     )
     return [(agency_id, when) for agency_id, when in rows if when is not None]
+
+
+def complaint_detail(*, complaint: Complaint) -> Complaint:
+    """The complaint with its conversation, notes and relations, for the API's case read (call
+    access_complaint first)."""
+    return (
+        Complaint.objects.filter(pk=complaint.pk)
+        .select_related("agency", "service", "category", "team", "assignee")
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=Message.objects.select_related("author").prefetch_related("attachments"),
+            ),
+            Prefetch("notes", queryset=Note.objects.select_related("author")),
+        )
+        .get()
+    )
