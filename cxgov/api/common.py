@@ -434,7 +434,7 @@ def cursor_page(
     else:
         found = list(rows)
         for field in reversed(order):
-            found.sort(key=lambda row, f=field: _row_key(row, (f,)), reverse=field[0] == "-")
+            found.sort(key=functools.partial(_sort_value, field=field), reverse=field[0] == "-")
         if key is not None:
             found = [row for row in found if _list_after(_row_key(row, order), key, order)]
         found = found[: limit + 1]
@@ -445,6 +445,10 @@ def cursor_page(
         next_cursor=next_cursor,
         next=_next_url(request, next_cursor) if next_cursor else None,
     )
+
+
+def _sort_value(row: Any, *, field: str) -> Any:
+    return _row_key(row, (field,))[0]
 
 
 def _list_after(row: list[KeyValue], key: list[KeyValue], order: tuple[str, ...]) -> bool:
@@ -480,7 +484,7 @@ class CursorPagination(PaginationBase):
     queryset, a `Shaped` queryset or a list; `order` is the page order and the cursor's key.
     """
 
-    Input = CursorInput
+    Input = CursorInput  # type: ignore[assignment]  # shared with the response list
 
     class Output(Schema):
         items: list[Any]
