@@ -423,6 +423,9 @@ WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", default=60, m
 WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", default=5, minimum=1)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", default=10, minimum=1)
 WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
+# Days a finished delivery keeps its body and the receiver's answers in the delivery log; the
+# daily retention purge then empties them (the log keeps each try's time and status).
+WEBHOOK_DELIVERY_RETENTION_DAYS = env_int("WEBHOOK_DELIVERY_RETENTION_DAYS", default=30, minimum=1)
 
 # Retention of personal details (defaults for agencies without their own retention policy):
 # days after a complaint closes before its contact details and attachments are removed, and

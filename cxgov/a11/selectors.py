@@ -130,6 +130,25 @@ def quarter_rows(*, agencies: Iterable[Agency], period: FiscalQuarter) -> list[Q
     return rows
 
 
+def collections_for_agency(
+    *,
+    agency: Agency,
+    fiscal_year: int | None = None,
+    quarter: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Collection]:
+    """The agency's A-11 reports of every quarter, or of the year, quarter and status asked
+    (call access_agency first)."""
+    found = Collection.objects.filter(agency=agency).select_related("agency", "service")
+    if fiscal_year is not None:
+        found = found.filter(fiscal_year=fiscal_year)
+    if quarter is not None:
+        found = found.filter(quarter=quarter)
+    if status:
+        found = found.filter(status=status)
+    return found
+
+
 def collections_in_quarter(
     *, agencies: Iterable[Agency], period: FiscalQuarter, statuses: Iterable[str] | None = None
 ) -> QuerySet[Collection]:

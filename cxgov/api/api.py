@@ -6,6 +6,7 @@ from cxgov.api.common import CallerThrottle, UtcJSONRenderer, errors_handle, sta
 from cxgov.api.openapi import DocumentedAPI
 from cxgov.api.routers.a11 import router as a11_router
 from cxgov.api.routers.accounts import router as accounts_router
+from cxgov.api.routers.actions import router as actions_router
 from cxgov.api.routers.benchmarks import router as benchmarks_router
 from cxgov.api.routers.complaints import router as complaints_router
 from cxgov.api.routers.registry import router as registry_router
@@ -18,7 +19,10 @@ api = DocumentedAPI(
     version="1",
     description=(
         "Read and write an agency's customer experience records: services, standards, surveys, "
-        "complaints. Staff authenticate with a personal token: `Authorization: Bearer cxg_…`. "
+        "complaints, actions, A-11 reports. Lists come a page at a time: `limit` rows (50 by "
+        "default, at most 200), and `next_cursor` (or the `next` URL) for the next page; a "
+        "cursor that was altered or belongs to another list answers 400. "
+        "Staff authenticate with a personal token: `Authorization: Bearer cxg_…`. "
         "Objects of agencies you have no role in answer 404, the same as missing ones. "
         'Every error answers `{"detail": …}`, with `errors` naming each field on 422; '
         "times are UTC, ISO 8601 with `Z`."
@@ -38,3 +42,4 @@ api.add_router("/", complaints_router)
 api.add_router("/", surveys_router)
 api.add_router("/", a11_router)
 api.add_router("/", results_router)
+api.add_router("/", actions_router)

@@ -21,15 +21,19 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -41,7 +45,7 @@ from django.http import (
 from django.urls import URLPattern, URLResolver
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
-from ninja.pagination import LimitOffsetPagination
+from ninja.pagination import LimitOffsetPagination, PaginationBase
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.schema import DjangoGetter
@@ -279,6 +283,11 @@ class CallerThrottle(BaseThrottle):
 # An offset beyond any table we hold; larger ones overflow the database's integers.
 MAX_OFFSET = 2**31 - 1
 PAGE_LIMIT = 200
+CURSOR_SALT = "cxgov.api.cursor"
+BAD_CURSOR = (
+    "The cursor is not valid: send the `next_cursor` of the page before, unchanged, to the "
+    "same list with the same filters."
+)
 
 
 class BoundedPagination(LimitOffsetPagination):
@@ -296,14 +305,205 @@ class Shaped(Generic[M]):
     """A queryset the paginator can count and slice, shaping only the rows of the page."""
 
     def __init__(self, queryset: QuerySet[M], shape: Callable[[M], Any]) -> None:
-        self._queryset = queryset
-        self._shape = shape
+        self.queryset = queryset
+        self.shape = shape
 
     def __len__(self) -> int:
-        return self._queryset.count()
+        return self.queryset.count()
 
     def __getitem__(self, page: slice) -> list[Any]:
-        return [self._shape(row) for row in self._queryset[page]]
+        return [self.shape(row) for row in self.queryset[page]]
+
+
+KeyValue = str | int | float | bool | None
+
+
+def _key_json(value: Any) -> KeyValue:
+    """A value of the order key as JSON: times in UTC to the microsecond (a page boundary must
+    not round), dates as ISO, the rest as is."""
+    if isinstance(value, datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _row_key(row: Any, order: tuple[str, ...]) -> list[KeyValue]:
+    values = []
+    for field in order:
+        value = row
+        for part in field.lstrip("-").split("__"):
+            value = getattr(value, part)
+        values.append(_key_json(value))
+    return values
+
+
+def _after(order: tuple[str, ...], values: list[Any]) -> Q:
+    """Rows after the one whose order key is `values`, in the order `order` (keyset)."""
+    after = Q()
+    equal: dict[str, Any] = {}
+    for field, value in zip(order, values, strict=True):
+        name = field.lstrip("-")
+        lookup = "lt" if field.startswith("-") else "gt"
+        after |= Q(**equal, **{f"{name}__{lookup}": value})
+        equal[name] = value
+    return after
+
+
+def _model_value(model: type[Model], field: str, value: KeyValue) -> Any:
+    """A cursor's JSON value as the model field's Python value (a bad one is a bad cursor)."""
+    target: Any = model
+    parts = field.lstrip("-").split("__")
+    for part in parts[:-1]:
+        target = target._meta.get_field(part).related_model
+    model_field = target._meta.get_field("pk" if parts[-1] == "pk" else parts[-1])
+    try:
+        return model_field.to_python(value)
+    except (ModelValidationError, TypeError, ValueError):
+        raise HttpError(400, BAD_CURSOR) from None
+
+
+def cursor_encode(*, scope: str, key: list[KeyValue]) -> str:
+    """An opaque, signed cursor: the order key of the last row of a page, for one list."""
+    return signing.dumps({"s": scope, "k": key}, salt=CURSOR_SALT, compress=True)
+
+
+def cursor_decode(*, scope: str, cursor: str, length: int) -> list[KeyValue]:
+    """The order key a cursor carries; 400 for one that is forged, altered or of another list."""
+    try:
+        data = signing.loads(cursor, salt=CURSOR_SALT)
+    except (signing.BadSignature, ValueError, TypeError, UnicodeError):
+        raise HttpError(400, BAD_CURSOR) from None
+    if not isinstance(data, dict):
+        raise HttpError(400, BAD_CURSOR)
+    key = data.get("k")
+    if data.get("s") != scope or not isinstance(key, list) or len(key) != length:
+        raise HttpError(400, BAD_CURSOR)
+    return key
+
+
+def _cursor_scope(request: HttpRequest, order: tuple[str, ...]) -> str:
+    """What a cursor is good for: this path, these filters, this order."""
+    filters = sorted(
+        (name, value) for name, value in request.GET.items() if name not in ("cursor", "limit")
+    )
+    return f"{request.path}?{urlencode(filters)}#{','.join(order)}"
+
+
+def _next_url(request: HttpRequest, cursor: str) -> str:
+    query = request.GET.copy()
+    query["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+@dataclass(frozen=True)
+class CursorPage:
+    items: list[Any]
+    next_cursor: str | None
+    next: str | None
+
+
+def cursor_page(
+    request: HttpRequest,
+    rows: QuerySet[Any] | Shaped[Any] | Sequence[Any],
+    *,
+    cursor: str | None,
+    limit: int,
+    order: tuple[str, ...] = ("id",),
+) -> CursorPage:
+    """One page of `rows` after `cursor`, in `order` (unique: end it with `id`), and the cursor
+    of the next page. A queryset (or `Shaped` one) is read after the cursor's key (keyset), so a
+    row added or removed meanwhile moves no other row between pages; a list computed in
+    memory is walked by the same key."""
+    scope = _cursor_scope(request, order)
+    key = cursor_decode(scope=scope, cursor=cursor, length=len(order)) if cursor else None
+    shape: Callable[[Any], Any] = lambda row: row  # noqa: E731
+    if isinstance(rows, Shaped):
+        shape, rows = rows.shape, rows.queryset
+    if isinstance(rows, QuerySet):
+        queryset = rows.order_by(*order)
+        if key is not None:
+            model = queryset.model
+            values = [_model_value(model, f, v) for f, v in zip(order, key, strict=True)]
+            queryset = queryset.filter(_after(order, values))
+        found = list(queryset[: limit + 1])
+    else:
+        found = list(rows)
+        for field in reversed(order):
+            found.sort(key=functools.partial(_sort_value, field=field), reverse=field[0] == "-")
+        if key is not None:
+            found = [row for row in found if _list_after(_row_key(row, order), key, order)]
+        found = found[: limit + 1]
+    page, more = found[:limit], len(found) > limit
+    next_cursor = cursor_encode(scope=scope, key=_row_key(page[-1], order)) if more else None
+    return CursorPage(
+        items=[shape(row) for row in page],
+        next_cursor=next_cursor,
+        next=_next_url(request, next_cursor) if next_cursor else None,
+    )
+
+
+def _sort_value(row: Any, *, field: str) -> Any:
+    return _row_key(row, (field,))[0]
+
+
+def _list_after(row: list[KeyValue], key: list[KeyValue], order: tuple[str, ...]) -> bool:
+    for value, given, field in zip(row, key, order, strict=True):
+        if value == given:
+            continue
+        try:
+            greater = value > given  # type: ignore[operator]
+        except TypeError:
+            raise HttpError(400, BAD_CURSOR) from None
+        return not greater if field.startswith("-") else greater
+    return False
+
+
+class CursorInput(Schema):
+    cursor: str | None = Field(
+        None,
+        max_length=1000,
+        description="`next_cursor` of the page before; leave out for the first page.",
+    )
+    limit: int = Field(
+        settings.NINJA_PAGINATION_PER_PAGE,
+        ge=1,
+        le=PAGE_LIMIT,
+        description=f"Rows per page, 1 to {PAGE_LIMIT}.",
+    )
+
+
+class CursorPagination(PaginationBase):
+    """The API's one paginator: `cursor` and `limit` in, `items`, `next_cursor` and `next` out.
+
+    `@paginate(CursorPagination, order=("name", "id"))` over an endpoint that returns a
+    queryset, a `Shaped` queryset or a list; `order` is the page order and the cursor's key.
+    """
+
+    Input = CursorInput  # type: ignore[assignment]  # shared with the response list
+
+    class Output(Schema):
+        items: list[Any]
+        next_cursor: str | None = Field(
+            description="Send it as `cursor` for the next page; null on the last page."
+        )
+        next: str | None = Field(description="The URL of the next page; null on the last page.")
+
+    def __init__(self, *, order: tuple[str, ...] = ("id",), **kwargs: Any) -> None:
+        self.order = order
+        super().__init__(**kwargs)
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: CursorInput, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        page = cursor_page(
+            request, queryset, cursor=pagination.cursor, limit=pagination.limit, order=self.order
+        )
+        return {"items": page.items, "next_cursor": page.next_cursor, "next": page.next}
 
 
 # --- errors ------------------------------------------------------------------------------------

@@ -43,6 +43,10 @@ def operation_errors(operation: dict[str, Any], *, method: str) -> dict[str, dic
         answers["404"] = _answer("Not found, or not an object of your agencies.")
     if operation.get("requestBody"):
         answers["400"] = _answer("The request body cannot be read as JSON.")
+    if any(parameter.get("name") == "cursor" for parameter in operation.get("parameters", [])):
+        answers["400"] = _answer(
+            "The cursor is not valid: altered, or of another list or other filters."
+        )
     if operation.get("security"):
         answers["401"] = _answer("No valid token or signed-in session.")
     answers["429"] = _answer(

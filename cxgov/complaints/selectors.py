@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
 
@@ -33,7 +33,9 @@ from .models import (
     ClassifierModel,
     Complaint,
     ComplaintSettings,
+    Message,
     NarrativeReview,
+    Note,
     RoutingRule,
     SavedQueueFilter,
     SlaPolicy,
@@ -704,3 +706,20 @@ def complaints_updated_by_agency() -> list[tuple[int, datetime]]:
         .annotate(m=Max("updated_at"))
     )
     return [(agency_id, when) for agency_id, when in rows if when is not None]
+
+
+def complaint_detail(*, complaint: Complaint) -> Complaint:
+    """The complaint with its conversation, notes and relations, for the API's case read (call
+    access_complaint first)."""
+    return (
+        Complaint.objects.filter(pk=complaint.pk)
+        .select_related("agency", "service", "category", "team", "assignee")
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=Message.objects.select_related("author").prefetch_related("attachments"),
+            ),
+            Prefetch("notes", queryset=Note.objects.select_related("author")),
+        )
+        .get()
+    )

@@ -71,7 +71,11 @@ class TokenCreateForm(forms.Form):
     )
     scope = forms.ChoiceField(
         label=_("What it may do"),
-        choices=TokenScope.choices,
+        # A SCIM token belongs to an agency: its administrators make it on the agency's page.
+        choices=[
+            (TokenScope.READ, TokenScope.READ.label),
+            (TokenScope.WRITE, TokenScope.WRITE.label),
+        ],
         initial=TokenScope.READ,
         widget=forms.RadioSelect,
         help_text=_("Choose read only unless the program must change data."),
@@ -89,6 +93,19 @@ class TokenCreateForm(forms.Form):
         field.validators.append(MaxValueValidator(longest))
         field.initial = min(30, longest)
         field.help_text = _("From 1 to %(days)s days.") % {"days": longest}
+
+
+class ScimTokenCreateForm(TokenCreateForm):
+    """A token for the agency's identity provider: a name and an expiry; SCIM is its scope."""
+
+    scope = None  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].initial = _("SCIM provisioning")
+        self.fields["name"].help_text = _(
+            "Say which identity provider uses it, for example “Okta”."
+        )
 
 
 class MemberInviteForm(forms.Form):

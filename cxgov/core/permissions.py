@@ -61,16 +61,18 @@ CAPABILITY_TEXT: dict[Can, str] = {
     ),
     Can.ADMINISTER_AGENCY: (
         "Members: invite by email, change roles, deactivate and reactivate (never the last "
-        "active administrator, never oneself); audit log, two-step sign-in resets, retention "
+        "active administrator, never oneself); SCIM provisioning tokens for the identity "
+        "provider (create, shown once, revoke); audit log, two-step sign-in resets, retention "
         "periods, whole-agency export, failed tasks."
     ),
     Can.EDIT_SERVICES: "Change services, channels, hours, journey stages and customer segments.",
     Can.EDIT_STANDARDS: "Change service standards, upload events, handle missed periods.",
     Can.HANDLE_COMPLAINTS: (
         "Work the complaint queue; read complaint cases, their contact details and attachments; "
-        "file complaints received by phone, mail, the API or Open311 and read them back through "
-        "the API. Only the cases routed to a team you belong to or lead, cases routed to no "
-        "team, and cases assigned to you, unless you also hold `HANDLE_ALL_COMPLAINTS`."
+        "file complaints received by phone, mail, the API or Open311; list, read and work cases "
+        "through the API as on the case page. Only the cases routed to a team you belong to or "
+        "lead, cases routed to no team, and cases assigned to you, unless you also hold "
+        "`HANDLE_ALL_COMPLAINTS`."
     ),
     Can.HANDLE_ALL_COMPLAINTS: (
         "Every complaint case of the agency, whatever team it is routed to: in the queue, on "

@@ -225,9 +225,11 @@ def member_invitation_for_link(*, token: str) -> MemberInvitation | None:
     return invitation
 
 
-def audit_events_for_agency(*, agency: Agency, limit: int = 100) -> QuerySet[AuditEvent]:
-    """The agency's newest audit events (call access_agency first)."""
-    return AuditEvent.objects.filter(agency=agency).select_related("actor")[:limit]
+def audit_events_for_agency(*, agency: Agency, limit: int | None = 100) -> QuerySet[AuditEvent]:
+    """The agency's newest audit events, all of them with `limit=None` (call access_agency
+    first)."""
+    events = AuditEvent.objects.filter(agency=agency).select_related("actor")
+    return events if limit is None else events[:limit]
 
 
 def tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
@@ -238,6 +240,19 @@ def tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
 def access_token(*, user: User, token_id: int) -> ApiToken:
     """One of the user's own tokens; anyone else's is missing."""
     token = ApiToken.objects.filter(user=user, pk=token_id).first()
+    if token is None:
+        raise Http404
+    return token
+
+
+def scim_tokens_for_agency(*, agency: Agency) -> QuerySet[ApiToken]:
+    """The agency's SCIM tokens, newest first, with their owners (call access_agency first)."""
+    return ApiToken.objects.filter(scope=TokenScope.SCIM, agency=agency).select_related("user")
+
+
+def access_scim_token(*, agency: Agency, token_id: int) -> ApiToken:
+    """One SCIM token of the agency (call access_agency first); any other token is missing."""
+    token = scim_tokens_for_agency(agency=agency).filter(pk=token_id).first()
     if token is None:
         raise Http404
     return token

@@ -60,6 +60,16 @@ urlpatterns = [
     path("staff/agencies/<slug:slug>/", views.agency_overview, name="agency_overview"),
     path("staff/agencies/<slug:slug>/members/", views_members.member_list, name="member_list"),
     path(
+        "staff/agencies/<slug:slug>/scim-tokens/",
+        views_members.scim_token_list,
+        name="scim_token_list",
+    ),
+    path(
+        "staff/agencies/<slug:slug>/scim-tokens/<int:scim_token_id>/revoke/",
+        views_members.scim_token_revoke,
+        name="scim_token_revoke",
+    ),
+    path(
         "staff/agencies/<slug:slug>/members/invite/",
         views_members.member_invite,
         name="member_invite",

@@ -17,23 +17,27 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cxgov.core.auth import second_factor_required
 from cxgov.core.forms import (
     MemberInvitationAcceptForm,
     MemberInviteForm,
     MembershipRoleForm,
+    ScimTokenCreateForm,
     form_add_errors,
 )
-from cxgov.core.models import Membership
+from cxgov.core.models import Membership, TokenScope
 from cxgov.core.pages import form_page_save, post_action, status_action
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import (
     access_agency,
     access_member_invitation,
     access_membership,
+    access_scim_token,
     account_exists,
     member_invitation_for_link,
     member_invitations_pending,
     members_for_agency,
+    scim_tokens_for_agency,
 )
 from cxgov.core.services import (
     member_invitation_accept,
@@ -43,6 +47,8 @@ from cxgov.core.services import (
     membership_deactivate,
     membership_reactivate,
     membership_role_change,
+    token_create,
+    token_revoke,
 )
 from cxgov.core.tables import Link, Table, tables_page
 
@@ -249,3 +255,52 @@ def member_invitation_accept_view(request: HttpRequest, token: str) -> HttpRespo
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@second_factor_required
+def scim_token_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The agency's SCIM tokens, for its identity provider, with a form to create one; a new
+    secret shows once. The person who creates one owns it: it stops working when they no
+    longer administer the agency."""
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.ADMINISTER_AGENCY)
+    form = ScimTokenCreateForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = token_create(
+                user=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                scope=TokenScope.SCIM,
+                agency=agency,
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            form = ScimTokenCreateForm()
+    return render(
+        request,
+        "core/scim_token_list.html",
+        {
+            "agency": agency,
+            "form": form,
+            "tokens": scim_tokens_for_agency(agency=agency),
+            "new_secret": new_secret,
+            "scim_base_url": request.build_absolute_uri("/scim/v2/"),
+            "nav_section": "staff",
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+@login_required
+@second_factor_required
+@require_POST
+def scim_token_revoke(request: HttpRequest, slug: str, scim_token_id: int) -> HttpResponse:
+    """Revoke one of the agency's SCIM tokens, whoever made it; audited."""
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.ADMINISTER_AGENCY)
+    token = access_scim_token(agency=agency, token_id=scim_token_id)
+    token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("core:scim_token_list", slug=agency.slug)

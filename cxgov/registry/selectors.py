@@ -285,6 +285,17 @@ def channel_detail(*, channel: Channel) -> Channel:
     )
 
 
+def channels_for_service(*, service: Service) -> QuerySet[Channel]:
+    """The service's channels with their hours and upcoming closures (check access first)."""
+    return Channel.objects.filter(service=service).prefetch_related(
+        Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+        Prefetch(
+            "closures",
+            queryset=ChannelClosure.objects.filter(date__gte=date.today()).order_by("date"),
+        ),
+    )
+
+
 def service_detail(*, service: Service) -> Service:
     """The service with everything its staff page shows, fetched in a few queries."""
     return (

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -37,6 +38,7 @@ from cxgov.registry.models import (
     ServiceStatus,
 )
 from cxgov.surveys.models import Invitation, Response
+from cxgov.webhooks.models import Attempt, Delivery, DeliveryStatus
 
 DEFAULT_STAGES = [("Start", "Inicio"), ("Process", "Proceso"), ("End", "Fin")]
 
@@ -413,6 +415,7 @@ class AgencyPurge:
     survey_ip_addresses_removed: int = 0
     survey_contact_emails_removed: int = 0
     invitation_emails_removed: int = 0
+    webhook_bodies_removed: int = 0
 
     @property
     def total(self) -> int:
@@ -422,6 +425,7 @@ class AgencyPurge:
             + self.survey_ip_addresses_removed
             + self.survey_contact_emails_removed
             + self.invitation_emails_removed
+            + self.webhook_bodies_removed
         )
 
     def as_dict(self) -> dict[str, int]:
@@ -431,6 +435,7 @@ class AgencyPurge:
             "survey_ip_addresses_removed": self.survey_ip_addresses_removed,
             "survey_contact_emails_removed": self.survey_contact_emails_removed,
             "invitation_emails_removed": self.invitation_emails_removed,
+            "webhook_bodies_removed": self.webhook_bodies_removed,
         }
 
 
@@ -494,6 +499,11 @@ def _agency_purge(*, agency: Agency, now: datetime, dry_run: bool) -> AgencyPurg
     result.survey_ip_addresses_removed = ip_due.count()
     result.survey_contact_emails_removed = contact_due.count()
     result.invitation_emails_removed = invitations_due.count()
+    deliveries_due = Delivery.objects.filter(
+        subscription__agency=agency,
+        created_at__lte=now - timedelta(days=settings.WEBHOOK_DELIVERY_RETENTION_DAYS),
+    ).exclude(Q(status=DeliveryStatus.PENDING) | Q(body=""))
+    result.webhook_bodies_removed = deliveries_due.count()
     if dry_run or result.total == 0:
         return result
 
@@ -510,6 +520,11 @@ def _agency_purge(*, agency: Agency, now: datetime, dry_run: bool) -> AgencyPurg
         Invitation.objects.filter(pk=invitation.pk).update(
             email=f"removed-{invitation.pk}@{PURGED_EMAIL_DOMAIN}"
         )
+    # The body as sent and the receiver's answers may hold a complaint's or a response's
+    # details; the delivery log keeps when, what event and how each try went.
+    due_ids = list(deliveries_due.values_list("pk", flat=True))
+    Attempt.objects.filter(delivery_id__in=due_ids).update(response_excerpt="")
+    Delivery.objects.filter(pk__in=due_ids).update(body="")
     audit_record(
         actor=None,
         action="retention.purge",
@@ -518,6 +533,7 @@ def _agency_purge(*, agency: Agency, now: datetime, dry_run: bool) -> AgencyPurg
         data={
             **result.as_dict(),
             "policy": {name: getattr(policy, name) for name in RETENTION_FIELDS},
+            "webhook_delivery_days": settings.WEBHOOK_DELIVERY_RETENTION_DAYS,
         },
     )
     return result
@@ -527,7 +543,9 @@ def retention_purge(*, now: datetime | None = None, dry_run: bool = False) -> Pu
     """Remove personal details past each agency's retention periods; keep the records.
 
     Contact details and attachments of complaints closed long enough ago, IP addresses and
-    contact emails of old survey responses, and old invitation addresses. Complaints,
+    contact emails of old survey responses, old invitation addresses, and the bodies (and
+    receivers' answers) of finished webhook deliveries older than
+    settings.WEBHOOK_DELIVERY_RETENTION_DAYS. Complaints,
     responses, answers and the audit log stay; each agency purged gets one audit event.
     """
     now = now or timezone.now()

@@ -384,6 +384,10 @@ def delivery_replay(*, actor: User, delivery: Delivery) -> Delivery:
     subscription = delivery.subscription
     if not subscription.is_active:
         raise ValidationError(_("Turn the subscription back on before replaying its deliveries."))
+    if not delivery.body:
+        raise ValidationError(
+            _("This delivery's body was removed after the retention period: it cannot be replayed.")
+        )
     audit_record(
         actor=actor,
         action="webhook.replay",

@@ -11,7 +11,7 @@ from ninja import Router
 from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
-from cxgov.api.common import BoundedPagination, staff_user
+from cxgov.api.common import CursorPagination, staff_user
 from cxgov.api.schemas.accounts import (
     AuditEventOut,
     MemberOut,
@@ -67,7 +67,8 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
+@router.get("/tokens", response=list[TokenOut], summary="Your API tokens, newest first")
+@paginate(CursorPagination, order=("-created_at", "-id"))
 def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
     return tokens_for_user(user=staff_user(request))
 
@@ -115,10 +116,10 @@ def token_revoke_endpoint(request: HttpRequest, token_id: int) -> ApiToken:
     response=list[MemberOut],
     summary="People with a role in the agency (agency administrators only)",
 )
-@paginate(BoundedPagination)
-def member_list(request: HttpRequest, slug: str) -> list[Membership]:
+@paginate(CursorPagination, order=("user__email", "id"))
+def member_list(request: HttpRequest, slug: str) -> QuerySet[Membership]:
     agency = access_agency(user=staff_user(request), agency_slug=slug, need=Can.ADMINISTER_AGENCY)
-    return list(members_for_agency(agency=agency))
+    return members_for_agency(agency=agency)
 
 
 @router.get(
@@ -126,7 +127,7 @@ def member_list(request: HttpRequest, slug: str) -> list[Membership]:
     response=list[AuditEventOut],
     summary="The agency's audit log, newest first (agency administrators only)",
 )
-@paginate(BoundedPagination)
-def audit_event_list(request: HttpRequest, slug: str) -> list[AuditEvent]:
+@paginate(CursorPagination, order=("-created_at", "-id"))
+def audit_event_list(request: HttpRequest, slug: str) -> QuerySet[AuditEvent]:
     agency = access_agency(user=staff_user(request), agency_slug=slug, need=Can.ADMINISTER_AGENCY)
-    return list(audit_events_for_agency(agency=agency, limit=1000))
+    return audit_events_for_agency(agency=agency, limit=None)

@@ -18,9 +18,8 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from cxgov.api.common import (
-    PAGE_LIMIT,
     PUBLIC,
-    BoundedPagination,
+    CursorPagination,
     Shaped,
     field_error,
     public_auth,
@@ -30,6 +29,7 @@ from cxgov.api.common import (
 from cxgov.api.schemas.registry import (
     AgencyOut,
     ChannelIn,
+    ChannelOut,
     ChannelPatchIn,
     ChannelStaffOut,
     HoursIn,
@@ -53,6 +53,7 @@ from cxgov.registry.selectors import (
     agencies_public,
     agency_public,
     channel_detail,
+    channels_for_service,
     segments_by_id,
     service_detail,
     service_public_by_id,
@@ -143,7 +144,7 @@ def _staff_channel_out(channel: Channel) -> ChannelStaffOut:
     openapi_extra=_described({401: REFUSED_CREDENTIALS}, public=True),
     summary="Agencies, by name, with how many published services each has",
 )
-@paginate(BoundedPagination, max_limit=PAGE_LIMIT)
+@paginate(CursorPagination, order=("name", "id"))
 def agency_list(request: HttpRequest) -> Shaped[Agency]:
     return Shaped(agencies_public(), AgencyOut.from_orm)
 
@@ -161,7 +162,7 @@ def agency_list(request: HttpRequest) -> Shaped[Agency]:
         "any role, sees every status and the staff fields (`view` is `staff`)."
     ),
 )
-@paginate(BoundedPagination, max_limit=PAGE_LIMIT)
+@paginate(CursorPagination, order=("name", "id"))
 def agency_service_list(request: HttpRequest, slug: str) -> Shaped[Service]:
     agency = _member_agency(viewer(request), slug)
     if agency is not None:
@@ -193,6 +194,31 @@ def service_get(request: HttpRequest, service_id: int) -> ServiceStaffOut | Serv
     if service is not None:
         return _staff_service_out(service)
     return ServicePublicOut.from_orm(service_public_by_id(service_id=service_id))
+
+
+@router.get(
+    "/services/{service_id}/channels",
+    auth=public_auth,
+    response=list[ChannelOut],
+    openapi_extra=_described(
+        {
+            401: REFUSED_CREDENTIALS,
+            404: "No such service, or a draft or archived one of an agency you have no role in.",
+        },
+        public=True,
+    ),
+    summary="A service's channels, in their order, with hours and whether each is open now",
+    description=(
+        "The public reads the channels of a published service; a member of the service's "
+        "agency reads them in any status. Volumes and cost are on `GET /services/{service_id}`."
+    ),
+)
+@paginate(CursorPagination, order=("position", "id"))
+def service_channel_list(request: HttpRequest, service_id: int) -> Shaped[Channel]:
+    service = _member_service(viewer(request), service_id) or service_public_by_id(
+        service_id=service_id
+    )
+    return Shaped(channels_for_service(service=service), ChannelOut.from_orm)
 
 
 # --- writes: agency administrators and service managers ------------------------------------

@@ -6,17 +6,21 @@ service manager. A standard of another agency answers 404, the same as a missing
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
-from cxgov.api.common import staff_user
-from cxgov.api.schemas.standards import EventBatchIn, IngestOut, ResultOut
+from cxgov.api.common import CursorPagination, staff_user
+from cxgov.api.schemas.standards import EventBatchIn, IngestOut, ResultOut, StandardOut
 from cxgov.core.permissions import Can
+from cxgov.core.selectors import access_agency
 from cxgov.standards.importers import events_apply
 from cxgov.standards.ingest import events_parse, rows_table
+from cxgov.standards.models import Standard
 from cxgov.standards.results import PeriodResult
-from cxgov.standards.selectors import access_standard, standard_results
+from cxgov.standards.selectors import access_standard, standard_results, standards_for_agency
 
 router = Router(tags=["service standards"])
 
@@ -60,6 +64,19 @@ def standard_events_send(
     response=list[ResultOut],
     summary="A standard's result for every reporting period, oldest first",
 )
+@paginate(CursorPagination, order=("start",))
 def standard_results_list(request: HttpRequest, standard_id: int) -> list[PeriodResult]:
     standard = access_standard(user=staff_user(request), agency_slug=None, standard_id=standard_id)
     return standard_results(standard=standard)
+
+
+@router.get(
+    "/agencies/{slug}/standards",
+    response=list[StandardOut],
+    summary="The agency's service standards, any status",
+)
+@paginate(CursorPagination, order=("id",))
+def standard_list(request: HttpRequest, slug: str) -> QuerySet[Standard]:
+    """Every standard of the agency, for its members (any role); 404 for anyone else."""
+    agency = access_agency(user=staff_user(request), agency_slug=slug)
+    return standards_for_agency(agency=agency)

@@ -8,15 +8,18 @@ collected elsewhere (`Can.IMPORT_RESPONSES`); reading responses one by one needs
 same per-survey limit per address.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads a paginated endpoint's Query schema
+# from its annotations through the paginator's wrapper, where a string cannot be resolved.
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 from ninja import Query, Router
 from ninja.errors import ValidationError
+from ninja.pagination import paginate
 
-from cxgov.api.common import staff_user
+from cxgov.api.common import CursorInput, CursorPagination, cursor_page, staff_user
 from cxgov.api.schemas.surveys import (
     ContextIn,
     ResponseBatchIn,
@@ -25,12 +28,16 @@ from cxgov.api.schemas.surveys import (
     ResponseIn,
     ResponseListOut,
     ResponseOut,
+    SurveyFilters,
+    SurveyOut,
 )
 from cxgov.core.permissions import Can
 from cxgov.core.ratelimit import client_address
+from cxgov.core.selectors import access_agency
 from cxgov.core.services import audit_record
 from cxgov.core.tables import CSV_TYPE, csv_stream_response, file_response
 from cxgov.surveys.forms import ResponseFilterForm
+from cxgov.surveys.models import Survey
 from cxgov.surveys.research import RESEARCH_FORMATS, research_file
 from cxgov.surveys.selectors import (
     access_survey,
@@ -38,6 +45,7 @@ from cxgov.surveys.selectors import (
     responses_listed,
     responses_rows,
     suppression_threshold,
+    surveys_for_agency,
 )
 from cxgov.surveys.services import (
     BatchItem,
@@ -134,12 +142,12 @@ def _context(context: ContextIn | None, *, ip_address: str) -> SubmissionContext
 @router.get(
     "/surveys/{survey_id}/responses",
     response=ResponseListOut,
-    summary="The newest responses; none for an employee survey",
+    summary="The responses, newest first, a page at a time; none for an employee survey",
 )
-def response_list(request: HttpRequest, survey_id: int, limit: int = 100) -> dict[str, Any]:
-    """Up to `limit` (at most 500) newest valid responses with their answers. An employee
-    survey answers `suppressed` and no rows: its `results` give figures for groups of at least
-    `threshold`."""
+def response_list(request: HttpRequest, survey_id: int, page: Query[CursorInput]) -> dict[str, Any]:
+    """Valid responses with their answers, newest first, `limit` a page; `next_cursor` asks
+    for the next page. An employee survey answers `suppressed` and no rows: its `results`
+    give figures for groups of at least `threshold`."""
     survey = access_survey(
         user=staff_user(request), agency_slug=None, survey_id=survey_id, need=Can.READ_RESPONSES
     )
@@ -150,21 +158,42 @@ def response_list(request: HttpRequest, survey_id: int, limit: int = 100) -> dic
             "suppressed": True,
             "threshold": suppression_threshold(),
             "responses": [],
+            "next_cursor": None,
+            "next": None,
         }
     rows = responses.select_related("survey").prefetch_related("answers__question")
+    found = cursor_page(
+        request, rows, cursor=page.cursor, limit=page.limit, order=("-submitted_at", "-id")
+    )
     audit_record(
         actor=staff_user(request),
         action="survey.responses_read",
         agency=survey.agency,
         target=survey,
-        data={"via": "api", "limit": limit},
+        data={"via": "api", "limit": page.limit},
     )
     return {
         "count": responses.count(),
         "suppressed": False,
         "threshold": None,
-        "responses": rows[: max(1, min(limit, 500))],
+        "responses": found.items,
+        "next_cursor": found.next_cursor,
+        "next": found.next,
     }
+
+
+@router.get(
+    "/agencies/{slug}/surveys",
+    response=list[SurveyOut],
+    summary="The agency's surveys, newest first, with how many responses each has",
+)
+@paginate(CursorPagination, order=("-created_at", "-id"))
+def survey_list(request: HttpRequest, slug: str, filters: Query[SurveyFilters]) -> QuerySet[Survey]:
+    """Every survey of the agency in any status (or the status asked), for its members (any
+    role); 404 for anyone else."""
+    agency = access_agency(user=staff_user(request), agency_slug=slug)
+    surveys = surveys_for_agency(agency=agency)
+    return surveys.filter(status=filters.status) if filters.status else surveys
 
 
 _EXPORT_TYPES = {"csv": CSV_TYPE} | {

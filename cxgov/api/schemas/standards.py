@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 
 from ninja import Field, Schema
 
 from cxgov.api.common import Out
+from cxgov.standards.models import Standard
 from cxgov.standards.results import PeriodResult
 
 MAX_BATCH = 10_000
@@ -81,3 +82,28 @@ class ResultOut(Out):
     @staticmethod
     def resolve_p90(result: PeriodResult) -> float | None:
         return _finite(result.p90)
+
+
+class StandardOut(Out):
+    id: int
+    agency: str = Field(validation_alias="agency.slug")
+    service_id: int
+    channel_id: int | None
+    kind: str
+    statement: str
+    statement_es: str
+    how_measured: str
+    target: float = Field(description="The share of transactions that must meet it, 0 to 1.")
+    threshold: float | None
+    threshold_unit: str
+    period: str = Field(description="The reporting period: month, quarter, …")
+    status: str
+    version: int
+    effective_from: date | None
+    effective_to: date | None
+    posted_at: datetime | None
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_target(standard: Standard) -> float:
+        return float(standard.target)

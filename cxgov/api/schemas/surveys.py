@@ -95,10 +95,14 @@ class ResponseRowOut(Out):
 
 
 class ResponseListOut(Out):
-    count: int | None
+    count: int | None = Field(description="Every response listed, over all pages.")
     suppressed: bool
     threshold: int | None
     responses: list[ResponseRowOut]
+    next_cursor: str | None = Field(
+        description="Send it as `cursor` for the next page; null on the last page."
+    )
+    next: str | None = Field(description="The URL of the next page; null on the last page.")
 
 
 class ResponseExportQuery(Schema):
@@ -117,3 +121,24 @@ class ResponseExportQuery(Schema):
     status: Literal["valid", "spam", "deleted"] | None = Field(
         default=None, description="Without it, valid and spam responses that are not deleted."
     )
+
+
+class SurveyOut(Out):
+    id: int
+    public_id: str = Field(description="The id in the survey's public address.")
+    title: str
+    title_es: str
+    audience: str = Field(description="`customer` or `employee`.")
+    status: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    omb_control_number: str
+    omb_expiration_date: date | None
+    results_public: bool
+    response_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class SurveyFilters(Schema):
+    status: str = Field(default="", max_length=16, description="Only surveys in this status.")

@@ -106,18 +106,21 @@ def test_agency_list_is_public_with_parent_and_published_count(client, published
     assert items["alpha-field"]["published_services"] == 0
 
 
-def test_agency_list_is_paginated(client, agency_a, agency_b):
-    response = client.get("/api/v1/agencies?limit=1&offset=1")
-    body = response.json()
-    assert body["count"] == 2
-    assert [item["slug"] for item in body["items"]] == ["bravo"]
+def test_agency_list_is_paginated_by_cursor(client, agency_a, agency_b):
+    first = client.get("/api/v1/agencies?limit=1").json()
+    assert [item["slug"] for item in first["items"]] == ["alpha"]
+    assert first["next"].startswith("http://testserver/api/v1/agencies?")
+    assert "cursor=" in first["next"]
+    second = client.get("/api/v1/agencies", {"limit": 1, "cursor": first["next_cursor"]}).json()
+    assert [item["slug"] for item in second["items"]] == ["bravo"]
+    assert second["next_cursor"] is None and second["next"] is None
 
 
 def test_public_service_list_hides_drafts_and_staff_fields(client, published_a, draft_a):
     response = client.get("/api/v1/agencies/alpha/services")
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 1
+    assert body["next_cursor"] is None
     [item] = body["items"]
     assert item["view"] == "public"
     assert item["slug"] == "permit"

@@ -33,6 +33,7 @@ from cxgov.a11.models import Collection
 from cxgov.actions.models import ActionItem
 from cxgov.benchmarks.models import Selection, Series
 from cxgov.complaints.models import Attachment, CannedResponse, Category, Complaint, Team
+from cxgov.complaints.services import TRANSITIONS
 from cxgov.core.models import (
     Agency,
     ApiToken,
@@ -42,6 +43,7 @@ from cxgov.core.models import (
     Membership,
     Role,
     ScimIdentity,
+    TokenScope,
     User,
 )
 from cxgov.core.permissions import ROLE_CAPABILITIES, SITE_CAPABILITIES, Can, roles_with
@@ -190,6 +192,8 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
         Can.ADMINISTER_AGENCY,
     ),
     "core:member_list": (_agency, Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
+    "core:scim_token_list": (_agency, Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
+    "core:scim_token_revoke": (_with("scim_token"), Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
     "core:member_invite": (_agency, Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
     "core:member_edit": (_with("membership"), Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
     "core:member_status": (
@@ -583,6 +587,9 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
         "subscription": subscription.pk,
         "delivery": delivery.pk,
         "token": _first_pk(ApiToken.objects.filter(user=holder), "token"),
+        "scim_token": token_create(
+            user=holder, name="sweep provider", scope=TokenScope.SCIM, agency=agency
+        )[0].pk,
         "holder_secret": secret,
     }
 
@@ -772,6 +779,28 @@ def _complaint(w: World) -> dict[str, Any]:
     }
 
 
+def _case(w: World) -> dict[str, Any]:
+    return {"slug": w.agency.slug, "complaint_id": w.ids["complaint"]}
+
+
+def _case_status(w: World) -> str:
+    return Complaint.objects.get(pk=w.ids["complaint"]).status
+
+
+def _case_move(w: World) -> dict[str, Any]:
+    """A status the sweep's complaint may move to now that leaves it open to the next call."""
+    allowed = TRANSITIONS[_case_status(w)]
+    wanted = ("in_progress", "acknowledged", "awaiting_customer", "responded", "closed")
+    return {"to_status": next(status for status in wanted if status in allowed)}
+
+
+def _case_response(w: World) -> dict[str, Any]:
+    status = _case_status(w)
+    keeps_open = status == "in_progress" or "in_progress" in TRANSITIONS[status]
+    category = "in_progress" if keeps_open else "closed_with_explanation"
+    return {"body": "We have looked into it.", "category": category}
+
+
 API_SWEEP: dict[str, Op] = {
     "GET /api/v1/me": Op(_p(), SIGNED_IN),
     "GET /api/v1/tokens": Op(_p(), SIGNED_IN),
@@ -834,10 +863,32 @@ API_SWEEP: dict[str, Op] = {
         missing={"agency": "no-such-agency"},
         writes=(Complaint,),
     ),
-    "GET /api/v1/agencies/{slug}/complaints/{complaint_id}": Op(
-        lambda w: {"slug": w.agency.slug, "complaint_id": w.ids["complaint"]},
-        Can.HANDLE_COMPLAINTS,
+    "GET /api/v1/agencies/{slug}/complaints/{complaint_id}": Op(_case, Can.HANDLE_COMPLAINTS),
+    # Each role that works cases lists those it may open; the others get the missing answer.
+    "GET /api/v1/agencies/{slug}/complaints": Op(_slug, Can.WORK_ASSIGNED_COMPLAINTS),
+    "POST /api/v1/agencies/{slug}/complaints/{complaint_id}/assign": Op(
+        _case, Can.HANDLE_COMPLAINTS, body=lambda w: {"assignee_id": None}
     ),
+    "POST /api/v1/agencies/{slug}/complaints/{complaint_id}/category": Op(
+        _case, Can.HANDLE_COMPLAINTS, body=lambda w: {"category_id": w.ids["category"]}
+    ),
+    "POST /api/v1/agencies/{slug}/complaints/{complaint_id}/transition": Op(
+        _case, Can.HANDLE_COMPLAINTS, body=_case_move
+    ),
+    "POST /api/v1/agencies/{slug}/complaints/{complaint_id}/messages": Op(
+        _case, Can.HANDLE_COMPLAINTS, body=lambda w: {"body": "Which office did you visit?"}
+    ),
+    "POST /api/v1/agencies/{slug}/complaints/{complaint_id}/notes": Op(
+        _case, Can.HANDLE_COMPLAINTS, body=lambda w: {"body": "Called the office."}
+    ),
+    "POST /api/v1/agencies/{slug}/complaints/{complaint_id}/respond": Op(
+        _case, Can.HANDLE_COMPLAINTS, body=_case_response
+    ),
+    "GET /api/v1/services/{service_id}/channels": Op(_p("service"), PUBLIC),
+    "GET /api/v1/agencies/{slug}/surveys": Op(_slug, Can.VIEW_AGENCY),
+    "GET /api/v1/agencies/{slug}/standards": Op(_slug, Can.VIEW_AGENCY),
+    "GET /api/v1/agencies/{slug}/actions": Op(_slug, Can.VIEW_AGENCY),
+    "GET /api/v1/agencies/{slug}/a11/reports": Op(_slug, Can.VIEW_AGENCY),
     "POST /api/v1/surveys/{survey_id}/responses": Op(
         _p("survey"),
         Can.IMPORT_RESPONSES,

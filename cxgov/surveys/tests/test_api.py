@@ -86,7 +86,14 @@ def test_employee_survey_responses_are_never_listed_whatever_their_number(
             submission_id=f"e{n}",
         )
     listing = client.get(f"/api/v1/surveys/{employee_survey.pk}/responses", **headers).json()
-    assert listing == {"count": None, "suppressed": True, "threshold": 5, "responses": []}
+    assert listing == {
+        "count": None,
+        "suppressed": True,
+        "threshold": 5,
+        "responses": [],
+        "next_cursor": None,
+        "next": None,
+    }
 
 
 def test_response_list_reads_each_response_with_utc_times(

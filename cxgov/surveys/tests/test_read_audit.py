@@ -42,4 +42,4 @@ def test_response_list_through_the_api_is_audited(client, analyst_a, a11_survey)
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="survey.responses_read")
     assert event.actor == analyst_a
-    assert event.data == {"via": "api", "limit": 100}
+    assert event.data == {"via": "api", "limit": 50}
