@@ -1220,9 +1220,7 @@ def saml_sign_in(
             code="unknown_agency",
         )
     allowed = [
-        (agencies[slug], role)
-        for slug, role in roles
-        if grant_allowed(agency_slug=slug, role=role)
+        (agencies[slug], role) for slug, role in roles if grant_allowed(agency_slug=slug, role=role)
     ]
     user = User.objects.filter(email__iexact=email).first()
     if user is None:

@@ -47,7 +47,9 @@ def _enabled() -> None:
 
 
 def _refused(request: HttpRequest, message: str, *, status: int = 403) -> HttpResponse:
-    response = render(request, "registration/saml_refused.html", {"message": message}, status=status)
+    response = render(
+        request, "registration/saml_refused.html", {"message": message}, status=status
+    )
     response.delete_cookie(REQUEST_COOKIE, path="/saml/")
     return response
 

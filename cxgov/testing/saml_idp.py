@@ -34,7 +34,7 @@ from saml2.metadata import entity_descriptor
 from saml2.saml import NAMEID_FORMAT_EMAILADDRESS, NameID
 from saml2.server import Server
 
-PASSWORD_CLASS = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+AUTHN_CONTEXT_CLASS = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
 
 
 def key_and_certificate(directory: Path, name: str) -> tuple[str, str]:
@@ -144,7 +144,9 @@ class TestIdentityProvider:
     def read_request(self, saml_request: str, relay_state: str) -> SignInRequest:
         assert self.server is not None, "call trust() with the service provider's metadata first"
         parsed = self.server.parse_authn_request(saml_request, BINDING_HTTP_REDIRECT)
-        return SignInRequest(args=self.server.response_args(parsed.message), relay_state=relay_state)
+        return SignInRequest(
+            args=self.server.response_args(parsed.message), relay_state=relay_state
+        )
 
     def request_from_url(self, url: str) -> SignInRequest:
         query = {key: values[0] for key, values in parse_qs(urlparse(url).query).items()}
@@ -172,7 +174,7 @@ class TestIdentityProvider:
             name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=email),
             sign_assertion=sign_assertion,
             sign_response=False,
-            authn={"class_ref": PASSWORD_CLASS},
+            authn={"class_ref": AUTHN_CONTEXT_CLASS},
             **args,
         )
         return str(response)

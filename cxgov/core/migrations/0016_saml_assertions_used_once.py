@@ -5,24 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0015_site_grant_oversee_government'),
+        ("core", "0015_site_grant_oversee_government"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SamlAssertionUse',
+            name="SamlAssertionUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=500)),
-                ('assertion_id', models.CharField(max_length=200)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=500)),
+                ("assertion_id", models.CharField(max_length=200)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'indexes': [models.Index(fields=['expires_at'], name='saml_assertion_expiry')],
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'assertion_id'), name='saml_assertion_used_once')],
+                "indexes": [models.Index(fields=["expires_at"], name="saml_assertion_expiry")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("issuer", "assertion_id"), name="saml_assertion_used_once"
+                    )
+                ],
             },
         ),
     ]
