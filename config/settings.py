@@ -364,6 +364,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # pysaml2 logs whole assertions (people's attributes) at INFO; xmlschema its schema loading.
+    "loggers": {name: {"level": "WARNING"} for name in ("saml2", "xmlschema")},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

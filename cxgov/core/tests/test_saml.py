@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cxgov.core.models import AuditEvent, Membership, Role, SamlAssertionUse, User
 from cxgov.core.saml import REQUEST_COOKIE
-from cxgov.testing.saml_idp import TestIdentityProvider, form_fields
+from cxgov.testing.saml_idp import TestIdentityProvider, form_fields, key_and_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -312,3 +312,29 @@ def test_metadata_names_our_entity_and_acs(client, idp):
     assert f'entityID="{SITE}/saml/metadata/"' in xml
     assert f'Location="{SITE}/saml/acs/"' in xml
     assert 'WantAssertionsSigned="true"' in xml
+
+
+def test_response_sent_to_another_acs_is_refused(client, idp, analyst_a):
+    idp.identity = {"mail": [analyst_a.email], "cxgovRole": ["alpha:cx_analyst"]}
+    request = idp.request_from_url(_start(client))
+    request.args["destination"] = "https://other.example.gov/saml/acs/"
+    response = _post(client, idp.post_fields(request, idp.respond(request)))
+    assert response.status_code == 403
+    assert not _signed_in(client)
+
+
+def test_with_our_own_key_requests_are_signed_and_the_key_is_published(
+    client, idp, analyst_a, settings, tmp_path
+):
+    settings.SAML_SP_KEY_FILE, settings.SAML_SP_CERT_FILE = key_and_certificate(tmp_path, "sp")
+    xml = client.get("/saml/metadata/").content.decode()
+    assert 'AuthnRequestsSigned="true"' in xml
+    assert "X509Certificate" in xml
+    idp.trust(xml)
+    location = _start(client)
+    assert "Signature=" in location
+    assert "SigAlg=" in location
+    idp.identity = {"mail": [analyst_a.email], "cxgovRole": ["alpha:cx_analyst"]}
+    request = idp.request_from_url(location)
+    assert _post(client, idp.post_fields(request, idp.respond(request))).status_code == 302
+    assert _signed_in(client)
