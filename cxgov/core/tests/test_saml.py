@@ -338,3 +338,18 @@ def test_with_our_own_key_requests_are_signed_and_the_key_is_published(
     request = idp.request_from_url(location)
     assert _post(client, idp.post_fields(request, idp.respond(request))).status_code == 302
     assert _signed_in(client)
+
+
+def test_refused_responses_count_against_the_address_and_a_sign_in_takes_its_own_back(
+    client, idp, analyst_a, settings
+):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 2
+    settings.LOGIN_ADDRESS_WINDOW_MINUTES = 15
+    idp.identity = {"mail": [analyst_a.email], "cxgovRole": ["alpha:cx_analyst"]}
+    assert _through_provider(client, idp)[0].status_code == 302  # counted, then taken back
+    client.post("/accounts/logout/")
+    assert client.post("/saml/acs/", {"SAMLResponse": "x"}).status_code == 400
+    assert client.post("/saml/acs/", {"SAMLResponse": "x"}).status_code == 400
+    paused = client.post("/saml/acs/", {"SAMLResponse": "x"})
+    assert paused.status_code == 429
+    assert "Retry-After" in paused
