@@ -1183,6 +1183,14 @@ def saml_assertion_use(*, issuer: str, assertion_id: str, expires_at: datetime) 
         ) from None
 
 
+def saml_refusal_record(*, email: str, reason: str, address: str) -> AuditEvent:
+    """Audit a refused SAML sign-in, naming the account only when one has that email."""
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    return sign_in_record(
+        user=user, action="account.sign_in_refused", address=address, method=f"saml:{reason}"
+    )
+
+
 @transaction.atomic
 def saml_sign_in(
     *,

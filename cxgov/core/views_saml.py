@@ -24,7 +24,6 @@ from saml2.client import Saml2Client
 from saml2.metadata import entity_descriptor
 from saml2.xmldsig import SIG_RSA_SHA256
 
-from cxgov.core.models import User
 from cxgov.core.oidc import SESSION_FLAG
 from cxgov.core.ratelimit import RateLimited, client_address, rate_check, rate_refund
 from cxgov.core.saml import (
@@ -37,7 +36,7 @@ from cxgov.core.saml import (
     safe_path,
     sp_config,
 )
-from cxgov.core.services import saml_sign_in, sign_in_record
+from cxgov.core.services import saml_refusal_record, saml_sign_in
 from cxgov.core.views import LOGIN_SCOPE
 
 logger = logging.getLogger(__name__)
@@ -101,13 +100,7 @@ def saml_login(request: HttpRequest) -> HttpResponse:
 
 
 def _refusal_audited(request: HttpRequest, email: str, reason: str) -> None:
-    user = User.objects.filter(email__iexact=email).first() if email else None
-    sign_in_record(
-        user=user,
-        action="account.sign_in_refused",
-        address=client_address(request),
-        method=f"saml:{reason}",
-    )
+    saml_refusal_record(email=email, reason=reason, address=client_address(request))
 
 
 @csrf_exempt  # the provider's form posts here from its own site; the signed request id binds it
