@@ -184,6 +184,36 @@ if OIDC_ENABLED:
         raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so set {', '.join(missing)} too.")
     AUTHENTICATION_BACKENDS.insert(1, "cxgov.core.oidc.StaffOIDCBackend")
 
+# Optional SAML 2.0 single sign-on (on when the identity provider's metadata file is set;
+# decision 0033, docs/security.md). The provider must sign its assertions.
+SAML_IDP_METADATA_FILE = env_str("SAML_IDP_METADATA_FILE", default="")
+SAML_ENABLED = bool(SAML_IDP_METADATA_FILE)
+SAML_PROVIDER_NAME = env_str("SAML_PROVIDER_NAME", default="your agency's single sign-on")
+SAML_SP_ENTITY_ID = env_str("SAML_SP_ENTITY_ID", default=f"{SITE_URL}/saml/metadata/")
+# A key and certificate of our own sign the sign-in requests and decrypt encrypted assertions.
+SAML_SP_KEY_FILE = env_str("SAML_SP_KEY_FILE", default="")
+SAML_SP_CERT_FILE = env_str("SAML_SP_CERT_FILE", default="")
+SAML_ATTRIBUTE_EMAIL = env_str("SAML_ATTRIBUTE_EMAIL", default="mail")
+SAML_ATTRIBUTE_NAME = env_str("SAML_ATTRIBUTE_NAME", default="displayName")
+SAML_ATTRIBUTE_ROLES = env_str("SAML_ATTRIBUTE_ROLES", default="cxgovRole")
+# Provider values to "<agency slug>:<role>" ("CX Analysts=fba:cx_analyst"); empty: the values
+# are "<agency slug>:<role>" themselves, as SCIM's group names.
+SAML_ROLE_MAP = env_list("SAML_ROLE_MAP", default=[])
+# The agencies ("*": all) and roles whose memberships sign-in may grant, and whether it may
+# create an account for a person who holds such a role and has none yet.
+SAML_GRANT_AGENCIES = env_list("SAML_GRANT_AGENCIES", default=[])
+SAML_GRANT_ROLES = env_list(
+    "SAML_GRANT_ROLES",
+    default=["service_manager", "cx_analyst", "complaint_handler", "frontline_employee"],
+)
+SAML_CREATE_ACCOUNTS = env_bool("SAML_CREATE_ACCOUNTS", default=False)
+SAML_COUNTS_AS_SECOND_FACTOR = env_bool("SAML_COUNTS_AS_SECOND_FACTOR", default=False)
+# Clock difference tolerated between the provider and us when checking an assertion's times.
+SAML_CLOCK_SKEW_SECONDS = env_int("SAML_CLOCK_SKEW_SECONDS", default=60, minimum=0)
+if SAML_ENABLED and not Path(SAML_IDP_METADATA_FILE).is_file():
+    raise ImproperlyConfigured(f"SAML_IDP_METADATA_FILE {SAML_IDP_METADATA_FILE} is not a file.")
+AUTHENTICATION_BACKENDS.append("cxgov.core.saml.SamlBackend")
+
 # Failed sign-ins lock the account (not the address, which many staff may share).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=30, minimum=1))
@@ -334,6 +364,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # pysaml2 logs whole assertions (people's attributes) at INFO; xmlschema its schema loading.
+    "loggers": {name: {"level": "WARNING"} for name in ("saml2", "xmlschema")},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -9,6 +9,7 @@ from cxgov.api.common import unknown_path
 from cxgov.api.scim import api as scim_api
 from cxgov.api.scim import unknown_path as scim_unknown_path
 from cxgov.core.oidc import OidcCallbackView, OidcStartView
+from cxgov.core.views_saml import saml_acs, saml_login, saml_metadata
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -19,6 +20,10 @@ urlpatterns = [
     re_path(r"^scim/", scim_unknown_path, name="scim_unknown_path"),
     path("oidc/authenticate/", OidcStartView.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", OidcCallbackView.as_view(), name="oidc_callback"),
+    # SAML 2.0 single sign-on (decision 0033): fixed paths, as the provider is configured with them.
+    path("saml/login/", saml_login, name="saml_login"),
+    path("saml/acs/", saml_acs, name="saml_acs"),
+    path("saml/metadata/", saml_metadata, name="saml_metadata"),
     path("site-admin/", admin.site.urls),
     path("open311/v2/", include("cxgov.complaints.open311_urls")),
     path("", include("cxgov.public.urls_feeds")),

@@ -70,12 +70,12 @@ def second_factor_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 
 
 def sign_in_audited(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    """`user_logged_in`: an audit event for each sign-in (password or OpenID Connect)."""
+    """`user_logged_in`: an audit event for each sign-in (password, OpenID Connect or SAML)."""
     from cxgov.core.ratelimit import client_address
     from cxgov.core.services import sign_in_record
 
     backend = request.session.get(BACKEND_SESSION_KEY, "") if request is not None else ""
-    via = "oidc" if "oidc" in backend.lower() else "password"
+    via = next((name for name in ("oidc", "saml") if name in backend.lower()), "password")
     address = client_address(request) if request is not None else ""
     sign_in_record(user=user, action="account.sign_in", address=address, method=via)
 

@@ -376,6 +376,29 @@ class ScimIdentity(models.Model):
         return f"{self.user} · {self.agency}"
 
 
+class SamlAssertionUse(models.Model):
+    """A SAML assertion that signed someone in, kept until it expires so it signs in only once.
+
+    The provider's assertion id is unique per provider; a second use of the same one (a replay
+    of a captured response) is refused by the unique constraint, across every worker."""
+
+    issuer = models.CharField(max_length=500)
+    assertion_id = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["issuer", "assertion_id"], name="saml_assertion_used_once"
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["expires_at"], name="saml_assertion_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.assertion_id}"
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     """Audit events can be added and read, never changed or removed in bulk."""
 

@@ -14,7 +14,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
 from django.core import validators
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from cxgov.core.models import (
     RecoveryCode,
     RecoveryCodeDevice,
     Role,
+    SamlAssertionUse,
     ScimIdentity,
     TaskLease,
     TokenScope,
@@ -1181,3 +1182,102 @@ def scim_role_members_change(
         )
         if membership is not None:
             _scim_role_remove(membership=membership, actor=actor)
+
+
+# --- SAML single sign-on (decision 0033) --------------------------------------------------------
+
+
+def saml_assertion_use(*, issuer: str, assertion_id: str, expires_at: datetime) -> None:
+    """Record that an assertion signed someone in; refuse one already used (a replay).
+
+    Rows are kept until the assertion expires (it cannot be accepted after that anyway)."""
+    now = timezone.now()
+    SamlAssertionUse.objects.filter(expires_at__lt=now).delete()
+    try:
+        with transaction.atomic():
+            SamlAssertionUse.objects.create(
+                issuer=issuer[:500],
+                assertion_id=assertion_id[:200],
+                expires_at=max(expires_at, now + timedelta(minutes=5)),
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _(
+                "This sign-in was already used. Start again from the sign-in page: each sign-in "
+                "from your identity provider works once."
+            ),
+            code="replayed",
+        ) from None
+
+
+def saml_refusal_record(*, email: str, reason: str, address: str) -> AuditEvent:
+    """Audit a refused SAML sign-in, naming the account only when one has that email."""
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    return sign_in_record(
+        user=user, action="account.sign_in_refused", address=address, method=f"saml:{reason}"
+    )
+
+
+@transaction.atomic
+def saml_sign_in(
+    *,
+    email: str,
+    full_name: str,
+    roles: Iterable[tuple[str, str]],
+    issuer: str,
+    assertion_id: str,
+    expires_at: datetime,
+) -> User:
+    """The account a verified SAML assertion signs in, after granting the roles it carries.
+
+    Every agency and role named must exist (else "unknown_agency"). Roles are granted through
+    `membership_grant` (audited) only where SAML_GRANT_AGENCIES and SAML_GRANT_ROLES allow; a
+    role the person already holds, even deactivated by an administrator, is left as it is.
+    An account is created only when SAML_CREATE_ACCOUNTS is on and an allowed role is granted.
+    Nothing is taken away: removing roles is the administrators' or SCIM's work.
+    """
+    from cxgov.core.saml import grant_allowed
+
+    saml_assertion_use(issuer=issuer, assertion_id=assertion_id, expires_at=expires_at)
+    roles = list(roles)
+    agencies = {
+        agency.slug: agency
+        for agency in Agency.objects.filter(slug__in={slug for slug, _role in roles})
+    }
+    unknown = sorted({slug for slug, _role in roles} - set(agencies))
+    if unknown:
+        raise ValidationError(
+            _(
+                "Your identity provider named the agency “%(agency)s”, which cxgov does not "
+                "know. Ask your agency's IT team to correct it."
+            )
+            % {"agency": unknown[0][:80]},
+            code="unknown_agency",
+        )
+    allowed = [
+        (agencies[slug], role) for slug, role in roles if grant_allowed(agency_slug=slug, role=role)
+    ]
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        if not (settings.SAML_CREATE_ACCOUNTS and allowed):
+            raise ValidationError(
+                _(
+                    "There is no cxgov account for %(email)s, and your identity provider did not "
+                    "give you a role that lets us create one. Ask your agency administrator to "
+                    "invite you."
+                )
+                % {"email": email},
+                code="no_account",
+            )
+        user = user_create(email=email, password=None, full_name=full_name[:200])
+        audit_record(actor=None, action="saml.account_create", target=user, data={"email": email})
+    elif not user.is_active:
+        raise ValidationError(
+            _("The cxgov account for %(email)s is closed. Ask your agency administrator.")
+            % {"email": email},
+            code="closed",
+        )
+    for agency, role in allowed:
+        if not Membership.objects.filter(user=user, agency=agency, role=role).exists():
+            membership_grant(user=user, agency=agency, role=role, actor=None)
+    return user

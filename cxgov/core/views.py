@@ -118,6 +118,8 @@ class LoginView(auth_views.LoginView):
             **super().get_context_data(**kwargs),
             "oidc_enabled": settings.OIDC_ENABLED,
             "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
+            "saml_enabled": settings.SAML_ENABLED,
+            "saml_provider_name": settings.SAML_PROVIDER_NAME,
         }
 
 
