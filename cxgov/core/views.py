@@ -73,6 +73,37 @@ from cxgov.core.services import (
 LOGIN_SCOPE = "login_address"
 
 
+def sign_in_paused(request: HttpRequest) -> HttpResponse | None:
+    """Count a sign-in attempt against the client's address; the 429 page once it is paused."""
+    try:
+        rate_check(
+            scope=LOGIN_SCOPE,
+            key=client_address(request),
+            limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+            window=settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60,
+        )
+    except RateLimited as limited:
+        minutes = max(1, math.ceil(limited.retry_after / 60))
+        response = render(
+            request,
+            "registration/address_paused.html",
+            {"failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT, "minutes": minutes},
+            status=429,
+        )
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+    return None
+
+
+def sign_in_refund(request: HttpRequest) -> None:
+    """Take back the attempt `sign_in_paused` counted: the person signed in."""
+    rate_refund(
+        scope=LOGIN_SCOPE,
+        key=client_address(request),
+        window=settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60,
+    )
+
+
 class LoginView(auth_views.LoginView):
     """Sign-in with a password, paused for an address that failed too often (any accounts).
 
@@ -86,31 +117,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            rate_check(
-                scope=LOGIN_SCOPE,
-                key=client_address(request),
-                limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT,
-                window=settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60,
-            )
-        except RateLimited as limited:
-            minutes = max(1, math.ceil(limited.retry_after / 60))
-            response = render(
-                request,
-                "registration/address_paused.html",
-                {"failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT, "minutes": minutes},
-                status=429,
-            )
-            response["Retry-After"] = str(limited.retry_after)
-            return response
-        return super().post(request, *args, **kwargs)
+        return sign_in_paused(request) or super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
-        rate_refund(
-            scope=LOGIN_SCOPE,
-            key=client_address(self.request),
-            window=settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60,
-        )
+        sign_in_refund(self.request)
         return super().form_valid(form)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -4,7 +4,6 @@ provider posts back to, and our service provider metadata (decision 0033)."""
 from __future__ import annotations
 
 import logging
-import math
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from saml2.metadata import entity_descriptor
 from saml2.xmldsig import SIG_RSA_SHA256
 
 from cxgov.core.oidc import SESSION_FLAG
-from cxgov.core.ratelimit import RateLimited, client_address, rate_check, rate_refund
+from cxgov.core.ratelimit import client_address
 from cxgov.core.saml import (
     BACKEND,
     REQUEST_COOKIE,
@@ -37,7 +36,7 @@ from cxgov.core.saml import (
     sp_config,
 )
 from cxgov.core.services import saml_refusal_record, saml_sign_in
-from cxgov.core.views import LOGIN_SCOPE
+from cxgov.core.views import sign_in_paused, sign_in_refund
 
 logger = logging.getLogger(__name__)
 
@@ -111,24 +110,9 @@ def saml_acs(request: HttpRequest) -> HttpResponse:
     _enabled()
     # Each response counts against the address's failed sign-ins (taken back when it signs in),
     # before any signature is checked, so nobody can keep xmlsec1 busy or try responses at will.
-    window = settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60
-    try:
-        rate_check(
-            scope=LOGIN_SCOPE,
-            key=client_address(request),
-            limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT,
-            window=window,
-        )
-    except RateLimited as limited:
-        minutes = max(1, math.ceil(limited.retry_after / 60))
-        response = render(
-            request,
-            "registration/address_paused.html",
-            {"failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT, "minutes": minutes},
-            status=429,
-        )
-        response["Retry-After"] = str(limited.retry_after)
-        return response
+    paused = sign_in_paused(request)
+    if paused:
+        return paused
     saml_response = request.POST.get("SAMLResponse", "")
     if not saml_response:
         return _refused(request, _("The identity provider sent no sign-in response."), status=400)
@@ -193,7 +177,7 @@ def saml_acs(request: HttpRequest) -> HttpResponse:
     except ValidationError as refusal:
         _refusal_audited(request, email, str(getattr(refusal, "code", "") or "refused"))
         return _refused(request, " ".join(refusal.messages))
-    rate_refund(scope=LOGIN_SCOPE, key=client_address(request), window=window)
+    sign_in_refund(request)
     login(request, user, backend=BACKEND)
     if settings.SAML_COUNTS_AS_SECOND_FACTOR:
         request.session[SESSION_FLAG] = True
