@@ -58,7 +58,27 @@ def _own_detail(
     )
 
 
-class ComplaintForm(forms.Form):
+class ChosenContactForm(forms.Form):
+    """A form where the person's chosen way of contact makes its fields required.
+
+    `contact_needs` maps each choice to the fields it needs and the message for a missing one;
+    a field the form does not have is not asked for.
+    """
+
+    contact_needs: dict[str, dict[str, Any]] = {}
+
+    def clean_postal_zip(self) -> str:
+        value = self.cleaned_data["postal_zip"]
+        return zip_code_clean(value) if value else ""
+
+    def chosen_contact_require(self, data: dict[str, Any]) -> None:
+        needed = self.contact_needs.get(data.get("contact_preference") or "", {})
+        for key, message in needed.items():
+            if key in self.fields and not data.get(key) and key not in self.errors:
+                self.add_error(key, message)
+
+
+class ComplaintForm(ChosenContactForm):
     """What happened, what the person wants, how to reach them, and consent to publish."""
 
     service = forms.ModelChoiceField(
@@ -168,30 +188,24 @@ class ComplaintForm(forms.Form):
             raise ValidationError(_("Tell us what happened."))
         return text
 
-    def clean_postal_zip(self) -> str:
-        value = self.cleaned_data["postal_zip"]
-        return zip_code_clean(value) if value else ""
+    contact_needs = {
+        ContactPreference.EMAIL: {
+            "contact_email": _(
+                "Give an email address so we can write to you, or choose phone or mail."
+            )
+        },
+        ContactPreference.PHONE: {"contact_phone": _("Give a phone number so we can call you.")},
+        ContactPreference.POSTAL_MAIL: {
+            "postal_line_1": _("Give your street address so we can send you a letter."),
+            "postal_city": _("Give the city of your mailing address."),
+            "postal_state": _("Choose the state, territory or military post of your address."),
+            "postal_zip": _("Give the ZIP code of your mailing address."),
+        },
+    }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        preference = data.get("contact_preference")
-        missing: dict[str, Any] = {}
-        if preference == ContactPreference.EMAIL:
-            missing["contact_email"] = _(
-                "Give an email address so we can write to you, or choose phone or mail."
-            )
-        elif preference == ContactPreference.PHONE:
-            missing["contact_phone"] = _("Give a phone number so we can call you.")
-        elif preference == ContactPreference.POSTAL_MAIL and "postal_line_1" in self.fields:
-            missing.update(
-                postal_line_1=_("Give your street address so we can send you a letter."),
-                postal_city=_("Give the city of your mailing address."),
-                postal_state=_("Choose the state, territory or military post of your address."),
-                postal_zip=_("Give the ZIP code of your mailing address."),
-            )
-        for key, message in missing.items():
-            if key in self.fields and not data.get(key) and key not in self.errors:
-                self.add_error(key, message)
+        self.chosen_contact_require(data)
         for key in ("desired_resolution", "contact_name", "contact_phone"):
             if isinstance(data.get(key), str):
                 data[key] = data[key].replace("\x00", "")
@@ -338,7 +352,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class StaffComplaintForm(forms.Form):
+class StaffComplaintForm(ChosenContactForm):
     """A complaint received by phone, mail or in person, entered by staff."""
 
     channel = forms.ChoiceField(
@@ -394,30 +408,22 @@ class StaffComplaintForm(forms.Form):
         for name in self.address_parts:
             self.fields[name].template_name = "complaints/rendered_in_group.html"
 
-    def clean_postal_zip(self) -> str:
-        value = self.cleaned_data["postal_zip"]
-        return zip_code_clean(value) if value else ""
+    contact_needs = {
+        ContactPreference.EMAIL: {
+            "contact_email": _("Give the person's email address, or choose phone or mail.")
+        },
+        ContactPreference.PHONE: {"contact_phone": _("Give the phone number to call.")},
+        ContactPreference.POSTAL_MAIL: {
+            "postal_line_1": _("Give the street address to send the letter to."),
+            "postal_city": _("Give the city of the mailing address."),
+            "postal_state": _("Choose the state, territory or military post of the address."),
+            "postal_zip": _("Give the ZIP code of the mailing address."),
+        },
+    }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        preference = data.get("contact_preference")
-        missing: dict[str, Any] = {}
-        if preference == ContactPreference.EMAIL:
-            missing["contact_email"] = _(
-                "Give the person's email address, or choose phone or mail."
-            )
-        elif preference == ContactPreference.PHONE:
-            missing["contact_phone"] = _("Give the phone number to call.")
-        elif preference == ContactPreference.POSTAL_MAIL:
-            missing.update(
-                postal_line_1=_("Give the street address to send the letter to."),
-                postal_city=_("Give the city of the mailing address."),
-                postal_state=_("Choose the state, territory or military post of the address."),
-                postal_zip=_("Give the ZIP code of the mailing address."),
-            )
-        for key, message in missing.items():
-            if not data.get(key) and key not in self.errors:
-                self.add_error(key, message)
+        self.chosen_contact_require(data)
         return data
 
     @property
