@@ -27,7 +27,7 @@ class NamedRecord(models.Model):
     """A row known by its `name`, with a Spanish `name_es` for pages in Spanish.
 
     No fields of its own: each model declares `name` and `name_es` where its columns stand, so
-    the order of its columns (and of the whole-agency export's) stays its own (decision 0037).
+    the order of its columns (and of the whole-agency export's) stays its own (decision 0036).
     """
 
     if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class NamedRecord(models.Model):
 
 
 class Expiring(models.Model):
-    """A row that stops working at its `expires_at`, declared by each model (decision 0037)."""
+    """A row that stops working at its `expires_at`, declared by each model (decision 0036)."""
 
     if TYPE_CHECKING:
         expires_at: datetime
