@@ -5,6 +5,7 @@ from __future__ import annotations
 from cxgov.api.common import CallerThrottle, UtcJSONRenderer, errors_handle, staff_auth
 from cxgov.api.openapi import DocumentedAPI
 from cxgov.api.routers.a11 import router as a11_router
+from cxgov.api.routers.accounts import members_router
 from cxgov.api.routers.accounts import router as accounts_router
 from cxgov.api.routers.actions import router as actions_router
 from cxgov.api.routers.benchmarks import router as benchmarks_router
@@ -35,6 +36,7 @@ api = DocumentedAPI(
 errors_handle(api)
 
 api.add_router("/", accounts_router)
+api.add_router("/", members_router)
 api.add_router("/", registry_router)
 api.add_router("/", standards_router)
 api.add_router("/", benchmarks_router)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
 
-from cxgov.api.common import PUBLIC, public_auth, staff_user, viewer
+from cxgov.api.common import PUBLIC, AreaRouter, public_auth, staff_user, viewer
 from cxgov.api.schemas.benchmarks import ComparisonOut, ObservationOut, SeriesOut
 from cxgov.benchmarks.comparisons import ComparisonRow, service_comparisons
 from cxgov.benchmarks.models import Observation, Series
@@ -21,9 +20,10 @@ from cxgov.benchmarks.selectors import (
     series_for_viewer,
     series_public,
 )
+from cxgov.core.models import TokenArea
 from cxgov.registry.selectors import access_service
 
-router = Router(tags=["benchmarks"])
+router = AreaRouter(area=TokenArea.BENCHMARKS, tags=["benchmarks"])
 
 
 def _readable_series(request: HttpRequest, series_id: int) -> Series:

@@ -264,7 +264,13 @@ def test_first_enrolment_and_new_tokens_email_the_owner(
         client.post("/accounts/two-factor/setup/", {"code": _current_code(device)})
     with django_capture_on_commit_callbacks(execute=True):
         created = client.post(
-            "/staff/tokens/", {"name": "Nightly export", "scope": "read", "expires_in_days": 30}
+            "/staff/tokens/",
+            {
+                "name": "Nightly export",
+                "scope": "read",
+                "areas": ["surveys"],
+                "expires_in_days": 30,
+            },
         )
         assert created.status_code == 200
     assert [message.subject for message in mailoutbox] == [
