@@ -72,6 +72,7 @@ AREA_REFUSED = (
     "This token may not use the {area} area. Create a token that includes the {area} area "
     "to call this operation."
 )
+NO_AREA = "This operation belongs to no token area: call it from a signed-in session."
 # The area of the caller's own account (who the token is, their tokens): every token has it.
 ACCOUNT_AREA = "account"
 # The OpenAPI extension that names each operation's area.
@@ -199,8 +200,11 @@ class TokenAuth(HttpBearer):
             return None
         if request.method not in READS and not api_token.can_write:
             raise HttpError(403, READ_SCOPE_REFUSED)
-        if self.area is None or (self.area != ACCOUNT_AREA and not api_token.may_call(self.area)):
-            raise HttpError(403, AREA_REFUSED.format(area=self.area or "?"))
+        if self.area is None:
+            # An operation outside every AreaRouter: no token may call it (fail closed).
+            raise HttpError(403, NO_AREA)
+        if self.area != ACCOUNT_AREA and not api_token.may_call(self.area):
+            raise HttpError(403, AREA_REFUSED.format(area=self.area))
         token_touch(token=api_token)
         request.api_token = api_token  # type: ignore[attr-defined]
         request.user = api_token.user
