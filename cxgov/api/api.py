@@ -23,7 +23,9 @@ api = DocumentedAPI(
         "complaints, actions, A-11 reports. Lists come a page at a time: `limit` rows (50 by "
         "default, at most 200), and `next_cursor` (or the `next` URL) for the next page; a "
         "cursor that was altered or belongs to another list answers 400. "
-        "Staff authenticate with a personal token: `Authorization: Bearer cxg_…`. "
+        "Staff authenticate with a personal token: `Authorization: Bearer cxg_…`. A token "
+        "reads (`read`) or reads and writes (`write`) only the areas chosen for it; each "
+        "operation names its area in `x-cxgov-area`, and another area answers 403 naming it. "
         "Objects of agencies you have no role in answer 404, the same as missing ones. "
         'Every error answers `{"detail": …}`, with `errors` naming each field on 422; '
         "times are UTC, ISO 8601 with `Z`."
