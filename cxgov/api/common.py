@@ -43,7 +43,8 @@ from django.http import (
     JsonResponse,
 )
 from django.urls import URLPattern, URLResolver
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Router, Schema
+from ninja.constants import NOT_SET
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.pagination import LimitOffsetPagination, PaginationBase
 from ninja.renderers import JSONRenderer
@@ -67,6 +68,15 @@ UNAUTHENTICATED = "Authentication required: send a valid token as 'Authorization
 READ_SCOPE_REFUSED = (
     "This token may only read (GET). Create a token with the write scope to change data."
 )
+AREA_REFUSED = (
+    "This token may not use the {area} area. Create a token that includes the {area} area "
+    "to call this operation."
+)
+NO_AREA = "This operation belongs to no token area: call it from a signed-in session."
+# The area of the caller's own account (who the token is, their tokens): every token has it.
+ACCOUNT_AREA = "account"
+# The OpenAPI extension that names each operation's area.
+AREA_KEY = "x-cxgov-area"
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FAILED = (
     "CSRF check failed: a write from a signed-in browser session must send the session's "
@@ -168,13 +178,21 @@ def model_errors(exc: ModelValidationError) -> list[dict[str, Any]]:
 class TokenAuth(HttpBearer):
     """Authorization: Bearer cxg_… ; only the token's hash is compared.
 
-    A token with the read scope is refused (403) on every write.
+    The one gatekeeper of a token's scope: a token with the read scope is refused (403) on
+    every write, and a token is refused (403) outside its areas. `area` is the operation's,
+    set by its `AreaRouter`.
     """
 
     openapi_description = (
         "A personal API token created on the staff “API tokens” page. Tokens expire; a "
-        "`read` token may only read (GET), a `write` token may also write."
+        "`read` token may only read (GET), a `write` token may also write. Each token may "
+        "call only the areas chosen when it was made (each operation names its area in "
+        f"`{AREA_KEY}`); `account` operations are open to every token."
     )
+
+    def __init__(self, area: str | None = None) -> None:
+        self.area = area
+        super().__init__()
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         api_token = token_authenticate(raw=token)
@@ -182,6 +200,11 @@ class TokenAuth(HttpBearer):
             return None
         if request.method not in READS and not api_token.can_write:
             raise HttpError(403, READ_SCOPE_REFUSED)
+        if self.area is None:
+            # An operation outside every AreaRouter: no token may call it (fail closed).
+            raise HttpError(403, NO_AREA)
+        if self.area != ACCOUNT_AREA and not api_token.may_call(self.area):
+            raise HttpError(403, AREA_REFUSED.format(area=self.area))
         token_touch(token=api_token)
         request.api_token = api_token  # type: ignore[attr-defined]
         request.user = api_token.user
@@ -226,6 +249,40 @@ staff_auth = [TokenAuth(), VerifiedSessionAuth()]
 public_auth = [TokenAuth(), VerifiedSessionAuth(), anonymous]
 # openapi_extra of a public read: the empty requirement makes the token and session optional.
 PUBLIC: dict[str, Any] = {"security": [{}]}
+
+
+def _in_area(auth: Any, area: str) -> Any:
+    """An operation's authentication, with its token check limited to `area`."""
+    callbacks = auth if isinstance(auth, list | tuple) else [auth]
+    return [TokenAuth(area) if isinstance(c, TokenAuth) else c for c in callbacks]
+
+
+class AreaRouter(Router):
+    """A router whose every operation belongs to one token area, declared once.
+
+    Each operation's token authentication (the API's default, or the `auth=` it names) checks
+    the area, and the OpenAPI document names it in `x-cxgov-area`.
+    """
+
+    def __init__(self, *, area: str, **kwargs: Any) -> None:
+        self.area = area
+        super().__init__(**kwargs)
+
+    def add_api_operation(
+        self,
+        path: str,
+        methods: list[str],
+        view_func: Callable[..., Any],
+        *,
+        auth: Any = NOT_SET,
+        openapi_extra: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        auth = _in_area(staff_auth if auth is NOT_SET else auth, self.area)
+        openapi_extra = {**(openapi_extra or {}), AREA_KEY: self.area}
+        super().add_api_operation(
+            path, methods, view_func, auth=auth, openapi_extra=openapi_extra, **kwargs
+        )
 
 
 def staff_user(request: HttpRequest) -> User:

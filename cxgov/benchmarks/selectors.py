@@ -161,9 +161,13 @@ def services_for_agencies(*, agencies: QuerySet[Agency]) -> QuerySet[Service]:
     return Service.objects.filter(agency__in=agencies).select_related("agency").order_by("pk")
 
 
-def series_for_viewer(*, user: User | None, limit: int = 5000) -> QuerySet[Series]:
-    """The shared library, plus the own series of every agency where `user` holds a role."""
+def series_for_viewer(*, user: User | None, limit: int | None = 5000) -> QuerySet[Series]:
+    """The shared library, plus the own series of every agency where `user` holds a role.
+
+    At most `limit` series; None for all, to be read a page at a time (the API).
+    """
     scope = Q(agency__isnull=True)
     if user is not None:
         scope |= Q(agency__in=agencies_for_user(user=user))
-    return Series.objects.filter(scope).select_related("source", "agency").order_by("pk")[:limit]
+    series = Series.objects.filter(scope).select_related("source", "agency").order_by("pk")
+    return series if limit is None else series[:limit]

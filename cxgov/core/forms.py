@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
-from cxgov.core.models import Role, TokenScope, User
+from cxgov.core.models import Role, TokenArea, TokenScope, User
 from cxgov.core.tasks import password_reset_email_send
 
 
@@ -80,6 +80,13 @@ class TokenCreateForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Choose read only unless the program must change data."),
     )
+    areas = forms.MultipleChoiceField(
+        label=_("Areas it may use"),
+        choices=TokenArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose only the parts of the API the program needs."),
+        error_messages={"required": _("Choose at least one area the token may use.")},
+    )
     expires_in_days = forms.IntegerField(
         label=_("Expires after (days)"),
         min_value=1,
@@ -99,6 +106,7 @@ class ScimTokenCreateForm(TokenCreateForm):
     """A token for the agency's identity provider: a name and an expiry; SCIM is its scope."""
 
     scope = None  # type: ignore[assignment]
+    areas = None  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -307,8 +307,27 @@ class TokenScope(models.TextChoices):
     SCIM = "scim", _("SCIM provisioning")
 
 
+class TokenArea(models.TextChoices):
+    """The parts of the API a token may call; each API operation belongs to exactly one."""
+
+    REGISTRY = "registry", _("Service inventory")
+    SURVEYS = "surveys", _("Surveys, responses and results")
+    STANDARDS = "standards", _("Service standards")
+    COMPLAINTS = "complaints", _("Complaints")
+    ACTIONS = "actions", _("Actions")
+    A11 = "a11", _("A-11 reports")
+    BENCHMARKS = "benchmarks", _("Benchmarks")
+    MEMBERS = "members", _("Members and audit log")
+
+
 class ApiToken(Expiring):
-    """A personal API token with a scope and an expiry; only a hash of the secret is stored."""
+    """A personal API token with a scope, the areas it may call and an expiry; only a hash of
+    the secret is stored.
+
+    `all_areas` marks tokens made before areas existed (and those made in code without a
+    choice): they may call every area, so no integration broke when areas came in. A token
+    made on the page or through the API names its areas in `areas`.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -321,6 +340,8 @@ class ApiToken(Expiring):
         _("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ
     )
     expires_at = models.DateTimeField(_("expires"))
+    areas = models.JSONField(_("areas"), default=list, blank=True)
+    all_areas = models.BooleanField(_("all areas"), default=False)
     # The one agency a SCIM token provisions; empty for every other scope.
     agency = optional_agency_field("scim_tokens")
 
@@ -344,6 +365,16 @@ class ApiToken(Expiring):
     @property
     def can_write(self) -> bool:
         return self.scope == TokenScope.WRITE
+
+    def may_call(self, area: str) -> bool:
+        """Whether the token may call an operation of `area`."""
+        return self.all_areas or area in self.areas
+
+    def area_labels(self) -> list[str]:
+        """The token's areas, named, in the order of `TokenArea`."""
+        if self.all_areas:
+            return [str(_("All areas"))]
+        return [str(label) for value, label in TokenArea.choices if value in self.areas]
 
 
 class ScimIdentity(models.Model):

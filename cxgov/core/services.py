@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -39,6 +39,7 @@ from cxgov.core.models import (
     SamlAssertionUse,
     ScimIdentity,
     TaskLease,
+    TokenArea,
     TokenScope,
     User,
 )
@@ -522,9 +523,12 @@ def token_create(
     scope: TokenScope | str = TokenScope.WRITE,
     expires_in_days: int | None = None,
     agency: Agency | None = None,
+    areas: Sequence[str] | None = None,
 ) -> tuple[ApiToken, str]:
     """Create an API token; the raw token is returned once and never stored.
 
+    It may call the API `areas` (`TokenArea` values, at least one); None gives every area,
+    for tokens made in code (the page and the API always name areas).
     It expires after `expires_in_days` (at most, and by default, settings.API_TOKEN_MAX_DAYS).
     A SCIM token provisions the members of one `agency`, which its owner must administer.
     """
@@ -546,6 +550,12 @@ def token_create(
         )
     if scope != TokenScope.SCIM:
         agency = None
+    if areas is not None:
+        unknown = set(areas) - set(TokenArea.values)
+        if not areas or unknown:
+            raise ValidationError({"areas": _("Choose at least one area the token may use.")})
+        # Stored in the order of TokenArea, each once.
+        areas = [value for value in TokenArea.values if value in areas]
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
@@ -556,13 +566,20 @@ def token_create(
         scope=TokenScope(scope),
         expires_at=timezone.now() + timedelta(days=days),
         agency=agency,
+        areas=list(areas or []),
+        all_areas=areas is None,
     )
     audit_record(
         actor=user,
         action="token.create",
         agency=agency,
         target=token,
-        data={"name": token.name, "scope": token.scope, "expires_in_days": days},
+        data={
+            "name": token.name,
+            "scope": token.scope,
+            "areas": "all" if token.all_areas else token.areas,
+            "expires_in_days": days,
+        },
     )
     security_notice_send(user=user, change="token.create", detail=token.name)
     return token, raw

@@ -216,6 +216,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
+                areas=form.cleaned_data["areas"],
                 expires_in_days=form.cleaned_data["expires_in_days"],
             )
         except ValidationError as error:

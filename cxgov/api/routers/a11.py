@@ -15,19 +15,20 @@ from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
-from ninja import Query, Router
+from ninja import Query
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from cxgov.a11.exporters import csv_lines, export_filename, export_table
 from cxgov.a11.models import Collection
 from cxgov.a11.selectors import collections_for_agency, export_agencies, export_need
-from cxgov.api.common import CursorPagination, staff_user
+from cxgov.api.common import AreaRouter, CursorPagination, staff_user
 from cxgov.api.schemas.a11 import CollectionFilters, CollectionOut, ExportQuery
+from cxgov.core.models import TokenArea
 from cxgov.core.selectors import access_agency
 from cxgov.insights.fiscal import FiscalQuarter
 
-router = Router(tags=["a11"])
+router = AreaRouter(area=TokenArea.A11, tags=["a11"])
 
 
 @router.get(

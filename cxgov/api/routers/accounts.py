@@ -7,11 +7,10 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
 from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
-from cxgov.api.common import CursorPagination, staff_user
+from cxgov.api.common import ACCOUNT_AREA, AreaRouter, CursorPagination, staff_user
 from cxgov.api.schemas.accounts import (
     AuditEventOut,
     MemberOut,
@@ -21,7 +20,7 @@ from cxgov.api.schemas.accounts import (
     TokenOut,
 )
 from cxgov.core.auth import second_factor_missing
-from cxgov.core.models import ApiToken, AuditEvent, Membership
+from cxgov.core.models import ApiToken, AuditEvent, Membership, TokenArea
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import (
     access_agency,
@@ -33,13 +32,28 @@ from cxgov.core.selectors import (
 )
 from cxgov.core.services import token_create, token_revoke
 
-router = Router(tags=["accounts"])
+router = AreaRouter(area=ACCOUNT_AREA, tags=["accounts"])
+# The agency's members and audit log: the members area.
+members_router = AreaRouter(area=TokenArea.MEMBERS, tags=["accounts"])
+
+
+# TokenArea's values (a test keeps the two the same).
+AreaName = Literal[
+    "registry", "surveys", "standards", "complaints", "actions", "a11", "benchmarks", "members"
+]
 
 
 class TokenCreateIn(TokenIn):
     name: str = Field(max_length=100, pattern=r"\S")
     scope: Literal["read", "write"] = Field(
         "read", description="`read` may only read (GET); `write` may also write."
+    )
+    areas: list[AreaName] = Field(
+        min_length=1,
+        max_length=len(TokenArea.values),
+        description="The areas the token may call, at least one: "
+        + ", ".join(f"`{value}`" for value in TokenArea.values)
+        + ". Every token may also call the `account` operations.",
     )
     expires_in_days: int | None = Field(
         None,
@@ -95,6 +109,7 @@ def token_create_endpoint(
         user=staff_user(request),
         name=payload.name,
         scope=payload.scope,
+        areas=payload.areas,
         expires_in_days=payload.expires_in_days,
     )
     return 201, TokenCreatedOut(**dict(TokenOut.from_orm(token)), token=raw)
@@ -111,7 +126,7 @@ def token_revoke_endpoint(request: HttpRequest, token_id: int) -> ApiToken:
     return token
 
 
-@router.get(
+@members_router.get(
     "/agencies/{slug}/members",
     response=list[MemberOut],
     summary="People with a role in the agency (agency administrators only)",
@@ -122,7 +137,7 @@ def member_list(request: HttpRequest, slug: str) -> QuerySet[Membership]:
     return members_for_agency(agency=agency)
 
 
-@router.get(
+@members_router.get(
     "/agencies/{slug}/audit-events",
     response=list[AuditEventOut],
     summary="The agency's audit log, newest first (agency administrators only)",

@@ -10,15 +10,16 @@ answers 404, the same as a missing one.
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query
 from ninja.pagination import paginate
 
 from cxgov.actions.models import ActionItem
 from cxgov.actions.selectors import ActionFilters, access_actions, actions_for_agency
-from cxgov.api.common import CursorPagination, staff_user
+from cxgov.api.common import AreaRouter, CursorPagination, staff_user
 from cxgov.api.schemas.actions import ActionFiltersIn, ActionOut
+from cxgov.core.models import TokenArea
 
-router = Router(tags=["actions"])
+router = AreaRouter(area=TokenArea.ACTIONS, tags=["actions"])
 
 
 @router.get(

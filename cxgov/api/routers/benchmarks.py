@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from ninja.pagination import paginate
 
-from cxgov.api.common import PUBLIC, public_auth, staff_user, viewer
+from cxgov.api.common import (
+    PUBLIC,
+    AreaRouter,
+    CursorPagination,
+    public_auth,
+    staff_user,
+    viewer,
+)
 from cxgov.api.schemas.benchmarks import ComparisonOut, ObservationOut, SeriesOut
 from cxgov.benchmarks.comparisons import ComparisonRow, service_comparisons
 from cxgov.benchmarks.models import Observation, Series
@@ -21,9 +28,10 @@ from cxgov.benchmarks.selectors import (
     series_for_viewer,
     series_public,
 )
+from cxgov.core.models import TokenArea
 from cxgov.registry.selectors import access_service
 
-router = Router(tags=["benchmarks"])
+router = AreaRouter(area=TokenArea.BENCHMARKS, tags=["benchmarks"])
 
 
 def _readable_series(request: HttpRequest, series_id: int) -> Series:
@@ -41,9 +49,11 @@ def _readable_series(request: HttpRequest, series_id: int) -> Series:
     summary="List benchmark series",
     openapi_extra=PUBLIC,
 )
+@paginate(CursorPagination, order=("id",))
 def series_list(request: HttpRequest) -> QuerySet[Series]:
     """The published library; a signed-in member also sees their agencies' own series."""
-    return series_for_viewer(user=viewer(request))
+    # Paged here, so not capped: the page size is the cap.
+    return series_for_viewer(user=viewer(request), limit=None)
 
 
 @router.get(
@@ -65,6 +75,7 @@ def series_read(request: HttpRequest, series_id: int) -> Series:
     summary="List the observations of a benchmark series",
     openapi_extra=PUBLIC,
 )
+@paginate(CursorPagination, order=("year", "period", "id"))
 def series_observations(request: HttpRequest, series_id: int) -> QuerySet[Observation]:
     """The values of one series by period, each with its source URL and `derived` flag."""
     return observations_for_series(series=_readable_series(request, series_id))
@@ -74,6 +85,18 @@ def series_observations(request: HttpRequest, series_id: int) -> QuerySet[Observ
     "/benchmarks/services/{service_id}/comparisons",
     response=list[ComparisonOut],
     summary="Compare a service's own measures with benchmarks",
+)
+# Computed in memory; each row's measure is told apart by what it measures and its source.
+@paginate(
+    CursorPagination,
+    order=(
+        "measure__metric",
+        "measure__scale",
+        "measure__wording",
+        "measure__label",
+        "measure__source",
+        "measure__value",
+    ),
 )
 def comparisons(
     request: HttpRequest, service_id: int, period: str | None = None

@@ -17,10 +17,10 @@ the page does. Writes need a token with the `write` scope (a `read` token answer
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Header, Query, Router
+from ninja import Header, Query
 from ninja.pagination import paginate
 
-from cxgov.api.common import CursorPagination, field_error, staff_user
+from cxgov.api.common import AreaRouter, CursorPagination, field_error, staff_user
 from cxgov.api.schemas.complaints import (
     AssignIn,
     CategoryIn,
@@ -45,12 +45,12 @@ from cxgov.complaints.selectors import (
     normalize_tracking_number,
     teams_for_agency,
 )
-from cxgov.core.models import User
+from cxgov.core.models import TokenArea, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
 from cxgov.core.services import audit_record
 
-router = Router(tags=["complaints"])
+router = AreaRouter(area=TokenArea.COMPLAINTS, tags=["complaints"])
 
 CASE_DOCS = {
     "responses": {

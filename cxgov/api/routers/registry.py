@@ -14,11 +14,11 @@ from typing import Any, TypeVar
 
 from django.db.models import Model
 from django.http import Http404, HttpRequest
-from ninja import Router
 from ninja.pagination import paginate
 
 from cxgov.api.common import (
     PUBLIC,
+    AreaRouter,
     CursorPagination,
     Shaped,
     field_error,
@@ -42,7 +42,7 @@ from cxgov.api.schemas.registry import (
     ServiceSummaryPublicOut,
     ServiceSummaryStaffOut,
 )
-from cxgov.core.models import Agency, User
+from cxgov.core.models import Agency, TokenArea, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import AgencyObjectAccess, access_agency
 from cxgov.registry import services as registry
@@ -63,7 +63,7 @@ from cxgov.registry.selectors import (
 
 M = TypeVar("M", bound=Model)
 
-router = Router(tags=["service inventory"])
+router = AreaRouter(area=TokenArea.REGISTRY, tags=["service inventory"])
 
 # What each error answer means, for the OpenAPI document.
 REFUSED_CREDENTIALS = "A token was sent and is not valid. The public needs none."

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query
 
-from cxgov.api.common import field_error, staff_user
+from cxgov.api.common import AreaRouter, field_error, staff_user
 from cxgov.api.schemas.results import FiltersIn, SurveyResultsOut, TrendPointOut
+from cxgov.core.models import TokenArea
 from cxgov.core.permissions import Can
 from cxgov.surveys.models import Survey
 from cxgov.surveys.results import (
@@ -25,7 +26,7 @@ from cxgov.surveys.results import (
 )
 from cxgov.surveys.selectors import access_survey
 
-router = Router(tags=["survey results"])
+router = AreaRouter(area=TokenArea.SURVEYS, tags=["survey results"])
 
 
 def _survey(request: HttpRequest, survey_id: int) -> Survey:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from cxgov.api.common import CursorPagination, staff_user
+from cxgov.api.common import AreaRouter, CursorPagination, staff_user
 from cxgov.api.schemas.standards import EventBatchIn, IngestOut, ResultOut, StandardOut
+from cxgov.core.models import TokenArea
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
 from cxgov.standards.importers import events_apply
@@ -22,7 +22,7 @@ from cxgov.standards.models import Standard
 from cxgov.standards.results import PeriodResult
 from cxgov.standards.selectors import access_standard, standard_results, standards_for_agency
 
-router = Router(tags=["service standards"])
+router = AreaRouter(area=TokenArea.STANDARDS, tags=["service standards"])
 
 
 @router.post(

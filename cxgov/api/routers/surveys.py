@@ -15,11 +15,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
-from ninja import Query, Router
+from ninja import Query
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
-from cxgov.api.common import CursorInput, CursorPagination, cursor_page, staff_user
+from cxgov.api.common import AreaRouter, CursorInput, CursorPagination, cursor_page, staff_user
 from cxgov.api.schemas.surveys import (
     ContextIn,
     ResponseBatchIn,
@@ -31,6 +31,7 @@ from cxgov.api.schemas.surveys import (
     SurveyFilters,
     SurveyOut,
 )
+from cxgov.core.models import TokenArea
 from cxgov.core.permissions import Can
 from cxgov.core.ratelimit import client_address
 from cxgov.core.selectors import access_agency
@@ -54,7 +55,7 @@ from cxgov.surveys.services import (
     response_submit,
 )
 
-router = Router(tags=["surveys"])
+router = AreaRouter(area=TokenArea.SURVEYS, tags=["surveys"])
 
 
 @router.post(

@@ -53,6 +53,10 @@ class TokenOut(Out):
     last_used_at: datetime | None
     revoked_at: datetime | None
     scope: str
+    areas: list[str] = Field(description="The areas the token may call.")
+    all_areas: bool = Field(
+        description="A token made before areas existed: it may call every area."
+    )
     expires_at: datetime
 
 

@@ -90,7 +90,7 @@ def test_analyst_without_admin_role_gets_404_for_members(client, analyst_a):
 def test_tokens_created_and_revoked_through_api(client, analyst_a, analyst_a_client):
     headers = _bearer(analyst_a)
     created = analyst_a_client.post(
-        "/api/v1/tokens", {"name": "ci"}, content_type="application/json"
+        "/api/v1/tokens", {"name": "ci", "areas": ["surveys"]}, content_type="application/json"
     )
     assert created.status_code == 201
     new = created.json()

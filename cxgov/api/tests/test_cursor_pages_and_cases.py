@@ -163,6 +163,9 @@ def test_the_openapi_document_gives_each_list_its_cursor_and_400(client):
         "/api/v1/tokens",
         "/api/v1/agencies/{slug}/members",
         "/api/v1/agencies/{slug}/audit-events",
+        "/api/v1/benchmarks/series",
+        "/api/v1/benchmarks/series/{series_id}/observations",
+        "/api/v1/benchmarks/services/{service_id}/comparisons",
     ]
     for path in lists:
         operation = document["paths"][path]["get"]

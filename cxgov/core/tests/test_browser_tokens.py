@@ -24,9 +24,14 @@ def test_person_creates_a_read_token_with_an_expiry_on_an_accessible_page(page, 
     assert_no_axe_violations(page)
     page.get_by_label("Token name").fill("Dashboard")
     expect(page.get_by_label("Read only")).to_be_checked()
+    # USWDS draws the box on the label; the input itself is hidden.
+    page.locator("label.usa-checkbox__label", has_text="Complaints").click()
+    expect(page.get_by_label("Complaints")).to_be_checked()
     page.get_by_label("Expires after (days)").fill("7")
     click_and_load(page, page.get_by_role("button", name="Create token"))
     expect(page.get_by_test_id("new-token")).to_be_visible()
     expect(page.get_by_role("cell", name="Read only")).to_be_visible()
     assert_no_axe_violations(page)
+    expect(page.get_by_role("cell", name="Complaints")).to_be_visible()
     assert ApiToken.objects.get().scope == "read"
+    assert ApiToken.objects.get().areas == ["complaints"]

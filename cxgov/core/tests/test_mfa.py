@@ -201,7 +201,8 @@ def test_a_password_alone_cannot_create_a_token_even_when_staff_mfa_is_optional(
     _sign_in(client, analyst_a)
     page = client.post("/staff/tokens/", {"name": "exfiltrate"})
     assert page["Location"].startswith("/accounts/two-factor/?next=")
-    api = client.post("/api/v1/tokens", {"name": "exfiltrate"}, content_type="application/json")
+    body = {"name": "exfiltrate", "areas": ["surveys"]}
+    api = client.post("/api/v1/tokens", body, content_type="application/json")
     assert api.status_code == 403
     assert not analyst_a.api_tokens.exists()
 
@@ -264,7 +265,13 @@ def test_first_enrolment_and_new_tokens_email_the_owner(
         client.post("/accounts/two-factor/setup/", {"code": _current_code(device)})
     with django_capture_on_commit_callbacks(execute=True):
         created = client.post(
-            "/staff/tokens/", {"name": "Nightly export", "scope": "read", "expires_in_days": 30}
+            "/staff/tokens/",
+            {
+                "name": "Nightly export",
+                "scope": "read",
+                "areas": ["surveys"],
+                "expires_in_days": 30,
+            },
         )
         assert created.status_code == 200
     assert [message.subject for message in mailoutbox] == [

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def test_token_created_on_page_is_shown_once_and_stored_hashed(analyst_a_client, analyst_a):
     response = analyst_a_client.post(
-        "/staff/tokens/", {"name": "Nightly export", "scope": "read", "expires_in_days": 30}
+        "/staff/tokens/",
+        {"name": "Nightly export", "scope": "read", "areas": ["surveys"], "expires_in_days": 30},
     )
     page = response.content.decode()
     raw = page.split('data-testid="new-token">')[1].split("<")[0]
@@ -62,7 +63,8 @@ def test_token_page_creates_a_read_token_with_the_chosen_expiry_and_lists_both(
 ):
     before = timezone.now()
     analyst_a_client.post(
-        "/staff/tokens/", {"name": "Dashboard", "scope": "read", "expires_in_days": 7}
+        "/staff/tokens/",
+        {"name": "Dashboard", "scope": "read", "areas": ["surveys"], "expires_in_days": 7},
     )
     token = ApiToken.objects.get(user=analyst_a)
     assert token.scope == TokenScope.READ
@@ -90,7 +92,7 @@ def test_api_token_expiry_beyond_the_maximum_is_a_field_error(
     settings.API_TOKEN_MAX_DAYS = 30
     response = analyst_a_client.post(
         "/api/v1/tokens",
-        {"name": "Forever", "expires_in_days": 31},
+        {"name": "Forever", "areas": ["surveys"], "expires_in_days": 31},
         content_type="application/json",
     )
     assert response.status_code == 422
@@ -103,7 +105,7 @@ def test_session_creates_token_through_api_read_scoped_and_expiring_by_default(
 ):
     settings.API_TOKEN_MAX_DAYS = 45
     response = analyst_a_client.post(
-        "/api/v1/tokens", {"name": "ci"}, content_type="application/json"
+        "/api/v1/tokens", {"name": "ci", "areas": ["surveys"]}, content_type="application/json"
     )
     assert response.status_code == 201
     body = response.json()
@@ -117,7 +119,7 @@ def test_a_bearer_token_cannot_create_tokens(client, analyst_a):
     _token, raw = token_create(user=analyst_a, name="leaked", scope=TokenScope.WRITE)
     response = client.post(
         "/api/v1/tokens",
-        {"name": "persistence", "scope": "write"},
+        {"name": "persistence", "scope": "write", "areas": ["surveys"]},
         content_type="application/json",
         **_bearer(raw),
     )

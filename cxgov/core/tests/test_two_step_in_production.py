@@ -102,7 +102,7 @@ def test_replacing_a_lost_app_works_with_a_recovery_code(client, analyst_a, enro
 
 
 def test_creating_a_token_needs_the_second_factor(client, analyst_a, enrolled):
-    token = {"name": "x", "scope": "read", "expires_in_days": 30}
+    token = {"name": "x", "scope": "read", "areas": ["surveys"], "expires_in_days": 30}
     _sign_in_with_password(client, analyst_a)
     assert client.post("/staff/tokens/", token)["Location"].startswith(VERIFY)
     api = client.post("/api/v1/tokens", token, content_type="application/json")

@@ -810,7 +810,11 @@ API_SWEEP: dict[str, Op] = {
     "GET /api/v1/me": Op(_p(), SIGNED_IN),
     "GET /api/v1/tokens": Op(_p(), SIGNED_IN),
     "POST /api/v1/tokens": Op(
-        _p(), SIGNED_IN, body=lambda w: {"name": "sweep"}, writes=(ApiToken,), session_only=True
+        _p(),
+        SIGNED_IN,
+        body=lambda w: {"name": "sweep", "areas": ["surveys"]},
+        writes=(ApiToken,),
+        session_only=True,
     ),
     "POST /api/v1/tokens/{token_id}/revoke": Op(_p("token"), OWN),
     "GET /api/v1/agencies/{slug}/members": Op(_slug, Can.ADMINISTER_AGENCY),
