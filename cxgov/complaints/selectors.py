@@ -723,3 +723,12 @@ def complaint_detail(*, complaint: Complaint) -> Complaint:
         )
         .get()
     )
+
+
+def agency_member_by_id(*, agency: Agency, user_id: int) -> User | None:
+    """The person with an active role in the agency, or None; the assign service checks the role."""
+    return (
+        User.objects.filter(pk=user_id, memberships__agency=agency, memberships__is_active=True)
+        .distinct()
+        .first()
+    )

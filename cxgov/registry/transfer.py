@@ -133,6 +133,8 @@ NOT_RESTORED = {
     "core.ApiToken": "API and SCIM tokens, whose secrets stay on this installation",
     # The identity provider provisions its people on the new installation through SCIM again.
     "core.ScimIdentity": "links between members and the agency's identity provider",
+    # A member's own shortcuts on the queue; each member saves them again where they work.
+    "complaints.SavedQueueFilter": "members' saved complaint queue filters",
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.

@@ -38,6 +38,7 @@ from cxgov.complaints.models import Channel, Complaint
 from cxgov.complaints.selectors import (
     QueueFilters,
     access_complaint,
+    agency_member_by_id,
     category_for_agency,
     complaint_by_tracking_number,
     complaint_detail,
@@ -180,7 +181,7 @@ def complaint_assign(
     user, complaint = _case(request, slug, complaint_id)
     assignee = None
     if payload.assignee_id is not None:
-        assignee = User.objects.filter(pk=payload.assignee_id).first()
+        assignee = agency_member_by_id(agency=complaint.agency, user_id=payload.assignee_id)
         if assignee is None:
             raise field_error("assignee", "This person is not a member of the agency.")
     team = None
