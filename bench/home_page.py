@@ -54,7 +54,7 @@ from django.core.management import call_command  # noqa: E402
 from django.core.signals import request_finished  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from rollup_rows import rollups_insert  # noqa: E402
+from support.rollup_rows import rollups_insert  # noqa: E402
 
 from cxgov.core.models import Agency  # noqa: E402
 from cxgov.registry.models import Service, ServiceStatus  # noqa: E402

@@ -48,8 +48,8 @@ import pandas as pd  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from rollup_rows import rollups_insert  # noqa: E402
 from scipy import stats  # noqa: E402
+from support.rollup_rows import rollups_insert  # noqa: E402
 
 from cxgov.insights.estimates import Z_95  # noqa: E402
 from cxgov.surveys.models import Survey  # noqa: E402

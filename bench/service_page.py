@@ -51,7 +51,7 @@ import time_machine  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from rollup_rows import rollups_insert  # noqa: E402
+from support.rollup_rows import rollups_insert  # noqa: E402
 
 from cxgov.insights.estimates import Z_95  # noqa: E402
 from cxgov.insights.measures import TOP_2_BOX  # noqa: E402

@@ -1,0 +1,1 @@
+"""Code the bench scripts share; nothing here is a benchmark of its own."""
