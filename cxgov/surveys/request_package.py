@@ -34,7 +34,7 @@ from cxgov.surveys.models import (
 FORMAT = "cxgov-pra-request-package/1"
 # The window of past responses the expected number per year is read from.
 EXPECTED_RESPONSES_DAYS = 365
-_YES_NO = {
+_YES_NO: dict[str, tuple[tuple[int, Any], ...]] = {
     QuestionKind.YES_NO: ((1, gettext_lazy("Yes")), (0, gettext_lazy("No"))),
     QuestionKind.THUMBS: ((1, gettext_lazy("Thumbs up")), (0, gettext_lazy("Thumbs down"))),
 }

@@ -44,7 +44,7 @@ def _survey(agency: Agency, *, responses: int = 0, minutes: int = 3) -> Survey:
             survey=survey,
             rows=[
                 BulkResponse(
-                    answers={"trust": 4},
+                    answers={"trust": 1},
                     submitted_at=timezone.now() - timedelta(days=n % 300 + 1),
                     submission_id=f"pkg-{n}",
                     context=SubmissionContext(source="import"),
@@ -79,13 +79,15 @@ def test_the_json_package_follows_the_schema_and_estimates_the_burden(
     keys = [question["key"] for question in package["questions"]]
     assert "trust" in keys
     trust = next(q for q in package["questions"] if q["key"] == "trust")
-    assert [option["value"] for option in trust["options"]] == ["1", "2", "3", "4", "5"]
+    assert [option["value"] for option in trust["options"]] == ["1", "0"]
+    went_well = next(q for q in package["questions"] if q["key"] == "went_well")
+    assert "effectiveness" in [option["value"] for option in went_well["options"]]
     assert package["collection_methods"][0]["method"] == "web_form"
     if prefix:
-        assert trust["options"][-1]["label"] == "Totalmente de acuerdo"
+        assert trust["options"][0]["label"] == "Pulgar hacia arriba"
         assert package["burden"]["expected_responses_basis"].startswith("Respuestas")
     else:
-        assert trust["options"][-1]["label"] == "Strongly agree"
+        assert trust["options"][0]["label"] == "Thumbs up"
 
 
 def test_a_survey_without_minutes_or_clearance_still_validates(
@@ -111,9 +113,17 @@ def _run(tool: str, *args: str) -> str:
     ).stdout
 
 
-@pytest.mark.parametrize(("prefix", "heading"), [("", "Burden estimate"), ("/es", "Estimación")])
+@pytest.mark.parametrize(
+    ("prefix", "heading", "hours"),
+    [("", "Burden estimate", "2.0"), ("/es", "Estimación de la carga", "2,0")],
+)
 def test_the_pdf_is_tagged_and_says_the_same(
-    analyst_a_client: Client, agency_a: Agency, tmp_path: Path, prefix: str, heading: str
+    analyst_a_client: Client,
+    agency_a: Agency,
+    tmp_path: Path,
+    prefix: str,
+    heading: str,
+    hours: str,
 ) -> None:
     survey = _survey(agency_a, responses=40, minutes=3)
     response = analyst_a_client.get(_url(survey, "pdf", prefix))
@@ -125,7 +135,7 @@ def test_the_pdf_is_tagged_and_says_the_same(
     text = _run("pdftotext", str(path), "-")
     assert heading in text
     assert "1090-0007" in text
-    assert "2.0" in text  # 40 responses × 3 minutes = 2.0 hours
+    assert hours in text  # 40 responses × 3 minutes = 2.0 hours
 
 
 @pytest.mark.parametrize("role", [Role.COMPLAINT_HANDLER, Role.FRONTLINE_EMPLOYEE, Role.OVERSIGHT])
