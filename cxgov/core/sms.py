@@ -6,7 +6,7 @@
 - `TwilioBackend` posts to Twilio's Messages API (`SMS_API_URL`, account `TWILIO_ACCOUNT_SID`,
   `TWILIO_AUTH_TOKEN`, from `SMS_FROM_NUMBER`), within `SMS_TIMEOUT_SECONDS`.
 
-`sms_send` raises `SmsRefused` when the provider refuses the number for good (the message
+`sms_send` raises `SmsRefusedError` when the provider refuses the number for good (the message
 bounced: sending again will not help) and `SmsError` when it may work later (retry).
 """
 
@@ -29,7 +29,7 @@ class SmsError(Exception):
     """The message was not sent now; it may be sent later."""
 
 
-class SmsRefused(SmsError):
+class SmsRefusedError(SmsError):
     """The provider refused this message for good (a number that cannot take texts)."""
 
 
@@ -97,7 +97,7 @@ class TwilioBackend:
         except urllib.error.HTTPError as error:
             reason = _twilio_reason(error)
             if 400 <= error.code < 500 and error.code not in _TRY_AGAIN:
-                raise SmsRefused(reason) from None
+                raise SmsRefusedError(reason) from None
             raise SmsError(reason) from None
         except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
             raise SmsError(f"the SMS provider did not answer: {error}") from None

@@ -10,8 +10,8 @@ import hashlib
 import hmac
 import re
 import secrets
-from contextlib import nullcontext
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -1298,7 +1298,10 @@ def invitations_add(
             plan.left_out.append(
                 (
                     row.row,
-                    _("Invited to one of the agency's surveys in the last %(days)s days; not invited again.")
+                    _(
+                        "Invited to one of the agency's surveys in the last %(days)s days; "
+                        "not invited again."
+                    )
                     % {"days": days},
                 )
             )
@@ -1331,9 +1334,7 @@ def invitations_add(
         },
     )
     if new:
-        transaction.on_commit(
-            lambda: invitations_send.enqueue(survey_id=survey.pk, reminder=False)
-        )
+        transaction.on_commit(lambda: invitations_send.enqueue(survey_id=survey.pk, reminder=False))
     return plan
 
 
@@ -1453,17 +1454,15 @@ def invitation_seen(*, survey: Survey, token: str, started: bool) -> None:
     invitation = _invitation_by_token(survey, token)
     if invitation is None or invitation.used_at is not None:
         return
-    order = [
+    order: list[str] = [
         InvitationStatus.QUEUED,
         InvitationStatus.SENT,
         InvitationStatus.OPENED,
         InvitationStatus.STARTED,
     ]
-    target = InvitationStatus.STARTED if started else InvitationStatus.OPENED
+    target: str = InvitationStatus.STARTED if started else InvitationStatus.OPENED
     if invitation.status in order and order.index(invitation.status) < order.index(target):
-        Invitation.objects.filter(pk=invitation.pk, status=invitation.status).update(
-            status=target
-        )
+        Invitation.objects.filter(pk=invitation.pk, status=invitation.status).update(status=target)
 
 
 @transaction.atomic
@@ -1477,9 +1476,7 @@ def invitation_opt_out(*, invitation: Invitation) -> OptOut:
         agency_id=agency_id, contact_hash=invitation.contact_hash
     )
     stopped = (
-        Invitation.objects.filter(
-            survey__agency_id=agency_id, contact_hash=invitation.contact_hash
-        )
+        Invitation.objects.filter(survey__agency_id=agency_id, contact_hash=invitation.contact_hash)
         .exclude(status=InvitationStatus.ANSWERED)
         .update(status=InvitationStatus.OPTED_OUT)
     )

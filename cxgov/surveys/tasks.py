@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django_tasks import task
 
-from cxgov.core.sms import SmsError, SmsRefused, sms_send
+from cxgov.core.sms import SmsError, SmsRefusedError, sms_send
 from cxgov.core.tasks import retrying_task
 from cxgov.surveys.distribution import invitation_message
 from cxgov.surveys.models import Invitation, InvitationChannel, Survey
@@ -45,7 +45,7 @@ def _deliver(survey: Survey, invitation: Invitation, token: str, *, reminder: bo
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[invitation.email],
             ).send()
-    except (SmsRefused, smtplib.SMTPRecipientsRefused) as refused:
+    except (SmsRefusedError, smtplib.SMTPRecipientsRefused) as refused:
         logger.info("invitation %s bounced: %s", invitation.pk, refused)
         invitation_delivery_failed(invitation=invitation, reminder=reminder, bounced=True)
         return False

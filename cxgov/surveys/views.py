@@ -483,9 +483,7 @@ def survey_qr(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     """The QR code of the survey page with the chosen context (service, channel, location)."""
     survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
     _form, context = _embed_context(request, survey)
-    codes = embed_codes(
-        survey=survey, base_url=request.build_absolute_uri("/"), context=context
-    )
+    codes = embed_codes(survey=survey, base_url=request.build_absolute_uri("/"), context=context)
     return file_response(
         qr_svg(codes.page_url),
         content_type="image/svg+xml",
