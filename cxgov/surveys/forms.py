@@ -98,6 +98,16 @@ class SurveySettingsForm(forms.ModelForm):
         if self.instance.is_employee:
             del self.fields["store_ip_address"]
             del self.fields["results_public"]
+        # Left empty, they keep what they were: everyone invited, no scheduled reminder.
+        self.fields["invite_one_in"].required = False
+        self.fields["remind_after_days"].required = False
+
+    def clean_invite_one_in(self) -> int:
+        return self.cleaned_data["invite_one_in"] or self.instance.invite_one_in or 1
+
+    def clean_remind_after_days(self) -> int:
+        value = self.cleaned_data["remind_after_days"]
+        return self.instance.remind_after_days if value is None else value
 
     def clean_allowed_origins_text(self) -> list[str]:
         origins = []
