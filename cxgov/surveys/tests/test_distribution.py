@@ -14,16 +14,22 @@ from django.utils import timezone
 
 from cxgov.core.models import AuditEvent
 from cxgov.core.schedule import periodic_tasks
-from cxgov.core.sms import MemoryBackend
+from cxgov.core.sms import MemoryBackend, SmsError, SmsMessage, SmsRefusedError
 from cxgov.surveys.models import AccessCode, Invitation, OptOut, Response, Survey
 from cxgov.surveys.services import (
+    InvitationRow,
     access_codes_issue,
+    invitations_add,
     response_submit,
     survey_create,
     survey_publish,
     survey_update,
 )
-from cxgov.surveys.tasks import invitation_reminders_task
+from cxgov.surveys.tasks import (
+    InvitationsNotSentError,
+    invitation_reminders_task,
+    invitations_deliver,
+)
 from cxgov.testing.factories import cleared
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +293,39 @@ def test_the_embed_panel_fills_the_context_into_the_iframe_the_script_and_the_qr
         f"{base}/qr.svg", {"service": "apply", "channel": "website", "loc": "DESK-2"}
     )
     assert svg["Content-Type"] == "image/svg+xml" and b"<title>" in svg.content
+
+
+class _RefusingBackend:
+    """A provider that refuses numbers ending 0000 for good and is down for every other."""
+
+    def send(self, message: SmsMessage) -> str:
+        if message.to.endswith("0000"):
+            raise SmsRefusedError("21211: Invalid 'To' Phone Number")
+        raise SmsError("503 from the SMS provider")
+
+
+@override_settings(SMS_BACKEND=f"{__name__}._RefusingBackend")
+def test_a_refused_number_bounces_and_an_outage_keeps_the_rest_queued_for_a_retry(
+    a11_survey: Survey,
+) -> None:
+    invitations_add(
+        actor=None,
+        survey=a11_survey,
+        rows=[
+            InvitationRow(row=2, channel="sms", contact="+12025550000"),
+            InvitationRow(row=3, channel="sms", contact="+12025550143"),
+            InvitationRow(row=4, channel="sms", contact="+12025550144"),
+        ],
+    )
+
+    with pytest.raises(InvitationsNotSentError):
+        invitations_deliver(survey=a11_survey, reminder=False)
+
+    statuses = dict(Invitation.objects.values_list("phone", "status"))
+    assert statuses == {
+        "+12025550000": "bounced",
+        "+12025550143": "queued",
+        "+12025550144": "queued",
+    }
+    assert not Invitation.objects.filter(status="queued", sent_at__isnull=False).exists()
+    assert AuditEvent.objects.filter(action="invitation.bounced").count() == 1
