@@ -329,3 +329,21 @@ def test_a_refused_number_bounces_and_an_outage_keeps_the_rest_queued_for_a_retr
     }
     assert not Invitation.objects.filter(status="queued", sent_at__isnull=False).exists()
     assert AuditEvent.objects.filter(action="invitation.bounced").count() == 1
+
+
+def test_staff_set_the_sampling_rate_and_the_reminder_delay_in_the_settings(
+    analyst_a_client: Client, a11_survey: Survey
+) -> None:
+    reply = analyst_a_client.post(
+        f"/staff/agencies/alpha/surveys/{a11_survey.pk}/settings/",
+        {
+            "title": a11_survey.title,
+            "clearance": a11_survey.clearance_id,
+            "invite_one_in": "5",
+            "remind_after_days": "2",
+        },
+    )
+
+    assert reply.status_code == 302
+    a11_survey.refresh_from_db()
+    assert (a11_survey.invite_one_in, a11_survey.remind_after_days) == (5, 2)
