@@ -313,6 +313,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="cxgov <no-reply@cxgo
 # mail server cannot stall the email queue.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", default=10, minimum=1)
 
+# Text messages (survey invitations): the backend class, as for email. The console backend
+# prints them; cxgov.core.sms.TwilioBackend posts them to Twilio's Messages API at SMS_API_URL.
+SMS_BACKEND = env_str("SMS_BACKEND", default="cxgov.core.sms.ConsoleBackend")
+SMS_FROM_NUMBER = env_str("SMS_FROM_NUMBER", default="")
+SMS_API_URL = env_str("SMS_API_URL", default="https://api.twilio.com")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", default=10, minimum=1)
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", default="")
+
 # Complaints by email: replies and new complaints are read from this IMAP mailbox by
 # `cxgov complaints_fetch_mail` (off while the host is empty). Mail that matches no complaint
 # is filed for triage with the agency COMPLAINTS_MAIL_AGENCY (a slug).
@@ -389,6 +398,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 # and the fewest responses an employee-survey group needs before it is shown (never below 3).
 SURVEY_RATE_LIMIT_PER_HOUR = env_int("SURVEY_RATE_LIMIT_PER_HOUR", default=60, minimum=0)
 SURVEY_SUPPRESSION_THRESHOLD = env_int("SURVEY_SUPPRESSION_THRESHOLD", default=5, minimum=3)
+# The fatigue cap: nobody is invited to an agency's surveys more than once in so many days,
+# whichever file or survey lists them again (matched by a keyed hash of the contact); 0 is off.
+SURVEY_FATIGUE_DAYS = env_int("SURVEY_FATIGUE_DAYS", default=90, minimum=0)
 
 # The open-data catalogue (/data.json, DCAT-US 1.1; see docs/open-data.md): who publishes the
 # datasets that cover every agency, whom to ask about any dataset, the licence, and the OMB
@@ -455,6 +467,9 @@ SCHEDULE_SURVEYS_CLOSE_EXPIRED_MINUTES = env_int(
 )
 SCHEDULE_CLEARANCES_ALERT_MINUTES = env_int(
     "SCHEDULE_CLEARANCES_ALERT_MINUTES", default=24 * 60, minimum=0
+)
+SCHEDULE_SURVEY_REMINDERS_MINUTES = env_int(
+    "SCHEDULE_SURVEY_REMINDERS_MINUTES", default=60, minimum=0
 )
 SCHEDULE_RETENTION_PURGE_MINUTES = env_int(
     "SCHEDULE_RETENTION_PURGE_MINUTES", default=24 * 60, minimum=0

@@ -16,16 +16,22 @@ from csp.constants import NONE
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cxgov.core.ratelimit import client_address, rate_limited
+from cxgov.surveys.distribution import opt_out_read, pra_statement
 from cxgov.surveys.models import LIKERT_LABELS, QuestionKind, ResponseSource, Survey
-from cxgov.surveys.selectors import survey_public
-from cxgov.surveys.services import SubmissionContext, response_submit
+from cxgov.surveys.selectors import invitation_for_opt_out, survey_public, survey_uses_codes
+from cxgov.surveys.services import (
+    SubmissionContext,
+    invitation_opt_out,
+    invitation_seen,
+    response_submit,
+)
 from cxgov.surveys.validation import OTHER_SUFFIX, SubmissionError
 
 CONTEXT_PARAMS = ("service", "channel", "stage", "segment", "loc", "t")
@@ -158,7 +164,9 @@ def _page(
             "submission_id": submission_id,
             "honeypot": HONEYPOT,
             "closed_message": _(CLOSED_MESSAGES[problem]) if problem and not preview else "",
-            "needs_code": survey.is_employee and bool(survey.access_code) and not context.get("t"),
+            "needs_code": survey.is_employee
+            and (bool(survey.access_code) or survey_uses_codes(survey=survey))
+            and not context.get("t"),
             "access_code": values.get("__access_code", ""),
             "consent": request.POST.get("consent_to_contact") == "yes",
             "preview": preview,
@@ -208,6 +216,8 @@ def _survey_form(
     source = request.POST if request.method == "POST" else request.GET
     context = {name: source.get(name, "")[:200] for name in CONTEXT_PARAMS}
     if request.method == "GET":
+        if context["t"] and not embed:
+            invitation_seen(survey=survey, token=context["t"], started=False)
         return _page(
             request,
             survey,
@@ -223,6 +233,8 @@ def _survey_form(
     try:
         _submit_form(request, survey, answers=answers, context=context, submission_id=submission_id)
     except SubmissionError as refused:
+        if context["t"] and refused.code not in ("token_invalid", "token_used"):
+            invitation_seen(survey=survey, token=context["t"], started=True)
         answers["__access_code"] = request.POST.get("access_code", "")[:80]
         return _page(
             request,
@@ -267,6 +279,38 @@ def survey_thanks(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+@rate_limited("survey_opt_out", setting="PUBLIC_WRITES_PER_MINUTE")
+def survey_opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every invitation: a button that stops the agency's survey invitations.
+
+    A GET only asks (mail scanners open links); the POST records the opt-out.
+    """
+    invitation_id = opt_out_read(token)
+    invitation = invitation_for_opt_out(invitation_id=invitation_id) if invitation_id else None
+    if invitation is None:
+        return render(
+            request,
+            "public/surveys/opt_out.html",
+            {"invitation": None, "nav_section": "feedback"},
+            status=404,
+        )
+    done = False
+    if request.method == "POST":
+        invitation_opt_out(invitation=invitation)
+        done = True
+    return render(
+        request,
+        "public/surveys/opt_out.html",
+        {
+            "invitation": invitation,
+            "agency": invitation.survey.agency,
+            "done": done,
+            "nav_section": "feedback",
+        },
+    )
+
+
 # --- the embeddable widget ------------------------------------------------------------------
 
 
@@ -277,32 +321,6 @@ def _cors(response: HttpResponse, survey: Survey, origin: str) -> HttpResponse:
         response["Access-Control-Allow-Origin"] = origin
         response["Vary"] = "Origin"
     return response
-
-
-def _pra_statement(survey: Survey) -> str:
-    """The burden statement of the page's PRA block, as one line for the widget."""
-    parts = [_("Paperwork Reduction Act statement: this survey is voluntary.")]
-    if survey.burden_minutes:
-        parts.append(
-            ngettext(
-                "Public reporting burden for this collection of information is estimated to "
-                "average %(minutes)s minute per response, including the time for reviewing "
-                "instructions and completing the survey.",
-                "Public reporting burden for this collection of information is estimated to "
-                "average %(minutes)s minutes per response, including the time for reviewing "
-                "instructions and completing the survey.",
-                survey.burden_minutes,
-            )
-            % {"minutes": survey.burden_minutes}
-        )
-    parts.append(
-        _(
-            "An agency may not conduct or sponsor, and a person is not required to respond to, "
-            "a collection of information unless it displays a currently valid OMB control "
-            "number."
-        )
-    )
-    return " ".join(parts)
 
 
 def _widget_question(item: dict[str, Any]) -> dict[str, Any]:
@@ -344,7 +362,9 @@ def survey_widget_definition(request: HttpRequest, public_id: str) -> HttpRespon
         "omb": {
             "number": survey.omb_control_number,
             "expires": survey.omb_expiration_date.isoformat() if survey.omb_expiration_date else "",
-            "statement": _pra_statement(survey) if survey.omb_control_number else "",
+            "statement": pra_statement(survey, with_number=False)
+            if survey.omb_control_number
+            else "",
         },
         "labels": {
             "open": _("Give feedback"),

@@ -518,7 +518,7 @@ def _agency_purge(*, agency: Agency, now: datetime, dry_run: bool) -> AgencyPurg
     contact_due.update(contact_email="", consent_to_contact=False)
     for invitation in invitations_due.only("pk"):
         Invitation.objects.filter(pk=invitation.pk).update(
-            email=f"removed-{invitation.pk}@{PURGED_EMAIL_DOMAIN}"
+            email=f"removed-{invitation.pk}@{PURGED_EMAIL_DOMAIN}", phone=""
         )
     # The body as sent and the receiver's answers may hold a complaint's or a response's
     # details; the delivery log keeps when, what event and how each try went.

@@ -135,6 +135,9 @@ NOT_RESTORED = {
     "core.ScimIdentity": "links between members and the agency's identity provider",
     # A member's own shortcuts on the queue; each member saves them again where they work.
     "complaints.SavedQueueFilter": "members' saved complaint queue filters",
+    # Kept only as hashes keyed by this installation's SECRET_KEY: another cannot match them.
+    "surveys.OptOut": "survey invitation opt-outs, kept as hashes keyed by this installation",
+    "surveys.AccessCode": "single-use employee survey codes, hashes keyed by this installation",
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.

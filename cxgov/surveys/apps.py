@@ -17,7 +17,11 @@ class SurveysConfig(AppConfig):
             acsi_measures,
             satisfaction_standard_counts,
         )
-        from cxgov.surveys.tasks import clearances_alert_task, surveys_close_expired_task
+        from cxgov.surveys.tasks import (
+            clearances_alert_task,
+            invitation_reminders_task,
+            surveys_close_expired_task,
+        )
         from cxgov.surveys.views_clearances import clearance_notices
 
         register_result_provider(ResultSource.SURVEY, satisfaction_standard_counts)
@@ -32,5 +36,10 @@ class SurveysConfig(AppConfig):
             name="surveys.clearances_alert",
             task=clearances_alert_task,
             every_setting="SCHEDULE_CLEARANCES_ALERT_MINUTES",
+        )
+        periodic_register(
+            name="surveys.invitation_reminders",
+            task=invitation_reminders_task,
+            every_setting="SCHEDULE_SURVEY_REMINDERS_MINUTES",
         )
         staff_notice_register(name="surveys.clearances", provider=clearance_notices)

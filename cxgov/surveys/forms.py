@@ -73,6 +73,8 @@ class SurveySettingsForm(forms.ModelForm):
             "thank_you_es",
             "store_ip_address",
             "access_code",
+            "invite_one_in",
+            "remind_after_days",
             "results_public",
         ]
         widgets = {
@@ -96,6 +98,16 @@ class SurveySettingsForm(forms.ModelForm):
         if self.instance.is_employee:
             del self.fields["store_ip_address"]
             del self.fields["results_public"]
+        # Left empty, they keep what they were: everyone invited, no scheduled reminder.
+        self.fields["invite_one_in"].required = False
+        self.fields["remind_after_days"].required = False
+
+    def clean_invite_one_in(self) -> int:
+        return self.cleaned_data["invite_one_in"] or self.instance.invite_one_in or 1
+
+    def clean_remind_after_days(self) -> int:
+        value = self.cleaned_data["remind_after_days"]
+        return self.instance.remind_after_days if value is None else value
 
     def clean_allowed_origins_text(self) -> list[str]:
         origins = []
@@ -339,9 +351,50 @@ class ResponseFilterForm(forms.Form):
 
 class InvitationUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("List of email addresses (CSV or XLSX)"),
+        label=_("List of people to invite (CSV or XLSX)"),
         help_text=_(
-            "A column named email; optional columns service (its short name) and segment. "
+            "A column named email or phone (a row with no email is sent a text message); "
+            "optional columns language (en or es), service (its short name) and segment. "
             "Rows with a problem are listed and left out; the other rows are invited."
         ),
     )
+
+
+class AccessCodesForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("How many single-use codes"),
+        min_value=1,
+        max_value=5000,
+        help_text=_(
+            "Hand out one code to each person, by any means that does not record who got "
+            "which. The codes are shown once, as a CSV file, and never stored."
+        ),
+    )
+
+
+class EmbedContextForm(forms.Form):
+    """The context the staff embed panel fills into its iframe, script and QR code."""
+
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    loc = forms.RegexField(
+        label=_("Location code"),
+        regex=r"^[A-Za-z0-9._-]{0,40}$",
+        required=False,
+        max_length=40,
+        help_text=_("Letters, digits, dots, dashes; like FRONT-DESK."),
+    )
+
+    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        services = [(s.slug, s.name) for s in survey.services.order_by("name")] or [
+            (s.slug, s.name) for s in survey.agency.services.order_by("name")
+        ]
+        self.fields["service"].choices = [("", _("Any")), *services]
+        self.fields["channel"].choices = [("", _("Any")), *ChannelKind.choices]
+
+    def context(self) -> dict[str, str]:
+        """The chosen context, blank values left out; empty when the form is not valid."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

@@ -242,6 +242,20 @@ class Survey(models.Model):
     allowed_origins = models.JSONField(
         _("web sites that may embed the widget"), default=list, blank=True
     )
+    invite_one_in = models.PositiveIntegerField(
+        _("invite one in this many people listed"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_("Sampling: 1 invites everyone; 10 invites every tenth transaction listed."),
+    )
+    remind_after_days = models.PositiveSmallIntegerField(
+        _("remind people who have not answered after this many days"),
+        default=0,
+        validators=[MaxValueValidator(60)],
+        help_text=_("One reminder, sent on a schedule; 0 sends none."),
+    )
+    # Transactions listed in invitation files so far: sampling counts across files.
+    transactions_seen = models.PositiveIntegerField(default=0, editable=False)
     results_public = models.BooleanField(
         _("publish results on the public performance pages"),
         default=False,
@@ -474,27 +488,92 @@ class Answer(models.Model):
         return self.value_text
 
 
+class InvitationChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+
+
+class InvitationStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    BOUNCED = "bounced", _("Bounced")
+    OPENED = "opened", _("Opened")
+    STARTED = "started", _("Started")
+    ANSWERED = "answered", _("Answered")
+    OPTED_OUT = "opted_out", _("Opted out")
+
+
 class Invitation(models.Model):
-    """An emailed single-use link. Never linked to the response it leads to."""
+    """An emailed or texted single-use link. Never linked to the response it leads to.
+
+    `contact_hash` (a keyed hash of the address or number) is what the fatigue cap and
+    opt-outs match on; the address itself is kept only to send, until the retention purge.
+    """
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
+    channel = models.CharField(
+        max_length=8, choices=InvitationChannel.choices, default=InvitationChannel.EMAIL
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=16, blank=True)
+    contact_hash = models.CharField(max_length=64, db_index=True)
+    language = models.CharField(max_length=8, default="en")
     service = optional_link("registry.Service", on_delete=models.SET_NULL)
     segment = optional_link("registry.CustomerSegment", on_delete=models.SET_NULL)
     token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.QUEUED
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering: ClassVar = ["email"]
+        ordering: ClassVar = ["created_at", "id"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["survey", "email"], name="invitation_unique_email"),
+            models.UniqueConstraint(
+                fields=["survey", "contact_hash"], name="invitation_unique_contact"
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.email
+        return self.contact
+
+    @property
+    def contact(self) -> str:
+        return self.phone if self.channel == InvitationChannel.SMS else self.email
+
+
+class OptOut(models.Model):
+    """A person who asked an agency to send no more survey invitations: only the keyed hash."""
+
+    agency = agency_field("survey_opt_outs")
+    contact_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["agency", "contact_hash"], name="opt_out_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.contact_hash[:8]}"
+
+
+class AccessCode(models.Model):
+    """A single-use anonymous code of an employee survey: only its hash, issued in bulk.
+
+    Nothing ties a code to a person; `used_on` keeps the day only, like employee responses.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="access_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_on = models.DateField(default=date.today)
+    used_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.code_hash[:8]}"
 
 
 # --- rollups -------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ from cxgov.surveys.models import (
     Answer,
     Clearance,
     ClearanceKind,
+    Invitation,
+    InvitationStatus,
     Question,
     QuestionKind,
     Response,
@@ -45,6 +47,17 @@ def suppression_threshold() -> int:
 
 
 # --- public --------------------------------------------------------------------------------
+
+
+def invitation_for_opt_out(*, invitation_id: int) -> Invitation | None:
+    """The invitation a signed opt-out link names, with its survey's agency."""
+    return Invitation.objects.select_related("survey__agency").filter(pk=invitation_id).first()
+
+
+def survey_uses_codes(*, survey: Survey) -> bool:
+    """Whether single-use anonymous codes were issued for the survey (they replace the shared
+    code)."""
+    return survey.access_codes.exists()
 
 
 def survey_public(*, public_id: str) -> Survey:
@@ -532,3 +545,60 @@ def clearances_to_alert(*, today: date | None = None) -> list[BurdenLedger]:
         ):
             ledgers.append(ledger)
     return ledgers
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvitationSummary:
+    """How a survey's invitations stand: a count per status, and the codes issued and used."""
+
+    counts: list[tuple[str, str, int]]
+    total: int
+    codes_issued: int
+    codes_used: int
+
+
+def invitation_summary(*, survey: Survey) -> InvitationSummary:
+    """The count of invitations in each status (every status listed, zeros included)."""
+    found = dict(
+        survey.invitations.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    counts = [(value, str(label), found.get(value, 0)) for value, label in InvitationStatus.choices]
+    codes = survey.access_codes.aggregate(
+        issued=Count("id"), used=Count("id", filter=Q(used_on__isnull=False))
+    )
+    return InvitationSummary(
+        counts=counts,
+        total=sum(n for _v, _l, n in counts),
+        codes_issued=codes["issued"],
+        codes_used=codes["used"],
+    )
+
+
+def invitations_for_survey(*, survey: Survey, status: str = "") -> QuerySet[Invitation]:
+    """A survey's invitations (contacts included: read them after `access_survey` with
+    `Can.EDIT_SURVEYS`, and audit the read), optionally of one status."""
+    invitations = survey.invitations.select_related("service", "segment").order_by(
+        "created_at", "id"
+    )
+    if status in InvitationStatus.values:
+        invitations = invitations.filter(status=status)
+    return invitations
+
+
+def invitations_rows(*, invitations: Iterable[Invitation]) -> Iterator[list[Any]]:
+    """The invitation list as CSV rows: header, then one row per invitation."""
+    yield ["channel", "contact", "language", "service", "segment", "status", "sent", "reminded"]
+    for invitation in invitations:
+        yield [
+            invitation.channel,
+            invitation.contact,
+            invitation.language,
+            invitation.service.slug if invitation.service else "",
+            invitation.segment.name if invitation.segment else "",
+            invitation.status,
+            invitation.sent_at.isoformat() if invitation.sent_at else "",
+            invitation.reminded_at.isoformat() if invitation.reminded_at else "",
+        ]

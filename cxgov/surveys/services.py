@@ -11,8 +11,9 @@ import hmac
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from cxgov.core.imports import (
@@ -50,12 +52,17 @@ from cxgov.core.services import (
 from cxgov.core.tasks import email_send, task_enqueue_with_write
 from cxgov.registry.models import ChannelKind, CustomerSegment, Service, ServiceStage
 from cxgov.surveys.bank import TEMPLATES
+from cxgov.surveys.distribution import contact_hash, phone_normalise
 from cxgov.surveys.models import (
     CHOICE_KINDS,
+    AccessCode,
     Answer,
     Audience,
     Clearance,
     Invitation,
+    InvitationChannel,
+    InvitationStatus,
+    OptOut,
     Question,
     QuestionKind,
     Response,
@@ -588,15 +595,35 @@ def _check_access(
                 {"token": _("This survey link was already used. Each link works once.")},
                 code="token_used",
             )
-    elif (
-        survey.is_employee
-        and survey.access_code
-        and not hmac.compare_digest(access_code.strip().encode(), survey.access_code.encode())
+    elif survey.is_employee:
+        _access_code_check(survey, access_code)
+    return invitation
+
+
+def _access_code_check(survey: Survey, access_code: str) -> None:
+    """An employee survey with single-use codes takes each code once (used here, inside the
+    submission's transaction); one without them takes its shared code, if it has one."""
+    if survey.access_codes.exists():
+        typed = access_code_normalise(access_code)
+        taken = (
+            AccessCode.objects.filter(
+                survey=survey, code_hash=_access_code_hash(typed), used_on__isnull=True
+            ).update(used_on=_anonymous_time().date())
+            if typed
+            else 0
+        )
+        if not taken:
+            raise SubmissionError(
+                {"access_code": _("The access code is not right or was already used.")},
+                code="access_code",
+            )
+        return
+    if survey.access_code and not hmac.compare_digest(
+        access_code.strip().encode(), survey.access_code.encode()
     ):
         raise SubmissionError(
             {"access_code": _("The access code is not right.")}, code="access_code"
         )
-    return invitation
 
 
 def _printable(text: str) -> str:
@@ -806,7 +833,8 @@ def _context_from_invitation(
 
 def _invitation_use(survey: Survey, invitation: Invitation) -> None:
     invitation.used_at = _anonymous_time() if survey.is_employee else timezone.now()
-    invitation.save(update_fields=["used_at"])
+    invitation.status = InvitationStatus.ANSWERED
+    invitation.save(update_fields=["used_at", "status"])
 
 
 def _responses_store(
@@ -970,17 +998,24 @@ def _batch_store(
             context = item.context
             # No per-address limit: a batch comes from a signed-in importer, like a file upload.
             context.ip_address = ""
-            invitation = _check_access(
-                survey, context=context, token=item.token, access_code=item.access_code, honeypot=""
-            )
-            if invitation is not None and invitation.pk in invitations:
-                raise SubmissionError(
-                    {"token": _("This survey link was already used. Each link works once.")},
-                    code="token_used",
+            # An employee item in a savepoint: a single-use code taken by an item whose answers
+            # fail is given back.
+            with transaction.atomic() if survey.is_employee else nullcontext():
+                invitation = _check_access(
+                    survey,
+                    context=context,
+                    token=item.token,
+                    access_code=item.access_code,
+                    honeypot="",
                 )
-            clean = submission_clean(
-                questions=questions, raw=item.answers, employee=survey.is_employee
-            )
+                if invitation is not None and invitation.pk in invitations:
+                    raise SubmissionError(
+                        {"token": _("This survey link was already used. Each link works once.")},
+                        code="token_used",
+                    )
+                clean = submission_clean(
+                    questions=questions, raw=item.answers, employee=survey.is_employee
+                )
             _context_from_invitation(survey, context=context, invitation=invitation)
             resolved = _resolve_context_once(survey, context, contexts)
         except SubmissionError as refused:
@@ -1065,34 +1100,62 @@ def response_delete(*, actor: User | None, response: Response, restore: bool = F
 
 # --- invitations ---------------------------------------------------------------------------
 
+# Invitations that may still be sent or reminded: not bounced, answered or opted out.
+_REACHABLE = (
+    InvitationStatus.QUEUED,
+    InvitationStatus.SENT,
+    InvitationStatus.OPENED,
+    InvitationStatus.STARTED,
+)
+
 
 @dataclass
 class InvitationRow:
-    email: str
+    """One good row of an invitation list: whom to invite, how, and in which language."""
+
+    row: int
+    channel: str
+    contact: str
+    language: str = "en"
     service: Service | None = None
     segment: CustomerSegment | None = None
+
+    @property
+    def contact_hash(self) -> str:
+        return contact_hash(self.contact)
 
 
 def invitation_rows_parse(
     *, survey: Survey, source: Source
 ) -> tuple[ImportReport, list[InvitationRow]]:
-    """The usable rows of an invitation list (email, optional service short name and segment).
+    """The usable rows of an invitation list: `email` or `phone` (a row with both is texted
+    only when it has no email), optional `language` (en or es), `service` short name and
+    `segment` name.
 
-    Reads the file through the import framework: a bad row is an error naming its row and
-    column and is left out; the good rows are returned. An address listed twice is invited once.
+    Reads the file through the import framework: a bad row is an error naming its row (as a
+    spreadsheet numbers it, header = 1) and column and is left out; the good rows are returned.
+    A person listed twice is invited once.
     """
-    report = ImportReport(format="invitations", kinds={"invitations": _("People invited")})
+    report = ImportReport(
+        format="invitations",
+        kinds={
+            "invitations": _("People invited"),
+            "not_invited": _("People listed but not invited"),
+        },
+    )
     try:
-        table = read_table(source, required=["email"])
+        table = read_table(source)
     except FileRejectedError as exc:
         return report.fail(exc.error), []
+    if "email" not in table.columns and "phone" not in table.columns:
+        return report.fail(RowError(0, "", _("The file needs an email or a phone column."))), []
     services = {s.slug: s for s in Service.objects.filter(agency_id=survey.agency_id)}
     segments = {
         s.name.lower(): s for s in CustomerSegment.objects.filter(agency_id=survey.agency_id)
     }
     rows = rows_keep_first(
         ((row, _invitation_row(row, services=services, segments=segments)) for row in table.rows),
-        key=lambda invitation: invitation.email,
+        key=lambda invitation: invitation.contact_hash,
         column="email",
         repeated=lambda first: _("Already listed on row %(n)s; invited once.") % {"n": first},
     )
@@ -1104,10 +1167,20 @@ def _invitation_row(
     row: Row, *, services: Mapping[str, Service], segments: Mapping[str, CustomerSegment]
 ) -> InvitationRow | None:
     email = row.get("email").lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        row.fail("email", _("%(v)s is not an email address.") % {"v": shown(email)})
+    typed_phone = row.get("phone")
+    phone = phone_normalise(typed_phone) if typed_phone else ""
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            row.fail("email", _("%(v)s is not an email address.") % {"v": shown(email)})
+    if typed_phone and not phone:
+        row.fail("phone", _("%(v)s is not a phone number.") % {"v": shown(typed_phone)})
+    if not email and not typed_phone:
+        row.fail("email", _("Give an email address or a phone number."))
+    language = (row.get("language") or "en").lower()[:8]
+    if language not in ("en", "es"):
+        row.fail("language", _("%(v)s is not en or es.") % {"v": shown(row.get("language"))})
     service = services.get(row.get("service")) if row.get("service") else None
     if row.get("service") and service is None:
         row.fail(
@@ -1118,59 +1191,163 @@ def _invitation_row(
         row.fail(
             "segment", _("No customer segment named %(v)s.") % {"v": shown(row.get("segment"))}
         )
-    return InvitationRow(email=email, service=service, segment=segment) if row.ok else None
+    if not row.ok:
+        return None
+    channel = InvitationChannel.EMAIL if email else InvitationChannel.SMS
+    return InvitationRow(
+        row=row.number,
+        channel=channel,
+        contact=email or phone,
+        language=language,
+        service=service,
+        segment=segment,
+    )
+
+
+@dataclass
+class InvitationPlan:
+    """What adding a list did: new people, people this survey already has, and those left out."""
+
+    added: int = 0
+    known: int = 0
+    not_sampled: int = 0
+    # (row number, reason) of each person the fatigue cap or an opt-out left out.
+    left_out: list[tuple[int, str]] = field(default_factory=list)
 
 
 def invitations_import(*, actor: User | None, survey: Survey, source: Source) -> ImportReport:
     """Invite the people of an uploaded list; bad rows are reported and the good ones kept.
 
-    The report counts new people as created and people already invited as unchanged.
+    The report counts new people as created, people this survey already invited as unchanged,
+    and people the sampling rule, the fatigue cap or an opt-out left out as not invited (the
+    last two with a warning on their row).
     """
     report, rows = invitation_rows_parse(survey=survey, source=source)
     if report.rejected or not rows:
         return report
     try:
-        added = invitations_add(actor=actor, survey=survey, rows=rows)
+        plan = invitations_add(actor=actor, survey=survey, rows=rows)
     except ValidationError as exc:
         return report.fail(RowError(0, "", " ".join(exc.messages)))
-    report.count("invitations", CREATED, added)
-    report.count("invitations", UNCHANGED, len(rows) - added)
+    report.count("invitations", CREATED, plan.added)
+    report.count("invitations", UNCHANGED, plan.known)
+    report.count("not_invited", UNCHANGED, plan.not_sampled + len(plan.left_out))
+    report.warnings += [RowError(number, "email", reason) for number, reason in plan.left_out]
+    report.warnings.sort(key=lambda warning: warning.row)
     report.applied = True
     return report
 
 
-@transaction.atomic
-def invitations_add(*, actor: User | None, survey: Survey, rows: Sequence[InvitationRow]) -> int:
-    """Add people to a survey's invitation list and queue their emails; returns how many are new.
+def _sampled(survey: Survey, rows: Sequence[InvitationRow]) -> list[InvitationRow]:
+    """One in `invite_one_in` transactions, counted across every file the survey was given."""
+    every = max(1, survey.invite_one_in)
+    seen = survey.transactions_seen
+    Survey.objects.filter(pk=survey.pk).update(transactions_seen=seen + len(rows))
+    return [row for i, row in enumerate(rows, start=seen + 1) if i % every == 0]
 
+
+@transaction.atomic
+def invitations_add(
+    *, actor: User | None, survey: Survey, rows: Sequence[InvitationRow]
+) -> InvitationPlan:
+    """Add people to a survey's invitation list and queue their messages.
+
+    Sampling keeps one in `survey.invite_one_in` transactions; then nobody who opted out of
+    the agency's invitations, or was invited to any of its surveys in the last
+    `SURVEY_FATIGUE_DAYS`, is invited (matched by contact hash, across files and surveys).
     The list is kept apart from the answers: no response ever points to an invitation.
     """
     from cxgov.surveys.tasks import invitations_send
 
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status == SurveyStatus.CLOSED:
         raise ValidationError(_("This survey is closed: it takes no invitations."))
-    known = set(survey.invitations.values_list("email", flat=True))
-    new = [
-        Invitation(
-            survey=survey,
-            email=row.email,
-            service=row.service,
-            segment=row.segment,
-            # Unusable until the email goes out with a fresh token.
-            token_hash=_token_hash(secrets.token_urlsafe(32)),
+    plan = InvitationPlan()
+    chosen = _sampled(survey, rows)
+    plan.not_sampled = len(rows) - len(chosen)
+    hashes = [row.contact_hash for row in chosen]
+    known = set(
+        survey.invitations.filter(contact_hash__in=hashes).values_list("contact_hash", flat=True)
+    )
+    opted_out = set(
+        OptOut.objects.filter(agency_id=survey.agency_id, contact_hash__in=hashes).values_list(
+            "contact_hash", flat=True
         )
-        for row in rows
-        if row.email not in known
-    ]
+    )
+    days = settings.SURVEY_FATIGUE_DAYS
+    recent = (
+        set(
+            Invitation.objects.filter(
+                survey__agency_id=survey.agency_id,
+                contact_hash__in=hashes,
+                created_at__gt=timezone.now() - timedelta(days=days),
+            ).values_list("contact_hash", flat=True)
+        )
+        if days
+        else set()
+    )
+    new = []
+    for row in chosen:
+        if row.contact_hash in known:
+            plan.known += 1
+        elif row.contact_hash in opted_out:
+            plan.left_out.append(
+                (row.row, _("Asked for no more survey invitations from this agency; not invited."))
+            )
+        elif row.contact_hash in recent:
+            plan.left_out.append(
+                (
+                    row.row,
+                    _(
+                        "Invited to one of the agency's surveys in the last %(days)s days; "
+                        "not invited again."
+                    )
+                    % {"days": days},
+                )
+            )
+        else:
+            new.append(
+                Invitation(
+                    survey=survey,
+                    channel=row.channel,
+                    email=row.contact if row.channel == InvitationChannel.EMAIL else "",
+                    phone=row.contact if row.channel == InvitationChannel.SMS else "",
+                    contact_hash=row.contact_hash,
+                    language=row.language,
+                    service=row.service,
+                    segment=row.segment,
+                    # Unusable until the message goes out with a fresh token.
+                    token_hash=_token_hash(secrets.token_urlsafe(32)),
+                )
+            )
     Invitation.objects.bulk_create(new)
+    plan.added = len(new)
     audit_record(
         actor=actor,
         action="invitation.add",
         target=survey,
-        data={"added": len(new)},
+        data={
+            "added": plan.added,
+            "already": plan.known,
+            "not_sampled": plan.not_sampled,
+            "left_out": len(plan.left_out),
+        },
     )
-    transaction.on_commit(lambda: invitations_send.enqueue(survey_id=survey.pk, reminder=False))
-    return len(new)
+    if new:
+        transaction.on_commit(lambda: invitations_send.enqueue(survey_id=survey.pk, reminder=False))
+    return plan
+
+
+def _reminders_due(survey: Survey, *, due_only: bool) -> QuerySet[Invitation]:
+    due = survey.invitations.filter(
+        used_at__isnull=True,
+        sent_at__isnull=False,
+        reminded_at__isnull=True,
+        status__in=_REACHABLE,
+    )
+    if due_only:
+        due = due.filter(sent_at__lte=timezone.now() - timedelta(days=survey.remind_after_days))
+    return due
 
 
 @transaction.atomic
@@ -1178,9 +1355,7 @@ def invitations_remind(*, actor: User | None, survey: Survey) -> int:
     """Queue one reminder for everyone invited who has not answered; returns how many."""
     from cxgov.surveys.tasks import invitations_send
 
-    waiting = survey.invitations.filter(
-        used_at__isnull=True, sent_at__isnull=False, reminded_at__isnull=True
-    ).count()
+    waiting = _reminders_due(survey, due_only=False).count()
     audit_record(
         actor=actor,
         action="invitation.remind",
@@ -1191,21 +1366,38 @@ def invitations_remind(*, actor: User | None, survey: Survey) -> int:
     return waiting
 
 
+def surveys_with_reminders_due() -> list[int]:
+    """Live surveys with a reminder schedule whose non-respondents are due one (for the task)."""
+    now = timezone.now()
+    due = []
+    for survey in Survey.objects.filter(status=SurveyStatus.LIVE, remind_after_days__gt=0):
+        if survey.open_problem(now):
+            continue
+        if _reminders_due(survey, due_only=True).exists():
+            due.append(survey.pk)
+    return due
+
+
 @transaction.atomic
-def invitations_issue(*, survey: Survey, reminder: bool) -> list[tuple[str, str]]:
-    """Give each invitation due an email a fresh single-use token: (email, raw token) pairs.
+def invitations_issue(
+    *, survey: Survey, reminder: bool, due_only: bool = False
+) -> list[tuple[Invitation, str]]:
+    """Give each invitation due a message a fresh single-use token: (invitation, raw token).
 
     Only the hash is stored, so a reminder carries a new link and the earlier one stops working.
+    Nobody who opted out since the list was given is sent anything.
     """
-    due = survey.invitations.select_for_update().filter(used_at__isnull=True)
-    due = (
-        due.filter(sent_at__isnull=False, reminded_at__isnull=True)
-        if reminder
-        else due.filter(sent_at__isnull=True)
-    )
+    if reminder:
+        due = _reminders_due(survey, due_only=due_only)
+    else:
+        due = survey.invitations.filter(
+            used_at__isnull=True, sent_at__isnull=True, status=InvitationStatus.QUEUED
+        )
+    opted_out = OptOut.objects.filter(agency_id=survey.agency_id).values("contact_hash")
+    due.filter(contact_hash__in=opted_out).update(status=InvitationStatus.OPTED_OUT)
+    due = due.exclude(contact_hash__in=opted_out).select_for_update()
     now = timezone.now()
-    issued: list[tuple[str, str]] = []
-    changed = []
+    issued: list[tuple[Invitation, str]] = []
     for invitation in due:
         raw = secrets.token_urlsafe(24)
         invitation.token_hash = _token_hash(raw)
@@ -1213,17 +1405,133 @@ def invitations_issue(*, survey: Survey, reminder: bool) -> list[tuple[str, str]
             invitation.reminded_at = now
         else:
             invitation.sent_at = now
-        changed.append(invitation)
-        issued.append((invitation.email, raw))
-    Invitation.objects.bulk_update(changed, ["token_hash", "sent_at", "reminded_at"])
-    if changed:
+            invitation.status = InvitationStatus.SENT
+        issued.append((invitation, raw))
+    Invitation.objects.bulk_update(
+        [invitation for invitation, _raw in issued],
+        ["token_hash", "sent_at", "reminded_at", "status"],
+    )
+    if issued:
         audit_record(
             actor=None,
             action="invitation.remind_sent" if reminder else "invitation.sent",
             target=survey,
-            data={"count": len(changed)},
+            data={"count": len(issued)},
         )
     return issued
+
+
+def invitation_delivery_failed(*, invitation: Invitation, reminder: bool, bounced: bool) -> None:
+    """Record a message that did not leave: bounced for good, or queued again for a retry."""
+    if bounced:
+        invitation.status = InvitationStatus.BOUNCED
+    elif reminder:
+        invitation.reminded_at = None
+    else:
+        invitation.sent_at = None
+        invitation.status = InvitationStatus.QUEUED
+    invitation.save(update_fields=["status", "sent_at", "reminded_at"])
+    if bounced:
+        audit_record(
+            actor=None,
+            action="invitation.bounced",
+            target=invitation.survey,
+            data={"invitation": invitation.pk, "channel": invitation.channel},
+        )
+
+
+def _invitation_by_token(survey: Survey, token: str) -> Invitation | None:
+    if not token:
+        return None
+    return Invitation.objects.filter(survey=survey, token_hash=_token_hash(token[:200])).first()
+
+
+def invitation_seen(*, survey: Survey, token: str, started: bool) -> None:
+    """The person opened the survey from their link (`started`: and sent answers not yet kept).
+
+    Moves the invitation's status forward only: a later step is never undone by an earlier one.
+    """
+    invitation = _invitation_by_token(survey, token)
+    if invitation is None or invitation.used_at is not None:
+        return
+    order: list[str] = [
+        InvitationStatus.QUEUED,
+        InvitationStatus.SENT,
+        InvitationStatus.OPENED,
+        InvitationStatus.STARTED,
+    ]
+    target: str = InvitationStatus.STARTED if started else InvitationStatus.OPENED
+    if invitation.status in order and order.index(invitation.status) < order.index(target):
+        Invitation.objects.filter(pk=invitation.pk, status=invitation.status).update(status=target)
+
+
+@transaction.atomic
+def invitation_opt_out(*, invitation: Invitation) -> OptOut:
+    """The person asked for no more survey invitations from the invitation's agency.
+
+    Only the contact's keyed hash is kept; every invitation of theirs not yet answered stops.
+    """
+    agency_id = invitation.survey.agency_id
+    opt_out, created = OptOut.objects.get_or_create(
+        agency_id=agency_id, contact_hash=invitation.contact_hash
+    )
+    stopped = (
+        Invitation.objects.filter(survey__agency_id=agency_id, contact_hash=invitation.contact_hash)
+        .exclude(status=InvitationStatus.ANSWERED)
+        .update(status=InvitationStatus.OPTED_OUT)
+    )
+    if created:
+        audit_record(
+            actor=None,
+            action="invitation.opt_out",
+            agency=invitation.survey.agency,
+            target=opt_out,
+            data={"invitations_stopped": stopped},
+        )
+    return opt_out
+
+
+# --- single-use anonymous access codes of employee surveys ----------------------------------
+
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ACCESS_CODE_MOST = 5000
+
+
+def access_code_normalise(code: str) -> str:
+    """A typed code as it is hashed: no case, spaces or dashes."""
+    return "".join(code.split()).replace("-", "").upper()[:40]
+
+
+def _access_code_hash(code: str) -> str:
+    return salted_hmac(
+        "cxgov.surveys.access_code", access_code_normalise(code), algorithm="sha256"
+    ).hexdigest()
+
+
+@transaction.atomic
+def access_codes_issue(*, actor: User | None, survey: Survey, count: int) -> list[str]:
+    """Issue `count` single-use codes for an employee survey; returns them, never stored.
+
+    Each code opens the survey once. Nothing records who got which code, and once codes exist
+    the shared access code no longer opens the survey.
+    """
+    if not survey.is_employee:
+        raise ValidationError(_("Single-use codes are for employee surveys."))
+    if not 1 <= count <= ACCESS_CODE_MOST:
+        raise ValidationError(
+            _("Issue from 1 to %(most)s codes at a time.") % {"most": ACCESS_CODE_MOST}
+        )
+    codes = []
+    for _n in range(count):
+        raw = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _i in range(12))
+        codes.append("-".join(raw[i : i + 4] for i in range(0, 12, 4)))
+    AccessCode.objects.bulk_create(
+        [AccessCode(survey=survey, code_hash=_access_code_hash(code)) for code in codes]
+    )
+    audit_record(
+        actor=actor, action="survey.access_codes_issue", target=survey, data={"count": count}
+    )
+    return codes
 
 
 # --- Paperwork Reduction Act clearances ----------------------------------------------------

@@ -1,49 +1,97 @@
-"""Background tasks of surveys: invitation and reminder emails, each with a single-use link, and
-the daily closing of expired surveys and the daily PRA clearance warnings."""
+"""Background tasks of surveys: invitation and reminder messages (email or text), each with a
+single-use link, an opt-out link and the PRA statement; the scheduled reminders; the daily
+closing of expired surveys and the daily PRA clearance warnings."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django_tasks import task
 
-from cxgov.surveys.models import Survey
-from cxgov.surveys.services import clearances_alert, invitations_issue, surveys_close_expired
+from cxgov.core.sms import SmsError, SmsRefusedError, sms_send
+from cxgov.core.tasks import retrying_task
+from cxgov.surveys.distribution import invitation_message
+from cxgov.surveys.models import Invitation, InvitationChannel, Survey
+from cxgov.surveys.services import (
+    clearances_alert,
+    invitation_delivery_failed,
+    invitations_issue,
+    surveys_close_expired,
+    surveys_with_reminders_due,
+)
+
+logger = logging.getLogger(__name__)
 
 
-def _link(survey: Survey, token: str, language: str) -> str:
-    with translation.override(language):
-        path = reverse("public:survey", kwargs={"public_id": survey.public_id})
-    return f"{settings.SITE_URL.rstrip('/')}{path}?t={token}"
+class InvitationsNotSentError(Exception):
+    """Some messages could not leave now; they stay queued for the next try."""
+
+
+def _deliver(survey: Survey, invitation: Invitation, token: str, *, reminder: bool) -> bool:
+    """Send one message; False when it did not leave (bounced, or queued again)."""
+    message = invitation_message(
+        survey=survey, invitation=invitation, token=token, reminder=reminder
+    )
+    try:
+        if invitation.channel == InvitationChannel.SMS:
+            sms_send(to=invitation.phone, body=message.body)
+        else:
+            EmailMessage(
+                subject=message.subject,
+                body=message.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[invitation.email],
+            ).send()
+    except (SmsRefusedError, smtplib.SMTPRecipientsRefused) as refused:
+        logger.info("invitation %s bounced: %s", invitation.pk, refused)
+        invitation_delivery_failed(invitation=invitation, reminder=reminder, bounced=True)
+        return False
+    except (SmsError, smtplib.SMTPException, OSError) as error:
+        logger.warning("invitation %s not sent, kept for a retry: %s", invitation.pk, error)
+        invitation_delivery_failed(invitation=invitation, reminder=reminder, bounced=False)
+        raise InvitationsNotSentError(str(error)) from error
+    return True
+
+
+def invitations_deliver(*, survey: Survey, reminder: bool, due_only: bool = False) -> int:
+    """Send everyone due an invitation (or a reminder) a fresh link; returns how many left.
+
+    A provider that is down stops the run: that message and the ones after it stay due, and
+    the task is retried.
+    """
+    if survey.open_problem():
+        return 0
+    sent = 0
+    issued = invitations_issue(survey=survey, reminder=reminder, due_only=due_only)
+    for position, (invitation, token) in enumerate(issued):
+        try:
+            sent += _deliver(survey, invitation, token, reminder=reminder)
+        except InvitationsNotSentError:
+            for later, _token in issued[position + 1 :]:
+                invitation_delivery_failed(invitation=later, reminder=reminder, bounced=False)
+            raise
+    return sent
+
+
+@retrying_task(queue_name="email")
+def invitations_send(*, survey_id: int, reminder: bool = False) -> int:
+    """Message everyone due an invitation (or a reminder); returns how many messages left."""
+    survey = Survey.objects.select_related("agency").filter(pk=survey_id).first()
+    if survey is None:
+        return 0
+    return invitations_deliver(survey=survey, reminder=reminder)
 
 
 @task(queue_name="email")
-def invitations_send(*, survey_id: int, reminder: bool = False) -> int:
-    """Email everyone due an invitation (or a reminder) a fresh link; returns how many."""
-    survey = Survey.objects.select_related("agency").filter(pk=survey_id).first()
-    if survey is None or survey.open_problem():
-        return 0
+def invitation_reminders_task() -> int:
+    """Remind non-respondents of every survey with a reminder schedule (periodic)."""
     sent = 0
-    for email, token in invitations_issue(survey=survey, reminder=reminder):
-        subject = (_("Reminder: %(title)s") if reminder else _("%(agency)s asks: %(title)s")) % {
-            "title": survey.title,
-            "agency": survey.agency.name,
-        }
-        body = "\n\n".join(
-            [
-                _("%(agency)s would like to hear how your experience went.")
-                % {"agency": survey.agency.name},
-                _("Answer here (the link works once):") + "\n" + _link(survey, token, "en"),
-                "Responda en español:\n" + _link(survey, token, "es"),
-                _("This link replaces any earlier one we sent you.") if reminder else "",
-            ]
-        ).strip()
-        sent += EmailMessage(
-            subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email]
-        ).send()
+    for survey_id in surveys_with_reminders_due():
+        survey = Survey.objects.select_related("agency").get(pk=survey_id)
+        sent += invitations_deliver(survey=survey, reminder=True, due_only=True)
     return sent
 
 

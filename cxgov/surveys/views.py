@@ -32,11 +32,13 @@ from cxgov.core.pages import (
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, fresh_copy
 from cxgov.core.services import audit_record
-from cxgov.core.tables import csv_stream_response, file_response
+from cxgov.core.tables import csv_response, csv_stream_response, file_response
 from cxgov.public.views_surveys import _page as public_page
 from cxgov.surveys import services as surveys
-from cxgov.surveys.distribution import qr_svg
+from cxgov.surveys.distribution import embed_codes, qr_svg
 from cxgov.surveys.forms import (
+    AccessCodesForm,
+    EmbedContextForm,
     InvitationUploadForm,
     QuestionForm,
     QuestionTextForm,
@@ -51,6 +53,9 @@ from cxgov.surveys.selectors import (
     access_question,
     access_response,
     access_survey,
+    invitation_summary,
+    invitations_for_survey,
+    invitations_rows,
     responses_for_survey,
     responses_listed,
     responses_rows,
@@ -155,17 +160,24 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
     public_url = request.build_absolute_uri(
         reverse("public:survey", kwargs={"public_id": survey.public_id})
     )
+    embed_form, context = _embed_context(request, survey)
+    can_edit = user_can(user=request.user, agency=survey.agency, need=Can.EDIT_SURVEYS)
     return render(
         request,
         "surveys/survey_detail.html",
         {
+            "embed_form": embed_form,
+            "embed": embed_codes(
+                survey=survey, base_url=request.build_absolute_uri("/"), context=context
+            ),
+            "invitations": invitation_summary(survey=survey) if can_edit else None,
             "agency": survey.agency,
             "survey": survey,
             "questions": survey.questions.order_by("position", "id"),
             "locked": survey_has_responses(survey=survey),
             "response_count": survey.responses.filter(deleted_at__isnull=True).count(),
             "public_url": public_url,
-            "can_edit": user_can(user=request.user, agency=survey.agency, need=Can.EDIT_SURVEYS),
+            "can_edit": can_edit,
             "can_read_responses": user_can(
                 user=request.user, agency=survey.agency, need=Can.READ_RESPONSES
             ),
@@ -464,19 +476,21 @@ def response_action(
 # --- distribution --------------------------------------------------------------------------
 
 
+def _embed_context(request: HttpRequest, survey: Survey) -> tuple[EmbedContextForm, dict[str, str]]:
+    form = EmbedContextForm(request.GET or None, survey=survey)
+    return form, form.context()
+
+
 @login_required
 def survey_qr(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    """The QR code of the survey page with the chosen context (service, channel, location)."""
     survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
-    location = "".join(c for c in request.GET.get("loc", "")[:40] if c.isalnum() or c in "-_.")
-    url = request.build_absolute_uri(
-        reverse("public:survey", kwargs={"public_id": survey.public_id})
-    )
-    if location:
-        url += f"?loc={location}"
+    _form, context = _embed_context(request, survey)
+    codes = embed_codes(survey=survey, base_url=request.build_absolute_uri("/"), context=context)
     return file_response(
-        qr_svg(url),
+        qr_svg(codes.page_url),
         content_type="image/svg+xml",
-        filename=f"survey-{survey.pk}-{location or 'qr'}.svg",
+        filename=f"survey-{survey.pk}-{context.get('loc') or 'qr'}.svg",
         inline=True,
     )
 
@@ -491,10 +505,11 @@ def invitation_upload(request: HttpRequest, slug: str, survey_id: int) -> HttpRe
         run=lambda data: surveys.invitations_import(
             actor=request.user, survey=survey, source=data["file"]
         ),
+        keeps_valid_rows=True,
         section="surveys",
         agency=survey.agency,
         survey=survey,
-        title=_("Invite people by email"),
+        title=_("Invite people by email or text message"),
         cancel_url=_detail_url(survey),
     )
 
@@ -506,3 +521,75 @@ def invitation_remind(request: HttpRequest, slug: str, survey_id: int) -> HttpRe
     waiting = surveys.invitations_remind(actor=request.user, survey=survey)
     messages.success(request, _("Reminders queued for %(n)s people.") % {"n": waiting})
     return redirect(_detail_url(survey))
+
+
+def _audit_contacts_read(request: HttpRequest, survey: Survey, action: str, status: str) -> None:
+    audit_record(
+        actor=request.user,
+        action=action,
+        agency=survey.agency,
+        target=survey,
+        data={"status": status},
+    )
+
+
+@login_required
+def invitation_list(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    """Each invitation with its status; the contacts shown are a read of personal data."""
+    survey = _editable_survey(request, slug, survey_id)
+    status = request.GET.get("status", "")[:12]
+    invitations = invitations_for_survey(survey=survey, status=status)
+    _audit_contacts_read(request, survey, "survey.invitations_read", status)
+    return render(
+        request,
+        "surveys/invitation_list.html",
+        {
+            "agency": survey.agency,
+            "survey": survey,
+            "summary": invitation_summary(survey=survey),
+            "status": status,
+            "invitations": invitations[:500],
+            "shown_all": invitations.count() <= 500,
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+def invitation_export(
+    request: HttpRequest, slug: str, survey_id: int
+) -> HttpResponse | StreamingHttpResponse:
+    survey = _editable_survey(request, slug, survey_id)
+    status = request.GET.get("status", "")[:12]
+    _audit_contacts_read(request, survey, "survey.invitations_export", status)
+    return csv_stream_response(
+        None,
+        invitations_rows(invitations=invitations_for_survey(survey=survey, status=status)),
+        filename=f"survey-{survey.pk}-invitations.csv",
+    )
+
+
+@login_required
+def access_codes_issue(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    """Issue single-use anonymous codes for an employee survey: the CSV is their only copy."""
+    survey = _editable_survey(request, slug, survey_id)
+    if not survey.is_employee:
+        raise Http404
+    form = AccessCodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = surveys.access_codes_issue(
+            actor=request.user, survey=survey, count=form.cleaned_data["count"]
+        )
+        return csv_response(
+            ["code"],
+            ([code] for code in codes),
+            filename=f"survey-{survey.pk}-access-codes.csv",
+        )
+    return _form_page(
+        request,
+        form,
+        survey=survey,
+        agency=survey.agency,
+        title=_("Issue single-use access codes"),
+        cancel_url=_detail_url(survey),
+    )

@@ -56,6 +56,8 @@ class Endpoint:
     urls: Callable[[], list[str]]
     user: str | None = STAFF
     follow_downloads: bool = False
+    # The form a POST sends, for a CSV that answers a POST (codes made on request).
+    post: dict[str, str] | None = None
 
 
 def _quarter_query() -> str:
@@ -67,6 +69,12 @@ def _quarter_query() -> str:
 
 def _surveys() -> list[int]:
     return list(Response.objects.order_by().values_list("survey_id", flat=True).distinct())
+
+
+def _employee_surveys() -> list[int]:
+    from cxgov.surveys.models import Survey
+
+    return list(Survey.objects.filter(audience="employee").values_list("pk", flat=True))
 
 
 def _periods() -> list[str]:
@@ -129,6 +137,18 @@ CSV_ENDPOINTS = [
             _url("a11:export_download", slug=AGENCY, format=f) + f"?{_quarter_query()}"
             for f in EXPORT_FORMATS
         ],
+    ),
+    Endpoint(
+        "surveys:invitation_export",
+        lambda: [_url("surveys:invitation_export", slug=AGENCY, survey_id=s) for s in _surveys()],
+    ),
+    Endpoint(
+        "surveys:access_codes_issue",
+        lambda: [
+            _url("surveys:access_codes_issue", slug=AGENCY, survey_id=s)
+            for s in _employee_surveys()
+        ],
+        post={"count": "3"},
     ),
     Endpoint(
         "surveys:response_export",
@@ -397,9 +417,9 @@ def test_no_csv_download_holds_a_live_formula(demo_data: None):
     live: dict[str, list[str]] = {}
     guarded = 0
 
-    def check(client: Client, url: str) -> None:
+    def check(client: Client, url: str, post: dict[str, str] | None = None) -> None:
         nonlocal guarded
-        response = client.get(url)
+        response = client.get(url) if post is None else client.post(url, post)
         assert response.status_code == 200, url
         for name, text in _csv_files(response):
             fetched[name] = fetched.get(name, 0) + 1
@@ -416,7 +436,7 @@ def test_no_csv_download_holds_a_live_formula(demo_data: None):
         assert urls, f"{endpoint.name}: the demo has nothing to download"
         for url in urls:
             if not endpoint.follow_downloads:
-                check(client, url)
+                check(client, url, endpoint.post)
                 continue
             page = client.get(url)
             assert page.status_code == 200, url

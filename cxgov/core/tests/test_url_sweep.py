@@ -145,6 +145,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
             "public:survey_embed",
             "public:survey_widget",
             "public:survey_widget_submit",
+            "public:survey_opt_out",
             "public:complaint_new",
             "public:complaint_status",
             "public:complaints_data",
@@ -335,6 +336,14 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     ),
     "surveys:invitation_upload": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:invitation_remind": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    # The contacts of the invitations: read by those who invite, each read audited.
+    "surveys:invitation_list": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:invitation_export": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:access_codes_issue": (
+        lambda w: {"slug": w.agency.slug, "survey_id": w.ids["employee_survey"]},
+        Can.EDIT_SURVEYS,
+        Can.EDIT_SURVEYS,
+    ),
     "surveys:question_create": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:response_list": (_with("survey"), Can.READ_RESPONSES, Can.READ_RESPONSES),
     "surveys:response_export": (_with("survey"), Can.READ_RESPONSES, Can.READ_RESPONSES),

@@ -141,7 +141,13 @@ def test_invitation_emails_are_replaced_and_the_invitations_still_count(agency_a
     survey = SurveyFactory(agency=agency_a)
     with time_machine.travel(T0, tick=False):
         for email in ("a@example.com", "b@example.com"):
-            Invitation.objects.create(survey=survey, email=email, token_hash=secrets.token_hex(32))
+            Invitation.objects.create(
+                survey=survey,
+                email=email,
+                contact_hash=email,
+                phone="+12025550143",
+                token_hash=secrets.token_hex(32),
+            )
 
     with time_machine.travel(T0 + timedelta(days=8), tick=False):
         (purge,) = retention_purge().agencies
@@ -150,6 +156,7 @@ def test_invitation_emails_are_replaced_and_the_invitations_still_count(agency_a
     emails = list(Invitation.objects.filter(survey=survey).values_list("email", flat=True))
     assert len(emails) == 2
     assert all(email.endswith("@purged.invalid") for email in emails)
+    assert not Invitation.objects.exclude(phone="").exists()
 
 
 def test_each_agency_keeps_to_its_own_policy_and_defaults_come_from_settings(

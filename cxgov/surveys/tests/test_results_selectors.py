@@ -230,6 +230,7 @@ def test_response_rate_is_used_invitations_over_sent(survey: Survey) -> None:
         Invitation.objects.create(
             survey=survey,
             email=f"p{i}@example.gov",
+            contact_hash=f"p{i}",
             token_hash=f"{i:064x}",
             sent_at=sent,
             used_at=sent + timedelta(days=1) if i < 2 else None,
