@@ -10,7 +10,8 @@ the demo's). Each page is requested once cold, then `--repeat` times; the p95 of
 value. The baseline is one plain query in the same process (`SELECT COUNT(*)` of agencies, the
 median of as many runs), so the ratio says how many plain queries a page costs. It prints one
 line per page, `RESULT name=page_<url name> value=<p95 ms> unit=ms baseline=<ms> ratio=<x>`,
-with the page's query count, then the pages over 100 ms and the addresses it could not build.
+with the page's query count, then the pages over 100 ms, the addresses it could not build
+and the pages that raised an error.
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ def main() -> None:
     baseline = statistics.median(_timed(plain, max(ARGS.repeat, 5)))
     slow: list[tuple[float, str]] = []
     unbuilt: list[str] = []
+    failed: list[str] = []
     timed = 0
     for name, (build, need_get, _need_post) in sorted(SWEEP.items()):
         if not name.startswith(ARGS.only):
@@ -130,7 +132,11 @@ def main() -> None:
             unbuilt.append(name)
             continue
         client = public if need_get == "public" else staff
-        status, queries = _queries(client, address)  # the cold request
+        try:
+            status, queries = _queries(client, address)  # the cold request
+        except Exception as error:  # a broken page is reported and the walk goes on
+            failed.append(f"{name} ({type(error).__name__})")
+            continue
         if status != 200:
             continue  # a form's thanks page, a redirect, a 405 for GET: not a page to time
         p95 = _p95(_timed(lambda: client.get(address), ARGS.repeat))  # noqa: B023
@@ -144,6 +150,7 @@ def main() -> None:
     print(f"pages timed: {timed}; plain query: {baseline:.3f} ms")
     print(f"over {SLOW_MS:.0f} ms at p95: " + ", ".join(f"{n} ({t:.0f})" for t, n in sorted(slow)))
     print("not built (need an object the bench does not make): " + ", ".join(unbuilt))
+    print("raised an error: " + (", ".join(failed) or "none"))
 
 
 if __name__ == "__main__":
