@@ -256,10 +256,11 @@ def collection_unpublish(*, actor: User | None, collection: Collection, reason: 
 
 def collection_approval_state(collection: Collection) -> str:
     """Where a report with no approval row yet stands: a submitted one is approved."""
-    return {
-        CollectionStatus.SUBMITTED: ApprovalState.APPROVED,
-        CollectionStatus.PUBLISHED: ApprovalState.PUBLISHED,
-    }.get(collection.status, ApprovalState.DRAFT)
+    if collection.status == CollectionStatus.SUBMITTED:
+        return ApprovalState.APPROVED
+    if collection.status == CollectionStatus.PUBLISHED:
+        return ApprovalState.PUBLISHED
+    return ApprovalState.DRAFT
 
 
 def _note_text(value: str | None, field: str) -> str:

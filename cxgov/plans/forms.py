@@ -58,7 +58,7 @@ class PlanSurveysForm(forms.Form):
 
     surveys = forms.ModelMultipleChoiceField(
         label=_("Surveys this plan tells the public about"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Survey.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
@@ -69,5 +69,5 @@ class PlanSurveysForm(forms.Form):
     def __init__(self, *args: object, choices: QuerySet[Survey], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["surveys"]
-        field.queryset = choices  # type: ignore[attr-defined]
-        field.label_from_instance = lambda survey: survey.title  # type: ignore[attr-defined]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - declared above
+        field.queryset = choices

@@ -26,7 +26,6 @@ def review_and_publish(
     *, author: Client, approver: Client, slug: str, kind: str, object_id: int
 ) -> None:
     """The author sends the record for review; a second member approves and publishes it."""
-    ids = {"slug": slug, "kind": kind, "object_id": object_id}
     for client, act in ((author, "submit"), (approver, "approve"), (approver, "publish")):
-        said = review_step(client, act=act, **ids)
+        said = review_step(client, slug=slug, kind=kind, object_id=object_id, act=act)
         assert not any("cannot" in text or "another member" in text for text in said), said
