@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cxgov.core.approvals import (
@@ -23,9 +23,16 @@ from cxgov.core.approvals import (
     approval_need,
 )
 from cxgov.core.models import APPROVAL_TEXT_MAX_LENGTH, ApprovalAct, User
+from cxgov.core.notices import StaffNotice
 from cxgov.core.pages import post_action
 from cxgov.core.permissions import Can, user_can
-from cxgov.core.selectors import access_agency, approval_of, approval_steps, approvals_waiting
+from cxgov.core.selectors import (
+    access_agency,
+    agencies_for_user,
+    approval_of,
+    approval_steps,
+    approvals_waiting,
+)
 from cxgov.core.services_approvals import approval_comment_add, approval_step_take
 
 # Each step's button, and the message once it is taken.
@@ -201,3 +208,24 @@ def approval_list(request: HttpRequest, slug: str) -> HttpResponse:
         "core/approval_list.html",
         {"agency": agency, "rows": rows, "nav_section": "staff"},
     )
+
+
+def approval_notices(user: User) -> list[StaffNotice]:
+    """The staff home's line per agency where records wait for the member's review."""
+    notices = []
+    for agency in agencies_for_user(user=user):
+        waiting = len(approvals_waiting(user=user, agency=agency))
+        if waiting:
+            notices.append(
+                StaffNotice(
+                    agency=agency,
+                    text=ngettext(
+                        "%(n)s record waits for your review or publication.",
+                        "%(n)s records wait for your review or publication.",
+                        waiting,
+                    )
+                    % {"n": waiting},
+                    url=reverse("core:approval_list", kwargs={"slug": agency.slug}),
+                )
+            )
+    return notices

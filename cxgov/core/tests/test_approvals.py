@@ -54,6 +54,10 @@ def test_a_plan_goes_through_review_by_a_second_member_then_is_unpublished_with_
         "Sent for review."
     ]
     assert _state("plan", plan.pk) == "in_review"
+    home = manager.get("/staff/").content.decode()
+    assert "1 record waits for your review or publication." in home
+    waiting = manager.get("/staff/agencies/alpha/reviews/").content.decode()
+    assert "Customer service plan for fiscal year 2027" in waiting
     # The member who sent it cannot approve it while the agency asks for a second member.
     said = review_step(admin_a_client, act="approve", **step)
     assert said == [
