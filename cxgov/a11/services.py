@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from cxgov.a11.models import Collection, CollectionStatus, Rating, SurveyScale
 from cxgov.a11.selectors import collection_checklist, question_by_key
 from cxgov.a11.signals import report_submitted
-from cxgov.core.models import User
+from cxgov.core.models import ApprovalState, User
 from cxgov.core.services import audit_record
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry.models import Service
@@ -199,6 +199,68 @@ def collection_publish(*, actor: User | None, collection: Collection) -> Collect
     collection.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     _audit(actor, "publish", collection)
     return collection
+
+
+# The key of A-11 reports among the kinds of publishable records (`core.approvals`).
+APPROVAL_KIND = "a11_report"
+
+
+def collection_review_check(*, collection: Collection) -> None:
+    """Refuse to send a report for review while its checklist has gaps (naming each) or once
+    it is published; a submitted report goes to review again only to be published."""
+    if collection.status in (CollectionStatus.PUBLISHED, CollectionStatus.NOT_REPORTED):
+        raise ValidationError(
+            {
+                "__all__": _("This report is %(status)s: it is not reviewed again.")
+                % {"status": collection.get_status_display().lower()}
+            }
+        )
+    if collection.status == CollectionStatus.DRAFT:
+        missing = collection_checklist(collection=collection)
+        if missing:
+            raise ValidationError({"__all__": [item.message for item in missing]})
+
+
+def collection_approve(*, actor: User | None, collection: Collection) -> Collection:
+    """The approval of a reviewed report submits it: from then on it is read only."""
+    if collection.status == CollectionStatus.DRAFT:
+        return collection_submit(actor=actor, collection=collection)
+    return collection
+
+
+def collection_return_check(*, collection: Collection) -> None:
+    """A submitted report is never returned to draft: it stays as it was submitted."""
+    if collection.status != CollectionStatus.DRAFT:
+        raise ValidationError(
+            {
+                "__all__": _(
+                    "A submitted report stays as it was submitted: it cannot return to draft."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def collection_unpublish(*, actor: User | None, collection: Collection, reason: str) -> Collection:
+    """Take a published report off the public data; it stays submitted and read only."""
+    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    if collection.status != CollectionStatus.PUBLISHED:
+        raise ValidationError({"__all__": _("Only a published report can be unpublished.")})
+    collection.status = CollectionStatus.SUBMITTED
+    collection.published_at = None
+    collection.published_by = None
+    collection.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    _audit(actor, "unpublish", collection, reason=reason)
+    return collection
+
+
+def collection_approval_state(collection: Collection) -> str:
+    """Where a report with no approval row yet stands: a submitted one is approved."""
+    if collection.status == CollectionStatus.SUBMITTED:
+        return ApprovalState.APPROVED
+    if collection.status == CollectionStatus.PUBLISHED:
+        return ApprovalState.PUBLISHED
+    return ApprovalState.DRAFT
 
 
 def _note_text(value: str | None, field: str) -> str:

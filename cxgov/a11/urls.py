@@ -9,14 +9,6 @@ urlpatterns = [
     path("services/<int:service_id>/start/", views.collection_start, name="collection_start"),
     path("collections/<int:collection_id>/", views.collection_detail, name="collection"),
     path(
-        "collections/<int:collection_id>/submit/", views.collection_submit, name="collection_submit"
-    ),
-    path(
-        "collections/<int:collection_id>/publish/",
-        views.collection_publish,
-        name="collection_publish",
-    ),
-    path(
         "collections/<int:collection_id>/not-reported/",
         views.collection_not_reported,
         name="collection_not_reported",

@@ -29,7 +29,6 @@ from cxgov.a11.forms import (
     ResponseImportForm,
 )
 from cxgov.a11.importers import responses_import
-from cxgov.a11.models import CollectionStatus
 from cxgov.a11.selectors import (
     access_collection,
     access_collection_for_oversight,
@@ -160,9 +159,10 @@ def collection_detail(request: HttpRequest, slug: str, collection_id: int) -> Ht
             "responses_counted": responses_for_collection(collection=collection).count(),
             "respondents": respondents(collection=collection),
             "can_edit": can_edit,
-            "can_submit": can_edit,
-            "can_publish": user_can(user=request.user, agency=agency, need=Can.PUBLISH_A11_REPORTS)
-            and collection.status == CollectionStatus.SUBMITTED,
+            "review_url": reverse(
+                "core:approval_detail",
+                kwargs={"slug": slug, "kind": a11.APPROVAL_KIND, "object_id": collection.pk},
+            ),
             "not_reported_form": NotReportedForm() if can_edit else None,
             "nav_section": "staff",
         },
@@ -193,12 +193,7 @@ def _transition_view(
     return view
 
 
-collection_submit = _transition_view(
-    a11.collection_submit, need=Can.EDIT_A11_REPORTS, done=_lazy("Report submitted.")
-)
-collection_publish = _transition_view(
-    a11.collection_publish, need=Can.PUBLISH_A11_REPORTS, done=_lazy("Report published.")
-)
+# Submitting and publishing go through the report's review (`core.approvals`).
 collection_not_reported = _transition_view(
     a11.collection_mark_not_reported,
     need=Can.EDIT_A11_REPORTS,

@@ -11,6 +11,8 @@ class CoreConfig(AppConfig):
 
         from cxgov.core.auth import sign_in_audited, sign_in_refusal_audited, sign_out_audited
         from cxgov.core.middleware import session_start
+        from cxgov.core.notices import staff_notice_register
+        from cxgov.core.views_approvals import approval_notices
 
         user_logged_in.connect(session_start, dispatch_uid="cxgov.core.session_start")
         # Every sign-in decision is an audit event (OWASP ASVS V7.2.1).
@@ -19,3 +21,5 @@ class CoreConfig(AppConfig):
             sign_in_refusal_audited, dispatch_uid="cxgov.core.sign_in_refusal_audited"
         )
         user_logged_out.connect(sign_out_audited, dispatch_uid="cxgov.core.sign_out_audited")
+        # Records sent for review or approved, for the members who may approve them.
+        staff_notice_register(name="core.approvals", provider=approval_notices)

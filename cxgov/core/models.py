@@ -104,6 +104,14 @@ class Agency(NamedRecord):
         validators=[RegexValidator(r"^\d{3}:\d{3}$", _("Use the form 015:001."))],
         help_text=_("The agency's primary program in the Federal Program Inventory, e.g. 015:001."),
     )
+    approval_by_second_member = models.BooleanField(
+        _("approval by a second member"),
+        default=True,
+        help_text=_(
+            "Surveys, customer service plans, posted standards and A-11 reports are approved "
+            "by a member other than the one who sent them for review."
+        ),
+    )
 
     class Meta:
         # The table keeps the name it had when agencies lived in registry, so no data moved.
@@ -598,3 +606,92 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk} of {self.device.user_id}"
+
+
+class ApprovalState(models.TextChoices):
+    """Where a publishable record stands on its one way to the public (`core.approvals`)."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+class ApprovalAct(models.TextChoices):
+    """One step of an approval: a change of state, or a comment that leaves the state alone."""
+
+    SUBMIT = "submit", _("Sent for review")
+    RETURN = "return", _("Returned to draft")
+    APPROVE = "approve", _("Approved")
+    PUBLISH = "publish", _("Published")
+    UNPUBLISH = "unpublish", _("Unpublished")
+    COMMENT = "comment", _("Comment")
+
+
+APPROVAL_TEXT_MAX_LENGTH = 4000
+
+
+class Approval(models.Model):
+    """The review state of one publishable record of an agency: a survey, a plan, a posted
+    standard or an A-11 report, named by its kind (`core.approvals`) and its id."""
+
+    agency = agency_field("approvals")
+    kind = models.CharField(_("kind"), max_length=30)
+    object_id = models.PositiveBigIntegerField()
+    state = models.CharField(
+        _("state"), max_length=16, choices=ApprovalState.choices, default=ApprovalState.DRAFT
+    )
+    submitted_by = actor_field()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = actor_field()
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_by = actor_field()
+    published_at = models.DateTimeField(null=True, blank=True)
+    unpublished_reason = models.TextField(blank=True, max_length=APPROVAL_TEXT_MAX_LENGTH)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="approval_one_per_record"),
+        ]
+        indexes: ClassVar = [models.Index(fields=["agency", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.state}"
+
+
+class ApprovalStepQuerySet(models.QuerySet["ApprovalStep"]):
+    """Steps are a record of what happened: added, never changed."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Approval steps cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Approval steps cannot be deleted.")
+
+
+class ApprovalStep(models.Model):
+    """One step of an approval, with who took it and what they wrote."""
+
+    approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="steps")
+    act = models.CharField(_("step"), max_length=16, choices=ApprovalAct.choices)
+    from_state = models.CharField(max_length=16, choices=ApprovalState.choices)
+    to_state = models.CharField(max_length=16, choices=ApprovalState.choices)
+    actor = actor_field()
+    actor_label = models.CharField(max_length=300, blank=True)
+    body = models.TextField(_("comment"), blank=True, max_length=APPROVAL_TEXT_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ApprovalStepQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.approval}: {self.act}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Approval steps cannot be changed.")
+        super().save(*args, **kwargs)

@@ -28,12 +28,14 @@ class Can(StrEnum):
     ADMINISTER_AGENCY = "administer_agency"
     EDIT_SERVICES = "edit_services"
     EDIT_STANDARDS = "edit_standards"
+    POST_STANDARDS = "post_standards"
     HANDLE_COMPLAINTS = "handle_complaints"
     HANDLE_ALL_COMPLAINTS = "handle_all_complaints"
     WORK_ASSIGNED_COMPLAINTS = "work_assigned_complaints"
     SET_UP_COMPLAINTS = "set_up_complaints"
     REVIEW_NARRATIVES = "review_narratives"
     EDIT_SURVEYS = "edit_surveys"
+    PUBLISH_SURVEYS = "publish_surveys"
     READ_RESPONSES = "read_responses"
     MANAGE_CLEARANCES = "manage_clearances"
     VIEW_RESULTS = "view_results"
@@ -66,7 +68,14 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "periods, whole-agency export, failed tasks."
     ),
     Can.EDIT_SERVICES: "Change services, channels, hours, journey stages and customer segments.",
-    Can.EDIT_STANDARDS: "Change service standards, upload events, handle missed periods.",
+    Can.EDIT_STANDARDS: (
+        "Change service standards, upload events, handle missed periods; send a standard for "
+        "review and comment on its review."
+    ),
+    Can.POST_STANDARDS: (
+        "Approve a standard sent for review (not one you sent yourself, unless the agency turned "
+        "approval by a second member off), return it to draft, post it and take it down."
+    ),
     Can.HANDLE_COMPLAINTS: (
         "Work the complaint queue; read complaint cases, their contact details and attachments; "
         "file complaints received by phone, mail, the API or Open311; list, read and work cases "
@@ -92,7 +101,13 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "the scrubbed text, then approve, edit and approve, or withhold it."
     ),
     Can.EDIT_SURVEYS: (
-        "Build surveys, questions, invitations and QR links; mark responses as spam or delete them."
+        "Build surveys, questions, invitations and QR links; mark responses as spam or delete "
+        "them; send a survey for review and comment on its review."
+    ),
+    Can.PUBLISH_SURVEYS: (
+        "Approve a survey sent for review (not one you sent yourself, unless the agency turned "
+        "approval by a second member off), return it to draft, publish it (a public survey "
+        "needs its Paperwork Reduction Act clearance) and unpublish it."
     ),
     Can.READ_RESPONSES: (
         "Read customer survey responses one by one: the response list and CSV, the API list and "
@@ -107,12 +122,25 @@ CAPABILITY_TEXT: dict[Can, str] = {
     Can.EDIT_BENCHMARKS: "Upload benchmarks, enter own measures, choose best in business.",
     Can.VIEW_REPORTS: "Read survey reports and the scorecard.",
     Can.EDIT_REPORTS: "Write the authored sections of reports.",
-    Can.EDIT_PLANS: "Read and write customer service plans.",
-    Can.PUBLISH_PLANS: "Publish a customer service plan.",
+    Can.EDIT_PLANS: (
+        "Read and write customer service plans, choose the surveys a plan names, send a plan "
+        "for review and comment on its review."
+    ),
+    Can.PUBLISH_PLANS: (
+        "Approve a customer service plan sent for review (not one you sent yourself, unless "
+        "the agency turned approval by a second member off), return it to draft, publish it "
+        "and unpublish it."
+    ),
     Can.VIEW_ACTIONS: "Read every action (others read only employee-prompted ones).",
     Can.EDIT_ACTIONS: "Create and change actions.",
-    Can.EDIT_A11_REPORTS: "Start, fill in and submit A-11 quarterly reports.",
-    Can.PUBLISH_A11_REPORTS: "Publish a submitted A-11 quarterly report.",
+    Can.EDIT_A11_REPORTS: (
+        "Start and fill in A-11 quarterly reports, send one for review and comment on its review."
+    ),
+    Can.PUBLISH_A11_REPORTS: (
+        "Approve an A-11 quarterly report sent for review, which submits it (not one you sent "
+        "yourself, unless the agency turned approval by a second member off), return it to "
+        "draft, publish it and unpublish it."
+    ),
     Can.IMPORT_RESPONSES: (
         "Bring responses collected elsewhere into the agency's surveys: response files and the API."
     ),
@@ -140,6 +168,7 @@ _SERVICE_WORK = frozenset(
     {
         Can.EDIT_SERVICES,
         Can.EDIT_STANDARDS,
+        Can.POST_STANDARDS,
         Can.HANDLE_COMPLAINTS,
         Can.HANDLE_ALL_COMPLAINTS,
         Can.WORK_ASSIGNED_COMPLAINTS,
@@ -150,6 +179,7 @@ _SERVICE_WORK = frozenset(
 _SURVEY_WORK = frozenset(
     {
         Can.EDIT_SURVEYS,
+        Can.PUBLISH_SURVEYS,
         Can.READ_RESPONSES,
         Can.MANAGE_CLEARANCES,
         Can.VIEW_RESULTS,

@@ -16,9 +16,13 @@ from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cxgov.core.approvals import ApprovalKind, approval_kinds
 from cxgov.core.models import (
     Agency,
     ApiToken,
+    Approval,
+    ApprovalState,
+    ApprovalStep,
     AuditEvent,
     DeadLetter,
     MemberInvitation,
@@ -377,3 +381,39 @@ def recovery_codes_left(*, user: User) -> int:
     return RecoveryCode.objects.filter(
         device__user=user, device__confirmed=True, used_at__isnull=True
     ).count()
+
+
+def approval_of(*, kind: ApprovalKind, record: Model) -> Approval:
+    """The record's approval; before its first step, an unsaved one in the record's own state."""
+    found = Approval.objects.filter(kind=kind.key, object_id=record.pk).first()
+    if found is not None:
+        return found
+    return Approval(
+        agency=record.agency,  # type: ignore[attr-defined]
+        kind=kind.key,
+        object_id=record.pk,
+        state=kind.state(record),
+    )
+
+
+def approval_steps(*, approval: Approval) -> QuerySet[ApprovalStep]:
+    """The approval's steps and comments, oldest first."""
+    if approval.pk is None:
+        return ApprovalStep.objects.none()
+    return approval.steps.select_related("actor").order_by("created_at", "pk")
+
+
+def approvals_waiting(*, user: User, agency: Agency) -> list[Approval]:
+    """The agency's records in review or approved, of the kinds the user may approve there."""
+    kinds = [
+        kind.key
+        for kind in approval_kinds()
+        if user_can(user=user, agency=agency, need=kind.approve)
+    ]
+    return list(
+        Approval.objects.filter(
+            agency=agency,
+            kind__in=kinds,
+            state__in=[ApprovalState.IN_REVIEW, ApprovalState.APPROVED],
+        ).order_by("updated_at", "pk")
+    )

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from cxgov.core import views, views_members, views_tasks
+from cxgov.core import views, views_approvals, views_members, views_tasks
 from cxgov.core.auth import second_factor_required
 
 app_name = "core"
@@ -59,6 +59,19 @@ urlpatterns = [
     ),
     path("staff/agencies/<slug:slug>/", views.agency_overview, name="agency_overview"),
     path("staff/agencies/<slug:slug>/members/", views_members.member_list, name="member_list"),
+    path(
+        "staff/agencies/<slug:slug>/reviews/", views_approvals.approval_list, name="approval_list"
+    ),
+    path(
+        "staff/agencies/<slug:slug>/reviews/<slug:kind>/<int:object_id>/",
+        views_approvals.approval_detail,
+        name="approval_detail",
+    ),
+    path(
+        "staff/agencies/<slug:slug>/reviews/<slug:kind>/<int:object_id>/<slug:act>/",
+        views_approvals.approval_step,
+        name="approval_step",
+    ),
     path(
         "staff/agencies/<slug:slug>/scim-tokens/",
         views_members.scim_token_list,

@@ -1,4 +1,5 @@
-"""Demo data: the demo agency's customer service plan for the current fiscal year, published."""
+"""Demo data: the demo agency's customer service plan for the current fiscal year, with its
+chosen surveys, published."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ from django.utils import timezone
 from cxgov.core.models import Agency
 from cxgov.insights.fiscal import fiscal_quarter
 from cxgov.plans.models import Plan, SectionKey
-from cxgov.plans.services import plan_create, plan_publish, plan_section_update
+from cxgov.plans.selectors import plan_surveys_choosable
+from cxgov.plans.services import (
+    plan_create,
+    plan_publish,
+    plan_section_update,
+    plan_surveys_choose,
+)
+from cxgov.surveys.models import SurveyStatus
 
 DEMO_AGENCY = "fba"
 
@@ -69,5 +77,13 @@ def demo_load() -> Plan | None:
     plan = plan_create(actor=None, agency=agency, year=year)
     for key, (english, spanish) in DEMO_TEXT.items():
         plan_section_update(actor=None, plan=plan, key=key, text_en=english, text_es=spanish)
+    # Staff name the surveys a plan tells the public about: here, the live customer surveys.
+    plan_surveys_choose(
+        actor=None,
+        plan=plan,
+        surveys=list(plan_surveys_choosable(agency=agency).filter(status=SurveyStatus.LIVE)),
+    )
+    # Published as the approval's publish step does; with no approval row yet, the plan's
+    # review reads as published (core.approvals).
     plan_publish(actor=None, plan=plan)
     return plan

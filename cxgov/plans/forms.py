@@ -1,12 +1,15 @@
-"""Staff forms for plans: start a plan for a year, write a section in English and Spanish."""
+"""Staff forms for plans: start a plan for a year, write a section in English and Spanish,
+choose the surveys it names."""
 
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.plans.models import TEXT_MAX_LENGTH
+from cxgov.surveys.models import Survey
 
 
 class PlanCreateForm(forms.Form):
@@ -48,3 +51,23 @@ class SectionForm(forms.Form):
         label=_("Text in Spanish"),
         help_text=_("The Spanish plan shows this text. When it is empty, it shows the English."),
     )
+
+
+class PlanSurveysForm(forms.Form):
+    """The surveys the plan names: staff tick each one; none is added on its own."""
+
+    surveys = forms.ModelMultipleChoiceField(
+        label=_("Surveys this plan tells the public about"),
+        queryset=Survey.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only the surveys ticked here appear in the plan. Leave test surveys unticked."
+        ),
+    )
+
+    def __init__(self, *args: object, choices: QuerySet[Survey], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["surveys"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - declared above
+        field.queryset = choices

@@ -22,6 +22,7 @@ TEXT_MAX_LENGTH = 20_000
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
 
 
 class SectionKey(models.TextChoices):
@@ -45,6 +46,10 @@ class Plan(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    # The surveys the plan tells the public about: chosen by staff, never every live survey.
+    surveys = models.ManyToManyField(
+        "surveys.Survey", blank=True, related_name="service_plans", verbose_name=_("surveys")
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -164,23 +164,25 @@ def _standards(agency: Agency) -> list[dict[str, Any]]:
     return rows
 
 
-def _surveys(agency: Agency, first: date, last: date) -> list[dict[str, Any]]:
-    zone = timezone.get_current_timezone()
-    start = datetime.combine(first, time.min, tzinfo=zone)
-    end = datetime.combine(last, time.max, tzinfo=zone)
-    # Planned: live surveys open during the year, and drafts already given dates in it.
-    overlapping = (Q(opens_at__isnull=True) | Q(opens_at__lte=end)) & (
-        Q(closes_at__isnull=True) | Q(closes_at__gte=start)
-    )
-    surveys = (
-        Survey.objects.filter(agency=agency, audience=Audience.CUSTOMER)
-        .filter(
-            (Q(status=SurveyStatus.LIVE) & overlapping)
-            | (Q(status=SurveyStatus.DRAFT, opens_at__gte=start, opens_at__lte=end))
-        )
+def plan_surveys_choosable(*, agency: Agency) -> QuerySet[Survey]:
+    """The agency's customer surveys a plan may name: drafts and live ones, by title."""
+    return Survey.objects.filter(
+        agency=agency,
+        audience=Audience.CUSTOMER,
+        status__in=[SurveyStatus.DRAFT, SurveyStatus.LIVE],
+    ).order_by("title", "pk")
+
+
+def plan_surveys_chosen(*, plan: Plan) -> QuerySet[Survey]:
+    """The surveys staff chose for the plan, and only those (none is added on its own)."""
+    return (
+        plan.surveys.filter(agency=plan.agency)
         .prefetch_related("services")
         .order_by("opens_at", "title", "pk")
     )
+
+
+def _surveys(plan: Plan) -> list[dict[str, Any]]:
     return [
         {
             "id": survey.pk,
@@ -191,7 +193,7 @@ def _surveys(agency: Agency, first: date, last: date) -> list[dict[str, Any]]:
             "closes": _iso(survey.closes_at.date() if survey.closes_at else None),
             "services": [[s.name, s.name_es] for s in survey.services.all()],
         }
-        for survey in surveys
+        for survey in plan_surveys_chosen(plan=plan)
     ]
 
 
@@ -230,12 +232,14 @@ def _complaint_policies(agency: Agency) -> list[dict[str, Any]]:
     ]
 
 
-def plan_records(*, agency: Agency, year: int) -> dict[str, Any]:
-    """The agency's live records for a plan year, as plain JSON-ready data.
+def plan_records(*, plan: Plan) -> dict[str, Any]:
+    """The agency's live records for the plan's year, as plain JSON-ready data, with the
+    surveys staff chose for the plan.
 
     Both languages of every name are kept, so one snapshot renders the English and the
     Spanish plan alike.
     """
+    agency, year = plan.agency, plan.year
     first, last = fiscal_year_bounds(year)
     return {
         "schema": SNAPSHOT_SCHEMA,
@@ -254,7 +258,7 @@ def plan_records(*, agency: Agency, year: int) -> dict[str, Any]:
         "segments": _segments(agency),
         "services": _services(agency, first, last),
         "standards": _standards(agency),
-        "surveys": _surveys(agency, first, last),
+        "surveys": _surveys(plan),
         "benchmarks": _benchmarks(agency),
         "complaint_policies": _complaint_policies(agency),
     }
@@ -262,7 +266,7 @@ def plan_records(*, agency: Agency, year: int) -> dict[str, Any]:
 
 def plan_snapshot_draft(*, plan: Plan) -> dict[str, Any]:
     """What publishing the plan now would freeze: live records plus the draft's text."""
-    snapshot = plan_records(agency=plan.agency, year=plan.year)
+    snapshot = plan_records(plan=plan)
     snapshot["authored"] = {
         key: {"en": section.text_en, "es": section.text_es}
         for key, section in plan_sections(plan=plan).items()

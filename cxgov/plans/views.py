@@ -8,30 +8,36 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from cxgov.core.pages import form_save
-from cxgov.core.permissions import Can, user_can
-from cxgov.core.selectors import access_agency
+from cxgov.core.approvals import ApprovalKind, approval_kind
+from cxgov.core.pages import form_page_save, form_save
+from cxgov.core.permissions import Can
+from cxgov.core.selectors import access_agency, approval_of
 from cxgov.insights.readability import FLESCH_KINCAID, SZIGRISZT_PAZOS, Readability, readability
 from cxgov.plans import services
 from cxgov.plans.document import plan_diff, plan_document
-from cxgov.plans.forms import PlanCreateForm, SectionForm
-from cxgov.plans.models import Plan, PlanSection, SectionKey
+from cxgov.plans.forms import PlanCreateForm, PlanSurveysForm, SectionForm
+from cxgov.plans.models import PlanSection, SectionKey
 from cxgov.plans.selectors import (
     access_plan,
     plan_records,
     plan_sections,
     plan_snapshot_draft,
+    plan_surveys_choosable,
+    plan_surveys_chosen,
     plan_version,
     plan_versions,
     plans_for_agency,
 )
 
 
-def _can_publish(request: HttpRequest, plan: Plan) -> bool:
-    return user_can(user=request.user, agency=plan.agency, need=Can.PUBLISH_PLANS)
+def _approval_kind() -> ApprovalKind:
+    kind = approval_kind(services.APPROVAL_KIND)
+    if kind is None:
+        raise Http404
+    return kind
 
 
 @dataclass
@@ -89,7 +95,12 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
             "rows": [_row(section) for section in plan_sections(plan=plan).values()],
             "versions": versions,
             "latest": versions[0] if versions else None,
-            "can_publish": _can_publish(request, plan),
+            "approval": approval_of(kind=_approval_kind(), record=plan),
+            "review_url": reverse(
+                "core:approval_detail",
+                kwargs={"slug": slug, "kind": services.APPROVAL_KIND, "object_id": plan.pk},
+            ),
+            "chosen_surveys": plan_surveys_chosen(plan=plan),
             "english_formula": FLESCH_KINCAID,
             "spanish_formula": SZIGRISZT_PAZOS,
             "nav_section": "staff",
@@ -115,7 +126,7 @@ def section_edit(request: HttpRequest, slug: str, plan_id: int, key: str) -> Htt
     if saved:
         messages.success(request, _("Section saved. Publish the plan to make it public."))
         return redirect("plans:section_edit", slug=slug, plan_id=plan.pk, key=key)
-    snapshot = plan_records(agency=plan.agency, year=plan.year)
+    snapshot = plan_records(plan=plan)
     document = plan_document(snapshot)
     preview = next(s for s in document.sections if s.key == key)
     keys = list(SectionKey.values)
@@ -157,21 +168,27 @@ def plan_preview(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def plan_publish(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    """Publish a new version: today's records and the draft's text, frozen."""
-    plan = access_plan(
-        user=request.user,  # type: ignore[arg-type]
-        agency_slug=slug,
-        plan_id=plan_id,
-        need=Can.PUBLISH_PLANS,
+def plan_surveys(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """Tick the surveys the plan names; only those appear in it."""
+    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
+    form = PlanSurveysForm(
+        request.POST or None,
+        choices=plan_surveys_choosable(agency=plan.agency),
+        initial={"surveys": list(plan_surveys_chosen(plan=plan))},
     )
-    version = services.plan_publish(actor=request.user, plan=plan)  # type: ignore[arg-type]
-    messages.success(
+    return form_page_save(
         request,
-        _("Version %(number)s is published on the public site.") % {"number": version.number},
+        section="plans",
+        form=form,
+        save=lambda data: services.plan_surveys_choose(
+            actor=request.user,  # type: ignore[arg-type]
+            plan=plan,
+            surveys=list(data["surveys"]),
+        ),
+        success_url=reverse("plans:plan_detail", kwargs={"slug": slug, "plan_id": plan.pk}),
+        success_message=_("The plan's surveys are saved."),
+        page={"agency": plan.agency, "plan": plan, "title": _("Surveys in the plan")},
     )
-    return redirect("plans:plan_detail", slug=slug, plan_id=plan.pk)
 
 
 @login_required

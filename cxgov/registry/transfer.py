@@ -111,6 +111,7 @@ RESTORED_TABLES = (
     "a11.Collection_surveys",
     "a11.ImportedQuarter",
     "plans.Plan",
+    "plans.Plan_surveys",
     "plans.PlanSection",
     "plans.PlanVersion",
     "actions.ActionItem",
@@ -138,6 +139,11 @@ NOT_RESTORED = {
     # Kept only as hashes keyed by this installation's SECRET_KEY: another cannot match them.
     "surveys.OptOut": "survey invitation opt-outs, kept as hashes keyed by this installation",
     "surveys.AccessCode": "single-use employee survey codes, hashes keyed by this installation",
+    # An approval names its record by kind and id, not by a key a restore renumbers; a restored
+    # record starts from its own status (a published one is published), and every step of its
+    # review stays in the restored audit log.
+    "core.Approval": "review states of surveys, plans, standards and A-11 reports",
+    "core.ApprovalStep": "the steps and comments of those reviews (kept in the audit log)",
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.

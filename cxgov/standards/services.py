@@ -8,12 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cxgov.core.models import Membership, User
+from cxgov.core.models import ApprovalState, Membership, User
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.services import audit_record, object_create
 from cxgov.insights.business_time import HISTOGRAM_SIZE
@@ -103,10 +105,37 @@ def _set_status(*, actor: User | None, standard: Standard, status: str) -> Stand
     return standard
 
 
+# The key of standards among the kinds of publishable records (`core.approvals`).
+APPROVAL_KIND = "standard"
+
+
 @transaction.atomic
 def standard_post(*, actor: User | None, standard: Standard) -> Standard:
-    """Post a standard publicly."""
+    """Post a standard publicly: the publish step of its approval (`core.approvals`)."""
     return _set_status(actor=actor, standard=standard, status=StandardStatus.POSTED)
+
+
+@transaction.atomic
+def standard_unpost(*, actor: User | None, standard: Standard, reason: str) -> Standard:
+    """Take a posted standard off the public pages (the unpublish step of its approval)."""
+    if standard.status != StandardStatus.POSTED:
+        raise ValidationError(_("Only a posted standard can be taken down."))
+    standard.status = StandardStatus.DRAFT
+    standard.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="standard.unpost",
+        target=standard,
+        data={"status": [StandardStatus.POSTED, StandardStatus.DRAFT], "reason": reason},
+    )
+    return standard
+
+
+def standard_approval_state(standard: Standard) -> str:
+    """Where a standard with no approval row yet stands: published while it is posted."""
+    if standard.status == StandardStatus.POSTED:
+        return ApprovalState.PUBLISHED
+    return ApprovalState.DRAFT
 
 
 @transaction.atomic

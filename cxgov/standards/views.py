@@ -117,8 +117,8 @@ def standard_edit(request: HttpRequest, slug: str, standard_id: int) -> HttpResp
     )
 
 
+# Posting goes through the standard's review (`core.approvals`), never a button of its own.
 _STATUS_ACTIONS = {
-    "post": (services.standard_post, "Standard posted: the public can see it now."),
     "retire": (services.standard_retire, "Standard retired."),
 }
 

@@ -38,7 +38,7 @@ from cxgov.core.imports import (
     rows_keep_first,
     shown,
 )
-from cxgov.core.models import Agency, Membership, User
+from cxgov.core.models import Agency, ApprovalState, Membership, User
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.ratelimit import RateLimited, rate_check
 from cxgov.core.services import (
@@ -218,9 +218,21 @@ def _set_status(*, actor: User | None, survey: Survey, status: str) -> Survey:
     return survey
 
 
+# The key of surveys among the kinds of publishable records (`core.approvals`).
+APPROVAL_KIND = "survey"
+
+
 @transaction.atomic
 def survey_publish(*, actor: User | None, survey: Survey) -> Survey:
-    """Make a draft survey live, once it has a question people can answer.
+    """Make a draft survey live, once it passes `survey_publish_check`: the publish step of
+    its approval (`core.approvals`)."""
+    survey_publish_check(survey=survey)
+    return _set_status(actor=actor, survey=survey, status=SurveyStatus.LIVE)
+
+
+def survey_publish_check(*, survey: Survey) -> None:
+    """Refuse, naming why, a survey that cannot be published: no question people can answer,
+    a question without Spanish text, or an expired OMB approval.
 
     A customer survey is a collection of information under the Paperwork Reduction Act: it
     needs a current clearance or a recorded exemption. Employee surveys need neither.
@@ -240,7 +252,6 @@ def survey_publish(*, actor: User | None, survey: Survey) -> Survey:
         raise ValidationError(
             {"omb_expiration_date": _("The OMB approval has expired: renew it first.")}
         )
-    return _set_status(actor=actor, survey=survey, status=SurveyStatus.LIVE)
 
 
 def _clearance_check(survey: Survey) -> None:
@@ -281,6 +292,30 @@ def _clearance_check(survey: Survey) -> None:
 def survey_close(*, actor: User | None, survey: Survey) -> Survey:
     """Stop taking responses."""
     return _set_status(actor=actor, survey=survey, status=SurveyStatus.CLOSED)
+
+
+@transaction.atomic
+def survey_unpublish(*, actor: User | None, survey: Survey, reason: str) -> Survey:
+    """Stop a published survey taking responses (the unpublish step of its approval); one
+    already closed stays closed. The reason is audited."""
+    previous = survey.status
+    if survey.status == SurveyStatus.LIVE:
+        survey.status = SurveyStatus.CLOSED
+        survey.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="survey.unpublish",
+        target=survey,
+        data={"status": [previous, survey.status], "reason": reason},
+    )
+    return survey
+
+
+def survey_approval_state(survey: Survey) -> str:
+    """Where a survey with no approval row yet stands: published once it has gone live."""
+    if survey.status == SurveyStatus.DRAFT:
+        return ApprovalState.DRAFT
+    return ApprovalState.PUBLISHED
 
 
 @transaction.atomic

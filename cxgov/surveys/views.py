@@ -217,8 +217,8 @@ def survey_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse
     )
 
 
+# Publishing goes through the survey's review (`core.approvals`), never a button of its own.
 _ACTIONS = {
-    "publish": (surveys.survey_publish, "Survey published: it takes responses now."),
     "close": (surveys.survey_close, "Survey closed: it takes no more responses."),
     "duplicate": (surveys.survey_duplicate, "Copy created as a draft."),
 }

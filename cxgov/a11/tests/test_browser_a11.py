@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 QUARTER = "?fiscal_year=2026&quarter=4"
 
 
-def test_collection_list_and_checklist_have_no_axe_violations(demo_data, page, live_server) -> None:
+def test_collection_list_and_checklist_have_no_axe_violations(
+    demo_data, page, page_without_js, live_server
+) -> None:
     sign_in(page, live_server.url, "analyst@fba.example.gov")
     base = live_server.url + "/staff/agencies/fba/a11/"
     page.goto(base + QUARTER)
@@ -27,22 +29,33 @@ def test_collection_list_and_checklist_have_no_axe_violations(demo_data, page, l
     expect(page.get_by_text("Enter the number of customers served this quarter.")).to_be_visible()
     assert_no_axe_violations(page)
 
-    click_and_load(page, page.get_by_role("button", name="Submit the report"))
-    expect(page.get_by_role("alert").first).to_be_visible()
+    click_and_load(page, page.get_by_role("link", name="Open the review"))
+    click_and_load(page, page.get_by_role("button", name="Send for review"))
+    expect(page.get_by_text("Enter the number of customers served this quarter.")).to_be_visible()
     assert_no_axe_violations(page)
     draft.refresh_from_db()
     assert draft.status == "draft"
+    click_and_load(page, page.get_by_role("link", name="Open the record itself"))
 
     page.locator("#id_volume_of_customers").fill("250000")
     page.locator("#id_volume_offered").fill("12000")
     page.locator("#id_channel").select_option("website")
     click_and_load(page, page.get_by_role("button", name="Save"))
     expect(page.get_by_text("Ready to submit")).to_be_visible()
-    click_and_load(page, page.get_by_role("button", name="Submit the report"))
-    expect(page.get_by_text("Report submitted.")).to_be_visible()
-    assert_no_axe_violations(page)
+    click_and_load(page, page.get_by_role("link", name="Open the review"))
+    click_and_load(page, page.get_by_role("button", name="Send for review"))
+    expect(page.get_by_text("Sent for review.")).to_be_visible()
+    # A second member's approval submits it; from then on its page shows it read only.
+    second = page_without_js
+    sign_in(second, live_server.url, "admin@fba.example.gov")
+    second.goto(live_server.url + f"/staff/agencies/fba/reviews/a11_report/{draft.pk}/")
+    click_and_load(second, second.get_by_role("button", name="Approve"))
+    expect(second.locator("[data-approval-state]")).to_have_text("Approved")
     draft.refresh_from_db()
     assert draft.status == "submitted"
+    page.goto(live_server.url + f"/staff/agencies/fba/a11/collections/{draft.pk}/")
+    expect(page.get_by_text("What the agency reported")).to_be_visible()
+    assert_no_axe_violations(page)
 
     for path in ("import/", "export/"):
         page.goto(base + path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -12,6 +13,7 @@ from cxgov.a11.models import Collection, CollectionStatus
 from cxgov.a11.selectors import collection_checklist
 from cxgov.a11.tests.factories import PERIOD, ready_collection, thumbs_responses
 from cxgov.core.models import AuditEvent
+from cxgov.testing.approvals import review_url
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +22,10 @@ Q = f"?fiscal_year={PERIOD.year}&quarter={PERIOD.quarter}"
 
 def _url(name: str, slug: str = "alpha", **kwargs: int) -> str:
     return reverse(f"a11:{name}", kwargs={"slug": slug, **kwargs})
+
+
+def _review(act: str, collection_id: int, slug: str = "alpha") -> str:
+    return review_url(slug=slug, kind="a11_report", object_id=collection_id, act=act)
 
 
 def test_quarter_list_shows_every_service_reported_or_not(
@@ -46,7 +52,9 @@ def test_quarter_picker_speaks_the_pages_language(analyst_a_client, thumbs_surve
     assert ">Quarter 2</option>" in english
 
 
-def test_analyst_starts_fills_and_submits_a_report(analyst_a_client, thumbs_survey, service_a):
+def test_analyst_starts_fills_and_submits_a_report(
+    analyst_a_client, admin_a_client, thumbs_survey, service_a
+):
     thumbs_responses(thumbs_survey, service=service_a, count=30)
     started = analyst_a_client.post(
         _url("collection_start", service_id=service_a.pk),
@@ -62,9 +70,7 @@ def test_analyst_starts_fills_and_submits_a_report(analyst_a_client, thumbs_surv
 
     page = analyst_a_client.get(_url("collection", collection_id=collection.pk))
     assert "Enter the number of customers served this quarter." in page.content.decode()
-    refused = analyst_a_client.post(
-        _url("collection_submit", collection_id=collection.pk), follow=True
-    )
+    refused = analyst_a_client.post(_review("submit", collection.pk), follow=True)
     assert "Enter the number of customers offered the survey." in refused.content.decode()
     collection.refresh_from_db()
     assert collection.status == CollectionStatus.DRAFT
@@ -87,14 +93,28 @@ def test_analyst_starts_fills_and_submits_a_report(analyst_a_client, thumbs_surv
     assert saved.status_code == 302
     page = analyst_a_client.get(_url("collection", collection_id=collection.pk))
     assert "Ready to submit" in page.content.decode()
-    analyst_a_client.post(_url("collection_submit", collection_id=collection.pk))
+    # Sent for review by the analyst, it is submitted when a second member approves it.
+    analyst_a_client.post(_review("submit", collection.pk))
+    collection.refresh_from_db()
+    assert collection.status == CollectionStatus.DRAFT
+    self_approval = analyst_a_client.post(_review("approve", collection.pk), follow=True)
+    assert self_approval.status_code == 404
+    admin_a_client.post(_review("approve", collection.pk))
     collection.refresh_from_db()
     assert collection.status == CollectionStatus.SUBMITTED
-    assert collection.submitted_at is not None and collection.submitted_by.email.startswith(
-        "analyst"
-    )
+    assert collection.submitted_at is not None and collection.submitted_by.email.startswith("admin")
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"a11.collection.create", "a11.collection.update", "a11.collection.submit"} <= actions
+    assert {
+        "a11.collection.create",
+        "a11.collection.update",
+        "approval.submit",
+        "approval.approve",
+        "a11.collection.submit",
+    } <= actions
+    # Submitted, it shows what was reported, read only.
+    page = analyst_a_client.get(_url("collection", collection_id=collection.pk)).content.decode()
+    assert "What the agency reported" in page and re.search(r"<dd>9,?000</dd>", page)
+    assert 'name="volume_of_customers"' not in page
 
 
 def test_checklist_names_each_gap(thumbs_survey, service_a, other_service_a):
@@ -142,7 +162,7 @@ def test_admin_publishes_a_submitted_report_and_marks_another_not_reported(
     collection = services.collection_submit(
         actor=None, collection=ready_collection(service=service_a, survey=thumbs_survey)
     )
-    admin_a_client.post(_url("collection_publish", collection_id=collection.pk))
+    admin_a_client.post(_review("publish", collection.pk))
     collection.refresh_from_db()
     assert collection.status == CollectionStatus.PUBLISHED and collection.published_at
 
@@ -181,8 +201,15 @@ def test_a_submitted_report_can_no_longer_be_edited(admin_a_client, thumbs_surve
 
 def test_other_agency_gets_404_everywhere(handler_b_client, thumbs_survey, service_a):
     collection = ready_collection(service=service_a, survey=thumbs_survey)
-    for name in ("collection_submit", "collection_publish", "collection_not_reported"):
-        assert handler_b_client.post(_url(name, collection_id=collection.pk)).status_code == 404
+    for act in ("submit", "approve", "publish"):
+        assert handler_b_client.post(_review(act, collection.pk)).status_code == 404
+        assert handler_b_client.post(_review(act, collection.pk, slug="bravo")).status_code == 404
+    assert (
+        handler_b_client.post(
+            _url("collection_not_reported", collection_id=collection.pk)
+        ).status_code
+        == 404
+    )
     assert handler_b_client.get(_url("collection", collection_id=collection.pk)).status_code == 404
     assert handler_b_client.get(_url("collection_list")).status_code == 404
     # Reached through their own agency's address, another agency's report is missing too.
@@ -201,10 +228,7 @@ def test_front_line_employee_reads_but_cannot_start_or_submit(
     collection = ready_collection(service=service_a, survey=thumbs_survey)
     page = frontline_a_client.get(_url("collection", collection_id=collection.pk))
     assert page.status_code == 200 and "Submit the report" not in page.content.decode()
-    assert (
-        frontline_a_client.post(_url("collection_submit", collection_id=collection.pk)).status_code
-        == 404
-    )
+    assert frontline_a_client.post(_review("submit", collection.pk)).status_code == 404
     assert (
         frontline_a_client.post(
             _url("collection_start", service_id=other_service_a.pk),
@@ -223,7 +247,7 @@ def test_analyst_cannot_publish(analyst_a_client, thumbs_survey, service_a):
     collection = services.collection_submit(
         actor=None, collection=ready_collection(service=service_a, survey=thumbs_survey)
     )
-    response = analyst_a_client.post(_url("collection_publish", collection_id=collection.pk))
+    response = analyst_a_client.post(_review("publish", collection.pk))
     assert response.status_code == 404
     collection.refresh_from_db()
     assert collection.status == CollectionStatus.SUBMITTED

@@ -91,6 +91,15 @@ def _with(*kinds: str, **fixed: Any) -> Kwargs:
     return build
 
 
+def _review(kind: str, world_kind: str, **fixed: Any) -> Kwargs:
+    """URL kwargs of a record's review page (`core.approvals`): its kind and id."""
+
+    def build(w: World) -> dict[str, Any]:
+        return {"slug": w.agency.slug, "kind": kind, "object_id": w.ids[world_kind], **fixed}
+
+    return build
+
+
 # URL name → (kwargs, capability for GET, capability for POST).
 SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     # public site, feeds, sign-in and Open311: no agency's staff data
@@ -386,16 +395,6 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "a11:collection_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "a11:collection_start": (_with("service"), Can.EDIT_A11_REPORTS, Can.EDIT_A11_REPORTS),
     "a11:collection": (_with("collection"), Can.VIEW_AGENCY, Can.EDIT_A11_REPORTS),
-    "a11:collection_submit": (
-        _with("collection"),
-        Can.EDIT_A11_REPORTS,
-        Can.EDIT_A11_REPORTS,
-    ),
-    "a11:collection_publish": (
-        _with("collection"),
-        Can.PUBLISH_A11_REPORTS,
-        Can.PUBLISH_A11_REPORTS,
-    ),
     "a11:collection_not_reported": (
         _with("collection"),
         Can.EDIT_A11_REPORTS,
@@ -424,7 +423,15 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "plans:plan_detail": (_with("plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
     "plans:plan_preview": (_with("plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
     "plans:section_edit": (_with("plan", key="customers"), Can.EDIT_PLANS, Can.EDIT_PLANS),
-    "plans:plan_publish": (_with("plan"), Can.PUBLISH_PLANS, Can.PUBLISH_PLANS),
+    "plans:plan_surveys": (_with("plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
+    # reviews of publishable records, one page for every kind (a plan here)
+    "core:approval_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "core:approval_detail": (_review("plan", "plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
+    "core:approval_step": (
+        _review("plan", "plan", act="approve"),
+        Can.PUBLISH_PLANS,
+        Can.PUBLISH_PLANS,
+    ),
     "plans:version_detail": (_with("plan", number=1), Can.EDIT_PLANS, Can.EDIT_PLANS),
     "plans:version_diff": (_with("plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
     # actions

@@ -16,6 +16,7 @@ from cxgov.plans.models import Plan, PlanSection
 from cxgov.plans.services import plan_create, plan_publish
 from cxgov.plans.tests.factories import service_with_records
 from cxgov.registry.models import Channel
+from cxgov.testing.approvals import review_and_publish
 from cxgov.testing.factories import MembershipFactory, UserFactory
 
 STAFF = "/staff/agencies/alpha/plans/"
@@ -54,8 +55,9 @@ def _start(client: Client, year: int = 2027) -> Plan:
 
 @pytest.mark.django_db
 def test_diff_shows_a_changed_standard_target_after_republishing(
-    admin_a_client: Client, agency_a: Agency
+    admin_a_client: Client, agency_a: Agency, role_a_client
 ) -> None:
+    manager = role_a_client(Role.SERVICE_MANAGER)
     service = service_with_records(agency_a).service
     standard_data = {
         "service": service.pk,
@@ -73,15 +75,21 @@ def test_diff_shows_a_changed_standard_target_after_republishing(
         == 302
     )
     letters = service.standards.get(statement__startswith="We answer letters")
-    admin_a_client.post(f"/staff/agencies/alpha/standards/{letters.pk}/status/post/")
+    review_and_publish(
+        author=admin_a_client, approver=manager, slug="alpha", kind="standard", object_id=letters.pk
+    )
 
     plan = _start(admin_a_client)
-    assert admin_a_client.post(f"{STAFF}{plan.pk}/publish/").status_code == 302
+    review_and_publish(
+        author=admin_a_client, approver=manager, slug="alpha", kind="plan", object_id=plan.pk
+    )
     edited = admin_a_client.post(
         f"/staff/agencies/alpha/standards/{letters.pk}/edit/", {**standard_data, "target": "0.95"}
     )
     assert edited.status_code == 302
-    assert admin_a_client.post(f"{STAFF}{plan.pk}/publish/").status_code == 302
+    review_and_publish(
+        author=admin_a_client, approver=manager, slug="alpha", kind="plan", object_id=plan.pk
+    )
 
     detail = admin_a_client.get(f"{STAFF}{plan.pk}/")
     assert "Version 2" in _text(detail)
@@ -239,15 +247,21 @@ def test_people_without_a_plan_role_are_refused(
         actor=None, agency=Agency.objects.create(name="C", slug="charlie"), year=2027
     )
     assert analyst_a_client.get(f"{STAFF}{other.pk}/").status_code == 404
-    # An analyst writes sections but does not publish.
+    # An analyst writes sections and sends the plan for review, but neither approves nor
+    # publishes it.
     assert analyst_a_client.get(f"{STAFF}{plan.pk}/").status_code == 200
-    assert analyst_a_client.post(f"{STAFF}{plan.pk}/publish/").status_code == 404
-    assert analyst_a_client.get(f"{STAFF}{plan.pk}/publish/").status_code == 405
+    review = f"/staff/agencies/alpha/reviews/plan/{plan.pk}/"
+    assert analyst_a_client.post(f"{review}submit/").status_code == 302
+    assert analyst_a_client.post(f"{review}approve/").status_code == 404
+    assert analyst_a_client.post(f"{review}publish/").status_code == 404
+    assert analyst_a_client.get(f"{review}publish/").status_code == 405
     assert plan.versions.count() == 1
 
 
 @pytest.mark.django_db
-def test_bad_requests_get_clear_answers(admin_a_client: Client, agency_a: Agency) -> None:
+def test_bad_requests_get_clear_answers(
+    admin_a_client: Client, agency_a: Agency, role_a_client
+) -> None:
     plan = _start(admin_a_client)
     again = admin_a_client.post(STAFF, {"year": 2027})
     assert again.status_code == 400
@@ -256,7 +270,13 @@ def test_bad_requests_get_clear_answers(admin_a_client: Client, agency_a: Agency
     nothing = admin_a_client.get(f"{STAFF}{plan.pk}/changes/?from=1&to=2")
     assert nothing.status_code == 200
     assert "nothing to compare" in _text(nothing)
-    admin_a_client.post(f"{STAFF}{plan.pk}/publish/")
+    review_and_publish(
+        author=admin_a_client,
+        approver=role_a_client(Role.SERVICE_MANAGER),
+        slug="alpha",
+        kind="plan",
+        object_id=plan.pk,
+    )
     wrong = admin_a_client.get(f"{STAFF}{plan.pk}/changes/?from=7&to=99999999999")
     assert wrong.status_code == 400
     assert "Choose two versions of this plan." in _text(wrong)

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from cxgov.core.approvals import approval_kind
 from cxgov.core.models import AuditEvent
+from cxgov.core.services_approvals import approval_step_take
 from cxgov.plans.document import plan_diff
 from cxgov.plans.models import Plan, PlanStatus, PlanVersion, SectionKey
 from cxgov.plans.services import plan_create, plan_publish, plan_section_update
@@ -80,8 +82,15 @@ def test_a_published_version_cannot_be_changed(agency_a) -> None:
 
 
 @pytest.mark.django_db
-def test_publish_plan_command_adds_a_version(agency_a) -> None:
+def test_publish_plan_command_publishes_only_an_approved_plan(agency_a, admin_a, analyst_a) -> None:
     plan = plan_create(actor=None, agency=agency_a, year=2027)
+    with pytest.raises(CommandError, match="it cannot be published now"):
+        call_command("publish_plan", agency="alpha", year=2027, stdout=io.StringIO())
+    assert plan.versions.count() == 0
+    kind = approval_kind("plan")
+    assert kind is not None
+    approval_step_take(actor=analyst_a, kind=kind, record=plan, act="submit")
+    approval_step_take(actor=admin_a, kind=kind, record=plan, act="approve")
     out = io.StringIO()
     call_command("publish_plan", agency="alpha", year=2027, stdout=out)
     assert "version 1 published" in out.getvalue()

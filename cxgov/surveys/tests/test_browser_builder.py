@@ -12,7 +12,9 @@ from cxgov.testing.browser_helpers import click_and_load, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_analyst_builds_previews_and_publishes_a_survey(demo_data, page, live_server) -> None:
+def test_analyst_builds_previews_and_publishes_a_survey(
+    demo_data, page, page_without_js, live_server
+) -> None:
     sign_in(page, live_server.url, "analyst@fba.example.gov")
     page.goto(live_server.url + "/staff/agencies/fba/surveys/")
     assert_no_axe_violations(page)
@@ -42,19 +44,28 @@ def test_analyst_builds_previews_and_publishes_a_survey(demo_data, page, live_se
     expect(page.get_by_text("Did you wait more than 10 minutes?")).to_be_visible()
     assert_no_axe_violations(page)
     page.go_back()
-    # A public survey is refused until it has a PRA clearance, then published under one.
-    click_and_load(page, page.get_by_role("button", name="Publish"))
+    # A public survey is refused review until it has a PRA clearance, then published under one
+    # by a second member.
+    click_and_load(page, page.get_by_role("link", name="Send for review and publish"))
+    click_and_load(page, page.get_by_role("button", name="Send for review"))
     expect(page.get_by_text("needs a current Paperwork Reduction Act clearance")).to_be_visible()
     assert_no_axe_violations(page)
+    click_and_load(page, page.get_by_role("link", name="Open the record itself"))
     click_and_load(page, page.get_by_role("link", name="Settings"))
     page.locator("#id_clearance").select_option(
         label="Generic clearance for customer experience surveys (1234-0042)"
     )
     page.locator("#id_burden_minutes").fill("3")
     click_and_load(page, page.get_by_role("button", name="Save"))
-    click_and_load(page, page.get_by_role("button", name="Publish"))
-    expect(page.get_by_text("Survey published")).to_be_visible()
-    assert_no_axe_violations(page)
+    click_and_load(page, page.get_by_role("link", name="Send for review and publish"))
+    click_and_load(page, page.get_by_role("button", name="Send for review"))
+    expect(page.get_by_text("Sent for review.")).to_be_visible()
+    second = page_without_js
+    sign_in(second, live_server.url, "admin@fba.example.gov")
+    second.goto(live_server.url + f"/staff/agencies/fba/reviews/survey/{survey.pk}/")
+    click_and_load(second, second.get_by_role("button", name="Approve"))
+    click_and_load(second, second.get_by_role("button", name="Publish"))
+    expect(second.get_by_text("Published: the public can see it now.")).to_be_visible()
     survey.refresh_from_db()
     assert survey.status == "live"
     for prefix, statement in (

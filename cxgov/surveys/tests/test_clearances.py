@@ -27,12 +27,28 @@ from cxgov.surveys.services import (
     survey_update,
 )
 from cxgov.surveys.tasks import clearances_alert_task
+from cxgov.testing.approvals import review_and_publish, review_url
 from cxgov.testing.factories import ClearanceFactory, cleared
 
 pytestmark = pytest.mark.django_db
 
 STAFF = "/staff/agencies/alpha/surveys/"
 REFUSED = "A public survey needs a current Paperwork Reduction Act clearance"
+
+
+def _review(survey: Survey, act: str) -> str:
+    return review_url(slug=survey.agency.slug, kind="survey", object_id=survey.pk, act=act)
+
+
+def _publish(author: Client, approver: Client, survey: Survey) -> None:
+    """Sent for review by the analyst, approved and published by a second member."""
+    review_and_publish(
+        author=author,
+        approver=approver,
+        slug=survey.agency.slug,
+        kind="survey",
+        object_id=survey.pk,
+    )
 
 
 def _base(survey: Survey) -> str:
@@ -73,7 +89,7 @@ def test_publishing_a_public_survey_without_a_clearance_is_refused_with_the_reas
     analyst_a_client: Client, agency_a: Agency
 ) -> None:
     survey = survey_create(actor=None, agency=agency_a, template="a11_v2")
-    page = analyst_a_client.post(_base(survey) + "publish/", follow=True).content.decode()
+    page = analyst_a_client.post(_review(survey, "submit"), follow=True).content.decode()
     assert REFUSED in page
     survey.refresh_from_db()
     assert survey.status == "draft"
@@ -81,7 +97,7 @@ def test_publishing_a_public_survey_without_a_clearance_is_refused_with_the_reas
 
 
 def test_a_current_clearance_chosen_in_the_settings_lets_the_survey_publish(
-    analyst_a_client: Client, agency_a: Agency, client: Client
+    analyst_a_client: Client, admin_a_client: Client, agency_a: Agency, client: Client
 ) -> None:
     clearance = ClearanceFactory(
         agency=agency_a, control_number="1505-0191", expires_on=date(2029, 3, 31)
@@ -91,7 +107,7 @@ def test_a_current_clearance_chosen_in_the_settings_lets_the_survey_publish(
         _base(survey) + "settings/", _settings(survey, clearance=clearance.pk, burden_minutes=3)
     )
     assert saved.status_code == 302
-    analyst_a_client.post(_base(survey) + "publish/")
+    _publish(analyst_a_client, admin_a_client, survey)
     survey.refresh_from_db()
     assert survey.status == "live"
     assert (survey.omb_control_number, survey.omb_expiration_date) == (
@@ -122,14 +138,14 @@ def test_an_expired_clearance_refuses_publishing(
         control_number="1505-0001",
         expires_on=timezone.localdate() - timedelta(days=1),
     )
-    page = analyst_a_client.post(_base(survey) + "publish/", follow=True).content.decode()
+    page = analyst_a_client.post(_review(survey, "submit"), follow=True).content.decode()
     assert "expired on" in page and "1505-0001" in page
     survey.refresh_from_db()
     assert survey.status == "draft"
 
 
 def test_a_recorded_exemption_allows_publishing_without_a_number(
-    analyst_a_client: Client, agency_a: Agency, client: Client
+    analyst_a_client: Client, admin_a_client: Client, agency_a: Agency, client: Client
 ) -> None:
     exempt = ClearanceFactory(
         agency=agency_a,
@@ -141,15 +157,17 @@ def test_a_recorded_exemption_allows_publishing_without_a_number(
     )
     survey = survey_create(actor=None, agency=agency_a, template="a11_v2")
     survey_update(actor=None, survey=survey, clearance=exempt)
-    analyst_a_client.post(_base(survey) + "publish/")
+    _publish(analyst_a_client, admin_a_client, survey)
     survey.refresh_from_db()
     assert survey.status == "live" and survey.omb_control_number == ""
     assert "OMB control number" not in client.get(f"/surveys/{survey.public_id}/").content.decode()
 
 
-def test_an_employee_survey_needs_no_clearance(analyst_a_client: Client, agency_a: Agency) -> None:
+def test_an_employee_survey_needs_no_clearance(
+    analyst_a_client: Client, admin_a_client: Client, agency_a: Agency
+) -> None:
     survey = survey_create(actor=None, agency=agency_a, template="employee_barriers")
-    analyst_a_client.post(_base(survey) + "publish/")
+    _publish(analyst_a_client, admin_a_client, survey)
     survey.refresh_from_db()
     assert survey.status == "live"
 

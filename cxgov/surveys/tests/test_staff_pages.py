@@ -8,9 +8,25 @@ from django.test import Client
 from cxgov.core.models import Agency
 from cxgov.surveys.models import Question, Response, Survey
 from cxgov.surveys.services import response_submit, survey_create
+from cxgov.testing.approvals import review_and_publish, review_url
 from cxgov.testing.factories import cleared
 
 pytestmark = pytest.mark.django_db
+
+
+def _review(survey: Survey, act: str) -> str:
+    return review_url(slug=survey.agency.slug, kind="survey", object_id=survey.pk, act=act)
+
+
+def _publish(author: Client, approver: Client, survey: Survey) -> None:
+    """Sent for review by the analyst, approved and published by a second member."""
+    review_and_publish(
+        author=author,
+        approver=approver,
+        slug=survey.agency.slug,
+        kind="survey",
+        object_id=survey.pk,
+    )
 
 
 def _base(survey: Survey) -> str:
@@ -85,10 +101,12 @@ def test_add_edit_move_and_remove_a_question(analyst_a_client: Client, agency_a:
     assert list(survey.questions.values_list("key", flat=True)) == ["age"]
 
 
-def test_publish_duplicate_close_and_preview(analyst_a_client: Client, agency_a: Agency) -> None:
+def test_publish_duplicate_close_and_preview(
+    analyst_a_client: Client, admin_a_client: Client, agency_a: Agency
+) -> None:
     survey = cleared(survey_create(actor=None, agency=agency_a, template="a11_v1"))
     assert analyst_a_client.get(_base(survey) + "preview/").status_code == 200
-    analyst_a_client.post(_base(survey) + "publish/")
+    _publish(analyst_a_client, admin_a_client, survey)
     survey.refresh_from_db()
     assert survey.status == "live"
     analyst_a_client.post(_base(survey) + "duplicate/")
@@ -104,7 +122,7 @@ def test_publishing_without_spanish_text_says_which_questions(
 ) -> None:
     survey = survey_create(actor=None, agency=agency_a, template="blank")
     Question.objects.create(survey=survey, key="q1", kind="yes_no", text="Ok?", position=10)
-    reply = analyst_a_client.post(_base(survey) + "publish/", follow=True)
+    reply = analyst_a_client.post(_review(survey, "submit"), follow=True)
     assert "Give Spanish text for every question first: q1." in reply.content.decode()
 
 
