@@ -35,6 +35,8 @@ MAX_ITERATIONS = 1000
 # Raking stops when no cell of the margins' cross-table moves by more than this share of the
 # population between two rounds.
 TOLERANCE = 1e-12
+# Raked weights must meet every margin to this share of the population.
+MET = 1e-6
 # Rounds of backfitting the influence values on the margins (`svyrecvar` does 10).
 RESIDUAL_ROUNDS = 10
 
@@ -183,6 +185,14 @@ def rake_weights(
             f"raking did not converge after {max_iterations} rounds: the margins cannot all "
             "be met by these respondents",
         )
+    for variable, code, target in zip(variables, codes, targets, strict=True):
+        # A cycle (margins no weights can meet) stops moving too: the margins must be met.
+        if np.max(np.abs(np.bincount(code, weights=weights) - target)) > MET * total:
+            raise WeightingError(
+                NOT_CONVERGED,
+                f"raking cannot meet the margins: {variable} stays away from its counts",
+                variable=variable,
+            )
     final, trimmed = weights, 0
     if trim is not None:
         final, trimmed = trim_weights(weights, upper=trim * float(np.mean(weights)))

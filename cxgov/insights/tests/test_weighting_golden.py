@@ -155,3 +155,19 @@ def test_domain_estimates_match_svyby(design, variable, share, designs, golden):
     assert set(found) == {"0-1 years", "1-2 years", "2-3 years", "3-4 years", "4-5 years"}
     for domain, estimate in found.items():
         _check(estimate, golden, (design, "share" if share else "mean", name, domain))
+
+
+@pytest.mark.parametrize("design", ["unweighted", "raked_trimmed"])
+def test_the_measure_registry_gives_r_figures_from_raw_answers(design, designs, golden):
+    from cxgov.insights.measures import AGREEMENT_1_5, POINT_SCALE, TOP_2_BOX
+
+    answers = _values(_respondents()["helpfulness"], share=False)
+    share = TOP_2_BOX.estimate_weighted(answers, designs[design], AGREEMENT_1_5)
+    _check(share, golden, (design, "share", "helpfulness_positive", ""))
+    mean = POINT_SCALE.estimate_weighted(answers, designs[design], AGREEMENT_1_5)
+    _check(mean, golden, (design, "mean", "helpfulness", ""))
+    by_years = TOP_2_BOX.estimate_domains(
+        answers, designs[design], AGREEMENT_1_5, _respondents()["Years"]
+    )
+    for domain, estimate in by_years.items():
+        _check(estimate, golden, (design, "share", "helpfulness_positive", domain))
