@@ -295,9 +295,9 @@ def test_equal_weights_give_the_unweighted_figure_and_interval():
     counts: dict[int, int] = {}
     for value in answers[~np.isnan(answers)]:
         counts[int(value)] = counts.get(int(value), 0) + 1
-    for measure in (TOP_2_BOX, POINT_SCALE):
-        plain = measure.estimate(counts, AGREEMENT_1_5)
-        weighted = measure.estimate_weighted(answers, np.full(answers.size, 3.0), AGREEMENT_1_5)
+    for each in (TOP_2_BOX, POINT_SCALE):
+        plain = each.estimate(counts, AGREEMENT_1_5)
+        weighted = each.estimate_weighted(answers, np.full(answers.size, 3.0), AGREEMENT_1_5)
         assert weighted.n == plain.n == 8
         assert weighted.value == pytest.approx(plain.value, abs=1e-12)
         assert weighted.low == pytest.approx(plain.low, abs=1e-12)
