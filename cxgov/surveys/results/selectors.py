@@ -468,7 +468,7 @@ def _respondent_frame(*, survey: Survey, questions: Sequence[Question]) -> _Fram
     )
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     context = {
-        variable: [r[index] or NO_CATEGORY for r in rows]
+        variable: [str(r[index]) if r[index] else NO_CATEGORY for r in rows]
         for index, variable in enumerate(CONTEXT_VARIABLES, start=1)
     }
     row_of = {response_id: index for index, response_id in enumerate(ids.tolist())}
