@@ -26,7 +26,18 @@ from cxgov.insights.fiscal import fiscal_quarter
 from cxgov.insights.measures import MEAN_SCORE, positive_measure
 from cxgov.insights.priority_matrix import Cuts, driver_quadrants
 from cxgov.insights.scrub import scrub_text
-from cxgov.insights.weighting import WeightedEstimate, WeightingError, Weights, rake_weights
+from cxgov.insights.weighting import (
+    BAD_COUNT,
+    EMPTY_CATEGORY,
+    NO_RESPONDENTS,
+    NOT_CONVERGED,
+    TOTALS_DIFFER,
+    UNKNOWN_CATEGORY,
+    WeightedEstimate,
+    WeightingError,
+    Weights,
+    rake_weights,
+)
 from cxgov.registry.models import ChannelKind, CustomerSegment, Service
 from cxgov.surveys.models import (
     NO_CATEGORY,
@@ -481,3 +492,31 @@ def _respondent_frame(*, survey: Survey, questions: Sequence[Question]) -> _Fram
         if index is not None:
             answers[key_of[question_id]][index] = value
     return _Frame(ids=ids, context=context, answers=answers)
+
+
+def weighting_error_text(error: WeightingError) -> str:
+    """What went wrong with the margins, in words a member can act on."""
+    texts = {
+        UNKNOWN_CATEGORY: _(
+            "Some responses fall in categories of “%(variable)s” without a population count "
+            "(%(categories)s). Add a count for each, or “none” for responses without one."
+        ),
+        EMPTY_CATEGORY: _(
+            "No response falls in these categories of “%(variable)s”: %(categories)s. Raking "
+            "cannot give weight to nobody: merge or remove them."
+        ),
+        TOTALS_DIFFER: _(
+            "The margins count different populations: each must add up to the same total."
+        ),
+        BAD_COUNT: _("Every population count of “%(variable)s” must be more than zero."),
+        NOT_CONVERGED: _(
+            "Raking did not converge: no weights of these responses meet every margin (for "
+            "example, all the responses of one category fall in a category of another margin "
+            "that is smaller). Check the margins, or weight by fewer of them."
+        ),
+        NO_RESPONDENTS: _("There are no responses to weight yet."),
+    }
+    return texts.get(error.code, str(error)) % {
+        "variable": error.variable,
+        "categories": ", ".join(error.categories),
+    }

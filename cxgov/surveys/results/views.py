@@ -35,16 +35,7 @@ from cxgov.insights.priority_matrix import (
     MatrixPoint,
     priority_matrix_svg,
 )
-from cxgov.insights.weighting import (
-    BAD_COUNT,
-    EMPTY_CATEGORY,
-    NO_RESPONDENTS,
-    NOT_CONVERGED,
-    TOTALS_DIFFER,
-    UNKNOWN_CATEGORY,
-    WeightedEstimate,
-    WeightingError,
-)
+from cxgov.insights.weighting import WeightedEstimate
 from cxgov.surveys.models import Question, Survey
 from cxgov.surveys.results import (
     GroupResult,
@@ -78,6 +69,7 @@ from cxgov.surveys.results.selectors import (
     survey_margins,
     surveys_for_results,
     weighted_results,
+    weighting_error_text,
 )
 from cxgov.surveys.selectors import access_survey, responses_listed, suppression_threshold
 from cxgov.surveys.services import population_margin_delete, population_margin_save
@@ -755,34 +747,6 @@ def weighted_tables(
         table.rows = [_weighted_row_cells(row, threshold) for row in rows]
         tables.append(table)
     return tables
-
-
-def weighting_error_text(error: WeightingError) -> str:
-    """What went wrong with the margins, in words a member can act on."""
-    texts = {
-        UNKNOWN_CATEGORY: _(
-            "Some responses fall in categories of “%(variable)s” without a population count "
-            "(%(categories)s). Add a count for each, or “none” for responses without one."
-        ),
-        EMPTY_CATEGORY: _(
-            "No response falls in these categories of “%(variable)s”: %(categories)s. Raking "
-            "cannot give weight to nobody: merge or remove them."
-        ),
-        TOTALS_DIFFER: _(
-            "The margins count different populations: each must add up to the same total."
-        ),
-        BAD_COUNT: _("Every population count of “%(variable)s” must be more than zero."),
-        NOT_CONVERGED: _(
-            "Raking did not converge: no weights of these responses meet every margin (for "
-            "example, all the responses of one category fall in a category of another margin "
-            "that is smaller). Check the margins, or weight by fewer of them."
-        ),
-        NO_RESPONDENTS: _("There are no responses to weight yet."),
-    }
-    return texts.get(error.code, str(error)) % {
-        "variable": error.variable,
-        "categories": ", ".join(error.categories),
-    }
 
 
 def _margins_url(survey: Survey) -> str:

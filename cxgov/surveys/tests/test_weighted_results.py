@@ -137,3 +137,25 @@ def test_removing_a_margin_is_a_post_button(
     assert analyst_a_client.post(delete).status_code == 302
     assert not PopulationMargin.objects.filter(pk=margin.pk).exists()
     assert AuditEvent.objects.filter(action="survey.margin_delete").count() == 1
+
+
+def test_the_survey_report_shows_the_weighted_figures_and_why_they_are_missing(
+    weighted_survey: Survey, analyst_a: User
+) -> None:
+    from cxgov.reports.selectors import report_build
+
+    low, high = wilson_interval(0.425 * 32, 32)
+    data = report_build(agency=weighted_survey.agency, fiscal_year=2026, quarter=None)
+    results = next(s for s in data.sections if s.id == "results")
+    table = next(t for t in results.tables if t.id == "results_weighted")
+    trust = next(r for r in table.rows if "This interaction increased my trust" in str(r[0]))
+    assert trust[1] == "42.5"
+    assert f"{100 * low:.1f}" in trust[2] and f"{100 * high:.1f}" in trust[2]
+    assert trust[3:] == ["40", "1.25", "32.0"]
+    population_margin_save(
+        actor=analyst_a, survey=weighted_survey, variable="language", counts={"en": 400}
+    )
+    data = report_build(agency=weighted_survey.agency, fiscal_year=2026, quarter=None)
+    results = next(s for s in data.sections if s.id == "results")
+    assert all(t.id != "results_weighted" for t in results.tables)
+    assert any("are not weighted" in note and "(es)" in note for note in results.notes)
