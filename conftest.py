@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import os
+import zlib
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -41,6 +43,28 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With BROWSER_TESTS_PART=k/n, keep the browser tests of the k-th of n shares of files.
+
+    `make test` runs the SQLite and PostgreSQL suites side by side and gives each half of the
+    browser test files, so every browser test runs once and neither run carries them all.
+    A file stays whole, so its module fixtures are built in one run only.
+    """
+    part = os.environ.get("BROWSER_TESTS_PART", "")
+    if not part:
+        return
+    share, _, shares = part.partition("/")
+    if not (share.isascii() and share.isdigit() and shares.isascii() and shares.isdigit()):
+        raise pytest.UsageError(f"BROWSER_TESTS_PART={part!r} is not k/n, e.g. 1/2.")
+    kept, dropped = [], []
+    for item in items:
+        in_share = zlib.crc32(item.location[0].encode()) % int(shares) == int(share) - 1
+        (kept if in_share or item.get_closest_marker("browser") is None else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 # The two runs share nothing (separate databases, live-server ports chosen by the OS), and
 # together take the time of the slower one instead of the sum. SQLite's run prints as it goes;
 # PostgreSQL's is kept in var/test-postgres.log and printed when it ends. Either failing fails.
-# Browser tests run on SQLite only: they drive pages through the same selectors and services
-# whose every database behaviour the PostgreSQL run covers, and on two cores a second set of
-# Chromium runs pushed the whole run past CI's 40 minutes.
+# Each run takes half of the browser test files (BROWSER_TESTS_PART, see conftest.py): every
+# browser test runs once, on one database or the other, since a second set of Chromium runs
+# pushed the whole run past CI's 40 minutes on two cores, and all on one side made it the long one.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
@@ -18,7 +18,7 @@ postgres_answers() {
 }
 
 if postgres_answers; then
-    make --no-print-directory test-postgres PYTEST_ARGS="-m 'not browser'" \
+    BROWSER_TESTS_PART=2/2 make --no-print-directory test-postgres \
         >var/test-postgres.log 2>&1 &
     postgres_pid=$!
     trap 'kill "$postgres_pid" 2>/dev/null' INT TERM
@@ -28,7 +28,8 @@ else
         >var/test-postgres.log
 fi
 
-make --no-print-directory test-sqlite 2>&1 | tee var/test-sqlite.log
+BROWSER_TESTS_PART=$([ -n "$postgres_pid" ] && echo 1/2) \
+    make --no-print-directory test-sqlite 2>&1 | tee var/test-sqlite.log
 sqlite_rc=${PIPESTATUS[0]}
 postgres_rc=0
 if [ -n "$postgres_pid" ]; then wait "$postgres_pid"; postgres_rc=$?; fi

@@ -96,6 +96,28 @@ def services_to_report(*, agency: Agency) -> QuerySet[Service]:
     return agency.services.exclude(status=ServiceStatus.ARCHIVED).order_by("name")
 
 
+# Reports of a quarter are due in the days after it ends; the staff home counts those not yet
+# submitted during this window.
+REPORT_DUE_DAYS = 30
+
+
+def report_due_window(today: date | None = None) -> tuple[FiscalQuarter, date] | None:
+    """The quarter whose reports are due and the day they are due by, while `today` is within
+    REPORT_DUE_DAYS of that quarter's end; None outside the window."""
+    today = today or timezone.localdate()
+    period = reporting_quarter(today)
+    due = period.end + timedelta(days=REPORT_DUE_DAYS)
+    return (period, due) if today <= due else None
+
+
+def services_not_reported(*, agency: Agency, period: FiscalQuarter) -> QuerySet[Service]:
+    """The agency's services whose report of `period` is not started or still a draft."""
+    done = Collection.objects.filter(
+        agency=agency, fiscal_year=period.year, quarter=period.quarter
+    ).exclude(status=CollectionStatus.DRAFT)
+    return services_to_report(agency=agency).exclude(pk__in=done.values("service_id"))
+
+
 @dataclass
 class QuarterRow:
     """One service in a quarter: its collection if one was started."""

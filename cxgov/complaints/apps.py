@@ -13,7 +13,9 @@ class ComplaintsConfig(AppConfig):
             complaints_standard_counts,
             followup_for_low_score,
         )
+        from cxgov.complaints.notices import narrative_review_notices, overdue_complaint_notices
         from cxgov.complaints.tasks import complaints_escalate_task, complaints_fetch_mail_task
+        from cxgov.core.notices import staff_notice_register
         from cxgov.core.schedule import periodic_register
         from cxgov.standards.models import ResultSource
         from cxgov.standards.results import register_result_provider
@@ -32,3 +34,5 @@ class ComplaintsConfig(AppConfig):
             every_setting="SCHEDULE_COMPLAINTS_FETCH_MAIL_MINUTES",
             when=lambda: bool(settings.COMPLAINTS_IMAP_HOST),
         )
+        staff_notice_register(name="complaints.overdue", provider=overdue_complaint_notices)
+        staff_notice_register(name="complaints.narratives", provider=narrative_review_notices)

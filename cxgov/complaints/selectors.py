@@ -665,6 +665,17 @@ class NarrativeItem:
 NARRATIVE_STATES = tuple(NarrativeReview.values)
 
 
+def narratives_in_state(*, agency: Agency, user: User, state: str) -> QuerySet[Complaint]:
+    """Consented narratives of the complaints the user may open in one review state (the
+    review queue's rows, and the staff home's count of those waiting)."""
+    return (
+        complaints_visible(user=user, agency=agency)
+        .filter(consent_to_publish=True, narrative_review=state)
+        .exclude(what_happened="")
+        .exclude(status=Status.DUPLICATE)
+    )
+
+
 def narrative_review_queue(
     *, agency: Agency, user: User, state: str, now: datetime, limit: int = 50
 ) -> tuple[list[NarrativeItem], int]:
@@ -672,12 +683,7 @@ def narrative_review_queue(
     review state, those the agency has already answered first, oldest first; and how many
     there are in that state (call access_agency with REVIEW_NARRATIVES first)."""
     settings = complaint_settings_for(agency=agency)
-    complaints = (
-        complaints_visible(user=user, agency=agency)
-        .filter(consent_to_publish=True, narrative_review=state)
-        .exclude(what_happened="")
-        .exclude(status=Status.DUPLICATE)
-    )
+    complaints = narratives_in_state(agency=agency, user=user, state=state)
     total = complaints.count()
     rows = complaints.order_by(
         F("responded_at").asc(nulls_last=True), "received_at", "id"

@@ -2,7 +2,10 @@
 
 An app registers a provider with `staff_notice_register` in its AppConfig.ready (core imports
 no app); the staff home asks every provider for the signed-in person's notices. A provider
-reads only the agencies where the person's role holds what the notice is about.
+reads only the agencies where the person's role holds the capability to act on what the notice
+is about (`agencies_for_user(need=...)`), counts with the same selector its list page uses,
+and links to that list filtered to the items counted. A provider's queries grow with the
+member's agencies, never with the number of items it counts (`core/tests/test_staff_home.py`).
 """
 
 from __future__ import annotations
@@ -15,11 +18,17 @@ from cxgov.core.models import Agency, User
 
 @dataclass(frozen=True)
 class StaffNotice:
-    """One thing to look at: a line of text and the page where it is handled."""
+    """One thing to look at: a line of text and the page where it is handled.
+
+    `key` names the kind of notice (`complaints.overdue`); `count` is how many items the line
+    stands for, all of them on the page at `url` (a list filtered to exactly those items), or
+    None for a notice about one object."""
 
     agency: Agency
+    key: str
     text: str
     url: str
+    count: int | None = None
 
 
 NoticeProvider = Callable[[User], list[StaffNotice]]

@@ -101,8 +101,8 @@ CAPABILITY_TEXT: dict[Can, str] = {
     ),
     Can.MANAGE_CLEARANCES: (
         "Record and change the agency's Paperwork Reduction Act clearances and exemptions; "
-        "receive their burden and expiry warnings on the staff home and by email (agency "
-        "administrators)."
+        "download each survey instrument's PRA request package (PDF and JSON); receive their "
+        "burden and expiry warnings on the staff home and by email (agency administrators)."
     ),
     Can.VIEW_RESULTS: "Read survey results.",
     Can.WEIGHT_RESULTS: (

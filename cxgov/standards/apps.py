@@ -8,6 +8,9 @@ class StandardsConfig(AppConfig):
 
     def ready(self) -> None:
         from cxgov.benchmarks.measures import measure_provider_register
+        from cxgov.core.notices import staff_notice_register
         from cxgov.standards.integrations import attainment_measures
+        from cxgov.standards.notices import missed_standard_notices
 
         measure_provider_register("standards.attainment", attainment_measures)
+        staff_notice_register(name="standards.missed", provider=missed_standard_notices)

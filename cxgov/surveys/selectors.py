@@ -447,24 +447,73 @@ def clearance_ledger(
     )
 
 
+def _ledgers_of(clearances: list[Clearance], *, today: date | None = None) -> list[BurdenLedger]:
+    """This fiscal year's ledger of each clearance, in three queries however many there are:
+    the instruments, and their responses in the year."""
+    today = today or timezone.localdate()
+    year = fiscal_quarter(today).year
+    start, end = fiscal_year_bounds(year)
+    ids = [clearance.pk for clearance in clearances]
+    surveys = list(
+        Survey.objects.filter(Q(clearance_id__in=ids) | Q(clearance__parent_id__in=ids))
+        .select_related("clearance")
+        .order_by("title", "id")
+    )
+    counts = dict(
+        ResponseRollup.objects.filter(survey__in=surveys, day__gte=start, day__lte=end)
+        .values_list("survey")
+        .annotate(n=Sum("count"))
+        .values_list("survey", "n")
+    )
+    ledgers = []
+    for clearance in clearances:
+        generic = clearance.kind == ClearanceKind.GENERIC
+        covered = [
+            survey
+            for survey in surveys
+            if survey.clearance_id == clearance.pk
+            or (
+                generic
+                and survey.clearance is not None
+                and survey.clearance.parent_id == clearance.pk
+            )
+        ]
+        ledgers.append(
+            BurdenLedger(
+                clearance=clearance,
+                year=year,
+                start=start,
+                end=end,
+                instruments=[
+                    InstrumentBurden(
+                        survey=survey,
+                        minutes=survey.burden_minutes,
+                        responses=int(counts.get(survey.pk) or 0),
+                    )
+                    for survey in covered
+                ],
+                today=today,
+            )
+        )
+    return ledgers
+
+
 def clearance_ledgers(*, agency: Agency, today: date | None = None) -> list[BurdenLedger]:
     """This fiscal year's ledger of each of the agency's clearances (call access_agency first)."""
-    return [
-        clearance_ledger(clearance=clearance, today=today)
-        for clearance in clearances_for_agency(agency=agency)
-    ]
+    return _ledgers_of(clearances_for_agency(agency=agency), today=today)
 
 
 def clearances_needing_attention(
     *, agencies: Iterable[Agency], today: date | None = None
 ) -> list[BurdenLedger]:
-    """The ledgers with a warning (burden near its cap, expiry near or past), of `agencies`."""
-    return [
-        ledger
-        for agency in agencies
-        for ledger in clearance_ledgers(agency=agency, today=today)
-        if ledger.needs_attention
-    ]
+    """The ledgers with a warning (burden near its cap, expiry near or past), of `agencies`,
+    in a fixed number of queries however many clearances and surveys there are."""
+    clearances = list(
+        Clearance.objects.filter(agency__in=list(agencies))
+        .select_related("agency", "parent")
+        .order_by("agency__name", F("expires_on").asc(nulls_last=True), "title", "id")
+    )
+    return [ledger for ledger in _ledgers_of(clearances, today=today) if ledger.needs_attention]
 
 
 def clearances_to_alert(*, today: date | None = None) -> list[BurdenLedger]:

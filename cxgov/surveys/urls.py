@@ -23,6 +23,11 @@ urlpatterns = [
     path("<int:survey_id>/settings/", views.survey_edit, name="survey_edit"),
     path("<int:survey_id>/preview/", views.survey_preview_view, name="survey_preview"),
     path("<int:survey_id>/qr.svg", views.survey_qr, name="survey_qr"),
+    path(
+        "<int:survey_id>/pra-request/<slug:fmt>/",
+        views_clearances.survey_request_package,
+        name="request_package",
+    ),
     path("<int:survey_id>/invitations/", views.invitation_upload, name="invitation_upload"),
     path("<int:survey_id>/invitations/remind/", views.invitation_remind, name="invitation_remind"),
     path("<int:survey_id>/questions/new/", views.question_create, name="question_create"),

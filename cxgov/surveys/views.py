@@ -172,6 +172,9 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "can_view_results": user_can(
                 user=request.user, agency=survey.agency, need=Can.VIEW_RESULTS
             ),
+            "can_file_requests": user_can(
+                user=request.user, agency=survey.agency, need=Can.MANAGE_CLEARANCES
+            ),
             "nav_section": "staff",
         },
     )

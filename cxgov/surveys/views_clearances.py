@@ -1,15 +1,18 @@
 """Staff pages of Paperwork Reduction Act clearances: the register, each clearance's burden
 ledger, and the form. Any member reads them; administrators and CX analysts change them
-(`Can.MANAGE_CLEARANCES`). Also the staff home's clearance notices."""
+(`Can.MANAGE_CLEARANCES`) and download each instrument's request package (PDF and JSON). Also
+the staff home's clearance notices."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cxgov.core.models import User
@@ -17,12 +20,16 @@ from cxgov.core.notices import StaffNotice
 from cxgov.core.pages import form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, agencies_for_user, fresh_copy
+from cxgov.core.tables import file_response
+from cxgov.reports.pdf import html_to_pdf
 from cxgov.surveys import services as surveys
 from cxgov.surveys.forms import ClearanceForm
 from cxgov.surveys.models import Clearance
+from cxgov.surveys.request_package import request_package
 from cxgov.surveys.selectors import (
     BurdenLedger,
     access_clearance,
+    access_survey,
     clearance_ledger,
     clearance_ledgers,
     clearances_needing_attention,
@@ -70,6 +77,7 @@ def clearance_notices(user: User) -> list[StaffNotice]:
     return [
         StaffNotice(
             agency=ledger.clearance.agency,
+            key="surveys.clearance",
             text=f"{ledger.clearance}: {' '.join(ledger_warnings(ledger))}",
             url=_detail_url(ledger.clearance),
         )
@@ -173,4 +181,34 @@ def clearance_edit(request: HttpRequest, slug: str, clearance_id: int) -> HttpRe
         title=_("Change the clearance"),
         cancel_url=_detail_url(clearance),
         done=_("Clearance saved."),
+    )
+
+
+REQUEST_PACKAGE_FORMATS = ("pdf", "json")
+
+
+@login_required
+def survey_request_package(
+    request: HttpRequest, slug: str, survey_id: int, fmt: str
+) -> HttpResponse:
+    """The instrument's PRA request package in the page's language, as a tagged PDF or as JSON
+    (docs/formats/pra-request-package.schema.json), for those who file clearances."""
+    if fmt not in REQUEST_PACKAGE_FORMATS:
+        raise Http404
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.MANAGE_CLEARANCES
+    )
+    package = request_package(survey=survey)
+    filename = f"{survey.agency.slug}-pra-request-{survey.pk}-{(get_language() or 'en')[:2]}"
+    if fmt == "json":
+        response = JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    html = render_to_string(
+        "surveys/request_package_pdf.html",
+        {"package": package, "site_root": request.build_absolute_uri("/").rstrip("/")},
+        request=request,
+    )
+    return file_response(
+        html_to_pdf(html=html), content_type="application/pdf", filename=f"{filename}.pdf"
     )

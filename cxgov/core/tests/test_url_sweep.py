@@ -337,6 +337,12 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "surveys:survey_edit": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:survey_preview": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "surveys:survey_qr": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    # the PRA request package (JSON here; the PDF answers the same check)
+    "surveys:request_package": (
+        _with("survey", fmt="json"),
+        Can.MANAGE_CLEARANCES,
+        Can.MANAGE_CLEARANCES,
+    ),
     "surveys:invitation_upload": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:invitation_remind": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:question_create": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),

@@ -1,0 +1,150 @@
+"""Every staff page and the public pages at demo scale: p95 time and queries per page.
+
+Run: .venv/bin/python bench/pages.py [--repeat 20] [--only public:] [--database-url postgres://…]
+
+It loads the demo into a scratch database and builds the URL sweep's world
+(cxgov/core/tests/test_url_sweep.py: the demo agency with an object of every kind, and a member
+holding every role), then requests each GET address the sweep knows: staff pages as that member,
+public pages and feeds signed out (public pages that name an agency, a service or a survey get
+the demo's). Each page is requested once cold, then `--repeat` times; the p95 of those is its
+value. The baseline is one plain query in the same process (`SELECT COUNT(*)` of agencies, the
+median of as many runs), so the ratio says how many plain queries a page costs. It prints one
+line per page, `RESULT name=page_<url name> value=<p95 ms> unit=ms baseline=<ms> ratio=<x>`,
+with the page's query count, then the pages over 100 ms and the addresses it could not build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+PARSER.add_argument("--repeat", type=int, default=20, help="warm requests per page")
+PARSER.add_argument("--only", default="", help="only URL names starting with this")
+
+from support.django_setup import django_start  # noqa: E402
+
+ARGS = django_start(PARSER)
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.core.signals import request_finished  # noqa: E402
+from django.db import close_old_connections, connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from cxgov.core.models import Agency, Role  # noqa: E402
+from cxgov.core.tests.test_url_sweep import SWEEP, World, _person, _world_ids  # noqa: E402
+from cxgov.registry.models import Service, ServiceStatus  # noqa: E402
+from cxgov.site.demo import demo_load  # noqa: E402
+from cxgov.surveys.models import Survey  # noqa: E402
+
+SLOW_MS = 100.0
+
+
+def _public_kwargs(agency: Agency) -> list[dict[str, Any]]:
+    """Keyword sets a public address may take, tried in turn."""
+    service = Service.objects.filter(agency=agency, status=ServiceStatus.PUBLISHED).first()
+    survey = Survey.objects.filter(agency=agency, status="live").first()
+    sets: list[dict[str, Any]] = [{}, {"slug": agency.slug}]
+    if service is not None:
+        sets.append({"agency_slug": agency.slug, "service_slug": service.slug})
+    if survey is not None:
+        sets.append({"public_id": survey.public_id})
+    return sets
+
+
+def _address(name: str, build: Callable[[World], dict[str, Any]] | None, world: World) -> str:
+    if build is not None:
+        return reverse(name, kwargs=build(world))
+    for kwargs in _public_kwargs(world.agency):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    raise NoReverseMatch(name)
+
+
+def _timed(run: Callable[[], Any], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else times[0]
+
+
+def _queries(client: Client, address: str) -> tuple[int, int]:
+    count = [0]
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        status = client.get(address).status_code
+    return status, count[0]
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    settings.ALLOWED_HOSTS = ["testserver"]
+    demo_load()
+    agency = Agency.objects.get(slug="fba")
+    holder = _person("bench-holder@example.gov", agency, list(Role))
+    world = World(agency=agency, ids=_world_ids(agency, holder), outsider=holder, holder=holder)
+    settings.DEBUG = False  # time pages as served, without the debug query log
+    # One connection across requests, as a server with CONN_MAX_AGE keeps it.
+    request_finished.disconnect(close_old_connections)
+    staff, public = Client(), Client()
+    staff.force_login(holder)
+
+    count_agencies = f"SELECT COUNT(*) FROM {Agency._meta.db_table}"  # noqa: S608 - a model's table
+
+    def plain() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(count_agencies)
+            cursor.fetchone()
+
+    baseline = statistics.median(_timed(plain, max(ARGS.repeat, 5)))
+    slow: list[tuple[float, str]] = []
+    unbuilt: list[str] = []
+    timed = 0
+    for name, (build, need_get, _need_post) in sorted(SWEEP.items()):
+        if not name.startswith(ARGS.only):
+            continue
+        try:
+            address = _address(name, build, world)
+        except (NoReverseMatch, KeyError):
+            unbuilt.append(name)
+            continue
+        client = public if need_get == "public" else staff
+        status, queries = _queries(client, address)  # the cold request
+        if status != 200:
+            continue  # a form's thanks page, a redirect, a 405 for GET: not a page to time
+        p95 = _p95(_timed(lambda: client.get(address), ARGS.repeat))  # noqa: B023
+        timed += 1
+        print(
+            f"RESULT name=page_{name.replace(':', '_')} value={p95:.1f} unit=ms "
+            f"baseline={baseline:.3f} ratio={p95 / baseline:.0f}  queries={queries} {address}"
+        )
+        if p95 > SLOW_MS:
+            slow.append((p95, name))
+    print(f"pages timed: {timed}; plain query: {baseline:.3f} ms")
+    print(f"over {SLOW_MS:.0f} ms at p95: " + ", ".join(f"{n} ({t:.0f})" for t, n in sorted(slow)))
+    print("not built (need an object the bench does not make): " + ", ".join(unbuilt))
+
+
+if __name__ == "__main__":
+    main()
