@@ -39,6 +39,7 @@ class Can(StrEnum):
     READ_RESPONSES = "read_responses"
     MANAGE_CLEARANCES = "manage_clearances"
     VIEW_RESULTS = "view_results"
+    WEIGHT_RESULTS = "weight_results"
     EDIT_BENCHMARKS = "edit_benchmarks"
     VIEW_REPORTS = "view_reports"
     EDIT_REPORTS = "edit_reports"
@@ -119,6 +120,9 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "burden and expiry warnings on the staff home and by email (agency administrators)."
     ),
     Can.VIEW_RESULTS: "Read survey results.",
+    Can.WEIGHT_RESULTS: (
+        "Give a survey's population margins, to which its results, report and CSVs are raked."
+    ),
     Can.EDIT_BENCHMARKS: "Upload benchmarks, enter own measures, choose best in business.",
     Can.VIEW_REPORTS: "Read survey reports and the scorecard.",
     Can.EDIT_REPORTS: "Write the authored sections of reports.",
@@ -183,6 +187,7 @@ _SURVEY_WORK = frozenset(
         Can.READ_RESPONSES,
         Can.MANAGE_CLEARANCES,
         Can.VIEW_RESULTS,
+        Can.WEIGHT_RESULTS,
         Can.IMPORT_RESPONSES,
     }
 )

@@ -17,6 +17,10 @@ same answers give the same number on every page:
 | `share_choosing` | chosen / not chosen | share of respondents choosing an option | Wilson |
 | `median_days` | days (any) | median days to respond | order statistics |
 
+Weighted to population margins (decision 0040), each share and mean measure is estimated by
+`Measure.estimate_weighted` (and by domain, `estimate_domains`) with the same scale and
+positive answers: the weighted figure, its design effect, effective n and interval on it.
+
 "Percent positive" on a results page is `positive_measure(scale)`: top-2-box on 1-5, thumbs
 up or yes on two-way questions, satisfied (8-10) on 0-10 and 1-10 ratings.
 """
@@ -28,6 +32,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
+import numpy as np
+
 from cxgov.insights.estimates import (
     Estimate,
     mean_estimate,
@@ -36,6 +42,12 @@ from cxgov.insights.estimates import (
     wilson_shown,
 )
 from cxgov.insights.proportions import wilson_interval
+from cxgov.insights.weighting import (
+    WeightedEstimate,
+    Weights,
+    domain_estimates,
+    weighted_estimate,
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,57 @@ class Measure:
         if self.estimator != MEDIAN:
             raise ValueError(f"{self.key} is not a median")
         return median_interval(values)
+
+    def respondent_values(self, answers: Sequence[float] | np.ndarray, scale: Scale) -> np.ndarray:
+        """Each respondent's number for this measure: for a share 1 when the answer is
+        positive and 0 when it is another answer on the scale; for a mean the answer; NaN
+        without an answer on the scale (so it is left out, as R's `na.rm = TRUE`)."""
+        if self.estimator == MEDIAN:
+            raise ValueError(f"{self.key} has no weighted estimate")
+        if scale not in self.scales and self.scales:
+            raise ValueError(f"{self.key} is not defined on the {scale.key} scale")
+        values = np.asarray(answers, dtype=float)
+        valid = (values >= scale.low) & (values <= scale.high) & (values == np.round(values))
+        if self.estimator == SHARE:
+            numbers = np.isin(values, sorted(self.positive)).astype(float)
+        else:
+            numbers = values.copy()
+        numbers[~valid] = np.nan
+        return numbers
+
+    def estimate_weighted(
+        self,
+        answers: Sequence[float] | np.ndarray,
+        weights: np.ndarray | Weights,
+        scale: Scale,
+        *,
+        domain: np.ndarray | None = None,
+    ) -> WeightedEstimate:
+        """The measure over weighted respondents (`weighting.weighted_estimate`): its value,
+        linearisation standard error, Kish design effect, effective n and the interval on it
+        (Wilson for a share, Student t for a mean). With equal weights the value and interval
+        are the unweighted ones."""
+        return weighted_estimate(
+            self.respondent_values(answers, scale),
+            weights,
+            share=self.estimator == SHARE,
+            domain=domain,
+        )
+
+    def estimate_domains(
+        self,
+        answers: Sequence[float] | np.ndarray,
+        weights: np.ndarray | Weights,
+        scale: Scale,
+        domains: Sequence[str],
+    ) -> dict[str, WeightedEstimate]:
+        """The measure in each domain (subgroup) as R's `svyby` computes it."""
+        return domain_estimates(
+            self.respondent_values(answers, scale),
+            weights,
+            domains,
+            share=self.estimator == SHARE,
+        )
 
     def publish(self, value: float | Fraction | None) -> Decimal | None:
         """The figure as published: percent for shares, rounded half up to `places`."""

@@ -7,10 +7,11 @@ import math
 from scipy.stats import norm
 
 
-def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+def wilson_interval(successes: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
     """The Wilson score interval for `successes` out of `n` (both ends within 0 and 1).
 
-    `successes` may be fractional (a published percentage times its n).
+    `successes` may be fractional (a published percentage times its n), and so may `n` (a
+    weighted share on its effective n).
 
     Wilson rather than the normal approximation because it stays sensible near 0%, near 100%
     and for small n, which is where service standards often sit.

@@ -81,6 +81,7 @@ RESTORED_TABLES = (
     "surveys.Invitation",
     "surveys.AnswerRollup",
     "surveys.ResponseRollup",
+    "surveys.PopulationMargin",
     "standards.Standard",
     "standards.StandardVersion",
     "standards.StandardEvent",

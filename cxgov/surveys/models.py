@@ -660,3 +660,39 @@ class ResponseRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.day}={self.count}"
+
+
+# A margin's category for responses without one (no service, no answer...).
+NO_CATEGORY = "none"
+
+
+class PopulationMargin(models.Model):
+    """The population count of each category of one variable, to weight a survey's responses.
+
+    `variable` is a response's context (`service` by slug, `channel` by code, `segment` by
+    name, `language` by code) or `question:<key>` for the answers to a closed question (by
+    value); `counts` maps each category (and `none`, for responses without one) to its
+    population count. Results, the report and their CSVs rake the responses to every margin
+    of the survey (decision 0040).
+    """
+
+    agency = agency_field("population_margins")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="margins")
+    variable = models.CharField(_("weight by"), max_length=80)
+    counts = models.JSONField(_("population counts"), default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["variable", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["survey", "variable"], name="population_margin_unique_variable"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.variable}"
+
+    @property
+    def total(self) -> int:
+        return sum(int(v) for v in self.counts.values())

@@ -63,6 +63,7 @@ from cxgov.surveys.models import (
     InvitationChannel,
     InvitationStatus,
     OptOut,
+    PopulationMargin,
     Question,
     QuestionKind,
     Response,
@@ -1705,3 +1706,73 @@ def clearances_alert(*, today: date | None = None) -> int:
             task_enqueue_with_write(email_send, subject=subject, body=body, to=recipients)
         sent += 1
     return sent
+
+
+# --- population margins (decision 0040) ------------------------------------------------------
+
+
+@transaction.atomic
+def population_margin_save(
+    *, actor: User, survey: Survey, variable: str, counts: Mapping[str, int]
+) -> PopulationMargin:
+    """Give (or replace) the survey's population counts for `variable`, audited.
+
+    Every count is a whole number above zero, and the counts add up to the same population as
+    the survey's other margins (no weights could meet margins of different populations).
+    """
+    if not counts or any(
+        isinstance(v, bool) or not isinstance(v, int) or v <= 0 for v in counts.values()
+    ):
+        raise ValidationError(
+            {"counts": _("Every count must be a whole number above zero.")}, code="not_positive"
+        )
+    total = sum(counts.values())
+    others = {
+        m.total for m in PopulationMargin.objects.filter(survey=survey).exclude(variable=variable)
+    }
+    if others and others != {total}:
+        raise ValidationError(
+            {
+                "counts": _(
+                    "These counts add up to %(total)s, but the survey's other margins add up "
+                    "to %(other)s: every margin must count the same population."
+                )
+                % {"total": total, "other": min(others)}
+            },
+            code="totals_differ",
+        )
+    margin = (
+        PopulationMargin.objects.select_for_update()
+        .filter(survey=survey, variable=variable)
+        .first()
+    )
+    if margin is None:
+        return object_create(
+            actor=actor,
+            instance=PopulationMargin(
+                agency=survey.agency, survey=survey, variable=variable, counts=dict(counts)
+            ),
+            action="survey.margin_create",
+            agency=survey.agency,
+        )
+    object_update(
+        actor=actor,
+        instance=margin,
+        fields={"counts": dict(counts)},
+        action="survey.margin_update",
+        agency=survey.agency,
+    )
+    return margin
+
+
+@transaction.atomic
+def population_margin_delete(*, actor: User, margin: PopulationMargin) -> None:
+    """Remove one of a survey's margins, audited; results weight to the others, if any."""
+    audit_record(
+        actor=actor,
+        action="survey.margin_delete",
+        agency=margin.agency,
+        target=margin.survey,
+        data={"variable": margin.variable, "counts": margin.counts},
+    )
+    margin.delete()

@@ -51,7 +51,14 @@ from cxgov.core.services import site_grant_give, token_create
 from cxgov.plans.models import Plan
 from cxgov.registry.models import Channel, ChannelClosure, CustomerSegment, Service, ServiceStage
 from cxgov.standards.models import MissedPeriod, Standard, StandardEvent
-from cxgov.surveys.models import Audience, Clearance, Question, Response, Survey
+from cxgov.surveys.models import (
+    Audience,
+    Clearance,
+    PopulationMargin,
+    Question,
+    Response,
+    Survey,
+)
 from cxgov.testing.demo import demo_load_once
 from cxgov.webhooks.models import Delivery
 from cxgov.webhooks.models import Event as WebhookEvent
@@ -322,6 +329,9 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "survey_results:oversight": (_agency, Can.VIEW_RESULTS, Can.VIEW_RESULTS),
     "survey_results:survey": (_with("survey"), Can.VIEW_RESULTS, Can.VIEW_RESULTS),
     "survey_results:drivers": (_with("survey"), Can.VIEW_RESULTS, Can.VIEW_RESULTS),
+    "survey_results:margins": (_with("survey"), Can.WEIGHT_RESULTS, Can.WEIGHT_RESULTS),
+    "survey_results:margin_edit": (_with("survey"), Can.WEIGHT_RESULTS, Can.WEIGHT_RESULTS),
+    "survey_results:margin_delete": (_with("margin"), Can.WEIGHT_RESULTS, Can.WEIGHT_RESULTS),
     # surveys
     "surveys:survey_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "surveys:survey_create": (_agency, Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
@@ -587,6 +597,12 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
         "series": own_series.pk,
         "selection": _first_pk(Selection.objects.filter(agency=agency), "selection"),
         "survey": survey_pk,
+        "margin": PopulationMargin.objects.get_or_create(
+            agency=agency,
+            survey_id=survey_pk,
+            variable="channel",
+            defaults={"counts": {"web": 900, "phone": 100}},
+        )[0].pk,
         "clearance": _first_pk(Clearance.objects.filter(agency=agency), "clearance"),
         "employee_survey": _first_pk(
             Survey.objects.filter(agency=agency, audience=Audience.EMPLOYEE), "employee survey"

@@ -9,16 +9,13 @@ import pytest
 
 from cxgov.insights.drivers import key_drivers, shapley_r2
 from cxgov.insights.estimates import (
-    design_effect,
     mean_interval,
     mean_interval_from_counts,
     nps,
     percent_agree,
     point_scale,
     proportion_change,
-    rake,
     suppress,
-    weighted_proportion,
     wilson,
 )
 
@@ -93,51 +90,6 @@ def test_two_proportion_change_significance():
     small = proportion_change(6, 10, 7, 10)
     assert not small.significant
     assert small.difference == pytest.approx(0.1)
-
-
-def test_raking_matches_both_margins():
-    sex = ["f"] * 30 + ["m"] * 70
-    age = (["young"] * 20 + ["old"] * 10) + (["young"] * 20 + ["old"] * 50)
-    result = rake(
-        {"sex": sex, "age": age},
-        {"sex": {"f": 0.5, "m": 0.5}, "age": {"young": 0.4, "old": 0.6}},
-    )
-    w = result.weights
-    assert result.converged
-    assert w.sum() == pytest.approx(100)
-    assert w[:30].sum() == pytest.approx(50, abs=1e-6)
-    young = np.array([a == "young" for a in age])
-    assert w[young].sum() == pytest.approx(40, abs=1e-6)
-    assert result.design_effect > 1
-
-
-def test_raking_reference_values_from_a_two_by_two_table():
-    # Deming-Stephan IPF on a 2x2 table with margins (60,40) x (50,50) from cells 30,10,20,40.
-    rows = ["a"] * 40 + ["b"] * 60
-    cols = ["x"] * 30 + ["y"] * 10 + ["x"] * 20 + ["y"] * 40
-    result = rake({"r": rows, "c": cols}, {"r": {"a": 60, "b": 40}, "c": {"x": 50, "y": 50}})
-    w = result.weights
-    cell_ax = w[:30].sum()
-    # The fitted table keeps the odds ratio (30*40)/(10*20) = 6.
-    cell_ay, cell_bx, cell_by = w[30:40].sum(), w[40:60].sum(), w[60:].sum()
-    assert cell_ax + cell_ay == pytest.approx(60, abs=1e-6)
-    assert cell_ax + cell_bx == pytest.approx(50, abs=1e-6)
-    assert (cell_ax * cell_by) / (cell_ay * cell_bx) == pytest.approx(6, rel=1e-6)
-
-
-def test_raking_names_a_target_nobody_answered():
-    with pytest.raises(ValueError, match="no respondents: other"):
-        rake({"g": ["a", "b"]}, {"g": {"a": 1, "b": 1, "other": 1}})
-
-
-def test_design_effect_of_equal_weights_is_one():
-    assert design_effect(np.ones(10)) == pytest.approx(1.0)
-    assert design_effect(np.array([1, 3])) == pytest.approx(2 * 10 / 16)
-
-
-def test_weighted_proportion_uses_the_weights():
-    estimate = weighted_proportion([True, False], [3, 1])
-    assert estimate.value == pytest.approx(0.75)
 
 
 def test_shapley_shares_add_up_to_r_squared():

@@ -284,3 +284,23 @@ def test_a_target_is_met_only_when_the_wilson_interval_clears_it() -> None:
     assert target_decision(160, 200, 0.9) == "not_met"  # 74.0-84.8
     assert target_decision(8, 8, 0.9) == "unclear"
     assert target_decision(50, 50, 1.0) == "met" and target_decision(49, 50, 1.0) == "not_met"
+
+
+def test_equal_weights_give_the_unweighted_figure_and_interval():
+    import numpy as np
+
+    from cxgov.insights.measures import AGREEMENT_1_5, POINT_SCALE, TOP_2_BOX
+
+    answers = np.array([5, 4, 4, 3, 2, 1, 5, 98, np.nan, 4])
+    counts: dict[int, int] = {}
+    for value in answers[~np.isnan(answers)]:
+        counts[int(value)] = counts.get(int(value), 0) + 1
+    for each in (TOP_2_BOX, POINT_SCALE):
+        plain = each.estimate(counts, AGREEMENT_1_5)
+        weighted = each.estimate_weighted(answers, np.full(answers.size, 3.0), AGREEMENT_1_5)
+        assert weighted.n == plain.n == 8
+        assert weighted.value == pytest.approx(plain.value, abs=1e-12)
+        assert weighted.low == pytest.approx(plain.low, abs=1e-12)
+        assert weighted.high == pytest.approx(plain.high, abs=1e-12)
+        assert weighted.design_effect == pytest.approx(1.0)
+        assert weighted.effective_n == pytest.approx(8.0)

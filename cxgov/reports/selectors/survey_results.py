@@ -51,6 +51,11 @@ from cxgov.surveys.results import (
     response_rate,
     surveys_with_results,
 )
+from cxgov.surveys.results.selectors import (
+    weightable_questions,
+    weighted_results,
+    weighting_error_text,
+)
 
 # The headline measures broken down by service and channel and followed quarter by quarter.
 HEADLINE_KEYS = ("trust", "satisfaction")
@@ -321,7 +326,58 @@ def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language:
             _trend_rows(survey, question, period, label, trend, section, changes)
     section.tables = [questions_table, *by_tables.values(), trend]
     changes.settle(section.tables)
+    weighted = _weighted_table(agency, filters, min_n, language, section)
+    if weighted.rows:
+        section.tables.append(weighted)
     return section
+
+
+def _weighted_table(
+    agency: Agency, filters: ResultFilters, min_n: int, language: str, section: Section
+) -> Table:
+    """Each question of the surveys with population margins, raked to them (decision 0040):
+    the weighted share positive, its interval on the effective n, the design effect and the
+    effective n. A survey whose margins cannot weight its responses gets a note saying why."""
+    table = Table(
+        "results_weighted",
+        _("Results by question, weighted to the population margins"),
+        [
+            _("Survey question"),
+            _("Weighted share positive (%)"),
+            _("95% interval (%)"),
+            _("n"),
+            _("Design effect (Kish)"),
+            _("Effective n"),
+        ],
+    )
+    for survey in _customer_surveys(agency):
+        weighted = weighted_results(survey=survey, filters=filters)
+        if weighted is None:
+            continue
+        if weighted.error is not None:
+            section.notes.append(
+                _("The results of “%(survey)s” are not weighted: %(reason)s")
+                % {
+                    "survey": _survey_title(survey, language),
+                    "reason": weighting_error_text(weighted.error),
+                }
+            )
+            continue
+        for question, row in zip(weightable_questions(survey=survey), weighted.rows, strict=True):
+            share = row.positive
+            if share is None or share.value is None or share.n < min_n:
+                continue
+            table.rows.append(
+                [
+                    _question_label(question, language),
+                    _pct(share.value),
+                    _interval(share.low, share.high),
+                    str(share.n),
+                    f"{share.design_effect or 0:.2f}",
+                    f"{share.effective_n or 0:.1f}",
+                ]
+            )
+    return table
 
 
 def _trend_rows(

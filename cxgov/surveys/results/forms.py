@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.models import Agency
 from cxgov.registry.models import ChannelKind
+from cxgov.surveys.models import NO_CATEGORY
 
 
 class ResultFilterForm(forms.Form):
@@ -57,3 +61,154 @@ class ResultFilterForm(forms.Form):
         if data.get("quarter") and not data.get("fiscal_year"):
             self.add_error("quarter", _("Choose a fiscal year to see one of its quarters."))
         return data
+
+
+# More people than any US population: a count past this is a typing mistake.
+MAX_COUNT = 10**10
+# A count as typed: digits only (ASCII), perhaps signed, so "-5" is told it is not positive.
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def margin_counts_parse(
+    text: str, *, variable: str, known: Sequence[str], other_total: int | None
+) -> dict[str, int]:
+    """Lines of "category, count" as {category: count}, or a ValidationError per bad line.
+
+    Every category must be one of `known` (or `none`), each given once, with a whole count
+    above zero; and when the survey has other margins (`other_total`), the counts must add up
+    to the same population.
+    """
+    counts: dict[str, int] = {}
+    errors: list[ValidationError] = []
+    allowed = {*known, NO_CATEGORY}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        category, comma, amount = line.rpartition(",")
+        category, amount = category.strip(), amount.strip()
+        if not comma or not category:
+            errors.append(
+                ValidationError(
+                    _("Line %(line)s is not “category, count”."),
+                    code="malformed",
+                    params={"line": number},
+                )
+            )
+            continue
+        if category not in allowed:
+            errors.append(
+                ValidationError(
+                    _(
+                        "Line %(line)s: “%(category)s” is not a category of %(variable)s. "
+                        "Use one of: %(known)s."
+                    ),
+                    code="unknown_category",
+                    params={
+                        "line": number,
+                        "category": category,
+                        "variable": variable,
+                        "known": ", ".join(sorted(allowed)),
+                    },
+                )
+            )
+            continue
+        if category in counts:
+            errors.append(
+                ValidationError(
+                    _("Line %(line)s: “%(category)s” is given twice."),
+                    code="duplicate",
+                    params={"line": number, "category": category},
+                )
+            )
+            continue
+        if not _WHOLE_NUMBER.fullmatch(amount):
+            errors.append(
+                ValidationError(
+                    _("Line %(line)s: “%(count)s” is not a whole number."),
+                    code="not_a_number",
+                    params={"line": number, "count": amount},
+                )
+            )
+            continue
+        count = int(amount)
+        if count <= 0:
+            errors.append(
+                ValidationError(
+                    _("Line %(line)s: the count of “%(category)s” must be more than zero."),
+                    code="not_positive",
+                    params={"line": number, "category": category},
+                )
+            )
+            continue
+        if count > MAX_COUNT:
+            errors.append(
+                ValidationError(
+                    _("Line %(line)s: %(count)s is more people than any population."),
+                    code="too_large",
+                    params={"line": number, "count": count},
+                )
+            )
+            continue
+        counts[category] = count
+    if errors:
+        raise ValidationError(errors)
+    if not counts:
+        raise ValidationError(_("Give at least one category and its count."), code="empty")
+    total = sum(counts.values())
+    if other_total is not None and total != other_total:
+        raise ValidationError(
+            _(
+                "These counts add up to %(total)s, but the survey's other margins add up to "
+                "%(other)s: every margin must count the same population."
+            ),
+            code="totals_differ",
+            params={"total": total, "other": other_total},
+        )
+    return counts
+
+
+class PopulationMarginForm(forms.Form):
+    """A survey's population counts for one variable (staff form page)."""
+
+    variable = forms.ChoiceField(label=_("Weight by"))
+    counts = forms.CharField(
+        label=_("Population counts"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "One category a line: its name, a comma and how many people of the population it "
+            "holds, without separators, e.g. “web, 120000”. Write “none” for responses without one."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        variables: Mapping[str, str],
+        categories: Mapping[str, Sequence[str]],
+        totals: Mapping[str, int],
+        **kwargs: Any,
+    ) -> None:
+        """`variables` names each variable a margin can be given for, `categories` its known
+        categories, `totals` the totals of the survey's margins already given."""
+        super().__init__(*args, **kwargs)
+        self.fields["variable"].choices = list(variables.items())  # type: ignore[attr-defined]
+        self.categories = categories
+        self.totals = totals
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        variable, text = cleaned.get("variable"), cleaned.get("counts")
+        if not variable or text is None:
+            return cleaned
+        others = [total for name, total in self.totals.items() if name != variable]
+        try:
+            cleaned["counts"] = margin_counts_parse(
+                text,
+                variable=dict(self.fields["variable"].choices)[variable],  # type: ignore[attr-defined]
+                known=self.categories.get(variable, ()),
+                other_total=others[0] if others else None,
+            )
+        except ValidationError as error:
+            self.add_error("counts", error)
+        return cleaned

@@ -8,22 +8,43 @@ respondent-level matrix a key driver analysis needs (one query, pivoted with num
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 import numpy as np
 from django.db.models import Max, Min, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cxgov.core.models import Agency
+from cxgov.core.permissions import Can
+from cxgov.core.selectors import AgencyObjectAccess
 from cxgov.insights.drivers import key_drivers
 from cxgov.insights.estimates import Estimate, wilson
 from cxgov.insights.fiscal import fiscal_quarter
+from cxgov.insights.measures import MEAN_SCORE, positive_measure
 from cxgov.insights.priority_matrix import Cuts, driver_quadrants
 from cxgov.insights.scrub import scrub_text
+from cxgov.insights.weighting import (
+    BAD_COUNT,
+    EMPTY_CATEGORY,
+    NO_RESPONDENTS,
+    NOT_CONVERGED,
+    TOTALS_DIFFER,
+    UNKNOWN_CATEGORY,
+    WeightedEstimate,
+    WeightingError,
+    Weights,
+    rake_weights,
+)
+from cxgov.registry.models import ChannelKind, CustomerSegment, Service
 from cxgov.surveys.models import (
+    NO_CATEGORY,
+    SCALE_RANGES,
     TEXT_KINDS,
     Answer,
+    PopulationMargin,
     Question,
     QuestionKind,
     Response,
@@ -31,6 +52,7 @@ from cxgov.surveys.models import (
     Survey,
 )
 from cxgov.surveys.results import ResultFilters, period, positive_values, responses_shown
+from cxgov.surveys.results.estimates import MEASURE_SCALES
 from cxgov.surveys.results.queries import filter_dimensions
 from cxgov.surveys.rollups import survey_zone
 from cxgov.surveys.selectors import suppression_threshold
@@ -280,3 +302,221 @@ def valid_responses(*, survey: Survey) -> QuerySet[Response]:
     return Response.objects.filter(
         survey=survey, status=ResponseStatus.VALID, deleted_at__isnull=True
     )
+
+
+# --- weighting to population margins (decision 0040) ---------------------------------------
+
+access_margin = AgencyObjectAccess(
+    PopulationMargin.objects.select_related("agency", "survey__agency"),
+    id_name="margin_id",
+    default_need=Can.WEIGHT_RESULTS,
+    doc="A population margin of a survey of the agency in the URL.",
+)
+# The context variables a margin can be given for, as the form names them.
+CONTEXT_VARIABLES = {
+    "service": gettext_lazy("Service"),
+    "channel": gettext_lazy("Channel"),
+    "segment": gettext_lazy("Customer segment"),
+    "language": gettext_lazy("Language of the answers"),
+}
+QUESTION_PREFIX = "question:"
+
+
+def survey_margins(*, survey: Survey) -> list[PopulationMargin]:
+    """The survey's population margins, by variable."""
+    return list(PopulationMargin.objects.filter(survey=survey).order_by("variable", "id"))
+
+
+def weightable_questions(*, survey: Survey) -> list[Question]:
+    """Questions answered on a fixed scale: their answers can be a margin and be weighted."""
+    return [
+        q
+        for q in survey.questions.filter(kind__in=list(SCALE_RANGES)).order_by("position", "id")
+        if q.kind in SCALE_RANGES
+    ]
+
+
+def margin_variables(*, survey: Survey) -> dict[str, str]:
+    """Every variable a margin can be given for: {variable: its name}."""
+    names = {key: str(label) for key, label in CONTEXT_VARIABLES.items()}
+    for question in weightable_questions(survey=survey):
+        names[QUESTION_PREFIX + question.key] = _("Answer to “%(question)s”") % {
+            "question": question.display_text
+        }
+    return names
+
+
+def margin_categories(*, survey: Survey) -> dict[str, list[str]]:
+    """The categories each variable's counts may name (besides `none`)."""
+    agency = survey.agency
+    categories: dict[str, list[str]] = {
+        "service": list(
+            Service.objects.filter(agency=agency).order_by("slug").values_list("slug", flat=True)
+        ),
+        "channel": [value for value, _label in ChannelKind.choices],
+        "segment": list(
+            CustomerSegment.objects.filter(agency=agency)
+            .order_by("name")
+            .values_list("name", flat=True)
+        ),
+        "language": sorted(
+            {"en", "es"}
+            | set(valid_responses(survey=survey).values_list("language", flat=True).distinct())
+            - {""}
+        ),
+    }
+    for question in weightable_questions(survey=survey):
+        low, high = SCALE_RANGES[question.kind]
+        categories[QUESTION_PREFIX + question.key] = [str(v) for v in range(low, high + 1)]
+    return categories
+
+
+def margin_totals(*, survey: Survey) -> dict[str, int]:
+    """Each margin's population total, by variable."""
+    return {m.variable: m.total for m in survey_margins(survey=survey)}
+
+
+@dataclass(frozen=True)
+class WeightedRow:
+    """One question (or one group of a breakdown) weighted: percent positive and mean."""
+
+    label: str
+    positive: WeightedEstimate | None
+    mean: WeightedEstimate | None
+
+
+@dataclass(frozen=True)
+class WeightedResults:
+    """A survey's figures raked to its margins, or the error that stopped the raking."""
+
+    margins: tuple[PopulationMargin, ...]
+    error: WeightingError | None = None
+    weights: Weights | None = None
+    rows: tuple[WeightedRow, ...] = ()
+    # The breakdown question by each context variable: {variable: rows}.
+    breakdowns: dict[str, tuple[WeightedRow, ...]] = field(default_factory=dict)
+
+
+def weighted_results(
+    *, survey: Survey, filters: ResultFilters, breakdown: Question | None = None
+) -> WeightedResults | None:
+    """The survey's questions raked to its population margins (None when it has none).
+
+    Every valid response of the survey is raked (the margins describe the whole population);
+    the filters then pick a domain, estimated over the whole sample as R's `svyby` does, and
+    `breakdown`'s figures come by service, channel, segment and language the same way.
+    Employee surveys are not weighted: their groups are disclosed by other rules.
+    """
+    margins = tuple(survey_margins(survey=survey))
+    if not margins or survey.is_employee:
+        return None
+    questions = weightable_questions(survey=survey)
+    frame = _respondent_frame(survey=survey, questions=questions)
+    try:
+        weights = rake_weights(
+            {m.variable: frame.categories(m.variable) for m in margins},
+            {m.variable: {k: float(v) for k, v in m.counts.items()} for m in margins},
+        )
+    except WeightingError as error:
+        return WeightedResults(margins=margins, error=error)
+    chosen = set(filtered_responses(survey=survey, filters=filters).values_list("id", flat=True))
+    domain = np.isin(frame.ids, sorted(chosen))
+    rows = tuple(
+        _weighted_row(q.display_text, q, frame.answers[q.key], weights, domain) for q in questions
+    )
+    breakdowns: dict[str, tuple[WeightedRow, ...]] = {}
+    if breakdown is not None and breakdown.key in frame.answers:
+        for variable in CONTEXT_VARIABLES:
+            labels = frame.categories(variable)
+            breakdowns[variable] = tuple(
+                _weighted_row(
+                    label,
+                    breakdown,
+                    frame.answers[breakdown.key],
+                    weights,
+                    domain & (np.asarray(labels) == label),
+                )
+                for label in sorted(set(labels))
+            )
+    return WeightedResults(margins=margins, weights=weights, rows=rows, breakdowns=breakdowns)
+
+
+def _weighted_row(
+    label: str, question: Question, answers: np.ndarray, weights: Weights, domain: np.ndarray
+) -> WeightedRow:
+    scale = MEASURE_SCALES[question.kind]
+    share = positive_measure(scale)
+    return WeightedRow(
+        label=label,
+        positive=share.estimate_weighted(answers, weights, scale, domain=domain),
+        mean=MEAN_SCORE.estimate_weighted(answers, weights, scale, domain=domain),
+    )
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Every valid response of a survey: its id, context and scale answers (NaN for none)."""
+
+    ids: np.ndarray
+    context: dict[str, list[str]]
+    answers: dict[str, np.ndarray]
+
+    def categories(self, variable: str) -> list[str]:
+        if variable.startswith(QUESTION_PREFIX):
+            values = self.answers.get(variable.removeprefix(QUESTION_PREFIX))
+            if values is None:
+                return [NO_CATEGORY] * self.ids.size
+            return [NO_CATEGORY if np.isnan(v) else str(int(v)) for v in values]
+        return self.context[variable]
+
+
+def _respondent_frame(*, survey: Survey, questions: Sequence[Question]) -> _Frame:
+    """One query for the responses' context and one over the long answer table, pivoted."""
+    rows = list(
+        valid_responses(survey=survey)
+        .order_by("id")
+        .values_list("id", "service__slug", "channel", "segment__name", "language")
+    )
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    context = {
+        variable: [str(r[index]) if r[index] else NO_CATEGORY for r in rows]
+        for index, variable in enumerate(CONTEXT_VARIABLES, start=1)
+    }
+    row_of = {response_id: index for index, response_id in enumerate(ids.tolist())}
+    key_of = {q.pk: q.key for q in questions}
+    answers = {q.key: np.full(ids.size, np.nan) for q in questions}
+    for response_id, question_id, value in Answer.objects.filter(
+        survey=survey, question_id__in=list(key_of), value_int__isnull=False
+    ).values_list("response_id", "question_id", "value_int"):
+        index = row_of.get(response_id)
+        if index is not None:
+            answers[key_of[question_id]][index] = value
+    return _Frame(ids=ids, context=context, answers=answers)
+
+
+def weighting_error_text(error: WeightingError) -> str:
+    """What went wrong with the margins, in words a member can act on."""
+    texts = {
+        UNKNOWN_CATEGORY: _(
+            "Some responses fall in categories of “%(variable)s” without a population count "
+            "(%(categories)s). Add a count for each, or “none” for responses without one."
+        ),
+        EMPTY_CATEGORY: _(
+            "No response falls in these categories of “%(variable)s”: %(categories)s. Raking "
+            "cannot give weight to nobody: merge or remove them."
+        ),
+        TOTALS_DIFFER: _(
+            "The margins count different populations: each must add up to the same total."
+        ),
+        BAD_COUNT: _("Every population count of “%(variable)s” must be more than zero."),
+        NOT_CONVERGED: _(
+            "Raking did not converge: no weights of these responses meet every margin (for "
+            "example, all the responses of one category fall in a category of another margin "
+            "that is smaller). Check the margins, or weight by fewer of them."
+        ),
+        NO_RESPONDENTS: _("There are no responses to weight yet."),
+    }
+    return texts.get(error.code, str(error)) % {
+        "variable": error.variable,
+        "categories": ", ".join(error.categories),
+    }

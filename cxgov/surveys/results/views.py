@@ -14,12 +14,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cxgov.benchmarks.selectors import oversight_agencies
 from cxgov.core.models import Agency
+from cxgov.core.pages import button_view, form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table, tables_page
@@ -33,6 +35,7 @@ from cxgov.insights.priority_matrix import (
     MatrixPoint,
     priority_matrix_svg,
 )
+from cxgov.insights.weighting import WeightedEstimate
 from cxgov.surveys.models import Question, Survey
 from cxgov.surveys.results import (
     GroupResult,
@@ -46,20 +49,30 @@ from cxgov.surveys.results import (
     response_rate,
     surveys_with_results,
 )
-from cxgov.surveys.results.forms import ResultFilterForm
+from cxgov.surveys.results.forms import PopulationMarginForm, ResultFilterForm
 from cxgov.surveys.results.selectors import (
     MIN_DRIVER_RESPONSES,
     DriverResult,
+    WeightedResults,
+    WeightedRow,
+    access_margin,
     comment_rows,
     comments_for_survey,
     driver_analysis,
     driver_questions,
+    margin_categories,
+    margin_totals,
+    margin_variables,
     outcome_questions,
     result_fiscal_years,
     survey_has_drivers,
+    survey_margins,
     surveys_for_results,
+    weighted_results,
+    weighting_error_text,
 )
 from cxgov.surveys.selectors import access_survey, responses_listed, suppression_threshold
+from cxgov.surveys.services import population_margin_delete, population_margin_save
 from cxgov.surveys.views import response_downloads
 
 COMMENTS_PER_PAGE = 25
@@ -353,6 +366,9 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
     chosen = _breakdown_question(request, survey, scored)
     breakdowns = _breakdown_tables(survey, chosen, filters, threshold) if chosen else []
     tables += breakdowns
+    weighted = weighted_results(survey=survey, filters=filters, breakdown=chosen)
+    weighted_shown = weighted_tables(weighted, chosen, threshold)
+    tables += weighted_shown
     comments = comments_for_survey(survey=survey, filters=filters)
     comment_table = Table(
         "comments",
@@ -391,6 +407,14 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             "comments_suppressed": comments.suppressed,
             "comments_page": page,
             "has_drivers": survey_has_drivers(survey=survey),
+            "weighted": weighted,
+            "weighted_tables": weighted_shown,
+            "weighting_error": weighting_error_text(weighted.error)
+            if weighted is not None and weighted.error is not None
+            else "",
+            "can_weight": user_can(
+                user=request.user, agency=survey.agency, need=Can.WEIGHT_RESULTS
+            ),
             "downloads": response_downloads(survey)
             if responses_listed(survey=survey)
             and user_can(user=request.user, agency=survey.agency, need=Can.READ_RESPONSES)
@@ -640,3 +664,151 @@ def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
         filename=f"survey-{survey.pk}-drivers",
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+# --- population margins and weighted figures (decision 0040) --------------------------------
+
+
+def _weighted_cells(estimate: WeightedEstimate | None, *, percent: bool) -> list[str]:
+    """Value, interval low and high, design effect and effective n of a weighted figure."""
+    if estimate is None or estimate.value is None:
+        return ["", "", "", "", ""]
+    shown = _pct if percent else _num
+    return [
+        shown(estimate.value),
+        shown(estimate.low),
+        shown(estimate.high),
+        _num(estimate.design_effect),
+        _num(estimate.effective_n, 1),
+    ]
+
+
+def _weighted_columns(first: str) -> list[str]:
+    return [
+        first,
+        _("Answers (n)"),
+        _("Weighted percent positive (%)"),
+        _("95% interval, low (%)"),
+        _("95% interval, high (%)"),
+        _("Design effect (Kish)"),
+        _("Effective n"),
+        _("Weighted mean"),
+        _("Mean, lower limit (95%)"),
+        _("Mean, upper limit (95%)"),
+        _("Design effect of the mean (Kish)"),
+        _("Effective n of the mean"),
+    ]
+
+
+def _weighted_row_cells(row: WeightedRow, threshold: int) -> list[Any]:
+    """A weighted row; a group with fewer answers than the threshold shows no figures."""
+    n = max(
+        row.positive.n if row.positive is not None else 0,
+        row.mean.n if row.mean is not None else 0,
+    )
+    if n < threshold:
+        return [row.label, _fewer(threshold), *[""] * 10]
+    return [
+        row.label,
+        n,
+        *_weighted_cells(row.positive, percent=True),
+        *_weighted_cells(row.mean, percent=False),
+    ]
+
+
+def weighted_tables(
+    weighted: WeightedResults | None, breakdown: Question | None, threshold: int
+) -> list[Table]:
+    """The weighted summary and, for the breakdown question, its weighted groups (svyby)."""
+    if weighted is None or weighted.error is not None:
+        return []
+    summary = Table(
+        "weighted",
+        _("Summary by question, weighted to the population margins"),
+        _weighted_columns(_("Question")),
+    )
+    summary.rows = [_weighted_row_cells(row, threshold) for row in weighted.rows]
+    tables = [summary]
+    names = {
+        "service": _("service"),
+        "channel": _("channel"),
+        "segment": _("customer segment"),
+        "language": _("language"),
+    }
+    for variable, rows in weighted.breakdowns.items():
+        if breakdown is None:
+            break
+        table = Table(
+            f"weighted-by-{variable}",
+            _("“%(question)s” by %(dimension)s, weighted")
+            % {"question": breakdown.display_text, "dimension": names[variable]},
+            _weighted_columns(names[variable].capitalize()),
+        )
+        table.rows = [_weighted_row_cells(row, threshold) for row in rows]
+        tables.append(table)
+    return tables
+
+
+def _margins_url(survey: Survey) -> str:
+    return reverse(
+        "survey_results:margins", kwargs={"slug": survey.agency.slug, "survey_id": survey.pk}
+    )
+
+
+@login_required
+def survey_margins_page(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.WEIGHT_RESULTS
+    )
+    variables = margin_variables(survey=survey)
+    margins = [
+        (
+            margin,
+            variables.get(margin.variable, margin.variable),
+            sorted(margin.counts.items()),
+        )
+        for margin in survey_margins(survey=survey)
+    ]
+    return render(
+        request,
+        "surveys/margins.html",
+        {"agency": survey.agency, "survey": survey, "margins": margins},
+    )
+
+
+@login_required
+def survey_margin_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.WEIGHT_RESULTS
+    )
+    form = PopulationMarginForm(
+        request.POST or None,
+        initial={"variable": request.GET.get("variable", "")},
+        variables=margin_variables(survey=survey),
+        categories=margin_categories(survey=survey),
+        totals=margin_totals(survey=survey),
+    )
+    return form_page_save(
+        request,
+        section="surveys",
+        form=form,
+        save=lambda data: population_margin_save(
+            actor=request.user, survey=survey, variable=data["variable"], counts=data["counts"]
+        ),
+        success_url=_margins_url(survey),
+        success_message=_("Population margin saved."),
+        page={
+            "title": _("Give a population margin"),
+            "agency": survey.agency,
+            "survey": survey,
+            "cancel_url": _margins_url(survey),
+        },
+    )
+
+
+survey_margin_delete = button_view(
+    access_margin,
+    act=population_margin_delete,
+    done=gettext_lazy("Population margin removed."),
+    next_url=lambda margin: _margins_url(margin.survey),
+)

@@ -1,0 +1,161 @@
+"""Survey results raked to population margins: the page, its CSV, the margins pages, errors.
+
+The 40 responses of test_results_pages: 20 by phone with 16 positive on trust, 20 on the
+website with 6. Margins of 100 phone and 300 website customers weight each phone response 5
+and each website response 15, so the weighted share positive is (16·5 + 6·15) / 400 = 42.5%,
+Kish's design effect 40·(20·25 + 20·225) / 400² = 1.25 and the effective n 40 / 1.25 = 32:
+the Wilson interval on 32 is 27.1% to 59.3%.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from cxgov.core.models import AuditEvent, User
+from cxgov.insights.proportions import wilson_interval
+from cxgov.surveys.models import PopulationMargin, Survey
+from cxgov.surveys.services import population_margin_save
+from cxgov.surveys.tests.test_results_pages import results_survey  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(survey: Survey, suffix: str = "") -> str:
+    return f"/staff/agencies/{survey.agency.slug}/results/{survey.pk}/{suffix}"
+
+
+def _rows(client: Client, url: str) -> list[list[str]]:
+    reply = client.get(url)
+    assert reply.status_code == 200
+    return list(csv.reader(io.StringIO(reply.content.decode())))
+
+
+@pytest.fixture
+def weighted_survey(results_survey: Survey, analyst_a: User) -> Survey:  # noqa: F811
+    population_margin_save(
+        actor=analyst_a,
+        survey=results_survey,
+        variable="channel",
+        counts={"phone": 100, "website": 300},
+    )
+    return results_survey
+
+
+def test_the_weighted_summary_shows_design_effect_effective_n_and_interval(
+    analyst_a_client: Client, weighted_survey: Survey
+) -> None:
+    low, high = wilson_interval(0.425 * 32, 32)
+    rows = _rows(analyst_a_client, _url(weighted_survey) + "?download=weighted")
+    assert rows[0][:7] == [
+        "Question",
+        "Answers (n)",
+        "Weighted percent positive (%)",
+        "95% interval, low (%)",
+        "95% interval, high (%)",
+        "Design effect (Kish)",
+        "Effective n",
+    ]
+    trust = next(row for row in rows if row[0].startswith("This interaction increased my trust"))
+    assert trust[1:7] == ["40", "42.5", f"{100 * low:.1f}", f"{100 * high:.1f}", "1.25", "32.0"]
+    page = analyst_a_client.get(_url(weighted_survey)).content.decode()
+    assert "Weighted to the population" in page
+    for cell in trust[1:7]:
+        assert f"<td>{cell}</td>" in page
+
+
+def test_a_filter_is_a_domain_of_the_raked_sample(
+    analyst_a_client: Client, weighted_survey: Survey
+) -> None:
+    rows = _rows(analyst_a_client, _url(weighted_survey) + "?channel=phone&download=weighted")
+    trust = next(row for row in rows if row[0].startswith("This interaction increased my trust"))
+    # Equal weights inside the phone domain: the unweighted 80.0% with design effect 1.
+    assert trust[1:3] == ["20", "80.0"]
+    assert trust[5:7] == ["1.00", "20.0"]
+    by_channel = _rows(
+        analyst_a_client, _url(weighted_survey) + "?question=trust&download=weighted-by-channel"
+    )
+    assert [row[:3] for row in by_channel[1:]] == [
+        ["phone", "20", "80.0"],
+        ["website", "20", "30.0"],
+    ]
+
+
+def test_margins_that_cannot_weight_are_explained_on_the_page_not_a_500(
+    analyst_a_client: Client, weighted_survey: Survey, analyst_a: User
+) -> None:
+    # A quarter of the responses are in Spanish, and the language margin counts only English.
+    population_margin_save(
+        actor=analyst_a, survey=weighted_survey, variable="language", counts={"en": 400}
+    )
+    reply = analyst_a_client.get(_url(weighted_survey))
+    assert reply.status_code == 200
+    text = reply.content.decode()
+    assert "The responses could not be weighted" in text
+    assert "without a population count (es)" in text
+    assert analyst_a_client.get(_url(weighted_survey) + "?download=weighted").status_code == 404
+
+
+def test_a_margin_is_given_on_the_form_page_and_audited(
+    analyst_a_client: Client,
+    results_survey: Survey,  # noqa: F811
+) -> None:
+    edit = _url(results_survey, "margins/edit/")
+    assert analyst_a_client.get(edit).status_code == 200
+    reply = analyst_a_client.post(
+        edit, {"variable": "channel", "counts": "phone, 100\nwebsite, 300"}
+    )
+    assert reply.status_code == 302
+    margin = PopulationMargin.objects.get(survey=results_survey)
+    assert margin.counts == {"phone": 100, "website": 300}
+    assert AuditEvent.objects.filter(action="survey.margin_create").count() == 1
+    page = analyst_a_client.get(_url(results_survey, "margins/")).content.decode()
+    assert "Population counts (total 400)" in page
+    refused = analyst_a_client.post(
+        edit, {"variable": "language", "counts": "en, 10\nklingon, 5\nes, -3"}
+    )
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "“klingon” is not a category of Language of the answers" in text
+    assert "the count of “es” must be more than zero" in text
+    differs = analyst_a_client.post(edit, {"variable": "language", "counts": "en, 10"})
+    assert differs.status_code == 400
+    assert "add up to 10, but the survey&#x27;s other margins add up to 400" in (
+        differs.content.decode()
+    )
+
+
+def test_removing_a_margin_is_a_post_button(
+    analyst_a_client: Client, weighted_survey: Survey
+) -> None:
+    margin = PopulationMargin.objects.get(survey=weighted_survey)
+    delete = f"/staff/agencies/{weighted_survey.agency.slug}/results/margins/{margin.pk}/delete/"
+    assert analyst_a_client.get(delete).status_code == 405
+    assert analyst_a_client.post(delete).status_code == 302
+    assert not PopulationMargin.objects.filter(pk=margin.pk).exists()
+    assert AuditEvent.objects.filter(action="survey.margin_delete").count() == 1
+
+
+def test_the_survey_report_shows_the_weighted_figures_and_why_they_are_missing(
+    weighted_survey: Survey, analyst_a: User
+) -> None:
+    from cxgov.reports.selectors import report_build
+
+    low, high = wilson_interval(0.425 * 32, 32)
+    data = report_build(agency=weighted_survey.agency, fiscal_year=2026, quarter=None)
+    results = next(s for s in data.sections if s.id == "results")
+    table = next(t for t in results.tables if t.id == "results_weighted")
+    trust = next(r for r in table.rows if "This interaction increased my trust" in str(r[0]))
+    assert trust[1] == "42.5"
+    assert f"{100 * low:.1f}" in trust[2] and f"{100 * high:.1f}" in trust[2]
+    assert trust[3:] == ["40", "1.25", "32.0"]
+    population_margin_save(
+        actor=analyst_a, survey=weighted_survey, variable="language", counts={"en": 400}
+    )
+    data = report_build(agency=weighted_survey.agency, fiscal_year=2026, quarter=None)
+    results = next(s for s in data.sections if s.id == "results")
+    assert all(t.id != "results_weighted" for t in results.tables)
+    assert any("are not weighted" in note and "(es)" in note for note in results.notes)
