@@ -298,9 +298,13 @@ def _benchmarks(snapshot: dict[str, Any]) -> list[Item]:
         Item(
             heading=_pick(choice, "service"),
             facts=[
-                Fact(_("We compare with"), f"{choice['entity']}: {choice['series']}"),
+                Fact(
+                    _("We compare with"),
+                    f"{choice['entity']}: {choice['series']}",
+                    lang=_english_only(),
+                ),
                 Fact(_("Measure"), _label(Metric, choice["metric"])),
-                Fact(_("Source"), choice["source"], url=_web(choice["url"])),
+                Fact(_("Source"), choice["source"], url=_web(choice["url"]), lang=_english_only()),
                 Fact(_("Why we chose it"), choice["reason"], lang=_english_only()),
             ],
         )

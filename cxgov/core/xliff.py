@@ -1,0 +1,129 @@
+"""XLIFF 2.0 files of authored text: English source, Spanish target, one unit per field.
+
+A unit's id names the record and field (`registry.service/12/name`); the caller collects the
+units and applies what an import returns. Reading uses defusedxml, which refuses DTDs, entity
+declarations and external references, so a hostile file cannot expand entities or reach the
+network or the disk. An import reports every problem with the unit it is in, and nothing is
+returned unless the whole file is sound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+
+NS = "urn:oasis:names:tc:xliff:document:2.0"
+SOURCE_LANGUAGE = "en"
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translatable text: its id, the English and the Spanish (empty when missing)."""
+
+    id: str
+    source: str
+    target: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    unit: str  # the unit's id, or "" for the whole file
+    message: str
+
+
+class XliffError(ValueError):
+    """The file cannot be imported; `problems` says why, unit by unit."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.unit or 'file'}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+def xliff_write(units: Iterable[Unit], *, file_id: str, target_language: str) -> bytes:
+    """An XLIFF 2.0 document holding the units in one file element."""
+    root = Element(
+        "xliff",
+        {"xmlns": NS, "version": "2.0", "srcLang": SOURCE_LANGUAGE, "trgLang": target_language},
+    )
+    file = SubElement(root, "file", {"id": file_id})
+    for unit in units:
+        element = SubElement(file, "unit", {"id": unit.id})
+        segment = SubElement(element, "segment")
+        SubElement(segment, "source").text = unit.source
+        if unit.target:
+            SubElement(segment, "target").text = unit.target
+    # A parser reads a raw carriage return as a line feed; written as a reference it survives.
+    body = tostring(root, encoding="unicode").replace("\r", "&#13;")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body.encode()
+
+
+def _text(element: Element | None, unit: str, problems: list[Problem]) -> str | None:
+    if element is None:
+        return None
+    if len(element):
+        problems.append(Problem(unit, "inline markup is not accepted; send plain text"))
+        return None
+    return element.text or ""
+
+
+def xliff_read(data: bytes, *, target_language: str, known: dict[str, str]) -> dict[str, str]:
+    """The translations of a file, by unit id. `known` maps each unit id this agency has to its
+    current English: a unit not in it, a source that differs from it (the English changed since
+    the export), a wrong language or a malformed file raises XliffError with every problem."""
+    if len(data) > MAX_BYTES:
+        raise XliffError([Problem("", f"the file is larger than {MAX_BYTES // 1024 // 1024} MB")])
+    try:
+        root = fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise XliffError(
+            [Problem("", "the file declares a DTD or entities; remove them")]
+        ) from None
+    except ParseError as error:
+        raise XliffError([Problem("", f"the file is not well-formed XML ({error})")]) from None
+    q = f"{{{NS}}}"
+    if root.tag != f"{q}xliff" or root.get("version") != "2.0":
+        raise XliffError([Problem("", "the file is not XLIFF 2.0")])
+    problems: list[Problem] = []
+    if root.get("srcLang") != SOURCE_LANGUAGE:
+        problems.append(
+            Problem("", f"srcLang must be {SOURCE_LANGUAGE}, not {root.get('srcLang')}")
+        )
+    if root.get("trgLang") != target_language:
+        problems.append(
+            Problem("", f"trgLang must be {target_language}, not {root.get('trgLang')}")
+        )
+    found: dict[str, str] = {}
+    for unit in root.iter(f"{q}unit"):
+        uid = unit.get("id") or ""
+        segments = unit.findall(f"{q}segment")
+        if not uid:
+            problems.append(Problem("", "a unit has no id"))
+            continue
+        if uid in found:
+            problems.append(Problem(uid, "the unit appears more than once"))
+            continue
+        if uid not in known:
+            problems.append(Problem(uid, "no such text in this agency"))
+            continue
+        if len(segments) != 1:
+            problems.append(Problem(uid, "a unit must have exactly one segment"))
+            continue
+        if segments[0].find(f"{q}source") is None:
+            problems.append(Problem(uid, "the segment has no source"))
+            continue
+        source = _text(segments[0].find(f"{q}source"), uid, problems)
+        target = _text(segments[0].find(f"{q}target"), uid, problems)
+        if source is None:
+            continue
+        if source != known[uid]:
+            problems.append(Problem(uid, "the English changed since this file was exported"))
+            continue
+        found[uid] = target or ""
+    if problems:
+        raise XliffError(problems)
+    return found

@@ -1,0 +1,50 @@
+"""Every public page's address in the demo, by URL name: the list tests walk."""
+
+from __future__ import annotations
+
+from cxgov.complaints.models import Complaint
+from cxgov.surveys.models import Survey, SurveyStatus
+
+SERVICE = "apply-for-retirement-benefits"
+
+
+def public_page_paths() -> dict[str, str]:
+    """Each public URL name → a path that answers it for the demo agency (English; prefix /es
+    for Spanish). Needs the demo in the database."""
+    survey = Survey.objects.filter(agency__slug="fba", status=SurveyStatus.LIVE).first()
+    complaint = Complaint.objects.filter(agency__slug="fba").first()
+    assert survey is not None, "the demo is not loaded"
+    assert complaint is not None, "the demo is not loaded"
+    return {
+        "home": "/",
+        "agency": "/agencies/fba/",
+        "service": f"/agencies/fba/services/{SERVICE}/",
+        "agency_standards": "/agencies/fba/standards/",
+        "service_standards": f"/agencies/fba/services/{SERVICE}/standards/",
+        "service_performance": f"/agencies/fba/services/{SERVICE}/performance/",
+        "feedback": "/feedback/",
+        "complaint_start": "/complaints/",
+        "survey": f"/surveys/{survey.public_id}/",
+        "survey_thanks": f"/surveys/{survey.public_id}/thanks/",
+        "survey_embed": f"/surveys/{survey.public_id}/embed/",
+        "survey_widget": f"/surveys/{survey.public_id}/widget.json",
+        "survey_widget_submit": f"/surveys/{survey.public_id}/widget/",
+        "complaint_new": "/agencies/fba/complaints/new/",
+        "complaint_status": "/complaints/status/",
+        "complaints_data": "/agencies/fba/complaints.csv",
+        "complaint_track": f"/complaints/status/{complaint.tracking_number}/",
+        "complaint_filed": f"/complaints/filed/{complaint.tracking_number}/",
+        "complaint_reply": f"/complaints/status/{complaint.tracking_number}/reply/",
+        "complaint_attachment": f"/complaints/status/{complaint.tracking_number}/files/1/",
+        "complaint_link": "/complaints/link/not-a-signed-link/",
+        "agency_plan": "/agencies/fba/plan/",
+        "agency_plan_pdf": "/agencies/fba/plan.pdf",
+        "data_index": "/data/",
+        "data_dictionary": "/data/a11-quarterly/",
+        "accessibility": "/accessibility/",
+        "accessibility_conformance": "/accessibility/conformance/",
+        "accessibility_openacr": "/accessibility/openacr.yaml",
+        "barrier_start": "/accessibility/report/",
+        "barrier_new": "/agencies/fba/accessibility/report/",
+        "barrier_filed": f"/accessibility/report/filed/{complaint.tracking_number}/",
+    }
