@@ -135,6 +135,8 @@ NOT_RESTORED = {
     "core.ScimIdentity": "links between members and the agency's identity provider",
     # A member's own shortcuts on the queue; each member saves them again where they work.
     "complaints.SavedQueueFilter": "members' saved complaint queue filters",
+    # Computed from the restored responses by the worker the first time a page asks for them.
+    "surveys.DriverRun": "key driver analyses cached on this installation",
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.

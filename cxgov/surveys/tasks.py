@@ -1,5 +1,6 @@
-"""Background tasks of surveys: invitation and reminder emails, each with a single-use link, and
-the daily closing of expired surveys and the daily PRA clearance warnings."""
+"""Background tasks of surveys: invitation and reminder emails, each with a single-use link, the
+daily closing of expired surveys and the daily PRA clearance warnings, and the key driver
+analyses recomputed when a survey's responses change."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from cxgov.surveys.models import Survey
-from cxgov.surveys.services import clearances_alert, invitations_issue, surveys_close_expired
+from cxgov.surveys.services import (
+    clearances_alert,
+    drivers_compute,
+    invitations_issue,
+    surveys_close_expired,
+)
 
 
 def _link(survey: Survey, token: str, language: str) -> str:
@@ -57,3 +63,9 @@ def surveys_close_expired_task() -> int:
 def clearances_alert_task() -> int:
     """Email administrators about clearances near their burden cap or expiry (periodic, daily)."""
     return clearances_alert()
+
+
+@task()
+def drivers_compute_task(*, survey_id: int) -> int:
+    """Recompute the survey's stale key driver analyses (2,000 resamples each)."""
+    return drivers_compute(survey_id=survey_id)
