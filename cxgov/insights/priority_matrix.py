@@ -95,9 +95,7 @@ def driver_quadrants(
 
 def _axis_top(points: Sequence[MatrixPoint], cuts: Cuts) -> float:
     """The importance axis runs to the next 10% above the largest importance shown."""
-    largest = max(
-        [cuts.importance, *(max(p.importance, p.importance_high or 0.0) for p in points)]
-    )
+    largest = max([cuts.importance, *(max(p.importance, p.importance_high or 0.0) for p in points)])
     steps = int(largest * 10 - 1e-9) + 1
     return min(1.0, max(0.1, steps / 10))
 

@@ -24,7 +24,6 @@ from cxgov.insights.priority_matrix import (
     LOWER_PRIORITY,
     WATCH,
     MatrixPoint,
-    driver_quadrants,
     priority_matrix_svg,
 )
 from cxgov.reports.selectors.document import Chart, Section, _interval, _pct, _section, _short
@@ -245,7 +244,10 @@ def _drivers_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                     "%(survey)s: responses have changed since these drivers were computed on "
                     "%(when)s; they are being computed again."
                 )
-                % {"survey": title, "when": date_format(localtime(result.stale_since), "DATETIME_FORMAT")}
+                % {
+                    "survey": title,
+                    "when": date_format(localtime(result.stale_since), "DATETIME_FORMAT"),
+                }
             )
         first = [row.name for row in result.rows if row.quadrant == FIX_FIRST]
         description = _(

@@ -6,29 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0007_survey_results_public'),
+        ("surveys", "0007_survey_results_public"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DriverRun',
+            name="DriverRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('spec', models.JSONField()),
-                ('result', models.JSONField(blank=True, null=True)),
-                ('stale', models.BooleanField(default=True)),
-                ('generation', models.PositiveIntegerField(default=0)),
-                ('seed', models.BigIntegerField(blank=True, null=True)),
-                ('computed_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='driver_runs', to='surveys.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                ("spec", models.JSONField()),
+                ("result", models.JSONField(blank=True, null=True)),
+                ("stale", models.BooleanField(default=True)),
+                ("generation", models.PositiveIntegerField(default=0)),
+                ("seed", models.BigIntegerField(blank=True, null=True)),
+                ("computed_at", models.DateTimeField(blank=True, null=True)),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="driver_runs",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['survey', 'stale'], name='surveys_dri_survey__877214_idx')],
-                'constraints': [models.UniqueConstraint(fields=('survey', 'key'), name='driver_run_unique_key')],
+                "indexes": [
+                    models.Index(fields=["survey", "stale"], name="surveys_dri_survey__877214_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("survey", "key"), name="driver_run_unique_key")
+                ],
             },
         ),
     ]

@@ -93,7 +93,9 @@ def test_too_few_complete_responses_is_refused(
     analyst_a_client: Client,
     results_survey: Survey,  # noqa: F811
 ) -> None:
-    _computed(analyst_a_client, results_survey, _url(results_survey) + "?fiscal_year=2026&quarter=1")
+    _computed(
+        analyst_a_client, results_survey, _url(results_survey) + "?fiscal_year=2026&quarter=1"
+    )
     reply = analyst_a_client.get(_url(results_survey) + "?fiscal_year=2026&quarter=1")
     text = reply.content.decode()
     assert reply.status_code == 200
