@@ -1,6 +1,6 @@
 """Background tasks of surveys: invitation and reminder emails, each with a single-use link, the
 daily closing of expired surveys and the daily PRA clearance warnings, and the key driver
-analyses recomputed when a survey's responses change."""
+analyses and an employee survey's disclosure decision, made again when its responses change."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from cxgov.surveys.models import Survey
+from cxgov.surveys.results.disclosure import disclosure_decide
 from cxgov.surveys.services import (
     clearances_alert,
     drivers_compute,
@@ -69,3 +70,9 @@ def clearances_alert_task() -> int:
 def drivers_compute_task(*, survey_id: int) -> int:
     """Recompute the survey's stale key driver analyses (2,000 resamples each)."""
     return drivers_compute(survey_id=survey_id)
+
+
+@task()
+def disclosure_decide_task(*, survey_id: int) -> bool:
+    """Make an employee survey's disclosure decision for its new responses, before a page asks."""
+    return disclosure_decide(survey_id=survey_id)

@@ -3,7 +3,8 @@
 The page asks for a missing analysis and says it is being computed (in English and Spanish); new
 responses mark stored analyses stale and queue one task however many arrive; the stored result
 records its seed, and the same seed gives the same intervals. 13 and 15 drivers (above exact
-Shapley's 12) are computed with Johnson's relative weights instead of failing.
+Shapley's 12) are computed with Johnson's relative weights instead of failing. An employee
+survey's disclosure decision is made by the worker too, so the next page finds it in the cache.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from cxgov.insights.drivers import RESAMPLES, key_drivers
 from cxgov.registry.models import Service
 from cxgov.surveys import services
 from cxgov.surveys.models import DriverRun, QuestionKind, Survey
+from cxgov.surveys.results import disclosure
 from cxgov.surveys.results import selectors as result_selectors
+from cxgov.surveys.results.queries import ResultFilters
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
@@ -267,3 +270,38 @@ def test_a_driver_that_does_not_vary_in_a_resample_adds_nothing_instead_of_faili
     by_name = {d.name: d for d in analysis.drivers}
     assert by_name["constant"].relative_importance == pytest.approx(0.0, abs=1e-9)
     assert by_name["d0"].relative_importance + by_name["copy"].relative_importance > 0.3
+
+
+def test_employee_responses_have_the_worker_decide_disclosure_once_per_burst(
+    employee_survey: Survey,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks,
+) -> None:
+    moment = datetime(2025, 11, 4, 12, tzinfo=EASTERN)
+
+    def respond(tag: str) -> None:
+        rows = [
+            BulkResponse(
+                answers={"resources": 4},
+                submitted_at=moment,
+                submission_id=f"{tag}-{n}",
+                context=SubmissionContext(source="import"),
+            )
+            for n in range(6)
+        ]
+        response_bulk_create(actor=None, survey=employee_survey, rows=rows)
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        respond("first")
+        respond("second")
+    assert len(queued) == 1  # one decision task for the burst
+    queued[0]()  # the task runs; the next burst queues its own
+    with django_capture_on_commit_callbacks(execute=True) as again:
+        respond("third")
+    assert len(again) == 1
+    refuse = mock.Mock(side_effect=AssertionError("decided in the request"))
+    monkeypatch.setattr(disclosure, "_decide", refuse)
+    survey = Survey.objects.get(pk=employee_survey.pk)
+    decision = disclosure.survey_disclosure(survey)
+    assert decision is not None and decision.respondents.shown(disclosure.view_of(ResultFilters()))
+    refuse.assert_not_called()
