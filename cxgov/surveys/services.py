@@ -1405,10 +1405,11 @@ def drivers_request(*, survey: Survey, spec: Mapping[str, Any]) -> DriverRun:
 
 def drivers_mark_stale(*, survey: Survey) -> None:
     """The survey's responses changed: its stored analyses are out of date (call inside the
-    write's transaction). An employee survey's disclosure decision is made again by the worker
-    too (`results.disclosure.disclosure_decide`), one task per burst. Queues the one task that recomputes them unless one is waiting, so a
+    write's transaction). Queues the one task that recomputes them unless one is waiting, so a
     burst of responses is one recomputation; a survey's first counted responses ask for the
-    analysis over all of them, which the actions' suggestions read."""
+    analysis over all of them, which the actions' suggestions read. An employee survey's
+    disclosure decision is made again by the worker too (`results.disclosure.disclosure_decide`),
+    one task per burst."""
     if survey.is_employee and disclosure_claim(survey_id=survey.pk):
         from cxgov.surveys.tasks import disclosure_decide_task
 
