@@ -15,34 +15,19 @@ Without --database-url it uses a scratch SQLite file.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+PARSER.add_argument("--count", type=int, default=500)
 
-def _configure() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=500)
-    parser.add_argument("--database-url", default="")
-    args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="cxgov-bench-"))
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    return args
+from support.django_setup import django_start  # noqa: E402
 
-
-ARGS = _configure()
-
-import django  # noqa: E402
-
-django.setup()
+ARGS = django_start(PARSER, TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend")
 
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402

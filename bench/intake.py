@@ -13,34 +13,19 @@ same response and answer rows written with two executemany INSERTs and no checks
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+PARSER.add_argument("--count", type=int, default=2000)
 
-def _configure() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=2000)
-    parser.add_argument("--database-url", default="")
-    args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="cxgov-bench-"))
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["SURVEY_RATE_LIMIT_PER_HOUR"] = "0"
-    return args
+from support.django_setup import django_start  # noqa: E402
 
-
-ARGS = _configure()
-
-import django  # noqa: E402
-
-django.setup()
+ARGS = django_start(PARSER, SURVEY_RATE_LIMIT_PER_HOUR="0")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -58,7 +43,12 @@ from cxgov.surveys.services import (  # noqa: E402
     survey_create,
     survey_publish,
 )
-from cxgov.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory  # noqa: E402
+from cxgov.testing.factories import (  # noqa: E402
+    AgencyFactory,
+    ChannelFactory,
+    ServiceFactory,
+    cleared,
+)
 
 
 def _survey() -> Survey:
@@ -70,7 +60,7 @@ def _survey() -> Survey:
             ChannelFactory(service=service, kind=kind)
             services.append(service)
     survey = survey_create(actor=None, agency=agency, template="a11_v2", services=services)
-    return survey_publish(actor=None, survey=survey)
+    return survey_publish(actor=None, survey=cleared(survey))
 
 
 def _rows(survey: Survey, count: int, run: str) -> list[BulkResponse]:
@@ -91,7 +81,7 @@ def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
     response_columns = [
         "survey_id", "submission_id", "submitted_at", "language", "source", "service_id",
         "channel", "location_code", "page_url", "referrer", "consent_to_contact",
-        "contact_email", "status",
+        "contact_email", "status", "context_unknown",
     ]  # fmt: skip
     response_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - fixed names
         quote(Response._meta.db_table),
@@ -120,6 +110,7 @@ def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
                     False,
                     "",
                     "valid",
+                    "{}",
                 )
                 for n, r in enumerate(rows)
             ],

@@ -105,7 +105,7 @@ def step_setup() -> None:
     from cxgov.registry.models import ServiceStatus
     from cxgov.surveys.demo import a11_v2_rows
     from cxgov.surveys.services import survey_create, survey_publish
-    from cxgov.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory
+    from cxgov.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory, cleared
 
     agency = AgencyFactory(slug="load", name="Load Test Agency")
     services = []
@@ -118,7 +118,9 @@ def step_setup() -> None:
     Category.objects.create(agency=agency, name="General")
     survey = survey_publish(
         actor=None,
-        survey=survey_create(actor=None, agency=agency, template="a11_v2", services=services),
+        survey=cleared(
+            survey_create(actor=None, agency=agency, template="a11_v2", services=services)
+        ),
     )
     user = user_create(email="load@example.gov", password=None, full_name="Load Robot")
     membership_grant(user=user, agency=agency, role=Role.CX_ANALYST)

@@ -15,33 +15,19 @@ answers with pandas. It checks the two tables are equal and prints both times an
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+PARSER.add_argument("--responses", type=int, default=1_000_000)
+PARSER.add_argument("--repeat", type=int, default=3, help="best of this many runs")
 
-def _configure() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--responses", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
-    args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="cxgov-bench-"))
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    return args
+from support.django_setup import django_start  # noqa: E402
 
-
-ARGS = _configure()
-
-import django  # noqa: E402
-
-django.setup()
+ARGS = django_start(PARSER)
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -336,6 +336,21 @@ TASKS = {
         "QUEUES": ["default", "email", "webhooks"],
     }
 }
+# Redis (redis://host:port/db), for a task queue or a cache kept there. With
+# TASKS_BACKEND=django_tasks_rq.RQBackend the queues live in Redis, and `cxgov worker`
+# processes on any number of machines take tasks from them (docs/scale.md).
+REDIS_URL = env_str("REDIS_URL", default="")
+RQ_QUEUES = {
+    # A long import or report may run this long before RQ stops it.
+    name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}
+    for name in TASKS["default"]["QUEUES"]
+}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    if not REDIS_URL:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=django_tasks_rq.RQBackend keeps the queues in Redis: set REDIS_URL."
+        )
+    INSTALLED_APPS.append("django_rq")
 
 # A cache shared by every web process (rate limits must count across workers): the database by
 # default, so nothing else needs running; set CACHE_BACKEND/CACHE_LOCATION for Redis.

@@ -1,5 +1,8 @@
 """The `cxgov worker` process: django-tasks-db's worker, with leases, a heartbeat and upkeep.
 
+With TASKS_BACKEND=django_tasks_rq.RQBackend it is an RQ worker on the Redis queues instead
+(`redis_worker_run`); the schedule runs the same way beside either.
+
 Each task it runs holds a lease (`TaskLease`) that a heartbeat thread renews every third of
 settings.TASK_LEASE_SECONDS while the task runs. Upkeep, at start and then every half lease in
 a background thread, queues again (or dead-letters) tasks stranded by a worker that stopped
@@ -16,9 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from rq import SimpleWorker
 
 from cxgov.core.schedule import schedule_run
 from cxgov.core.services import (
@@ -121,3 +125,57 @@ class LeasedWorker(Worker):
         finally:
             heartbeat.stop()
             task_lease_release(task_id=task_id)
+
+
+def uses_redis_queue() -> bool:
+    """True when tasks go to Redis (TASKS_BACKEND=django_tasks_rq.RQBackend)."""
+    return str(settings.TASKS["default"]["BACKEND"]) == "django_tasks_rq.RQBackend"
+
+
+class _DjangoWorker(SimpleWorker):
+    """RQ's in-process worker, with database connections checked around every task.
+
+    In process rather than forked per task: a fork would share the parent's database sockets.
+    """
+
+    def perform_job(self, *args: Any, **kwargs: Any) -> bool:
+        close_old_connections()
+        try:
+            return bool(super().perform_job(*args, **kwargs))
+        finally:
+            close_old_connections()
+
+
+def redis_worker_run(
+    *, queue_names: list[str], batch: bool, schedule: bool, worker_id: str
+) -> None:
+    """Run tasks from the Redis queues: until stopped, or until they are empty with `batch`.
+
+    Any number of these may run on any machines; RQ hands each task to one of them. Retries
+    that wait (`retrying_task`) are moved to their queue by RQ's scheduler, which one worker at
+    a time holds. A task whose worker died is marked failed by RQ when its timeout passes.
+    """
+    from django_rq.queues import get_queues
+    from django_tasks_rq import Job
+
+    names = list(settings.TASKS["default"]["QUEUES"]) if queue_names == ["*"] else queue_names
+    queues = get_queues(*names, job_class=Job)
+    worker = _DjangoWorker(queues, name=worker_id, connection=queues[0].connection, job_class=Job)
+    repeating = []
+    if schedule:
+        schedule_run(worker_id=worker_id)
+        if not batch:
+            repeating.append(
+                _Repeating(
+                    lambda: schedule_run(worker_id=worker_id),
+                    settings.SCHEDULE_CHECK_SECONDS,
+                    "schedule",
+                )
+            )
+    for thread in repeating:
+        thread.start()
+    try:
+        worker.work(burst=batch, with_scheduler=True)
+    finally:
+        for thread in repeating:
+            thread.stop()

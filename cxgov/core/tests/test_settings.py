@@ -73,6 +73,17 @@ def test_bad_time_zone_is_refused():
     assert "not an IANA time zone" in result.stderr
 
 
+def test_the_redis_task_queue_needs_its_address():
+    refused = _load_settings(DEBUG="true", TASKS_BACKEND="django_tasks_rq.RQBackend")
+    assert "set REDIS_URL" in refused.stderr
+    accepted = _load_settings(
+        DEBUG="true",
+        TASKS_BACKEND="django_tasks_rq.RQBackend",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert accepted.returncode == 0, accepted.stderr
+
+
 def test_secure_defaults_when_debug_is_off(settings):
     assert settings.DEBUG is False
     assert settings.SESSION_COOKIE_SECURE is True

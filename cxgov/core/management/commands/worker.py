@@ -4,14 +4,15 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 
-from cxgov.core.worker import LeasedWorker, upkeep_run
+from cxgov.core.worker import LeasedWorker, redis_worker_run, upkeep_run, uses_redis_queue
 
 
 class Command(BaseCommand):
     help = (
-        "Run background tasks (emails, imports, rollups) from the database queue, and queue the "
-        "periodic ones (escalations, mail, purges) when due. Tasks left running by a worker "
-        "that stopped are queued again once their lease expires."
+        "Run background tasks (emails, imports, rollups) from the queue (the database, or Redis "
+        "with TASKS_BACKEND=django_tasks_rq.RQBackend), and queue the periodic ones "
+        "(escalations, mail, purges) when due. Tasks left running by a worker that stopped are "
+        "queued again once their lease expires (database queue)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,6 +43,14 @@ class Command(BaseCommand):
             return
         batch = bool(options["batch"])
         schedule = not batch if options["schedule"] is None else bool(options["schedule"])
+        if uses_redis_queue():
+            redis_worker_run(
+                queue_names=str(options["queue_name"]).split(","),
+                batch=batch,
+                schedule=schedule,
+                worker_id=get_random_string(32),
+            )
+            return
         worker = LeasedWorker(
             queue_names=str(options["queue_name"]).split(","),
             interval=1,

@@ -1,0 +1,30 @@
+"""Start Django for a bench script, on the database it is given or on a scratch SQLite file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+
+def django_start(parser: argparse.ArgumentParser, **environment: str) -> argparse.Namespace:
+    """Parse the script's arguments, plus `--database-url`, then set Django up.
+
+    Without `--database-url` the script gets a new SQLite file in a scratch directory. DEBUG is
+    on because the demo loads only then; `environment` sets further variables first.
+    """
+    parser.add_argument(
+        "--database-url", default="", help="a scratch database (default: a new SQLite file)"
+    )
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="cxgov-bench-"))
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
+    os.environ["DEBUG"] = "true"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.update(environment)
+
+    import django
+
+    django.setup()
+    return args
