@@ -17,36 +17,25 @@ and the time of the key drivers page read from the stored result (printed, not a
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def _configure() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--responses", type=int, default=20_000)
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
-    args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="cxgov-bench-"))
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # The task runs in this process when queued, as the worker would run it.
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
-    os.environ["STAFF_MFA_REQUIRED"] = "false"
-    return args
+PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+PARSER.add_argument("--responses", type=int, default=20_000)
+PARSER.add_argument("--repeat", type=int, default=3, help="best of this many runs")
 
+from support.django_setup import django_start  # noqa: E402
 
-ARGS = _configure()
-
-import django  # noqa: E402
-
-django.setup()
+# The task runs in this process when queued, as the worker would run it.
+ARGS = django_start(
+    PARSER,
+    TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+    STAFF_MFA_REQUIRED="false",
+)
 
 import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
