@@ -271,7 +271,8 @@ def missed_standard_suggestions(*, agency: Agency, today: date | None = None) ->
 def driver_gap_suggestions(*, agency: Agency) -> list[Suggestion]:
     """Drivers in the "fix first" quadrant: more important than most for trust (or
     satisfaction) and less often answered positively. The same key driver analysis as the
-    survey results pages (`surveys.results.selectors.driver_analysis`), over all responses."""
+    survey results pages (`surveys.results.selectors.driver_analysis`), over all responses, as
+    the worker stored it; a survey whose analysis is not computed yet gives none."""
     found = []
     surveys = Survey.objects.filter(agency=agency, audience=Audience.CUSTOMER).order_by("id")
     for survey in surveys:

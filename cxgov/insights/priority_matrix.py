@@ -9,6 +9,9 @@ over the number of drivers) and the average performance split the plane into fou
 - watch: less important than average, performing below average;
 - lower priority: less important than average, performing above average.
 
+Each point can carry the 95% intervals of its importance and performance, drawn as a cross of
+lines through it, so a driver whose interval spans a quadrant line reads as uncertain.
+
 Pure: no Django. The caller passes translated words and shows the same numbers in a table.
 """
 
@@ -38,11 +41,16 @@ _LEFT, _RIGHT, _TOP, _BOTTOM = 70, 20, 20, 60
 
 @dataclass(frozen=True)
 class MatrixPoint:
-    """One driver: importance and performance, both shares from 0 to 1."""
+    """One driver: importance and performance, both shares from 0 to 1, and where known their
+    95% intervals, drawn as lines through the point."""
 
     label: str
     importance: float
     performance: float
+    importance_low: float | None = None
+    importance_high: float | None = None
+    performance_low: float | None = None
+    performance_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ def driver_quadrants(
 
 def _axis_top(points: Sequence[MatrixPoint], cuts: Cuts) -> float:
     """The importance axis runs to the next 10% above the largest importance shown."""
-    largest = max([cuts.importance, *(p.importance for p in points)])
+    largest = max([cuts.importance, *(max(p.importance, p.importance_high or 0.0) for p in points)])
     steps = int(largest * 10 - 1e-9) + 1
     return min(1.0, max(0.1, steps / 10))
 
@@ -168,6 +176,17 @@ def priority_matrix_svg(
         # Labels go left of points near the right edge so they stay inside the frame.
         right_side = px > _LEFT + plot_w * 0.7
         anchor, dx = ("end", -8) if right_side else ("start", 8)
+        if point.importance_low is not None and point.importance_high is not None:
+            parts.append(
+                f'<line x1="{px:.1f}" y1="{y(point.importance_low):.1f}" x2="{px:.1f}" '
+                f'y2="{y(point.importance_high):.1f}" stroke="{MARK}" stroke-width="2"/>'
+            )
+        if point.performance_low is not None and point.performance_high is not None:
+            parts.append(
+                f'<line x1="{x(point.performance_low):.1f}" y1="{py:.1f}" '
+                f'x2="{x(point.performance_high):.1f}" y2="{py:.1f}" stroke="{MARK}" '
+                f'stroke-width="2"/>'
+            )
         parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{MARK}"/>')
         parts.append(
             f'<text x="{px + dx:.1f}" y="{py + 4:.1f}" text-anchor="{anchor}" fill="{INK}">'

@@ -145,6 +145,8 @@ NOT_RESTORED = {
     # review stays in the restored audit log.
     "core.Approval": "review states of surveys, plans, standards and A-11 reports",
     "core.ApprovalStep": "the steps and comments of those reviews (kept in the audit log)",
+    # Computed from the restored responses by the worker the first time a page asks for them.
+    "surveys.DriverRun": "key driver analyses cached on this installation",
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.

@@ -8,6 +8,8 @@ from django.utils import timezone
 from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
 from cxgov.reports.models import SurveyReport
+from cxgov.reports.selectors import report_drivers_missing
+from cxgov.surveys.services import drivers_compute, drivers_request
 
 AUTHORED_FIELDS = (
     "what_we_heard",
@@ -60,3 +62,17 @@ def survey_report_update(
             data={"fiscal_year": fiscal_year, "quarter": quarter, "changed": sorted(changed)},
         )
     return report
+
+
+def report_drivers_request(
+    *, agency: Agency, fiscal_year: int, quarter: int | None, wait: bool = False
+) -> int:
+    """Ask the worker for the driver analyses the report needs and has not got; returns how
+    many. `wait` computes them here instead (`cxgov build_report`, which writes a file once)."""
+    missing = report_drivers_missing(agency=agency, fiscal_year=fiscal_year, quarter=quarter)
+    for survey, spec in missing:
+        drivers_request(survey=survey, spec=spec)
+    if wait:
+        for survey_id in sorted({survey.pk for survey, _spec in missing}):
+            drivers_compute(survey_id=survey_id)
+    return len(missing)

@@ -28,7 +28,11 @@ from cxgov.reports.selectors import (
     report_periods,
     survey_report_for,
 )
-from cxgov.reports.services import AUTHORED_FIELDS, survey_report_update
+from cxgov.reports.services import (
+    AUTHORED_FIELDS,
+    report_drivers_request,
+    survey_report_update,
+)
 
 _PERIOD = re.compile(r"^fy(\d{4})(?:-q([1-4]))?$")
 
@@ -47,6 +51,7 @@ def _period(text: str) -> ReportPeriod:
 def _build(request: HttpRequest, slug: str, period_text: str) -> ReportData:
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_REPORTS)
     period = _period(period_text)
+    report_drivers_request(agency=agency, fiscal_year=period.fiscal_year, quarter=period.quarter)
     return report_build(
         agency=agency,
         fiscal_year=period.fiscal_year,

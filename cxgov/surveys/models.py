@@ -696,3 +696,36 @@ class PopulationMargin(models.Model):
     @property
     def total(self) -> int:
         return sum(int(v) for v in self.counts.values())
+
+
+# --- key driver analyses -------------------------------------------------------------------
+
+
+class DriverRun(models.Model):
+    """One key driver analysis of a survey, computed by the worker and read by every page.
+
+    `spec` says what to compute (outcome, drivers, filters) and `key` is its digest, one row per
+    survey and spec. A change to the survey's responses marks its rows stale and queues one
+    task (`surveys.tasks.drivers_compute_task`) that recomputes them; pages show the last result
+    with its time until then. `generation` counts the changes, so a result computed from older
+    responses never clears a newer stale mark.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="driver_runs")
+    key = models.CharField(max_length=64)
+    spec = models.JSONField()
+    result = models.JSONField(null=True, blank=True)
+    stale = models.BooleanField(default=True)
+    generation = models.PositiveIntegerField(default=0)
+    seed = models.BigIntegerField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["survey", "key"], name="driver_run_unique_key"),
+        ]
+        indexes: ClassVar = [models.Index(fields=["survey", "stale"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.key[:8]}"

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Model, QuerySet
+from django.db.models import F, Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -59,6 +59,7 @@ from cxgov.surveys.models import (
     Answer,
     Audience,
     Clearance,
+    DriverRun,
     Invitation,
     InvitationChannel,
     InvitationStatus,
@@ -71,6 +72,17 @@ from cxgov.surveys.models import (
     ResponseStatus,
     Survey,
     SurveyStatus,
+)
+from cxgov.surveys.results.disclosure import disclosure_claim
+from cxgov.surveys.results.queries import ResultFilters
+from cxgov.surveys.results.selectors import (
+    driver_payload,
+    driver_questions,
+    driver_spec,
+    driver_spec_key,
+    driver_spec_seed,
+    outcome_questions,
+    survey_has_drivers,
 )
 from cxgov.surveys.rollups import (
     rollups_lock_response,
@@ -839,6 +851,7 @@ def _response_store(
     response.save()
     Answer.objects.bulk_create(_answer_rows(response, clean))
     rollups_record(survey=survey, entries=[(response, clean.answers)])
+    drivers_mark_stale(survey=survey)
     if invitation is not None:
         _invitation_use(survey, invitation)
     audit_record(
@@ -895,6 +908,7 @@ def _responses_store(
     for start in range(0, len(answers), batch_size * 5):
         _answers_insert(answers[start : start + batch_size * 5])
     rollups_record(survey=survey, entries=[(r, clean.answers) for r, clean in prepared])
+    drivers_mark_stale(survey=survey)
     return len(answers)
 
 
@@ -1107,6 +1121,7 @@ def response_mark(*, actor: User | None, response: Response, spam: bool) -> Resp
         response.status = status
         response.save(update_fields=["status"])
         rollups_response_changed(response=response, was_counted=was_counted)
+        drivers_mark_stale(survey=response.survey)
         audit_record(
             actor=actor,
             action=f"response.{status}",
@@ -1125,6 +1140,7 @@ def response_delete(*, actor: User | None, response: Response, restore: bool = F
         response.deleted_at = deleted_at
         response.save(update_fields=["deleted_at"])
         rollups_response_changed(response=response, was_counted=was_counted)
+        drivers_mark_stale(survey=response.survey)
         audit_record(
             actor=actor,
             action="response.restore" if restore else "response.delete",
@@ -1776,3 +1792,76 @@ def population_margin_delete(*, actor: User, margin: PopulationMargin) -> None:
         data={"variable": margin.variable, "counts": margin.counts},
     )
     margin.delete()
+
+
+# --- key driver analyses -------------------------------------------------------------------
+
+
+def _drivers_queue(survey_id: int) -> None:
+    from cxgov.surveys.tasks import drivers_compute_task
+
+    task_enqueue_with_write(drivers_compute_task, survey_id=survey_id)
+
+
+def drivers_request(*, survey: Survey, spec: Mapping[str, Any]) -> DriverRun:
+    """Ask the worker for a driver analysis a page needs and has not got (no audit: nothing a
+    person decided changes). One task serves every analysis of the survey waiting at once."""
+    key = driver_spec_key(spec)
+    with transaction.atomic():
+        waiting = DriverRun.objects.filter(survey=survey, stale=True).exists()
+        run, created = DriverRun.objects.get_or_create(
+            survey=survey, key=key, defaults={"spec": dict(spec), "seed": driver_spec_seed(key)}
+        )
+        if created and not waiting:
+            _drivers_queue(survey.pk)
+    return run
+
+
+def drivers_mark_stale(*, survey: Survey) -> None:
+    """The survey's responses changed: its stored analyses are out of date (call inside the
+    write's transaction). Queues the one task that recomputes them unless one is waiting, so a
+    burst of responses is one recomputation; a survey's first counted responses ask for the
+    analysis over all of them, which the actions' suggestions read. An employee survey's
+    disclosure decision is made again by the worker too (`results.disclosure.disclosure_decide`),
+    one task per burst."""
+    if survey.is_employee and disclosure_claim(survey_id=survey.pk):
+        from cxgov.surveys.tasks import disclosure_decide_task
+
+        task_enqueue_with_write(disclosure_decide_task, survey_id=survey.pk)
+    runs = DriverRun.objects.filter(survey=survey)
+    waiting = runs.filter(stale=True).exists()
+    if runs.update(stale=True, generation=F("generation") + 1):
+        if not waiting:
+            _drivers_queue(survey.pk)
+        return
+    if not survey_has_drivers(survey=survey):
+        return
+    drivers = driver_questions(survey=survey)
+    for outcome in outcome_questions(survey=survey):
+        spec = driver_spec(outcome=outcome, drivers=drivers, filters=ResultFilters())
+        key = driver_spec_key(spec)
+        DriverRun.objects.get_or_create(
+            survey=survey, key=key, defaults={"spec": spec, "seed": driver_spec_seed(key)}
+        )
+    _drivers_queue(survey.pk)
+
+
+def drivers_compute(*, survey_id: int) -> int:
+    """Recompute every stale analysis of the survey; returns how many were stored.
+
+    Each result is stored only if no change came while it was computed (its `generation`);
+    if one did, the task is queued again, so the newest responses are always computed once.
+    """
+    survey = Survey.objects.select_related("agency").filter(pk=survey_id).first()
+    if survey is None:
+        return 0
+    stored = 0
+    waiting = list(DriverRun.objects.filter(survey=survey, stale=True).order_by("requested_at"))
+    for run in waiting:
+        payload = driver_payload(survey=survey, spec=run.spec, seed=run.seed or 0)
+        stored += DriverRun.objects.filter(pk=run.pk, generation=run.generation).update(
+            result=payload, stale=False, computed_at=timezone.now()
+        )
+    if DriverRun.objects.filter(survey=survey, stale=True).exists():
+        _drivers_queue(survey.pk)
+    return stored

@@ -1,6 +1,7 @@
 """Background tasks of surveys: invitation and reminder messages (email or text), each with a
 single-use link, an opt-out link and the PRA statement; the scheduled reminders; the daily
-closing of expired surveys and the daily PRA clearance warnings."""
+closing of expired surveys and the daily PRA clearance warnings; and the key driver analyses and
+an employee survey's disclosure decision, made again when its responses change."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from cxgov.core.sms import SmsError, SmsRefusedError, sms_send
 from cxgov.core.tasks import retrying_task
 from cxgov.surveys.distribution import invitation_message
 from cxgov.surveys.models import Invitation, InvitationChannel, Survey
+from cxgov.surveys.results.disclosure import disclosure_decide
 from cxgov.surveys.services import (
     clearances_alert,
+    drivers_compute,
     invitation_delivery_failed,
     invitations_issue,
     surveys_close_expired,
@@ -105,3 +108,15 @@ def surveys_close_expired_task() -> int:
 def clearances_alert_task() -> int:
     """Email administrators about clearances near their burden cap or expiry (periodic, daily)."""
     return clearances_alert()
+
+
+@task()
+def drivers_compute_task(*, survey_id: int) -> int:
+    """Recompute the survey's stale key driver analyses (2,000 resamples each)."""
+    return drivers_compute(survey_id=survey_id)
+
+
+@task()
+def disclosure_decide_task(*, survey_id: int) -> bool:
+    """Make an employee survey's disclosure decision for its new responses, before a page asks."""
+    return disclosure_decide(survey_id=survey_id)

@@ -26,6 +26,7 @@ from cxgov.reports.selectors.drivers import (
     OUTCOME_KEYS,
     DriverResult,
     DriverRow,
+    report_drivers_missing,
 )
 from cxgov.reports.selectors.periods import (
     PeriodRow,
@@ -50,6 +51,7 @@ __all__ = [
     "ReportPeriod",
     "Section",
     "report_build",
+    "report_drivers_missing",
     "report_periods",
     "survey_report_for",
 ]

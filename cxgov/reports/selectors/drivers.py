@@ -1,30 +1,43 @@
-"""The key drivers section of a report: Shapley importance and the priority matrix."""
+"""The key drivers section of a report: Shapley importance and the priority matrix.
+
+The analyses are the survey results pages' own (`surveys.results.selectors.driver_analysis`,
+the report's fiscal year or quarter as the filter), stored by the worker; the report reads them
+and says when one is still being computed."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.db.models import Count, QuerySet
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from cxgov.core.models import Agency
 from cxgov.core.tables import Table
-from cxgov.insights.drivers import key_drivers
-from cxgov.insights.estimates import Estimate, wilson
+from cxgov.insights.estimates import Estimate
 from cxgov.insights.priority_matrix import (
     FIX_FIRST,
     KEEP_UP,
     LOWER_PRIORITY,
     WATCH,
     MatrixPoint,
-    driver_quadrants,
     priority_matrix_svg,
 )
 from cxgov.reports.selectors.document import Chart, Section, _interval, _pct, _section, _short
 from cxgov.reports.selectors.periods import ReportPeriod
-from cxgov.reports.selectors.survey_results import HEADLINE_KEYS, _valid_responses
-from cxgov.surveys.models import Answer, Audience, QuestionKind, Survey
+from cxgov.reports.selectors.survey_results import HEADLINE_KEYS, _filters, _valid_responses
+from cxgov.surveys.models import Answer, Audience, Question, QuestionKind, Survey
+from cxgov.surveys.results.selectors import (
+    DRIVERS_COMPUTING,
+    DRIVERS_MISSING,
+    DRIVERS_STALE,
+    driver_result,
+    driver_run,
+    driver_spec,
+)
 
 OUTCOME_KEYS = HEADLINE_KEYS
 # A driver must be answered by this share of the outcome's respondents to enter the model.
@@ -55,81 +68,111 @@ class DriverResult:
     n: int
     r_squared: float
     rows: list[DriverRow]
+    stale_since: datetime | None = None  # computed then, before the latest responses
 
 
-def _driver_matrix(
-    survey: Survey, period: ReportPeriod
-) -> tuple[Any, dict[str, str], dict[int, dict[str, float]]] | None:
-    """Per response, the 1-5 answers of the survey's agreement questions (microdata)."""
+def _driver_choice(survey: Survey, period: ReportPeriod) -> tuple[Question, list[Question]] | None:
+    """The outcome and the drivers of the survey's analysis for the period, or None.
+
+    A driver asked of only some respondents (e.g. "employees were helpful") would shrink the
+    complete cases to that subgroup, so one answered by fewer than DRIVER_COVERAGE of the
+    outcome's respondents is left out (counted with one aggregate query, not read row by row).
+    """
     questions = list(survey.questions.filter(kind=QuestionKind.LIKERT).order_by("position", "pk"))
     outcome = next((q for key in OUTCOME_KEYS for q in questions if q.key == key), None)
     if outcome is None or len(questions) < 3:
         return None
-    labels = {q.key: q.text for q in questions}
-    by_id = {q.pk: q.key for q in questions}
-    rows: dict[int, dict[str, float]] = defaultdict(dict)
-    answers = Answer.objects.filter(
-        question__in=questions,
-        value_int__gte=1,
-        value_int__lte=5,
-        response__in=_valid_responses(survey.agency, period.first, period.last).filter(
-            survey=survey
-        ),
-    ).values_list("response_id", "question_id", "value_int")
-    for response_id, question_id, value in answers.iterator(chunk_size=5000):
-        rows[response_id][by_id[question_id]] = float(value or 0)
-    return outcome, labels, rows
+    answered = _valid_responses(survey.agency, period.first, period.last).filter(
+        survey=survey,
+        answers__question=outcome,
+        answers__value_int__gte=1,
+        answers__value_int__lte=5,
+    )
+    counts = dict(
+        Answer.objects.filter(
+            question__in=questions,
+            value_int__gte=1,
+            value_int__lte=5,
+            response__in=answered,
+        )
+        .values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list("question_id", "n")
+    )
+    asked = counts.get(outcome.pk, 0)
+    drivers = [
+        q
+        for q in questions
+        if q.key not in OUTCOME_KEYS and counts.get(q.pk, 0) >= DRIVER_COVERAGE * asked
+    ]
+    if len(drivers) < 2:
+        return None
+    return outcome, drivers
+
+
+def _report_surveys(agency: Agency, period: ReportPeriod) -> QuerySet[Survey]:
+    return (
+        Survey.objects.filter(
+            agency=agency,
+            audience=Audience.CUSTOMER,
+            pk__in=_valid_responses(agency, period.first, period.last).values("survey_id"),
+        )
+        .select_related("agency")
+        .order_by("title")
+    )
+
+
+def report_drivers_missing(
+    *, agency: Agency, fiscal_year: int, quarter: int | None
+) -> list[tuple[Survey, dict[str, Any]]]:
+    """The driver analyses the report needs that were never asked for (call access_* first)."""
+    period = ReportPeriod(fiscal_year, quarter)
+    missing = []
+    for survey in _report_surveys(agency, period):
+        choice = _driver_choice(survey, period)
+        if choice is None:
+            continue
+        spec = driver_spec(outcome=choice[0], drivers=choice[1], filters=_filters(period))
+        if driver_run(survey=survey, spec=spec) is None:
+            missing.append((survey, spec))
+    return missing
 
 
 def _drivers_for(survey: Survey, period: ReportPeriod, min_n: int) -> DriverResult | str:
-    """The survey's key driver analysis for the period, or why there is none ("" if no drivers)."""
-    found = _driver_matrix(survey, period)
-    if found is None:
+    """The survey's stored key driver analysis for the period, or why there is none ("" if no
+    drivers). Computed by the worker (`surveys.services.drivers_compute`), never here."""
+    choice = _driver_choice(survey, period)
+    if choice is None:
         return ""
-    outcome, labels, rows = found
-    answered = [row for row in rows.values() if outcome.key in row]
-    # A driver asked of only some respondents (e.g. "employees were helpful") would shrink the
-    # complete cases to that subgroup, so it is left out.
-    keys = [
-        key
-        for key in labels
-        if key not in OUTCOME_KEYS
-        and sum(1 for row in answered if key in row) >= DRIVER_COVERAGE * len(answered)
-    ]
-    if len(keys) < 2:
-        return ""
-    complete = [row for row in answered if all(key in row for key in keys)]
-    if len(complete) < max(min_n, MIN_DRIVER_ANSWERS, len(keys) + 2):
-        return _("Too few complete answers (%(n)s) to estimate key drivers.") % {"n": len(complete)}
-    analysis = key_drivers(
-        outcome_name=outcome.text,
-        outcome=[row[outcome.key] for row in complete],
-        drivers={key: [row[key] for row in complete] for key in keys},
+    outcome, drivers = choice
+    spec = driver_spec(outcome=outcome, drivers=drivers, filters=_filters(period))
+    stored = driver_result(
+        outcome=outcome, drivers=drivers, run=driver_run(survey=survey, spec=spec)
     )
-    performance = {
-        key: wilson(sum(1 for row in complete if row[key] >= 4), len(complete)) for key in keys
-    }
-    _cuts, quadrants = driver_quadrants(
-        {d.name: d.relative_importance for d in analysis.drivers},
-        {key: estimate.value or 0.0 for key, estimate in performance.items()},
-    )
+    if stored.state in (DRIVERS_MISSING, DRIVERS_COMPUTING):
+        return _("The key driver analysis is being computed; it will be in this report shortly.")
+    if stored.refusal or stored.complete < max(min_n, MIN_DRIVER_ANSWERS):
+        return _("Too few complete answers (%(n)s) to estimate key drivers.") % {
+            "n": stored.complete
+        }
     driver_rows = [
         DriverRow(
-            name=labels[d.name],
-            importance=d.relative_importance,
-            low=d.low,
-            high=d.high,
-            performance=performance[d.name],
-            mean=d.performance,
-            quadrant=quadrants[d.name],
+            name=row.question.text,
+            importance=row.importance,
+            low=row.low,
+            high=row.high,
+            performance=row.performance,
+            mean=row.mean,
+            quadrant=row.quadrant,
         )
-        for d in analysis.drivers
+        for row in stored.rows
     ]
     return DriverResult(
         outcome=outcome.text,
-        n=analysis.n,
-        r_squared=analysis.r_squared,
-        rows=sorted(driver_rows, key=lambda row: -row.importance),
+        n=stored.complete,
+        r_squared=stored.r_squared or 0.0,
+        rows=driver_rows,
+        stale_since=stored.computed_at if stored.state == DRIVERS_STALE else None,
     )
 
 
@@ -161,16 +204,7 @@ def _drivers_section(agency: Agency, period: ReportPeriod, min_n: int, language:
     )
     section = _section("drivers", table)
     labels = _quadrant_labels()
-    surveys = (
-        Survey.objects.filter(
-            agency=agency,
-            audience=Audience.CUSTOMER,
-            pk__in=_valid_responses(agency, period.first, period.last).values("survey_id"),
-        )
-        .select_related("agency")
-        .order_by("title")
-    )
-    for survey in surveys:
+    for survey in _report_surveys(agency, period):
         result = _drivers_for(survey, period, min_n)
         title = (survey.title_es if language == "es" else "") or survey.title
         if isinstance(result, str):
@@ -204,6 +238,17 @@ def _drivers_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                 "n": result.n,
             }
         )
+        if result.stale_since is not None:
+            section.notes.append(
+                _(
+                    "%(survey)s: responses have changed since these drivers were computed on "
+                    "%(when)s; they are being computed again."
+                )
+                % {
+                    "survey": title,
+                    "when": date_format(localtime(result.stale_since), "DATETIME_FORMAT"),
+                }
+            )
         first = [row.name for row in result.rows if row.quadrant == FIX_FIRST]
         description = _(
             "“%(top)s” explains the most (%(share)s%%). To fix first: %(fix)s. The table "
@@ -222,6 +267,10 @@ def _drivers_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                     label=_short(row.name, 30),
                     importance=row.importance,
                     performance=row.performance.value or 0.0,
+                    importance_low=row.low,
+                    importance_high=row.high,
+                    performance_low=row.performance.low,
+                    performance_high=row.performance.high,
                 )
                 for row in result.rows
             ],

@@ -33,6 +33,9 @@ NAMES = ("segment", "service", "channel", "language", "quarter")
 _COLUMNS = ("segment_id", "service_id", "channel", "language", "quarter")
 # A decision is kept in the cache under its rollups' fingerprint; a new answer makes a new key.
 CACHE_SECONDS = 24 * 60 * 60
+# While a task to decide a survey is queued, responses queue no other; after this long without
+# the task starting (a write rolled back), the next response queues one again.
+QUEUED_SECONDS = 10 * 60
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ def survey_disclosure(survey: Survey) -> SurveyDisclosure | None:
 
     Made from the rollups, and kept (on the survey object and in the cache) while they stay as
     they were, so a page that asks for many figures decides once, and the next page not at all.
+    A change to the responses queues `disclosure_decide` on the worker, which makes the new
+    decision before a page asks; a page that still finds none decides here rather than show
+    anything undecided.
     """
     if not survey.is_employee:
         return None
@@ -91,6 +97,24 @@ def survey_disclosure(survey: Survey) -> SurveyDisclosure | None:
         cache.set(cache_key, decision, CACHE_SECONDS)
     survey._disclosure = (key, decision)  # type: ignore[attr-defined]
     return decision
+
+
+def _queued_key(survey_id: int) -> str:
+    return f"survey-disclosure-queued:{survey_id}"
+
+
+def disclosure_claim(*, survey_id: int) -> bool:
+    """True for the first caller since the survey's last decision task started: that caller
+    queues `surveys.tasks.disclosure_decide_task`, the others need not."""
+    return bool(cache.add(_queued_key(survey_id), True, QUEUED_SECONDS))
+
+
+def disclosure_decide(*, survey_id: int) -> bool:
+    """Make the survey's decision for its current rollups and keep it in the cache, so the next
+    page finds it there (the worker's task). False when there is nothing to decide."""
+    cache.delete(_queued_key(survey_id))
+    survey = Survey.objects.select_related("agency").filter(pk=survey_id).first()
+    return survey is not None and survey_disclosure(survey) is not None
 
 
 def _decide(survey: Survey) -> SurveyDisclosure:

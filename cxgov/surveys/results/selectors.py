@@ -2,14 +2,18 @@
 
 Figures per question come from `surveys.results` (rollups). What the rollups cannot give is read
 here: free-text comments (microdata, scrubbed, suppressed for small employee groups) and the
-respondent-level matrix a key driver analysis needs (one query, pivoted with numpy).
+respondent-level matrix a key driver analysis needs (one query, pivoted with numpy), and the
+stored driver analyses (`DriverRun`) the worker computes from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import numpy as np
 from django.db.models import Max, Min, QuerySet, Sum
@@ -44,6 +48,7 @@ from cxgov.surveys.models import (
     SCALE_RANGES,
     TEXT_KINDS,
     Answer,
+    DriverRun,
     PopulationMargin,
     Question,
     QuestionKind,
@@ -222,12 +227,6 @@ def answer_matrix(
     return matrix
 
 
-def _positive(question: Question, values: np.ndarray) -> Estimate:
-    """Share answering positively, as `surveys.results.POSITIVE_VALUES` defines it."""
-    positive = {int(v) for v in positive_values(question) or ()}
-    return wilson(int(np.isin(values, list(positive)).sum()), int(values.size))
-
-
 @dataclass(frozen=True)
 class DriverRow:
     question: Question
@@ -236,11 +235,24 @@ class DriverRow:
     high: float
     performance: Estimate  # percent positive among the complete responses
     quadrant: str
+    mean: float = 0.0  # average answer among the complete responses
+
+
+# Where a driver analysis stands: not asked for yet, being computed for the first time, computed
+# (and current), or computed before the latest responses and being computed again.
+DRIVERS_MISSING = "missing"
+DRIVERS_COMPUTING = "computing"
+DRIVERS_READY = "ready"
+DRIVERS_STALE = "stale"
 
 
 @dataclass(frozen=True)
 class DriverResult:
-    """A driver analysis, or why there is none (`refusal` and the complete count)."""
+    """A driver analysis, or why there is none (`refusal` and the complete count).
+
+    Read from the survey's stored `DriverRun`: `state` says whether it is current, and
+    `computed_at` when the figures shown were computed.
+    """
 
     outcome: Question
     complete: int
@@ -249,52 +261,168 @@ class DriverResult:
     outcome_positive: Estimate | None = None
     rows: tuple[DriverRow, ...] = ()
     cuts: Cuts | None = None
+    state: str = DRIVERS_READY
+    computed_at: datetime | None = None
+    method: str = ""
+    seed: int | None = None
+    resamples: int = 0
+
+    @property
+    def shown(self) -> bool:
+        """True when there are figures to show (current or from the last computation)."""
+        return self.state in (DRIVERS_READY, DRIVERS_STALE) and not self.refusal
+
+
+def driver_spec(
+    *, outcome: Question, drivers: Sequence[Question], filters: ResultFilters
+) -> dict[str, Any]:
+    """What a driver analysis computes, as JSON: outcome, drivers in order, the filters."""
+    return {
+        "outcome": outcome.pk,
+        "drivers": [q.pk for q in drivers],
+        "filters": {
+            name: value.isoformat() if isinstance(value, date) else value
+            for name, value in asdict(filters).items()
+        },
+    }
+
+
+def driver_spec_key(spec: Mapping[str, Any]) -> str:
+    """The digest that names one analysis of a survey (one `DriverRun` row per key)."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+
+
+def driver_spec_seed(key: str) -> int:
+    """The bootstrap seed of an analysis: fixed by its spec, so a recomputation over the same
+    responses gives the same intervals."""
+    return int(key[:8], 16)
+
+
+def _spec_filters(spec: Mapping[str, Any]) -> ResultFilters:
+    given = dict(spec["filters"])
+    for name in ("start", "end"):
+        if given.get(name):
+            given[name] = date.fromisoformat(given[name])
+    return ResultFilters(**given)
+
+
+def driver_payload(*, survey: Survey, spec: Mapping[str, Any], seed: int) -> dict[str, Any]:
+    """Compute one analysis as stored in `DriverRun.result` (the worker's task calls this).
+
+    Only responses that answered the outcome and every driver count. Below
+    MIN_DRIVER_RESPONSES of them the analysis is refused rather than shown as noise.
+    """
+    by_pk = {q.pk: q for q in survey.questions.filter(pk__in=[spec["outcome"], *spec["drivers"]])}
+    outcome = by_pk.get(spec["outcome"])
+    drivers = [by_pk[pk] for pk in spec["drivers"] if pk in by_pk]
+    if outcome is None or len(drivers) < MIN_DRIVERS:
+        return {"refusal": "unavailable", "n": 0}
+    matrix = answer_matrix(
+        survey=survey, questions=[outcome, *drivers], filters=_spec_filters(spec)
+    )
+    complete = matrix[~np.isnan(matrix).any(axis=1)]
+    n = len(complete)
+    if n < max(MIN_DRIVER_RESPONSES, len(drivers) + 2):
+        return {"refusal": "too_few", "n": n}
+    analysis = key_drivers(
+        outcome_name=outcome.key,
+        outcome=complete[:, 0],
+        drivers={str(q.pk): complete[:, index + 1] for index, q in enumerate(drivers)},
+        seed=seed,
+    )
+
+    def positive(question: Question, values: np.ndarray) -> int:
+        wanted = {int(v) for v in positive_values(question) or ()}
+        return int(np.isin(values, list(wanted)).sum())
+
+    return {
+        "refusal": "",
+        "n": n,
+        "r_squared": analysis.r_squared,
+        "method": analysis.method,
+        "seed": analysis.seed,
+        "resamples": analysis.resamples,
+        "outcome_positive": positive(outcome, complete[:, 0]),
+        "drivers": [
+            {
+                "question": int(d.name),
+                "importance": d.relative_importance,
+                "low": d.low,
+                "high": d.high,
+                "mean": d.performance,
+                "positive": positive(by_pk[int(d.name)], complete[:, index + 1]),
+            }
+            for index, d in enumerate(analysis.drivers)
+        ],
+    }
+
+
+def driver_result(
+    *, outcome: Question, drivers: Sequence[Question], run: DriverRun | None
+) -> DriverResult:
+    """A stored analysis as the pages show it: Wilson intervals of performance, quadrants."""
+    if run is None:
+        return DriverResult(outcome=outcome, complete=0, state=DRIVERS_MISSING)
+    if run.result is None:
+        return DriverResult(outcome=outcome, complete=0, state=DRIVERS_COMPUTING)
+    payload = run.result
+    state = DRIVERS_STALE if run.stale else DRIVERS_READY
+    n = int(payload["n"])
+    if payload["refusal"]:
+        return DriverResult(
+            outcome=outcome,
+            complete=n,
+            refusal=payload["refusal"],
+            state=state,
+            computed_at=run.computed_at,
+        )
+    by_pk = {q.pk: q for q in drivers}
+    figures = [d for d in payload["drivers"] if d["question"] in by_pk]
+    performance = {d["question"]: wilson(int(d["positive"]), n) for d in figures}
+    cuts, quadrants = driver_quadrants(
+        {d["question"]: float(d["importance"]) for d in figures},
+        {pk: estimate.value or 0.0 for pk, estimate in performance.items()},
+    )
+    rows = tuple(
+        DriverRow(
+            question=by_pk[d["question"]],
+            importance=float(d["importance"]),
+            low=float(d["low"]),
+            high=float(d["high"]),
+            performance=performance[d["question"]],
+            quadrant=quadrants[d["question"]],
+            mean=float(d["mean"]),
+        )
+        for d in figures
+    )
+    return DriverResult(
+        outcome=outcome,
+        complete=n,
+        r_squared=float(payload["r_squared"]),
+        outcome_positive=wilson(int(payload["outcome_positive"]), n),
+        rows=tuple(sorted(rows, key=lambda row: -row.importance)),
+        cuts=cuts,
+        state=state,
+        computed_at=run.computed_at,
+        method=str(payload["method"]),
+        seed=int(payload["seed"]),
+        resamples=int(payload["resamples"]),
+    )
+
+
+def driver_run(*, survey: Survey, spec: Mapping[str, Any]) -> DriverRun | None:
+    """The stored analysis of the spec, if one was ever asked for."""
+    return DriverRun.objects.filter(survey=survey, key=driver_spec_key(spec)).first()
 
 
 def driver_analysis(
     *, survey: Survey, outcome: Question, drivers: Sequence[Question], filters: ResultFilters
 ) -> DriverResult:
-    """Shapley R² importance of each driver for the outcome, with performance and quadrant.
-
-    Only responses that answered the outcome and every driver count. Below
-    MIN_DRIVER_RESPONSES of them the analysis is refused rather than shown as noise.
-    """
-    matrix = answer_matrix(survey=survey, questions=[outcome, *drivers], filters=filters)
-    complete = matrix[~np.isnan(matrix).any(axis=1)]
-    n = len(complete)
-    if n < max(MIN_DRIVER_RESPONSES, len(drivers) + 2):
-        return DriverResult(outcome=outcome, complete=n, refusal="too_few")
-    column = {q.key: complete[:, index] for index, q in enumerate([outcome, *drivers])}
-    analysis = key_drivers(
-        outcome_name=outcome.key,
-        outcome=column[outcome.key],
-        drivers={q.key: column[q.key] for q in drivers},
-    )
-    performance = {q.key: _positive(q, column[q.key]) for q in drivers}
-    cuts, quadrants = driver_quadrants(
-        {d.name: d.relative_importance for d in analysis.drivers},
-        {key: estimate.value or 0.0 for key, estimate in performance.items()},
-    )
-    by_key = {q.key: q for q in drivers}
-    rows = tuple(
-        DriverRow(
-            question=by_key[d.name],
-            importance=d.relative_importance,
-            low=d.low,
-            high=d.high,
-            performance=performance[d.name],
-            quadrant=quadrants[d.name],
-        )
-        for d in analysis.drivers
-    )
-    return DriverResult(
-        outcome=outcome,
-        complete=n,
-        r_squared=analysis.r_squared,
-        outcome_positive=_positive(outcome, column[outcome.key]),
-        rows=tuple(sorted(rows, key=lambda row: -row.importance)),
-        cuts=cuts,
-    )
+    """The stored Shapley importance of each driver for the outcome, with performance and
+    quadrant; never computed here. A missing one is asked for with
+    `surveys.services.drivers_request`, and the worker computes it."""
+    spec = driver_spec(outcome=outcome, drivers=drivers, filters=filters)
+    return driver_result(outcome=outcome, drivers=drivers, run=driver_run(survey=survey, spec=spec))
 
 
 def valid_responses(*, survey: Survey) -> QuerySet[Response]:

@@ -26,6 +26,7 @@ from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table, tables_page
 from cxgov.insights.charts import horizontal_bar_svg
+from cxgov.insights.drivers import MAX_DRIVERS
 from cxgov.insights.estimates import Estimate
 from cxgov.insights.priority_matrix import (
     FIX_FIRST,
@@ -51,6 +52,7 @@ from cxgov.surveys.results import (
 )
 from cxgov.surveys.results.forms import PopulationMarginForm, ResultFilterForm
 from cxgov.surveys.results.selectors import (
+    DRIVERS_MISSING,
     MIN_DRIVER_RESPONSES,
     DriverResult,
     WeightedResults,
@@ -60,6 +62,7 @@ from cxgov.surveys.results.selectors import (
     comments_for_survey,
     driver_analysis,
     driver_questions,
+    driver_spec,
     margin_categories,
     margin_totals,
     margin_variables,
@@ -72,7 +75,7 @@ from cxgov.surveys.results.selectors import (
     weighting_error_text,
 )
 from cxgov.surveys.selectors import access_survey, responses_listed, suppression_threshold
-from cxgov.surveys.services import population_margin_delete, population_margin_save
+from cxgov.surveys.services import drivers_request, population_margin_delete, population_margin_save
 from cxgov.surveys.views import response_downloads
 
 COMMENTS_PER_PAGE = 25
@@ -598,13 +601,18 @@ def _matrix(result: DriverResult) -> str:
             label=row.question.key,
             importance=row.importance,
             performance=row.performance.value or 0.0,
+            importance_low=row.low,
+            importance_high=row.high,
+            performance_low=row.performance.low,
+            performance_high=row.performance.high,
         )
         for row in result.rows
     ]
     first = [row.question.display_text for row in result.rows if row.quadrant == FIX_FIRST]
     description = _(
-        "Each of %(k)s drivers is placed by importance (up) and percent positive (across). "
-        "Fix first: %(fix)s. The table below gives every figure."
+        "Each of %(k)s drivers is placed by importance (up) and percent positive (across), "
+        "with lines across its 95%% intervals. Fix first: %(fix)s. The table below gives "
+        "every figure."
     ) % {"k": len(points), "fix": "; ".join(first) or _("none")}
     return priority_matrix_svg(
         points=points,
@@ -637,9 +645,13 @@ def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
     wanted = request.GET.get("outcome", "")
     outcome = next((q for q in outcomes if q.key == wanted), outcomes[0])
     result = driver_analysis(survey=survey, outcome=outcome, drivers=drivers, filters=filters)
+    if result.state == DRIVERS_MISSING:
+        drivers_request(
+            survey=survey, spec=driver_spec(outcome=outcome, drivers=drivers, filters=filters)
+        )
     tables = []
     matrix = None
-    if not result.refusal:
+    if result.shown:
         tables.append(_driver_table(result))
         matrix = _matrix(result)
     return tables_page(
@@ -655,6 +667,7 @@ def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             "result": result,
             "matrix": matrix,
             "minimum": MIN_DRIVER_RESPONSES,
+            "exact_up_to": MAX_DRIVERS,
             "r_squared": _pct(result.r_squared),
             "outcome_positive": _estimate_text(result.outcome_positive, 0, percent=True)
             if result.outcome_positive is not None

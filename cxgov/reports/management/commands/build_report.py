@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cxgov.core.imports.commands import command_agency
 from cxgov.reports.rendering import file_stem, report_html, report_pdf, table_csv, tables_zip
 from cxgov.reports.selectors import ReportPeriod, report_build
+from cxgov.reports.services import report_drivers_request
 
 
 class Command(BaseCommand):
@@ -36,6 +37,12 @@ class Command(BaseCommand):
             ReportPeriod(options["fiscal_year"], options["quarter"])
         except ValueError as error:
             raise CommandError(f"--fiscal-year: {error}") from error
+        report_drivers_request(
+            agency=agency,
+            fiscal_year=options["fiscal_year"],
+            quarter=options["quarter"],
+            wait=True,
+        )
         data = report_build(
             agency=agency,
             fiscal_year=options["fiscal_year"],
