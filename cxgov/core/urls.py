@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from cxgov.core import views, views_members, views_tasks
+from cxgov.core import views, views_calendar, views_members, views_tasks
 from cxgov.core.auth import second_factor_required
 
 app_name = "core"
@@ -59,6 +59,21 @@ urlpatterns = [
     ),
     path("staff/agencies/<slug:slug>/", views.agency_overview, name="agency_overview"),
     path("staff/agencies/<slug:slug>/members/", views_members.member_list, name="member_list"),
+    path(
+        "staff/agencies/<slug:slug>/calendar/",
+        views_calendar.agency_calendar_page,
+        name="agency_calendar",
+    ),
+    path(
+        "staff/agencies/<slug:slug>/calendar/import/",
+        views_calendar.closure_import,
+        name="closure_import",
+    ),
+    path(
+        "staff/agencies/<slug:slug>/calendar/closures/<int:closure_id>/remove/",
+        views_calendar.closure_remove_view,
+        name="closure_remove",
+    ),
     path(
         "staff/agencies/<slug:slug>/scim-tokens/",
         views_members.scim_token_list,
