@@ -11,7 +11,7 @@ agency's dated closures (`AgencyClosure`). The arithmetic itself is pure, in `in
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -44,6 +44,11 @@ class AgencyCalendar:
     @cached_property
     def closed_days(self) -> frozenset[date]:
         return frozenset(self.closures)
+
+    def federal(self) -> AgencyCalendar:
+        """The same calendar on the federal fiscal year (October): OMB's A-11 quarters and
+        performance.gov's figures are federal quarters whatever the agency's own year is."""
+        return replace(self, fiscal_year_start_month=FEDERAL_START_MONTH)
 
     # --- days -----------------------------------------------------------------------------
 

@@ -99,8 +99,9 @@ def closures_import(
         ((row, _parse(row)) for row in table.rows),
         key=lambda record: record.day,
         column="date",
-        repeated=lambda first: _("The same date is on row %(row)s; this row is left out.")
-        % {"row": first},
+        repeated=lambda first: (
+            _("The same date is on row %(row)s; this row is left out.") % {"row": first}
+        ),
     )
     if not parse_settle(report=report, table=table, keep_valid=keep_valid):
         return report

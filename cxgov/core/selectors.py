@@ -18,8 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import (
-    AgencyClosure,
     Agency,
+    AgencyClosure,
     ApiToken,
     AuditEvent,
     DeadLetter,

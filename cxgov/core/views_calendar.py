@@ -54,16 +54,16 @@ def agency_calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
             lambda data: closure_add(actor=request.user, agency=agency, **data),
         )
         if saved is not None:
-            return _done(request, slug, _("The agency is closed on %(day)s.") % {
-                "day": saved.value.day.isoformat()
-            })
+            return _done(
+                request,
+                slug,
+                _("The agency is closed on %(day)s.") % {"day": saved.value.day.isoformat()},
+            )
     elif which == "fiscal_year":
         saved = form_save(
             request,
             start_form,
-            lambda data: agency_fiscal_year_start_set(
-                actor=request.user, agency=agency, **data
-            ),
+            lambda data: agency_fiscal_year_start_set(actor=request.user, agency=agency, **data),
         )
         if saved is not None:
             return _done(request, slug, _("The fiscal year start is saved."))

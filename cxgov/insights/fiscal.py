@@ -67,9 +67,7 @@ def fiscal_quarter(day: date, *, start_month: int = FEDERAL_START_MONTH) -> Fisc
     return FiscalQuarter(year, (day.month - start_month) % 12 // 3 + 1, start_month)
 
 
-def fiscal_year_bounds(
-    year: int, *, start_month: int = FEDERAL_START_MONTH
-) -> tuple[date, date]:
+def fiscal_year_bounds(year: int, *, start_month: int = FEDERAL_START_MONTH) -> tuple[date, date]:
     """First and last day (inclusive) of a fiscal year."""
     _check_month(start_month)
     first = date(year - 1, start_month, 1) if start_month > 1 else date(year, 1, 1)

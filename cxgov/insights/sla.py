@@ -2,10 +2,10 @@
 
 Pure functions (no Django). A clock starts when a complaint arrives and runs for N days,
 counted either as business days (weekdays that are not federal holidays, observed days
-included, nor one of the agency's dated closures) or as calendar days. Days on which the clock was paused (the agency was waiting
-for the customer) do not count. A deadline is the end of the last counted day in the
-agency's time zone; a calendar-day deadline that lands on a weekend or holiday moves to the
-next business day, as federal deadlines do.
+included, nor one of the agency's dated closures) or as calendar days. Days on which the
+clock was paused (the agency was waiting for the customer) do not count. A deadline is the
+end of the last counted day in the agency's time zone; a calendar-day deadline that lands on
+a weekend, holiday or closure moves to the next business day, as federal deadlines do.
 """
 
 from __future__ import annotations
@@ -52,9 +52,7 @@ def add_business_days(start: date, days: int, closures: Collection[date] = NO_CL
     return day
 
 
-def business_days_between(
-    start: date, end: date, closures: Collection[date] = NO_CLOSURES
-) -> int:
+def business_days_between(start: date, end: date, closures: Collection[date] = NO_CLOSURES) -> int:
     """How many business days after `start` up to and including `end` (0 if end <= start)."""
     count = 0
     day = start

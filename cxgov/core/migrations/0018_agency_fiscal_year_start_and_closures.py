@@ -7,31 +7,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0017_api_token_areas'),
+        ("core", "0017_api_token_areas"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agency',
-            name='fiscal_year_start_month',
-            field=models.PositiveSmallIntegerField(default=10, help_text='1 for January to 12 for December; the federal fiscal year starts in October. A fiscal year is named for the calendar year it ends in.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='month the fiscal year starts'),
+            model_name="agency",
+            name="fiscal_year_start_month",
+            field=models.PositiveSmallIntegerField(
+                default=10,
+                help_text="1 for January to 12 for December; the federal fiscal year starts in October. A fiscal year is named for the calendar year it ends in.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(12),
+                ],
+                verbose_name="month the fiscal year starts",
+            ),
         ),
         migrations.CreateModel(
-            name='AgencyClosure',
+            name="AgencyClosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='date')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('reason', models.CharField(blank=True, help_text='Why the agency is closed, e.g. the executive order that closed it.', max_length=300, verbose_name='reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='closures', to='core.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="date")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        help_text="Why the agency is closed, e.g. the executive order that closed it.",
+                        max_length=300,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closures",
+                        to="core.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency closure',
-                'ordering': ['day'],
-                'constraints': [models.UniqueConstraint(fields=('agency', 'day'), name='agency_closure_one_per_day')],
+                "verbose_name": "agency closure",
+                "ordering": ["day"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("agency", "day"), name="agency_closure_one_per_day"
+                    )
+                ],
             },
         ),
     ]

@@ -8,10 +8,11 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency, Role, User
 from cxgov.core.services import token_create
 from cxgov.standards.models import MissedPeriod
-from cxgov.standards.results import PeriodCounts, period_bounds, results_from_counts
+from cxgov.standards.results import PeriodCounts, results_from_counts
 from cxgov.standards.selectors import standard_results
 from cxgov.testing.factories import MembershipFactory, ServiceFactory, StandardFactory
 
@@ -116,6 +117,7 @@ def test_small_periods_get_no_verdict_and_trend_needs_significance() -> None:
 
 
 def test_periods_follow_the_federal_fiscal_year() -> None:
+    period_bounds = AgencyCalendar(time_zone="America/New_York").period_bounds
     assert period_bounds("quarter", date(2025, 11, 5)) == (
         date(2025, 10, 1),
         date(2025, 12, 31),
