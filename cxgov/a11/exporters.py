@@ -46,7 +46,7 @@ def a11_v2_rows(*, survey: Survey, period: FiscalQuarter) -> Iterator[list[str]]
     comments = questions.get("comments")
     offered_well = {str(o["value"]) for o in well.options}
     offered_poorly = {str(o["value"]) for o in poorly.options}
-    start, end = quarter_bounds(period)
+    start, end = quarter_bounds(period, agency=survey.agency)
     wanted = [q.pk for q in (trust, well, poorly, comments) if q is not None]
     responses = (
         Response.objects.filter(

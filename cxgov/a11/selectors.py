@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404
@@ -23,6 +23,7 @@ from cxgov.core.selectors import (
     access_agency,
     access_site,
     agencies_for_user,
+    agency_calendar,
 )
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
 from cxgov.registry.models import Service, ServiceStatus
@@ -44,11 +45,10 @@ def reporting_quarter(today: date | None = None) -> FiscalQuarter:
     return fiscal_quarter(today or timezone.localdate()).previous()
 
 
-def quarter_bounds(period: FiscalQuarter) -> tuple[datetime, datetime]:
-    """[start, end) of a fiscal quarter as UTC datetimes."""
-    start = datetime.combine(period.start, time.min, tzinfo=UTC)
-    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=UTC)
-    return start, end
+def quarter_bounds(period: FiscalQuarter, *, agency: Agency) -> tuple[datetime, datetime]:
+    """[start, end) of a federal fiscal quarter: the agency's local days, as the rollups and
+    the summary count them."""
+    return agency_calendar(agency=agency).span(period.start, period.end)
 
 
 access_collection = AgencyObjectAccess(
@@ -197,7 +197,7 @@ def responses_for_collection(*, collection: Collection) -> QuerySet[Response]:
 
     A response that names no service counts when its survey is about this service only.
     """
-    start, end = quarter_bounds(collection.period)
+    start, end = quarter_bounds(collection.period, agency=collection.agency)
     surveys = list(collection.surveys.all())
     single = [s.pk for s in surveys if {x.pk for x in s.services.all()} <= {collection.service_id}]
     return Response.objects.filter(

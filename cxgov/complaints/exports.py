@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.tables import dict_rows
 
 from .models import Complaint, ComplaintSettings, Review
@@ -32,9 +33,10 @@ COLUMNS = [
 
 
 def public_row(
-    complaint: Complaint, *, settings: ComplaintSettings, now: datetime
+    complaint: Complaint, *, settings: ComplaintSettings, now: datetime, calendar: AgencyCalendar
 ) -> dict[str, str]:
-    """One complaint as the public may see it (`settings` of the complaint's agency)."""
+    """One complaint as the public may see it (`settings` and `calendar` of its agency: the
+    date received is the agency's local date)."""
     category = complaint.category
     product = issue = ""
     if category is not None:
@@ -45,7 +47,7 @@ def public_row(
     timely = "" if complaint.timely is None else ("Yes" if complaint.timely else "No")
     disputed = {Review.DISPUTED: "Yes", Review.ACCEPTED: "No"}.get(complaint.review, "N/A")
     return {
-        "Date received": complaint.received_at.date().isoformat(),
+        "Date received": calendar.local_date(complaint.received_at).isoformat(),
         "Product": product,
         "Issue": issue,
         "Service": complaint.service.name if complaint.service else "",
@@ -64,15 +66,30 @@ def public_row(
 
 
 def public_csv_rows(
-    complaints: Iterable[Complaint], *, settings: ComplaintSettings, now: datetime
+    complaints: Iterable[Complaint],
+    *,
+    settings: ComplaintSettings,
+    now: datetime,
+    calendar: AgencyCalendar,
 ) -> Iterator[list[str]]:
     """The CSV rows under `COLUMNS`, one complaint at a time, for a streaming response."""
     return dict_rows(
-        COLUMNS, (public_row(complaint, settings=settings, now=now) for complaint in complaints)
+        COLUMNS,
+        (
+            public_row(complaint, settings=settings, now=now, calendar=calendar)
+            for complaint in complaints
+        ),
     )
 
 
 def public_json_rows(
-    complaints: Iterable[Complaint], *, settings: ComplaintSettings, now: datetime
+    complaints: Iterable[Complaint],
+    *,
+    settings: ComplaintSettings,
+    now: datetime,
+    calendar: AgencyCalendar,
 ) -> list[dict[str, str]]:
-    return [public_row(complaint, settings=settings, now=now) for complaint in complaints]
+    return [
+        public_row(complaint, settings=settings, now=now, calendar=calendar)
+        for complaint in complaints
+    ]

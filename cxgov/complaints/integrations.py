@@ -11,10 +11,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from cxgov.complaints.selectors import complaint_timeliness_by_day
 from cxgov.complaints.services import followup_case_open
+from cxgov.core.selectors import agency_calendar
 
 if TYPE_CHECKING:
     from cxgov.standards.models import Standard
@@ -29,14 +29,15 @@ HISTORY_DAYS = 3 * 366
 
 def complaints_standard_counts(standard: Standard) -> list[PeriodCounts]:
     """Per reporting period: complaints closed, and closed within their final-response clock."""
-    from cxgov.standards.results import PeriodCounts, period_bounds
+    from cxgov.standards.results import PeriodCounts
 
-    today = timezone.localdate()
+    calendar = agency_calendar(agency=standard.service.agency)
+    today = calendar.today()
     start = standard.effective_from or date.fromordinal(today.toordinal() - HISTORY_DAYS)
     days = complaint_timeliness_by_day(service=standard.service, start=start, end=today)
     periods: dict[str, PeriodCounts] = {}
     for day in days:
-        first, last, label = period_bounds(standard.period, day.day)
+        first, last, label = calendar.period_bounds(standard.period, day.day)
         counts = periods.setdefault(
             label, PeriodCounts(start=first, end=last, label=label, n=0, met=0)
         )

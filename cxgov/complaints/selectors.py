@@ -19,7 +19,7 @@ from django.http import Http404
 
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can, capabilities_in
-from cxgov.core.selectors import AgencyObjectAccess, access_agency_object
+from cxgov.core.selectors import AgencyObjectAccess, access_agency_object, agency_calendar
 from cxgov.insights.complaint_metrics import ComplaintFact
 from cxgov.insights.complaint_scrub import case_patterns_compile, scrub_narrative
 from cxgov.insights.sla import days_between
@@ -456,19 +456,21 @@ class DayTimeliness:
 
 
 def complaint_timeliness_by_day(*, service: Service, start: date, end: date) -> list[DayTimeliness]:
-    """Per day (agency-local dates of closing as stored), complaints closed and closed on time.
+    """Per day (the agency's local date of closing), complaints closed and closed on time.
 
     "On time" is the final-response clock of the complaint's SLA policy. For a posted
     service standard on complaint handling.
     """
+    calendar = agency_calendar(agency=service.agency)
+    low, high = calendar.span(start, end)
     rows = (
         Complaint.objects.filter(
             service=service,
             status=Status.CLOSED,
-            closed_at__date__gte=start,
-            closed_at__date__lte=end,
+            closed_at__gte=low,
+            closed_at__lt=high,
         )
-        .annotate(day=TruncDate("closed_at"))
+        .annotate(day=TruncDate("closed_at", tzinfo=calendar.zone))
         .values("day")
         .annotate(closed=Count("id"), closed_timely=Count("id", filter=Q(final_timely=True)))
         .order_by("day")
@@ -495,10 +497,11 @@ def complaint_service_span(*, service: Service, start: date, end: date) -> Servi
     "On time" is the response clock of the complaint's SLA policy (`Complaint.timely`), as
     the complaint measures count it; days to respond are the same days as theirs.
     """
+    low, high = agency_calendar(agency=service.agency).span(start, end)
     complaints = Complaint.objects.filter(service=service).exclude(status=Status.DUPLICATE)
-    received = complaints.filter(received_at__date__gte=start, received_at__date__lte=end).count()
+    received = complaints.filter(received_at__gte=low, received_at__lt=high).count()
     answered = list(
-        complaints.filter(responded_at__date__gte=start, responded_at__date__lte=end).values_list(
+        complaints.filter(responded_at__gte=low, responded_at__lt=high).values_list(
             "received_at", "responded_at", "timely"
         )
     )
@@ -521,6 +524,7 @@ def complaint_facts(*, agency: Agency, by: str) -> list[ComplaintFact]:
     complaints = Complaint.objects.filter(agency=agency).select_related(
         "category__parent", "service"
     )
+    calendar = agency_calendar(agency=agency)
     facts = []
     for complaint in complaints.iterator(chunk_size=2000):
         if by == "category":
@@ -533,7 +537,7 @@ def complaint_facts(*, agency: Agency, by: str) -> list[ComplaintFact]:
         elif by == "channel":
             group = complaint.get_channel_display()
         else:
-            group = complaint.received_at.strftime("%Y-%m")
+            group = calendar.local_month(complaint.received_at)
         days = None
         if complaint.responded_at is not None:
             days = days_between(complaint.received_at, complaint.responded_at)

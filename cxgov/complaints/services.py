@@ -26,8 +26,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cxgov.core.addresses import STATE_CODES, PostalAddress, zip_code_clean
+from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import agency_calendar
 from cxgov.core.services import audit_record, fields_save
 from cxgov.core.tasks import email_send, task_enqueue_with_write
 from cxgov.insights import complaint_classifier, sla
@@ -141,19 +143,19 @@ def _pauses(complaint: Complaint) -> list[sla.Pause]:
 
 
 def _deadlines_refresh(complaint: Complaint, *, policy: SlaPolicy, now: datetime) -> None:
-    """Recompute the three deadlines from the policy, skipping the days the clock paused."""
-    zone = complaint.agency.time_zone
+    """Recompute the three deadlines from the policy on the agency's calendar (weekends,
+    federal holidays and its closed days skipped), skipping the days the clock paused."""
+    calendar = agency_calendar(agency=complaint.agency)
     pauses = _pauses(complaint) if complaint.pk else []
     start = complaint.received_at
-    complaint.acknowledge_due_at = sla.due_at(
-        start=start, days=policy.acknowledge_business_days, business_days=True, time_zone=zone
+    complaint.acknowledge_due_at = calendar.due_at(
+        start=start, days=policy.acknowledge_business_days, business_days=True
     )
     # The response and final deadlines run on the same clock; only their length differs.
     paused_due_at = partial(
-        sla.due_at,
+        calendar.due_at,
         start=start,
         business_days=policy.respond_in_business_days,
-        time_zone=zone,
         pauses=pauses,
         now=now,
     )
@@ -1112,6 +1114,7 @@ def complaints_escalate(*, now: datetime | None = None) -> EscalationResult:
 
     moment = now or timezone.now()
     due_soon = overdue = closed = 0
+    calendars: dict[int, AgencyCalendar] = {}
     for complaint in complaints_running_clocks():
         if complaint.status == Status.RESPONDED:
             if complaint.review_due_at and moment > complaint.review_due_at:
@@ -1130,11 +1133,12 @@ def complaints_escalate(*, now: datetime | None = None) -> EscalationResult:
         if deadline is None:
             continue
         policy = _policy(complaint)
-        state = sla.clock_state(
+        if complaint.agency_id not in calendars:
+            calendars[complaint.agency_id] = agency_calendar(agency=complaint.agency)
+        state = calendars[complaint.agency_id].clock_state(
             now=moment,
             deadline=deadline,
             due_soon_business_days=policy.due_soon_business_days,
-            time_zone=complaint.agency.time_zone,
         )
         if state.state == "ok":
             continue

@@ -251,3 +251,63 @@ def bilingual_textareas(**rows: int) -> dict[str, forms.Textarea]:
         for field, height in rows.items()
         for name in (field, f"{field}_es")
     }
+
+
+class ClosureForm(forms.Form):
+    """One day the agency is closed."""
+
+    day = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    name = forms.CharField(label=_("Name"), max_length=120)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("For example the executive order that closed the agency."),
+    )
+
+
+class ClosureImportForm(ImportFileForm):
+    """A file of closed days (date, name, reason)."""
+
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("cxgov", _("CSV or XLSX with the columns date, name and reason"))],
+        widget=forms.RadioSelect,
+        initial="cxgov",
+    )
+    skip_invalid = forms.BooleanField(
+        label=_("Import the good rows even if some rows have errors"), required=False
+    )
+
+
+MONTH_CHOICES = [
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
+    (12, _("December")),
+]
+
+
+class FiscalYearStartForm(forms.Form):
+    """The month the agency's fiscal year starts."""
+
+    fiscal_year_start_month = forms.TypedChoiceField(
+        label=_("Month the fiscal year starts"),
+        choices=MONTH_CHOICES,
+        coerce=int,
+        help_text=_(
+            "The federal fiscal year starts in October. Quarters, fiscal years and reporting "
+            "periods of standards, results and reports follow this month."
+        ),
+    )

@@ -75,6 +75,15 @@ class Agency(NamedRecord):
     mission = models.TextField(_("mission"), blank=True)
     mission_es = models.TextField(_("mission in Spanish"), blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/New_York")
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("month the fiscal year starts"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_(
+            "1 for January to 12 for December; the federal fiscal year starts in October. "
+            "A fiscal year is named for the calendar year it ends in."
+        ),
+    )
     minimum_change_points = models.DecimalField(
         _("smallest change worth flagging (points)"),
         max_digits=4,
@@ -123,6 +132,35 @@ class Agency(NamedRecord):
     @property
     def display_mission(self) -> str:
         return localized(self.mission, self.mission_es)
+
+
+class AgencyClosure(models.Model):
+    """A day the agency is closed beyond the federal holidays (an executive order, a storm).
+
+    Closed days are skipped like holidays wherever the agency counts business days: complaint
+    deadlines and service standards measured in business days (`core.calendar`).
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="closures")
+    day = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=120)
+    reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why the agency is closed, e.g. the executive order that closed it."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["agency", "day"], name="agency_closure_one_per_day"),
+        ]
+        ordering: ClassVar = ["day"]
+        verbose_name = _("agency closure")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}"
 
 
 class UserManager(BaseUserManager["User"]):

@@ -53,6 +53,7 @@ class Can(StrEnum):
     OVERSEE_AGENCIES = "oversee_agencies"
     RATE_A11_REPORTS = "rate_a11_reports"
     MANAGE_WEBHOOKS = "manage_webhooks"
+    MANAGE_CALENDAR = "manage_calendar"
     IMPORT_GOVERNMENT_DATA = "import_government_data"
     OVERSEE_GOVERNMENT = "oversee_government"
 
@@ -154,6 +155,10 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "Create, change and turn off the agency's webhook subscriptions, read their delivery "
         "log (payloads included) and replay deliveries."
     ),
+    Can.MANAGE_CALENDAR: (
+        "Add, import and remove the agency's closed days (executive orders, emergencies): "
+        "complaint deadlines and standards in business days skip them like federal holidays."
+    ),
     Can.IMPORT_GOVERNMENT_DATA: (
         "Import the performance.gov A-11 quarterly file, which creates and updates agencies "
         "and their records site-wide."
@@ -213,6 +218,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.PUBLISH_PLANS,
         Can.PUBLISH_A11_REPORTS,
         Can.MANAGE_WEBHOOKS,
+        Can.MANAGE_CALENDAR,
     },
     Role.SERVICE_MANAGER: _EDITORS | _SERVICE_WORK | _PLANNING_WORK | {Can.PUBLISH_PLANS},
     Role.CX_ANALYST: _EDITORS | _SURVEY_WORK | _PLANNING_WORK,

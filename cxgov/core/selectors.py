@@ -17,8 +17,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cxgov.core.approvals import ApprovalKind, approval_kinds
+from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import (
     Agency,
+    AgencyClosure,
     ApiToken,
     Approval,
     ApprovalState,
@@ -417,3 +419,29 @@ def approvals_waiting(*, user: User, agency: Agency) -> list[Approval]:
             state__in=[ApprovalState.IN_REVIEW, ApprovalState.APPROVED],
         ).order_by("updated_at", "pk")
     )
+
+
+# --- the agency's calendar ------------------------------------------------------------------
+
+
+def agency_calendar(*, agency: Agency) -> AgencyCalendar:
+    """The agency's one calendar: its time zone, fiscal year start and dated closures."""
+    closures = dict(AgencyClosure.objects.filter(agency=agency).values_list("day", "name"))
+    return AgencyCalendar(
+        time_zone=agency.time_zone,
+        fiscal_year_start_month=agency.fiscal_year_start_month,
+        closures=closures,
+    )
+
+
+def closures_for_agency(*, agency: Agency) -> QuerySet[AgencyClosure]:
+    """The agency's dated closures, oldest first (call access_agency first)."""
+    return AgencyClosure.objects.filter(agency=agency).order_by("day")
+
+
+access_closure: AgencyObjectAccess[AgencyClosure] = AgencyObjectAccess(
+    AgencyClosure.objects.all(),
+    id_name="closure_id",
+    default_need=Can.MANAGE_CALENDAR,
+    doc="One closure of the agency in the URL, for holders of `MANAGE_CALENDAR`.",
+)

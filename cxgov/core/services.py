@@ -6,7 +6,7 @@ import logging
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 from cxgov.core.models import (
     Agency,
+    AgencyClosure,
     ApiToken,
     AuditEvent,
     DeadLetter,
@@ -1298,3 +1299,73 @@ def saml_sign_in(
         if not Membership.objects.filter(user=user, agency=agency, role=role).exists():
             membership_grant(user=user, agency=agency, role=role, actor=None)
     return user
+
+
+# --- the agency's closed days ---------------------------------------------------------------
+
+
+@transaction.atomic
+def closure_add(
+    *, actor: User | None, agency: Agency, day: date, name: str, reason: str = ""
+) -> AgencyClosure:
+    """Close the agency on a day: complaint deadlines and business-day standards skip it.
+
+    A day already closed is refused, naming the closure it has.
+    """
+    existing = AgencyClosure.objects.filter(agency=agency, day=day).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "day": _("The agency is already closed on %(day)s (%(name)s).")
+                % {"day": day.isoformat(), "name": existing.name}
+            }
+        )
+    closure = AgencyClosure(agency=agency, day=day, name=name.strip(), reason=reason.strip())
+    object_create(actor=actor, instance=closure, action="agency.closure_add", agency=agency)
+    return closure
+
+
+@transaction.atomic
+def closure_remove(*, actor: User | None, closure: AgencyClosure) -> None:
+    """Open the agency again on a closed day (deadlines already set keep their dates)."""
+    audit_record(
+        actor=actor,
+        action="agency.closure_remove",
+        agency=closure.agency,
+        data={"day": closure.day.isoformat(), "name": closure.name},
+    )
+    closure.delete()
+
+
+@transaction.atomic
+def closure_save(
+    *, actor: User | None, agency: Agency, day: date, name: str, reason: str = ""
+) -> str:
+    """Close the agency on a day, or rename that day's closure: "created", "updated" or
+    "unchanged" (the importer's write, so running a file twice changes nothing)."""
+    existing = AgencyClosure.objects.filter(agency=agency, day=day).first()
+    if existing is None:
+        closure_add(actor=actor, agency=agency, day=day, name=name, reason=reason)
+        return "created"
+    changed = object_update(
+        actor=actor,
+        instance=existing,
+        fields={"name": name.strip(), "reason": reason.strip()},
+        action="agency.closure_update",
+        agency=agency,
+    )
+    return "updated" if changed else "unchanged"
+
+
+@transaction.atomic
+def agency_fiscal_year_start_set(
+    *, actor: User | None, agency: Agency, fiscal_year_start_month: int
+) -> dict[str, list[Any]]:
+    """Set the month the agency's fiscal year starts (1 to 12); audited when it changes."""
+    return object_update(
+        actor=actor,
+        instance=agency,
+        fields={"fiscal_year_start_month": fiscal_year_start_month},
+        action="agency.fiscal_year_start_set",
+        agency=agency,
+    )

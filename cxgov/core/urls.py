@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from cxgov.core import views, views_approvals, views_members, views_tasks
+from cxgov.core import views, views_approvals, views_calendar, views_members, views_tasks
 from cxgov.core.auth import second_factor_required
 
 app_name = "core"
@@ -71,6 +71,21 @@ urlpatterns = [
         "staff/agencies/<slug:slug>/reviews/<slug:kind>/<int:object_id>/<slug:act>/",
         views_approvals.approval_step,
         name="approval_step",
+    ),
+    path(
+        "staff/agencies/<slug:slug>/calendar/",
+        views_calendar.agency_calendar_page,
+        name="agency_calendar",
+    ),
+    path(
+        "staff/agencies/<slug:slug>/calendar/import/",
+        views_calendar.closure_import,
+        name="closure_import",
+    ),
+    path(
+        "staff/agencies/<slug:slug>/calendar/closures/<int:closure_id>/remove/",
+        views_calendar.closure_remove_view,
+        name="closure_remove",
     ),
     path(
         "staff/agencies/<slug:slug>/scim-tokens/",

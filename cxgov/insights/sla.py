@@ -2,15 +2,15 @@
 
 Pure functions (no Django). A clock starts when a complaint arrives and runs for N days,
 counted either as business days (weekdays that are not federal holidays, observed days
-included) or as calendar days. Days on which the clock was paused (the agency was waiting
-for the customer) do not count. A deadline is the end of the last counted day in the
-agency's time zone; a calendar-day deadline that lands on a weekend or holiday moves to the
-next business day, as federal deadlines do.
+included, nor one of the agency's dated closures) or as calendar days. Days on which the
+clock was paused (the agency was waiting for the customer) do not count. A deadline is the
+end of the last counted day in the agency's time zone; a calendar-day deadline that lands on
+a weekend, holiday or closure moves to the next business day, as federal deadlines do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,19 +22,24 @@ Pause = tuple[datetime, datetime | None]
 MAX_SPAN_DAYS = 3660
 
 
-def is_business_day(day: date) -> bool:
-    """A weekday that is not a federal holiday (observed days count as holidays)."""
-    return day.weekday() < 5 and not is_federal_holiday(day)
+NO_CLOSURES: frozenset[date] = frozenset()
 
 
-def next_business_day(day: date) -> date:
+def is_business_day(day: date, closures: Collection[date] = NO_CLOSURES) -> bool:
+    """A weekday that is not a federal holiday (observed days count as holidays) nor a closure."""
+    return day.weekday() < 5 and day not in closures and not is_federal_holiday(day)
+
+
+def next_business_day(day: date, closures: Collection[date] = NO_CLOSURES) -> date:
     """`day` itself when it is a business day, else the first business day after it."""
-    while not is_business_day(day):
+    for _step in range(MAX_SPAN_DAYS):
+        if is_business_day(day, closures):
+            break
         day += timedelta(days=1)
     return day
 
 
-def add_business_days(start: date, days: int) -> date:
+def add_business_days(start: date, days: int, closures: Collection[date] = NO_CLOSURES) -> date:
     """The date `days` business days after `start` (start itself does not count)."""
     if days < 0:
         raise ValueError("days must not be negative")
@@ -42,18 +47,18 @@ def add_business_days(start: date, days: int) -> date:
     counted = 0
     while counted < days:
         day += timedelta(days=1)
-        if is_business_day(day):
+        if is_business_day(day, closures):
             counted += 1
     return day
 
 
-def business_days_between(start: date, end: date) -> int:
+def business_days_between(start: date, end: date, closures: Collection[date] = NO_CLOSURES) -> int:
     """How many business days after `start` up to and including `end` (0 if end <= start)."""
     count = 0
     day = start
     while day < end:
         day += timedelta(days=1)
-        if is_business_day(day):
+        if is_business_day(day, closures):
             count += 1
     return count
 
@@ -81,12 +86,14 @@ def due_at(
     time_zone: str,
     pauses: Sequence[Pause] = (),
     now: datetime | None = None,
+    closures: Collection[date] = NO_CLOSURES,
 ) -> datetime:
     """When a clock of `days` days that started at `start` runs out, pauses skipped.
 
     The day the clock starts does not count. A day counts when the clock runs through it:
     a business day for business-day clocks, any day otherwise, and never a day on which the
-    clock was paused. An open pause (end None) is taken to last until `now`.
+    clock was paused. An open pause (end None) is taken to last until `now`. `closures` are
+    the agency's closed days: skipped like federal holidays.
     """
     if start.tzinfo is None:
         raise ValueError("`start` must be timezone-aware")
@@ -102,11 +109,11 @@ def due_at(
         day += timedelta(days=1)
         if day in paused:
             continue
-        if business_days and not is_business_day(day):
+        if business_days and not is_business_day(day, closures):
             continue
         counted += 1
     if not business_days:
-        day = next_business_day(day)
+        day = next_business_day(day, closures)
     return datetime.combine(day, time(23, 59, 59), tzinfo=zone)
 
 
@@ -124,14 +131,19 @@ class ClockState:
 
 
 def clock_state(
-    *, now: datetime, deadline: datetime, due_soon_business_days: int, time_zone: str
+    *,
+    now: datetime,
+    deadline: datetime,
+    due_soon_business_days: int,
+    time_zone: str,
+    closures: Collection[date] = NO_CLOSURES,
 ) -> ClockState:
     """Overdue after the deadline; due soon within its last N business days; else ok."""
     if now > deadline:
         return ClockState(state="overdue", business_days_left=0)
     zone = ZoneInfo(time_zone)
     today = now.astimezone(zone).date()
-    left = business_days_between(today, deadline.astimezone(zone).date())
+    left = business_days_between(today, deadline.astimezone(zone).date(), closures)
     state = "due_soon" if left <= due_soon_business_days else "ok"
     return ClockState(state=state, business_days_left=left)
 

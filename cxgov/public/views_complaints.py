@@ -44,6 +44,7 @@ from cxgov.complaints.selectors import (
 from cxgov.complaints.views import attachment_response
 from cxgov.core.forms import form_add_errors
 from cxgov.core.ratelimit import rate_limited
+from cxgov.core.selectors import agency_calendar
 from cxgov.core.tables import csv_stream_response
 from cxgov.registry.selectors import agency_public
 
@@ -303,13 +304,16 @@ def complaints_data(
     agency = agency_public(slug=slug)
     complaints = complaints_public(agency=agency)
     settings, now = complaint_settings_for(agency=agency), timezone.now()
+    calendar = agency_calendar(agency=agency)
     if fmt == "json":
-        rows = public_json_rows(complaints.iterator(), settings=settings, now=now)
+        rows = public_json_rows(
+            complaints.iterator(), settings=settings, now=now, calendar=calendar
+        )
         return JsonResponse(rows, safe=False)
     if fmt != "csv":
         raise Http404
     return csv_stream_response(
         COLUMNS,
-        public_csv_rows(complaints.iterator(), settings=settings, now=now),
+        public_csv_rows(complaints.iterator(), settings=settings, now=now, calendar=calendar),
         filename=f"{agency.slug}-complaints.csv",
     )

@@ -62,6 +62,7 @@ MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 RESTORED_TABLES = (
     "core.Agency",
     "core.Membership",
+    "core.AgencyClosure",
     "core.AuditEvent",
     "registry.Service",
     "registry.CustomerSegment",

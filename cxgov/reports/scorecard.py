@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Sum
-from django.utils import timezone
 
 from cxgov.actions.selectors import ActionCounts, open_actions_by_service
 from cxgov.complaints.selectors import complaint_timeliness_by_day
 from cxgov.core.models import Agency
+from cxgov.core.selectors import agency_calendar
 from cxgov.insights.estimates import (
     Change,
     Estimate,
@@ -28,7 +28,7 @@ from cxgov.insights.estimates import (
     significant_changes,
     wilson_shown,
 )
-from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
+from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.insights.measures import minimum_effect
 from cxgov.registry.models import Service, ServiceStatus
 from cxgov.standards.models import ResultSource, Standard, StandardStatus
@@ -116,9 +116,10 @@ class Scorecard:
         return sum(len(row.standards) for row in self.rows)
 
 
-def default_quarter(today: date | None = None) -> FiscalQuarter:
-    """The latest fiscal quarter that has ended."""
-    return fiscal_quarter(today or timezone.localdate()).previous()
+def default_quarter(*, agency: Agency, today: date | None = None) -> FiscalQuarter:
+    """The latest quarter of the agency's fiscal year that has ended."""
+    calendar = agency_calendar(agency=agency)
+    return calendar.fiscal_quarter(today or calendar.today()).previous()
 
 
 def _rate(
@@ -212,7 +213,7 @@ def scorecard_build(
     *, agency: Agency, quarter: FiscalQuarter, today: date | None = None
 ) -> Scorecard:
     """The agency's scorecard for the quarter (call access_agency first)."""
-    today = today or timezone.localdate()
+    today = today or agency_calendar(agency=agency).today()
     threshold = suppression_threshold()
     now = survey_counts(agency=agency, quarter=quarter)
     before = survey_counts(agency=agency, quarter=quarter.previous())

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxgov.core.models import Agency
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import csv_response, file_response
 from cxgov.insights.fiscal import FiscalQuarter
@@ -19,9 +20,10 @@ FIRST_FISCAL_YEAR = 2000
 LAST_FISCAL_YEAR = 2100
 
 
-def _quarter(request: HttpRequest) -> tuple[FiscalQuarter, dict[str, str]]:
-    """The quarter asked for (the last ended one by default) and any errors, by field."""
-    chosen = default_quarter()
+def _quarter(request: HttpRequest, agency: Agency) -> tuple[FiscalQuarter, dict[str, str]]:
+    """The quarter of the agency's fiscal year asked for (the last ended one by default) and
+    any errors, by field."""
+    chosen = default_quarter(agency=agency)
     errors: dict[str, str] = {}
     year_text = request.GET.get("fiscal_year", "").strip()
     quarter_text = request.GET.get("quarter", "").strip()
@@ -45,14 +47,14 @@ def _quarter(request: HttpRequest) -> tuple[FiscalQuarter, dict[str, str]]:
             errors["quarter"] = _("Choose a quarter from 1 to 4.")
     if errors:
         return chosen, errors
-    return FiscalQuarter(year, quarter), errors
+    return FiscalQuarter(year, quarter, agency.fiscal_year_start_month), errors
 
 
 @login_required
 def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     """Per service: satisfaction, trust, standards met, complaint timeliness, open actions."""
     agency = access_agency(user=request.user, agency_slug=slug)
-    quarter, errors = _quarter(request)
+    quarter, errors = _quarter(request, agency)
     card = scorecard_build(agency=agency, quarter=quarter)
     output = request.GET.get("format", "")
     filename = f"{agency.slug}-scorecard-fy{quarter.year}-q{quarter.quarter}"

@@ -408,6 +408,4 @@ def events_apply(
         dry_run=dry_run,
         keep_valid=keep_valid,
     )
-    if report.applied and batch.accepted:
-        services.standard_misses_check(actor=actor, standard=standard)
     return report

@@ -31,6 +31,7 @@ from cxgov.insights.business_time import (
     utc_offsets,
 )
 from cxgov.standards.models import Standard
+from cxgov.standards.selectors import standard_business_calendar
 
 CANONICAL = ("id", "start", "end", "due", "channel", "outcome", "pauses", "statuses")
 REQUIRED = ("id", "start")
@@ -366,7 +367,7 @@ def events_parse(
     flat = np.asarray([pair for p in kept_pauses.values() for pair in p], dtype=np.float64).reshape(
         -1, 2
     )
-    calendar = standard.business_calendar()
+    calendar = standard_business_calendar(standard=standard)
     k_starts, k_ends, k_dues = starts[keep], ends[keep], dues[keep]
     elapsed = elapsed_in_unit(
         calendar, standard.threshold_unit, k_starts, k_ends, owner, flat[:, 0], flat[:, 1]

@@ -7,7 +7,6 @@ lifecycle through the result-provider registry in `cxgov.standards.results`.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.i18n import LocalizedField
 from cxgov.core.models import agency_field
-from cxgov.insights.business_time import BusinessCalendar
 from cxgov.registry.models import Channel, Service
 
 
@@ -54,7 +52,7 @@ class CalendarKind(models.TextChoices):
 class ReportingPeriod(models.TextChoices):
     MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
-    FISCAL_YEAR = "fiscal_year", _("Fiscal year (October to September)")
+    FISCAL_YEAR = "fiscal_year", _("The agency's fiscal year")
 
 
 class StandardStatus(models.TextChoices):
@@ -141,16 +139,6 @@ class Standard(models.Model):
 
     display_statement = LocalizedField("statement")
     display_how_measured = LocalizedField("how_measured")
-
-    def business_calendar(self) -> BusinessCalendar:
-        """The calendar its clock runs on, in the agency's time zone."""
-        return BusinessCalendar(
-            time_zone=self.agency.time_zone,
-            business_days=self.calendar == CalendarKind.BUSINESS_DAYS,
-            closures=frozenset(date.fromisoformat(day) for day in self.closure_dates),
-            opens=self.business_opens,
-            closes=self.business_closes,
-        )
 
 
 class StandardVersion(models.Model):

@@ -93,26 +93,6 @@ def register_result_provider(source: str, provider: Provider) -> None:
     RESULT_PROVIDERS[source] = provider
 
 
-def period_bounds(kind: str, day: date) -> tuple[date, date, str]:
-    """The reporting period holding `day`: first day, last day and label (fiscal from October)."""
-    if kind == "month":
-        start = day.replace(day=1)
-        following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        return start, date.fromordinal(following.toordinal() - 1), f"{day:%Y-%m}"
-    fiscal_year = day.year + (day.month >= 10)
-    if kind == "quarter":
-        first_month = (day.month - 1) // 3 * 3 + 1
-        start = date(day.year, first_month, 1)
-        following_month = first_month + 3
-        following = date(day.year + (following_month > 12), (following_month - 1) % 12 + 1, 1)
-        quarter = ((day.month - 10) % 12) // 3 + 1
-        end = date.fromordinal(following.toordinal() - 1)
-        return start, end, f"FY{fiscal_year} Q{quarter}"
-    if kind == "fiscal_year":
-        return date(fiscal_year - 1, 10, 1), date(fiscal_year, 9, 30), f"FY{fiscal_year}"
-    raise ValueError(f"Unknown reporting period: {kind}")
-
-
 def results_from_counts(
     counts: list[PeriodCounts],
     *,

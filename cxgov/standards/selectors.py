@@ -14,14 +14,15 @@ from datetime import date
 import numpy as np
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess
-from cxgov.insights.business_time import HISTOGRAM_SIZE
+from cxgov.core.selectors import AgencyObjectAccess, agency_calendar
+from cxgov.insights.business_time import HISTOGRAM_SIZE, BusinessCalendar
 from cxgov.registry.models import Service, ServiceStatus
 from cxgov.standards.models import (
+    CalendarKind,
     DailyRollup,
     MissedPeriod,
     ReportedResult,
@@ -33,7 +34,6 @@ from cxgov.standards.results import (
     RESULT_PROVIDERS,
     PeriodCounts,
     PeriodResult,
-    period_bounds,
     register_result_provider,
     results_from_counts,
 )
@@ -98,16 +98,16 @@ def _event_counts(standard: Standard) -> list[PeriodCounts]:
             "day", "total", "met", "still_open", "histogram"
         )
     )
-    return _rollups_to_periods(standard.period, rollups)
+    return _rollups_to_periods(standard.period, rollups, agency_calendar(agency=standard.agency))
 
 
 def _rollups_to_periods(
-    kind: str, rollups: list[tuple[date, int, int, int, list[int]]]
+    kind: str, rollups: list[tuple[date, int, int, int, list[int]]], calendar: AgencyCalendar
 ) -> list[PeriodCounts]:
     periods: dict[date, PeriodCounts] = {}
     sums: dict[date, np.ndarray] = defaultdict(lambda: np.zeros(HISTOGRAM_SIZE, dtype=np.int64))
     for day, total, met, still_open, histogram in rollups:
-        start, end, label = period_bounds(kind, day)
+        start, end, label = calendar.period_bounds(kind, day)
         item = periods.get(start)
         if item is None:
             item = periods[start] = PeriodCounts(start=start, end=end, label=label, n=0, met=0)
@@ -149,8 +149,19 @@ def standard_results(*, standard: Standard, today: date | None = None) -> list[P
         provider(standard),
         target=float(standard.target),
         threshold=standard.threshold,
-        today=today or timezone.localdate(),
+        today=today or agency_calendar(agency=standard.agency).today(),
         minimum_effect=float(standard.service.agency.minimum_change_points) / 100,
+    )
+
+
+def standard_business_calendar(*, standard: Standard) -> BusinessCalendar:
+    """The calendar the standard's clock runs on: the agency's zone and closed days (federal
+    holidays and the agency's closures) plus the standard's own closure dates and hours."""
+    return agency_calendar(agency=standard.agency).business_calendar(
+        business_days=standard.calendar == CalendarKind.BUSINESS_DAYS,
+        closures=[date.fromisoformat(day) for day in standard.closure_dates],
+        opens=standard.business_opens,
+        closes=standard.business_closes,
     )
 
 

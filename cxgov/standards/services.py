@@ -87,6 +87,7 @@ def standard_update(*, actor: User | None, standard: Standard, **fields: Any) ->
         target=standard,
         data=changed,
     )
+    standard_misses_check(actor=actor, standard=standard)
     return changed
 
 
@@ -102,6 +103,9 @@ def _set_status(*, actor: User | None, standard: Standard, status: str) -> Stand
         target=standard,
         data={"status": [previous, status]},
     )
+    # Results gathered while it was a draft are judged now, as they would have been if the
+    # events had come after posting.
+    standard_misses_check(actor=actor, standard=standard)
     return standard
 
 
@@ -254,6 +258,7 @@ def events_ingest(
         target=standard,
         data={**summary, "source": source},
     )
+    standard_misses_check(actor=actor, standard=standard)
     return summary
 
 
@@ -312,6 +317,7 @@ def standard_recompute(*, actor: User | None, standard: Standard) -> int:
         target=standard,
         data={"days": count},
     )
+    standard_misses_check(actor=actor, standard=standard)
     return count
 
 
@@ -362,6 +368,7 @@ def reported_result_record(
             "total_volume": total_volume,
         },
     )
+    standard_misses_check(actor=actor, standard=standard)
     return result
 
 
@@ -435,7 +442,12 @@ def day_from_number(number: int) -> date:
 
 @transaction.atomic
 def standard_misses_check(*, actor: User | None, standard: Standard) -> list[MissedPeriod]:
-    """Flag (and notify, once) every closed period of a posted standard that missed its target."""
+    """Flag (and notify, once) every closed period of a posted standard that missed its target.
+
+    Every write that changes a standard's results or its status ends here (events, a
+    recompute, a reported result, a change of the standard, posting it), so a period is
+    judged the same whatever order the events and the posting came in.
+    """
     from cxgov.standards.selectors import standard_results
 
     if standard.status != StandardStatus.POSTED:

@@ -175,7 +175,6 @@ def result_add(request: HttpRequest, slug: str, standard_id: int) -> HttpRespons
         except (ValueError, ValidationError) as error:
             form.add_error(None, str(error))
         else:
-            services.standard_misses_check(actor=request.user, standard=standard)
             messages.success(request, _("Result saved."))
             return redirect("standards:standard_detail", slug=slug, standard_id=standard.pk)
     return form_page(

@@ -18,8 +18,9 @@ from django.db.models.functions import TruncDate
 
 from cxgov.benchmarks.importers import ACSI_WORDING
 from cxgov.benchmarks.models import Metric, Scale
+from cxgov.core.calendar import AgencyCalendar
+from cxgov.core.selectors import agency_calendar
 from cxgov.insights.acsi import ComparableMeasure, acsi_index
-from cxgov.insights.fiscal import fiscal_quarter
 from cxgov.insights.measures import AGREEMENT_1_5, POINT_SCALE, TOP_2_BOX, positive_measure
 from cxgov.registry.models import Service
 from cxgov.surveys.models import Answer, Audience, QuestionKind, ResponseStatus
@@ -75,21 +76,22 @@ def _overall_answers(service: Service) -> QuerySet[Answer]:
 
 def satisfaction_standard_counts(standard: Standard) -> list[PeriodCounts]:
     """Per reporting period: customers who answered the overall question, and positively."""
-    from cxgov.standards.results import PeriodCounts, period_bounds
+    from cxgov.standards.results import PeriodCounts
 
+    calendar = agency_calendar(agency=standard.service.agency)
     positive = Q(pk__in=[])
     for kind, condition in POSITIVE.items():
         positive |= Q(question__kind=kind) & condition
     rows = (
         _overall_answers(standard.service)
-        .annotate(day=TruncDate("response__submitted_at"))
+        .annotate(day=TruncDate("response__submitted_at", tzinfo=calendar.zone))
         .values("day")
         .annotate(total=Count("id"), met=Count("id", filter=positive))
         .order_by("day")
     )
     periods: dict[str, PeriodCounts] = {}
     for row in rows:
-        first, last, label = period_bounds(standard.period, row["day"])
+        first, last, label = calendar.period_bounds(standard.period, row["day"])
         counts = periods.setdefault(
             label, PeriodCounts(start=first, end=last, label=label, n=0, met=0)
         )
@@ -98,22 +100,24 @@ def satisfaction_standard_counts(standard: Standard) -> list[PeriodCounts]:
     return sorted(periods.values(), key=lambda counts: counts.start)
 
 
-def _fiscal_year(day: date) -> str:
-    return f"FY{fiscal_quarter(day).year}"
+def _fiscal_year(calendar: AgencyCalendar, day: date) -> str:
+    return f"FY{calendar.fiscal_year(day)}"
 
 
 def a11_measures(service: Service) -> Iterator[ComparableMeasure]:
-    """A-11 percent agree and point scale of each driver question, per fiscal year."""
+    """A-11 percent agree and point scale of each driver question, per federal fiscal year
+    (performance.gov's), the days counted in the agency's time zone."""
+    calendar = agency_calendar(agency=service.agency).federal()
     counts: dict[tuple[str, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     rows = (
         _customer_answers(service)
         .filter(question__kind=QuestionKind.LIKERT, question__key__in=A11_DRIVERS)
-        .annotate(day=TruncDate("response__submitted_at"))
+        .annotate(day=TruncDate("response__submitted_at", tzinfo=calendar.zone))
         .values_list("question__key", "question__text", "day", "value_int")
         .annotate(n=Count("id"))
     )
     for key, text, day, value, n in rows:
-        counts[(key, text, _fiscal_year(day))][value] += n
+        counts[(key, text, _fiscal_year(calendar, day))][value] += n
     # Percent agree (a share, written as a percent) and the point scale (a mean on 1-5).
     kinds = (
         (TOP_2_BOX, Metric.PERCENT_AGREE, Scale.PERCENT, 100.0, "percent agree"),
@@ -138,7 +142,9 @@ def a11_measures(service: Service) -> Iterator[ComparableMeasure]:
 
 
 def acsi_measures(service: Service) -> Iterator[ComparableMeasure]:
-    """The ACSI-style index from surveys carrying the three ACSI items, per fiscal year."""
+    """The ACSI-style index from surveys carrying the three ACSI items, per fiscal year of
+    the agency's calendar."""
+    calendar = agency_calendar(agency=service.agency)
     rows = (
         _customer_answers(service)
         .filter(question__key__in=ACSI_KEYS)
@@ -146,11 +152,11 @@ def acsi_measures(service: Service) -> Iterator[ComparableMeasure]:
     )
     by_response: dict[int, tuple[date, dict[str, int]]] = {}
     for response_id, submitted_at, key, value in rows:
-        entry = by_response.setdefault(response_id, (submitted_at.date(), {}))
+        entry = by_response.setdefault(response_id, (calendar.local_date(submitted_at), {}))
         entry[1][key] = value
     by_year: dict[str, list[list[float | None]]] = defaultdict(list)
     for day, answers in by_response.values():
-        by_year[_fiscal_year(day)].append([answers.get(key) for key in ACSI_KEYS])
+        by_year[_fiscal_year(calendar, day)].append([answers.get(key) for key in ACSI_KEYS])
     for year, answers in sorted(by_year.items()):
         result = acsi_index(answers)
         if result.value is None:

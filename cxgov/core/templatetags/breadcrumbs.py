@@ -88,6 +88,7 @@ SECTIONS = {
     "a11": _Section(gettext_lazy("A-11 quarterly reporting"), "a11:collection_list"),
     "members": _Section(gettext_lazy("Members"), "core:member_list"),
     "approvals": _Section(gettext_lazy("Reviews"), "core:approval_list"),
+    "calendar": _Section(gettext_lazy("Calendar"), "core:agency_calendar"),
     "scim_tokens": _Section(gettext_lazy("SCIM provisioning tokens"), "core:scim_token_list"),
     "plans": _Section(
         gettext_lazy("Customer service plans"),

@@ -1,5 +1,5 @@
-"""Staff pages for members, webhooks, canned responses and narrative review: no axe violations
-in English and Spanish, without JavaScript, on a 320 px phone."""
+"""Staff pages for members, the calendar, webhooks, canned responses and narrative review: no
+axe violations in English and Spanish, without JavaScript, on a 320 px phone."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGES = (
     "members/",
     "members/invite/",
+    "calendar/",
+    "calendar/import/",
     "webhooks/",
     "webhooks/new/",
     "complaints/canned/",

@@ -36,6 +36,7 @@ from cxgov.complaints.models import Attachment, CannedResponse, Category, Compla
 from cxgov.complaints.services import TRANSITIONS
 from cxgov.core.models import (
     Agency,
+    AgencyClosure,
     ApiToken,
     AuditEvent,
     DeadLetter,
@@ -215,6 +216,13 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     ),
     "core:member_list": (_agency, Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
     "core:scim_token_list": (_agency, Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
+    "core:agency_calendar": (_agency, Can.VIEW_AGENCY, Can.MANAGE_CALENDAR),
+    "core:closure_import": (_agency, Can.MANAGE_CALENDAR, Can.MANAGE_CALENDAR),
+    "core:closure_remove": (
+        lambda w: {"slug": w.agency.slug, "closure_id": w.ids["agency_closure"]},
+        Can.MANAGE_CALENDAR,
+        Can.MANAGE_CALENDAR,
+    ),
     "core:scim_token_revoke": (_with("scim_token"), Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
     "core:member_invite": (_agency, Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
     "core:member_edit": (_with("membership"), Can.ADMINISTER_AGENCY, Can.ADMINISTER_AGENCY),
@@ -634,6 +642,9 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
             user=holder, name="sweep provider", scope=TokenScope.SCIM, agency=agency
         )[0].pk,
         "holder_secret": secret,
+        "agency_closure": AgencyClosure.objects.create(
+            agency=agency, day=date(2030, 1, 2), name="Sweep closure"
+        ).pk,
     }
 
 

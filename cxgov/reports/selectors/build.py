@@ -33,7 +33,7 @@ def report_build(
     *, agency: Agency, fiscal_year: int, quarter: int | None, language: str = "en"
 ) -> ReportData:
     """The agency's survey report for the period, in `language` (call an access_* first)."""
-    period = ReportPeriod(fiscal_year, quarter)
+    period = ReportPeriod(fiscal_year, quarter, agency.fiscal_year_start_month)
     min_n = suppression_threshold()
     with translation.override(language):
         report = survey_report_for(agency=agency, period=period)

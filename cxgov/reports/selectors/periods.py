@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Max, Min
-from django.utils import timezone
 
 from cxgov.core.models import Agency
-from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter, fiscal_year_bounds
+from cxgov.core.selectors import agency_calendar
+from cxgov.insights.fiscal import FEDERAL_START_MONTH, FiscalQuarter, fiscal_year_bounds
 from cxgov.reports.models import SurveyReport
 from cxgov.surveys.models import Response, ResponseStatus
 
@@ -19,10 +19,11 @@ from cxgov.surveys.models import Response, ResponseStatus
 
 @dataclass(frozen=True)
 class ReportPeriod:
-    """A fiscal year, or one quarter of it."""
+    """A fiscal year, or one quarter of it, of a fiscal year starting in `start_month`."""
 
     fiscal_year: int
     quarter: int | None = None
+    start_month: int = field(default=FEDERAL_START_MONTH, compare=False)
 
     def __post_init__(self) -> None:
         if self.quarter is not None and self.quarter not in (1, 2, 3, 4):
@@ -33,14 +34,14 @@ class ReportPeriod:
     @property
     def first(self) -> date:
         if self.quarter is None:
-            return fiscal_year_bounds(self.fiscal_year)[0]
-        return FiscalQuarter(self.fiscal_year, self.quarter).start
+            return fiscal_year_bounds(self.fiscal_year, start_month=self.start_month)[0]
+        return FiscalQuarter(self.fiscal_year, self.quarter, self.start_month).start
 
     @property
     def last(self) -> date:
         if self.quarter is None:
-            return fiscal_year_bounds(self.fiscal_year)[1]
-        return FiscalQuarter(self.fiscal_year, self.quarter).end
+            return fiscal_year_bounds(self.fiscal_year, start_month=self.start_month)[1]
+        return FiscalQuarter(self.fiscal_year, self.quarter, self.start_month).end
 
     @property
     def label(self) -> str:
@@ -52,15 +53,15 @@ class ReportPeriod:
 
     def previous(self) -> ReportPeriod:
         if self.quarter is None:
-            return ReportPeriod(self.fiscal_year - 1)
-        before = FiscalQuarter(self.fiscal_year, self.quarter).previous()
-        return ReportPeriod(before.year, before.quarter)
+            return ReportPeriod(self.fiscal_year - 1, None, self.start_month)
+        before = FiscalQuarter(self.fiscal_year, self.quarter, self.start_month).previous()
+        return ReportPeriod(before.year, before.quarter, self.start_month)
 
     def quarters(self) -> list[FiscalQuarter]:
         """The quarters a trend shows: the year's four, or the four ending with this quarter."""
         if self.quarter is None:
-            return [FiscalQuarter(self.fiscal_year, q) for q in (1, 2, 3, 4)]
-        found = [FiscalQuarter(self.fiscal_year, self.quarter)]
+            return [FiscalQuarter(self.fiscal_year, q, self.start_month) for q in (1, 2, 3, 4)]
+        found = [FiscalQuarter(self.fiscal_year, self.quarter, self.start_month)]
         while len(found) < 4:
             found.insert(0, found[0].previous())
         return found
@@ -73,14 +74,15 @@ class PeriodRow:
     fiscal_year: int
     quarters: list[int]
     authored: bool
+    start_month: int = FEDERAL_START_MONTH
 
     @property
     def period(self) -> ReportPeriod:
-        return ReportPeriod(self.fiscal_year)
+        return ReportPeriod(self.fiscal_year, None, self.start_month)
 
     @property
     def quarter_periods(self) -> list[ReportPeriod]:
-        return [ReportPeriod(self.fiscal_year, q) for q in self.quarters]
+        return [ReportPeriod(self.fiscal_year, q, self.start_month) for q in self.quarters]
 
 
 def report_periods(*, agency: Agency) -> list[PeriodRow]:
@@ -88,10 +90,11 @@ def report_periods(*, agency: Agency) -> list[PeriodRow]:
     span = Response.objects.filter(
         survey__agency=agency, deleted_at__isnull=True, status=ResponseStatus.VALID
     ).aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    calendar = agency_calendar(agency=agency)
     quarters: dict[int, set[int]] = defaultdict(set)
     if span["first"] is not None:
-        current = fiscal_quarter(timezone.localdate(span["first"]))
-        end = fiscal_quarter(timezone.localdate(span["last"]))
+        current = calendar.fiscal_quarter(span["first"])
+        end = calendar.fiscal_quarter(span["last"])
         while current <= end:
             quarters[current.year].add(current.quarter)
             current = current.next()
@@ -103,7 +106,12 @@ def report_periods(*, agency: Agency) -> list[PeriodRow]:
         if quarter:
             quarters[year].add(quarter)
     return [
-        PeriodRow(fiscal_year=year, quarters=sorted(quarters[year]), authored=year in authored)
+        PeriodRow(
+            fiscal_year=year,
+            quarters=sorted(quarters[year]),
+            authored=year in authored,
+            start_month=calendar.fiscal_year_start_month,
+        )
         for year in sorted(quarters, reverse=True)
     ]
 

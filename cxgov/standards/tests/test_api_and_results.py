@@ -8,10 +8,11 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency, Role, User
 from cxgov.core.services import token_create
 from cxgov.standards.models import MissedPeriod
-from cxgov.standards.results import PeriodCounts, period_bounds, results_from_counts
+from cxgov.standards.results import PeriodCounts, results_from_counts
 from cxgov.standards.selectors import standard_results
 from cxgov.testing.factories import MembershipFactory, ServiceFactory, StandardFactory
 
@@ -116,6 +117,7 @@ def test_small_periods_get_no_verdict_and_trend_needs_significance() -> None:
 
 
 def test_periods_follow_the_federal_fiscal_year() -> None:
+    period_bounds = AgencyCalendar(time_zone="America/New_York").period_bounds
     assert period_bounds("quarter", date(2025, 11, 5)) == (
         date(2025, 10, 1),
         date(2025, 12, 31),
@@ -160,3 +162,49 @@ def test_missed_closed_period_notifies_the_service_manager_once(
     ]
     january = standard_results(standard=standard)[0]
     assert january.status == "not_met" and january.n == 20 and january.met == 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("posted_first", [True, False])
+def test_events_sent_to_a_draft_are_judged_when_it_is_posted(
+    client: Client,
+    admin_a: User,
+    admin_a_client: Client,
+    agency_a: Agency,
+    settings,
+    django_capture_on_commit_callbacks,
+    posted_first: bool,
+) -> None:
+    """Posting a standard judges the periods it already has: the same flag and the same
+    notice as when the events came after posting."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "email"],
+        }
+    }
+    manager = MembershipFactory(agency=agency_a, role=Role.SERVICE_MANAGER).user
+    standard = StandardFactory(
+        service=ServiceFactory(agency=agency_a), threshold=1, target="0.9", status="draft"
+    )
+    events = [
+        {
+            "id": str(i),
+            "start": "2026-01-05T09:00",
+            "end": "2026-01-05T10:00" if i < 5 else "2026-01-20T09:00",
+        }
+        for i in range(20)
+    ]
+    admin = admin_a_client
+    post_url = f"/staff/agencies/alpha/standards/{standard.pk}/status/post/"
+    with django_capture_on_commit_callbacks(execute=True):
+        if posted_first:
+            assert admin.post(post_url).status_code == 302
+        assert _events(client, standard.pk, events, _bearer(admin_a)).status_code == 200
+        if not posted_first:
+            assert MissedPeriod.objects.filter(standard=standard).count() == 0
+            assert admin.post(post_url).status_code == 302
+    misses = list(MissedPeriod.objects.filter(standard=standard))
+    assert [(miss.period_start, miss.n) for miss in misses] == [(date(2026, 1, 1), 20)]
+    notices = [m for m in mail.outbox if m.subject.startswith("Service standard missed")]
+    assert [sorted(message.to) for message in notices] == [sorted([admin_a.email, manager.email])]

@@ -23,7 +23,12 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 
 from cxgov.insights.disclosure import ANY, Dimension, Disclosure, View, disclosure_control
-from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter, fiscal_year_bounds
+from cxgov.insights.fiscal import (
+    FEDERAL_START_MONTH,
+    FiscalQuarter,
+    fiscal_quarter,
+    fiscal_year_bounds,
+)
 from cxgov.surveys.models import AnswerRollup, Question, QuestionKind, ResponseRollup, Survey
 from cxgov.surveys.results.queries import ResultFilters, _by_quarter, period
 from cxgov.surveys.selectors import suppression_threshold
@@ -44,6 +49,8 @@ class SurveyDisclosure:
 
     respondents: Disclosure
     questions: Mapping[int, Disclosure]
+    # The month the survey agency's fiscal year starts: its quarters are the views' periods.
+    start_month: int = FEDERAL_START_MONTH
 
     def shown(self, view: View | None, question: Question | None = None) -> bool:
         """Whether the view (of one question, or of the respondents) may be shown. A period
@@ -71,7 +78,17 @@ def _fingerprint(survey: Survey) -> tuple[Any, ...]:
     answers = AnswerRollup.objects.filter(survey=survey).aggregate(
         n=Sum("count"), rows=Count("id"), last=Max("id")
     )
-    return (*found.values(), *answers.values(), suppression_threshold())
+    return (
+        *found.values(),
+        *answers.values(),
+        suppression_threshold(),
+        survey_start_month(survey),
+    )
+
+
+def survey_start_month(survey: Survey) -> int:
+    """The month the fiscal year of the survey's agency starts."""
+    return int(survey.agency.fiscal_year_start_month)
 
 
 def survey_disclosure(survey: Survey) -> SurveyDisclosure | None:
@@ -121,13 +138,14 @@ def _decide(survey: Survey) -> SurveyDisclosure:
     """The decisions from the rollups: the respondents', then each question's (questions whose
     answers are counted alike, such as required ones, share one)."""
     k = suppression_threshold()
+    start_month = survey_start_month(survey)
     respondents: dict[tuple[Hashable, ...], int] = defaultdict(int)
-    rows = _by_quarter(ResponseRollup.objects.filter(survey=survey))
+    rows = _by_quarter(ResponseRollup.objects.filter(survey=survey), start_month)
     for row in rows.values(*_COLUMNS).annotate(n=Sum("count")).order_by():
         respondents[_cell(row)] += int(row["n"] or 0)
     kinds = dict(Question.objects.filter(survey=survey).values_list("pk", "kind"))
     answers: dict[int, dict[tuple[Hashable, ...], int]] = defaultdict(lambda: defaultdict(int))
-    rows = _by_quarter(AnswerRollup.objects.filter(survey=survey))
+    rows = _by_quarter(AnswerRollup.objects.filter(survey=survey), start_month)
     for row in (
         rows.values("question_id", "value_key", *_COLUMNS).annotate(n=Sum("count")).order_by()
     ):
@@ -147,7 +165,7 @@ def _decide(survey: Survey) -> SurveyDisclosure:
         if same not in decided:
             decided[same] = disclosure_control(table, dimensions, k, also_hidden=people.hidden)
         questions[pk] = decided[same]
-    return SurveyDisclosure(respondents=people, questions=questions)
+    return SurveyDisclosure(respondents=people, questions=questions, start_month=start_month)
 
 
 def _cell(row: Mapping[str, Any]) -> tuple[Hashable, ...]:
@@ -161,24 +179,27 @@ def _cell(row: Mapping[str, Any]) -> tuple[Hashable, ...]:
     )
 
 
-def _time(filters: ResultFilters) -> Hashable | None:
+def _time(filters: ResultFilters, start_month: int) -> Hashable | None:
     """The period filter as a view's filter: a quarter, a fiscal year or ANY; None when the
     dates are not a fiscal quarter or year (no page offers such a period)."""
-    first, last = period(filters)
+    first, last = period(filters, start_month=start_month)
     if first is None and last is None:
         return ANY
     if first is None or last is None:
         return None
-    quarter = fiscal_quarter(first)
+    quarter = fiscal_quarter(first, start_month=start_month)
     if (quarter.start, quarter.end) == (first, last):
         return quarter
-    if fiscal_year_bounds(quarter.year) == (first, last):
+    if fiscal_year_bounds(quarter.year, start_month=start_month) == (first, last):
         return quarter.year
     return None
 
 
-def view_of(filters: ResultFilters, **narrower: Hashable) -> View | None:
-    """The view the filters open, narrowed by a page's grouping (segment=, quarter=, ...)."""
+def view_of(
+    filters: ResultFilters, *, start_month: int = FEDERAL_START_MONTH, **narrower: Hashable
+) -> View | None:
+    """The view the filters open, narrowed by a page's grouping (segment=, quarter=, ...);
+    periods are quarters of the fiscal year starting in `start_month`."""
     values: dict[str, Hashable] = {
         "segment": ANY if filters.segment_id is None else filters.segment_id,
         "service": ANY if filters.service_id is None else filters.service_id,
@@ -189,7 +210,7 @@ def view_of(filters: ResultFilters, **narrower: Hashable) -> View | None:
     if unknown:
         raise ValueError(f"unknown groupings: {', '.join(sorted(unknown))}")
     if "quarter" not in narrower:
-        time = _time(filters)
+        time = _time(filters, start_month)
         if time is None:
             return None
         values["quarter"] = time

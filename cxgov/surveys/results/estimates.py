@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from scipy import stats
 
 from cxgov.core.models import Agency
+from cxgov.core.selectors import agency_calendar
 from cxgov.insights.estimates import (
     Z_95,
     Change,
@@ -47,7 +48,12 @@ from cxgov.surveys.models import (
     ResponseRollup,
     Survey,
 )
-from cxgov.surveys.results.disclosure import SurveyDisclosure, survey_disclosure, view_of
+from cxgov.surveys.results.disclosure import (
+    SurveyDisclosure,
+    survey_disclosure,
+    survey_start_month,
+    view_of,
+)
 from cxgov.surveys.results.queries import ResultFilters, filtered_rollups, period, rollup_sums
 from cxgov.surveys.selectors import suppression_threshold
 
@@ -146,7 +152,11 @@ class _Cell:
 
 
 def _answer_rollups(survey: Survey, filters: ResultFilters) -> QuerySet[AnswerRollup]:
-    return filtered_rollups(AnswerRollup.objects.filter(survey=survey), filters)
+    return filtered_rollups(
+        AnswerRollup.objects.filter(survey=survey),
+        filters,
+        start_month=survey_start_month(survey),
+    )
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -239,11 +249,13 @@ def _question_figures(question: Question, cell: _Cell, *, min_n: int) -> Questio
 def survey_results(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> SurveyResults:
     """Counted questions with their figures, and text and date questions with answer counts."""
     cells: dict[int, _Cell] = defaultdict(_Cell)
-    for row in rollup_sums(_answer_rollups(survey, filters), "question_id"):
+    for row in rollup_sums(
+        _answer_rollups(survey, filters), "question_id", start_month=survey_start_month(survey)
+    ):
         cells[row["question_id"]].add(row["value_key"], row["n"], row["t"], row["s"])
     min_n = suppression_threshold()
     disclosure = survey_disclosure(survey)
-    view = view_of(filters)
+    view = view_of(filters, start_month=survey_start_month(survey))
     counted: list[QuestionResult] = []
     texts: list[TextQuestionResult] = []
     for question in survey.questions.order_by("position", "id"):
@@ -276,7 +288,9 @@ def _hidden(
     """True when an employee survey's view (narrowed by a grouping) may not be shown."""
     if disclosure is None:
         return False
-    return not disclosure.shown(view_of(filters, **narrower), question)
+    return not disclosure.shown(
+        view_of(filters, start_month=disclosure.start_month, **narrower), question
+    )
 
 
 def question_results(
@@ -302,7 +316,7 @@ def _grouped_cells(
         "quarter": "quarter",
     }[by]
     cells: dict[Any, _Cell] = defaultdict(_Cell)
-    for row in rollup_sums(queryset, column):
+    for row in rollup_sums(queryset, column, start_month=survey_start_month(survey)):
         key = row["quarter"] if by == "quarter" else row[column]
         cells[key].add(row["value_key"], row["n"], row["t"], row["s"])
     return cells
@@ -484,7 +498,14 @@ def results_table(*, survey: Survey, filters: ResultFilters = ResultFilters()) -
     }
     cells: dict[tuple[int, int | None, str, FiscalQuarter], _Cell] = defaultdict(_Cell)
     queryset = _answer_rollups(survey, filters).filter(question_id__in=list(questions))
-    for row in rollup_sums(queryset, "question_id", "service_id", "channel", "quarter"):
+    for row in rollup_sums(
+        queryset,
+        "question_id",
+        "service_id",
+        "channel",
+        "quarter",
+        start_month=survey_start_month(survey),
+    ):
         key = (
             row["question_id"],
             row["service_id"],
@@ -596,7 +617,11 @@ def response_counts(*, survey: Survey, filters: ResultFilters = ResultFilters())
     """
     if _hidden(survey_disclosure(survey), filters, None):
         return None
-    queryset = filtered_rollups(ResponseRollup.objects.filter(survey=survey), filters)
+    queryset = filtered_rollups(
+        ResponseRollup.objects.filter(survey=survey),
+        filters,
+        start_month=survey_start_month(survey),
+    )
     return int(queryset.aggregate(n=Sum("count"))["n"] or 0)
 
 
@@ -621,11 +646,12 @@ def response_rate(*, survey: Survey, filters: ResultFilters = ResultFilters()) -
         invitations = invitations.filter(service_id=filters.service_id)
     if filters.segment_id is not None:
         invitations = invitations.filter(segment_id=filters.segment_id)
-    start, end = period(filters)
+    start, end = period(filters, start_month=survey_start_month(survey))
+    calendar = agency_calendar(agency=survey.agency)
     if start:
-        invitations = invitations.filter(sent_at__date__gte=start)
+        invitations = invitations.filter(sent_at__gte=calendar.day_start(start))
     if end:
-        invitations = invitations.filter(sent_at__date__lte=end)
+        invitations = invitations.filter(sent_at__lt=calendar.span(end, end)[1])
     sent = invitations.count()
     if sent == 0:
         return None

@@ -14,7 +14,12 @@ from typing import Any, TypeVar
 from django.db.models import Case, IntegerField, Max, Min, Model, QuerySet, Sum, Value, When
 
 from cxgov.core.selectors import filter_given
-from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter, fiscal_year_bounds
+from cxgov.insights.fiscal import (
+    FEDERAL_START_MONTH,
+    FiscalQuarter,
+    fiscal_quarter,
+    fiscal_year_bounds,
+)
 from cxgov.surveys.models import AnswerRollup
 
 M = TypeVar("M", bound=Model)
@@ -29,30 +34,35 @@ class ResultFilters:
     segment_id: int | None = None
     language: str = ""
     fiscal_year: int | None = None
-    quarter: int | None = None  # FY Q1 = Oct-Dec
+    quarter: int | None = None  # FY Q1: the first three months of the agency's fiscal year
     start: date | None = None
     end: date | None = None
 
 
-def period(filters: ResultFilters) -> tuple[date | None, date | None]:
-    """First and last day (inclusive) the filters allow; None where open."""
+def period(
+    filters: ResultFilters, *, start_month: int = FEDERAL_START_MONTH
+) -> tuple[date | None, date | None]:
+    """First and last day (inclusive) the filters allow, the fiscal year starting in
+    `start_month` (the survey agency's); None where open."""
     start, end = filters.start, filters.end
     if filters.quarter is not None and filters.fiscal_year is None:
         raise ValueError("a quarter needs a fiscal year")
     if filters.fiscal_year is not None:
         if filters.quarter is not None:
-            fq = FiscalQuarter(filters.fiscal_year, filters.quarter)
+            fq = FiscalQuarter(filters.fiscal_year, filters.quarter, start_month)
             low, high = fq.start, fq.end
         else:
-            low, high = fiscal_year_bounds(filters.fiscal_year)
+            low, high = fiscal_year_bounds(filters.fiscal_year, start_month=start_month)
         start = max(start, low) if start else low
         end = min(end, high) if end else high
     return start, end
 
 
-def filtered_rollups(queryset: QuerySet[Any], filters: ResultFilters) -> QuerySet[Any]:
+def filtered_rollups(
+    queryset: QuerySet[Any], filters: ResultFilters, *, start_month: int = FEDERAL_START_MONTH
+) -> QuerySet[Any]:
     """Rollup rows of the filters' service, channel, segment, language and period."""
-    start, end = period(filters)
+    start, end = period(filters, start_month=start_month)
     return filter_given(filter_dimensions(queryset, filters), day__gte=start, day__lte=end)
 
 
@@ -67,7 +77,9 @@ def filter_dimensions(queryset: QuerySet[M], filters: ResultFilters) -> QuerySet
     )
 
 
-def _by_quarter(queryset: QuerySet[AnswerRollup]) -> QuerySet[AnswerRollup]:
+def _by_quarter(
+    queryset: QuerySet[AnswerRollup], start_month: int = FEDERAL_START_MONTH
+) -> QuerySet[AnswerRollup]:
     """Rows annotated with their fiscal quarter numbered as year * 10 + quarter.
 
     Plain date comparisons over the quarters the rows span, so the database groups by quarter
@@ -76,7 +88,8 @@ def _by_quarter(queryset: QuerySet[AnswerRollup]) -> QuerySet[AnswerRollup]:
     bounds = queryset.aggregate(first=Min("day"), last=Max("day"))
     if bounds["first"] is None:
         return queryset.none().annotate(quarter=Value(0))
-    quarter, last = fiscal_quarter(bounds["first"]), fiscal_quarter(bounds["last"])
+    quarter = fiscal_quarter(bounds["first"], start_month=start_month)
+    last = fiscal_quarter(bounds["last"], start_month=start_month)
     # Rows added since the bounds were read stay out rather than fall outside every quarter.
     queryset = queryset.filter(day__gte=quarter.start, day__lte=last.end)
     whens = []
@@ -88,10 +101,13 @@ def _by_quarter(queryset: QuerySet[AnswerRollup]) -> QuerySet[AnswerRollup]:
     return queryset.annotate(quarter=Case(*whens, default=Value(0), output_field=IntegerField()))
 
 
-def rollup_sums(queryset: QuerySet[AnswerRollup], *group: str) -> Iterable[dict[str, Any]]:
-    """Summed counts per group and value; a "quarter" group comes back as a FiscalQuarter."""
+def rollup_sums(
+    queryset: QuerySet[AnswerRollup], *group: str, start_month: int = FEDERAL_START_MONTH
+) -> Iterable[dict[str, Any]]:
+    """Summed counts per group and value; a "quarter" group comes back as a FiscalQuarter of
+    the fiscal year starting in `start_month`."""
     if "quarter" in group:
-        queryset = _by_quarter(queryset)
+        queryset = _by_quarter(queryset, start_month)
     rows = (
         queryset.values(*group, "value_key")
         .annotate(n=Sum("count"), t=Sum("total"), s=Sum("total_squares"))
@@ -100,5 +116,6 @@ def rollup_sums(queryset: QuerySet[AnswerRollup], *group: str) -> Iterable[dict[
     if "quarter" not in group:
         return rows
     return (
-        {**row, "quarter": FiscalQuarter(row["quarter"] // 10, row["quarter"] % 10)} for row in rows
+        {**row, "quarter": FiscalQuarter(row["quarter"] // 10, row["quarter"] % 10, start_month)}
+        for row in rows
     )

@@ -23,10 +23,9 @@ from django.utils.translation import gettext_lazy
 
 from cxgov.core.models import Agency
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess
+from cxgov.core.selectors import AgencyObjectAccess, agency_calendar
 from cxgov.insights.drivers import key_drivers
 from cxgov.insights.estimates import Estimate, wilson
-from cxgov.insights.fiscal import fiscal_quarter
 from cxgov.insights.measures import MEAN_SCORE, positive_measure
 from cxgov.insights.priority_matrix import Cuts, driver_quadrants
 from cxgov.insights.scrub import scrub_text
@@ -57,6 +56,7 @@ from cxgov.surveys.models import (
     Survey,
 )
 from cxgov.surveys.results import ResultFilters, period, positive_values, responses_shown
+from cxgov.surveys.results.disclosure import survey_start_month
 from cxgov.surveys.results.estimates import MEASURE_SCALES
 from cxgov.surveys.results.queries import filter_dimensions
 from cxgov.surveys.rollups import survey_zone
@@ -88,7 +88,8 @@ def result_fiscal_years(*, survey: Survey) -> list[int]:
     last: datetime | None = span["last"]
     if first is None or last is None:
         return []
-    return list(range(fiscal_quarter(last.date()).year, fiscal_quarter(first.date()).year - 1, -1))
+    calendar = agency_calendar(agency=survey.agency)
+    return list(range(calendar.fiscal_year(last), calendar.fiscal_year(first) - 1, -1))
 
 
 def surveys_for_results(*, agency: Agency) -> QuerySet[Survey]:
@@ -107,7 +108,7 @@ def filtered_responses(*, survey: Survey, filters: ResultFilters) -> QuerySet[Re
     Days are the agency's local days, as in the rollups, so counts here and there agree.
     """
     responses = filter_dimensions(valid_responses(survey=survey), filters)
-    first, last = period(filters)
+    first, last = period(filters, start_month=survey_start_month(survey))
     zone = survey_zone(survey)
     if first:
         responses = responses.filter(submitted_at__gte=datetime.combine(first, time(), zone))

@@ -19,5 +19,4 @@ class Command(BaseCommand):
         if standard is None:
             raise CommandError(f"no standard has the id {options['standard']}")
         days = services.standard_recompute(actor=None, standard=standard)
-        services.standard_misses_check(actor=None, standard=standard)
         self.stdout.write(f"{days} days recomputed")
