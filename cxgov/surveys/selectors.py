@@ -420,51 +420,22 @@ class BurdenLedger:
         return self.burden_warning or self.expired or self.expiry_warning
 
 
-def _instruments(clearance: Clearance) -> list[Survey]:
-    """A clearance's surveys; a generic clearance's include those of its fast-track requests."""
-    covered = Q(clearance=clearance)
-    if clearance.kind == ClearanceKind.GENERIC:
-        covered |= Q(clearance__parent=clearance)
-    return list(Survey.objects.filter(covered).select_related("clearance").order_by("title", "id"))
-
-
 def clearance_ledger(
     *, clearance: Clearance, year: int | None = None, today: date | None = None
 ) -> BurdenLedger:
     """Hours used = responses × the instrument's estimated minutes / 60, in fiscal year `year`
-    (the current one by default), from the response rollups (call access_clearance first)."""
+    (the current one by default), from the response rollups (call access_clearance first).
+    A generic clearance's instruments include those of its fast-track requests."""
+    return _ledgers_of([clearance], year=year, today=today)[0]
+
+
+def _ledgers_of(
+    clearances: list[Clearance], *, year: int | None = None, today: date | None = None
+) -> list[BurdenLedger]:
+    """Fiscal year `year`'s ledger (the current one by default) of each clearance, in two
+    queries however many there are: the instruments, and their responses in the year."""
     today = today or timezone.localdate()
     year = year or fiscal_quarter(today).year
-    start, end = fiscal_year_bounds(year)
-    surveys = _instruments(clearance)
-    counts = dict(
-        ResponseRollup.objects.filter(survey__in=surveys, day__gte=start, day__lte=end)
-        .values_list("survey")
-        .annotate(n=Sum("count"))
-        .values_list("survey", "n")
-    )
-    return BurdenLedger(
-        clearance=clearance,
-        year=year,
-        start=start,
-        end=end,
-        instruments=[
-            InstrumentBurden(
-                survey=survey,
-                minutes=survey.burden_minutes,
-                responses=int(counts.get(survey.pk) or 0),
-            )
-            for survey in surveys
-        ],
-        today=today,
-    )
-
-
-def _ledgers_of(clearances: list[Clearance], *, today: date | None = None) -> list[BurdenLedger]:
-    """This fiscal year's ledger of each clearance, in three queries however many there are:
-    the instruments, and their responses in the year."""
-    today = today or timezone.localdate()
-    year = fiscal_quarter(today).year
     start, end = fiscal_year_bounds(year)
     ids = [clearance.pk for clearance in clearances]
     surveys = list(
