@@ -42,7 +42,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # break the page before it reaches a CSV.
 NOT_FREE_TEXT = {"language", "languages", "time_zone", "password", "key", "public_id"}
 # Models that refuse updates; nothing from them is downloaded as CSV.
-APPEND_ONLY = {"core.AuditEvent"}
+APPEND_ONLY = {"core.AuditEvent", "core.ApprovalStep"}
 AGENCY = "fba"
 STAFF = "admin@fba.example.gov"
 OVERSIGHT = "oversight@omb.example.gov"
