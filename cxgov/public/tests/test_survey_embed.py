@@ -164,6 +164,6 @@ def test_staff_survey_page_shows_the_iframe_snippet_and_its_sites(
     )
     assert page.status_code == 200
     html = page.content.decode()
-    assert f'/surveys/{survey.public_id}/embed/" title="{survey.title}"' in html
+    assert f"/surveys/{survey.public_id}/embed/&quot; title=&quot;{survey.title}&quot;" in html
     assert "&lt;iframe src=" in html
     assert SITES[0] in html

@@ -14,6 +14,7 @@ from cxgov.core.services import token_create
 from cxgov.standards.models import MissedPeriod
 from cxgov.standards.results import PeriodCounts, results_from_counts
 from cxgov.standards.selectors import standard_results
+from cxgov.testing.approvals import review_and_publish
 from cxgov.testing.factories import MembershipFactory, ServiceFactory, StandardFactory
 
 
@@ -195,15 +196,25 @@ def test_events_sent_to_a_draft_are_judged_when_it_is_posted(
         }
         for i in range(20)
     ]
-    admin = admin_a_client
-    post_url = f"/staff/agencies/alpha/standards/{standard.pk}/status/post/"
+    approver = Client()
+    approver.force_login(manager)
+
+    def post() -> None:
+        review_and_publish(
+            author=admin_a_client,
+            approver=approver,
+            slug="alpha",
+            kind="standard",
+            object_id=standard.pk,
+        )
+
     with django_capture_on_commit_callbacks(execute=True):
         if posted_first:
-            assert admin.post(post_url).status_code == 302
+            post()
         assert _events(client, standard.pk, events, _bearer(admin_a)).status_code == 200
         if not posted_first:
             assert MissedPeriod.objects.filter(standard=standard).count() == 0
-            assert admin.post(post_url).status_code == 302
+            post()
     misses = list(MissedPeriod.objects.filter(standard=standard))
     assert [(miss.period_start, miss.n) for miss in misses] == [(date(2026, 1, 1), 20)]
     notices = [m for m in mail.outbox if m.subject.startswith("Service standard missed")]
