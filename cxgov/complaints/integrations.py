@@ -90,6 +90,7 @@ def post_resolution_survey_invite(*, complaint_id: int) -> bool:
     answers cannot be traced back to the complaint. Returns whether an invitation was added.
     """
     from cxgov.complaints.models import Complaint
+    from cxgov.surveys.models import InvitationChannel
     from cxgov.surveys.selectors import survey_live_from_template
     from cxgov.surveys.services import InvitationRow, invitations_add
 
@@ -99,9 +100,12 @@ def post_resolution_survey_invite(*, complaint_id: int) -> bool:
     survey = survey_live_from_template(agency=complaint.agency, template="post_resolution")
     if survey is None:
         return False
-    added = invitations_add(
-        actor=None,
-        survey=survey,
-        rows=[InvitationRow(email=complaint.contact_email.lower(), service=complaint.service)],
+    row = InvitationRow(
+        row=1,
+        channel=InvitationChannel.EMAIL,
+        contact=complaint.contact_email.lower(),
+        language=complaint.language if complaint.language in {"en", "es"} else "en",
+        service=complaint.service,
     )
-    return added > 0
+    plan = invitations_add(actor=None, survey=survey, rows=[row])
+    return plan.added > 0

@@ -18,6 +18,8 @@ from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
     clearance_create,
+    drivers_compute,
+    drivers_mark_stale,
     response_bulk_create,
     survey_create,
     survey_publish,
@@ -240,4 +242,9 @@ def demo_load() -> list[Survey]:
     response_bulk_create(actor=None, survey=v2, rows=a11_v2_rows(services, count=2400))
     response_bulk_create(actor=None, survey=v1, rows=a11_v1_rows(retirement, count=800))
     response_bulk_create(actor=None, survey=employee, rows=employee_rows())
+    # The demo opens with the key driver analyses over all responses already stored, as the
+    # worker leaves them; the action suggestions read them too.
+    for survey in (v2, v1):
+        drivers_mark_stale(survey=survey)
+        drivers_compute(survey_id=survey.pk)
     return [v2, v1, employee]

@@ -150,13 +150,13 @@ def acsi_measures(service: Service) -> Iterator[ComparableMeasure]:
         .filter(question__key__in=ACSI_KEYS)
         .values_list("response_id", "response__submitted_at", "question__key", "value_int")
     )
-    by_response: dict[int, tuple[date, dict[str, int]]] = {}
+    by_response: dict[int, tuple[date, dict[str, int | None]]] = {}
     for response_id, submitted_at, key, value in rows:
         entry = by_response.setdefault(response_id, (calendar.local_date(submitted_at), {}))
         entry[1][key] = value
     by_year: dict[str, list[list[float | None]]] = defaultdict(list)
-    for day, answers in by_response.values():
-        by_year[_fiscal_year(calendar, day)].append([answers.get(key) for key in ACSI_KEYS])
+    for day, given in by_response.values():
+        by_year[_fiscal_year(calendar, day)].append([given.get(key) for key in ACSI_KEYS])
     for year, answers in sorted(by_year.items()):
         result = acsi_index(answers)
         if result.value is None:
