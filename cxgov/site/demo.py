@@ -5,21 +5,24 @@ Each app adds its own records through `demo_load` in its demo module; this calls
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from cxgov.a11.demo import demo_load as a11_demo_load
 from cxgov.actions.demo import demo_load as actions_demo_load
 from cxgov.benchmarks.demo import demo_load as benchmarks_demo_load
 from cxgov.complaints.demo import demo_load as complaints_demo_load
-from cxgov.core.models import Role, User
+from cxgov.core.models import Agency, Role, User
 from cxgov.core.permissions import Can
 from cxgov.core.services import audit_record, membership_grant, site_grant_give, user_create
 from cxgov.plans.demo import demo_load as plans_demo_load
 from cxgov.registry.demo import demo_load as registry_demo_load
+from cxgov.reports.selectors import report_periods
+from cxgov.reports.services import report_drivers_request
 from cxgov.standards.demo import demo_load as standards_demo_load
 from cxgov.surveys.demo import demo_load as surveys_demo_load
 
@@ -96,4 +99,20 @@ def demo_load() -> list[DemoUser]:
     actions_demo_load()
     # Last: the plan is assembled from every other app's demo records.
     plans_demo_load()
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics after the bulk loads: without them the report's answer
+        # queries are planned as nested loops over the whole table.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    _report_drivers_load(agencies.values())
     return DEMO_USERS
+
+
+def _report_drivers_load(agencies: Iterable[Agency]) -> None:
+    """Store the key driver analyses of each fiscal year's survey report, as the worker leaves
+    them, so the demo's reports open complete."""
+    for agency in agencies:
+        for row in report_periods(agency=agency):
+            report_drivers_request(
+                agency=agency, fiscal_year=row.fiscal_year, quarter=None, wait=True
+            )
