@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cxgov.core.addresses import STATE_CODES, PostalAddress, zip_code_clean
+from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can, user_can
@@ -1259,6 +1260,7 @@ def complaints_import(
         ],
         batch_size=500,
     )
+    planner_statistics_refresh(tables=[Complaint, Transition], rows=len(new))
     audit_record(
         actor=actor,
         action="complaint.import",

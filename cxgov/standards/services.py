@@ -15,6 +15,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.core.models import ApprovalState, Membership, User
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.services import audit_record, object_create
@@ -246,6 +247,7 @@ def events_ingest(
             )
             cursor.executemany(sql, [(standard.pk, *row, received) for row in rows])
     _rollups_rebuild(standard=standard, days=days_touched)
+    planner_statistics_refresh(tables=[StandardEvent, DailyRollup], rows=batch.accepted)
     summary = {
         "rows": batch.rows_read,
         "accepted": batch.accepted,

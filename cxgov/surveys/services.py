@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.core.imports import (
     CREATED,
     UNCHANGED,
@@ -57,6 +58,7 @@ from cxgov.surveys.models import (
     CHOICE_KINDS,
     AccessCode,
     Answer,
+    AnswerRollup,
     Audience,
     Clearance,
     DriverRun,
@@ -68,6 +70,7 @@ from cxgov.surveys.models import (
     Question,
     QuestionKind,
     Response,
+    ResponseRollup,
     ResponseSource,
     ResponseStatus,
     Survey,
@@ -909,6 +912,9 @@ def _responses_store(
         _answers_insert(answers[start : start + batch_size * 5])
     rollups_record(survey=survey, entries=[(r, clean.answers) for r, clean in prepared])
     drivers_mark_stale(survey=survey)
+    planner_statistics_refresh(
+        tables=[Response, Answer, AnswerRollup, ResponseRollup], rows=len(answers)
+    )
     return len(answers)
 
 
