@@ -18,6 +18,7 @@ import pytest
 from django.test import Client
 
 from cxgov.core.models import Agency, AuditEvent, User
+from cxgov.core.services import token_create
 from cxgov.insights.proportions import wilson_interval
 from cxgov.surveys.models import PopulationMargin, Survey
 from cxgov.surveys.services import population_margin_save
@@ -201,3 +202,42 @@ def test_the_trim_cap_is_a_setting_and_the_page_says_how_many_weights_it_cut(
     assert (
         "Weights are not trimmed." in analyst_a_client.get(_url(weighted_survey)).content.decode()
     )
+
+
+def test_the_api_gives_the_weighted_figures_when_asked(
+    client: Client, analyst_a: User, weighted_survey: Survey
+) -> None:
+    _token, raw = token_create(user=analyst_a, name="weighted")
+    url = f"/api/v1/surveys/{weighted_survey.pk}/results"
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get(url, **bearer).json()["weighted"] is None
+    weighted = client.get(url + "?weighted=true", **bearer).json()["weighted"]
+    assert weighted["margins"] == ["channel"] and weighted["trim"] == 5.0
+    assert weighted["error"] is None
+    trust = next(q for q in weighted["questions"] if q["key"] == "trust")
+    low, high = wilson_interval(0.425 * 32, 32)
+    assert trust["positive"]["value"] == pytest.approx(0.425)
+    assert trust["positive"]["low"] == pytest.approx(low)
+    assert trust["positive"]["high"] == pytest.approx(high)
+    assert trust["positive"]["design_effect"] == pytest.approx(1.25)
+    assert trust["positive"]["effective_n"] == pytest.approx(32)
+    assert trust["positive"]["n"] == 40
+    phone = client.get(url + "?weighted=true&channel=phone", **bearer).json()["weighted"]
+    assert next(q for q in phone["questions"] if q["key"] == "trust")["positive"]["n"] == 20
+
+
+def test_the_api_says_why_margins_cannot_weight(
+    client: Client, analyst_a: User, weighted_survey: Survey
+) -> None:
+    population_margin_save(
+        actor=analyst_a, survey=weighted_survey, variable="language", counts={"en": 400}
+    )
+    _token, raw = token_create(user=analyst_a, name="weighted")
+    reply = client.get(
+        f"/api/v1/surveys/{weighted_survey.pk}/results?weighted=true",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert reply.status_code == 200
+    weighted = reply.json()["weighted"]
+    assert "without a population count (es)" in weighted["error"]
+    assert weighted["questions"] == []
