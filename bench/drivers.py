@@ -28,7 +28,7 @@ PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 PARSER.add_argument("--responses", type=int, default=20_000)
 PARSER.add_argument("--repeat", type=int, default=3, help="best of this many runs")
 
-from support.django_setup import django_start  # noqa: E402
+from support.django_setup import database_prepare, django_start  # noqa: E402
 
 # The task runs in this process when queued, as the worker would run it.
 ARGS = django_start(
@@ -39,7 +39,6 @@ ARGS = django_start(
 
 import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from support.timing import best_of, result_line  # noqa: E402
 
@@ -121,7 +120,7 @@ def _recompute(survey: Survey) -> DriverRun:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    database_prepare()
     settings.ALLOWED_HOSTS = ["testserver"]
     survey = _survey()
     _load(survey, ARGS.responses)
