@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -830,6 +831,26 @@ def complaint_reply_add(
     return message
 
 
+def _contact_of(complaint: Complaint) -> dict[str, Any]:
+    """The person's contact details and language, as `complaint_create` takes them, for a case
+    opened from another (a follow-up or a split)."""
+    return {
+        "contact_name": complaint.contact_name,
+        "contact_email": complaint.contact_email,
+        "contact_phone": complaint.contact_phone,
+        "postal_address": complaint.postal_address,
+        "postal": PostalAddress(
+            line_1=complaint.postal_line_1,
+            line_2=complaint.postal_line_2,
+            city=complaint.postal_city,
+            state=complaint.postal_state,
+            zip_code=complaint.postal_zip,
+        ),
+        "contact_preference": complaint.contact_preference,
+        "language": complaint.language,
+    }
+
+
 def _follow_up_open(closed: Complaint, *, text: str, via: str, site_url: str) -> Complaint:
     """A new case for the customer's message about a closed one: same customer, service,
     category, team and assignee, linked to it, acknowledged with its own tracking number."""
@@ -839,19 +860,7 @@ def _follow_up_open(closed: Complaint, *, text: str, via: str, site_url: str) ->
         channel=Channel.EMAIL if via == Message.Via.EMAIL else Channel.WEB,
         service=closed.service,
         category=closed.category,
-        contact_name=closed.contact_name,
-        contact_email=closed.contact_email,
-        contact_phone=closed.contact_phone,
-        postal_address=closed.postal_address,
-        postal=PostalAddress(
-            line_1=closed.postal_line_1,
-            line_2=closed.postal_line_2,
-            city=closed.postal_city,
-            state=closed.postal_state,
-            zip_code=closed.postal_zip,
-        ),
-        contact_preference=closed.contact_preference,
-        language=closed.language,
+        **_contact_of(closed),
         source="follow_up",
         source_ref=closed.tracking_number,
         site_url=site_url,
@@ -1838,19 +1847,7 @@ def complaint_split(
         actor=actor,
         service=original.service,
         category=category if category is not None else original.category,
-        contact_name=original.contact_name,
-        contact_email=original.contact_email,
-        contact_phone=original.contact_phone,
-        postal_address=original.postal_address,
-        postal=PostalAddress(
-            line_1=original.postal_line_1,
-            line_2=original.postal_line_2,
-            city=original.postal_city,
-            state=original.postal_state,
-            zip_code=original.postal_zip,
-        ),
-        contact_preference=original.contact_preference,
-        language=original.language,
+        **_contact_of(original),
         source="split",
         source_ref=original.tracking_number,
         site_url=site_url,
