@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
-from cxgov.core.models import AuditEvent
+from cxgov.core.models import AuditEvent, User
 from cxgov.registry.demo import demo_load as registry_demo_load
 from cxgov.surveys.demo import a11_v2_rows, demo_load
-from cxgov.surveys.models import Answer, Response, Survey
+from cxgov.surveys.models import Answer, Invitation, InvitationStatus, OptOut, Response, Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +51,6 @@ def test_employee_demo_text_is_scrubbed(demo_data: None) -> None:
 def test_demo_invitations_fill_every_status_of_the_staff_invitations_page(
     demo_data: None,
 ) -> None:
-    from django.test import Client
-
-    from cxgov.core.models import User
-    from cxgov.surveys.models import Invitation, InvitationStatus, OptOut
-
     survey = Survey.objects.get(agency__slug="fba", template="a11_v1")
     invitations = Invitation.objects.filter(survey=survey)
     assert set(invitations.values_list("status", flat=True)) == set(InvitationStatus.values)

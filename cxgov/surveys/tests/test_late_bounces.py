@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
@@ -36,9 +37,7 @@ def _invite(client: Client, survey: Survey, emails: list[str], capture) -> dict[
     return {sent.to[0]: sent.message()["Message-ID"] for sent in mail.outbox}
 
 
-def _csv(text: str):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def _csv(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("list.csv", text.encode(), content_type="text/csv")
 
 
