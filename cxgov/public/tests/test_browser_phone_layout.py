@@ -19,7 +19,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = (320, 390)
 LANGUAGES = ("", "/es")
 
-_WIDTHS_JS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+# The window's width, less a scrollbar where the browser draws one beside the page.
+_WIDTHS_JS = """() => [
+  document.documentElement.scrollWidth,
+  Math.min(window.innerWidth, document.documentElement.clientWidth),
+]"""
 # The survey title's font size and each question legend's, in CSS pixels.
 _SIZES_JS = """() => ({
   title: parseFloat(getComputedStyle(document.querySelector('main h1')).fontSize),
