@@ -995,6 +995,7 @@ class InboundOutcome(StrEnum):
     DUPLICATE = "duplicate"
     UNMATCHED = "unmatched"
     REFUSED = "refused"
+    BOUNCED_INVITATION = "bounced_invitation"
 
 
 def _inbound_case(mail: InboundMail) -> Complaint | None:
@@ -1011,14 +1012,29 @@ def _inbound_case(mail: InboundMail) -> Complaint | None:
     return None
 
 
+def _invitation_bounces_record(mail: InboundMail) -> bool:
+    """Mark bounced the survey invitations a bounce names (by their signed Message-ID); True
+    when it names any, even if they were bounced already (the same report read again)."""
+    from cxgov.surveys.distribution import invitation_id_of_message
+    from cxgov.surveys.services import invitation_bounce_reported
+
+    named = [invitation_id_of_message(ident) for ident in mail.bounced_message_ids]
+    for invitation_id in dict.fromkeys(ident for ident in named if ident is not None):
+        invitation_bounce_reported(invitation_id=invitation_id)
+    return any(ident is not None for ident in named)
+
+
 def inbound_mail_receive(*, mail: InboundMail, agency: Agency | None) -> InboundOutcome:
     """File one email: a reply threads into its complaint, other mail becomes a complaint of
-    `agency` for triage, and bounces and auto-replies change nothing.
+    `agency` for triage, a bounce of a survey invitation marks that invitation bounced, and
+    other bounces and auto-replies change nothing.
 
     A mail already filed (same Message-ID) is not filed again. Files that fail the attachment
     checks are left out and named in the message.
     """
     if mail.automatic:
+        if _invitation_bounces_record(mail):
+            return InboundOutcome.BOUNCED_INVITATION
         return InboundOutcome.AUTOMATIC
     if mail.message_id and (
         Message.objects.filter(email_message_id=mail.message_id).exists()

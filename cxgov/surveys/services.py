@@ -1498,6 +1498,39 @@ def invitation_delivery_failed(*, invitation: Invitation, reminder: bool, bounce
         )
 
 
+def invitation_bounce_reported(*, invitation_id: int) -> bool:
+    """A delivery failure reported after the message left (a bounce in the mailbox): the
+    invitation is bounced, so no reminder goes to that address. True when this changed it.
+
+    Answered wins (the person was reached), and an opt-out stays; a report read again changes
+    nothing, so reading the same bounce twice is harmless.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("survey")
+            .filter(pk=invitation_id, channel=InvitationChannel.EMAIL)
+            .first()
+        )
+        if (
+            invitation is None
+            or invitation.used_at is not None
+            or invitation.status
+            in (InvitationStatus.BOUNCED, InvitationStatus.ANSWERED, InvitationStatus.OPTED_OUT)
+        ):
+            return False
+        previous = invitation.status
+        invitation.status = InvitationStatus.BOUNCED
+        invitation.save(update_fields=["status"])
+        audit_record(
+            actor=None,
+            action="invitation.bounced",
+            target=invitation.survey,
+            data={"invitation": invitation.pk, "channel": invitation.channel, "was": previous},
+        )
+    return True
+
+
 def _invitation_by_token(survey: Survey, token: str) -> Invitation | None:
     if not token:
         return None
