@@ -10,7 +10,7 @@ import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
 from typing import Any
@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -144,10 +145,16 @@ def _pauses(complaint: Complaint) -> list[sla.Pause]:
     return [(pause.started_at, pause.ended_at) for pause in complaint.pauses.all()]
 
 
-def _deadlines_refresh(complaint: Complaint, *, policy: SlaPolicy, now: datetime) -> None:
+def _deadlines_refresh(
+    complaint: Complaint,
+    *,
+    policy: SlaPolicy,
+    now: datetime,
+    calendar: AgencyCalendar | None = None,
+) -> None:
     """Recompute the three deadlines from the policy on the agency's calendar (weekends,
     federal holidays and its closed days skipped), skipping the days the clock paused."""
-    calendar = agency_calendar(agency=complaint.agency)
+    calendar = calendar or agency_calendar(agency=complaint.agency)
     pauses = _pauses(complaint) if complaint.pk else []
     start = complaint.received_at
     complaint.acknowledge_due_at = calendar.due_at(
@@ -169,6 +176,65 @@ def _policy(complaint: Complaint) -> SlaPolicy:
     return sla_policy_for(
         agency=complaint.agency, service=complaint.service, category=complaint.category
     )
+
+
+# The deadlines of each clock, and the moment that stops it: a clock already stopped keeps the
+# deadline it was judged against.
+_CLOCKS = (
+    ("acknowledge_due_at", "acknowledged_at"),
+    ("respond_due_at", "responded_at"),
+    ("final_due_at", "closed_at"),
+)
+
+
+@transaction.atomic
+def complaint_deadlines_recompute(
+    *, agency: Agency, first: date, last: date, now: datetime | None = None
+) -> dict[str, int]:
+    """The agency's closed days changed between `first` and `last`: move the deadlines of its
+    open complaints whose clocks run across those days onto the calendar as it is now.
+
+    Only clocks still running move (an acknowledged complaint keeps the acknowledgment
+    deadline it was judged against); closed, referred, withdrawn and duplicate complaints keep
+    their record. A complaint awaiting the customer is left alone: its clock is paused, and its
+    deadlines are set again on the calendar of the day the pause ends. Running it twice changes
+    nothing the second time. Returns the count of
+    complaints moved, for the one audit event of the change
+    (`core.services.agency_calendar_recompute`).
+    """
+    now = now or timezone.now()
+    calendar = agency_calendar(agency=agency)
+    span_start, span_end = calendar.span(first, last)
+    candidates = (
+        Complaint.objects.filter(agency=agency, status__in=OPEN_STATUSES, received_at__lt=span_end)
+        .exclude(status=Status.AWAITING_CUSTOMER)
+        .filter(
+            Q(acknowledge_due_at__gte=span_start)
+            | Q(respond_due_at__gte=span_start)
+            | Q(final_due_at__gte=span_start)
+        )
+        .select_related("agency", "service", "category")
+        .prefetch_related("pauses")
+        .order_by("pk")
+    )
+    policies: dict[tuple[int | None, int | None], SlaPolicy] = {}
+    moved = 0
+    for complaint in candidates.iterator(chunk_size=500):
+        key = (complaint.service_id, complaint.category_id)
+        if key not in policies:
+            policies[key] = _policy(complaint)
+        before = {field: getattr(complaint, field) for field, _stop in _CLOCKS}
+        _deadlines_refresh(complaint, policy=policies[key], now=now, calendar=calendar)
+        changed = []
+        for field, stop in _CLOCKS:
+            if getattr(complaint, stop) is not None:
+                setattr(complaint, field, before[field])
+            elif getattr(complaint, field) != before[field]:
+                changed.append(field)
+        if changed:
+            complaint.save(update_fields=[*changed, "updated_at"])
+            moved += 1
+    return {"complaints": moved}
 
 
 def _acknowledgment_enqueue(complaint: Complaint, *, site_url: str = "") -> None:

@@ -100,7 +100,7 @@ def _done(request: HttpRequest, slug: str, message: str) -> HttpResponse:
     return redirect(_calendar_url(slug))
 
 
-# Remove one closed day (POST only); deadlines already set keep their dates.
+# Remove one closed day (POST only); open deadlines and standards count it again.
 closure_remove_view = button_view(
     access_closure,
     act=closure_remove,
