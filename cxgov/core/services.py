@@ -42,6 +42,7 @@ from cxgov.core.models import (
     TaskLease,
     TokenArea,
     TokenScope,
+    TranslationSource,
     User,
 )
 from cxgov.core.permissions import SITE_CAPABILITIES, Can, user_can
@@ -59,6 +60,7 @@ from cxgov.core.tokens import (
     recovery_code_normalise,
     token_hash,
 )
+from cxgov.core.xliff import source_hash
 
 logger = logging.getLogger(__name__)
 
@@ -1443,4 +1445,26 @@ def agency_fiscal_year_start_set(
         fields={"fiscal_year_start_month": fiscal_year_start_month},
         action="agency.fiscal_year_start_set",
         agency=agency,
+    )
+
+
+def translation_source_record(
+    *, agency_id: int, unit: str, language: str, source: str, keep: bool = False
+) -> None:
+    """Remember the English a translation was made from (`unit` as in the XLIFF files). With
+    `keep`, a text already remembered keeps its old English: the English changed under a
+    translation that did not, which is then stale. Bookkeeping beside an audited write."""
+    if keep:
+        TranslationSource.objects.get_or_create(
+            agency_id=agency_id,
+            unit=unit,
+            language=language,
+            defaults={"source_hash": source_hash(source)},
+        )
+        return
+    TranslationSource.objects.update_or_create(
+        agency_id=agency_id,
+        unit=unit,
+        language=language,
+        defaults={"source_hash": source_hash(source)},
     )

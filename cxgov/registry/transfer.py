@@ -149,6 +149,8 @@ NOT_RESTORED = {
     "core.ApprovalStep": "the steps and comments of those reviews (kept in the audit log)",
     # Computed from the restored responses by the worker the first time a page asks for them.
     "surveys.DriverRun": "key driver analyses cached on this installation",
+    # Its units name records by the ids a restore renumbers; restored Spanish starts current.
+    "core.TranslationSource": "the English each translation was made from, by record id",
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.
