@@ -216,27 +216,50 @@ def _comparable(rows: list[ComparisonRow]) -> bool:
     return any(row.best_private or row.federal_average or row.selected for row in rows)
 
 
-def service_comparison_period(*, service: Service) -> str | None:
-    """The period the comparison page opens on: the newest with a comparable benchmark.
+@dataclass(frozen=True)
+class ServiceComparison:
+    """The comparison page of a service: its periods (newest first), the period shown and
+    its rows."""
 
-    A service whose newest measures have nothing comparable yet (a new survey's fiscal
-    quarter, say) opens on the newest period that has; with none, on its newest period.
+    periods: list[str]
+    period: str | None
+    rows: list[ComparisonRow]
+
+
+def service_comparison(*, service: Service, period: str | None = None) -> ServiceComparison:
+    """The service's own measures beside their benchmarks in `period`, read once.
+
+    Without a period the service has, the page opens on the newest period with a comparable
+    benchmark: a service whose newest measures have nothing comparable yet (a new survey's
+    fiscal quarter, say) opens on the newest period that has; with none, on its newest period.
+    Call an access_* selector for the service first.
     """
     measures = own_measures(service=service)
     periods = sorted({m.period for m in measures}, reverse=True)
     if not periods:
-        return None
+        return ServiceComparison(periods=[], period=None, rows=[])
     library = list(series_with_observations(agency=service.agency))
     selected = _selected(service, library)
-    for period in periods:
-        rows = [
+
+    def rows_of(wanted: str) -> list[ComparisonRow]:
+        return [
             compare_measure(m, history=measures, library=library, selected=selected)
             for m in measures
-            if m.period == period
+            if m.period == wanted
         ]
+
+    if period in periods:
+        return ServiceComparison(periods=periods, period=period, rows=rows_of(period))
+    for candidate in periods:
+        rows = rows_of(candidate)
         if _comparable(rows):
-            return period
-    return periods[0]
+            return ServiceComparison(periods=periods, period=candidate, rows=rows)
+    return ServiceComparison(periods=periods, period=periods[0], rows=rows_of(periods[0]))
+
+
+def service_comparison_period(*, service: Service) -> str | None:
+    """The period the comparison page opens on (see `service_comparison`)."""
+    return service_comparison(service=service).period
 
 
 def _selected(service: Service, library: list[Series]) -> list[Series]:

@@ -26,8 +26,7 @@ from cxgov.benchmarks.comparisons import (
     RankedMeasure,
     oversight_ranking,
     period_year,
-    service_comparison_period,
-    service_comparisons,
+    service_comparison,
     service_periods,
 )
 from cxgov.benchmarks.forms import BenchmarkImportForm, OwnMeasureForm, SelectionForm
@@ -369,12 +368,8 @@ def _comparison_table(rows: list[ComparisonRow]) -> tuple[Table, Table]:
 @login_required
 def service_page(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     service = access_service(user=request.user, agency_slug=slug, service_id=service_id)
-    periods = service_periods(service=service)
-    period = request.GET.get("period")
-    if period not in periods:
-        period = service_comparison_period(service=service)
-    rows = service_comparisons(service=service, period=period) if period else []
-    comparisons, refused = _comparison_table(rows)
+    shown = service_comparison(service=service, period=request.GET.get("period"))
+    comparisons, refused = _comparison_table(shown.rows)
     selections = Table(
         "selections",
         _("Chosen best in business"),
@@ -397,8 +392,8 @@ def service_page(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
         {
             "agency": service.agency,
             "service": service,
-            "periods": periods,
-            "period": period,
+            "periods": shown.periods,
+            "period": shown.period,
             "chosen": chosen,
             "can_edit": can_edit,
             "measure_form": OwnMeasureForm() if can_edit else None,
