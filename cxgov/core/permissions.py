@@ -54,6 +54,8 @@ class Can(StrEnum):
     RATE_A11_REPORTS = "rate_a11_reports"
     MANAGE_WEBHOOKS = "manage_webhooks"
     MANAGE_CALENDAR = "manage_calendar"
+    VIEW_MATURITY = "view_maturity"
+    MANAGE_MATURITY = "manage_maturity"
     IMPORT_GOVERNMENT_DATA = "import_government_data"
     OVERSEE_GOVERNMENT = "oversee_government"
 
@@ -159,6 +161,14 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "Add, import and remove the agency's closed days (executive orders, emergencies): "
         "complaint deadlines and standards in business days skip them like federal holidays."
     ),
+    Can.VIEW_MATURITY: (
+        "Read the agency's annual CX maturity self-assessments, the indicators cxgov measures "
+        "beside them and their year-on-year trend."
+    ),
+    Can.MANAGE_MATURITY: (
+        "Fill in and change the agency's annual CX maturity self-assessment: a score, an "
+        "evidence link and a note per statement."
+    ),
     Can.IMPORT_GOVERNMENT_DATA: (
         "Import the performance.gov A-11 quarterly file, which creates and updates agencies "
         "and their records site-wide."
@@ -167,7 +177,7 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "The oversight home across every agency: the A-11 reporting calendar, trust by "
         "provider, standards missed and complaint timeliness, all as aggregates and never "
         "anyone's personal data; open any submitted or published A-11 report read-only and "
-        "rate it."
+        "rate it; every agency's CX maturity scores side by side."
     ),
 }
 
@@ -219,9 +229,14 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.PUBLISH_A11_REPORTS,
         Can.MANAGE_WEBHOOKS,
         Can.MANAGE_CALENDAR,
+        Can.VIEW_MATURITY,
+        Can.MANAGE_MATURITY,
     },
-    Role.SERVICE_MANAGER: _EDITORS | _SERVICE_WORK | _PLANNING_WORK | {Can.PUBLISH_PLANS},
-    Role.CX_ANALYST: _EDITORS | _SURVEY_WORK | _PLANNING_WORK,
+    Role.SERVICE_MANAGER: _EDITORS
+    | _SERVICE_WORK
+    | _PLANNING_WORK
+    | {Can.PUBLISH_PLANS, Can.VIEW_MATURITY, Can.MANAGE_MATURITY},
+    Role.CX_ANALYST: _EDITORS | _SURVEY_WORK | _PLANNING_WORK | {Can.VIEW_MATURITY},
     Role.COMPLAINT_HANDLER: frozenset(
         {
             Can.VIEW_AGENCY,
@@ -235,6 +250,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
     Role.OVERSIGHT: _EDITORS
     | {
         Can.VIEW_RESULTS,
+        Can.VIEW_MATURITY,
         Can.PUBLISH_A11_REPORTS,
         Can.OVERSEE_AGENCIES,
         Can.RATE_A11_REPORTS,
