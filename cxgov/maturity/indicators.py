@@ -104,11 +104,14 @@ def services_with_live_standards(*, agency: Agency, span: YearSpan) -> Indicator
 def feedback_coverage(*, agency: Agency, span: YearSpan) -> list[Indicator]:
     """Per kind of channel: the share of the agency's channels of that kind whose service got
     customer survey answers through that kind of channel in the year."""
-    channels = list(
-        Channel.objects.filter(service__agency=agency)
-        .exclude(service__status=ServiceStatus.ARCHIVED)
-        .values_list("service_id", "kind")
-        .distinct()
+    channels = sorted(
+        set(
+            Channel.objects.filter(service__agency=agency)
+            .exclude(service__status=ServiceStatus.ARCHIVED)
+            .order_by()
+            .values_list("service_id", "kind")
+            .distinct()
+        )
     )
     answered = set(
         AnswerRollup.objects.filter(
@@ -120,6 +123,7 @@ def feedback_coverage(*, agency: Agency, span: YearSpan) -> list[Indicator]:
             service__isnull=False,
         )
         .exclude(channel="")
+        .order_by()
         .values_list("service_id", "channel")
         .distinct()
     )
@@ -264,13 +268,13 @@ def data_freshness(*, agency: Agency, span: YearSpan) -> list[Indicator]:
             "fresh_surveys",
             _("Freshness of survey answers"),
             survey_days.aggregate(last=Max("day"))["last"],
-            survey_days.values("day").distinct().count(),
+            survey_days.order_by().values("day").distinct().count(),
         ),
         (
             "fresh_standards",
             _("Freshness of standards results"),
             latest_standard,
-            standard_days.values("day").distinct().count() + reported.count(),
+            standard_days.order_by().values("day").distinct().count() + reported.count(),
         ),
         (
             "fresh_complaints",

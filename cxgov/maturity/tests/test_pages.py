@@ -153,6 +153,7 @@ def _measured_world(agency: Any) -> dict[str, Any]:
     low-score follow-up answered after known days; actions due in the year."""
     first, second, third = (ServiceFactory(agency=agency) for _ in range(3))
     ChannelFactory(service=first, kind="phone")
+    ChannelFactory(service=first, kind="phone")  # a second phone line: one service still
     ChannelFactory(service=second, kind="phone")
     ChannelFactory(service=third, kind="website", phone="", url="https://example.gov")
     standard = StandardFactory(service=first)
