@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cxgov.a11",
     "cxgov.plans",
     "cxgov.actions",
+    "cxgov.maturity",
     "cxgov.webhooks",
     "cxgov.public",
     "cxgov.api",

@@ -47,6 +47,7 @@ AGENCY_MENU: tuple[MenuLink, ...] = (
     MenuLink("plans:plan_list", _("Customer service plans"), Can.EDIT_PLANS),
     MenuLink("core:approval_list", _("Reviews waiting for you"), Can.VIEW_AGENCY),
     MenuLink("actions:action_list", _("Action plan"), Can.VIEW_AGENCY),
+    MenuLink("maturity:index", _("CX maturity assessment"), Can.VIEW_MATURITY),
     MenuLink("reports:scorecard", _("Management scorecard"), Can.VIEW_AGENCY),
     MenuLink("webhooks:subscription_list", _("Webhooks"), Can.MANAGE_WEBHOOKS),
     MenuLink("public:agency", _("The agency's public page"), Can.VIEW_AGENCY),
@@ -68,6 +69,11 @@ OVERSIGHT_MENU: tuple[MenuLink, ...] = (
     MenuLink(
         "oversight:home",
         _("The oversight home: A-11 reporting, trust, standards and complaints of every agency"),
+        Can.OVERSEE_GOVERNMENT,
+    ),
+    MenuLink(
+        "maturity_oversight:scores",
+        _("CX maturity of every agency, side by side"),
         Can.OVERSEE_GOVERNMENT,
     ),
 )

@@ -55,6 +55,8 @@ class Can(StrEnum):
     MANAGE_WEBHOOKS = "manage_webhooks"
     MANAGE_CALENDAR = "manage_calendar"
     MANAGE_TRANSLATIONS = "manage_translations"
+    VIEW_MATURITY = "view_maturity"
+    MANAGE_MATURITY = "manage_maturity"
     IMPORT_GOVERNMENT_DATA = "import_government_data"
     OVERSEE_GOVERNMENT = "oversee_government"
 
@@ -165,6 +167,14 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "plans, standards, canned responses, categories) has its Spanish, which is missing or "
         "stale; download it as XLIFF for a translation vendor and upload the translated file."
     ),
+    Can.VIEW_MATURITY: (
+        "Read the agency's annual CX maturity self-assessments, the indicators cxgov measures "
+        "beside them and their year-on-year trend."
+    ),
+    Can.MANAGE_MATURITY: (
+        "Fill in and change the agency's annual CX maturity self-assessment: a score, an "
+        "evidence link and a note per statement."
+    ),
     Can.IMPORT_GOVERNMENT_DATA: (
         "Import the performance.gov A-11 quarterly file, which creates and updates agencies "
         "and their records site-wide."
@@ -173,7 +183,7 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "The oversight home across every agency: the A-11 reporting calendar, trust by "
         "provider, standards missed and complaint timeliness, all as aggregates and never "
         "anyone's personal data; open any submitted or published A-11 report read-only and "
-        "rate it."
+        "rate it; every agency's CX maturity scores side by side."
     ),
 }
 
@@ -226,12 +236,14 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.MANAGE_WEBHOOKS,
         Can.MANAGE_CALENDAR,
         Can.MANAGE_TRANSLATIONS,
+        Can.VIEW_MATURITY,
+        Can.MANAGE_MATURITY,
     },
     Role.SERVICE_MANAGER: _EDITORS
     | _SERVICE_WORK
     | _PLANNING_WORK
-    | {Can.PUBLISH_PLANS, Can.MANAGE_TRANSLATIONS},
-    Role.CX_ANALYST: _EDITORS | _SURVEY_WORK | _PLANNING_WORK,
+    | {Can.PUBLISH_PLANS, Can.MANAGE_TRANSLATIONS, Can.VIEW_MATURITY, Can.MANAGE_MATURITY},
+    Role.CX_ANALYST: _EDITORS | _SURVEY_WORK | _PLANNING_WORK | {Can.VIEW_MATURITY},
     Role.COMPLAINT_HANDLER: frozenset(
         {
             Can.VIEW_AGENCY,
@@ -245,6 +257,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
     Role.OVERSIGHT: _EDITORS
     | {
         Can.VIEW_RESULTS,
+        Can.VIEW_MATURITY,
         Can.PUBLISH_A11_REPORTS,
         Can.OVERSEE_AGENCIES,
         Can.RATE_A11_REPORTS,

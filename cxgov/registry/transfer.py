@@ -119,6 +119,8 @@ RESTORED_TABLES = (
     "plans.PlanVersion",
     "actions.ActionItem",
     "actions.ActionSource",
+    "maturity.Assessment",
+    "maturity.Answer",
 )
 # Agency-linked tables that are deliberately left out, and why.
 NOT_RESTORED = {

@@ -86,6 +86,7 @@ SECTIONS = {
         _Parent("service", "benchmarks:service", "service_id", lambda s: s.name),
     ),
     "a11": _Section(gettext_lazy("A-11 quarterly reporting"), "a11:collection_list"),
+    "maturity": _Section(gettext_lazy("CX maturity"), "maturity:index"),
     "members": _Section(gettext_lazy("Members"), "core:member_list"),
     "approvals": _Section(gettext_lazy("Reviews"), "core:approval_list"),
     "calendar": _Section(gettext_lazy("Calendar"), "core:agency_calendar"),

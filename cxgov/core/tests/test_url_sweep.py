@@ -209,6 +209,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
         Can.OVERSEE_GOVERNMENT,
         Can.OVERSEE_GOVERNMENT,
     ),
+    "maturity_oversight:scores": (lambda w: {}, Can.OVERSEE_GOVERNMENT, Can.OVERSEE_GOVERNMENT),
     "core:member_mfa_reset": (
         _with("membership"),
         Can.ADMINISTER_AGENCY,
@@ -454,6 +455,9 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "plans:version_diff": (_with("plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
     # actions
     "actions:action_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "maturity:index": (_agency, Can.VIEW_MATURITY, Can.VIEW_MATURITY),
+    "maturity:year": (_with(fiscal_year=2026), Can.VIEW_MATURITY, Can.VIEW_MATURITY),
+    "maturity:edit": (_with(fiscal_year=2026), Can.MANAGE_MATURITY, Can.MANAGE_MATURITY),
     "actions:action_create": (_agency, Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
     "actions:suggestions": (_agency, Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
     "actions:employee_surveys": (_agency, Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
@@ -492,7 +496,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
 
 
 # Pages of the site-wide grants: their address names no agency.
-SITE_WIDE = frozenset({"oversight:home", "oversight:report"})
+SITE_WIDE = frozenset({"oversight:home", "oversight:report", "maturity_oversight:scores"})
 
 # Query parameters a page needs beyond its path.
 QUERY = {"a11:export_download": {"fiscal_year": 2025, "quarter": 1}}

@@ -17,6 +17,8 @@ from django.db import connection
 from cxgov.complaints.models import Attachment, Complaint
 from cxgov.complaints.services import complaint_create
 from cxgov.core.models import Agency, AuditEvent
+from cxgov.maturity.models import Answer as MaturityAnswer
+from cxgov.maturity.services import AnswerInput, assessment_save
 from cxgov.registry.services import retention_policy_update
 from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.services import response_submit, survey_create, survey_publish
@@ -53,6 +55,12 @@ def _agency_data(agency: Agency, *, tag: str) -> None:
         send_acknowledgment=False,
     )
     retention_policy_update(actor=None, agency=agency, survey_ip_days=14)
+    assessment_save(
+        actor=None,
+        agency=agency,
+        fiscal_year=2024,
+        answers={"measurement.feedback": AnswerInput(3, "https://example.gov/cx", f"{tag} note")},
+    )
 
 
 def _export(slug: str, path: Path) -> zipfile.ZipFile:
@@ -80,6 +88,8 @@ def test_export_holds_every_kind_of_record_of_the_agency_and_nothing_else(
     assert counts["complaints.Complaint"] == 1
     assert counts["complaints.Attachment"] == 1
     assert counts["registry.RetentionPolicy"] == 1
+    assert counts["maturity.Assessment"] == 1
+    assert counts["maturity.Answer"] == 1
     assert counts["core.AuditEvent"] == AuditEvent.objects.filter(agency=agency_a).count()
     for label in ("surveys.Question", "complaints.Transition", "registry.Service"):
         assert counts[label] > 0, label
@@ -136,6 +146,7 @@ def test_export_restore_export_gives_identical_files(agency_a, admin_a, tmp_path
     assert Response.objects.count() == responses_before
     attachment = Attachment.objects.get()
     assert attachment.file.read() == b"%PDF-1.4 alpha"
+    assert MaturityAnswer.objects.get().note == "alpha note"
 
     second = _export(slug, tmp_path / "second.zip")
     # The manifest and its signature carry the export time; every other member is identical.

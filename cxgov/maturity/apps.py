@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MaturityConfig(AppConfig):
+    """The annual CX maturity (capacity) self-assessment of OMB A-11 Section 280."""
+
+    name = "cxgov.maturity"
+    label = "maturity"
+    default_auto_field = "django.db.models.BigAutoField"
