@@ -12,7 +12,10 @@ In the same process it runs:
   It is run on a sample of `--sample` events and extrapolated to the full count (so stated);
 - a pandas baseline: what an analyst would write (business days with numpy's busday_count,
   whole days only, then a groupby per day): less exact and less work than the real path.
-Then it times the public "Our service standards" page rendered from the rollups.
+Then it times the public "Our service standards" page rendered from the rollups, and the exact
+median and 90th percentile of every month (`selectors.ElapsedQuantiles`: order statistics read
+by bucket with OFFSET/LIMIT) against a plain baseline that loads each month's elapsed times
+into Python and calls numpy.quantile; the two must agree.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ from cxgov.insights.calendars import federal_holidays, is_federal_holiday  # noq
 from cxgov.registry.models import Service, ServiceStatus  # noqa: E402
 from cxgov.standards import services  # noqa: E402
 from cxgov.standards.ingest import events_parse  # noqa: E402
-from cxgov.standards.models import Standard  # noqa: E402
+from cxgov.standards.models import Standard, StandardEvent  # noqa: E402
+from cxgov.standards.selectors import standard_results  # noqa: E402
 
 ZONE = "America/New_York"
 THRESHOLD_DAYS = 10.0
@@ -132,6 +136,32 @@ def _pandas_baseline(path: Path) -> float:
     return time.perf_counter() - opened
 
 
+def _quantiles(standard: Standard) -> tuple[float, float]:
+    """Seconds for the exact median and p90 of every month, and for the plain baseline."""
+    results = standard_results(standard=standard)
+    opened = time.perf_counter()
+    exact = [(result.median, result.p90) for result in results]
+    exact_time = time.perf_counter() - opened
+    opened = time.perf_counter()
+    plain: list[list[float] | None] = []
+    for result in results:
+        values = np.fromiter(
+            StandardEvent.objects.filter(
+                standard=standard,
+                day__gte=result.start,
+                day__lte=result.end,
+                elapsed__isnull=False,
+            ).values_list("elapsed", flat=True),
+            dtype=np.float64,
+        )
+        plain.append(np.quantile(values, [0.5, 0.9]).tolist() if values.size else None)
+    plain_time = time.perf_counter() - opened
+    for (median, p90), expected in zip(exact, plain, strict=True):
+        if expected is not None and not np.allclose((median, p90), expected, rtol=1e-12):
+            raise SystemExit(f"exact quantiles {median}, {p90} differ from numpy's {expected}")
+    return exact_time, plain_time
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000_000)
@@ -180,6 +210,8 @@ def main() -> None:
     if response.status_code != 200:
         raise SystemExit(f"the public page answered {response.status_code}")
 
+    exact, plain = _quantiles(standard)
+
     print(f"events: {args.events:,} ({summary['accepted']:,} stored)")
     print(
         f"parse + business time (vectorized): {computed:8.2f} s  "
@@ -204,6 +236,12 @@ def main() -> None:
     print(
         f"RESULT name=standards_ingest_parse value={args.events / computed:.0f} unit=events/s "
         f"baseline={args.events / per_row:.0f} ratio={per_row / computed:.1f}"
+    )
+    print(f"exact median + p90, every month:    {exact * 1000:8.1f} ms")
+    print(f"plain baseline (load, numpy):       {plain * 1000:8.1f} ms")
+    print(
+        f"RESULT name=standards_exact_quantiles value={exact * 1000:.1f} unit=ms "
+        f"baseline={plain * 1000:.1f} ratio={plain / exact:.1f}"
     )
 
 

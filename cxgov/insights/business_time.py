@@ -14,7 +14,6 @@ Sunday, which a business calendar never counts, so wall-clock and real time agre
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
@@ -292,25 +291,3 @@ def histogram_buckets(elapsed: FloatArray, threshold: float) -> IntArray:
         raise ValueError("The threshold must be positive.")
     scaled = np.floor(np.asarray(elapsed, dtype=np.float64) / threshold * BUCKETS_PER_THRESHOLD)
     return np.clip(np.nan_to_num(scaled, nan=0.0), 0, HISTOGRAM_SIZE - 1).astype(np.int64)
-
-
-def histogram_quantile(counts: Iterable[int], threshold: float, share: float) -> float | None:
-    """The `share` quantile from a histogram, interpolated inside its bucket.
-
-    None when the histogram is empty; `inf` when the quantile lies in the overflow bucket.
-    """
-    values = np.asarray(list(counts), dtype=np.float64)
-    total = values.sum()
-    if total <= 0:
-        return None
-    rank = share * total
-    cumulative = np.cumsum(values)
-    bucket = int(np.searchsorted(cumulative, rank, side="left"))
-    bucket = min(bucket, values.size - 1)
-    if bucket == HISTOGRAM_SIZE - 1:
-        return float("inf")
-    width = threshold / BUCKETS_PER_THRESHOLD
-    below = cumulative[bucket - 1] if bucket > 0 else 0.0
-    inside = values[bucket]
-    fraction = (rank - below) / inside if inside > 0 else 0.0
-    return float(width * (bucket + fraction))

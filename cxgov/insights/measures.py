@@ -16,6 +16,16 @@ same answers give the same number on every page:
 | `share_within_target` | met / not met | share within the standard's target | Wilson |
 | `share_choosing` | chosen / not chosen | share of respondents choosing an option | Wilson |
 | `median_days` | days (any) | median days to respond | order statistics |
+| `elapsed_median` | elapsed time (standard's unit) | exact median of closed events | none |
+| `elapsed_p90` | elapsed time (standard's unit) | exact 90th percentile of closed events | none |
+
+Quantiles of elapsed time (a standard's "median time" and "90% done within") have one
+definition, `QUANTILE_METHOD`: Hyndman & Fan type 7, R's default `quantile(type = 7)`, numpy's
+`quantile(method="linear")` and Python's `statistics.quantiles(method="inclusive")`. Of n sorted
+values x[0..n-1] the p quantile is x[j] + g·(x[j+1] - x[j]) with h = (n - 1)·p, j = ⌊h⌋,
+g = h - j: the median of an even count is the mean of the middle two. `quantile_ranks` gives
+the two order statistics and the weight, so a caller can fetch just those two values (in SQL)
+instead of every value, and `quantile_between` combines them.
 
 Weighted to population margins (decision 0040), each share and mean measure is estimated by
 `Measure.estimate_weighted` (and by domain, `estimate_domains`) with the same scale and
@@ -256,6 +266,61 @@ SHARE_CHOOSING = Measure(
 MEDIAN_DAYS = Measure(
     "median_days", "Median days to respond (complaints)", (), MEDIAN, "order", places=1
 )
+
+
+# --- quantiles of elapsed time ----------------------------------------------------------------
+
+QUANTILE_METHOD = "linear"  # Hyndman & Fan type 7: R's default, numpy's "linear"
+
+
+@dataclass(frozen=True)
+class Quantile:
+    """A published quantile of the elapsed time of a standard's closed events."""
+
+    key: str
+    name: str
+    share: float
+
+
+ELAPSED_MEDIAN = Quantile("elapsed_median", "Median elapsed time", 0.5)
+ELAPSED_P90 = Quantile("elapsed_p90", "90th percentile of elapsed time", 0.9)
+QUANTILES: dict[str, Quantile] = {q.key: q for q in (ELAPSED_MEDIAN, ELAPSED_P90)}
+
+
+def quantile_ranks(n: int, share: float) -> tuple[int, int, float]:
+    """(j, k, g): the p quantile of n sorted values x is x[j] + g·(x[k] - x[j]) (0-based).
+
+    Type 7 (`QUANTILE_METHOD`); k is j + 1, or j itself at the top or when g is 0, so only the
+    order statistics that matter are asked for.
+    """
+    if n <= 0:
+        raise ValueError("n must be positive")
+    if not 0 <= share <= 1:
+        raise ValueError("the share must be between 0 and 1")
+    # Exact arithmetic on the rank: (n - 1) · 0.9 in floats can land a hair below a whole
+    # number and pick the wrong order statistic.
+    rank = Fraction(n - 1) * Fraction(str(share))
+    lower = int(rank)
+    fraction = float(rank - lower)
+    upper = lower + 1 if fraction > 0 and lower + 1 < n else lower
+    return lower, upper, fraction
+
+
+def quantile_between(low: float, high: float, fraction: float) -> float:
+    """Type 7 interpolation between the j-th and k-th order statistics (`quantile_ranks`)."""
+    if fraction == 0 or low == high:
+        return float(low)
+    return float(low + fraction * (high - low))
+
+
+def quantile_of(values: Sequence[float] | np.ndarray, share: float) -> float | None:
+    """The type 7 quantile of values in memory (None when there are none)."""
+    data = np.sort(np.asarray(values, dtype=np.float64))
+    if data.size == 0:
+        return None
+    lower, upper, fraction = quantile_ranks(int(data.size), share)
+    return quantile_between(float(data[lower]), float(data[upper]), fraction)
+
 
 MEASURES: dict[str, Measure] = {
     m.key: m

@@ -1,6 +1,8 @@
 """Public "Our service standards" pages and the machine-readable standards feeds.
 
-Every number comes from the daily rollups or the reported results, never from raw events.
+Every share comes from the daily rollups or the reported results; the median and 90th
+percentile of elapsed time are exact, read as order statistics from the stored events
+(`standards.selectors.ElapsedQuantiles`).
 """
 
 from __future__ import annotations
@@ -59,8 +61,6 @@ class StandardView:
 def _duration(value: float | None, unit: str) -> str:
     if value is None:
         return ""
-    if value == float("inf"):
-        return _("more than three times the threshold")
     return f"{formats.number_format(value, 1)} {unit}"
 
 

@@ -180,6 +180,13 @@ class StandardEvent(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["standard", "event_id"], name="event_unique_id"),
         ]
+        # Covers the exact quantiles' reads: one bucket, a span of days, ordered by elapsed
+        # time (`selectors.ElapsedQuantiles`), so only that bucket's events are scanned.
+        indexes: ClassVar = [
+            models.Index(
+                fields=["standard", "bucket", "day", "elapsed"], name="event_bucket_day_elapsed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.event_id

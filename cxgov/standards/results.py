@@ -19,14 +19,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Protocol
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from cxgov.insights.business_time import histogram_quantile
 from cxgov.insights.estimates import proportion_change, significant_changes
-from cxgov.insights.measures import SHARE_WITHIN_TARGET, target_decision
+from cxgov.insights.measures import (
+    ELAPSED_MEDIAN,
+    ELAPSED_P90,
+    SHARE_WITHIN_TARGET,
+    target_decision,
+)
 
 if TYPE_CHECKING:
     from cxgov.standards.models import Standard
@@ -45,9 +50,16 @@ STATUS_LABELS: dict[str, Promise] = {
 }
 
 
+class Quantiles(Protocol):
+    """Where a period's elapsed-time quantiles come from (`selectors.ElapsedQuantiles`)."""
+
+    def quantile(self, share: float) -> float | None: ...
+
+
 @dataclass
 class PeriodCounts:
-    """What a provider gives for one period: counts, and optionally a histogram."""
+    """What a provider gives for one period: counts, optionally a histogram and the source of
+    its exact elapsed-time quantiles."""
 
     start: date
     end: date  # inclusive
@@ -58,11 +70,16 @@ class PeriodCounts:
     histogram: list[int] = field(default_factory=list)
     reported_target_met: bool | None = None
     assessed: bool = True
+    elapsed: Quantiles | None = None
 
 
 @dataclass
 class PeriodResult:
-    """A period's result: share with its 95% interval and n, verdict, median and p90."""
+    """A period's result: share with its 95% interval and n, verdict, median and p90.
+
+    The median and 90th percentile of elapsed time are exact (`insights.measures` type 7) and
+    read from the stored events only when a page, export or API asks for them.
+    """
 
     start: date
     end: date
@@ -73,11 +90,18 @@ class PeriodResult:
     ci_low: float | None
     ci_high: float | None
     status: str  # a key of STATUS_LABELS
-    median: float | None
-    p90: float | None
     still_open: int
     closed: bool
     trend: str = ""  # up, down, steady: only "up"/"down" when the change is significant
+    elapsed: Quantiles | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def median(self) -> float | None:
+        return self.elapsed.quantile(ELAPSED_MEDIAN.share) if self.elapsed else None
+
+    @cached_property
+    def p90(self) -> float | None:
+        return self.elapsed.quantile(ELAPSED_P90.share) if self.elapsed else None
 
     @property
     def status_label(self) -> Promise:
@@ -126,10 +150,6 @@ def results_from_counts(
             status = "too_few"
         else:
             status = target_decision(met, n, target)
-        median = p90 = None
-        if item.histogram and threshold:
-            median = histogram_quantile(item.histogram, threshold, 0.5)
-            p90 = histogram_quantile(item.histogram, threshold, 0.9)
         result = PeriodResult(
             start=item.start,
             end=item.end,
@@ -140,10 +160,9 @@ def results_from_counts(
             ci_low=ci_low,
             ci_high=ci_high,
             status=status,
-            median=median,
-            p90=p90,
             still_open=item.still_open,
             closed=item.end < today,
+            elapsed=item.elapsed if threshold else None,
         )
         previous = next((r for r in reversed(results) if r.share is not None), None)
         change = None

@@ -7,9 +7,10 @@ access_* selector that answers 404 alike for a missing standard and another agen
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, partial
 
 import numpy as np
 from django.db.models import QuerySet
@@ -19,7 +20,8 @@ from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import AgencyObjectAccess, agency_calendar
-from cxgov.insights.business_time import HISTOGRAM_SIZE, BusinessCalendar
+from cxgov.insights.business_time import HISTOGRAM_SIZE, BusinessCalendar, histogram_buckets
+from cxgov.insights.measures import quantile_between, quantile_ranks
 from cxgov.registry.models import Service, ServiceStatus
 from cxgov.standards.models import (
     CalendarKind,
@@ -28,7 +30,9 @@ from cxgov.standards.models import (
     ReportedResult,
     ResultSource,
     Standard,
+    StandardEvent,
     StandardStatus,
+    StandardVersion,
 )
 from cxgov.standards.results import (
     RESULT_PROVIDERS,
@@ -92,13 +96,123 @@ def service_public_by_slug(*, agency: Agency, slug: str) -> Service:
 # --- results -------------------------------------------------------------------------------
 
 
+def buckets_follow_elapsed(*, standard: Standard) -> bool:
+    """Whether every stored event of the standard was bucketed with its present threshold.
+
+    Buckets are made at ingestion and kept; once the threshold has changed (an earlier version
+    had another), events bucketed before and after no longer sort together by bucket.
+    """
+    return all(
+        snapshot.get("threshold") == standard.threshold
+        for snapshot in StandardVersion.objects.filter(standard=standard).values_list(
+            "snapshot", flat=True
+        )
+    )
+
+
+class ElapsedQuantiles:
+    """Exact quantiles of the elapsed time of a standard's events closed in a span of days.
+
+    The one function every median and 90th percentile comes from (`insights.measures`
+    `quantile_ranks`, type 7). Only the order statistics a quantile needs are read: the
+    span's histogram (summed from the daily rollups) says which bucket holds the k-th value,
+    and one query reads it from that bucket's events, ordered by elapsed time, with OFFSET and
+    LIMIT; no other event leaves the database. When the buckets cannot be trusted to follow
+    elapsed time (`buckets_follow_elapsed`), the span's events are ordered whole in the
+    database instead. Values are read on first use and kept.
+    """
+
+    def __init__(
+        self,
+        *,
+        standard: Standard,
+        first: date,
+        last: date,
+        histogram: list[int],
+        by_bucket: Callable[[], bool] | None = None,
+    ):
+        self.standard = standard
+        self.first = first
+        self.last = last
+        self.counts = np.asarray(histogram, dtype=np.int64)
+        self.n = int(self.counts.sum()) if self.counts.size == HISTOGRAM_SIZE else 0
+        self._by_bucket = by_bucket or _shared_trust(standard)
+        self._values: dict[int, float] = {}
+
+    def _closed(self) -> QuerySet[StandardEvent]:
+        # Closed events are those with an elapsed time: open ones have none.
+        return StandardEvent.objects.filter(
+            standard=self.standard,
+            day__gte=self.first,
+            day__lte=self.last,
+            elapsed__isnull=False,
+        ).order_by("elapsed")
+
+    def _read(self, ranks: list[int]) -> None:
+        """Fetch the order statistics at `ranks` (0-based), a bucket at a time."""
+        cumulative = np.cumsum(self.counts)
+        by_bucket: dict[int, list[int]] = defaultdict(list)
+        for rank in ranks:
+            by_bucket[int(np.searchsorted(cumulative, rank, side="right"))].append(rank)
+        threshold = self.standard.threshold or 1.0
+        trusted = self._by_bucket()
+        for bucket, inside in by_bucket.items():
+            below = int(cumulative[bucket - 1]) if bucket > 0 else 0
+            low, high = min(inside) - below, max(inside) - below + 1
+            if trusted:
+                values = _elapsed(self._closed().filter(bucket=bucket), low, high)
+                # A second guard: every value read must belong to the bucket it came from.
+                buckets = histogram_buckets(np.asarray(values, dtype=np.float64), threshold)
+                if len(values) == high - low and bool(np.all(buckets == bucket)):
+                    for rank in inside:
+                        self._values[rank] = values[rank - below - low]
+                    continue
+            values = _elapsed(self._closed(), below + low, below + high)
+            for rank in inside:
+                if rank - below - low < len(values):
+                    self._values[rank] = values[rank - below - low]
+
+    def quantile(self, share: float) -> float | None:
+        """The `share` quantile (type 7), None when no event closed in the span."""
+        if self.n == 0:
+            return None
+        lower, upper, fraction = quantile_ranks(self.n, share)
+        missing = sorted({lower, upper} - set(self._values))
+        if missing:
+            self._read(missing)
+        if lower not in self._values or upper not in self._values:
+            return None
+        return quantile_between(self._values[lower], self._values[upper], fraction)
+
+
+def _elapsed(events: QuerySet[StandardEvent], low: int, high: int) -> list[float]:
+    """The elapsed times at positions [low, high) of events already ordered by elapsed time."""
+    found = events.values_list("elapsed", flat=True)[low:high]
+    return [float(value) for value in found if value is not None]
+
+
+def _shared_trust(standard: Standard) -> Callable[[], bool]:
+    """`buckets_follow_elapsed` asked once, on first use, for all of a standard's periods."""
+    return cache(partial(buckets_follow_elapsed, standard=standard))
+
+
 def _event_counts(standard: Standard) -> list[PeriodCounts]:
     rollups = list(
         DailyRollup.objects.filter(standard=standard).values_list(
             "day", "total", "met", "still_open", "histogram"
         )
     )
-    return _rollups_to_periods(standard.period, rollups, agency_calendar(agency=standard.agency))
+    periods = _rollups_to_periods(standard.period, rollups, agency_calendar(agency=standard.agency))
+    trust = _shared_trust(standard)
+    for item in periods:
+        item.elapsed = ElapsedQuantiles(
+            standard=standard,
+            first=item.start,
+            last=item.end,
+            histogram=item.histogram,
+            by_bucket=trust,
+        )
+    return periods
 
 
 def _rollups_to_periods(
@@ -193,6 +307,9 @@ def results_between(*, standard: Standard, first: date, last: date) -> PeriodCou
         met=sum(r[1] for r in rollups),
         still_open=sum(r[2] for r in rollups),
         histogram=histogram.tolist(),
+        elapsed=ElapsedQuantiles(
+            standard=standard, first=first, last=last, histogram=histogram.tolist()
+        ),
     )
 
 

@@ -1842,17 +1842,49 @@ def _drivers_queue(survey_id: int) -> None:
     task_enqueue_with_write(drivers_compute_task, survey_id=survey_id)
 
 
+# Filtered analyses kept per survey: each new filter on the drivers page stores one, and every
+# stored one is recomputed when responses change, so the oldest asked for are dropped. The
+# unfiltered analyses (one per outcome, which the actions' suggestions read) are always kept.
+DRIVER_RUNS_KEPT = 50
+
+
+def _unfiltered(spec: Mapping[str, Any]) -> bool:
+    filters = spec.get("filters") if isinstance(spec, Mapping) else None
+    return not filters or not any(value not in (None, "") for value in filters.values())
+
+
+def drivers_prune(*, survey: Survey, keep: int | None = None) -> int:
+    """Delete the survey's filtered analyses beyond the `keep` (DRIVER_RUNS_KEPT) asked for
+    most recently; returns how many were deleted. A page that asks again gets one anew."""
+    limit = DRIVER_RUNS_KEPT if keep is None else keep
+    filtered = [
+        pk
+        for pk, spec in DriverRun.objects.filter(survey=survey)
+        .order_by("-requested_at", "-pk")
+        .values_list("pk", "spec")
+        if not _unfiltered(spec)
+    ]
+    old = filtered[max(limit, 1) :]
+    if not old:
+        return 0
+    deleted, _detail = DriverRun.objects.filter(pk__in=old).delete()
+    return deleted
+
+
 def drivers_request(*, survey: Survey, spec: Mapping[str, Any]) -> DriverRun:
     """Ask the worker for a driver analysis a page needs and has not got (no audit: nothing a
-    person decided changes). One task serves every analysis of the survey waiting at once."""
+    person decided changes). One task serves every analysis of the survey waiting at once.
+    Storing a new one drops the oldest filtered ones beyond DRIVER_RUNS_KEPT (`drivers_prune`)."""
     key = driver_spec_key(spec)
     with transaction.atomic():
         waiting = DriverRun.objects.filter(survey=survey, stale=True).exists()
         run, created = DriverRun.objects.get_or_create(
             survey=survey, key=key, defaults={"spec": dict(spec), "seed": driver_spec_seed(key)}
         )
-        if created and not waiting:
-            _drivers_queue(survey.pk)
+        if created:
+            drivers_prune(survey=survey)
+            if not waiting:
+                _drivers_queue(survey.pk)
     return run
 
 

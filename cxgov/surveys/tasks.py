@@ -111,9 +111,13 @@ def clearances_alert_task() -> int:
     return clearances_alert()
 
 
-@task()
+@retrying_task()
 def drivers_compute_task(*, survey_id: int) -> int:
-    """Recompute the survey's stale key driver analyses (2,000 resamples each)."""
+    """Recompute the survey's stale key driver analyses (2,000 resamples each).
+
+    A failure (a database that went away, a worker stopped mid-way) is tried again with growing
+    waits, then kept as a dead letter: the analyses stay stale until then, and computing them
+    again is harmless, as each is stored only if no newer change came meanwhile."""
     return drivers_compute(survey_id=survey_id)
 
 

@@ -16,7 +16,6 @@ from cxgov.insights.business_time import (
     elapsed_in_unit,
     elapsed_seconds,
     histogram_buckets,
-    histogram_quantile,
     local_days,
 )
 from cxgov.insights.calendars import is_federal_holiday
@@ -167,13 +166,6 @@ def test_local_day_follows_the_time_zone() -> None:
     moment = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # still 9 March in New York
     day = local_days(np.array([_ts(moment)]), "America/New_York")[0]
     assert np.datetime64(int(day), "D") == np.datetime64("2026-03-09")
-
-
-def test_histogram_quantile_interpolates_inside_the_bucket() -> None:
-    counts = [0] * HISTOGRAM_SIZE
-    counts[10] = 10  # all between 0.5 and 0.55 of a threshold of 1
-    assert histogram_quantile(counts, 1.0, 0.5) == pytest.approx(0.525)
-    assert histogram_quantile([0] * HISTOGRAM_SIZE, 1.0, 0.5) is None
 
 
 def test_histogram_puts_long_times_in_the_overflow_bucket() -> None:
