@@ -118,6 +118,8 @@ RESTORED_TABLES = (
     "plans.PlanVersion",
     "actions.ActionItem",
     "actions.ActionSource",
+    "actions.ActionPlan",
+    "actions.ActionPlan_items",
 )
 # Agency-linked tables that are deliberately left out, and why.
 NOT_RESTORED = {
