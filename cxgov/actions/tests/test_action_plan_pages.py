@@ -343,3 +343,16 @@ def test_the_public_page_keeps_what_was_published_until_the_next_publish(
         object_id=plan.pk,
     )
     assert "A clearer summary." in _text(client.get(PUBLIC))
+
+
+def test_a_plan_sent_for_review_waits_on_the_approvers_list(
+    analyst_a_client, manager_a_client, items
+):
+    plan = _ready(analyst_a_client, items)
+    review_step(analyst_a_client, slug="alpha", kind=KIND, object_id=plan.pk, act="submit")
+    waiting = manager_a_client.get("/staff/agencies/alpha/reviews/")
+    assert waiting.status_code == 200
+    assert "CX action plan for fiscal year 2030" in _text(waiting)
+    review = manager_a_client.get(f"/staff/agencies/alpha/reviews/{KIND}/{plan.pk}/")
+    assert review.status_code == 200
+    assert f"/staff/agencies/alpha/actions/plans/{plan.pk}/" in review.content.decode()
