@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from cxgov.actions.models import ActionItem, ActionStatus, SourceKind
+from cxgov.actions.models import ActionItem, ActionPlan, ActionStatus, SourceKind
 from cxgov.actions.selectors import (
     Suggestion,
     complaint_theme_suggestions,
@@ -18,8 +18,16 @@ from cxgov.actions.selectors import (
     employee_theme_suggestions,
     missed_standard_suggestions,
 )
+from cxgov.actions.selectors_plans import action_items_choosable
 from cxgov.actions.services import SourceLink, action_create, action_status_set
+from cxgov.actions.services_plans import (
+    action_plan_create,
+    action_plan_items_choose,
+    action_plan_publish,
+    action_plan_update,
+)
 from cxgov.core.models import Agency, User
+from cxgov.core.selectors import agency_calendar
 
 # (kind, title, description, owner email, days from today until due, status)
 PLANS = [
@@ -105,3 +113,49 @@ def demo_load(*, today: date | None = None) -> list[ActionItem]:
         action_status_set(actor=None, action=action, status=status)
         actions.append(action)
     return actions
+
+
+ACTION_PLAN_SUMMARY = (
+    "Next year we will fix what our customers told us hurts most: slow decisions, long waits "
+    "on the phone and forms that are hard to follow. Each item below says what we will do, "
+    "who asked for it and when it is due.",
+    "El próximo año vamos a arreglar lo que más les molesta a nuestros clientes: decisiones "
+    "lentas, esperas largas por teléfono y formularios difíciles. Cada punto dice qué haremos, "
+    "quién lo pidió y para cuándo.",
+)
+ACTION_PLAN_BUDGET = (
+    "The weekend shift is paid from the current operations budget. The new forms need no "
+    "new money.",
+    "El turno de fin de semana se paga con el presupuesto actual de operaciones. Los nuevos "
+    "formularios no necesitan dinero nuevo.",
+)
+
+
+def action_plan_demo_load(*, today: date | None = None) -> ActionPlan | None:
+    """The fba annual CX action plan for the next fiscal year, naming every open item and the
+    items done this year (delivered last year, from the plan's point of view), published as
+    the publish step of its review does; running again changes nothing."""
+    agency = Agency.objects.filter(slug="fba").first()
+    if agency is None:
+        return None
+    calendar = agency_calendar(agency=agency)
+    year = calendar.fiscal_year(today or calendar.today()) + 1
+    plan = ActionPlan.objects.filter(agency=agency, fiscal_year=year).first()
+    if plan is not None:
+        return plan
+    plan = action_plan_create(actor=None, agency=agency, fiscal_year=year)
+    action_plan_update(
+        actor=None,
+        plan=plan,
+        summary_en=ACTION_PLAN_SUMMARY[0],
+        summary_es=ACTION_PLAN_SUMMARY[1],
+        budget_notes_en=ACTION_PLAN_BUDGET[0],
+        budget_notes_es=ACTION_PLAN_BUDGET[1],
+    )
+    action_plan_items_choose(
+        actor=None,
+        plan=plan,
+        items=list(action_items_choosable(agency=agency, fiscal_year=year)),
+    )
+    action_plan_publish(actor=None, plan=plan)
+    return plan

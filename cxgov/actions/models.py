@@ -11,6 +11,7 @@ from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -115,3 +116,67 @@ class ActionSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.label}"
+
+
+ACTION_PLAN_TEXT_MAX_LENGTH = 20_000
+
+
+class ActionPlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+class ActionPlan(models.Model):
+    """An agency's annual CX action plan (OMB Circular A-11 section 280) for one fiscal year:
+    its own words in English and Spanish, and the action items staff chose for it.
+
+    Publishing (a step of its review, `core.approvals`) freezes the plan's text and items into
+    `snapshot`, which is all the public page and the PDF read.
+    """
+
+    agency = agency_field("action_plans")
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    summary_en = models.TextField(
+        _("summary in English"), blank=True, max_length=ACTION_PLAN_TEXT_MAX_LENGTH
+    )
+    summary_es = models.TextField(
+        _("summary in Spanish"), blank=True, max_length=ACTION_PLAN_TEXT_MAX_LENGTH
+    )
+    budget_notes_en = models.TextField(
+        _("budget notes in English"), blank=True, max_length=ACTION_PLAN_TEXT_MAX_LENGTH
+    )
+    budget_notes_es = models.TextField(
+        _("budget notes in Spanish"), blank=True, max_length=ACTION_PLAN_TEXT_MAX_LENGTH
+    )
+    # The action items the plan tells the public about: chosen by staff, never all of them.
+    items = models.ManyToManyField(
+        ActionItem, blank=True, related_name="action_plans", verbose_name=_("action items")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ActionPlanStatus.choices,
+        default=ActionPlanStatus.DRAFT,
+    )
+    # What the public reads: the text and items as they were when last published.
+    snapshot = models.JSONField(default=dict, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = actor_field()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[models.Manager[ActionPlan]] = models.Manager()
+
+    class Meta:
+        ordering: ClassVar = ["-fiscal_year"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year"], name="action_plan_one_per_agency_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} CX action plan FY{self.fiscal_year}"

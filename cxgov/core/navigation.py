@@ -45,6 +45,7 @@ AGENCY_MENU: tuple[MenuLink, ...] = (
     MenuLink("benchmarks:agency", _("Benchmarks against the best in business"), Can.VIEW_AGENCY),
     MenuLink("a11:collection_list", _("A-11 quarterly reporting"), Can.VIEW_AGENCY),
     MenuLink("plans:plan_list", _("Customer service plans"), Can.EDIT_PLANS),
+    MenuLink("actions:action_plan_list", _("Annual CX action plans"), Can.EDIT_PLANS),
     MenuLink("core:approval_list", _("Reviews waiting for you"), Can.VIEW_AGENCY),
     MenuLink("actions:action_list", _("Action plan"), Can.VIEW_AGENCY),
     MenuLink("maturity:index", _("CX maturity assessment"), Can.VIEW_MATURITY),

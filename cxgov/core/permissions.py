@@ -131,13 +131,14 @@ CAPABILITY_TEXT: dict[Can, str] = {
     Can.VIEW_REPORTS: "Read survey reports and the scorecard.",
     Can.EDIT_REPORTS: "Write the authored sections of reports.",
     Can.EDIT_PLANS: (
-        "Read and write customer service plans, choose the surveys a plan names, send a plan "
-        "for review and comment on its review."
+        "Read and write customer service plans and annual CX action plans, choose the surveys "
+        "a plan names and the action items an action plan shows, send a plan for review and "
+        "comment on its review."
     ),
     Can.PUBLISH_PLANS: (
-        "Approve a customer service plan sent for review (not one you sent yourself, unless "
-        "the agency turned approval by a second member off), return it to draft, publish it "
-        "and unpublish it."
+        "Approve a customer service plan or an annual CX action plan sent for review (not one "
+        "you sent yourself, unless the agency turned approval by a second member off), return "
+        "it to draft, publish it and unpublish it."
     ),
     Can.VIEW_ACTIONS: "Read every action (others read only employee-prompted ones).",
     Can.EDIT_ACTIONS: "Create and change actions.",

@@ -3,6 +3,7 @@ from django.urls import path
 from cxgov.public import (
     views,
     views_accessibility,
+    views_action_plans,
     views_complaints,
     views_data,
     views_performance,
@@ -38,6 +39,16 @@ urlpatterns = [
     ),
     path("agencies/<slug:slug>/plan/", views_plans.agency_plan, name="agency_plan"),
     path("agencies/<slug:slug>/plan.pdf", views_plans.agency_plan_pdf, name="agency_plan_pdf"),
+    path(
+        "agencies/<slug:slug>/action-plan/",
+        views_action_plans.agency_action_plan,
+        name="agency_action_plan",
+    ),
+    path(
+        "agencies/<slug:slug>/action-plan.pdf",
+        views_action_plans.agency_action_plan_pdf,
+        name="agency_action_plan_pdf",
+    ),
     path("data/", views_data.data_index, name="data_index"),
     path("data/<slug:key>/", views_data.data_dictionary, name="data_dictionary"),
     path("feedback/", views.feedback, name="feedback"),

@@ -119,6 +119,8 @@ RESTORED_TABLES = (
     "plans.PlanVersion",
     "actions.ActionItem",
     "actions.ActionSource",
+    "actions.ActionPlan",
+    "actions.ActionPlan_items",
     "maturity.Assessment",
     "maturity.Answer",
 )

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from cxgov.a11.demo import demo_load as a11_demo_load
+from cxgov.actions.demo import action_plan_demo_load
 from cxgov.actions.demo import demo_load as actions_demo_load
 from cxgov.benchmarks.demo import demo_load as benchmarks_demo_load
 from cxgov.complaints.demo import demo_load as complaints_demo_load
@@ -97,6 +98,7 @@ def demo_load() -> list[DemoUser]:
     complaints_demo_load()
     a11_demo_load()
     actions_demo_load()
+    action_plan_demo_load()
     # Last: the plan is assembled from every other app's demo records.
     plans_demo_load()
     if connection.vendor == "postgresql":

@@ -40,6 +40,8 @@ def public_page_paths() -> dict[str, str]:
         "complaint_link": "/complaints/link/not-a-signed-link/",
         "agency_plan": "/agencies/fba/plan/",
         "agency_plan_pdf": "/agencies/fba/plan.pdf",
+        "agency_action_plan": "/agencies/fba/action-plan/",
+        "agency_action_plan_pdf": "/agencies/fba/action-plan.pdf",
         "data_index": "/data/",
         "data_dictionary": "/data/a11-quarterly/",
         "accessibility": "/accessibility/",

@@ -74,6 +74,16 @@ SECTIONS = {
         "actions:action_list",
         _Parent("action", "actions:action_detail", "action_id", lambda a: _short(a.title)),
     ),
+    "action_plans": _Section(
+        gettext_lazy("Annual CX action plans"),
+        "actions:action_plan_list",
+        _Parent(
+            "action_plan",
+            "actions:action_plan_detail",
+            "action_plan_id",
+            lambda p: _("Fiscal year %(year)s") % {"year": p.fiscal_year},
+        ),
+    ),
     "complaints": _Section(
         gettext_lazy("Complaints"),
         "complaints:queue",

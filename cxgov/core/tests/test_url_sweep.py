@@ -30,7 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from cxgov.a11.models import Collection
-from cxgov.actions.models import ActionItem
+from cxgov.actions.models import ActionItem, ActionPlan
 from cxgov.benchmarks.models import Selection, Series
 from cxgov.complaints.models import Attachment, CannedResponse, Category, Complaint, Team
 from cxgov.complaints.services import TRANSITIONS
@@ -153,6 +153,8 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
             "public:service_performance",
             "public:agency_plan",
             "public:agency_plan_pdf",
+            "public:agency_action_plan",
+            "public:agency_action_plan_pdf",
             "public:data_index",
             "public:data_dictionary",
             "public:feedback",
@@ -469,6 +471,12 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "actions:action_detail": (_with("action"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "actions:action_edit": (_with("action"), Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
     "actions:action_status": (_with("action"), Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
+    # annual CX action plans: written by plan editors, reviewed through core:approval_*
+    "actions:action_plan_list": (_agency, Can.EDIT_PLANS, Can.EDIT_PLANS),
+    "actions:action_plan_detail": (_with("action_plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
+    "actions:action_plan_edit": (_with("action_plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
+    "actions:action_plan_items": (_with("action_plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
+    "actions:action_plan_preview": (_with("action_plan"), Can.EDIT_PLANS, Can.EDIT_PLANS),
     # webhooks: deliveries carry what each subscription's scope reads; administrators only
     **{
         f"webhooks:{name}": (_agency, Can.MANAGE_WEBHOOKS, Can.MANAGE_WEBHOOKS)
@@ -635,6 +643,7 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
         ),
         "plan": _first_pk(Plan.objects.filter(agency=agency), "plan"),
         "action": _first_pk(ActionItem.objects.filter(agency=agency), "action"),
+        "action_plan": _first_pk(ActionPlan.objects.filter(agency=agency), "action plan"),
         "membership": _first_pk(Membership.objects.filter(agency=agency), "membership"),
         "invitation": MemberInvitation.objects.create(
             agency=agency,

@@ -1,0 +1,185 @@
+"""Every write of annual CX action plans: start one for a fiscal year, write its text, choose
+its items, and what the steps of its review mean (`core.approvals`, declared in apps.py):
+sending it for review checks it is complete, publishing freezes it for the public site,
+unpublishing takes it off. Each write is audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cxgov.actions.models import ActionItem, ActionPlan, ActionPlanStatus
+from cxgov.actions.selectors_plans import (
+    action_items_choosable,
+    action_items_delivered,
+    action_plan_snapshot_draft,
+)
+from cxgov.core.models import Agency, Approval, ApprovalState, User
+from cxgov.core.services import audit_record
+
+# The key of annual CX action plans among the kinds of publishable records (`core.approvals`).
+APPROVAL_KIND = "action_plan"
+
+_TEXT_FIELDS = ("summary_en", "summary_es", "budget_notes_en", "budget_notes_es")
+
+
+def _actor(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.pk else None
+
+
+def _editable(plan: ActionPlan) -> None:
+    """Refuse a change while the plan is in review or approved: what was reviewed is published."""
+    if Approval.objects.filter(
+        kind=APPROVAL_KIND,
+        object_id=plan.pk,
+        state__in=[ApprovalState.IN_REVIEW, ApprovalState.APPROVED],
+    ).exists():
+        raise ValidationError(
+            _("The action plan is in review: return it to draft before you change it.")
+        )
+
+
+@transaction.atomic
+def action_plan_create(*, actor: User | None, agency: Agency, fiscal_year: int) -> ActionPlan:
+    """Start a draft plan for a fiscal year, naming at first the items delivered the year
+    before (staff untick any they leave out)."""
+    if ActionPlan.objects.filter(agency=agency, fiscal_year=fiscal_year).exists():
+        raise ValidationError(
+            {
+                "fiscal_year": _("There is already an action plan for fiscal year %(year)s.")
+                % {"year": fiscal_year}
+            }
+        )
+    plan = ActionPlan(agency=agency, fiscal_year=fiscal_year, created_by=_actor(actor))
+    plan.full_clean()
+    plan.save()
+    delivered = list(action_items_delivered(agency=agency, fiscal_year=fiscal_year - 1))
+    plan.items.set(delivered)
+    audit_record(
+        actor=actor,
+        action="action_plan.create",
+        agency=agency,
+        target=plan,
+        data={"fiscal_year": fiscal_year, "items": [item.pk for item in delivered]},
+    )
+    return plan
+
+
+@transaction.atomic
+def action_plan_update(
+    *,
+    actor: User | None,
+    plan: ActionPlan,
+    summary_en: str,
+    summary_es: str,
+    budget_notes_en: str,
+    budget_notes_es: str,
+) -> ActionPlan:
+    """Replace the plan's own text: its summary and budget notes, in English and Spanish."""
+    _editable(plan)
+    texts = {
+        "summary_en": summary_en,
+        "summary_es": summary_es,
+        "budget_notes_en": budget_notes_en,
+        "budget_notes_es": budget_notes_es,
+    }
+    for name, value in texts.items():
+        if "\x00" in value:
+            raise ValidationError({name: _("The text holds a character that cannot be stored.")})
+        setattr(plan, name, value.strip())
+    plan.updated_at = timezone.now()
+    plan.full_clean()
+    plan.save(update_fields=[*_TEXT_FIELDS, "updated_at"])
+    audit_record(
+        actor=actor,
+        action="action_plan.update",
+        target=plan,
+        data={name: len(getattr(plan, name)) for name in _TEXT_FIELDS},
+    )
+    return plan
+
+
+@transaction.atomic
+def action_plan_items_choose(
+    *, actor: User | None, plan: ActionPlan, items: list[ActionItem]
+) -> list[int]:
+    """Name the action items the plan shows: only these, each an item of the plan's agency
+    that is not dropped nor done before the previous fiscal year."""
+    _editable(plan)
+    allowed = set(
+        action_items_choosable(agency=plan.agency, fiscal_year=plan.fiscal_year).values_list(
+            "pk", flat=True
+        )
+    )
+    chosen = sorted({item.pk for item in items})
+    if any(pk not in allowed for pk in chosen):
+        raise ValidationError({"items": _("Choose among the agency's action items.")})
+    before = sorted(plan.items.values_list("pk", flat=True))
+    if before == chosen:
+        return chosen
+    plan.items.set(chosen)
+    ActionPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="action_plan.items_choose",
+        target=plan,
+        data={"items": [before, chosen]},
+    )
+    return chosen
+
+
+def action_plan_submit_check(*, actor: User | None, record: ActionPlan) -> None:
+    """Refuse sending for review a plan with no summary or no item: there is nothing to read."""
+    if not record.summary_en.strip():
+        raise ValidationError(_("Write the plan's summary in English before you send it."))
+    if not record.items.exists():
+        raise ValidationError(_("Choose the plan's action items before you send it."))
+
+
+@transaction.atomic
+def action_plan_publish(*, actor: User | None, plan: ActionPlan) -> ActionPlan:
+    """Freeze the plan's text and chosen items, as they are now, for the public site."""
+    locked = ActionPlan.objects.select_for_update().select_related("agency").get(pk=plan.pk)
+    now = timezone.now()
+    snapshot = action_plan_snapshot_draft(plan=locked)
+    ActionPlan.objects.filter(pk=locked.pk).update(
+        status=ActionPlanStatus.PUBLISHED, snapshot=snapshot, published_at=now, updated_at=now
+    )
+    plan.status, plan.snapshot, plan.published_at = ActionPlanStatus.PUBLISHED, snapshot, now
+    audit_record(
+        actor=actor,
+        action="action_plan.publish",
+        target=locked,
+        data={
+            "fiscal_year": locked.fiscal_year,
+            "planned": [item["id"] for item in snapshot["planned"]],
+            "delivered": [item["id"] for item in snapshot["delivered"]],
+        },
+    )
+    return plan
+
+
+@transaction.atomic
+def action_plan_unpublish(*, actor: User | None, plan: ActionPlan, reason: str) -> ActionPlan:
+    """Take the plan off the public site; its last published text stays for staff."""
+    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.status != ActionPlanStatus.PUBLISHED:
+        raise ValidationError(_("Only a published action plan can be unpublished."))
+    now = timezone.now()
+    ActionPlan.objects.filter(pk=locked.pk).update(
+        status=ActionPlanStatus.UNPUBLISHED, updated_at=now
+    )
+    plan.status = ActionPlanStatus.UNPUBLISHED
+    audit_record(
+        actor=actor, action="action_plan.unpublish", target=locked, data={"reason": reason}
+    )
+    return plan
+
+
+def action_plan_approval_state(plan: ActionPlan) -> str:
+    """Where a plan with no approval row yet stands: published if the public sees it."""
+    if plan.status == ActionPlanStatus.PUBLISHED:
+        return ApprovalState.PUBLISHED
+    return ApprovalState.DRAFT
