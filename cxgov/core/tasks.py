@@ -228,3 +228,11 @@ def member_invitation_email_send(*, invitation_id: int) -> int:
         to=[invitation.email],
     )
     return message.send()
+
+
+@task()
+def prepared_file_build_task(*, prepared_id: int) -> str:
+    """Build one prepared file (an agency export, a PDF) and store it (decision 0049)."""
+    from cxgov.core.services_prepared import prepared_file_build
+
+    return prepared_file_build(prepared_id=prepared_id)

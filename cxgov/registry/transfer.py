@@ -148,6 +148,8 @@ NOT_RESTORED = {
     "core.ApprovalStep": "the steps and comments of those reviews (kept in the audit log)",
     # Computed from the restored responses by the worker the first time a page asks for them.
     "surveys.DriverRun": "key driver analyses cached on this installation",
+    # Built again by the worker the first time a page asks for them (decision 0049).
+    "core.PreparedFile": "exports and PDFs prepared in the background on this installation",
 }
 # Tables whose rows may belong to another agency (or none): reference rows the agency's rows
 # point to, such as a parent agency or a shared benchmark series.

@@ -18,6 +18,7 @@ from cxgov.plans.tests.factories import service_with_records
 from cxgov.registry.models import Channel
 from cxgov.testing.approvals import review_and_publish
 from cxgov.testing.factories import MembershipFactory, UserFactory
+from cxgov.testing.prepared import prepared_get
 
 STAFF = "/staff/agencies/alpha/plans/"
 
@@ -153,11 +154,12 @@ def test_public_plan_stays_as_published_until_republished(client: Client, agency
 @pytest.mark.django_db
 @pytest.mark.parametrize(("prefix", "lang"), [("", "en"), ("/es", "es")])
 def test_pdf_is_tagged_with_title_and_language(
-    client: Client, agency_a: Agency, tmp_path: Path, prefix: str, lang: str
+    client: Client, agency_a: Agency, tmp_path: Path, prefix: str, lang: str, settings
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
     service_with_records(agency_a)
     plan_publish(actor=None, plan=plan_create(actor=None, agency=agency_a, year=2027))
-    response = client.get(f"{prefix}/agencies/alpha/plan.pdf")
+    response = prepared_get(client, f"{prefix}/agencies/alpha/plan.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "plan.pdf"
