@@ -162,12 +162,13 @@ def test_pdf_is_tagged_with_title_and_language(
     response = prepared_get(client, f"{prefix}/agencies/alpha/plan.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content)
     path = tmp_path / "plan.pdf"
-    path.write_bytes(response.content)
+    path.write_bytes(content)
     info = _run("pdfinfo", str(path))
     assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
     assert re.search(r"^Title:\s+.*2027.*Agency Alpha$", info, re.MULTILINE)
-    assert f"/Lang ({lang})".encode() in _pdf_objects(response.content)
+    assert f"/Lang ({lang})".encode() in _pdf_objects(content)
     text = _run("pdftotext", str(path), "-")
     statement = "Renovamos el 90 %" if lang == "es" else "We renew 90% of permits"
     assert statement in text
