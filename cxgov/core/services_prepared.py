@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cxgov.core.models import Agency, PreparedFile, PreparedFileStatus
@@ -27,6 +28,9 @@ logger = logging.getLogger(__name__)
 # A build queued or running longer than this is taken as lost (a worker that died): the page
 # then offers to try again instead of waiting for ever.
 PREPARED_LOST_AFTER = timedelta(hours=2)
+# A ready or failed file older than this is removed by the periodic prune; a page that asks for
+# it again gets it built again. An export holds personal details, so it is not kept for long.
+PREPARED_KEEP = timedelta(days=1)
 ERROR_MAX_LENGTH = 2000
 
 
@@ -136,7 +140,7 @@ def prepared_file_build(*, prepared_id: int) -> str:
         content.close()
     previous = prepared.file.name or ""
     with transaction.atomic():
-        PreparedFile.objects.filter(pk=prepared.pk).update(
+        kept = PreparedFile.objects.filter(pk=prepared.pk).update(
             status=PreparedFileStatus.READY,
             file=stored,
             filename=built.filename[:200],
@@ -145,6 +149,9 @@ def prepared_file_build(*, prepared_id: int) -> str:
             error="",
             finished_at=timezone.now(),
         )
+        if not kept:  # removed while it was built (a retention purge): so is its file
+            transaction.on_commit(lambda: _discard([stored]))
+            return "discarded"
         older = PreparedFile.objects.filter(
             kind=prepared.kind, agency=prepared.agency, key=prepared.key, pk__lt=prepared.pk
         )
@@ -163,3 +170,30 @@ def prepared_file_lost(*, prepared: PreparedFile) -> None:
         finished_at=timezone.now(),
     )
     prepared.status = PreparedFileStatus.FAILED
+
+
+def _remove(rows: QuerySet[PreparedFile]) -> int:
+    names = [name for name in rows.values_list("file", flat=True) if name]
+    count, _ = rows.delete()
+    transaction.on_commit(lambda: _discard(names))
+    return count
+
+
+def prepared_files_discard(*, agency: Agency) -> int:
+    """Remove every prepared file of the agency, built or being built (a retention purge: they
+    may hold the details it removed). Returns how many."""
+    with transaction.atomic():
+        return _remove(PreparedFile.objects.filter(agency=agency))
+
+
+def prepared_files_prune(*, now: datetime | None = None) -> int:
+    """Remove prepared files that finished (ready or failed) more than PREPARED_KEEP ago
+    (periodic); returns how many."""
+    cutoff = (now or timezone.now()) - PREPARED_KEEP
+    with transaction.atomic():
+        return _remove(
+            PreparedFile.objects.filter(
+                status__in=(PreparedFileStatus.READY, PreparedFileStatus.FAILED),
+                finished_at__lt=cutoff,
+            )
+        )

@@ -236,3 +236,11 @@ def prepared_file_build_task(*, prepared_id: int) -> str:
     from cxgov.core.services_prepared import prepared_file_build
 
     return prepared_file_build(prepared_id=prepared_id)
+
+
+@task()
+def prepared_files_prune_task() -> int:
+    """Remove prepared files finished more than a day ago (periodic, hourly)."""
+    from cxgov.core.services_prepared import prepared_files_prune
+
+    return prepared_files_prune()

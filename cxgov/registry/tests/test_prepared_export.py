@@ -8,11 +8,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from cxgov.core.models import Agency, AuditEvent, PreparedFile, PreparedFileStatus
 from cxgov.core.prepared import _BUILDERS, Built
+from cxgov.core.services_prepared import (
+    prepared_file_build,
+    prepared_files_discard,
+    prepared_files_prune,
+)
 from cxgov.registry.prepared import AGENCY_EXPORT
 from cxgov.registry.transfer import agency_export_write
 from cxgov.testing.factories import ServiceFactory
@@ -163,3 +168,46 @@ def test_being_prepared_page_is_in_spanish(admin_a_client: Client, agency_a: Age
     assert page.status_code == 202
     text = page.content.decode()
     assert "Se está preparando" in text and "Being prepared" not in text
+
+
+def test_files_finished_over_a_day_ago_are_pruned_and_built_again_when_asked(
+    admin_a_client: Client, agency_a: Agency
+):
+    assert prepared_get(admin_a_client, _url(agency_a)).status_code == 200
+    prepared = PreparedFile.objects.get()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert prepared_files_prune(now=timezone.now()) == 0
+        assert prepared_files_prune(now=timezone.now() + timedelta(days=2)) == 1
+    assert not PreparedFile.objects.exists()
+    assert not prepared.file.storage.exists(prepared.file.name)
+    assert prepared_get(admin_a_client, _url(agency_a)).status_code == 200
+
+
+def test_a_retention_purge_removes_the_agencys_prepared_files(
+    admin_a_client: Client, agency_a: Agency, agency_b: Agency
+):
+    assert prepared_get(admin_a_client, _url(agency_a)).status_code == 200
+    prepared = PreparedFile.objects.get()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert prepared_files_discard(agency=agency_b) == 0
+        assert prepared_files_discard(agency=agency_a) == 1
+    assert not prepared.file.storage.exists(prepared.file.name)
+
+
+def test_a_file_removed_while_it_was_built_leaves_no_file_behind(
+    admin_a_client: Client, agency_a: Agency, monkeypatch
+):
+    admin_a_client.get(_url(agency_a))  # queued
+    prepared = PreparedFile.objects.get()
+    real = _BUILDERS[AGENCY_EXPORT]
+
+    def purged_meanwhile(agency, params, version) -> Built:
+        built = real(agency, params, version)
+        prepared_files_discard(agency=agency)
+        return built
+
+    monkeypatch.setitem(_BUILDERS, AGENCY_EXPORT, purged_meanwhile)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert prepared_file_build(prepared_id=prepared.pk) == "discarded"
+    folder = Path(prepared.file.storage.location)
+    assert not folder.exists() or not any(p.is_file() for p in folder.rglob("*"))
