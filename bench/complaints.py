@@ -25,11 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 PARSER.add_argument("--count", type=int, default=500)
 
-from support.django_setup import django_start  # noqa: E402
+from support.django_setup import database_prepare, django_start  # noqa: E402
 
 ARGS = django_start(PARSER, TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend")
 
-from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cxgov.complaints.demo import TAXONOMY, _narrative  # noqa: E402
@@ -56,7 +55,7 @@ def _texts(rng: random.Random, count: int) -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    database_prepare()
     rng = random.Random(12862)  # noqa: S311 - reproducible test data, not secrets
     agency = AgencyFactory(name="Bench Agency", slug="bench")
     categories = {}

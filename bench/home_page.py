@@ -29,14 +29,13 @@ PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 PARSER.add_argument("--responses", type=int, default=1_000_000)
 PARSER.add_argument("--repeat", type=int, default=5, help="best of this many runs")
 
-from support.django_setup import django_start  # noqa: E402
+from support.django_setup import database_prepare, django_start  # noqa: E402
 
 ARGS = django_start(PARSER)
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.core.signals import request_finished  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -185,7 +184,7 @@ def _add_responses(n: int, first: np.datetime64, days: int) -> pd.DataFrame:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    database_prepare()
     settings.ALLOWED_HOSTS = ["testserver"]
     demo_load()
     settings.DEBUG = False  # time the page as served, without the debug query log

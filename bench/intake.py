@@ -23,11 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 PARSER.add_argument("--count", type=int, default=2000)
 
-from support.django_setup import django_start  # noqa: E402
+from support.django_setup import database_prepare, django_start  # noqa: E402
 
 ARGS = django_start(PARSER, SURVEY_RATE_LIMIT_PER_HOUR="0")
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -131,7 +130,7 @@ def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    database_prepare()
     survey = _survey()
     run = "r" + secrets.token_hex(4)
     rows = _rows(survey, ARGS.count, run)

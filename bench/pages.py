@@ -31,12 +31,11 @@ PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 PARSER.add_argument("--repeat", type=int, default=20, help="warm requests per page")
 PARSER.add_argument("--only", default="", help="only URL names starting with this")
 
-from support.django_setup import django_start  # noqa: E402
+from support.django_setup import database_prepare, django_start  # noqa: E402
 
 ARGS = django_start(PARSER)
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.core.signals import request_finished  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -100,7 +99,7 @@ def _queries(client: Client, address: str) -> tuple[int, int]:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    database_prepare()
     settings.ALLOWED_HOSTS = ["testserver"]
     demo_load()
     agency = Agency.objects.get(slug="fba")

@@ -25,14 +25,13 @@ PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 PARSER.add_argument("--responses", type=int, default=1_000_000)
 PARSER.add_argument("--repeat", type=int, default=3, help="best of this many runs")
 
-from support.django_setup import django_start  # noqa: E402
+from support.django_setup import database_prepare, django_start  # noqa: E402
 
 ARGS = django_start(PARSER)
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from scipy import stats  # noqa: E402
 from support.rollup_rows import rollups_insert  # noqa: E402
@@ -255,7 +254,7 @@ def _best(function: object, repeat: int) -> tuple[float, float, object]:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    database_prepare()
     survey, services, questions = _survey()
     start = time.perf_counter()
     data = _synthesize(ARGS.responses)

@@ -27,7 +27,7 @@ PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 PARSER.add_argument("--responses", type=int, default=1_000_000)
 PARSER.add_argument("--repeat", type=int, default=5, help="best of this many runs")
 
-from support.django_setup import django_start  # noqa: E402
+from support.django_setup import database_prepare, django_start  # noqa: E402
 
 ARGS = django_start(PARSER)
 
@@ -35,7 +35,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import time_machine  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from support.rollup_rows import rollups_insert  # noqa: E402
 
@@ -203,7 +202,7 @@ def _best(run, repeat: int) -> tuple[float, object]:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    database_prepare()
     settings.ALLOWED_HOSTS = ["testserver"]
     service, survey, questions = _survey()
     data = _synthesize(ARGS.responses)

@@ -139,6 +139,7 @@ def main() -> None:
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     agency = Agency.objects.create(name="Bench Agency", slug="bench", time_zone=ZONE)
     service = Service.objects.create(
         agency=agency, name="Bench service", slug="bench-service", status=ServiceStatus.PUBLISHED

@@ -401,6 +401,9 @@ SURVEY_SUPPRESSION_THRESHOLD = env_int("SURVEY_SUPPRESSION_THRESHOLD", default=5
 # The fatigue cap: nobody is invited to an agency's surveys more than once in so many days,
 # whichever file or survey lists them again (matched by a keyed hash of the contact); 0 is off.
 SURVEY_FATIGUE_DAYS = env_int("SURVEY_FATIGUE_DAYS", default=90, minimum=0)
+# Weighted results trim weights above this many times the mean weight (R's trimWeights); 0 is
+# no trimming.
+SURVEY_WEIGHT_TRIM = env_int("SURVEY_WEIGHT_TRIM", default=5, minimum=0)
 
 # The open-data catalogue (/data.json, DCAT-US 1.1; see docs/open-data.md): who publishes the
 # datasets that cover every agency, whom to ask about any dataset, the licence, and the OMB

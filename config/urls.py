@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("staff/agencies/<slug:slug>/plans/", include("cxgov.plans.urls")),
     path("staff/agencies/<slug:slug>/actions/", include("cxgov.actions.urls")),
     path("staff/agencies/<slug:slug>/webhooks/", include("cxgov.webhooks.urls")),
+    path("staff/agencies/<slug:slug>/translations/", include("cxgov.site.urls")),
     path("", include("cxgov.public.urls")),
     prefix_default_language=False,
 )

@@ -28,3 +28,11 @@ def django_start(parser: argparse.ArgumentParser, **environment: str) -> argpars
 
     django.setup()
     return args
+
+
+def database_prepare() -> None:
+    """Migrate the scratch database and create the cache table, as `make demo` does."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)

@@ -14,9 +14,11 @@ class ComplaintsConfig(AppConfig):
             followup_for_low_score,
         )
         from cxgov.complaints.notices import narrative_review_notices, overdue_complaint_notices
+        from cxgov.complaints.services import complaint_deadlines_recompute
         from cxgov.complaints.tasks import complaints_escalate_task, complaints_fetch_mail_task
         from cxgov.core.notices import staff_notice_register
         from cxgov.core.schedule import periodic_register
+        from cxgov.core.services import calendar_recompute_register
         from cxgov.standards.models import ResultSource
         from cxgov.standards.results import register_result_provider
         from cxgov.surveys.signals import response_submitted
@@ -36,3 +38,9 @@ class ComplaintsConfig(AppConfig):
         )
         staff_notice_register(name="complaints.overdue", provider=overdue_complaint_notices)
         staff_notice_register(name="complaints.narratives", provider=narrative_review_notices)
+        calendar_recompute_register(
+            name="complaints.deadlines",
+            recompute=lambda *, actor, agency, first, last: complaint_deadlines_recompute(
+                agency=agency, first=first, last=last
+            ),
+        )

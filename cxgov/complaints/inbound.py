@@ -25,6 +25,8 @@ _QUOTE_START = re.compile(
 )
 _MACHINE_SENDERS = ("mailer-daemon", "postmaster", "no-reply", "noreply")
 _MACHINE_PRECEDENCE = {"bulk", "auto_reply", "junk", "list"}
+_ACTION_FAILED = re.compile(r"^Action:\s*failed\b", re.IGNORECASE | re.MULTILINE)
+_QUOTED_MESSAGE_ID = re.compile(r"^Message-ID:\s*(<[^<>\s]{1,400}>)", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class InboundMail:
     language: str
     automatic: bool
     files: tuple[InboundFile, ...] = ()
+    # A delivery failure report: the Message-IDs of the mail that could not be delivered.
+    bounced_message_ids: tuple[str, ...] = ()
 
     def tracking_numbers(self) -> list[str]:
         """Tracking numbers the mail names: plus-addresses first, then the subject."""
@@ -74,6 +78,37 @@ def is_automatic(message: Message) -> bool:
     address = parseaddr(str(message.get("From", "")))[1].lower()
     local = address.split("@", 1)[0]
     return not address or any(local.startswith(name) for name in _MACHINE_SENDERS)
+
+
+def _bounced_message_ids(message: EmailMessage) -> tuple[str, ...]:
+    """The Message-IDs of the undelivered mail a bounce quotes: from the original message or
+    its headers in a delivery status report (RFC 3464) whose action is "failed" (a "delayed"
+    report is not a bounce), or, from a mailer daemon that sends no report, from its text."""
+    quoted: list[str] = []
+    failed = False
+    if message.get_content_type() == "multipart/report":
+        for part in message.walk():
+            kind = part.get_content_type()
+            if kind in ("message/delivery-status", "message/global-delivery-status"):
+                failed = failed or bool(_ACTION_FAILED.search(_raw_text(part)))
+            elif kind in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
+                quoted.append(_raw_text(part))
+    else:
+        address = parseaddr(str(message.get("From", "")))[1].lower()
+        if address.split("@", 1)[0].startswith(("mailer-daemon", "postmaster")):
+            failed = True
+            quoted = [_raw_text(part) for part in message.walk() if not part.is_multipart()]
+    if not failed:
+        return ()
+    found = [ident for text in quoted for ident in _QUOTED_MESSAGE_ID.findall(text)]
+    return tuple(dict.fromkeys(found))[:20]
+
+
+def _raw_text(part: Message) -> str:
+    try:
+        return part.as_string()[: MAX_BODY * 10]
+    except (LookupError, ValueError, TypeError, AttributeError):
+        return ""
 
 
 def _text_of(part: Message) -> str:
@@ -134,6 +169,7 @@ def mail_parse(raw: bytes) -> InboundMail:
     body_part = message.get_body(preferencelist=("plain", "html"))
     body = _without_quote(_text_of(body_part)) if body_part is not None else ""
     language = str(message.get("Content-Language", "")).strip().lower()
+    automatic = is_automatic(message)
     return InboundMail(
         sender=sender.strip().lower()[:254],
         sender_name=name.strip()[:200],
@@ -142,6 +178,7 @@ def mail_parse(raw: bytes) -> InboundMail:
         recipients=recipients,
         message_id=str(message.get("Message-ID", "")).strip()[:250],
         language="es" if language.startswith("es") else "en",
-        automatic=is_automatic(message),
+        automatic=automatic,
         files=_files_of(message),
+        bounced_message_ids=_bounced_message_ids(message) if automatic else (),
     )

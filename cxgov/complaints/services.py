@@ -10,9 +10,10 @@ import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,12 +21,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cxgov.core.addresses import STATE_CODES, PostalAddress, zip_code_clean
+from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can, user_can
@@ -142,10 +145,16 @@ def _pauses(complaint: Complaint) -> list[sla.Pause]:
     return [(pause.started_at, pause.ended_at) for pause in complaint.pauses.all()]
 
 
-def _deadlines_refresh(complaint: Complaint, *, policy: SlaPolicy, now: datetime) -> None:
+def _deadlines_refresh(
+    complaint: Complaint,
+    *,
+    policy: SlaPolicy,
+    now: datetime,
+    calendar: AgencyCalendar | None = None,
+) -> None:
     """Recompute the three deadlines from the policy on the agency's calendar (weekends,
     federal holidays and its closed days skipped), skipping the days the clock paused."""
-    calendar = agency_calendar(agency=complaint.agency)
+    calendar = calendar or agency_calendar(agency=complaint.agency)
     pauses = _pauses(complaint) if complaint.pk else []
     start = complaint.received_at
     complaint.acknowledge_due_at = calendar.due_at(
@@ -167,6 +176,65 @@ def _policy(complaint: Complaint) -> SlaPolicy:
     return sla_policy_for(
         agency=complaint.agency, service=complaint.service, category=complaint.category
     )
+
+
+# The deadlines of each clock, and the moment that stops it: a clock already stopped keeps the
+# deadline it was judged against.
+_CLOCKS = (
+    ("acknowledge_due_at", "acknowledged_at"),
+    ("respond_due_at", "responded_at"),
+    ("final_due_at", "closed_at"),
+)
+
+
+@transaction.atomic
+def complaint_deadlines_recompute(
+    *, agency: Agency, first: date, last: date, now: datetime | None = None
+) -> dict[str, int]:
+    """The agency's closed days changed between `first` and `last`: move the deadlines of its
+    open complaints whose clocks run across those days onto the calendar as it is now.
+
+    Only clocks still running move (an acknowledged complaint keeps the acknowledgment
+    deadline it was judged against); closed, referred, withdrawn and duplicate complaints keep
+    their record. A complaint awaiting the customer is left alone: its clock is paused, and its
+    deadlines are set again on the calendar of the day the pause ends. Running it twice changes
+    nothing the second time. Returns the count of
+    complaints moved, for the one audit event of the change
+    (`core.services.agency_calendar_recompute`).
+    """
+    now = now or timezone.now()
+    calendar = agency_calendar(agency=agency)
+    span_start, span_end = calendar.span(first, last)
+    candidates = (
+        Complaint.objects.filter(agency=agency, status__in=OPEN_STATUSES, received_at__lt=span_end)
+        .exclude(status=Status.AWAITING_CUSTOMER)
+        .filter(
+            Q(acknowledge_due_at__gte=span_start)
+            | Q(respond_due_at__gte=span_start)
+            | Q(final_due_at__gte=span_start)
+        )
+        .select_related("agency", "service", "category")
+        .prefetch_related("pauses")
+        .order_by("pk")
+    )
+    policies: dict[tuple[int | None, int | None], SlaPolicy] = {}
+    moved = 0
+    for complaint in candidates.iterator(chunk_size=500):
+        key = (complaint.service_id, complaint.category_id)
+        if key not in policies:
+            policies[key] = _policy(complaint)
+        before = {field: getattr(complaint, field) for field, _stop in _CLOCKS}
+        _deadlines_refresh(complaint, policy=policies[key], now=now, calendar=calendar)
+        changed = []
+        for field, stop in _CLOCKS:
+            if getattr(complaint, stop) is not None:
+                setattr(complaint, field, before[field])
+            elif getattr(complaint, field) != before[field]:
+                changed.append(field)
+        if changed:
+            complaint.save(update_fields=[*changed, "updated_at"])
+            moved += 1
+    return {"complaints": moved}
 
 
 def _acknowledgment_enqueue(complaint: Complaint, *, site_url: str = "") -> None:
@@ -829,6 +897,26 @@ def complaint_reply_add(
     return message
 
 
+def _contact_of(complaint: Complaint) -> dict[str, Any]:
+    """The person's contact details and language, as `complaint_create` takes them, for a case
+    opened from another (a follow-up or a split)."""
+    return {
+        "contact_name": complaint.contact_name,
+        "contact_email": complaint.contact_email,
+        "contact_phone": complaint.contact_phone,
+        "postal_address": complaint.postal_address,
+        "postal": PostalAddress(
+            line_1=complaint.postal_line_1,
+            line_2=complaint.postal_line_2,
+            city=complaint.postal_city,
+            state=complaint.postal_state,
+            zip_code=complaint.postal_zip,
+        ),
+        "contact_preference": complaint.contact_preference,
+        "language": complaint.language,
+    }
+
+
 def _follow_up_open(closed: Complaint, *, text: str, via: str, site_url: str) -> Complaint:
     """A new case for the customer's message about a closed one: same customer, service,
     category, team and assignee, linked to it, acknowledged with its own tracking number."""
@@ -838,19 +926,7 @@ def _follow_up_open(closed: Complaint, *, text: str, via: str, site_url: str) ->
         channel=Channel.EMAIL if via == Message.Via.EMAIL else Channel.WEB,
         service=closed.service,
         category=closed.category,
-        contact_name=closed.contact_name,
-        contact_email=closed.contact_email,
-        contact_phone=closed.contact_phone,
-        postal_address=closed.postal_address,
-        postal=PostalAddress(
-            line_1=closed.postal_line_1,
-            line_2=closed.postal_line_2,
-            city=closed.postal_city,
-            state=closed.postal_state,
-            zip_code=closed.postal_zip,
-        ),
-        contact_preference=closed.contact_preference,
-        language=closed.language,
+        **_contact_of(closed),
         source="follow_up",
         source_ref=closed.tracking_number,
         site_url=site_url,
@@ -985,6 +1061,7 @@ class InboundOutcome(StrEnum):
     DUPLICATE = "duplicate"
     UNMATCHED = "unmatched"
     REFUSED = "refused"
+    BOUNCED_INVITATION = "bounced_invitation"
 
 
 def _inbound_case(mail: InboundMail) -> Complaint | None:
@@ -1001,14 +1078,29 @@ def _inbound_case(mail: InboundMail) -> Complaint | None:
     return None
 
 
+def _invitation_bounces_record(mail: InboundMail) -> bool:
+    """Mark bounced the survey invitations a bounce names (by their signed Message-ID); True
+    when it names any, even if they were bounced already (the same report read again)."""
+    from cxgov.surveys.distribution import invitation_id_of_message
+    from cxgov.surveys.services import invitation_bounce_reported
+
+    named = [invitation_id_of_message(ident) for ident in mail.bounced_message_ids]
+    for invitation_id in dict.fromkeys(ident for ident in named if ident is not None):
+        invitation_bounce_reported(invitation_id=invitation_id)
+    return any(ident is not None for ident in named)
+
+
 def inbound_mail_receive(*, mail: InboundMail, agency: Agency | None) -> InboundOutcome:
     """File one email: a reply threads into its complaint, other mail becomes a complaint of
-    `agency` for triage, and bounces and auto-replies change nothing.
+    `agency` for triage, a bounce of a survey invitation marks that invitation bounced, and
+    other bounces and auto-replies change nothing.
 
     A mail already filed (same Message-ID) is not filed again. Files that fail the attachment
     checks are left out and named in the message.
     """
     if mail.automatic:
+        if _invitation_bounces_record(mail):
+            return InboundOutcome.BOUNCED_INVITATION
         return InboundOutcome.AUTOMATIC
     if mail.message_id and (
         Message.objects.filter(email_message_id=mail.message_id).exists()
@@ -1259,6 +1351,7 @@ def complaints_import(
         ],
         batch_size=500,
     )
+    planner_statistics_refresh(tables=[Complaint, Transition], rows=len(new))
     audit_record(
         actor=actor,
         action="complaint.import",
@@ -1836,19 +1929,7 @@ def complaint_split(
         actor=actor,
         service=original.service,
         category=category if category is not None else original.category,
-        contact_name=original.contact_name,
-        contact_email=original.contact_email,
-        contact_phone=original.contact_phone,
-        postal_address=original.postal_address,
-        postal=PostalAddress(
-            line_1=original.postal_line_1,
-            line_2=original.postal_line_2,
-            city=original.postal_city,
-            state=original.postal_state,
-            zip_code=original.postal_zip,
-        ),
-        contact_preference=original.contact_preference,
-        language=original.language,
+        **_contact_of(original),
         source="split",
         source_ref=original.tracking_number,
         site_url=site_url,

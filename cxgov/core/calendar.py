@@ -16,6 +16,10 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from cxgov.insights import sla
 from cxgov.insights.business_time import BusinessCalendar
 from cxgov.insights.fiscal import (
@@ -24,6 +28,35 @@ from cxgov.insights.fiscal import (
     fiscal_quarter,
     fiscal_year_bounds,
 )
+
+# The names the `holidays` package gives US federal holidays (in English only: it has no
+# Spanish for the US), in the page's language. "(observed)" is added to any of them.
+FEDERAL_HOLIDAY_NAMES: dict[str, Promise] = {
+    "New Year's Day": gettext_lazy("New Year's Day"),
+    "Martin Luther King Jr. Day": gettext_lazy("Martin Luther King Jr. Day"),
+    "Washington's Birthday": gettext_lazy("Washington's Birthday"),
+    "Memorial Day": gettext_lazy("Memorial Day"),
+    "Juneteenth National Independence Day": gettext_lazy("Juneteenth National Independence Day"),
+    "Independence Day": gettext_lazy("Independence Day"),
+    "Labor Day": gettext_lazy("Labor Day"),
+    "Columbus Day": gettext_lazy("Columbus Day"),
+    "Veterans Day": gettext_lazy("Veterans Day"),
+    "Thanksgiving Day": gettext_lazy("Thanksgiving Day"),
+    "Christmas Day": gettext_lazy("Christmas Day"),
+}
+OBSERVED = " (observed)"
+
+
+def federal_holiday_name(name: str) -> str:
+    """A federal holiday's name in the active language; any other name (an agency's own
+    closure) as it is."""
+    base = name.removesuffix(OBSERVED)
+    if base not in FEDERAL_HOLIDAY_NAMES:
+        return name
+    if base == name:
+        return str(FEDERAL_HOLIDAY_NAMES[base])
+    return _("%(holiday)s (observed)") % {"holiday": FEDERAL_HOLIDAY_NAMES[base]}
+
 
 # The reporting periods a standard (or any per-period figure) may be counted in.
 PERIOD_KINDS = ("month", "quarter", "fiscal_year")

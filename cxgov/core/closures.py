@@ -3,7 +3,8 @@
 Columns: `date` (ISO, or M/D/YYYY), `name` and optional `reason`. Each bad row is reported by
 its row, column and reason; with `keep_valid` the good rows are saved and the bad ones offered
 back as a CSV. A day already closed takes the file's name and reason, so a file imported twice
-changes nothing.
+changes nothing. The new closed days move open complaint deadlines and standards' elapsed times
+through one background recompute per file.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cxgov.core.imports import (
@@ -26,7 +28,7 @@ from cxgov.core.imports import (
     shown,
 )
 from cxgov.core.models import Agency, AgencyClosure, User
-from cxgov.core.services import closure_save
+from cxgov.core.services import calendar_recompute_request, closure_save
 
 FORMATS = ("cxgov",)
 COLUMNS = ("date", "name", "reason")
@@ -108,18 +110,33 @@ def closures_import(
     if not records:
         return report.fail(RowError(0, "", _("No row could be imported.")))
 
+    added: list[date] = []
+
     def write(record: ClosureRecord) -> None:
         outcome = closure_save(
-            actor=actor, agency=agency, day=record.day, name=record.name, reason=record.reason
+            actor=actor,
+            agency=agency,
+            day=record.day,
+            name=record.name,
+            reason=record.reason,
+            recompute=False,
         )
+        if outcome == "created":
+            added.append(record.day)
         report.count("closures", outcome)
 
-    records_apply(
-        report=report,
-        records=records,
-        write=write,
-        row_of=lambda record: record.row,
-        dry_run=dry_run,
-        keep_valid=keep_valid,
-    )
+    # The file's new closed days are recomputed by one task, queued with the rows it stores.
+    with transaction.atomic():
+        records_apply(
+            report=report,
+            records=records,
+            write=write,
+            row_of=lambda record: record.row,
+            dry_run=dry_run,
+            keep_valid=keep_valid,
+        )
+        if report.applied and added:
+            calendar_recompute_request(
+                actor=actor, agency=agency, first=min(added), last=max(added)
+            )
     return report

@@ -163,6 +163,34 @@ class AgencyClosure(models.Model):
         return f"{self.day:%Y-%m-%d} {self.name}"
 
 
+class TranslationSource(models.Model):
+    """The English a translation was made from, as a hash, per translated field and language.
+
+    `unit` names the record and field as the XLIFF files do (`registry.service/12/name`). When
+    the field's English no longer has this hash, its translation is stale: the public page
+    keeps showing it, the agency's translations page lists it. A field without a row has a
+    current translation (one never edited since it was written).
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="translation_sources")
+    unit = models.CharField(max_length=200)
+    language = models.CharField(max_length=12)
+    source_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[models.Manager[TranslationSource]] = models.Manager()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agency", "unit", "language"], name="translation_source_one_per_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.language})"
+
+
 class UserManager(BaseUserManager["User"]):
     """Creates users who sign in with their email address."""
 

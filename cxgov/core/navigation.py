@@ -51,6 +51,7 @@ AGENCY_MENU: tuple[MenuLink, ...] = (
     MenuLink("webhooks:subscription_list", _("Webhooks"), Can.MANAGE_WEBHOOKS),
     MenuLink("public:agency", _("The agency's public page"), Can.VIEW_AGENCY),
     MenuLink("core:agency_calendar", _("Calendar: closed days and fiscal year"), Can.VIEW_AGENCY),
+    MenuLink("translations:page", _("Translations"), Can.MANAGE_TRANSLATIONS),
     MenuLink("core:member_list", _("Members and invitations"), Can.ADMINISTER_AGENCY),
     MenuLink("core:scim_token_list", _("SCIM provisioning tokens"), Can.ADMINISTER_AGENCY),
     MenuLink("registry:agency_privacy", _("Data retention and export"), Can.ADMINISTER_AGENCY),

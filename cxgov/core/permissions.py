@@ -54,6 +54,7 @@ class Can(StrEnum):
     RATE_A11_REPORTS = "rate_a11_reports"
     MANAGE_WEBHOOKS = "manage_webhooks"
     MANAGE_CALENDAR = "manage_calendar"
+    MANAGE_TRANSLATIONS = "manage_translations"
     IMPORT_GOVERNMENT_DATA = "import_government_data"
     OVERSEE_GOVERNMENT = "oversee_government"
 
@@ -159,6 +160,11 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "Add, import and remove the agency's closed days (executive orders, emergencies): "
         "complaint deadlines and standards in business days skip them like federal holidays."
     ),
+    Can.MANAGE_TRANSLATIONS: (
+        "The agency's translations page: how much of the authored text (services, surveys, "
+        "plans, standards, canned responses, categories) has its Spanish, which is missing or "
+        "stale; download it as XLIFF for a translation vendor and upload the translated file."
+    ),
     Can.IMPORT_GOVERNMENT_DATA: (
         "Import the performance.gov A-11 quarterly file, which creates and updates agencies "
         "and their records site-wide."
@@ -219,8 +225,12 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.PUBLISH_A11_REPORTS,
         Can.MANAGE_WEBHOOKS,
         Can.MANAGE_CALENDAR,
+        Can.MANAGE_TRANSLATIONS,
     },
-    Role.SERVICE_MANAGER: _EDITORS | _SERVICE_WORK | _PLANNING_WORK | {Can.PUBLISH_PLANS},
+    Role.SERVICE_MANAGER: _EDITORS
+    | _SERVICE_WORK
+    | _PLANNING_WORK
+    | {Can.PUBLISH_PLANS, Can.MANAGE_TRANSLATIONS},
     Role.CX_ANALYST: _EDITORS | _SURVEY_WORK | _PLANNING_WORK,
     Role.COMPLAINT_HANDLER: frozenset(
         {

@@ -33,6 +33,7 @@ from cxgov.core.models import (
     Role,
     ScimIdentity,
     TokenScope,
+    TranslationSource,
     User,
 )
 from cxgov.core.permissions import SITE_CAPABILITIES, Can, roles_with, user_can
@@ -445,3 +446,12 @@ access_closure: AgencyObjectAccess[AgencyClosure] = AgencyObjectAccess(
     default_need=Can.MANAGE_CALENDAR,
     doc="One closure of the agency in the URL, for holders of `MANAGE_CALENDAR`.",
 )
+
+
+def translation_sources(*, agency: Agency, language: str) -> dict[str, str]:
+    """The hash of the English each remembered translation was made from, by unit id."""
+    return dict(
+        TranslationSource.objects.filter(agency=agency, language=language).values_list(
+            "unit", "source_hash"
+        )
+    )

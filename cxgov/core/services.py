@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -42,6 +42,7 @@ from cxgov.core.models import (
     TaskLease,
     TokenArea,
     TokenScope,
+    TranslationSource,
     User,
 )
 from cxgov.core.permissions import SITE_CAPABILITIES, Can, user_can
@@ -59,6 +60,7 @@ from cxgov.core.tokens import (
     recovery_code_normalise,
     token_hash,
 )
+from cxgov.core.xliff import source_hash
 
 logger = logging.getLogger(__name__)
 
@@ -1303,12 +1305,72 @@ def saml_sign_in(
 
 # --- the agency's closed days ---------------------------------------------------------------
 
+# What a change of the agency's closed days makes stale, kept by the apps that own it (open
+# complaint deadlines, standards' elapsed times): each recomputes its part for one agency and a
+# span of days and returns counts. core imports no domain app; each registers in `ready()`.
+CalendarRecompute = Callable[..., dict[str, int]]
+_CALENDAR_RECOMPUTES: dict[str, CalendarRecompute] = {}
+
+
+def calendar_recompute_register(*, name: str, recompute: CalendarRecompute) -> None:
+    """Declare what to compute again when closed days change: `recompute(actor=, agency=,
+    first=, last=)` returns counts of what it changed and changes nothing when run twice.
+    Registering a name again replaces it."""
+    _CALENDAR_RECOMPUTES[name] = recompute
+
+
+def calendar_recompute_request(
+    *, actor: User | None, agency: Agency, first: date, last: date
+) -> None:
+    """Queue the recompute of the days `first` to `last` with the write that changed them (in
+    its transaction: both are stored or neither; a write rolled back queues nothing)."""
+    from cxgov.core.tasks import agency_calendar_recompute_task, task_enqueue_with_write
+
+    task_enqueue_with_write(
+        agency_calendar_recompute_task,
+        agency_id=agency.pk,
+        first=first.isoformat(),
+        last=last.isoformat(),
+        actor_id=actor.pk if actor is not None and actor.pk else None,
+    )
+
+
+@transaction.atomic
+def agency_calendar_recompute(
+    *, actor: User | None, agency: Agency, first: date, last: date
+) -> dict[str, dict[str, int]]:
+    """Compute again, on the agency's calendar as it is now, everything the days `first` to
+    `last` count in (the background task of a closure change). One audit event tells what
+    moved; a run that moves nothing (a second run of the same change) records none."""
+    if last < first:
+        first, last = last, first
+    found = {
+        name: _CALENDAR_RECOMPUTES[name](actor=actor, agency=agency, first=first, last=last)
+        for name in sorted(_CALENDAR_RECOMPUTES)
+    }
+    if any(count for counts in found.values() for count in counts.values()):
+        audit_record(
+            actor=actor,
+            action="agency.calendar_recompute",
+            agency=agency,
+            data={"first": first.isoformat(), "last": last.isoformat(), **found},
+        )
+    return found
+
 
 @transaction.atomic
 def closure_add(
-    *, actor: User | None, agency: Agency, day: date, name: str, reason: str = ""
+    *,
+    actor: User | None,
+    agency: Agency,
+    day: date,
+    name: str,
+    reason: str = "",
+    recompute: bool = True,
 ) -> AgencyClosure:
-    """Close the agency on a day: complaint deadlines and business-day standards skip it.
+    """Close the agency on a day: complaint deadlines and business-day standards skip it, the
+    ones already set too (`calendar_recompute_request`, unless the caller asks for the
+    recompute itself, as the importer does once per file).
 
     A day already closed is refused, naming the closure it has.
     """
@@ -1322,30 +1384,45 @@ def closure_add(
         )
     closure = AgencyClosure(agency=agency, day=day, name=name.strip(), reason=reason.strip())
     object_create(actor=actor, instance=closure, action="agency.closure_add", agency=agency)
+    if recompute:
+        calendar_recompute_request(actor=actor, agency=agency, first=day, last=day)
     return closure
 
 
 @transaction.atomic
 def closure_remove(*, actor: User | None, closure: AgencyClosure) -> None:
-    """Open the agency again on a closed day (deadlines already set keep their dates)."""
+    """Open the agency again on a closed day: open complaint deadlines and business-day
+    standards count it again (`calendar_recompute_request`)."""
     audit_record(
         actor=actor,
         action="agency.closure_remove",
         agency=closure.agency,
         data={"day": closure.day.isoformat(), "name": closure.name},
     )
+    calendar_recompute_request(
+        actor=actor, agency=closure.agency, first=closure.day, last=closure.day
+    )
     closure.delete()
 
 
 @transaction.atomic
 def closure_save(
-    *, actor: User | None, agency: Agency, day: date, name: str, reason: str = ""
+    *,
+    actor: User | None,
+    agency: Agency,
+    day: date,
+    name: str,
+    reason: str = "",
+    recompute: bool = True,
 ) -> str:
     """Close the agency on a day, or rename that day's closure: "created", "updated" or
-    "unchanged" (the importer's write, so running a file twice changes nothing)."""
+    "unchanged" (the importer's write, so running a file twice changes nothing). A renamed
+    closure changes no count, so only a new one is recomputed."""
     existing = AgencyClosure.objects.filter(agency=agency, day=day).first()
     if existing is None:
-        closure_add(actor=actor, agency=agency, day=day, name=name, reason=reason)
+        closure_add(
+            actor=actor, agency=agency, day=day, name=name, reason=reason, recompute=recompute
+        )
         return "created"
     changed = object_update(
         actor=actor,
@@ -1368,4 +1445,26 @@ def agency_fiscal_year_start_set(
         fields={"fiscal_year_start_month": fiscal_year_start_month},
         action="agency.fiscal_year_start_set",
         agency=agency,
+    )
+
+
+def translation_source_record(
+    *, agency_id: int, unit: str, language: str, source: str, keep: bool = False
+) -> None:
+    """Remember the English a translation was made from (`unit` as in the XLIFF files). With
+    `keep`, a text already remembered keeps its old English: the English changed under a
+    translation that did not, which is then stale. Bookkeeping beside an audited write."""
+    if keep:
+        TranslationSource.objects.get_or_create(
+            agency_id=agency_id,
+            unit=unit,
+            language=language,
+            defaults={"source_hash": source_hash(source)},
+        )
+        return
+    TranslationSource.objects.update_or_create(
+        agency_id=agency_id,
+        unit=unit,
+        language=language,
+        defaults={"source_hash": source_hash(source)},
     )

@@ -230,6 +230,29 @@ def member_invitation_email_send(*, invitation_id: int) -> int:
     return message.send()
 
 
+@retrying_task()
+def agency_calendar_recompute_task(
+    *, agency_id: int, first: str, last: str, actor_id: int | None = None
+) -> dict[str, dict[str, int]]:
+    """Recompute what the agency's closed days from `first` to `last` (ISO dates) count in,
+    after a closure was added or removed (`core.services.agency_calendar_recompute`)."""
+    from datetime import date
+
+    from cxgov.core.models import Agency, User
+    from cxgov.core.services import agency_calendar_recompute
+
+    agency = Agency.objects.filter(pk=agency_id).first()
+    if agency is None:
+        return {}
+    actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
+    return agency_calendar_recompute(
+        actor=actor,
+        agency=agency,
+        first=date.fromisoformat(first),
+        last=date.fromisoformat(last),
+    )
+
+
 @task()
 def prepared_file_build_task(*, prepared_id: int) -> str:
     """Build one prepared file (an agency export, a PDF) and store it (decision 0049)."""

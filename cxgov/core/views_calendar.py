@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cxgov.core.calendar import federal_holiday_name
 from cxgov.core.closures import closures_import
 from cxgov.core.forms import ClosureForm, ClosureImportForm, FiscalYearStartForm
 from cxgov.core.pages import agency_import_view, button_view, form_save
@@ -71,7 +72,7 @@ def agency_calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
     today = calendar.today()
     year_first, year_last = calendar.fiscal_year_bounds(calendar.fiscal_year(today))
     holidays = sorted(
-        (day, name)
+        (day, federal_holiday_name(name))
         for day, name in federal_holidays((year_first.year, year_last.year)).items()
         if year_first <= day <= year_last
     )
@@ -100,7 +101,7 @@ def _done(request: HttpRequest, slug: str, message: str) -> HttpResponse:
     return redirect(_calendar_url(slug))
 
 
-# Remove one closed day (POST only); deadlines already set keep their dates.
+# Remove one closed day (POST only); open deadlines and standards count it again.
 closure_remove_view = button_view(
     access_closure,
     act=closure_remove,

@@ -3,22 +3,30 @@
 A unit's id names the record and field (`registry.service/12/name`); the caller collects the
 units and applies what an import returns. Reading uses defusedxml, which refuses DTDs, entity
 declarations and external references, so a hostile file cannot expand entities or reach the
-network or the disk. An import reports every problem with the unit it is in, and nothing is
-returned unless the whole file is sound.
+network or the disk. An import reports every problem with the unit it is in; `xliff_read`
+returns nothing unless the whole file is sound, `xliff_read_units` also returns the sound units
+of a sound file whose other units have problems.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+from django.utils.translation import gettext as _
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 SOURCE_LANGUAGE = "en"
 MAX_BYTES = 20 * 1024 * 1024
+
+
+def source_hash(text: str) -> str:
+    """The hash of an English text a translation was made from (`core.TranslationSource`)."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,7 @@ def _text(element: Element | None, unit: str, problems: list[Problem]) -> str | 
     if element is None:
         return None
     if len(element):
-        problems.append(Problem(unit, "inline markup is not accepted; send plain text"))
+        problems.append(Problem(unit, _("inline markup is not accepted; send plain text")))
         return None
     return element.text or ""
 
@@ -75,55 +83,84 @@ def xliff_read(data: bytes, *, target_language: str, known: dict[str, str]) -> d
     """The translations of a file, by unit id. `known` maps each unit id this agency has to its
     current English: a unit not in it, a source that differs from it (the English changed since
     the export), a wrong language or a malformed file raises XliffError with every problem."""
+    found, problems = xliff_read_units(data, target_language=target_language, known=known)
+    if problems:
+        raise XliffError(problems)
+    return found
+
+
+def xliff_read_units(
+    data: bytes, *, target_language: str, known: dict[str, str]
+) -> tuple[dict[str, str], list[Problem]]:
+    """The sound units of a file by id, and a problem for each other unit. A problem of the
+    whole file (too large, a DTD, not well-formed, not XLIFF 2.0, wrong languages) raises
+    XliffError: then no unit can be trusted."""
     if len(data) > MAX_BYTES:
-        raise XliffError([Problem("", f"the file is larger than {MAX_BYTES // 1024 // 1024} MB")])
+        raise XliffError(
+            [
+                Problem(
+                    "",
+                    _("the file is larger than %(size)s MB") % {"size": MAX_BYTES // 1024 // 1024},
+                )
+            ]
+        )
     try:
         root = fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         raise XliffError(
-            [Problem("", "the file declares a DTD or entities; remove them")]
+            [Problem("", _("the file declares a DTD or entities; remove them"))]
         ) from None
     except ParseError as error:
-        raise XliffError([Problem("", f"the file is not well-formed XML ({error})")]) from None
+        raise XliffError(
+            [Problem("", _("the file is not well-formed XML (%(error)s)") % {"error": error})]
+        ) from None
     q = f"{{{NS}}}"
     if root.tag != f"{q}xliff" or root.get("version") != "2.0":
-        raise XliffError([Problem("", "the file is not XLIFF 2.0")])
+        raise XliffError([Problem("", _("the file is not XLIFF 2.0"))])
     problems: list[Problem] = []
     if root.get("srcLang") != SOURCE_LANGUAGE:
         problems.append(
-            Problem("", f"srcLang must be {SOURCE_LANGUAGE}, not {root.get('srcLang')}")
+            Problem(
+                "",
+                _("srcLang must be %(want)s, not %(got)s")
+                % {"want": SOURCE_LANGUAGE, "got": root.get("srcLang")},
+            )
         )
     if root.get("trgLang") != target_language:
         problems.append(
-            Problem("", f"trgLang must be {target_language}, not {root.get('trgLang')}")
+            Problem(
+                "",
+                _("trgLang must be %(want)s, not %(got)s")
+                % {"want": target_language, "got": root.get("trgLang")},
+            )
         )
+    if problems:
+        raise XliffError(problems)
     found: dict[str, str] = {}
     for unit in root.iter(f"{q}unit"):
         uid = unit.get("id") or ""
         segments = unit.findall(f"{q}segment")
         if not uid:
-            problems.append(Problem("", "a unit has no id"))
+            problems.append(Problem("", _("a unit has no id")))
             continue
         if uid in found:
-            problems.append(Problem(uid, "the unit appears more than once"))
+            problems.append(Problem(uid, _("the unit appears more than once")))
             continue
         if uid not in known:
-            problems.append(Problem(uid, "no such text in this agency"))
+            problems.append(Problem(uid, _("no such text in this agency")))
             continue
         if len(segments) != 1:
-            problems.append(Problem(uid, "a unit must have exactly one segment"))
+            problems.append(Problem(uid, _("a unit must have exactly one segment")))
             continue
         if segments[0].find(f"{q}source") is None:
-            problems.append(Problem(uid, "the segment has no source"))
+            problems.append(Problem(uid, _("the segment has no source")))
             continue
         source = _text(segments[0].find(f"{q}source"), uid, problems)
         target = _text(segments[0].find(f"{q}target"), uid, problems)
         if source is None:
             continue
         if source != known[uid]:
-            problems.append(Problem(uid, "the English changed since this file was exported"))
+            problems.append(Problem(uid, _("the English changed since this file was exported")))
             continue
         found[uid] = target or ""
-    if problems:
-        raise XliffError(problems)
-    return found
+    return found, problems

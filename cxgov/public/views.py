@@ -33,6 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
     services = services_catalogue(**form.filters())
     page = Paginator(services, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     headlines = service_headlines(services=page.object_list)
+    # Each service is headlined on its agency's calendar; the heading names their quarter, or
+    # the server's when agencies in different zones stand either side of a quarter's end.
+    quarters = {headline.quarter for headline in headlines.values()}
     return render(
         request,
         "public/home.html",
@@ -42,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "query": form.query(),
             "catalogue_page": page,
             "catalogue": [(service, headlines[service.pk]) for service in page.object_list],
-            "quarter": latest_quarter(),
+            "quarter": quarters.pop() if len(quarters) == 1 else latest_quarter(),
             "threshold": suppression_threshold(),
             "nav_section": "home",
         },
@@ -60,7 +63,7 @@ def agency(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "agency": agency,
             "services": [(service, headlines[service.pk]) for service in services],
-            "quarter": latest_quarter(),
+            "quarter": latest_quarter(agency=agency),
             "threshold": suppression_threshold(),
             "nav_section": "home",
         },

@@ -41,6 +41,7 @@ from django.db.models import Field, FileField, JSONField, Model
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.core.imports import CREATED, UNCHANGED, ImportReport, RowError
 from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
@@ -148,6 +149,8 @@ NOT_RESTORED = {
     "core.ApprovalStep": "the steps and comments of those reviews (kept in the audit log)",
     # Computed from the restored responses by the worker the first time a page asks for them.
     "surveys.DriverRun": "key driver analyses cached on this installation",
+    # Its units name records by the ids a restore renumbers; restored Spanish starts current.
+    "core.TranslationSource": "the English each translation was made from, by record id",
     # Built again by the worker the first time a page asks for them (decision 0049).
     "core.PreparedFile": "exports and PDFs prepared in the background on this installation",
 }
@@ -673,6 +676,9 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
         raise TransferError(str(error)) from None
     result.files = _files_restore(archive, created, report)
     _sequences_reset([User, *created])
+    planner_statistics_refresh(
+        tables=[User, *created], rows=sum(len(pks) for pks in created.values())
+    )
     # Recorded outside the agency's own log, so exporting the restored agency gives the same files.
     audit_record(
         actor=None,

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from cxgov.a11.models import Collection, CollectionStatus, ImportedQuarter
 from cxgov.complaints.models import OPEN_STATUSES, Complaint, Status
+from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency
 from cxgov.insights.estimates import (
     Change,
@@ -135,9 +136,10 @@ def reporting_calendar(
 
     Services to report are the agency's services not archived. A service reported when its
     collection was submitted or published, or when a performance.gov quarter was imported for
-    a survey about it; a collection marked not reported is counted apart.
+    a survey about it; a collection marked not reported is counted apart. A report's day and
+    today (unless `today` is given) are the agency's own, in its time zone, not the server's.
     """
-    today = today or timezone.localdate()
+    calendars = {agency.pk: AgencyCalendar(time_zone=agency.time_zone) for agency in agencies}
     quarters = quarters_ending(quarter, CALENDAR_QUARTERS)
     wanted = {(q.year, q.quarter) for q in quarters}
     services_by_agency = dict(
@@ -163,7 +165,10 @@ def reporting_calendar(
             continue
         reported[key].add(service_id)
         if submitted_at is not None:
-            day = timezone.localdate(submitted_at)
+            calendar = calendars.get(agency_id)
+            day = (
+                calendar.local_date(submitted_at) if calendar else timezone.localdate(submitted_at)
+            )
             last[key] = max(last.get(key, day), day)
     imported = ImportedQuarter.objects.filter(fiscal_year__in=years).values_list(
         "survey__agency_id", "survey__services", "fiscal_year", "quarter", "imported_at"
@@ -175,6 +180,7 @@ def reporting_calendar(
         reported[(agency_id, FiscalQuarter(year, number))].add(service_id or -1)
     rows = []
     for agency in agencies:
+        agency_today = today or calendars[agency.pk].today()
         cells = []
         for q in quarters:
             key = (agency.pk, q)
@@ -188,7 +194,7 @@ def reporting_calendar(
                 not_reported=len(skipped),
                 last=last.get(key),
                 due=due,
-                today=today,
+                today=agency_today,
             )
             cells.append(
                 CalendarCell(
@@ -402,29 +408,22 @@ def complaint_timeliness(
     """Per agency: complaints closed in the quarter, the share closed within the
     final-response SLA (the registry's `share_timely`, Wilson interval), and how many open
     complaints are past their final-response deadline now. One grouped count; cells under the
-    suppression threshold show no share."""
+    suppression threshold show no share. The quarter's days are each agency's own, in its
+    time zone."""
+    if not agencies:
+        return []
     now = timezone.now()
+    in_quarter = Q()
+    for agency in agencies:
+        start, end = AgencyCalendar(time_zone=agency.time_zone).span(quarter.start, quarter.end)
+        in_quarter |= Q(agency_id=agency.pk, closed_at__gte=start, closed_at__lt=end)
+    closed_in_quarter = Q(status=Status.CLOSED) & in_quarter
     counts = {
         row["agency_id"]: row
         for row in Complaint.objects.values("agency_id")
         .annotate(
-            closed=Count(
-                "id",
-                filter=Q(
-                    status=Status.CLOSED,
-                    closed_at__date__gte=quarter.start,
-                    closed_at__date__lte=quarter.end,
-                ),
-            ),
-            timely=Count(
-                "id",
-                filter=Q(
-                    status=Status.CLOSED,
-                    closed_at__date__gte=quarter.start,
-                    closed_at__date__lte=quarter.end,
-                    final_timely=True,
-                ),
-            ),
+            closed=Count("id", filter=closed_in_quarter),
+            timely=Count("id", filter=closed_in_quarter & Q(final_timely=True)),
             overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, final_due_at__lt=now)),
         )
         .order_by()

@@ -23,6 +23,8 @@ from django.utils import timezone
 from cxgov.actions.models import ActionItem
 from cxgov.actions.selectors import actions_done_public
 from cxgov.complaints.selectors import complaint_service_span
+from cxgov.core.models import Agency
+from cxgov.core.selectors import agency_calendar
 from cxgov.insights.estimates import Estimate, suppress
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
 from cxgov.insights.measures import (
@@ -166,15 +168,27 @@ class ServiceHeadline:
     """The three figures the agency page shows beside each service."""
 
     service: Service
+    quarter: FiscalQuarter
     trust: Figure
     standards_met: int
     standards_judged: int
     on_time: Figure
 
 
-def latest_quarter(today: date | None = None) -> FiscalQuarter:
-    """The latest fiscal quarter that has ended: the one the pages headline."""
-    return fiscal_quarter(today or timezone.localdate()).previous()
+def latest_quarter(today: date | None = None, *, agency: Agency | None = None) -> FiscalQuarter:
+    """The latest federal fiscal quarter that has ended: the one the pages headline. Without
+    `today` it is the agency's today (its time zone, `core.selectors.agency_calendar`); only a
+    page that names no agency falls back on the server's date."""
+    if today is None:
+        today = agency_calendar(agency=agency).today() if agency else timezone.localdate()
+    return fiscal_quarter(today).previous()
+
+
+def _agency_today(service: Service, found: dict[int, date]) -> date:
+    """Today on the calendar of the service's agency, once per agency."""
+    if service.agency_id not in found:
+        found[service.agency_id] = agency_calendar(agency=service.agency).today()
+    return found[service.agency_id]
 
 
 def _published_rollups(services: Iterable[Service]) -> QuerySet[AnswerRollup]:
@@ -313,8 +327,9 @@ def _complaints(service: Service, quarter: FiscalQuarter, min_n: int) -> Complai
 
 
 def service_performance(*, service: Service, today: date | None = None) -> ServicePerformance:
-    """Everything the public performance page of a published service shows."""
-    today = today or timezone.localdate()
+    """Everything the public performance page of a published service shows, as of today on
+    its agency's calendar unless `today` is given."""
+    today = today or agency_calendar(agency=service.agency).today()
     min_n = suppression_threshold()
     last = latest_quarter(today)
     quarters = _quarters(last, TREND_QUARTERS)
@@ -345,18 +360,25 @@ def service_performance(*, service: Service, today: date | None = None) -> Servi
 def service_headlines(
     *, services: Iterable[Service], today: date | None = None
 ) -> dict[int, ServiceHeadline]:
-    """Trust, standards met and complaints answered on time in the latest quarter, per service."""
+    """Trust, standards met and complaints answered on time in the latest quarter, per service:
+    the quarter that has ended by today on each service's agency's calendar, unless `today`
+    is given."""
     services = list(services)
-    today = today or timezone.localdate()
+    found: dict[int, date] = {}
+    todays = {service.pk: today or _agency_today(service, found) for service in services}
+    if not services:
+        return {}
     min_n = suppression_threshold()
-    last = latest_quarter(today)
-    cells, _surveys = _survey_cells(services, last, last)
+    lasts = {pk: latest_quarter(day) for pk, day in todays.items()}
+    cells, _surveys = _survey_cells(services, min(lasts.values()), max(lasts.values()))
     headlines = {}
     for service in services:
-        standards = _standard_rows(service, today, min_n)
+        last = lasts[service.pk]
+        standards = _standard_rows(service, todays[service.pk], min_n)
         complaints = _complaints(service, last, min_n)
         headlines[service.pk] = ServiceHeadline(
             service=service,
+            quarter=last,
             trust=_cell_figure(cells, (service.pk, "trust", last), min_n),
             standards_met=sum(1 for row in standards if row.status == "met"),
             standards_judged=sum(1 for row in standards if row.status in ("met", "not_met")),

@@ -9,11 +9,14 @@ class StandardsConfig(AppConfig):
     def ready(self) -> None:
         from cxgov.benchmarks.measures import measure_provider_register
         from cxgov.core.notices import staff_notice_register
+        from cxgov.core.services import calendar_recompute_register
         from cxgov.standards.integrations import attainment_measures
         from cxgov.standards.notices import missed_standard_notices
+        from cxgov.standards.services import standards_reclock
 
         measure_provider_register("standards.attainment", attainment_measures)
         staff_notice_register(name="standards.missed", provider=missed_standard_notices)
+        calendar_recompute_register(name="standards.elapsed", recompute=standards_reclock)
         _approvals_register()
 
 

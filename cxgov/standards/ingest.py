@@ -367,19 +367,18 @@ def events_parse(
     flat = np.asarray([pair for p in kept_pauses.values() for pair in p], dtype=np.float64).reshape(
         -1, 2
     )
-    calendar = standard_business_calendar(standard=standard)
     k_starts, k_ends, k_dues = starts[keep], ends[keep], dues[keep]
-    elapsed = elapsed_in_unit(
-        calendar, standard.threshold_unit, k_starts, k_ends, owner, flat[:, 0], flat[:, 1]
+    elapsed, met, buckets = events_measure(
+        standard=standard,
+        starts=k_starts,
+        ends=k_ends,
+        dues=k_dues,
+        pause_event=owner,
+        pause_starts=flat[:, 0],
+        pause_ends=flat[:, 1],
     )
     closed = np.isfinite(k_ends)
-    with np.errstate(invalid="ignore"):
-        has_due = np.isfinite(k_dues)
-        threshold = standard.threshold if standard.threshold is not None else np.inf
-        meets = np.where(has_due, k_ends <= k_dues, elapsed <= threshold)
-    met = np.where(closed, meets.astype(np.int8), -1).astype(np.int8)
     days = local_days(np.where(closed, k_ends, k_starts), time_zone)
-    buckets = histogram_buckets(np.where(closed, elapsed, 0.0), standard.threshold or 1.0)
     blank = np.full(keep.size, "")
     return EventBatch(
         ids=ids[keep],
@@ -397,6 +396,33 @@ def events_parse(
         errors=errors,
         warnings=warnings,
     )
+
+
+def events_measure(
+    *,
+    standard: Standard,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    dues: np.ndarray,
+    pause_event: np.ndarray,
+    pause_starts: np.ndarray,
+    pause_ends: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each event's elapsed time on the standard's calendar (in its unit), whether it met the
+    standard (1, 0, or -1 while open) and its histogram bucket: what ingestion stores, and
+    what a change of the agency's closed days computes again (`events_reclock`)."""
+    calendar = standard_business_calendar(standard=standard)
+    elapsed = elapsed_in_unit(
+        calendar, standard.threshold_unit, starts, ends, pause_event, pause_starts, pause_ends
+    )
+    closed = np.isfinite(ends)
+    with np.errstate(invalid="ignore"):
+        has_due = np.isfinite(dues)
+        threshold = standard.threshold if standard.threshold is not None else np.inf
+        meets = np.where(has_due, ends <= dues, elapsed <= threshold)
+    met = np.where(closed, meets.astype(np.int8), -1).astype(np.int8)
+    buckets = histogram_buckets(np.where(closed, elapsed, 0.0), standard.threshold or 1.0)
+    return elapsed, met, buckets
 
 
 def _warnings(

@@ -15,16 +15,20 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxgov.core.models import ApprovalState, Membership, User
+from cxgov.core.bulk import planner_statistics_refresh
+from cxgov.core.models import Agency, ApprovalState, Membership, User
 from cxgov.core.permissions import Can, roles_with
+from cxgov.core.selectors import agency_calendar
 from cxgov.core.services import audit_record, object_create
 from cxgov.insights.business_time import HISTOGRAM_SIZE
 from cxgov.registry.models import Service
-from cxgov.standards.ingest import EventBatch
+from cxgov.standards.ingest import EventBatch, events_measure
 from cxgov.standards.models import (
+    CalendarKind,
     DailyRollup,
     MissedPeriod,
     ReportedResult,
+    ResultSource,
     Standard,
     StandardEvent,
     StandardStatus,
@@ -246,6 +250,7 @@ def events_ingest(
             )
             cursor.executemany(sql, [(standard.pk, *row, received) for row in rows])
     _rollups_rebuild(standard=standard, days=days_touched)
+    planner_statistics_refresh(tables=[StandardEvent, DailyRollup], rows=batch.accepted)
     summary = {
         "rows": batch.rows_read,
         "accepted": batch.accepted,
@@ -466,3 +471,104 @@ def standard_misses_check(*, actor: User | None, standard: Standard) -> list[Mis
             if miss is not None:
                 flagged.append(miss)
     return flagged
+
+
+# --- the agency's closed days changed -----------------------------------------------------
+
+
+def _instant(moment: datetime | None) -> float:
+    return moment.timestamp() if moment is not None else np.nan
+
+
+def events_reclock(*, standard: Standard, first: date, last: date) -> int:
+    """Compute again the elapsed time, verdict and bucket of the standard's closed events whose
+    span touches a local day from `first` to `last`, on the calendar as it is now, and recount
+    the days they are counted on; returns how many events changed. Running it twice changes
+    nothing the second time."""
+    span_start, span_end = agency_calendar(agency=standard.agency).span(first, last)
+    events = list(
+        StandardEvent.objects.filter(
+            standard=standard,
+            ended_at__isnull=False,
+            started_at__lt=span_end,
+            ended_at__gte=span_start,
+        ).order_by("pk")
+    )
+    if not events:
+        return 0
+    owners: list[int] = []
+    pause_starts: list[float] = []
+    pause_ends: list[float] = []
+    for position, event in enumerate(events):
+        for pause in event.pauses or []:
+            owners.append(position)
+            pause_starts.append(float(pause[0]))
+            pause_ends.append(float(pause[1]))
+    elapsed, met, buckets = events_measure(
+        standard=standard,
+        starts=np.asarray([_instant(event.started_at) for event in events]),
+        ends=np.asarray([_instant(event.ended_at) for event in events]),
+        dues=np.asarray([_instant(event.due_at) for event in events]),
+        pause_event=np.asarray(owners, dtype=np.int64),
+        pause_starts=np.asarray(pause_starts, dtype=np.float64),
+        pause_ends=np.asarray(pause_ends, dtype=np.float64),
+    )
+    changed = []
+    for event, value, verdict, bucket in zip(events, elapsed, met, buckets, strict=True):
+        new_elapsed = float(value) if np.isfinite(value) else None
+        new_met = None if verdict < 0 else bool(verdict)
+        new_bucket = int(bucket)
+        if (event.elapsed, event.met, event.bucket) == (new_elapsed, new_met, new_bucket):
+            continue
+        event.elapsed, event.met, event.bucket = new_elapsed, new_met, new_bucket
+        changed.append(event)
+    if changed:
+        StandardEvent.objects.bulk_update(
+            changed, ["elapsed", "met", "bucket"], batch_size=WRITE_BATCH
+        )
+        _rollups_rebuild(standard=standard, days={event.day for event in changed})
+    return len(changed)
+
+
+def _misses_cleared(*, actor: User | None, standard: Standard) -> int:
+    """Take away the flags of periods no longer judged short of their target (their results
+    changed under them); each is audited. Returns how many."""
+    from cxgov.standards.selectors import standard_results
+
+    judged_again = {
+        result.start for result in standard_results(standard=standard) if result.status != "not_met"
+    }
+    cleared = list(MissedPeriod.objects.filter(standard=standard, period_start__in=judged_again))
+    for miss in cleared:
+        audit_record(
+            actor=actor,
+            action="standard.period_miss_cleared",
+            target=standard,
+            data={"period_start": miss.period_start.isoformat(), "share": miss.share},
+        )
+        miss.delete()
+    return len(cleared)
+
+
+@transaction.atomic
+def standards_reclock(
+    *, actor: User | None, agency: Agency, first: date, last: date
+) -> dict[str, int]:
+    """The agency's closed days changed between `first` and `last`: the events of its
+    business-day standards spanning them are measured again (`events_reclock`), and each
+    standard that changed has its periods judged again, a period that now misses flagged and
+    notified, one that now meets its target unflagged. Counts for the one audit event of the
+    change (`core.services.agency_calendar_recompute`)."""
+    standards = Standard.objects.filter(
+        agency=agency, source=ResultSource.EVENTS, calendar=CalendarKind.BUSINESS_DAYS
+    ).select_related("agency", "service")
+    counts = {"events": 0, "standards": 0, "flagged": 0, "unflagged": 0}
+    for standard in standards:
+        changed = events_reclock(standard=standard, first=first, last=last)
+        if not changed:
+            continue
+        counts["events"] += changed
+        counts["standards"] += 1
+        counts["unflagged"] += _misses_cleared(actor=actor, standard=standard)
+        counts["flagged"] += len(standard_misses_check(actor=actor, standard=standard))
+    return counts

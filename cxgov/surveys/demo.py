@@ -13,7 +13,15 @@ from typing import Any
 from cxgov.core.models import Agency
 from cxgov.registry.models import Service
 from cxgov.surveys.bank import DRIVERS
-from cxgov.surveys.models import ClearanceKind, Survey
+from cxgov.surveys.distribution import contact_hash
+from cxgov.surveys.models import (
+    ClearanceKind,
+    Invitation,
+    InvitationChannel,
+    InvitationStatus,
+    OptOut,
+    Survey,
+)
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
@@ -175,6 +183,82 @@ def employee_rows(*, seed: int = SEED + 2) -> list[BulkResponse]:
     return rows
 
 
+# The retirement survey's invitation list, as the agency emailed and texted applicants: each
+# status once or more, so the staff invitations page shows every column filled.
+INVITATION_STATUSES = (
+    [InvitationStatus.ANSWERED] * 14
+    + [InvitationStatus.SENT] * 12
+    + [InvitationStatus.OPENED] * 7
+    + [InvitationStatus.STARTED] * 3
+    + [InvitationStatus.BOUNCED] * 4
+    + [InvitationStatus.OPTED_OUT] * 3
+    + [InvitationStatus.QUEUED] * 2
+)
+FIRST_NAMES = ["maria", "james", "ana", "robert", "linh", "david", "fatima", "john", "rosa", "wei"]
+LAST_NAMES = ["garcia", "smith", "nguyen", "johnson", "lopez", "brown", "khan", "lee", "diaz"]
+
+
+def invitation_rows(
+    survey: Survey, services: list[Service], *, seed: int = SEED + 3
+) -> tuple[list[Invitation], list[OptOut]]:
+    """The demo invitations of one survey (not saved), and the opt-outs their people gave.
+
+    Addresses are at example.com and numbers in the 555-01xx range kept for fiction. No
+    invitation has a working link: the stored token hash is not the hash of any token.
+    """
+    rng = random.Random(seed)  # noqa: S311 - demo data, not a secret
+    sent_on = datetime.combine(LAST_DAY - timedelta(days=20), datetime.min.time(), tzinfo=UTC)
+    invitations: list[Invitation] = []
+    opt_outs: list[OptOut] = []
+    for number, status in enumerate(INVITATION_STATUSES):
+        texted = number % 6 == 5
+        language = "es" if number % 4 == 3 else "en"
+        first, last = FIRST_NAMES[number % len(FIRST_NAMES)], LAST_NAMES[number % len(LAST_NAMES)]
+        contact = f"+1202555{100 + number:04d}" if texted else f"{first}.{last}{number}@example.com"
+        created = sent_on + timedelta(minutes=number)
+        sent = status != InvitationStatus.QUEUED
+        invitation = Invitation(
+            survey=survey,
+            channel=InvitationChannel.SMS if texted else InvitationChannel.EMAIL,
+            email="" if texted else contact,
+            phone=contact if texted else "",
+            contact_hash=contact_hash(contact),
+            language=language,
+            service=services[number % len(services)] if services else None,
+            token_hash=f"demo{rng.getrandbits(240):060x}",
+            status=status,
+            created_at=created,
+            sent_at=created if sent else None,
+            reminded_at=(
+                created + timedelta(days=7)
+                if status in (InvitationStatus.SENT, InvitationStatus.OPENED) and number % 2 == 0
+                else None
+            ),
+            used_at=(
+                created + timedelta(days=rng.randint(0, 9), hours=rng.randint(1, 12))
+                if status == InvitationStatus.ANSWERED
+                else None
+            ),
+        )
+        invitations.append(invitation)
+        if status == InvitationStatus.OPTED_OUT:
+            opt_outs.append(
+                OptOut(
+                    agency_id=survey.agency_id,
+                    contact_hash=invitation.contact_hash,
+                    created_at=created + timedelta(days=2),
+                )
+            )
+    return invitations, opt_outs
+
+
+def demo_invitations_load(*, survey: Survey, services: list[Service]) -> None:
+    """Store the demo invitations and opt-outs of `survey` in two inserts."""
+    invitations, opt_outs = invitation_rows(survey, services)
+    Invitation.objects.bulk_create(invitations)
+    OptOut.objects.bulk_create(opt_outs)
+
+
 def demo_load() -> list[Survey]:
     """The fba demo surveys with their responses; running again changes nothing."""
     agency = Agency.objects.filter(slug="fba").first()
@@ -242,6 +326,7 @@ def demo_load() -> list[Survey]:
     response_bulk_create(actor=None, survey=v2, rows=a11_v2_rows(services, count=2400))
     response_bulk_create(actor=None, survey=v1, rows=a11_v1_rows(retirement, count=800))
     response_bulk_create(actor=None, survey=employee, rows=employee_rows())
+    demo_invitations_load(survey=v1, services=retirement)
     # The demo opens with the key driver analyses over all responses already stored, as the
     # worker leaves them; the action suggestions read them too.
     for survey in (v2, v1):

@@ -15,6 +15,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.core import signing
+from django.core.mail.utils import DNS_NAME
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, translation
@@ -26,6 +27,10 @@ from cxgov.surveys.models import Invitation, InvitationChannel, Survey
 
 _CONTACT_SALT = "cxgov.surveys.contact"
 _OPT_OUT_SALT = "cxgov.surveys.opt_out"
+_MESSAGE_ID_SALT = "cxgov.surveys.message_id"
+# The Message-ID of an invitation email: the invitation id signed, so a bounce names it and
+# nobody can forge a bounce for an invitation whose message they never saw.
+_MESSAGE_ID = re.compile(r"<cxgov-invitation\.([0-9]{1,12}\.[A-Za-z0-9_-]{10,100})@[^<>\s]{1,255}>")
 # What a phone number may hold as typed: digits, one leading +, spaces, dots, dashes, brackets.
 _PHONE_TYPED = re.compile(r"\+?[0-9 ().-]{7,24}")
 
@@ -75,6 +80,23 @@ def opt_out_read(token: str) -> int | None:
     except signing.BadSignature:
         return None
     return value if isinstance(value, int) else None
+
+
+def invitation_message_id(invitation: Invitation) -> str:
+    """The Message-ID header of an invitation's email; a delivery report quotes it back."""
+    signed = signing.Signer(salt=_MESSAGE_ID_SALT, sep=".").sign(str(invitation.pk))
+    return f"<cxgov-invitation.{signed}@{DNS_NAME}>"
+
+
+def invitation_id_of_message(message_id: str) -> int | None:
+    """The invitation a Message-ID was made for, or None when it was not made here."""
+    found = _MESSAGE_ID.fullmatch(message_id.strip()[:400])
+    if found is None:
+        return None
+    try:
+        return int(signing.Signer(salt=_MESSAGE_ID_SALT, sep=".").unsign(found.group(1)))
+    except (signing.BadSignature, ValueError):
+        return None
 
 
 def _absolute(path: str) -> str:

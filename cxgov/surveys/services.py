@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.core.imports import (
     CREATED,
     UNCHANGED,
@@ -57,6 +58,7 @@ from cxgov.surveys.models import (
     CHOICE_KINDS,
     AccessCode,
     Answer,
+    AnswerRollup,
     Audience,
     Clearance,
     DriverRun,
@@ -68,6 +70,7 @@ from cxgov.surveys.models import (
     Question,
     QuestionKind,
     Response,
+    ResponseRollup,
     ResponseSource,
     ResponseStatus,
     Survey,
@@ -909,6 +912,9 @@ def _responses_store(
         _answers_insert(answers[start : start + batch_size * 5])
     rollups_record(survey=survey, entries=[(r, clean.answers) for r, clean in prepared])
     drivers_mark_stale(survey=survey)
+    planner_statistics_refresh(
+        tables=[Response, Answer, AnswerRollup, ResponseRollup], rows=len(answers)
+    )
     return len(answers)
 
 
@@ -1490,6 +1496,39 @@ def invitation_delivery_failed(*, invitation: Invitation, reminder: bool, bounce
             target=invitation.survey,
             data={"invitation": invitation.pk, "channel": invitation.channel},
         )
+
+
+def invitation_bounce_reported(*, invitation_id: int) -> bool:
+    """A delivery failure reported after the message left (a bounce in the mailbox): the
+    invitation is bounced, so no reminder goes to that address. True when this changed it.
+
+    Answered wins (the person was reached), and an opt-out stays; a report read again changes
+    nothing, so reading the same bounce twice is harmless.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("survey")
+            .filter(pk=invitation_id, channel=InvitationChannel.EMAIL)
+            .first()
+        )
+        if (
+            invitation is None
+            or invitation.used_at is not None
+            or invitation.status
+            in (InvitationStatus.BOUNCED, InvitationStatus.ANSWERED, InvitationStatus.OPTED_OUT)
+        ):
+            return False
+        previous = invitation.status
+        invitation.status = InvitationStatus.BOUNCED
+        invitation.save(update_fields=["status"])
+        audit_record(
+            actor=None,
+            action="invitation.bounced",
+            target=invitation.survey,
+            data={"invitation": invitation.pk, "channel": invitation.channel, "was": previous},
+        )
+    return True
 
 
 def _invitation_by_token(survey: Survey, token: str) -> Invitation | None:

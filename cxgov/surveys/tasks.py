@@ -14,7 +14,7 @@ from django_tasks import task
 
 from cxgov.core.sms import SmsError, SmsRefusedError, sms_send
 from cxgov.core.tasks import retrying_task
-from cxgov.surveys.distribution import invitation_message
+from cxgov.surveys.distribution import invitation_message, invitation_message_id
 from cxgov.surveys.models import Invitation, InvitationChannel, Survey
 from cxgov.surveys.results.disclosure import disclosure_decide
 from cxgov.surveys.services import (
@@ -47,6 +47,7 @@ def _deliver(survey: Survey, invitation: Invitation, token: str, *, reminder: bo
                 body=message.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[invitation.email],
+                headers={"Message-ID": invitation_message_id(invitation)},
             ).send()
     except (SmsRefusedError, smtplib.SMTPRecipientsRefused) as refused:
         logger.info("invitation %s bounced: %s", invitation.pk, refused)

@@ -21,7 +21,8 @@
     [/^You have selected (\d+) files: ([\s\S]*)$/, function (m) {
       return t.selected_many.replace("%(count)s", m[1]).replace("%(names)s", m[2]);
     }],
-    [/^Selected file$/, function () { return t.heading_one; }],
+    // USWDS writes the heading with a space before its "Change file" link.
+    [/^Selected file( ?)$/, function (m) { return t.heading_one + m[1]; }],
     [/^(\d+) files selected $/, function (m) { return t.heading_many.replace("%(count)s", m[1]) + " "; }],
     [/^Change files$/, function () { return t.change_files; }],
     [/^Change file$/, function () { return t.change_file; }],

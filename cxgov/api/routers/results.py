@@ -24,6 +24,11 @@ from cxgov.surveys.results import (
     response_counts,
     response_rate,
 )
+from cxgov.surveys.results.selectors import (
+    weightable_questions,
+    weighted_results,
+    weighting_error_text,
+)
 from cxgov.surveys.selectors import access_survey
 
 router = AreaRouter(area=TokenArea.SURVEYS, tags=["survey results"])
@@ -56,11 +61,12 @@ def _filters(filters: FiltersIn) -> ResultFilters:
     summary="A survey's results per question, filtered",
 )
 def survey_results(
-    request: HttpRequest, survey_id: int, filters: Query[FiltersIn]
+    request: HttpRequest, survey_id: int, filters: Query[FiltersIn], weighted: bool = False
 ) -> dict[str, Any]:
     """Counts, shares, percent positive and means, each with n and its 95% interval.
 
-    Suppressed cells carry `suppressed: true` and no figures.
+    Suppressed cells carry `suppressed: true` and no figures. With `weighted=true`, also the
+    figures raked to the survey's population margins, as the results page shows them.
     """
     survey = _survey(request, survey_id)
     wanted = _filters(filters)
@@ -70,6 +76,24 @@ def survey_results(
         "responses": response_counts(survey=survey, filters=wanted),
         "response_rate": response_rate(survey=survey, filters=wanted),
         "questions": question_results(survey=survey, filters=wanted),
+        "weighted": _weighted(survey, wanted) if weighted else None,
+    }
+
+
+def _weighted(survey: Survey, filters: ResultFilters) -> dict[str, Any] | None:
+    results = weighted_results(survey=survey, filters=filters)
+    if results is None:
+        return None
+    return {
+        "margins": [margin.variable for margin in results.margins],
+        "trim": results.trim,
+        "error": weighting_error_text(results.error) if results.error else None,
+        "questions": [
+            {"key": q.key, "text": q.text, "positive": row.positive, "mean": row.mean}
+            for q, row in zip(weightable_questions(survey=survey), results.rows, strict=True)
+        ]
+        if results.error is None
+        else [],
     }
 
 

@@ -56,6 +56,30 @@ class QuestionResultOut(Out):
         return [] if result.suppressed else result.distribution
 
 
+class WeightedEstimateOut(Out):
+    value: float | None
+    low: float | None = Field(description="Lower end of the 95% interval on the effective n.")
+    high: float | None
+    n: int = Field(description="Respondents behind the figure.")
+    standard_error: float | None
+    design_effect: float | None = Field(description="Kish's design effect of the weights.")
+    effective_n: float | None
+
+
+class WeightedQuestionOut(Out):
+    key: str
+    text: str
+    positive: WeightedEstimateOut | None = Field(description="Weighted share positive.")
+    mean: WeightedEstimateOut | None
+
+
+class WeightedResultsOut(Out):
+    margins: list[str] = Field(description="The variables the responses are raked to.")
+    trim: float | None = Field(description="Weights above this many times the mean are cut.")
+    error: str | None = Field(description="Why the responses could not be weighted, if so.")
+    questions: list[WeightedQuestionOut]
+
+
 class SurveyResultsOut(Out):
     survey_id: int
     title: str
@@ -64,6 +88,13 @@ class SurveyResultsOut(Out):
     )
     response_rate: EstimateOut | None
     questions: list[QuestionResultOut]
+    weighted: WeightedResultsOut | None = Field(
+        default=None,
+        description=(
+            "The figures raked to the survey's population margins, when asked for with "
+            "`weighted=true` and the survey has margins (employee surveys are never weighted)."
+        ),
+    )
 
 
 class TrendPointOut(Out):

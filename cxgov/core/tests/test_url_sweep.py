@@ -483,6 +483,11 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
         f"webhooks:{name}": (_with("delivery"), Can.MANAGE_WEBHOOKS, Can.MANAGE_WEBHOOKS)
         for name in ("delivery_detail", "delivery_replay")
     },
+    # translations: the authored texts as XLIFF, and the upload of a translated file
+    **{
+        f"translations:{name}": (_agency, Can.MANAGE_TRANSLATIONS, Can.MANAGE_TRANSLATIONS)
+        for name in ("page", "export")
+    },
 }
 
 

@@ -134,3 +134,38 @@ def test_key_drivers_ranks_the_strongest_driver_first_with_intervals():
 def test_key_drivers_needs_enough_answers():
     with pytest.raises(ValueError, match="need more than"):
         key_drivers(outcome_name="t", outcome=[1, 2], drivers={"a": [1, 2]})
+
+
+def test_key_drivers_agree_with_shapley_over_statsmodels_fits():
+    """Shapley shares recomputed from statsmodels' R² of every subset of three drivers."""
+    from itertools import combinations
+
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(11)
+    x = rng.integers(1, 6, size=(500, 3)).astype(float)
+    y = x @ np.array([0.6, 0.3, 0.1]) + rng.normal(0, 0.7, 500)
+
+    def r2(columns: tuple[int, ...]) -> float:
+        if not columns:
+            return 0.0
+        return float(sm.OLS(y, sm.add_constant(x[:, list(columns)])).fit().rsquared)
+
+    expected = []
+    for j in range(3):
+        others = [k for k in range(3) if k != j]
+        share = 0.0
+        for size in range(3):
+            weight = math.factorial(size) * math.factorial(2 - size) / math.factorial(3)
+            for subset in combinations(others, size):
+                share += weight * (r2(tuple(sorted((*subset, j)))) - r2(subset))
+        expected.append(share)
+    analysis = key_drivers(
+        outcome_name="trust",
+        outcome=y,
+        drivers={name: x[:, k] for k, name in enumerate(["ease", "speed", "staff"])},
+        bootstrap=20,
+    )
+    assert analysis.r_squared == pytest.approx(r2((0, 1, 2)), abs=1e-12)
+    shares = {d.name: d.share_of_r2 for d in analysis.drivers}
+    assert [shares["ease"], shares["speed"], shares["staff"]] == pytest.approx(expected, abs=1e-12)

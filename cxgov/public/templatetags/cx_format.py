@@ -10,7 +10,16 @@ from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from cxgov.core.calendar import federal_holiday_name
+
 register = template.Library()
+
+
+@register.filter
+def holiday(name: str) -> str:
+    """A federal holiday's name in the page's language; an agency's own closure as written."""
+    return federal_holiday_name(name)
+
 
 _LANGUAGE_NAMES = {
     "en": ("English", "Inglés"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxgov.benchmarks.comparisons import (
@@ -17,6 +16,7 @@ from cxgov.benchmarks.comparisons import (
 from cxgov.complaints.models import Complaint
 from cxgov.complaints.models import Status as ComplaintStatus
 from cxgov.core.models import Agency
+from cxgov.core.selectors import agency_calendar
 from cxgov.core.tables import Table
 from cxgov.insights.complaint_metrics import ComplaintFact, measures_by_group
 from cxgov.insights.sla import days_between
@@ -142,7 +142,7 @@ def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> S
         .order_by("service__name", "pk")
     )
     bars: list[tuple[str, float]] = []
-    today = timezone.localdate()
+    today = agency_calendar(agency=agency).today()
     for standard in standards:
         before_counts, counts = _standard_counts(standard, period)
         results = results_from_counts(

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Max, Min, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -465,10 +466,28 @@ def weightable_questions(*, survey: Survey) -> list[Question]:
     ]
 
 
+def choice_margin_questions(*, survey: Survey) -> list[Question]:
+    """Choose-one questions: each answer is one of the options, so they can be a margin too
+    (their answers are weighted, not estimated, by the results: they have no positive share)."""
+    return list(survey.questions.filter(kind=QuestionKind.SINGLE).order_by("position", "id"))
+
+
+def _margin_questions(survey: Survey) -> list[Question]:
+    scale = weightable_questions(survey=survey)
+    return sorted(
+        [*scale, *choice_margin_questions(survey=survey)], key=lambda q: (q.position, q.pk)
+    )
+
+
+def _choice_values(question: Question) -> list[str]:
+    values = [str(option["value"]) for option in question.options]
+    return [*values, "other"] if question.allow_other else values
+
+
 def margin_variables(*, survey: Survey) -> dict[str, str]:
     """Every variable a margin can be given for: {variable: its name}."""
     names = {key: str(label) for key, label in CONTEXT_VARIABLES.items()}
-    for question in weightable_questions(survey=survey):
+    for question in _margin_questions(survey):
         names[QUESTION_PREFIX + question.key] = _("Answer to “%(question)s”") % {
             "question": question.display_text
         }
@@ -497,6 +516,8 @@ def margin_categories(*, survey: Survey) -> dict[str, list[str]]:
     for question in weightable_questions(survey=survey):
         low, high = SCALE_RANGES[question.kind]
         categories[QUESTION_PREFIX + question.key] = [str(v) for v in range(low, high + 1)]
+    for question in choice_margin_questions(survey=survey):
+        categories[QUESTION_PREFIX + question.key] = _choice_values(question)
     return categories
 
 
@@ -519,6 +540,8 @@ class WeightedResults:
     """A survey's figures raked to its margins, or the error that stopped the raking."""
 
     margins: tuple[PopulationMargin, ...]
+    # Weights above this many times the mean are trimmed (None: not trimmed).
+    trim: float | None = None
     error: WeightingError | None = None
     weights: Weights | None = None
     rows: tuple[WeightedRow, ...] = ()
@@ -540,14 +563,18 @@ def weighted_results(
     if not margins or survey.is_employee:
         return None
     questions = weightable_questions(survey=survey)
-    frame = _respondent_frame(survey=survey, questions=questions)
+    frame = _respondent_frame(
+        survey=survey, questions=questions, choices=choice_margin_questions(survey=survey)
+    )
+    trim = float(settings.SURVEY_WEIGHT_TRIM) or None
     try:
         weights = rake_weights(
             {m.variable: frame.categories(m.variable) for m in margins},
             {m.variable: {k: float(v) for k, v in m.counts.items()} for m in margins},
+            trim=trim,
         )
     except WeightingError as error:
-        return WeightedResults(margins=margins, error=error)
+        return WeightedResults(margins=margins, trim=trim, error=error)
     chosen = set(filtered_responses(survey=survey, filters=filters).values_list("id", flat=True))
     domain = np.isin(frame.ids, sorted(chosen))
     rows = tuple(
@@ -567,7 +594,9 @@ def weighted_results(
                 )
                 for label in sorted(set(labels))
             )
-    return WeightedResults(margins=margins, weights=weights, rows=rows, breakdowns=breakdowns)
+    return WeightedResults(
+        margins=margins, trim=trim, weights=weights, rows=rows, breakdowns=breakdowns
+    )
 
 
 def _weighted_row(
@@ -584,22 +613,29 @@ def _weighted_row(
 
 @dataclass(frozen=True)
 class _Frame:
-    """Every valid response of a survey: its id, context and scale answers (NaN for none)."""
+    """Every valid response of a survey: its id, context, scale answers (NaN for none) and
+    choose-one answers (`NO_CATEGORY` for none)."""
 
     ids: np.ndarray
     context: dict[str, list[str]]
     answers: dict[str, np.ndarray]
+    choices: dict[str, list[str]] = field(default_factory=dict)
 
     def categories(self, variable: str) -> list[str]:
         if variable.startswith(QUESTION_PREFIX):
-            values = self.answers.get(variable.removeprefix(QUESTION_PREFIX))
+            key = variable.removeprefix(QUESTION_PREFIX)
+            if key in self.choices:
+                return self.choices[key]
+            values = self.answers.get(key)
             if values is None:
                 return [NO_CATEGORY] * self.ids.size
             return [NO_CATEGORY if np.isnan(v) else str(int(v)) for v in values]
         return self.context[variable]
 
 
-def _respondent_frame(*, survey: Survey, questions: Sequence[Question]) -> _Frame:
+def _respondent_frame(
+    *, survey: Survey, questions: Sequence[Question], choices: Sequence[Question] = ()
+) -> _Frame:
     """One query for the responses' context and one over the long answer table, pivoted."""
     rows = list(
         valid_responses(survey=survey)
@@ -620,7 +656,15 @@ def _respondent_frame(*, survey: Survey, questions: Sequence[Question]) -> _Fram
         index = row_of.get(response_id)
         if index is not None:
             answers[key_of[question_id]][index] = value
-    return _Frame(ids=ids, context=context, answers=answers)
+    choice_key_of = {q.pk: q.key for q in choices}
+    chosen = {q.key: [NO_CATEGORY] * ids.size for q in choices}
+    for response_id, question_id, text in Answer.objects.filter(
+        survey=survey, question_id__in=list(choice_key_of), value_text__gt=""
+    ).values_list("response_id", "question_id", "value_text"):
+        index = row_of.get(response_id)
+        if index is not None:
+            chosen[choice_key_of[question_id]][index] = text
+    return _Frame(ids=ids, context=context, answers=answers, choices=chosen)
 
 
 def weighting_error_text(error: WeightingError) -> str:

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.test import Client
 
-from cxgov.core.models import AuditEvent, User
+from cxgov.core.models import Agency, AuditEvent, User
+from cxgov.core.services import token_create
 from cxgov.insights.proportions import wilson_interval
 from cxgov.surveys.models import PopulationMargin, Survey
 from cxgov.surveys.services import population_margin_save
+from cxgov.surveys.tests.results_factories import bulk, mixed_survey
 from cxgov.surveys.tests.test_results_pages import results_survey  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +163,81 @@ def test_the_survey_report_shows_the_weighted_figures_and_why_they_are_missing(
     results = next(s for s in data.sections if s.id == "results")
     assert all(t.id != "results_weighted" for t in results.tables)
     assert any("are not weighted" in note and "(es)" in note for note in results.notes)
+
+
+def test_a_choose_one_question_is_a_margin_like_a_scale(
+    analyst_a_client: Client, agency_a: Agency
+) -> None:
+    survey = mixed_survey(agency_a)
+    at = datetime(2026, 3, 2, 15, tzinfo=UTC)
+    bulk(survey, [({"sat": 5, "pick": "ease"}, at)] * 10 + [({"sat": 1, "pick": "speed"}, at)] * 10)
+    edit = _url(survey, "margins/edit/")
+    assert "Answer to “Pick one”" in analyst_a_client.get(edit).content.decode()
+    refused = analyst_a_client.post(edit, {"variable": "question:pick", "counts": "klingon, 5"})
+    assert "“klingon” is not a category of Answer to “Pick one”" in refused.content.decode()
+    saved = analyst_a_client.post(
+        edit, {"variable": "question:pick", "counts": "ease, 100\nspeed, 300"}
+    )
+    assert saved.status_code == 302
+    rows = _rows(analyst_a_client, _url(survey) + "?download=weighted")
+    satisfied = next(row for row in rows if row[0].startswith("I am satisfied."))
+    # Weights 10 (ease) and 30 (speed): 10·10 / (10·10 + 10·30) of the population is positive.
+    assert satisfied[1:3] == ["20", "25.0"]
+
+
+def test_the_trim_cap_is_a_setting_and_the_page_says_how_many_weights_it_cut(
+    analyst_a_client: Client, weighted_survey: Survey, settings: Any
+) -> None:
+    page = analyst_a_client.get(_url(weighted_survey)).content.decode()
+    assert "Weights above 5 times the average are trimmed: 0 responses were." in page
+    # A cap of the mean itself cuts the 20 website weights of 15 to 10 and spreads the excess
+    # over the phone weights of 5: every weight is 10 and the share is the unweighted 22/40.
+    settings.SURVEY_WEIGHT_TRIM = 1
+    page = analyst_a_client.get(_url(weighted_survey)).content.decode()
+    assert "Weights above 1 times the average are trimmed: 20 responses were." in page
+    rows = _rows(analyst_a_client, _url(weighted_survey) + "?download=weighted")
+    trust = next(row for row in rows if row[0].startswith("This interaction increased my trust"))
+    assert trust[1:3] == ["40", "55.0"] and trust[5] == "1.00"
+    settings.SURVEY_WEIGHT_TRIM = 0
+    assert (
+        "Weights are not trimmed." in analyst_a_client.get(_url(weighted_survey)).content.decode()
+    )
+
+
+def test_the_api_gives_the_weighted_figures_when_asked(
+    client: Client, analyst_a: User, weighted_survey: Survey
+) -> None:
+    _token, raw = token_create(user=analyst_a, name="weighted")
+    url = f"/api/v1/surveys/{weighted_survey.pk}/results"
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get(url, **bearer).json()["weighted"] is None
+    weighted = client.get(url + "?weighted=true", **bearer).json()["weighted"]
+    assert weighted["margins"] == ["channel"] and weighted["trim"] == 5.0
+    assert weighted["error"] is None
+    trust = next(q for q in weighted["questions"] if q["key"] == "trust")
+    low, high = wilson_interval(0.425 * 32, 32)
+    assert trust["positive"]["value"] == pytest.approx(0.425)
+    assert trust["positive"]["low"] == pytest.approx(low)
+    assert trust["positive"]["high"] == pytest.approx(high)
+    assert trust["positive"]["design_effect"] == pytest.approx(1.25)
+    assert trust["positive"]["effective_n"] == pytest.approx(32)
+    assert trust["positive"]["n"] == 40
+    phone = client.get(url + "?weighted=true&channel=phone", **bearer).json()["weighted"]
+    assert next(q for q in phone["questions"] if q["key"] == "trust")["positive"]["n"] == 20
+
+
+def test_the_api_says_why_margins_cannot_weight(
+    client: Client, analyst_a: User, weighted_survey: Survey
+) -> None:
+    population_margin_save(
+        actor=analyst_a, survey=weighted_survey, variable="language", counts={"en": 400}
+    )
+    _token, raw = token_create(user=analyst_a, name="weighted")
+    reply = client.get(
+        f"/api/v1/surveys/{weighted_survey.pk}/results?weighted=true",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert reply.status_code == 200
+    weighted = reply.json()["weighted"]
+    assert "without a population count (es)" in weighted["error"]
+    assert weighted["questions"] == []

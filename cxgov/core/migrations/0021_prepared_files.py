@@ -9,7 +9,7 @@ import cxgov.core.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0019_agency_fiscal_year_start_and_closures"),
+        ("core", "0020_translation_source"),
     ]
 
     operations = [
