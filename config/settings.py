@@ -478,6 +478,11 @@ SCHEDULE_SURVEY_REMINDERS_MINUTES = env_int(
 SCHEDULE_RETENTION_PURGE_MINUTES = env_int(
     "SCHEDULE_RETENTION_PURGE_MINUTES", default=24 * 60, minimum=0
 )
+# Prepared files (exports, PDFs) finished more than a day ago are removed; asked for again,
+# they are built again (decision 0049).
+SCHEDULE_PREPARED_FILES_PRUNE_MINUTES = env_int(
+    "SCHEDULE_PREPARED_FILES_PRUNE_MINUTES", default=60, minimum=0
+)
 
 # Webhooks: a delivery is tried up to WEBHOOK_MAX_ATTEMPTS times, waiting
 # WEBHOOK_RETRY_BASE_SECONDS after the first failure and doubling each time; a subscription whose

@@ -23,3 +23,12 @@ class CoreConfig(AppConfig):
         user_logged_out.connect(sign_out_audited, dispatch_uid="cxgov.core.sign_out_audited")
         # Records sent for review or approved, for the members who may approve them.
         staff_notice_register(name="core.approvals", provider=approval_notices)
+
+        from cxgov.core.schedule import periodic_register
+        from cxgov.core.tasks import prepared_files_prune_task
+
+        periodic_register(
+            name="core.prepared_files_prune",
+            task=prepared_files_prune_task,
+            every_setting="SCHEDULE_PREPARED_FILES_PRUNE_MINUTES",
+        )

@@ -761,3 +761,55 @@ class ApprovalStep(models.Model):
         if not self._state.adding:
             raise PermissionError("Approval steps cannot be changed.")
         super().save(*args, **kwargs)
+
+
+def _prepared_storage() -> Any:
+    from cxgov.core.prepared import prepared_storage
+
+    return prepared_storage()
+
+
+class PreparedFileStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class PreparedFile(models.Model):
+    """A file too slow to build in a page request (an agency export, a PDF), built by the
+    worker and kept in private storage until a newer version of the same file is ready.
+
+    One row per `kind` (the builder registered in `core.prepared`), agency, `key` (digest of the
+    builder's `params`) and `version` (what the content depends on, such as a published plan's
+    version); derived, so never part of an agency archive (decision 0049).
+    """
+
+    kind = models.CharField(max_length=60)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="prepared_files")
+    key = models.CharField(max_length=64)
+    version = models.CharField(max_length=64, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=16, choices=PreparedFileStatus.choices, default=PreparedFileStatus.QUEUED
+    )
+    file = models.FileField(storage=_prepared_storage, max_length=300, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    inline = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[PreparedFile]] = models.Manager()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["kind", "agency", "key", "version"], name="prepared_file_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key[:8]} {self.version} ({self.status})"

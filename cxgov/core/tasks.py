@@ -251,3 +251,19 @@ def agency_calendar_recompute_task(
         first=date.fromisoformat(first),
         last=date.fromisoformat(last),
     )
+
+
+@task()
+def prepared_file_build_task(*, prepared_id: int) -> str:
+    """Build one prepared file (an agency export, a PDF) and store it (decision 0049)."""
+    from cxgov.core.services_prepared import prepared_file_build
+
+    return prepared_file_build(prepared_id=prepared_id)
+
+
+@task()
+def prepared_files_prune_task() -> int:
+    """Remove prepared files finished more than a day ago (periodic, hourly)."""
+    from cxgov.core.services_prepared import prepared_files_prune
+
+    return prepared_files_prune()

@@ -69,6 +69,17 @@ def version_published_latest(*, agency: Agency) -> PlanVersion | None:
     )
 
 
+def version_published(*, agency: Agency, version_id: int) -> PlanVersion | None:
+    """One version of the agency's published plans (the one a prepared PDF was asked for)."""
+    return (
+        PlanVersion.objects.filter(
+            pk=version_id, plan__agency=agency, plan__status=PlanStatus.PUBLISHED
+        )
+        .select_related("plan")
+        .first()
+    )
+
+
 def has_published_plan(*, agency: Agency) -> bool:
     """Whether the public site has a plan to show for the agency."""
     return Plan.objects.filter(agency=agency, status=PlanStatus.PUBLISHED).exists()

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from cxgov.core.models import Agency
-from cxgov.core.tables import file_response
+from cxgov.core.views_prepared import prepared_file_response
 from cxgov.plans.document import plan_document
 from cxgov.plans.models import PlanVersion
 from cxgov.plans.selectors import version_published_latest
+from cxgov.public.prepared import PLAN_PDF
 from cxgov.registry.selectors import agency_public
-from cxgov.reports.pdf import html_to_pdf
 
 
 def _published(slug: str) -> tuple[Agency, PlanVersion]:
@@ -44,24 +44,19 @@ def agency_plan(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def agency_plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """The same plan as a tagged PDF, in the page's language."""
+    """The same plan as a tagged PDF, in the page's language, prepared by the worker once per
+    published version and language."""
     agency, version = _published(slug)
-    document = plan_document(version.snapshot)
-    html = render_to_string(
-        "public/plans/plan_pdf.html",
-        {
-            "agency": agency,
-            "version": version,
-            "document": document,
+    return prepared_file_response(
+        request,
+        kind=PLAN_PDF,
+        agency=agency,
+        params={
+            "language": (get_language() or "en")[:2],
             # Links in a PDF leave the site, so they carry the full address.
             "site_root": request.build_absolute_uri("/").rstrip("/"),
         },
-        request=request,
-    )
-    language = (get_language() or "en")[:2]
-    return file_response(
-        html_to_pdf(html=html),
-        content_type="application/pdf",
-        filename=f"{agency.slug}-customer-service-plan-{document.year}-{language}.pdf",
-        inline=True,
+        version=str(version.pk),
+        title=_("Customer service plan (PDF)"),
+        nav_section="home",
     )

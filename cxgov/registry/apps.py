@@ -7,6 +7,7 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import cxgov.registry.prepared  # noqa: F401 - registers the export's builder
         from cxgov.core.schedule import periodic_register
         from cxgov.registry.tasks import retention_purge_task
 

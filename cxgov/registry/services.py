@@ -25,6 +25,7 @@ from cxgov.core.services import (
     related_replace,
     status_change,
 )
+from cxgov.core.services_prepared import prepared_files_discard
 from cxgov.registry.models import (
     DIGITAL_KINDS,
     Channel,
@@ -525,6 +526,8 @@ def _agency_purge(*, agency: Agency, now: datetime, dry_run: bool) -> AgencyPurg
     due_ids = list(deliveries_due.values_list("pk", flat=True))
     Attempt.objects.filter(delivery_id__in=due_ids).update(response_excerpt="")
     Delivery.objects.filter(pk__in=due_ids).update(body="")
+    # A prepared export (or PDF) may still hold what was just removed.
+    prepared_files_discard(agency=agency)
     audit_record(
         actor=None,
         action="retention.purge",

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cxgov.core.models import Agency
+from cxgov.core.models import Agency, PreparedFile
 from cxgov.core.pages import (
     agency_import_view,
     agency_list_view,
@@ -29,6 +27,7 @@ from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import AgencyObjectAccess, access_agency, fresh_copy
 from cxgov.core.services import audit_record
 from cxgov.core.tables import csv_response
+from cxgov.core.views_prepared import prepared_file_response
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.registry import services as registry
 from cxgov.registry.exports import inventory_json, inventory_table
@@ -44,6 +43,7 @@ from cxgov.registry.forms import (
 )
 from cxgov.registry.importers import services_import
 from cxgov.registry.models import Channel, Service, ServiceStage
+from cxgov.registry.prepared import AGENCY_EXPORT, AGENCY_EXPORT_MAX_AGE
 from cxgov.registry.selectors import (
     access_channel,
     access_segment,
@@ -55,7 +55,6 @@ from cxgov.registry.selectors import (
     service_history,
     services_for_agency,
 )
-from cxgov.registry.transfer import agency_export_write
 
 Part = TypeVar("Part", ServiceStage, Channel)
 
@@ -496,17 +495,20 @@ def agency_privacy(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def agency_export(request: HttpRequest, slug: str) -> FileResponse:
-    """All of the agency's data as one zip of CSV and JSON files (agency admins only)."""
+def agency_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """All of the agency's data as one zip of CSV and JSON files (agency admins only), prepared
+    by the worker; the download is audited each time the file is sent."""
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.ADMINISTER_AGENCY)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    agency_export_write(agency=agency, out=spool)
-    spool.seek(0)
-    audit_record(actor=request.user, action="agency.export", agency=agency, target=agency)
-    stamp = timezone.now().strftime("%Y%m%d")
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{agency.slug}-export-{stamp}.zip",
-        content_type="application/zip",
+
+    def audit(_prepared: PreparedFile) -> None:
+        audit_record(actor=request.user, action="agency.export", agency=agency, target=agency)
+
+    return prepared_file_response(
+        request,
+        kind=AGENCY_EXPORT,
+        agency=agency,
+        params={},
+        title=_("Export of the agency’s data"),
+        max_age=AGENCY_EXPORT_MAX_AGE,
+        on_serve=audit,
     )

@@ -19,8 +19,10 @@ from cxgov.core.pages import agency_list_view
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import csv_response, file_response
+from cxgov.core.views_prepared import prepared_file_response
 from cxgov.reports.forms import SurveyReportForm
-from cxgov.reports.rendering import file_stem, report_html, report_pdf, tables_zip
+from cxgov.reports.prepared import REPORT_PDF, REPORT_PDF_MAX_AGE
+from cxgov.reports.rendering import file_stem, report_html, tables_zip
 from cxgov.reports.selectors import (
     ReportData,
     ReportPeriod,
@@ -86,9 +88,22 @@ def report_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
 
 @login_required
 def report_pdf_download(request: HttpRequest, slug: str, period: str) -> HttpResponse:
-    data = _build(request, slug, period)
-    return file_response(
-        report_pdf(data), content_type="application/pdf", filename=f"{file_stem(data)}.pdf"
+    """The report as a PDF, prepared by the worker (its driver analyses computed first)."""
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_REPORTS)
+    report_period = _period(period)
+    saved = survey_report_for(agency=agency, period=report_period)
+    return prepared_file_response(
+        request,
+        kind=REPORT_PDF,
+        agency=agency,
+        params={
+            "fiscal_year": report_period.fiscal_year,
+            "quarter": report_period.quarter,
+            "language": (translation.get_language() or "en")[:2],
+        },
+        version=saved.updated_at.isoformat() if saved else "",
+        max_age=REPORT_PDF_MAX_AGE,
+        title=_("Survey report (PDF): %(period)s") % {"period": report_period.label},
     )
 
 

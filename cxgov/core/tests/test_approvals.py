@@ -73,7 +73,7 @@ def test_a_plan_goes_through_review_by_a_second_member_then_is_unpublished_with_
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED and plan.versions.count() == 1
     assert client.get("/agencies/alpha/plan/").status_code == 200
-    assert client.get("/agencies/alpha/plan.pdf").status_code == 200
+    assert client.get("/agencies/alpha/plan.pdf").status_code == 202  # its PDF is being prepared
     assert "/agencies/alpha/plan/" in client.get("/agencies/alpha/").content.decode()
 
     # Unpublishing says why, or is refused.

@@ -35,6 +35,7 @@ from cxgov.core.tables import csv_cell
 from cxgov.insights.fiscal import fiscal_quarter
 from cxgov.reports.selectors import report_periods
 from cxgov.surveys.models import Answer, Response
+from cxgov.testing.prepared import prepared_get
 
 PAYLOADS = ('=HYPERLINK("http://x")', "+1", "-1", "@SUM(1)", "\tx")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -410,7 +411,8 @@ def _download_links(html: str) -> list[str]:
     return sorted(set(re.findall(r'href="(\?[^"]*download=[^"]+)"', html)))
 
 
-def test_no_csv_download_holds_a_live_formula(demo_data: None):
+def test_no_csv_download_holds_a_live_formula(demo_data: None, settings: Any, tmp_path: Path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the prepared export's file
     _poison_free_text()
     _token, raw = token_create(user=User.objects.get(email=STAFF), name="csv walk")
     fetched: dict[str, int] = {}
@@ -419,7 +421,7 @@ def test_no_csv_download_holds_a_live_formula(demo_data: None):
 
     def check(client: Client, url: str, post: dict[str, str] | None = None) -> None:
         nonlocal guarded
-        response = client.get(url) if post is None else client.post(url, post)
+        response = prepared_get(client, url) if post is None else client.post(url, post)
         assert response.status_code == 200, url
         for name, text in _csv_files(response):
             fetched[name] = fetched.get(name, 0) + 1

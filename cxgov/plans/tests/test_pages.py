@@ -18,6 +18,7 @@ from cxgov.plans.tests.factories import service_with_records
 from cxgov.registry.models import Channel
 from cxgov.testing.approvals import review_and_publish
 from cxgov.testing.factories import MembershipFactory, UserFactory
+from cxgov.testing.prepared import prepared_get
 
 STAFF = "/staff/agencies/alpha/plans/"
 
@@ -153,19 +154,21 @@ def test_public_plan_stays_as_published_until_republished(client: Client, agency
 @pytest.mark.django_db
 @pytest.mark.parametrize(("prefix", "lang"), [("", "en"), ("/es", "es")])
 def test_pdf_is_tagged_with_title_and_language(
-    client: Client, agency_a: Agency, tmp_path: Path, prefix: str, lang: str
+    client: Client, agency_a: Agency, tmp_path: Path, prefix: str, lang: str, settings
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
     service_with_records(agency_a)
     plan_publish(actor=None, plan=plan_create(actor=None, agency=agency_a, year=2027))
-    response = client.get(f"{prefix}/agencies/alpha/plan.pdf")
+    response = prepared_get(client, f"{prefix}/agencies/alpha/plan.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content)
     path = tmp_path / "plan.pdf"
-    path.write_bytes(response.content)
+    path.write_bytes(content)
     info = _run("pdfinfo", str(path))
     assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
     assert re.search(r"^Title:\s+.*2027.*Agency Alpha$", info, re.MULTILINE)
-    assert f"/Lang ({lang})".encode() in _pdf_objects(response.content)
+    assert f"/Lang ({lang})".encode() in _pdf_objects(content)
     text = _run("pdftotext", str(path), "-")
     statement = "Renovamos el 90 %" if lang == "es" else "We renew 90% of permits"
     assert statement in text

@@ -23,6 +23,7 @@ from cxgov.registry.services import retention_policy_update
 from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.services import response_submit, survey_create, survey_publish
 from cxgov.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory, cleared
+from cxgov.testing.prepared import prepared_get
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +116,7 @@ def test_admin_downloads_the_export_and_others_cannot(
     url = f"/staff/agencies/{agency_a.slug}/data/export.zip"
     assert analyst_a_client.get(url).status_code == 404
     assert handler_b_client.get(url).status_code == 404
-    response = admin_a_client.get(url)
+    response = prepared_get(admin_a_client, url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
