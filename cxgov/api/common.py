@@ -53,7 +53,13 @@ from ninja.schema import DjangoGetter
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
-from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
+from pydantic import (
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from cxgov.core.imports import FileRejectedError
 from cxgov.core.models import User
@@ -129,6 +135,19 @@ class Out(Schema):
         if isinstance(values, cls):
             return values
         return handler(DjangoGetter(values, cls, info.context))
+
+
+class In(Schema):
+    """What a client sends: known fields only, and text without NUL (databases refuse it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def has_no_nul_character(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character")
+        return value
 
 
 class FieldErrorOut(Schema):
