@@ -80,8 +80,8 @@ def barrier_new(request: HttpRequest, slug: str) -> HttpResponse:
     return complaint_filing_page(
         request,
         form=form,
+        agency=agency,
         file=lambda data, filer: complaints.barrier_report_create(
-            agency=agency,
             page_url=data["page_url"],
             what_happened=data["what_happened"],
             assistive_technology=data["assistive_technology"],
@@ -89,7 +89,7 @@ def barrier_new(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         filed_url="public:barrier_filed",
         template="public/accessibility/barrier_new.html",
-        context={"agency": agency, "nav_section": "accessibility"},
+        nav_section="accessibility",
     )
 
 

@@ -43,6 +43,7 @@ from cxgov.complaints.selectors import (
 )
 from cxgov.complaints.views import attachment_response
 from cxgov.core.forms import form_add_errors
+from cxgov.core.models import Agency
 from cxgov.core.ratelimit import rate_limited
 from cxgov.core.selectors import agency_calendar
 from cxgov.core.tables import csv_stream_response
@@ -81,21 +82,21 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
     return complaint_filing_page(
         request,
         form=form,
+        agency=agency,
         file=lambda data, filer: complaints.complaint_create(
-            agency=agency,
             service=data["service"],
             what_happened=data["what_happened"],
             desired_resolution=data["desired_resolution"],
+            **filer,
             consent_to_publish=data["consent_to_publish"],
             attachments=data["attachments"],
             channel=Channel.WEB,
             idempotency_scope="web",
             site_url=request.build_absolute_uri("/").rstrip("/"),
-            **filer,
         ),
         filed_url="public:complaint_filed",
         template="public/complaints/new.html",
-        context={"agency": agency, "nav_section": "complaint"},
+        nav_section="complaint",
     )
 
 
@@ -103,23 +104,25 @@ def complaint_filing_page(
     request: HttpRequest,
     *,
     form: Any,
+    agency: Agency,
     file: Callable[[dict[str, Any], dict[str, Any]], Complaint],
     filed_url: str,
     template: str,
-    context: dict[str, Any],
+    nav_section: str,
 ) -> HttpResponse:
     """A public filing form: on a valid POST `file` the complaint and go to its thank-you page
     (remembered in the session), else show the form again with its errors (status 400).
     Automated senders are answered as if they succeeded, and nothing is kept.
 
     `file(data, filer)` gets the form's cleaned data and what every filing passes alike: the
-    contact details, postal address, page language and idempotency key."""
+    agency, contact details, postal address, page language and idempotency key."""
     if request.method == "POST" and form.is_valid():
         if form.is_spam:
             return redirect(reverse("public:complaint_status"))
         try:
             data = form.cleaned_data
             filer = {
+                "agency": agency,
                 **form.contact,
                 "postal": form.postal,
                 "language": get_language() or "en",
@@ -134,7 +137,7 @@ def complaint_filing_page(
     return render(
         request,
         template,
-        {**context, "form": form},
+        {"agency": agency, "nav_section": nav_section, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
