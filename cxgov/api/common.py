@@ -53,7 +53,13 @@ from ninja.schema import DjangoGetter
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
-from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
+from pydantic import (
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from cxgov.core.imports import FileRejectedError
 from cxgov.core.models import User
@@ -129,6 +135,19 @@ class Out(Schema):
         if isinstance(values, cls):
             return values
         return handler(DjangoGetter(values, cls, info.context))
+
+
+class In(Schema):
+    """What a client sends: known fields only, and text without NUL (databases refuse it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def has_no_nul_character(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character")
+        return value
 
 
 class FieldErrorOut(Schema):
@@ -632,31 +651,44 @@ def unknown_path(request: HttpRequest) -> JsonResponse:
 View = Callable[..., HttpResponseBase]
 
 
-def not_allowed_json(view: View) -> View:
-    """The view, with ninja's plain-text 405 answered in the API's error body instead."""
+def _refused_by(view: View, refuse: Callable[[HttpRequest, str], HttpResponseBase]) -> View:
+    """The view, with ninja's plain-text 405 answered by `refuse` (given the allowed methods)."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         if not isinstance(response, HttpResponseNotAllowed):
             return response
-        allowed = response["Allow"]
-        detail = NOT_ALLOWED.format(method=request.method, allowed=allowed)
-        return JsonResponse({"detail": detail}, status=405, headers={"Allow": allowed})
+        return refuse(request, response["Allow"])
 
     return wrapper
 
 
 class ErrorBodyAPI(NinjaAPI):
-    """A NinjaAPI whose every URL answers a refused method (405) in the one error body.
+    """A NinjaAPI whose every URL answers a refused method (405) in the API's error body.
 
-    ninja answers it before any operation runs, so no exception handler sees it.
+    ninja answers it before any operation runs, so no exception handler sees it. A subclass
+    with another error body overrides `method_refused`, and `root_view` to answer the API's
+    root path itself.
     """
+
+    def method_refused(self, request: HttpRequest, allowed: str) -> HttpResponseBase:
+        detail = NOT_ALLOWED.format(method=request.method, allowed=allowed)
+        return JsonResponse({"detail": detail}, status=405, headers={"Allow": allowed})
+
+    def root_view(self) -> View | None:
+        """The view for the root path in place of ninja's; None keeps ninja's."""
+        return None
 
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
+        root = self.root_view()
         for pattern in patterns:
-            if isinstance(pattern, URLPattern):
-                pattern.callback = not_allowed_json(pattern.callback)
+            if not isinstance(pattern, URLPattern):
+                continue
+            if root is not None and pattern.name == "api-root":
+                pattern.callback = root
+            else:
+                pattern.callback = _refused_by(pattern.callback, self.method_refused)
         return patterns, app_name, namespace

@@ -10,19 +10,16 @@ answers in SCIM's error body, `application/scim+json`.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as ModelValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
-from django.urls import URLPattern, URLResolver
-from ninja import NinjaAPI
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
 
-from cxgov.api.common import CallerThrottle, View, utc_iso
+from cxgov.api.common import CallerThrottle, ErrorBodyAPI, View, utc_iso
 from cxgov.core import scim
 from cxgov.core.models import ApiToken, Role, User
 from cxgov.core.scim import ScimError
@@ -69,32 +66,17 @@ class ScimTokenAuth(HttpBearer):
         return api_token.user
 
 
-class ScimAPI(NinjaAPI):
-    """A NinjaAPI whose refused methods (405) answer in SCIM's error body too."""
+class ScimAPI(ErrorBodyAPI):
+    """An API whose refused methods (405) answer in SCIM's error body too."""
 
-    @property
-    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
-        patterns, app_name, namespace = super().urls
-        for pattern in patterns:
-            if isinstance(pattern, URLPattern) and pattern.name == "api-root":
-                # ninja's root view raises the site's HTML 404; answer SCIM's instead.
-                pattern.callback = unknown_path
-            elif isinstance(pattern, URLPattern):
-                pattern.callback = _not_allowed_scim(pattern.callback)
-        return patterns, app_name, namespace
-
-
-def _not_allowed_scim(view: View) -> View:
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = view(request, *args, **kwargs)
-        if not isinstance(response, HttpResponseNotAllowed):
-            return response
+    def method_refused(self, request: HttpRequest, allowed: str) -> HttpResponseBase:
         refused = _error(request, ScimError(405, f"This path does not answer {request.method}."))
-        refused["Allow"] = response["Allow"]
+        refused["Allow"] = allowed
         return refused
 
-    return wrapper
+    def root_view(self) -> View:
+        # ninja's root view raises the site's HTML 404; answer SCIM's instead.
+        return unknown_path
 
 
 api = ScimAPI(

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from cxgov.insights.charts import escape, svg_open
+from cxgov.insights.charts import BAR_COLOR, TEXT_COLOR, escape, svg_open
 
 FIX_FIRST = "fix_first"
 KEEP_UP = "keep_up"
@@ -28,9 +28,8 @@ WATCH = "watch"
 LOWER_PRIORITY = "lower_priority"
 QUADRANTS = (FIX_FIRST, KEEP_UP, WATCH, LOWER_PRIORITY)
 
-# USWDS colours with at least 4.5:1 contrast on white, for text and marks.
-INK = "#1b1b1b"
-MARK = "#005ea2"
+# Text and marks in the charts' colours (`charts.TEXT_COLOR`, `charts.BAR_COLOR`); the quadrant
+# lines darker than the charts' grid, in USWDS base (4.5:1 on white), over a light shade.
 GRID = "#71767a"
 SHADE = "#f0f0f0"
 
@@ -147,28 +146,29 @@ def priority_matrix_svg(
     for name in QUADRANTS:
         cx, cy, anchor = corners[name]
         parts.append(
-            f'<text x="{cx}" y="{cy}" text-anchor="{anchor}" fill="{INK}" font-weight="bold">'
+            f'<text x="{cx}" y="{cy}" text-anchor="{anchor}" fill="{TEXT_COLOR}" '
+            'font-weight="bold">'
             f"{escape(quadrant_labels.get(name, name))}</text>"
         )
     for tick in range(0, 101, 20):
         tx = x(tick / 100)
         parts.append(
-            f'<text x="{tx:.1f}" y="{_TOP + plot_h + 18}" text-anchor="middle" fill="{INK}">'
+            f'<text x="{tx:.1f}" y="{_TOP + plot_h + 18}" text-anchor="middle" fill="{TEXT_COLOR}">'
             f"{tick}%</text>"
         )
     for step in range(round(y_top * 10) + 1):
         value = step / 10
         ty = y(value)
         parts.append(
-            f'<text x="{_LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" fill="{INK}">'
+            f'<text x="{_LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" fill="{TEXT_COLOR}">'
             f"{round(value * 100)}%</text>"
         )
     parts.append(
         f'<text x="{_LEFT + plot_w / 2:.1f}" y="{_HEIGHT - 12}" text-anchor="middle" '
-        f'fill="{INK}">{escape(performance_label)}</text>'
+        f'fill="{TEXT_COLOR}">{escape(performance_label)}</text>'
     )
     parts.append(
-        f'<text x="16" y="{_TOP + plot_h / 2:.1f}" text-anchor="middle" fill="{INK}" '
+        f'<text x="16" y="{_TOP + plot_h / 2:.1f}" text-anchor="middle" fill="{TEXT_COLOR}" '
         f'transform="rotate(-90 16 {_TOP + plot_h / 2:.1f})">{escape(importance_label)}</text>'
     )
     for point in points:
@@ -179,17 +179,17 @@ def priority_matrix_svg(
         if point.importance_low is not None and point.importance_high is not None:
             parts.append(
                 f'<line x1="{px:.1f}" y1="{y(point.importance_low):.1f}" x2="{px:.1f}" '
-                f'y2="{y(point.importance_high):.1f}" stroke="{MARK}" stroke-width="2"/>'
+                f'y2="{y(point.importance_high):.1f}" stroke="{BAR_COLOR}" stroke-width="2"/>'
             )
         if point.performance_low is not None and point.performance_high is not None:
             parts.append(
                 f'<line x1="{x(point.performance_low):.1f}" y1="{py:.1f}" '
-                f'x2="{x(point.performance_high):.1f}" y2="{py:.1f}" stroke="{MARK}" '
+                f'x2="{x(point.performance_high):.1f}" y2="{py:.1f}" stroke="{BAR_COLOR}" '
                 f'stroke-width="2"/>'
             )
-        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{MARK}"/>')
+        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{BAR_COLOR}"/>')
         parts.append(
-            f'<text x="{px + dx:.1f}" y="{py + 4:.1f}" text-anchor="{anchor}" fill="{INK}">'
+            f'<text x="{px + dx:.1f}" y="{py + 4:.1f}" text-anchor="{anchor}" fill="{TEXT_COLOR}">'
             f"{escape(point.label)}</text>"
         )
     parts.append("</svg>")

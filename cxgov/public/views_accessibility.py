@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 
 from cxgov.complaints import services as complaints
 from cxgov.complaints.forms import BarrierReportForm
@@ -17,7 +16,7 @@ from cxgov.core.ratelimit import rate_limited
 from cxgov.core.tables import file_response
 from cxgov.public import acr
 from cxgov.public.views import choose_agency
-from cxgov.public.views_complaints import _seen, complaint_filing_page
+from cxgov.public.views_complaints import complaint_filed_page, complaint_filing_page
 from cxgov.registry.selectors import agencies_public, agency_public
 
 
@@ -81,27 +80,24 @@ def barrier_new(request: HttpRequest, slug: str) -> HttpResponse:
     return complaint_filing_page(
         request,
         form=form,
-        file=lambda data: complaints.barrier_report_create(
-            agency=agency,
+        agency=agency,
+        file=lambda data, filer: complaints.barrier_report_create(
             page_url=data["page_url"],
             what_happened=data["what_happened"],
             assistive_technology=data["assistive_technology"],
-            **form.contact,
-            postal=form.postal,
-            language=get_language() or "en",
-            idempotency_key=data["idempotency_key"],
+            **filer,
         ),
         filed_url="public:barrier_filed",
         template="public/accessibility/barrier_new.html",
-        context={"agency": agency, "nav_section": "accessibility"},
+        nav_section="accessibility",
     )
 
 
 def barrier_filed(request: HttpRequest, tracking: str) -> HttpResponse:
     """Thank you, with the tracking number and the date the agency promised to answer by."""
-    complaint = _seen(request, tracking)
-    return render(
+    return complaint_filed_page(
         request,
-        "public/accessibility/barrier_filed.html",
-        {"complaint": complaint, "agency": complaint.agency, "nav_section": "accessibility"},
+        tracking=tracking,
+        template="public/accessibility/barrier_filed.html",
+        nav_section="accessibility",
     )

@@ -43,6 +43,7 @@ from cxgov.complaints.selectors import (
 )
 from cxgov.complaints.views import attachment_response
 from cxgov.core.forms import form_add_errors
+from cxgov.core.models import Agency
 from cxgov.core.ratelimit import rate_limited
 from cxgov.core.selectors import agency_calendar
 from cxgov.core.tables import csv_stream_response
@@ -81,24 +82,21 @@ def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
     return complaint_filing_page(
         request,
         form=form,
-        file=lambda data: complaints.complaint_create(
-            agency=agency,
+        agency=agency,
+        file=lambda data, filer: complaints.complaint_create(
             service=data["service"],
             what_happened=data["what_happened"],
             desired_resolution=data["desired_resolution"],
-            **form.contact,
-            postal=form.postal,
+            **filer,
             consent_to_publish=data["consent_to_publish"],
             attachments=data["attachments"],
             channel=Channel.WEB,
-            language=get_language() or "en",
-            idempotency_key=data["idempotency_key"],
             idempotency_scope="web",
             site_url=request.build_absolute_uri("/").rstrip("/"),
         ),
         filed_url="public:complaint_filed",
         template="public/complaints/new.html",
-        context={"agency": agency, "nav_section": "complaint"},
+        nav_section="complaint",
     )
 
 
@@ -106,19 +104,31 @@ def complaint_filing_page(
     request: HttpRequest,
     *,
     form: Any,
-    file: Callable[[dict[str, Any]], Complaint],
+    agency: Agency,
+    file: Callable[[dict[str, Any], dict[str, Any]], Complaint],
     filed_url: str,
     template: str,
-    context: dict[str, Any],
+    nav_section: str,
 ) -> HttpResponse:
     """A public filing form: on a valid POST `file` the complaint and go to its thank-you page
     (remembered in the session), else show the form again with its errors (status 400).
-    Automated senders are answered as if they succeeded, and nothing is kept."""
+    Automated senders are answered as if they succeeded, and nothing is kept.
+
+    `file(data, filer)` gets the form's cleaned data and what every filing passes alike: the
+    agency, contact details, postal address, page language and idempotency key."""
     if request.method == "POST" and form.is_valid():
         if form.is_spam:
             return redirect(reverse("public:complaint_status"))
         try:
-            complaint = file(form.cleaned_data)
+            data = form.cleaned_data
+            filer = {
+                "agency": agency,
+                **form.contact,
+                "postal": form.postal,
+                "language": get_language() or "en",
+                "idempotency_key": data["idempotency_key"],
+            }
+            complaint = file(data, filer)
         except ValidationError as error:
             form_add_errors(form, error)
         else:
@@ -127,18 +137,27 @@ def complaint_filing_page(
     return render(
         request,
         template,
-        {**context, "form": form},
+        {"agency": agency, "nav_section": nav_section, "form": form},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def complaint_filed_page(
+    request: HttpRequest, *, tracking: str, template: str, nav_section: str
+) -> HttpResponse:
+    """The thank-you page of a complaint filed in this session; 404 for any other."""
+    complaint = _seen(request, tracking)
+    return render(
+        request,
+        template,
+        {"complaint": complaint, "agency": complaint.agency, "nav_section": nav_section},
     )
 
 
 def complaint_filed(request: HttpRequest, tracking: str) -> HttpResponse:
     """Thank you, with the tracking number to keep."""
-    complaint = _seen(request, tracking)
-    return render(
-        request,
-        "public/complaints/filed.html",
-        {"complaint": complaint, "agency": complaint.agency, "nav_section": "complaint"},
+    return complaint_filed_page(
+        request, tracking=tracking, template="public/complaints/filed.html", nav_section="complaint"
     )
 
 

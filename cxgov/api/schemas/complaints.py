@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.core.validators import validate_email
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from cxgov.api.common import Out
+from cxgov.api.common import In, Out
 from cxgov.complaints.models import Complaint, Message, Note, ResponseCategory, Status
 from cxgov.complaints.services import MAX_MESSAGE_CHARS
 
@@ -178,21 +178,10 @@ class ComplaintFilters(Schema):
     q: str = Field("", max_length=200, description="In the tracking number or the narrative.")
 
 
-class _UpdateIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*")
-    @classmethod
-    def has_no_nul_character(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain a NUL character")
-        return value
-
-
 Text = Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=r"\S")]
 
 
-class AssignIn(_UpdateIn):
+class AssignIn(In):
     assignee_id: int | None = Field(
         None, ge=1, le=2**31 - 1, description="A member whose role works cases; null: nobody."
     )
@@ -201,7 +190,7 @@ class AssignIn(_UpdateIn):
     )
 
 
-class TransitionIn(_UpdateIn):
+class TransitionIn(In):
     to_status: Status
     reason: str = Field("", max_length=2000)
     referred_to: str = Field("", max_length=300, description="With `referred`: to whom.")
@@ -210,23 +199,23 @@ class TransitionIn(_UpdateIn):
     )
 
 
-class MessageIn(_UpdateIn):
+class MessageIn(In):
     body: Text
     await_reply: bool = Field(
         False, description="Wait for the customer's reply: the clock pauses until they answer."
     )
 
 
-class NoteIn(_UpdateIn):
+class NoteIn(In):
     body: Text
 
 
-class RespondIn(_UpdateIn):
+class RespondIn(In):
     body: Text
     category: ResponseCategory = Field(
         description="The response category, as the CFPB's; `in_progress` keeps it open."
     )
 
 
-class CategoryIn(_UpdateIn):
+class CategoryIn(In):
     category_id: int = Field(ge=1, le=2**31 - 1)

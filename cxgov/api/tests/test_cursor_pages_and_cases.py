@@ -328,6 +328,8 @@ def test_invalid_changes_are_422_naming_the_field(client, agency_a, admin_a, age
         ("respond", {"body": "x", "category": "closed"}, "category"),
         ("messages", {"body": "   "}, "body"),
         ("notes", {"body": "ok", "extra": 1}, "extra"),
+        ("notes", {"body": "nul \x00 byte"}, "body"),
+        ("messages", {"body": "nul \x00 byte"}, "body"),
     ]
     for action, body, field in cases:
         response = client.post(f"{case}/{action}", body, content_type="application/json", **headers)
@@ -337,6 +339,7 @@ def test_invalid_changes_are_422_naming_the_field(client, agency_a, admin_a, age
             assert any(error.loc[-1] == field for error in errors), (action, errors)
     complaint.refresh_from_db()
     assert complaint.status == Status.RECEIVED and complaint.assignee is None
+    assert not Note.objects.filter(complaint=complaint).exists()
 
 
 def test_a_read_token_may_not_change_a_case_and_another_agency_finds_none(
