@@ -229,7 +229,14 @@ def test_a_journey_of_three_stages_shows_its_time_tax_with_the_interval_by_hand(
     assert apply.standard.status == latest.status and apply.standard.median == latest.median
     assert str(latest.status_label) in text
     assert "The form asks for the same facts twice" in text
-    assert "Website, Phone" in text or "Website" in text
+    assert "<dd>Website, Phone</dd>" in text
+
+    spanish = analyst_a_client.get(
+        "/es"
+        + reverse("journeys:journey_detail", kwargs={"slug": "alpha", "journey_id": journey.pk})
+    )
+    assert spanish.status_code == 200
+    assert "Impuesto de tiempo" in spanish.content.decode()
 
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"journey.create", "journey.stage_create"} <= actions
