@@ -10,7 +10,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cxgov.core.models import Agency, User
-from cxgov.core.services import audit_record, object_create, object_update, related_replace
+from cxgov.core.services import (
+    audit_record,
+    object_create,
+    object_update,
+    position_move,
+    related_replace,
+)
 from cxgov.journeys.models import Journey, JourneyStage, LifeExperience, Persona, TimeSource
 from cxgov.registry.models import ChannelKind, Service
 
@@ -177,6 +183,23 @@ def journey_stage_update(
         fields=fields,
         action="journey.stage_update",
         agency=journey_stage.journey.agency,
+    )
+
+
+@transaction.atomic
+def journey_stage_move(*, actor: User | None, journey_stage: JourneyStage, offset: int) -> None:
+    """Move a stage up (negative offset) or down among its journey's stages."""
+    stages = position_move(
+        items=journey_stage.journey.stages.all(), item=journey_stage, offset=offset
+    )
+    if stages is None:
+        return
+    audit_record(
+        actor=actor,
+        action="journey.stage_move",
+        agency=journey_stage.journey.agency,
+        target=journey_stage,
+        data={"order": [stage.name for stage in stages]},
     )
 
 

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:journey_id>/stages/new/", views.stage_create, name="stage_create"),
     path("stages/<int:journey_stage_id>/edit/", views.stage_edit, name="stage_edit"),
     path("stages/<int:journey_stage_id>/remove/", views.stage_delete, name="stage_delete"),
+    path(
+        "stages/<int:journey_stage_id>/move/<slug:direction>/",
+        views.stage_move,
+        name="stage_move",
+    ),
     path("personas/new/", views.persona_create, name="persona_create"),
     path("personas/<int:persona_id>/edit/", views.persona_edit, name="persona_edit"),
 ]

@@ -467,6 +467,11 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "journeys:stage_create": (_with("journey"), Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
     "journeys:stage_edit": (_with("journey_stage"), Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
     "journeys:stage_delete": (_with("journey_stage"), Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
+    "journeys:stage_move": (
+        _with("journey_stage", direction="down"),
+        Can.MANAGE_JOURNEYS,
+        Can.MANAGE_JOURNEYS,
+    ),
     "journeys:persona_create": (_agency, Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
     "journeys:persona_edit": (_with("persona"), Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
     "actions:action_create": (_agency, Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
