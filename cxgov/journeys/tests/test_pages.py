@@ -256,12 +256,17 @@ def test_another_agencys_staff_get_404_everywhere(
         reverse("journeys:stage_edit", kwargs={"slug": "alpha", "journey_stage_id": stage.pk}),
         reverse("journeys:stage_delete", kwargs={"slug": "alpha", "journey_stage_id": stage.pk}),
         reverse("journeys:persona_edit", kwargs={"slug": "alpha", "persona_id": persona.pk}),
+        reverse(
+            "journeys:stage_move",
+            kwargs={"slug": "alpha", "journey_stage_id": stage.pk, "direction": "down"},
+        ),
         # Their own agency's address with this agency's ids.
         reverse("journeys:journey_detail", kwargs={"slug": "bravo", "journey_id": journey.pk}),
         reverse("journeys:stage_edit", kwargs={"slug": "bravo", "journey_stage_id": stage.pk}),
     ]
     for url in urls:
-        assert handler_b_client.get(url).status_code == 404, url
+        # Moving is POST only: a GET is refused to everyone before any lookup.
+        assert handler_b_client.get(url).status_code == (405 if "/move/" in url else 404), url
         assert handler_b_client.post(url, _stage_post(name="x")).status_code == 404, url
     assert JourneyStage.objects.filter(name="x").count() == 0
 
