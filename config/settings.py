@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cxgov.plans",
     "cxgov.actions",
     "cxgov.maturity",
+    "cxgov.journeys",
     "cxgov.webhooks",
     "cxgov.public",
     "cxgov.api",

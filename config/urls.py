@@ -32,6 +32,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("cxgov.core.urls")),
     path("staff/oversight/maturity/", include("cxgov.maturity.urls_oversight")),
+    path("staff/oversight/life-experiences/", include("cxgov.journeys.urls_oversight")),
     path("staff/oversight/", include("cxgov.reports.urls_oversight")),
     path("staff/agencies/<slug:slug>/", include("cxgov.registry.urls")),
     path("staff/agencies/<slug:slug>/complaints/", include("cxgov.complaints.urls")),
@@ -44,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("staff/agencies/<slug:slug>/plans/", include("cxgov.plans.urls")),
     path("staff/agencies/<slug:slug>/actions/", include("cxgov.actions.urls")),
     path("staff/agencies/<slug:slug>/maturity/", include("cxgov.maturity.urls")),
+    path("staff/agencies/<slug:slug>/journeys/", include("cxgov.journeys.urls")),
     path("staff/agencies/<slug:slug>/webhooks/", include("cxgov.webhooks.urls")),
     path("staff/agencies/<slug:slug>/translations/", include("cxgov.site.urls")),
     path("", include("cxgov.public.urls")),

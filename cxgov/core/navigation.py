@@ -49,6 +49,7 @@ AGENCY_MENU: tuple[MenuLink, ...] = (
     MenuLink("core:approval_list", _("Reviews waiting for you"), Can.VIEW_AGENCY),
     MenuLink("actions:action_list", _("Action plan"), Can.VIEW_AGENCY),
     MenuLink("maturity:index", _("CX maturity assessment"), Can.VIEW_MATURITY),
+    MenuLink("journeys:journey_list", _("Journeys and personas"), Can.VIEW_AGENCY),
     MenuLink("reports:scorecard", _("Management scorecard"), Can.VIEW_AGENCY),
     MenuLink("webhooks:subscription_list", _("Webhooks"), Can.MANAGE_WEBHOOKS),
     MenuLink("public:agency", _("The agency's public page"), Can.VIEW_AGENCY),
@@ -75,6 +76,11 @@ OVERSIGHT_MENU: tuple[MenuLink, ...] = (
     MenuLink(
         "maturity_oversight:scores",
         _("CX maturity of every agency, side by side"),
+        Can.OVERSEE_GOVERNMENT,
+    ),
+    MenuLink(
+        "life_experiences:list",
+        _("Life experiences across agencies"),
         Can.OVERSEE_GOVERNMENT,
     ),
 )

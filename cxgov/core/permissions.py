@@ -57,6 +57,7 @@ class Can(StrEnum):
     MANAGE_TRANSLATIONS = "manage_translations"
     VIEW_MATURITY = "view_maturity"
     MANAGE_MATURITY = "manage_maturity"
+    MANAGE_JOURNEYS = "manage_journeys"
     IMPORT_GOVERNMENT_DATA = "import_government_data"
     OVERSEE_GOVERNMENT = "oversee_government"
 
@@ -176,6 +177,10 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "Fill in and change the agency's annual CX maturity self-assessment: a score, an "
         "evidence link and a note per statement."
     ),
+    Can.MANAGE_JOURNEYS: (
+        "Create and change the agency's journey maps, their stages (actions, channels, pain "
+        "points, moments that matter, measured burden and what attaches to each) and personas."
+    ),
     Can.IMPORT_GOVERNMENT_DATA: (
         "Import the performance.gov A-11 quarterly file, which creates and updates agencies "
         "and their records site-wide."
@@ -184,7 +189,8 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "The oversight home across every agency: the A-11 reporting calendar, trust by "
         "provider, standards missed and complaint timeliness, all as aggregates and never "
         "anyone's personal data; open any submitted or published A-11 report read-only and "
-        "rate it; every agency's CX maturity scores side by side."
+        "rate it; every agency's CX maturity scores side by side; the site-wide life "
+        "experiences that agencies' journeys are tagged with."
     ),
 }
 
@@ -239,12 +245,22 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
         Can.MANAGE_TRANSLATIONS,
         Can.VIEW_MATURITY,
         Can.MANAGE_MATURITY,
+        Can.MANAGE_JOURNEYS,
     },
     Role.SERVICE_MANAGER: _EDITORS
     | _SERVICE_WORK
     | _PLANNING_WORK
-    | {Can.PUBLISH_PLANS, Can.MANAGE_TRANSLATIONS, Can.VIEW_MATURITY, Can.MANAGE_MATURITY},
-    Role.CX_ANALYST: _EDITORS | _SURVEY_WORK | _PLANNING_WORK | {Can.VIEW_MATURITY},
+    | {
+        Can.PUBLISH_PLANS,
+        Can.MANAGE_TRANSLATIONS,
+        Can.VIEW_MATURITY,
+        Can.MANAGE_MATURITY,
+        Can.MANAGE_JOURNEYS,
+    },
+    Role.CX_ANALYST: _EDITORS
+    | _SURVEY_WORK
+    | _PLANNING_WORK
+    | {Can.VIEW_MATURITY, Can.MANAGE_JOURNEYS},
     Role.COMPLAINT_HANDLER: frozenset(
         {
             Can.VIEW_AGENCY,

@@ -123,7 +123,14 @@ RESTORED_TABLES = (
     "actions.ActionPlan_items",
     "maturity.Assessment",
     "maturity.Answer",
+    "journeys.Persona",
+    "journeys.Journey",
+    "journeys.Journey_services",
+    "journeys.JourneyStage",
 )
+# Columns of restored rows that point at site-wide rows no archive holds (a journey's life
+# experience, decision 0054): kept when that row is here, else emptied with a warning.
+SITE_WIDE_LINKS: dict[str, tuple[str, ...]] = {"journeys.Journey": ("life_experience_id",)}
 # Agency-linked tables that are deliberately left out, and why.
 NOT_RESTORED = {
     # A retry runs the stored task path with the stored arguments.
@@ -638,6 +645,7 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
                         )
                     )
                 row = {**row, "agency_id": target}
+            row = _site_wide_links_kept(model, label, row, member, number, report)
             instance = _instance(model, row, member=member, number=number, users=users)
             check = _ROW_CHECKS.get(label)
             if check is not None and not check[0](instance):
@@ -691,6 +699,34 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
         data={"rows": sum(result.counts.values()), "files": result.files},
     )
     return result
+
+
+def _site_wide_links_kept(
+    model: type[Model],
+    label: str,
+    row: dict[str, Any],
+    member: str,
+    number: int,
+    report: ImportReport,
+) -> dict[str, Any]:
+    """The row with each `SITE_WIDE_LINKS` column emptied when the site-wide row it names is
+    not in this database."""
+    for column in SITE_WIDE_LINKS.get(label, ()):
+        value = row.get(column)
+        if value is None:
+            continue
+        field = next(f for f in model._meta.concrete_fields if f.attname == column)
+        related = field.related_model
+        try:
+            here = isinstance(related, type) and related._default_manager.filter(pk=value).exists()
+        except (ValueError, TypeError, ValidationError):
+            here = False
+        if not here:
+            row = {**row, column: None}
+            report.warnings.append(
+                RowError(number, column, "names a site-wide row that is not here", file=member)
+            )
+    return row
 
 
 def _ownership_check(

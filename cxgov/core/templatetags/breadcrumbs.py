@@ -97,6 +97,11 @@ SECTIONS = {
     ),
     "a11": _Section(gettext_lazy("A-11 quarterly reporting"), "a11:collection_list"),
     "maturity": _Section(gettext_lazy("CX maturity"), "maturity:index"),
+    "journeys": _Section(
+        gettext_lazy("Journeys"),
+        "journeys:journey_list",
+        _Parent("journey", "journeys:journey_detail", "journey_id", lambda j: _short(j.title)),
+    ),
     "members": _Section(gettext_lazy("Members"), "core:member_list"),
     "approvals": _Section(gettext_lazy("Reviews"), "core:approval_list"),
     "calendar": _Section(gettext_lazy("Calendar"), "core:agency_calendar"),

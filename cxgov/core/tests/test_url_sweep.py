@@ -49,6 +49,7 @@ from cxgov.core.models import (
 )
 from cxgov.core.permissions import ROLE_CAPABILITIES, SITE_CAPABILITIES, Can, roles_with
 from cxgov.core.services import site_grant_give, token_create
+from cxgov.journeys.models import Journey, JourneyStage, Persona
 from cxgov.plans.models import Plan
 from cxgov.registry.models import Channel, ChannelClosure, CustomerSegment, Service, ServiceStage
 from cxgov.standards.models import MissedPeriod, Standard, StandardEvent
@@ -212,6 +213,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
         Can.OVERSEE_GOVERNMENT,
     ),
     "maturity_oversight:scores": (lambda w: {}, Can.OVERSEE_GOVERNMENT, Can.OVERSEE_GOVERNMENT),
+    "life_experiences:list": (lambda w: {}, Can.OVERSEE_GOVERNMENT, Can.OVERSEE_GOVERNMENT),
     "core:member_mfa_reset": (
         _with("membership"),
         Can.ADMINISTER_AGENCY,
@@ -460,6 +462,20 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     "maturity:index": (_agency, Can.VIEW_MATURITY, Can.VIEW_MATURITY),
     "maturity:year": (_with(fiscal_year=2026), Can.VIEW_MATURITY, Can.VIEW_MATURITY),
     "maturity:edit": (_with(fiscal_year=2026), Can.MANAGE_MATURITY, Can.MANAGE_MATURITY),
+    "journeys:journey_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "journeys:journey_create": (_agency, Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
+    "journeys:journey_detail": (_with("journey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "journeys:journey_edit": (_with("journey"), Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
+    "journeys:stage_create": (_with("journey"), Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
+    "journeys:stage_edit": (_with("journey_stage"), Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
+    "journeys:stage_delete": (_with("journey_stage"), Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
+    "journeys:stage_move": (
+        _with("journey_stage", direction="down"),
+        Can.MANAGE_JOURNEYS,
+        Can.MANAGE_JOURNEYS,
+    ),
+    "journeys:persona_create": (_agency, Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
+    "journeys:persona_edit": (_with("persona"), Can.MANAGE_JOURNEYS, Can.MANAGE_JOURNEYS),
     "actions:action_create": (_agency, Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
     "actions:suggestions": (_agency, Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
     "actions:employee_surveys": (_agency, Can.EDIT_ACTIONS, Can.EDIT_ACTIONS),
@@ -504,7 +520,9 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
 
 
 # Pages of the site-wide grants: their address names no agency.
-SITE_WIDE = frozenset({"oversight:home", "oversight:report", "maturity_oversight:scores"})
+SITE_WIDE = frozenset(
+    {"oversight:home", "oversight:report", "maturity_oversight:scores", "life_experiences:list"}
+)
 
 # Query parameters a page needs beyond its path.
 QUERY = {"a11:export_download": {"fiscal_year": 2025, "quarter": 1}}
@@ -595,7 +613,11 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
     assert service is not None
     response = Response.objects.filter(survey_id=survey_pk).order_by("pk").first()
     assert response is not None
+    journey = Journey.objects.create(agency=agency, title="Sweep journey")
     return {
+        "journey": journey.pk,
+        "journey_stage": JourneyStage.objects.create(journey=journey, name="Sweep stage").pk,
+        "persona": Persona.objects.create(agency=agency, name="Sweep persona").pk,
         "service": service.pk,
         "service_slug": service.slug,
         "draft_service": Service.objects.create(

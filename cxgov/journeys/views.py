@@ -1,0 +1,280 @@
+"""Staff pages of journeys: the agency's journeys and personas, a journey's stages with their
+burden and time tax, the forms, and oversight's site-wide life experiences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cxgov.core.pages import form_page_save, post_action
+from cxgov.core.permissions import Can, user_can
+from cxgov.core.selectors import access_agency, access_site
+from cxgov.core.templatetags.breadcrumbs import Crumb
+from cxgov.journeys import services
+from cxgov.journeys.forms import JourneyForm, JourneyStageForm, LifeExperienceForm, PersonaForm
+from cxgov.journeys.selectors import (
+    access_journey,
+    access_journey_stage,
+    access_persona,
+    journey_burden,
+    journeys_for,
+    life_experiences,
+    personas_for,
+)
+
+
+def _journey_url(slug: str, journey_id: int) -> str:
+    return reverse("journeys:journey_detail", kwargs={"slug": slug, "journey_id": journey_id})
+
+
+@login_required
+def journey_list(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, agency_slug=slug)
+    return render(
+        request,
+        "journeys/list.html",
+        {
+            "agency": agency,
+            "journeys": journeys_for(agency=agency),
+            "personas": personas_for(agency=agency),
+            "can_manage": user_can(user=request.user, agency=agency, need=Can.MANAGE_JOURNEYS),
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+def journey_detail(request: HttpRequest, slug: str, journey_id: int) -> HttpResponse:
+    journey = access_journey(user=request.user, agency_slug=slug, journey_id=journey_id)
+    return render(
+        request,
+        "journeys/detail.html",
+        {
+            "agency": journey.agency,
+            "journey": journey,
+            "services": journey.services.all(),
+            "burden": journey_burden(journey=journey),
+            "can_manage": user_can(
+                user=request.user, agency=journey.agency, need=Can.MANAGE_JOURNEYS
+            ),
+            "nav_section": "staff",
+        },
+    )
+
+
+@login_required
+def journey_create(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.MANAGE_JOURNEYS)
+    form = JourneyForm(request.POST or None, agency=agency)
+
+    def save(_data: dict[str, Any]) -> Any:
+        fields, chosen = form.values()
+        return services.journey_create(actor=request.user, agency=agency, services=chosen, **fields)
+
+    return form_page_save(
+        request,
+        section="journeys",
+        form=form,
+        save=save,
+        success_url=lambda journey: _journey_url(slug, journey.pk),
+        success_message=_("Journey created."),
+        page={
+            "title": _("New journey"),
+            "agency": agency,
+            "cancel_url": reverse("journeys:journey_list", kwargs={"slug": slug}),
+        },
+    )
+
+
+@login_required
+def journey_edit(request: HttpRequest, slug: str, journey_id: int) -> HttpResponse:
+    journey = access_journey(
+        user=request.user, agency_slug=slug, journey_id=journey_id, need=Can.MANAGE_JOURNEYS
+    )
+    initial = model_to_dict(journey, fields=[*services.JOURNEY_FIELDS, "services"])
+    form = JourneyForm(request.POST or None, agency=journey.agency, initial=initial)
+
+    def save(_data: dict[str, Any]) -> Any:
+        fields, chosen = form.values()
+        return services.journey_update(
+            actor=request.user, journey=journey, services=chosen, **fields
+        )
+
+    return form_page_save(
+        request,
+        section="journeys",
+        form=form,
+        save=save,
+        success_url=_journey_url(slug, journey.pk),
+        success_message=_("Journey saved."),
+        page={
+            "title": _("Edit journey"),
+            "agency": journey.agency,
+            "journey": journey,
+            "cancel_url": _journey_url(slug, journey.pk),
+        },
+    )
+
+
+@login_required
+def stage_create(request: HttpRequest, slug: str, journey_id: int) -> HttpResponse:
+    journey = access_journey(
+        user=request.user, agency_slug=slug, journey_id=journey_id, need=Can.MANAGE_JOURNEYS
+    )
+    form = JourneyStageForm(request.POST or None, agency=journey.agency)
+    return form_page_save(
+        request,
+        section="journeys",
+        form=form,
+        save=lambda _data: services.journey_stage_create(
+            actor=request.user, journey=journey, **form.values()
+        ),
+        success_url=_journey_url(slug, journey.pk) + "#stages",
+        success_message=_("Stage added."),
+        page={
+            "title": _("Add a stage to %(journey)s") % {"journey": journey.title},
+            "agency": journey.agency,
+            "journey": journey,
+            "cancel_url": _journey_url(slug, journey.pk),
+        },
+    )
+
+
+@login_required
+def stage_edit(request: HttpRequest, slug: str, journey_stage_id: int) -> HttpResponse:
+    stage = access_journey_stage(
+        user=request.user, agency_slug=slug, journey_stage_id=journey_stage_id
+    )
+    journey = stage.journey
+    initial = model_to_dict(stage, fields=list(services.STAGE_FIELDS))
+    form = JourneyStageForm(request.POST or None, agency=journey.agency, initial=initial)
+    return form_page_save(
+        request,
+        section="journeys",
+        form=form,
+        save=lambda _data: services.journey_stage_update(
+            actor=request.user, journey_stage=stage, **form.values()
+        ),
+        success_url=_journey_url(slug, journey.pk) + "#stages",
+        success_message=_("Stage saved."),
+        page={
+            "title": _("Edit stage %(stage)s") % {"stage": stage.name},
+            "agency": journey.agency,
+            "journey": journey,
+            "cancel_url": _journey_url(slug, journey.pk),
+        },
+    )
+
+
+@login_required
+def stage_delete(request: HttpRequest, slug: str, journey_stage_id: int) -> HttpResponse:
+    stage = access_journey_stage(
+        user=request.user, agency_slug=slug, journey_stage_id=journey_stage_id
+    )
+    next_url = _journey_url(slug, stage.journey_id) + "#stages"
+    if request.method != "POST":
+        return render(
+            request,
+            "journeys/stage_delete.html",
+            {
+                "agency": stage.journey.agency,
+                "journey": stage.journey,
+                "stage": stage,
+                "cancel_url": next_url,
+                "nav_section": "staff",
+            },
+        )
+    return post_action(
+        request,
+        lambda: services.journey_stage_delete(actor=request.user, journey_stage=stage),
+        done=_("Stage removed."),
+        next_url=next_url,
+    )
+
+
+@login_required
+@require_POST
+def stage_move(
+    request: HttpRequest, slug: str, journey_stage_id: int, direction: str
+) -> HttpResponse:
+    stage = access_journey_stage(
+        user=request.user, agency_slug=slug, journey_stage_id=journey_stage_id
+    )
+    if direction not in {"up", "down"}:
+        raise Http404
+    services.journey_stage_move(
+        actor=request.user, journey_stage=stage, offset=-1 if direction == "up" else 1
+    )
+    return redirect(_journey_url(slug, stage.journey_id) + "#stages")
+
+
+@login_required
+def persona_create(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.MANAGE_JOURNEYS)
+    form = PersonaForm(request.POST or None, agency=agency)
+    list_url = reverse("journeys:journey_list", kwargs={"slug": slug}) + "#personas"
+    return form_page_save(
+        request,
+        section="journeys",
+        form=form,
+        save=lambda data: services.persona_create(actor=request.user, agency=agency, **data),
+        success_url=list_url,
+        success_message=_("Persona created."),
+        page={"title": _("New persona"), "agency": agency, "cancel_url": list_url},
+    )
+
+
+@login_required
+def persona_edit(request: HttpRequest, slug: str, persona_id: int) -> HttpResponse:
+    persona = access_persona(user=request.user, agency_slug=slug, persona_id=persona_id)
+    initial = model_to_dict(persona, fields=list(services.PERSONA_FIELDS))
+    form = PersonaForm(request.POST or None, agency=persona.agency, initial=initial)
+    list_url = reverse("journeys:journey_list", kwargs={"slug": slug}) + "#personas"
+    return form_page_save(
+        request,
+        section="journeys",
+        form=form,
+        save=lambda data: services.persona_update(actor=request.user, persona=persona, **data),
+        success_url=list_url,
+        success_message=_("Persona saved."),
+        page={
+            "title": _("Edit persona %(name)s") % {"name": persona.name},
+            "agency": persona.agency,
+            "cancel_url": list_url,
+        },
+    )
+
+
+@login_required
+def life_experience_list(request: HttpRequest) -> HttpResponse:
+    """Every life experience with the agencies' journeys tagged with it, and a form to add one
+    (site-wide oversight grant)."""
+    access_site(user=request.user, need=Can.OVERSEE_GOVERNMENT)
+    form = LifeExperienceForm(request.POST or None)
+    here = reverse("life_experiences:list")
+    title = _("Life experiences")
+    return form_page_save(
+        request,
+        section="",
+        form=form,
+        save=lambda data: services.life_experience_create(actor=request.user, **data),
+        success_url=here,
+        success_message=_("Life experience added."),
+        page={
+            "template": "journeys/life_experiences.html",
+            "title": title,
+            "experiences": life_experiences(),
+            "crumbs": [
+                Crumb(_("Staff home"), reverse("core:staff_home")),
+                Crumb(_("Oversight"), reverse("oversight:home")),
+                Crumb(title),
+            ],
+        },
+    )
