@@ -557,3 +557,41 @@ def rollups_days_remove(
     _quarters_recompute(
         survey=survey, start_month=start_month, source=source, first=first, last=last
     )
+
+
+def quarter_months(start_month: int) -> list[int]:
+    """The months a fiscal quarter of a year starting in `start_month` can start in."""
+    return sorted((start_month - 1 + 3 * i) % 12 + 1 for i in range(4))
+
+
+def rollups_quarters_follow(*, agency_id: int, start_month: int) -> int:
+    """Rebuild the quarterly rollups of an agency's surveys summed in quarters of another
+    fiscal year start (quarters starting in other months); the number of surveys rebuilt.
+
+    Start months three apart give the same quarters, so only a change to another phase (say
+    October to November) has anything to do.
+    """
+    months = quarter_months(start_month)
+    stale = {
+        *AnswerQuarterRollup.objects.filter(survey__agency_id=agency_id)
+        .exclude(quarter_start__month__in=months)
+        .values_list("survey_id", flat=True)
+        .distinct(),
+        *ResponseQuarterRollup.objects.filter(survey__agency_id=agency_id)
+        .exclude(quarter_start__month__in=months)
+        .values_list("survey_id", flat=True)
+        .distinct(),
+    }
+    for survey in Survey.objects.filter(pk__in=stale).order_by("pk"):
+        rollups_quarters_rebuild(survey=survey)
+    return len(stale)
+
+
+def agency_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """Keep the quarterly rollups in the agency's quarters when its fiscal year start changes
+    (connected to the agency's `post_save`; core, which owns the setting, imports no surveys)."""
+    if kwargs.get("created") or kwargs.get("raw"):
+        return
+    if update_fields is not None and "fiscal_year_start_month" not in update_fields:
+        return
+    rollups_quarters_follow(agency_id=instance.pk, start_month=instance.fiscal_year_start_month)
