@@ -496,7 +496,7 @@ def _quarters_recompute(
         .order_by()
     ):
         key = (row["question_id"], row["quarter_start"], *(row[c] for c in context))
-        sources[row["source"]].answers[(*key, row["value_key"])] = [  # type: ignore[index]
+        sources[row["source"]].answers[(*key, row["value_key"])] = [
             row["n"],
             row["t"] or 0.0,
             row["s"] or 0.0,
@@ -508,7 +508,7 @@ def _quarters_recompute(
         .order_by()
     ):
         key = (row["quarter_start"], *(row[c] for c in context))
-        sources[row["source"]].responses[key] += row["n"]  # type: ignore[index]
+        sources[row["source"]].responses[key] += row["n"]
     for name, delta in sorted(sources.items()):
         _level_write(
             delta,
