@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/results.py [--responses 1000000] [--database-url postgres://…]
 At federal scale (decision 0055): --responses 1000000 and 5000000 with --database-url of a
-scratch PostgreSQL database (5M responses store 31.5M answers: several GB and a long setup).
+new empty PostgreSQL database (5M responses store 31.5M answers: several GB and a long setup).
 
 Without --database-url it uses a scratch SQLite file. It makes N synthetic responses to the 7
 agreement questions of an A-11 v1 survey (services, channels, languages and days over two fiscal
