@@ -370,3 +370,21 @@ def test_answers_on_every_quarter_edge_are_counted_once(start_month: int) -> Non
     reads += [ResultFilters(start=a, end=b) for a in edges[::5] for b in edges[2::7] if a <= b]
     for filters in reads:
         _assert_same_results(fresh, filters)
+
+
+def test_the_migration_fills_the_quarters_of_existing_daily_rollups(agency_a: Agency) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cxgov.surveys.migrations.0011_quarter_rollups")
+    survey = mixed_survey(agency_a)
+    bulk(
+        survey, [({"sat": 4, "why": ["ease"]}, FIRST + timedelta(days=d)) for d in range(0, 300, 4)]
+    )
+    before = mixed_by_question(survey, ResultFilters())
+    AnswerQuarterRollup.objects.all().delete()
+    ResponseQuarterRollup.objects.all().delete()
+    migration._quarters_fill(apps, None)
+    assert quarters_in_step(survey)
+    assert mixed_by_question(survey, ResultFilters()) == before
