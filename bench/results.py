@@ -15,7 +15,8 @@ quarter with counts, percent agree with its Wilson interval and the mean with it
 daily one; the baseline loads the raw answers from the same database with pandas (the load is
 timed, as a user's alternative would pay it) and groups them. It does this for all the data and
 for a period with partial quarters at both ends, checks the tables are equal and prints RESULT
-lines with the times and ratios (baseline / rollups: how many times faster the rollups are).
+lines (value: the rollup read, baseline: pandas' load and group, ratio: value / baseline) and
+how many times faster the rollups are.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from scipy import stats  # noqa: E402
 from support.rollup_rows import raw_insert, rollups_insert  # noqa: E402
+from support.timing import result_line  # noqa: E402
 
 from cxgov.insights.estimates import Z_95  # noqa: E402
 from cxgov.surveys.models import AnswerQuarterRollup, AnswerRollup, Survey  # noqa: E402
@@ -313,11 +315,8 @@ def _compare(name: str, survey: Survey, filters: ResultFilters, period: object) 
     print(f"  pandas load from database:  {load_time:8.4f} s wall")
     print(f"  pandas groupby:             {group_time:8.4f} s wall")
     print(f"  pandas faster than rollups only without the load: x{rollup_time / group_time:.2f}")
-    print(
-        f"RESULT name={name} value={rollup_time:.4f} unit=s "
-        f"baseline={pandas_time:.4f} ratio={pandas_time / rollup_time:.1f} "
-        f"baseline_compute_only={group_time:.4f}"
-    )
+    print(f"  rollups faster than pandas loading and grouping: x{pandas_time / rollup_time:.1f}")
+    print(result_line(name=name, value=rollup_time * 1000, unit="ms", baseline=pandas_time * 1000))
 
 
 def main() -> None:
