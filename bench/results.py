@@ -1,15 +1,22 @@
-"""The full survey results table from rollups, against pandas groupby on the raw answers.
+"""The survey results table from rollups, against pandas over the raw answers in the database.
 
 Run: .venv/bin/python bench/results.py [--responses 1000000] [--database-url postgres://…]
+At federal scale (decision 0055): --responses 1000000 and 5000000 with --database-url of a
+new empty PostgreSQL database (5M responses store 31.5M answers: several GB and a long setup).
 
 Without --database-url it uses a scratch SQLite file. It makes N synthetic responses to the 7
 agreement questions of an A-11 v1 survey (services, channels, languages and days over two fiscal
-years, about one answer in ten skipped), keeps the answers in memory as a pandas DataFrame, and
-writes the rollups straight from numpy (one bincount, then bulk INSERTs) instead of storing
-7·N answer rows. Then it times the same table both ways, in this process: every question by
-service, channel and fiscal quarter with counts, percent agree with its Wilson interval and the
-mean with its t interval. `results_table` reads the rollups; the baseline groups the raw
-answers with pandas. It checks the two tables are equal and prints both times and the ratio.
+years, about one answer in ten skipped) and stores them as responses and answers (COPY on
+PostgreSQL). The daily rollups are written straight from numpy (one bincount, then bulk
+INSERTs) and the quarterly level summed from them by `rollups_quarters_rebuild`. Then it times
+the same table both ways, in this process: every question by service, channel and fiscal
+quarter with counts, percent agree with its Wilson interval and the mean with its t interval.
+`results_table` reads whole quarters from the quarterly level and a period's edge days from the
+daily one; the baseline loads the raw answers from the same database with pandas (the load is
+timed, as a user's alternative would pay it) and groups them. It does this for all the data and
+for a period with partial quarters at both ends, checks the tables are equal and prints RESULT
+lines (value: the rollup read, baseline: pandas' load and group, ratio: value / baseline) and
+how many times faster the rollups are.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,11 +42,12 @@ import pandas as pd  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from scipy import stats  # noqa: E402
-from support.rollup_rows import rollups_insert  # noqa: E402
+from support.rollup_rows import raw_insert, rollups_insert  # noqa: E402
+from support.timing import result_line  # noqa: E402
 
 from cxgov.insights.estimates import Z_95  # noqa: E402
-from cxgov.surveys.models import Survey  # noqa: E402
-from cxgov.surveys.results import results_table  # noqa: E402
+from cxgov.surveys.models import AnswerQuarterRollup, AnswerRollup, Survey  # noqa: E402
+from cxgov.surveys.results import ResultFilters, results_table  # noqa: E402
 from cxgov.surveys.selectors import suppression_threshold  # noqa: E402
 from cxgov.surveys.services import survey_create  # noqa: E402
 from cxgov.testing.factories import AgencyFactory, ServiceFactory  # noqa: E402
@@ -46,6 +55,8 @@ from cxgov.testing.factories import AgencyFactory, ServiceFactory  # noqa: E402
 CHANNELS = np.array(["website", "phone", "in_person", "email"])
 LANGUAGES = np.array(["en", "es"])
 FIRST_DAY = np.datetime64("2024-10-01")  # FY2025 Q1
+# A period with partial quarters at both ends: FY2025 Q1 and FY2026 Q3 in part.
+PERIOD = (np.datetime64("2024-11-15"), np.datetime64("2026-05-10"))
 DAYS = 730
 SERVICES = 5
 QUESTIONS = 7
@@ -53,7 +64,8 @@ SKIP_SHARE = 0.1
 
 
 def _survey() -> tuple[Survey, list[int], list[int]]:
-    agency = AgencyFactory(slug="bench-results", name="Bench Agency")
+    # UTC, so the stored moments' dates are the rollups' days without a time zone conversion.
+    agency = AgencyFactory(slug="bench-results", name="Bench Agency", time_zone="UTC")
     services = [
         ServiceFactory(agency=agency, name=f"Bench service {i}", slug=f"bench-{i}").pk
         for i in range(SERVICES)
@@ -137,24 +149,61 @@ def _write_rollups(
     return rollups_insert(answer_rows, response_rows)
 
 
-def _answers_frame(
-    services: list[int], questions: list[int], data: dict[str, np.ndarray]
-) -> pd.DataFrame:
-    """The raw answers in long format, one row per answer given, as the database holds them."""
+def _write_answers(
+    survey: Survey, services: list[int], questions: list[int], data: dict[str, np.ndarray]
+) -> int:
+    """Store the responses (at noon UTC of their day) and their answers; the answers stored."""
     n = data["day"].size
-    value = data["answers"]
-    answered = value > 0
-    rows = np.broadcast_to(np.arange(n)[:, None], value.shape)[answered]
-    question = np.broadcast_to(np.arange(QUESTIONS), value.shape)[answered]
-    return pd.DataFrame(
-        {
-            "question_id": np.asarray(questions)[question],
-            "value": value[answered].astype(np.int8),
-            "service_id": np.asarray(services)[data["service"][rows]],
-            "channel": pd.Categorical.from_codes(data["channel"][rows], categories=CHANNELS),
-            "day": FIRST_DAY + data["day"][rows].astype("timedelta64[D]"),
-        }
+    suffix = "+00" if connection.vendor == "postgresql" else ""
+    moments = (FIRST_DAY + data["day"].astype("timedelta64[D]")).astype(str)
+    responses = list(
+        zip(
+            range(1, n + 1),
+            [survey.pk] * n,
+            [f"{m} 12:00:00{suffix}" for m in moments.tolist()],
+            LANGUAGES[data["language"]].tolist(),
+            np.asarray(services)[data["service"]].tolist(),
+            CHANNELS[data["channel"]].tolist(),
+            strict=True,
+        )
     )
+    value = data["answers"]
+    response_index, question_index = np.nonzero(value > 0)
+    answers = list(
+        zip(
+            range(1, response_index.size + 1),
+            (response_index + 1).tolist(),
+            [survey.pk] * response_index.size,
+            np.asarray(questions)[question_index].tolist(),
+            value[response_index, question_index].tolist(),
+            strict=True,
+        )
+    )
+    raw_insert(responses, answers)
+    return len(answers)
+
+
+def _pandas_load(
+    survey: Survey, period: tuple[np.datetime64, np.datetime64] | None
+) -> pd.DataFrame:
+    """The counted answers of the survey (in the period) read from the database by pandas."""
+    where = ""
+    if period is not None:
+        low, high = period[0], period[1] + np.timedelta64(1, "D")
+        where = f" AND r.submitted_at >= '{low} 00:00:00' AND r.submitted_at < '{high} 00:00:00'"
+    sql = (
+        "SELECT a.question_id, a.value_int AS value, r.service_id, r.channel, r.submitted_at "  # noqa: S608
+        "FROM surveys_answer a JOIN surveys_response r ON r.id = a.response_id "
+        f"WHERE a.survey_id = {int(survey.pk)} AND r.status = 'valid' "
+        f"AND r.deleted_at IS NULL AND a.value_int IS NOT NULL{where}"
+    )
+    connection.ensure_connection()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # pandas prefers SQLAlchemy; DBAPI is fine
+        frame = pd.read_sql_query(sql, connection.connection)
+    frame["day"] = pd.to_datetime(frame.pop("submitted_at"), utc=True, format="ISO8601")
+    frame["channel"] = frame["channel"].astype("category")
+    return frame
 
 
 def _pandas_table(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
@@ -192,10 +241,10 @@ def _pandas_table(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
     return table[table["n"] >= min_n]
 
 
-def _rollup_table(survey: Survey) -> pd.DataFrame:
+def _rollup_table(survey: Survey, filters: ResultFilters) -> pd.DataFrame:
     """`results_table` (rollups) as the same frame, for the comparison."""
     records = []
-    for row in results_table(survey=survey):
+    for row in results_table(survey=survey, filters=filters):
         if row.suppressed or row.positive is None or row.mean is None:
             continue
         records.append(
@@ -253,35 +302,41 @@ def _best(function: object, repeat: int) -> tuple[float, float, object]:
     return wall, cpu, result
 
 
+def _compare(name: str, survey: Survey, filters: ResultFilters, period: object) -> None:
+    """Time one table from the rollups and from pandas (load and group); print a RESULT line."""
+    min_n = suppression_threshold()
+    rollup_time, rollup_cpu, ours = _best(lambda: _rollup_table(survey, filters), ARGS.repeat)
+    load_time, _load_cpu, frame = _best(lambda: _pandas_load(survey, period), ARGS.repeat)  # type: ignore[arg-type]
+    group_time, _group_cpu, theirs = _best(lambda: _pandas_table(frame, min_n), ARGS.repeat)  # type: ignore[arg-type]
+    _check_equal(ours, theirs)
+    pandas_time = load_time + group_time
+    print(f"{name}: {len(ours):,} table rows shown, {len(frame):,} raw answers read by pandas")  # type: ignore[arg-type]
+    print(f"  results_table from rollups: {rollup_time:8.4f} s wall {rollup_cpu:8.4f} s CPU")
+    print(f"  pandas load from database:  {load_time:8.4f} s wall")
+    print(f"  pandas groupby:             {group_time:8.4f} s wall")
+    print(f"  pandas faster than rollups only without the load: x{rollup_time / group_time:.2f}")
+    print(f"  rollups faster than pandas loading and grouping: x{pandas_time / rollup_time:.1f}")
+    print(result_line(name=name, value=rollup_time * 1000, unit="ms", baseline=pandas_time * 1000))
+
+
 def main() -> None:
     database_prepare()
     survey, services, questions = _survey()
     start = time.perf_counter()
     data = _synthesize(ARGS.responses)
+    answers = _write_answers(survey, services, questions, data)
     rows = _write_rollups(survey, services, questions, data)
-    frame = _answers_frame(services, questions, data)
     setup = time.perf_counter() - start
-    min_n = suppression_threshold()
-
-    rollup_time, rollup_cpu, ours = _best(lambda: _rollup_table(survey), ARGS.repeat)
-    pandas_time, pandas_cpu, theirs = _best(lambda: _pandas_table(frame, min_n), ARGS.repeat)
-    _check_equal(ours, theirs)
-
+    daily = AnswerRollup.objects.filter(survey=survey).count()
+    quarterly = AnswerQuarterRollup.objects.filter(survey=survey).count()
     threshold = settings.SURVEY_SUPPRESSION_THRESHOLD
-    print(f"database: {connection.vendor}, responses: {ARGS.responses:,}, answers: {len(frame):,}")
-    print(f"rollup rows: {rows:,}, table rows shown: {len(ours):,} (threshold {threshold})")
-    print(f"setup (synthesize, write rollups, build DataFrame): {setup:.1f} s")
-    print(f"results_table from rollups:    {rollup_time:8.3f} s wall {rollup_cpu:8.3f} s CPU")
-    print(f"pandas groupby on raw answers: {pandas_time:8.3f} s wall {pandas_cpu:8.3f} s CPU")
-    print(f"ratio rollups / pandas: {rollup_time / pandas_time:.3f} wall", end="")
-    if connection.vendor == "sqlite":
-        print(f", {rollup_cpu / pandas_cpu:.3f} CPU")
-    else:
-        print(" (the database server's CPU is not in this process)")
-    print(
-        f"RESULT name=results_table value={rollup_time:.4f} unit=s "
-        f"baseline={pandas_time:.4f} ratio={rollup_time / pandas_time:.3f}"
-    )
+    print(f"database: {connection.vendor}, responses: {ARGS.responses:,}, answers: {answers:,}")
+    print(f"rollup rows: {rows:,} daily ({daily:,} stored), {quarterly:,} quarterly")
+    print(f"threshold {threshold}; setup (synthesize, store answers and rollups): {setup:.1f} s")
+    low, high = PERIOD
+    period = ResultFilters(start=low.astype(object), end=high.astype(object))
+    _compare("results_table", survey, ResultFilters(), None)
+    _compare("results_table_period", survey, period, PERIOD)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,24 @@
-"""Bulk-insert synthetic survey rollup rows for the results and service-page benchmarks.
+"""Bulk-insert synthetic survey rows for the results and service-page benchmarks.
 
-Imported by those scripts after they have set Django up. Rows are tuples in the column order
-of the two statements below.
+Imported by those scripts after they have set Django up. Rollup rows are tuples in the column
+order of the two statements below; after the daily rows, the quarterly level (decision 0055) is
+summed from them by the project's own `rollups_quarters_rebuild`. `raw_insert` writes responses
+and answers (PostgreSQL `COPY`, else multi-row INSERTs) for baselines that read them back.
 """
 
 from __future__ import annotations
 
 from django.db import connection, transaction
 
-from cxgov.surveys.models import AnswerRollup, ResponseRollup
+from cxgov.surveys.models import Answer, AnswerRollup, Response, ResponseRollup, Survey
+from cxgov.surveys.rollups import rollups_quarters_rebuild
+
+RESPONSE_COLUMNS = (
+    "id, survey_id, submission_id, submitted_at, language, source, service_id, channel, "
+    "location_code, context_unknown, page_url, referrer, consent_to_contact, contact_email, "
+    "status"
+)
+ANSWER_COLUMNS = "id, response_id, survey_id, question_id, value_int, value_text, note"
 
 
 def rollups_insert(answer_rows: list[tuple], response_rows: list[tuple]) -> int:
@@ -28,4 +38,44 @@ def rollups_insert(answer_rows: list[tuple], response_rows: list[tuple]) -> int:
         for start in range(0, len(answer_rows), 50_000):
             cursor.executemany(answer_sql, answer_rows[start : start + 50_000])
         cursor.executemany(response_sql, response_rows)
+    surveys = {row[0] for row in answer_rows} | {row[0] for row in response_rows}
+    for survey in Survey.objects.filter(pk__in=surveys):
+        rollups_quarters_rebuild(survey=survey)
     return len(answer_rows)
+
+
+def raw_insert(responses: list[tuple], answers: list[tuple]) -> None:
+    """Store valid web responses (id, survey, submitted_at as UTC text, language, service,
+    channel) and their answers (id, response, survey, question, value_int)."""
+    quote = connection.ops.quote_name
+    response_table = quote(Response._meta.db_table)
+    answer_table = quote(Answer._meta.db_table)
+    response_rows = [
+        (i, s, str(i), at, lang, "web", svc, ch, "", "{}", "", "", False, "", "valid")
+        for i, s, at, lang, svc, ch in responses
+    ]
+    answer_rows = [(*row, "", "") for row in answers]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table, columns, rows in (
+                (response_table, RESPONSE_COLUMNS, response_rows),
+                (answer_table, ANSWER_COLUMNS, answer_rows),
+            ):
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            cursor.execute(f"ANALYZE {response_table}")
+            cursor.execute(f"ANALYZE {answer_table}")
+            return
+        marks = ", ".join(["%s"] * 15)
+        for start in range(0, len(response_rows), 50_000):
+            cursor.executemany(
+                f"INSERT INTO {response_table} ({RESPONSE_COLUMNS}) VALUES ({marks})",  # noqa: S608
+                response_rows[start : start + 50_000],
+            )
+        for start in range(0, len(answer_rows), 100_000):
+            cursor.executemany(
+                f"INSERT INTO {answer_table} ({ANSWER_COLUMNS}) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                answer_rows[start : start + 100_000],
+            )

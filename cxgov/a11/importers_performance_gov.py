@@ -48,11 +48,10 @@ from cxgov.surveys.models import (
     AnswerRollup,
     Question,
     QuestionKind,
-    ResponseRollup,
     RollupSource,
     Survey,
 )
-from cxgov.surveys.rollups import RollupDelta, delta_write
+from cxgov.surveys.rollups import RollupDelta, delta_write, rollups_days_remove
 from cxgov.surveys.services import question_add, question_update, survey_close, survey_create
 
 from .models import ImportedQuarter
@@ -448,10 +447,13 @@ class _Importer:
         ):
             self.report.quarters.add("unchanged")
             return
-        rollups.delete()
-        ResponseRollup.objects.filter(
-            survey=survey, source=RollupSource.IMPORTED, day__gte=fq.start, day__lte=fq.end
-        ).delete()
+        rollups_days_remove(
+            survey=survey,
+            source=RollupSource.IMPORTED,
+            first=fq.start,
+            last=fq.end,
+            start_month=agency.fiscal_year_start_month,
+        )
         ImportedQuarter.objects.filter(
             survey=survey, fiscal_year=fq.year, quarter=fq.quarter
         ).delete()
@@ -471,7 +473,12 @@ class _Importer:
                     cell[2] += value * value * count
         respondents = record.volumes.get("volume_of_respondents")
         delta.responses[(fq.start, *context)] = respondents if respondents else largest
-        delta_write(delta, survey_id=survey.pk, source=RollupSource.IMPORTED)
+        delta_write(
+            delta,
+            survey_id=survey.pk,
+            source=RollupSource.IMPORTED,
+            start_month=agency.fiscal_year_start_month,
+        )
         self.report.quarters.add("updated" if existing else "created")
         audit_record(
             actor=self.actor,

@@ -83,6 +83,8 @@ RESTORED_TABLES = (
     "surveys.Invitation",
     "surveys.AnswerRollup",
     "surveys.ResponseRollup",
+    "surveys.AnswerQuarterRollup",
+    "surveys.ResponseQuarterRollup",
     "surveys.PopulationMargin",
     "standards.Standard",
     "standards.StandardVersion",

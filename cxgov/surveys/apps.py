@@ -43,7 +43,18 @@ class SurveysConfig(AppConfig):
             every_setting="SCHEDULE_SURVEY_REMINDERS_MINUTES",
         )
         staff_notice_register(name="surveys.clearances", provider=clearance_notices)
+        _calendar_follow()
         _approvals_register()
+
+
+def _calendar_follow() -> None:
+    """A change of an agency's fiscal year start re-sums its surveys' quarterly rollups."""
+    from django.db.models.signals import post_save
+
+    from cxgov.core.models import Agency
+    from cxgov.surveys.rollups import agency_saved
+
+    post_save.connect(agency_saved, sender=Agency, dispatch_uid="surveys.rollups_quarters")
 
 
 def _approvals_register() -> None:

@@ -662,6 +662,87 @@ class ResponseRollup(models.Model):
         return f"{self.survey_id}/{self.day}={self.count}"
 
 
+class AnswerQuarterRollup(models.Model):
+    """`AnswerRollup` summed over a fiscal quarter of the survey's agency (decision 0055).
+
+    `quarter_start` is the first day of the quarter. Written in the same statements as the daily
+    rows, so every whole quarter's sums equal the sums of its days; results read whole quarters
+    here and the days at a period's edges from `AnswerRollup`.
+    """
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="answer_quarter_rollups"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    quarter_start = models.DateField()
+    service = optional_link("registry.Service", on_delete=models.CASCADE)
+    channel = models.CharField(max_length=20, blank=True)
+    segment = optional_link("registry.CustomerSegment", on_delete=models.CASCADE)
+    language = models.CharField(max_length=8, blank=True)
+    value_key = models.CharField(max_length=200, blank=True)
+    source = models.CharField(
+        max_length=10, choices=RollupSource.choices, default=RollupSource.RESPONSES
+    )
+    count = models.BigIntegerField(default=0)
+    total = models.FloatField(default=0)
+    total_squares = models.FloatField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                models.F("survey"),
+                models.F("question"),
+                models.F("quarter_start"),
+                Coalesce("service", 0),
+                models.F("channel"),
+                Coalesce("segment", 0),
+                models.F("language"),
+                models.F("value_key"),
+                models.F("source"),
+                name="answer_quarter_rollup_unique_key",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["survey", "question", "quarter_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}/{self.quarter_start}/{self.value_key}={self.count}"
+
+
+class ResponseQuarterRollup(models.Model):
+    """`ResponseRollup` summed over a fiscal quarter of the survey's agency (decision 0055)."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="response_quarter_rollups"
+    )
+    quarter_start = models.DateField()
+    service = optional_link("registry.Service", on_delete=models.CASCADE)
+    channel = models.CharField(max_length=20, blank=True)
+    segment = optional_link("registry.CustomerSegment", on_delete=models.CASCADE)
+    language = models.CharField(max_length=8, blank=True)
+    source = models.CharField(
+        max_length=10, choices=RollupSource.choices, default=RollupSource.RESPONSES
+    )
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                models.F("survey"),
+                models.F("quarter_start"),
+                Coalesce("service", 0),
+                models.F("channel"),
+                Coalesce("segment", 0),
+                models.F("language"),
+                models.F("source"),
+                name="response_quarter_rollup_unique_key",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["survey", "quarter_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.quarter_start}={self.count}"
+
+
 # A margin's category for responses without one (no service, no answer...).
 NO_CATEGORY = "none"
 

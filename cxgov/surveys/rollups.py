@@ -27,8 +27,11 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     F,
     FloatField,
+    Max,
+    Min,
     QuerySet,
     Sum,
     Value,
@@ -37,13 +40,16 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
+from cxgov.insights.fiscal import fiscal_quarter
 from cxgov.surveys.models import (
     CHOICE_KINDS,
     Answer,
+    AnswerQuarterRollup,
     AnswerRollup,
     Question,
     QuestionKind,
     Response,
+    ResponseQuarterRollup,
     ResponseRollup,
     ResponseStatus,
     RollupSource,
@@ -142,13 +148,22 @@ def delta_add(
             delta.answers[(question.pk, day, *context, language, "")][0] += sign
 
 
-def _key_columns(model: type[AnswerRollup] | type[ResponseRollup]) -> list[str]:
-    if model is AnswerRollup:
+RollupModel = (
+    type[AnswerRollup]
+    | type[ResponseRollup]
+    | type[AnswerQuarterRollup]
+    | type[ResponseQuarterRollup]
+)
+
+
+def _key_columns(model: RollupModel) -> list[str]:
+    period = "quarter_start" if model in (AnswerQuarterRollup, ResponseQuarterRollup) else "day"
+    if model in (AnswerRollup, AnswerQuarterRollup):
         return [
-            *("survey_id", "question_id", "day", "service_id", "channel", "segment_id"),
+            *("survey_id", "question_id", period, "service_id", "channel", "segment_id"),
             *("language", "value_key", "source"),
         ]
-    return ["survey_id", "day", "service_id", "channel", "segment_id", "language", "source"]
+    return ["survey_id", period, "service_id", "channel", "segment_id", "language", "source"]
 
 
 def _key_sql(column: str) -> str:
@@ -156,7 +171,7 @@ def _key_sql(column: str) -> str:
     return f"COALESCE({quoted}, 0)" if column in ("service_id", "segment_id") else quoted
 
 
-def _upsert_sql(model: type[AnswerRollup] | type[ResponseRollup], sums: Sequence[str]) -> str:
+def _upsert_sql(model: RollupModel, sums: Sequence[str]) -> str:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     keys = _key_columns(model)
@@ -169,7 +184,7 @@ def _upsert_sql(model: type[AnswerRollup] | type[ResponseRollup], sums: Sequence
     )
 
 
-def _delete_empty_sql(model: type[AnswerRollup] | type[ResponseRollup]) -> str:
+def _delete_empty_sql(model: RollupModel) -> str:
     table = connection.ops.quote_name(model._meta.db_table)
     match = " AND ".join(f"{_key_sql(k)} = %s" for k in _key_columns(model))
     return f"DELETE FROM {table} WHERE {match} AND count = 0"  # noqa: S608  # nosec B608
@@ -180,14 +195,33 @@ def _order(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(0 if v is None else v for v in row)
 
 
-def delta_write(
-    delta: RollupDelta, *, survey_id: int, source: str = RollupSource.RESPONSES
-) -> None:
-    """Add a delta to the rollup tables and drop the rows it brought down to zero.
+def quarter_delta(delta: RollupDelta, *, start_month: int) -> RollupDelta:
+    """The same changes summed by the first day of each day's fiscal quarter."""
+    starts: dict[date, date] = {}
 
-    Rows are written in key order. Only rows this transaction has just updated (and so already
-    holds locks on) are deleted, which keeps concurrent writers from waiting on each other.
-    """
+    def start(day: date) -> date:
+        if day not in starts:
+            starts[day] = fiscal_quarter(day, start_month=start_month).start
+        return starts[day]
+
+    quarters = RollupDelta.empty()
+    for (q, d, *rest), cell in delta.answers.items():
+        target = quarters.answers[(q, start(d), *rest)]  # type: ignore[index]
+        for i in range(3):
+            target[i] += cell[i]
+    for (d, *rest), count in delta.responses.items():
+        quarters.responses[(start(d), *rest)] += count  # type: ignore[index]
+    return quarters
+
+
+def _level_write(
+    delta: RollupDelta,
+    *,
+    survey_id: int,
+    source: str,
+    answer_model: type[AnswerRollup] | type[AnswerQuarterRollup],
+    response_model: type[ResponseRollup] | type[ResponseQuarterRollup],
+) -> None:
     day_field = AnswerRollup._meta.get_field("day")
 
     def prep(day: date) -> Any:
@@ -221,16 +255,58 @@ def delta_write(
     with connection.cursor() as cursor:
         if answer_rows:
             cursor.executemany(
-                _upsert_sql(AnswerRollup, ["count", "total", "total_squares"]), answer_rows
+                _upsert_sql(answer_model, ["count", "total", "total_squares"]), answer_rows
             )
         if response_rows:
-            cursor.executemany(_upsert_sql(ResponseRollup, ["count"]), response_rows)
+            cursor.executemany(_upsert_sql(response_model, ["count"]), response_rows)
         emptied = [k for k in answer_keys if answers[k][0] < 0]
         if emptied:
-            cursor.executemany(_delete_empty_sql(AnswerRollup), emptied)
+            cursor.executemany(_delete_empty_sql(answer_model), emptied)
         emptied_responses = [k for k in response_keys if responses[k] < 0]
         if emptied_responses:
-            cursor.executemany(_delete_empty_sql(ResponseRollup), emptied_responses)
+            cursor.executemany(_delete_empty_sql(response_model), emptied_responses)
+
+
+def _start_month(survey_id: int) -> int:
+    return int(
+        Survey.objects.filter(pk=survey_id).values_list(
+            "agency__fiscal_year_start_month", flat=True
+        )[0]
+    )
+
+
+def delta_write(
+    delta: RollupDelta,
+    *,
+    survey_id: int,
+    source: str = RollupSource.RESPONSES,
+    start_month: int | None = None,
+) -> None:
+    """Add a delta to the daily and the quarterly rollups; drop the rows it brought to zero.
+
+    `start_month` is the month the survey agency's fiscal year starts (read when not given).
+    Rows are written in key order, days before quarters, so concurrent writers take their
+    locks in the same order. Only rows this transaction has just updated (and so already holds
+    locks on) are deleted, which keeps concurrent writers from waiting on each other.
+    """
+    if not delta.answers and not delta.responses:
+        return
+    if start_month is None:
+        start_month = _start_month(survey_id)
+    _level_write(
+        delta,
+        survey_id=survey_id,
+        source=source,
+        answer_model=AnswerRollup,
+        response_model=ResponseRollup,
+    )
+    _level_write(
+        quarter_delta(delta, start_month=start_month),
+        survey_id=survey_id,
+        source=source,
+        answer_model=AnswerQuarterRollup,
+        response_model=ResponseQuarterRollup,
+    )
 
 
 def rollups_record(
@@ -242,7 +318,7 @@ def rollups_record(
     for response, answers in entries:
         if is_counted(response):
             delta_add(delta, response=response, answers=answers, zone=zone)
-    delta_write(delta, survey_id=survey.pk)
+    delta_write(delta, survey_id=survey.pk, start_month=survey.agency.fiscal_year_start_month)
 
 
 def rollups_lock_response(response: Response) -> bool:
@@ -271,7 +347,7 @@ def rollups_response_changed(*, response: Response, was_counted: bool) -> None:
         zone=survey_zone(survey),
         sign=1 if now_counted else -1,
     )
-    delta_write(delta, survey_id=survey.pk)
+    delta_write(delta, survey_id=survey.pk, start_month=survey.agency.fiscal_year_start_month)
 
 
 @dataclass(frozen=True)
@@ -290,15 +366,18 @@ def _counted_answers(survey: Survey) -> QuerySet[Answer]:
 
 @transaction.atomic
 def rollups_rebuild(*, survey: Survey) -> RebuildResult:
-    """Recompute a survey's "responses" rollups from its answers with GROUP BY queries.
+    """Recompute a survey's "responses" rollups from its answers with GROUP BY queries, then
+    its whole quarterly level from the days (in the quarters of the agency's fiscal year now).
 
-    Imported rows are left as they are. A response submitted while this runs may be counted
+    Imported daily rows are left as they are. A response submitted while this runs may be counted
     twice; run it when intake is quiet (or run it again).
     """
     survey = Survey.objects.select_for_update().select_related("agency").get(pk=survey.pk)
     zone = survey_zone(survey)
     AnswerRollup.objects.filter(survey=survey, source=RollupSource.RESPONSES).delete()
     ResponseRollup.objects.filter(survey=survey, source=RollupSource.RESPONSES).delete()
+    AnswerQuarterRollup.objects.filter(survey=survey).delete()
+    ResponseQuarterRollup.objects.filter(survey=survey).delete()
     day = TruncDate("response__submitted_at", tzinfo=zone)
     context = [
         "question_id",
@@ -362,10 +441,157 @@ def rollups_rebuild(*, survey: Survey) -> RebuildResult:
                 row["language"],
             )
         ] += row["n"]
-    delta_write(delta, survey_id=survey.pk)
+    _level_write(
+        delta,
+        survey_id=survey.pk,
+        source=RollupSource.RESPONSES,
+        answer_model=AnswerRollup,
+        response_model=ResponseRollup,
+    )
+    # The quarters of every source from the days, in the agency's current fiscal year.
+    _quarters_recompute(survey=survey, start_month=survey.agency.fiscal_year_start_month)
     return RebuildResult(
         survey_id=survey.pk,
         answer_rows=len(delta.answers),
         response_rows=len(delta.responses),
         responses=sum(delta.responses.values()),
     )
+
+
+def _quarters_recompute(
+    *,
+    survey: Survey,
+    start_month: int,
+    source: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+) -> None:
+    """Replace the quarterly rows of the quarters touching first..last (all when open) of one
+    source (every source when None) by the sums of their daily rows."""
+    days = AnswerRollup.objects.filter(survey=survey)
+    response_days = ResponseRollup.objects.filter(survey=survey)
+    answer_quarters = AnswerQuarterRollup.objects.filter(survey=survey)
+    response_quarters = ResponseQuarterRollup.objects.filter(survey=survey)
+    if source is not None:
+        days, response_days = days.filter(source=source), response_days.filter(source=source)
+        answer_quarters = answer_quarters.filter(source=source)
+        response_quarters = response_quarters.filter(source=source)
+    if first is not None and last is not None:
+        low = fiscal_quarter(first, start_month=start_month).start
+        high = fiscal_quarter(last, start_month=start_month).end
+        days = days.filter(day__gte=low, day__lte=high)
+        response_days = response_days.filter(day__gte=low, day__lte=high)
+        answer_quarters = answer_quarters.filter(quarter_start__gte=low, quarter_start__lte=high)
+        response_quarters = response_quarters.filter(
+            quarter_start__gte=low, quarter_start__lte=high
+        )
+    answer_quarters.delete()
+    response_quarters.delete()
+    context = ["service_id", "channel", "segment_id", "language"]
+    sources: dict[str, RollupDelta] = defaultdict(RollupDelta.empty)
+    for row in (
+        _with_quarter_start(days, start_month)
+        .values("source", "question_id", "quarter_start", *context, "value_key")
+        .annotate(n=Sum("count"), t=Sum("total"), s=Sum("total_squares"))
+        .order_by()
+    ):
+        key = (row["question_id"], row["quarter_start"], *(row[c] for c in context))
+        sources[row["source"]].answers[(*key, row["value_key"])] = [
+            row["n"],
+            row["t"] or 0.0,
+            row["s"] or 0.0,
+        ]
+    for row in (
+        _with_quarter_start(response_days, start_month)
+        .values("source", "quarter_start", *context)
+        .annotate(n=Sum("count"))
+        .order_by()
+    ):
+        key = (row["quarter_start"], *(row[c] for c in context))
+        sources[row["source"]].responses[key] += row["n"]
+    for name, delta in sorted(sources.items()):
+        _level_write(
+            delta,
+            survey_id=survey.pk,
+            source=name,
+            answer_model=AnswerQuarterRollup,
+            response_model=ResponseQuarterRollup,
+        )
+
+
+def _with_quarter_start(queryset: QuerySet[Any], start_month: int) -> QuerySet[Any]:
+    """Daily rows annotated with the first day of their fiscal quarter (plain date comparisons,
+    so SQLite groups without calling back into Python)."""
+    bounds = queryset.aggregate(first=Min("day"), last=Max("day"))
+    if bounds["first"] is None:
+        return queryset.none().annotate(quarter_start=Value(None, output_field=DateField()))
+    quarter = fiscal_quarter(bounds["first"], start_month=start_month)
+    last = fiscal_quarter(bounds["last"], start_month=start_month)
+    queryset = queryset.filter(day__gte=quarter.start, day__lte=last.end)
+    whens = []
+    while quarter <= last:
+        whens.append(When(day__lt=quarter.next().start, then=Value(quarter.start)))
+        quarter = quarter.next()
+    return queryset.annotate(quarter_start=Case(*whens, default=None, output_field=DateField()))
+
+
+@transaction.atomic
+def rollups_quarters_rebuild(*, survey: Survey) -> None:
+    """Recompute a survey's quarterly rollups from its daily ones, in the quarters of its
+    agency's fiscal year now: after that year's start month changes (decision 0055)."""
+    survey = Survey.objects.select_for_update().select_related("agency").get(pk=survey.pk)
+    _quarters_recompute(survey=survey, start_month=survey.agency.fiscal_year_start_month)
+
+
+def rollups_days_remove(
+    *, survey: Survey, source: str, first: date, last: date, start_month: int
+) -> None:
+    """Delete a source's daily rows from first to last (inclusive) and bring the quarters they
+    were summed into back in step; call inside the writer's transaction."""
+    AnswerRollup.objects.filter(
+        survey=survey, source=source, day__gte=first, day__lte=last
+    ).delete()
+    ResponseRollup.objects.filter(
+        survey=survey, source=source, day__gte=first, day__lte=last
+    ).delete()
+    _quarters_recompute(
+        survey=survey, start_month=start_month, source=source, first=first, last=last
+    )
+
+
+def quarter_months(start_month: int) -> list[int]:
+    """The months a fiscal quarter of a year starting in `start_month` can start in."""
+    return sorted((start_month - 1 + 3 * i) % 12 + 1 for i in range(4))
+
+
+def rollups_quarters_follow(*, agency_id: int, start_month: int) -> int:
+    """Rebuild the quarterly rollups of an agency's surveys summed in quarters of another
+    fiscal year start (quarters starting in other months); the number of surveys rebuilt.
+
+    Start months three apart give the same quarters, so only a change to another phase (say
+    October to November) has anything to do.
+    """
+    months = quarter_months(start_month)
+    stale = {
+        *AnswerQuarterRollup.objects.filter(survey__agency_id=agency_id)
+        .exclude(quarter_start__month__in=months)
+        .values_list("survey_id", flat=True)
+        .distinct(),
+        *ResponseQuarterRollup.objects.filter(survey__agency_id=agency_id)
+        .exclude(quarter_start__month__in=months)
+        .values_list("survey_id", flat=True)
+        .distinct(),
+    }
+    for survey in Survey.objects.filter(pk__in=stale).order_by("pk"):
+        rollups_quarters_rebuild(survey=survey)
+    return len(stale)
+
+
+def agency_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """Keep the quarterly rollups in the agency's quarters when its fiscal year start changes
+    (connected to the agency's `post_save`; core, which owns the setting, imports no surveys)."""
+    if kwargs.get("created") or kwargs.get("raw"):
+        return
+    if update_fields is not None and "fiscal_year_start_month" not in update_fields:
+        return
+    rollups_quarters_follow(agency_id=instance.pk, start_month=instance.fiscal_year_start_month)

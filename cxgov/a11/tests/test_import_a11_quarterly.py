@@ -24,6 +24,7 @@ from cxgov.core.models import Agency, AuditEvent, Membership, Role, User
 from cxgov.registry.models import Service
 from cxgov.surveys.models import AnswerRollup, ResponseRollup, Survey
 from cxgov.surveys.results import ResultFilters, response_counts
+from cxgov.surveys.tests.results_factories import quarters_in_step
 from cxgov.testing.data import SHARED_DATA, needs_shared
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +140,7 @@ def test_reimport_changes_nothing_and_a_changed_row_replaces_its_quarter() -> No
     assert satisfaction.count == 249587
     q2 = ResultFilters(fiscal_year=2021, quarter=2)
     assert response_counts(survey=survey, filters=q2) == 320980
+    assert quarters_in_step(survey)
     assert ImportedQuarter.objects.filter(survey=survey, quarter=2).count() == 1
 
 

@@ -44,7 +44,14 @@ from cxgov.surveys.results.estimates import (
     survey_results,
     surveys_with_results,
 )
-from cxgov.surveys.results.queries import ResultFilters, filtered_rollups, period, rollup_sums
+from cxgov.surveys.results.queries import (
+    PeriodRollups,
+    ResultFilters,
+    filtered_rollups,
+    period,
+    period_rollups,
+    rollup_sums,
+)
 
 __all__ = [
     "BREAKDOWNS",
@@ -52,6 +59,7 @@ __all__ = [
     "POSITIVE_VALUES",
     "DistributionRow",
     "GroupResult",
+    "PeriodRollups",
     "QuestionResult",
     "ResultFilters",
     "SurveyResults",
@@ -61,6 +69,7 @@ __all__ = [
     "breakdown",
     "filtered_rollups",
     "period",
+    "period_rollups",
     "positive_values",
     "quarterly_trend",
     "question_results",

@@ -41,10 +41,12 @@ from cxgov.surveys.models import (
     CHOICE_KINDS,
     LIKERT_LABELS,
     SCALE_RANGES,
+    AnswerQuarterRollup,
     AnswerRollup,
     Invitation,
     Question,
     QuestionKind,
+    ResponseQuarterRollup,
     ResponseRollup,
     Survey,
 )
@@ -54,7 +56,13 @@ from cxgov.surveys.results.disclosure import (
     survey_start_month,
     view_of,
 )
-from cxgov.surveys.results.queries import ResultFilters, filtered_rollups, period, rollup_sums
+from cxgov.surveys.results.queries import (
+    PeriodRollups,
+    ResultFilters,
+    period,
+    period_rollups,
+    rollup_sums,
+)
 from cxgov.surveys.selectors import suppression_threshold
 
 # The scale of each question kind in the measure registry (`cxgov.insights.measures`).
@@ -151,9 +159,11 @@ class _Cell:
         self.squares += float(squares or 0.0)
 
 
-def _answer_rollups(survey: Survey, filters: ResultFilters) -> QuerySet[AnswerRollup]:
-    return filtered_rollups(
+def _answer_rollups(survey: Survey, filters: ResultFilters) -> PeriodRollups:
+    """Whole quarters from the quarterly level, the period's edge days from the daily one."""
+    return period_rollups(
         AnswerRollup.objects.filter(survey=survey),
+        AnswerQuarterRollup.objects.filter(survey=survey),
         filters,
         start_month=survey_start_month(survey),
     )
@@ -617,12 +627,12 @@ def response_counts(*, survey: Survey, filters: ResultFilters = ResultFilters())
     """
     if _hidden(survey_disclosure(survey), filters, None):
         return None
-    queryset = filtered_rollups(
+    return period_rollups(
         ResponseRollup.objects.filter(survey=survey),
+        ResponseQuarterRollup.objects.filter(survey=survey),
         filters,
         start_month=survey_start_month(survey),
-    )
-    return int(queryset.aggregate(n=Sum("count"))["n"] or 0)
+    ).total()
 
 
 def responses_shown(*, survey: Survey, filters: ResultFilters = ResultFilters()) -> bool:

@@ -1,17 +1,30 @@
 """The rollup queries every results read starts from: the filters, the days they allow, sums.
 
-Callers pass querysets of `AnswerRollup` or `ResponseRollup` already narrowed to surveys they
-reached through an `access_*` selector.
+Callers pass querysets of `AnswerRollup` or `ResponseRollup` (and, for `period_rollups`, of
+their quarterly levels) already narrowed to surveys they reached through an `access_*` selector.
+`period_rollups` reads a period's whole fiscal quarters from the quarterly level and only the
+days at its edges from the daily one (decision 0055); `rollup_sums` adds the two up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
-from django.db.models import Case, IntegerField, Max, Min, Model, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    Max,
+    Min,
+    Model,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from cxgov.core.selectors import filter_given
 from cxgov.insights.fiscal import (
@@ -101,11 +114,76 @@ def _by_quarter(
     return queryset.annotate(quarter=Case(*whens, default=Value(0), output_field=IntegerField()))
 
 
+@dataclass(frozen=True)
+class PeriodRollups:
+    """A period's rows: its whole fiscal quarters from the quarterly level (`quarters`) and the
+    days outside them from the daily level (`days`). Their sums are the daily level's alone."""
+
+    days: QuerySet[Any]
+    quarters: QuerySet[Any]
+
+    def filter(self, **kwargs: Any) -> PeriodRollups:
+        """Both levels narrowed by the same lookups (on columns both levels have)."""
+        return replace(
+            self, days=self.days.filter(**kwargs), quarters=self.quarters.filter(**kwargs)
+        )
+
+    def total(self, column: str = "count") -> int:
+        """The summed `column` of both levels."""
+        return sum(
+            int(rows.aggregate(n=Sum(column))["n"] or 0) for rows in (self.days, self.quarters)
+        )
+
+
+def whole_quarters(
+    start: date | None, end: date | None, *, start_month: int
+) -> tuple[date | None, date | None, bool]:
+    """First day of the first and last day of the last whole fiscal quarter in start..end
+    (None where the period is open), and whether there is any."""
+    first = last = None
+    if start is not None:
+        quarter = fiscal_quarter(start, start_month=start_month)
+        first = quarter.start if quarter.start == start else quarter.next().start
+    if end is not None:
+        quarter = fiscal_quarter(end, start_month=start_month)
+        last = end if quarter.end == end else quarter.previous().end
+    return first, last, first is None or last is None or first < last
+
+
+def period_rollups(
+    days: QuerySet[Any],
+    quarters: QuerySet[Any],
+    filters: ResultFilters,
+    *,
+    start_month: int = FEDERAL_START_MONTH,
+) -> PeriodRollups:
+    """The filters' rows as whole quarters (`AnswerQuarterRollup`/`ResponseQuarterRollup` in
+    `quarters`) and edge days (`AnswerRollup`/`ResponseRollup` in `days`), in the quarters of
+    the fiscal year starting in `start_month`, the one the quarterly level was summed in."""
+    start, end = period(filters, start_month=start_month)
+    days = filter_given(filter_dimensions(days, filters), day__gte=start, day__lte=end)
+    quarters = filter_dimensions(quarters, filters)
+    first, last, any_whole = whole_quarters(start, end, start_month=start_month)
+    if not any_whole:
+        return PeriodRollups(days=days, quarters=quarters.none())
+    quarters = filter_given(quarters, quarter_start__gte=first, quarter_start__lte=last)
+    edges = Q(pk__in=[])
+    if first is not None:
+        edges |= Q(day__lt=first)
+    if last is not None:
+        edges |= Q(day__gt=last)
+    return PeriodRollups(days=days.filter(edges), quarters=quarters)
+
+
 def rollup_sums(
-    queryset: QuerySet[AnswerRollup], *group: str, start_month: int = FEDERAL_START_MONTH
+    queryset: QuerySet[AnswerRollup] | PeriodRollups,
+    *group: str,
+    start_month: int = FEDERAL_START_MONTH,
 ) -> Iterable[dict[str, Any]]:
     """Summed counts per group and value; a "quarter" group comes back as a FiscalQuarter of
-    the fiscal year starting in `start_month`."""
+    the fiscal year starting in `start_month`. From `PeriodRollups`, both levels added up."""
+    if isinstance(queryset, PeriodRollups):
+        return _period_sums(queryset, group, start_month)
     if "quarter" in group:
         queryset = _by_quarter(queryset, start_month)
     rows = (
@@ -119,3 +197,33 @@ def rollup_sums(
         {**row, "quarter": FiscalQuarter(row["quarter"] // 10, row["quarter"] % 10, start_month)}
         for row in rows
     )
+
+
+def _period_sums(
+    rows: PeriodRollups, group: tuple[str, ...], start_month: int
+) -> list[dict[str, Any]]:
+    columns = [*group, "value_key"]
+    sums: dict[tuple[Any, ...], list[Any]] = {}
+
+    def add(row: dict[str, Any]) -> None:
+        key = tuple(row[c] for c in columns)
+        cell = sums.setdefault(key, [0, 0.0, 0.0])
+        cell[0] += row["n"] or 0
+        cell[1] += row["t"] or 0.0
+        cell[2] += row["s"] or 0.0
+
+    for row in rollup_sums(rows.days, *group, start_month=start_month):
+        add(row)
+    quarter_group = ["quarter_start" if c == "quarter" else c for c in group]
+    for row in (
+        rows.quarters.values(*quarter_group, "value_key")
+        .annotate(n=Sum("count"), t=Sum("total"), s=Sum("total_squares"))
+        .order_by()
+    ):
+        if "quarter" in group:
+            row["quarter"] = fiscal_quarter(row.pop("quarter_start"), start_month=start_month)
+        add(row)
+    return [
+        {**dict(zip(columns, key, strict=True)), "n": n, "t": t, "s": s}
+        for key, (n, t, s) in sums.items()
+    ]

@@ -59,3 +59,50 @@ def bulk(
         survey=survey,
         rows=[BulkResponse(answers=a, submitted_at=at, context=context) for a, at in rows],
     )
+
+
+def quarters_in_step(survey: Survey) -> bool:
+    """Whether the survey's quarterly rollups are exactly its daily ones summed by the fiscal
+    quarter of its agency (decision 0055)."""
+    from collections import defaultdict
+
+    from cxgov.insights.fiscal import fiscal_quarter
+    from cxgov.surveys.models import (
+        AnswerQuarterRollup,
+        AnswerRollup,
+        ResponseQuarterRollup,
+        ResponseRollup,
+    )
+
+    month = survey.agency.fiscal_year_start_month
+    context = ("service_id", "channel", "segment_id", "language", "source")
+    summed: dict[tuple[Any, ...], list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for row in AnswerRollup.objects.filter(survey=survey).values():
+        start = fiscal_quarter(row["day"], start_month=month).start
+        key = (row["question_id"], start, row["value_key"], *(row[c] for c in context))
+        for i, name in enumerate(("count", "total", "total_squares")):
+            summed[key][i] += row[name]
+    stored = {
+        (row["question_id"], row["quarter_start"], row["value_key"], *(row[c] for c in context)): [
+            row["count"],
+            row["total"],
+            row["total_squares"],
+        ]
+        for row in AnswerQuarterRollup.objects.filter(survey=survey).values()
+    }
+    responses: dict[tuple[Any, ...], int] = defaultdict(int)
+    for row in ResponseRollup.objects.filter(survey=survey).values():
+        start = fiscal_quarter(row["day"], start_month=month).start
+        responses[(start, *(row[c] for c in context))] += row["count"]
+    stored_responses = {
+        (row["quarter_start"], *(row[c] for c in context)): row["count"]
+        for row in ResponseQuarterRollup.objects.filter(survey=survey).values()
+    }
+
+    def rounded(cells: dict[tuple[Any, ...], list[float]]) -> dict[tuple[Any, ...], tuple]:
+        return {k: (int(v[0]), round(v[1], 6), round(v[2], 6)) for k, v in cells.items() if v[0]}
+
+    return (
+        rounded(summed) == rounded(stored)
+        and {k: v for k, v in responses.items() if v} == stored_responses
+    )

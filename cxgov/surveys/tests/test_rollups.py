@@ -31,7 +31,7 @@ from cxgov.surveys.services import (
     response_mark,
     response_submit,
 )
-from cxgov.surveys.tests.results_factories import bulk, mixed_survey
+from cxgov.surveys.tests.results_factories import bulk, mixed_survey, quarters_in_step
 from cxgov.testing.factories import AgencyFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,9 +162,11 @@ def test_incremental_rollups_equal_rebuilt_rollups_and_a_recount(
     survey = mixed_survey(agency)
     _apply(survey, steps)
     incremental = (answer_snapshot(survey), response_snapshot(survey))
+    assert quarters_in_step(survey)
     rollups_rebuild(survey=survey)
     rebuilt = (answer_snapshot(survey), response_snapshot(survey))
     assert incremental == rebuilt == direct_counts(survey)
+    assert quarters_in_step(survey)
 
 
 def test_day_is_the_agency_local_date(agency_a: Agency) -> None:

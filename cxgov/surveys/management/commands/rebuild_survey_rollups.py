@@ -1,4 +1,5 @@
-"""Recompute survey rollups from the stored answers (after a repair, restore or migration)."""
+"""Recompute survey rollups from the stored answers (after a repair, restore or migration), and
+the quarterly level from the days in the quarters of the agency's fiscal year now."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from cxgov.surveys.rollups import rollups_rebuild
 class Command(BaseCommand):
     help = (
         "Rebuild the answer and response rollups of one survey, an agency's surveys or all "
-        "surveys from their answers. Imported quarterly figures are kept."
+        "surveys from their answers, then their quarterly rollups from the daily ones in the "
+        "agency's fiscal quarters. Imported quarterly figures are kept."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
