@@ -58,6 +58,7 @@ from cxgov.surveys.models import (
     CHOICE_KINDS,
     AccessCode,
     Answer,
+    AnswerQuarterRollup,
     AnswerRollup,
     Audience,
     Clearance,
@@ -70,6 +71,7 @@ from cxgov.surveys.models import (
     Question,
     QuestionKind,
     Response,
+    ResponseQuarterRollup,
     ResponseRollup,
     ResponseSource,
     ResponseStatus,
@@ -913,7 +915,15 @@ def _responses_store(
     rollups_record(survey=survey, entries=[(r, clean.answers) for r, clean in prepared])
     drivers_mark_stale(survey=survey)
     planner_statistics_refresh(
-        tables=[Response, Answer, AnswerRollup, ResponseRollup], rows=len(answers)
+        tables=[
+            Response,
+            Answer,
+            AnswerRollup,
+            ResponseRollup,
+            AnswerQuarterRollup,
+            ResponseQuarterRollup,
+        ],
+        rows=len(answers),
     )
     return len(answers)
 
