@@ -229,6 +229,44 @@ def survey_update(
     return changed
 
 
+@transaction.atomic
+def survey_burden_estimate_set(
+    *,
+    actor: User | None,
+    survey: Survey,
+    expected_respondents: int | None,
+    responses_per_respondent: int | None,
+    expected_minutes: int | None,
+) -> dict[str, list[Any]]:
+    """Record the agency's expected collection for the instrument's PRA request package
+    (respondents a year, responses each, and optionally its own minutes); returns what changed.
+
+    Respondents and frequency go together: one without the other is refused.
+    """
+    if (expected_respondents is None) != (responses_per_respondent is None):
+        raise ValidationError(
+            _("Enter both the expected respondents and how often each responds, or neither.")
+        )
+    values = {
+        "expected_respondents": expected_respondents,
+        "responses_per_respondent": responses_per_respondent,
+        "expected_minutes": expected_minutes,
+    }
+    changed = {
+        name: [getattr(survey, name), new]
+        for name, new in values.items()
+        if getattr(survey, name) != new
+    }
+    if not changed:
+        return changed
+    for name, (_old, new) in changed.items():
+        setattr(survey, name, new)
+    survey.full_clean()
+    survey.save(update_fields=[*changed, "updated_at"])
+    audit_record(actor=actor, action="survey.burden_estimate", target=survey, data=changed)
+    return changed
+
+
 def _set_status(*, actor: User | None, survey: Survey, status: str) -> Survey:
     status_change(actor=actor, instance=survey, status=status, agency=survey.agency)
     return survey
