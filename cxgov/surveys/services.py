@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -1909,6 +1909,33 @@ def drivers_prune(*, survey: Survey, keep: int | None = None) -> int:
     return deleted
 
 
+# Analyses other apps need of every survey (the survey report's, one per fiscal year), named
+# by functions of the survey that each app registers in its AppConfig.ready. The worker asks for
+# the missing ones whenever responses change, so no page has to ask while it is read.
+DriverSpecProvider = Callable[[Survey], Iterable[Mapping[str, Any]]]
+_DRIVER_SPEC_PROVIDERS: list[DriverSpecProvider] = []
+
+
+def drivers_spec_provider_register(provider: DriverSpecProvider) -> None:
+    """Register a function giving the driver specs a survey should always have stored."""
+    if provider not in _DRIVER_SPEC_PROVIDERS:
+        _DRIVER_SPEC_PROVIDERS.append(provider)
+
+
+def drivers_provided(*, survey: Survey) -> int:
+    """Ask for the analyses the registered providers need and are not stored; returns how many
+    were added (the caller computes them: `drivers_compute` runs this first)."""
+    added = 0
+    for provider in _DRIVER_SPEC_PROVIDERS:
+        for spec in provider(survey):
+            key = driver_spec_key(spec)
+            _run, created = DriverRun.objects.get_or_create(
+                survey=survey, key=key, defaults={"spec": dict(spec), "seed": driver_spec_seed(key)}
+            )
+            added += created
+    return added
+
+
 def drivers_request(*, survey: Survey, spec: Mapping[str, Any]) -> DriverRun:
     """Ask the worker for a driver analysis a page needs and has not got (no audit: nothing a
     person decided changes). One task serves every analysis of the survey waiting at once.
@@ -1965,6 +1992,7 @@ def drivers_compute(*, survey_id: int) -> int:
     if survey is None:
         return 0
     stored = 0
+    drivers_provided(survey=survey)
     waiting = list(DriverRun.objects.filter(survey=survey, stale=True).order_by("requested_at"))
     for run in waiting:
         payload = driver_payload(survey=survey, spec=run.spec, seed=run.seed or 0)
