@@ -1982,8 +1982,12 @@ def drivers_mark_stale(*, survey: Survey) -> None:
     _drivers_queue(survey.pk)
 
 
-def drivers_compute(*, survey_id: int) -> int:
+def drivers_compute(*, survey_id: int, provided: bool = True) -> int:
     """Recompute every stale analysis of the survey; returns how many were stored.
+
+    First asks for the analyses other apps' providers need (`drivers_provided`) unless
+    `provided` is false: a bulk load that computes before the planner statistics are fresh
+    (the demo) leaves those to its own later step.
 
     Each result is stored only if no change came while it was computed (its `generation`);
     if one did, the task is queued again, so the newest responses are always computed once.
@@ -1992,7 +1996,8 @@ def drivers_compute(*, survey_id: int) -> int:
     if survey is None:
         return 0
     stored = 0
-    drivers_provided(survey=survey)
+    if provided:
+        drivers_provided(survey=survey)
     waiting = list(DriverRun.objects.filter(survey=survey, stale=True).order_by("requested_at"))
     for run in waiting:
         payload = driver_payload(survey=survey, spec=run.spec, seed=run.seed or 0)
