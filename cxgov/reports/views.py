@@ -53,7 +53,12 @@ def _period(text: str) -> ReportPeriod:
 def _build(request: HttpRequest, slug: str, period_text: str) -> ReportData:
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_REPORTS)
     period = _period(period_text)
-    report_drivers_request(agency=agency, fiscal_year=period.fiscal_year, quarter=period.quarter)
+    if period.quarter is not None:
+        # A fiscal year's analyses are stored by the worker when responses change
+        # (`report_driver_specs`); a quarter's are still asked for the first time one is read.
+        report_drivers_request(
+            agency=agency, fiscal_year=period.fiscal_year, quarter=period.quarter
+        )
     return report_build(
         agency=agency,
         fiscal_year=period.fiscal_year,

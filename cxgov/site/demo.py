@@ -20,6 +20,7 @@ from cxgov.complaints.demo import demo_load as complaints_demo_load
 from cxgov.core.models import Agency, Role, User
 from cxgov.core.permissions import Can
 from cxgov.core.services import audit_record, membership_grant, site_grant_give, user_create
+from cxgov.maturity.demo import demo_load as maturity_demo_load
 from cxgov.plans.demo import demo_load as plans_demo_load
 from cxgov.registry.demo import demo_load as registry_demo_load
 from cxgov.reports.selectors import report_periods
@@ -99,6 +100,7 @@ def demo_load() -> list[DemoUser]:
     a11_demo_load()
     actions_demo_load()
     action_plan_demo_load()
+    maturity_demo_load()
     # Last: the plan is assembled from every other app's demo records.
     plans_demo_load()
     if connection.vendor == "postgresql":

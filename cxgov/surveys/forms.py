@@ -16,6 +16,9 @@ from cxgov.surveys.bank import TEMPLATE_CHOICES
 from cxgov.surveys.models import (
     CHOICE_KINDS,
     CONTROL_NUMBER,
+    MAX_EXPECTED_MINUTES,
+    MAX_EXPECTED_RESPONDENTS,
+    MAX_RESPONSES_PER_RESPONDENT,
     Clearance,
     ClearanceKind,
     Question,
@@ -398,3 +401,50 @@ class EmbedContextForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+def _whole_number(label: Any, maximum: int, help_text: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=maximum,
+        help_text=help_text,
+        error_messages={
+            "invalid": _("Enter a whole number, like 1200, without commas or decimals."),
+            "min_value": _("Enter a number of 1 or more, or leave it empty."),
+            "max_value": _("Enter at most %(limit_value)s."),
+        },
+    )
+
+
+class BurdenEstimateForm(forms.Form):
+    """The agency's own expected collection for the instrument's PRA request package."""
+
+    expected_respondents = _whole_number(
+        _("Expected respondents per year"),
+        MAX_EXPECTED_RESPONDENTS,
+        _("How many different people you expect to answer in a year."),
+    )
+    responses_per_respondent = _whole_number(
+        _("Responses per respondent per year"),
+        MAX_RESPONSES_PER_RESPONDENT,
+        _("How often each person answers in a year (frequency); 1 for a one-time survey."),
+    )
+    expected_minutes = _whole_number(
+        _("Expected minutes per response (optional)"),
+        MAX_EXPECTED_MINUTES,
+        _("Leave empty to use the survey's estimated minutes per response."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        respondents = data.get("expected_respondents")
+        frequency = data.get("responses_per_respondent")
+        if (respondents is None) != (frequency is None) and not self.errors:
+            missing = "responses_per_respondent" if frequency is None else "expected_respondents"
+            self.add_error(
+                missing,
+                _("Enter both the expected respondents and how often each responds, or neither."),
+            )
+        return data

@@ -177,6 +177,13 @@ class SurveyStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# Upper bounds of what an agency may enter as its expected collection: more respondents than
+# the country has people, answering more than daily, or for longer than a working day is a typo.
+MAX_EXPECTED_RESPONDENTS = 400_000_000
+MAX_RESPONSES_PER_RESPONDENT = 365
+MAX_EXPECTED_MINUTES = 600
+
+
 class Survey(models.Model):
     """A survey an agency runs, with its Paperwork Reduction Act facts and open dates."""
 
@@ -225,6 +232,27 @@ class Survey(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(600)],
         help_text=_("As approved for this instrument; counts toward the burden hours."),
+    )
+    # The agency's own expectation for the PRA request package (decision 0057): respondents a
+    # year × responses each, and optionally its own minutes per response. Empty: the package
+    # falls back to the past year's responses and `burden_minutes`.
+    expected_respondents = models.PositiveIntegerField(
+        _("expected respondents per year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_EXPECTED_RESPONDENTS)],
+    )
+    responses_per_respondent = models.PositiveSmallIntegerField(
+        _("responses per respondent per year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RESPONSES_PER_RESPONDENT)],
+    )
+    expected_minutes = models.PositiveSmallIntegerField(
+        _("expected minutes per response"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_EXPECTED_MINUTES)],
     )
     thank_you = models.TextField(_("thank-you text"), blank=True)
     thank_you_es = models.TextField(_("thank-you text in Spanish"), blank=True)

@@ -3,9 +3,11 @@ have it approved under a generic clearance (a fast-track request) or on its own.
 
 One dictionary, in the page's language, is both the JSON download (documented by
 docs/formats/pra-request-package.schema.json) and the context of the PDF template. The burden
-estimate is expected responses × the instrument's estimated minutes per response; the expected
-responses are the responses of the 365 days before the package was made (the response rollups),
-which the package states as its basis.
+estimate is expected responses × minutes per response / 60. Expected responses are the agency's
+own expected respondents × responses per respondent when it entered them (decision 0057), else
+the responses of the 365 days before the package was made (the response rollups); minutes are
+the agency's own expected minutes when entered, else the survey's estimated minutes. The package
+says which source each came from.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from cxgov.surveys.models import (
     Survey,
 )
 
-FORMAT = "cxgov-pra-request-package/1"
+FORMAT = "cxgov-pra-request-package/2"
 # The window of past responses the expected number per year is read from.
 EXPECTED_RESPONSES_DAYS = 365
 _YES_NO: dict[str, tuple[tuple[int, Any], ...]] = {
@@ -136,17 +138,57 @@ def _population(survey: Survey) -> str:
     }
 
 
+def _burden(survey: Survey, today: date) -> dict[str, Any]:
+    """Expected responses × minutes per response, each from the agency's own estimate when it
+    entered one (decision 0057), else from the past year's responses and the survey's minutes."""
+    if survey.expected_respondents and survey.responses_per_respondent:
+        responses = survey.expected_respondents * survey.responses_per_respondent
+        responses_source = "agency_estimate"
+        basis = _(
+            "The agency expects %(respondents)s respondents a year, each responding "
+            "%(frequency)s times a year."
+        ) % {
+            "respondents": survey.expected_respondents,
+            "frequency": survey.responses_per_respondent,
+        }
+    else:
+        since = today - timedelta(days=EXPECTED_RESPONSES_DAYS)
+        responses = int(
+            ResponseRollup.objects.filter(survey=survey, day__gt=since, day__lte=today).aggregate(
+                n=Sum("count")
+            )["n"]
+            or 0
+        )
+        responses_source = "past_responses"
+        basis = _("Responses received in the %(days)s days to %(day)s.") % {
+            "days": EXPECTED_RESPONSES_DAYS,
+            "day": today.isoformat(),
+        }
+    if survey.expected_minutes:
+        minutes: int | None = survey.expected_minutes
+        minutes_source: str | None = "agency_estimate"
+    else:
+        minutes = survey.burden_minutes
+        minutes_source = None if minutes is None else "survey_settings"
+    return {
+        "expected_respondents": survey.expected_respondents
+        if responses_source == "agency_estimate"
+        else None,
+        "responses_per_respondent": survey.responses_per_respondent
+        if responses_source == "agency_estimate"
+        else None,
+        "expected_responses": responses,
+        "expected_responses_source": responses_source,
+        "expected_responses_basis": basis,
+        "minutes_per_response": minutes,
+        "minutes_per_response_source": minutes_source,
+        "hours": None if minutes is None else round(responses * minutes / 60, 1),
+    }
+
+
 def request_package(*, survey: Survey, today: date | None = None) -> dict[str, Any]:
     """The survey's request package (call access_survey first); text in the active language."""
     today = today or timezone.localdate()
-    since = today - timedelta(days=EXPECTED_RESPONSES_DAYS)
-    responses = (
-        ResponseRollup.objects.filter(survey=survey, day__gt=since, day__lte=today).aggregate(
-            n=Sum("count")
-        )["n"]
-        or 0
-    )
-    minutes = survey.burden_minutes
     purpose = localized(survey.intro, survey.intro_es).strip()
     return {
         "format": FORMAT,
@@ -164,12 +206,6 @@ def request_package(*, survey: Survey, today: date | None = None) -> dict[str, A
         "population": _population(survey),
         "collection_methods": _collection_methods(survey),
         "questions": _questions(survey),
-        "burden": {
-            "expected_responses": int(responses),
-            "expected_responses_basis": _("Responses received in the %(days)s days to %(day)s.")
-            % {"days": EXPECTED_RESPONSES_DAYS, "day": today.isoformat()},
-            "minutes_per_response": minutes,
-            "hours": None if minutes is None else round(int(responses) * minutes / 60, 1),
-        },
+        "burden": _burden(survey, today),
         "clearance": _clearance(survey.clearance),
     }

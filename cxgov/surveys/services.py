@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -228,6 +228,44 @@ def survey_update(
             changed["services"] = [str(values) for values in change]
     if changed:
         audit_record(actor=actor, action="survey.update", target=survey, data=changed)
+    return changed
+
+
+@transaction.atomic
+def survey_burden_estimate_set(
+    *,
+    actor: User | None,
+    survey: Survey,
+    expected_respondents: int | None,
+    responses_per_respondent: int | None,
+    expected_minutes: int | None,
+) -> dict[str, list[Any]]:
+    """Record the agency's expected collection for the instrument's PRA request package
+    (respondents a year, responses each, and optionally its own minutes); returns what changed.
+
+    Respondents and frequency go together: one without the other is refused.
+    """
+    if (expected_respondents is None) != (responses_per_respondent is None):
+        raise ValidationError(
+            _("Enter both the expected respondents and how often each responds, or neither.")
+        )
+    values = {
+        "expected_respondents": expected_respondents,
+        "responses_per_respondent": responses_per_respondent,
+        "expected_minutes": expected_minutes,
+    }
+    changed = {
+        name: [getattr(survey, name), new]
+        for name, new in values.items()
+        if getattr(survey, name) != new
+    }
+    if not changed:
+        return changed
+    for name, (_old, new) in changed.items():
+        setattr(survey, name, new)
+    survey.full_clean()
+    survey.save(update_fields=[*changed, "updated_at"])
+    audit_record(actor=actor, action="survey.burden_estimate", target=survey, data=changed)
     return changed
 
 
@@ -1881,6 +1919,33 @@ def drivers_prune(*, survey: Survey, keep: int | None = None) -> int:
     return deleted
 
 
+# Analyses other apps need of every survey (the survey report's, one per fiscal year), named
+# by functions of the survey that each app registers in its AppConfig.ready. The worker asks for
+# the missing ones whenever responses change, so no page has to ask while it is read.
+DriverSpecProvider = Callable[[Survey], Iterable[Mapping[str, Any]]]
+_DRIVER_SPEC_PROVIDERS: list[DriverSpecProvider] = []
+
+
+def drivers_spec_provider_register(provider: DriverSpecProvider) -> None:
+    """Register a function giving the driver specs a survey should always have stored."""
+    if provider not in _DRIVER_SPEC_PROVIDERS:
+        _DRIVER_SPEC_PROVIDERS.append(provider)
+
+
+def drivers_provided(*, survey: Survey) -> int:
+    """Ask for the analyses the registered providers need and are not stored; returns how many
+    were added (the caller computes them: `drivers_compute` runs this first)."""
+    added = 0
+    for provider in _DRIVER_SPEC_PROVIDERS:
+        for spec in provider(survey):
+            key = driver_spec_key(spec)
+            _run, created = DriverRun.objects.get_or_create(
+                survey=survey, key=key, defaults={"spec": dict(spec), "seed": driver_spec_seed(key)}
+            )
+            added += created
+    return added
+
+
 def drivers_request(*, survey: Survey, spec: Mapping[str, Any]) -> DriverRun:
     """Ask the worker for a driver analysis a page needs and has not got (no audit: nothing a
     person decided changes). One task serves every analysis of the survey waiting at once.
@@ -1927,8 +1992,12 @@ def drivers_mark_stale(*, survey: Survey) -> None:
     _drivers_queue(survey.pk)
 
 
-def drivers_compute(*, survey_id: int) -> int:
+def drivers_compute(*, survey_id: int, provided: bool = True) -> int:
     """Recompute every stale analysis of the survey; returns how many were stored.
+
+    First asks for the analyses other apps' providers need (`drivers_provided`) unless
+    `provided` is false: a bulk load that computes before the planner statistics are fresh
+    (the demo) leaves those to its own later step.
 
     Each result is stored only if no change came while it was computed (its `generation`);
     if one did, the task is queued again, so the newest responses are always computed once.
@@ -1937,6 +2006,8 @@ def drivers_compute(*, survey_id: int) -> int:
     if survey is None:
         return 0
     stored = 0
+    if provided:
+        drivers_provided(survey=survey)
     waiting = list(DriverRun.objects.filter(survey=survey, stale=True).order_by("requested_at"))
     for run in waiting:
         payload = driver_payload(survey=survey, spec=run.spec, seed=run.seed or 0)

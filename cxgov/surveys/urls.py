@@ -24,6 +24,11 @@ urlpatterns = [
     path("<int:survey_id>/preview/", views.survey_preview_view, name="survey_preview"),
     path("<int:survey_id>/qr.svg", views.survey_qr, name="survey_qr"),
     path(
+        "<int:survey_id>/pra-request/estimate/",
+        views_clearances.survey_burden_estimate,
+        name="burden_estimate",
+    ),
+    path(
         "<int:survey_id>/pra-request/<slug:fmt>/",
         views_clearances.survey_request_package,
         name="request_package",

@@ -23,7 +23,7 @@ from cxgov.core.selectors import access_agency, agencies_for_user, fresh_copy
 from cxgov.core.tables import file_response
 from cxgov.reports.pdf import html_to_pdf
 from cxgov.surveys import services as surveys
-from cxgov.surveys.forms import ClearanceForm
+from cxgov.surveys.forms import BurdenEstimateForm, ClearanceForm
 from cxgov.surveys.models import Clearance
 from cxgov.surveys.request_package import request_package
 from cxgov.surveys.selectors import (
@@ -211,4 +211,39 @@ def survey_request_package(
     )
     return file_response(
         html_to_pdf(html=html), content_type="application/pdf", filename=f"{filename}.pdf"
+    )
+
+
+@login_required
+def survey_burden_estimate(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    """The agency's own expected respondents, frequency and minutes for the instrument's
+    request package (decision 0057), for those who file clearances."""
+    survey = access_survey(
+        user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.MANAGE_CLEARANCES
+    )
+    target = fresh_copy(survey, "agency")
+    form = BurdenEstimateForm(
+        request.POST or None,
+        initial={
+            "expected_respondents": survey.expected_respondents,
+            "responses_per_respondent": survey.responses_per_respondent,
+            "expected_minutes": survey.expected_minutes,
+        },
+    )
+    detail = reverse("surveys:survey_detail", kwargs={"slug": slug, "survey_id": survey.pk})
+    return form_page_save(
+        request,
+        section="surveys",
+        form=form,
+        save=lambda data: surveys.survey_burden_estimate_set(
+            actor=request.user, survey=target, **data
+        ),
+        success_url=detail,
+        success_message=_("Expected collection saved; the request package uses it."),
+        page={
+            "agency": survey.agency,
+            "survey": survey,
+            "title": _("Expected collection for the request package"),
+            "cancel_url": detail,
+        },
     )

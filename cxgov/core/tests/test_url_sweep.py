@@ -366,6 +366,12 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
         Can.MANAGE_CLEARANCES,
         Can.MANAGE_CLEARANCES,
     ),
+    # the agency's own expected collection for the request package (a form page)
+    "surveys:burden_estimate": (
+        _with("survey"),
+        Can.MANAGE_CLEARANCES,
+        Can.MANAGE_CLEARANCES,
+    ),
     "surveys:invitation_upload": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:invitation_remind": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     # The contacts of the invitations: read by those who invite, each read audited.

@@ -27,7 +27,7 @@ from cxgov.insights.priority_matrix import (
     priority_matrix_svg,
 )
 from cxgov.reports.selectors.document import Chart, Section, _interval, _pct, _section, _short
-from cxgov.reports.selectors.periods import ReportPeriod
+from cxgov.reports.selectors.periods import ReportPeriod, report_periods
 from cxgov.reports.selectors.survey_results import HEADLINE_KEYS, _filters, _valid_responses
 from cxgov.surveys.models import Answer, Audience, Question, QuestionKind, Survey
 from cxgov.surveys.results.selectors import (
@@ -136,6 +136,25 @@ def report_drivers_missing(
         if driver_run(survey=survey, spec=spec) is None:
             missing.append((survey, spec))
     return missing
+
+
+def report_driver_specs(survey: Survey) -> list[dict[str, Any]]:
+    """The analyses the survey's fiscal-year reports need: one per fiscal year it has counted
+    responses in (registered with `surveys.services.drivers_spec_provider_register`, so the
+    worker asks for them when responses change and the report page only reads)."""
+    if survey.audience != Audience.CUSTOMER:
+        return []
+    specs = []
+    for row in report_periods(agency=survey.agency):
+        period = ReportPeriod(row.fiscal_year, None)
+        if not _report_surveys(survey.agency, period).filter(pk=survey.pk).exists():
+            continue
+        choice = _driver_choice(survey, period)
+        if choice is not None:
+            specs.append(
+                driver_spec(outcome=choice[0], drivers=choice[1], filters=_filters(period))
+            )
+    return specs
 
 
 def _drivers_for(survey: Survey, period: ReportPeriod, min_n: int) -> DriverResult | str:

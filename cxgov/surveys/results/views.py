@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -634,6 +635,8 @@ def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
     outcomes = outcome_questions(survey=survey)
     drivers = driver_questions(survey=survey)
     if not survey_has_drivers(survey=survey):
+        if request.method == "POST":
+            return redirect(request.get_full_path())
         return tables_page(
             request,
             "surveys/drivers.html",
@@ -645,10 +648,14 @@ def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
     wanted = request.GET.get("outcome", "")
     outcome = next((q for q in outcomes if q.key == wanted), outcomes[0])
     result = driver_analysis(survey=survey, outcome=outcome, drivers=drivers, filters=filters)
-    if result.state == DRIVERS_MISSING:
-        drivers_request(
-            survey=survey, spec=driver_spec(outcome=outcome, drivers=drivers, filters=filters)
-        )
+    if request.method == "POST":
+        # "Compute this analysis": reading the page asks for nothing; the button does, once.
+        if result.state == DRIVERS_MISSING:
+            drivers_request(
+                survey=survey, spec=driver_spec(outcome=outcome, drivers=drivers, filters=filters)
+            )
+            messages.success(request, _("The analysis is being computed."))
+        return redirect(request.get_full_path())
     tables = []
     matrix = None
     if result.shown:

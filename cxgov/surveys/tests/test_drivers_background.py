@@ -51,7 +51,7 @@ def _url(survey: Survey, language: str = "") -> str:
 
 
 def _computed(client: Client, survey: Survey, url: str) -> None:
-    client.get(url)
+    client.post(url)
     drivers_compute_task.enqueue(survey_id=survey.pk)
 
 
@@ -85,25 +85,47 @@ def test_the_task_computes_and_the_page_reads_the_stored_result_without_computin
     assert len(rows) == 5
 
 
-def test_a_missing_analysis_is_asked_for_and_shown_as_being_computed(
+def test_a_missing_analysis_is_offered_and_computed_only_on_the_button(
     analyst_a_client: Client,
     results_survey: Survey,  # noqa: F811
-    django_capture_on_commit_callbacks,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _computed(analyst_a_client, results_survey, _url(results_survey))
-    url = _url(results_survey) + "?fiscal_year=2026"
+    # A quarter: the worker stores the fiscal years' analyses itself, not the quarters'.
+    url = _url(results_survey) + "?fiscal_year=2026&quarter=1"
     before = DriverRun.objects.filter(survey=results_survey).count()
-    with django_capture_on_commit_callbacks(execute=True):
+    queued: list[int] = []
+    monkeypatch.setattr(services, "_drivers_queue", queued.append)
+    for _reading in range(2):
         text = analyst_a_client.get(url).content.decode()
-    assert "Being computed" in text and "<svg" not in text
-    assert DriverRun.objects.filter(survey=results_survey).count() == before + 1
+        assert "Not computed yet" in text and "<svg" not in text
+        assert "Compute this analysis" in text and 'method="post"' in text
+    assert DriverRun.objects.filter(survey=results_survey).count() == before
+    assert queued == []
     spanish = analyst_a_client.get(
-        _url(results_survey, "es") + "?fiscal_year=2026&outcome=satisfaction"
+        _url(results_survey, "es") + "?fiscal_year=2026&quarter=1&outcome=satisfaction"
     )
-    assert "Se está calculando" in spanish.content.decode()
-    # The task queued with the request ran when it committed: the page now has figures.
+    assert "Calcular este análisis" in spanish.content.decode()
+    for _press in range(2):
+        reply = analyst_a_client.post(url)
+        assert reply.status_code == 302 and reply["Location"] == url
+    assert DriverRun.objects.filter(survey=results_survey).count() == before + 1
+    assert queued == [results_survey.pk]
+    assert "Being computed" in analyst_a_client.get(url).content.decode()
+    monkeypatch.undo()
+    drivers_compute_task.enqueue(survey_id=results_survey.pk)  # the worker runs the queued task
     ready = analyst_a_client.get(url).content.decode()
-    assert "Being computed" not in ready and "<svg" in ready
+    assert "Being computed" not in ready and "Not computed yet" not in ready
+    assert "Only 20 responses answered the outcome" in ready  # computed: too few in Q1
+
+
+def test_the_button_needs_the_right_to_read_the_results(
+    handler_b_client: Client,
+    results_survey: Survey,  # noqa: F811
+) -> None:
+    before = DriverRun.objects.filter(survey=results_survey).count()
+    assert handler_b_client.post(_url(results_survey) + "?fiscal_year=2026").status_code == 404
+    assert DriverRun.objects.filter(survey=results_survey).count() == before
 
 
 def test_new_responses_mark_analyses_stale_and_queue_one_task_for_a_burst(

@@ -29,8 +29,8 @@ def _url(survey: Survey) -> str:
 
 
 def _computed(client: Client, survey: Survey, url: str) -> None:
-    """Open the page (it asks for the analysis) and run the task that computes it."""
-    client.get(url)
+    """Ask for the analysis with the page's button and run the task that computes it."""
+    client.post(url)
     drivers_compute_task.enqueue(survey_id=survey.pk)
 
 

@@ -73,6 +73,8 @@ def test_the_json_package_follows_the_schema_and_estimates_the_burden(
     assert not errors, [error.message for error in errors]
     burden = package["burden"]
     assert (burden["expected_responses"], burden["minutes_per_response"]) == (40, 3)
+    assert burden["expected_responses_source"] == "past_responses"
+    assert burden["minutes_per_response_source"] == "survey_settings"
     assert burden["hours"] == pytest.approx(40 * 3 / 60)
     assert package["clearance"]["omb_control_number"] == "1090-0007"
     assert package["clearance"]["kind"] == "generic"

@@ -1,0 +1,56 @@
+"""The survey report's key driver analyses are asked for on the write side: the worker that
+runs when responses change stores each fiscal year's analysis, and reading the report writes
+nothing to the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxgov.reports.selectors.drivers import report_driver_specs, report_drivers_missing
+from cxgov.reports.tests.factories import report_surveys
+from cxgov.surveys import services
+from cxgov.surveys.models import DriverRun
+
+pytestmark = pytest.mark.django_db
+
+REPORT = "/staff/agencies/alpha/reports/fy2026/"
+COMPUTING = "The key driver analysis is being computed"
+
+
+def test_reading_the_fiscal_year_report_asks_for_nothing(
+    analyst_a_client, agency_a, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report_surveys(agency_a, employees=False)
+    runs = list(DriverRun.objects.order_by("pk").values_list("pk", "key", "stale"))
+    queued: list[int] = []
+    monkeypatch.setattr(services, "_drivers_queue", queued.append)
+    for _reading in range(2):
+        assert analyst_a_client.get(REPORT).status_code == 200
+    assert list(DriverRun.objects.order_by("pk").values_list("pk", "key", "stale")) == runs
+    assert queued == []
+
+
+def test_the_worker_stores_each_fiscal_years_report_analysis_when_responses_change(
+    analyst_a_client, agency_a
+) -> None:
+    _services, surveys = report_surveys(agency_a, employees=False)
+    assert report_drivers_missing(agency=agency_a, fiscal_year=2026, quarter=None)
+    specs = {survey.template: report_driver_specs(survey) for survey in surveys}
+    assert specs["a11_v1"], "the v1 survey's agreement questions have an analysis"
+    assert all(spec["filters"] for found in specs.values() for spec in found)
+    for survey in surveys:
+        services.drivers_compute(survey_id=survey.pk)
+    assert report_drivers_missing(agency=agency_a, fiscal_year=2026, quarter=None) == []
+    assert not DriverRun.objects.filter(survey__in=surveys, stale=True).exists()
+    html = analyst_a_client.get(REPORT).content.decode()
+    assert COMPUTING not in html
+    # A second run finds nothing more to ask for.
+    before = DriverRun.objects.count()
+    services.drivers_compute(survey_id=surveys[0].pk)
+    assert DriverRun.objects.count() == before
+
+
+def test_employee_surveys_get_no_report_analysis(agency_a) -> None:
+    _services, surveys = report_surveys(agency_a)
+    employee = next(s for s in surveys if s.is_employee)
+    assert report_driver_specs(employee) == []
