@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         import cxgov.reports.prepared  # noqa: F401 - registers the report PDF's builder
+
         # The worker stores each fiscal year's report analysis when responses change, so the
         # report page never asks for one while it is read.
         from cxgov.reports.selectors.drivers import report_driver_specs
