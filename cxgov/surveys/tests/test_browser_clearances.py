@@ -1,12 +1,13 @@
-"""The PRA clearance pages and the staff home's warnings: no axe violations in English and
-Spanish, without JavaScript, on a 320 px phone with no sideways scroll."""
+"""The PRA clearance pages, the request package's expected-collection form and the staff
+home's warnings: no axe violations in English and Spanish, without JavaScript, on a 320 px
+phone with no sideways scroll."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from cxgov.surveys.models import Clearance
+from cxgov.surveys.models import Clearance, Survey
 from cxgov.testing.browser import assert_no_axe_violations_as_served
 from cxgov.testing.browser_helpers import sign_in
 
@@ -21,7 +22,17 @@ def test_clearance_pages_are_accessible_in_both_languages_on_a_phone_without_jav
     sign_in(page, live_server.url, "analyst@fba.example.gov")
     generic = Clearance.objects.get(agency__slug="fba", kind="generic")
     base = "/staff/agencies/fba/surveys/clearances/"
-    paths = (base, f"{base}new/", f"{base}{generic.pk}/", f"{base}{generic.pk}/edit/", "/staff/")
+    instrument = Survey.objects.filter(clearance=generic).order_by("pk").first()
+    assert instrument is not None
+    estimate = f"/staff/agencies/fba/surveys/{instrument.pk}/pra-request/estimate/"
+    paths = (
+        base,
+        f"{base}new/",
+        f"{base}{generic.pk}/",
+        f"{base}{generic.pk}/edit/",
+        estimate,
+        "/staff/",
+    )
     for prefix in ("", "/es"):
         for path in paths:
             url = f"{live_server.url}{prefix}{path}"
