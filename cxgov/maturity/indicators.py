@@ -9,6 +9,7 @@ its own calendar. A year still running is measured up to today.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from statistics import median
@@ -301,15 +302,45 @@ def data_freshness(*, agency: Agency, span: YearSpan) -> list[Indicator]:
     ]
 
 
+# Where the accessibility figure comes from: (criteria supported, criteria that apply) of the
+# public site's conformance report. The public site registers it (`cxgov.public.apps`), since
+# a domain app may not import the public site.
+_conformance_sources: list[Callable[[], tuple[int, int]]] = []
+
+
+def accessibility_conformance_register(source: Callable[[], tuple[int, int]]) -> None:
+    """Give the counts behind the accessibility indicator (one source: a second replaces it)."""
+    _conformance_sources[:] = [source]
+
+
 def accessibility_tests() -> Indicator:
+    """The share of the WCAG 2.2 A and AA criteria that apply to the pages cxgov serves for the
+    agency and that its conformance report finds supported; its evidence is the project's own
+    axe and keyboard tests, which run on every change."""
+    if not _conformance_sources:
+        return Indicator(
+            key="accessibility",
+            dimension="design",
+            label=_("Accessibility test pass rate"),
+            definition=_("cxgov does not record the agency's accessibility test runs."),
+            unit=SHARE,
+            value=None,
+            n=0,
+        )
+    supported, applicable = _conformance_sources[0]()
     return Indicator(
         key="accessibility",
         dimension="design",
         label=_("Accessibility test pass rate"),
-        definition=_("cxgov does not record the agency's accessibility test runs."),
+        definition=_(
+            "Share of the WCAG 2.2 A and AA success criteria that apply to the public pages "
+            "cxgov serves for the agency and that its accessibility conformance report finds "
+            "supported; the project's axe and keyboard tests are its evidence. Documents the "
+            "agency uploads are not tested."
+        ),
         unit=SHARE,
-        value=None,
-        n=0,
+        value=supported / applicable if applicable else None,
+        n=applicable,
     )
 
 

@@ -554,6 +554,12 @@ def criteria_by_level(level: str) -> list[Criterion]:
     return [criterion for criterion in CRITERIA if criterion.level == level]
 
 
+def conformance_counts() -> tuple[int, int]:
+    """(criteria supported, criteria that apply) among the A and AA criteria of this report."""
+    applicable = [c for c in CRITERIA if c.conformance != NOT_APPLICABLE]
+    return sum(c.conformance == SUPPORTS for c in applicable), len(applicable)
+
+
 def known_limits() -> list[Criterion]:
     """The criteria not fully supported: the accessibility statement lists their remarks."""
     return [c for c in CRITERIA if c.conformance in (PARTIALLY_SUPPORTS, DOES_NOT_SUPPORT)]

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+import yaml
 from django.test import Client
 from django.urls import reverse
 
@@ -27,6 +28,7 @@ from cxgov.maturity.models import Answer, Assessment
 from cxgov.maturity.services import field_key
 from cxgov.standards.models import DailyRollup
 from cxgov.surveys.models import AnswerRollup, Question
+from cxgov.testing.data import REPOSITORY
 from cxgov.testing.factories import (
     ChannelFactory,
     MembershipFactory,
@@ -219,8 +221,22 @@ def test_the_page_shows_each_indicator_with_its_n_and_says_not_measured_without_
     assert "133.0 days (n = 2)" in _row(html, "fresh_surveys")
     # The year before has no data at all: every figure says so, with n.
     assert "not measured (n = 0)" in _row(html, "actions_done")
-    assert "not measured" in _row(html, "accessibility")
+    supported, applicable = _published_conformance()
+    assert f"{100 * supported / applicable:.1f}% (n = {applicable})" in _row(html, "accessibility")
     assert "Median calendar days from receiving a complaint" in _row(html, "loop_complaints")
+
+
+def _published_conformance() -> tuple[int, int]:
+    """(supported, applicable) A and AA criteria, read from the published OpenACR file."""
+    report = yaml.safe_load((REPOSITORY / "docs/accessibility/openacr.yaml").read_text())
+    levels = [
+        component["adherence"]["level"]
+        for chapter in ("success_criteria_level_a", "success_criteria_level_aa")
+        for criterion in report["chapters"][chapter]["criteria"]
+        for component in criterion["components"]
+    ]
+    applicable = [level for level in levels if level != "not-applicable"]
+    return applicable.count("supports"), len(applicable)
 
 
 @pytest.mark.django_db
@@ -238,7 +254,9 @@ def test_the_indicators_are_recomputed_from_the_records(agency_a):
         due.filter(status=ActionStatus.DONE).count() / due.count()
     )
     assert found["standards_live"].n == 3
-    assert not found["accessibility"].measured
+    supported, applicable = _published_conformance()
+    assert found["accessibility"].value == pytest.approx(supported / applicable)
+    assert found["accessibility"].n == applicable
 
 
 @pytest.mark.django_db
