@@ -27,6 +27,7 @@ from cxgov.reports.selectors import (
     ReportData,
     ReportPeriod,
     report_build,
+    report_drivers_missing,
     report_periods,
     survey_report_for,
 )
@@ -53,12 +54,6 @@ def _period(text: str) -> ReportPeriod:
 def _build(request: HttpRequest, slug: str, period_text: str) -> ReportData:
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_REPORTS)
     period = _period(period_text)
-    if period.quarter is not None:
-        # A fiscal year's analyses are stored by the worker when responses change
-        # (`report_driver_specs`); a quarter's are still asked for the first time one is read.
-        report_drivers_request(
-            agency=agency, fiscal_year=period.fiscal_year, quarter=period.quarter
-        )
     return report_build(
         agency=agency,
         fiscal_year=period.fiscal_year,
@@ -75,6 +70,10 @@ period_list = agency_list_view(
 
 @login_required
 def report_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    """The report; a POST asks the worker for the driver analyses it lacks (reading writes
+    nothing: a fiscal year's are stored when responses change, a quarter's when asked)."""
+    if request.method == "POST":
+        return _drivers_ask(request, slug, period)
     data = _build(request, slug, period)
     wanted = request.GET.get("download")
     if wanted:
@@ -86,9 +85,30 @@ def report_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
         data,
         for_pdf=False,
         request=request,
-        extra={"can_edit": user_can(user=request.user, agency=data.agency, need=Can.EDIT_REPORTS)},
+        extra={
+            "can_edit": user_can(user=request.user, agency=data.agency, need=Can.EDIT_REPORTS),
+            "drivers_missing": bool(
+                report_drivers_missing(
+                    agency=data.agency,
+                    fiscal_year=data.period.fiscal_year,
+                    quarter=data.period.quarter,
+                )
+            ),
+        },
     )
     return HttpResponse(html)
+
+
+def _drivers_ask(request: HttpRequest, slug: str, period_text: str) -> HttpResponse:
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_REPORTS)
+    period = _period(period_text)
+    if report_drivers_request(
+        agency=agency, fiscal_year=period.fiscal_year, quarter=period.quarter
+    ):
+        messages.success(
+            request, _("The key driver analyses are being computed; reload this page shortly.")
+        )
+    return redirect(request.get_full_path())
 
 
 @login_required

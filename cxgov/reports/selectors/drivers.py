@@ -168,7 +168,12 @@ def _drivers_for(survey: Survey, period: ReportPeriod, min_n: int) -> DriverResu
     stored = driver_result(
         outcome=outcome, drivers=drivers, run=driver_run(survey=survey, spec=spec)
     )
-    if stored.state in (DRIVERS_MISSING, DRIVERS_COMPUTING):
+    if stored.state == DRIVERS_MISSING:
+        return _(
+            "The key driver analysis of this period has not been computed yet: use the button "
+            "at the top of the report."
+        )
+    if stored.state == DRIVERS_COMPUTING:
         return _("The key driver analysis is being computed; it will be in this report shortly.")
     if stored.refusal or stored.complete < max(min_n, MIN_DRIVER_ANSWERS):
         return _("Too few complete answers (%(n)s) to estimate key drivers.") % {

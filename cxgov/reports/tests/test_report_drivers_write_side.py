@@ -54,3 +54,35 @@ def test_employee_surveys_get_no_report_analysis(agency_a) -> None:
     _services, surveys = report_surveys(agency_a)
     employee = next(s for s in surveys if s.is_employee)
     assert report_driver_specs(employee) == []
+
+
+def test_a_quarter_report_asks_for_its_analyses_only_when_the_button_is_pressed(
+    analyst_a_client, agency_a, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report_surveys(agency_a, employees=False)
+    quarter = "/staff/agencies/alpha/reports/fy2026-q2/"
+    missing = report_drivers_missing(agency=agency_a, fiscal_year=2026, quarter=2)
+    assert missing, "the quarter's analyses are not stored by the worker"
+    before = DriverRun.objects.count()
+    queued: list[int] = []
+    monkeypatch.setattr(services, "_drivers_queue", queued.append)
+    html = analyst_a_client.get(quarter).content.decode()
+    assert 'id="drivers-missing"' in html and "Compute the key driver analyses" in html
+    assert "has not been computed yet" in html
+    assert DriverRun.objects.count() == before and queued == []
+    reply = analyst_a_client.post(quarter)
+    assert reply.status_code == 302 and reply["Location"] == quarter
+    assert DriverRun.objects.count() == before + len(missing)
+    assert report_drivers_missing(agency=agency_a, fiscal_year=2026, quarter=2) == []
+    # Pressed again, nothing more is asked for, and the page now says they are being computed.
+    analyst_a_client.post(quarter)
+    assert DriverRun.objects.count() == before + len(missing)
+    html = analyst_a_client.get(quarter).content.decode()
+    assert 'id="drivers-missing"' not in html and COMPUTING in html
+
+
+def test_another_agencys_staff_cannot_ask_for_the_analyses(handler_b_client, agency_a) -> None:
+    report_surveys(agency_a, employees=False)
+    before = DriverRun.objects.count()
+    assert handler_b_client.post("/staff/agencies/alpha/reports/fy2026-q2/").status_code == 404
+    assert DriverRun.objects.count() == before
