@@ -18,6 +18,7 @@ def test_the_action_plan_pages_have_no_axe_violations(
     browser, page, demo_data, live_server, prefix
 ):
     site = live_server.url
+    page.set_viewport_size({"width": 320, "height": 740})
     page.goto(site + prefix + "/agencies/fba/")
     page.locator(f'a[href="{prefix}/agencies/fba/action-plan/"]').first.click()
     page.wait_for_url(f"**{prefix}/agencies/fba/action-plan/")

@@ -26,6 +26,7 @@ def test_journey_pages_work_without_javascript_in_both_languages(
     browser, page_without_js, live_server, agency_a
 ):
     page = page_without_js
+    page.set_viewport_size({"width": 320, "height": 740})
     retiring = life_experience_create(actor=None, name="Approaching retirement")
     persona = persona_create(actor=None, agency=agency_a, name="Dana, retiring nurse")
     journey = journey_create(
@@ -55,15 +56,19 @@ def test_journey_pages_work_without_javascript_in_both_languages(
         page.goto(base.replace("/staff/", f"{prefix}/staff/"))
         assert "Applying for a pension" in page.locator("#journeys").inner_text()
         assert_no_axe_violations_as_served(browser, page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
         page.goto(base.replace("/staff/", f"{prefix}/staff/") + f"{journey.pk}/")
         assert page.locator("#time-tax-total").is_visible()
         assert "Gather documents" in page.locator("#costliest").inner_text()
         assert_no_axe_violations_as_served(browser, page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.goto(f"{base}{journey.pk}/stages/new/")
     assert_no_axe_violations_as_served(browser, page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     click_and_load(page, page.get_by_role("button", name="Save"))
     assert page.get_by_role("alert").first.is_visible()
     assert_no_axe_violations_as_served(browser, page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.locator("#id_name").fill("Wait for a decision")
     click_and_load(page, page.get_by_role("button", name="Save"))
     assert "Wait for a decision" in page.locator("#burden").inner_text()
@@ -76,3 +81,4 @@ def test_journey_pages_work_without_javascript_in_both_languages(
         page.goto(f"{live_server.url}{prefix}/staff/oversight/life-experiences/")
         assert "Approaching retirement" in page.content()
         assert_no_axe_violations_as_served(browser, page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
