@@ -612,7 +612,34 @@ class RollupSource(models.TextChoices):
     IMPORTED = "imported", _("Imported quarterly figures")
 
 
-class AnswerRollup(models.Model):
+class RollupCounts(models.Model):
+    """The context and count every rollup row carries, daily or quarterly, answers or responses."""
+
+    service = optional_link("registry.Service", on_delete=models.CASCADE)
+    channel = models.CharField(max_length=20, blank=True)
+    segment = optional_link("registry.CustomerSegment", on_delete=models.CASCADE)
+    language = models.CharField(max_length=8, blank=True)
+    source = models.CharField(
+        max_length=10, choices=RollupSource.choices, default=RollupSource.RESPONSES
+    )
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AnswerSums(RollupCounts):
+    """A rollup of answers: the value counted and the sums that give means and intervals."""
+
+    value_key = models.CharField(max_length=200, blank=True)
+    total = models.FloatField(default=0)
+    total_squares = models.FloatField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AnswerRollup(AnswerSums):
     """Answers counted per question, local day, context and value: mergeable sums.
 
     `value_key` is the scale or choice value as text ("" for free text, numbers and dates, and,
@@ -623,17 +650,6 @@ class AnswerRollup(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answer_rollups")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="rollups")
     day = models.DateField()
-    service = optional_link("registry.Service", on_delete=models.CASCADE)
-    channel = models.CharField(max_length=20, blank=True)
-    segment = optional_link("registry.CustomerSegment", on_delete=models.CASCADE)
-    language = models.CharField(max_length=8, blank=True)
-    value_key = models.CharField(max_length=200, blank=True)
-    source = models.CharField(
-        max_length=10, choices=RollupSource.choices, default=RollupSource.RESPONSES
-    )
-    count = models.BigIntegerField(default=0)
-    total = models.FloatField(default=0)
-    total_squares = models.FloatField(default=0)
 
     class Meta:
         constraints: ClassVar = [
@@ -657,19 +673,11 @@ class AnswerRollup(models.Model):
         return f"{self.question_id}/{self.day}/{self.value_key}={self.count}"
 
 
-class ResponseRollup(models.Model):
+class ResponseRollup(RollupCounts):
     """Responses counted per local day and context: the n behind rates and response counts."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="response_rollups")
     day = models.DateField()
-    service = optional_link("registry.Service", on_delete=models.CASCADE)
-    channel = models.CharField(max_length=20, blank=True)
-    segment = optional_link("registry.CustomerSegment", on_delete=models.CASCADE)
-    language = models.CharField(max_length=8, blank=True)
-    source = models.CharField(
-        max_length=10, choices=RollupSource.choices, default=RollupSource.RESPONSES
-    )
-    count = models.BigIntegerField(default=0)
 
     class Meta:
         constraints: ClassVar = [
@@ -690,7 +698,7 @@ class ResponseRollup(models.Model):
         return f"{self.survey_id}/{self.day}={self.count}"
 
 
-class AnswerQuarterRollup(models.Model):
+class AnswerQuarterRollup(AnswerSums):
     """`AnswerRollup` summed over a fiscal quarter of the survey's agency (decision 0055).
 
     `quarter_start` is the first day of the quarter. Written in the same statements as the daily
@@ -703,17 +711,6 @@ class AnswerQuarterRollup(models.Model):
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     quarter_start = models.DateField()
-    service = optional_link("registry.Service", on_delete=models.CASCADE)
-    channel = models.CharField(max_length=20, blank=True)
-    segment = optional_link("registry.CustomerSegment", on_delete=models.CASCADE)
-    language = models.CharField(max_length=8, blank=True)
-    value_key = models.CharField(max_length=200, blank=True)
-    source = models.CharField(
-        max_length=10, choices=RollupSource.choices, default=RollupSource.RESPONSES
-    )
-    count = models.BigIntegerField(default=0)
-    total = models.FloatField(default=0)
-    total_squares = models.FloatField(default=0)
 
     class Meta:
         constraints: ClassVar = [
@@ -736,21 +733,13 @@ class AnswerQuarterRollup(models.Model):
         return f"{self.question_id}/{self.quarter_start}/{self.value_key}={self.count}"
 
 
-class ResponseQuarterRollup(models.Model):
+class ResponseQuarterRollup(RollupCounts):
     """`ResponseRollup` summed over a fiscal quarter of the survey's agency (decision 0055)."""
 
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="response_quarter_rollups"
     )
     quarter_start = models.DateField()
-    service = optional_link("registry.Service", on_delete=models.CASCADE)
-    channel = models.CharField(max_length=20, blank=True)
-    segment = optional_link("registry.CustomerSegment", on_delete=models.CASCADE)
-    language = models.CharField(max_length=8, blank=True)
-    source = models.CharField(
-        max_length=10, choices=RollupSource.choices, default=RollupSource.RESPONSES
-    )
-    count = models.BigIntegerField(default=0)
 
     class Meta:
         constraints: ClassVar = [
