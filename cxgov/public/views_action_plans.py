@@ -46,8 +46,9 @@ def agency_action_plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     agency, plan = _published(slug)
     document = action_plan_document(plan.snapshot)
     html = render_to_string(
-        "public/action_plans/plan_pdf.html",
+        "public/plans/plan_pdf.html",
         {
+            "document_template": "public/action_plans/_document.html",
             "agency": agency,
             "action_plan": plan,
             "document": document,
