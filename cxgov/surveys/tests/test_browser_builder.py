@@ -29,7 +29,7 @@ def test_analyst_builds_previews_and_publishes_a_survey(
     assert_no_axe_violations(page)
     survey = Survey.objects.get(title="Phone line check-in")
 
-    click_and_load(page, page.get_by_role("link", name="Add a question"))
+    click_and_load(page, page.get_by_role("link", name="Add a question", exact=True))
     click_and_load(page, page.get_by_role("button", name="Save"))
     expect(page.get_by_role("alert")).to_be_visible()
     assert page.locator(".usa-error-message").count() >= 2
