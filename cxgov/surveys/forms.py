@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -241,7 +241,6 @@ class QuestionForm(forms.ModelForm):
             # "Add another option" or "Remove": show the form again as typed, without errors.
             self.initial = {name: self[name].data for name in self.fields}
             self.data, self.is_bound = {}, False
-            self._bound_fields_cache = {}
 
     def is_valid(self) -> bool:
         """Valid when the fields and the option rows both are."""
@@ -331,9 +330,7 @@ class BaseOptionRows(forms.BaseFormSet):
     def require_one(self) -> None:
         """Refuse rows that give no option at all (for a choice question)."""
         if not self.chosen():
-            self._non_form_errors = self.error_class(
-                [_("Give at least one option.")], renderer=self.renderer
-            )
+            self._non_form_errors = self.error_class([str(_("Give at least one option."))])
 
     def chosen(self) -> list[dict[str, str]]:
         """The filled rows, in order, as a question's options."""
@@ -344,13 +341,16 @@ class BaseOptionRows(forms.BaseFormSet):
         ]
 
 
-OptionRows = forms.formset_factory(
-    OptionForm,
-    formset=BaseOptionRows,
-    extra=1,
-    max_num=MAX_OPTIONS,
-    validate_max=True,
-    absolute_max=MAX_OPTIONS,
+OptionRows = cast(
+    "type[BaseOptionRows]",
+    forms.formset_factory(
+        OptionForm,
+        formset=BaseOptionRows,
+        extra=1,
+        max_num=MAX_OPTIONS,
+        validate_max=True,
+        absolute_max=MAX_OPTIONS,
+    ),
 )
 
 

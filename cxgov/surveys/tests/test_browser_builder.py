@@ -177,6 +177,16 @@ def test_analyst_reorders_by_keyboard_edits_option_rows_and_adds_library_items(
     expect(page.get_by_role("button", name="Subir “¿Qué tan cerca está")).to_be_visible()
     assert_no_axe_violations(page)
 
+    # On a 320 px phone the builder itself never scrolls sideways, preview included.
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in (
+        f"{survey.pk}/",
+        f"questions/{went_well.pk}/edit/",
+        f"{survey.pk}/questions/library/",
+    ):
+        page.goto(f"{live_server.url}/staff/agencies/fba/surveys/{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+
     # Without JavaScript the move lands on the row's address, and "Update the preview" works.
     second = page_without_js
     sign_in(second, live_server.url, "analyst@fba.example.gov")
@@ -187,7 +197,9 @@ def test_analyst_reorders_by_keyboard_edits_option_rows_and_adds_library_items(
     second.locator("#id_text").fill("What helped?")
     second.get_by_role("button", name="Update the preview").click()
     expect(
-        second.frame_locator("iframe[data-phone-preview]").locator("legend", has_text="What helped?")
+        second.frame_locator("iframe[data-phone-preview]").locator(
+            "legend", has_text="What helped?"
+        )
     ).to_be_attached()
     went_well.refresh_from_db()
     assert went_well.text == "What worked for you?"
