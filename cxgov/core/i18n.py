@@ -22,6 +22,8 @@ from django.utils.translation import get_language
 
 SOURCE_LANGUAGE = "en"
 SPANISH = "es"
+# A choice of a question is a text named `option:<value>`, kept under the field `options`.
+OPTION_PREFIX = "option:"
 
 # Model label (`registry.service`) → its English fields whose other languages are in the
 # table; filled by the app that knows them (`cxgov.site.translations`) when Django starts.
@@ -85,6 +87,11 @@ def _from_table(label: str, pk: Any, field: str, language: str) -> str:
     return scope.loaded[key].get((pk, field), "")
 
 
+def _in_table(record: Any, field: str) -> bool:
+    name = "options" if field.startswith(OPTION_PREFIX) else field
+    return name in TABLE_FIELDS.get(record._meta.label_lower, ())
+
+
 def localized(english: str, spanish: str, *, record: Any = None, field: str = "") -> str:
     """The text in the page's language: Spanish from its column, another language from the
     table when `record` and its English `field` are given; else the English, as
@@ -94,7 +101,7 @@ def localized(english: str, spanish: str, *, record: Any = None, field: str = ""
         return english
     if language == SPANISH or language.startswith(f"{SPANISH}-"):
         text = spanish
-    elif record is not None and field in TABLE_FIELDS.get(record._meta.label_lower, ()):
+    elif record is not None and _in_table(record, field):
         text = _from_table(record._meta.label_lower, record.pk, field, language)
     else:
         text = ""

@@ -1485,13 +1485,14 @@ def authored_translation_save(
     agency: Agency,
     record: models.Model,
     field: str,
+    source: str,
     language: str,
     text: str,
     status: str,
     action: str,
 ) -> bool:
     """Write one text's translation into a language kept in `AuthoredTranslation`, made from
-    the record's current English, and audit `action` when its text or status changed (True).
+    its current English `source`, and audit `action` when its text or status changed (True).
     An empty text removes the translation: the text is missing again."""
     label = record._meta.label_lower
     key = {"model": label, "object_id": record.pk, "field": field, "language": language}
@@ -1505,7 +1506,7 @@ def authored_translation_save(
         if row is None:
             row = AuthoredTranslation(agency=agency, **key)
         row.text, row.status, row.updated_by = text, status, actor
-        row.source_hash = source_hash(str(getattr(record, field)))
+        row.source_hash = source_hash(source)
         row.save()
     if before == after:
         return False

@@ -20,9 +20,16 @@ from django.db import models, transaction
 from django.db.models import F
 from django.db.models.signals import pre_save
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
 from cxgov.complaints.models import CannedResponse, Category
-from cxgov.core.i18n import SOURCE_LANGUAGE, SPANISH, spanish_field, table_fields_register
+from cxgov.core.i18n import (
+    OPTION_PREFIX,
+    SOURCE_LANGUAGE,
+    SPANISH,
+    spanish_field,
+    table_fields_register,
+)
 from cxgov.core.models import Agency, TranslationStatus, User
 from cxgov.core.selectors import authored_translations, translation_sources
 from cxgov.core.services import (
@@ -54,12 +61,14 @@ class Translated:
     model: type[models.Model]
     agency_path: str
     fields: tuple[str, ...]
+    # Its `options` JSON holds choices whose labels are texts too (`option:<value>`).
+    options: bool = False
 
 
 TRANSLATED = (
     Translated(Service, "agency", ("name", "description")),
     Translated(Survey, "agency", ("title", "intro", "thank_you")),
-    Translated(Question, "survey__agency", ("text", "help_text")),
+    Translated(Question, "survey__agency", ("text", "help_text"), options=True),
     Translated(PlanSection, "plan__agency", ("text_en",)),
     Translated(Standard, "agency", ("statement", "how_measured")),
     Translated(CannedResponse, "agency", ("body",)),
@@ -70,6 +79,8 @@ TRANSLATED = (
 BY_MODEL = {kind.model: kind for kind in TRANSLATED}
 # Spanish, whose texts stay in the `_es` columns the API and imports read and write.
 LANGUAGE = SPANISH
+# A choice's label is a text of its question, named by the choice's value.
+OPTION_FIELD = OPTION_PREFIX
 _spanish = spanish_field
 
 
@@ -96,6 +107,54 @@ def _unit_id(record: models.Model, field: str) -> str:
     return f"{record._meta.label_lower}/{record.pk}/{field}"
 
 
+def _option(record: models.Model, field: str) -> dict[str, Any]:
+    value = field.removeprefix(OPTION_FIELD)
+    options = getattr(record, "options", None) or []
+    return next((o for o in options if str(o.get("value")) == value), {})
+
+
+def english_text(record: models.Model, field: str) -> str:
+    """A text's English: the field, or the label of the option an `option:<value>` names."""
+    if field.startswith(OPTION_FIELD):
+        return str(_option(record, field).get("label") or "")
+    return str(getattr(record, field) or "")
+
+
+def _spanish_text(record: models.Model, field: str) -> str:
+    if field.startswith(OPTION_FIELD):
+        return str(_option(record, field).get("label_es") or "")
+    return str(getattr(record, _spanish(field)) or "")
+
+
+def _spanish_write(record: models.Model, field: str, text: str) -> dict[str, Any]:
+    """The fields to save so that a text's Spanish is `text`."""
+    if not field.startswith(OPTION_FIELD):
+        return {_spanish(field): text}
+    value = field.removeprefix(OPTION_FIELD)
+    options = [
+        {**o, "label_es": text} if str(o.get("value")) == value else o
+        for o in getattr(record, "options", None) or []
+    ]
+    return {"options": options}
+
+
+def text_fields(kind: Translated, record: models.Model) -> list[str]:
+    """The texts of one record: its translated fields, then one per option with a label."""
+    fields = list(kind.fields)
+    if kind.options:
+        fields += [
+            f"{OPTION_FIELD}{o.get('value')}" for o in getattr(record, "options", None) or []
+        ]
+    return fields
+
+
+def field_label(record: models.Model, field: str) -> str:
+    """What a text is, for staff: the field's name, or "option “value”"."""
+    if field.startswith(OPTION_FIELD):
+        return _("option “%(value)s”") % {"value": field.removeprefix(OPTION_FIELD)}
+    return str(getattr(record._meta.get_field(field), "verbose_name", field))
+
+
 def _records(agency: Agency) -> dict[str, tuple[models.Model, str]]:
     """Each unit id of the agency → its record and English field, records with English only."""
     found: dict[str, tuple[models.Model, str]] = {}
@@ -103,8 +162,8 @@ def _records(agency: Agency) -> dict[str, tuple[models.Model, str]]:
         for record in kind.model._default_manager.filter(**{kind.agency_path: agency}).order_by(
             "pk"
         ):
-            for field in kind.fields:
-                if getattr(record, field):
+            for field in text_fields(kind, record):
+                if english_text(record, field):
                     found[_unit_id(record, field)] = (record, field)
     return found
 
@@ -127,7 +186,7 @@ def _stored(
         found = {}
         for uid, (record, field) in records.items():
             digest, status = sources.get(uid, (None, TranslationStatus.HUMAN_REVIEWED))
-            found[uid] = Stored(getattr(record, _spanish(field)), status, digest)
+            found[uid] = Stored(_spanish_text(record, field), status, digest)
         return found
     rows = authored_translations(agency=agency, language=language)
     return {uid: Stored(row.text, row.status, row.source_hash) for uid, row in rows.items()}
@@ -142,9 +201,9 @@ def translation_units(*, agency: Agency, language: str = SPANISH) -> list[Unit]:
     for uid, (record, field) in records.items():
         found = stored.get(uid)
         units.append(
-            Unit(uid, getattr(record, field), found.text, found.status)
+            Unit(uid, english_text(record, field), found.text, found.status)
             if found
-            else Unit(uid, getattr(record, field))
+            else Unit(uid, english_text(record, field))
         )
     return units
 
@@ -178,6 +237,7 @@ def translation_save(
             agency=agency,
             record=record,
             field=field,
+            source=english_text(record, field),
             language=language,
             text=text,
             status=status,
@@ -187,7 +247,11 @@ def translation_save(
         uid, ("", TranslationStatus.HUMAN_REVIEWED)
     )
     changed = object_update(
-        actor=actor, instance=record, fields={_spanish(field): text}, action=action, agency=agency
+        actor=actor,
+        instance=record,
+        fields=_spanish_write(record, field, text),
+        action=action,
+        agency=agency,
     )
     if text and not changed and status != status_before:
         audit_record(
@@ -203,7 +267,7 @@ def translation_save(
         agency_id=agency.pk,
         unit=uid,
         language=language,
-        source=getattr(record, field),
+        source=english_text(record, field),
         status=status,
     )
     return bool(changed) or (bool(text) and status != status_before)
@@ -239,7 +303,7 @@ def _read(
     agency: Agency, data: bytes
 ) -> tuple[str, dict[str, Target], list[Problem], dict[str, tuple[models.Model, str]]]:
     records = _records(agency)
-    known = {uid: getattr(record, field) for uid, (record, field) in records.items()}
+    known = {uid: english_text(record, field) for uid, (record, field) in records.items()}
     language, targets, problems = xliff_read_segments(
         data, languages=translation_languages(), known=known
     )
@@ -344,7 +408,7 @@ def translation_status(*, agency: Agency, language: str = SPANISH) -> list[TextS
     stored = _stored(agency, language, records)
     found = []
     for uid, (record, field) in records.items():
-        source = getattr(record, field)
+        source = english_text(record, field)
         mine = stored.get(uid)
         meta = record._meta
         found.append(
@@ -352,7 +416,7 @@ def translation_status(*, agency: Agency, language: str = SPANISH) -> list[TextS
                 unit=uid,
                 kind=str(meta.verbose_name),
                 record=str(record),
-                field=str(getattr(meta.get_field(field), "verbose_name", field)),
+                field=field_label(record, field),
                 source=source,
                 target=mine.text if mine else "",
                 state=_state(source, mine),
@@ -382,10 +446,12 @@ def translation_text(*, agency: Agency, unit: str) -> tuple[models.Model, str] |
     except ValueError:
         return None
     kind = next((k for k in TRANSLATED if k.model._meta.label_lower == label), None)
-    if kind is None or field not in kind.fields or not pk.isdigit():
+    if kind is None or not pk.isdigit():
         return None
     record = kind.model._default_manager.filter(**{kind.agency_path: agency}).filter(pk=pk).first()
-    if record is None or not getattr(record, field):
+    if record is None or field not in text_fields(kind, record):
+        return None
+    if not english_text(record, field):
         return None
     return record, field
 
@@ -396,7 +462,7 @@ def translation_stored(
     """A text's translation and its state in a language (for the edit form)."""
     uid = _unit_id(record, field)
     stored = _stored(agency, language, {uid: (record, field)}).get(uid)
-    return (stored.text if stored else ""), _state(str(getattr(record, field)), stored)
+    return (stored.text if stored else ""), _state(english_text(record, field), stored)
 
 
 def _remember_sources(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -438,6 +504,8 @@ def translation_tracking_connect() -> None:
     """Watch every model with Spanish twins for changed English, and tell the readers which
     fields have other languages in the table (`SiteConfig.ready`)."""
     for kind in TRANSLATED:
-        table_fields_register(kind.model._meta.label_lower, kind.fields)
+        table_fields_register(
+            kind.model._meta.label_lower, (*kind.fields, *(("options",) if kind.options else ()))
+        )
     for model in BY_MODEL:
         pre_save.connect(_remember_sources, sender=model, dispatch_uid=f"translations:{model}")

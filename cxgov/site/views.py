@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cxgov.core.i18n import SPANISH, spanish_field
+from cxgov.core.i18n import OPTION_PREFIX, SPANISH, spanish_field
 from cxgov.core.models import TranslationStatus
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
@@ -23,6 +24,8 @@ from cxgov.site.forms import TranslationForm, XliffUploadForm
 from cxgov.site.translations import (
     MISSING,
     STALE,
+    english_text,
+    field_label,
     language_is_rtl,
     language_name,
     translation_coverage,
@@ -115,6 +118,14 @@ def translations_download(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _max_length(record: Model, field: str, language: str) -> int | None:
+    """The longest translation the text's column takes: Spanish's `_es` twin may be short;
+    the other languages' table has no limit of its own."""
+    if language != SPANISH or field.startswith(OPTION_PREFIX):
+        return None
+    return getattr(record._meta.get_field(spanish_field(field)), "max_length", None)
+
+
 @login_required
 def translation_edit(request: HttpRequest, slug: str, language: str, unit: str) -> HttpResponse:
     """One text's translation into one language, with its English beside it and its status."""
@@ -125,9 +136,8 @@ def translation_edit(request: HttpRequest, slug: str, language: str, unit: str) 
     record, field = found
     text, state = translation_stored(agency=agency, record=record, field=field, language=language)
     initial = {"text": text, "status": state if state in TranslationForm.STATUSES else ""}
-    column = record._meta.get_field(spanish_field(field) if language == SPANISH else field)
     form = TranslationForm(
-        request.POST or None, initial=initial, max_length=getattr(column, "max_length", None)
+        request.POST or None, initial=initial, max_length=_max_length(record, field, language)
     )
     # The box is in the translation's language, right to left for Arabic.
     form.fields["text"].widget.attrs.update(
@@ -147,7 +157,6 @@ def translation_edit(request: HttpRequest, slug: str, language: str, unit: str) 
         messages.success(request, _("Translation saved."))
         url = reverse("translations:page", kwargs={"slug": agency.slug})
         return redirect(f"{url}?language={language}")
-    meta = record._meta
     return render(
         request,
         "site/translation_edit.html",
@@ -159,10 +168,10 @@ def translation_edit(request: HttpRequest, slug: str, language: str, unit: str) 
             "rtl": language_is_rtl(language),
             "unit": unit,
             "state_label": TranslationStatus(state).label,
-            "kind": meta.verbose_name,
+            "kind": record._meta.verbose_name,
             "record": record,
-            "field": getattr(meta.get_field(field), "verbose_name", field),
-            "source": getattr(record, field),
+            "field": field_label(record, field),
+            "source": english_text(record, field),
             "nav_section": "staff",
         },
         status=400 if request.method == "POST" else 200,
