@@ -345,3 +345,52 @@ def test_hostile_files_are_refused_whole_with_more_languages_offered(
     assert reason in html
     assert "root:" not in html
     assert not AuthoredTranslation.objects.exists()
+
+
+def test_a_survey_choice_translated_into_french_shows_on_the_french_survey(
+    admin_a_client: Client, agency_a: Agency, client: Client
+):
+    from django.core.cache import cache
+
+    from cxgov.surveys.services import survey_create, survey_publish
+    from cxgov.testing.factories import cleared
+
+    cache.clear()
+    survey = survey_publish(
+        actor=None,
+        survey=cleared(survey_create(actor=None, agency=agency_a, template="a11_v2")),
+    )
+    question = next(q for q in survey.questions.all() if q.options)
+    choice = question.options[0]
+    unit = f"surveys.question/{question.pk}/option:{choice['value']}"
+    xliff = _download(admin_a_client, "fr").decode()
+    assert f'<unit id="{unit}">' in xliff
+
+    assert _edit(admin_a_client, "fr", unit, "Choix en français", "machine_draft") == 302
+
+    html = client.get(f"/fr/surveys/{survey.public_id}/", secure=True).content.decode()
+    assert "Choix en français" in html
+    assert f'<span lang="en">{question.text}</span>' in html
+
+
+def test_the_commands_export_and_import_another_language(service: Service, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "fr.xlf"
+    call_command("translations_export", "--agency", "alpha", "--language", "fr", "--output", path)
+    path.write_bytes(
+        path.read_bytes().replace(
+            b"<source>Renew a permit</source>",
+            b"<source>Renew a permit</source><target>Renouveler</target>",
+        )
+    )
+    out = StringIO()
+    call_command("translations_import", "--agency", "alpha", str(path), stdout=out)
+    assert out.getvalue().strip() == "1 translations changed"
+    assert AuthoredTranslation.objects.get().text == "Renouveler"
+    with pytest.raises(CommandError, match="de is not a configured language"):
+        call_command(
+            "translations_export", "--agency", "alpha", "--language", "de", "--output", path
+        )
