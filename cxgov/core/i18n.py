@@ -92,10 +92,13 @@ def _in_table(record: Any, field: str) -> bool:
     return name in TABLE_FIELDS.get(record._meta.label_lower, ())
 
 
-def localized(english: str, spanish: str, *, record: Any = None, field: str = "") -> str:
-    """The text in the page's language: Spanish from its column, another language from the
+def localized(
+    english: str, spanish: str, *, record: Any = None, field: str = "", page: bool = True
+) -> str:
+    """The text in the active language: Spanish from its column, another language from the
     table when `record` and its English `field` are given; else the English, as
-    `Untranslated` on a non-English page (and the request's scope remembers it)."""
+    `Untranslated` on a non-English page (and the request's scope remembers it, unless the
+    text is not for the `page`, such as an email drafted in the customer's language)."""
     language = page_language()
     if language == SOURCE_LANGUAGE or language.startswith(f"{SOURCE_LANGUAGE}-"):
         return english
@@ -108,6 +111,8 @@ def localized(english: str, spanish: str, *, record: Any = None, field: str = ""
     if text:
         return text
     if not english:
+        return english
+    if not page:
         return english
     scope = _scope.get()
     if scope is not None:
