@@ -16,7 +16,9 @@ from urllib.parse import parse_qsl, urlencode
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.utils import translation
 
+from cxgov.core.i18n import localized
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can, capabilities_in
 from cxgov.core.selectors import AgencyObjectAccess, access_agency_object, agency_calendar
@@ -169,11 +171,18 @@ def canned_response_text(*, canned: CannedResponse, complaint: Complaint) -> str
     Only `{tracking_number}`, `{name}` and `{service}` are replaced; other braces stay as
     written (no format string is ever evaluated).
     """
-    text = canned.body_es if complaint.language == "es" and canned.body_es else canned.body
-    service = ""
-    if complaint.service is not None:
-        service = complaint.service.name_es if complaint.language == "es" else ""
-        service = service or complaint.service.name
+    # The one chokepoint, in the complaint's language rather than the staff page's.
+    with translation.override(complaint.language or "en"):
+        text = localized(canned.body, canned.body_es, record=canned, field="body", page=False)
+        service = ""
+        if complaint.service is not None:
+            service = localized(
+                complaint.service.name,
+                complaint.service.name_es,
+                record=complaint.service,
+                field="name",
+                page=False,
+            )
     values = {
         "tracking_number": complaint.tracking_number,
         "name": complaint.contact_name,

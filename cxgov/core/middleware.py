@@ -1,5 +1,6 @@
 """Staff pages need a verified second factor when STAFF_MFA_REQUIRED is on; a session ends at
-its absolute lifetime however busy it is; every response carries a Permissions-Policy."""
+its absolute lifetime however busy it is; every response carries a Permissions-Policy; authored
+translations are read once per request and a page says when some of it is untranslated."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django_otp import user_has_device
 
+from cxgov.core.i18n import translation_scope
 from cxgov.core.oidc import SESSION_FLAG
 
 # Staff pages in either language, and the site admin.
@@ -88,3 +91,29 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# Where base.html lets the untranslated-text note in; left out when every text was translated.
+UNTRANSLATED_MARK = b"<!--cxgov:untranslated-note-->"
+
+
+class TranslationsMiddleware:
+    """Read authored translations once per model and language for the whole request, and say
+    once on the page when some of its text is English because it has no translation."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with translation_scope() as scope:
+            response = self.get_response(request)
+            if response.streaming or UNTRANSLATED_MARK not in response.content:
+                return response
+            note = b""
+            if scope.fell_back:
+                # Still the request's language: LocaleMiddleware, inside this one, chose it.
+                note = render_to_string("includes/untranslated_note.html").encode()
+            response.content = response.content.replace(UNTRANSLATED_MARK, note, 1)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+            return response

@@ -163,6 +163,22 @@ class AgencyClosure(models.Model):
         return f"{self.day:%Y-%m-%d} {self.name}"
 
 
+class TranslationStatus(models.TextChoices):
+    """The state of one authored text in one language, the same words for every language.
+
+    Only the two middle ones are stored; missing (no text) and stale (the English changed
+    since the translation was written) are worked out when asked (decision 0062)."""
+
+    MISSING = "missing", _("missing")
+    MACHINE_DRAFT = "machine_draft", _("machine draft")
+    HUMAN_REVIEWED = "human_reviewed", _("human reviewed")
+    STALE = "stale", _("stale")
+
+
+# What a person may set on a translation; missing and stale follow from the texts.
+STORED_STATUSES = (TranslationStatus.MACHINE_DRAFT, TranslationStatus.HUMAN_REVIEWED)
+
+
 class TranslationSource(models.Model):
     """The English a translation was made from, as a hash, per translated field and language.
 
@@ -176,6 +192,12 @@ class TranslationSource(models.Model):
     unit = models.CharField(max_length=200)
     language = models.CharField(max_length=12)
     source_hash = models.CharField(max_length=64)
+    # Spanish written by staff in a form is reviewed; an imported one says what its file said.
+    status = models.CharField(
+        max_length=20,
+        choices=[(s.value, s.label) for s in STORED_STATUSES],
+        default=TranslationStatus.HUMAN_REVIEWED,
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects: ClassVar[models.Manager[TranslationSource]] = models.Manager()
@@ -189,6 +211,53 @@ class TranslationSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} ({self.language})"
+
+
+class AuthoredTranslation(models.Model):
+    """An authored text in a language other than English and Spanish (Spanish keeps its
+    `<field>_es` columns, decision 0062).
+
+    The text is named as the XLIFF units name it: `model` (`registry.service`), `object_id` and
+    `field` (the English field, `name`). `source_hash` is the hash of the English it was
+    written against: when the English no longer has it, the translation is stale.
+    """
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="authored_translations"
+    )
+    model = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField()
+    field = models.CharField(max_length=60)
+    language = models.CharField(max_length=12)
+    text = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=[(s.value, s.label) for s in STORED_STATUSES],
+        default=TranslationStatus.MACHINE_DRAFT,
+    )
+    source_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects: ClassVar[models.Manager[AuthoredTranslation]] = models.Manager()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["model", "object_id", "field", "language"],
+                name="authored_translation_one_per_text",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["model", "language"])]
+
+    def __str__(self) -> str:
+        return f"{self.model}/{self.object_id}/{self.field} ({self.language})"
+
+    @property
+    def unit(self) -> str:
+        return f"{self.model}/{self.object_id}/{self.field}"
 
 
 class UserManager(BaseUserManager["User"]):

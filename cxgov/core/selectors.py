@@ -26,6 +26,7 @@ from cxgov.core.models import (
     ApprovalState,
     ApprovalStep,
     AuditEvent,
+    AuthoredTranslation,
     DeadLetter,
     MemberInvitation,
     Membership,
@@ -448,10 +449,20 @@ access_closure: AgencyObjectAccess[AgencyClosure] = AgencyObjectAccess(
 )
 
 
-def translation_sources(*, agency: Agency, language: str) -> dict[str, str]:
-    """The hash of the English each remembered translation was made from, by unit id."""
-    return dict(
-        TranslationSource.objects.filter(agency=agency, language=language).values_list(
-            "unit", "source_hash"
-        )
-    )
+def translation_sources(*, agency: Agency, language: str) -> dict[str, tuple[str, str]]:
+    """The hash of the English each remembered Spanish translation was made from and the
+    translation's status, by unit id."""
+    return {
+        unit: (digest, status)
+        for unit, digest, status in TranslationSource.objects.filter(
+            agency=agency, language=language
+        ).values_list("unit", "source_hash", "status")
+    }
+
+
+def authored_translations(*, agency: Agency, language: str) -> dict[str, AuthoredTranslation]:
+    """The agency's translations into a language kept in `AuthoredTranslation`, by unit id."""
+    return {
+        row.unit: row
+        for row in AuthoredTranslation.objects.filter(agency=agency, language=language)
+    }

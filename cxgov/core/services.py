@@ -30,6 +30,7 @@ from cxgov.core.models import (
     AgencyClosure,
     ApiToken,
     AuditEvent,
+    AuthoredTranslation,
     DeadLetter,
     MemberInvitation,
     Membership,
@@ -43,6 +44,7 @@ from cxgov.core.models import (
     TokenArea,
     TokenScope,
     TranslationSource,
+    TranslationStatus,
     User,
 )
 from cxgov.core.permissions import SITE_CAPABILITIES, Can, user_can
@@ -1449,11 +1451,18 @@ def agency_fiscal_year_start_set(
 
 
 def translation_source_record(
-    *, agency_id: int, unit: str, language: str, source: str, keep: bool = False
+    *,
+    agency_id: int,
+    unit: str,
+    language: str,
+    source: str,
+    keep: bool = False,
+    status: str = TranslationStatus.HUMAN_REVIEWED,
 ) -> None:
-    """Remember the English a translation was made from (`unit` as in the XLIFF files). With
-    `keep`, a text already remembered keeps its old English: the English changed under a
-    translation that did not, which is then stale. Bookkeeping beside an audited write."""
+    """Remember the English a translation was made from (`unit` as in the XLIFF files) and
+    the translation's status. With `keep`, a text already remembered keeps its old English:
+    the English changed under a translation that did not, which is then stale. Bookkeeping
+    beside an audited write."""
     if keep:
         TranslationSource.objects.get_or_create(
             agency_id=agency_id,
@@ -1466,5 +1475,51 @@ def translation_source_record(
         agency_id=agency_id,
         unit=unit,
         language=language,
-        defaults={"source_hash": source_hash(source)},
+        defaults={"source_hash": source_hash(source), "status": status},
     )
+
+
+def authored_translation_save(
+    *,
+    actor: User | None,
+    agency: Agency,
+    record: models.Model,
+    field: str,
+    source: str,
+    language: str,
+    text: str,
+    status: str,
+    action: str,
+) -> bool:
+    """Write one text's translation into a language kept in `AuthoredTranslation`, made from
+    its current English `source`, and audit `action` when its text or status changed (True).
+    An empty text removes the translation: the text is missing again."""
+    label = record._meta.label_lower
+    key = {"model": label, "object_id": record.pk, "field": field, "language": language}
+    row = AuthoredTranslation.objects.filter(**key).first()
+    before = (row.text, row.status) if row else ("", "")
+    after = (text, status) if text else ("", "")
+    if not text:
+        if row:
+            row.delete()
+    else:
+        if row is None:
+            row = AuthoredTranslation(agency=agency, **key)
+        row.text, row.status, row.updated_by = text, status, actor
+        row.source_hash = source_hash(source)
+        row.save()
+    if before == after:
+        return False
+    audit_record(
+        actor=actor,
+        action=action,
+        agency=agency,
+        target=record,
+        data={
+            "field": field,
+            "language": language,
+            "text": [before[0], after[0]],
+            "status": [before[1], after[1]],
+        },
+    )
+    return True

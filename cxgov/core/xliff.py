@@ -1,4 +1,5 @@
-"""XLIFF 2.0 files of authored text: English source, Spanish target, one unit per field.
+"""XLIFF 2.0 files of authored text: English source, a target in one language, one unit per
+field; each segment's `state` carries the translation's status (decision 0062).
 
 A unit's id names the record and field (`registry.service/12/name`); the caller collects the
 units and applies what an import returns. Reading uses defusedxml, which refuses DTDs, entity
@@ -11,7 +12,7 @@ of a sound file whose other units have problems.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -19,9 +20,22 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from django.utils.translation import gettext as _
 
+from cxgov.core.models import TranslationStatus
+
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 SOURCE_LANGUAGE = "en"
 MAX_BYTES = 20 * 1024 * 1024
+# XLIFF 2.0's segment states and the statuses they mean; a segment without one is "initial".
+STATE_STATUS = {
+    "initial": TranslationStatus.MACHINE_DRAFT,
+    "translated": TranslationStatus.MACHINE_DRAFT,
+    "reviewed": TranslationStatus.HUMAN_REVIEWED,
+    "final": TranslationStatus.HUMAN_REVIEWED,
+}
+STATUS_STATE = {
+    TranslationStatus.MACHINE_DRAFT: "translated",
+    TranslationStatus.HUMAN_REVIEWED: "reviewed",
+}
 
 
 def source_hash(text: str) -> str:
@@ -31,11 +45,21 @@ def source_hash(text: str) -> str:
 
 @dataclass(frozen=True)
 class Unit:
-    """One translatable text: its id, the English and the Spanish (empty when missing)."""
+    """One translatable text: its id, the English, the translation (empty when missing) and
+    the translation's stored status (machine draft or human reviewed)."""
 
     id: str
     source: str
     target: str = ""
+    status: str = TranslationStatus.HUMAN_REVIEWED
+
+
+@dataclass(frozen=True)
+class Target:
+    """A unit's translation as read from a file, with the status its state means."""
+
+    text: str
+    status: str
 
 
 @dataclass(frozen=True)
@@ -62,6 +86,8 @@ def xliff_write(units: Iterable[Unit], *, file_id: str, target_language: str) ->
     for unit in units:
         element = SubElement(file, "unit", {"id": unit.id})
         segment = SubElement(element, "segment")
+        if unit.target:
+            segment.set("state", STATUS_STATE.get(unit.status, "translated"))
         SubElement(segment, "source").text = unit.source
         if unit.target:
             SubElement(segment, "target").text = unit.target
@@ -92,7 +118,19 @@ def xliff_read(data: bytes, *, target_language: str, known: dict[str, str]) -> d
 def xliff_read_units(
     data: bytes, *, target_language: str, known: dict[str, str]
 ) -> tuple[dict[str, str], list[Problem]]:
-    """The sound units of a file by id, and a problem for each other unit. A problem of the
+    """The sound units' translations by id, and a problem for each other unit (see
+    `xliff_read_segments`)."""
+    _language, found, problems = xliff_read_segments(
+        data, languages=(target_language,), known=known
+    )
+    return {uid: target.text for uid, target in found.items()}, problems
+
+
+def xliff_read_segments(
+    data: bytes, *, languages: Collection[str], known: dict[str, str]
+) -> tuple[str, dict[str, Target], list[Problem]]:
+    """The file's target language (its `trgLang`, one of `languages`), the sound units by id
+    with their translation and status, and a problem for each other unit. A problem of the
     whole file (too large, a DTD, not well-formed, not XLIFF 2.0, wrong languages) raises
     XliffError: then no unit can be trusted."""
     if len(data) > MAX_BYTES:
@@ -126,17 +164,18 @@ def xliff_read_units(
                 % {"want": SOURCE_LANGUAGE, "got": root.get("srcLang")},
             )
         )
-    if root.get("trgLang") != target_language:
+    language = root.get("trgLang") or ""
+    if language not in languages:
         problems.append(
             Problem(
                 "",
                 _("trgLang must be %(want)s, not %(got)s")
-                % {"want": target_language, "got": root.get("trgLang")},
+                % {"want": ", ".join(sorted(languages)), "got": language or "-"},
             )
         )
     if problems:
         raise XliffError(problems)
-    found: dict[str, str] = {}
+    found: dict[str, Target] = {}
     for unit in root.iter(f"{q}unit"):
         uid = unit.get("id") or ""
         segments = unit.findall(f"{q}segment")
@@ -162,5 +201,9 @@ def xliff_read_units(
         if source != known[uid]:
             problems.append(Problem(uid, _("the English changed since this file was exported")))
             continue
-        found[uid] = target or ""
-    return found, problems
+        state = segments[0].get("state") or "initial"
+        if state not in STATE_STATUS:
+            problems.append(Problem(uid, _("state must be initial, translated, reviewed or final")))
+            continue
+        found[uid] = Target(target or "", STATE_STATUS[state])
+    return language, found, problems

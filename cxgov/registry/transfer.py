@@ -164,6 +164,8 @@ NOT_RESTORED = {
     "surveys.DriverRun": "key driver analyses cached on this installation",
     # Its units name records by the ids a restore renumbers; restored Spanish starts current.
     "core.TranslationSource": "the English each translation was made from, by record id",
+    # Named by record id too; an export per language (XLIFF) carries them across instead.
+    "core.AuthoredTranslation": "translations into languages other than Spanish, by record id",
     # Built again by the worker the first time a page asks for them (decision 0049).
     "core.PreparedFile": "exports and PDFs prepared in the background on this installation",
 }

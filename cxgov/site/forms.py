@@ -1,20 +1,26 @@
-"""The translations page's upload form: one XLIFF file, refused when too large."""
+"""The translations page's forms: one XLIFF file, refused when too large; one text's
+translation and its status."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core import validators
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core import xliff
+from cxgov.core.models import STORED_STATUSES
 
 
 class XliffUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Translated XLIFF file"),
         help_text=_(
-            "The file downloaded from this page, with the Spanish filled in (XLIFF 2.0, "
-            "up to 20 MB). Units that are sound are saved; each other unit is listed with why."
+            "The file downloaded from this page, with the translations filled in (XLIFF 2.0, "
+            "up to 20 MB; its trgLang says the language). Units that are sound are saved; each "
+            "other unit is listed with why."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlf,.xliff,.xml"}),
     )
@@ -28,3 +34,33 @@ class XliffUploadForm(forms.Form):
                 params={"size": xliff.MAX_BYTES // 1024 // 1024},
             )
         return file
+
+
+class TranslationForm(forms.Form):
+    """One text's translation; an empty text leaves it missing."""
+
+    STATUSES = tuple(status.value for status in STORED_STATUSES)
+
+    text = forms.CharField(
+        label=_("Translation"),
+        required=False,
+        strip=True,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Leave it empty to show the English until a translation is written."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(status.value, status.label) for status in STORED_STATUSES],
+        help_text=_("A machine draft has not been read by a person who speaks the language yet."),
+    )
+
+    def __init__(self, *args: Any, max_length: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if max_length:
+            # The column the translation is stored in (Spanish's `_es` twin) may be short.
+            text = self.fields["text"]
+            assert isinstance(text, forms.CharField)  # noqa: S101 - declared above
+            text.max_length = max_length
+            text.validators.append(validators.MaxLengthValidator(max_length))
+            text.widget.attrs["maxlength"] = str(max_length)

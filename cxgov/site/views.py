@@ -1,28 +1,53 @@
-"""The agency's translations page: coverage per language, missing and stale texts, the XLIFF
-download and the upload of a translated file (decision 0052)."""
+"""The agency's translations page: coverage per language, missing and stale texts per language,
+an edit form per text, the XLIFF download and the upload of a translated file (decisions 0052
+and 0062)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cxgov.core.i18n import OPTION_PREFIX, SPANISH, spanish_field
+from cxgov.core.models import TranslationStatus
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
 from cxgov.core.services import audit_record
 from cxgov.core.xliff import XliffError
-from cxgov.site.forms import XliffUploadForm
+from cxgov.site.forms import TranslationForm, XliffUploadForm
 from cxgov.site.translations import (
     MISSING,
     STALE,
+    english_text,
+    field_label,
+    language_is_rtl,
+    language_name,
     translation_coverage,
+    translation_languages,
+    translation_save,
     translation_status,
+    translation_stored,
+    translation_text,
     translations_export,
     translations_import_sound_units,
 )
+
+
+def _language(request: HttpRequest) -> str:
+    """The language the page lists and downloads (`?language=`), Spanish unless asked."""
+    languages = translation_languages()
+    if not languages:
+        raise Http404
+    language = request.GET.get("language") or languages[0]
+    if language not in languages:
+        raise Http404
+    return language
 
 
 @login_required
@@ -51,7 +76,10 @@ def translations_page(request: HttpRequest, slug: str) -> HttpResponse:
             if not report.problems:
                 return redirect("translations:page", slug=agency.slug)
             problems = report.problems
-    texts = translation_status(agency=agency)
+    language = _language(request)
+    texts = {
+        code: translation_status(agency=agency, language=code) for code in translation_languages()
+    }
     return render(
         request,
         "site/translations.html",
@@ -59,9 +87,12 @@ def translations_page(request: HttpRequest, slug: str) -> HttpResponse:
             "agency": agency,
             "form": form,
             "problems": problems,
+            "language": language,
+            "language_name": language_name(language),
+            "rtl": language_is_rtl(language),
             "coverage": translation_coverage(texts=texts),
-            "stale": [text for text in texts if text.state == STALE],
-            "missing": [text for text in texts if text.state == MISSING],
+            "stale": [text for text in texts[language] if text.state == STALE],
+            "missing": [text for text in texts[language] if text.state == MISSING],
             "nav_section": "staff",
         },
         status=400 if request.method == "POST" and (problems or not form.is_valid()) else 200,
@@ -70,11 +101,78 @@ def translations_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def translations_download(request: HttpRequest, slug: str) -> HttpResponse:
-    """The agency's authored texts as XLIFF 2.0, English source and Spanish target."""
+    """The agency's authored texts as XLIFF 2.0, English source and one language's target."""
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.MANAGE_TRANSLATIONS)
-    data = translations_export(agency=agency)
-    audit_record(actor=request.user, action="translation.export", agency=agency, target=agency)
+    language = _language(request)
+    data = translations_export(agency=agency, language=language)
+    audit_record(
+        actor=request.user,
+        action="translation.export",
+        agency=agency,
+        target=agency,
+        data={"language": language},
+    )
     stamp = timezone.now().strftime("%Y%m%d")
     response = HttpResponse(data, content_type="application/xliff+xml")
-    response["Content-Disposition"] = f'attachment; filename="{agency.slug}-es-{stamp}.xlf"'
+    response["Content-Disposition"] = f'attachment; filename="{agency.slug}-{language}-{stamp}.xlf"'
     return response
+
+
+def _max_length(record: Model, field: str, language: str) -> int | None:
+    """The longest translation the text's column takes: Spanish's `_es` twin may be short;
+    the other languages' table has no limit of its own."""
+    if language != SPANISH or field.startswith(OPTION_PREFIX):
+        return None
+    return getattr(record._meta.get_field(spanish_field(field)), "max_length", None)
+
+
+@login_required
+def translation_edit(request: HttpRequest, slug: str, language: str, unit: str) -> HttpResponse:
+    """One text's translation into one language, with its English beside it and its status."""
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.MANAGE_TRANSLATIONS)
+    found = translation_text(agency=agency, unit=unit)
+    if language not in translation_languages() or found is None:
+        raise Http404
+    record, field = found
+    text, state = translation_stored(agency=agency, record=record, field=field, language=language)
+    initial = {"text": text, "status": state if state in TranslationForm.STATUSES else ""}
+    form = TranslationForm(
+        request.POST or None, initial=initial, max_length=_max_length(record, field, language)
+    )
+    # The box is in the translation's language, right to left for Arabic.
+    form.fields["text"].widget.attrs.update(
+        {"lang": language, "dir": "rtl" if language_is_rtl(language) else "ltr"}
+    )
+    if request.method == "POST" and form.is_valid():
+        translation_save(
+            actor=request.user,
+            agency=agency,
+            record=record,
+            field=field,
+            language=language,
+            text=form.cleaned_data["text"],
+            status=form.cleaned_data["status"],
+            action="translation.update",
+        )
+        messages.success(request, _("Translation saved."))
+        url = reverse("translations:page", kwargs={"slug": agency.slug})
+        return redirect(f"{url}?language={language}")
+    return render(
+        request,
+        "site/translation_edit.html",
+        {
+            "agency": agency,
+            "form": form,
+            "language": language,
+            "language_name": language_name(language),
+            "rtl": language_is_rtl(language),
+            "unit": unit,
+            "state_label": TranslationStatus(state).label,
+            "kind": record._meta.verbose_name,
+            "record": record,
+            "field": field_label(record, field),
+            "source": english_text(record, field),
+            "nav_section": "staff",
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.i18n import LocalizedField, localized
+from cxgov.core.i18n import OPTION_PREFIX, LocalizedField, localized
 from cxgov.core.models import agency_field, optional_link
 from cxgov.registry.models import ChannelKind
 
@@ -425,7 +425,15 @@ class Question(models.Model):
     def display_options(self) -> list[tuple[str, str]]:
         """(value, label) pairs in the page's language."""
         return [
-            (str(o["value"]), localized(o.get("label", ""), o.get("label_es", "")))
+            (
+                str(o["value"]),
+                localized(
+                    o.get("label", ""),
+                    o.get("label_es", ""),
+                    record=self,
+                    field=f"{OPTION_PREFIX}{o['value']}",
+                ),
+            )
             for o in self.options
         ]
 

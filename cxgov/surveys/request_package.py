@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cxgov.core.i18n import localized
 from cxgov.surveys.models import (
     LIKERT_LABELS,
     SCALE_RANGES,
@@ -189,13 +188,13 @@ def _burden(survey: Survey, today: date) -> dict[str, Any]:
 def request_package(*, survey: Survey, today: date | None = None) -> dict[str, Any]:
     """The survey's request package (call access_survey first); text in the active language."""
     today = today or timezone.localdate()
-    purpose = localized(survey.intro, survey.intro_es).strip()
+    purpose = survey.display_intro.strip()
     return {
         "format": FORMAT,
         "generated_on": today.isoformat(),
         "agency": {"name": survey.agency.name, "abbreviation": survey.agency.abbreviation},
         "instrument": {
-            "title": localized(survey.title, survey.title_es),
+            "title": str(survey.display_title),
             "public_id": survey.public_id,
             "url": reverse("public:survey", kwargs={"public_id": survey.public_id}),
             "audience": survey.audience,

@@ -523,6 +523,15 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
         f"translations:{name}": (_agency, Can.MANAGE_TRANSLATIONS, Can.MANAGE_TRANSLATIONS)
         for name in ("page", "export")
     },
+    "translations:edit": (
+        lambda w: {
+            "slug": w.agency.slug,
+            "language": "es",
+            "unit": f"registry.service/{w.ids['service']}/name",
+        },
+        Can.MANAGE_TRANSLATIONS,
+        Can.MANAGE_TRANSLATIONS,
+    ),
 }
 
 

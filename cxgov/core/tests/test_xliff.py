@@ -1,5 +1,5 @@
-"""XLIFF 2.0 files of authored text: written, read back without loss, and refused with the unit
-named when they are wrong or hostile."""
+"""XLIFF 2.0 files of authored text: written, read back without loss in any language with each
+translation's status, and refused with the unit named when they are wrong or hostile."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxgov.core.xliff import Problem, Unit, XliffError, xliff_read, xliff_write
+from cxgov.core.models import TranslationStatus
+from cxgov.core.xliff import (
+    STATUS_STATE,
+    Problem,
+    Target,
+    Unit,
+    XliffError,
+    xliff_read,
+    xliff_read_segments,
+    xliff_write,
+)
 
 # Characters XML 1.0 can carry (no other control characters, no surrogates).
 _XML_TEXT = st.text(
@@ -106,3 +116,93 @@ def test_any_bytes_are_read_or_refused_with_problems(data):
         problems = error.problems
     assert problems != [], "a refusal names its problems"
     assert set(read) <= {"a/1/name"}
+
+
+# Markup-like, right-to-left and CJK text besides anything XML can carry.
+_HARD_TEXT = st.one_of(
+    _XML_TEXT,
+    st.lists(
+        st.sampled_from(
+            [
+                "<b>",
+                "</b>",
+                "&amp;",
+                "&",
+                "<",
+                ">",
+                '"',
+                "'",
+                "]]>",
+                "<!--",
+                "\r\n",
+                " ",
+                "\t",
+                "مرحبا",
+                "\u200f",
+                "\u202b",
+                "שלום",
+                "你好",
+                "繁體中文",
+                "한국어",
+                "Tiếng Việt",
+                "Kreyòl",
+                "😀",
+                "{{ x }}",
+                "%(name)s",
+            ]
+        ),
+        max_size=30,
+    ).map("".join),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    source=_HARD_TEXT,
+    target=_HARD_TEXT,
+    language=st.sampled_from(["fr", "ar", "zh-hans", "ko", "pt-br"]),
+    status=st.sampled_from(list(STATUS_STATE)),
+)
+def test_any_language_round_trips_its_text_and_status(source, target, language, status):
+    data = xliff_write(
+        [Unit("a/1/name", source, target, status)], file_id="f", target_language=language
+    )
+    read_language, found, problems = xliff_read_segments(
+        data, languages={"es", language}, known={"a/1/name": source}
+    )
+    assert (read_language, problems) == (language, [])
+    expected = Target(target, status) if target else Target("", TranslationStatus.MACHINE_DRAFT)
+    assert found == {"a/1/name": expected}
+
+
+@pytest.mark.parametrize(
+    ("state", "status"),
+    [
+        ("initial", TranslationStatus.MACHINE_DRAFT),
+        ("translated", TranslationStatus.MACHINE_DRAFT),
+        ("reviewed", TranslationStatus.HUMAN_REVIEWED),
+        ("final", TranslationStatus.HUMAN_REVIEWED),
+        (None, TranslationStatus.MACHINE_DRAFT),
+    ],
+)
+def test_segment_states_map_to_statuses(state, status):
+    data = xliff_write([Unit("a/1/name", "Apply", "Postuler")], file_id="f", target_language="fr")
+    data = data.replace(b' state="reviewed"', f' state="{state}"'.encode() if state else b"")
+    _language, found, problems = xliff_read_segments(
+        data, languages={"fr"}, known={"a/1/name": "Apply"}
+    )
+    assert problems == []
+    assert found["a/1/name"].status == status
+
+
+def test_an_unknown_state_or_unoffered_language_is_named():
+    data = xliff_write([Unit("a/1/name", "Apply", "Postuler")], file_id="f", target_language="fr")
+    bad_state = data.replace(b'state="reviewed"', b'state="signed-off"')
+    _language, found, problems = xliff_read_segments(
+        bad_state, languages={"fr"}, known={"a/1/name": "Apply"}
+    )
+    assert found == {}
+    assert problems == [Problem("a/1/name", "state must be initial, translated, reviewed or final")]
+    with pytest.raises(XliffError) as raised:
+        xliff_read_segments(data, languages={"es", "ar"}, known={"a/1/name": "Apply"})
+    assert raised.value.problems == [Problem("", "trgLang must be ar, es, not fr")]

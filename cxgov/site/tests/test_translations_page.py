@@ -78,7 +78,10 @@ def test_coverage_counts_the_texts_with_a_translation(admin_a_client: Client, se
     html = admin_a_client.get(PAGE, secure=True).content.decode()
     coverage = _table(html, "coverage")
     # name has its Spanish, description has none
-    assert re.search(r"<td>2</td><td>1 \(50%\)</td><td>0</td><td>1</td>", coverage)
+    # texts, translated, machine draft, reviewed, stale, missing
+    assert re.search(
+        r"<td>2</td><td>1 \(50%\)</td><td>0</td><td>1</td><td>0</td><td>1</td>", coverage
+    )
     missing = _table(html, "missing")
     assert f"registry.service/{service.pk}/description" in missing
     assert f"registry.service/{service.pk}/name" not in missing

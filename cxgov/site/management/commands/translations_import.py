@@ -1,4 +1,5 @@
-"""`cxgov translations_import --agency SLUG FILE.xlf`: the Spanish of a translated XLIFF file."""
+"""`cxgov translations_import --agency SLUG FILE.xlf`: the translations of an XLIFF file, into
+the language its trgLang names."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from cxgov.site.translations import translations_import
 
 class Command(BaseCommand):
     help = (
-        "Read the Spanish of an XLIFF 2.0 file made by translations_export. A file with any "
+        "Read the translations of an XLIFF 2.0 file made by translations_export, into the "
+        "language its trgLang names. A file with any "
         "problem (bad XML, wrong language, unknown unit, English changed since the export) "
         "changes nothing, and each problem is printed with its unit id."
     )
