@@ -1,6 +1,6 @@
 """Every staff page and the public pages at demo scale: p95 time and queries per page.
 
-Run: .venv/bin/python bench/pages.py [--repeat 20] [--only public:] [--database-url postgres://…]
+Run: .venv/bin/python bench/pages.py [--repeat 20] [--only public:,reports:] [--database-url postgres://…]
 
 It loads the demo into a scratch database and builds the URL sweep's world
 (cxgov/core/tests/test_url_sweep.py: the demo agency with an object of every kind, and a member
@@ -29,7 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 PARSER.add_argument("--repeat", type=int, default=20, help="warm requests per page")
-PARSER.add_argument("--only", default="", help="only URL names starting with this")
+PARSER.add_argument(
+    "--only", default="", help="only URL names starting with this (several: comma-separated)"
+)
 
 from support.django_setup import database_prepare, django_start  # noqa: E402
 
@@ -123,8 +125,9 @@ def main() -> None:
     unbuilt: list[str] = []
     failed: list[str] = []
     timed = 0
+    prefixes = tuple(ARGS.only.split(","))
     for name, (build, need_get, _need_post) in sorted(SWEEP.items()):
-        if not name.startswith(ARGS.only):
+        if not name.startswith(prefixes):
             continue
         try:
             address = _address(name, build, world)
