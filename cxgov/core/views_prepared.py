@@ -111,13 +111,16 @@ def prepared_page_data(
     version: str = "",
     max_age: timedelta | None = None,
     nav_section: str = "staff",
+    whole_page: bool = True,
 ) -> PreparedFile | HttpResponse:
     """The prepared figures of a page, asking for them if need be (call the view's access_*
     gatekeeper first; this never decides access).
 
     Returns the row when it holds figures, even while newer ones are being built (the page says
     when its figures are from, `core/_prepared_as_of.html`); otherwise the response to send:
-    "being prepared" (202) or "could not be prepared" (200). A POST made by the page's "Refresh"
+    "being prepared" (202) or "could not be prepared" (200). With `whole_page=False` the row is
+    returned in every state, for a page that shows the rest of its content and says so in the
+    one section that waits (`core/_prepared_section.html`). A POST made by the page's "Refresh"
     or "Try again" button (`is_prepared_post`) queues a build and comes back here.
     """
     prepared = prepared_file_request(
@@ -129,6 +132,8 @@ def prepared_page_data(
         elif prepared_refresh(prepared=prepared):
             messages.success(request, _("The figures are being brought up to date."))
         return redirect(request.get_full_path())
-    if prepared.data is not None and prepared.status != PreparedFileStatus.FAILED:
+    if not whole_page or (
+        prepared.data is not None and prepared.status != PreparedFileStatus.FAILED
+    ):
         return prepared
     return _waiting(request, prepared, title=title, nav_section=nav_section, page=True)

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0021_prepared_files'),
+        ("core", "0021_prepared_files"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='preparedfile',
-            name='data',
+            model_name="preparedfile",
+            name="data",
             field=models.JSONField(blank=True, null=True),
         ),
     ]
