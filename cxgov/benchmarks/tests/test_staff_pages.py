@@ -369,3 +369,22 @@ def test_imported_federal_series_1999_to_2024_draws_as_chart_with_table(analyst_
     rows = list(csv.reader(io.StringIO(table.content.decode())))[1:]
     assert [row[0] for row in rows] == sorted(r["period"] for r in federal)
     assert {row[3] for row in rows} == {r["source_url"] for r in federal}
+
+
+def test_oversight_reads_the_prepared_ranking_without_computing_it(
+    analyst_a_client, service, measured, monkeypatch: pytest.MonkeyPatch
+):
+    from cxgov.benchmarks import prepared as benchmarks_prepared
+
+    url = "/staff/agencies/alpha/benchmarks/oversight/"
+    assert analyst_a_client.get(url).status_code == 202
+    ready = prepared_get(analyst_a_client, url)
+    assert ready.status_code == 200 and "Figures as of" in ready.content.decode()
+
+    def boom(**_kwargs: object) -> object:
+        raise AssertionError("ranking computed in the request")
+
+    monkeypatch.setattr(benchmarks_prepared, "oversight_ranking", boom)
+    page = analyst_a_client.get(url)
+    assert page.status_code == 200 and "Apply for benefits" in page.content.decode()
+    assert analyst_a_client.get(url + "?download=ranking").status_code == 200

@@ -364,3 +364,36 @@ def test_the_page_and_form_read_in_spanish(admin_a_client):
     assert "Medición" in page
     assert "no medido" in page
     assert "Guardar" in form
+
+
+@pytest.mark.django_db
+def test_the_indicators_are_prepared_by_the_worker_and_read_without_computing(
+    analyst_a_client, agency_a, monkeypatch: pytest.MonkeyPatch
+):
+    from django.test import TestCase
+
+    from cxgov.maturity import prepared as maturity_prepared
+
+    _measured_world(agency_a)
+    # The first reader sees the self-assessment at once and the indicators being prepared.
+    first = analyst_a_client.get(_year_url("alpha"))
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert "being prepared in the background" in html and 'id="maturity-indicators"' not in html
+    assert 'id="answers"' in html
+    ready = prepared_get(analyst_a_client, _year_url("alpha")).content.decode()
+    assert "33.3% (n = 3)" in _row(ready, "standards_live") and "Figures as of" in ready
+
+    def boom(**_kwargs: Any) -> Any:
+        raise AssertionError("indicators computed in the request")
+
+    monkeypatch.setattr(maturity_prepared, "indicators_for", boom)
+    again = analyst_a_client.get(_year_url("alpha")).content.decode()
+    assert "33.3% (n = 3)" in _row(again, "standards_live")
+    # A refresh whose build fails says so in the section, with "Try again", and keeps the page.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        analyst_a_client.post(_year_url("alpha"), {"prepared": "refresh"})
+    failed = analyst_a_client.get(_year_url("alpha"))
+    assert failed.status_code == 200
+    text = failed.content.decode()
+    assert 'value="again"' in text and "Try again" in text and 'id="answers"' in text

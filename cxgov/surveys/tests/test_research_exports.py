@@ -570,3 +570,30 @@ def test_the_api_names_the_query_parameter_that_is_not_valid(
     assert body["detail"]
     if field:
         assert [e["loc"][-1] for e in body["errors"]] == [field]
+
+
+def test_the_prepared_file_holds_what_the_request_used_to_build(
+    analyst_a_client: Client, survey: Survey
+) -> None:
+    from cxgov.surveys.research import research_file
+    from cxgov.surveys.selectors import ResponseFilters, responses_for_survey
+
+    url = _base(survey) + "responses/export/{fmt}/?channel=phone"
+    for fmt in ("r", "xlsx"):
+        assert analyst_a_client.get(url.format(fmt=fmt)).status_code == 202
+        response = prepared_get(analyst_a_client, url.format(fmt=fmt))
+        assert response.status_code == 200
+        prepared = zipfile.ZipFile(io.BytesIO(_body(response)))
+        handle, name = research_file(
+            survey=survey,
+            responses=responses_for_survey(survey=survey, filters=ResponseFilters(channel="phone")),
+            fmt=fmt,
+        )
+        with handle:
+            built = zipfile.ZipFile(io.BytesIO(handle.read()))
+        assert name in response["Content-Disposition"]
+        assert prepared.namelist() == built.namelist()
+        for member in built.namelist():
+            if member != "docProps/core.xml":  # the workbook's own creation time
+                assert prepared.read(member) == built.read(member), (fmt, member)
+    assert AuditEvent.objects.filter(action="survey.responses_export").count() == 2
