@@ -1,13 +1,16 @@
 """Every staff page and the public pages at demo scale: p95 time and queries per page.
 
-Run: .venv/bin/python bench/pages.py [--repeat 20] [--only public:] [--database-url postgres://…]
+Run: .venv/bin/python bench/pages.py [--repeat 20] [--only public:,reports:] [--database-url postgres://…]
 
 It loads the demo into a scratch database and builds the URL sweep's world
 (cxgov/core/tests/test_url_sweep.py: the demo agency with an object of every kind, and a member
 holding every role), then requests each GET address the sweep knows: staff pages as that member,
 public pages and feeds signed out (public pages that name an agency, a service or a survey get
-the demo's). A prepared file (decision 0049) answers 202 "being prepared" here, as no worker
-runs: what is timed is the request that asks for it, not its build. Each page is requested once
+the demo's). A prepared file (decision 0049) or page (decision 0063) answers 202 "being
+prepared" here, as no worker runs: what is timed is the request that asks for it, not its
+build. With `--worker` the builds a page's first request queued are run before the page is
+timed, as the worker would, so a prepared page is timed showing its figures (and its query
+count is that of such a request). Each page is requested once
 cold, then `--repeat` times; the p95 of those is its value. The baseline is one plain query in
 the same process (`SELECT COUNT(*)` of agencies, the median of as many runs), so the ratio says
 how many plain queries a page costs. It prints one line per page, `RESULT name=page_<url name>
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +33,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 PARSER.add_argument("--repeat", type=int, default=20, help="warm requests per page")
-PARSER.add_argument("--only", default="", help="only URL names starting with this")
+PARSER.add_argument(
+    "--worker",
+    action="store_true",
+    help="run the builds a page queued, as the worker would, before timing it (decision 0063)",
+)
+PARSER.add_argument(
+    "--only", default="", help="only URL names starting with this (several: comma-separated)"
+)
 
 from support.django_setup import database_prepare, django_start  # noqa: E402
 
@@ -41,7 +52,8 @@ from django.db import close_old_connections, connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
-from cxgov.core.models import Agency, Role  # noqa: E402
+from cxgov.core.models import Agency, PreparedFile, PreparedFileStatus, Role  # noqa: E402
+from cxgov.core.services_prepared import prepared_file_build  # noqa: E402
 from cxgov.core.tests.test_url_sweep import SWEEP, World, _person, _world_ids  # noqa: E402
 from cxgov.registry.models import Service, ServiceStatus  # noqa: E402
 from cxgov.site.demo import demo_load  # noqa: E402
@@ -98,8 +110,19 @@ def _queries(client: Client, address: str) -> tuple[int, int]:
     return status, count[0]
 
 
+def _worker_run() -> int:
+    """Build every queued prepared file or page, as the worker would; how many."""
+    queued = list(
+        PreparedFile.objects.filter(status=PreparedFileStatus.QUEUED).values_list("pk", flat=True)
+    )
+    for prepared_id in queued:
+        prepared_file_build(prepared_id=prepared_id)
+    return len(queued)
+
+
 def main() -> None:
     database_prepare()
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="cxgov-bench-media-")  # prepared files
     settings.ALLOWED_HOSTS = ["testserver"]
     demo_load()
     agency = Agency.objects.get(slug="fba")
@@ -123,8 +146,9 @@ def main() -> None:
     unbuilt: list[str] = []
     failed: list[str] = []
     timed = 0
+    prefixes = tuple(ARGS.only.split(","))
     for name, (build, need_get, _need_post) in sorted(SWEEP.items()):
-        if not name.startswith(ARGS.only):
+        if not name.startswith(prefixes):
             continue
         try:
             address = _address(name, build, world)
@@ -139,6 +163,8 @@ def main() -> None:
             continue
         if status not in (200, 202):
             continue  # a form's thanks page, a redirect, a 405 for GET: not a page to time
+        if ARGS.worker and _worker_run():
+            status, queries = _queries(client, address)  # the first request with its figures
         p95 = _p95(_timed(lambda: client.get(address), ARGS.repeat))  # noqa: B023
         timed += 1
         print(

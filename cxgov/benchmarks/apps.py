@@ -5,3 +5,6 @@ class BenchmarksConfig(AppConfig):
     name = "cxgov.benchmarks"
     label = "benchmarks"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        import cxgov.benchmarks.prepared  # noqa: F401 - registers the oversight ranking's builder

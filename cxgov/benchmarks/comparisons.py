@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy
 
 from cxgov.benchmarks.measures import observation_measure, own_measures
-from cxgov.benchmarks.models import Observation, Series
+from cxgov.benchmarks.models import Metric, Observation, Scale, Series
 from cxgov.benchmarks.selectors import selections_for_service, series_with_observations
 from cxgov.core.models import Agency
 from cxgov.insights.acsi import Comparability, ComparableMeasure, Gap, measure_gap, wording_key
@@ -317,3 +317,15 @@ def oversight_ranking(
         rows.sort(key=lambda r: r.measure.value, reverse=key[0] != "time_to_serve")
         ranked.append((key, rows))
     return ranked
+
+
+def number_text(value: float | None, places: int = 1) -> str:
+    """A figure as the benchmark pages write it ("" when there is none)."""
+    return "" if value is None else f"{value:.{places}f}"
+
+
+def measure_labels(metric: str, scale: str) -> tuple[str, str]:
+    """The labels of a metric and a scale (their own codes when unknown)."""
+    return str(Metric(metric).label) if metric in Metric.values else metric, (
+        str(Scale(scale).label) if scale in Scale.values else scale
+    )

@@ -14,8 +14,8 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cxgov.benchmarks import services as benchmarks
@@ -23,15 +23,24 @@ from cxgov.benchmarks.comparisons import (
     VERDICT_LABELS,
     Benchmark,
     ComparisonRow,
-    RankedMeasure,
-    oversight_ranking,
     period_year,
     service_comparison,
     service_periods,
 )
+from cxgov.benchmarks.comparisons import (
+    measure_labels as _labels,
+)
+from cxgov.benchmarks.comparisons import (
+    number_text as _number,
+)
 from cxgov.benchmarks.forms import BenchmarkImportForm, OwnMeasureForm, SelectionForm
 from cxgov.benchmarks.importers import benchmarks_import
-from cxgov.benchmarks.models import Metric, Scale, Series
+from cxgov.benchmarks.models import Series
+from cxgov.benchmarks.prepared import (
+    OVERSIGHT_RANKING,
+    OVERSIGHT_RANKING_MAX_AGE,
+    oversight_params,
+)
 from cxgov.benchmarks.selectors import (
     access_selection,
     access_series,
@@ -41,7 +50,6 @@ from cxgov.benchmarks.selectors import (
     selections_for_agency,
     selections_for_service,
     series_visible,
-    services_for_agencies,
 )
 from cxgov.core.models import Agency
 from cxgov.core.pages import agency_import_view, form_page_save
@@ -49,6 +57,7 @@ from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table
 from cxgov.core.tables import tables_page as _page
+from cxgov.core.views_prepared import prepared_page_data
 from cxgov.insights.charts import line_svg
 from cxgov.registry.models import Service
 from cxgov.registry.selectors import access_service, services_for_agency
@@ -56,10 +65,6 @@ from cxgov.registry.selectors import access_service, services_for_agency
 
 def _can_edit(request: HttpRequest, agency: Agency) -> bool:
     return user_can(user=request.user, agency=agency, need=Can.EDIT_BENCHMARKS)
-
-
-def _number(value: float | None, places: int = 1) -> str:
-    return "" if value is None else f"{value:.{places}f}"
 
 
 _REFUSALS = {
@@ -87,12 +92,6 @@ def _interval(benchmark: Benchmark | None) -> str:
     if benchmark is None or benchmark.gap is None or benchmark.gap.low is None:
         return ""
     return f"{benchmark.gap.low:.1f} {_('to')} {_number(benchmark.gap.high)}"
-
-
-def _labels(metric: str, scale: str) -> tuple[str, str]:
-    return str(Metric(metric).label) if metric in Metric.values else metric, (
-        str(Scale(scale).label) if scale in Scale.values else scale
-    )
 
 
 def _federal_chart() -> tuple[Table, str | None, Series | None]:
@@ -510,84 +509,24 @@ upload = agency_import_view(
 
 @login_required
 def oversight(request: HttpRequest, slug: str) -> HttpResponse:
-    """Agencies and services ranked on comparable measures, best first."""
+    """Agencies and services ranked on comparable measures, best first, from the ranking the
+    worker prepared for the agencies this person covers (decision 0063)."""
     agency = access_agency(user=request.user, agency_slug=slug)
     agencies = oversight_agencies(user=request.user, agency=agency)
-    services = services_for_agencies(agencies=agencies)
-    by_agency = Table(
-        "agencies",
-        _("Agencies ranked on comparable measures"),
-        [
-            _("Measure"),
-            _("Rank"),
-            _("Agency"),
-            _("Services measured"),
-            _("Mean of its services (weighted by n)"),
-            _("Respondents (n)"),
-        ],
+    prepared = prepared_page_data(
+        request,
+        kind=OVERSIGHT_RANKING,
+        agency=agency,
+        params=oversight_params(agencies=agencies, language=get_language() or "en"),
+        max_age=OVERSIGHT_RANKING_MAX_AGE,
+        title=_("Ranking on comparable measures"),
     )
-    table = Table(
-        "ranking",
-        _("Services ranked on comparable measures"),
-        [
-            _("Measure"),
-            _("Rank"),
-            _("Agency"),
-            _("Service"),
-            _("Period"),
-            _("Value"),
-            _("n"),
-            _("Standard error"),
-        ],
-    )
-    for (metric, scale, wording), rows in oversight_ranking(services=services):
-        metric_label, scale_label = _labels(metric, scale)
-        shown = rows[0].measure.wording if rows else wording
-        measure = f"{metric_label}, {scale_label}" + (f": {shown}" if shown else "")
-        for rank, (name, count, mean, total) in enumerate(
-            _agency_means(rows, shortest_first=metric == "time_to_serve"), start=1
-        ):
-            by_agency.rows.append([measure, rank, name, count, _number(mean), total or ""])
-        for rank, row in enumerate(rows, start=1):
-            error = row.measure.error()
-            table.rows.append(
-                [
-                    measure,
-                    rank,
-                    row.agency.name,
-                    row.service.name,
-                    row.measure.period,
-                    _number(row.measure.value),
-                    row.measure.n or "",
-                    _number(error, 2),
-                ]
-            )
+    if isinstance(prepared, HttpResponse):
+        return prepared
     return _page(
         request,
         "benchmarks/oversight.html",
-        {"agency": agency, "agencies": agencies},
-        tables=[by_agency, table],
+        {"agency": agency, "agencies": agencies, "prepared": prepared},
+        tables=[Table.from_json(table) for table in prepared.data["tables"]],
         filename=f"{agency.slug}-benchmark-ranking",
     )
-
-
-def _agency_means(
-    rows: list[RankedMeasure], *, shortest_first: bool
-) -> list[tuple[str, int, float, int]]:
-    """Per agency: services measured, their mean weighted by n (plain mean if any n is
-    unknown), and the respondents behind it; best first."""
-    grouped: dict[str, list[RankedMeasure]] = {}
-    for row in rows:
-        grouped.setdefault(row.agency.name, []).append(row)
-    found = []
-    for name, members in grouped.items():
-        weights = [row.measure.n for row in members]
-        if all(weights):
-            total = sum(w or 0 for w in weights)
-            mean = sum(row.measure.value * (row.measure.n or 0) for row in members) / total
-        else:
-            total = 0
-            mean = sum(row.measure.value for row in members) / len(members)
-        found.append((name, len(members), mean, total))
-    found.sort(key=lambda item: item[2], reverse=not shortest_first)
-    return found

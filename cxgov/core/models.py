@@ -847,7 +847,8 @@ class PreparedFileStatus(models.TextChoices):
 
 class PreparedFile(models.Model):
     """A file too slow to build in a page request (an agency export, a PDF), built by the
-    worker and kept in private storage until a newer version of the same file is ready.
+    worker and kept in private storage until a newer version of the same file is ready; or the
+    figures of a page too slow to compute in its request, kept as JSON in `data` (decision 0063).
 
     One row per `kind` (the builder registered in `core.prepared`), agency, `key` (digest of the
     builder's `params`) and `version` (what the content depends on, such as a published plan's
@@ -866,6 +867,8 @@ class PreparedFile(models.Model):
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     inline = models.BooleanField(default=False)
+    # A page's figures (a builder that returns `BuiltData`); kept while a newer build runs.
+    data = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -1,11 +1,13 @@
-"""Prepared files: what each kind of slow file is built with, and where the files are kept.
+"""Prepared files and page data: what each kind is built with, and where files are kept.
 
-A page that offers a file too slow to build in its request (the whole-agency export, a PDF)
+A page that offers a file too slow to build in its request (the whole-agency export, a PDF),
+or that shows figures too slow to compute in it (the survey report page, decision 0063),
 names a *kind* and the builder's parameters; `core.services_prepared.prepared_file_request`
 queues one build per kind, agency, parameters and version, the worker runs the builder
 registered here for that kind (`core.tasks.prepared_file_build_task`), and
 `core.views_prepared.prepared_file_response` serves the file once it is ready, or a page saying
-it is being prepared (decision 0049). Each app registers its builders in its `ready()`, so the
+it is being prepared (decision 0049); `core.views_prepared.prepared_page_data` hands a page its
+stored figures the same way. Each app registers its builders in its `ready()`, so the
 web processes and the worker know the same kinds; core itself knows none of them.
 """
 
@@ -37,8 +39,16 @@ class Built:
     inline: bool = False
 
 
+@dataclass(frozen=True)
+class BuiltData:
+    """What a page's builder made: the page's figures as JSON-ready values (dicts, lists,
+    strings, numbers), which the page reads instead of computing them."""
+
+    data: Any
+
+
 # A builder takes the agency, the parameters and the version the page asked for.
-Builder = Callable[["Agency", Mapping[str, Any], str], Built]
+Builder = Callable[["Agency", Mapping[str, Any], str], Built | BuiltData]
 
 _BUILDERS: dict[str, Builder] = {}
 

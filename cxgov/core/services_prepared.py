@@ -1,4 +1,5 @@
-"""Writes of prepared files: ask for one, build it (the worker), try a failed one again.
+"""Writes of prepared files and page data: ask for one, build it (the worker), try a failed
+one again, refresh a page's figures.
 
 No audit here: asking for a file changes nothing a person decided, and the page that serves the
 file records what it records today (the whole-agency export is audited when it is downloaded).
@@ -6,6 +7,7 @@ file records what it records today (the whole-agency export is audited when it i
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Mapping
@@ -20,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cxgov.core.models import Agency, PreparedFile, PreparedFileStatus
-from cxgov.core.prepared import prepared_builder_for, prepared_params_key
+from cxgov.core.prepared import BuiltData, prepared_builder_for, prepared_params_key
 from cxgov.core.tasks import task_enqueue_with_write
 
 logger = logging.getLogger(__name__)
@@ -102,6 +104,19 @@ def prepared_file_retry(*, prepared: PreparedFile) -> bool:
     return bool(again)
 
 
+def prepared_refresh(*, prepared: PreparedFile) -> bool:
+    """Build a ready page's figures again now (a person's "Refresh"); the page keeps showing
+    the figures it has until the new ones are ready. False if a build is already queued or
+    running, or if it had failed (`prepared_file_retry` is for that)."""
+    with transaction.atomic():
+        again = PreparedFile.objects.filter(pk=prepared.pk, status=PreparedFileStatus.READY).update(
+            status=PreparedFileStatus.QUEUED, requested_at=timezone.now()
+        )
+        if again:
+            _queue(prepared.pk)
+    return bool(again)
+
+
 def _discard(names: list[str]) -> None:
     storage = PreparedFile._meta.get_field("file").storage
     for name in names:
@@ -121,6 +136,8 @@ def prepared_file_build(*, prepared_id: int) -> str:
     try:
         build = prepared_builder_for(prepared.kind)
         built = build(prepared.agency, prepared.params, prepared.version)
+        if isinstance(built, BuiltData):
+            json.dumps(built.data)  # what the row cannot hold fails the build, not the worker
     except Exception as error:
         logger.exception("prepared file %s of %s failed", prepared.pk, prepared.kind)
         PreparedFile.objects.filter(pk=prepared.pk).update(
@@ -129,6 +146,8 @@ def prepared_file_build(*, prepared_id: int) -> str:
             finished_at=timezone.now(),
         )
         return PreparedFileStatus.FAILED
+    if isinstance(built, BuiltData):
+        return _keep_data(prepared, built)
     suffix = PurePosixPath(built.filename).suffix[:10]
     name = f"{prepared.kind}/{prepared.agency.slug}/{prepared.key[:16]}-{uuid.uuid4().hex}{suffix}"
     content = (
@@ -158,6 +177,20 @@ def prepared_file_build(*, prepared_id: int) -> str:
         names = [previous, *older.values_list("file", flat=True)]
         older.delete()
         transaction.on_commit(lambda: _discard(names))
+    return PreparedFileStatus.READY
+
+
+def _keep_data(prepared: PreparedFile, built: BuiltData) -> str:
+    """Store a page's figures in its row and remove older versions of the same page."""
+    with transaction.atomic():
+        kept = PreparedFile.objects.filter(pk=prepared.pk).update(
+            status=PreparedFileStatus.READY, data=built.data, error="", finished_at=timezone.now()
+        )
+        if not kept:
+            return "discarded"
+        PreparedFile.objects.filter(
+            kind=prepared.kind, agency=prepared.agency, key=prepared.key, pk__lt=prepared.pk
+        ).delete()
     return PreparedFileStatus.READY
 
 

@@ -38,6 +38,41 @@ class Table:
     header: Sequence[str]
     rows: list[list[Any]] = field(default_factory=list)
 
+    def to_json(self) -> dict[str, Any]:
+        """The table as JSON-ready values, for a page's prepared figures (decision 0063)."""
+        return {
+            "id": self.id,
+            "caption": str(self.caption),
+            "header": [str(name) for name in self.header],
+            "rows": [[_cell_to_json(cell) for cell in row] for row in self.rows],
+        }
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> Table:
+        """The table `to_json` wrote."""
+        return cls(
+            value["id"],
+            value["caption"],
+            list(value["header"]),
+            [[_cell_from_json(cell) for cell in row] for row in value["rows"]],
+        )
+
+
+def _cell_to_json(cell: Any) -> Any:
+    """Text and numbers as they are (a page formats them as before), a link as a small object,
+    anything else (lazy translations, decimals, dates) as the text it shows."""
+    if cell is None or isinstance(cell, str | int | float):
+        return cell
+    if isinstance(cell, Link):
+        return {"link": cell.text, "url": cell.url, "csv_url": cell.csv_url}
+    return str(cell)
+
+
+def _cell_from_json(cell: Any) -> Any:
+    if isinstance(cell, dict):
+        return Link(cell["link"], cell["url"], cell["csv_url"])
+    return cell
+
 
 def _is_number(text: str) -> bool:
     try:

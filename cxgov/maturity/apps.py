@@ -7,3 +7,6 @@ class MaturityConfig(AppConfig):
     name = "cxgov.maturity"
     label = "maturity"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        import cxgov.maturity.prepared  # noqa: F401 - registers the indicators' builder

@@ -3,22 +3,28 @@ indicators and the trend, the form, and oversight's side-by-side page."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cxgov.core.models import PreparedFileStatus
 from cxgov.core.pages import form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_site
 from cxgov.core.templatetags.breadcrumbs import Crumb
+from cxgov.core.views_prepared import prepared_page_data
 from cxgov.maturity import services
 from cxgov.maturity.bank import DIMENSIONS, LEVELS
 from cxgov.maturity.forms import AssessmentForm, YearForm
-from cxgov.maturity.indicators import indicators_for
+from cxgov.maturity.prepared import (
+    MATURITY_INDICATORS,
+    MATURITY_INDICATORS_MAX_AGE,
+    indicator_rows,
+    indicators_params,
+)
 from cxgov.maturity.selectors import (
     access_maturity,
     answers_for,
@@ -42,19 +48,23 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("maturity:year", slug=slug, fiscal_year=year)
 
 
-def _indicator_rows(agency: Any, fiscal_year: int) -> list[dict[str, Any]]:
-    previous = {
-        item.key: item for item in indicators_for(agency=agency, fiscal_year=fiscal_year - 1)
-    }
-    return [
-        {"current": item, "previous": previous.get(item.key)}
-        for item in indicators_for(agency=agency, fiscal_year=fiscal_year)
-    ]
-
-
 @login_required
 def year(request: HttpRequest, slug: str, fiscal_year: int) -> HttpResponse:
+    """The year's self-assessment beside the trend and the measured indicators, which the
+    worker prepares (decision 0063): until it has, their section says so. A POST is that
+    section's "Refresh" or "Try again"."""
     agency = access_maturity(user=request.user, agency_slug=slug, fiscal_year=fiscal_year)
+    prepared = prepared_page_data(
+        request,
+        kind=MATURITY_INDICATORS,
+        agency=agency,
+        params=indicators_params(fiscal_year=fiscal_year, language=get_language() or "en"),
+        max_age=MATURITY_INDICATORS_MAX_AGE,
+        title=_("CX maturity assessment, fiscal year %(year)s") % {"year": fiscal_year},
+        whole_page=False,
+    )
+    if isinstance(prepared, HttpResponse):
+        return prepared
     assessment = assessment_for(agency=agency, fiscal_year=fiscal_year)
     answers = answers_for(assessment=assessment)
     scores = dimension_scores(answers)
@@ -84,7 +94,12 @@ def year(request: HttpRequest, slug: str, fiscal_year: int) -> HttpResponse:
             "dimensions": dimensions,
             "levels": LEVELS,
             "trend": maturity_trend(agency=agency, fiscal_year=fiscal_year),
-            "indicators": _indicator_rows(agency, fiscal_year),
+            "prepared": prepared,
+            "indicators": (
+                indicator_rows(prepared.data)
+                if prepared.data is not None and prepared.status != PreparedFileStatus.FAILED
+                else None
+            ),
             "years": assessment_years(agency=agency),
             "can_manage": user_can(user=request.user, agency=agency, need=Can.MANAGE_MATURITY),
             "nav_section": "staff",

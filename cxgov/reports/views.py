@@ -18,16 +18,26 @@ from django.utils.translation import gettext as _
 from cxgov.core.pages import agency_list_view
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
-from cxgov.core.tables import csv_response, file_response
-from cxgov.core.views_prepared import prepared_file_response
+from cxgov.core.services_prepared import prepared_file_request, prepared_refresh
+from cxgov.core.tables import csv_response
+from cxgov.core.views_prepared import (
+    is_prepared_post,
+    prepared_file_response,
+    prepared_page_data,
+)
 from cxgov.reports.forms import SurveyReportForm
-from cxgov.reports.prepared import REPORT_PDF, REPORT_PDF_MAX_AGE
-from cxgov.reports.rendering import file_stem, report_html, tables_zip
+from cxgov.reports.prepared import (
+    REPORT_MAX_AGE,
+    REPORT_PAGE,
+    REPORT_PDF,
+    REPORT_PDF_MAX_AGE,
+    REPORT_TABLES,
+    report_data_from_json,
+    report_params,
+)
+from cxgov.reports.rendering import file_stem, report_html
 from cxgov.reports.selectors import (
-    ReportData,
     ReportPeriod,
-    report_build,
-    report_drivers_missing,
     report_periods,
     survey_report_for,
 )
@@ -51,15 +61,8 @@ def _period(text: str) -> ReportPeriod:
         raise Http404 from error
 
 
-def _build(request: HttpRequest, slug: str, period_text: str) -> ReportData:
-    agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_REPORTS)
-    period = _period(period_text)
-    return report_build(
-        agency=agency,
-        fiscal_year=period.fiscal_year,
-        quarter=period.quarter,
-        language=translation.get_language() or "en",
-    )
+def _language() -> str:
+    return translation.get_language() or "en"
 
 
 # The quarters the agency can report on.
@@ -70,11 +73,32 @@ period_list = agency_list_view(
 
 @login_required
 def report_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
-    """The report; a POST asks the worker for the driver analyses it lacks (reading writes
-    nothing: a fiscal year's are stored when responses change, a quarter's when asked)."""
-    if request.method == "POST":
+    """The report, from the figures the worker prepared (decision 0063); "being prepared" until
+    it has. A POST asks the worker for the driver analyses it lacks (reading writes nothing: a
+    fiscal year's are stored when responses change, a quarter's when asked), or, from the
+    "Refresh" button, for newer figures."""
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_REPORTS)
+    report_period = _period(period)
+    if request.method == "POST" and not is_prepared_post(request):
         return _drivers_ask(request, slug, period)
-    data = _build(request, slug, period)
+    language = _language()
+    prepared = prepared_page_data(
+        request,
+        kind=REPORT_PAGE,
+        agency=agency,
+        params=report_params(period=report_period, language=language),
+        max_age=REPORT_MAX_AGE,
+        title=_("Survey report: %(period)s") % {"period": report_period.label},
+    )
+    if isinstance(prepared, HttpResponse):
+        return prepared
+    data = report_data_from_json(
+        agency=agency,
+        period=report_period,
+        language=language,
+        value=prepared.data,
+        report=survey_report_for(agency=agency, period=report_period),
+    )
     wanted = request.GET.get("download")
     if wanted:
         table = data.table(wanted)
@@ -87,13 +111,8 @@ def report_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
         request=request,
         extra={
             "can_edit": user_can(user=request.user, agency=data.agency, need=Can.EDIT_REPORTS),
-            "drivers_missing": bool(
-                report_drivers_missing(
-                    agency=data.agency,
-                    fiscal_year=data.period.fiscal_year,
-                    quarter=data.period.quarter,
-                )
-            ),
+            "drivers_missing": data.drivers_missing,
+            "prepared": prepared,
         },
     )
     return HttpResponse(html)
@@ -105,6 +124,15 @@ def _drivers_ask(request: HttpRequest, slug: str, period_text: str) -> HttpRespo
     if report_drivers_request(
         agency=agency, fiscal_year=period.fiscal_year, quarter=period.quarter
     ):
+        # The page's figures say the analyses are missing: prepare them again, so they say
+        # the analyses are being computed (or show them, if the worker is quick).
+        prepared_refresh(
+            prepared=prepared_file_request(
+                kind=REPORT_PAGE,
+                agency=agency,
+                params=report_params(period=period, language=_language()),
+            )
+        )
         messages.success(
             request, _("The key driver analyses are being computed; reload this page shortly.")
         )
@@ -134,9 +162,17 @@ def report_pdf_download(request: HttpRequest, slug: str, period: str) -> HttpRes
 
 @login_required
 def report_tables_zip(request: HttpRequest, slug: str, period: str) -> HttpResponse:
-    data = _build(request, slug, period)
-    return file_response(
-        tables_zip(data), content_type="application/zip", filename=f"{file_stem(data)}-tables.zip"
+    """Every table of the report as a zip of CSV files, prepared by the worker."""
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.VIEW_REPORTS)
+    report_period = _period(period)
+    return prepared_file_response(
+        request,
+        kind=REPORT_TABLES,
+        agency=agency,
+        params=report_params(period=report_period, language=_language()),
+        max_age=REPORT_MAX_AGE,
+        title=_("Survey report tables (zip of CSV files): %(period)s")
+        % {"period": report_period.label},
     )
 
 

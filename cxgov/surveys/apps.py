@@ -7,6 +7,7 @@ class SurveysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import cxgov.surveys.prepared  # noqa: F401 - registers the research export's builder
         from cxgov.benchmarks.measures import measure_provider_register
         from cxgov.core.notices import staff_notice_register
         from cxgov.core.schedule import periodic_register

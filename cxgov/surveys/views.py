@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cxgov.core.models import Agency
+from cxgov.core.models import Agency, PreparedFile
 from cxgov.core.pages import (
     agency_list_view,
     button_view,
@@ -37,6 +37,7 @@ from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, fresh_copy
 from cxgov.core.services import audit_record
 from cxgov.core.tables import csv_response, csv_stream_response, file_response
+from cxgov.core.views_prepared import prepared_file_response
 from cxgov.public.views_surveys import _page as public_page
 from cxgov.surveys import services as surveys
 from cxgov.surveys.distribution import embed_codes, qr_svg
@@ -51,7 +52,8 @@ from cxgov.surveys.forms import (
     SurveySettingsForm,
 )
 from cxgov.surveys.models import Question, Survey
-from cxgov.surveys.research import RESEARCH_FORMATS, research_file
+from cxgov.surveys.prepared import RESEARCH_EXPORT, RESEARCH_EXPORT_MAX_AGE, research_params
+from cxgov.surveys.research import RESEARCH_FORMATS
 from cxgov.surveys.selectors import (
     ResponseFilters,
     access_question,
@@ -530,8 +532,9 @@ def response_export(
 @login_required
 def response_research_export(
     request: HttpRequest, slug: str, survey_id: int, fmt: str
-) -> HttpResponse | FileResponse:
-    """The filtered responses with their labels for SPSS, Stata, Excel or R."""
+) -> HttpResponse:
+    """The filtered responses with their labels for SPSS, Stata, Excel or R, prepared by the
+    worker; each download is audited when the file is sent."""
     survey = access_survey(
         user=request.user, agency_slug=slug, survey_id=survey_id, need=Can.READ_RESPONSES
     )
@@ -540,17 +543,27 @@ def response_research_export(
     form, filters = _filters(request, survey.agency)
     if form.is_bound and not form.is_valid():
         return response_list(request, slug, survey_id)
-    built, filename = research_file(
-        survey=survey, responses=responses_for_survey(survey=survey, filters=filters), fmt=fmt
-    )
-    audit_record(
-        actor=request.user,
-        action="survey.responses_export",
+    query = request.GET.urlencode()[:500]
+
+    def audit(_prepared: PreparedFile) -> None:
+        audit_record(
+            actor=request.user,
+            action="survey.responses_export",
+            agency=survey.agency,
+            target=survey,
+            data={"filters": query, "format": fmt},
+        )
+
+    return prepared_file_response(
+        request,
+        kind=RESEARCH_EXPORT,
         agency=survey.agency,
-        target=survey,
-        data={"filters": request.GET.urlencode()[:500], "format": fmt},
+        params=research_params(survey=survey, fmt=fmt, filters=filters),
+        max_age=RESEARCH_EXPORT_MAX_AGE,
+        on_serve=audit,
+        title=_("Responses of “%(survey)s” for research (%(format)s)")
+        % {"survey": survey.title, "format": fmt},
     )
-    return file_response(built, content_type=RESEARCH_FORMATS[fmt].content_type, filename=filename)
 
 
 _RESPONSE_ACTIONS = {"spam", "valid", "delete", "restore"}

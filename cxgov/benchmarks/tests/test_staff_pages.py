@@ -23,6 +23,7 @@ from cxgov.benchmarks.models import Observation, Selection, Series
 from cxgov.core.models import Role
 from cxgov.testing.data import SHARED_DATA, needs_shared
 from cxgov.testing.factories import MembershipFactory, ServiceFactory, UserFactory
+from cxgov.testing.prepared import prepared_get
 
 pytestmark = pytest.mark.django_db
 
@@ -324,14 +325,14 @@ def test_oversight_reads_across_its_agencies_and_others_only_their_own(
     MembershipFactory(user=overseer, agency=agency_a, role=Role.OVERSIGHT)
     MembershipFactory(user=overseer, agency=agency_b, role=Role.OVERSIGHT)
     client.force_login(overseer)
-    body = client.get("/staff/agencies/alpha/benchmarks/oversight/").content.decode()
+    body = prepared_get(client, "/staff/agencies/alpha/benchmarks/oversight/").content.decode()
     assert body.index("Bravo permits") < body.index("Apply for benefits")
-    ranked = client.get("/staff/agencies/alpha/benchmarks/oversight/?download=agencies")
+    ranked = prepared_get(client, "/staff/agencies/alpha/benchmarks/oversight/?download=agencies")
     lines = list(csv.reader(io.StringIO(ranked.content.decode())))
     assert lines[1][1:5] == ["1", "Agency Bravo", "1", "81.0"]
     assert lines[2][1:3] == ["2", "Agency Alpha"]
-    analyst_view = analyst_a_client.get(
-        "/staff/agencies/alpha/benchmarks/oversight/"
+    analyst_view = prepared_get(
+        analyst_a_client, "/staff/agencies/alpha/benchmarks/oversight/"
     ).content.decode()
     assert "Bravo permits" not in analyst_view and "Apply for benefits" in analyst_view
 
@@ -368,3 +369,22 @@ def test_imported_federal_series_1999_to_2024_draws_as_chart_with_table(analyst_
     rows = list(csv.reader(io.StringIO(table.content.decode())))[1:]
     assert [row[0] for row in rows] == sorted(r["period"] for r in federal)
     assert {row[3] for row in rows} == {r["source_url"] for r in federal}
+
+
+def test_oversight_reads_the_prepared_ranking_without_computing_it(
+    analyst_a_client, service, measured, monkeypatch: pytest.MonkeyPatch
+):
+    from cxgov.benchmarks import prepared as benchmarks_prepared
+
+    url = "/staff/agencies/alpha/benchmarks/oversight/"
+    assert analyst_a_client.get(url).status_code == 202
+    ready = prepared_get(analyst_a_client, url)
+    assert ready.status_code == 200 and "Figures as of" in ready.content.decode()
+
+    def boom(**_kwargs: object) -> object:
+        raise AssertionError("ranking computed in the request")
+
+    monkeypatch.setattr(benchmarks_prepared, "oversight_ranking", boom)
+    page = analyst_a_client.get(url)
+    assert page.status_code == 200 and "Apply for benefits" in page.content.decode()
+    assert analyst_a_client.get(url + "?download=ranking").status_code == 200

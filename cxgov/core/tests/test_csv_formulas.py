@@ -440,7 +440,7 @@ def test_no_csv_download_holds_a_live_formula(demo_data: None, settings: Any, tm
             if not endpoint.follow_downloads:
                 check(client, url, endpoint.post)
                 continue
-            page = client.get(url)
+            page = prepared_get(client, url)
             assert page.status_code == 200, url
             for link in _download_links(page.content.decode()):
                 check(client, url + link.replace("&amp;", "&"))

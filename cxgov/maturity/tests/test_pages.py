@@ -37,6 +37,7 @@ from cxgov.testing.factories import (
     SurveyFactory,
     UserFactory,
 )
+from cxgov.testing.prepared import prepared_get
 
 YEAR = 2024
 FIRST = date(2023, 10, 1)  # FY2024 on the federal calendar
@@ -90,7 +91,7 @@ def test_an_administrator_fills_in_the_assessment_and_the_scores_are_saved(
     event = AuditEvent.objects.get(action="maturity.assessment_created")
     assert event.data["scores"]["measurement.feedback"] == [None, 4]
 
-    page = admin_a_client.get(_year_url("alpha")).content.decode()
+    page = prepared_get(admin_a_client, _year_url("alpha")).content.decode()
     assert "https://example.gov/cx/dashboard" in page
     assert "Quarterly dashboard reviewed by the COO." in page
     # Measurement: the mean of 4 and 3, with the third statement not scored.
@@ -109,7 +110,7 @@ def test_an_administrator_fills_in_the_assessment_and_the_scores_are_saved(
 @pytest.mark.django_db
 def test_analysts_read_the_assessment_but_do_not_change_it(admin_a_client, analyst_a_client):
     admin_a_client.post(_edit_url("alpha"), _post({"design.human": 3}))
-    page = analyst_a_client.get(_year_url("alpha"))
+    page = prepared_get(analyst_a_client, _year_url("alpha"))
     assert page.status_code == 200
     assert _edit_url("alpha") not in page.content.decode()
     assert analyst_a_client.get(_edit_url("alpha")).status_code == 404
@@ -134,7 +135,7 @@ def test_the_trend_puts_the_previous_year_beside_this_one(admin_a_client):
         _edit_url("alpha"),
         _post({"measurement.feedback": 4, "measurement.standards": 3, "culture.staff": 1}),
     )
-    html = admin_a_client.get(_year_url("alpha")).content.decode()
+    html = prepared_get(admin_a_client, _year_url("alpha")).content.decode()
     table = re.search(r'<table[^>]*id="maturity-trend".*?</table>', html, re.S)
     assert table
     rows = {
@@ -206,7 +207,7 @@ def test_the_page_shows_each_indicator_with_its_n_and_says_not_measured_without_
     analyst_a_client, agency_a
 ):
     _measured_world(agency_a)
-    html = analyst_a_client.get(_year_url("alpha")).content.decode()
+    html = prepared_get(analyst_a_client, _year_url("alpha")).content.decode()
     # 1 of 3 published services has a posted standard with results in the year.
     assert "33.3% (n = 3)" in _row(html, "standards_live")
     # Phone: 1 of the 2 services offering it got answers through it; website: none of 1.
@@ -358,8 +359,41 @@ def test_the_page_and_form_read_in_spanish(admin_a_client):
     from django.utils import translation
 
     with translation.override("es"):
-        page = admin_a_client.get(_year_url("alpha")).content.decode()
+        page = prepared_get(admin_a_client, _year_url("alpha")).content.decode()
         form = admin_a_client.get(_edit_url("alpha")).content.decode()
     assert "Medición" in page
     assert "no medido" in page
     assert "Guardar" in form
+
+
+@pytest.mark.django_db
+def test_the_indicators_are_prepared_by_the_worker_and_read_without_computing(
+    analyst_a_client, agency_a, monkeypatch: pytest.MonkeyPatch
+):
+    from django.test import TestCase
+
+    from cxgov.maturity import prepared as maturity_prepared
+
+    _measured_world(agency_a)
+    # The first reader sees the self-assessment at once and the indicators being prepared.
+    first = analyst_a_client.get(_year_url("alpha"))
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert "being prepared in the background" in html and 'id="maturity-indicators"' not in html
+    assert 'id="answers"' in html
+    ready = prepared_get(analyst_a_client, _year_url("alpha")).content.decode()
+    assert "33.3% (n = 3)" in _row(ready, "standards_live") and "Figures as of" in ready
+
+    def boom(**_kwargs: Any) -> Any:
+        raise AssertionError("indicators computed in the request")
+
+    monkeypatch.setattr(maturity_prepared, "indicators_for", boom)
+    again = analyst_a_client.get(_year_url("alpha")).content.decode()
+    assert "33.3% (n = 3)" in _row(again, "standards_live")
+    # A refresh whose build fails says so in the section, with "Try again", and keeps the page.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        analyst_a_client.post(_year_url("alpha"), {"prepared": "refresh"})
+    failed = analyst_a_client.get(_year_url("alpha"))
+    assert failed.status_code == 200
+    text = failed.content.decode()
+    assert 'value="again"' in text and "Try again" in text and 'id="answers"' in text

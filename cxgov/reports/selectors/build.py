@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cxgov.core.models import Agency
+from cxgov.reports.models import SurveyReport
 from cxgov.reports.selectors.document import (
     AUTHORED_SECTIONS,
     SECTION_HEADINGS,
@@ -29,6 +30,16 @@ from cxgov.surveys.selectors import suppression_threshold
 # --- assembly ---------------------------------------------------------------------------------
 
 
+def authored_sections(report: SurveyReport | None, language: str) -> list[Section]:
+    """The written sections of the report in `language`, each empty until written."""
+    authored = report.authored(language) if report else {}
+    with translation.override(language):
+        return [
+            Section(name, str(SECTION_HEADINGS[name]), text=authored.get(name, ""), authored=True)
+            for name in AUTHORED_SECTIONS
+        ]
+
+
 def report_build(
     *, agency: Agency, fiscal_year: int, quarter: int | None, language: str = "en"
 ) -> ReportData:
@@ -37,25 +48,17 @@ def report_build(
     min_n = suppression_threshold()
     with translation.override(language):
         report = survey_report_for(agency=agency, period=period)
-        authored = report.authored(language) if report else {}
+        drivers, drivers_missing = _drivers_section(agency, period, min_n, language)
         sections = [
             _methods_section(agency, period, min_n, language),
             _results_section(agency, period, min_n, language),
-            _drivers_section(agency, period, min_n, language),
+            drivers,
             _benchmarks_section(agency, period, min_n),
             _standards_section(agency, period, language),
             _complaints_section(agency, period, min_n),
             _themes_section(agency, period, min_n),
         ]
-        for name in AUTHORED_SECTIONS:
-            sections.append(
-                Section(
-                    name,
-                    str(SECTION_HEADINGS[name]),
-                    text=authored.get(name, ""),
-                    authored=True,
-                )
-            )
+        sections.extend(authored_sections(report, language))
         title = _("Customer experience survey report: %(agency)s, %(period)s") % {
             "agency": agency.name,
             "period": period.label,
@@ -69,4 +72,5 @@ def report_build(
         report=report,
         threshold=min_n,
         generated_at=timezone.now(),
+        drivers_missing=drivers_missing,
     )

@@ -77,6 +77,8 @@ class ReportData:
     report: SurveyReport | None
     threshold: int
     generated_at: Any
+    # An analysis the drivers section needs was never asked for: the page offers to ask.
+    drivers_missing: bool = False
 
     def tables(self) -> list[Table]:
         return [table for section in self.sections for table in section.tables]

@@ -38,6 +38,9 @@ from cxgov.surveys.results.selectors import (
     driver_run,
     driver_spec,
 )
+from cxgov.surveys.results.selectors import (
+    DriverResult as StoredDrivers,
+)
 
 OUTCOME_KEYS = HEADLINE_KEYS
 # A driver must be answered by this share of the outcome's respondents to enter the model.
@@ -157,12 +160,15 @@ def report_driver_specs(survey: Survey) -> list[dict[str, Any]]:
     return specs
 
 
-def _drivers_for(survey: Survey, period: ReportPeriod, min_n: int) -> DriverResult | str:
+def _drivers_for(
+    survey: Survey, period: ReportPeriod, min_n: int
+) -> tuple[DriverResult | str, bool]:
     """The survey's stored key driver analysis for the period, or why there is none ("" if no
-    drivers). Computed by the worker (`surveys.services.drivers_compute`), never here."""
+    drivers), and whether it was never asked for (the report offers to ask). Computed by the
+    worker (`surveys.services.drivers_compute`), never here."""
     choice = _driver_choice(survey, period)
     if choice is None:
-        return ""
+        return "", False
     outcome, drivers = choice
     spec = driver_spec(outcome=outcome, drivers=drivers, filters=_filters(period))
     stored = driver_result(
@@ -172,7 +178,12 @@ def _drivers_for(survey: Survey, period: ReportPeriod, min_n: int) -> DriverResu
         return _(
             "The key driver analysis of this period has not been computed yet: use the button "
             "at the top of the report."
-        )
+        ), True
+    return _stored_result(stored, outcome, min_n), False
+
+
+def _stored_result(stored: StoredDrivers, outcome: Question, min_n: int) -> DriverResult | str:
+    """A stored analysis as the report shows it, or why it cannot be shown yet."""
     if stored.state == DRIVERS_COMPUTING:
         return _("The key driver analysis is being computed; it will be in this report shortly.")
     if stored.refusal or stored.complete < max(min_n, MIN_DRIVER_ANSWERS):
@@ -209,7 +220,10 @@ def _quadrant_labels() -> dict[str, str]:
     }
 
 
-def _drivers_section(agency: Agency, period: ReportPeriod, min_n: int, language: str) -> Section:
+def _drivers_section(
+    agency: Agency, period: ReportPeriod, min_n: int, language: str
+) -> tuple[Section, bool]:
+    """The section, and whether an analysis it needs was never asked for."""
     table = Table(
         "drivers",
         _("Key drivers and the priority matrix"),
@@ -228,8 +242,10 @@ def _drivers_section(agency: Agency, period: ReportPeriod, min_n: int, language:
     )
     section = _section("drivers", table)
     labels = _quadrant_labels()
+    missing = False
     for survey in _report_surveys(agency, period):
-        result = _drivers_for(survey, period, min_n)
+        result, never_asked = _drivers_for(survey, period, min_n)
+        missing = missing or never_asked
         title = (survey.title_es if language == "es" else "") or survey.title
         if isinstance(result, str):
             if result:
@@ -315,4 +331,4 @@ def _drivers_section(agency: Agency, period: ReportPeriod, min_n: int, language:
             "average whose share positive is below average."
         ),
     )
-    return section
+    return section, missing

@@ -10,6 +10,7 @@ from cxgov.reports.selectors.drivers import report_driver_specs, report_drivers_
 from cxgov.reports.tests.factories import report_surveys
 from cxgov.surveys import services
 from cxgov.surveys.models import DriverRun
+from cxgov.testing.prepared import prepared_get
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_reading_the_fiscal_year_report_asks_for_nothing(
     queued: list[int] = []
     monkeypatch.setattr(services, "_drivers_queue", queued.append)
     for _reading in range(2):
-        assert analyst_a_client.get(REPORT).status_code == 200
+        assert prepared_get(analyst_a_client, REPORT).status_code == 200
     assert list(DriverRun.objects.order_by("pk").values_list("pk", "key", "stale")) == runs
     assert queued == []
 
@@ -42,7 +43,7 @@ def test_the_worker_stores_each_fiscal_years_report_analysis_when_responses_chan
         services.drivers_compute(survey_id=survey.pk)
     assert report_drivers_missing(agency=agency_a, fiscal_year=2026, quarter=None) == []
     assert not DriverRun.objects.filter(survey__in=surveys, stale=True).exists()
-    html = analyst_a_client.get(REPORT).content.decode()
+    html = prepared_get(analyst_a_client, REPORT).content.decode()
     assert COMPUTING not in html
     # A second run finds nothing more to ask for.
     before = DriverRun.objects.count()
@@ -66,7 +67,7 @@ def test_a_quarter_report_asks_for_its_analyses_only_when_the_button_is_pressed(
     before = DriverRun.objects.count()
     queued: list[int] = []
     monkeypatch.setattr(services, "_drivers_queue", queued.append)
-    html = analyst_a_client.get(quarter).content.decode()
+    html = prepared_get(analyst_a_client, quarter).content.decode()
     assert 'id="drivers-missing"' in html and "Compute the key driver analyses" in html
     assert "has not been computed yet" in html
     assert DriverRun.objects.count() == before and queued == []
@@ -77,7 +78,7 @@ def test_a_quarter_report_asks_for_its_analyses_only_when_the_button_is_pressed(
     # Pressed again, nothing more is asked for, and the page now says they are being computed.
     analyst_a_client.post(quarter)
     assert DriverRun.objects.count() == before + len(missing)
-    html = analyst_a_client.get(quarter).content.decode()
+    html = prepared_get(analyst_a_client, quarter).content.decode()
     assert 'id="drivers-missing"' not in html and COMPUTING in html
 
 

@@ -10,6 +10,7 @@ import subprocess
 import zipfile
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -19,11 +20,18 @@ from cxgov.reports.models import SurveyReport
 from cxgov.reports.selectors import SECTION_HEADINGS, report_build
 from cxgov.reports.tests.factories import report_surveys
 from cxgov.testing.factories import MembershipFactory, StandardFactory, UserFactory
+from cxgov.testing.prepared import prepared_get
 
 pytestmark = pytest.mark.django_db
 
 HEADINGS = [str(heading) for heading in SECTION_HEADINGS.values()]
 REPORT = "/staff/agencies/alpha/reports/fy2026/"
+Q2 = "/staff/agencies/alpha/reports/fy2026-q2/"
+
+
+@pytest.fixture(autouse=True)
+def _prepared_files_kept_apart(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"  # where prepared files are stored
 
 
 @pytest.fixture
@@ -56,7 +64,7 @@ def _csv_rows(text: str) -> list[list[str]]:
 
 
 def test_report_page_shows_every_section_in_order(analyst_a_client, surveyed):
-    response = analyst_a_client.get(REPORT)
+    response = prepared_get(analyst_a_client, REPORT)
     assert response.status_code == 200
     html = response.content.decode()
     positions = [html.index(f'-heading">{heading}</h2>') for heading in HEADINGS]
@@ -66,12 +74,12 @@ def test_report_page_shows_every_section_in_order(analyst_a_client, surveyed):
 
 
 def test_every_csv_download_equals_the_table_on_the_page(analyst_a_client, surveyed):
-    html = analyst_a_client.get(REPORT).content.decode()
+    html = prepared_get(analyst_a_client, REPORT).content.decode()
     tables = _page_tables(html)
     assert {"methods", "results_questions", "results_service", "drivers"} <= set(tables)
     checked = 0
     for table_id, rows in tables.items():
-        download = analyst_a_client.get(REPORT, {"download": table_id})
+        download = prepared_get(analyst_a_client, REPORT, data={"download": table_id})
         assert download["Content-Type"].startswith("text/csv")
         lines = _csv_rows(download.content.decode())
         if len(rows) == 2 and len(rows[1]) == 1:  # the "nothing to report" row
@@ -83,7 +91,8 @@ def test_every_csv_download_equals_the_table_on_the_page(analyst_a_client, surve
 
 
 def test_every_rate_has_its_interval_and_n(analyst_a_client, surveyed):
-    rows = _page_tables(analyst_a_client.get(REPORT).content.decode())["results_questions"]
+    html = prepared_get(analyst_a_client, REPORT).content.decode()
+    rows = _page_tables(html)["results_questions"]
     header, body = rows[0], rows[1:]
     assert header[1:4] == ["Share positive (%)", "95% interval (%)", "n"]
     assert body
@@ -94,9 +103,10 @@ def test_every_rate_has_its_interval_and_n(analyst_a_client, surveyed):
 
 
 def test_zip_holds_every_table_as_csv(analyst_a_client, surveyed):
-    response = analyst_a_client.get(REPORT + "tables.zip")
+    response = prepared_get(analyst_a_client, REPORT + "tables.zip")
     assert response["Content-Type"] == "application/zip"
-    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    content = b"".join(response.streaming_content)
+    names = zipfile.ZipFile(io.BytesIO(content)).namelist()
     data = report_build(agency=surveyed, fiscal_year=2026, quarter=None)
     assert names == [f"{table.id}.csv" for table in data.tables()]
 
@@ -110,7 +120,7 @@ def test_period_list_links_each_year_and_quarter_with_responses(analyst_a_client
 
 
 def test_unknown_table_and_bad_period_are_missing(analyst_a_client, surveyed):
-    assert analyst_a_client.get(REPORT, {"download": "nope"}).status_code == 404
+    assert prepared_get(analyst_a_client, REPORT, data={"download": "nope"}).status_code == 404
     for period in ("fy26", "fy2026-q5", "2026", "fy9999"):
         assert analyst_a_client.get(f"/staff/agencies/alpha/reports/{period}/").status_code == 404
 
@@ -128,7 +138,7 @@ def test_oversight_reads_the_report_but_cannot_write(client, surveyed):
     reader = UserFactory()
     MembershipFactory(user=reader, agency=surveyed, role=Role.OVERSIGHT)
     client.force_login(reader)
-    page = client.get(REPORT)
+    page = prepared_get(client, REPORT)
     assert page.status_code == 200
     assert "Write or edit the written sections" not in page.content.decode()
     assert client.get(REPORT + "edit/").status_code == 404
@@ -151,10 +161,10 @@ def test_analyst_writes_sections_and_spanish_report_uses_them(analyst_a_client, 
     assert report.what_we_changed == "We added <b>evening</b> hours."
     event = AuditEvent.objects.get(action="survey_report.update")
     assert event.data["changed"] == ["what_we_changed", "what_we_heard", "what_we_heard_es"]
-    english = analyst_a_client.get("/staff/agencies/alpha/reports/fy2026-q2/").content.decode()
+    english = prepared_get(analyst_a_client, Q2).content.decode()
     assert "Callers waited too long." in english
     assert "We added &lt;b&gt;evening&lt;/b&gt; hours." in english
-    spanish = analyst_a_client.get("/es/staff/agencies/alpha/reports/fy2026-q2/").content.decode()
+    spanish = prepared_get(analyst_a_client, "/es" + Q2).content.decode()
     assert '<html lang="es">' in spanish
     assert "Las personas esperaron demasiado." in spanish
     # No Spanish text for this section: the English is shown rather than nothing.
@@ -284,7 +294,7 @@ def test_build_report_csv_zip_and_directory_match_the_page(analyst_a_client, sur
     )
     archive = zipfile.ZipFile(zip_path)
     assert sorted(archive.namelist()) == sorted(p.name for p in directory.iterdir())
-    page = _page_tables(analyst_a_client.get(REPORT).content.decode())
+    page = _page_tables(prepared_get(analyst_a_client, REPORT).content.decode())
     methods = _csv_rows(archive.read("methods.csv").decode())
     assert methods == page["methods"]
     results = _csv_rows((directory / "results_questions.csv").read_text())

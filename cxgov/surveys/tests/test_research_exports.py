@@ -37,6 +37,7 @@ from cxgov.surveys.services import (
 )
 from cxgov.testing.access import answers_like_missing
 from cxgov.testing.factories import MembershipFactory, SurveyFactory, UserFactory
+from cxgov.testing.prepared import prepared_get
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,11 @@ ANSWERS: list[dict[str, Any]] = [
 Fetch = Callable[[str], tuple[bytes, str]]
 
 
+@pytest.fixture(autouse=True)
+def _prepared_files_kept_apart(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"  # where prepared files are stored
+
+
 @pytest.fixture
 def survey(agency_a: Agency, service_a: Service) -> Survey:
     survey = SurveyFactory(agency=agency_a, title="Every kind of question")
@@ -151,7 +157,7 @@ def _body(response: Any) -> bytes:
 @pytest.fixture
 def fetch(analyst_a_client: Client, survey: Survey) -> Fetch:
     def get(path: str) -> tuple[bytes, str]:
-        response = analyst_a_client.get(_base(survey) + path)
+        response = prepared_get(analyst_a_client, _base(survey) + path)
         assert response.status_code == 200, _body(response)[:500]
         return _body(response), response["Content-Disposition"]
 
@@ -290,7 +296,7 @@ def test_labels_are_in_the_surveys_default_language_on_a_spanish_page(
     analyst_a_client: Client, survey: Survey, tmp_path: Path
 ) -> None:
     with translation.override("es"):
-        response = analyst_a_client.get("/es" + _base(survey) + "responses/export/sav/")
+        response = prepared_get(analyst_a_client, "/es" + _base(survey) + "responses/export/sav/")
     assert response.status_code == 200
     _frame, meta = pyreadstat.read_sav(
         _saved(tmp_path, _body(response), "sav"), output_format="polars", metadataonly=True
@@ -383,7 +389,7 @@ def test_a_download_is_audited_with_its_format_and_filters(
     analyst_a_client: Client, analyst_a: User, survey: Survey
 ) -> None:
     url = _base(survey) + "responses/export/xlsx/?channel=phone"
-    assert analyst_a_client.get(url).status_code == 200
+    assert prepared_get(analyst_a_client, url).status_code == 200
     event = AuditEvent.objects.get(action="survey.responses_export")
     assert (event.actor, event.target_id) == (analyst_a, str(survey.pk))
     assert event.data == {"filters": "channel=phone", "format": "xlsx"}
@@ -416,7 +422,7 @@ def test_only_survey_runners_download_research_files(
     client = role_a_client(role)
     for fmt in ("sav", "dta", "xlsx", "r"):
         url = _base(survey) + f"responses/export/{fmt}/"
-        got = client.get(url)
+        got = prepared_get(client, url)
         if role in READERS:
             assert got.status_code == 200, (fmt, role)
         else:
@@ -445,16 +451,16 @@ def test_employee_survey_files_have_their_variables_and_no_rows(
         ],
     )
     base = _base(employee_survey) + "responses/export/"
-    sav = _body(analyst_a_client.get(base + "sav/"))
+    sav = _body(prepared_get(analyst_a_client, base + "sav/"))
     frame, meta = pyreadstat.read_sav(_saved(tmp_path, sav, "sav"), output_format="polars")
     assert frame.height == 0 and "barriers" in frame.columns
     assert meta.notes == ["not listed: employee survey responses are shown only as results"]
-    dta = _body(analyst_a_client.get(base + "dta/"))
+    dta = _body(prepared_get(analyst_a_client, base + "dta/"))
     frame, meta = pyreadstat.read_dta(_saved(tmp_path, dta, "dta"), output_format="polars")
     assert frame.height == 0 and meta.file_label.startswith("not listed")
     for fmt in ("xlsx", "r"):
-        assert b"about the queue" not in _body(analyst_a_client.get(base + fmt + "/"))
-    book = load_workbook(io.BytesIO(_body(analyst_a_client.get(base + "xlsx/"))))
+        assert b"about the queue" not in _body(prepared_get(analyst_a_client, base + fmt + "/"))
+    book = load_workbook(io.BytesIO(_body(prepared_get(analyst_a_client, base + "xlsx/"))))
     assert book["Responses"].max_row == 2  # the header and the line saying why
 
 
@@ -491,7 +497,7 @@ def test_filters_that_are_not_valid_answer_400_with_the_reason(
 def test_any_filter_text_answers_a_file_or_400_never_an_error(
     analyst_a_client: Client, survey: Survey, params: dict[str, str]
 ) -> None:
-    response = analyst_a_client.get(_base(survey) + "responses/export/xlsx/", params)
+    response = prepared_get(analyst_a_client, _base(survey) + "responses/export/xlsx/", data=params)
     assert response.status_code in (200, 400)
 
 
@@ -564,3 +570,30 @@ def test_the_api_names_the_query_parameter_that_is_not_valid(
     assert body["detail"]
     if field:
         assert [e["loc"][-1] for e in body["errors"]] == [field]
+
+
+def test_the_prepared_file_holds_what_the_request_used_to_build(
+    analyst_a_client: Client, survey: Survey
+) -> None:
+    from cxgov.surveys.research import research_file
+    from cxgov.surveys.selectors import ResponseFilters, responses_for_survey
+
+    url = _base(survey) + "responses/export/{fmt}/?channel=phone"
+    for fmt in ("r", "xlsx"):
+        assert analyst_a_client.get(url.format(fmt=fmt)).status_code == 202
+        response = prepared_get(analyst_a_client, url.format(fmt=fmt))
+        assert response.status_code == 200
+        prepared = zipfile.ZipFile(io.BytesIO(_body(response)))
+        handle, name = research_file(
+            survey=survey,
+            responses=responses_for_survey(survey=survey, filters=ResponseFilters(channel="phone")),
+            fmt=fmt,
+        )
+        with handle:
+            built = zipfile.ZipFile(io.BytesIO(handle.read()))
+        assert name in response["Content-Disposition"]
+        assert prepared.namelist() == built.namelist()
+        for member in built.namelist():
+            if member != "docProps/core.xml":  # the workbook's own creation time
+                assert prepared.read(member) == built.read(member), (fmt, member)
+    assert AuditEvent.objects.filter(action="survey.responses_export").count() == 2
