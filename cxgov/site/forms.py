@@ -1,8 +1,10 @@
-"""The translations page's upload form: one XLIFF file, refused when too large."""
+"""The translations page's forms: the languages the agency offers, and the upload of one XLIFF
+file, refused when too large."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -28,3 +30,24 @@ class XliffUploadForm(forms.Form):
                 params={"size": xliff.MAX_BYTES // 1024 // 1024},
             )
         return file
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, str(name)) for code, name in settings.LANGUAGES if code != "en"]
+
+
+class AgencyLanguagesForm(forms.Form):
+    """The languages the agency offers besides English, which it always offers."""
+
+    # Tells this form's POST from the upload's: with no box ticked the browser sends no field.
+    languages_form = forms.CharField(widget=forms.HiddenInput, initial="1", required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered besides English"),
+        help_text=_(
+            "The agency's public pages, surveys, complaint forms and emails are offered in these "
+            "languages. A page opened in another language is shown in English."
+        ),
+        choices=_language_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
