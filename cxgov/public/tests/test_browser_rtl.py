@@ -50,8 +50,8 @@ SHOTS = Path(settings.BASE_DIR) / "docs" / "accessibility" / "screenshots"
 SLACK = 3
 
 # Geometry of the page, in CSS pixels: the document's direction and widths, the main heading's
-# text against its container's content box, the switcher's place in its bar, the breadcrumb
-# items shown.
+# text against its container's content box, the first collection item's edge, the switcher's
+# place in its bar, the breadcrumb items shown.
 _MEASURE_JS = """() => {
   const box = (el) => {
     const r = el.getBoundingClientRect();
@@ -76,7 +76,9 @@ _MEASURE_JS = """() => {
   const crumbs = [...document.querySelectorAll('.usa-breadcrumb__list-item')]
     .filter((li) => li.getBoundingClientRect().width > 0)
     .map(box);
+  const item = document.querySelector('main .usa-collection__item');
   return {
+    item: item ? {own: box(item), list: content(item.closest('.grid-container'))} : null,
     dir: document.documentElement.getAttribute('dir'),
     lang: document.documentElement.getAttribute('lang'),
     direction: getComputedStyle(document.body).direction,
@@ -112,8 +114,14 @@ def _check(name: str, width: int, m: dict) -> list[str]:
         problems.append("no language switcher")
     elif abs(toggle["left"] - bar["left"]) > SLACK:
         problems.append(f"switcher at {toggle['left']}, not at the left end {bar['left']}")
-    elif toggle["right"] > m["windowWidth"] or toggle["width"] > (bar["right"] - bar["left"]) / 2:
+    elif (
+        toggle["right"] > m["windowWidth"] or toggle["width"] > (bar["right"] - bar["left"]) * 2 / 3
+    ):
         problems.append(f"switcher is not a compact button: {toggle}")
+    item = m["item"]
+    # A list of services starts at the right edge too, without the browser's start padding.
+    if item is not None and abs(item["own"]["right"] - item["list"]["right"]) > SLACK:
+        problems.append(f"list item ends at {item['own']['right']}, not {item['list']['right']}")
     crumbs = m["crumbs"]
     # On a phone USWDS shows only the parent link; on a desktop the whole trail, first on right.
     if width >= DESKTOP and len(crumbs) >= 2:
