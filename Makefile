@@ -49,10 +49,15 @@ static/vendor/uswds/.copied: node_modules/.installed
 	@test -x /usr/bin/chromium || scripts/apt-install chromium
 	touch $@
 
-locale/es/LC_MESSAGES/django.mo: locale/es/LC_MESSAGES/django.po .system-packages .venv/.synced
-	DEBUG=true $(PY) manage.py compilemessages --locale es --ignore '.venv' --ignore 'node_modules' -v 0
+# Every catalogue under locale/ (one per language of settings.LANGUAGES but English) compiles to
+# the .mo beside it, only when its .po changed; msgfmt checks the format strings as it goes.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
-setup: .venv/.synced static/vendor/uswds/.copied locale/es/LC_MESSAGES/django.mo
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po .system-packages
+	msgfmt --check-format -o $@ $<
+
+setup: .venv/.synced static/vendor/uswds/.copied $(MO_FILES)
 
 demo: setup
 	DEBUG=$${DEBUG:-true} .venv/bin/cxgov demo
@@ -69,9 +74,10 @@ format: .venv/.synced
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-# Regenerate the Spanish catalogue after changing user-facing strings, then translate the new entries.
+# Regenerate every catalogue after changing user-facing strings, then translate the new entries
+# (Spanish completely; the other languages at least the public pages' entries, docs/i18n.md).
 messages: .venv/.synced .system-packages
-	DEBUG=true $(PY) manage.py makemessages --locale es --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --no-location --no-obsolete
+	DEBUG=true $(PY) manage.py makemessages --all --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --no-location --no-obsolete
 
 test: setup .browser check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run

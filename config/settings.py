@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After the language and messages: an agency's page only in the languages it offers.
+    "cxgov.public.languages.AgencyLanguageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -280,9 +282,25 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Internationalisation: English and Spanish, English URLs unprefixed.
+# Internationalisation: English URLs unprefixed, each other language under its code (/es/,
+# /zh-hans/, ...). Each agency offers a subset (Agency.languages, decision 0061); a language
+# is served once its catalogue is compiled. Django's locale table lacks Tagalog and Haitian
+# Creole: cxgov.core.languages adds them, with every name a language has in itself.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("zh-hant", _("Traditional Chinese")),
+    ("vi", _("Vietnamese")),
+    ("ko", _("Korean")),
+    ("tl", _("Tagalog")),
+    ("ru", _("Russian")),
+    ("ar", _("Arabic")),
+    ("ht", _("Haitian Creole")),
+    ("fr", _("French")),
+    ("pt-br", _("Brazilian Portuguese")),
+]
 LOCALE_PATHS = [Path(env_str("CXGOV_LOCALE_DIR", default=str(BASE_DIR / "locale")))]
 USE_I18N = True
 USE_TZ = True

@@ -1,4 +1,9 @@
-"""Fail when the Spanish catalogue misses a user-facing string or leaves one untranslated.
+"""Fail when a catalogue is out of step with the code.
+
+Spanish must be complete: every user-facing string, each translated. Every other language's
+catalogue must hold exactly the code's strings (none missing, none beyond the Spanish
+catalogue's, no obsolete entries) and pass `msgfmt --check`; its entries outside the public
+pages may stay empty (docs/i18n.md, decision 0061).
 
 Runs makemessages in a scratch copy of the project, so the working tree is never changed,
 then compares with gettext's own tools.
@@ -14,7 +19,36 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PO = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
+LOCALE = ROOT / "locale"
+PO = LOCALE / "es" / "LC_MESSAGES" / "django.po"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True)
+
+
+def other_language_problems(po: Path, fresh: Path) -> list[str]:
+    """What is wrong with a catalogue other than the Spanish one: strings of the code it lacks,
+    strings it has that neither the code nor the Spanish catalogue has, obsolete entries, and
+    what `msgfmt --check` refuses."""
+    name = po.relative_to(ROOT)
+    problems = []
+    # -N: a string is the same string only when it is exactly the same.
+    missing = _run("msgcmp", "-N", "--use-untranslated", str(po), str(fresh))
+    if missing.returncode != 0:
+        problems.append(f"strings in the code that {name} is missing:\n{missing.stderr}")
+    # Left over: a string neither the code nor the Spanish catalogue has (the catalogues are
+    # copies of the Spanish one's strings, so they keep what it keeps).
+    extra = _run("msgcmp", "-N", "--use-untranslated", str(PO), str(po))
+    if extra.returncode != 0:
+        problems.append(f"strings in {name} that the code does not use:\n{extra.stderr}")
+    obsolete = _run("msgattrib", "--only-obsolete", str(po)).stdout
+    if obsolete.strip():
+        problems.append(f"obsolete entries in {name}:\n{obsolete}")
+    checked = _run("msgfmt", "--check", "-o", os.devnull, str(po))
+    if checked.returncode != 0:
+        problems.append(f"msgfmt --check refuses {name}:\n{checked.stderr}")
+    return problems
 
 
 def main() -> int:
@@ -49,9 +83,12 @@ def main() -> int:
             capture_output=True,
             text=True,
         )
-    problems = []
-    if missing.returncode != 0:
-        problems.append("strings in the code that locale/es is missing:\n" + missing.stderr)
+        problems = []
+        if missing.returncode != 0:
+            problems.append("strings in the code that locale/es is missing:\n" + missing.stderr)
+        others = sorted(p for p in LOCALE.glob("*/LC_MESSAGES/django.po") if p != PO)
+        for po in others:
+            problems += other_language_problems(po, fresh)
     for flag, label in (("--untranslated", "untranslated"), ("--only-fuzzy", "fuzzy")):
         out = subprocess.run(
             ["msgattrib", flag, "--no-obsolete", str(PO)], capture_output=True, text=True
@@ -64,6 +101,9 @@ def main() -> int:
         print("\n".join(problems), file=sys.stderr)
         return 1
     print("Spanish catalogue is complete.")
+    if others:
+        names = ", ".join(po.parent.parent.name for po in others)
+        print(f"Catalogues in step with the code: {names}.")
     return 0
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from cxgov.complaints.selectors import complaint_timeliness_by_day
 from cxgov.complaints.services import followup_case_open
+from cxgov.core.languages import language_for
 from cxgov.core.selectors import agency_calendar
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def post_resolution_survey_invite(*, complaint_id: int) -> bool:
         row=1,
         channel=InvitationChannel.EMAIL,
         contact=complaint.contact_email.lower(),
-        language=complaint.language if complaint.language in {"en", "es"} else "en",
+        language=language_for(agency=complaint.agency, language=complaint.language),
         service=complaint.service,
     )
     plan = invitations_add(actor=None, survey=survey, rows=[row])

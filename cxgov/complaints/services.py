@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from cxgov.core.addresses import STATE_CODES, PostalAddress, zip_code_clean
 from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.core.calendar import AgencyCalendar
+from cxgov.core.languages import language_for
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import agency_calendar
@@ -453,7 +454,8 @@ def _complaint_store(
         postal_zip=postal.zip_code.strip()[:10],
         contact_preference=contact_preference,
         consent_to_publish=consent_to_publish,
-        language="es" if language.startswith("es") else "en",
+        # The complaint is written to in this language while its agency offers it.
+        language=language_for(agency=agency, language=language),
         received_at=received_at or now,
         latitude=latitude,
         longitude=longitude,

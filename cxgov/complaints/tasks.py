@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from cxgov.core.languages import language_for
 from cxgov.core.tasks import retrying_task
 
 from .links import status_link_url
@@ -44,8 +45,9 @@ def _reply_to(complaint: Complaint) -> list[str]:
 def notice_email(
     *, complaint: Complaint, kind: str, message: Message | None = None, site_url: str = ""
 ) -> EmailMessage:
-    """The email of one notice, in the complaint's language, with a signed status link."""
-    with translation.override(complaint.language):
+    """The email of one notice, in the complaint's language when its agency still offers it
+    (else English), with a signed status link."""
+    with translation.override(language_for(agency=complaint.agency, language=complaint.language)):
         context = {
             "complaint": complaint,
             "message": message,

@@ -9,6 +9,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
+        from cxgov.core.languages import language_info_register
+
+        # Before any page asks for a language's name: Tagalog and Haitian Creole.
+        language_info_register()
+
         from cxgov.core.auth import sign_in_audited, sign_in_refusal_audited, sign_out_audited
         from cxgov.core.middleware import session_start
         from cxgov.core.notices import staff_notice_register

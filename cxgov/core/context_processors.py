@@ -1,5 +1,5 @@
-"""Values every template needs: the site name, links to this page in the other languages and
-the header's staff links the signed-in person may open."""
+"""Values every template needs: the site name, links to this page in the languages it is
+offered in and the header's staff links the signed-in person may open."""
 
 from __future__ import annotations
 
@@ -9,33 +9,43 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 
+from cxgov.core.languages import native_name, site_languages
 from cxgov.core.navigation import HEADER_MENU, capabilities_of_request, visible_links
 
-_NATIVE_NAMES = {"en": "English", "es": "Español"}
+
+def page_languages(request: HttpRequest) -> list[str]:
+    """The languages this page is offered in: its agency's when the page belongs to one (set
+    on the request by cxgov.public.languages), else those any agency offers."""
+    offered = getattr(request, "offered_languages", None)
+    return list(offered) if offered is not None else site_languages()
+
+
+def _alternates(request: HttpRequest) -> list[dict[str, Any]]:
+    path = request.get_full_path()
+    current = get_language() or settings.LANGUAGE_CODE
+    return [
+        {
+            "code": code,
+            "label": native_name(code),
+            "current": code == current,
+            "path": translate_url(path, code),
+            "url": request.build_absolute_uri(translate_url(path, code)),
+        }
+        for code in page_languages(request)
+    ]
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    current = get_language() or settings.LANGUAGE_CODE
-    path = request.get_full_path()
-    alternates = [
-        {
-            "code": code,
-            "label": _NATIVE_NAMES.get(code, code),
-            "url": request.build_absolute_uri(translate_url(path, code)),
-        }
-        for code, _name in settings.LANGUAGES
-    ]
+    alternates = SimpleLazyObject(lambda: _alternates(request))
     return {
         "site_name": "cxgov",
         "session_timeout_seconds": settings.SESSION_COOKIE_AGE,
+        "page_bidi": get_language_bidi(),
+        # <link rel="alternate"> for each language the page is offered in, the switcher's list.
         "alternate_languages": alternates,
-        "language_switch": [
-            {**alt, "url": translate_url(path, alt["code"])}
-            for alt in alternates
-            if alt["code"] != current
-        ],
+        "language_switch": alternates,
     }
 
 

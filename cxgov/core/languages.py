@@ -1,4 +1,6 @@
-"""Which language codes are real: ISO 639-1, Django's locale table, and the house's own "asl".
+"""Language codes and the site's languages: which codes are real (ISO 639-1, Django's locale
+table, and the house's own "asl"), the names languages have in themselves, and which languages
+each agency offers (decision 0061).
 
 A code may carry a script or region subtag ("zh-hant", "pt-br") when its language is known.
 """
@@ -6,8 +8,15 @@ A code may carry a script or region subtag ("zh-hant", "pt-br") when its languag
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.conf.locale import LANG_INFO
+from django.utils.translation import get_language_info
+
+if TYPE_CHECKING:
+    from cxgov.core.models import Agency
 
 ISO_639_1 = frozenset(
     """
@@ -32,3 +41,67 @@ def is_language_code(code: str) -> bool:
         return True
     base, _dash, subtag = code.partition("-")
     return bool(subtag) and base in ISO_639_1 and _SUBTAG.match(subtag) is not None
+
+
+# Languages Django's locale table lacks; `get_language_info` reads them once CoreConfig.ready
+# has added them. "name_local" is the name the switcher shows.
+EXTRA_LANG_INFO = {
+    "tl": {"bidi": False, "code": "tl", "name": "Tagalog", "name_local": "Tagalog"},
+    "ht": {
+        "bidi": False,
+        "code": "ht",
+        "name": "Haitian Creole",
+        "name_local": "Kreyòl ayisyen",
+    },
+}
+
+
+def language_info_register() -> None:
+    """Add the languages Django's locale table lacks, leaving Django's own entries alone."""
+    for code, info in EXTRA_LANG_INFO.items():
+        LANG_INFO.setdefault(code, info)
+
+
+def native_name(code: str) -> str:
+    """The language's name in itself, capitalised as a list item ("Español", "简体中文")."""
+    local = str(get_language_info(code)["name_local"])
+    return local[:1].upper() + local[1:]
+
+
+def site_language_codes() -> list[str]:
+    """Every language the site is built for, in settings.LANGUAGES order."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def offered_languages_clean(codes: Iterable[str]) -> list[str]:
+    """The given codes that the site knows, English first, each once, in settings order;
+    English is always offered."""
+    wanted = {"en", *codes}
+    return [code for code in site_language_codes() if code in wanted]
+
+
+def offered_languages(*, agency: Agency) -> list[str]:
+    """The languages an agency's public pages are offered in, English first."""
+    return offered_languages_clean(agency.languages or [])
+
+
+def language_for(*, agency: Agency, language: str) -> str:
+    """The language to write to someone in: theirs when the agency offers it ("es-MX" is read
+    as "es"), else English."""
+    offered = offered_languages(agency=agency)
+    code = language.strip().lower()
+    for candidate in (code, code.split("-")[0]):
+        if candidate in offered:
+            return candidate
+    return "en"
+
+
+def site_languages() -> list[str]:
+    """The languages of the site-wide pages: English, Spanish (whose catalogue is kept complete
+    by rule) and every language any agency offers."""
+    from cxgov.core.models import Agency
+
+    offered: set[str] = {"es"}
+    for codes in Agency.objects.values_list("languages", flat=True):
+        offered.update(codes or [])
+    return offered_languages_clean(offered)

@@ -56,6 +56,11 @@ class Expiring(models.Model):
         return self.expires_at <= timezone.now()
 
 
+def default_agency_languages() -> list[str]:
+    """English and Spanish: what every agency offered before agencies chose."""
+    return ["en", "es"]
+
+
 class Agency(NamedRecord):
     """A public agency, optionally part of a parent department."""
 
@@ -119,6 +124,15 @@ class Agency(NamedRecord):
         help_text=_(
             "Surveys, customer service plans, posted standards and A-11 reports are approved "
             "by a member other than the one who sent them for review."
+        ),
+    )
+
+    languages = models.JSONField(
+        _("languages offered"),
+        default=default_agency_languages,
+        help_text=_(
+            "The languages the agency's public pages, surveys, complaint forms and emails are "
+            "offered in. English is always offered."
         ),
     )
 

@@ -165,10 +165,11 @@ CAPABILITY_TEXT: dict[Can, str] = {
         "complaint deadlines and standards in business days skip them like federal holidays."
     ),
     Can.MANAGE_TRANSLATIONS: (
-        "The agency's translations page: how much of the authored text (services, surveys, "
-        "plans, standards, canned responses, categories) each language has, which is missing, "
-        "a machine draft, reviewed or stale; edit one text's translation; download a language "
-        "as XLIFF for a translation vendor and upload the translated file."
+        "The agency's translations page: the languages the agency offers, how much of the "
+        "authored text (services, surveys, plans, standards, canned responses, categories) each "
+        "language has, which is missing, a machine draft, reviewed or stale; edit one text's "
+        "translation; download a language as XLIFF for a translation vendor and upload the "
+        "translated file."
     ),
     Can.VIEW_MATURITY: (
         "Read the agency's annual CX maturity self-assessments, the indicators cxgov measures "

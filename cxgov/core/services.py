@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks.base import Task, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from cxgov.core.languages import offered_languages_clean, site_language_codes
 from cxgov.core.models import (
     Agency,
     AgencyClosure,
@@ -1434,6 +1435,30 @@ def closure_save(
         agency=agency,
     )
     return "updated" if changed else "unchanged"
+
+
+@transaction.atomic
+def agency_languages_set(
+    *, actor: User | None, agency: Agency, languages: Iterable[str]
+) -> dict[str, list[Any]]:
+    """Set the languages the agency offers (codes of settings.LANGUAGES; English is always
+    added); audited when they change."""
+    codes = list(languages)
+    unknown = sorted(set(codes) - set(site_language_codes()))
+    if unknown:
+        raise ValidationError(
+            {
+                "languages": _("The site does not offer these languages: %(codes)s.")
+                % {"codes": ", ".join(unknown)}
+            }
+        )
+    return object_update(
+        actor=actor,
+        instance=agency,
+        fields={"languages": offered_languages_clean(codes)},
+        action="agency.languages_set",
+        agency=agency,
+    )
 
 
 @transaction.atomic

@@ -192,7 +192,7 @@ def _submit_form(
         submission_id=submission_id,
         context=SubmissionContext(
             source=_source(context),
-            language=(get_language() or "en")[:2],
+            language=get_language() or "en",
             service=context["service"],
             channel=context["channel"],
             stage=context["stage"],
@@ -405,7 +405,7 @@ def survey_widget_submit(request: HttpRequest, public_id: str) -> HttpResponse:
             submission_id=request.POST.get("submission_id", "")[:80],
             context=SubmissionContext(
                 source=ResponseSource.WIDGET,
-                language=(get_language() or "en")[:2],
+                language=get_language() or "en",
                 service=request.POST.get("service", "")[:80],
                 channel=request.POST.get("channel", "")[:20],
                 stage=request.POST.get("stage", "")[:20],

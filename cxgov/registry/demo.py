@@ -9,6 +9,8 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+
 from cxgov.core.models import Agency
 from cxgov.registry.models import ChannelKind, ServiceStatus
 from cxgov.registry.services import (
@@ -32,6 +34,9 @@ AGENCIES: list[dict[str, Any]] = [
             "Ayudamos a las personas a solicitar y recibir los beneficios que se han ganado."
         ),
         "time_zone": "America/New_York",
+        # Every language the site is built for; the other demo agencies keep English and
+        # Spanish, so the demo shows both an agency's own choice and the default.
+        "languages": [code for code, _name in settings.LANGUAGES],
     },
     {
         "name": "National Parks Permit Office",

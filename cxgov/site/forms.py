@@ -1,5 +1,5 @@
-"""The translations page's forms: one XLIFF file, refused when too large; one text's
-translation and its status."""
+"""The translations page's forms: the languages the agency offers, the upload of one XLIFF
+file, refused when too large, and one text's translation and its status."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core import validators
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -64,3 +65,22 @@ class TranslationForm(forms.Form):
             text.max_length = max_length
             text.validators.append(validators.MaxLengthValidator(max_length))
             text.widget.attrs["maxlength"] = str(max_length)
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, str(name)) for code, name in settings.LANGUAGES if code != "en"]
+
+
+class AgencyLanguagesForm(forms.Form):
+    """The languages the agency offers besides English, which it always offers."""
+
+    # Tells this form's POST from the upload's: with no box ticked the browser sends no field.
+    languages_form = forms.CharField(widget=forms.HiddenInput, initial="1", required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered besides English"),
+        help_text=_(
+            "The agency's public pages, surveys, complaint forms and emails are offered in these "
+            "languages. A page opened in another language is shown in English."
+        ),
+        choices=_language_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -1,6 +1,6 @@
-"""The agency's translations page: coverage per language, missing and stale texts per language,
-an edit form per text, the XLIFF download and the upload of a translated file (decisions 0052
-and 0062)."""
+"""The agency's translations page: the languages it offers (decision 0061), coverage per
+language, missing and stale texts per language, an edit form per text, the XLIFF download and
+the upload of a translated file (decisions 0052 and 0062)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ from django.utils.translation import ngettext
 
 from cxgov.core.i18n import OPTION_PREFIX, SPANISH, spanish_field
 from cxgov.core.models import TranslationStatus
+from cxgov.core.languages import offered_languages
+from cxgov.core.pages import form_save
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
-from cxgov.core.services import audit_record
+from cxgov.core.services import agency_languages_set, audit_record
 from cxgov.core.xliff import XliffError
-from cxgov.site.forms import TranslationForm, XliffUploadForm
+from cxgov.site.forms import AgencyLanguagesForm, TranslationForm, XliffUploadForm
 from cxgov.site.translations import (
     MISSING,
     STALE,
@@ -52,11 +54,29 @@ def _language(request: HttpRequest) -> str:
 
 @login_required
 def translations_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """Coverage and the texts to translate; a POST uploads a translated XLIFF file."""
+    """The languages offered, coverage and the texts to translate; a POST saves the languages
+    or uploads a translated XLIFF file."""
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.MANAGE_TRANSLATIONS)
-    form = XliffUploadForm(request.POST or None, request.FILES or None)
+    # Two forms post here; the languages form is the one that sends its hidden marker.
+    choosing = request.method == "POST" and "languages_form" in request.POST
+    languages_form = AgencyLanguagesForm(
+        request.POST if choosing else None,
+        initial={"languages": [c for c in offered_languages(agency=agency) if c != "en"]},
+    )
+    if choosing:
+        saved = form_save(
+            request,
+            languages_form,
+            lambda data: agency_languages_set(
+                actor=request.user, agency=agency, languages=data["languages"]
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The languages the agency offers are saved."))
+            return redirect("translations:page", slug=agency.slug)
+    form = XliffUploadForm(None if choosing else request.POST or None, request.FILES or None)
     problems = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not choosing and form.is_valid():
         try:
             report = translations_import_sound_units(
                 actor=request.user, agency=agency, data=form.cleaned_data["file"].read()
@@ -86,6 +106,7 @@ def translations_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "agency": agency,
             "form": form,
+            "languages_form": languages_form,
             "problems": problems,
             "language": language,
             "language_name": language_name(language),

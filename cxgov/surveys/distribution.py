@@ -23,6 +23,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cxgov.core.languages import language_for
 from cxgov.surveys.models import Invitation, InvitationChannel, Survey
 
 _CONTACT_SALT = "cxgov.surveys.contact"
@@ -152,7 +153,7 @@ def invitation_message(
     *, survey: Survey, invitation: Invitation, token: str, reminder: bool
 ) -> Message:
     """The message in the person's language: the link, the opt-out link and the PRA statement."""
-    language = invitation.language if invitation.language in ("en", "es") else "en"
+    language = language_for(agency=survey.agency, language=invitation.language)
     with translation.override(language):
         title = survey.display_title
         link = _absolute(reverse("public:survey", kwargs={"public_id": survey.public_id}))

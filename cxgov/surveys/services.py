@@ -39,6 +39,7 @@ from cxgov.core.imports import (
     rows_keep_first,
     shown,
 )
+from cxgov.core.languages import offered_languages
 from cxgov.core.models import Agency, ApprovalState, Membership, User
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.ratelimit import RateLimited, rate_check
@@ -1297,8 +1298,12 @@ def invitation_rows_parse(
     segments = {
         s.name.lower(): s for s in CustomerSegment.objects.filter(agency_id=survey.agency_id)
     }
+    offered = offered_languages(agency=survey.agency)
     rows = rows_keep_first(
-        ((row, _invitation_row(row, services=services, segments=segments)) for row in table.rows),
+        (
+            (row, _invitation_row(row, services=services, segments=segments, offered=offered))
+            for row in table.rows
+        ),
         key=lambda invitation: invitation.contact_hash,
         column="email",
         repeated=lambda first: _("Already listed on row %(n)s; invited once.") % {"n": first},
@@ -1308,7 +1313,11 @@ def invitation_rows_parse(
 
 
 def _invitation_row(
-    row: Row, *, services: Mapping[str, Service], segments: Mapping[str, CustomerSegment]
+    row: Row,
+    *,
+    services: Mapping[str, Service],
+    segments: Mapping[str, CustomerSegment],
+    offered: list[str],
 ) -> InvitationRow | None:
     email = row.get("email").lower()
     typed_phone = row.get("phone")
@@ -1323,8 +1332,12 @@ def _invitation_row(
     if not email and not typed_phone:
         row.fail("email", _("Give an email address or a phone number."))
     language = (row.get("language") or "en").lower()[:8]
-    if language not in ("en", "es"):
-        row.fail("language", _("%(v)s is not en or es.") % {"v": shown(row.get("language"))})
+    if language not in offered:
+        row.fail(
+            "language",
+            _("%(v)s is not a language the agency offers (%(codes)s).")
+            % {"v": shown(row.get("language")), "codes": ", ".join(offered)},
+        )
     service = services.get(row.get("service")) if row.get("service") else None
     if row.get("service") and service is None:
         row.fail(

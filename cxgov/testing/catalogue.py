@@ -1,4 +1,5 @@
-"""The Spanish catalogue read as English and Spanish pairs, for tests of what pages show."""
+"""A catalogue read as English and translation pairs, for tests of what pages show: the Spanish
+one by default, any language's by its path."""
 
 from __future__ import annotations
 
@@ -7,8 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import to_locale
 
-PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
+
+def catalogue_path(language: str) -> Path:
+    """Where the catalogue of a Django language code lives ("zh-hans" → locale/zh_Hans)."""
+    return Path(settings.BASE_DIR) / "locale" / to_locale(language) / "LC_MESSAGES" / "django.po"
+
+
+PO = catalogue_path("es")
 
 
 @dataclass(frozen=True)

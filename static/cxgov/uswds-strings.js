@@ -37,9 +37,11 @@
     return null;
   }
 
+  // Only a changed text is written: writing the same text is itself a change the observer
+  // sees, and a catalogue without these entries gives back the English.
   function fixText(node) {
     var text = translated(node.nodeValue);
-    if (text !== null) node.nodeValue = text;
+    if (text !== null && text !== node.nodeValue) node.nodeValue = text;
   }
 
   function fixTree(root) {
@@ -61,7 +63,7 @@
     var label = el.getAttribute("aria-label");
     if (!label) return;
     var text = translated(label);
-    if (text !== null) el.setAttribute("aria-label", text);
+    if (text !== null && text !== label) el.setAttribute("aria-label", text);
   }
 
   new MutationObserver(function (records) {

@@ -31,6 +31,8 @@ def test_home_page_has_banner_and_no_axe_violations(page, demo_site):
 
 def test_spanish_page_has_no_axe_violations(page, demo_site):
     page.goto(demo_site + "/")
+    # The switcher is a disclosure: open it, then pick the language.
+    page.locator(".cx-language__toggle").click()
     page.get_by_role("link", name="Español").first.click()
     page.wait_for_url("**/es/")
     assert page.locator("html").get_attribute("lang") == "es"

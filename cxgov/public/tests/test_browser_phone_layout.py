@@ -2,8 +2,9 @@
 survey's questions are set smaller than its title.
 
 One test on purpose: browser tests dominate CI time, so every public page
-(`cxgov.testing.public_pages`) is opened in one browser context per width, in English and in
-Spanish, with JavaScript on, over the demo the other browser tests already load.
+(`cxgov.testing.public_pages`) is opened in one browser context per width, in English, in
+Spanish, in Arabic (right to left) and in Simplified Chinese (no spaces between words to break
+lines at), with JavaScript on, over the demo the other browser tests already load.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The narrowest phone WCAG reflow asks for, and a common phone today.
 WIDTHS = (320, 390)
-LANGUAGES = ("", "/es")
+LANGUAGES = ("", "/es", "/ar", "/zh-hans")
 
 # The window's width, less a scrollbar where the browser draws one beside the page.
 _WIDTHS_JS = """() => [
@@ -35,7 +36,7 @@ _SIZES_JS = """() => ({
 })"""
 
 
-def test_public_pages_fit_a_phone_in_both_languages_and_questions_are_smaller_than_the_title(
+def test_public_pages_fit_a_phone_in_each_script_and_questions_are_smaller_than_the_title(
     browser, demo_data, live_server
 ):
     paths = public_page_paths()
