@@ -663,7 +663,7 @@ def quota_cell_label(quota: Quota) -> str:
         return _("people reached by %(channel)s") % {"channel": str(label).lower()}
     if quota.segment == QuotaSegment.LANGUAGE:
         language = dict(settings.LANGUAGES).get(quota.value, quota.value)
-        return _("people answering in %(language)s") % {"language": _(str(language))}
+        return _("people answering in %(language)s") % {"language": str(language)}
     question = quota.survey.questions.filter(key=quota.key).first()
     return _("people who gave your answer to “%(question)s”") % {
         "question": question.display_text if question is not None else quota.key
