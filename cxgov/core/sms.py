@@ -7,17 +7,22 @@
   `TWILIO_AUTH_TOKEN`, from `SMS_FROM_NUMBER`), within `SMS_TIMEOUT_SECONDS`.
 
 `sms_send` raises `SmsRefusedError` when the provider refuses the number for good (the message
-bounced: sending again will not help) and `SmsError` when it may work later (retry).
+bounced: sending again will not help) and `SmsError` when it may work later (retry). A message
+may name a `status_callback` address: Twilio posts the message's later delivery status there,
+signed as `twilio_signature` computes (a failure reported after sending is a late bounce).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -38,6 +43,7 @@ class SmsMessage:
     to: str
     body: str
     sender: str
+    status_callback: str = ""
 
 
 class SmsBackend(Protocol):
@@ -83,6 +89,7 @@ class TwilioBackend:
             url,
             data=urllib.parse.urlencode(
                 {"To": message.to, "From": message.sender, "Body": message.body}
+                | ({"StatusCallback": message.status_callback} if message.status_callback else {})
             ).encode(),
             headers={
                 "Authorization": f"Basic {credentials}",
@@ -122,6 +129,29 @@ def sms_backend() -> SmsBackend:
     return backend
 
 
-def sms_send(*, to: str, body: str) -> str:
-    """Send one text message from `SMS_FROM_NUMBER`; returns the provider's id for it."""
-    return sms_backend().send(SmsMessage(to=to, body=body, sender=settings.SMS_FROM_NUMBER))
+def sms_send(*, to: str, body: str, status_callback: str = "") -> str:
+    """Send one text message from `SMS_FROM_NUMBER`; returns the provider's id for it. The
+    provider posts later delivery reports to `status_callback`, when given."""
+    return sms_backend().send(
+        SmsMessage(
+            to=to, body=body, sender=settings.SMS_FROM_NUMBER, status_callback=status_callback
+        )
+    )
+
+
+def twilio_signature(url: str, params: Iterable[tuple[str, str]], auth_token: str) -> str:
+    """Twilio's `X-Twilio-Signature` of a form POST: the full URL followed by each parameter's
+    name and value, sorted by name, signed with HMAC-SHA1 under the auth token, in base64."""
+    payload = url + "".join(name + value for name, value in sorted(params))
+    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def twilio_signature_valid(url: str, params: Iterable[tuple[str, str]], signature: str) -> bool:
+    """Whether a request to `url` with these POST parameters was signed by Twilio (with
+    `TWILIO_AUTH_TOKEN`); always False while no token is configured."""
+    token = settings.TWILIO_AUTH_TOKEN
+    if not token or not signature:
+        return False
+    expected = twilio_signature(url, params, token)
+    return hmac.compare_digest(expected.encode(), signature.encode())

@@ -54,6 +54,7 @@ urlpatterns = [
     path("feedback/", views.feedback, name="feedback"),
     path("complaints/", views.complaint_start, name="complaint_start"),
     path("surveys/opt-out/<str:token>/", views_surveys.survey_opt_out, name="survey_opt_out"),
+    path("surveys/sms-status/<str:token>/", views_surveys.sms_status, name="sms_status"),
     path("surveys/<slug:public_id>/", views_surveys.survey_page, name="survey"),
     path("surveys/<slug:public_id>/thanks/", views_surveys.survey_thanks, name="survey_thanks"),
     path("surveys/<slug:public_id>/embed/", views_surveys.survey_embed, name="survey_embed"),

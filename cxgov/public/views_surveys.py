@@ -13,6 +13,7 @@ import secrets
 from typing import Any
 
 from csp.constants import NONE
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,13 +24,23 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cxgov.core.ratelimit import client_address, rate_limited
-from cxgov.surveys.distribution import opt_out_read, pra_statement
-from cxgov.surveys.models import LIKERT_LABELS, QuestionKind, ResponseSource, Survey
+from cxgov.core.sms import twilio_signature_valid
+from cxgov.surveys.distribution import invitation_id_of_sms_status, opt_out_read, pra_statement
+from cxgov.surveys.models import (
+    LIKERT_LABELS,
+    InvitationChannel,
+    QuestionKind,
+    ResponseSource,
+    Survey,
+)
 from cxgov.surveys.selectors import invitation_for_opt_out, survey_public, survey_uses_codes
 from cxgov.surveys.services import (
     SubmissionContext,
+    invitation_bounce_reported,
     invitation_opt_out,
     invitation_seen,
+    quota_closed_for,
+    quota_full_message,
     response_submit,
 )
 from cxgov.surveys.validation import OTHER_SUFFIX, SubmissionError
@@ -143,6 +154,7 @@ def _page(
     status: int = 200,
     template: str = SURVEY_TEMPLATE,
     embed: bool = False,
+    quota_message: str = "",
 ) -> HttpResponse:
     problem = survey.open_problem()
     question_keys = {q.key for q in survey.questions.all() if q.kind != QuestionKind.HIDDEN}
@@ -163,7 +175,9 @@ def _page(
             "context": context,
             "submission_id": submission_id,
             "honeypot": HONEYPOT,
-            "closed_message": _(CLOSED_MESSAGES[problem]) if problem and not preview else "",
+            "closed_message": _(CLOSED_MESSAGES[problem])
+            if problem and not preview
+            else quota_message,
             "needs_code": survey.is_employee
             and (bool(survey.access_code) or survey_uses_codes(survey=survey))
             and not context.get("t"),
@@ -227,12 +241,26 @@ def _survey_form(
             submission_id=secrets.token_hex(16),
             template=template,
             embed=embed,
+            quota_message=_quota_message(survey, context),
         )
     answers = _answers_from_post(survey, request.POST)
     submission_id = request.POST.get("submission_id", "")[:80]
     try:
         _submit_form(request, survey, answers=answers, context=context, submission_id=submission_id)
     except SubmissionError as refused:
+        if refused.code == "quota_full":
+            # Not the person's mistake: the polite page, with nothing to correct.
+            return _page(
+                request,
+                survey,
+                values={},
+                errors={},
+                context=context,
+                submission_id=submission_id,
+                template=template,
+                embed=embed,
+                quota_message=refused.errors["__all__"],
+            )
         if context["t"] and refused.code not in ("token_invalid", "token_used"):
             invitation_seen(survey=survey, token=context["t"], started=True)
         answers["__access_code"] = request.POST.get("access_code", "")[:80]
@@ -248,6 +276,19 @@ def _survey_form(
             embed=embed,
         )
     return None
+
+
+def _quota_message(survey: Survey, context: dict[str, str]) -> str:
+    """The polite refusal for a link whose context is a full quota cell, else ""."""
+    full = quota_closed_for(
+        survey=survey,
+        context=SubmissionContext(
+            language=(get_language() or "en")[:2],
+            service=context["service"],
+            channel=context["channel"],
+        ),
+    )
+    return quota_full_message(full) if full is not None else ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -467,3 +508,29 @@ def survey_embed(request: HttpRequest, public_id: str) -> HttpResponse:
             request, EMBED_TEMPLATE, {"survey": survey, "agency": survey.agency, "done": True}
         )
     return _frameable(page, survey)
+
+
+# --- delivery reports of text invitations ---------------------------------------------------
+
+# Twilio's final statuses of a message that never reached the phone.
+_SMS_FAILED = frozenset({"failed", "undelivered"})
+
+
+# Twilio posts from its own servers, with no session or CSRF token: what binds the request is
+# its X-Twilio-Signature (HMAC-SHA1 of the address and parameters under the auth token), and
+# the address names the invitation signed by this site. Writes are rate limited per address.
+@csrf_exempt
+@require_http_methods(["POST"])
+@rate_limited("sms_status", setting="PUBLIC_WRITES_PER_MINUTE")
+def sms_status(request: HttpRequest, token: str) -> HttpResponse:
+    """A text invitation's delivery report from Twilio: "failed" or "undelivered" marks the
+    invitation bounced (unless answered or opted out); other statuses change nothing."""
+    url = settings.SITE_URL.rstrip("/") + request.get_full_path()
+    params = [(name, value) for name, values in request.POST.lists() for value in values]
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not twilio_signature_valid(url, params, signature):
+        return HttpResponse(status=403)
+    invitation_id = invitation_id_of_sms_status(token)
+    if invitation_id is not None and request.POST.get("MessageStatus", "") in _SMS_FAILED:
+        invitation_bounce_reported(invitation_id=invitation_id, channel=InvitationChannel.SMS)
+    return HttpResponse(status=204)

@@ -29,6 +29,7 @@ from cxgov.surveys.models import Invitation, InvitationChannel, Survey
 _CONTACT_SALT = "cxgov.surveys.contact"
 _OPT_OUT_SALT = "cxgov.surveys.opt_out"
 _MESSAGE_ID_SALT = "cxgov.surveys.message_id"
+_SMS_STATUS_SALT = "cxgov.surveys.sms_status"
 # The Message-ID of an invitation email: the invitation id signed, so a bounce names it and
 # nobody can forge a bounce for an invitation whose message they never saw.
 _MESSAGE_ID = re.compile(r"<cxgov-invitation\.([0-9]{1,12}\.[A-Za-z0-9_-]{10,100})@[^<>\s]{1,255}>")
@@ -87,6 +88,21 @@ def invitation_message_id(invitation: Invitation) -> str:
     """The Message-ID header of an invitation's email; a delivery report quotes it back."""
     signed = signing.Signer(salt=_MESSAGE_ID_SALT, sep=".").sign(str(invitation.pk))
     return f"<cxgov-invitation.{signed}@{DNS_NAME}>"
+
+
+def sms_status_url(invitation: Invitation) -> str:
+    """The address Twilio posts a text invitation's delivery reports to: the invitation id
+    signed, so a report can only name an invitation this site sent."""
+    signed = signing.Signer(salt=_SMS_STATUS_SALT).sign(str(invitation.pk))
+    return _absolute(reverse("public:sms_status", kwargs={"token": signed}))
+
+
+def invitation_id_of_sms_status(token: str) -> int | None:
+    """The invitation a delivery report's address names, or None when it was not signed here."""
+    try:
+        return int(signing.Signer(salt=_SMS_STATUS_SALT).unsign(token[:120]))
+    except (signing.BadSignature, ValueError):
+        return None
 
 
 def invitation_id_of_message(message_id: str) -> int | None:

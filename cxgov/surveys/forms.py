@@ -18,11 +18,13 @@ from cxgov.surveys.models import (
     CONTROL_NUMBER,
     MAX_EXPECTED_MINUTES,
     MAX_EXPECTED_RESPONDENTS,
+    MAX_QUOTA,
     MAX_RESPONSES_PER_RESPONDENT,
     Clearance,
     ClearanceKind,
     Question,
     QuestionKind,
+    QuotaSegment,
     Survey,
 )
 from cxgov.surveys.selectors import ResponseFilters, clearance_choices
@@ -541,3 +543,33 @@ class BurdenEstimateForm(forms.Form):
                 _("Enter both the expected respondents and how often each responds, or neither."),
             )
         return data
+
+
+class DefinitionUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Survey definition (JSON)"),
+        help_text=_(
+            "A survey definition document, as the survey page downloads it (at most 2 MB). "
+            "It becomes a new draft survey; every problem is listed with where it is."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+
+class QuotaForm(forms.Form):
+    segment = forms.ChoiceField(label=_("Segment"), choices=QuotaSegment.choices)
+    key = forms.CharField(
+        label=_("Question key"),
+        required=False,
+        max_length=60,
+        help_text=_("For an answer segment only: the key of the question."),
+    )
+    value = forms.CharField(
+        label=_("Value"),
+        max_length=200,
+        help_text=_(
+            "The service's short name, the channel code, the language (en or es) or the "
+            "answer's value."
+        ),
+    )
+    limit = forms.IntegerField(label=_("Responses wanted"), min_value=1, max_value=MAX_QUOTA)

@@ -10,6 +10,7 @@ import secrets
 from datetime import date
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -438,6 +439,74 @@ class Question(models.Model):
         ]
 
 
+class SurveyVersion(models.Model):
+    """The definition document (`surveys.definition`) a live survey had from `published_at`.
+
+    Written by `surveys.services.survey_version_record` when the survey goes live and after
+    each change that alters the document of a live survey; every response records the version
+    it answered.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-number"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["survey", "number"], name="survey_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/v{self.number}"
+
+
+class QuotaSegment(models.TextChoices):
+    SERVICE = "service", _("Service")
+    CHANNEL = "channel", _("Channel")
+    LANGUAGE = "language", _("Language")
+    ANSWER = "answer", _("Answer to a question")
+
+
+MAX_QUOTA = 10_000_000
+
+
+class Quota(models.Model):
+    """A cell of respondents (a service, channel, language or answer) with its limit.
+
+    `count` is raised in the submission's own transaction by a conditional UPDATE that never
+    passes `limit`; the response that fills the cell sets `closed_at`, and later respondents of
+    that cell are turned away politely (code `quota_full`).
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="quotas")
+    segment = models.CharField(_("segment"), max_length=10, choices=QuotaSegment.choices)
+    # The question's key, for an answer cell; empty otherwise.
+    key = models.CharField(_("question key"), max_length=60, blank=True)
+    # A service's short name, a channel code, a language code or an answer's value.
+    value = models.CharField(_("value"), max_length=200)
+    limit = models.PositiveIntegerField(
+        _("responses wanted"), validators=[MinValueValidator(1), MaxValueValidator(MAX_QUOTA)]
+    )
+    count = models.PositiveIntegerField(default=0, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering: ClassVar = ["segment", "key", "value", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["survey", "segment", "key", "value"], name="quota_unique_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.segment}/{self.key}={self.value}"
+
+
 class ResponseSource(models.TextChoices):
     WEB = "web", _("Survey page")
     WIDGET = "widget", _("Embedded widget")
@@ -468,6 +537,10 @@ class Response(models.Model):
     # Context values the link or caller sent that match nothing (a renamed service, a stale QR
     # code's channel), kept as received: the response is stored and attributed to "unknown".
     context_unknown = models.JSONField(default=dict, blank=True)
+    # The survey's version when it was answered; empty for responses stored before versions.
+    version = models.ForeignKey(
+        SurveyVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
     page_url = models.CharField(max_length=500, blank=True)
     referrer = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -35,11 +35,13 @@ from cxgov.surveys.models import (
     InvitationStatus,
     Question,
     QuestionKind,
+    Quota,
     Response,
     ResponseRollup,
     ResponseStatus,
     Survey,
     SurveyStatus,
+    SurveyVersion,
 )
 
 
@@ -177,6 +179,21 @@ access_question = AgencyObjectAccess(
     default_need=Can.EDIT_SURVEYS,
     doc="A question of a survey of the agency in the URL.",
 )
+
+access_quota = AgencyObjectAccess(
+    Quota.objects.select_related("survey__agency"),
+    id_name="quota_id",
+    agency_field="survey__agency",
+    default_need=Can.EDIT_SURVEYS,
+    doc="A quota of a survey of the agency in the URL.",
+)
+
+
+def survey_versions(*, survey: Survey) -> QuerySet[SurveyVersion]:
+    """The survey's versions, newest first, each with `response_count` (not deleted)."""
+    return survey.versions.annotate(
+        response_count=Count("responses", filter=Q(responses__deleted_at__isnull=True))
+    ).order_by("-number")
 
 
 def access_response(

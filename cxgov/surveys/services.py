@@ -54,9 +54,18 @@ from cxgov.core.services import (
 from cxgov.core.tasks import email_send, task_enqueue_with_write
 from cxgov.registry.models import ChannelKind, CustomerSegment, Service, ServiceStage
 from cxgov.surveys.bank import TEMPLATES, bank_item
+from cxgov.surveys.definition import (
+    DefinitionError,
+    Problem,
+    definition_parse,
+    question_values_of,
+    survey_definition,
+    survey_fields_of,
+)
 from cxgov.surveys.distribution import contact_hash, phone_normalise
 from cxgov.surveys.models import (
     CHOICE_KINDS,
+    SCALE_RANGES,
     AccessCode,
     Answer,
     AnswerQuarterRollup,
@@ -71,6 +80,8 @@ from cxgov.surveys.models import (
     PopulationMargin,
     Question,
     QuestionKind,
+    Quota,
+    QuotaSegment,
     Response,
     ResponseQuarterRollup,
     ResponseRollup,
@@ -78,6 +89,7 @@ from cxgov.surveys.models import (
     ResponseStatus,
     Survey,
     SurveyStatus,
+    SurveyVersion,
 )
 from cxgov.surveys.results.disclosure import disclosure_claim
 from cxgov.surveys.results.queries import ResultFilters
@@ -229,6 +241,7 @@ def survey_update(
             changed["services"] = [str(values) for values in change]
     if changed:
         audit_record(actor=actor, action="survey.update", target=survey, data=changed)
+        survey_version_record(actor=actor, survey=survey)
     return changed
 
 
@@ -284,7 +297,9 @@ def survey_publish(*, actor: User | None, survey: Survey) -> Survey:
     """Make a draft survey live, once it passes `survey_publish_check`: the publish step of
     its approval (`core.approvals`)."""
     survey_publish_check(survey=survey)
-    return _set_status(actor=actor, survey=survey, status=SurveyStatus.LIVE)
+    _set_status(actor=actor, survey=survey, status=SurveyStatus.LIVE)
+    survey_version_record(actor=actor, survey=survey)
+    return survey
 
 
 def survey_publish_check(*, survey: Survey) -> None:
@@ -451,6 +466,7 @@ def question_add(*, actor: User | None, survey: Survey, **fields: Any) -> Questi
         target=question,
         data={"survey": survey.pk, "key": question.key},
     )
+    survey_version_record(actor=actor, survey=survey)
     return question
 
 
@@ -489,6 +505,7 @@ def question_add_from_bank(*, actor: User | None, survey: Survey, bank: str, ite
         target=question,
         data={"survey": survey.pk, "key": question.key, "bank": bank, "item": item},
     )
+    survey_version_record(actor=actor, survey=survey)
     return question
 
 
@@ -513,6 +530,7 @@ def question_update(*, actor: User | None, question: Question, **fields: Any) ->
             target=question,
             data={k: [str(o), str(n)] for k, (o, n) in changed.items()},
         )
+        survey_version_record(actor=actor, survey=question.survey)
     return changed
 
 
@@ -533,6 +551,7 @@ def question_move(*, actor: User | None, question: Question, direction: str) -> 
         target=question,
         data={"direction": direction},
     )
+    survey_version_record(actor=actor, survey=question.survey)
 
 
 @transaction.atomic
@@ -554,6 +573,254 @@ def question_remove(*, actor: User | None, question: Question) -> None:
         data={"survey": survey.pk, "key": question.key},
     )
     question.delete()
+    survey_version_record(actor=actor, survey=survey)
+
+
+# --- definition documents and versions -----------------------------------------------------
+
+
+@transaction.atomic
+def survey_import(*, actor: User | None, agency: Agency, raw: bytes | str) -> Survey:
+    """Create a draft survey from a definition document (`surveys.definition`).
+
+    Raises DefinitionError naming each problem by its JSON pointer; nothing is stored then.
+    """
+    document = definition_parse(raw)
+    survey = Survey(agency=agency, **survey_fields_of(document))
+    _definition_clean(survey, "", exclude=["agency"])
+    survey.save()
+    questions = []
+    for index, spec in enumerate(document["questions"]):
+        question = Question(survey=survey, position=(index + 1) * 10, **question_values_of(spec))
+        _definition_clean(question, f"/questions/{index}", exclude=["survey"])
+        questions.append(question)
+    Question.objects.bulk_create(questions)
+    audit_record(
+        actor=actor,
+        action="survey.import",
+        agency=agency,
+        target=survey,
+        data={"questions": len(questions)},
+    )
+    return survey
+
+
+def _definition_clean(instance: Model, pointer: str, *, exclude: list[str]) -> None:
+    """The model's own checks, as problems of the document."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as refused:
+        raise DefinitionError(
+            [
+                Problem(f"{pointer}/{name}" if name != "__all__" else pointer, message)
+                for name, messages in refused.message_dict.items()
+                for message in messages
+            ]
+        ) from None
+
+
+def survey_version_record(*, actor: User | None, survey: Survey) -> SurveyVersion | None:
+    """The one write path of versions: once a survey is live, store its definition document as
+    a new version when it differs from the latest one (or there is none). Every service that
+    changes a survey or its questions calls it; returns the new version, if any."""
+    if survey.status != SurveyStatus.LIVE:
+        return None
+    with transaction.atomic():
+        # The survey row's lock numbers concurrent versions one after another.
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
+        document = survey_definition(survey)
+        latest = survey.versions.order_by("-number").first()
+        if latest is not None and latest.definition == document:
+            return None
+        version = SurveyVersion.objects.create(
+            survey=survey,
+            number=(latest.number if latest else 0) + 1,
+            definition=document,
+            published_by=actor if actor is not None and actor.pk else None,
+        )
+        audit_record(
+            actor=actor,
+            action="survey.version",
+            agency=survey.agency,
+            target=survey,
+            data={"version": version.number},
+        )
+    return version
+
+
+def _current_version(survey: Survey) -> SurveyVersion | None:
+    """The version a response answers now; a live survey published before versions existed
+    gets its first one here."""
+    latest = survey.versions.order_by("-number").first()
+    if latest is None and survey.status == SurveyStatus.LIVE:
+        return survey_version_record(actor=None, survey=survey)
+    return latest
+
+
+# --- quotas --------------------------------------------------------------------------------
+
+
+def _quota_cells(resolved: _Resolved, clean: CleanSubmission) -> set[tuple[str, str, str]]:
+    """The (segment, key, value) cells a response falls in."""
+    cells = {(QuotaSegment.LANGUAGE.value, "", resolved.language)}
+    if resolved.service is not None:
+        cells.add((QuotaSegment.SERVICE.value, "", resolved.service.slug))
+    if resolved.channel:
+        cells.add((QuotaSegment.CHANNEL.value, "", resolved.channel))
+    for answer in clean.answers:
+        value = answer.value_int if answer.value_int is not None else answer.value_text
+        cells.add((QuotaSegment.ANSWER.value, answer.question.key, str(value)))
+    return cells
+
+
+def _quotas_take(quotas: Sequence[Quota], resolved: _Resolved, clean: CleanSubmission) -> None:
+    """Count the response in each of its cells, or raise SubmissionError `quota_full` when one
+    is full. Each count is a conditional UPDATE that never passes the limit: concurrent
+    submissions wait on the row and see the committed count. Call inside a transaction, so a
+    refusal gives back the cells already counted."""
+    if not quotas:
+        return
+    cells = _quota_cells(resolved, clean)
+    matching = [q for q in quotas if (q.segment, q.key, q.value) in cells]
+    for quota in matching:
+        taken = Quota.objects.filter(pk=quota.pk, count__lt=F("limit")).update(count=F("count") + 1)
+        if not taken:
+            raise SubmissionError({"__all__": quota_full_message(quota)}, code="quota_full")
+    if matching:
+        Quota.objects.filter(
+            pk__in=[q.pk for q in matching], closed_at__isnull=True, count__gte=F("limit")
+        ).update(closed_at=timezone.now())
+
+
+def quota_cell_label(quota: Quota) -> str:
+    """Whom a quota's cell holds, in the page's language."""
+    if quota.segment == QuotaSegment.SERVICE:
+        service = Service.objects.filter(agency_id=quota.survey.agency_id, slug=quota.value).first()
+        name = service.display_name if service is not None else quota.value
+        return _("people using %(service)s") % {"service": name}
+    if quota.segment == QuotaSegment.CHANNEL:
+        label = dict(ChannelKind.choices).get(quota.value, quota.value)
+        return _("people reached by %(channel)s") % {"channel": str(label).lower()}
+    if quota.segment == QuotaSegment.LANGUAGE:
+        language = dict(settings.LANGUAGES).get(quota.value, quota.value)
+        return _("people answering in %(language)s") % {"language": str(language)}
+    question = quota.survey.questions.filter(key=quota.key).first()
+    return _("people who gave your answer to “%(question)s”") % {
+        "question": question.display_text if question is not None else quota.key
+    }
+
+
+def quota_full_message(quota: Quota) -> str:
+    return _(
+        "Thank you for your time. This survey already has enough answers from %(cell)s, so "
+        "it is not taking more from them. There is nothing more you need to do."
+    ) % {"cell": quota_cell_label(quota)}
+
+
+def quota_closed_for(*, survey: Survey, context: SubmissionContext) -> Quota | None:
+    """A full quota the context alone (service, channel, language) puts a new respondent in:
+    the page turns them away politely before they answer."""
+    closed = [q for q in survey.quotas.filter(closed_at__isnull=False) if q.segment != "answer"]
+    if not closed:
+        return None
+    cells = _quota_cells(_resolve_context(survey, context), CleanSubmission())
+    return next((q for q in closed if (q.segment, q.key, q.value) in cells), None)
+
+
+def _quota_value_check(survey: Survey, segment: str, key: str, value: str) -> None:
+    if segment == QuotaSegment.SERVICE:
+        if not Service.objects.filter(agency_id=survey.agency_id, slug=value).exists():
+            raise ValidationError({"value": _("Enter the short name of one of your services.")})
+    elif segment == QuotaSegment.CHANNEL:
+        if value not in ChannelKind.values:
+            raise ValidationError(
+                {
+                    "value": _("Enter a channel code: %(codes)s.")
+                    % {"codes": ", ".join(ChannelKind.values)}
+                }
+            )
+    elif segment == QuotaSegment.LANGUAGE:
+        if value not in dict(settings.LANGUAGES):
+            raise ValidationError({"value": _("Enter en or es.")})
+    else:
+        question = survey.questions.filter(key=key).first()
+        if question is None:
+            raise ValidationError({"key": _("Enter the key of one of the survey's questions.")})
+        allowed = _question_values(question)
+        if allowed is not None and value not in allowed:
+            raise ValidationError(
+                {
+                    "value": _("Enter one of the question's values: %(values)s.")
+                    % {"values": ", ".join(allowed)}
+                }
+            )
+
+
+def _question_values(question: Question) -> list[str] | None:
+    """The answer values a closed question takes, or None for an open one."""
+    if question.kind in SCALE_RANGES:
+        low, high = SCALE_RANGES[question.kind]
+        return [str(n) for n in range(low, high + 1)]
+    if question.kind in CHOICE_KINDS:
+        return [str(o["value"]) for o in question.options]
+    return None
+
+
+def _quota_count_now(survey: Survey, segment: str, key: str, value: str) -> int:
+    """Valid responses already in the cell: a quota added to a live survey starts from them."""
+    responses = survey.responses.filter(status=ResponseStatus.VALID, deleted_at__isnull=True)
+    if segment == QuotaSegment.SERVICE:
+        return responses.filter(service__slug=value).count()
+    if segment == QuotaSegment.CHANNEL:
+        return responses.filter(channel=value).count()
+    if segment == QuotaSegment.LANGUAGE:
+        return responses.filter(language=value).count()
+    answers = Answer.objects.filter(survey=survey, question__key=key, response__in=responses)
+    match = answers.filter(value_text=value)
+    if re.fullmatch(r"-?[0-9]{1,9}", value):
+        match = answers.filter(value_int=int(value)) | match
+    return match.values("response").distinct().count()
+
+
+@transaction.atomic
+def quota_add(
+    *, actor: User | None, survey: Survey, segment: str, key: str, value: str, limit: int
+) -> Quota:
+    """Add a quota cell to a survey; it starts with the valid responses already in it."""
+    key = key.strip() if segment == QuotaSegment.ANSWER else ""
+    value = value.strip()
+    if segment not in QuotaSegment.values:
+        raise ValidationError({"segment": _("Choose a segment from the list.")})
+    _quota_value_check(survey, segment, key, value)
+    if survey.quotas.filter(segment=segment, key=key, value=value).exists():
+        raise ValidationError(_("This survey already has a quota for that cell."))
+    quota = Quota(survey=survey, segment=segment, key=key, value=value, limit=limit)
+    quota.full_clean()
+    quota.count = min(_quota_count_now(survey, segment, key, value), limit)
+    if quota.count >= limit:
+        quota.closed_at = timezone.now()
+    quota.save()
+    audit_record(
+        actor=actor,
+        action="quota.add",
+        agency=survey.agency,
+        target=survey,
+        data={"segment": segment, "key": key, "value": value, "limit": limit},
+    )
+    return quota
+
+
+@transaction.atomic
+def quota_remove(*, actor: User | None, quota: Quota) -> None:
+    """Remove a quota: its cell takes answers again."""
+    audit_record(
+        actor=actor,
+        action="quota.remove",
+        agency=quota.survey.agency,
+        target=quota.survey,
+        data={"segment": quota.segment, "key": quota.key, "value": quota.value},
+    )
+    quota.delete()
 
 
 # --- intake --------------------------------------------------------------------------------
@@ -774,11 +1041,13 @@ def _response_row(
     resolved: _Resolved,
     clean: CleanSubmission,
     consent_to_contact: bool,
+    version: SurveyVersion | None,
     submitted_at: datetime | None = None,
 ) -> Response:
     employee = survey.is_employee
     return Response(
         survey=survey,
+        version=version,
         submission_id=submission_id,
         submitted_at=submitted_at or (_anonymous_time() if employee else timezone.now()),
         language=resolved.language,
@@ -922,6 +1191,7 @@ def _response_store(
     clean = submission_clean(questions=questions, raw=answers, employee=survey.is_employee)
     _context_from_invitation(survey, context=context, invitation=invitation)
     resolved = _resolve_context(survey, context)
+    _quotas_take(list(survey.quotas.all()), resolved, clean)
     response = _response_row(
         survey,
         submission_id=submission_id,
@@ -929,6 +1199,7 @@ def _response_store(
         resolved=resolved,
         clean=clean,
         consent_to_contact=consent_to_contact,
+        version=_current_version(survey),
     )
     response.save()
     Answer.objects.bulk_create(_answer_rows(response, clean))
@@ -1026,6 +1297,8 @@ def response_bulk_create(
     questions = list(survey.questions.all())
     prepared: list[tuple[Response, CleanSubmission]] = []
     contexts: dict[tuple[str, ...], _Resolved] = {}
+    version = _current_version(survey)
+    quotas = list(survey.quotas.all())
     for index, row in enumerate(rows):
         try:
             clean = submission_clean(
@@ -1033,6 +1306,7 @@ def response_bulk_create(
             )
             resolved = _resolve_context_once(survey, row.context, contexts)
             submission_id = _valid_submission_id(row.submission_id)
+            _quotas_take(quotas, resolved, clean)
         except SubmissionError as refused:
             raise SubmissionError(
                 {f"row {index + 1}: {k}": v for k, v in refused.errors.items()}, code=refused.code
@@ -1044,6 +1318,7 @@ def response_bulk_create(
             resolved=resolved,
             clean=clean,
             consent_to_contact=False,
+            version=version,
             submitted_at=row.submitted_at,
         )
         prepared.append((response, clean))
@@ -1118,6 +1393,8 @@ def _batch_store(
             {"__all__": _("This survey is not taking responses now.")}, code=problem
         )
     questions = list(survey.questions.all())
+    version = _current_version(survey)
+    quotas = list(survey.quotas.all())
     wanted = [(item.submission_id or "").strip()[:64] for item in items]
     usable = [w for w in wanted if w and all(c.isalnum() or c in "-_" for c in w)]
     stored = {
@@ -1141,9 +1418,9 @@ def _batch_store(
             context = item.context
             # No per-address limit: a batch comes from a signed-in importer, like a file upload.
             context.ip_address = ""
-            # An employee item in a savepoint: a single-use code taken by an item whose answers
-            # fail is given back.
-            with transaction.atomic() if survey.is_employee else nullcontext():
+            # Each item in a savepoint: a single-use code or a quota count taken by an item that
+            # is refused is given back.
+            with transaction.atomic() if survey.is_employee or quotas else nullcontext():
                 invitation = _check_access(
                     survey,
                     context=context,
@@ -1159,8 +1436,9 @@ def _batch_store(
                 clean = submission_clean(
                     questions=questions, raw=item.answers, employee=survey.is_employee
                 )
-            _context_from_invitation(survey, context=context, invitation=invitation)
-            resolved = _resolve_context_once(survey, context, contexts)
+                _context_from_invitation(survey, context=context, invitation=invitation)
+                resolved = _resolve_context_once(survey, context, contexts)
+                _quotas_take(quotas, resolved, clean)
         except SubmissionError as refused:
             outcome.code, outcome.errors = refused.code, refused.errors
             continue
@@ -1171,6 +1449,7 @@ def _batch_store(
             resolved=resolved,
             clean=clean,
             consent_to_contact=item.consent_to_contact,
+            version=version,
         )
         fresh[outcome.submission_id] = (outcome.response, clean)
         if invitation is not None:
@@ -1597,9 +1876,12 @@ def invitation_delivery_failed(*, invitation: Invitation, reminder: bool, bounce
         )
 
 
-def invitation_bounce_reported(*, invitation_id: int) -> bool:
-    """A delivery failure reported after the message left (a bounce in the mailbox): the
-    invitation is bounced, so no reminder goes to that address. True when this changed it.
+def invitation_bounce_reported(
+    *, invitation_id: int, channel: str = InvitationChannel.EMAIL
+) -> bool:
+    """A delivery failure reported after the message left (a bounce in the mailbox, a text
+    provider's "failed" or "undelivered" status report): the invitation of that channel is
+    bounced, so no reminder goes to that address. True when this changed it.
 
     Answered wins (the person was reached), and an opt-out stays; a report read again changes
     nothing, so reading the same bounce twice is harmless.
@@ -1608,7 +1890,7 @@ def invitation_bounce_reported(*, invitation_id: int) -> bool:
         invitation = (
             Invitation.objects.select_for_update()
             .select_related("survey")
-            .filter(pk=invitation_id, channel=InvitationChannel.EMAIL)
+            .filter(pk=invitation_id, channel=channel)
             .first()
         )
         if (

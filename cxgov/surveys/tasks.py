@@ -14,7 +14,11 @@ from django_tasks import task
 
 from cxgov.core.sms import SmsError, SmsRefusedError, sms_send
 from cxgov.core.tasks import retrying_task
-from cxgov.surveys.distribution import invitation_message, invitation_message_id
+from cxgov.surveys.distribution import (
+    invitation_message,
+    invitation_message_id,
+    sms_status_url,
+)
 from cxgov.surveys.models import Invitation, InvitationChannel, Survey
 from cxgov.surveys.results.disclosure import disclosure_decide
 from cxgov.surveys.services import (
@@ -40,7 +44,11 @@ def _deliver(survey: Survey, invitation: Invitation, token: str, *, reminder: bo
     )
     try:
         if invitation.channel == InvitationChannel.SMS:
-            sms_send(to=invitation.phone, body=message.body)
+            sms_send(
+                to=invitation.phone,
+                body=message.body,
+                status_callback=sms_status_url(invitation),
+            )
         else:
             EmailMessage(
                 subject=message.subject,

@@ -7,6 +7,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.survey_list, name="survey_list"),
     path("new/", views.survey_create, name="survey_create"),
+    path("import/", views.survey_import, name="survey_import"),
     path("clearances/", views_clearances.clearance_list, name="clearance_list"),
     path("clearances/new/", views_clearances.clearance_create, name="clearance_create"),
     path(
@@ -21,6 +22,18 @@ urlpatterns = [
     ),
     path("<int:survey_id>/", views.survey_detail, name="survey_detail"),
     path("<int:survey_id>/settings/", views.survey_edit, name="survey_edit"),
+    path(
+        "<int:survey_id>/definition.json",
+        views.survey_definition_download,
+        name="survey_definition",
+    ),
+    path(
+        "<int:survey_id>/versions/<int:number>/definition.json",
+        views.survey_version_download,
+        name="survey_version",
+    ),
+    path("<int:survey_id>/quotas/", views.quota_list, name="quota_list"),
+    path("quotas/<int:quota_id>/remove/", views.quota_remove, name="quota_remove"),
     path("<int:survey_id>/preview/", views.survey_preview_view, name="survey_preview"),
     path("<int:survey_id>/qr.svg", views.survey_qr, name="survey_qr"),
     path(

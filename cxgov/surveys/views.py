@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cxgov.core.forms import form_add_errors
 from cxgov.core.models import Agency, PreparedFile
 from cxgov.core.pages import (
     agency_list_view,
@@ -40,13 +41,21 @@ from cxgov.core.tables import csv_response, csv_stream_response, file_response
 from cxgov.core.views_prepared import prepared_file_response
 from cxgov.public.views_surveys import _page as public_page
 from cxgov.surveys import services as surveys
+from cxgov.surveys.definition import (
+    MAX_BYTES,
+    DefinitionError,
+    definition_dumps,
+    survey_definition,
+)
 from cxgov.surveys.distribution import embed_codes, qr_svg
 from cxgov.surveys.forms import (
     AccessCodesForm,
+    DefinitionUploadForm,
     EmbedContextForm,
     InvitationUploadForm,
     QuestionForm,
     QuestionTextForm,
+    QuotaForm,
     ResponseFilterForm,
     SurveyCreateForm,
     SurveySettingsForm,
@@ -57,6 +66,7 @@ from cxgov.surveys.research import RESEARCH_FORMATS
 from cxgov.surveys.selectors import (
     ResponseFilters,
     access_question,
+    access_quota,
     access_response,
     access_survey,
     invitation_summary,
@@ -69,6 +79,7 @@ from cxgov.surveys.selectors import (
     suppression_threshold,
     survey_has_responses,
     survey_preview,
+    survey_versions,
     surveys_for_agency,
 )
 
@@ -194,9 +205,104 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "can_file_requests": user_can(
                 user=request.user, agency=survey.agency, need=Can.MANAGE_CLEARANCES
             ),
+            "versions": survey_versions(survey=survey),
+            "quotas": survey.quotas.all() if can_edit else None,
             "nav_section": "staff",
         },
     )
+
+
+@login_required
+def survey_definition_download(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    """The survey's definition document as it stands now."""
+    survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    return file_response(
+        definition_dumps(survey_definition(survey)),
+        content_type="application/json",
+        filename=f"survey-{survey.pk}-definition.json",
+    )
+
+
+@login_required
+def survey_version_download(
+    request: HttpRequest, slug: str, survey_id: int, number: int
+) -> HttpResponse:
+    """The definition document of one published version."""
+    survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
+    version = survey.versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    return file_response(
+        definition_dumps(version.definition),
+        content_type="application/json",
+        filename=f"survey-{survey.pk}-version-{version.number}.json",
+    )
+
+
+@login_required
+def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Create a draft survey from an uploaded definition document."""
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_SURVEYS)
+
+    def save(data: dict[str, Any]) -> Survey:
+        upload = data["file"]
+        try:
+            return surveys.survey_import(
+                actor=request.user, agency=agency, raw=upload.read(MAX_BYTES + 1)
+            )
+        except DefinitionError as refused:
+            raise ValidationError([str(problem) for problem in refused.problems]) from None
+
+    return _form_page_save(
+        request,
+        DefinitionUploadForm(request.POST or None, request.FILES or None),
+        save=save,
+        success_url=_detail_url,
+        done=_("Survey created as a draft from the definition."),
+        survey=None,
+        agency=agency,
+        title=_("Import a survey definition"),
+        cancel_url=reverse("surveys:survey_list", kwargs={"slug": slug}),
+    )
+
+
+@login_required
+def quota_list(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    """The survey's quota cells with their counts, and the form that adds one."""
+    survey = _editable_survey(request, slug, survey_id)
+    form = QuotaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            surveys.quota_add(actor=request.user, survey=survey, **form.cleaned_data)
+        except ValidationError as refused:
+            form_add_errors(form, refused)
+        else:
+            messages.success(request, _("Quota added."))
+            return redirect(
+                reverse("surveys:quota_list", kwargs={"slug": slug, "survey_id": survey.pk})
+            )
+    return form_page(
+        request,
+        section="surveys",
+        form=form,
+        agency=survey.agency,
+        survey=survey,
+        title=_("Quotas"),
+        cancel_url=_detail_url(survey),
+        template="surveys/quota_list.html",
+        quotas=survey.quotas.all(),
+    )
+
+
+quota_remove = button_view(
+    access_quota,
+    act=surveys.quota_remove,
+    done=gettext_lazy("Quota removed."),
+    next_url=lambda quota: reverse(
+        "surveys:quota_list",
+        kwargs={"slug": quota.survey.agency.slug, "survey_id": quota.survey_id},
+    ),
+)
 
 
 @login_required

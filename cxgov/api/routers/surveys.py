@@ -29,6 +29,7 @@ from cxgov.api.schemas.surveys import (
     ResponseListOut,
     ResponseOut,
     SurveyFilters,
+    SurveyImportOut,
     SurveyOut,
 )
 from cxgov.core.models import TokenArea
@@ -37,6 +38,11 @@ from cxgov.core.ratelimit import client_address
 from cxgov.core.selectors import access_agency
 from cxgov.core.services import audit_record
 from cxgov.core.tables import CSV_TYPE, csv_stream_response, file_response
+from cxgov.surveys.definition import (
+    SCHEMA_ID,
+    DefinitionError,
+    survey_definition,
+)
 from cxgov.surveys.forms import ResponseFilterForm
 from cxgov.surveys.models import Survey
 from cxgov.surveys.research import RESEARCH_FORMATS, research_file
@@ -53,6 +59,7 @@ from cxgov.surveys.services import (
     SubmissionContext,
     response_batch_submit,
     response_submit,
+    survey_import,
 )
 
 router = AreaRouter(area=TokenArea.SURVEYS, tags=["surveys"])
@@ -251,3 +258,71 @@ def response_export(
         return csv_stream_response(None, rows, filename=f"survey-{survey.pk}-responses.csv")
     built, filename = research_file(survey=survey, responses=responses, fmt=query.format)
     return file_response(built, content_type=_EXPORT_TYPES[query.format], filename=filename)
+
+
+# The document's own JSON Schema (draft 2020-12) is published beside the API: named here, not
+# inlined, so this document keeps one schema dialect.
+_DOCUMENT = {
+    "type": "object",
+    "description": f"A survey definition document: see {SCHEMA_ID} "
+    "(docs/survey-definition.schema.json).",
+}
+
+
+@router.get(
+    "/surveys/{survey_id}/definition",
+    summary="The survey's definition document",
+    response={200: dict[str, Any]},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The document, valid against the survey definition schema.",
+                "content": {"application/json": {"schema": _DOCUMENT}},
+            }
+        }
+    },
+)
+def survey_definition_read(request: HttpRequest, survey_id: int) -> dict[str, Any]:
+    """The survey as one JSON document (`docs/survey-definition.schema.json`): its texts in
+    English and Spanish, audience and questions. Any member of the survey's agency may read
+    it; `POST /agencies/{slug}/surveys:import` reads it back as a new draft."""
+    survey = access_survey(user=staff_user(request), agency_slug=None, survey_id=survey_id)
+    return survey_definition(survey)
+
+
+@router.post(
+    "/agencies/{slug}/surveys:import",
+    response={201: SurveyImportOut},
+    summary="Create a draft survey from a definition document",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _DOCUMENT}},
+        }
+    },
+)
+def survey_import_create(request: HttpRequest, slug: str) -> tuple[int, Any]:
+    """The body is a survey definition document (at most 2 MB). A document with problems is
+    refused with 422, each problem located by its JSON pointer in `loc`; nothing is stored."""
+    user = staff_user(request)
+    agency = access_agency(user=user, agency_slug=slug, need=Can.EDIT_SURVEYS)
+    try:
+        survey = survey_import(actor=user, agency=agency, raw=request.body)
+    except DefinitionError as refused:
+        raise ValidationError(
+            [
+                {
+                    "type": "definition",
+                    "loc": ["body", *problem.pointer.split("/")[1:]],
+                    "msg": problem.message,
+                }
+                for problem in refused.problems
+            ]
+        ) from None
+    return 201, {
+        "id": survey.pk,
+        "public_id": survey.public_id,
+        "title": survey.title,
+        "status": survey.status,
+        "questions": survey.questions.count(),
+    }

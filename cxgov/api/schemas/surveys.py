@@ -140,5 +140,13 @@ class SurveyOut(Out):
     updated_at: datetime
 
 
+class SurveyImportOut(Out):
+    id: int
+    public_id: str = Field(description="The id in the survey's public address.")
+    title: str
+    status: str = Field(description="Always `draft`: an imported survey is published by review.")
+    questions: int = Field(description="How many questions the survey has.")
+
+
 class SurveyFilters(Schema):
     status: str = Field(default="", max_length=16, description="Only surveys in this status.")

@@ -58,6 +58,7 @@ from cxgov.surveys.models import (
     Clearance,
     PopulationMargin,
     Question,
+    Quota,
     Response,
     Survey,
 )
@@ -166,6 +167,8 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
             "public:survey_widget",
             "public:survey_widget_submit",
             "public:survey_opt_out",
+            # Twilio's delivery reports: signed by Twilio (X-Twilio-Signature), not by a session.
+            "public:sms_status",
             "public:complaint_new",
             "public:complaint_status",
             "public:complaints_data",
@@ -348,6 +351,11 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
     # surveys
     "surveys:survey_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "surveys:survey_create": (_agency, Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:survey_import": (_agency, Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:survey_definition": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:survey_version": (_with("survey", number=1), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
+    "surveys:quota_list": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:quota_remove": (_with("quota"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:survey_detail": (_with("survey"), Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "surveys:clearance_list": (_agency, Can.VIEW_AGENCY, Can.VIEW_AGENCY),
     "surveys:clearance_create": (_agency, Can.MANAGE_CLEARANCES, Can.MANAGE_CLEARANCES),
@@ -671,6 +679,9 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
             Survey.objects.filter(agency=agency, audience=Audience.EMPLOYEE), "employee survey"
         ),
         "question": _first_pk(Question.objects.filter(survey__agency=agency), "question"),
+        "quota": Quota.objects.get_or_create(
+            survey_id=survey_pk, segment="language", key="", value="es", defaults={"limit": 10**6}
+        )[0].pk,
         "response": response.pk,
         "standard": _first_pk(Standard.objects.filter(agency=agency), "standard"),
         "miss": _first_pk(MissedPeriod.objects.filter(standard__agency=agency), "missed period"),
@@ -1016,6 +1027,17 @@ API_SWEEP: dict[str, Op] = {
         writes=(Response,),
     ),
     "GET /api/v1/surveys/{survey_id}/responses": Op(_p("survey"), Can.READ_RESPONSES),
+    "GET /api/v1/surveys/{survey_id}/definition": Op(_p("survey"), Can.VIEW_AGENCY),
+    "POST /api/v1/agencies/{slug}/surveys:import": Op(
+        _slug,
+        Can.EDIT_SURVEYS,
+        body=lambda w: {
+            "format": "cxgov-survey/1",
+            "title": "Swept in",
+            "questions": [{"key": "q1", "kind": "short_text", "text": "Anything else?"}],
+        },
+        writes=(Survey,),
+    ),
     "GET /api/v1/surveys/{survey_id}/responses/export": Op(
         _p("survey", **{"?format": "sav"}), Can.READ_RESPONSES
     ),
