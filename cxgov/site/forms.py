@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core import validators
 from django.conf import settings
+from django.core import validators
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +65,8 @@ class TranslationForm(forms.Form):
             text.max_length = max_length
             text.validators.append(validators.MaxLengthValidator(max_length))
             text.widget.attrs["maxlength"] = str(max_length)
+
+
 def _language_choices() -> list[tuple[str, str]]:
     return [(code, str(name)) for code, name in settings.LANGUAGES if code != "en"]
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cxgov.core.i18n import OPTION_PREFIX, SPANISH, spanish_field
-from cxgov.core.models import TranslationStatus
 from cxgov.core.languages import offered_languages
+from cxgov.core.models import TranslationStatus
 from cxgov.core.pages import form_save
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
