@@ -37,12 +37,14 @@ static/vendor/uswds/.copied: node_modules/.installed
 	touch $@
 
 # System packages the project needs: gettext to compile translations, Pango for WeasyPrint's PDFs,
-# poppler-utils to check them, xmlsec1 for pysaml2 to check SAML signatures, Debian's Chromium for tests.
+# poppler-utils to check them, xmlsec1 for pysaml2 to check SAML signatures, Debian's Chromium for tests,
+# and a font with Chinese and Korean glyphs so those pages' PDFs and screenshots show text, not boxes.
 .system-packages:
 	@command -v msgfmt >/dev/null || scripts/apt-install gettext
 	@command -v pdfinfo >/dev/null || scripts/apt-install poppler-utils
 	@command -v xmlsec1 >/dev/null || scripts/apt-install xmlsec1
 	@python3 -c "import ctypes.util as u, sys; sys.exit(not u.find_library('pangoft2-1.0'))" || scripts/apt-install libpango-1.0-0 libpangoft2-1.0-0
+	@fc-list :lang=zh | grep -q . || scripts/apt-install fonts-wqy-microhei
 	touch $@
 
 .browser:
