@@ -54,6 +54,12 @@ from cxgov.core.tasks import email_send, task_enqueue_with_write
 from cxgov.registry.models import ChannelKind, CustomerSegment, Service, ServiceStage
 from cxgov.surveys.bank import TEMPLATES
 from cxgov.surveys.distribution import contact_hash, phone_normalise
+from cxgov.surveys.logic import (
+    condition_keys,
+    plan_compile,
+    question_logic_errors,
+    survey_plan,
+)
 from cxgov.surveys.models import (
     CHOICE_KINDS,
     AccessCode,
@@ -117,6 +123,9 @@ QUESTION_FIELDS = frozenset(
         "max_length",
         "pattern",
         "show_if",
+        "page",
+        "skip_rules",
+        "randomize_options",
         "context_field",
         "scrub",
     }
@@ -417,16 +426,18 @@ def survey_duplicate(*, actor: User | None, survey: Survey) -> Survey:
 # --- questions -----------------------------------------------------------------------------
 
 
+def _survey_touch(survey: Survey) -> None:
+    """Mark the survey changed, so its compiled logic plan is built again."""
+    survey.updated_at = timezone.now()
+    Survey.objects.filter(pk=survey.pk).update(updated_at=survey.updated_at)
+
+
 def _question_clean(question: Question) -> None:
     if question.kind in CHOICE_KINDS and not question.options:
         raise ValidationError({"options": _("Give at least one option.")})
-    condition = question.show_if or {}
-    if condition.get("question"):
-        earlier = question.survey.questions.filter(
-            key=condition["question"], position__lt=question.position
-        ).exclude(pk=question.pk)
-        if not earlier.exists():
-            raise ValidationError({"show_if": _("A condition must name an earlier question.")})
+    errors = question_logic_errors(question, list(question.survey.questions.all()))
+    if errors:
+        raise ValidationError(errors)
     if question.kind == QuestionKind.EMAIL and question.survey.is_employee:
         raise ValidationError({"kind": _("Employee surveys do not collect email addresses.")})
     question.full_clean()
@@ -440,9 +451,12 @@ def question_add(*, actor: User | None, survey: Survey, **fields: Any) -> Questi
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     last = survey.questions.aggregate(last=Max("position"))["last"] or 0
+    if "page" not in fields:
+        fields["page"] = survey.questions.aggregate(page=Max("page"))["page"] or 1
     question = Question(survey=survey, position=last + 10, **fields)
     _question_clean(question)
     question.save()
+    _survey_touch(survey)
     audit_record(
         actor=actor,
         action="question.add",
@@ -467,6 +481,7 @@ def question_update(*, actor: User | None, question: Question, **fields: Any) ->
     if changed:
         _question_clean(question)
         question.save()
+        _survey_touch(question.survey)
         audit_record(
             actor=actor,
             action="question.update",
@@ -487,6 +502,7 @@ def question_move(*, actor: User | None, question: Question, direction: str) -> 
     siblings = question.survey.questions.order_by("position", "id")
     if position_move(items=siblings, item=question, offset=offset) is None:
         return
+    _survey_touch(question.survey)
     audit_record(
         actor=actor,
         action="question.move",
@@ -501,12 +517,14 @@ def question_remove(*, actor: User | None, question: Question) -> None:
     """Remove a question from a survey without responses; later conditions on it go too."""
     survey = question.survey
     _refuse_if_locked(survey)
-    dependants = [
-        q for q in survey.questions.all() if (q.show_if or {}).get("question") == question.key
-    ]
-    for dependant in dependants:
-        dependant.show_if = {}
-        dependant.save(update_fields=["show_if"])
+    for other in survey.questions.exclude(pk=question.pk):
+        uses = question.key in condition_keys(other.show_if)
+        rules = [r for r in other.skip_rules or [] if question.key not in condition_keys(r["when"])]
+        if uses or rules != other.skip_rules:
+            other.show_if = {} if uses else other.show_if
+            other.skip_rules = rules
+            other.save(update_fields=["show_if", "skip_rules"])
+    _survey_touch(survey)
     audit_record(
         actor=actor,
         action="question.remove",
@@ -879,8 +897,10 @@ def _response_store(
     invitation = _check_access(
         survey, context=context, token=token, access_code=access_code, honeypot=honeypot
     )
-    questions = list(survey.questions.all())
-    clean = submission_clean(questions=questions, raw=answers, employee=survey.is_employee)
+    plan = survey_plan(survey)
+    clean = submission_clean(
+        questions=plan.questions, raw=answers, employee=survey.is_employee, plan=plan
+    )
     _context_from_invitation(survey, context=context, invitation=invitation)
     resolved = _resolve_context(survey, context)
     response = _response_row(
@@ -985,12 +1005,13 @@ def response_bulk_create(
     All or nothing: a bad row raises SubmissionError naming its index and stores none.
     """
     questions = list(survey.questions.all())
+    plan = plan_compile(questions)
     prepared: list[tuple[Response, CleanSubmission]] = []
     contexts: dict[tuple[str, ...], _Resolved] = {}
     for index, row in enumerate(rows):
         try:
             clean = submission_clean(
-                questions=questions, raw=row.answers, employee=survey.is_employee
+                questions=questions, raw=row.answers, employee=survey.is_employee, plan=plan
             )
             resolved = _resolve_context_once(survey, row.context, contexts)
             submission_id = _valid_submission_id(row.submission_id)
@@ -1079,6 +1100,7 @@ def _batch_store(
             {"__all__": _("This survey is not taking responses now.")}, code=problem
         )
     questions = list(survey.questions.all())
+    plan = plan_compile(questions)
     wanted = [(item.submission_id or "").strip()[:64] for item in items]
     usable = [w for w in wanted if w and all(c.isalnum() or c in "-_" for c in w)]
     stored = {
@@ -1118,7 +1140,10 @@ def _batch_store(
                         code="token_used",
                     )
                 clean = submission_clean(
-                    questions=questions, raw=item.answers, employee=survey.is_employee
+                    questions=questions,
+                    raw=item.answers,
+                    employee=survey.is_employee,
+                    plan=plan,
                 )
             _context_from_invitation(survey, context=context, invitation=invitation)
             resolved = _resolve_context_once(survey, context, contexts)
