@@ -77,6 +77,7 @@ from cxgov.surveys.models import (
     Question,
     QuestionKind,
     Response,
+    ResponseDraft,
     ResponseQuarterRollup,
     ResponseRollup,
     ResponseSource,
@@ -929,6 +930,45 @@ def _response_store(
         lambda: response_submitted.send(sender=Response, response=response), robust=True
     )
     return response
+
+
+# --- unfinished multi-page answers -----------------------------------------------------------
+
+
+def response_draft_start(
+    *, survey: Survey, context: Mapping[str, Any], language: str, page: int
+) -> tuple[ResponseDraft, str]:
+    """A new server-side draft and its token; only the token's hash is stored."""
+    token = secrets.token_urlsafe(24)
+    now = timezone.now()
+    draft = ResponseDraft.objects.create(
+        survey=survey,
+        token_hash=_token_hash(token),
+        context=dict(context),
+        language=language[:8],
+        page=page,
+        history=[page],
+        created_at=now,
+        expires_at=now + timedelta(days=settings.SURVEY_DRAFT_DAYS),
+    )
+    return draft, token
+
+
+def response_draft_save(
+    *, draft: ResponseDraft, answers: Mapping[str, Any], page: int, history: Sequence[int]
+) -> ResponseDraft:
+    """Keep a draft's answers and page; each save gives it SURVEY_DRAFT_DAYS more."""
+    draft.answers = dict(answers)
+    draft.page = page
+    draft.history = list(history)
+    draft.expires_at = timezone.now() + timedelta(days=settings.SURVEY_DRAFT_DAYS)
+    draft.save(update_fields=["answers", "page", "history", "expires_at", "updated_at"])
+    return draft
+
+
+def response_draft_discard(*, draft: ResponseDraft) -> None:
+    """Delete a draft once its response is stored: its link stops working."""
+    ResponseDraft.objects.filter(pk=draft.pk).delete()
 
 
 def _context_from_invitation(
