@@ -1,0 +1,371 @@
+"""Multi-page surveys over HTTP: branching, skips, piping, option order, drafts and resume."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from cxgov.core.models import Agency, User
+from cxgov.core.services import token_create
+from cxgov.registry.models import Service
+from cxgov.registry.services import retention_purge
+from cxgov.surveys.logic import options_ordered, survey_plan
+from cxgov.surveys.models import Response, ResponseDraft, Survey
+from cxgov.surveys.services import question_add, survey_create, survey_publish
+from cxgov.testing.factories import cleared
+
+pytestmark = pytest.mark.django_db
+
+TOPICS = [{"value": v, "label": v.title(), "label_es": v.upper()} for v in "abcdefgh"]
+
+
+@pytest.fixture
+def flow_survey(agency_a: Agency, service_a: Service) -> Survey:
+    """Three pages: how and how well (skip to the end at 1 or 2), follow-ups, comments."""
+    survey = survey_create(
+        actor=None, agency=agency_a, title="Visit", title_es="Visita", services=[service_a]
+    )
+    add = question_add
+    add(
+        actor=None,
+        survey=survey,
+        key="visit",
+        kind="single",
+        text="How did you visit?",
+        text_es="¿Cómo nos visitó?",
+        required=True,
+        options=[
+            {"value": "online", "label": "Online", "label_es": "En línea"},
+            {"value": "office", "label": "In person", "label_es": "En persona"},
+        ],
+        page=1,
+    )
+    add(
+        actor=None,
+        survey=survey,
+        key="score",
+        kind="rating_10",
+        text="How was it?",
+        text_es="¿Qué tal fue?",
+        required=True,
+        page=1,
+    )
+    add(
+        actor=None,
+        survey=survey,
+        key="nickname",
+        kind="short_text",
+        text="What do you call this service?",
+        text_es="¿Cómo llama a este servicio?",
+        page=1,
+        skip_rules=[
+            {"when": {"question": "score", "op": "lte", "values": ["2"]}, "to_page": "end"}
+        ],
+    )
+    add(
+        actor=None,
+        survey=survey,
+        key="office_wait",
+        kind="number",
+        text="How many minutes did you wait?",
+        text_es="¿Cuántos minutos esperó?",
+        required=True,
+        page=2,
+        show_if={
+            "all": [
+                {"question": "visit", "values": ["office"]},
+                {"question": "score", "op": "lte", "values": ["5"]},
+            ]
+        },
+    )
+    add(
+        actor=None,
+        survey=survey,
+        key="praise",
+        kind="long_text",
+        text="What made your {answer.visit} visit good?",
+        text_es="¿Qué hizo buena su visita ({answer.visit})?",
+        page=2,
+        show_if={
+            "any": [
+                {"question": "score", "op": "gte", "values": ["8"]},
+                {"question": "visit", "values": ["online"]},
+            ]
+        },
+    )
+    add(
+        actor=None,
+        survey=survey,
+        key="topics",
+        kind="multiple",
+        text="What was it about?",
+        text_es="¿De qué se trataba?",
+        options=TOPICS,
+        randomize_options=True,
+        page=2,
+    )
+    add(
+        actor=None,
+        survey=survey,
+        key="comments",
+        kind="long_text",
+        text="Anything else about {answer.nickname} at {context.service}?",
+        text_es="¿Algo más sobre {answer.nickname} en {context.service}?",
+        page=3,
+    )
+    return survey_publish(actor=None, survey=cleared(survey))
+
+
+def _url(survey: Survey, lang: str = "") -> str:
+    return f"{'/es' if lang == 'es' else ''}/surveys/{survey.public_id}/"
+
+
+def _draft_token(html: str) -> str:
+    return re.search(r'name="draft" value="([^"]+)"', html).group(1)
+
+
+def _start(client: Client, survey: Survey, answers: dict, lang: str = "", **context: str):
+    """Answer page 1 (with the link's context) and return (reply, draft token)."""
+    reply = client.post(
+        _url(survey, lang), {"flow": "1", "page": "1", "nav": "next", **context, **answers}
+    )
+    html = reply.content.decode()
+    token = _draft_token(html) if 'name="draft"' in html else ""
+    return reply, token
+
+
+def _next(client: Client, survey: Survey, token: str, page: int, answers: dict, **extra: str):
+    body = {"flow": "1", "draft": token, "page": str(page), "nav": "next", **answers, **extra}
+    return client.post(_url(survey), body)
+
+
+def test_first_page_shows_only_its_questions_with_progress(
+    client: Client, flow_survey: Survey
+) -> None:
+    page = client.get(_url(flow_survey)).content.decode()
+    assert "Page 1 of 3" in page
+    assert "How did you visit?" in page and "How many minutes" not in page
+    assert "Save and finish later" in page
+    assert ResponseDraft.objects.count() == 0
+
+
+def test_all_of_two_conditions_asks_the_follow_up_and_requires_it(
+    client: Client, flow_survey: Survey
+) -> None:
+    reply, token = _start(client, flow_survey, {"q-visit": "office", "q-score": "3"})
+    page = reply.content.decode()
+    assert "Page 2 of 3" in page
+    assert "How many minutes did you wait?" in page
+    assert "What made your" not in page
+    missing = _next(client, flow_survey, token, 2, {})
+    assert missing.status_code == 400
+    assert "Answer this question." in missing.content.decode()
+    third = _next(client, flow_survey, token, 2, {"q-office_wait": "20"}).content.decode()
+    assert "Page 3 of 3" in third
+
+
+def test_any_of_two_conditions_asks_the_praise_with_the_piped_choice_label(
+    client: Client, flow_survey: Survey
+) -> None:
+    reply, _token = _start(client, flow_survey, {"q-visit": "office", "q-score": "9"})
+    page = reply.content.decode()
+    assert "What made your In person visit good?" in page
+    assert "How many minutes" not in page
+    reply, _token = _start(client, flow_survey, {"q-visit": "office", "q-score": "9"}, lang="es")
+    assert "¿Qué hizo buena su visita (En persona)?" in reply.content.decode()
+
+
+def test_skip_rule_ends_the_survey_and_stores_the_context(
+    client: Client, flow_survey: Survey
+) -> None:
+    reply, _token = _start(
+        client,
+        flow_survey,
+        {"q-visit": "online", "q-score": "1"},
+        lang="es",
+        service="apply",
+        channel="website",
+        loc="OFFICE-3",
+    )
+    assert reply.status_code == 302 and reply["Location"].endswith("/thanks/")
+    response = Response.objects.get()
+    assert (response.language, response.source, response.channel, response.location_code) == (
+        "es",
+        "qr",
+        "website",
+        "OFFICE-3",
+    )
+    assert response.service.slug == "apply"
+    assert sorted(response.answers.values_list("question__key", flat=True)) == ["score", "visit"]
+    assert ResponseDraft.objects.count() == 0
+
+
+def test_a_hostile_answer_is_piped_as_text(client: Client, flow_survey: Survey) -> None:
+    hostile = "<script>alert(1)</script>"
+    _reply, token = _start(
+        client,
+        flow_survey,
+        {"q-visit": "online", "q-score": "6", "q-nickname": hostile},
+        service="apply",
+    )
+    page = _next(client, flow_survey, token, 2, {}).content.decode()
+    assert (
+        "Anything else about &lt;script&gt;alert(1)&lt;/script&gt; at Apply for benefits?" in page
+    )
+    assert hostile not in page
+
+
+def test_random_option_order_is_stable_for_one_respondent_and_differs_between_them(
+    client: Client, flow_survey: Survey
+) -> None:
+    reply, token = _start(client, flow_survey, {"q-visit": "online", "q-score": "6"})
+
+    def order(html: str) -> list[str]:
+        return re.findall(r'id="q-topics-([a-h])"', html)
+
+    first = order(reply.content.decode())
+    assert sorted(first) == list("abcdefgh")
+    saved = client.post(
+        _url(flow_survey), {"flow": "1", "draft": token, "page": "2", "nav": "save"}
+    ).content.decode()
+    link = re.search(r'id="resume-link">([^<]+)<', saved).group(1)
+    assert order(client.get(link).content.decode()) == first
+    topics = survey_plan(flow_survey).by_key["topics"]
+    orders = {tuple(options_ordered(topics, seed=f"respondent-{n}")) for n in range(6)}
+    assert len(orders) > 1
+
+
+def test_answers_to_questions_not_asked_are_discarded_from_a_whole_form(
+    client: Client, flow_survey: Survey
+) -> None:
+    reply = client.post(
+        _url(flow_survey),
+        {
+            "submission_id": "whole-1",
+            "q-visit": "online",
+            "q-score": "9",
+            "q-office_wait": "45",
+            "q-praise": "Quick",
+        },
+    )
+    assert reply.status_code == 302
+    keys = sorted(Response.objects.get().answers.values_list("question__key", flat=True))
+    assert keys == ["praise", "score", "visit"]
+
+
+def test_an_api_submission_obeys_the_same_rules(
+    client: Client, analyst_a: User, flow_survey: Survey
+) -> None:
+    _token, raw = token_create(user=analyst_a, name="ivr")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    def post(answers: dict, submission_id: str):
+        return client.post(
+            f"/api/v1/surveys/{flow_survey.pk}/responses",
+            data=json.dumps({"submission_id": submission_id, "answers": answers}),
+            content_type="application/json",
+            **headers,
+        )
+
+    refused = post({"visit": "office", "score": 4}, "api-1")
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["loc"][-1] == "office_wait"
+    skipped = post({"visit": "office", "score": 2, "comments": "never asked"}, "api-2")
+    assert skipped.status_code == 201, skipped.content
+    keys = sorted(Response.objects.get().answers.values_list("question__key", flat=True))
+    assert keys == ["score", "visit"]
+
+
+def test_save_resume_and_submit_keeps_earlier_pages_on_the_server(
+    client: Client, flow_survey: Survey
+) -> None:
+    _reply, token = _start(
+        client, flow_survey, {"q-visit": "office", "q-score": "4"}, service="apply"
+    )
+    saved = client.post(
+        _url(flow_survey),
+        {"flow": "1", "draft": token, "page": "2", "nav": "save", "q-office_wait": "12"},
+    ).content.decode()
+    assert "Your answers are saved" in saved
+    link = re.search(r'id="resume-link">([^<]+)<', saved).group(1)
+    assert link.endswith(f"/resume/{token}/")
+    draft = ResponseDraft.objects.get()
+    assert token not in draft.token_hash
+    assert "q-visit" not in saved
+    resumed = Client().get(link).content.decode()
+    assert "Page 2 of 3" in resumed and 'value="12"' in resumed
+    back = client.post(
+        _url(flow_survey), {"flow": "1", "draft": token, "page": "2", "nav": "back"}
+    ).content.decode()
+    assert "Page 1 of 3" in back and 'value="office" checked' in back
+    _next(client, flow_survey, token, 1, {"q-visit": "office", "q-score": "4"})
+    _next(client, flow_survey, token, 2, {"q-office_wait": "12"})
+    done = _next(client, flow_survey, token, 3, {"q-comments": "Fine"})
+    assert done.status_code == 302
+    response = Response.objects.get()
+    assert response.service.slug == "apply"
+    assert dict(response.answers.values_list("question__key", "value_text")) == {
+        "visit": "office",
+        "score": "",
+        "office_wait": "",
+        "comments": "Fine",
+    }
+    assert client.get(link).status_code == 404
+
+
+def test_an_expired_or_unknown_resume_link_is_a_friendly_404_and_drafts_are_purged(
+    client: Client, flow_survey: Survey
+) -> None:
+    _reply, token = _start(client, flow_survey, {"q-visit": "office", "q-score": "4"})
+    link = f"/surveys/{flow_survey.public_id}/resume/{token}/"
+    assert client.get(link).status_code == 200
+    ResponseDraft.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    gone = client.get(link)
+    assert gone.status_code == 404
+    assert "This link no longer works" in gone.content.decode()
+    assert client.get(f"/surveys/{flow_survey.public_id}/resume/nope/").status_code == 404
+    assert (
+        "Este enlace ya no funciona"
+        in client.get(f"/es/surveys/{flow_survey.public_id}/resume/nope/").content.decode()
+    )
+    report = retention_purge()
+    assert report.agencies[0].survey_drafts_deleted == 1
+    assert ResponseDraft.objects.count() == 0
+
+
+def test_a_tampered_page_number_is_ignored(client: Client, flow_survey: Survey) -> None:
+    _reply, token = _start(client, flow_survey, {"q-visit": "online", "q-score": "1", "x": "y"})
+    _reply, token = _start(client, flow_survey, {"q-visit": "office", "q-score": "4"})
+    # The respondent is on page 2; a form claiming page 3 is treated as page 2.
+    reply = _next(client, flow_survey, token, 3, {"q-comments": "skip ahead"})
+    assert reply.status_code == 400
+    assert "Page 2 of 3" in reply.content.decode()
+    assert ResponseDraft.objects.get(pk=ResponseDraft.objects.last().pk).page == 2
+
+
+def test_logic_that_cannot_work_is_refused_when_saved(flow_survey: Survey, agency_a) -> None:
+    survey = survey_create(actor=None, agency=agency_a, title="Draft")
+    question_add(actor=None, survey=survey, key="first", kind="likert", text="One", page=1)
+    cases = [
+        ({"show_if": {"question": "later"}}, "show_if"),
+        ({"show_if": {"any": [{"question": "first", "op": "near", "values": ["1"]}]}}, "show_if"),
+        ({"text": "Hello {answer.first}"}, "text"),
+        ({"text": "Hello {context.password}"}, "text"),
+        (
+            {"skip_rules": [{"when": {"question": "first", "values": ["1"]}, "to_page": 1}]},
+            "skip_rules",
+        ),
+        ({"randomize_options": True}, "randomize_options"),
+    ]
+    for fields, field in cases:
+        with pytest.raises(ValidationError) as refused:
+            question_add(
+                actor=None, survey=survey, key="second", kind="likert", **{"text": "Two", **fields}
+            )
+        assert field in refused.value.message_dict, fields
