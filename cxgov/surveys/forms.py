@@ -193,13 +193,6 @@ class QuestionForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("For choice questions: one option a line, as value | English | Spanish."),
     )
-    show_if_question = forms.ChoiceField(label=_("Show only after the question"), required=False)
-    show_if_values = forms.CharField(
-        label=_("…is answered with one of these values"),
-        required=False,
-        max_length=200,
-        help_text=_("Values separated by spaces, like 4 5, or 1 for thumbs up."),
-    )
 
     class Meta:
         model = Question
@@ -226,21 +219,11 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        earlier = survey.questions.exclude(kind=QuestionKind.HIDDEN)
         if self.instance.pk:
-            earlier = earlier.filter(position__lt=self.instance.position)
             self.fields["options_text"].initial = "\n".join(
                 " | ".join([str(o["value"]), o.get("label", ""), o.get("label_es", "")])
                 for o in self.instance.options
             )
-            condition = self.instance.show_if or {}
-            self.fields["show_if_question"].initial = condition.get("question", "")
-            self.fields["show_if_values"].initial = " ".join(
-                str(v) for v in condition.get("values", [])
-            )
-        self.fields["show_if_question"].choices = [("", _("Always show"))] + [
-            (q.key, f"{q.key}: {q.text[:60]}") for q in earlier
-        ]
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"].strip()
@@ -287,17 +270,12 @@ class QuestionForm(forms.ModelForm):
             self.add_error("options_text", _("Give at least one option."))
         if data.get("kind") == QuestionKind.HIDDEN and not data.get("context_field"):
             self.add_error("context_field", _("Choose the context a hidden field records."))
-        if data.get("show_if_question") and not (data.get("show_if_values") or "").split():
-            self.add_error("show_if_values", _("Give at least one value."))
         return data
 
     def service_fields(self) -> dict[str, Any]:
         """The cleaned data as keyword arguments of question_add / question_update."""
         data = dict(self.cleaned_data)
         data["options"] = data.pop("options_text")
-        question = data.pop("show_if_question")
-        values = (data.pop("show_if_values") or "").split()
-        data["show_if"] = {"question": question, "values": values} if question else {}
         return data
 
 

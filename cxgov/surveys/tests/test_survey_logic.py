@@ -369,3 +369,59 @@ def test_logic_that_cannot_work_is_refused_when_saved(flow_survey: Survey, agenc
                 actor=None, survey=survey, key="second", kind="likert", **{"text": "Two", **fields}
             )
         assert field in refused.value.message_dict, fields
+
+
+def test_staff_set_page_conditions_and_skips_in_the_logic_editor(
+    analyst_a_client: Client, agency_a: Agency
+) -> None:
+    survey = survey_create(actor=None, agency=agency_a, title="Draft")
+    question_add(actor=None, survey=survey, key="visit", kind="yes_no", text="Did you visit?")
+    question_add(actor=None, survey=survey, key="stars", kind="rating_10", text="Rate us")
+    later = question_add(
+        actor=None,
+        survey=survey,
+        key="why",
+        kind="single",
+        text="Why?",
+        options=[{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+    )
+    url = f"/staff/agencies/alpha/surveys/questions/{later.pk}/logic/"
+    detail = analyst_a_client.get(f"/staff/agencies/alpha/surveys/{survey.pk}/").content.decode()
+    assert url in detail
+    page = analyst_a_client.get(url).content.decode()
+    assert "Page 1: Did you visit?" in page and "Page 1: Rate us" in page
+    reply = analyst_a_client.post(
+        url,
+        {
+            "page": "2",
+            "randomize_options": "on",
+            "match": "any",
+            "cond_1_question": "visit",
+            "cond_1_op": "in",
+            "cond_1_values": "1",
+            "cond_2_question": "stars",
+            "cond_2_op": "gte",
+            "cond_2_values": "8",
+            "skip_1_question": "why",
+            "skip_1_op": "in",
+            "skip_1_values": "b",
+            "skip_1_to": "end",
+        },
+    )
+    assert reply.status_code == 302, reply.content.decode()[:3000]
+    later.refresh_from_db()
+    assert later.page == 2 and later.randomize_options
+    assert later.show_if == {
+        "any": [
+            {"question": "visit", "values": ["1"]},
+            {"question": "stars", "op": "gte", "values": ["8"]},
+        ]
+    }
+    assert later.skip_rules == [{"when": {"question": "why", "values": ["b"]}, "to_page": "end"}]
+    visit = survey.questions.get(key="visit")
+    refused = analyst_a_client.post(
+        f"/staff/agencies/alpha/surveys/questions/{visit.pk}/logic/",
+        {"page": "1", "match": "all", "cond_1_question": "why", "cond_1_values": "a"},
+    )
+    assert refused.status_code == 400
+    assert "earlier pages" in refused.content.decode()
