@@ -13,113 +13,12 @@ from django.utils import timezone
 
 from cxgov.core.models import Agency, User
 from cxgov.core.services import token_create
-from cxgov.registry.models import Service
 from cxgov.registry.services import retention_purge
 from cxgov.surveys.logic import options_ordered, survey_plan
 from cxgov.surveys.models import Response, ResponseDraft, Survey
-from cxgov.surveys.services import question_add, survey_create, survey_publish
-from cxgov.testing.factories import cleared
+from cxgov.surveys.services import question_add, survey_create
 
 pytestmark = pytest.mark.django_db
-
-TOPICS = [{"value": v, "label": v.title(), "label_es": v.upper()} for v in "abcdefgh"]
-
-
-@pytest.fixture
-def flow_survey(agency_a: Agency, service_a: Service) -> Survey:
-    """Three pages: how and how well (skip to the end at 1 or 2), follow-ups, comments."""
-    survey = survey_create(
-        actor=None, agency=agency_a, title="Visit", title_es="Visita", services=[service_a]
-    )
-    add = question_add
-    add(
-        actor=None,
-        survey=survey,
-        key="visit",
-        kind="single",
-        text="How did you visit?",
-        text_es="¿Cómo nos visitó?",
-        required=True,
-        options=[
-            {"value": "online", "label": "Online", "label_es": "En línea"},
-            {"value": "office", "label": "In person", "label_es": "En persona"},
-        ],
-        page=1,
-    )
-    add(
-        actor=None,
-        survey=survey,
-        key="score",
-        kind="rating_10",
-        text="How was it?",
-        text_es="¿Qué tal fue?",
-        required=True,
-        page=1,
-    )
-    add(
-        actor=None,
-        survey=survey,
-        key="nickname",
-        kind="short_text",
-        text="What do you call this service?",
-        text_es="¿Cómo llama a este servicio?",
-        page=1,
-        skip_rules=[
-            {"when": {"question": "score", "op": "lte", "values": ["2"]}, "to_page": "end"}
-        ],
-    )
-    add(
-        actor=None,
-        survey=survey,
-        key="office_wait",
-        kind="number",
-        text="How many minutes did you wait?",
-        text_es="¿Cuántos minutos esperó?",
-        required=True,
-        page=2,
-        show_if={
-            "all": [
-                {"question": "visit", "values": ["office"]},
-                {"question": "score", "op": "lte", "values": ["5"]},
-            ]
-        },
-    )
-    add(
-        actor=None,
-        survey=survey,
-        key="praise",
-        kind="long_text",
-        text="What made your {answer.visit} visit good?",
-        text_es="¿Qué hizo buena su visita ({answer.visit})?",
-        page=2,
-        show_if={
-            "any": [
-                {"question": "score", "op": "gte", "values": ["8"]},
-                {"question": "visit", "values": ["online"]},
-            ]
-        },
-    )
-    add(
-        actor=None,
-        survey=survey,
-        key="topics",
-        kind="multiple",
-        text="What was it about?",
-        text_es="¿De qué se trataba?",
-        options=TOPICS,
-        randomize_options=True,
-        page=2,
-    )
-    add(
-        actor=None,
-        survey=survey,
-        key="comments",
-        kind="long_text",
-        text="Anything else about {answer.nickname} at {context.service}?",
-        text_es="¿Algo más sobre {answer.nickname} en {context.service}?",
-        page=3,
-    )
-    return survey_publish(actor=None, survey=cleared(survey))
 
 
 def _url(survey: Survey, lang: str = "") -> str:
