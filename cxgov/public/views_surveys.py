@@ -28,6 +28,7 @@ from cxgov.core.ratelimit import client_address, rate_limited
 from cxgov.registry.models import ChannelKind
 from cxgov.surveys.distribution import opt_out_read, pra_statement
 from cxgov.surveys.logic import (
+    Plan,
     condition_keys,
     next_page,
     options_ordered,
@@ -398,6 +399,18 @@ def _flow(
             template=template,
             embed=embed,
         )
+    if survey.open_problem():
+        # Nothing is kept for a survey that takes no answers; the page says why.
+        return _flow_page(
+            request,
+            survey,
+            draft=None,
+            token="",
+            page=first,
+            context=context,
+            template=template,
+            embed=embed,
+        )
     token = request.POST.get("draft", "")[:64]
     draft = response_draft_find(survey=survey, token=token) if token else None
     if token and draft is None:
@@ -457,7 +470,11 @@ def _flow(
         return _flow_page(
             draft=draft, token=token, page=page, errors=refused.errors, status=400, **shown
         )
-    following = next_page(plan, page, {k: _as_list(v) for k, v in answers.items()})
+    given = {k: _as_list(v) for k, v in answers.items()}
+    following = next_page(plan, page, given)
+    # A page whose every question is ruled out by earlier answers is passed over.
+    while following is not None and not _asks_anything(plan, following, given):
+        following = next_page(plan, following, given)
     if following is not None:
         response_draft_save(
             draft=draft, answers=answers, page=following, history=[*history, following]
@@ -490,6 +507,10 @@ def _flow(
         )
     response_draft_discard(draft=draft)
     return None
+
+
+def _asks_anything(plan: Plan, page: int, given: dict[str, list[Any]]) -> bool:
+    return any(q.key in walk(plan, given, until=page).shown for q in plan.by_page.get(page, []))
 
 
 def _as_page(value: str) -> int | None:

@@ -16,7 +16,8 @@ from cxgov.core.services import token_create
 from cxgov.registry.services import retention_purge
 from cxgov.surveys.logic import options_ordered, survey_plan
 from cxgov.surveys.models import Response, ResponseDraft, Survey
-from cxgov.surveys.services import question_add, survey_create
+from cxgov.surveys.services import question_add, survey_create, survey_publish
+from cxgov.testing.factories import cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +325,35 @@ def test_staff_set_page_conditions_and_skips_in_the_logic_editor(
     )
     assert refused.status_code == 400
     assert "earlier pages" in refused.content.decode()
+
+
+def test_a_page_with_nothing_to_ask_is_passed_over(client: Client, agency_a: Agency) -> None:
+    survey = survey_create(actor=None, agency=agency_a, title="Short", title_es="Corta")
+    question_add(
+        actor=None, survey=survey, key="a", kind="yes_no", text="Yes?", text_es="¿Sí?", page=1
+    )
+    question_add(
+        actor=None,
+        survey=survey,
+        key="b",
+        kind="short_text",
+        text="Why yes?",
+        text_es="¿Por qué sí?",
+        page=2,
+        show_if={"question": "a", "values": ["1"]},
+    )
+    question_add(
+        actor=None, survey=survey, key="c", kind="short_text", text="More?", text_es="¿Más?", page=3
+    )
+    survey = survey_publish(actor=None, survey=cleared(survey))
+    reply, _token = _start(client, survey, {"q-a": "0"})
+    page = reply.content.decode()
+    assert "Page 3 of 3" in page and "More?" in page
+
+
+def test_a_closed_survey_keeps_no_draft(client: Client, flow_survey: Survey) -> None:
+    flow_survey.status = "closed"
+    flow_survey.save(update_fields=["status"])
+    reply, token = _start(client, flow_survey, {"q-visit": "office", "q-score": "4"})
+    assert "This survey is closed" in reply.content.decode()
+    assert token == "" and ResponseDraft.objects.count() == 0
