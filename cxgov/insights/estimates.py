@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import stats
@@ -99,6 +99,16 @@ def mean_estimate(mean: float, variance: float, n: int) -> Estimate:
     error = math.sqrt(max(0.0, variance) / n)
     half = float(stats.t.ppf(0.975, n - 1)) * error
     return Estimate(value=mean, low=mean - half, high=mean + half, n=n, standard_error=error)
+
+
+def clip_interval(estimate: Estimate, low: float, high: float) -> Estimate:
+    """The estimate with its interval cut to the scale's ends: a mean of 0/1 answers has no
+    lower limit below 0, however wide the t interval runs."""
+    return replace(
+        estimate,
+        low=None if estimate.low is None else min(max(estimate.low, low), high),
+        high=None if estimate.high is None else max(min(estimate.high, high), low),
+    )
 
 
 def point_scale(counts: Mapping[int, int]) -> Estimate:

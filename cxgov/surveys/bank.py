@@ -301,3 +301,41 @@ TEMPLATE_CHOICES = [
     ("employee_barriers", "Employees: barriers and ideas"),
     ("blank", "Blank survey"),
 ]
+
+
+# The banks single items are taken from on the builder's library page: (id, name, name in
+# Spanish, questions). The A-11 v2 bank offers the 5-point trust item beside the thumbs one.
+BANKS: list[tuple[str, str, str, Any]] = [
+    ("a11_v2", "A-11 v2", "A-11 v2", lambda: a11_v2("thumbs") + a11_v2("likert")[:1]),
+    ("a11_v1", "A-11 v1", "A-11 v1", a11_v1),
+    ("acsi", "ACSI", "ACSI", acsi),
+    ("employee", "Employees", "Empleados", employee_barriers),
+]
+
+
+def bank_items() -> list[tuple[str, str, str, list[tuple[str, dict[str, Any]]]]]:
+    """Each bank as (id, name, name in Spanish, [(item id, question spec)]).
+
+    Hidden context fields are left out: they are not questions. An item's id is its key, made
+    unique within the bank (the 5-point trust item of A-11 v2 is `trust_5`).
+    """
+    found = []
+    for bank, name, name_es, questions in BANKS:
+        items: list[tuple[str, dict[str, Any]]] = []
+        for spec in questions():
+            if spec["kind"] == "hidden":
+                continue
+            item = spec["key"]
+            if any(item == taken for taken, _spec in items):
+                item = f"{item}_5"
+            items.append((item, spec))
+        found.append((bank, name, name_es, items))
+    return found
+
+
+def bank_item(bank: str, item: str) -> dict[str, Any] | None:
+    """The question spec of one bank item, or None when there is no such item."""
+    for bank_id, _name, _name_es, items in bank_items():
+        if bank_id == bank:
+            return next((dict(spec) for item_id, spec in items if item_id == item), None)
+    return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -28,6 +28,10 @@ from cxgov.surveys.models import (
 from cxgov.surveys.selectors import ResponseFilters, clearance_choices
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+# Option values may start with a digit: scales and older options store "1", "2"...
+_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]{0,59}$")
+OPTION_LABEL_LIMIT = 200
+MAX_OPTIONS = 50
 
 
 class SurveyCreateForm(forms.Form):
@@ -187,12 +191,6 @@ class QuestionForm(forms.ModelForm):
         max_length=60,
         help_text=_("Lowercase letters, numbers and underscores; used in exports."),
     )
-    options_text = forms.CharField(
-        label=_("Options"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("For choice questions: one option a line, as value | English | Spanish."),
-    )
 
     class Meta:
         model = Question
@@ -219,11 +217,16 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["options_text"].initial = "\n".join(
-                " | ".join([str(o["value"]), o.get("label", ""), o.get("label_es", "")])
-                for o in self.instance.options
-            )
+        self.options = option_rows(self.data if self.is_bound else None, self.instance.options)
+        self.rows_changed = self.is_bound and self.options.rows_changed
+        if self.rows_changed:
+            # "Add another option" or "Remove": show the form again as typed, without errors.
+            self.initial = {name: self[name].data for name in self.fields}
+            self.data, self.is_bound = {}, False
+
+    def is_valid(self) -> bool:
+        """Valid when the fields and the option rows both are."""
+        return super().is_valid() and self.options.is_valid()
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"].strip()
@@ -241,33 +244,10 @@ class QuestionForm(forms.ModelForm):
             raise forms.ValidationError(_("This is not a valid regular expression.")) from None
         return pattern
 
-    def clean_options_text(self) -> list[dict[str, str]]:
-        options = []
-        seen: set[str] = set()
-        for number, line in enumerate(self.cleaned_data["options_text"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")]
-            value = parts[0]
-            if not _KEY.fullmatch(value) or len(parts) < 2 or not parts[1]:
-                raise forms.ValidationError(
-                    _("Line %(n)s: write value | English | Spanish, with a lowercase value.")
-                    % {"n": number}
-                )
-            if value in seen:
-                raise forms.ValidationError(
-                    _("Line %(n)s: the value “%(v)s” is used twice.") % {"n": number, "v": value}
-                )
-            seen.add(value)
-            options.append(
-                {"value": value, "label": parts[1], "label_es": parts[2] if len(parts) > 2 else ""}
-            )
-        return options
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("kind") in CHOICE_KINDS and not data.get("options_text"):
-            self.add_error("options_text", _("Give at least one option."))
+        if self.options.is_valid() and data.get("kind") in CHOICE_KINDS:
+            self.options.require_one()
         if data.get("kind") == QuestionKind.HIDDEN and not data.get("context_field"):
             self.add_error("context_field", _("Choose the context a hidden field records."))
         return data
@@ -275,8 +255,120 @@ class QuestionForm(forms.ModelForm):
     def service_fields(self) -> dict[str, Any]:
         """The cleaned data as keyword arguments of question_add / question_update."""
         data = dict(self.cleaned_data)
-        data["options"] = data.pop("options_text")
+        data["options"] = self.options.chosen()
         return data
+
+
+class OptionForm(forms.Form):
+    """One option of a choice question: its stored value and its English and Spanish labels."""
+
+    value = forms.CharField(label=_("Value"), max_length=60, required=False)
+    label = forms.CharField(label=_("English label"), max_length=OPTION_LABEL_LIMIT, required=False)
+    label_es = forms.CharField(
+        label=_("Spanish label"), max_length=OPTION_LABEL_LIMIT, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        value, label = data.get("value", ""), data.get("label", "")
+        if not (value or label or data.get("label_es")):
+            return data
+        if not _VALUE.fullmatch(value):
+            self.add_error(
+                "value",
+                _("Give a value of lowercase letters, numbers and underscores, like renew."),
+            )
+        if not label and "label" not in self.errors:
+            self.add_error("label", _("Give the English label."))
+        return data
+
+    def is_empty(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (data.get("value") or data.get("label") or data.get("label_es"))
+
+
+class BaseOptionRows(forms.BaseFormSet):
+    """The option rows of a question; empty rows are dropped, a value may be used once."""
+
+    rows_changed = False
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[str] = set()
+        for form in self.forms:
+            if form.is_empty():
+                continue
+            value = form.cleaned_data["value"]
+            if value in seen:
+                form.add_error("value", _("Another option above already uses this value."))
+            seen.add(value)
+
+    def require_one(self) -> None:
+        """Refuse rows that give no option at all (for a choice question)."""
+        if not self.chosen():
+            self._non_form_errors = self.error_class([str(_("Give at least one option."))])
+
+    def chosen(self) -> list[dict[str, str]]:
+        """The filled rows, in order, as a question's options."""
+        return [
+            {name: form.cleaned_data[name] for name in ("value", "label", "label_es")}
+            for form in self.forms
+            if form.is_valid() and not form.is_empty()
+        ]
+
+
+OptionRows = cast(
+    "type[BaseOptionRows]",
+    forms.formset_factory(
+        OptionForm,
+        formset=BaseOptionRows,
+        extra=1,
+        max_num=MAX_OPTIONS,
+        validate_max=True,
+        absolute_max=MAX_OPTIONS,
+    ),
+)
+
+
+def option_rows(data: Any, options: list[dict[str, Any]]) -> BaseOptionRows:
+    """The option rows of a question form: bound to `data`, or showing `options` plus an empty
+    row. When `data` asks to add a row or remove one, the rows come back unbound as typed, with
+    the change made."""
+    prefix = "options"
+    if data is None:
+        return OptionRows(prefix=prefix, initial=[_row(o) for o in options])
+    adding, removing = f"{prefix}-add" in data, data.get(f"{prefix}-remove")
+    if not adding and removing is None:
+        if f"{prefix}-TOTAL_FORMS" not in data:
+            # A form sent without option rows (an older page, a script) gives no options.
+            data = data.copy()
+            data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        return OptionRows(data, prefix=prefix)
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), MAX_OPTIONS)
+    except ValueError:
+        total = 0
+    rows = [
+        {name: str(data.get(f"{prefix}-{i}-{name}", ""))[:500] for name in OptionForm.base_fields}
+        for i in range(max(total, 0))
+    ]
+    if removing is not None and removing.isdigit() and int(removing) < len(rows):
+        del rows[int(removing)]
+    if adding and len(rows) < MAX_OPTIONS:
+        rows.append({})
+    changed = OptionRows(prefix=prefix, initial=rows)
+    changed.extra = 0 if rows else 1
+    changed.rows_changed = True
+    return changed
+
+
+def _row(option: dict[str, Any]) -> dict[str, str]:
+    return {
+        "value": str(option.get("value", "")),
+        "label": option.get("label", ""),
+        "label_es": option.get("label_es", ""),
+    }
 
 
 class QuestionTextForm(forms.ModelForm):

@@ -18,12 +18,14 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from cxgov.core.i18n import localized
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import AgencyObjectAccess, access_agency_object, filter_given
 from cxgov.core.tables import csv_lines
 from cxgov.insights.fiscal import fiscal_quarter, fiscal_year_bounds
 from cxgov.registry.models import Service
+from cxgov.surveys.bank import bank_items
 from cxgov.surveys.models import (
     BURDEN_WARNING_SHARE,
     EXPIRY_WARNING_DAYS,
@@ -108,6 +110,43 @@ def survey_preview(*, survey: Survey) -> Survey:
         )
         .get()
     )
+
+
+@dataclass(frozen=True)
+class LibraryItem:
+    """One bank item as the library page shows it, with the agency's name filled in."""
+
+    id: str
+    text: str
+    kind: str
+    in_survey: bool
+
+
+def question_library(*, survey: Survey) -> list[tuple[str, str, list[LibraryItem]]]:
+    """The banks single items can be taken from, as (bank id, name, items), in the page's
+    language; `in_survey` says the survey already has a question of the item's key."""
+    keys = set(survey.questions.values_list("key", flat=True))
+    name, name_es = survey.agency.name, survey.agency.name_es or survey.agency.name
+    kinds = dict(QuestionKind.choices)
+    return [
+        (
+            bank,
+            localized(bank_name, bank_name_es),
+            [
+                LibraryItem(
+                    id=item,
+                    text=localized(
+                        spec["text"].replace("{agency}", name),
+                        spec.get("text_es", "").replace("{agency}", name_es),
+                    ),
+                    kind=str(kinds[spec["kind"]]),
+                    in_survey=spec["key"] in keys,
+                )
+                for item, spec in items
+            ],
+        )
+        for bank, bank_name, bank_name_es, items in bank_items()
+    ]
 
 
 def surveys_live_for_agencies(*, agencies: Iterable[Agency]) -> dict[int, list[Survey]]:

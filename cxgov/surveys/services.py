@@ -52,7 +52,7 @@ from cxgov.core.services import (
 )
 from cxgov.core.tasks import email_send, task_enqueue_with_write
 from cxgov.registry.models import ChannelKind, CustomerSegment, Service, ServiceStage
-from cxgov.surveys.bank import TEMPLATES
+from cxgov.surveys.bank import TEMPLATES, bank_item
 from cxgov.surveys.distribution import contact_hash, phone_normalise
 from cxgov.surveys.logic import (
     condition_keys,
@@ -464,6 +464,44 @@ def question_add(*, actor: User | None, survey: Survey, **fields: Any) -> Questi
         agency=survey.agency,
         target=question,
         data={"survey": survey.pk, "key": question.key},
+    )
+    return question
+
+
+def _key_free(survey: Survey, key: str) -> str:
+    """`key`, or `key_2`, `key_3`... when the survey already has a question of that key."""
+    taken = set(survey.questions.values_list("key", flat=True))
+    candidate, number = key, 1
+    while candidate in taken:
+        number += 1
+        suffix = f"_{number}"
+        candidate = key[: 60 - len(suffix)] + suffix
+    return candidate
+
+
+@transaction.atomic
+def question_add_from_bank(*, actor: User | None, survey: Survey, bank: str, item: str) -> Question:
+    """Add one item of a question bank at the end of the survey, key made unique.
+
+    It comes with its options, English and Spanish text and hint, but no show-if condition:
+    the question it would depend on may not be in this survey.
+    """
+    _refuse_if_locked(survey)
+    spec = bank_item(bank, item)
+    if spec is None:
+        raise ValidationError(_("Choose a question from the library."))
+    spec.pop("show_if", None)
+    spec["key"] = _key_free(survey, spec["key"])
+    last = survey.questions.aggregate(last=Max("position"))["last"] or 0
+    question = _question_from_spec(survey, spec, last + 10)
+    _question_clean(question)
+    question.save()
+    audit_record(
+        actor=actor,
+        action="question.add",
+        agency=survey.agency,
+        target=question,
+        data={"survey": survey.pk, "key": question.key, "bank": bank, "item": item},
     )
     return question
 

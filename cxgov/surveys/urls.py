@@ -39,6 +39,11 @@ urlpatterns = [
     path("<int:survey_id>/invitations.csv", views.invitation_export, name="invitation_export"),
     path("<int:survey_id>/access-codes/", views.access_codes_issue, name="access_codes_issue"),
     path("<int:survey_id>/questions/new/", views.question_create, name="question_create"),
+    path(
+        "<int:survey_id>/questions/library/",
+        views.question_library_view,
+        name="question_library",
+    ),
     path("<int:survey_id>/responses/", views.response_list, name="response_list"),
     path("<int:survey_id>/responses.csv", views.response_export, name="response_export"),
     path(

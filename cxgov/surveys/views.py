@@ -6,18 +6,22 @@ manage, and only they read responses one by one (`Can.READ_RESPONSES`).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
+from csp.constants import SELF
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cxgov.core.models import Agency
 from cxgov.core.pages import (
@@ -47,7 +51,7 @@ from cxgov.surveys.forms import (
     SurveySettingsForm,
 )
 from cxgov.surveys.forms_logic import QuestionLogicForm
-from cxgov.surveys.models import Survey
+from cxgov.surveys.models import Question, Survey
 from cxgov.surveys.research import RESEARCH_FORMATS, research_file
 from cxgov.surveys.selectors import (
     ResponseFilters,
@@ -57,6 +61,7 @@ from cxgov.surveys.selectors import (
     invitation_summary,
     invitations_for_survey,
     invitations_rows,
+    question_library,
     responses_for_survey,
     responses_listed,
     responses_rows,
@@ -231,20 +236,69 @@ survey_action = status_view(
 
 
 @login_required
+@xframe_options_sameorigin
+@require_http_methods(["GET", "POST"])
 def survey_preview_view(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    """The public page as it stands, marked as a preview; the builder's own pages show it in a
+    phone-width frame, so only this site may frame it. A question form posted here (its
+    "Update the preview" button) is shown in place of the saved question, and saved nowhere."""
     survey = access_survey(user=request.user, agency_slug=slug, survey_id=survey_id)
-    return public_page(
+    shown = survey_preview(survey=survey)
+    if request.method == "POST":
+        _draft_into(request, shown)
+    page = public_page(
         request,
-        survey_preview(survey=survey),
+        shown,
         values={},
         errors={},
         context={},
         submission_id="",
         preview=True,
     )
+    page._csp_replace = {"frame-ancestors": [SELF]}  # type: ignore[attr-defined]
+    return page
+
+
+def _draft_into(request: HttpRequest, survey: Survey) -> None:
+    """Put the posted, unsaved question (`?question=<id>`, or a new one) into `survey`'s
+    prefetched questions when its form is valid; else the survey stays as saved."""
+    questions = list(survey.questions.all())
+    wanted = request.GET.get("question", "")
+    current = next((q for q in questions if str(q.pk) == wanted), None)
+    draft = (
+        copy.copy(current)
+        if current
+        else Question(survey=survey, position=max([q.position for q in questions] or [0]) + 10)
+    )
+    form: QuestionForm | QuestionTextForm = (
+        QuestionTextForm(request.POST, instance=draft)
+        if survey_has_responses(survey=survey)
+        else QuestionForm(request.POST, instance=draft, survey=survey)
+    )
+    if not form.is_valid():
+        return
+    if isinstance(form, QuestionForm):
+        for name, value in form.service_fields().items():
+            setattr(draft, name, value)
+    shown = [draft if q is current else q for q in questions]
+    if current is None:
+        shown.append(draft)
+    # The public page reads `survey.questions.all()`: the prefetched list stands in for it.
+    cached = Question.objects.none()
+    cached._result_cache = shown
+    cached._prefetch_done = True
+    survey._prefetched_objects_cache["questions"] = cached
+
+
+def _preview_url(survey: Survey) -> str:
+    return reverse(
+        "surveys:survey_preview", kwargs={"slug": survey.agency.slug, "survey_id": survey.pk}
+    )
 
 
 # --- questions -----------------------------------------------------------------------------
+
+QUESTION_PAGE = "surveys/question_form.html"
 
 
 @login_required
@@ -323,17 +377,27 @@ def _question_page(
     done: str,
     title: str,
 ) -> HttpResponse:
-    """The form page of a question of `survey`; saved, it goes back to the survey's questions."""
-    return _form_page_save(
+    """The form page of a question of `survey`, its option rows and a phone-width preview;
+    saved, it goes back to the survey's questions. "Add another option" and "Remove" show the
+    page again with the rows changed, saving nothing."""
+    page = {
+        "agency": survey.agency,
+        "survey": survey,
+        "title": title,
+        "cancel_url": _detail_url(survey),
+        "template": QUESTION_PAGE,
+        "preview_url": _preview_url(survey),
+    }
+    if getattr(form, "rows_changed", False):
+        return form_page(request, section="surveys", form=form, status=200, **page)
+    return form_page_save(
         request,
-        form,
+        section="surveys",
+        form=form,
         save=save,
         success_url=_detail_url(survey) + "#questions",
-        done=done,
-        survey=survey,
-        agency=survey.agency,
-        title=title,
-        cancel_url=_detail_url(survey),
+        success_message=done,
+        page=page,
     )
 
 
@@ -349,7 +413,46 @@ def question_move(
         request,
         lambda: surveys.question_move(actor=request.user, question=question, direction=direction),
         done="",
-        next_url=_detail_url(question.survey) + "#questions",
+        # Back at the moved question's row, so the keyboard carries on from there.
+        next_url=_detail_url(question.survey) + f"#question-{question.pk}",
+    )
+
+
+@login_required
+def question_library_view(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    """The A-11, ACSI and employee banks; each item's button adds that one question."""
+    survey = _editable_survey(request, slug, survey_id)
+    if survey_has_responses(survey=survey):
+        messages.error(request, _("This survey has responses: questions can no longer be added."))
+        return redirect(_detail_url(survey))
+    url = reverse(
+        "surveys:question_library", kwargs={"slug": survey.agency.slug, "survey_id": survey.pk}
+    )
+    if request.method == "POST":
+        bank, _sep, item = str(request.POST.get("item", "")).partition(":")
+        try:
+            question = surveys.question_add_from_bank(
+                actor=request.user, survey=survey, bank=bank, item=item
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+            return redirect(url)
+        messages.success(
+            request,
+            _("Added “%(text)s” as question %(n)s.")
+            % {"text": question.display_text, "n": survey.questions.count()},
+        )
+        return redirect(f"{url}#item-{bank}-{item}")
+    return render(
+        request,
+        "surveys/question_library.html",
+        {
+            "agency": survey.agency,
+            "survey": survey,
+            "banks": question_library(survey=survey),
+            "nav_section": "staff",
+        },
     )
 
 

@@ -383,6 +383,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
         Can.EDIT_SURVEYS,
     ),
     "surveys:question_create": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:question_library": (_with("survey"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:response_list": (_with("survey"), Can.READ_RESPONSES, Can.READ_RESPONSES),
     "surveys:response_export": (_with("survey"), Can.READ_RESPONSES, Can.READ_RESPONSES),
     "surveys:response_research_export": (

@@ -6,41 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0012_expected_burden'),
+        ("surveys", "0012_expected_burden"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='question',
-            name='page',
-            field=models.PositiveSmallIntegerField(default=1, verbose_name='page'),
+            model_name="question",
+            name="page",
+            field=models.PositiveSmallIntegerField(default=1, verbose_name="page"),
         ),
         migrations.AddField(
-            model_name='question',
-            name='randomize_options',
-            field=models.BooleanField(default=False, verbose_name='show options in random order'),
+            model_name="question",
+            name="randomize_options",
+            field=models.BooleanField(default=False, verbose_name="show options in random order"),
         ),
         migrations.AddField(
-            model_name='question',
-            name='skip_rules',
-            field=models.JSONField(blank=True, default=list, verbose_name='skip rules'),
+            model_name="question",
+            name="skip_rules",
+            field=models.JSONField(blank=True, default=list, verbose_name="skip rules"),
         ),
         migrations.CreateModel(
-            name='ResponseDraft',
+            name="ResponseDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('context', models.JSONField(blank=True, default=dict)),
-                ('page', models.PositiveSmallIntegerField(default=1)),
-                ('history', models.JSONField(blank=True, default=list)),
-                ('language', models.CharField(default='en', max_length=8)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('expires_at', models.DateTimeField(db_index=True)),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drafts', to='surveys.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("context", models.JSONField(blank=True, default=dict)),
+                ("page", models.PositiveSmallIntegerField(default=1)),
+                ("history", models.JSONField(blank=True, default=list)),
+                ("language", models.CharField(default="en", max_length=8)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("expires_at", models.DateTimeField(db_index=True)),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="drafts",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
         ),
     ]

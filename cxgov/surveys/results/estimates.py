@@ -18,6 +18,7 @@ from cxgov.insights.estimates import (
     Z_95,
     Change,
     Estimate,
+    clip_interval,
     mean_change,
     mean_estimate,
     mean_interval_from_counts,
@@ -192,9 +193,10 @@ def _n(question: Question, cell: _Cell) -> int:
 
 def _mean(question: Question, cell: _Cell, n: int) -> Estimate | None:
     if question.kind in SCALE_RANGES:
-        return mean_interval_from_counts(
+        estimate = mean_interval_from_counts(
             {int(k): c for k, c in cell.counts.items() if k.isascii() and k.lstrip("-").isdigit()}
         )
+        return clip_interval(estimate, *SCALE_RANGES[question.kind])
     if question.kind != QuestionKind.NUMBER or n == 0:
         return None
     mean = cell.total / n
@@ -477,6 +479,8 @@ def _figures_many(
             average = Estimate(
                 value=float(mean[i]), low=low, high=high, n=count, standard_error=error
             )
+            if items[i][0].kind in SCALE_RANGES:
+                average = clip_interval(average, *SCALE_RANGES[items[i][0].kind])
         figures.append((count, positive, average, False))
     return figures
 

@@ -87,10 +87,19 @@ def test_scale_question_has_distribution_positive_share_and_mean(survey: Survey)
     assert sat.positive is not None
     assert close(sat.positive.value, 4 / 6)
     assert close(sat.positive.low, 0.299993) and close(sat.positive.high, 0.903229)
-    # Mean 22/6; s² = 11.3333/5, t(5) = 2.5706: 2.0867 to 5.2466.
+    # Mean 22/6; s² = 11.3333/5, t(5) = 2.5706: 2.0867 to 5.2466, cut at the scale's top, 5.
     assert sat.mean is not None
     assert close(sat.mean.value, 22 / 6)
-    assert close(sat.mean.low, 2.086694) and close(sat.mean.high, 5.246640)
+    assert close(sat.mean.low, 2.086694) and close(sat.mean.high, 5.0)
+
+
+def test_a_thumbs_mean_interval_stays_between_zero_and_one(agency_a: Agency) -> None:
+    survey = mixed_survey(agency_a)
+    # Six thumbs down and one up: the t interval would run from about −0.21 to 0.49.
+    bulk(survey, [({"up": 0}, NOV)] * 6 + [({"up": 1}, NOV)])
+    up = next(r for r in question_results(survey=survey) if r.question.key == "up")
+    assert up.mean is not None and close(up.mean.value, 1 / 7)
+    assert up.mean.low == 0.0 and 0.4 < up.mean.high < 1
 
 
 def test_choose_any_shares_are_of_people_not_of_choices(survey: Survey) -> None:

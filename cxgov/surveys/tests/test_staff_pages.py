@@ -8,6 +8,7 @@ from django.test import Client
 from cxgov.core.models import Agency
 from cxgov.surveys.models import Question, Response, Survey
 from cxgov.surveys.services import response_submit, survey_create
+from cxgov.surveys.tests.test_builder import option_rows
 from cxgov.testing.approvals import review_and_publish, review_url
 from cxgov.testing.factories import cleared
 
@@ -74,7 +75,7 @@ def test_add_edit_move_and_remove_a_question(analyst_a_client: Client, agency_a:
             "kind": "single",
             "text": "Why did you visit?",
             "text_es": "¿Por qué vino?",
-            "options_text": "renew | Renew | Renovar\napply | Apply | Solicitar",
+            **option_rows(("renew", "Renew", "Renovar"), ("apply", "Apply", "Solicitar")),
         },
     )
     assert ok.status_code == 302
@@ -91,7 +92,7 @@ def test_add_edit_move_and_remove_a_question(analyst_a_client: Client, agency_a:
             "kind": "single",
             "text": "Why did you come?",
             "text_es": "¿Por qué vino?",
-            "options_text": "renew | Renew | Renovar",
+            **option_rows(("renew", "Renew", "Renovar")),
             "required": "on",
         },
     )
