@@ -34,6 +34,7 @@ from cxgov.surveys.logic import (
     options_ordered,
     page_number,
     pipe,
+    plan_compile,
     question_options,
     survey_plan,
     walk,
@@ -128,9 +129,11 @@ def _question_views(
     page: int | None = None,
     seed: str = "",
     context: dict[str, str] | None = None,
+    preview: bool = False,
 ) -> list[dict[str, Any]]:
     """The questions to show (all, or one page's), with piped text and options in order."""
-    plan = survey_plan(survey)
+    # A preview may show a question edited but not saved: never the cached plan.
+    plan = plan_compile(survey.questions.all()) if preview else survey_plan(survey)
     by_key = plan.by_key
     given = {k: v if isinstance(v, list) else [v] for k, v in values.items()}
     path = walk(plan, given, until=page)
@@ -205,6 +208,7 @@ def _page(
         page=flow["page"] if flow else None,
         seed=submission_id,
         context=context,
+        preview=preview,
     )
     shown_keys = {item["question"].key for item in questions}
     return render(
