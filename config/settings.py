@@ -422,6 +422,8 @@ SURVEY_RATE_LIMIT_PER_HOUR = env_int("SURVEY_RATE_LIMIT_PER_HOUR", default=60, m
 SURVEY_SUPPRESSION_THRESHOLD = env_int("SURVEY_SUPPRESSION_THRESHOLD", default=5, minimum=3)
 # The fatigue cap: nobody is invited to an agency's surveys more than once in so many days,
 # whichever file or survey lists them again (matched by a keyed hash of the contact); 0 is off.
+# A multi-page survey's unfinished answers (and its "finish later" link) last this many days.
+SURVEY_DRAFT_DAYS = env_int("SURVEY_DRAFT_DAYS", default=30, minimum=1)
 SURVEY_FATIGUE_DAYS = env_int("SURVEY_FATIGUE_DAYS", default=90, minimum=0)
 # Weighted results trim weights above this many times the mean weight (R's trimWeights); 0 is
 # no trimming.

@@ -57,6 +57,11 @@ urlpatterns = [
     path("surveys/sms-status/<str:token>/", views_surveys.sms_status, name="sms_status"),
     path("surveys/<slug:public_id>/", views_surveys.survey_page, name="survey"),
     path("surveys/<slug:public_id>/thanks/", views_surveys.survey_thanks, name="survey_thanks"),
+    path(
+        "surveys/<slug:public_id>/resume/<str:token>/",
+        views_surveys.survey_resume,
+        name="survey_resume",
+    ),
     path("surveys/<slug:public_id>/embed/", views_surveys.survey_embed, name="survey_embed"),
     path(
         "surveys/<slug:public_id>/widget.json",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from csp.constants import NONE
@@ -25,15 +26,35 @@ from django.views.decorators.http import require_http_methods
 
 from cxgov.core.ratelimit import client_address, rate_limited
 from cxgov.core.sms import twilio_signature_valid
+from cxgov.registry.models import ChannelKind
 from cxgov.surveys.distribution import invitation_id_of_sms_status, opt_out_read, pra_statement
+from cxgov.surveys.logic import (
+    Plan,
+    condition_keys,
+    next_page,
+    options_ordered,
+    page_number,
+    pipe,
+    plan_compile,
+    question_options,
+    survey_plan,
+    walk,
+)
 from cxgov.surveys.models import (
-    LIKERT_LABELS,
     InvitationChannel,
+    Question,
     QuestionKind,
+    ResponseDraft,
     ResponseSource,
     Survey,
 )
-from cxgov.surveys.selectors import invitation_for_opt_out, survey_public, survey_uses_codes
+from cxgov.surveys.selectors import (
+    invitation_for_opt_out,
+    response_draft_find,
+    service_for_context,
+    survey_public,
+    survey_uses_codes,
+)
 from cxgov.surveys.services import (
     SubmissionContext,
     invitation_bounce_reported,
@@ -41,13 +62,18 @@ from cxgov.surveys.services import (
     invitation_seen,
     quota_closed_for,
     quota_full_message,
+    response_draft_discard,
+    response_draft_save,
+    response_draft_start,
     response_submit,
 )
-from cxgov.surveys.validation import OTHER_SUFFIX, SubmissionError
+from cxgov.surveys.validation import OTHER_SUFFIX, SubmissionError, submission_clean
 
 CONTEXT_PARAMS = ("service", "channel", "stage", "segment", "loc", "t")
 HONEYPOT = "website_url"
 ANSWER_PREFIX = "q-"
+# Sent by the page-by-page form: the post is one page of a draft, not a whole response.
+FLOW_FIELD = "flow"
 SURVEY_TEMPLATE = "public/surveys/survey.html"
 EMBED_TEMPLATE = "public/surveys/embed.html"
 
@@ -59,10 +85,12 @@ CLOSED_MESSAGES = {
 }
 
 
-def _answers_from_post(survey: Survey, post: Any) -> dict[str, Any]:
+def _answers_from_post(
+    survey: Survey, post: Any, questions: Iterable[Question] | None = None
+) -> dict[str, Any]:
     """Question key → what the form sent: a list for multiple choice, else one string."""
     answers: dict[str, Any] = {}
-    for question in survey.questions.all():
+    for question in survey.questions.all() if questions is None else questions:
         if question.kind == QuestionKind.HIDDEN:
             continue
         name = ANSWER_PREFIX + question.key
@@ -80,39 +108,81 @@ def _answers_from_post(survey: Survey, post: Any) -> dict[str, Any]:
     return answers
 
 
+def _condition_text(condition: dict[str, Any], by_key: dict[str, Question]) -> str:
+    """The hint a question shown before its condition can be decided gets."""
+    if condition.get("question") in by_key and condition.get("op", "in") == "in":
+        parent = by_key[condition["question"]]
+        labels = dict(question_options(parent))
+        wanted = [labels.get(str(v), str(v)) for v in condition.get("values", [])]
+        return _("Answer this if you chose “%(answers)s” for “%(question)s”.") % {
+            "answers": "”, “".join(wanted),
+            "question": parent.display_text,
+        }
+    return _("Answer this only if it applies after your other answers on this page.")
+
+
+def _pipe_context(survey: Survey, context: dict[str, str]) -> dict[str, str]:
+    """What `{context.*}` tokens show: the service's and agency's names, the channel's label."""
+    service = service_for_context(survey=survey, ref=context.get("service", ""))
+    channel = context.get("channel", "")
+    return {
+        "service": service.display_name if service is not None else "",
+        "agency": survey.agency.display_name,
+        "channel": str(dict(ChannelKind.choices).get(channel, "")),
+    }
+
+
 def _question_views(
-    survey: Survey, values: dict[str, Any], errors: dict[str, str]
+    survey: Survey,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    page: int | None = None,
+    seed: str = "",
+    context: dict[str, str] | None = None,
+    preview: bool = False,
 ) -> list[dict[str, Any]]:
-    by_key = {q.key: q for q in survey.questions.all()}
+    """The questions to show (all, or one page's), with piped text and options in order."""
+    # A preview may show a question edited but not saved: never the cached plan.
+    plan = plan_compile(survey.questions.all()) if preview else survey_plan(survey)
+    by_key = plan.by_key
+    given = {k: v if isinstance(v, list) else [v] for k, v in values.items()}
+    path = walk(plan, given, until=page)
+    pipe_context = _pipe_context(survey, context or {}) if context is not None else {}
+    on_page = [q for q in plan.questions if page is None or q.page == page]
     shown = []
-    for question in survey.questions.all():
+    for question in on_page:
         if question.kind == QuestionKind.HIDDEN:
+            continue
+        condition = question.show_if or {}
+        # Decided by earlier pages' answers: asked or not, with no hint. Otherwise the hint
+        # (and, with JavaScript, surveys.js) says when to answer.
+        keys = condition_keys(condition)
+        undecided = keys if page is None else {k for k in keys if by_key[k].page == page}
+        if condition and not undecided and question.key not in path.shown:
             continue
         value = values.get(question.key)
         chosen = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
-        condition = question.show_if or {}
-        condition_text = ""
-        if condition.get("question") in by_key:
-            parent = by_key[condition["question"]]
-            labels = dict(_scale_options(parent))
-            wanted = [labels.get(str(v), str(v)) for v in condition.get("values", [])]
-            condition_text = _("Answer this if you chose “%(answers)s” for “%(question)s”.") % {
-                "answers": "”, “".join(wanted),
-                "question": parent.display_text,
-            }
+        simple = bool(undecided) and "question" in condition and condition.get("op", "in") == "in"
+        text = pipe(question.display_text, plan=plan, answers=path.answers, context=pipe_context)
+        hint = pipe(
+            question.display_help_text, plan=plan, answers=path.answers, context=pipe_context
+        )
         shown.append(
             {
                 "question": question,
+                "text": text,
+                "hint": hint,
                 "name": ANSWER_PREFIX + question.key,
-                "options": _scale_options(question),
+                "options": options_ordered(question, seed=seed),
                 "chosen": chosen,
                 "other": values.get(question.key + OTHER_SUFFIX, ""),
                 "error": errors.get(question.key, ""),
-                "condition_text": condition_text,
-                "condition_question": ANSWER_PREFIX + condition["question"]
-                if condition.get("question")
+                "condition_text": _condition_text(condition, by_key) if undecided else "",
+                "condition_question": ANSWER_PREFIX + condition["question"] if simple else "",
+                "condition_values": " ".join(str(v) for v in condition.get("values", []))
+                if simple
                 else "",
-                "condition_values": " ".join(str(v) for v in condition.get("values", [])),
                 "is_choice": question.kind
                 in (
                     QuestionKind.LIKERT,
@@ -125,21 +195,6 @@ def _question_views(
             }
         )
     return shown
-
-
-def _scale_options(question: Any) -> list[tuple[str, str]]:
-    kind = question.kind
-    if kind == QuestionKind.LIKERT:
-        return [(value, str(label)) for value, label in LIKERT_LABELS]
-    if kind == QuestionKind.THUMBS:
-        return [("1", _("Thumbs up: yes")), ("0", _("Thumbs down: no"))]
-    if kind == QuestionKind.YES_NO:
-        return [("1", _("Yes")), ("0", _("No"))]
-    if kind == QuestionKind.NPS:
-        return [(str(n), str(n)) for n in range(11)]
-    if kind == QuestionKind.RATING_10:
-        return [(str(n), str(n)) for n in range(1, 11)]
-    return question.display_options()
 
 
 def _page(
@@ -155,22 +210,32 @@ def _page(
     template: str = SURVEY_TEMPLATE,
     embed: bool = False,
     quota_message: str = "",
+    flow: dict[str, Any] | None = None,
 ) -> HttpResponse:
     problem = survey.open_problem()
-    question_keys = {q.key for q in survey.questions.all() if q.kind != QuestionKind.HIDDEN}
+    questions = _question_views(
+        survey,
+        values,
+        errors,
+        page=flow["page"] if flow else None,
+        seed=submission_id,
+        context=context,
+        preview=preview,
+    )
+    shown_keys = {item["question"].key for item in questions}
     return render(
         request,
         template,
         {
             "survey": survey,
             "agency": survey.agency,
-            "questions": _question_views(survey, values, errors),
+            "questions": questions,
             "errors": errors,
-            # Whatever is not about one question: closed survey, used link, bad context.
+            # Whatever is not about a question on this page: closed survey, used link, context.
             "general_errors": [
                 message
                 for key, message in errors.items()
-                if key != "access_code" and key not in question_keys
+                if key != "access_code" and key not in shown_keys
             ],
             "context": context,
             "submission_id": submission_id,
@@ -182,12 +247,34 @@ def _page(
             and (bool(survey.access_code) or survey_uses_codes(survey=survey))
             and not context.get("t"),
             "access_code": values.get("__access_code", ""),
-            "consent": request.POST.get("consent_to_contact") == "yes",
+            "consent": request.POST.get("consent_to_contact") == "yes"
+            or bool(flow and flow.get("consent")),
             "preview": preview,
             "embed": embed,
+            "flow": flow,
+            "draft_days": settings.SURVEY_DRAFT_DAYS,
+            "form_action": reverse(
+                "public:survey_embed" if embed else "public:survey",
+                kwargs={"public_id": survey.public_id},
+            ),
             "nav_section": "feedback",
         },
         status=status,
+    )
+
+
+def _context_for_submission(request: HttpRequest, context: dict[str, str]) -> SubmissionContext:
+    return SubmissionContext(
+        source=_source(context),
+        language=get_language() or "en",
+        service=context["service"],
+        channel=context["channel"],
+        stage=context["stage"],
+        segment=context["segment"],
+        location_code=context["loc"],
+        page_url=context.get("page_url") or request.build_absolute_uri()[:500],
+        referrer=context.get("referrer") or request.META.get("HTTP_REFERER", "")[:500],
+        ip_address=client_address(request),
     )
 
 
@@ -204,18 +291,7 @@ def _submit_form(
         survey=survey,
         answers=answers,
         submission_id=submission_id,
-        context=SubmissionContext(
-            source=_source(context),
-            language=get_language() or "en",
-            service=context["service"],
-            channel=context["channel"],
-            stage=context["stage"],
-            segment=context["segment"],
-            location_code=context["loc"],
-            page_url=request.build_absolute_uri()[:500],
-            referrer=request.META.get("HTTP_REFERER", "")[:500],
-            ip_address=client_address(request),
-        ),
+        context=_context_for_submission(request, context),
         token=context["t"],
         access_code=request.POST.get("access_code", "")[:80],
         honeypot=request.POST.get(HONEYPOT, ""),
@@ -229,9 +305,15 @@ def _survey_form(
     """The survey form on GET or with its errors; None once a POST is stored."""
     source = request.POST if request.method == "POST" else request.GET
     context = {name: source.get(name, "")[:200] for name in CONTEXT_PARAMS}
+    if request.method == "GET" and context["t"] and not embed:
+        invitation_seen(survey=survey, token=context["t"], started=False)
+    # A survey of several pages is answered page by page; a form posting every answer at once
+    # (an older page, a script) is still taken whole, under the same rules.
+    multi_page = survey_plan(survey).multi_page
     if request.method == "GET":
-        if context["t"] and not embed:
-            invitation_seen(survey=survey, token=context["t"], started=False)
+        quota_message = _quota_message(survey, context)
+        if multi_page and not quota_message:
+            return _flow(request, survey, context=context, template=template, embed=embed)
         return _page(
             request,
             survey,
@@ -241,8 +323,10 @@ def _survey_form(
             submission_id=secrets.token_hex(16),
             template=template,
             embed=embed,
-            quota_message=_quota_message(survey, context),
+            quota_message=quota_message,
         )
+    if multi_page and FLOW_FIELD in request.POST:
+        return _flow(request, survey, context=context, template=template, embed=embed)
     answers = _answers_from_post(survey, request.POST)
     submission_id = request.POST.get("submission_id", "")[:80]
     try:
@@ -283,12 +367,250 @@ def _quota_message(survey: Survey, context: dict[str, str]) -> str:
     full = quota_closed_for(
         survey=survey,
         context=SubmissionContext(
-            language=(get_language() or "en")[:2],
+            language=get_language() or "en",
             service=context["service"],
             channel=context["channel"],
         ),
     )
     return quota_full_message(full) if full is not None else ""
+
+
+# --- several pages: one at a time, the answers so far kept in a server-side draft ----------
+
+
+def _flow_page(
+    request: HttpRequest,
+    survey: Survey,
+    *,
+    draft: ResponseDraft | None,
+    token: str,
+    page: int,
+    errors: dict[str, str] | None = None,
+    context: dict[str, str],
+    template: str,
+    embed: bool,
+    status: int = 200,
+    saved: bool = False,
+) -> HttpResponse:
+    plan = survey_plan(survey)
+    answers = dict(draft.answers) if draft is not None else {}
+    if draft is not None:
+        answers["__access_code"] = draft.context.get("access_code", "")
+    submission_id = draft.context["submission_id"] if draft is not None else secrets.token_hex(16)
+    history = draft.history if draft is not None else [page]
+    flow = {
+        "page": page,
+        "number": page_number(plan, page),
+        "total": len(plan.pages),
+        "token": token,
+        "back": history.index(page) > 0 if page in history else False,
+        "last": plan.page_after(page) is None,
+        "consent": bool(draft and draft.context.get("consent")),
+        "resume_url": request.build_absolute_uri(
+            reverse("public:survey_resume", kwargs={"public_id": survey.public_id, "token": token})
+        )
+        if saved
+        else "",
+    }
+    return _page(
+        request,
+        survey,
+        values=answers,
+        errors=errors or {},
+        context=context,
+        submission_id=submission_id,
+        template=template,
+        embed=embed,
+        flow=flow,
+        status=status,
+    )
+
+
+def _flow(
+    request: HttpRequest,
+    survey: Survey,
+    *,
+    context: dict[str, str],
+    template: str,
+    embed: bool,
+) -> HttpResponse | None:
+    """One page of a multi-page survey: Next checks the page, Back and Save keep it as is."""
+    plan = survey_plan(survey)
+    first = plan.pages[0]
+    if request.method == "GET":
+        return _flow_page(
+            request,
+            survey,
+            draft=None,
+            token="",
+            page=first,
+            context=context,
+            template=template,
+            embed=embed,
+        )
+    if survey.open_problem():
+        # Nothing is kept for a survey that takes no answers; the page says why.
+        return _flow_page(
+            request,
+            survey,
+            draft=None,
+            token="",
+            page=first,
+            context=context,
+            template=template,
+            embed=embed,
+        )
+    token = request.POST.get("draft", "")[:64]
+    draft = response_draft_find(survey=survey, token=token) if token else None
+    if token and draft is None:
+        return _resume_missing(request, survey)
+    language = get_language() or "en"
+    if draft is None:
+        stored = {
+            **context,
+            "submission_id": secrets.token_hex(16),
+            "page_url": request.build_absolute_uri()[:500],
+            "referrer": request.META.get("HTTP_REFERER", "")[:500],
+        }
+        draft, token = response_draft_start(
+            survey=survey, context=stored, language=language, page=first
+        )
+    # The page being left is one this respondent reached, never whatever number was posted.
+    posted = _as_page(request.POST.get("page", ""))
+    page = posted if posted in draft.history else draft.page
+    context = {name: str(draft.context.get(name, "")) for name in CONTEXT_PARAMS}
+    on_page = plan.by_page.get(page, [])
+    answers = {
+        k: v
+        for k, v in draft.answers.items()
+        if k.removesuffix(OTHER_SUFFIX) not in {q.key for q in on_page}
+    }
+    answers.update(_answers_from_post(survey, request.POST, on_page))
+    if any(q.kind == QuestionKind.EMAIL for q in on_page):
+        draft.context["consent"] = request.POST.get("consent_to_contact") == "yes"
+    if "access_code" in request.POST:
+        draft.context["access_code"] = request.POST.get("access_code", "")[:80]
+    history = draft.history[: draft.history.index(page) + 1] if page in draft.history else [page]
+    nav = request.POST.get("nav", "next")
+    shown = {
+        "request": request,
+        "survey": survey,
+        "context": context,
+        "template": template,
+        "embed": embed,
+    }
+    if nav == "back" and len(history) > 1:
+        back = history[-2]
+        response_draft_save(draft=draft, answers=answers, page=back, history=history[:-1])
+        return _flow_page(draft=draft, token=token, page=back, **shown)
+    if nav == "save":
+        response_draft_save(draft=draft, answers=answers, page=page, history=history)
+        return _flow_page(draft=draft, token=token, page=page, saved=True, **shown)
+    try:
+        submission_clean(
+            questions=plan.questions,
+            raw=answers,
+            employee=survey.is_employee,
+            plan=plan,
+            page=page,
+        )
+    except SubmissionError as refused:
+        response_draft_save(draft=draft, answers=answers, page=page, history=history)
+        return _flow_page(
+            draft=draft, token=token, page=page, errors=refused.errors, status=400, **shown
+        )
+    given = {k: _as_list(v) for k, v in answers.items()}
+    following = next_page(plan, page, given)
+    # A page whose every question is ruled out by earlier answers is passed over.
+    while following is not None and not _asks_anything(plan, following, given):
+        following = next_page(plan, following, given)
+    if following is not None:
+        response_draft_save(
+            draft=draft, answers=answers, page=following, history=[*history, following]
+        )
+        return _flow_page(draft=draft, token=token, page=following, **shown)
+    response_draft_save(draft=draft, answers=answers, page=page, history=history)
+    try:
+        response_submit(
+            survey=survey,
+            answers=answers,
+            submission_id=draft.context["submission_id"],
+            context=_context_for_submission(request, {**context, **draft.context}),
+            token=context["t"],
+            access_code=str(draft.context.get("access_code", "")),
+            honeypot=request.POST.get(HONEYPOT, ""),
+            consent_to_contact=bool(draft.context.get("consent")),
+        )
+    except SubmissionError as refused:
+        if refused.code == "quota_full":
+            # The cell filled while this person answered: the polite page, nothing to correct.
+            response_draft_discard(draft=draft)
+            return _page(
+                request,
+                survey,
+                values={},
+                errors={},
+                context=context,
+                submission_id=str(draft.context["submission_id"]),
+                template=template,
+                embed=embed,
+                quota_message=refused.errors["__all__"],
+            )
+        if context["t"] and refused.code not in ("token_invalid", "token_used"):
+            invitation_seen(survey=survey, token=context["t"], started=True)
+        wrong = [q.page for q in plan.questions if q.key in refused.errors]
+        back = min(wrong) if wrong else page
+        return _flow_page(
+            draft=draft,
+            token=token,
+            page=back,
+            errors=refused.errors,
+            status=429 if refused.code == "rate_limited" else 400,
+            **shown,
+        )
+    response_draft_discard(draft=draft)
+    return None
+
+
+def _asks_anything(plan: Plan, page: int, given: dict[str, list[Any]]) -> bool:
+    return any(q.key in walk(plan, given, until=page).shown for q in plan.by_page.get(page, []))
+
+
+def _as_page(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 5 else None
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _resume_missing(request: HttpRequest, survey: Survey) -> HttpResponse:
+    return render(
+        request,
+        "public/surveys/resume_missing.html",
+        {"survey": survey, "agency": survey.agency, "nav_section": "feedback"},
+        status=404,
+    )
+
+
+@require_http_methods(["GET"])
+def survey_resume(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
+    """The private "finish later" link: the saved answers, on the page left off."""
+    survey = survey_public(public_id=public_id)
+    draft = response_draft_find(survey=survey, token=token)
+    if draft is None:
+        return _resume_missing(request, survey)
+    context = {name: str(draft.context.get(name, "")) for name in CONTEXT_PARAMS}
+    return _flow_page(
+        request,
+        survey,
+        draft=draft,
+        token=token,
+        page=draft.page,
+        context=context,
+        template=SURVEY_TEMPLATE,
+        embed=False,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -369,10 +691,8 @@ def _widget_question(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": item["name"],
         "kind": question.kind,
-        "text": question.display_text,
-        "hint": " ".join(
-            part for part in (item["condition_text"], question.display_help_text) if part
-        ),
+        "text": item["text"],
+        "hint": " ".join(part for part in (item["condition_text"], item["hint"]) if part),
         "required": question.required,
         "options": [{"value": v, "label": label} for v, label in item["options"]],
         "multiple": question.kind == QuestionKind.MULTIPLE,

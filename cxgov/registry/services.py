@@ -38,7 +38,7 @@ from cxgov.registry.models import (
     ServiceStage,
     ServiceStatus,
 )
-from cxgov.surveys.models import Invitation, Response
+from cxgov.surveys.models import Invitation, Response, ResponseDraft
 from cxgov.webhooks.models import Attempt, Delivery, DeliveryStatus
 
 DEFAULT_STAGES = [("Start", "Inicio"), ("Process", "Proceso"), ("End", "Fin")]
@@ -417,6 +417,7 @@ class AgencyPurge:
     survey_contact_emails_removed: int = 0
     invitation_emails_removed: int = 0
     webhook_bodies_removed: int = 0
+    survey_drafts_deleted: int = 0
 
     @property
     def total(self) -> int:
@@ -427,6 +428,7 @@ class AgencyPurge:
             + self.survey_contact_emails_removed
             + self.invitation_emails_removed
             + self.webhook_bodies_removed
+            + self.survey_drafts_deleted
         )
 
     def as_dict(self) -> dict[str, int]:
@@ -437,6 +439,7 @@ class AgencyPurge:
             "survey_contact_emails_removed": self.survey_contact_emails_removed,
             "invitation_emails_removed": self.invitation_emails_removed,
             "webhook_bodies_removed": self.webhook_bodies_removed,
+            "survey_drafts_deleted": self.survey_drafts_deleted,
         }
 
 
@@ -505,6 +508,9 @@ def _agency_purge(*, agency: Agency, now: datetime, dry_run: bool) -> AgencyPurg
         created_at__lte=now - timedelta(days=settings.WEBHOOK_DELIVERY_RETENTION_DAYS),
     ).exclude(Q(status=DeliveryStatus.PENDING) | Q(body=""))
     result.webhook_bodies_removed = deliveries_due.count()
+    # Unfinished multi-page answers past SURVEY_DRAFT_DAYS: their resume links no longer work.
+    drafts_due = ResponseDraft.objects.filter(survey__agency=agency, expires_at__lte=now)
+    result.survey_drafts_deleted = drafts_due.count()
     if dry_run or result.total == 0:
         return result
 
@@ -516,6 +522,7 @@ def _agency_purge(*, agency: Agency, now: datetime, dry_run: bool) -> AgencyPurg
         **dict.fromkeys(COMPLAINT_CONTACT_FIELDS, ""), updated_at=now
     )
     ip_due.update(ip_address=None)
+    drafts_due.delete()
     contact_due.update(contact_email="", consent_to_contact=False)
     for invitation in invitations_due.only("pk"):
         Invitation.objects.filter(pk=invitation.pk).update(
@@ -546,7 +553,8 @@ def retention_purge(*, now: datetime | None = None, dry_run: bool = False) -> Pu
     """Remove personal details past each agency's retention periods; keep the records.
 
     Contact details and attachments of complaints closed long enough ago, IP addresses and
-    contact emails of old survey responses, old invitation addresses, and the bodies (and
+    contact emails of old survey responses, old invitation addresses, expired unfinished
+    survey answers (drafts), and the bodies (and
     receivers' answers) of finished webhook deliveries older than
     settings.WEBHOOK_DELIVERY_RETENTION_DAYS. Complaints,
     responses, answers and the audit log stay; each agency purged gets one audit event.

@@ -69,7 +69,11 @@ def _hidden() -> list[dict[str, Any]]:
 
 
 def a11_v2(trust_scale: str = "thumbs") -> list[dict[str, Any]]:
-    """A-11 v2 (FY 2024 on): trust, then what went well or not, then comments."""
+    """A-11 v2 (FY 2024 on): trust, then what went well or not, then comments.
+
+    Three pages, each one phone screen: trust alone; the one follow-up its answer calls for;
+    comments and contact.
+    """
     positive = ["1"] if trust_scale == "thumbs" else ["4", "5"]
     negative = ["0"] if trust_scale == "thumbs" else ["1", "2", "3"]
     return [
@@ -79,6 +83,7 @@ def a11_v2(trust_scale: str = "thumbs") -> list[dict[str, Any]]:
             "text": "This interaction increased my trust in {agency}.",
             "text_es": "Esta interacción aumentó mi confianza en {agency}.",
             "required": True,
+            "page": 1,
         },
         {
             "key": "went_well",
@@ -87,6 +92,7 @@ def a11_v2(trust_scale: str = "thumbs") -> list[dict[str, Any]]:
             "text_es": "¿Qué salió bien?",
             "options": _options(DRIVERS),
             "show_if": {"question": "trust", "values": positive},
+            "page": 2,
         },
         {
             "key": "went_poorly",
@@ -95,10 +101,11 @@ def a11_v2(trust_scale: str = "thumbs") -> list[dict[str, Any]]:
             "text_es": "¿Qué no salió tan bien?",
             "options": _options(NEGATIVE_DRIVERS),
             "show_if": {"question": "trust", "values": negative},
+            "page": 2,
         },
-        _comments(),
-        *_contact(),
-        *_hidden(),
+        {**_comments(), "page": 3},
+        *({**q, "page": 3} for q in _contact()),
+        *({**q, "page": 1} for q in _hidden()),
     ]
 
 

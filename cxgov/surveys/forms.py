@@ -193,13 +193,6 @@ class QuestionForm(forms.ModelForm):
         max_length=60,
         help_text=_("Lowercase letters, numbers and underscores; used in exports."),
     )
-    show_if_question = forms.ChoiceField(label=_("Show only after the question"), required=False)
-    show_if_values = forms.CharField(
-        label=_("…is answered with one of these values"),
-        required=False,
-        max_length=200,
-        help_text=_("Values separated by spaces, like 4 5, or 1 for thumbs up."),
-    )
 
     class Meta:
         model = Question
@@ -227,17 +220,6 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.options = option_rows(self.data if self.is_bound else None, self.instance.options)
-        earlier = survey.questions.exclude(kind=QuestionKind.HIDDEN)
-        if self.instance.pk:
-            earlier = earlier.filter(position__lt=self.instance.position)
-            condition = self.instance.show_if or {}
-            self.fields["show_if_question"].initial = condition.get("question", "")
-            self.fields["show_if_values"].initial = " ".join(
-                str(v) for v in condition.get("values", [])
-            )
-        self.fields["show_if_question"].choices = [("", _("Always show"))] + [
-            (q.key, f"{q.key}: {q.text[:60]}") for q in earlier
-        ]
         self.rows_changed = self.is_bound and self.options.rows_changed
         if self.rows_changed:
             # "Add another option" or "Remove": show the form again as typed, without errors.
@@ -270,17 +252,12 @@ class QuestionForm(forms.ModelForm):
             self.options.require_one()
         if data.get("kind") == QuestionKind.HIDDEN and not data.get("context_field"):
             self.add_error("context_field", _("Choose the context a hidden field records."))
-        if data.get("show_if_question") and not (data.get("show_if_values") or "").split():
-            self.add_error("show_if_values", _("Give at least one value."))
         return data
 
     def service_fields(self) -> dict[str, Any]:
         """The cleaned data as keyword arguments of question_add / question_update."""
         data = dict(self.cleaned_data)
         data["options"] = self.options.chosen()
-        question = data.pop("show_if_question")
-        values = (data.pop("show_if_values") or "").split()
-        data["show_if"] = {"question": question, "values": values} if question else {}
         return data
 
 

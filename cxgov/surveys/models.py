@@ -399,8 +399,15 @@ class Question(models.Model):
     min_length = models.PositiveIntegerField(_("fewest characters"), null=True, blank=True)
     max_length = models.PositiveIntegerField(_("most characters"), null=True, blank=True)
     pattern = models.CharField(_("pattern (regular expression)"), max_length=200, blank=True)
-    # {"question": "<key>", "values": ["1"]}: show only when that earlier answer is one of these.
+    # A condition (see surveys.logic): {"question": "<key>", "values": ["1"]}, optionally with
+    # "op", or {"all": [...]} / {"any": [...]}; only earlier questions may be named.
     show_if = models.JSONField(_("show only if"), default=dict, blank=True)
+    # The page the question is on (1 = first); a survey with one page shows all at once.
+    page = models.PositiveSmallIntegerField(_("page"), default=1)
+    # [{"when": <condition>, "to_page": 3 | "end"}, ...]: checked, in order, when the
+    # respondent leaves this question's page; the first that holds decides the next page.
+    skip_rules = models.JSONField(_("skip rules"), default=list, blank=True)
+    randomize_options = models.BooleanField(_("show options in random order"), default=False)
     context_field = models.CharField(
         _("context it records"),
         max_length=20,
@@ -505,6 +512,29 @@ class Quota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.segment}/{self.key}={self.value}"
+
+
+class ResponseDraft(models.Model):
+    """A multi-page survey answered part way: the answers so far, kept on the server.
+
+    The respondent holds the only copy of the token (in a cookie-free form field or a resume
+    link); only its hash is stored. Purged once `expires_at` passes.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="drafts")
+    token_hash = models.CharField(max_length=64, unique=True)
+    answers = models.JSONField(default=dict, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    page = models.PositiveSmallIntegerField(default=1)
+    # Pages shown so far, in order, so Back returns to the page actually seen before.
+    history = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=8, default="en")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/draft {self.pk}"
 
 
 class ResponseSource(models.TextChoices):

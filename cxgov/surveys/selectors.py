@@ -7,6 +7,7 @@ responses are never listed one by one (`responses_listed`): their results pages 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +38,7 @@ from cxgov.surveys.models import (
     QuestionKind,
     Quota,
     Response,
+    ResponseDraft,
     ResponseRollup,
     ResponseStatus,
     Survey,
@@ -62,6 +64,26 @@ def survey_uses_codes(*, survey: Survey) -> bool:
     """Whether single-use anonymous codes were issued for the survey (they replace the shared
     code)."""
     return survey.access_codes.exists()
+
+
+def response_draft_find(*, survey: Survey, token: str) -> ResponseDraft | None:
+    """The unexpired draft a resume token opens, or None."""
+    if not token or len(token) > 64:
+        return None
+    return ResponseDraft.objects.filter(
+        survey=survey,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        expires_at__gt=timezone.now(),
+    ).first()
+
+
+def service_for_context(*, survey: Survey, ref: str) -> Service | None:
+    """The agency's service a link's `service` value (an id or a slug) names, if any."""
+    ref = (ref or "")[:80]
+    services = Service.objects.filter(agency_id=survey.agency_id)
+    if ref.isdigit() and len(ref) < 19:
+        return services.filter(pk=int(ref)).first()
+    return services.filter(slug=ref).first() if ref else None
 
 
 def survey_public(*, public_id: str) -> Survey:

@@ -63,6 +63,12 @@ from cxgov.surveys.definition import (
     survey_fields_of,
 )
 from cxgov.surveys.distribution import contact_hash, phone_normalise
+from cxgov.surveys.logic import (
+    condition_keys,
+    plan_compile,
+    question_logic_errors,
+    survey_plan,
+)
 from cxgov.surveys.models import (
     CHOICE_KINDS,
     SCALE_RANGES,
@@ -83,6 +89,7 @@ from cxgov.surveys.models import (
     Quota,
     QuotaSegment,
     Response,
+    ResponseDraft,
     ResponseQuarterRollup,
     ResponseRollup,
     ResponseSource,
@@ -130,6 +137,9 @@ QUESTION_FIELDS = frozenset(
         "max_length",
         "pattern",
         "show_if",
+        "page",
+        "skip_rules",
+        "randomize_options",
         "context_field",
         "scrub",
     }
@@ -433,16 +443,18 @@ def survey_duplicate(*, actor: User | None, survey: Survey) -> Survey:
 # --- questions -----------------------------------------------------------------------------
 
 
+def _survey_touch(survey: Survey) -> None:
+    """Mark the survey changed, so its compiled logic plan is built again."""
+    survey.updated_at = timezone.now()
+    Survey.objects.filter(pk=survey.pk).update(updated_at=survey.updated_at)
+
+
 def _question_clean(question: Question) -> None:
     if question.kind in CHOICE_KINDS and not question.options:
         raise ValidationError({"options": _("Give at least one option.")})
-    condition = question.show_if or {}
-    if condition.get("question"):
-        earlier = question.survey.questions.filter(
-            key=condition["question"], position__lt=question.position
-        ).exclude(pk=question.pk)
-        if not earlier.exists():
-            raise ValidationError({"show_if": _("A condition must name an earlier question.")})
+    errors = question_logic_errors(question, list(question.survey.questions.all()))
+    if errors:
+        raise ValidationError(errors)
     if question.kind == QuestionKind.EMAIL and question.survey.is_employee:
         raise ValidationError({"kind": _("Employee surveys do not collect email addresses.")})
     question.full_clean()
@@ -456,9 +468,12 @@ def question_add(*, actor: User | None, survey: Survey, **fields: Any) -> Questi
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     last = survey.questions.aggregate(last=Max("position"))["last"] or 0
+    if "page" not in fields:
+        fields["page"] = survey.questions.aggregate(page=Max("page"))["page"] or 1
     question = Question(survey=survey, position=last + 10, **fields)
     _question_clean(question)
     question.save()
+    _survey_touch(survey)
     audit_record(
         actor=actor,
         action="question.add",
@@ -523,6 +538,7 @@ def question_update(*, actor: User | None, question: Question, **fields: Any) ->
     if changed:
         _question_clean(question)
         question.save()
+        _survey_touch(question.survey)
         audit_record(
             actor=actor,
             action="question.update",
@@ -544,6 +560,7 @@ def question_move(*, actor: User | None, question: Question, direction: str) -> 
     siblings = question.survey.questions.order_by("position", "id")
     if position_move(items=siblings, item=question, offset=offset) is None:
         return
+    _survey_touch(question.survey)
     audit_record(
         actor=actor,
         action="question.move",
@@ -559,12 +576,14 @@ def question_remove(*, actor: User | None, question: Question) -> None:
     """Remove a question from a survey without responses; later conditions on it go too."""
     survey = question.survey
     _refuse_if_locked(survey)
-    dependants = [
-        q for q in survey.questions.all() if (q.show_if or {}).get("question") == question.key
-    ]
-    for dependant in dependants:
-        dependant.show_if = {}
-        dependant.save(update_fields=["show_if"])
+    for other in survey.questions.exclude(pk=question.pk):
+        uses = question.key in condition_keys(other.show_if)
+        rules = [r for r in other.skip_rules or [] if question.key not in condition_keys(r["when"])]
+        if uses or rules != other.skip_rules:
+            other.show_if = {} if uses else other.show_if
+            other.skip_rules = rules
+            other.save(update_fields=["show_if", "skip_rules"])
+    _survey_touch(survey)
     audit_record(
         actor=actor,
         action="question.remove",
@@ -1187,8 +1206,10 @@ def _response_store(
     invitation = _check_access(
         survey, context=context, token=token, access_code=access_code, honeypot=honeypot
     )
-    questions = list(survey.questions.all())
-    clean = submission_clean(questions=questions, raw=answers, employee=survey.is_employee)
+    plan = survey_plan(survey)
+    clean = submission_clean(
+        questions=plan.questions, raw=answers, employee=survey.is_employee, plan=plan
+    )
     _context_from_invitation(survey, context=context, invitation=invitation)
     resolved = _resolve_context(survey, context)
     _quotas_take(list(survey.quotas.all()), resolved, clean)
@@ -1219,6 +1240,45 @@ def _response_store(
         lambda: response_submitted.send(sender=Response, response=response), robust=True
     )
     return response
+
+
+# --- unfinished multi-page answers -----------------------------------------------------------
+
+
+def response_draft_start(
+    *, survey: Survey, context: Mapping[str, Any], language: str, page: int
+) -> tuple[ResponseDraft, str]:
+    """A new server-side draft and its token; only the token's hash is stored."""
+    token = secrets.token_urlsafe(24)
+    now = timezone.now()
+    draft = ResponseDraft.objects.create(
+        survey=survey,
+        token_hash=_token_hash(token),
+        context=dict(context),
+        language=language[:8],
+        page=page,
+        history=[page],
+        created_at=now,
+        expires_at=now + timedelta(days=settings.SURVEY_DRAFT_DAYS),
+    )
+    return draft, token
+
+
+def response_draft_save(
+    *, draft: ResponseDraft, answers: Mapping[str, Any], page: int, history: Sequence[int]
+) -> ResponseDraft:
+    """Keep a draft's answers and page; each save gives it SURVEY_DRAFT_DAYS more."""
+    draft.answers = dict(answers)
+    draft.page = page
+    draft.history = list(history)
+    draft.expires_at = timezone.now() + timedelta(days=settings.SURVEY_DRAFT_DAYS)
+    draft.save(update_fields=["answers", "page", "history", "expires_at", "updated_at"])
+    return draft
+
+
+def response_draft_discard(*, draft: ResponseDraft) -> None:
+    """Delete a draft once its response is stored: its link stops working."""
+    ResponseDraft.objects.filter(pk=draft.pk).delete()
 
 
 def _context_from_invitation(
@@ -1295,6 +1355,7 @@ def response_bulk_create(
     All or nothing: a bad row raises SubmissionError naming its index and stores none.
     """
     questions = list(survey.questions.all())
+    plan = plan_compile(questions)
     prepared: list[tuple[Response, CleanSubmission]] = []
     contexts: dict[tuple[str, ...], _Resolved] = {}
     version = _current_version(survey)
@@ -1302,7 +1363,7 @@ def response_bulk_create(
     for index, row in enumerate(rows):
         try:
             clean = submission_clean(
-                questions=questions, raw=row.answers, employee=survey.is_employee
+                questions=questions, raw=row.answers, employee=survey.is_employee, plan=plan
             )
             resolved = _resolve_context_once(survey, row.context, contexts)
             submission_id = _valid_submission_id(row.submission_id)
@@ -1395,6 +1456,7 @@ def _batch_store(
     questions = list(survey.questions.all())
     version = _current_version(survey)
     quotas = list(survey.quotas.all())
+    plan = plan_compile(questions)
     wanted = [(item.submission_id or "").strip()[:64] for item in items]
     usable = [w for w in wanted if w and all(c.isalnum() or c in "-_" for c in w)]
     stored = {
@@ -1434,7 +1496,10 @@ def _batch_store(
                         code="token_used",
                     )
                 clean = submission_clean(
-                    questions=questions, raw=item.answers, employee=survey.is_employee
+                    questions=questions,
+                    raw=item.answers,
+                    employee=survey.is_employee,
+                    plan=plan,
                 )
                 _context_from_invitation(survey, context=context, invitation=invitation)
                 resolved = _resolve_context_once(survey, context, contexts)

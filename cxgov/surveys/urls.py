@@ -71,6 +71,7 @@ urlpatterns = [
     ),
     path("<int:survey_id>/<slug:action>/", views.survey_action, name="survey_action"),
     path("questions/<int:question_id>/edit/", views.question_edit, name="question_edit"),
+    path("questions/<int:question_id>/logic/", views.question_logic, name="question_logic"),
     path(
         "questions/<int:question_id>/move/<slug:direction>/",
         views.question_move,

@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from cxgov.insights.scrub import scrub_text
+from cxgov.surveys.logic import Plan, plan_compile, walk
 from cxgov.surveys.models import (
     CHOICE_KINDS,
     SCALE_RANGES,
@@ -81,14 +82,6 @@ def _values(raw: Any) -> list[Any]:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _condition_met(question: Question, given: Mapping[str, list[Any]]) -> bool:
-    condition = question.show_if or {}
-    if not condition.get("question"):
-        return True
-    wanted = {str(v) for v in condition.get("values", [])}
-    return any(str(v) in wanted for v in given.get(condition["question"], []))
 
 
 def _check_text(question: Question, text: str, *, scrub: bool) -> tuple[str, str]:
@@ -186,8 +179,15 @@ def submission_clean(
     questions: Sequence[Question],
     raw: Mapping[str, Any],
     employee: bool,
+    plan: Plan | None = None,
+    page: int | None = None,
 ) -> CleanSubmission:
-    """Typed answers for a submission, or SubmissionError naming every problem."""
+    """Typed answers for a submission, or SubmissionError naming every problem.
+
+    The survey's logic decides what is asked: answers to questions the respondent's path does
+    not show (a false condition, a skipped page) are dropped, and only shown questions are
+    required. With `page`, only that page's questions are checked (the page flow's Next).
+    """
     if not isinstance(raw, Mapping):
         raise SubmissionError({"answers": _("Send the answers as an object of question keys.")})
     if len(raw) > MAX_KEYS:
@@ -200,13 +200,17 @@ def submission_clean(
         if question is None or question.kind == QuestionKind.HIDDEN:
             errors[str(key)[:80]] = _("There is no such question in this survey.")
     given = {key: _values(value) for key, value in raw.items()}
+    plan = plan or plan_compile(questions)
+    path = walk(plan, given, until=page)
     clean = CleanSubmission()
-    for question in questions:
+    for question in plan.questions:
         if question.kind == QuestionKind.HIDDEN:
             continue
+        if page is not None and question.page != page:
+            continue
         values = given.get(question.key, [])
-        if not _condition_met(question, given):
-            # Shown only after another answer: without it, whatever came is not asked.
+        if question.key not in path.shown:
+            # Not asked on this respondent's path: whatever came for it is discarded.
             continue
         if not values:
             if question.required:

@@ -60,6 +60,7 @@ from cxgov.surveys.forms import (
     SurveyCreateForm,
     SurveySettingsForm,
 )
+from cxgov.surveys.forms_logic import QuestionLogicForm
 from cxgov.surveys.models import Question, Survey
 from cxgov.surveys.prepared import RESEARCH_EXPORT, RESEARCH_EXPORT_MAX_AGE, research_params
 from cxgov.surveys.research import RESEARCH_FORMATS
@@ -445,6 +446,33 @@ def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResp
 
     return _question_page(
         request, survey, form, save=save, done=_("Question saved."), title=_("Edit question")
+    )
+
+
+@login_required
+def question_logic(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    """The question's page, show-if conditions, skip rules and option order."""
+    question = access_question(user=request.user, agency_slug=slug, question_id=question_id)
+    survey = question.survey
+    form = QuestionLogicForm(request.POST or None, question=question)
+    target = fresh_copy(question, "survey__agency")
+    return form_page_save(
+        request,
+        section="surveys",
+        form=form,
+        save=lambda _data: surveys.question_update(
+            actor=request.user, question=target, **form.service_fields()
+        ),
+        success_url=_detail_url(survey) + "#questions",
+        success_message=_("Question logic saved."),
+        page={
+            "agency": survey.agency,
+            "survey": survey,
+            "question": question,
+            "title": _("Logic of “%(text)s”") % {"text": question.text[:80]},
+            "cancel_url": _detail_url(survey),
+            "template": "surveys/question_logic.html",
+        },
     )
 
 

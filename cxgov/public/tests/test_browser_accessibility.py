@@ -151,12 +151,17 @@ def test_survey_flow_by_keyboard_only(page, demo_site):
     assert second["checked"]
     assert second["id"] != first["id"]
     assert _key(page, "ArrowUp")["id"] == first["id"]
-    # The follow-up group for that answer is revealed and reached next.
+    # Next brings the follow-up for that answer in place; focus moves to the page's progress.
+    _tab_to(page, lambda f: f["tag"] == "button" and f["type"] == "submit")
+    page.keyboard.press("Enter")
+    expect(page.locator("#survey-progress")).to_contain_text("2 of 3")
     driver = _tab_to(page, lambda f: str(f["id"]).startswith("q-went_"), limit=5)
     assert driver["type"] == "checkbox"
     page.keyboard.press("Space")
     assert _focus(page)["checked"]
-    assert _key(page, "Shift+Tab")["id"] == first["id"]
+    _tab_to(page, lambda f: f["tag"] == "button" and f["type"] == "submit")
+    page.keyboard.press("Enter")
+    expect(page.locator("#survey-progress")).to_contain_text("3 of 3")
     _tab_to(page, lambda f: f["tag"] == "button" and f["type"] == "submit")
     _press_and_load(page, "Enter")
     assert "/thanks/" in page.url

@@ -32,6 +32,7 @@ def test_embed_page_and_its_errors_have_no_axe_violations(
     assert page.locator("html").get_attribute("lang") == language
     assert page.get_by_role("heading", level=1).inner_text()
     assert_no_axe_violations(page)
-    click_and_load(page, page.get_by_role("button"))
+    next_page = "Siguiente" if language == "es" else "Next"
+    click_and_load(page, page.get_by_role("button", name=next_page, exact=True))
     expect(page.locator("#error-summary")).to_be_visible()
     assert_no_axe_violations(page)

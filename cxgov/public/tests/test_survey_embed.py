@@ -130,7 +130,7 @@ def test_honeypot_is_refused_in_the_frame(client: Client, survey: Survey) -> Non
 def test_spanish_embed_uses_spanish_text_and_stores_spanish(client: Client, survey: Survey) -> None:
     page = client.get(_url(survey, "/es"))
     assert 'lang="es"' in page.content.decode()
-    assert "¿Qué salió bien?" in page.content.decode()
+    assert "Esta interacción aumentó mi confianza" in page.content.decode()
     assert f'action="/es/surveys/{survey.public_id}/embed/"' in page.content.decode()
     reply = client.post(_url(survey, "/es"), {"submission_id": "es-1", "q-trust": "1"})
     assert reply.status_code == 200

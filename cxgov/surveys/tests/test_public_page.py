@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -16,20 +18,26 @@ def _url(survey: Survey, lang: str = "") -> str:
     return f"{'/es' if lang == 'es' else ''}/surveys/{survey.public_id}/"
 
 
-def test_page_shows_questions_pra_and_both_conditional_groups(
+def test_page_shows_trust_first_then_the_follow_up_its_answer_calls_for(
     client: Client, a11_survey: Survey
 ) -> None:
     page = client.get(_url(a11_survey)).content.decode()
     assert "This interaction increased my trust in Agency Alpha." in page
-    assert "What went well?" in page and "What didn&#x27;t go so well?" in page
-    assert "Answer this if you chose" in page
+    assert "Page 1 of 3" in page and "What went well?" not in page
     assert "1234-5678" in page
+    draft = re.search(r'name="draft" value="([^"]+)"', page)
+    assert draft is None
+    second = client.post(_url(a11_survey), {"flow": "1", "page": "1", "q-trust": "0"})
+    html = second.content.decode()
+    assert "What didn&#x27;t go so well?" in html and "What went well?" not in html
+    assert "Page 2 of 3" in html
 
 
 def test_spanish_page_uses_spanish_text(client: Client, a11_survey: Survey) -> None:
-    page = client.get(_url(a11_survey, "es")).content.decode()
-    assert "¿Qué salió bien?" in page
-    assert 'lang="es"' in page
+    page = client.post(_url(a11_survey, "es"), {"flow": "1", "page": "1", "q-trust": "1"})
+    html = page.content.decode()
+    assert "¿Qué salió bien?" in html
+    assert 'lang="es"' in html
 
 
 def test_submitting_the_form_stores_one_response_with_context(
