@@ -43,6 +43,10 @@ AXE_ACCESSIBILITY = f"{_KEYBOARD}::test_accessibility_pages_have_no_axe_violatio
 AXE_HOME = "cxgov/public/tests/test_browser.py::test_home_page_has_banner_and_no_axe_violations"
 AXE_SPANISH = "cxgov/public/tests/test_browser.py::test_spanish_page_has_no_axe_violations"
 AXE_NO_JS = "cxgov/public/tests/test_browser.py::test_pages_work_without_javascript"
+AXE_EVERY_LANGUAGE = (
+    "cxgov/public/tests/test_browser_every_language.py::"
+    "test_every_public_page_in_every_language_has_no_axe_violations_without_javascript"
+)
 SESSION_WARNING = (
     "cxgov/public/tests/test_browser.py::test_idle_staff_are_warned_before_sign_out_and_can_stay"
 )
@@ -55,7 +59,7 @@ FORM_ERRORS = (
 )
 AXE_SURVEY = (
     "cxgov/surveys/tests/test_browser_public.py::"
-    "test_answer_without_javascript_shows_both_groups_with_hints"
+    "test_answer_without_javascript_page_by_page_asks_only_the_relevant_group"
 )
 _PAGES = "cxgov/public/tests/test_accessibility_pages.py"
 FOOTER_HELP = f"{_PAGES}::test_every_public_page_links_to_the_accessibility_statement"
@@ -283,9 +287,11 @@ CRITERIA: tuple[Criterion, ...] = (
         "3.1.1",
         "Language of Page",
         SUPPORTS,
-        "The html element names the page's language: English, or Spanish under /es/.",
+        "The html element names the page's language, in each of the twelve languages the site "
+        'offers (English, and the others under their prefix such as /es/ or /zh-hans/); Arabic '
+        'pages also carry dir="rtl".',
         axe=("html-has-lang", "html-lang-valid", "html-xml-lang-mismatch"),
-        tests=(AXE_HOME, AXE_SPANISH),
+        tests=(AXE_HOME, AXE_SPANISH, AXE_EVERY_LANGUAGE),
     ),
     _a(
         "3.2.1",
@@ -498,9 +504,11 @@ CRITERIA: tuple[Criterion, ...] = (
         "3.1.2",
         "Language of Parts",
         PARTIALLY_SUPPORTS,
-        "English passages on Spanish pages, such as this report's remarks, are marked "
-        'lang="en". Where an agency has not written a Spanish name or description, the '
-        "English text shows on Spanish pages without that mark.",
+        "English passages on pages in other languages, such as this report's remarks, are "
+        'marked lang="en", and so is an agency\'s text shown in English for want of a '
+        "translation, with a note saying so. The published customer service plan and CX "
+        "action plan documents are kept in English and Spanish only, so their English on "
+        "pages in the other languages is not marked.",
         axe=("valid-lang",),
         tests=(ENGLISH_PARTS,),
     ),
