@@ -129,3 +129,16 @@ def test_one_intake_with_routing_sla_and_a_classifier_stays_within_its_queries(
             contact_email="maria@example.com",
         )
     assert complaint.team == team
+
+
+def test_a_tracking_number_already_taken_is_drawn_again_and_the_complaint_filed(
+    agency_a, monkeypatch
+):
+    taken = complaint_create(agency=agency_a, what_happened="First", send_acknowledgment=False)
+    draws = iter([taken.tracking_number, "C-AAAA-BBBB-CCCC"])
+    monkeypatch.setattr("cxgov.complaints.services.tracking_number_new", lambda: next(draws))
+    second = complaint_create(agency=agency_a, what_happened="Second", send_acknowledgment=False)
+    second.refresh_from_db()
+    assert second.tracking_number == "C-AAAA-BBBB-CCCC"
+    assert Complaint.objects.filter(tracking_number=taken.tracking_number).count() == 1
+    assert second.transitions.count() == 1
