@@ -205,8 +205,10 @@ def demo_load() -> None:
             )
 
     first: Complaint | None = None
+    filed: list[int] = []
     for offset, (target, days_ago) in enumerate(PLAN):
         complaint = file(HISTORY_SIZE + offset, days_ago)
+        filed.append(complaint.pk)
         first = first or complaint
         if handler is not None and offset % 2 == 0:
             services.complaint_assign(
@@ -244,3 +246,5 @@ def demo_load() -> None:
             services.complaint_note_add(
                 complaint=complaint, actor=handler, body="Checked the payment system; escalating."
             )
+    # The worker suggests categories after intake; the demo has them at once, in one batch.
+    services.complaint_categories_suggest(complaint_ids=filed)

@@ -218,9 +218,15 @@ class RoutingRule(models.Model):
 
 
 class Complaint(models.Model):
-    """One complaint from a member of the public, from intake to the customer's review."""
+    """One complaint from a member of the public, from intake to the customer's review.
 
-    agency = agency_field("complaints")
+    Every index costs each intake; only those a query uses are kept (decision 0064).
+    """
+
+    # No index of its own: the (agency, status) index serves every look-up by agency.
+    agency = models.ForeignKey(
+        "core.Agency", on_delete=models.CASCADE, related_name="complaints", db_index=False
+    )
     service = models.ForeignKey(
         "registry.Service",
         null=True,
@@ -231,13 +237,21 @@ class Complaint(models.Model):
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
     )
-    suggested_category = optional_link(Category, on_delete=models.SET_NULL)
+    # Only ever read through the complaint, never searched by: no index.
+    suggested_category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     suggested_confidence = models.FloatField(null=True, blank=True)
     tracking_number = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
     source = models.CharField(max_length=40, blank=True)
-    source_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    source_ref = models.CharField(max_length=100, blank=True)
     language = models.CharField(max_length=8, default="en")
 
     what_happened = models.TextField(_("what happened"))
@@ -262,7 +276,14 @@ class Complaint(models.Model):
     )
     narrative_public = models.TextField(blank=True)
     narrative_reviewed_at = models.DateTimeField(null=True, blank=True)
-    narrative_reviewer = actor_field()
+    narrative_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     # Open311 location and answers to the category's extra fields.
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -271,7 +292,7 @@ class Complaint(models.Model):
     company_response = models.CharField(max_length=200, blank=True)
     media_url = models.URLField(max_length=500, blank=True)
     # Given to an Open311 client that asks for a token; resolves to the request id.
-    open311_token = models.CharField(max_length=40, blank=True, db_index=True)
+    open311_token = models.CharField(max_length=40, blank=True)
 
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
@@ -313,7 +334,13 @@ class Complaint(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-received_at", "-id"]
-        indexes: ClassVar = [models.Index(fields=["agency", "status"])]
+        indexes: ClassVar = [
+            models.Index(fields=["agency", "status"]),
+            # Equality look-ups only (import and email dedupe, Open311 tokens): plain indexes,
+            # without the pattern-match twin PostgreSQL adds for `db_index` text fields.
+            models.Index(fields=["source_ref"], name="complaint_source_ref"),
+            models.Index(fields=["open311_token"], name="complaint_open311_token"),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_number

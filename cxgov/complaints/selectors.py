@@ -22,6 +22,7 @@ from cxgov.core.i18n import localized
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can, capabilities_in
 from cxgov.core.selectors import AgencyObjectAccess, access_agency_object, agency_calendar
+from cxgov.insights.complaint_classifier import LoadedModel, model_load
 from cxgov.insights.complaint_metrics import ComplaintFact
 from cxgov.insights.complaint_scrub import case_patterns_compile, scrub_narrative
 from cxgov.insights.sla import days_between
@@ -587,6 +588,51 @@ def labelled_complaints(*, agency: Agency) -> tuple[list[str], list[str]]:
 def classifier_current(*, agency: Agency) -> ClassifierModel | None:
     """The agency's newest trained classifier, if any."""
     return ClassifierModel.objects.filter(agency=agency).order_by("-version").first()
+
+
+@dataclass(frozen=True)
+class LoadedClassifier:
+    """An agency's newest classifier, read once and kept in this process."""
+
+    pk: int
+    version: int
+    created_at: datetime
+    model: LoadedModel
+
+
+# agency id -> the newest classifier this process read. A retrained (or replaced) classifier is
+# another row (id and time), so the next look-up misses and reads it; one entry per agency.
+_CLASSIFIERS: dict[int, LoadedClassifier] = {}
+
+
+def classifier_loaded(*, agency: Agency) -> LoadedClassifier | None:
+    """The agency's newest classifier, ready to suggest, or None when it has none.
+
+    Asks the database only which row is newest (not its bytes); the stored model is fetched and
+    read once per row and process. Raises ClassifierFormatError when the newest row is not in
+    the data format (it is not kept, so a retrained one replaces it).
+    """
+    newest = (
+        ClassifierModel.objects.filter(agency=agency)
+        .order_by("-version")
+        .values_list("pk", "version", "created_at")
+        .first()
+    )
+    if newest is None:
+        _CLASSIFIERS.pop(agency.pk, None)
+        return None
+    pk, version, created_at = newest
+    kept = _CLASSIFIERS.get(agency.pk)
+    if kept is not None and (kept.pk, kept.created_at) == (pk, created_at):
+        return kept
+    blob = ClassifierModel.objects.filter(pk=pk).values_list("model", flat=True).first()
+    if blob is None:
+        return None
+    loaded = LoadedClassifier(
+        pk=pk, version=version, created_at=created_at, model=model_load(bytes(blob))
+    )
+    _CLASSIFIERS[agency.pk] = loaded
+    return loaded
 
 
 def narratives_for_agency(*, agency: Agency, limit: int = 20000) -> list[str]:

@@ -351,39 +351,43 @@ def complaint_create(
         earlier = _complaint_for_key(key_hash=key_hash, request_hash=request_hash)
         if earlier is not None:
             return earlier
+    store = partial(
+        _complaint_store,
+        agency=agency,
+        what_happened=what_happened,
+        channel=channel,
+        actor=actor,
+        service=service,
+        category=category,
+        desired_resolution=desired_resolution,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        postal_address=postal_address,
+        postal=postal or PostalAddress(),
+        contact_preference=contact_preference,
+        consent_to_publish=consent_to_publish,
+        language=language,
+        received_at=received_at,
+        latitude=latitude,
+        longitude=longitude,
+        address_string=address_string,
+        attributes=attributes,
+        media_url=media_url,
+        source=source,
+        source_ref=source_ref,
+        checked=checked,
+        send_acknowledgment=send_acknowledgment,
+        key_hash=key_hash,
+        request_hash=request_hash,
+        site_url=site_url,
+    )
+    if not key_hash:
+        return store()
     try:
         # A savepoint: when a concurrent retry wins the key, this complaint is undone.
         with transaction.atomic():
-            return _complaint_store(
-                agency=agency,
-                what_happened=what_happened,
-                channel=channel,
-                actor=actor,
-                service=service,
-                category=category,
-                desired_resolution=desired_resolution,
-                contact_name=contact_name,
-                contact_email=contact_email,
-                contact_phone=contact_phone,
-                postal_address=postal_address,
-                postal=postal or PostalAddress(),
-                contact_preference=contact_preference,
-                consent_to_publish=consent_to_publish,
-                language=language,
-                received_at=received_at,
-                latitude=latitude,
-                longitude=longitude,
-                address_string=address_string,
-                attributes=attributes,
-                media_url=media_url,
-                source=source,
-                source_ref=source_ref,
-                checked=checked,
-                send_acknowledgment=send_acknowledgment,
-                key_hash=key_hash,
-                request_hash=request_hash,
-                site_url=site_url,
-            )
+            return store()
     except _KeyTakenError:
         earlier = _complaint_for_key(key_hash=key_hash, request_hash=request_hash)
         if earlier is None:
@@ -473,8 +477,6 @@ def _complaint_store(
         channel=complaint.channel,
         text=f"{complaint.what_happened} {complaint.desired_resolution}",
     )
-    if category is None:
-        _suggest_category(complaint)
     _deadlines_refresh(complaint, policy=_policy(complaint), now=now)
     for _attempt in range(5):
         complaint.tracking_number = tracking_number_new()
@@ -489,6 +491,8 @@ def _complaint_store(
     )
     for check in checked:
         check.stored(complaint).save()
+    if category is None:
+        _suggestion_enqueue(complaint)
     if key_hash:
         try:
             with transaction.atomic():
@@ -1402,30 +1406,65 @@ def complaint_classifier_train(*, agency: Agency, actor: User | None) -> Classif
     return stored
 
 
-def _suggest_category(complaint: Complaint) -> None:
-    """Fill the suggested category and confidence from the agency's newest classifier."""
-    from .selectors import classifier_current
+def complaint_categories_suggest(*, complaint_ids: Sequence[int]) -> int:
+    """Fill the suggested category and confidence of these complaints from their agency's
+    newest classifier, one prediction per agency for all of them; returns how many got one.
 
-    current = classifier_current(agency=complaint.agency)
-    if current is None:
-        return
-    text = f"{complaint.what_happened}\n{complaint.desired_resolution}"
-    try:
-        label, confidence = complaint_classifier.suggest(bytes(current.model), [text])[0]
-    except complaint_classifier.ClassifierFormatError as error:
-        # The complaint is still filed; staff categorise it and retrain the classifier.
-        logger.warning(
-            "classifier v%s of %s is not used: %s (cxgov train_complaint_classifier --agency %s)",
-            current.version,
-            complaint.agency.slug,
-            error,
-            complaint.agency.slug,
+    Run by the worker after intake (`tasks.complaint_category_suggest`), and in bulk by the
+    demo. A complaint staff categorised meanwhile, or one already suggested, is left alone.
+    """
+    from .selectors import classifier_loaded
+
+    pending = list(
+        Complaint.objects.filter(
+            pk__in=complaint_ids, category__isnull=True, suggested_category__isnull=True
         )
-        return
-    category = Category.objects.filter(agency=complaint.agency, pk=int(label)).first()
-    if category is not None:
-        complaint.suggested_category = category
-        complaint.suggested_confidence = round(confidence, 4)
+        .select_related("agency")
+        .only("pk", "what_happened", "desired_resolution", "agency")
+        .order_by("pk")
+    )
+    by_agency: dict[int, list[Complaint]] = {}
+    for complaint in pending:
+        by_agency.setdefault(complaint.agency_id, []).append(complaint)
+    filled = 0
+    for complaints in by_agency.values():
+        agency = complaints[0].agency
+        try:
+            current = classifier_loaded(agency=agency)
+        except complaint_classifier.ClassifierFormatError as error:
+            # The complaints stay filed; staff categorise them and retrain the classifier.
+            logger.warning(
+                "the classifier of %s is not used: %s (cxgov train_complaint_classifier "
+                "--agency %s)",
+                agency.slug,
+                error,
+                agency.slug,
+            )
+            continue
+        if current is None:
+            continue
+        texts = [f"{c.what_happened}\n{c.desired_resolution}" for c in complaints]
+        suggestions = complaint_classifier.loaded_suggest(current.model, texts)
+        labels = {int(label) for label, _confidence in suggestions if label.isdigit()}
+        existing = set(
+            Category.objects.filter(agency=agency, pk__in=labels).values_list("pk", flat=True)
+        )
+        for complaint, (label, confidence) in zip(complaints, suggestions, strict=True):
+            if not label.isdigit() or int(label) not in existing:
+                continue
+            filled += Complaint.objects.filter(
+                pk=complaint.pk, category__isnull=True, suggested_category__isnull=True
+            ).update(suggested_category_id=int(label), suggested_confidence=round(confidence, 4))
+    return filled
+
+
+def _suggestion_enqueue(complaint: Complaint) -> None:
+    """Ask the worker for the category suggestion when the agency has a classifier; the
+    complaint is filed and shown without one meanwhile (decision 0064)."""
+    from .tasks import complaint_category_suggest
+
+    if ClassifierModel.objects.filter(agency=complaint.agency).exists():
+        task_enqueue_with_write(complaint_category_suggest, complaint_id=complaint.pk)
 
 
 @transaction.atomic

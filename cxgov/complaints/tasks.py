@@ -118,6 +118,14 @@ def complaint_notice_send(
     return notice_email(complaint=complaint, kind=kind, message=message, site_url=site_url).send()
 
 
+@retrying_task()
+def complaint_category_suggest(*, complaint_id: int) -> int:
+    """Suggest the category of a complaint filed without one (1), or nothing to do (0)."""
+    from .services import complaint_categories_suggest
+
+    return complaint_categories_suggest(complaint_ids=[complaint_id])
+
+
 @task()
 def complaints_escalate_task() -> dict[str, int]:
     """Send due-soon and overdue warnings and close responses past their review window."""

@@ -127,7 +127,7 @@ def model_dump(pipeline: Pipeline) -> bytes:
 
 
 @dataclass(frozen=True)
-class _Model:
+class LoadedModel:
     """A stored model read back: term columns, idf weights and the linear model's weights."""
 
     columns: dict[str, int]
@@ -144,7 +144,7 @@ def _refused(reason: str) -> ClassifierFormatError:
 
 
 @lru_cache(maxsize=8)
-def model_load(model: bytes) -> _Model:
+def model_load(model: bytes) -> LoadedModel:
     """The model in `model` bytes, checked; ClassifierFormatError for anything else.
 
     Only plain numeric and text arrays are read (`allow_pickle=False`), so bytes from an
@@ -168,7 +168,7 @@ def model_load(model: bytes) -> _Model:
     return _checked(arrays)
 
 
-def _checked(arrays: dict[str, np.ndarray]) -> _Model:
+def _checked(arrays: dict[str, np.ndarray]) -> LoadedModel:
     vocabulary, idf, coef = arrays["vocabulary"], arrays["idf"], arrays["coef"]
     intercept, classes = arrays["intercept"], arrays["classes"]
     if arrays["format"].shape != () or str(arrays["format"]) != FORMAT:
@@ -192,10 +192,10 @@ def _checked(arrays: dict[str, np.ndarray]) -> _Model:
     columns = {str(term): n for n, term in enumerate(vocabulary)}
     if len(columns) != n_terms:
         raise _refused("its vocabulary repeats a term")
-    return _Model(columns=columns, idf=idf, coef=coef, intercept=intercept, classes=classes)
+    return LoadedModel(columns=columns, idf=idf, coef=coef, intercept=intercept, classes=classes)
 
 
-def _probabilities(model: _Model, texts: Sequence[str]) -> np.ndarray:
+def _probabilities(model: LoadedModel, texts: Sequence[str]) -> np.ndarray:
     """What the fitted pipeline's `predict_proba` gives, computed from the stored arrays."""
     analyze = TfidfVectorizer(**_VECTORIZER).build_analyzer()
     rows: list[int] = []
@@ -230,7 +230,14 @@ def suggest(model: bytes, texts: Sequence[str]) -> list[tuple[str, float]]:
     """
     if not texts:
         return []
-    loaded = model_load(model)
+    return loaded_suggest(model_load(model), texts)
+
+
+def loaded_suggest(loaded: LoadedModel, texts: Sequence[str]) -> list[tuple[str, float]]:
+    """As `suggest`, with a model already read by `model_load` (kept by a caller between
+    calls, so the stored bytes are neither fetched nor hashed again)."""
+    if not texts:
+        return []
     probabilities = _probabilities(loaded, list(texts))
     result = []
     for row in probabilities:

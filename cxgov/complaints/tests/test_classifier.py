@@ -46,14 +46,18 @@ def test_command_prints_held_out_accuracy_and_macro_f1(agency_a):
     assert stored.version == 1 and bytes(stored.model)
 
 
-def test_new_complaints_get_a_suggestion_and_staff_correction_feeds_training(agency_a, handler_a):
+def test_new_complaints_get_a_suggestion_and_staff_correction_feeds_training(
+    agency_a, handler_a, django_capture_on_commit_callbacks
+):
     payments, offices = _history(agency_a)
     call_command("train_complaint_classifier", agency="alpha", stdout=io.StringIO())
-    new = complaint_create(
-        agency=agency_a,
-        what_happened="The deposit of my payment is late",
-        send_acknowledgment=False,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        new = complaint_create(
+            agency=agency_a,
+            what_happened="The deposit of my payment is late",
+            send_acknowledgment=False,
+        )
+    new.refresh_from_db()
     assert new.suggested_category == payments
     assert 0.5 < new.suggested_confidence <= 1
     assert new.category is None
