@@ -288,7 +288,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "Language of Page",
         SUPPORTS,
         "The html element names the page's language, in each of the twelve languages the site "
-        'offers (English, and the others under their prefix such as /es/ or /zh-hans/); Arabic '
+        "offers (English, and the others under their prefix such as /es/ or /zh-hans/); Arabic "
         'pages also carry dir="rtl".',
         axe=("html-has-lang", "html-lang-valid", "html-xml-lang-mismatch"),
         tests=(AXE_HOME, AXE_SPANISH, AXE_EVERY_LANGUAGE),
