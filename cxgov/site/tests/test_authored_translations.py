@@ -25,8 +25,11 @@ NOTE_ES = "Parte de esta página aún no está traducida y se muestra en inglés
 
 
 @pytest.fixture(autouse=True)
-def more_languages(settings):
+def more_languages(settings, agency_a: Agency):
+    """French and Arabic configured, and offered by the agency (its pages in a language it does
+    not offer are shown in English, decision 0061)."""
     settings.LANGUAGES = [("en", "English"), ("es", "Spanish"), ("fr", "French"), ("ar", "Arabic")]
+    Agency.objects.filter(pk=agency_a.pk).update(languages=["en", "es", "fr", "ar"])
 
 
 @pytest.fixture
@@ -352,6 +355,9 @@ def test_a_survey_choice_translated_into_french_shows_on_the_french_survey(
 ):
     from django.core.cache import cache
 
+    from django.utils import timezone
+
+    from cxgov.surveys.models import Survey
     from cxgov.surveys.services import survey_create, survey_publish
     from cxgov.testing.factories import cleared
 
@@ -360,6 +366,9 @@ def test_a_survey_choice_translated_into_french_shows_on_the_french_survey(
         actor=None,
         survey=cleared(survey_create(actor=None, agency=agency_a, template="a11_v2")),
     )
+    # One page, so the choices show on the first screen (the template spreads over three).
+    survey.questions.update(page=1)
+    Survey.objects.filter(pk=survey.pk).update(updated_at=timezone.now())
     question = next(q for q in survey.questions.all() if q.options)
     choice = question.options[0]
     unit = f"surveys.question/{question.pk}/option:{choice['value']}"

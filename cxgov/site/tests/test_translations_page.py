@@ -174,8 +174,8 @@ HOSTILE = {
     "not XML": (b"name,name_es\nRenew,Renovar\n", "the file is not well-formed XML"),
     "another target language": (
         b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" '
-        b'trgLang="fr"><file id="f"/></xliff>',
-        "trgLang must be es, not fr",
+        b'trgLang="de"><file id="f"/></xliff>',
+        "trgLang must be",
     ),
 }
 
