@@ -354,7 +354,6 @@ def test_a_survey_choice_translated_into_french_shows_on_the_french_survey(
     admin_a_client: Client, agency_a: Agency, client: Client
 ):
     from django.core.cache import cache
-
     from django.utils import timezone
 
     from cxgov.surveys.models import Survey

@@ -73,5 +73,5 @@ def test_the_commands_export_and_import(demo_data, tmp_path):
     assert out.getvalue().strip() == "0 translations changed"
     # German is not among the site's languages.
     path.write_bytes(path.read_bytes().replace(b'trgLang="es"', b'trgLang="de"'))
-    with pytest.raises(CommandError, match="file: trgLang must be .*, not de"):
+    with pytest.raises(CommandError, match=r"file: trgLang must be .*, not de"):
         call_command("translations_import", "--agency", "fba", str(path))
