@@ -409,9 +409,13 @@ def _semantic_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
         if question.get("show_if"):
             yield from _condition_problems(question["show_if"], where + "/show_if", earlier)
         page = question.get("page", 1)
-        if page < last_page:
-            yield Problem(where + "/page", _("Pages must not go back: the page before is later."))
-        last_page = page
+        # Hidden questions carry the link's context and are never shown, so their page is free.
+        if kind != QuestionKind.HIDDEN:
+            if page < last_page:
+                yield Problem(
+                    where + "/page", _("Pages must not go back: the page before is later.")
+                )
+            last_page = page
         # A skip rule is read once its own question is answered: it may name that question.
         here = {**earlier, key: question}
         for number, rule in enumerate(question.get("skip_rules", [])):
