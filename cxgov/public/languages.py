@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
@@ -60,10 +61,14 @@ class AgencyLanguageMiddleware:
         match = request.resolver_match
         if match is None or match.namespace != "public":
             return None
-        agency = page_agency(match.url_name or "", view_kwargs)
+        try:
+            agency = page_agency(match.url_name or "", view_kwargs)
+            offered = offered_languages(agency=agency) if agency is not None else []
+        except DatabaseError:
+            # The view meets the same outage and answers 503 (core.faults); nothing to add here.
+            return None
         if agency is None:
             return None
-        offered = offered_languages(agency=agency)
         request.offered_languages = offered  # type: ignore[attr-defined]
         language = get_language() or "en"
         # A form sent in a language is answered in it: moving it would lose what was typed.

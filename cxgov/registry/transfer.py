@@ -78,6 +78,8 @@ RESTORED_TABLES = (
     "surveys.Survey",
     "surveys.Survey_services",
     "surveys.Question",
+    "surveys.SurveyVersion",
+    "surveys.Quota",
     "surveys.Response",
     "surveys.Answer",
     "surveys.Invitation",
@@ -155,6 +157,8 @@ NOT_RESTORED = {
     # Kept only as hashes keyed by this installation's SECRET_KEY: another cannot match them.
     "surveys.OptOut": "survey invitation opt-outs, kept as hashes keyed by this installation",
     "surveys.AccessCode": "single-use employee survey codes, hashes keyed by this installation",
+    # Half-answered surveys; their resume links are private and expire within weeks.
+    "surveys.ResponseDraft": "surveys answered part way, with their private resume links",
     # An approval names its record by kind and id, not by a key a restore renumbers; a restored
     # record starts from its own status (a published one is published), and every step of its
     # review stays in the restored audit log.

@@ -30,6 +30,8 @@ def public_page_paths() -> dict[str, str]:
         "survey_widget": f"/surveys/{survey.public_id}/widget.json",
         "survey_widget_submit": f"/surveys/{survey.public_id}/widget/",
         "survey_opt_out": "/surveys/opt-out/not-a-signed-token/",
+        "survey_resume": f"/surveys/{survey.public_id}/resume/not-a-token/",
+        "sms_status": "/surveys/sms-status/not-a-signed-token/",
         "complaint_new": "/agencies/fba/complaints/new/",
         "complaint_status": "/complaints/status/",
         "complaints_data": "/agencies/fba/complaints.csv",

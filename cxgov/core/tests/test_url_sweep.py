@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db.models import Model
@@ -167,6 +168,8 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
             "public:survey_widget",
             "public:survey_widget_submit",
             "public:survey_opt_out",
+            # A private "finish later" link: its token is the respondent's only key.
+            "public:survey_resume",
             # Twilio's delivery reports: signed by Twilio (X-Twilio-Signature), not by a session.
             "public:sms_status",
             "public:complaint_new",
@@ -410,6 +413,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
         Can.EDIT_SURVEYS,
     ),
     "surveys:question_edit": (_with("question"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
+    "surveys:question_logic": (_with("question"), Can.EDIT_SURVEYS, Can.EDIT_SURVEYS),
     "surveys:question_move": (
         _with("question", direction="down"),
         Can.EDIT_SURVEYS,
@@ -756,11 +760,15 @@ _CSRF = re.compile(rb'(value|content)="[A-Za-z0-9]{32,64}"')
 
 def _normalised(content: bytes, path: str) -> bytes:
     """The body without the echoed address and the per-response CSRF mask."""
-    # A page that is not there links its own address as the Spanish one (nothing to translate).
-    content = content.replace(b"/es" + path.encode(), path.encode())
+    # A page that is not there links its own address as each other language's (nothing to
+    # translate).
+    prefixes = [f"/{code}" for code, _name in settings.LANGUAGES if code != "en"]
+    for prefix in prefixes:
+        content = content.replace(prefix.encode() + path.encode(), path.encode())
     content = content.replace(path.encode(), b"PATH")
-    for prefix in ("/es", ""):
-        content = content.replace(prefix.encode() + path.removeprefix("/es").encode(), b"PATH")
+    bare = next((path[len(p) :] for p in prefixes if path.startswith(p + "/")), path)
+    for prefix in [*prefixes, ""]:
+        content = content.replace(prefix.encode() + bare.encode(), b"PATH")
     return _CSRF.sub(b"", content)
 
 
