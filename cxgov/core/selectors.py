@@ -466,3 +466,8 @@ def authored_translations(*, agency: Agency, language: str) -> dict[str, Authore
         row.unit: row
         for row in AuthoredTranslation.objects.filter(agency=agency, language=language)
     }
+
+
+def agency_by_slug(*, slug: str) -> Agency | None:
+    """The agency with this short name, or None."""
+    return Agency.objects.filter(slug=slug).first()

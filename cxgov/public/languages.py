@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from cxgov.core.languages import offered_languages
 from cxgov.core.models import Agency
-from cxgov.surveys.models import Survey
+from cxgov.core.selectors import agency_by_slug
+from cxgov.surveys.selectors import survey_agency
 
 # Machine-read answers keep their language: a widget or a data file is not a page to read.
 _NOT_PAGES = frozenset({"survey_widget", "survey_widget_submit", "complaints_data"})
@@ -34,11 +35,10 @@ def page_agency(url_name: str, kwargs: dict[str, Any]) -> Agency | None:
         return None
     slug = kwargs.get("agency_slug") or kwargs.get("slug")
     if slug:
-        return Agency.objects.filter(slug=slug).first()
+        return agency_by_slug(slug=slug)
     public_id = kwargs.get("public_id")
     if public_id:
-        survey = Survey.objects.select_related("agency").filter(public_id=public_id).first()
-        return survey.agency if survey else None
+        return survey_agency(public_id=public_id)
     return None
 
 

@@ -651,3 +651,9 @@ def invitations_rows(*, invitations: Iterable[Invitation]) -> Iterator[list[Any]
             invitation.sent_at.isoformat() if invitation.sent_at else "",
             invitation.reminded_at.isoformat() if invitation.reminded_at else "",
         ]
+
+
+def survey_agency(*, public_id: str) -> Agency | None:
+    """The agency of the survey with this public id, or None when there is no such survey."""
+    survey = Survey.objects.select_related("agency").filter(public_id=public_id).first()
+    return survey.agency if survey else None

@@ -392,7 +392,7 @@ def _draft_into(request: HttpRequest, survey: Survey) -> None:
     if current is None:
         shown.append(draft)
     # The public page reads `survey.questions.all()`: the prefetched list stands in for it.
-    cached = Question.objects.none()
+    cached = survey.questions.none()
     cached._result_cache = shown
     cached._prefetch_done = True
     survey._prefetched_objects_cache["questions"] = cached
