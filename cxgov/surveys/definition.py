@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
@@ -326,10 +327,32 @@ def definition_check(document: Any) -> None:
         Problem(_pointer(error.absolute_path), _reason(error))
         for error in sorted(_VALIDATOR.iter_errors(document), key=lambda e: list(e.absolute_path))
     ]
+    problems += _nul_problems(document)
     if not problems:
         problems = list(_semantic_problems(document))
     if problems:
         raise DefinitionError(problems)
+
+
+_NUL = gettext_noop("The text contains a NUL character.")
+
+
+def _nul_problems(document: Any) -> list[Problem]:
+    """Each text holding a NUL character: no database stores one."""
+    found: list[Problem] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(document, ())]
+    while stack and len(found) < MAX_PROBLEMS:
+        item, path = stack.pop()
+        if isinstance(item, str) and "\x00" in item:
+            found.append(Problem(_pointer(path), _(_NUL)))
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if "\x00" in key:
+                    found.append(Problem(_pointer((*path, key)), _(_NUL)))
+                stack.append((value, (*path, key)))
+        elif isinstance(item, list):
+            stack.extend((value, (*path, index)) for index, value in enumerate(item))
+    return sorted(found, key=lambda problem: problem.pointer)
 
 
 def _condition_leaves(condition: Mapping[str, Any], path: str) -> Iterator[tuple[str, dict]]:

@@ -357,10 +357,23 @@ def _documents(draw: st.DrawFn) -> dict[str, Any]:
         "format": FORMAT,
         "title": draw(_label),
         "title_es": draw(_label),
-        "intro": draw(st.text(max_size=60)),
+        "intro": draw(st.text(st.characters(blacklist_characters="\x00"), max_size=60)),
         "audience": draw(st.sampled_from(["customer", "employee"])),
         "questions": questions,
     }
+
+
+def test_a_nul_character_anywhere_is_refused_where_it_stands() -> None:
+    document = _document()
+    document["intro"] = "Welcome\x00"
+    document["questions"][1]["options"][0]["label_es"] = "S\x00í"
+    with pytest.raises(DefinitionError) as refused:
+        definition_check(document)
+    assert [p.pointer for p in refused.value.problems] == [
+        "/intro",
+        "/questions/1/options/0/label_es",
+    ]
+    assert all("NUL" in p.message for p in refused.value.problems)
 
 
 @given(document=_documents())
