@@ -7,7 +7,7 @@ The languages are read from settings.LANGUAGES when the test runs, so a language
 checked without touching this file. Without JavaScript the pages are checked at desktop width,
 with JavaScript at 390 px, so that both layouts are covered without doubling the run.
 
-With CXGOV_WRITE_SCREENSHOTS=1 the test saves the Arabic complaint form and the Simplified
+With UPDATE_SCREENSHOTS=1 the test saves the Arabic complaint form and the Simplified
 Chinese survey to docs/accessibility/screenshots/ (what the accessibility docs show); otherwise
 to the test's temporary directory, so CI leaves the tree as it was.
 """
@@ -133,7 +133,7 @@ def _check(page: Page, url: str, code: str) -> list[str]:
 
 
 def _screenshot(page: Page, name: str, tmp_path: Path) -> None:
-    folder = SCREENSHOT_DIR if os.environ.get("CXGOV_WRITE_SCREENSHOTS") == "1" else tmp_path
+    folder = SCREENSHOT_DIR if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     # The visitor's column, top to bottom: text USWDS hides 999em to the left widens the scroll
     # area of a right-to-left page, and the picture should show the page, not that blank.
