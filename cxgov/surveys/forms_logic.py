@@ -171,15 +171,10 @@ class QuestionLogicForm(forms.Form):
         self._built: dict[str, Any] = {}
         self.layout_problem = ""
         self.rows_changed = False
-        others = [
-            q
-            for q in question.survey.questions.exclude(pk=question.pk).order_by(
-                "page", "position", "id"
-            )
-            if q.kind != QuestionKind.HIDDEN
-        ]
-        self._texts = {q.key: q.text for q in others}
-        self._texts[question.key] = question.text
+        questions = list(question.survey.questions.order_by("page", "position", "id"))
+        others = [q for q in questions if q.pk != question.pk and q.kind != QuestionKind.HIDDEN]
+        # A kept condition is described by text even where it names a hidden question.
+        self._texts = {q.key: q.text for q in questions}
         # Labelled by the question's words: keys mean nothing to most editors.
         self._choices = choices = [("", _("(no condition)"))] + [
             (q.key, _("Page %(page)s: %(text)s") % {"page": q.page, "text": q.text[:80]})
@@ -307,7 +302,7 @@ class QuestionLogicForm(forms.Form):
             return
         if add_group is not None and len(self.layout) < MAX_GROUPS:
             self.layout.append(1)
-        elif add_row is not None and str(add_row).isdigit():
+        elif add_row is not None and str(add_row).isdigit() and len(str(add_row)) <= 3:
             g = int(add_row)
             if 1 <= g <= len(self.layout) and self.layout[g - 1] < MAX_GROUP_ROWS:
                 self.layout[g - 1] += 1

@@ -1,5 +1,5 @@
-"""A CX analyst builds a survey in Chromium; axe checks each builder page and the survey's
-detail page, which the keyboard walks and a phone shows without sideways scroll."""
+"""A CX analyst builds a survey in Chromium; axe checks each builder page, the survey's detail
+page (which the keyboard walks and a phone shows without sideways scroll) and the logic editor."""
 
 from __future__ import annotations
 
@@ -207,7 +207,7 @@ def test_analyst_reorders_by_keyboard_edits_option_rows_and_adds_library_items(
     assert went_well.text == "What worked for you?"
 
 
-def test_analyst_survey_detail_page_is_clean_keyboard_reachable_and_fits_a_phone(
+def test_analyst_survey_detail_and_logic_pages_are_clean_keyboard_reachable_and_fit_a_phone(
     demo_data, page, live_server
 ) -> None:
     # The demo's A-11 v2 survey: three pages and show-if logic; it gets invitations here.
@@ -245,6 +245,16 @@ def test_analyst_survey_detail_page_is_clean_keyboard_reachable_and_fits_a_phone
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
-    assert page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    fits = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert page.evaluate(fits)
+
+    # The logic editor of a question with a condition, its groups grown by a button.
+    follow_up = next(q for q in survey.questions.all() if q.show_if)
+    click_and_load(page, page.get_by_role("link", name=f"Logic of “{follow_up.text}”"))
+    expect(page.locator("select[name='cond_1_1_question']")).to_have_value(
+        follow_up.show_if["question"]
     )
+    assert page.evaluate(fits)
+    click_and_load(page, page.get_by_role("button", name="Add a group"))
+    expect(page.locator("select[name='cond_2_1_question']")).to_be_visible()
+    assert_no_axe_violations(page)

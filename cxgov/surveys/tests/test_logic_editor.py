@@ -126,6 +126,10 @@ def test_add_a_condition_and_add_a_group_show_one_more_row_and_save_nothing(
         _url(more), _rows("any", [[("visit", "in", "1"), ("", "in", "")]], add_group="1")
     ).content.decode()
     assert _value(second, "layout") == "2,1" and "cond_2_1_question" in second
+    # A button value no page sends adds nothing and breaks nothing.
+    for hostile in ({"add_row": "9" * 5000}, {"add_row": "7"}, {"add_row": "x"}):
+        same = analyst_a_client.post(_url(more), _rows("any", [[("visit", "in", "1")]]) | hostile)
+        assert same.status_code == 200 and _value(same.content.decode(), "layout") == "1"
     more.refresh_from_db()
     assert more.show_if == {} and more.page == 2
 
