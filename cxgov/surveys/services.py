@@ -1949,30 +1949,36 @@ def invitation_bounce_reported(
     bounced, so no reminder goes to that address. True when this changed it.
 
     Answered wins (the person was reached), and an opt-out stays; a report read again changes
-    nothing, so reading the same bounce twice is harmless.
+    nothing, so reading the same bounce twice is harmless. A text whose link was opened
+    reached the phone, so a failure report for it arrives out of order and changes nothing.
     """
+    bounceable = [InvitationStatus.QUEUED, InvitationStatus.SENT]
+    if channel == InvitationChannel.EMAIL:
+        bounceable += [InvitationStatus.OPENED, InvitationStatus.STARTED]
+    invitation = (
+        Invitation.objects.select_related("survey__agency")
+        .filter(pk=invitation_id, channel=channel, used_at__isnull=True, status__in=bounceable)
+        .first()
+    )
+    if invitation is None:
+        return False
     with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update()
-            .select_related("survey")
-            .filter(pk=invitation_id, channel=channel)
-            .first()
-        )
-        if (
-            invitation is None
-            or invitation.used_at is not None
-            or invitation.status
-            in (InvitationStatus.BOUNCED, InvitationStatus.ANSWERED, InvitationStatus.OPTED_OUT)
-        ):
+        # One conditional UPDATE instead of a lock: if an answer, an opt-out or the same report
+        # got there first, the status read above is gone and nothing changes.
+        changed = Invitation.objects.filter(
+            pk=invitation.pk, status=invitation.status, used_at__isnull=True
+        ).update(status=InvitationStatus.BOUNCED)
+        if not changed:
             return False
-        previous = invitation.status
-        invitation.status = InvitationStatus.BOUNCED
-        invitation.save(update_fields=["status"])
         audit_record(
             actor=None,
             action="invitation.bounced",
             target=invitation.survey,
-            data={"invitation": invitation.pk, "channel": invitation.channel, "was": previous},
+            data={
+                "invitation": invitation.pk,
+                "channel": invitation.channel,
+                "was": invitation.status,
+            },
         )
     return True
 

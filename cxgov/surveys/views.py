@@ -456,6 +456,16 @@ def question_logic(request: HttpRequest, slug: str, question_id: int) -> HttpRes
     survey = question.survey
     form = QuestionLogicForm(request.POST or None, question=question)
     target = fresh_copy(question, "survey__agency")
+    page = {
+        "agency": survey.agency,
+        "survey": survey,
+        "question": question,
+        "title": _("Logic of “%(text)s”") % {"text": question.text[:80]},
+        "cancel_url": _detail_url(survey),
+        "template": "surveys/question_logic.html",
+    }
+    if form.rows_changed:
+        return form_page(request, section="surveys", form=form, status=200, **page)
     return form_page_save(
         request,
         section="surveys",
@@ -465,14 +475,7 @@ def question_logic(request: HttpRequest, slug: str, question_id: int) -> HttpRes
         ),
         success_url=_detail_url(survey) + "#questions",
         success_message=_("Question logic saved."),
-        page={
-            "agency": survey.agency,
-            "survey": survey,
-            "question": question,
-            "title": _("Logic of “%(text)s”") % {"text": question.text[:80]},
-            "cancel_url": _detail_url(survey),
-            "template": "surveys/question_logic.html",
-        },
+        page=page,
     )
 
 

@@ -1,4 +1,5 @@
-"""A CX analyst builds a survey in Chromium; axe checks each builder page."""
+"""A CX analyst builds a survey in Chromium; axe checks each builder page, the survey's detail
+page (which the keyboard walks and a phone shows without sideways scroll) and the logic editor."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cxgov.core.models import Agency
-from cxgov.surveys.models import Survey
+from cxgov.surveys.demo import invitation_rows
+from cxgov.surveys.models import Invitation, Survey
 from cxgov.surveys.services import survey_create
 from cxgov.testing.browser import assert_no_axe_violations
 from cxgov.testing.browser_helpers import click_and_load, sign_in
@@ -203,3 +205,56 @@ def test_analyst_reorders_by_keyboard_edits_option_rows_and_adds_library_items(
     ).to_be_attached()
     went_well.refresh_from_db()
     assert went_well.text == "What worked for you?"
+
+
+def test_analyst_survey_detail_and_logic_pages_are_clean_keyboard_reachable_and_fit_a_phone(
+    demo_data, page, live_server
+) -> None:
+    # The demo's A-11 v2 survey: three pages and show-if logic; it gets invitations here.
+    survey = Survey.objects.get(agency__slug="fba", template="a11_v2")
+    assert len({q.page for q in survey.questions.all()}) > 1
+    assert any(q.show_if for q in survey.questions.all())
+    # Another seed than the demo's own invitations, whose token hashes are taken.
+    invitations, _opt_outs = invitation_rows(survey, list(survey.services.all()), seed=2)
+    Invitation.objects.bulk_create(invitations)
+    sign_in(page, live_server.url, "analyst@fba.example.gov")
+    page.goto(f"{live_server.url}/staff/agencies/fba/surveys/{survey.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(survey.title)
+    expect(page.get_by_role("link", name="See each invitation")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    wanted = {
+        "Settings",
+        "Preview",
+        "See results",
+        "See each invitation",
+        "Download the survey definition (JSON)",
+    }
+    reached: set[str] = set()
+    logic_reached = False
+    # Each Tab press moves focus; stop once everything wanted was focused.
+    for _press in range(400):
+        page.keyboard.press("Tab")
+        name = page.evaluate("document.activeElement.innerText.trim()")
+        reached.add(name)
+        logic_reached = logic_reached or name.startswith("Logic of “")
+        if wanted <= reached and logic_reached:
+            break
+    assert wanted <= reached, wanted - reached
+    assert logic_reached
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    fits = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert page.evaluate(fits)
+
+    # The logic editor of a question with a condition, its groups grown by a button.
+    follow_up = next(q for q in survey.questions.all() if q.show_if)
+    click_and_load(page, page.get_by_role("link", name=f"Logic of “{follow_up.text}”"))
+    expect(page.locator("select[name='cond_1_1_question']")).to_have_value(
+        follow_up.show_if["question"]
+    )
+    assert page.evaluate(fits)
+    click_and_load(page, page.get_by_role("button", name="Add a group"))
+    expect(page.locator("select[name='cond_2_1_question']")).to_be_visible()
+    assert_no_axe_violations(page)

@@ -1,7 +1,8 @@
 """Late failures of text invitations: the Twilio adapter (against a fake Messages API on
 127.0.0.1) names a status callback per invitation; Twilio's signed "failed" or "undelivered"
-report marks the invitation bounced, unless the person answered or opted out. Reports are
-idempotent; forged, tampered or unsigned reports change nothing."""
+report marks the invitation bounced, unless the person opened the link, answered or opted out.
+Reports are idempotent and never move a status back; forged, tampered or unsigned reports
+change nothing and are counted against the per-address limit, signed ones are not."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from cxgov.core.models import AuditEvent
 from cxgov.core.sms import twilio_signature
 from cxgov.core.tests.test_sms import _FakeTwilio, fake_twilio  # noqa: F401 - the fake server
 from cxgov.surveys.models import Invitation, Survey
-from cxgov.surveys.services import invitation_opt_out, response_submit
+from cxgov.surveys.services import invitation_opt_out, invitation_seen, response_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,28 @@ def test_forged_tampered_and_unsigned_reports_are_refused(
     assert _status("+12025550143") == "sent" and _status("+12025550144") == "sent"
 
 
-def test_reports_are_rate_limited_like_other_public_writes(
+def test_signed_reports_beyond_the_public_limit_are_all_applied(
+    twilio: str,
+    settings,
+    analyst_a_client: Client,
+    a11_survey: Survey,
+    django_capture_on_commit_callbacks,
+) -> None:
+    phones = [f"+1202555014{n}" for n in range(5)]
+    sent = _send(analyst_a_client, a11_survey, phones, django_capture_on_commit_callbacks)
+    settings.PUBLIC_WRITES_PER_MINUTE = 2
+    twilio_servers = Client(REMOTE_ADDR="203.0.113.9")  # every report from one address
+    answers = [
+        _report(twilio_servers, sent[phone]["StatusCallback"], status).status_code
+        for phone in phones
+        for status in ("sent", "undelivered")
+    ]
+    assert answers == [204] * 10
+    assert {_status(phone) for phone in phones} == {"bounced"}
+    assert AuditEvent.objects.filter(action="invitation.bounced").count() == 5
+
+
+def test_reports_without_a_valid_signature_are_counted_and_refused(
     twilio: str,
     settings,
     analyst_a_client: Client,
@@ -176,5 +198,28 @@ def test_reports_are_rate_limited_like_other_public_writes(
     sent = _send(analyst_a_client, a11_survey, ["+12025550143"], django_capture_on_commit_callbacks)
     settings.PUBLIC_WRITES_PER_MINUTE = 2
     callback = sent["+12025550143"]["StatusCallback"]
-    answers = [_report(Client(), callback, "sent").status_code for _n in range(3)]
-    assert answers == [204, 204, 429]
+    stranger = Client(REMOTE_ADDR="203.0.113.9")
+    answers = [_report(stranger, callback, "failed", token="guessed") for _n in range(3)]
+    assert [answer.status_code for answer in answers] == [403, 403, 429]
+    assert answers[-1].headers["Retry-After"]
+    unsigned = stranger.post(urlsplit(callback).path, {"MessageStatus": "failed"})
+    assert unsigned.status_code == 429
+    assert _status("+12025550143") == "sent"
+    # Twilio, at the same address, still gets through.
+    assert _report(stranger, callback, "failed").status_code == 204
+    assert _status("+12025550143") == "bounced"
+
+
+def test_a_report_out_of_order_never_moves_the_status_back(
+    twilio: str, analyst_a_client: Client, a11_survey: Survey, django_capture_on_commit_callbacks
+) -> None:
+    phones = ["+12025550143", "+12025550144", "+12025550145"]
+    sent = _send(analyst_a_client, a11_survey, phones, django_capture_on_commit_callbacks)
+    links = {phone: re.search(r"\?t=([\w-]+)", sent[phone]["Body"]).group(1) for phone in phones}
+    # The first person opened the link, the second answered: their texts arrived.
+    invitation_seen(survey=a11_survey, token=links["+12025550143"], started=False)
+    response_submit(survey=a11_survey, answers={"trust": "1"}, token=links["+12025550144"])
+    for phone in phones:
+        for status in ("undelivered", "delivered", "sent", "queued"):
+            assert _report(Client(), sent[phone]["StatusCallback"], status).status_code == 204
+    assert [_status(phone) for phone in phones] == ["opened", "answered", "bounced"]

@@ -296,12 +296,13 @@ def test_staff_set_page_conditions_and_skips_in_the_logic_editor(
             "page": "2",
             "randomize_options": "on",
             "match": "any",
-            "cond_1_question": "visit",
-            "cond_1_op": "in",
-            "cond_1_values": "1",
-            "cond_2_question": "stars",
-            "cond_2_op": "gte",
-            "cond_2_values": "8",
+            "layout": "1,1",
+            "cond_1_1_question": "visit",
+            "cond_1_1_op": "in",
+            "cond_1_1_values": "1",
+            "cond_2_1_question": "stars",
+            "cond_2_1_op": "gte",
+            "cond_2_1_values": "8",
             "skip_1_question": "why",
             "skip_1_op": "in",
             "skip_1_values": "b",
@@ -321,7 +322,7 @@ def test_staff_set_page_conditions_and_skips_in_the_logic_editor(
     visit = survey.questions.get(key="visit")
     refused = analyst_a_client.post(
         f"/staff/agencies/alpha/surveys/questions/{visit.pk}/logic/",
-        {"page": "1", "match": "all", "cond_1_question": "why", "cond_1_values": "a"},
+        {"page": "1", "match": "all", "cond_1_1_question": "why", "cond_1_1_values": "a"},
     )
     assert refused.status_code == 400
     assert "earlier pages" in refused.content.decode()
