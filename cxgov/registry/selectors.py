@@ -6,17 +6,19 @@ answers 404 alike for a missing object and one of an agency the user has no role
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import reduce
 from typing import Any, TypeVar
 
 from django.apps import apps
 from django.db.models import Count, Field, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cxgov.core.models import Agency, AuditEvent, User
+from cxgov.core.models import Agency, AuditEvent, AuthoredTranslation, User
 from cxgov.core.selectors import AgencyObjectAccess
 from cxgov.insights.calendars import OpenStatus, open_status
 from cxgov.registry.models import (
@@ -462,6 +464,20 @@ def _dependency_order(models: list[type[Model]]) -> list[type[Model]]:
     return ordered
 
 
+def _translations_of(queryset: QuerySet, exported: dict[str, QuerySet]) -> QuerySet:
+    """The translations among `queryset` whose record is among the `exported` rows: a
+    translation names its record by model label and id, not by a foreign key, so one left
+    behind by a deleted record would otherwise travel with the agency."""
+    named = [
+        Q(model=label, object_id__in=exported[label].values("pk"))
+        for label in queryset.values_list("model", flat=True).distinct().order_by()
+        if label in exported
+    ]
+    if not named:
+        return queryset.none()
+    return queryset.filter(reduce(operator.or_, named))
+
+
 def agency_export_tables(*, agency: Agency) -> list[ExportTable]:
     """Every model's rows of the agency, dependencies first (call access_agency first).
 
@@ -506,8 +522,11 @@ def agency_export_tables(*, agency: Agency) -> list[ExportTable]:
 
     tables = []
     user_ids: set[int] = set()
+    exported = {model._meta.label_lower: rows(model) for model in ordered}
     for model in ordered:
         queryset = rows(model)
+        if model is AuthoredTranslation:
+            queryset = _translations_of(queryset, exported)
         tables.append(
             ExportTable(
                 label=model._meta.label,

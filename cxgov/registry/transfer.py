@@ -42,8 +42,15 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from cxgov.core.bulk import planner_statistics_refresh
+from cxgov.core.i18n import OPTION_PREFIX, SOURCE_LANGUAGE, SPANISH, TABLE_FIELDS
 from cxgov.core.imports import CREATED, UNCHANGED, ImportReport, RowError
-from cxgov.core.models import Agency, User
+from cxgov.core.models import (
+    AUTHORED_TEXT_MAX_LENGTH,
+    STORED_STATUSES,
+    Agency,
+    AuthoredTranslation,
+    User,
+)
 from cxgov.core.services import audit_record
 from cxgov.core.tables import csv_lines
 from cxgov.insights import complaint_classifier
@@ -131,7 +138,12 @@ RESTORED_TABLES = (
     "journeys.Journey",
     "journeys.Journey_services",
     "journeys.JourneyStage",
+    "core.AuthoredTranslation",
 )
+# A table whose rows name their record by model label and id (`registry.service`, 12), not by
+# a foreign key: restored after every other table, each row only when the record it names was
+# restored too; a row that cannot be is left out with a warning naming it.
+TRANSLATIONS = "core.AuthoredTranslation"
 # Columns of restored rows that point at site-wide rows no archive holds (a journey's life
 # experience, decision 0054): kept when that row is here, else emptied with a warning.
 SITE_WIDE_LINKS: dict[str, tuple[str, ...]] = {"journeys.Journey": ("life_experience_id",)}
@@ -159,17 +171,15 @@ NOT_RESTORED = {
     "surveys.AccessCode": "single-use employee survey codes, hashes keyed by this installation",
     # Half-answered surveys; their resume links are private and expire within weeks.
     "surveys.ResponseDraft": "surveys answered part way, with their private resume links",
-    # An approval names its record by kind and id, not by a key a restore renumbers; a restored
-    # record starts from its own status (a published one is published), and every step of its
-    # review stays in the restored audit log.
+    # An approval names its record by kind and id, not by a foreign key; a restored record
+    # starts from its own status (a published one is published), and every step of its review
+    # stays in the restored audit log.
     "core.Approval": "review states of surveys, plans, standards and A-11 reports",
     "core.ApprovalStep": "the steps and comments of those reviews (kept in the audit log)",
     # Computed from the restored responses by the worker the first time a page asks for them.
     "surveys.DriverRun": "key driver analyses cached on this installation",
-    # Its units name records by the ids a restore renumbers; restored Spanish starts current.
-    "core.TranslationSource": "the English each translation was made from, by record id",
-    # Named by record id too; an export per language (XLIFF) carries them across instead.
-    "core.AuthoredTranslation": "translations into languages other than Spanish, by record id",
+    # Restored Spanish starts current: the hash of the English it was written from is lost.
+    "core.TranslationSource": "the English each Spanish translation was made from, by record id",
     # Built again by the worker the first time a page asks for them (decision 0049).
     "core.PreparedFile": "exports and PDFs prepared in the background on this installation",
 }
@@ -612,6 +622,7 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
     shared_created: dict[type[Model], set[Any]] = {}
     shared_kept: dict[type[Model], set[Any]] = {}
     references: dict[type[Model], dict[Field, set[Any]]] = {}
+    translations: dict[str, Any] | None = None
     for entry in tables:
         label = entry["label"]
         if label == User._meta.label:
@@ -620,6 +631,10 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
             report.warnings.append(
                 RowError(0, "", f"{label} is not restored (not an agency table)", file=label)
             )
+            continue
+        if label == TRANSLATIONS:
+            # Its rows name records of tables that may come later in the file.
+            translations = entry
             continue
         model = _model_for(label)
         member = f"data/{label}.json"
@@ -686,6 +701,11 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
         }
     if target is None:
         raise TransferError(f'core.Agency holds no row for "{slug}"')
+    if translations is not None:
+        created[AuthoredTranslation] = _translations_restore(
+            archive, translations, target=target, users=users, created=created, report=report
+        )
+        shared_created[AuthoredTranslation] = shared_kept[AuthoredTranslation] = set()
     _ownership_check(created, shared_created, target=target, agencies_before=agencies_before)
     _references_check(references, created, shared_kept)
     try:
@@ -707,6 +727,225 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
         data={"rows": sum(result.counts.values()), "files": result.files},
     )
     return result
+
+
+_SOURCE_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as a message may quote it: short, with no NUL character."""
+    text = str(value)
+    text = text if len(text) <= 80 else f"{text[:80]}…"
+    return text.replace("\x00", "\\x00")
+
+
+def _translation_problem(
+    row: dict[str, Any],
+    *,
+    restored: dict[str, set[Any]],
+    languages: set[str],
+    choices: Callable[[str, Any], set[str]],
+) -> tuple[str, str] | None:
+    """The column and reason a translation row cannot be restored, or None when it can."""
+    known = {f.attname for f in AuthoredTranslation._meta.concrete_fields}
+    unknown = sorted(str(c) for c in set(row) - known)
+    if unknown:
+        return _shown(unknown[0]), "core.AuthoredTranslation has no such column"
+    label, name = row.get("model"), row.get("field")
+    if not isinstance(label, str) or label not in TABLE_FIELDS:
+        return "model", f"{_shown(label)} has no translated texts"
+    try:
+        object_id = int(row.get("object_id"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "object_id", f"{_shown(row.get('object_id'))} is not a record id"
+    if object_id not in restored.get(label, set()):
+        return "object_id", f"the {label} it translates is not in the file"
+    if not isinstance(name, str):
+        return "field", "names no field"
+    value = name.removeprefix(OPTION_PREFIX) if name.startswith(OPTION_PREFIX) else None
+    base = "options" if value is not None else name
+    if name == "options" or base not in TABLE_FIELDS[label]:
+        return "field", f"{label} has no translated text {_shown(name)}"
+    if value is not None and value not in choices(label, object_id):
+        return "field", f"the {label} has no choice {_shown(value)}"
+    language = row.get("language")
+    if language == SPANISH:
+        return "language", "Spanish is kept in the record's own columns, not in this table"
+    if not isinstance(language, str) or language not in languages:
+        return "language", f"{_shown(language)} is not a language translated into here"
+    text = row.get("text")
+    if not isinstance(text, str) or not text:
+        return "text", "holds no text"
+    if "\x00" in text:
+        return "text", "holds a NUL character, which no text here may hold"
+    if len(text) > AUTHORED_TEXT_MAX_LENGTH:
+        return "text", f"is {len(text)} characters long, more than {AUTHORED_TEXT_MAX_LENGTH}"
+    if row.get("status") not in {s.value for s in STORED_STATUSES}:
+        return "status", f"{_shown(row.get('status'))} is not a stored status"
+    if not isinstance(row.get("source_hash"), str) or not _SOURCE_HASH.fullmatch(
+        row["source_hash"]
+    ):
+        return "source_hash", "is not the SHA-256 of an English text"
+    return None
+
+
+def _translations_restore(
+    archive: _Archive,
+    entry: dict[str, Any],
+    *,
+    target: Any,
+    users: dict[str, int],
+    created: dict[type[Model], list[Any]],
+    report: ImportReport,
+) -> list[Any]:
+    """Restore the translations of the records this restore wrote, keeping their text, status
+    and the hash of their English, so a reviewed one stays reviewed and a stale one stale.
+
+    A record keeps its archive id (rows are written under their own ids, people matched by
+    email through `users`), so a translation names its record here as in the file once the
+    record's table wrote that id. A row whose record, field, choice or language is not known
+    here, or whose text could not be stored, is left out with a warning naming it. Returns
+    the ids written.
+    """
+    model = AuthoredTranslation
+    member = f"data/{TRANSLATIONS}.json"
+    rows = _table_rows(archive, TRANSLATIONS, entry.get("count"))
+    restored = {m._meta.label_lower: set(pks) for m, pks in created.items()}
+    models = {m._meta.label_lower: m for m in created}
+    languages = {code.lower() for code, _name in settings.LANGUAGES} - {SOURCE_LANGUAGE, SPANISH}
+    loaded: dict[str, dict[Any, set[str]]] = {}
+
+    def choices(label: str, object_id: Any) -> set[str]:
+        if label not in loaded:
+            records = models[label]._default_manager.filter(pk__in=restored[label])
+            loaded[label] = {
+                pk: {str(o.get("value")) for o in options or [] if isinstance(o, dict)}
+                for pk, options in records.values_list("pk", "options")
+            }
+        return loaded[label].get(object_id, set())
+
+    def left_out(number: int, row: dict[str, Any], column: str, reason: str) -> None:
+        unit = "/".join(_shown(row.get(c)) for c in ("model", "object_id", "field"))
+        report.warnings.append(
+            RowError(
+                number,
+                column,
+                f"{unit} ({_shown(row.get('language'))}): {reason}; left out",
+                file=member,
+            )
+        )
+
+    updated_at = model._meta.get_field("updated_at")
+    instances: list[AuthoredTranslation] = []
+    keys: set[tuple[str, int, str, str]] = set()
+    ids: set[Any] = set()
+    for number, row in enumerate(rows, start=1):
+        problem = _translation_problem(row, restored=restored, languages=languages, choices=choices)
+        if problem is not None:
+            left_out(number, row, *problem)
+            continue
+        key = (row["model"], int(row["object_id"]), row["field"], row["language"])
+        if key in keys:
+            left_out(number, row, "", "the file holds this translation twice")
+            continue
+        try:
+            when = updated_at.to_python(row.get("updated_at"))
+        except (ValidationError, TypeError, ValueError):
+            left_out(number, row, "updated_at", "is not a date and time")
+            continue
+        try:
+            pk = model._meta.pk.to_python(row.get("id"))
+        except ValidationError:
+            pk = -1
+        if pk is not None and not 0 < pk < 2**63:
+            left_out(number, row, "id", f"{_shown(row.get('id'))} is not a row id")
+            continue
+        if pk is not None and pk in ids:
+            left_out(number, row, "id", f"the file holds id {pk} twice")
+            continue
+        if str(row.get("agency_id")) != str(target):
+            report.warnings.append(
+                RowError(
+                    number,
+                    "agency_id",
+                    f"pointed to another agency ({_shown(row.get('agency_id'))}); restored "
+                    "into the agency restored",
+                    file=member,
+                )
+            )
+        person = row.get("updated_by_id")
+        if person is not None and str(person) not in users:
+            report.warnings.append(
+                RowError(
+                    number,
+                    "updated_by_id",
+                    "names a person who is not in the file; kept without them",
+                    file=member,
+                )
+            )
+        keys.add(key)
+        ids.add(pk)
+        instances.append(
+            model(
+                pk=pk,
+                agency_id=target,
+                model=key[0],
+                object_id=key[1],
+                field=key[2],
+                language=key[3],
+                text=row["text"],
+                status=row["status"],
+                source_hash=row["source_hash"],
+                updated_at=when or timezone.now(),
+                updated_by_id=users.get(str(person)) if person is not None else None,
+            )
+        )
+    instances = _translations_not_here(instances, rows_member=member, report=report)
+    with_id = [i for i in instances if i.pk is not None]
+    with _stored_timestamps_kept(model):
+        model.objects.bulk_create(with_id, batch_size=CHUNK)
+        # Rows whose id is taken here are written after the ids from the file, with new ones.
+        _sequences_reset([model])
+        model.objects.bulk_create([i for i in instances if i.pk is None], batch_size=CHUNK)
+    report.count(TRANSLATIONS, CREATED, len(instances))
+    return [i.pk for i in instances]
+
+
+def _translations_not_here(
+    instances: list[AuthoredTranslation], *, rows_member: str, report: ImportReport
+) -> list[AuthoredTranslation]:
+    """The translations less those this database already holds for the same text (left by a
+    record deleted here), each with a new id when its id is taken here."""
+    kept = []
+    for start in range(0, len(instances), 500):
+        chunk = instances[start : start + 500]
+        taken = set(
+            AuthoredTranslation.objects.filter(pk__in=[i.pk for i in chunk]).values_list(
+                "pk", flat=True
+            )
+        )
+        here: set[tuple[str, int, str, str]] = set()
+        for label in {i.model for i in chunk}:
+            here |= set(
+                AuthoredTranslation.objects.filter(
+                    model=label, object_id__in=[i.object_id for i in chunk if i.model == label]
+                ).values_list("model", "object_id", "field", "language")
+            )
+        for instance in chunk:
+            if (instance.model, instance.object_id, instance.field, instance.language) in here:
+                report.warnings.append(
+                    RowError(
+                        0,
+                        "",
+                        f"{instance} is already here, left by a record deleted here; left out",
+                        file=rows_member,
+                    )
+                )
+                continue
+            if instance.pk in taken:
+                instance.pk = None
+            kept.append(instance)
+    return kept
 
 
 def _site_wide_links_kept(
