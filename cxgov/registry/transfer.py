@@ -48,6 +48,7 @@ from cxgov.core.models import (
     AUTHORED_TEXT_MAX_LENGTH,
     STORED_STATUSES,
     Agency,
+    AuditEvent,
     AuthoredTranslation,
     User,
 )
@@ -669,6 +670,8 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
                     )
                 row = {**row, "agency_id": target}
             row = _site_wide_links_kept(model, label, row, member, number, report)
+            if model is AuditEvent:
+                row = _audit_person_kept(row, users, member, number, report)
             instance = _instance(model, row, member=member, number=number, users=users)
             check = _ROW_CHECKS.get(label)
             if check is not None and not check[0](instance):
@@ -974,6 +977,28 @@ def _site_wide_links_kept(
                 RowError(number, column, "names a site-wide row that is not here", file=member)
             )
     return row
+
+
+def _audit_person_kept(
+    row: dict[str, Any], users: dict[str, int], member: str, number: int, report: ImportReport
+) -> dict[str, Any]:
+    """The audit event with the person it is about named by their id here: people are the one
+    kind of record a restore renumbers (matched by email), and an event names its target by
+    kind and id, not by a foreign key. A person not in the file keeps only their name."""
+    if row.get("target_type") != User._meta.label_lower or not row.get("target_id"):
+        return row
+    here = users.get(str(row["target_id"]))
+    if here is None:
+        report.warnings.append(
+            RowError(
+                number,
+                "target_id",
+                "is about a person who is not in the file; kept with their name only",
+                file=member,
+            )
+        )
+        return {**row, "target_id": ""}
+    return {**row, "target_id": str(here)}
 
 
 def _ownership_check(
