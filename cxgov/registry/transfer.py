@@ -12,7 +12,9 @@ once unpacked, unsafe or repeated member names, a missing or wrong signature, or
 missing, extra or altered. Then it writes only the tables in `RESTORED_TABLES`: each row's agency
 is the restored agency (other agencies' rows only as shared reference rows that are not here
 yet), people are matched by email or created without a password and without site-wide rights,
-and a classifier must be stored data. The tables are JSON with typed values, not spreadsheets,
+and a classifier must be stored data. Rows keep their archive ids; only people are renumbered.
+Translations name their record by model label and id (`TEXT_TABLES`): they are restored last,
+each only onto a record this restore wrote, and a row that cannot be is left out on its own. The tables are JSON with typed values, not spreadsheets,
 so they are read here rather than by `cxgov.core.imports.read_table`; problems are reported as
 its `RowError`s (member, row, column, reason) in an `ImportReport`.
 """
@@ -50,6 +52,7 @@ from cxgov.core.models import (
     Agency,
     AuditEvent,
     AuthoredTranslation,
+    TranslationSource,
     User,
 )
 from cxgov.core.services import audit_record
@@ -140,11 +143,8 @@ RESTORED_TABLES = (
     "journeys.Journey_services",
     "journeys.JourneyStage",
     "core.AuthoredTranslation",
+    "core.TranslationSource",
 )
-# A table whose rows name their record by model label and id (`registry.service`, 12), not by
-# a foreign key: restored after every other table, each row only when the record it names was
-# restored too; a row that cannot be is left out with a warning naming it.
-TRANSLATIONS = "core.AuthoredTranslation"
 # Columns of restored rows that point at site-wide rows no archive holds (a journey's life
 # experience, decision 0054): kept when that row is here, else emptied with a warning.
 SITE_WIDE_LINKS: dict[str, tuple[str, ...]] = {"journeys.Journey": ("life_experience_id",)}
@@ -179,8 +179,6 @@ NOT_RESTORED = {
     "core.ApprovalStep": "the steps and comments of those reviews (kept in the audit log)",
     # Computed from the restored responses by the worker the first time a page asks for them.
     "surveys.DriverRun": "key driver analyses cached on this installation",
-    # Restored Spanish starts current: the hash of the English it was written from is lost.
-    "core.TranslationSource": "the English each Spanish translation was made from, by record id",
     # Built again by the worker the first time a page asks for them (decision 0049).
     "core.PreparedFile": "exports and PDFs prepared in the background on this installation",
 }
@@ -599,7 +597,8 @@ def _manifest_tables(manifest: dict[str, Any]) -> list[dict[str, Any]]:
 def agency_import(*, file: IO[bytes]) -> ImportResult:
     """Restore a signed agency export into a database that does not have that agency yet.
 
-    All or nothing: any bad row or missing reference rolls the whole restore back.
+    All or nothing: any bad row or missing reference rolls the whole restore back, except
+    rows of `TEXT_TABLES`, each left out on its own with a warning.
     """
     archive = _Archive(file)
     manifest = archive.manifest
@@ -623,7 +622,7 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
     shared_created: dict[type[Model], set[Any]] = {}
     shared_kept: dict[type[Model], set[Any]] = {}
     references: dict[type[Model], dict[Field, set[Any]]] = {}
-    translations: dict[str, Any] | None = None
+    texts: list[dict[str, Any]] = []
     for entry in tables:
         label = entry["label"]
         if label == User._meta.label:
@@ -633,9 +632,9 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
                 RowError(0, "", f"{label} is not restored (not an agency table)", file=label)
             )
             continue
-        if label == TRANSLATIONS:
+        if label in TEXT_TABLES:
             # Its rows name records of tables that may come later in the file.
-            translations = entry
+            texts.append(entry)
             continue
         model = _model_for(label)
         member = f"data/{label}.json"
@@ -704,11 +703,13 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
         }
     if target is None:
         raise TransferError(f'core.Agency holds no row for "{slug}"')
-    if translations is not None:
-        created[AuthoredTranslation] = _translations_restore(
-            archive, translations, target=target, users=users, created=created, report=report
+    named = _named(created)
+    for entry in texts:
+        model = TEXT_TABLES[entry["label"]].model
+        created[model] = _texts_restore(
+            archive, entry, target=target, users=users, named=named, report=report
         )
-        shared_created[AuthoredTranslation] = shared_kept[AuthoredTranslation] = set()
+        shared_created[model] = shared_kept[model] = set()
     _ownership_check(created, shared_created, target=target, agencies_before=agencies_before)
     _references_check(references, created, shared_kept)
     try:
@@ -733,6 +734,7 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
 
 
 _SOURCE_HASH = re.compile(r"[0-9a-f]{64}")
+_Key = tuple[Any, ...]
 
 
 def _shown(value: Any) -> str:
@@ -742,26 +744,28 @@ def _shown(value: Any) -> str:
     return text.replace("\x00", "\\x00")
 
 
-def _translation_problem(
-    row: dict[str, Any],
-    *,
-    restored: dict[str, set[Any]],
-    languages: set[str],
-    choices: Callable[[str, Any], set[str]],
+@dataclass(frozen=True)
+class _Named:
+    """What a restore knows of the records it wrote, to check a text's record against."""
+
+    # Model label (`registry.service`) → ids written; a record keeps its archive id.
+    restored: dict[str, set[Any]]
+    # The choice values of a record with choices (`option:<value>` texts).
+    choices: Callable[[str, Any], set[str]]
+
+
+def _record_text_problem(
+    label: Any, object_id: Any, name: Any, named: _Named
 ) -> tuple[str, str] | None:
-    """The column and reason a translation row cannot be restored, or None when it can."""
-    known = {f.attname for f in AuthoredTranslation._meta.concrete_fields}
-    unknown = sorted(str(c) for c in set(row) - known)
-    if unknown:
-        return _shown(unknown[0]), "core.AuthoredTranslation has no such column"
-    label, name = row.get("model"), row.get("field")
+    """The part (model, object_id or field) and reason a text's name is not one of a record
+    this restore wrote, or None."""
     if not isinstance(label, str) or label not in TABLE_FIELDS:
         return "model", f"{_shown(label)} has no translated texts"
     try:
-        object_id = int(row.get("object_id"))  # type: ignore[arg-type]
+        object_id = int(object_id)
     except (TypeError, ValueError):
-        return "object_id", f"{_shown(row.get('object_id'))} is not a record id"
-    if object_id not in restored.get(label, set()):
+        return "object_id", f"{_shown(object_id)} is not a record id"
+    if object_id not in named.restored.get(label, set()):
         return "object_id", f"the {label} it translates is not in the file"
     if not isinstance(name, str):
         return "field", "names no field"
@@ -769,8 +773,35 @@ def _translation_problem(
     base = "options" if value is not None else name
     if name == "options" or base not in TABLE_FIELDS[label]:
         return "field", f"{label} has no translated text {_shown(name)}"
-    if value is not None and value not in choices(label, object_id):
+    if value is not None and value not in named.choices(label, object_id):
         return "field", f"the {label} has no choice {_shown(value)}"
+    return None
+
+
+def _stored_problem(row: dict[str, Any]) -> tuple[str, str] | None:
+    if row.get("status") not in {s.value for s in STORED_STATUSES}:
+        return "status", f"{_shown(row.get('status'))} is not a stored status"
+    digest = row.get("source_hash")
+    if not isinstance(digest, str) or not _SOURCE_HASH.fullmatch(digest):
+        return "source_hash", "is not the SHA-256 of an English text"
+    return None
+
+
+def _unknown_column(model: type[Model], row: dict[str, Any]) -> tuple[str, str] | None:
+    unknown = sorted(str(c) for c in set(row) - {f.attname for f in model._meta.concrete_fields})
+    if unknown:
+        return _shown(unknown[0]), f"{model._meta.label} has no such column"
+    return None
+
+
+def _translation_problem(row: dict[str, Any], named: _Named) -> tuple[str, str] | None:
+    """The column and reason a translation row cannot be restored, or None when it can."""
+    languages = {code.lower() for code, _name in settings.LANGUAGES} - {SOURCE_LANGUAGE, SPANISH}
+    problem = _unknown_column(AuthoredTranslation, row) or _record_text_problem(
+        row.get("model"), row.get("object_id"), row.get("field"), named
+    )
+    if problem is not None:
+        return problem
     language = row.get("language")
     if language == SPANISH:
         return "language", "Spanish is kept in the record's own columns, not in this table"
@@ -783,39 +814,101 @@ def _translation_problem(
         return "text", "holds a NUL character, which no text here may hold"
     if len(text) > AUTHORED_TEXT_MAX_LENGTH:
         return "text", f"is {len(text)} characters long, more than {AUTHORED_TEXT_MAX_LENGTH}"
-    if row.get("status") not in {s.value for s in STORED_STATUSES}:
-        return "status", f"{_shown(row.get('status'))} is not a stored status"
-    if not isinstance(row.get("source_hash"), str) or not _SOURCE_HASH.fullmatch(
-        row["source_hash"]
-    ):
-        return "source_hash", "is not the SHA-256 of an English text"
-    return None
+    return _stored_problem(row)
 
 
-def _translations_restore(
-    archive: _Archive,
-    entry: dict[str, Any],
-    *,
-    target: Any,
-    users: dict[str, int],
-    created: dict[type[Model], list[Any]],
-    report: ImportReport,
-) -> list[Any]:
-    """Restore the translations of the records this restore wrote, keeping their text, status
-    and the hash of their English, so a reviewed one stays reviewed and a stale one stale.
+def _translation_key(row: dict[str, Any]) -> _Key:
+    return (row["model"], int(row["object_id"]), row["field"], row["language"])
 
-    A record keeps its archive id (rows are written under their own ids, people matched by
-    email through `users`), so a translation names its record here as in the file once the
-    record's table wrote that id. A row whose record, field, choice or language is not known
-    here, or whose text could not be stored, is left out with a warning naming it. Returns
-    the ids written.
-    """
-    model = AuthoredTranslation
-    member = f"data/{TRANSLATIONS}.json"
-    rows = _table_rows(archive, TRANSLATIONS, entry.get("count"))
+
+def _translation_values(row: dict[str, Any]) -> dict[str, Any]:
+    model, object_id, field_name, language = _translation_key(row)
+    return {
+        "model": model,
+        "object_id": object_id,
+        "field": field_name,
+        "language": language,
+        "text": row["text"],
+        "status": row["status"],
+        "source_hash": row["source_hash"],
+    }
+
+
+def _translations_here(instances: list[Model]) -> set[_Key]:
+    """Which of these texts this database already holds (left by a record deleted here: the
+    table names records by id, with no foreign key to remove them)."""
+    here: set[_Key] = set()
+    for label in {i.model for i in instances}:  # type: ignore[attr-defined]
+        ids = [i.object_id for i in instances if i.model == label]  # type: ignore[attr-defined]
+        here |= set(
+            AuthoredTranslation.objects.filter(model=label, object_id__in=ids).values_list(
+                "model", "object_id", "field", "language"
+            )
+        )
+    return here
+
+
+def _source_problem(row: dict[str, Any], named: _Named) -> tuple[str, str] | None:
+    """The column and reason a row of what Spanish was written from cannot be restored."""
+    problem = _unknown_column(TranslationSource, row)
+    if problem is not None:
+        return problem
+    unit = row.get("unit")
+    if not isinstance(unit, str):
+        return "unit", "names no text"
+    label, _sep, rest = unit.partition("/")
+    object_id, _sep, name = rest.partition("/")
+    problem = _record_text_problem(label, object_id, name, named)
+    if problem is not None:
+        return "unit", problem[1]
+    if row.get("language") != SPANISH:
+        return "language", "only what Spanish was written from is kept in this table"
+    return _stored_problem(row)
+
+
+def _source_values(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "unit": row["unit"],
+        "language": row["language"],
+        "status": row["status"],
+        "source_hash": row["source_hash"],
+    }
+
+
+@dataclass(frozen=True)
+class _TextTable:
+    """A table whose rows name a record's text by model label and id, not by a foreign key."""
+
+    model: type[Model]
+    problem: Callable[[dict[str, Any], _Named], tuple[str, str] | None]
+    key: Callable[[dict[str, Any]], _Key]
+    values: Callable[[dict[str, Any]], dict[str, Any]]
+    # The texts this database holds already, when a text is unique across agencies.
+    here: Callable[[list[Model]], set[_Key]] | None = None
+
+
+# Restored after every other table, each row only when the record it names was restored too;
+# a row that cannot be is left out with a warning naming it, and the rest restores.
+TEXT_TABLES = {
+    "core.AuthoredTranslation": _TextTable(
+        AuthoredTranslation,
+        _translation_problem,
+        _translation_key,
+        _translation_values,
+        _translations_here,
+    ),
+    "core.TranslationSource": _TextTable(
+        TranslationSource,
+        _source_problem,
+        lambda row: (row["unit"], row["language"]),
+        _source_values,
+    ),
+}
+
+
+def _named(created: dict[type[Model], list[Any]]) -> _Named:
     restored = {m._meta.label_lower: set(pks) for m, pks in created.items()}
     models = {m._meta.label_lower: m for m in created}
-    languages = {code.lower() for code, _name in settings.LANGUAGES} - {SOURCE_LANGUAGE, SPANISH}
     loaded: dict[str, dict[Any, set[str]]] = {}
 
     def choices(label: str, object_id: Any) -> set[str]:
@@ -827,8 +920,39 @@ def _translations_restore(
             }
         return loaded[label].get(object_id, set())
 
+    return _Named(restored, choices)
+
+
+def _texts_restore(
+    archive: _Archive,
+    entry: dict[str, Any],
+    *,
+    target: Any,
+    users: dict[str, int],
+    named: _Named,
+    report: ImportReport,
+) -> list[Any]:
+    """Restore the rows of a `TEXT_TABLES` table whose record this restore wrote, keeping
+    their status and the hash of their English, so a reviewed translation stays reviewed and
+    a stale one stale.
+
+    A record keeps its archive id (rows are written under their own ids; only people are
+    matched by email, through `users`), so a row names its record here as in the file once
+    the record's table wrote that id. A row whose record, field, choice or language is not
+    known here, or that could not be stored, is left out with a warning naming it. Returns
+    the ids written.
+    """
+    label = entry["label"]
+    table = TEXT_TABLES[label]
+    model = table.model
+    member = f"data/{label}.json"
+    rows = _table_rows(archive, label, entry.get("count"))
+
     def left_out(number: int, row: dict[str, Any], column: str, reason: str) -> None:
-        unit = "/".join(_shown(row.get(c)) for c in ("model", "object_id", "field"))
+        if "unit" in row:
+            unit = _shown(row.get("unit"))
+        else:
+            unit = "/".join(_shown(row.get(c)) for c in ("model", "object_id", "field"))
         report.warnings.append(
             RowError(
                 number,
@@ -839,20 +963,21 @@ def _translations_restore(
         )
 
     updated_at = model._meta.get_field("updated_at")
-    instances: list[AuthoredTranslation] = []
-    keys: set[tuple[str, int, str, str]] = set()
+    instances: list[Model] = []
+    keys: dict[Model, _Key] = {}
+    seen: set[_Key] = set()
     ids: set[Any] = set()
     for number, row in enumerate(rows, start=1):
-        problem = _translation_problem(row, restored=restored, languages=languages, choices=choices)
+        problem = table.problem(row, named)
         if problem is not None:
             left_out(number, row, *problem)
             continue
-        key = (row["model"], int(row["object_id"]), row["field"], row["language"])
-        if key in keys:
-            left_out(number, row, "", "the file holds this translation twice")
+        key = table.key(row)
+        if key in seen:
+            left_out(number, row, "", "the file holds this text twice")
             continue
         try:
-            when = updated_at.to_python(row.get("updated_at"))
+            when = updated_at.to_python(row.get("updated_at"))  # type: ignore[union-attr]
         except (ValidationError, TypeError, ValueError):
             left_out(number, row, "updated_at", "is not a date and time")
             continue
@@ -876,72 +1001,63 @@ def _translations_restore(
                     file=member,
                 )
             )
-        person = row.get("updated_by_id")
-        if person is not None and str(person) not in users:
-            report.warnings.append(
-                RowError(
-                    number,
-                    "updated_by_id",
-                    "names a person who is not in the file; kept without them",
-                    file=member,
+        values = table.values(row)
+        if "updated_by_id" in {f.attname for f in model._meta.concrete_fields}:
+            person = row.get("updated_by_id")
+            if person is not None and str(person) not in users:
+                report.warnings.append(
+                    RowError(
+                        number,
+                        "updated_by_id",
+                        "names a person who is not in the file; kept without them",
+                        file=member,
+                    )
                 )
-            )
-        keys.add(key)
+            values["updated_by_id"] = users.get(str(person)) if person is not None else None
+        seen.add(key)
         ids.add(pk)
-        instances.append(
-            model(
-                pk=pk,
-                agency_id=target,
-                model=key[0],
-                object_id=key[1],
-                field=key[2],
-                language=key[3],
-                text=row["text"],
-                status=row["status"],
-                source_hash=row["source_hash"],
-                updated_at=when or timezone.now(),
-                updated_by_id=users.get(str(person)) if person is not None else None,
-            )
-        )
-    instances = _translations_not_here(instances, rows_member=member, report=report)
-    with_id = [i for i in instances if i.pk is not None]
+        instance = model(pk=pk, agency_id=target, updated_at=when or timezone.now(), **values)
+        keys[instance] = key
+        instances.append(instance)
+    instances = _texts_not_here(instances, keys, table, member=member, report=report)
     with _stored_timestamps_kept(model):
-        model.objects.bulk_create(with_id, batch_size=CHUNK)
+        model._default_manager.bulk_create(
+            [i for i in instances if i.pk is not None], batch_size=CHUNK
+        )
         # Rows whose id is taken here are written after the ids from the file, with new ones.
         _sequences_reset([model])
-        model.objects.bulk_create([i for i in instances if i.pk is None], batch_size=CHUNK)
-    report.count(TRANSLATIONS, CREATED, len(instances))
+        model._default_manager.bulk_create([i for i in instances if i.pk is None], batch_size=CHUNK)
+    report.count(label, CREATED, len(instances))
     return [i.pk for i in instances]
 
 
-def _translations_not_here(
-    instances: list[AuthoredTranslation], *, rows_member: str, report: ImportReport
-) -> list[AuthoredTranslation]:
-    """The translations less those this database already holds for the same text (left by a
-    record deleted here), each with a new id when its id is taken here."""
+def _texts_not_here(
+    instances: list[Model],
+    keys: dict[Model, _Key],
+    table: _TextTable,
+    *,
+    member: str,
+    report: ImportReport,
+) -> list[Model]:
+    """The rows less the texts this database already holds, each with a new id when its id
+    is taken here."""
     kept = []
     for start in range(0, len(instances), 500):
         chunk = instances[start : start + 500]
         taken = set(
-            AuthoredTranslation.objects.filter(pk__in=[i.pk for i in chunk]).values_list(
+            table.model._default_manager.filter(pk__in=[i.pk for i in chunk]).values_list(
                 "pk", flat=True
             )
         )
-        here: set[tuple[str, int, str, str]] = set()
-        for label in {i.model for i in chunk}:
-            here |= set(
-                AuthoredTranslation.objects.filter(
-                    model=label, object_id__in=[i.object_id for i in chunk if i.model == label]
-                ).values_list("model", "object_id", "field", "language")
-            )
+        here = table.here(chunk) if table.here is not None else set()
         for instance in chunk:
-            if (instance.model, instance.object_id, instance.field, instance.language) in here:
+            if keys[instance] in here:
                 report.warnings.append(
                     RowError(
                         0,
                         "",
                         f"{instance} is already here, left by a record deleted here; left out",
-                        file=rows_member,
+                        file=member,
                     )
                 )
                 continue

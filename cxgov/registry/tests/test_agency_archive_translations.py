@@ -14,7 +14,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from cxgov.core.models import AUTHORED_TEXT_MAX_LENGTH, Agency, AuthoredTranslation
+from cxgov.core.models import (
+    AUTHORED_TEXT_MAX_LENGTH,
+    Agency,
+    AuthoredTranslation,
+    TranslationSource,
+)
 from cxgov.core.services import authored_translation_save
 from cxgov.core.xliff import source_hash
 from cxgov.plans.services import plan_create
@@ -70,7 +75,26 @@ def test_translations_restore_onto_their_records_with_status_and_show_on_public_
 ):
     Agency.objects.filter(pk=agency_a.pk).update(languages=["en", "es", "fr", "ar"])
     service = ServiceFactory(
-        agency=agency_a, slug="renew", name="Renew a permit", description="Renew it online."
+        agency=agency_a,
+        slug="renew",
+        name="Renew a permit",
+        name_es="Renovar un permiso",
+        description="Renew it online.",
+        description_es="Renuévelo en línea.",
+    )
+    # Spanish drafted by a machine, and Spanish written from English that has since changed.
+    TranslationSource.objects.create(
+        agency=agency_a,
+        unit=f"registry.service/{service.pk}/name",
+        language="es",
+        source_hash=source_hash("Renew a permit"),
+        status="machine_draft",
+    )
+    TranslationSource.objects.create(
+        agency=agency_a,
+        unit=f"registry.service/{service.pk}/description",
+        language="es",
+        source_hash=source_hash("Renew your permit online."),
     )
     survey = survey_publish(
         actor=None,
@@ -102,8 +126,10 @@ def test_translations_restore_onto_their_records_with_status_and_show_on_public_
     Service.objects.filter(pk=gone.pk).delete()
     _translate(ServiceFactory(agency=agency_b), "name", "fr", "De Bravo", "human_reviewed")
 
-    before = {lang: _states(agency_a, lang) for lang in ("fr", "ar")}
+    before = {lang: _states(agency_a, lang) for lang in ("fr", "ar", "es")}
     assert before["fr"][f"standards.standard/{standard.pk}/statement"][1] == "stale"
+    assert before["es"][f"registry.service/{service.pk}/name"][1] == "machine_draft"
+    assert before["es"][f"registry.service/{service.pk}/description"][1] == "stale"
     assert len(before["fr"]) == 6 and len(before["ar"]) == 1
 
     path = tmp_path / "alpha.zip"
@@ -115,7 +141,7 @@ def test_translations_restore_onto_their_records_with_status_and_show_on_public_
     call_command("import_agency", str(path), stdout=out)
 
     restored = Agency.objects.get(slug="alpha")
-    assert {lang: _states(restored, lang) for lang in ("fr", "ar")} == before
+    assert {lang: _states(restored, lang) for lang in ("fr", "ar", "es")} == before
     assert AuthoredTranslation.objects.count() == 7
     assert not AuthoredTranslation.objects.filter(text__in=["Disparu", "De Bravo"]).exists()
     assert set(AuthoredTranslation.objects.values_list("agency", flat=True)) == {restored.pk}
@@ -205,7 +231,7 @@ def test_a_hostile_translation_row_is_left_out_by_name_and_the_rest_restores(
         (7, "language", "Spanish is kept in the record's own columns"),
         (8, "field", "registry.service has no translated text slug"),
         (9, "model", "core.user has no translated texts"),
-        (10, "", "the file holds this translation twice"),
+        (10, "", "the file holds this text twice"),
         (11, "status", "published is not a stored status"),
         (12, "source_hash", "is not the SHA-256 of an English text"),
         (13, "agency_id", f"pointed to another agency ({agency_b.pk})"),
@@ -260,3 +286,41 @@ def test_the_archive_holds_only_translations_of_its_records(agency_a, agency_b, 
 
     rows = json.loads(zipfile.ZipFile(path).read("data/core.AuthoredTranslation.json"))
     assert [(r["object_id"], r["text"]) for r in rows] == [(str(mine.pk), "À moi")]
+
+
+def test_what_spanish_was_written_from_restores_only_for_records_in_the_file(tmp_path):
+    source = {
+        "agency_id": 9001,
+        "language": "es",
+        "source_hash": GOOD_HASH,
+        "status": "machine_draft",
+        "updated_at": "2026-01-01T00:00:00+00:00",
+    }
+    output = _restore(
+        tmp_path,
+        _crafted(
+            {
+                "core.Agency": [RESTORED],
+                "core.TranslationSource": [
+                    {**source, "id": 9701, "unit": "registry.service/9501/name"},
+                    {**source, "id": 9702, "unit": "registry.service/9999/name"},
+                    {**source, "id": 9703, "unit": "registry.service/9501/description\x00"},
+                    {**source, "id": 9704, "unit": "registry.service/9501/name", "language": "fr"},
+                ],
+                "registry.Service": [SERVICE],
+            }
+        ),
+    )
+    member = "data/core.TranslationSource.json"
+    assert (
+        f"{member}, row 2, column unit: registry.service/9999/name (es): the registry.service it "
+        "translates is not in the file; left out"
+    ) in output
+    assert f"{member}, row 3, column unit: " in output and "\x00" not in output
+    assert f"{member}, row 4, column language: " in output
+    kept = TranslationSource.objects.get()
+    assert (kept.pk, kept.unit, kept.status) == (
+        9701,
+        "registry.service/9501/name",
+        "machine_draft",
+    )
