@@ -18,7 +18,13 @@ from django.apps import apps
 from django.db.models import Count, Field, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cxgov.core.models import Agency, AuditEvent, AuthoredTranslation, User
+from cxgov.core.models import (
+    Agency,
+    AuditEvent,
+    AuthoredTranslation,
+    TranslationSource,
+    User,
+)
 from cxgov.core.selectors import AgencyObjectAccess
 from cxgov.insights.calendars import OpenStatus, open_status
 from cxgov.registry.models import (
@@ -478,6 +484,27 @@ def _translations_of(queryset: QuerySet, exported: dict[str, QuerySet]) -> Query
     return queryset.filter(reduce(operator.or_, named))
 
 
+def _record_of(unit: str) -> tuple[str, str]:
+    label, _sep, rest = unit.partition("/")
+    return label, rest.partition("/")[0]
+
+
+def _sources_of(queryset: QuerySet, exported: dict[str, QuerySet]) -> QuerySet:
+    """The notes of what Spanish was written from among `queryset` whose record is among the
+    `exported` rows (a unit names its record as `registry.service/12/name`)."""
+    units = [(pk, _record_of(unit)) for pk, unit in queryset.values_list("pk", "unit")]
+    wanted: dict[str, set[str]] = {}
+    for _pk, (label, object_id) in units:
+        if label in exported and object_id.isdigit():
+            wanted.setdefault(label, set()).add(object_id)
+    here = {
+        (label, str(pk))
+        for label, ids in wanted.items()
+        for pk in exported[label].filter(pk__in=ids).values_list("pk", flat=True)
+    }
+    return queryset.exclude(pk__in=[pk for pk, record in units if record not in here])
+
+
 def agency_export_tables(*, agency: Agency) -> list[ExportTable]:
     """Every model's rows of the agency, dependencies first (call access_agency first).
 
@@ -527,6 +554,8 @@ def agency_export_tables(*, agency: Agency) -> list[ExportTable]:
         queryset = rows(model)
         if model is AuthoredTranslation:
             queryset = _translations_of(queryset, exported)
+        elif model is TranslationSource:
+            queryset = _sources_of(queryset, exported)
         tables.append(
             ExportTable(
                 label=model._meta.label,

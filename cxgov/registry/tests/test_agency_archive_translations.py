@@ -281,11 +281,23 @@ def test_the_archive_holds_only_translations_of_its_records(agency_a, agency_b, 
     mine = ServiceFactory(agency=agency_a)
     _translate(mine, "name", "fr", "À moi", "machine_draft")
     _translate(ServiceFactory(agency=agency_b), "name", "fr", "De Bravo", "machine_draft")
+    gone = ServiceFactory(agency=agency_a)
+    for service in (mine, gone):
+        TranslationSource.objects.create(
+            agency=agency_a,
+            unit=f"registry.service/{service.pk}/name",
+            language="es",
+            source_hash=GOOD_HASH,
+        )
+    Service.objects.filter(pk=gone.pk).delete()
     path = tmp_path / "alpha.zip"
     call_command("export_agency", "--agency", "alpha", "--output", str(path), stdout=io.StringIO())
 
-    rows = json.loads(zipfile.ZipFile(path).read("data/core.AuthoredTranslation.json"))
+    archive = zipfile.ZipFile(path)
+    rows = json.loads(archive.read("data/core.AuthoredTranslation.json"))
     assert [(r["object_id"], r["text"]) for r in rows] == [(str(mine.pk), "À moi")]
+    rows = json.loads(archive.read("data/core.TranslationSource.json"))
+    assert [r["unit"] for r in rows] == [f"registry.service/{mine.pk}/name"]
 
 
 def test_what_spanish_was_written_from_restores_only_for_records_in_the_file(tmp_path):
