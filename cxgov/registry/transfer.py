@@ -14,9 +14,10 @@ is the restored agency (other agencies' rows only as shared reference rows that 
 yet), people are matched by email or created without a password and without site-wide rights,
 and a classifier must be stored data. Rows keep their archive ids; only people are renumbered.
 Translations name their record by model label and id (`TEXT_TABLES`): they are restored last,
-each only onto a record this restore wrote, and a row that cannot be is left out on its own. The tables are JSON with typed values, not spreadsheets,
-so they are read here rather than by `cxgov.core.imports.read_table`; problems are reported as
-its `RowError`s (member, row, column, reason) in an `ImportReport`.
+each only onto a record this restore wrote, and a row that cannot be is left out on its own.
+The tables are JSON with typed values, not spreadsheets, so they are read here rather than by
+`cxgov.core.imports.read_table`; problems are reported as its `RowError`s (member, row, column,
+reason) in an `ImportReport`.
 """
 
 from __future__ import annotations
