@@ -227,6 +227,10 @@ class TranslationSource(models.Model):
         return f"{self.unit} ({self.language})"
 
 
+# The longest translation a person can write in the form or a restore brings.
+AUTHORED_TEXT_MAX_LENGTH = 20_000
+
+
 class AuthoredTranslation(models.Model):
     """An authored text in a language other than English and Spanish (Spanish keeps its
     `<field>_es` columns, decision 0062).

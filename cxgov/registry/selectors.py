@@ -6,17 +6,25 @@ answers 404 alike for a missing object and one of an agency the user has no role
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import reduce
 from typing import Any, TypeVar
 
 from django.apps import apps
 from django.db.models import Count, Field, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cxgov.core.models import Agency, AuditEvent, User
+from cxgov.core.models import (
+    Agency,
+    AuditEvent,
+    AuthoredTranslation,
+    TranslationSource,
+    User,
+)
 from cxgov.core.selectors import AgencyObjectAccess
 from cxgov.insights.calendars import OpenStatus, open_status
 from cxgov.registry.models import (
@@ -462,6 +470,41 @@ def _dependency_order(models: list[type[Model]]) -> list[type[Model]]:
     return ordered
 
 
+def _translations_of(queryset: QuerySet, exported: dict[str, QuerySet]) -> QuerySet:
+    """The translations among `queryset` whose record is among the `exported` rows: a
+    translation names its record by model label and id, not by a foreign key, so one left
+    behind by a deleted record would otherwise travel with the agency."""
+    named = [
+        Q(model=label, object_id__in=exported[label].values("pk"))
+        for label in queryset.values_list("model", flat=True).distinct().order_by()
+        if label in exported
+    ]
+    if not named:
+        return queryset.none()
+    return queryset.filter(reduce(operator.or_, named))
+
+
+def _record_of(unit: str) -> tuple[str, str]:
+    label, _sep, rest = unit.partition("/")
+    return label, rest.partition("/")[0]
+
+
+def _sources_of(queryset: QuerySet, exported: dict[str, QuerySet]) -> QuerySet:
+    """The notes of what Spanish was written from among `queryset` whose record is among the
+    `exported` rows (a unit names its record as `registry.service/12/name`)."""
+    units = [(pk, _record_of(unit)) for pk, unit in queryset.values_list("pk", "unit")]
+    wanted: dict[str, set[str]] = {}
+    for _pk, (label, object_id) in units:
+        if label in exported and object_id.isdigit():
+            wanted.setdefault(label, set()).add(object_id)
+    here = {
+        (label, str(pk))
+        for label, ids in wanted.items()
+        for pk in exported[label].filter(pk__in=ids).values_list("pk", flat=True)
+    }
+    return queryset.exclude(pk__in=[pk for pk, record in units if record not in here])
+
+
 def agency_export_tables(*, agency: Agency) -> list[ExportTable]:
     """Every model's rows of the agency, dependencies first (call access_agency first).
 
@@ -506,8 +549,13 @@ def agency_export_tables(*, agency: Agency) -> list[ExportTable]:
 
     tables = []
     user_ids: set[int] = set()
+    exported = {model._meta.label_lower: rows(model) for model in ordered}
     for model in ordered:
         queryset = rows(model)
+        if model is AuthoredTranslation:
+            queryset = _translations_of(queryset, exported)
+        elif model is TranslationSource:
+            queryset = _sources_of(queryset, exported)
         tables.append(
             ExportTable(
                 label=model._meta.label,

@@ -12,9 +12,12 @@ once unpacked, unsafe or repeated member names, a missing or wrong signature, or
 missing, extra or altered. Then it writes only the tables in `RESTORED_TABLES`: each row's agency
 is the restored agency (other agencies' rows only as shared reference rows that are not here
 yet), people are matched by email or created without a password and without site-wide rights,
-and a classifier must be stored data. The tables are JSON with typed values, not spreadsheets,
-so they are read here rather than by `cxgov.core.imports.read_table`; problems are reported as
-its `RowError`s (member, row, column, reason) in an `ImportReport`.
+and a classifier must be stored data. Rows keep their archive ids; only people are renumbered.
+Translations name their record by model label and id (`TEXT_TABLES`): they are restored last,
+each only onto a record this restore wrote, and a row that cannot be is left out on its own.
+The tables are JSON with typed values, not spreadsheets, so they are read here rather than by
+`cxgov.core.imports.read_table`; problems are reported as its `RowError`s (member, row, column,
+reason) in an `ImportReport`.
 """
 
 from __future__ import annotations
@@ -42,8 +45,17 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from cxgov.core.bulk import planner_statistics_refresh
+from cxgov.core.i18n import OPTION_PREFIX, SOURCE_LANGUAGE, SPANISH, TABLE_FIELDS
 from cxgov.core.imports import CREATED, UNCHANGED, ImportReport, RowError
-from cxgov.core.models import Agency, User
+from cxgov.core.models import (
+    AUTHORED_TEXT_MAX_LENGTH,
+    STORED_STATUSES,
+    Agency,
+    AuditEvent,
+    AuthoredTranslation,
+    TranslationSource,
+    User,
+)
 from cxgov.core.services import audit_record
 from cxgov.core.tables import csv_lines
 from cxgov.insights import complaint_classifier
@@ -131,6 +143,8 @@ RESTORED_TABLES = (
     "journeys.Journey",
     "journeys.Journey_services",
     "journeys.JourneyStage",
+    "core.AuthoredTranslation",
+    "core.TranslationSource",
 )
 # Columns of restored rows that point at site-wide rows no archive holds (a journey's life
 # experience, decision 0054): kept when that row is here, else emptied with a warning.
@@ -159,17 +173,13 @@ NOT_RESTORED = {
     "surveys.AccessCode": "single-use employee survey codes, hashes keyed by this installation",
     # Half-answered surveys; their resume links are private and expire within weeks.
     "surveys.ResponseDraft": "surveys answered part way, with their private resume links",
-    # An approval names its record by kind and id, not by a key a restore renumbers; a restored
-    # record starts from its own status (a published one is published), and every step of its
-    # review stays in the restored audit log.
+    # An approval names its record by kind and id, not by a foreign key; a restored record
+    # starts from its own status (a published one is published), and every step of its review
+    # stays in the restored audit log.
     "core.Approval": "review states of surveys, plans, standards and A-11 reports",
     "core.ApprovalStep": "the steps and comments of those reviews (kept in the audit log)",
     # Computed from the restored responses by the worker the first time a page asks for them.
     "surveys.DriverRun": "key driver analyses cached on this installation",
-    # Its units name records by the ids a restore renumbers; restored Spanish starts current.
-    "core.TranslationSource": "the English each translation was made from, by record id",
-    # Named by record id too; an export per language (XLIFF) carries them across instead.
-    "core.AuthoredTranslation": "translations into languages other than Spanish, by record id",
     # Built again by the worker the first time a page asks for them (decision 0049).
     "core.PreparedFile": "exports and PDFs prepared in the background on this installation",
 }
@@ -588,7 +598,8 @@ def _manifest_tables(manifest: dict[str, Any]) -> list[dict[str, Any]]:
 def agency_import(*, file: IO[bytes]) -> ImportResult:
     """Restore a signed agency export into a database that does not have that agency yet.
 
-    All or nothing: any bad row or missing reference rolls the whole restore back.
+    All or nothing: any bad row or missing reference rolls the whole restore back, except
+    rows of `TEXT_TABLES`, each left out on its own with a warning.
     """
     archive = _Archive(file)
     manifest = archive.manifest
@@ -612,6 +623,7 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
     shared_created: dict[type[Model], set[Any]] = {}
     shared_kept: dict[type[Model], set[Any]] = {}
     references: dict[type[Model], dict[Field, set[Any]]] = {}
+    texts: list[dict[str, Any]] = []
     for entry in tables:
         label = entry["label"]
         if label == User._meta.label:
@@ -620,6 +632,10 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
             report.warnings.append(
                 RowError(0, "", f"{label} is not restored (not an agency table)", file=label)
             )
+            continue
+        if label in TEXT_TABLES:
+            # Its rows name records of tables that may come later in the file.
+            texts.append(entry)
             continue
         model = _model_for(label)
         member = f"data/{label}.json"
@@ -654,6 +670,8 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
                     )
                 row = {**row, "agency_id": target}
             row = _site_wide_links_kept(model, label, row, member, number, report)
+            if model is AuditEvent:
+                row = _audit_person_kept(row, users, member, number, report)
             instance = _instance(model, row, member=member, number=number, users=users)
             check = _ROW_CHECKS.get(label)
             if check is not None and not check[0](instance):
@@ -686,6 +704,13 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
         }
     if target is None:
         raise TransferError(f'core.Agency holds no row for "{slug}"')
+    named = _named(created)
+    for entry in texts:
+        model = TEXT_TABLES[entry["label"]].model
+        created[model] = _texts_restore(
+            archive, entry, target=target, users=users, named=named, report=report
+        )
+        shared_created[model] = shared_kept[model] = set()
     _ownership_check(created, shared_created, target=target, agencies_before=agencies_before)
     _references_check(references, created, shared_kept)
     try:
@@ -707,6 +732,340 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
         data={"rows": sum(result.counts.values()), "files": result.files},
     )
     return result
+
+
+_SOURCE_HASH = re.compile(r"[0-9a-f]{64}")
+_Key = tuple[Any, ...]
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as a message may quote it: short, with no NUL character."""
+    text = str(value)
+    text = text if len(text) <= 80 else f"{text[:80]}…"
+    return text.replace("\x00", "\\x00")
+
+
+@dataclass(frozen=True)
+class _Named:
+    """What a restore knows of the records it wrote, to check a text's record against."""
+
+    # Model label (`registry.service`) → ids written; a record keeps its archive id.
+    restored: dict[str, set[Any]]
+    # The choice values of a record with choices (`option:<value>` texts).
+    choices: Callable[[str, Any], set[str]]
+
+
+def _record_text_problem(
+    label: Any, object_id: Any, name: Any, named: _Named
+) -> tuple[str, str] | None:
+    """The part (model, object_id or field) and reason a text's name is not one of a record
+    this restore wrote, or None."""
+    if not isinstance(label, str) or label not in TABLE_FIELDS:
+        return "model", f"{_shown(label)} has no translated texts"
+    try:
+        object_id = int(object_id)
+    except (TypeError, ValueError):
+        return "object_id", f"{_shown(object_id)} is not a record id"
+    if object_id not in named.restored.get(label, set()):
+        return "object_id", f"the {label} it translates is not in the file"
+    if not isinstance(name, str):
+        return "field", "names no field"
+    value = name.removeprefix(OPTION_PREFIX) if name.startswith(OPTION_PREFIX) else None
+    base = "options" if value is not None else name
+    if name == "options" or base not in TABLE_FIELDS[label]:
+        return "field", f"{label} has no translated text {_shown(name)}"
+    if value is not None and value not in named.choices(label, object_id):
+        return "field", f"the {label} has no choice {_shown(value)}"
+    return None
+
+
+def _stored_problem(row: dict[str, Any]) -> tuple[str, str] | None:
+    if row.get("status") not in {s.value for s in STORED_STATUSES}:
+        return "status", f"{_shown(row.get('status'))} is not a stored status"
+    digest = row.get("source_hash")
+    if not isinstance(digest, str) or not _SOURCE_HASH.fullmatch(digest):
+        return "source_hash", "is not the SHA-256 of an English text"
+    return None
+
+
+def _unknown_column(model: type[Model], row: dict[str, Any]) -> tuple[str, str] | None:
+    unknown = sorted(str(c) for c in set(row) - {f.attname for f in model._meta.concrete_fields})
+    if unknown:
+        return _shown(unknown[0]), f"{model._meta.label} has no such column"
+    return None
+
+
+def _translation_problem(row: dict[str, Any], named: _Named) -> tuple[str, str] | None:
+    """The column and reason a translation row cannot be restored, or None when it can."""
+    languages = {code.lower() for code, _name in settings.LANGUAGES} - {SOURCE_LANGUAGE, SPANISH}
+    problem = _unknown_column(AuthoredTranslation, row) or _record_text_problem(
+        row.get("model"), row.get("object_id"), row.get("field"), named
+    )
+    if problem is not None:
+        return problem
+    language = row.get("language")
+    if language == SPANISH:
+        return "language", "Spanish is kept in the record's own columns, not in this table"
+    if not isinstance(language, str) or language not in languages:
+        return "language", f"{_shown(language)} is not a language translated into here"
+    text = row.get("text")
+    if not isinstance(text, str) or not text:
+        return "text", "holds no text"
+    if "\x00" in text:
+        return "text", "holds a NUL character, which no text here may hold"
+    if len(text) > AUTHORED_TEXT_MAX_LENGTH:
+        return "text", f"is {len(text)} characters long, more than {AUTHORED_TEXT_MAX_LENGTH}"
+    return _stored_problem(row)
+
+
+def _translation_key(row: dict[str, Any]) -> _Key:
+    return (row["model"], int(row["object_id"]), row["field"], row["language"])
+
+
+def _translation_values(row: dict[str, Any]) -> dict[str, Any]:
+    model, object_id, field_name, language = _translation_key(row)
+    return {
+        "model": model,
+        "object_id": object_id,
+        "field": field_name,
+        "language": language,
+        "text": row["text"],
+        "status": row["status"],
+        "source_hash": row["source_hash"],
+    }
+
+
+def _translations_here(instances: list[Model]) -> set[_Key]:
+    """Which of these texts this database already holds (left by a record deleted here: the
+    table names records by id, with no foreign key to remove them)."""
+    here: set[_Key] = set()
+    for label in {i.model for i in instances}:  # type: ignore[attr-defined]
+        ids = [i.object_id for i in instances if i.model == label]  # type: ignore[attr-defined]
+        here |= set(
+            AuthoredTranslation.objects.filter(model=label, object_id__in=ids).values_list(
+                "model", "object_id", "field", "language"
+            )
+        )
+    return here
+
+
+def _source_problem(row: dict[str, Any], named: _Named) -> tuple[str, str] | None:
+    """The column and reason a row of what Spanish was written from cannot be restored."""
+    problem = _unknown_column(TranslationSource, row)
+    if problem is not None:
+        return problem
+    unit = row.get("unit")
+    if not isinstance(unit, str):
+        return "unit", "names no text"
+    label, _sep, rest = unit.partition("/")
+    object_id, _sep, name = rest.partition("/")
+    problem = _record_text_problem(label, object_id, name, named)
+    if problem is not None:
+        return "unit", problem[1]
+    if row.get("language") != SPANISH:
+        return "language", "only what Spanish was written from is kept in this table"
+    return _stored_problem(row)
+
+
+def _source_values(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "unit": row["unit"],
+        "language": row["language"],
+        "status": row["status"],
+        "source_hash": row["source_hash"],
+    }
+
+
+@dataclass(frozen=True)
+class _TextTable:
+    """A table whose rows name a record's text by model label and id, not by a foreign key."""
+
+    model: type[Model]
+    problem: Callable[[dict[str, Any], _Named], tuple[str, str] | None]
+    key: Callable[[dict[str, Any]], _Key]
+    values: Callable[[dict[str, Any]], dict[str, Any]]
+    # The texts this database holds already, when a text is unique across agencies.
+    here: Callable[[list[Model]], set[_Key]] | None = None
+
+
+# Restored after every other table, each row only when the record it names was restored too;
+# a row that cannot be is left out with a warning naming it, and the rest restores.
+TEXT_TABLES = {
+    "core.AuthoredTranslation": _TextTable(
+        AuthoredTranslation,
+        _translation_problem,
+        _translation_key,
+        _translation_values,
+        _translations_here,
+    ),
+    "core.TranslationSource": _TextTable(
+        TranslationSource,
+        _source_problem,
+        lambda row: (row["unit"], row["language"]),
+        _source_values,
+    ),
+}
+
+
+def _named(created: dict[type[Model], list[Any]]) -> _Named:
+    restored = {m._meta.label_lower: set(pks) for m, pks in created.items()}
+    models = {m._meta.label_lower: m for m in created}
+    loaded: dict[str, dict[Any, set[str]]] = {}
+
+    def choices(label: str, object_id: Any) -> set[str]:
+        if label not in loaded:
+            records = models[label]._default_manager.filter(pk__in=restored[label])
+            loaded[label] = {
+                pk: {str(o.get("value")) for o in options or [] if isinstance(o, dict)}
+                for pk, options in records.values_list("pk", "options")
+            }
+        return loaded[label].get(object_id, set())
+
+    return _Named(restored, choices)
+
+
+def _texts_restore(
+    archive: _Archive,
+    entry: dict[str, Any],
+    *,
+    target: Any,
+    users: dict[str, int],
+    named: _Named,
+    report: ImportReport,
+) -> list[Any]:
+    """Restore the rows of a `TEXT_TABLES` table whose record this restore wrote, keeping
+    their status and the hash of their English, so a reviewed translation stays reviewed and
+    a stale one stale.
+
+    A record keeps its archive id (rows are written under their own ids; only people are
+    matched by email, through `users`), so a row names its record here as in the file once
+    the record's table wrote that id. A row whose record, field, choice or language is not
+    known here, or that could not be stored, is left out with a warning naming it. Returns
+    the ids written.
+    """
+    label = entry["label"]
+    table = TEXT_TABLES[label]
+    model = table.model
+    member = f"data/{label}.json"
+    rows = _table_rows(archive, label, entry.get("count"))
+
+    def left_out(number: int, row: dict[str, Any], column: str, reason: str) -> None:
+        if "unit" in row:
+            unit = _shown(row.get("unit"))
+        else:
+            unit = "/".join(_shown(row.get(c)) for c in ("model", "object_id", "field"))
+        report.warnings.append(
+            RowError(
+                number,
+                column,
+                f"{unit} ({_shown(row.get('language'))}): {reason}; left out",
+                file=member,
+            )
+        )
+
+    updated_at = model._meta.get_field("updated_at")
+    instances: list[Model] = []
+    keys: dict[Model, _Key] = {}
+    seen: set[_Key] = set()
+    ids: set[Any] = set()
+    for number, row in enumerate(rows, start=1):
+        problem = table.problem(row, named)
+        if problem is not None:
+            left_out(number, row, *problem)
+            continue
+        key = table.key(row)
+        if key in seen:
+            left_out(number, row, "", "the file holds this text twice")
+            continue
+        try:
+            when = updated_at.to_python(row.get("updated_at"))  # type: ignore[union-attr]
+        except (ValidationError, TypeError, ValueError):
+            left_out(number, row, "updated_at", "is not a date and time")
+            continue
+        try:
+            pk = model._meta.pk.to_python(row.get("id"))
+        except ValidationError:
+            pk = -1
+        if pk is not None and not 0 < pk < 2**63:
+            left_out(number, row, "id", f"{_shown(row.get('id'))} is not a row id")
+            continue
+        if pk is not None and pk in ids:
+            left_out(number, row, "id", f"the file holds id {pk} twice")
+            continue
+        if str(row.get("agency_id")) != str(target):
+            report.warnings.append(
+                RowError(
+                    number,
+                    "agency_id",
+                    f"pointed to another agency ({_shown(row.get('agency_id'))}); restored "
+                    "into the agency restored",
+                    file=member,
+                )
+            )
+        values = table.values(row)
+        if "updated_by_id" in {f.attname for f in model._meta.concrete_fields}:
+            person = row.get("updated_by_id")
+            if person is not None and str(person) not in users:
+                report.warnings.append(
+                    RowError(
+                        number,
+                        "updated_by_id",
+                        "names a person who is not in the file; kept without them",
+                        file=member,
+                    )
+                )
+            values["updated_by_id"] = users.get(str(person)) if person is not None else None
+        seen.add(key)
+        ids.add(pk)
+        instance = model(pk=pk, agency_id=target, updated_at=when or timezone.now(), **values)
+        keys[instance] = key
+        instances.append(instance)
+    instances = _texts_not_here(instances, keys, table, member=member, report=report)
+    with _stored_timestamps_kept(model):
+        model._default_manager.bulk_create(
+            [i for i in instances if i.pk is not None], batch_size=CHUNK
+        )
+        # Rows whose id is taken here are written after the ids from the file, with new ones.
+        _sequences_reset([model])
+        model._default_manager.bulk_create([i for i in instances if i.pk is None], batch_size=CHUNK)
+    report.count(label, CREATED, len(instances))
+    return [i.pk for i in instances]
+
+
+def _texts_not_here(
+    instances: list[Model],
+    keys: dict[Model, _Key],
+    table: _TextTable,
+    *,
+    member: str,
+    report: ImportReport,
+) -> list[Model]:
+    """The rows less the texts this database already holds, each with a new id when its id
+    is taken here."""
+    kept = []
+    for start in range(0, len(instances), 500):
+        chunk = instances[start : start + 500]
+        taken = set(
+            table.model._default_manager.filter(pk__in=[i.pk for i in chunk]).values_list(
+                "pk", flat=True
+            )
+        )
+        here = table.here(chunk) if table.here is not None else set()
+        for instance in chunk:
+            if keys[instance] in here:
+                report.warnings.append(
+                    RowError(
+                        0,
+                        "",
+                        f"{instance} is already here, left by a record deleted here; left out",
+                        file=member,
+                    )
+                )
+                continue
+            if instance.pk in taken:
+                instance.pk = None
+            kept.append(instance)
+    return kept
 
 
 def _site_wide_links_kept(
@@ -735,6 +1094,28 @@ def _site_wide_links_kept(
                 RowError(number, column, "names a site-wide row that is not here", file=member)
             )
     return row
+
+
+def _audit_person_kept(
+    row: dict[str, Any], users: dict[str, int], member: str, number: int, report: ImportReport
+) -> dict[str, Any]:
+    """The audit event with the person it is about named by their id here: people are the one
+    kind of record a restore renumbers (matched by email), and an event names its target by
+    kind and id, not by a foreign key. A person not in the file keeps only their name."""
+    if row.get("target_type") != User._meta.label_lower or not row.get("target_id"):
+        return row
+    here = users.get(str(row["target_id"]))
+    if here is None:
+        report.warnings.append(
+            RowError(
+                number,
+                "target_id",
+                "is about a person who is not in the file; kept with their name only",
+                file=member,
+            )
+        )
+        return {**row, "target_id": ""}
+    return {**row, "target_id": str(here)}
 
 
 def _ownership_check(

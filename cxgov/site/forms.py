@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core import xliff
-from cxgov.core.models import STORED_STATUSES
+from cxgov.core.models import AUTHORED_TEXT_MAX_LENGTH, STORED_STATUSES
 
 
 class XliffUploadForm(forms.Form):
@@ -46,7 +46,7 @@ class TranslationForm(forms.Form):
         label=_("Translation"),
         required=False,
         strip=True,
-        max_length=20000,
+        max_length=AUTHORED_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Leave it empty to show the English until a translation is written."),
     )

@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from cxgov.complaints.models import ClassifierModel, Complaint
 from cxgov.complaints.services import complaint_create
 from cxgov.complaints.tests.test_classifier_storage import pickle_that_writes
-from cxgov.core.models import Agency, ApiToken, DeadLetter, Membership, Role, User
+from cxgov.core.models import Agency, ApiToken, AuditEvent, DeadLetter, Membership, Role, User
 from cxgov.registry.transfer import SCHEMA_VERSION, _signature
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +231,33 @@ def test_a_signed_archive_matches_people_by_email_and_never_changes_them(tmp_pat
     assert handler_b.full_name == "Real Name" and not handler_b.is_superuser
     assert User.objects.filter(email__iexact=handler_b.email).count() == 1
     assert Membership.objects.get(agency__slug="restored").user == handler_b
+
+
+def test_an_audit_event_about_a_person_names_them_by_their_id_here(tmp_path, handler_b):
+    event = {"agency_id": 9001, "action": "user.deactivate", "target_type": "core.user"}
+    output = _restore(
+        tmp_path,
+        _crafted(
+            {
+                "core.User": [{**INTRUDER, "email": handler_b.email}],
+                "core.Agency": [RESTORED],
+                "core.AuditEvent": [
+                    {**event, "id": 9901, "target_id": "9101", "target_label": handler_b.email},
+                    {**event, "id": 9902, "target_id": "4242", "target_label": "gone@example.gov"},
+                ],
+            }
+        ),
+    )
+    assert handler_b.pk != 9101
+    events = AuditEvent.objects.filter(agency__slug="restored").order_by("pk")
+    assert [(e.target_id, e.target_label) for e in events] == [
+        (str(handler_b.pk), handler_b.email),
+        ("", "gone@example.gov"),
+    ]
+    assert (
+        "data/core.AuditEvent.json, row 2, column target_id: is about a person who is not in the "
+        "file; kept with their name only"
+    ) in output
 
 
 def test_a_signed_archive_cannot_add_a_membership_to_another_agency(tmp_path, agency_b):
