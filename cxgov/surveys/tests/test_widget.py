@@ -4,6 +4,7 @@ check and the same intake."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -12,7 +13,6 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxgov.public.views_surveys import WIDGET_PAGE_MAX_BYTES
 from cxgov.surveys.logic import options_ordered
 from cxgov.surveys.models import Response, Survey, SurveyStatus
 
@@ -136,7 +136,9 @@ def paged(flow_survey: Survey) -> Survey:
     return flow_survey
 
 
-def _page(client: Client, survey: Survey, body: object, *, prefix: str = "", origin: str = SITE):
+def _page(
+    client: Client, survey: Survey, body: object, *, prefix: str = "", origin: str = SITE
+) -> Any:
     return client.post(
         f"{prefix}/surveys/{survey.public_id}/widget/page/",
         body if isinstance(body, str | bytes) else json.dumps(body),
@@ -271,7 +273,8 @@ def test_hostile_page_requests_get_a_clear_400(
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(client: Client, paged: Survey) -> None:
-    body = {"page": 1, "answers": {"nickname": "x" * WIDGET_PAGE_MAX_BYTES}}
+    # The limit is 256 KB (views_surveys.WIDGET_PAGE_MAX_BYTES).
+    body = {"page": 1, "answers": {"nickname": "x" * 256 * 1024}}
     reply = _page(client, paged, body)
     assert reply.status_code == 400
     assert "too large" in reply.json()["errors"]["__all__"]
