@@ -818,6 +818,7 @@ def _widget_definition(request: HttpRequest, survey: Survey, *, language: str) -
             # The widget fills in %(number)s and %(total)s.
             "page": _("Page %(number)s of %(total)s"),
             "close": _("Close"),
+            "honeypot": _("Leave this field empty. It helps us stop automated spam."),
             "required": _("required"),
             "errors": _("Please fix the following"),
             "thanks": _("Thank you. Your answers were saved."),

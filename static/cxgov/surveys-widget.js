@@ -144,7 +144,7 @@
       form.appendChild(progress);
     }
     var trap = el("div", { "class": "cxgov-w-offscreen" });
-    trap.appendChild(el("label", { "for": uid + "-website" }, "Leave this field empty."));
+    trap.appendChild(el("label", { "for": uid + "-website" }, definition.labels.honeypot));
     trap.appendChild(el("input", { id: uid + "-website", name: "website_url", tabindex: "-1", autocomplete: "off" }));
     form.appendChild(trap);
     var area = el("div", { "class": "cxgov-w-page" });
@@ -172,6 +172,7 @@
     form.addEventListener("change", function () { updateConditions(form); });
     var pending = pendingLoad();
     if (pending) {
+      answers = {};
       pending.fields.forEach(function (pair) { remember(pair[0], pair[1]); });
     }
     pages = [{ paging: definition.paging, questions: definition.questions }];
@@ -271,12 +272,9 @@
         submission_id: definition.submission_id
       })
     })
-      .then(function (reply) {
-        return reply.json().then(function (result) { return { status: reply.status, result: result }; });
-      })
-      .then(function (outcome) {
+      .then(function (reply) { return reply.json(); })
+      .then(function (result) {
         ui.forward.disabled = false;
-        var result = outcome.result;
         if (!result.ok) {
           showResult(ui, result);
         } else if (result.done) {
@@ -437,6 +435,7 @@
     showStatus(form, "");
     clearErrors(ui);
     if (result.ok) {
+      answers = {};
       /* The form gives way to the thanks; an inline widget keeps its heading (its name). */
       var done = el("p", { "class": "cxgov-w-thanks", role: "status", tabindex: "-1" }, result.thank_you);
       form.replaceWith(done);
