@@ -26,7 +26,9 @@ from cxgov.core.selectors import agency_by_slug
 from cxgov.surveys.selectors import survey_agency
 
 # Machine-read answers keep their language: a widget or a data file is not a page to read.
-_NOT_PAGES = frozenset({"survey_widget", "survey_widget_submit", "complaints_data"})
+_NOT_PAGES = frozenset(
+    {"survey_widget", "survey_widget_submit", "survey_widget_page", "complaints_data"}
+)
 
 
 def page_agency(url_name: str, kwargs: dict[str, Any]) -> Agency | None:

@@ -74,6 +74,11 @@ urlpatterns = [
         name="survey_widget_submit",
     ),
     path(
+        "surveys/<slug:public_id>/widget/page/",
+        views_surveys.survey_widget_page,
+        name="survey_widget_page",
+    ),
+    path(
         "agencies/<slug:slug>/complaints/new/",
         views_complaints.complaint_new,
         name="complaint_new",

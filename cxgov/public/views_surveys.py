@@ -8,6 +8,7 @@ matches nothing is stored as received and never blocks the answers. Everything g
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Iterable
@@ -18,12 +19,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import translation
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cxgov.core.languages import offered_languages
 from cxgov.core.ratelimit import (
     RateLimited,
     client_address,
@@ -58,6 +61,7 @@ from cxgov.surveys.selectors import (
     invitation_for_opt_out,
     response_draft_find,
     service_for_context,
+    survey_origin_allowed,
     survey_public,
     survey_uses_codes,
 )
@@ -694,10 +698,13 @@ def _cors(response: HttpResponse, survey: Survey, origin: str) -> HttpResponse:
 
 def _widget_question(item: dict[str, Any]) -> dict[str, Any]:
     question = item["question"]
+    text = item["text"]
     return {
         "name": item["name"],
         "kind": question.kind,
-        "text": item["text"],
+        "text": text,
+        # English shown for want of a translation, for the widget to mark lang="en".
+        "text_lang": getattr(text, "lang", ""),
         "hint": " ".join(part for part in (item["condition_text"], item["hint"]) if part),
         "required": question.required,
         "options": [{"value": v, "label": label} for v, label in item["options"]],
@@ -708,24 +715,100 @@ def _widget_question(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _widget_questions(
+    survey: Survey,
+    *,
+    values: dict[str, Any],
+    page: int | None,
+    seed: str,
+    context: dict[str, str],
+) -> list[dict[str, Any]]:
+    """One page's questions (or all) as the widget draws them: texts piped on the server,
+    options in this respondent's order, questions ruled out by earlier answers left out."""
+    return [
+        _widget_question(item)
+        for item in _question_views(survey, values, {}, page=page, seed=seed, context=context)
+        # The widget asks for no email: contact consent lives on the survey page.
+        if item["question"].kind != QuestionKind.EMAIL
+    ]
+
+
+def _widget_paging(plan: Plan, page: int) -> dict[str, Any]:
+    return {
+        "page": page,
+        "number": page_number(plan, page),
+        "total": len(plan.pages),
+        "last": plan.page_after(page) is None,
+    }
+
+
+# BCP 47 tags a web page may carry → the site's language codes that read them.
+_LANGUAGE_ALIASES = {
+    "zh": "zh-hans",
+    "zh-cn": "zh-hans",
+    "zh-sg": "zh-hans",
+    "zh-tw": "zh-hant",
+    "zh-hk": "zh-hant",
+    "zh-mo": "zh-hant",
+    "pt": "pt-br",
+    "fil": "tl",
+}
+
+
+def _widget_language(survey: Survey, requested: str) -> str:
+    """The language the widget speaks: the one asked for ("fr-CA" reads as "fr") when the
+    site and the agency offer it, else English."""
+    offered = offered_languages(agency=survey.agency)
+    parts = requested.strip().lower().replace("_", "-")[:35].split("-")
+    for size in range(len(parts), 0, -1):
+        tag = "-".join(parts[:size])
+        code = _LANGUAGE_ALIASES.get(tag, tag)
+        if code in offered:
+            return code
+    return "en"
+
+
+def _widget_context(source: Any) -> dict[str, str]:
+    return {name: str(source.get(name, ""))[:200] for name in WIDGET_CONTEXT}
+
+
 def survey_widget_definition(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The survey as JSON for the widget, in the language of the URL."""
+    """The survey as JSON for the widget: its first page (or all of a one-page survey), in the
+    language of `?lang=` or of the URL when the agency offers it, else English."""
     survey = survey_public(public_id=public_id)
+    language = _widget_language(survey, request.GET.get("lang") or get_language() or "en")
+    with translation.override(language):
+        payload = _widget_definition(request, survey, language=language)
+    return _cors(JsonResponse(payload), survey, request.headers.get("Origin", ""))
+
+
+def _widget_definition(request: HttpRequest, survey: Survey, *, language: str) -> dict[str, Any]:
     problem = survey.open_problem()
-    payload = {
+    plan = survey_plan(survey)
+    first = plan.pages[0] if plan.multi_page else None
+    submission_id = secrets.token_hex(16)
+    kwargs = {"public_id": survey.public_id}
+    return {
         "title": survey.display_title,
         "intro": survey.display_intro,
+        "lang": language,
+        "dir": "rtl" if get_language_info(language)["bidi"] else "ltr",
         "open": not problem,
         "closed_message": _(CLOSED_MESSAGES[problem]) if problem else "",
-        "questions": [
-            _widget_question(item)
-            for item in _question_views(survey, {}, {})
-            if item["question"].kind != QuestionKind.EMAIL
-        ],
-        "submit_url": request.build_absolute_uri(
-            reverse("public:survey_widget_submit", kwargs={"public_id": survey.public_id})
+        "questions": _widget_questions(
+            survey,
+            values={},
+            page=first,
+            seed=submission_id,
+            context=_widget_context(request.GET),
         ),
-        "submission_id": secrets.token_hex(16),
+        # A survey of several pages goes page by page through `page_url`; None: one form.
+        "paging": _widget_paging(plan, first) if first is not None else None,
+        "page_url": request.build_absolute_uri(reverse("public:survey_widget_page", kwargs=kwargs)),
+        "submit_url": request.build_absolute_uri(
+            reverse("public:survey_widget_submit", kwargs=kwargs)
+        ),
+        "submission_id": submission_id,
         "omb": {
             "number": survey.omb_control_number,
             "expires": survey.omb_expiration_date.isoformat() if survey.omb_expiration_date else "",
@@ -736,7 +819,12 @@ def survey_widget_definition(request: HttpRequest, public_id: str) -> HttpRespon
         "labels": {
             "open": _("Give feedback"),
             "submit": _("Submit"),
+            "next": _("Next"),
+            "back": _("Back"),
+            # The widget fills in %(number)s and %(total)s.
+            "page": _("Page %(number)s of %(total)s"),
             "close": _("Close"),
+            "honeypot": _("Leave this field empty. It helps us stop automated spam."),
             "required": _("required"),
             "errors": _("Please fix the following"),
             "thanks": _("Thank you. Your answers were saved."),
@@ -754,7 +842,174 @@ def survey_widget_definition(request: HttpRequest, public_id: str) -> HttpRespon
             ),
         },
     }
-    return _cors(JsonResponse(payload), survey, request.headers.get("Origin", ""))
+
+
+# --- the widget's pages: stateless, each request carries every answer so far ---------------
+
+WIDGET_CONTEXT = ("service", "channel", "stage", "segment", "loc")
+_WIDGET_PAGE_FIELDS = frozenset({"page", "answers", "context", "submission_id"})
+# Far above any real survey's answers (200 keys at most, texts of 2,000 characters).
+WIDGET_PAGE_MAX_BYTES = 256 * 1024
+
+
+class _BadPageError(Exception):
+    """A widget page request the server cannot read, with the reason to send back."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.errors = {field: message}
+        super().__init__(message)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False
+
+
+def _is_answer(value: Any) -> bool:
+    """A word or whole number, or a list of them (a "choose any" answer)."""
+    if isinstance(value, list):
+        return all(not isinstance(item, list) and _is_answer(item) for item in value)
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _widget_page_read(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    """The request's page, answers, context and submission id, or _BadPageError saying why not."""
+    too_large = _BadPageError(
+        "__all__",
+        _("The request is too large: send at most %(n)s bytes.") % {"n": WIDGET_PAGE_MAX_BYTES},
+    )
+    # The declared length is checked before anything is read into memory.
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > WIDGET_PAGE_MAX_BYTES:
+        raise too_large
+    if len(request.body) > WIDGET_PAGE_MAX_BYTES:
+        raise too_large
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _BadPageError("__all__", _("Send the request as a JSON object.")) from None
+    if not isinstance(body, dict):
+        raise _BadPageError("__all__", _("Send the request as a JSON object."))
+    unknown = sorted(str(key)[:40] for key in set(body) - _WIDGET_PAGE_FIELDS)
+    if unknown:
+        raise _BadPageError(
+            "__all__",
+            _("Unknown fields: %(fields)s. Send only page, answers, context and submission_id.")
+            % {"fields": ", ".join(unknown)},
+        )
+    page = body.get("page")
+    if isinstance(page, bool) or not isinstance(page, int) or page not in plan.pages:
+        raise _BadPageError("page", _("Give the number of one of the survey's pages."))
+    answers = body.get("answers", {})
+    if not isinstance(answers, dict) or not all(_is_answer(v) for v in answers.values()):
+        raise _BadPageError(
+            "answers",
+            _("Send the answers as an object of question keys to words, numbers or lists."),
+        )
+    context = body.get("context", {})
+    if not isinstance(context, dict) or set(context) - set(WIDGET_CONTEXT):
+        raise _BadPageError(
+            "context",
+            _("The context may hold only %(names)s.") % {"names": ", ".join(WIDGET_CONTEXT)},
+        )
+    if not all(isinstance(v, str) for v in context.values()):
+        raise _BadPageError("context", _("Each context value must be text."))
+    submission_id = body.get("submission_id", "")
+    if not isinstance(submission_id, str):
+        raise _BadPageError("submission_id", _("The submission id must be text."))
+    # Checked once the shapes are known to be shallow; PostgreSQL could not store it anyway.
+    if _has_nul(body):
+        raise _BadPageError(
+            "__all__", _("The request contains a NUL character, which is not allowed.")
+        )
+    return {
+        "page": page,
+        "answers": answers,
+        "context": _widget_context(context),
+        "submission_id": submission_id[:80],
+    }
+
+
+def _widget_refusal(errors: dict[str, str], *, code: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"ok": False, "code": code, "errors": errors}, status=status)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+@rate_limited("survey_widget", setting="PUBLIC_WRITES_PER_MINUTE")
+def survey_widget_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Check one page of a widget's survey and say what comes next, storing nothing.
+
+    The body is JSON: `page` (the page being left), `answers` (every answer so far, by
+    question key), `context` and `submission_id`. The reply is that page's errors (400), the
+    next page's questions, or `done` when the answers are ready for the widget's intake. The
+    same logic and checks as the survey page decide; the widget never evaluates them.
+    """
+    survey = survey_public(public_id=public_id)
+    origin = request.headers.get("Origin", "")
+    language = _widget_language(survey, get_language() or "en")
+    with translation.override(language):
+        reply = _widget_page_reply(request, survey, origin=origin)
+    return _cors(reply, survey, origin)
+
+
+def _widget_page_reply(request: HttpRequest, survey: Survey, *, origin: str) -> JsonResponse:
+    if not survey_origin_allowed(survey=survey, origin=origin):
+        return _widget_refusal(
+            {"__all__": _("This survey may not be answered from this web site.")},
+            code="origin",
+            status=403,
+        )
+    problem = survey.open_problem()
+    if problem:
+        return _widget_refusal({"__all__": _(CLOSED_MESSAGES[problem])}, code="closed")
+    plan = survey_plan(survey)
+    try:
+        sent = _widget_page_read(request, plan)
+    except _BadPageError as bad:
+        return _widget_refusal(bad.errors, code="bad_request")
+    answers, page = sent["answers"], sent["page"]
+    given = {key: _as_list(value) for key, value in answers.items()}
+    if page not in walk(plan, given, until=page).pages:
+        return _widget_refusal(
+            {"page": _("These answers do not lead to this page. Go back and check them.")},
+            code="bad_request",
+        )
+    try:
+        submission_clean(
+            questions=plan.questions,
+            raw=answers,
+            employee=survey.is_employee,
+            plan=plan,
+            page=page,
+        )
+    except SubmissionError as refused:
+        return _widget_refusal(refused.errors, code=refused.code)
+    following = next_page(plan, page, given)
+    # A page whose every question is ruled out by earlier answers is passed over.
+    while following is not None and not _asks_anything(plan, following, given):
+        following = next_page(plan, following, given)
+    if following is None:
+        return JsonResponse({"ok": True, "done": True})
+    return JsonResponse(
+        {
+            "ok": True,
+            "done": False,
+            "paging": _widget_paging(plan, following),
+            "questions": _widget_questions(
+                survey,
+                values=answers,
+                page=following,
+                seed=sent["submission_id"],
+                context=sent["context"],
+            ),
+        }
+    )
 
 
 @csrf_exempt

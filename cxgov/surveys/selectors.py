@@ -86,6 +86,12 @@ def service_for_context(*, survey: Survey, ref: str) -> Service | None:
     return services.filter(slug=ref).first() if ref else None
 
 
+def survey_origin_allowed(*, survey: Survey, origin: str) -> bool:
+    """Whether a script on `origin` may answer the survey: this site or one the survey lists."""
+    site = settings.SITE_URL.rstrip("/")
+    return origin.rstrip("/") in {site, *(o.rstrip("/") for o in survey.allowed_origins)}
+
+
 def survey_public(*, public_id: str) -> Survey:
     """A live or closed survey by its public id, with its questions; drafts are missing."""
     survey = (

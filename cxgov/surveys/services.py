@@ -114,7 +114,7 @@ from cxgov.surveys.rollups import (
     rollups_record,
     rollups_response_changed,
 )
-from cxgov.surveys.selectors import BurdenLedger, clearances_to_alert
+from cxgov.surveys.selectors import BurdenLedger, clearances_to_alert, survey_origin_allowed
 from cxgov.surveys.signals import response_submitted
 from cxgov.surveys.validation import CleanSubmission, SubmissionError, submission_clean
 
@@ -948,11 +948,6 @@ def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
     return found
 
 
-def _origin_allowed(survey: Survey, origin: str) -> bool:
-    site = settings.SITE_URL.rstrip("/")
-    return origin.rstrip("/") in {site, *(o.rstrip("/") for o in survey.allowed_origins)}
-
-
 def _rate_limited(survey: Survey, ip_address: str) -> bool:
     """Count this attempt; True when the address has sent too many to this survey this hour."""
     try:
@@ -985,7 +980,9 @@ def _check_access(
         raise SubmissionError(
             {"__all__": _("Your response looks automated and was not saved.")}, code="honeypot"
         )
-    if context.source == ResponseSource.WIDGET and not _origin_allowed(survey, context.origin):
+    if context.source == ResponseSource.WIDGET and not survey_origin_allowed(
+        survey=survey, origin=context.origin
+    ):
         raise SubmissionError(
             {"__all__": _("This survey may not be answered from this web site.")}, code="origin"
         )

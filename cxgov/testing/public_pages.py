@@ -29,6 +29,7 @@ def public_page_paths() -> dict[str, str]:
         "survey_embed": f"/surveys/{survey.public_id}/embed/",
         "survey_widget": f"/surveys/{survey.public_id}/widget.json",
         "survey_widget_submit": f"/surveys/{survey.public_id}/widget/",
+        "survey_widget_page": f"/surveys/{survey.public_id}/widget/page/",
         "sms_status": "/surveys/sms-status/not-a-signed-token/",
         "survey_opt_out": "/surveys/opt-out/not-a-signed-token/",
         "survey_resume": f"/surveys/{survey.public_id}/resume/not-a-token/",

@@ -9,7 +9,12 @@
 
    data-mode="button" (default) adds a button that opens an accessible modal dialog;
    data-mode="inline" puts the form where the script tag is. Answers go to the same intake as
-   the survey page; the survey must list the site under "web sites that may embed the widget". */
+   the survey page; the survey must list the site under "web sites that may embed the widget".
+
+   data-lang (default: the page's lang) picks the language, when the site and the agency offer
+   it; the server answers in English otherwise. A survey of several pages is shown a page at a
+   time: the server checks each page and says which comes next (show-if, skip rules, piping),
+   so this script never evaluates the survey's logic itself. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -19,11 +24,15 @@
   var base = new URL(script.src).origin;
   var surveyId = script.getAttribute("data-survey");
   var mode = script.getAttribute("data-mode") || "button";
-  var lang = script.getAttribute("data-lang") || (document.documentElement.lang || "en").slice(0, 2);
-  var prefix = lang === "es" ? "/es" : "";
+  var lang = script.getAttribute("data-lang") || document.documentElement.lang || "en";
+  var CONTEXT = ["service", "channel", "stage", "segment", "loc"];
   var uid = "cxgov-survey-" + surveyId;
   var definition = null;
   var opener = null;
+  /* A survey of several pages: every answer so far by question key, and the pages shown, each
+     as the server sent it (Back shows the page again without asking the server). */
+  var answers = {};
+  var pages = [];
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -39,6 +48,11 @@
   var sheet = el("link", { rel: "stylesheet", href: base + "/static/cxgov/surveys-widget.css" });
   document.head.appendChild(sheet);
 
+  function questionText(q) {
+    /* English shown for want of a translation is marked so, for screen readers. */
+    return q.text_lang ? el("span", { lang: q.text_lang }, q.text) : document.createTextNode(q.text);
+  }
+
   function questionNode(q) {
     var group = el("div", { "class": "cxgov-w-group", "data-name": q.name });
     var hintId = uid + "-" + q.name + "-hint";
@@ -48,7 +62,8 @@
     error.hidden = true;
     if (q.options.length) {
       var fieldset = el("fieldset", { "aria-describedby": hintId + " " + errorId });
-      var legend = el("legend", {}, q.text);
+      var legend = el("legend");
+      legend.appendChild(questionText(q));
       if (q.required) {
         legend.appendChild(el("span", { "class": "cxgov-w-required" }, " (" + definition.labels.required + ")"));
       }
@@ -69,7 +84,8 @@
       group.appendChild(fieldset);
     } else {
       var id = uid + "-" + q.name;
-      var label = el("label", { "for": id }, q.text);
+      var label = el("label", { "for": id });
+      label.appendChild(questionText(q));
       if (q.required) {
         label.appendChild(el("span", { "class": "cxgov-w-required" }, " (" + definition.labels.required + ")"));
       }
@@ -113,7 +129,7 @@
 
   function buildForm(container) {
     var form = el("form", { "class": "cxgov-w-form", novalidate: "novalidate" });
-    var alert = el("div", { "class": "cxgov-w-alert", role: "alert" });
+    var alert = el("div", { "class": "cxgov-w-alert", role: "alert", tabindex: "-1" });
     alert.hidden = true;
     form.appendChild(alert);
     var status = el("p", { "class": "cxgov-w-status", role: "status" });
@@ -122,12 +138,23 @@
     if (definition.intro) {
       form.appendChild(el("p", {}, definition.intro));
     }
+    var progress = null;
+    if (definition.paging) {
+      progress = el("p", { "class": "cxgov-w-progress", id: uid + "-progress", tabindex: "-1", "aria-live": "polite" });
+      form.appendChild(progress);
+    }
     var trap = el("div", { "class": "cxgov-w-offscreen" });
-    trap.appendChild(el("label", { "for": uid + "-website" }, "Leave this field empty."));
+    trap.appendChild(el("label", { "for": uid + "-website" }, definition.labels.honeypot));
     trap.appendChild(el("input", { id: uid + "-website", name: "website_url", tabindex: "-1", autocomplete: "off" }));
     form.appendChild(trap);
-    definition.questions.forEach(function (q) { form.appendChild(questionNode(q)); });
-    form.appendChild(el("button", { type: "submit", "class": "cxgov-w-button" }, definition.labels.submit));
+    var area = el("div", { "class": "cxgov-w-page" });
+    form.appendChild(area);
+    var nav = el("div", { "class": "cxgov-w-nav" });
+    var back = el("button", { type: "button", "class": "cxgov-w-button cxgov-w-secondary" }, definition.labels.back);
+    var forward = el("button", { type: "submit", "class": "cxgov-w-button" }, definition.labels.submit);
+    nav.appendChild(back);
+    nav.appendChild(forward);
+    form.appendChild(nav);
     if (definition.omb.number) {
       var omb = definition.labels.omb + ": " + definition.omb.number;
       if (definition.omb.expires) {
@@ -138,20 +165,131 @@
         form.appendChild(el("p", { "class": "cxgov-w-hint" }, definition.omb.statement));
       }
     }
+    var ui = {
+      form: form, alert: alert, area: area, progress: progress,
+      back: back, forward: forward
+    };
     form.addEventListener("change", function () { updateConditions(form); });
-    updateConditions(form);
     var pending = pendingLoad();
     if (pending) {
-      restoreFields(form, pending.fields);
+      answers = {};
+      pending.fields.forEach(function (pair) { remember(pair[0], pair[1]); });
+    }
+    pages = [{ paging: definition.paging, questions: definition.questions }];
+    showPage(ui, false);
+    if (pending) {
       showStatus(form, definition.labels.restored);
     }
+    back.addEventListener("click", function () {
+      keepPage(ui);
+      pages.pop();
+      showPage(ui, true);
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      submit(form, alert, container);
+      if (definition.paging) {
+        keepPage(ui);
+        nextPage(ui);
+      } else {
+        submit(ui, formFields(form));
+      }
     });
     container.appendChild(form);
-    currentUi = { form: form, alert: alert, container: container };
-    return currentUi;
+    currentUi = ui;
+    return ui;
+  }
+
+  /* Draws the last page shown, filled with the answers kept for it. */
+  function showPage(ui, moveFocus) {
+    var shown = pages[pages.length - 1];
+    ui.area.textContent = "";
+    clearErrors(ui);
+    shown.questions.forEach(function (q) { ui.area.appendChild(questionNode(q)); });
+    restoreFields(ui.form, answerFields());
+    if (shown.paging) {
+      ui.progress.textContent = definition.labels.page
+        .replace("%(number)s", String(shown.paging.number))
+        .replace("%(total)s", String(shown.paging.total));
+      ui.forward.textContent = shown.paging.last ? definition.labels.submit : definition.labels.next;
+    }
+    ui.back.hidden = pages.length < 2;
+    if (moveFocus && ui.progress) {
+      ui.progress.focus();
+    }
+  }
+
+  /* A repeated name ("choose any") becomes a list; the server reads one value or a list. */
+  function remember(name, value) {
+    if (name.indexOf("q-") !== 0) {
+      return;
+    }
+    var key = name.slice(2);
+    answers[key] = answers[key] === undefined ? value : [].concat(answers[key], [value]);
+  }
+
+  /* The answers on the page shown replace what was kept for its questions. */
+  function keepPage(ui) {
+    pages[pages.length - 1].questions.forEach(function (q) {
+      delete answers[q.name.slice(2)];
+      delete answers[q.name.slice(2) + "_other"];
+    });
+    new FormData(ui.form).forEach(function (value, name) {
+      if (name.indexOf("q-") === 0 && String(value) !== "") {
+        remember(name, String(value));
+      }
+    });
+  }
+
+  function answerFields() {
+    var fields = [];
+    Object.keys(answers).forEach(function (key) {
+      [].concat(answers[key]).forEach(function (value) { fields.push(["q-" + key, value]); });
+    });
+    return fields;
+  }
+
+  function context() {
+    var found = {};
+    CONTEXT.forEach(function (name) {
+      if (script.getAttribute("data-" + name)) {
+        found[name] = script.getAttribute("data-" + name);
+      }
+    });
+    return found;
+  }
+
+  /* The server checks the page and answers with its errors, the next page, or done. */
+  function nextPage(ui) {
+    var shown = pages[pages.length - 1];
+    ui.forward.disabled = true;
+    fetch(definition.page_url, {
+      method: "POST",
+      credentials: "omit",
+      /* text/plain keeps the request "simple" (no CORS preflight); the body is JSON. */
+      headers: { "Content-Type": "text/plain;charset=UTF-8" },
+      body: JSON.stringify({
+        page: shown.paging.page, answers: answers, context: context(),
+        submission_id: definition.submission_id
+      })
+    })
+      .then(function (reply) { return reply.json(); })
+      .then(function (result) {
+        ui.forward.disabled = false;
+        if (!result.ok) {
+          showResult(ui, result);
+        } else if (result.done) {
+          var fields = answerFields();
+          fields.push(["website_url", ui.form.elements.website_url.value]);
+          submit(ui, fields.concat(pageFields()));
+        } else {
+          pages.push({ paging: result.paging, questions: result.questions });
+          showPage(ui, true);
+        }
+      })
+      .catch(function () {
+        ui.forward.disabled = false;
+        showAlert(ui.alert, [definition.labels.failed]);
+      });
   }
 
   /* Answers wait in localStorage until the server confirms them, so a network failure, a
@@ -194,12 +332,14 @@
     new FormData(form).forEach(function (value, key) {
       fields.push([key, String(value)]);
     });
-    fields.push(["page", window.location.href]);
-    ["service", "channel", "stage", "segment", "loc"].forEach(function (name) {
-      if (script.getAttribute("data-" + name)) {
-        fields.push([name, script.getAttribute("data-" + name)]);
-      }
-    });
+    return fields.concat(pageFields());
+  }
+
+  /* Where the widget was answered and the context the site gave it. */
+  function pageFields() {
+    var fields = [["page", window.location.href]];
+    var given = context();
+    Object.keys(given).forEach(function (name) { fields.push([name, given[name]]); });
     return fields;
   }
 
@@ -275,24 +415,30 @@
       .catch(function () { scheduleRetry(ui || currentUi, null); });
   }
 
-  function submit(form, alert, container) {
+  function submit(ui, fields) {
     var previous = pendingLoad();
     pendingSave({
       submission_id: previous ? previous.submission_id : definition.submission_id,
-      fields: formFields(form)
+      fields: fields
     });
     retryCount = 0;
-    send({ form: form, alert: alert, container: container });
+    send(ui);
+  }
+
+  function clearErrors(ui) {
+    ui.alert.hidden = true;
+    ui.form.querySelectorAll(".cxgov-w-error").forEach(function (node) { node.hidden = true; node.textContent = ""; });
   }
 
   function showResult(ui, result) {
     var form = ui.form;
     showStatus(form, "");
-    form.querySelectorAll(".cxgov-w-error").forEach(function (node) { node.hidden = true; node.textContent = ""; });
+    clearErrors(ui);
     if (result.ok) {
-      ui.container.textContent = "";
+      answers = {};
+      /* The form gives way to the thanks; an inline widget keeps its heading (its name). */
       var done = el("p", { "class": "cxgov-w-thanks", role: "status", tabindex: "-1" }, result.thank_you);
-      ui.container.appendChild(done);
+      form.replaceWith(done);
       done.focus();
       return;
     }
@@ -315,6 +461,7 @@
     messages.forEach(function (text) { list.appendChild(el("li", {}, text)); });
     alert.appendChild(list);
     alert.hidden = false;
+    alert.focus();
   }
 
   function focusables(root) {
@@ -327,7 +474,8 @@
   function openDialog() {
     var overlay = el("div", { "class": "cxgov-w-overlay" });
     var dialog = el("div", {
-      "class": "cxgov-w-dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": uid + "-title"
+      "class": "cxgov-w-dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": uid + "-title",
+      lang: definition.lang, dir: definition.dir
     });
     var header = el("div", { "class": "cxgov-w-header" });
     header.appendChild(el("h2", { id: uid + "-title" }, definition.title));
@@ -378,11 +526,14 @@
   }
 
   function start() {
-    fetch(base + prefix + "/surveys/" + encodeURIComponent(surveyId) + "/widget.json", { credentials: "omit" })
+    var query = new URLSearchParams(context());
+    query.set("lang", lang);
+    var address = base + "/surveys/" + encodeURIComponent(surveyId) + "/widget.json?" + query.toString();
+    fetch(address, { credentials: "omit" })
       .then(function (reply) { return reply.json(); })
       .then(function (loaded) {
         definition = loaded;
-        var holder = el("div", { "class": "cxgov-w", lang: lang });
+        var holder = el("div", { "class": "cxgov-w", lang: definition.lang, dir: definition.dir });
         script.parentNode.insertBefore(holder, script);
         if (mode === "inline") {
           var section = el("section", { "class": "cxgov-w-inline", "aria-labelledby": uid + "-title" });

@@ -167,6 +167,7 @@ SWEEP: dict[str, tuple[Kwargs | None, Any, Any]] = {
             "public:survey_embed",
             "public:survey_widget",
             "public:survey_widget_submit",
+            "public:survey_widget_page",
             "public:survey_opt_out",
             # A private "finish later" link: its token is the respondent's only key.
             "public:survey_resume",

@@ -36,7 +36,12 @@ def test_every_public_page_sends_the_security_headers(client, public_urls, prefi
         assert response["Strict-Transport-Security"].startswith("max-age="), name
         assert "camera=()" in response["Permissions-Policy"], name
         # The widget's data and intake are read by scripts on other sites, never framed.
-        if name not in {"survey_widget", "survey_widget_submit", "survey_embed"}:
+        if name not in {
+            "survey_widget",
+            "survey_widget_submit",
+            "survey_widget_page",
+            "survey_embed",
+        }:
             assert response["X-Frame-Options"] == "DENY", name
             assert "frame-ancestors 'none'" in csp, name
         # The embed page is framed by the survey's own sites only (test_survey_embed.py).
