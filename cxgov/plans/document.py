@@ -19,8 +19,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cxgov.benchmarks.models import Metric
-from cxgov.core.i18n import SPANISH, english_only, localized_frozen
+from cxgov.benchmarks.models import Metric, SourceKind
+from cxgov.core.i18n import SOURCE_LANGUAGE, SPANISH, english_only, localized_frozen, page_language
 from cxgov.plans.models import SectionKey
 from cxgov.public.templatetags.cx_format import language_name, tel_href
 from cxgov.registry.models import ChannelKind, OpeningHours
@@ -309,8 +309,18 @@ def _surveys(snapshot: dict[str, Any]) -> list[Item]:
     return items
 
 
+def _source(choice: dict[str, Any]) -> Fact:
+    url = _web(choice["url"])
+    english = page_language().split("-")[0] == SOURCE_LANGUAGE
+    if choice.get("source_kind") == SourceKind.ACSI and not english:
+        # The published ACSI library's source is named by its importer, not by the agency:
+        # its kind says the same in the page's language.
+        return Fact(_("Source"), _label(SourceKind, SourceKind.ACSI), url=url)
+    return _english_fact(_("Source"), choice["source"], url=url)
+
+
 def _benchmarks(snapshot: dict[str, Any]) -> list[Item]:
-    # The compared series, its source and the reason are kept in English only.
+    # The compared series, a source the agency named and the reason are in English only.
     return [
         _headed(
             choice,
@@ -318,7 +328,7 @@ def _benchmarks(snapshot: dict[str, Any]) -> list[Item]:
             [
                 _english_fact(_("We compare with"), f"{choice['entity']}: {choice['series']}"),
                 Fact(_("Measure"), _label(Metric, choice["metric"])),
-                _english_fact(_("Source"), choice["source"], url=_web(choice["url"])),
+                _source(choice),
                 _english_fact(_("Why we chose it"), choice["reason"]),
             ],
         )

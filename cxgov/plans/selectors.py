@@ -249,6 +249,7 @@ def _benchmarks(agency: Agency, texts: _Translations) -> list[dict[str, Any]]:
             "series": choice.series.name,
             "entity": choice.series.entity,
             "source": choice.series.source.name,
+            "source_kind": choice.series.source.kind,
             "metric": choice.series.metric,
             "url": choice.series.url or choice.series.source.url,
             "reason": choice.reason,

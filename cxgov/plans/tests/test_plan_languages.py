@@ -10,12 +10,13 @@ from datetime import date
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cxgov.actions.models import ActionPlan
 from cxgov.actions.services_plans import action_plan_publish
 from cxgov.actions.tests.factories import ActionItemFactory
 from cxgov.core.models import Agency, AuthoredTranslation
+from cxgov.plans.document import plan_document
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion
 from cxgov.plans.selectors import plan_snapshot_draft
 from cxgov.plans.services import plan_create, plan_publish
@@ -153,3 +154,34 @@ def test_a_french_action_plan_marks_english_items_and_names_the_service_in_frenc
     # The status is a code in the snapshot, read in French.
     assert "<dd>Ouverte</dd>" in html
     assert html.endswith("NOTE")
+
+
+def test_the_acsi_source_reads_in_the_pages_language_and_a_named_one_stays_english(
+    agency_a: Agency, standard: Standard
+):
+    snapshot = plan_snapshot_draft(plan=plan_create(actor=None, agency=agency_a, year=2027))
+    choice = {
+        "service": "Renew a permit",
+        "service_es": "Renovar un permiso",
+        "series": "ACSI citizen satisfaction",
+        "entity": "U.S. federal government (aggregate)",
+        "source": "American Customer Satisfaction Index (published scores)",
+        "source_kind": "acsi",
+        "metric": "acsi_index",
+        "url": "https://www.theacsi.org/",
+        "reason": "The best known federal figure.",
+    }
+    snapshot["benchmarks"] = [choice, {**choice, "source": "Peer survey", "source_kind": "peer"}]
+
+    def facts() -> list[dict[str, tuple[str, str]]]:
+        section = next(s for s in plan_document(snapshot).sections if s.key == "benchmarks")
+        return [{f.label: (f.value, f.lang) for f in item.facts} for item in section.items]
+
+    with translation.override("fr"):
+        acsi, peer = facts()
+        assert acsi["Source"] == ("Indice américain de satisfaction de la clientèle", "")
+        assert peer["Source"] == ("Peer survey", "en")
+        assert acsi["Pourquoi ce choix"][1] == "en"
+    with translation.override("en"):
+        acsi, _peer = facts()
+        assert acsi["Source"] == ("American Customer Satisfaction Index (published scores)", "")
