@@ -1,8 +1,10 @@
 """An action plan snapshot as the reader sees it, in the page's language.
 
 One renderer serves the public page, the PDF and the staff preview, so what staff review is
-what the public reads. Action items are written in English only: on a Spanish page their
-texts are marked `lang="en"`.
+what the public reads. Fixed words (statuses, kinds of evidence) are translated here; the
+snapshot keeps their codes. The summary and budget notes have English and Spanish, service
+names every language frozen with them; action items are written in English only. English on
+a page in another language is marked `lang="en"` and noted once on the page.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from datetime import date
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cxgov.actions.models import ActionStatus, SourceKind
+from cxgov.core.i18n import SPANISH, english_only, localized_frozen
 
 
 @dataclass
@@ -45,16 +47,16 @@ class ActionPlanDocument:
     first_day: str
     last_day: str
     summary: str
-    summary_lang: str  # "en" when a Spanish page shows the English text
+    summary_lang: str  # "en" when the page shows the English text for want of its own
     budget_notes: str
     budget_notes_lang: str
     planned: list[PlanItem]
     delivered: list[PlanItem]
-    item_lang: str  # "en" on a Spanish page: items are written in English
+    item_lang: str  # "en" on a page in another language: items are written in English
 
 
-def _spanish() -> bool:
-    return (get_language() or "").startswith("es")
+def _lang(text: str) -> str:
+    return str(getattr(text, "lang", ""))
 
 
 def _day(value: str | None) -> str:
@@ -62,11 +64,9 @@ def _day(value: str | None) -> str:
 
 
 def _text(texts: dict[str, str]) -> tuple[str, str]:
-    """The text in the page's language, or the English one marked as English."""
-    english, spanish = str(texts.get("en") or ""), str(texts.get("es") or "")
-    if _spanish():
-        return (spanish, "") if spanish else (english, "en" if english else "")
-    return english, ""
+    """The text in the page's language, or the English one, and "en" then."""
+    shown = localized_frozen(str(texts.get("en") or ""), texts)
+    return shown, _lang(shown)
 
 
 def _label(choices: Any, value: str) -> str:
@@ -77,13 +77,18 @@ def _label(choices: Any, value: str) -> str:
 
 
 def _item(record: dict[str, Any]) -> PlanItem:
-    service_en, service_es = str(record.get("service") or ""), str(record.get("service_es") or "")
-    spanish_service = _spanish() and bool(service_es)
+    service = localized_frozen(
+        str(record.get("service") or ""),
+        {
+            **(record.get("service_translations") or {}),
+            SPANISH: str(record.get("service_es") or ""),
+        },
+    )
     return PlanItem(
-        title=str(record.get("title") or ""),
+        title=english_only(str(record.get("title") or "")),
         description=str(record.get("description") or ""),
-        service=service_es if spanish_service else service_en,
-        service_lang="en" if _spanish() and service_en and not service_es else "",
+        service=service,
+        service_lang=_lang(service),
         due=_day(record.get("due_date")),
         status=_label(ActionStatus, str(record.get("status") or "")),
         closed=_day(record.get("closed_on")),
@@ -100,10 +105,16 @@ def action_plan_document(snapshot: dict[str, Any]) -> ActionPlanDocument:
     year = int(snapshot.get("fiscal_year") or 0)
     summary, summary_lang = _text(snapshot.get("summary") or {})
     budget, budget_lang = _text(snapshot.get("budget_notes") or {})
-    name = str(agency.get("name_es") or "") if _spanish() else ""
+    name = localized_frozen(
+        str(agency.get("name") or ""), {SPANISH: str(agency.get("name_es") or "")}
+    )
+    planned = [_item(record) for record in snapshot.get("planned") or []]
+    delivered = [_item(record) for record in snapshot.get("delivered") or []]
+    # Every item's title is English alone, so the first tells whether items are marked.
+    item_lang = next((_lang(item.title) for item in planned + delivered), "")
     return ActionPlanDocument(
         title=_("CX action plan for fiscal year %(year)s") % {"year": year},
-        agency_name=name or str(agency.get("name") or ""),
+        agency_name=name,
         agency_slug=str(agency.get("slug") or ""),
         fiscal_year=year,
         first_day=_day(snapshot.get("first_day")),
@@ -112,7 +123,7 @@ def action_plan_document(snapshot: dict[str, Any]) -> ActionPlanDocument:
         summary_lang=summary_lang,
         budget_notes=budget,
         budget_notes_lang=budget_lang,
-        planned=[_item(record) for record in snapshot.get("planned") or []],
-        delivered=[_item(record) for record in snapshot.get("delivered") or []],
-        item_lang="en" if _spanish() else "",
+        planned=planned,
+        delivered=delivered,
+        item_lang=item_lang,
     )

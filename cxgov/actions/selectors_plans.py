@@ -18,9 +18,11 @@ from cxgov.actions.models import ActionItem, ActionPlan, ActionPlanStatus, Actio
 from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess, agency_calendar
+from cxgov.core.selectors import AgencyObjectAccess, agency_calendar, authored_texts_frozen
+from cxgov.registry.models import Service
 
-SNAPSHOT_SCHEMA = 1
+# 2: each item's service name carries its other languages (`service_translations`).
+SNAPSHOT_SCHEMA = 2
 
 access_action_plan = AgencyObjectAccess(
     ActionPlan.objects.select_related("agency"),
@@ -96,13 +98,18 @@ def action_plan_items_split(*, plan: ActionPlan) -> ActionPlanItems:
     return ActionPlanItems(planned=planned, delivered=delivered)
 
 
-def _item(item: ActionItem, calendar: AgencyCalendar) -> dict[str, Any]:
+def _item(
+    item: ActionItem, calendar: AgencyCalendar, names: dict[int, dict[str, dict[str, str]]]
+) -> dict[str, Any]:
     return {
         "id": item.pk,
         "title": item.title,
         "description": item.description,
         "service": item.service.name if item.service else "",
         "service_es": item.service.name_es if item.service else "",
+        "service_translations": names.get(item.service_id, {}).get("name", {})
+        if item.service_id
+        else {},
         "due_date": item.due_date.isoformat(),
         "status": item.status,
         "closed_on": calendar.local_date(item.closed_at).isoformat() if item.closed_at else None,
@@ -111,12 +118,14 @@ def _item(item: ActionItem, calendar: AgencyCalendar) -> dict[str, Any]:
 
 
 def action_plan_snapshot_draft(*, plan: ActionPlan) -> dict[str, Any]:
-    """What publishing the plan now would freeze: its text in both languages and its chosen
-    items, split into this year's and last year's delivered ones, as JSON-ready data."""
+    """What publishing the plan now would freeze: its text in English and Spanish and its
+    chosen items (their service names in every language they have), split into this year's
+    and last year's delivered ones, as JSON-ready data."""
     agency = plan.agency
     calendar = agency_calendar(agency=agency)
     first, last = calendar.fiscal_year_bounds(plan.fiscal_year)
     split = action_plan_items_split(plan=plan)
+    names = authored_texts_frozen(agency=agency, model=Service._meta.label_lower)
     return {
         "schema": SNAPSHOT_SCHEMA,
         "assembled_at": timezone.now().isoformat(),
@@ -126,8 +135,8 @@ def action_plan_snapshot_draft(*, plan: ActionPlan) -> dict[str, Any]:
         "agency": {"slug": agency.slug, "name": agency.name, "name_es": agency.name_es},
         "summary": {"en": plan.summary_en, "es": plan.summary_es},
         "budget_notes": {"en": plan.budget_notes_en, "es": plan.budget_notes_es},
-        "planned": [_item(item, calendar) for item in split.planned],
-        "delivered": [_item(item, calendar) for item in split.delivered],
+        "planned": [_item(item, calendar, names) for item in split.planned],
+        "delivered": [_item(item, calendar, names) for item in split.delivered],
     }
 
 

@@ -11,7 +11,7 @@ language) and the scope remembers it, so the page can say so once and mark the t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -114,10 +114,31 @@ def localized(
         return english
     if not page:
         return english
+    return _fell_back(english)
+
+
+def _fell_back(english: str) -> str:
     scope = _scope.get()
     if scope is not None:
         scope.fell_back = True
     return Untranslated(english)
+
+
+def localized_frozen(english: str, texts: Mapping[str, str] | None = None) -> str:
+    """A text frozen in a snapshot, in the active language: its translation from `texts` (by
+    language code, Spanish included), else the English as `Untranslated` on a non-English page
+    (the request's scope remembers it, so the page says so once)."""
+    language = page_language()
+    if not english or language == SOURCE_LANGUAGE or language.startswith(f"{SOURCE_LANGUAGE}-"):
+        return english
+    text = str((texts or {}).get(language) or "")
+    return text or _fell_back(english)
+
+
+def english_only(english: str) -> str:
+    """A text that is only ever written in English (no translation can exist), as
+    `Untranslated` on a non-English page."""
+    return localized_frozen(english)
 
 
 def spanish_field(field: str) -> str:

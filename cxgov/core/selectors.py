@@ -468,6 +468,18 @@ def authored_translations(*, agency: Agency, language: str) -> dict[str, Authore
     }
 
 
+def authored_texts_frozen(*, agency: Agency, model: str) -> dict[int, dict[str, dict[str, str]]]:
+    """The agency's translations of one model's texts kept in `AuthoredTranslation`, as plain
+    data for a snapshot: object id → English field → {language: text}."""
+    found: dict[int, dict[str, dict[str, str]]] = {}
+    rows = AuthoredTranslation.objects.filter(agency=agency, model=model).exclude(text="")
+    for object_id, field, language, text in rows.values_list(
+        "object_id", "field", "language", "text"
+    ):
+        found.setdefault(object_id, {}).setdefault(field, {})[language] = text
+    return found
+
+
 def agency_by_slug(*, slug: str) -> Agency | None:
     """The agency with this short name, or None."""
     return Agency.objects.filter(slug=slug).first()

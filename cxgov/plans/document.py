@@ -1,7 +1,11 @@
 """A plan snapshot as the reader sees it: localized sections, facts, and plain-text lines.
 
 One renderer serves the public page, the PDF, the staff preview and the diff between
-versions, so what is compared is exactly what is published.
+versions, so what is compared is exactly what is published. The snapshot keeps raw values
+(codes, numbers, dates) and the authored texts as published, in every language they had then;
+fixed words (labels, units, statuses) are translated here, in the page's language. An authored
+text with no translation in that language shows its English marked `lang="en"` (a snapshot
+from before the other languages were frozen has English and Spanish only).
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from datetime import date, time
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from cxgov.benchmarks.models import Metric
+from cxgov.benchmarks.models import Metric, SourceKind
+from cxgov.core.i18n import SOURCE_LANGUAGE, SPANISH, english_only, localized_frozen, page_language
 from cxgov.plans.models import SectionKey
 from cxgov.public.templatetags.cx_format import language_name, tel_href
 from cxgov.registry.models import ChannelKind, OpeningHours
@@ -33,11 +38,19 @@ DEFAULT_POLICY = {
 
 
 @dataclass
+class Name:
+    text: str
+    lang: str = ""
+
+
+@dataclass
 class Fact:
     label: str
     value: str
     url: str = ""
-    lang: str = ""  # "en" when a Spanish page shows English text the record has no Spanish for
+    lang: str = ""  # "en" when the page shows English text the record has no translation for
+    # The value as a list of names, each with its own language (a list of service names).
+    names: list[Name] = field(default_factory=list)
 
 
 @dataclass
@@ -71,47 +84,50 @@ class PlanDocument:
     sections: list[Section]
 
 
-def _spanish() -> bool:
-    return (get_language() or "").startswith("es")
+def _lang(text: str) -> str:
+    """ "en" for English shown on a page in another language."""
+    return str(getattr(text, "lang", ""))
 
 
 def _pick(record: dict[str, Any], name: str) -> str:
-    english = str(record.get(name) or "")
-    spanish = str(record.get(f"{name}_es") or "")
-    return spanish if spanish and _spanish() else english
-
-
-def _fallback(record: dict[str, Any], name: str) -> str:
-    """ "en" when the Spanish page falls back to the record's English text."""
-    if not _spanish() or not record.get(name):
-        return ""
-    return "" if record.get(f"{name}_es") else "en"
+    """The record's `name` text in the page's language: Spanish from its `_es` key, another
+    language from `translations` (snapshots since schema 2), else the English, `Untranslated`."""
+    texts = {
+        **(record.get("translations") or {}).get(name, {}),
+        SPANISH: str(record.get(f"{name}_es") or ""),
+    }
+    return localized_frozen(str(record.get(name) or ""), texts)
 
 
 def _headed(
     record: dict[str, Any], name: str, facts: list[Fact], children: list[Item] | None = None
 ) -> Item:
     """An item headed by the record's `name` text in the page's language (or English)."""
-    return Item(
-        heading=_pick(record, name),
-        facts=facts,
-        children=children or [],
-        lang=_fallback(record, name),
-    )
+    heading = _pick(record, name)
+    return Item(heading=heading, facts=facts, children=children or [], lang=_lang(heading))
 
 
 def _text_fact(label: str, record: dict[str, Any], name: str) -> list[Fact]:
     """The record's `name` text as a fact in the page's language (or English); none if empty."""
     text = _pick(record, name)
-    return [Fact(label, text, lang=_fallback(record, name))] if text else []
+    return [Fact(label, text, lang=_lang(text))] if text else []
 
 
-def _english_only() -> str:
-    return "en" if _spanish() else ""
+def _english_fact(label: str, text: str, url: str = "") -> Fact:
+    """A fact whose text is only written in English, marked so on other pages."""
+    shown = english_only(text)
+    return Fact(label, shown, url=url, lang=_lang(shown))
 
 
-def _pair(names: list[list[str]]) -> str:
-    return ", ".join((es if es and _spanish() else en) for en, es in names)
+def _names_fact(label: str, pairs: list[list[Any]]) -> Fact:
+    """Service names ([English, Spanish, {language: text}]; older snapshots have no third),
+    each in the page's language or English."""
+    names = []
+    for english, spanish, *others in pairs:
+        texts = {**(others[0] if others else {}), SPANISH: spanish}
+        text = localized_frozen(english, texts)
+        names.append(Name(text, _lang(text)))
+    return Fact(label, ", ".join(name.text for name in names), names=names)
 
 
 def _day(value: str | None) -> str:
@@ -205,12 +221,12 @@ def _segments(snapshot: dict[str, Any]) -> list[Item]:
     for segment in snapshot["segments"]:
         facts = []
         if segment["description"]:
-            facts.append(Fact(_("Who they are"), segment["description"], lang=_english_only()))
+            facts.append(_english_fact(_("Who they are"), segment["description"]))
         if segment["estimated_size"]:
             size = formats.number_format(segment["estimated_size"], force_grouping=True)
             facts.append(Fact(_("About how many"), size))
         if segment["services"]:
-            facts.append(Fact(_("Services they use"), _pair(segment["services"])))
+            facts.append(_names_fact(_("Services they use"), segment["services"]))
         items.append(_headed(segment, "name", facts))
     return items
 
@@ -250,7 +266,7 @@ def _standards(snapshot: dict[str, Any]) -> list[Item]:
     items = []
     for standard in snapshot["standards"]:
         facts = [
-            Fact(_("Service"), _pick(standard, "service")),
+            *_text_fact(_("Service"), standard, "service"),
             Fact(
                 _("Target"),
                 _("%(target)s of the time") % {"target": _percent(float(standard["target"]))},
@@ -288,24 +304,32 @@ def _surveys(snapshot: dict[str, Any]) -> list[Item]:
     for survey in snapshot["surveys"]:
         facts = [Fact(_("When"), _survey_dates(survey))]
         if survey["services"]:
-            facts.append(Fact(_("About"), _pair(survey["services"])))
+            facts.append(_names_fact(_("About"), survey["services"]))
         items.append(_headed(survey, "title", facts))
     return items
 
 
+def _source(choice: dict[str, Any]) -> Fact:
+    url = _web(choice["url"])
+    english = page_language().split("-")[0] == SOURCE_LANGUAGE
+    if choice.get("source_kind") == SourceKind.ACSI and not english:
+        # The published ACSI library's source is named by its importer, not by the agency:
+        # its kind says the same in the page's language.
+        return Fact(_("Source"), _label(SourceKind, SourceKind.ACSI), url=url)
+    return _english_fact(_("Source"), choice["source"], url=url)
+
+
 def _benchmarks(snapshot: dict[str, Any]) -> list[Item]:
+    # The compared series, a source the agency named and the reason are in English only.
     return [
-        Item(
-            heading=_pick(choice, "service"),
-            facts=[
-                Fact(
-                    _("We compare with"),
-                    f"{choice['entity']}: {choice['series']}",
-                    lang=_english_only(),
-                ),
+        _headed(
+            choice,
+            "service",
+            [
+                _english_fact(_("We compare with"), f"{choice['entity']}: {choice['series']}"),
                 Fact(_("Measure"), _label(Metric, choice["metric"])),
-                Fact(_("Source"), choice["source"], url=_web(choice["url"]), lang=_english_only()),
-                Fact(_("Why we chose it"), choice["reason"], lang=_english_only()),
+                _source(choice),
+                _english_fact(_("Why we chose it"), choice["reason"]),
             ],
         )
         for choice in snapshot["benchmarks"]
@@ -359,11 +383,15 @@ def _complaints(snapshot: dict[str, Any]) -> tuple[list[str], list[Item]]:
     for policy in policies:
         if policy is general:
             continue
-        scope = " · ".join(
-            name for name in (_pick(policy, "service"), _pick(policy, "category")) if name
-        )
+        names = [name for name in (_pick(policy, "service"), _pick(policy, "category")) if name]
+        # The heading is marked English only when every name in it is.
+        lang = "en" if names and all(_lang(name) for name in names) else ""
         items.append(
-            Item(heading=scope, facts=[Fact(_("Steps"), " ".join(_policy_steps(policy)[1:5]))])
+            Item(
+                heading=" · ".join(names),
+                facts=[Fact(_("Steps"), " ".join(_policy_steps(policy)[1:5]))],
+                lang=lang,
+            )
         )
     return _policy_steps(general), items
 
@@ -391,9 +419,8 @@ def plan_document(snapshot: dict[str, Any]) -> PlanDocument:
     }
     sections = []
     for key in SectionKey:
-        text = authored.get(key.value, {})
-        english, spanish = text.get("en", ""), text.get("es", "")
-        shown = spanish if spanish and _spanish() else english
+        texts = authored.get(key.value, {})
+        shown = localized_frozen(str(texts.get("en") or ""), texts)
         steps: list[str] = []
         if key == SectionKey.COMPLAINTS:
             steps, items = _complaints(snapshot)
@@ -406,7 +433,7 @@ def plan_document(snapshot: dict[str, Any]) -> PlanDocument:
                 key=key.value,
                 title=str(key.label),
                 text=shown,
-                text_lang="en" if _spanish() and shown and not spanish else "",
+                text_lang=_lang(shown),
                 items=items,
                 steps=steps,
                 empty=str(_EMPTY[key]) if not items and not steps else "",

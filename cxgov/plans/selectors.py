@@ -6,23 +6,27 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from cxgov.benchmarks.selectors import selections_for_agency
+from cxgov.complaints.models import Category
 from cxgov.complaints.selectors import sla_policies_for_agency
 from cxgov.core.models import Agency
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess
+from cxgov.core.selectors import AgencyObjectAccess, authored_texts_frozen
 from cxgov.insights.fiscal import fiscal_year_bounds
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
-from cxgov.registry.models import Channel, ChannelClosure, OpeningHours
+from cxgov.registry.models import Channel, ChannelClosure, OpeningHours, Service
 from cxgov.registry.selectors import channel_contact, service_identity, services_published
+from cxgov.standards.models import Standard
 from cxgov.standards.selectors import standard_latest, standards_posted
 from cxgov.surveys.models import Audience, Survey, SurveyStatus
 
-SNAPSHOT_SCHEMA = 1
+# 2: authored texts carry their other languages from `core.AuthoredTranslation`
+# (`translations`, and a third element of each [English, Spanish] service name pair).
+SNAPSHOT_SCHEMA = 2
 
 
 access_plan = AgencyObjectAccess(
@@ -96,6 +100,24 @@ def _hhmm(value: time) -> str:
     return value.strftime("%H:%M")
 
 
+class _Translations:
+    """The agency's translations of the texts a snapshot names, read once per model."""
+
+    def __init__(self, agency: Agency) -> None:
+        self.agency = agency
+        self._by_model: dict[str, dict[int, dict[str, dict[str, str]]]] = {}
+
+    def of(self, model: type[Model], pk: int | None) -> dict[str, dict[str, str]]:
+        """A record's texts by English field, each {language: text}."""
+        label = model._meta.label_lower
+        if label not in self._by_model:
+            self._by_model[label] = authored_texts_frozen(agency=self.agency, model=label)
+        return self._by_model[label].get(pk, {}) if pk is not None else {}
+
+    def name(self, service: Service | None) -> dict[str, str]:
+        return self.of(Service, service.pk if service else None).get("name", {})
+
+
 def _channel(channel: Channel, first: date, last: date) -> dict[str, Any]:
     return {
         "id": channel.pk,
@@ -107,7 +129,9 @@ def _channel(channel: Channel, first: date, last: date) -> dict[str, Any]:
     }
 
 
-def _services(agency: Agency, first: date, last: date) -> list[dict[str, Any]]:
+def _services(
+    agency: Agency, first: date, last: date, texts: _Translations
+) -> list[dict[str, Any]]:
     channels = Channel.objects.prefetch_related(
         Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
         Prefetch("closures", queryset=ChannelClosure.objects.order_by("date")),
@@ -118,17 +142,20 @@ def _services(agency: Agency, first: date, last: date) -> list[dict[str, Any]]:
     return [
         {
             **service_identity(service=service),
+            "translations": texts.of(Service, service.pk),
             "channels": [_channel(channel, first, last) for channel in service.channels.all()],
         }
         for service in services
     ]
 
 
-def _segments(agency: Agency) -> list[dict[str, Any]]:
-    used_by: dict[int, list[list[str]]] = {}
+def _segments(agency: Agency, texts: _Translations) -> list[dict[str, Any]]:
+    used_by: dict[int, list[Any]] = {}
     for service in services_published(agency=agency).prefetch_related("segments"):
         for segment in service.segments.all():
-            used_by.setdefault(segment.pk, []).append([service.name, service.name_es])
+            used_by.setdefault(segment.pk, []).append(
+                [service.name, service.name_es, texts.name(service)]
+            )
     return [
         {
             "id": segment.pk,
@@ -142,7 +169,7 @@ def _segments(agency: Agency) -> list[dict[str, Any]]:
     ]
 
 
-def _standards(agency: Agency) -> list[dict[str, Any]]:
+def _standards(agency: Agency, texts: _Translations) -> list[dict[str, Any]]:
     rows = []
     for standard in standards_posted(agency=agency):
         latest = standard_latest(standard=standard)
@@ -158,6 +185,10 @@ def _standards(agency: Agency) -> list[dict[str, Any]]:
                 "target": str(standard.target),
                 "threshold": standard.threshold,
                 "threshold_unit": standard.threshold_unit,
+                "translations": {
+                    **texts.of(Standard, standard.pk),
+                    "service": texts.name(standard.service),
+                },
                 "latest": None
                 if latest is None
                 else {
@@ -193,7 +224,7 @@ def plan_surveys_chosen(*, plan: Plan) -> QuerySet[Survey]:
     )
 
 
-def _surveys(plan: Plan) -> list[dict[str, Any]]:
+def _surveys(plan: Plan, texts: _Translations) -> list[dict[str, Any]]:
     return [
         {
             "id": survey.pk,
@@ -202,13 +233,14 @@ def _surveys(plan: Plan) -> list[dict[str, Any]]:
             "status": survey.status,
             "opens": _iso(survey.opens_at.date() if survey.opens_at else None),
             "closes": _iso(survey.closes_at.date() if survey.closes_at else None),
-            "services": [[s.name, s.name_es] for s in survey.services.all()],
+            "services": [[s.name, s.name_es, texts.name(s)] for s in survey.services.all()],
+            "translations": texts.of(Survey, survey.pk),
         }
         for survey in plan_surveys_chosen(plan=plan)
     ]
 
 
-def _benchmarks(agency: Agency) -> list[dict[str, Any]]:
+def _benchmarks(agency: Agency, texts: _Translations) -> list[dict[str, Any]]:
     return [
         {
             "id": choice.pk,
@@ -217,15 +249,17 @@ def _benchmarks(agency: Agency) -> list[dict[str, Any]]:
             "series": choice.series.name,
             "entity": choice.series.entity,
             "source": choice.series.source.name,
+            "source_kind": choice.series.source.kind,
             "metric": choice.series.metric,
             "url": choice.series.url or choice.series.source.url,
             "reason": choice.reason,
+            "translations": {"service": texts.name(choice.service)},
         }
         for choice in selections_for_agency(agency=agency)
     ]
 
 
-def _complaint_policies(agency: Agency) -> list[dict[str, Any]]:
+def _complaint_policies(agency: Agency, texts: _Translations) -> list[dict[str, Any]]:
     policies = sla_policies_for_agency(agency=agency).order_by("service__name", "category__name")
     return [
         {
@@ -238,6 +272,10 @@ def _complaint_policies(agency: Agency) -> list[dict[str, Any]]:
             "respond_in_business_days": policy.respond_in_business_days,
             "final_days": policy.final_days,
             "review_days": policy.review_days,
+            "translations": {
+                "service": texts.name(policy.service),
+                "category": texts.of(Category, policy.category_id).get("name", {}),
+            },
         }
         for policy in policies
     ]
@@ -247,10 +285,11 @@ def plan_records(*, plan: Plan) -> dict[str, Any]:
     """The agency's live records for the plan's year, as plain JSON-ready data, with the
     surveys staff chose for the plan.
 
-    Both languages of every name are kept, so one snapshot renders the English and the
-    Spanish plan alike.
+    Every language of every authored name is kept (Spanish in `_es` keys, the others under
+    `translations`), so one snapshot renders the plan in any language as it was published.
     """
     agency, year = plan.agency, plan.year
+    texts = _Translations(agency)
     first, last = fiscal_year_bounds(year)
     return {
         "schema": SNAPSHOT_SCHEMA,
@@ -266,20 +305,25 @@ def plan_records(*, plan: Plan) -> dict[str, Any]:
             "mission_es": agency.mission_es,
             "time_zone": agency.time_zone,
         },
-        "segments": _segments(agency),
-        "services": _services(agency, first, last),
-        "standards": _standards(agency),
-        "surveys": _surveys(plan),
-        "benchmarks": _benchmarks(agency),
-        "complaint_policies": _complaint_policies(agency),
+        "segments": _segments(agency, texts),
+        "services": _services(agency, first, last, texts),
+        "standards": _standards(agency, texts),
+        "surveys": _surveys(plan, texts),
+        "benchmarks": _benchmarks(agency, texts),
+        "complaint_policies": _complaint_policies(agency, texts),
     }
 
 
 def plan_snapshot_draft(*, plan: Plan) -> dict[str, Any]:
     """What publishing the plan now would freeze: live records plus the draft's text."""
     snapshot = plan_records(plan=plan)
+    texts = _Translations(plan.agency)
     snapshot["authored"] = {
-        key: {"en": section.text_en, "es": section.text_es}
+        key: {
+            **texts.of(PlanSection, section.pk).get("text_en", {}),
+            "en": section.text_en,
+            "es": section.text_es,
+        }
         for key, section in plan_sections(plan=plan).items()
     }
     return snapshot

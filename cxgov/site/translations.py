@@ -30,6 +30,7 @@ from cxgov.core.i18n import (
     spanish_field,
     table_fields_register,
 )
+from cxgov.core.languages import offered_languages
 from cxgov.core.models import Agency, TranslationStatus, User
 from cxgov.core.selectors import authored_translations, translation_sources
 from cxgov.core.services import (
@@ -87,6 +88,13 @@ _spanish = spanish_field
 def translation_languages() -> list[str]:
     """Every configured language authored text is translated into: all but English."""
     return [code.lower() for code, _name in settings.LANGUAGES if code != SOURCE_LANGUAGE]
+
+
+def translation_languages_offered(*, agency: Agency) -> list[str]:
+    """The languages the agency offers (decision 0061) that its texts are translated into: the
+    ones its translations page lists."""
+    offered = set(offered_languages(agency=agency))
+    return [code for code in translation_languages() if code in offered]
 
 
 def language_name(code: str) -> str:

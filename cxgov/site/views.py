@@ -1,6 +1,6 @@
 """The agency's translations page: the languages it offers (decision 0061), coverage per
-language, missing and stale texts per language, an edit form per text, the XLIFF download and
-the upload of a translated file (decisions 0052 and 0062)."""
+offered language, missing and stale texts per language, an edit form per text, the XLIFF
+download and the upload of a translated file (decisions 0052 and 0062)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from cxgov.site.translations import (
     language_name,
     translation_coverage,
     translation_languages,
+    translation_languages_offered,
     translation_save,
     translation_status,
     translation_stored,
@@ -41,13 +42,11 @@ from cxgov.site.translations import (
 )
 
 
-def _language(request: HttpRequest) -> str:
-    """The language the page lists and downloads (`?language=`), Spanish unless asked."""
-    languages = translation_languages()
-    if not languages:
-        raise Http404
-    language = request.GET.get("language") or languages[0]
-    if language not in languages:
+def _language(request: HttpRequest, languages: list[str]) -> str:
+    """The language of `languages` the page lists or downloads (`?language=`), the first
+    unless asked; none when there is none to choose."""
+    language = request.GET.get("language") or (languages[0] if languages else "")
+    if language and language not in languages:
         raise Http404
     return language
 
@@ -96,10 +95,10 @@ def translations_page(request: HttpRequest, slug: str) -> HttpResponse:
             if not report.problems:
                 return redirect("translations:page", slug=agency.slug)
             problems = report.problems
-    language = _language(request)
-    texts = {
-        code: translation_status(agency=agency, language=code) for code in translation_languages()
-    }
+    # Only the languages the agency offers are listed; offering one more lists it.
+    offered = translation_languages_offered(agency=agency)
+    language = _language(request, offered)
+    texts = {code: translation_status(agency=agency, language=code) for code in offered}
     return render(
         request,
         "site/translations.html",
@@ -112,8 +111,8 @@ def translations_page(request: HttpRequest, slug: str) -> HttpResponse:
             "language_name": language_name(language),
             "rtl": language_is_rtl(language),
             "coverage": translation_coverage(texts=texts),
-            "stale": [text for text in texts[language] if text.state == STALE],
-            "missing": [text for text in texts[language] if text.state == MISSING],
+            "stale": [text for text in texts.get(language, []) if text.state == STALE],
+            "missing": [text for text in texts.get(language, []) if text.state == MISSING],
             "nav_section": "staff",
         },
         status=400 if request.method == "POST" and (problems or not form.is_valid()) else 200,
@@ -124,7 +123,10 @@ def translations_page(request: HttpRequest, slug: str) -> HttpResponse:
 def translations_download(request: HttpRequest, slug: str) -> HttpResponse:
     """The agency's authored texts as XLIFF 2.0, English source and one language's target."""
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.MANAGE_TRANSLATIONS)
-    language = _language(request)
+    # Any configured language: a vendor may translate one before the agency offers it.
+    language = _language(request, translation_languages())
+    if not language:
+        raise Http404
     data = translations_export(agency=agency, language=language)
     audit_record(
         actor=request.user,
@@ -177,6 +179,8 @@ def translation_edit(request: HttpRequest, slug: str, language: str, unit: str) 
         )
         messages.success(request, _("Translation saved."))
         url = reverse("translations:page", kwargs={"slug": agency.slug})
+        if language not in translation_languages_offered(agency=agency):
+            return redirect(url)
         return redirect(f"{url}?language={language}")
     return render(
         request,

@@ -230,7 +230,7 @@ def test_bulk_status_change_moves_valid_cases_and_lists_the_others(
         assert complaint.transitions.last().reason == "Acknowledged by phone"
     responded.refresh_from_db()
     assert responded.status == Status.RESPONDED
-    assert f"{responded.tracking_number} was not changed" in page
+    assert f'<bdi dir="ltr">{responded.tracking_number}</bdi> was not changed' in page
     event = AuditEvent.objects.get(action="complaint.transition_bulk")
     assert event.data["refused"] == [responded.tracking_number]
 

@@ -217,20 +217,12 @@ def test_every_site_language_has_a_catalogue():
     assert not missing, f"languages without a catalogue: {missing}"
 
 
-# The published customer service plan and CX action plan are snapshots kept in English and
-# Spanish only (decision 0062): in the other languages their stored labels stay English. Known
-# and left open under issue #22; Spanish still checks them.
-_SNAPSHOT_PAGES = frozenset({"agency_plan", "agency_action_plan"})
-
-
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_no_public_page_shows_english(demo_data, language):
     whole, patterns = english_catalogue(catalogue_path(language))
     client = Client()
     found: dict[str, set[str]] = {}
     for name, path in public_page_paths().items():
-        if language != "es" and name in _SNAPSHOT_PAGES:
-            continue
         response = client.get(f"/{language}{path}", secure=True, follow=True)
         if "text/html" not in response.get("Content-Type", ""):
             continue

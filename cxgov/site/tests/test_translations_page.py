@@ -238,3 +238,35 @@ def test_holiday_names_are_translated_and_other_closures_kept(name: str, spanish
 
     with translation.override("es"):
         assert federal_holiday_name(name) == spanish
+
+
+def test_the_page_lists_only_the_languages_the_agency_offers(
+    settings, admin_a_client: Client, agency_a: Agency, service: Service
+):
+    settings.LANGUAGES = [("en", "English"), ("es", "Spanish"), ("fr", "French"), ("ar", "Arabic")]
+    Agency.objects.filter(pk=agency_a.pk).update(languages=["en", "es", "ar"])
+
+    html = admin_a_client.get(PAGE, secure=True).content.decode()
+    assert re.findall(r'\?language=([\w-]+)"', _table(html, "coverage")) == ["es", "ar"]
+    assert 'href="#languages-offered"' in html and 'id="languages-offered"' in html
+    assert admin_a_client.get(PAGE + "?language=fr", secure=True).status_code == 404
+    # A vendor may still translate into a language before the agency offers it.
+    assert admin_a_client.get(PAGE + "export.xlf?language=fr", secure=True).status_code == 200
+
+    offered = admin_a_client.post(
+        PAGE, {"languages_form": "1", "languages": ["es", "fr", "ar"]}, secure=True
+    )
+    assert offered.status_code == 302
+    html = admin_a_client.get(PAGE, secure=True).content.decode()
+    assert re.findall(r'\?language=([\w-]+)"', _table(html, "coverage")) == ["es", "fr", "ar"]
+
+
+def test_an_agency_offering_english_only_is_told_how_to_offer_more(
+    admin_a_client: Client, agency_a: Agency, service: Service
+):
+    Agency.objects.filter(pk=agency_a.pk).update(languages=["en"])
+    response = admin_a_client.get(PAGE, secure=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="english-only"' in html and 'href="#languages-offered"' in html
+    assert _table(html, "coverage") == "" and _table(html, "missing") == ""
