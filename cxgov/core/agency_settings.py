@@ -66,14 +66,14 @@ def agency_settings_read(*, agency_id: int, name: str, compute: Callable[[], T])
             return compute()
     kept = _KEPT.get((name, agency_id))
     if kept is not None and kept[0] == version:
-        return kept[1]  # type: ignore[no-any-return]
+        return kept[1]
     value_key = f"agency-settings:{FORMAT}:{name}:{agency_id}:{version}"
     value = cache.get(value_key, _MISSING)
     if value is _MISSING:
         value = compute()
         cache.set(value_key, value, timeout=VALUE_SECONDS)
     _KEPT[(name, agency_id)] = (version, value)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def agency_settings_receiver(sender: Any, *, instance: Any, **_: Any) -> None:

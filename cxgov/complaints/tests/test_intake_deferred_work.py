@@ -5,12 +5,20 @@ intake are capped so they cannot creep back."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
-from cxgov.complaints.models import Category, ClassifierModel, Complaint, RoutingRule, SlaPolicy
+from cxgov.complaints.models import (
+    Category,
+    ClassifierModel,
+    Complaint,
+    RoutingRule,
+    SlaPolicy,
+    Transition,
+)
 from cxgov.complaints.selectors import classifier_loaded
 from cxgov.complaints.services import (
+    TRACKING_DRAWS,
     complaint_categorize,
     complaint_classifier_train,
     complaint_create,
@@ -144,3 +152,21 @@ def test_a_tracking_number_already_taken_is_drawn_again_and_the_complaint_filed(
     assert second.tracking_number == "C-AAAA-BBBB-CCCC"
     assert Complaint.objects.filter(tracking_number=taken.tracking_number).count() == 1
     assert second.transitions.count() == 1
+
+
+def test_when_every_draw_is_taken_nothing_is_filed_and_the_database_error_is_raised(
+    agency_a, monkeypatch
+):
+    taken = complaint_create(agency=agency_a, what_happened="First", send_acknowledgment=False)
+    draws = []
+
+    def again() -> str:
+        draws.append(taken.tracking_number)
+        return taken.tracking_number
+
+    monkeypatch.setattr("cxgov.complaints.services.tracking_number_new", again)
+    with pytest.raises(IntegrityError):
+        complaint_create(agency=agency_a, what_happened="Second", send_acknowledgment=False)
+    assert len(draws) == TRACKING_DRAWS
+    assert Complaint.objects.filter(agency=agency_a).count() == 1
+    assert Transition.objects.filter(complaint__agency=agency_a).count() == 1
