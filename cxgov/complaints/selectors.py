@@ -18,10 +18,16 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import translation
 
+from cxgov.core.agency_settings import agency_settings_read
 from cxgov.core.i18n import localized
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can, capabilities_in
-from cxgov.core.selectors import AgencyObjectAccess, access_agency_object, agency_calendar
+from cxgov.core.selectors import (
+    AgencyObjectAccess,
+    access_agency_object,
+    agency_calendar,
+    agency_closure_days,
+)
 from cxgov.insights.complaint_classifier import LoadedModel, model_load
 from cxgov.insights.complaint_metrics import ComplaintFact
 from cxgov.insights.complaint_scrub import case_patterns_compile, scrub_narrative
@@ -208,45 +214,102 @@ access_canned_response = AgencyObjectAccess(
 )
 
 
+@dataclass(frozen=True)
+class _Route:
+    team_id: int
+    service_id: int | None
+    category_id: int | None
+    channel: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    """What filing a complaint reads of its agency's setup: routing rules (by position), SLA
+    policies, closed days and whether a classifier exists. Kept per settings version
+    (`core.agency_settings`, decision 0065); shared, so never changed."""
+
+    routes: tuple[_Route, ...]
+    policies: tuple[SlaPolicy, ...]
+    closures: dict[date, str]
+    has_classifier: bool
+
+    def policy_for(
+        self, *, agency: Agency, service: Service | None, category: Category | None
+    ) -> SlaPolicy:
+        """The most specific SLA policy, or the CFPB-like default when the agency has none."""
+        service_id = service.pk if service else None
+        category_id = category.pk if category else None
+        best: SlaPolicy | None = None
+        best_rank = -1
+        for policy in self.policies:
+            if policy.service_id not in (None, service_id):
+                continue
+            if policy.category_id not in (None, category_id):
+                continue
+            rank = (2 if policy.service_id else 0) + (1 if policy.category_id else 0)
+            if rank > best_rank:
+                best, best_rank = policy, rank
+        return best if best is not None else SlaPolicy(agency=agency)
+
+    def team_id_for(
+        self, *, service: Service | None, category: Category | None, channel: str, text: str
+    ) -> int | None:
+        """The team of the first routing rule (by position) whose every condition matches."""
+        lowered = text.lower()
+        service_id = service.pk if service else None
+        category_id = category.pk if category else None
+        for route in self.routes:
+            if route.service_id and route.service_id != service_id:
+                continue
+            if route.category_id and route.category_id != category_id:
+                continue
+            if route.channel and route.channel != channel:
+                continue
+            if route.words and not any(word in lowered for word in route.words):
+                continue
+            return route.team_id
+        return None
+
+
+def _intake_settings_read(agency: Agency) -> IntakeSettings:
+    rows = RoutingRule.objects.filter(agency=agency).values_list(
+        "team_id", "service_id", "category_id", "channel", "keywords"
+    )
+    routes = tuple(
+        _Route(
+            team_id=team_id,
+            service_id=service_id,
+            category_id=category_id,
+            channel=channel,
+            words=tuple(word.strip().lower() for word in keywords.split(",") if word.strip()),
+        )
+        for team_id, service_id, category_id, channel, keywords in rows
+    )
+    return IntakeSettings(
+        routes=routes,
+        policies=tuple(SlaPolicy.objects.filter(agency=agency)),
+        closures=agency_closure_days(agency=agency),
+        has_classifier=ClassifierModel.objects.filter(agency=agency).exists(),
+    )
+
+
+def intake_settings(*, agency: Agency) -> IntakeSettings:
+    """The agency's intake settings as they are now: one cache round trip while none changed."""
+    return agency_settings_read(
+        agency_id=agency.pk,
+        name="complaints.intake",
+        compute=lambda: _intake_settings_read(agency),
+    )
+
+
 def sla_policy_for(
     *, agency: Agency, service: Service | None, category: Category | None
 ) -> SlaPolicy:
     """The most specific SLA policy, or the CFPB-like default when the agency has none."""
-    candidates = SlaPolicy.objects.filter(agency=agency).filter(
-        Q(service__isnull=True) | Q(service=service),
-        Q(category__isnull=True) | Q(category=category),
+    return intake_settings(agency=agency).policy_for(
+        agency=agency, service=service, category=category
     )
-    best: SlaPolicy | None = None
-    best_rank = -1
-    for policy in candidates:
-        rank = (2 if policy.service_id else 0) + (1 if policy.category_id else 0)
-        if rank > best_rank:
-            best, best_rank = policy, rank
-    return best if best is not None else SlaPolicy(agency=agency)
-
-
-def route_team(
-    *,
-    agency: Agency,
-    service: Service | None,
-    category: Category | None,
-    channel: str,
-    text: str,
-) -> Team | None:
-    """The team of the first routing rule (by position) whose every condition matches."""
-    lowered = text.lower()
-    for rule in RoutingRule.objects.filter(agency=agency).select_related("team"):
-        if rule.service_id and rule.service_id != (service.pk if service else None):
-            continue
-        if rule.category_id and rule.category_id != (category.pk if category else None):
-            continue
-        if rule.channel and rule.channel != channel:
-            continue
-        words = [word.strip().lower() for word in rule.keywords.split(",") if word.strip()]
-        if words and not any(word in lowered for word in words):
-            continue
-        return rule.team
-    return None
 
 
 # --- staff ---------------------------------------------------------------------------------

@@ -29,6 +29,18 @@ class CoreConfig(AppConfig):
         # Records sent for review or approved, for the members who may approve them.
         staff_notice_register(name="core.approvals", provider=approval_notices)
 
+        from django.db.models.signals import post_delete, post_save
+
+        from cxgov.core.agency_settings import agency_created_receiver, agency_settings_receiver
+        from cxgov.core.models import Agency, AgencyClosure
+
+        # Closed days are part of the settings intake reads once per version (decision 0065).
+        for signal in (post_save, post_delete):
+            signal.connect(
+                agency_settings_receiver, sender=AgencyClosure, dispatch_uid="core.closures"
+            )
+        post_save.connect(agency_created_receiver, sender=Agency, dispatch_uid="core.agency_new")
+
         from cxgov.core.schedule import periodic_register
         from cxgov.core.tasks import prepared_files_prune_task
 

@@ -9,6 +9,8 @@ so nobody can learn what exists elsewhere.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
+from datetime import date
 from typing import Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
@@ -426,13 +428,20 @@ def approvals_waiting(*, user: User, agency: Agency) -> list[Approval]:
 # --- the agency's calendar ------------------------------------------------------------------
 
 
-def agency_calendar(*, agency: Agency) -> AgencyCalendar:
-    """The agency's one calendar: its time zone, fiscal year start and dated closures."""
-    closures = dict(AgencyClosure.objects.filter(agency=agency).values_list("day", "name"))
+def agency_closure_days(*, agency: Agency) -> dict[date, str]:
+    """The agency's closed days, with their names."""
+    return dict(AgencyClosure.objects.filter(agency=agency).values_list("day", "name"))
+
+
+def agency_calendar(
+    *, agency: Agency, closures: Mapping[date, str] | None = None
+) -> AgencyCalendar:
+    """The agency's one calendar: its time zone, fiscal year start and dated closures (read
+    here unless the caller kept `agency_closure_days` already)."""
     return AgencyCalendar(
         time_zone=agency.time_zone,
         fiscal_year_start_month=agency.fiscal_year_start_month,
-        closures=closures,
+        closures=closures if closures is not None else agency_closure_days(agency=agency),
     )
 
 

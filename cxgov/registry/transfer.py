@@ -44,6 +44,7 @@ from django.db.models import Field, FileField, JSONField, Model
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from cxgov.core.agency_settings import agency_settings_changed
 from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.core.i18n import OPTION_PREFIX, SOURCE_LANGUAGE, SPANISH, TABLE_FIELDS
 from cxgov.core.imports import CREATED, UNCHANGED, ImportReport, RowError
@@ -724,6 +725,8 @@ def agency_import(*, file: IO[bytes]) -> ImportResult:
     planner_statistics_refresh(
         tables=[User, *created], rows=sum(len(pks) for pks in created.values())
     )
+    # Rows written in bulk send no signals: the settings intake keeps start a new version.
+    agency_settings_changed(agency_id=target)
     # Recorded outside the agency's own log, so exporting the restored agency gives the same files.
     audit_record(
         actor=None,

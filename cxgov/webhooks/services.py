@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxgov.core.agency_settings import agency_settings_read
 from cxgov.core.models import Agency, Membership, User
 from cxgov.core.permissions import Can, roles_with, user_can
 from cxgov.core.services import audit_record, fields_save
@@ -211,15 +212,29 @@ def webhook_event_emit(
     it. Call it after the write that caused the event has committed.
 
     `payload` may be a function, called only when some subscription wants this kind of event,
-    so the writes of an agency without webhooks pay one query. It may answer None: no event.
+    so the writes of an agency without webhooks pay one cache round trip (the active
+    subscriptions' events are kept per agency settings version, decision 0065; their secrets
+    stay in the database). It may answer None: no event.
     """
-    wanted = list(Subscription.objects.filter(agency=agency, is_active=True))
+    wanted = agency_settings_read(
+        agency_id=agency.pk,
+        name="webhooks.subscriptions",
+        compute=lambda: tuple(
+            (pk, frozenset(events))
+            for pk, events in Subscription.objects.filter(
+                agency=agency, is_active=True
+            ).values_list("pk", "events")
+        ),
+    )
     if not wanted:
         return None
     built = payload() if callable(payload) else payload
     if built is None:
         return None
-    subscribers = [s for s in wanted if str(built.type) in s.events]
+    wanting = [pk for pk, events in wanted if str(built.type) in events]
+    if not wanting:
+        return None
+    subscribers = list(Subscription.objects.filter(pk__in=wanting, is_active=True))
     if not subscribers:
         return None
     with transaction.atomic():

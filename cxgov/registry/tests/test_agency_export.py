@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cxgov.complaints.models import Attachment, Complaint
-from cxgov.complaints.services import complaint_create
+from cxgov.complaints.services import complaint_create, routing_rule_create, team_create
 from cxgov.core.models import Agency, AuditEvent
 from cxgov.maturity.models import Answer as MaturityAnswer
 from cxgov.maturity.services import AnswerInput, assessment_save
@@ -181,3 +181,27 @@ def test_restore_refuses_a_file_that_is_not_an_export(db, tmp_path):
 def test_export_of_an_unknown_agency_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match='no agency has the short name "nope"'):
         call_command("export_agency", "--agency", "nope", "--output", str(tmp_path / "x.zip"))
+
+
+def test_a_restored_agency_routes_by_its_restored_rules_not_by_settings_kept_before(
+    agency_a, admin_a, tmp_path
+):
+    restored_team = team_create(agency=agency_a, actor=admin_a, name="Restored")
+    routing_rule_create(
+        agency=agency_a, actor=admin_a, team=restored_team, keywords="deposit", position=1
+    )
+    slug = agency_a.slug
+    _export(slug, tmp_path / "rules.zip")
+    later_team = team_create(agency=agency_a, actor=admin_a, name="Added after the export")
+    routing_rule_create(
+        agency=agency_a, actor=admin_a, team=later_team, keywords="deposit", position=0
+    )
+    filed = complaint_create(agency=agency_a, what_happened="My deposit is late")
+    assert filed.team_id == later_team.pk
+
+    connection.check_constraints()
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("import_agency", str(tmp_path / "rules.zip"), stdout=io.StringIO())
+    agency = Agency.objects.get(slug=slug)
+    again = complaint_create(agency=agency, what_happened="My deposit is late")
+    assert again.team_id == restored_team.pk
