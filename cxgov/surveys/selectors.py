@@ -79,7 +79,7 @@ def response_draft_find(*, survey: Survey, token: str) -> ResponseDraft | None:
 
 def service_for_context(*, survey: Survey, ref: str) -> Service | None:
     """The agency's service a link's `service` value (an id or a slug) names, if any."""
-    ref = (ref or "")[:80]
+    ref = (ref or "").replace("\x00", "")[:80]
     services = Service.objects.filter(agency_id=survey.agency_id)
     if ref.isdigit() and len(ref) < 19:
         return services.filter(pk=int(ref)).first()

@@ -862,6 +862,13 @@ class SubmissionContext:
     origin: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # A NUL can name nothing and no database stores it: drop it from whatever was sent,
+        # so a mangled link still counts as an answer with its context marked unknown.
+        for name, value in vars(self).items():
+            if isinstance(value, str) and "\x00" in value:
+                setattr(self, name, value.replace("\x00", ""))
+
 
 @dataclass
 class _Resolved:

@@ -177,6 +177,22 @@ def test_a_stale_link_value_is_kept_as_sent_and_never_blocks_the_answer(
     assert response.answers.get().value_int == 1
 
 
+@pytest.mark.parametrize("field", ["service", "channel", "stage", "segment", "loc"])
+def test_a_nul_in_a_link_value_is_dropped_and_the_rest_kept_as_sent(
+    client: Client, a11_survey: Survey, field: str
+) -> None:
+    reply = client.post(
+        f"/surveys/{a11_survey.public_id}/",
+        {"submission_id": "s-1", "q-trust": "1", field: "old\x00name"},
+    )
+    assert reply.status_code == 302
+    response = _stored()
+    if field == "loc":  # a well-formed location code once the NUL is gone
+        assert (response.location_code, response.context_unknown) == ("oldname", {})
+    else:
+        assert response.context_unknown == {field: "oldname"}
+
+
 def test_a_stale_widget_channel_and_api_context_are_kept_too(
     client: Client, analyst_a: User, a11_survey: Survey
 ) -> None:
