@@ -12,15 +12,18 @@ complainant or a survey respondent. That is the public app itself (its views, fo
 tags and languages middleware; not its tests or the operator's management commands), the
 templates of the public site and what they include or extend (base, error pages, the PDF
 document shell, the header, footer and form includes; not the staff-only includes nor the
-signed-in session dialog), the
-complainant emails and their subjects, the survey invitation message and PRA statement, the
-answers' validation and the options and piping of survey logic, the complaint forms a person
-fills in, and the USWDS component strings and language tags the public templates load. Where a
-module mixes public and staff code, only the named top-level classes and functions count
-(e.g. the complaint forms module's ComplaintForm but not its StaffComplaintForm). Open311
+signed-in session dialog), the complainant emails and their subjects, the survey invitation
+message and PRA statement, the answers' validation and the options and piping of survey logic,
+the complaint forms a person fills in, the refusals and notices the complaint and survey
+services give a complainant or respondent, the published plan document, holiday names and
+standard results the public pages show, the model choices those pages and emails show by their
+labels, and the USWDS component strings and language tags the public templates load. Where a
+module mixes public and staff code, only the named classes and functions count (e.g. the
+complaint forms module's ComplaintForm but not its StaffComplaintForm). Open311
 answers are left out: they speak the API's English by the GeoReport specification, and mark
-nothing for translation. The few strings of public templates that only a signed-in staff
-member sees are named in STAFF_ONLY with the reason.
+nothing for translation. The few strings of these sources that only staff see (a signed-in
+user's header, a survey preview, a staff email or refusal in a function that also answers the
+public) are named in STAFF_ONLY with the reason.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import ast
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,29 +61,99 @@ KEYWORDS = [
     "npgettext_lazy:1c,2,3",
 ]
 
-# Python sources: a glob, and the top-level names within each file whose strings reach the
-# public (None: the whole file).
-PYTHON: list[tuple[str, tuple[str, ...] | None]] = [
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of a module that reaches the public: only the named classes and functions, or
+    the whole module but the named ones ("Outer.Inner" names a nested class)."""
+
+    only: tuple[str, ...] = ()
+    leave_out: tuple[str, ...] = ()
+
+
+# Python sources: a glob, and the part of each file whose strings reach the public (None: the
+# whole file).
+PYTHON: list[tuple[str, Scope | None]] = [
     ("cxgov/public/*.py", None),
     ("cxgov/public/templatetags/*.py", None),
     (
         "cxgov/complaints/forms.py",
-        (
-            "MultipleFileInput",
-            "MultipleFileField",
-            "_own_detail",
-            "ChosenContactForm",
-            "ComplaintForm",
-            "BarrierReportForm",
-            "StatusLookupForm",
-            "ReviewForm",
-            "ReplyForm",
+        Scope(
+            only=(
+                "MultipleFileInput",
+                "MultipleFileField",
+                "_own_detail",
+                "ChosenContactForm",
+                "ComplaintForm",
+                "BarrierReportForm",
+                "StatusLookupForm",
+                "ReviewForm",
+                "ReplyForm",
+            )
         ),
     ),
-    ("cxgov/complaints/tasks.py", ("_subject",)),
+    ("cxgov/complaints/tasks.py", Scope(only=("_subject",))),
     ("cxgov/surveys/validation.py", None),
-    ("cxgov/surveys/logic.py", ("question_options", "options_ordered", "_answer_label", "pipe")),
-    ("cxgov/surveys/distribution.py", ("pra_statement", "invitation_message")),
+    (
+        "cxgov/surveys/logic.py",
+        Scope(only=("question_options", "options_ordered", "_answer_label", "pipe")),
+    ),
+    ("cxgov/surveys/distribution.py", Scope(only=("pra_statement", "invitation_message"))),
+    # Choice labels the public pages and complainant emails show (get_…_display, .label).
+    (
+        "cxgov/complaints/models.py",
+        Scope(only=("Status", "Review", "ResponseCategory", "Message.Direction")),
+    ),
+    ("cxgov/registry/models.py", Scope(only=("ChannelKind",))),
+    ("cxgov/standards/models.py", Scope(only=("ResultSource", "ThresholdUnit", "CalendarKind"))),
+    ("cxgov/actions/models.py", Scope(only=("SourceKind",))),
+    ("cxgov/standards/results.py", None),
+    ("cxgov/core/calendar.py", None),
+    ("cxgov/complaints/attachments.py", None),
+    # The published plan, not its staff-side version diff.
+    (
+        "cxgov/plans/document.py",
+        Scope(
+            leave_out=(
+                "DiffLine",
+                "SectionDiff",
+                "_context",
+                "plan_diff",
+                "_item_lines",
+                "section_lines",
+            )
+        ),
+    ),
+    # What a respondent's submission can be refused with, and the quota's polite closing.
+    (
+        "cxgov/surveys/services.py",
+        Scope(
+            only=(
+                "_resolve_context",
+                "_check_access",
+                "_access_code_check",
+                "_valid_submission_id",
+                "quota_cell_label",
+                "quota_full_message",
+            )
+        ),
+    ),
+    # What a complainant's filing, review, reply or emailed message can be refused or told with.
+    (
+        "cxgov/complaints/services.py",
+        Scope(
+            only=(
+                "_complaint_for_key",
+                "complaint_create",
+                "_postal_checked",
+                "complaint_review",
+                "_clean_text",
+                "complaint_reply_add",
+                "inbound_mail_receive",
+                "complaint_merge",
+            )
+        ),
+    ),
     ("cxgov/core/templatetags/uswds.py", None),
     ("cxgov/core/templatetags/translated.py", None),
     ("cxgov/core/templatetags/bidi.py", None),
@@ -108,8 +182,17 @@ TEMPLATES = [
 ]
 
 
-# Strings of public templates that only a signed-in staff member sees, each with why.
+# Strings of the listed sources that only staff see, each with why.
 STAFF_ONLY = {
+    "The customer wrote about complaint %(number)s": "the email to staff of a customer's reply",
+    "A complaint cannot be merged into itself.": "staff merge cases",
+    "A duplicate must link to a complaint of the same agency.": "staff merge cases",
+    "Only an open complaint can be merged into another. This one is %(status)s.": (
+        "staff merge cases"
+    ),
+    "Complaint %(number)s is %(status)s: merge into the case that carries on.": (
+        "staff merge cases"
+    ),
     "Sign out": "the header shows it only to a signed-in user",
     "Preview: this is how the public sees the survey. Answers here are not saved.": (
         "shown only on a staff member's preview of a survey"
@@ -176,16 +259,28 @@ def _pot_entries(pot: str) -> list[tuple[str, bool, list[tuple[str, int]]]]:
     return found
 
 
-def _spans(path: Path, names: tuple[str, ...]) -> list[tuple[int, int]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    spans = {
-        node.name: (node.lineno, node.end_lineno or node.lineno)
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-    }
-    absent = set(names) - set(spans)
-    assert not absent, f"{path.relative_to(ROOT)} has no top-level {sorted(absent)}"
-    return [spans[name] for name in names]
+def _lines(path: Path, scope: Scope | None) -> Callable[[int], bool]:
+    """Whether a line of the module is in its public part."""
+    if scope is None:
+        return lambda line: True
+    spans: dict[str, tuple[int, int]] = {}
+
+    def visit(body: list[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                spans[prefix + node.name] = (node.lineno, node.end_lineno or node.lineno)
+                if isinstance(node, ast.ClassDef):
+                    visit(node.body, f"{prefix}{node.name}.")
+
+    visit(ast.parse(path.read_text(encoding="utf-8")).body, "")
+    absent = set(scope.only + scope.leave_out) - set(spans)
+    assert not absent, f"{path.relative_to(ROOT)} has no class or function {sorted(absent)}"
+    only = [spans[name] for name in scope.only]
+    left_out = [spans[name] for name in scope.leave_out]
+    return lambda line: (
+        (not only or any(a <= line <= b for a, b in only))
+        and not any(a <= line <= b for a, b in left_out)
+    )
 
 
 def public_msgids(scratch: Path) -> dict[str, Extracted]:
@@ -197,14 +292,14 @@ def public_msgids(scratch: Path) -> dict[str, Extracted]:
         places = (*old.places, place) if old else (place,)
         found[msgid] = Extracted(msgid, plural or bool(old and old.plural), places)
 
-    for pattern, names in PYTHON:
+    for pattern, scope in PYTHON:
         for path in _files([pattern]):
             if path.parent.name == "tests":
                 continue
-            spans = _spans(path, names) if names else None
+            public = _lines(path, scope)
             for msgid, plural, places in _pot_entries(_xgettext([path], ROOT)):
                 for name, line in places:
-                    if spans is None or any(a <= line <= b for a, b in spans):
+                    if public(line):
                         add(msgid, plural, f"{name}:{line}")
 
     # Templates go through templatize, as makemessages does, into Python that xgettext reads.
