@@ -45,7 +45,7 @@ from cxgov.testing.catalogue import catalogue_path, entries
 ROOT = Path(settings.BASE_DIR)
 
 # The languages besides English and Spanish (decision 0061).
-LANGUAGES = ["ar", "fr", "ht", "ko", "pt-br", "ru", "tl", "vi", "zh-hans", "zh-hant"]
+LANGUAGES = [code for code, _name in settings.LANGUAGES if code not in ("en", "es")]
 
 # The keywords makemessages gives xgettext (django/core/management/commands/makemessages.py).
 KEYWORDS = [
