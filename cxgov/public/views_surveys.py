@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -87,11 +87,12 @@ FLOW_FIELD = "flow"
 SURVEY_TEMPLATE = "public/surveys/survey.html"
 EMBED_TEMPLATE = "public/surveys/embed.html"
 
+# Marked with gettext_noop so makemessages extracts them; translated where they are shown.
 CLOSED_MESSAGES = {
-    "not_live": "This survey is not open yet.",
-    "not_open_yet": "This survey is not open yet.",
-    "closed": "This survey is closed. Thank you for your interest.",
-    "expired": "This survey is closed. Thank you for your interest.",
+    "not_live": gettext_noop("This survey is not open yet."),
+    "not_open_yet": gettext_noop("This survey is not open yet."),
+    "closed": gettext_noop("This survey is closed. Thank you for your interest."),
+    "expired": gettext_noop("This survey is closed. Thank you for your interest."),
 }
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -160,3 +162,26 @@ def test_hostile_form_posts_get_a_page_never_a_crash(
     assert reply.status_code in (302, 400, 429)
     if reply.status_code != 302:
         assert Response.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "closed", "not_open"),
+    [
+        ("es", "Esta encuesta está cerrada.", "Esta encuesta todavía no está abierta."),
+        ("fr", "Cette enquête est close.", "Cette enquête n’est pas encore ouverte."),
+    ],
+)
+def test_closed_and_unopened_surveys_say_so_in_the_page_language(
+    client: Client, a11_survey: Survey, language: str, closed: str, not_open: str
+) -> None:
+    a11_survey.agency.languages = ["en", "es", "fr"]
+    a11_survey.agency.save()
+    url = f"/{language}/surveys/{a11_survey.public_id}/"
+    a11_survey.status = "closed"
+    a11_survey.save()
+    assert closed in client.get(url).content.decode()
+    a11_survey.status = "live"
+    a11_survey.opens_at = timezone.now() + timedelta(days=3)
+    a11_survey.save()
+    page = client.get(url).content.decode()
+    assert not_open in page and "This survey is not open yet." not in page
