@@ -90,9 +90,7 @@ TRANSLATED = (
         ("what_we_heard", "what_we_changed", "management_and_budget"),
         label=_lazy("survey report"),
     ),
-    Translated(
-        ActionPlan, "agency", ("summary_en", "budget_notes_en"), label=_lazy("CX action plan")
-    ),
+    Translated(ActionPlan, "agency", ("summary_en", "budget_notes_en"), label=_lazy("Action plan")),
     # Last, so the files and pages made before it was translated keep their order.
     Translated(Agency, SELF, ("name", "mission")),
 )
