@@ -2,8 +2,9 @@
 
 One renderer serves the public page, the PDF and the staff preview, so what staff review is
 what the public reads. Fixed words (statuses, kinds of evidence) are translated here; the
-snapshot keeps their codes. The summary and budget notes have English and Spanish, service
-names every language frozen with them; action items are written in English only. English on
+snapshot keeps their codes. The summary, budget notes, agency name and service names have
+every language frozen with them (older snapshots English and Spanish only; a missing language
+falls back to English); action items are written in English only. English on
 a page in another language is marked `lang="en"` and noted once on the page.
 """
 
@@ -106,7 +107,11 @@ def action_plan_document(snapshot: dict[str, Any]) -> ActionPlanDocument:
     summary, summary_lang = _text(snapshot.get("summary") or {})
     budget, budget_lang = _text(snapshot.get("budget_notes") or {})
     name = localized_frozen(
-        str(agency.get("name") or ""), {SPANISH: str(agency.get("name_es") or "")}
+        str(agency.get("name") or ""),
+        {
+            **(agency.get("translations") or {}).get("name", {}),
+            SPANISH: str(agency.get("name_es") or ""),
+        },
     )
     planned = [_item(record) for record in snapshot.get("planned") or []]
     delivered = [_item(record) for record in snapshot.get("delivered") or []]

@@ -22,7 +22,9 @@ from cxgov.core.selectors import AgencyObjectAccess, agency_calendar, authored_t
 from cxgov.registry.models import Service
 
 # 2: each item's service name carries its other languages (`service_translations`).
-SNAPSHOT_SCHEMA = 2
+# 3: so do the summary, the budget notes (by language code beside "en" and "es") and the
+# agency's name (`translations`).
+SNAPSHOT_SCHEMA = 3
 
 access_action_plan = AgencyObjectAccess(
     ActionPlan.objects.select_related("agency"),
@@ -118,23 +120,42 @@ def _item(
 
 
 def action_plan_snapshot_draft(*, plan: ActionPlan) -> dict[str, Any]:
-    """What publishing the plan now would freeze: its text in English and Spanish and its
-    chosen items (their service names in every language they have), split into this year's
-    and last year's delivered ones, as JSON-ready data."""
+    """What publishing the plan now would freeze: its text and the agency's name in every
+    language they have, and its chosen items (their service names likewise), split into this
+    year's and last year's delivered ones, as JSON-ready data."""
     agency = plan.agency
     calendar = agency_calendar(agency=agency)
     first, last = calendar.fiscal_year_bounds(plan.fiscal_year)
     split = action_plan_items_split(plan=plan)
     names = authored_texts_frozen(agency=agency, model=Service._meta.label_lower)
+    texts = authored_texts_frozen(agency=agency, model=ActionPlan._meta.label_lower).get(
+        plan.pk, {}
+    )
+    agency_texts = authored_texts_frozen(agency=agency, model=Agency._meta.label_lower).get(
+        agency.pk, {}
+    )
     return {
         "schema": SNAPSHOT_SCHEMA,
         "assembled_at": timezone.now().isoformat(),
         "fiscal_year": plan.fiscal_year,
         "first_day": first.isoformat(),
         "last_day": last.isoformat(),
-        "agency": {"slug": agency.slug, "name": agency.name, "name_es": agency.name_es},
-        "summary": {"en": plan.summary_en, "es": plan.summary_es},
-        "budget_notes": {"en": plan.budget_notes_en, "es": plan.budget_notes_es},
+        "agency": {
+            "slug": agency.slug,
+            "name": agency.name,
+            "name_es": agency.name_es,
+            "translations": {"name": agency_texts.get("name", {})},
+        },
+        "summary": {
+            **texts.get("summary_en", {}),
+            "en": plan.summary_en,
+            "es": plan.summary_es,
+        },
+        "budget_notes": {
+            **texts.get("budget_notes_en", {}),
+            "en": plan.budget_notes_en,
+            "es": plan.budget_notes_es,
+        },
         "planned": [_item(item, calendar, names) for item in split.planned],
         "delivered": [_item(item, calendar, names) for item in split.delivered],
     }

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 
-from cxgov.core.i18n import LocalizedField, localized
+from cxgov.core.i18n import LocalizedField
 from cxgov.core.tokens import recovery_code_hashes
 
 # The languages a person reads the site and its emails in.
@@ -143,9 +143,7 @@ class Agency(NamedRecord):
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
 
-    @property
-    def display_mission(self) -> str:
-        return localized(self.mission, self.mission_es)
+    display_mission = LocalizedField("mission")
 
 
 class AgencyClosure(models.Model):

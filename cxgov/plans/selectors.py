@@ -18,7 +18,13 @@ from cxgov.core.permissions import Can
 from cxgov.core.selectors import AgencyObjectAccess, authored_texts_frozen
 from cxgov.insights.fiscal import fiscal_year_bounds
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
-from cxgov.registry.models import Channel, ChannelClosure, OpeningHours, Service
+from cxgov.registry.models import (
+    Channel,
+    ChannelClosure,
+    CustomerSegment,
+    OpeningHours,
+    Service,
+)
 from cxgov.registry.selectors import channel_contact, service_identity, services_published
 from cxgov.standards.models import Standard
 from cxgov.standards.selectors import standard_latest, standards_posted
@@ -26,7 +32,8 @@ from cxgov.surveys.models import Audience, Survey, SurveyStatus
 
 # 2: authored texts carry their other languages from `core.AuthoredTranslation`
 # (`translations`, and a third element of each [English, Spanish] service name pair).
-SNAPSHOT_SCHEMA = 2
+# 3: so do the agency's name and mission, channels' names and instructions, and segments' names.
+SNAPSHOT_SCHEMA = 3
 
 
 access_plan = AgencyObjectAccess(
@@ -118,10 +125,11 @@ class _Translations:
         return self.of(Service, service.pk if service else None).get("name", {})
 
 
-def _channel(channel: Channel, first: date, last: date) -> dict[str, Any]:
+def _channel(channel: Channel, first: date, last: date, texts: _Translations) -> dict[str, Any]:
     return {
         "id": channel.pk,
         **channel_contact(channel=channel),
+        "translations": texts.of(Channel, channel.pk),
         "hours": [[h.weekday, _hhmm(h.opens), _hhmm(h.closes)] for h in channel.hours.all()],
         "closures": [
             [c.date.isoformat(), c.name] for c in channel.closures.all() if first <= c.date <= last
@@ -143,7 +151,9 @@ def _services(
         {
             **service_identity(service=service),
             "translations": texts.of(Service, service.pk),
-            "channels": [_channel(channel, first, last) for channel in service.channels.all()],
+            "channels": [
+                _channel(channel, first, last, texts) for channel in service.channels.all()
+            ],
         }
         for service in services
     ]
@@ -164,6 +174,7 @@ def _segments(agency: Agency, texts: _Translations) -> list[dict[str, Any]]:
             "description": segment.description,
             "estimated_size": segment.estimated_size,
             "services": used_by.get(segment.pk, []),
+            "translations": texts.of(CustomerSegment, segment.pk),
         }
         for segment in agency.segments.order_by("name")
     ]
@@ -304,6 +315,7 @@ def plan_records(*, plan: Plan) -> dict[str, Any]:
             "mission": agency.mission,
             "mission_es": agency.mission_es,
             "time_zone": agency.time_zone,
+            "translations": texts.of(Agency, agency.pk),
         },
         "segments": _segments(agency, texts),
         "services": _services(agency, first, last, texts),

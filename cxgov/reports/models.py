@@ -1,15 +1,17 @@
 """Survey reports: the authored sections of an agency's report for one fiscal year or quarter.
 
 Every figure of a report is computed when it is shown (`reports.selectors.report_build`); only
-the text staff write about it is stored here, in English and Spanish.
+the text staff write about it is stored here, in English and Spanish (other languages in
+`core.AuthoredTranslation`).
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from cxgov.core.i18n import localized
 from cxgov.core.models import actor_field, agency_field
 
 
@@ -54,10 +56,16 @@ class SurveyReport(models.Model):
         return f"{self.agency.slug} survey report {period}"
 
     def authored(self, language: str) -> dict[str, str]:
-        """The three authored sections in `language`, falling back to English when empty."""
-        spanish = language.startswith("es")
-        result = {}
-        for name in ("what_we_heard", "what_we_changed", "management_and_budget"):
-            english = getattr(self, name)
-            result[name] = (getattr(self, f"{name}_es") or english) if spanish else english
-        return result
+        """The three authored sections in `language` (Spanish from its column, another language
+        from `core.AuthoredTranslation`), falling back to English when there is none."""
+        with translation.override(language):
+            return {
+                name: localized(
+                    getattr(self, name),
+                    getattr(self, f"{name}_es"),
+                    record=self,
+                    field=name,
+                    page=False,
+                )
+                for name in ("what_we_heard", "what_we_changed", "management_and_budget")
+            }

@@ -21,7 +21,9 @@ from django.db.models import F
 from django.db.models.signals import pre_save
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from cxgov.actions.models import ActionPlan
 from cxgov.complaints.models import CannedResponse, Category
 from cxgov.core.i18n import (
     OPTION_PREFIX,
@@ -49,31 +51,48 @@ from cxgov.core.xliff import (
     xliff_write,
 )
 from cxgov.plans.models import PlanSection
-from cxgov.registry.models import Service
+from cxgov.registry.models import Channel, CustomerSegment, Service
+from cxgov.reports.models import SurveyReport
 from cxgov.standards.models import Standard
 from cxgov.surveys.models import Question, Survey
 
 
 @dataclass(frozen=True)
 class Translated:
-    """A model with Spanish twins: the path from it to its agency and its English fields,
-    each with a twin named by `_spanish`."""
+    """A model with Spanish twins: the path from it to its agency (`SELF` for the agency
+    itself) and its English fields, each with a twin named by `_spanish`."""
 
     model: type[models.Model]
     agency_path: str
     fields: tuple[str, ...]
     # Its `options` JSON holds choices whose labels are texts too (`option:<value>`).
     options: bool = False
+    # What staff call it on the translations page, when its model has no name of its own.
+    label: Any = None
 
+
+# The agency path of the agency's own record.
+SELF = "pk"
 
 TRANSLATED = (
     Translated(Service, "agency", ("name", "description")),
+    Translated(Channel, "service__agency", ("name", "instructions"), label=_lazy("channel")),
+    Translated(CustomerSegment, "agency", ("name",), label=_lazy("customer segment")),
     Translated(Survey, "agency", ("title", "intro", "thank_you")),
     Translated(Question, "survey__agency", ("text", "help_text"), options=True),
     Translated(PlanSection, "plan__agency", ("text_en",)),
     Translated(Standard, "agency", ("statement", "how_measured")),
     Translated(CannedResponse, "agency", ("body",)),
     Translated(Category, "agency", ("name",)),
+    Translated(
+        SurveyReport,
+        "agency",
+        ("what_we_heard", "what_we_changed", "management_and_budget"),
+        label=_lazy("survey report"),
+    ),
+    Translated(ActionPlan, "agency", ("summary_en", "budget_notes_en"), label=_lazy("Action plan")),
+    # Last, so the files and pages made before it was translated keep their order.
+    Translated(Agency, SELF, ("name", "mission")),
 )
 
 
@@ -163,13 +182,16 @@ def field_label(record: models.Model, field: str) -> str:
     return str(getattr(record._meta.get_field(field), "verbose_name", field))
 
 
+def _of_agency(kind: Translated, agency: Agency) -> dict[str, Any]:
+    """The filter for a kind's records of the agency (by id for the agency itself)."""
+    return {SELF: agency.pk} if kind.agency_path == SELF else {kind.agency_path: agency}
+
+
 def _records(agency: Agency) -> dict[str, tuple[models.Model, str]]:
     """Each unit id of the agency → its record and English field, records with English only."""
     found: dict[str, tuple[models.Model, str]] = {}
     for kind in TRANSLATED:
-        for record in kind.model._default_manager.filter(**{kind.agency_path: agency}).order_by(
-            "pk"
-        ):
+        for record in kind.model._default_manager.filter(**_of_agency(kind, agency)).order_by("pk"):
             for field in text_fields(kind, record):
                 if english_text(record, field):
                     found[_unit_id(record, field)] = (record, field)
@@ -418,11 +440,11 @@ def translation_status(*, agency: Agency, language: str = SPANISH) -> list[TextS
     for uid, (record, field) in records.items():
         source = english_text(record, field)
         mine = stored.get(uid)
-        meta = record._meta
+        kind = BY_MODEL[type(record)]
         found.append(
             TextStatus(
                 unit=uid,
-                kind=str(meta.verbose_name),
+                kind=str(kind.label or record._meta.verbose_name),
                 record=str(record),
                 field=field_label(record, field),
                 source=source,
@@ -456,7 +478,7 @@ def translation_text(*, agency: Agency, unit: str) -> tuple[models.Model, str] |
     kind = next((k for k in TRANSLATED if k.model._meta.label_lower == label), None)
     if kind is None or not pk.isdigit():
         return None
-    record = kind.model._default_manager.filter(**{kind.agency_path: agency}).filter(pk=pk).first()
+    record = kind.model._default_manager.filter(**_of_agency(kind, agency)).filter(pk=pk).first()
     if record is None or field not in text_fields(kind, record):
         return None
     if not english_text(record, field):

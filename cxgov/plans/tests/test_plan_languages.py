@@ -96,7 +96,15 @@ def test_a_plan_published_before_other_languages_were_frozen_reads_in_french(
     # What a schema 1 snapshot holds: English and Spanish, no `translations`.
     snapshot = plan_snapshot_draft(plan=plan)
     snapshot["schema"] = 1
-    for record in (*snapshot["services"], *snapshot["standards"], *snapshot["surveys"]):
+    channels = [channel for service in snapshot["services"] for channel in service["channels"]]
+    for record in (
+        snapshot["agency"],
+        *snapshot["segments"],
+        *snapshot["services"],
+        *channels,
+        *snapshot["standards"],
+        *snapshot["surveys"],
+    ):
         record.pop("translations", None)
     for segment in snapshot["segments"]:
         segment["services"] = [pair[:2] for pair in segment["services"]]

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from cxgov.actions.models import ActionPlan
 from cxgov.core.models import (
     AUTHORED_TEXT_MAX_LENGTH,
     Agency,
@@ -23,13 +24,14 @@ from cxgov.core.models import (
 from cxgov.core.services import authored_translation_save
 from cxgov.core.xliff import source_hash
 from cxgov.plans.services import plan_create
-from cxgov.registry.models import Service
+from cxgov.registry.models import Channel, Service
 from cxgov.registry.tests.test_agency_archive_attacks import RESTORED, _crafted, _restore
+from cxgov.reports.services import survey_report_update
 from cxgov.site.translations import english_text, translation_status
 from cxgov.standards.models import Standard
 from cxgov.surveys.models import Question, Survey
 from cxgov.surveys.services import survey_create, survey_publish
-from cxgov.testing.factories import ServiceFactory, StandardFactory, cleared
+from cxgov.testing.factories import ChannelFactory, ServiceFactory, StandardFactory, cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +57,10 @@ def _translate(record, field: str, language: str, text: str, status: str) -> Non
 
 
 def _agency_of(record) -> int:
+    if isinstance(record, Agency):
+        return record.pk
+    if isinstance(record, Channel):
+        return record.service.agency_id
     if isinstance(record, Question):
         return record.survey.agency_id
     if hasattr(record, "plan"):
@@ -158,6 +164,41 @@ def test_translations_restore_onto_their_records_with_status_and_show_on_public_
     call_command("export_agency", "--agency", "alpha", "--output", str(again), stdout=io.StringIO())
     label = "data/core.AuthoredTranslation.json"
     assert zipfile.ZipFile(path).read(label) == zipfile.ZipFile(again).read(label)
+
+
+def test_translations_of_the_agency_channels_reports_and_action_plans_restore(agency_a, tmp_path):
+    Agency.objects.filter(pk=agency_a.pk).update(mission="We keep permits simple.")
+    agency_a.refresh_from_db()
+    channel = ChannelFactory(
+        service=ServiceFactory(agency=agency_a, slug="renew"),
+        instructions="Have your permit number ready.",
+    )
+    report = survey_report_update(
+        actor=None,
+        agency=agency_a,
+        fiscal_year=2026,
+        quarter=None,
+        sections={"what_we_heard": "Calls take too long."},
+    )
+    plan = ActionPlan.objects.create(
+        agency=agency_a, fiscal_year=2030, summary_en="We will answer calls faster."
+    )
+    _translate(agency_a, "mission", "fr", "Nous simplifions les permis.", "human_reviewed")
+    _translate(channel, "instructions", "fr", "Ayez votre numéro.", "machine_draft")
+    _translate(report, "what_we_heard", "fr", "Les appels sont trop longs.", "human_reviewed")
+    _translate(plan, "summary_en", "ar", "سنرد أسرع.", "human_reviewed")
+    before = {lang: _states(agency_a, lang) for lang in ("fr", "ar")}
+    assert len(before["fr"]) == 3 and len(before["ar"]) == 1
+
+    path = tmp_path / "alpha.zip"
+    call_command("export_agency", "--agency", "alpha", "--output", str(path), stdout=io.StringIO())
+    call_command("flush", interactive=False, verbosity=0)
+    out = io.StringIO()
+    call_command("import_agency", str(path), stdout=out)
+
+    restored = Agency.objects.get(slug="alpha")
+    assert {lang: _states(restored, lang) for lang in ("fr", "ar")} == before
+    assert "left out" not in out.getvalue()
 
 
 SERVICE = {

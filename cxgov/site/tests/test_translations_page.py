@@ -67,7 +67,7 @@ def test_a_translation_changed_in_the_downloaded_file_shows_on_the_public_page(
     status, html = _upload(admin_a_client, edited)
 
     assert status == 200
-    assert "2 texts read from the file, 1 changed." in html
+    assert "3 texts read from the file, 1 changed." in html
     page = client.get("/es/agencies/alpha/services/renew/", secure=True).content.decode()
     assert "Renovar su permiso" in page
     actions = set(AuditEvent.objects.values_list("action", flat=True))
@@ -77,10 +77,10 @@ def test_a_translation_changed_in_the_downloaded_file_shows_on_the_public_page(
 def test_coverage_counts_the_texts_with_a_translation(admin_a_client: Client, service: Service):
     html = admin_a_client.get(PAGE, secure=True).content.decode()
     coverage = _table(html, "coverage")
-    # name has its Spanish, description has none
+    # name has its Spanish, description and the agency's name have none
     # texts, translated, machine draft, reviewed, stale, missing
     assert re.search(
-        r"<td>2</td><td>1 \(50%\)</td><td>0</td><td>1</td><td>0</td><td>1</td>", coverage
+        r"<td>3</td><td>1 \(33%\)</td><td>0</td><td>1</td><td>0</td><td>2</td>", coverage
     )
     missing = _table(html, "missing")
     assert f"registry.service/{service.pk}/description" in missing
