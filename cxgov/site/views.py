@@ -34,7 +34,7 @@ from cxgov.site.translations import (
     translation_languages,
     translation_languages_offered,
     translation_save,
-    translation_status,
+    translation_statuses,
     translation_stored,
     translation_text,
     translations_export,
@@ -98,7 +98,7 @@ def translations_page(request: HttpRequest, slug: str) -> HttpResponse:
     # Only the languages the agency offers are listed; offering one more lists it.
     offered = translation_languages_offered(agency=agency)
     language = _language(request, offered)
-    texts = {code: translation_status(agency=agency, language=code) for code in offered}
+    texts = translation_statuses(agency=agency, languages=offered)
     return render(
         request,
         "site/translations.html",
