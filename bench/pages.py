@@ -55,34 +55,16 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from cxgov.core.models import Agency, PreparedFile, PreparedFileStatus, Role  # noqa: E402
 from cxgov.core.services_prepared import prepared_file_build  # noqa: E402
 from cxgov.core.tests.test_url_sweep import SWEEP, World, _person, _world_ids  # noqa: E402
-from cxgov.registry.models import Service, ServiceStatus  # noqa: E402
 from cxgov.site.demo import demo_load  # noqa: E402
-from cxgov.surveys.models import Survey  # noqa: E402
+from cxgov.testing.public_pages import public_address  # noqa: E402
 
 SLOW_MS = 100.0
-
-
-def _public_kwargs(agency: Agency) -> list[dict[str, Any]]:
-    """Keyword sets a public address may take, tried in turn."""
-    service = Service.objects.filter(agency=agency, status=ServiceStatus.PUBLISHED).first()
-    survey = Survey.objects.filter(agency=agency, status="live").first()
-    sets: list[dict[str, Any]] = [{}, {"slug": agency.slug}]
-    if service is not None:
-        sets.append({"agency_slug": agency.slug, "service_slug": service.slug})
-    if survey is not None:
-        sets.append({"public_id": survey.public_id})
-    return sets
 
 
 def _address(name: str, build: Callable[[World], dict[str, Any]] | None, world: World) -> str:
     if build is not None:
         return reverse(name, kwargs=build(world))
-    for kwargs in _public_kwargs(world.agency):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    raise NoReverseMatch(name)
+    return public_address(name, world.agency)
 
 
 def _timed(run: Callable[[], Any], repeat: int) -> list[float]:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
 from cxgov.complaints.models import Complaint
+from cxgov.core.models import Agency
+from cxgov.registry.models import Service, ServiceStatus
 from cxgov.surveys.models import Survey, SurveyStatus
 
 SERVICE = "apply-for-retirement-benefits"
@@ -54,3 +60,26 @@ def public_page_paths() -> dict[str, str]:
         "barrier_new": "/agencies/fba/accessibility/report/",
         "barrier_filed": f"/accessibility/report/filed/{complaint.tracking_number}/",
     }
+
+
+def public_kwargs(agency: Agency) -> list[dict[str, Any]]:
+    """Keyword sets a public address of the agency may take, tried in turn."""
+    service = Service.objects.filter(agency=agency, status=ServiceStatus.PUBLISHED).first()
+    survey = Survey.objects.filter(agency=agency, status=SurveyStatus.LIVE).first()
+    sets: list[dict[str, Any]] = [{}, {"slug": agency.slug}]
+    if service is not None:
+        sets.append({"agency_slug": agency.slug, "service_slug": service.slug})
+    if survey is not None:
+        sets.append({"public_id": survey.public_id})
+    return sets
+
+
+def public_address(name: str, agency: Agency) -> str:
+    """The address of the public URL `name` for the agency's first published service or live
+    survey, whichever it takes; NoReverseMatch when it needs another object."""
+    for kwargs in public_kwargs(agency):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    raise NoReverseMatch(name)
