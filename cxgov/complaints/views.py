@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from cxgov.core.forms import form_add_errors
 from cxgov.core.models import Agency, User
-from cxgov.core.pages import agency_list_view, form_page, form_page_save
+from cxgov.core.pages import agency_list_view, form_page, form_page_save, form_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.services import audit_record
@@ -226,26 +226,32 @@ def queue_filters(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(f"{queue_url}?{saved.query}" if saved.query else queue_url)
 
 
+def _case_or(request: HttpRequest, complaint: Complaint, elsewhere: str) -> HttpResponse:
+    """Go to the case's page if the person may open it (routing may give it to a team they are
+    not in), else to `elsewhere`."""
+    user: User = request.user  # type: ignore[assignment]
+    if complaints_visible(user=user, agency=complaint.agency).filter(pk=complaint.pk).exists():
+        return redirect(_case_url(complaint))
+    return redirect(elsewhere)
+
+
 @login_required
 def complaint_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Enter a complaint received by phone, mail, email or in person."""
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.HANDLE_COMPLAINTS)
     form = StaffComplaintForm(request.POST or None, agency=agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaint = services.complaint_create(agency=agency, actor=request.user, **form.filing)
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Complaint %(number)s entered.") % {"number": complaint.tracking_number},
-            )
-            user: User = request.user  # type: ignore[assignment]
-            if complaints_visible(user=user, agency=agency).filter(pk=complaint.pk).exists():
-                return redirect(_case_url(complaint))
-            # Routed to a team the person is not in: the case is that team's to open.
-            return redirect(reverse("complaints:queue", kwargs={"slug": agency.slug}))
+    saved = form_save(
+        request,
+        form,
+        lambda _data: services.complaint_create(agency=agency, actor=request.user, **form.filing),
+    )
+    if saved is not None:
+        complaint = saved.value
+        messages.success(
+            request, _("Complaint %(number)s entered.") % {"number": complaint.tracking_number}
+        )
+        # Routed to a team the person is not in: the case is that team's to open.
+        return _case_or(request, complaint, reverse("complaints:queue", kwargs={"slug": slug}))
     return form_page(
         request,
         section="complaints",
@@ -407,22 +413,21 @@ def case_split(request: HttpRequest, slug: str, complaint_id: int) -> HttpRespon
     user: User = request.user  # type: ignore[assignment]
     complaint = access_complaint_to_handle(user=user, agency_slug=slug, complaint_id=complaint_id)
     form = SplitForm(request.POST or None, complaint=complaint)
-    if request.method == "POST" and form.is_valid():
-        try:
-            split = services.complaint_split(
-                complaint=complaint, actor=user, **form.cleaned_data, site_url=_site_url(request)
-            )
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Complaint %(number)s opened from %(original)s.")
-                % {"number": split.tracking_number, "original": complaint.tracking_number},
-            )
-            if complaints_visible(user=user, agency=complaint.agency).filter(pk=split.pk).exists():
-                return redirect(_case_url(split))
-            return redirect(_case_url(complaint))
+    saved = form_save(
+        request,
+        form,
+        lambda data: services.complaint_split(
+            complaint=complaint, actor=user, **data, site_url=_site_url(request)
+        ),
+    )
+    if saved is not None:
+        split = saved.value
+        messages.success(
+            request,
+            _("Complaint %(number)s opened from %(original)s.")
+            % {"number": split.tracking_number, "original": complaint.tracking_number},
+        )
+        return _case_or(request, split, _case_url(complaint))
     return form_page(
         request,
         section="complaints",

@@ -34,7 +34,6 @@ from cxgov.core.forms import (
     QueuedPasswordResetForm,
     SecondFactorForm,
     TokenCreateForm,
-    form_add_errors,
 )
 from cxgov.core.models import Role
 from cxgov.core.navigation import (
@@ -45,6 +44,7 @@ from cxgov.core.navigation import (
     visible_links,
 )
 from cxgov.core.notices import staff_notices
+from cxgov.core.pages import form_save
 from cxgov.core.permissions import Can, capabilities_in, user_can
 from cxgov.core.ratelimit import RateLimited, client_address, rate_check, rate_refund
 from cxgov.core.selectors import (
@@ -208,30 +208,37 @@ def agency_overview(request: HttpRequest, slug: str) -> HttpResponse:
 @second_factor_required
 def token_list(request: HttpRequest) -> HttpResponse:
     """The person's API tokens, with a form to create one; a new secret shows once."""
-    form = TokenCreateForm(request.POST or None)
-    new_secret = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, new_secret = token_create(
-                user=request.user,
-                name=form.cleaned_data["name"],
-                scope=form.cleaned_data["scope"],
-                areas=form.cleaned_data["areas"],
-                expires_in_days=form.cleaned_data["expires_in_days"],
-            )
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            form = TokenCreateForm()
-    return render(
+    return token_page(
         request,
         "core/token_list.html",
-        {
-            "form": form,
-            "tokens": tokens_for_user(user=request.user),
-            "new_secret": new_secret,
-            "nav_section": "staff",
-        },
+        form_class=TokenCreateForm,
+        token_fields={},
+        tokens=tokens_for_user(user=request.user),
+    )
+
+
+def token_page(
+    request: HttpRequest,
+    template: str,
+    *,
+    form_class: type[TokenCreateForm],
+    token_fields: dict[str, Any],
+    **context: Any,
+) -> HttpResponse:
+    """A page of API tokens with the form that creates one owned by the signed-in person, with
+    `token_fields` (scope, agency) besides the form's; a new token's secret shows once, here."""
+    form = form_class(request.POST or None)
+    new_secret = None
+    saved = form_save(
+        request, form, lambda data: token_create(user=request.user, **token_fields, **data)
+    )
+    if saved is not None:
+        _token, new_secret = saved.value
+        form = form_class()
+    return render(
+        request,
+        template,
+        {**context, "form": form, "new_secret": new_secret, "nav_section": "staff"},
         status=400 if request.method == "POST" and form.errors else 200,
     )
 

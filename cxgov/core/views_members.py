@@ -26,7 +26,7 @@ from cxgov.core.forms import (
     form_add_errors,
 )
 from cxgov.core.models import Membership, TokenScope
-from cxgov.core.pages import form_page_save, post_action, status_action
+from cxgov.core.pages import form_page_save, post_action, status_view
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import (
     access_agency,
@@ -47,10 +47,10 @@ from cxgov.core.services import (
     membership_deactivate,
     membership_reactivate,
     membership_role_change,
-    token_create,
     token_revoke,
 )
 from cxgov.core.tables import Link, Table, tables_page
+from cxgov.core.views import token_page
 
 SECTION = "members"
 
@@ -158,20 +158,14 @@ STATUS_ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def member_status(request: HttpRequest, slug: str, membership_id: int, action: str) -> HttpResponse:
-    membership = access_membership(user=request.user, agency_slug=slug, membership_id=membership_id)
-    return status_action(
-        request,
-        STATUS_ACTIONS,
-        action,
-        target={"membership": membership},
-        next_url=reverse(
-            "core:member_edit",
-            kwargs={"slug": membership.agency.slug, "membership_id": membership.pk},
-        ),
-    )
+member_status = status_view(
+    access_membership,
+    need=Can.ADMINISTER_AGENCY,
+    actions=STATUS_ACTIONS,
+    next_url=lambda membership: reverse(
+        "core:member_edit", kwargs={"slug": membership.agency.slug, "membership_id": membership.pk}
+    ),
+)
 
 
 @login_required
@@ -264,33 +258,14 @@ def scim_token_list(request: HttpRequest, slug: str) -> HttpResponse:
     secret shows once. The person who creates one owns it: it stops working when they no
     longer administer the agency."""
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.ADMINISTER_AGENCY)
-    form = ScimTokenCreateForm(request.POST or None)
-    new_secret = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, new_secret = token_create(
-                user=request.user,  # type: ignore[arg-type]
-                name=form.cleaned_data["name"],
-                scope=TokenScope.SCIM,
-                agency=agency,
-                expires_in_days=form.cleaned_data["expires_in_days"],
-            )
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            form = ScimTokenCreateForm()
-    return render(
+    return token_page(
         request,
         "core/scim_token_list.html",
-        {
-            "agency": agency,
-            "form": form,
-            "tokens": scim_tokens_for_agency(agency=agency),
-            "new_secret": new_secret,
-            "scim_base_url": request.build_absolute_uri("/scim/v2/"),
-            "nav_section": "staff",
-        },
-        status=400 if request.method == "POST" and form.errors else 200,
+        form_class=ScimTokenCreateForm,
+        token_fields={"scope": TokenScope.SCIM, "agency": agency},
+        agency=agency,
+        tokens=scim_tokens_for_agency(agency=agency),
+        scim_base_url=request.build_absolute_uri("/scim/v2/"),
     )
 
 

@@ -3,6 +3,8 @@ burden and time tax, the forms, and oversight's site-wide life experiences."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +21,7 @@ from cxgov.core.selectors import access_agency, access_site
 from cxgov.core.templatetags.breadcrumbs import Crumb
 from cxgov.journeys import services
 from cxgov.journeys.forms import JourneyForm, JourneyStageForm, LifeExperienceForm, PersonaForm
+from cxgov.journeys.models import Journey
 from cxgov.journeys.selectors import (
     access_journey,
     access_journey_stage,
@@ -123,27 +126,46 @@ def journey_edit(request: HttpRequest, slug: str, journey_id: int) -> HttpRespon
     )
 
 
+def _stage_page(
+    request: HttpRequest,
+    journey: Journey,
+    *,
+    save: Callable[..., Any],
+    done: str,
+    title: str,
+    initial: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The form page of a stage of `journey`: `save` is the service, called with `actor=` and
+    the form's values; saved, the page goes back to the journey's stages."""
+    form = JourneyStageForm(request.POST or None, agency=journey.agency, initial=initial)
+    journey_url = _journey_url(journey.agency.slug, journey.pk)
+    return form_page_save(
+        request,
+        section="journeys",
+        form=form,
+        save=lambda _data: save(actor=request.user, **form.values()),
+        success_url=journey_url + "#stages",
+        success_message=done,
+        page={
+            "title": title,
+            "agency": journey.agency,
+            "journey": journey,
+            "cancel_url": journey_url,
+        },
+    )
+
+
 @login_required
 def stage_create(request: HttpRequest, slug: str, journey_id: int) -> HttpResponse:
     journey = access_journey(
         user=request.user, agency_slug=slug, journey_id=journey_id, need=Can.MANAGE_JOURNEYS
     )
-    form = JourneyStageForm(request.POST or None, agency=journey.agency)
-    return form_page_save(
+    return _stage_page(
         request,
-        section="journeys",
-        form=form,
-        save=lambda _data: services.journey_stage_create(
-            actor=request.user, journey=journey, **form.values()
-        ),
-        success_url=_journey_url(slug, journey.pk) + "#stages",
-        success_message=_("Stage added."),
-        page={
-            "title": _("Add a stage to %(journey)s") % {"journey": journey.title},
-            "agency": journey.agency,
-            "journey": journey,
-            "cancel_url": _journey_url(slug, journey.pk),
-        },
+        journey,
+        save=partial(services.journey_stage_create, journey=journey),
+        done=_("Stage added."),
+        title=_("Add a stage to %(journey)s") % {"journey": journey.title},
     )
 
 
@@ -152,24 +174,13 @@ def stage_edit(request: HttpRequest, slug: str, journey_stage_id: int) -> HttpRe
     stage = access_journey_stage(
         user=request.user, agency_slug=slug, journey_stage_id=journey_stage_id
     )
-    journey = stage.journey
-    initial = model_to_dict(stage, fields=list(services.STAGE_FIELDS))
-    form = JourneyStageForm(request.POST or None, agency=journey.agency, initial=initial)
-    return form_page_save(
+    return _stage_page(
         request,
-        section="journeys",
-        form=form,
-        save=lambda _data: services.journey_stage_update(
-            actor=request.user, journey_stage=stage, **form.values()
-        ),
-        success_url=_journey_url(slug, journey.pk) + "#stages",
-        success_message=_("Stage saved."),
-        page={
-            "title": _("Edit stage %(stage)s") % {"stage": stage.name},
-            "agency": journey.agency,
-            "journey": journey,
-            "cancel_url": _journey_url(slug, journey.pk),
-        },
+        stage.journey,
+        initial=model_to_dict(stage, fields=list(services.STAGE_FIELDS)),
+        save=partial(services.journey_stage_update, journey_stage=stage),
+        done=_("Stage saved."),
+        title=_("Edit stage %(stage)s") % {"stage": stage.name},
     )
 
 

@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from csp.constants import NONE
@@ -321,19 +322,15 @@ def _survey_form(
     # A survey of several pages is answered page by page; a form posting every answer at once
     # (an older page, a script) is still taken whole, under the same rules.
     multi_page = survey_plan(survey).multi_page
+    page = partial(_page, request, survey, context=context, template=template, embed=embed)
     if request.method == "GET":
         quota_message = _quota_message(survey, context)
         if multi_page and not quota_message:
             return _flow(request, survey, context=context, template=template, embed=embed)
-        return _page(
-            request,
-            survey,
+        return page(
             values={},
             errors={},
-            context=context,
             submission_id=secrets.token_hex(16),
-            template=template,
-            embed=embed,
             quota_message=quota_message,
         )
     if multi_page and FLOW_FIELD in request.POST:
@@ -345,30 +342,20 @@ def _survey_form(
     except SubmissionError as refused:
         if refused.code == "quota_full":
             # Not the person's mistake: the polite page, with nothing to correct.
-            return _page(
-                request,
-                survey,
+            return page(
                 values={},
                 errors={},
-                context=context,
                 submission_id=submission_id,
-                template=template,
-                embed=embed,
                 quota_message=refused.errors["__all__"],
             )
         if context["t"] and refused.code not in ("token_invalid", "token_used"):
             invitation_seen(survey=survey, token=context["t"], started=True)
         answers["__access_code"] = request.POST.get("access_code", "")[:80]
-        return _page(
-            request,
-            survey,
+        return page(
             values=answers,
             errors=refused.errors,
-            context=context,
             submission_id=submission_id,
             status=429 if refused.code == "rate_limited" else 400,
-            template=template,
-            embed=embed,
         )
     return None
 
@@ -448,19 +435,8 @@ def _flow(
     """One page of a multi-page survey: Next checks the page, Back and Save keep it as is."""
     plan = survey_plan(survey)
     first = plan.pages[0]
-    if request.method == "GET":
-        return _flow_page(
-            request,
-            survey,
-            draft=None,
-            token="",
-            page=first,
-            context=context,
-            template=template,
-            embed=embed,
-        )
-    if survey.open_problem():
-        # Nothing is kept for a survey that takes no answers; the page says why.
+    # Nothing is kept for a survey that takes no answers; the first page says why.
+    if request.method == "GET" or survey.open_problem():
         return _flow_page(
             request,
             survey,
@@ -518,23 +494,14 @@ def _flow(
         response_draft_save(draft=draft, answers=answers, page=page, history=history)
         return _flow_page(draft=draft, token=token, page=page, saved=True, **shown)
     try:
-        submission_clean(
-            questions=plan.questions,
-            raw=answers,
-            employee=survey.is_employee,
-            plan=plan,
-            page=page,
-        )
+        _page_clean(survey, plan, answers=answers, page=page)
     except SubmissionError as refused:
         response_draft_save(draft=draft, answers=answers, page=page, history=history)
         return _flow_page(
             draft=draft, token=token, page=page, errors=refused.errors, status=400, **shown
         )
     given = {k: _as_list(v) for k, v in answers.items()}
-    following = next_page(plan, page, given)
-    # A page whose every question is ruled out by earlier answers is passed over.
-    while following is not None and not _asks_anything(plan, following, given):
-        following = next_page(plan, following, given)
+    following = _following_page(plan, page, given)
     if following is not None:
         response_draft_save(
             draft=draft, answers=answers, page=following, history=[*history, following]
@@ -581,6 +548,22 @@ def _flow(
         )
     response_draft_discard(draft=draft)
     return None
+
+
+def _page_clean(survey: Survey, plan: Plan, *, answers: dict[str, Any], page: int) -> None:
+    """Check the answers of one page of the survey; raises `SubmissionError`."""
+    submission_clean(
+        questions=plan.questions, raw=answers, employee=survey.is_employee, plan=plan, page=page
+    )
+
+
+def _following_page(plan: Plan, page: int, given: dict[str, list[Any]]) -> int | None:
+    """The page after `page` that asks anything given these answers; None after the last."""
+    following = next_page(plan, page, given)
+    # A page whose every question is ruled out by earlier answers is passed over.
+    while following is not None and not _asks_anything(plan, following, given):
+        following = next_page(plan, following, given)
+    return following
 
 
 def _asks_anything(plan: Plan, page: int, given: dict[str, list[Any]]) -> bool:
@@ -982,19 +965,10 @@ def _widget_page_reply(request: HttpRequest, survey: Survey, *, origin: str) -> 
             code="bad_request",
         )
     try:
-        submission_clean(
-            questions=plan.questions,
-            raw=answers,
-            employee=survey.is_employee,
-            plan=plan,
-            page=page,
-        )
+        _page_clean(survey, plan, answers=answers, page=page)
     except SubmissionError as refused:
         return _widget_refusal(refused.errors, code=refused.code)
-    following = next_page(plan, page, given)
-    # A page whose every question is ruled out by earlier answers is passed over.
-    while following is not None and not _asks_anything(plan, following, given):
-        following = next_page(plan, following, given)
+    following = _following_page(plan, page, given)
     if following is None:
         return JsonResponse({"ok": True, "done": True})
     return JsonResponse(

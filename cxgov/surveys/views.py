@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cxgov.core.forms import form_add_errors
 from cxgov.core.models import Agency, PreparedFile
 from cxgov.core.pages import (
     agency_list_view,
@@ -271,27 +270,21 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
 def quota_list(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     """The survey's quota cells with their counts, and the form that adds one."""
     survey = _editable_survey(request, slug, survey_id)
-    form = QuotaForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            surveys.quota_add(actor=request.user, survey=survey, **form.cleaned_data)
-        except ValidationError as refused:
-            form_add_errors(form, refused)
-        else:
-            messages.success(request, _("Quota added."))
-            return redirect(
-                reverse("surveys:quota_list", kwargs={"slug": slug, "survey_id": survey.pk})
-            )
-    return form_page(
+    return form_page_save(
         request,
         section="surveys",
-        form=form,
-        agency=survey.agency,
-        survey=survey,
-        title=_("Quotas"),
-        cancel_url=_detail_url(survey),
-        template="surveys/quota_list.html",
-        quotas=survey.quotas.all(),
+        form=QuotaForm(request.POST or None),
+        save=lambda data: surveys.quota_add(actor=request.user, survey=survey, **data),
+        success_url=reverse("surveys:quota_list", kwargs={"slug": slug, "survey_id": survey.pk}),
+        success_message=_("Quota added."),
+        page={
+            "agency": survey.agency,
+            "survey": survey,
+            "title": _("Quotas"),
+            "cancel_url": _detail_url(survey),
+            "template": "surveys/quota_list.html",
+            "quotas": survey.quotas.all(),
+        },
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,13 +13,13 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from cxgov.core.auth import second_factor_required
-from cxgov.core.forms import form_add_errors
 from cxgov.core.pages import (
     agency_list_view,
     button_view,
     form_page,
     form_page_save,
-    status_action,
+    form_save,
+    status_view,
 )
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import access_agency
@@ -86,15 +85,14 @@ def subscription_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A new subscription; its signing secret is shown on the answer to the POST, once."""
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.MANAGE_WEBHOOKS)
     form = SubscriptionForm(request.POST or None, initial={"areas": []})
-    if request.method == "POST" and form.is_valid():
-        try:
-            subscription, secret = services.subscription_create(
-                agency=agency, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            return _detail_page(request, subscription, new_secret=secret, status=201)
+    saved = form_save(
+        request,
+        form,
+        lambda data: services.subscription_create(agency=agency, actor=request.user, **data),
+    )
+    if saved is not None:
+        subscription, secret = saved.value
+        return _detail_page(request, subscription, new_secret=secret, status=201)
     return form_page(
         request,
         section="webhooks",
@@ -153,21 +151,9 @@ _ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def subscription_status(
-    request: HttpRequest, slug: str, subscription_id: int, action: str
-) -> HttpResponse:
-    subscription = access_subscription(
-        user=request.user, agency_slug=slug, subscription_id=subscription_id
-    )
-    return status_action(
-        request,
-        _ACTIONS,
-        action,
-        target={"subscription": subscription},
-        next_url=_detail_url(subscription),
-    )
+subscription_status = status_view(
+    access_subscription, need=Can.MANAGE_WEBHOOKS, actions=_ACTIONS, next_url=_detail_url
+)
 
 
 @login_required
