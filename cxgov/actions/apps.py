@@ -10,44 +10,30 @@ class ActionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.urls import reverse
         from django.utils.translation import gettext
         from django.utils.translation import gettext_lazy as _
 
+        from cxgov.actions import services_plans as services
         from cxgov.actions.notices import overdue_action_notices
         from cxgov.actions.selectors_plans import access_action_plan
-        from cxgov.actions.services_plans import (
-            APPROVAL_KIND,
-            action_plan_approval_state,
-            action_plan_publish,
-            action_plan_submit_check,
-            action_plan_unpublish,
-        )
-        from cxgov.core.approvals import ApprovalKind, approval_kind_register
+        from cxgov.core.approval_records import record_kind_register
         from cxgov.core.notices import staff_notice_register
         from cxgov.core.permissions import Can
 
         staff_notice_register(name="actions.overdue", provider=overdue_action_notices)
-        approval_kind_register(
-            ApprovalKind(
-                key=APPROVAL_KIND,
-                label=_("Annual CX action plan"),
-                access=access_action_plan,
-                id_name="action_plan_id",
-                edit=Can.EDIT_PLANS,
-                approve=Can.PUBLISH_PLANS,
-                state=action_plan_approval_state,
-                title=lambda plan: (
-                    gettext("CX action plan for fiscal year %(year)s") % {"year": plan.fiscal_year}
-                ),
-                url=lambda plan: reverse(
-                    "actions:action_plan_detail",
-                    kwargs={"slug": plan.agency.slug, "action_plan_id": plan.pk},
-                ),
-                on_submit=action_plan_submit_check,
-                on_publish=lambda *, actor, record: action_plan_publish(actor=actor, plan=record),
-                on_unpublish=lambda *, actor, record, reason: action_plan_unpublish(
-                    actor=actor, plan=record, reason=reason
-                ),
-            )
+        record_kind_register(
+            key=services.APPROVAL_KIND,
+            label=_("Annual CX action plan"),
+            access=access_action_plan,
+            edit=Can.EDIT_PLANS,
+            approve=Can.PUBLISH_PLANS,
+            state=services.action_plan_approval_state,
+            title=lambda plan: (
+                gettext("CX action plan for fiscal year %(year)s") % {"year": plan.fiscal_year}
+            ),
+            url_name="actions:action_plan_detail",
+            noun="plan",
+            publish=services.action_plan_publish,
+            unpublish=services.action_plan_unpublish,
+            on_submit=services.action_plan_submit_check,
         )

@@ -11,8 +11,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxgov.core.models import Agency, Approval, ApprovalState, User
+from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
+from cxgov.core.services_documents import (
+    document_approval_state,
+    document_editable,
+    document_records_choose,
+    document_unpublish,
+)
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
 from cxgov.plans.selectors import plan_snapshot_draft, plan_surveys_choosable
 from cxgov.plans.signals import plan_published
@@ -23,13 +29,11 @@ APPROVAL_KIND = "plan"
 
 
 def _editable(plan: Plan) -> None:
-    """Refuse a change while the plan is in review or approved: what was reviewed is published."""
-    if Approval.objects.filter(
+    document_editable(
         kind=APPROVAL_KIND,
-        object_id=plan.pk,
-        state__in=[ApprovalState.IN_REVIEW, ApprovalState.APPROVED],
-    ).exists():
-        raise ValidationError(_("The plan is in review: return it to draft before you change it."))
+        record=plan,
+        refused=_("The plan is in review: return it to draft before you change it."),
+    )
 
 
 @transaction.atomic
@@ -108,34 +112,29 @@ def plan_surveys_choose(*, actor: User | None, plan: Plan, surveys: list[Survey]
     """Name the surveys the plan tells the public about: only these, each a customer survey of
     the plan's agency that is a draft or live."""
     _editable(plan)
-    allowed = set(plan_surveys_choosable(agency=plan.agency).values_list("pk", flat=True))
-    chosen = sorted({survey.pk for survey in surveys})
-    if any(pk not in allowed for pk in chosen):
-        raise ValidationError({"surveys": _("Choose among the agency's customer surveys.")})
-    before = sorted(plan.surveys.values_list("pk", flat=True))
-    if before == chosen:
-        return chosen
-    plan.surveys.set(chosen)
-    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
-    audit_record(
-        actor=actor, action="plan.surveys_choose", target=plan, data={"surveys": [before, chosen]}
+    return document_records_choose(
+        actor=actor,
+        record=plan,
+        relation="surveys",
+        chosen=surveys,
+        allowed=plan_surveys_choosable(agency=plan.agency),
+        refused=_("Choose among the agency's customer surveys."),
+        action="plan.surveys_choose",
     )
-    return chosen
 
 
-@transaction.atomic
 def plan_unpublish(*, actor: User | None, plan: Plan, reason: str) -> Plan:
     """Take the plan off the public site; its versions are kept for staff."""
-    locked = Plan.objects.select_for_update().get(pk=plan.pk)
-    if locked.status != PlanStatus.PUBLISHED:
-        raise ValidationError(_("Only a published plan can be unpublished."))
-    now = timezone.now()
-    Plan.objects.filter(pk=locked.pk).update(status=PlanStatus.UNPUBLISHED, updated_at=now)
-    plan.status = PlanStatus.UNPUBLISHED
-    audit_record(actor=actor, action="plan.unpublish", target=locked, data={"reason": reason})
-    return plan
+    return document_unpublish(
+        actor=actor,
+        record=plan,
+        reason=reason,
+        statuses=(PlanStatus.PUBLISHED, PlanStatus.UNPUBLISHED),
+        refused=_("Only a published plan can be unpublished."),
+        action="plan.unpublish",
+    )
 
 
 def plan_approval_state(plan: Plan) -> str:
     """Where a plan with no approval row yet stands: published if the public sees it."""
-    return ApprovalState.PUBLISHED if plan.status == PlanStatus.PUBLISHED else ApprovalState.DRAFT
+    return document_approval_state(published=plan.status == PlanStatus.PUBLISHED)

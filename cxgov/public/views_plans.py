@@ -6,6 +6,9 @@ published until the agency publishes again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -14,39 +17,49 @@ from django.utils.translation import gettext as _
 from cxgov.core.models import Agency
 from cxgov.core.views_prepared import prepared_file_response
 from cxgov.plans.document import plan_document
-from cxgov.plans.models import PlanVersion
 from cxgov.plans.selectors import version_published_latest
 from cxgov.public.prepared import PLAN_PDF
 from cxgov.registry.selectors import agency_public
 
+T = TypeVar("T")
 
-def _published(slug: str) -> tuple[Agency, PlanVersion]:
+
+def published_or_404(slug: str, latest: Callable[..., T | None]) -> tuple[Agency, T]:
+    """The public agency and what `latest(agency=)` finds it published, or 404."""
     agency = agency_public(slug=slug)
-    version = version_published_latest(agency=agency)
-    if version is None:
+    published = latest(agency=agency)
+    if published is None:
         raise Http404
-    return agency, version
+    return agency, published
+
+
+def document_page(
+    request: HttpRequest, template: str, *, agency: Agency, document: object, **context: Any
+) -> HttpResponse:
+    """A published plan document's public page."""
+    return render(
+        request,
+        template,
+        {"agency": agency, "document": document, **context, "nav_section": "home"},
+    )
 
 
 def agency_plan(request: HttpRequest, slug: str) -> HttpResponse:
     """The agency's customer service plan, as last published."""
-    agency, version = _published(slug)
-    return render(
+    agency, version = published_or_404(slug, version_published_latest)
+    return document_page(
         request,
         "public/plans/plan.html",
-        {
-            "agency": agency,
-            "version": version,
-            "document": plan_document(version.snapshot),
-            "nav_section": "home",
-        },
+        agency=agency,
+        document=plan_document(version.snapshot),
+        version=version,
     )
 
 
 def agency_plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The same plan as a tagged PDF, in the page's language, prepared by the worker once per
     published version and language."""
-    agency, version = _published(slug)
+    agency, version = published_or_404(slug, version_published_latest)
     return prepared_file_response(
         request,
         kind=PLAN_PDF,

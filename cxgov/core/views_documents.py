@@ -1,0 +1,127 @@
+"""Staff pages every reviewed plan document shares (the customer service plan and the annual CX
+action plan): the list that starts one, its review, its form pages and its document pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Model
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from cxgov.core.approvals import approval_kind
+from cxgov.core.pages import form_page_save, form_save
+from cxgov.core.permissions import Can
+from cxgov.core.selectors import AgencyObjectAccess, access_agency, approval_of
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """What the staff pages of one kind of plan document differ by."""
+
+    approval_key: str
+    access: AgencyObjectAccess[Any]
+    # The URL name of a document's own staff page, e.g. "plans:plan_detail".
+    detail_url: str
+    # The name a page's template knows the document by.
+    name: str
+    # The breadcrumbs section of its form pages.
+    section: str
+    # Whether its form pages offer a link back to the document.
+    form_cancel: bool = True
+
+    def detail(self, slug: str, pk: int) -> str:
+        """The document's own staff page."""
+        return reverse(self.detail_url, kwargs={"slug": slug, self.access.id_name: pk})
+
+
+def document_list(
+    request: HttpRequest,
+    slug: str,
+    *,
+    kind: DocumentKind,
+    form_class: type[BaseForm],
+    create: Callable[..., Model],
+    records: Callable[..., Any],
+    template: str,
+    started: str,
+) -> HttpResponse:
+    """The agency's documents by year, and a form (its fields are `create`'s) to start one."""
+    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_PLANS)  # type: ignore[arg-type]
+    form = form_class(request.POST or None)
+    saved = form_save(request, form, lambda data: create(actor=request.user, agency=agency, **data))
+    if saved:
+        messages.success(request, started)
+        return redirect(kind.detail(slug, saved.value.pk))
+    return render(
+        request,
+        template,
+        {"agency": agency, "plans": records(agency=agency), "form": form, "nav_section": "staff"},
+        status=400 if form.errors else 200,
+    )
+
+
+def document_review(*, kind: DocumentKind, slug: str, record: Model) -> dict[str, Any]:
+    """The document's approval and its review page, for its staff page."""
+    approval = approval_kind(kind.approval_key)
+    if approval is None:
+        raise Http404
+    return {
+        "approval": approval_of(kind=approval, record=record),
+        "review_url": reverse(
+            "core:approval_detail",
+            kwargs={"slug": slug, "kind": kind.approval_key, "object_id": record.pk},
+        ),
+    }
+
+
+def document_render(
+    request: HttpRequest,
+    template: str,
+    *,
+    kind: DocumentKind,
+    record: Any,
+    status: int = 200,
+    **context: Any,
+) -> HttpResponse:
+    """A staff page of one document, with its agency."""
+    return render(
+        request,
+        template,
+        {"agency": record.agency, kind.name: record, **context, "nav_section": "staff"},
+        status=status,
+    )
+
+
+def document_form_page(
+    request: HttpRequest,
+    slug: str,
+    *,
+    kind: DocumentKind,
+    record: Any,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    saved: str,
+    title: str,
+) -> HttpResponse:
+    """A form page of one document that saves and goes back to the document's page."""
+    detail = kind.detail(slug, record.pk)
+    return form_page_save(
+        request,
+        section=kind.section,
+        form=form,
+        save=save,
+        success_url=detail,
+        success_message=saved,
+        page={
+            "agency": record.agency,
+            kind.name: record,
+            "title": title,
+            **({"cancel_url": detail} if kind.form_cancel else {}),
+        },
+    )
