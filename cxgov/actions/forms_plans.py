@@ -12,9 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cxgov.actions.models import ACTION_PLAN_TEXT_MAX_LENGTH, ActionItem
 from cxgov.core.forms_documents import (
     ChosenRecordsForm,
-    IdChoiceField,
     NextYearForm,
-    fiscal_year_field,
     language_text,
 )
 
@@ -23,11 +21,9 @@ _text = partial(language_text, max_length=ACTION_PLAN_TEXT_MAX_LENGTH, rows=6)
 
 class ActionPlanCreateForm(NextYearForm):
     year_name = "fiscal_year"
-    fiscal_year = fiscal_year_field(
-        help_text=_(
-            "The fiscal year the action plan covers. Items done in the year before are "
-            "ticked at first, as last year's delivered work."
-        ),
+    year_help = _(
+        "The fiscal year the action plan covers. Items done in the year before are "
+        "ticked at first, as last year's delivered work."
     )
 
 
@@ -58,15 +54,10 @@ class ActionPlanItemsForm(ChosenRecordsForm):
     """The items the plan names: staff tick each one; none is added on its own."""
 
     chosen_name = "items"
-    items = IdChoiceField(
-        label=_("Action items this plan shows"),
-        queryset=ActionItem.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "Items done in the fiscal year before the plan's show as delivered last year; "
-            "the others as this year's work."
-        ),
+    chosen_label = _("Action items this plan shows")
+    chosen_help = _(
+        "Items done in the fiscal year before the plan's show as delivered last year; "
+        "the others as this year's work."
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

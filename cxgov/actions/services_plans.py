@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cxgov.actions.models import ActionItem, ActionPlan, ActionPlanStatus
 from cxgov.actions.selectors_plans import (
@@ -19,8 +20,7 @@ from cxgov.actions.selectors_plans import (
 from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
 from cxgov.core.services_documents import (
-    document_approval_state,
-    document_editable,
+    DocumentReview,
     document_records_choose,
     document_unpublish,
 )
@@ -35,12 +35,16 @@ def _actor(actor: User | None) -> User | None:
     return actor if actor is not None and actor.pk else None
 
 
-def _editable(plan: ActionPlan) -> None:
-    document_editable(
-        kind=APPROVAL_KIND,
-        record=plan,
-        refused=_("The action plan is in review: return it to draft before you change it."),
-    )
+REVIEW = DocumentReview(
+    kind=APPROVAL_KIND,
+    statuses=(ActionPlanStatus.PUBLISHED, ActionPlanStatus.UNPUBLISHED),
+    relation="items",
+    in_review=gettext_lazy(
+        "The action plan is in review: return it to draft before you change it."
+    ),
+    not_published=gettext_lazy("Only a published action plan can be unpublished."),
+    not_among=gettext_lazy("Choose among the agency's action items."),
+)
 
 
 @transaction.atomic
@@ -80,7 +84,7 @@ def action_plan_update(
     budget_notes_es: str,
 ) -> ActionPlan:
     """Replace the plan's own text: its summary and budget notes, in English and Spanish."""
-    _editable(plan)
+    REVIEW.editable(plan)
     texts = {
         "summary_en": summary_en,
         "summary_es": summary_es,
@@ -109,15 +113,12 @@ def action_plan_items_choose(
 ) -> list[int]:
     """Name the action items the plan shows: only these, each an item of the plan's agency
     that is not dropped nor done before the previous fiscal year."""
-    _editable(plan)
     return document_records_choose(
         actor=actor,
         record=plan,
-        relation="items",
+        review=REVIEW,
         chosen=items,
         allowed=action_items_choosable(agency=plan.agency, fiscal_year=plan.fiscal_year),
-        refused=_("Choose among the agency's action items."),
-        action="action_plan.items_choose",
     )
 
 
@@ -154,16 +155,4 @@ def action_plan_publish(*, actor: User | None, plan: ActionPlan) -> ActionPlan:
 
 def action_plan_unpublish(*, actor: User | None, plan: ActionPlan, reason: str) -> ActionPlan:
     """Take the plan off the public site; its last published text stays for staff."""
-    return document_unpublish(
-        actor=actor,
-        record=plan,
-        reason=reason,
-        statuses=(ActionPlanStatus.PUBLISHED, ActionPlanStatus.UNPUBLISHED),
-        refused=_("Only a published action plan can be unpublished."),
-        action="action_plan.unpublish",
-    )
-
-
-def action_plan_approval_state(plan: ActionPlan) -> str:
-    """Where a plan with no approval row yet stands: published if the public sees it."""
-    return document_approval_state(published=plan.status == ActionPlanStatus.PUBLISHED)
+    return document_unpublish(actor=actor, record=plan, reason=reason, review=REVIEW)

@@ -7,9 +7,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cxgov.actions import services_plans as services
 from cxgov.actions.forms_plans import ActionPlanCreateForm, ActionPlanItemsForm, ActionPlanTextForm
+from cxgov.actions.models import ActionPlan
 from cxgov.actions.plan_document import action_plan_document
 from cxgov.actions.selectors_plans import (
     access_action_plan,
@@ -25,13 +27,25 @@ from cxgov.core.views_documents import (
     document_list,
     document_render,
     document_review,
+    document_view,
 )
 
 ACTION_PLAN = DocumentKind(
     approval_key=services.APPROVAL_KIND,
+    label=gettext_lazy("Annual CX action plan"),
     access=access_action_plan,
+    state=services.REVIEW.state,
+    title=lambda plan: _("CX action plan for fiscal year %(year)s") % {"year": plan.fiscal_year},
+    publish=services.action_plan_publish,
+    unpublish=services.action_plan_unpublish,
+    on_submit=services.action_plan_submit_check,
     detail_url="actions:action_plan_detail",
     name="action_plan",
+    list_template="actions/action_plan_list.html",
+    records=action_plans_for_agency,
+    start_form=ActionPlanCreateForm,
+    start=services.action_plan_create,
+    started=gettext_lazy("Action plan started. Write its summary and choose its items."),
     section="action_plans",
 )
 
@@ -39,22 +53,12 @@ ACTION_PLAN = DocumentKind(
 @login_required
 def action_plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The agency's annual CX action plans by fiscal year, and a form to start the next one."""
-    return document_list(
-        request,
-        slug,
-        kind=ACTION_PLAN,
-        form_class=ActionPlanCreateForm,
-        create=services.action_plan_create,
-        records=action_plans_for_agency,
-        template="actions/action_plan_list.html",
-        started=_("Action plan started. Write its summary and choose its items."),
-    )
+    return document_list(request, slug, kind=ACTION_PLAN)
 
 
-@login_required
-def action_plan_detail(request: HttpRequest, slug: str, action_plan_id: int) -> HttpResponse:
+@document_view(ACTION_PLAN)
+def action_plan_detail(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpResponse:
     """The draft's text, its items in their two lists, and its review."""
-    plan = access_action_plan(user=request.user, agency_slug=slug, action_plan_id=action_plan_id)  # type: ignore[arg-type]
     return document_render(
         request,
         "actions/action_plan_detail.html",
@@ -65,10 +69,9 @@ def action_plan_detail(request: HttpRequest, slug: str, action_plan_id: int) -> 
     )
 
 
-@login_required
-def action_plan_edit(request: HttpRequest, slug: str, action_plan_id: int) -> HttpResponse:
+@document_view(ACTION_PLAN)
+def action_plan_edit(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpResponse:
     """Write the plan's summary and budget notes in English and Spanish."""
-    plan = access_action_plan(user=request.user, agency_slug=slug, action_plan_id=action_plan_id)  # type: ignore[arg-type]
     form = ActionPlanTextForm(
         request.POST or None,
         initial={name: getattr(plan, name) for name in ActionPlanTextForm.base_fields},
@@ -85,10 +88,9 @@ def action_plan_edit(request: HttpRequest, slug: str, action_plan_id: int) -> Ht
     )
 
 
-@login_required
-def action_plan_items(request: HttpRequest, slug: str, action_plan_id: int) -> HttpResponse:
+@document_view(ACTION_PLAN)
+def action_plan_items(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpResponse:
     """Tick the action items the plan shows; only those appear in it."""
-    plan = access_action_plan(user=request.user, agency_slug=slug, action_plan_id=action_plan_id)  # type: ignore[arg-type]
     form = ActionPlanItemsForm(
         request.POST or None,
         choices=action_items_choosable(agency=plan.agency, fiscal_year=plan.fiscal_year),
@@ -110,10 +112,9 @@ def action_plan_items(request: HttpRequest, slug: str, action_plan_id: int) -> H
     )
 
 
-@login_required
-def action_plan_preview(request: HttpRequest, slug: str, action_plan_id: int) -> HttpResponse:
+@document_view(ACTION_PLAN)
+def action_plan_preview(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpResponse:
     """The plan as publishing it now would show it."""
-    plan = access_action_plan(user=request.user, agency_slug=slug, action_plan_id=action_plan_id)  # type: ignore[arg-type]
     return document_render(
         request,
         "actions/action_plan_preview.html",

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # The largest primary key a database column holds: a larger id cannot name a row.
@@ -22,13 +23,16 @@ def fiscal_year_field(**kwargs: Any) -> forms.IntegerField:
 
 
 class NextYearForm(forms.Form):
-    """Starts a document for a fiscal year; the year field (`year_name`) offers next year."""
+    """Starts a document for a fiscal year: its one field, `year_name`, offers next year."""
 
     year_name: ClassVar[str]
+    year_help: ClassVar[str | Promise]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[self.year_name].initial = timezone.localdate().year + 1
+        self.fields[self.year_name] = fiscal_year_field(
+            help_text=self.year_help, initial=timezone.localdate().year + 1
+        )
 
 
 def language_text(
@@ -63,13 +67,19 @@ class IdChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ChosenRecordsForm(forms.Form):
-    """The records a document names, among `choices`: staff tick each one (field
-    `chosen_name`); none is added on its own."""
+    """The records a document names, ticked among `choices` in its one field, `chosen_name`;
+    none is added on its own."""
 
     chosen_name: ClassVar[str]
+    chosen_label: ClassVar[str | Promise]
+    chosen_help: ClassVar[str | Promise]
 
     def __init__(self, *args: Any, choices: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields[self.chosen_name]
-        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - declared by the form
-        field.queryset = choices
+        self.fields[self.chosen_name] = IdChoiceField(
+            label=self.chosen_label,
+            queryset=choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=self.chosen_help,
+        )

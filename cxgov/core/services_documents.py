@@ -4,7 +4,8 @@ CX action plan): the lock on edits during review, choosing the records it names,
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,67 +17,80 @@ from cxgov.core.services import audit_record
 
 M = TypeVar("M", bound=Model)
 
-
-def document_editable(*, kind: str, record: Model, refused: str) -> None:
-    """Refuse a change while the record is in review or approved: what was reviewed is
-    published."""
-    if Approval.objects.filter(
-        kind=kind,
-        object_id=record.pk,
-        state__in=[ApprovalState.IN_REVIEW, ApprovalState.APPROVED],
-    ).exists():
-        raise ValidationError(refused)
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
-def document_approval_state(*, published: bool) -> str:
-    """Where a record with no approval row yet stands: published if the public sees it."""
-    return ApprovalState.PUBLISHED if published else ApprovalState.DRAFT
+@dataclass(frozen=True)
+class DocumentReview:
+    """What the review of one kind of document differs by: its approval key (also the prefix of
+    its audit actions), its model's published and unpublished statuses, the records it names
+    (`relation`), and why a change is refused."""
+
+    kind: str
+    statuses: tuple[str, str]
+    relation: str
+    in_review: StrOrPromise
+    not_published: StrOrPromise
+    not_among: StrOrPromise
+
+    def editable(self, record: Model) -> None:
+        """Refuse a change while the record is in review or approved: what was reviewed is
+        published."""
+        if Approval.objects.filter(
+            kind=self.kind,
+            object_id=record.pk,
+            state__in=[ApprovalState.IN_REVIEW, ApprovalState.APPROVED],
+        ).exists():
+            raise ValidationError(self.in_review)
+
+    def state(self, record: Any) -> str:
+        """Where a record with no approval row yet stands: published if the public sees it."""
+        published = record.status == self.statuses[0]
+        return ApprovalState.PUBLISHED if published else ApprovalState.DRAFT
 
 
 def document_records_choose(
     *,
     actor: User | None,
     record: Model,
-    relation: str,
+    review: DocumentReview,
     chosen: Iterable[Model],
-    allowed: QuerySet[Model],
-    refused: str,
-    action: str,
+    allowed: QuerySet[Any],
 ) -> list[int]:
-    """Name the records of `relation` the document shows: only these, each among `allowed`.
-    Audited with the ids before and after, unless nothing changed."""
+    """Name the records the document shows (`review.relation`): only these, each among
+    `allowed`. Audited with the ids before and after, unless nothing changed."""
+    review.editable(record)
     allowed_ids = set(allowed.values_list("pk", flat=True))
     ids = sorted({each.pk for each in chosen})
     if any(pk not in allowed_ids for pk in ids):
-        raise ValidationError({relation: refused})
-    related = getattr(record, relation)
+        raise ValidationError({review.relation: review.not_among})
+    related = getattr(record, review.relation)
     before = sorted(related.values_list("pk", flat=True))
     if before == ids:
         return ids
     related.set(ids)
     type(record)._default_manager.filter(pk=record.pk).update(updated_at=timezone.now())
-    audit_record(actor=actor, action=action, target=record, data={relation: [before, ids]})
+    audit_record(
+        actor=actor,
+        action=f"{review.kind}.{review.relation}_choose",
+        target=record,
+        data={review.relation: [before, ids]},
+    )
     return ids
 
 
 @transaction.atomic
-def document_unpublish(
-    *,
-    actor: User | None,
-    record: M,
-    reason: str,
-    statuses: tuple[str, str],
-    refused: str,
-    action: str,
-) -> M:
-    """Take the record off the public site (`statuses`: published, unpublished); what it
-    published stays for staff."""
-    published, unpublished = statuses
+def document_unpublish(*, actor: User | None, record: M, reason: str, review: DocumentReview) -> M:
+    """Take the record off the public site; what it published stays for staff."""
+    published, unpublished = review.statuses
     manager = type(record)._default_manager
     locked = manager.select_for_update().filter(pk=record.pk, status=published).first()
     if locked is None:
-        raise ValidationError(refused)
+        raise ValidationError(review.not_published)
     manager.filter(pk=locked.pk).update(status=unpublished, updated_at=timezone.now())
     record.refresh_from_db(fields=["status"])
-    audit_record(actor=actor, action=action, target=locked, data={"reason": reason})
+    audit_record(
+        actor=actor, action=f"{review.kind}.unpublish", target=locked, data={"reason": reason}
+    )
     return record

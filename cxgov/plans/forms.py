@@ -9,20 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from cxgov.core.forms_documents import (
     ChosenRecordsForm,
     NextYearForm,
-    fiscal_year_field,
     language_text,
 )
 from cxgov.plans.models import TEXT_MAX_LENGTH
-from cxgov.surveys.models import Survey
 
 
 class PlanCreateForm(NextYearForm):
     year_name = "year"
-    year = fiscal_year_field(
-        help_text=_(
-            "The fiscal year the plan covers, e.g. 2027 for October 2026 to September 2027."
-        ),
-    )
+    year_help = _("The fiscal year the plan covers, e.g. 2027 for October 2026 to September 2027.")
 
 
 class SectionForm(forms.Form):
@@ -46,12 +40,5 @@ class PlanSurveysForm(ChosenRecordsForm):
     """The surveys the plan names: staff tick each one; none is added on its own."""
 
     chosen_name = "surveys"
-    surveys = forms.ModelMultipleChoiceField(
-        label=_("Surveys this plan tells the public about"),
-        queryset=Survey.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "Only the surveys ticked here appear in the plan. Leave test surveys unticked."
-        ),
-    )
+    chosen_label = _("Surveys this plan tells the public about")
+    chosen_help = _("Only the surveys ticked here appear in the plan. Leave test surveys unticked.")

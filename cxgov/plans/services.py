@@ -10,12 +10,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
 from cxgov.core.services_documents import (
-    document_approval_state,
-    document_editable,
+    DocumentReview,
     document_records_choose,
     document_unpublish,
 )
@@ -28,12 +28,14 @@ from cxgov.surveys.models import Survey
 APPROVAL_KIND = "plan"
 
 
-def _editable(plan: Plan) -> None:
-    document_editable(
-        kind=APPROVAL_KIND,
-        record=plan,
-        refused=_("The plan is in review: return it to draft before you change it."),
-    )
+REVIEW = DocumentReview(
+    kind=APPROVAL_KIND,
+    statuses=(PlanStatus.PUBLISHED, PlanStatus.UNPUBLISHED),
+    relation="surveys",
+    in_review=gettext_lazy("The plan is in review: return it to draft before you change it."),
+    not_published=gettext_lazy("Only a published plan can be unpublished."),
+    not_among=gettext_lazy("Choose among the agency's customer surveys."),
+)
 
 
 @transaction.atomic
@@ -58,7 +60,7 @@ def plan_section_update(
     """Replace the draft's own text for one section, in both languages."""
     if key not in SectionKey.values:
         raise ValidationError({"key": _("There is no such section.")})
-    _editable(plan)
+    REVIEW.editable(plan)
     section = PlanSection.objects.select_for_update().get(plan=plan, key=key)
     section.text_en = text_en.strip()
     section.text_es = text_es.strip()
@@ -111,30 +113,15 @@ def plan_publish(*, actor: User | None, plan: Plan) -> PlanVersion:
 def plan_surveys_choose(*, actor: User | None, plan: Plan, surveys: list[Survey]) -> list[int]:
     """Name the surveys the plan tells the public about: only these, each a customer survey of
     the plan's agency that is a draft or live."""
-    _editable(plan)
     return document_records_choose(
         actor=actor,
         record=plan,
-        relation="surveys",
+        review=REVIEW,
         chosen=surveys,
         allowed=plan_surveys_choosable(agency=plan.agency),
-        refused=_("Choose among the agency's customer surveys."),
-        action="plan.surveys_choose",
     )
 
 
 def plan_unpublish(*, actor: User | None, plan: Plan, reason: str) -> Plan:
     """Take the plan off the public site; its versions are kept for staff."""
-    return document_unpublish(
-        actor=actor,
-        record=plan,
-        reason=reason,
-        statuses=(PlanStatus.PUBLISHED, PlanStatus.UNPUBLISHED),
-        refused=_("Only a published plan can be unpublished."),
-        action="plan.unpublish",
-    )
-
-
-def plan_approval_state(plan: Plan) -> str:
-    """Where a plan with no approval row yet stands: published if the public sees it."""
-    return document_approval_state(published=plan.status == PlanStatus.PUBLISHED)
+    return document_unpublish(actor=actor, record=plan, reason=reason, review=REVIEW)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cxgov.core.pages import form_save
 from cxgov.core.views_documents import (
@@ -17,12 +18,13 @@ from cxgov.core.views_documents import (
     document_list,
     document_render,
     document_review,
+    document_view,
 )
 from cxgov.insights.readability import FLESCH_KINCAID, SZIGRISZT_PAZOS, Readability, readability
 from cxgov.plans import services
 from cxgov.plans.document import plan_diff, plan_document
 from cxgov.plans.forms import PlanCreateForm, PlanSurveysForm, SectionForm
-from cxgov.plans.models import PlanSection, SectionKey
+from cxgov.plans.models import Plan, PlanSection, SectionKey
 from cxgov.plans.selectors import (
     access_plan,
     plan_records,
@@ -37,9 +39,19 @@ from cxgov.plans.selectors import (
 
 PLAN = DocumentKind(
     approval_key=services.APPROVAL_KIND,
+    label=gettext_lazy("Customer service plan"),
     access=access_plan,
+    state=services.REVIEW.state,
+    title=lambda plan: _("Customer service plan for fiscal year %(year)s") % {"year": plan.year},
+    publish=services.plan_publish,
+    unpublish=services.plan_unpublish,
     detail_url="plans:plan_detail",
     name="plan",
+    list_template="plans/plan_list.html",
+    records=plans_for_agency,
+    start_form=PlanCreateForm,
+    start=services.plan_create,
+    started=gettext_lazy("Plan started. Write each section, then publish."),
     section="plans",
     form_cancel=False,
 )
@@ -63,22 +75,12 @@ def _row(section: PlanSection) -> SectionRow:
 @login_required
 def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The agency's plans by year, and a form to start the next one."""
-    return document_list(
-        request,
-        slug,
-        kind=PLAN,
-        form_class=PlanCreateForm,
-        create=services.plan_create,
-        records=plans_for_agency,
-        template="plans/plan_list.html",
-        started=_("Plan started. Write each section, then publish."),
-    )
+    return document_list(request, slug, kind=PLAN)
 
 
-@login_required
-def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+@document_view(PLAN)
+def plan_detail(request: HttpRequest, slug: str, plan: Plan) -> HttpResponse:
     """The draft's sections with their reading grades, publishing, and the versions so far."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
     versions = list(plan_versions(plan=plan))
     return document_render(
         request,
@@ -95,10 +97,9 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def section_edit(request: HttpRequest, slug: str, plan_id: int, key: str) -> HttpResponse:
+@document_view(PLAN)
+def section_edit(request: HttpRequest, slug: str, plan: Plan, key: str) -> HttpResponse:
     """Write one section in English and Spanish, beside the records it will show."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
     section = plan_sections(plan=plan).get(key)
     if section is None:
         raise Http404
@@ -134,10 +135,9 @@ def section_edit(request: HttpRequest, slug: str, plan_id: int, key: str) -> Htt
     )
 
 
-@login_required
-def plan_preview(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+@document_view(PLAN)
+def plan_preview(request: HttpRequest, slug: str, plan: Plan) -> HttpResponse:
     """The plan as publishing it now would show it: today's records and the draft's text."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
     return document_render(
         request,
         "plans/version_detail.html",
@@ -148,10 +148,9 @@ def plan_preview(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def plan_surveys(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+@document_view(PLAN)
+def plan_surveys(request: HttpRequest, slug: str, plan: Plan) -> HttpResponse:
     """Tick the surveys the plan names; only those appear in it."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
     form = PlanSurveysForm(
         request.POST or None,
         choices=plan_surveys_choosable(agency=plan.agency),
@@ -173,10 +172,9 @@ def plan_surveys(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def version_detail(request: HttpRequest, slug: str, plan_id: int, number: int) -> HttpResponse:
+@document_view(PLAN)
+def version_detail(request: HttpRequest, slug: str, plan: Plan, number: int) -> HttpResponse:
     """One published version, exactly as it was published."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
     version = plan_version(plan=plan, number=number)
     return document_render(
         request,
@@ -193,10 +191,9 @@ def _number(request: HttpRequest, name: str) -> int | None:
     return int(value) if value.isdecimal() and len(value) < 9 else None
 
 
-@login_required
-def version_diff(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+@document_view(PLAN)
+def version_diff(request: HttpRequest, slug: str, plan: Plan) -> HttpResponse:
     """What changed between two versions, section by section."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
     versions = list(plan_versions(plan=plan))
     numbers = [v.number for v in versions]
     if "from" in request.GET or "to" in request.GET:

@@ -11,20 +11,16 @@ from django.utils.translation import get_language
 from cxgov.actions.plan_document import action_plan_document
 from cxgov.actions.selectors_plans import action_plan_published_latest
 from cxgov.core.tables import file_response
-from cxgov.public.views_plans import document_page, published_or_404
+from cxgov.public.views_plans import document_page_view, published_or_404
 from cxgov.reports.pdf import html_to_pdf
 
-
-def agency_action_plan(request: HttpRequest, slug: str) -> HttpResponse:
-    """The agency's CX action plan, as last published."""
-    agency, plan = published_or_404(slug, action_plan_published_latest)
-    return document_page(
-        request,
-        "public/action_plans/plan.html",
-        agency=agency,
-        document=action_plan_document(plan.snapshot),
-        action_plan=plan,
-    )
+agency_action_plan = document_page_view(
+    latest=action_plan_published_latest,
+    template="public/action_plans/plan.html",
+    name="action_plan",
+    document=lambda plan: action_plan_document(plan.snapshot),
+    doc="The agency's CX action plan, as last published.",
+)
 
 
 def agency_action_plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:

@@ -33,27 +33,41 @@ def published_or_404(slug: str, latest: Callable[..., T | None]) -> tuple[Agency
     return agency, published
 
 
-def document_page(
-    request: HttpRequest, template: str, *, agency: Agency, document: object, **context: Any
-) -> HttpResponse:
-    """A published plan document's public page."""
-    return render(
-        request,
-        template,
-        {"agency": agency, "document": document, **context, "nav_section": "home"},
-    )
+def document_page_view(
+    *,
+    latest: Callable[..., T | None],
+    template: str,
+    name: str,
+    document: Callable[[T], Any],
+    doc: str,
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """The public page of what `latest(agency=)` finds an agency published, known to the
+    template as `name`, beside the plan `document` it holds; 404 when there is none."""
+
+    def page(request: HttpRequest, slug: str) -> HttpResponse:
+        agency, published = published_or_404(slug, latest)
+        return render(
+            request,
+            template,
+            {
+                "agency": agency,
+                name: published,
+                "document": document(published),
+                "nav_section": "home",
+            },
+        )
+
+    page.__doc__ = doc
+    return page
 
 
-def agency_plan(request: HttpRequest, slug: str) -> HttpResponse:
-    """The agency's customer service plan, as last published."""
-    agency, version = published_or_404(slug, version_published_latest)
-    return document_page(
-        request,
-        "public/plans/plan.html",
-        agency=agency,
-        document=plan_document(version.snapshot),
-        version=version,
-    )
+agency_plan = document_page_view(
+    latest=version_published_latest,
+    template="public/plans/plan.html",
+    name="version",
+    document=lambda version: plan_document(version.snapshot),
+    doc="The agency's customer service plan, as last published.",
+)
 
 
 def agency_plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
