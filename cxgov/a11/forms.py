@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cxgov.a11.models import Collection, Rating
 from cxgov.a11.selectors import surveys_for_collection_choice
 from cxgov.a11.services import EDITABLE_FIELDS
+from cxgov.core.forms_documents import fiscal_year_field
 from cxgov.core.imports import UPLOAD_ACCEPT, upload_help
 from cxgov.core.models import Agency
 from cxgov.surveys.models import Survey
@@ -21,14 +22,10 @@ _quarter_label = lazy(lambda q: gettext("Quarter %(q)s") % {"q": q}, str)
 QUARTER_CHOICES = [(q, _quarter_label(q)) for q in (1, 2, 3, 4)]
 
 
-def _year_field(**kwargs: Any) -> forms.IntegerField:
-    return forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100, **kwargs)
-
-
 class QuarterForm(forms.Form):
     """Which fiscal quarter a page shows."""
 
-    fiscal_year = _year_field()
+    fiscal_year = fiscal_year_field()
     quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTER_CHOICES, coerce=int)
 
 
@@ -118,7 +115,7 @@ class ResponseImportForm(forms.Form):
         required=False,
         help_text=_("Needed for response files; not for the performance.gov quarterly file."),
     )
-    fiscal_year = _year_field(
+    fiscal_year = fiscal_year_field(
         required=False,
         help_text=_("The Touchpoints A-11 v2 file has no dates: say when it was collected."),
     )

@@ -17,8 +17,8 @@ from django.utils import timezone
 from cxgov.actions.models import ActionItem, ActionPlan, ActionPlanStatus, ActionStatus
 from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency
-from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess, agency_calendar, authored_texts_frozen
+from cxgov.core.selectors import agency_calendar, authored_texts_frozen
+from cxgov.core.selectors_documents import document_access
 from cxgov.registry.models import Service
 
 # 2: each item's service name carries its other languages (`service_translations`).
@@ -26,10 +26,9 @@ from cxgov.registry.models import Service
 # agency's name (`translations`).
 SNAPSHOT_SCHEMA = 3
 
-access_action_plan = AgencyObjectAccess(
-    ActionPlan.objects.select_related("agency"),
+access_action_plan = document_access(
+    ActionPlan,
     id_name="action_plan_id",
-    default_need=Can.EDIT_PLANS,
     doc="An annual CX action plan of the agency in the URL, if the user's role there holds `need`.",
 )
 

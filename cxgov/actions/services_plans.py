@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cxgov.actions.models import ActionItem, ActionPlan, ActionPlanStatus
 from cxgov.actions.selectors_plans import (
@@ -16,8 +17,13 @@ from cxgov.actions.selectors_plans import (
     action_items_delivered,
     action_plan_snapshot_draft,
 )
-from cxgov.core.models import Agency, Approval, ApprovalState, User
+from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
+from cxgov.core.services_documents import (
+    DocumentReview,
+    document_records_choose,
+    document_unpublish,
+)
 
 # The key of annual CX action plans among the kinds of publishable records (`core.approvals`).
 APPROVAL_KIND = "action_plan"
@@ -29,16 +35,16 @@ def _actor(actor: User | None) -> User | None:
     return actor if actor is not None and actor.pk else None
 
 
-def _editable(plan: ActionPlan) -> None:
-    """Refuse a change while the plan is in review or approved: what was reviewed is published."""
-    if Approval.objects.filter(
-        kind=APPROVAL_KIND,
-        object_id=plan.pk,
-        state__in=[ApprovalState.IN_REVIEW, ApprovalState.APPROVED],
-    ).exists():
-        raise ValidationError(
-            _("The action plan is in review: return it to draft before you change it.")
-        )
+REVIEW = DocumentReview(
+    kind=APPROVAL_KIND,
+    statuses=(ActionPlanStatus.PUBLISHED, ActionPlanStatus.UNPUBLISHED),
+    relation="items",
+    in_review=gettext_lazy(
+        "The action plan is in review: return it to draft before you change it."
+    ),
+    not_published=gettext_lazy("Only a published action plan can be unpublished."),
+    not_among=gettext_lazy("Choose among the agency's action items."),
+)
 
 
 @transaction.atomic
@@ -78,7 +84,7 @@ def action_plan_update(
     budget_notes_es: str,
 ) -> ActionPlan:
     """Replace the plan's own text: its summary and budget notes, in English and Spanish."""
-    _editable(plan)
+    REVIEW.editable(plan)
     texts = {
         "summary_en": summary_en,
         "summary_es": summary_es,
@@ -107,27 +113,13 @@ def action_plan_items_choose(
 ) -> list[int]:
     """Name the action items the plan shows: only these, each an item of the plan's agency
     that is not dropped nor done before the previous fiscal year."""
-    _editable(plan)
-    allowed = set(
-        action_items_choosable(agency=plan.agency, fiscal_year=plan.fiscal_year).values_list(
-            "pk", flat=True
-        )
-    )
-    chosen = sorted({item.pk for item in items})
-    if any(pk not in allowed for pk in chosen):
-        raise ValidationError({"items": _("Choose among the agency's action items.")})
-    before = sorted(plan.items.values_list("pk", flat=True))
-    if before == chosen:
-        return chosen
-    plan.items.set(chosen)
-    ActionPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
-    audit_record(
+    return document_records_choose(
         actor=actor,
-        action="action_plan.items_choose",
-        target=plan,
-        data={"items": [before, chosen]},
+        record=plan,
+        review=REVIEW,
+        chosen=items,
+        allowed=action_items_choosable(agency=plan.agency, fiscal_year=plan.fiscal_year),
     )
-    return chosen
 
 
 def action_plan_submit_check(*, actor: User | None, record: ActionPlan) -> None:
@@ -161,25 +153,6 @@ def action_plan_publish(*, actor: User | None, plan: ActionPlan) -> ActionPlan:
     return plan
 
 
-@transaction.atomic
 def action_plan_unpublish(*, actor: User | None, plan: ActionPlan, reason: str) -> ActionPlan:
     """Take the plan off the public site; its last published text stays for staff."""
-    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-    if locked.status != ActionPlanStatus.PUBLISHED:
-        raise ValidationError(_("Only a published action plan can be unpublished."))
-    now = timezone.now()
-    ActionPlan.objects.filter(pk=locked.pk).update(
-        status=ActionPlanStatus.UNPUBLISHED, updated_at=now
-    )
-    plan.status = ActionPlanStatus.UNPUBLISHED
-    audit_record(
-        actor=actor, action="action_plan.unpublish", target=locked, data={"reason": reason}
-    )
-    return plan
-
-
-def action_plan_approval_state(plan: ActionPlan) -> str:
-    """Where a plan with no approval row yet stands: published if the public sees it."""
-    if plan.status == ActionPlanStatus.PUBLISHED:
-        return ApprovalState.PUBLISHED
-    return ApprovalState.DRAFT
+    return document_unpublish(actor=actor, record=plan, reason=reason, review=REVIEW)

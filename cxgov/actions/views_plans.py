@@ -4,15 +4,14 @@ the one review page (`core.views_approvals`)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cxgov.actions import services_plans as services
 from cxgov.actions.forms_plans import ActionPlanCreateForm, ActionPlanItemsForm, ActionPlanTextForm
+from cxgov.actions.models import ActionPlan
 from cxgov.actions.plan_document import action_plan_document
 from cxgov.actions.selectors_plans import (
     access_action_plan,
@@ -22,141 +21,104 @@ from cxgov.actions.selectors_plans import (
     action_plan_snapshot_draft,
     action_plans_for_agency,
 )
-from cxgov.core.approvals import ApprovalKind, approval_kind
-from cxgov.core.pages import form_page_save, form_save
-from cxgov.core.permissions import Can
-from cxgov.core.selectors import access_agency, approval_of
+from cxgov.core.views_documents import (
+    DocumentKind,
+    document_form_page,
+    document_list,
+    document_render,
+    document_review,
+    document_view,
+)
 
-
-def _approval_kind() -> ApprovalKind:
-    kind = approval_kind(services.APPROVAL_KIND)
-    if kind is None:
-        raise Http404
-    return kind
+ACTION_PLAN = DocumentKind(
+    approval_key=services.APPROVAL_KIND,
+    label=gettext_lazy("Annual CX action plan"),
+    access=access_action_plan,
+    state=services.REVIEW.state,
+    title=lambda plan: _("CX action plan for fiscal year %(year)s") % {"year": plan.fiscal_year},
+    publish=services.action_plan_publish,
+    unpublish=services.action_plan_unpublish,
+    on_submit=services.action_plan_submit_check,
+    detail_url="actions:action_plan_detail",
+    name="action_plan",
+    list_template="actions/action_plan_list.html",
+    records=action_plans_for_agency,
+    start_form=ActionPlanCreateForm,
+    start=services.action_plan_create,
+    started=gettext_lazy("Action plan started. Write its summary and choose its items."),
+    section="action_plans",
+)
 
 
 @login_required
 def action_plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The agency's annual CX action plans by fiscal year, and a form to start the next one."""
-    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_PLANS)  # type: ignore[arg-type]
-    form = ActionPlanCreateForm(request.POST or None)
-    saved = form_save(
-        request,
-        form,
-        lambda data: services.action_plan_create(
-            actor=request.user,  # type: ignore[arg-type]
-            agency=agency,
-            fiscal_year=data["fiscal_year"],
-        ),
-    )
-    if saved:
-        messages.success(request, _("Action plan started. Write its summary and choose its items."))
-        return redirect("actions:action_plan_detail", slug=slug, action_plan_id=saved.value.pk)
-    return render(
-        request,
-        "actions/action_plan_list.html",
-        {
-            "agency": agency,
-            "plans": action_plans_for_agency(agency=agency),
-            "form": form,
-            "nav_section": "staff",
-        },
-        status=400 if form.errors else 200,
-    )
+    return document_list(request, slug, kind=ACTION_PLAN)
 
 
-@login_required
-def action_plan_detail(request: HttpRequest, slug: str, action_plan_id: int) -> HttpResponse:
+@document_view(ACTION_PLAN)
+def action_plan_detail(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpResponse:
     """The draft's text, its items in their two lists, and its review."""
-    plan = access_action_plan(user=request.user, agency_slug=slug, action_plan_id=action_plan_id)  # type: ignore[arg-type]
-    return render(
+    return document_render(
         request,
         "actions/action_plan_detail.html",
-        {
-            "agency": plan.agency,
-            "action_plan": plan,
-            "split": action_plan_items_split(plan=plan),
-            "approval": approval_of(kind=_approval_kind(), record=plan),
-            "review_url": reverse(
-                "core:approval_detail",
-                kwargs={"slug": slug, "kind": services.APPROVAL_KIND, "object_id": plan.pk},
-            ),
-            "nav_section": "staff",
-        },
+        kind=ACTION_PLAN,
+        record=plan,
+        split=action_plan_items_split(plan=plan),
+        **document_review(kind=ACTION_PLAN, slug=slug, record=plan),
     )
 
 
-@login_required
-def action_plan_edit(request: HttpRequest, slug: str, action_plan_id: int) -> HttpResponse:
+@document_view(ACTION_PLAN)
+def action_plan_edit(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpResponse:
     """Write the plan's summary and budget notes in English and Spanish."""
-    plan = access_action_plan(user=request.user, agency_slug=slug, action_plan_id=action_plan_id)  # type: ignore[arg-type]
     form = ActionPlanTextForm(
         request.POST or None,
-        initial={
-            "summary_en": plan.summary_en,
-            "summary_es": plan.summary_es,
-            "budget_notes_en": plan.budget_notes_en,
-            "budget_notes_es": plan.budget_notes_es,
-        },
+        initial={name: getattr(plan, name) for name in ActionPlanTextForm.base_fields},
     )
-    detail = reverse("actions:action_plan_detail", kwargs={"slug": slug, "action_plan_id": plan.pk})
-    return form_page_save(
+    return document_form_page(
         request,
-        section="action_plans",
+        slug,
+        kind=ACTION_PLAN,
+        record=plan,
         form=form,
         save=lambda data: services.action_plan_update(actor=request.user, plan=plan, **data),  # type: ignore[arg-type]
-        success_url=detail,
-        success_message=_("The action plan's text is saved."),
-        page={
-            "agency": plan.agency,
-            "action_plan": plan,
-            "title": _("Summary and budget notes"),
-            "cancel_url": detail,
-        },
+        saved=_("The action plan's text is saved."),
+        title=_("Summary and budget notes"),
     )
 
 
-@login_required
-def action_plan_items(request: HttpRequest, slug: str, action_plan_id: int) -> HttpResponse:
+@document_view(ACTION_PLAN)
+def action_plan_items(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpResponse:
     """Tick the action items the plan shows; only those appear in it."""
-    plan = access_action_plan(user=request.user, agency_slug=slug, action_plan_id=action_plan_id)  # type: ignore[arg-type]
     form = ActionPlanItemsForm(
         request.POST or None,
         choices=action_items_choosable(agency=plan.agency, fiscal_year=plan.fiscal_year),
         initial={"items": list(action_plan_items_chosen(plan=plan))},
     )
-    detail = reverse("actions:action_plan_detail", kwargs={"slug": slug, "action_plan_id": plan.pk})
-    return form_page_save(
+    return document_form_page(
         request,
-        section="action_plans",
+        slug,
+        kind=ACTION_PLAN,
+        record=plan,
         form=form,
         save=lambda data: services.action_plan_items_choose(
             actor=request.user,  # type: ignore[arg-type]
             plan=plan,
             items=list(data["items"]),
         ),
-        success_url=detail,
-        success_message=_("The action plan's items are saved."),
-        page={
-            "agency": plan.agency,
-            "action_plan": plan,
-            "title": _("Action items in the plan"),
-            "cancel_url": detail,
-        },
+        saved=_("The action plan's items are saved."),
+        title=_("Action items in the plan"),
     )
 
 
-@login_required
-def action_plan_preview(request: HttpRequest, slug: str, action_plan_id: int) -> HttpResponse:
+@document_view(ACTION_PLAN)
+def action_plan_preview(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpResponse:
     """The plan as publishing it now would show it."""
-    plan = access_action_plan(user=request.user, agency_slug=slug, action_plan_id=action_plan_id)  # type: ignore[arg-type]
-    return render(
+    return document_render(
         request,
         "actions/action_plan_preview.html",
-        {
-            "agency": plan.agency,
-            "action_plan": plan,
-            "document": action_plan_document(action_plan_snapshot_draft(plan=plan)),
-            "nav_section": "staff",
-        },
+        kind=ACTION_PLAN,
+        record=plan,
+        document=action_plan_document(action_plan_snapshot_draft(plan=plan)),
     )

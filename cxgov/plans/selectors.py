@@ -14,8 +14,8 @@ from cxgov.benchmarks.selectors import selections_for_agency
 from cxgov.complaints.models import Category
 from cxgov.complaints.selectors import sla_policies_for_agency
 from cxgov.core.models import Agency
-from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess, authored_texts_frozen
+from cxgov.core.selectors import authored_texts_frozen
+from cxgov.core.selectors_documents import document_access
 from cxgov.insights.fiscal import fiscal_year_bounds
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
 from cxgov.registry.models import (
@@ -36,10 +36,9 @@ from cxgov.surveys.models import Audience, Survey, SurveyStatus
 SNAPSHOT_SCHEMA = 3
 
 
-access_plan = AgencyObjectAccess(
-    Plan.objects.select_related("agency"),
+access_plan = document_access(
+    Plan,
     id_name="plan_id",
-    default_need=Can.EDIT_PLANS,
     doc="A plan of the agency in the URL, if the user's role there holds `need`.",
 )
 

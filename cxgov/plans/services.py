@@ -10,9 +10,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cxgov.core.models import Agency, Approval, ApprovalState, User
+from cxgov.core.models import Agency, User
 from cxgov.core.services import audit_record
+from cxgov.core.services_documents import (
+    DocumentReview,
+    document_records_choose,
+    document_unpublish,
+)
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
 from cxgov.plans.selectors import plan_snapshot_draft, plan_surveys_choosable
 from cxgov.plans.signals import plan_published
@@ -22,14 +28,14 @@ from cxgov.surveys.models import Survey
 APPROVAL_KIND = "plan"
 
 
-def _editable(plan: Plan) -> None:
-    """Refuse a change while the plan is in review or approved: what was reviewed is published."""
-    if Approval.objects.filter(
-        kind=APPROVAL_KIND,
-        object_id=plan.pk,
-        state__in=[ApprovalState.IN_REVIEW, ApprovalState.APPROVED],
-    ).exists():
-        raise ValidationError(_("The plan is in review: return it to draft before you change it."))
+REVIEW = DocumentReview(
+    kind=APPROVAL_KIND,
+    statuses=(PlanStatus.PUBLISHED, PlanStatus.UNPUBLISHED),
+    relation="surveys",
+    in_review=gettext_lazy("The plan is in review: return it to draft before you change it."),
+    not_published=gettext_lazy("Only a published plan can be unpublished."),
+    not_among=gettext_lazy("Choose among the agency's customer surveys."),
+)
 
 
 @transaction.atomic
@@ -54,7 +60,7 @@ def plan_section_update(
     """Replace the draft's own text for one section, in both languages."""
     if key not in SectionKey.values:
         raise ValidationError({"key": _("There is no such section.")})
-    _editable(plan)
+    REVIEW.editable(plan)
     section = PlanSection.objects.select_for_update().get(plan=plan, key=key)
     section.text_en = text_en.strip()
     section.text_es = text_es.strip()
@@ -107,35 +113,15 @@ def plan_publish(*, actor: User | None, plan: Plan) -> PlanVersion:
 def plan_surveys_choose(*, actor: User | None, plan: Plan, surveys: list[Survey]) -> list[int]:
     """Name the surveys the plan tells the public about: only these, each a customer survey of
     the plan's agency that is a draft or live."""
-    _editable(plan)
-    allowed = set(plan_surveys_choosable(agency=plan.agency).values_list("pk", flat=True))
-    chosen = sorted({survey.pk for survey in surveys})
-    if any(pk not in allowed for pk in chosen):
-        raise ValidationError({"surveys": _("Choose among the agency's customer surveys.")})
-    before = sorted(plan.surveys.values_list("pk", flat=True))
-    if before == chosen:
-        return chosen
-    plan.surveys.set(chosen)
-    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
-    audit_record(
-        actor=actor, action="plan.surveys_choose", target=plan, data={"surveys": [before, chosen]}
+    return document_records_choose(
+        actor=actor,
+        record=plan,
+        review=REVIEW,
+        chosen=surveys,
+        allowed=plan_surveys_choosable(agency=plan.agency),
     )
-    return chosen
 
 
-@transaction.atomic
 def plan_unpublish(*, actor: User | None, plan: Plan, reason: str) -> Plan:
     """Take the plan off the public site; its versions are kept for staff."""
-    locked = Plan.objects.select_for_update().get(pk=plan.pk)
-    if locked.status != PlanStatus.PUBLISHED:
-        raise ValidationError(_("Only a published plan can be unpublished."))
-    now = timezone.now()
-    Plan.objects.filter(pk=locked.pk).update(status=PlanStatus.UNPUBLISHED, updated_at=now)
-    plan.status = PlanStatus.UNPUBLISHED
-    audit_record(actor=actor, action="plan.unpublish", target=locked, data={"reason": reason})
-    return plan
-
-
-def plan_approval_state(plan: Plan) -> str:
-    """Where a plan with no approval row yet stands: published if the public sees it."""
-    return ApprovalState.PUBLISHED if plan.status == PlanStatus.PUBLISHED else ApprovalState.DRAFT
+    return document_unpublish(actor=actor, record=plan, reason=reason, review=REVIEW)

@@ -7,19 +7,24 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cxgov.core.approvals import ApprovalKind, approval_kind
-from cxgov.core.pages import form_page_save, form_save
-from cxgov.core.permissions import Can
-from cxgov.core.selectors import access_agency, approval_of
+from cxgov.core.pages import form_save
+from cxgov.core.views_documents import (
+    DocumentKind,
+    document_form_page,
+    document_list,
+    document_render,
+    document_review,
+    document_view,
+)
 from cxgov.insights.readability import FLESCH_KINCAID, SZIGRISZT_PAZOS, Readability, readability
 from cxgov.plans import services
 from cxgov.plans.document import plan_diff, plan_document
 from cxgov.plans.forms import PlanCreateForm, PlanSurveysForm, SectionForm
-from cxgov.plans.models import PlanSection, SectionKey
+from cxgov.plans.models import Plan, PlanSection, SectionKey
 from cxgov.plans.selectors import (
     access_plan,
     plan_records,
@@ -32,12 +37,24 @@ from cxgov.plans.selectors import (
     plans_for_agency,
 )
 
-
-def _approval_kind() -> ApprovalKind:
-    kind = approval_kind(services.APPROVAL_KIND)
-    if kind is None:
-        raise Http404
-    return kind
+PLAN = DocumentKind(
+    approval_key=services.APPROVAL_KIND,
+    label=gettext_lazy("Customer service plan"),
+    access=access_plan,
+    state=services.REVIEW.state,
+    title=lambda plan: _("Customer service plan for fiscal year %(year)s") % {"year": plan.year},
+    publish=services.plan_publish,
+    unpublish=services.plan_unpublish,
+    detail_url="plans:plan_detail",
+    name="plan",
+    list_template="plans/plan_list.html",
+    records=plans_for_agency,
+    start_form=PlanCreateForm,
+    start=services.plan_create,
+    started=gettext_lazy("Plan started. Write each section, then publish."),
+    section="plans",
+    form_cancel=False,
+)
 
 
 @dataclass
@@ -58,60 +75,31 @@ def _row(section: PlanSection) -> SectionRow:
 @login_required
 def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The agency's plans by year, and a form to start the next one."""
-    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_PLANS)  # type: ignore[arg-type]
-    form = PlanCreateForm(request.POST or None)
-    saved = form_save(
-        request,
-        form,
-        lambda data: services.plan_create(actor=request.user, agency=agency, **data),  # type: ignore[arg-type]
-    )
-    if saved:
-        messages.success(request, _("Plan started. Write each section, then publish."))
-        return redirect("plans:plan_detail", slug=slug, plan_id=saved.value.pk)
-    return render(
-        request,
-        "plans/plan_list.html",
-        {
-            "agency": agency,
-            "plans": plans_for_agency(agency=agency),
-            "form": form,
-            "nav_section": "staff",
-        },
-        status=400 if form.errors else 200,
-    )
+    return document_list(request, slug, kind=PLAN)
 
 
-@login_required
-def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+@document_view(PLAN)
+def plan_detail(request: HttpRequest, slug: str, plan: Plan) -> HttpResponse:
     """The draft's sections with their reading grades, publishing, and the versions so far."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
     versions = list(plan_versions(plan=plan))
-    return render(
+    return document_render(
         request,
         "plans/plan_detail.html",
-        {
-            "agency": plan.agency,
-            "plan": plan,
-            "rows": [_row(section) for section in plan_sections(plan=plan).values()],
-            "versions": versions,
-            "latest": versions[0] if versions else None,
-            "approval": approval_of(kind=_approval_kind(), record=plan),
-            "review_url": reverse(
-                "core:approval_detail",
-                kwargs={"slug": slug, "kind": services.APPROVAL_KIND, "object_id": plan.pk},
-            ),
-            "chosen_surveys": plan_surveys_chosen(plan=plan),
-            "english_formula": FLESCH_KINCAID,
-            "spanish_formula": SZIGRISZT_PAZOS,
-            "nav_section": "staff",
-        },
+        kind=PLAN,
+        record=plan,
+        rows=[_row(section) for section in plan_sections(plan=plan).values()],
+        versions=versions,
+        latest=versions[0] if versions else None,
+        chosen_surveys=plan_surveys_chosen(plan=plan),
+        english_formula=FLESCH_KINCAID,
+        spanish_formula=SZIGRISZT_PAZOS,
+        **document_review(kind=PLAN, slug=slug, record=plan),
     )
 
 
-@login_required
-def section_edit(request: HttpRequest, slug: str, plan_id: int, key: str) -> HttpResponse:
+@document_view(PLAN)
+def section_edit(request: HttpRequest, slug: str, plan: Plan, key: str) -> HttpResponse:
     """Write one section in English and Spanish, beside the records it will show."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
     section = plan_sections(plan=plan).get(key)
     if section is None:
         raise Http404
@@ -131,81 +119,70 @@ def section_edit(request: HttpRequest, slug: str, plan_id: int, key: str) -> Htt
     preview = next(s for s in document.sections if s.key == key)
     keys = list(SectionKey.values)
     position = keys.index(key)
-    return render(
+    return document_render(
         request,
         "plans/section_edit.html",
-        {
-            "agency": plan.agency,
-            "plan": plan,
-            "section": section,
-            "form": form,
-            "row": _row(section),
-            "preview": preview,
-            "document": document,
-            "previous_key": keys[position - 1] if position > 0 else "",
-            "next_key": keys[position + 1] if position + 1 < len(keys) else "",
-            "nav_section": "staff",
-        },
+        kind=PLAN,
+        record=plan,
         status=400 if form.errors else 200,
+        section=section,
+        form=form,
+        row=_row(section),
+        preview=preview,
+        document=document,
+        previous_key=keys[position - 1] if position > 0 else "",
+        next_key=keys[position + 1] if position + 1 < len(keys) else "",
     )
 
 
-@login_required
-def plan_preview(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+@document_view(PLAN)
+def plan_preview(request: HttpRequest, slug: str, plan: Plan) -> HttpResponse:
     """The plan as publishing it now would show it: today's records and the draft's text."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
-    return render(
+    return document_render(
         request,
         "plans/version_detail.html",
-        {
-            "agency": plan.agency,
-            "plan": plan,
-            "version": None,
-            "document": plan_document(plan_snapshot_draft(plan=plan)),
-            "nav_section": "staff",
-        },
+        kind=PLAN,
+        record=plan,
+        version=None,
+        document=plan_document(plan_snapshot_draft(plan=plan)),
     )
 
 
-@login_required
-def plan_surveys(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+@document_view(PLAN)
+def plan_surveys(request: HttpRequest, slug: str, plan: Plan) -> HttpResponse:
     """Tick the surveys the plan names; only those appear in it."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
     form = PlanSurveysForm(
         request.POST or None,
         choices=plan_surveys_choosable(agency=plan.agency),
         initial={"surveys": list(plan_surveys_chosen(plan=plan))},
     )
-    return form_page_save(
+    return document_form_page(
         request,
-        section="plans",
+        slug,
+        kind=PLAN,
+        record=plan,
         form=form,
         save=lambda data: services.plan_surveys_choose(
             actor=request.user,  # type: ignore[arg-type]
             plan=plan,
             surveys=list(data["surveys"]),
         ),
-        success_url=reverse("plans:plan_detail", kwargs={"slug": slug, "plan_id": plan.pk}),
-        success_message=_("The plan's surveys are saved."),
-        page={"agency": plan.agency, "plan": plan, "title": _("Surveys in the plan")},
+        saved=_("The plan's surveys are saved."),
+        title=_("Surveys in the plan"),
     )
 
 
-@login_required
-def version_detail(request: HttpRequest, slug: str, plan_id: int, number: int) -> HttpResponse:
+@document_view(PLAN)
+def version_detail(request: HttpRequest, slug: str, plan: Plan, number: int) -> HttpResponse:
     """One published version, exactly as it was published."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
     version = plan_version(plan=plan, number=number)
-    return render(
+    return document_render(
         request,
         "plans/version_detail.html",
-        {
-            "agency": plan.agency,
-            "plan": plan,
-            "version": version,
-            "document": plan_document(version.snapshot),
-            "nav_section": "staff",
-        },
+        kind=PLAN,
+        record=plan,
+        version=version,
+        document=plan_document(version.snapshot),
     )
 
 
@@ -214,10 +191,9 @@ def _number(request: HttpRequest, name: str) -> int | None:
     return int(value) if value.isdecimal() and len(value) < 9 else None
 
 
-@login_required
-def version_diff(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+@document_view(PLAN)
+def version_diff(request: HttpRequest, slug: str, plan: Plan) -> HttpResponse:
     """What changed between two versions, section by section."""
-    plan = access_plan(user=request.user, agency_slug=slug, plan_id=plan_id)  # type: ignore[arg-type]
     versions = list(plan_versions(plan=plan))
     numbers = [v.number for v in versions]
     if "from" in request.GET or "to" in request.GET:
@@ -234,19 +210,16 @@ def version_diff(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
         old = plan_version(plan=plan, number=old_number)  # type: ignore[arg-type]
         new = plan_version(plan=plan, number=new_number)  # type: ignore[arg-type]
         diffs = plan_diff(old.snapshot, new.snapshot)
-    return render(
+    return document_render(
         request,
         "plans/version_diff.html",
-        {
-            "agency": plan.agency,
-            "plan": plan,
-            "numbers": numbers,
-            "old_number": old_number,
-            "new_number": new_number,
-            "diffs": diffs,
-            "changed": any(d.changed for d in diffs),
-            "error": error,
-            "nav_section": "staff",
-        },
+        kind=PLAN,
+        record=plan,
         status=400 if error else 200,
+        numbers=numbers,
+        old_number=old_number,
+        new_number=new_number,
+        diffs=diffs,
+        changed=any(d.changed for d in diffs),
+        error=error,
     )

@@ -4,46 +4,28 @@ published; an unpublished plan answers 404 here."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from cxgov.actions.models import ActionPlan
 from cxgov.actions.plan_document import action_plan_document
 from cxgov.actions.selectors_plans import action_plan_published_latest
-from cxgov.core.models import Agency
 from cxgov.core.tables import file_response
-from cxgov.registry.selectors import agency_public
+from cxgov.public.views_plans import document_page_view, published_or_404
 from cxgov.reports.pdf import html_to_pdf
 
-
-def _published(slug: str) -> tuple[Agency, ActionPlan]:
-    agency = agency_public(slug=slug)
-    plan = action_plan_published_latest(agency=agency)
-    if plan is None:
-        raise Http404
-    return agency, plan
-
-
-def agency_action_plan(request: HttpRequest, slug: str) -> HttpResponse:
-    """The agency's CX action plan, as last published."""
-    agency, plan = _published(slug)
-    return render(
-        request,
-        "public/action_plans/plan.html",
-        {
-            "agency": agency,
-            "action_plan": plan,
-            "document": action_plan_document(plan.snapshot),
-            "nav_section": "home",
-        },
-    )
+agency_action_plan = document_page_view(
+    latest=action_plan_published_latest,
+    template="public/action_plans/plan.html",
+    name="action_plan",
+    document=lambda plan: action_plan_document(plan.snapshot),
+    doc="The agency's CX action plan, as last published.",
+)
 
 
 def agency_action_plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The same action plan as a tagged PDF (PDF/UA-1), in the page's language."""
-    agency, plan = _published(slug)
+    agency, plan = published_or_404(slug, action_plan_published_latest)
     document = action_plan_document(plan.snapshot)
     html = render_to_string(
         "public/plans/plan_pdf.html",

@@ -6,6 +6,9 @@ published until the agency publishes again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -14,39 +17,63 @@ from django.utils.translation import gettext as _
 from cxgov.core.models import Agency
 from cxgov.core.views_prepared import prepared_file_response
 from cxgov.plans.document import plan_document
-from cxgov.plans.models import PlanVersion
 from cxgov.plans.selectors import version_published_latest
 from cxgov.public.prepared import PLAN_PDF
 from cxgov.registry.selectors import agency_public
 
+T = TypeVar("T")
 
-def _published(slug: str) -> tuple[Agency, PlanVersion]:
+
+def published_or_404(slug: str, latest: Callable[..., T | None]) -> tuple[Agency, T]:
+    """The public agency and what `latest(agency=)` finds it published, or 404."""
     agency = agency_public(slug=slug)
-    version = version_published_latest(agency=agency)
-    if version is None:
+    published = latest(agency=agency)
+    if published is None:
         raise Http404
-    return agency, version
+    return agency, published
 
 
-def agency_plan(request: HttpRequest, slug: str) -> HttpResponse:
-    """The agency's customer service plan, as last published."""
-    agency, version = _published(slug)
-    return render(
-        request,
-        "public/plans/plan.html",
-        {
-            "agency": agency,
-            "version": version,
-            "document": plan_document(version.snapshot),
-            "nav_section": "home",
-        },
-    )
+def document_page_view(
+    *,
+    latest: Callable[..., T | None],
+    template: str,
+    name: str,
+    document: Callable[[T], Any],
+    doc: str,
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """The public page of what `latest(agency=)` finds an agency published, known to the
+    template as `name`, beside the plan `document` it holds; 404 when there is none."""
+
+    def page(request: HttpRequest, slug: str) -> HttpResponse:
+        agency, published = published_or_404(slug, latest)
+        return render(
+            request,
+            template,
+            {
+                "agency": agency,
+                name: published,
+                "document": document(published),
+                "nav_section": "home",
+            },
+        )
+
+    page.__doc__ = doc
+    return page
+
+
+agency_plan = document_page_view(
+    latest=version_published_latest,
+    template="public/plans/plan.html",
+    name="version",
+    document=lambda version: plan_document(version.snapshot),
+    doc="The agency's customer service plan, as last published.",
+)
 
 
 def agency_plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The same plan as a tagged PDF, in the page's language, prepared by the worker once per
     published version and language."""
-    agency, version = _published(slug)
+    agency, version = published_or_404(slug, version_published_latest)
     return prepared_file_response(
         request,
         kind=PLAN_PDF,

@@ -22,36 +22,23 @@ class StandardsConfig(AppConfig):
 
 def _approvals_register() -> None:
     """Posting a standard goes through its review (`core.approvals`)."""
-    from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 
-    from cxgov.core.approvals import ApprovalKind, approval_kind_register
+    from cxgov.core.approval_records import record_kind_register
     from cxgov.core.permissions import Can
+    from cxgov.standards import services
     from cxgov.standards.selectors import access_standard
-    from cxgov.standards.services import (
-        APPROVAL_KIND,
-        standard_approval_state,
-        standard_post,
-        standard_unpost,
-    )
 
-    approval_kind_register(
-        ApprovalKind(
-            key=APPROVAL_KIND,
-            label=_("Service standard"),
-            access=access_standard,
-            id_name="standard_id",
-            edit=Can.EDIT_STANDARDS,
-            approve=Can.POST_STANDARDS,
-            state=standard_approval_state,
-            title=lambda standard: standard.statement,
-            url=lambda standard: reverse(
-                "standards:standard_detail",
-                kwargs={"slug": standard.agency.slug, "standard_id": standard.pk},
-            ),
-            on_publish=lambda *, actor, record: standard_post(actor=actor, standard=record),
-            on_unpublish=lambda *, actor, record, reason: standard_unpost(
-                actor=actor, standard=record, reason=reason
-            ),
-        )
+    record_kind_register(
+        key=services.APPROVAL_KIND,
+        label=_("Service standard"),
+        access=access_standard,
+        edit=Can.EDIT_STANDARDS,
+        approve=Can.POST_STANDARDS,
+        state=services.standard_approval_state,
+        title=lambda standard: standard.statement,
+        url_name="standards:standard_detail",
+        noun="standard",
+        publish=services.standard_post,
+        unpublish=services.standard_unpost,
     )

@@ -61,37 +61,24 @@ def _calendar_follow() -> None:
 def _approvals_register() -> None:
     """Publishing a survey goes through its review (`core.approvals`); the Paperwork Reduction
     Act check runs when it is sent for review and again when it is published."""
-    from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 
-    from cxgov.core.approvals import ApprovalKind, approval_kind_register
+    from cxgov.core.approval_records import record_kind_register
     from cxgov.core.permissions import Can
+    from cxgov.surveys import services
     from cxgov.surveys.selectors import access_survey
-    from cxgov.surveys.services import (
-        APPROVAL_KIND,
-        survey_approval_state,
-        survey_publish,
-        survey_publish_check,
-        survey_unpublish,
-    )
 
-    approval_kind_register(
-        ApprovalKind(
-            key=APPROVAL_KIND,
-            label=_("Survey"),
-            access=access_survey,
-            id_name="survey_id",
-            edit=Can.EDIT_SURVEYS,
-            approve=Can.PUBLISH_SURVEYS,
-            state=survey_approval_state,
-            title=lambda survey: survey.title,
-            url=lambda survey: reverse(
-                "surveys:survey_detail", kwargs={"slug": survey.agency.slug, "survey_id": survey.pk}
-            ),
-            on_submit=lambda *, actor, record: survey_publish_check(survey=record),
-            on_publish=lambda *, actor, record: survey_publish(actor=actor, survey=record),
-            on_unpublish=lambda *, actor, record, reason: survey_unpublish(
-                actor=actor, survey=record, reason=reason
-            ),
-        )
+    record_kind_register(
+        key=services.APPROVAL_KIND,
+        label=_("Survey"),
+        access=access_survey,
+        edit=Can.EDIT_SURVEYS,
+        approve=Can.PUBLISH_SURVEYS,
+        state=services.survey_approval_state,
+        title=lambda survey: survey.title,
+        url_name="surveys:survey_detail",
+        noun="survey",
+        publish=services.survey_publish,
+        unpublish=services.survey_unpublish,
+        on_submit=lambda *, actor, record: services.survey_publish_check(survey=record),
     )
