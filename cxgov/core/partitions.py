@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
@@ -126,12 +126,17 @@ def partitions_create(
 
     Idempotent: a month that has its partition is skipped. Returns the names created.
     """
+    if not _is_postgresql(db):
+        return []
     first = month_start(today or timezone.now().date())
     created = []
-    for table in partitioned_tables(db=db):
-        created += partitions_months_add(
-            db=db, table=table.name, first=first, last=month_add(first, months_ahead)
-        )
+    with transaction.atomic(using=db.alias), db.cursor() as cursor:
+        # A run by hand while the worker runs it waits, then finds the months made.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('cxgov.partitions_create'))")
+        for table in partitioned_tables(db=db):
+            created += partitions_months_add(
+                db=db, table=table.name, first=first, last=month_add(first, months_ahead)
+            )
     return created
 
 
