@@ -506,6 +506,14 @@ SCHEDULE_RETENTION_PURGE_MINUTES = env_int(
 SCHEDULE_PREPARED_FILES_PRUNE_MINUTES = env_int(
     "SCHEDULE_PREPARED_FILES_PRUNE_MINUTES", default=60, minimum=0
 )
+# Monthly partitions on PostgreSQL (decision 0066): the worker keeps PARTITIONS_MONTHS_AHEAD
+# months ready; the retention purge drops the audit log's months older than
+# AUDIT_LOG_RETENTION_MONTHS (0 keeps the audit log for ever).
+SCHEDULE_PARTITIONS_CREATE_MINUTES = env_int(
+    "SCHEDULE_PARTITIONS_CREATE_MINUTES", default=24 * 60, minimum=0
+)
+PARTITIONS_MONTHS_AHEAD = env_int("PARTITIONS_MONTHS_AHEAD", default=3, minimum=1)
+AUDIT_LOG_RETENTION_MONTHS = env_int("AUDIT_LOG_RETENTION_MONTHS", default=0, minimum=0)
 
 # Webhooks: a delivery is tried up to WEBHOOK_MAX_ATTEMPTS times, waiting
 # WEBHOOK_RETRY_BASE_SECONDS after the first failure and doubling each time; a subscription whose

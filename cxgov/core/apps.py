@@ -42,10 +42,15 @@ class CoreConfig(AppConfig):
         post_save.connect(agency_created_receiver, sender=Agency, dispatch_uid="core.agency_new")
 
         from cxgov.core.schedule import periodic_register
-        from cxgov.core.tasks import prepared_files_prune_task
+        from cxgov.core.tasks import partitions_create_task, prepared_files_prune_task
 
         periodic_register(
             name="core.prepared_files_prune",
             task=prepared_files_prune_task,
             every_setting="SCHEDULE_PREPARED_FILES_PRUNE_MINUTES",
+        )
+        periodic_register(
+            name="core.partitions_create",
+            task=partitions_create_task,
+            every_setting="SCHEDULE_PARTITIONS_CREATE_MINUTES",
         )

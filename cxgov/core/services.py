@@ -48,6 +48,7 @@ from cxgov.core.models import (
     TranslationStatus,
     User,
 )
+from cxgov.core.partitions import month_add, month_start, partitions_before, partitions_drop_before
 from cxgov.core.permissions import SITE_CAPABILITIES, Can, user_can
 from cxgov.core.selectors import account_shared, scim_users
 from cxgov.core.tasks import (
@@ -94,6 +95,31 @@ def audit_record(
         target_label=str(target)[:300] if target is not None else "",
         data=data or {},
     )
+
+
+@transaction.atomic
+def audit_log_partitions_purge(*, now: datetime | None = None, dry_run: bool = False) -> list[str]:
+    """Drop the audit log's whole months older than settings.AUDIT_LOG_RETENTION_MONTHS.
+
+    PostgreSQL only (SQLite keeps a plain table and every event); 0 months keeps everything.
+    The drop is itself an audit event. Returns the partitions dropped (in a dry run, those
+    that would be).
+    """
+    months = settings.AUDIT_LOG_RETENTION_MONTHS
+    if months <= 0:
+        return []
+    before = month_add(month_start((now or timezone.now()).date()), -months)
+    table = AuditEvent._meta.db_table
+    if dry_run:
+        return partitions_before(table=table, before=before)
+    dropped = partitions_drop_before(table=table, before=before)
+    if dropped:
+        audit_record(
+            actor=None,
+            action="audit.partitions_drop",
+            data={"partitions": dropped, "before": before.isoformat(), "months": months},
+        )
+    return dropped
 
 
 def sign_in_record(*, user: User | None, action: str, address: str, method: str = "") -> AuditEvent:

@@ -267,3 +267,11 @@ def prepared_files_prune_task() -> int:
     from cxgov.core.services_prepared import prepared_files_prune
 
     return prepared_files_prune()
+
+
+@task()
+def partitions_create_task() -> list[str]:
+    """Keep the monthly partitions of the coming months ready on PostgreSQL (periodic, daily)."""
+    from cxgov.core.partitions import partitions_create
+
+    return partitions_create(months_ahead=settings.PARTITIONS_MONTHS_AHEAD)

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from cxgov.complaints.models import FINAL_STATUSES, Attachment, Complaint, Transition
 from cxgov.core.models import Agency, User
 from cxgov.core.services import (
+    audit_log_partitions_purge,
     audit_record,
     fields_apply,
     object_create,
@@ -450,6 +451,7 @@ class PurgeReport:
     now: datetime
     dry_run: bool
     agencies: list[AgencyPurge] = field(default_factory=list)
+    audit_partitions: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -558,6 +560,8 @@ def retention_purge(*, now: datetime | None = None, dry_run: bool = False) -> Pu
     receivers' answers) of finished webhook deliveries older than
     settings.WEBHOOK_DELIVERY_RETENTION_DAYS. Complaints,
     responses, answers and the audit log stay; each agency purged gets one audit event.
+    On PostgreSQL, the audit log's whole months older than settings.AUDIT_LOG_RETENTION_MONTHS
+    are dropped when that is set (`audit_log_partitions_purge`, itself audited).
     """
     now = now or timezone.now()
     report = PurgeReport(now=now, dry_run=dry_run)
@@ -566,4 +570,5 @@ def retention_purge(*, now: datetime | None = None, dry_run: bool = False) -> Pu
             result = _agency_purge(agency=agency, now=now, dry_run=dry_run)
         if result.total:
             report.agencies.append(result)
+    report.audit_partitions = audit_log_partitions_purge(now=now, dry_run=dry_run)
     return report

@@ -11,4 +11,7 @@ def retention_purge_task() -> dict[str, int]:
     from .services import retention_purge
 
     report = retention_purge()
-    return {item.agency: item.total for item in report.agencies}
+    counts = {item.agency: item.total for item in report.agencies}
+    if report.audit_partitions:
+        counts["audit log partitions"] = len(report.audit_partitions)
+    return counts

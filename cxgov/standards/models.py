@@ -7,7 +7,7 @@ lifecycle through the result-provider registry in `cxgov.standards.results`.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -163,6 +163,11 @@ class StandardEvent(models.Model):
     """One raw transaction as received, with what ingestion computed from it (kept for audit)."""
 
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="events")
+    # The standard's agency, kept on the row so the table can be distributed by agency
+    # (docs/scale.md); reads go through the standard, so no index of its own.
+    agency = models.ForeignKey(
+        "core.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     event_id = models.CharField(max_length=100)
     channel = models.CharField(max_length=40, blank=True)
     started_at = models.DateTimeField()
@@ -178,7 +183,9 @@ class StandardEvent(models.Model):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["standard", "event_id"], name="event_unique_id"),
+            models.UniqueConstraint(
+                fields=["standard", "event_id", "agency"], name="event_unique_id"
+            ),
         ]
         # Covers the exact quantiles' reads: one bucket, a span of days, ordered by elapsed
         # time (`selectors.ElapsedQuantiles`), so only that bucket's events are scanned.
@@ -191,6 +198,11 @@ class StandardEvent(models.Model):
     def __str__(self) -> str:
         return self.event_id
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.agency_id is None:
+            self.agency_id = self.standard.agency_id
+        super().save(*args, **kwargs)
+
 
 class DailyRollup(models.Model):
     """A standard's events of one local day: the mergeable counts every result is summed from.
@@ -199,6 +211,10 @@ class DailyRollup(models.Model):
     """
 
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="rollups")
+    # As on StandardEvent: the standard's agency, for distribution by agency.
+    agency = models.ForeignKey(
+        "core.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     day = models.DateField()
     total = models.PositiveIntegerField(default=0)
     met = models.PositiveIntegerField(default=0)
@@ -208,11 +224,16 @@ class DailyRollup(models.Model):
     class Meta:
         ordering: ClassVar = ["day"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["standard", "day"], name="rollup_unique_day"),
+            models.UniqueConstraint(fields=["standard", "day", "agency"], name="rollup_unique_day"),
         ]
 
     def __str__(self) -> str:
         return f"{self.standard_id} {self.day}: {self.met}/{self.total}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.agency_id is None:
+            self.agency_id = self.standard.agency_id
+        super().save(*args, **kwargs)
 
 
 class ReportedResult(models.Model):

@@ -173,6 +173,7 @@ _EVENT_COLUMNS = (
     "day",
     "bucket",
     "received_at",
+    "agency_id",
 )
 
 
@@ -186,7 +187,8 @@ def _upsert_sql() -> str:
     # passed as parameters.
     return (
         f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608  # nosec B608
-        f"ON CONFLICT ({quote('standard_id')}, {quote('event_id')}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({quote('standard_id')}, {quote('event_id')}, {quote('agency_id')}) "
+        f"DO UPDATE SET {updates}"
     )
 
 
@@ -248,7 +250,9 @@ def events_ingest(
                 batch.buckets[low:high].tolist(),
                 strict=True,
             )
-            cursor.executemany(sql, [(standard.pk, *row, received) for row in rows])
+            cursor.executemany(
+                sql, [(standard.pk, *row, received, standard.agency_id) for row in rows]
+            )
     _rollups_rebuild(standard=standard, days=days_touched)
     planner_statistics_refresh(tables=[StandardEvent, DailyRollup], rows=batch.accepted)
     summary = {
@@ -296,7 +300,10 @@ def _rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
         rollup = by_day.get(group["day"])
         if rollup is None:
             rollup = DailyRollup(
-                standard=standard, day=group["day"], histogram=[0] * HISTOGRAM_SIZE
+                standard=standard,
+                agency_id=standard.agency_id,
+                day=group["day"],
+                histogram=[0] * HISTOGRAM_SIZE,
             )
             by_day[group["day"]] = rollup
         rollup.total += group["closed"]

@@ -69,6 +69,7 @@ def _store(standard: Standard, values: list[float], *, day: date, start: int = 0
     StandardEvent.objects.bulk_create(
         StandardEvent(
             standard=standard,
+            agency_id=standard.agency_id,
             event_id=str(start + i),
             started_at=MARCH,
             ended_at=MARCH,

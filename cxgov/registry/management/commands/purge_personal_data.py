@@ -15,7 +15,8 @@ from cxgov.registry.services import retention_purge
 class Command(BaseCommand):
     help = (
         "Remove contact details, attachments, IP addresses and invitation emails that are past "
-        "each agency's retention periods. Records, aggregates and the audit log stay."
+        "each agency's retention periods. Records, aggregates and the audit log stay, but for "
+        "the audit log's months older than AUDIT_LOG_RETENTION_MONTHS on PostgreSQL."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,6 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = retention_purge(dry_run=bool(options["dry_run"]))
         verb = "would remove" if report.dry_run else "removed"
+        for name in report.audit_partitions:
+            self.stdout.write(f"audit log: {verb} partition {name}")
         if not report.agencies:
             self.stdout.write(f"nothing to remove ({report.now:%Y-%m-%d %H:%M %Z})")
             return
