@@ -25,6 +25,7 @@ from cxgov.core.imports.frames import Frame, frame_of
 from cxgov.insights.business_time import (
     MAX_INSTANT,
     MIN_INSTANT,
+    BusinessCalendar,
     elapsed_in_unit,
     histogram_buckets,
     local_days,
@@ -276,12 +277,17 @@ def _columns(frame: Frame, mapping: dict[str, str]) -> dict[str, str]:
 
 
 def events_parse(
-    frame: Frame | pl.DataFrame, *, standard: Standard, mapping: dict[str, str] | None = None
+    frame: Frame | pl.DataFrame,
+    *,
+    standard: Standard,
+    mapping: dict[str, str] | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> EventBatch:
     """Validate a table of events and compute their elapsed time on the standard's calendar.
 
     Each bad row gets one error, its first problem; a row that repeats an earlier id replaces
-    it, with a warning on the earlier row.
+    it, with a warning on the earlier row. Given the `calendar` (as Dask workers are), it reads
+    nothing from the database.
     """
     if isinstance(frame, pl.DataFrame):
         frame = frame_of(frame)
@@ -376,6 +382,7 @@ def events_parse(
         pause_event=owner,
         pause_starts=flat[:, 0],
         pause_ends=flat[:, 1],
+        calendar=calendar,
     )
     closed = np.isfinite(k_ends)
     days = local_days(np.where(closed, k_ends, k_starts), time_zone)
@@ -407,11 +414,13 @@ def events_measure(
     pause_event: np.ndarray,
     pause_starts: np.ndarray,
     pause_ends: np.ndarray,
+    calendar: BusinessCalendar | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each event's elapsed time on the standard's calendar (in its unit), whether it met the
     standard (1, 0, or -1 while open) and its histogram bucket: what ingestion stores, and
     what a change of the agency's closed days computes again (`events_reclock`)."""
-    calendar = standard_business_calendar(standard=standard)
+    if calendar is None:
+        calendar = standard_business_calendar(standard=standard)
     elapsed = elapsed_in_unit(
         calendar, standard.threshold_unit, starts, ends, pause_event, pause_starts, pause_ends
     )

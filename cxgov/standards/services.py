@@ -209,6 +209,42 @@ def events_ingest(
     Rows are written with one multi-row upsert per chunk rather than model instances: this is
     the hot path of bulk feeds (see bench/standards_ingest.py).
     """
+    replaced, days_touched = events_write(standard=standard, batch=batch)
+    _rollups_rebuild(standard=standard, days=days_touched)
+    return events_ingest_finish(
+        actor=actor,
+        standard=standard,
+        summary={
+            "rows": batch.rows_read,
+            "accepted": batch.accepted,
+            "replaced": replaced,
+            "rejected": batch.rejected,
+        },
+        source=source,
+    )
+
+
+def events_ingest_finish(
+    *, actor: User | None, standard: Standard, summary: dict[str, int], source: str
+) -> dict[str, int]:
+    """What follows stored events and rebuilt rollups: statistics, the audit, missed periods."""
+    planner_statistics_refresh(tables=[StandardEvent, DailyRollup], rows=summary["accepted"])
+    audit_record(
+        actor=actor,
+        action="standard.events_ingest",
+        target=standard,
+        data={**summary, "source": source},
+    )
+    standard_misses_check(actor=actor, standard=standard)
+    return summary
+
+
+def events_write(*, standard: Standard, batch: EventBatch) -> tuple[int, set[date]]:
+    """Upsert a parsed batch's events without touching rollups.
+
+    Returns how many stored events it replaced and every day whose rollup it changes (the
+    events' days and the days the replaced events were on).
+    """
     days_touched: set[date] = set()
     replaced = 0
     # With no stored events nothing can be replaced, so the lookups can be skipped.
@@ -249,22 +285,7 @@ def events_ingest(
                 strict=True,
             )
             cursor.executemany(sql, [(standard.pk, *row, received) for row in rows])
-    _rollups_rebuild(standard=standard, days=days_touched)
-    planner_statistics_refresh(tables=[StandardEvent, DailyRollup], rows=batch.accepted)
-    summary = {
-        "rows": batch.rows_read,
-        "accepted": batch.accepted,
-        "replaced": replaced,
-        "rejected": batch.rejected,
-    }
-    audit_record(
-        actor=actor,
-        action="standard.events_ingest",
-        target=standard,
-        data={**summary, "source": source},
-    )
-    standard_misses_check(actor=actor, standard=standard)
-    return summary
+    return replaced, days_touched
 
 
 def _rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
@@ -310,6 +331,11 @@ def _rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
     DailyRollup.objects.bulk_create(by_day.values(), batch_size=WRITE_BATCH)
     Standard.objects.filter(pk=standard.pk).update(results_updated_at=timezone.now())
     return len(by_day)
+
+
+def rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
+    """Recount the given days (all days if None) from the stored raw events."""
+    return _rollups_rebuild(standard=standard, days=days)
 
 
 @transaction.atomic
