@@ -22,7 +22,7 @@ from cxgov.core.selectors import agency_calendar
 from cxgov.core.services import audit_record, object_create
 from cxgov.insights.business_time import HISTOGRAM_SIZE
 from cxgov.registry.models import Service
-from cxgov.standards.ingest import EventBatch, events_measure
+from cxgov.standards.ingest import DayCounts, EventBatch, events_measure
 from cxgov.standards.models import (
     CalendarKind,
     DailyRollup,
@@ -202,15 +202,26 @@ def _instants_for_db(values: np.ndarray) -> list[Any]:
 
 @transaction.atomic
 def events_ingest(
-    *, actor: User | None, standard: Standard, batch: EventBatch, source: str = ""
+    *,
+    actor: User | None,
+    standard: Standard,
+    batch: EventBatch,
+    source: str = "",
+    rollups: DayCounts | None = None,
 ) -> dict[str, int]:
     """Store a parsed batch (an id already stored is replaced) and refresh the touched days.
 
     Rows are written with one multi-row upsert per chunk rather than model instances: this is
-    the hot path of bulk feeds (see bench/standards_ingest.py).
+    the hot path of bulk feeds (see bench/standards_ingest.py). `rollups`, the batch's own
+    daily counts (summed on Dask workers), are written as they are when the standard had no
+    events before; otherwise the touched days are counted again from the stored events.
     """
+    fresh = rollups is not None and not StandardEvent.objects.filter(standard=standard).exists()
     replaced, days_touched = events_write(standard=standard, batch=batch)
-    _rollups_rebuild(standard=standard, days=days_touched)
+    if fresh and rollups is not None:
+        _rollups_write(standard=standard, rollups=rollups)
+    else:
+        _rollups_rebuild(standard=standard, days=days_touched)
     return events_ingest_finish(
         actor=actor,
         standard=standard,
@@ -331,6 +342,28 @@ def _rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
     DailyRollup.objects.bulk_create(by_day.values(), batch_size=WRITE_BATCH)
     Standard.objects.filter(pk=standard.pk).update(results_updated_at=timezone.now())
     return len(by_day)
+
+
+def _rollups_write(*, standard: Standard, rollups: DayCounts) -> int:
+    """Store daily counts summed elsewhere in place of those days' rollups."""
+    days = [_EPOCH + timedelta(days=int(day)) for day in rollups.days]
+    DailyRollup.objects.filter(standard=standard, day__in=days).delete()
+    DailyRollup.objects.bulk_create(
+        (
+            DailyRollup(
+                standard=standard,
+                day=day,
+                total=int(row[0]),
+                met=int(row[1]),
+                still_open=int(row[2]),
+                histogram=row[3:].tolist(),
+            )
+            for day, row in zip(days, rollups.counts, strict=True)
+        ),
+        batch_size=WRITE_BATCH,
+    )
+    Standard.objects.filter(pk=standard.pk).update(results_updated_at=timezone.now())
+    return len(days)
 
 
 def rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
