@@ -263,8 +263,8 @@ def events_write(*, standard: Standard, batch: EventBatch) -> tuple[int, set[dat
     replaced = 0
     # With no stored events nothing can be replaced, so the lookups can be skipped.
     has_events = StandardEvent.objects.filter(standard=standard).exists()
-    if not has_events and connection.vendor == "postgresql":
-        return 0, _events_copy(standard=standard, batch=batch)
+    if connection.vendor == "postgresql":
+        return _events_copy(standard=standard, batch=batch, replacing=has_events)
     received = connection.ops.adapt_datetimefield_value(timezone.now())
     sql = _upsert_sql()
     with connection.cursor() as cursor:
@@ -304,11 +304,14 @@ def events_write(*, standard: Standard, batch: EventBatch) -> tuple[int, set[dat
     return replaced, days_touched
 
 
-def _events_copy(*, standard: Standard, batch: EventBatch) -> set[date]:
-    """Write a batch of new events with PostgreSQL's COPY; returns their days.
+def _events_copy(
+    *, standard: Standard, batch: EventBatch, replacing: bool
+) -> tuple[int, set[date]]:
+    """Write a batch with PostgreSQL's COPY, as `events_write` does with INSERTs.
 
     The rows are formatted as CSV column-wise by polars, and the column list comes from the
-    model, so a column added to the table needs only its values here.
+    model, so a column added to the table needs only its values here. When stored events may
+    be replaced, the rows are copied into a scratch table first and upserted from it.
     """
     instants = {
         name: pl.Series(np.where(np.isfinite(values), np.round(values * 1e6), np.nan))
@@ -340,23 +343,49 @@ def _events_copy(*, standard: Standard, batch: EventBatch) -> set[date]:
     fields = [field for field in StandardEvent._meta.concrete_fields if not field.primary_key]
     table = pl.DataFrame({field.column: values[field.attname] for field in fields})
     quote = connection.ops.quote_name
-    sql = (
-        f"COPY {quote(StandardEvent._meta.db_table)} "  # nosec B608 - our own quoted names
-        f"({', '.join(quote(field.column) for field in fields)}) "
-        "FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-    )
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for low in range(0, table.height, COPY_ROWS):
-            copy.write(
-                table.slice(low, COPY_ROWS).write_csv(
-                    include_header=False,
-                    null_value="\\N",
-                    datetime_format="%Y-%m-%d %H:%M:%S%.6f+00",
-                    date_format="%Y-%m-%d",
-                )
+    events = quote(StandardEvent._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    target = quote("cxgov_events_in") if replacing else events
+    days = {_EPOCH + timedelta(days=int(day)) for day in np.unique(batch.days)}
+    replaced = 0
+    # Only our own column and table names, quoted by the backend, are put into the text.
+    with transaction.atomic(), connection.cursor() as cursor:
+        if replacing:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS "  # noqa: S608  # nosec B608
+                f"SELECT {columns} FROM {events} WITH NO DATA"
             )
-    days = np.unique(batch.days)
-    return {_EPOCH + timedelta(days=int(day)) for day in days}
+        copy_sql = f"COPY {target} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        with cursor.cursor.copy(copy_sql) as copy:
+            for low in range(0, table.height, COPY_ROWS):
+                copy.write(
+                    table.slice(low, COPY_ROWS).write_csv(
+                        include_header=False,
+                        null_value="\\N",
+                        datetime_format="%Y-%m-%d %H:%M:%S%.6f+00",
+                        date_format="%Y-%m-%d",
+                    )
+                )
+        if replacing:
+            key = f"{quote('standard_id')}, {quote('event_id')}"
+            cursor.execute(
+                f"SELECT e.{quote('day')}, count(*) FROM {events} e "  # noqa: S608  # nosec B608
+                f"JOIN {target} n USING ({key}) GROUP BY e.{quote('day')}"
+            )
+            for day, count in cursor.fetchall():
+                days.add(day)
+                replaced += count
+            updates = ", ".join(
+                f"{quote(field.column)} = excluded.{quote(field.column)}"
+                for field in fields
+                if field.attname not in ("standard_id", "event_id")
+            )
+            cursor.execute(
+                f"INSERT INTO {events} ({columns}) SELECT {columns} FROM {target} "  # noqa: S608  # nosec B608
+                f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+            )
+            cursor.execute(f"DROP TABLE {target}")
+    return replaced, days
 
 
 def _rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
