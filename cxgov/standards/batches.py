@@ -85,7 +85,7 @@ def event_file_split(
         batches=batches,
         rows_read=frame.data.height,
         rejected=len(refused),
-        errors=[[e.row, e.column, str(e.message)] for e in frame.errors[:ERRORS_KEPT]],
+        errors=[[e.row, e.column, str(e.reason)] for e in frame.errors[:ERRORS_KEPT]],
     )
     for number in range(batches):
         part = data.filter(pl.Series(numbers == number))
@@ -131,7 +131,7 @@ def event_file_batch_ingest(*, batch_id: int, worker: str) -> bool:
             accepted=parsed.accepted,
             replaced=replaced,
             rejected=parsed.rejected,
-            errors=[[e.row, e.column, str(e.message)] for e in parsed.errors[:ERRORS_KEPT]],
+            errors=[[e.row, e.column, str(e.reason)] for e in parsed.errors[:ERRORS_KEPT]],
             days=sorted(day.isoformat() for day in days),
         )
     event_file_run_finish(run_id=batch.run_id)

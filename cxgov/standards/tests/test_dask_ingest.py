@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from cxgov.core.models import Agency
 from cxgov.standards.models import DailyRollup, Standard, StandardEvent
@@ -95,3 +96,31 @@ def test_dask_on_a_standard_with_events_replaces_them_and_recounts_the_days(
     _ingest(path, dask, "--engine", "dask", "--partition-rows", "400")
     _ingest(path, dask, "--engine", "dask", "--partition-rows", "400")
     assert _stored(dask) == _stored(local)
+
+
+@pytest.mark.django_db
+def test_dask_names_a_bad_row_by_its_row_in_the_file_and_keeps_the_good_ones_on_request(
+    agency_a: Agency, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.parquet"
+    starts = ["2026-03-02T09:00:00Z"] * 6
+    starts[4] = "never"
+    pl.DataFrame({"id": [str(n) for n in range(6)], "start": starts}).write_parquet(path)
+    standard = StandardFactory(service=ServiceFactory(agency=agency_a))
+    rejected = tmp_path / "rejected.csv"
+    with pytest.raises(CommandError, match="rejected"):
+        _ingest(path, standard, "--engine", "dask", "--partition-rows", "2")
+    assert not StandardEvent.objects.filter(standard=standard).exists()
+    _ingest(
+        path,
+        standard,
+        "--engine",
+        "dask",
+        "--partition-rows",
+        "2",
+        "--keep-valid",
+        "--rejected-csv",
+        str(rejected),
+    )
+    assert StandardEvent.objects.filter(standard=standard).count() == 5
+    assert ",6,start," in rejected.read_text().splitlines()[1]

@@ -207,3 +207,28 @@ def test_two_redis_workers_store_each_batch_once(agency_a: Agency, tmp_path: Pat
     whole = _standard(agency_a)
     _ingest(path, whole)
     assert _stored(split) == _stored(whole)
+
+
+@pytest.mark.django_db
+def test_a_batch_keeps_its_good_rows_and_names_its_bad_ones(
+    agency_a: Agency, tmp_path: Path, settings
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "id,start,end\n"
+        "a,2026-03-02T09:00:00Z,2026-03-03T09:00:00Z\n"
+        "b,never,\n"
+        "c,2026-03-04T09:00:00Z,\n"
+    )
+    standard = _standard(agency_a)
+    _ingest(path, standard, "--batches", "2")
+    for batch in EventFileBatch.objects.filter(run__standard=standard):
+        event_file_batch_ingest(batch_id=batch.pk, worker="one")
+    errors = [
+        error
+        for errors in EventFileBatch.objects.values_list("errors", flat=True)
+        for error in errors
+    ]
+    assert errors == [[3, "start", '"never" is not a date.']]
+    assert sorted(StandardEvent.objects.values_list("event_id", flat=True)) == ["a", "c"]
