@@ -41,7 +41,7 @@ from cxgov.core.models import Agency, User
 from cxgov.registry import services as registry
 from cxgov.registry.models import Service
 from cxgov.standards import services
-from cxgov.standards.ingest import EventBatch, events_parse
+from cxgov.standards.ingest import DayCounts, EventBatch, events_parse
 from cxgov.standards.models import ResultSource, Standard, StandardKind, StandardStatus
 
 FORMATS = ("cxgov", "canada-ss")
@@ -384,8 +384,12 @@ def events_apply(
     source: str = "",
     dry_run: bool = False,
     keep_valid: bool = False,
+    rollups: DayCounts | None = None,
 ) -> ImportReport:
-    """Settle a parsed batch into the report and store its good events (an API batch too)."""
+    """Settle a parsed batch into the report and store its good events (an API batch too).
+
+    `rollups`: the batch's daily counts when summed already (`dask_ingest`).
+    """
     report = report or ImportReport(format="events", kinds={"events": _("Events")})
     report.rows_read = batch.rows_read
     report.errors, report.warnings = list(batch.errors), list(batch.warnings)
@@ -396,7 +400,9 @@ def events_apply(
         report.rejected_rows_csv = rejected_rows_csv(frame.rows_table(report.errors), report.errors)
 
     def write(good: EventBatch) -> None:
-        summary = services.events_ingest(actor=actor, standard=standard, batch=good, source=source)
+        summary = services.events_ingest(
+            actor=actor, standard=standard, batch=good, source=source, rollups=rollups
+        )
         report.count("events", CREATED, summary["accepted"] - summary["replaced"])
         report.count("events", UPDATED, summary["replaced"])
 

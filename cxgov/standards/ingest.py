@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from cxgov.core.imports import FileRejectedError, RowError, normalise_header, shown
 from cxgov.core.imports.frames import Frame, frame_of
 from cxgov.insights.business_time import (
+    HISTOGRAM_SIZE,
     MAX_INSTANT,
     MIN_INSTANT,
+    BusinessCalendar,
     elapsed_in_unit,
     histogram_buckets,
     local_days,
@@ -276,12 +278,17 @@ def _columns(frame: Frame, mapping: dict[str, str]) -> dict[str, str]:
 
 
 def events_parse(
-    frame: Frame | pl.DataFrame, *, standard: Standard, mapping: dict[str, str] | None = None
+    frame: Frame | pl.DataFrame,
+    *,
+    standard: Standard,
+    mapping: dict[str, str] | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> EventBatch:
     """Validate a table of events and compute their elapsed time on the standard's calendar.
 
     Each bad row gets one error, its first problem; a row that repeats an earlier id replaces
-    it, with a warning on the earlier row.
+    it, with a warning on the earlier row. Given the `calendar` (as Dask workers are), it reads
+    nothing from the database.
     """
     if isinstance(frame, pl.DataFrame):
         frame = frame_of(frame)
@@ -376,6 +383,7 @@ def events_parse(
         pause_event=owner,
         pause_starts=flat[:, 0],
         pause_ends=flat[:, 1],
+        calendar=calendar,
     )
     closed = np.isfinite(k_ends)
     days = local_days(np.where(closed, k_ends, k_starts), time_zone)
@@ -407,11 +415,13 @@ def events_measure(
     pause_event: np.ndarray,
     pause_starts: np.ndarray,
     pause_ends: np.ndarray,
+    calendar: BusinessCalendar | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each event's elapsed time on the standard's calendar (in its unit), whether it met the
     standard (1, 0, or -1 while open) and its histogram bucket: what ingestion stores, and
     what a change of the agency's closed days computes again (`events_reclock`)."""
-    calendar = standard_business_calendar(standard=standard)
+    if calendar is None:
+        calendar = standard_business_calendar(standard=standard)
     elapsed = elapsed_in_unit(
         calendar, standard.threshold_unit, starts, ends, pause_event, pause_starts, pause_ends
     )
@@ -481,3 +491,79 @@ def _pause_cell(
             until = moments[following] if following is not None else end
             result.append([float(moments[index]), float(until) if np.isfinite(until) else 4e9])
     return result
+
+
+@dataclass
+class DayCounts:
+    """Daily rollups as mergeable sums: per local day (days since 1970-01-01) the closed
+    events, those that met the standard, those still open, then the histogram of closed ones."""
+
+    days: np.ndarray
+    counts: np.ndarray  # one row per day: total, met, still open, histogram[HISTOGRAM_SIZE]
+
+
+def day_counts(batch: EventBatch) -> DayCounts:
+    """The rollups a batch's events make on their own, counted as `_rollups_rebuild` counts."""
+    days, index = np.unique(batch.days, return_inverse=True)
+    counts = np.zeros((days.size, 3 + HISTOGRAM_SIZE), dtype=np.int64)
+    closed = batch.met >= 0
+    np.add.at(counts[:, 0], index[closed], 1)
+    np.add.at(counts[:, 1], index[batch.met == 1], 1)
+    np.add.at(counts[:, 2], index[~closed], 1)
+    np.add.at(counts, (index[closed], 3 + batch.buckets[closed].astype(np.int64)), 1)
+    return DayCounts(days=days.astype(np.int64), counts=counts)
+
+
+def day_counts_merge(parts: list[DayCounts]) -> DayCounts:
+    """The sum of several batches' rollups, day by day."""
+    if not parts:
+        return DayCounts(np.zeros(0, np.int64), np.zeros((0, 3 + HISTOGRAM_SIZE), np.int64))
+    days, index = np.unique(np.concatenate([part.days for part in parts]), return_inverse=True)
+    counts = np.zeros((days.size, 3 + HISTOGRAM_SIZE), dtype=np.int64)
+    np.add.at(counts, index, np.concatenate([part.counts for part in parts]))
+    return DayCounts(days=days, counts=counts)
+
+
+def batches_join(batches: list[EventBatch]) -> tuple[EventBatch, bool]:
+    """Batches of one file in file order as one batch, each id's last row kept (as
+    `events_parse` keeps it within a batch); True when an id appeared in more than one."""
+    if len(batches) == 1:
+        return batches[0], False
+    ids = np.concatenate([batch.ids for batch in batches])
+    _unique, last_from_end = np.unique(ids[::-1], return_index=True)
+    keep = np.sort(ids.size - 1 - last_from_end)
+    offsets = np.cumsum([0, *(batch.accepted for batch in batches)])
+    pauses = {
+        int(offset) + position: intervals
+        for batch, offset in zip(batches, offsets, strict=False)
+        for position, intervals in batch.pauses.items()
+    }
+    new_position = np.full(ids.size, -1, dtype=np.int64)
+    new_position[keep] = np.arange(keep.size)
+
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([getattr(batch, name) for batch in batches])[keep]
+
+    return (
+        EventBatch(
+            ids=ids[keep],
+            channels=joined("channels"),
+            outcomes=joined("outcomes"),
+            starts=joined("starts"),
+            ends=joined("ends"),
+            dues=joined("dues"),
+            pauses={
+                int(new_position[old]): value
+                for old, value in pauses.items()
+                if new_position[old] >= 0
+            },
+            elapsed=joined("elapsed"),
+            met=joined("met"),
+            days=joined("days"),
+            buckets=joined("buckets"),
+            rows_read=sum(batch.rows_read for batch in batches),
+            errors=[error for batch in batches for error in batch.errors],
+            warnings=[warning for batch in batches for warning in batch.warnings],
+        ),
+        keep.size < ids.size,
+    )

@@ -281,3 +281,56 @@ class MissedPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standard_id} missed {self.period_start}"
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    DONE = "done", _("Done")
+
+
+class EventFileRun(models.Model):
+    """An events file split into batches that workers ingest in parallel (`ingest_events
+    --batches`); its rollups are rebuilt once, by the worker that finishes the last batch."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="file_runs")
+    source = models.CharField(max_length=100, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    header = models.JSONField(default=list, blank=True)
+    directory = models.CharField(max_length=500)
+    batches = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default="queued")
+    rows_read = models.PositiveBigIntegerField(default=0)
+    rejected = models.PositiveBigIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.standard_id} {self.source} ({self.batches} batches)"
+
+
+class EventFileBatch(models.Model):
+    """One batch of an `EventFileRun`: the rows whose event ids hash to it, ingested once."""
+
+    run = models.ForeignKey(EventFileRun, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveIntegerField()
+    path = models.CharField(max_length=500)
+    rows = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default="queued")
+    worker = models.CharField(max_length=200, blank=True)
+    accepted = models.PositiveBigIntegerField(default=0)
+    replaced = models.PositiveBigIntegerField(default=0)
+    rejected = models.PositiveBigIntegerField(default=0)
+    # [row, column, reason] of the batch's first bad rows.
+    errors = models.JSONField(default=list, blank=True)
+    days = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["number"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["run", "number"], name="event_batch_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.number} {self.status}"

@@ -1,0 +1,18 @@
+"""Background tasks of the standards app, run by `cxgov worker` through Django's Tasks API."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from django_tasks import task
+
+
+@task()
+def event_file_batch_task(*, batch_id: int) -> bool:
+    """Ingest one batch of an events file split by `ingest_events --batches` (docs/scale.md)."""
+    from .batches import event_file_batch_ingest
+
+    return event_file_batch_ingest(
+        batch_id=batch_id, worker=f"{socket.gethostname()}:{os.getpid()}"
+    )
