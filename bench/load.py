@@ -177,7 +177,7 @@ def step_verify(records_path: str) -> None:
         .filter(n=0)
         .count()
     )
-    rollups_off = _rollups_off(survey_id)
+    rollups_off, folded_after = _rollups_off(survey_id)
 
     tracked = records["complaints"]  # tracking number -> unique marker
     complaints = list(
@@ -204,6 +204,7 @@ def step_verify(records_path: str) -> None:
                 "surveys_wrong_id": len(survey_mismatch),
                 "surveys_without_answers": without_answers,
                 "rollup_rows_off": rollups_off,
+                "responses_folded_after_the_run": folded_after,
                 "complaints_acknowledged": len(tracked),
                 "complaints_stored": len(complaints),
                 "complaints_lost": len(complaint_lost),
@@ -214,8 +215,9 @@ def step_verify(records_path: str) -> None:
     )
 
 
-def _rollups_off(survey_id: int) -> int:
-    """Fold what the worker left, then count the rollup rows that differ from a rebuild."""
+def _rollups_off(survey_id: int) -> tuple[int, int]:
+    """Fold what the worker left, then count the rollup rows that differ from a rebuild; also
+    how many responses the worker had left to fold."""
     from cxgov.surveys.models import (
         AnswerQuarterRollup,
         AnswerRollup,
@@ -237,10 +239,10 @@ def _rollups_off(survey_id: int) -> int:
             }
         return found
 
-    rollups_fold(survey_id=survey_id)
+    left = rollups_fold(survey_id=survey_id)
     folded = rows()
     rollups_rebuild(survey=Survey.objects.get(pk=survey_id))
-    return len(folded ^ rows())
+    return len(folded ^ rows()), left
 
 
 # --- orchestration and load (parent process) -------------------------------------------------
@@ -429,9 +431,10 @@ def _load(args: argparse.Namespace, setup: dict, env: dict[str, str]) -> dict:  
         return time.perf_counter() - started
 
     baseline_reads: list[int] = []
+    # Started before the baseline reads, so it is up (Django loaded) when the load begins.
+    workers = [_worker_start(env)]
     baseline_elapsed = drive([PageReader], args.baseline_seconds) if args.baseline_seconds else 0.0
     load_before = os.getloadavg()[0]
-    workers = [_worker_start(env)]
 
     def worker_kill() -> None:
         workers[-1].kill()
@@ -441,6 +444,8 @@ def _load(args: argparse.Namespace, setup: dict, env: dict[str, str]) -> dict:  
     gevent.spawn_later(args.duration / 2, worker_kill)
     elapsed = drive([SurveyUser, ComplaintUser], args.duration)
     load_after = os.getloadavg()[0]
+    # The new worker folds what came in since the kill, then stops like any worker.
+    time.sleep(10)
     for worker in workers:
         worker.terminate()
         worker.wait(timeout=60)

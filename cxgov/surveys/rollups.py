@@ -43,6 +43,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
+from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.insights.fiscal import fiscal_quarter
 from cxgov.surveys.models import (
     CHOICE_KINDS,
@@ -407,6 +408,10 @@ def _fold_step(*, survey: Survey, limit: int) -> tuple[int, bool]:
         if is_counted(response):
             delta_add(delta, response=response, answers=answers[response.pk], zone=zone)
     delta_write(delta, survey_id=survey.pk, start_month=survey.agency.fiscal_year_start_month)
+    planner_statistics_refresh(
+        tables=[AnswerRollup, ResponseRollup, AnswerQuarterRollup, ResponseQuarterRollup],
+        rows=sum(len(found) for found in answers.values()),
+    )
     _watermark_advance(watermark, through=through, more=more)
     return len(logged), more
 
