@@ -12,7 +12,7 @@ off) on 127.0.0.1. Locust, used as a library, then drives for --duration seconds
   from the redirect.
 Every acknowledged submission (201 with id, or 302 to the tracking number) is recorded. A task
 worker (`manage.py worker`) folds the responses into the rollups while the load runs; halfway
-through it is killed (SIGKILL, wherever it is, a fold included) and a new one started. After
+through it is killed (SIGKILL, wherever it is) and a new one started. After
 the run a sample of survey submission ids is sent again (each must answer with the same id), and
 the database is checked: every acknowledged submission is stored exactly once, and once the
 fold has caught up the rollups equal a rebuild from the raw answers (none lost or counted
