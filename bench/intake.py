@@ -7,7 +7,9 @@ this process and on this database: one at a time through `response_submit` (vali
 checks, idempotency lookup, audit event, one transaction each, as every channel does), through
 `response_bulk_create` (the demo and paper-batch path), through `response_batch_submit` in
 batches of 1,000 (the API batch path: each item checked on its own), and as the baseline: the
-same response and answer rows written with two executemany INSERTs and no checks.
+same response and answer rows written with two executemany INSERTs and no checks. Intake leaves
+the rollups to the worker (decision 0068), so the fold of all those responses is timed too, as
+`rollups_fold`, and the batch path with its share of the fold as `response_batch_submit_folded`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from django.utils import timezone  # noqa: E402
 
 from cxgov.surveys.demo import a11_v2_rows  # noqa: E402
 from cxgov.surveys.models import Response, Survey  # noqa: E402
+from cxgov.surveys.rollups import rollups_fold  # noqa: E402
 from cxgov.surveys.services import (  # noqa: E402
     BATCH_LIMIT,
     BatchItem,
@@ -161,16 +164,23 @@ def main() -> None:
         response_batch_submit(actor=None, survey=survey, items=items[first : first + BATCH_LIMIT])
     batch = time.perf_counter() - start
 
+    start = time.perf_counter()
+    folded = rollups_fold(survey_id=survey.pk)
+    fold = time.perf_counter() - start
+
     count = len(rows)
     print(f"database: {connection.vendor}, responses: {count}")
     print(f"baseline bulk INSERT:  {count / baseline:10.0f} responses/s")
     print(f"response_submit:       {count / one_by_one:10.0f} responses/s")
     print(f"response_bulk_create:  {count / bulk:10.0f} responses/s")
     print(f"response_batch_submit: {count / batch:10.0f} responses/s")
+    print(f"rollups_fold:          {folded / fold:10.0f} responses/s ({folded} folded)")
     for name, seconds in (
         ("response_submit", one_by_one),
         ("response_bulk_create", bulk),
         ("response_batch_submit", batch),
+        ("rollups_fold", fold * count / folded),
+        ("response_batch_submit_folded", batch + fold * count / folded),
     ):
         print(
             f"RESULT name={name} value={count / seconds:.0f} unit=responses/s "

@@ -10,10 +10,13 @@ off) on 127.0.0.1. Locust, used as a library, then drives for --duration seconds
 - survey intake: POST /api/v1/surveys/{id}/responses with a unique submission_id (API token);
 - complaint intake: the public form (GET for the CSRF token, then POST), tracking number taken
   from the redirect.
-Every acknowledged submission (201 with id, or 302 to the tracking number) is recorded. After
+Every acknowledged submission (201 with id, or 302 to the tracking number) is recorded. A task
+worker (`manage.py worker`) folds the responses into the rollups while the load runs; halfway
+through it is killed (SIGKILL, wherever it is) and a new one started. After
 the run a sample of survey submission ids is sent again (each must answer with the same id), and
-the database is checked: every acknowledged submission is stored exactly once. Prints
-throughput, p50/p95/p99 latency and errors by status; exits 1 if anything was lost or
+the database is checked: every acknowledged submission is stored exactly once, and once the
+fold has caught up the rollups equal a rebuild from the raw answers (none lost or counted
+twice). Prints throughput, p50/p95/p99 latency and errors by status; exits 1 if anything was lost or
 duplicated. Before the load, the same users read the public complaint page for --baseline-seconds:
 the RESULT line gives intake per second beside those plain reads per second.
 Only 127.0.0.1 is ever contacted; the run stops by itself.
@@ -174,6 +177,7 @@ def step_verify(records_path: str) -> None:
         .filter(n=0)
         .count()
     )
+    rollups_off, folded_after = _rollups_off(survey_id)
 
     tracked = records["complaints"]  # tracking number -> unique marker
     complaints = list(
@@ -199,6 +203,8 @@ def step_verify(records_path: str) -> None:
                 "surveys_duplicated": len(survey_dupes),
                 "surveys_wrong_id": len(survey_mismatch),
                 "surveys_without_answers": without_answers,
+                "rollup_rows_off": rollups_off,
+                "responses_folded_after_the_run": folded_after,
                 "complaints_acknowledged": len(tracked),
                 "complaints_stored": len(complaints),
                 "complaints_lost": len(complaint_lost),
@@ -207,6 +213,36 @@ def step_verify(records_path: str) -> None:
             }
         )
     )
+
+
+def _rollups_off(survey_id: int) -> tuple[int, int]:
+    """Fold what the worker left, then count the rollup rows that differ from a rebuild; also
+    how many responses the worker had left to fold."""
+    from cxgov.surveys.models import (
+        AnswerQuarterRollup,
+        AnswerRollup,
+        ResponseQuarterRollup,
+        ResponseRollup,
+        Survey,
+    )
+    from cxgov.surveys.rollups import rollups_fold, rollups_rebuild
+
+    models = (AnswerRollup, ResponseRollup, AnswerQuarterRollup, ResponseQuarterRollup)
+
+    def rows() -> set[tuple]:  # type: ignore[type-arg]
+        found = set()
+        for model in models:
+            names = [f.attname for f in model._meta.concrete_fields if f.name != "id"]
+            found |= {
+                (model.__name__, *row)
+                for row in model.objects.filter(survey_id=survey_id).values_list(*names)
+            }
+        return found
+
+    left = rollups_fold(survey_id=survey_id)
+    folded = rows()
+    rollups_rebuild(survey=Survey.objects.get(pk=survey_id))
+    return len(folded ^ rows()), left
 
 
 # --- orchestration and load (parent process) -------------------------------------------------
@@ -268,7 +304,13 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
-def _load(args: argparse.Namespace, setup: dict) -> dict:  # type: ignore[type-arg]
+def _worker_start(env: dict[str, str]) -> subprocess.Popen:  # type: ignore[type-arg]
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+        [PYTHON, str(ROOT / "manage.py"), "worker", "--no-schedule"], env=env, cwd=ROOT
+    )
+
+
+def _load(args: argparse.Namespace, setup: dict, env: dict[str, str]) -> dict:  # type: ignore[type-arg]
     """Drive the server with locust for args.duration seconds; return what was acknowledged."""
     import random
     import re
@@ -389,10 +431,24 @@ def _load(args: argparse.Namespace, setup: dict) -> dict:  # type: ignore[type-a
         return time.perf_counter() - started
 
     baseline_reads: list[int] = []
+    # Started before the baseline reads, so it is up (Django loaded) when the load begins.
+    workers = [_worker_start(env)]
     baseline_elapsed = drive([PageReader], args.baseline_seconds) if args.baseline_seconds else 0.0
     load_before = os.getloadavg()[0]
+
+    def worker_kill() -> None:
+        workers[-1].kill()
+        workers[-1].wait(timeout=30)
+        workers.append(_worker_start(env))
+
+    gevent.spawn_later(args.duration / 2, worker_kill)
     elapsed = drive([SurveyUser, ComplaintUser], args.duration)
     load_after = os.getloadavg()[0]
+    # The new worker folds what came in since the kill, then stops like any worker.
+    time.sleep(10)
+    for worker in workers:
+        worker.terminate()
+        worker.wait(timeout=60)
 
     # Idempotency: the same submission again must answer with the stored response.
     from geventhttpclient import HTTPClient
@@ -460,6 +516,7 @@ def _report(args: argparse.Namespace, result: dict, verify: dict) -> bool:  # ty
         or verify["surveys_duplicated"]
         or verify["surveys_wrong_id"]
         or verify["surveys_without_answers"]
+        or verify["rollup_rows_off"]
         or verify["complaints_lost"]
         or verify["complaints_duplicated"]
         or verify["complaints_wrong_text"]
@@ -546,7 +603,7 @@ def main() -> None:
     server = subprocess.Popen(gunicorn, env=env, cwd=ROOT)  # noqa: S603
     try:
         _wait_ready(args.port, server)
-        result = _load(args, setup)
+        result = _load(args, setup, env)
     finally:
         server.terminate()
         try:

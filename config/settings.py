@@ -498,6 +498,8 @@ SCHEDULE_CLEARANCES_ALERT_MINUTES = env_int(
 SCHEDULE_SURVEY_REMINDERS_MINUTES = env_int(
     "SCHEDULE_SURVEY_REMINDERS_MINUTES", default=60, minimum=0
 )
+# Intake queues a fold of new responses into the rollups; this folds any a lost task left.
+SCHEDULE_ROLLUPS_FOLD_MINUTES = env_int("SCHEDULE_ROLLUPS_FOLD_MINUTES", default=5, minimum=0)
 SCHEDULE_RETENTION_PURGE_MINUTES = env_int(
     "SCHEDULE_RETENTION_PURGE_MINUTES", default=24 * 60, minimum=0
 )

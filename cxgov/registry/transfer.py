@@ -100,6 +100,7 @@ RESTORED_TABLES = (
     "surveys.ResponseRollup",
     "surveys.AnswerQuarterRollup",
     "surveys.ResponseQuarterRollup",
+    "surveys.RollupWatermark",
     "surveys.PopulationMargin",
     "standards.Standard",
     "standards.StandardVersion",

@@ -27,6 +27,7 @@ from cxgov.reports.selectors import report_periods
 from cxgov.reports.services import report_drivers_request
 from cxgov.standards.demo import demo_load as standards_demo_load
 from cxgov.surveys.demo import demo_load as surveys_demo_load
+from cxgov.surveys.rollups import rollups_fold_due
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the local demo only
 
@@ -101,6 +102,8 @@ def demo_load() -> list[DemoUser]:
     actions_demo_load()
     action_plan_demo_load()
     maturity_demo_load()
+    # Responses other apps' demos stored, folded into the rollups as the worker would.
+    rollups_fold_due()
     # Last: the plan is assembled from every other app's demo records.
     plans_demo_load()
     if connection.vendor == "postgresql":

@@ -21,6 +21,7 @@ class SurveysConfig(AppConfig):
         from cxgov.surveys.tasks import (
             clearances_alert_task,
             invitation_reminders_task,
+            rollups_fold_due_task,
             surveys_close_expired_task,
         )
         from cxgov.surveys.views_clearances import clearance_notices
@@ -42,6 +43,11 @@ class SurveysConfig(AppConfig):
             name="surveys.invitation_reminders",
             task=invitation_reminders_task,
             every_setting="SCHEDULE_SURVEY_REMINDERS_MINUTES",
+        )
+        periodic_register(
+            name="surveys.rollups_fold",
+            task=rollups_fold_due_task,
+            every_setting="SCHEDULE_ROLLUPS_FOLD_MINUTES",
         )
         staff_notice_register(name="surveys.clearances", provider=clearance_notices)
         _calendar_follow()

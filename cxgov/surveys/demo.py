@@ -22,6 +22,7 @@ from cxgov.surveys.models import (
     OptOut,
     Survey,
 )
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
@@ -326,6 +327,8 @@ def demo_load() -> list[Survey]:
     response_bulk_create(actor=None, survey=v2, rows=a11_v2_rows(services, count=2400))
     response_bulk_create(actor=None, survey=v1, rows=a11_v1_rows(retirement, count=800))
     response_bulk_create(actor=None, survey=employee, rows=employee_rows())
+    # The worker folds new responses into the rollups; the demo opens with them folded.
+    rollups_fold_due()
     demo_invitations_load(survey=v1, services=retirement)
     # The demo opens with the key driver analyses over all responses already stored, as the
     # worker leaves them; the action suggestions read them too. The reports' analyses come

@@ -871,6 +871,24 @@ class ResponseQuarterRollup(RollupCounts):
         return f"{self.survey_id}/{self.quarter_start}={self.count}"
 
 
+class RollupWatermark(models.Model):
+    """How far a survey's responses are folded into its rollups (decision 0068).
+
+    The responses themselves are the intake log, in id order: every response with an id up to
+    `folded_through` is in the rollups as it stood when folded (later changes go through
+    `rollups_response_changed`); those past it wait for `rollups_fold`. `fold_requested` says a
+    fold is queued or due, so intake queues one task per burst and the periodic safety net
+    finds the surveys with work left.
+    """
+
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="rollup_watermark")
+    folded_through = models.BigIntegerField(default=0)
+    fold_requested = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}<={self.folded_through}"
+
+
 # A margin's category for responses without one (no service, no answer...).
 NO_CATEGORY = "none"
 

@@ -3,9 +3,12 @@
 A rollup row counts answers (or responses) per survey, question, local day, service, channel,
 segment, language and value, with the sum and sum of squares of the numeric value, so any
 period's counts, shares and means are sums of rows. Only counted responses (valid, not deleted)
-are in them. Intake adds to them inside its own transaction; marking a response as spam or
-deleting it takes its answers out again, and restoring puts them back. `rollups_rebuild`
-recomputes a survey's "responses" rows from the answers and leaves imported rows alone.
+are in them. Intake only stores responses; `rollups_fold`, run by the worker, adds every
+response past the survey's watermark (`RollupWatermark`) to them and moves the watermark in the
+same transaction (decision 0068). Marking a folded response as spam or deleting it takes its
+answers out again, and restoring puts them back; a response not folded yet is folded as it is
+then. `rollups_rebuild` recomputes a survey's "responses" rows from the answers and leaves
+imported rows alone.
 
 Rows are added with `INSERT … ON CONFLICT … DO UPDATE SET count = count + excluded.count`, which
 SQLite and PostgreSQL both run atomically, so concurrent submissions never lose a count.
@@ -40,6 +43,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
+from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.insights.fiscal import fiscal_quarter
 from cxgov.surveys.models import (
     CHOICE_KINDS,
@@ -53,6 +57,7 @@ from cxgov.surveys.models import (
     ResponseRollup,
     ResponseStatus,
     RollupSource,
+    RollupWatermark,
     Survey,
 )
 
@@ -309,32 +314,160 @@ def delta_write(
     )
 
 
-def rollups_record(
-    *, survey: Survey, entries: Iterable[tuple[Response, Iterable[AnswerLike]]]
-) -> None:
-    """Add newly stored counted responses with their answers; call inside the intake transaction."""
+# Intake and the fold of one survey exclude each other through this PostgreSQL advisory lock
+# (the class id, beside the survey id): intake holds it shared until it commits, so a fold,
+# which holds it alone, never sees a response id while a smaller one may still commit.
+FOLD_LOCK_CLASS = 6801
+# Responses folded per transaction: a long backlog is folded in steps that each commit.
+FOLD_CHUNK = 5000
+
+
+def _fold_lock(survey_id: int, *, shared: bool) -> None:
+    if connection.vendor != "postgresql":
+        # SQLite transactions start IMMEDIATE (config/database.py): one writer at a time.
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [FOLD_LOCK_CLASS, survey_id % 2**31])
+
+
+def _watermark_locked(survey_id: int) -> RollupWatermark:
+    RollupWatermark.objects.bulk_create(
+        [RollupWatermark(survey_id=survey_id)], ignore_conflicts=True
+    )
+    return RollupWatermark.objects.select_for_update().get(survey_id=survey_id)
+
+
+def rollups_intake_open(*, survey_id: int) -> bool:
+    """Call inside an intake's transaction before its responses are inserted.
+
+    Holds the survey's fold off until the transaction ends; True when no fold was requested
+    yet and this transaction requested one, so the caller queues `rollups_fold` with its write.
+    """
+    _fold_lock(survey_id, shared=True)
+    requested = (
+        RollupWatermark.objects.filter(survey_id=survey_id)
+        .values_list("fold_requested", flat=True)
+        .first()
+    )
+    if requested:
+        return False
+    if requested is None:
+        RollupWatermark.objects.bulk_create(
+            [RollupWatermark(survey_id=survey_id)], ignore_conflicts=True
+        )
+    waiting = RollupWatermark.objects.filter(survey_id=survey_id, fold_requested=False)
+    return bool(waiting.update(fold_requested=True))
+
+
+@dataclass
+class _LoggedAnswer:
+    question: Question
+    value_int: int | None
+    value_number: Decimal | None
+    value_text: str
+
+
+def _watermark_advance(watermark: RollupWatermark, *, through: int, more: bool) -> None:
+    watermark.folded_through = through
+    watermark.fold_requested = more
+    watermark.save(update_fields=["folded_through", "fold_requested"])
+
+
+@transaction.atomic
+def _fold_step(*, survey: Survey, limit: int) -> tuple[int, bool]:
+    _fold_lock(survey.pk, shared=False)
+    watermark = _watermark_locked(survey.pk)
+    start = watermark.folded_through
+    logged = list(
+        Response.objects.filter(survey_id=survey.pk, pk__gt=start)
+        .order_by("pk")
+        .only(
+            *("id", "status", "deleted_at", "submitted_at", "service_id", "channel"),
+            *("segment_id", "language"),
+        )[: limit + 1]
+    )
+    more = len(logged) > limit
+    logged = logged[:limit]
+    if not logged:
+        if watermark.fold_requested:
+            _watermark_advance(watermark, through=start, more=False)
+        return 0, False
+    through = logged[-1].pk
+    questions = {q.pk: q for q in Question.objects.filter(survey_id=survey.pk)}
+    answers: dict[int, list[_LoggedAnswer]] = defaultdict(list)
+    for response_id, question_id, value_int, value_number, value_text in Answer.objects.filter(
+        response_id__gt=start, response_id__lte=through, survey_id=survey.pk
+    ).values_list("response_id", "question_id", "value_int", "value_number", "value_text"):
+        answers[response_id].append(
+            _LoggedAnswer(questions[question_id], value_int, value_number, value_text)
+        )
     zone = survey_zone(survey)
     delta = RollupDelta.empty()
-    for response, answers in entries:
+    for response in logged:
         if is_counted(response):
-            delta_add(delta, response=response, answers=answers, zone=zone)
+            delta_add(delta, response=response, answers=answers[response.pk], zone=zone)
     delta_write(delta, survey_id=survey.pk, start_month=survey.agency.fiscal_year_start_month)
+    planner_statistics_refresh(
+        tables=[AnswerRollup, ResponseRollup, AnswerQuarterRollup, ResponseQuarterRollup],
+        rows=sum(len(found) for found in answers.values()),
+    )
+    _watermark_advance(watermark, through=through, more=more)
+    return len(logged), more
+
+
+def rollups_fold(*, survey_id: int, limit: int = FOLD_CHUNK) -> int:
+    """Add every response past the survey's watermark to its rollups, as each is now (counted
+    or not), and move the watermark; the number of responses folded.
+
+    Each step of at most `limit` responses is one transaction holding the watermark row: the
+    rollups and the watermark commit together or not at all, so a fold that dies leaves nothing
+    half done and the next one starts where the last commit left off, and two folds of the
+    same survey wait for each other instead of counting a response twice.
+    """
+    survey = Survey.objects.select_related("agency").filter(pk=survey_id).first()
+    if survey is None:
+        return 0
+    folded, more = 0, True
+    while more:
+        done, more = _fold_step(survey=survey, limit=limit)
+        folded += done
+    return folded
+
+
+def rollups_fold_due() -> int:
+    """Fold every survey whose fold was requested (the periodic safety net for a lost task)."""
+    due = RollupWatermark.objects.filter(fold_requested=True).values_list("survey_id", flat=True)
+    return sum(rollups_fold(survey_id=survey_id) for survey_id in list(due))
 
 
 def rollups_lock_response(response: Response) -> bool:
-    """Lock a response row, refresh its status and deletion from the database, say if it counts.
+    """Lock a response row, refresh its status and deletion from the database, say if it is in
+    the rollups (counted and already folded).
 
-    Call before changing either, in the same transaction, then `rollups_response_changed`.
+    Call before changing either, in the same transaction, then `rollups_response_changed`. It
+    locks the survey's watermark first, so no fold runs until the change commits.
     """
+    _watermark_locked(response.survey_id)
     current = Response.objects.select_for_update().only("status", "deleted_at").get(pk=response.pk)
     response.status = current.status
     response.deleted_at = current.deleted_at
-    return is_counted(response)
+    return is_counted(response) and _folded(response)
+
+
+def _folded(response: Response) -> bool:
+    through = (
+        RollupWatermark.objects.filter(survey_id=response.survey_id)
+        .values_list("folded_through", flat=True)
+        .first()
+    )
+    return through is not None and response.pk <= through
 
 
 def rollups_response_changed(*, response: Response, was_counted: bool) -> None:
-    """Take a response out of the rollups or put it back when whether it counts has changed."""
-    now_counted = is_counted(response)
+    """Take a folded response out of the rollups or put it back when whether it counts has
+    changed; a response not folded yet is left to the fold, which reads it as it is then."""
+    now_counted = is_counted(response) and _folded(response)
     if now_counted == was_counted:
         return
     survey = Survey.objects.select_related("agency").get(pk=response.survey_id)
@@ -369,10 +502,14 @@ def rollups_rebuild(*, survey: Survey) -> RebuildResult:
     """Recompute a survey's "responses" rollups from its answers with GROUP BY queries, then
     its whole quarterly level from the days (in the quarters of the agency's fiscal year now).
 
-    Imported daily rows are left as they are. A response submitted while this runs may be counted
-    twice; run it when intake is quiet (or run it again).
+    Imported daily rows are left as they are. It holds intake and folds of the survey off while
+    it runs and moves the watermark past every response it counted.
     """
+    _fold_lock(survey.pk, shared=False)
+    watermark = _watermark_locked(survey.pk)
     survey = Survey.objects.select_for_update().select_related("agency").get(pk=survey.pk)
+    last = Response.objects.filter(survey=survey).aggregate(last=Max("id"))["last"]
+    _watermark_advance(watermark, through=max(last or 0, watermark.folded_through), more=False)
     zone = survey_zone(survey)
     AnswerRollup.objects.filter(survey=survey, source=RollupSource.RESPONSES).delete()
     ResponseRollup.objects.filter(survey=survey, source=RollupSource.RESPONSES).delete()

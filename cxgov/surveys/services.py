@@ -74,8 +74,6 @@ from cxgov.surveys.models import (
     SCALE_RANGES,
     AccessCode,
     Answer,
-    AnswerQuarterRollup,
-    AnswerRollup,
     Audience,
     Clearance,
     DriverRun,
@@ -90,8 +88,6 @@ from cxgov.surveys.models import (
     QuotaSegment,
     Response,
     ResponseDraft,
-    ResponseQuarterRollup,
-    ResponseRollup,
     ResponseSource,
     ResponseStatus,
     Survey,
@@ -110,8 +106,8 @@ from cxgov.surveys.results.selectors import (
     survey_has_drivers,
 )
 from cxgov.surveys.rollups import (
+    rollups_intake_open,
     rollups_lock_response,
-    rollups_record,
     rollups_response_changed,
 )
 from cxgov.surveys.selectors import BurdenLedger, clearances_to_alert, survey_origin_allowed
@@ -1172,11 +1168,11 @@ def response_submit(
     """
     context = context or SubmissionContext()
     submission_id = _valid_submission_id(submission_id)
-    existing = Response.objects.filter(survey=survey, submission_id=submission_id).first()
-    if existing is not None:
-        return existing
+    # Idempotency is the unique constraint: store first, and look the id up only when the
+    # insert or a check refused it (a repeat after its link was used or the survey closed
+    # still answers with the stored response).
     try:
-        response = _response_store(
+        return _response_store(
             survey=survey,
             answers=answers,
             submission_id=submission_id,
@@ -1186,13 +1182,11 @@ def response_submit(
             honeypot=honeypot,
             consent_to_contact=consent_to_contact,
         )
-    except IntegrityError:
-        # The same submission arrived twice at once: the other one was stored first.
+    except (IntegrityError, SubmissionError):
         existing = Response.objects.filter(survey=survey, submission_id=submission_id).first()
         if existing is None:
             raise
         return existing
-    return response
 
 
 @transaction.atomic
@@ -1226,9 +1220,9 @@ def _response_store(
         consent_to_contact=consent_to_contact,
         version=_current_version(survey),
     )
+    _rollups_fold_ask(survey)
     response.save()
     Answer.objects.bulk_create(_answer_rows(response, clean))
-    rollups_record(survey=survey, entries=[(response, clean.answers)])
     drivers_mark_stale(survey=survey)
     if invitation is not None:
         _invitation_use(survey, invitation)
@@ -1303,10 +1297,22 @@ def _invitation_use(survey: Survey, invitation: Invitation) -> None:
     invitation.save(update_fields=["used_at", "status"])
 
 
+def _rollups_fold_ask(survey: Survey) -> None:
+    """Before inserting responses: hold the survey's fold off until this intake commits, and
+    queue one with the write unless one is already asked for (decision 0068)."""
+    if rollups_intake_open(survey_id=survey.pk):
+        from cxgov.surveys.tasks import rollups_fold_task
+
+        task_enqueue_with_write(rollups_fold_task, survey_id=survey.pk)
+
+
 def _responses_store(
     survey: Survey, prepared: Sequence[tuple[Response, CleanSubmission]], *, batch_size: int
 ) -> int:
-    """Insert prepared responses, their answers and rollups at once; the number of answers."""
+    """Insert prepared responses and their answers at once; the number of answers. The worker
+    folds them into the rollups."""
+    if prepared:
+        _rollups_fold_ask(survey)
     Response.objects.bulk_create([r for r, _c in prepared], batch_size=batch_size)
     answers = [
         (
@@ -1324,19 +1330,8 @@ def _responses_store(
     ]
     for start in range(0, len(answers), batch_size * 5):
         _answers_insert(answers[start : start + batch_size * 5])
-    rollups_record(survey=survey, entries=[(r, clean.answers) for r, clean in prepared])
     drivers_mark_stale(survey=survey)
-    planner_statistics_refresh(
-        tables=[
-            Response,
-            Answer,
-            AnswerRollup,
-            ResponseRollup,
-            AnswerQuarterRollup,
-            ResponseQuarterRollup,
-        ],
-        rows=len(answers),
-    )
+    planner_statistics_refresh(tables=[Response, Answer], rows=len(answers))
     return len(answers)
 
 

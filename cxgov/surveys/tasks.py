@@ -1,7 +1,8 @@
 """Background tasks of surveys: invitation and reminder messages (email or text), each with a
 single-use link, an opt-out link and the PRA statement; the scheduled reminders; the daily
-closing of expired surveys and the daily PRA clearance warnings; and the key driver analyses and
-an employee survey's disclosure decision, made again when its responses change."""
+closing of expired surveys and the daily PRA clearance warnings; the key driver analyses and
+an employee survey's disclosure decision, made again when its responses change; and the fold of
+new responses into the rollups, queued by intake and on a schedule (decision 0068)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from cxgov.surveys.distribution import (
 )
 from cxgov.surveys.models import Invitation, InvitationChannel, Survey
 from cxgov.surveys.results.disclosure import disclosure_decide
+from cxgov.surveys.rollups import rollups_fold, rollups_fold_due
 from cxgov.surveys.services import (
     clearances_alert,
     drivers_compute,
@@ -133,3 +135,16 @@ def drivers_compute_task(*, survey_id: int) -> int:
 def disclosure_decide_task(*, survey_id: int) -> bool:
     """Make an employee survey's disclosure decision for its new responses, before a page asks."""
     return disclosure_decide(survey_id=survey_id)
+
+
+@retrying_task()
+def rollups_fold_task(*, survey_id: int) -> int:
+    """Fold the survey's responses stored since the last fold into its rollups (queued by
+    intake). A failure leaves them past the watermark; the retry, or the next fold, adds them."""
+    return rollups_fold(survey_id=survey_id)
+
+
+@task()
+def rollups_fold_due_task() -> int:
+    """Fold every survey with a fold requested and not done (periodic: a lost task's safety net)."""
+    return rollups_fold_due()

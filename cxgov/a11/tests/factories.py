@@ -12,6 +12,7 @@ from cxgov.core.models import User
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry.models import Service
 from cxgov.surveys.models import Survey
+from cxgov.surveys.rollups import rollups_fold
 from cxgov.surveys.services import BulkResponse, SubmissionContext, response_bulk_create
 
 # FY 2026 Q2: January to March 2026.
@@ -27,7 +28,8 @@ def signed_in(user: User) -> Client:
 def thumbs_responses(
     survey: Survey, *, service: Service, count: int, period: FiscalQuarter = PERIOD
 ) -> int:
-    """`count` thumbs-up responses about the service, spread over the quarter's first days."""
+    """`count` thumbs-up responses about the service, spread over the quarter's first days,
+    folded into the rollups as the worker would."""
     start = datetime.combine(period.start, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
     rows = [
         BulkResponse(
@@ -38,7 +40,9 @@ def thumbs_responses(
         )
         for i in range(count)
     ]
-    return response_bulk_create(actor=None, survey=survey, rows=rows)
+    stored = response_bulk_create(actor=None, survey=survey, rows=rows)
+    rollups_fold(survey_id=survey.pk)
+    return stored
 
 
 def ready_collection(

@@ -194,10 +194,10 @@ def test_survey_bulk_responses_that_die_after_the_answers_are_written_leave_noth
         for n in range(30)
     ]
     before = row_counts()
-    # The rollups are updated after every response and answer row is inserted.
+    # The key driver analyses are marked stale after every response and answer row is inserted.
     with (
         mock.patch.object(
-            survey_services, "rollups_record", fail_after(0, survey_services.rollups_record)
+            survey_services, "drivers_mark_stale", fail_after(0, survey_services.drivers_mark_stale)
         ),
         pytest.raises(DiskFullError),
     ):

@@ -22,6 +22,7 @@ from cxgov.standards.ingest import events_parse, rows_table
 from cxgov.standards.selectors import standard_results
 from cxgov.surveys.results.estimates import quarterly_trend
 from cxgov.surveys.results.selectors import result_fiscal_years
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import SubmissionContext, response_submit, survey_create, survey_publish
 from cxgov.testing.factories import AgencyFactory, ServiceFactory, StandardFactory, cleared
 
@@ -56,12 +57,14 @@ def test_a_late_pacific_answer_counts_in_one_fiscal_year_everywhere(pacific, cli
             submission_id="late-a11",
             context=SubmissionContext(service=service.slug),
         )
+        rollups_fold_due()
         response_submit(
             survey=acsi,
             answers={"acsi_satisfaction": 9, "acsi_expectations": 8, "acsi_ideal": 8},
             submission_id="late-acsi",
             context=SubmissionContext(service=service.slug),
         )
+        rollups_fold_due()
         complaint = complaint_create(
             agency=pacific,
             service=service,

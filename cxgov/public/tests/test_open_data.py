@@ -34,6 +34,7 @@ from cxgov.registry.models import Service
 from cxgov.reports.performance_feed import PERFORMANCE_COLUMNS
 from cxgov.standards.selectors import FEED_COLUMNS as STANDARD_COLUMNS
 from cxgov.surveys.models import Survey
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
@@ -209,6 +210,7 @@ def _likert_trust(survey: Survey, service: Service, values: list[int]) -> None:
         for i, value in enumerate(values)
     ]
     response_bulk_create(actor=None, survey=survey, rows=rows)
+    rollups_fold_due()
 
 
 def _report(agency: Agency, values: list[int]):

@@ -27,6 +27,7 @@ from cxgov.registry.services import channel_create
 from cxgov.reports.performance_feed import PERFORMANCE_COLUMNS
 from cxgov.standards.models import DailyRollup
 from cxgov.surveys.models import Survey
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
@@ -101,6 +102,7 @@ def answer(survey: Survey, service: Service, trusts: list[int], *, when: datetim
             for trust in trusts
         ],
     )
+    rollups_fold_due()
 
 
 def page(client, url: str = URL) -> str:

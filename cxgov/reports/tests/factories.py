@@ -10,6 +10,7 @@ from cxgov.core.models import Agency
 from cxgov.registry.models import Service
 from cxgov.surveys.demo import a11_v1_rows, a11_v2_rows, employee_rows
 from cxgov.surveys.models import Survey
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import response_bulk_create, survey_create, survey_publish
 from cxgov.testing.factories import ServiceFactory, cleared
 
@@ -18,7 +19,8 @@ def report_surveys(
     agency: Agency, *, customers: int = 200, employees: bool = True
 ) -> tuple[list[Service], list[Survey]]:
     """Two services, an A-11 v2 and v1 survey with `customers` responses each, and the
-    employee survey (52 answers; one team under the suppression threshold)."""
+    employee survey (52 answers; one team under the suppression threshold), folded into the
+    rollups as the worker would."""
     services = [
         ServiceFactory(agency=agency, name="Apply for benefits", slug="apply-for-benefits"),
         ServiceFactory(agency=agency, name="Replace a card", slug="replace-a-card"),
@@ -39,4 +41,5 @@ def report_surveys(
         survey_publish(actor=None, survey=employee)
         response_bulk_create(actor=None, survey=employee, rows=employee_rows())
         surveys.append(employee)
+    rollups_fold_due()
     return services, surveys

@@ -23,6 +23,7 @@ from django.utils import timezone
 from cxgov.actions.tests.factories import ActionItemFactory
 from cxgov.complaints.models import Complaint
 from cxgov.standards.models import ReportedResult
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
@@ -72,6 +73,7 @@ def card_data(agency_a, analyst_a):
         + _answers(visas, date(2026, 8, 12), [(5, 5), (5, 5), (4, 4)], "v4")
     )
     response_bulk_create(actor=None, survey=survey, rows=rows)
+    rollups_fold_due()
     for n in range(12):
         Complaint.objects.create(
             agency=agency_a,

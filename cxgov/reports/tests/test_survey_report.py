@@ -181,11 +181,13 @@ def test_too_long_section_is_refused_with_the_field_named(analyst_a_client, surv
 
 def test_small_employee_group_has_no_themes(agency_a):
     from cxgov.surveys.demo import employee_rows
+    from cxgov.surveys.rollups import rollups_fold
     from cxgov.surveys.services import response_bulk_create, survey_create, survey_publish
 
     employee = survey_create(actor=None, agency=agency_a, template="employee_barriers")
     survey_publish(actor=None, survey=employee)
     response_bulk_create(actor=None, survey=employee, rows=employee_rows()[:3])
+    rollups_fold(survey_id=employee.pk)
     data = report_build(agency=agency_a, fiscal_year=2026, quarter=None)
     themes = next(s for s in data.sections if s.id == "themes")
     assert themes.tables[0].rows == []

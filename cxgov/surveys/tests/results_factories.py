@@ -8,6 +8,7 @@ from typing import Any
 
 from cxgov.core.models import Agency
 from cxgov.surveys.models import Survey
+from cxgov.surveys.rollups import rollups_fold
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
@@ -50,15 +51,18 @@ def bulk(
     segment: str = "",
     language: str = "en",
 ) -> int:
-    """Store answers submitted at given moments through the bulk intake path."""
+    """Store answers submitted at given moments through the bulk intake path, and fold them
+    into the rollups as the worker would."""
     context = SubmissionContext(
         service=service, channel=channel, segment=segment, language=language
     )
-    return response_bulk_create(
+    stored = response_bulk_create(
         actor=None,
         survey=survey,
         rows=[BulkResponse(answers=a, submitted_at=at, context=context) for a, at in rows],
     )
+    rollups_fold(survey_id=survey.pk)
+    return stored
 
 
 def quarters_in_step(survey: Survey) -> bool:

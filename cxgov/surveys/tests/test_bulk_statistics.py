@@ -33,7 +33,9 @@ def test_a_large_bulk_load_refreshes_the_planners_row_counts_once_it_commits(
     table = Answer._meta.db_table
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         bulk_answers(survey, [({"sat": 4, "up": 1, "pick": "ease"}, AT)] * 30)
-    assert len(callbacks) == 1
+    # The load's ANALYZE, and the fold's of the rollup tables it filled.
+    analyses = [c for c in callbacks if c.__qualname__.endswith("analyze")]
+    assert len(analyses) == 2
     assert _planner_rows(table) == Answer.objects.count() >= 90
 
 

@@ -17,6 +17,7 @@ from cxgov.core.models import Agency, User
 from cxgov.insights.fiscal import fiscal_quarter, fiscal_year_bounds
 from cxgov.surveys.forms import ClearanceForm
 from cxgov.surveys.models import Clearance, Response, Survey
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.selectors import clearance_ledger
 from cxgov.surveys.services import (
     BulkResponse,
@@ -83,6 +84,7 @@ def _responses(survey: Survey, count: int, *, when: datetime | None = None, pref
             for n in range(count)
         ],
     )
+    rollups_fold_due()
 
 
 def test_publishing_a_public_survey_without_a_clearance_is_refused_with_the_reason(

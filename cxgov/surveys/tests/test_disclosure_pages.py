@@ -21,6 +21,7 @@ from django.test import Client
 
 from cxgov.registry.models import CustomerSegment
 from cxgov.surveys.models import Survey
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import BulkResponse, SubmissionContext, response_bulk_create
 from cxgov.testing.factories import SegmentFactory
 
@@ -46,6 +47,7 @@ def _respond(
             for n in range(count)
         ],
     )
+    rollups_fold_due()
 
 
 def _url(survey: Survey, query: str = "") -> str:
@@ -186,5 +188,6 @@ def test_customer_surveys_keep_cells_one_by_one(
             for n in range(11)
         ],
     )
+    rollups_fold_due()
     page = analyst_a_client.get(_url(a11_likert_survey, f"segment={day.pk}")).content.decode()
     assert "11 responses counted." in page

@@ -28,6 +28,7 @@ from cxgov.surveys.models import DriverRun, QuestionKind, Survey
 from cxgov.surveys.results import disclosure
 from cxgov.surveys.results import selectors as result_selectors
 from cxgov.surveys.results.queries import ResultFilters
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
@@ -143,6 +144,7 @@ def test_new_responses_mark_analyses_stale_and_queue_one_task_for_a_burst(
         for number, row in enumerate(rows):
             row.submission_id = f"more-{batch}-{number}"
         response_bulk_create(actor=None, survey=results_survey, rows=rows)
+        rollups_fold_due()
     assert queued == [results_survey.pk]
     runs = DriverRun.objects.filter(survey=results_survey)
     assert all(run.stale and run.generation == 3 for run in runs)
@@ -209,6 +211,7 @@ def _wide_survey(agency: Agency, service: Service, k: int) -> Survey:
         for i in range(80)
     ]
     response_bulk_create(actor=None, survey=survey, rows=rows)
+    rollups_fold_due()
     return survey
 
 
@@ -316,11 +319,12 @@ def test_employee_responses_have_the_worker_decide_disclosure_once_per_burst(
     with django_capture_on_commit_callbacks(execute=False) as queued:
         respond("first")
         respond("second")
-    assert len(queued) == 1  # one decision task for the burst
-    queued[0]()  # the task runs; the next burst queues its own
+    assert len(queued) == 2  # one rollup fold and one decision task for the burst
+    for task in queued:
+        task()  # the tasks run; the next burst queues its own
     with django_capture_on_commit_callbacks(execute=True) as again:
         respond("third")
-    assert len(again) == 1
+    assert len(again) == 2
     refuse = mock.Mock(side_effect=AssertionError("decided in the request"))
     monkeypatch.setattr(disclosure, "_decide", refuse)
     survey = Survey.objects.get(pk=employee_survey.pk)

@@ -6,6 +6,7 @@ import pytest
 
 from cxgov.benchmarks.measures import own_measures
 from cxgov.standards.selectors import standard_results
+from cxgov.surveys.rollups import rollups_fold
 from cxgov.surveys.services import (
     SubmissionContext,
     response_submit,
@@ -31,12 +32,15 @@ def _live(agency, service, template):
 
 
 def _submit(survey, service, answers, sid):
-    return response_submit(
+    """Submit one response and fold it into the rollups, as the worker would."""
+    response = response_submit(
         survey=survey,
         answers=answers,
         submission_id=sid,
         context=SubmissionContext(service=service.slug),
     )
+    rollups_fold(survey_id=survey.pk)
+    return response
 
 
 def test_satisfaction_standard_counts_positive_overall_answers(agency_a, service):

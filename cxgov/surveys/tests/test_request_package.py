@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from cxgov.core.models import Agency, Role, User
 from cxgov.surveys.models import Survey
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
@@ -52,6 +53,7 @@ def _survey(agency: Agency, *, responses: int = 0, minutes: int = 3) -> Survey:
                 for n in range(responses)
             ],
         )
+        rollups_fold_due()
     return survey
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 from cxgov.core.models import Agency, Role
 from cxgov.core.services import token_create
 from cxgov.surveys.models import Survey
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import BulkResponse, SubmissionContext, response_bulk_create
 from cxgov.testing.access import answers_like_missing
 from cxgov.testing.factories import MembershipFactory, UserFactory
@@ -45,6 +46,7 @@ def _respond(survey: Survey, answers: list[dict]) -> None:
             for n, given in enumerate(answers)
         ],
     )
+    rollups_fold_due()
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -140,6 +142,7 @@ def test_employee_comments_show_scrubbed_and_only_from_groups_at_the_threshold(
             )
         ],
     )
+    rollups_fold_due()
     at = client.get(url).content.decode()
     assert "about the queue" in at
     assert "202-555-01" not in at and "[phone removed]" in at

@@ -8,6 +8,7 @@ from django.test import Client
 from cxgov.core.models import Agency, Role, User
 from cxgov.core.services import token_create
 from cxgov.surveys.models import Survey
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import response_bulk_create, survey_create, survey_publish
 from cxgov.surveys.tests.test_results_pages import (  # noqa: F401 - a fixture
     results_survey,
@@ -93,6 +94,7 @@ def test_small_groups_are_suppressed_in_json(
         actor=None, survey=cleared(survey_create(actor=None, agency=agency_a, template="a11_v2"))
     )
     response_bulk_create(actor=None, survey=survey, rows=thumbs_rows(up=2, down=1))
+    rollups_fold_due()
     reply = client.get(f"/api/v1/surveys/{survey.pk}/results", **_bearer(analyst_a))
     trust = next(q for q in reply.json()["questions"] if q["key"] == "trust")
     assert trust["n"] == 3

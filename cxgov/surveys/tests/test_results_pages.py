@@ -22,6 +22,7 @@ from django.test import Client
 from cxgov.core.models import Agency, Role, User
 from cxgov.registry.models import Service
 from cxgov.surveys.models import Response, Survey
+from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import (
     BulkResponse,
     SubmissionContext,
@@ -87,6 +88,7 @@ def results_survey(agency_a: Agency, service_a: Service) -> Survey:
     survey = survey_create(actor=None, agency=agency_a, template="a11_v1", services=[service_a])
     survey = survey_publish(actor=None, survey=cleared(survey))
     response_bulk_create(actor=None, survey=survey, rows=results_rows(service_a))
+    rollups_fold_due()
     return survey
 
 
@@ -229,6 +231,7 @@ def test_employee_survey_under_threshold_shows_no_figures_or_comments(
             for n in range(3)
         ],
     )
+    rollups_fold_due()
     reply = analyst_a_client.get(_url(employee_survey))
     text = reply.content.decode()
     assert reply.status_code == 200
@@ -283,6 +286,7 @@ def test_oversight_reads_across_its_agencies(
         actor=None, survey=cleared(survey_create(actor=None, agency=agency_b, template="a11_v2"))
     )
     response_bulk_create(actor=None, survey=other, rows=thumbs_rows(up=4, down=2))
+    rollups_fold_due()
     user: User = UserFactory(email="oversight@omb.example.gov")
     for agency in (agency_a, agency_b):
         MembershipFactory(user=user, agency=agency, role=Role.OVERSIGHT)
@@ -315,6 +319,7 @@ def test_analyst_oversight_page_covers_only_their_agency(
         ),
     )
     response_bulk_create(actor=None, survey=bravo, rows=thumbs_rows(up=5, down=5))
+    rollups_fold_due()
     text = analyst_a_client.get("/staff/agencies/alpha/results/oversight/").content.decode()
     assert results_survey.title in text
     assert "Bravo survey" not in text

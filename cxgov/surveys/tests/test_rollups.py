@@ -24,7 +24,7 @@ from cxgov.surveys.models import (
     RollupSource,
     Survey,
 )
-from cxgov.surveys.rollups import rollups_rebuild
+from cxgov.surveys.rollups import rollups_fold, rollups_rebuild
 from cxgov.surveys.services import (
     SubmissionContext,
     response_delete,
@@ -115,6 +115,7 @@ operations = st.lists(
         ),
         st.tuples(st.just("submit"), answer_values, st.sampled_from(["", "apply"])),
         st.tuples(st.sampled_from(["spam", "valid", "delete", "restore"]), st.integers(0, 50)),
+        st.tuples(st.just("fold")),
     ),
     min_size=1,
     max_size=12,
@@ -137,6 +138,8 @@ def _apply(survey: Survey, steps: list[tuple[Any, ...]]) -> None:
             response_submit(
                 survey=survey, answers=step[1], context=SubmissionContext(service=step[2])
             )
+        elif kind == "fold":
+            rollups_fold(survey_id=survey.pk)
         else:
             responses = list(Response.objects.filter(survey=survey).order_by("pk"))
             if not responses:
@@ -161,6 +164,8 @@ def test_incremental_rollups_equal_rebuilt_rollups_and_a_recount(
     ServiceFactory(agency=agency, slug="apply")
     survey = mixed_survey(agency)
     _apply(survey, steps)
+    # Responses marked or deleted before their fold are folded as they are then.
+    rollups_fold(survey_id=survey.pk)
     incremental = (answer_snapshot(survey), response_snapshot(survey))
     assert quarters_in_step(survey)
     rollups_rebuild(survey=survey)
