@@ -171,17 +171,21 @@ def agency_service_list(request: HttpRequest, slug: str) -> Shaped[Service]:
     return Shaped(published, ServiceSummaryPublicOut.from_orm)
 
 
+# A public read of one service, or of its parts.
+SERVICE_READ_DOCS = _described(
+    {
+        401: REFUSED_CREDENTIALS,
+        404: "No such service, or a draft or archived one of an agency you have no role in.",
+    },
+    public=True,
+)
+
+
 @router.get(
     "/services/{service_id}",
     auth=public_auth,
     response=ServiceOut,
-    openapi_extra=_described(
-        {
-            401: REFUSED_CREDENTIALS,
-            404: "No such service, or a draft or archived one of an agency you have no role in.",
-        },
-        public=True,
-    ),
+    openapi_extra=SERVICE_READ_DOCS,
     summary="A service with its journey stages and channels, hours and whether each is open now",
     description=(
         "The public sees a published service (`view` is `public`); a draft or archived one is "
@@ -200,13 +204,7 @@ def service_get(request: HttpRequest, service_id: int) -> ServiceStaffOut | Serv
     "/services/{service_id}/channels",
     auth=public_auth,
     response=list[ChannelOut],
-    openapi_extra=_described(
-        {
-            401: REFUSED_CREDENTIALS,
-            404: "No such service, or a draft or archived one of an agency you have no role in.",
-        },
-        public=True,
-    ),
+    openapi_extra=SERVICE_READ_DOCS,
     summary="A service's channels, in their order, with hours and whether each is open now",
     description=(
         "The public reads the channels of a published service; a member of the service's "
