@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.addresses import US_STATES, PostalAddress, zip_code_clean
@@ -59,10 +60,10 @@ def _own_detail(
 
 
 def _long_text(
-    label: str,
+    label: str | Promise,
     *,
     rows: int | None = None,
-    help_text: str = "",
+    help_text: str | Promise = "",
     max_length: int = MAX_TEXT,
     required: bool = True,
 ) -> forms.CharField:

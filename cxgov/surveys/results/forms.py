@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.models import Agency
@@ -74,7 +75,7 @@ def _line_read(
 ) -> tuple[str, int] | ValidationError:
     """One line's category and count, or the first problem with it."""
 
-    def bad(message: str, code: str, **params: Any) -> ValidationError:
+    def bad(message: str | Promise, code: str, **params: Any) -> ValidationError:
         return ValidationError(message, code=code, params={"line": number, **params})
 
     category, comma, amount = line.rpartition(",")
