@@ -303,6 +303,15 @@ class AreaRouter(Router):
             path, methods, view_func, auth=auth, openapi_extra=openapi_extra, **kwargs
         )
 
+    def public_get(
+        self, path: str, *, openapi_extra: dict[str, Any] | None = None, **kwargs: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """A public read: anyone may call it, and a member signed in (token or session) may be
+        shown more; the OpenAPI document marks its credentials optional."""
+        return self.get(
+            path, auth=public_auth, openapi_extra={**(openapi_extra or {}), **PUBLIC}, **kwargs
+        )
+
 
 def staff_user(request: HttpRequest) -> User:
     """The signed-in caller of a staff operation."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.addresses import US_STATES, PostalAddress, zip_code_clean
@@ -58,6 +59,34 @@ def _own_detail(
     )
 
 
+def _long_text(
+    label: str | Promise,
+    *,
+    rows: int | None = None,
+    help_text: str | Promise = "",
+    max_length: int = MAX_TEXT,
+    required: bool = True,
+) -> forms.CharField:
+    """A text area of at most `max_length` characters, `rows` lines high (the browser's
+    default height without)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=max_length,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.Textarea,
+    )
+
+
+def _attachments() -> MultipleFileField:
+    """The optional files a message may carry, each checked by content and size."""
+    return MultipleFileField(
+        label=_("Attach files (optional)"),
+        help_text=_("Up to 3 files: PDF, PNG, JPEG, GIF or plain text, 5 MB each."),
+        required=False,
+    )
+
+
 class ChosenContactForm(forms.Form):
     """A form where the person's chosen way of contact makes its fields required.
 
@@ -87,18 +116,12 @@ class ComplaintForm(ChosenContactForm):
         required=False,
         empty_label=_("Not sure, or another service"),
     )
-    what_happened = forms.CharField(
-        label=_("What happened?"),
+    what_happened = _long_text(
+        _("What happened?"),
+        rows=6,
         help_text=_("Tell us what went wrong, when it happened and who was involved."),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=MAX_TEXT,
     )
-    desired_resolution = forms.CharField(
-        label=_("What would you like us to do?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=MAX_TEXT,
-        required=False,
-    )
+    desired_resolution = _long_text(_("What would you like us to do?"), rows=3, required=False)
     contact_name = _own_detail(_("Your name"), max_length=200, autocomplete="name")
     contact_preference = forms.ChoiceField(
         label=_("How should we contact you?"),
@@ -158,11 +181,7 @@ class ComplaintForm(ChosenContactForm):
         ),
         required=False,
     )
-    attachments = MultipleFileField(
-        label=_("Attach files (optional)"),
-        help_text=_("Up to 3 files: PDF, PNG, JPEG, GIF or plain text, 5 MB each."),
-        required=False,
-    )
+    attachments = _attachments()
     # A field people never see; automated senders fill it in.
     website = forms.CharField(required=False, label=_("Leave this empty"))
     # The address parts after its first line, rendered inside the address fieldset.
@@ -248,15 +267,14 @@ class BarrierReportForm(ComplaintForm):
         help_text=_("Its web address, or the name of the page, form or office."),
         max_length=500,
     )
-    what_happened = forms.CharField(
-        label=_("What stopped you?"),
+    what_happened = _long_text(
+        _("What stopped you?"),
+        rows=6,
         help_text=_(
             "Tell us what you were trying to do and what went wrong. If you need information "
             "in another format, such as large print, Braille, audio or another language, "
             "say which."
         ),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=MAX_TEXT,
     )
     assistive_technology = forms.CharField(
         label=_("Assistive technology you used (optional)"),
@@ -344,12 +362,7 @@ class ReviewForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("Anything you want to add (optional)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=MAX_TEXT,
-        required=False,
-    )
+    comment = _long_text(_("Anything you want to add (optional)"), rows=3, required=False)
 
 
 class StaffComplaintForm(ChosenContactForm):
@@ -370,15 +383,8 @@ class StaffComplaintForm(ChosenContactForm):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False
     )
-    what_happened = forms.CharField(
-        label=_("What happened?"), widget=forms.Textarea, max_length=MAX_TEXT
-    )
-    desired_resolution = forms.CharField(
-        label=_("What the person would like"),
-        widget=forms.Textarea,
-        max_length=MAX_TEXT,
-        required=False,
-    )
+    what_happened = _long_text(_("What happened?"))
+    desired_resolution = _long_text(_("What the person would like"), required=False)
     contact_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     contact_email = forms.EmailField(label=_("Email address"), required=False)
     contact_phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
@@ -464,22 +470,12 @@ class TransitionForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(
-        label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_TEXT
-    )
+    body = _long_text(_("Internal note"), rows=4)
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
-        label=_("Message to the customer"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=MAX_TEXT,
-    )
-    attachments = MultipleFileField(
-        label=_("Attach files (optional)"),
-        help_text=_("Up to 3 files: PDF, PNG, JPEG, GIF or plain text, 5 MB each."),
-        required=False,
-    )
+    body = _long_text(_("Message to the customer"), rows=4)
+    attachments = _attachments()
     await_reply = forms.BooleanField(
         label=_("Wait for the customer's reply (the clock stops until they answer)"),
         required=False,
@@ -493,32 +489,19 @@ class RespondForm(forms.Form):
         label=_("Response category"),
         choices=[("", _("- Choose -")), *ResponseCategory.choices],
     )
-    body = forms.CharField(
-        label=_("Response to the customer"),
+    body = _long_text(
+        _("Response to the customer"),
+        rows=8,
         help_text=_("Plain text. The customer reads it on the status page and by email."),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=MAX_TEXT,
     )
-    attachments = MultipleFileField(
-        label=_("Attach files (optional)"),
-        help_text=_("Up to 3 files: PDF, PNG, JPEG, GIF or plain text, 5 MB each."),
-        required=False,
-    )
+    attachments = _attachments()
 
 
 class ReplyForm(forms.Form):
     """The customer's message from the status page."""
 
-    body = forms.CharField(
-        label=_("Your message"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=MAX_TEXT,
-    )
-    attachments = MultipleFileField(
-        label=_("Attach files (optional)"),
-        help_text=_("Up to 3 files: PDF, PNG, JPEG, GIF or plain text, 5 MB each."),
-        required=False,
-    )
+    body = _long_text(_("Your message"), rows=5)
+    attachments = _attachments()
 
     def clean_body(self) -> str:
         text = self.cleaned_data["body"].replace("\x00", "").strip()
@@ -534,18 +517,12 @@ class CannedResponseForm(forms.Form):
         choices=[("", "-"), *ResponseCategory.choices],
         required=False,
     )
-    body = forms.CharField(
-        label=_("Text in English"),
+    body = _long_text(
+        _("Text in English"),
+        rows=8,
         help_text=_("{tracking_number}, {name} and {service} are filled in for the complaint."),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=MAX_TEXT,
     )
-    body_es = forms.CharField(
-        label=_("Text in Spanish"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=MAX_TEXT,
-        required=False,
-    )
+    body_es = _long_text(_("Text in Spanish"), rows=8, required=False)
     is_active = forms.BooleanField(label=_("Offer it on case pages"), required=False, initial=True)
 
 
@@ -672,12 +649,11 @@ class NarrativeReviewForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", _("Approve this text")), ("withhold", _("Withhold"))]
     )
-    text = forms.CharField(
-        label=_("Text to publish"),
+    text = _long_text(
+        _("Text to publish"),
+        rows=8,
         help_text=_("Edit it if the scrubber missed something; it is scrubbed again on approval."),
-        widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        max_length=MAX_TEXT,
     )
     reason = forms.CharField(
         label=_("Reason for withholding (kept in the audit log)"), required=False, max_length=500
@@ -694,15 +670,15 @@ class ComplaintSettingsForm(forms.Form):
         max_value=3650,
         required=False,
     )
-    case_number_patterns = forms.CharField(
-        label=_("Your claim and case number formats"),
+    case_number_patterns = _long_text(
+        _("Your claim and case number formats"),
+        rows=4,
         help_text=_(
             "One regular expression per line, such as FBA-\\d{4}-\\d{7}. Numbers in these "
             "formats are removed from narratives before anyone reviews them."
         ),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
         max_length=5000,
+        required=False,
     )
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
@@ -729,11 +705,10 @@ class MergeForm(forms.Form):
 class SplitForm(forms.Form):
     """A new case from part of this one: its own narrative and the chosen messages and files."""
 
-    what_happened = forms.CharField(
-        label=_("What the new case is about"),
+    what_happened = _long_text(
+        _("What the new case is about"),
+        rows=5,
         help_text=_("The part of the complaint the new case takes over, in the customer's words."),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=MAX_TEXT,
     )
     message_ids = forms.TypedMultipleChoiceField(
         label=_("Messages for the new case"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cxgov.core.models import Agency
 from cxgov.journeys import selectors
 from cxgov.journeys.models import Journey, JourneyStage, LifeExperience, Persona
+from cxgov.journeys.services import STAGE_FIELDS
 from cxgov.registry.models import ChannelKind
 
 
@@ -48,26 +49,7 @@ class JourneyStageForm(forms.ModelForm):
 
     class Meta:
         model = JourneyStage
-        fields = (
-            "name",
-            "name_es",
-            "service_stage",
-            "customer_actions",
-            "channels",
-            "pain_points",
-            "moments_that_matter",
-            "time_source",
-            "minutes",
-            "minutes_low",
-            "minutes_high",
-            "sample_n",
-            "time_question",
-            "standard",
-            "complaint_category",
-            "forms_count",
-            "visits_count",
-            "documents_count",
-        )
+        fields = STAGE_FIELDS
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in ("customer_actions", "pain_points", "moments_that_matter")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,28 +20,27 @@ from cxgov.core.services import (
 from cxgov.journeys.models import Journey, JourneyStage, LifeExperience, Persona, TimeSource
 from cxgov.registry.models import ChannelKind, Service
 
-# The fields of a stage a form may set (the journey and position are the service's).
-STAGE_FIELDS = frozenset(
-    {
-        "name",
-        "name_es",
-        "service_stage",
-        "customer_actions",
-        "channels",
-        "pain_points",
-        "moments_that_matter",
-        "time_source",
-        "minutes",
-        "minutes_low",
-        "minutes_high",
-        "sample_n",
-        "time_question",
-        "standard",
-        "complaint_category",
-        "forms_count",
-        "visits_count",
-        "documents_count",
-    }
+# The fields of a stage a form may set (the journey and position are the service's), in the
+# order the stage form shows them.
+STAGE_FIELDS = (
+    "name",
+    "name_es",
+    "service_stage",
+    "customer_actions",
+    "channels",
+    "pain_points",
+    "moments_that_matter",
+    "time_source",
+    "minutes",
+    "minutes_low",
+    "minutes_high",
+    "sample_n",
+    "time_question",
+    "standard",
+    "complaint_category",
+    "forms_count",
+    "visits_count",
+    "documents_count",
 )
 JOURNEY_FIELDS = frozenset({"title", "description", "persona", "life_experience"})
 PERSONA_FIELDS = frozenset({"name", "name_es", "segment", "description"})
@@ -63,8 +62,8 @@ def _own(agency: Agency, fields: dict[str, Any], links: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
-def _known(fields: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
-    unknown = set(fields) - allowed
+def _known(fields: dict[str, Any], allowed: Collection[str]) -> dict[str, Any]:
+    unknown = set(fields).difference(allowed)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     return fields

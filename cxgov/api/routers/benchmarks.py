@@ -12,10 +12,8 @@ from django.http import HttpRequest
 from ninja.pagination import paginate
 
 from cxgov.api.common import (
-    PUBLIC,
     AreaRouter,
     CursorPagination,
-    public_auth,
     staff_user,
     viewer,
 )
@@ -42,13 +40,7 @@ def _readable_series(request: HttpRequest, series_id: int) -> Series:
     return access_series(user=user, agency_slug=None, series_id=series_id)
 
 
-@router.get(
-    "/benchmarks/series",
-    response=list[SeriesOut],
-    auth=public_auth,
-    summary="List benchmark series",
-    openapi_extra=PUBLIC,
-)
+@router.public_get("/benchmarks/series", response=list[SeriesOut], summary="List benchmark series")
 @paginate(CursorPagination, order=("id",))
 def series_list(request: HttpRequest) -> QuerySet[Series]:
     """The published library; a signed-in member also sees their agencies' own series."""
@@ -56,24 +48,18 @@ def series_list(request: HttpRequest) -> QuerySet[Series]:
     return series_for_viewer(user=viewer(request), limit=None)
 
 
-@router.get(
-    "/benchmarks/series/{series_id}",
-    response=SeriesOut,
-    auth=public_auth,
-    summary="Read a benchmark series",
-    openapi_extra=PUBLIC,
+@router.public_get(
+    "/benchmarks/series/{series_id}", response=SeriesOut, summary="Read a benchmark series"
 )
 def series_read(request: HttpRequest, series_id: int) -> Series:
     """One series: published, or of an agency where the caller holds a role; else 404."""
     return _readable_series(request, series_id)
 
 
-@router.get(
+@router.public_get(
     "/benchmarks/series/{series_id}/observations",
     response=list[ObservationOut],
-    auth=public_auth,
     summary="List the observations of a benchmark series",
-    openapi_extra=PUBLIC,
 )
 @paginate(CursorPagination, order=("year", "period", "id"))
 def series_observations(request: HttpRequest, series_id: int) -> QuerySet[Observation]:

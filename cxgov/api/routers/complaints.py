@@ -14,6 +14,9 @@ the page does. Writes need a token with the `write` scope (a `read` token answer
 # No `from __future__ import annotations`: ninja reads a paginated endpoint's Query schema
 # from its annotations through the paginator's wrapper, where a string cannot be resolved.
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -52,6 +55,7 @@ from cxgov.core.selectors import access_agency
 from cxgov.core.services import audit_record
 
 router = AreaRouter(area=TokenArea.COMPLAINTS, tags=["complaints"])
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 CASE_DOCS = {
     "responses": {
@@ -169,11 +173,19 @@ def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-@router.post(
-    "/agencies/{slug}/complaints/{complaint_id}/assign",
-    response=ComplaintDetailOut,
-    openapi_extra=CASE_DOCS,
-    summary="Assign a complaint to a person, and optionally a team, of the agency",
+def _case_post(action: str, *, created: bool = False, **kwargs: Any) -> Decorator:
+    """A POST that works one case, at `…/complaints/{complaint_id}/<action>`, and answers with
+    the case (201 when it adds to the case)."""
+    return router.post(
+        f"/agencies/{{slug}}/complaints/{{complaint_id}}/{action}",
+        response={201: ComplaintDetailOut} if created else ComplaintDetailOut,
+        openapi_extra=CASE_DOCS,
+        **kwargs,
+    )
+
+
+@_case_post(
+    "assign", summary="Assign a complaint to a person, and optionally a team, of the agency"
 )
 def complaint_assign(
     request: HttpRequest, slug: str, complaint_id: int, payload: AssignIn
@@ -193,12 +205,7 @@ def complaint_assign(
     return complaint_detail(complaint=complaint)
 
 
-@router.post(
-    "/agencies/{slug}/complaints/{complaint_id}/category",
-    response=ComplaintDetailOut,
-    openapi_extra=CASE_DOCS,
-    summary="Set a complaint's category",
-)
+@_case_post("category", summary="Set a complaint's category")
 def complaint_categorize(
     request: HttpRequest, slug: str, complaint_id: int, payload: CategoryIn
 ) -> Complaint:
@@ -210,10 +217,8 @@ def complaint_categorize(
     return complaint_detail(complaint=complaint)
 
 
-@router.post(
-    "/agencies/{slug}/complaints/{complaint_id}/transition",
-    response=ComplaintDetailOut,
-    openapi_extra=CASE_DOCS,
+@_case_post(
+    "transition",
     summary="Move a complaint to another status",
     description=(
         "Only the moves the case page offers are allowed; the customer is emailed on closing. "
@@ -246,10 +251,9 @@ def complaint_transition(
     return complaint_detail(complaint=complaint)
 
 
-@router.post(
-    "/agencies/{slug}/complaints/{complaint_id}/messages",
-    response={201: ComplaintDetailOut},
-    openapi_extra=CASE_DOCS,
+@_case_post(
+    "messages",
+    created=True,
     summary="Send the customer a message (emailed, and shown on their status page)",
 )
 def complaint_message(
@@ -266,12 +270,7 @@ def complaint_message(
     return 201, complaint_detail(complaint=complaint)
 
 
-@router.post(
-    "/agencies/{slug}/complaints/{complaint_id}/notes",
-    response={201: ComplaintDetailOut},
-    openapi_extra=CASE_DOCS,
-    summary="Add an internal note (never shown to the customer)",
-)
+@_case_post("notes", created=True, summary="Add an internal note (never shown to the customer)")
 def complaint_note(
     request: HttpRequest, slug: str, complaint_id: int, payload: NoteIn
 ) -> tuple[int, Complaint]:
@@ -280,10 +279,9 @@ def complaint_note(
     return 201, complaint_detail(complaint=complaint)
 
 
-@router.post(
-    "/agencies/{slug}/complaints/{complaint_id}/respond",
-    response={201: ComplaintDetailOut},
-    openapi_extra=CASE_DOCS,
+@_case_post(
+    "respond",
+    created=True,
     summary="Respond to the customer, with a response category",
     description=(
         "The agency's response, emailed and shown on the status page, where the customer "

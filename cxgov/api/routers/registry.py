@@ -17,12 +17,10 @@ from django.http import Http404, HttpRequest
 from ninja.pagination import paginate
 
 from cxgov.api.common import (
-    PUBLIC,
     AreaRouter,
     CursorPagination,
     Shaped,
     field_error,
-    public_auth,
     staff_user,
     viewer,
 )
@@ -75,12 +73,9 @@ NOT_AN_EDITOR = (
 INVALID = "A field is not valid; each entry of `errors` names it at the end of `loc`."
 
 
-def _described(errors: dict[int, str], *, public: bool = False) -> dict[str, Any]:
-    """openapi_extra: the meaning of each error answer; for public reads, that none is needed."""
-    extra: dict[str, Any] = {
-        "responses": {str(code): {"description": text} for code, text in errors.items()}
-    }
-    return {**extra, **PUBLIC} if public else extra
+def _described(errors: dict[int, str]) -> dict[str, Any]:
+    """openapi_extra: the meaning of each error answer."""
+    return {"responses": {str(code): {"description": text} for code, text in errors.items()}}
 
 
 def _member_agency(user: User | None, slug: str) -> Agency | None:
@@ -137,11 +132,10 @@ def _staff_channel_out(channel: Channel) -> ChannelStaffOut:
 # --- public reads, fuller for the agency's members -----------------------------------------
 
 
-@router.get(
+@router.public_get(
     "/agencies",
-    auth=public_auth,
     response=list[AgencyOut],
-    openapi_extra=_described({401: REFUSED_CREDENTIALS}, public=True),
+    openapi_extra=_described({401: REFUSED_CREDENTIALS}),
     summary="Agencies, by name, with how many published services each has",
 )
 @paginate(CursorPagination, order=("name", "id"))
@@ -149,13 +143,10 @@ def agency_list(request: HttpRequest) -> Shaped[Agency]:
     return Shaped(agencies_public(), AgencyOut.from_orm)
 
 
-@router.get(
+@router.public_get(
     "/agencies/{slug}/services",
-    auth=public_auth,
     response=list[ServiceSummaryOut],
-    openapi_extra=_described(
-        {401: REFUSED_CREDENTIALS, 404: "No agency has this slug."}, public=True
-    ),
+    openapi_extra=_described({401: REFUSED_CREDENTIALS, 404: "No agency has this slug."}),
     summary="The agency's services, by name: published ones, or all of them for its members",
     description=(
         "The public sees published services (`view` is `public`). A member of the agency, with "
@@ -171,17 +162,19 @@ def agency_service_list(request: HttpRequest, slug: str) -> Shaped[Service]:
     return Shaped(published, ServiceSummaryPublicOut.from_orm)
 
 
-@router.get(
+# A public read of one service, or of its parts.
+SERVICE_READ_DOCS = _described(
+    {
+        401: REFUSED_CREDENTIALS,
+        404: "No such service, or a draft or archived one of an agency you have no role in.",
+    }
+)
+
+
+@router.public_get(
     "/services/{service_id}",
-    auth=public_auth,
     response=ServiceOut,
-    openapi_extra=_described(
-        {
-            401: REFUSED_CREDENTIALS,
-            404: "No such service, or a draft or archived one of an agency you have no role in.",
-        },
-        public=True,
-    ),
+    openapi_extra=SERVICE_READ_DOCS,
     summary="A service with its journey stages and channels, hours and whether each is open now",
     description=(
         "The public sees a published service (`view` is `public`); a draft or archived one is "
@@ -196,17 +189,10 @@ def service_get(request: HttpRequest, service_id: int) -> ServiceStaffOut | Serv
     return ServicePublicOut.from_orm(service_public_by_id(service_id=service_id))
 
 
-@router.get(
+@router.public_get(
     "/services/{service_id}/channels",
-    auth=public_auth,
     response=list[ChannelOut],
-    openapi_extra=_described(
-        {
-            401: REFUSED_CREDENTIALS,
-            404: "No such service, or a draft or archived one of an agency you have no role in.",
-        },
-        public=True,
-    ),
+    openapi_extra=SERVICE_READ_DOCS,
     summary="A service's channels, in their order, with hours and whether each is open now",
     description=(
         "The public reads the channels of a published service; a member of the service's "

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.models import Agency
@@ -69,6 +70,46 @@ MAX_COUNT = 10**10
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
+def _line_read(
+    line: str, *, number: int, allowed: set[str], counts: dict[str, int], variable: str
+) -> tuple[str, int] | ValidationError:
+    """One line's category and count, or the first problem with it."""
+
+    def bad(message: str | Promise, code: str, **params: Any) -> ValidationError:
+        return ValidationError(message, code=code, params={"line": number, **params})
+
+    category, comma, amount = line.rpartition(",")
+    category, amount = category.strip(), amount.strip()
+    if not comma or not category:
+        return bad(_("Line %(line)s is not “category, count”."), "malformed")
+    if category not in allowed:
+        message = _(
+            "Line %(line)s: “%(category)s” is not a category of %(variable)s. Use one of: "
+            "%(known)s."
+        )
+        known = ", ".join(sorted(allowed))
+        return bad(message, "unknown_category", category=category, variable=variable, known=known)
+    if category in counts:
+        return bad(
+            _("Line %(line)s: “%(category)s” is given twice."), "duplicate", category=category
+        )
+    if not _WHOLE_NUMBER.fullmatch(amount):
+        return bad(
+            _("Line %(line)s: “%(count)s” is not a whole number."), "not_a_number", count=amount
+        )
+    count = int(amount)
+    if count <= 0:
+        message = _("Line %(line)s: the count of “%(category)s” must be more than zero.")
+        return bad(message, "not_positive", category=category)
+    if count > MAX_COUNT:
+        return bad(
+            _("Line %(line)s: %(count)s is more people than any population."),
+            "too_large",
+            count=count,
+        )
+    return category, count
+
+
 def margin_counts_parse(
     text: str, *, variable: str, known: Sequence[str], other_total: int | None
 ) -> dict[str, int]:
@@ -85,72 +126,12 @@ def margin_counts_parse(
         line = raw.strip()
         if not line:
             continue
-        category, comma, amount = line.rpartition(",")
-        category, amount = category.strip(), amount.strip()
-        if not comma or not category:
-            errors.append(
-                ValidationError(
-                    _("Line %(line)s is not “category, count”."),
-                    code="malformed",
-                    params={"line": number},
-                )
-            )
-            continue
-        if category not in allowed:
-            errors.append(
-                ValidationError(
-                    _(
-                        "Line %(line)s: “%(category)s” is not a category of %(variable)s. "
-                        "Use one of: %(known)s."
-                    ),
-                    code="unknown_category",
-                    params={
-                        "line": number,
-                        "category": category,
-                        "variable": variable,
-                        "known": ", ".join(sorted(allowed)),
-                    },
-                )
-            )
-            continue
-        if category in counts:
-            errors.append(
-                ValidationError(
-                    _("Line %(line)s: “%(category)s” is given twice."),
-                    code="duplicate",
-                    params={"line": number, "category": category},
-                )
-            )
-            continue
-        if not _WHOLE_NUMBER.fullmatch(amount):
-            errors.append(
-                ValidationError(
-                    _("Line %(line)s: “%(count)s” is not a whole number."),
-                    code="not_a_number",
-                    params={"line": number, "count": amount},
-                )
-            )
-            continue
-        count = int(amount)
-        if count <= 0:
-            errors.append(
-                ValidationError(
-                    _("Line %(line)s: the count of “%(category)s” must be more than zero."),
-                    code="not_positive",
-                    params={"line": number, "category": category},
-                )
-            )
-            continue
-        if count > MAX_COUNT:
-            errors.append(
-                ValidationError(
-                    _("Line %(line)s: %(count)s is more people than any population."),
-                    code="too_large",
-                    params={"line": number, "count": count},
-                )
-            )
-            continue
-        counts[category] = count
+        read = _line_read(line, number=number, allowed=allowed, counts=counts, variable=variable)
+        if isinstance(read, ValidationError):
+            errors.append(read)
+        else:
+            category, count = read
+            counts[category] = count
     if errors:
         raise ValidationError(errors)
     if not counts:
