@@ -7,7 +7,7 @@ access_* selector that answers 404 alike for a missing standard and another agen
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
@@ -19,7 +19,7 @@ from django.http import Http404
 from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess, agency_calendar
+from cxgov.core.selectors import AgencyObjectAccess, agency_calendar, agency_calendars
 from cxgov.insights.business_time import HISTOGRAM_SIZE, BusinessCalendar, histogram_buckets
 from cxgov.insights.measures import quantile_between, quantile_ranks
 from cxgov.registry.models import Service, ServiceStatus
@@ -71,7 +71,10 @@ def misses_open(*, agency: Agency) -> QuerySet[MissedPeriod]:
 
 
 def standards_posted(
-    *, agency: Agency | None = None, service: Service | None = None
+    *,
+    agency: Agency | None = None,
+    service: Service | None = None,
+    services: Iterable[Service] | None = None,
 ) -> QuerySet[Standard]:
     """Posted standards of published services, for the public site and the feeds."""
     found = Standard.objects.filter(
@@ -81,6 +84,8 @@ def standards_posted(
         found = found.filter(agency=agency)
     if service is not None:
         found = found.filter(service=service)
+    if services is not None:
+        found = found.filter(service__in=[s.pk for s in services])
     return found.order_by("agency__name", "service__name", "id")
 
 
@@ -202,7 +207,15 @@ def _event_counts(standard: Standard) -> list[PeriodCounts]:
             "day", "total", "met", "still_open", "histogram"
         )
     )
-    periods = _rollups_to_periods(standard.period, rollups, agency_calendar(agency=standard.agency))
+    return _event_periods(standard, rollups, agency_calendar(agency=standard.agency))
+
+
+def _event_periods(
+    standard: Standard,
+    rollups: list[tuple[date, int, int, int, list[int]]],
+    calendar: AgencyCalendar,
+) -> list[PeriodCounts]:
+    periods = _rollups_to_periods(standard.period, rollups, calendar)
     trust = _shared_trust(standard)
     for item in periods:
         item.elapsed = ElapsedQuantiles(
@@ -236,6 +249,12 @@ def _rollups_to_periods(
 
 
 def _reported_counts(standard: Standard) -> list[PeriodCounts]:
+    return _reported_periods(
+        ReportedResult.objects.filter(standard=standard).order_by("period_start")
+    )
+
+
+def _reported_periods(rows: Iterable[ReportedResult]) -> list[PeriodCounts]:
     return [
         PeriodCounts(
             start=row.period_start,
@@ -246,7 +265,7 @@ def _reported_counts(standard: Standard) -> list[PeriodCounts]:
             reported_target_met=row.target_met,
             assessed=row.assessed,
         )
-        for row in ReportedResult.objects.filter(standard=standard).order_by("period_start")
+        for row in rows
     ]
 
 
@@ -259,11 +278,16 @@ def standard_results(*, standard: Standard, today: date | None = None) -> list[P
     provider = RESULT_PROVIDERS.get(standard.source)
     if provider is None:
         return []
+    counts = provider(standard)
+    return _results(standard, counts, today or agency_calendar(agency=standard.agency).today())
+
+
+def _results(standard: Standard, counts: list[PeriodCounts], today: date) -> list[PeriodResult]:
     return results_from_counts(
-        provider(standard),
+        counts,
         target=float(standard.target),
         threshold=standard.threshold,
-        today=today or agency_calendar(agency=standard.agency).today(),
+        today=today,
         minimum_effect=float(standard.service.agency.minimum_change_points) / 100,
     )
 
@@ -281,11 +305,47 @@ def standard_business_calendar(*, standard: Standard) -> BusinessCalendar:
 
 def standard_latest(*, standard: Standard, today: date | None = None) -> PeriodResult | None:
     """The most recent closed period with a result, else the current one, else None."""
-    results = standard_results(standard=standard, today=today)
+    return _latest(standard_results(standard=standard, today=today))
+
+
+def _latest(results: list[PeriodResult]) -> PeriodResult | None:
     closed = [r for r in results if r.closed and r.status != "no_data"]
     if closed:
         return closed[-1]
     return results[-1] if results else None
+
+
+def standards_latest(
+    *, standards: Iterable[Standard], todays: Mapping[int, date]
+) -> dict[int, PeriodResult | None]:
+    """`standard_latest` of many standards by id, their rollups and reported results read once
+    for all; `todays` gives each service's today, by service id."""
+    found = list(standards)
+    calendars = agency_calendars(agencies={s.agency_id: s.agency for s in found}.values())
+    rollups: dict[int, list[tuple[date, int, int, int, list[int]]]] = defaultdict(list)
+    events = [s.pk for s in found if s.source == ResultSource.EVENTS]
+    for standard_id, *row in DailyRollup.objects.filter(standard_id__in=events).values_list(
+        "standard_id", "day", "total", "met", "still_open", "histogram"
+    ):
+        rollups[standard_id].append(tuple(row))  # type: ignore[arg-type]
+    reported: dict[int, list[ReportedResult]] = defaultdict(list)
+    others = [s.pk for s in found if s.source == ResultSource.REPORTED]
+    for result in ReportedResult.objects.filter(standard_id__in=others).order_by(
+        "period_start", "id"
+    ):
+        reported[result.standard_id].append(result)
+    latest: dict[int, PeriodResult | None] = {}
+    for standard in found:
+        today = todays[standard.service_id]
+        if standard.source == ResultSource.EVENTS:
+            counts = _event_periods(standard, rollups[standard.pk], calendars[standard.agency_id])
+            latest[standard.pk] = _latest(_results(standard, counts, today))
+        elif standard.source == ResultSource.REPORTED:
+            counts = _reported_periods(reported[standard.pk])
+            latest[standard.pk] = _latest(_results(standard, counts, today))
+        else:
+            latest[standard.pk] = standard_latest(standard=standard, today=today)
+    return latest
 
 
 def results_between(*, standard: Standard, first: date, last: date) -> PeriodCounts:
