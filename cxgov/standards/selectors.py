@@ -207,16 +207,17 @@ def _event_counts(standard: Standard) -> list[PeriodCounts]:
             "day", "total", "met", "still_open", "histogram"
         )
     )
-    return _event_periods(standard, rollups, agency_calendar(agency=standard.agency))
+    calendar = agency_calendar(agency=standard.agency)
+    return _event_periods(standard, rollups, calendar, _shared_trust(standard))
 
 
 def _event_periods(
     standard: Standard,
     rollups: list[tuple[date, int, int, int, list[int]]],
     calendar: AgencyCalendar,
+    trust: Callable[[], bool],
 ) -> list[PeriodCounts]:
     periods = _rollups_to_periods(standard.period, rollups, calendar)
-    trust = _shared_trust(standard)
     for item in periods:
         item.elapsed = ElapsedQuantiles(
             standard=standard,
@@ -315,37 +316,62 @@ def _latest(results: list[PeriodResult]) -> PeriodResult | None:
     return results[-1] if results else None
 
 
+def standards_results(
+    *, standards: Iterable[Standard], todays: Mapping[int, date] | None = None
+) -> dict[int, list[PeriodResult]]:
+    """`standard_results` of many standards by id, their rollups, reported results and
+    versions read once for all; `todays` gives each service's today by service id (else each
+    agency's today)."""
+    found = list(standards)
+    calendars = agency_calendars(agencies={s.agency_id: s.agency for s in found}.values())
+    events = [s.pk for s in found if s.source == ResultSource.EVENTS]
+    rollups: dict[int, list[tuple[date, int, int, int, list[int]]]] = defaultdict(list)
+    for standard_id, day, total, met, still_open, histogram in DailyRollup.objects.filter(
+        standard_id__in=events
+    ).values_list("standard_id", "day", "total", "met", "still_open", "histogram"):
+        rollups[standard_id].append((day, total, met, still_open, histogram))
+    trusted = _buckets_follow_elapsed(found)
+    reported: dict[int, list[ReportedResult]] = defaultdict(list)
+    for result in ReportedResult.objects.filter(
+        standard_id__in=[s.pk for s in found if s.source == ResultSource.REPORTED]
+    ).order_by("period_start", "id"):
+        reported[result.standard_id].append(result)
+    results: dict[int, list[PeriodResult]] = {}
+    for standard in found:
+        calendar = calendars[standard.agency_id]
+        today = todays[standard.service_id] if todays is not None else calendar.today()
+        if standard.source == ResultSource.EVENTS:
+            trust = partial(trusted.__getitem__, standard.pk)
+            counts = _event_periods(standard, rollups[standard.pk], calendar, trust)
+            results[standard.pk] = _results(standard, counts, today)
+        elif standard.source == ResultSource.REPORTED:
+            counts = _reported_periods(reported[standard.pk])
+            results[standard.pk] = _results(standard, counts, today)
+        else:
+            results[standard.pk] = standard_results(standard=standard, today=today)
+    return results
+
+
+def _buckets_follow_elapsed(standards: list[Standard]) -> dict[int, bool]:
+    """`buckets_follow_elapsed` of many standards by id, their versions read at once."""
+    trusted = {standard.pk: True for standard in standards}
+    thresholds = {standard.pk: standard.threshold for standard in standards}
+    for standard_id, snapshot in StandardVersion.objects.filter(
+        standard_id__in=list(trusted)
+    ).values_list("standard_id", "snapshot"):
+        if snapshot.get("threshold") != thresholds[standard_id]:
+            trusted[standard_id] = False
+    return trusted
+
+
 def standards_latest(
     *, standards: Iterable[Standard], todays: Mapping[int, date]
 ) -> dict[int, PeriodResult | None]:
-    """`standard_latest` of many standards by id, their rollups and reported results read once
-    for all; `todays` gives each service's today, by service id."""
-    found = list(standards)
-    calendars = agency_calendars(agencies={s.agency_id: s.agency for s in found}.values())
-    rollups: dict[int, list[tuple[date, int, int, int, list[int]]]] = defaultdict(list)
-    events = [s.pk for s in found if s.source == ResultSource.EVENTS]
-    for standard_id, *row in DailyRollup.objects.filter(standard_id__in=events).values_list(
-        "standard_id", "day", "total", "met", "still_open", "histogram"
-    ):
-        rollups[standard_id].append(tuple(row))  # type: ignore[arg-type]
-    reported: dict[int, list[ReportedResult]] = defaultdict(list)
-    others = [s.pk for s in found if s.source == ResultSource.REPORTED]
-    for result in ReportedResult.objects.filter(standard_id__in=others).order_by(
-        "period_start", "id"
-    ):
-        reported[result.standard_id].append(result)
-    latest: dict[int, PeriodResult | None] = {}
-    for standard in found:
-        today = todays[standard.service_id]
-        if standard.source == ResultSource.EVENTS:
-            counts = _event_periods(standard, rollups[standard.pk], calendars[standard.agency_id])
-            latest[standard.pk] = _latest(_results(standard, counts, today))
-        elif standard.source == ResultSource.REPORTED:
-            counts = _reported_periods(reported[standard.pk])
-            latest[standard.pk] = _latest(_results(standard, counts, today))
-        else:
-            latest[standard.pk] = standard_latest(standard=standard, today=today)
-    return latest
+    """`standard_latest` of many standards by id (see `standards_results`)."""
+    return {
+        pk: _latest(results)
+        for pk, results in standards_results(standards=standards, todays=todays).items()
+    }
 
 
 def results_between(*, standard: Standard, first: date, last: date) -> PeriodCounts:
