@@ -228,8 +228,9 @@ def actions_done_public_by_service(
         .order_by("-closed_at", "-id")
     )
     for item in items:
-        if len(found[item.service_id]) < limit:
-            found[item.service_id].append(item)
+        shown = found[item.service_id or 0]  # the filter above names a service
+        if len(shown) < limit:
+            shown.append(item)
     return found
 
 
