@@ -217,6 +217,23 @@ def actions_done_public(*, service: Service, limit: int = 10) -> list[ActionItem
     )
 
 
+def actions_done_public_by_service(
+    *, services: Iterable[Service], limit: int = 10
+) -> dict[int, list[ActionItem]]:
+    """`actions_done_public` of many services at once, by service id."""
+    found: dict[int, list[ActionItem]] = {service.pk: [] for service in services}
+    items = (
+        ActionItem.objects.filter(service_id__in=list(found), status=ActionStatus.DONE)
+        .prefetch_related("sources")
+        .order_by("-closed_at", "-id")
+    )
+    for item in items:
+        shown = found[item.service_id or 0]  # the filter above names a service
+        if len(shown) < limit:
+            shown.append(item)
+    return found
+
+
 # --- evidence that can prompt an action ------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ Every table on these pages is also a CSV download: the same view answers `?downl
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +36,7 @@ from cxgov.benchmarks.comparisons import (
 )
 from cxgov.benchmarks.forms import BenchmarkImportForm, OwnMeasureForm, SelectionForm
 from cxgov.benchmarks.importers import benchmarks_import
-from cxgov.benchmarks.models import Series
+from cxgov.benchmarks.models import Selection, Series
 from cxgov.benchmarks.prepared import (
     OVERSIGHT_RANKING,
     OVERSIGHT_RANKING_MAX_AGE,
@@ -143,6 +144,8 @@ def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
         _("Services and their benchmarks"),
         [_("Service"), _("Periods with own measures"), _("Best-in-business choices")],
     )
+    chosen = list(selections_for_agency(agency=agency))
+    choices = Counter(selection.service_id for selection in chosen)
     for service in services_for_agency(agency=agency):
         services.rows.append(
             [
@@ -154,10 +157,10 @@ def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
                     ),
                 ),
                 ", ".join(service_periods(service=service)) or _("None yet"),
-                selections_for_service(service=service).count(),
+                choices[service.pk],
             ]
         )
-    selections = _selections_table(agency)
+    selections = _selections_table(chosen)
     federal, chart, federal_series = _federal_chart()
     return _page(
         request,
@@ -173,13 +176,13 @@ def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _selections_table(agency: Agency) -> Table:
+def _selections_table(chosen: list[Selection]) -> Table:
     table = Table(
         "selections",
         _("Best-in-business choices for the customer service plan"),
         [_("Service"), _("Benchmark"), _("Sector"), _("Why"), _("Chosen by")],
     )
-    for selection in selections_for_agency(agency=agency):
+    for selection in chosen:
         table.rows.append(
             [
                 selection.service.name,

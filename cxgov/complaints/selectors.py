@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
@@ -585,6 +586,44 @@ def complaint_service_span(*, service: Service, start: date, end: date) -> Servi
         answered_on_time=sum(1 for timely in known if timely),
         days_to_respond=[days_between(got, done) for got, done, _timely in answered if done],
     )
+
+
+def complaint_service_spans(
+    *, spans: Mapping[int, tuple[datetime, datetime]]
+) -> dict[int, ServiceComplaintSpan]:
+    """`complaint_service_span` of many services at once, by service id; `spans` gives each
+    service's bounds as its agency's calendar puts them (`AgencyCalendar.span`)."""
+    if not spans:
+        return {}
+    low = min(bounds[0] for bounds in spans.values())
+    high = max(bounds[1] for bounds in spans.values())
+    rows = (
+        Complaint.objects.filter(service_id__in=list(spans))
+        .exclude(status=Status.DUPLICATE)
+        .filter(
+            Q(received_at__gte=low, received_at__lt=high)
+            | Q(responded_at__gte=low, responded_at__lt=high)
+        )
+        .values_list("service_id", "received_at", "responded_at", "timely")
+    )
+    received: dict[int, int] = dict.fromkeys(spans, 0)
+    answered: dict[int, list[tuple[datetime, datetime, bool | None]]] = {pk: [] for pk in spans}
+    for service_id, got, done, timely in rows:
+        start, end = spans[service_id]
+        if got is not None and start <= got < end:
+            received[service_id] += 1
+        if done is not None and start <= done < end:
+            answered[service_id].append((got, done, timely))
+    found = {}
+    for pk, items in answered.items():
+        known = [timely for _received, _responded, timely in items if timely is not None]
+        found[pk] = ServiceComplaintSpan(
+            received=received[pk],
+            answered=len(known),
+            answered_on_time=sum(1 for timely in known if timely),
+            days_to_respond=[days_between(got, done) for got, done, _timely in items if done],
+        )
+    return found
 
 
 METRIC_DIMENSIONS = ("category", "issue", "service", "channel", "month")

@@ -9,7 +9,7 @@ so nobody can learn what exists elsewhere.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -443,6 +443,20 @@ def agency_calendar(
         fiscal_year_start_month=agency.fiscal_year_start_month,
         closures=closures if closures is not None else agency_closure_days(agency=agency),
     )
+
+
+def agency_calendars(*, agencies: Iterable[Agency]) -> dict[int, AgencyCalendar]:
+    """Each agency's calendar by agency id, with every agency's closures read at once."""
+    by_id = {agency.pk: agency for agency in agencies}
+    closures: dict[int, dict[date, str]] = {pk: {} for pk in by_id}
+    rows = AgencyClosure.objects.filter(agency_id__in=list(by_id)).values_list(
+        "agency_id", "day", "name"
+    )
+    for agency_id, day, name in rows:
+        closures[agency_id][day] = name
+    return {
+        pk: agency_calendar(agency=agency, closures=closures[pk]) for pk, agency in by_id.items()
+    }
 
 
 def closures_for_agency(*, agency: Agency) -> QuerySet[AgencyClosure]:

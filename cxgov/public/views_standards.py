@@ -27,8 +27,8 @@ from cxgov.standards.selectors import (
     FEED_COLUMNS,
     feed_rows,
     service_public_by_slug,
-    standard_results,
     standards_posted,
+    standards_results,
 )
 
 HISTORY_PERIODS = 12
@@ -77,9 +77,9 @@ def _row(result: PeriodResult, unit: str) -> ResultRow:
     )
 
 
-def _standard_view(standard: Standard) -> StandardView:
+def _standard_view(standard: Standard, results: list[PeriodResult]) -> StandardView:
     unit = standard.get_threshold_unit_display()
-    results = standard_results(standard=standard)[-HISTORY_PERIODS:]
+    results = results[-HISTORY_PERIODS:]
     rows = [_row(result, unit) for result in results]
     judged = [r for r in rows if r.result.status != "no_data"]
     closed = [r for r in judged if r.result.closed]
@@ -107,10 +107,14 @@ def _standard_view(standard: Standard) -> StandardView:
 
 
 def _page(request: HttpRequest, *, agency: Agency, service: Service | None) -> HttpResponse:
-    standards = standards_posted(agency=agency, service=service)
+    standards = list(
+        standards_posted(agency=agency, service=service).select_related("service__agency")
+    )
+    results = standards_results(standards=standards)
     by_service: dict[Service, list[StandardView]] = {}
     for standard in standards:
-        by_service.setdefault(standard.service, []).append(_standard_view(standard))
+        view = _standard_view(standard, results[standard.pk])
+        by_service.setdefault(standard.service, []).append(view)
     updated = max(
         (s.results_updated_at for s in standards if s.results_updated_at is not None),
         default=None,

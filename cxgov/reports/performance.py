@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from cxgov.actions.models import ActionItem
-from cxgov.actions.selectors import actions_done_public
-from cxgov.complaints.selectors import complaint_service_span
+from cxgov.actions.selectors import actions_done_public_by_service
+from cxgov.complaints.selectors import complaint_service_spans
+from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency
-from cxgov.core.selectors import agency_calendar
+from cxgov.core.selectors import agency_calendar, agency_calendars
 from cxgov.insights.estimates import Estimate, suppress
 from cxgov.insights.fiscal import FiscalQuarter, fiscal_quarter
 from cxgov.insights.measures import (
@@ -41,7 +42,7 @@ from cxgov.registry.models import Service
 from cxgov.registry.selectors import ChannelInsight, channel_insight
 from cxgov.standards.models import Standard
 from cxgov.standards.results import PeriodResult
-from cxgov.standards.selectors import standard_latest, standards_posted
+from cxgov.standards.selectors import standards_latest, standards_posted
 from cxgov.surveys.models import AnswerRollup, Audience, Question, QuestionKind, Survey
 from cxgov.surveys.results.estimates import MEASURE_SCALES
 from cxgov.surveys.results.queries import rollup_sums
@@ -184,13 +185,6 @@ def latest_quarter(today: date | None = None, *, agency: Agency | None = None) -
     return fiscal_quarter(today).previous()
 
 
-def _agency_today(service: Service, found: dict[int, date]) -> date:
-    """Today on the calendar of the service's agency, once per agency."""
-    if service.agency_id not in found:
-        found[service.agency_id] = agency_calendar(agency=service.agency).today()
-    return found[service.agency_id]
-
-
 def _published_rollups(services: Iterable[Service]) -> QuerySet[AnswerRollup]:
     """Rollups of customer surveys whose staff allowed their results to be published."""
     return AnswerRollup.objects.filter(
@@ -206,8 +200,9 @@ _Cells = dict[tuple[int, str, FiscalQuarter], tuple[int, int, tuple[Measure, ...
 
 def _survey_cells(
     services: Iterable[Service], first: FiscalQuarter, last: FiscalQuarter
-) -> tuple[_Cells, set[int]]:
-    """Positive answers and n per service, question key and quarter; the surveys counted."""
+) -> tuple[_Cells, dict[int, set[int]]]:
+    """Positive answers and n per service, question key and quarter; each service's surveys
+    counted."""
     rows = rollup_sums(
         _published_rollups(services).filter(
             question__key__in=SURVEY_MEASURES,
@@ -222,14 +217,14 @@ def _survey_cells(
         "quarter",
     )
     counts: dict[tuple[int, str, FiscalQuarter, str], dict[int, int]] = defaultdict(dict)
-    surveys: set[int] = set()
+    surveys: dict[int, set[int]] = defaultdict(set)
     for row in rows:
         if not row["value_key"].lstrip("-").isdigit():
             continue
         key = (row["service_id"], row["question__key"], row["quarter"], row["question__kind"])
         value = int(row["value_key"])
         counts[key][value] = counts[key].get(value, 0) + int(row["n"] or 0)
-        surveys.add(row["survey_id"])
+        surveys[row["service_id"]].add(row["survey_id"])
     cells: dict[tuple[int, str, FiscalQuarter], list] = {}
     for (service_id, question, quarter, kind), values in counts.items():
         scale = MEASURE_SCALES[kind]
@@ -258,24 +253,50 @@ def _quarters(last: FiscalQuarter, count: int) -> list[FiscalQuarter]:
     return quarters
 
 
-def _drivers(service: Service, quarter: FiscalQuarter, min_n: int) -> list[DriverGroup]:
-    rollups = _published_rollups([service]).filter(
+def _drivers(
+    services: list[Service], quarters: dict[int, FiscalQuarter], min_n: int
+) -> dict[int, list[DriverGroup]]:
+    """Each service's driver groups in its latest quarter, read for all services at once."""
+    rollups = _published_rollups(services).filter(
         question__key__in=DRIVER_QUESTIONS,
         question__kind=QuestionKind.MULTIPLE,
-        day__gte=quarter.start,
-        day__lte=quarter.end,
+        day__gte=min(quarter.start for quarter in quarters.values()),
+        day__lte=max(quarter.end for quarter in quarters.values()),
     )
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rollup_sums(rollups, "question__key"):
-        counts[row["question__key"]][row["value_key"]] += int(row["n"] or 0)
+    counts: dict[int, dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    surveys: dict[int, set[int]] = defaultdict(set)
+    for row in rollup_sums(rollups, "service_id", "survey_id", "question__key", "quarter"):
+        if row["quarter"] != quarters[row["service_id"]]:
+            continue
+        counts[row["service_id"]][row["question__key"]][row["value_key"]] += int(row["n"] or 0)
+        surveys[row["service_id"]].add(row["survey_id"])
+    questions = list(
+        Question.objects.filter(
+            survey_id__in={pk for found in surveys.values() for pk in found},
+            key__in=DRIVER_QUESTIONS,
+        ).order_by("id")
+    )
+    return {
+        service.pk: _driver_groups(
+            counts.get(service.pk, {}),
+            [q for q in questions if q.survey_id in surveys.get(service.pk, set())],
+            min_n,
+        )
+        for service in services
+    }
+
+
+def _driver_groups(
+    counts: dict[str, dict[str, int]], questions: list[Question], min_n: int
+) -> list[DriverGroup]:
     if not counts:
         return []
     labels: dict[str, list[tuple[str, str]]] = {}
-    questions = Question.objects.filter(
-        survey__in=rollups.values("survey_id").distinct(), key__in=list(counts)
-    ).order_by("id")
     for question in questions:
-        labels.setdefault(question.key, question.display_options())
+        if question.key in counts:
+            labels.setdefault(question.key, question.display_options())
     groups = []
     for key in DRIVER_QUESTIONS:
         if key not in counts:
@@ -302,59 +323,110 @@ def _drivers(service: Service, quarter: FiscalQuarter, min_n: int) -> list[Drive
     return groups
 
 
-def _standard_rows(service: Service, today: date, min_n: int) -> list[StandardRow]:
-    rows = []
-    for standard in standards_posted(agency=service.agency, service=service):
-        result = standard_latest(standard=standard, today=today)
+def _standard_rows(
+    services: list[Service], todays: dict[int, date], min_n: int
+) -> dict[int, list[StandardRow]]:
+    """Each service's posted standards with their latest results, read for all services."""
+    standards = list(standards_posted(services=services).select_related("service__agency"))
+    latest = standards_latest(standards=standards, todays=todays)
+    rows: dict[int, list[StandardRow]] = {service.pk: [] for service in services}
+    by_id = {service.pk: service for service in services}
+    for standard in standards:
+        if standard.agency_id != by_id[standard.service_id].agency_id:
+            continue  # posted by another agency: not on this agency's service page
+        result = latest[standard.pk]
         figure = None
         if result is not None and result.share is not None and result.n:
             figure = _figure(
                 SHARE_WITHIN_TARGET, SHARE_WITHIN_TARGET.estimate_share(result.met, result.n), min_n
             )
-        rows.append(StandardRow(standard=standard, result=result, figure=figure))
+        rows[standard.service_id].append(
+            StandardRow(standard=standard, result=result, figure=figure)
+        )
     return rows
 
 
-def _complaints(service: Service, quarter: FiscalQuarter, min_n: int) -> ComplaintFigures:
-    span = complaint_service_span(service=service, start=quarter.start, end=quarter.end)
-    return ComplaintFigures(
-        received=span.received,
-        on_time=_figure(
-            SHARE_TIMELY, SHARE_TIMELY.estimate_share(span.answered_on_time, span.answered), min_n
-        ),
-        median_days=_figure(MEDIAN_DAYS, MEDIAN_DAYS.estimate_median(span.days_to_respond), min_n),
+def _complaints(
+    services: list[Service],
+    quarters: dict[int, FiscalQuarter],
+    calendars: dict[int, AgencyCalendar],
+    min_n: int,
+) -> dict[int, ComplaintFigures]:
+    spans = complaint_service_spans(
+        spans={
+            service.pk: calendars[service.agency_id].span(
+                quarters[service.pk].start, quarters[service.pk].end
+            )
+            for service in services
+        }
     )
+    return {
+        pk: ComplaintFigures(
+            received=span.received,
+            on_time=_figure(
+                SHARE_TIMELY,
+                SHARE_TIMELY.estimate_share(span.answered_on_time, span.answered),
+                min_n,
+            ),
+            median_days=_figure(
+                MEDIAN_DAYS, MEDIAN_DAYS.estimate_median(span.days_to_respond), min_n
+            ),
+        )
+        for pk, span in spans.items()
+    }
 
 
 def service_performance(*, service: Service, today: date | None = None) -> ServicePerformance:
     """Everything the public performance page of a published service shows, as of today on
     its agency's calendar unless `today` is given."""
-    today = today or agency_calendar(agency=service.agency).today()
+    return services_performance(services=[service], today=today)[service.pk]
+
+
+def services_performance(
+    *, services: Iterable[Service], today: date | None = None
+) -> dict[int, ServicePerformance]:
+    """`service_performance` of many services by id, in a fixed number of queries however
+    many services there are: each kind of figure is read once for all of them."""
+    services = list(services)
+    if not services:
+        return {}
+    prefetch_related_objects(services, "channels")
+    calendars = agency_calendars(agencies={s.agency_id: s.agency for s in services}.values())
+    todays = {s.pk: today or calendars[s.agency_id].today() for s in services}
     min_n = suppression_threshold()
-    last = latest_quarter(today)
-    quarters = _quarters(last, TREND_QUARTERS)
-    cells, survey_ids = _survey_cells([service], quarters[0], last)
-    trend = [
-        SurveyQuarter(
-            quarter=quarter,
-            trust=_cell_figure(cells, (service.pk, "trust", quarter), min_n),
-            satisfaction=_cell_figure(cells, (service.pk, "satisfaction", quarter), min_n),
+    lasts = {pk: latest_quarter(day) for pk, day in todays.items()}
+    firsts = {pk: _quarters(last, TREND_QUARTERS)[0] for pk, last in lasts.items()}
+    cells, survey_ids = _survey_cells(services, min(firsts.values()), max(lasts.values()))
+    drivers = _drivers(services, lasts, min_n)
+    standards = _standard_rows(services, todays, min_n)
+    complaints = _complaints(services, lasts, calendars, min_n)
+    actions = actions_done_public_by_service(services=services)
+    surveys = Survey.objects.filter(
+        pk__in={pk for found in survey_ids.values() for pk in found}
+    ).order_by("title")
+    found = {}
+    for service in services:
+        insight = channel_insight(service=service)
+        found[service.pk] = ServicePerformance(
+            service=service,
+            quarter=lasts[service.pk],
+            threshold=min_n,
+            trend=[
+                SurveyQuarter(
+                    quarter=quarter,
+                    trust=_cell_figure(cells, (service.pk, "trust", quarter), min_n),
+                    satisfaction=_cell_figure(cells, (service.pk, "satisfaction", quarter), min_n),
+                )
+                for quarter in _quarters(lasts[service.pk], TREND_QUARTERS)
+            ],
+            drivers=drivers[service.pk],
+            standards=standards[service.pk],
+            complaints=complaints[service.pk],
+            channels=insight if insight.total_volume else None,
+            actions=actions[service.pk],
+            surveys=[s for s in surveys if s.pk in survey_ids.get(service.pk, set())],
         )
-        for quarter in quarters
-    ]
-    insight = channel_insight(service=service)
-    return ServicePerformance(
-        service=service,
-        quarter=last,
-        threshold=min_n,
-        trend=trend,
-        drivers=_drivers(service, last, min_n),
-        standards=_standard_rows(service, today, min_n),
-        complaints=_complaints(service, last, min_n),
-        channels=insight if insight.total_volume else None,
-        actions=actions_done_public(service=service),
-        surveys=list(Survey.objects.filter(pk__in=survey_ids).order_by("title")),
-    )
+    return found
 
 
 def service_headlines(
@@ -364,24 +436,25 @@ def service_headlines(
     the quarter that has ended by today on each service's agency's calendar, unless `today`
     is given."""
     services = list(services)
-    found: dict[int, date] = {}
-    todays = {service.pk: today or _agency_today(service, found) for service in services}
     if not services:
         return {}
+    calendars = agency_calendars(agencies={s.agency_id: s.agency for s in services}.values())
+    todays = {s.pk: today or calendars[s.agency_id].today() for s in services}
     min_n = suppression_threshold()
     lasts = {pk: latest_quarter(day) for pk, day in todays.items()}
     cells, _surveys = _survey_cells(services, min(lasts.values()), max(lasts.values()))
+    standards = _standard_rows(services, todays, min_n)
+    complaints = _complaints(services, lasts, calendars, min_n)
     headlines = {}
     for service in services:
         last = lasts[service.pk]
-        standards = _standard_rows(service, todays[service.pk], min_n)
-        complaints = _complaints(service, last, min_n)
+        rows = standards[service.pk]
         headlines[service.pk] = ServiceHeadline(
             service=service,
             quarter=last,
             trust=_cell_figure(cells, (service.pk, "trust", last), min_n),
-            standards_met=sum(1 for row in standards if row.status == "met"),
-            standards_judged=sum(1 for row in standards if row.status in ("met", "not_met")),
-            on_time=complaints.on_time,
+            standards_met=sum(1 for row in rows if row.status == "met"),
+            standards_judged=sum(1 for row in rows if row.status in ("met", "not_met")),
+            on_time=complaints[service.pk].on_time,
         )
     return headlines

@@ -1,6 +1,6 @@
 """The public performance figures as open data: one row per figure the performance page shows.
 
-Each row is read off `reports.performance.service_performance`, the function that feeds the
+Each row is read off `reports.performance.services_performance`, the function that feeds the
 page, so the page and the feeds cannot disagree: the same surveys (only those whose staff set
 `results_public`), the same measures, the same rounding and the same suppression (a figure
 from fewer answers or cases than the threshold has its n and no value). See the data
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import translation
 
 from cxgov.registry.models import Service
-from cxgov.reports.performance import Figure, ServicePerformance, service_performance
+from cxgov.reports.performance import Figure, ServicePerformance, services_performance
 
 PERFORMANCE_COLUMNS = (
     "agency",
@@ -140,10 +140,12 @@ def performance_rows(*, services: Iterable[Service]) -> list[dict[str, Any]]:
 
     Labels are in the site's default language: the files have one address in every language.
     """
+    services = list(services)
+    performances = services_performance(services=services)
     rows = []
     with translation.override(settings.LANGUAGE_CODE):
         for service in services:
-            performance = service_performance(service=service)
+            performance = performances[service.pk]
             for row in _rows(performance):
                 rows.append(
                     {

@@ -7,7 +7,7 @@ access_* selector that answers 404 alike for a missing standard and another agen
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
@@ -19,7 +19,7 @@ from django.http import Http404
 from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess, agency_calendar
+from cxgov.core.selectors import AgencyObjectAccess, agency_calendar, agency_calendars
 from cxgov.insights.business_time import HISTOGRAM_SIZE, BusinessCalendar, histogram_buckets
 from cxgov.insights.measures import quantile_between, quantile_ranks
 from cxgov.registry.models import Service, ServiceStatus
@@ -71,7 +71,10 @@ def misses_open(*, agency: Agency) -> QuerySet[MissedPeriod]:
 
 
 def standards_posted(
-    *, agency: Agency | None = None, service: Service | None = None
+    *,
+    agency: Agency | None = None,
+    service: Service | None = None,
+    services: Iterable[Service] | None = None,
 ) -> QuerySet[Standard]:
     """Posted standards of published services, for the public site and the feeds."""
     found = Standard.objects.filter(
@@ -81,6 +84,8 @@ def standards_posted(
         found = found.filter(agency=agency)
     if service is not None:
         found = found.filter(service=service)
+    if services is not None:
+        found = found.filter(service__in=[s.pk for s in services])
     return found.order_by("agency__name", "service__name", "id")
 
 
@@ -202,8 +207,17 @@ def _event_counts(standard: Standard) -> list[PeriodCounts]:
             "day", "total", "met", "still_open", "histogram"
         )
     )
-    periods = _rollups_to_periods(standard.period, rollups, agency_calendar(agency=standard.agency))
-    trust = _shared_trust(standard)
+    calendar = agency_calendar(agency=standard.agency)
+    return _event_periods(standard, rollups, calendar, _shared_trust(standard))
+
+
+def _event_periods(
+    standard: Standard,
+    rollups: list[tuple[date, int, int, int, list[int]]],
+    calendar: AgencyCalendar,
+    trust: Callable[[], bool],
+) -> list[PeriodCounts]:
+    periods = _rollups_to_periods(standard.period, rollups, calendar)
     for item in periods:
         item.elapsed = ElapsedQuantiles(
             standard=standard,
@@ -236,6 +250,12 @@ def _rollups_to_periods(
 
 
 def _reported_counts(standard: Standard) -> list[PeriodCounts]:
+    return _reported_periods(
+        ReportedResult.objects.filter(standard=standard).order_by("period_start")
+    )
+
+
+def _reported_periods(rows: Iterable[ReportedResult]) -> list[PeriodCounts]:
     return [
         PeriodCounts(
             start=row.period_start,
@@ -246,7 +266,7 @@ def _reported_counts(standard: Standard) -> list[PeriodCounts]:
             reported_target_met=row.target_met,
             assessed=row.assessed,
         )
-        for row in ReportedResult.objects.filter(standard=standard).order_by("period_start")
+        for row in rows
     ]
 
 
@@ -259,11 +279,16 @@ def standard_results(*, standard: Standard, today: date | None = None) -> list[P
     provider = RESULT_PROVIDERS.get(standard.source)
     if provider is None:
         return []
+    counts = provider(standard)
+    return _results(standard, counts, today or agency_calendar(agency=standard.agency).today())
+
+
+def _results(standard: Standard, counts: list[PeriodCounts], today: date) -> list[PeriodResult]:
     return results_from_counts(
-        provider(standard),
+        counts,
         target=float(standard.target),
         threshold=standard.threshold,
-        today=today or agency_calendar(agency=standard.agency).today(),
+        today=today,
         minimum_effect=float(standard.service.agency.minimum_change_points) / 100,
     )
 
@@ -281,11 +306,72 @@ def standard_business_calendar(*, standard: Standard) -> BusinessCalendar:
 
 def standard_latest(*, standard: Standard, today: date | None = None) -> PeriodResult | None:
     """The most recent closed period with a result, else the current one, else None."""
-    results = standard_results(standard=standard, today=today)
+    return _latest(standard_results(standard=standard, today=today))
+
+
+def _latest(results: list[PeriodResult]) -> PeriodResult | None:
     closed = [r for r in results if r.closed and r.status != "no_data"]
     if closed:
         return closed[-1]
     return results[-1] if results else None
+
+
+def standards_results(
+    *, standards: Iterable[Standard], todays: Mapping[int, date] | None = None
+) -> dict[int, list[PeriodResult]]:
+    """`standard_results` of many standards by id, their rollups, reported results and
+    versions read once for all; `todays` gives each service's today by service id (else each
+    agency's today)."""
+    found = list(standards)
+    calendars = agency_calendars(agencies={s.agency_id: s.agency for s in found}.values())
+    events = [s.pk for s in found if s.source == ResultSource.EVENTS]
+    rollups: dict[int, list[tuple[date, int, int, int, list[int]]]] = defaultdict(list)
+    for standard_id, day, total, met, still_open, histogram in DailyRollup.objects.filter(
+        standard_id__in=events
+    ).values_list("standard_id", "day", "total", "met", "still_open", "histogram"):
+        rollups[standard_id].append((day, total, met, still_open, histogram))
+    trusted = _buckets_follow_elapsed(found)
+    reported: dict[int, list[ReportedResult]] = defaultdict(list)
+    for result in ReportedResult.objects.filter(
+        standard_id__in=[s.pk for s in found if s.source == ResultSource.REPORTED]
+    ).order_by("period_start", "id"):
+        reported[result.standard_id].append(result)
+    results: dict[int, list[PeriodResult]] = {}
+    for standard in found:
+        calendar = calendars[standard.agency_id]
+        today = todays[standard.service_id] if todays is not None else calendar.today()
+        if standard.source == ResultSource.EVENTS:
+            trust = partial(trusted.__getitem__, standard.pk)
+            counts = _event_periods(standard, rollups[standard.pk], calendar, trust)
+            results[standard.pk] = _results(standard, counts, today)
+        elif standard.source == ResultSource.REPORTED:
+            counts = _reported_periods(reported[standard.pk])
+            results[standard.pk] = _results(standard, counts, today)
+        else:
+            results[standard.pk] = standard_results(standard=standard, today=today)
+    return results
+
+
+def _buckets_follow_elapsed(standards: list[Standard]) -> dict[int, bool]:
+    """`buckets_follow_elapsed` of many standards by id, their versions read at once."""
+    trusted = {standard.pk: True for standard in standards}
+    thresholds = {standard.pk: standard.threshold for standard in standards}
+    for standard_id, snapshot in StandardVersion.objects.filter(
+        standard_id__in=list(trusted)
+    ).values_list("standard_id", "snapshot"):
+        if snapshot.get("threshold") != thresholds[standard_id]:
+            trusted[standard_id] = False
+    return trusted
+
+
+def standards_latest(
+    *, standards: Iterable[Standard], todays: Mapping[int, date]
+) -> dict[int, PeriodResult | None]:
+    """`standard_latest` of many standards by id (see `standards_results`)."""
+    return {
+        pk: _latest(results)
+        for pk, results in standards_results(standards=standards, todays=todays).items()
+    }
 
 
 def results_between(*, standard: Standard, first: date, last: date) -> PeriodCounts:

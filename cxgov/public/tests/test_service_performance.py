@@ -398,3 +398,46 @@ def test_the_feeds_read_rollups_never_raw_answers_responses_or_events(client, ag
 def test_an_unknown_agency_has_no_performance_feed(client):
     assert client.get("/agencies/nowhere/performance.csv").status_code == 404
     assert client.get("/agencies/nowhere/performance.json").status_code == 404
+
+
+def with_figures(agency: Agency, service: Service) -> None:
+    """A published survey with answers, a posted standard with a result, a complaint and a
+    channel for the service."""
+    survey = a11_survey(agency, service, public=True, title=f"How did {service.slug} go?")
+    answer(survey, service, [1] * 6 + [0] * 2)
+    standard = StandardFactory(service=service, agency=agency, period="quarter")
+    DailyRollup.objects.create(standard=standard, day=date(2025, 11, 3), total=20, met=18)
+    complaint = complaint_create(
+        agency=agency,
+        service=service,
+        what_happened="It took too long.",
+        received_at=datetime(2025, 10, 6, 15, tzinfo=UTC),
+        send_acknowledgment=False,
+    )
+    Complaint.objects.filter(pk=complaint.pk).update(
+        responded_at=datetime(2025, 10, 20, 15, tzinfo=UTC), timely=True
+    )
+    channel_create(actor=None, service=service, kind="website", name="Online", annual_volume=900)
+
+
+def queries_per_page(client) -> dict[str, int]:
+    counts = {}
+    for url in (*FEEDS, "/agencies/boe/standards/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[url] = len(queries)
+    return counts
+
+
+def test_the_feeds_and_standards_page_run_as_many_queries_for_many_services_as_for_one(
+    client, agency, service
+):
+    with_figures(agency, service)
+    queries_per_page(client)  # the first request also reads what the site caches
+    one = queries_per_page(client)
+    other = AgencyFactory(name="Office of Others", slug="ooo")
+    for owner, slug in ((agency, "apply"), (agency, "appeal"), (other, "report")):
+        with_figures(owner, ServiceFactory(agency=owner, name=slug.title(), slug=slug))
+    services = {row["service"] for row in feed_rows(client, "/data/performance.json")}
+    assert services == {"renew", "apply", "appeal", "report"}
+    assert queries_per_page(client) == one
