@@ -11,7 +11,7 @@ from django_tasks import task
 @task()
 def event_file_batch_task(*, batch_id: int) -> bool:
     """Ingest one batch of an events file split by `ingest_events --batches` (docs/scale.md)."""
-    from .batches import event_file_batch_ingest
+    from .services_batches import event_file_batch_ingest
 
     return event_file_batch_ingest(
         batch_id=batch_id, worker=f"{socket.gethostname()}:{os.getpid()}"

@@ -21,7 +21,6 @@ from django.db import connection
 from django.test import override_settings
 
 from cxgov.core.models import Agency
-from cxgov.standards.batches import event_file_batch_ingest
 from cxgov.standards.models import (
     BatchStatus,
     DailyRollup,
@@ -30,6 +29,7 @@ from cxgov.standards.models import (
     Standard,
     StandardEvent,
 )
+from cxgov.standards.services_batches import event_file_batch_ingest
 from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 REPOSITORY = Path(__file__).resolve().parents[3]

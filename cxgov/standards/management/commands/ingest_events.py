@@ -13,11 +13,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.core.imports import FileRejectedError
 from cxgov.core.imports.commands import import_arguments, import_finish
-from cxgov.standards.batches import event_file_split
 from cxgov.standards.dask_ingest import PARTITION_ROWS, events_import_dask
 from cxgov.standards.importers import events_import
 from cxgov.standards.ingest import mapping_parse
 from cxgov.standards.models import Standard
+from cxgov.standards.services_batches import event_file_split
 
 MAX_BATCHES = 10_000
 
