@@ -182,6 +182,9 @@ NOT_RESTORED = {
     "core.ApprovalStep": "the steps and comments of those reviews (kept in the audit log)",
     # Computed from the restored responses by the worker the first time a page asks for them.
     "surveys.DriverRun": "key driver analyses cached on this installation",
+    # The work of one event-file ingestion on this installation; its events are restored.
+    "standards.EventFileRun": "event files being ingested in batches on this installation",
+    "standards.EventFileBatch": "the batches of those files, with their workers' progress",
     # Built again by the worker the first time a page asks for them (decision 0049).
     "core.PreparedFile": "exports and PDFs prepared in the background on this installation",
 }
