@@ -3,18 +3,17 @@ local engine stores."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cxgov.core.models import Agency
-from cxgov.standards.models import DailyRollup, Standard, StandardEvent
+from cxgov.standards.models import StandardEvent
+from cxgov.standards.tests.stored import events_and_rollups, ingest_events
 from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 
@@ -39,28 +38,6 @@ def _events(count: int, *, repeats: int = 0) -> pl.DataFrame:
     )
 
 
-def _stored(standard: Standard) -> tuple[list[tuple], list[tuple]]:
-    events = list(
-        StandardEvent.objects.filter(standard=standard)
-        .order_by("event_id")
-        .values_list(
-            "event_id", "channel", "started_at", "ended_at", "elapsed", "met", "day", "bucket"
-        )
-    )
-    rollups = list(
-        DailyRollup.objects.filter(standard=standard)
-        .order_by("day")
-        .values_list("day", "total", "met", "still_open", "histogram")
-    )
-    return events, rollups
-
-
-def _ingest(path: Path, standard: Standard, *options: str) -> str:
-    out = io.StringIO()
-    call_command("ingest_events", str(path), "--standard", str(standard.pk), *options, stdout=out)
-    return out.getvalue()
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("repeats", [0, 30], ids=["distinct ids", "ids repeated across partitions"])
 def test_dask_on_two_workers_stores_what_the_local_engine_stores(
@@ -76,13 +53,13 @@ def test_dask_on_two_workers_stores_what_the_local_engine_stores(
     local, from_file, from_lake = (
         StandardFactory(service=ServiceFactory(agency=agency_a)) for _each in range(3)
     )
-    _ingest(whole, local)
-    _ingest(whole, from_file, "--engine", "dask", "--partition-rows", "500")
-    _ingest(lake, from_lake, "--engine", "dask", "--partition-rows", "500")
-    expected = _stored(local)
+    ingest_events(whole, local)
+    ingest_events(whole, from_file, "--engine", "dask", "--partition-rows", "500")
+    ingest_events(lake, from_lake, "--engine", "dask", "--partition-rows", "500")
+    expected = events_and_rollups(local)
     assert len(expected[0]) == 2400 - repeats
-    assert _stored(from_file) == expected
-    assert _stored(from_lake) == expected
+    assert events_and_rollups(from_file) == expected
+    assert events_and_rollups(from_lake) == expected
 
 
 @pytest.mark.django_db
@@ -92,10 +69,10 @@ def test_dask_on_a_standard_with_events_replaces_them_and_recounts_the_days(
     path = tmp_path / "events.parquet"
     _events(900).write_parquet(path)
     local, dask = (StandardFactory(service=ServiceFactory(agency=agency_a)) for _each in range(2))
-    _ingest(path, local)
-    _ingest(path, dask, "--engine", "dask", "--partition-rows", "400")
-    _ingest(path, dask, "--engine", "dask", "--partition-rows", "400")
-    assert _stored(dask) == _stored(local)
+    ingest_events(path, local)
+    ingest_events(path, dask, "--engine", "dask", "--partition-rows", "400")
+    ingest_events(path, dask, "--engine", "dask", "--partition-rows", "400")
+    assert events_and_rollups(dask) == events_and_rollups(local)
 
 
 @pytest.mark.django_db
@@ -109,9 +86,9 @@ def test_dask_names_a_bad_row_by_its_row_in_the_file_and_keeps_the_good_ones_on_
     standard = StandardFactory(service=ServiceFactory(agency=agency_a))
     rejected = tmp_path / "rejected.csv"
     with pytest.raises(CommandError, match="rejected"):
-        _ingest(path, standard, "--engine", "dask", "--partition-rows", "2")
+        ingest_events(path, standard, "--engine", "dask", "--partition-rows", "2")
     assert not StandardEvent.objects.filter(standard=standard).exists()
-    _ingest(
+    ingest_events(
         path,
         standard,
         "--engine",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import socket
@@ -16,20 +15,19 @@ import numpy as np
 import polars as pl
 import pytest
 import redis
-from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
 from cxgov.core.models import Agency
 from cxgov.standards.models import (
     BatchStatus,
-    DailyRollup,
     EventFileBatch,
     EventFileRun,
     Standard,
     StandardEvent,
 )
 from cxgov.standards.services_batches import event_file_batch_ingest
+from cxgov.standards.tests.stored import events_and_rollups, ingest_events
 from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -61,26 +59,6 @@ def _standard(agency: Agency) -> Standard:
     return StandardFactory(service=ServiceFactory(agency=agency))
 
 
-def _stored(standard: Standard) -> tuple[list[tuple], list[tuple]]:
-    events = list(
-        StandardEvent.objects.filter(standard=standard)
-        .order_by("event_id")
-        .values_list("event_id", "started_at", "ended_at", "elapsed", "met", "day", "bucket")
-    )
-    rollups = list(
-        DailyRollup.objects.filter(standard=standard)
-        .order_by("day")
-        .values_list("day", "total", "met", "still_open", "histogram")
-    )
-    return events, rollups
-
-
-def _ingest(path: Path, standard: Standard, *options: str) -> str:
-    out = io.StringIO()
-    call_command("ingest_events", str(path), "--standard", str(standard.pk), *options, stdout=out)
-    return out.getvalue()
-
-
 @pytest.mark.django_db
 def test_a_file_in_eight_batches_stores_what_one_process_stores(
     agency_a: Agency, tmp_path: Path, settings
@@ -88,8 +66,8 @@ def test_a_file_in_eight_batches_stores_what_one_process_stores(
     settings.MEDIA_ROOT = tmp_path / "media"
     path = _events_file(tmp_path / "events.csv", 3000)
     whole, split = _standard(agency_a), _standard(agency_a)
-    _ingest(path, whole)
-    _ingest(path, split, "--batches", "8")
+    ingest_events(path, whole)
+    ingest_events(path, split, "--batches", "8")
 
     run = EventFileRun.objects.get(standard=split)
     batches = list(run.parts.all())
@@ -103,8 +81,8 @@ def test_a_file_in_eight_batches_stores_what_one_process_stores(
     assert run.status == BatchStatus.DONE
     assert not Path(run.directory).exists()
 
-    whole_events, whole_rollups = _stored(whole)
-    split_events, split_rollups = _stored(split)
+    whole_events, whole_rollups = events_and_rollups(whole)
+    split_events, split_rollups = events_and_rollups(split)
     assert len(whole_events) == 2950
     assert split_events == whole_events
     assert split_rollups == whole_rollups
@@ -118,12 +96,12 @@ def test_a_file_queued_again_replaces_its_events_and_keeps_the_rollups(
     path = _events_file(tmp_path / "events.csv", 500)
     standard = _standard(agency_a)
     for _time in range(2):
-        _ingest(path, standard, "--batches", "3")
+        ingest_events(path, standard, "--batches", "3")
         for batch in EventFileBatch.objects.filter(status=BatchStatus.QUEUED):
             event_file_batch_ingest(batch_id=batch.pk, worker="one")
     once = _standard(agency_a)
-    _ingest(path, once)
-    assert _stored(standard) == _stored(once)
+    ingest_events(path, once)
+    assert events_and_rollups(standard) == events_and_rollups(once)
     assert sum(
         EventFileBatch.objects.filter(run__standard=standard).values_list("replaced", flat=True)
     ) == (450)
@@ -188,7 +166,7 @@ def test_two_redis_workers_store_each_batch_once(agency_a: Agency, tmp_path: Pat
         tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
         queues = {"default": {"URL": url, "DEFAULT_TIMEOUT": 60}}
         with override_settings(TASKS=tasks, RQ_QUEUES=queues):
-            _ingest(path, split, "--batches", "8")
+            ingest_events(path, split, "--batches", "8")
         run = EventFileRun.objects.get(standard=split)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -205,8 +183,8 @@ def test_two_redis_workers_store_each_batch_once(agency_a: Agency, tmp_path: Pat
     assert len({batch.worker for batch in batches}) == 2, [b.worker for b in batches]
     assert sum(batch.accepted for batch in batches) == 3950
     whole = _standard(agency_a)
-    _ingest(path, whole)
-    assert _stored(split) == _stored(whole)
+    ingest_events(path, whole)
+    assert events_and_rollups(split) == events_and_rollups(whole)
 
 
 @pytest.mark.django_db
@@ -222,7 +200,7 @@ def test_a_batch_keeps_its_good_rows_and_names_its_bad_ones(
         "c,2026-03-04T09:00:00Z,\n"
     )
     standard = _standard(agency_a)
-    _ingest(path, standard, "--batches", "2")
+    ingest_events(path, standard, "--batches", "2")
     for batch in EventFileBatch.objects.filter(run__standard=standard):
         event_file_batch_ingest(batch_id=batch.pk, worker="one")
     errors = [
