@@ -68,6 +68,21 @@ class _Row:
     columns: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _ResponseFile:
+    """A response file read into rows, with what every format's parser needs beside them."""
+
+    survey: Survey
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    # The context every response starts from (the import's service and channel).
+    base: SubmissionContext
+    # Where parsers count skipped rows and add each row's errors.
+    report: ImportReport
+    # When the responses were collected, for a format without dates (the A-11 v2 file).
+    when: datetime | None = None
+
+
 def _table(
     data: Source, *, twice_ok: frozenset[str] = frozenset()
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -161,15 +176,8 @@ def _reveals(question: Question, trust_value: str) -> bool:
     return trust_value in {str(v) for v in condition.get("values", [])}
 
 
-def _parse_a11_v2(
-    survey: Survey,
-    header: list[str],
-    rows: list[tuple[int, list[str]]],
-    *,
-    when: datetime | None,
-    base: SubmissionContext,
-    errors: list[RowError],
-) -> list[_Row]:
+def _parse_a11_v2(source: _ResponseFile) -> list[_Row]:
+    header, when, errors = source.header, source.when, source.report.errors
     missing = [c for c in A11_V2_COLUMNS if c not in header]
     extra = [c for c in header if c and c not in A11_V2_COLUMNS]
     if missing or extra:
@@ -190,11 +198,11 @@ def _parse_a11_v2(
                 "collected in"
             )
         )
-    by_key = _a11_v2_questions(survey)
+    by_key = _a11_v2_questions(source.survey)
     trust_question, well, poorly = by_key["trust"], by_key["went_well"], by_key["went_poorly"]
     comments = by_key.get("comments")
     parsed: list[_Row] = []
-    for line, cells in rows:
+    for line, cells in source.rows:
         row = _cells(header, cells)
         before = len(errors)
         external_id = row["external_id"].strip()
@@ -280,7 +288,7 @@ def _parse_a11_v2(
                     line=line,
                     submission_id=submission_id_for(external_id),
                     answers=answers,
-                    context=_copy(base),
+                    context=_copy(source.base),
                     submitted_at=when,
                     columns=columns,
                 )
@@ -346,15 +354,8 @@ def _questions_by_header(
 _TRUE = {"true", "1", "yes", "t"}
 
 
-def _parse_touchpoints_form(
-    survey: Survey,
-    header: list[str],
-    rows: list[tuple[int, list[str]]],
-    *,
-    base: SubmissionContext,
-    errors: list[RowError],
-    report: ImportReport,
-) -> list[_Row]:
+def _parse_touchpoints_form(source: _ResponseFile) -> list[_Row]:
+    header, errors = source.header, source.report.errors
     meta = dict(TOUCHPOINTS_FORM_META)
     lower = {_normal(h): h for h in header if h}
     for needed in ("id", "created at"):
@@ -362,13 +363,13 @@ def _parse_touchpoints_form(
             raise FileRejectedError(
                 gettext("missing column: %(name)s") % {"name": needed.title().replace("Id", "ID")}
             )
-    questions = _questions_by_header(survey, header, meta, by_text=True)
+    questions = _questions_by_header(source.survey, header, meta, by_text=True)
     parsed: list[_Row] = []
-    for line, cells in rows:
+    for line, cells in source.rows:
         row = _cells(header, cells)
         get = {meta[_normal(h)]: v.strip() for h, v in row.items() if _normal(h) in meta}
         if get.get("flagged", "").lower() in _TRUE or get.get("deleted", "").lower() in _TRUE:
-            report.count("skipped", "unchanged")
+            source.report.count("skipped", "unchanged")
             continue
         ok = True
         external_id = get.get("id", "")
@@ -399,34 +400,27 @@ def _parse_touchpoints_form(
             answers[question.key] = _answer_value(question, text, separator=",")
             columns[question.key] = column
         if ok and when is not None:
-            ctx = _copy(base, **context)
+            ctx = _copy(source.base, **context)
             ctx.page_url = get.get("page", "")
             ctx.referrer = get.get("referrer", "")
             parsed.append(_Row(line, submission_id_for(external_id), answers, ctx, when, columns))
     return parsed
 
 
-def _parse_cxgov(
-    survey: Survey,
-    header: list[str],
-    rows: list[tuple[int, list[str]]],
-    *,
-    base: SubmissionContext,
-    errors: list[RowError],
-    report: ImportReport,
-) -> list[_Row]:
+def _parse_cxgov(source: _ResponseFile) -> list[_Row]:
+    header, errors = source.header, source.report.errors
     meta = {name: name for name in CXGOV_META}
     meta.update({f"{name} (question)": "" for name in CXGOV_CONTEXT})
     if "response_id" not in header:
         raise FileRejectedError(gettext("missing column: %(name)s") % {"name": "response_id"})
     if "submitted_at" not in header and "submitted_date" not in header:
         raise FileRejectedError(gettext("missing column: %(name)s") % {"name": "submitted_at"})
-    questions = _questions_by_header(survey, header, meta, by_text=False)
+    questions = _questions_by_header(source.survey, header, meta, by_text=False)
     parsed: list[_Row] = []
-    for line, cells in rows:
+    for line, cells in source.rows:
         row = _cells(header, cells)
         if row.get("status", "").strip() == "spam":
-            report.count("skipped", "unchanged")
+            source.report.count("skipped", "unchanged")
             continue
         ok = True
         external_id = row["response_id"].strip()
@@ -458,7 +452,7 @@ def _parse_cxgov(
             columns[question.key] = column
         if ok and when is not None:
             ctx = _copy(
-                base,
+                source.base,
                 language=row.get("language", "").strip(),
                 service=row.get("service", "").strip(),
                 channel=row.get("channel", "").strip(),
@@ -559,7 +553,8 @@ def responses_import(
     dated noon UTC on the quarter's last day. `service` and `channel` fill rows that name none.
     """
     report = _report(dry_run=dry_run)
-    parsers: dict[str, Callable[..., list[_Row]]] = {
+    parsers: dict[str, Callable[[_ResponseFile], list[_Row]]] = {
+        "touchpoints-a11-v2": _parse_a11_v2,
         "touchpoints-form": _parse_touchpoints_form,
         "cxgov": _parse_cxgov,
     }
@@ -572,13 +567,16 @@ def responses_import(
         twice_ok = frozenset(CXGOV_CONTEXT) if format == "cxgov" else frozenset()
         header, rows = _table(data, twice_ok=twice_ok)
         report.rows_read = len(rows)
-        if format == "touchpoints-a11-v2":
-            when = datetime.combine(period.end, time(12), tzinfo=UTC) if period else None
-            parsed = _parse_a11_v2(survey, header, rows, when=when, base=base, errors=report.errors)
-        else:
-            parsed = parsers[format](
-                survey, header, rows, base=base, errors=report.errors, report=report
+        parsed = parsers[format](
+            _ResponseFile(
+                survey=survey,
+                header=header,
+                rows=rows,
+                base=base,
+                report=report,
+                when=datetime.combine(period.end, time(12), tzinfo=UTC) if period else None,
             )
+        )
     except FileRejectedError as problem:
         return report.fail(problem.error)
     _check_rows(survey, parsed, report.errors)

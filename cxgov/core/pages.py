@@ -101,6 +101,14 @@ def form_save(
         return None
 
 
+def move_offset(direction: str) -> int:
+    """How far a "Move up" or "Move down" button's `direction` in the URL moves its item: -1
+    for "up", 1 for "down"; any other direction is a page that does not exist (404)."""
+    if direction not in {"up", "down"}:
+        raise Http404
+    return -1 if direction == "up" else 1
+
+
 def post_action(
     request: HttpRequest,
     act: Callable[[], Any],

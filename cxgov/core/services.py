@@ -248,6 +248,29 @@ def position_move(*, items: Iterable[M], item: M, offset: int) -> list[M] | None
     return ordered
 
 
+def position_move_record(
+    *,
+    actor: User | None,
+    items: Iterable[M],
+    item: M,
+    offset: int,
+    action: str,
+    agency: Agency,
+) -> None:
+    """Move `item` among `items` as `position_move` does and, when it moved, record the new
+    order (by name) as an audit event of `action` about the item."""
+    ordered = position_move(items=items, item=item, offset=offset)
+    if ordered is None:
+        return
+    audit_record(
+        actor=actor,
+        action=action,
+        agency=agency,
+        target=item,
+        data={"order": [other.name for other in ordered]},  # type: ignore[attr-defined]
+    )
+
+
 @transaction.atomic
 def user_create(
     *,

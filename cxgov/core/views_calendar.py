@@ -48,26 +48,28 @@ def agency_calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST if which == "fiscal_year" else None,
         initial={"fiscal_year_start_month": agency.fiscal_year_start_month},
     )
-    if which == "closure":
+    if which:
+        # Each form's write and the message it leaves once saved.
+        form, write, message = {
+            "closure": (
+                closure_form,
+                closure_add,
+                lambda closure: (
+                    _("The agency is closed on %(day)s.") % {"day": closure.day.isoformat()}
+                ),
+            ),
+            "fiscal_year": (
+                start_form,
+                agency_fiscal_year_start_set,
+                lambda _changed: _("The fiscal year start is saved."),
+            ),
+        }[which]
         saved = form_save(
-            request,
-            closure_form,
-            lambda data: closure_add(actor=request.user, agency=agency, **data),
+            request, form, lambda data: write(actor=request.user, agency=agency, **data)
         )
         if saved is not None:
-            return _done(
-                request,
-                slug,
-                _("The agency is closed on %(day)s.") % {"day": saved.value.day.isoformat()},
-            )
-    elif which == "fiscal_year":
-        saved = form_save(
-            request,
-            start_form,
-            lambda data: agency_fiscal_year_start_set(actor=request.user, agency=agency, **data),
-        )
-        if saved is not None:
-            return _done(request, slug, _("The fiscal year start is saved."))
+            messages.success(request, message(saved.value))
+            return redirect(_calendar_url(slug))
     calendar = agency_calendar(agency=agency)
     today = calendar.today()
     year_first, year_last = calendar.fiscal_year_bounds(calendar.fiscal_year(today))
@@ -94,11 +96,6 @@ def agency_calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if posted else 200,
     )
-
-
-def _done(request: HttpRequest, slug: str, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(_calendar_url(slug))
 
 
 # Remove one closed day (POST only); open deadlines and standards count it again.

@@ -14,7 +14,7 @@ from cxgov.core.services import (
     audit_record,
     object_create,
     object_update,
-    position_move,
+    position_move_record,
     related_replace,
 )
 from cxgov.journeys.models import Journey, JourneyStage, LifeExperience, Persona, TimeSource
@@ -188,17 +188,13 @@ def journey_stage_update(
 @transaction.atomic
 def journey_stage_move(*, actor: User | None, journey_stage: JourneyStage, offset: int) -> None:
     """Move a stage up (negative offset) or down among its journey's stages."""
-    stages = position_move(
-        items=journey_stage.journey.stages.all(), item=journey_stage, offset=offset
-    )
-    if stages is None:
-        return
-    audit_record(
+    position_move_record(
         actor=actor,
+        items=journey_stage.journey.stages.all(),
+        item=journey_stage,
+        offset=offset,
         action="journey.stage_move",
         agency=journey_stage.journey.agency,
-        target=journey_stage,
-        data={"order": [stage.name for stage in stages]},
     )
 
 

@@ -9,13 +9,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.pages import form_page_save, post_action
+from cxgov.core.pages import form_page_save, move_offset, post_action
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, access_site
 from cxgov.core.templatetags.breadcrumbs import Crumb
@@ -218,10 +218,8 @@ def stage_move(
     stage = access_journey_stage(
         user=request.user, agency_slug=slug, journey_stage_id=journey_stage_id
     )
-    if direction not in {"up", "down"}:
-        raise Http404
     services.journey_stage_move(
-        actor=request.user, journey_stage=stage, offset=-1 if direction == "up" else 1
+        actor=request.user, journey_stage=stage, offset=move_offset(direction)
     )
     return redirect(_journey_url(slug, stage.journey_id) + "#stages")
 

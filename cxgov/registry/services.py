@@ -22,7 +22,7 @@ from cxgov.core.services import (
     fields_apply,
     object_create,
     object_update,
-    position_move,
+    position_move_record,
     related_replace,
     status_change,
 )
@@ -211,15 +211,13 @@ def stage_update(*, actor: User | None, stage: ServiceStage, **fields: Any) -> d
 @transaction.atomic
 def stage_move(*, actor: User | None, stage: ServiceStage, offset: int) -> None:
     """Move a stage up (negative offset) or down among its service's stages."""
-    stages = position_move(items=stage.service.stages.all(), item=stage, offset=offset)
-    if stages is None:
-        return
-    audit_record(
+    position_move_record(
         actor=actor,
+        items=stage.service.stages.all(),
+        item=stage,
+        offset=offset,
         action="stage.move",
         agency=stage.service.agency,
-        target=stage,
-        data={"order": [s.name for s in stages]},
     )
 
 

@@ -20,6 +20,7 @@ from cxgov.core.pages import (
     agency_import_view,
     agency_list_view,
     form_page_save,
+    move_offset,
     post_action,
     status_view,
 )
@@ -271,9 +272,7 @@ stage_create, stage_edit, stage_delete = _part_views(
 @require_POST
 def stage_move(request: HttpRequest, slug: str, stage_id: int, direction: str) -> HttpResponse:
     stage = _editable_part(access_stage, request, slug, stage_id=stage_id)
-    if direction not in {"up", "down"}:
-        raise Http404
-    registry.stage_move(actor=request.user, stage=stage, offset=-1 if direction == "up" else 1)
+    registry.stage_move(actor=request.user, stage=stage, offset=move_offset(direction))
     return redirect(_detail_url(slug, stage.service_id) + "#stages")
 
 
