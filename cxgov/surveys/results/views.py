@@ -34,7 +34,6 @@ from cxgov.insights.priority_matrix import (
     KEEP_UP,
     LOWER_PRIORITY,
     WATCH,
-    MatrixPoint,
     priority_matrix_svg,
 )
 from cxgov.insights.weighting import WeightedEstimate
@@ -62,6 +61,7 @@ from cxgov.surveys.results.selectors import (
     comment_rows,
     comments_for_survey,
     driver_analysis,
+    driver_matrix_point,
     driver_questions,
     driver_spec,
     margin_categories,
@@ -597,18 +597,7 @@ def _driver_table(result: DriverResult) -> Table:
 
 
 def _matrix(result: DriverResult) -> str:
-    points = [
-        MatrixPoint(
-            label=row.question.key,
-            importance=row.importance,
-            performance=row.performance.value or 0.0,
-            importance_low=row.low,
-            importance_high=row.high,
-            performance_low=row.performance.low,
-            performance_high=row.performance.high,
-        )
-        for row in result.rows
-    ]
+    points = [driver_matrix_point(row, label=row.question.key) for row in result.rows]
     first = [row.question.display_text for row in result.rows if row.quadrant == FIX_FIRST]
     description = _(
         "Each of %(k)s drivers is placed by importance (up) and percent positive (across), "
