@@ -122,6 +122,11 @@ def _estimate_cells(estimate: Estimate | None, threshold: int, *, percent: bool)
     return [shown(estimate.value), shown(estimate.low), shown(estimate.high)]
 
 
+def _estimate_columns(value: str) -> list[str]:
+    """The headers of `_estimate_cells` for a percent: the `value` column's, then its interval's."""
+    return [value, _("95% interval, low (%)"), _("95% interval, high (%)")]
+
+
 def _estimate_text(estimate: Estimate | None, threshold: int, *, percent: bool) -> str:
     """ "72.4% (95% interval 68.1% to 76.2%, n = 310)" for prose beside a table; a mean
     reads the same without the percent signs."""
@@ -204,9 +209,7 @@ def _distribution_table(result: QuestionResult, threshold: int) -> Table:
         [
             _("Answer"),
             _("Count"),
-            _("Share (%)"),
-            _("95% interval, low (%)"),
-            _("95% interval, high (%)"),
+            *_estimate_columns(_("Share (%)")),
         ],
     )
     if result.suppressed:
@@ -226,9 +229,7 @@ def _trend_table(
         [
             _("Quarter"),
             _("Answers (n)"),
-            _("Percent positive (%)"),
-            _("95% interval, low (%)"),
-            _("95% interval, high (%)"),
+            *_estimate_columns(_("Percent positive (%)")),
             _("Mean"),
             _("Change from the quarter before"),
         ],
@@ -310,9 +311,7 @@ def _group_columns(first: str) -> list[str]:
     return [
         first,
         _("Answers (n)"),
-        _("Percent positive (%)"),
-        _("95% interval, low (%)"),
-        _("95% interval, high (%)"),
+        *_estimate_columns(_("Percent positive (%)")),
         _("Mean"),
         _("Mean, lower limit (95%)"),
         _("Mean, upper limit (95%)"),
@@ -504,9 +503,7 @@ def oversight_results(request: HttpRequest, slug: str) -> HttpResponse:
             _("Survey"),
             _("Responses counted"),
             _("Headline question"),
-            _("Percent positive (%)"),
-            _("95% interval, low (%)"),
-            _("95% interval, high (%)"),
+            *_estimate_columns(_("Percent positive (%)")),
             _("Answers (n)"),
             _("Latest quarter"),
             _("Change from the quarter before"),
@@ -696,9 +693,7 @@ def _weighted_columns(first: str) -> list[str]:
     return [
         first,
         _("Answers (n)"),
-        _("Weighted percent positive (%)"),
-        _("95% interval, low (%)"),
-        _("95% interval, high (%)"),
+        *_estimate_columns(_("Weighted percent positive (%)")),
         _("Design effect (Kish)"),
         _("Effective n"),
         _("Weighted mean"),
