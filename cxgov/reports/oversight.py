@@ -22,7 +22,7 @@ row is read.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
@@ -115,18 +115,19 @@ class CalendarRow:
         return self.cells[-1]
 
 
-def _calendar_state(
-    *, services: int, reported: int, not_reported: int, last: date | None, due: date, today: date
-) -> tuple[str, int]:
-    if services == 0 and reported == 0:
-        return NOTHING_TO_REPORT, 0
-    if reported + not_reported >= services:
+def _calendar_state(cell: CalendarCell, *, today: date) -> CalendarCell:
+    """The cell with its state and days late as of `today`, from what it counts as reported."""
+    reported, due = cell.reported, cell.due
+    if cell.services == 0 and reported == 0:
+        return replace(cell, state=NOTHING_TO_REPORT)
+    if reported + cell.not_reported >= cell.services:
+        last = cell.last_reported
         if last is not None and last > due:
-            return REPORTED_LATE, (last - due).days
-        return ON_TIME, 0
+            return replace(cell, state=REPORTED_LATE, days_late=(last - due).days)
+        return replace(cell, state=ON_TIME)
     if today > due:
-        return LATE, (today - due).days
-    return OPEN, 0
+        return replace(cell, state=LATE, days_late=(today - due).days)
+    return replace(cell, state=OPEN)
 
 
 def reporting_calendar(
@@ -187,27 +188,16 @@ def reporting_calendar(
             done = reported.get(key, set())
             skipped = not_reported.get(key, set()) - done
             services = max(services_by_agency.get(agency.pk, 0), len(done | skipped))
-            due = report_due(q)
-            state, days = _calendar_state(
+            cell = CalendarCell(
+                quarter=q,
+                due=report_due(q),
                 services=services,
                 reported=len(done),
                 not_reported=len(skipped),
-                last=last.get(key),
-                due=due,
-                today=agency_today,
+                last_reported=last.get(key),
+                state=OPEN,
             )
-            cells.append(
-                CalendarCell(
-                    quarter=q,
-                    due=due,
-                    services=services,
-                    reported=len(done),
-                    not_reported=len(skipped),
-                    last_reported=last.get(key),
-                    state=state,
-                    days_late=days,
-                )
-            )
+            cells.append(_calendar_state(cell, today=agency_today))
         rows.append(CalendarRow(agency=agency, cells=cells))
     return rows
 

@@ -28,6 +28,7 @@ from cxgov.surveys.models import (
     Survey,
 )
 from cxgov.surveys.selectors import ResponseFilters, clearance_choices
+from cxgov.surveys.services import CLEARANCE_FIELDS, QUESTION_FORM_FIELDS
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 # Option values may start with a digit: scales and older options store "1", "2"...
@@ -145,16 +146,7 @@ class ClearanceForm(forms.ModelForm):
 
     class Meta:
         model = Clearance
-        fields = [
-            "title",
-            "kind",
-            "control_number",
-            "parent",
-            "expires_on",
-            "burden_hours",
-            "exemption_reason",
-            "results_publishable",
-        ]
+        fields = list(CLEARANCE_FIELDS)
         widgets = {
             "kind": forms.RadioSelect,
             "expires_on": forms.DateInput(attrs={"type": "date"}),
@@ -196,23 +188,7 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = [
-            "key",
-            "kind",
-            "text",
-            "text_es",
-            "help_text",
-            "help_text_es",
-            "required",
-            "allow_other",
-            "min_value",
-            "max_value",
-            "min_length",
-            "max_length",
-            "pattern",
-            "context_field",
-            "scrub",
-        ]
+        fields = list(QUESTION_FORM_FIELDS)
         help_texts = {
             "text_es": _("Required before the survey can be published."),
         }

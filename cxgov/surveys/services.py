@@ -116,30 +116,33 @@ from cxgov.surveys.validation import CleanSubmission, SubmissionError, submissio
 
 # Fields of a question that may change after responses exist: wording only.
 TEXT_FIELDS = frozenset({"text", "text_es", "help_text", "help_text_es"})
-QUESTION_FIELDS = frozenset(
-    {
-        "key",
-        "kind",
-        "text",
-        "text_es",
-        "help_text",
-        "help_text_es",
-        "required",
-        "options",
-        "allow_other",
-        "min_value",
-        "max_value",
-        "min_length",
-        "max_length",
-        "pattern",
-        "show_if",
-        "page",
-        "skip_rules",
-        "randomize_options",
-        "context_field",
-        "scrub",
-    }
+# The fields of a question its form edits, in the order the form shows them.
+QUESTION_FORM_FIELDS = (
+    "key",
+    "kind",
+    "text",
+    "text_es",
+    "help_text",
+    "help_text_es",
+    "required",
+    "allow_other",
+    "min_value",
+    "max_value",
+    "min_length",
+    "max_length",
+    "pattern",
+    "context_field",
+    "scrub",
 )
+# Every field a caller may set: the form's, and those the builder's option rows, logic and
+# page editors (or an imported definition) set.
+QUESTION_FIELDS = frozenset(QUESTION_FORM_FIELDS) | {
+    "options",
+    "show_if",
+    "page",
+    "skip_rules",
+    "randomize_options",
+}
 
 
 def _token_hash(raw: str) -> str:
@@ -2078,22 +2081,22 @@ def access_codes_issue(*, actor: User | None, survey: Survey, count: int) -> lis
 
 # --- Paperwork Reduction Act clearances ----------------------------------------------------
 
-CLEARANCE_FIELDS = frozenset(
-    {
-        "title",
-        "kind",
-        "control_number",
-        "parent",
-        "expires_on",
-        "burden_hours",
-        "exemption_reason",
-        "results_publishable",
-    }
+# The fields of a clearance a form may set (the agency is the service's), in the order the
+# clearance form shows them.
+CLEARANCE_FIELDS = (
+    "title",
+    "kind",
+    "control_number",
+    "parent",
+    "expires_on",
+    "burden_hours",
+    "exemption_reason",
+    "results_publishable",
 )
 
 
 def _clearance_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(fields) - CLEARANCE_FIELDS
+    unknown = set(fields).difference(CLEARANCE_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     return dict(fields)

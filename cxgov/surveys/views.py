@@ -96,49 +96,80 @@ def _detail_url(survey: Survey) -> str:
     )
 
 
-def _form_page(
+def _survey_page(
     request: HttpRequest,
-    form: BaseForm,
+    template: str,
+    survey: Survey,
+    context: dict[str, Any],
     *,
-    survey: Survey | None,
-    agency: Agency,
-    title: str,
-    cancel_url: str,
     status: int = 200,
 ) -> HttpResponse:
-    return form_page(
+    """A staff page of one survey: `context` with the survey and its agency."""
+    return render(
         request,
-        section="surveys",
-        form=form,
-        agency=agency,
-        survey=survey,
-        title=title,
-        cancel_url=cancel_url,
+        template,
+        {"agency": survey.agency, "survey": survey, "nav_section": "staff", **context},
         status=status,
     )
 
 
-def _form_page_save(
+def _survey_form_page(
     request: HttpRequest,
+    survey: Survey,
     form: BaseForm,
     *,
     save: Callable[[dict[str, Any]], Any],
-    success_url: str | Callable[[Any], str],
     done: str,
-    survey: Survey | None,
-    agency: Agency,
     title: str,
-    cancel_url: str,
+    success_url: str = "",
+    **page: Any,
 ) -> HttpResponse:
-    """A surveys form page that runs `save` on a valid POST (see `form_page_save`)."""
+    """A form page of one survey that runs `save` on a valid POST and then goes back to the
+    survey (or to `success_url`); `page` adds to the page's context. A form with rows whose
+    "Add another" or "Remove" was pressed is shown again with the rows changed, saving nothing."""
+    context = {
+        "agency": survey.agency,
+        "survey": survey,
+        "title": title,
+        "cancel_url": _detail_url(survey),
+        **page,
+    }
+    if getattr(form, "rows_changed", False):
+        return form_page(request, section="surveys", form=form, status=200, **context)
     return form_page_save(
         request,
         section="surveys",
         form=form,
         save=save,
-        success_url=success_url,
+        success_url=success_url or _detail_url(survey),
         success_message=done,
-        page={"agency": agency, "survey": survey, "title": title, "cancel_url": cancel_url},
+        page=context,
+    )
+
+
+def _new_survey_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    save: Callable[[dict[str, Any]], Survey],
+    done: str,
+    agency: Agency,
+    title: str,
+) -> HttpResponse:
+    """An agency's page that makes a draft survey with `save` and then shows it."""
+    return form_page_save(
+        request,
+        section="surveys",
+        form=form,
+        save=save,
+        success_url=_detail_url,
+        success_message=done,
+        page={
+            "agency": agency,
+            "survey": None,
+            "title": title,
+            "cancel_url": reverse("surveys:survey_list", kwargs={"slug": agency.slug}),
+        },
     )
 
 
@@ -153,7 +184,7 @@ survey_list = agency_list_view(
 @login_required
 def survey_create(request: HttpRequest, slug: str) -> HttpResponse:
     agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_SURVEYS)
-    return _form_page_save(
+    return _new_survey_page(
         request,
         SurveyCreateForm(request.POST or None, agency=agency),
         save=lambda data: surveys.survey_create(
@@ -163,12 +194,9 @@ def survey_create(request: HttpRequest, slug: str) -> HttpResponse:
             title=data["title"],
             services=data["services"],
         ),
-        success_url=_detail_url,
         done=_("Survey created as a draft."),
-        survey=None,
         agency=agency,
         title=_("Create a survey"),
-        cancel_url=reverse("surveys:survey_list", kwargs={"slug": slug}),
     )
 
 
@@ -180,17 +208,16 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
     )
     embed_form, context = _embed_context(request, survey)
     can_edit = user_can(user=request.user, agency=survey.agency, need=Can.EDIT_SURVEYS)
-    return render(
+    return _survey_page(
         request,
         "surveys/survey_detail.html",
+        survey,
         {
             "embed_form": embed_form,
             "embed": embed_codes(
                 survey=survey, base_url=request.build_absolute_uri("/"), context=context
             ),
             "invitations": invitation_summary(survey=survey) if can_edit else None,
-            "agency": survey.agency,
-            "survey": survey,
             "questions": survey.questions.order_by("position", "id"),
             "locked": survey_has_responses(survey=survey),
             "response_count": survey.responses.filter(deleted_at__isnull=True).count(),
@@ -207,7 +234,6 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             ),
             "versions": survey_versions(survey=survey),
             "quotas": survey.quotas.all() if can_edit else None,
-            "nav_section": "staff",
         },
     )
 
@@ -253,16 +279,13 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
         except DefinitionError as refused:
             raise ValidationError([str(problem) for problem in refused.problems]) from None
 
-    return _form_page_save(
+    return _new_survey_page(
         request,
         DefinitionUploadForm(request.POST or None, request.FILES or None),
         save=save,
-        success_url=_detail_url,
         done=_("Survey created as a draft from the definition."),
-        survey=None,
         agency=agency,
         title=_("Import a survey definition"),
-        cancel_url=reverse("surveys:survey_list", kwargs={"slug": slug}),
     )
 
 
@@ -270,21 +293,16 @@ def survey_import(request: HttpRequest, slug: str) -> HttpResponse:
 def quota_list(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     """The survey's quota cells with their counts, and the form that adds one."""
     survey = _editable_survey(request, slug, survey_id)
-    return form_page_save(
+    return _survey_form_page(
         request,
-        section="surveys",
-        form=QuotaForm(request.POST or None),
+        survey,
+        QuotaForm(request.POST or None),
         save=lambda data: surveys.quota_add(actor=request.user, survey=survey, **data),
+        done=_("Quota added."),
+        title=_("Quotas"),
         success_url=reverse("surveys:quota_list", kwargs={"slug": slug, "survey_id": survey.pk}),
-        success_message=_("Quota added."),
-        page={
-            "agency": survey.agency,
-            "survey": survey,
-            "title": _("Quotas"),
-            "cancel_url": _detail_url(survey),
-            "template": "surveys/quota_list.html",
-            "quotas": survey.quotas.all(),
-        },
+        template="surveys/quota_list.html",
+        quotas=survey.quotas.all(),
     )
 
 
@@ -311,16 +329,13 @@ def survey_edit(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse
         data["allowed_origins"] = data.pop("allowed_origins_text")
         surveys.survey_update(actor=request.user, survey=target, services=services, **data)
 
-    return _form_page_save(
+    return _survey_form_page(
         request,
+        survey,
         form,
         save=save,
-        success_url=_detail_url(survey),
         done=_("Survey settings saved."),
-        survey=survey,
-        agency=survey.agency,
         title=_("Survey settings"),
-        cancel_url=_detail_url(survey),
     )
 
 
@@ -402,23 +417,25 @@ def _preview_url(survey: Survey) -> str:
 QUESTION_PAGE = "surveys/question_form.html"
 
 
+def _questions_locked(request: HttpRequest, survey: Survey) -> HttpResponse | None:
+    """Back to the survey, saying why, when it has responses and so takes no more questions."""
+    if not survey_has_responses(survey=survey):
+        return None
+    messages.error(request, _("This survey has responses: questions can no longer be added."))
+    return redirect(_detail_url(survey))
+
+
 @login_required
 def question_create(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     survey = _editable_survey(request, slug, survey_id)
-    if survey_has_responses(survey=survey):
-        messages.error(request, _("This survey has responses: questions can no longer be added."))
-        return redirect(_detail_url(survey))
+    if refused := _questions_locked(request, survey):
+        return refused
     form = QuestionForm(request.POST or None, survey=survey)
-    return _question_page(
-        request,
-        survey,
-        form,
-        save=lambda _data: surveys.question_add(
-            actor=request.user, survey=survey, **form.service_fields()
-        ),
-        done=_("Question added."),
-        title=_("Add a question"),
-    )
+
+    def save(_data: dict[str, Any]) -> None:
+        surveys.question_add(actor=request.user, survey=survey, **form.service_fields())
+
+    return _question_page(request, survey, form, save=save)
 
 
 @login_required
@@ -437,9 +454,7 @@ def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResp
         fields = form.service_fields() if isinstance(form, QuestionForm) else dict(data)
         surveys.question_update(actor=request.user, question=target, **fields)
 
-    return _question_page(
-        request, survey, form, save=save, done=_("Question saved."), title=_("Edit question")
-    )
+    return _question_page(request, survey, form, save=save)
 
 
 @login_required
@@ -449,59 +464,41 @@ def question_logic(request: HttpRequest, slug: str, question_id: int) -> HttpRes
     survey = question.survey
     form = QuestionLogicForm(request.POST or None, question=question)
     target = fresh_copy(question, "survey__agency")
-    page = {
-        "agency": survey.agency,
-        "survey": survey,
-        "question": question,
-        "title": _("Logic of “%(text)s”") % {"text": question.text[:80]},
-        "cancel_url": _detail_url(survey),
-        "template": "surveys/question_logic.html",
-    }
-    if form.rows_changed:
-        return form_page(request, section="surveys", form=form, status=200, **page)
-    return form_page_save(
+    return _survey_form_page(
         request,
-        section="surveys",
-        form=form,
+        survey,
+        form,
         save=lambda _data: surveys.question_update(
             actor=request.user, question=target, **form.service_fields()
         ),
+        done=_("Question logic saved."),
+        title=_("Logic of “%(text)s”") % {"text": question.text[:80]},
         success_url=_detail_url(survey) + "#questions",
-        success_message=_("Question logic saved."),
-        page=page,
+        template="surveys/question_logic.html",
+        question=question,
     )
 
 
 def _question_page(
     request: HttpRequest,
     survey: Survey,
-    form: BaseForm,
+    form: QuestionForm | QuestionTextForm,
     *,
     save: Callable[[dict[str, Any]], Any],
-    done: str,
-    title: str,
 ) -> HttpResponse:
-    """The form page of a question of `survey`, its option rows and a phone-width preview;
-    saved, it goes back to the survey's questions. "Add another option" and "Remove" show the
-    page again with the rows changed, saving nothing."""
-    page = {
-        "agency": survey.agency,
-        "survey": survey,
-        "title": title,
-        "cancel_url": _detail_url(survey),
-        "template": QUESTION_PAGE,
-        "preview_url": _preview_url(survey),
-    }
-    if getattr(form, "rows_changed", False):
-        return form_page(request, section="surveys", form=form, status=200, **page)
-    return form_page_save(
+    """The form page of a new or existing question of `survey`, with its option rows and a
+    phone-width preview; saved, it goes back to the survey's questions."""
+    adding = form.instance.pk is None
+    return _survey_form_page(
         request,
-        section="surveys",
-        form=form,
+        survey,
+        form,
         save=save,
+        done=_("Question added.") if adding else _("Question saved."),
+        title=_("Add a question") if adding else _("Edit question"),
         success_url=_detail_url(survey) + "#questions",
-        success_message=done,
-        page=page,
+        template=QUESTION_PAGE,
+        preview_url=_preview_url(survey),
     )
 
 
@@ -526,9 +523,8 @@ def question_move(
 def question_library_view(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     """The A-11, ACSI and employee banks; each item's button adds that one question."""
     survey = _editable_survey(request, slug, survey_id)
-    if survey_has_responses(survey=survey):
-        messages.error(request, _("This survey has responses: questions can no longer be added."))
-        return redirect(_detail_url(survey))
+    if refused := _questions_locked(request, survey):
+        return refused
     url = reverse(
         "surveys:question_library", kwargs={"slug": survey.agency.slug, "survey_id": survey.pk}
     )
@@ -548,14 +544,12 @@ def question_library_view(request: HttpRequest, slug: str, survey_id: int) -> Ht
             % {"text": question.display_text, "n": survey.questions.count()},
         )
         return redirect(f"{url}#item-{bank}-{item}")
-    return render(
+    return _survey_page(
         request,
         "surveys/question_library.html",
+        survey,
         {
-            "agency": survey.agency,
-            "survey": survey,
             "banks": question_library(survey=survey),
-            "nav_section": "staff",
         },
     )
 
@@ -614,12 +608,11 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             target=survey,
             data={"via": "page", "filters": request.GET.urlencode()[:500]},
         )
-    return render(
+    return _survey_page(
         request,
         "surveys/response_list.html",
+        survey,
         {
-            "agency": survey.agency,
-            "survey": survey,
             "form": form,
             "responses": responses.prefetch_related("answers__question")[:100] if visible else [],
             "total": responses.count() if visible else None,
@@ -629,7 +622,6 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "downloads": response_downloads(survey, request.GET.urlencode()) if visible else [],
             "can_edit": user_can(user=request.user, agency=survey.agency, need=Can.EDIT_SURVEYS)
             and not survey.is_employee,
-            "nav_section": "staff",
         },
         status=200 if form.is_valid() or not form.is_bound else 400,
     )
@@ -786,17 +778,15 @@ def invitation_list(request: HttpRequest, slug: str, survey_id: int) -> HttpResp
     status = request.GET.get("status", "")[:12]
     invitations = invitations_for_survey(survey=survey, status=status)
     _audit_contacts_read(request, survey, "survey.invitations_read", status)
-    return render(
+    return _survey_page(
         request,
         "surveys/invitation_list.html",
+        survey,
         {
-            "agency": survey.agency,
-            "survey": survey,
             "summary": invitation_summary(survey=survey),
             "status": status,
             "invitations": invitations[:500],
             "shown_all": invitations.count() <= 500,
-            "nav_section": "staff",
         },
     )
 
@@ -831,11 +821,13 @@ def access_codes_issue(request: HttpRequest, slug: str, survey_id: int) -> HttpR
             ([code] for code in codes),
             filename=f"survey-{survey.pk}-access-codes.csv",
         )
-    return _form_page(
+    return form_page(
         request,
-        form,
-        survey=survey,
+        section="surveys",
+        form=form,
+        status=200,
         agency=survey.agency,
+        survey=survey,
         title=_("Issue single-use access codes"),
         cancel_url=_detail_url(survey),
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -351,11 +351,7 @@ def delivery_attempt(*, delivery_id: int, manual: bool = False) -> AttemptOutcom
             number=locked.attempt_log.count() + 1,
             manual=manual,
             started_at=started,
-            duration_ms=result.duration_ms,
-            succeeded=result.succeeded,
-            response_status=result.status,
-            response_excerpt=result.excerpt,
-            error=result.error,
+            **asdict(result),
         )
         now = timezone.now()
         if not manual:

@@ -134,9 +134,11 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 @dataclass(frozen=True)
 class PostResult:
+    """What one POST gave, named as the `Attempt` that records it names its columns."""
+
     succeeded: bool
-    status: int | None
-    excerpt: str
+    response_status: int | None
+    response_excerpt: str
     error: str
     duration_ms: int
 
@@ -148,8 +150,8 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> PostResult:
     def done(*, status: int | None = None, excerpt: str = "", error: str = "") -> PostResult:
         return PostResult(
             succeeded=status is not None and 200 <= status < 300,
-            status=status,
-            excerpt=excerpt[:EXCERPT_LENGTH],
+            response_status=status,
+            response_excerpt=excerpt[:EXCERPT_LENGTH],
             error=error[:500],
             duration_ms=int((time.monotonic() - started) * 1000),
         )

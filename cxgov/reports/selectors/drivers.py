@@ -23,7 +23,6 @@ from cxgov.insights.priority_matrix import (
     KEEP_UP,
     LOWER_PRIORITY,
     WATCH,
-    MatrixPoint,
     priority_matrix_svg,
 )
 from cxgov.reports.selectors.document import Chart, Section, _interval, _pct, _section, _short
@@ -34,6 +33,7 @@ from cxgov.surveys.results.selectors import (
     DRIVERS_COMPUTING,
     DRIVERS_MISSING,
     DRIVERS_STALE,
+    driver_matrix_point,
     driver_result,
     driver_run,
     driver_spec,
@@ -302,18 +302,7 @@ def _drivers_section(
         chart_id = f"chart-drivers-{survey.pk}"
         chart_title = _("Priority matrix: %(survey)s") % {"survey": _short(title, 80)}
         svg = priority_matrix_svg(
-            points=[
-                MatrixPoint(
-                    label=_short(row.name, 30),
-                    importance=row.importance,
-                    performance=row.performance.value or 0.0,
-                    importance_low=row.low,
-                    importance_high=row.high,
-                    performance_low=row.performance.low,
-                    performance_high=row.performance.high,
-                )
-                for row in result.rows
-            ],
+            points=[driver_matrix_point(row, label=_short(row.name, 30)) for row in result.rows],
             title=chart_title,
             description=description,
             chart_id=chart_id,

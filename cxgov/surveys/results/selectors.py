@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from django.conf import settings
@@ -28,7 +28,7 @@ from cxgov.core.selectors import AgencyObjectAccess, agency_calendar
 from cxgov.insights.drivers import key_drivers
 from cxgov.insights.estimates import Estimate, wilson
 from cxgov.insights.measures import MEAN_SCORE, positive_measure
-from cxgov.insights.priority_matrix import Cuts, driver_quadrants
+from cxgov.insights.priority_matrix import Cuts, MatrixPoint, driver_quadrants
 from cxgov.insights.scrub import scrub_text
 from cxgov.insights.weighting import (
     BAD_COUNT,
@@ -273,6 +273,33 @@ class DriverResult:
     def shown(self) -> bool:
         """True when there are figures to show (current or from the last computation)."""
         return self.state in (DRIVERS_READY, DRIVERS_STALE) and not self.refusal
+
+
+class DriverFigures(Protocol):
+    """What the priority matrix draws of a driver, whichever analysis it comes from."""
+
+    @property
+    def importance(self) -> float: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+    @property
+    def performance(self) -> Estimate: ...
+
+
+def driver_matrix_point(row: DriverFigures, *, label: str) -> MatrixPoint:
+    """The driver's point on the priority matrix: importance and share positive, each with its
+    95% interval."""
+    return MatrixPoint(
+        label=label,
+        importance=row.importance,
+        performance=row.performance.value or 0.0,
+        importance_low=row.low,
+        importance_high=row.high,
+        performance_low=row.performance.low,
+        performance_high=row.performance.high,
+    )
 
 
 def driver_spec(

@@ -34,7 +34,6 @@ from cxgov.insights.priority_matrix import (
     KEEP_UP,
     LOWER_PRIORITY,
     WATCH,
-    MatrixPoint,
     priority_matrix_svg,
 )
 from cxgov.insights.weighting import WeightedEstimate
@@ -62,6 +61,7 @@ from cxgov.surveys.results.selectors import (
     comment_rows,
     comments_for_survey,
     driver_analysis,
+    driver_matrix_point,
     driver_questions,
     driver_spec,
     margin_categories,
@@ -120,6 +120,11 @@ def _estimate_cells(estimate: Estimate | None, threshold: int, *, percent: bool)
         return [_fewer(threshold), "", ""]
     shown = _pct if percent else _num
     return [shown(estimate.value), shown(estimate.low), shown(estimate.high)]
+
+
+def _estimate_columns(value: str) -> list[str]:
+    """The headers of `_estimate_cells` for a percent: the `value` column's, then its interval's."""
+    return [value, _("95% interval, low (%)"), _("95% interval, high (%)")]
 
 
 def _estimate_text(estimate: Estimate | None, threshold: int, *, percent: bool) -> str:
@@ -204,9 +209,7 @@ def _distribution_table(result: QuestionResult, threshold: int) -> Table:
         [
             _("Answer"),
             _("Count"),
-            _("Share (%)"),
-            _("95% interval, low (%)"),
-            _("95% interval, high (%)"),
+            *_estimate_columns(_("Share (%)")),
         ],
     )
     if result.suppressed:
@@ -226,9 +229,7 @@ def _trend_table(
         [
             _("Quarter"),
             _("Answers (n)"),
-            _("Percent positive (%)"),
-            _("95% interval, low (%)"),
-            _("95% interval, high (%)"),
+            *_estimate_columns(_("Percent positive (%)")),
             _("Mean"),
             _("Change from the quarter before"),
         ],
@@ -310,9 +311,7 @@ def _group_columns(first: str) -> list[str]:
     return [
         first,
         _("Answers (n)"),
-        _("Percent positive (%)"),
-        _("95% interval, low (%)"),
-        _("95% interval, high (%)"),
+        *_estimate_columns(_("Percent positive (%)")),
         _("Mean"),
         _("Mean, lower limit (95%)"),
         _("Mean, upper limit (95%)"),
@@ -504,9 +503,7 @@ def oversight_results(request: HttpRequest, slug: str) -> HttpResponse:
             _("Survey"),
             _("Responses counted"),
             _("Headline question"),
-            _("Percent positive (%)"),
-            _("95% interval, low (%)"),
-            _("95% interval, high (%)"),
+            *_estimate_columns(_("Percent positive (%)")),
             _("Answers (n)"),
             _("Latest quarter"),
             _("Change from the quarter before"),
@@ -597,18 +594,7 @@ def _driver_table(result: DriverResult) -> Table:
 
 
 def _matrix(result: DriverResult) -> str:
-    points = [
-        MatrixPoint(
-            label=row.question.key,
-            importance=row.importance,
-            performance=row.performance.value or 0.0,
-            importance_low=row.low,
-            importance_high=row.high,
-            performance_low=row.performance.low,
-            performance_high=row.performance.high,
-        )
-        for row in result.rows
-    ]
+    points = [driver_matrix_point(row, label=row.question.key) for row in result.rows]
     first = [row.question.display_text for row in result.rows if row.quadrant == FIX_FIRST]
     description = _(
         "Each of %(k)s drivers is placed by importance (up) and percent positive (across), "
@@ -707,9 +693,7 @@ def _weighted_columns(first: str) -> list[str]:
     return [
         first,
         _("Answers (n)"),
-        _("Weighted percent positive (%)"),
-        _("95% interval, low (%)"),
-        _("95% interval, high (%)"),
+        *_estimate_columns(_("Weighted percent positive (%)")),
         _("Design effect (Kish)"),
         _("Effective n"),
         _("Weighted mean"),

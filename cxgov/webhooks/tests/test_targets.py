@@ -86,7 +86,7 @@ def test_a_name_that_turns_private_after_saving_is_not_connected_to(monkeypatch)
     monkeypatch.setattr(socket, "create_connection", no_connection)
     result = transport.post(url="https://crm.example.com/hooks", body=b"{}", headers={})
     assert not result.succeeded
-    assert result.status is None
+    assert result.response_status is None
     assert "private or local network" in result.error
 
 
