@@ -169,8 +169,7 @@ def _body(request: HttpRequest) -> dict[str, Any]:
 
 def _members(request: HttpRequest, ids: list[str]) -> list[User]:
     """The users named as group members; one the agency does not see is a bad value (400)."""
-    agency = _token(request).agency
-    assert agency is not None  # noqa: S101 - a SCIM token always has one (a database check)
+    agency = _agency(request)
     people = []
     for user_id in ids:
         try:
@@ -187,16 +186,13 @@ def _role(role_id: str) -> str:
 
 
 def _user_answer(request: HttpRequest, user: User, *, status: int = 200) -> HttpResponse:
-    agency = _token(request).agency
-    assert agency is not None  # noqa: S101
-    return scim_json(
-        request, scim.user_resource(agency=agency, user=user, base=_base(request)), status=status
-    )
+    resource = scim.user_resource(agency=_agency(request), user=user, base=_base(request))
+    return scim_json(request, resource, status=status)
 
 
 def _agency(request: HttpRequest) -> Any:
     agency = _token(request).agency
-    assert agency is not None  # noqa: S101
+    assert agency is not None  # noqa: S101 - a SCIM token always has one (a database check)
     return agency
 
 
@@ -208,39 +204,25 @@ def service_provider_config(request: HttpRequest) -> HttpResponse:
     return scim_json(request, scim.service_provider_config(_base(request)))
 
 
-def _discovery_list(request: HttpRequest, items: list[dict[str, Any]]) -> HttpResponse:
-    """Every resource type or schema, as one list response."""
-    return scim_json(request, scim.list_response(items, total=len(items), start=1))
+def _discovery(path: str, *, url_name: str, items: Callable[[str], list[dict[str, Any]]]) -> None:
+    """Serve the discovery `items` (resource types or schemas) at `path` as one list response,
+    and each at `path/<id>` (404 when there is none), named `<url_name>s` and `url_name`."""
+
+    @api.get(path, url_name=f"{url_name}s")
+    def listing(request: HttpRequest) -> HttpResponse:
+        found = items(_base(request))
+        return scim_json(request, scim.list_response(found, total=len(found), start=1))
+
+    @api.get(f"{path}/{{item_id}}", url_name=url_name)
+    def item(request: HttpRequest, item_id: str) -> HttpResponse:
+        for found in items(_base(request)):
+            if found["id"] == item_id:
+                return scim_json(request, found)
+        raise Http404
 
 
-def _discovery_item(
-    request: HttpRequest, items: list[dict[str, Any]], item_id: str
-) -> HttpResponse:
-    """The resource type or schema with this id; 404 when there is none."""
-    for item in items:
-        if item["id"] == item_id:
-            return scim_json(request, item)
-    raise Http404
-
-
-@api.get("/ResourceTypes", url_name="resource_types")
-def resource_types(request: HttpRequest) -> HttpResponse:
-    return _discovery_list(request, scim.resource_types(_base(request)))
-
-
-@api.get("/ResourceTypes/{name}", url_name="resource_type")
-def resource_type(request: HttpRequest, name: str) -> HttpResponse:
-    return _discovery_item(request, scim.resource_types(_base(request)), name)
-
-
-@api.get("/Schemas", url_name="schemas")
-def schemas(request: HttpRequest) -> HttpResponse:
-    return _discovery_list(request, scim.schemas(_base(request)))
-
-
-@api.get("/Schemas/{schema_id}", url_name="schema")
-def schema(request: HttpRequest, schema_id: str) -> HttpResponse:
-    return _discovery_item(request, scim.schemas(_base(request)), schema_id)
+_discovery("/ResourceTypes", url_name="resource_type", items=scim.resource_types)
+_discovery("/Schemas", url_name="schema", items=scim.schemas)
 
 
 # --- users -------------------------------------------------------------------------------------

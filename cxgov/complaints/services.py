@@ -363,31 +363,41 @@ def complaint_create(
         earlier = _complaint_for_key(key_hash=key_hash, request_hash=request_hash)
         if earlier is not None:
             return earlier
-    store = partial(
-        _complaint_store,
+    postal = postal or PostalAddress()
+    complaint = Complaint(
         agency=agency,
-        what_happened=what_happened,
-        channel=channel,
-        actor=actor,
         service=service,
         category=category,
-        desired_resolution=desired_resolution,
-        contact_name=contact_name,
-        contact_email=contact_email,
-        contact_phone=contact_phone,
-        postal_address=postal_address,
-        postal=postal or PostalAddress(),
+        channel=Channel(channel),
+        what_happened=what_happened.strip(),
+        desired_resolution=desired_resolution.strip(),
+        contact_name=contact_name.strip()[:200],
+        contact_email=contact_email.strip().lower()[:254],
+        contact_phone=contact_phone.strip()[:40],
+        postal_address=postal_address.strip() or postal.formatted(),
+        postal_line_1=postal.line_1.strip()[:200],
+        postal_line_2=postal.line_2.strip()[:200],
+        postal_city=postal.city.strip()[:100],
+        postal_state=postal.state.strip()[:2],
+        postal_zip=postal.zip_code.strip()[:10],
         contact_preference=contact_preference,
         consent_to_publish=consent_to_publish,
-        language=language,
+        # The complaint is written to in this language while its agency offers it.
+        language=language_for(agency=agency, language=language),
         received_at=received_at,
         latitude=latitude,
         longitude=longitude,
-        address_string=address_string,
-        attributes=attributes,
-        media_url=media_url,
+        address_string=address_string.strip()[:300],
+        attributes=attributes or {},
+        media_url=media_url[:500],
+        open311_token=secrets.token_urlsafe(16) if channel == Channel.OPEN311 else "",
         source=source,
-        source_ref=source_ref,
+        source_ref=source_ref[:100],
+    )
+    store = partial(
+        _complaint_store,
+        complaint,
+        actor=actor,
         checked=checked,
         send_acknowledgment=send_acknowledgment,
         key_hash=key_hash,
@@ -427,67 +437,21 @@ def _postal_checked(postal: PostalAddress) -> PostalAddress:
 
 
 def _complaint_store(
+    complaint: Complaint,
     *,
-    agency: Agency,
-    what_happened: str,
-    channel: str,
     actor: User | None,
-    service: Service | None,
-    category: Category | None,
-    desired_resolution: str,
-    contact_name: str,
-    contact_email: str,
-    contact_phone: str,
-    postal_address: str,
-    postal: PostalAddress,
-    contact_preference: str,
-    consent_to_publish: bool,
-    language: str,
-    received_at: datetime | None,
-    latitude: float | None,
-    longitude: float | None,
-    address_string: str,
-    attributes: dict | None,
-    media_url: str,
-    source: str,
-    source_ref: str,
     checked: list[AttachmentCheck],
     send_acknowledgment: bool,
     key_hash: str,
     request_hash: str,
     site_url: str,
 ) -> Complaint:
+    """Route, time and save the unsaved `complaint` with a fresh tracking number, with its first
+    transition, attachments, intake key and acknowledgment: one attempt of `complaint_create`."""
     now = timezone.now()
-    complaint = Complaint(
-        agency=agency,
-        service=service,
-        category=category,
-        channel=Channel(channel),
-        what_happened=what_happened.strip(),
-        desired_resolution=desired_resolution.strip(),
-        contact_name=contact_name.strip()[:200],
-        contact_email=contact_email.strip().lower()[:254],
-        contact_phone=contact_phone.strip()[:40],
-        postal_address=postal_address.strip() or postal.formatted(),
-        postal_line_1=postal.line_1.strip()[:200],
-        postal_line_2=postal.line_2.strip()[:200],
-        postal_city=postal.city.strip()[:100],
-        postal_state=postal.state.strip()[:2],
-        postal_zip=postal.zip_code.strip()[:10],
-        contact_preference=contact_preference,
-        consent_to_publish=consent_to_publish,
-        # The complaint is written to in this language while its agency offers it.
-        language=language_for(agency=agency, language=language),
-        received_at=received_at or now,
-        latitude=latitude,
-        longitude=longitude,
-        address_string=address_string.strip()[:300],
-        attributes=attributes or {},
-        media_url=media_url[:500],
-        open311_token=secrets.token_urlsafe(16) if channel == Channel.OPEN311 else "",
-        source=source,
-        source_ref=source_ref[:100],
-    )
+    agency, service, category = complaint.agency, complaint.service, complaint.category
+    # A retry keeps the time of the first attempt: the complaint was received once.
+    complaint.received_at = complaint.received_at or now
     setup = intake_settings(agency=agency)
     complaint.team_id = setup.team_id_for(
         service=service,

@@ -172,18 +172,25 @@ def open_seconds(calendar: BusinessCalendar, instants: FloatArray) -> FloatArray
     return result
 
 
+@dataclass(frozen=True)
+class Pauses:
+    """Pause intervals as flat arrays: pause i belongs to event `event[i]` and runs from
+    `starts[i]` to `ends[i]`. Pauses may overlap each other and stick out of their event."""
+
+    event: IntArray
+    starts: FloatArray
+    ends: FloatArray
+
+
 def elapsed_seconds(
     calendar: BusinessCalendar,
     starts: FloatArray,
     ends: FloatArray,
-    pause_event: IntArray | None = None,
-    pause_starts: FloatArray | None = None,
-    pause_ends: FloatArray | None = None,
+    pauses: Pauses | None = None,
 ) -> FloatArray:
     """Open, unpaused seconds from each start to its end; NaN where the end is missing.
 
-    Pauses are flat arrays: pause i belongs to event `pause_event[i]`. Pauses may overlap each
-    other and stick out of the event; only the open time of their union inside it counts.
+    Only the open time of the union of an event's `pauses` inside the event is taken off.
     """
     starts = np.asarray(starts, dtype=np.float64)
     ends = np.asarray(ends, dtype=np.float64)
@@ -191,27 +198,21 @@ def elapsed_seconds(
     mapped = open_seconds(calendar, both)
     f_start, f_end = mapped[: starts.size], mapped[starts.size :]
     result = np.maximum(f_end - f_start, 0.0)
-    if pause_event is not None and pause_starts is not None and pause_ends is not None:
-        result = result - _paused(
-            calendar, starts, ends, np.asarray(pause_event), pause_starts, pause_ends
-        )
+    if pauses is not None:
+        result = result - _paused(calendar, starts, ends, pauses)
     return result
 
 
 def _paused(
-    calendar: BusinessCalendar,
-    starts: FloatArray,
-    ends: FloatArray,
-    event: IntArray,
-    pause_starts: FloatArray,
-    pause_ends: FloatArray,
+    calendar: BusinessCalendar, starts: FloatArray, ends: FloatArray, pauses: Pauses
 ) -> FloatArray:
     """Open time covered by each event's pauses (union, clipped to the event)."""
     total = np.zeros(starts.size)
+    event = np.asarray(pauses.event)
     if event.size == 0:
         return total
-    low = np.maximum(np.asarray(pause_starts, dtype=np.float64), starts[event])
-    high = np.minimum(np.asarray(pause_ends, dtype=np.float64), ends[event])
+    low = np.maximum(np.asarray(pauses.starts, dtype=np.float64), starts[event])
+    high = np.minimum(np.asarray(pauses.ends, dtype=np.float64), ends[event])
     keep = np.isfinite(low) & np.isfinite(high) & (high > low)
     event, low, high = event[keep], low[keep], high[keep]
     if event.size == 0:
@@ -261,9 +262,12 @@ def elapsed_in_unit(
     pause_starts: FloatArray | None = None,
     pause_ends: FloatArray | None = None,
 ) -> FloatArray:
-    """Elapsed time in the standard's unit (see `elapsed_seconds`)."""
-    seconds = elapsed_seconds(calendar, starts, ends, pause_event, pause_starts, pause_ends)
-    return seconds / seconds_per_unit(calendar, unit)
+    """Elapsed time in the standard's unit (see `elapsed_seconds`), less the pauses given as
+    the three arrays of `Pauses`."""
+    pauses = None
+    if pause_event is not None and pause_starts is not None and pause_ends is not None:
+        pauses = Pauses(event=pause_event, starts=pause_starts, ends=pause_ends)
+    return elapsed_seconds(calendar, starts, ends, pauses) / seconds_per_unit(calendar, unit)
 
 
 def local_days(instants: FloatArray, time_zone: str) -> IntArray:

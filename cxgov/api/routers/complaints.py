@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Header, Query
+from ninja import Header, Query, Schema
 from ninja.pagination import paginate
 
 from cxgov.api.common import AreaRouter, CursorPagination, field_error, staff_user
@@ -173,6 +173,24 @@ def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _case_add(
+    request: HttpRequest,
+    slug: str,
+    complaint_id: int,
+    payload: Schema,
+    add: Callable[..., object],
+    *,
+    emails: bool = True,
+) -> tuple[int, Complaint]:
+    """Add the payload's fields to a case the caller may work, through the service `add` with
+    the caller as actor, and answer 201 with the case. A service that `emails` the customer
+    gets the address the request came to for the email's links."""
+    user, complaint = _case(request, slug, complaint_id)
+    links = {"site_url": _site_url(request)} if emails else {}
+    add(complaint=complaint, actor=user, **payload.model_dump(), **links)
+    return 201, complaint_detail(complaint=complaint)
+
+
 def _case_post(action: str, *, created: bool = False, **kwargs: Any) -> Decorator:
     """A POST that works one case, at `…/complaints/{complaint_id}/<action>`, and answers with
     the case (201 when it adds to the case)."""
@@ -217,17 +235,12 @@ def complaint_categorize(
     return complaint_detail(complaint=complaint)
 
 
-@_case_post(
-    "transition",
-    summary="Move a complaint to another status",
-    description=(
-        "Only the moves the case page offers are allowed; the customer is emailed on closing. "
-        "`duplicate` names the original's tracking number, `referred` to whom."
-    ),
-)
+@_case_post("transition", summary="Move a complaint to another status")
 def complaint_transition(
     request: HttpRequest, slug: str, complaint_id: int, payload: TransitionIn
 ) -> Complaint:
+    """Only the moves the case page offers are allowed; the customer is emailed on closing.
+    `duplicate` names the original's tracking number, `referred` to whom."""
     user, complaint = _case(request, slug, complaint_id)
     if payload.to_status == complaint.status:
         raise field_error("to_status", "Choose a new status: the status is unchanged.")
@@ -259,44 +272,22 @@ def complaint_transition(
 def complaint_message(
     request: HttpRequest, slug: str, complaint_id: int, payload: MessageIn
 ) -> tuple[int, Complaint]:
-    user, complaint = _case(request, slug, complaint_id)
-    complaints.complaint_message_send(
-        complaint=complaint,
-        actor=user,
-        body=payload.body,
-        await_reply=payload.await_reply,
-        site_url=_site_url(request),
-    )
-    return 201, complaint_detail(complaint=complaint)
+    return _case_add(request, slug, complaint_id, payload, complaints.complaint_message_send)
 
 
 @_case_post("notes", created=True, summary="Add an internal note (never shown to the customer)")
 def complaint_note(
     request: HttpRequest, slug: str, complaint_id: int, payload: NoteIn
 ) -> tuple[int, Complaint]:
-    user, complaint = _case(request, slug, complaint_id)
-    complaints.complaint_note_add(complaint=complaint, actor=user, body=payload.body)
-    return 201, complaint_detail(complaint=complaint)
+    return _case_add(
+        request, slug, complaint_id, payload, complaints.complaint_note_add, emails=False
+    )
 
 
-@_case_post(
-    "respond",
-    created=True,
-    summary="Respond to the customer, with a response category",
-    description=(
-        "The agency's response, emailed and shown on the status page, where the customer "
-        "accepts or disputes it. Any category but `in_progress` makes the complaint responded."
-    ),
-)
+@_case_post("respond", created=True, summary="Respond to the customer, with a response category")
 def complaint_respond(
     request: HttpRequest, slug: str, complaint_id: int, payload: RespondIn
 ) -> tuple[int, Complaint]:
-    user, complaint = _case(request, slug, complaint_id)
-    complaints.complaint_respond(
-        complaint=complaint,
-        actor=user,
-        body=payload.body,
-        category=payload.category,
-        site_url=_site_url(request),
-    )
-    return 201, complaint_detail(complaint=complaint)
+    """The agency's response, emailed and shown on the status page, where the customer accepts
+    or disputes it. Any category but `in_progress` makes the complaint responded."""
+    return _case_add(request, slug, complaint_id, payload, complaints.complaint_respond)

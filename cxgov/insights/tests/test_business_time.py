@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from cxgov.insights.business_time import (
     HISTOGRAM_SIZE,
     BusinessCalendar,
+    Pauses,
     elapsed_in_unit,
     elapsed_seconds,
     histogram_buckets,
@@ -103,9 +104,11 @@ def _engine(
         calendar,
         np.array([_ts(start)]),
         np.array([_ts(end)]),
-        np.zeros(len(pauses), dtype=np.int64),
-        np.array([_ts(low) for low, _ in pauses]),
-        np.array([_ts(high) for _, high in pauses]),
+        Pauses(
+            event=np.zeros(len(pauses), dtype=np.int64),
+            starts=np.array([_ts(low) for low, _ in pauses]),
+            ends=np.array([_ts(high) for _, high in pauses]),
+        ),
     )
     return float(result[0])
 
@@ -241,8 +244,9 @@ def test_batch_matches_one_by_one(batch: list) -> None:
             owners.append(index)
             lows.append(_ts(low))
             highs.append(_ts(high))
-    result = elapsed_seconds(
-        calendar, starts, ends, np.array(owners, dtype=np.int64), np.array(lows), np.array(highs)
+    pauses = Pauses(
+        event=np.array(owners, dtype=np.int64), starts=np.array(lows), ends=np.array(highs)
     )
+    result = elapsed_seconds(calendar, starts, ends, pauses)
     expected = [reference_elapsed(calendar, s, e, p) for _, s, e, p in batch]
     assert result.tolist() == pytest.approx(expected, abs=1e-6)
