@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Model, QuerySet
+from django.db.models import Exists, F, Max, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -666,13 +666,24 @@ def survey_version_record(*, actor: User | None, survey: Survey) -> SurveyVersio
     return version
 
 
-def _current_version(survey: Survey) -> SurveyVersion | None:
-    """The version a response answers now; a live survey published before versions existed
-    gets its first one here."""
-    latest = survey.versions.order_by("-number").first()
-    if latest is None and survey.status == SurveyStatus.LIVE:
-        return survey_version_record(actor=None, survey=survey)
-    return latest
+def _intake_state(survey: Survey) -> tuple[int | None, list[Quota]]:
+    """The id of the version a response answers now, and the survey's quotas: one query when
+    the survey has no quotas. A live survey published before versions existed gets its first
+    version here."""
+    latest = SurveyVersion.objects.filter(survey_id=OuterRef("pk")).order_by("-number")
+    row = (
+        Survey.objects.filter(pk=survey.pk)
+        .values_list(
+            Subquery(latest.values("pk")[:1]),
+            Exists(Quota.objects.filter(survey_id=OuterRef("pk"))),
+        )
+        .first()
+    )
+    version_id, has_quotas = row if row is not None else (None, False)
+    if version_id is None and survey.status == SurveyStatus.LIVE:
+        version = survey_version_record(actor=None, survey=survey)
+        version_id = version.pk if version is not None else None
+    return version_id, list(survey.quotas.all()) if has_quotas else []
 
 
 # --- quotas --------------------------------------------------------------------------------
@@ -911,10 +922,11 @@ def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
     """
     found = _Resolved(language=context.language, location_code=context.location_code)
     if context.service:
-        services = Service.objects.filter(agency_id=survey.agency_id)
-        linked = list(survey.services.values_list("pk", flat=True))
-        if linked:
-            services = services.filter(pk__in=linked)
+        # One query: the agency's services, only those linked to the survey when it has any.
+        linked = Survey.services.through.objects.filter(survey_id=survey.pk)
+        services = Service.objects.filter(agency_id=survey.agency_id).filter(
+            Q(Exists(linked.filter(service_id=OuterRef("pk")))) | ~Q(Exists(linked))
+        )
         ref = str(context.service)[:80]
         if _ID.fullmatch(ref):
             found.service = services.filter(pk=int(ref)).first()
@@ -1063,13 +1075,13 @@ def _response_row(
     resolved: _Resolved,
     clean: CleanSubmission,
     consent_to_contact: bool,
-    version: SurveyVersion | None,
+    version_id: int | None,
     submitted_at: datetime | None = None,
 ) -> Response:
     employee = survey.is_employee
     return Response(
         survey=survey,
-        version=version,
+        version_id=version_id,
         submission_id=submission_id,
         submitted_at=submitted_at or (_anonymous_time() if employee else timezone.now()),
         language=resolved.language,
@@ -1088,23 +1100,6 @@ def _response_row(
         contact_email="" if employee else clean.contact_email,
         consent_to_contact=bool(consent_to_contact and clean.contact_email and not employee),
     )
-
-
-def _answer_rows(response: Response, clean: CleanSubmission) -> list[Answer]:
-    # Hidden context fields are not repeated as answers: they are the response's own columns.
-    return [
-        Answer(
-            response=response,
-            survey_id=response.survey_id,
-            question=a.question,
-            value_int=a.value_int,
-            value_number=a.value_number,
-            value_text=a.value_text,
-            value_date=a.value_date,
-            note=a.note,
-        )
-        for a in clean.answers
-    ]
 
 
 def _answers_insert(rows: list[tuple[Any, ...]]) -> None:
@@ -1213,7 +1208,8 @@ def _response_store(
     )
     _context_from_invitation(survey, context=context, invitation=invitation)
     resolved = _resolve_context(survey, context)
-    _quotas_take(list(survey.quotas.all()), resolved, clean)
+    version_id, quotas = _intake_state(survey)
+    _quotas_take(quotas, resolved, clean)
     response = _response_row(
         survey,
         submission_id=submission_id,
@@ -1221,12 +1217,10 @@ def _response_store(
         resolved=resolved,
         clean=clean,
         consent_to_contact=consent_to_contact,
-        version=_current_version(survey),
+        version_id=version_id,
     )
-    _rollups_fold_ask(survey)
-    response.save()
-    Answer.objects.bulk_create(_answer_rows(response, clean))
-    drivers_mark_stale(survey=survey)
+    # A batch of one: the same insert of the response and its answers as the batch path.
+    _responses_store(survey, [(response, clean)], batch_size=BATCH_LIMIT)
     if invitation is not None:
         _invitation_use(survey, invitation)
     audit_record(
@@ -1360,8 +1354,7 @@ def response_bulk_create(
     plan = plan_compile(questions)
     prepared: list[tuple[Response, CleanSubmission]] = []
     contexts: dict[tuple[str, ...], _Resolved] = {}
-    version = _current_version(survey)
-    quotas = list(survey.quotas.all())
+    version_id, quotas = _intake_state(survey)
     for index, row in enumerate(rows):
         try:
             clean = submission_clean(
@@ -1381,7 +1374,7 @@ def response_bulk_create(
             resolved=resolved,
             clean=clean,
             consent_to_contact=False,
-            version=version,
+            version_id=version_id,
             submitted_at=row.submitted_at,
         )
         prepared.append((response, clean))
@@ -1456,8 +1449,7 @@ def _batch_store(
             {"__all__": _("This survey is not taking responses now.")}, code=problem
         )
     questions = list(survey.questions.all())
-    version = _current_version(survey)
-    quotas = list(survey.quotas.all())
+    version_id, quotas = _intake_state(survey)
     plan = plan_compile(questions)
     wanted = [(item.submission_id or "").strip()[:64] for item in items]
     usable = [w for w in wanted if w and all(c.isalnum() or c in "-_" for c in w)]
@@ -1516,7 +1508,7 @@ def _batch_store(
             resolved=resolved,
             clean=clean,
             consent_to_contact=item.consent_to_contact,
-            version=version,
+            version_id=version_id,
         )
         fresh[outcome.submission_id] = (outcome.response, clean)
         if invitation is not None:
@@ -2386,10 +2378,13 @@ def drivers_mark_stale(*, survey: Survey) -> None:
         if not waiting:
             _drivers_queue(survey.pk)
         return
-    if not survey_has_drivers(survey=survey):
+    # The compiled plan (kept per survey version) answers which questions there are: a survey
+    # without drivers sends no query for them on each response.
+    questions = survey_plan(survey).questions
+    if not survey_has_drivers(survey=survey, questions=questions):
         return
-    drivers = driver_questions(survey=survey)
-    for outcome in outcome_questions(survey=survey):
+    drivers = driver_questions(survey=survey, questions=questions)
+    for outcome in outcome_questions(survey=survey, questions=questions):
         spec = driver_spec(outcome=outcome, drivers=drivers, filters=ResultFilters())
         key = driver_spec_key(spec)
         DriverRun.objects.get_or_create(

@@ -176,30 +176,41 @@ def comment_rows(*, survey: Survey, answers: Iterable[Answer]) -> list[Comment]:
 # --- key drivers ---------------------------------------------------------------------------
 
 
-def outcome_questions(*, survey: Survey) -> list[Question]:
+def _of_kinds(
+    survey: Survey, kinds: Iterable[str], questions: Sequence[Question] | None
+) -> list[Question]:
+    """The survey's questions of these kinds by position; from `questions` (the survey's
+    compiled plan, so intake sends no query) when given."""
+    if questions is None:
+        return list(survey.questions.filter(kind__in=list(kinds)).order_by("position", "id"))
+    wanted = set(kinds)
+    return sorted((q for q in questions if q.kind in wanted), key=lambda q: (q.position, q.pk))
+
+
+def outcome_questions(
+    *, survey: Survey, questions: Sequence[Question] | None = None
+) -> list[Question]:
     """Questions that can be a driver analysis' outcome: trust first, then satisfaction."""
     found = [
         q
-        for q in survey.questions.filter(kind__in=OUTCOME_KINDS).order_by("position", "id")
+        for q in _of_kinds(survey, OUTCOME_KINDS, questions)
         if q.key == "trust" or "satisfaction" in q.key
     ]
     return sorted(found, key=lambda q: q.key != "trust")
 
 
-def driver_questions(*, survey: Survey) -> list[Question]:
+def driver_questions(
+    *, survey: Survey, questions: Sequence[Question] | None = None
+) -> list[Question]:
     """The survey's 5-point agreement questions that are not an outcome: its drivers."""
-    outcomes = {q.pk for q in outcome_questions(survey=survey)}
-    return [
-        q
-        for q in survey.questions.filter(kind=QuestionKind.LIKERT).order_by("position", "id")
-        if q.pk not in outcomes
-    ]
+    outcomes = {q.pk for q in outcome_questions(survey=survey, questions=questions)}
+    return [q for q in _of_kinds(survey, [QuestionKind.LIKERT], questions) if q.pk not in outcomes]
 
 
-def survey_has_drivers(*, survey: Survey) -> bool:
+def survey_has_drivers(*, survey: Survey, questions: Sequence[Question] | None = None) -> bool:
     """True when a driver analysis can be asked for: an outcome and at least two drivers."""
-    return bool(outcome_questions(survey=survey)) and (
-        len(driver_questions(survey=survey)) >= MIN_DRIVERS
+    return bool(outcome_questions(survey=survey, questions=questions)) and (
+        len(driver_questions(survey=survey, questions=questions)) >= MIN_DRIVERS
     )
 
 
