@@ -236,13 +236,47 @@ def _local_to_utc(local: np.ndarray, time_zone: str) -> np.ndarray:
     return np.where(np.isfinite(inside), result, local)
 
 
-def _cells(column: pl.Series) -> np.ndarray:
+def _text(column: pl.Series) -> pl.Series:
+    """A column's cells as stripped text (null where empty), still an Arrow column."""
     try:
-        return column.cast(pl.Utf8).str.strip_chars().fill_null("").to_numpy()
+        return column.cast(pl.Utf8).str.strip_chars()
     except pl.exceptions.PolarsError as error:
         raise FileRejectedError(
             _("The column %(name)s cannot be read as text.") % {"name": column.name}
         ) from error
+
+
+@dataclass
+class _Cells:
+    """The columns of a file as they were read: text columns stripped once, typed timestamps
+    kept as they are; Python strings are made only for the rows that need them."""
+
+    columns: dict[str, pl.Series]
+    texts: dict[str, pl.Series]
+
+    @classmethod
+    def of(cls, data: pl.DataFrame, columns: dict[str, str]) -> _Cells:
+        series = {name: data[column] for name, column in columns.items()}
+        # A typed timestamp has no text to check; turning it into text is most of the cost.
+        texts = {
+            name: _text(column)
+            for name, column in series.items()
+            if name == "id" or not column.dtype.is_temporal()
+        }
+        return cls(series, texts)
+
+    def blank(self, name: str) -> np.ndarray:
+        """Where the cells of `name` are empty (null, or only spaces)."""
+        if name not in self.texts:
+            return self.columns[name].is_null().to_numpy()
+        return (self.texts[name].str.len_bytes().fill_null(0) == 0).to_numpy()
+
+    def at(self, name: str, index: np.ndarray) -> np.ndarray:
+        """The stripped text of rows `index` of `name` ("" where empty)."""
+        index = pl.Series(np.asarray(index, dtype=np.int64))
+        text = self.texts.get(name)
+        chosen = _text(self.columns[name].gather(index)) if text is None else text.gather(index)
+        return chosen.fill_null("").to_numpy()
 
 
 def _json_intervals(cell: str) -> list[list[Any]] | None:
@@ -294,30 +328,29 @@ def events_parse(
         frame = frame_of(frame)
     columns = _columns(frame, mapping or {})
     data, time_zone, rows = frame.data, standard.agency.time_zone, frame.data.height
-    text = {name: _cells(data[column]) for name, column in columns.items()}
+    cells = _Cells.of(data, columns)
     reasons: list[tuple[np.ndarray, str, Any]] = []
     empty = _("This cell is empty, but it is required.")
 
     def not_a_date(value: str) -> str:
         return _("%(value)s is not a date.") % {"value": shown(value)}
 
-    ids = text["id"]
-    reasons.append((ids == "", "id", empty))
+    reasons.append((cells.blank("id"), "id", empty))
     reasons.append(
         (
-            np.char.str_len(ids.astype(str)) > ID_LENGTH,
+            (cells.texts["id"].str.len_chars().fill_null(0) > ID_LENGTH).to_numpy(),
             "id",
             _("The event id is longer than %(n)s characters.") % {"n": ID_LENGTH},
         )
     )
     starts = _instants(data[columns["start"]], time_zone)
-    reasons.append((text["start"] == "", "start", empty))
+    reasons.append((cells.blank("start"), "start", empty))
     reasons.append((~np.isfinite(starts), "start", not_a_date))
     ends, dues = np.full(rows, np.nan), np.full(rows, np.nan)
     for name, values in (("end", ends), ("due", dues)):
         if name in columns:
             values[:] = _instants(data[columns[name]], time_zone)
-            reasons.append((~np.isfinite(values) & (text[name] != ""), name, not_a_date))
+            reasons.append((~np.isfinite(values) & ~cells.blank(name), name, not_a_date))
     with np.errstate(invalid="ignore"):
         reasons.append((ends < starts, "end", _("The end time is before the start time.")))
         for values, name in ((starts, "start"), (ends, "end"), (dues, "due")):
@@ -333,8 +366,9 @@ def events_parse(
         if kind not in columns:
             continue
         bad_pauses = np.zeros(rows, dtype=bool)
-        for index in np.flatnonzero(text[kind] != ""):
-            parsed = _pause_cell(text[kind][index], kind, standard, time_zone, ends[index])
+        carrying = np.flatnonzero(~cells.blank(kind))
+        for index, cell in zip(carrying, cells.at(kind, carrying), strict=True):
+            parsed = _pause_cell(cell, kind, standard, time_zone, ends[index])
             if parsed is None:
                 bad_pauses[index] = True
             elif parsed:
@@ -347,17 +381,24 @@ def events_parse(
     for mask, name, reason in reasons:
         mask = np.asarray(mask, dtype=bool) & ~bad
         label = frame.label(columns.get(name, name))
-        for index in np.flatnonzero(mask):
-            why = reason(text[name][index]) if callable(reason) else reason
-            errors.append(RowError(int(frame.numbers[index]), label, why))
+        indices = np.flatnonzero(mask)
+        whys = (
+            [reason(value) for value in cells.at(name, indices)]
+            if callable(reason)
+            else [reason] * indices.size
+        )
+        errors += [
+            RowError(int(frame.numbers[index]), label, why)
+            for index, why in zip(indices, whys, strict=True)
+        ]
         bad |= mask
     errors.sort(key=lambda error: error.row)
     good_index = np.flatnonzero(~bad)
 
     # A file that repeats an id keeps its last row, as a later batch would replace it.
-    _unique, last_from_end = np.unique(ids[good_index][::-1], return_index=True)
-    keep = np.sort(good_index[::-1][last_from_end])
-    warnings = _warnings(frame, columns, text, good_index, keep)
+    last = cells.texts["id"].filter(pl.Series(~bad)).is_last_distinct().to_numpy()
+    keep = good_index[last]
+    warnings = _warnings(frame, columns, cells, good_index, keep)
 
     with_pauses = np.asarray(sorted(pauses), dtype=np.int64)
     positions = np.searchsorted(keep, with_pauses)
@@ -389,9 +430,9 @@ def events_parse(
     days = local_days(np.where(closed, k_ends, k_starts), time_zone)
     blank = np.full(keep.size, "")
     return EventBatch(
-        ids=ids[keep],
-        channels=text["channel"][keep] if "channel" in text else blank,
-        outcomes=text["outcome"][keep] if "outcome" in text else blank,
+        ids=cells.at("id", keep),
+        channels=cells.at("channel", keep) if "channel" in columns else blank,
+        outcomes=cells.at("outcome", keep) if "outcome" in columns else blank,
         starts=k_starts,
         ends=k_ends,
         dues=k_dues,
@@ -438,24 +479,29 @@ def events_measure(
 def _warnings(
     frame: Frame,
     columns: dict[str, str],
-    text: dict[str, np.ndarray],
+    cells: _Cells,
     good_index: np.ndarray,
     keep: np.ndarray,
 ) -> list[RowError]:
     """Rows replaced by a later row with the same id, and texts cut to what is stored."""
+    replaced = np.setdiff1d(good_index, keep, assume_unique=True)
     warnings = [
         RowError(
             int(frame.numbers[index]),
             frame.label(columns["id"]),
             _("The event id %(id)s appears again further down; the last row with it is kept.")
-            % {"id": shown(str(text["id"][index]))},
+            % {"id": shown(str(value))},
         )
-        for index in np.setdiff1d(good_index, keep, assume_unique=True)
+        for index, value in zip(replaced, cells.at("id", replaced), strict=True)
     ]
+    kept = pl.Series(keep.astype(np.int64))
     for name, limit in (("channel", CHANNEL_LENGTH), ("outcome", OUTCOME_LENGTH)):
-        if name not in text:
+        if name not in columns:
             continue
-        lengths = np.char.str_len(text[name][keep].astype(str))
+        text = cells.texts.get(name)
+        if text is None:
+            text = _text(cells.columns[name])
+        lengths = text.gather(kept).str.len_chars().fill_null(0).to_numpy()
         warnings += [
             RowError(
                 int(frame.numbers[keep[index]]),
