@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy
 
-from cxgov.benchmarks.measures import observation_measure, own_measures
+from cxgov.benchmarks.measures import observation_measure, own_measures, own_measures_by_service
 from cxgov.benchmarks.models import Metric, Observation, Scale, Series
 from cxgov.benchmarks.selectors import selections_for_service, series_with_observations
 from cxgov.core.models import Agency
@@ -206,9 +206,18 @@ def compare_measure(
     return row
 
 
+def services_periods(*, services: Iterable[Service]) -> dict[int, list[str]]:
+    """The periods each service has own measures for, newest first, by service id: each
+    measure provider asked once for all the services."""
+    return {
+        service_id: sorted({m.period for m in measures}, reverse=True)
+        for service_id, measures in own_measures_by_service(services=services).items()
+    }
+
+
 def service_periods(*, service: Service) -> list[str]:
     """The periods the service has own measures for, newest first."""
-    return sorted({m.period for m in own_measures(service=service)}, reverse=True)
+    return services_periods(services=[service])[service.pk]
 
 
 def _comparable(rows: list[ComparisonRow]) -> bool:
@@ -304,9 +313,11 @@ def oversight_ranking(
     Only services that share metric, scale and wording are ranked together; each service
     counts with its latest period. Time to serve ranks shortest first.
     """
+    services = list(services)
+    measures = own_measures_by_service(services=services)
     groups: dict[tuple[str, str, str], dict[int, RankedMeasure]] = {}
     for service in services:
-        for m in own_measures(service=service):
+        for m in measures[service.pk]:
             group = groups.setdefault(_measure_key(m), {})
             current = group.get(service.pk)
             if current is None or m.period > current.measure.period:

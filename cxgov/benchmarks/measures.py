@@ -4,13 +4,20 @@ A provider is a function
 
     provider(service: Service) -> Iterable[ComparableMeasure]
 
-that returns every comparable measure it knows for the service, one per period, each with
+that returns every comparable measure it knows for the service, or one that answers for many
+services at once, reading each kind of figure once for all of them (a page that lists services
+then runs a fixed number of queries however many there are):
+
+    provider(services: Sequence[Service]) -> Mapping[int, Iterable[ComparableMeasure]]
+
+keyed by service id. Either returns the measures one per period, each with
 `metric` (a `benchmarks.models.Metric` value), `scale` (a `Scale` value), `wording` (the
 question as asked), `period` ("2024", "2024-Q1"), `value`, `n` and `standard_error` (None when
 unknown; for percentage metrics the standard error is derived from n and the value), a
 `label` and its `source`. A provider must not return measures of another agency's service.
 
-Providers are registered by name with `measure_provider_register`; `own_measures` asks all of
+Providers are registered by name with `measure_provider_register` (the second kind with
+`measure_provider_register_many`); `own_measures` and `own_measures_by_service` ask all of
 them. The one registered here reads the measures analysts enter by hand. The surveys
 (ACSI-style index, A-11 percent agree and points), standards (attainment) and complaints
 (timeliness) apps plug their providers in at integration, e.g. in their AppConfig.ready:
@@ -21,10 +28,10 @@ them. The one registered here reads the measures analysts enter by hand. The sur
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from cxgov.benchmarks.models import Observation, Series
-from cxgov.benchmarks.selectors import own_series_for_service
+from cxgov.benchmarks.selectors import own_series_by_service
 from cxgov.insights.acsi import ComparableMeasure
 from cxgov.registry.models import Service
 
@@ -33,18 +40,35 @@ __all__ = [
     "MeasureProvider",
     "manual_measures",
     "measure_provider_register",
+    "measure_provider_register_many",
     "measure_providers",
     "observation_measure",
     "own_measures",
+    "own_measures_by_service",
 ]
 
 MeasureProvider = Callable[[Service], Iterable[ComparableMeasure]]
+ManyMeasureProvider = Callable[[Sequence[Service]], Mapping[int, Iterable[ComparableMeasure]]]
 
-_PROVIDERS: dict[str, MeasureProvider] = {}
+_PROVIDERS: dict[str, ManyMeasureProvider] = {}
+
+
+def _one_by_one(provider: MeasureProvider) -> ManyMeasureProvider:
+    """A provider of one service's measures asked for each of many services in turn."""
+
+    def many(services: Sequence[Service]) -> dict[int, list[ComparableMeasure]]:
+        return {service.pk: list(provider(service)) for service in services}
+
+    return many
 
 
 def measure_provider_register(name: str, provider: MeasureProvider) -> None:
-    """Add (or replace) the provider called `name`."""
+    """Add (or replace) the provider called `name`, which answers for one service."""
+    _PROVIDERS[name] = _one_by_one(provider)
+
+
+def measure_provider_register_many(name: str, provider: ManyMeasureProvider) -> None:
+    """Add (or replace) the provider called `name`, which answers for many services at once."""
     _PROVIDERS[name] = provider
 
 
@@ -53,8 +77,8 @@ def measure_provider_unregister(name: str) -> None:
     _PROVIDERS.pop(name, None)
 
 
-def measure_providers() -> dict[str, MeasureProvider]:
-    """The registered providers by name."""
+def measure_providers() -> dict[str, ManyMeasureProvider]:
+    """The registered providers by name, each asked for many services at once."""
     return dict(_PROVIDERS)
 
 
@@ -83,21 +107,36 @@ def observation_measure(
     )
 
 
-def manual_measures(service: Service) -> Iterable[ComparableMeasure]:
-    """The own measures analysts entered by hand for the service."""
-    for series in own_series_for_service(service=service):
-        for observation in series.observations.all():
-            yield observation_measure(
-                series, observation, label=series.name, source="entered by hand"
-            )
+def manual_measures(services: Sequence[Service]) -> dict[int, list[ComparableMeasure]]:
+    """The own measures analysts entered by hand for each service, by service id."""
+    return {
+        service_id: [
+            observation_measure(series, observation, label=series.name, source="entered by hand")
+            for series in found
+            for observation in series.observations.all()
+        ]
+        for service_id, found in own_series_by_service(services=services).items()
+    }
+
+
+def own_measures_by_service(*, services: Iterable[Service]) -> dict[int, list[ComparableMeasure]]:
+    """`own_measures` of many services by id, each provider asked once for all of them."""
+    services = list(services)
+    found: dict[int, list[ComparableMeasure]] = {service.pk: [] for service in services}
+    if not services:
+        return found
+    for provider in _PROVIDERS.values():
+        for service_id, measures in provider(services).items():
+            found[service_id].extend(measures)
+    return {
+        service_id: sorted(measures, key=lambda m: (m.metric, m.scale, m.wording, m.period))
+        for service_id, measures in found.items()
+    }
 
 
 def own_measures(*, service: Service) -> list[ComparableMeasure]:
     """Every own measure of the service from every provider, by metric then period."""
-    found: list[ComparableMeasure] = []
-    for provider in _PROVIDERS.values():
-        found.extend(provider(service))
-    return sorted(found, key=lambda m: (m.metric, m.scale, m.wording, m.period))
+    return own_measures_by_service(services=[service])[service.pk]
 
 
-measure_provider_register("benchmarks.manual", manual_measures)
+measure_provider_register_many("benchmarks.manual", manual_measures)

@@ -6,6 +6,9 @@ The shared library (no agency) is published and read by anyone. An agency's own 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -88,15 +91,21 @@ def federal_acsi_series() -> Series | None:
     )
 
 
-def own_series_for_service(*, service: Service) -> QuerySet[Series]:
-    """The service's hand-entered own measures (call an access_* selector first)."""
-    return (
-        Series.objects.filter(agency=service.agency, service=service)
+def own_series_by_service(*, services: Iterable[Service]) -> dict[int, list[Series]]:
+    """The services' hand-entered own measures, each of its service's agency, by service id,
+    read at once (call an access_* selector first)."""
+    agency_of = {service.pk: service.agency_id for service in services}
+    found: dict[int, list[Series]] = defaultdict(list)
+    for series in (
+        Series.objects.filter(service_id__in=list(agency_of))
         .prefetch_related(
             Prefetch("observations", queryset=Observation.objects.order_by("year", "period"))
         )
         .order_by("metric", "pk")
-    )
+    ):
+        if series.service_id is not None and series.agency_id == agency_of[series.service_id]:
+            found[series.service_id].append(series)
+    return found
 
 
 def selections_for_service(*, service: Service) -> QuerySet[Selection]:

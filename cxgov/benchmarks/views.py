@@ -26,7 +26,7 @@ from cxgov.benchmarks.comparisons import (
     ComparisonRow,
     period_year,
     service_comparison,
-    service_periods,
+    services_periods,
 )
 from cxgov.benchmarks.comparisons import (
     measure_labels as _labels,
@@ -146,7 +146,9 @@ def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
     )
     chosen = list(selections_for_agency(agency=agency))
     choices = Counter(selection.service_id for selection in chosen)
-    for service in services_for_agency(agency=agency):
+    listed = list(services_for_agency(agency=agency))
+    periods = services_periods(services=listed)
+    for service in listed:
         services.rows.append(
             [
                 Link(
@@ -156,7 +158,7 @@ def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
                         kwargs={"slug": agency.slug, "service_id": service.pk},
                     ),
                 ),
-                ", ".join(service_periods(service=service)) or _("None yet"),
+                ", ".join(periods[service.pk]) or _("None yet"),
                 choices[service.pk],
             ]
         )

@@ -7,14 +7,14 @@ class StandardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cxgov.benchmarks.measures import measure_provider_register
+        from cxgov.benchmarks.measures import measure_provider_register_many
         from cxgov.core.notices import staff_notice_register
         from cxgov.core.services import calendar_recompute_register
         from cxgov.standards.integrations import attainment_measures
         from cxgov.standards.notices import missed_standard_notices
         from cxgov.standards.services import standards_reclock
 
-        measure_provider_register("standards.attainment", attainment_measures)
+        measure_provider_register_many("standards.attainment", attainment_measures)
         staff_notice_register(name="standards.missed", provider=missed_standard_notices)
         calendar_recompute_register(name="standards.elapsed", recompute=standards_reclock)
         _approvals_register()
