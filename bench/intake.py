@@ -81,8 +81,8 @@ def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
     now = timezone.now()
     quote = connection.ops.quote_name
     response_columns = [
-        "survey_id", "submission_id", "submitted_at", "language", "source", "service_id",
-        "channel", "location_code", "page_url", "referrer", "consent_to_contact",
+        "survey_id", "agency_id", "submission_id", "submitted_at", "language", "source",
+        "service_id", "channel", "location_code", "page_url", "referrer", "consent_to_contact",
         "contact_email", "status", "context_unknown",
     ]  # fmt: skip
     response_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - fixed names
@@ -91,8 +91,8 @@ def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
         ", ".join(["%s"] * len(response_columns)),
     )
     answer_sql = (
-        "INSERT INTO surveys_answer (response_id, survey_id, question_id, value_int, value_text,"
-        " note) VALUES (%s, %s, %s, %s, %s, '')"
+        "INSERT INTO surveys_answer (response_id, survey_id, agency_id, question_id, value_int,"
+        " value_text, note) VALUES (%s, %s, %s, %s, %s, %s, '')"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
@@ -100,6 +100,7 @@ def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
             [
                 (
                     survey.pk,
+                    survey.agency_id,
                     f"{run}-b{n}",
                     now,
                     r.context.language,
@@ -128,7 +129,16 @@ def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
                 for item in value if isinstance(value, list) else [value]:
                     number = item if isinstance(item, int) else None
                     text = "" if number is not None else str(item)
-                    answers.append((ids[f"{run}-b{n}"], survey.pk, questions[key], number, text))
+                    answers.append(
+                        (
+                            ids[f"{run}-b{n}"],
+                            survey.pk,
+                            survey.agency_id,
+                            questions[key],
+                            number,
+                            text,
+                        )
+                    )
         cursor.executemany(answer_sql, answers)
 
 

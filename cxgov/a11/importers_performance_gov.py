@@ -477,6 +477,7 @@ class _Importer:
             delta,
             survey_id=survey.pk,
             source=RollupSource.IMPORTED,
+            agency_id=survey.agency_id,
             start_month=agency.fiscal_year_start_month,
         )
         self.report.quarters.add("updated" if existing else "created")

@@ -19,6 +19,12 @@ LARGE_MODELS: tuple[str, ...] = (
     "standards.StandardEvent",
     "standards.DailyRollup",
     "webhooks.Event",
+    "surveys.Response",
+    "surveys.Answer",
+    "surveys.AnswerRollup",
+    "surveys.ResponseRollup",
+    "surveys.AnswerQuarterRollup",
+    "surveys.ResponseQuarterRollup",
 )
 
 
@@ -36,8 +42,20 @@ def unique_sets_without_agency(model: type[models.Model]) -> list[tuple[str, ...
     ]
     sets += [tuple(fields) for fields in model._meta.unique_together]
     sets += [
-        tuple(constraint.fields)
+        _constraint_columns(constraint)
         for constraint in model._meta.constraints
         if isinstance(constraint, models.UniqueConstraint)
     ]
     return [fields for fields in sets if DISTRIBUTION_FIELD not in fields]
+
+
+def _constraint_columns(constraint: models.UniqueConstraint) -> tuple[str, ...]:
+    """A unique constraint's fields, or for one on expressions the names of its plain column
+    references (`F("agency")`); a column inside a function (`Coalesce("service", 0)`) is shown
+    as the expression, since only a bare column can be the distribution column."""
+    if constraint.fields:
+        return tuple(constraint.fields)
+    return tuple(
+        expression.name if isinstance(expression, models.F) else repr(expression)
+        for expression in constraint.expressions
+    )

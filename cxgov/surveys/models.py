@@ -23,6 +23,15 @@ from cxgov.core.models import agency_field, optional_link
 from cxgov.registry.models import ChannelKind
 
 
+def survey_agency_field() -> models.ForeignKey[Any, Any]:
+    """The agency of a row's survey, copied onto the large survey tables so each can be
+    distributed by agency (decision 0069). No index or reverse accessor: reads go through the
+    survey, and each unique key starts with it."""
+    return models.ForeignKey(
+        "core.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+
 def new_public_id() -> str:
     """A short unguessable id for public survey addresses."""
     return secrets.token_urlsafe(9).replace("-", "x").replace("_", "y")
@@ -555,6 +564,9 @@ class Response(models.Model):
     """One person's submission with where it came from; its answers are rows of Answer."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    # The survey's agency, kept on the row and leading each unique key so the table can be
+    # distributed by agency (docs/scale.md, decision 0069); reads go through the survey.
+    agency = survey_agency_field()
     submission_id = models.CharField(max_length=64)
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
     language = models.CharField(max_length=8, default="en")
@@ -585,13 +597,18 @@ class Response(models.Model):
         ordering: ClassVar = ["-submitted_at", "-id"]
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["survey", "submission_id"], name="response_unique_submission"
+                fields=["agency", "survey", "submission_id"], name="response_unique_submission"
             ),
         ]
         indexes: ClassVar = [models.Index(fields=["survey", "submitted_at"])]
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.submission_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.agency_id is None:
+            self.agency_id = self.survey.agency_id
+        super().save(*args, **kwargs)
 
 
 class Answer(models.Model):
@@ -602,6 +619,8 @@ class Answer(models.Model):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    # As on Response: the survey's agency, the column the table is distributed by.
+    agency = survey_agency_field()
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     value_int = models.IntegerField(null=True, blank=True)
     value_number = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
@@ -618,6 +637,11 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}={self.value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.agency_id is None:
+            self.agency_id = self.survey.agency_id
+        super().save(*args, **kwargs)
 
     @property
     def value(self) -> Any:
@@ -738,6 +762,12 @@ class RollupCounts(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every concrete rollup has a survey and its agency (`survey_agency_field`).
+        if getattr(self, "agency_id", None) is None:
+            self.agency_id = self.survey.agency_id  # type: ignore[attr-defined]
+        super().save(*args, **kwargs)
+
 
 class AnswerSums(RollupCounts):
     """A rollup of answers: the value counted and the sums that give means and intervals."""
@@ -759,6 +789,8 @@ class AnswerRollup(AnswerSums):
     """
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answer_rollups")
+    # As on Response: the survey's agency, first in the unique key, for distribution.
+    agency = survey_agency_field()
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="rollups")
     day = models.DateField()
 
@@ -766,6 +798,7 @@ class AnswerRollup(AnswerSums):
         constraints: ClassVar = [
             # NULL service or segment must collide too, so the key uses COALESCE(…, 0).
             models.UniqueConstraint(
+                models.F("agency"),
                 models.F("survey"),
                 models.F("question"),
                 models.F("day"),
@@ -788,11 +821,14 @@ class ResponseRollup(RollupCounts):
     """Responses counted per local day and context: the n behind rates and response counts."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="response_rollups")
+    # As on Response: the survey's agency, first in the unique key, for distribution.
+    agency = survey_agency_field()
     day = models.DateField()
 
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(
+                models.F("agency"),
                 models.F("survey"),
                 models.F("day"),
                 Coalesce("service", 0),
@@ -820,12 +856,15 @@ class AnswerQuarterRollup(AnswerSums):
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="answer_quarter_rollups"
     )
+    # As on Response: the survey's agency, first in the unique key, for distribution.
+    agency = survey_agency_field()
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     quarter_start = models.DateField()
 
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(
+                models.F("agency"),
                 models.F("survey"),
                 models.F("question"),
                 models.F("quarter_start"),
@@ -850,11 +889,14 @@ class ResponseQuarterRollup(RollupCounts):
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="response_quarter_rollups"
     )
+    # As on Response: the survey's agency, first in the unique key, for distribution.
+    agency = survey_agency_field()
     quarter_start = models.DateField()
 
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(
+                models.F("agency"),
                 models.F("survey"),
                 models.F("quarter_start"),
                 Coalesce("service", 0),

@@ -165,10 +165,13 @@ def _key_columns(model: RollupModel) -> list[str]:
     period = "quarter_start" if model in (AnswerQuarterRollup, ResponseQuarterRollup) else "day"
     if model in (AnswerRollup, AnswerQuarterRollup):
         return [
-            *("survey_id", "question_id", period, "service_id", "channel", "segment_id"),
-            *("language", "value_key", "source"),
+            *("agency_id", "survey_id", "question_id", period, "service_id", "channel"),
+            *("segment_id", "language", "value_key", "source"),
         ]
-    return ["survey_id", period, "service_id", "channel", "segment_id", "language", "source"]
+    return [
+        *("agency_id", "survey_id", period, "service_id", "channel", "segment_id"),
+        *("language", "source"),
+    ]
 
 
 def _key_sql(column: str) -> str:
@@ -222,6 +225,7 @@ def quarter_delta(delta: RollupDelta, *, start_month: int) -> RollupDelta:
 def _level_write(
     delta: RollupDelta,
     *,
+    agency_id: int,
     survey_id: int,
     source: str,
     answer_model: type[AnswerRollup] | type[AnswerQuarterRollup],
@@ -234,28 +238,28 @@ def _level_write(
 
     answer_keys = sorted(
         (
-            (survey_id, q, prep(d), svc or 0, ch, seg or 0, lang, key, source)
+            (agency_id, survey_id, q, prep(d), svc or 0, ch, seg or 0, lang, key, source)
             for (q, d, svc, ch, seg, lang, key), c in delta.answers.items()
             if c[0] or c[1] or c[2]
         ),
         key=_order,
     )
     answers = {
-        (survey_id, q, prep(d), svc or 0, ch, seg or 0, lang, key, source): c
+        (agency_id, survey_id, q, prep(d), svc or 0, ch, seg or 0, lang, key, source): c
         for (q, d, svc, ch, seg, lang, key), c in delta.answers.items()
     }
     answer_rows = [
-        (*k[:3], k[3] or None, k[4], k[5] or None, *k[6:], int(answers[k][0]), *answers[k][1:])
+        (*k[:4], k[4] or None, k[5], k[6] or None, *k[7:], int(answers[k][0]), *answers[k][1:])
         for k in answer_keys
     ]
     responses = {
-        (survey_id, prep(d), svc or 0, ch, seg or 0, lang, source): count
+        (agency_id, survey_id, prep(d), svc or 0, ch, seg or 0, lang, source): count
         for (d, svc, ch, seg, lang), count in delta.responses.items()
         if count
     }
     response_keys = sorted(responses, key=_order)
     response_rows = [
-        (*k[:2], k[2] or None, k[3], k[4] or None, *k[5:], responses[k]) for k in response_keys
+        (*k[:3], k[3] or None, k[4], k[5] or None, *k[6:], responses[k]) for k in response_keys
     ]
     with connection.cursor() as cursor:
         if answer_rows:
@@ -272,12 +276,11 @@ def _level_write(
             cursor.executemany(_delete_empty_sql(response_model), emptied_responses)
 
 
-def _start_month(survey_id: int) -> int:
-    return int(
-        Survey.objects.filter(pk=survey_id).values_list(
-            "agency__fiscal_year_start_month", flat=True
-        )[0]
-    )
+def _agency_and_start_month(survey_id: int) -> tuple[int, int]:
+    agency_id, start_month = Survey.objects.filter(pk=survey_id).values_list(
+        "agency_id", "agency__fiscal_year_start_month"
+    )[0]
+    return int(agency_id), int(start_month)
 
 
 def delta_write(
@@ -285,21 +288,24 @@ def delta_write(
     *,
     survey_id: int,
     source: str = RollupSource.RESPONSES,
+    agency_id: int | None = None,
     start_month: int | None = None,
 ) -> None:
     """Add a delta to the daily and the quarterly rollups; drop the rows it brought to zero.
 
-    `start_month` is the month the survey agency's fiscal year starts (read when not given).
+    `agency_id` is the survey's agency and `start_month` the month its fiscal year starts (both
+    read when either is not given).
     Rows are written in key order, days before quarters, so concurrent writers take their
     locks in the same order. Only rows this transaction has just updated (and so already holds
     locks on) are deleted, which keeps concurrent writers from waiting on each other.
     """
     if not delta.answers and not delta.responses:
         return
-    if start_month is None:
-        start_month = _start_month(survey_id)
+    if agency_id is None or start_month is None:
+        agency_id, start_month = _agency_and_start_month(survey_id)
     _level_write(
         delta,
+        agency_id=agency_id,
         survey_id=survey_id,
         source=source,
         answer_model=AnswerRollup,
@@ -307,6 +313,7 @@ def delta_write(
     )
     _level_write(
         quarter_delta(delta, start_month=start_month),
+        agency_id=agency_id,
         survey_id=survey_id,
         source=source,
         answer_model=AnswerQuarterRollup,
@@ -407,7 +414,12 @@ def _fold_step(*, survey: Survey, limit: int) -> tuple[int, bool]:
     for response in logged:
         if is_counted(response):
             delta_add(delta, response=response, answers=answers[response.pk], zone=zone)
-    delta_write(delta, survey_id=survey.pk, start_month=survey.agency.fiscal_year_start_month)
+    delta_write(
+        delta,
+        survey_id=survey.pk,
+        agency_id=survey.agency_id,
+        start_month=survey.agency.fiscal_year_start_month,
+    )
     planner_statistics_refresh(
         tables=[AnswerRollup, ResponseRollup, AnswerQuarterRollup, ResponseQuarterRollup],
         rows=sum(len(found) for found in answers.values()),
@@ -480,7 +492,12 @@ def rollups_response_changed(*, response: Response, was_counted: bool) -> None:
         zone=survey_zone(survey),
         sign=1 if now_counted else -1,
     )
-    delta_write(delta, survey_id=survey.pk, start_month=survey.agency.fiscal_year_start_month)
+    delta_write(
+        delta,
+        survey_id=survey.pk,
+        agency_id=survey.agency_id,
+        start_month=survey.agency.fiscal_year_start_month,
+    )
 
 
 @dataclass(frozen=True)
@@ -580,6 +597,7 @@ def rollups_rebuild(*, survey: Survey) -> RebuildResult:
         ] += row["n"]
     _level_write(
         delta,
+        agency_id=survey.agency_id,
         survey_id=survey.pk,
         source=RollupSource.RESPONSES,
         answer_model=AnswerRollup,
@@ -649,6 +667,7 @@ def _quarters_recompute(
     for name, delta in sorted(sources.items()):
         _level_write(
             delta,
+            agency_id=survey.agency_id,
             survey_id=survey.pk,
             source=name,
             answer_model=AnswerQuarterRollup,

@@ -1081,6 +1081,7 @@ def _response_row(
     employee = survey.is_employee
     return Response(
         survey=survey,
+        agency_id=survey.agency_id,
         version_id=version_id,
         submission_id=submission_id,
         submitted_at=submitted_at or (_anonymous_time() if employee else timezone.now()),
@@ -1108,6 +1109,7 @@ def _answers_insert(rows: list[tuple[Any, ...]]) -> None:
     columns = [
         "response_id",
         "survey_id",
+        "agency_id",
         "question_id",
         "value_int",
         "value_number",
@@ -1120,11 +1122,11 @@ def _answers_insert(rows: list[tuple[Any, ...]]) -> None:
     day = meta.get_field("value_date")
     prepared = [
         (
-            *row[:4],
-            None if row[4] is None else number.get_db_prep_save(row[4], connection),
-            row[5],
-            None if row[6] is None else day.get_db_prep_save(row[6], connection),
-            row[7],
+            *row[:5],
+            None if row[5] is None else number.get_db_prep_save(row[5], connection),
+            row[6],
+            None if row[7] is None else day.get_db_prep_save(row[7], connection),
+            row[8],
         )
         for row in rows
     ]
@@ -1181,7 +1183,9 @@ def response_submit(
             consent_to_contact=consent_to_contact,
         )
     except (IntegrityError, SubmissionError):
-        existing = Response.objects.filter(survey=survey, submission_id=submission_id).first()
+        existing = Response.objects.filter(
+            agency_id=survey.agency_id, survey=survey, submission_id=submission_id
+        ).first()
         if existing is None:
             raise
         return existing
@@ -1315,6 +1319,7 @@ def _responses_store(
         (
             response.pk,
             survey.pk,
+            survey.agency_id,
             a.question.pk,
             a.value_int,
             a.value_number,
@@ -1454,7 +1459,10 @@ def _batch_store(
     wanted = [(item.submission_id or "").strip()[:64] for item in items]
     usable = [w for w in wanted if w and all(c.isalnum() or c in "-_" for c in w)]
     stored = {
-        r.submission_id: r for r in Response.objects.filter(survey=survey, submission_id__in=usable)
+        r.submission_id: r
+        for r in Response.objects.filter(
+            agency_id=survey.agency_id, survey=survey, submission_id__in=usable
+        )
     }
     outcomes: list[BatchOutcome] = []
     fresh: dict[str, tuple[Response, CleanSubmission]] = {}

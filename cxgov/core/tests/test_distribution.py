@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.test.utils import isolate_apps
 
 from cxgov.core.distribution import (
@@ -45,3 +46,36 @@ def test_the_rule_catches_a_unique_constraint_without_agency():
             return self.number
 
     assert unique_sets_without_agency(Keyed) == [("number",), ("number", "day")]
+
+
+@isolate_apps("cxgov.core")
+def test_the_rule_reads_the_columns_of_a_unique_constraint_on_expressions():
+    class Counted(models.Model):
+        agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE)
+        day = models.DateField()
+        service = models.IntegerField(null=True)
+
+        class Meta:
+            app_label = "core"
+            constraints = (
+                models.UniqueConstraint(
+                    models.F("agency"),
+                    models.F("day"),
+                    Coalesce("service", 0),
+                    name="counted_agency_key",
+                ),
+                models.UniqueConstraint(
+                    models.F("day"), Coalesce("service", 0), name="counted_day_key"
+                ),
+                models.UniqueConstraint(
+                    Coalesce("agency", 0), models.F("day"), name="counted_wrapped_agency_key"
+                ),
+            )
+
+        def __str__(self) -> str:
+            return str(self.day)
+
+    assert [columns[0] for columns in unique_sets_without_agency(Counted)] == [
+        "day",
+        "Coalesce(F(agency), Value(0))",
+    ]
