@@ -19,8 +19,11 @@ def executor(transactional_db: None) -> Iterator[MigrationExecutor]:
     executor = MigrationExecutor(connection)
     yield executor
     # Whatever the test did, leave the database at the latest state for the tests after it.
+    # A test that got there itself leaves nothing to apply: skip rebuilding every model state.
     executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    latest = executor.loader.graph.leaf_nodes()
+    if executor.migration_plan(latest):
+        executor.migrate(latest)
 
 
 def test_agencies_their_rows_and_labels_survive_the_move(executor: MigrationExecutor) -> None:
