@@ -247,7 +247,9 @@ class Complaint(models.Model):
         db_index=False,
     )
     suggested_confidence = models.FloatField(null=True, blank=True)
-    tracking_number = models.CharField(max_length=20, unique=True)
+    # Unique within the agency (the rule of cxgov.core.distribution); across agencies 60 random
+    # bits keep numbers apart in practice and look-ups by number alone never guess (0070).
+    tracking_number = models.CharField(max_length=20)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
     source = models.CharField(max_length=40, blank=True)
@@ -340,6 +342,13 @@ class Complaint(models.Model):
             # without the pattern-match twin PostgreSQL adds for `db_index` text fields.
             models.Index(fields=["source_ref"], name="complaint_source_ref"),
             models.Index(fields=["open311_token"], name="complaint_open311_token"),
+            # The public status page and inbound mail find a complaint by its number alone.
+            models.Index(fields=["tracking_number"], name="complaint_tracking_number"),
+        ]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agency", "tracking_number"], name="complaint_unique_tracking_number"
+            ),
         ]
 
     def __str__(self) -> str:

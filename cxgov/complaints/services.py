@@ -142,6 +142,24 @@ def tracking_number_new() -> str:
     return f"C-{body[:4]}-{body[4:8]}-{body[8:]}"
 
 
+def _tracking_numbers_unused(complaints: list[Complaint]) -> None:
+    """Draw again each number of `complaints` that another complaint of any agency holds or
+    that two of them share: a bulk import checks site-wide what the per-agency constraint does
+    not (decision 0070), one query per 500 numbers."""
+    numbers: set[str] = set()
+    for start in range(0, len(complaints), 500):
+        chunk = complaints[start : start + 500]
+        held = set(
+            Complaint.objects.filter(
+                tracking_number__in=[c.tracking_number for c in chunk]
+            ).values_list("tracking_number", flat=True)
+        )
+        for complaint in chunk:
+            while complaint.tracking_number in held or complaint.tracking_number in numbers:
+                complaint.tracking_number = tracking_number_new()
+            numbers.add(complaint.tracking_number)
+
+
 def _pauses(complaint: Complaint) -> list[sla.Pause]:
     return [(pause.started_at, pause.ended_at) for pause in complaint.pauses.all()]
 
@@ -1368,6 +1386,7 @@ def complaints_import(
                 review=Review.DISPUTED if row.disputed else Review.NONE,
             )
         )
+    _tracking_numbers_unused(new)
     Complaint.objects.bulk_create(new, batch_size=500)
     Transition.objects.bulk_create(
         [

@@ -16,6 +16,7 @@ DISTRIBUTION_FIELD = "agency"
 
 LARGE_MODELS: tuple[str, ...] = (
     "core.AuditEvent",
+    "complaints.Complaint",
     "standards.StandardEvent",
     "standards.DailyRollup",
     "webhooks.Event",
