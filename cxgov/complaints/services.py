@@ -276,10 +276,14 @@ def _intake_request_hash(
     return hashlib.sha256("\x00".join(str(part) for part in parts).encode()).hexdigest()
 
 
-def _complaint_for_key(*, key_hash: str, request_hash: str) -> Complaint | None:
+def _complaint_for_key(*, agency: Agency, key_hash: str, request_hash: str) -> Complaint | None:
     """The complaint filed earlier with this key, or None; the key with another complaint is
     refused, so a key never reveals someone else's complaint."""
-    earlier = IntakeKey.objects.filter(key_hash=key_hash).select_related("complaint").first()
+    earlier = (
+        IntakeKey.objects.filter(agency=agency, key_hash=key_hash)
+        .select_related("complaint")
+        .first()
+    )
     if earlier is None:
         return None
     if earlier.request_hash != request_hash:
@@ -378,7 +382,7 @@ def complaint_create(
             text=what_happened.strip(),
             email=contact_email.strip().lower(),
         )
-        earlier = _complaint_for_key(key_hash=key_hash, request_hash=request_hash)
+        earlier = _complaint_for_key(agency=agency, key_hash=key_hash, request_hash=request_hash)
         if earlier is not None:
             return earlier
     store = partial(
@@ -425,7 +429,9 @@ def complaint_create(
             if not draws_left:
                 raise taken.error from None
         except _KeyTakenError:
-            earlier = _complaint_for_key(key_hash=key_hash, request_hash=request_hash)
+            earlier = _complaint_for_key(
+                agency=agency, key_hash=key_hash, request_hash=request_hash
+            )
             if earlier is None:
                 raise
             return earlier
@@ -527,6 +533,7 @@ def _complaint_store(
         # statement after the error, so there is nothing to try here.
         raise _TrackingNumberTakenError(error) from error
     Transition.objects.create(
+        agency_id=complaint.agency_id,
         complaint=complaint,
         from_status="",
         to_status=Status.RECEIVED,
@@ -540,7 +547,10 @@ def _complaint_store(
     if key_hash:
         try:
             IntakeKey.objects.create(
-                complaint=complaint, key_hash=key_hash, request_hash=request_hash
+                agency_id=complaint.agency_id,
+                complaint=complaint,
+                key_hash=key_hash,
+                request_hash=request_hash,
             )
         except IntegrityError:
             raise _KeyTakenError from None
@@ -601,7 +611,7 @@ def complaint_transition(
     if source == Status.AWAITING_CUSTOMER:
         complaint.pauses.filter(ended_at__isnull=True).update(ended_at=now)
     if target == Status.AWAITING_CUSTOMER:
-        Pause.objects.create(complaint=complaint, started_at=now)
+        Pause.objects.create(agency_id=complaint.agency_id, complaint=complaint, started_at=now)
     if source == Status.RECEIVED and complaint.acknowledged_at is None:
         complaint.acknowledged_at = now
         complaint.acknowledged_timely = bool(
@@ -632,7 +642,12 @@ def complaint_transition(
     complaint.status = target
     complaint.save()
     complaint.transitions.create(
-        from_status=source, to_status=target, actor=actor, reason=reason.strip(), created_at=now
+        agency_id=complaint.agency_id,
+        from_status=source,
+        to_status=target,
+        actor=actor,
+        reason=reason.strip(),
+        created_at=now,
     )
     audit_record(
         actor=actor,
@@ -670,6 +685,7 @@ def complaint_review(*, complaint: Complaint, decision: str, comment: str = "") 
         raise ValidationError({"decision": _("Choose whether you accept the response.")})
     if comment.strip():
         Message.objects.create(
+            agency_id=complaint.agency_id,
             complaint=complaint,
             direction=Message.Direction.FROM_CUSTOMER,
             body=comment.strip(),
@@ -763,7 +779,9 @@ def complaint_note_add(*, complaint: Complaint, actor: User, body: str) -> Note:
     """An internal note for staff; the customer never sees it."""
     if not body.strip():
         raise ValidationError({"body": _("Write the note.")})
-    note = Note.objects.create(complaint=complaint, author=actor, body=body.strip())
+    note = Note.objects.create(
+        agency_id=complaint.agency_id, complaint=complaint, author=actor, body=body.strip()
+    )
     audit_record(actor=actor, action="complaint.note", target=complaint)
     return note
 
@@ -809,6 +827,7 @@ def _message_store(
     email_message_id: str = "",
 ) -> Message:
     message = Message.objects.create(
+        agency_id=complaint.agency_id,
         complaint=complaint,
         direction=direction,
         author=author,
@@ -1293,6 +1312,7 @@ def complaints_escalate(*, now: datetime | None = None) -> EscalationResult:
             if user is not None
         ]
         Escalation.objects.create(
+            agency_id=complaint.agency_id,
             complaint=complaint,
             clock=clock,
             level=state.state,
@@ -1391,6 +1411,7 @@ def complaints_import(
     Transition.objects.bulk_create(
         [
             Transition(
+                agency_id=complaint.agency_id,
                 complaint=complaint,
                 from_status="",
                 to_status=complaint.status,
@@ -1959,6 +1980,7 @@ def _attachment_copy(
         content = stored.read()
     extension = attachment.file.name.rsplit(".", 1)[-1][:8]
     copy = Attachment(
+        agency_id=complaint.agency_id,
         complaint=complaint,
         message=message,
         original_name=attachment.original_name,
@@ -2032,6 +2054,7 @@ def complaint_split(
     else:
         for message in messages:
             copy = Message.objects.create(
+                agency_id=split.agency_id,
                 complaint=split,
                 direction=message.direction,
                 author=message.author,

@@ -20,6 +20,15 @@ LARGE_MODELS: tuple[str, ...] = (
     "standards.StandardEvent",
     "standards.DailyRollup",
     "webhooks.Event",
+    "webhooks.Delivery",
+    "webhooks.Attempt",
+    "complaints.Transition",
+    "complaints.Pause",
+    "complaints.Note",
+    "complaints.Message",
+    "complaints.Attachment",
+    "complaints.Escalation",
+    "complaints.IntakeKey",
 )
 
 
