@@ -88,6 +88,7 @@ class AttachmentCheck:
         from .models import Attachment
 
         attachment = Attachment(
+            agency_id=complaint.agency_id,
             complaint=complaint,
             message=message,
             original_name=self.name,

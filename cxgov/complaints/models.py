@@ -247,7 +247,9 @@ class Complaint(models.Model):
         db_index=False,
     )
     suggested_confidence = models.FloatField(null=True, blank=True)
-    tracking_number = models.CharField(max_length=20, unique=True)
+    # Unique within the agency (the rule of cxgov.core.distribution); across agencies 60 random
+    # bits keep numbers apart in practice and look-ups by number alone never guess (0070).
+    tracking_number = models.CharField(max_length=20)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
     source = models.CharField(max_length=40, blank=True)
@@ -340,6 +342,13 @@ class Complaint(models.Model):
             # without the pattern-match twin PostgreSQL adds for `db_index` text fields.
             models.Index(fields=["source_ref"], name="complaint_source_ref"),
             models.Index(fields=["open311_token"], name="complaint_open311_token"),
+            # The public status page and inbound mail find a complaint by its number alone.
+            models.Index(fields=["tracking_number"], name="complaint_tracking_number"),
+        ]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agency", "tracking_number"], name="complaint_unique_tracking_number"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -359,9 +368,18 @@ class Complaint(models.Model):
         return None
 
 
+def _complaint_agency() -> models.ForeignKey:
+    """The complaint's agency, kept on each of its large child tables so that they can be
+    distributed with their complaint by agency (cxgov.core.distribution, decision 0070)."""
+    return models.ForeignKey(
+        "core.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+
 class Transition(models.Model):
     """One status change of a complaint: the history the case page and the customer see."""
 
+    agency = _complaint_agency()
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
@@ -379,6 +397,7 @@ class Transition(models.Model):
 class Pause(models.Model):
     """A stretch while the agency waited for the customer; SLA clocks skip it."""
 
+    agency = _complaint_agency()
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="pauses")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -393,6 +412,7 @@ class Pause(models.Model):
 class Note(models.Model):
     """An internal note among staff; never shown to the customer."""
 
+    agency = _complaint_agency()
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -446,6 +466,7 @@ class Message(models.Model):
         WEB = "web", _("Status page")
         EMAIL = "email", _("Email")
 
+    agency = _complaint_agency()
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=16, choices=Direction.choices)
     author = actor_field()
@@ -527,6 +548,7 @@ class SavedQueueFilter(models.Model):
 class Escalation(models.Model):
     """A due-soon or overdue warning already sent for one clock of one complaint."""
 
+    agency = _complaint_agency()
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="escalations")
     clock = models.CharField(max_length=20)  # acknowledge, respond, final
     level = models.CharField(max_length=10)  # due_soon, overdue
@@ -537,7 +559,7 @@ class Escalation(models.Model):
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["complaint", "clock", "level", "deadline"],
+                fields=["agency", "complaint", "clock", "level", "deadline"],
                 name="complaint_escalation_once",
             ),
         ]
@@ -553,10 +575,20 @@ class IntakeKey(models.Model):
     Only hashes are kept: of the key with who sent it, and of what the complaint says.
     """
 
-    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="intake_key")
-    key_hash = models.CharField(max_length=64, unique=True)
+    agency = _complaint_agency()
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="intake_keys")
+    key_hash = models.CharField(max_length=64)
     request_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # A key is the agency's: the same key sent to two agencies files with each.
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["agency", "key_hash"], name="complaint_intake_key"),
+            models.UniqueConstraint(
+                fields=["agency", "complaint"], name="complaint_intake_key_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key_hash[:12]}… → {self.complaint_id}"
@@ -565,6 +597,7 @@ class IntakeKey(models.Model):
 class Attachment(models.Model):
     """A file sent with the complaint or with a message, kept outside the web root."""
 
+    agency = _complaint_agency()
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     # The message the file came with; empty for files sent with the complaint itself.
     message = models.ForeignKey(

@@ -74,11 +74,34 @@ def normalize_tracking_number(raw: str) -> str:
 def complaint_by_tracking_number(
     *, tracking_number: str, agency: Agency | None = None
 ) -> Complaint | None:
-    """The complaint with this (normalized) tracking number, within one agency when given."""
-    complaints = Complaint.objects.filter(tracking_number=tracking_number)
+    """The complaint with this (normalized) tracking number, within one agency when given.
+
+    Numbers are unique within an agency; without one, a number two agencies hold (60 random
+    bits make it a near impossibility) names no complaint rather than a guessed one (0070).
+    """
     if agency is not None:
-        complaints = complaints.filter(agency=agency)
-    return complaints.select_related("agency", "service").first()
+        return (
+            Complaint.objects.filter(agency=agency, tracking_number=tracking_number)
+            .select_related("agency", "service")
+            .first()
+        )
+    holders = _number_holders(tracking_number)
+    return holders[0] if len(holders) == 1 else None
+
+
+# Holders of one number read at most: one is the rule, two already an ambiguity.
+_HOLDERS_READ = 2
+
+
+def _number_holders(number: str) -> list[Complaint]:
+    """The complaints, of any agency, with this tracking number (none for an empty one)."""
+    if not number:
+        return []
+    return list(
+        Complaint.objects.filter(tracking_number=number)
+        .select_related("agency", "service")
+        .order_by("pk")[:_HOLDERS_READ]
+    )
 
 
 def complaint_public_lookup(*, tracking_number: str, email: str) -> Complaint | None:
@@ -86,18 +109,16 @@ def complaint_public_lookup(*, tracking_number: str, email: str) -> Complaint | 
 
     A wrong number and a wrong email give the same answer (None) after the same comparison.
     """
-    number = normalize_tracking_number(tracking_number)
-    complaint = (
-        Complaint.objects.filter(tracking_number=number).select_related("agency", "service").first()
-        if number
-        else None
-    )
-    stored = complaint.contact_email if complaint is not None else _DUMMY_EMAIL
+    holders = _number_holders(normalize_tracking_number(tracking_number))
     given = (email or "").strip().lower().encode()
-    matches = hmac.compare_digest(given, (stored or _DUMMY_EMAIL).strip().lower().encode())
-    if complaint is None or not matches or not complaint.contact_email:
-        return None
-    return complaint
+    found: Complaint | None = None
+    # Each holder of the number is compared (agencies' numbers are unique only in practice).
+    for complaint in holders or [None]:
+        stored = complaint.contact_email if complaint is not None else _DUMMY_EMAIL
+        matches = hmac.compare_digest(given, (stored or _DUMMY_EMAIL).strip().lower().encode())
+        if complaint is not None and matches and complaint.contact_email:
+            found = complaint
+    return found
 
 
 def _digits(text: str) -> str:
@@ -118,25 +139,22 @@ def complaint_public_lookup_by_contact(*, tracking_number: str, contact: str) ->
     number, wrong phone, wrong ZIP and a complaint with an email all give None after the same
     comparisons.
     """
-    number = normalize_tracking_number(tracking_number)
-    complaint = (
-        Complaint.objects.filter(tracking_number=number).select_related("agency", "service").first()
-        if number
-        else None
-    )
+    holders = _number_holders(normalize_tracking_number(tracking_number))
     given = _digits(contact)
-    phone = _phone_key(complaint.contact_phone) if complaint is not None else ""
-    zip5 = _digits(complaint.postal_zip)[:5] if complaint is not None else ""
-    phone_matches = hmac.compare_digest(
-        _phone_key(given).encode(), (phone if len(phone) >= 7 else "-").encode()
-    )
-    zip_matches = hmac.compare_digest(
-        given[:5].encode(), (zip5 if len(zip5) == 5 else "-").encode()
-    )
-    zip_matches = zip_matches and len(given) in (5, 9)
-    if complaint is None or complaint.contact_email or not (phone_matches or zip_matches):
-        return None
-    return complaint
+    found: Complaint | None = None
+    for complaint in holders or [None]:
+        phone = _phone_key(complaint.contact_phone) if complaint is not None else ""
+        zip5 = _digits(complaint.postal_zip)[:5] if complaint is not None else ""
+        phone_matches = hmac.compare_digest(
+            _phone_key(given).encode(), (phone if len(phone) >= 7 else "-").encode()
+        )
+        zip_matches = hmac.compare_digest(
+            given[:5].encode(), (zip5 if len(zip5) == 5 else "-").encode()
+        )
+        zip_matches = zip_matches and len(given) in (5, 9)
+        if complaint is not None and not complaint.contact_email and (phone_matches or zip_matches):
+            found = complaint
+    return found
 
 
 def complaint_by_status_link(*, token: str) -> Complaint | None:
@@ -147,10 +165,10 @@ def complaint_by_status_link(*, token: str) -> Complaint | None:
     read = status_link_read(token)
     if read is None:
         return None
-    complaint = complaint_by_tracking_number(tracking_number=read[0])
-    if complaint is None or not email_matches(digest=read[1], email=complaint.contact_email):
-        return None
-    return complaint
+    for complaint in _number_holders(read[0]):
+        if email_matches(digest=read[1], email=complaint.contact_email):
+            return complaint
+    return None
 
 
 def complaint_public_history(*, complaint: Complaint) -> dict[str, object]:

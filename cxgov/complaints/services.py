@@ -142,6 +142,24 @@ def tracking_number_new() -> str:
     return f"C-{body[:4]}-{body[4:8]}-{body[8:]}"
 
 
+def _tracking_numbers_unused(complaints: list[Complaint]) -> None:
+    """Draw again each number of `complaints` that another complaint of any agency holds or
+    that two of them share: a bulk import checks site-wide what the per-agency constraint does
+    not (decision 0070), one query per 500 numbers."""
+    numbers: set[str] = set()
+    for start in range(0, len(complaints), 500):
+        chunk = complaints[start : start + 500]
+        held = set(
+            Complaint.objects.filter(
+                tracking_number__in=[c.tracking_number for c in chunk]
+            ).values_list("tracking_number", flat=True)
+        )
+        for complaint in chunk:
+            while complaint.tracking_number in held or complaint.tracking_number in numbers:
+                complaint.tracking_number = tracking_number_new()
+            numbers.add(complaint.tracking_number)
+
+
 def _pauses(complaint: Complaint) -> list[sla.Pause]:
     return [(pause.started_at, pause.ended_at) for pause in complaint.pauses.all()]
 
@@ -258,10 +276,14 @@ def _intake_request_hash(
     return hashlib.sha256("\x00".join(str(part) for part in parts).encode()).hexdigest()
 
 
-def _complaint_for_key(*, key_hash: str, request_hash: str) -> Complaint | None:
+def _complaint_for_key(*, agency: Agency, key_hash: str, request_hash: str) -> Complaint | None:
     """The complaint filed earlier with this key, or None; the key with another complaint is
     refused, so a key never reveals someone else's complaint."""
-    earlier = IntakeKey.objects.filter(key_hash=key_hash).select_related("complaint").first()
+    earlier = (
+        IntakeKey.objects.filter(agency=agency, key_hash=key_hash)
+        .select_related("complaint")
+        .first()
+    )
     if earlier is None:
         return None
     if earlier.request_hash != request_hash:
@@ -360,7 +382,7 @@ def complaint_create(
             text=what_happened.strip(),
             email=contact_email.strip().lower(),
         )
-        earlier = _complaint_for_key(key_hash=key_hash, request_hash=request_hash)
+        earlier = _complaint_for_key(agency=agency, key_hash=key_hash, request_hash=request_hash)
         if earlier is not None:
             return earlier
     postal = postal or PostalAddress()
@@ -417,7 +439,9 @@ def complaint_create(
             if not draws_left:
                 raise taken.error from None
         except _KeyTakenError:
-            earlier = _complaint_for_key(key_hash=key_hash, request_hash=request_hash)
+            earlier = _complaint_for_key(
+                agency=agency, key_hash=key_hash, request_hash=request_hash
+            )
             if earlier is None:
                 raise
             return earlier
@@ -473,6 +497,7 @@ def _complaint_store(
         # statement after the error, so there is nothing to try here.
         raise _TrackingNumberTakenError(error) from error
     Transition.objects.create(
+        agency_id=complaint.agency_id,
         complaint=complaint,
         from_status="",
         to_status=Status.RECEIVED,
@@ -486,7 +511,10 @@ def _complaint_store(
     if key_hash:
         try:
             IntakeKey.objects.create(
-                complaint=complaint, key_hash=key_hash, request_hash=request_hash
+                agency_id=complaint.agency_id,
+                complaint=complaint,
+                key_hash=key_hash,
+                request_hash=request_hash,
             )
         except IntegrityError:
             raise _KeyTakenError from None
@@ -547,7 +575,7 @@ def complaint_transition(
     if source == Status.AWAITING_CUSTOMER:
         complaint.pauses.filter(ended_at__isnull=True).update(ended_at=now)
     if target == Status.AWAITING_CUSTOMER:
-        Pause.objects.create(complaint=complaint, started_at=now)
+        Pause.objects.create(agency_id=complaint.agency_id, complaint=complaint, started_at=now)
     if source == Status.RECEIVED and complaint.acknowledged_at is None:
         complaint.acknowledged_at = now
         complaint.acknowledged_timely = bool(
@@ -578,7 +606,12 @@ def complaint_transition(
     complaint.status = target
     complaint.save()
     complaint.transitions.create(
-        from_status=source, to_status=target, actor=actor, reason=reason.strip(), created_at=now
+        agency_id=complaint.agency_id,
+        from_status=source,
+        to_status=target,
+        actor=actor,
+        reason=reason.strip(),
+        created_at=now,
     )
     audit_record(
         actor=actor,
@@ -616,6 +649,7 @@ def complaint_review(*, complaint: Complaint, decision: str, comment: str = "") 
         raise ValidationError({"decision": _("Choose whether you accept the response.")})
     if comment.strip():
         Message.objects.create(
+            agency_id=complaint.agency_id,
             complaint=complaint,
             direction=Message.Direction.FROM_CUSTOMER,
             body=comment.strip(),
@@ -709,7 +743,9 @@ def complaint_note_add(*, complaint: Complaint, actor: User, body: str) -> Note:
     """An internal note for staff; the customer never sees it."""
     if not body.strip():
         raise ValidationError({"body": _("Write the note.")})
-    note = Note.objects.create(complaint=complaint, author=actor, body=body.strip())
+    note = Note.objects.create(
+        agency_id=complaint.agency_id, complaint=complaint, author=actor, body=body.strip()
+    )
     audit_record(actor=actor, action="complaint.note", target=complaint)
     return note
 
@@ -755,6 +791,7 @@ def _message_store(
     email_message_id: str = "",
 ) -> Message:
     message = Message.objects.create(
+        agency_id=complaint.agency_id,
         complaint=complaint,
         direction=direction,
         author=author,
@@ -1239,6 +1276,7 @@ def complaints_escalate(*, now: datetime | None = None) -> EscalationResult:
             if user is not None
         ]
         Escalation.objects.create(
+            agency_id=complaint.agency_id,
             complaint=complaint,
             clock=clock,
             level=state.state,
@@ -1332,10 +1370,12 @@ def complaints_import(
                 review=Review.DISPUTED if row.disputed else Review.NONE,
             )
         )
+    _tracking_numbers_unused(new)
     Complaint.objects.bulk_create(new, batch_size=500)
     Transition.objects.bulk_create(
         [
             Transition(
+                agency_id=complaint.agency_id,
                 complaint=complaint,
                 from_status="",
                 to_status=complaint.status,
@@ -1904,6 +1944,7 @@ def _attachment_copy(
         content = stored.read()
     extension = attachment.file.name.rsplit(".", 1)[-1][:8]
     copy = Attachment(
+        agency_id=complaint.agency_id,
         complaint=complaint,
         message=message,
         original_name=attachment.original_name,
@@ -1977,6 +2018,7 @@ def complaint_split(
     else:
         for message in messages:
             copy = Message.objects.create(
+                agency_id=split.agency_id,
                 complaint=split,
                 direction=message.direction,
                 author=message.author,

@@ -16,6 +16,7 @@ DISTRIBUTION_FIELD = "agency"
 
 LARGE_MODELS: tuple[str, ...] = (
     "core.AuditEvent",
+    "complaints.Complaint",
     "standards.StandardEvent",
     "standards.DailyRollup",
     "webhooks.Event",
@@ -25,6 +26,15 @@ LARGE_MODELS: tuple[str, ...] = (
     "surveys.ResponseRollup",
     "surveys.AnswerQuarterRollup",
     "surveys.ResponseQuarterRollup",
+    "webhooks.Delivery",
+    "webhooks.Attempt",
+    "complaints.Transition",
+    "complaints.Pause",
+    "complaints.Note",
+    "complaints.Message",
+    "complaints.Attachment",
+    "complaints.Escalation",
+    "complaints.IntakeKey",
 )
 
 

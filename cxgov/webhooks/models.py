@@ -124,6 +124,10 @@ class DeliveryStatus(models.TextChoices):
 class Delivery(models.Model):
     """One event for one subscription: the body as sent, and how its attempts went."""
 
+    # The event's agency, so deliveries can be distributed with their events (0070).
+    agency = models.ForeignKey(
+        "core.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     subscription = models.ForeignKey(
         Subscription, on_delete=models.CASCADE, related_name="deliveries"
     )
@@ -140,6 +144,11 @@ class Delivery(models.Model):
     class Meta:
         ordering: ClassVar = ["-created_at", "-pk"]
         indexes: ClassVar = [models.Index(fields=["subscription", "-created_at"])]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agency", "event", "subscription"], name="webhook_delivery_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event.type} → {self.subscription}"
@@ -148,6 +157,10 @@ class Delivery(models.Model):
 class Attempt(models.Model):
     """One try at sending a delivery: when, how long, what the receiver answered."""
 
+    # The delivery's agency, so attempts can be distributed with their deliveries (0070).
+    agency = models.ForeignKey(
+        "core.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
     number = models.PositiveIntegerField()
     manual = models.BooleanField(default=False)
@@ -160,6 +173,11 @@ class Attempt(models.Model):
 
     class Meta:
         ordering: ClassVar = ["number"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agency", "delivery", "number"], name="webhook_attempt_number_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.delivery_id} #{self.number}"

@@ -246,6 +246,7 @@ def webhook_event_emit(
         )
         for subscription in subscribers:
             delivery = Delivery.objects.create(
+                agency=agency,
                 subscription=subscription,
                 event=event,
                 body=body_for(
@@ -347,6 +348,7 @@ def delivery_attempt(*, delivery_id: int, manual: bool = False) -> AttemptOutcom
     with transaction.atomic():
         locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
         attempt = Attempt.objects.create(
+            agency_id=locked.agency_id,
             delivery=locked,
             number=locked.attempt_log.count() + 1,
             manual=manual,

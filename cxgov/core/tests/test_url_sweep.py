@@ -604,6 +604,7 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
     complaint = Complaint.objects.filter(agency=agency).order_by("pk").first()
     assert complaint is not None
     attachment = Attachment.objects.create(
+        agency=agency,
         complaint=complaint,
         file=ContentFile(b"note", name="sweep.txt"),
         original_name="sweep.txt",
@@ -640,7 +641,9 @@ def _world_ids(agency: Agency, holder: User) -> dict[str, Any]:
     event = WebhookEvent.objects.create(
         agency=agency, type="complaint.created", object_type="complaint", object_id="1"
     )
-    delivery = Delivery.objects.create(subscription=subscription, event=event, body="{}")
+    delivery = Delivery.objects.create(
+        agency=agency, subscription=subscription, event=event, body="{}"
+    )
     service = Service.objects.filter(agency=agency).order_by("pk").first()
     assert service is not None
     response = Response.objects.filter(survey_id=survey_pk).order_by("pk").first()

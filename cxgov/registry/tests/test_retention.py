@@ -99,7 +99,10 @@ def test_withdrawn_complaint_is_purged_counting_from_its_withdrawal(agency_a):
         )
     Complaint.objects.filter(pk=complaint.pk).update(status=Status.WITHDRAWN)
     complaint.transitions.create(
-        from_status=Status.RECEIVED, to_status=Status.WITHDRAWN, created_at=T0 + timedelta(days=5)
+        agency=agency_a,
+        from_status=Status.RECEIVED,
+        to_status=Status.WITHDRAWN,
+        created_at=T0 + timedelta(days=5),
     )
     with time_machine.travel(T0 + timedelta(days=14), tick=False):
         assert retention_purge().total == 0

@@ -89,6 +89,9 @@ def test_failed_twice_then_delivered_signed_recorded_and_replayable(
         assert [t.succeeded for t in tries] == [False, False, True]
         assert tries[0].error == "HTTP 500"
         assert all(t.duration_ms >= 0 and not t.manual for t in tries)
+        # Each carries its event's agency, so the three tables can be distributed together.
+        assert delivery.agency_id == delivery.event.agency_id == agency_a.pk
+        assert {t.agency_id for t in tries} == {agency_a.pk}
 
         for sent in receiver.received:
             assert sent.path == "/hooks/cxgov"

@@ -113,7 +113,9 @@ def test_a_turned_off_subscription_cannot_be_replayed(admin_a, admin_a_client, a
     event = Event.objects.create(
         agency=agency_a, type="plan.published", object_type="plan", object_id="1"
     )
-    delivery = Delivery.objects.create(subscription=subscription, event=event, body="{}")
+    delivery = Delivery.objects.create(
+        agency=agency_a, subscription=subscription, event=event, body="{}"
+    )
     admin_a_client.post(f"{STAFF}{subscription.pk}/status/disable/")
     answer = admin_a_client.post(f"{STAFF}deliveries/{delivery.pk}/replay/", follow=True)
     assert "Turn the subscription back on" in answer.content.decode()

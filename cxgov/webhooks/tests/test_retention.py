@@ -28,10 +28,19 @@ def _delivery(subscription, *, days_old: int, status: str) -> Delivery:
         created_at=created,
     )
     delivery = Delivery.objects.create(
-        subscription=subscription, event=event, body=BODY, status=status, created_at=created
+        agency_id=event.agency_id,
+        subscription=subscription,
+        event=event,
+        body=BODY,
+        status=status,
+        created_at=created,
     )
     Attempt.objects.create(
-        delivery=delivery, number=1, response_status=500, response_excerpt="pat@example.com"
+        agency_id=delivery.agency_id,
+        delivery=delivery,
+        number=1,
+        response_status=500,
+        response_excerpt="pat@example.com",
     )
     return delivery
 
