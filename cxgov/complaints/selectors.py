@@ -113,7 +113,8 @@ def complaint_public_lookup(*, tracking_number: str, email: str) -> Complaint | 
     given = (email or "").strip().lower().encode()
     found: Complaint | None = None
     # Each holder of the number is compared (agencies' numbers are unique only in practice).
-    for complaint in holders or [None]:
+    candidates: list[Complaint | None] = [*holders] or [None]
+    for complaint in candidates:
         stored = complaint.contact_email if complaint is not None else _DUMMY_EMAIL
         matches = hmac.compare_digest(given, (stored or _DUMMY_EMAIL).strip().lower().encode())
         if complaint is not None and matches and complaint.contact_email:
@@ -142,7 +143,8 @@ def complaint_public_lookup_by_contact(*, tracking_number: str, contact: str) ->
     holders = _number_holders(normalize_tracking_number(tracking_number))
     given = _digits(contact)
     found: Complaint | None = None
-    for complaint in holders or [None]:
+    candidates: list[Complaint | None] = [*holders] or [None]
+    for complaint in candidates:
         phone = _phone_key(complaint.contact_phone) if complaint is not None else ""
         zip5 = _digits(complaint.postal_zip)[:5] if complaint is not None else ""
         phone_matches = hmac.compare_digest(

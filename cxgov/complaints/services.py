@@ -406,7 +406,7 @@ def complaint_create(
         consent_to_publish=consent_to_publish,
         # The complaint is written to in this language while its agency offers it.
         language=language_for(agency=agency, language=language),
-        received_at=received_at,
+        received_at=received_at or timezone.now(),
         latitude=latitude,
         longitude=longitude,
         address_string=address_string.strip()[:300],

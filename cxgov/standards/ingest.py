@@ -273,9 +273,9 @@ class _Cells:
 
     def at(self, name: str, index: np.ndarray) -> np.ndarray:
         """The stripped text of rows `index` of `name` ("" where empty)."""
-        index = pl.Series(np.asarray(index, dtype=np.int64))
+        rows = pl.Series(np.asarray(index, dtype=np.int64))
         text = self.texts.get(name)
-        chosen = _text(self.columns[name].gather(index)) if text is None else text.gather(index)
+        chosen = _text(self.columns[name].gather(rows)) if text is None else text.gather(rows)
         return chosen.fill_null("").to_numpy()
 
 
