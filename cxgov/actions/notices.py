@@ -3,13 +3,12 @@ the members who change actions (`Can.EDIT_ACTIONS`)."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from cxgov.actions.selectors import ActionAccess, ActionFilters, actions_for_agency
-from cxgov.core.models import User
-from cxgov.core.notices import StaffNotice
+from cxgov.core.models import Agency, User
+from cxgov.core.notices import StaffNotice, notices_counted
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import agencies_for_user
 
@@ -19,25 +18,21 @@ OVERDUE = ActionFilters(status="open_any", overdue=True)
 def overdue_action_notices(user: User) -> list[StaffNotice]:
     """One line per agency: how many actions are overdue, linked to the plan filtered to them."""
     today = timezone.localdate()
-    found = []
-    for agency in agencies_for_user(user=user, need=Can.EDIT_ACTIONS):
+
+    def overdue(agency: Agency) -> int:
         # Every role that edits actions reads them all (Can.VIEW_ACTIONS).
         access = ActionAccess(agency=agency, can_edit=True, employee_only=False)
-        count = actions_for_agency(access=access, filters=OVERDUE, today=today).count()
-        if count:
-            found.append(
-                StaffNotice(
-                    agency=agency,
-                    key="actions.overdue",
-                    count=count,
-                    text=ngettext(
-                        "%(count)s action is past its due date.",
-                        "%(count)s actions are past their due date.",
-                        count,
-                    )
-                    % {"count": count},
-                    url=reverse("actions:action_list", kwargs={"slug": agency.slug})
-                    + "?status=open_any&overdue=on",
-                )
-            )
-    return found
+        return actions_for_agency(access=access, filters=OVERDUE, today=today).count()
+
+    return notices_counted(
+        agencies=agencies_for_user(user=user, need=Can.EDIT_ACTIONS),
+        key="actions.overdue",
+        count=overdue,
+        text=ngettext_lazy(
+            "%(count)s action is past its due date.",
+            "%(count)s actions are past their due date.",
+            "count",
+        ),
+        view="actions:action_list",
+        query="?status=open_any&overdue=on",
+    )

@@ -8,7 +8,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         import cxgov.surveys.prepared  # noqa: F401 - registers the research export's builder
-        from cxgov.benchmarks.measures import measure_provider_register
+        from cxgov.benchmarks.measures import measure_provider_register_many
         from cxgov.core.notices import staff_notice_register
         from cxgov.core.schedule import periodic_register
         from cxgov.standards.models import ResultSource
@@ -27,8 +27,8 @@ class SurveysConfig(AppConfig):
         from cxgov.surveys.views_clearances import clearance_notices
 
         register_result_provider(ResultSource.SURVEY, satisfaction_standard_counts)
-        measure_provider_register("surveys.a11", a11_measures)
-        measure_provider_register("surveys.acsi", acsi_measures)
+        measure_provider_register_many("surveys.a11", a11_measures)
+        measure_provider_register_many("surveys.acsi", acsi_measures)
         periodic_register(
             name="surveys.close_expired",
             task=surveys_close_expired_task,

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,8 @@ from django.db.models.functions import TruncDate
 from cxgov.benchmarks.importers import ACSI_WORDING
 from cxgov.benchmarks.models import Metric, Scale
 from cxgov.core.calendar import AgencyCalendar
-from cxgov.core.selectors import agency_calendar
+from cxgov.core.models import Agency
+from cxgov.core.selectors import agency_calendar, agency_calendars
 from cxgov.insights.acsi import ComparableMeasure, acsi_index
 from cxgov.insights.measures import AGREEMENT_1_5, POINT_SCALE, TOP_2_BOX, positive_measure
 from cxgov.registry.models import Service
@@ -58,8 +59,13 @@ ACSI_KEYS = ("acsi_satisfaction", "acsi_expectations", "acsi_ideal")
 
 
 def _customer_answers(service: Service) -> QuerySet[Answer]:
+    return _customer_answers_of([service.pk])
+
+
+def _customer_answers_of(service_ids: Iterable[int]) -> QuerySet[Answer]:
+    """The services' valid customer answers with a number."""
     return Answer.objects.filter(
-        response__service=service,
+        response__service__in=list(service_ids),
         response__status=ResponseStatus.VALID,
         response__deleted_at__isnull=True,
         survey__audience=Audience.CUSTOMER,
@@ -111,28 +117,46 @@ def _fiscal_year(calendar: AgencyCalendar, day: date) -> str:
     return f"FY{calendar.fiscal_year(day)}"
 
 
-def a11_measures(service: Service) -> Iterator[ComparableMeasure]:
+def _calendars(services: Sequence[Service]) -> dict[int, AgencyCalendar]:
+    """Each service's agency calendar by service id, the agencies and closures read at once."""
+    agencies = Agency.objects.filter(pk__in={service.agency_id for service in services})
+    calendars = agency_calendars(agencies=agencies)
+    return {service.pk: calendars[service.agency_id] for service in services}
+
+
+def a11_measures(services: Sequence[Service]) -> dict[int, list[ComparableMeasure]]:
     """A-11 percent agree and point scale of each driver question, per federal fiscal year
-    (performance.gov's), the days counted in the agency's time zone.
+    (performance.gov's), the days counted in each agency's time zone, by service id.
 
     Read from the daily answer rollups (the agency's local days, valid responses only), which
-    count the same answers as the raw table in a fraction of the rows."""
-    calendar = agency_calendar(agency=service.agency).federal()
-    counts: dict[tuple[str, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    count the same answers as the raw table in a fraction of the rows, once for all the
+    services."""
+    calendars = {pk: calendar.federal() for pk, calendar in _calendars(services).items()}
+    counts: dict[int, dict[tuple[str, str, str], dict[int, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
     rows = (
         AnswerRollup.objects.filter(
-            service=service,
+            service__in=list(calendars),
             source=RollupSource.RESPONSES,
             survey__audience=Audience.CUSTOMER,
             question__kind=QuestionKind.LIKERT,
             question__key__in=A11_DRIVERS,
         )
         .exclude(value_key="")
-        .values_list("question__key", "question__text", "day", "value_key")
+        .values_list("service_id", "question__key", "question__text", "day", "value_key")
         .annotate(n=Sum("count"))
     )
-    for key, text, day, value, n in rows:
-        counts[(key, text, _fiscal_year(calendar, day))][int(value)] += n
+    for service_id, key, text, day, value, n in rows:
+        year = _fiscal_year(calendars[service_id], day)
+        counts[service_id][(key, text, year)][int(value)] += n
+    return {service.pk: list(_a11_estimates(counts[service.pk])) for service in services}
+
+
+def _a11_estimates(
+    counts: Mapping[tuple[str, str, str], Mapping[int, int]],
+) -> Iterator[ComparableMeasure]:
+    """One service's percent agree and point scale per driver question and year."""
     # Percent agree (a share, written as a percent) and the point scale (a mean on 1-5).
     kinds = (
         (TOP_2_BOX, Metric.PERCENT_AGREE, Scale.PERCENT, 100.0, "percent agree"),
@@ -156,22 +180,40 @@ def a11_measures(service: Service) -> Iterator[ComparableMeasure]:
                 )
 
 
-def acsi_measures(service: Service) -> Iterator[ComparableMeasure]:
+def acsi_measures(services: Sequence[Service]) -> dict[int, list[ComparableMeasure]]:
     """The ACSI-style index from surveys carrying the three ACSI items, per fiscal year of
-    the agency's calendar."""
-    calendar = agency_calendar(agency=service.agency)
+    each agency's calendar, by service id: the answers read once for all the services."""
+    calendars = _calendars(services)
     rows = (
-        _customer_answers(service)
+        _customer_answers_of(calendars)
         .filter(question__key__in=ACSI_KEYS)
-        .values_list("response_id", "response__submitted_at", "question__key", "value_int")
+        .values_list(
+            "response__service_id",
+            "response_id",
+            "response__submitted_at",
+            "question__key",
+            "value_int",
+        )
     )
-    by_response: dict[int, tuple[date, dict[str, int | None]]] = {}
-    for response_id, submitted_at, key, value in rows:
-        entry = by_response.setdefault(response_id, (calendar.local_date(submitted_at), {}))
+    by_response: dict[int, dict[int, tuple[date, dict[str, int | None]]]] = defaultdict(dict)
+    for service_id, response_id, submitted_at, key, value in rows:
+        entry = by_response[service_id].setdefault(
+            response_id, (calendars[service_id].local_date(submitted_at), {})
+        )
         entry[1][key] = value
-    by_year: dict[str, list[list[float | None]]] = defaultdict(list)
-    for day, given in by_response.values():
-        by_year[_fiscal_year(calendar, day)].append([given.get(key) for key in ACSI_KEYS])
+    found: dict[int, list[ComparableMeasure]] = {}
+    for service in services:
+        by_year: dict[str, list[list[float | None]]] = defaultdict(list)
+        for day, given in by_response[service.pk].values():
+            by_year[_fiscal_year(calendars[service.pk], day)].append(
+                [given.get(key) for key in ACSI_KEYS]
+            )
+        found[service.pk] = list(_acsi_indexes(by_year))
+    return found
+
+
+def _acsi_indexes(by_year: Mapping[str, list[list[float | None]]]) -> Iterator[ComparableMeasure]:
+    """One service's ACSI-style index per year with enough answers."""
     for year, answers in sorted(by_year.items()):
         result = acsi_index(answers)
         if result.value is None:

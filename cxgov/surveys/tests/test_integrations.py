@@ -6,6 +6,7 @@ import pytest
 
 from cxgov.benchmarks.measures import own_measures
 from cxgov.standards.selectors import standard_results
+from cxgov.surveys.integrations import a11_measures, acsi_measures
 from cxgov.surveys.rollups import rollups_fold
 from cxgov.surveys.services import (
     SubmissionContext,
@@ -13,7 +14,7 @@ from cxgov.surveys.services import (
     survey_create,
     survey_publish,
 )
-from cxgov.testing.factories import ServiceFactory, StandardFactory, cleared
+from cxgov.testing.factories import AgencyFactory, ServiceFactory, StandardFactory, cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,28 @@ def test_a11_and_acsi_measures_reach_benchmark_comparisons(agency_a, service):
     # Respondent means 7 and 8 on 1-10: ((7.5 - 1) / 9) * 100 = 72.22
     assert index.value == pytest.approx(72.222, abs=0.01)
     assert index.n == 2
+
+
+def test_survey_measures_of_many_services_match_each_asked_alone(
+    agency_a, agency_b, django_assert_num_queries
+):
+    agency_c = AgencyFactory(time_zone="Pacific/Honolulu", fiscal_year_start_month=1)
+    services = [
+        ServiceFactory(agency=agency_a, slug="permit"),
+        ServiceFactory(agency=agency_b, slug="license"),
+        ServiceFactory(agency=agency_c, slug="benefit"),
+    ]
+    for number, service in enumerate(services):
+        a11 = _live(service.agency, service, "a11_v1")
+        for index, score in enumerate([5, 4, 2][: number + 1]):
+            _submit(a11, service, {"satisfaction": score, "trust": 5 - number}, f"v{number}{index}")
+        acsi = _live(service.agency, service, "acsi")
+        for index in range(number + 1):
+            given = {"acsi_satisfaction": 10 - index, "acsi_expectations": 7, "acsi_ideal": 4}
+            _submit(acsi, service, given, f"a{number}{index}")
+    for provider in (a11_measures, acsi_measures):
+        alone = {service.pk: provider([service])[service.pk] for service in services}
+        with django_assert_num_queries(3):
+            together = provider(services)
+        assert together == alone
+        assert all(alone.values())
