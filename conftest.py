@@ -22,8 +22,9 @@ from hypothesis import settings as hypothesis_settings
 from cxgov.core.models import Agency, Role, User
 from cxgov.testing.factories import AgencyFactory, MembershipFactory, UserFactory
 
-# The browser harness (`browser`, `page`, `page_without_js`) and `demo_data`, the demo loaded once.
-pytest_plugins = ["cxgov.testing.browser", "cxgov.testing.demo"]
+# The browser harness (`browser`, `page`, `page_without_js`), `demo_data`, the demo loaded once,
+# and `migrating_database`, an empty database for a test of one migration.
+pytest_plugins = ["cxgov.testing.browser", "cxgov.testing.demo", "cxgov.testing.migrations"]
 
 # Tests never assert wall-clock time: both suites share two cores in CI, so a slow example or a
 # slow draw is load, not a failure. Each test still sets its own example count.
@@ -43,6 +44,9 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    # A million PBKDF2 rounds take half a second; the suite makes thousands of users and
+    # sign-ins, which took a third of its time. Production keeps Django's default count.
+    settings.PASSWORD_HASHERS = ["cxgov.testing.hashers.OneRoundPBKDF2PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

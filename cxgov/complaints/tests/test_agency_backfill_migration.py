@@ -3,13 +3,10 @@ from their complaint or event when the database migrates (decision 0070)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from cxgov.complaints.models import IntakeKey, Message, Transition
+from cxgov.testing.migrations import migrate_to_before, migrate_to_latest
 from cxgov.webhooks.models import Attempt, Delivery
 
 BEFORE = [
@@ -18,18 +15,9 @@ BEFORE = [
 ]
 
 
-@pytest.fixture
-def executor(transactional_db: None) -> Iterator[MigrationExecutor]:
-    executor = MigrationExecutor(connection)
-    yield executor
-    # Whatever the test did, leave the database at the latest state for the tests after it.
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def test_stored_rows_get_the_agency_of_their_complaint_or_event(executor) -> None:
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+@pytest.mark.usefixtures("migrating_database")
+def test_stored_rows_get_the_agency_of_their_complaint_or_event() -> None:
+    old = migrate_to_before(BEFORE)
     agency_model = old.get_model("core", "Agency")
     ours = agency_model.objects.create(name="Ours", slug="ours")
     theirs = agency_model.objects.create(name="Theirs", slug="theirs")
@@ -57,8 +45,7 @@ def test_stored_rows_get_the_agency_of_their_complaint_or_event(executor) -> Non
     )
     old.get_model("webhooks", "Attempt").objects.create(delivery=delivery, number=1)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
 
     for model in (Transition, Message):
         assert set(model.objects.values_list("complaint_id", "agency_id")) == {

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from cxgov.core.models import Agency, AuditEvent, Membership, User
 from cxgov.registry.models import Service
+from cxgov.testing.migrations import migrate_to_before, migrate_to_latest
 
 BEFORE_MOVE = [("core", "0003_site_grant_import_government_data")]
 
 
-@pytest.fixture
-def executor(transactional_db: None) -> Iterator[MigrationExecutor]:
-    executor = MigrationExecutor(connection)
-    yield executor
-    # Whatever the test did, leave the database at the latest state for the tests after it.
-    # A test that got there itself leaves nothing to apply: skip rebuilding every model state.
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    if executor.migration_plan(latest):
-        executor.migrate(latest)
-
-
-def test_agencies_their_rows_and_labels_survive_the_move(executor: MigrationExecutor) -> None:
-    executor.migrate(BEFORE_MOVE)
-    old = executor.loader.project_state(BEFORE_MOVE).apps
+@pytest.mark.usefixtures("migrating_database")
+def test_agencies_their_rows_and_labels_survive_the_move() -> None:
+    old = migrate_to_before(BEFORE_MOVE)
     old_agency = old.get_model("registry", "Agency")
     parent = old_agency.objects.create(name="Department", slug="dept")
     agency = old_agency.objects.create(name="Old Agency", slug="old", parent=parent)
@@ -46,8 +31,7 @@ def test_agencies_their_rows_and_labels_survive_the_move(executor: MigrationExec
     )[0]
     user.user_permissions.add(grant)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
 
     moved = Agency.objects.get(slug="old")
     assert (moved.pk, moved.parent.slug) == (agency.pk, "dept")
