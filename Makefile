@@ -9,6 +9,9 @@ PY := .venv/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/cxgov
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
+# Python keeps compiled modules (in __pycache__, ignored by git): without them every test run
+# and every process a test starts compiled the whole dependency tree again (16 s each).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help setup demo test test-sqlite test-postgres check format messages clean
 

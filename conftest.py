@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-import zlib
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -50,25 +52,40 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With BROWSER_TESTS_PART=k/n, keep the browser tests of the k-th of n shares of files.
+    """Browser tests run after the others, in the order collected."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
-    `make test` runs the SQLite and PostgreSQL suites side by side and gives each half of the
-    browser test files, so every browser test runs once and neither run carries them all.
-    A file stays whole, so its module fixtures are built in one run only.
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """With BROWSER_TESTS_CLAIMS=<folder>, run a browser test only if this run claims it first.
+
+    `make test` runs the SQLite and PostgreSQL suites side by side on two cores, and each takes
+    the browser tests one at a time once its other tests are done: every browser test runs
+    once, and the run that finishes its own tests first takes more of them, so both end
+    together. A test the other run took is not run here and not reported.
     """
-    part = os.environ.get("BROWSER_TESTS_PART", "")
-    if not part:
-        return
-    share, _, shares = part.partition("/")
-    if not (share.isascii() and share.isdigit() and shares.isascii() and shares.isdigit()):
-        raise pytest.UsageError(f"BROWSER_TESTS_PART={part!r} is not k/n, e.g. 1/2.")
-    kept, dropped = [], []
-    for item in items:
-        in_share = zlib.crc32(item.location[0].encode()) % int(shares) == int(share) - 1
-        (kept if in_share or item.get_closest_marker("browser") is None else dropped).append(item)
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+    folder = os.environ.get("BROWSER_TESTS_CLAIMS", "")
+    if not folder or item.get_closest_marker("browser") is None:
+        return None
+    claim = Path(folder) / hashlib.sha256(item.nodeid.encode()).hexdigest()
+    try:
+        os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        _BROWSER_TESTS_LEFT_TO_OTHER_RUN.append(item.nodeid)
+        return True
+    return None
+
+
+_BROWSER_TESTS_LEFT_TO_OTHER_RUN: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _BROWSER_TESTS_LEFT_TO_OTHER_RUN:
+        terminalreporter.write_line(
+            f"{len(_BROWSER_TESTS_LEFT_TO_OTHER_RUN)} browser tests ran in the other database's"
+            " run (BROWSER_TESTS_CLAIMS)."
+        )
 
 
 @pytest.fixture

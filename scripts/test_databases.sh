@@ -3,9 +3,10 @@
 # The two runs share nothing (separate databases, live-server ports chosen by the OS), and
 # together take the time of the slower one instead of the sum. SQLite's run prints as it goes;
 # PostgreSQL's is kept in var/test-postgres.log and printed when it ends. Either failing fails.
-# Each run takes half of the browser test files (BROWSER_TESTS_PART, see conftest.py): every
-# browser test runs once, on one database or the other, since a second set of Chromium runs
-# pushed the whole run past CI's 40 minutes on two cores, and all on one side made it the long one.
+# Browser tests run once, on one database or the other: each run takes them one at a time after
+# its other tests, claiming each in a shared folder (BROWSER_TESTS_CLAIMS, see conftest.py), so
+# the run that is ahead takes more and both end together. A second set of Chromium runs pushed
+# the whole run past CI's 40 minutes on two cores.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
@@ -17,8 +18,11 @@ postgres_answers() {
     $PY -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null
 }
 
+claims="$PWD/var/browser-test-claims"
+rm -rf "$claims"
 if postgres_answers; then
-    BROWSER_TESTS_PART=2/2 make --no-print-directory test-postgres \
+    mkdir -p "$claims"
+    BROWSER_TESTS_CLAIMS=$claims make --no-print-directory test-postgres \
         >var/test-postgres.log 2>&1 &
     postgres_pid=$!
     trap 'kill "$postgres_pid" 2>/dev/null' INT TERM
@@ -28,7 +32,7 @@ else
         >var/test-postgres.log
 fi
 
-BROWSER_TESTS_PART=$([ -n "$postgres_pid" ] && echo 1/2) \
+BROWSER_TESTS_CLAIMS=$([ -n "$postgres_pid" ] && echo "$claims") \
     make --no-print-directory test-sqlite 2>&1 | tee var/test-sqlite.log
 sqlite_rc=${PIPESTATUS[0]}
 postgres_rc=0

@@ -3,12 +3,12 @@ in each language, and with JavaScript on a sample of languages plus the survey a
 form in each. Each page must also say its language in `<html lang>`, and a right-to-left
 language must set `<html dir="rtl">`.
 
-The languages are read from settings.LANGUAGES when the test runs, so a language added there is
-checked without touching this file. Without JavaScript every page, as served, must say its
-language in every language, and axe checks every page in English and in each right-to-left
-language; in the other languages axe takes a rotating share of the pages (AXE_SHARE), so each
-page is checked in several translations and each translation on several pages, while the run
-stays within CI's time.
+The languages are read from settings.LANGUAGES when the tests are collected, one test per
+language, so a language added there is checked without touching this file. Without JavaScript
+every page, as served, must say its language in every language, and axe checks every page in
+English and in each right-to-left language; in the other languages axe takes a rotating share
+of the pages (AXE_SHARE), so each page is checked in several translations and each translation
+on several pages, while the run stays within CI's time.
 
 Without JavaScript the pages are checked at desktop width, with JavaScript at 390 px, so that
 both layouts are covered without doubling the run.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -73,18 +74,24 @@ def _prefix(code: str) -> str:
 
 def _html_pages(browser: Browser, base: str) -> dict[str, str]:
     """The public pages that answer GET with an HTML document; data, PDFs and POST-only
-    endpoints are not pages to check."""
-    context = browser.new_context()
-    try:
-        pages = {}
-        for name, path in public_page_paths().items():
-            response = context.request.get(base + path)
-            html = "text/html" in response.headers.get("content-type", "")
-            if html and response.status != 405 and response.body():
-                pages[name] = path
-        return pages
-    finally:
-        context.close()
+    endpoints are not pages to check. Found once per live server: each test loads the same
+    demo."""
+    if base not in _HTML_PAGES:
+        context = browser.new_context()
+        try:
+            pages = {}
+            for name, path in public_page_paths().items():
+                response = context.request.get(base + path)
+                html = "text/html" in response.headers.get("content-type", "")
+                if html and response.status != 405 and response.body():
+                    pages[name] = path
+            _HTML_PAGES[base] = pages
+        finally:
+            context.close()
+    return _HTML_PAGES[base]
+
+
+_HTML_PAGES: dict[str, dict[str, str]] = {}
 
 
 def _without_javascript(browser: Browser, base: str) -> BrowserContext:
@@ -182,68 +189,70 @@ def _axe_everywhere(code: str) -> bool:
     return code == settings.LANGUAGE_CODE or bool(get_language_info(code)["bidi"])
 
 
-def _axe_pages(paths: list[str], code: str, turn: int) -> set[str]:
+def _translations() -> list[str]:
+    """The languages axe checks on a share of the pages."""
+    return [code for code in _language_codes() if not _axe_everywhere(code)]
+
+
+def _axe_pages(paths: list[str], code: str) -> set[str]:
     """Every page for English and right-to-left languages; otherwise one page in AXE_SHARE,
     offset by the language's turn so that the translations share the pages out between them."""
     if _axe_everywhere(code):
         return set(paths)
+    turn = _translations().index(code)
     return {path for index, path in enumerate(sorted(paths)) if (index + turn) % AXE_SHARE == 0}
 
 
-def test_every_public_page_in_every_language_has_no_axe_violations_without_javascript(
-    browser, demo_data, live_server
+def test_each_page_is_checked_by_axe_in_several_translations():
+    paths = [f"/page-{number}/" for number in range(41)]
+    checked = Counter(path for code in _translations() for path in _axe_pages(paths, code))
+    assert min(checked[path] for path in paths) >= len(_translations()) // AXE_SHARE
+
+
+@pytest.mark.parametrize("code", _language_codes())
+def test_every_public_page_has_no_axe_violations_without_javascript(
+    code, browser, demo_data, live_server
 ):
     base = live_server.url
     pages = _html_pages(browser, base)
-    paths = list(pages.values())
-    failures = []
-    checked: dict[str, int] = dict.fromkeys(paths, 0)
-    translations = [code for code in _language_codes() if not _axe_everywhere(code)]
-    for code in _language_codes():
-        turn = translations.index(code) if code in translations else 0
-        with_axe = _axe_pages(paths, code, turn)
-        context = _without_javascript(browser, base)
-        page = context.new_page()
-        try:
-            for path in paths:
-                url = base + _prefix(code) + path
-                if path in with_axe:
-                    problems = _check(page, url, code)
-                else:
-                    problems = _check_served(context, url, code)
-                for problem in problems:
-                    failures.append((code, _prefix(code) + path, "no JavaScript", problem))
-                if path in with_axe and not _axe_everywhere(code):
-                    checked[path] += 1
-        finally:
-            context.close()
     assert {"home", "survey", "complaint_new", "service"} <= pages.keys()
-    if len(translations) >= AXE_SHARE:
-        assert min(checked.values()) >= len(translations) // AXE_SHARE, checked
+    with_axe = _axe_pages(list(pages.values()), code)
+    failures = []
+    context = _without_javascript(browser, base)
+    page = context.new_page()
+    try:
+        for path in pages.values():
+            url = base + _prefix(code) + path
+            if path in with_axe:
+                problems = _check(page, url, code)
+            else:
+                problems = _check_served(context, url, code)
+            failures += [(code, _prefix(code) + path, "no JavaScript", p) for p in problems]
+    finally:
+        context.close()
     assert not failures, "Pages with accessibility problems:\n" + _report(failures)
 
 
-def test_public_pages_have_no_axe_violations_with_javascript_in_sampled_languages(
-    browser, demo_data, live_server, tmp_path
+@pytest.mark.parametrize("code", _language_codes())
+def test_public_pages_have_no_axe_violations_with_javascript(
+    code, browser, demo_data, live_server, tmp_path
 ):
     base = live_server.url
     pages = _html_pages(browser, base)
+    names = pages if code in JS_LANGUAGES else JS_PAGES
     failures = []
     shot = set()
-    for code in _language_codes():
-        names = pages if code in JS_LANGUAGES else JS_PAGES
-        context = _with_javascript(browser)
-        page = context.new_page()
-        try:
-            for name in names:
-                path = _prefix(code) + pages[name]
-                for problem in _check(page, base + path, code):
-                    failures.append((code, path, "JavaScript, 390 px", problem))
-                if (code, name) in SCREENSHOTS:
-                    _screenshot(page, SCREENSHOTS[code, name], tmp_path)
-                    shot.add((code, name))
-        finally:
-            context.close()
-    offered = set(_language_codes())
-    assert shot == {key for key in SCREENSHOTS if key[0] in offered}
+    context = _with_javascript(browser)
+    page = context.new_page()
+    try:
+        for name in names:
+            path = _prefix(code) + pages[name]
+            for problem in _check(page, base + path, code):
+                failures.append((code, path, "JavaScript, 390 px", problem))
+            if (code, name) in SCREENSHOTS:
+                _screenshot(page, SCREENSHOTS[code, name], tmp_path)
+                shot.add((code, name))
+    finally:
+        context.close()
+    assert shot == {key for key in SCREENSHOTS if key[0] == code}
     assert not failures, "Pages with accessibility problems:\n" + _report(failures)
