@@ -7,11 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_bidi
 
-from cxgov.core.languages import native_name, site_languages
+from cxgov.core.languages import native_name, path_in_language, site_languages
 from cxgov.core.navigation import HEADER_MENU, capabilities_of_request, visible_links
 
 
@@ -23,17 +22,17 @@ def page_languages(request: HttpRequest) -> list[str]:
 
 
 def _alternates(request: HttpRequest) -> list[dict[str, Any]]:
-    path = request.get_full_path()
     current = get_language() or settings.LANGUAGE_CODE
+    paths = {code: path_in_language(request, code) for code in page_languages(request)}
     return [
         {
             "code": code,
             "label": native_name(code),
             "current": code == current,
-            "path": translate_url(path, code),
-            "url": request.build_absolute_uri(translate_url(path, code)),
+            "path": path,
+            "url": request.build_absolute_uri(path),
         }
-        for code in page_languages(request)
+        for code, path in paths.items()
     ]
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
-from django.utils.translation import get_language_info
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language_info, override
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from cxgov.core.models import Agency
 
 ISO_639_1 = frozenset(
@@ -66,6 +70,28 @@ def native_name(code: str) -> str:
     """The language's name in itself, capitalised as a list item ("Español", "简体中文")."""
     local = str(get_language_info(code)["name_local"])
     return local[:1].upper() + local[1:]
+
+
+def path_in_language(request: HttpRequest, code: str) -> str:
+    """This page's address in the language `code`, its query kept.
+
+    What Django's `translate_url` gives, from the view the request already resolved to instead
+    of resolving the path again: every page links to itself in each language, and a path
+    that matches nothing (a 404) was tried against every pattern each time. A page no view
+    answers keeps its address.
+    """
+    full_path = request.get_full_path()
+    match = request.resolver_match
+    if match is None or not match.url_name:
+        return full_path
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with override(code):
+        try:
+            path = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return full_path
+    query = urlsplit(full_path).query
+    return f"{path}?{query}" if query else path
 
 
 def site_language_codes() -> list[str]:

@@ -15,12 +15,11 @@ from typing import Any
 from django.contrib import messages
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import translate_url
 from django.utils import translation
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from cxgov.core.languages import offered_languages
+from cxgov.core.languages import offered_languages, path_in_language
 from cxgov.core.models import Agency
 from cxgov.core.selectors import agency_by_slug
 from cxgov.surveys.selectors import survey_agency
@@ -76,7 +75,7 @@ class AgencyLanguageMiddleware:
         # A form sent in a language is answered in it: moving it would lose what was typed.
         if language in offered or request.method not in {"GET", "HEAD"}:
             return None
-        english = translate_url(request.get_full_path(), "en")
+        english = path_in_language(request, "en")
         with translation.override("en"):
             messages.warning(
                 request,

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import translate_url
 
 from cxgov.complaints.services import complaint_create
 from cxgov.core.models import Agency
@@ -44,6 +45,26 @@ def test_the_switcher_lists_the_agency_languages_in_their_own_names(client: Clie
     assert all(lang == hreflang for _href, lang, hreflang, _name in links)
     assert links[0][0] == "/es/agencies/alpha/?tab=services"
     assert '<span class="cx-language__current" lang="en" aria-current="page">English</span>' in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/agencies/alpha/services/renew/?from=qr&x=%C3%A9",
+        "/es/agencies/alpha/services/renew/",
+        "/feedback/",
+        "/agencies/alpha/no-such-page/",
+        "/agencies/no-such-agency/services/renew/",
+    ],
+)
+def test_each_switcher_link_is_the_page_django_translates_the_address_to(
+    client: Client, agency, path: str
+):
+    html = client.get(path, secure=True).content.decode()
+    links = _switcher(html)
+    assert links
+    for href, lang, _hreflang, _name in links:
+        assert href.replace("&amp;", "&") == translate_url(path, lang)
 
 
 def test_site_wide_pages_list_every_language_an_agency_offers(client: Client, agency):
