@@ -73,6 +73,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
     except FileExistsError:
         _BROWSER_TESTS_LEFT_TO_OTHER_RUN.append(item.nodeid)
+        # What running it would have ended with: the scopes the next test does not share close.
+        item.session._setupstate.teardown_exact(nextitem)
         return True
     return None
 
