@@ -16,6 +16,12 @@ the same process (`SELECT COUNT(*)` of agencies, the median of as many runs), so
 how many plain queries a page costs. It prints one line per page, `RESULT name=page_<url name>
 value=<p95 ms> unit=ms baseline=<ms> ratio=<x>`, with the page's query count, then the pages
 over 100 ms, the addresses it could not build and the pages that raised an error.
+
+At federal scale, `--responses N` first stores N synthetic responses to the sweep's survey's
+agreement questions (spread over its services and the last two years) and rebuilds its rollups,
+and `--events N` ingests N synthetic events into the agency's first standard measured from
+events through the real path (parse, store, daily rollups), which then becomes the sweep's
+standard; the setup is timed and printed.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,21 +48,44 @@ PARSER.add_argument(
 PARSER.add_argument(
     "--only", default="", help="only URL names starting with this (several: comma-separated)"
 )
+PARSER.add_argument(
+    "--responses", type=int, default=0, help="synthetic responses added to the sweep's survey"
+)
+PARSER.add_argument(
+    "--events", type=int, default=0, help="synthetic events ingested into an events standard"
+)
 
 from support.django_setup import database_prepare, django_start  # noqa: E402
 
-ARGS = django_start(PARSER)
+ARGS = django_start(
+    PARSER,
+    # The generated events file goes through the real import limits, raised to fit it.
+    IMPORT_MAX_ROWS=str(10**9),
+    IMPORT_MAX_BYTES=str(2**40),
+)
 
+import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.signals import request_finished  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
+from support.synthetic import (  # noqa: E402
+    events_parquet_write,
+    responses_store,
+    responses_synthesize,
+)
 
+from cxgov.core.imports.frames import read_frame  # noqa: E402
 from cxgov.core.models import Agency, PreparedFile, PreparedFileStatus, Role  # noqa: E402
 from cxgov.core.services_prepared import prepared_file_build  # noqa: E402
 from cxgov.core.tests.test_url_sweep import SWEEP, World, _person, _world_ids  # noqa: E402
 from cxgov.site.demo import demo_load  # noqa: E402
+from cxgov.standards.ingest import events_parse  # noqa: E402
+from cxgov.standards.models import ResultSource, Standard  # noqa: E402
+from cxgov.standards.services import events_ingest  # noqa: E402
+from cxgov.surveys.models import QuestionKind, Survey  # noqa: E402
+from cxgov.surveys.rollups import rollups_rebuild  # noqa: E402
 from cxgov.testing.public_pages import public_address  # noqa: E402
 
 SLOW_MS = 100.0
@@ -102,6 +132,44 @@ def _worker_run() -> int:
     return len(queued)
 
 
+def _responses_add(world: World, count: int) -> str:
+    """Store `count` responses to the sweep's survey over the last two years; rebuild rollups."""
+    survey = Survey.objects.get(pk=world.ids["survey"])
+    questions = list(
+        survey.questions.filter(kind=QuestionKind.LIKERT)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    services = list(survey.services.order_by("pk").values_list("pk", flat=True))
+    services = services or [world.ids["service"]]
+    days = 730
+    first_day = np.datetime64(date.today()) - np.timedelta64(days, "D")
+    data = responses_synthesize(count, services=len(services), questions=len(questions), days=days)
+    answers = responses_store(
+        survey_id=survey.pk, services=services, questions=questions, data=data, first_day=first_day
+    )
+    rollups_rebuild(survey=survey)
+    return f"{count:,} responses with {answers:,} answers to survey {survey.pk}"
+
+
+def _events_add(world: World, count: int) -> str:
+    """Ingest `count` events over the last two years into the agency's first events standard."""
+    standard = (
+        Standard.objects.filter(agency=world.agency, source=ResultSource.EVENTS)
+        .order_by("pk")
+        .first()
+    )
+    if standard is None:
+        raise SystemExit("the demo agency has no standard measured from events")
+    path = Path(tempfile.mkdtemp(prefix="cxgov-bench-events-")) / "events.parquet"
+    first = datetime.now(UTC) - timedelta(days=730)
+    events_parquet_write(count, path, first=first, span_days=730)
+    batch = events_parse(read_frame(path), standard=standard)
+    summary = events_ingest(actor=None, standard=standard, batch=batch, source="bench")
+    world.ids["standard"] = standard.pk
+    return f"{summary['accepted']:,} events to standard {standard.pk}"
+
+
 def main() -> None:
     database_prepare()
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="cxgov-bench-media-")  # prepared files
@@ -110,6 +178,11 @@ def main() -> None:
     agency = Agency.objects.get(slug="fba")
     holder = _person("bench-holder@example.gov", agency, list(Role))
     world = World(agency=agency, ids=_world_ids(agency, holder), outsider=holder, holder=holder)
+    for count, add in ((ARGS.responses, _responses_add), (ARGS.events, _events_add)):
+        if count:
+            started = time.perf_counter()
+            added = add(world, count)
+            print(f"added {added} in {time.perf_counter() - started:.1f} s")
     settings.DEBUG = False  # time pages as served, without the debug query log
     # One connection across requests, as a server with CONN_MAX_AGE keeps it.
     request_finished.disconnect(close_old_connections)

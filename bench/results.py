@@ -42,7 +42,13 @@ import pandas as pd  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from scipy import stats  # noqa: E402
-from support.rollup_rows import raw_insert, rollups_insert  # noqa: E402
+from support.rollup_rows import rollups_insert  # noqa: E402
+from support.synthetic import (  # noqa: E402
+    CHANNELS,
+    LANGUAGES,
+    responses_store,
+    responses_synthesize,
+)
 from support.timing import result_line  # noqa: E402
 
 from cxgov.insights.estimates import Z_95  # noqa: E402
@@ -52,15 +58,12 @@ from cxgov.surveys.selectors import suppression_threshold  # noqa: E402
 from cxgov.surveys.services import survey_create  # noqa: E402
 from cxgov.testing.factories import AgencyFactory, ServiceFactory  # noqa: E402
 
-CHANNELS = np.array(["website", "phone", "in_person", "email"])
-LANGUAGES = np.array(["en", "es"])
 FIRST_DAY = np.datetime64("2024-10-01")  # FY2025 Q1
 # A period with partial quarters at both ends: FY2025 Q1 and FY2026 Q3 in part.
 PERIOD = (np.datetime64("2024-11-15"), np.datetime64("2026-05-10"))
 DAYS = 730
 SERVICES = 5
 QUESTIONS = 7
-SKIP_SHARE = 0.1
 
 
 def _survey() -> tuple[Survey, list[int], list[int]]:
@@ -77,23 +80,6 @@ def _survey() -> tuple[Survey, list[int], list[int]]:
     if len(questions) != QUESTIONS:
         raise SystemExit(f"the a11_v1 template has {len(questions)} agreement questions, not 7")
     return survey, services, questions
-
-
-def _synthesize(n: int) -> dict[str, np.ndarray]:
-    """Per-response context and a 1-5 answer (0 = skipped) per question, skewed positive."""
-    rng = np.random.default_rng(20261125)
-    service = rng.integers(0, SERVICES, n, dtype=np.int64)
-    # Each service leans a little differently, so groups really differ.
-    lean = rng.normal(0, 0.6, n) + (service - 2) * 0.2
-    answers = np.clip(np.rint(rng.normal(3.8, 1.1, (n, QUESTIONS)) + lean[:, None]), 1, 5)
-    answers[rng.random((n, QUESTIONS)) < SKIP_SHARE] = 0
-    return {
-        "service": service,
-        "channel": rng.choice(len(CHANNELS), n, p=[0.5, 0.25, 0.15, 0.1]).astype(np.int64),
-        "language": (rng.random(n) < 0.15).astype(np.int64),
-        "day": rng.integers(0, DAYS, n, dtype=np.int64),
-        "answers": answers.astype(np.int64),
-    }
 
 
 def _write_rollups(
@@ -147,40 +133,6 @@ def _write_rollups(
         )
     )
     return rollups_insert(answer_rows, response_rows)
-
-
-def _write_answers(
-    survey: Survey, services: list[int], questions: list[int], data: dict[str, np.ndarray]
-) -> int:
-    """Store the responses (at noon UTC of their day) and their answers; the answers stored."""
-    n = data["day"].size
-    suffix = "+00" if connection.vendor == "postgresql" else ""
-    moments = (FIRST_DAY + data["day"].astype("timedelta64[D]")).astype(str)
-    responses = list(
-        zip(
-            range(1, n + 1),
-            [survey.pk] * n,
-            [f"{m} 12:00:00{suffix}" for m in moments.tolist()],
-            LANGUAGES[data["language"]].tolist(),
-            np.asarray(services)[data["service"]].tolist(),
-            CHANNELS[data["channel"]].tolist(),
-            strict=True,
-        )
-    )
-    value = data["answers"]
-    response_index, question_index = np.nonzero(value > 0)
-    answers = list(
-        zip(
-            range(1, response_index.size + 1),
-            (response_index + 1).tolist(),
-            [survey.pk] * response_index.size,
-            np.asarray(questions)[question_index].tolist(),
-            value[response_index, question_index].tolist(),
-            strict=True,
-        )
-    )
-    raw_insert(responses, answers)
-    return len(answers)
 
 
 def _pandas_load(
@@ -323,8 +275,10 @@ def main() -> None:
     database_prepare()
     survey, services, questions = _survey()
     start = time.perf_counter()
-    data = _synthesize(ARGS.responses)
-    answers = _write_answers(survey, services, questions, data)
+    data = responses_synthesize(ARGS.responses, services=SERVICES, questions=QUESTIONS, days=DAYS)
+    answers = responses_store(
+        survey_id=survey.pk, services=services, questions=questions, data=data, first_day=FIRST_DAY
+    )
     rows = _write_rollups(survey, services, questions, data)
     setup = time.perf_counter() - start
     daily = AnswerRollup.objects.filter(survey=survey).count()

@@ -61,6 +61,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from support.synthetic import events_parquet_write  # noqa: E402
 
 from cxgov.core.imports.frames import read_frame  # noqa: E402
 from cxgov.core.models import Agency  # noqa: E402
@@ -74,24 +75,6 @@ from cxgov.standards.selectors import standard_results  # noqa: E402
 
 ZONE = "America/New_York"
 THRESHOLD_DAYS = 10.0
-
-
-def _generate(count: int, path: Path) -> None:
-    rng = np.random.default_rng(12862)
-    first = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
-    starts = first + rng.uniform(0, 2 * 365 * 86400, count)
-    ends = starts + rng.gamma(3.0, 4.0, count) * 86400
-    open_mask = rng.uniform(size=count) < 0.02
-    table = pl.DataFrame(
-        {
-            "id": pl.Series(np.arange(count)).cast(pl.Utf8),
-            "start": pl.Series((starts * 1e6).astype(np.int64)).cast(pl.Datetime("us", "UTC")),
-            "end": pl.Series((ends * 1e6).astype(np.int64))
-            .cast(pl.Datetime("us", "UTC"))
-            .scatter(np.flatnonzero(open_mask), None),
-        }
-    )
-    table.write_parquet(path)
 
 
 def _per_row_elapsed(start: float, end: float) -> float:
@@ -223,7 +206,7 @@ def main() -> None:
         agency=agency, name="Bench service", slug="bench-service", status=ServiceStatus.PUBLISHED
     )
     path = SCRATCH / "events.parquet"
-    _generate(args.events, path)
+    events_parquet_write(args.events, path, first=datetime(2024, 1, 1, tzinfo=UTC), span_days=730)
     # Load the holiday tables once, as a running server has them loaded already.
     federal_holidays(range(2023, 2028))
 

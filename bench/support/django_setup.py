@@ -12,7 +12,8 @@ def django_start(parser: argparse.ArgumentParser, **environment: str) -> argpars
     """Parse the script's arguments, plus `--database-url`, then set Django up.
 
     Without `--database-url` the script gets a new SQLite file in a scratch directory. DEBUG is
-    on because the demo loads only then; `environment` sets further variables first.
+    on because the demo loads only then, and statements have no time limit; `environment` sets
+    further variables first.
     """
     parser.add_argument(
         "--database-url", default="", help="a scratch database (default: a new SQLite file)"
@@ -22,6 +23,8 @@ def django_start(parser: argparse.ArgumentParser, **environment: str) -> argpars
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
     os.environ["DEBUG"] = "true"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Setting up millions of rows takes statements longer than a request's limit.
+    os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_SECONDS", "0")
     os.environ.update(environment)
 
     import django
