@@ -10,15 +10,19 @@ off) on 127.0.0.1. Locust, used as a library, then drives for --duration seconds
 - survey intake: POST /api/v1/surveys/{id}/responses with a unique submission_id (API token);
 - complaint intake: the public form (GET for the CSRF token, then POST), tracking number taken
   from the redirect.
+With --surveys-only every user sends survey responses (the single-response rate over HTTP).
 Every acknowledged submission (201 with id, or 302 to the tracking number) is recorded. A task
-worker (`manage.py worker`) folds the responses into the rollups while the load runs; halfway
-through it is killed (SIGKILL, wherever it is) and a new one started. After
-the run a sample of survey submission ids is sent again (each must answer with the same id), and
-the database is checked: every acknowledged submission is stored exactly once, and once the
-fold has caught up the rollups equal a rebuild from the raw answers (none lost or counted
-twice). Prints throughput, p50/p95/p99 latency and errors by status; exits 1 if anything was lost or
-duplicated. Before the load, the same users read the public complaint page for --baseline-seconds:
-the RESULT line gives intake per second beside those plain reads per second.
+worker (`manage.py worker`) folds the responses into the rollups while the load runs. From a
+third of the run it is watched, and killed (SIGKILL) the moment it holds the survey's fold lock,
+that is in the middle of a fold's transaction (or at two thirds of the run if it was never seen
+folding; the report says which); a new worker is started, which queues the killed fold again
+once its lease (10 s here) expires. After the load the run waits for the fold to catch up, a
+sample of survey submission ids is sent again (each must answer with the same id), and the
+database is checked: every acknowledged submission is stored exactly once, and the rollups
+equal a rebuild from the raw answers (none lost or counted twice). Prints throughput,
+p50/p95/p99 latency and errors by status; exits 1 if anything was lost or duplicated. Before
+the load, the same users read the public complaint page for --baseline-seconds: the RESULT
+line gives intake per second beside those plain reads per second.
 Only 127.0.0.1 is ever contacted; the run stops by itself.
 """
 
@@ -44,6 +48,9 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=20, help="concurrent virtual users")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--surveys-only", action="store_true", help="every user sends survey responses"
+    )
     parser.add_argument("--retry-sample", type=int, default=100)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/cxgov_load")
     parser.add_argument("--json", default="", help="also write the figures to this file")
@@ -84,6 +91,8 @@ def _server_env(args: argparse.Namespace, var_dir: Path) -> dict[str, str]:
         SURVEY_RATE_LIMIT_PER_HOUR="0",
         CXGOV_VAR_DIR=str(var_dir),
         LOG_LEVEL="WARNING",
+        # A killed worker's fold is queued again within the run, not after five minutes.
+        TASK_LEASE_SECONDS="10",
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -107,6 +116,7 @@ def step_setup() -> None:
     from cxgov.core.services import membership_grant, token_create, user_create
     from cxgov.registry.models import ServiceStatus
     from cxgov.surveys.demo import a11_v2_rows
+    from cxgov.surveys.rollups import FOLD_LOCK_CLASS
     from cxgov.surveys.services import survey_create, survey_publish
     from cxgov.testing.factories import AgencyFactory, ChannelFactory, ServiceFactory, cleared
 
@@ -147,6 +157,7 @@ def step_setup() -> None:
                 "token": raw,
                 "samples": samples,
                 "services": [s.pk for s in services],
+                "fold_lock_class": FOLD_LOCK_CLASS,
             }
         )
     )
@@ -436,16 +447,18 @@ def _load(args: argparse.Namespace, setup: dict, env: dict[str, str]) -> dict:  
     baseline_elapsed = drive([PageReader], args.baseline_seconds) if args.baseline_seconds else 0.0
     load_before = os.getloadavg()[0]
 
+    kill: dict[str, object] = {}
+
     def worker_kill() -> None:
-        workers[-1].kill()
-        workers[-1].wait(timeout=30)
+        kill.update(_kill_while_folding(args, setup, workers[-1]))
         workers.append(_worker_start(env))
 
-    gevent.spawn_later(args.duration / 2, worker_kill)
-    elapsed = drive([SurveyUser, ComplaintUser], args.duration)
+    gevent.spawn_later(args.duration / 3, worker_kill)
+    users = [SurveyUser] if args.surveys_only else [SurveyUser, ComplaintUser]
+    elapsed = drive(users, args.duration)
     load_after = os.getloadavg()[0]
     # The new worker folds what came in since the kill, then stops like any worker.
-    time.sleep(10)
+    kill["caught_up_after_seconds"] = _fold_caught_up(args.database_url, setup["survey_id"])
     for worker in workers:
         worker.terminate()
         worker.wait(timeout=60)
@@ -480,7 +493,64 @@ def _load(args: argparse.Namespace, setup: dict, env: dict[str, str]) -> dict:  
         "retried_same_id": repeated_ok,
         "load_average": [load_before, load_after],
         "baseline_per_second": len(baseline_reads) / baseline_elapsed if baseline_elapsed else 0.0,
+        "worker_kill": kill,
     }
+
+
+# pg_advisory_xact_lock(class, survey) shows as classid/objid; only a fold takes it alone.
+FOLD_LOCK_HELD = (
+    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    "AND mode = 'ExclusiveLock' AND classid = %s AND objid = %s AND objsubid = 2"
+)
+
+
+def _kill_while_folding(
+    args: argparse.Namespace,
+    setup: dict,  # type: ignore[type-arg]
+    worker: subprocess.Popen,  # type: ignore[type-arg]
+) -> dict[str, object]:
+    """SIGKILL the worker as soon as it holds the fold lock, or at two thirds of the run."""
+    import gevent
+    import psycopg
+
+    deadline = time.monotonic() + args.duration / 3
+    survey_id = setup["survey_id"]
+    lock = [setup["fold_lock_class"], survey_id % 2**31]
+    seen = False
+    with psycopg.connect(args.database_url, autocommit=True) as conn:
+        while time.monotonic() < deadline and not seen:
+            seen = bool(conn.execute(FOLD_LOCK_HELD, lock).fetchall())
+            if not seen:
+                gevent.sleep(0.005)
+        worker.kill()
+        worker.wait(timeout=30)
+        folded = conn.execute(
+            "SELECT folded_through FROM surveys_rollupwatermark WHERE survey_id = %s", [survey_id]
+        ).fetchone()
+    return {
+        "killed_while_folding": seen,
+        "killed_at_seconds": round(time.monotonic() - deadline + args.duration / 3, 1),
+        "watermark_at_kill": folded[0] if folded else None,
+    }
+
+
+def _fold_caught_up(url: str, survey_id: int, timeout: float = 120) -> float | None:
+    """Seconds until no fold is requested and the watermark is at the last response, or None."""
+    import psycopg
+
+    started = time.monotonic()
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() - started < timeout:
+            row = conn.execute(
+                "SELECT w.fold_requested, w.folded_through, "
+                "(SELECT max(id) FROM surveys_response WHERE survey_id = %s) "
+                "FROM surveys_rollupwatermark w WHERE w.survey_id = %s",
+                [survey_id, survey_id],
+            ).fetchone()
+            if row and not row[0] and row[1] == row[2]:
+                return round(time.monotonic() - started, 1)
+            time.sleep(0.5)
+    return None
 
 
 def _report(args: argparse.Namespace, result: dict, verify: dict) -> bool:  # type: ignore[type-arg]
@@ -507,6 +577,17 @@ def _report(args: argparse.Namespace, result: dict, verify: dict) -> bool:  # ty
     print(
         f"idempotency: {result['retried_same_id']} of {result['retried']} resent submission ids "
         "answered with the stored response"
+    )
+    kill = result["worker_kill"]
+    print(
+        f"worker: killed at {kill.get('killed_at_seconds')} s of the load, "
+        + ("in the middle of a fold" if kill.get("killed_while_folding") else "not seen folding")
+        + f" (watermark then: response {kill.get('watermark_at_kill')}); after the load the "
+        + (
+            f"fold caught up in {kill['caught_up_after_seconds']} s"
+            if kill.get("caught_up_after_seconds") is not None
+            else "fold had not caught up after 120 s"
+        )
     )
     print("database check: " + json.dumps(verify))
     in_flight = verify["surveys_stored"] - verify["surveys_acknowledged"]
