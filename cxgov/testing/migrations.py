@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
 
@@ -56,9 +57,9 @@ def migrating_database(django_db_setup: None, django_db_blocker, tmp_path: Path)
         yield
 
 
-def _postgres_database(shared: object, name: str, *, create: bool) -> None:
-    quoted = shared.ops.quote_name(name)  # type: ignore[attr-defined]
-    with shared._nodb_cursor() as cursor:  # type: ignore[attr-defined]
+def _postgres_database(shared: BaseDatabaseWrapper, name: str, *, create: bool) -> None:
+    quoted = shared.ops.quote_name(name)
+    with shared._nodb_cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
         if create:
             cursor.execute(f"CREATE DATABASE {quoted}")
