@@ -20,7 +20,8 @@ def best_of(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 def result_line(*, name: str, value: float, unit: str, baseline: float) -> str:
     """`RESULT name=… value=… unit=… baseline=… ratio=…`, the line every bench script prints."""
     ratio = value / baseline if baseline else float("inf")
+    # Three significant digits, so a ratio far below 1 (a fast path) does not print as 0.0.
     return (
         f"RESULT name={name} value={value:.1f} unit={unit} baseline={baseline:.1f} "
-        f"ratio={ratio:.1f}"
+        f"ratio={ratio:.3g}"
     )
