@@ -1,4 +1,5 @@
-"""Planner statistics after bulk loads, so PostgreSQL plans the next query on real sizes."""
+"""Planner statistics after bulk loads, so PostgreSQL plans the next query on real sizes, and
+the visibility map, so reads of the new rows that an index covers need not visit the table."""
 
 from __future__ import annotations
 
@@ -11,19 +12,26 @@ from django.db import connection, models, transaction
 ANALYZE_AFTER_ROWS = 10_000
 
 
-def planner_statistics_refresh(*, tables: Iterable[type[models.Model]], rows: int) -> None:
+def planner_statistics_refresh(
+    *, tables: Iterable[type[models.Model]], rows: int, visibility: bool = False
+) -> None:
     """Once the surrounding transaction commits, ANALYZE these models' tables on PostgreSQL.
 
-    Does nothing on SQLite or for loads under `ANALYZE_AFTER_ROWS` rows, which autovacuum's
-    own rounds cover.
+    With `visibility`, VACUUM (ANALYZE) them instead: freshly loaded pages are not marked
+    all-visible until a vacuum, so until autovacuum's next round an index-only scan over the
+    new rows still reads every row's table page (the exact quantiles of millions of events were
+    seven times slower). Does nothing on SQLite or for loads under `ANALYZE_AFTER_ROWS` rows,
+    which autovacuum's own rounds cover.
     """
     if connection.vendor != "postgresql" or rows < ANALYZE_AFTER_ROWS:
         return
     names = sorted({model._meta.db_table for model in tables})
 
     def analyze() -> None:
+        # VACUUM cannot run inside a transaction block (a caller's outer one, or a test's).
+        command = "VACUUM (ANALYZE)" if visibility and not connection.in_atomic_block else "ANALYZE"
         with connection.cursor() as cursor:
             for name in names:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")  # nosec B608
+                cursor.execute(f"{command} {connection.ops.quote_name(name)}")  # nosec B608
 
     transaction.on_commit(analyze)

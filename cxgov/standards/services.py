@@ -244,7 +244,10 @@ def events_ingest_finish(
     *, actor: User | None, standard: Standard, summary: dict[str, int], source: str
 ) -> dict[str, int]:
     """What follows stored events and rebuilt rollups: statistics, the audit, missed periods."""
-    planner_statistics_refresh(tables=[StandardEvent, DailyRollup], rows=summary["accepted"])
+    # Exact quantiles read the events by an index-only scan (decision 0047).
+    planner_statistics_refresh(
+        tables=[StandardEvent, DailyRollup], rows=summary["accepted"], visibility=True
+    )
     audit_record(
         actor=actor,
         action="standard.events_ingest",
