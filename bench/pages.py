@@ -71,6 +71,7 @@ from django.db import close_old_connections, connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from support.synthetic import (  # noqa: E402
+    answers_on_scales,
     events_parquet_write,
     responses_store,
     responses_synthesize,
@@ -84,7 +85,7 @@ from cxgov.site.demo import demo_load  # noqa: E402
 from cxgov.standards.ingest import events_parse  # noqa: E402
 from cxgov.standards.models import ResultSource, Standard  # noqa: E402
 from cxgov.standards.services import events_ingest  # noqa: E402
-from cxgov.surveys.models import QuestionKind, Survey  # noqa: E402
+from cxgov.surveys.models import SCALE_RANGES, Survey  # noqa: E402
 from cxgov.surveys.rollups import rollups_rebuild  # noqa: E402
 from cxgov.testing.public_pages import public_address  # noqa: E402
 
@@ -133,18 +134,21 @@ def _worker_run() -> int:
 
 
 def _responses_add(world: World, count: int) -> str:
-    """Store `count` responses to the sweep's survey over the last two years; rebuild rollups."""
+    """Store `count` responses to the sweep's survey's scale questions (agreement, thumbs,
+    ratings) over the last two years, then rebuild its rollups."""
     survey = Survey.objects.get(pk=world.ids["survey"])
-    questions = list(
-        survey.questions.filter(kind=QuestionKind.LIKERT)
+    scale_questions = list(
+        survey.questions.filter(kind__in=list(SCALE_RANGES))
         .order_by("position")
-        .values_list("pk", flat=True)
+        .values_list("pk", "kind")
     )
+    questions = [pk for pk, _kind in scale_questions]
     services = list(survey.services.order_by("pk").values_list("pk", flat=True))
     services = services or [world.ids["service"]]
     days = 730
     first_day = np.datetime64(date.today()) - np.timedelta64(days, "D")
     data = responses_synthesize(count, services=len(services), questions=len(questions), days=days)
+    answers_on_scales(data, [SCALE_RANGES[kind] for _pk, kind in scale_questions])
     answers = responses_store(
         survey_id=survey.pk, services=services, questions=questions, data=data, first_day=first_day
     )

@@ -30,13 +30,15 @@ def responses_synthesize(
     n: int, *, services: int, questions: int, days: int, seed: int = 20261125
 ) -> dict[str, np.ndarray]:
     """Per response: a service, channel, language and day index, and one answer per question
-    (1-5, 0 when skipped); each service leans a little differently, so groups really differ."""
+    (1-5, 0 when skipped, and `answered` says which were given); each service leans a little
+    differently, so groups really differ."""
     rng = np.random.default_rng(seed)
     service = rng.integers(0, services, n, dtype=np.int64)
     lean = rng.normal(0, 0.6, n) + (service - (services - 1) / 2) * 0.2
     answers = np.clip(np.rint(rng.normal(3.8, 1.1, (n, questions)) + lean[:, None]), 1, 5)
     answers[rng.random((n, questions)) < SKIP_SHARE] = 0
     return {
+        "answered": answers > 0,
         "service": service,
         "channel": rng.choice(len(CHANNELS), n, p=[0.5, 0.25, 0.15, 0.1]).astype(np.int64),
         "language": (rng.random(n) < 0.15).astype(np.int64),
@@ -72,7 +74,7 @@ def responses_store(
         )
     )
     value = data["answers"]
-    response_index, question_index = np.nonzero(value > 0)
+    response_index, question_index = np.nonzero(data["answered"])
     answers = list(
         zip(
             range(first_answer, first_answer + response_index.size),
@@ -107,3 +109,11 @@ def events_parquet_write(count: int, path: Path, *, first: datetime, span_days: 
         }
     )
     table.write_parquet(path)
+
+
+def answers_on_scales(data: dict[str, np.ndarray], scales: list[tuple[int, int]]) -> None:
+    """Move each question's 1-5 answers onto its own scale (low, high), in place: a thumbs
+    question (0, 1) gets 0 for 1-3 and 1 for 4-5."""
+    for column, (low, high) in enumerate(scales):
+        points = data["answers"][:, column]
+        data["answers"][:, column] = low + np.rint((points - 1) / 4 * (high - low)).astype(np.int64)
