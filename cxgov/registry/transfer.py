@@ -267,7 +267,9 @@ class _Members:
     @contextmanager
     def open(self, name: str) -> Iterator[Callable[[bytes], None]]:
         digest = hashlib.sha256()
-        with self.archive.open(name, "w") as raw:
+        # Zip64 from the start: a member's size is known only once written, and an agency with
+        # millions of events writes a CSV past the plain zip's 2 GiB.
+        with self.archive.open(name, "w", force_zip64=True) as raw:
 
             def write(data: bytes) -> None:
                 digest.update(data)

@@ -510,7 +510,8 @@ def _write_r(codebook: Codebook, rows: Iterator[list[Any]], path: str) -> None:
     header = [v.name for v in codebook.variables]
     body = ([_r_csv_cell(value) for value in row] for row in rows)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open(f"{stem}.csv", "w") as out:
+        # Zip64 from the start: a million responses can pass the plain zip's 2 GiB.
+        with archive.open(f"{stem}.csv", "w", force_zip64=True) as out:
             for line in csv_lines(header, body):
                 out.write(line.encode())
         archive.writestr(f"{stem}.R", research_r_script(codebook, f"{stem}.csv"))

@@ -109,6 +109,27 @@ def test_export_holds_every_kind_of_record_of_the_agency_and_nothing_else(
     assert len(json.loads(archive.read("data/surveys.Response.json"))) == 3
 
 
+def test_tables_past_the_plain_zip_size_limit_are_written_as_zip64_and_restore(
+    agency_a, tmp_path, monkeypatch
+):
+    """An agency with millions of events writes a member past 2 GiB; the limit is lowered here
+    so that every member passes it."""
+    _agency_data(agency_a, tag="alpha")
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 64)
+    archive = _export(agency_a.slug, tmp_path / "big.zip")
+    assert archive.testzip() is None
+    assert [c["contact_email"] for c in _csv_rows(archive, "complaints.Complaint")] == [
+        "alpha@example.com"
+    ]
+    responses = Response.objects.count()
+    connection.check_constraints()
+    call_command("flush", interactive=False, verbosity=0)
+    out = io.StringIO()
+    call_command("import_agency", str(tmp_path / "big.zip"), stdout=out)
+    assert f"restored {agency_a.slug}" in out.getvalue()
+    assert Response.objects.count() == responses
+
+
 def test_admin_downloads_the_export_and_others_cannot(
     admin_a_client, analyst_a_client, handler_b_client, agency_a
 ):

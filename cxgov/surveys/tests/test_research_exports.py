@@ -375,6 +375,20 @@ def test_the_r_zip_holds_the_csv_and_a_script_that_labels_every_variable(
     assert [row["channels_web"] for row in data] == ["0", "1", ""]
 
 
+def test_the_r_zip_past_the_plain_zip_size_limit_is_written_as_zip64(
+    fetch: Fetch, survey: Survey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A million responses pass 2 GiB of CSV; the limit is lowered here so that a few do."""
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 64)
+    body, _disposition = fetch("responses/export/r/")
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    assert archive.testzip() is None
+    data = list(
+        csv.DictReader(io.StringIO(archive.read(f"survey-{survey.pk}-responses.csv").decode()))
+    )
+    assert [row["response_id"] for row in data] == [row["response_id"] for row in _csv_rows(fetch)]
+
+
 def test_filters_apply_to_every_file_as_to_the_csv(
     fetch: Fetch, survey: Survey, tmp_path: Path
 ) -> None:
