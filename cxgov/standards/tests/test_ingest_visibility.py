@@ -4,13 +4,14 @@ need not read the table's pages for the new rows."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
 from cxgov.core import bulk
-from cxgov.standards.models import StandardEvent
+from cxgov.standards.models import Standard, StandardEvent
 from cxgov.testing.factories import AgencyFactory, ServiceFactory, StandardFactory
 
 pytestmark = pytest.mark.skipif(
@@ -18,14 +19,22 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _events_file(tmp_path, count: int):  # type: ignore[no-untyped-def]
+def _ingest(tmp_path: Path, count: int) -> Standard:
+    """A new standard, and `count` closed events ingested into it from a CSV file."""
+    standard = StandardFactory(
+        service=ServiceFactory(agency=AgencyFactory()),
+        threshold=1,
+        threshold_unit="calendar_days",
+        calendar="24x7",
+    )
     path = tmp_path / "events.csv"
     rows = [
         f"{i},2026-03-{1 + i % 28:02d}T09:00:00Z,2026-03-{1 + i % 28:02d}T15:00:00Z"
         for i in range(count)
     ]
     path.write_text("id,start,end\n" + "\n".join(rows) + "\n")
-    return path
+    call_command("ingest_events", str(path), "--standard", str(standard.pk), stdout=io.StringIO())
+    return standard
 
 
 def _visible_pages(table: str) -> tuple[int, int]:
@@ -40,19 +49,7 @@ def test_a_large_events_load_leaves_every_new_page_all_visible(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bulk, "ANALYZE_AFTER_ROWS", 100)
-    standard = StandardFactory(
-        service=ServiceFactory(agency=AgencyFactory()),
-        threshold=1,
-        threshold_unit="calendar_days",
-        calendar="24x7",
-    )
-    call_command(
-        "ingest_events",
-        str(_events_file(tmp_path, 3000)),
-        "--standard",
-        str(standard.pk),
-        stdout=io.StringIO(),
-    )
+    standard = _ingest(tmp_path, 3000)
     assert StandardEvent.objects.filter(standard=standard).count() == 3000
     pages, visible = _visible_pages(StandardEvent._meta.db_table)
     assert pages > 0
@@ -64,12 +61,6 @@ def test_inside_a_transaction_the_load_is_analysed_without_a_vacuum(
     tmp_path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
 ) -> None:
     monkeypatch.setattr(bulk, "ANALYZE_AFTER_ROWS", 100)
-    standard = StandardFactory(
-        service=ServiceFactory(agency=AgencyFactory()),
-        threshold=1,
-        threshold_unit="calendar_days",
-        calendar="24x7",
-    )
     statements: list[str] = []
 
     def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
@@ -80,13 +71,7 @@ def test_inside_a_transaction_the_load_is_analysed_without_a_vacuum(
         connection.execute_wrapper(record),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        call_command(
-            "ingest_events",
-            str(_events_file(tmp_path, 300)),
-            "--standard",
-            str(standard.pk),
-            stdout=io.StringIO(),
-        )
+        _ingest(tmp_path, 300)
     maintenance = [sql for sql in statements if sql.startswith(("ANALYZE", "VACUUM"))]
     assert maintenance
     assert all(sql.startswith("ANALYZE") for sql in maintenance)
