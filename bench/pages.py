@@ -18,7 +18,8 @@ value=<p95 ms> unit=ms baseline=<ms> ratio=<x>`, with the page's query count, th
 over 100 ms, the addresses it could not build and the pages that raised an error.
 
 At federal scale, `--responses N` first stores N synthetic responses to the sweep's survey's
-agreement questions (spread over its services and the last two years) and rebuilds its rollups,
+scale questions, each answered on its own scale (spread over its services and the last two
+years), and rebuilds its rollups,
 and `--events N` ingests N synthetic events into the agency's first standard measured from
 events through the real path (parse, store, daily rollups), which then becomes the sweep's
 standard; the setup is timed and printed.

@@ -1,7 +1,8 @@
 """Synthetic survey responses and standards events for the benches at federal scale.
 
-Imported by bench scripts after they have set Django up. Responses are drawn with numpy (a
-context per response and a 1-5 answer, or none, per agreement question, skewed positive) and
+Imported by bench scripts after they have set Django up; it times nothing and prints no RESULT
+line of its own. Responses are drawn with numpy (a context per response and a 1-5 answer, or
+none, per question, skewed positive; `answers_on_scales` moves them onto other scales) and
 stored with `rollup_rows.raw_insert` after the rows already in the tables; events are written
 to a Parquet file that the real ingest path reads.
 """
