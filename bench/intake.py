@@ -91,8 +91,8 @@ def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
         ", ".join(["%s"] * len(response_columns)),
     )
     answer_sql = (
-        "INSERT INTO surveys_answer (response_id, survey_id, agency_id, question_id, value_int,"
-        " value_text, note) VALUES (%s, %s, %s, %s, %s, %s, '')"
+        "INSERT INTO surveys_answer (response_id, submitted_at, survey_id, agency_id, question_id,"
+        " value_int, value_text, note) VALUES (%s, %s, %s, %s, %s, %s, %s, '')"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
@@ -132,6 +132,7 @@ def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
                     answers.append(
                         (
                             ids[f"{run}-b{n}"],
+                            now,
                             survey.pk,
                             survey.agency_id,
                             questions[key],

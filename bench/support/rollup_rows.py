@@ -18,7 +18,9 @@ RESPONSE_COLUMNS = (
     "location_code, context_unknown, page_url, referrer, consent_to_contact, contact_email, "
     "status"
 )
-ANSWER_COLUMNS = "id, response_id, survey_id, agency_id, question_id, value_int, value_text, note"
+ANSWER_COLUMNS = (
+    "id, response_id, submitted_at, survey_id, agency_id, question_id, value_int, value_text, note"
+)
 
 
 def _agencies(survey_ids: set[int]) -> dict[int, int]:
@@ -56,7 +58,8 @@ def rollups_insert(answer_rows: list[tuple], response_rows: list[tuple]) -> int:
 
 def raw_insert(responses: list[tuple], answers: list[tuple]) -> None:
     """Store valid web responses (id, survey, submitted_at as UTC text, language, service,
-    channel) and their answers (id, response, survey, question, value_int)."""
+    channel) and their answers (id, response, survey, question, value_int); answers take
+    their response's time."""
     quote = connection.ops.quote_name
     response_table = quote(Response._meta.db_table)
     answer_table = quote(Answer._meta.db_table)
@@ -65,7 +68,8 @@ def raw_insert(responses: list[tuple], answers: list[tuple]) -> None:
         (i, s, agencies[s], str(i), at, lang, "web", svc, ch, "", "{}", "", "", False, "", "valid")
         for i, s, at, lang, svc, ch in responses
     ]
-    answer_rows = [(i, r, s, agencies[s], q, v, "", "") for i, r, s, q, v in answers]
+    moments = {row[0]: row[2] for row in responses}
+    answer_rows = [(i, r, moments[r], s, agencies[s], q, v, "", "") for i, r, s, q, v in answers]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for table, columns, rows in (
@@ -87,6 +91,6 @@ def raw_insert(responses: list[tuple], answers: list[tuple]) -> None:
         for start in range(0, len(answer_rows), 100_000):
             cursor.executemany(
                 f"INSERT INTO {answer_table} ({ANSWER_COLUMNS}) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 answer_rows[start : start + 100_000],
             )

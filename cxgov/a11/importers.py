@@ -33,8 +33,8 @@ from cxgov.surveys.models import (
     SCALE_RANGES,
     Question,
     QuestionKind,
-    Response,
     ResponseSource,
+    Submission,
     Survey,
 )
 from cxgov.surveys.selectors import RESPONSE_CONTEXT_COLUMNS
@@ -495,8 +495,10 @@ def _existing_ids(survey: Survey, ids: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(ids), 500):
         found.update(
-            Response.objects.filter(
-                survey=survey, submission_id__in=ids[start : start + 500]
+            Submission.objects.filter(
+                agency_id=survey.agency_id,
+                survey=survey,
+                submission_id__in=ids[start : start + 500],
             ).values_list("submission_id", flat=True)
         )
     return found

@@ -21,6 +21,7 @@ LARGE_MODELS: tuple[str, ...] = (
     "standards.DailyRollup",
     "webhooks.Event",
     "surveys.Response",
+    "surveys.Submission",
     "surveys.Answer",
     "surveys.AnswerRollup",
     "surveys.ResponseRollup",

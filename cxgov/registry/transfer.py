@@ -94,6 +94,7 @@ RESTORED_TABLES = (
     "surveys.SurveyVersion",
     "surveys.Quota",
     "surveys.Response",
+    "surveys.Submission",
     "surveys.Answer",
     "surveys.Invitation",
     "surveys.AnswerRollup",

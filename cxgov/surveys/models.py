@@ -595,11 +595,9 @@ class Response(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-submitted_at", "-id"]
-        constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=["agency", "survey", "submission_id"], name="response_unique_submission"
-            ),
-        ]
+        # No unique key here: on PostgreSQL the table is partitioned by the month of
+        # `submitted_at`, and a unique key would have to include it. `Submission` holds the
+        # submission id's uniqueness (decision 0073).
         indexes: ClassVar = [models.Index(fields=["survey", "submitted_at"])]
 
     def __str__(self) -> str:
@@ -611,13 +609,44 @@ class Response(models.Model):
         super().save(*args, **kwargs)
 
 
+class Submission(models.Model):
+    """The submission id a response was stored under, unique per survey: what makes a resend
+    return the stored response. A narrow table of its own because responses are partitioned
+    by month on PostgreSQL, where a unique key must include the month (decision 0073)."""
+
+    agency = survey_agency_field()
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    submission_id = models.CharField(max_length=64)
+    # No database constraint: a key into a partitioned table would have to name its month
+    # too. Deleting a response through Django deletes its key.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agency", "survey", "submission_id"], name="submission_unique_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.submission_id}"
+
+
 class Answer(models.Model):
     """One answer in long format: exactly one of the value columns is set.
 
     A multiple-choice answer is one row per chosen option, so counts roll up with GROUP BY.
     """
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # No database constraint: responses are partitioned by month on PostgreSQL (decision
+    # 0073), and a key into them would have to name the month too. Django cascades deletes.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_constraint=False
+    )
+    # The response's time, so the answers of a month share its partition on PostgreSQL.
+    submitted_at = models.DateTimeField()
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
     # As on Response: the survey's agency, the column the table is distributed by.
     agency = survey_agency_field()
@@ -641,6 +670,8 @@ class Answer(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.agency_id is None:
             self.agency_id = self.survey.agency_id
+        if self.submitted_at is None:
+            self.submitted_at = self.response.submitted_at
         super().save(*args, **kwargs)
 
     @property

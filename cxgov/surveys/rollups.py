@@ -403,8 +403,14 @@ def _fold_step(*, survey: Survey, limit: int) -> tuple[int, bool]:
     through = logged[-1].pk
     questions = {q.pk: q for q in Question.objects.filter(survey_id=survey.pk)}
     answers: dict[int, list[_LoggedAnswer]] = defaultdict(list)
+    # Answers carry their response's time: the bounds keep the read to those months'
+    # partitions on PostgreSQL (decision 0073).
+    moments = [response.submitted_at for response in logged]
     for response_id, question_id, value_int, value_number, value_text in Answer.objects.filter(
-        response_id__gt=start, response_id__lte=through, survey_id=survey.pk
+        response_id__gt=start,
+        response_id__lte=through,
+        survey_id=survey.pk,
+        submitted_at__range=(min(moments), max(moments)),
     ).values_list("response_id", "question_id", "value_int", "value_number", "value_text"):
         answers[response_id].append(
             _LoggedAnswer(questions[question_id], value_int, value_number, value_text)

@@ -41,6 +41,7 @@ from cxgov.surveys.models import (
     ResponseDraft,
     ResponseRollup,
     ResponseStatus,
+    Submission,
     Survey,
     SurveyStatus,
     SurveyVersion,
@@ -50,6 +51,24 @@ from cxgov.surveys.models import (
 def suppression_threshold() -> int:
     """The fewest responses an employee-survey group needs to be shown (never below 3)."""
     return max(3, int(settings.SURVEY_SUPPRESSION_THRESHOLD))
+
+
+def responses_by_submission(
+    *, survey: Survey, submission_ids: Iterable[str]
+) -> dict[str, Response]:
+    """The survey's stored responses for these submission ids, by submission id."""
+    wanted = list(dict.fromkeys(submission_ids))
+    found: dict[str, Response] = {}
+    # In slices, so a long import list stays within any database's parameter limit.
+    for start in range(0, len(wanted), 500):
+        keys = Submission.objects.filter(
+            agency_id=survey.agency_id, survey=survey, submission_id__in=wanted[start : start + 500]
+        )
+        found.update(
+            (response.submission_id, response)
+            for response in Response.objects.filter(pk__in=keys.values("response_id"))
+        )
+    return found
 
 
 # --- public --------------------------------------------------------------------------------

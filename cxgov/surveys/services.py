@@ -90,6 +90,7 @@ from cxgov.surveys.models import (
     ResponseDraft,
     ResponseSource,
     ResponseStatus,
+    Submission,
     Survey,
     SurveyStatus,
     SurveyVersion,
@@ -110,7 +111,12 @@ from cxgov.surveys.rollups import (
     rollups_lock_response,
     rollups_response_changed,
 )
-from cxgov.surveys.selectors import BurdenLedger, clearances_to_alert, survey_origin_allowed
+from cxgov.surveys.selectors import (
+    BurdenLedger,
+    clearances_to_alert,
+    responses_by_submission,
+    survey_origin_allowed,
+)
 from cxgov.surveys.signals import response_submitted
 from cxgov.surveys.validation import CleanSubmission, SubmissionError, submission_clean
 
@@ -1108,6 +1114,7 @@ def _answers_insert(rows: list[tuple[Any, ...]]) -> None:
     meta = Answer._meta
     columns = [
         "response_id",
+        "submitted_at",
         "survey_id",
         "agency_id",
         "question_id",
@@ -1118,15 +1125,18 @@ def _answers_insert(rows: list[tuple[Any, ...]]) -> None:
         "note",
     ]
     quote = connection.ops.quote_name
+    moment = meta.get_field("submitted_at")
     number = meta.get_field("value_number")
     day = meta.get_field("value_date")
     prepared = [
         (
-            *row[:5],
-            None if row[5] is None else number.get_db_prep_save(row[5], connection),
-            row[6],
-            None if row[7] is None else day.get_db_prep_save(row[7], connection),
-            row[8],
+            row[0],
+            moment.get_db_prep_save(row[1], connection),
+            *row[2:6],
+            None if row[6] is None else number.get_db_prep_save(row[6], connection),
+            row[7],
+            None if row[8] is None else day.get_db_prep_save(row[8], connection),
+            row[9],
         )
         for row in rows
     ]
@@ -1183,12 +1193,10 @@ def response_submit(
             consent_to_contact=consent_to_contact,
         )
     except (IntegrityError, SubmissionError):
-        existing = Response.objects.filter(
-            agency_id=survey.agency_id, survey=survey, submission_id=submission_id
-        ).first()
-        if existing is None:
+        existing = responses_by_submission(survey=survey, submission_ids=[submission_id])
+        if not existing:
             raise
-        return existing
+        return existing[submission_id]
 
 
 @transaction.atomic
@@ -1315,9 +1323,24 @@ def _responses_store(
     if prepared:
         _rollups_fold_ask(survey)
     Response.objects.bulk_create([r for r, _c in prepared], batch_size=batch_size)
+    # A submission id stored before (or twice here) fails this insert, and the transaction
+    # with it: idempotency is the unique key, not a lookup.
+    Submission.objects.bulk_create(
+        [
+            Submission(
+                agency_id=survey.agency_id,
+                survey_id=survey.pk,
+                submission_id=response.submission_id,
+                response_id=response.pk,
+            )
+            for response, _clean in prepared
+        ],
+        batch_size=batch_size,
+    )
     answers = [
         (
             response.pk,
+            response.submitted_at,
             survey.pk,
             survey.agency_id,
             a.question.pk,
@@ -1333,7 +1356,7 @@ def _responses_store(
     for start in range(0, len(answers), batch_size * 5):
         _answers_insert(answers[start : start + batch_size * 5])
     drivers_mark_stale(survey=survey)
-    planner_statistics_refresh(tables=[Response, Answer], rows=len(answers))
+    planner_statistics_refresh(tables=[Response, Submission, Answer], rows=len(answers))
     return len(answers)
 
 
@@ -1458,12 +1481,7 @@ def _batch_store(
     plan = plan_compile(questions)
     wanted = [(item.submission_id or "").strip()[:64] for item in items]
     usable = [w for w in wanted if w and all(c.isalnum() or c in "-_" for c in w)]
-    stored = {
-        r.submission_id: r
-        for r in Response.objects.filter(
-            agency_id=survey.agency_id, survey=survey, submission_id__in=usable
-        )
-    }
+    stored = responses_by_submission(survey=survey, submission_ids=usable)
     outcomes: list[BatchOutcome] = []
     fresh: dict[str, tuple[Response, CleanSubmission]] = {}
     invitations: dict[int, Invitation] = {}

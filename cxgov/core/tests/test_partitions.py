@@ -58,7 +58,7 @@ def test_audit_log_is_partitioned_by_month_of_created_at():
             "SELECT count(*) FROM pg_partitioned_table WHERE partrelid = %s::regclass", [TABLE]
         )
         assert cursor.fetchone()[0] == 1
-    assert [(t.name, t.column) for t in partitioned_tables()] == [(TABLE, "created_at")]
+    assert (TABLE, "created_at") in [(t.name, t.column) for t in partitioned_tables()]
     assert f"{TABLE}_default" in _partitions()
 
 
@@ -95,7 +95,7 @@ def test_create_partitions_makes_the_months_ahead_once():
 def test_a_new_months_partition_takes_the_rows_the_default_partition_held():
     event = _event_at(datetime(2040, 5, 6, tzinfo=UTC))
     assert _partition_of(event) == f"{TABLE}_default"
-    assert partitions_create(months_ahead=0, today=date(2040, 5, 1)) == ["core_auditevent_p2040_05"]
+    assert "core_auditevent_p2040_05" in partitions_create(months_ahead=0, today=date(2040, 5, 1))
     assert _partition_of(event) == "core_auditevent_p2040_05"
 
 
