@@ -186,14 +186,16 @@ class StandardEvent(models.Model):
     received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=["standard", "event_id", "agency"], name="event_unique_id"
-            ),
-        ]
-        # Covers the exact quantiles' reads: one bucket, a span of days, ordered by elapsed
-        # time (`selectors.ElapsedQuantiles`), so only that bucket's events are scanned.
+        # No unique key: on PostgreSQL the table is partitioned by the month of `day`, which
+        # an event changes when it closes, so a key with the month could not catch a resend.
+        # The write path keeps one row per event id instead (`services.events_write`,
+        # decision 0073).
         indexes: ClassVar = [
+            # Finds the stored rows a resent batch replaces.
+            models.Index(fields=["standard", "event_id"], name="event_standard_event_id"),
+            # Covers the exact quantiles' reads: one bucket, a span of days, ordered by
+            # elapsed time (`selectors.ElapsedQuantiles`), so only that bucket's events are
+            # scanned.
             models.Index(
                 fields=["standard", "bucket", "day", "elapsed"], name="event_bucket_day_elapsed"
             ),

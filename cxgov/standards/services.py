@@ -180,19 +180,33 @@ _EVENT_COLUMNS = (
 )
 
 
-def _upsert_sql() -> str:
+def _insert_sql() -> str:
     quote = connection.ops.quote_name
     table = quote(StandardEvent._meta.db_table)
     columns = ", ".join(quote(name) for name in _EVENT_COLUMNS)
     marks = ", ".join(["%s"] * len(_EVENT_COLUMNS))
-    updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in _EVENT_COLUMNS[2:])
     # Only our own column names, quoted by the backend, are put into the text; values are
     # passed as parameters.
-    return (
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608  # nosec B608
-        f"ON CONFLICT ({quote('standard_id')}, {quote('event_id')}, {quote('agency_id')}) "
-        f"DO UPDATE SET {updates}"
-    )
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  # nosec B608
+
+
+# The class of the advisory lock that keeps one writer of a standard's events at a time.
+EVENTS_LOCK_CLASS = 6802
+
+
+def _events_write_lock(standard: Standard) -> None:
+    """Wait for the other writers of the standard's events, until this transaction ends.
+
+    Events have no unique key (partitions, decision 0073): a resent id is found and replaced
+    by the writer, so two writers must not store the same id at once.
+    """
+    if connection.vendor != "postgresql":
+        # SQLite transactions start IMMEDIATE (config/database.py): one writer at a time.
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [EVENTS_LOCK_CLASS, standard.pk % 2**31]
+        )
 
 
 def _instants_for_db(values: np.ndarray) -> list[Any]:
@@ -221,6 +235,8 @@ def events_ingest(
     daily counts (summed on Dask workers), are written as they are when the standard had no
     events before; otherwise the touched days are counted again from the stored events.
     """
+    # Taken before the look at stored events, so no other writer changes the answer.
+    _events_write_lock(standard)
     fresh = rollups is not None and not StandardEvent.objects.filter(standard=standard).exists()
     replaced, days_touched = events_write(standard=standard, batch=batch)
     if fresh and rollups is not None:
@@ -258,12 +274,15 @@ def events_ingest_finish(
     return summary
 
 
+@transaction.atomic
 def events_write(*, standard: Standard, batch: EventBatch) -> tuple[int, set[date]]:
-    """Upsert a parsed batch's events without touching rollups.
+    """Store a parsed batch's events, each replacing any stored event with its id, without
+    touching rollups. Writers of one standard take turns; the parsing before runs in parallel.
 
     Returns how many stored events it replaced and every day whose rollup it changes (the
     events' days and the days the replaced events were on).
     """
+    _events_write_lock(standard)
     days_touched: set[date] = set()
     replaced = 0
     # With no stored events nothing can be replaced, so the lookups can be skipped.
@@ -271,7 +290,7 @@ def events_write(*, standard: Standard, batch: EventBatch) -> tuple[int, set[dat
     if connection.vendor == "postgresql":
         return _events_copy(standard=standard, batch=batch, replacing=has_events)
     received = connection.ops.adapt_datetimefield_value(timezone.now())
-    sql = _upsert_sql()
+    sql = _insert_sql()
     with connection.cursor() as cursor:
         for low in range(0, batch.accepted, WRITE_BATCH):
             high = min(low + WRITE_BATCH, batch.accepted)
@@ -281,13 +300,11 @@ def events_write(*, standard: Standard, batch: EventBatch) -> tuple[int, set[dat
             ).astype(object)
             chunk_ids = batch.ids[low:high].tolist()
             if has_events:
-                previous_days = list(
-                    StandardEvent.objects.filter(
-                        standard=standard, event_id__in=chunk_ids
-                    ).values_list("day", flat=True)
-                )
+                previous = StandardEvent.objects.filter(standard=standard, event_id__in=chunk_ids)
+                previous_days = list(previous.values_list("day", flat=True))
                 replaced += len(previous_days)
                 days_touched.update(previous_days)
+                previous.delete()
             days_touched.update(days)
             elapsed = batch.elapsed[low:high]
             met = batch.met[low:high]
@@ -318,7 +335,8 @@ def _events_copy(
 
     The rows are formatted as CSV column-wise by polars, and the column list comes from the
     model, so a column added to the table needs only its values here. When stored events may
-    be replaced, the rows are copied into a scratch table first and upserted from it.
+    be replaced, the rows are copied into a scratch table first, the stored events with their
+    ids deleted, and the rows inserted from it.
     """
     instants = {
         name: pl.Series(np.where(np.isfinite(values), np.round(values * 1e6), np.nan))
@@ -374,23 +392,19 @@ def _events_copy(
                     )
                 )
         if replacing:
-            # The unique key the conflict names carries the agency (Citus, decision 0066).
-            key = f"{quote('standard_id')}, {quote('event_id')}, {quote('agency_id')}"
+            day = quote("day")
             cursor.execute(
-                f"SELECT e.{quote('day')}, count(*) FROM {events} e "  # noqa: S608  # nosec B608
-                f"JOIN {target} n USING ({key}) GROUP BY e.{quote('day')}"
+                f"WITH gone AS (DELETE FROM {events} e USING {target} n "  # noqa: S608  # nosec B608
+                f"WHERE e.{quote('standard_id')} = %s AND e.{quote('agency_id')} = %s "
+                f"AND e.{quote('event_id')} = n.{quote('event_id')} RETURNING e.{day}) "
+                f"SELECT {day}, count(*) FROM gone GROUP BY {day}",
+                [standard.pk, standard.agency_id],
             )
-            for day, count in cursor.fetchall():
-                days.add(day)
+            for gone_day, count in cursor.fetchall():
+                days.add(gone_day)
                 replaced += count
-            updates = ", ".join(
-                f"{quote(field.column)} = excluded.{quote(field.column)}"
-                for field in fields
-                if field.attname not in ("standard_id", "event_id", "agency_id")
-            )
             cursor.execute(
-                f"INSERT INTO {events} ({columns}) SELECT {columns} FROM {target} "  # noqa: S608  # nosec B608
-                f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+                f"INSERT INTO {events} ({columns}) SELECT {columns} FROM {target}"  # noqa: S608  # nosec B608
             )
             cursor.execute(f"DROP TABLE {target}")
     return replaced, days

@@ -38,8 +38,13 @@ def _ingest(tmp_path: Path, count: int) -> Standard:
 
 
 def _visible_pages(table: str) -> tuple[int, int]:
+    """Pages and all-visible pages of the table, summed over its monthly partitions."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relpages, relallvisible FROM pg_class WHERE relname = %s", [table])
+        cursor.execute(
+            "SELECT sum(c.relpages), sum(c.relallvisible) FROM pg_partition_tree(%s::regclass) t "
+            "JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf",
+            [table],
+        )
         pages, visible = cursor.fetchone()
     return int(pages), int(visible)
 
