@@ -7,7 +7,8 @@ this process and on this database: one at a time through `response_submit` (vali
 checks, idempotency lookup, audit event, one transaction each, as every channel does), through
 `response_bulk_create` (the demo and paper-batch path), through `response_batch_submit` in
 batches of 1,000 (the API batch path: each item checked on its own), and as the baseline: the
-same response and answer rows written with two executemany INSERTs and no checks. Intake leaves
+same response, submission id and answer rows written with three executemany INSERTs and no
+checks (the submission ids have their own table, decision 0073). Intake leaves
 the rollups to the worker (decision 0068), so the fold of all those responses is timed too, as
 `rollups_fold`, and the batch path with its share of the fold as `response_batch_submit_folded`.
 """
@@ -75,7 +76,7 @@ def _rows(survey: Survey, count: int, run: str) -> list[BulkResponse]:
 
 
 def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
-    """The same rows with no checks: two executemany INSERTs in one transaction."""
+    """The same rows with no checks: three executemany INSERTs in one transaction."""
     questions = {q.key: q.pk for q in survey.questions.all()}
     services = {s.slug: s.pk for s in survey.services.all()}
     now = timezone.now()
@@ -122,6 +123,11 @@ def _baseline(survey: Survey, rows: list[BulkResponse], run: str) -> None:
             Response.objects.filter(
                 survey=survey, submission_id__startswith=f"{run}-b"
             ).values_list("submission_id", "pk")
+        )
+        cursor.executemany(
+            "INSERT INTO surveys_submission (agency_id, survey_id, submission_id, response_id)"
+            " VALUES (%s, %s, %s, %s)",
+            [(survey.agency_id, survey.pk, key, pk) for key, pk in ids.items()],
         )
         answers = []
         for n, row in enumerate(rows):

@@ -1109,8 +1109,15 @@ def _response_row(
     )
 
 
+# From this many answers on, PostgreSQL gets them by COPY: a third less time than the same
+# rows as prepared INSERTs (bench/intake.py). A single response's few stay INSERTs, which
+# Django's statement log sees.
+ANSWERS_COPY_FROM = 100
+
+
 def _answers_insert(rows: list[tuple[Any, ...]]) -> None:
-    """Insert answer rows with one prepared statement: bulk loads skip model instances."""
+    """Insert answer rows with one prepared statement, or by COPY when there are many: bulk
+    loads skip model instances."""
     meta = Answer._meta
     columns = [
         "response_id",
@@ -1125,6 +1132,15 @@ def _answers_insert(rows: list[tuple[Any, ...]]) -> None:
         "note",
     ]
     quote = connection.ops.quote_name
+    if connection.vendor == "postgresql" and len(rows) >= ANSWERS_COPY_FROM:
+        # The driver writes aware datetimes, decimals and dates as PostgreSQL reads them.
+        copy_sql = "COPY {} ({}) FROM STDIN".format(
+            quote(meta.db_table), ", ".join(quote(c) for c in columns)
+        )
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     moment = meta.get_field("submitted_at")
     number = meta.get_field("value_number")
     day = meta.get_field("value_date")

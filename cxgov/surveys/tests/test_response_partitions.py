@@ -14,6 +14,7 @@ from cxgov.core.partitions import partitioned_tables, partitions_create
 from cxgov.surveys.models import Answer, Response, Submission, Survey
 from cxgov.surveys.rollups import rollups_fold
 from cxgov.surveys.services import (
+    ANSWERS_COPY_FROM,
     BatchItem,
     SubmissionContext,
     response_batch_submit,
@@ -134,3 +135,24 @@ def test_responses_stored_before_keep_their_submission_ids_and_answer_times() ->
     assert again.pk == response.pk
     if connection.vendor == "postgresql":
         assert partitions_holding(Response, [response.pk]) == {"surveys_response_p2024_02"}
+
+
+def test_a_large_load_stores_the_same_answers_as_single_submissions(agency_a: Agency) -> None:
+    """Past `ANSWERS_COPY_FROM` answers PostgreSQL gets them by COPY; the rows are the same."""
+    answers = {"sat": "4", "why": ["ease", "staff"], "visits": "2.5", "comments": "Tab\there"}
+    loaded, single = mixed_survey(agency_a), mixed_survey(agency_a, title="Single")
+    when = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
+    count = ANSWERS_COPY_FROM // 4 + 1
+    bulk(loaded, [(answers, when)] * count)
+    with time_machine.travel(when, tick=False):
+        response_submit(survey=single, answers=answers, submission_id="one")
+
+    def stored(survey: Survey) -> list[tuple[object, ...]]:
+        return sorted(
+            Answer.objects.filter(survey=survey).values_list(
+                "question__key", "value_int", "value_number", "value_text", "note", "submitted_at"
+            )
+        )
+
+    assert Answer.objects.filter(survey=loaded).count() == 5 * count
+    assert sorted(set(stored(loaded))) == stored(single)
