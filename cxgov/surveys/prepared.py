@@ -1,18 +1,28 @@
-"""A survey's responses for SPSS, Stata, Excel or R as a prepared file: built by the worker and
-served to those who may read the responses, each download audited (decisions 0049 and 0063)."""
+"""What the worker prepares for the surveys app (decisions 0049 and 0063): a survey's responses
+for SPSS, Stata, Excel or R as a file, served to those who may read the responses, each
+download audited; and the results page's figures weighted to the population margins, which
+rake every response of the survey."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils import translation
+
 from cxgov.core.models import Agency
-from cxgov.core.prepared import Built, prepared_builder
+from cxgov.core.prepared import Built, BuiltData, prepared_builder
 from cxgov.registry.models import Service
-from cxgov.surveys.models import Survey
+from cxgov.surveys.models import PopulationMargin, Question, RollupWatermark, Survey
 from cxgov.surveys.research import RESEARCH_FORMATS, research_file
-from cxgov.surveys.selectors import ResponseFilters, responses_for_survey
+from cxgov.surveys.results.cells import weighted_tables
+from cxgov.surveys.results.queries import ResultFilters
+from cxgov.surveys.results.selectors import weighted_results, weighting_error_text
+from cxgov.surveys.selectors import ResponseFilters, responses_for_survey, suppression_threshold
 
 RESEARCH_EXPORT = "surveys.research_export"
 # Responses have no cheap version (new ones arrive, some are marked spam): a file finished
@@ -57,3 +67,77 @@ def research_export_build(agency: Agency, params: Mapping[str, Any], version: st
         fmt=fmt,
     )
     return Built(content=built, filename=filename, content_type=RESEARCH_FORMATS[fmt].content_type)
+
+
+WEIGHTED_RESULTS = "surveys.weighted_results"
+# Marking a response as spam or deleting it changes the raked sample without moving the
+# version below: figures finished longer ago than this are built again when the page is read.
+WEIGHTED_RESULTS_MAX_AGE = timedelta(minutes=15)
+
+
+def weighted_params(
+    *, survey: Survey, filters: ResultFilters, breakdown: Question | None, language: str
+) -> dict[str, Any]:
+    """The builder's parameters: the survey, the page's filters and breakdown question, and the
+    language of the tables' words."""
+    return {
+        "survey": survey.pk,
+        "filters": {
+            name: value.isoformat() if isinstance(value, date) else value
+            for name, value in asdict(filters).items()
+        },
+        "breakdown": breakdown.pk if breakdown is not None else None,
+        "language": language,
+    }
+
+
+def weighted_version(*, survey: Survey) -> str:
+    """What the weighted figures depend on besides the parameters: the responses folded so far,
+    the margins as last saved and the trim cap."""
+    folded = (
+        RollupWatermark.objects.filter(survey=survey)
+        .values_list("folded_through", flat=True)
+        .first()
+    )
+    margins = PopulationMargin.objects.filter(survey=survey).aggregate(
+        count=Count("id"), last=Max("updated_at")
+    )
+    last = margins["last"].isoformat() if margins["last"] is not None else ""
+    return f"{folded or 0}:{margins['count']}:{last}:{settings.SURVEY_WEIGHT_TRIM}"
+
+
+def _result_filters(values: Mapping[str, Any]) -> ResultFilters:
+    dates = {"start", "end"}
+    return ResultFilters(
+        **{
+            name: date.fromisoformat(value) if name in dates and value else value
+            for name, value in values.items()
+        }
+    )
+
+
+@prepared_builder(WEIGHTED_RESULTS)
+def weighted_results_build(agency: Agency, params: Mapping[str, Any], version: str) -> BuiltData:
+    """The weighted tables of the results page, or why the margins cannot weight."""
+    survey = Survey.objects.select_related("agency").get(pk=params["survey"], agency=agency)
+    breakdown = None
+    if params["breakdown"] is not None:
+        breakdown = Question.objects.filter(survey=survey, pk=params["breakdown"]).first()
+    with translation.override(str(params["language"])):
+        weighted = weighted_results(
+            survey=survey, filters=_result_filters(params["filters"]), breakdown=breakdown
+        )
+        if weighted is None:
+            return BuiltData({"margin_count": 0})
+        return BuiltData(
+            {
+                "margin_count": len(weighted.margins),
+                "trim": weighted.trim,
+                "trimmed": weighted.weights.trimmed if weighted.weights is not None else 0,
+                "error": weighting_error_text(weighted.error) if weighted.error is not None else "",
+                "tables": [
+                    table.to_json()
+                    for table in weighted_tables(weighted, breakdown, suppression_threshold())
+                ],
+            }
+        )

@@ -17,15 +17,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cxgov.benchmarks.selectors import oversight_agencies
-from cxgov.core.models import Agency
+from cxgov.core.models import Agency, PreparedFile, PreparedFileStatus
 from cxgov.core.pages import button_view, form_page_save
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table, tables_page
+from cxgov.core.views_prepared import prepared_page_data
 from cxgov.insights.charts import horizontal_bar_svg
 from cxgov.insights.drivers import MAX_DRIVERS
 from cxgov.insights.estimates import Estimate
@@ -36,8 +37,13 @@ from cxgov.insights.priority_matrix import (
     WATCH,
     priority_matrix_svg,
 )
-from cxgov.insights.weighting import WeightedEstimate
 from cxgov.surveys.models import Question, Survey
+from cxgov.surveys.prepared import (
+    WEIGHTED_RESULTS,
+    WEIGHTED_RESULTS_MAX_AGE,
+    weighted_params,
+    weighted_version,
+)
 from cxgov.surveys.results import (
     GroupResult,
     QuestionResult,
@@ -50,13 +56,17 @@ from cxgov.surveys.results import (
     response_rate,
     surveys_with_results,
 )
+from cxgov.surveys.results.cells import (
+    estimate_columns,
+    fewer_text,
+    number_text,
+    percent_text,
+)
 from cxgov.surveys.results.forms import PopulationMarginForm, ResultFilterForm
 from cxgov.surveys.results.selectors import (
     DRIVERS_MISSING,
     MIN_DRIVER_RESPONSES,
     DriverResult,
-    WeightedResults,
-    WeightedRow,
     access_margin,
     comment_rows,
     comments_for_survey,
@@ -72,8 +82,6 @@ from cxgov.surveys.results.selectors import (
     survey_has_drivers,
     survey_margins,
     surveys_for_results,
-    weighted_results,
-    weighting_error_text,
 )
 from cxgov.surveys.selectors import access_survey, responses_listed, suppression_threshold
 from cxgov.surveys.services import drivers_request, population_margin_delete, population_margin_save
@@ -92,22 +100,6 @@ QUADRANT_LABELS = {
 # --- formatting: the same text on the page and in the CSV ----------------------------------
 
 
-def _pct(value: float | None) -> str:
-    if value is None:
-        return ""
-    text = f"{100 * value:.1f}"
-    # Rounding noise from a regression must not show as "-0.0".
-    return "0.0" if text == "-0.0" else text
-
-
-def _num(value: float | None, places: int = 2) -> str:
-    return "" if value is None else f"{value:.{places}f}"
-
-
-def _fewer(threshold: int) -> str:
-    return _("fewer than %(n)s responses") % {"n": threshold}
-
-
 _HIDDEN_IN_TOTAL = gettext_lazy("their answers are counted in the totals, not listed here")
 
 
@@ -117,14 +109,9 @@ def _estimate_cells(estimate: Estimate | None, threshold: int, *, percent: bool)
     if estimate is None:
         return ["", "", ""]
     if estimate.suppressed:
-        return [_fewer(threshold), "", ""]
-    shown = _pct if percent else _num
+        return [fewer_text(threshold), "", ""]
+    shown = percent_text if percent else number_text
     return [shown(estimate.value), shown(estimate.low), shown(estimate.high)]
-
-
-def _estimate_columns(value: str) -> list[str]:
-    """The headers of `_estimate_cells` for a percent: the `value` column's, then its interval's."""
-    return [value, _("95% interval, low (%)"), _("95% interval, high (%)")]
 
 
 def _estimate_text(estimate: Estimate | None, threshold: int, *, percent: bool) -> str:
@@ -133,8 +120,8 @@ def _estimate_text(estimate: Estimate | None, threshold: int, *, percent: bool) 
     if estimate is None:
         return ""
     if estimate.suppressed or estimate.value is None:
-        return _fewer(threshold)
-    shown = _pct if percent else _num
+        return fewer_text(threshold)
+    shown = percent_text if percent else number_text
     values = {"value": shown(estimate.value), "n": estimate.n}
     if estimate.low is None or estimate.high is None:
         template = _("%(value)s%% (n = %(n)s)") if percent else _("%(value)s (n = %(n)s)")
@@ -209,11 +196,11 @@ def _distribution_table(result: QuestionResult, threshold: int) -> Table:
         [
             _("Answer"),
             _("Count"),
-            *_estimate_columns(_("Share (%)")),
+            *estimate_columns(_("Share (%)")),
         ],
     )
     if result.suppressed:
-        table.rows.append([_fewer(threshold), "", "", "", ""])
+        table.rows.append([fewer_text(threshold), "", "", "", ""])
         return table
     for _key, label, count, share in result.distribution:
         table.rows.append([label, count, *_estimate_cells(share, threshold, percent=True)])
@@ -229,7 +216,7 @@ def _trend_table(
         [
             _("Quarter"),
             _("Answers (n)"),
-            *_estimate_columns(_("Percent positive (%)")),
+            *estimate_columns(_("Percent positive (%)")),
             _("Mean"),
             _("Change from the quarter before"),
         ],
@@ -239,14 +226,14 @@ def _trend_table(
     ):
         if point.suppressed:
             # Never the n of a hidden quarter: beside the year's, it would give that quarter's.
-            table.rows.append([point.label, _fewer(threshold), "", "", "", "", ""])
+            table.rows.append([point.label, fewer_text(threshold), "", "", "", "", ""])
             continue
         table.rows.append(
             [
                 point.label,
                 point.n,
                 *_estimate_cells(point.positive, threshold, percent=True),
-                _num(point.mean.value) if point.mean is not None else "",
+                number_text(point.mean.value) if point.mean is not None else "",
                 _trend_change(point, first=index == 0),
             ]
         )
@@ -311,7 +298,7 @@ def _group_columns(first: str) -> list[str]:
     return [
         first,
         _("Answers (n)"),
-        *_estimate_columns(_("Percent positive (%)")),
+        *estimate_columns(_("Percent positive (%)")),
         _("Mean"),
         _("Mean, lower limit (95%)"),
         _("Mean, upper limit (95%)"),
@@ -321,7 +308,7 @@ def _group_columns(first: str) -> list[str]:
 def _group_cells(label: str, row: GroupResult | QuestionResult, threshold: int) -> list[Any]:
     """A group's or a question's row: its answers, percent positive and mean, with intervals."""
     if row.suppressed:
-        return [label, _fewer(threshold), "", "", "", "", "", ""]
+        return [label, fewer_text(threshold), "", "", "", "", "", ""]
     return [
         label,
         row.n,
@@ -369,8 +356,17 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
     chosen = _breakdown_question(request, survey, scored)
     breakdowns = _breakdown_tables(survey, chosen, filters, threshold) if chosen else []
     tables += breakdowns
-    weighted = weighted_results(survey=survey, filters=filters, breakdown=chosen)
-    weighted_shown = weighted_tables(weighted, chosen, threshold)
+    weighted = _weighted_prepared(request, survey, filters, chosen)
+    if isinstance(weighted, HttpResponse):
+        return weighted
+    weighted_data = (
+        weighted.data
+        if weighted is not None
+        and weighted.data is not None
+        and weighted.status != PreparedFileStatus.FAILED
+        else None
+    )
+    weighted_shown = [Table.from_json(table) for table in (weighted_data or {}).get("tables", [])]
     tables += weighted_shown
     comments = comments_for_survey(survey=survey, filters=filters)
     comment_table = Table(
@@ -410,11 +406,10 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             "comments_suppressed": comments.suppressed,
             "comments_page": page,
             "has_drivers": survey_has_drivers(survey=survey),
-            "weighted": weighted,
+            "weighted": weighted_data,
+            "weighted_prepared": weighted,
             "weighted_tables": weighted_shown,
-            "weighting_error": weighting_error_text(weighted.error)
-            if weighted is not None and weighted.error is not None
-            else "",
+            "weighting_error": (weighted_data or {}).get("error", ""),
             "can_weight": user_can(
                 user=request.user, agency=survey.agency, need=Can.WEIGHT_RESULTS
             ),
@@ -426,6 +421,31 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
         tables=tables,
         filename=f"survey-{survey.pk}-results",
         status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def _weighted_prepared(
+    request: HttpRequest, survey: Survey, filters: ResultFilters, breakdown: Question | None
+) -> PreparedFile | HttpResponse | None:
+    """The figures weighted to the population margins, which the worker prepares (they rake
+    every response of the survey); None for a survey without margins or of employees, which
+    is not weighted. A response is the redirect after the section's "Refresh" button."""
+    if survey.is_employee or not survey_margins(survey=survey):
+        return None
+    return prepared_page_data(
+        request,
+        kind=WEIGHTED_RESULTS,
+        agency=survey.agency,
+        params=weighted_params(
+            survey=survey,
+            filters=filters,
+            breakdown=breakdown,
+            language=get_language() or "en",
+        ),
+        version=weighted_version(survey=survey),
+        max_age=WEIGHTED_RESULTS_MAX_AGE,
+        title=survey.display_title,
+        whole_page=False,
     )
 
 
@@ -503,7 +523,7 @@ def oversight_results(request: HttpRequest, slug: str) -> HttpResponse:
             _("Survey"),
             _("Responses counted"),
             _("Headline question"),
-            *_estimate_columns(_("Percent positive (%)")),
+            *estimate_columns(_("Percent positive (%)")),
             _("Answers (n)"),
             _("Latest quarter"),
             _("Change from the quarter before"),
@@ -534,7 +554,7 @@ def oversight_results(request: HttpRequest, slug: str) -> HttpResponse:
         trend = quarterly_trend(survey=survey, question=headline, filters=filters)
         latest = trend[-1] if trend else None
         if result is None or result.suppressed:
-            figures = [_fewer(threshold), "", "", "" if result else 0]
+            figures = [fewer_text(threshold), "", "", "" if result else 0]
         else:
             figures = [*_estimate_cells(result.positive, threshold, percent=True), result.n]
         table.rows.append(
@@ -579,12 +599,12 @@ def _driver_table(result: DriverResult) -> Table:
         table.rows.append(
             [
                 row.question.display_text,
-                _pct(row.importance),
-                _pct(row.low),
-                _pct(row.high),
-                _pct(row.performance.value),
-                _pct(row.performance.low),
-                _pct(row.performance.high),
+                percent_text(row.importance),
+                percent_text(row.low),
+                percent_text(row.high),
+                percent_text(row.performance.value),
+                percent_text(row.performance.low),
+                percent_text(row.performance.high),
                 row.performance.n,
                 str(QUADRANT_LABELS[row.quadrant]),
                 row.question.key,
@@ -661,7 +681,7 @@ def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
             "matrix": matrix,
             "minimum": MIN_DRIVER_RESPONSES,
             "exact_up_to": MAX_DRIVERS,
-            "r_squared": _pct(result.r_squared),
+            "r_squared": percent_text(result.r_squared),
             "outcome_positive": _estimate_text(result.outcome_positive, 0, percent=True)
             if result.outcome_positive is not None
             else "",
@@ -673,84 +693,6 @@ def survey_drivers(request: HttpRequest, slug: str, survey_id: int) -> HttpRespo
 
 
 # --- population margins and weighted figures (decision 0040) --------------------------------
-
-
-def _weighted_cells(estimate: WeightedEstimate | None, *, percent: bool) -> list[str]:
-    """Value, interval low and high, design effect and effective n of a weighted figure."""
-    if estimate is None or estimate.value is None:
-        return ["", "", "", "", ""]
-    shown = _pct if percent else _num
-    return [
-        shown(estimate.value),
-        shown(estimate.low),
-        shown(estimate.high),
-        _num(estimate.design_effect),
-        _num(estimate.effective_n, 1),
-    ]
-
-
-def _weighted_columns(first: str) -> list[str]:
-    return [
-        first,
-        _("Answers (n)"),
-        *_estimate_columns(_("Weighted percent positive (%)")),
-        _("Design effect (Kish)"),
-        _("Effective n"),
-        _("Weighted mean"),
-        _("Mean, lower limit (95%)"),
-        _("Mean, upper limit (95%)"),
-        _("Design effect of the mean (Kish)"),
-        _("Effective n of the mean"),
-    ]
-
-
-def _weighted_row_cells(row: WeightedRow, threshold: int) -> list[Any]:
-    """A weighted row; a group with fewer answers than the threshold shows no figures."""
-    n = max(
-        row.positive.n if row.positive is not None else 0,
-        row.mean.n if row.mean is not None else 0,
-    )
-    if n < threshold:
-        return [row.label, _fewer(threshold), *[""] * 10]
-    return [
-        row.label,
-        n,
-        *_weighted_cells(row.positive, percent=True),
-        *_weighted_cells(row.mean, percent=False),
-    ]
-
-
-def weighted_tables(
-    weighted: WeightedResults | None, breakdown: Question | None, threshold: int
-) -> list[Table]:
-    """The weighted summary and, for the breakdown question, its weighted groups (svyby)."""
-    if weighted is None or weighted.error is not None:
-        return []
-    summary = Table(
-        "weighted",
-        _("Summary by question, weighted to the population margins"),
-        _weighted_columns(_("Question")),
-    )
-    summary.rows = [_weighted_row_cells(row, threshold) for row in weighted.rows]
-    tables = [summary]
-    names = {
-        "service": _("service"),
-        "channel": _("channel"),
-        "segment": _("customer segment"),
-        "language": _("language"),
-    }
-    for variable, rows in weighted.breakdowns.items():
-        if breakdown is None:
-            break
-        table = Table(
-            f"weighted-by-{variable}",
-            _("“%(question)s” by %(dimension)s, weighted")
-            % {"question": breakdown.display_text, "dimension": names[variable]},
-            _weighted_columns(names[variable].capitalize()),
-        )
-        table.rows = [_weighted_row_cells(row, threshold) for row in rows]
-        tables.append(table)
-    return tables
 
 
 def _margins_url(survey: Survey) -> str:

@@ -17,13 +17,15 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from cxgov.core.models import Agency, AuditEvent, User
+from cxgov.core.models import Agency, AuditEvent, PreparedFile, User
 from cxgov.core.services import token_create
 from cxgov.insights.proportions import wilson_interval
 from cxgov.surveys.models import PopulationMargin, Survey
+from cxgov.surveys.prepared import WEIGHTED_RESULTS
 from cxgov.surveys.services import population_margin_save
 from cxgov.surveys.tests.results_factories import bulk, mixed_survey
 from cxgov.surveys.tests.test_results_pages import results_survey  # noqa: F401 - a fixture
+from cxgov.testing.prepared import prepared_get, prepared_work
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,17 @@ def _url(survey: Survey, suffix: str = "") -> str:
     return f"/staff/agencies/{survey.agency.slug}/results/{survey.pk}/{suffix}"
 
 
+def _page(client: Client, url: str) -> str:
+    """The page once the worker has prepared its weighted figures."""
+    reply = prepared_get(client, url)
+    assert reply.status_code == 200
+    return str(reply.content.decode())
+
+
 def _rows(client: Client, url: str) -> list[list[str]]:
+    # The first request asks the worker for the weighted figures the table is made from.
+    client.get(url)
+    prepared_work()
     reply = client.get(url)
     assert reply.status_code == 200
     return list(csv.reader(io.StringIO(reply.content.decode())))
@@ -65,7 +77,7 @@ def test_the_weighted_summary_shows_design_effect_effective_n_and_interval(
     ]
     trust = next(row for row in rows if row[0].startswith("This interaction increased my trust"))
     assert trust[1:7] == ["40", "42.5", f"{100 * low:.1f}", f"{100 * high:.1f}", "1.25", "32.0"]
-    page = analyst_a_client.get(_url(weighted_survey)).content.decode()
+    page = _page(analyst_a_client, _url(weighted_survey))
     assert "Weighted to the population" in page
     for cell in trust[1:7]:
         assert f"<td>{cell}</td>" in page
@@ -95,9 +107,7 @@ def test_margins_that_cannot_weight_are_explained_on_the_page_not_a_500(
     population_margin_save(
         actor=analyst_a, survey=weighted_survey, variable="language", counts={"en": 400}
     )
-    reply = analyst_a_client.get(_url(weighted_survey))
-    assert reply.status_code == 200
-    text = reply.content.decode()
+    text = _page(analyst_a_client, _url(weighted_survey))
     assert "The responses could not be weighted" in text
     assert "without a population count (es)" in text
     assert analyst_a_client.get(_url(weighted_survey) + "?download=weighted").status_code == 404
@@ -188,20 +198,18 @@ def test_a_choose_one_question_is_a_margin_like_a_scale(
 def test_the_trim_cap_is_a_setting_and_the_page_says_how_many_weights_it_cut(
     analyst_a_client: Client, weighted_survey: Survey, settings: Any
 ) -> None:
-    page = analyst_a_client.get(_url(weighted_survey)).content.decode()
+    page = _page(analyst_a_client, _url(weighted_survey))
     assert "Weights above 5 times the average are trimmed: 0 responses were." in page
     # A cap of the mean itself cuts the 20 website weights of 15 to 10 and spreads the excess
     # over the phone weights of 5: every weight is 10 and the share is the unweighted 22/40.
     settings.SURVEY_WEIGHT_TRIM = 1
-    page = analyst_a_client.get(_url(weighted_survey)).content.decode()
+    page = _page(analyst_a_client, _url(weighted_survey))
     assert "Weights above 1 times the average are trimmed: 20 responses were." in page
     rows = _rows(analyst_a_client, _url(weighted_survey) + "?download=weighted")
     trust = next(row for row in rows if row[0].startswith("This interaction increased my trust"))
     assert trust[1:3] == ["40", "55.0"] and trust[5] == "1.00"
     settings.SURVEY_WEIGHT_TRIM = 0
-    assert (
-        "Weights are not trimmed." in analyst_a_client.get(_url(weighted_survey)).content.decode()
-    )
+    assert "Weights are not trimmed." in _page(analyst_a_client, _url(weighted_survey))
 
 
 def test_the_api_gives_the_weighted_figures_when_asked(
@@ -241,3 +249,34 @@ def test_the_api_says_why_margins_cannot_weight(
     weighted = reply.json()["weighted"]
     assert "without a population count (es)" in weighted["error"]
     assert weighted["questions"] == []
+
+
+def test_the_results_page_leaves_the_raking_to_the_worker(
+    analyst_a_client: Client, weighted_survey: Survey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def raked_in_the_request(**_kwargs: Any) -> None:
+        raise AssertionError("the page raked the responses itself")
+
+    monkeypatch.setattr("cxgov.surveys.prepared.weighted_results", raked_in_the_request)
+    reply = analyst_a_client.get(_url(weighted_survey))
+    assert reply.status_code == 200
+    page = reply.content.decode()
+    assert "being prepared in the background" in page
+    assert "No population margins are given" not in page
+    assert PreparedFile.objects.filter(kind=WEIGHTED_RESULTS, status="queued").count() == 1
+
+
+def test_weighted_figures_are_built_again_when_a_margin_changes(
+    analyst_a_client: Client, weighted_survey: Survey, analyst_a: User
+) -> None:
+    assert "42.5" in _page(analyst_a_client, _url(weighted_survey))
+    population_margin_save(
+        actor=analyst_a,
+        survey=weighted_survey,
+        variable="channel",
+        counts={"phone": 300, "website": 100},
+    )
+    # Phone responses now weigh 15 and website ones 5: (16·15 + 6·5) / 400 = 67.5%.
+    page = _page(analyst_a_client, _url(weighted_survey))
+    assert "<td>67.5</td>" in page
+    assert "<td>42.5</td>" not in page
