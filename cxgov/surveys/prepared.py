@@ -17,7 +17,7 @@ from django.utils import translation
 from cxgov.core.models import Agency
 from cxgov.core.prepared import Built, BuiltData, prepared_builder
 from cxgov.registry.models import Service
-from cxgov.surveys.models import PopulationMargin, Question, RollupWatermark, Survey
+from cxgov.surveys.models import PopulationMargin, Question, Survey
 from cxgov.surveys.research import RESEARCH_FORMATS, research_file
 from cxgov.surveys.results.cells import weighted_tables
 from cxgov.surveys.results.queries import ResultFilters
@@ -70,8 +70,10 @@ def research_export_build(agency: Agency, params: Mapping[str, Any], version: st
 
 
 WEIGHTED_RESULTS = "surveys.weighted_results"
-# Marking a response as spam or deleting it changes the raked sample without moving the
-# version below: figures finished longer ago than this are built again when the page is read.
+# New responses, and marks or deletions, change the raked sample without moving the version
+# below: figures finished longer ago than this are built again when the page is read. A
+# version that moved with every fold would rebuild the raking (seconds at a million
+# responses) on nearly every read while intake runs.
 WEIGHTED_RESULTS_MAX_AGE = timedelta(minutes=15)
 
 
@@ -92,18 +94,13 @@ def weighted_params(
 
 
 def weighted_version(*, survey: Survey) -> str:
-    """What the weighted figures depend on besides the parameters: the responses folded so far,
-    the margins as last saved and the trim cap."""
-    folded = (
-        RollupWatermark.objects.filter(survey=survey)
-        .values_list("folded_through", flat=True)
-        .first()
-    )
+    """What the weighted figures depend on besides the parameters and the responses: the
+    margins as last saved and the trim cap."""
     margins = PopulationMargin.objects.filter(survey=survey).aggregate(
         count=Count("id"), last=Max("updated_at")
     )
     last = margins["last"].isoformat() if margins["last"] is not None else ""
-    return f"{folded or 0}:{margins['count']}:{last}:{settings.SURVEY_WEIGHT_TRIM}"
+    return f"{margins['count']}:{last}:{settings.SURVEY_WEIGHT_TRIM}"
 
 
 def _result_filters(values: Mapping[str, Any]) -> ResultFilters:

@@ -280,3 +280,14 @@ def test_weighted_figures_are_built_again_when_a_margin_changes(
     page = _page(analyst_a_client, _url(weighted_survey))
     assert "<td>67.5</td>" in page
     assert "<td>42.5</td>" not in page
+
+
+def test_the_refresh_button_asks_for_new_weighted_figures_and_comes_back(
+    analyst_a_client: Client, weighted_survey: Survey
+) -> None:
+    url = _url(weighted_survey) + "?channel=phone"
+    assert "Refresh the figures" in _page(analyst_a_client, url)
+    reply = analyst_a_client.post(url, {"prepared": "refresh"})
+    assert reply.status_code == 302
+    assert reply["Location"] == url
+    assert PreparedFile.objects.filter(kind=WEIGHTED_RESULTS, status="queued").exists()
