@@ -194,19 +194,20 @@ def _insert_sql() -> str:
 EVENTS_LOCK_CLASS = 6802
 
 
-def _events_write_lock(standard: Standard) -> None:
+def _events_write_lock(standard: Standard, *, shared: bool = False) -> None:
     """Wait for the other writers of the standard's events, until this transaction ends.
 
     Events have no unique key (partitions, decision 0073): a resent id is found and replaced
-    by the writer, so two writers must not store the same id at once.
+    by the writer, so two writers must not store the same id at once. Writers that hold the
+    lock shared write at the same time: only the batches of one split file may, whose ids
+    differ (`events_write`'s `disjoint`).
     """
     if connection.vendor != "postgresql":
         # SQLite transactions start IMMEDIATE (config/database.py): one writer at a time.
         return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, %s)", [EVENTS_LOCK_CLASS, standard.pk % 2**31]
-        )
+        cursor.execute(f"SELECT {function}(%s, %s)", [EVENTS_LOCK_CLASS, standard.pk % 2**31])
 
 
 def _instants_for_db(values: np.ndarray) -> list[Any]:
@@ -275,14 +276,18 @@ def events_ingest_finish(
 
 
 @transaction.atomic
-def events_write(*, standard: Standard, batch: EventBatch) -> tuple[int, set[date]]:
+def events_write(
+    *, standard: Standard, batch: EventBatch, disjoint: bool = False
+) -> tuple[int, set[date]]:
     """Store a parsed batch's events, each replacing any stored event with its id, without
-    touching rollups. Writers of one standard take turns; the parsing before runs in parallel.
+    touching rollups. Writers of one standard take turns, except `disjoint` ones: writers
+    whose ids no other disjoint writer of the standard holds now (the batches of one split
+    file, `services_batches`), which write side by side.
 
     Returns how many stored events it replaced and every day whose rollup it changes (the
     events' days and the days the replaced events were on).
     """
-    _events_write_lock(standard)
+    _events_write_lock(standard, shared=disjoint)
     days_touched: set[date] = set()
     replaced = 0
     # With no stored events nothing can be replaced, so the lookups can be skipped.

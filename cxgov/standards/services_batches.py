@@ -112,6 +112,24 @@ def _batch_frame(batch: EventFileBatch) -> Frame:
     return Frame(data, header, numbers)
 
 
+def batch_writes_beside_its_run(batch: EventFileBatch) -> bool:
+    """Whether the batch may write while other batches of its run do.
+
+    A run's batches are cut by event id, so no two hold the same id. Only the batches of the
+    standard's oldest unfinished run write side by side: a later run's batches, which may
+    repeat its ids, wait their turn like any other writer. A run is finished only once each of
+    its batches has committed, so no batch of an earlier run still writes when a later run
+    becomes the oldest.
+    """
+    oldest = (
+        EventFileRun.objects.filter(standard_id=batch.run.standard_id, status=BatchStatus.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return oldest == batch.run_id
+
+
 def event_file_batch_ingest(*, batch_id: int, worker: str) -> bool:
     """Store one batch's good events if no worker has; True when this call stored them.
 
@@ -126,7 +144,9 @@ def event_file_batch_ingest(*, batch_id: int, worker: str) -> bool:
         if not claimed:
             return False
         parsed = events_parse(_batch_frame(batch), standard=standard, mapping=batch.run.mapping)
-        replaced, days = services.events_write(standard=standard, batch=parsed)
+        replaced, days = services.events_write(
+            standard=standard, batch=parsed, disjoint=batch_writes_beside_its_run(batch)
+        )
         EventFileBatch.objects.filter(pk=batch_id).update(
             accepted=parsed.accepted,
             replaced=replaced,

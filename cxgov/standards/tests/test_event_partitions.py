@@ -12,8 +12,9 @@ from django.db import connection, connections
 
 from cxgov.core.partitions import partitioned_tables, partitions_create
 from cxgov.standards.ingest import events_parse, rows_table
-from cxgov.standards.models import DailyRollup, Standard, StandardEvent
-from cxgov.standards.services import events_ingest
+from cxgov.standards.models import DailyRollup, EventFileRun, Standard, StandardEvent
+from cxgov.standards.services import EVENTS_LOCK_CLASS, events_ingest
+from cxgov.standards.services_batches import batch_writes_beside_its_run, event_file_batch_ingest
 from cxgov.standards.tests.stored import ingest_events
 from cxgov.testing.factories import AgencyFactory, ServiceFactory, StandardFactory
 
@@ -108,3 +109,40 @@ def test_two_writers_of_the_same_ids_at_once_store_each_id_once() -> None:
     assert failures == []
     assert StandardEvent.objects.filter(standard=standard).count() == 500
     assert DailyRollup.objects.get(standard=standard, day=date(2026, 5, 5)).total == 500
+
+
+def _advisory_modes(standard: Standard) -> set[str]:
+    """The modes in which this connection holds the standard's events lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT mode FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+            "AND classid = %s AND objid = %s",
+            [EVENTS_LOCK_CLASS, standard.pk],
+        )
+        return {mode for (mode,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_only_the_batches_of_the_oldest_unfinished_run_write_side_by_side(
+    tmp_path: Path, settings
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    standard = _standard()
+    rows = [f"B-{n},2026-05-04T09:00:00Z,2026-05-05T09:00:00Z" for n in range(40)]
+    path = _file(tmp_path / "events.csv", rows)
+    ingest_events(path, standard, "--batches", "2")
+    ingest_events(path, standard, "--batches", "2")
+    first, later = EventFileRun.objects.filter(standard=standard).order_by("pk")
+    assert all(batch_writes_beside_its_run(batch) for batch in first.parts.all())
+    # The later run repeats the first one's ids: its batches wait their turn.
+    assert not any(batch_writes_beside_its_run(batch) for batch in later.parts.all())
+    for batch in first.parts.all():
+        assert event_file_batch_ingest(batch_id=batch.pk, worker="one")
+    if connection.vendor == "postgresql":
+        # Held until the test's transaction ends, as a worker's until its batch commits.
+        assert _advisory_modes(standard) == {"ShareLock"}
+    assert all(batch_writes_beside_its_run(batch) for batch in later.parts.all())
+    for batch in later.parts.all():
+        assert event_file_batch_ingest(batch_id=batch.pk, worker="one")
+    assert StandardEvent.objects.filter(standard=standard).count() == 40
+    assert DailyRollup.objects.get(standard=standard, day=date(2026, 5, 5)).total == 40
