@@ -34,10 +34,9 @@ from cxgov.surveys.models import (
     Question,
     QuestionKind,
     ResponseSource,
-    Submission,
     Survey,
 )
-from cxgov.surveys.selectors import RESPONSE_CONTEXT_COLUMNS
+from cxgov.surveys.selectors import RESPONSE_CONTEXT_COLUMNS, submission_ids_stored
 from cxgov.surveys.services import BulkResponse, SubmissionContext, response_bulk_create
 from cxgov.surveys.validation import SubmissionError, submission_clean
 
@@ -492,16 +491,7 @@ def _check_rows(survey: Survey, parsed: list[_Row], errors: list[RowError]) -> N
 
 
 def _existing_ids(survey: Survey, ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        found.update(
-            Submission.objects.filter(
-                agency_id=survey.agency_id,
-                survey=survey,
-                submission_id__in=ids[start : start + 500],
-            ).values_list("submission_id", flat=True)
-        )
-    return found
+    return submission_ids_stored(survey=survey, submission_ids=ids)
 
 
 def _store(

@@ -5,13 +5,12 @@ rake every response of the survey."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max
 from django.utils import translation
 
 from cxgov.core.models import Agency
@@ -93,14 +92,11 @@ def weighted_params(
     }
 
 
-def weighted_version(*, survey: Survey) -> str:
+def weighted_version(*, margins: Sequence[PopulationMargin]) -> str:
     """What the weighted figures depend on besides the parameters and the responses: the
-    margins as last saved and the trim cap."""
-    margins = PopulationMargin.objects.filter(survey=survey).aggregate(
-        count=Count("id"), last=Max("updated_at")
-    )
-    last = margins["last"].isoformat() if margins["last"] is not None else ""
-    return f"{margins['count']}:{last}:{settings.SURVEY_WEIGHT_TRIM}"
+    survey's margins as last saved (the page has read them) and the trim cap."""
+    last = max((margin.updated_at.isoformat() for margin in margins), default="")
+    return f"{len(margins)}:{last}:{settings.SURVEY_WEIGHT_TRIM}"
 
 
 def _result_filters(values: Mapping[str, Any]) -> ResultFilters:

@@ -8,7 +8,7 @@ responses are never listed one by one (`responses_listed`): their results pages 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -67,6 +67,20 @@ def responses_by_submission(
         found.update(
             (response.submission_id, response)
             for response in Response.objects.filter(pk__in=keys.values("response_id"))
+        )
+    return found
+
+
+def submission_ids_stored(*, survey: Survey, submission_ids: Sequence[str]) -> set[str]:
+    """Which of these submission ids the survey has stored responses for."""
+    found: set[str] = set()
+    for start in range(0, len(submission_ids), 500):
+        found.update(
+            Submission.objects.filter(
+                agency_id=survey.agency_id,
+                survey=survey,
+                submission_id__in=submission_ids[start : start + 500],
+            ).values_list("submission_id", flat=True)
         )
     return found
 

@@ -430,7 +430,8 @@ def _weighted_prepared(
     """The figures weighted to the population margins, which the worker prepares (they rake
     every response of the survey); None for a survey without margins or of employees, which
     is not weighted. A response is the redirect after the section's "Refresh" button."""
-    if survey.is_employee or not survey_margins(survey=survey):
+    margins = [] if survey.is_employee else survey_margins(survey=survey)
+    if not margins:
         return None
     return prepared_page_data(
         request,
@@ -442,7 +443,7 @@ def _weighted_prepared(
             breakdown=breakdown,
             language=get_language() or "en",
         ),
-        version=weighted_version(survey=survey),
+        version=weighted_version(margins=margins),
         max_age=WEIGHTED_RESULTS_MAX_AGE,
         title=survey.display_title,
         whole_page=False,
