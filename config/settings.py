@@ -516,6 +516,11 @@ SCHEDULE_PARTITIONS_CREATE_MINUTES = env_int(
 )
 PARTITIONS_MONTHS_AHEAD = env_int("PARTITIONS_MONTHS_AHEAD", default=3, minimum=1)
 AUDIT_LOG_RETENTION_MONTHS = env_int("AUDIT_LOG_RETENTION_MONTHS", default=0, minimum=0)
+# Raw survey responses (with their answers) and standards events older than these many whole
+# months are removed by the same purge, and their months' rollups are final (decision 0074);
+# 0 keeps them for ever.
+RESPONSE_RETENTION_MONTHS = env_int("RESPONSE_RETENTION_MONTHS", default=0, minimum=0)
+EVENT_RETENTION_MONTHS = env_int("EVENT_RETENTION_MONTHS", default=0, minimum=0)
 
 # Webhooks: a delivery is tried up to WEBHOOK_MAX_ATTEMPTS times, waiting
 # WEBHOOK_RETRY_BASE_SECONDS after the first failure and doubling each time; a subscription whose

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -47,6 +47,16 @@ def month_add(month: date, months: int) -> date:
     """The first day of the month `months` after `month`'s (before, if negative)."""
     index = month.year * 12 + month.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def retained_from(*, months: int, now: datetime | None = None) -> date | None:
+    """The first day of the oldest month a retention of `months` keeps, or None for 0 (all).
+
+    The current month and the `months` whole months before it are kept.
+    """
+    if months <= 0:
+        return None
+    return month_add(month_start((now or timezone.now()).date()), -months)
 
 
 def partition_name(*, table: str, month: date) -> str:

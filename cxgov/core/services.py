@@ -6,7 +6,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -48,7 +48,12 @@ from cxgov.core.models import (
     TranslationStatus,
     User,
 )
-from cxgov.core.partitions import month_add, month_start, partitions_before, partitions_drop_before
+from cxgov.core.partitions import (
+    partitioned_tables,
+    partitions_before,
+    partitions_drop_before,
+    retained_from,
+)
 from cxgov.core.permissions import SITE_CAPABILITIES, Can, user_can
 from cxgov.core.selectors import account_shared, scim_users
 from cxgov.core.tasks import (
@@ -98,28 +103,97 @@ def audit_record(
 
 
 @transaction.atomic
-def audit_log_partitions_purge(*, now: datetime | None = None, dry_run: bool = False) -> list[str]:
-    """Drop the audit log's whole months older than settings.AUDIT_LOG_RETENTION_MONTHS.
+def partitions_purge(
+    *,
+    table: str,
+    months: int,
+    action: str,
+    now: datetime | None = None,
+    dry_run: bool = False,
+) -> list[str]:
+    """Drop `table`'s whole months older than `months` months before the current one.
 
-    PostgreSQL only (SQLite keeps a plain table and every event); 0 months keeps everything.
-    The drop is itself an audit event. Returns the partitions dropped (in a dry run, those
-    that would be).
+    PostgreSQL only (other databases keep plain tables); 0 months keeps everything. The drop
+    is an audit event named `action`. Returns the partitions dropped (in a dry run, those that
+    would be).
     """
-    months = settings.AUDIT_LOG_RETENTION_MONTHS
-    if months <= 0:
+    before = retained_from(months=months, now=now)
+    if before is None:
         return []
-    before = month_add(month_start((now or timezone.now()).date()), -months)
-    table = AuditEvent._meta.db_table
     if dry_run:
         return partitions_before(table=table, before=before)
     dropped = partitions_drop_before(table=table, before=before)
     if dropped:
         audit_record(
             actor=None,
-            action="audit.partitions_drop",
+            action=action,
             data={"partitions": dropped, "before": before.isoformat(), "months": months},
         )
     return dropped
+
+
+def months_purge(
+    *,
+    tables: Sequence[tuple[type[models.Model], str]],
+    months: int,
+    action: str,
+    now: datetime | None = None,
+    dry_run: bool = False,
+) -> list[str]:
+    """Remove the rows of whole months older than `months` months before the current one.
+
+    `tables` pairs each model with the time column (a lookup path) that dates its rows, in the
+    order to remove them, dependents first. A table partitioned by month on PostgreSQL loses
+    whole partitions; any other table (every table on SQLite) loses its rows by a DELETE. One
+    transaction and one audit event for the lot; 0 months keeps everything. Returns what was
+    removed (in a dry run, what would be): partition names, or "<table>: N rows".
+    """
+    before = retained_from(months=months, now=now)
+    if before is None:
+        return []
+    partitioned = {table.name for table in partitioned_tables()}
+    removed: list[str] = []
+    with transaction.atomic():
+        for model, column in tables:
+            table = model._meta.db_table
+            if table in partitioned:
+                drop = partitions_before if dry_run else partitions_drop_before
+                removed += drop(table=table, before=before)
+                continue
+            due = model._default_manager.filter(
+                **{f"{column}__lt": _month_bound(model, column, before)}
+            )
+            count = due.count() if dry_run else due.delete()[1].get(model._meta.label, 0)
+            if count:
+                removed.append(f"{table}: {count} rows")
+        if removed and not dry_run:
+            audit_record(
+                actor=None,
+                action=action,
+                data={"removed": removed, "before": before.isoformat(), "months": months},
+            )
+    return removed
+
+
+def _month_bound(model: type[models.Model], path: str, month: date) -> date | datetime:
+    """`month`'s first day as the column at `path` compares: a date, or midnight UTC."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model  # type: ignore[assignment]
+    if isinstance(model._meta.get_field(name), models.DateTimeField):
+        return datetime.combine(month, time.min, tzinfo=UTC)
+    return month
+
+
+def audit_log_partitions_purge(*, now: datetime | None = None, dry_run: bool = False) -> list[str]:
+    """Drop the audit log's whole months older than settings.AUDIT_LOG_RETENTION_MONTHS."""
+    return partitions_purge(
+        table=AuditEvent._meta.db_table,
+        months=settings.AUDIT_LOG_RETENTION_MONTHS,
+        action="audit.partitions_drop",
+        now=now,
+        dry_run=dry_run,
+    )
 
 
 def sign_in_record(*, user: User | None, action: str, address: str, method: str = "") -> AuditEvent:

@@ -39,7 +39,9 @@ from cxgov.registry.models import (
     ServiceStage,
     ServiceStatus,
 )
+from cxgov.standards.services import events_months_purge
 from cxgov.surveys.models import Invitation, Response, ResponseDraft
+from cxgov.surveys.services import responses_months_purge
 from cxgov.webhooks.models import Attempt, Delivery, DeliveryStatus
 
 DEFAULT_STAGES = [("Start", "Inicio"), ("Process", "Proceso"), ("End", "Fin")]
@@ -450,6 +452,17 @@ class PurgeReport:
     dry_run: bool
     agencies: list[AgencyPurge] = field(default_factory=list)
     audit_partitions: list[str] = field(default_factory=list)
+    responses_months: list[str] = field(default_factory=list)
+    events_months: list[str] = field(default_factory=list)
+
+    @property
+    def months_removed(self) -> dict[str, list[str]]:
+        """What each whole-month purge removed: partitions, or "<table>: N rows"."""
+        return {
+            "audit log": self.audit_partitions,
+            "responses": self.responses_months,
+            "events": self.events_months,
+        }
 
     @property
     def total(self) -> int:
@@ -558,8 +571,10 @@ def retention_purge(*, now: datetime | None = None, dry_run: bool = False) -> Pu
     receivers' answers) of finished webhook deliveries older than
     settings.WEBHOOK_DELIVERY_RETENTION_DAYS. Complaints,
     responses, answers and the audit log stay; each agency purged gets one audit event.
-    On PostgreSQL, the audit log's whole months older than settings.AUDIT_LOG_RETENTION_MONTHS
-    are dropped when that is set (`audit_log_partitions_purge`, itself audited).
+    Whole months go too, each purge audited: on PostgreSQL, the audit log's older than
+    settings.AUDIT_LOG_RETENTION_MONTHS; responses and answers older than
+    settings.RESPONSE_RETENTION_MONTHS and standards events older than
+    settings.EVENT_RETENTION_MONTHS, when those are set (decision 0074).
     """
     now = now or timezone.now()
     report = PurgeReport(now=now, dry_run=dry_run)
@@ -569,4 +584,6 @@ def retention_purge(*, now: datetime | None = None, dry_run: bool = False) -> Pu
         if result.total:
             report.agencies.append(result)
     report.audit_partitions = audit_log_partitions_purge(now=now, dry_run=dry_run)
+    report.responses_months = responses_months_purge(now=now, dry_run=dry_run)
+    report.events_months = events_months_purge(now=now, dry_run=dry_run)
     return report

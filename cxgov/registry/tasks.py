@@ -12,6 +12,7 @@ def retention_purge_task() -> dict[str, int]:
 
     report = retention_purge()
     counts = {item.agency: item.total for item in report.agencies}
-    if report.audit_partitions:
-        counts["audit log partitions"] = len(report.audit_partitions)
+    for kind, removed in report.months_removed.items():
+        if removed:
+            counts[f"{kind} months"] = len(removed)
     return counts

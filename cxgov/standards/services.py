@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -18,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.core.models import Agency, ApprovalState, Membership, User
+from cxgov.core.partitions import retained_from
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.selectors import agency_calendar
-from cxgov.core.services import audit_record, object_create
+from cxgov.core.services import audit_record, months_purge, object_create
 from cxgov.insights.business_time import HISTOGRAM_SIZE
 from cxgov.registry.models import Service
 from cxgov.standards.ingest import DayCounts, EventBatch, events_measure
@@ -415,10 +417,28 @@ def _events_copy(
     return replaced, days
 
 
+def _days_final(*, standard: Standard, days: Iterable[date]) -> set[date]:
+    """Those of `days` whose rollups are final: counted already, and before the months whose
+    raw events are kept (settings.EVENT_RETENTION_MONTHS), so their events may be gone to the
+    retention purge and a recount could only lose counts (decision 0074)."""
+    before = retained_from(months=settings.EVENT_RETENTION_MONTHS)
+    old = {day for day in days if before is not None and day < before}
+    if not old:
+        return set()
+    counted = DailyRollup.objects.filter(standard=standard, day__gte=min(old), day__lte=max(old))
+    return old & set(counted.values_list("day", flat=True))
+
+
 def _rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
     """Recount the given days (all days if None) from the stored raw events."""
     events = StandardEvent.objects.filter(standard=standard)
     rollups = DailyRollup.objects.filter(standard=standard)
+    before = retained_from(months=settings.EVENT_RETENTION_MONTHS)
+    if before is not None:
+        # The days counted before the months kept stay as they are (`_days_final`).
+        final = DailyRollup.objects.filter(standard=standard, day__lt=before).values("day")
+        events = events.exclude(day__in=final)
+        rollups = rollups.exclude(day__lt=before)
     if days is not None:
         day_list = sorted(set(days))
         if not day_list:
@@ -466,6 +486,11 @@ def _rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
 def _rollups_write(*, standard: Standard, rollups: DayCounts) -> int:
     """Store daily counts summed elsewhere in place of those days' rollups."""
     days = [_EPOCH + timedelta(days=int(day)) for day in rollups.days]
+    final = _days_final(standard=standard, days=days)
+    if final:
+        keep = np.array([day not in final for day in days], dtype=bool)
+        rollups = DayCounts(days=rollups.days[keep], counts=rollups.counts[keep])
+        days = [day for day in days if day not in final]
     DailyRollup.objects.filter(standard=standard, day__in=days).delete()
     DailyRollup.objects.bulk_create(
         (
@@ -751,3 +776,15 @@ def standards_reclock(
         counts["unflagged"] += _misses_cleared(actor=actor, standard=standard)
         counts["flagged"] += len(standard_misses_check(actor=actor, standard=standard))
     return counts
+
+
+def events_months_purge(*, now: datetime | None = None, dry_run: bool = False) -> list[str]:
+    """Remove raw events of whole months older than settings.EVENT_RETENTION_MONTHS; daily
+    rollups stay and those days are never counted again (decision 0074). 0 keeps them all."""
+    return months_purge(
+        tables=[(StandardEvent, "day")],
+        months=settings.EVENT_RETENTION_MONTHS,
+        action="events.months_purge",
+        now=now,
+        dry_run=dry_run,
+    )

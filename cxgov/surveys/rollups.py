@@ -20,7 +20,7 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -44,6 +44,7 @@ from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from cxgov.core.bulk import planner_statistics_refresh
+from cxgov.core.partitions import retained_from
 from cxgov.insights.fiscal import fiscal_quarter
 from cxgov.surveys.models import (
     CHOICE_KINDS,
@@ -520,6 +521,26 @@ def _counted_answers(survey: Survey) -> QuerySet[Answer]:
     )
 
 
+def _counted_responses(survey: Survey) -> QuerySet[Response]:
+    return Response.objects.filter(
+        survey=survey, status=ResponseStatus.VALID, deleted_at__isnull=True
+    )
+
+
+def _days_final() -> tuple[date, datetime] | None:
+    """The first local day a rebuild may count again, and the instant its responses start.
+
+    Responses before the instant may be gone to the retention purge (decision 0074), so the
+    rollups of earlier days are final. The purge goes by UTC months and a day by the survey's
+    zone, so the first day counted again is the day after the first kept month starts, whole
+    in every zone.
+    """
+    first_month = retained_from(months=settings.RESPONSE_RETENTION_MONTHS)
+    if first_month is None:
+        return None
+    return first_month + timedelta(days=1), datetime.combine(first_month, time.min, tzinfo=UTC)
+
+
 @transaction.atomic
 def rollups_rebuild(*, survey: Survey) -> RebuildResult:
     """Recompute a survey's "responses" rollups from its answers with GROUP BY queries, then
@@ -534,11 +555,25 @@ def rollups_rebuild(*, survey: Survey) -> RebuildResult:
     last = Response.objects.filter(survey=survey).aggregate(last=Max("id"))["last"]
     _watermark_advance(watermark, through=max(last or 0, watermark.folded_through), more=False)
     zone = survey_zone(survey)
-    AnswerRollup.objects.filter(survey=survey, source=RollupSource.RESPONSES).delete()
-    ResponseRollup.objects.filter(survey=survey, source=RollupSource.RESPONSES).delete()
+    day = TruncDate("response__submitted_at", tzinfo=zone)
+    answer_days = AnswerRollup.objects.filter(survey=survey, source=RollupSource.RESPONSES)
+    response_days = ResponseRollup.objects.filter(survey=survey, source=RollupSource.RESPONSES)
+    answers, responses = _counted_answers(survey), _counted_responses(survey)
+    final = _days_final()
+    if final is not None:
+        first_day, since = final
+        answer_days = answer_days.filter(day__gte=first_day)
+        response_days = response_days.filter(day__gte=first_day)
+        answers = answers.filter(submitted_at__gte=since).alias(kept_day=day)
+        answers = answers.filter(kept_day__gte=first_day)
+        responses = responses.filter(submitted_at__gte=since).alias(
+            kept_day=TruncDate("submitted_at", tzinfo=zone)
+        )
+        responses = responses.filter(kept_day__gte=first_day)
+    answer_days.delete()
+    response_days.delete()
     AnswerQuarterRollup.objects.filter(survey=survey).delete()
     ResponseQuarterRollup.objects.filter(survey=survey).delete()
-    day = TruncDate("response__submitted_at", tzinfo=zone)
     context = [
         "question_id",
         "rollup_day",
@@ -557,8 +592,7 @@ def rollups_rebuild(*, survey: Survey) -> RebuildResult:
         output_field=CharField(),
     )
     grouped = (
-        _counted_answers(survey)
-        .annotate(rollup_day=day, rollup_key=key, rollup_value=number)
+        answers.annotate(rollup_day=day, rollup_key=key, rollup_value=number)
         .values(*context, "rollup_key")
         .annotate(
             n=Count("id"),
@@ -575,8 +609,7 @@ def rollups_rebuild(*, survey: Survey) -> RebuildResult:
         cell[2] += row["squares"] or 0.0
     # Choose-any questions: people who answered, once each, under the empty key.
     respondents = (
-        _counted_answers(survey)
-        .filter(question__kind=QuestionKind.MULTIPLE)
+        answers.filter(question__kind=QuestionKind.MULTIPLE)
         .annotate(rollup_day=day)
         .values(*context)
         .annotate(n=Count("response_id", distinct=True))
@@ -584,14 +617,13 @@ def rollups_rebuild(*, survey: Survey) -> RebuildResult:
     )
     for row in respondents:
         delta.answers[(*(row[name] for name in context), "")][0] += row["n"]
-    responses = (
-        Response.objects.filter(survey=survey, status=ResponseStatus.VALID, deleted_at__isnull=True)
-        .annotate(rollup_day=TruncDate("submitted_at", tzinfo=zone))
+    per_day = (
+        responses.annotate(rollup_day=TruncDate("submitted_at", tzinfo=zone))
         .values("rollup_day", "service_id", "channel", "segment_id", "language")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for row in responses:
+    for row in per_day:
         delta.responses[
             (
                 row["rollup_day"],

@@ -45,6 +45,7 @@ from cxgov.core.permissions import Can, roles_with
 from cxgov.core.ratelimit import RateLimited, rate_check
 from cxgov.core.services import (
     audit_record,
+    months_purge,
     object_create,
     object_update,
     position_move,
@@ -2460,3 +2461,19 @@ def drivers_compute(*, survey_id: int, provided: bool = True) -> int:
     if DriverRun.objects.filter(survey=survey, stale=True).exists():
         _drivers_queue(survey.pk)
     return stored
+
+
+def responses_months_purge(*, now: datetime | None = None, dry_run: bool = False) -> list[str]:
+    """Remove responses, their answers and submission ids of whole months older than
+    settings.RESPONSE_RETENTION_MONTHS; rollups stay (decision 0074). 0 keeps them all."""
+    return months_purge(
+        tables=[
+            (Submission, "response__submitted_at"),
+            (Answer, "submitted_at"),
+            (Response, "submitted_at"),
+        ],
+        months=settings.RESPONSE_RETENTION_MONTHS,
+        action="responses.months_purge",
+        now=now,
+        dry_run=dry_run,
+    )

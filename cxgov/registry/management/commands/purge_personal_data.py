@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = (
         "Remove contact details, attachments, IP addresses and invitation emails that are past "
         "each agency's retention periods. Records, aggregates and the audit log stay, but for "
-        "the audit log's months older than AUDIT_LOG_RETENTION_MONTHS on PostgreSQL."
+        "whole months past AUDIT_LOG_RETENTION_MONTHS (the audit log, on PostgreSQL), "
+        "RESPONSE_RETENTION_MONTHS (responses and answers) and EVENT_RETENTION_MONTHS "
+        "(standards events), when set."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,8 +29,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = retention_purge(dry_run=bool(options["dry_run"]))
         verb = "would remove" if report.dry_run else "removed"
-        for name in report.audit_partitions:
-            self.stdout.write(f"audit log: {verb} partition {name}")
+        for kind, removed in report.months_removed.items():
+            for name in removed:
+                self.stdout.write(f"{kind}: {verb} {name}")
         if not report.agencies:
             self.stdout.write(f"nothing to remove ({report.now:%Y-%m-%d %H:%M %Z})")
             return
