@@ -20,7 +20,13 @@ from cxgov.surveys.models import PopulationMargin, Question, Survey
 from cxgov.surveys.research import RESEARCH_FORMATS, research_file
 from cxgov.surveys.results.cells import weighted_tables
 from cxgov.surveys.results.queries import ResultFilters
-from cxgov.surveys.results.selectors import weighted_results, weighting_error_text
+from cxgov.surveys.results.selectors import (
+    WeightedResults,
+    survey_margins,
+    weightable_questions,
+    weighted_results,
+    weighting_error_text,
+)
 from cxgov.surveys.selectors import ResponseFilters, responses_for_survey, suppression_threshold
 
 RESEARCH_EXPORT = "surveys.research_export"
@@ -94,9 +100,33 @@ def weighted_params(
 
 def weighted_version(*, margins: Sequence[PopulationMargin]) -> str:
     """What the weighted figures depend on besides the parameters and the responses: the
-    survey's margins as last saved (the page has read them) and the trim cap."""
+    survey's margins as last saved (the page has read them), the trim cap and the shape of
+    the built data (`WEIGHTED_DATA_SHAPE`)."""
     last = max((margin.updated_at.isoformat() for margin in margins), default="")
-    return f"{len(margins)}:{last}:{settings.SURVEY_WEIGHT_TRIM}"
+    return f"{WEIGHTED_DATA_SHAPE}:{len(margins)}:{last}:{settings.SURVEY_WEIGHT_TRIM}"
+
+
+# Raised when the builder's data gains or changes keys, so figures built before are built again.
+WEIGHTED_DATA_SHAPE = 2
+
+
+def weighted_request(
+    *, survey: Survey, filters: ResultFilters, breakdown: Question | None, language: str
+) -> dict[str, Any] | None:
+    """What to ask `prepared_file_request` for to get the survey's weighted figures; None for a
+    survey that is not weighted (no population margins, or of employees)."""
+    margins = [] if survey.is_employee else survey_margins(survey=survey)
+    if not margins:
+        return None
+    return {
+        "kind": WEIGHTED_RESULTS,
+        "agency": survey.agency,
+        "params": weighted_params(
+            survey=survey, filters=filters, breakdown=breakdown, language=language
+        ),
+        "version": weighted_version(margins=margins),
+        "max_age": WEIGHTED_RESULTS_MAX_AGE,
+    }
 
 
 def _result_filters(values: Mapping[str, Any]) -> ResultFilters:
@@ -125,6 +155,7 @@ def weighted_results_build(agency: Agency, params: Mapping[str, Any], version: s
         return BuiltData(
             {
                 "margin_count": len(weighted.margins),
+                "margins": [margin.variable for margin in weighted.margins],
                 "trim": weighted.trim,
                 "trimmed": weighted.weights.trimmed if weighted.weights is not None else 0,
                 "error": weighting_error_text(weighted.error) if weighted.error is not None else "",
@@ -132,5 +163,21 @@ def weighted_results_build(agency: Agency, params: Mapping[str, Any], version: s
                     table.to_json()
                     for table in weighted_tables(weighted, breakdown, suppression_threshold())
                 ],
+                "questions": _weighted_questions(survey, weighted),
             }
         )
+
+
+def _weighted_questions(survey: Survey, weighted: WeightedResults) -> list[dict[str, Any]]:
+    """Each weighted question's share positive and mean as numbers, for the API."""
+    if weighted.error is not None:
+        return []
+    return [
+        {
+            "key": question.key,
+            "text": question.text,
+            "positive": asdict(row.positive) if row.positive is not None else None,
+            "mean": asdict(row.mean) if row.mean is not None else None,
+        }
+        for question, row in zip(weightable_questions(survey=survey), weighted.rows, strict=True)
+    ]

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import Query
 
 from cxgov.api.common import AreaRouter, field_error, staff_user
 from cxgov.api.schemas.results import FiltersIn, SurveyResultsOut, TrendPointOut
-from cxgov.core.models import TokenArea
+from cxgov.core.models import PreparedFileStatus, TokenArea
 from cxgov.core.permissions import Can
+from cxgov.core.services_prepared import prepared_file_request
 from cxgov.surveys.models import Survey
+from cxgov.surveys.prepared import weighted_request
 from cxgov.surveys.results import (
     ResultFilters,
     TrendPoint,
@@ -24,14 +28,11 @@ from cxgov.surveys.results import (
     response_counts,
     response_rate,
 )
-from cxgov.surveys.results.selectors import (
-    weightable_questions,
-    weighted_results,
-    weighting_error_text,
-)
 from cxgov.surveys.selectors import access_survey
 
 router = AreaRouter(area=TokenArea.SURVEYS, tags=["survey results"])
+# When to ask again for weighted figures being prepared: a raking takes seconds.
+WEIGHTED_RETRY_SECONDS = 5
 
 
 def _survey(request: HttpRequest, survey_id: int) -> Survey:
@@ -61,12 +62,18 @@ def _filters(filters: FiltersIn) -> ResultFilters:
     summary="A survey's results per question, filtered",
 )
 def survey_results(
-    request: HttpRequest, survey_id: int, filters: Query[FiltersIn], weighted: bool = False
+    request: HttpRequest,
+    response: HttpResponse,
+    survey_id: int,
+    filters: Query[FiltersIn],
+    weighted: bool = False,
 ) -> dict[str, Any]:
     """Counts, shares, percent positive and means, each with n and its 95% interval.
 
     Suppressed cells carry `suppressed: true` and no figures. With `weighted=true`, also the
-    figures raked to the survey's population margins, as the results page shows them.
+    figures raked to the survey's population margins, as the results page shows them. The
+    worker prepares those: until they are ready `weighted.status` is `preparing`, with no
+    figures and a Retry-After header; ready figures say when they were prepared.
     """
     survey = _survey(request, survey_id)
     wanted = _filters(filters)
@@ -76,24 +83,41 @@ def survey_results(
         "responses": response_counts(survey=survey, filters=wanted),
         "response_rate": response_rate(survey=survey, filters=wanted),
         "questions": question_results(survey=survey, filters=wanted),
-        "weighted": _weighted(survey, wanted) if weighted else None,
+        "weighted": _weighted(survey, wanted, response) if weighted else None,
     }
 
 
-def _weighted(survey: Survey, filters: ResultFilters) -> dict[str, Any] | None:
-    results = weighted_results(survey=survey, filters=filters)
-    if results is None:
+def _weighted(
+    survey: Survey, filters: ResultFilters, response: HttpResponse
+) -> dict[str, Any] | None:
+    wanted = weighted_request(
+        survey=survey, filters=filters, breakdown=None, language=get_language() or "en"
+    )
+    if wanted is None:
+        return None
+    prepared = prepared_file_request(**wanted)
+    failed = prepared.status == PreparedFileStatus.FAILED
+    data = None if failed else prepared.data
+    if data is None:
+        if not failed:
+            response["Retry-After"] = str(WEIGHTED_RETRY_SECONDS)
+        return {
+            "status": "failed" if failed else "preparing",
+            "prepared_at": None,
+            "margins": [],
+            "trim": None,
+            "error": _("The figures could not be prepared") if failed else None,
+            "questions": [],
+        }
+    if not data["margin_count"]:
         return None
     return {
-        "margins": [margin.variable for margin in results.margins],
-        "trim": results.trim,
-        "error": weighting_error_text(results.error) if results.error else None,
-        "questions": [
-            {"key": q.key, "text": q.text, "positive": row.positive, "mean": row.mean}
-            for q, row in zip(weightable_questions(survey=survey), results.rows, strict=True)
-        ]
-        if results.error is None
-        else [],
+        "status": "ready",
+        "prepared_at": prepared.finished_at,
+        "margins": data["margins"],
+        "trim": data["trim"],
+        "error": data["error"] or None,
+        "questions": data["questions"],
     }
 
 

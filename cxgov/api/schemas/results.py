@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Literal
+
 from ninja import Schema
 from pydantic import Field
 
@@ -74,6 +77,15 @@ class WeightedQuestionOut(Out):
 
 
 class WeightedResultsOut(Out):
+    status: Literal["ready", "preparing", "failed"] = Field(
+        description=(
+            "`preparing` until the worker has raked the responses (no figures yet; ask again "
+            "after the Retry-After header's seconds), `failed` if it could not."
+        )
+    )
+    prepared_at: datetime | None = Field(
+        description="When the figures were prepared; newer responses count from the next build."
+    )
     margins: list[str] = Field(description="The variables the responses are raked to.")
     trim: float | None = Field(description="Weights above this many times the mean are cut.")
     error: str | None = Field(description="Why the responses could not be weighted, if so.")

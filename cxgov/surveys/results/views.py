@@ -39,10 +39,7 @@ from cxgov.insights.priority_matrix import (
 )
 from cxgov.surveys.models import Question, Survey
 from cxgov.surveys.prepared import (
-    WEIGHTED_RESULTS,
-    WEIGHTED_RESULTS_MAX_AGE,
-    weighted_params,
-    weighted_version,
+    weighted_request,
 )
 from cxgov.surveys.results import (
     GroupResult,
@@ -430,24 +427,12 @@ def _weighted_prepared(
     """The figures weighted to the population margins, which the worker prepares (they rake
     every response of the survey); None for a survey without margins or of employees, which
     is not weighted. A response is the redirect after the section's "Refresh" button."""
-    margins = [] if survey.is_employee else survey_margins(survey=survey)
-    if not margins:
-        return None
-    return prepared_page_data(
-        request,
-        kind=WEIGHTED_RESULTS,
-        agency=survey.agency,
-        params=weighted_params(
-            survey=survey,
-            filters=filters,
-            breakdown=breakdown,
-            language=get_language() or "en",
-        ),
-        version=weighted_version(margins=margins),
-        max_age=WEIGHTED_RESULTS_MAX_AGE,
-        title=survey.display_title,
-        whole_page=False,
+    wanted = weighted_request(
+        survey=survey, filters=filters, breakdown=breakdown, language=get_language() or "en"
     )
+    if wanted is None:
+        return None
+    return prepared_page_data(request, **wanted, title=survey.display_title, whole_page=False)
 
 
 def _comment_cells(survey: Survey, comment: Any) -> list[str]:

@@ -219,7 +219,8 @@ def test_the_api_gives_the_weighted_figures_when_asked(
     url = f"/api/v1/surveys/{weighted_survey.pk}/results"
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     assert client.get(url, **bearer).json()["weighted"] is None
-    weighted = client.get(url + "?weighted=true", **bearer).json()["weighted"]
+    weighted = prepared_get(client, url + "?weighted=true", **bearer).json()["weighted"]
+    assert weighted["status"] == "ready" and weighted["prepared_at"]
     assert weighted["margins"] == ["channel"] and weighted["trim"] == 5.0
     assert weighted["error"] is None
     trust = next(q for q in weighted["questions"] if q["key"] == "trust")
@@ -230,7 +231,8 @@ def test_the_api_gives_the_weighted_figures_when_asked(
     assert trust["positive"]["design_effect"] == pytest.approx(1.25)
     assert trust["positive"]["effective_n"] == pytest.approx(32)
     assert trust["positive"]["n"] == 40
-    phone = client.get(url + "?weighted=true&channel=phone", **bearer).json()["weighted"]
+    phone = prepared_get(client, url + "?weighted=true&channel=phone", **bearer).json()
+    phone = phone["weighted"]
     assert next(q for q in phone["questions"] if q["key"] == "trust")["positive"]["n"] == 20
 
 
@@ -241,14 +243,38 @@ def test_the_api_says_why_margins_cannot_weight(
         actor=analyst_a, survey=weighted_survey, variable="language", counts={"en": 400}
     )
     _token, raw = token_create(user=analyst_a, name="weighted")
-    reply = client.get(
+    reply = prepared_get(
+        client,
         f"/api/v1/surveys/{weighted_survey.pk}/results?weighted=true",
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert reply.status_code == 200
     weighted = reply.json()["weighted"]
+    assert weighted["status"] == "ready"
     assert "without a population count (es)" in weighted["error"]
     assert weighted["questions"] == []
+
+
+def test_the_api_leaves_the_raking_to_the_worker_and_says_when_to_ask_again(
+    client: Client, analyst_a: User, weighted_survey: Survey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def raked_in_the_request(**_kwargs: Any) -> None:
+        raise AssertionError("the API raked the responses itself")
+
+    monkeypatch.setattr("cxgov.surveys.prepared.weighted_results", raked_in_the_request)
+    _token, raw = token_create(user=analyst_a, name="weighted")
+    reply = client.get(
+        f"/api/v1/surveys/{weighted_survey.pk}/results?weighted=true",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert reply.status_code == 200
+    assert reply["Retry-After"] == "5"
+    weighted = reply.json()["weighted"]
+    assert weighted["status"] == "preparing"
+    assert weighted["questions"] == [] and weighted["prepared_at"] is None
+    # The unweighted figures come at once.
+    assert reply.json()["questions"]
+    assert PreparedFile.objects.filter(kind=WEIGHTED_RESULTS, status="queued").count() == 1
 
 
 def test_the_results_page_leaves_the_raking_to_the_worker(
