@@ -8,6 +8,8 @@ app_name = "surveys"
 survey = path_under("<int:survey_id>/")
 clearance = path_under("clearances/<int:clearance_id>/")
 question = path_under("questions/<int:question_id>/")
+response = path_under("<int:survey_id>/responses/")
+pra_request = path_under("<int:survey_id>/pra-request/")
 
 urlpatterns = [
     path("", views.survey_list, name="survey_list"),
@@ -29,12 +31,8 @@ urlpatterns = [
     path("quotas/<int:quota_id>/remove/", views.quota_remove, name="quota_remove"),
     survey("preview/", views.survey_preview_view, name="survey_preview"),
     survey("qr.svg", views.survey_qr, name="survey_qr"),
-    survey(
-        "pra-request/estimate/", views_clearances.survey_burden_estimate, name="burden_estimate"
-    ),
-    survey(
-        "pra-request/<slug:fmt>/", views_clearances.survey_request_package, name="request_package"
-    ),
+    pra_request("estimate/", views_clearances.survey_burden_estimate, name="burden_estimate"),
+    pra_request("<slug:fmt>/", views_clearances.survey_request_package, name="request_package"),
     survey("invitations/", views.invitation_upload, name="invitation_upload"),
     survey("invitations/remind/", views.invitation_remind, name="invitation_remind"),
     survey("invitations/list/", views.invitation_list, name="invitation_list"),
@@ -42,16 +40,10 @@ urlpatterns = [
     survey("access-codes/", views.access_codes_issue, name="access_codes_issue"),
     survey("questions/new/", views.question_create, name="question_create"),
     survey("questions/library/", views.question_library_view, name="question_library"),
-    survey("responses/", views.response_list, name="response_list"),
+    response("", views.response_list, name="response_list"),
     survey("responses.csv", views.response_export, name="response_export"),
-    survey(
-        "responses/export/<slug:fmt>/",
-        views.response_research_export,
-        name="response_research_export",
-    ),
-    survey(
-        "responses/<int:response_id>/<slug:action>/", views.response_action, name="response_action"
-    ),
+    response("export/<slug:fmt>/", views.response_research_export, name="response_research_export"),
+    response("<int:response_id>/<slug:action>/", views.response_action, name="response_action"),
     survey("<slug:action>/", views.survey_action, name="survey_action"),
     question("edit/", views.question_edit, name="question_edit"),
     question("logic/", views.question_logic, name="question_logic"),
