@@ -1,8 +1,11 @@
 from django.urls import path
 
 from cxgov.benchmarks import views
+from cxgov.core.routes import path_under
 
 app_name = "benchmarks"
+
+service = path_under("services/<int:service_id>/")
 
 urlpatterns = [
     path("", views.agency_home, name="agency"),
@@ -10,8 +13,8 @@ urlpatterns = [
     path("library/<int:series_id>/", views.series_detail, name="series"),
     path("import/", views.upload, name="upload"),
     path("oversight/", views.oversight, name="oversight"),
-    path("services/<int:service_id>/", views.service_page, name="service"),
-    path("services/<int:service_id>/measures/new/", views.measure_create, name="measure_create"),
-    path("services/<int:service_id>/choices/new/", views.selection_create, name="selection_create"),
+    service("", views.service_page, name="service"),
+    service("measures/new/", views.measure_create, name="measure_create"),
+    service("choices/new/", views.selection_create, name="selection_create"),
     path("choices/<int:selection_id>/delete/", views.selection_delete, name="selection_delete"),
 ]

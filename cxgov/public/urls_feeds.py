@@ -2,9 +2,12 @@
 
 from django.urls import path
 
+from cxgov.core.routes import path_under
 from cxgov.public import views_data, views_standards
 
 app_name = "feeds"
+
+agency = path_under("agencies/<slug:slug>/")
 
 urlpatterns = [
     path("data.json", views_data.catalogue, name="data_catalogue"),
@@ -12,26 +15,10 @@ urlpatterns = [
     path("data/a11/quarterly.json", views_data.a11_quarterly_json, name="a11_quarterly_json"),
     path("data/performance.csv", views_data.performance_csv, name="performance_csv"),
     path("data/performance.json", views_data.performance_json, name="performance_json"),
-    path(
-        "agencies/<slug:slug>/performance.csv",
-        views_data.agency_performance_csv,
-        name="agency_performance_csv",
-    ),
-    path(
-        "agencies/<slug:slug>/performance.json",
-        views_data.agency_performance_json,
-        name="agency_performance_json",
-    ),
+    agency("performance.csv", views_data.agency_performance_csv, name="agency_performance_csv"),
+    agency("performance.json", views_data.agency_performance_json, name="agency_performance_json"),
     path("standards.csv", views_standards.feed_csv, name="standards_csv"),
     path("standards.json", views_standards.feed_json, name="standards_json"),
-    path(
-        "agencies/<slug:slug>/standards.csv",
-        views_standards.agency_feed_csv,
-        name="agency_standards_csv",
-    ),
-    path(
-        "agencies/<slug:slug>/standards.json",
-        views_standards.agency_feed_json,
-        name="agency_standards_json",
-    ),
+    agency("standards.csv", views_standards.agency_feed_csv, name="agency_standards_csv"),
+    agency("standards.json", views_standards.agency_feed_json, name="agency_standards_json"),
 ]

@@ -1,4 +1,5 @@
-"""What every import command shares: the same options, the agency it names, the printed report."""
+"""What every import command shares: the same options, the agency it names, the printed report;
+and the --agency and --output options of the commands that write one agency's file."""
 
 from __future__ import annotations
 
@@ -48,6 +49,26 @@ def import_arguments(
             metavar="PATH",
             help="With --keep-valid, write the rejected rows and their reasons to this CSV file.",
         )
+
+
+def agency_argument(parser: CommandParser) -> None:
+    """Add the required --agency option that `command_agency` reads."""
+    parser.add_argument("--agency", required=True, metavar="SLUG")
+
+
+def agency_output_arguments(parser: CommandParser, *, metavar: str) -> None:
+    """Add --agency and the required --output option that `command_output` reads, for a
+    command that writes one agency's file."""
+    agency_argument(parser)
+    parser.add_argument("--output", required=True, type=Path, metavar=metavar)
+
+
+def command_output(options: dict[str, Any]) -> Path:
+    """The file a command's --output names; a CommandError when its folder does not exist."""
+    output: Path = options["output"]
+    if not output.parent.is_dir():
+        raise CommandError(f"the folder {output.parent} does not exist")
+    return output
 
 
 def command_agency(slug: object) -> Agency:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from cxgov.core.imports.commands import command_agency
+from cxgov.core.imports.commands import agency_output_arguments, command_agency, command_output
 from cxgov.registry.transfer import agency_export_write
 
 
@@ -18,14 +17,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--agency", required=True, metavar="SLUG")
-        parser.add_argument("--output", required=True, type=Path, metavar="FILE.zip")
+        agency_output_arguments(parser, metavar="FILE.zip")
 
     def handle(self, *args: Any, **options: Any) -> None:
         agency = command_agency(options["agency"])
-        output: Path = options["output"]
-        if not output.parent.is_dir():
-            raise CommandError(f"the folder {output.parent} does not exist")
+        output = command_output(options)
         with output.open("wb") as out:
             result = agency_export_write(agency=agency, out=out)
         rows = sum(result.counts.values())

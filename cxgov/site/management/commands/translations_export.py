@@ -3,13 +3,12 @@ texts as XLIFF 2.0, English source and one language's target."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.core.i18n import SPANISH
-from cxgov.core.imports.commands import command_agency
+from cxgov.core.imports.commands import agency_output_arguments, command_agency, command_output
 from cxgov.site.translations import translation_languages, translations_export
 
 
@@ -22,15 +21,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--agency", required=True, metavar="SLUG")
-        parser.add_argument("--output", required=True, type=Path, metavar="FILE.xlf")
+        agency_output_arguments(parser, metavar="FILE.xlf")
         parser.add_argument("--language", default=SPANISH, metavar="CODE")
 
     def handle(self, *args: Any, **options: Any) -> None:
         agency = command_agency(options["agency"])
-        output: Path = options["output"]
-        if not output.parent.is_dir():
-            raise CommandError(f"the folder {output.parent} does not exist")
+        output = command_output(options)
         language = options["language"]
         if language not in translation_languages():
             raise CommandError(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cxgov.core.imports.commands import command_agency
+from cxgov.core.imports.commands import agency_argument, command_agency
 from cxgov.core.xliff import XliffError
 from cxgov.site.translations import translations_import
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--agency", required=True, metavar="SLUG")
+        agency_argument(parser)
         parser.add_argument("file", type=Path, metavar="FILE.xlf")
 
     def handle(self, *args: Any, **options: Any) -> None:
