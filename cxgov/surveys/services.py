@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from cxgov.core.approvals import status_approval_state
 from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.core.imports import (
     CREATED,
@@ -40,7 +41,7 @@ from cxgov.core.imports import (
     shown,
 )
 from cxgov.core.languages import offered_languages
-from cxgov.core.models import Agency, ApprovalState, Membership, User
+from cxgov.core.models import Agency, Membership, User
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.ratelimit import RateLimited, rate_check
 from cxgov.core.services import (
@@ -398,11 +399,8 @@ def survey_unpublish(*, actor: User | None, survey: Survey, reason: str) -> Surv
     return survey
 
 
-def survey_approval_state(survey: Survey) -> str:
-    """Where a survey with no approval row yet stands: published once it has gone live."""
-    if survey.status == SurveyStatus.DRAFT:
-        return ApprovalState.DRAFT
-    return ApprovalState.PUBLISHED
+# Where a survey with no approval row yet stands: published once it has gone live.
+survey_approval_state = status_approval_state(published={SurveyStatus.LIVE, SurveyStatus.CLOSED})
 
 
 @transaction.atomic
