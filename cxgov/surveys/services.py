@@ -452,6 +452,17 @@ def _survey_touch(survey: Survey) -> None:
     Survey.objects.filter(pk=survey.pk).update(updated_at=survey.updated_at)
 
 
+def _question_changed(
+    *, actor: User | None, question: Question, action: str, data: dict[str, Any]
+) -> None:
+    """After a question's write: mark its survey changed, audit `action` and record the
+    survey's new version."""
+    survey = question.survey
+    _survey_touch(survey)
+    audit_record(actor=actor, action=action, agency=survey.agency, target=question, data=data)
+    survey_version_record(actor=actor, survey=survey)
+
+
 def _question_clean(question: Question) -> None:
     if question.kind in CHOICE_KINDS and not question.options:
         raise ValidationError({"options": _("Give at least one option.")})
@@ -476,15 +487,12 @@ def question_add(*, actor: User | None, survey: Survey, **fields: Any) -> Questi
     question = Question(survey=survey, position=last + 10, **fields)
     _question_clean(question)
     question.save()
-    _survey_touch(survey)
-    audit_record(
+    _question_changed(
         actor=actor,
+        question=question,
         action="question.add",
-        agency=survey.agency,
-        target=question,
         data={"survey": survey.pk, "key": question.key},
     )
-    survey_version_record(actor=actor, survey=survey)
     return question
 
 
@@ -541,15 +549,12 @@ def question_update(*, actor: User | None, question: Question, **fields: Any) ->
     if changed:
         _question_clean(question)
         question.save()
-        _survey_touch(question.survey)
-        audit_record(
+        _question_changed(
             actor=actor,
+            question=question,
             action="question.update",
-            agency=question.survey.agency,
-            target=question,
             data={k: [str(o), str(n)] for k, (o, n) in changed.items()},
         )
-        survey_version_record(actor=actor, survey=question.survey)
     return changed
 
 
@@ -563,15 +568,9 @@ def question_move(*, actor: User | None, question: Question, direction: str) -> 
     siblings = question.survey.questions.order_by("position", "id")
     if position_move(items=siblings, item=question, offset=offset) is None:
         return
-    _survey_touch(question.survey)
-    audit_record(
-        actor=actor,
-        action="question.move",
-        agency=question.survey.agency,
-        target=question,
-        data={"direction": direction},
+    _question_changed(
+        actor=actor, question=question, action="question.move", data={"direction": direction}
     )
-    survey_version_record(actor=actor, survey=question.survey)
 
 
 @transaction.atomic
