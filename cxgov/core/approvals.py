@@ -12,7 +12,7 @@ are `core.services_approvals`, the same for every kind; the review page is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +74,16 @@ class ApprovalKind:
     on_submit: Effect | None = None
     on_approve: Effect | None = None
     on_return: Effect | None = None
+
+
+def status_approval_state(*, published: Collection[str]) -> Callable[[Any], str]:
+    """A kind's `state` read from the record's `status`: published while it is one of
+    `published`, a draft otherwise."""
+
+    def state(record: Any) -> str:
+        return ApprovalState.PUBLISHED if record.status in published else ApprovalState.DRAFT
+
+    return state
 
 
 _KINDS: dict[str, ApprovalKind] = {}

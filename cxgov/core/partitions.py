@@ -11,6 +11,8 @@ database every function here does nothing: SQLite keeps plain tables.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -205,51 +207,35 @@ def table_partition(
     quote = db.ops.quote_name
     old = f"{table}_unpartitioned"
     with db.cursor() as cursor:
-        indexes, foreign_keys = _indexes_and_foreign_keys(cursor, table)
         if _unique_constraints(cursor, table):
             raise ValueError(f"{table}: a unique constraint without {column} cannot be kept")
-        cursor.execute(f"ALTER TABLE {quote(table)} RENAME TO {quote(old)}")
-        cursor.execute(
-            f"CREATE TABLE {quote(table)} (LIKE {quote(old)} INCLUDING DEFAULTS "
-            f"INCLUDING IDENTITY) PARTITION BY RANGE ({quote(column)})"
-        )
-        cursor.execute(
-            f"CREATE TABLE {quote(table + '_default')} PARTITION OF {quote(table)} DEFAULT"
-        )
-        earliest_sql = f"SELECT min({quote(column)}) FROM {quote(old)}"  # noqa: S608  # nosec B608
-        cursor.execute(earliest_sql)
-        (earliest,) = cursor.fetchone()
-        today = timezone.now().date()
-        first = month_start(_as_date(earliest) if earliest is not None else today)
-        partitions_months_add(db=db, table=table, first=first, last=month_add(today, months_ahead))
-        _rows_copy(cursor, db, source=old, target=table)
-        cursor.execute(f"DROP TABLE {quote(old)}")
-        cursor.execute(
-            f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(table + '_pkey')} "
-            f"PRIMARY KEY ({quote('id')}, {quote(column)})"
-        )
-        _indexes_and_foreign_keys_make(cursor, db, table, indexes, foreign_keys)
+        with _table_rebuilt(
+            cursor, db, table=table, old=old, key=("id", column), partition_by=column
+        ):
+            cursor.execute(
+                f"CREATE TABLE {quote(table + '_default')} PARTITION OF {quote(table)} DEFAULT"
+            )
+            earliest_sql = f"SELECT min({quote(column)}) FROM {quote(old)}"  # noqa: S608  # nosec B608
+            cursor.execute(earliest_sql)
+            (earliest,) = cursor.fetchone()
+            today = timezone.now().date()
+            first = month_start(_as_date(earliest) if earliest is not None else today)
+            last = month_add(today, months_ahead)
+            partitions_months_add(db=db, table=table, first=first, last=last)
 
 
 def table_unpartition(*, db: BaseDatabaseWrapper, table: str) -> None:
     """Turn the partitioned `table` back into a plain one with `id` as its primary key."""
     if not _is_postgresql(db):
         return
-    quote = db.ops.quote_name
-    old = f"{table}_partitioned"
-    with db.cursor() as cursor:
-        indexes, foreign_keys = _indexes_and_foreign_keys(cursor, table)
-        cursor.execute(f"ALTER TABLE {quote(table)} RENAME TO {quote(old)}")
-        cursor.execute(
-            f"CREATE TABLE {quote(table)} (LIKE {quote(old)} INCLUDING DEFAULTS INCLUDING IDENTITY)"
-        )
-        _rows_copy(cursor, db, source=old, target=table)
-        cursor.execute(f"DROP TABLE {quote(old)} CASCADE")
-        cursor.execute(
-            f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(table + '_pkey')} "
-            f"PRIMARY KEY ({quote('id')})"
-        )
-        _indexes_and_foreign_keys_make(cursor, db, table, indexes, foreign_keys)
+    with (
+        db.cursor() as cursor,
+        _table_rebuilt(
+            cursor, db, table=table, old=f"{table}_partitioned", key=("id",), cascade=True
+        ),
+    ):
+        # A plain table takes the rows as it is: nothing to make before they move in.
+        pass
 
 
 def partitions_months_add(
@@ -270,6 +256,40 @@ def partitions_months_add(
                 created.append(name)
             month = month_add(month, 1)
     return created
+
+
+@contextmanager
+def _table_rebuilt(
+    cursor: CursorWrapper,
+    db: BaseDatabaseWrapper,
+    *,
+    table: str,
+    old: str,
+    key: tuple[str, ...],
+    partition_by: str = "",
+    cascade: bool = False,
+) -> Iterator[None]:
+    """Set `table` aside as `old` and make it again, empty, alike and partitioned by the range
+    of `partition_by` if given; after the block, move the rows in, drop `old` (with what
+    depends on it if `cascade`), and make the primary key on `key`, the indexes and the
+    foreign keys again under their own names."""
+    quote = db.ops.quote_name
+    indexes, foreign_keys = _indexes_and_foreign_keys(cursor, table)
+    cursor.execute(f"ALTER TABLE {quote(table)} RENAME TO {quote(old)}")
+    partitioned = f" PARTITION BY RANGE ({quote(partition_by)})" if partition_by else ""
+    cursor.execute(
+        f"CREATE TABLE {quote(table)} (LIKE {quote(old)} INCLUDING DEFAULTS "
+        f"INCLUDING IDENTITY){partitioned}"
+    )
+    yield
+    _rows_copy(cursor, db, source=old, target=table)
+    cursor.execute(f"DROP TABLE {quote(old)}" + (" CASCADE" if cascade else ""))
+    columns = ", ".join(quote(name) for name in key)
+    cursor.execute(
+        f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(table + '_pkey')} "
+        f"PRIMARY KEY ({columns})"
+    )
+    _indexes_and_foreign_keys_make(cursor, db, table, indexes, foreign_keys)
 
 
 def _rows_copy(cursor: CursorWrapper, db: BaseDatabaseWrapper, *, source: str, target: str) -> None:

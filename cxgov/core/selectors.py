@@ -147,6 +147,19 @@ class AgencyObjectAccess(Generic[M]):
         )
 
 
+def part_access(
+    model: type[M], *, parent: str, id_name: str, noun: str, need: Can = Can.VIEW_AGENCY
+) -> AgencyObjectAccess[M]:
+    """`access_<part>` for a part of another record (a survey's question, a service's channel):
+    its agency is its `parent`'s, read in the same query."""
+    agency_field = f"{parent}__agency"
+    queryset = model._default_manager.select_related(agency_field)
+    doc = f"{noun} of a {parent} of the agency in the URL."
+    return AgencyObjectAccess(
+        queryset, id_name=id_name, agency_field=agency_field, default_need=need, doc=doc
+    )
+
+
 def access_agency(*, user: User, agency_slug: str, need: Can = Can.VIEW_AGENCY) -> Agency:
     """The agency with this slug if the user's role there holds `need`."""
     return access_agency_object(

@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 from cxgov.complaints.models import Category, Complaint
 from cxgov.core.models import Agency
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess
+from cxgov.core.selectors import AgencyObjectAccess, part_access
 from cxgov.insights.estimates import Estimate
 from cxgov.insights.measures import PERCENT_POSITIVE, positive_measure
 from cxgov.journeys.burden import (
@@ -36,12 +36,12 @@ access_journey = AgencyObjectAccess(
     doc="A journey of the agency in the URL, if the user's role there holds `need`.",
 )
 
-access_journey_stage = AgencyObjectAccess(
-    JourneyStage.objects.select_related("journey", "journey__agency"),
+access_journey_stage = part_access(
+    JourneyStage,
+    parent="journey",
     id_name="journey_stage_id",
-    agency_field="journey__agency",
-    default_need=Can.MANAGE_JOURNEYS,
-    doc="A stage of a journey of the agency in the URL.",
+    noun="A stage",
+    need=Can.MANAGE_JOURNEYS,
 )
 
 access_persona = AgencyObjectAccess(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import reduce
-from typing import Any, TypeVar
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Count, Field, Model, Prefetch, Q, QuerySet
@@ -25,7 +25,7 @@ from cxgov.core.models import (
     TranslationSource,
     User,
 )
-from cxgov.core.selectors import AgencyObjectAccess
+from cxgov.core.selectors import AgencyObjectAccess, part_access
 from cxgov.insights.calendars import OpenStatus, open_status
 from cxgov.registry.models import (
     Channel,
@@ -36,8 +36,6 @@ from cxgov.registry.models import (
     ServiceStage,
     ServiceStatus,
 )
-
-P = TypeVar("P", bound=Model)
 
 # --- public --------------------------------------------------------------------------------
 
@@ -236,18 +234,10 @@ access_service = AgencyObjectAccess(
 )
 
 
-def _service_part_access(model: type[P], *, id_name: str, noun: str) -> AgencyObjectAccess[P]:
-    """`access_<part>` for a part of a service (a channel, a stage): its agency is the service's."""
-    return AgencyObjectAccess(
-        model._default_manager.select_related("service__agency"),
-        id_name=id_name,
-        agency_field="service__agency",
-        doc=f"{noun} of a service of the agency in the URL, if the user may `need` there.",
-    )
-
-
-access_channel = _service_part_access(Channel, id_name="channel_id", noun="A channel")
-access_stage = _service_part_access(ServiceStage, id_name="stage_id", noun="A journey stage")
+access_channel = part_access(Channel, parent="service", id_name="channel_id", noun="A channel")
+access_stage = part_access(
+    ServiceStage, parent="service", id_name="stage_id", noun="A journey stage"
+)
 
 
 access_segment = AgencyObjectAccess(

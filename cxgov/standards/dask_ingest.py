@@ -5,9 +5,10 @@ A Parquet file, or a directory of them, is cut into partitions (a file's rows in
 and runs the same `ingest.events_parse` as the local engine, on the standard's calendar read
 once here, so workers never touch the database. Each also sums its events' daily rollups
 (`ingest.day_counts`). The client joins the partitions in file order (an id's last row wins, as
-in one file), adds up the rollups and stores both through `importers.events_apply`. When an id
-repeats across partitions, or the standard had events already, the stored days are counted
-again from the database instead, so the result always equals the local engine's.
+in one file) and adds up the rollups; `importers.events_import_with` stores both, as it stores
+the local engine's read. When an id repeats across partitions, or the standard had events
+already, the stored days are counted again from the database instead, so the result always
+equals the local engine's.
 
 With no scheduler address, a `LocalCluster` of two workers (threads in this process) runs it.
 Workers of a remote cluster need cxgov installed and its settings in their environment
@@ -27,11 +28,10 @@ import polars as pl
 from distributed import Client, LocalCluster, WorkerPlugin
 from django.utils.translation import gettext as _
 
-from cxgov.core.imports import FileRejectedError, ImportReport, normalise_header
+from cxgov.core.imports import FileRejectedError, normalise_header
 from cxgov.core.imports.frames import Frame
-from cxgov.core.models import User
 from cxgov.insights.business_time import BusinessCalendar
-from cxgov.standards.importers import events_apply
+from cxgov.standards.importers import EventsRead
 from cxgov.standards.ingest import (
     DayCounts,
     EventBatch,
@@ -151,7 +151,7 @@ def events_parse_dask(
     mapping: dict[str, str] | None = None,
     scheduler: str | None = None,
     partition_rows: int = PARTITION_ROWS,
-) -> tuple[EventBatch, Frame, DayCounts | None]:
+) -> EventsRead:
     """Parse a Parquet file or directory on a Dask cluster: the joined events, a frame of the
     bad rows and the summed daily counts (None when an id repeats across partitions)."""
     partitions = parquet_partitions(path, rows=partition_rows)
@@ -169,40 +169,3 @@ def events_parse_dask(
     batch, repeated = batches_join([part.batch for part in parts])
     counts = None if repeated else day_counts_merge([part.counts for part in parts])
     return batch, _joined_frame(parts), counts
-
-
-def events_import_dask(
-    *,
-    actor: User | None,
-    standard: Standard,
-    path: Path,
-    mapping: dict[str, str] | None = None,
-    scheduler: str | None = None,
-    partition_rows: int = PARTITION_ROWS,
-    source: str = "",
-    dry_run: bool = False,
-    keep_valid: bool = False,
-) -> ImportReport:
-    """Import a Parquet file or directory of events with Dask, as `events_import` does one file."""
-    report = ImportReport(format="events", kinds={"events": _("Events")}, dry_run=dry_run)
-    try:
-        batch, frame, counts = events_parse_dask(
-            standard=standard,
-            path=path,
-            mapping=mapping,
-            scheduler=scheduler,
-            partition_rows=partition_rows,
-        )
-    except FileRejectedError as exc:
-        return report.fail(exc.error)
-    return events_apply(
-        actor=actor,
-        standard=standard,
-        batch=batch,
-        frame=frame,
-        report=report,
-        source=source,
-        dry_run=dry_run,
-        keep_valid=keep_valid,
-        rollups=counts,
-    )

@@ -16,9 +16,11 @@ the Service Inventory id stored by `cxgov import_services --format canada-si`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -341,6 +343,19 @@ def _apply(
 # --- transaction events ----------------------------------------------------------------------
 
 
+# An engine's read of an events file: the parsed events, the frame their bad rows come from, and
+# the daily counts when the engine summed them already (None: counted from the database).
+EventsRead = tuple[EventBatch, Frame, DayCounts | None]
+
+
+def events_file_read(
+    *, file: Source, standard: Standard, mapping: dict[str, str] | None = None
+) -> EventsRead:
+    """The local engine: read and parse the whole file in this process."""
+    frame = read_frame(file)
+    return events_parse(frame, standard=standard, mapping=mapping), frame, None
+
+
 def events_import(
     *,
     actor: User | None,
@@ -356,10 +371,30 @@ def events_import(
     All or nothing unless `keep_valid`, which stores the good rows and offers the bad ones as a
     CSV with their reasons. A dry run does the same work and reports it, then writes nothing.
     """
+    return events_import_with(
+        read=partial(events_file_read, file=file, standard=standard, mapping=mapping),
+        actor=actor,
+        standard=standard,
+        source=source,
+        dry_run=dry_run,
+        keep_valid=keep_valid,
+    )
+
+
+def events_import_with(
+    *,
+    read: Callable[[], EventsRead],
+    actor: User | None,
+    standard: Standard,
+    source: str = "",
+    dry_run: bool = False,
+    keep_valid: bool = False,
+) -> ImportReport:
+    """Import the events `read` returns, whichever engine reads them (`dask_ingest` too); a file
+    it refuses fails the report."""
     report = ImportReport(format="events", kinds={"events": _("Events")}, dry_run=dry_run)
     try:
-        frame = read_frame(file)
-        batch = events_parse(frame, standard=standard, mapping=mapping)
+        batch, frame, rollups = read()
     except FileRejectedError as exc:
         return report.fail(exc.error)
     return events_apply(
@@ -371,6 +406,7 @@ def events_import(
         source=source,
         dry_run=dry_run,
         keep_valid=keep_valid,
+        rollups=rollups,
     )
 
 

@@ -19,7 +19,12 @@ from django.http import Http404
 from cxgov.core.calendar import AgencyCalendar
 from cxgov.core.models import Agency
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess, agency_calendar, agency_calendars
+from cxgov.core.selectors import (
+    AgencyObjectAccess,
+    agency_calendar,
+    agency_calendars,
+    part_access,
+)
 from cxgov.insights.business_time import HISTOGRAM_SIZE, BusinessCalendar, histogram_buckets
 from cxgov.insights.measures import quantile_between, quantile_ranks
 from cxgov.registry.models import Service, ServiceStatus
@@ -49,12 +54,12 @@ access_standard = AgencyObjectAccess(
 )
 
 
-access_miss = AgencyObjectAccess(
-    MissedPeriod.objects.select_related("standard", "standard__agency"),
+access_miss = part_access(
+    MissedPeriod,
+    parent="standard",
     id_name="miss_id",
-    agency_field="standard__agency",
-    default_need=Can.EDIT_STANDARDS,
-    doc="A missed period of a standard of the agency in the URL.",
+    noun="A missed period",
+    need=Can.EDIT_STANDARDS,
 )
 
 

@@ -17,12 +17,13 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxgov.core.approvals import status_approval_state
 from cxgov.core.bulk import planner_statistics_refresh
-from cxgov.core.models import Agency, ApprovalState, Membership, User
+from cxgov.core.models import Agency, Membership, User
 from cxgov.core.partitions import retained_from
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.selectors import agency_calendar
-from cxgov.core.services import audit_record, months_purge, object_create
+from cxgov.core.services import audit_record, fields_save, months_purge, object_create
 from cxgov.insights.business_time import HISTOGRAM_SIZE
 from cxgov.registry.models import Service
 from cxgov.standards.ingest import DayCounts, EventBatch, events_measure
@@ -133,22 +134,18 @@ def standard_unpost(*, actor: User | None, standard: Standard, reason: str) -> S
     """Take a posted standard off the public pages (the unpublish step of its approval)."""
     if standard.status != StandardStatus.POSTED:
         raise ValidationError(_("Only a posted standard can be taken down."))
-    standard.status = StandardStatus.DRAFT
-    standard.save(update_fields=["status", "updated_at"])
-    audit_record(
+    fields_save(
         actor=actor,
+        instance=standard,
+        fields={"status": StandardStatus.DRAFT},
         action="standard.unpost",
-        target=standard,
         data={"status": [StandardStatus.POSTED, StandardStatus.DRAFT], "reason": reason},
     )
     return standard
 
 
-def standard_approval_state(standard: Standard) -> str:
-    """Where a standard with no approval row yet stands: published while it is posted."""
-    if standard.status == StandardStatus.POSTED:
-        return ApprovalState.PUBLISHED
-    return ApprovalState.DRAFT
+# Where a standard with no approval row yet stands: published while it is posted.
+standard_approval_state = status_approval_state(published={StandardStatus.POSTED})
 
 
 @transaction.atomic

@@ -21,7 +21,12 @@ from django.utils import timezone
 from cxgov.core.i18n import localized
 from cxgov.core.models import Agency, User
 from cxgov.core.permissions import Can
-from cxgov.core.selectors import AgencyObjectAccess, access_agency_object, filter_given
+from cxgov.core.selectors import (
+    AgencyObjectAccess,
+    access_agency_object,
+    filter_given,
+    part_access,
+)
 from cxgov.core.tables import csv_lines
 from cxgov.insights.fiscal import fiscal_quarter, fiscal_year_bounds
 from cxgov.registry.models import Service
@@ -233,20 +238,11 @@ access_survey = AgencyObjectAccess(
 )
 
 
-access_question = AgencyObjectAccess(
-    Question.objects.select_related("survey__agency"),
-    id_name="question_id",
-    agency_field="survey__agency",
-    default_need=Can.EDIT_SURVEYS,
-    doc="A question of a survey of the agency in the URL.",
+access_question = part_access(
+    Question, parent="survey", id_name="question_id", noun="A question", need=Can.EDIT_SURVEYS
 )
-
-access_quota = AgencyObjectAccess(
-    Quota.objects.select_related("survey__agency"),
-    id_name="quota_id",
-    agency_field="survey__agency",
-    default_need=Can.EDIT_SURVEYS,
-    doc="A quota of a survey of the agency in the URL.",
+access_quota = part_access(
+    Quota, parent="survey", id_name="quota_id", noun="A quota", need=Can.EDIT_SURVEYS
 )
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from cxgov.core.approvals import status_approval_state
 from cxgov.core.bulk import planner_statistics_refresh
 from cxgov.core.imports import (
     CREATED,
@@ -40,7 +41,7 @@ from cxgov.core.imports import (
     shown,
 )
 from cxgov.core.languages import offered_languages
-from cxgov.core.models import Agency, ApprovalState, Membership, User
+from cxgov.core.models import Agency, Membership, User
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.ratelimit import RateLimited, rate_check
 from cxgov.core.services import (
@@ -399,11 +400,8 @@ def survey_unpublish(*, actor: User | None, survey: Survey, reason: str) -> Surv
     return survey
 
 
-def survey_approval_state(survey: Survey) -> str:
-    """Where a survey with no approval row yet stands: published once it has gone live."""
-    if survey.status == SurveyStatus.DRAFT:
-        return ApprovalState.DRAFT
-    return ApprovalState.PUBLISHED
+# Where a survey with no approval row yet stands: published once it has gone live.
+survey_approval_state = status_approval_state(published={SurveyStatus.LIVE, SurveyStatus.CLOSED})
 
 
 @transaction.atomic
@@ -455,6 +453,17 @@ def _survey_touch(survey: Survey) -> None:
     Survey.objects.filter(pk=survey.pk).update(updated_at=survey.updated_at)
 
 
+def _question_changed(
+    *, actor: User | None, question: Question, action: str, data: dict[str, Any]
+) -> None:
+    """After a question's write: mark its survey changed, audit `action` and record the
+    survey's new version."""
+    survey = question.survey
+    _survey_touch(survey)
+    audit_record(actor=actor, action=action, agency=survey.agency, target=question, data=data)
+    survey_version_record(actor=actor, survey=survey)
+
+
 def _question_clean(question: Question) -> None:
     if question.kind in CHOICE_KINDS and not question.options:
         raise ValidationError({"options": _("Give at least one option.")})
@@ -479,15 +488,12 @@ def question_add(*, actor: User | None, survey: Survey, **fields: Any) -> Questi
     question = Question(survey=survey, position=last + 10, **fields)
     _question_clean(question)
     question.save()
-    _survey_touch(survey)
-    audit_record(
+    _question_changed(
         actor=actor,
+        question=question,
         action="question.add",
-        agency=survey.agency,
-        target=question,
         data={"survey": survey.pk, "key": question.key},
     )
-    survey_version_record(actor=actor, survey=survey)
     return question
 
 
@@ -544,15 +550,12 @@ def question_update(*, actor: User | None, question: Question, **fields: Any) ->
     if changed:
         _question_clean(question)
         question.save()
-        _survey_touch(question.survey)
-        audit_record(
+        _question_changed(
             actor=actor,
+            question=question,
             action="question.update",
-            agency=question.survey.agency,
-            target=question,
             data={k: [str(o), str(n)] for k, (o, n) in changed.items()},
         )
-        survey_version_record(actor=actor, survey=question.survey)
     return changed
 
 
@@ -566,15 +569,9 @@ def question_move(*, actor: User | None, question: Question, direction: str) -> 
     siblings = question.survey.questions.order_by("position", "id")
     if position_move(items=siblings, item=question, offset=offset) is None:
         return
-    _survey_touch(question.survey)
-    audit_record(
-        actor=actor,
-        action="question.move",
-        agency=question.survey.agency,
-        target=question,
-        data={"direction": direction},
+    _question_changed(
+        actor=actor, question=question, action="question.move", data={"direction": direction}
     )
-    survey_version_record(actor=actor, survey=question.survey)
 
 
 @transaction.atomic

@@ -7,14 +7,16 @@ is parsed on a Dask cluster (docs/scale.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.core.imports import FileRejectedError
 from cxgov.core.imports.commands import import_arguments, import_finish
-from cxgov.standards.dask_ingest import PARTITION_ROWS, events_import_dask
-from cxgov.standards.importers import events_import
+from cxgov.standards.dask_ingest import PARTITION_ROWS, events_parse_dask
+from cxgov.standards.importers import EventsRead, events_file_read, events_import_with
 from cxgov.standards.ingest import mapping_parse
 from cxgov.standards.models import Standard
 from cxgov.standards.services_batches import event_file_split
@@ -78,25 +80,22 @@ class Command(BaseCommand):
         if options["batches"]:
             self._queue(standard, file, mapping, options)
             return
+        read: Callable[[], EventsRead]
         if options["engine"] == "dask":
-            report = events_import_dask(
-                actor=None,
+            read = partial(
+                events_parse_dask,
                 standard=standard,
                 path=file,
                 mapping=mapping,
                 scheduler=str(options["scheduler"]) or None,
                 partition_rows=max(1, int(str(options["partition_rows"]))),
-                source=file.name[:100],
-                dry_run=bool(options["dry_run"]),
-                keep_valid=bool(options["keep_valid"]),
             )
-            import_finish(self, report, rejected_csv=options["rejected_csv"])
-            return
-        report = events_import(
+        else:
+            read = partial(events_file_read, file=file, standard=standard, mapping=mapping)
+        report = events_import_with(
+            read=read,
             actor=None,
             standard=standard,
-            file=file,
-            mapping=mapping,
             source=file.name[:100],
             dry_run=bool(options["dry_run"]),
             keep_valid=bool(options["keep_valid"]),
