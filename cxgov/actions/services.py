@@ -100,7 +100,6 @@ def action_create(
     audit_record(
         actor=actor,
         action="action.create",
-        agency=agency,
         target=action,
         data={
             "owner": action.owner.email,

@@ -520,7 +520,6 @@ def _complaint_store(
     audit_record(
         actor=actor,
         action="complaint.create",
-        agency=agency,
         target=complaint,
         data={"channel": complaint.channel, "attachments": len(checked)},
     )
@@ -1422,7 +1421,6 @@ def complaint_classifier_train(*, agency: Agency, actor: User | None) -> Classif
     audit_record(
         actor=actor,
         action="complaint.classifier.train",
-        agency=agency,
         target=stored,
         data={
             "version": stored.version,
@@ -1516,7 +1514,7 @@ def category_create(
         name_es=name_es.strip()[:200],
         extra_fields=extra_fields or [],
     )
-    audit_record(actor=actor, action="complaint.category.create", agency=agency, target=category)
+    audit_record(actor=actor, action="complaint.category.create", target=category)
     return category
 
 
@@ -1565,7 +1563,7 @@ def barrier_category_ensure(*, agency: Agency) -> Category:
             name_es=BARRIER_CATEGORY_NAME_ES,
             extra_fields=BARRIER_FIELDS,
         )
-        audit_record(actor=None, action="complaint.category.create", agency=agency, target=category)
+        audit_record(actor=None, action="complaint.category.create", target=category)
     policy, created = SlaPolicy.objects.get_or_create(
         agency=agency, service=None, category=category, defaults=BARRIER_SLA
     )
@@ -1573,7 +1571,6 @@ def barrier_category_ensure(*, agency: Agency) -> Category:
         audit_record(
             actor=None,
             action="complaint.sla_policy.save",
-            agency=agency,
             target=policy,
             data={"respond_days": policy.respond_days, "final_days": policy.final_days},
         )
@@ -1624,7 +1621,7 @@ def team_create(*, agency: Agency, actor: User, name: str, lead: User | None = N
     if lead is not None and not lead.memberships.active().filter(agency=agency).exists():
         raise ValidationError({"lead": _("This person is not a member of the agency.")})
     team = Team.objects.create(agency=agency, name=name.strip()[:200], lead=lead)
-    audit_record(actor=actor, action="complaint.team.create", agency=agency, target=team)
+    audit_record(actor=actor, action="complaint.team.create", target=team)
     return team
 
 
@@ -1658,7 +1655,7 @@ def routing_rule_create(
         keywords=keywords.strip()[:500],
         position=position,
     )
-    audit_record(actor=actor, action="complaint.routing_rule.create", agency=agency, target=rule)
+    audit_record(actor=actor, action="complaint.routing_rule.create", target=rule)
     return rule
 
 
