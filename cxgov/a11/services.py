@@ -19,6 +19,7 @@ from cxgov.a11.selectors import collection_checklist, question_by_key
 from cxgov.a11.signals import report_submitted
 from cxgov.core.models import ApprovalState, User
 from cxgov.core.services import audit_record
+from cxgov.core.signals import send_after_commit
 from cxgov.insights.fiscal import FiscalQuarter
 from cxgov.registry.models import Service
 from cxgov.surveys.models import QuestionKind, Survey
@@ -181,9 +182,7 @@ def collection_submit(*, actor: User | None, collection: Collection) -> Collecti
     collection.submitted_by = actor if actor is not None and actor.pk else None
     collection.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     _audit(actor, "submit", collection)
-    transaction.on_commit(
-        lambda: report_submitted.send(sender=Collection, collection=collection), robust=True
-    )
+    send_after_commit(report_submitted, sender=Collection, collection=collection)
     return collection
 
 

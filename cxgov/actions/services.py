@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +28,30 @@ class SourceLink:
     kind: str
     label: str
     reference: dict[str, Any] = field(default_factory=dict)
+
+
+class ActionFields(TypedDict, total=False):
+    """What an action is, who owns it and by when. Left out, the description is empty and no
+    service is named."""
+
+    title: Required[str]
+    owner: Required[User]
+    due_date: Required[date]
+    description: str
+    service: Service | None
+
+
+def _cleaned(*, agency: Agency, fields: ActionFields) -> dict[str, Any]:
+    """The fields checked against the agency and trimmed, as an action stores them."""
+    title, owner, service = fields["title"], fields["owner"], fields.get("service")
+    _check(agency=agency, owner=owner, service=service, title=title)
+    return {
+        "title": title.strip(),
+        "description": fields.get("description", "").strip(),
+        "owner": owner,
+        "due_date": fields["due_date"],
+        "service": service,
+    }
 
 
 def _check(*, agency: Agency, owner: User, service: Service | None, title: str) -> None:
@@ -57,24 +81,14 @@ def action_create(
     *,
     actor: User | None,
     agency: Agency,
-    title: str,
-    owner: User,
-    due_date: date,
-    description: str = "",
-    service: Service | None = None,
     sources: Sequence[SourceLink] = (),
+    **fields: Unpack[ActionFields],
 ) -> ActionItem:
     """Add an open action to the agency's plan, with what prompted it."""
-    _check(agency=agency, owner=owner, service=service, title=title)
+    cleaned = _cleaned(agency=agency, fields=fields)
     _sources_check(sources)
     action = ActionItem.objects.create(
-        agency=agency,
-        service=service,
-        title=title.strip(),
-        description=description.strip(),
-        owner=owner,
-        due_date=due_date,
-        created_by=actor if actor is not None and actor.pk else None,
+        agency=agency, created_by=actor if actor is not None and actor.pk else None, **cleaned
     )
     for source in sources:
         ActionSource.objects.create(
@@ -86,11 +100,10 @@ def action_create(
     audit_record(
         actor=actor,
         action="action.create",
-        agency=agency,
         target=action,
         data={
-            "owner": owner.email,
-            "due_date": due_date.isoformat(),
+            "owner": action.owner.email,
+            "due_date": action.due_date.isoformat(),
             "sources": [source.kind for source in sources],
         },
     )
@@ -99,33 +112,19 @@ def action_create(
 
 @transaction.atomic
 def action_update(
-    *,
-    actor: User | None,
-    action: ActionItem,
-    title: str,
-    owner: User,
-    due_date: date,
-    description: str = "",
-    service: Service | None = None,
+    *, actor: User | None, action: ActionItem, **fields: Unpack[ActionFields]
 ) -> ActionItem:
     """Change what an action is, who owns it, and by when; its links are kept."""
-    _check(agency=action.agency, owner=owner, service=service, title=title)
-    fields: dict[str, Any] = {
-        "title": title.strip(),
-        "description": description.strip(),
-        "owner": owner,
-        "due_date": due_date,
-        "service": service,
-    }
+    cleaned = _cleaned(agency=action.agency, fields=fields)
     changed = {
         name: [str(getattr(action, name)), str(value)]
-        for name, value in fields.items()
+        for name, value in cleaned.items()
         if getattr(action, name) != value
     }
     fields_save(
         actor=actor,
         instance=action,
-        fields=fields,
+        fields=cleaned,
         action="action.update",
         data={"changed": changed},
     )

@@ -66,7 +66,6 @@ def action_plan_create(*, actor: User | None, agency: Agency, fiscal_year: int) 
     audit_record(
         actor=actor,
         action="action_plan.create",
-        agency=agency,
         target=plan,
         data={"fiscal_year": fiscal_year, "items": [item.pk for item in delivered]},
     )

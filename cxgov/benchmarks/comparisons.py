@@ -70,14 +70,25 @@ class Benchmark:
     """One benchmark figure set beside an own measure, or refused with the reason."""
 
     role: str  # "private", "federal", "prior", "selected"
-    label: str
     measure: ComparableMeasure
     check: Comparability
     gap: Gap | None
-    series: Series | None = None
     observation: Observation | None = None
-    reason: str = ""
     years_older: int = 0  # years between the benchmark's figure and the own measure's
+
+    @property
+    def label(self) -> str:
+        return self.measure.label
+
+    @property
+    def reason(self) -> str:
+        """Why the figures cannot be compared; empty where they can."""
+        return self.check.reason
+
+    @property
+    def series(self) -> Series | None:
+        """The library series of the figure; None for the own prior period."""
+        return self.observation.series if self.observation is not None else None
 
     @property
     def stale(self) -> bool:
@@ -128,13 +139,10 @@ def _benchmark(
     year = period_year(own.period)
     return Benchmark(
         role=role,
-        label=str(series),
         measure=other,
         check=check,
         gap=difference,
-        series=series,
         observation=observation,
-        reason=check.reason,
         years_older=max(0, year - observation.year) if year is not None else 0,
     )
 
@@ -189,14 +197,7 @@ def compare_measure(
     if earlier:
         previous = earlier[-1]
         check, difference = measure_gap(own, previous)
-        row.prior = Benchmark(
-            role="prior",
-            label=previous.label,
-            measure=previous,
-            check=check,
-            gap=difference,
-            reason=check.reason,
-        )
+        row.prior = Benchmark(role="prior", measure=previous, check=check, gap=difference)
     for series in selected:
         observation = _latest_by(series, year)
         if observation is None:

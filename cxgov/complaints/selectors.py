@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import translation
 
 from cxgov.core.agency_settings import agency_settings_read
@@ -522,14 +523,11 @@ def access_attachment(
 ) -> Attachment:
     """One attachment of a complaint the user may open (`access_complaint`)."""
     complaint = access_complaint(user=user, agency_slug=agency_slug, complaint_id=complaint_id)
-    attachment = (
-        Attachment.objects.filter(complaint=complaint, pk=attachment_id)
-        .select_related("complaint__agency")
-        .first()
+    return get_object_or_404(
+        Attachment.objects.select_related("complaint__agency"),
+        complaint=complaint,
+        pk=attachment_id,
     )
-    if attachment is None:
-        raise Http404
-    return attachment
 
 
 # --- escalation and standards --------------------------------------------------------------

@@ -13,12 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -521,7 +520,6 @@ def _complaint_store(
     audit_record(
         actor=actor,
         action="complaint.create",
-        agency=agency,
         target=complaint,
         data={"channel": complaint.channel, "attachments": len(checked)},
     )
@@ -1423,7 +1421,6 @@ def complaint_classifier_train(*, agency: Agency, actor: User | None) -> Classif
     audit_record(
         actor=actor,
         action="complaint.classifier.train",
-        agency=agency,
         target=stored,
         data={
             "version": stored.version,
@@ -1517,7 +1514,7 @@ def category_create(
         name_es=name_es.strip()[:200],
         extra_fields=extra_fields or [],
     )
-    audit_record(actor=actor, action="complaint.category.create", agency=agency, target=category)
+    audit_record(actor=actor, action="complaint.category.create", target=category)
     return category
 
 
@@ -1566,7 +1563,7 @@ def barrier_category_ensure(*, agency: Agency) -> Category:
             name_es=BARRIER_CATEGORY_NAME_ES,
             extra_fields=BARRIER_FIELDS,
         )
-        audit_record(actor=None, action="complaint.category.create", agency=agency, target=category)
+        audit_record(actor=None, action="complaint.category.create", target=category)
     policy, created = SlaPolicy.objects.get_or_create(
         agency=agency, service=None, category=category, defaults=BARRIER_SLA
     )
@@ -1574,50 +1571,45 @@ def barrier_category_ensure(*, agency: Agency) -> Category:
         audit_record(
             actor=None,
             action="complaint.sla_policy.save",
-            agency=agency,
             target=policy,
             data={"respond_days": policy.respond_days, "final_days": policy.final_days},
         )
     return category
 
 
+class Filing(TypedDict, total=False):
+    """What a public form passes alike to `complaint_create`: the agency, how to reach the
+    person (`postal`: the mailing address of someone who asks for a letter), the page
+    language and the idempotency key. Left out, each takes `complaint_create`'s default."""
+
+    agency: Required[Agency]
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    contact_preference: str
+    postal: PostalAddress | None
+    language: str
+    idempotency_key: str
+
+
 @transaction.atomic
 def barrier_report_create(
-    *,
-    agency: Agency,
-    page_url: str,
-    what_happened: str,
-    assistive_technology: str = "",
-    contact_name: str = "",
-    contact_email: str = "",
-    contact_phone: str = "",
-    contact_preference: str = "email",
-    postal: PostalAddress | None = None,
-    language: str = "en",
-    idempotency_key: str = "",
+    *, page_url: str, what_happened: str, assistive_technology: str = "", **filing: Unpack[Filing]
 ) -> Complaint:
     """File an accessibility barrier report: a complaint in the barrier category, through
-    `complaint_create`, with the page and assistive technology as the category's attributes
-    and the mailing address (`postal`) of someone who asks for a letter."""
+    `complaint_create`, with the page and assistive technology as the category's attributes."""
     if not page_url.strip():
         raise ValidationError({"page_url": _("Tell us the page where you met the barrier.")})
     attributes = {"page_url": page_url.strip()[:500]}
     if assistive_technology.strip():
         attributes["assistive_technology"] = assistive_technology.strip()[:200]
     return complaint_create(
-        agency=agency,
-        category=barrier_category_ensure(agency=agency),
+        category=barrier_category_ensure(agency=filing["agency"]),
         what_happened=what_happened,
         attributes=attributes,
-        contact_name=contact_name,
-        contact_email=contact_email,
-        contact_phone=contact_phone,
-        contact_preference=contact_preference,
-        postal=postal,
         channel=Channel.WEB,
-        language=language,
-        idempotency_key=idempotency_key,
         idempotency_scope="web-barrier",
+        **filing,
     )
 
 
@@ -1629,7 +1621,7 @@ def team_create(*, agency: Agency, actor: User, name: str, lead: User | None = N
     if lead is not None and not lead.memberships.active().filter(agency=agency).exists():
         raise ValidationError({"lead": _("This person is not a member of the agency.")})
     team = Team.objects.create(agency=agency, name=name.strip()[:200], lead=lead)
-    audit_record(actor=actor, action="complaint.team.create", agency=agency, target=team)
+    audit_record(actor=actor, action="complaint.team.create", target=team)
     return team
 
 
@@ -1663,7 +1655,7 @@ def routing_rule_create(
         keywords=keywords.strip()[:500],
         position=position,
     )
-    audit_record(actor=actor, action="complaint.routing_rule.create", agency=agency, target=rule)
+    audit_record(actor=actor, action="complaint.routing_rule.create", target=rule)
     return rule
 
 
@@ -1942,21 +1934,15 @@ def _attachment_copy(
     """A copy of the file under a new random name, so either case may lose its own."""
     with attachment.file.open("rb") as stored:
         content = stored.read()
-    extension = attachment.file.name.rsplit(".", 1)[-1][:8]
-    copy = Attachment(
-        agency_id=complaint.agency_id,
-        complaint=complaint,
-        message=message,
-        original_name=attachment.original_name,
+    # Stored the way a new upload is; the file passed the checks when it first came.
+    checked = AttachmentCheck(
+        name=attachment.original_name,
+        content=content,
         content_type=attachment.content_type,
-        size=attachment.size,
-        created_at=attachment.created_at,
+        extension=attachment.file.name.rsplit(".", 1)[-1][:8],
     )
-    copy.file.save(
-        f"complaints/{complaint.pk}/{secrets.token_hex(16)}.{extension}",
-        ContentFile(content),
-        save=False,
-    )
+    copy = checked.stored(complaint, message)
+    copy.created_at = attachment.created_at
     copy.save()
 
 

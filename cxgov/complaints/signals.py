@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import transaction
 from django.dispatch import Signal
+
+from cxgov.core.signals import send_after_commit
 
 # sender=Complaint, complaint=<Complaint>, kind="created" | "updated" | "responded",
 # change="" or what an update changed ("status", "assignment", "category", "message"),
@@ -17,14 +16,11 @@ def complaint_changed_after_commit(
     complaint: object, *, kind: str, change: str = "", message: object = None
 ) -> None:
     """Send `complaint_changed` when the current transaction commits (never if it rolls back)."""
-    transaction.on_commit(
-        partial(
-            complaint_changed.send,
-            sender=type(complaint),
-            complaint=complaint,
-            kind=kind,
-            change=change,
-            message=message,
-        ),
-        robust=True,
+    send_after_commit(
+        complaint_changed,
+        sender=type(complaint),
+        complaint=complaint,
+        kind=kind,
+        change=change,
+        message=message,
     )

@@ -19,6 +19,7 @@ from cxgov.core.services_documents import (
     document_records_choose,
     document_unpublish,
 )
+from cxgov.core.signals import send_after_commit
 from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
 from cxgov.plans.selectors import plan_snapshot_draft, plan_surveys_choosable
 from cxgov.plans.signals import plan_published
@@ -103,9 +104,7 @@ def plan_publish(*, actor: User | None, plan: Plan) -> PlanVersion:
         target=locked,
         data={"version": number},
     )
-    transaction.on_commit(
-        lambda: plan_published.send(sender=PlanVersion, version=version), robust=True
-    )
+    send_after_commit(plan_published, sender=PlanVersion, version=version)
     return version
 
 

@@ -24,6 +24,7 @@ from cxgov.core.partitions import retained_from
 from cxgov.core.permissions import Can, roles_with
 from cxgov.core.selectors import agency_calendar
 from cxgov.core.services import audit_record, fields_save, months_purge, object_create
+from cxgov.core.signals import send_after_commit
 from cxgov.insights.business_time import HISTOGRAM_SIZE
 from cxgov.registry.models import Service
 from cxgov.standards.ingest import DayCounts, EventBatch, events_measure
@@ -602,7 +603,7 @@ def missed_period_record(
         target=standard,
         data={"period_start": period_start.isoformat(), "share": share, "n": n},
     )
-    transaction.on_commit(lambda: period_missed.send(sender=MissedPeriod, miss=miss), robust=True)
+    send_after_commit(period_missed, sender=MissedPeriod, miss=miss)
     recipients = list(
         Membership.objects.active()
         .filter(agency=standard.agency, role__in=roles_with(Can.EDIT_STANDARDS))

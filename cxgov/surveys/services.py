@@ -53,6 +53,7 @@ from cxgov.core.services import (
     related_replace,
     status_change,
 )
+from cxgov.core.signals import send_after_commit
 from cxgov.core.tasks import email_send, task_enqueue_with_write
 from cxgov.registry.models import ChannelKind, CustomerSegment, Service, ServiceStage
 from cxgov.surveys.bank import TEMPLATES, bank_item
@@ -1257,9 +1258,7 @@ def _response_store(
         target=survey if survey.is_employee else response,
         data={"survey": survey.pk, "source": context.source},
     )
-    transaction.on_commit(
-        lambda: response_submitted.send(sender=Response, response=response), robust=True
-    )
+    send_after_commit(response_submitted, sender=Response, response=response)
     return response
 
 

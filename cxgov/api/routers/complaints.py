@@ -254,12 +254,11 @@ def complaint_transition(
             raise field_error("duplicate_of", "No other complaint of the agency has this number.")
     complaints.complaint_transition(
         complaint=complaint,
-        to_status=payload.to_status,
         actor=user,
-        reason=payload.reason,
-        referred_to=payload.referred_to,
         duplicate_of=duplicate_of,
         site_url=_site_url(request),
+        # The move as sent; the original is the complaint found from its tracking number.
+        **payload.model_dump(exclude={"duplicate_of"}),
     )
     return complaint_detail(complaint=complaint)
 

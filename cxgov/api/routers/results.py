@@ -46,14 +46,8 @@ def _filters(filters: FiltersIn) -> ResultFilters:
         raise field_error(
             "quarter", "A quarter needs a fiscal_year.", type="value_error", where="query"
         )
-    return ResultFilters(
-        service_id=filters.service_id,
-        channel=filters.channel,
-        segment_id=filters.segment_id,
-        language=filters.language,
-        fiscal_year=filters.fiscal_year,
-        quarter=filters.quarter,
-    )
+    # The query's fields are the results filters' own names, so a new one passes straight on.
+    return ResultFilters(**filters.model_dump())
 
 
 @router.get(
