@@ -526,14 +526,12 @@ def question_add_from_bank(*, actor: User | None, survey: Survey, bank: str, ite
     question = _question_from_spec(survey, spec, last + 10)
     _question_clean(question)
     question.save()
-    audit_record(
+    _question_changed(
         actor=actor,
+        question=question,
         action="question.add",
-        agency=survey.agency,
-        target=question,
         data={"survey": survey.pk, "key": question.key, "bank": bank, "item": item},
     )
-    survey_version_record(actor=actor, survey=survey)
     return question
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from cxgov.core.models import Agency
+from cxgov.surveys.logic import survey_plan
 from cxgov.surveys.models import Question, Survey
 from cxgov.surveys.services import question_add_from_bank, response_submit, survey_create
 
@@ -114,6 +115,15 @@ def test_the_service_makes_keys_unique_within_sixty_characters(blank: Survey) ->
     Question.objects.create(survey=blank, key="acsi_ideal", kind="yes_no", text="x", position=1)
     added = question_add_from_bank(actor=None, survey=blank, bank="acsi", item="acsi_ideal")
     assert added.key == "acsi_ideal_2" and added.kind == "rating_10"
+
+
+def test_a_question_from_the_library_is_in_the_surveys_compiled_plan_at_once(blank: Survey) -> None:
+    before = survey_plan(blank)
+    added = question_add_from_bank(actor=None, survey=blank, bank="acsi", item="acsi_ideal")
+    blank.refresh_from_db()
+    assert survey_plan(blank) is not before
+    assert added.key in {question.key for question in blank.questions.all()}
+    assert added.key in survey_plan(blank).by_key
 
 
 def test_option_rows_are_saved_in_order_and_shown_again_as_rows(
