@@ -19,7 +19,7 @@ from django.urls import reverse
 from cxgov.core.approval_records import record_kind_register
 from cxgov.core.approvals import Effect, approval_kind
 from cxgov.core.forms_documents import ChosenRecordsForm
-from cxgov.core.pages import form_page_save, form_save
+from cxgov.core.pages import form_save, object_form_page
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import AgencyObjectAccess, access_agency, approval_of
 from cxgov.core.services_documents import DocumentReview
@@ -193,20 +193,17 @@ def document_form_page(
     title: str,
 ) -> HttpResponse:
     """A form page of one document that saves and goes back to the document's page."""
-    detail = kind.detail(slug, record.pk)
-    return form_page_save(
+    return object_form_page(
         request,
+        record,
+        name=kind.name,
         section=kind.section,
         form=form,
         save=save,
-        success_url=detail,
-        success_message=saved,
-        page={
-            "agency": record.agency,
-            kind.name: record,
-            "title": title,
-            **({"cancel_url": detail} if kind.form_cancel else {}),
-        },
+        back_url=kind.detail(slug, record.pk),
+        done=saved,
+        title=title,
+        cancel=kind.form_cancel,
     )
 
 
