@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import reduce
+from operator import attrgetter
 from typing import Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
@@ -151,7 +151,7 @@ class AgencyObjectAccess(Generic[M]):
     def url(self, url_name: str, found: M) -> str:
         """The address of a page of `found` that this selector reads back: `url_name` with the
         slug of its agency and its id as `id_name`."""
-        agency = reduce(getattr, self.agency_field.split("__"), found)
+        agency = attrgetter(self.agency_field.replace("__", "."))(found)
         return reverse(url_name, kwargs={"slug": agency.slug, self.id_name: found.pk})
 
 
