@@ -228,6 +228,25 @@ def button_view(
     return view
 
 
+def object_render(
+    request: HttpRequest,
+    template: str,
+    *,
+    name: str,
+    record: Any,
+    context: Mapping[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    """A staff page of one object of an agency: `context` beside the object (as `name`) and
+    its agency. (A dict, not keywords: a page may well call something `status`.)"""
+    return render(
+        request,
+        template,
+        {"agency": record.agency, name: record, **context, "nav_section": "staff"},
+        status=status,
+    )
+
+
 def object_page(
     access: AgencyObjectAccess[Any], template: str
 ) -> Callable[[Callable[[HttpRequest, Any], dict[str, Any]]], Callable[..., HttpResponse]]:
@@ -244,15 +263,8 @@ def object_page(
         @wraps(view)
         def page(request: HttpRequest, slug: str, **ids: int) -> HttpResponse:
             target = access(user=request.user, agency_slug=slug, **ids)
-            return render(
-                request,
-                template,
-                {
-                    "agency": target.agency,
-                    noun: target,
-                    **view(request, target),
-                    "nav_section": "staff",
-                },
+            return object_render(
+                request, template, name=noun, record=target, context=view(request, target)
             )
 
         return page

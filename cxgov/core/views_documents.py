@@ -19,7 +19,7 @@ from django.urls import reverse
 from cxgov.core.approval_records import record_kind_register
 from cxgov.core.approvals import Effect, approval_kind
 from cxgov.core.forms_documents import ChosenRecordsForm
-from cxgov.core.pages import form_save, object_form_page
+from cxgov.core.pages import form_save, object_form_page, object_render
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import AgencyObjectAccess, access_agency, approval_of
 from cxgov.core.services_documents import DocumentReview
@@ -173,11 +173,8 @@ def document_render(
     **context: Any,
 ) -> HttpResponse:
     """A staff page of one document, with its agency."""
-    return render(
-        request,
-        template,
-        {"agency": record.agency, kind.name: record, **context, "nav_section": "staff"},
-        status=status,
+    return object_render(
+        request, template, name=kind.name, record=record, context=context, status=status
     )
 
 
