@@ -4,7 +4,8 @@ the one review page (`core.views_approvals`)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,18 +24,18 @@ from cxgov.actions.selectors_plans import (
 )
 from cxgov.core.views_documents import (
     DocumentKind,
+    document_choose_view,
     document_form_page,
-    document_list,
-    document_render,
+    document_list_view,
+    document_page,
     document_review,
     document_view,
 )
 
 ACTION_PLAN = DocumentKind(
-    approval_key=services.APPROVAL_KIND,
+    review=services.REVIEW,
     label=gettext_lazy("Annual CX action plan"),
     access=access_action_plan,
-    state=services.REVIEW.state,
     title=lambda plan: _("CX action plan for fiscal year %(year)s") % {"year": plan.fiscal_year},
     publish=services.action_plan_publish,
     unpublish=services.action_plan_unpublish,
@@ -49,24 +50,17 @@ ACTION_PLAN = DocumentKind(
     section="action_plans",
 )
 
-
-@login_required
-def action_plan_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """The agency's annual CX action plans by fiscal year, and a form to start the next one."""
-    return document_list(request, slug, kind=ACTION_PLAN)
+# The agency's annual CX action plans by fiscal year, and a form to start the next one.
+action_plan_list = document_list_view(ACTION_PLAN)
 
 
-@document_view(ACTION_PLAN)
-def action_plan_detail(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpResponse:
+@document_page(ACTION_PLAN, "actions/action_plan_detail.html")
+def action_plan_detail(request: HttpRequest, slug: str, plan: ActionPlan) -> dict[str, Any]:
     """The draft's text, its items in their two lists, and its review."""
-    return document_render(
-        request,
-        "actions/action_plan_detail.html",
-        kind=ACTION_PLAN,
-        record=plan,
-        split=action_plan_items_split(plan=plan),
+    return {
+        "split": action_plan_items_split(plan=plan),
         **document_review(kind=ACTION_PLAN, slug=slug, record=plan),
-    )
+    }
 
 
 @document_view(ACTION_PLAN)
@@ -88,37 +82,19 @@ def action_plan_edit(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpR
     )
 
 
-@document_view(ACTION_PLAN)
-def action_plan_items(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpResponse:
-    """Tick the action items the plan shows; only those appear in it."""
-    form = ActionPlanItemsForm(
-        request.POST or None,
-        choices=action_items_choosable(agency=plan.agency, fiscal_year=plan.fiscal_year),
-        initial={"items": list(action_plan_items_chosen(plan=plan))},
-    )
-    return document_form_page(
-        request,
-        slug,
-        kind=ACTION_PLAN,
-        record=plan,
-        form=form,
-        save=lambda data: services.action_plan_items_choose(
-            actor=request.user,  # type: ignore[arg-type]
-            plan=plan,
-            items=list(data["items"]),
-        ),
-        saved=_("The action plan's items are saved."),
-        title=_("Action items in the plan"),
-    )
+# Tick the action items the plan shows; only those appear in it.
+action_plan_items = document_choose_view(
+    ACTION_PLAN,
+    form_class=ActionPlanItemsForm,
+    choices=lambda plan: action_items_choosable(agency=plan.agency, fiscal_year=plan.fiscal_year),
+    chosen=action_plan_items_chosen,
+    choose=services.action_plan_items_choose,
+    saved=gettext_lazy("The action plan's items are saved."),
+    title=gettext_lazy("Action items in the plan"),
+)
 
 
-@document_view(ACTION_PLAN)
-def action_plan_preview(request: HttpRequest, slug: str, plan: ActionPlan) -> HttpResponse:
+@document_page(ACTION_PLAN, "actions/action_plan_preview.html")
+def action_plan_preview(request: HttpRequest, slug: str, plan: ActionPlan) -> dict[str, Any]:
     """The plan as publishing it now would show it."""
-    return document_render(
-        request,
-        "actions/action_plan_preview.html",
-        kind=ACTION_PLAN,
-        record=plan,
-        document=action_plan_document(action_plan_snapshot_draft(plan=plan)),
-    )
+    return {"document": action_plan_document(action_plan_snapshot_draft(plan=plan))}

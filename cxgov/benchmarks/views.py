@@ -6,12 +6,10 @@ Every table on these pages is also a CSV download: the same view answers `?downl
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -53,7 +51,7 @@ from cxgov.benchmarks.selectors import (
     series_visible,
 )
 from cxgov.core.models import Agency
-from cxgov.core.pages import agency_import_view, form_page_save
+from cxgov.core.pages import agency_import_view, object_form_page
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table
@@ -414,32 +412,13 @@ def _selection_form(service: Service, data: Any = None) -> SelectionForm:
     )
 
 
-def _service_form_page(
-    request: HttpRequest,
-    service: Service,
-    *,
-    form: BaseForm,
-    save: Callable[[dict[str, Any]], Any],
-    title: str,
-    done: str,
-) -> HttpResponse:
+def _service_form_page(request: HttpRequest, service: Service, **page: Any) -> HttpResponse:
     """A benchmarks form about one service that returns to the service's benchmarks page."""
     service_url = reverse(
         "benchmarks:service", kwargs={"slug": service.agency.slug, "service_id": service.pk}
     )
-    return form_page_save(
-        request,
-        section="benchmarks",
-        form=form,
-        save=save,
-        success_url=service_url,
-        success_message=done,
-        page={
-            "agency": service.agency,
-            "service": service,
-            "title": title,
-            "cancel_url": service_url,
-        },
+    return object_form_page(
+        request, service, name="service", section="benchmarks", back_url=service_url, **page
     )
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from cxgov.core.models import Agency
 from cxgov.core.permissions import Can, user_can
-from cxgov.core.ratelimit import RateLimited, client_address, rate_check
+from cxgov.core.ratelimit import RateLimited, address_rate_check
 from cxgov.core.selectors import token_authenticate
 
 from . import services
@@ -537,11 +537,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     """GET: requests of the last 90 days (or as filtered); POST: create one (api_key needed)."""
     if request.method == "POST":
         try:
-            rate_check(
-                scope="open311",
-                key=client_address(request),
-                limit=settings.PUBLIC_WRITES_PER_MINUTE,
-            )
+            address_rate_check(request, scope="open311", limit=settings.PUBLIC_WRITES_PER_MINUTE)
         except RateLimited as limited:
             response = _error(fmt, Open311Error(429, "Too many requests: try again later."))
             response["Retry-After"] = str(limited.retry_after)

@@ -1,10 +1,11 @@
 """Staff page helpers: the one form page (breadcrumbs, title, error summary, USWDS fields, Save
 and Cancel), the agency list page, and the buttons that change something and redirect (as a
-helper, or as the whole view of a button on one object)."""
+helper, or as the whole view of a button on one object), and the page of one object."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import wraps
 from typing import Any, NamedTuple
 
 from django.contrib import messages
@@ -77,6 +78,39 @@ def form_page_save(
         return redirect(success_url(saved.value) if callable(success_url) else success_url)
     status = 400 if request.method == "POST" else 200
     return form_page(request, section=section, form=form, status=status, **page)
+
+
+def object_form_page(
+    request: HttpRequest,
+    record: Any,
+    *,
+    name: str,
+    section: str,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    back_url: str,
+    done: str,
+    title: str,
+    anchor: str = "",
+    cancel: bool = True,
+) -> HttpResponse:
+    """A form page about one object of an agency, by `form_page_save`: saved, it goes back to
+    `back_url` (at `anchor`) with `done` as the message; Cancel leads there too, unless not
+    `cancel`. The page knows the object as `name`, and its agency, for the breadcrumbs."""
+    return form_page_save(
+        request,
+        section=section,
+        form=form,
+        save=save,
+        success_url=back_url + anchor,
+        success_message=done,
+        page={
+            "agency": record.agency,
+            name: record,
+            "title": title,
+            **({"cancel_url": back_url} if cancel else {}),
+        },
+    )
 
 
 class Saved(NamedTuple):
@@ -192,6 +226,50 @@ def button_view(
         )
 
     return view
+
+
+def object_render(
+    request: HttpRequest,
+    template: str,
+    *,
+    name: str,
+    record: Any,
+    context: Mapping[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    """A staff page of one object of an agency: `context` beside the object (as `name`) and
+    its agency. (A dict, not keywords: a page may well call something `status`.)"""
+    return render(
+        request,
+        template,
+        {"agency": record.agency, name: record, **context, "nav_section": "staff"},
+        status=status,
+    )
+
+
+def object_page(
+    access: AgencyObjectAccess[Any], template: str
+) -> Callable[[Callable[[HttpRequest, Any], dict[str, Any]]], Callable[..., HttpResponse]]:
+    """A signed-in staff page of one object of the agency in the URL, shown with `template`.
+
+    `access` (an `access_<noun>` selector) finds the object by its `<noun>_id` in the URL, a
+    404 for anyone who may not see it; the view is given the object and returns the page's
+    context beside it (as `<noun>`) and its agency.
+    """
+    noun = _noun(access)
+
+    def decorate(view: Callable[[HttpRequest, Any], dict[str, Any]]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def page(request: HttpRequest, slug: str, **ids: int) -> HttpResponse:
+            target = access(user=request.user, agency_slug=slug, **ids)
+            return object_render(
+                request, template, name=noun, record=target, context=view(request, target)
+            )
+
+        return page
+
+    return decorate
 
 
 def status_view(

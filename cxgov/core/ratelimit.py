@@ -206,6 +206,13 @@ def rate_check(*, scope: str, key: str, limit: int, window: int = WINDOW_SECONDS
         raise RateLimited(retry_after)
 
 
+def address_rate_check(
+    request: HttpRequest, *, scope: str, limit: int, window: int = WINDOW_SECONDS
+) -> None:
+    """`rate_check` of one attempt counted against the client's address (`client_address`)."""
+    rate_check(scope=scope, key=client_address(request), limit=limit, window=window)
+
+
 def rate_refund(*, scope: str, key: str, window: int = WINDOW_SECONDS) -> None:
     """Take back one attempt counted this window (one that turned out not to count)."""
     _add(scope=scope, key=key, window=window, delta=-1)
@@ -231,11 +238,7 @@ def rate_limited(
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method in methods:
                 try:
-                    rate_check(
-                        scope=scope,
-                        key=client_address(request),
-                        limit=getattr(settings, setting),
-                    )
+                    address_rate_check(request, scope=scope, limit=getattr(settings, setting))
                 except RateLimited as limited:
                     return too_many_requests(request, limited.retry_after)
             return view(request, *args, **kwargs)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date
+from operator import attrgetter
 from typing import Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -145,6 +147,12 @@ class AgencyObjectAccess(Generic[M]):
             agency_field=self.agency_field,
             need=self.default_need if need is None else need,
         )
+
+    def url(self, url_name: str, found: M) -> str:
+        """The address of a page of `found` that this selector reads back: `url_name` with the
+        slug of its agency and its id as `id_name`."""
+        agency = attrgetter(self.agency_field.replace("__", "."))(found)
+        return reverse(url_name, kwargs={"slug": agency.slug, self.id_name: found.pk})
 
 
 def part_access(

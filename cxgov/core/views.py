@@ -46,7 +46,12 @@ from cxgov.core.navigation import (
 from cxgov.core.notices import staff_notices
 from cxgov.core.pages import form_save
 from cxgov.core.permissions import Can, capabilities_in, user_can
-from cxgov.core.ratelimit import RateLimited, client_address, rate_check, rate_refund
+from cxgov.core.ratelimit import (
+    RateLimited,
+    address_rate_check,
+    client_address,
+    rate_refund,
+)
 from cxgov.core.selectors import (
     access_agency,
     access_membership,
@@ -76,9 +81,9 @@ LOGIN_SCOPE = "login_address"
 def sign_in_paused(request: HttpRequest) -> HttpResponse | None:
     """Count a sign-in attempt against the client's address; the 429 page once it is paused."""
     try:
-        rate_check(
+        address_rate_check(
+            request,
             scope=LOGIN_SCOPE,
-            key=client_address(request),
             limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT,
             window=settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60,
         )

@@ -18,9 +18,11 @@ from django.urls import reverse
 
 from cxgov.core.approval_records import record_kind_register
 from cxgov.core.approvals import Effect, approval_kind
-from cxgov.core.pages import form_page_save, form_save
+from cxgov.core.forms_documents import ChosenRecordsForm
+from cxgov.core.pages import form_save, object_form_page, object_render
 from cxgov.core.permissions import Can
 from cxgov.core.selectors import AgencyObjectAccess, access_agency, approval_of
+from cxgov.core.services_documents import DocumentReview
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -31,10 +33,10 @@ class DocumentKind:
     """What one kind of plan document differs by: its review (`core.approvals`, under the plan
     capabilities, its services taking it as `plan=`) and its staff pages."""
 
-    approval_key: str
+    # Its review's approval key, and where a document with no approval row yet stands.
+    review: DocumentReview
     label: StrOrPromise
     access: AgencyObjectAccess[Any]
-    state: Callable[[Any], str]
     title: Callable[[Any], str]
     publish: Callable[..., Any]
     unpublish: Callable[..., Any]
@@ -54,6 +56,11 @@ class DocumentKind:
     form_cancel: bool = True
     on_submit: Effect | None = None
 
+    @property
+    def approval_key(self) -> str:
+        """The key of its kind of approval (`core.approvals`)."""
+        return self.review.kind
+
     def detail(self, slug: str, pk: int) -> str:
         """The document's own staff page."""
         return reverse(self.detail_url, kwargs={"slug": slug, self.access.id_name: pk})
@@ -67,7 +74,7 @@ def document_kind_register(kind: DocumentKind) -> None:
         access=kind.access,
         edit=Can.EDIT_PLANS,
         approve=Can.PUBLISH_PLANS,
-        state=kind.state,
+        state=kind.review.state,
         title=kind.title,
         url_name=kind.detail_url,
         noun="plan",
@@ -77,27 +84,32 @@ def document_kind_register(kind: DocumentKind) -> None:
     )
 
 
-def document_list(request: HttpRequest, slug: str, *, kind: DocumentKind) -> HttpResponse:
+def document_list_view(kind: DocumentKind) -> Callable[[HttpRequest, str], HttpResponse]:
     """The agency's documents by year, and a form (its fields are `start`'s) to start one."""
-    agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_PLANS)  # type: ignore[arg-type]
-    form = kind.start_form(request.POST or None)
-    saved = form_save(
-        request, form, lambda data: kind.start(actor=request.user, agency=agency, **data)
-    )
-    if saved:
-        messages.success(request, kind.started)
-        return redirect(kind.detail(slug, saved.value.pk))
-    return render(
-        request,
-        kind.list_template,
-        {
-            "agency": agency,
-            "plans": kind.records(agency=agency),
-            "form": form,
-            "nav_section": "staff",
-        },
-        status=400 if form.errors else 200,
-    )
+
+    @login_required
+    def view(request: HttpRequest, slug: str) -> HttpResponse:
+        agency = access_agency(user=request.user, agency_slug=slug, need=Can.EDIT_PLANS)  # type: ignore[arg-type]
+        form = kind.start_form(request.POST or None)
+        saved = form_save(
+            request, form, lambda data: kind.start(actor=request.user, agency=agency, **data)
+        )
+        if saved:
+            messages.success(request, kind.started)
+            return redirect(kind.detail(slug, saved.value.pk))
+        return render(
+            request,
+            kind.list_template,
+            {
+                "agency": agency,
+                "plans": kind.records(agency=agency),
+                "form": form,
+                "nav_section": "staff",
+            },
+            status=400 if form.errors else 200,
+        )
+
+    return view
 
 
 def document_view(
@@ -113,6 +125,24 @@ def document_view(
             ids = {kind.access.id_name: kwargs.pop(kind.access.id_name)}
             record = kind.access(user=request.user, agency_slug=slug, **ids)  # type: ignore[arg-type]
             return view(request, slug, record, **kwargs)
+
+        return page
+
+    return decorate
+
+
+def document_page(
+    kind: DocumentKind, template: str
+) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., HttpResponse]]:
+    """A `document_view` that shows `template`: the view gives only the page's context beside
+    the document and its agency."""
+
+    def decorate(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse]:
+        @document_view(kind)
+        @wraps(view)
+        def page(request: HttpRequest, slug: str, record: Any, **kwargs: Any) -> HttpResponse:
+            context = view(request, slug, record, **kwargs)
+            return document_render(request, template, kind=kind, record=record, **context)
 
         return page
 
@@ -143,11 +173,8 @@ def document_render(
     **context: Any,
 ) -> HttpResponse:
     """A staff page of one document, with its agency."""
-    return render(
-        request,
-        template,
-        {"agency": record.agency, kind.name: record, **context, "nav_section": "staff"},
-        status=status,
+    return object_render(
+        request, template, name=kind.name, record=record, context=context, status=status
     )
 
 
@@ -163,18 +190,54 @@ def document_form_page(
     title: str,
 ) -> HttpResponse:
     """A form page of one document that saves and goes back to the document's page."""
-    detail = kind.detail(slug, record.pk)
-    return form_page_save(
+    return object_form_page(
         request,
+        record,
+        name=kind.name,
         section=kind.section,
         form=form,
         save=save,
-        success_url=detail,
-        success_message=saved,
-        page={
-            "agency": record.agency,
-            kind.name: record,
-            "title": title,
-            **({"cancel_url": detail} if kind.form_cancel else {}),
-        },
+        back_url=kind.detail(slug, record.pk),
+        done=saved,
+        title=title,
+        cancel=kind.form_cancel,
     )
+
+
+def document_choose_view(
+    kind: DocumentKind,
+    *,
+    form_class: type[ChosenRecordsForm],
+    choices: Callable[[Any], Any],
+    chosen: Callable[..., Any],
+    choose: Callable[..., Any],
+    saved: StrOrPromise,
+    title: StrOrPromise,
+) -> Callable[..., HttpResponse]:
+    """The page that ticks the records a document names (its surveys, its action items).
+
+    The form's one field, `chosen_name`, offers `choices(document)` and starts from
+    `chosen(plan=document)`; `choose` is the service that saves them, called with `actor=`,
+    `plan=` and the ticked records under that name.
+    """
+    name = form_class.chosen_name
+
+    @document_view(kind)
+    def view(request: HttpRequest, slug: str, record: Any) -> HttpResponse:
+        form = form_class(
+            request.POST or None,
+            choices=choices(record),
+            initial={name: list(chosen(plan=record))},
+        )
+        return document_form_page(
+            request,
+            slug,
+            kind=kind,
+            record=record,
+            form=form,
+            save=lambda data: choose(actor=request.user, plan=record, **{name: list(data[name])}),
+            saved=str(saved),
+            title=str(title),
+        )
+
+    return view

@@ -15,7 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxgov.core.pages import form_page_save, move_offset, post_action
+from cxgov.core.pages import (
+    form_page_save,
+    move_offset,
+    object_form_page,
+    object_page,
+    post_action,
+)
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, access_site
 from cxgov.core.templatetags.breadcrumbs import Crumb
@@ -53,23 +59,13 @@ def journey_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def journey_detail(request: HttpRequest, slug: str, journey_id: int) -> HttpResponse:
-    journey = access_journey(user=request.user, agency_slug=slug, journey_id=journey_id)
-    return render(
-        request,
-        "journeys/detail.html",
-        {
-            "agency": journey.agency,
-            "journey": journey,
-            "services": journey.services.all(),
-            "burden": journey_burden(journey=journey),
-            "can_manage": user_can(
-                user=request.user, agency=journey.agency, need=Can.MANAGE_JOURNEYS
-            ),
-            "nav_section": "staff",
-        },
-    )
+@object_page(access_journey, "journeys/detail.html")
+def journey_detail(request: HttpRequest, journey: Journey) -> dict[str, Any]:
+    return {
+        "services": journey.services.all(),
+        "burden": journey_burden(journey=journey),
+        "can_manage": user_can(user=request.user, agency=journey.agency, need=Can.MANAGE_JOURNEYS),
+    }
 
 
 @login_required
@@ -110,19 +106,16 @@ def journey_edit(request: HttpRequest, slug: str, journey_id: int) -> HttpRespon
             actor=request.user, journey=journey, services=chosen, **fields
         )
 
-    return form_page_save(
-        request,
-        section="journeys",
-        form=form,
-        save=save,
-        success_url=_journey_url(slug, journey.pk),
-        success_message=_("Journey saved."),
-        page={
-            "title": _("Edit journey"),
-            "agency": journey.agency,
-            "journey": journey,
-            "cancel_url": _journey_url(slug, journey.pk),
-        },
+    return _journey_form_page(
+        request, journey, form=form, save=save, done=_("Journey saved."), title=_("Edit journey")
+    )
+
+
+def _journey_form_page(request: HttpRequest, journey: Journey, **page: Any) -> HttpResponse:
+    """A form page about `journey` (itself or one of its stages) that goes back to its page."""
+    journey_url = _journey_url(journey.agency.slug, journey.pk)
+    return object_form_page(
+        request, journey, name="journey", section="journeys", back_url=journey_url, **page
     )
 
 
@@ -138,20 +131,14 @@ def _stage_page(
     """The form page of a stage of `journey`: `save` is the service, called with `actor=` and
     the form's values; saved, the page goes back to the journey's stages."""
     form = JourneyStageForm(request.POST or None, agency=journey.agency, initial=initial)
-    journey_url = _journey_url(journey.agency.slug, journey.pk)
-    return form_page_save(
+    return _journey_form_page(
         request,
-        section="journeys",
+        journey,
         form=form,
         save=lambda _data: save(actor=request.user, **form.values()),
-        success_url=journey_url + "#stages",
-        success_message=done,
-        page={
-            "title": title,
-            "agency": journey.agency,
-            "journey": journey,
-            "cancel_url": journey_url,
-        },
+        anchor="#stages",
+        done=done,
+        title=title,
     )
 
 

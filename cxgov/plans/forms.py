@@ -3,6 +3,8 @@ choose the surveys it names."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,19 +21,18 @@ class PlanCreateForm(NextYearForm):
     year_help = _("The fiscal year the plan covers, e.g. 2027 for October 2026 to September 2027.")
 
 
+_text = partial(language_text, max_length=TEXT_MAX_LENGTH, rows=10)
+
+
 class SectionForm(forms.Form):
-    text_en = language_text(
+    text_en = _text(
         "en",
         label=_("Text in English"),
-        max_length=TEXT_MAX_LENGTH,
-        rows=10,
         help_text=_("Short sentences and everyday words. Leave a blank line between paragraphs."),
     )
-    text_es = language_text(
+    text_es = _text(
         "es",
         label=_("Text in Spanish"),
-        max_length=TEXT_MAX_LENGTH,
-        rows=10,
         help_text=_("The Spanish plan shows this text. When it is empty, it shows the English."),
     )
 

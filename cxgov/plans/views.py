@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from cxgov.core.pages import form_save
 from cxgov.core.views_documents import (
     DocumentKind,
-    document_form_page,
-    document_list,
+    document_choose_view,
+    document_list_view,
+    document_page,
     document_render,
     document_review,
     document_view,
@@ -38,10 +39,9 @@ from cxgov.plans.selectors import (
 )
 
 PLAN = DocumentKind(
-    approval_key=services.APPROVAL_KIND,
+    review=services.REVIEW,
     label=gettext_lazy("Customer service plan"),
     access=access_plan,
-    state=services.REVIEW.state,
     title=lambda plan: _("Customer service plan for fiscal year %(year)s") % {"year": plan.year},
     publish=services.plan_publish,
     unpublish=services.plan_unpublish,
@@ -72,29 +72,23 @@ def _row(section: PlanSection) -> SectionRow:
     )
 
 
-@login_required
-def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """The agency's plans by year, and a form to start the next one."""
-    return document_list(request, slug, kind=PLAN)
+# The agency's plans by year, and a form to start the next one.
+plan_list = document_list_view(PLAN)
 
 
-@document_view(PLAN)
-def plan_detail(request: HttpRequest, slug: str, plan: Plan) -> HttpResponse:
+@document_page(PLAN, "plans/plan_detail.html")
+def plan_detail(request: HttpRequest, slug: str, plan: Plan) -> dict[str, Any]:
     """The draft's sections with their reading grades, publishing, and the versions so far."""
     versions = list(plan_versions(plan=plan))
-    return document_render(
-        request,
-        "plans/plan_detail.html",
-        kind=PLAN,
-        record=plan,
-        rows=[_row(section) for section in plan_sections(plan=plan).values()],
-        versions=versions,
-        latest=versions[0] if versions else None,
-        chosen_surveys=plan_surveys_chosen(plan=plan),
-        english_formula=FLESCH_KINCAID,
-        spanish_formula=SZIGRISZT_PAZOS,
+    return {
+        "rows": [_row(section) for section in plan_sections(plan=plan).values()],
+        "versions": versions,
+        "latest": versions[0] if versions else None,
+        "chosen_surveys": plan_surveys_chosen(plan=plan),
+        "english_formula": FLESCH_KINCAID,
+        "spanish_formula": SZIGRISZT_PAZOS,
         **document_review(kind=PLAN, slug=slug, record=plan),
-    )
+    }
 
 
 @document_view(PLAN)
@@ -135,55 +129,29 @@ def section_edit(request: HttpRequest, slug: str, plan: Plan, key: str) -> HttpR
     )
 
 
-@document_view(PLAN)
-def plan_preview(request: HttpRequest, slug: str, plan: Plan) -> HttpResponse:
+@document_page(PLAN, "plans/version_detail.html")
+def plan_preview(request: HttpRequest, slug: str, plan: Plan) -> dict[str, Any]:
     """The plan as publishing it now would show it: today's records and the draft's text."""
-    return document_render(
-        request,
-        "plans/version_detail.html",
-        kind=PLAN,
-        record=plan,
-        version=None,
-        document=plan_document(plan_snapshot_draft(plan=plan)),
-    )
+    return {"version": None, "document": plan_document(plan_snapshot_draft(plan=plan))}
 
 
-@document_view(PLAN)
-def plan_surveys(request: HttpRequest, slug: str, plan: Plan) -> HttpResponse:
-    """Tick the surveys the plan names; only those appear in it."""
-    form = PlanSurveysForm(
-        request.POST or None,
-        choices=plan_surveys_choosable(agency=plan.agency),
-        initial={"surveys": list(plan_surveys_chosen(plan=plan))},
-    )
-    return document_form_page(
-        request,
-        slug,
-        kind=PLAN,
-        record=plan,
-        form=form,
-        save=lambda data: services.plan_surveys_choose(
-            actor=request.user,  # type: ignore[arg-type]
-            plan=plan,
-            surveys=list(data["surveys"]),
-        ),
-        saved=_("The plan's surveys are saved."),
-        title=_("Surveys in the plan"),
-    )
+# Tick the surveys the plan names; only those appear in it.
+plan_surveys = document_choose_view(
+    PLAN,
+    form_class=PlanSurveysForm,
+    choices=lambda plan: plan_surveys_choosable(agency=plan.agency),
+    chosen=plan_surveys_chosen,
+    choose=services.plan_surveys_choose,
+    saved=gettext_lazy("The plan's surveys are saved."),
+    title=gettext_lazy("Surveys in the plan"),
+)
 
 
-@document_view(PLAN)
-def version_detail(request: HttpRequest, slug: str, plan: Plan, number: int) -> HttpResponse:
+@document_page(PLAN, "plans/version_detail.html")
+def version_detail(request: HttpRequest, slug: str, plan: Plan, number: int) -> dict[str, Any]:
     """One published version, exactly as it was published."""
     version = plan_version(plan=plan, number=number)
-    return document_render(
-        request,
-        "plans/version_detail.html",
-        kind=PLAN,
-        record=plan,
-        version=version,
-        document=plan_document(version.snapshot),
-    )
+    return {"version": version, "document": plan_document(version.snapshot)}
 
 
 def _number(request: HttpRequest, name: str) -> int | None:

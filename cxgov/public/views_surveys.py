@@ -30,8 +30,8 @@ from django.views.decorators.http import require_http_methods
 from cxgov.core.languages import offered_languages
 from cxgov.core.ratelimit import (
     RateLimited,
+    address_rate_check,
     client_address,
-    rate_check,
     rate_limited,
     too_many_requests,
 )
@@ -1090,11 +1090,7 @@ def sms_status(request: HttpRequest, token: str) -> HttpResponse:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not twilio_signature_valid(url, params, signature):
         try:
-            rate_check(
-                scope="sms_status",
-                key=client_address(request),
-                limit=settings.PUBLIC_WRITES_PER_MINUTE,
-            )
+            address_rate_check(request, scope="sms_status", limit=settings.PUBLIC_WRITES_PER_MINUTE)
         except RateLimited as limited:
             return too_many_requests(request, limited.retry_after)
         return HttpResponse(status=403)

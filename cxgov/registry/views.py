@@ -21,6 +21,7 @@ from cxgov.core.pages import (
     agency_list_view,
     form_page_save,
     move_offset,
+    object_form_page,
     post_action,
     status_view,
 )
@@ -128,7 +129,6 @@ def service_detail_view(request: HttpRequest, slug: str, service_id: int) -> Htt
 def service_edit(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     service = _editable_service(request, slug, service_id)
     form = ServiceForm(request.POST or None, instance=service, agency=service.agency)
-    detail_url = _detail_url(slug, service.pk)
     # A ModelForm writes into its instance while validating; edit a fresh copy instead.
     target = fresh_copy(service)
 
@@ -136,19 +136,8 @@ def service_edit(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
         segments = data.pop("segments")
         registry.service_update(actor=request.user, service=target, segments=segments, **data)
 
-    return form_page_save(
-        request,
-        section="registry",
-        form=form,
-        save=save,
-        success_url=detail_url,
-        success_message=_("Service saved."),
-        page={
-            "agency": service.agency,
-            "service": service,
-            "title": _("Edit service"),
-            "cancel_url": detail_url,
-        },
+    return _service_form_page(
+        request, service, form=form, save=save, done=_("Service saved."), title=_("Edit service")
     )
 
 
@@ -170,31 +159,11 @@ service_status = status_view(
 # --- stages --------------------------------------------------------------------------------
 
 
-def _part_page(
-    request: HttpRequest,
-    service: Service,
-    *,
-    form: BaseForm,
-    save: Callable[[dict[str, Any]], Any],
-    anchor: str,
-    done: str,
-    title: str,
-) -> HttpResponse:
-    """The form page of a stage or channel of `service`; saved, it goes back to `anchor`."""
+def _service_form_page(request: HttpRequest, service: Service, **page: Any) -> HttpResponse:
+    """A form page about `service` (itself, a stage or a channel) that goes back to its page."""
     detail_url = _detail_url(service.agency.slug, service.pk)
-    return form_page_save(
-        request,
-        section="registry",
-        form=form,
-        save=save,
-        success_url=detail_url + anchor,
-        success_message=done,
-        page={
-            "agency": service.agency,
-            "service": service,
-            "title": title,
-            "cancel_url": detail_url,
-        },
+    return object_form_page(
+        request, service, name="service", section="registry", back_url=detail_url, **page
     )
 
 
@@ -217,7 +186,7 @@ def _part_views(
     @login_required
     def create_view(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
         service = _editable_service(request, slug, service_id)
-        return _part_page(
+        return _service_form_page(
             request,
             service,
             form=form_class(request.POST or None),
@@ -231,7 +200,7 @@ def _part_views(
     def edit_view(request: HttpRequest, slug: str, **ids: int) -> HttpResponse:
         part = _editable_part(access, request, slug, **ids)
         target = fresh_copy(part)
-        return _part_page(
+        return _service_form_page(
             request,
             part.service,
             form=form_class(request.POST or None, instance=part),

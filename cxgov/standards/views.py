@@ -19,6 +19,7 @@ from cxgov.core.pages import (
     button_view,
     form_page,
     form_page_save,
+    object_page,
     status_view,
 )
 from cxgov.core.permissions import Can, user_can
@@ -81,23 +82,13 @@ def standard_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def standard_detail(request: HttpRequest, slug: str, standard_id: int) -> HttpResponse:
-    standard = access_standard(user=request.user, agency_slug=slug, standard_id=standard_id)
-    return render(
-        request,
-        "standards/standard_detail.html",
-        {
-            "agency": standard.agency,
-            "standard": standard,
-            "results": list(reversed(standard_results(standard=standard))),
-            "versions": standard.versions.all()[:20],
-            "can_edit": user_can(
-                user=request.user, agency=standard.agency, need=Can.EDIT_STANDARDS
-            ),
-            "nav_section": "staff",
-        },
-    )
+@object_page(access_standard, "standards/standard_detail.html")
+def standard_detail(request: HttpRequest, standard: Standard) -> dict[str, Any]:
+    return {
+        "results": list(reversed(standard_results(standard=standard))),
+        "versions": standard.versions.all()[:20],
+        "can_edit": user_can(user=request.user, agency=standard.agency, need=Can.EDIT_STANDARDS),
+    }
 
 
 @login_required

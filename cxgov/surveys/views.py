@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +30,7 @@ from cxgov.core.pages import (
     form_page,
     form_page_save,
     import_page,
+    object_render,
     post_action,
     status_view,
 )
@@ -105,11 +106,8 @@ def _survey_page(
     status: int = 200,
 ) -> HttpResponse:
     """A staff page of one survey: `context` with the survey and its agency."""
-    return render(
-        request,
-        template,
-        {"agency": survey.agency, "survey": survey, "nav_section": "staff", **context},
-        status=status,
+    return object_render(
+        request, template, name="survey", record=survey, context=context, status=status
     )
 
 

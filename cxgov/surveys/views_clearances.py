@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cxgov.core.models import User
 from cxgov.core.notices import StaffNotice
-from cxgov.core.pages import form_page_save
+from cxgov.core.pages import form_page_save, object_form_page, object_page
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency, agencies_for_user, fresh_copy
 from cxgov.core.tables import file_response
@@ -37,10 +37,7 @@ from cxgov.surveys.selectors import (
 
 
 def _detail_url(clearance: Clearance) -> str:
-    return reverse(
-        "surveys:clearance_detail",
-        kwargs={"slug": clearance.agency.slug, "clearance_id": clearance.pk},
-    )
+    return access_clearance.url("surveys:clearance_detail", clearance)
 
 
 def _list_url(slug: str) -> str:
@@ -101,25 +98,17 @@ def clearance_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def clearance_detail(request: HttpRequest, slug: str, clearance_id: int) -> HttpResponse:
-    clearance = access_clearance(user=request.user, agency_slug=slug, clearance_id=clearance_id)
+@object_page(access_clearance, "surveys/clearance_detail.html")
+def clearance_detail(request: HttpRequest, clearance: Clearance) -> dict[str, Any]:
     ledger = clearance_ledger(clearance=clearance)
-    return render(
-        request,
-        "surveys/clearance_detail.html",
-        {
-            "agency": clearance.agency,
-            "clearance": clearance,
-            "ledger": ledger,
-            "warnings": ledger_warnings(ledger),
-            "fast_tracks": clearance.fast_tracks.order_by("title", "id"),
-            "can_edit": user_can(
-                user=request.user, agency=clearance.agency, need=Can.MANAGE_CLEARANCES
-            ),
-            "nav_section": "staff",
-        },
-    )
+    return {
+        "ledger": ledger,
+        "warnings": ledger_warnings(ledger),
+        "fast_tracks": clearance.fast_tracks.order_by("title", "id"),
+        "can_edit": user_can(
+            user=request.user, agency=clearance.agency, need=Can.MANAGE_CLEARANCES
+        ),
+    }
 
 
 def _save_page(
@@ -230,20 +219,16 @@ def survey_burden_estimate(request: HttpRequest, slug: str, survey_id: int) -> H
             "expected_minutes": survey.expected_minutes,
         },
     )
-    detail = reverse("surveys:survey_detail", kwargs={"slug": slug, "survey_id": survey.pk})
-    return form_page_save(
+    return object_form_page(
         request,
+        survey,
+        name="survey",
         section="surveys",
         form=form,
         save=lambda data: surveys.survey_burden_estimate_set(
             actor=request.user, survey=target, **data
         ),
-        success_url=detail,
-        success_message=_("Expected collection saved; the request package uses it."),
-        page={
-            "agency": survey.agency,
-            "survey": survey,
-            "title": _("Expected collection for the request package"),
-            "cancel_url": detail,
-        },
+        back_url=reverse("surveys:survey_detail", kwargs={"slug": slug, "survey_id": survey.pk}),
+        done=_("Expected collection saved; the request package uses it."),
+        title=_("Expected collection for the request package"),
     )

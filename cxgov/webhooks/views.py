@@ -36,17 +36,11 @@ from cxgov.webhooks.selectors import (
 
 
 def _detail_url(subscription: Subscription) -> str:
-    return reverse(
-        "webhooks:subscription_detail",
-        kwargs={"slug": subscription.agency.slug, "subscription_id": subscription.pk},
-    )
+    return access_subscription.url("webhooks:subscription_detail", subscription)
 
 
 def _delivery_url(delivery: Delivery) -> str:
-    return reverse(
-        "webhooks:delivery_detail",
-        kwargs={"slug": delivery.subscription.agency.slug, "delivery_id": delivery.pk},
-    )
+    return access_delivery.url("webhooks:delivery_detail", delivery)
 
 
 subscription_list = agency_list_view(
