@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import NamedRecord, agency_field
+from cxgov.core.models import NamedRecord, agency_field, optional_link
 from cxgov.registry.models import ChannelKind
 
 MINUTES_LIMIT = 100_000  # about ten weeks of a customer's own time at one stage
@@ -35,10 +35,8 @@ class Persona(NamedRecord):
     """An archetypal customer of one of the agency's customer segments."""
 
     agency = agency_field("personas")
-    segment = models.ForeignKey(
+    segment = optional_link(
         "registry.CustomerSegment",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="personas",
         verbose_name=_("customer segment"),
@@ -65,18 +63,11 @@ class Journey(models.Model):
     services = models.ManyToManyField(
         "registry.Service", blank=True, related_name="journeys", verbose_name=_("services")
     )
-    persona = models.ForeignKey(
-        Persona,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="journeys",
-        verbose_name=_("persona"),
+    persona = optional_link(
+        Persona, on_delete=models.SET_NULL, related_name="journeys", verbose_name=_("persona")
     )
-    life_experience = models.ForeignKey(
+    life_experience = optional_link(
         LifeExperience,
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="journeys",
         verbose_name=_("life experience"),
@@ -105,10 +96,8 @@ class JourneyStage(NamedRecord):
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=200)
     name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
-    service_stage = models.ForeignKey(
+    service_stage = optional_link(
         "registry.ServiceStage",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="journey_stages",
         verbose_name=_("service stage"),
@@ -150,29 +139,19 @@ class JourneyStage(NamedRecord):
         validators=[MinValueValidator(0), MaxValueValidator(MINUTES_LIMIT)],
     )
     sample_n = models.PositiveIntegerField(_("people observed (n)"), null=True, blank=True)
-    time_question = models.ForeignKey(
+    time_question = optional_link(
         "surveys.Question",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
         verbose_name=_("survey question asking the minutes"),
     )
-    standard = models.ForeignKey(
+    standard = optional_link(
         "standards.Standard",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="journey_stages",
         verbose_name=_("service standard (wait and processing time)"),
     )
-    complaint_category = models.ForeignKey(
-        "complaints.Category",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("complaint category"),
+    complaint_category = optional_link(
+        "complaints.Category", on_delete=models.SET_NULL, verbose_name=_("complaint category")
     )
     forms_count = models.PositiveSmallIntegerField(
         _("forms"), default=0, validators=[MaxValueValidator(COUNT_LIMIT)]

@@ -10,7 +10,6 @@ import secrets
 from datetime import date
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.i18n import OPTION_PREFIX, LocalizedField, localized
-from cxgov.core.models import agency_field, optional_link
+from cxgov.core.models import actor_field, agency_field, optional_link
 from cxgov.registry.models import ChannelKind
 
 
@@ -72,10 +71,8 @@ class Clearance(models.Model):
         blank=True,
         help_text=_("Like 1234-5678. A fast-track request uses its generic clearance's number."),
     )
-    parent = models.ForeignKey(
+    parent = optional_link(
         "self",
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="fast_tracks",
         verbose_name=_("generic clearance"),
@@ -210,10 +207,8 @@ class Survey(models.Model):
     services = models.ManyToManyField(
         "registry.Service", blank=True, related_name="surveys", verbose_name=_("services")
     )
-    stage = models.ForeignKey(
+    stage = optional_link(
         "registry.ServiceStage",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="surveys",
         verbose_name=_("journey stage"),
@@ -225,10 +220,8 @@ class Survey(models.Model):
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     omb_control_number = models.CharField(_("OMB control number"), max_length=20, blank=True)
     omb_expiration_date = models.DateField(_("OMB expiration date"), null=True, blank=True)
-    clearance = models.ForeignKey(
+    clearance = optional_link(
         Clearance,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="instruments",
         verbose_name=_("PRA clearance"),
@@ -467,9 +460,7 @@ class SurveyVersion(models.Model):
     number = models.PositiveIntegerField()
     definition = models.JSONField()
     published_at = models.DateTimeField(default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = actor_field()
 
     class Meta:
         ordering: ClassVar = ["-number"]
@@ -580,9 +571,7 @@ class Response(models.Model):
     # code's channel), kept as received: the response is stored and attributed to "unknown".
     context_unknown = models.JSONField(default=dict, blank=True)
     # The survey's version when it was answered; empty for responses stored before versions.
-    version = models.ForeignKey(
-        SurveyVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
-    )
+    version = optional_link(SurveyVersion, on_delete=models.SET_NULL, related_name="responses")
     page_url = models.CharField(max_length=500, blank=True)
     referrer = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
