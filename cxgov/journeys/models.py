@@ -3,7 +3,8 @@ experiences (e.g. "Approaching retirement") they belong to, with each stage's bu
 
 from __future__ import annotations
 
-from typing import ClassVar
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,8 +15,25 @@ from django.utils.translation import gettext_lazy as _
 from cxgov.core.models import NamedRecord, agency_field, optional_link
 from cxgov.registry.models import ChannelKind
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MINUTES_LIMIT = 100_000  # about ten weeks of a customer's own time at one stage
 COUNT_LIMIT = 1000
+
+
+def _minutes_field(
+    verbose_name: StrOrPromise,
+) -> models.DecimalField[Decimal | None, Decimal | None]:
+    """Optional customer minutes at a stage, to the hundredth and within `MINUTES_LIMIT`."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MINUTES_LIMIT)],
+    )
 
 
 class LifeExperience(NamedRecord):
@@ -114,30 +132,9 @@ class JourneyStage(NamedRecord):
         default=TimeSource.NONE,
         blank=True,
     )
-    minutes = models.DecimalField(
-        _("customer minutes (mean)"),
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(MINUTES_LIMIT)],
-    )
-    minutes_low = models.DecimalField(
-        _("95% interval, low"),
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(MINUTES_LIMIT)],
-    )
-    minutes_high = models.DecimalField(
-        _("95% interval, high"),
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(MINUTES_LIMIT)],
-    )
+    minutes = _minutes_field(_("customer minutes (mean)"))
+    minutes_low = _minutes_field(_("95% interval, low"))
+    minutes_high = _minutes_field(_("95% interval, high"))
     sample_n = models.PositiveIntegerField(_("people observed (n)"), null=True, blank=True)
     time_question = optional_link(
         "surveys.Question",
