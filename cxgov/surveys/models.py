@@ -767,6 +767,27 @@ class RollupSource(models.TextChoices):
     IMPORTED = "imported", _("Imported quarterly figures")
 
 
+def _rollup_unique_key(*, period: str, of_answers: bool, name: str) -> models.UniqueConstraint:
+    """The one row of a rollup: its agency, survey, question (of answers), day or quarter,
+    context, value (of answers) and source; the agency first, for distribution."""
+    question = [models.F("question")] if of_answers else []
+    value = [models.F("value_key")] if of_answers else []
+    # NULL service or segment must collide too, so the key uses COALESCE(…, 0).
+    return models.UniqueConstraint(
+        models.F("agency"),
+        models.F("survey"),
+        *question,
+        models.F(period),
+        Coalesce("service", 0),
+        models.F("channel"),
+        Coalesce("segment", 0),
+        models.F("language"),
+        *value,
+        models.F("source"),
+        name=name,
+    )
+
+
 class RollupCounts(models.Model):
     """The context and count every rollup row carries, daily or quarterly, answers or responses."""
 
@@ -816,20 +837,7 @@ class AnswerRollup(AnswerSums):
 
     class Meta:
         constraints: ClassVar = [
-            # NULL service or segment must collide too, so the key uses COALESCE(…, 0).
-            models.UniqueConstraint(
-                models.F("agency"),
-                models.F("survey"),
-                models.F("question"),
-                models.F("day"),
-                Coalesce("service", 0),
-                models.F("channel"),
-                Coalesce("segment", 0),
-                models.F("language"),
-                models.F("value_key"),
-                models.F("source"),
-                name="answer_rollup_unique_key",
-            ),
+            _rollup_unique_key(period="day", of_answers=True, name="answer_rollup_unique_key")
         ]
         indexes: ClassVar = [models.Index(fields=["survey", "question", "day"])]
 
@@ -847,17 +855,7 @@ class ResponseRollup(RollupCounts):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                models.F("agency"),
-                models.F("survey"),
-                models.F("day"),
-                Coalesce("service", 0),
-                models.F("channel"),
-                Coalesce("segment", 0),
-                models.F("language"),
-                models.F("source"),
-                name="response_rollup_unique_key",
-            ),
+            _rollup_unique_key(period="day", of_answers=False, name="response_rollup_unique_key")
         ]
         indexes: ClassVar = [models.Index(fields=["survey", "day"])]
 
@@ -883,19 +881,9 @@ class AnswerQuarterRollup(AnswerSums):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                models.F("agency"),
-                models.F("survey"),
-                models.F("question"),
-                models.F("quarter_start"),
-                Coalesce("service", 0),
-                models.F("channel"),
-                Coalesce("segment", 0),
-                models.F("language"),
-                models.F("value_key"),
-                models.F("source"),
-                name="answer_quarter_rollup_unique_key",
-            ),
+            _rollup_unique_key(
+                period="quarter_start", of_answers=True, name="answer_quarter_rollup_unique_key"
+            )
         ]
         indexes: ClassVar = [models.Index(fields=["survey", "question", "quarter_start"])]
 
@@ -915,17 +903,9 @@ class ResponseQuarterRollup(RollupCounts):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                models.F("agency"),
-                models.F("survey"),
-                models.F("quarter_start"),
-                Coalesce("service", 0),
-                models.F("channel"),
-                Coalesce("segment", 0),
-                models.F("language"),
-                models.F("source"),
-                name="response_quarter_rollup_unique_key",
-            ),
+            _rollup_unique_key(
+                period="quarter_start", of_answers=False, name="response_quarter_rollup_unique_key"
+            )
         ]
         indexes: ClassVar = [models.Index(fields=["survey", "quarter_start"])]
 
