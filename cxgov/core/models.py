@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -21,6 +21,8 @@ from cxgov.core.tokens import recovery_code_hashes
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+_M = TypeVar("_M", bound=models.Model)
 
 # The languages a person reads the site and its emails in.
 LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
@@ -598,14 +600,24 @@ class SamlAssertionUse(models.Model):
         return f"{self.issuer} {self.assertion_id}"
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    """Audit events can be added and read, never changed or removed in bulk."""
+class AppendOnlyQuerySet(models.QuerySet[_M]):
+    """The rows of a record that is added to and read, never changed or removed in bulk;
+    each record's queryset says what it refuses with."""
+
+    update_refusal: ClassVar[str]
+    delete_refusal: ClassVar[str]
 
     def update(self, **kwargs: Any) -> int:
-        raise PermissionError("Audit events are append-only.")
+        raise PermissionError(self.update_refusal)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events are append-only.")
+        raise PermissionError(self.delete_refusal)
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet["AuditEvent"]):
+    """Audit events can be added and read, never changed or removed in bulk."""
+
+    update_refusal = delete_refusal = "Audit events are append-only."
 
 
 class AuditEvent(models.Model):
@@ -807,14 +819,11 @@ class Approval(models.Model):
         return f"{self.kind} {self.object_id}: {self.state}"
 
 
-class ApprovalStepQuerySet(models.QuerySet["ApprovalStep"]):
+class ApprovalStepQuerySet(AppendOnlyQuerySet["ApprovalStep"]):
     """Steps are a record of what happened: added, never changed."""
 
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("Approval steps cannot be changed.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Approval steps cannot be deleted.")
+    update_refusal = "Approval steps cannot be changed."
+    delete_refusal = "Approval steps cannot be deleted."
 
 
 class ApprovalStep(models.Model):
