@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import actor_field, agency_field
+from cxgov.core.models import actor_field, agency_field, optional_link
 
 
 class ActionStatus(models.TextChoices):
@@ -48,10 +48,8 @@ class ActionItem(models.Model):
     """One thing an agency will do, who owns it, and by when."""
 
     agency = agency_field("action_items")
-    service = models.ForeignKey(
+    service = optional_link(
         "registry.Service",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="action_items",
         verbose_name=_("service"),

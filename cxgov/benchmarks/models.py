@@ -17,7 +17,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import agency_field, optional_agency_field
+from cxgov.core.models import agency_field, optional_agency_field, optional_link
 from cxgov.registry.models import Service
 
 
@@ -90,10 +90,8 @@ class Series(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="series")
     agency = optional_agency_field("benchmark_series")
-    service = models.ForeignKey(
+    service = optional_link(
         Service,
-        null=True,
-        blank=True,
         on_delete=models.CASCADE,
         related_name="benchmark_series",
         verbose_name=_("service measured"),

@@ -110,10 +110,8 @@ class Team(models.Model):
 
     agency = agency_field("complaint_teams")
     name = models.CharField(_("name"), max_length=200)
-    lead = models.ForeignKey(
+    lead = optional_link(
         settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="led_complaint_teams",
         verbose_name=_("team lead"),
@@ -136,9 +134,7 @@ class Category(models.Model):
     """A node of the agency's complaint taxonomy, such as a product and, beneath it, an issue."""
 
     agency = agency_field("complaint_categories")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = optional_link("self", on_delete=models.PROTECT, related_name="children")
     name = models.CharField(_("name"), max_length=200)
     name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
     # Extra questions asked for this category; Open311 service definitions come from here.
@@ -227,25 +223,12 @@ class Complaint(models.Model):
     agency = models.ForeignKey(
         "core.Agency", on_delete=models.CASCADE, related_name="complaints", db_index=False
     )
-    service = models.ForeignKey(
-        "registry.Service",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="complaints",
+    service = optional_link(
+        "registry.Service", on_delete=models.SET_NULL, related_name="complaints"
     )
-    category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
-    )
+    category = optional_link(Category, on_delete=models.SET_NULL, related_name="complaints")
     # Only ever read through the complaint, never searched by: no index.
-    suggested_category = models.ForeignKey(
-        Category,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    suggested_category = optional_link(Category, on_delete=models.SET_NULL, db_index=False)
     suggested_confidence = models.FloatField(null=True, blank=True)
     # Unique within the agency (the rule of cxgov.core.distribution); across agencies 60 random
     # bits keep numbers apart in practice and look-ups by number alone never guess (0070).
@@ -278,13 +261,8 @@ class Complaint(models.Model):
     )
     narrative_public = models.TextField(blank=True)
     narrative_reviewed_at = models.DateTimeField(null=True, blank=True)
-    narrative_reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
+    narrative_reviewer = optional_link(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, db_index=False
     )
     # Open311 location and answers to the category's extra fields.
     latitude = models.FloatField(null=True, blank=True)
@@ -296,28 +274,16 @@ class Complaint(models.Model):
     # Given to an Open311 client that asks for a token; resolves to the request id.
     open311_token = models.CharField(max_length=40, blank=True)
 
-    team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    team = optional_link(Team, on_delete=models.SET_NULL, related_name="complaints")
+    assignee = optional_link(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="assigned_complaints"
     )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="assigned_complaints",
-    )
-    duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
-    )
+    duplicate_of = optional_link("self", on_delete=models.SET_NULL, related_name="duplicates")
     referred_to = models.CharField(max_length=300, blank=True)
     # The case this one was split from: part of that complaint, now worked on its own.
-    split_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="split_cases"
-    )
+    split_from = optional_link("self", on_delete=models.SET_NULL, related_name="split_cases")
     # The closed case the customer wrote about again: this case carries their new message.
-    follow_up_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
-    )
+    follow_up_of = optional_link("self", on_delete=models.SET_NULL, related_name="follow_ups")
 
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -600,9 +566,7 @@ class Attachment(models.Model):
     agency = _complaint_agency()
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     # The message the file came with; empty for files sent with the complaint itself.
-    message = models.ForeignKey(
-        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
+    message = optional_link(Message, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(storage=private_storage, max_length=300)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -18,6 +18,11 @@ from django_otp.models import Device, ThrottlingMixin
 
 from cxgov.core.i18n import LocalizedField
 from cxgov.core.tokens import recovery_code_hashes
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_M = TypeVar("_M", bound=models.Model)
 
 # The languages a person reads the site and its emails in.
 LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
@@ -56,6 +61,53 @@ class Expiring(models.Model):
         return self.expires_at <= timezone.now()
 
 
+def actor_field() -> models.ForeignKey[User | None, User | None]:
+    """The user who did something to a row (created, submitted, reviewed it...): optional, no
+    reverse accessor, and emptied rather than blocking when the account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+def agency_field(related_name: str) -> models.ForeignKey[Agency, Agency]:
+    """The agency a row belongs to: required, and the row is deleted with its agency."""
+    return models.ForeignKey(Agency, on_delete=models.CASCADE, related_name=related_name)
+
+
+def optional_link(
+    to: str | type[models.Model],
+    *,
+    on_delete: Callable[..., None],
+    related_name: str = "+",
+    verbose_name: StrOrPromise | None = None,
+    help_text: StrOrPromise = "",
+    db_index: bool = True,
+) -> models.ForeignKey[Any, Any]:
+    """An optional reference to another row: the context a row was recorded in (the service of a
+    survey response, the category of an SLA policy), or a row it may be filed under (the persona
+    of a journey). Without a `related_name` it has no reverse accessor."""
+    # None and "" are Django's own defaults, so a field that leaves them out deconstructs the
+    # same as one declared without them: no migration follows.
+    return models.ForeignKey(
+        to,
+        null=True,
+        blank=True,
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        help_text=help_text,
+        db_index=db_index,
+    )
+
+
+def optional_agency_field(related_name: str) -> models.ForeignKey[Agency | None, Agency | None]:
+    """The agency a row may belong to (a row without one is shared by every agency, or needs
+    none), deleted with its agency."""
+    return optional_link(
+        Agency, on_delete=models.CASCADE, related_name=related_name, verbose_name=_("agency")
+    )
+
+
 def default_agency_languages() -> list[str]:
     """English and Spanish: what every agency offered before agencies chose."""
     return ["en", "es"]
@@ -68,13 +120,8 @@ class Agency(NamedRecord):
     name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
     abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
     slug = models.SlugField(_("short name in web addresses"), max_length=60, unique=True)
-    parent = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-        verbose_name=_("parent agency"),
+    parent = optional_link(
+        "self", on_delete=models.PROTECT, related_name="children", verbose_name=_("parent agency")
     )
     website = models.URLField(_("website"), blank=True)
     mission = models.TextField(_("mission"), blank=True)
@@ -253,9 +300,7 @@ class AuthoredTranslation(models.Model):
     )
     source_hash = models.CharField(max_length=64)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = actor_field()
 
     objects: ClassVar[models.Manager[AuthoredTranslation]] = models.Manager()
 
@@ -340,40 +385,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
-
-
-def actor_field() -> models.ForeignKey[User | None, User | None]:
-    """The user who did something to a row (created, submitted, reviewed it...): optional, no
-    reverse accessor, and emptied rather than blocking when the account is deleted."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-
-def agency_field(related_name: str) -> models.ForeignKey[Agency, Agency]:
-    """The agency a row belongs to: required, and the row is deleted with its agency."""
-    return models.ForeignKey(Agency, on_delete=models.CASCADE, related_name=related_name)
-
-
-def optional_agency_field(related_name: str) -> models.ForeignKey[Agency | None, Agency | None]:
-    """The agency a row may belong to (a row without one is shared by every agency, or needs
-    none), deleted with its agency."""
-    return models.ForeignKey(
-        Agency,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name=related_name,
-        verbose_name=_("agency"),
-    )
-
-
-def optional_link(
-    to: str | type[models.Model], *, on_delete: Callable[..., None]
-) -> models.ForeignKey[Any, Any]:
-    """An optional reference to another row, with no reverse accessor: the context a row was
-    recorded in (the service of a survey response, the category of an SLA policy)."""
-    return models.ForeignKey(to, null=True, blank=True, on_delete=on_delete, related_name="+")
 
 
 class Role(models.TextChoices):
@@ -589,31 +600,33 @@ class SamlAssertionUse(models.Model):
         return f"{self.issuer} {self.assertion_id}"
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    """Audit events can be added and read, never changed or removed in bulk."""
+class AppendOnlyQuerySet(models.QuerySet[_M]):
+    """The rows of a record that is added to and read, never changed or removed in bulk;
+    each record's queryset says what it refuses with."""
+
+    update_refusal: ClassVar[str]
+    delete_refusal: ClassVar[str]
 
     def update(self, **kwargs: Any) -> int:
-        raise PermissionError("Audit events are append-only.")
+        raise PermissionError(self.update_refusal)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events are append-only.")
+        raise PermissionError(self.delete_refusal)
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet["AuditEvent"]):
+    """Audit events can be added and read, never changed or removed in bulk."""
+
+    update_refusal = delete_refusal = "Audit events are append-only."
 
 
 class AuditEvent(models.Model):
     """An append-only record of one write: who did what to which object, and when."""
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
-    )
+    actor = optional_link(User, on_delete=models.SET_NULL, related_name="audit_events")
     actor_label = models.CharField(max_length=254, blank=True)
-    agency = models.ForeignKey(
-        Agency,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="audit_events",
-    )
+    agency = optional_link(Agency, on_delete=models.SET_NULL, related_name="audit_events")
     action = models.CharField(max_length=100, db_index=True)
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
@@ -645,13 +658,7 @@ class DeadLetter(models.Model):
     queue_name = models.CharField(max_length=100, default="default")
     args = models.JSONField(default=list, blank=True)
     kwargs = models.JSONField(default=dict, blank=True)
-    agency = models.ForeignKey(
-        Agency,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="dead_letters",
-    )
+    agency = optional_link(Agency, on_delete=models.CASCADE, related_name="dead_letters")
     attempts = models.PositiveIntegerField(_("attempts"))
     error = models.TextField(_("error"))
     traceback = models.TextField(blank=True)
@@ -812,14 +819,11 @@ class Approval(models.Model):
         return f"{self.kind} {self.object_id}: {self.state}"
 
 
-class ApprovalStepQuerySet(models.QuerySet["ApprovalStep"]):
+class ApprovalStepQuerySet(AppendOnlyQuerySet["ApprovalStep"]):
     """Steps are a record of what happened: added, never changed."""
 
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("Approval steps cannot be changed.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Approval steps cannot be deleted.")
+    update_refusal = "Approval steps cannot be changed."
+    delete_refusal = "Approval steps cannot be deleted."
 
 
 class ApprovalStep(models.Model):

@@ -3,7 +3,8 @@ experiences (e.g. "Approaching retirement") they belong to, with each stage's bu
 
 from __future__ import annotations
 
-from typing import ClassVar
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,11 +12,28 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import NamedRecord, agency_field
+from cxgov.core.models import NamedRecord, agency_field, optional_link
 from cxgov.registry.models import ChannelKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MINUTES_LIMIT = 100_000  # about ten weeks of a customer's own time at one stage
 COUNT_LIMIT = 1000
+
+
+def _minutes_field(
+    verbose_name: StrOrPromise,
+) -> models.DecimalField[Decimal | None, Decimal | None]:
+    """Optional customer minutes at a stage, to the hundredth and within `MINUTES_LIMIT`."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MINUTES_LIMIT)],
+    )
 
 
 class LifeExperience(NamedRecord):
@@ -35,10 +53,8 @@ class Persona(NamedRecord):
     """An archetypal customer of one of the agency's customer segments."""
 
     agency = agency_field("personas")
-    segment = models.ForeignKey(
+    segment = optional_link(
         "registry.CustomerSegment",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="personas",
         verbose_name=_("customer segment"),
@@ -65,18 +81,11 @@ class Journey(models.Model):
     services = models.ManyToManyField(
         "registry.Service", blank=True, related_name="journeys", verbose_name=_("services")
     )
-    persona = models.ForeignKey(
-        Persona,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="journeys",
-        verbose_name=_("persona"),
+    persona = optional_link(
+        Persona, on_delete=models.SET_NULL, related_name="journeys", verbose_name=_("persona")
     )
-    life_experience = models.ForeignKey(
+    life_experience = optional_link(
         LifeExperience,
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="journeys",
         verbose_name=_("life experience"),
@@ -105,10 +114,8 @@ class JourneyStage(NamedRecord):
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=200)
     name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
-    service_stage = models.ForeignKey(
+    service_stage = optional_link(
         "registry.ServiceStage",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="journey_stages",
         verbose_name=_("service stage"),
@@ -125,54 +132,23 @@ class JourneyStage(NamedRecord):
         default=TimeSource.NONE,
         blank=True,
     )
-    minutes = models.DecimalField(
-        _("customer minutes (mean)"),
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(MINUTES_LIMIT)],
-    )
-    minutes_low = models.DecimalField(
-        _("95% interval, low"),
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(MINUTES_LIMIT)],
-    )
-    minutes_high = models.DecimalField(
-        _("95% interval, high"),
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(MINUTES_LIMIT)],
-    )
+    minutes = _minutes_field(_("customer minutes (mean)"))
+    minutes_low = _minutes_field(_("95% interval, low"))
+    minutes_high = _minutes_field(_("95% interval, high"))
     sample_n = models.PositiveIntegerField(_("people observed (n)"), null=True, blank=True)
-    time_question = models.ForeignKey(
+    time_question = optional_link(
         "surveys.Question",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
         verbose_name=_("survey question asking the minutes"),
     )
-    standard = models.ForeignKey(
+    standard = optional_link(
         "standards.Standard",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="journey_stages",
         verbose_name=_("service standard (wait and processing time)"),
     )
-    complaint_category = models.ForeignKey(
-        "complaints.Category",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("complaint category"),
+    complaint_category = optional_link(
+        "complaints.Category", on_delete=models.SET_NULL, verbose_name=_("complaint category")
     )
     forms_count = models.PositiveSmallIntegerField(
         _("forms"), default=0, validators=[MaxValueValidator(COUNT_LIMIT)]

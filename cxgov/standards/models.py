@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.i18n import LocalizedField
-from cxgov.core.models import agency_field
+from cxgov.core.models import agency_field, optional_link
 from cxgov.registry.models import Channel, Service
 
 
@@ -66,9 +66,7 @@ class Standard(models.Model):
 
     agency = agency_field("standards")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="standards")
-    channel = models.ForeignKey(
-        Channel, null=True, blank=True, on_delete=models.SET_NULL, related_name="standards"
-    )
+    channel = optional_link(Channel, on_delete=models.SET_NULL, related_name="standards")
     channel_code = models.CharField(
         _("channel as published"), max_length=20, blank=True, help_text=_("e.g. TEL, ONL.")
     )

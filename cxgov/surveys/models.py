@@ -10,7 +10,6 @@ import secrets
 from datetime import date
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxgov.core.i18n import OPTION_PREFIX, LocalizedField, localized
-from cxgov.core.models import agency_field, optional_link
+from cxgov.core.models import actor_field, agency_field, optional_link
 from cxgov.registry.models import ChannelKind
 
 
@@ -72,10 +71,8 @@ class Clearance(models.Model):
         blank=True,
         help_text=_("Like 1234-5678. A fast-track request uses its generic clearance's number."),
     )
-    parent = models.ForeignKey(
+    parent = optional_link(
         "self",
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="fast_tracks",
         verbose_name=_("generic clearance"),
@@ -210,10 +207,8 @@ class Survey(models.Model):
     services = models.ManyToManyField(
         "registry.Service", blank=True, related_name="surveys", verbose_name=_("services")
     )
-    stage = models.ForeignKey(
+    stage = optional_link(
         "registry.ServiceStage",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="surveys",
         verbose_name=_("journey stage"),
@@ -225,10 +220,8 @@ class Survey(models.Model):
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     omb_control_number = models.CharField(_("OMB control number"), max_length=20, blank=True)
     omb_expiration_date = models.DateField(_("OMB expiration date"), null=True, blank=True)
-    clearance = models.ForeignKey(
+    clearance = optional_link(
         Clearance,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="instruments",
         verbose_name=_("PRA clearance"),
@@ -467,9 +460,7 @@ class SurveyVersion(models.Model):
     number = models.PositiveIntegerField()
     definition = models.JSONField()
     published_at = models.DateTimeField(default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = actor_field()
 
     class Meta:
         ordering: ClassVar = ["-number"]
@@ -580,9 +571,7 @@ class Response(models.Model):
     # code's channel), kept as received: the response is stored and attributed to "unknown".
     context_unknown = models.JSONField(default=dict, blank=True)
     # The survey's version when it was answered; empty for responses stored before versions.
-    version = models.ForeignKey(
-        SurveyVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
-    )
+    version = optional_link(SurveyVersion, on_delete=models.SET_NULL, related_name="responses")
     page_url = models.CharField(max_length=500, blank=True)
     referrer = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -778,6 +767,27 @@ class RollupSource(models.TextChoices):
     IMPORTED = "imported", _("Imported quarterly figures")
 
 
+def _rollup_unique_key(*, period: str, of_answers: bool, name: str) -> models.UniqueConstraint:
+    """The one row of a rollup: its agency, survey, question (of answers), day or quarter,
+    context, value (of answers) and source; the agency first, for distribution."""
+    question = [models.F("question")] if of_answers else []
+    value = [models.F("value_key")] if of_answers else []
+    # NULL service or segment must collide too, so the key uses COALESCE(…, 0).
+    return models.UniqueConstraint(
+        models.F("agency"),
+        models.F("survey"),
+        *question,
+        models.F(period),
+        Coalesce("service", 0),
+        models.F("channel"),
+        Coalesce("segment", 0),
+        models.F("language"),
+        *value,
+        models.F("source"),
+        name=name,
+    )
+
+
 class RollupCounts(models.Model):
     """The context and count every rollup row carries, daily or quarterly, answers or responses."""
 
@@ -827,20 +837,7 @@ class AnswerRollup(AnswerSums):
 
     class Meta:
         constraints: ClassVar = [
-            # NULL service or segment must collide too, so the key uses COALESCE(…, 0).
-            models.UniqueConstraint(
-                models.F("agency"),
-                models.F("survey"),
-                models.F("question"),
-                models.F("day"),
-                Coalesce("service", 0),
-                models.F("channel"),
-                Coalesce("segment", 0),
-                models.F("language"),
-                models.F("value_key"),
-                models.F("source"),
-                name="answer_rollup_unique_key",
-            ),
+            _rollup_unique_key(period="day", of_answers=True, name="answer_rollup_unique_key")
         ]
         indexes: ClassVar = [models.Index(fields=["survey", "question", "day"])]
 
@@ -858,17 +855,7 @@ class ResponseRollup(RollupCounts):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                models.F("agency"),
-                models.F("survey"),
-                models.F("day"),
-                Coalesce("service", 0),
-                models.F("channel"),
-                Coalesce("segment", 0),
-                models.F("language"),
-                models.F("source"),
-                name="response_rollup_unique_key",
-            ),
+            _rollup_unique_key(period="day", of_answers=False, name="response_rollup_unique_key")
         ]
         indexes: ClassVar = [models.Index(fields=["survey", "day"])]
 
@@ -894,19 +881,9 @@ class AnswerQuarterRollup(AnswerSums):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                models.F("agency"),
-                models.F("survey"),
-                models.F("question"),
-                models.F("quarter_start"),
-                Coalesce("service", 0),
-                models.F("channel"),
-                Coalesce("segment", 0),
-                models.F("language"),
-                models.F("value_key"),
-                models.F("source"),
-                name="answer_quarter_rollup_unique_key",
-            ),
+            _rollup_unique_key(
+                period="quarter_start", of_answers=True, name="answer_quarter_rollup_unique_key"
+            )
         ]
         indexes: ClassVar = [models.Index(fields=["survey", "question", "quarter_start"])]
 
@@ -926,17 +903,9 @@ class ResponseQuarterRollup(RollupCounts):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                models.F("agency"),
-                models.F("survey"),
-                models.F("quarter_start"),
-                Coalesce("service", 0),
-                models.F("channel"),
-                Coalesce("segment", 0),
-                models.F("language"),
-                models.F("source"),
-                name="response_quarter_rollup_unique_key",
-            ),
+            _rollup_unique_key(
+                period="quarter_start", of_answers=False, name="response_quarter_rollup_unique_key"
+            )
         ]
         indexes: ClassVar = [models.Index(fields=["survey", "quarter_start"])]
 
