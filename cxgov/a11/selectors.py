@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404
@@ -210,11 +211,23 @@ def responses_for_collection(*, collection: Collection) -> QuerySet[Response]:
     )
 
 
+def responses_counted(*, collection: Collection) -> int:
+    """How many responses `responses_for_collection` finds; counted once per collection
+    object, service, quarter and linked surveys (a page asks up to three times, and at a
+    million responses each count takes tens of milliseconds)."""
+    surveys = tuple(sorted(survey.pk for survey in collection.surveys.all()))
+    key = (surveys, collection.service_id, collection.fiscal_year, collection.quarter)
+    counted: dict[tuple[Any, ...], int] = collection.__dict__.setdefault("_responses_counted", {})
+    if key not in counted:
+        counted[key] = responses_for_collection(collection=collection).count() if surveys else 0
+    return counted[key]
+
+
 def respondents(*, collection: Collection) -> int:
     """The respondents reported: the number entered, else the responses counted."""
     if collection.volume_of_respondents is not None:
         return collection.volume_of_respondents
-    return responses_for_collection(collection=collection).count()
+    return responses_counted(collection=collection)
 
 
 @dataclass(frozen=True)
@@ -245,7 +258,7 @@ def collection_checklist(*, collection: Collection) -> list[ChecklistItem]:
     surveys = list(collection.surveys.all())
     if not surveys:
         add("survey_missing", _("Link the survey whose responses this report draws from."))
-    counted = responses_for_collection(collection=collection).count() if surveys else 0
+    counted = responses_counted(collection=collection)
     if surveys and counted == 0:
         add(
             "no_responses",

@@ -37,7 +37,7 @@ from cxgov.a11.selectors import (
     quarter_rows,
     reporting_quarter,
     respondents,
-    responses_for_collection,
+    responses_counted,
 )
 from cxgov.benchmarks.selectors import oversight_agencies
 from cxgov.core.models import Agency
@@ -156,7 +156,7 @@ def collection_detail(request: HttpRequest, slug: str, collection_id: int) -> Ht
             "period": collection.period,
             "form": form,
             "checklist": collection_checklist(collection=collection),
-            "responses_counted": responses_for_collection(collection=collection).count(),
+            "responses_counted": responses_counted(collection=collection),
             "respondents": respondents(collection=collection),
             "can_edit": can_edit,
             "review_url": reverse(

@@ -6,6 +6,8 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -152,6 +154,20 @@ def test_no_responses_in_the_quarter_blocks_submission(thumbs_survey, service_a)
     )
     assert "no_responses" not in {i.code for i in collection_checklist(collection=ready)}
     assert "no_responses" in {i.code for i in collection_checklist(collection=later)}
+
+
+def test_the_report_page_counts_its_responses_once(analyst_a_client, thumbs_survey, service_a):
+    ready = ready_collection(service=service_a, survey=thumbs_survey, responses=3)
+    with CaptureQueriesContext(connection) as queries:
+        page = analyst_a_client.get(_url("collection", collection_id=ready.pk))
+    assert page.status_code == 200
+    counts = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "COUNT(*)" in query["sql"] and "surveys_response" in query["sql"]
+    ]
+    # The checklist, the count shown and the respondents reported share one count.
+    assert len(counts) == 1
 
 
 def test_admin_publishes_a_submitted_report_and_marks_another_not_reported(
