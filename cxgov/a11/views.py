@@ -37,6 +37,7 @@ from cxgov.a11.selectors import (
     quarter_rows,
     reporting_quarter,
     respondents,
+    respondents_by_collection,
     responses_counted,
 )
 from cxgov.benchmarks.selectors import oversight_agencies
@@ -246,6 +247,7 @@ def oversight(request: HttpRequest, slug: str) -> HttpResponse:
         _("Rating"),
         _("Rating comment"),
     ]
+    counted = respondents_by_collection(collections=[r.collection for r in rows if r.collection])
     table = []
     for row in rows:
         c = row.collection
@@ -257,7 +259,7 @@ def oversight(request: HttpRequest, slug: str) -> HttpResponse:
                 period.quarter,
                 c.get_status_display() if c else _("Not started"),
                 c.submitted_at.date().isoformat() if c and c.submitted_at else "",
-                respondents(collection=c) if c else "",
+                counted[c.pk] if c else "",
                 c.get_rating_display() if c and c.rating else "",
                 c.rating_comment if c else "",
             ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 
@@ -12,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cxgov.a11.models import Collection, CollectionStatus
-from cxgov.a11.selectors import collection_checklist
+from cxgov.a11.selectors import collection_checklist, respondents
 from cxgov.a11.tests.factories import PERIOD, ready_collection, thumbs_responses
 from cxgov.core.models import AuditEvent
 from cxgov.testing.approvals import review_url
@@ -305,6 +307,36 @@ def test_only_oversight_rates_and_sees_every_agency(
     assert lines[0].startswith("Agency,Service,Fiscal year,Quarter,Status")
     assert any("Reporting partially within A-11 guidelines" in line for line in lines)
     assert len(lines) == 3
+
+
+def test_the_oversight_list_counts_respondents_as_each_report_does(
+    oversight_client, thumbs_survey, service_a, other_service_a, service_b
+):
+    from cxgov.a11 import services
+
+    counted = ready_collection(service=service_a, survey=thumbs_survey, responses=7)
+    # A report may draw on a survey of another service: its responses about this one count.
+    also_counted = services.collection_update(
+        actor=None,
+        collection=ready_collection(service=other_service_a, survey=thumbs_survey, responses=0),
+        surveys=[thumbs_survey],
+    )
+    entered = services.collection_update(
+        actor=None,
+        collection=ready_collection(service=service_b, survey=thumbs_survey, responses=0),
+        volume_of_respondents=42,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        reply = oversight_client.get(_url("oversight") + Q + "&download=csv")
+    body = b"".join(reply.streaming_content) if reply.streaming else reply.content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    shown = {row[1]: row[6] for row in rows[1:]}
+    assert shown["Apply for benefits"] == str(respondents(collection=counted)) != "0"
+    assert shown["Replace a card"] == str(respondents(collection=also_counted))
+    assert shown["Bravo permits"] == str(respondents(collection=entered)) == "42"
+    # One grouped read of the quarter's responses for the agency, not one count per report.
+    reads = [q for q in queries.captured_queries if 'FROM "surveys_response"' in q["sql"]]
+    assert len(reads) == 1
 
 
 def test_oversight_rating_reached_through_another_agency_is_404(
