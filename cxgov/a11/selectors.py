@@ -196,6 +196,24 @@ def surveys_for_collection_choice(*, agency: Agency) -> QuerySet[Survey]:
     return Survey.objects.filter(agency=agency, audience="customer").order_by("title", "pk")
 
 
+def _quarter_responses(
+    *, survey_ids: Iterable[int], start: datetime, end: datetime
+) -> QuerySet[Response]:
+    """Valid responses of these surveys submitted in [start, end)."""
+    return Response.objects.filter(
+        survey_id__in=list(survey_ids),
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+        status=ResponseStatus.VALID,
+        deleted_at__isnull=True,
+    )
+
+
+def _single_service(surveys: Iterable[Survey], service_id: int) -> list[int]:
+    """The surveys about this service only: their responses that name no service count for it."""
+    return [s.pk for s in surveys if {x.pk for x in s.services.all()} <= {service_id}]
+
+
 def responses_for_collection(*, collection: Collection) -> QuerySet[Response]:
     """Valid responses of the linked surveys, about this service, submitted in the quarter.
 
@@ -203,14 +221,9 @@ def responses_for_collection(*, collection: Collection) -> QuerySet[Response]:
     """
     start, end = quarter_bounds(collection.period, agency=collection.agency)
     surveys = list(collection.surveys.all())
-    single = [s.pk for s in surveys if {x.pk for x in s.services.all()} <= {collection.service_id}]
-    return Response.objects.filter(
-        Q(service_id=collection.service_id) | Q(service__isnull=True, survey_id__in=single),
-        survey__in=surveys,
-        submitted_at__gte=start,
-        submitted_at__lt=end,
-        status=ResponseStatus.VALID,
-        deleted_at__isnull=True,
+    single = _single_service(surveys, collection.service_id)
+    return _quarter_responses(survey_ids=[s.pk for s in surveys], start=start, end=end).filter(
+        Q(service_id=collection.service_id) | Q(service__isnull=True, survey_id__in=single)
     )
 
 
@@ -251,28 +264,21 @@ def _respondents_of_one_agency(collections: list[Collection]) -> dict[int, int]:
     for group in by_period.values():
         start, end = quarter_bounds(group[0].period, agency=group[0].agency)
         surveys = {c.pk: list(c.surveys.all()) for c in group}
+        survey_ids = {s.pk for linked in surveys.values() for s in linked}
         counted = (
-            Response.objects.filter(
-                survey_id__in={s.pk for linked in surveys.values() for s in linked},
-                submitted_at__gte=start,
-                submitted_at__lt=end,
-                status=ResponseStatus.VALID,
-                deleted_at__isnull=True,
-            )
+            _quarter_responses(survey_ids=survey_ids, start=start, end=end)
             .values("survey_id", "service_id")
             .annotate(n=Count("id"))
             .order_by()
         )
         counts = Counter({(row["survey_id"], row["service_id"]): row["n"] for row in counted})
         for collection in group:
-            linked = surveys[collection.pk]
             # As `responses_for_collection`: about the service, or about no service in a
             # survey of this service only.
-            single = [
-                s for s in linked if {x.pk for x in s.services.all()} <= {collection.service_id}
-            ]
-            found[collection.pk] = sum(counts[(s.pk, collection.service_id)] for s in linked) + sum(
-                counts[(s.pk, None)] for s in single
+            service_id = collection.service_id
+            linked = surveys[collection.pk]
+            found[collection.pk] = sum(counts[(s.pk, service_id)] for s in linked) + sum(
+                counts[(pk, None)] for pk in _single_service(linked, service_id)
             )
     return found
 
