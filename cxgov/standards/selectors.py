@@ -26,11 +26,17 @@ from cxgov.core.selectors import (
     part_access,
 )
 from cxgov.insights.business_time import HISTOGRAM_SIZE, BusinessCalendar, histogram_buckets
-from cxgov.insights.measures import quantile_between, quantile_ranks
+from cxgov.insights.measures import (
+    ELAPSED_MEDIAN,
+    ELAPSED_P90,
+    quantile_between,
+    quantile_ranks,
+)
 from cxgov.registry.models import Service, ServiceStatus
 from cxgov.standards.models import (
     CalendarKind,
     DailyRollup,
+    ElapsedQuantile,
     MissedPeriod,
     ReportedResult,
     ResultSource,
@@ -140,6 +146,7 @@ class ElapsedQuantiles:
         last: date,
         histogram: list[int],
         by_bucket: Callable[[], bool] | None = None,
+        kept: KeptQuantiles | None = None,
     ):
         self.standard = standard
         self.first = first
@@ -147,6 +154,7 @@ class ElapsedQuantiles:
         self.counts = np.asarray(histogram, dtype=np.int64)
         self.n = int(self.counts.sum()) if self.counts.size == HISTOGRAM_SIZE else 0
         self._by_bucket = by_bucket or _shared_trust(standard)
+        self._kept = kept or KeptQuantiles(standards=[standard])
         self._values: dict[int, float] = {}
 
     def _closed(self) -> QuerySet[StandardEvent]:
@@ -183,9 +191,18 @@ class ElapsedQuantiles:
                     self._values[rank] = values[rank - below - low]
 
     def quantile(self, share: float) -> float | None:
-        """The `share` quantile (type 7), None when no event closed in the span."""
+        """The `share` quantile (type 7), None when no event closed in the span: the one kept
+        for the standard's present events when there is one, else read and kept."""
         if self.n == 0:
             return None
+        key = (self.standard.pk, self.first, self.last, share)
+        found, value = self._kept.get(key)
+        if not found:
+            value = self._computed(share)
+            self._kept.keep(key, value)
+        return value
+
+    def _computed(self, share: float) -> float | None:
         lower, upper, fraction = quantile_ranks(self.n, share)
         missing = sorted({lower, upper} - set(self._values))
         if missing:
@@ -193,6 +210,57 @@ class ElapsedQuantiles:
         if lower not in self._values or upper not in self._values:
             return None
         return quantile_between(self._values[lower], self._values[upper], fraction)
+
+
+QuantileKey = tuple[int, date, date, float]
+
+
+class KeptQuantiles:
+    """The quantiles kept for some standards' present events (`ElapsedQuantile`), read for
+    all of them at once on first use. Those computed since are remembered, and stored only
+    when `keeping` (the worker's `standard_quantiles_prepare`): a page never writes."""
+
+    def __init__(self, *, standards: Iterable[Standard], keeping: bool = False):
+        self._standards = {standard.pk: standard for standard in standards}
+        self._keeping = keeping
+        self._values: dict[QuantileKey, float | None] | None = None
+
+    def _read(self) -> dict[QuantileKey, float | None]:
+        if self._values is None:
+            versions = {pk: standard.events_version for pk, standard in self._standards.items()}
+            rows = ElapsedQuantile.objects.filter(standard_id__in=list(versions)).values_list(
+                "standard_id", "version", "first", "last", "share", "value"
+            )
+            self._values = {
+                (standard_id, first, last, share): value
+                for standard_id, version, first, last, share, value in rows
+                if versions[standard_id] == version
+            }
+        return self._values
+
+    def get(self, key: QuantileKey) -> tuple[bool, float | None]:
+        """Whether the quantile is kept, and its value."""
+        values = self._read()
+        return key in values, values.get(key)
+
+    def keep(self, key: QuantileKey, value: float | None) -> None:
+        """Remember a quantile just computed from the standard's events, and store it when
+        keeping."""
+        from cxgov.standards.services import elapsed_quantile_keep
+
+        standard_id, first, last, share = key
+        self._read()[key] = value
+        if not self._keeping:
+            return
+        standard = self._standards[standard_id]
+        elapsed_quantile_keep(
+            standard=standard,
+            version=standard.events_version,
+            first=first,
+            last=last,
+            share=share,
+            value=value,
+        )
 
 
 def _elapsed(events: QuerySet[StandardEvent], low: int, high: int) -> list[float]:
@@ -206,14 +274,32 @@ def _shared_trust(standard: Standard) -> Callable[[], bool]:
     return cache(partial(buckets_follow_elapsed, standard=standard))
 
 
-def _event_counts(standard: Standard) -> list[PeriodCounts]:
+def _event_counts(standard: Standard, kept: KeptQuantiles | None = None) -> list[PeriodCounts]:
     rollups = list(
         DailyRollup.objects.filter(standard=standard).values_list(
             "day", "total", "met", "still_open", "histogram"
         )
     )
     calendar = agency_calendar(agency=standard.agency)
-    return _event_periods(standard, rollups, calendar, _shared_trust(standard))
+    kept = kept or KeptQuantiles(standards=[standard])
+    return _event_periods(standard, rollups, calendar, _shared_trust(standard), kept)
+
+
+def standard_quantiles_kept(*, standard: Standard) -> int:
+    """Read the median and 90th percentile of each of an events standard's periods and keep
+    those not kept yet for its present events (`ElapsedQuantile`); how many periods have both.
+    """
+    if standard.source != ResultSource.EVENTS:
+        return 0
+    kept = KeptQuantiles(standards=[standard], keeping=True)
+    found = 0
+    for period in _event_counts(standard, kept):
+        if period.elapsed is None:
+            continue
+        median = period.elapsed.quantile(ELAPSED_MEDIAN.share)
+        p90 = period.elapsed.quantile(ELAPSED_P90.share)
+        found += median is not None and p90 is not None
+    return found
 
 
 def _event_periods(
@@ -221,6 +307,7 @@ def _event_periods(
     rollups: list[tuple[date, int, int, int, list[int]]],
     calendar: AgencyCalendar,
     trust: Callable[[], bool],
+    kept: KeptQuantiles,
 ) -> list[PeriodCounts]:
     periods = _rollups_to_periods(standard.period, rollups, calendar)
     for item in periods:
@@ -230,6 +317,7 @@ def _event_periods(
             last=item.end,
             histogram=item.histogram,
             by_bucket=trust,
+            kept=kept,
         )
     return periods
 
@@ -336,6 +424,7 @@ def standards_results(
     ).values_list("standard_id", "day", "total", "met", "still_open", "histogram"):
         rollups[standard_id].append((day, total, met, still_open, histogram))
     trusted = _buckets_follow_elapsed(found)
+    kept = KeptQuantiles(standards=[s for s in found if s.source == ResultSource.EVENTS])
     reported: dict[int, list[ReportedResult]] = defaultdict(list)
     for result in ReportedResult.objects.filter(
         standard_id__in=[s.pk for s in found if s.source == ResultSource.REPORTED]
@@ -347,7 +436,7 @@ def standards_results(
         today = todays[standard.service_id] if todays is not None else calendar.today()
         if standard.source == ResultSource.EVENTS:
             trust = partial(trusted.__getitem__, standard.pk)
-            counts = _event_periods(standard, rollups[standard.pk], calendar, trust)
+            counts = _event_periods(standard, rollups[standard.pk], calendar, trust, kept)
             results[standard.pk] = _results(standard, counts, today)
         elif standard.source == ResultSource.REPORTED:
             counts = _reported_periods(reported[standard.pk])

@@ -25,12 +25,14 @@ from cxgov.core.permissions import Can, roles_with
 from cxgov.core.selectors import agency_calendar
 from cxgov.core.services import audit_record, fields_save, months_purge, object_create
 from cxgov.core.signals import send_after_commit
+from cxgov.core.tasks import task_enqueue_with_write
 from cxgov.insights.business_time import HISTOGRAM_SIZE
 from cxgov.registry.models import Service
 from cxgov.standards.ingest import DayCounts, EventBatch, events_measure
 from cxgov.standards.models import (
     CalendarKind,
     DailyRollup,
+    ElapsedQuantile,
     MissedPeriod,
     ReportedResult,
     ResultSource,
@@ -38,8 +40,10 @@ from cxgov.standards.models import (
     StandardEvent,
     StandardStatus,
     StandardVersion,
+    events_version_new,
 )
 from cxgov.standards.signals import period_missed
+from cxgov.standards.tasks import standard_quantiles_prepare_task
 
 WRITE_BATCH = 2000
 # Rows formatted and sent per write of a COPY.
@@ -477,7 +481,7 @@ def _rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
         by_day = {day: rollup for day, rollup in by_day.items() if day in keep_days}
     rollups.delete()
     DailyRollup.objects.bulk_create(by_day.values(), batch_size=WRITE_BATCH)
-    Standard.objects.filter(pk=standard.pk).update(results_updated_at=timezone.now())
+    _events_changed(standard)
     return len(by_day)
 
 
@@ -505,8 +509,50 @@ def _rollups_write(*, standard: Standard, rollups: DayCounts) -> int:
         ),
         batch_size=WRITE_BATCH,
     )
-    Standard.objects.filter(pk=standard.pk).update(results_updated_at=timezone.now())
+    _events_changed(standard)
     return len(days)
+
+
+def _events_changed(standard: Standard) -> None:
+    """Mark the standard's results as changed and its events as another version, dropping the
+    quantiles kept for the one before (`ElapsedQuantile`)."""
+    standard.events_version = events_version_new()
+    standard.results_updated_at = timezone.now()
+    ElapsedQuantile.objects.filter(standard=standard).delete()
+    Standard.objects.filter(pk=standard.pk).update(
+        results_updated_at=standard.results_updated_at, events_version=standard.events_version
+    )
+    task_enqueue_with_write(standard_quantiles_prepare_task, standard_id=standard.pk)
+
+
+def standard_quantiles_prepare(*, standard_id: int) -> int:
+    """Read and keep the median and 90th percentile of each of the standard's periods from its
+    present events (`selectors.standard_quantiles_kept`); a standard gone since counts 0."""
+    from cxgov.standards.selectors import standard_quantiles_kept
+
+    found = Standard.objects.select_related("agency").filter(pk=standard_id).first()
+    return 0 if found is None else standard_quantiles_kept(standard=found)
+
+
+def elapsed_quantile_keep(
+    *, standard: Standard, version: str, first: date, last: date, share: float, value: float | None
+) -> None:
+    """Keep a quantile just read from the events of `version` for the next reader; another
+    reader that kept it first wins, with the same value."""
+    ElapsedQuantile.objects.bulk_create(
+        [
+            ElapsedQuantile(
+                agency_id=standard.agency_id,
+                standard=standard,
+                version=version,
+                first=first,
+                last=last,
+                share=share,
+                value=value,
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:

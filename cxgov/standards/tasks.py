@@ -16,3 +16,12 @@ def event_file_batch_task(*, batch_id: int) -> bool:
     return event_file_batch_ingest(
         batch_id=batch_id, worker=f"{socket.gethostname()}:{os.getpid()}"
     )
+
+
+@task()
+def standard_quantiles_prepare_task(*, standard_id: int) -> int:
+    """Keep the medians and 90th percentiles of a standard whose events changed, so its pages
+    find them ready (`services.standard_quantiles_prepare`)."""
+    from .services import standard_quantiles_prepare
+
+    return standard_quantiles_prepare(standard_id=standard_id)
