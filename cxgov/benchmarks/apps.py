@@ -7,4 +7,4 @@ class BenchmarksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        import cxgov.benchmarks.prepared  # noqa: F401 - registers the oversight ranking's builder
+        import cxgov.benchmarks.prepared  # noqa: F401 - registers the ranking's and measures' builders

@@ -12,7 +12,7 @@ with the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy
@@ -207,12 +207,18 @@ def compare_measure(
     return row
 
 
-def services_periods(*, services: Iterable[Service]) -> dict[int, list[str]]:
+def services_periods(
+    *,
+    services: Iterable[Service],
+    prepared: Mapping[int, Iterable[ComparableMeasure]] | None = None,
+) -> dict[int, list[str]]:
     """The periods each service has own measures for, newest first, by service id: each
-    measure provider asked once for all the services."""
+    measure provider asked once for all the services (the respondent-level ones read from
+    `prepared` when given, see `own_measures_by_service`)."""
+    found = own_measures_by_service(services=services, prepared=prepared)
     return {
         service_id: sorted({m.period for m in measures}, reverse=True)
-        for service_id, measures in own_measures_by_service(services=services).items()
+        for service_id, measures in found.items()
     }
 
 
@@ -236,15 +242,21 @@ class ServiceComparison:
     rows: list[ComparisonRow]
 
 
-def service_comparison(*, service: Service, period: str | None = None) -> ServiceComparison:
-    """The service's own measures beside their benchmarks in `period`, read once.
+def service_comparison(
+    *,
+    service: Service,
+    period: str | None = None,
+    prepared: Mapping[int, Iterable[ComparableMeasure]] | None = None,
+) -> ServiceComparison:
+    """The service's own measures beside their benchmarks in `period`, read once (the
+    respondent-level ones from `prepared` when given, see `own_measures_by_service`).
 
     Without a period the service has, the page opens on the newest period with a comparable
     benchmark: a service whose newest measures have nothing comparable yet (a new survey's
     fiscal quarter, say) opens on the newest period that has; with none, on its newest period.
     Call an access_* selector for the service first.
     """
-    measures = own_measures(service=service)
+    measures = own_measures(service=service, prepared=prepared)
     periods = sorted({m.period for m in measures}, reverse=True)
     if not periods:
         return ServiceComparison(periods=[], period=None, rows=[])

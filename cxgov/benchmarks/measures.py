@@ -18,7 +18,10 @@ unknown; for percentage metrics the standard error is derived from n and the val
 
 Providers are registered by name with `measure_provider_register` (the second kind with
 `measure_provider_register_many`); `own_measures` and `own_measures_by_service` ask all of
-them. The one registered here reads the measures analysts enter by hand. The surveys
+them. The one registered here reads the measures analysts enter by hand. A provider that reads
+respondent-level data (each respondent's answers together, not the rollups) is registered with
+`respondent_level=True`: pages do not ask it but read its measures as the worker prepared them
+(`respondent_measures_by_service`, decision 0075). The surveys
 (ACSI-style index, A-11 percent agree and points), standards (attainment) and complaints
 (timeliness) apps plug their providers in at integration, e.g. in their AppConfig.ready:
 
@@ -45,12 +48,15 @@ __all__ = [
     "observation_measure",
     "own_measures",
     "own_measures_by_service",
+    "respondent_measures_by_service",
 ]
 
 MeasureProvider = Callable[[Service], Iterable[ComparableMeasure]]
 ManyMeasureProvider = Callable[[Sequence[Service]], Mapping[int, Iterable[ComparableMeasure]]]
 
 _PROVIDERS: dict[str, ManyMeasureProvider] = {}
+# The providers that read respondent-level data, too slow for a page request at scale.
+_RESPONDENT_LEVEL: set[str] = set()
 
 
 def _one_by_one(provider: MeasureProvider) -> ManyMeasureProvider:
@@ -62,19 +68,29 @@ def _one_by_one(provider: MeasureProvider) -> ManyMeasureProvider:
     return many
 
 
-def measure_provider_register(name: str, provider: MeasureProvider) -> None:
+def measure_provider_register(
+    name: str, provider: MeasureProvider, *, respondent_level: bool = False
+) -> None:
     """Add (or replace) the provider called `name`, which answers for one service."""
-    _PROVIDERS[name] = _one_by_one(provider)
+    measure_provider_register_many(name, _one_by_one(provider), respondent_level=respondent_level)
 
 
-def measure_provider_register_many(name: str, provider: ManyMeasureProvider) -> None:
-    """Add (or replace) the provider called `name`, which answers for many services at once."""
+def measure_provider_register_many(
+    name: str, provider: ManyMeasureProvider, *, respondent_level: bool = False
+) -> None:
+    """Add (or replace) the provider called `name`, which answers for many services at once;
+    `respondent_level` when it reads respondent-level data rather than rollups or tables."""
     _PROVIDERS[name] = provider
+    if respondent_level:
+        _RESPONDENT_LEVEL.add(name)
+    else:
+        _RESPONDENT_LEVEL.discard(name)
 
 
 def measure_provider_unregister(name: str) -> None:
     """Remove a provider (tests use it to restore the registry)."""
     _PROVIDERS.pop(name, None)
+    _RESPONDENT_LEVEL.discard(name)
 
 
 def measure_providers() -> dict[str, ManyMeasureProvider]:
@@ -119,24 +135,59 @@ def manual_measures(services: Sequence[Service]) -> dict[int, list[ComparableMea
     }
 
 
-def own_measures_by_service(*, services: Iterable[Service]) -> dict[int, list[ComparableMeasure]]:
-    """`own_measures` of many services by id, each provider asked once for all of them."""
-    services = list(services)
+def _measures_of(
+    services: list[Service], providers: Iterable[ManyMeasureProvider]
+) -> dict[int, list[ComparableMeasure]]:
+    """The providers' measures of the services by id, each provider asked once for all."""
     found: dict[int, list[ComparableMeasure]] = {service.pk: [] for service in services}
     if not services:
         return found
-    for provider in _PROVIDERS.values():
+    for provider in providers:
         for service_id, measures in provider(services).items():
             found[service_id].extend(measures)
+    return found
+
+
+def respondent_measures_by_service(
+    *, services: Iterable[Service]
+) -> dict[int, list[ComparableMeasure]]:
+    """The measures of the respondent-level providers alone, by service id: what the worker
+    prepares for the pages (decision 0075)."""
+    providers = [_PROVIDERS[name] for name in sorted(_RESPONDENT_LEVEL)]
+    return _measures_of(list(services), providers)
+
+
+def own_measures_by_service(
+    *,
+    services: Iterable[Service],
+    prepared: Mapping[int, Iterable[ComparableMeasure]] | None = None,
+) -> dict[int, list[ComparableMeasure]]:
+    """`own_measures` of many services by id, each provider asked once for all of them.
+
+    With `prepared` (the respondent-level providers' measures by service id, as the worker
+    prepared them) those providers are not asked and a service missing from it has none of
+    theirs: a page request then reads no respondent-level data.
+    """
+    services = list(services)
+    if prepared is None:
+        found = _measures_of(services, _PROVIDERS.values())
+    else:
+        providers = [p for name, p in _PROVIDERS.items() if name not in _RESPONDENT_LEVEL]
+        found = _measures_of(services, providers)
+        for service_id, measures in found.items():
+            measures.extend(prepared.get(service_id, ()))
     return {
         service_id: sorted(measures, key=lambda m: (m.metric, m.scale, m.wording, m.period))
         for service_id, measures in found.items()
     }
 
 
-def own_measures(*, service: Service) -> list[ComparableMeasure]:
-    """Every own measure of the service from every provider, by metric then period."""
-    return own_measures_by_service(services=[service])[service.pk]
+def own_measures(
+    *, service: Service, prepared: Mapping[int, Iterable[ComparableMeasure]] | None = None
+) -> list[ComparableMeasure]:
+    """Every own measure of the service from every provider, by metric then period (the
+    respondent-level ones from `prepared` when given, as in `own_measures_by_service`)."""
+    return own_measures_by_service(services=[service], prepared=prepared)[service.pk]
 
 
 measure_provider_register_many("benchmarks.manual", manual_measures)

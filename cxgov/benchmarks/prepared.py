@@ -1,11 +1,16 @@
-"""The oversight ranking of the benchmark pages, prepared by the worker (decision 0063): ranking
-every service of the agencies a person covers reads every own measure, survey-derived ones
-included, which is too slow for a page request.
+"""What the benchmark pages read as the worker prepared it (decision 0063).
+
+- The oversight ranking: ranking every service of the agencies a person covers reads every own
+  measure, survey-derived ones included, which is too slow for a page request.
+- The respondent-level own measures of an agency's services (the ACSI-style index needs each
+  respondent's three answers together, which no rollup keeps): the agency and service pages
+  read the rest of the own measures in the request and these from here (decision 0075).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +24,7 @@ from cxgov.benchmarks.comparisons import (
     number_text,
     oversight_ranking,
 )
+from cxgov.benchmarks.measures import ComparableMeasure, respondent_measures_by_service
 from cxgov.benchmarks.selectors import services_for_agencies
 from cxgov.core.models import Agency
 from cxgov.core.prepared import BuiltData, prepared_builder
@@ -30,6 +36,10 @@ OVERSIGHT_RANKING = "benchmarks.oversight_ranking"
 # version: a ranking finished longer ago than this is built again when the page is read (the
 # page shows the older one, with its time, meanwhile).
 OVERSIGHT_RANKING_MAX_AGE = timedelta(minutes=15)
+
+RESPONDENT_MEASURES = "benchmarks.respondent_measures"
+# As the ranking: new responses come in with the age limit or the page's "Refresh" button.
+RESPONDENT_MEASURES_MAX_AGE = timedelta(minutes=15)
 
 
 def oversight_params(*, agencies: QuerySet[Agency], language: str) -> dict[str, Any]:
@@ -45,6 +55,29 @@ def oversight_ranking_build(agency: Agency, params: Mapping[str, Any], version: 
     with translation.override(str(params["language"])):
         tables = oversight_tables(services=services_for_agencies(agencies=agencies))
     return BuiltData({"tables": [table.to_json() for table in tables]})
+
+
+@prepared_builder(RESPONDENT_MEASURES)
+def respondent_measures_build(agency: Agency, params: Mapping[str, Any], version: str) -> BuiltData:
+    """The respondent-level own measures of every service of the agency, by service id."""
+    services = services_for_agencies(agencies=Agency.objects.filter(pk=agency.pk))
+    found = respondent_measures_by_service(services=services)
+    return BuiltData(
+        {
+            "measures": {
+                str(service_id): [asdict(measure) for measure in measures]
+                for service_id, measures in found.items()
+            }
+        }
+    )
+
+
+def prepared_measures(*, data: Mapping[str, Any]) -> dict[int, list[ComparableMeasure]]:
+    """The measures `respondent_measures_build` stored, by service id."""
+    return {
+        int(service_id): [ComparableMeasure(**fields) for fields in measures]
+        for service_id, measures in data["measures"].items()
+    }
 
 
 def oversight_tables(*, services: Iterable[Service]) -> list[Table]:

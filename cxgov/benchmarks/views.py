@@ -38,7 +38,10 @@ from cxgov.benchmarks.models import Selection, Series
 from cxgov.benchmarks.prepared import (
     OVERSIGHT_RANKING,
     OVERSIGHT_RANKING_MAX_AGE,
+    RESPONDENT_MEASURES,
+    RESPONDENT_MEASURES_MAX_AGE,
     oversight_params,
+    prepared_measures,
 )
 from cxgov.benchmarks.selectors import (
     access_selection,
@@ -50,13 +53,14 @@ from cxgov.benchmarks.selectors import (
     selections_for_service,
     series_visible,
 )
-from cxgov.core.models import Agency
+from cxgov.core.models import Agency, PreparedFile
 from cxgov.core.pages import agency_import_view, object_form_page
 from cxgov.core.permissions import Can, user_can
 from cxgov.core.selectors import access_agency
 from cxgov.core.tables import Link, Table
 from cxgov.core.tables import tables_page as _page
 from cxgov.core.views_prepared import prepared_page_data
+from cxgov.insights.acsi import ComparableMeasure
 from cxgov.insights.charts import line_svg
 from cxgov.registry.models import Service
 from cxgov.registry.selectors import access_service, services_for_agency
@@ -134,9 +138,31 @@ def _federal_chart() -> tuple[Table, str | None, Series | None]:
     return table, chart, series
 
 
+def _respondent_measures(
+    request: HttpRequest, agency: Agency, *, title: str
+) -> tuple[PreparedFile, dict[int, list[ComparableMeasure]]] | HttpResponse:
+    """The respondent-level own measures of the agency's services as the worker prepared them
+    (decision 0075), or the page saying they are being prepared (call access_* first)."""
+    prepared = prepared_page_data(
+        request,
+        kind=RESPONDENT_MEASURES,
+        agency=agency,
+        params={},
+        max_age=RESPONDENT_MEASURES_MAX_AGE,
+        title=title,
+    )
+    if isinstance(prepared, HttpResponse):
+        return prepared
+    return prepared, prepared_measures(data=prepared.data)
+
+
 @login_required
 def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
     agency = access_agency(user=request.user, agency_slug=slug)
+    found = _respondent_measures(request, agency, title=_("Benchmarks"))
+    if isinstance(found, HttpResponse):
+        return found
+    prepared, respondent_level = found
     services = Table(
         "services",
         _("Services and their benchmarks"),
@@ -145,7 +171,7 @@ def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = list(selections_for_agency(agency=agency))
     choices = Counter(selection.service_id for selection in chosen)
     listed = list(services_for_agency(agency=agency))
-    periods = services_periods(services=listed)
+    periods = services_periods(services=listed, prepared=respondent_level)
     for service in listed:
         services.rows.append(
             [
@@ -170,6 +196,7 @@ def agency_home(request: HttpRequest, slug: str) -> HttpResponse:
             "chart": chart,
             "federal_series": federal_series,
             "can_edit": _can_edit(request, agency),
+            "prepared": prepared,
         },
         tables=[services, selections, federal],
         filename=f"{agency.slug}-benchmarks",
@@ -370,7 +397,17 @@ def _comparison_table(rows: list[ComparisonRow]) -> tuple[Table, Table]:
 @login_required
 def service_page(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     service = access_service(user=request.user, agency_slug=slug, service_id=service_id)
-    shown = service_comparison(service=service, period=request.GET.get("period"))
+    found = _respondent_measures(
+        request,
+        service.agency,
+        title=_("Benchmarks for %(name)s") % {"name": service.name},
+    )
+    if isinstance(found, HttpResponse):
+        return found
+    prepared, respondent_level = found
+    shown = service_comparison(
+        service=service, period=request.GET.get("period"), prepared=respondent_level
+    )
     comparisons, refused = _comparison_table(shown.rows)
     selections = Table(
         "selections",
@@ -398,6 +435,7 @@ def service_page(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
             "period": shown.period,
             "chosen": chosen,
             "can_edit": can_edit,
+            "prepared": prepared,
             "measure_form": OwnMeasureForm() if can_edit else None,
             "selection_form": _selection_form(service) if can_edit else None,
         },

@@ -28,7 +28,8 @@ class SurveysConfig(AppConfig):
 
         register_result_provider(ResultSource.SURVEY, satisfaction_standard_counts)
         measure_provider_register_many("surveys.a11", a11_measures)
-        measure_provider_register_many("surveys.acsi", acsi_measures)
+        # The index needs each respondent's three answers together: the worker prepares it.
+        measure_provider_register_many("surveys.acsi", acsi_measures, respondent_level=True)
         periodic_register(
             name="surveys.close_expired",
             task=surveys_close_expired_task,

@@ -25,6 +25,7 @@ from cxgov.registry.demo import demo_load as registry_demo_load
 from cxgov.registry.models import Service
 from cxgov.testing.data import SHARED_DATA, needs_shared
 from cxgov.testing.factories import MembershipFactory, UserFactory
+from cxgov.testing.prepared import prepared_get
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,7 @@ def test_the_comparison_page_says_the_year_of_an_old_benchmark(client, demo):
     MembershipFactory(user=analyst, agency=demo.agency, role=Role.CX_ANALYST)
     client.force_login(analyst)
     url = f"/staff/agencies/fba/benchmarks/services/{demo.pk}/"
-    html = client.get(url).content.decode()
+    html = prepared_get(client, url).content.decode()
     assert "<td>Best private sector</td><td>Airlines: ACSI industry (2013)</td>" in html
     assert "Published for 2013, 11 years before this measure" in html
     spanish = client.get("/es" + url).content.decode()
@@ -111,7 +112,7 @@ def test_the_comparison_opens_on_the_newest_period_with_comparable_rows(client, 
     MembershipFactory(user=analyst, agency=demo.agency, role=Role.CX_ANALYST)
     client.force_login(analyst)
     url = f"/staff/agencies/fba/benchmarks/services/{demo.pk}/"
-    html = client.get(url).content.decode()
+    html = prepared_get(client, url).content.decode()
     assert '<option value="2024" selected>' in html
     assert (
         '<option value="2025-Q3" selected>' in client.get(url + "?period=2025-Q3").content.decode()

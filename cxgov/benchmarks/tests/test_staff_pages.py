@@ -137,7 +137,7 @@ def test_comparison_across_wordings_is_refused_with_the_reason(service, measured
 
 def test_service_page_shows_comparisons_refusals_and_csv(analyst_a_client, service, measured):
     url = f"/staff/agencies/alpha/benchmarks/services/{service.pk}/"
-    response = analyst_a_client.get(url)
+    response = prepared_get(analyst_a_client, url)
     assert response.status_code == 200
     body = response.content.decode()
     assert (
@@ -202,7 +202,7 @@ def test_best_in_business_choice_is_recorded_with_reason(analyst_a_client, servi
     assert response.status_code == 302
     choice = Selection.objects.get()
     assert choice.reason == "Closest peers" and choice.service == service
-    home = analyst_a_client.get("/staff/agencies/alpha/benchmarks/").content.decode()
+    home = prepared_get(analyst_a_client, "/staff/agencies/alpha/benchmarks/").content.decode()
     assert "Closest peers" in home
     rows = service_comparisons(service=service, period="2024")
     assert rows[0].selected[0].series == measured["banks"]
@@ -243,7 +243,8 @@ def test_frontline_staff_read_but_cannot_enter_measures(agency_a, client, servic
     user = UserFactory()
     MembershipFactory(user=user, agency=agency_a, role=Role.FRONTLINE_EMPLOYEE)
     client.force_login(user)
-    assert client.get(f"/staff/agencies/alpha/benchmarks/services/{service.pk}/").status_code == 200
+    page = prepared_get(client, f"/staff/agencies/alpha/benchmarks/services/{service.pk}/")
+    assert page.status_code == 200
     assert (
         client.get(
             f"/staff/agencies/alpha/benchmarks/services/{service.pk}/measures/new/"
@@ -297,7 +298,7 @@ def test_federal_chart_and_table_on_the_agency_page(analyst_a_client):
             value=Decimal(value),
             source_url="https://example.org/x",
         )
-    response = analyst_a_client.get("/staff/agencies/alpha/benchmarks/")
+    response = prepared_get(analyst_a_client, "/staff/agencies/alpha/benchmarks/")
     body = response.content.decode()
     assert 'role="img"' in body and "Federal government ACSI, 1999 to 2024" in body
     assert "<td>68.6</td>" in body
@@ -363,7 +364,7 @@ def test_imported_federal_series_1999_to_2024_draws_as_chart_with_table(analyst_
             if row["scope"] == "federal_government"
             and row["segment_or_metric"] == "ACSI citizen satisfaction"
         ]
-    body = analyst_a_client.get("/staff/agencies/alpha/benchmarks/").content.decode()
+    body = prepared_get(analyst_a_client, "/staff/agencies/alpha/benchmarks/").content.decode()
     assert "Federal government ACSI, 1999 to 2024" in body and 'role="img"' in body
     table = analyst_a_client.get("/staff/agencies/alpha/benchmarks/?download=federal")
     rows = list(csv.reader(io.StringIO(table.content.decode())))[1:]
