@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import actor_field, agency_field, optional_link
+from cxgov.core.models import DocumentStatus, actor_field, agency_field, optional_link
 
 
 class ActionStatus(models.TextChoices):
@@ -119,12 +119,6 @@ class ActionSource(models.Model):
 ACTION_PLAN_TEXT_MAX_LENGTH = 20_000
 
 
-class ActionPlanStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    UNPUBLISHED = "unpublished", _("Unpublished")
-
-
 class ActionPlan(models.Model):
     """An agency's annual CX action plan (OMB Circular A-11 section 280) for one fiscal year:
     its own words in English and Spanish, and the action items staff chose for it.
@@ -156,8 +150,8 @@ class ActionPlan(models.Model):
     status = models.CharField(
         _("status"),
         max_length=16,
-        choices=ActionPlanStatus.choices,
-        default=ActionPlanStatus.DRAFT,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.DRAFT,
     )
     # What the public reads: the text and items as they were when last published.
     snapshot = models.JSONField(default=dict, blank=True)

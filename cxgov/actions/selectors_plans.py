@@ -14,9 +14,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cxgov.actions.models import ActionItem, ActionPlan, ActionPlanStatus, ActionStatus
+from cxgov.actions.models import ActionItem, ActionPlan, ActionStatus
 from cxgov.core.calendar import AgencyCalendar
-from cxgov.core.models import Agency
+from cxgov.core.models import Agency, DocumentStatus
 from cxgov.core.selectors import agency_calendar, authored_texts_frozen
 from cxgov.core.selectors_documents import document_access
 from cxgov.registry.models import Service
@@ -163,7 +163,7 @@ def action_plan_snapshot_draft(*, plan: ActionPlan) -> dict[str, Any]:
 def action_plan_published_latest(*, agency: Agency) -> ActionPlan | None:
     """The agency's published action plan of the latest fiscal year, for the public site."""
     return (
-        ActionPlan.objects.filter(agency=agency, status=ActionPlanStatus.PUBLISHED)
+        ActionPlan.objects.filter(agency=agency, status=DocumentStatus.PUBLISHED)
         .select_related("agency")
         .order_by("-fiscal_year")
         .first()
@@ -172,4 +172,4 @@ def action_plan_published_latest(*, agency: Agency) -> ActionPlan | None:
 
 def has_published_action_plan(*, agency: Agency) -> bool:
     """Whether the public site has an action plan to show for the agency."""
-    return ActionPlan.objects.filter(agency=agency, status=ActionPlanStatus.PUBLISHED).exists()
+    return ActionPlan.objects.filter(agency=agency, status=DocumentStatus.PUBLISHED).exists()

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cxgov.actions.models import ActionItem, ActionPlan, ActionPlanStatus
+from cxgov.actions.models import ActionItem, ActionPlan
 from cxgov.actions.selectors_plans import (
     action_items_choosable,
     action_items_delivered,
     action_plan_snapshot_draft,
 )
-from cxgov.core.models import Agency, User
+from cxgov.core.models import Agency, DocumentStatus, User
 from cxgov.core.services import audit_record
 from cxgov.core.services_documents import (
     DocumentReview,
@@ -37,7 +37,6 @@ def _actor(actor: User | None) -> User | None:
 
 REVIEW = DocumentReview(
     kind=APPROVAL_KIND,
-    statuses=(ActionPlanStatus.PUBLISHED, ActionPlanStatus.UNPUBLISHED),
     relation="items",
     in_review=gettext_lazy(
         "The action plan is in review: return it to draft before you change it."
@@ -136,9 +135,9 @@ def action_plan_publish(*, actor: User | None, plan: ActionPlan) -> ActionPlan:
     now = timezone.now()
     snapshot = action_plan_snapshot_draft(plan=locked)
     ActionPlan.objects.filter(pk=locked.pk).update(
-        status=ActionPlanStatus.PUBLISHED, snapshot=snapshot, published_at=now, updated_at=now
+        status=DocumentStatus.PUBLISHED, snapshot=snapshot, published_at=now, updated_at=now
     )
-    plan.status, plan.snapshot, plan.published_at = ActionPlanStatus.PUBLISHED, snapshot, now
+    plan.status, plan.snapshot, plan.published_at = DocumentStatus.PUBLISHED, snapshot, now
     audit_record(
         actor=actor,
         action="action_plan.publish",

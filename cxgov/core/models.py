@@ -766,6 +766,15 @@ class RecoveryCode(models.Model):
         return f"recovery code {self.pk} of {self.device.user_id}"
 
 
+class DocumentStatus(models.TextChoices):
+    """Whether the public reads a reviewed plan document: the customer service plan or the
+    annual CX action plan (`core.services_documents`)."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
 class ApprovalState(models.TextChoices):
     """Where a publishable record stands on its one way to the public (`core.approvals`)."""
 

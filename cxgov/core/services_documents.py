@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from cxgov.core.models import Approval, ApprovalState, User
+from cxgov.core.models import Approval, ApprovalState, DocumentStatus, User
 from cxgov.core.services import audit_record
 
 M = TypeVar("M", bound=Model)
@@ -24,11 +24,10 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class DocumentReview:
     """What the review of one kind of document differs by: its approval key (also the prefix of
-    its audit actions), its model's published and unpublished statuses, the records it names
-    (`relation`), and why a change is refused."""
+    its audit actions), the records it names (`relation`), and why a change is refused. Every
+    kind's model keeps its status in `status`, a `DocumentStatus`."""
 
     kind: str
-    statuses: tuple[str, str]
     relation: str
     in_review: StrOrPromise
     not_published: StrOrPromise
@@ -46,7 +45,7 @@ class DocumentReview:
 
     def state(self, record: Any) -> str:
         """Where a record with no approval row yet stands: published if the public sees it."""
-        published = record.status == self.statuses[0]
+        published = record.status == DocumentStatus.PUBLISHED
         return ApprovalState.PUBLISHED if published else ApprovalState.DRAFT
 
 
@@ -83,12 +82,15 @@ def document_records_choose(
 @transaction.atomic
 def document_unpublish(*, actor: User | None, record: M, reason: str, review: DocumentReview) -> M:
     """Take the record off the public site; what it published stays for staff."""
-    published, unpublished = review.statuses
     manager = type(record)._default_manager
-    locked = manager.select_for_update().filter(pk=record.pk, status=published).first()
+    locked = (
+        manager.select_for_update().filter(pk=record.pk, status=DocumentStatus.PUBLISHED).first()
+    )
     if locked is None:
         raise ValidationError(review.not_published)
-    manager.filter(pk=locked.pk).update(status=unpublished, updated_at=timezone.now())
+    manager.filter(pk=locked.pk).update(
+        status=DocumentStatus.UNPUBLISHED, updated_at=timezone.now()
+    )
     record.refresh_from_db(fields=["status"])
     audit_record(
         actor=actor, action=f"{review.kind}.unpublish", target=locked, data={"reason": reason}

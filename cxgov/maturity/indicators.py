@@ -45,6 +45,28 @@ class Indicator:
     value: float | None
     n: int
 
+    @classmethod
+    def share(
+        cls,
+        *,
+        key: str,
+        dimension: str,
+        label: str | Promise,
+        definition: str | Promise,
+        part: int,
+        whole: int,
+    ) -> Indicator:
+        """The share `part` of `whole`, with `whole` as its n: not measured when `whole` is 0."""
+        return cls(
+            key=key,
+            dimension=dimension,
+            label=label,
+            definition=definition,
+            unit=SHARE,
+            value=part / whole if whole else None,
+            n=whole,
+        )
+
     @property
     def measured(self) -> bool:
         return self.value is not None
@@ -67,10 +89,6 @@ def year_span(*, agency: Agency, fiscal_year: int, today: date | None = None) ->
     return YearSpan(fiscal_year, first, min(last, today or calendar.today()))
 
 
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
 def services_with_live_standards(*, agency: Agency, span: YearSpan) -> Indicator:
     services = Service.objects.filter(agency=agency, status=ServiceStatus.PUBLISHED)
     measured = Q(standards__rollups__day__range=(span.first, span.last)) & Q(
@@ -88,7 +106,7 @@ def services_with_live_standards(*, agency: Agency, span: YearSpan) -> Indicator
         .count()
     )
     total = services.count()
-    return Indicator(
+    return Indicator.share(
         key="standards_live",
         dimension="measurement",
         label=_("Services with posted standards and results"),
@@ -96,9 +114,8 @@ def services_with_live_standards(*, agency: Agency, span: YearSpan) -> Indicator
             "Published services with at least one posted standard that has results in the "
             "fiscal year (events or reported results), out of n published services."
         ),
-        unit=SHARE,
-        value=_share(with_results, total),
-        n=total,
+        part=with_results,
+        whole=total,
     )
 
 
@@ -134,7 +151,7 @@ def feedback_coverage(*, agency: Agency, span: YearSpan) -> list[Indicator]:
         offered = [pair for pair in channels if pair[1] == kind]
         covered = sum(1 for pair in offered if pair in answered)
         found.append(
-            Indicator(
+            Indicator.share(
                 key=f"feedback_{kind}",
                 dimension="measurement",
                 label=_("Feedback coverage: %(channel)s") % {"channel": labels.get(kind, kind)},
@@ -142,21 +159,19 @@ def feedback_coverage(*, agency: Agency, span: YearSpan) -> list[Indicator]:
                     "Services offering this kind of channel whose customers answered a survey "
                     "through it in the fiscal year, out of n services offering it."
                 ),
-                unit=SHARE,
-                value=_share(covered, len(offered)),
-                n=len(offered),
+                part=covered,
+                whole=len(offered),
             )
         )
     if not found:
         found.append(
-            Indicator(
+            Indicator.share(
                 key="feedback",
                 dimension="measurement",
                 label=_("Feedback coverage by channel"),
                 definition=_("The agency's services list no channels."),
-                unit=SHARE,
-                value=None,
-                n=0,
+                part=0,
+                whole=0,
             )
         )
     return found
@@ -217,7 +232,7 @@ def action_completion(*, agency: Agency, span: YearSpan) -> Indicator:
     )
     total = due.count()
     done = due.filter(status=ActionStatus.DONE).count()
-    return Indicator(
+    return Indicator.share(
         key="actions_done",
         dimension="governance",
         label=_("Action completion"),
@@ -225,9 +240,8 @@ def action_completion(*, agency: Agency, span: YearSpan) -> Indicator:
             "Actions due in the fiscal year that are done, out of n actions due in it (dropped "
             "ones left out)."
         ),
-        unit=SHARE,
-        value=_share(done, total),
-        n=total,
+        part=done,
+        whole=total,
     )
 
 
@@ -318,17 +332,16 @@ def accessibility_tests() -> Indicator:
     agency and that its conformance report finds supported; its evidence is the project's own
     axe and keyboard tests, which run on every change."""
     if not _conformance_sources:
-        return Indicator(
+        return Indicator.share(
             key="accessibility",
             dimension="design",
             label=_("Accessibility test pass rate"),
             definition=_("cxgov does not record the agency's accessibility test runs."),
-            unit=SHARE,
-            value=None,
-            n=0,
+            part=0,
+            whole=0,
         )
     supported, applicable = _conformance_sources[0]()
-    return Indicator(
+    return Indicator.share(
         key="accessibility",
         dimension="design",
         label=_("Accessibility test pass rate"),
@@ -338,9 +351,8 @@ def accessibility_tests() -> Indicator:
             "supported; the project's axe and keyboard tests are its evidence. Documents the "
             "agency uploads are not tested."
         ),
-        unit=SHARE,
-        value=supported / applicable if applicable else None,
-        n=applicable,
+        part=supported,
+        whole=applicable,
     )
 
 

@@ -14,15 +14,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cxgov.core.models import actor_field, agency_field
+from cxgov.core.models import DocumentStatus, actor_field, agency_field
 
 TEXT_MAX_LENGTH = 20_000
-
-
-class PlanStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    UNPUBLISHED = "unpublished", _("Unpublished")
 
 
 class SectionKey(models.TextChoices):
@@ -45,7 +39,7 @@ class Plan(models.Model):
         _("fiscal year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+        _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
     )
     # The surveys the plan tells the public about: chosen by staff, never every live survey.
     surveys = models.ManyToManyField(

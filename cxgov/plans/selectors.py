@@ -13,11 +13,11 @@ from django.utils import timezone
 from cxgov.benchmarks.selectors import selections_for_agency
 from cxgov.complaints.models import Category
 from cxgov.complaints.selectors import sla_policies_for_agency
-from cxgov.core.models import Agency
+from cxgov.core.models import Agency, DocumentStatus
 from cxgov.core.selectors import authored_texts_frozen
 from cxgov.core.selectors_documents import document_access
 from cxgov.insights.fiscal import fiscal_year_bounds
-from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
+from cxgov.plans.models import Plan, PlanSection, PlanVersion, SectionKey
 from cxgov.registry.models import (
     Channel,
     ChannelClosure,
@@ -72,7 +72,7 @@ def plan_version(*, plan: Plan, number: int) -> PlanVersion:
 def version_published_latest(*, agency: Agency) -> PlanVersion | None:
     """The newest version of the agency's most recent published plan, for the public site."""
     return (
-        PlanVersion.objects.filter(plan__agency=agency, plan__status=PlanStatus.PUBLISHED)
+        PlanVersion.objects.filter(plan__agency=agency, plan__status=DocumentStatus.PUBLISHED)
         .select_related("plan")
         .order_by("-plan__year", "-number")
         .first()
@@ -83,7 +83,7 @@ def version_published(*, agency: Agency, version_id: int) -> PlanVersion | None:
     """One version of the agency's published plans (the one a prepared PDF was asked for)."""
     return (
         PlanVersion.objects.filter(
-            pk=version_id, plan__agency=agency, plan__status=PlanStatus.PUBLISHED
+            pk=version_id, plan__agency=agency, plan__status=DocumentStatus.PUBLISHED
         )
         .select_related("plan")
         .first()
@@ -92,7 +92,7 @@ def version_published(*, agency: Agency, version_id: int) -> PlanVersion | None:
 
 def has_published_plan(*, agency: Agency) -> bool:
     """Whether the public site has a plan to show for the agency."""
-    return Plan.objects.filter(agency=agency, status=PlanStatus.PUBLISHED).exists()
+    return Plan.objects.filter(agency=agency, status=DocumentStatus.PUBLISHED).exists()
 
 
 # --- the live records a plan is assembled from ----------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cxgov.core.models import Agency, User
+from cxgov.core.models import Agency, DocumentStatus, User
 from cxgov.core.services import audit_record
 from cxgov.core.services_documents import (
     DocumentReview,
@@ -20,7 +20,7 @@ from cxgov.core.services_documents import (
     document_unpublish,
 )
 from cxgov.core.signals import send_after_commit
-from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion, SectionKey
+from cxgov.plans.models import Plan, PlanSection, PlanVersion, SectionKey
 from cxgov.plans.selectors import plan_snapshot_draft, plan_surveys_choosable
 from cxgov.plans.signals import plan_published
 from cxgov.surveys.models import Survey
@@ -31,7 +31,6 @@ APPROVAL_KIND = "plan"
 
 REVIEW = DocumentReview(
     kind=APPROVAL_KIND,
-    statuses=(PlanStatus.PUBLISHED, PlanStatus.UNPUBLISHED),
     relation="surveys",
     in_review=gettext_lazy("The plan is in review: return it to draft before you change it."),
     not_published=gettext_lazy("Only a published plan can be unpublished."),
@@ -96,8 +95,8 @@ def plan_publish(*, actor: User | None, plan: Plan) -> PlanVersion:
         created_at=now,
         published_at=now,
     )
-    Plan.objects.filter(pk=locked.pk).update(status=PlanStatus.PUBLISHED, updated_at=now)
-    plan.status = PlanStatus.PUBLISHED
+    Plan.objects.filter(pk=locked.pk).update(status=DocumentStatus.PUBLISHED, updated_at=now)
+    plan.status = DocumentStatus.PUBLISHED
     audit_record(
         actor=actor,
         action="plan.publish",

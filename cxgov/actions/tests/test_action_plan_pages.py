@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 import pytest
 from django.test import Client
 
-from cxgov.actions.models import ActionPlan, ActionPlanStatus, ActionStatus
+from cxgov.actions.models import ActionPlan, ActionStatus
 from cxgov.actions.tests.factories import ActionItemFactory, ActionSourceFactory
-from cxgov.core.models import AuditEvent, Role
+from cxgov.core.models import AuditEvent, DocumentStatus, Role
 from cxgov.testing.approvals import review_and_publish, review_step
 from cxgov.testing.factories import MembershipFactory, UserFactory
 
@@ -135,7 +135,7 @@ def test_a_second_member_approves_and_publishes_and_the_public_reads_it_in_both_
         object_id=plan.pk,
     )
     plan.refresh_from_db()
-    assert plan.status == ActionPlanStatus.PUBLISHED
+    assert plan.status == DocumentStatus.PUBLISHED
     assert AuditEvent.objects.filter(action="action_plan.publish").count() == 1
 
     english = client.get(PUBLIC)
@@ -172,7 +172,7 @@ def test_the_author_cannot_approve_their_own_plan(admin_a_client, items):
     said = review_step(admin_a_client, slug="alpha", kind=KIND, object_id=plan.pk, act="approve")
     assert any("another member" in text for text in said), said
     plan.refresh_from_db()
-    assert plan.status == ActionPlanStatus.DRAFT
+    assert plan.status == DocumentStatus.DRAFT
 
 
 def test_a_plan_in_review_cannot_be_changed(analyst_a_client, items):
@@ -212,7 +212,7 @@ def test_unpublishing_takes_it_off_the_public_site(
         body="The budget figures were wrong.",
     )
     plan.refresh_from_db()
-    assert plan.status == ActionPlanStatus.UNPUBLISHED
+    assert plan.status == DocumentStatus.UNPUBLISHED
     for path in (PUBLIC, PDF, "/es" + PUBLIC, "/es" + PDF):
         assert client.get(path).status_code == 404, path
     assert "/agencies/alpha/action-plan/" not in client.get("/agencies/alpha/").content.decode()

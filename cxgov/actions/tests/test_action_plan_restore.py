@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from cxgov.actions.models import ActionPlan, ActionPlanStatus
+from cxgov.actions.models import ActionPlan
 from cxgov.actions.services_plans import (
     action_plan_create,
     action_plan_items_choose,
@@ -18,6 +18,7 @@ from cxgov.actions.services_plans import (
     action_plan_update,
 )
 from cxgov.actions.tests.factories import ActionItemFactory
+from cxgov.core.models import DocumentStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_a_restored_agency_keeps_its_published_action_plan(agency_a, analyst_a, 
     call_command("import_agency", str(archive), stdout=io.StringIO())
 
     restored = ActionPlan.objects.get(agency__slug="alpha")
-    assert restored.status == ActionPlanStatus.PUBLISHED
+    assert restored.status == DocumentStatus.PUBLISHED
     assert restored.summary_es == "Llamadas más rápidas."
     assert [i.title for i in restored.items.all()] == ["Shorten the queue"]
     assert [i["title"] for i in restored.snapshot["planned"]] == ["Shorten the queue"]

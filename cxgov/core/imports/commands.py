@@ -53,7 +53,9 @@ def import_arguments(
 
 def agency_argument(parser: CommandParser) -> None:
     """Add the required --agency option that `command_agency` reads."""
-    parser.add_argument("--agency", required=True, metavar="SLUG")
+    parser.add_argument(
+        "--agency", required=True, metavar="SLUG", help="The agency's short name (slug)."
+    )
 
 
 def agency_output_arguments(parser: CommandParser, *, metavar: str) -> None:

@@ -16,9 +16,10 @@ from cxgov.core.models import (
     Approval,
     ApprovalStep,
     AuditEvent,
+    DocumentStatus,
     Role,
 )
-from cxgov.plans.models import Plan, PlanStatus
+from cxgov.plans.models import Plan
 from cxgov.plans.selectors import plan_snapshot_draft
 from cxgov.plans.services import plan_create
 from cxgov.standards.models import StandardStatus
@@ -71,7 +72,7 @@ def test_a_plan_goes_through_review_by_a_second_member_then_is_unpublished_with_
         "Published: the public can see it now."
     ]
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.PUBLISHED and plan.versions.count() == 1
+    assert plan.status == DocumentStatus.PUBLISHED and plan.versions.count() == 1
     assert client.get("/agencies/alpha/plan/").status_code == 200
     assert client.get("/agencies/alpha/plan.pdf").status_code == 202  # its PDF is being prepared
     assert "/agencies/alpha/plan/" in client.get("/agencies/alpha/").content.decode()
@@ -82,7 +83,7 @@ def test_a_plan_goes_through_review_by_a_second_member_then_is_unpublished_with_
     said = review_step(manager, act="unpublish", body="A figure was wrong.", **step)
     assert said == ["Unpublished: the public no longer sees it."]
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.UNPUBLISHED
+    assert plan.status == DocumentStatus.UNPUBLISHED
     assert client.get("/agencies/alpha/plan/").status_code == 404
     assert client.get("/es/agencies/alpha/plan/").status_code == 404
     assert client.get("/agencies/alpha/plan.pdf").status_code == 404

@@ -15,9 +15,9 @@ from django.utils import timezone, translation
 from cxgov.actions.models import ActionPlan
 from cxgov.actions.services_plans import action_plan_publish
 from cxgov.actions.tests.factories import ActionItemFactory
-from cxgov.core.models import Agency, AuthoredTranslation
+from cxgov.core.models import Agency, AuthoredTranslation, DocumentStatus
 from cxgov.plans.document import plan_document
-from cxgov.plans.models import Plan, PlanSection, PlanStatus, PlanVersion
+from cxgov.plans.models import Plan, PlanSection, PlanVersion
 from cxgov.plans.selectors import plan_snapshot_draft
 from cxgov.plans.services import plan_create, plan_publish
 from cxgov.plans.tests.factories import service_with_records
@@ -115,7 +115,7 @@ def test_a_plan_published_before_other_languages_were_frozen_reads_in_french(
         created_at=timezone.now(),
         published_at=timezone.now(),
     )
-    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.PUBLISHED)
+    Plan.objects.filter(pk=plan.pk).update(status=DocumentStatus.PUBLISHED)
     _translate(agency_a, standard.service, "name", "Renouveler un permis")
 
     response = client.get(PLAN, secure=True)

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cxgov.core.approvals import approval_kind
-from cxgov.core.models import AuditEvent
+from cxgov.core.models import AuditEvent, DocumentStatus
 from cxgov.core.services_approvals import approval_step_take
 from cxgov.plans.document import plan_diff
-from cxgov.plans.models import Plan, PlanStatus, PlanVersion, SectionKey
+from cxgov.plans.models import Plan, PlanVersion, SectionKey
 from cxgov.plans.services import plan_create, plan_publish, plan_section_update
 from cxgov.plans.tests.factories import service_with_records
 from cxgov.standards.services import standard_update
@@ -22,7 +22,7 @@ from cxgov.standards.services import standard_update
 @pytest.mark.django_db
 def test_new_plan_has_every_section_and_is_audited(agency_a, admin_a) -> None:
     plan = plan_create(actor=admin_a, agency=agency_a, year=2027)
-    assert plan.status == PlanStatus.DRAFT
+    assert plan.status == DocumentStatus.DRAFT
     assert sorted(plan.sections.values_list("key", flat=True)) == sorted(SectionKey.values)
     assert AuditEvent.objects.filter(action="plan.create", target_id=str(plan.pk)).exists()
 
@@ -64,7 +64,7 @@ def test_publishing_freezes_records_and_numbers_versions(agency_a, admin_a) -> N
     second = plan_publish(actor=admin_a, plan=plan)
     assert second.number == 2
     assert second.snapshot["standards"][0]["target"] == "0.9500"
-    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.PUBLISHED
+    assert Plan.objects.get(pk=plan.pk).status == DocumentStatus.PUBLISHED
     assert AuditEvent.objects.filter(action="plan.publish").count() == 2
 
 

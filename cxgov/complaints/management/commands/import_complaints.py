@@ -7,7 +7,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from cxgov.complaints.importers import cfpb_import
-from cxgov.core.imports.commands import command_agency, import_arguments, import_finish
+from cxgov.core.imports.commands import (
+    agency_argument,
+    command_agency,
+    import_arguments,
+    import_finish,
+)
 
 
 class Command(BaseCommand):
@@ -16,7 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         import_arguments(parser)
         parser.add_argument("--format", choices=["cfpb"], default="cfpb")
-        parser.add_argument("--agency", required=True, help="slug of the agency")
+        agency_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         agency = command_agency(options["agency"])

@@ -8,14 +8,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.complaints.services import complaint_classifier_train
-from cxgov.core.imports.commands import command_agency
+from cxgov.core.imports.commands import agency_argument, command_agency
 
 
 class Command(BaseCommand):
     help = "Train the agency's complaint category classifier on its labelled complaints."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--agency", required=True, help="slug of the agency")
+        agency_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         agency = command_agency(options["agency"])

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cxgov.core.models import Agency, TokenScope, User
+from cxgov.core.imports.commands import agency_argument, command_agency
+from cxgov.core.models import TokenScope, User
 from cxgov.core.services import token_create
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--agency", required=True, help="The agency's short name (slug).")
+        agency_argument(parser)
         parser.add_argument(
             "--email", required=True, help="An administrator of the agency: the token's owner."
         )
@@ -26,9 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="SCIM provisioning", help="A name to recognise it.")
 
     def handle(self, *args: object, **options: object) -> None:
-        agency = Agency.objects.filter(slug=str(options["agency"])).first()
-        if agency is None:
-            raise CommandError(f"no agency {options['agency']!r}")
+        agency = command_agency(options["agency"])
         user = User.objects.filter(email__iexact=str(options["email"])).first()
         if user is None:
             raise CommandError(f"no account {options['email']!r}")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cxgov.core.approvals import approval_kind
+from cxgov.core.imports.commands import agency_argument
 from cxgov.core.models import ApprovalAct
 from cxgov.core.services_approvals import approval_step_take
 from cxgov.plans.models import Plan
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--agency", required=True, help="The agency's short name (slug).")
+        agency_argument(parser)
         parser.add_argument("--year", required=True, type=int, help="The plan's fiscal year.")
 
     def handle(self, *args: object, **options: object) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cxgov.core.imports.commands import command_agency
+from cxgov.core.imports.commands import agency_argument, command_agency
 from cxgov.reports.rendering import file_stem, report_html, report_pdf, table_csv, tables_zip
 from cxgov.reports.selectors import ReportPeriod, report_build
 from cxgov.reports.services import report_drivers_request
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--agency", required=True, help="the agency's slug")
+        agency_argument(parser)
         parser.add_argument("--fiscal-year", type=int, required=True, help="e.g. 2026")
         parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="fiscal quarter")
         parser.add_argument("--format", choices=["html", "pdf", "csv"], default="pdf")
