@@ -199,12 +199,11 @@ def surveys_for_collection_choice(*, agency: Agency) -> QuerySet[Survey]:
 def _quarter_responses(
     *, survey_ids: Iterable[int], start: datetime, end: datetime
 ) -> QuerySet[Response]:
-    """Valid responses of these surveys submitted in [start, end).
-
-    The filter is the condition of the index `response_counted_by_service` (surveys), which
-    holds each one's survey, time and service: a count of them by service reads that index
-    alone on PostgreSQL (decision 0076).
-    """
+    """Valid responses of these surveys submitted in [start, end)."""
+    # The status and deletion filter is the condition of the index of counted responses by
+    # service (`response_counted_by_service`), whose columns are the survey, the time and the
+    # service: counted by service, these responses are read from that index alone on
+    # PostgreSQL (decision 0076).
     return Response.objects.filter(
         survey_id__in=list(survey_ids),
         submitted_at__gte=start,
