@@ -587,7 +587,17 @@ class Response(models.Model):
         # No unique key here: on PostgreSQL the table is partitioned by the month of
         # `submitted_at`, and a unique key would have to include it. `Submission` holds the
         # submission id's uniqueness (decision 0073).
-        indexes: ClassVar = [models.Index(fields=["survey", "submitted_at"])]
+        indexes: ClassVar = [
+            models.Index(fields=["survey", "submitted_at"]),
+            # Covers the counts of a quarter's counted responses by service (the A-11 report
+            # and the oversight list, decision 0076), so PostgreSQL reads them from the index
+            # alone instead of visiting every row of the quarter.
+            models.Index(
+                fields=["survey", "submitted_at", "service"],
+                condition=models.Q(status=ResponseStatus.VALID, deleted_at__isnull=True),
+                name="response_counted_by_service",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.submission_id}"
