@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from cxgov.a11.models import Collection
 from cxgov.a11.selectors import respondents_by_collection, responses_counted
 from cxgov.a11.tests.factories import PERIOD, ready_collection
+from cxgov.core import bulk
 from cxgov.core.partitions import partitions_create
 from cxgov.registry.models import Service
 from cxgov.surveys.models import Response, Survey
@@ -24,6 +25,7 @@ from cxgov.surveys.services import (
     response_delete,
     response_mark,
 )
+from cxgov.testing.postgres import visible_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +146,15 @@ def test_a_reports_count_and_the_oversight_read_need_only_the_index(
             scan.startswith("Index Only Scan using") and "survey_id_submitted_at_service" in scan
             for scan in scans
         ), plan
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_large_response_load_leaves_every_new_page_all_visible(
+    thumbs_survey: Survey, service_a: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "ANALYZE_AFTER_ROWS", 100)
+    _stored(thumbs_survey, service=service_a.slug, when=IN_QUARTER, tag="load", count=400)
+    pages, visible = visible_pages(Response._meta.db_table)
+    assert pages > 0
+    assert visible == pages

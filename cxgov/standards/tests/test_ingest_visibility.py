@@ -13,6 +13,7 @@ from django.db import connection
 from cxgov.core import bulk
 from cxgov.standards.models import Standard, StandardEvent
 from cxgov.testing.factories import AgencyFactory, ServiceFactory, StandardFactory
+from cxgov.testing.postgres import visible_pages
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="VACUUM and the visibility map are PostgreSQL's"
@@ -37,18 +38,6 @@ def _ingest(tmp_path: Path, count: int) -> Standard:
     return standard
 
 
-def _visible_pages(table: str) -> tuple[int, int]:
-    """Pages and all-visible pages of the table, summed over its monthly partitions."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sum(c.relpages), sum(c.relallvisible) FROM pg_partition_tree(%s::regclass) t "
-            "JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf",
-            [table],
-        )
-        pages, visible = cursor.fetchone()
-    return int(pages), int(visible)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_large_events_load_leaves_every_new_page_all_visible(
     tmp_path, monkeypatch: pytest.MonkeyPatch
@@ -56,7 +45,7 @@ def test_a_large_events_load_leaves_every_new_page_all_visible(
     monkeypatch.setattr(bulk, "ANALYZE_AFTER_ROWS", 100)
     standard = _ingest(tmp_path, 3000)
     assert StandardEvent.objects.filter(standard=standard).count() == 3000
-    pages, visible = _visible_pages(StandardEvent._meta.db_table)
+    pages, visible = visible_pages(StandardEvent._meta.db_table)
     assert pages > 0
     assert visible == pages
 
