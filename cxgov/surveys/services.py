@@ -899,10 +899,14 @@ _ID = re.compile(r"[0-9]{1,18}")
 M = TypeVar("M", bound=Model)
 
 
-def _by_id(queryset: QuerySet[M], value: str) -> M | None:
-    """The object whose id a context value is, as received; None when it matches nothing."""
+def _by_id(*, found: _Resolved, name: str, queryset: QuerySet[M], value: str) -> M | None:
+    """The object whose id the context value `name` is, as received; None when it matches
+    nothing, the value then kept in `found` as unknown."""
     ref = str(value)[:20]
-    return queryset.filter(pk=int(ref)).first() if _ID.fullmatch(ref) else None
+    match = queryset.filter(pk=int(ref)).first() if _ID.fullmatch(ref) else None
+    if match is None:
+        found.unknown[name] = value
+    return match
 
 
 def _resolve_context_once(
@@ -938,19 +942,15 @@ def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
         if found.service is None:
             found.unknown["service"] = context.service
     if context.stage:
-        found.stage = _by_id(
-            ServiceStage.objects.filter(service__agency_id=survey.agency_id), context.stage
-        )
-        if found.stage is None:
-            found.unknown["stage"] = context.stage
+        stages = ServiceStage.objects.filter(service__agency_id=survey.agency_id)
+        found.stage = _by_id(found=found, name="stage", queryset=stages, value=context.stage)
     elif survey.stage_id:
         found.stage = survey.stage
     if context.segment:
+        segments = CustomerSegment.objects.filter(agency_id=survey.agency_id)
         found.segment = _by_id(
-            CustomerSegment.objects.filter(agency_id=survey.agency_id), context.segment
+            found=found, name="segment", queryset=segments, value=context.segment
         )
-        if found.segment is None:
-            found.unknown["segment"] = context.segment
     if context.channel:
         if context.channel in ChannelKind.values:
             found.channel = context.channel
