@@ -50,6 +50,12 @@ def _f(name: str, type_: Promise | str, meaning: Promise | str) -> Field:
     return Field(name, type_, meaning)
 
 
+# Columns that mean the same in more than one feed, described once so the dictionaries agree.
+AGENCY_SLUG = _f("agency", TEXT, _("The agency's short name in web addresses."))
+PERIOD_START = _f("period_start", DATE, _("First day of the period."))
+PERIOD_END = _f("period_end", DATE, _("Last day of the period."))
+
+
 # --- A-11 quarterly results, performance.gov layout -----------------------------------------
 
 TOPICS = {
@@ -155,7 +161,7 @@ def a11_quarterly_fields() -> list[Field]:
 
 
 def standards_fields() -> list[Field]:
-    fields = [
+    return [
         _f("service_id", TEXT, _("The service: its published id, else agency/service.")),
         _f("service_standard_id", TEXT, _("The standard: its published id, else cxgov's.")),
         _f("service_standard_en", TEXT, _("The standard as posted, in English.")),
@@ -168,15 +174,14 @@ def standards_fields() -> list[Field]:
         _f("target_met", TEXT, _("Y met, N not met, empty when not judged.")),
         _f("period", TEXT, _("The period, e.g. 2024-25 or FY2025 Q1.")),
         _f("service_standard_es", TEXT, _("The standard as posted, in Spanish.")),
-        _f("agency", TEXT, _("The agency's short name in web addresses.")),
-        _f("period_start", DATE, _("First day of the period.")),
-        _f("period_end", DATE, _("Last day of the period.")),
+        AGENCY_SLUG,
+        PERIOD_START,
+        PERIOD_END,
     ]
-    return fields
 
 
 def complaints_fields() -> list[Field]:
-    fields = [
+    return [
         _f("Date received", DATE, _("The day the complaint arrived.")),
         _f("Product", TEXT, _("Category of the complaint.")),
         _f("Issue", TEXT, _("Subcategory of the complaint.")),
@@ -196,12 +201,11 @@ def complaints_fields() -> list[Field]:
         _f("Status", TEXT, _("Where the complaint stands.")),
         _f("Complaint ID", TEXT, _("The complaint's number.")),
     ]
-    return fields
 
 
 def performance_fields() -> list[Field]:
-    fields = [
-        _f("agency", TEXT, _("The agency's short name in web addresses.")),
+    return [
+        AGENCY_SLUG,
         _f("service", TEXT, _("The service's short name in web addresses.")),
         _f("service_name", TEXT, _("The service's name.")),
         _f(
@@ -230,8 +234,8 @@ def performance_fields() -> list[Field]:
         ),
         _f("label", TEXT, _("The reason, standard or channel as the page names it.")),
         _f("period", TEXT, _("The period, e.g. FY2026 Q1; empty for yearly channel volumes.")),
-        _f("period_start", DATE, _("First day of the period.")),
-        _f("period_end", DATE, _("Last day of the period.")),
+        PERIOD_START,
+        PERIOD_END,
         _f(
             "measure",
             TEXT,
@@ -264,7 +268,6 @@ def performance_fields() -> list[Field]:
             _("For a standard: met, not_met, unclear, too_few or no_data in its latest period."),
         ),
     ]
-    return fields
 
 
 # --- the registry ----------------------------------------------------------------------------

@@ -476,6 +476,27 @@ def _question_clean(question: Question) -> None:
     question.full_clean()
 
 
+def _position_after_last(survey: Survey) -> int:
+    """The position of a question added after the survey's last one."""
+    return (survey.questions.aggregate(last=Max("position"))["last"] or 0) + 10
+
+
+def _question_append(
+    *, actor: User | None, question: Question, data: dict[str, Any] | None = None
+) -> Question:
+    """Check and save a question added at the end of its survey, and record the addition with
+    the survey, the key and `data`."""
+    _question_clean(question)
+    question.save()
+    _question_changed(
+        actor=actor,
+        question=question,
+        action="question.add",
+        data={"survey": question.survey_id, "key": question.key, **(data or {})},
+    )
+    return question
+
+
 @transaction.atomic
 def question_add(*, actor: User | None, survey: Survey, **fields: Any) -> Question:
     """Add a question at the end of the survey."""
@@ -483,19 +504,11 @@ def question_add(*, actor: User | None, survey: Survey, **fields: Any) -> Questi
     unknown = set(fields) - QUESTION_FIELDS
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    last = survey.questions.aggregate(last=Max("position"))["last"] or 0
+    position = _position_after_last(survey)
     if "page" not in fields:
         fields["page"] = survey.questions.aggregate(page=Max("page"))["page"] or 1
-    question = Question(survey=survey, position=last + 10, **fields)
-    _question_clean(question)
-    question.save()
-    _question_changed(
-        actor=actor,
-        question=question,
-        action="question.add",
-        data={"survey": survey.pk, "key": question.key},
-    )
-    return question
+    question = Question(survey=survey, position=position, **fields)
+    return _question_append(actor=actor, question=question)
 
 
 def _key_free(survey: Survey, key: str) -> str:
@@ -522,17 +535,8 @@ def question_add_from_bank(*, actor: User | None, survey: Survey, bank: str, ite
         raise ValidationError(_("Choose a question from the library."))
     spec.pop("show_if", None)
     spec["key"] = _key_free(survey, spec["key"])
-    last = survey.questions.aggregate(last=Max("position"))["last"] or 0
-    question = _question_from_spec(survey, spec, last + 10)
-    _question_clean(question)
-    question.save()
-    _question_changed(
-        actor=actor,
-        question=question,
-        action="question.add",
-        data={"survey": survey.pk, "key": question.key, "bank": bank, "item": item},
-    )
-    return question
+    question = _question_from_spec(survey, spec, _position_after_last(survey))
+    return _question_append(actor=actor, question=question, data={"bank": bank, "item": item})
 
 
 @transaction.atomic
@@ -899,10 +903,14 @@ _ID = re.compile(r"[0-9]{1,18}")
 M = TypeVar("M", bound=Model)
 
 
-def _by_id(queryset: QuerySet[M], value: str) -> M | None:
-    """The object whose id a context value is, as received; None when it matches nothing."""
+def _by_id(*, found: _Resolved, name: str, queryset: QuerySet[M], value: str) -> M | None:
+    """The object whose id the context value `name` is, as received; None when it matches
+    nothing, the value then kept in `found` as unknown."""
     ref = str(value)[:20]
-    return queryset.filter(pk=int(ref)).first() if _ID.fullmatch(ref) else None
+    match = queryset.filter(pk=int(ref)).first() if _ID.fullmatch(ref) else None
+    if match is None:
+        found.unknown[name] = value
+    return match
 
 
 def _resolve_context_once(
@@ -938,19 +946,15 @@ def _resolve_context(survey: Survey, context: SubmissionContext) -> _Resolved:
         if found.service is None:
             found.unknown["service"] = context.service
     if context.stage:
-        found.stage = _by_id(
-            ServiceStage.objects.filter(service__agency_id=survey.agency_id), context.stage
-        )
-        if found.stage is None:
-            found.unknown["stage"] = context.stage
+        stages = ServiceStage.objects.filter(service__agency_id=survey.agency_id)
+        found.stage = _by_id(found=found, name="stage", queryset=stages, value=context.stage)
     elif survey.stage_id:
         found.stage = survey.stage
     if context.segment:
+        segments = CustomerSegment.objects.filter(agency_id=survey.agency_id)
         found.segment = _by_id(
-            CustomerSegment.objects.filter(agency_id=survey.agency_id), context.segment
+            found=found, name="segment", queryset=segments, value=context.segment
         )
-        if found.segment is None:
-            found.unknown["segment"] = context.segment
     if context.channel:
         if context.channel in ChannelKind.values:
             found.channel = context.channel

@@ -187,6 +187,30 @@ def _add_chart(
     )
 
 
+def _add_bar_chart(
+    section: Section,
+    table: Table,
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    bars: Sequence[tuple[str, float]],
+    value_label: str,
+) -> None:
+    """Add to the section a bar chart of `bars`, its `description` filled in with how many
+    bars there are (`count`), the lowest and highest value (`low`, `high`) and `table`'s
+    caption (`table`)."""
+    _add_chart(
+        section,
+        table,
+        chart_id=chart_id,
+        title=title,
+        description=description % _bar_range(bars, table),
+        data=bars,
+        value_label=value_label,
+    )
+
+
 def _bar_range(bars: Sequence[tuple[str, float]], table: Table) -> dict[str, Any]:
     """How many bars, the lowest and the highest, and the table beside them: for a chart's
     description."""

@@ -23,8 +23,8 @@ from cxgov.insights.sla import days_between
 from cxgov.registry.selectors import services_for_agency
 from cxgov.reports.selectors.document import (
     Section,
+    _add_bar_chart,
     _add_chart,
-    _bar_range,
     _interval,
     _pct,
     _section,
@@ -174,19 +174,16 @@ def _standards_section(agency: Agency, period: ReportPeriod, language: str) -> S
         if result.share is not None:
             bars.append((_short(statement, 45), 100 * result.share))
     if bars:
-        chart_id = "chart-standards"
-        title = _("Share meeting each service standard, %(period)s") % {"period": period.label}
-        _add_chart(
+        _add_bar_chart(
             section,
             table,
-            chart_id=chart_id,
-            title=title,
+            chart_id="chart-standards",
+            title=_("Share meeting each service standard, %(period)s") % {"period": period.label},
             description=_(
                 "%(count)s standards with results, from %(low)s%% to %(high)s%% met; the "
                 "table “%(table)s” gives each with its target, n and interval."
-            )
-            % _bar_range(bars, table),
-            data=bars,
+            ),
+            bars=bars,
             value_label=_("Share met (%)"),
         )
     section.notes = [

@@ -21,8 +21,8 @@ from cxgov.insights.scrub import scrub_text
 from cxgov.insights.themes import extract_themes
 from cxgov.reports.selectors.document import (
     Section,
+    _add_bar_chart,
     _add_chart,
-    _bar_range,
     _ChangeFamily,
     _interval,
     _pct,
@@ -310,7 +310,7 @@ def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                         "question": _short(label, 80),
                         "period": period.label,
                     }
-                    _add_chart(
+                    _add_bar_chart(
                         section,
                         table,
                         chart_id=f"chart-service-{question.pk}",
@@ -318,9 +318,8 @@ def _results_section(agency: Agency, period: ReportPeriod, min_n: int, language:
                         description=_(
                             "%(count)s services, from %(low)s%% to %(high)s%% positive; "
                             "the table “%(table)s” gives each figure with its interval."
-                        )
-                        % _bar_range(bars, table),
-                        data=bars,
+                        ),
+                        bars=bars,
                         value_label=_("Share positive (%)"),
                     )
             _trend_rows(survey, question, period, label, trend, section, changes)
