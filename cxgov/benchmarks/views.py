@@ -142,7 +142,8 @@ def _respondent_measures(
     request: HttpRequest, agency: Agency, *, title: str
 ) -> tuple[PreparedFile, dict[int, list[ComparableMeasure]]] | HttpResponse:
     """The respondent-level own measures of the agency's services as the worker prepared them
-    (decision 0075), or the page saying they are being prepared (call access_* first)."""
+    (decision 0075), none while they are first prepared: the page shows the rest and says so
+    in its services section. Else the response to a "Refresh" (call access_* first)."""
     prepared = prepared_page_data(
         request,
         kind=RESPONDENT_MEASURES,
@@ -150,9 +151,12 @@ def _respondent_measures(
         params={},
         max_age=RESPONDENT_MEASURES_MAX_AGE,
         title=title,
+        whole_page=False,
     )
     if isinstance(prepared, HttpResponse):
         return prepared
+    if prepared.data is None:
+        return prepared, {}
     return prepared, prepared_measures(data=prepared.data)
 
 
