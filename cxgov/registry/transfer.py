@@ -183,7 +183,7 @@ NOT_RESTORED = {
     "core.ApprovalStep": "the steps and comments of those reviews (kept in the audit log)",
     # Computed from the restored responses by the worker the first time a page asks for them.
     "surveys.DriverRun": "key driver analyses cached on this installation",
-    # Read again from the restored events: pages compute them until the worker keeps them.
+    # Read from the restored events by each page until the standard's next events change.
     "standards.ElapsedQuantile": "medians and 90th percentiles of standards kept here",
     # The work of one event-file ingestion on this installation; its events are restored.
     "standards.EventFileRun": "event files being ingested in batches on this installation",

@@ -192,7 +192,7 @@ class ElapsedQuantiles:
 
     def quantile(self, share: float) -> float | None:
         """The `share` quantile (type 7), None when no event closed in the span: the one kept
-        for the standard's present events when there is one, else read and kept."""
+        for the standard's present events when there is one, else read from the events."""
         if self.n == 0:
             return None
         key = (self.standard.pk, self.first, self.last, share)

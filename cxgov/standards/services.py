@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -46,6 +46,8 @@ from cxgov.standards.signals import period_missed
 from cxgov.standards.tasks import standard_quantiles_prepare_task
 
 WRITE_BATCH = 2000
+# Columns of a standard that only a change of its events writes (`_events_changed`).
+EVENTS_OWNED = ("results_updated_at", "events_version")
 # Rows formatted and sent per write of a COPY.
 COPY_ROWS = 200_000
 _EPOCH = date(1970, 1, 1)
@@ -95,7 +97,16 @@ def standard_update(*, actor: User | None, standard: Standard, **fields: Any) ->
         return {}
     StandardVersion.objects.create(standard=standard, version=standard.version, snapshot=before)
     standard.version += 1
-    standard.save()
+    # The columns events writes own are left as stored: this instance may predate a file.
+    standard.save(
+        update_fields=[
+            field.name
+            for field in Standard._meta.concrete_fields
+            if not field.primary_key and field.name not in EVENTS_OWNED
+        ]
+    )
+    if "period" in changed:  # other spans: the worker keeps their quantiles
+        task_enqueue_with_write(standard_quantiles_prepare_task, standard_id=standard.pk)
     audit_record(
         actor=actor,
         action="standard.update",
@@ -441,8 +452,8 @@ def _rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
         final = DailyRollup.objects.filter(standard=standard, day__lt=before).values("day")
         events = events.exclude(day__in=final)
         rollups = rollups.exclude(day__lt=before)
-    if days is not None:
-        day_list = sorted(set(days))
+    day_list = None if days is None else sorted(set(days))
+    if day_list is not None:
         if not day_list:
             return 0
         # A range query, then the exact days: the list can be long.
@@ -481,7 +492,7 @@ def _rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
         by_day = {day: rollup for day, rollup in by_day.items() if day in keep_days}
     rollups.delete()
     DailyRollup.objects.bulk_create(by_day.values(), batch_size=WRITE_BATCH)
-    _events_changed(standard)
+    _events_changed(standard, days=day_list)
     return len(by_day)
 
 
@@ -509,17 +520,25 @@ def _rollups_write(*, standard: Standard, rollups: DayCounts) -> int:
         ),
         batch_size=WRITE_BATCH,
     )
-    _events_changed(standard)
+    _events_changed(standard, days=days)
     return len(days)
 
 
-def _events_changed(standard: Standard) -> None:
-    """Mark the standard's results as changed and its events as another version, dropping the
-    quantiles kept for the one before (`ElapsedQuantile`)."""
+def _events_changed(standard: Standard, *, days: Sequence[date] | None) -> None:
+    """Mark the standard's results as changed and its events as another version. The kept
+    quantiles (`ElapsedQuantile`) of spans clear of the changed `days` (all days if None)
+    move to the new version; the others go, and the worker keeps them again."""
+    stored = Standard.objects.filter(pk=standard.pk).values_list("events_version", flat=True)
+    before = stored.first()
     standard.events_version = events_version_new()
     standard.results_updated_at = timezone.now()
-    ElapsedQuantile.objects.filter(standard=standard).delete()
-    Standard.objects.filter(pk=standard.pk).update(
+    kept = ElapsedQuantile.objects.filter(standard=standard)
+    if days:
+        first, last = min(days), max(days)
+        clear = kept.filter(version=before).exclude(first__lte=last, last__gte=first)
+        clear.update(version=standard.events_version)
+    kept.exclude(version=standard.events_version).delete()
+    stored.update(
         results_updated_at=standard.results_updated_at, events_version=standard.events_version
     )
     task_enqueue_with_write(standard_quantiles_prepare_task, standard_id=standard.pk)

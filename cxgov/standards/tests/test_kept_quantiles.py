@@ -16,7 +16,11 @@ from cxgov.core.models import Agency
 from cxgov.standards.ingest import events_parse, rows_table
 from cxgov.standards.models import ElapsedQuantile, Standard, StandardEvent
 from cxgov.standards.selectors import standard_results, standards_results
-from cxgov.standards.services import events_ingest, standard_quantiles_prepare
+from cxgov.standards.services import (
+    events_ingest,
+    standard_quantiles_prepare,
+    standard_update,
+)
 from cxgov.testing.factories import ServiceFactory, StandardFactory
 
 MARCH = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -154,3 +158,55 @@ def test_the_public_standards_page_reads_no_events_once_its_quantiles_are_kept(
     assert kept.content == computed.content
     assert _touching(queries, EVENTS) == []
     assert len(_touching(queries, KEPT)) == 1
+
+
+@pytest.mark.django_db
+def test_a_quantile_kept_under_another_version_is_never_read(agency_a: Agency) -> None:
+    standard = _standard(agency_a)
+    _ingest(standard, [1.0, 2.0, 3.0])
+    [period] = standard_results(standard=Standard.objects.get(pk=standard.pk))
+    ElapsedQuantile.objects.create(
+        agency=agency_a,
+        standard=standard,
+        version="an-earlier-one",
+        first=period.start,
+        last=period.end,
+        share=0.5,
+        value=99.0,
+    )
+    [again] = standard_results(standard=Standard.objects.get(pk=standard.pk))
+    assert again.median == 2.0
+
+
+@pytest.mark.django_db
+def test_events_of_one_month_keep_the_quantiles_of_the_others(
+    agency_a: Agency, django_capture_on_commit_callbacks
+) -> None:
+    standard = _standard(agency_a)
+    april = [value + 40 for value in (1.0, 2.0, 6.0)]  # ends in April
+    with django_capture_on_commit_callbacks(execute=True):
+        _ingest(standard, [1.0, 2.0, 3.0, *april])
+    kept = ElapsedQuantile.objects.filter(standard=standard)
+    march = {(row.first, row.share): row.pk for row in kept if row.first.month == 3}
+    _ingest(standard, [47.0], first_id=100)  # April again; the worker has not run
+    version = Standard.objects.get(pk=standard.pk).events_version
+    now = ElapsedQuantile.objects.filter(standard=standard)
+    assert {(row.first, row.share): row.pk for row in now} == march
+    assert {row.version for row in now} == {version}
+    results = standard_results(standard=Standard.objects.get(pk=standard.pk))
+    assert [r.median for r in results] == [2.0, pytest.approx(np.quantile([41, 42, 46, 47], 0.5))]
+
+
+@pytest.mark.django_db
+def test_editing_a_standard_loaded_before_a_file_keeps_the_files_version(
+    agency_a: Agency,
+) -> None:
+    standard = _standard(agency_a)
+    loaded = Standard.objects.get(pk=standard.pk)
+    _ingest(standard, [1.0, 2.0, 3.0])
+    after_file = Standard.objects.get(pk=standard.pk)
+    standard_update(actor=None, standard=loaded, statement="Reviewed within three days")
+    stored = Standard.objects.get(pk=standard.pk)
+    assert stored.statement == "Reviewed within three days"
+    assert stored.events_version == after_file.events_version
+    assert stored.results_updated_at == after_file.results_updated_at
