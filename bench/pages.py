@@ -189,7 +189,7 @@ def _events_add(world: World, count: int) -> str:
             )
         )
         took = time.perf_counter() - started
-        added += f" (the worker kept {periods} periods' quantiles in {took:.1f} s)"
+        added += f" (the worker kept {periods} quantiles in {took:.1f} s)"
     return added
 
 

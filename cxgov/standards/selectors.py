@@ -217,13 +217,13 @@ QuantileKey = tuple[int, date, date, float]
 
 class KeptQuantiles:
     """The quantiles kept for some standards' present events (`ElapsedQuantile`), read for
-    all of them at once on first use. Those computed since are remembered, and stored only
-    when `keeping` (the worker's `standard_quantiles_prepare`): a page never writes."""
+    all of them at once on first use, and those computed since (`computed`), which only the
+    worker stores (`services.standard_quantiles_prepare`): a page never writes."""
 
-    def __init__(self, *, standards: Iterable[Standard], keeping: bool = False):
+    def __init__(self, *, standards: Iterable[Standard]):
         self._standards = {standard.pk: standard for standard in standards}
-        self._keeping = keeping
         self._values: dict[QuantileKey, float | None] | None = None
+        self.computed: dict[QuantileKey, float | None] = {}
 
     def _read(self) -> dict[QuantileKey, float | None]:
         if self._values is None:
@@ -244,23 +244,9 @@ class KeptQuantiles:
         return key in values, values.get(key)
 
     def keep(self, key: QuantileKey, value: float | None) -> None:
-        """Remember a quantile just computed from the standard's events, and store it when
-        keeping."""
-        from cxgov.standards.services import elapsed_quantile_keep
-
-        standard_id, first, last, share = key
+        """Remember a quantile just computed from the standard's events."""
         self._read()[key] = value
-        if not self._keeping:
-            return
-        standard = self._standards[standard_id]
-        elapsed_quantile_keep(
-            standard=standard,
-            version=standard.events_version,
-            first=first,
-            last=last,
-            share=share,
-            value=value,
-        )
+        self.computed[key] = value
 
 
 def _elapsed(events: QuerySet[StandardEvent], low: int, high: int) -> list[float]:
@@ -285,21 +271,17 @@ def _event_counts(standard: Standard, kept: KeptQuantiles | None = None) -> list
     return _event_periods(standard, rollups, calendar, _shared_trust(standard), kept)
 
 
-def standard_quantiles_kept(*, standard: Standard) -> int:
-    """Read the median and 90th percentile of each of an events standard's periods and keep
-    those not kept yet for its present events (`ElapsedQuantile`); how many periods have both.
-    """
+def standard_quantiles_computed(*, standard: Standard) -> dict[QuantileKey, float | None]:
+    """The median and 90th percentile of each of an events standard's periods that are not
+    kept yet for its present events, read from the events."""
     if standard.source != ResultSource.EVENTS:
-        return 0
-    kept = KeptQuantiles(standards=[standard], keeping=True)
-    found = 0
+        return {}
+    kept = KeptQuantiles(standards=[standard])
     for period in _event_counts(standard, kept):
-        if period.elapsed is None:
-            continue
-        median = period.elapsed.quantile(ELAPSED_MEDIAN.share)
-        p90 = period.elapsed.quantile(ELAPSED_P90.share)
-        found += median is not None and p90 is not None
-    return found
+        if period.elapsed is not None:
+            period.elapsed.quantile(ELAPSED_MEDIAN.share)
+            period.elapsed.quantile(ELAPSED_P90.share)
+    return kept.computed
 
 
 def _event_periods(

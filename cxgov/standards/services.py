@@ -545,33 +545,31 @@ def _events_changed(standard: Standard, *, days: Sequence[date] | None) -> None:
 
 
 def standard_quantiles_prepare(*, standard_id: int) -> int:
-    """Read and keep the median and 90th percentile of each of the standard's periods from its
-    present events (`selectors.standard_quantiles_kept`); a standard gone since counts 0."""
-    from cxgov.standards.selectors import standard_quantiles_kept
+    """Keep the median and 90th percentile of each of the standard's periods not kept yet for
+    its present events, read from them in one statement; how many were kept. A standard gone
+    since keeps none. Another worker that kept one first wins, with the same value."""
+    from cxgov.standards.selectors import standard_quantiles_computed
 
     found = Standard.objects.select_related("agency").filter(pk=standard_id).first()
-    return 0 if found is None else standard_quantiles_kept(standard=found)
-
-
-def elapsed_quantile_keep(
-    *, standard: Standard, version: str, first: date, last: date, share: float, value: float | None
-) -> None:
-    """Keep a quantile just read from the events of `version` for the next reader; another
-    reader that kept it first wins, with the same value."""
+    if found is None:
+        return 0
+    computed = standard_quantiles_computed(standard=found)
     ElapsedQuantile.objects.bulk_create(
         [
             ElapsedQuantile(
-                agency_id=standard.agency_id,
-                standard=standard,
-                version=version,
+                agency_id=found.agency_id,
+                standard=found,
+                version=found.events_version,
                 first=first,
                 last=last,
                 share=share,
                 value=value,
             )
+            for (_standard_id, first, last, share), value in computed.items()
         ],
         ignore_conflicts=True,
     )
+    return len(computed)
 
 
 def rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:
