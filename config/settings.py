@@ -500,6 +500,10 @@ SCHEDULE_SURVEY_REMINDERS_MINUTES = env_int(
 )
 # Intake queues a fold of new responses into the rollups; this folds any a lost task left.
 SCHEDULE_ROLLUPS_FOLD_MINUTES = env_int("SCHEDULE_ROLLUPS_FOLD_MINUTES", default=5, minimum=0)
+# A change of events queues its standard's quantiles; this keeps any that nothing queued.
+SCHEDULE_STANDARD_QUANTILES_MINUTES = env_int(
+    "SCHEDULE_STANDARD_QUANTILES_MINUTES", default=60, minimum=0
+)
 SCHEDULE_RETENTION_PURGE_MINUTES = env_int(
     "SCHEDULE_RETENTION_PURGE_MINUTES", default=24 * 60, minimum=0
 )

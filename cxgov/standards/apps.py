@@ -9,14 +9,21 @@ class StandardsConfig(AppConfig):
     def ready(self) -> None:
         from cxgov.benchmarks.measures import measure_provider_register_many
         from cxgov.core.notices import staff_notice_register
+        from cxgov.core.schedule import periodic_register
         from cxgov.core.services import calendar_recompute_register
         from cxgov.standards.integrations import attainment_measures
         from cxgov.standards.notices import missed_standard_notices
         from cxgov.standards.services import standards_reclock
+        from cxgov.standards.tasks import standard_quantiles_prepare_all_task
 
         measure_provider_register_many("standards.attainment", attainment_measures)
         staff_notice_register(name="standards.missed", provider=missed_standard_notices)
         calendar_recompute_register(name="standards.elapsed", recompute=standards_reclock)
+        periodic_register(
+            name="standards.quantiles",
+            task=standard_quantiles_prepare_all_task,
+            every_setting="SCHEDULE_STANDARD_QUANTILES_MINUTES",
+        )
         _approvals_register()
 
 

@@ -25,3 +25,11 @@ def standard_quantiles_prepare_task(*, standard_id: int) -> int:
     from .services import standard_quantiles_prepare
 
     return standard_quantiles_prepare(standard_id=standard_id)
+
+
+@task()
+def standard_quantiles_prepare_all_task() -> int:
+    """Keep the quantiles that no change queued, for every events standard (periodic)."""
+    from .services import standard_quantiles_prepare_all
+
+    return standard_quantiles_prepare_all()

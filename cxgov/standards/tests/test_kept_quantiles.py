@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cxgov.core.models import Agency
+from cxgov.core.schedule import periodic_tasks
 from cxgov.standards.ingest import events_parse, rows_table
 from cxgov.standards.models import ElapsedQuantile, Standard, StandardEvent
 from cxgov.standards.selectors import standard_results, standards_results
@@ -210,3 +211,36 @@ def test_editing_a_standard_loaded_before_a_file_keeps_the_files_version(
     assert stored.statement == "Reviewed within three days"
     assert stored.events_version == after_file.events_version
     assert stored.results_updated_at == after_file.results_updated_at
+
+
+def _periodic_quantiles_run() -> int:
+    (periodic,) = [p for p in periodic_tasks() if p.name == "standards.quantiles"]
+    return periodic.task.call()
+
+
+@pytest.mark.django_db
+def test_the_periodic_run_keeps_quantiles_that_no_change_queued(agency_a: Agency) -> None:
+    """Events stored before quantiles were kept (or whose task was lost) get them within the
+    schedule, and a run that finds every period kept reads no event."""
+    standard = _standard(agency_a)
+    _ingest(standard, [1.0, 2.0, 3.0, 41.0, 42.0, 46.0])  # callbacks not run: nothing queued
+    assert not ElapsedQuantile.objects.filter(standard=standard).exists()
+    assert _periodic_quantiles_run() == 4
+    version = Standard.objects.get(pk=standard.pk).events_version
+    assert ElapsedQuantile.objects.filter(standard=standard, version=version).count() == 4
+    with CaptureQueriesContext(connection) as queries:
+        assert _periodic_quantiles_run() == 0
+    assert _touching(queries, EVENTS) == []
+
+
+@pytest.mark.django_db
+def test_the_periodic_run_keeps_the_periods_of_a_new_fiscal_year_start(agency_a: Agency) -> None:
+    standard = _standard(agency_a)
+    Standard.objects.filter(pk=standard.pk).update(period="quarter")
+    _ingest(standard, [1.0, 2.0, 3.0])
+    _periodic_quantiles_run()
+    spans = set(ElapsedQuantile.objects.values_list("first", "last"))
+    Agency.objects.filter(pk=agency_a.pk).update(fiscal_year_start_month=2)
+    assert _periodic_quantiles_run() == 2
+    moved = set(ElapsedQuantile.objects.values_list("first", "last")) - spans
+    assert {first.month for first, _last in moved} == {2}
