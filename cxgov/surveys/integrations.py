@@ -13,8 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import QuerySet, Sum
 
 from cxgov.benchmarks.importers import ACSI_WORDING
 from cxgov.benchmarks.models import Metric, Scale
@@ -25,6 +24,7 @@ from cxgov.insights.acsi import ComparableMeasure, acsi_index
 from cxgov.insights.measures import AGREEMENT_1_5, POINT_SCALE, TOP_2_BOX, positive_measure
 from cxgov.registry.models import Service
 from cxgov.surveys.models import (
+    CHOICE_KINDS,
     Answer,
     AnswerRollup,
     Audience,
@@ -42,10 +42,7 @@ if TYPE_CHECKING:
 OVERALL_KEYS = ("satisfaction", "acsi_satisfaction", "trust")
 # A positive answer on each scale, as the measure registry defines it (the results pages
 # count the same answers): 4-5, thumbs up or yes, and 8-10 on 0-10 and 1-10 ratings.
-POSITIVE = {
-    kind: Q(value_int__in=sorted(positive_measure(scale).positive))
-    for kind, scale in MEASURE_SCALES.items()
-}
+POSITIVE = {kind: positive_measure(scale).positive for kind, scale in MEASURE_SCALES.items()}
 A11_DRIVERS = (
     "satisfaction",
     "trust",
@@ -56,10 +53,6 @@ A11_DRIVERS = (
     "employee",
 )
 ACSI_KEYS = ("acsi_satisfaction", "acsi_expectations", "acsi_ideal")
-
-
-def _customer_answers(service: Service) -> QuerySet[Answer]:
-    return _customer_answers_of([service.pk])
 
 
 def _customer_answers_of(service_ids: Iterable[int]) -> QuerySet[Answer]:
@@ -73,44 +66,51 @@ def _customer_answers_of(service_ids: Iterable[int]) -> QuerySet[Answer]:
     )
 
 
-def _overall_answers(service: Service) -> QuerySet[Answer]:
-    """Each survey's overall-question answers for the service (first key present wins)."""
-    answers = _customer_answers(service).filter(question__key__in=OVERALL_KEYS)
-    chosen: dict[int, str] = {}
-    for survey_id, key in answers.values_list("survey_id", "question__key").distinct():
-        current = chosen.get(survey_id)
-        if current is None or OVERALL_KEYS.index(key) < OVERALL_KEYS.index(current):
-            chosen[survey_id] = key
-    condition = Q(pk__in=[])
-    for survey_id, key in chosen.items():
-        condition |= Q(survey_id=survey_id, question__key=key)
-    return answers.filter(condition)
-
-
 def satisfaction_standard_counts(standard: Standard) -> list[PeriodCounts]:
-    """Per reporting period: customers who answered the overall question, and positively."""
+    """Per reporting period: customers who answered the overall question, and positively.
+
+    Each survey's overall question is the first of `OVERALL_KEYS` it has answers to. Read from
+    the daily answer rollups (the survey's agency's local days, valid responses only), as the
+    results pages are, so the counts trail intake by the fold (seconds) and never read an
+    answer."""
     from cxgov.standards.results import PeriodCounts
 
     calendar = agency_calendar(agency=standard.service.agency)
-    positive = Q(pk__in=[])
-    for kind, condition in POSITIVE.items():
-        positive |= Q(question__kind=kind) & condition
     rows = (
-        _overall_answers(standard.service)
-        .annotate(day=TruncDate("response__submitted_at", tzinfo=calendar.zone))
-        .values("day")
-        .annotate(total=Count("id"), met=Count("id", filter=positive))
-        .order_by("day")
-    )
-    periods: dict[str, PeriodCounts] = {}
-    for row in rows:
-        first, last, label = calendar.period_bounds(standard.period, row["day"])
-        counts = periods.setdefault(
-            label, PeriodCounts(start=first, end=last, label=label, n=0, met=0)
+        AnswerRollup.objects.filter(
+            service=standard.service,
+            source=RollupSource.RESPONSES,
+            survey__audience=Audience.CUSTOMER,
+            question__key__in=OVERALL_KEYS,
         )
-        counts.n = (counts.n or 0) + row["total"]
-        counts.met = (counts.met or 0) + row["met"]
-    return sorted(periods.values(), key=lambda counts: counts.start)
+        .exclude(question__kind__in=CHOICE_KINDS)
+        .exclude(value_key="")
+        .values_list("survey_id", "question__key", "question__kind", "day", "value_key")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    counted = [row for row in rows if row[5] and _is_whole_number(row[4])]
+    chosen: dict[int, str] = {}
+    for survey_id, key, *_rest in counted:
+        current = chosen.get(survey_id)
+        if current is None or OVERALL_KEYS.index(key) < OVERALL_KEYS.index(current):
+            chosen[survey_id] = key
+    periods: dict[date, PeriodCounts] = {}
+    for survey_id, key, kind, day, value, n in counted:
+        if chosen[survey_id] != key:
+            continue
+        first, last, label = calendar.period_bounds(standard.period, day)
+        counts = periods.setdefault(
+            first, PeriodCounts(start=first, end=last, label=label, n=0, met=0)
+        )
+        counts.n = (counts.n or 0) + n
+        if kind in POSITIVE and int(value) in POSITIVE[kind]:
+            counts.met = (counts.met or 0) + n
+    return [periods[start] for start in sorted(periods)]
+
+
+def _is_whole_number(text: str) -> bool:
+    return text.removeprefix("-").isdigit()
 
 
 def _fiscal_year(calendar: AgencyCalendar, day: date) -> str:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cxgov.benchmarks.measures import own_measures
 from cxgov.standards.selectors import standard_results
 from cxgov.surveys.integrations import a11_measures, acsi_measures
+from cxgov.surveys.models import Answer
 from cxgov.surveys.rollups import rollups_fold
 from cxgov.surveys.services import (
     SubmissionContext,
+    response_mark,
     response_submit,
     survey_create,
     survey_publish,
@@ -51,6 +55,28 @@ def test_satisfaction_standard_counts_positive_overall_answers(agency_a, service
     standard = StandardFactory(service=service, source="survey", period="fiscal_year")
     result = standard_results(standard=standard)[-1]
     assert (result.n, result.met) == (5, 3)
+
+
+def test_satisfaction_standard_reads_the_rollups_and_no_answer(agency_a, service):
+    """Each survey counts its first overall question with answers: satisfaction in the A-11
+    survey, and in the ACSI one its satisfaction on 1-10 (8-10 positive); a response marked
+    spam leaves both counts once folded."""
+    a11 = _live(agency_a, service, "a11_v1")
+    for index, score in enumerate([5, 3]):
+        _submit(a11, service, {"satisfaction": score, "trust": 5}, f"s{index}")
+    acsi = _live(agency_a, service, "acsi")
+    for index, score in enumerate([9, 7, 10]):
+        given = {"acsi_satisfaction": score, "acsi_expectations": 5, "acsi_ideal": 5}
+        _submit(acsi, service, given, f"a{index}")
+    spam = _submit(a11, service, {"satisfaction": 5, "trust": 5}, "spam")
+    response_mark(actor=None, response=spam, spam=True)
+    rollups_fold(survey_id=a11.pk)
+    standard = StandardFactory(service=service, source="survey", period="fiscal_year")
+    with CaptureQueriesContext(connection) as queries:
+        result = standard_results(standard=standard)[-1]
+    assert (result.n, result.met) == (5, 3)
+    answers = Answer._meta.db_table
+    assert not [q["sql"] for q in queries.captured_queries if f'"{answers}"' in q["sql"]]
 
 
 def test_a11_and_acsi_measures_reach_benchmark_comparisons(agency_a, service):
