@@ -393,7 +393,7 @@ def retention_policy_update(
         raise ValueError(f"unknown retention fields: {', '.join(sorted(unknown))}")
     policy = retention_policy_for(agency=agency)
     changed = fields_apply(instance=policy, fields=fields)
-    if changed or policy.pk is None:
+    if policy.pk is None:  # the defaults, unchanged: kept as the agency's own from now on
         policy.full_clean()
         policy.save()
     if changed:
