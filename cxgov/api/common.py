@@ -62,7 +62,7 @@ from pydantic import (
 )
 
 from cxgov.core.imports import FileRejectedError
-from cxgov.core.models import User
+from cxgov.core.models import PreparedFile, PreparedFileStatus, User
 from cxgov.core.ratelimit import RateLimited, client_address, rate_check
 from cxgov.core.selectors import token_authenticate
 from cxgov.core.services import token_touch
@@ -325,6 +325,20 @@ def viewer(request: HttpRequest) -> User | None:
     """The signed-in caller of a public read, or None for the public."""
     auth = request.auth  # type: ignore[attr-defined]
     return auth if isinstance(auth, User) else None
+
+
+# When to ask again for figures the worker is preparing: a build takes seconds.
+PREPARED_RETRY_SECONDS = 5
+
+
+def prepared_figures(prepared: PreparedFile, response: HttpResponse) -> dict[str, Any] | None:
+    """The figures of a build the worker prepares (`prepared_file_request`); None when the
+    build failed, or while it is first built, saying when to ask again (Retry-After)."""
+    if prepared.status == PreparedFileStatus.FAILED:
+        return None
+    if prepared.data is None:
+        response["Retry-After"] = str(PREPARED_RETRY_SECONDS)
+    return prepared.data
 
 
 # --- throttling --------------------------------------------------------------------------------

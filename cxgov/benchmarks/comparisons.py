@@ -289,13 +289,19 @@ def _selected(service: Service, library: list[Series]) -> list[Series]:
     return [series for series in library if series.pk in selected_ids]
 
 
-def service_comparisons(*, service: Service, period: str | None = None) -> list[ComparisonRow]:
-    """Each own measure of the service in `period` (the newest if None) beside its benchmarks.
+def service_comparisons(
+    *,
+    service: Service,
+    period: str | None = None,
+    prepared: Mapping[int, Iterable[ComparableMeasure]] | None = None,
+) -> list[ComparisonRow]:
+    """Each own measure of the service in `period` (the newest if None) beside its benchmarks
+    (the respondent-level ones from `prepared` when given, see `own_measures_by_service`).
 
     Call an access_* selector for the service first: the library read includes its agency's
     own series.
     """
-    measures = own_measures(service=service)
+    measures = own_measures(service=service, prepared=prepared)
     if not measures:
         return []
     if period is None:

@@ -5,21 +5,27 @@ measures) only by its members. Comparisons are per service and for the service's
 members only; other agencies' services answer 404, the same as missing ones.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no `from __future__ import annotations`): ninja's pagination
+# wrapper only knows `response: HttpResponse` as the response to add headers to by its type.
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja.pagination import paginate
 
 from cxgov.api.common import (
     AreaRouter,
     CursorPagination,
+    prepared_figures,
     staff_user,
     viewer,
 )
 from cxgov.api.schemas.benchmarks import ComparisonOut, ObservationOut, SeriesOut
 from cxgov.benchmarks.comparisons import ComparisonRow, service_comparisons
 from cxgov.benchmarks.models import Observation, Series
+from cxgov.benchmarks.prepared import (
+    RESPONDENT_MEASURES,
+    RESPONDENT_MEASURES_MAX_AGE,
+    prepared_measures,
+)
 from cxgov.benchmarks.selectors import (
     access_series,
     observations_for_series,
@@ -27,6 +33,7 @@ from cxgov.benchmarks.selectors import (
     series_public,
 )
 from cxgov.core.models import TokenArea
+from cxgov.core.services_prepared import prepared_file_request
 from cxgov.registry.selectors import access_service
 
 router = AreaRouter(area=TokenArea.BENCHMARKS, tags=["benchmarks"])
@@ -85,8 +92,20 @@ def series_observations(request: HttpRequest, series_id: int) -> QuerySet[Observ
     ),
 )
 def comparisons(
-    request: HttpRequest, service_id: int, period: str | None = None
+    request: HttpRequest, response: HttpResponse, service_id: int, period: str | None = None
 ) -> list[ComparisonRow]:
-    """Each own measure of the period (newest if omitted) beside its benchmarks, with gaps."""
+    """Each own measure of the period (newest if omitted) beside its benchmarks, with gaps.
+
+    The ACSI-style index from the service's survey answers is read as the worker prepared it
+    for the agency, as on the benchmark pages (up to 15 minutes old): until its first build
+    those rows are missing and the answer carries a Retry-After header."""
     service = access_service(user=staff_user(request), agency_slug=None, service_id=service_id)
-    return service_comparisons(service=service, period=period)
+    prepared = prepared_file_request(
+        kind=RESPONDENT_MEASURES,
+        agency=service.agency,
+        params={},
+        max_age=RESPONDENT_MEASURES_MAX_AGE,
+    )
+    data = prepared_figures(prepared, response)
+    respondent_level = {} if data is None else prepared_measures(data=data)
+    return service_comparisons(service=service, period=period, prepared=respondent_level)

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query
 
-from cxgov.api.common import AreaRouter, field_error, staff_user
+from cxgov.api.common import AreaRouter, field_error, prepared_figures, staff_user
 from cxgov.api.schemas.results import FiltersIn, SurveyResultsOut, TrendPointOut
 from cxgov.core.models import PreparedFileStatus, TokenArea
 from cxgov.core.permissions import Can
@@ -31,8 +31,6 @@ from cxgov.surveys.results import (
 from cxgov.surveys.selectors import access_survey
 
 router = AreaRouter(area=TokenArea.SURVEYS, tags=["survey results"])
-# When to ask again for weighted figures being prepared: a raking takes seconds.
-WEIGHTED_RETRY_SECONDS = 5
 
 
 def _survey(request: HttpRequest, survey_id: int) -> Survey:
@@ -91,10 +89,8 @@ def _weighted(
         return None
     prepared = prepared_file_request(**wanted)
     failed = prepared.status == PreparedFileStatus.FAILED
-    data = None if failed else prepared.data
+    data = prepared_figures(prepared, response)
     if data is None:
-        if not failed:
-            response["Retry-After"] = str(WEIGHTED_RETRY_SECONDS)
         return {
             "status": "failed" if failed else "preparing",
             "prepared_at": None,

@@ -21,6 +21,7 @@ from cxgov.benchmarks import services
 from cxgov.benchmarks.importers import ACSI_WORDING
 from cxgov.benchmarks.measures import own_measures
 from cxgov.benchmarks.prepared import prepared_measures, respondent_measures_build
+from cxgov.core.services import token_create
 from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.rollups import rollups_fold
 from cxgov.surveys.services import (
@@ -30,7 +31,7 @@ from cxgov.surveys.services import (
     survey_publish,
 )
 from cxgov.testing.factories import ServiceFactory, cleared
-from cxgov.testing.prepared import prepared_get
+from cxgov.testing.prepared import prepared_get, prepared_work
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +174,27 @@ def test_prepared_index_gives_the_same_measures_as_asking_every_provider(surveye
     prepared = prepared_measures(data=json.loads(json.dumps(built.data)))  # as stored
     assert own_measures(service=surveyed, prepared=prepared) == own_measures(service=surveyed)
     assert any(measure.metric == "acsi_index" for measure in prepared[surveyed.pk])
+
+
+def test_comparisons_api_reads_the_prepared_index_and_no_raw_answer(client, analyst_a, surveyed):
+    """Until the worker's first build the API leaves the index out and says when to ask again;
+    then it gives the index the pages give, without reading an answer in the request."""
+    _token, raw = token_create(user=analyst_a, name="test")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    url = f"/api/v1/benchmarks/services/{surveyed.pk}/comparisons"
+    period = {"period": _this_fiscal_year()}
+    first = client.get(url, period, **bearer)
+    assert first.status_code == 200 and first["Retry-After"] == "5"
+    metrics = {row["measure"]["metric"] for row in first.json()["items"]}
+    assert "acsi_index" not in metrics and metrics
+    prepared_work()
+    with CaptureQueriesContext(connection) as queries:
+        ready = client.get(url, period, **bearer)
+    assert ready.status_code == 200 and not ready.has_header("Retry-After")
+    acsi = next(r for r in ready.json()["items"] if r["measure"]["metric"] == "acsi_index")
+    index, _error = _acsi_expected()
+    assert acsi["measure"]["value"] == pytest.approx(index)
+    assert acsi["measure"]["n"] == len(ACSI_ANSWERS)
+    raw_tables = [f'"{model._meta.db_table}"' for model in (Answer, Response)]
+    read = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in read if any(table in sql for table in raw_tables)]
