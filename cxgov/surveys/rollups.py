@@ -431,6 +431,10 @@ def _fold_step(*, survey: Survey, limit: int) -> tuple[int, bool]:
         tables=[AnswerRollup, ResponseRollup, AnswerQuarterRollup, ResponseQuarterRollup],
         rows=sum(len(found) for found in answers.values()),
     )
+    if any(is_counted(response) for response in logged):
+        from cxgov.surveys.services import driver_runs_mark_stale  # services imports this
+
+        driver_runs_mark_stale(survey=survey)
     _watermark_advance(watermark, through=through, more=more)
     return len(logged), more
 

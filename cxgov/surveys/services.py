@@ -1370,7 +1370,8 @@ def _responses_store(
     ]
     for start in range(0, len(answers), batch_size * 5):
         _answers_insert(answers[start : start + batch_size * 5])
-    drivers_mark_stale(survey=survey)
+    # The driver analyses are marked stale by the fold (`driver_runs_mark_stale`).
+    _disclosure_ask(survey)
     # Vacuumed, not only analysed: the counts of A-11 reports read an index alone, which
     # needs the new pages marked all-visible (decision 0076).
     planner_statistics_refresh(
@@ -2407,16 +2408,31 @@ def drivers_request(*, survey: Survey, spec: Mapping[str, Any]) -> DriverRun:
 
 
 def drivers_mark_stale(*, survey: Survey) -> None:
-    """The survey's responses changed: its stored analyses are out of date (call inside the
-    write's transaction). Queues the one task that recomputes them unless one is waiting, so a
-    burst of responses is one recomputation; a survey's first counted responses ask for the
-    analysis over all of them, which the actions' suggestions read. An employee survey's
-    disclosure decision is made again by the worker too (`results.disclosure.disclosure_decide`),
-    one task per burst."""
+    """The survey's responses changed (a status, a deletion): its stored analyses and an
+    employee survey's disclosure decision are out of date (call inside the write's
+    transaction)."""
+    _disclosure_ask(survey)
+    driver_runs_mark_stale(survey=survey)
+
+
+def _disclosure_ask(survey: Survey) -> None:
+    """Have the worker make an employee survey's disclosure decision again
+    (`results.disclosure.disclosure_decide`), one task per burst of responses."""
     if survey.is_employee and disclosure_claim(survey_id=survey.pk):
         from cxgov.surveys.tasks import disclosure_decide_task
 
         task_enqueue_with_write(disclosure_decide_task, survey_id=survey.pk)
+
+
+def driver_runs_mark_stale(*, survey: Survey) -> None:
+    """The survey's stored driver analyses are out of date (call inside the write's
+    transaction). Queues the one task that recomputes them unless one is waiting, so a burst
+    of responses is one recomputation; a survey's first counted responses ask for the analysis
+    over all of them, which the actions' suggestions read.
+
+    New responses are marked by the fold that adds them to the rollups, not by intake: the
+    update locks the survey's analyses until commit, which would make concurrent responses to
+    one survey wait for each other."""
     runs = DriverRun.objects.filter(survey=survey)
     waiting = runs.filter(stale=True).exists()
     if runs.update(stale=True, generation=F("generation") + 1):

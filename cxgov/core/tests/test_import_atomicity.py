@@ -194,10 +194,10 @@ def test_survey_bulk_responses_that_die_after_the_answers_are_written_leave_noth
         for n in range(30)
     ]
     before = row_counts()
-    # The key driver analyses are marked stale after every response and answer row is inserted.
+    # The second insert of answers fails, after responses and the first answers are written.
     with (
         mock.patch.object(
-            survey_services, "drivers_mark_stale", fail_after(0, survey_services.drivers_mark_stale)
+            survey_services, "_answers_insert", fail_after(1, survey_services._answers_insert)
         ),
         pytest.raises(DiskFullError),
     ):
