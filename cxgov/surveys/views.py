@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from csp.constants import SELF
@@ -97,18 +98,8 @@ def _detail_url(survey: Survey) -> str:
     )
 
 
-def _survey_page(
-    request: HttpRequest,
-    template: str,
-    survey: Survey,
-    context: dict[str, Any],
-    *,
-    status: int = 200,
-) -> HttpResponse:
-    """A staff page of one survey: `context` with the survey and its agency."""
-    return object_render(
-        request, template, name="survey", record=survey, context=context, status=status
-    )
+# A staff page of one survey (`record=`): its `context` beside the survey and its agency.
+_survey_page = partial(object_render, name="survey")
 
 
 def _survey_form_page(
@@ -209,8 +200,8 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
     return _survey_page(
         request,
         "surveys/survey_detail.html",
-        survey,
-        {
+        record=survey,
+        context={
             "embed_form": embed_form,
             "embed": embed_codes(
                 survey=survey, base_url=request.build_absolute_uri("/"), context=context
@@ -545,8 +536,8 @@ def question_library_view(request: HttpRequest, slug: str, survey_id: int) -> Ht
     return _survey_page(
         request,
         "surveys/question_library.html",
-        survey,
-        {
+        record=survey,
+        context={
             "banks": question_library(survey=survey),
         },
     )
@@ -609,8 +600,8 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
     return _survey_page(
         request,
         "surveys/response_list.html",
-        survey,
-        {
+        record=survey,
+        context={
             "form": form,
             "responses": responses.prefetch_related("answers__question")[:100] if visible else [],
             "total": responses.count() if visible else None,
@@ -779,8 +770,8 @@ def invitation_list(request: HttpRequest, slug: str, survey_id: int) -> HttpResp
     return _survey_page(
         request,
         "surveys/invitation_list.html",
-        survey,
-        {
+        record=survey,
+        context={
             "summary": invitation_summary(survey=survey),
             "status": status,
             "invitations": invitations[:500],
