@@ -42,6 +42,17 @@ RESPONDENT_MEASURES = "benchmarks.respondent_measures"
 RESPONDENT_MEASURES_MAX_AGE = timedelta(minutes=15)
 
 
+def respondent_measures_request(*, agency: Agency) -> dict[str, Any]:
+    """What to ask `prepared_file_request` for to get the agency's respondent-level own
+    measures (the pages and the comparisons API ask alike)."""
+    return {
+        "kind": RESPONDENT_MEASURES,
+        "agency": agency,
+        "params": {},
+        "max_age": RESPONDENT_MEASURES_MAX_AGE,
+    }
+
+
 def oversight_params(*, agencies: QuerySet[Agency], language: str) -> dict[str, Any]:
     """The builder's parameters: the agencies the page covers (already access-checked by the
     view, which is why they are named here rather than found again) and the language."""

@@ -38,10 +38,9 @@ from cxgov.benchmarks.models import Selection, Series
 from cxgov.benchmarks.prepared import (
     OVERSIGHT_RANKING,
     OVERSIGHT_RANKING_MAX_AGE,
-    RESPONDENT_MEASURES,
-    RESPONDENT_MEASURES_MAX_AGE,
     oversight_params,
     prepared_measures,
+    respondent_measures_request,
 )
 from cxgov.benchmarks.selectors import (
     access_selection,
@@ -145,13 +144,7 @@ def _respondent_measures(
     (decision 0075), none while they are first prepared: the page shows the rest and says so
     in its services section. Else the response to a "Refresh" (call access_* first)."""
     prepared = prepared_page_data(
-        request,
-        kind=RESPONDENT_MEASURES,
-        agency=agency,
-        params={},
-        max_age=RESPONDENT_MEASURES_MAX_AGE,
-        title=title,
-        whole_page=False,
+        request, **respondent_measures_request(agency=agency), title=title, whole_page=False
     )
     if isinstance(prepared, HttpResponse):
         return prepared

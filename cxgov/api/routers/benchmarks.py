@@ -21,11 +21,7 @@ from cxgov.api.common import (
 from cxgov.api.schemas.benchmarks import ComparisonOut, ObservationOut, SeriesOut
 from cxgov.benchmarks.comparisons import ComparisonRow, service_comparisons
 from cxgov.benchmarks.models import Observation, Series
-from cxgov.benchmarks.prepared import (
-    RESPONDENT_MEASURES,
-    RESPONDENT_MEASURES_MAX_AGE,
-    prepared_measures,
-)
+from cxgov.benchmarks.prepared import prepared_measures, respondent_measures_request
 from cxgov.benchmarks.selectors import (
     access_series,
     observations_for_series,
@@ -100,12 +96,7 @@ def comparisons(
     for the agency, as on the benchmark pages (up to 15 minutes old): until its first build
     those rows are missing and the answer carries a Retry-After header."""
     service = access_service(user=staff_user(request), agency_slug=None, service_id=service_id)
-    prepared = prepared_file_request(
-        kind=RESPONDENT_MEASURES,
-        agency=service.agency,
-        params={},
-        max_age=RESPONDENT_MEASURES_MAX_AGE,
-    )
+    prepared = prepared_file_request(**respondent_measures_request(agency=service.agency))
     data = prepared_figures(prepared, response)
     respondent_level = {} if data is None else prepared_measures(data=data)
     return service_comparisons(service=service, period=period, prepared=respondent_level)
