@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from cxgov.actions.models import ActionItem
@@ -43,9 +44,16 @@ from cxgov.registry.selectors import ChannelInsight, channel_insight
 from cxgov.standards.models import Standard
 from cxgov.standards.results import PeriodResult
 from cxgov.standards.selectors import standards_latest, standards_posted
-from cxgov.surveys.models import AnswerRollup, Audience, Question, QuestionKind, Survey
+from cxgov.surveys.models import (
+    AnswerQuarterRollup,
+    AnswerRollup,
+    Audience,
+    Question,
+    QuestionKind,
+    Survey,
+)
 from cxgov.surveys.results.estimates import MEASURE_SCALES
-from cxgov.surveys.results.queries import rollup_sums
+from cxgov.surveys.results.queries import PeriodRollups, rollup_sums
 from cxgov.surveys.selectors import suppression_threshold
 
 # Survey questions the page reads, by key: the A-11 trust and satisfaction questions.
@@ -185,13 +193,43 @@ def latest_quarter(today: date | None = None, *, agency: Agency | None = None) -
     return fiscal_quarter(today).previous()
 
 
-def _published_rollups(services: Iterable[Service]) -> QuerySet[AnswerRollup]:
+def _published_rollups(
+    services: Iterable[Service], model: type[AnswerRollup] | type[AnswerQuarterRollup]
+) -> QuerySet[Any]:
     """Rollups of customer surveys whose staff allowed their results to be published."""
-    return AnswerRollup.objects.filter(
+    return model.objects.filter(
         service__in=list(services),
         survey__results_public=True,
         survey__audience=Audience.CUSTOMER,
     ).exclude(survey__template__in=EXCLUDED_TEMPLATES)
+
+
+# A fiscal year starting in one of these months has the federal fiscal quarters.
+FEDERAL_QUARTER_MONTHS = (1, 4, 7, 10)
+
+
+def _quarter_sums(
+    services: Iterable[Service],
+    first: FiscalQuarter,
+    last: FiscalQuarter,
+    group: tuple[str, ...],
+    **lookups: Any,
+) -> Iterable[dict[str, Any]]:
+    """`rollup_sums` of the published rollups per federal fiscal quarter from `first` to
+    `last` (and the `group` columns): whole quarters from the quarterly level where a survey's
+    agency counts the federal quarters, which is a few rows per quarter instead of one per day;
+    the days of other agencies' surveys from the daily level."""
+    services = list(services)
+    federal = Q(survey__agency__fiscal_year_start_month__in=FEDERAL_QUARTER_MONTHS)
+    days = (
+        _published_rollups(services, AnswerRollup)
+        .filter(day__gte=first.start, day__lte=last.end, **lookups)
+        .exclude(federal)
+    )
+    quarters = _published_rollups(services, AnswerQuarterRollup).filter(
+        federal, quarter_start__gte=first.start, quarter_start__lte=last.start, **lookups
+    )
+    return rollup_sums(PeriodRollups(days=days, quarters=quarters), *group, "quarter")
 
 
 # (service id, question key, quarter) -> [positive, n, measures]
@@ -203,18 +241,13 @@ def _survey_cells(
 ) -> tuple[_Cells, dict[int, set[int]]]:
     """Positive answers and n per service, question key and quarter; each service's surveys
     counted."""
-    rows = rollup_sums(
-        _published_rollups(services).filter(
-            question__key__in=SURVEY_MEASURES,
-            question__kind__in=list(MEASURE_SCALES),
-            day__gte=first.start,
-            day__lte=last.end,
-        ),
-        "service_id",
-        "survey_id",
-        "question__key",
-        "question__kind",
-        "quarter",
+    rows = _quarter_sums(
+        services,
+        first,
+        last,
+        ("service_id", "survey_id", "question__key", "question__kind"),
+        question__key__in=SURVEY_MEASURES,
+        question__kind__in=list(MEASURE_SCALES),
     )
     counts: dict[tuple[int, str, FiscalQuarter, str], dict[int, int]] = defaultdict(dict)
     surveys: dict[int, set[int]] = defaultdict(set)
@@ -257,17 +290,19 @@ def _drivers(
     services: list[Service], quarters: dict[int, FiscalQuarter], min_n: int
 ) -> dict[int, list[DriverGroup]]:
     """Each service's driver groups in its latest quarter, read for all services at once."""
-    rollups = _published_rollups(services).filter(
+    rows = _quarter_sums(
+        services,
+        min(quarters.values()),
+        max(quarters.values()),
+        ("service_id", "survey_id", "question__key"),
         question__key__in=DRIVER_QUESTIONS,
         question__kind=QuestionKind.MULTIPLE,
-        day__gte=min(quarter.start for quarter in quarters.values()),
-        day__lte=max(quarter.end for quarter in quarters.values()),
     )
     counts: dict[int, dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(int))
     )
     surveys: dict[int, set[int]] = defaultdict(set)
-    for row in rollup_sums(rollups, "service_id", "survey_id", "question__key", "quarter"):
+    for row in rows:
         if row["quarter"] != quarters[row["service_id"]]:
             continue
         counts[row["service_id"]][row["question__key"]][row["value_key"]] += int(row["n"] or 0)

@@ -26,7 +26,7 @@ from cxgov.registry.models import Service, ServiceStatus
 from cxgov.registry.services import channel_create
 from cxgov.reports.performance_feed import PERFORMANCE_COLUMNS
 from cxgov.standards.models import DailyRollup
-from cxgov.surveys.models import Survey
+from cxgov.surveys.models import AnswerRollup, Survey
 from cxgov.surveys.rollups import rollups_fold_due
 from cxgov.surveys.services import (
     BulkResponse,
@@ -170,6 +170,26 @@ def test_trend_lists_eight_quarters_with_the_chart_and_its_table(client, agency,
     ]
     assert 'id="trust-trend-chart-title"' in text
     assert "<strong>60.0 %</strong>" in text and "<strong>80.0 %</strong>" in text
+
+
+@pytest.mark.parametrize(("start_month", "from_quarters"), [(10, True), (1, True), (2, False)])
+def test_the_trend_reads_whole_quarters_where_the_agency_counts_the_federal_ones(
+    client, agency, service, start_month, from_quarters
+):
+    """An agency whose fiscal year starts in January, April, July or October has the federal
+    quarters: its figures come from the quarterly rollups (they stay when the daily rows go).
+    Another agency's come from its days, summed into federal quarters all the same."""
+    Agency.objects.filter(pk=agency.pk).update(fiscal_year_start_month=start_month)
+    survey = a11_survey(agency, service, public=True, title="How did it go?")
+    answer(survey, service, [1] * 6 + [0] * 4, when=datetime(2025, 5, 2, 16, tzinfo=UTC))
+    answer(survey, service, [1] * 8 + [0] * 2)
+    text = page(client)
+    assert "<strong>60.0 %</strong>" in text and "<strong>80.0 %</strong>" in text
+    assert "What went well (n = 8)" in text
+    AnswerRollup.objects.filter(survey=survey).delete()
+    text = page(client)
+    assert ("<strong>80.0 %</strong>" in text) is from_quarters
+    assert ("What went well (n = 8)" in text) is from_quarters
 
 
 def test_drivers_standards_complaints_channels_and_actions(client, agency, service):
