@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -16,6 +17,13 @@ from scipy import stats
 from cxgov.insights.proportions import difference_p_value, wilson_interval
 
 Z_95 = 1.959963984540054  # two-sided 95% normal quantile
+
+
+@lru_cache(maxsize=4096)
+def t_quantile_95(degrees: int) -> float:
+    """The 97.5% quantile of Student's t with `degrees` degrees of freedom (a two-sided 95%
+    interval's multiplier), kept per n: scipy's costs about 0.1 ms a call."""
+    return float(stats.t.ppf(0.975, degrees))
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ def mean_interval(values: Sequence[float] | np.ndarray) -> Estimate:
     if n == 1:
         return Estimate(value=mean, low=None, high=None, n=1)
     error = float(data.std(ddof=1) / math.sqrt(n))
-    half = float(stats.t.ppf(0.975, n - 1)) * error
+    half = t_quantile_95(n - 1) * error
     return Estimate(value=mean, low=mean - half, high=mean + half, n=n, standard_error=error)
 
 
@@ -97,7 +105,7 @@ def mean_estimate(mean: float, variance: float, n: int) -> Estimate:
     if n == 1:
         return Estimate(value=mean, low=None, high=None, n=1)
     error = math.sqrt(max(0.0, variance) / n)
-    half = float(stats.t.ppf(0.975, n - 1)) * error
+    half = t_quantile_95(n - 1) * error
     return Estimate(value=mean, low=mean - half, high=mean + half, n=n, standard_error=error)
 
 
@@ -201,7 +209,7 @@ def mean_error(estimate: Estimate) -> float | None:
         return estimate.standard_error
     if estimate.value is None or estimate.low is None or estimate.n < 2:
         return None
-    return (estimate.value - estimate.low) / float(stats.t.ppf(0.975, estimate.n - 1))
+    return (estimate.value - estimate.low) / t_quantile_95(estimate.n - 1)
 
 
 def mean_change(before: Estimate, after: Estimate, *, alpha: float = 0.05) -> Change | None:
