@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -242,8 +243,10 @@ class Comparability:
 _WORDS = re.compile(r"[^\w]+", re.UNICODE)
 
 
+@lru_cache(maxsize=4096)
 def wording_key(wording: str) -> str:
-    """Wording reduced to its words: case, punctuation and spacing do not matter."""
+    """Wording reduced to its words: case, punctuation and spacing do not matter (kept per
+    wording: a comparison page asks for the same few thousands of times)."""
     return " ".join(_WORDS.sub(" ", wording.casefold()).split())
 
 

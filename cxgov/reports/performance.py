@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from cxgov.actions.models import ActionItem
@@ -53,7 +53,7 @@ from cxgov.surveys.models import (
     Survey,
 )
 from cxgov.surveys.results.estimates import MEASURE_SCALES
-from cxgov.surveys.results.queries import PeriodRollups, rollup_sums
+from cxgov.surveys.results.queries import federal_quarter_rollups, rollup_sums
 from cxgov.surveys.selectors import suppression_threshold
 
 # Survey questions the page reads, by key: the A-11 trust and satisfaction questions.
@@ -204,10 +204,6 @@ def _published_rollups(
     ).exclude(survey__template__in=EXCLUDED_TEMPLATES)
 
 
-# A fiscal year starting in one of these months has the federal fiscal quarters.
-FEDERAL_QUARTER_MONTHS = (1, 4, 7, 10)
-
-
 def _quarter_sums(
     services: Iterable[Service],
     first: FiscalQuarter,
@@ -216,20 +212,15 @@ def _quarter_sums(
     **lookups: Any,
 ) -> Iterable[dict[str, Any]]:
     """`rollup_sums` of the published rollups per federal fiscal quarter from `first` to
-    `last` (and the `group` columns): whole quarters from the quarterly level where a survey's
-    agency counts the federal quarters, which is a few rows per quarter instead of one per day;
-    the days of other agencies' surveys from the daily level."""
+    `last` and the `group` columns (`federal_quarter_rollups`)."""
     services = list(services)
-    federal = Q(survey__agency__fiscal_year_start_month__in=FEDERAL_QUARTER_MONTHS)
-    days = (
-        _published_rollups(services, AnswerRollup)
-        .filter(day__gte=first.start, day__lte=last.end, **lookups)
-        .exclude(federal)
+    rows = federal_quarter_rollups(
+        _published_rollups(services, AnswerRollup).filter(**lookups),
+        _published_rollups(services, AnswerQuarterRollup).filter(**lookups),
+        first=first,
+        last=last,
     )
-    quarters = _published_rollups(services, AnswerQuarterRollup).filter(
-        federal, quarter_start__gte=first.start, quarter_start__lte=last.start, **lookups
-    )
-    return rollup_sums(PeriodRollups(days=days, quarters=quarters), *group, "quarter")
+    return rollup_sums(rows, *group, "quarter")
 
 
 # (service id, question key, quarter) -> [positive, n, measures]

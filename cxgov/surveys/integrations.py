@@ -26,6 +26,7 @@ from cxgov.registry.models import Service
 from cxgov.surveys.models import (
     CHOICE_KINDS,
     Answer,
+    AnswerQuarterRollup,
     AnswerRollup,
     Audience,
     QuestionKind,
@@ -33,6 +34,7 @@ from cxgov.surveys.models import (
     RollupSource,
 )
 from cxgov.surveys.results.estimates import MEASURE_SCALES
+from cxgov.surveys.results.queries import federal_quarter_rollups, rollup_sums
 
 if TYPE_CHECKING:
     from cxgov.standards.models import Standard
@@ -128,28 +130,28 @@ def a11_measures(services: Sequence[Service]) -> dict[int, list[ComparableMeasur
     """A-11 percent agree and point scale of each driver question, per federal fiscal year
     (performance.gov's), the days counted in each agency's time zone, by service id.
 
-    Read from the daily answer rollups (the agency's local days, valid responses only), which
-    count the same answers as the raw table in a fraction of the rows, once for all the
-    services."""
-    calendars = {pk: calendar.federal() for pk, calendar in _calendars(services).items()}
+    Read from the answer rollups (the agency's local days, valid responses only), once for
+    all the services: whole quarters from the quarterly level where the agency counts the
+    federal quarters, else its days (`federal_quarter_rollups`)."""
     counts: dict[int, dict[tuple[str, str, str], dict[int, int]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(int))
     )
-    rows = (
-        AnswerRollup.objects.filter(
-            service__in=list(calendars),
-            source=RollupSource.RESPONSES,
-            survey__audience=Audience.CUSTOMER,
-            question__kind=QuestionKind.LIKERT,
-            question__key__in=A11_DRIVERS,
-        )
-        .exclude(value_key="")
-        .values_list("service_id", "question__key", "question__text", "day", "value_key")
-        .annotate(n=Sum("count"))
+    lookups = {
+        "service__in": [service.pk for service in services],
+        "source": RollupSource.RESPONSES,
+        "survey__audience": Audience.CUSTOMER,
+        "question__kind": QuestionKind.LIKERT,
+        "question__key__in": A11_DRIVERS,
+    }
+    rows = federal_quarter_rollups(
+        AnswerRollup.objects.filter(**lookups).exclude(value_key=""),
+        AnswerQuarterRollup.objects.filter(**lookups).exclude(value_key=""),
     )
-    for service_id, key, text, day, value, n in rows:
-        year = _fiscal_year(calendars[service_id], day)
-        counts[service_id][(key, text, year)][int(value)] += n
+    for row in rollup_sums(rows, "service_id", "question__key", "question__text", "quarter"):
+        year = f"FY{row['quarter'].year}"
+        counts[row["service_id"]][(row["question__key"], row["question__text"], year)][
+            int(row["value_key"])
+        ] += int(row["n"])
     return {service.pk: list(_a11_estimates(counts[service.pk])) for service in services}
 
 

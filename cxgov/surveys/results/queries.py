@@ -175,6 +175,35 @@ def period_rollups(
     return PeriodRollups(days=days.filter(edges), quarters=quarters)
 
 
+# A fiscal year starting in one of these months has the federal fiscal quarters.
+FEDERAL_QUARTER_MONTHS = (1, 4, 7, 10)
+
+
+def federal_quarter_rollups(
+    days: QuerySet[Any],
+    quarters: QuerySet[Any],
+    *,
+    first: FiscalQuarter | None = None,
+    last: FiscalQuarter | None = None,
+) -> PeriodRollups:
+    """Rows (`AnswerRollup` in `days`, `AnswerQuarterRollup` in `quarters`, filtered alike)
+    to sum per federal fiscal quarter from `first` to `last` (open where None): whole quarters
+    from the quarterly level where a survey's agency counts the federal quarters, a few rows
+    a quarter instead of one a day, and the days of other agencies' surveys."""
+    federal = Q(survey__agency__fiscal_year_start_month__in=FEDERAL_QUARTER_MONTHS)
+    days = filter_given(
+        days.exclude(federal),
+        day__gte=first.start if first else None,
+        day__lte=last.end if last else None,
+    )
+    quarters = filter_given(
+        quarters.filter(federal),
+        quarter_start__gte=first.start if first else None,
+        quarter_start__lte=last.start if last else None,
+    )
+    return PeriodRollups(days=days, quarters=quarters)
+
+
 def rollup_sums(
     queryset: QuerySet[AnswerRollup] | PeriodRollups,
     *group: str,
