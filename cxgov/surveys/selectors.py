@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -44,6 +45,7 @@ from cxgov.surveys.models import (
     Quota,
     Response,
     ResponseDraft,
+    ResponseQuarterRollup,
     ResponseRollup,
     ResponseStatus,
     Submission,
@@ -222,13 +224,34 @@ def survey_live_from_template(*, agency: Agency, template: str) -> Survey | None
     )
 
 
+def _counted_responses() -> Coalesce:
+    """A survey's counted responses (valid, not deleted, and imported respondents), as the
+    results count them unfiltered (`results.response_counts`): the sum of its quarterly
+    rollups, which hold every quarter, a few rows a quarter instead of every response."""
+    sums = (
+        ResponseQuarterRollup.objects.filter(survey=OuterRef("pk"))
+        .order_by()
+        .values("survey")
+        .annotate(n=Sum("count"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sums), 0)
+
+
 def surveys_for_agency(*, agency: Agency) -> QuerySet[Survey]:
-    """Every survey of the agency with its response count (call access_agency first)."""
+    """Every survey of the agency with its counted responses, `response_count` (call
+    access_agency first)."""
     return (
         Survey.objects.filter(agency=agency)
-        .annotate(response_count=Count("responses"))
+        .annotate(response_count=_counted_responses())
         .order_by("-created_at", "-id")
     )
+
+
+def survey_response_count(*, survey: Survey) -> int:
+    """The survey's counted responses, as `surveys_for_agency` gives each."""
+    found = Survey.objects.filter(pk=survey.pk).annotate(response_count=_counted_responses())
+    return int(found.values_list("response_count", flat=True).first() or 0)
 
 
 access_survey = AgencyObjectAccess(

@@ -81,6 +81,7 @@ from cxgov.surveys.selectors import (
     suppression_threshold,
     survey_has_responses,
     survey_preview,
+    survey_response_count,
     survey_versions,
     surveys_for_agency,
 )
@@ -209,7 +210,7 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "invitations": invitation_summary(survey=survey) if can_edit else None,
             "questions": survey.questions.order_by("position", "id"),
             "locked": survey_has_responses(survey=survey),
-            "response_count": survey.responses.filter(deleted_at__isnull=True).count(),
+            "response_count": survey_response_count(survey=survey),
             "public_url": public_url,
             "can_edit": can_edit,
             "can_read_responses": user_can(

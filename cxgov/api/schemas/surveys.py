@@ -135,7 +135,10 @@ class SurveyOut(Out):
     omb_control_number: str
     omb_expiration_date: date | None
     results_public: bool
-    response_count: int
+    response_count: int = Field(
+        description="Responses counted in the results: valid, not deleted, imported "
+        "respondents included; new ones once the worker has folded them in (seconds)."
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cxgov.core.models import Agency
+from cxgov.core.services import token_create
 from cxgov.surveys.models import Question, Response, Survey
-from cxgov.surveys.services import response_submit, survey_create
+from cxgov.surveys.rollups import rollups_fold
+from cxgov.surveys.services import response_delete, response_mark, response_submit, survey_create
 from cxgov.surveys.tests.test_builder import option_rows
 from cxgov.testing.approvals import review_and_publish, review_url
 from cxgov.testing.factories import cleared
@@ -274,3 +278,31 @@ def test_staff_publish_a_surveys_results_from_its_settings_but_never_an_employee
         'name="results_public"'
         not in analyst_a_client.get(_base(employee) + "settings/").content.decode()
     )
+
+
+def test_survey_list_detail_and_api_count_the_responses_the_results_count(
+    analyst_a_client: Client, analyst_a, a11_survey: Survey
+) -> None:
+    """Four sent, one marked spam and one deleted: two counted everywhere, read from the
+    rollups once folded, never by counting the responses themselves."""
+    sent = [
+        response_submit(
+            survey=a11_survey, answers={"trust": 1}, submission_id=f"c{n}", context=_ctx("website")
+        )
+        for n in range(4)
+    ]
+    rollups_fold(survey_id=a11_survey.pk)
+    response_mark(actor=None, response=sent[0], spam=True)
+    response_delete(actor=None, response=sent[1])
+    with CaptureQueriesContext(connection) as queries:
+        listing = analyst_a_client.get("/staff/agencies/alpha/surveys/").content.decode()
+        detail = analyst_a_client.get(_base(a11_survey)).content.decode()
+    assert '<td data-label="Responses">2</td>' in listing
+    assert "2 responses." in detail
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert not [sql for sql in counts if 'FROM "surveys_response"' in sql]
+    _token, raw = token_create(user=analyst_a, name="test")
+    api = analyst_a_client.get(
+        "/api/v1/agencies/alpha/surveys", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    ).json()
+    assert [item["response_count"] for item in api["items"]] == [2]
