@@ -12,7 +12,7 @@ from cxgov.core.models import Agency
 from cxgov.core.selectors import agency_calendar
 from cxgov.insights.fiscal import FEDERAL_START_MONTH, FiscalQuarter, fiscal_year_bounds
 from cxgov.reports.models import SurveyReport
-from cxgov.surveys.models import Response, ResponseStatus
+from cxgov.surveys.models import ResponseRollup, RollupSource
 
 # --- access and periods ----------------------------------------------------------------------
 
@@ -86,10 +86,11 @@ class PeriodRow:
 
 
 def report_periods(*, agency: Agency) -> list[PeriodRow]:
-    """Fiscal years with survey responses or a saved report, newest first."""
-    span = Response.objects.filter(
-        survey__agency=agency, deleted_at__isnull=True, status=ResponseStatus.VALID
-    ).aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    """Fiscal years with counted survey responses or a saved report, newest first. The
+    responses' first and last local days come from the daily rollups, not every response."""
+    span = ResponseRollup.objects.filter(
+        survey__agency=agency, source=RollupSource.RESPONSES
+    ).aggregate(first=Min("day"), last=Max("day"))
     calendar = agency_calendar(agency=agency)
     quarters: dict[int, set[int]] = defaultdict(set)
     if span["first"] is not None:
