@@ -582,6 +582,10 @@ def response_downloads(survey: Survey, query: str = "") -> list[tuple[str, str]]
     ]
 
 
+# The response list says exactly how many match up to this many, and "more than" beyond.
+RESPONSES_COUNTED = 10_000
+
+
 @login_required
 def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
     survey = access_survey(
@@ -605,7 +609,9 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
         context={
             "form": form,
             "responses": responses.prefetch_related("answers__question")[:100] if visible else [],
-            "total": responses.count() if visible else None,
+            # Counted up to a cap: counting a million matches costs more than the page.
+            "total": responses[: RESPONSES_COUNTED + 1].count() if visible else None,
+            "counted": RESPONSES_COUNTED,
             "listed": visible,
             "threshold": suppression_threshold(),
             "query": request.GET.urlencode(),

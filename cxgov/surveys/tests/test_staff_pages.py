@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cxgov.core.models import Agency
 from cxgov.core.services import token_create
+from cxgov.surveys import views as survey_views
 from cxgov.surveys.models import Question, Response, Survey
 from cxgov.surveys.rollups import rollups_fold
 from cxgov.surveys.services import response_delete, response_mark, response_submit, survey_create
@@ -306,3 +307,22 @@ def test_survey_list_detail_and_api_count_the_responses_the_results_count(
         "/api/v1/agencies/alpha/surveys", HTTP_AUTHORIZATION=f"Bearer {raw}"
     ).json()
     assert [item["response_count"] for item in api["items"]] == [2]
+
+
+def test_response_list_counts_matches_up_to_a_cap_and_says_more_beyond(
+    analyst_a_client: Client, a11_survey: Survey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        response_submit(
+            survey=a11_survey, answers={"trust": 1}, submission_id=f"m{n}", context=_ctx("web")
+        )
+    url = _base(a11_survey) + "responses/"
+    assert "3 responses match." in analyst_a_client.get(url).content.decode()
+    monkeypatch.setattr(survey_views, "RESPONSES_COUNTED", 2)
+    with CaptureQueriesContext(connection) as queries:
+        page = analyst_a_client.get(url).content.decode()
+    assert "More than 2 responses match." in page
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 3" in sql for sql in counts if '"surveys_response"' in sql)
+    spanish = analyst_a_client.get("/es" + url).content.decode()
+    assert "Coinciden más de 2 respuestas." in spanish
