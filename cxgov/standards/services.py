@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -51,6 +52,8 @@ EVENTS_OWNED = ("results_updated_at", "events_version")
 # Rows formatted and sent per write of a COPY.
 COPY_ROWS = 200_000
 _EPOCH = date(1970, 1, 1)
+
+logger = logging.getLogger(__name__)
 
 
 def _plain(value: Any) -> Any:
@@ -574,9 +577,17 @@ def standard_quantiles_prepare(*, standard_id: int) -> int:
 
 def standard_quantiles_prepare_all() -> int:
     """Keep the missing quantiles of every events standard; how many were kept. A standard
-    whose periods are all kept costs two small reads (its rollups and its kept rows)."""
+    whose periods are all kept costs two small reads (its rollups and its kept rows). One
+    that fails is logged and left to the next run; the others are kept."""
     standards = Standard.objects.filter(source=ResultSource.EVENTS).values_list("pk", flat=True)
-    return sum(standard_quantiles_prepare(standard_id=pk) for pk in list(standards))
+    kept = 0
+    for standard_id in list(standards):
+        try:
+            with transaction.atomic():
+                kept += standard_quantiles_prepare(standard_id=standard_id)
+        except Exception:  # one standard's failure must not hold back every other's
+            logger.exception("Quantiles of standard %s were not kept", standard_id)
+    return kept
 
 
 def rollups_rebuild(*, standard: Standard, days: Iterable[date] | None) -> int:

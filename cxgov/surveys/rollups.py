@@ -557,6 +557,11 @@ def rollups_rebuild(*, survey: Survey) -> RebuildResult:
     watermark = _watermark_locked(survey.pk)
     survey = Survey.objects.select_for_update().select_related("agency").get(pk=survey.pk)
     last = Response.objects.filter(survey=survey).aggregate(last=Max("id"))["last"]
+    if (last or 0) > watermark.folded_through:
+        # Responses no fold has reached: the fold that would mark the analyses will not come.
+        from cxgov.surveys.services import driver_runs_mark_stale  # services imports this
+
+        driver_runs_mark_stale(survey=survey)
     _watermark_advance(watermark, through=max(last or 0, watermark.folded_through), more=False)
     zone = survey_zone(survey)
     day = TruncDate("response__submitted_at", tzinfo=zone)

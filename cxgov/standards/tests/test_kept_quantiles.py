@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cxgov.core.models import Agency
 from cxgov.core.schedule import periodic_tasks
+from cxgov.standards import services as standard_services
 from cxgov.standards.ingest import events_parse, rows_table
 from cxgov.standards.models import ElapsedQuantile, Standard, StandardEvent
 from cxgov.standards.selectors import standard_results, standards_results
@@ -244,3 +245,23 @@ def test_the_periodic_run_keeps_the_periods_of_a_new_fiscal_year_start(agency_a:
     assert _periodic_quantiles_run() == 2
     moved = set(ElapsedQuantile.objects.values_list("first", "last")) - spans
     assert {first.month for first, _last in moved} == {2}
+
+
+@pytest.mark.django_db
+def test_a_standard_that_fails_leaves_the_periodic_run_to_keep_the_others(
+    agency_a: Agency, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failing, other = _standard(agency_a), _standard(agency_a)
+    for standard in (failing, other):
+        _ingest(standard, [1.0, 2.0, 3.0])
+    prepare = standard_services.standard_quantiles_prepare
+
+    def broken(*, standard_id: int) -> int:
+        if standard_id == failing.pk:
+            raise RuntimeError("disk full")
+        return prepare(standard_id=standard_id)
+
+    monkeypatch.setattr(standard_services, "standard_quantiles_prepare", broken)
+    assert _periodic_quantiles_run() == 2
+    assert ElapsedQuantile.objects.filter(standard=other).count() == 2
+    assert not ElapsedQuantile.objects.filter(standard=failing).exists()

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cxgov.surveys.models import DriverRun, Response, Survey
-from cxgov.surveys.rollups import rollups_fold
+from cxgov.surveys.rollups import rollups_fold, rollups_rebuild
 from cxgov.surveys.selectors import survey_public
 from cxgov.surveys.services import SubmissionContext, response_submit
 
@@ -70,3 +70,12 @@ def test_the_questions_are_not_read_again_for_each_response(a11_survey: Survey) 
     _submit(a11_survey, "warm-1")
     statements = _statements_of_one_submit(a11_survey, "counted-1")
     assert not [sql for sql in statements if '"surveys_question"' in sql.split("WHERE")[0]]
+
+
+def test_a_rebuild_past_unfolded_responses_marks_the_analyses_stale(a11_survey: Survey) -> None:
+    """A rebuild moves the watermark past responses no fold reached, so it marks them itself."""
+    _submit(a11_survey, "warm-1")
+    DriverRun.objects.create(survey=a11_survey, key="k", spec={}, seed=1, stale=False)
+    _submit(a11_survey, "counted-1")
+    rollups_rebuild(survey=a11_survey)
+    assert DriverRun.objects.get(survey=a11_survey).stale
