@@ -91,7 +91,8 @@ def satisfaction_standard_counts(standard: Standard) -> list[PeriodCounts]:
         .annotate(n=Sum("count"))
         .order_by()
     )
-    counted = [row for row in rows if row[5] and _is_whole_number(row[4])]
+    # Choices and empty keys left out, every key is a scale answer as a number (`value_key`).
+    counted = [row for row in rows if row[5]]
     chosen: dict[int, str] = {}
     for survey_id, key, *_rest in counted:
         current = chosen.get(survey_id)
@@ -109,10 +110,6 @@ def satisfaction_standard_counts(standard: Standard) -> list[PeriodCounts]:
         if kind in POSITIVE and int(value) in POSITIVE[kind]:
             counts.met = (counts.met or 0) + n
     return [periods[start] for start in sorted(periods)]
-
-
-def _is_whole_number(text: str) -> bool:
-    return text.removeprefix("-").isdigit()
 
 
 def _fiscal_year(calendar: AgencyCalendar, day: date) -> str:
