@@ -421,12 +421,10 @@ def _fold_step(*, survey: Survey, limit: int) -> tuple[int, bool]:
     for response in logged:
         if is_counted(response):
             delta_add(delta, response=response, answers=answers[response.pk], zone=zone)
-    delta_write(
-        delta,
-        survey_id=survey.pk,
-        agency_id=survey.agency_id,
-        start_month=survey.agency.fiscal_year_start_month,
-    )
+    # Read under the locks, not with the survey: a change of the fiscal year start commits
+    # either before this (and is read here) or after it (and rebuilds what this writes).
+    agency_id, start_month = _agency_and_start_month(survey.pk)
+    delta_write(delta, survey_id=survey.pk, agency_id=agency_id, start_month=start_month)
     planner_statistics_refresh(
         tables=[AnswerRollup, ResponseRollup, AnswerQuarterRollup, ResponseQuarterRollup],
         rows=sum(len(found) for found in answers.values()),
@@ -767,6 +765,7 @@ def quarter_months(start_month: int) -> list[int]:
     return sorted((start_month - 1 + 3 * i) % 12 + 1 for i in range(4))
 
 
+@transaction.atomic
 def rollups_quarters_follow(*, agency_id: int, start_month: int) -> int:
     """Rebuild the quarterly rollups of an agency's surveys summed in quarters of another
     fiscal year start (quarters starting in other months); the number of surveys rebuilt.
@@ -774,6 +773,13 @@ def rollups_quarters_follow(*, agency_id: int, start_month: int) -> int:
     Start months three apart give the same quarters, so only a change to another phase (say
     October to November) has anything to do.
     """
+    # Hold every survey's fold and watermark first, so that no fold or response change can
+    # write quarters in the old months after the stale ones are found below.
+    for survey_id in (
+        Survey.objects.filter(agency_id=agency_id).order_by("pk").values_list("pk", flat=True)
+    ):
+        _fold_lock(survey_id, shared=False)
+        _watermark_locked(survey_id)
     months = quarter_months(start_month)
     stale = {
         *AnswerQuarterRollup.objects.filter(survey__agency_id=agency_id)

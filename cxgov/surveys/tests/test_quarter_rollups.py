@@ -36,8 +36,14 @@ from cxgov.surveys.results import (
     rollup_sums,
 )
 from cxgov.surveys.results.queries import whole_quarters
-from cxgov.surveys.rollups import quarter_months, rollups_rebuild
-from cxgov.surveys.services import response_delete, response_mark
+from cxgov.surveys.rollups import FOLD_CHUNK, _fold_step, quarter_months, rollups_rebuild
+from cxgov.surveys.services import (
+    BulkResponse,
+    SubmissionContext,
+    response_bulk_create,
+    response_delete,
+    response_mark,
+)
 from cxgov.surveys.tests.results_factories import bulk, mixed_survey, quarters_in_step
 from cxgov.testing.factories import AgencyFactory, ServiceFactory
 
@@ -302,6 +308,31 @@ def test_changing_the_fiscal_year_start_re_sums_the_quarters(agency_a: Agency) -
         ResultFilters(start=date(2024, 12, 20), end=date(2025, 8, 2)),
     ):
         _assert_same_results(fresh, filters)
+
+
+def test_a_fold_sums_quarters_by_the_start_month_committed_when_it_writes(
+    agency_a: Agency,
+) -> None:
+    survey = mixed_survey(agency_a)
+    bulk(survey, [({"sat": 4}, FIRST + timedelta(days=d)) for d in range(0, 200, 7)])
+    read_before = Survey.objects.select_related("agency").get(pk=survey.pk)
+    agency_fiscal_year_start_set(actor=None, agency=agency_a, fiscal_year_start_month=11)
+    response_bulk_create(
+        actor=None,
+        survey=survey,
+        rows=[
+            BulkResponse(
+                answers={"sat": 2},
+                submitted_at=FIRST + timedelta(days=300),
+                context=SubmissionContext(),
+            )
+        ],
+    )
+    # The fold step of a fold that read its survey (and the agency) before the change.
+    _fold_step(survey=read_before, limit=FOLD_CHUNK)
+    fresh = Survey.objects.select_related("agency").get(pk=survey.pk)
+    assert {d.month for d in _quarter_starts(fresh)} <= {2, 5, 8, 11}
+    assert quarters_in_step(fresh)
 
 
 def test_a_start_month_with_the_same_quarters_keeps_the_rows(agency_a: Agency) -> None:
