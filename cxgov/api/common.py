@@ -331,13 +331,23 @@ def viewer(request: HttpRequest) -> User | None:
 PREPARED_RETRY_SECONDS = 5
 
 
+# The header that says whether an answer holds the worker's figures: `ready`, `preparing` (ask
+# again after Retry-After) or `failed` (the build could not be made).
+PREPARED_STATUS_HEADER = "Prepared-Status"
+
+
 def prepared_figures(prepared: PreparedFile, response: HttpResponse) -> dict[str, Any] | None:
     """The figures of a build the worker prepares (`prepared_file_request`); None when the
-    build failed, or while it is first built, saying when to ask again (Retry-After)."""
+    build failed or while it is first built. Either way the answer says so in its
+    Prepared-Status header, and while preparing says when to ask again (Retry-After)."""
     if prepared.status == PreparedFileStatus.FAILED:
+        response[PREPARED_STATUS_HEADER] = "failed"
         return None
     if prepared.data is None:
+        response[PREPARED_STATUS_HEADER] = "preparing"
         response["Retry-After"] = str(PREPARED_RETRY_SECONDS)
+        return None
+    response[PREPARED_STATUS_HEADER] = "ready"
     return prepared.data
 
 

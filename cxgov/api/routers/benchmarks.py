@@ -93,8 +93,9 @@ def comparisons(
     """Each own measure of the period (newest if omitted) beside its benchmarks, with gaps.
 
     The ACSI-style index from the service's survey answers is read as the worker prepared it
-    for the agency, as on the benchmark pages (up to 15 minutes old): until its first build
-    those rows are missing and the answer carries a Retry-After header."""
+    for the agency, as on the benchmark pages (up to 15 minutes old). The Prepared-Status
+    header says whether those rows are in: `ready`; `preparing` until the first build, with a
+    Retry-After header; `failed` when the last build could not be made."""
     service = access_service(user=staff_user(request), agency_slug=None, service_id=service_id)
     prepared = prepared_file_request(**respondent_measures_request(agency=service.agency))
     data = prepared_figures(prepared, response)

@@ -21,6 +21,7 @@ from cxgov.benchmarks import services
 from cxgov.benchmarks.importers import ACSI_WORDING
 from cxgov.benchmarks.measures import own_measures
 from cxgov.benchmarks.prepared import prepared_measures, respondent_measures_build
+from cxgov.core.models import PreparedFile, PreparedFileStatus
 from cxgov.core.services import token_create
 from cxgov.surveys.models import Answer, Response
 from cxgov.surveys.rollups import rollups_fold
@@ -185,12 +186,14 @@ def test_comparisons_api_reads_the_prepared_index_and_no_raw_answer(client, anal
     period = {"period": _this_fiscal_year()}
     first = client.get(url, period, **bearer)
     assert first.status_code == 200 and first["Retry-After"] == "5"
+    assert first["Prepared-Status"] == "preparing"
     metrics = {row["measure"]["metric"] for row in first.json()["items"]}
     assert "acsi_index" not in metrics and metrics
     prepared_work()
     with CaptureQueriesContext(connection) as queries:
         ready = client.get(url, period, **bearer)
     assert ready.status_code == 200 and not ready.has_header("Retry-After")
+    assert ready["Prepared-Status"] == "ready"
     acsi = next(r for r in ready.json()["items"] if r["measure"]["metric"] == "acsi_index")
     index, _error = _acsi_expected()
     assert acsi["measure"]["value"] == pytest.approx(index)
@@ -198,3 +201,15 @@ def test_comparisons_api_reads_the_prepared_index_and_no_raw_answer(client, anal
     raw_tables = [f'"{model._meta.db_table}"' for model in (Answer, Response)]
     read = [query["sql"] for query in queries.captured_queries]
     assert not [sql for sql in read if any(table in sql for table in raw_tables)]
+
+
+def test_comparisons_api_says_when_the_index_could_not_be_prepared(client, analyst_a, surveyed):
+    _token, raw = token_create(user=analyst_a, name="test")
+    url = f"/api/v1/benchmarks/services/{surveyed.pk}/comparisons"
+    client.get(url, {"period": _this_fiscal_year()}, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    PreparedFile.objects.update(status=PreparedFileStatus.FAILED, error="boom")
+    failed = client.get(url, {"period": _this_fiscal_year()}, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert failed.status_code == 200 and failed["Prepared-Status"] == "failed"
+    assert not failed.has_header("Retry-After")
+    metrics = {row["measure"]["metric"] for row in failed.json()["items"]}
+    assert "acsi_index" not in metrics and metrics
