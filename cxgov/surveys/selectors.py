@@ -14,7 +14,19 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -36,6 +48,7 @@ from cxgov.surveys.models import (
     BURDEN_WARNING_SHARE,
     EXPIRY_WARNING_DAYS,
     Answer,
+    Audience,
     Clearance,
     ClearanceKind,
     Invitation,
@@ -224,10 +237,14 @@ def survey_live_from_template(*, agency: Agency, template: str) -> Survey | None
     )
 
 
-def _counted_responses() -> Coalesce:
-    """A survey's counted responses (valid, not deleted, and imported respondents), as the
-    results count them unfiltered (`results.response_counts`): the sum of its quarterly
-    rollups, which hold every quarter, a few rows a quarter instead of every response."""
+def _counted_responses(queryset: QuerySet[Survey]) -> QuerySet[Survey]:
+    """The surveys with their counted responses, `response_count` (valid, not deleted, and
+    imported respondents), as the results count them unfiltered (`results.response_counts`):
+    the sum of the quarterly rollups, a few rows a quarter instead of every response.
+
+    An employee survey's count is None while 1 to k-1 answered (`suppression_threshold`), as
+    its results withhold it; a total of k or more is always shown (`insights.disclosure`).
+    """
     sums = (
         ResponseQuarterRollup.objects.filter(survey=OuterRef("pk"))
         .order_by()
@@ -235,23 +252,24 @@ def _counted_responses() -> Coalesce:
         .annotate(n=Sum("count"))
         .values("n")
     )
-    return Coalesce(Subquery(sums), 0)
+    withheld = Q(audience=Audience.EMPLOYEE, counted__gt=0, counted__lt=suppression_threshold())
+    return queryset.alias(counted=Coalesce(Subquery(sums), 0)).annotate(
+        response_count=Case(
+            When(withheld, then=None), default=F("counted"), output_field=IntegerField()
+        )
+    )
 
 
 def surveys_for_agency(*, agency: Agency) -> QuerySet[Survey]:
     """Every survey of the agency with its counted responses, `response_count` (call
     access_agency first)."""
-    return (
-        Survey.objects.filter(agency=agency)
-        .annotate(response_count=_counted_responses())
-        .order_by("-created_at", "-id")
-    )
+    return _counted_responses(Survey.objects.filter(agency=agency)).order_by("-created_at", "-id")
 
 
-def survey_response_count(*, survey: Survey) -> int:
-    """The survey's counted responses, as `surveys_for_agency` gives each."""
-    found = Survey.objects.filter(pk=survey.pk).annotate(response_count=_counted_responses())
-    return int(found.values_list("response_count", flat=True).first() or 0)
+def survey_response_count(*, survey: Survey) -> int | None:
+    """The survey's counted responses, as `surveys_for_agency` gives each (None if withheld)."""
+    found = _counted_responses(Survey.objects.filter(pk=survey.pk)).first()
+    return getattr(found, "response_count", None)
 
 
 access_survey = AgencyObjectAccess(
@@ -269,11 +287,34 @@ access_quota = part_access(
 )
 
 
-def survey_versions(*, survey: Survey) -> QuerySet[SurveyVersion]:
-    """The survey's versions, newest first, each with `response_count` (not deleted)."""
-    return survey.versions.annotate(
-        response_count=Count("responses", filter=Q(responses__deleted_at__isnull=True))
-    ).order_by("-number")
+def survey_versions(*, survey: Survey) -> list[SurveyVersion]:
+    """The survey's versions, newest first, each with `response_count`: its responses that
+    count (valid, not deleted), as the survey's total counts them.
+
+    An employee survey's counts are all None unless each, and the total minus them all, is 0
+    or at least the threshold: a small group would point to when a few people answered.
+    """
+    versions: list[SurveyVersion] = list(
+        survey.versions.annotate(
+            response_count=Count(
+                "responses",
+                filter=Q(
+                    responses__status=ResponseStatus.VALID, responses__deleted_at__isnull=True
+                ),
+            )
+        ).order_by("-number")
+    )
+    if not survey.is_employee:
+        return versions
+    total = survey_response_count(survey=survey)
+    # The responses of no version (imported) are a group too: the total minus the versions.
+    groups: list[int] = [v.response_count for v in versions]  # type: ignore[attr-defined]
+    if total is None or any(
+        0 < n < suppression_threshold() for n in [*groups, total - sum(groups)]
+    ):
+        for version in versions:
+            version.response_count = None  # type: ignore[attr-defined]
+    return versions
 
 
 def access_response(

@@ -167,7 +167,10 @@ def _new_survey_page(
 
 
 survey_list = agency_list_view(
-    "surveys/survey_list.html", edit=Can.EDIT_SURVEYS, surveys=surveys_for_agency
+    "surveys/survey_list.html",
+    edit=Can.EDIT_SURVEYS,
+    surveys=surveys_for_agency,
+    threshold=lambda agency: suppression_threshold(),
 )
 
 
@@ -211,6 +214,7 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "questions": survey.questions.order_by("position", "id"),
             "locked": survey_has_responses(survey=survey),
             "response_count": survey_response_count(survey=survey),
+            "threshold": suppression_threshold(),
             "public_url": public_url,
             "can_edit": can_edit,
             "can_read_responses": user_can(

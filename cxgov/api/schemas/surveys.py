@@ -135,9 +135,11 @@ class SurveyOut(Out):
     omb_control_number: str
     omb_expiration_date: date | None
     results_public: bool
-    response_count: int = Field(
+    response_count: int | None = Field(
         description="Responses counted in the results: valid, not deleted, imported "
-        "respondents included; new ones once the worker has folded them in (seconds)."
+        "respondents included; new ones once the worker has folded them in (seconds). "
+        "Null for an employee survey that fewer than the suppression threshold answered, "
+        "as its results withhold it."
     )
     created_at: datetime
     updated_at: datetime

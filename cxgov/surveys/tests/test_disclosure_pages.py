@@ -19,10 +19,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
+from cxgov.core.services import token_create
 from cxgov.registry.models import CustomerSegment
 from cxgov.surveys.models import Survey
 from cxgov.surveys.rollups import rollups_fold_due
-from cxgov.surveys.services import BulkResponse, SubmissionContext, response_bulk_create
+from cxgov.surveys.services import (
+    BulkResponse,
+    SubmissionContext,
+    question_update,
+    response_bulk_create,
+)
 from cxgov.testing.factories import SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +197,53 @@ def test_customer_surveys_keep_cells_one_by_one(
     rollups_fold_due()
     page = analyst_a_client.get(_url(a11_likert_survey, f"segment={day.pk}")).content.decode()
     assert "11 responses counted." in page
+
+
+def _list_count(client: Client, survey: Survey) -> str:
+    page = client.get(f"/staff/agencies/{survey.agency.slug}/surveys/").content.decode()
+    row = re.search(rf"/surveys/{survey.pk}/\".*?</tr>", page, re.S)
+    assert row is not None
+    cell = re.search(r'<td data-label="Responses">(.*?)</td>', row.group(0))
+    assert cell is not None
+    return cell.group(1)
+
+
+def test_an_employee_survey_answered_by_fewer_than_the_threshold_shows_no_count(
+    analyst_a_client: Client, analyst_a, employee_survey: Survey
+) -> None:
+    moment = datetime(2025, 11, 3, 12, tzinfo=EASTERN)
+    _respond(employee_survey, {"resources": 4}, 2, moment, tag="few")
+    detail_url = f"/staff/agencies/{employee_survey.agency.slug}/surveys/{employee_survey.pk}/"
+    assert _list_count(analyst_a_client, employee_survey) == "Fewer than 5"
+    detail = analyst_a_client.get(detail_url).content.decode()
+    assert "2 responses" not in detail and "Fewer than 5" in detail
+    assert '<td data-label="Responses">2</td>' not in detail
+    spanish = analyst_a_client.get("/es" + detail_url).content.decode()
+    assert "Menos de 5" in spanish
+    _token, raw = token_create(user=analyst_a, name="test")
+    api = analyst_a_client.get(
+        "/api/v1/agencies/alpha/surveys", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    ).json()
+    assert [i["response_count"] for i in api["items"] if i["id"] == employee_survey.pk] == [None]
+    _respond(employee_survey, {"resources": 4}, 4, moment, tag="more")
+    assert _list_count(analyst_a_client, employee_survey) == "6"
+    detail = analyst_a_client.get(detail_url).content.decode()
+    assert "6 responses." in detail and '<td data-label="Responses">6</td>' in detail
+
+
+def test_an_employee_survey_hides_every_version_count_when_one_would_be_small(
+    analyst_a_client: Client, employee_survey: Survey
+) -> None:
+    moment = datetime(2025, 11, 3, 12, tzinfo=EASTERN)
+    _respond(employee_survey, {"resources": 4}, 9, moment, tag="first")
+    question = employee_survey.questions.get(key="resources")
+    question_update(actor=None, question=question, text="I have the tools I need")
+    employee_survey.refresh_from_db()
+    assert employee_survey.versions.count() == 2
+    _respond(employee_survey, {"resources": 2}, 2, moment, tag="second")
+    detail = analyst_a_client.get(
+        f"/staff/agencies/{employee_survey.agency.slug}/surveys/{employee_survey.pk}/"
+    ).content.decode()
+    assert "11 responses." in detail
+    cells = re.findall(r'<td data-label="Responses">(.*?)</td>', detail)
+    assert cells == ["Fewer than 5", "Fewer than 5"]
