@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cxgov.core.i18n import localized
 from cxgov.core.models import Agency, User
@@ -42,7 +43,7 @@ from cxgov.core.selectors import (
 )
 from cxgov.core.tables import csv_lines
 from cxgov.insights.fiscal import fiscal_quarter, fiscal_year_bounds
-from cxgov.registry.models import Service
+from cxgov.registry.models import ChannelKind, Service
 from cxgov.surveys.bank import bank_items
 from cxgov.surveys.models import (
     BURDEN_WARNING_SHARE,
@@ -60,6 +61,7 @@ from cxgov.surveys.models import (
     ResponseDraft,
     ResponseQuarterRollup,
     ResponseRollup,
+    ResponseSource,
     ResponseStatus,
     Submission,
     Survey,
@@ -369,6 +371,53 @@ def responses_for_survey(
         channel=filters.channel,
     )
     return responses.order_by("-submitted_at", "-id")
+
+
+@dataclass(frozen=True)
+class ListedResponse:
+    """A response as the responses page lists it: its context and status as text, and its
+    answers (question text, value, note) in the order they were stored."""
+
+    response: Response
+    context: str
+    answers: list[tuple[str, Any, str]]
+    status: str
+
+
+def responses_newest(
+    *, survey: Survey, responses: QuerySet[Response], limit: int
+) -> list[ListedResponse]:
+    """The newest `limit` of the responses, each ready to print.
+
+    Labels are looked up once per page rather than once per response (Django's
+    `get_FOO_display` rebuilds the whole choices map on every call).
+    """
+    texts = {q.pk: str(q.display_text) for q in survey.questions.exclude(kind=QuestionKind.HIDDEN)}
+    sources = {value: str(label) for value, label in ResponseSource.choices}
+    channels = {value: str(label) for value, label in ChannelKind.choices}
+    statuses = {value: str(label) for value, label in ResponseStatus.choices}
+    deleted = _("Deleted")
+    newest = responses.prefetch_related(
+        Prefetch("answers", queryset=Answer.objects.order_by("id"))
+    )[:limit]
+    listed = []
+    for response in newest:
+        context = [sources.get(response.source, response.source)]
+        if response.service:
+            context.append(response.service.name)
+        if response.channel:
+            context.append(channels.get(response.channel, response.channel))
+        if response.location_code:
+            context.append(response.location_code)
+        context.append(response.language)
+        answers = [
+            (texts[answer.question_id], answer.value, answer.note)
+            for answer in response.answers.all()
+            if answer.question_id in texts
+        ]
+        status = deleted if response.deleted_at else statuses.get(response.status, "")
+        listed.append(ListedResponse(response, " · ".join(context), answers, status))
+    return listed
 
 
 def responses_listed(*, survey: Survey) -> bool:

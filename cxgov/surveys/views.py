@@ -77,6 +77,7 @@ from cxgov.surveys.selectors import (
     question_library,
     responses_for_survey,
     responses_listed,
+    responses_newest,
     responses_rows,
     suppression_threshold,
     survey_has_responses,
@@ -612,7 +613,9 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
         record=survey,
         context={
             "form": form,
-            "responses": responses.prefetch_related("answers__question")[:100] if visible else [],
+            "responses": responses_newest(survey=survey, responses=responses, limit=100)
+            if visible
+            else [],
             # Counted up to a cap: counting a million matches costs more than the page.
             "total": responses[: RESPONSES_COUNTED + 1].count() if visible else None,
             "counted": RESPONSES_COUNTED,

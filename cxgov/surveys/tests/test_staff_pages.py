@@ -327,3 +327,34 @@ def test_response_list_counts_matches_up_to_a_cap_and_says_more_beyond(
     assert counts and all("LIMIT 3" in sql for sql in counts if '"surveys_response"' in sql)
     spanish = analyst_a_client.get("/es" + url).content.decode()
     assert "Coinciden más de 2 respuestas." in spanish
+
+
+def test_response_list_shows_each_responses_context_answers_and_status_in_a_fixed_number_of_queries(
+    analyst_a_client: Client, a11_survey: Survey
+) -> None:
+    url = _base(a11_survey) + "responses/"
+
+    def send(n: int) -> Response:
+        return response_submit(
+            survey=a11_survey,
+            answers={"trust": 1},
+            submission_id=f"r{n}",
+            context=_ctx("phone"),
+        )
+
+    spam = send(0)
+    response_mark(actor=None, response=spam, spam=True)
+    with CaptureQueriesContext(connection) as one:
+        page = analyst_a_client.get(url).content.decode()
+    trust = a11_survey.questions.get(key="trust").text
+    assert f"{trust}: 1" in page
+    assert '<td data-label="Context">Survey page · Phone · en</td>' in page
+    assert '<td data-label="Status">Spam</td>' in page
+    for n in range(1, 6):
+        send(n)
+    with CaptureQueriesContext(connection) as six:
+        page = analyst_a_client.get(url).content.decode()
+    assert page.count('<td data-label="Status">Valid</td>') == 5
+    assert len(six.captured_queries) == len(one.captured_queries)
+    spanish = analyst_a_client.get("/es" + url).content.decode()
+    assert "Página de la encuesta · " in spanish and 'data-label="Estado">Spam</td>' in spanish
