@@ -384,22 +384,42 @@ class ListedResponse:
     status: str
 
 
+@dataclass(frozen=True)
+class ResponsePage:
+    """A page of responses, newest first, and the id the next (older) page starts below."""
+
+    rows: list[ListedResponse]
+    older_than: int | None
+
+
 def responses_newest(
-    *, survey: Survey, responses: QuerySet[Response], limit: int
-) -> list[ListedResponse]:
-    """The newest `limit` of the responses, each ready to print.
+    *, survey: Survey, responses: QuerySet[Response], limit: int, older_than: int | None = None
+) -> ResponsePage:
+    """`limit` of the responses, newest first, each ready to print: the newest, or with
+    `older_than` (a response's id) those after it in that order (ignored when it is not one of
+    `responses`). Pages are read by position in the index, not by offset.
 
     Labels are looked up once per page rather than once per response (Django's
     `get_FOO_display` rebuilds the whole choices map on every call).
     """
+    if older_than is not None:
+        anchor = responses.filter(pk=older_than).values_list("submitted_at", flat=True).first()
+        if anchor is not None:
+            responses = responses.filter(
+                Q(submitted_at__lt=anchor) | Q(submitted_at=anchor, pk__lt=older_than)
+            )
     texts = {q.pk: str(q.display_text) for q in survey.questions.exclude(kind=QuestionKind.HIDDEN)}
     sources = {value: str(label) for value, label in ResponseSource.choices}
     channels = {value: str(label) for value, label in ChannelKind.choices}
     statuses = {value: str(label) for value, label in ResponseStatus.choices}
     deleted = _("Deleted")
-    newest = responses.prefetch_related(
-        Prefetch("answers", queryset=Answer.objects.order_by("id"))
-    )[:limit]
+    newest = list(
+        responses.prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("id")))[
+            : limit + 1
+        ]
+    )
+    more = len(newest) > limit
+    newest = newest[:limit]
     listed = []
     for response in newest:
         context = [sources.get(response.source, response.source)]
@@ -417,7 +437,7 @@ def responses_newest(
         ]
         status = deleted if response.deleted_at else statuses.get(response.status, "")
         listed.append(ListedResponse(response, " · ".join(context), answers, status))
-    return listed
+    return ResponsePage(rows=listed, older_than=newest[-1].pk if more else None)
 
 
 def responses_listed(*, survey: Survey) -> bool:

@@ -589,6 +589,15 @@ def response_downloads(survey: Survey, query: str = "") -> list[tuple[str, str]]
 
 # The response list says exactly how many match up to this many, and "more than" beyond.
 RESPONSES_COUNTED = 10_000
+# Responses on one page of the list, newest first.
+RESPONSES_PER_PAGE = 50
+
+
+def _older_than(request: HttpRequest) -> int | None:
+    """The response id a page of older responses starts below; a first page for anything else
+    (the link is ours, so a mangled one just starts over)."""
+    given = request.GET.get("older_than", "")
+    return int(given) if given.isdigit() and len(given) < 19 else None
 
 
 @login_required
@@ -599,6 +608,16 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
     form, filters = _filters(request, survey.agency)
     responses = responses_for_survey(survey=survey, filters=filters)
     visible = responses_listed(survey=survey)
+    older_than = _older_than(request)
+    page = (
+        responses_newest(
+            survey=survey, responses=responses, limit=RESPONSES_PER_PAGE, older_than=older_than
+        )
+        if visible
+        else None
+    )
+    filtered = request.GET.copy()
+    filtered.pop("older_than", None)
     if visible:
         audit_record(
             actor=request.user,
@@ -613,9 +632,11 @@ def response_list(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
         record=survey,
         context={
             "form": form,
-            "responses": responses_newest(survey=survey, responses=responses, limit=100)
-            if visible
-            else [],
+            "responses": page.rows if page else [],
+            "older_than": page.older_than if page else None,
+            "first_page": older_than is None,
+            "per_page": RESPONSES_PER_PAGE,
+            "filters_query": filtered.urlencode(),
             # Counted up to a cap: counting a million matches costs more than the page.
             "total": responses[: RESPONSES_COUNTED + 1].count() if visible else None,
             "counted": RESPONSES_COUNTED,

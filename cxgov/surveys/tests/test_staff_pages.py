@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -358,3 +360,41 @@ def test_response_list_shows_each_responses_context_answers_and_status_in_a_fixe
     assert len(six.captured_queries) == len(one.captured_queries)
     spanish = analyst_a_client.get("/es" + url).content.decode()
     assert "Página de la encuesta · " in spanish and 'data-label="Estado">Spam</td>' in spanish
+
+
+def test_response_list_pages_through_every_response_newest_first_keeping_the_filters(
+    analyst_a_client: Client, a11_survey: Survey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(survey_views, "RESPONSES_PER_PAGE", 2)
+    sent = [
+        response_submit(
+            survey=a11_survey,
+            answers={"trust": 1},
+            submission_id=f"p{n}",
+            context=_ctx("phone" if n % 4 else "website"),
+        )
+        for n in range(8)
+    ]
+    phone = [r.pk for r in reversed(sent) if r.channel == "phone"]
+    url = _base(a11_survey) + "responses/"
+    seen: list[int] = []
+    address = url + "?channel=phone"
+    while True:
+        page = analyst_a_client.get(address).content.decode()
+        seen += [int(pk) for pk in re.findall(r"responses/(\d+)/spam/", page)]
+        older = re.search(r'href="\?([^"]*older_than=\d+)"', page)
+        if older is None:
+            break
+        assert "channel=phone" in older.group(1)
+        address = url + "?" + older.group(1).replace("&amp;", "&")
+    assert seen == phone  # each once, newest first, only the filtered ones
+    assert "Newest responses" in page and "Older responses" not in page
+    first = analyst_a_client.get(url + "?channel=phone").content.decode()
+    assert "Older responses" in first and "Newest responses" not in first
+    assert "Newest first, 2 a page; the CSV has all of them." in first
+    for mangled in ("abc", "-1", "9" * 30, str(sent[0].pk + 1000)):
+        again = analyst_a_client.get(url + f"?channel=phone&older_than={mangled}")
+        assert again.status_code == 200
+        assert [
+            int(pk) for pk in re.findall(r"responses/(\d+)/spam/", again.content.decode())
+        ] == phone[:2]
