@@ -57,11 +57,12 @@ class SurveysConfig(AppConfig):
 
 def _calendar_follow() -> None:
     """A change of an agency's fiscal year start re-sums its surveys' quarterly rollups."""
-    from django.db.models.signals import post_save
+    from django.db.models.signals import post_save, pre_save
 
     from cxgov.core.models import Agency
-    from cxgov.surveys.rollups import agency_saved
+    from cxgov.surveys.rollups import agency_saved, agency_saving
 
+    pre_save.connect(agency_saving, sender=Agency, dispatch_uid="surveys.rollups_quarters")
     post_save.connect(agency_saved, sender=Agency, dispatch_uid="surveys.rollups_quarters")
 
 

@@ -553,7 +553,9 @@ def rollups_rebuild(*, survey: Survey) -> RebuildResult:
     """
     _fold_lock(survey.pk, shared=False)
     watermark = _watermark_locked(survey.pk)
-    survey = Survey.objects.select_for_update().select_related("agency").get(pk=survey.pk)
+    survey = (
+        Survey.objects.select_for_update(of=("self",)).select_related("agency").get(pk=survey.pk)
+    )
     last = Response.objects.filter(survey=survey).aggregate(last=Max("id"))["last"]
     if (last or 0) > watermark.folded_through:
         # Responses no fold has reached: the fold that would mark the analyses will not come.
@@ -740,7 +742,9 @@ def _with_quarter_start(queryset: QuerySet[Any], start_month: int) -> QuerySet[A
 def rollups_quarters_rebuild(*, survey: Survey) -> None:
     """Recompute a survey's quarterly rollups from its daily ones, in the quarters of its
     agency's fiscal year now: after that year's start month changes (decision 0055)."""
-    survey = Survey.objects.select_for_update().select_related("agency").get(pk=survey.pk)
+    survey = (
+        Survey.objects.select_for_update(of=("self",)).select_related("agency").get(pk=survey.pk)
+    )
     _quarters_recompute(survey=survey, start_month=survey.agency.fiscal_year_start_month)
 
 
@@ -796,11 +800,29 @@ def rollups_quarters_follow(*, agency_id: int, start_month: int) -> int:
     return len(stale)
 
 
-def agency_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
-    """Keep the quarterly rollups in the agency's quarters when its fiscal year start changes
-    (connected to the agency's `post_save`; core, which owns the setting, imports no surveys)."""
-    if kwargs.get("created") or kwargs.get("raw"):
+def agency_saving(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """Note the fiscal year start an agency had before this save (connected to its
+    `pre_save`), so that `agency_saved` follows only a change to other quarters."""
+    if kwargs.get("raw") or instance.pk is None:
         return
     if update_fields is not None and "fiscal_year_start_month" not in update_fields:
         return
-    rollups_quarters_follow(agency_id=instance.pk, start_month=instance.fiscal_year_start_month)
+    instance._start_month_before = (
+        type(instance)
+        .objects.filter(pk=instance.pk)
+        .values_list("fiscal_year_start_month", flat=True)
+        .first()
+    )
+
+
+def agency_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """Keep the quarterly rollups in the agency's quarters when its fiscal year start moves to
+    other quarters (connected to the agency's `post_save`; core, which owns the setting,
+    imports no surveys). Other saves take no lock on the agency's surveys."""
+    if kwargs.get("created") or kwargs.get("raw"):
+        return
+    before = instance.__dict__.pop("_start_month_before", None)
+    start_month = instance.fiscal_year_start_month
+    if before is None or quarter_months(before) == quarter_months(start_month):
+        return
+    rollups_quarters_follow(agency_id=instance.pk, start_month=start_month)

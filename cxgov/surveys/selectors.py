@@ -239,7 +239,7 @@ def survey_live_from_template(*, agency: Agency, template: str) -> Survey | None
     )
 
 
-def _counted_responses(queryset: QuerySet[Survey]) -> QuerySet[Survey]:
+def with_response_counts(queryset: QuerySet[Survey]) -> QuerySet[Survey]:
     """The surveys with their counted responses, `response_count` (valid, not deleted, and
     imported respondents), as the results count them unfiltered (`results.response_counts`):
     the sum of the quarterly rollups, a few rows a quarter instead of every response.
@@ -265,12 +265,12 @@ def _counted_responses(queryset: QuerySet[Survey]) -> QuerySet[Survey]:
 def surveys_for_agency(*, agency: Agency) -> QuerySet[Survey]:
     """Every survey of the agency with its counted responses, `response_count` (call
     access_agency first)."""
-    return _counted_responses(Survey.objects.filter(agency=agency)).order_by("-created_at", "-id")
+    return with_response_counts(Survey.objects.filter(agency=agency)).order_by("-created_at", "-id")
 
 
 def survey_response_count(*, survey: Survey) -> int | None:
     """The survey's counted responses, as `surveys_for_agency` gives each (None if withheld)."""
-    found = _counted_responses(Survey.objects.filter(pk=survey.pk)).first()
+    found = with_response_counts(Survey.objects.filter(pk=survey.pk)).first()
     return getattr(found, "response_count", None)
 
 
@@ -293,30 +293,27 @@ def survey_versions(*, survey: Survey) -> list[SurveyVersion]:
     """The survey's versions, newest first, each with `response_count`: its responses that
     count (valid, not deleted), as the survey's total counts them.
 
-    An employee survey's counts are all None unless each, and the total minus them all, is 0
-    or at least the threshold: a small group would point to when a few people answered.
+    An employee survey's are None: a version's count beside its publishing time, against the
+    quarters its results show, could single out when a few people answered.
     """
-    versions: list[SurveyVersion] = list(
-        survey.versions.annotate(
+    versions = survey.versions.order_by("-number")
+    if survey.is_employee:
+        return [_without_count(version) for version in versions]
+    return list(
+        versions.annotate(
             response_count=Count(
                 "responses",
                 filter=Q(
                     responses__status=ResponseStatus.VALID, responses__deleted_at__isnull=True
                 ),
             )
-        ).order_by("-number")
+        )
     )
-    if not survey.is_employee:
-        return versions
-    total = survey_response_count(survey=survey)
-    # The responses of no version (imported) are a group too: the total minus the versions.
-    groups: list[int] = [v.response_count for v in versions]  # type: ignore[attr-defined]
-    if total is None or any(
-        0 < n < suppression_threshold() for n in [*groups, total - sum(groups)]
-    ):
-        for version in versions:
-            version.response_count = None  # type: ignore[attr-defined]
-    return versions
+
+
+def _without_count(version: SurveyVersion) -> SurveyVersion:
+    version.response_count = None  # type: ignore[attr-defined]
+    return version
 
 
 def access_response(
@@ -397,16 +394,23 @@ def responses_newest(
 ) -> ResponsePage:
     """`limit` of the responses, newest first, each ready to print: the newest, or with
     `older_than` (a response's id) those after it in that order (ignored when it is not one of
-    `responses`). Pages are read by position in the index, not by offset.
+    the survey's). Pages are read by position in the index, not by offset.
 
     Labels are looked up once per page rather than once per response (Django's
     `get_FOO_display` rebuilds the whole choices map on every call).
     """
     if older_than is not None:
-        anchor = responses.filter(pk=older_than).values_list("submitted_at", flat=True).first()
+        # The anchor among all the survey's responses: one marked or deleted since its page
+        # was drawn still marks the place.
+        anchor = (
+            Response.objects.filter(survey=survey, pk=older_than)
+            .values_list("submitted_at", flat=True)
+            .first()
+        )
         if anchor is not None:
-            responses = responses.filter(
-                Q(submitted_at__lt=anchor) | Q(submitted_at=anchor, pk__lt=older_than)
+            # The upper bound lets the index scan start at the anchor, not at the newest.
+            responses = responses.filter(submitted_at__lte=anchor).exclude(
+                submitted_at=anchor, pk__gte=older_than
             )
     texts = {q.pk: str(q.display_text) for q in survey.questions.exclude(kind=QuestionKind.HIDDEN)}
     sources = {value: str(label) for value, label in ResponseSource.choices}

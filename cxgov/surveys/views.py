@@ -597,7 +597,7 @@ def _older_than(request: HttpRequest) -> int | None:
     """The response id a page of older responses starts below; a first page for anything else
     (the link is ours, so a mangled one just starts over)."""
     given = request.GET.get("older_than", "")
-    return int(given) if given.isdigit() and len(given) < 19 else None
+    return int(given) if given.isascii() and given.isdigit() and len(given) < 19 else None
 
 
 @login_required

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from scipy import stats
 
@@ -64,7 +64,7 @@ from cxgov.surveys.results.queries import (
     period_rollups,
     rollup_sums,
 )
-from cxgov.surveys.selectors import suppression_threshold
+from cxgov.surveys.selectors import suppression_threshold, with_response_counts
 
 # The scale of each question kind in the measure registry (`cxgov.insights.measures`).
 MEASURE_SCALES: dict[str, Scale] = {
@@ -675,12 +675,12 @@ def response_rate(*, survey: Survey, filters: ResultFilters = ResultFilters()) -
 def surveys_with_results(*, agencies: Iterable[Agency] | QuerySet[Agency]) -> QuerySet[Survey]:
     """Surveys of these agencies with at least one counted response or imported quarter.
 
-    Each carries `response_count` summed from the response rollups.
+    Each carries `response_count` as the survey list gives it (`with_response_counts`: None
+    for an employee survey that fewer than the threshold answered).
     """
     return (
-        Survey.objects.filter(agency__in=agencies)
-        .annotate(response_count=Sum("response_rollups__count"))
-        .filter(response_count__gt=0)
+        with_response_counts(Survey.objects.filter(agency__in=agencies))
+        .filter(counted__gt=0)  # type: ignore[misc]  # the count before any is withheld
         .select_related("agency")
         .order_by("agency__name", "title", "pk")
     )

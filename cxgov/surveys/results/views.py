@@ -111,6 +111,11 @@ def _estimate_cells(estimate: Estimate | None, threshold: int, *, percent: bool)
     return [shown(estimate.value), shown(estimate.low), shown(estimate.high)]
 
 
+def _count_text(count: int | None) -> int | str:
+    """A survey's whole count, or what is said instead when it is withheld."""
+    return fewer_text(suppression_threshold()) if count is None else count
+
+
 def _estimate_text(estimate: Estimate | None, threshold: int, *, percent: bool) -> str:
     """ "72.4% (95% interval 68.1% to 76.2%, n = 310)" for prose beside a table; a mean
     reads the same without the percent signs."""
@@ -521,7 +526,7 @@ def oversight_results(request: HttpRequest, slug: str) -> HttpResponse:
         cells: list[Any] = [
             survey.agency.display_name,
             Link(survey.title, _results_url(survey)),
-            survey.response_count,  # type: ignore[attr-defined]
+            _count_text(survey.response_count),  # type: ignore[attr-defined]
         ]
         if headline is None:
             table.rows.append(

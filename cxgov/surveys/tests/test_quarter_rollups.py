@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from cxgov.core.models import Agency
 from cxgov.core.services import agency_fiscal_year_start_set
 from cxgov.insights.fiscal import fiscal_quarter
+from cxgov.surveys import rollups
 from cxgov.surveys.models import (
     Answer,
     AnswerQuarterRollup,
@@ -342,6 +343,30 @@ def test_a_start_month_with_the_same_quarters_keeps_the_rows(agency_a: Agency) -
     # January quarters are October's quarters: nothing to re-sum.
     agency_fiscal_year_start_set(actor=None, agency=agency_a, fiscal_year_start_month=1)
     assert set(AnswerQuarterRollup.objects.values_list("pk", flat=True)) == ids
+
+
+def test_an_agency_saved_whole_follows_only_a_start_in_other_quarters(
+    agency_a: Agency, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    survey = mixed_survey(agency_a)
+    bulk(survey, [({"sat": 3}, FIRST + timedelta(days=d)) for d in range(0, 200, 10)])
+    followed: list[int] = []
+    real = rollups.rollups_quarters_follow
+    monkeypatch.setattr(
+        rollups,
+        "rollups_quarters_follow",
+        lambda **kw: followed.append(kw["start_month"]) or real(**kw),
+    )
+    agency = Agency.objects.get(pk=agency_a.pk)
+    agency.name = "Renamed"
+    agency.save()  # a whole save that leaves the start alone takes no lock on the surveys
+    agency.fiscal_year_start_month = 1  # the same quarters as October
+    agency.save()
+    assert followed == []
+    agency.fiscal_year_start_month = 11
+    agency.save()
+    assert followed == [11]
+    assert {d.month for d in _quarter_starts(survey)} <= {2, 5, 8, 11}
 
 
 def test_rebuild_command_recomputes_the_quarters_from_the_answers(agency_a: Agency) -> None:
