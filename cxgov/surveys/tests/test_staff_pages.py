@@ -16,14 +16,12 @@ from cxgov.surveys import views as survey_views
 from cxgov.surveys.models import Question, Response, Survey
 from cxgov.surveys.rollups import rollups_fold
 from cxgov.surveys.services import (
-    BulkResponse,
-    SubmissionContext,
-    response_bulk_create,
     response_delete,
     response_mark,
     response_submit,
     survey_create,
 )
+from cxgov.surveys.tests.results_factories import bulk
 from cxgov.surveys.tests.test_builder import option_rows
 from cxgov.testing.approvals import review_and_publish, review_url
 from cxgov.testing.factories import cleared
@@ -371,6 +369,11 @@ def test_response_list_shows_each_responses_context_answers_and_status_in_a_fixe
     assert "Página de la encuesta · " in spanish and 'data-label="Estado">Spam</td>' in spanish
 
 
+def _listed_ids(page: str) -> list[int]:
+    """The ids of the responses a responses page lists, in its order."""
+    return [int(pk) for pk in re.findall(r"responses/(\d+)/spam/", page)]
+
+
 def test_response_list_pages_through_every_response_newest_first_keeping_the_filters(
     analyst_a_client: Client, a11_survey: Survey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -390,7 +393,7 @@ def test_response_list_pages_through_every_response_newest_first_keeping_the_fil
     address = url + "?channel=phone"
     while True:
         page = analyst_a_client.get(address).content.decode()
-        seen += [int(pk) for pk in re.findall(r"responses/(\d+)/spam/", page)]
+        seen += _listed_ids(page)
         older = re.search(r'href="\?([^"]*older_than=\d+)"', page)
         if older is None:
             break
@@ -404,35 +407,20 @@ def test_response_list_pages_through_every_response_newest_first_keeping_the_fil
     for mangled in ("abc", "-1", "²", "٣", "9" * 30, str(sent[0].pk + 1000)):
         again = analyst_a_client.get(url + f"?channel=phone&older_than={mangled}")
         assert again.status_code == 200
-        assert [
-            int(pk) for pk in re.findall(r"responses/(\d+)/spam/", again.content.decode())
-        ] == phone[:2]
+        assert _listed_ids(again.content.decode()) == phone[:2]
 
 
 def test_response_list_pages_through_responses_sent_at_the_same_moment(
     analyst_a_client: Client, a11_survey: Survey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(survey_views, "RESPONSES_PER_PAGE", 2)
-    moment = timezone.now().replace(microsecond=0)
-    response_bulk_create(
-        actor=None,
-        survey=a11_survey,
-        rows=[
-            BulkResponse(
-                answers={"trust": 1},
-                submitted_at=moment,
-                submission_id=f"same-{n}",
-                context=SubmissionContext(),
-            )
-            for n in range(5)
-        ],
-    )
+    bulk(a11_survey, [({"trust": 1}, timezone.now().replace(microsecond=0))] * 5)
     url = _base(a11_survey) + "responses/"
     seen: list[int] = []
     address = url
     while address:
         page = analyst_a_client.get(address).content.decode()
-        seen += [int(pk) for pk in re.findall(r"responses/(\d+)/spam/", page)]
+        seen += _listed_ids(page)
         older = re.search(r'href="\?(older_than=\d+)"', page)
         address = url + "?" + older.group(1) if older else ""
     expected = sorted(Response.objects.filter(survey=a11_survey).values_list("pk", flat=True))
